@@ -1,0 +1,37 @@
+import {
+  type ProblemCommand,
+  type ProblemEvent,
+  type ProblemState,
+  type UnitCommand,
+  type UnitEvent,
+  type UnitState,
+  decideProblem,
+  decideUnit,
+  domainEventDefinitions,
+  evolveProblem,
+  evolveUnit,
+  initialProblemState,
+  initialUnitState,
+} from '../domain/index.js';
+import type { Decider } from '../eventstore/commandHandler.js';
+
+const versions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));
+export const schemaVersionOf = (type: string): number => {
+  const version = versions.get(type);
+  if (version === undefined) throw new Error(`No schema registered for event type ${type}`);
+  return version;
+};
+
+export const problemDecider: Decider<ProblemState, ProblemCommand, ProblemEvent> = {
+  initialState: initialProblemState,
+  evolve: evolveProblem,
+  decide: decideProblem,
+  schemaVersionOf,
+};
+
+export const unitDecider: Decider<UnitState, UnitCommand, UnitEvent> = {
+  initialState: initialUnitState,
+  evolve: evolveUnit,
+  decide: decideUnit,
+  schemaVersionOf,
+};

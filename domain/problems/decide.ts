@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { CalendarDay, countyDay } from '../shared/calendar.js';
+import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
+import { Id, Text, message } from '../shared/messages.js';
+import { Evidence, ProblemRaised, type ProblemEvent } from './events.js';
+import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
+
+/**
+ * The commands on a problem. Each names its problem; the ledger number and `raisedOn` of a raise are
+ * filled in by the application (it reserves the number) before `decide` sees the command.
+ */
+export const RaiseProblem = message('RaiseProblem', 1, ProblemRaised.data);
+export const AssignProblem = message(
+  'AssignProblem',
+  1,
+  z.object({
+    problemId: Id,
+    responsibleUnitId: Id,
+    responsiblePerson: Text(50),
+    leadingOfficial: z.string().trim().max(50).nullable().default(null),
+  }),
+);
+export const AcknowledgeAssignment = message(
+  'AcknowledgeAssignment',
+  1,
+  z.object({ problemId: Id, acknowledgedBy: Text(50) }),
+);
+export const SetDeadline = message('SetDeadline', 1, z.object({ problemId: Id, deadline: CalendarDay }));
+export const ExtendDeadline = message(
+  'ExtendDeadline',
+  1,
+  z.object({ problemId: Id, deadline: CalendarDay, reason: Text(2000) }),
+);
+export const SubmitPlan = message('SubmitPlan', 1, z.object({ problemId: Id, measures: Text(5000) }));
+export const ReportProgress = message(
+  'ReportProgress',
+  1,
+  z.object({
+    problemId: Id,
+    progress: Text(5000),
+    percentComplete: z.number().int().min(0).max(100).nullable().default(null),
+  }),
+);
+export const ReportRectified = message('ReportRectified', 1, z.object({ problemId: Id, evidence: Evidence }));
+export const PassVerification = message(
+  'PassVerification',
+  1,
+  z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }),
+);
+export const RejectVerification = message(
+  'RejectVerification',
+  1,
+  z.object({ problemId: Id, verifierUnitId: Id, reasons: Text(2000) }),
+);
+export const CloseProblem = message('CloseProblem', 1, z.object({ problemId: Id }));
+export const ReopenProblem = message('ReopenProblem', 1, z.object({ problemId: Id, reason: Text(2000) }));
+export const OrderSupervision = message('OrderSupervision', 1, z.object({ problemId: Id, instruction: Text(2000) }));
+
+export const ProblemCommand = z.discriminatedUnion('type', [
+  RaiseProblem.schema,
+  AssignProblem.schema,
+  AcknowledgeAssignment.schema,
+  SetDeadline.schema,
+  ExtendDeadline.schema,
+  SubmitPlan.schema,
+  ReportProgress.schema,
+  ReportRectified.schema,
+  PassVerification.schema,
+  RejectVerification.schema,
+  CloseProblem.schema,
+  ReopenProblem.schema,
+  OrderSupervision.schema,
+]);
+export type ProblemCommand = z.infer<typeof ProblemCommand>;
+
+function mustBeAssigned(state: ProblemState): AssignedProblem {
+  if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
+  if (!isAssigned(state))
+    throw new IllegalStateError('PROBLEM_NOT_ASSIGNED', 'The problem has not been assigned to a responsible unit yet.');
+  return state;
+}
+
+function mustBeOpen(state: ProblemState): AssignedProblem {
+  const problem = mustBeAssigned(state);
+  if (problem.status === 'closed')
+    throw new IllegalStateError('PROBLEM_CLOSED', `Problem ${problem.ledgerNumber} is closed (销号); reopen it first.`);
+  return problem;
+}
+
+function mustBeRectifying(state: ProblemState, doing: string): AssignedProblem {
+  const problem = mustBeOpen(state);
+  if (problem.status === 'assigned')
+    throw new IllegalStateError(
+      'ASSIGNMENT_NOT_ACKNOWLEDGED',
+      `The responsible unit must acknowledge (签收) problem ${problem.ledgerNumber} before ${doing}.`,
+    );
+  if (problem.status !== 'rectifying')
+    throw new IllegalStateError(
+      'NOT_IN_RECTIFICATION',
+      `Problem ${problem.ledgerNumber} is ${problem.status.replace('_', ' ')}, not in rectification; cannot ${doing}.`,
+    );
+  return problem;
+}
+
+/**
+ * Decide what a command means for a problem: the events to append, none when what it asks has
+ * already happened (a retried close of a closed problem), or a domain error. `now` is the injected
+ * clock's instant; nothing here reads a clock.
+ */
+export function decideProblem(state: ProblemState, command: ProblemCommand, now: string): ProblemEvent[] {
+  const today = countyDay(now);
+  switch (command.type) {
+    case 'RaiseProblem':
+      if (state.status !== 'not_raised') return [];
+      return [{ type: 'ProblemRaised', data: command.data }];
+
+    case 'AssignProblem': {
+      if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
+      if (isAssigned(state)) {
+        const same =
+          state.responsibleUnitId === command.data.responsibleUnitId &&
+          state.responsiblePerson === command.data.responsiblePerson &&
+          state.leadingOfficial === command.data.leadingOfficial;
+        if (same) return [];
+        if (state.status !== 'assigned')
+          throw new IllegalStateError(
+            'ALREADY_ACKNOWLEDGED',
+            `Problem ${state.ledgerNumber} was already acknowledged by its unit and cannot be reassigned.`,
+          );
+      }
+      return [{ type: 'ProblemAssigned', data: command.data }];
+    }
+
+    case 'AcknowledgeAssignment': {
+      const problem = mustBeOpen(state);
+      if (problem.status !== 'assigned') return [];
+      return [{ type: 'AssignmentAcknowledged', data: command.data }];
+    }
+
+    case 'SetDeadline': {
+      const problem = mustBeOpen(state);
+      if (problem.deadline === command.data.deadline) return [];
+      if (problem.deadline !== null)
+        throw new IllegalStateError(
+          'DEADLINE_ALREADY_SET',
+          `Problem ${problem.ledgerNumber} already has the deadline ${problem.deadline}; extend it (延期) with a reason instead.`,
+        );
+      if (command.data.deadline < problem.raisedOn)
+        throw new ValidationError(
+          'DEADLINE_BEFORE_RAISE_DATE',
+          `The deadline ${command.data.deadline} is before the day the problem was raised (${problem.raisedOn}).`,
+          { field: 'deadline' },
+        );
+      return [{ type: 'DeadlineSet', data: command.data }];
+    }
+
+    case 'ExtendDeadline': {
+      const problem = mustBeOpen(state);
+      if (problem.deadline === null)
+        throw new IllegalStateError('NO_DEADLINE', `Problem ${problem.ledgerNumber} has no deadline to extend; set one first.`);
+      if (problem.deadline === command.data.deadline) return [];
+      if (command.data.deadline < problem.deadline)
+        throw new ValidationError(
+          'EXTENSION_NOT_LATER',
+          `An extension must move the deadline later than ${problem.deadline}, not to ${command.data.deadline}.`,
+          { field: 'deadline' },
+        );
+      return [
+        {
+          type: 'DeadlineExtended',
+          data: {
+            problemId: command.data.problemId,
+            previousDeadline: problem.deadline,
+            deadline: command.data.deadline,
+            reason: command.data.reason,
+            extensionCount: problem.extensionCount + 1,
+          },
+        },
+      ];
+    }
+
+    case 'SubmitPlan': {
+      const problem = mustBeRectifying(state, 'submitting a plan');
+      if (problem.measures === command.data.measures) return [];
+      return [{ type: 'RectificationPlanSubmitted', data: command.data }];
+    }
+
+    case 'ReportProgress':
+      mustBeRectifying(state, 'reporting progress');
+      return [{ type: 'ProgressReported', data: command.data }];
+
+    case 'ReportRectified': {
+      const problem = mustBeOpen(state);
+      if (problem.status === 'awaiting_verification' || problem.status === 'verified') return [];
+      mustBeRectifying(state, 'reporting it rectified');
+      if (problem.measures === null)
+        throw new IllegalStateError(
+          'PLAN_REQUIRED',
+          `Submit a rectification plan (整改方案) for problem ${problem.ledgerNumber} before reporting it fixed.`,
+        );
+      return [{ type: 'RectificationReported', data: command.data }];
+    }
+
+    case 'PassVerification':
+    case 'RejectVerification': {
+      const problem = mustBeAssigned(state);
+      if (command.data.verifierUnitId === problem.responsibleUnitId)
+        throw new IllegalStateError(
+          'VERIFIER_IS_RESPONSIBLE_UNIT',
+          `A verifier from the responsible unit cannot verify its own problem ${problem.ledgerNumber}.`,
+        );
+      if (command.type === 'PassVerification' && (problem.status === 'verified' || problem.status === 'closed')) return [];
+      if (problem.status !== 'awaiting_verification')
+        throw new IllegalStateError(
+          'NOT_AWAITING_VERIFICATION',
+          `Problem ${problem.ledgerNumber} has not been reported fixed, so there is nothing to verify.`,
+        );
+      if (command.type === 'PassVerification') return [{ type: 'VerificationPassed', data: command.data }];
+      return [
+        {
+          type: 'VerificationRejected',
+          data: { ...command.data, rejectionCount: problem.rejectionCount + 1 },
+        },
+      ];
+    }
+
+    case 'CloseProblem': {
+      const problem = mustBeAssigned(state);
+      if (problem.status === 'closed') return [];
+      if (problem.status !== 'verified')
+        throw new IllegalStateError(
+          'VERIFICATION_REQUIRED',
+          `Problem ${problem.ledgerNumber} cannot be closed (销号) before its rectification has passed verification.`,
+        );
+      return [{ type: 'ProblemClosed', data: { problemId: command.data.problemId, closedOn: today } }];
+    }
+
+    case 'ReopenProblem': {
+      const problem = mustBeAssigned(state);
+      if (problem.status !== 'closed')
+        throw new IllegalStateError('PROBLEM_NOT_CLOSED', `Problem ${problem.ledgerNumber} is not closed, so it cannot be reopened.`);
+      return [{ type: 'ProblemReopened', data: { ...command.data, reopenCount: problem.reopenCount + 1 } }];
+    }
+
+    case 'OrderSupervision': {
+      const problem = mustBeOpen(state);
+      return [
+        { type: 'SupervisionOrdered', data: { ...command.data, supervisionCount: problem.supervisionCount + 1 } },
+      ];
+    }
+
+    default:
+      return assertNever(command);
+  }
+}

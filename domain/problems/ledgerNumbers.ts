@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { message } from '../shared/messages.js';
+import { ProblemRaised } from './events.js';
+import { type ProblemSource, sourceCode } from './vocabulary.js';
+
+/**
+ * Ledger numbers (台账编号, for 对账销号): one gap-free sequence per source and year, kept as its own
+ * stream. Reserving a number appends to that stream with the revision just read, so two concurrent
+ * raises cannot take the same number. The reservation carries the whole raise, so a raise that
+ * stopped between the reservation and the problem's own first event is completed later: no gap.
+ */
+export const ledgerSequenceStreamId = (source: ProblemSource, year: number) => `ledger-${sourceCode[source]}-${year}`;
+
+export function formatLedgerNumber(source: ProblemSource, year: number, sequence: number): string {
+  return `${sourceCode[source]}-${year}-${String(sequence).padStart(3, '0')}`;
+}
+
+export const LedgerNumberReserved = message(
+  'LedgerNumberReserved',
+  1,
+  z.object({
+    sequence: z.number().int().positive(),
+    /** The problem's first event, exactly as it is appended to the problem's own stream. */
+    raised: ProblemRaised.data,
+  }),
+);
+export type LedgerNumberReserved = z.infer<typeof LedgerNumberReserved.schema>;
+export const ledgerEventDefinitions = [LedgerNumberReserved] as const;

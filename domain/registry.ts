@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { unitEventDefinitions } from './units/unit.js';
+import { problemEventDefinitions } from './problems/events.js';
+import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
+
+type Definition = { type: string; schemaVersion: number; data: z.ZodType };
+
+/** Every event type the domain knows, with its schema version: what the store's codec checks on read. */
+export const domainEventDefinitions: readonly Definition[] = [
+  ...unitEventDefinitions,
+  ...problemEventDefinitions,
+  ...ledgerEventDefinitions,
+];

@@ -1,0 +1,43 @@
+/**
+ * The project's handful of error kinds. Each carries a stable `code` a client can switch on
+ * and a message a person can read; nothing here ever throws a string.
+ */
+export abstract class TaizhangError extends Error {
+  abstract readonly kind: 'validation' | 'illegal_state' | 'not_found' | 'concurrency' | 'forbidden';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The input itself is wrong (a malformed date, an empty reason, a description too long). */
+export class ValidationError extends TaizhangError {
+  readonly kind = 'validation' as const;
+}
+
+/** The input is well formed but the problem's current state does not allow it. */
+export class IllegalStateError extends TaizhangError {
+  readonly kind = 'illegal_state' as const;
+}
+
+export class NotFoundError extends TaizhangError {
+  readonly kind = 'not_found' as const;
+}
+
+/** Someone else wrote to the stream first; the command handler retries these. */
+export class ConcurrencyError extends TaizhangError {
+  readonly kind = 'concurrency' as const;
+}
+
+export class ForbiddenError extends TaizhangError {
+  readonly kind = 'forbidden' as const;
+}
+
+/** Exhaustiveness check for switches over unions: a new member that nobody handles fails to compile. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}

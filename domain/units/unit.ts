@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CalendarDay } from '../shared/calendar.js';
+import { Id, Text, message } from '../shared/messages.js';
+import { assertNever } from '../shared/errors.js';
+
+/**
+ * Units (单位): the county, its townships (乡镇) and villages (村), county departments (县直部门),
+ * assisting units (帮扶单位) and village work teams (驻村工作队). Each is its own event stream,
+ * because units change over time (townships are renamed and merged).
+ */
+export const UnitKind = z.enum(['county', 'township', 'village', 'department', 'assisting_unit', 'work_team']);
+export type UnitKind = z.infer<typeof UnitKind>;
+
+export const UnitRegistered = message(
+  'UnitRegistered',
+  1,
+  z.object({
+    unitId: Id,
+    /** 单位名称 */
+    name: Text(100),
+    kind: UnitKind,
+    /** The unit this one belongs to (a village's township); none for the county. */
+    parentUnitId: Id.nullable(),
+    registeredOn: CalendarDay,
+  }),
+);
+export const UnitRenamed = message('UnitRenamed', 1, z.object({ unitId: Id, name: Text(100) }));
+/** 撤并: the unit was merged into another and takes no new problems. */
+export const UnitMerged = message('UnitMerged', 1, z.object({ unitId: Id, intoUnitId: Id, mergedOn: CalendarDay }));
+
+export const UnitEvent = z.discriminatedUnion('type', [UnitRegistered.schema, UnitRenamed.schema, UnitMerged.schema]);
+export type UnitEvent = z.infer<typeof UnitEvent>;
+export const unitEventDefinitions = [UnitRegistered, UnitRenamed, UnitMerged] as const;
+
+export type Unit = {
+  unitId: string;
+  name: string;
+  kind: UnitKind;
+  parentUnitId: string | null;
+};
+export type UnitState =
+  | { status: 'unregistered' }
+  | ({ status: 'active' } & Unit)
+  | ({ status: 'merged'; intoUnitId: string } & Unit);
+
+export const initialUnitState: UnitState = { status: 'unregistered' };
+
+export function evolveUnit(state: UnitState, event: UnitEvent): UnitState {
+  switch (event.type) {
+    case 'UnitRegistered': {
+      const { unitId, name, kind, parentUnitId } = event.data;
+      return { status: 'active', unitId, name, kind, parentUnitId };
+    }
+    case 'UnitRenamed':
+      return state.status === 'unregistered' ? state : { ...state, name: event.data.name };
+    case 'UnitMerged':
+      return state.status === 'unregistered' ? state : { ...state, status: 'merged', intoUnitId: event.data.intoUnitId };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const unitStreamId = (unitId: string) => `unit-${unitId}`;

@@ -1,0 +1,135 @@
+import { v5 as uuidv5 } from 'uuid';
+import {
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from './port.js';
+
+/** The pure half of an aggregate, as the domain gives it. */
+export type Decider<State, Command, Event extends { type: string; data: unknown }> = {
+  initialState: State;
+  evolve: (state: State, event: Event) => State;
+  decide: (state: State, command: Command, now: string) => Event[];
+  /** The schema version each event type is written with. */
+  schemaVersionOf: (type: Event['type']) => number;
+};
+
+/** Who is asking, and the ids that tie this command to the request that caused it. */
+export type CommandContext = {
+  actor: EventMetadata['actor'];
+  /** Client-supplied when it wants safe retries: the same id returns the same result, appends nothing new. */
+  commandId: string;
+  correlationId?: string;
+  causationId?: string;
+  /** The injected clock. */
+  now: () => string;
+};
+
+export type CommandResult<State> = {
+  state: State;
+  /** The events this command appended, or appended the first time it was handled. */
+  events: RecordedEvent[];
+  nextExpectedRevision: number;
+  /** True when this command id had already been handled and nothing was appended now. */
+  replayed: boolean;
+};
+
+export class ConcurrencyRetriesExhaustedError extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(streamId: string, attempts: number) {
+    super(`Stream ${streamId} kept changing under this command (${attempts} attempts); please try again.`);
+  }
+}
+
+const EVENT_ID_NAMESPACE = '6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41';
+
+/** Event ids follow from the command id, so a retried append is recognised by the store itself. */
+export const eventIdFor = (commandId: string, streamId: string, index: number) =>
+  uuidv5(`${commandId}/${streamId}/${index}`, EVENT_ID_NAMESPACE);
+
+export function metadataFor(context: CommandContext, occurredAt: string, schemaVersion: number): EventMetadata {
+  return {
+    actor: context.actor,
+    commandId: context.commandId,
+    correlationId: context.correlationId ?? context.commandId,
+    causationId: context.causationId ?? context.commandId,
+    occurredAt,
+    schemaVersion,
+  };
+}
+
+/**
+ * Commands on one stream from this process run one after another: they would only conflict and
+ * retry. Writers in other processes are still caught by the expected revision.
+ */
+const streamQueues = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+  const previous = streamQueues.get(streamId) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  const settled = run.catch(() => undefined);
+  streamQueues.set(streamId, settled);
+  void settled.then(() => {
+    if (streamQueues.get(streamId) === settled) streamQueues.delete(streamId);
+  });
+  return run;
+}
+
+/**
+ * Load, decide, append — in that order, with the revision just read. When another writer got there
+ * first the whole cycle runs again (a bounded number of times) on the fresh state.
+ */
+export function handleCommand<State, Command, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: { maxAttempts?: number } = {},
+): Promise<CommandResult<State>> {
+  return oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
+}
+
+async function attempt<State, Command, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  { maxAttempts = 10 }: { maxAttempts?: number },
+): Promise<CommandResult<State>> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    // 1. Load: fold the stream, noticing whether this command was handled already.
+    const recorded = await store.readStream(streamId);
+    let state = decider.initialState;
+    for (const event of recorded) state = decider.evolve(state, event as unknown as Event);
+    const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
+    const revision = recorded.length - 1;
+    if (earlier.length > 0) return { state, events: earlier, nextExpectedRevision: revision, replayed: true };
+
+    // 2. Decide.
+    const now = context.now();
+    const decided = decider.decide(state, command, now);
+    if (decided.length === 0) return { state, events: [], nextExpectedRevision: revision, replayed: false };
+
+    // 3. Append with the revision just read.
+    const newEvents: NewEvent[] = decided.map((event, index) => ({
+      id: eventIdFor(context.commandId, streamId, index),
+      type: event.type,
+      data: event.data,
+      metadata: metadataFor(context, now, decider.schemaVersionOf(event.type)),
+    }));
+    try {
+      const result = await store.appendToStream(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
+      for (const event of decided) state = decider.evolve(state, event);
+      const appended = await store.readStream(streamId, { fromRevision: revision + 1, maxCount: newEvents.length });
+      return { state, events: appended, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
+      if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
+      throw error;
+    }
+  }
+  throw new ConcurrencyRetriesExhaustedError(streamId, maxAttempts);
+}

@@ -1,0 +1,66 @@
+import { AppendSignal, followByReading } from './catchUp.js';
+import {
+  DuplicateEventIdError,
+  type AppendResult,
+  type EventCodec,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  WrongExpectedRevisionError,
+  expectedMatches,
+} from './port.js';
+import { sameEvents, selectFromStream } from './shared.js';
+
+/** The in-memory adapter: for tests and benchmarks; everything is lost when the process ends. */
+export class MemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly byId = new Map<string, RecordedEvent>();
+  private readonly appended = new AppendSignal();
+
+  constructor(private readonly codec: EventCodec = (e) => e) {}
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const stream = this.streams.get(streamId) ?? [];
+    const current = stream.length - 1;
+    const already = events.map((e) => this.byId.get(e.id));
+    if (already.some((e) => e !== undefined)) {
+      if (!sameEvents(streamId, events, already)) throw new DuplicateEventIdError(events[0]!.id);
+      return { nextExpectedRevision: current, position: already.at(-1)!.position };
+    }
+    if (!expectedMatches(expected, current))
+      throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
+    if (events.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? -1 };
+    for (const event of events) {
+      const recorded: RecordedEvent = { ...structuredClone(event), streamId, revision: stream.length, position: this.log.length };
+      stream.push(recorded);
+      this.log.push(recorded);
+      this.byId.set(event.id, recorded);
+    }
+    this.streams.set(streamId, stream);
+    this.appended.notify();
+    return { nextExpectedRevision: stream.length - 1, position: this.log.length - 1 };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return selectFromStream(this.streams.get(streamId) ?? [], options).map((e) => this.codec(structuredClone(e)));
+  }
+
+  async readAll({ after = -1, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.log.slice(after + 1, after + 1 + maxCount).map((e) => this.codec(structuredClone(e)));
+  }
+
+  subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
+    return followByReading(this, this.appended, options, onEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.log.length - 1;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,126 @@
+/**
+ * The event-store port: what the rest of the project needs from a store, and no more. It knows
+ * events (type, data, metadata), not problems. Adapters: memory, SQLite (the embedded default) and
+ * KurrentDB; one contract suite (tests/eventstore.contract.ts) holds them all to the same behaviour.
+ */
+
+/** Recorded with every event. `occurredAt` comes from the injected clock, never from the store. */
+export type EventMetadata = {
+  /** Who did it: user id, display name, their unit and the role they acted in. */
+  actor: { userId: string; name: string; unitId: string | null; role: string };
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  occurredAt: string;
+  schemaVersion: number;
+  [key: string]: unknown;
+};
+
+export type NewEvent = {
+  /** Unique per event; appending an event whose id is already stored is a no-op. */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+};
+
+export type RecordedEvent = NewEvent & {
+  streamId: string;
+  /** 0-based position of the event within its stream. */
+  revision: number;
+  /** Position in the global log: increasing across all streams (not necessarily contiguous). */
+  position: number;
+};
+
+/**
+ * What the appender expects the stream to be: absent, present, anything, or at exactly this
+ * revision (the revision of its last event).
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export type AppendResult = {
+  /** Revision of the stream's last event after the append (-1 when the stream is still empty). */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended, or of the stream's head when nothing was new. */
+  position: number;
+};
+
+export type ReadStreamOptions = {
+  fromRevision?: number;
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+};
+
+export type ReadAllOptions = {
+  /** Read events after this global position (exclusive); from the start when omitted. */
+  after?: number;
+  maxCount: number;
+};
+
+export type SubscribeOptions = {
+  /** Deliver events after this global position (exclusive); from the start when omitted. */
+  after?: number;
+  signal: AbortSignal;
+};
+
+export interface EventStore {
+  /** Appends atomically, checking the expected revision; throws WrongExpectedRevisionError. */
+  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** A missing stream reads as empty. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** One batch of the global log, in order. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Catch up from a position, then follow live appends: every event exactly once, in global order,
+   * with no gap and no duplicate at the hand-over. Resolves when the signal aborts.
+   */
+  subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void>;
+  /** The global position of the last event in the log, or -1 for an empty log. */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The store's way of saying another writer got there first. */
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId} is at revision ${actual}, not ${String(expected)}: someone else wrote first.`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** An event id was re-used for different events (a retry that does not match what was stored). */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(readonly eventId: string) {
+    super(`Event id ${eventId} is already stored with different content or in a different place.`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/** A stored event no longer fits its schema: the record and the code disagree. */
+export class EventDecodeError extends Error {
+  readonly code = 'EVENT_SCHEMA_MISMATCH';
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly type: string,
+    readonly issues: string,
+  ) {
+    super(`Stored event ${type} at ${streamId}@${revision} does not match its schema: ${issues}`);
+    this.name = 'EventDecodeError';
+  }
+}
+
+/** Checks (and may upcast) an event read back from the store; throws EventDecodeError. */
+export type EventCodec = (event: RecordedEvent) => RecordedEvent;
+
+export const expectedMatches = (expected: ExpectedRevision, current: number): boolean =>
+  expected === 'any' ||
+  (expected === 'no_stream' && current === -1) ||
+  (expected === 'stream_exists' && current >= 0) ||
+  expected === current;

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppendSignal, followByReading } from './catchUp.js';
+import {
+  DuplicateEventIdError,
+  type AppendResult,
+  type EventCodec,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  WrongExpectedRevisionError,
+  expectedMatches,
+} from './port.js';
+import { sameEvents } from './shared.js';
+
+type Row = {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id  TEXT    NOT NULL UNIQUE,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);`;
+
+/**
+ * The embedded default. Durable by default: WAL journal, synchronous=FULL (an acknowledged append
+ * is on disk), one IMMEDIATE transaction per append (the expected-revision check and the inserts
+ * cannot interleave with another writer, in this process or another). Positions are SQLite's
+ * AUTOINCREMENT rowids: writers are serialised, so a reader never sees a later position before an
+ * earlier one.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new AppendSignal();
+  private readonly statements;
+  private readonly appendTransaction;
+
+  constructor(
+    readonly file: string,
+    private readonly codec: EventCodec = (e) => e,
+    { synchronous = 'FULL' }: { synchronous?: 'FULL' | 'NORMAL' | 'OFF' } = {},
+  ) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${synchronous}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      head: db.prepare<[string], { revision: number; position: number }>(
+        'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      byId: db.prepare<[string], Row>('SELECT * FROM events WHERE event_id = ?'),
+      insert: db.prepare(
+        'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      forwards: db.prepare<[string, number, number], Row>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      backwards: db.prepare<[string, number, number], Row>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      all: db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+    };
+    this.appendTransaction = db.transaction(
+      (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+        const head = this.statements.head.get(streamId);
+        const current = head?.revision ?? -1;
+        const already = events.map((e) => this.statements.byId.get(e.id)).map((row) => (row ? toRecorded(row) : undefined));
+        if (already.some((e) => e !== undefined)) {
+          if (!sameEvents(streamId, events, already)) throw new DuplicateEventIdError(events[0]!.id);
+          return { nextExpectedRevision: current, position: already.at(-1)!.position };
+        }
+        if (!expectedMatches(expected, current))
+          throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
+        let revision = current;
+        let position = head?.position ?? -1;
+        for (const event of events) {
+          revision += 1;
+          const info = this.statements.insert.run(
+            event.id,
+            streamId,
+            revision,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+          );
+          position = Number(info.lastInsertRowid);
+        }
+        return { nextExpectedRevision: revision, position };
+      },
+    );
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = this.appendTransaction.immediate(streamId, events, expected);
+    if (events.length > 0) this.appended.notify();
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { direction = 'forwards', maxCount = Number.MAX_SAFE_INTEGER } = options;
+    const rows =
+      direction === 'forwards'
+        ? this.statements.forwards.all(streamId, options.fromRevision ?? 0, maxCount)
+        : this.statements.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
+    return rows.map((row) => this.codec(toRecorded(row)));
+  }
+
+  async readAll({ after = -1, maxCount }: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.statements.all.all(after, maxCount).map((row) => this.codec(toRecorded(row)));
+  }
+
+  subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
+    return followByReading(this, this.appended, options, onEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.statements.lastPosition.get()?.position ?? -1;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}
