@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Settings, from environment variables, with defaults that run the project with nothing installed. */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  /** sqlite (embedded default) | memory | kurrentdb */
+  EVENT_STORE: z.enum(['sqlite', 'memory', 'kurrentdb']).default('sqlite'),
+  DATA_DIR: z.string().default('./data'),
+  KURRENTDB_URL: z.string().optional(),
+  /** Fill an empty store with the demo county on first start; `off` to start empty. */
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  store: { kind: 'sqlite' | 'memory' | 'kurrentdb'; dataDir: string; kurrentdbUrl?: string };
+  demoData: boolean;
+  production: boolean;
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success)
+    throw new Error(`Bad settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const e = parsed.data;
+  if (e.EVENT_STORE === 'kurrentdb' && !e.KURRENTDB_URL) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    store: { kind: e.EVENT_STORE, dataDir: e.DATA_DIR, ...(e.KURRENTDB_URL ? { kurrentdbUrl: e.KURRENTDB_URL } : {}) },
+    demoData: e.DEMO_DATA === 'on',
+    production: e.NODE_ENV === 'production',
+  };
+}

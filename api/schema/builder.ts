@@ -1,0 +1,25 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { Context } from '../context.js';
+
+/** The one schema builder, with the request context typed. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: {
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [RelayPlugin],
+  defaultFieldNullability: false,
+  relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
+});
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value: the data of an event, as it was recorded.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+builder.queryType({ description: 'Reading the ledger (整改台账) and its units.' });
+builder.mutationType({ description: 'Every change to the ledger is a command that appends events.' });

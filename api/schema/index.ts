@@ -1,0 +1,7 @@
+import { builder } from './builder.js';
+import './unit.js';
+import './event.js';
+import './problem.js';
+import './mutations.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

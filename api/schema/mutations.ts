@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { CommandContext, CommandResult } from '../../eventstore/commandHandler.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { type LedgerRow, type LedgerViewState, ledgerView } from '../../projections/ledgerView.js';
+import type { Context } from '../context.js';
+import type { InputFieldMap } from '@pothos/core';
+import { builder } from './builder.js';
+import { LedgerEventRef } from './event.js';
+import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
+import { UnitKindEnum, UnitRef } from './unit.js';
+
+type Payload<T> = { subject: T; events: RecordedEvent[]; replayed: boolean };
+
+const ProblemPayload = builder.objectRef<Payload<LedgerRow>>('ProblemPayload').implement({
+  description: 'The problem after the command, and the events the command appended.',
+  fields: (t) => ({
+    problem: t.field({ type: ProblemRef, description: 'The problem as it now stands.', resolve: (p) => p.subject }),
+    events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when nothing changed.', resolve: (p) => p.events }),
+    replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before and nothing new was appended.' }),
+  }),
+});
+
+type UnitRow = Payload<LedgerViewState['units'] extends Map<string, infer U> ? U : never>;
+const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
+  description: 'The unit after the command, and the events the command appended.',
+  fields: (t) => ({
+    unit: t.field({ type: UnitRef, description: 'The unit as it now stands.', resolve: (p) => p.subject }),
+    events: t.field({ type: [LedgerEventRef], description: 'Appended by this command.', resolve: (p) => p.events }),
+    replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
+  }),
+});
+
+function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
+  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), now: ctx.clock };
+}
+
+/** Read-your-writes: the mutation answers once the read models have applied its events. */
+async function settled<S>(ctx: Context, result: CommandResult<S>): Promise<RecordedEvent[]> {
+  const last = result.events.at(-1);
+  if (last) await ctx.runner.waitFor(last.position);
+  return result.events;
+}
+
+async function problemPayload(ctx: Context, problemId: string, result: CommandResult<unknown>): Promise<Payload<LedgerRow>> {
+  const events = await settled(ctx, result);
+  const row = ctx.runner.state(ledgerView).problems.get(problemId);
+  if (!row) throw new Error(`Problem ${problemId} is not in the ledger view`);
+  return { subject: row, events: result.replayed ? result.events : events, replayed: result.replayed };
+}
+
+const commandIdArg = (t: { arg: { id: (o: { required: false; description: string }) => unknown } }) =>
+  t.arg.id({
+    required: false,
+    description: 'Your id for this command. Send the same id again when retrying: you get the same result and nothing is appended twice.',
+  });
+
+const EvidenceFileInput = builder.inputType('EvidenceFileInput', {
+  description: 'A file already uploaded, referenced by the SHA-256 of its content.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'File name.' }),
+    sha256: t.string({ required: true, description: 'SHA-256 hex digest of the content.' }),
+    size: t.int({ required: true, description: 'Size in bytes.' }),
+    contentType: t.string({ required: false, description: 'MIME type.' }),
+  }),
+});
+const EvidenceInput = builder.inputType('EvidenceInput', {
+  description: '整改佐证: what was done, with optional files.',
+  fields: (t) => ({
+    description: t.string({ required: true, description: 'What was done to fix the problem.' }),
+    files: t.field({ type: [EvidenceFileInput], required: false, description: 'Files backing the description.' }),
+  }),
+});
+
+builder.mutationField('registerUnit', (t) =>
+  t.field({
+    type: UnitPayload,
+    description: 'Register a unit (county, township, village, department, assisting unit, work team).',
+    args: {
+      name: t.arg.string({ required: true, description: '单位名称' }),
+      kind: t.arg({ type: UnitKindEnum, required: true, description: 'Kind of unit.' }),
+      parentUnitId: t.arg.id({ required: false, description: 'The unit it belongs to.' }),
+      commandId: commandIdArg(t) as never,
+    },
+    resolve: async (_root, args, ctx) => {
+      const context = commandContext(ctx, args.commandId as string | undefined);
+      const unitId = ctx.ledger.unitIdFor(context.commandId);
+      const result = await ctx.ledger.unitCommand(
+        { type: 'RegisterUnit', data: { unitId, name: args.name, kind: args.kind, parentUnitId: args.parentUnitId ?? null } },
+        context,
+      );
+      const events = await settled(ctx, result);
+      const unit = ctx.runner.state(ledgerView).units.get(unitId);
+      if (!unit) throw new Error(`Unit ${unitId} is not in the ledger view`);
+      return { subject: unit, events, replayed: result.replayed };
+    },
+  }),
+);
+
+builder.mutationField('raiseProblem', (t) =>
+  t.field({
+    type: ProblemPayload,
+    description: 'Raise a problem (问题交办): it gets the next ledger number of its source and year.',
+    args: {
+      source: t.arg({ type: ProblemSourceEnum, required: true, description: '问题来源' }),
+      category: t.arg({ type: ProblemCategoryEnum, required: true, description: '问题类别' }),
+      description: t.arg.string({ required: true, description: '问题描述 (at most 5000 characters).' }),
+      recurrenceOf: t.arg.id({ required: false, description: 'An earlier problem of the same kind this one repeats.' }),
+      commandId: commandIdArg(t) as never,
+    },
+    resolve: async (_root, args, ctx) => {
+      const context = commandContext(ctx, args.commandId as string | undefined);
+      const result = await ctx.ledger.raiseProblem(
+        {
+          source: args.source,
+          category: args.category,
+          description: args.description,
+          recurrenceOf: args.recurrenceOf ? String(args.recurrenceOf) : null,
+        },
+        context,
+      );
+      return problemPayload(ctx, ctx.ledger.problemIdFor(context.commandId), result);
+    },
+  }),
+);
+
+/** Every other problem command: a name, its description, its arguments and how they become command data. */
+function problemCommand<A extends InputFieldMap>(
+  name: string,
+  type: string,
+  description: string,
+  args: (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) => A,
+) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: ProblemPayload,
+      description,
+      args: {
+        problemId: t.arg.id({ required: true, description: 'The problem.' }),
+        commandId: commandIdArg(t) as never,
+        ...args(t),
+      },
+      resolve: async (_root, rawArgs, ctx) => {
+        const { commandId, problemId, ...data } = rawArgs as Record<string, unknown>;
+        const context = commandContext(ctx, commandId as string | undefined);
+        const result = await ctx.ledger.problemCommand({ type, data: { problemId: String(problemId), ...data } }, context);
+        return problemPayload(ctx, String(problemId), result);
+      },
+    }) as never,
+  );
+}
+
+problemCommand('assignProblem', 'AssignProblem', 'Assign the problem to its responsible unit (责任单位) and person (责任人).', (t) => ({
+  responsibleUnitId: t.arg.id({ required: true, description: 'The responsible unit.' }),
+  responsiblePerson: t.arg.string({ required: true, description: '责任人' }),
+  leadingOfficial: t.arg.string({ required: false, description: '牵头领导' }),
+}));
+problemCommand('acknowledgeAssignment', 'AcknowledgeAssignment', 'The responsible unit takes the problem on (签收).', (t) => ({
+  acknowledgedBy: t.arg.string({ required: true, description: 'Who acknowledged it.' }),
+}));
+problemCommand('setDeadline', 'SetDeadline', 'Set the deadline (整改时限), a county calendar day, not before the raise day.', (t) => ({
+  deadline: t.arg.string({ required: true, description: 'YYYY-MM-DD' }),
+}));
+problemCommand('extendDeadline', 'ExtendDeadline', 'Extend the deadline (延期) to a later day, with a reason.', (t) => ({
+  deadline: t.arg.string({ required: true, description: 'The new deadline, YYYY-MM-DD.' }),
+  reason: t.arg.string({ required: true, description: 'Why it needs more time.' }),
+}));
+problemCommand('submitPlan', 'SubmitPlan', 'Submit the rectification plan (整改方案 / 整改措施).', (t) => ({
+  measures: t.arg.string({ required: true, description: 'The measures that will fix it.' }),
+}));
+problemCommand('reportProgress', 'ReportProgress', 'Report progress (整改进展).', (t) => ({
+  progress: t.arg.string({ required: true, description: 'What has been done so far.' }),
+  percentComplete: t.arg.int({ required: false, description: '0–100' }),
+}));
+problemCommand('reportRectified', 'ReportRectified', 'Report the problem fixed, with evidence, and ask for verification.', (t) => ({
+  evidence: t.arg({ type: EvidenceInput, required: true, description: '整改佐证' }),
+}));
+problemCommand('passVerification', 'PassVerification', 'Accept the fix (验收通过). The verifier’s unit may not be the responsible unit.', (t) => ({
+  verifierUnitId: t.arg.id({ required: true, description: 'The verifying unit.' }),
+  opinion: t.arg.string({ required: true, description: '验收意见' }),
+}));
+problemCommand('rejectVerification', 'RejectVerification', 'Reject the fix (验收不通过): back to rectification with the reasons.', (t) => ({
+  verifierUnitId: t.arg.id({ required: true, description: 'The verifying unit.' }),
+  reasons: t.arg.string({ required: true, description: 'Why it is not fixed.' }),
+}));
+problemCommand('closeProblem', 'CloseProblem', 'Close the problem and cancel its ledger number (销号); needs a passed verification.', () => ({}));
+problemCommand('reopenProblem', 'ReopenProblem', 'Reopen a closed problem a later check found back (巩固 failed).', (t) => ({
+  reason: t.arg.string({ required: true, description: 'What the later check found.' }),
+}));
+problemCommand('orderSupervision', 'OrderSupervision', 'Order the unit to finish (督办).', (t) => ({
+  instruction: t.arg.string({ required: true, description: '督办意见' }),
+}));

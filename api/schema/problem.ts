@@ -1,0 +1,125 @@
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import {
+  ProblemCategory,
+  ProblemSource,
+  categoryLabel,
+  countyDay,
+  isAssigned,
+  isOverdue,
+  problemStreamId,
+  sourceLabel,
+} from '../../domain/index.js';
+import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
+import { builder } from './builder.js';
+import { LedgerEventRef } from './event.js';
+import { UnitRef } from './unit.js';
+
+export const ProblemSourceEnum = builder.enumType('ProblemSource', {
+  description: 'Where a problem came from (问题来源); its code prefixes the ledger number.',
+  values: ProblemSource.options,
+});
+export const ProblemCategoryEnum = builder.enumType('ProblemCategory', {
+  description: 'The kind of problem: the seven special campaigns (七个专项治理) and the sector projects.',
+  values: ProblemCategory.options,
+});
+export const ProblemStatusEnum = builder.enumType('ProblemStatus', {
+  description: 'raised → assigned → rectifying → awaiting_verification → verified → closed (销号).',
+  values: ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const,
+});
+
+const assignedField = <K extends string>(row: LedgerRow, key: K): unknown =>
+  isAssigned(row.state) ? (row.state as unknown as Record<K, unknown>)[key] : null;
+
+export const ProblemRef = builder.objectRef<LedgerRow>('Problem');
+
+ProblemRef.implement({
+  description: 'A problem in the rectification ledger (整改台账), as of the latest event.',
+  fields: (t) => ({
+    id: t.id({ description: 'Stable id of the problem.', resolve: (r) => r.state.problemId }),
+    ledgerNumber: t.string({ description: '台账编号, e.g. GJ-2019-007.', resolve: (r) => r.state.ledgerNumber }),
+    source: t.field({ type: ProblemSourceEnum, description: '问题来源', resolve: (r) => r.state.source }),
+    sourceLabel: t.string({ description: 'The source in Chinese.', resolve: (r) => sourceLabel[r.state.source] }),
+    category: t.field({ type: ProblemCategoryEnum, description: '问题类别', resolve: (r) => r.state.category }),
+    categoryLabel: t.string({ description: 'The category in Chinese.', resolve: (r) => categoryLabel[r.state.category] }),
+    description: t.string({ description: '问题描述', resolve: (r) => r.state.description }),
+    raisedOn: t.string({ description: 'County day it was raised (YYYY-MM-DD).', resolve: (r) => r.state.raisedOn }),
+    status: t.field({ type: ProblemStatusEnum, description: 'Where it is in its life.', resolve: (r) => r.state.status }),
+    responsibleUnit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: '责任单位',
+      resolve: (r, _a, ctx) =>
+        isAssigned(r.state) ? (ctx.runner.state(ledgerView).units.get(r.state.responsibleUnitId) ?? null) : null,
+    }),
+    responsiblePerson: t.string({ nullable: true, description: '责任人', resolve: (r) => assignedField(r, 'responsiblePerson') as string | null }),
+    leadingOfficial: t.string({ nullable: true, description: '牵头领导', resolve: (r) => assignedField(r, 'leadingOfficial') as string | null }),
+    deadline: t.string({ nullable: true, description: '整改时限 (county calendar day).', resolve: (r) => assignedField(r, 'deadline') as string | null }),
+    extensionCount: t.int({ description: 'How many times the deadline was extended.', resolve: (r) => (assignedField(r, 'extensionCount') as number | null) ?? 0 }),
+    measures: t.string({ nullable: true, description: '整改措施 (the plan).', resolve: (r) => assignedField(r, 'measures') as string | null }),
+    rejectionCount: t.int({ description: 'Times verification was rejected.', resolve: (r) => (assignedField(r, 'rejectionCount') as number | null) ?? 0 }),
+    reopenCount: t.int({ description: 'Times it was reopened after closing.', resolve: (r) => (assignedField(r, 'reopenCount') as number | null) ?? 0 }),
+    supervisionCount: t.int({ description: 'Supervision orders (督办) issued.', resolve: (r) => (assignedField(r, 'supervisionCount') as number | null) ?? 0 }),
+    closedOn: t.string({ nullable: true, description: '销号时间', resolve: (r) => (r.state.status === 'closed' ? r.state.closedOn : null) }),
+    overdue: t.boolean({
+      description: 'Past its deadline (county calendar) and not yet reported fixed.',
+      resolve: (r, _a, ctx) => isOverdue(r.state, countyDay(ctx.clock())),
+    }),
+    recurrenceOf: t.field({
+      type: ProblemRef,
+      nullable: true,
+      description: 'The earlier problem of the same kind this one repeats (同类问题第二次).',
+      resolve: (r, _a, ctx) => (r.state.recurrenceOf ? (ctx.runner.state(ledgerView).problems.get(r.state.recurrenceOf) ?? null) : null),
+    }),
+    updatedAt: t.string({ description: 'When its last event happened.', resolve: (r) => r.updatedAt }),
+    history: t.field({
+      type: [LedgerEventRef],
+      description: 'Every event of the problem, oldest first, with who and when.',
+      resolve: (r, _a, ctx) => ctx.store.readStream(problemStreamId(r.state.problemId)),
+    }),
+  }),
+});
+
+builder.queryField('problem', (t) =>
+  t.field({
+    type: ProblemRef,
+    nullable: true,
+    description: 'One problem, by id or by ledger number.',
+    args: {
+      id: t.arg.id({ required: false, description: 'The problem’s id.' }),
+      ledgerNumber: t.arg.string({ required: false, description: 'The ledger number, e.g. GJ-2019-007.' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const view = ctx.runner.state(ledgerView);
+      const id = args.id ? String(args.id) : args.ledgerNumber ? view.byLedgerNumber.get(args.ledgerNumber) : undefined;
+      return id ? (view.problems.get(id) ?? null) : null;
+    },
+  }),
+);
+
+builder.queryField('problems', (t) =>
+  t.connection({
+    type: ProblemRef,
+    description: 'The ledger, filtered, in ledger-number order, a page at a time.',
+    args: {
+      source: t.arg({ type: ProblemSourceEnum, required: false, description: 'Only this source.' }),
+      category: t.arg({ type: ProblemCategoryEnum, required: false, description: 'Only this category.' }),
+      unitId: t.arg.id({ required: false, description: 'Only problems this unit is responsible for.' }),
+      status: t.arg({ type: ProblemStatusEnum, required: false, description: 'Only problems in this status.' }),
+      overdue: t.arg.boolean({ required: false, description: 'Only overdue (true) or only not overdue (false).' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const today = countyDay(ctx.clock());
+      const rows = [...ctx.runner.state(ledgerView).problems.values()]
+        .filter(
+          (r) =>
+            (!args.source || r.state.source === args.source) &&
+            (!args.category || r.state.category === args.category) &&
+            (!args.unitId || (isAssigned(r.state) && r.state.responsibleUnitId === String(args.unitId))) &&
+            (!args.status || r.state.status === args.status) &&
+            (args.overdue == null || isOverdue(r.state, today) === args.overdue),
+        )
+        .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
+      return resolveArrayConnection({ args }, rows);
+    },
+  }),
+);

@@ -1,0 +1,77 @@
+import {
+  type LedgerNumberReserved,
+  type ProblemEvent,
+  type ProblemState,
+  type UnitEvent,
+  type UnitState,
+  evolveProblem,
+  evolveUnit,
+  initialProblemState,
+  initialUnitState,
+} from '../domain/index.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { Projection } from './runner.js';
+
+/** A problem as the ledger (整改台账) lists it: its folded state plus when it last changed. */
+export type LedgerRow = {
+  state: Exclude<ProblemState, { status: 'not_raised' }>;
+  raisedAt: string;
+  updatedAt: string;
+  /** Global position of the problem's last event. */
+  position: number;
+};
+
+export type LedgerViewState = {
+  problems: Map<string, LedgerRow>;
+  byLedgerNumber: Map<string, string>;
+  units: Map<string, Exclude<UnitState, { status: 'unregistered' }>>;
+  /** Ledger numbers reserved whose problem has not had its first event yet (a raise cut short). */
+  pendingRaises: Map<string, RecordedEvent>;
+};
+
+const problemEvents = new Set<string>([
+  'ProblemRaised',
+  'ProblemAssigned',
+  'AssignmentAcknowledged',
+  'DeadlineSet',
+  'DeadlineExtended',
+  'RectificationPlanSubmitted',
+  'ProgressReported',
+  'RectificationReported',
+  'VerificationPassed',
+  'VerificationRejected',
+  'ProblemClosed',
+  'ProblemReopened',
+  'SupervisionOrdered',
+] satisfies ProblemEvent['type'][]);
+const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
+
+/** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
+export const ledgerView: Projection<LedgerViewState> = {
+  name: 'ledger',
+  version: 1,
+  initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), units: new Map(), pendingRaises: new Map() }),
+  apply(view, event: RecordedEvent) {
+    if (event.type === 'LedgerNumberReserved') {
+      const { raised } = event.data as LedgerNumberReserved['data'];
+      if (!view.problems.has(raised.problemId)) view.pendingRaises.set(raised.problemId, event);
+    } else if (problemEvents.has(event.type)) {
+      const domainEvent = event as unknown as ProblemEvent;
+      const id = domainEvent.data.problemId;
+      const row = view.problems.get(id);
+      const state = evolveProblem(row?.state ?? initialProblemState, domainEvent);
+      if (state.status === 'not_raised') return;
+      const at = event.metadata.occurredAt;
+      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, position: event.position });
+      if (!row) {
+        view.byLedgerNumber.set(state.ledgerNumber, id);
+        view.pendingRaises.delete(id);
+      }
+    } else if (unitEvents.has(event.type)) {
+      const domainEvent = event as unknown as UnitEvent;
+      const id = domainEvent.data.unitId;
+      const state = evolveUnit(view.units.get(id) ?? initialUnitState, domainEvent);
+      if (state.status !== 'unregistered') view.units.set(id, state);
+    }
+  },
+};
