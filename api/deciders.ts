@@ -1,4 +1,16 @@
 import {
+  type AccountCommand,
+  type AccountEvent,
+  type AccountState,
+  type HotlineCommand,
+  type HotlineEvent,
+  type HotlineState,
+  decideAccount,
+  decideHotline,
+  evolveAccount,
+  evolveHotline,
+  initialAccountState,
+  initialHotlineState,
   type ProblemCommand,
   type ProblemEvent,
   type ProblemState,
@@ -33,5 +45,19 @@ export const unitDecider: Decider<UnitState, UnitCommand, UnitEvent> = {
   initialState: initialUnitState,
   evolve: evolveUnit,
   decide: decideUnit,
+  schemaVersionOf,
+};
+
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
+  initialState: initialAccountState,
+  evolve: evolveAccount,
+  decide: decideAccount,
+  schemaVersionOf,
+};
+
+export const hotlineDecider: Decider<HotlineState, HotlineCommand, HotlineEvent> = {
+  initialState: initialHotlineState,
+  evolve: evolveHotline,
+  decide: decideHotline,
   schemaVersionOf,
 };

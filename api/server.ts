@@ -1,45 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express from 'express';
-import { createYoga } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
+import helmet from 'helmet';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { accountsView } from '../projections/accountsView.js';
+import { auditView } from '../projections/auditView.js';
+import { hotlineView } from '../projections/hotlineView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { ProjectionRunner } from '../projections/runner.js';
+import { Accounts } from './accounts.js';
+import { authenticate } from './authentication.js';
 import type { Config } from './config.js';
-import { type Context, consoleActor } from './context.js';
+import type { Context } from './context.js';
+import { consoleTabs } from './console.js';
 import { maskError } from './errors.js';
+import { Hotline } from './hotline.js';
 import { Ledger } from './ledger.js';
+import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { schema } from './schema/index.js';
+import { TokenIssuer, loadTokenSecret } from './tokens.js';
 
 /** Largest request body accepted: generous for a form, far below what could hurt the server. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Limits on what one GraphQL document may ask (graphql-armor): far above what the console and web app send. */
+export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 5000, directives: 20 } as const;
 
 export type App = {
   app: express.Express;
   store: EventStore;
   ledger: Ledger;
+  accounts: Accounts;
+  hotline: Hotline;
+  tokens: TokenIssuer;
+  limits: RateLimits;
   runner: ProjectionRunner;
   close: () => Promise<void>;
 };
 
-/** Wires the store, the ledger service, the read models and the GraphQL endpoint. */
-export async function createApp(
-  store: EventStore,
-  { clock = () => new Date().toISOString(), production = false }: { clock?: () => string; production?: boolean } = {},
-): Promise<App> {
+export type AppOptions = {
+  clock?: () => string;
+  /** Production mode: introspection and field suggestions off unless `introspection` says otherwise. */
+  production?: boolean;
+  /** Signing secret for tokens; a random one per process when omitted (tests, memory stores). */
+  tokenSecret?: Uint8Array;
+  tokenTtlSeconds?: number;
+  limits?: Partial<LimitSettings>;
+  /** Origins allowed to call the API from a browser (CORS); none when empty. */
+  corsOrigins?: string[];
+  /** Schema introspection (and so GraphiQL's docs); defaults to on, off in production. */
+  introspection?: boolean;
+};
+
+/** Wires the store, the services, the read models, the authorization layer and the GraphQL endpoint. */
+export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
+  const { clock = () => new Date().toISOString(), production = false, corsOrigins = [] } = options;
+  const introspection = options.introspection ?? !production;
   const ledger = new Ledger(store);
-  const runner = new ProjectionRunner(store, [ledgerView]);
+  const accounts = new Accounts(store, ledger);
+  const hotline = new Hotline(store, ledger);
+  const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
+  const limits = new RateLimits({ ...defaultLimits, ...options.limits });
+  const runner = new ProjectionRunner(store, [ledgerView, accountsView, hotlineView, auditView]);
   await runner.start();
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
 
+  const consolePage = graphiqlPage({ title: '台账 · Taizhang console', defaultEditorToolsVisibility: 'headers', defaultTabs: consoleTabs });
+  const plugins: Plugin[] = [
+    EnvelopArmorPlugin({
+      maxDepth: { n: QUERY_LIMITS.depth },
+      maxAliases: { n: QUERY_LIMITS.aliases },
+      maxTokens: { n: QUERY_LIMITS.tokens },
+      costLimit: { maxCost: QUERY_LIMITS.cost },
+      maxDirectives: { n: QUERY_LIMITS.directives },
+      // "Did you mean …?" would tell a stranger the schema that introspection hides.
+      blockFieldSuggestion: { enabled: !introspection },
+    }) as Plugin,
+  ];
+  if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
-    context: (): Context => ({ store, ledger, runner, clock, actor: consoleActor }),
+    context: async ({ req }): Promise<Context> => ({
+      store,
+      ledger,
+      accounts,
+      hotline,
+      tokens,
+      limits,
+      runner,
+      clock,
+      auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    }),
+    plugins,
     maskedErrors: { maskError },
-    graphiql: { title: '台账 · Taizhang console' },
+    graphiql: consolePage.options,
+    renderGraphiQL: () => consolePage.html,
+    // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
+    cors: corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
     landingPage: false,
     // Expected failures are answers, not incidents; maskError logs the unexpected ones.
     logging: false,
@@ -47,6 +114,25 @@ export async function createApp(
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
+          'script-src': ["'self'", `'sha256-${consolePage.scriptHash}'`],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'worker-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', position: runner.position });
   });
@@ -89,6 +175,10 @@ export async function createApp(
     app,
     store,
     ledger,
+    accounts,
+    hotline,
+    tokens,
+    limits,
     runner,
     close: async () => {
       await runner.stop();
@@ -97,9 +187,27 @@ export async function createApp(
   };
 }
 
+/**
+ * The console page, rendered once: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
+ * so it works with no internet, and the hash of its one inline script for the CSP.
+ */
+function graphiqlPage(options: GraphiQLOptions) {
+  const html = renderGraphiQL(options);
+  const start = html.indexOf('<script>') + '<script>'.length;
+  const script = html.slice(start, html.lastIndexOf('</script>'));
+  return { options, html, scriptHash: createHash('sha256').update(script).digest('base64') };
+}
+
 export async function startServer(config: Config, options: { clock?: () => string } = {}) {
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  const built = await createApp(store, { ...options, production: config.production });
+  const built = await createApp(store, {
+    ...options,
+    production: config.production,
+    tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
+    tokenTtlSeconds: config.tokenTtlMinutes * 60,
+    corsOrigins: config.corsOrigins,
+    introspection: config.introspection,
+  });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -9,3 +9,7 @@ export * from './problems/problem.js';
 export * from './problems/decide.js';
 export * from './problems/ledgerNumbers.js';
 export * from './registry.js';
+export * from './accounts/account.js';
+export * from './accounts/decide.js';
+export * from './hotline/report.js';
+export * from './hotline/decide.js';

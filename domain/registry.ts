@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { unitEventDefinitions } from './units/unit.js';
 import { problemEventDefinitions } from './problems/events.js';
 import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
+import { accountEventDefinitions } from './accounts/account.js';
+import { hotlineEventDefinitions } from './hotline/report.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -10,4 +12,6 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...unitEventDefinitions,
   ...problemEventDefinitions,
   ...ledgerEventDefinitions,
+  ...accountEventDefinitions,
+  ...hotlineEventDefinitions,
 ];

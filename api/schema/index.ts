@@ -1,7 +1,12 @@
+import { enforceAuthorization } from '../authz.js';
 import { builder } from './builder.js';
 import './unit.js';
 import './event.js';
 import './problem.js';
 import './mutations.js';
+import './accounts.js';
+import './hotline.js';
+import './audit.js';
 
-export const schema = builder.toSchema({ sortSchema: true });
+/** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
+export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));
