@@ -132,14 +132,15 @@ export async function authorize(
   args: Record<string, unknown>,
   ctx: Context,
 ): Promise<EventMetadata['actor']> {
+  const name = field.slice(field.indexOf('.') + 1);
   if (!rule)
-    throw new ForbiddenError('FORBIDDEN', `${field} has no authorization rule, so nobody may use it.`, { reason: 'NO_RULE' });
+    throw new ForbiddenError('FORBIDDEN', `${name} has no authorization rule, so nobody may use it.`, { reason: 'NO_RULE' });
   if (rule.who === 'public') return ctx.auth.kind === 'signed_in' ? actorOf(ctx.auth.user, ctx.auth.user.roles[0]!) : PUBLIC_ACTOR;
   const user = signedInUser(ctx);
   if (rule.who === 'signed_in') return actorOf(user, user.roles[0]!);
   const role = rule.who.find((r) => user.roles.includes(r));
   if (!role)
-    throw new ForbiddenError('FORBIDDEN', `${field} is for the role ${rule.who.join(' or ')}; you are ${user.roles.join(', ')}.`, {
+    throw new ForbiddenError('FORBIDDEN', `${name} is for ${rule.who.join(' or ')}; you are ${user.roles.join(', ')}.`, {
       reason: 'ROLE_NOT_ALLOWED',
     });
   if (rule.scope) await checkScope(rule.scope, String(args.problemId ?? ''), user, ctx);

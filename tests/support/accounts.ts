@@ -16,7 +16,7 @@ export async function addUser(
   app: App,
   user: { roles: Role[]; unitId?: string | null; login?: string; displayName?: string; password?: string },
 ): Promise<{ userId: string; login: string; password: string }> {
-  const login = user.login ?? `${user.roles.join('-').replace(/_/g, '')}-${process.pid}-${++counter}`;
+  const login = user.login ?? `${user.roles[0]!.replace(/_/g, "")}-${process.pid}-${++counter}`;
   const password = user.password ?? TEST_PASSWORD;
   await app.accounts.register(
     { login, displayName: user.displayName ?? login, roles: user.roles, unitId: user.unitId ?? null, password },
