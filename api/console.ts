@@ -2,17 +2,19 @@
  * The console's opening tabs (GraphiQL at /graphql): sign in first, then the supervision office's
  * daily work. The token from the first tab goes into the Headers pane as `Authorization: Bearer …`.
  */
+export const consoleHeaders = JSON.stringify({ Authorization: 'Bearer <paste the token from the SignIn tab>' }, null, 2);
+
 const tab = (query: string, variables: Record<string, unknown> = {}) => ({
   query: query.trim() + '\n',
   variables: JSON.stringify(variables, null, 2),
-  headers: JSON.stringify({ Authorization: 'Bearer <paste the token from the login tab>' }, null, 2),
+  headers: consoleHeaders,
 });
 
 export const consoleTabs = [
   tab(
     `
-# 1. Sign in. Copy "token" from the answer into the Headers pane (below) of every tab:
-#    { "Authorization": "Bearer <token>" }
+# 1. Sign in. Then put the token in the Headers pane
+#    below (every tab): "Bearer <token>".
 mutation SignIn($login: String!, $password: String!) {
   login(login: $login, password: $password) { token expiresAt user { displayName roles unit { name } } }
 }`,

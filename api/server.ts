@@ -19,7 +19,7 @@ import { Accounts } from './accounts.js';
 import { authenticate } from './authentication.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
-import { consoleTabs } from './console.js';
+import { consoleHeaders, consoleTabs } from './console.js';
 import { maskError } from './errors.js';
 import { Hotline } from './hotline.js';
 import { Ledger } from './ledger.js';
@@ -73,16 +73,31 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
 
-  const consolePage = graphiqlPage({ title: '台账 · Taizhang console', defaultEditorToolsVisibility: 'headers', defaultTabs: consoleTabs });
+  const consolePage = graphiqlPage({
+    title: '台账 · Taizhang console',
+    defaultEditorToolsVisibility: 'headers',
+    headers: consoleHeaders,
+    defaultTabs: consoleTabs,
+  });
   const plugins: Plugin[] = [
+    // Two passes of graphql-armor so the depth limit is checked before the cost limit: a very deep
+    // query is then refused as too deep (the clearer message) rather than as too costly.
     EnvelopArmorPlugin({
       maxDepth: { n: QUERY_LIMITS.depth },
-      maxAliases: { n: QUERY_LIMITS.aliases },
       maxTokens: { n: QUERY_LIMITS.tokens },
-      costLimit: { maxCost: QUERY_LIMITS.cost },
-      maxDirectives: { n: QUERY_LIMITS.directives },
       // "Did you mean …?" would tell a stranger the schema that introspection hides.
       blockFieldSuggestion: { enabled: !introspection },
+      costLimit: { enabled: false },
+      maxAliases: { enabled: false },
+      maxDirectives: { enabled: false },
+    }) as Plugin,
+    EnvelopArmorPlugin({
+      costLimit: { maxCost: QUERY_LIMITS.cost },
+      maxAliases: { n: QUERY_LIMITS.aliases },
+      maxDirectives: { n: QUERY_LIMITS.directives },
+      maxDepth: { enabled: false },
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   ];
   if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
