@@ -139,6 +139,14 @@ export class SqliteEventStore implements EventStore {
     return this.statements.lastPosition.get()?.position ?? -1;
   }
 
+  /** The durability settings in force on this connection (synchronous: 0 OFF, 1 NORMAL, 2 FULL). */
+  pragmas(): { journalMode: string; synchronous: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
