@@ -204,7 +204,18 @@ export function eventStoreContract(
         await s.appendToStream(id, [stored!], 'no_stream');
         const error = await rejection(s.appendToStream(id, [event(), stored!], 'any'));
         expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(error).toMatchObject({ eventId: stored!.id });
         expect(await s.readStream(id)).toHaveLength(1);
+      });
+
+      it('one id twice in the same batch is a DuplicateEventIdError and stores nothing', async () => {
+        const s = await store();
+        const id = stream();
+        const once = event();
+        const error = await rejection(s.appendToStream(id, [once, { ...once }], 'no_stream'));
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(error).toMatchObject({ eventId: once.id });
+        expect(await s.readStream(id)).toEqual([]);
       });
 
       it.runIf(detectsIdsAcrossStreams)('an id stored in another stream is a DuplicateEventIdError', async () => {
