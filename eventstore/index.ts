@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import type { EventCodec, EventStore } from './port.js';
+
+export type EventStoreKind = 'sqlite' | 'memory' | 'kurrentdb';
+
+export type EventStoreConfig = {
+  kind: EventStoreKind;
+  /** Where the SQLite file lives (`${dataDir}/taizhang.sqlite`). */
+  dataDir: string;
+  /** Required for kurrentdb, e.g. `kurrentdb://node1:2113,node2:2113,node3:2113?tls=false`. */
+  kurrentdbUrl?: string;
+};
+
+/**
+ * The one place the adapter is chosen. Adapters are imported on demand: the KurrentDB client loads
+ * gRPC and a native bridge, which a SQLite or in-memory run should not pay for.
+ */
+export async function openEventStore(config: EventStoreConfig, codec: EventCodec): Promise<EventStore> {
+  switch (config.kind) {
+    case 'memory': {
+      const { MemoryEventStore } = await import('./memory.js');
+      return new MemoryEventStore(codec);
+    }
+    case 'sqlite': {
+      const { SqliteEventStore } = await import('./sqlite.js');
+      return new SqliteEventStore(join(config.dataDir, 'taizhang.sqlite'), codec);
+    }
+    case 'kurrentdb': {
+      if (!config.kurrentdbUrl) throw new Error('The kurrentdb event store needs a connection string (KURRENTDB_URL).');
+      const { KurrentDbEventStore } = await import('./kurrentdb.js');
+      return new KurrentDbEventStore(config.kurrentdbUrl, codec);
+    }
+    default: {
+      const unknown: never = config.kind;
+      throw new Error(`Unknown event store kind: ${String(unknown)}`);
+    }
+  }
+}
