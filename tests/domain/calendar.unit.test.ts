@@ -98,4 +98,10 @@ describe('the county calendar does not depend on the time zone the server runs i
     expect(startOfCountyDay('2019-03-10')).toBe('2019-03-10T00:00:00.000+08:00');
     expect(CalendarDay.safeParse('2019-03-10').success).toBe(true);
   });
+
+  it.each(zones)('with TZ=%s an instant written without an offset is read as county time', (zone) => {
+    process.env.TZ = zone;
+    expect(countyDay('2019-06-30T20:00:00')).toBe('2019-06-30');
+    expect(countyDay('2019-07-01T00:30:00')).toBe('2019-07-01');
+  });
 });
