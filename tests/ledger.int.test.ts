@@ -179,6 +179,15 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
     expect(await store.headPosition()).toBe(before);
   });
 
+  it('a command on a problem that does not exist fails with PROBLEM_NOT_FOUND and appends nothing', async () => {
+    await raise();
+    const before = await store.headPosition();
+    const attempt = run({ type: 'CloseProblem', data: { problemId: randomUUID() } });
+    await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attempt).rejects.toMatchObject({ code: 'PROBLEM_NOT_FOUND' });
+    expect(await store.headPosition()).toBe(before);
+  });
+
   it('a 10 MB description is refused with a readable message and appends nothing', async () => {
     const before = await store.headPosition();
     const attempt = ledger.raiseProblem(
