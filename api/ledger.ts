@@ -96,10 +96,14 @@ export class Ledger {
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');
     if (command.type === 'PassVerification' || command.type === 'RejectVerification')
       await this.activeUnit(command.data.verifierUnitId, 'verifierUnitId');
-    const result = await handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context);
-    if (result.state.status === 'not_raised')
-      throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`);
-    return result;
+    // The decision refuses a problem that was never raised; to the caller that id simply does not exist.
+    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
+      (error: unknown) => {
+        if (error instanceof IllegalStateError && error.code === 'PROBLEM_NOT_RAISED')
+          throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`);
+        throw error;
+      },
+    );
   }
 
   private async activeUnit(unitId: string, field: string): Promise<void> {
