@@ -23,6 +23,7 @@ import {
 import {
   type CommandContext,
   type CommandResult,
+  ConcurrencyRetriesExhaustedError,
   eventIdFor,
   handleCommand,
   metadataFor,
@@ -188,7 +189,7 @@ export class Ledger {
         throw error;
       }
     }
-    throw new WrongExpectedRevisionError(streamId, 'any', 'no_stream');
+    throw new ConcurrencyRetriesExhaustedError(streamId, 50);
   }
 
   private async findReservation(streamId: string, eventId: string): Promise<RecordedEvent> {
