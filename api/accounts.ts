@@ -1,4 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
+import { z } from 'zod';
 import {
   AccountCommand as AccountCommandSchema,
   type AccountState,
@@ -14,6 +15,11 @@ import { type Ledger, parseOrThrow } from './ledger.js';
 import { checkPasswordPolicy, hashForUnknownLogin, hashPassword, verifyPassword } from './passwords.js';
 
 const USER_NAMESPACE = '9d4a6c1e-7b1f-4f0e-a3c2-5e8d2b6f0a17';
+
+/** A login as stored (lower case), or a VALIDATION_FAILED error that names the field. */
+function parseLogin(login: string): string {
+  return parseOrThrow(z.object({ login: Login }), { login }).login;
+}
 
 export type NewUser = { login: string; displayName: string; roles: Role[]; unitId?: string | null; password: string };
 export type Account = Exclude<AccountState, { status: 'unregistered' }>;
@@ -31,7 +37,7 @@ export class Accounts {
 
   /** A user's id follows from the login, so the login is unique by construction (one stream each). */
   userIdFor(login: string): string {
-    return uuidv5(`user/${parseOrThrow(Login, login)}`, USER_NAMESPACE);
+    return uuidv5(`user/${parseLogin(login)}`, USER_NAMESPACE);
   }
 
   async load(userId: string): Promise<AccountState> {
@@ -58,7 +64,7 @@ export class Accounts {
 
   async register(user: NewUser, context: CommandContext): Promise<CommandResult<AccountState>> {
     checkPasswordPolicy(user.password);
-    const login = parseOrThrow(Login, user.login);
+    const login = parseLogin(user.login);
     return this.command(
       {
         type: 'RegisterUser',
