@@ -23,13 +23,14 @@ const DEMO_ACTOR = { userId: 'demo', name: '演示数据', unitId: null, role: '
 
 /** Creates the demo sign-ins (again-safe: each has a fixed command id). */
 export async function loadDemoUsers(accounts: Accounts, ledger: Ledger, now: () => string): Promise<void> {
-  for (const user of demoUsers) {
-    const context: CommandContext = { actor: DEMO_ACTOR, commandId: `demo-user/${user.login}`, now };
-    await accounts.register(
-      { login: user.login, displayName: user.displayName, roles: user.roles, unitId: user.unitKey ? ledger.unitIdFor(user.unitKey) : null, password: user.password },
-      context,
-    );
-  }
+  // In parallel: each is its own stream, and the password hashes run on libuv's thread pool.
+  await Promise.all(
+    demoUsers.map((user) => {
+      const context: CommandContext = { actor: DEMO_ACTOR, commandId: `demo-user/${user.login}`, now };
+      const unitId = user.unitKey ? ledger.unitIdFor(user.unitKey) : null;
+      return accounts.register({ login: user.login, displayName: user.displayName, roles: user.roles, unitId, password: user.password }, context);
+    }),
+  );
 }
 
 /** True when the demo created the sign-ins in this store (not when a real user happens to be called "office"). */

@@ -178,6 +178,10 @@ describe('a sign-in stops working', () => {
   it('when the password changes; the new password works and the old one does not', async () => {
     const user = await addUser(server, { roles: ['office'] });
     const token = await logIn(server, user.login);
+    const head = await server.store.headPosition();
+    const wrong = await server.gql(`mutation { changePassword(currentPassword: "not-my-password", newPassword: "a-brand-new-password") { user { login } } }`, {}, bearer(token));
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'WRONG_CURRENT_PASSWORD', field: 'currentPassword' });
+    expect(await server.store.headPosition()).toBe(head);
     const changed = await server.gql<any>(
       `mutation { changePassword(currentPassword: "${user.password}", newPassword: "a-brand-new-password") { user { login } } }`,
       {},

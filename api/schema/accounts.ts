@@ -121,8 +121,12 @@ builder.mutationField('changePassword', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const user = signedIn(ctx);
-      if (!(await ctx.accounts.checkPassword(user.login, args.currentPassword)))
+      // A stolen token must not become a way to guess the password: same limits as logging in.
+      await ctx.limits.checkLogin(user.login, ctx.clientIp);
+      if (!(await ctx.accounts.checkPassword(user.login, args.currentPassword))) {
+        await ctx.limits.loginFailed(user.login, ctx.clientIp);
         throw new ValidationError('WRONG_CURRENT_PASSWORD', 'The current password is wrong.', { field: 'currentPassword' });
+      }
       return userPayload(ctx, user.userId, await ctx.accounts.setPassword(user.userId, args.newPassword, 'self', commandContext(ctx, null)));
     },
   }),
