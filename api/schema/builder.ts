@@ -12,7 +12,28 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [RelayPlugin],
   defaultFieldNullability: false,
-  relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    // Every type, field and argument is described, the paging machinery included (the console shows them).
+    pageInfoTypeOptions: { description: 'Where this page is in the whole list, and the cursors to move on.' },
+    hasNextPageFieldOptions: { description: 'True when there are more after this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when there are more before this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of this page: pass it as `after` for the next page.' },
+    firstArgOptions: { description: 'At most this many items, from the start (or from `after`).' },
+    lastArgOptions: { description: 'At most this many items, from the end (or from `before`).' },
+    afterArgOptions: { description: 'Only items after this cursor.' },
+    beforeArgOptions: { description: 'Only items before this cursor.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list.' },
+    defaultEdgeTypeOptions: { description: 'One item of a page, with its cursor.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Where this page is, and how to get the next.' },
+    cursorFieldOptions: { description: 'Where this item is in the list, for `after` and `before`.' },
+    nodeFieldOptions: { description: 'The item.' },
+  },
 });
 
 builder.scalarType('JSON', {
