@@ -19,8 +19,10 @@ import type { Ledger } from './ledger.js';
 
 /**
  * Importing a problem list (问题清单) from a county spreadsheet: read it, check every row, and
- * only when every row is right raise them all — with command ids that follow from the file's hash
- * and the row number, so importing the same file again finds its own problems and adds nothing.
+ * only when every row is right raise them all — with command ids that follow from the list's hash
+ * and the row number, so importing the same list again finds its own problems and adds nothing.
+ * The hash is of the cells read, not of the file's bytes: Excel rewrites a workbook's timestamps on
+ * every save, and the same list saved again is still the same list.
  */
 
 /** The columns, by their header in the sheet. The first three are required in every row. */
@@ -59,7 +61,8 @@ export type ImportIssue = {
 
 export type ImportPreview = {
   fileName: string;
-  sha256: string;
+  /** SHA-256 of the list's content (every imported column of every row, with row numbers). */
+  contentHash: string;
   rows: ImportRow[];
   issues: ImportIssue[];
 };
@@ -85,15 +88,15 @@ export async function previewImport(
   fileName: string,
   { ledger, units, today }: { ledger: Ledger; units: Units; today: string },
 ): Promise<ImportPreview> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const issues: ImportIssue[] = [];
   const table = await readTable(bytes, issues);
+  const contentHash = createHash('sha256').update(table ? contentOf(table) : bytes).digest('hex');
   const rows = table ? checkRows(table, units, today, issues) : [];
   for (const row of rows) {
-    const { state } = await ledger.loadProblem(ledger.problemIdFor(commandIdFor(sha256, row.row, 'raise')));
+    const { state } = await ledger.loadProblem(ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise')));
     row.alreadyImported = state.status !== 'not_raised';
   }
-  return { fileName, sha256, rows, issues };
+  return { fileName, contentHash, rows, issues };
 }
 
 /**
@@ -109,7 +112,7 @@ export async function commitImport(preview: ImportPreview, ledger: Ledger, conte
     );
   const problemIds: string[] = [];
   for (const row of preview.rows) {
-    const at = (step: 'raise' | 'assign' | 'deadline'): CommandContext => ({ ...context, commandId: commandIdFor(preview.sha256, row.row, step), correlationId: `import:${preview.sha256}` });
+    const at = (step: 'raise' | 'assign' | 'deadline'): CommandContext => ({ ...context, commandId: commandIdFor(preview.contentHash, row.row, step), correlationId: `import:${preview.contentHash}` });
     const raised = await ledger.raiseProblem(
       { source: row.source, category: row.category, description: row.description },
       at('raise'),
@@ -128,9 +131,18 @@ export async function commitImport(preview: ImportPreview, ledger: Ledger, conte
   return { problemIds, created: preview.rows.filter((r) => !r.alreadyImported).length, alreadyImported: preview.rows.filter((r) => r.alreadyImported).length };
 }
 
-/** The command id of one step of one row of one file: the same file imported twice gives the same ids. */
-export function commandIdFor(sha256: string, row: number, step: 'raise' | 'assign' | 'deadline'): string {
-  return `import:${sha256}:${row}:${step}`;
+/** The command id of one step of one row of one list: the same list imported twice gives the same ids. */
+export function commandIdFor(contentHash: string, row: number, step: 'raise' | 'assign' | 'deadline'): string {
+  return `import:${contentHash}:${row}:${step}`;
+}
+
+/** The list's content, canonically: each row's number and its imported columns as text. */
+function contentOf(table: Table): string {
+  const cellOf = (cells: Cell[], column: ImportColumn) => {
+    const index = table.columns.get(column);
+    return index === undefined ? '' : text(cells[index] ?? null);
+  };
+  return JSON.stringify(table.rows.map(({ row, cells }) => [row, ...IMPORT_COLUMNS.map((c) => cellOf(cells, c))]));
 }
 
 export function describeIssue(issue: ImportIssue): string {

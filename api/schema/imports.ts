@@ -39,7 +39,9 @@ const ImportPreviewRef = builder.objectRef<ImportPreview>('ImportPreview').imple
   description: 'What importing a problem list would do. Nothing is imported while any issue remains.',
   fields: (t) => ({
     fileName: t.exposeString('fileName', { description: 'The file’s name as sent.' }),
-    sha256: t.exposeString('sha256', { description: 'SHA-256 of the file: the same file imported twice adds nothing.' }),
+    contentHash: t.exposeString('contentHash', {
+      description: 'SHA-256 of the list’s content (cells, not bytes): the same list imported twice adds nothing, even saved again.',
+    }),
     rows: t.field({ type: [ImportRowRef], description: 'Rows that passed every check.', resolve: (p) => p.rows }),
     issues: t.field({ type: [ImportIssueRef], description: 'Every problem found, by row and column.', resolve: (p) => p.issues }),
     newRows: t.int({ description: 'Rows that importing would add.', resolve: (p) => p.rows.filter((r) => !r.alreadyImported).length }),

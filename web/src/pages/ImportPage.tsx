@@ -8,7 +8,7 @@ import type { Category, Source } from '../model';
 type Issue = { row: number; column: string; columnLetter: string; code: string; message: string; value: string | null };
 type Preview = {
   fileName: string;
-  sha256: string;
+  contentHash: string;
   newRows: number;
   alreadyImported: number;
   issues: Issue[];
@@ -27,7 +27,7 @@ type Result = { created: number; alreadyImported: number; problems: { id: string
 
 const PREVIEW = `mutation Preview($file: File!) {
   previewImport(file: $file) {
-    fileName sha256 newRows alreadyImported
+    fileName contentHash newRows alreadyImported
     issues { row column columnLetter code message value }
     rows { row source category description unitName responsiblePerson deadline alreadyImported }
   }
