@@ -182,7 +182,7 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
   });
 
   it('an unknown problem', async () => {
-    await refused(`mutation { closeProblem(problemId: "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c") { problem { id } } }`, {}, null, 'PROBLEM_NOT_RAISED');
+    await refused(`mutation { closeProblem(problemId: "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c") { problem { id } } }`, {}, null, 'PROBLEM_NOT_FOUND');
   });
 });
 
