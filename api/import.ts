@@ -162,7 +162,7 @@ async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promise<Tabl
     return null;
   }
   try {
-    if (isZip) await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    if (isZip) await workbook.xlsx.load(Buffer.from(bytes) as never); // exceljs declares an older Buffer type
     else await workbook.csv.read(Readable.from([decodeText(bytes)]), { map: (value: unknown) => value } as never);
   } catch {
     fileIssue('UNREADABLE_FILE', 'The file is neither a readable .xlsx workbook nor a CSV text file.');
