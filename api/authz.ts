@@ -48,6 +48,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.triageHotlineReport': office,
   'Mutation.dismissHotlineReport': office,
   'Mutation.importProblems': office,
+  'Mutation.previewImport': office,
   // Responsible units (责任单位负责人), for their own unit's items.
   'Mutation.acknowledgeAssignment': unitHeadOwnUnit,
   'Mutation.submitPlan': unitHeadOwnUnit,

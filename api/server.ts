@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express from 'express';
@@ -21,6 +24,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { consoleHeaders, consoleTabs } from './console.js';
 import { maskError } from './errors.js';
+import { filesRouter } from './files.js';
 import { Hotline } from './hotline.js';
 import { Ledger } from './ledger.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
@@ -31,7 +35,7 @@ import { TokenIssuer, loadTokenSecret } from './tokens.js';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Limits on what one GraphQL document may ask (graphql-armor): far above what the console and web app send. */
-export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 5000, directives: 20 } as const;
+export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 20_000, directives: 20 } as const;
 
 export type App = {
   app: express.Express;
@@ -45,8 +49,13 @@ export type App = {
   close: () => Promise<void>;
 };
 
+/** The built web app (`npm run build:web`, run by `npm ci` through `prepare`). */
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
 export type AppOptions = {
   clock?: () => string;
+  /** Where evidence files are kept, by content hash. */
+  filesDir?: string;
   /** Production mode: introspection and field suggestions off unless `introspection` says otherwise. */
   production?: boolean;
   /** Signing secret for tokens; a random one per process when omitted (tests, memory stores). */
@@ -61,7 +70,7 @@ export type AppOptions = {
 
 /** Wires the store, the services, the read models, the authorization layer and the GraphQL endpoint. */
 export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
-  const { clock = () => new Date().toISOString(), production = false, corsOrigins = [] } = options;
+  const { clock = () => new Date().toISOString(), production = false, corsOrigins = [], filesDir = join('data', 'files') } = options;
   const introspection = options.introspection ?? !production;
   const ledger = new Ledger(store);
   const accounts = new Accounts(store, ledger);
@@ -166,8 +175,31 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     }
     next();
   });
+  // Uploading evidence needs a sign-in (a stranger must not fill the disk). Reading a file needs only
+  // its SHA-256: a 256-bit name learned from the evidence it belongs to, which is withheld from those
+  // who may not see it — and so <img>/<a> links work without a token.
+  app.post('/files', async (req, res, next) => {
+    try {
+      const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
+      if (auth.kind === 'signed_in') return next();
+      const [reason, message] =
+        auth.kind === 'rejected' ? [auth.reason, auth.message] : ['NO_TOKEN', 'Log in first: send "Authorization: Bearer <token>".'];
+      res.status(401).json({ error: { code: 'UNAUTHENTICATED', reason, message } });
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use('/files', filesRouter(filesDir));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  if (existsSync(WEB_DIST)) {
+    app.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
+    // Single-page app: any other page address gets the app, which routes it in the browser.
+    app.use((req, res, next) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) res.sendFile(join(WEB_DIST, 'index.html'));
+      else next();
+    });
+  }
   app.use(
     (error: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       const tooLarge = error.type === 'entity.too.large';
@@ -218,6 +250,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
   const built = await createApp(store, {
     ...options,
     production: config.production,
+    filesDir: join(config.store.dataDir, 'files'),
     tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
     tokenTtlSeconds: config.tokenTtlMinutes * 60,
     corsOrigins: config.corsOrigins,

@@ -40,7 +40,12 @@ const expected: Record<string, Who> = {
   submitHotlineReport: 'public',
   triageHotlineReport: ['office'],
   dismissHotlineReport: ['office'],
+  previewImport: ['office'],
+  importProblems: ['office'],
 };
+
+/** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
+const PROBLEM_LIST = '问题来源,问题类别,问题描述,责任单位,责任人,整改时限\n县自查,住房安全,矩阵测试的问题,磨子潭镇,储,2019-06-30\n';
 
 const ROLES: Role[] = ['office', 'unit_head', 'verifier', 'committee', 'admin'];
 const BAD_CALLERS = ['no token', 'expired token', 'disabled user', 'forged token'] as const;
@@ -65,10 +70,25 @@ function valueFor(arg: { name: string; type: GraphQLInputType }): unknown {
         .filter((f) => isNonNullType(f.type))
         .map((f) => [f.name, valueFor(f)]),
     );
+  if (named.name === 'File') return null; // filled in by the multipart request
   const scalar = { String: '矩阵测试：一段足够长的文字', Int: 1, Float: 1, Boolean: true, ID: fixture.problemId } as Record<string, unknown>;
   const value = scalar[named.name];
   if (value === undefined) throw new Error(`No test value for ${arg.name}: ${String(arg.type)}`);
   return arg.type.toString().startsWith('[') ? [value] : value;
+}
+
+/** Sends the operation as JSON, or as a multipart request when it takes a file. */
+async function send(name: string, token: string | null | undefined) {
+  const { query, variables } = operationFor(name);
+  const auth = token ? bearer(token) : {};
+  const fileArgs = Object.entries(variables).filter(([, v]) => v === null).map(([k]) => k);
+  if (fileArgs.length === 0) return server.gql(query, variables, auth);
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables }));
+  form.append('map', JSON.stringify(Object.fromEntries(fileArgs.map((a, i) => [String(i), [`variables.${a}`]]))));
+  fileArgs.forEach((_, i) => form.append(String(i), new Blob([PROBLEM_LIST], { type: 'text/csv' }), '问题清单.csv'));
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', body: form, headers: auth });
+  return (await response.json()) as Awaited<ReturnType<typeof server.gql>>;
 }
 
 function operationFor(name: string): { query: string; variables: Record<string, unknown> } {
@@ -162,10 +182,8 @@ describe('the authorization matrix', () => {
       // `login` signs in as the caller's own account (or the office's, for the callers without one).
       if (name === 'login') fixture.login = logins.get(caller as Role) ?? logins.get('office');
       else fixture.login = `matrix-${name.toLowerCase()}`;
-      const { query, variables } = operationFor(name);
-      const token = tokens.get(caller);
       const head = await server.store.headPosition();
-      const response = await server.gql(query, variables, token ? bearer(token) : {});
+      const response = await send(name, tokens.get(caller));
       const code = response.errors?.[0]?.extensions?.code;
       const refused = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED';
       if (allowed(who, caller)) {

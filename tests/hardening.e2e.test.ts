@@ -57,7 +57,7 @@ describe('documents that ask too much', () => {
       {},
       bearer(office),
     );
-    expect(result.errors?.[0]?.message).toMatch(/^Syntax Error: Query Cost limit of 5000 exceeded, found [\d.]+\.$/);
+    expect(result.errors?.[0]?.message).toMatch(/^Syntax Error: Query Cost limit of 20000 exceeded, found [\d.]+\.$/);
   });
 
   it('a 5 MB body, before it is read', async () => {

@@ -7,6 +7,7 @@ import './mutations.js';
 import './accounts.js';
 import './hotline.js';
 import './audit.js';
+import './imports.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

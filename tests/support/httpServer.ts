@@ -29,7 +29,7 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
   const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-test-'));
   const { store: given, ...appOptions } = options;
   const store = given ?? new SqliteEventStore(join(dataDir, 'taizhang.sqlite'), schemaCodec(domainEventDefinitions));
-  const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, ...appOptions });
+  const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, filesDir: join(dataDir, 'files'), ...appOptions });
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
