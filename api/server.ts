@@ -3,6 +3,8 @@ import express from 'express';
 import { createYoga } from 'graphql-yoga';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
+import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '../eventstore/checkpoints.js';
+import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { ledgerView } from '../projections/ledgerView.js';
@@ -21,19 +23,29 @@ export type App = {
   store: EventStore;
   ledger: Ledger;
   runner: ProjectionRunner;
+  checkpointer: Checkpointer | undefined;
   close: () => Promise<void>;
 };
 
 /** Wires the store, the ledger service, the read models and the GraphQL endpoint. */
 export async function createApp(
   store: EventStore,
-  { clock = () => new Date().toISOString(), production = false }: { clock?: () => string; production?: boolean } = {},
+  {
+    clock = () => new Date().toISOString(),
+    production = false,
+    checkpoints = defaultCheckpointPolicy(),
+  }: { clock?: () => string; production?: boolean; checkpoints?: CheckpointPolicy | false } = {},
 ): Promise<App> {
+  // A store written before the hash chain must be migrated first: new events would chain from nothing.
+  const [first] = await rawStore(store).readAll({ maxCount: 1 });
+  if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const ledger = new Ledger(store);
   const runner = new ProjectionRunner(store, [ledgerView]);
   await runner.start();
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
+  const checkpointer = checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined;
+  checkpointer?.start();
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
@@ -90,7 +102,9 @@ export async function createApp(
     store,
     ledger,
     runner,
+    checkpointer,
     close: async () => {
+      await checkpointer?.stop();
       await runner.stop();
       await store.close();
     },

@@ -3,5 +3,6 @@ import './unit.js';
 import './event.js';
 import './problem.js';
 import './mutations.js';
+import './integrity.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
