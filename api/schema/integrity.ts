@@ -67,7 +67,7 @@ builder.queryField('verifyLedger', (t) =>
         description: 'An exported checkpoint file (its JSON) to hold against the log.',
       }),
     },
-    resolve: (_root, args, ctx) =>
+    resolve: async (_root, args, ctx) =>
       verifyLog(ctx.store, {
         labeler: ledgerNumberLabeler,
         ...(args.checkpoint != null ? { held: parseOrThrow(ExportedCheckpoint, args.checkpoint) } : {}),
