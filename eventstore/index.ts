@@ -1,29 +1,51 @@
 import { join } from 'node:path';
-import type { EventCodec, EventStore } from './port.js';
 import { HashChainedEventStore } from './hashChain.js';
-import { MemoryEventStore } from './memory.js';
-import { SqliteEventStore } from './sqlite.js';
+import type { EventCodec, EventStore } from './port.js';
 
-export type StoreConfig = { kind: 'sqlite' | 'memory' | 'kurrentdb'; dataDir: string; kurrentdbUrl?: string };
+export type EventStoreKind = 'sqlite' | 'memory' | 'kurrentdb';
+
+export type EventStoreConfig = {
+  kind: EventStoreKind;
+  /** Where the SQLite file lives (`${dataDir}/taizhang.sqlite`). */
+  dataDir: string;
+  /** Required for kurrentdb, e.g. `kurrentdb://node1:2113,node2:2113,node3:2113?tls=false`. */
+  kurrentdbUrl?: string;
+};
 
 /** The SQLite file inside a data directory. */
 export const sqliteFile = (dataDir: string) => join(dataDir, 'taizhang.sqlite');
 
 /**
- * The one place an adapter is chosen. Every adapter is wrapped in the hash chain (always on), and
- * the codec runs in the chain's reads so the adapter underneath still returns events as stored.
+ * The one place the adapter is chosen. Every adapter is wrapped in the hash chain (always on); the
+ * codec runs in the chain's reads, so the adapter underneath still returns events exactly as
+ * stored, which is what verification hashes.
  */
-export async function openEventStore(config: StoreConfig, codec?: EventCodec): Promise<HashChainedEventStore> {
+export async function openEventStore(config: EventStoreConfig, codec?: EventCodec): Promise<HashChainedEventStore> {
   return new HashChainedEventStore(await openAdapter(config), codec);
 }
 
-async function openAdapter(config: StoreConfig): Promise<EventStore> {
+/**
+ * Adapters are imported on demand: the KurrentDB client loads gRPC and a native bridge, which a
+ * SQLite or in-memory run should not pay for.
+ */
+async function openAdapter(config: EventStoreConfig): Promise<EventStore> {
   switch (config.kind) {
-    case 'memory':
+    case 'memory': {
+      const { MemoryEventStore } = await import('./memory.js');
       return new MemoryEventStore();
-    case 'sqlite':
+    }
+    case 'sqlite': {
+      const { SqliteEventStore } = await import('./sqlite.js');
       return new SqliteEventStore(sqliteFile(config.dataDir));
-    case 'kurrentdb':
-      throw new Error('KurrentDB adapter not wired yet');
+    }
+    case 'kurrentdb': {
+      if (!config.kurrentdbUrl) throw new Error('The kurrentdb event store needs a connection string (KURRENTDB_URL).');
+      const { KurrentDbEventStore } = await import('./kurrentdb.js');
+      return new KurrentDbEventStore(config.kurrentdbUrl);
+    }
+    default: {
+      const unknown: never = config.kind;
+      throw new Error(`Unknown event store kind: ${String(unknown)}`);
+    }
   }
 }

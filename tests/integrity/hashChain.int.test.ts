@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../eventstore/canonicalJson.js';
 import { GENESIS_HASH, HashChainedEventStore, UnchainedStoreError, rawStore } from '../../eventstore/hashChain.js';
@@ -9,6 +10,7 @@ import { headsRoot } from '../../eventstore/merkle.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import { type EventStore, type NewEvent, WrongExpectedRevisionError } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
+import { kurrentDbForTests } from '../support/kurrentdb.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -30,14 +32,20 @@ async function hashesOf(store: EventStore, streamIds: string[]) {
   return out;
 }
 
+/** The same events for every adapter; a run's own stream names and ids, as a KurrentDB server is shared. */
+const run = randomUUID().slice(0, 8);
+const ids = Array.from({ length: 4 }, () => randomUUID());
+const sampleStreams = [`chain-${run}-1`, `chain-${run}-2`];
 async function appendSample(store: EventStore) {
-  await store.appendToStream('demo-1', [event('e1', { b: 1, a: 'x' }), event('e2', { list: [1, 'two', null], nested: { z: true, y: 2.5 } })], 'no_stream');
-  await store.appendToStream('demo-2', [event('e3', { text: '磨子潭镇 — “quoted”', skipped: undefined })], 'any');
-  await store.appendToStream('demo-1', [event('e4', {})], 1);
+  const [one, two] = sampleStreams as [string, string];
+  await store.appendToStream(one, [event(ids[0]!, { b: 1, a: 'x' }), event(ids[1]!, { list: [1, 'two', null], nested: { z: true, y: 2.5 } })], 'no_stream');
+  await store.appendToStream(two, [event(ids[2]!, { text: '磨子潭镇 — “quoted”', skipped: undefined })], 'any');
+  await store.appendToStream(one, [event(ids[3]!, {})], 1);
 }
 
-// One line, not a test counted as passed: the KurrentDB adapter lands on another branch.
-console.log('KurrentDB hash comparison skipped: openEventStore has no KurrentDB adapter on this branch yet.');
+const kurrent = await kurrentDbForTests();
+if (!kurrent.available) console.log(`KurrentDB hash comparison skipped: ${kurrent.reason}`);
+afterAll(() => (kurrent.available ? kurrent.stop() : undefined));
 
 describe('canonical JSON', () => {
   it('sorts keys, drops undefined members, writes no whitespace', () => {
@@ -48,26 +56,26 @@ describe('canonical JSON', () => {
 describe('the hash chain', () => {
   it('hashes the first event of a stream from the genesis value, as an independent SHA-256 says', async () => {
     const store = await openEventStore({ kind: 'memory', dataDir: '' });
-    await appendSample(store);
+    await store.appendToStream('demo-1', [event('e1', { b: 1, a: 'x' })], 'no_stream');
     const [first] = await rawStore(store).readStream('demo-1');
     expect(first!.metadata.prevHash).toBe(GENESIS_HASH);
     // printf '%s' '{"data":{"a":"x","b":1},"metadata":{...,"prevHash":"000…"},"prevHash":"000…","revision":0,"stream":"demo-1","type":"Tested"}' | sha256sum
     expect(first!.metadata.hash).toBe('9dafad978b4d203beb95a5db1eeb5f8991315b135985efb868c466235f201d9f');
   });
 
-  it('gives identical hashes for the same events through the memory and SQLite adapters', async () => {
+  it('gives identical hashes for the same events through the memory and SQLite adapters (and KurrentDB when there is one)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-chain-'));
     dirs.push(dataDir);
-    const memory = await openEventStore({ kind: 'memory', dataDir: '' });
-    const sqlite = await openEventStore({ kind: 'sqlite', dataDir });
-    await appendSample(memory);
-    await appendSample(sqlite);
-    const fromMemory = await hashesOf(memory, ['demo-1', 'demo-2']);
-    expect(fromMemory['demo-1']).toHaveLength(3);
-    expect(await hashesOf(sqlite, ['demo-1', 'demo-2'])).toEqual(fromMemory);
-    const [, second] = await rawStore(memory).readStream('demo-1');
-    expect(second!.metadata.prevHash).toBe('9dafad978b4d203beb95a5db1eeb5f8991315b135985efb868c466235f201d9f');
-    await sqlite.close();
+    const stores = [await openEventStore({ kind: 'memory', dataDir: '' }), await openEventStore({ kind: 'sqlite', dataDir })];
+    if (kurrent.available) stores.push(await openEventStore({ kind: 'kurrentdb', dataDir: '', kurrentdbUrl: kurrent.url }));
+    for (const store of stores) await appendSample(store);
+    const [fromMemory, ...others] = await Promise.all(stores.map((store) => hashesOf(store, sampleStreams)));
+    expect(fromMemory![sampleStreams[0]!]).toHaveLength(3);
+    for (const other of others) expect(other).toEqual(fromMemory);
+    // The second event links to the first.
+    const [first, second] = fromMemory![sampleStreams[0]!] as [unknown[], unknown[]];
+    expect(second[1]).toBe(first[2]);
+    await Promise.all(stores.map((s) => s.close()));
   });
 
   it('treats a retried append (same event ids) as a no-op', async () => {
