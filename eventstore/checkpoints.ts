@@ -179,7 +179,7 @@ export type CheckpointPolicy = {
 };
 
 export const defaultCheckpointPolicy = (env: NodeJS.ProcessEnv = process.env): CheckpointPolicy => ({
-  everyEvents: positiveInt(env.CHECKPOINT_EVERY_EVENTS, 10_000),
+  everyEvents: positiveInt(env.CHECKPOINT_EVERY_EVENTS, 1000),
   everySeconds: positiveInt(env.CHECKPOINT_EVERY_SECONDS, 300),
   triggerTypes: ['AssessmentFinalized'],
 });
