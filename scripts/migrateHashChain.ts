@@ -24,7 +24,7 @@ runScript(async () => {
     const update = db.prepare<[string, number]>('UPDATE events SET metadata = ? WHERE position = ?');
     const heads = new Map<string, { revision: number; hash: string }>();
     let count = 0;
-    for (const row of rows.iterate()) {
+    for (const row of rows.all()) {
       const metadata = JSON.parse(row.metadata) as EventMetadata;
       if (typeof metadata.hash === 'string')
         throw new Error(`Event ${row.stream_id}@${row.revision} already has a hash: this store is chained; nothing was changed.`);
