@@ -2,12 +2,21 @@
  * Canonical JSON (the JSON subset of RFC 8785): object keys sorted by UTF-16 code units, no
  * whitespace, numbers and strings as JSON.stringify writes them. Values follow JSON.stringify's
  * rules (undefined properties dropped, toJSON honoured), so an event hashes the same whether an
- * adapter keeps the object itself (memory) or its JSON text (SQLite, KurrentDB).
+ * adapter keeps the object itself (memory) or its JSON text (SQLite, KurrentDB). Written with
+ * string concatenation: verification canonicalizes every event of the log.
  */
 export function canonicalJson(value: unknown): string {
   const text = write(value);
   if (text === undefined) throw new TypeError('A value with no JSON form cannot be canonicalized');
   return text;
+}
+
+/**
+ * An object's canonical JSON with one member left out and one set (`omit` need not exist; `set`
+ * replaces or adds): the event hash covers the metadata without its hash but with its prevHash.
+ */
+export function canonicalObjectWith(record: Record<string, unknown>, omit: string, setKey: string, setValue: unknown): string {
+  return writeObject({ ...record, [omit]: undefined, [setKey]: setValue });
 }
 
 function write(value: unknown): string | undefined {
@@ -28,14 +37,25 @@ function write(value: unknown): string | undefined {
     case 'object': {
       const withJson = value as { toJSON?: () => unknown };
       if (typeof withJson.toJSON === 'function') return write(withJson.toJSON());
-      if (Array.isArray(value)) return `[${value.map((item) => write(item) ?? 'null').join(',')}]`;
-      const record = value as Record<string, unknown>;
-      const members: string[] = [];
-      for (const key of Object.keys(record).sort()) {
-        const member = write(record[key]);
-        if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+        return `${out}]`;
       }
-      return `{${members.join(',')}}`;
+      return writeObject(value as Record<string, unknown>);
     }
   }
+}
+
+function writeObject(record: Record<string, unknown>): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = write(record[key]);
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
 }

@@ -75,7 +75,7 @@ export const exportCheckpoint = (c: Checkpoint): ExportedCheckpoint => ({
 });
 
 /** Follows the log and drafts checkpoints from the heads it has seen. */
-class CheckpointDrafter {
+export class CheckpointDrafter {
   readonly heads = new StreamHeads();
   /** Position covered by the newest checkpoint known (seen in the log or drafted here). */
   covered = -1;

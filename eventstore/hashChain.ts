@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonicalJson.js';
+import { canonicalJson, canonicalObjectWith } from './canonicalJson.js';
 import {
   type AppendResult,
   type EventCodec,
@@ -32,8 +32,11 @@ export type HashedFields = {
  * hash, prevHash}. The same events give the same hash in every adapter.
  */
 export function eventHash({ streamId, revision, type, data, metadata }: HashedFields, prevHash: string): string {
-  const { hash: _ignored, ...covered } = metadata;
-  const text = canonicalJson({ stream: streamId, revision, type, data, metadata: { ...covered, prevHash }, prevHash });
+  // canonicalJson({ stream, revision, type, data, metadata: { ...metadata without hash, prevHash }, prevHash }),
+  // written out with its keys already in order: verification does this for every event.
+  const text =
+    `{"data":${canonicalJson(data)},"metadata":${canonicalObjectWith(metadata, 'hash', 'prevHash', prevHash)}` +
+    `,"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(revision)},"stream":${JSON.stringify(streamId)},"type":${JSON.stringify(type)}}`;
   return createHash('sha256').update(text).digest('hex');
 }
 

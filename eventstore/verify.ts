@@ -1,6 +1,7 @@
-import { type Checkpoint, type ExportedCheckpoint, checkpointFrom, isCheckpoint } from './checkpoints.js';
+import { CHECKPOINT_STREAM, type Checkpoint, type ExportedCheckpoint, checkpointFrom, isCheckpoint } from './checkpoints.js';
 import { GENESIS_HASH, eventHash, rawStore, storedHash } from './hashChain.js';
 import type { EventStore, RecordedEvent } from './port.js';
+import { type StreamHead, byStreamId } from './merkle.js';
 import { StreamHeads } from './streamHeads.js';
 
 export type BreakKind =
@@ -107,16 +108,29 @@ export async function verifyLog(
       );
   };
 
+  /**
+   * The heads that moved after the checkpoint's previous position, with the heads at its position.
+   * Usually that is the checkpoint before it, whose later events are all in `recent`: then only
+   * those streams are looked at, not every stream in the log.
+   */
+  const movedSince = (checkpoint: Checkpoint): StreamHead[] => {
+    const floor = latest?.position ?? -1;
+    if (checkpoint.previousPosition !== floor || undoFloor !== floor) return heads.movedAfter(checkpoint.previousPosition);
+    const streams = new Set<string>();
+    for (const u of recent) if (u.position <= checkpoint.position) streams.add(u.streamId);
+    return [...streams].map((id) => heads.get(id)!).sort(byStreamId);
+  };
+
   const checkCheckpoint = (event: RecordedEvent, checkpoint: Checkpoint) => {
     const fail = (streamId: string | null, revision: number | null, message: string) => {
       throw new Broken({ kind: 'checkpoint_mismatch', streamId, revision, position: null, checkpoint: checkpoint.number, message });
     };
     if (checkpoint.position >= event.position || checkpoint.position < (latest?.position ?? -1))
-      fail(CHECKPOINT_ID, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, out of order at position ${event.position}.`);
+      fail(CHECKPOINT_STREAM, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, out of order at position ${event.position}.`);
     if (checkpoint.position < undoFloor)
-      fail(CHECKPOINT_ID, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, too far behind its own position ${event.position} to check.`);
+      fail(CHECKPOINT_STREAM, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, too far behind its own position ${event.position} to check.`);
     atPosition(checkpoint.position, () => {
-      const actual = heads.movedAfter(checkpoint.previousPosition);
+      const actual = movedSince(checkpoint);
       const recorded = checkpoint.moved;
       for (let i = 0, j = 0; i < actual.length || j < recorded.length; ) {
         const a = actual[i];
@@ -162,7 +176,7 @@ export async function verifyLog(
       if (checkpoint.eventId !== held.checkpointEventId || checkpoint.hash !== held.checkpointHash)
         throw new Broken({
           kind: 'exported_checkpoint_mismatch',
-          streamId: CHECKPOINT_ID,
+          streamId: CHECKPOINT_STREAM,
           revision: checkpoint.number - 1,
           position: event.position,
           checkpoint: held.number,
@@ -260,7 +274,7 @@ export async function verifyLog(
     if (held && !heldEventSeen)
       throw new Broken({
         kind: 'exported_checkpoint_mismatch',
-        streamId: CHECKPOINT_ID,
+        streamId: CHECKPOINT_STREAM,
         revision: held.number - 1,
         position: null,
         checkpoint: held.number,
@@ -291,7 +305,6 @@ export async function verifyLog(
   };
 }
 
-const CHECKPOINT_ID = 'checkpoints';
 
 /** The report as a person reads it (what `npm run verify` prints). */
 export function describeReport(report: VerifyReport): string {
