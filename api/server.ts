@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createYoga } from 'graphql-yoga';
 import { domainEventDefinitions } from '../domain/index.js';
@@ -12,6 +15,7 @@ import { ProjectionRunner } from '../projections/runner.js';
 import type { Config } from './config.js';
 import { type Context, consoleActor } from './context.js';
 import { maskError } from './errors.js';
+import { filesRouter } from './files.js';
 import { Ledger } from './ledger.js';
 import { schema } from './schema/index.js';
 
@@ -27,14 +31,27 @@ export type App = {
   close: () => Promise<void>;
 };
 
-/** Wires the store, the ledger service, the read models and the GraphQL endpoint. */
+/** The built web app (`npm run build:web`, run by `npm ci` through `prepare`). */
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export type AppOptions = {
+  clock?: () => string;
+  production?: boolean;
+  /** Where evidence files are kept, by content hash. */
+  filesDir?: string;
+  /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
+  checkpoints?: CheckpointPolicy | false;
+};
+
+/** Wires the store, the ledger service, the read models, the GraphQL endpoint, evidence files and the web app. */
 export async function createApp(
   store: EventStore,
   {
     clock = () => new Date().toISOString(),
     production = false,
+    filesDir = join('data', 'files'),
     checkpoints = defaultCheckpointPolicy(),
-  }: { clock?: () => string; production?: boolean; checkpoints?: CheckpointPolicy | false } = {},
+  }: AppOptions = {},
 ): Promise<App> {
   // A store written before the hash chain must be migrated first: new events would chain from nothing.
   const [first] = await rawStore(store).readAll({ maxCount: 1 });
@@ -77,8 +94,17 @@ export async function createApp(
     }
     next();
   });
+  app.use('/files', filesRouter(filesDir));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  if (existsSync(WEB_DIST)) {
+    app.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
+    // Single-page app: any other page address gets the app, which routes it in the browser.
+    app.use((req, res, next) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) res.sendFile(join(WEB_DIST, 'index.html'));
+      else next();
+    });
+  }
   app.use(
     (error: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       const tooLarge = error.type === 'entity.too.large';
@@ -113,7 +139,7 @@ export async function createApp(
 
 export async function startServer(config: Config, options: { clock?: () => string } = {}) {
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  const built = await createApp(store, { ...options, production: config.production });
+  const built = await createApp(store, { ...options, production: config.production, filesDir: join(config.store.dataDir, 'files') });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -25,7 +25,7 @@ export type TestServer = App & {
 export async function startTestServer(options: { clock?: () => string; store?: EventStore } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-test-'));
   const store = options.store ?? new SqliteEventStore(join(dataDir, 'taizhang.sqlite'), schemaCodec(domainEventDefinitions));
-  const app = await createApp(store, options.clock ? { clock: options.clock } : {});
+  const app = await createApp(store, { ...(options.clock ? { clock: options.clock } : {}), filesDir: join(dataDir, 'files') });
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
