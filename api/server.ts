@@ -11,6 +11,8 @@ import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
 import helmet from 'helmet';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
+import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '../eventstore/checkpoints.js';
+import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { accountsView } from '../projections/accountsView.js';
@@ -46,6 +48,7 @@ export type App = {
   tokens: TokenIssuer;
   limits: RateLimits;
   runner: ProjectionRunner;
+  checkpointer: Checkpointer | undefined;
   close: () => Promise<void>;
 };
 
@@ -66,12 +69,23 @@ export type AppOptions = {
   corsOrigins?: string[];
   /** Schema introspection (and so GraphiQL's docs); defaults to on, off in production. */
   introspection?: boolean;
+  /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
+  checkpoints?: CheckpointPolicy | false;
 };
 
-/** Wires the store, the services, the read models, the authorization layer and the GraphQL endpoint. */
+/** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
 export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
-  const { clock = () => new Date().toISOString(), production = false, corsOrigins = [], filesDir = join('data', 'files') } = options;
+  const {
+    clock = () => new Date().toISOString(),
+    production = false,
+    corsOrigins = [],
+    filesDir = join('data', 'files'),
+    checkpoints = defaultCheckpointPolicy(),
+  } = options;
   const introspection = options.introspection ?? !production;
+  // A store written before the hash chain must be migrated first: new events would chain from nothing.
+  const [first] = await rawStore(store).readAll({ maxCount: 1 });
+  if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const ledger = new Ledger(store);
   const accounts = new Accounts(store, ledger);
   const hotline = new Hotline(store, ledger);
@@ -81,6 +95,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   await runner.start();
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
+  const checkpointer = checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined;
+  checkpointer?.start();
 
   const consolePage = graphiqlPage({
     title: '台账 · Taizhang console',
@@ -227,7 +243,9 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     tokens,
     limits,
     runner,
+    checkpointer,
     close: async () => {
+      await checkpointer?.stop();
       await runner.stop();
       await store.close();
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../api/demo.js';
 import { demoUsers, demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../api/demoUsers.js';
 import { domainEventDefinitions } from '../domain/index.js';
-import { MemoryEventStore } from '../eventstore/memory.js';
+import { openEventStore } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { bearer, logIn } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
@@ -11,7 +11,7 @@ import { type TestServer, startTestServer } from './support/httpServer.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ store: new MemoryEventStore(schemaCodec(domainEventDefinitions)), clock: () => '2021-01-04T09:00:00+08:00' });
+  server = await startTestServer({ store: await openEventStore({ kind: 'memory', dataDir: '' }, schemaCodec(domainEventDefinitions)), clock: () => '2021-01-04T09:00:00+08:00' });
   await loadDemoData(server.ledger, { problems: 120 });
   await loadDemoUsers(server.accounts, server.ledger, () => '2021-01-04T09:00:00+08:00');
   await server.runner.waitFor(await server.store.headPosition(), 60_000);

@@ -9,7 +9,7 @@ import { Ledger } from '../api/ledger.js';
 import { verifyPassword } from '../api/passwords.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { openEventStore } from '../eventstore/index.js';
 
 /** The admin scripts on a fresh install: `npm run user:add | user:reset-password | user:disable`. */
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-users-'));
@@ -22,7 +22,7 @@ const script = (...args: string[]) =>
   });
 
 async function withStore<T>(work: (accounts: Accounts, ledger: Ledger) => Promise<T>): Promise<T> {
-  const store = new SqliteEventStore(join(dataDir, 'taizhang.sqlite'), schemaCodec(domainEventDefinitions));
+  const store = await openEventStore({ kind: 'sqlite', dataDir }, schemaCodec(domainEventDefinitions));
   try {
     const ledger = new Ledger(store);
     return await work(new Accounts(store, ledger), ledger);

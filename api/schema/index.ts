@@ -8,6 +8,7 @@ import './accounts.js';
 import './hotline.js';
 import './audit.js';
 import './imports.js';
+import './integrity.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

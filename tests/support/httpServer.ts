@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { domainEventDefinitions } from '../../domain/index.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../../eventstore/sqlite.js';
+import { openEventStore } from '../../eventstore/index.js';
 import { type App, type AppOptions, createApp } from '../../api/server.js';
 
 /** The token secret of every test server, so a test can sign a token (an expired one) itself. */
@@ -28,7 +28,8 @@ export type TestServer = App & {
 export async function startTestServer(options: AppOptions & { store?: EventStore } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-test-'));
   const { store: given, ...appOptions } = options;
-  const store = given ?? new SqliteEventStore(join(dataDir, 'taizhang.sqlite'), schemaCodec(domainEventDefinitions));
+  // Through the one place stores are opened, so it is hash-chained as in production.
+  const store = given ?? (await openEventStore({ kind: 'sqlite', dataDir }, schemaCodec(domainEventDefinitions)));
   const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, filesDir: join(dataDir, 'files'), ...appOptions });
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -4,12 +4,12 @@
  */
 import { startTestServer } from './httpServer.js';
 import { bearer, tokenFor } from './accounts.js';
-import { MemoryEventStore } from '../../eventstore/memory.js';
+import { openEventStore } from '../../eventstore/index.js';
 
 const instants = process.argv.slice(2);
 const clock = { now: '2019-06-01T10:00:00+08:00' };
 // The clock moves a month on: the token must outlive it.
-const server = await startTestServer({ clock: () => clock.now, store: new MemoryEventStore(), tokenTtlSeconds: 365 * 86_400 });
+const server = await startTestServer({ clock: () => clock.now, store: await openEventStore({ kind: 'memory', dataDir: '' }), tokenTtlSeconds: 365 * 86_400 });
 const token = await tokenFor(server, ['office', 'admin']);
 const call = async (query: string, variables: Record<string, unknown> = {}) => {
   const response = await server.gql(query, variables, bearer(token));
