@@ -1,8 +1,11 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { type Lang, useI18n } from './i18n';
+import { HotlinePage } from './pages/HotlinePage';
 import { ImportPage } from './pages/ImportPage';
 import { LedgerPage } from './pages/LedgerPage';
+import { MyItemsPage } from './pages/MyItemsPage';
 import { ProblemPage } from './pages/ProblemPage';
+import { VerifyPage } from './pages/VerifyPage';
 import { SignedIn, signOut, useUser } from './session';
 
 /** The frame every page shares: the title, the navigation, the language switch — once signed in. */
@@ -29,7 +32,11 @@ function Frame() {
         </div>
         <nav aria-label={t('app.title')}>
           <NavLink to="/ledger">{t('nav.ledger')}</NavLink>
-          <NavLink to="/import">{t('nav.import')}</NavLink>
+          {user.roles.includes('office') && <NavLink to="/import">{t('nav.import')}</NavLink>}
+          {/* work queues: each shown to the role whose work it is */}
+          {user.roles.includes('unit_head') && <NavLink to="/mine">{t('nav.mine')}</NavLink>}
+          {user.roles.includes('verifier') && <NavLink to="/verify">{t('nav.verify')}</NavLink>}
+          {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
         </nav>
         <div className="lang" role="group" aria-label={t('lang.switch')}>
           {(['zh', 'en'] as Lang[]).map((l) => (
@@ -51,6 +58,9 @@ function Frame() {
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/problems/:id" element={<ProblemPage />} />
           <Route path="/import" element={<ImportPage />} />
+          <Route path="/mine" element={<MyItemsPage />} />
+          <Route path="/verify" element={<VerifyPage />} />
+          <Route path="/hotline" element={<HotlinePage />} />
           <Route path="*" element={<Navigate to="/ledger" replace />} />
         </Routes>
       </main>
