@@ -194,7 +194,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
       <h3>{t('hotline.triage')}</h3>
       <label>
         {t('field.category')}
-        <select name="category" required defaultValue="">
+        <select name="category" required defaultValue="" autoFocus>
           <option value="" disabled>
             {t('hotline.choose')}
           </option>
@@ -259,7 +259,7 @@ function DismissForm({ report, onDone, onCancel }: FormProps) {
       <h3>{t('hotline.dismiss')}</h3>
       <label>
         {t('hotline.reason')}
-        <textarea name="reason" required rows={3} />
+        <textarea name="reason" required rows={3} autoFocus />
       </label>
       <ErrorMessage error={error} />
       <div className="form-buttons">
