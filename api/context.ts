@@ -1,5 +1,7 @@
 import type { EventMetadata, EventStore } from '../eventstore/port.js';
+import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import type { AssessmentService } from './assessment.js';
 import type { Ledger } from './ledger.js';
 
 /** What every resolver gets: the ledger service, the read models, the clock and who is asking. */
@@ -7,6 +9,10 @@ export type Context = {
   store: EventStore;
   ledger: Ledger;
   runner: ProjectionRunner;
+  /** Battle map, interview triggers and scorecards, live or as of an instant. */
+  readModels: ReadModels;
+  /** Policies, interviews, exemptions and finalization. */
+  assessment: AssessmentService;
   /** The injected clock: an ISO instant. */
   clock: () => string;
   actor: EventMetadata['actor'];

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import express from 'express';
 import { createYoga } from 'graphql-yoga';
 import { domainEventDefinitions } from '../domain/index.js';
@@ -6,7 +7,11 @@ import { openEventStore } from '../eventstore/index.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { ledgerView } from '../projections/ledgerView.js';
+import { problemFacts } from '../projections/problemFacts.js';
+import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
+import { FileSnapshotStore, type SnapshotStore } from '../projections/snapshots.js';
+import { AssessmentService } from './assessment.js';
 import type { Config } from './config.js';
 import { type Context, consoleActor } from './context.js';
 import { maskError } from './errors.js';
@@ -21,23 +26,30 @@ export type App = {
   store: EventStore;
   ledger: Ledger;
   runner: ProjectionRunner;
+  readModels: ReadModels;
   close: () => Promise<void>;
 };
 
 /** Wires the store, the ledger service, the read models and the GraphQL endpoint. */
 export async function createApp(
   store: EventStore,
-  { clock = () => new Date().toISOString(), production = false }: { clock?: () => string; production?: boolean } = {},
+  {
+    clock = () => new Date().toISOString(),
+    production = false,
+    snapshots,
+  }: { clock?: () => string; production?: boolean; snapshots?: SnapshotStore } = {},
 ): Promise<App> {
   const ledger = new Ledger(store);
-  const runner = new ProjectionRunner(store, [ledgerView]);
+  const runner = new ProjectionRunner(store, [ledgerView, problemFacts], snapshots ? { snapshots } : {});
   await runner.start();
+  const readModels = new ReadModels(store, runner);
+  const assessment = new AssessmentService(store, runner, readModels);
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
-    context: (): Context => ({ store, ledger, runner, clock, actor: consoleActor }),
+    context: (): Context => ({ store, ledger, runner, readModels, assessment, clock, actor: consoleActor }),
     maskedErrors: { maskError },
     graphiql: { title: '台账 · Taizhang console' },
     landingPage: false,
@@ -90,6 +102,7 @@ export async function createApp(
     store,
     ledger,
     runner,
+    readModels,
     close: async () => {
       await runner.stop();
       await store.close();
@@ -99,7 +112,9 @@ export async function createApp(
 
 export async function startServer(config: Config, options: { clock?: () => string } = {}) {
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  const built = await createApp(store, { ...options, production: config.production });
+  // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
+  const snapshots = config.store.kind === 'sqlite' ? new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) : undefined;
+  const built = await createApp(store, { ...options, production: config.production, ...(snapshots ? { snapshots } : {}) });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -8,4 +8,8 @@ export * from './problems/events.js';
 export * from './problems/problem.js';
 export * from './problems/decide.js';
 export * from './problems/ledgerNumbers.js';
+export * from './policies/policy.js';
+export * from './policies/defaults.js';
+export * from './interviews/interview.js';
+export * from './assessment/assessment.js';
 export * from './registry.js';

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { unitEventDefinitions } from './units/unit.js';
 import { problemEventDefinitions } from './problems/events.js';
 import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
+import { policyEventDefinitions } from './policies/policy.js';
+import { interviewEventDefinitions } from './interviews/interview.js';
+import { assessmentEventDefinitions } from './assessment/assessment.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -10,4 +13,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...unitEventDefinitions,
   ...problemEventDefinitions,
   ...ledgerEventDefinitions,
+  ...policyEventDefinitions,
+  ...interviewEventDefinitions,
+  ...assessmentEventDefinitions,
 ];

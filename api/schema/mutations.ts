@@ -30,12 +30,12 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
   }),
 });
 
-function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
+export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
   return { actor: ctx.actor, commandId: commandId ?? randomUUID(), now: ctx.clock };
 }
 
 /** Read-your-writes: the mutation answers once the read models have applied its events. */
-async function settled<S>(ctx: Context, result: CommandResult<S>): Promise<RecordedEvent[]> {
+export async function settled<S>(ctx: Context, result: CommandResult<S>): Promise<RecordedEvent[]> {
   const last = result.events.at(-1);
   if (last) await ctx.runner.waitFor(last.position);
   return result.events;
@@ -48,7 +48,7 @@ async function problemPayload(ctx: Context, problemId: string, result: CommandRe
   return { subject: row, events: result.replayed ? result.events : events, replayed: result.replayed };
 }
 
-const commandIdArg = (t: { arg: { id: (o: { required: false; description: string }) => unknown } }) =>
+export const commandIdArg = (t: { arg: { id: (o: { required: false; description: string }) => unknown } }) =>
   t.arg.id({
     required: false,
     description: 'Your id for this command. Send the same id again when retrying: you get the same result and nothing is appended twice.',
