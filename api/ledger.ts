@@ -23,6 +23,7 @@ import {
 import {
   type CommandContext,
   type CommandResult,
+  ConcurrencyRetriesExhaustedError,
   eventIdFor,
   handleCommand,
   metadataFor,
@@ -96,10 +97,14 @@ export class Ledger {
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');
     if (command.type === 'PassVerification' || command.type === 'RejectVerification')
       await this.activeUnit(command.data.verifierUnitId, 'verifierUnitId');
-    const result = await handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context);
-    if (result.state.status === 'not_raised')
-      throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`);
-    return result;
+    // The decision refuses a problem that was never raised; to the caller that id simply does not exist.
+    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
+      (error: unknown) => {
+        if (error instanceof IllegalStateError && error.code === 'PROBLEM_NOT_RAISED')
+          throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`);
+        throw error;
+      },
+    );
   }
 
   private async activeUnit(unitId: string, field: string): Promise<void> {
@@ -184,7 +189,7 @@ export class Ledger {
         throw error;
       }
     }
-    throw new WrongExpectedRevisionError(streamId, 'any', 'no_stream');
+    throw new ConcurrencyRetriesExhaustedError(streamId, 50);
   }
 
   private async findReservation(streamId: string, eventId: string): Promise<RecordedEvent> {

@@ -13,19 +13,26 @@ export class AppendSignal {
     for (const wake of waiters) wake();
   }
 
-  /** Resolves at the next append, after `timeoutMs`, or when the signal aborts, whichever comes first. */
-  wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
+  /**
+   * Registers for the next append now, so one that lands before the caller gets round to waiting
+   * is not missed. `woken` resolves at that append, after `timeoutMs`, or when the signal aborts,
+   * whichever comes first; `cancel` drops the registration (its timer and abort listener) when the
+   * caller no longer needs it.
+   */
+  register(timeoutMs: number, signal: AbortSignal): { woken: Promise<void>; cancel: () => void } {
+    let cancel!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      cancel = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.waiters.delete(done);
+        signal.removeEventListener('abort', cancel);
+        this.waiters.delete(cancel);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
     });
+    const timer = setTimeout(cancel, timeoutMs);
+    signal.addEventListener('abort', cancel, { once: true });
+    this.waiters.add(cancel);
+    return { woken, cancel };
   }
 }
 
@@ -44,13 +51,19 @@ export async function followByReading(
   let position = after ?? -1;
   while (!signal.aborted) {
     // Register for the wake-up before reading, so an append between the read and the wait is not missed.
-    const woken = appended.wait(pollMs, signal);
-    const batch = await store.readAll({ after: position, maxCount: batchSize });
-    for (const event of batch) {
-      if (signal.aborted) return;
-      await onEvent(event);
-      position = event.position;
+    const wakeUp = appended.register(pollMs, signal);
+    try {
+      const batch = await store.readAll({ after: position, maxCount: batchSize });
+      for (const event of batch) {
+        if (signal.aborted) return;
+        await onEvent(event);
+        position = event.position;
+      }
+      if (batch.length < batchSize) await wakeUp.woken;
+    } finally {
+      // A full batch goes straight on to the next read: drop this registration rather than leave a
+      // timer and an abort listener behind for every batch of a long catch-up.
+      wakeUp.cancel();
     }
-    if (batch.length < batchSize) await woken;
   }
 }

@@ -1,18 +1,38 @@
 import { join } from 'node:path';
 import type { EventCodec, EventStore } from './port.js';
-import { MemoryEventStore } from './memory.js';
-import { SqliteEventStore } from './sqlite.js';
 
-export type StoreConfig = { kind: 'sqlite' | 'memory' | 'kurrentdb'; dataDir: string; kurrentdbUrl?: string };
+export type EventStoreKind = 'sqlite' | 'memory' | 'kurrentdb';
 
-/** The one place an adapter is chosen. */
-export async function openEventStore(config: StoreConfig, codec?: EventCodec): Promise<EventStore> {
+export type EventStoreConfig = {
+  kind: EventStoreKind;
+  /** Where the SQLite file lives (`${dataDir}/taizhang.sqlite`). */
+  dataDir: string;
+  /** Required for kurrentdb, e.g. `kurrentdb://node1:2113,node2:2113,node3:2113?tls=false`. */
+  kurrentdbUrl?: string;
+};
+
+/**
+ * The one place the adapter is chosen. Adapters are imported on demand: the KurrentDB client loads
+ * gRPC and a native bridge, which a SQLite or in-memory run should not pay for.
+ */
+export async function openEventStore(config: EventStoreConfig, codec: EventCodec): Promise<EventStore> {
   switch (config.kind) {
-    case 'memory':
+    case 'memory': {
+      const { MemoryEventStore } = await import('./memory.js');
       return new MemoryEventStore(codec);
-    case 'sqlite':
+    }
+    case 'sqlite': {
+      const { SqliteEventStore } = await import('./sqlite.js');
       return new SqliteEventStore(join(config.dataDir, 'taizhang.sqlite'), codec);
-    case 'kurrentdb':
-      throw new Error('KurrentDB adapter not wired yet');
+    }
+    case 'kurrentdb': {
+      if (!config.kurrentdbUrl) throw new Error('The kurrentdb event store needs a connection string (KURRENTDB_URL).');
+      const { KurrentDbEventStore } = await import('./kurrentdb.js');
+      return new KurrentDbEventStore(config.kurrentdbUrl, codec);
+    }
+    default: {
+      const unknown: never = config.kind;
+      throw new Error(`Unknown event store kind: ${String(unknown)}`);
+    }
   }
 }

@@ -1,6 +1,5 @@
 import { AppendSignal, followByReading } from './catchUp.js';
 import {
-  DuplicateEventIdError,
   type AppendResult,
   type EventCodec,
   type EventStore,
@@ -13,7 +12,7 @@ import {
   WrongExpectedRevisionError,
   expectedMatches,
 } from './port.js';
-import { sameEvents, selectFromStream } from './shared.js';
+import { assertDistinctIds, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
 
 /** The in-memory adapter: for tests and benchmarks; everything is lost when the process ends. */
 export class MemoryEventStore implements EventStore {
@@ -25,11 +24,12 @@ export class MemoryEventStore implements EventStore {
   constructor(private readonly codec: EventCodec = (e) => e) {}
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertDistinctIds(events);
     const stream = this.streams.get(streamId) ?? [];
     const current = stream.length - 1;
     const already = events.map((e) => this.byId.get(e.id));
     if (already.some((e) => e !== undefined)) {
-      if (!sameEvents(streamId, events, already)) throw new DuplicateEventIdError(events[0]!.id);
+      if (!sameEvents(streamId, events, already)) throw duplicateIdError(events, already);
       return { nextExpectedRevision: current, position: already.at(-1)!.position };
     }
     if (!expectedMatches(expected, current))

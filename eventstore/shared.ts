@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { NewEvent, ReadStreamOptions, RecordedEvent } from './port.js';
+import { DuplicateEventIdError, type NewEvent, type ReadStreamOptions, type RecordedEvent } from './port.js';
 
 /**
  * An append whose event ids are all stored already is a retry: it is a no-op when they are the
@@ -14,6 +14,21 @@ export function sameEvents(streamId: string, events: readonly NewEvent[], stored
       (i === 0 || s.revision === stored[i - 1]!.revision + 1) &&
       isDeepStrictEqual(JSON.parse(JSON.stringify(s.data)), JSON.parse(JSON.stringify(events[i]!.data))),
   );
+}
+
+/** One append cannot carry the same id twice: the second event would be a retry of the first. */
+export function assertDistinctIds(events: readonly NewEvent[]): void {
+  const seen = new Set<string>();
+  for (const { id } of events) {
+    if (seen.has(id)) throw new DuplicateEventIdError(id);
+    seen.add(id);
+  }
+}
+
+/** The error for a retry that does not match what is stored, naming the first id found stored. */
+export function duplicateIdError(events: readonly NewEvent[], stored: readonly (RecordedEvent | undefined)[]) {
+  const index = Math.max(0, stored.findIndex((s) => s !== undefined));
+  return new DuplicateEventIdError(events[index]!.id);
 }
 
 /** Applies read options to a stream held in memory, in revision order. */

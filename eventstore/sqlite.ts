@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppendSignal, followByReading } from './catchUp.js';
 import {
-  DuplicateEventIdError,
   type AppendResult,
   type EventCodec,
   type EventStore,
@@ -16,7 +15,7 @@ import {
   WrongExpectedRevisionError,
   expectedMatches,
 } from './port.js';
-import { sameEvents } from './shared.js';
+import { assertDistinctIds, duplicateIdError, sameEvents } from './shared.js';
 
 type Row = {
   position: number;
@@ -88,7 +87,7 @@ export class SqliteEventStore implements EventStore {
         const current = head?.revision ?? -1;
         const already = events.map((e) => this.statements.byId.get(e.id)).map((row) => (row ? toRecorded(row) : undefined));
         if (already.some((e) => e !== undefined)) {
-          if (!sameEvents(streamId, events, already)) throw new DuplicateEventIdError(events[0]!.id);
+          if (!sameEvents(streamId, events, already)) throw duplicateIdError(events, already);
           return { nextExpectedRevision: current, position: already.at(-1)!.position };
         }
         if (!expectedMatches(expected, current))
@@ -113,6 +112,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertDistinctIds(events);
     const result = this.appendTransaction.immediate(streamId, events, expected);
     if (events.length > 0) this.appended.notify();
     return result;
@@ -137,6 +137,14 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.statements.lastPosition.get()?.position ?? -1;
+  }
+
+  /** The durability settings in force on this connection (synchronous: 0 OFF, 1 NORMAL, 2 FULL). */
+  pragmas(): { journalMode: string; synchronous: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+    };
   }
 
   async close(): Promise<void> {

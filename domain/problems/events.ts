@@ -24,7 +24,7 @@ export const ProblemRaised = message(
   z.object({
     problemId: Id,
     /** 台账编号, e.g. GJ-2019-007 */
-    ledgerNumber: z.string(),
+    ledgerNumber: z.string().max(32, 'must be at most 32 characters'),
     source: ProblemSource,
     category: ProblemCategory,
     /** 问题描述 */
@@ -34,7 +34,7 @@ export const ProblemRaised = message(
     /** 同类问题第二次: the earlier problem of the same kind this one repeats, if any. */
     recurrenceOf: Id.nullable(),
     /** The hotline report (12317) this problem was triaged from, if any. */
-    hotlineReportId: z.string().nullable().default(null),
+    hotlineReportId: z.string().max(100, 'must be at most 100 characters').nullable().default(null),
   }),
 );
 

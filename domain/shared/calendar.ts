@@ -22,9 +22,12 @@ export const Instant = z.string().refine((s) => DateTime.fromISO(s, { setZone: t
 });
 export type Instant = z.infer<typeof Instant>;
 
-/** The county calendar day on which an instant falls. */
+/**
+ * The county calendar day on which an instant falls. An instant written without an offset is read
+ * as county time, not the server's, so the answer never depends on the process time zone.
+ */
 export function countyDay(instant: string): CalendarDay {
-  const dt = DateTime.fromISO(instant, { setZone: true });
+  const dt = DateTime.fromISO(instant, { zone: COUNTY_ZONE, setZone: true });
   if (!dt.isValid) throw new RangeError(`Not an instant: ${instant}`);
   return dt.setZone(COUNTY_ZONE).toISODate()!;
 }

@@ -1,0 +1,156 @@
+import type { z } from 'zod';
+import {
+  type Actor,
+  IllegalStateError,
+  type ProblemState,
+  type UnitCommand,
+  ValidationError,
+  assertNever,
+  isOverdue,
+} from '../domain/index.js';
+import type { CommandContext } from '../eventstore/commandHandler.js';
+import { type SimInstant, Timeline, isoDay, simDay } from './demo/clock.js';
+import { buildCounty } from './demo/county.js';
+import { DEMO_END, type FinalStatus, type PlannedCommand } from './demo/lifecycle.js';
+import { planProblems } from './demo/problems.js';
+import { Random } from './demo/random.js';
+import type { Ledger } from './ledger.js';
+
+export type DemoOptions = {
+  /** Seeds the generator: the same seed gives the same county, event for event. */
+  seed?: number;
+  /** How many problems to raise (default 300). */
+  problems?: number;
+};
+
+export type DemoSummary = {
+  seed: number;
+  units: number;
+  problems: number;
+  /** Events appended, ledger-number reservations included. */
+  events: number;
+  byStatus: Record<FinalStatus, number>;
+  /** Overdue (逾期) on the last day of the history. */
+  overdue: number;
+  /** The first and last instants of the history. */
+  from: string;
+  to: string;
+};
+
+type Step = { commandId: string; at: SimInstant; actor: Actor } & (
+  | PlannedCommand
+  | { kind: 'unit'; input: z.input<typeof UnitCommand> }
+);
+
+export const DEFAULT_DEMO_SEED = 20181130;
+
+/**
+ * Fills an empty store with a sample county modelled on the seed (霍山县, 2019–2020): its units,
+ * and a few hundred problems from every source in every state. Everything goes through the
+ * ledger's own commands, each at its simulated instant, so the history is made by the same rules
+ * as real use and has real dates. The commands of all problems are planned first, then run in the
+ * order of their instants, so the global log reads chronologically.
+ */
+export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): Promise<DemoSummary> {
+  const seed = options.seed ?? DEFAULT_DEMO_SEED;
+  const count = options.problems ?? 300;
+  if (!Number.isInteger(count) || count < 1 || count > 5000)
+    throw new ValidationError('DEMO_PROBLEM_COUNT', `The demo raises 1 to 5000 problems, not ${count}.`, { field: 'problems' });
+  if ((await ledger.store.headPosition()) >= 0)
+    throw new IllegalStateError('STORE_NOT_EMPTY', 'Demo data is loaded only into an empty store.');
+
+  const steps = plan(ledger, new Random(seed), count);
+  // Stable: the commands of one problem are at strictly increasing instants, so they keep their order.
+  steps.sort((a, b) => a.at.key - b.at.key);
+
+  let events = 0;
+  const finalStates = new Map<string, ProblemState>();
+  for (const step of steps) {
+    const context: CommandContext = { actor: step.actor, commandId: step.commandId, now: () => step.at.iso };
+    const { replayed, appended, state } = await run(ledger, step, context);
+    // The plan and the rules must agree: a command that changes nothing means the plan is wrong.
+    if (replayed || appended === 0) throw new Error(`Demo command ${step.commandId} (${step.kind}) appended nothing`);
+    events += appended;
+    if (state && state.status !== 'not_raised') finalStates.set(state.problemId, state);
+  }
+
+  const byStatus: Record<FinalStatus, number> = {
+    raised: 0,
+    assigned: 0,
+    rectifying: 0,
+    awaiting_verification: 0,
+    verified: 0,
+    closed: 0,
+  };
+  let overdue = 0;
+  for (const state of finalStates.values()) {
+    if (state.status === 'not_raised') continue;
+    byStatus[state.status] += 1;
+    if (isOverdue(state, isoDay(DEMO_END))) overdue += 1;
+  }
+  return {
+    seed,
+    units: steps.filter((s) => s.kind === 'unit').length,
+    problems: finalStates.size,
+    events,
+    byStatus,
+    overdue,
+    from: steps[0]!.at.iso,
+    to: steps.at(-1)!.at.iso,
+  };
+}
+
+async function run(
+  ledger: Ledger,
+  step: Step,
+  context: CommandContext,
+): Promise<{ replayed: boolean; appended: number; state?: ProblemState }> {
+  switch (step.kind) {
+    case 'unit': {
+      const result = await ledger.unitCommand(step.input, context);
+      return { replayed: result.replayed, appended: result.events.length };
+    }
+    case 'raise': {
+      const result = await ledger.raiseProblem(step.input, context);
+      // The ledger-number reservation is appended too, to its own stream.
+      return { replayed: result.replayed, appended: result.events.length + 1, state: result.state };
+    }
+    case 'problem': {
+      const result = await ledger.problemCommand(step.input, context);
+      return { replayed: result.replayed, appended: result.events.length, state: result.state };
+    }
+    default:
+      return assertNever(step);
+  }
+}
+
+/** Every command of the demo with its instant and command id, in planning order. */
+function plan(ledger: Ledger, random: Random, count: number): Step[] {
+  let sequence = 0;
+  const nextCommandId = () => `demo-${++sequence}`;
+  const county = buildCounty(random, (key) => ledger.unitIdFor(key));
+
+  // The office registers the units in the first days of 2019, parents before children.
+  const registration = new Timeline(random, simDay('2019-01-02'), 9 * 3600);
+  const steps: Step[] = county.units.map((unit) => ({
+    commandId: nextCommandId(),
+    at: registration.after(0),
+    actor: county.registrar,
+    kind: 'unit',
+    input: {
+      type: 'RegisterUnit',
+      data: { unitId: unit.unitId, name: unit.name, kind: unit.kind, parentUnitId: unit.parent?.unitId ?? null },
+    },
+  }));
+
+  const problems = planProblems(random, county, count, {
+    next: nextCommandId,
+    problemIdFor: (commandId) => ledger.problemIdFor(commandId),
+  });
+  for (const { raiseCommandId, lifecycle } of problems) {
+    lifecycle.commands.forEach((command, i) =>
+      steps.push({ ...command, commandId: i === 0 ? raiseCommandId : nextCommandId() }),
+    );
+  }
+  return steps;
+}

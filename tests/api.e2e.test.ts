@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startTestServer } from './support/httpServer.js';
+
+/** The ledger over real HTTP: the issue's lifecycle, its refusals, and concurrency. */
+let server: TestServer;
+let township: string;
+let bureau: string;
+const now = { value: '2019-03-01T09:00:00+08:00' };
+
+const PROBLEM_FIELDS = 'id ledgerNumber status deadline';
+
+async function ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await server.gql<T>(query, variables);
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return response.data as T;
+}
+
+async function raise(description = '贫困户危房改造未完成') {
+  const data = await ok(
+    `mutation($d: String!) { raiseProblem(source: national_feedback, category: housing, description: $d) { problem { ${PROBLEM_FIELDS} } } }`,
+    { d: description },
+  );
+  return data.raiseProblem.problem as { id: string; ledgerNumber: string };
+}
+
+async function historyOf(id: string): Promise<string[]> {
+  const data = await ok(`query($id: ID) { problem(id: $id) { history { type } } }`, { id });
+  return data.problem.history.map((e: { type: string }) => e.type);
+}
+
+async function verifiedProblem() {
+  const p = await raise();
+  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p: p.id, u: township });
+  await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id });
+  await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id });
+  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已入住新房" }) { problem { id } } }`, { p: p.id });
+  await ok(`mutation($p: ID!, $v: ID!) { passVerification(problemId: $p, verifierUnitId: $v, opinion: "符合要求") { problem { id } } }`, { p: p.id, v: bureau });
+  return p;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ clock: () => now.value });
+  township = (await ok(`mutation { registerUnit(name: "磨子潭镇", kind: township) { unit { id } } }`)).registerUnit.unit.id;
+  bureau = (await ok(`mutation { registerUnit(name: "县扶贫局", kind: department) { unit { id } } }`)).registerUnit.unit.id;
+});
+afterAll(() => server.stop());
+
+describe('a problem’s whole life over HTTP', () => {
+  it('raise → assign → acknowledge → deadline → plan → rectified → verified → closed leaves eight events with actors and times', async () => {
+    const p = await raise();
+    const steps: [string, Record<string, unknown>][] = [
+      ['assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任")', { u: township }],
+      ['acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任")', {}],
+      ['setDeadline(problemId: $p, deadline: "2019-06-30")', {}],
+      ['submitPlan(problemId: $p, measures: "拆除重建，六月底前入住")', {}],
+      ['reportRectified(problemId: $p, evidence: { description: "已入住新房", files: [] })', {}],
+      ['passVerification(problemId: $p, verifierUnitId: $v, opinion: "符合要求")', { v: bureau }],
+      ['closeProblem(problemId: $p)', {}],
+    ];
+    for (const [call, vars] of steps) {
+      const declared = Object.keys(vars).map((k) => `, $${k}: ID!`).join('');
+      await ok(`mutation($p: ID!${declared}) { ${call} { problem { id } } }`, { p: p.id, ...vars });
+    }
+    const data = await ok(
+      `query($n: String) { problem(ledgerNumber: $n) { status closedOn history { type occurredAt actor { name role } } } }`,
+      { n: p.ledgerNumber },
+    );
+    expect(data.problem.status).toBe('closed');
+    expect(data.problem.closedOn).toBe('2019-03-01');
+    expect(data.problem.history.map((e: { type: string }) => e.type)).toEqual([
+      'ProblemRaised',
+      'ProblemAssigned',
+      'AssignmentAcknowledged',
+      'DeadlineSet',
+      'RectificationPlanSubmitted',
+      'RectificationReported',
+      'VerificationPassed',
+      'ProblemClosed',
+    ]);
+    for (const event of data.problem.history) {
+      expect(event.occurredAt).toBe('2019-03-01T09:00:00+08:00');
+      expect(event.actor.name).not.toBe('');
+    }
+  });
+
+  it('numbers problems by source and year: GJ-2019-…', async () => {
+    const p = await raise();
+    expect(p.ledgerNumber).toMatch(/^GJ-2019-\d{3}$/);
+  });
+
+  it('a retried command with the same commandId returns the same problem and appends nothing', async () => {
+    const query = `mutation { raiseProblem(source: audit, category: fund_misuse, description: "资金拨付滞后", commandId: "retry-1") { problem { id ledgerNumber } replayed } }`;
+    const first = await ok(query);
+    const head = await server.store.headPosition();
+    const second = await ok(query);
+    expect(second.raiseProblem.problem).toEqual(first.raiseProblem.problem);
+    expect(second.raiseProblem.replayed).toBe(true);
+    expect(await server.store.headPosition()).toBe(head);
+  });
+});
+
+describe('refusals: a clear error with a code, and the stream unchanged', () => {
+  async function refused(query: string, variables: Record<string, unknown>, problemId: string | null, code: string) {
+    const before = problemId ? await historyOf(problemId) : [];
+    const head = await server.store.headPosition();
+    const response = await server.gql(query, variables);
+    expect(response.errors?.[0]?.extensions?.code).toBe(code);
+    expect(response.errors?.[0]?.message.length).toBeGreaterThan(10);
+    expect(await server.store.headPosition()).toBe(head);
+    if (problemId) expect(await historyOf(problemId)).toEqual(before);
+    return response.errors![0]!;
+  }
+
+  it('closing without verification', async () => {
+    const p = await raise();
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    await refused(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p: p.id }, p.id, 'VERIFICATION_REQUIRED');
+  });
+
+  it('verification by the responsible unit', async () => {
+    const p = await raise();
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`, { p: p.id });
+    await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "改") { problem { id } } }`, { p: p.id });
+    await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "改好了" }) { problem { id } } }`, { p: p.id });
+    await refused(
+      `mutation($p: ID!, $v: ID!) { passVerification(problemId: $p, verifierUnitId: $v, opinion: "自验") { problem { id } } }`,
+      { p: p.id, v: township },
+      p.id,
+      'VERIFIER_IS_RESPONSIBLE_UNIT',
+    );
+  });
+
+  it('a deadline before the raise date', async () => {
+    const p = await raise();
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    await refused(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-28") { problem { id } } }`, { p: p.id }, p.id, 'DEADLINE_BEFORE_RAISE_DATE');
+  });
+
+  it('an unknown unit', async () => {
+    const p = await raise();
+    const error = await refused(
+      `mutation($p: ID!) { assignProblem(problemId: $p, responsibleUnitId: "0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b", responsiblePerson: "李") { problem { id } } }`,
+      { p: p.id },
+      p.id,
+      'UNIT_NOT_FOUND',
+    );
+    expect(error.message).toContain('0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b');
+  });
+
+  it('a malformed date (2019-02-30)', async () => {
+    const p = await raise();
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    const error = await refused(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-30") { problem { id } } }`, { p: p.id }, p.id, 'VALIDATION_FAILED');
+    expect(error.message).toMatch(/deadline/);
+  });
+
+  it('a 10 MB description', async () => {
+    const head = await server.store.headPosition();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation($d: String!) { raiseProblem(source: audit, category: housing, description: $d) { problem { id } } }`,
+        variables: { d: '问'.repeat(10 * 1024 * 1024 / 3) },
+      }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await server.store.headPosition()).toBe(head);
+  });
+
+  it('a description just over the 5000-character limit, inside the body limit', async () => {
+    const error = await refused(
+      `mutation($d: String!) { raiseProblem(source: audit, category: housing, description: $d) { problem { id } } }`,
+      { d: 'x'.repeat(5001) },
+      null,
+      'VALIDATION_FAILED',
+    );
+    expect(error.message).toMatch(/description.*5000/);
+  });
+
+  it('an unknown problem', async () => {
+    await refused(`mutation { closeProblem(problemId: "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c") { problem { id } } }`, {}, null, 'PROBLEM_NOT_FOUND');
+  });
+});
+
+describe('concurrency over HTTP', () => {
+  it('20 concurrent raises get 20 distinct, consecutive ledger numbers', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ok(`mutation($d: String!) { raiseProblem(source: provincial_review, category: roads, description: $d) { problem { ledgerNumber } } }`, { d: `道路 ${i}` }),
+      ),
+    );
+    const numbers = results.map((r) => r.raiseProblem.problem.ledgerNumber).sort();
+    expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => `SJ-2019-${String(i + 1).padStart(3, '0')}`));
+  });
+
+  it('20 concurrent closes of one verified problem produce exactly one ProblemClosed', async () => {
+    const p = await verifiedProblem();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => server.gql(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p: p.id })),
+    );
+    for (const r of responses) expect(r.errors).toBeUndefined();
+    expect((await historyOf(p.id)).filter((t) => t === 'ProblemClosed')).toHaveLength(1);
+  });
+});

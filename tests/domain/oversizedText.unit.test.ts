@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import * as domain from '../../domain/index.js';
+import { EARLIER_PROBLEM, PROBLEM, TOWNSHIP, VERIFIER_UNIT } from '../support/problemFixtures.js';
+
+/**
+ * A 10 MB paste must be refused by every command and event schema, in every string field, with a
+ * message a person can read (the field and the limit, not the pasted text echoed back).
+ */
+const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
+
+const file = { name: '银行回单.pdf', sha256: 'a'.repeat(64), size: 1024, contentType: 'application/pdf' };
+const evidence = { description: '3个村资金已全部到账', files: [file] };
+const raisedData = {
+  problemId: PROBLEM,
+  ledgerNumber: 'GJ-2019-001',
+  source: 'national_feedback',
+  category: 'fund_misuse',
+  description: '扶贫专项资金拨付滞后',
+  raisedOn: '2019-03-01',
+  recurrenceOf: EARLIER_PROBLEM,
+  hotlineReportId: '12317-2019-0001',
+};
+
+type Definition = { type: string; schema: { safeParse: (input: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } };
+
+/** A valid sample of every command and event, by hand. */
+const samples: [Definition, Record<string, unknown>][] = [
+  [domain.RaiseProblem, raisedData],
+  [domain.AssignProblem, { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: '李副县长' }],
+  [domain.AcknowledgeAssignment, { problemId: PROBLEM, acknowledgedBy: '王明' }],
+  [domain.SetDeadline, { problemId: PROBLEM, deadline: '2019-06-30' }],
+  [domain.ExtendDeadline, { problemId: PROBLEM, deadline: '2019-07-31', reason: '村级账户尚未开通' }],
+  [domain.SubmitPlan, { problemId: PROBLEM, measures: '三日内拨付' }],
+  [domain.ReportProgress, { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 }],
+  [domain.ReportRectified, { problemId: PROBLEM, evidence }],
+  [domain.PassVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, opinion: '经核查，资金已到账' }],
+  [domain.RejectVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '金额不符' }],
+  [domain.CloseProblem, { problemId: PROBLEM }],
+  [domain.ReopenProblem, { problemId: PROBLEM, reason: '回头看发现问题反弹' }],
+  [domain.OrderSupervision, { problemId: PROBLEM, instruction: '责成五日内办结' }],
+  [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
+  [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
+  [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
+  [domain.ProblemRaised, raisedData],
+  [domain.ProblemAssigned, { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: '李副县长' }],
+  [domain.AssignmentAcknowledged, { problemId: PROBLEM, acknowledgedBy: '王明' }],
+  [domain.DeadlineSet, { problemId: PROBLEM, deadline: '2019-06-30' }],
+  [
+    domain.DeadlineExtended,
+    { problemId: PROBLEM, previousDeadline: '2019-06-30', deadline: '2019-07-31', reason: '村级账户尚未开通', extensionCount: 1 },
+  ],
+  [domain.RectificationPlanSubmitted, { problemId: PROBLEM, measures: '三日内拨付' }],
+  [domain.ProgressReported, { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 }],
+  [domain.RectificationReported, { problemId: PROBLEM, evidence }],
+  [domain.VerificationPassed, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, opinion: '经核查，资金已到账' }],
+  [domain.VerificationRejected, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '金额不符', rejectionCount: 1 }],
+  [domain.ProblemClosed, { problemId: PROBLEM, closedOn: '2019-07-01' }],
+  [domain.ProblemReopened, { problemId: PROBLEM, reason: '回头看发现问题反弹', reopenCount: 1 }],
+  [domain.SupervisionOrdered, { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount: 1 }],
+  [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
+  [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
+  [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
+  [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData }],
+];
+
+/** The paths of every string in a sample: the fields a person or a client could fill with a paste. */
+function stringPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+  return [];
+}
+
+function withValueAt(sample: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  const copy = (Array.isArray(sample) ? [...sample] : { ...(sample as object) }) as Record<string | number, unknown>;
+  copy[head!] = withValueAt(copy[head!], rest, value);
+  return copy;
+}
+
+describe('a 10 MB paste is refused by every command and event schema', () => {
+  it('the samples cover every command and every event the domain knows', () => {
+    const sampled = samples.map(([d]) => d.type).sort();
+    const known = [
+      ...domain.ProblemCommand.options.map((o) => o.shape.type.value),
+      ...domain.UnitCommand.options.map((o) => o.shape.type.value),
+      ...domain.domainEventDefinitions.map((d) => d.type),
+    ].sort();
+    expect(sampled).toStrictEqual(known);
+    expect(sampled).toHaveLength(33);
+  });
+
+  it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {
+    const result = definition.schema.safeParse({ type: definition.type, data });
+    expect(result.error?.issues ?? []).toStrictEqual([]);
+  });
+
+  const cases = samples.flatMap(([definition, data]) =>
+    stringPaths(data).map((path) => [`${definition.type}.${path.join('.')}`, definition, data, path] as const),
+  );
+
+  it.each(cases)('%s', (_name, definition, data, path) => {
+    const result = definition.schema.safeParse({ type: definition.type, data: withValueAt(data, path, TEN_MB) });
+    expect(result.success).toBe(false);
+    const issues = result.error!.issues;
+    expect(issues.map((i) => i.path.join('.'))).toContain(['data', ...path].join('.'));
+    for (const issue of issues) {
+      expect(issue.message.length).toBeLessThan(500);
+      expect(issue.message).not.toContain('x'.repeat(50));
+    }
+  });
+
+  it('a 10 MB description is refused with the field and the limit named', () => {
+    const result = domain.RaiseProblem.schema.safeParse({ type: 'RaiseProblem', data: { ...raisedData, description: TEN_MB } });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([
+      ['data.description', 'must be at most 5000 characters'],
+    ]);
+  });
+
+  it('a 10 MB evidence description is refused with the field and the limit named', () => {
+    const result = domain.RectificationReported.schema.safeParse({
+      type: 'RectificationReported',
+      data: { problemId: PROBLEM, evidence: { description: TEN_MB, files: [] } },
+    });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([
+      ['data.evidence.description', 'must be at most 5000 characters'],
+    ]);
+  });
+});

@@ -1,0 +1,564 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ExtendDeadline,
+  RejectVerification,
+  ReportRectified,
+  evolveProblem,
+  initialProblemState,
+  isOverdue,
+  problemEventDefinitions,
+  type ProblemEvent,
+  type ProblemState,
+} from '../../domain/index.js';
+import {
+  EARLIER_PROBLEM,
+  MEASURES,
+  NOW,
+  OTHER_TOWNSHIP,
+  PROBLEM,
+  TOWNSHIP,
+  VERIFIER_UNIT,
+  acknowledged,
+  assigned,
+  closed,
+  command,
+  deadlineExtended,
+  deadlineSet,
+  history,
+  passed,
+  planSubmitted,
+  problemSpec,
+  progressReported,
+  raised,
+  rectified,
+  rejected,
+  reopened,
+  supervisionOrdered,
+} from '../support/problemFixtures.js';
+
+const { given } = problemSpec;
+const fold = (events: readonly ProblemEvent[]) => events.reduce(evolveProblem, initialProblemState);
+
+describe('raising a problem (问题交办)', () => {
+  it('enters the problem into the ledger with its number, source, category and raise date', () => {
+    given([]).when(command.raise(), NOW).then([raised()]);
+  });
+
+  it('can name the earlier problem of the same kind that it repeats (同类问题第二次)', () => {
+    given([])
+      .when(command.raise({ recurrenceOf: EARLIER_PROBLEM }), NOW)
+      .then([raised({ recurrenceOf: EARLIER_PROBLEM })]);
+  });
+
+  it('raising a problem that is already raised does nothing', () => {
+    given(history.raisedOnly).when(command.raise(), NOW).thenNothing();
+  });
+});
+
+describe('assigning a problem to a responsible unit (责任单位)', () => {
+  it('assigns a raised problem to a unit and a responsible person', () => {
+    given(history.raisedOnly).when(command.assign(), NOW).then([assigned()]);
+  });
+
+  it('assigning the same unit and person again does nothing', () => {
+    given(history.assignedOnly).when(command.assign(), NOW).thenNothing();
+  });
+
+  it('can reassign a problem its unit has not acknowledged yet', () => {
+    given(history.assignedOnly).when(command.assign(OTHER_TOWNSHIP, '赵刚'), NOW).then([assigned(OTHER_TOWNSHIP, '赵刚')]);
+  });
+
+  it('cannot reassign a problem its unit has acknowledged', () => {
+    given(history.rectifying).when(command.assign(OTHER_TOWNSHIP), NOW).thenError('ALREADY_ACKNOWLEDGED');
+  });
+
+  it('cannot assign a problem that was never raised', () => {
+    given([]).when(command.assign(), NOW).thenError('PROBLEM_NOT_RAISED');
+  });
+});
+
+describe('acknowledging an assignment (签收)', () => {
+  it('the responsible unit acknowledges the problem and starts rectifying', () => {
+    const state = given(history.assignedOnly).when(command.acknowledge(), NOW).then([acknowledged]);
+    expect(state.status).toBe('rectifying');
+  });
+
+  it('acknowledging twice does nothing', () => {
+    given([...history.assignedOnly, acknowledged]).when(command.acknowledge(), NOW).thenNothing();
+  });
+
+  it('a problem that is not assigned cannot be acknowledged', () => {
+    given(history.raisedOnly).when(command.acknowledge(), NOW).thenError('PROBLEM_NOT_ASSIGNED');
+  });
+});
+
+describe('the deadline (整改时限)', () => {
+  it('is set on an assigned problem', () => {
+    given(history.assignedOnly).when(command.setDeadline('2019-06-30'), NOW).then([deadlineSet('2019-06-30')]);
+  });
+
+  it('cannot be set on a problem that is only raised, not assigned', () => {
+    given(history.raisedOnly).when(command.setDeadline('2019-06-30'), NOW).thenError('PROBLEM_NOT_ASSIGNED');
+  });
+
+  it('cannot be set on a problem that was never raised', () => {
+    given([]).when(command.setDeadline('2019-06-30'), NOW).thenError('PROBLEM_NOT_RAISED');
+  });
+
+  it('may fall on the day the problem was raised', () => {
+    given(history.assignedOnly).when(command.setDeadline('2019-03-01'), NOW).then([deadlineSet('2019-03-01')]);
+  });
+
+  it('may never fall before the day the problem was raised', () => {
+    const error = given(history.assignedOnly).when(command.setDeadline('2019-02-28'), NOW).thenError('DEADLINE_BEFORE_RAISE_DATE');
+    expect(error.kind).toBe('validation');
+  });
+
+  it('setting the same deadline again does nothing', () => {
+    given([...history.assignedOnly, deadlineSet('2019-06-30')]).when(command.setDeadline('2019-06-30'), NOW).thenNothing();
+  });
+
+  it('setting a different deadline once one is set fails: it must be extended with a reason', () => {
+    given([...history.assignedOnly, deadlineSet('2019-06-30')])
+      .when(command.setDeadline('2019-07-31'), NOW)
+      .thenError('DEADLINE_ALREADY_SET');
+  });
+
+  it('cannot be set on a closed problem', () => {
+    const closedWithoutDeadline = history.closedProblem.filter((e) => e.type !== 'DeadlineSet');
+    given(closedWithoutDeadline).when(command.setDeadline('2019-06-30'), NOW).thenError('PROBLEM_CLOSED');
+  });
+});
+
+describe('extending the deadline (延期)', () => {
+  it('moves the deadline later, keeps the previous one and the reason, and counts the first extension as 1', () => {
+    const state = given(history.rectifying)
+      .when(command.extendDeadline('2019-07-31', '村级账户尚未开通'), NOW)
+      .then([deadlineExtended('2019-06-30', '2019-07-31', 1)]);
+    expect(state).toMatchObject({ deadline: '2019-07-31', extensionCount: 1 });
+  });
+
+  it('counts a second extension as 2', () => {
+    given([...history.rectifying, deadlineExtended('2019-06-30', '2019-07-31', 1)])
+      .when(command.extendDeadline('2019-08-31'), NOW)
+      .then([deadlineExtended('2019-07-31', '2019-08-31', 2)]);
+  });
+
+  it('counts a third extension as 3', () => {
+    given([
+      ...history.rectifying,
+      deadlineExtended('2019-06-30', '2019-07-31', 1),
+      deadlineExtended('2019-07-31', '2019-08-31', 2),
+    ])
+      .when(command.extendDeadline('2019-09-30'), NOW)
+      .then([deadlineExtended('2019-08-31', '2019-09-30', 3)]);
+  });
+
+  it('an extension to an earlier date fails', () => {
+    given(history.rectifying).when(command.extendDeadline('2019-06-29'), NOW).thenError('EXTENSION_NOT_LATER');
+  });
+
+  it('an extension to the deadline it already has does nothing (a retried extension)', () => {
+    given([...history.rectifying, deadlineExtended('2019-06-30', '2019-07-31', 1)])
+      .when(command.extendDeadline('2019-07-31'), NOW)
+      .thenNothing();
+  });
+
+  it('there is nothing to extend before a deadline is set', () => {
+    given(history.assignedOnly).when(command.extendDeadline('2019-07-31'), NOW).thenError('NO_DEADLINE');
+  });
+
+  it('the command schema refuses an empty reason', () => {
+    const result = ExtendDeadline.schema.safeParse({
+      type: 'ExtendDeadline',
+      data: { problemId: PROBLEM, deadline: '2019-07-31', reason: '' },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([['data.reason', 'must not be empty']]);
+  });
+
+  it('the command schema refuses a reason of only spaces', () => {
+    const result = ExtendDeadline.schema.safeParse({
+      type: 'ExtendDeadline',
+      data: { problemId: PROBLEM, deadline: '2019-07-31', reason: '   \n ' },
+    });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([['data.reason', 'must not be empty']]);
+  });
+
+  it('the command schema refuses a missing reason', () => {
+    const result = ExtendDeadline.schema.safeParse({ type: 'ExtendDeadline', data: { problemId: PROBLEM, deadline: '2019-07-31' } });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toStrictEqual(['data.reason']);
+  });
+});
+
+describe('the rectification plan and progress (整改方案, 整改进展)', () => {
+  it('an acknowledged problem gets a plan', () => {
+    const state = given(history.rectifying).when(command.submitPlan(), NOW).then([planSubmitted()]);
+    expect(state).toMatchObject({ measures: MEASURES });
+  });
+
+  it('a plan cannot come before the unit acknowledges the problem', () => {
+    given(history.assignedOnly).when(command.submitPlan(), NOW).thenError('ASSIGNMENT_NOT_ACKNOWLEDGED');
+  });
+
+  it('submitting the same plan again does nothing, a revised plan is recorded', () => {
+    given(history.withPlan).when(command.submitPlan(), NOW).thenNothing();
+    given(history.withPlan).when(command.submitPlan('三日内拨付并公示'), NOW).then([planSubmitted('三日内拨付并公示')]);
+  });
+
+  it('progress is reported while rectifying and changes nothing in the state', () => {
+    const state = given(history.withPlan).when(command.reportProgress(), NOW).then([progressReported]);
+    expect(state).toStrictEqual(fold(history.withPlan));
+  });
+
+  it('progress cannot be reported while the fix waits for verification', () => {
+    given(history.awaitingVerification).when(command.reportProgress(), NOW).thenError('NOT_IN_RECTIFICATION');
+  });
+});
+
+describe('reporting the problem rectified (整改完成)', () => {
+  it('an acknowledged problem with a plan is reported fixed with evidence, and waits for verification', () => {
+    const state = given(history.withPlan).when(command.reportRectified(), NOW).then([rectified]);
+    expect(state.status).toBe('awaiting_verification');
+  });
+
+  it('the command schema refuses evidence without a description', () => {
+    const result = ReportRectified.schema.safeParse({
+      type: 'ReportRectified',
+      data: { problemId: PROBLEM, evidence: { description: '', files: [] } },
+    });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([
+      ['data.evidence.description', 'must not be empty'],
+    ]);
+  });
+
+  it('the command schema refuses a report with no evidence at all', () => {
+    const result = ReportRectified.schema.safeParse({ type: 'ReportRectified', data: { problemId: PROBLEM } });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toStrictEqual(['data.evidence']);
+  });
+
+  it('a problem its unit has not acknowledged cannot be reported fixed', () => {
+    given(history.assignedOnly).when(command.reportRectified(), NOW).thenError('ASSIGNMENT_NOT_ACKNOWLEDGED');
+  });
+
+  it('a problem without a plan cannot be reported fixed', () => {
+    given(history.rectifying).when(command.reportRectified(), NOW).thenError('PLAN_REQUIRED');
+  });
+
+  it('reporting again while waiting for verification does nothing', () => {
+    given(history.awaitingVerification).when(command.reportRectified(), NOW).thenNothing();
+  });
+
+  it('a closed problem cannot be reported fixed again without reopening it', () => {
+    given(history.closedProblem).when(command.reportRectified(), NOW).thenError('PROBLEM_CLOSED');
+  });
+});
+
+describe('verification (验收)', () => {
+  it('a verifier from another unit passes the fix', () => {
+    const state = given(history.awaitingVerification).when(command.pass(), NOW).then([passed()]);
+    expect(state.status).toBe('verified');
+  });
+
+  it("the verifier's unit is never the responsible unit, when passing", () => {
+    given(history.awaitingVerification).when(command.pass(TOWNSHIP), NOW).thenError('VERIFIER_IS_RESPONSIBLE_UNIT');
+  });
+
+  it("the verifier's unit is never the responsible unit, when rejecting", () => {
+    given(history.awaitingVerification).when(command.reject(TOWNSHIP), NOW).thenError('VERIFIER_IS_RESPONSIBLE_UNIT');
+  });
+
+  it('passing a problem that is already verified does nothing', () => {
+    given(history.verified).when(command.pass(), NOW).thenNothing();
+  });
+
+  it('a problem that was not reported fixed cannot be verified', () => {
+    given(history.withPlan).when(command.pass(), NOW).thenError('NOT_AWAITING_VERIFICATION');
+    given(history.withPlan).when(command.reject(), NOW).thenError('NOT_AWAITING_VERIFICATION');
+  });
+
+  it('a rejection sends the problem back to rectification with the reasons, counting the first rejection as 1', () => {
+    const state = given(history.awaitingVerification)
+      .when(command.reject(), NOW)
+      .then([
+        {
+          type: 'VerificationRejected',
+          data: { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '回单与台账金额不符', rejectionCount: 1 },
+        },
+      ]);
+    expect(state).toMatchObject({ status: 'rectifying', rejectionCount: 1 });
+  });
+
+  it('a second rejection is counted as 2', () => {
+    given([...history.awaitingVerification, rejected(1), rectified]).when(command.reject(), NOW).then([rejected(2)]);
+  });
+
+  it('after a rejection the unit can report the problem fixed again', () => {
+    const state = given([...history.awaitingVerification, rejected(1)]).when(command.reportRectified(), NOW).then([rectified]);
+    expect(state).toMatchObject({ status: 'awaiting_verification', rejectionCount: 1 });
+  });
+
+  it('the command schema refuses a rejection without reasons', () => {
+    const result = RejectVerification.schema.safeParse({
+      type: 'RejectVerification',
+      data: { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: ' ' },
+    });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toStrictEqual([['data.reasons', 'must not be empty']]);
+  });
+});
+
+describe('closing a problem (销号)', () => {
+  it('a verified problem is closed on the county day of the command', () => {
+    const state = given(history.verified).when(command.close(), NOW).then([closed('2019-03-01')]);
+    expect(state).toMatchObject({ status: 'closed', closedOn: '2019-03-01' });
+  });
+
+  it('the closing day is the county day, not the UTC day', () => {
+    given(history.verified).when(command.close(), '2019-06-30T16:30:00Z').then([closed('2019-07-01')]);
+  });
+
+  it('a problem waiting for verification cannot be closed', () => {
+    given(history.awaitingVerification).when(command.close(), NOW).thenError('VERIFICATION_REQUIRED');
+  });
+
+  it('a problem still in rectification cannot be closed', () => {
+    given(history.withPlan).when(command.close(), NOW).thenError('VERIFICATION_REQUIRED');
+  });
+
+  it('a rejected problem cannot be closed', () => {
+    given([...history.awaitingVerification, rejected(1)]).when(command.close(), NOW).thenError('VERIFICATION_REQUIRED');
+  });
+
+  it('closing a closed problem appends nothing', () => {
+    given(history.closedProblem).when(command.close(), NOW).thenNothing();
+  });
+
+  it('passing the verification of a closed problem does nothing', () => {
+    given(history.closedProblem).when(command.pass(), NOW).thenNothing();
+  });
+
+  it('a problem that was never assigned cannot be closed', () => {
+    given(history.raisedOnly).when(command.close(), NOW).thenError('PROBLEM_NOT_ASSIGNED');
+  });
+});
+
+describe('reopening a problem (巩固 failed)', () => {
+  it('a closed problem is reopened, counted as the first reopening, and is back in rectification', () => {
+    const state = given(history.closedProblem)
+      .when(command.reopen(), NOW)
+      .then([{ type: 'ProblemReopened', data: { problemId: PROBLEM, reason: '回头看发现资金再次滞留', reopenCount: 1 } }]);
+    expect(state).toMatchObject({ status: 'rectifying', reopenCount: 1 });
+    expect(state).not.toHaveProperty('closedOn');
+  });
+
+  it('a problem closed a second time and reopened again is counted as 2', () => {
+    given([...history.closedProblem, reopened(1), rectified, passed(), closed('2019-05-01')])
+      .when(command.reopen(), NOW)
+      .then([reopened(2)]);
+  });
+
+  it('reopening a problem that is not closed fails', () => {
+    given(history.verified).when(command.reopen(), NOW).thenError('PROBLEM_NOT_CLOSED');
+    given(history.withPlan).when(command.reopen(), NOW).thenError('PROBLEM_NOT_CLOSED');
+  });
+
+  it('a reopened problem goes through verification and closing again', () => {
+    const reopenedProblem = [...history.closedProblem, reopened(1)];
+    given(reopenedProblem).when(command.reportRectified(), NOW).then([rectified]);
+    given([...reopenedProblem, rectified]).when(command.pass(), NOW).then([passed()]);
+    given([...reopenedProblem, rectified, passed()]).when(command.close(), NOW).then([closed('2019-03-01')]);
+  });
+});
+
+describe('tracked supervision (跟踪督办)', () => {
+  it('an order to finish is counted, 1 then 2', () => {
+    given(history.withPlan).when(command.orderSupervision(), NOW).then([supervisionOrdered(1)]);
+    given([...history.withPlan, supervisionOrdered(1)]).when(command.orderSupervision(), NOW).then([supervisionOrdered(2)]);
+  });
+
+  it('a closed problem gets no supervision order', () => {
+    given(history.closedProblem).when(command.orderSupervision(), NOW).thenError('PROBLEM_CLOSED');
+  });
+});
+
+describe('evolve: what each event does to the state', () => {
+  const raisedFacts = {
+    problemId: PROBLEM,
+    ledgerNumber: 'GJ-2019-001',
+    source: 'national_feedback',
+    category: 'fund_misuse',
+    description: '扶贫专项资金拨付滞后，3个村未按时到账',
+    raisedOn: '2019-03-01',
+    recurrenceOf: null,
+  };
+  const assignedFacts = {
+    ...raisedFacts,
+    responsibleUnitId: TOWNSHIP,
+    responsiblePerson: '王明',
+    leadingOfficial: '李副县长',
+    deadline: null,
+    extensionCount: 0,
+    measures: null,
+    rejectionCount: 0,
+    reopenCount: 0,
+    supervisionCount: 0,
+  };
+  const rectifyingState = { ...assignedFacts, status: 'rectifying', deadline: '2019-06-30' };
+
+  /** Every event type has a case below; a new event type makes this list, and so this test, fail. */
+  it('the cases below cover every problem event type', () => {
+    expect(problemEventDefinitions.map((d) => d.type).sort()).toStrictEqual(
+      [
+        'AssignmentAcknowledged',
+        'DeadlineExtended',
+        'DeadlineSet',
+        'ProblemAssigned',
+        'ProblemClosed',
+        'ProblemRaised',
+        'ProblemReopened',
+        'ProgressReported',
+        'RectificationPlanSubmitted',
+        'RectificationReported',
+        'SupervisionOrdered',
+        'VerificationPassed',
+        'VerificationRejected',
+      ].sort(),
+    );
+  });
+
+  const cases: [string, ProblemEvent[], ProblemState][] = [
+    ['ProblemRaised', [raised()], { status: 'raised', ...raisedFacts } as ProblemState],
+    ['ProblemAssigned', history.assignedOnly, { status: 'assigned', ...assignedFacts } as ProblemState],
+    ['AssignmentAcknowledged', [...history.assignedOnly, acknowledged], { ...assignedFacts, status: 'rectifying' } as ProblemState],
+    ['DeadlineSet', history.rectifying, rectifyingState as ProblemState],
+    [
+      'DeadlineExtended',
+      [...history.rectifying, deadlineExtended('2019-06-30', '2019-07-31', 1)],
+      { ...rectifyingState, deadline: '2019-07-31', extensionCount: 1 } as ProblemState,
+    ],
+    ['RectificationPlanSubmitted', history.withPlan, { ...rectifyingState, measures: MEASURES } as ProblemState],
+    ['ProgressReported', [...history.withPlan, progressReported], { ...rectifyingState, measures: MEASURES } as ProblemState],
+    [
+      'RectificationReported',
+      history.awaitingVerification,
+      { ...rectifyingState, measures: MEASURES, status: 'awaiting_verification' } as ProblemState,
+    ],
+    ['VerificationPassed', history.verified, { ...rectifyingState, measures: MEASURES, status: 'verified' } as ProblemState],
+    [
+      'VerificationRejected',
+      [...history.awaitingVerification, rejected(1)],
+      { ...rectifyingState, measures: MEASURES, rejectionCount: 1 } as ProblemState,
+    ],
+    [
+      'ProblemClosed',
+      history.closedProblem,
+      { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01' } as ProblemState,
+    ],
+    [
+      'ProblemReopened',
+      [...history.closedProblem, reopened(1)],
+      { ...rectifyingState, measures: MEASURES, reopenCount: 1 } as ProblemState,
+    ],
+    [
+      'SupervisionOrdered',
+      [...history.withPlan, supervisionOrdered(1)],
+      { ...rectifyingState, measures: MEASURES, supervisionCount: 1 } as ProblemState,
+    ],
+  ];
+
+  it.each(cases)('%s', (type, events, expected) => {
+    expect(events.at(-1)!.type).toBe(type);
+    expect(fold(events)).toStrictEqual(expected);
+  });
+
+  it('a reassignment keeps the counts and the deadline gathered so far', () => {
+    const state = fold([...history.raisedOnly, assigned(), deadlineSet('2019-06-30'), supervisionOrdered(1), assigned(OTHER_TOWNSHIP, '赵刚')]);
+    expect(state).toStrictEqual({
+      ...assignedFacts,
+      status: 'assigned',
+      responsibleUnitId: OTHER_TOWNSHIP,
+      responsiblePerson: '赵刚',
+      deadline: '2019-06-30',
+      supervisionCount: 1,
+    });
+  });
+
+  it('walks the statuses of a whole life: raised, assigned, rectifying, awaiting verification, verified, closed, reopened', () => {
+    const life = [
+      raised(),
+      assigned(),
+      acknowledged,
+      deadlineSet(),
+      planSubmitted(),
+      rectified,
+      rejected(1),
+      rectified,
+      passed(),
+      closed(),
+      reopened(1),
+    ];
+    const statuses = life.map((_, i) => fold(life.slice(0, i + 1)).status);
+    expect(statuses).toStrictEqual([
+      'raised',
+      'assigned',
+      'rectifying',
+      'rectifying',
+      'rectifying',
+      'awaiting_verification',
+      'rectifying',
+      'awaiting_verification',
+      'verified',
+      'closed',
+      'rectifying',
+    ]);
+  });
+
+  it('an event that needs an assigned problem, folded onto a merely raised one, is refused', () => {
+    expect(() => fold([raised(), deadlineSet()])).toThrow('DeadlineSet on a problem that is not assigned');
+    expect(() => fold([assigned()])).toThrow('ProblemAssigned before ProblemRaised');
+  });
+});
+
+describe('overdue (逾期)', () => {
+  const withDeadline = fold(history.withPlan); // deadline 2019-06-30
+
+  it('a deadline of 2019-06-30 is overdue on county day 2019-07-01', () => {
+    expect(isOverdue(withDeadline, '2019-07-01')).toBe(true);
+  });
+
+  it('a deadline of 2019-06-30 is not overdue on 2019-06-30 itself', () => {
+    expect(isOverdue(withDeadline, '2019-06-30')).toBe(false);
+  });
+
+  it('a problem assigned but not yet acknowledged is overdue too', () => {
+    expect(isOverdue(fold([...history.assignedOnly, deadlineSet('2019-06-30')]), '2019-07-01')).toBe(true);
+  });
+
+  it('a rejected fix is overdue again once the deadline has passed', () => {
+    expect(isOverdue(fold([...history.awaitingVerification, rejected(1)]), '2019-07-01')).toBe(true);
+  });
+
+  it('a problem waiting for verification is not overdue', () => {
+    expect(isOverdue(fold(history.awaitingVerification), '2019-07-01')).toBe(false);
+  });
+
+  it('a verified problem is not overdue', () => {
+    expect(isOverdue(fold(history.verified), '2019-07-01')).toBe(false);
+  });
+
+  it('a closed problem is not overdue', () => {
+    expect(isOverdue(fold(history.closedProblem), '2019-07-01')).toBe(false);
+  });
+
+  it('a problem without a deadline is never overdue', () => {
+    expect(isOverdue(fold(history.assignedOnly), '2030-01-01')).toBe(false);
+    expect(isOverdue(fold(history.raisedOnly), '2030-01-01')).toBe(false);
+    expect(isOverdue(initialProblemState, '2030-01-01')).toBe(false);
+  });
+
+  it('an extended deadline is measured against the new date', () => {
+    const extended = fold([...history.withPlan, deadlineExtended('2019-06-30', '2019-07-31', 1)]);
+    expect(isOverdue(extended, '2019-07-01')).toBe(false);
+    expect(isOverdue(extended, '2019-08-01')).toBe(true);
+  });
+});

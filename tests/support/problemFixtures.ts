@@ -1,0 +1,149 @@
+import {
+  ProblemEvent,
+  decideProblem,
+  evolveProblem,
+  initialProblemState,
+  type ProblemCommand,
+  type ProblemRaisedData,
+} from '../../domain/index.js';
+import { deciderSpec } from './givenWhenThen.js';
+
+/** Written out by hand so a test never takes its expected values from the code under test. */
+export const PROBLEM = '5b0c3c1e-7f1a-4c3e-9d2b-0a1b2c3d4e5f';
+export const EARLIER_PROBLEM = '0d6f1b7a-2c4e-4b8a-8f3d-6e5c4b3a2918';
+/** 责任单位: a township that must fix the problem. */
+export const TOWNSHIP = '1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b';
+export const OTHER_TOWNSHIP = '2f3e4d5c-6b7a-4899-8b7c-6d5e4f3a2b1c';
+/** 验收单位: a county department that verifies other units' fixes. */
+export const VERIFIER_UNIT = '3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d';
+
+/** 2019-03-01 in the county: the day the problem is raised in these tests. */
+export const NOW = '2019-03-01T09:00:00+08:00';
+
+export const problemSpec = deciderSpec({
+  initialState: initialProblemState,
+  evolve: evolveProblem,
+  decide: decideProblem,
+  eventSchema: ProblemEvent,
+});
+
+type Event<T extends ProblemEvent['type']> = Extract<ProblemEvent, { type: T }>;
+type Command<T extends ProblemCommand['type']> = Extract<ProblemCommand, { type: T }>;
+
+export const raised = (data: Partial<ProblemRaisedData> = {}): Event<'ProblemRaised'> => ({
+  type: 'ProblemRaised',
+  data: {
+    problemId: PROBLEM,
+    ledgerNumber: 'GJ-2019-001',
+    source: 'national_feedback',
+    category: 'fund_misuse',
+    description: '扶贫专项资金拨付滞后，3个村未按时到账',
+    raisedOn: '2019-03-01',
+    recurrenceOf: null,
+    hotlineReportId: null,
+    ...data,
+  },
+});
+export const assigned = (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明'): Event<'ProblemAssigned'> => ({
+  type: 'ProblemAssigned',
+  data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长' },
+});
+export const acknowledged: Event<'AssignmentAcknowledged'> = {
+  type: 'AssignmentAcknowledged',
+  data: { problemId: PROBLEM, acknowledgedBy: '王明' },
+};
+export const deadlineSet = (deadline = '2019-06-30'): Event<'DeadlineSet'> => ({
+  type: 'DeadlineSet',
+  data: { problemId: PROBLEM, deadline },
+});
+export const deadlineExtended = (previousDeadline: string, deadline: string, extensionCount: number): Event<'DeadlineExtended'> => ({
+  type: 'DeadlineExtended',
+  data: { problemId: PROBLEM, previousDeadline, deadline, reason: '村级账户尚未开通', extensionCount },
+});
+export const MEASURES = '一、县财政局三日内拨付；二、乡镇逐村核对到账';
+export const planSubmitted = (measures = MEASURES): Event<'RectificationPlanSubmitted'> => ({
+  type: 'RectificationPlanSubmitted',
+  data: { problemId: PROBLEM, measures },
+});
+export const EVIDENCE = { description: '3个村资金已全部到账，附银行回单', files: [] };
+export const rectified: Event<'RectificationReported'> = {
+  type: 'RectificationReported',
+  data: { problemId: PROBLEM, evidence: EVIDENCE },
+};
+export const passed = (verifierUnitId = VERIFIER_UNIT): Event<'VerificationPassed'> => ({
+  type: 'VerificationPassed',
+  data: { problemId: PROBLEM, verifierUnitId, opinion: '经核查，资金已到账' },
+});
+export const rejected = (rejectionCount: number): Event<'VerificationRejected'> => ({
+  type: 'VerificationRejected',
+  data: { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '回单与台账金额不符', rejectionCount },
+});
+export const closed = (closedOn = '2019-03-01'): Event<'ProblemClosed'> => ({
+  type: 'ProblemClosed',
+  data: { problemId: PROBLEM, closedOn },
+});
+export const reopened = (reopenCount: number): Event<'ProblemReopened'> => ({
+  type: 'ProblemReopened',
+  data: { problemId: PROBLEM, reason: '回头看发现资金再次滞留', reopenCount },
+});
+export const supervisionOrdered = (supervisionCount: number): Event<'SupervisionOrdered'> => ({
+  type: 'SupervisionOrdered',
+  data: { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount },
+});
+export const progressReported: Event<'ProgressReported'> = {
+  type: 'ProgressReported',
+  data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 },
+};
+
+/** A problem's history at each step of its life, each built on the one before. */
+const raisedOnly = [raised()];
+const assignedOnly = [...raisedOnly, assigned()];
+const rectifying = [...assignedOnly, acknowledged, deadlineSet()];
+const withPlan = [...rectifying, planSubmitted()];
+const awaitingVerification = [...withPlan, rectified];
+const verified = [...awaitingVerification, passed()];
+const closedProblem = [...verified, closed()];
+export const history = { raisedOnly, assignedOnly, rectifying, withPlan, awaitingVerification, verified, closedProblem };
+
+export const command = {
+  raise: (data: Partial<ProblemRaisedData> = {}): Command<'RaiseProblem'> => ({ type: 'RaiseProblem', data: raised(data).data }),
+  assign: (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明'): Command<'AssignProblem'> => ({
+    type: 'AssignProblem',
+    data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长' },
+  }),
+  acknowledge: (): Command<'AcknowledgeAssignment'> => ({
+    type: 'AcknowledgeAssignment',
+    data: { problemId: PROBLEM, acknowledgedBy: '王明' },
+  }),
+  setDeadline: (deadline: string): Command<'SetDeadline'> => ({ type: 'SetDeadline', data: { problemId: PROBLEM, deadline } }),
+  extendDeadline: (deadline: string, reason = '村级账户尚未开通'): Command<'ExtendDeadline'> => ({
+    type: 'ExtendDeadline',
+    data: { problemId: PROBLEM, deadline, reason },
+  }),
+  submitPlan: (measures = MEASURES): Command<'SubmitPlan'> => ({ type: 'SubmitPlan', data: { problemId: PROBLEM, measures } }),
+  reportProgress: (): Command<'ReportProgress'> => ({
+    type: 'ReportProgress',
+    data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 },
+  }),
+  reportRectified: (): Command<'ReportRectified'> => ({
+    type: 'ReportRectified',
+    data: { problemId: PROBLEM, evidence: EVIDENCE },
+  }),
+  pass: (verifierUnitId = VERIFIER_UNIT): Command<'PassVerification'> => ({
+    type: 'PassVerification',
+    data: { problemId: PROBLEM, verifierUnitId, opinion: '经核查，资金已到账' },
+  }),
+  reject: (verifierUnitId = VERIFIER_UNIT): Command<'RejectVerification'> => ({
+    type: 'RejectVerification',
+    data: { problemId: PROBLEM, verifierUnitId, reasons: '回单与台账金额不符' },
+  }),
+  close: (): Command<'CloseProblem'> => ({ type: 'CloseProblem', data: { problemId: PROBLEM } }),
+  reopen: (): Command<'ReopenProblem'> => ({
+    type: 'ReopenProblem',
+    data: { problemId: PROBLEM, reason: '回头看发现资金再次滞留' },
+  }),
+  orderSupervision: (): Command<'OrderSupervision'> => ({
+    type: 'OrderSupervision',
+    data: { problemId: PROBLEM, instruction: '责成五日内办结' },
+  }),
+};
