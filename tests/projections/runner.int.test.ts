@@ -19,7 +19,7 @@ import { atInstant } from './fold.js';
 const county = generateCounty({ problems: 11_000 });
 const instants = ['2019-06-30T18:00:00+08:00', '2020-03-31T09:00:00+08:00'];
 const projections = [ledgerView, problemFacts];
-const hashOf = (runner: ProjectionRunner) => projections.map((p) => stateHash(runner.state(p)));
+const hashOf = (runner: ProjectionRunner) => [stateHash(runner.state(ledgerView)), stateHash(runner.state(problemFacts))];
 
 describe('the projection runner on a generated log of over 100,000 events', () => {
   const store = new MemoryEventStore();
