@@ -54,7 +54,7 @@ export const AssessmentFinalized = message(
   z.object({
     year: Year,
     policyVersion: z.number().int().min(0),
-    asOf: Instant,
+    asOf: z.string().max(40, 'must be at most 40 characters').pipe(Instant),
     position: z.number().int().min(-1),
     cardsHash: z.string().regex(/^[0-9a-f]{64}$/),
     cards: z.array(FinalizedCard).max(100_000),
