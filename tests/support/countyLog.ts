@@ -115,6 +115,7 @@ export function generateCounty({
   villagesPerTownship = 3,
   departments = 24,
   grouped = false,
+  onProblem,
 }: {
   problems: number;
   seed?: number;
@@ -124,6 +125,8 @@ export function generateCounty({
   villagesPerTownship?: number;
   departments?: number;
   grouped?: boolean;
+  /** Hand each problem's events over as they are made and keep none (for logs too big to hold). */
+  onProblem?: (entries: Entry[]) => void;
 }): GeneratedCounty {
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
@@ -139,6 +142,7 @@ export function generateCounty({
   for (let i = 0; i < departments; i++) unitIds.push(b.unit(n++, `部门${i + 1}`, 'department', county, from));
   const verifier = b.unit(n++, '县验收组', 'department', county, from);
   const setup = b.entries.length;
+  if (onProblem) onProblem(b.entries.splice(0));
 
   const start = Date.parse(from);
   const span = Date.parse(to) - start - 200 * DAY;
@@ -199,12 +203,12 @@ export function generateCounty({
       close(0);
       step('ProblemReopened', { reason: '回头看发现反弹', reopenCount: 1 }, 60);
     }
-    const made = b.entries.slice(before);
-    made.forEach((entry, i) => timed.push({ ms: at[i]!, seq: seq++, entry }));
+    if (onProblem) onProblem(b.entries.splice(before));
+    else b.entries.slice(before).forEach((entry, i) => timed.push({ ms: at[i]!, seq: seq++, entry }));
     history.push({ problemId, category });
     earlier.set(unitId, history);
   }
   if (!grouped) timed.sort((x, y) => x.ms - y.ms || x.seq - y.seq);
-  const entries = [...b.entries.slice(0, setup), ...timed.map((x) => x.entry)];
+  const entries = onProblem ? [] : [...b.entries.slice(0, setup), ...timed.map((x) => x.entry)];
   return { builder: b, entries, unitIds: [...unitIds, verifier], problems };
 }
