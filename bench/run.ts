@@ -5,7 +5,10 @@ import { type BenchModule, markdownTable } from './report.js';
  * `npm run bench` runs every benchmark below; `npm run bench -- store` runs only the one named.
  * A benchmark is a module under bench/ exporting `run()`; add it here to have it run.
  */
-const benches: { name: string; load: () => Promise<BenchModule> }[] = [{ name: 'store', load: () => import('./store.js') }];
+const benches: { name: string; load: () => Promise<BenchModule> }[] = [
+  { name: 'store', load: () => import('./store.js') },
+  { name: 'projections', load: () => import('./projections.js') },
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));

@@ -48,13 +48,8 @@ export function itemLight(f: ProblemFacts, today: string, dueSoonLimit: string, 
   return { light: reasons.length > 0 ? 'yellow' : 'green', reasons };
 }
 
-/** A count that drills down to its ledger numbers (对账销号). */
-export type ProblemSet = { count: number; ledgerNumbers: string[] };
-const emptySet = (): ProblemSet => ({ count: 0, ledgerNumbers: [] });
-function add(set: ProblemSet, f: ProblemFacts): void {
-  set.count += 1;
-  set.ledgerNumbers.push(f.ledgerNumber);
-}
+/** A count that drills down to its ledger numbers (对账销号): the set of them; its size is the count. */
+export type ProblemSet = Set<string>;
 
 export type Tally = {
   total: ProblemSet;
@@ -67,14 +62,14 @@ export type Tally = {
   green: ProblemSet;
 };
 const emptyTally = (): Tally => ({
-  total: emptySet(),
-  open: emptySet(),
-  overdue: emptySet(),
-  dueSoon: emptySet(),
-  closed: emptySet(),
-  red: emptySet(),
-  yellow: emptySet(),
-  green: emptySet(),
+  total: new Set(),
+  open: new Set(),
+  overdue: new Set(),
+  dueSoon: new Set(),
+  closed: new Set(),
+  red: new Set(),
+  yellow: new Set(),
+  green: new Set(),
 });
 
 export type BattleMapItem = {
@@ -107,15 +102,16 @@ export type BattleMap = {
   onTimeClosureRate: number | null;
   bySource: ({ source: ProblemSource } & Tally)[];
   byCategory: ({ category: ProblemCategory } & Tally)[];
-  /** One row per responsible unit with problems in the map. */
+  /** One row per responsible unit with problems in the map, by unit id. */
   units: UnitLightRow[];
-  items: BattleMapItem[];
+  /** Every item with its light (computed when asked: a county has many). */
+  items: () => BattleMapItem[];
 };
 
 /** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
 export function unitLight(tally: Tally, rules: PolicyDocument['lights']): Light {
-  if (tally.red.count >= rules.unitRedAtRedItems) return 'red';
-  if (tally.red.count + tally.yellow.count >= rules.unitYellowAtYellowItems) return 'yellow';
+  if (tally.red.size >= rules.unitRedAtRedItems) return 'red';
+  if (tally.red.size + tally.yellow.size >= rules.unitYellowAtYellowItems) return 'yellow';
   return 'green';
 }
 
@@ -135,82 +131,117 @@ export function closedOnTime(f: ProblemFacts): boolean {
   return f.status === 'closed' && (f.deadline === null || (f.rectifiedOn !== null && f.rectifiedOn <= f.deadline));
 }
 
+type Entry = { item: BattleMapItem; sets: ProblemSet[] };
+
+/**
+ * The battle map (挂图作战) for one day under one policy, kept as sets of ledger numbers so that one
+ * problem can be taken out and put back in when an event changes it: the live county map is
+ * maintained this way event by event, and rebuilt only when the day or the policy changes.
+ */
+export class BattleMapAccumulator {
+  private readonly rules: PolicyDocument['lights'];
+  private readonly dueSoonLimit: string;
+  private readonly entries = new Map<string, Entry>();
+  private readonly tally = emptyTally();
+  private readonly byStatus: BattleMap['byStatus'] = {
+    raised: new Set(),
+    assigned: new Set(),
+    rectifying: new Set(),
+    awaiting_verification: new Set(),
+    verified: new Set(),
+    closed: new Set(),
+  };
+  private readonly extended: ProblemSet = new Set();
+  private readonly rejected: ProblemSet = new Set();
+  private readonly withoutDeadline: ProblemSet = new Set();
+  private readonly onTime: ProblemSet = new Set();
+  private readonly late: ProblemSet = new Set();
+  private readonly bySource = new Map<ProblemSource, Tally>();
+  private readonly byCategory = new Map<ProblemCategory, Tally>();
+  private readonly byUnit = new Map<string, Tally>();
+
+  constructor(
+    readonly day: string,
+    readonly policy: PolicyChoice,
+    readonly unitId: string | null,
+  ) {
+    this.rules = policy.document.lights;
+    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+  }
+
+  /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
+  put(f: ProblemFacts): void {
+    const previous = this.entries.get(f.problemId);
+    if (previous) for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
+    if (this.unitId !== null && f.unitId !== this.unitId) {
+      this.entries.delete(f.problemId);
+      return;
+    }
+    const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
+    const item: BattleMapItem = { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons };
+    const sets: ProblemSet[] = [];
+    const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
+    if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));
+    const overdue = reasons[0] === 'overdue';
+    const dueSoon = reasons.includes('due_soon');
+    const open = isOpen(f);
+    for (const t of tallies) {
+      sets.push(t.total, t[light]);
+      if (open) sets.push(t.open);
+      if (overdue) sets.push(t.overdue);
+      if (dueSoon) sets.push(t.dueSoon);
+      if (f.status === 'closed') sets.push(t.closed);
+    }
+    sets.push(this.byStatus[f.status]);
+    if (f.extensions !== null) sets.push(this.extended);
+    if (f.rejections !== null) sets.push(this.rejected);
+    if (f.deadline === null && open) sets.push(this.withoutDeadline);
+    if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
+    for (const set of sets) set.add(f.ledgerNumber);
+    this.entries.set(f.problemId, { item, sets });
+  }
+
+  /** The map as it stands, as of `instant` (on this accumulator's day). Its sets are live: read them now. */
+  result(instant: string): BattleMap {
+    const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
+      order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
+    const entries = this.entries;
+    return {
+      asOf: instant,
+      day: this.day,
+      policyVersion: this.policy.version,
+      unitId: this.unitId,
+      light: unitLight(this.tally, this.rules),
+      tally: this.tally,
+      byStatus: this.byStatus,
+      extended: this.extended,
+      rejected: this.rejected,
+      withoutDeadline: this.withoutDeadline,
+      closedOnTime: this.onTime,
+      closedLate: this.late,
+      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
+      bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
+      byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
+      units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
+      items: () => [...entries.values()].map((e) => e.item),
+    };
+  }
+}
+
+function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = emptyTally()));
+  return t;
+}
+
 /**
  * The battle map (挂图作战) as of an instant, for the county or one unit: counts by state, overdue,
  * due soon, by source and category, on-time closure, lights per item and per unit. Every count
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
-  const rules = policy.document.lights;
-  const dueSoonLimit = plusDays(at.day, rules.dueSoonDays);
-  const tally = emptyTally();
-  const byStatus = {
-    raised: emptySet(),
-    assigned: emptySet(),
-    rectifying: emptySet(),
-    awaiting_verification: emptySet(),
-    verified: emptySet(),
-    closed: emptySet(),
-  };
-  const extended = emptySet();
-  const rejected = emptySet();
-  const withoutDeadline = emptySet();
-  const onTime = emptySet();
-  const late = emptySet();
-  const bySource = new Map<ProblemSource, Tally>();
-  const byCategory = new Map<ProblemCategory, Tally>();
-  const byUnit = new Map<string, Tally>();
-  const items: BattleMapItem[] = [];
-
+  const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
   const ids = unitId === null ? state.problems.keys() : (state.problemsByUnit.get(unitId) ?? new Set<string>()).values();
-  for (const id of ids) {
-    const f = state.problems.get(id)!;
-    const { light, reasons } = itemLight(f, at.day, dueSoonLimit, rules);
-    items.push({ problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons });
-    let source = bySource.get(f.source);
-    if (!source) bySource.set(f.source, (source = emptyTally()));
-    let category = byCategory.get(f.category);
-    if (!category) byCategory.set(f.category, (category = emptyTally()));
-    const tallies = [tally, source, category];
-    if (f.unitId !== null) {
-      let unit = byUnit.get(f.unitId);
-      if (!unit) byUnit.set(f.unitId, (unit = emptyTally()));
-      tallies.push(unit);
-    }
-    const overdue = reasons[0] === 'overdue';
-    const dueSoon = reasons.includes('due_soon');
-    for (const t of tallies) {
-      add(t.total, f);
-      if (isOpen(f)) add(t.open, f);
-      if (overdue) add(t.overdue, f);
-      if (dueSoon) add(t.dueSoon, f);
-      if (f.status === 'closed') add(t.closed, f);
-      add(t[light], f);
-    }
-    add(byStatus[f.status], f);
-    if (f.extensions !== null) add(extended, f);
-    if (f.rejections !== null) add(rejected, f);
-    if (f.deadline === null && isOpen(f)) add(withoutDeadline, f);
-    if (f.status === 'closed') add(closedOnTime(f) ? onTime : late, f);
-  }
-
-  return {
-    asOf: at.instant,
-    day: at.day,
-    policyVersion: policy.version,
-    unitId,
-    light: unitLight(tally, rules),
-    tally,
-    byStatus,
-    extended,
-    rejected,
-    withoutDeadline,
-    closedOnTime: onTime,
-    closedLate: late,
-    onTimeClosureRate: tally.closed.count === 0 ? null : onTime.count / tally.closed.count,
-    bySource: ProblemSources.options.filter((s) => bySource.has(s)).map((source) => ({ source, ...bySource.get(source)! })),
-    byCategory: ProblemCategories.options.filter((c) => byCategory.has(c)).map((category) => ({ category, ...byCategory.get(category)! })),
-    units: [...byUnit].map(([id, t]) => ({ unitId: id, light: unitLight(t, rules), ...t })),
-    items,
-  };
+  for (const id of ids) accumulator.put(state.problems.get(id)!);
+  return accumulator.result(at.instant);
 }

@@ -115,8 +115,8 @@ function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): voi
   facts.unitId = unitId;
 }
 
-function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent): void {
-  const day = dayOf(recorded.metadata.occurredAt);
+function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent, ms: number): void {
+  const day = dayOf(recorded.metadata.occurredAt, ms);
   const ref = { id: recorded.id, day };
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
@@ -265,7 +265,7 @@ export const problemFacts: Projection<FactsState> = {
     const ms = instantMs(event.metadata.occurredAt);
     if (ms > state.latestMs) state.latestMs = ms;
     const type = event.type;
-    if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event);
+    if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
     else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged') applyUnitEvent(state, event as unknown as UnitEvent);
     else if (type === 'PolicyAdopted') {
       const { data } = event as unknown as PolicyEvent;

@@ -1,5 +1,5 @@
 import type { EventStore } from '../eventstore/port.js';
-import { type BattleMap, battleMap } from './battleMap.js';
+import { type BattleMap, BattleMapAccumulator, battleMap } from './battleMap.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
@@ -23,11 +23,21 @@ export class ReadModels {
   private readonly byInstant = new Map<number, Replay>();
   private readonly byPosition = new Map<number, Replay>();
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
+  /** The live county map, kept current event by event for one day and one policy version. */
+  private liveMap: { facts: FactsState; accumulator: BattleMapAccumulator } | null = null;
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-  ) {}
+  ) {
+    runner.onApplied((event) => {
+      const live = this.liveMap;
+      const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+      if (!live || typeof problemId !== 'string') return;
+      const facts = live.facts.problems.get(problemId);
+      if (facts) live.accumulator.put(facts);
+    });
+  }
 
   get live(): FactsState {
     return this.runner.state(problemFacts);
@@ -98,6 +108,15 @@ export class ReadModels {
 
   battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
     const policy = policyInForce(facts, at.instant);
+    if (facts === this.live && unitId === null) {
+      const current = this.liveMap;
+      if (current?.facts !== facts || current.accumulator.day !== at.day || current.accumulator.policy.version !== policy.version) {
+        const accumulator = new BattleMapAccumulator(at.day, policy, null);
+        for (const f of facts.problems.values()) accumulator.put(f);
+        this.liveMap = { facts, accumulator };
+      }
+      return this.liveMap!.accumulator.result(at.instant);
+    }
     const map = this.cached(facts, `map|${at.day}|${unitId}|${policy.version}`, () => battleMap(facts, at, policy, unitId));
     return map.asOf === at.instant ? map : { ...map, asOf: at.instant };
   }

@@ -54,9 +54,14 @@ export type Scorecard = {
   veto: boolean;
   rank: number;
   lines: ScoreLine[];
+  /** The lines summed by part and rule, base first: the card's explanation at a glance; it adds up to the score too. */
+  breakdown: RuleTotal[];
   /** Every exemption granted on this card, applied or not (a line a later policy no longer has). */
   exemptions: ExemptionFacts[];
 };
+
+/** The lines of one rule on a card, summed. */
+export type RuleTotal = { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; points: number; contribution: number };
 
 type Rules = PolicyDocument['scoring'];
 
@@ -203,10 +208,18 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
         exemption: null,
       },
     ];
+    const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
     for (const { t, ...l } of d.lines) {
       const exemption = t < 0 ? (exemptions.get(`${d.unitId}/${l.id}`) ?? null) : null;
       const weight = l.part === 'ordinary' ? rules.ordinaryWeightPercent : rules.yearEndWeightPercent;
       const contribution = exemption ? 0 : t * weight;
+      const key = `${l.part}/${l.rule}`;
+      let total = totals.get(key);
+      if (!total) totals.set(key, (total = { part: l.part, rule: l.rule, lines: 0, exempted: 0, t: 0, c: 0 }));
+      total.lines += 1;
+      if (exemption) total.exempted += 1;
+      else total.t += t;
+      total.c += contribution;
       if (!exemption) {
         if (l.part === 'ordinary') ordinary += t;
         else yearEndPart += t;
@@ -229,6 +242,10 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
       veto: grade === 'poor',
       rank: 0,
       lines,
+      breakdown: [
+        { part: 'base', rule: 'base', lines: 1, exempted: 0, points: rules.base, contribution: rules.base },
+        ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({ part, rule, lines: n, exempted, points: t / 10, contribution: c / 1000 })),
+      ],
       exemptions: [...exemptions.values()].filter((e) => e.unitId === d.unitId),
     });
   }

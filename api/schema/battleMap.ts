@@ -19,8 +19,8 @@ const LightReasonEnum = builder.enumType('LightReason', {
 const ProblemCountRef = builder.objectRef<ProblemSet>('ProblemCount').implement({
   description: 'A count on the battle map, with the ledger numbers behind it (对账销号).',
   fields: (t) => ({
-    count: t.exposeInt('count', { description: 'How many problems.' }),
-    ledgerNumbers: t.exposeStringList('ledgerNumbers', { description: 'Their ledger numbers: the drill-down behind the count.' }),
+    count: t.int({ description: 'How many problems.', resolve: (set) => set.size }),
+    ledgerNumbers: t.stringList({ description: 'Their ledger numbers, sorted: the drill-down behind the count.', resolve: (set) => [...set].sort() }),
   }),
 });
 
@@ -125,7 +125,7 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
         offset: t.arg.int({ required: false, defaultValue: 0, description: 'Skip this many first.' }),
       },
       resolve: (m, args) =>
-        m.items
+        m.items()
           .filter((i) => !args.light || i.light === args.light)
           .sort((a, b) => (a.ledgerNumber < b.ledgerNumber ? -1 : a.ledgerNumber > b.ledgerNumber ? 1 : 0))
           .slice(args.offset ?? 0, (args.offset ?? 0) + Math.min(args.first ?? 100, 10_000)),

@@ -1,6 +1,6 @@
 import { Grade, NotFoundError, gradeLabel } from '../../domain/index.js';
 import type { ExemptionFacts, FactsState, FinalizationFacts } from '../../projections/problemFacts.js';
-import { type CardDifference, type ScoreLine, type Scorecard, cardDifference, partLabel } from '../../projections/scorecards.js';
+import { type CardDifference, type RuleTotal, type ScoreLine, type Scorecard, cardDifference, partLabel } from '../../projections/scorecards.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
@@ -78,6 +78,18 @@ const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
   }),
 });
 
+const RuleTotalRef = builder.objectRef<RuleTotal>('ScoreRuleTotal').implement({
+  description: 'The lines of one rule on a card, summed: the explanation at a glance. A card’s contributions here add up to its score too.',
+  fields: (t) => ({
+    part: t.field({ type: ScorePartEnum, description: 'Which part.', resolve: (r) => r.part }),
+    rule: t.field({ type: ScoreRuleEnum, description: 'The rule.', resolve: (r) => r.rule }),
+    lines: t.exposeInt('lines', { description: 'How many lines.' }),
+    exempted: t.exposeInt('exempted', { description: 'How many of them were exempted.' }),
+    points: t.exposeFloat('points', { description: 'Their points within the part, exempted lines left out.' }),
+    contribution: t.exposeFloat('contribution', { description: 'What they add to the score.' }),
+  }),
+});
+
 const LineChangeRef = builder.objectRef<CardDifference['changed'][number]>('ScoreLineChange').implement({
   description: 'A line on both cards whose points or contribution differ.',
   fields: (t) => ({
@@ -147,6 +159,7 @@ ScorecardRef.implement({
     veto: t.boolean({ description: '一票否决: graded 较差, so its cadres cannot be rated excellent this year nor promoted within a year.', resolve: (v) => v.card.veto }),
     rank: t.int({ description: 'Rank among the year’s cards by score (equal scores share a rank).', resolve: (v) => v.card.rank }),
     lines: t.field({ type: [ScoreLineRef], description: 'Every line, the base first.', resolve: (v) => v.card.lines }),
+    breakdown: t.field({ type: [RuleTotalRef], description: 'The lines summed by part and rule, the base first.', resolve: (v) => v.card.breakdown }),
     exemptions: t.field({
       type: [ExemptionRef],
       description: 'Every exemption granted on this card, applied or not.',

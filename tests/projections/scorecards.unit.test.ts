@@ -52,6 +52,9 @@ describe('annual scorecards (年度考核) under the default policy', () => {
       expect(c.lines.reduce((sum, l) => sum + cents(l.contribution), 0)).toBe(cents(c.score));
       for (const l of c.lines.filter((l) => l.points < 0)) expect(l.eventIds.length).toBeGreaterThan(0);
     }
+    for (const c of cards) expect(c.breakdown.reduce((sum, r) => sum + cents(r.contribution), 0)).toBe(cents(c.score));
+    const found = card(s.units.T1).breakdown.find((r) => r.rule === 'problem_found')!;
+    expect(found).toEqual({ part: 'ordinary', rule: 'problem_found', lines: 2, exempted: 0, points: -3, contribution: -1.2 });
     const unfinished = card(s.units.T1).lines.find((l) => l.rule === 'unfinished_at_year_end')!;
     expect(unfinished.eventIds).toEqual([s.ids.P2deadline]);
     expect(unfinished.id).toBe(`unfinished_at_year_end:${s.ids.P2deadline}`);
