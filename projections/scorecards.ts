@@ -75,7 +75,8 @@ export function gradeFor(score: number, rules: Rules): Grade {
   return 'poor';
 }
 
-type Draft = { unitId: string; lines: (ScoreLine & { t: number })[] };
+/** A card being built: its lines and, beside them, each line's points in tenths. */
+type Draft = { unitId: string; lines: ScoreLine[]; tenths: number[] };
 
 /**
  * The year's scorecards (年度考核) as of an instant under one policy: for every assessed unit, the
@@ -109,10 +110,10 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
   const drafts = new Map<string, Draft>();
   for (const unit of state.units.values())
     if (assessedKinds.has(unit.kind) && unit.registeredOn <= yearEnd && (unit.mergedOn === null || unit.mergedOn >= yearStart))
-      drafts.set(unit.unitId, { unitId: unit.unitId, lines: [] });
+      drafts.set(unit.unitId, { unitId: unit.unitId, lines: [], tenths: [] });
   const draftFor = (unitId: string) => {
     let d = drafts.get(unitId);
-    if (!d) drafts.set(unitId, (d = { unitId, lines: [] }));
+    if (!d) drafts.set(unitId, (d = { unitId, lines: [], tenths: [] }));
     return d;
   };
 
@@ -128,7 +129,9 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
   ) => {
     const t = tenths(points);
     if (t === 0) return;
-    draftFor(cardUnit).lines.push({
+    const draft = draftFor(cardUnit);
+    draft.tenths.push(t);
+    draft.lines.push({
       id: `${rule}:${eventIds[0]}`,
       part,
       rule,
@@ -140,7 +143,6 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
       eventIds,
       explanation,
       exemption: null,
-      t,
     });
   };
 
@@ -209,7 +211,9 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
       },
     ];
     const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
-    for (const { t, ...l } of d.lines) {
+    for (let i = 0; i < d.lines.length; i++) {
+      const l = d.lines[i]!;
+      const t = d.tenths[i]!;
       const exemption = t < 0 ? (exemptions.get(`${d.unitId}/${l.id}`) ?? null) : null;
       const weight = l.part === 'ordinary' ? rules.ordinaryWeightPercent : rules.yearEndWeightPercent;
       const contribution = exemption ? 0 : t * weight;
@@ -225,7 +229,9 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
         else yearEndPart += t;
       }
       score += contribution;
-      lines.push({ ...l, contribution: contribution / 1000, exemption });
+      l.contribution = contribution / 1000;
+      l.exemption = exemption;
+      lines.push(l);
     }
     const total = score / 1000;
     const grade = gradeFor(total, rules);
