@@ -4,7 +4,7 @@ import { type Trigger, type TriggerFilter, interviewTriggers } from './interview
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
-import { type Scorecard, cardsHash, scorecards } from './scorecards.js';
+import { type Scorecard, ScorecardAccumulator, cardsHash, scorecards } from './scorecards.js';
 import { dayOf, instantMs } from './time.js';
 
 type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
@@ -25,12 +25,15 @@ export class ReadModels {
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
   /** The live county map, kept current event by event for one day and one policy version. */
   private liveMap: { facts: FactsState; accumulator: BattleMapAccumulator } | null = null;
+  /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
+  private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
   ) {
     runner.onApplied((event) => {
+      for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
       const live = this.liveMap;
       const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
       if (!live || typeof problemId !== 'string') return;
@@ -136,6 +139,17 @@ export class ReadModels {
   scorecards(facts: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
     // A card depends on the instant only through whether the year is over.
     const over = at.day > `${year}-12-31`;
+    if (facts === this.live) {
+      const key = `${year}|${policy.version}|${over}`;
+      let live = this.liveCards.get(key);
+      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
+        live = { facts, accumulator: new ScorecardAccumulator(facts, year, over, policy) };
+        this.liveCards.set(key, live);
+        if (this.liveCards.size > 4) this.liveCards.delete(this.liveCards.keys().next().value!);
+      }
+      const accumulator = live.accumulator;
+      return this.cached(facts, `cards|${key}`, () => accumulator.result(at.instant)).map((c) => (c.asOf === at.instant ? c : { ...c, asOf: at.instant }));
+    }
     const cards = this.cached(facts, `cards|${year}|${policy.version}|${over}`, () => scorecards(facts, year, at, policy));
     return cards[0]?.asOf === at.instant ? cards : cards.map((c) => ({ ...c, asOf: at.instant }));
   }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { type Grade, type PolicyDocument, assertNever, sourceLabel } from '../domain/index.js';
 import { closedOnTime, finished } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import type { ExemptionFacts, FactsState, ProblemFacts } from './problemFacts.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { ExemptionFacts, FactsState, InterviewFacts, ProblemFacts } from './problemFacts.js';
 
 export type ScoreRule =
   | 'base'
@@ -75,50 +76,60 @@ export function gradeFor(score: number, rules: Rules): Grade {
   return 'poor';
 }
 
-/** A card being built: its lines and, beside them, each line's points in tenths. */
-type Draft = { unitId: string; lines: ScoreLine[]; tenths: number[] };
+/** The lines one problem (or one interview) puts on a card, with their points in tenths. */
+type Contribution = { card: string | null; lines: ScoreLine[]; tenths: number[] };
+const NONE: Contribution = { card: null, lines: [], tenths: [] };
 
 /**
- * The year's scorecards (年度考核) as of an instant under one policy: for every assessed unit, the
- * base, then every point gained or lost with its rule and events, weighted into the score; a grade
- * (好 / 较好 / 一般 / 较差, 较差 carrying the one-vote veto) and a rank across units.
+ * The year's scorecards under one policy, for one side of 31 December, kept as the lines each
+ * problem and each interview contributes: an event changes only its problem's lines (and those of
+ * problems that name it as their earlier occurrence), so the live cards are kept current event by
+ * event. Cards are assembled from the contributions when asked, in the problems' raise order.
  */
-export function scorecards(state: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
-  const rules = policy.document.scoring;
-  const assessedKinds = new Set(rules.assessedUnitKinds);
-  const yearStart = `${year}-01-01`;
-  const yearEnd = `${year}-12-31`;
-  const yearOver = at.day > yearEnd;
-  const prefix = String(year);
-  const exemptions = state.exemptions.get(year) ?? new Map<string, ExemptionFacts>();
+export class ScorecardAccumulator {
+  private readonly rules: Rules;
+  private readonly assessedKinds: Set<string>;
+  private readonly prefix: string;
+  private readonly yearStart: string;
+  private readonly yearEnd: string;
+  private readonly assessedOf = new Map<string, string | null>();
+  private readonly byProblem = new Map<string, Contribution>();
+  private readonly byInterview = new Map<string, Contribution & { heldOn: string; eventId: string }>();
+  /** Earlier problem → the problems raised as its recurrence (their lines look at it). */
+  private readonly recurrences = new Map<string, Set<string>>();
 
-  const assessedOf = new Map<string, string | null>();
-  const assessedUnit = (unitId: string): string | null => {
-    const cached = assessedOf.get(unitId);
+  constructor(
+    private readonly state: FactsState,
+    readonly year: number,
+    readonly yearOver: boolean,
+    readonly policy: PolicyChoice,
+  ) {
+    this.rules = policy.document.scoring;
+    this.assessedKinds = new Set(this.rules.assessedUnitKinds);
+    this.prefix = String(year);
+    this.yearStart = `${year}-01-01`;
+    this.yearEnd = `${year}-12-31`;
+    for (const f of state.problems.values()) this.putProblem(f);
+    for (const held of state.interviews.values()) for (const i of held) this.putInterview(i);
+  }
+
+  /** The assessed unit whose card a unit's lines go on: itself, or its nearest assessed ancestor. */
+  private assessedUnit(unitId: string): string | null {
+    const cached = this.assessedOf.get(unitId);
     if (cached !== undefined) return cached;
-    let current = state.units.get(unitId);
+    let current = this.state.units.get(unitId);
     const seen = new Set<string>();
-    while (current && !assessedKinds.has(current.kind) && current.parentUnitId && !seen.has(current.unitId)) {
+    while (current && !this.assessedKinds.has(current.kind) && current.parentUnitId && !seen.has(current.unitId)) {
       seen.add(current.unitId);
-      current = state.units.get(current.parentUnitId);
+      current = this.state.units.get(current.parentUnitId);
     }
-    const found = current && assessedKinds.has(current.kind) ? current.unitId : null;
-    assessedOf.set(unitId, found);
+    const found = current && this.assessedKinds.has(current.kind) ? current.unitId : null;
+    this.assessedOf.set(unitId, found);
     return found;
-  };
+  }
 
-  const drafts = new Map<string, Draft>();
-  for (const unit of state.units.values())
-    if (assessedKinds.has(unit.kind) && unit.registeredOn <= yearEnd && (unit.mergedOn === null || unit.mergedOn >= yearStart))
-      drafts.set(unit.unitId, { unitId: unit.unitId, lines: [], tenths: [] });
-  const draftFor = (unitId: string) => {
-    let d = drafts.get(unitId);
-    if (!d) drafts.set(unitId, (d = { unitId, lines: [], tenths: [] }));
-    return d;
-  };
-
-  const line = (
-    cardUnit: string,
+  private line(
+    into: Contribution,
     part: 'ordinary' | 'year_end',
     rule: ScoreRule,
     points: number,
@@ -126,77 +137,145 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
     directUnit: string,
     eventIds: string[],
     explanation: string,
-  ) => {
+  ): void {
     const t = tenths(points);
-    if (t === 0) return;
-    const draft = draftFor(cardUnit);
-    draft.tenths.push(t);
-    draft.lines.push({
-      id: `${rule}:${eventIds[0]}`,
+    if (t === 0 || into.card === null) return;
+    const id = `${rule}:${eventIds[0]}`;
+    const exemption = t < 0 ? (this.state.exemptions.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
+    const weight = part === 'ordinary' ? this.rules.ordinaryWeightPercent : this.rules.yearEndWeightPercent;
+    into.tenths.push(t);
+    into.lines.push({
+      id,
       part,
       rule,
       points: t / 10,
-      contribution: 0,
+      contribution: exemption ? 0 : (t * weight) / 1000,
       problemId: f?.problemId ?? null,
       ledgerNumber: f?.ledgerNumber ?? null,
       unitId: directUnit,
       eventIds,
       explanation,
-      exemption: null,
+      exemption,
     });
-  };
+  }
 
-  const o = rules.ordinary;
-  const y = rules.yearEnd;
-  for (const [unitId, problems] of state.problemsByUnit) {
-    const card = assessedUnit(unitId);
-    if (card === null) continue;
-    for (const id of problems) {
-      const f = state.problems.get(id)!;
-      const n = f.ledgerNumber;
-      if (f.raisedOn.startsWith(prefix)) {
-        line(card, 'ordinary', 'problem_found', o.problemFound[f.source], f, unitId, [f.raisedEventId, f.assignedEventId!], `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`);
-        if (f.recurrenceOf !== null) {
-          const earlier = state.problems.get(f.recurrenceOf);
-          if (earlier && earlier.unitId === unitId && earlier.category === f.category)
-            line(card, 'ordinary', 'recurrence', o.recurrence, f, unitId, [f.raisedEventId, earlier.raisedEventId], `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`);
-        }
+  /** Recomputes one problem's lines (and those of its recurrences) from its facts as they now stand. */
+  putProblem(f: ProblemFacts): void {
+    this.byProblem.set(f.problemId, this.linesOf(f));
+    if (f.recurrenceOf !== null) {
+      let set = this.recurrences.get(f.recurrenceOf);
+      if (!set) this.recurrences.set(f.recurrenceOf, (set = new Set()));
+      set.add(f.problemId);
+    }
+    for (const later of this.recurrences.get(f.problemId) ?? []) {
+      const r = this.state.problems.get(later);
+      if (r) this.byProblem.set(later, this.linesOf(r));
+    }
+  }
+
+  private linesOf(f: ProblemFacts): Contribution {
+    const unitId = f.unitId;
+    if (unitId === null) return NONE;
+    const out: Contribution = { card: this.assessedUnit(unitId), lines: [], tenths: [] };
+    if (out.card === null) return NONE;
+    const { prefix, yearEnd, year } = this;
+    const o = this.rules.ordinary;
+    const y = this.rules.yearEnd;
+    const n = f.ledgerNumber;
+    if (f.raisedOn.startsWith(prefix)) {
+      this.line(out, 'ordinary', 'problem_found', o.problemFound[f.source], f, unitId, [f.raisedEventId, f.assignedEventId!], `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`);
+      if (f.recurrenceOf !== null) {
+        const earlier = this.state.problems.get(f.recurrenceOf);
+        if (earlier && earlier.unitId === unitId && earlier.category === f.category)
+          this.line(out, 'ordinary', 'recurrence', o.recurrence, f, unitId, [f.raisedEventId, earlier.raisedEventId], `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`);
       }
-      for (const r of f.rejections ?? [])
-        if (r.day.startsWith(prefix)) line(card, 'ordinary', 'verification_rejected', o.verificationRejected, f, unitId, [r.id], `${n}: verification rejected on ${r.day}.`);
-      for (const r of f.extensions ?? [])
-        if (r.day.startsWith(prefix)) line(card, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
-      for (const r of f.supervisions ?? [])
-        if (r.day.startsWith(prefix)) line(card, 'ordinary', 'supervision_ordered', o.supervisionOrdered, f, unitId, [r.id], `${n}: supervision ordered (督办) on ${r.day}.`);
-      for (const r of f.reopens ?? [])
-        if (r.day.startsWith(prefix)) line(card, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
+    }
+    for (const r of f.rejections ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'verification_rejected', o.verificationRejected, f, unitId, [r.id], `${n}: verification rejected on ${r.day}.`);
+    for (const r of f.extensions ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
+    for (const r of f.supervisions ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'supervision_ordered', o.supervisionOrdered, f, unitId, [r.id], `${n}: supervision ordered (督办) on ${r.day}.`);
+    for (const r of f.reopens ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
+    if (f.deadline !== null && f.deadline.startsWith(prefix)) {
+      const done = finished(f);
+      if (closedOnTime(f))
+        this.line(out, 'year_end', 'closed_on_time', y.closedOnTime, f, unitId, [f.closedEventId!, f.rectifiedEventId!], `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`);
+      else if (done !== null && done.day > f.deadline && done.day <= yearEnd)
+        this.line(out, 'year_end', 'finished_late', y.finishedLate, f, unitId, [done.eventId, f.deadlineEventId!], `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`);
+      else if (this.yearOver && (done === null || done.day > yearEnd))
+        this.line(out, 'year_end', 'unfinished_at_year_end', y.unfinishedAtYearEnd, f, unitId, [f.deadlineEventId!], `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`);
+    }
+    return out;
+  }
 
-      if (f.deadline !== null && f.deadline.startsWith(prefix)) {
-        const done = finished(f);
-        if (closedOnTime(f))
-          line(card, 'year_end', 'closed_on_time', y.closedOnTime, f, unitId, [f.closedEventId!, f.rectifiedEventId!], `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`);
-        else if (done !== null && done.day > f.deadline && done.day <= yearEnd)
-          line(card, 'year_end', 'finished_late', y.finishedLate, f, unitId, [done.eventId, f.deadlineEventId!], `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`);
-        else if (yearOver && (done === null || done.day > yearEnd))
-          line(card, 'year_end', 'unfinished_at_year_end', y.unfinishedAtYearEnd, f, unitId, [f.deadlineEventId!], `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`);
+  /** Recomputes the line of one interview. */
+  putInterview(i: InterviewFacts): void {
+    const out = { card: i.level === 'interview' && i.heldOn.startsWith(this.prefix) ? this.assessedUnit(i.unitId) : null, lines: [], tenths: [], heldOn: i.heldOn, eventId: i.eventId };
+    this.line(out, 'ordinary', 'interview_held', this.rules.ordinary.interviewHeld, null, i.unitId, [i.eventId], `Principal leader interviewed (约谈) on ${i.heldOn} about ${i.ledgerNumbers.join(', ')}.`);
+    this.byInterview.set(i.eventId, out);
+  }
+
+  /** Follows one applied event; false when the accumulator cannot follow it and must be rebuilt (units changed). */
+  follow(event: RecordedEvent): boolean {
+    const data = event.data as { problemId?: unknown; lineId?: unknown; year?: unknown } | null;
+    switch (event.type) {
+      case 'UnitRegistered':
+      case 'UnitRenamed':
+      case 'UnitMerged':
+        return false;
+      case 'InterviewHeld': {
+        const held = this.state.interviews.get((data as { triggerId: string }).triggerId)?.find((i) => i.eventId === event.id);
+        if (held) this.putInterview(held);
+        return true;
+      }
+      case 'ExemptionGranted': {
+        if (data?.year !== this.year) return true;
+        if (typeof data.problemId === 'string') {
+          const f = this.state.problems.get(data.problemId);
+          if (f) this.putProblem(f);
+        } else {
+          const eventId = String(data.lineId).slice('interview_held:'.length);
+          for (const held of this.state.interviews.values()) for (const i of held) if (i.eventId === eventId) this.putInterview(i);
+        }
+        return true;
+      }
+      default: {
+        if (typeof data?.problemId !== 'string') return true;
+        const f = this.state.problems.get(data.problemId);
+        if (f) this.putProblem(f);
+        return true;
       }
     }
   }
-  for (const held of state.interviews.values())
-    for (const i of held) {
-      if (i.level !== 'interview' || !i.heldOn.startsWith(prefix)) continue;
-      const card = assessedUnit(i.unitId);
-      if (card !== null)
-        line(card, 'ordinary', 'interview_held', o.interviewHeld, null, i.unitId, [i.eventId], `Principal leader interviewed (约谈) on ${i.heldOn} about ${i.ledgerNumbers.join(', ')}.`);
+
+  /** The cards as the contributions now stand, as of `instant`, ranked. */
+  result(instant: string): Scorecard[] {
+    const rules = this.rules;
+    const exemptions = this.state.exemptions.get(this.year) ?? new Map<string, ExemptionFacts>();
+    type Draft = { lines: ScoreLine[]; tenths: number[] };
+    const drafts = new Map<string, Draft>();
+    for (const unit of this.state.units.values())
+      if (this.assessedKinds.has(unit.kind) && unit.registeredOn <= this.yearEnd && (unit.mergedOn === null || unit.mergedOn >= this.yearStart))
+        drafts.set(unit.unitId, { lines: [], tenths: [] });
+    const interviews = [...this.byInterview.values()].sort((a, b) => (a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1));
+    for (const c of [...this.byProblem.values(), ...interviews]) {
+      if (c.card === null || c.lines.length === 0) continue;
+      let d = drafts.get(c.card);
+      if (!d) drafts.set(c.card, (d = { lines: [], tenths: [] }));
+      for (let i = 0; i < c.lines.length; i++) {
+        d.lines.push(c.lines[i]!);
+        d.tenths.push(c.tenths[i]!);
+      }
     }
 
-  const cards: Scorecard[] = [];
-  for (const d of drafts.values()) {
-    let ordinary = rules.base * 10;
-    let yearEndPart = rules.base * 10;
-    let score = rules.base * 1000;
-    const lines: ScoreLine[] = [
-      {
+    const cards: Scorecard[] = [];
+    for (const [unitId, d] of drafts) {
+      let ordinary = rules.base * 10;
+      let yearEndPart = rules.base * 10;
+      let score = rules.base * 1000;
+      const base: ScoreLine = {
         id: 'base',
         part: 'base',
         rule: 'base',
@@ -204,61 +283,65 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
         contribution: rules.base,
         problemId: null,
         ledgerNumber: null,
-        unitId: d.unitId,
+        unitId,
         eventIds: [],
         explanation: `Each part starts at ${rules.base}: ${rules.ordinaryWeightPercent}% ordinary-time (平时) and ${rules.yearEndWeightPercent}% year-end (集中考核).`,
         exemption: null,
-      },
-    ];
-    const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
-    for (let i = 0; i < d.lines.length; i++) {
-      const l = d.lines[i]!;
-      const t = d.tenths[i]!;
-      const exemption = t < 0 ? (exemptions.get(`${d.unitId}/${l.id}`) ?? null) : null;
-      const weight = l.part === 'ordinary' ? rules.ordinaryWeightPercent : rules.yearEndWeightPercent;
-      const contribution = exemption ? 0 : t * weight;
-      const key = `${l.part}/${l.rule}`;
-      let total = totals.get(key);
-      if (!total) totals.set(key, (total = { part: l.part, rule: l.rule, lines: 0, exempted: 0, t: 0, c: 0 }));
-      total.lines += 1;
-      if (exemption) total.exempted += 1;
-      else total.t += t;
-      total.c += contribution;
-      if (!exemption) {
-        if (l.part === 'ordinary') ordinary += t;
-        else yearEndPart += t;
+      };
+      const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
+      for (let i = 0; i < d.lines.length; i++) {
+        const l = d.lines[i]!;
+        const t = d.tenths[i]!;
+        const contribution = l.exemption ? 0 : t * (l.part === 'ordinary' ? rules.ordinaryWeightPercent : rules.yearEndWeightPercent);
+        if (!l.exemption) {
+          if (l.part === 'ordinary') ordinary += t;
+          else yearEndPart += t;
+        }
+        score += contribution;
+        const key = `${l.part}/${l.rule}`;
+        let total = totals.get(key);
+        if (!total) totals.set(key, (total = { part: l.part, rule: l.rule, lines: 0, exempted: 0, t: 0, c: 0 }));
+        total.lines += 1;
+        if (l.exemption) total.exempted += 1;
+        else total.t += t;
+        total.c += contribution;
       }
-      score += contribution;
-      l.contribution = contribution / 1000;
-      l.exemption = exemption;
-      lines.push(l);
+      const points = score / 1000;
+      const grade = gradeFor(points, rules);
+      cards.push({
+        unitId,
+        year: this.year,
+        policyVersion: this.policy.version,
+        asOf: instant,
+        provisional: !this.yearOver,
+        ordinaryScore: ordinary / 10,
+        yearEndScore: yearEndPart / 10,
+        score: points,
+        grade,
+        veto: grade === 'poor',
+        rank: 0,
+        lines: [base, ...d.lines],
+        breakdown: [
+          { part: 'base', rule: 'base', lines: 1, exempted: 0, points: rules.base, contribution: rules.base },
+          ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({ part, rule, lines: n, exempted, points: t / 10, contribution: c / 1000 })),
+        ],
+        exemptions: [...exemptions.values()].filter((e) => e.unitId === unitId),
+      });
     }
-    const total = score / 1000;
-    const grade = gradeFor(total, rules);
-    cards.push({
-      unitId: d.unitId,
-      year,
-      policyVersion: policy.version,
-      asOf: at.instant,
-      provisional: !yearOver,
-      ordinaryScore: ordinary / 10,
-      yearEndScore: yearEndPart / 10,
-      score: total,
-      grade,
-      veto: grade === 'poor',
-      rank: 0,
-      lines,
-      breakdown: [
-        { part: 'base', rule: 'base', lines: 1, exempted: 0, points: rules.base, contribution: rules.base },
-        ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({ part, rule, lines: n, exempted, points: t / 10, contribution: c / 1000 })),
-      ],
-      exemptions: [...exemptions.values()].filter((e) => e.unitId === d.unitId),
-    });
+    const name = (id: string) => this.state.units.get(id)?.name ?? id;
+    cards.sort((a, b) => b.score - a.score || name(a.unitId).localeCompare(name(b.unitId), 'zh-CN') || a.unitId.localeCompare(b.unitId));
+    cards.forEach((c, i) => (c.rank = i > 0 && cards[i - 1]!.score === c.score ? cards[i - 1]!.rank : i + 1));
+    return cards;
   }
-  const name = (id: string) => state.units.get(id)?.name ?? id;
-  cards.sort((a, b) => b.score - a.score || name(a.unitId).localeCompare(name(b.unitId), 'zh-CN') || a.unitId.localeCompare(b.unitId));
-  cards.forEach((c, i) => (c.rank = i > 0 && cards[i - 1]!.score === c.score ? cards[i - 1]!.rank : i + 1));
-  return cards;
+}
+
+/**
+ * The year's scorecards (年度考核) as of an instant under one policy: for every assessed unit, the
+ * base, then every point gained or lost with its rule and events, weighted into the score; a grade
+ * (好 / 较好 / 一般 / 较差, 较差 carrying the one-vote veto) and a rank across units.
+ */
+export function scorecards(state: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
+  return new ScorecardAccumulator(state, year, at.day > `${year}-12-31`, policy).result(at.instant);
 }
 
 /** The SHA-256 of the cards' contents (scores, grades, ranks and every line): what finalization freezes. */

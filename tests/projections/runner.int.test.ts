@@ -6,6 +6,7 @@ import { policyInForce } from '../../projections/policyInForce.js';
 import { problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { cardsHash, scorecards } from '../../projections/scorecards.js';
 import { MemorySnapshotStore, decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
 import { generateCounty } from '../support/countyLog.js';
 import { atInstant } from './fold.js';
@@ -45,6 +46,8 @@ describe('the projection runner on a generated log of over 100,000 events', () =
         await live.waitFor(await store.headPosition(), 60_000);
         const map = readModels.battleMap(readModels.live, atInstant(instant), null);
         if (take) liveMaps.set(take, frozen(map));
+        // From here on the 2020 cards are kept current event by event too.
+        else if (instant.startsWith('2020')) readModels.scorecards(readModels.live, 2020, atInstant(instant), policyInForce(readModels.live, instant));
       }
       if (i === stopAt) {
         await interrupted.waitFor(await store.headPosition(), 60_000);
@@ -97,6 +100,17 @@ describe('the projection runner on a generated log of over 100,000 events', () =
       expect(asOf).toEqual(then);
     }
   }, 60_000);
+
+  it('keeps the live 2020 cards, followed event by event, equal to cards computed afresh', () => {
+    const at = atInstant('2020-12-30T12:00:00+08:00');
+    const policy = policyInForce(readModels.live, at.instant);
+    const followed = readModels.scorecards(readModels.live, 2020, at, policy);
+    const fresh = scorecards(readModels.live, 2020, at, policy);
+    expect(followed.length).toBeGreaterThan(30);
+    expect(followed.reduce((n, c) => n + c.lines.length, 0)).toBeGreaterThan(5000);
+    expect(cardsHash(followed)).toBe(cardsHash(fresh));
+    expect(followed).toEqual(fresh);
+  });
 
   it('discards a snapshot written by another version of a projection', async () => {
     const store2 = new MemoryEventStore();
