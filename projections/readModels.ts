@@ -23,8 +23,8 @@ export class ReadModels {
   private readonly byInstant = new Map<number, Replay>();
   private readonly byPosition = new Map<number, Replay>();
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
-  /** The live county map, kept current event by event for one day and one policy version. */
-  private liveMap: { facts: FactsState; accumulator: BattleMapAccumulator } | null = null;
+  /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
+  private readonly liveMaps = new Map<string, { facts: FactsState; accumulator: BattleMapAccumulator }>();
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
@@ -34,11 +34,12 @@ export class ReadModels {
   ) {
     runner.onApplied((event) => {
       for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
-      const live = this.liveMap;
       const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
-      if (!live || typeof problemId !== 'string') return;
-      const facts = live.facts.problems.get(problemId);
-      if (facts) live.accumulator.put(facts);
+      if (typeof problemId !== 'string') return;
+      for (const live of this.liveMaps.values()) {
+        const facts = live.facts.problems.get(problemId);
+        if (facts) live.accumulator.put(facts);
+      }
     });
   }
 
@@ -112,13 +113,16 @@ export class ReadModels {
   battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
     const policy = policyInForce(facts, at.instant);
     if (facts === this.live && unitId === null) {
-      const current = this.liveMap;
-      if (current?.facts !== facts || current.accumulator.day !== at.day || current.accumulator.policy.version !== policy.version) {
+      const key = `${at.day}|${policy.version}`;
+      let live = this.liveMaps.get(key);
+      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
         const accumulator = new BattleMapAccumulator(at.day, policy, null);
         for (const f of facts.problems.values()) accumulator.put(f);
-        this.liveMap = { facts, accumulator };
+        live = { facts, accumulator };
+        this.liveMaps.set(key, live);
+        if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
       }
-      return this.liveMap!.accumulator.result(at.instant);
+      return live.accumulator.result(at.instant);
     }
     const map = this.cached(facts, `map|${at.day}|${unitId}|${policy.version}`, () => battleMap(facts, at, policy, unitId));
     return map.asOf === at.instant ? map : { ...map, asOf: at.instant };
