@@ -11,6 +11,14 @@ const Env = z.object({
   /** Fill an empty store with the demo county on first start; `off` to start empty. */
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
+  /** Signs sign-in tokens; at least 32 characters. Unset: a random secret kept in DATA_DIR/token-secret. */
+  TOKEN_SECRET: z.string().min(32).optional(),
+  /** How long a sign-in lasts. */
+  TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  /** Browser origins allowed to call the API (comma-separated); none by default. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Schema introspection: on by default, off in production unless `on`. */
+  GRAPHQL_INTROSPECTION: z.enum(['on', 'off']).optional(),
 });
 
 export type Config = {
@@ -19,6 +27,10 @@ export type Config = {
   store: { kind: 'sqlite' | 'memory' | 'kurrentdb'; dataDir: string; kurrentdbUrl?: string };
   demoData: boolean;
   production: boolean;
+  tokenSecret?: string;
+  tokenTtlMinutes: number;
+  corsOrigins: string[];
+  introspection: boolean;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +45,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     store: { kind: e.EVENT_STORE, dataDir: e.DATA_DIR, ...(e.KURRENTDB_URL ? { kurrentdbUrl: e.KURRENTDB_URL } : {}) },
     demoData: e.DEMO_DATA === 'on',
     production: e.NODE_ENV === 'production',
+    ...(e.TOKEN_SECRET ? { tokenSecret: e.TOKEN_SECRET } : {}),
+    tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
   };
 }

@@ -17,6 +17,18 @@ import {
   initialAssessmentState,
   initialInterviewsState,
   initialPolicyState,
+  type AccountCommand,
+  type AccountEvent,
+  type AccountState,
+  type HotlineCommand,
+  type HotlineEvent,
+  type HotlineState,
+  decideAccount,
+  decideHotline,
+  evolveAccount,
+  evolveHotline,
+  initialAccountState,
+  initialHotlineState,
   type ProblemCommand,
   type ProblemEvent,
   type ProblemState,
@@ -72,5 +84,19 @@ export const assessmentDecider: Decider<AssessmentState, AssessmentCommand, Asse
   initialState: initialAssessmentState,
   evolve: evolveAssessment,
   decide: decideAssessment,
+  schemaVersionOf,
+};
+
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
+  initialState: initialAccountState,
+  evolve: evolveAccount,
+  decide: decideAccount,
+  schemaVersionOf,
+};
+
+export const hotlineDecider: Decider<HotlineState, HotlineCommand, HotlineEvent> = {
+  initialState: initialHotlineState,
+  evolve: evolveHotline,
+  decide: decideHotline,
   schemaVersionOf,
 };

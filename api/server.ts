@@ -1,57 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express from 'express';
-import { createYoga } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
+import helmet from 'helmet';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
+import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '../eventstore/checkpoints.js';
+import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { accountsView } from '../projections/accountsView.js';
+import { auditView } from '../projections/auditView.js';
+import { hotlineView } from '../projections/hotlineView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { FileSnapshotStore, type SnapshotStore } from '../projections/snapshots.js';
+import { Accounts } from './accounts.js';
 import { AssessmentService } from './assessment.js';
+import { authenticate } from './authentication.js';
 import type { Config } from './config.js';
-import { type Context, consoleActor } from './context.js';
+import type { Context } from './context.js';
+import { consoleHeaders, consoleTabs } from './console.js';
 import { maskError } from './errors.js';
+import { filesRouter } from './files.js';
+import { Hotline } from './hotline.js';
 import { Ledger } from './ledger.js';
+import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { schema } from './schema/index.js';
+import { TokenIssuer, loadTokenSecret } from './tokens.js';
 
 /** Largest request body accepted: generous for a form, far below what could hurt the server. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Limits on what one GraphQL document may ask (graphql-armor): far above what the console and web app send. */
+export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 20_000, directives: 20 } as const;
 
 export type App = {
   app: express.Express;
   store: EventStore;
   ledger: Ledger;
+  accounts: Accounts;
+  hotline: Hotline;
+  tokens: TokenIssuer;
+  limits: RateLimits;
   runner: ProjectionRunner;
   readModels: ReadModels;
+  checkpointer: Checkpointer | undefined;
   close: () => Promise<void>;
 };
 
-/** Wires the store, the ledger service, the read models and the GraphQL endpoint. */
-export async function createApp(
-  store: EventStore,
-  {
+/** The built web app (`npm run build:web`, run by `npm ci` through `prepare`). */
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export type AppOptions = {
+  clock?: () => string;
+  /** Where evidence files are kept, by content hash. */
+  filesDir?: string;
+  /** Production mode: introspection and field suggestions off unless `introspection` says otherwise. */
+  production?: boolean;
+  /** Signing secret for tokens; a random one per process when omitted (tests, memory stores). */
+  tokenSecret?: Uint8Array;
+  tokenTtlSeconds?: number;
+  limits?: Partial<LimitSettings>;
+  /** Origins allowed to call the API from a browser (CORS); none when empty. */
+  corsOrigins?: string[];
+  /** Schema introspection (and so GraphiQL's docs); defaults to on, off in production. */
+  introspection?: boolean;
+  /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
+  checkpoints?: CheckpointPolicy | false;
+  /** Where the read models' snapshots are kept; none means every start replays the whole log. */
+  snapshots?: SnapshotStore;
+};
+
+/** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
+export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
+  const {
     clock = () => new Date().toISOString(),
     production = false,
-    snapshots,
-  }: { clock?: () => string; production?: boolean; snapshots?: SnapshotStore } = {},
-): Promise<App> {
+    corsOrigins = [],
+    filesDir = join('data', 'files'),
+    checkpoints = defaultCheckpointPolicy(),
+  } = options;
+  const introspection = options.introspection ?? !production;
+  // A store written before the hash chain must be migrated first: new events would chain from nothing.
+  const [first] = await rawStore(store).readAll({ maxCount: 1 });
+  if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const ledger = new Ledger(store);
-  const runner = new ProjectionRunner(store, [ledgerView, problemFacts], snapshots ? { snapshots } : {});
+  const accounts = new Accounts(store, ledger);
+  const hotline = new Hotline(store, ledger);
+  const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
+  const limits = new RateLimits({ ...defaultLimits, ...options.limits });
+  const runner = new ProjectionRunner(
+    store,
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
+    options.snapshots ? { snapshots: options.snapshots } : {},
+  );
   await runner.start();
   const readModels = new ReadModels(store, runner);
   const assessment = new AssessmentService(store, runner, readModels);
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
+  const checkpointer = checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined;
+  checkpointer?.start();
+
+  const consolePage = graphiqlPage({
+    title: '台账 · Taizhang console',
+    defaultEditorToolsVisibility: 'headers',
+    headers: consoleHeaders,
+    defaultTabs: consoleTabs,
+  });
+  const plugins: Plugin[] = [
+    // Two passes of graphql-armor so the depth limit is checked before the cost limit: a very deep
+    // query is then refused as too deep (the clearer message) rather than as too costly.
+    EnvelopArmorPlugin({
+      maxDepth: { n: QUERY_LIMITS.depth },
+      maxTokens: { n: QUERY_LIMITS.tokens },
+      // "Did you mean …?" would tell a stranger the schema that introspection hides.
+      blockFieldSuggestion: { enabled: !introspection },
+      costLimit: { enabled: false },
+      maxAliases: { enabled: false },
+      maxDirectives: { enabled: false },
+    }) as Plugin,
+    EnvelopArmorPlugin({
+      costLimit: { maxCost: QUERY_LIMITS.cost },
+      maxAliases: { n: QUERY_LIMITS.aliases },
+      maxDirectives: { n: QUERY_LIMITS.directives },
+      maxDepth: { enabled: false },
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: false },
+    }) as Plugin,
+  ];
+  if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
-    context: (): Context => ({ store, ledger, runner, readModels, assessment, clock, actor: consoleActor }),
+    context: async ({ req }): Promise<Context> => ({
+      store,
+      ledger,
+      accounts,
+      hotline,
+      tokens,
+      limits,
+      runner,
+      readModels,
+      assessment,
+      clock,
+      auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    }),
+    plugins,
     maskedErrors: { maskError },
-    graphiql: { title: '台账 · Taizhang console' },
+    graphiql: consolePage.options,
+    renderGraphiQL: () => consolePage.html,
+    // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
+    cors: corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
     landingPage: false,
     // Expected failures are answers, not incidents; maskError logs the unexpected ones.
     logging: false,
@@ -59,6 +169,25 @@ export async function createApp(
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
+          'script-src': ["'self'", `'sha256-${consolePage.scriptHash}'`],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'worker-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', position: runner.position });
   });
@@ -77,8 +206,31 @@ export async function createApp(
     }
     next();
   });
+  // Uploading evidence needs a sign-in (a stranger must not fill the disk). Reading a file needs only
+  // its SHA-256: a 256-bit name learned from the evidence it belongs to, which is withheld from those
+  // who may not see it — and so <img>/<a> links work without a token.
+  app.post('/files', async (req, res, next) => {
+    try {
+      const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
+      if (auth.kind === 'signed_in') return next();
+      const [reason, message] =
+        auth.kind === 'rejected' ? [auth.reason, auth.message] : ['NO_TOKEN', 'Log in first: send "Authorization: Bearer <token>".'];
+      res.status(401).json({ error: { code: 'UNAUTHENTICATED', reason, message } });
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use('/files', filesRouter(filesDir));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  if (existsSync(WEB_DIST)) {
+    app.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
+    // Single-page app: any other page address gets the app, which routes it in the browser.
+    app.use((req, res, next) => {
+      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts('html')) res.sendFile(join(WEB_DIST, 'index.html'));
+      else next();
+    });
+  }
   app.use(
     (error: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       const tooLarge = error.type === 'entity.too.large';
@@ -101,20 +253,45 @@ export async function createApp(
     app,
     store,
     ledger,
+    accounts,
+    hotline,
+    tokens,
+    limits,
     runner,
     readModels,
+    checkpointer,
     close: async () => {
+      await checkpointer?.stop();
       await runner.stop();
       await store.close();
     },
   };
 }
 
+/**
+ * The console page, rendered once: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
+ * so it works with no internet, and the hash of its one inline script for the CSP.
+ */
+function graphiqlPage(options: GraphiQLOptions) {
+  const html = renderGraphiQL(options);
+  const start = html.indexOf('<script>') + '<script>'.length;
+  const script = html.slice(start, html.lastIndexOf('</script>'));
+  return { options, html, scriptHash: createHash('sha256').update(script).digest('base64') };
+}
+
 export async function startServer(config: Config, options: { clock?: () => string } = {}) {
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
-  const snapshots = config.store.kind === 'sqlite' ? new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) : undefined;
-  const built = await createApp(store, { ...options, production: config.production, ...(snapshots ? { snapshots } : {}) });
+  const built = await createApp(store, {
+    ...options,
+    production: config.production,
+    filesDir: join(config.store.dataDir, 'files'),
+    tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
+    tokenTtlSeconds: config.tokenTtlMinutes * 60,
+    corsOrigins: config.corsOrigins,
+    introspection: config.introspection,
+    // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
+    ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
+  });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -13,3 +13,7 @@ export * from './policies/defaults.js';
 export * from './interviews/interview.js';
 export * from './assessment/assessment.js';
 export * from './registry.js';
+export * from './accounts/account.js';
+export * from './accounts/decide.js';
+export * from './hotline/report.js';
+export * from './hotline/decide.js';

@@ -5,6 +5,8 @@ import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
 import { policyEventDefinitions } from './policies/policy.js';
 import { interviewEventDefinitions } from './interviews/interview.js';
 import { assessmentEventDefinitions } from './assessment/assessment.js';
+import { accountEventDefinitions } from './accounts/account.js';
+import { hotlineEventDefinitions } from './hotline/report.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -16,4 +18,6 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...policyEventDefinitions,
   ...interviewEventDefinitions,
   ...assessmentEventDefinitions,
+  ...accountEventDefinitions,
+  ...hotlineEventDefinitions,
 ];

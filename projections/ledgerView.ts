@@ -17,6 +17,8 @@ export type LedgerRow = {
   state: Exclude<ProblemState, { status: 'not_raised' }>;
   raisedAt: string;
   updatedAt: string;
+  /** 整改进展: the text of the latest progress report, for the county ledger's column. */
+  latestProgress: string | null;
   /** Global position of the problem's last event. */
   position: number;
 };
@@ -49,7 +51,7 @@ const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 1,
+  version: 2,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
@@ -62,7 +64,8 @@ export const ledgerView: Projection<LedgerViewState> = {
       const state = evolveProblem(row?.state ?? initialProblemState, domainEvent);
       if (state.status === 'not_raised') return;
       const at = event.metadata.occurredAt;
-      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, position: event.position });
+      const latestProgress = domainEvent.type === 'ProgressReported' ? domainEvent.data.progress : (row?.latestProgress ?? null);
+      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, latestProgress, position: event.position });
       if (!row) {
         view.byLedgerNumber.set(state.ledgerNumber, id);
         view.pendingRaises.delete(id);

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, tokenFor } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
 
 /** The ledger over real HTTP: the issue's lifecycle, its refusals, and concurrency. */
 let server: TestServer;
 let township: string;
 let bureau: string;
+/** Each step is done by the role whose work it is (see api/authz.ts). */
+const as = { office: '', admin: '', head: '', verifier: '', townshipVerifier: '' };
 const now = { value: '2019-03-01T09:00:00+08:00' };
 
 const PROBLEM_FIELDS = 'id ledgerNumber status deadline';
 
-async function ok<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await server.gql<T>(query, variables);
+async function ok<T = any>(query: string, variables: Record<string, unknown> = {}, token = as.office): Promise<T> {
+  const response = await server.gql<T>(query, variables, bearer(token));
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data as T;
 }
@@ -31,38 +34,43 @@ async function historyOf(id: string): Promise<string[]> {
 async function verifiedProblem() {
   const p = await raise();
   await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p: p.id, u: township });
-  await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id });
-  await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id });
-  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已入住新房" }) { problem { id } } }`, { p: p.id });
-  await ok(`mutation($p: ID!, $v: ID!) { passVerification(problemId: $p, verifierUnitId: $v, opinion: "符合要求") { problem { id } } }`, { p: p.id, v: bureau });
+  await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id }, as.head);
+  await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id }, as.head);
+  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已入住新房" }) { problem { id } } }`, { p: p.id }, as.head);
+  await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p: p.id }, as.verifier);
   return p;
 }
 
 beforeAll(async () => {
   server = await startTestServer({ clock: () => now.value });
-  township = (await ok(`mutation { registerUnit(name: "磨子潭镇", kind: township) { unit { id } } }`)).registerUnit.unit.id;
-  bureau = (await ok(`mutation { registerUnit(name: "县扶贫局", kind: department) { unit { id } } }`)).registerUnit.unit.id;
+  as.admin = await tokenFor(server, ['admin']);
+  township = (await ok(`mutation { registerUnit(name: "磨子潭镇", kind: township) { unit { id } } }`, {}, as.admin)).registerUnit.unit.id;
+  bureau = (await ok(`mutation { registerUnit(name: "县扶贫局", kind: department) { unit { id } } }`, {}, as.admin)).registerUnit.unit.id;
+  as.office = await tokenFor(server, ['office']);
+  as.head = await tokenFor(server, ['unit_head'], township);
+  as.verifier = await tokenFor(server, ['verifier'], bureau);
+  as.townshipVerifier = await tokenFor(server, ['verifier'], township);
 });
 afterAll(() => server.stop());
 
 describe('a problem’s whole life over HTTP', () => {
   it('raise → assign → acknowledge → deadline → plan → rectified → verified → closed leaves eight events with actors and times', async () => {
     const p = await raise();
-    const steps: [string, Record<string, unknown>][] = [
-      ['assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任")', { u: township }],
-      ['acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任")', {}],
-      ['setDeadline(problemId: $p, deadline: "2019-06-30")', {}],
-      ['submitPlan(problemId: $p, measures: "拆除重建，六月底前入住")', {}],
-      ['reportRectified(problemId: $p, evidence: { description: "已入住新房", files: [] })', {}],
-      ['passVerification(problemId: $p, verifierUnitId: $v, opinion: "符合要求")', { v: bureau }],
-      ['closeProblem(problemId: $p)', {}],
+    const steps: [string, Record<string, unknown>, string][] = [
+      ['assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任")', { u: township }, as.office],
+      ['acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任")', {}, as.head],
+      ['setDeadline(problemId: $p, deadline: "2019-06-30")', {}, as.office],
+      ['submitPlan(problemId: $p, measures: "拆除重建，六月底前入住")', {}, as.head],
+      ['reportRectified(problemId: $p, evidence: { description: "已入住新房", files: [] })', {}, as.head],
+      ['passVerification(problemId: $p, opinion: "符合要求")', {}, as.verifier],
+      ['closeProblem(problemId: $p)', {}, as.office],
     ];
-    for (const [call, vars] of steps) {
+    for (const [call, vars, token] of steps) {
       const declared = Object.keys(vars).map((k) => `, $${k}: ID!`).join('');
-      await ok(`mutation($p: ID!${declared}) { ${call} { problem { id } } }`, { p: p.id, ...vars });
+      await ok(`mutation($p: ID!${declared}) { ${call} { problem { id } } }`, { p: p.id, ...vars }, token);
     }
     const data = await ok(
-      `query($n: String) { problem(ledgerNumber: $n) { status closedOn history { type occurredAt actor { name role } } } }`,
+      `query($n: String) { problem(ledgerNumber: $n) { status closedOn history { type occurredAt actor { name role unitId } } } }`,
       { n: p.ledgerNumber },
     );
     expect(data.problem.status).toBe('closed');
@@ -81,6 +89,12 @@ describe('a problem’s whole life over HTTP', () => {
       expect(event.occurredAt).toBe('2019-03-01T09:00:00+08:00');
       expect(event.actor.name).not.toBe('');
     }
+    // The role and unit recorded are the signed-in user's, from the token.
+    expect(data.problem.history.map((e: { actor: { role: string } }) => e.actor.role)).toEqual([
+      'office', 'office', 'unit_head', 'office', 'unit_head', 'unit_head', 'verifier', 'office',
+    ]);
+    expect(data.problem.history[6].actor.unitId).toBe(bureau);
+    expect(data.problem.history[2].actor.unitId).toBe(township);
   });
 
   it('numbers problems by source and year: GJ-2019-…', async () => {
@@ -100,10 +114,10 @@ describe('a problem’s whole life over HTTP', () => {
 });
 
 describe('refusals: a clear error with a code, and the stream unchanged', () => {
-  async function refused(query: string, variables: Record<string, unknown>, problemId: string | null, code: string) {
+  async function refused(query: string, variables: Record<string, unknown>, problemId: string | null, code: string, token = as.office) {
     const before = problemId ? await historyOf(problemId) : [];
     const head = await server.store.headPosition();
-    const response = await server.gql(query, variables);
+    const response = await server.gql(query, variables, bearer(token));
     expect(response.errors?.[0]?.extensions?.code).toBe(code);
     expect(response.errors?.[0]?.message.length).toBeGreaterThan(10);
     expect(await server.store.headPosition()).toBe(head);
@@ -120,15 +134,18 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
   it('verification by the responsible unit', async () => {
     const p = await raise();
     await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
-    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`, { p: p.id });
-    await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "改") { problem { id } } }`, { p: p.id });
-    await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "改好了" }) { problem { id } } }`, { p: p.id });
-    await refused(
-      `mutation($p: ID!, $v: ID!) { passVerification(problemId: $p, verifierUnitId: $v, opinion: "自验") { problem { id } } }`,
-      { p: p.id, v: township },
+    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`, { p: p.id }, as.head);
+    await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "改") { problem { id } } }`, { p: p.id }, as.head);
+    await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "改好了" }) { problem { id } } }`, { p: p.id }, as.head);
+    // A verifier of the township itself: refused by the authorization layer (the domain refuses it too).
+    const error = await refused(
+      `mutation($p: ID!) { passVerification(problemId: $p, opinion: "自验") { problem { id } } }`,
+      { p: p.id },
       p.id,
-      'VERIFIER_IS_RESPONSIBLE_UNIT',
+      'FORBIDDEN',
+      as.townshipVerifier,
     );
+    expect(error.extensions?.reason).toBe('OWN_UNIT');
   });
 
   it('a deadline before the raise date', async () => {
@@ -159,7 +176,7 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
     const head = await server.store.headPosition();
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(as.office) },
       body: JSON.stringify({
         query: `mutation($d: String!) { raiseProblem(source: audit, category: housing, description: $d) { problem { id } } }`,
         variables: { d: '问'.repeat(10 * 1024 * 1024 / 3) },
@@ -200,7 +217,7 @@ describe('concurrency over HTTP', () => {
   it('20 concurrent closes of one verified problem produce exactly one ProblemClosed', async () => {
     const p = await verifiedProblem();
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => server.gql(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p: p.id })),
+      Array.from({ length: 20 }, () => server.gql(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p: p.id }, bearer(as.office))),
     );
     for (const r of responses) expect(r.errors).toBeUndefined();
     expect((await historyOf(p.id)).filter((t) => t === 'ProblemClosed')).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +19,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+let token = '';
 async function gql(url: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as { data?: any; errors?: unknown[] };
@@ -29,7 +31,12 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 
 describe('a server killed with SIGKILL during a burst of writes', () => {
   it('keeps every acknowledged command and half-writes none', async () => {
+    // The first account on a fresh install, made the way the README says: the admin script.
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'], {
+      env: { ...process.env, ...env },
+    });
     server = await spawnServer(env);
+    token = (await gql(server.url, `mutation { login(login: "chief", password: "crash-test-password") { token } }`)).data.login.token;
     const unit = (await gql(server.url, `mutation { registerUnit(name: "佛子岭镇", kind: township) { unit { id } } }`)).data.registerUnit.unit.id;
 
     const acknowledged = new Map<string, { ledgerNumber: string; assigned: boolean }>();

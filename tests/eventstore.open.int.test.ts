@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HashChainedEventStore } from '../eventstore/hashChain.js';
 import { openEventStore } from '../eventstore/index.js';
 import { MemoryEventStore } from '../eventstore/memory.js';
 import type { EventCodec, EventStore } from '../eventstore/port.js';
@@ -21,14 +22,15 @@ describe('openEventStore', () => {
   it('opens SQLite at taizhang.sqlite in the data folder, creating the folder', async () => {
     const store = await openEventStore({ kind: 'sqlite', dataDir }, identity);
     opened.push(store);
-    expect(store).toBeInstanceOf(SqliteEventStore);
+    expect(store).toBeInstanceOf(HashChainedEventStore);
+    expect(store.inner).toBeInstanceOf(SqliteEventStore);
     expect(existsSync(join(dataDir, 'taizhang.sqlite'))).toBe(true);
   });
 
   it('opens the in-memory store', async () => {
     const store = await openEventStore({ kind: 'memory', dataDir }, identity);
     opened.push(store);
-    expect(store).toBeInstanceOf(MemoryEventStore);
+    expect(store.inner).toBeInstanceOf(MemoryEventStore);
   });
 
   it('refuses kurrentdb without a connection string', async () => {

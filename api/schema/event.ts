@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { builder } from './builder.js';
 
-const ActorRef = builder.objectRef<RecordedEvent['metadata']['actor']>('Actor').implement({
+export const ActorRef = builder.objectRef<RecordedEvent['metadata']['actor']>('Actor').implement({
   description: 'Who did something: taken from their sign-in, recorded with the event.',
   fields: (t) => ({
     userId: t.exposeString('userId', { description: 'Account id.' }),

@@ -1,3 +1,4 @@
+import { enforceAuthorization } from '../authz.js';
 import { builder } from './builder.js';
 import './unit.js';
 import './event.js';
@@ -8,5 +9,11 @@ import './battleMap.js';
 import './interviewTrigger.js';
 import './scorecard.js';
 import './battleMapUpdate.js';
+import './accounts.js';
+import './hotline.js';
+import './audit.js';
+import './imports.js';
+import './integrity.js';
 
-export const schema = builder.toSchema({ sortSchema: true });
+/** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
+export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

@@ -30,7 +30,9 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
   }),
 });
 
+/** The command's context: the actor the authorization layer (api/authz.ts) derived from the token. */
 export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
+  if (!ctx.actor) throw new Error('A mutation ran without the authorization layer setting its actor');
   return { actor: ctx.actor, commandId: commandId ?? randomUUID(), now: ctx.clock };
 }
 
@@ -123,12 +125,16 @@ builder.mutationField('raiseProblem', (t) =>
   }),
 );
 
-/** Every other problem command: a name, its description, its arguments and how they become command data. */
+/**
+ * Every other problem command: a name, its description, its arguments and how they become command
+ * data. `fromActor` adds data that comes from the signed-in user, never from the request.
+ */
 function problemCommand<A extends InputFieldMap>(
   name: string,
   type: string,
   description: string,
   args: (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) => A,
+  fromActor: (actor: NonNullable<Context['actor']>) => Record<string, unknown> = () => ({}),
 ) {
   builder.mutationField(name, (t) =>
     t.field({
@@ -142,7 +148,10 @@ function problemCommand<A extends InputFieldMap>(
       resolve: async (_root, rawArgs, ctx) => {
         const { commandId, problemId, ...data } = rawArgs as Record<string, unknown>;
         const context = commandContext(ctx, commandId as string | undefined);
-        const result = await ctx.ledger.problemCommand({ type, data: { problemId: String(problemId), ...data } }, context);
+        const result = await ctx.ledger.problemCommand(
+          { type, data: { problemId: String(problemId), ...data, ...fromActor(context.actor) } },
+          context,
+        );
         return problemPayload(ctx, String(problemId), result);
       },
     }) as never,
@@ -174,14 +183,22 @@ problemCommand('reportProgress', 'ReportProgress', 'Report progress (整改进�
 problemCommand('reportRectified', 'ReportRectified', 'Report the problem fixed, with evidence, and ask for verification.', (t) => ({
   evidence: t.arg({ type: EvidenceInput, required: true, description: '整改佐证' }),
 }));
-problemCommand('passVerification', 'PassVerification', 'Accept the fix (验收通过). The verifier’s unit may not be the responsible unit.', (t) => ({
-  verifierUnitId: t.arg.id({ required: true, description: 'The verifying unit.' }),
-  opinion: t.arg.string({ required: true, description: '验收意见' }),
-}));
-problemCommand('rejectVerification', 'RejectVerification', 'Reject the fix (验收不通过): back to rectification with the reasons.', (t) => ({
-  verifierUnitId: t.arg.id({ required: true, description: 'The verifying unit.' }),
-  reasons: t.arg.string({ required: true, description: 'Why it is not fixed.' }),
-}));
+/** The verifying unit is the signed-in verifier's own unit, from the token. */
+const verifierUnit = (actor: NonNullable<Context['actor']>) => ({ verifierUnitId: actor.unitId });
+problemCommand(
+  'passVerification',
+  'PassVerification',
+  'Accept the fix (验收通过), as a verifier. The verifying unit is yours, and may not be the responsible unit.',
+  (t) => ({ opinion: t.arg.string({ required: true, description: '验收意见' }) }),
+  verifierUnit,
+);
+problemCommand(
+  'rejectVerification',
+  'RejectVerification',
+  'Reject the fix (验收不通过), as a verifier: back to rectification with the reasons.',
+  (t) => ({ reasons: t.arg.string({ required: true, description: 'Why it is not fixed.' }) }),
+  verifierUnit,
+);
 problemCommand('closeProblem', 'CloseProblem', 'Close the problem and cancel its ledger number (销号); needs a passed verification.', () => ({}));
 problemCommand('reopenProblem', 'ReopenProblem', 'Reopen a closed problem a later check found back (巩固 failed).', (t) => ({
   reason: t.arg.string({ required: true, description: 'What the later check found.' }),

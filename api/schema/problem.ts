@@ -59,6 +59,11 @@ ProblemRef.implement({
     rejectionCount: t.int({ description: 'Times verification was rejected.', resolve: (r) => (assignedField(r, 'rejectionCount') as number | null) ?? 0 }),
     reopenCount: t.int({ description: 'Times it was reopened after closing.', resolve: (r) => (assignedField(r, 'reopenCount') as number | null) ?? 0 }),
     supervisionCount: t.int({ description: 'Supervision orders (督办) issued.', resolve: (r) => (assignedField(r, 'supervisionCount') as number | null) ?? 0 }),
+    latestProgress: t.string({
+      nullable: true,
+      description: '整改进展: the text of the latest progress report, if any.',
+      resolve: (r) => r.latestProgress,
+    }),
     closedOn: t.string({ nullable: true, description: '销号时间', resolve: (r) => (r.state.status === 'closed' ? r.state.closedOn : null) }),
     overdue: t.boolean({
       description: 'Past its deadline (county calendar) and not yet reported fixed.',

@@ -3,7 +3,7 @@
  * and a message a person can read; nothing here ever throws a string.
  */
 export abstract class TaizhangError extends Error {
-  abstract readonly kind: 'validation' | 'illegal_state' | 'not_found' | 'concurrency' | 'forbidden';
+  abstract readonly kind: 'validation' | 'illegal_state' | 'not_found' | 'concurrency' | 'forbidden' | 'unauthenticated';
   constructor(
     readonly code: string,
     message: string,
@@ -33,8 +33,14 @@ export class ConcurrencyError extends TaizhangError {
   readonly kind = 'concurrency' as const;
 }
 
+/** Signed in, but not allowed to do this (wrong role, another unit's item). */
 export class ForbiddenError extends TaizhangError {
   readonly kind = 'forbidden' as const;
+}
+
+/** Not signed in, or the sign-in is no longer good (expired, revoked, forged, disabled account). */
+export class UnauthenticatedError extends TaizhangError {
+  readonly kind = 'unauthenticated' as const;
 }
 
 /** Exhaustiveness check for switches over unions: a new member that nobody handles fails to compile. */

@@ -104,7 +104,41 @@ const samples: [Definition, Record<string, unknown>][] = [
       cards: [{ unitId: TOWNSHIP, score: 95, grade: 'good', veto: false, rank: 1 }],
     },
   ],
+  ...accountSamples(),
+  ...hotlineSamples(),
 ];
+
+/** Accounts: logins, names, roles, password hashes (computed outside the domain) and reasons. */
+function accountSamples(): [Definition, Record<string, unknown>][] {
+  const user = { userId: PROBLEM, login: 'chu.head', displayName: '储镇长', roles: ['unit_head'], unitId: TOWNSHIP, passwordHash: `scrypt$16384$8$1$${'s'.repeat(22)}$${'h'.repeat(43)}` };
+  return [
+    [domain.RegisterUser, user],
+    [domain.ChangePassword, { userId: PROBLEM, passwordHash: user.passwordHash, by: 'self' }],
+    [domain.ChangeRoles, { userId: PROBLEM, roles: ['verifier'], unitId: TOWNSHIP }],
+    [domain.DisableUser, { userId: PROBLEM, reason: '调离' }],
+    [domain.EnableUser, { userId: PROBLEM }],
+    [domain.RevokeSessions, { userId: PROBLEM }],
+    [domain.UserRegistered, { ...user, registeredOn: '2019-03-01' }],
+    [domain.PasswordChanged, { userId: PROBLEM, passwordHash: user.passwordHash, by: 'admin' }],
+    [domain.RolesChanged, { userId: PROBLEM, roles: ['verifier'], unitId: TOWNSHIP }],
+    [domain.UserDisabled, { userId: PROBLEM, reason: '调离' }],
+    [domain.UserEnabled, { userId: PROBLEM }],
+    [domain.SessionsRevoked, { userId: PROBLEM }],
+  ];
+}
+
+/** The 12317 hotline: what the public types, and the office's reasons. */
+function hotlineSamples(): [Definition, Record<string, unknown>][] {
+  const report = { reportId: PROBLEM, receiptCode: 'K7QM-2F9X-P4TD', text: '低保评定不公', contact: '138****0000', unitId: TOWNSHIP };
+  return [
+    [domain.SubmitHotlineReport, report],
+    [domain.TriageHotlineReport, { reportId: PROBLEM, problemId: EARLIER_PROBLEM }],
+    [domain.DismissHotlineReport, { reportId: PROBLEM, reason: '不属于扶贫领域' }],
+    [domain.HotlineReportSubmitted, { ...report, submittedOn: '2019-08-12' }],
+    [domain.HotlineReportTriaged, { reportId: PROBLEM, problemId: EARLIER_PROBLEM }],
+    [domain.HotlineReportDismissed, { reportId: PROBLEM, reason: '不属于扶贫领域' }],
+  ];
+}
 
 /** The paths of every string in a sample: the fields a person or a client could fill with a paste. */
 function stringPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
@@ -128,10 +162,12 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
     const known = [
       ...domain.ProblemCommand.options.map((o) => o.shape.type.value),
       ...domain.UnitCommand.options.map((o) => o.shape.type.value),
+      ...domain.AccountCommand.options.map((o) => o.shape.type.value),
+      ...domain.HotlineCommand.options.map((o) => o.shape.type.value),
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(37);
+    expect(sampled).toHaveLength(55);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

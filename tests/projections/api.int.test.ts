@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy, domainEventDefinitions } from '../../domain/index.js';
-import { MemoryEventStore } from '../../eventstore/memory.js';
+import { openEventStore } from '../../eventstore/index.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
+import { addUser, bearer, logIn } from '../support/accounts.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 import { scenario } from './scenario.js';
 
@@ -10,17 +11,36 @@ const { P1, P2, P3, P4 } = s.problems;
 let now = '2020-01-15T10:00:00+08:00';
 let server: TestServer;
 let url: string;
+/** Tokens of the supervision office, the assessment committee and an admin (who adopts policies). */
+const tokens = { office: '', committee: '', admin: '' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field below
 type Answer = { data: any; errors?: { message: string; extensions?: { code?: string } }[] };
-const gql = async (query: string, variables: Record<string, unknown> = {}) => (await server.gql(query, variables)) as Answer;
+const as =
+  (who: keyof typeof tokens) =>
+  async (query: string, variables: Record<string, unknown> = {}) =>
+    (await server.gql(query, variables, bearer(tokens[who]))) as Answer;
+/** Reading and the office's commands. */
+const gql = as('office');
+const committee = as('committee');
+const admin = as('admin');
 const codeOf = (result: Awaited<ReturnType<typeof gql>>) => result.errors?.[0]?.extensions?.code;
 const cents = (n: number) => Math.round(n * 1000);
 
 beforeAll(async () => {
-  const store = new MemoryEventStore(schemaCodec(domainEventDefinitions));
+  // Through the one place stores are opened, so the scenario's events are hash-chained as in production.
+  const store = await openEventStore({ kind: 'memory', dataDir: '' }, schemaCodec(domainEventDefinitions));
   for (const { streamId, event } of s.builder.entries) await store.appendToStream(streamId, [event], 'any');
-  server = await startTestServer({ store, clock: () => now });
+  // Tokens outlive the test's clock moving from January to February.
+  server = await startTestServer({ store, clock: () => now, tokenTtlSeconds: 365 * 24 * 3600 });
   url = `${server.url}/graphql`;
+  for (const [who, role, displayName] of [
+    ['office', 'office', '县督查办'],
+    ['committee', 'committee', '县考核委员会'],
+    ['admin', 'admin', '系统管理员'],
+  ] as const) {
+    const user = await addUser(server, { roles: [role], displayName });
+    tokens[who] = await logIn(server, user.login, user.password);
+  }
 });
 afterAll(async () => {
   await server.stop();
@@ -92,16 +112,16 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
   });
 
   it('adoptPolicy checks the whole document, then re-scores under the new version side by side', async () => {
-    const bad = await gql(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "试行") { policy { version } } }`, {
+    const bad = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "试行") { policy { version } } }`, {
       d: { ...defaultPolicy, scoring: { ...defaultPolicy.scoring, ordinaryWeightPercent: 50 } },
     });
     expect(codeOf(bad)).toBe('VALIDATION_FAILED');
     expect(bad.errors![0]!.message).toContain('add up to 100');
     const strict = { ...defaultPolicy, name: '2019年度从严考核办法', scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } };
-    const adopted = await gql(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version name adoptedBy } events { type } } }`, { d: strict });
+    const adopted = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version name adoptedBy } events { type } } }`, { d: strict });
     expect(adopted.errors).toBeUndefined();
-    expect(adopted.data.adoptPolicy.policy).toEqual({ version: 1, name: '2019年度从严考核办法', adoptedBy: '县督查办' });
-    const again = await gql(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "重复") { policy { version } events { type } } }`, { d: strict });
+    expect(adopted.data.adoptPolicy.policy).toEqual({ version: 1, name: '2019年度从严考核办法', adoptedBy: '系统管理员' });
+    const again = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "重复") { policy { version } events { type } } }`, { d: strict });
     expect(again.data.adoptPolicy).toEqual({ policy: { version: 1 }, events: [] });
 
     const sideBySide = await gql(`query($u: ID!) {
@@ -141,9 +161,9 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     const unfinished = card.data.scorecard.lines.find((l: { rule: string }) => l.rule === 'unfinished_at_year_end');
     expect(unfinished.contribution).toBe(-1.8);
     const gain = card.data.scorecard.lines.find((l: { rule: string }) => l.rule === 'closed_on_time');
-    const refused = await gql(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, { u: s.units.T1, l: gain.id });
+    const refused = await committee(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, { u: s.units.T1, l: gain.id });
     expect(codeOf(refused)).toBe('NOT_A_DEDUCTION');
-    const granted = await gql(
+    const granted = await committee(
       `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "汛期道路中断，属客观原因", approvedBy: "县考核委员会") {
         scorecard { score lines { id exempted contribution points exemption { reason approvedBy } } } events { type } } }`,
       { u: s.units.T1, l: unfinished.id },
@@ -155,9 +175,9 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
   });
 
   it('finalizeAssessment freezes the cards: a later event shows as a difference beside them, never a rewrite', async () => {
-    const early = await gql(`{ finalizeAssessment(year: 2020) { events { type } } }`.replace('{ finalizeAssessment', 'mutation { finalizeAssessment'));
+    const early = await committee(`{ finalizeAssessment(year: 2020) { events { type } } }`.replace('{ finalizeAssessment', 'mutation { finalizeAssessment'));
     expect(codeOf(early)).toBe('YEAR_NOT_OVER');
-    const finalized = await gql(`mutation { finalizeAssessment(year: 2019, policyVersion: 0) {
+    const finalized = await committee(`mutation { finalizeAssessment(year: 2019, policyVersion: 0) {
       finalization { policyVersion cardsHash } scorecards { unit { name } score frozen } events { type } } }`);
     expect(finalized.errors).toBeUndefined();
     expect(finalized.data.finalizeAssessment.events).toEqual([{ type: 'AssessmentFinalized' }]);
@@ -184,7 +204,7 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
       current: { score: 96.2, frozen: false },
       difference: { scoreDelta: -0.6, gradeChanged: true, removed: [{ rule: 'closed_on_time', ledgerNumber: P3.ledgerNumber }], added: [] },
     });
-    const late = await gql(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, {
+    const late = await committee(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, {
       u: s.units.D1,
       l: `verification_rejected:${s.ids.P4reject1}`,
     });
@@ -198,7 +218,7 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     const controller = new AbortController();
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(tokens.office) },
       body: JSON.stringify({ query: `subscription { battleMapUpdates { ledgerNumber eventType light status newTriggers { rule levelLabel } } }` }),
       signal: controller.signal,
     });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../../api/demo.js';
 import { domainEventDefinitions } from '../../domain/index.js';
-import { MemoryEventStore } from '../../eventstore/memory.js';
+import { openEventStore } from '../../eventstore/index.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
+import { bearer, tokenFor } from '../support/accounts.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 
 /**
@@ -10,14 +11,16 @@ import { type TestServer, startTestServer } from '../support/httpServer.js';
  * numbers it shows, checked over HTTP so the README cannot drift from what the server says.
  */
 let server: TestServer;
+let token = '';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field below
-const gql = async (query: string) => (await server.gql(query)) as { data: any; errors?: unknown[] };
+const gql = async (query: string) => (await server.gql(query, {}, bearer(token))) as { data: any; errors?: unknown[] };
 
 beforeAll(async () => {
-  const store = new MemoryEventStore(schemaCodec(domainEventDefinitions));
+  const store = await openEventStore({ kind: 'memory', dataDir: '' }, schemaCodec(domainEventDefinitions));
   server = await startTestServer({ store, clock: () => '2021-01-15T10:00:00+08:00' });
   await loadDemoData(server.ledger);
   await server.runner.waitFor(await store.headPosition(), 60_000);
+  token = await tokenFor(server, ['committee']);
 });
 afterAll(async () => {
   await server.stop();

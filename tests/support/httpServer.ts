@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { domainEventDefinitions } from '../../domain/index.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../../eventstore/sqlite.js';
-import { type App, createApp } from '../../api/server.js';
+import { openEventStore } from '../../eventstore/index.js';
+import { type App, type AppOptions, createApp } from '../../api/server.js';
+
+/** The token secret of every test server, so a test can sign a token (an expired one) itself. */
+export const TEST_TOKEN_SECRET = new TextEncoder().encode('taizhang-test-secret-0123456789abcdef');
 
 export type GraphQLResponse<T = Record<string, any>> = {
   data?: T | null;
@@ -22,10 +25,12 @@ export type TestServer = App & {
 };
 
 /** A real server on a real SQLite store in a temporary directory, listening on a free port. */
-export async function startTestServer(options: { clock?: () => string; store?: EventStore } = {}): Promise<TestServer> {
+export async function startTestServer(options: AppOptions & { store?: EventStore } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-test-'));
-  const store = options.store ?? new SqliteEventStore(join(dataDir, 'taizhang.sqlite'), schemaCodec(domainEventDefinitions));
-  const app = await createApp(store, options.clock ? { clock: options.clock } : {});
+  const { store: given, ...appOptions } = options;
+  // Through the one place stores are opened, so it is hash-chained as in production.
+  const store = given ?? (await openEventStore({ kind: 'sqlite', dataDir }, schemaCodec(domainEventDefinitions)));
+  const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, filesDir: join(dataDir, 'files'), ...appOptions });
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

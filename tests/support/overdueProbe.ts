@@ -3,13 +3,16 @@
  * asked over HTTP whether a problem with the deadline 2019-06-30 is overdue. Prints JSON.
  */
 import { startTestServer } from './httpServer.js';
-import { MemoryEventStore } from '../../eventstore/memory.js';
+import { bearer, tokenFor } from './accounts.js';
+import { openEventStore } from '../../eventstore/index.js';
 
 const instants = process.argv.slice(2);
 const clock = { now: '2019-06-01T10:00:00+08:00' };
-const server = await startTestServer({ clock: () => clock.now, store: new MemoryEventStore() });
+// The clock moves a month on: the token must outlive it.
+const server = await startTestServer({ clock: () => clock.now, store: await openEventStore({ kind: 'memory', dataDir: '' }), tokenTtlSeconds: 365 * 86_400 });
+const token = await tokenFor(server, ['office', 'admin']);
 const call = async (query: string, variables: Record<string, unknown> = {}) => {
-  const response = await server.gql(query, variables);
+  const response = await server.gql(query, variables, bearer(token));
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data!;
 };

@@ -1,0 +1,194 @@
+import { type GraphQLFieldResolver, type GraphQLSchema, defaultFieldResolver, isObjectType } from 'graphql';
+import { ForbiddenError, type Role, UnauthenticatedError, isAssigned } from '../domain/index.js';
+import type { EventMetadata, RecordedEvent } from '../eventstore/port.js';
+import { ledgerView } from '../projections/ledgerView.js';
+import type { AccountRow } from '../projections/accountsView.js';
+import type { Context } from './context.js';
+
+/**
+ * Who may do what: the whole policy, in one table, enforced in one place.
+ *
+ * Why a table and a schema pass rather than Pothos' scope-auth plugin: scope-auth puts the scopes
+ * on each field where it is defined (spread over every schema file) and lets a field without
+ * scopes through. Here a mutation with no rule is refused (deny by default), the policy reads in
+ * one screen, and the matrix test (tests/authz.matrix.e2e.test.ts) walks the schema against it.
+ *
+ * - `public`: anyone, no token needed (login, the 12317 hotline).
+ * - `signed_in`: any valid token.
+ * - a list of roles: the user must hold one of them; the first one held is the role recorded in
+ *   the event's metadata. `scope` adds a check on the problem named by the `problemId` argument.
+ *
+ * The table may name fields that are not in the schema yet (other work adds them).
+ */
+export type Rule =
+  | { who: 'public' }
+  | { who: 'signed_in' }
+  | { who: readonly Role[]; scope?: 'own_unit_problem' | 'other_unit_problem' };
+
+const office = { who: ['office'] } as const;
+const admin = { who: ['admin'] } as const;
+const committee = { who: ['committee'] } as const;
+const signedIn = { who: 'signed_in' } as const;
+const anyone = { who: 'public' } as const;
+/** 责任单位: only for the problems their own unit is responsible for. */
+const unitHeadOwnUnit = { who: ['unit_head'], scope: 'own_unit_problem' } as const;
+/** 验收: never for a problem of their own unit. */
+const verifierOtherUnit = { who: ['verifier'], scope: 'other_unit_problem' } as const;
+
+export const rules: Readonly<Record<string, Rule>> = {
+  // The supervision office (督查办): the ledger's daily work, closing (销号) after verification included.
+  'Mutation.raiseProblem': office,
+  'Mutation.assignProblem': office,
+  'Mutation.setDeadline': office,
+  'Mutation.extendDeadline': office,
+  'Mutation.orderSupervision': office,
+  'Mutation.reopenProblem': office,
+  'Mutation.closeProblem': office,
+  'Mutation.recordInterview': office,
+  'Mutation.triageHotlineReport': office,
+  'Mutation.dismissHotlineReport': office,
+  'Mutation.importProblems': office,
+  'Mutation.previewImport': office,
+  // Responsible units (责任单位负责人), for their own unit's items.
+  'Mutation.acknowledgeAssignment': unitHeadOwnUnit,
+  'Mutation.submitPlan': unitHeadOwnUnit,
+  'Mutation.reportProgress': unitHeadOwnUnit,
+  'Mutation.reportRectified': unitHeadOwnUnit,
+  // Verifiers (验收), never for their own unit's items.
+  'Mutation.passVerification': verifierOtherUnit,
+  'Mutation.rejectVerification': verifierOtherUnit,
+  // The assessment committee (考核委员会).
+  'Mutation.grantExemption': committee,
+  'Mutation.finalizeAssessment': committee,
+  // Admins: units, users, policies.
+  'Mutation.registerUnit': admin,
+  'Mutation.adoptPolicy': admin,
+  'Mutation.registerUser': admin,
+  'Mutation.resetPassword': admin,
+  'Mutation.changeRoles': admin,
+  'Mutation.disableUser': admin,
+  'Mutation.enableUser': admin,
+  // Everyone's own session.
+  'Mutation.login': anyone,
+  'Mutation.logout': signedIn,
+  'Mutation.changePassword': signedIn,
+  // The public hotline (12317): rate-limited in its resolvers.
+  'Mutation.submitHotlineReport': anyone,
+  'Query.hotlineReportStatus': anyone,
+  // Reading: the ledger and the battle map for everyone signed in (see `redactions` for evidence).
+  'Query.problem': signedIn,
+  'Query.problems': signedIn,
+  'Query.units': signedIn,
+  'Query.me': signedIn,
+  'Query.hotlineReports': office,
+  'Query.auditLog': { who: ['office', 'admin'] },
+  'Query.users': admin,
+  // Walking the whole log is heavy and tells about everything: admins (as its description says).
+  'Query.verifyLedger': admin,
+};
+
+/**
+ * Root fields without a rule: a mutation is refused; a query or subscription needs a valid token
+ * (reading the ledger is for signed-in users; the public reads only what the table opens).
+ */
+const defaults: Record<string, Rule | undefined> = { Query: signedIn, Mutation: undefined, Subscription: signedIn };
+
+/**
+ * Fields of scoped data that everyone signed in may reach but not everyone may see: the value is
+ * replaced. A unit head sees the county's whole battle map and every problem's history, but the
+ * evidence (整改佐证) another unit submitted is withheld: the event stays in the history (type,
+ * time, actor) and its data becomes `{ withheld: "EVIDENCE_OF_ANOTHER_UNIT", problemId }`.
+ */
+export const redactions: Readonly<Record<string, (value: unknown, parent: unknown, ctx: Context) => unknown>> = {
+  'LedgerEvent.data': (value, parent, ctx) => {
+    const event = parent as RecordedEvent;
+    if (event.type !== 'RectificationReported' || ctx.auth.kind !== 'signed_in') return value;
+    const { user } = ctx.auth;
+    // Only someone who reads the ledger as a unit head alone; office, verifiers and committee need the evidence.
+    if (user.roles.some((r) => r !== 'unit_head')) return value;
+    const problemId = (event.data as { problemId: string }).problemId;
+    const row = ctx.runner.state(ledgerView).problems.get(problemId);
+    if (row && isAssigned(row.state) && row.state.responsibleUnitId === user.unitId) return value;
+    return { withheld: 'EVIDENCE_OF_ANOTHER_UNIT', problemId };
+  },
+};
+
+/** The actor recorded in event metadata: the account behind the token, in the role the rule matched. */
+function actorOf(user: AccountRow, role: string): EventMetadata['actor'] {
+  return { userId: user.userId, name: user.displayName, unitId: user.unitId, role };
+}
+
+const PUBLIC_ACTOR: EventMetadata['actor'] = { userId: 'public', name: '公众 (12317)', unitId: null, role: 'public' };
+
+function signedInUser(ctx: Context): AccountRow {
+  if (ctx.auth.kind === 'signed_in') return ctx.auth.user;
+  if (ctx.auth.kind === 'rejected') throw new UnauthenticatedError('UNAUTHENTICATED', ctx.auth.message, { reason: ctx.auth.reason });
+  throw new UnauthenticatedError('UNAUTHENTICATED', 'Log in first: send "Authorization: Bearer <token>" (the login mutation gives one).', {
+    reason: 'NO_TOKEN',
+  });
+}
+
+/** Checks one rule for one field call; returns the actor to record, or throws UNAUTHENTICATED / FORBIDDEN. */
+export async function authorize(
+  field: string,
+  rule: Rule | undefined,
+  args: Record<string, unknown>,
+  ctx: Context,
+): Promise<EventMetadata['actor']> {
+  const name = field.slice(field.indexOf('.') + 1);
+  if (!rule)
+    throw new ForbiddenError('FORBIDDEN', `${name} has no authorization rule, so nobody may use it.`, { reason: 'NO_RULE' });
+  if (rule.who === 'public') return ctx.auth.kind === 'signed_in' ? actorOf(ctx.auth.user, ctx.auth.user.roles[0]!) : PUBLIC_ACTOR;
+  const user = signedInUser(ctx);
+  if (rule.who === 'signed_in') return actorOf(user, user.roles[0]!);
+  const role = rule.who.find((r) => user.roles.includes(r));
+  if (!role)
+    throw new ForbiddenError('FORBIDDEN', `${name} is for ${rule.who.join(' or ')}; you are ${user.roles.join(', ')}.`, {
+      reason: 'ROLE_NOT_ALLOWED',
+    });
+  if (rule.scope) await checkScope(rule.scope, String(args.problemId ?? ''), user, ctx);
+  return actorOf(user, role);
+}
+
+async function checkScope(scope: 'own_unit_problem' | 'other_unit_problem', problemId: string, user: AccountRow, ctx: Context) {
+  // The problem's own stream, not the read model: the decision must not rest on a lagging view.
+  const { state } = problemId ? await ctx.ledger.loadProblem(problemId) : { state: undefined };
+  const responsibleUnitId = state && isAssigned(state) ? state.responsibleUnitId : null;
+  const label = state && state.status !== 'not_raised' ? `Problem ${state.ledgerNumber}` : 'This problem';
+  if (scope === 'own_unit_problem' && (responsibleUnitId === null || responsibleUnitId !== user.unitId))
+    throw new ForbiddenError('FORBIDDEN', `${label} is not your unit's: a unit head acts only on their own unit's items.`, {
+      reason: 'OUTSIDE_YOUR_UNIT',
+    });
+  if (scope === 'other_unit_problem' && responsibleUnitId !== null && responsibleUnitId === user.unitId)
+    throw new ForbiddenError('FORBIDDEN', `${label} is your own unit's: a verifier never verifies their own unit's work.`, {
+      reason: 'OWN_UNIT',
+    });
+}
+
+/**
+ * Wraps every root field (Query, Mutation, Subscription) with its rule and every redacted field
+ * with its redaction. Done once, when the schema is built (api/schema/index.ts).
+ */
+export function enforceAuthorization(schema: GraphQLSchema): GraphQLSchema {
+  for (const [typeName, fallback] of Object.entries(defaults)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const key = `${typeName}.${field.name}`;
+      const rule = rules[key] ?? fallback;
+      const guard = (inner: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> =>
+        async (source, args, ctx, info) => inner(source, args, { ...ctx, actor: await authorize(key, rule, args, ctx) }, info);
+      if (typeName === 'Subscription' && field.subscribe) field.subscribe = guard(field.subscribe);
+      else field.resolve = guard(field.resolve ?? defaultFieldResolver);
+    }
+  }
+  for (const [key, redact] of Object.entries(redactions)) {
+    const [typeName, fieldName] = key.split('.');
+    const type = schema.getType(typeName!);
+    const field = isObjectType(type) ? type.getFields()[fieldName!] : undefined;
+    if (!field) throw new Error(`Redaction for ${key}, which is not in the schema`);
+    const inner = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (source, args, ctx: Context, info) => redact(await inner(source, args, ctx, info), source, ctx);
+  }
+  return schema;
+}

@@ -1,0 +1,57 @@
+import { ValidationError } from '../../domain/index.js';
+import { type AuditEntry, auditView } from '../../projections/auditView.js';
+import { builder } from './builder.js';
+import { ActorRef } from './event.js';
+
+const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
+  description: 'Who did what, when: one event’s metadata (its data is not repeated here).',
+  fields: (t) => ({
+    position: t.field({ type: 'Float', description: 'Position in the global log; page with `before`.', resolve: (e) => e.position }),
+    occurredAt: t.exposeString('occurredAt', { description: 'When it happened (ISO-8601).' }),
+    type: t.exposeString('type', { description: 'What happened: the event type, e.g. ProblemClosed or UserDisabled.' }),
+    streamId: t.exposeString('streamId', { description: 'What it happened to: the stream, e.g. problem-<id> or user-<id>.' }),
+    actor: t.field({ type: ActorRef, description: 'Who did it, in which role, for which unit.', resolve: (e) => e.actor }),
+    commandId: t.exposeString('commandId', { description: 'The command (request) that produced it.' }),
+  }),
+});
+
+function instant(value: string | null | undefined, field: string): number | null {
+  if (value == null) return null;
+  const at = Date.parse(value);
+  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(value))
+    throw new ValidationError('VALIDATION_FAILED', `${field} must be an ISO-8601 date or instant, e.g. 2019-06-30T00:00:00+08:00.`, { field });
+  return at;
+}
+
+builder.queryField('auditLog', (t) =>
+  t.field({
+    type: [AuditEntryRef],
+    description: 'The audit trail, newest first, read from event metadata (office and admins). Filter by actor, unit and time.',
+    args: {
+      actorUserId: t.arg.string({ required: false, description: 'Only what this account did (its user id).' }),
+      unitId: t.arg.id({ required: false, description: 'Only what was done by people acting for this unit.' }),
+      from: t.arg.string({ required: false, description: 'From this instant on (ISO-8601, inclusive).' }),
+      to: t.arg.string({ required: false, description: 'Before this instant (ISO-8601, exclusive).' }),
+      before: t.arg.float({ required: false, description: 'Only entries older than this log position (the next page).' }),
+      limit: t.arg.int({ required: false, description: 'At most this many entries (1–500, default 100).' }),
+    },
+    resolve: (_r, args, ctx) => {
+      const from = instant(args.from, 'from');
+      const to = instant(args.to, 'to');
+      const limit = args.limit ?? 100;
+      if (limit < 1 || limit > 500) throw new ValidationError('VALIDATION_FAILED', 'limit must be between 1 and 500.', { field: 'limit' });
+      const entries = ctx.runner.state(auditView).entries;
+      const found: AuditEntry[] = [];
+      for (let i = entries.length - 1; i >= 0 && found.length < limit; i--) {
+        const e = entries[i]!;
+        if (args.before != null && e.position >= args.before) continue;
+        if (args.actorUserId && e.actor.userId !== args.actorUserId) continue;
+        if (args.unitId && e.actor.unitId !== String(args.unitId)) continue;
+        if (from !== null && e.at < from) continue;
+        if (to !== null && e.at >= to) continue;
+        found.push(e);
+      }
+      return found;
+    },
+  }),
+);

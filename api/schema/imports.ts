@@ -1,0 +1,102 @@
+import { ValidationError, countyDay } from '../../domain/index.js';
+import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
+import type { Context } from '../context.js';
+import { type ImportIssue, type ImportPreview, type ImportRow, commitImport, previewImport } from '../import.js';
+import { type UploadedFile, builder } from './builder.js';
+import { commandContext } from './mutations.js';
+import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
+
+/** Largest problem list accepted; the request body limit of /graphql applies as well. */
+const IMPORT_FILE_LIMIT_BYTES = 1024 * 1024;
+
+const ImportIssueRef = builder.objectRef<ImportIssue>('ImportIssue').implement({
+  description: 'One thing wrong in a problem list: where (row and column) and why.',
+  fields: (t) => ({
+    row: t.exposeInt('row', { description: 'Row number as the spreadsheet shows it (header counted); 0 for the file as a whole.' }),
+    column: t.exposeString('column', { description: 'The column’s header, e.g. 责任单位; empty for the file as a whole.' }),
+    columnLetter: t.exposeString('columnLetter', { description: 'The spreadsheet’s column letter, e.g. D; empty when the column is missing.' }),
+    code: t.exposeString('code', { description: 'Stable code, e.g. UNKNOWN_UNIT, BAD_DATE, REQUIRED.' }),
+    message: t.exposeString('message', { description: 'What is wrong, in words.' }),
+    value: t.exposeString('value', { nullable: true, description: 'The cell’s content as read.' }),
+  }),
+});
+
+const ImportRowRef = builder.objectRef<ImportRow>('ImportRow').implement({
+  description: 'A row of a problem list that passed every check, and what importing it will do.',
+  fields: (t) => ({
+    row: t.exposeInt('row', { description: 'Row number as the spreadsheet shows it.' }),
+    source: t.field({ type: ProblemSourceEnum, description: '问题来源', resolve: (r) => r.source }),
+    category: t.field({ type: ProblemCategoryEnum, description: '问题类别', resolve: (r) => r.category }),
+    description: t.exposeString('description', { description: '问题描述' }),
+    unitId: t.exposeID('unitId', { nullable: true, description: 'The responsible unit found by its name, if a name was given.' }),
+    unitName: t.exposeString('unitName', { nullable: true, description: '责任单位, as written.' }),
+    responsiblePerson: t.exposeString('responsiblePerson', { nullable: true, description: '责任人' }),
+    deadline: t.exposeString('deadline', { nullable: true, description: '整改时限, YYYY-MM-DD.' }),
+    alreadyImported: t.exposeBoolean('alreadyImported', { description: 'This row of this file was imported before; it adds nothing.' }),
+  }),
+});
+
+const ImportPreviewRef = builder.objectRef<ImportPreview>('ImportPreview').implement({
+  description: 'What importing a problem list would do. Nothing is imported while any issue remains.',
+  fields: (t) => ({
+    fileName: t.exposeString('fileName', { description: 'The file’s name as sent.' }),
+    contentHash: t.exposeString('contentHash', {
+      description: 'SHA-256 of the list’s content (cells, not bytes): the same list imported twice adds nothing, even saved again.',
+    }),
+    rows: t.field({ type: [ImportRowRef], description: 'Rows that passed every check.', resolve: (p) => p.rows }),
+    issues: t.field({ type: [ImportIssueRef], description: 'Every problem found, by row and column.', resolve: (p) => p.issues }),
+    newRows: t.int({ description: 'Rows that importing would add.', resolve: (p) => p.rows.filter((r) => !r.alreadyImported).length }),
+    alreadyImported: t.int({ description: 'Rows imported before from this same file.', resolve: (p) => p.rows.filter((r) => r.alreadyImported).length }),
+  }),
+});
+
+type ImportResult = { created: number; alreadyImported: number; problems: LedgerRow[] };
+const ImportResultRef = builder.objectRef<ImportResult>('ImportResult').implement({
+  description: 'A problem list imported: every row, or (on any issue) none.',
+  fields: (t) => ({
+    created: t.exposeInt('created', { description: 'Problems raised by this import.' }),
+    alreadyImported: t.exposeInt('alreadyImported', { description: 'Rows found already imported from this same file.' }),
+    problems: t.field({ type: [ProblemRef], description: 'The problems of every row, in row order.', resolve: (r) => r.problems }),
+  }),
+});
+
+async function readPreview(file: UploadedFile, ctx: Context): Promise<ImportPreview> {
+  if (file.size > IMPORT_FILE_LIMIT_BYTES)
+    throw new ValidationError('FILE_TOO_LARGE', `The file is ${file.size} bytes; at most ${IMPORT_FILE_LIMIT_BYTES} bytes are imported at once.`);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return previewImport(bytes, file.name, {
+    ledger: ctx.ledger,
+    units: ctx.runner.state(ledgerView).units,
+    today: countyDay(ctx.clock()),
+  });
+}
+
+builder.mutationField('previewImport', (t) =>
+  t.field({
+    type: ImportPreviewRef,
+    description:
+      'Check a problem list (.xlsx or .csv; columns 问题来源, 问题类别, 问题描述, 责任单位, 责任人, 整改时限) and say what importing it would do. Appends nothing.',
+    args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
+    resolve: (_root, args, ctx) => readPreview(args.file, ctx),
+  }),
+);
+
+builder.mutationField('importProblems', (t) =>
+  t.field({
+    type: ImportResultRef,
+    description:
+      'Import a problem list: all rows or none (IMPORT_REFUSED names every issue). A row with a unit is raised, assigned and given its deadline. Importing the same file again adds nothing.',
+    args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
+    resolve: async (_root, args, ctx) => {
+      const preview = await readPreview(args.file, ctx);
+      const result = await commitImport(preview, ctx.ledger, { actor: commandContext(ctx, null).actor, now: ctx.clock });
+      await ctx.runner.waitFor(await ctx.store.headPosition());
+      const view = ctx.runner.state(ledgerView);
+      return {
+        created: result.created,
+        alreadyImported: result.alreadyImported,
+        problems: result.problemIds.map((id) => view.problems.get(id)).filter((r): r is LedgerRow => r !== undefined),
+      };
+    },
+  }),
+);

@@ -1,0 +1,61 @@
+/**
+ * Canonical JSON (the JSON subset of RFC 8785): object keys sorted by UTF-16 code units, no
+ * whitespace, numbers and strings as JSON.stringify writes them. Values follow JSON.stringify's
+ * rules (undefined properties dropped, toJSON honoured), so an event hashes the same whether an
+ * adapter keeps the object itself (memory) or its JSON text (SQLite, KurrentDB). Written with
+ * string concatenation: verification canonicalizes every event of the log.
+ */
+export function canonicalJson(value: unknown): string {
+  const text = write(value);
+  if (text === undefined) throw new TypeError('A value with no JSON form cannot be canonicalized');
+  return text;
+}
+
+/**
+ * An object's canonical JSON with one member left out and one set (`omit` need not exist; `set`
+ * replaces or adds): the event hash covers the metadata without its hash but with its prevHash.
+ */
+export function canonicalObjectWith(record: Record<string, unknown>, omit: string, setKey: string, setValue: unknown): string {
+  return writeObject({ ...record, [omit]: undefined, [setKey]: setValue });
+}
+
+function write(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} has no JSON form`);
+      return JSON.stringify(value);
+    case 'bigint':
+      throw new TypeError('A bigint has no JSON form');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object': {
+      const withJson = value as { toJSON?: () => unknown };
+      if (typeof withJson.toJSON === 'function') return write(withJson.toJSON());
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+        return `${out}]`;
+      }
+      return writeObject(value as Record<string, unknown>);
+    }
+  }
+}
+
+function writeObject(record: Record<string, unknown>): string {
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = write(record[key]);
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
+}

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
+import type { EventStore, NewEvent, RecordedEvent } from './port.js';
+import { WrongExpectedRevisionError } from './port.js';
+import { StreamHeads } from './streamHeads.js';
+
+/** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
+export const CHECKPOINT_STREAM = 'checkpoints';
+export const CHECKPOINT_TYPE = 'CheckpointRecorded';
+
+export const CheckpointReason = z.enum(['events', 'time', 'finalized', 'manual', 'migration']);
+
+/**
+ * A checkpoint: at global position `position`, the Merkle root over every stream's head, plus the
+ * heads that moved since the checkpoint at `previousPosition` (so a deleted stream can be named,
+ * not just noticed). Checkpoints are appended in order of position.
+ */
+export const CheckpointData = z.object({
+  /** The last global position covered (inclusive). */
+  position: z.number().int().min(-1),
+  /** Events at or before `position`. */
+  eventCount: z.number().int().min(0),
+  streamCount: z.number().int().min(0),
+  /** RFC 6962 Merkle root (hex) over [streamId, revision, hash] of every head, sorted by streamId. */
+  merkleRoot: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Position covered by the checkpoint before this one (-1 for the first). */
+  previousPosition: z.number().int().min(-1),
+  /** Heads whose last event is after `previousPosition`: [streamId, revision, hash], sorted by streamId. */
+  moved: z.array(z.tuple([z.string(), z.number().int().min(0), z.string()])),
+  reason: CheckpointReason,
+});
+export type CheckpointData = z.infer<typeof CheckpointData>;
+
+/** A checkpoint as read from the log: its number is its place in the checkpoints stream. */
+export type Checkpoint = CheckpointData & { number: number; eventId: string; hash: string; recordedAt: string; at: number };
+
+export function checkpointFrom(event: RecordedEvent): Checkpoint {
+  return {
+    ...CheckpointData.parse(event.data),
+    number: event.revision + 1,
+    eventId: event.id,
+    hash: storedHash(event) ?? '',
+    recordedAt: event.metadata.occurredAt,
+    at: event.position,
+  };
+}
+
+export const isCheckpoint = (event: RecordedEvent) => event.streamId === CHECKPOINT_STREAM && event.type === CHECKPOINT_TYPE;
+
+/** The small file kept away from the store (printed, e-mailed to the committee) and held against it later. */
+export const ExportedCheckpoint = z.object({
+  format: z.literal('taizhang-checkpoint/1'),
+  number: z.number().int().min(1),
+  position: z.number().int().min(-1),
+  eventCount: z.number().int().min(0),
+  streamCount: z.number().int().min(0),
+  merkleRoot: z.string().regex(/^[0-9a-f]{64}$/),
+  checkpointEventId: z.string(),
+  checkpointHash: z.string().regex(/^[0-9a-f]{64}$/),
+  recordedAt: z.string(),
+});
+export type ExportedCheckpoint = z.infer<typeof ExportedCheckpoint>;
+
+export const exportCheckpoint = (c: Checkpoint): ExportedCheckpoint => ({
+  format: 'taizhang-checkpoint/1',
+  number: c.number,
+  position: c.position,
+  eventCount: c.eventCount,
+  streamCount: c.streamCount,
+  merkleRoot: c.merkleRoot,
+  checkpointEventId: c.eventId,
+  checkpointHash: c.hash,
+  recordedAt: c.recordedAt,
+});
+
+/** Follows the log and drafts checkpoints from the heads it has seen. */
+export class CheckpointDrafter {
+  readonly heads = new StreamHeads();
+  /** Position covered by the newest checkpoint known (seen in the log or drafted here). */
+  covered = -1;
+  /** Positions of events after `covered`, checkpoints aside (they alone do not call for another). */
+  uncovered: number[] = [];
+  position = -1;
+  lastEventId: string | undefined;
+
+  observe(event: RecordedEvent): void {
+    const hash = storedHash(event);
+    if (hash === undefined) throw new UnchainedStoreError(event.streamId, event.revision);
+    this.heads.apply(event.streamId, event.revision, hash, event.position);
+    this.position = event.position;
+    this.lastEventId = event.id;
+    if (isCheckpoint(event)) {
+      const covered = CheckpointData.parse(event.data).position;
+      if (covered > this.covered) {
+        this.covered = covered;
+        this.uncovered = this.uncovered.filter((p) => p > covered);
+      }
+    } else this.uncovered.push(event.position);
+  }
+
+  /** A checkpoint at the last position observed; synchronous, so the heads cannot move meanwhile. */
+  draft(reason: CheckpointData['reason']): CheckpointData {
+    const data: CheckpointData = {
+      position: this.position,
+      eventCount: this.heads.eventCount,
+      streamCount: this.heads.streamCount,
+      merkleRoot: this.heads.root(),
+      previousPosition: this.covered,
+      moved: this.heads.movedAfter(this.covered).map((h) => [h.streamId, h.revision, h.hash]),
+      reason,
+    };
+    this.covered = this.position;
+    this.uncovered = [];
+    return data;
+  }
+}
+
+const checkpointActor = { userId: 'integrity-checkpointer', name: '完整性检查点', unitId: null, role: 'system' };
+
+/**
+ * Appends a drafted checkpoint, unless a checkpoint at or after its position is there already
+ * (another process got there first): checkpoints stay in order of position.
+ */
+async function appendCheckpoint(store: EventStore, data: CheckpointData, causationId: string, now: string): Promise<Checkpoint | undefined> {
+  for (;;) {
+    const [last] = await store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+    if (last && CheckpointData.parse(last.data).position >= data.position) return undefined;
+    const id = randomUUID();
+    const event: NewEvent = {
+      id,
+      type: CHECKPOINT_TYPE,
+      data,
+      metadata: { actor: checkpointActor, commandId: id, correlationId: id, causationId, occurredAt: now, schemaVersion: 1 },
+    };
+    try {
+      await store.appendToStream(CHECKPOINT_STREAM, [event], last ? last.revision : 'no_stream');
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) continue;
+      throw error;
+    }
+    const [written] = await rawStore(store).readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+    return checkpointFrom(written!);
+  }
+}
+
+/**
+ * Records a checkpoint now, covering the whole log as it is: for the export script, the
+ * migration and tests. A running server records its own through the Checkpointer.
+ */
+export async function recordCheckpoint(
+  store: EventStore,
+  { reason = 'manual', now = new Date().toISOString(), batchSize = 5000 }: { reason?: CheckpointData['reason']; now?: string; batchSize?: number } = {},
+): Promise<Checkpoint | undefined> {
+  const drafter = new CheckpointDrafter();
+  const raw = rawStore(store);
+  for (;;) {
+    const batch = await raw.readAll({ after: drafter.position, maxCount: batchSize });
+    for (const event of batch) drafter.observe(event);
+    if (batch.length < batchSize) break;
+  }
+  if (drafter.position === -1) return undefined;
+  return appendCheckpoint(store, drafter.draft(reason), drafter.lastEventId!, now);
+}
+
+/** The newest checkpoint in the store, if any. */
+export async function latestCheckpoint(store: EventStore): Promise<Checkpoint | undefined> {
+  const [last] = await rawStore(store).readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+  return last && checkpointFrom(last);
+}
+
+export type CheckpointPolicy = {
+  /** A checkpoint after this many events (checkpoints aside). */
+  everyEvents: number;
+  /** And one after this many seconds when anything happened since the last. */
+  everySeconds: number;
+  /** Event types that call for a checkpoint at once (the committee finalizing a year). */
+  triggerTypes: readonly string[];
+};
+
+export const defaultCheckpointPolicy = (env: NodeJS.ProcessEnv = process.env): CheckpointPolicy => ({
+  everyEvents: positiveInt(env.CHECKPOINT_EVERY_EVENTS, 1000),
+  everySeconds: positiveInt(env.CHECKPOINT_EVERY_SECONDS, 300),
+  triggerTypes: ['AssessmentFinalized'],
+});
+
+function positiveInt(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`Expected a positive whole number, got "${text}"`);
+  return value;
+}
+
+/**
+ * Follows the log through the store's subscription (never beside an append, like the projection
+ * runner) and appends a checkpoint every `everyEvents` events, every `everySeconds` seconds when
+ * something happened, and at every event of a trigger type.
+ */
+export class Checkpointer {
+  private readonly drafter = new CheckpointDrafter();
+  private readonly abort = new AbortController();
+  private following: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  failure: unknown;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly policy: CheckpointPolicy,
+    private readonly clock: () => string = () => new Date().toISOString(),
+  ) {}
+
+  start(): void {
+    const triggers = new Set(this.policy.triggerTypes);
+    this.following = rawStore(this.store)
+      .subscribeToAll({ signal: this.abort.signal }, (event) => {
+        this.drafter.observe(event);
+        if (triggers.has(event.type)) return this.checkpoint('finalized');
+        if (this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
+        return undefined;
+      })
+      .catch((error: unknown) => {
+        this.failure = error;
+        console.error('Checkpointer stopped:', error);
+      });
+    this.timer = setInterval(() => {
+      if (this.drafter.uncovered.length > 0) void this.checkpoint('time');
+    }, this.policy.everySeconds * 1000);
+    this.timer.unref();
+  }
+
+  private checkpoint(reason: CheckpointData['reason']): Promise<void> {
+    const data = this.drafter.draft(reason);
+    const causation = this.drafter.lastEventId!;
+    const now = this.clock();
+    this.writing = this.writing
+      .then(async () => {
+        await appendCheckpoint(this.store, data, causation, now);
+      })
+      .catch((error: unknown) => console.error('Could not record a checkpoint:', error));
+    return this.writing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.abort.abort();
+    await this.following;
+    await this.writing;
+  }
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson.js';
+
+/** A stream's last event: what a checkpoint commits to for every stream. */
+export type StreamHead = { streamId: string; revision: number; hash: string };
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+/** SHA-256(0x00 || canonical JSON of [streamId, revision, hash]): RFC 6962's leaf, over one head. */
+export function headLeaf({ streamId, revision, hash }: StreamHead): Buffer {
+  return createHash('sha256').update(LEAF).update(canonicalJson([streamId, revision, hash])).digest();
+}
+
+/**
+ * The Merkle tree hash of RFC 6962 (certificate transparency) over leaves already in order:
+ * SHA-256 of nothing for none, the leaf itself for one, else SHA-256(0x01 || left || right) split
+ * at the largest power of two below the count. Hex.
+ */
+export function merkleRoot(leaves: readonly Buffer[]): string {
+  if (leaves.length === 0) return createHash('sha256').digest('hex');
+  return subtree(leaves, 0, leaves.length).toString('hex');
+}
+
+function subtree(leaves: readonly Buffer[], from: number, to: number): Buffer {
+  const n = to - from;
+  if (n === 1) return leaves[from]!;
+  let split = 1;
+  while (split * 2 < n) split *= 2;
+  return createHash('sha256')
+    .update(NODE)
+    .update(subtree(leaves, from, from + split))
+    .update(subtree(leaves, from + split, to))
+    .digest();
+}
+
+/** Sorts by streamId in UTF-16 code-unit order (JavaScript's default, RFC 8785's key order). */
+export const byStreamId = (a: { streamId: string }, b: { streamId: string }) =>
+  a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0;
+
+/** The root over a set of stream heads, sorted by streamId. */
+export const headsRoot = (heads: readonly StreamHead[]): string => merkleRoot([...heads].sort(byStreamId).map(headLeaf));

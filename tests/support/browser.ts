@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { WEB_DIST } from '../../api/server.js';
+
+/** Debian's Chromium; playwright-core never downloads a browser of its own here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Headless Chromium as this machine needs it: no sandbox (root), no GPU, and none of the background
+ * connections a closed network refuses. playwright's launch() gives every browser a fresh, empty
+ * profile directory of its own (the equivalent of a new --user-data-dir).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (.ci/run does).`);
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('The web app is not built: run `npm run build:web` (npm ci runs it).');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const SCREENSHOT_DIR = join('test-results', 'screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Signs the page in with a token (what the login form stores), then opens `path`. */
+export async function signInPage(page: Page, baseUrl: string, token: string, path = '/'): Promise<void> {
+  await page.goto(`${baseUrl}/healthz`);
+  await page.evaluate((t) => sessionStorage.setItem('taizhang.token', t), token);
+  await page.goto(`${baseUrl}${path}`);
+}

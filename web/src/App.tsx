@@ -1,0 +1,59 @@
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { type Lang, useI18n } from './i18n';
+import { ImportPage } from './pages/ImportPage';
+import { LedgerPage } from './pages/LedgerPage';
+import { ProblemPage } from './pages/ProblemPage';
+import { SignedIn, signOut, useUser } from './session';
+
+/** The frame every page shares: the title, the navigation, the language switch — once signed in. */
+export function App() {
+  return (
+    <SignedIn>
+      <Frame />
+    </SignedIn>
+  );
+}
+
+function Frame() {
+  const { t, lang, setLang } = useI18n();
+  const user = useUser();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="top">
+        <div className="brand">
+          <strong>{t('app.title')}</strong>
+          <span className="muted">{t('app.subtitle')}</span>
+        </div>
+        <nav aria-label={t('app.title')}>
+          <NavLink to="/ledger">{t('nav.ledger')}</NavLink>
+          <NavLink to="/import">{t('nav.import')}</NavLink>
+        </nav>
+        <div className="lang" role="group" aria-label={t('lang.switch')}>
+          {(['zh', 'en'] as Lang[]).map((l) => (
+            <button key={l} type="button" aria-pressed={lang === l} onClick={() => setLang(l)} data-lang={l}>
+              {t(l === 'zh' ? 'lang.zh' : 'lang.en')}
+            </button>
+          ))}
+        </div>
+        <div className="who">
+          <span data-user>{user.name}</span>{' '}
+          <button type="button" data-sign-out onClick={() => void signOut()}>
+            {t('login.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/ledger" replace />} />
+          <Route path="/ledger" element={<LedgerPage />} />
+          <Route path="/problems/:id" element={<ProblemPage />} />
+          <Route path="/import" element={<ImportPage />} />
+          <Route path="*" element={<Navigate to="/ledger" replace />} />
+        </Routes>
+      </main>
+    </>
+  );
+}

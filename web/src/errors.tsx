@@ -1,0 +1,23 @@
+import { ApiError } from './api';
+import { type Translate, useI18n } from './i18n';
+
+/** An error from the server in the reader's language when its code is known, else as the server said it. */
+export function errorText(error: unknown, t: Translate, has: (key: string) => boolean): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'NETWORK') return t('error.network');
+    const key = `error.${error.code}`;
+    if (has(key)) return t(key as never, { message: error.message });
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  const { t, has } = useI18n();
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {errorText(error, t, has)}
+    </p>
+  );
+}

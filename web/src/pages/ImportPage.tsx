@@ -1,0 +1,196 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { gqlWithFile } from '../api';
+import { ErrorMessage } from '../errors';
+import { useI18n } from '../i18n';
+import type { Category, Source } from '../model';
+
+type Issue = { row: number; column: string; columnLetter: string; code: string; message: string; value: string | null };
+type Preview = {
+  fileName: string;
+  contentHash: string;
+  newRows: number;
+  alreadyImported: number;
+  issues: Issue[];
+  rows: {
+    row: number;
+    source: Source;
+    category: Category;
+    description: string;
+    unitName: string | null;
+    responsiblePerson: string | null;
+    deadline: string | null;
+    alreadyImported: boolean;
+  }[];
+};
+type Result = { created: number; alreadyImported: number; problems: { id: string; ledgerNumber: string }[] };
+
+const PREVIEW = `mutation Preview($file: File!) {
+  previewImport(file: $file) {
+    fileName contentHash newRows alreadyImported
+    issues { row column columnLetter code message value }
+    rows { row source category description unitName responsiblePerson deadline alreadyImported }
+  }
+}`;
+const COMMIT = `mutation Import($file: File!) {
+  importProblems(file: $file) { created alreadyImported problems { id ledgerNumber } }
+}`;
+
+/** 导入问题清单: check a spreadsheet, show every bad cell, and import it whole or not at all. */
+export function ImportPage() {
+  const { t, has } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const [busy, setBusy] = useState<'checking' | 'importing' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const check = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!file) return;
+    setBusy('checking');
+    setError(null);
+    setResult(null);
+    setPreview(null);
+    try {
+      setPreview((await gqlWithFile<{ previewImport: Preview }>(PREVIEW, 'file', file)).previewImport);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const commit = async () => {
+    if (!file) return;
+    setBusy('importing');
+    setError(null);
+    try {
+      setResult((await gqlWithFile<{ importProblems: Result }>(COMMIT, 'file', file)).importProblems);
+      setPreview(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const issueText = (issue: Issue) => {
+    const key = `issue.${issue.code}`;
+    return has(key) ? t(key, { column: issue.column, value: issue.value ?? '' }) : issue.message;
+  };
+
+  return (
+    <section aria-labelledby="import-title">
+      <h1 id="import-title">{t('import.title')}</h1>
+      <p className="muted help">{t('import.help')}</p>
+      <form className="import-form" onSubmit={check}>
+        <label>
+          {t('import.file')}
+          <input
+            type="file"
+            name="file"
+            accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+            required
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setPreview(null);
+              setResult(null);
+            }}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={!file || busy !== null}>
+          {busy === 'checking' ? t('import.checking') : t('import.preview')}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+
+      {preview && preview.issues.length > 0 && (
+        <div className="issues" role="alert" data-testid="import-issues">
+          <p>{t('import.issues', { n: preview.issues.length })}</p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('import.row')}</th>
+                  <th scope="col">{t('import.column')}</th>
+                  <th scope="col">{t('import.problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.issues.map((issue, i) => (
+                  <tr key={i} data-row={issue.row} data-column={issue.column} data-code={issue.code}>
+                    <td>{issue.row === 0 ? t('import.fileLevel') : issue.row}</td>
+                    <td>
+                      {issue.column}
+                      {issue.columnLetter && ` (${issue.columnLetter})`}
+                    </td>
+                    <td>{issueText(issue)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+
+      {preview && preview.issues.length === 0 && (
+        <div className="preview" data-testid="import-preview">
+          <p role="status">
+            {preview.newRows === 0 ? t('import.nothingNew') : t('import.ok', { n: preview.newRows, m: preview.alreadyImported })}
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('import.row')}</th>
+                  <th scope="col">{t('field.source')}</th>
+                  <th scope="col">{t('field.category')}</th>
+                  <th scope="col" className="wide">
+                    {t('field.description')}
+                  </th>
+                  <th scope="col" className="unit">
+                    {t('field.unit')}
+                  </th>
+                  <th scope="col">{t('field.person')}</th>
+                  <th scope="col">{t('field.deadline')}</th>
+                  <th scope="col" />
+                </tr>
+              </thead>
+              <tbody>
+                {preview.rows.map((r) => (
+                  <tr key={r.row}>
+                    <td>{r.row}</td>
+                    <td>{t(`source.${r.source}`)}</td>
+                    <td>{t(`category.${r.category}`)}</td>
+                    <td className="wide">
+                      <span className="clamp">{r.description}</span>
+                    </td>
+                    <td className="unit">{r.unitName ?? t('common.none')}</td>
+                    <td>{r.responsiblePerson ?? t('common.none')}</td>
+                    <td className="nowrap">{r.deadline ?? t('common.none')}</td>
+                    <td>{r.alreadyImported ? t('import.already') : t('import.new')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <button type="button" className="primary" onClick={commit} disabled={busy !== null}>
+            {busy === 'importing' ? t('import.importing') : t('import.commit')}
+          </button>
+        </div>
+      )}
+
+      {result && (
+        <div className="ok" role="status" data-testid="import-result">
+          <p>{t('import.done', { n: result.created, m: result.alreadyImported })}</p>
+          <ul className="inline-list">
+            {result.problems.map((p) => (
+              <li key={p.id}>
+                <Link to={`/problems/${p.id}`}>{p.ledgerNumber}</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,344 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { type ActionDef, VARIABLE_TYPES, allowedActions } from '../actions';
+import { type StoredFile, fileUrl, gql, uploadFile } from '../api';
+import { ErrorMessage } from '../errors';
+import { type MessageKey, formatInstant, useI18n } from '../i18n';
+import { type LedgerEvent, type ProblemDetail, type Unit, fetchProblem, fetchUnits } from '../model';
+import { StatusBadge } from '../StatusBadge';
+import { useUser } from '../session';
+import { useAsync } from '../useAsync';
+
+/** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
+export function ProblemPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const problem = useAsync(() => fetchProblem(id), [id]);
+  const units = useAsync(fetchUnits, []);
+  const [done, setDone] = useState<MessageKey | null>(null);
+
+  if (problem.error) return <ErrorMessage error={problem.error} />;
+  if (!problem.data) return <p>{problem.loading ? t('common.loading') : t('common.notFound')}</p>;
+  const p = problem.data;
+  const evidence = p.history.filter((e) => e.type === 'RectificationReported');
+
+  return (
+    <article className="item" aria-labelledby="item-title">
+      <p>
+        <Link to="/ledger">← {t('common.back')}</Link>
+      </p>
+      <div className="page-head">
+        <h1 id="item-title">
+          <span className="nowrap">{p.ledgerNumber}</span>
+        </h1>
+        <StatusBadge status={p.status} overdue={p.overdue} />
+      </div>
+      <p className="description">{p.description}</p>
+
+      <div className="item-grid">
+        <div className="item-main">
+          <section aria-labelledby="facts">
+            <h2 id="facts">{t('item.facts')}</h2>
+            <dl className="facts">
+              <Fact label="field.source" value={t(`source.${p.source}`)} />
+              <Fact label="field.category" value={t(`category.${p.category}`)} />
+              <Fact label="field.raisedOn" value={p.raisedOn} />
+              <Fact label="field.unit" value={p.responsibleUnit?.name} />
+              <Fact label="field.person" value={p.responsiblePerson} />
+              <Fact label="field.leadingOfficial" value={p.leadingOfficial} />
+              <Fact label="field.deadline" value={p.deadline} />
+              <Fact label="field.extensions" value={String(p.extensionCount)} />
+              <Fact label="field.rejections" value={String(p.rejectionCount)} />
+              <Fact label="field.supervisions" value={String(p.supervisionCount)} />
+              <Fact label="field.reopens" value={String(p.reopenCount)} />
+              <Fact label="field.closedOn" value={p.closedOn} />
+            </dl>
+            {p.recurrenceOf && (
+              <p>
+                <Link to={`/problems/${p.recurrenceOf.id}`}>{t('item.recurrenceOf', { n: p.recurrenceOf.ledgerNumber })}</Link>
+              </p>
+            )}
+          </section>
+
+          <section aria-labelledby="plan">
+            <h2 id="plan">{t('item.plan')}</h2>
+            <p className="prose">{p.measures ?? t('common.none')}</p>
+            <h3>{t('item.latestProgress')}</h3>
+            <p className="prose">{p.latestProgress ?? t('common.none')}</p>
+          </section>
+
+          <section aria-labelledby="evidence">
+            <h2 id="evidence">{t('item.evidence')}</h2>
+            {evidence.length === 0 ? (
+              <p className="muted">{t('item.noEvidence')}</p>
+            ) : (
+              evidence.map((e) => <EvidenceBlock key={e.id} event={e} />)
+            )}
+          </section>
+
+          <section aria-labelledby="timeline">
+            <h2 id="timeline">{t('item.timeline')}</h2>
+            <ol className="timeline">
+              {p.history.map((e) => (
+                <TimelineEntry key={e.id} event={e} units={units.data ?? []} />
+              ))}
+            </ol>
+          </section>
+        </div>
+
+        <aside className="item-actions" aria-labelledby="actions">
+          <h2 id="actions">{t('item.actions')}</h2>
+          {done && (
+            <p className="ok" role="status">
+              {t('action.done', { action: t(done) })}
+            </p>
+          )}
+          <Actions
+            problem={p}
+            units={units.data ?? []}
+            onDone={(action) => {
+              setDone(action.label);
+              problem.reload();
+            }}
+          />
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function Fact({ label, value }: { label: MessageKey; value: string | null | undefined }) {
+  const { t } = useI18n();
+  return (
+    <div>
+      <dt>{t(label)}</dt>
+      <dd>{value ?? t('common.none')}</dd>
+    </div>
+  );
+}
+
+type EvidenceData = { evidence: { description: string; files: StoredFile[] } };
+
+function EvidenceBlock({ event }: { event: LedgerEvent }) {
+  const { t, lang } = useI18n();
+  // Another unit's evidence is withheld from a unit head (the server sends `withheld` instead).
+  if ('withheld' in event.data) return <p className="muted">{t('item.withheld')}</p>;
+  const { evidence } = event.data as unknown as EvidenceData;
+  return (
+    <div className="evidence">
+      <p className="muted">{formatInstant(event.occurredAt, lang)}</p>
+      <p className="prose">{evidence.description}</p>
+      {evidence.files.length > 0 && (
+        <ul className="files" aria-label={t('item.files')}>
+          {evidence.files.map((f) => (
+            <li key={f.sha256}>
+              <a href={fileUrl(f)} target="_blank" rel="noreferrer">
+                {f.name}
+              </a>{' '}
+              <span className="muted">({formatSize(f.size)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What an event says beyond its type, in a line. */
+function eventDetail(event: LedgerEvent, units: Unit[]): string | null {
+  const d = event.data as Record<string, unknown>;
+  const unitName = (id: unknown) => units.find((u) => u.id === id)?.name ?? String(id);
+  switch (event.type) {
+    case 'ProblemAssigned':
+      return `${unitName(d.responsibleUnitId)} · ${String(d.responsiblePerson)}${d.leadingOfficial ? ` · ${String(d.leadingOfficial)}` : ''}`;
+    case 'AssignmentAcknowledged':
+      return String(d.acknowledgedBy);
+    case 'DeadlineSet':
+      return String(d.deadline);
+    case 'DeadlineExtended':
+      return `${String(d.previousDeadline)} → ${String(d.deadline)}: ${String(d.reason)}`;
+    case 'RectificationPlanSubmitted':
+      return String(d.measures);
+    case 'ProgressReported':
+      return `${String(d.progress)}${d.percentComplete != null ? ` (${String(d.percentComplete)}%)` : ''}`;
+    case 'RectificationReported':
+      return d.evidence ? (d.evidence as EvidenceData['evidence']).description : null;
+    case 'VerificationPassed':
+      return `${unitName(d.verifierUnitId)}: ${String(d.opinion)}`;
+    case 'VerificationRejected':
+      return `${unitName(d.verifierUnitId)}: ${String(d.reasons)}`;
+    case 'ProblemClosed':
+      return String(d.closedOn);
+    case 'ProblemReopened':
+      return String(d.reason);
+    case 'SupervisionOrdered':
+      return String(d.instruction);
+    default:
+      return null;
+  }
+}
+
+function TimelineEntry({ event, units }: { event: LedgerEvent; units: Unit[] }) {
+  const { t, lang, has } = useI18n();
+  const typeKey = `event.${event.type}`;
+  const roleKey = `role.${event.actor.role}`;
+  const detail = eventDetail(event, units);
+  return (
+    <li data-event-type={event.type}>
+      <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt, lang)}</time>
+      <strong>{has(typeKey) ? t(typeKey) : event.type}</strong>
+      <span className="muted">{t('item.by', { who: event.actor.name, role: has(roleKey) ? t(roleKey) : event.actor.role })}</span>
+      {detail && <span className="detail">{detail}</span>}
+    </li>
+  );
+}
+
+function Actions({ problem, units, onDone }: { problem: ProblemDetail; units: Unit[]; onDone: (action: ActionDef) => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState<ActionDef['key'] | null>(null);
+  const actions = allowedActions(problem, useUser());
+  if (actions.length === 0) return <p className="muted">{t('item.noActions')}</p>;
+  return (
+    <div className="actions">
+      <div className="action-buttons">
+        {actions.map((a) => (
+          <button
+            key={a.key}
+            type="button"
+            aria-expanded={open === a.key}
+            data-action={a.key}
+            onClick={() => setOpen(open === a.key ? null : a.key)}
+          >
+            {t(a.label)}
+          </button>
+        ))}
+      </div>
+      {actions
+        .filter((a) => a.key === open)
+        .map((a) => (
+          <ActionForm
+            key={`${a.key}-${problem.history.length}`}
+            action={a}
+            problem={problem}
+            units={units}
+            onCancel={() => setOpen(null)}
+            onDone={() => {
+              setOpen(null);
+              onDone(a);
+            }}
+          />
+        ))}
+    </div>
+  );
+}
+
+function ActionForm({
+  action,
+  problem,
+  units,
+  onCancel,
+  onDone,
+}: {
+  action: ActionDef;
+  problem: ProblemDetail;
+  units: Unit[];
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  // A retried submission after a network failure reuses the command id, so nothing is done twice.
+  const [commandId] = useState(() => crypto.randomUUID());
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (action.confirm && !window.confirm(t(action.confirm))) return;
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    try {
+      const variables: Record<string, unknown> = { problemId: problem.id, commandId };
+      if (action.key === 'rectified') {
+        const files: StoredFile[] = [];
+        for (const file of form.getAll('files')) {
+          if (!(file instanceof File) || file.size === 0) continue;
+          setBusy(t('input.uploading', { name: file.name }));
+          files.push(await uploadFile(file));
+        }
+        variables.evidence = { description: String(form.get('description') ?? ''), files };
+      } else {
+        for (const field of action.fields) {
+          const raw = String(form.get(field.name) ?? '').trim();
+          if (field.kind === 'number') variables[field.name] = raw === '' ? null : Number(raw);
+          else variables[field.name] = raw === '' && !field.required ? null : raw;
+        }
+      }
+      setBusy(t('common.loading'));
+      const names = Object.keys(variables);
+      const declarations = names.map((n) => `$${n}: ${n === 'commandId' ? 'ID' : VARIABLE_TYPES[n]}`).join(', ');
+      const call = action.mutation.replace(/\)$/, ', commandId: $commandId)');
+      await gql(`mutation Act(${declarations}) { ${call} { problem { id } } }`, variables);
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <form className="action-form" onSubmit={submit} data-form={action.key} aria-label={t(action.label)}>
+      <h3>{t(action.label)}</h3>
+      {action.fields.map((f) => (
+        <label key={f.name}>
+          <span>
+            {t(f.label)}
+            {f.required && <span aria-hidden="true"> *</span>}
+          </span>
+          {f.kind === 'textarea' ? (
+            <textarea name={f.name} required={f.required} rows={3} maxLength={5000} />
+          ) : f.kind === 'unit' ? (
+            <select name={f.name} required={f.required} defaultValue="">
+              <option value="" disabled>
+                {t('input.chooseUnit')}
+              </option>
+              {units
+                .filter((u) => u.status === 'active')
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+            </select>
+          ) : f.kind === 'files' ? (
+            <input type="file" name={f.name} multiple />
+          ) : f.kind === 'date' ? (
+            <input type="date" name={f.name} required={f.required} min={problem.raisedOn} />
+          ) : f.kind === 'number' ? (
+            <input type="number" name={f.name} min={0} max={100} step={1} />
+          ) : (
+            <input type="text" name={f.name} required={f.required} maxLength={50} />
+          )}
+        </label>
+      ))}
+      <ErrorMessage error={error} />
+      {busy && (
+        <p className="muted" role="status">
+          {busy}
+        </p>
+      )}
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={busy !== null}>
+          {t('common.submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
