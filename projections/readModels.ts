@@ -10,7 +10,7 @@ import { dayOf, instantMs } from './time.js';
 type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
 
 /** How many past instants (and past positions) keep their replayed state in memory. */
-const REPLAYS_KEPT = 3;
+const REPLAYS_KEPT = 2;
 
 /**
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
