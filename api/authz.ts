@@ -85,6 +85,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.users': admin,
   // Walking the whole log is heavy and tells about everything: admins (as its description says).
   'Query.verifyLedger': admin,
+  // Recomputing a finalized year walks the whole log too: for the committee that finalized it and admins.
+  'Query.verifyAssessment': { who: ['committee', 'admin'] },
 };
 
 /**

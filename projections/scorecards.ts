@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type Grade, type PolicyDocument, assertNever, sourceLabel } from '../domain/index.js';
 import { closedOnTime, finished } from './battleMap.js';
-import type { At, PolicyChoice } from './policyInForce.js';
+import { type At, type PolicyChoice, policyVersion } from './policyInForce.js';
+import { dayOf } from './time.js';
 import type { RecordedEvent } from '../eventstore/port.js';
-import type { ExemptionFacts, FactsState, InterviewFacts, ProblemFacts } from './problemFacts.js';
+import { type ExemptionFacts, type FactsState, type InterviewFacts, type ProblemFacts, problemFacts } from './problemFacts.js';
 
 export type ScoreRule =
   | 'base'
@@ -344,14 +345,40 @@ export function scorecards(state: FactsState, year: number, at: At, policy: Poli
   return new ScorecardAccumulator(state, year, at.day > `${year}-12-31`, policy).result(at.instant);
 }
 
-/** The SHA-256 of the cards' contents (scores, grades, ranks and every line): what finalization freezes. */
-export function cardsHash(cards: readonly Scorecard[]): string {
-  const hash = createHash('sha256');
+/**
+ * The cards' contents (scores, grades, ranks and every line) as one string: what finalization
+ * freezes. Each card and each line is a JSON array, concatenated in order; its SHA-256 is the
+ * finalization's `cardsHash`.
+ */
+export function cardsCanonical(cards: readonly Scorecard[]): string {
+  const parts: string[] = [];
   for (const c of cards) {
-    hash.update(JSON.stringify([c.unitId, c.year, c.policyVersion, c.score, c.grade, c.veto, c.rank]));
-    for (const l of c.lines) hash.update(JSON.stringify([l.id, l.part, l.points, l.contribution, l.problemId, l.eventIds, l.exemption?.exemptionId ?? null]));
+    parts.push(JSON.stringify([c.unitId, c.year, c.policyVersion, c.score, c.grade, c.veto, c.rank]));
+    for (const l of c.lines) parts.push(JSON.stringify([l.id, l.part, l.points, l.contribution, l.problemId, l.eventIds, l.exemption?.exemptionId ?? null]));
   }
-  return hash.digest('hex');
+  return parts.join('');
+}
+
+/** The SHA-256 of `cardsCanonical(cards)`. */
+export function cardsHash(cards: readonly Scorecard[]): string {
+  return createHash('sha256').update(cardsCanonical(cards)).digest('hex');
+}
+
+/** What a finalization pinned: enough to compute its cards again. */
+export type FinalizationPin = { year: number; policyVersion: number; asOf: string; position: number };
+
+/**
+ * A finalized year's cards computed again from the log: only the events at or before the pinned
+ * position, as of the pinned instant, under the pinned policy version. The same code the
+ * finalization used, so an untouched log gives the same canonical string, hence the same hash.
+ */
+export function recomputeFinalized(events: Iterable<RecordedEvent>, pin: FinalizationPin): { cards: Scorecard[]; canonical: string; hash: string } {
+  const facts = problemFacts.initial();
+  for (const event of events) if (event.position <= pin.position) problemFacts.apply(facts, event);
+  const at = { instant: pin.asOf, day: dayOf(pin.asOf) };
+  const cards = scorecards(facts, pin.year, at, policyVersion(facts, pin.policyVersion));
+  const canonical = cardsCanonical(cards);
+  return { cards, canonical, hash: createHash('sha256').update(canonical).digest('hex') };
 }
 
 /** What changed between a frozen card and the same card computed now. */

@@ -14,6 +14,7 @@ import './hotline.js';
 import './audit.js';
 import './imports.js';
 import './integrity.js';
+import './reproduction.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

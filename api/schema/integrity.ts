@@ -30,7 +30,7 @@ const IntegrityBreakRef = builder.objectRef<IntegrityBreak>('IntegrityBreak').im
   }),
 });
 
-const CheckpointRef = builder.objectRef<Checkpoint>('Checkpoint').implement({
+export const CheckpointRef = builder.objectRef<Checkpoint>('Checkpoint').implement({
   description: 'A checkpoint: the Merkle root over every stream’s head at a position of the log.',
   fields: (t) => ({
     number: t.exposeInt('number', { description: 'Checkpoint number, from 1.' }),
