@@ -86,6 +86,7 @@ export function WallPage() {
 
   const gridOption = useMemo<ChartOption>(
     () => ({
+      animation: false,
       tooltip: {
         formatter: (p: { data: [number, number, number, number] }) =>
           `${units[p.data[1]]?.unit.name}<br/>${t(`category.${categories[p.data[0]]!}`)}: ${p.data[3]}`,
@@ -134,6 +135,7 @@ export function WallPage() {
   }, [map]);
   const monthOption = useMemo<ChartOption>(
     () => ({
+      animation: false,
       tooltip: { trigger: 'axis' },
       legend: { data: [t('wall.opened'), t('wall.closed')] },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
