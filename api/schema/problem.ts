@@ -4,6 +4,7 @@ import {
   ProblemSource,
   categoryLabel,
   countyDay,
+  daysBetween,
   isAssigned,
   isOverdue,
   problemStreamId,
@@ -68,6 +69,14 @@ ProblemRef.implement({
     overdue: t.boolean({
       description: 'Past its deadline (county calendar) and not yet reported fixed.',
       resolve: (r, _a, ctx) => isOverdue(r.state, countyDay(ctx.clock())),
+    }),
+    daysLeft: t.int({
+      nullable: true,
+      description: 'Whole days from today (county calendar) to the deadline: 0 on the day itself, negative once past; null without a deadline.',
+      resolve: (r, _a, ctx) => {
+        const deadline = assignedField(r, 'deadline') as string | null;
+        return deadline === null ? null : daysBetween(countyDay(ctx.clock()), deadline);
+      },
     }),
     recurrenceOf: t.field({
       type: ProblemRef,

@@ -1,11 +1,14 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { type Lang, useI18n } from './i18n';
 import { ItemByNumber } from './LedgerNumberLink';
+import { HotlinePage } from './pages/HotlinePage';
 import { ImportPage } from './pages/ImportPage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { LedgerPage } from './pages/LedgerPage';
+import { MyItemsPage } from './pages/MyItemsPage';
 import { ProblemPage } from './pages/ProblemPage';
 import { ScorecardPage, ScorecardsPage } from './pages/ScorecardsPage';
+import { VerifyPage } from './pages/VerifyPage';
 import { WallPage } from './pages/WallPage';
 import { SignedIn, signOut, useUser } from './session';
 
@@ -37,9 +40,13 @@ function Frame() {
         <nav aria-label={t('app.title')}>
           {is('office', 'committee', 'admin') && <NavLink to="/wall">{t('nav.wall')}</NavLink>}
           <NavLink to="/ledger">{t('nav.ledger')}</NavLink>
+          {user.roles.includes('office') && <NavLink to="/import">{t('nav.import')}</NavLink>}
+          {/* work queues: each shown to the role whose work it is */}
+          {user.roles.includes('unit_head') && <NavLink to="/mine">{t('nav.mine')}</NavLink>}
+          {user.roles.includes('verifier') && <NavLink to="/verify">{t('nav.verify')}</NavLink>}
+          {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
-          <NavLink to="/import">{t('nav.import')}</NavLink>
         </nav>
         <div className="lang" role="group" aria-label={t('lang.switch')}>
           {(['zh', 'en'] as Lang[]).map((l) => (
@@ -66,6 +73,9 @@ function Frame() {
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/problems/:id" element={<ProblemPage />} />
           <Route path="/import" element={<ImportPage />} />
+          <Route path="/mine" element={<MyItemsPage />} />
+          <Route path="/verify" element={<VerifyPage />} />
+          <Route path="/hotline" element={<HotlinePage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

@@ -54,6 +54,9 @@ export type LedgerItem = {
   measures: string | null;
   latestProgress: string | null;
   closedOn: string | null;
+  rejectionCount: number;
+  /** Days from the server's today to the deadline (negative once past); null without a deadline. */
+  daysLeft: number | null;
 };
 
 export type LedgerEvent = {
@@ -67,7 +70,6 @@ export type LedgerEvent = {
 export type ProblemDetail = LedgerItem & {
   leadingOfficial: string | null;
   extensionCount: number;
-  rejectionCount: number;
   reopenCount: number;
   supervisionCount: number;
   recurrenceOf: { id: string; ledgerNumber: string } | null;
@@ -75,7 +77,7 @@ export type ProblemDetail = LedgerItem & {
 };
 
 const LEDGER_FIELDS = `id ledgerNumber source category description status overdue raisedOn deadline
-  responsibleUnit { id name } responsiblePerson measures latestProgress closedOn`;
+  responsibleUnit { id name } responsiblePerson measures latestProgress closedOn rejectionCount daysLeft`;
 
 export type LedgerFilter = {
   source?: Source;
@@ -111,7 +113,7 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
   const data = await gql<{ problem: ProblemDetail | null }>(
     `query Problem($id: ID) {
       problem(id: $id) {
-        ${LEDGER_FIELDS} leadingOfficial extensionCount rejectionCount reopenCount supervisionCount
+        ${LEDGER_FIELDS} leadingOfficial extensionCount reopenCount supervisionCount
         recurrenceOf { id ledgerNumber }
         history { id type occurredAt actor { name role unitId } data }
       }

@@ -1,0 +1,275 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { gql } from '../api';
+import { ErrorMessage } from '../errors';
+import { formatInstant, useI18n } from '../i18n';
+import { CATEGORIES, type Unit, fetchUnits } from '../model';
+import { useAsync } from '../useAsync';
+
+const REPORT_STATUSES = ['received', 'accepted', 'dismissed'] as const;
+type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+type Report = {
+  id: string;
+  receiptCode: string;
+  text: string;
+  contact: string | null;
+  unit: { id: string; name: string } | null;
+  status: ReportStatus;
+  submittedAt: string;
+  problem: { id: string; ledgerNumber: string } | null;
+  dismissalReason: string | null;
+};
+type ProblemRef = { id: string; ledgerNumber: string };
+
+const fetchReports = async (status: ReportStatus | null) =>
+  (
+    await gql<{ hotlineReports: Report[] }>(
+      `query Hotline($status: HotlineReportStatus) {
+        hotlineReports(status: $status) { id receiptCode text contact unit { id name } status submittedAt problem { id ledgerNumber } dismissalReason }
+      }`,
+      { status },
+    )
+  ).hotlineReports;
+
+/** 12317 举报: the office's in-tray — each report entered into the ledger as a problem, or set aside with a reason. */
+export function HotlinePage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<ReportStatus | ''>('received');
+  const reports = useAsync(() => fetchReports(status || null), [status]);
+  const units = useAsync(fetchUnits, []);
+  const [done, setDone] = useState<{ receiptCode: string; problem: ProblemRef | null } | null>(null);
+  const finished = (receiptCode: string, problem: ProblemRef | null) => {
+    setDone({ receiptCode, problem });
+    reports.reload();
+  };
+  return (
+    <section aria-labelledby="hotline-title">
+      <div className="page-head">
+        <h1 id="hotline-title">{t('hotline.title')}</h1>
+        <p className="muted" aria-live="polite">
+          {reports.data ? t('queue.count', { n: reports.data.length }) : t('common.loading')}
+        </p>
+      </div>
+      <form className="filters" aria-label={t('ledger.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('hotline.status')}
+          <select name="status" value={status} onChange={(e) => setStatus(e.target.value as ReportStatus | '')}>
+            <option value="">{t('common.all')}</option>
+            {REPORT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`hotline.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <div role="status" aria-live="polite">
+        {done && (
+          <p className="ok" data-done={done.receiptCode}>
+            {done.problem ? (
+              <>
+                {t('hotline.triaged')} <Link to={`/problems/${done.problem.id}`}>{done.problem.ledgerNumber}</Link>
+              </>
+            ) : (
+              t('hotline.dismissed')
+            )}
+          </p>
+        )}
+      </div>
+      <ErrorMessage error={reports.error} />
+      {reports.data?.length === 0 && <p className="empty">{t('hotline.empty')}</p>}
+      <ul className="reports">
+        {(reports.data ?? []).map((r) => (
+          <ReportCard key={r.id} report={r} units={units.data ?? []} onDone={finished} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; onDone: (receiptCode: string, problem: ProblemRef | null) => void }) {
+  const { t, lang } = useI18n();
+  const [open, setOpen] = useState<'triage' | 'dismiss' | null>(null);
+  return (
+    <li className="report" data-report={report.receiptCode} data-report-status={report.status}>
+      <p className="report-head">
+        <span className={`badge report-${report.status}`}>{t(`hotline.status.${report.status}`)}</span>{' '}
+        <span className="muted">
+          {t('hotline.receipt')} {report.receiptCode} · <time dateTime={report.submittedAt}>{formatInstant(report.submittedAt, lang)}</time>
+        </span>
+      </p>
+      <p className="prose">{report.text}</p>
+      <dl className="facts">
+        <dt>{t('hotline.unit')}</dt>
+        <dd>{report.unit?.name ?? t('common.none')}</dd>
+        <dt>{t('hotline.contact')}</dt>
+        <dd>{report.contact ?? t('common.none')}</dd>
+        {report.problem && (
+          <>
+            <dt>{t('field.ledgerNumber')}</dt>
+            <dd>
+              <Link to={`/problems/${report.problem.id}`}>{report.problem.ledgerNumber}</Link>
+            </dd>
+          </>
+        )}
+        {report.dismissalReason && (
+          <>
+            <dt>{t('hotline.reason')}</dt>
+            <dd>{report.dismissalReason}</dd>
+          </>
+        )}
+      </dl>
+      {report.status === 'received' && (
+        <>
+          <div className="action-buttons">
+            <button type="button" data-action="triage" aria-expanded={open === 'triage'} onClick={() => setOpen(open === 'triage' ? null : 'triage')}>
+              {t('hotline.triage')}
+            </button>
+            <button type="button" data-action="dismiss" aria-expanded={open === 'dismiss'} onClick={() => setOpen(open === 'dismiss' ? null : 'dismiss')}>
+              {t('hotline.dismiss')}
+            </button>
+          </div>
+          {open === 'triage' && <TriageForm report={report} units={units} onDone={onDone} onCancel={() => setOpen(null)} />}
+          {open === 'dismiss' && <DismissForm report={report} onDone={onDone} onCancel={() => setOpen(null)} />}
+        </>
+      )}
+    </li>
+  );
+}
+
+type FormProps = { report: Report; onDone: (receiptCode: string, problem: ProblemRef | null) => void; onCancel: () => void };
+
+/** Runs a form's submit, keeping its busy flag and error. */
+function useSubmit(run: (form: FormData) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await run(new FormData(event.currentTarget));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
+/**
+ * 受理: the report becomes a problem (source hotline). Naming a unit and person also assigns it, as the
+ * office's next step would; that is a second request, so if it fails the problem stays, unassigned, and says so.
+ */
+function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Unit[] }) {
+  const { t } = useI18n();
+  const [unitId, setUnitId] = useState(report.unit?.id ?? '');
+  const [raised, setRaised] = useState<ProblemRef | null>(null);
+  const { busy, error, submit } = useSubmit(async (form) => {
+    let problem = raised;
+    if (!problem) {
+      problem = (
+        await gql<{ triageHotlineReport: ProblemRef }>(
+          `mutation Triage($reportId: ID!, $category: ProblemCategory!, $description: String) {
+            triageHotlineReport(reportId: $reportId, category: $category, description: $description) { id ledgerNumber }
+          }`,
+          { reportId: report.id, category: form.get('category'), description: String(form.get('description') ?? '').trim() || null },
+        )
+      ).triageHotlineReport;
+      setRaised(problem);
+    }
+    if (unitId)
+      await gql(
+        `mutation Assign($problemId: ID!, $unitId: ID!, $person: String!) {
+          assignProblem(problemId: $problemId, responsibleUnitId: $unitId, responsiblePerson: $person) { problem { id } }
+        }`,
+        { problemId: problem.id, unitId, person: String(form.get('person') ?? '').trim() },
+      );
+    onDone(report.receiptCode, problem);
+  });
+  return (
+    <form className="action-form" onSubmit={submit} data-form="triage" aria-label={t('hotline.triage')}>
+      <h3>{t('hotline.triage')}</h3>
+      <label>
+        {t('field.category')}
+        <select name="category" required defaultValue="" autoFocus>
+          <option value="" disabled>
+            {t('hotline.choose')}
+          </option>
+          {CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {t(`category.${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('field.description')}
+        <textarea name="description" defaultValue={report.text} rows={3} disabled={raised !== null} />
+      </label>
+      <label>
+        {t('hotline.assignTo')}
+        <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
+          <option value="">{t('hotline.assignLater')}</option>
+          {units.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {unitId && (
+        <label>
+          {t('input.person')}
+          <input name="person" required />
+        </label>
+      )}
+      {raised && (
+        <p className="error" role="alert">
+          {t('hotline.raisedNotAssigned', { n: raised.ledgerNumber })}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common.submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** 不予受理: set aside with a reason the office keeps (the reporter sees only “dismissed”). */
+function DismissForm({ report, onDone, onCancel }: FormProps) {
+  const { t } = useI18n();
+  const { busy, error, submit } = useSubmit(async (form) => {
+    await gql(`mutation Dismiss($reportId: ID!, $reason: String!) { dismissHotlineReport(reportId: $reportId, reason: $reason) { id } }`, {
+      reportId: report.id,
+      reason: String(form.get('reason') ?? '').trim(),
+    });
+    onDone(report.receiptCode, null);
+  });
+  return (
+    <form className="action-form" onSubmit={submit} data-form="dismiss" aria-label={t('hotline.dismiss')}>
+      <h3>{t('hotline.dismiss')}</h3>
+      <label>
+        {t('hotline.reason')}
+        <textarea name="reason" required rows={3} autoFocus />
+      </label>
+      <ErrorMessage error={error} />
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common.submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+import { ErrorMessage } from '../errors';
+import { useI18n } from '../i18n';
+import { type LedgerItem, fetchLedger } from '../model';
+import { QueueList } from '../QueueList';
+import { useUser } from '../session';
+import { useAsync } from '../useAsync';
+
+/** How far ahead “due soon” looks, in days. */
+const DUE_SOON_DAYS = 7;
+
+/** The groups of a unit head's work; an item may sit in more than one (overdue and rejected, say). */
+export const myGroups = {
+  dueSoon: (i: LedgerItem) =>
+    (i.status === 'assigned' || i.status === 'rectifying') && !i.overdue && i.daysLeft !== null && i.daysLeft >= 0 && i.daysLeft <= DUE_SOON_DAYS,
+  overdue: (i: LedgerItem) => i.overdue,
+  rejected: (i: LedgerItem) => i.rejectionCount > 0 && i.status === 'rectifying',
+  waiting: (i: LedgerItem) => i.status === 'assigned' || (i.status === 'rectifying' && i.measures === null),
+} as const;
+
+/** 我的事项: the signed-in unit head's unit's items, by what needs doing. */
+export function MyItemsPage() {
+  const { t } = useI18n();
+  const user = useUser();
+  const unitId = user.unitId;
+  const items = useAsync(() => (unitId ? fetchLedger({ unitId }) : Promise.resolve([])), [unitId]);
+  const all = items.data ?? [];
+  return (
+    <section aria-labelledby="mine-title">
+      <div className="page-head">
+        <h1 id="mine-title">{t('mine.title')}</h1>
+        <p className="muted" aria-live="polite">
+          {items.data ? t('queue.count', { n: all.filter((i) => Object.values(myGroups).some((g) => g(i))).length }) : t('common.loading')}
+        </p>
+      </div>
+      {!unitId && <p className="empty">{t('mine.noUnit')}</p>}
+      <ErrorMessage error={items.error} />
+      {items.data && unitId && (
+        <>
+          <QueueList id="overdue" title="mine.overdue" items={all.filter(myGroups.overdue)} />
+          <QueueList id="dueSoon" title="mine.dueSoon" items={all.filter(myGroups.dueSoon)} />
+          <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={all.filter(myGroups.rejected)} />
+          <QueueList id="waiting" title="mine.waiting" hint="mine.waitingHint" items={all.filter(myGroups.waiting)} />
+        </>
+      )}
+    </section>
+  );
+}
