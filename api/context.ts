@@ -1,7 +1,9 @@
 import type { EventMetadata, EventStore } from '../eventstore/port.js';
 import type { AccountRow } from '../projections/accountsView.js';
+import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Accounts } from './accounts.js';
+import type { AssessmentService } from './assessment.js';
 import type { Hotline } from './hotline.js';
 import type { Ledger } from './ledger.js';
 import type { RateLimits } from './limits.js';
@@ -22,6 +24,10 @@ export type Context = {
   tokens: TokenIssuer;
   limits: RateLimits;
   runner: ProjectionRunner;
+  /** Battle map, interview triggers and scorecards, live or as of an instant. */
+  readModels: ReadModels;
+  /** Policies, interviews, exemptions and finalization. */
+  assessment: AssessmentService;
   /** The injected clock: an ISO instant. */
   clock: () => string;
   auth: Authentication;

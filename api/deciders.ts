@@ -1,4 +1,22 @@
 import {
+  type AdoptPolicy,
+  type AssessmentCommand,
+  type AssessmentEvent,
+  type AssessmentState,
+  type InterviewEvent,
+  type InterviewsState,
+  type PolicyEvent,
+  type PolicyState,
+  type RecordInterview,
+  decideAssessment,
+  decideInterview,
+  decidePolicy,
+  evolveAssessment,
+  evolveInterviews,
+  evolvePolicy,
+  initialAssessmentState,
+  initialInterviewsState,
+  initialPolicyState,
   type AccountCommand,
   type AccountEvent,
   type AccountState,
@@ -45,6 +63,27 @@ export const unitDecider: Decider<UnitState, UnitCommand, UnitEvent> = {
   initialState: initialUnitState,
   evolve: evolveUnit,
   decide: decideUnit,
+  schemaVersionOf,
+};
+
+export const policyDecider: Decider<PolicyState, AdoptPolicy, PolicyEvent> = {
+  initialState: initialPolicyState,
+  evolve: evolvePolicy,
+  decide: decidePolicy,
+  schemaVersionOf,
+};
+
+export const interviewDecider: Decider<InterviewsState, RecordInterview, InterviewEvent> = {
+  initialState: initialInterviewsState,
+  evolve: evolveInterviews,
+  decide: decideInterview,
+  schemaVersionOf,
+};
+
+export const assessmentDecider: Decider<AssessmentState, AssessmentCommand, AssessmentEvent> = {
+  initialState: initialAssessmentState,
+  evolve: evolveAssessment,
+  decide: decideAssessment,
   schemaVersionOf,
 };
 

@@ -19,8 +19,12 @@ import { accountsView } from '../projections/accountsView.js';
 import { auditView } from '../projections/auditView.js';
 import { hotlineView } from '../projections/hotlineView.js';
 import { ledgerView } from '../projections/ledgerView.js';
+import { problemFacts } from '../projections/problemFacts.js';
+import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
+import { FileSnapshotStore, type SnapshotStore } from '../projections/snapshots.js';
 import { Accounts } from './accounts.js';
+import { AssessmentService } from './assessment.js';
 import { authenticate } from './authentication.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -48,6 +52,7 @@ export type App = {
   tokens: TokenIssuer;
   limits: RateLimits;
   runner: ProjectionRunner;
+  readModels: ReadModels;
   checkpointer: Checkpointer | undefined;
   close: () => Promise<void>;
 };
@@ -71,6 +76,8 @@ export type AppOptions = {
   introspection?: boolean;
   /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
   checkpoints?: CheckpointPolicy | false;
+  /** Where the read models' snapshots are kept; none means every start replays the whole log. */
+  snapshots?: SnapshotStore;
 };
 
 /** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
@@ -91,8 +98,14 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const hotline = new Hotline(store, ledger);
   const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
-  const runner = new ProjectionRunner(store, [ledgerView, accountsView, hotlineView, auditView]);
+  const runner = new ProjectionRunner(
+    store,
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
+    options.snapshots ? { snapshots: options.snapshots } : {},
+  );
   await runner.start();
+  const readModels = new ReadModels(store, runner);
+  const assessment = new AssessmentService(store, runner, readModels);
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
   const checkpointer = checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined;
@@ -137,6 +150,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       tokens,
       limits,
       runner,
+      readModels,
+      assessment,
       clock,
       auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),
       clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
@@ -243,6 +258,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     tokens,
     limits,
     runner,
+    readModels,
     checkpointer,
     close: async () => {
       await checkpointer?.stop();
@@ -273,6 +289,8 @@ export async function startServer(config: Config, options: { clock?: () => strin
     tokenTtlSeconds: config.tokenTtlMinutes * 60,
     corsOrigins: config.corsOrigins,
     introspection: config.introspection,
+    // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
+    ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
   });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

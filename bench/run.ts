@@ -7,6 +7,7 @@ import { type BenchModule, markdownTable } from './report.js';
  */
 const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'store', load: () => import('./store.js') },
+  { name: 'projections', load: () => import('./projections.js') },
   { name: 'verify', load: () => import('./verify.js') },
 ];
 

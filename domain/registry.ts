@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { unitEventDefinitions } from './units/unit.js';
 import { problemEventDefinitions } from './problems/events.js';
 import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
+import { policyEventDefinitions } from './policies/policy.js';
+import { interviewEventDefinitions } from './interviews/interview.js';
+import { assessmentEventDefinitions } from './assessment/assessment.js';
 import { accountEventDefinitions } from './accounts/account.js';
 import { hotlineEventDefinitions } from './hotline/report.js';
 
@@ -12,6 +15,9 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...unitEventDefinitions,
   ...problemEventDefinitions,
   ...ledgerEventDefinitions,
+  ...policyEventDefinitions,
+  ...interviewEventDefinitions,
+  ...assessmentEventDefinitions,
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
 ];

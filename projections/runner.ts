@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { type SnapshotStore, decodeSnapshot, encodeSnapshot } from './snapshots.js';
 
 /**
  * A projection: a pure fold of the log into a read model. `apply` may mutate the state it is given
@@ -14,17 +15,31 @@ export type Projection<State> = {
 
 type Waiter = { position: number; resolve: () => void };
 
+export type RunnerOptions = {
+  /** Where snapshots are kept; none means every start replays the whole log. */
+  snapshots?: SnapshotStore;
+  /** While following live, save snapshots every this many positions. */
+  snapshotEvery?: number;
+  log?: (message: string) => void;
+};
+
 /**
- * Builds every projection from the log at start, then follows new events through the store's
- * subscription. Read models are never updated beside an append: a write becomes visible when the
- * log delivers it, and `waitFor(position)` lets a client that just wrote read its write.
+ * Builds every projection from the log at start (from its snapshot when it has a valid one), then
+ * follows new events through the store's subscription. Read models are never updated beside an
+ * append: a write becomes visible when the log delivers it, and `waitFor(position)` lets a client
+ * that just wrote read its write.
  */
 export class ProjectionRunner {
   private readonly states = new Map<string, unknown>();
+  /** Each projection's own position: after restoring snapshots they may differ until caught up. */
+  private readonly positions = new Map<string, number>();
   private waiters: Waiter[] = [];
   private abort = new AbortController();
   private following: Promise<void> | undefined;
   private listeners = new Set<(event: RecordedEvent) => void>();
+  private lastEventId: string | null = null;
+  private lastSnapshotPosition = -1;
+  private live = false;
   /** Global position of the last event applied to every projection (-1 before the first). */
   position = -1;
   failure: unknown;
@@ -33,42 +48,120 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each projection keeps its own state type
     private readonly projections: readonly Projection<any>[],
+    private readonly options: RunnerOptions = {},
   ) {
-    for (const p of projections) this.states.set(p.name, p.initial());
+    this.reset();
   }
 
-  /** Catches up with the log as it is now, then keeps following it in the background. */
-  async start(): Promise<void> {
+  private reset(): void {
+    for (const p of this.projections) {
+      this.states.set(p.name, p.initial());
+      this.positions.set(p.name, -1);
+    }
+    this.position = -1;
+    this.lastEventId = null;
+  }
+
+  /** Restores what snapshots it can, catches up with the log as it is now, then keeps following it. */
+  async start({ useSnapshots = true }: { useSnapshots?: boolean } = {}): Promise<void> {
+    if (useSnapshots) await this.restore();
+    this.position = Math.min(...this.positions.values());
+    this.lastSnapshotPosition = this.position;
     const head = await this.store.headPosition();
-    const caughtUp = this.waitFor(head);
+    const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
     this.following = this.store
       .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => this.apply(event))
       .catch((error: unknown) => {
         this.failure = error;
         console.error('Projection runner stopped:', error);
       });
-    await caughtUp;
+    // A subscription that fails during catch-up fails the start instead of leaving it waiting.
+    await Promise.race([
+      caughtUp,
+      this.following.then(() => {
+        if (this.failure) throw this.failure;
+      }),
+    ]);
+    this.live = true;
+    if (this.position > this.lastSnapshotPosition) await this.snapshot();
+  }
+
+  private async restore(): Promise<void> {
+    const { snapshots, log = console.log } = this.options;
+    if (!snapshots) return;
+    for (const p of this.projections) {
+      const bytes = await snapshots.load(p.name);
+      if (!bytes) continue;
+      const snapshot = decodeSnapshot(bytes);
+      if (snapshot.name !== p.name || snapshot.version !== p.version) {
+        log(`Snapshot of ${p.name} is version ${snapshot.version}, not ${p.version}: discarded, rebuilding from the log.`);
+        continue;
+      }
+      if (snapshot.position >= 0) {
+        const [atPosition] = await this.store.readAll({ after: snapshot.position - 1, maxCount: 1 });
+        if (atPosition?.position !== snapshot.position || atPosition.id !== snapshot.eventId) {
+          log(`Snapshot of ${p.name} does not match this log at position ${snapshot.position}: discarded.`);
+          continue;
+        }
+      }
+      this.states.set(p.name, snapshot.state);
+      this.positions.set(p.name, snapshot.position);
+    }
   }
 
   private apply(event: RecordedEvent): void {
-    for (const projection of this.projections) projection.apply(this.states.get(projection.name), event);
+    for (const projection of this.projections) {
+      if (this.positions.get(projection.name)! >= event.position) continue;
+      projection.apply(this.states.get(projection.name), event);
+      this.positions.set(projection.name, event.position);
+    }
     this.position = event.position;
+    this.lastEventId = event.id;
     for (const listener of this.listeners) listener(event);
     if (this.waiters.length > 0) {
       const ready = this.waiters.filter((w) => w.position <= event.position);
       this.waiters = this.waiters.filter((w) => w.position > event.position);
       for (const w of ready) w.resolve();
     }
+    const every = this.options.snapshotEvery ?? 50_000;
+    if (this.live && this.options.snapshots && event.position - this.lastSnapshotPosition >= every) void this.snapshot();
+  }
+
+  /**
+   * Saves every projection's state at the current position. The state is serialized before this
+   * returns control, so events applied while the bytes are written do not leak into the snapshot.
+   */
+  async snapshot(): Promise<void> {
+    const { snapshots } = this.options;
+    if (!snapshots) return;
+    this.lastSnapshotPosition = this.position;
+    const encoded = this.projections.map((p) => ({
+      name: p.name,
+      bytes: encodeSnapshot({ name: p.name, version: p.version, position: this.position, eventId: this.lastEventId, state: this.states.get(p.name) }),
+    }));
+    for (const { name, bytes } of encoded) await snapshots.save(name, bytes);
+  }
+
+  /** Throws every read model away and builds it again from the first event, ignoring snapshots. */
+  async rebuild(): Promise<void> {
+    await this.halt();
+    this.reset();
+    this.abort = new AbortController();
+    this.live = false;
+    await this.start({ useSnapshots: false });
   }
 
   /** Resolves once every projection has applied the event at `position` (or later). */
   waitFor(position: number, timeoutMs = 10_000): Promise<void> {
     if (position <= this.position) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`Read models did not reach position ${position} within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const timer =
+        timeoutMs < Number.MAX_SAFE_INTEGER
+          ? setTimeout(() => {
+              this.waiters = this.waiters.filter((w) => w !== waiter);
+              reject(new Error(`Read models did not reach position ${position} within ${timeoutMs} ms`));
+            }, timeoutMs)
+          : undefined;
       const waiter: Waiter = {
         position,
         resolve: () => {
@@ -90,8 +183,15 @@ export class ProjectionRunner {
     return () => this.listeners.delete(listener);
   }
 
-  async stop(): Promise<void> {
+  private async halt(): Promise<void> {
     this.abort.abort();
     await this.following;
+  }
+
+  /** Stops following and saves a last snapshot, so the next start replays nothing it has seen. */
+  async stop(): Promise<void> {
+    await this.halt();
+    if (this.live && this.position > this.lastSnapshotPosition) await this.snapshot();
+    this.live = false;
   }
 }

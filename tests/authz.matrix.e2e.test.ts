@@ -42,6 +42,10 @@ const expected: Record<string, Who> = {
   dismissHotlineReport: ['office'],
   previewImport: ['office'],
   importProblems: ['office'],
+  recordInterview: ['office'],
+  grantExemption: ['committee'],
+  finalizeAssessment: ['committee'],
+  adoptPolicy: ['admin'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
@@ -163,6 +167,8 @@ beforeAll(async () => {
     newPassword: TEST_PASSWORD,
     name: '新单位',
     text: '村干部优亲厚友',
+    // Any JSON: a caller who may adopt gets VALIDATION_FAILED, the others are refused before it is read.
+    document: {},
   });
   expect(raised.state.status).toBe('raised');
   await server.runner.waitFor(await server.store.headPosition());

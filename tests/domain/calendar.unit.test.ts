@@ -59,6 +59,13 @@ describe('the county calendar (Asia/Shanghai, UTC+8)', () => {
     expect(CalendarDay.safeParse('2019-02-29').success).toBe(false);
   });
 
+  it('knows the century leap rule and the length of every month', () => {
+    const real = ['2000-02-29', '2019-01-31', '2019-04-30', '2019-12-31', '2019-06-01'];
+    const unreal = ['1900-02-29', '2100-02-29', '2019-04-31', '2019-06-31', '2019-09-31', '2019-11-31', '2019-13-01', '2019-00-10', '2019-05-00', '2019-01-32'];
+    for (const day of real) expect(CalendarDay.safeParse(day).success, day).toBe(true);
+    for (const day of unreal) expect(CalendarDay.safeParse(day).success, day).toBe(false);
+  });
+
   it('a day must be written YYYY-MM-DD', () => {
     for (const written of ['2019-7-1', '2019/07/01', '20190701', '2019-07-01T00:00:00+08:00', '']) {
       expect(CalendarDay.safeParse(written).error?.issues[0]?.message, written).toBe('must be a date written as YYYY-MM-DD');

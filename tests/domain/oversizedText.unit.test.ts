@@ -61,6 +61,49 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
   [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData }],
+  [domain.PolicyAdopted, { version: 1, document: { ...domain.defaultPolicy, name: '2019年度整改考核办法' }, reason: '县考核委员会审议通过' }],
+  [
+    domain.InterviewHeld,
+    {
+      interviewId: EARLIER_PROBLEM,
+      triggerId: `item_overdue:${PROBLEM}:2019-06-30`,
+      rule: 'item_overdue',
+      level: 'interview',
+      unitId: TOWNSHIP,
+      problemIds: [PROBLEM],
+      ledgerNumbers: ['GJ-2019-001'],
+      interviewee: '镇党委书记',
+      interviewer: '县委副书记',
+      heldOn: '2019-07-02',
+      outcome: '限期两周整改到位',
+    },
+  ],
+  [
+    domain.ExemptionGranted,
+    {
+      exemptionId: EARLIER_PROBLEM,
+      year: 2019,
+      unitId: TOWNSHIP,
+      lineId: 'unfinished_at_year_end:6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41',
+      rule: 'unfinished_at_year_end',
+      problemId: PROBLEM,
+      eventIds: ['6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41'],
+      points: -3,
+      reason: '汛期道路中断，属客观原因',
+      approvedBy: '县考核委员会',
+    },
+  ],
+  [
+    domain.AssessmentFinalized,
+    {
+      year: 2019,
+      policyVersion: 0,
+      asOf: '2020-01-15T10:00:00+08:00',
+      position: 1234,
+      cardsHash: 'b'.repeat(64),
+      cards: [{ unitId: TOWNSHIP, score: 95, grade: 'good', veto: false, rank: 1 }],
+    },
+  ],
   ...accountSamples(),
   ...hotlineSamples(),
 ];
@@ -124,7 +167,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(51);
+    expect(sampled).toHaveLength(55);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

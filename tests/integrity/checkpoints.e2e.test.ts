@@ -61,7 +61,7 @@ beforeAll(async () => {
   // Position 5: the committee finalizes a year, which calls for checkpoint #2 at once.
   await app.store.appendToStream(
     'assessment-2019',
-    [{ id: 'finalize-2019', type: 'AssessmentFinalized', data: { year: 2019 }, metadata: { ...contextAt('f', '').actor && { actor: contextAt('f', '').actor }, commandId: 'f', correlationId: 'f', causationId: 'f', occurredAt: '2020-01-15T02:00:00.000Z', schemaVersion: 1 } }],
+    [{ id: 'finalize-2019', type: 'AssessmentFinalized', data: { year: 2019, policyVersion: 0, asOf: '2020-01-15T10:00:00+08:00', position: 4, cardsHash: 'a'.repeat(64), cards: [] }, metadata: { ...contextAt('f', '').actor && { actor: contextAt('f', '').actor }, commandId: 'f', correlationId: 'f', causationId: 'f', occurredAt: '2020-01-15T02:00:00.000Z', schemaVersion: 1 } }],
     'no_stream',
   );
   await checkpoints(2);

@@ -1,0 +1,27 @@
+import { Instant, NotFoundError, ValidationError } from '../../domain/index.js';
+import { ledgerView } from '../../projections/ledgerView.js';
+import type { Context } from '../context.js';
+
+export const asOfDescription =
+  'An ISO-8601 instant with its offset (e.g. 2019-06-30T18:00:00+08:00). The answer uses only events that occurred at or before it. Now when omitted.';
+
+/** The instant asked about, checked; undefined means now. */
+export function parseAsOf(asOf: string | null | undefined): string | undefined {
+  if (asOf == null) return undefined;
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/.test(asOf) || !Instant.safeParse(asOf).success)
+    throw new ValidationError('INVALID_INSTANT', `asOf ${asOf} is not an ISO-8601 instant with an offset, such as 2019-06-30T18:00:00+08:00.`, {
+      field: 'asOf',
+    });
+  return asOf;
+}
+
+/** A unit id argument, which must name a registered unit. */
+export function knownUnit(ctx: Context, unitId: string | number | null | undefined): string | null {
+  if (unitId == null) return null;
+  const id = String(unitId);
+  if (!ctx.runner.state(ledgerView).units.has(id)) throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${id}.`, { field: 'unitId' });
+  return id;
+}
+
+/** The unit as the ledger lists it now (for names and kinds in answers about the past too). */
+export const unitRow = (ctx: Context, unitId: string | null) => (unitId ? (ctx.runner.state(ledgerView).units.get(unitId) ?? null) : null);

@@ -1,0 +1,87 @@
+import { Repeater } from 'graphql-yoga';
+import { problemEventDefinitions } from '../../domain/index.js';
+import { itemLight } from '../../projections/battleMap.js';
+import type { Trigger } from '../../projections/interviewTriggers.js';
+import { policyInForce } from '../../projections/policyInForce.js';
+import type { BattleMapItem } from '../../projections/battleMap.js';
+import { dayOf, plusDays } from '../../projections/time.js';
+import { builder } from './builder.js';
+import { knownUnit, unitRow } from './args.js';
+import { LightEnum } from './battleMap.js';
+import { InterviewTriggerRef } from './interviewTrigger.js';
+import { ProblemStatusEnum } from './problem.js';
+import { UnitRef } from './unit.js';
+
+type Update = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
+
+const problemEvents = new Set<string>(problemEventDefinitions.map((d) => d.type));
+
+const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implement({
+  description: 'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised.',
+  fields: (t) => ({
+    position: t.field({ type: 'Float', description: 'Log position of the event.', resolve: (u) => u.position }),
+    occurredAt: t.exposeString('occurredAt', { description: 'When the event happened.' }),
+    eventType: t.exposeString('eventType', { description: 'What happened, e.g. DeadlineExtended.' }),
+    ledgerNumber: t.string({ description: 'The item changed.', resolve: (u) => u.item.ledgerNumber }),
+    unit: t.field({ type: UnitRef, nullable: true, description: 'Its responsible unit.', resolve: (u, _a, ctx) => unitRow(ctx, u.item.unitId) }),
+    status: t.field({ type: ProblemStatusEnum, description: 'Its status now.', resolve: (u) => u.item.status }),
+    light: t.field({ type: LightEnum, description: 'Its light now.', resolve: (u) => u.item.light }),
+    newTriggers: t.field({ type: [InterviewTriggerRef], description: 'Interview triggers of its unit that were not there before.', resolve: (u) => u.newTriggers }),
+  }),
+});
+
+builder.subscriptionType({ description: 'Live pushes over server-sent events (send Accept: text/event-stream).' });
+
+builder.subscriptionField('battleMapUpdates', (t) =>
+  t.field({
+    type: BattleMapUpdateRef,
+    description: 'Every change to a problem as the log delivers it, with its new light and the triggers it raised.',
+    args: { unitId: t.arg.id({ required: false, description: 'Only changes to this unit’s problems.' }) },
+    subscribe: (_root, args, ctx) => {
+      const only = knownUnit(ctx, args.unitId);
+      return new Repeater<Update>(async (push, stop) => {
+        const facts = ctx.readModels.live;
+        const known = new Set<string>();
+        const triggersOf = (unitId: string) => {
+          const now = ctx.clock();
+          const at = { instant: now, day: dayOf(now) };
+          return ctx.readModels.triggers(ctx.readModels.live, at, { unitId });
+        };
+        const seen = new Set<string>();
+        const remember = (unitId: string) => {
+          if (seen.has(unitId)) return;
+          seen.add(unitId);
+          for (const t of triggersOf(unitId)) known.add(t.id);
+        };
+        // Triggers already open when the client subscribed are not news.
+        for (const unitId of facts.problemsByUnit.keys()) if (!only || unitId === only) remember(unitId);
+        const off = ctx.runner.onApplied((event) => {
+          if (!problemEvents.has(event.type)) return;
+          const live = ctx.readModels.live;
+          const f = live.problems.get((event.data as { problemId: string }).problemId);
+          if (!f || (only && f.unitId !== only)) return;
+          const now = ctx.clock();
+          const day = dayOf(now);
+          const rules = policyInForce(live, now).document.lights;
+          const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
+          let newTriggers: Trigger[] = [];
+          if (f.unitId) {
+            remember(f.unitId);
+            newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
+            for (const t of newTriggers) known.add(t.id);
+          }
+          void push({
+            position: event.position,
+            occurredAt: event.metadata.occurredAt,
+            eventType: event.type,
+            item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons },
+            newTriggers,
+          });
+        });
+        await stop;
+        off();
+      });
+    },
+    resolve: (update) => update,
+  }),
+);

@@ -1,0 +1,322 @@
+import { Grade, NotFoundError, gradeLabel } from '../../domain/index.js';
+import type { ExemptionFacts, FactsState, FinalizationFacts } from '../../projections/problemFacts.js';
+import { type CardDifference, type RuleTotal, type ScoreLine, type Scorecard, cardDifference, partLabel } from '../../projections/scorecards.js';
+import { ledgerView } from '../../projections/ledgerView.js';
+import type { Context } from '../context.js';
+import { builder } from './builder.js';
+import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
+import { LedgerEventRef } from './event.js';
+import { commandContext, commandIdArg, settled } from './mutations.js';
+import { ProblemRef } from './problem.js';
+import { UnitRef } from './unit.js';
+
+/** A card as served: computed now (or as of an instant), or frozen by a finalization. */
+export type CardView = { card: Scorecard; frozen: boolean; finalization: FinalizationFacts | null; reproduced: boolean | null };
+
+const GradeEnum = builder.enumType('Grade', {
+  description: '年度考核等次: good 好, fairly_good 较好, average 一般, poor 较差 (carries the one-vote veto 一票否决).',
+  values: Grade.options,
+});
+const ScorePartEnum = builder.enumType('ScorePart', {
+  description: 'base 基础分; ordinary 平时 (ordinary-time performance); year_end 集中考核 (year-end assessment).',
+  values: ['base', 'ordinary', 'year_end'] as const,
+});
+const ScoreRuleEnum = builder.enumType('ScoreRule', {
+  description: 'The scoring rule behind a line; the policy gives each its points.',
+  values: [
+    'base',
+    'problem_found',
+    'verification_rejected',
+    'deadline_extended',
+    'supervision_ordered',
+    'problem_reopened',
+    'recurrence',
+    'interview_held',
+    'closed_on_time',
+    'finished_late',
+    'unfinished_at_year_end',
+  ] as const,
+});
+
+const ExemptionRef = builder.objectRef<ExemptionFacts & { applied?: boolean }>('Exemption').implement({
+  description: '容错纠错: a deduction removed by the committee, with the reason and who approved it.',
+  fields: (t) => ({
+    id: t.exposeID('exemptionId', { description: 'Exemption id.' }),
+    lineId: t.exposeString('lineId', { description: 'The deduction it removes.' }),
+    rule: t.exposeString('rule', { description: 'The deduction’s rule.' }),
+    points: t.exposeFloat('points', { description: 'The points the deduction took, before it was removed.' }),
+    eventIds: t.exposeStringList('eventIds', { description: 'The events behind the deduction.' }),
+    reason: t.exposeString('reason', { description: '容错理由' }),
+    approvedBy: t.exposeString('approvedBy', { description: '审批人' }),
+    grantedBy: t.exposeString('grantedBy', { description: 'Who recorded it.' }),
+    grantedAt: t.exposeString('occurredAt', { description: 'When it was recorded.' }),
+    eventId: t.exposeString('eventId', { description: 'The ExemptionGranted event.' }),
+  }),
+});
+
+const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
+  description: 'One point gained or lost on a card, with its rule and the events behind it. A card’s contributions add up to its score.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: '`rule:eventId`; name it in grantExemption.' }),
+    part: t.field({ type: ScorePartEnum, description: 'Which part of the assessment it belongs to.', resolve: (l) => l.part }),
+    partLabel: t.string({ description: '基础分 / 平时 / 集中考核', resolve: (l) => partLabel(l.part) }),
+    rule: t.field({ type: ScoreRuleEnum, description: 'The rule.', resolve: (l) => l.rule }),
+    points: t.exposeFloat('points', { description: 'Points within its part, as the policy gives them.' }),
+    contribution: t.exposeFloat('contribution', { description: 'What it adds to the score after the part’s weight; 0 when exempted.' }),
+    ledgerNumber: t.exposeString('ledgerNumber', { nullable: true, description: 'The problem, if the line is about one.' }),
+    problem: t.field({
+      type: ProblemRef,
+      nullable: true,
+      description: 'The problem as the ledger shows it now.',
+      resolve: (l, _a, ctx) => (l.problemId ? (ctx.runner.state(ledgerView).problems.get(l.problemId) ?? null) : null),
+    }),
+    unit: t.field({ type: UnitRef, nullable: true, description: 'The unit it happened in (a village counts on its township’s card).', resolve: (l, _a, ctx) => unitRow(ctx, l.unitId) }),
+    eventIds: t.exposeStringList('eventIds', { description: 'The events behind it; the first is the one its id names.' }),
+    explanation: t.exposeString('explanation', { description: 'The line in one sentence.' }),
+    exempted: t.boolean({ description: 'Removed by an exemption (still shown).', resolve: (l) => l.exemption !== null }),
+    exemption: t.field({ type: ExemptionRef, nullable: true, description: 'The exemption that removed it.', resolve: (l) => l.exemption }),
+  }),
+});
+
+const RuleTotalRef = builder.objectRef<RuleTotal>('ScoreRuleTotal').implement({
+  description: 'The lines of one rule on a card, summed: the explanation at a glance. A card’s contributions here add up to its score too.',
+  fields: (t) => ({
+    part: t.field({ type: ScorePartEnum, description: 'Which part.', resolve: (r) => r.part }),
+    rule: t.field({ type: ScoreRuleEnum, description: 'The rule.', resolve: (r) => r.rule }),
+    lines: t.exposeInt('lines', { description: 'How many lines.' }),
+    exempted: t.exposeInt('exempted', { description: 'How many of them were exempted.' }),
+    points: t.exposeFloat('points', { description: 'Their points within the part, exempted lines left out.' }),
+    contribution: t.exposeFloat('contribution', { description: 'What they add to the score.' }),
+  }),
+});
+
+const LineChangeRef = builder.objectRef<CardDifference['changed'][number]>('ScoreLineChange').implement({
+  description: 'A line on both cards whose points or contribution differ.',
+  fields: (t) => ({
+    before: t.field({ type: ScoreLineRef, description: 'On the frozen card.', resolve: (c) => c.before }),
+    after: t.field({ type: ScoreLineRef, description: 'On the card computed now.', resolve: (c) => c.after }),
+  }),
+});
+
+const CardDifferenceRef = builder.objectRef<CardDifference>('ScorecardDifference').implement({
+  description: 'What later events or another policy change against the finalized card: shown beside it, never rewriting it.',
+  fields: (t) => ({
+    scoreDelta: t.exposeFloat('scoreDelta', { description: 'Score now minus the frozen score.' }),
+    gradeChanged: t.exposeBoolean('gradeChanged', { description: 'The grade would differ.' }),
+    added: t.field({ type: [ScoreLineRef], description: 'Lines only on the card computed now.', resolve: (d) => d.added }),
+    removed: t.field({ type: [ScoreLineRef], description: 'Lines only on the frozen card.', resolve: (d) => d.removed }),
+    changed: t.field({ type: [LineChangeRef], description: 'Lines on both with other points.', resolve: (d) => d.changed }),
+  }),
+});
+
+const FinalizationRef = builder.objectRef<FinalizationFacts & { reproduced: boolean | null }>('Finalization').implement({
+  description: '考核定档: the year’s cards frozen by the committee.',
+  fields: (t) => ({
+    year: t.exposeInt('year', { description: 'Assessment year.' }),
+    policyVersion: t.exposeInt('policyVersion', { description: 'The policy the frozen cards used.' }),
+    asOf: t.exposeString('asOf', { description: 'The instant the cards were computed at.' }),
+    position: t.field({ type: 'Float', description: 'The log position they were computed at.', resolve: (f) => f.position }),
+    cardsHash: t.exposeString('cardsHash', { description: 'SHA-256 of the frozen cards with every line.' }),
+    reproduced: t.boolean({
+      nullable: true,
+      description: 'Recomputing from the log up to the position gives the same hash (null when not checked).',
+      resolve: (f) => f.reproduced,
+    }),
+    finalizedAt: t.exposeString('occurredAt', { description: 'When it was finalized.' }),
+    finalizedBy: t.exposeString('finalizedBy', { description: 'Who finalized it.' }),
+    eventId: t.exposeString('eventId', { description: 'The AssessmentFinalized event.' }),
+  }),
+});
+
+async function currentCard(ctx: Context, year: number, unitId: string): Promise<CardView | null> {
+  const { facts, at } = await ctx.readModels.at(undefined, ctx.clock());
+  const card = ctx.readModels.scorecards(facts, year, at, ctx.readModels.policy(facts, at, null)).find((c) => c.unitId === unitId);
+  return card ? { card, frozen: false, finalization: null, reproduced: null } : null;
+}
+
+async function frozenCard(ctx: Context, facts: FactsState, year: number, unitId: string): Promise<CardView | null> {
+  const frozen = await ctx.readModels.frozenCards(year, facts);
+  const card = frozen?.cards.find((c) => c.unitId === unitId);
+  return card && frozen ? { card, frozen: true, finalization: facts.finalizations.get(year)!, reproduced: frozen.reproduced } : null;
+}
+
+export const ScorecardRef = builder.objectRef<CardView>('Scorecard');
+ScorecardRef.implement({
+  description:
+    'A unit’s annual scorecard (年度考核): every point gained or lost with its rule and events, adding up to the score; the grade and the one-vote veto; the rank. A finalized card is frozen; what changed since shows beside it.',
+  fields: (t) => ({
+    unit: t.field({ type: UnitRef, nullable: true, description: 'The assessed unit.', resolve: (v, _a, ctx) => unitRow(ctx, v.card.unitId) }),
+    year: t.int({ description: 'Assessment year.', resolve: (v) => v.card.year }),
+    policyVersion: t.int({ description: 'The policy the card was scored under (0 = built-in default).', resolve: (v) => v.card.policyVersion }),
+    asOf: t.string({ description: 'The instant it was computed at.', resolve: (v) => v.card.asOf }),
+    provisional: t.boolean({ description: 'The year was not over at asOf: unfinished items are not yet deducted.', resolve: (v) => v.card.provisional }),
+    frozen: t.boolean({ description: 'This is the finalized card.', resolve: (v) => v.frozen }),
+    ordinaryScore: t.float({ description: '平时: the ordinary-time part, before weighting.', resolve: (v) => v.card.ordinaryScore }),
+    yearEndScore: t.float({ description: '集中考核: the year-end part, before weighting.', resolve: (v) => v.card.yearEndScore }),
+    score: t.float({ description: 'The weighted score: the sum of every line’s contribution.', resolve: (v) => v.card.score }),
+    grade: t.field({ type: GradeEnum, description: 'The grade by the policy’s thresholds.', resolve: (v) => v.card.grade }),
+    gradeLabel: t.string({ description: '好 / 较好 / 一般 / 较差', resolve: (v) => gradeLabel[v.card.grade] }),
+    veto: t.boolean({ description: '一票否决: graded 较差, so its cadres cannot be rated excellent this year nor promoted within a year.', resolve: (v) => v.card.veto }),
+    rank: t.int({ description: 'Rank among the year’s cards by score (equal scores share a rank).', resolve: (v) => v.card.rank }),
+    lines: t.field({ type: [ScoreLineRef], description: 'Every line, the base first.', resolve: (v) => v.card.lines }),
+    breakdown: t.field({ type: [RuleTotalRef], description: 'The lines summed by part and rule, the base first.', resolve: (v) => v.card.breakdown }),
+    exemptions: t.field({
+      type: [ExemptionRef],
+      description: 'Every exemption granted on this card, applied or not.',
+      resolve: (v) => v.card.exemptions,
+    }),
+    finalization: t.field({
+      type: FinalizationRef,
+      nullable: true,
+      description: 'The finalization that froze this card, if it is frozen.',
+      resolve: (v) => (v.finalization ? { ...v.finalization, reproduced: v.reproduced } : null),
+    }),
+    finalized: t.field({
+      type: ScorecardRef,
+      nullable: true,
+      description: 'For a card computed in a finalized year (another policy, a later instant): the frozen card beside it.',
+      resolve: async (v, _a, ctx) => (v.frozen ? null : frozenCard(ctx, ctx.readModels.live, v.card.year, v.card.unitId)),
+    }),
+    current: t.field({
+      type: ScorecardRef,
+      nullable: true,
+      description: 'For a frozen card: the same card computed now, with every later event and the policy now in force.',
+      resolve: async (v, _a, ctx) => (v.frozen ? currentCard(ctx, v.card.year, v.card.unitId) : null),
+    }),
+    difference: t.field({
+      type: CardDifferenceRef,
+      nullable: true,
+      description: 'Frozen card against the card computed now (or this card against the frozen one); null when the year is not finalized.',
+      resolve: async (v, _a, ctx) => {
+        const other = v.frozen ? await currentCard(ctx, v.card.year, v.card.unitId) : await frozenCard(ctx, ctx.readModels.live, v.card.year, v.card.unitId);
+        if (!other) return null;
+        return v.frozen ? cardDifference(v.card, other.card) : cardDifference(other.card, v.card);
+      },
+    }),
+  }),
+});
+
+/** The year's cards as asked: frozen when finalized by then (and no other policy asked), else computed. */
+async function cardsFor(ctx: Context, year: number, asOf: string | null | undefined, policyVersion: number | null | undefined): Promise<CardView[]> {
+  const { facts, at } = await ctx.readModels.at(parseAsOf(asOf), ctx.clock());
+  const finalization = facts.finalizations.get(year);
+  if (finalization && (policyVersion == null || policyVersion === finalization.policyVersion)) {
+    const frozen = await ctx.readModels.frozenCards(year, facts);
+    if (frozen) return frozen.cards.map((card) => ({ card, frozen: true, finalization, reproduced: frozen.reproduced }));
+  }
+  const policy = ctx.readModels.policy(facts, at, policyVersion);
+  return ctx.readModels.scorecards(facts, year, at, policy).map((card) => ({ card, frozen: false, finalization: null, reproduced: null }));
+}
+
+const yearArg = (t: { arg: { int: (o: { required: true; description: string }) => unknown } }) =>
+  t.arg.int({ required: true, description: 'The assessment year, e.g. 2019.' });
+
+builder.queryField('scorecards', (t) =>
+  t.field({
+    type: [ScorecardRef],
+    description:
+      'Every assessed unit’s card for a year, ranked. Frozen cards once the year is finalized (as of asOf); ask for another policyVersion to re-score the year under it, side by side (use aliases).',
+    args: {
+      year: yearArg(t) as never,
+      asOf: t.arg.string({ required: false, description: asOfDescription }),
+      policyVersion: t.arg.int({ required: false, description: 'Score under this policy version (0 = built-in default); the one in force at asOf when omitted.' }),
+    },
+    resolve: (_root, args, ctx) => cardsFor(ctx, args.year as number, args.asOf, args.policyVersion),
+  }),
+);
+
+builder.queryField('scorecard', (t) =>
+  t.field({
+    type: ScorecardRef,
+    nullable: true,
+    description: 'One unit’s card for a year, with its full explanation.',
+    args: {
+      unitId: t.arg.id({ required: true, description: 'The assessed unit.' }),
+      year: yearArg(t) as never,
+      asOf: t.arg.string({ required: false, description: asOfDescription }),
+      policyVersion: t.arg.int({ required: false, description: 'Score under this policy version.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const unitId = knownUnit(ctx, args.unitId)!;
+      return (await cardsFor(ctx, args.year as number, args.asOf, args.policyVersion)).find((v) => v.card.unitId === unitId) ?? null;
+    },
+  }),
+);
+
+const ExemptionPayloadRef = builder
+  .objectRef<{ scorecard: CardView | null; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('ExemptionPayload')
+  .implement({
+    description: 'The card after the exemption, and the events appended.',
+    fields: (t) => ({
+      scorecard: t.field({ type: ScorecardRef, nullable: true, description: 'The card as it now stands.', resolve: (p) => p.scorecard }),
+      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when already exempted.', resolve: (p) => p.events }),
+      replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
+    }),
+  });
+
+builder.mutationField('grantExemption', (t) =>
+  t.field({
+    type: ExemptionPayloadRef,
+    description: '容错纠错: remove one deduction from a unit’s card, with the reason and who approved it. Refused once the year is finalized.',
+    args: {
+      unitId: t.arg.id({ required: true, description: 'The assessed unit whose card carries the deduction.' }),
+      year: yearArg(t) as never,
+      lineId: t.arg.string({ required: true, description: 'The deduction’s line id (rule:eventId), as the card lists it.' }),
+      reason: t.arg.string({ required: true, description: '容错理由' }),
+      approvedBy: t.arg.string({ required: true, description: '审批人' }),
+      commandId: commandIdArg(t) as never,
+    },
+    resolve: async (_root, args, ctx) => {
+      const context = commandContext(ctx, args.commandId as string | undefined);
+      const unitId = knownUnit(ctx, args.unitId)!;
+      const year = args.year as number;
+      const result = await ctx.assessment.grantExemption({ unitId, year, lineId: args.lineId, reason: args.reason, approvedBy: args.approvedBy }, context);
+      const events = await settled(ctx, result);
+      return { scorecard: await currentCard(ctx, year, unitId), events, replayed: result.replayed };
+    },
+  }),
+);
+
+const FinalizationPayloadRef = builder
+  .objectRef<{ year: number; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('FinalizationPayload')
+  .implement({
+    description: 'The finalization, the frozen cards, and the events appended.',
+    fields: (t) => ({
+      finalization: t.field({
+        type: FinalizationRef,
+        nullable: true,
+        description: 'The finalization.',
+        resolve: (p, _a, ctx) => {
+          const f = ctx.readModels.live.finalizations.get(p.year);
+          return f ? { ...f, reproduced: null } : null;
+        },
+      }),
+      scorecards: t.field({
+        type: [ScorecardRef],
+        description: 'The frozen cards.',
+        resolve: (p, _a, ctx) => cardsFor(ctx, p.year, undefined, undefined),
+      }),
+      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command.', resolve: (p) => p.events }),
+      replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
+    }),
+  });
+
+builder.mutationField('finalizeAssessment', (t) =>
+  t.field({
+    type: FinalizationPayloadRef,
+    description: '考核定档: freeze the year’s cards as computed now. Later events and policy changes then show as a difference beside them.',
+    args: {
+      year: yearArg(t) as never,
+      policyVersion: t.arg.int({ required: false, description: 'Score under this policy version; the one in force now when omitted.' }),
+      commandId: commandIdArg(t) as never,
+    },
+    resolve: async (_root, args, ctx) => {
+      const context = commandContext(ctx, args.commandId as string | undefined);
+      const year = args.year as number;
+      const result = await ctx.assessment.finalize({ year, policyVersion: args.policyVersion }, context);
+      const events = await settled(ctx, result);
+      if (!ctx.readModels.live.finalizations.has(year)) throw new NotFoundError('NOT_FINALIZED', `The ${year} assessment is not finalized.`);
+      return { year, events, replayed: result.replayed };
+    },
+  }),
+);

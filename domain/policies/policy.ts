@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { IllegalStateError, assertNever } from '../shared/errors.js';
+import { Text, message } from '../shared/messages.js';
+import { ProblemSource } from '../problems/vocabulary.js';
+import { UnitKind } from '../units/unit.js';
+
+/** A light on the battle map (挂图作战): red, yellow or green, per item and per unit. */
+export const Light = z.enum(['red', 'yellow', 'green']);
+export type Light = z.infer<typeof Light>;
+
+/** How hard the county leans on a unit: 提醒 (reminder) → 督办 (supervision order) → 约谈 (interview of the principal leader). */
+export const InterviewLevel = z.enum(['reminder', 'supervision', 'interview']);
+export type InterviewLevel = z.infer<typeof InterviewLevel>;
+export const interviewLevelLabel: Record<InterviewLevel, string> = { reminder: '提醒', supervision: '督办', interview: '约谈' };
+
+/** The interview rules (约谈规则) the policy can switch on, each evaluated as of an instant. */
+export const InterviewRule = z.enum([
+  'item_overdue',
+  'item_long_overdue',
+  'unit_many_overdue',
+  'rejected_repeatedly',
+  'recurrence',
+  'problem_found',
+  'year_end_unfinished',
+]);
+export type InterviewRule = z.infer<typeof InterviewRule>;
+
+/** 年度考核等次: 好 / 较好 / 一般 / 较差; 较差 carries the one-vote veto (一票否决). */
+export const Grade = z.enum(['good', 'fairly_good', 'average', 'poor']);
+export type Grade = z.infer<typeof Grade>;
+export const gradeLabel: Record<Grade, string> = { good: '好', fairly_good: '较好', average: '一般', poor: '较差' };
+
+/** Points on a scorecard: at most one decimal place, so weighted sums stay exact. */
+const Points = z
+  .number()
+  .min(-100)
+  .max(100)
+  .refine((n) => Number.isInteger(Math.round(n * 10)) && Math.abs(Math.round(n * 10) - n * 10) < 1e-9, {
+    message: 'must have at most one decimal place',
+  });
+const Days = z.number().int().min(1).max(3650);
+const Rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolean(), level: InterviewLevel, ...shape });
+
+/**
+ * A policy (考核办法): the light rules of the battle map, the interview rules and the scoring rules,
+ * as one versioned document. The seed names the mechanisms, never the numbers: every number here is
+ * the county's choice, changed by adopting a new version (`PolicyAdopted`), never by editing code.
+ */
+export const PolicyDocument = z
+  .object({
+    /** What the committee calls this version, e.g. "2019年度整改考核办法". */
+    name: Text(200),
+    lights: z.object({
+      /** An open item whose deadline is within this many days is yellow (due soon). */
+      dueSoonDays: z.number().int().min(0).max(365),
+      /** Red when the item is back in rectification after a rejected verification. */
+      redWhenRejected: z.boolean(),
+      /** Yellow when an open item's deadline was ever extended (延期). */
+      yellowWhenExtended: z.boolean(),
+      /** Yellow when an open item has no deadline yet. */
+      yellowWithoutDeadline: z.boolean(),
+      /** A unit is red from this many red items, yellow from this many yellow (or red) items. */
+      unitRedAtRedItems: z.number().int().min(1),
+      unitYellowAtYellowItems: z.number().int().min(1),
+    }),
+    interviews: z.object({
+      /** An unresolved trigger rises one level (提醒 → 督办 → 约谈) after each such period. */
+      escalateAfterDays: Days,
+      rules: z.object({
+        /** An item past its deadline. */
+        item_overdue: Rule({}),
+        /** An item overdue for at least `days` days. */
+        item_long_overdue: Rule({ days: Days }),
+        /** A unit with at least `count` items overdue at once. */
+        unit_many_overdue: Rule({ count: z.number().int().min(2) }),
+        /** One item whose verification was rejected at least `rejections` times. */
+        rejected_repeatedly: Rule({ rejections: z.number().int().min(1) }),
+        /** A problem raised as a recurrence (同类问题第二次) of an earlier one in the same unit, while open. */
+        recurrence: Rule({}),
+        /** A problem from one of these sources assigned to a unit, while open (随时发现问题随时约谈). */
+        problem_found: Rule({ sources: z.array(ProblemSource).min(1) }),
+        /** After 31 December: a unit with items due that year not reported fixed by year end. */
+        year_end_unfinished: Rule({}),
+      }),
+    }),
+    scoring: z
+      .object({
+        /** Each part starts here; the score is the weighted sum of the two parts. */
+        base: z.number().int().min(0).max(1000),
+        /** 平时 (ordinary-time performance) and 集中考核 (year-end assessment) weights, in percent. */
+        ordinaryWeightPercent: z.number().int().min(0).max(100),
+        yearEndWeightPercent: z.number().int().min(0).max(100),
+        /** Units that get a card. A problem of another kind of unit counts for its nearest assessed ancestor. */
+        assessedUnitKinds: z.array(UnitKind).min(1),
+        ordinary: z.object({
+          /** Per problem raised that year against the unit, by source. */
+          problemFound: z.record(ProblemSource, Points),
+          verificationRejected: Points,
+          deadlineExtended: Points,
+          supervisionOrdered: Points,
+          problemReopened: Points,
+          recurrence: Points,
+          /** Per interview of the principal leader (约谈 level) held that year. */
+          interviewHeld: Points,
+        }),
+        yearEnd: z.object({
+          /** Per item due that year, reported fixed by its deadline and closed (销号). */
+          closedOnTime: Points,
+          /** Per item due that year, reported fixed after its deadline but by 31 December. */
+          finishedLate: Points,
+          /** Per item due that year and not reported fixed by 31 December. */
+          unfinishedAtYearEnd: Points,
+        }),
+        /** Lowest score of each grade; below `average` is 较差. */
+        grades: z.object({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
+      })
+      .refine((s) => s.ordinaryWeightPercent + s.yearEndWeightPercent === 100, {
+        message: 'the two weights must add up to 100 percent',
+        path: ['yearEndWeightPercent'],
+      })
+      .refine((s) => s.grades.good >= s.grades.fairlyGood && s.grades.fairlyGood >= s.grades.average, {
+        message: 'grade thresholds must not increase from 好 to 一般',
+        path: ['grades'],
+      }),
+  })
+  .strict();
+export type PolicyDocument = z.infer<typeof PolicyDocument>;
+
+/** 考核办法发布: a new version of the policy is in force from the moment it is adopted. */
+export const PolicyAdopted = message(
+  'PolicyAdopted',
+  1,
+  z.object({
+    version: z.number().int().positive(),
+    document: PolicyDocument,
+    /** Why it changed. */
+    reason: Text(2000),
+  }),
+);
+export const policyEventDefinitions = [PolicyAdopted] as const;
+export type PolicyEvent = z.infer<typeof PolicyAdopted.schema>;
+
+export const AdoptPolicy = message('AdoptPolicy', 1, z.object({ document: PolicyDocument, reason: Text(2000) }));
+export type AdoptPolicy = z.infer<typeof AdoptPolicy.schema>;
+
+/** All versions live in one stream; version 0 is the built-in default (domain/policies/defaults.ts). */
+export const policyStreamId = 'policy';
+
+export type PolicyState = { version: number; document: PolicyDocument | null };
+export const initialPolicyState: PolicyState = { version: 0, document: null };
+
+export function evolvePolicy(_state: PolicyState, event: PolicyEvent): PolicyState {
+  switch (event.type) {
+    case 'PolicyAdopted':
+      return { version: event.data.version, document: event.data.document };
+    default:
+      return assertNever(event.type);
+  }
+}
+
+/** Adopting the version already in force changes nothing; otherwise the next version number. */
+export function decidePolicy(state: PolicyState, command: AdoptPolicy, _now: string): PolicyEvent[] {
+  switch (command.type) {
+    case 'AdoptPolicy': {
+      if (state.document !== null && JSON.stringify(state.document) === JSON.stringify(command.data.document)) return [];
+      if (state.version >= Number.MAX_SAFE_INTEGER) throw new IllegalStateError('POLICY_VERSION_EXHAUSTED', 'No more policy versions.');
+      return [{ type: 'PolicyAdopted', data: { version: state.version + 1, ...command.data } }];
+    }
+    default:
+      return assertNever(command.type);
+  }
+}

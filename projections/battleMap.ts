@@ -1,0 +1,247 @@
+import {
+  type Light,
+  type PolicyDocument,
+  type ProblemCategory,
+  type ProblemSource,
+  ProblemCategory as ProblemCategories,
+  ProblemSource as ProblemSources,
+} from '../domain/index.js';
+import type { At, PolicyChoice } from './policyInForce.js';
+import type { FactsState, ProblemFacts } from './problemFacts.js';
+import { plusDays } from './time.js';
+
+/** Why an item has its light. */
+export type LightReason = 'overdue' | 'rejected' | 'due_soon' | 'extended' | 'no_deadline';
+
+/**
+ * Overdue (逾期), as the domain's `isOverdue` says: past the deadline's calendar day and not
+ * reported fixed (awaiting verification, verified and closed items are not overdue).
+ */
+export function isOverdueFacts(f: ProblemFacts, today: string): boolean {
+  return f.deadline !== null && (f.status === 'assigned' || f.status === 'rectifying') && today > f.deadline;
+}
+
+/** The first day an overdue item counted as overdue: the day after its deadline, or the day it re-entered rectification. */
+export function overdueSince(f: ProblemFacts): string {
+  const afterDeadline = plusDays(f.deadline!, 1);
+  return afterDeadline > f.openSince ? afterDeadline : f.openSince;
+}
+
+const isOpen = (f: ProblemFacts) => f.status === 'raised' || f.status === 'assigned' || f.status === 'rectifying';
+
+/**
+ * An item's light, by the policy's written rule:
+ * red — overdue, or back in rectification after a rejected verification;
+ * yellow — open and due within `dueSoonDays`, or open with an extended deadline, or open without a deadline;
+ * green — everything else (on track, awaiting or passed verification, closed).
+ */
+export function itemLight(f: ProblemFacts, today: string, dueSoonLimit: string, rules: PolicyDocument['lights']): { light: Light; reasons: LightReason[] } {
+  const reasons: LightReason[] = [];
+  if (isOverdueFacts(f, today)) reasons.push('overdue');
+  if (rules.redWhenRejected && f.reworking) reasons.push('rejected');
+  if (reasons.length > 0) return { light: 'red', reasons };
+  if (isOpen(f)) {
+    if (f.deadline !== null && f.deadline >= today && f.deadline <= dueSoonLimit) reasons.push('due_soon');
+    if (rules.yellowWhenExtended && f.extensions !== null) reasons.push('extended');
+    if (rules.yellowWithoutDeadline && f.deadline === null) reasons.push('no_deadline');
+  }
+  return { light: reasons.length > 0 ? 'yellow' : 'green', reasons };
+}
+
+/** A count that drills down to its ledger numbers (对账销号): the set of them; its size is the count. */
+export type ProblemSet = Set<string>;
+
+export type Tally = {
+  total: ProblemSet;
+  open: ProblemSet;
+  overdue: ProblemSet;
+  dueSoon: ProblemSet;
+  closed: ProblemSet;
+  red: ProblemSet;
+  yellow: ProblemSet;
+  green: ProblemSet;
+};
+const emptyTally = (): Tally => ({
+  total: new Set(),
+  open: new Set(),
+  overdue: new Set(),
+  dueSoon: new Set(),
+  closed: new Set(),
+  red: new Set(),
+  yellow: new Set(),
+  green: new Set(),
+});
+
+export type BattleMapItem = {
+  problemId: string;
+  ledgerNumber: string;
+  unitId: string | null;
+  status: ProblemFacts['status'];
+  deadline: string | null;
+  light: Light;
+  reasons: LightReason[];
+};
+
+export type UnitLightRow = { unitId: string; light: Light } & Tally;
+
+export type BattleMap = {
+  asOf: string;
+  day: string;
+  policyVersion: number;
+  /** The unit asked about, or null for the whole county. */
+  unitId: string | null;
+  light: Light;
+  tally: Tally;
+  byStatus: Record<ProblemFacts['status'], ProblemSet>;
+  extended: ProblemSet;
+  rejected: ProblemSet;
+  withoutDeadline: ProblemSet;
+  closedOnTime: ProblemSet;
+  closedLate: ProblemSet;
+  /** Closed on time ÷ closed; null when nothing is closed. */
+  onTimeClosureRate: number | null;
+  bySource: ({ source: ProblemSource } & Tally)[];
+  byCategory: ({ category: ProblemCategory } & Tally)[];
+  /** One row per responsible unit with problems in the map, by unit id. */
+  units: UnitLightRow[];
+  /** Every item with its light (computed when asked: a county has many). */
+  items: () => BattleMapItem[];
+};
+
+/** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
+export function unitLight(tally: Tally, rules: PolicyDocument['lights']): Light {
+  if (tally.red.size >= rules.unitRedAtRedItems) return 'red';
+  if (tally.red.size + tally.yellow.size >= rules.unitYellowAtYellowItems) return 'yellow';
+  return 'green';
+}
+
+/**
+ * When the unit finished the item, for the year's task: the first report that passed verification
+ * (a later reopening does not undo it), else a report still standing (awaiting verification).
+ */
+export function finished(f: ProblemFacts): { day: string; eventId: string } | null {
+  if (f.acceptedReportOn !== null) return { day: f.acceptedReportOn, eventId: f.acceptedReportEventId! };
+  if (f.status === 'awaiting_verification' || f.status === 'verified' || f.status === 'closed')
+    return f.rectifiedOn === null ? null : { day: f.rectifiedOn, eventId: f.rectifiedEventId! };
+  return null;
+}
+
+/** Closed on time: the report that passed verification came on or before the deadline (or there was none). */
+export function closedOnTime(f: ProblemFacts): boolean {
+  return f.status === 'closed' && (f.deadline === null || (f.rectifiedOn !== null && f.rectifiedOn <= f.deadline));
+}
+
+type Entry = { item: BattleMapItem; sets: ProblemSet[] };
+
+/**
+ * The battle map (挂图作战) for one day under one policy, kept as sets of ledger numbers so that one
+ * problem can be taken out and put back in when an event changes it: the live county map is
+ * maintained this way event by event, and rebuilt only when the day or the policy changes.
+ */
+export class BattleMapAccumulator {
+  private readonly rules: PolicyDocument['lights'];
+  private readonly dueSoonLimit: string;
+  private readonly entries = new Map<string, Entry>();
+  private readonly tally = emptyTally();
+  private readonly byStatus: BattleMap['byStatus'] = {
+    raised: new Set(),
+    assigned: new Set(),
+    rectifying: new Set(),
+    awaiting_verification: new Set(),
+    verified: new Set(),
+    closed: new Set(),
+  };
+  private readonly extended: ProblemSet = new Set();
+  private readonly rejected: ProblemSet = new Set();
+  private readonly withoutDeadline: ProblemSet = new Set();
+  private readonly onTime: ProblemSet = new Set();
+  private readonly late: ProblemSet = new Set();
+  private readonly bySource = new Map<ProblemSource, Tally>();
+  private readonly byCategory = new Map<ProblemCategory, Tally>();
+  private readonly byUnit = new Map<string, Tally>();
+
+  constructor(
+    readonly day: string,
+    readonly policy: PolicyChoice,
+    readonly unitId: string | null,
+  ) {
+    this.rules = policy.document.lights;
+    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+  }
+
+  /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
+  put(f: ProblemFacts): void {
+    const previous = this.entries.get(f.problemId);
+    if (previous) for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
+    if (this.unitId !== null && f.unitId !== this.unitId) {
+      this.entries.delete(f.problemId);
+      return;
+    }
+    const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
+    const item: BattleMapItem = { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons };
+    const sets: ProblemSet[] = [];
+    const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
+    if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));
+    const overdue = reasons[0] === 'overdue';
+    const dueSoon = reasons.includes('due_soon');
+    const open = isOpen(f);
+    for (const t of tallies) {
+      sets.push(t.total, t[light]);
+      if (open) sets.push(t.open);
+      if (overdue) sets.push(t.overdue);
+      if (dueSoon) sets.push(t.dueSoon);
+      if (f.status === 'closed') sets.push(t.closed);
+    }
+    sets.push(this.byStatus[f.status]);
+    if (f.extensions !== null) sets.push(this.extended);
+    if (f.rejections !== null) sets.push(this.rejected);
+    if (f.deadline === null && open) sets.push(this.withoutDeadline);
+    if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
+    for (const set of sets) set.add(f.ledgerNumber);
+    this.entries.set(f.problemId, { item, sets });
+  }
+
+  /** The map as it stands, as of `instant` (on this accumulator's day). Its sets are live: read them now. */
+  result(instant: string): BattleMap {
+    const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
+      order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
+    const entries = this.entries;
+    return {
+      asOf: instant,
+      day: this.day,
+      policyVersion: this.policy.version,
+      unitId: this.unitId,
+      light: unitLight(this.tally, this.rules),
+      tally: this.tally,
+      byStatus: this.byStatus,
+      extended: this.extended,
+      rejected: this.rejected,
+      withoutDeadline: this.withoutDeadline,
+      closedOnTime: this.onTime,
+      closedLate: this.late,
+      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
+      bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
+      byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
+      units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
+      items: () => [...entries.values()].map((e) => e.item),
+    };
+  }
+}
+
+function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = emptyTally()));
+  return t;
+}
+
+/**
+ * The battle map (挂图作战) as of an instant, for the county or one unit: counts by state, overdue,
+ * due soon, by source and category, on-time closure, lights per item and per unit. Every count
+ * carries its ledger numbers.
+ */
+export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
+  const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
+  const ids = unitId === null ? state.problems.keys() : (state.problemsByUnit.get(unitId) ?? new Set<string>()).values();
+  for (const id of ids) accumulator.put(state.problems.get(id)!);
+  return accumulator.result(at.instant);
+}

@@ -1,0 +1,194 @@
+import { type InterviewLevel, type InterviewRule, InterviewLevel as Levels, sourceLabel } from '../domain/index.js';
+import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
+import type { At, PolicyChoice } from './policyInForce.js';
+import type { FactsState, InterviewFacts, ProblemFacts } from './problemFacts.js';
+import { daysFrom, instantMs, plusDays } from './time.js';
+
+/**
+ * A reason to talk to a unit (约谈 trigger): which unit, which rule, the evidence (ledger numbers
+ * and event ids) and the level — the rule's own, raised one step for each `escalateAfterDays` it
+ * stayed unresolved. An interview (`InterviewHeld`) on the trigger that covered all of its current
+ * evidence resolves it; a problem added to the evidence later opens it again.
+ */
+export type Trigger = {
+  /** Stable while the condition holds: what `recordInterview` names. */
+  id: string;
+  rule: InterviewRule;
+  unitId: string;
+  /** The level the rule sets, before escalation. */
+  ruleLevel: InterviewLevel;
+  level: InterviewLevel;
+  escalations: number;
+  /** The county day the condition began to hold. */
+  since: string;
+  summary: string;
+  problemIds: string[];
+  ledgerNumbers: string[];
+  eventIds: string[];
+  resolvedBy: InterviewFacts | null;
+  /** Interviews on this trigger that covered only part of today's evidence. */
+  earlierInterviews: InterviewFacts[];
+};
+
+type Candidate = Omit<Trigger, 'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews'>;
+
+function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable<string>, at: At, policy: PolicyChoice): Candidate[] {
+  const rules = policy.document.interviews.rules;
+  const out: Candidate[] = [];
+  const overdue: { f: ProblemFacts; since: string }[] = [];
+  const unfinishedByYear = new Map<number, ProblemFacts[]>();
+  const thisYear = Number(at.day.slice(0, 4));
+  const item = (f: ProblemFacts, extra: ProblemFacts[] = []) => ({
+    problemIds: [f.problemId, ...extra.map((e) => e.problemId)],
+    ledgerNumbers: [f.ledgerNumber, ...extra.map((e) => e.ledgerNumber)],
+  });
+
+  for (const id of problems) {
+    const f = state.problems.get(id)!;
+    if (isOverdueFacts(f, at.day)) {
+      const since = overdueSince(f);
+      overdue.push({ f, since });
+      const daysOverdue = daysFrom(since, at.day) + 1;
+      if (rules.item_overdue.enabled)
+        out.push({
+          id: `item_overdue:${f.problemId}:${f.deadline}`,
+          rule: 'item_overdue',
+          unitId,
+          ruleLevel: rules.item_overdue.level,
+          since,
+          summary: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
+          ...item(f),
+          eventIds: [f.deadlineEventId!],
+        });
+      const long = rules.item_long_overdue;
+      if (long.enabled && daysOverdue >= long.days)
+        out.push({
+          id: `item_long_overdue:${f.problemId}:${f.deadline}`,
+          rule: 'item_long_overdue',
+          unitId,
+          ruleLevel: long.level,
+          since: plusDays(since, long.days - 1),
+          summary: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
+          ...item(f),
+          eventIds: [f.deadlineEventId!],
+        });
+    }
+    const repeated = rules.rejected_repeatedly;
+    if (repeated.enabled && f.status !== 'closed' && f.rejections !== null && f.rejections.length >= repeated.rejections)
+      out.push({
+        id: `rejected_repeatedly:${f.problemId}`,
+        rule: 'rejected_repeatedly',
+        unitId,
+        ruleLevel: repeated.level,
+        since: f.rejections[repeated.rejections - 1]!.day,
+        summary: `${f.ledgerNumber}: verification rejected ${f.rejections.length} times.`,
+        ...item(f),
+        eventIds: f.rejections.map((r) => r.id),
+      });
+    if (rules.recurrence.enabled && f.recurrenceOf !== null && f.status !== 'closed') {
+      const earlier = state.problems.get(f.recurrenceOf);
+      if (earlier && earlier.unitId === unitId && earlier.category === f.category)
+        out.push({
+          id: `recurrence:${f.problemId}`,
+          rule: 'recurrence',
+          unitId,
+          ruleLevel: rules.recurrence.level,
+          since: f.assignedOn!,
+          summary: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
+          ...item(f, [earlier]),
+          eventIds: [f.raisedEventId, f.assignedEventId!, earlier.raisedEventId],
+        });
+    }
+    const found = rules.problem_found;
+    if (found.enabled && f.status !== 'closed' && f.assignedOn !== null && found.sources.includes(f.source))
+      out.push({
+        id: `problem_found:${f.problemId}`,
+        rule: 'problem_found',
+        unitId,
+        ruleLevel: found.level,
+        since: f.assignedOn,
+        summary: `${f.ledgerNumber}, a ${sourceLabel[f.source]} problem, was assigned to the unit on ${f.assignedOn}.`,
+        ...item(f),
+        eventIds: [f.raisedEventId, f.assignedEventId!],
+      });
+    if (rules.year_end_unfinished.enabled && f.deadline !== null) {
+      const year = Number(f.deadline.slice(0, 4));
+      const done = finished(f);
+      if (year < thisYear && (done === null || done.day > `${year}-12-31`)) {
+        const list = unfinishedByYear.get(year);
+        if (list) list.push(f);
+        else unfinishedByYear.set(year, [f]);
+      }
+    }
+  }
+
+  const many = rules.unit_many_overdue;
+  if (many.enabled && overdue.length >= many.count) {
+    const sinces = overdue.map((o) => o.since).sort();
+    out.push({
+      id: `unit_many_overdue:${unitId}`,
+      rule: 'unit_many_overdue',
+      unitId,
+      ruleLevel: many.level,
+      since: sinces[many.count - 1]!,
+      summary: `${overdue.length} items of the unit are overdue at once; the rule says ${many.count}.`,
+      problemIds: overdue.map((o) => o.f.problemId),
+      ledgerNumbers: overdue.map((o) => o.f.ledgerNumber),
+      eventIds: overdue.map((o) => o.f.deadlineEventId!),
+    });
+  }
+  for (const [year, items] of unfinishedByYear)
+    out.push({
+      id: `year_end_unfinished:${unitId}:${year}`,
+      rule: 'year_end_unfinished',
+      unitId,
+      ruleLevel: rules.year_end_unfinished.level,
+      since: `${year + 1}-01-01`,
+      summary: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
+      problemIds: items.map((f) => f.problemId),
+      ledgerNumbers: items.map((f) => f.ledgerNumber),
+      eventIds: items.map((f) => f.deadlineEventId!),
+    });
+  return out;
+}
+
+/** Resolution and escalation of one candidate, from the interviews held by the instant asked about. */
+function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: PolicyChoice): Trigger {
+  const held = (state.interviews.get(c.id) ?? []).filter((i) => instantMs(i.occurredAt) <= atMs);
+  const resolvedBy = held.findLast((i) => c.problemIds.every((p) => i.problemIds.includes(p))) ?? null;
+  const earlierInterviews = held.filter((i) => i !== resolvedBy);
+  const base = Levels.options.indexOf(c.ruleLevel);
+  let escalations = 0;
+  if (resolvedBy === null) {
+    // The escalation clock restarts at the last partial interview on this trigger.
+    const lastTalk = earlierInterviews.at(-1)?.heldOn;
+    const start = lastTalk !== undefined && lastTalk > c.since ? lastTalk : c.since;
+    const steps = Math.floor(daysFrom(start, at.day) / policy.document.interviews.escalateAfterDays);
+    escalations = Math.max(0, Math.min(Levels.options.length - 1 - base, steps));
+  }
+  return { ...c, level: Levels.options[base + escalations]!, escalations, resolvedBy, earlierInterviews };
+}
+
+export type TriggerFilter = { unitId?: string | null; level?: InterviewLevel | null; includeResolved?: boolean };
+
+/**
+ * Every interview trigger as of an instant, under a policy: unresolved ones only unless asked,
+ * ordered by level (约谈 first), then unit, then id.
+ */
+export function interviewTriggers(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter = {}): Trigger[] {
+  const atMs = instantMs(at.instant);
+  const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
+  const out: Trigger[] = [];
+  for (const unitId of units) {
+    const problems = state.problemsByUnit.get(unitId);
+    if (!problems) continue;
+    for (const c of candidatesForUnit(state, unitId, problems, at, policy)) {
+      const t = settle(state, c, at, atMs, policy);
+      if (!filter.includeResolved && t.resolvedBy !== null) continue;
+      if (filter.level && t.level !== filter.level) continue;
+      out.push(t);
+    }
+  }
+  const rank = (l: InterviewLevel) => -Levels.options.indexOf(l);
+  return out.sort((a, b) => rank(a.level) - rank(b.level) || a.unitId.localeCompare(b.unitId) || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,175 @@
+import type { EventStore } from '../eventstore/port.js';
+import { type BattleMap, BattleMapAccumulator, battleMap } from './battleMap.js';
+import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
+import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
+import { type FactsState, problemFacts } from './problemFacts.js';
+import type { ProjectionRunner } from './runner.js';
+import { type Scorecard, ScorecardAccumulator, cardsHash, scorecards } from './scorecards.js';
+import { dayOf, instantMs } from './time.js';
+
+type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
+
+/** How many past instants (and past positions) keep their replayed state in memory. */
+const REPLAYS_KEPT = 2;
+
+/**
+ * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
+ * the runner's state; an as-of answer replays the log keeping only events whose `occurredAt` is at
+ * or before the instant (a late entry recorded afterwards but dated before it is included), and
+ * keeps the replay to continue from when the log grows. Answers are cached per state, change
+ * count, day and arguments.
+ */
+export class ReadModels {
+  private readonly byInstant = new Map<number, Replay>();
+  private readonly byPosition = new Map<number, Replay>();
+  private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
+  /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
+  private readonly liveMaps = new Map<string, { facts: FactsState; accumulator: BattleMapAccumulator }>();
+  /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
+  private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {
+    runner.onApplied((event) => {
+      for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
+      const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+      if (typeof problemId !== 'string') return;
+      for (const live of this.liveMaps.values()) {
+        const facts = live.facts.problems.get(problemId);
+        if (facts) live.accumulator.put(facts);
+      }
+    });
+  }
+
+  get live(): FactsState {
+    return this.runner.state(problemFacts);
+  }
+
+  /** The facts as they stood at an instant: the live state when nothing later has been recorded. */
+  async factsAsOf(instant: string): Promise<FactsState> {
+    const ms = instantMs(instant);
+    const live = this.live;
+    if (live.latestMs <= ms) return live;
+    return this.replay(this.byInstant, ms, (e) => instantMs(e.metadata.occurredAt) <= ms, this.runner.position);
+  }
+
+  /** The facts after the event at `position` and none later (what a finalization was computed from). */
+  async factsAtPosition(position: number): Promise<FactsState> {
+    if (position === this.runner.position) return this.live;
+    return this.replay(this.byPosition, position, () => true, position);
+  }
+
+  private async replay(
+    cache: Map<number, Replay>,
+    key: number,
+    keep: (e: Parameters<typeof problemFacts.apply>[1]) => boolean,
+    until: number,
+  ): Promise<FactsState> {
+    let entry = cache.get(key);
+    if (!entry) {
+      entry = { state: problemFacts.initial(), scanned: -1, ready: Promise.resolve() };
+      cache.set(key, entry);
+      if (cache.size > REPLAYS_KEPT) cache.delete(cache.keys().next().value!);
+    }
+    const e = entry;
+    e.ready = e.ready.then(async () => {
+      while (e.scanned < until) {
+        const batch = await this.store.readAll({ after: e.scanned, maxCount: 5000 });
+        if (batch.length === 0) break;
+        for (const event of batch) {
+          if (event.position > until) {
+            e.scanned = until;
+            break;
+          }
+          if (keep(event)) problemFacts.apply(e.state, event);
+          e.scanned = event.position;
+        }
+      }
+    });
+    await e.ready;
+    return e.state;
+  }
+
+  private cached<T>(state: FactsState, key: string, compute: () => T): T {
+    let answers = this.answers.get(state);
+    if (!answers) this.answers.set(state, (answers = new Map()));
+    const full = `${state.changes}|${key}`;
+    if (answers.has(full)) return answers.get(full) as T;
+    if (answers.size > 32) answers.clear();
+    const value = compute();
+    answers.set(full, value);
+    return value;
+  }
+
+  /** The facts and the instant for a question "as of `asOf`" (now when not given). */
+  async at(asOf: string | null | undefined, now: string): Promise<{ facts: FactsState; at: At }> {
+    const instant = asOf ?? now;
+    const facts = asOf ? await this.factsAsOf(asOf) : this.live;
+    return { facts, at: { instant, day: dayOf(instant) } };
+  }
+
+  battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
+    const policy = policyInForce(facts, at.instant);
+    if (facts === this.live && unitId === null) {
+      const key = `${at.day}|${policy.version}`;
+      let live = this.liveMaps.get(key);
+      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
+        const accumulator = new BattleMapAccumulator(at.day, policy, null);
+        for (const f of facts.problems.values()) accumulator.put(f);
+        live = { facts, accumulator };
+        this.liveMaps.set(key, live);
+        if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
+      }
+      return live.accumulator.result(at.instant);
+    }
+    const map = this.cached(facts, `map|${at.day}|${unitId}|${policy.version}`, () => battleMap(facts, at, policy, unitId));
+    return map.asOf === at.instant ? map : { ...map, asOf: at.instant };
+  }
+
+  triggers(facts: FactsState, at: At, filter: TriggerFilter): Trigger[] {
+    const policy = policyInForce(facts, at.instant);
+    return this.cached(facts, `triggers|${at.day}|${filter.unitId}|${filter.level}|${filter.includeResolved}|${policy.version}|${instantMs(at.instant)}`, () =>
+      interviewTriggers(facts, at, policy, filter),
+    );
+  }
+
+  /** The policy asked for, or the one in force at the instant. */
+  policy(facts: FactsState, at: At, version: number | null | undefined): PolicyChoice {
+    return version == null ? policyInForce(facts, at.instant) : policyVersion(facts, version);
+  }
+
+  scorecards(facts: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
+    // A card depends on the instant only through whether the year is over.
+    const over = at.day > `${year}-12-31`;
+    if (facts === this.live) {
+      const key = `${year}|${policy.version}|${over}`;
+      let live = this.liveCards.get(key);
+      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
+        live = { facts, accumulator: new ScorecardAccumulator(facts, year, over, policy) };
+        this.liveCards.set(key, live);
+        if (this.liveCards.size > 4) this.liveCards.delete(this.liveCards.keys().next().value!);
+      }
+      const accumulator = live.accumulator;
+      return this.cached(facts, `cards|${key}`, () => accumulator.result(at.instant)).map((c) => (c.asOf === at.instant ? c : { ...c, asOf: at.instant }));
+    }
+    const cards = this.cached(facts, `cards|${year}|${policy.version}|${over}`, () => scorecards(facts, year, at, policy));
+    return cards[0]?.asOf === at.instant ? cards : cards.map((c) => ({ ...c, asOf: at.instant }));
+  }
+
+  /**
+   * The finalized cards of a year, recomputed from the log up to the finalization's position, as of
+   * its instant, under its policy version; `reproduced` says whether they hash to what was frozen.
+   */
+  async frozenCards(year: number, facts: FactsState = this.live): Promise<{ cards: Scorecard[]; reproduced: boolean } | null> {
+    const finalization = facts.finalizations.get(year);
+    if (!finalization) return null;
+    const atPosition = await this.factsAtPosition(finalization.position);
+    const at = { instant: finalization.asOf, day: dayOf(finalization.asOf) };
+    const cards = this.cached(atPosition, `frozen|${year}|${finalization.position}`, () =>
+      scorecards(atPosition, year, at, policyVersion(atPosition, finalization.policyVersion)),
+    );
+    return { cards, reproduced: cardsHash(cards) === finalization.cardsHash };
+  }
+}

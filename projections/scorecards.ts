@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto';
+import { type Grade, type PolicyDocument, assertNever, sourceLabel } from '../domain/index.js';
+import { closedOnTime, finished } from './battleMap.js';
+import type { At, PolicyChoice } from './policyInForce.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { ExemptionFacts, FactsState, InterviewFacts, ProblemFacts } from './problemFacts.js';
+
+export type ScoreRule =
+  | 'base'
+  | 'problem_found'
+  | 'verification_rejected'
+  | 'deadline_extended'
+  | 'supervision_ordered'
+  | 'problem_reopened'
+  | 'recurrence'
+  | 'interview_held'
+  | 'closed_on_time'
+  | 'finished_late'
+  | 'unfinished_at_year_end';
+
+/** 平时 (ordinary-time) or 集中考核 (year-end); the base line stands for both. */
+export type ScorePart = 'base' | 'ordinary' | 'year_end';
+
+/** One point gained or lost, with its rule and the events behind it. */
+export type ScoreLine = {
+  /** `rule:eventId`: what an exemption names. */
+  id: string;
+  part: ScorePart;
+  rule: ScoreRule;
+  /** Points within its part. */
+  points: number;
+  /** What it adds to the score after the part's weight; 0 when exempted. */
+  contribution: number;
+  problemId: string | null;
+  ledgerNumber: string | null;
+  /** The unit the problem or interview belongs to (a village's, counted on its township's card). */
+  unitId: string | null;
+  eventIds: string[];
+  explanation: string;
+  exemption: ExemptionFacts | null;
+};
+
+export type Scorecard = {
+  unitId: string;
+  year: number;
+  policyVersion: number;
+  asOf: string;
+  /** The year is not over at `asOf`: the year-end deduction for unfinished items is not applied yet. */
+  provisional: boolean;
+  ordinaryScore: number;
+  yearEndScore: number;
+  score: number;
+  grade: Grade;
+  /** 一票否决: graded 较差. */
+  veto: boolean;
+  rank: number;
+  lines: ScoreLine[];
+  /** The lines summed by part and rule, base first: the card's explanation at a glance; it adds up to the score too. */
+  breakdown: RuleTotal[];
+  /** Every exemption granted on this card, applied or not (a line a later policy no longer has). */
+  exemptions: ExemptionFacts[];
+};
+
+/** The lines of one rule on a card, summed. */
+export type RuleTotal = { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; points: number; contribution: number };
+
+type Rules = PolicyDocument['scoring'];
+
+/** Points are kept in tenths and contributions in thousandths, so the lines add up exactly. */
+const tenths = (points: number) => Math.round(points * 10);
+
+export function gradeFor(score: number, rules: Rules): Grade {
+  if (score >= rules.grades.good) return 'good';
+  if (score >= rules.grades.fairlyGood) return 'fairly_good';
+  if (score >= rules.grades.average) return 'average';
+  return 'poor';
+}
+
+/** The lines one problem (or one interview) puts on a card, with their points in tenths. */
+type Contribution = { card: string | null; lines: ScoreLine[]; tenths: number[] };
+const NONE: Contribution = { card: null, lines: [], tenths: [] };
+
+/**
+ * The year's scorecards under one policy, for one side of 31 December, kept as the lines each
+ * problem and each interview contributes: an event changes only its problem's lines (and those of
+ * problems that name it as their earlier occurrence), so the live cards are kept current event by
+ * event. Cards are assembled from the contributions when asked, in the problems' raise order.
+ */
+export class ScorecardAccumulator {
+  private readonly rules: Rules;
+  private readonly assessedKinds: Set<string>;
+  private readonly prefix: string;
+  private readonly yearStart: string;
+  private readonly yearEnd: string;
+  private readonly assessedOf = new Map<string, string | null>();
+  private readonly byProblem = new Map<string, Contribution>();
+  private readonly byInterview = new Map<string, Contribution & { heldOn: string; eventId: string }>();
+  /** Earlier problem → the problems raised as its recurrence (their lines look at it). */
+  private readonly recurrences = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly state: FactsState,
+    readonly year: number,
+    readonly yearOver: boolean,
+    readonly policy: PolicyChoice,
+  ) {
+    this.rules = policy.document.scoring;
+    this.assessedKinds = new Set(this.rules.assessedUnitKinds);
+    this.prefix = String(year);
+    this.yearStart = `${year}-01-01`;
+    this.yearEnd = `${year}-12-31`;
+    for (const f of state.problems.values()) this.putProblem(f);
+    for (const held of state.interviews.values()) for (const i of held) this.putInterview(i);
+  }
+
+  /** The assessed unit whose card a unit's lines go on: itself, or its nearest assessed ancestor. */
+  private assessedUnit(unitId: string): string | null {
+    const cached = this.assessedOf.get(unitId);
+    if (cached !== undefined) return cached;
+    let current = this.state.units.get(unitId);
+    const seen = new Set<string>();
+    while (current && !this.assessedKinds.has(current.kind) && current.parentUnitId && !seen.has(current.unitId)) {
+      seen.add(current.unitId);
+      current = this.state.units.get(current.parentUnitId);
+    }
+    const found = current && this.assessedKinds.has(current.kind) ? current.unitId : null;
+    this.assessedOf.set(unitId, found);
+    return found;
+  }
+
+  private line(
+    into: Contribution,
+    part: 'ordinary' | 'year_end',
+    rule: ScoreRule,
+    points: number,
+    f: ProblemFacts | null,
+    directUnit: string,
+    eventIds: string[],
+    explanation: string,
+  ): void {
+    const t = tenths(points);
+    if (t === 0 || into.card === null) return;
+    const id = `${rule}:${eventIds[0]}`;
+    const exemption = t < 0 ? (this.state.exemptions.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
+    const weight = part === 'ordinary' ? this.rules.ordinaryWeightPercent : this.rules.yearEndWeightPercent;
+    into.tenths.push(t);
+    into.lines.push({
+      id,
+      part,
+      rule,
+      points: t / 10,
+      contribution: exemption ? 0 : (t * weight) / 1000,
+      problemId: f?.problemId ?? null,
+      ledgerNumber: f?.ledgerNumber ?? null,
+      unitId: directUnit,
+      eventIds,
+      explanation,
+      exemption,
+    });
+  }
+
+  /** Recomputes one problem's lines (and those of its recurrences) from its facts as they now stand. */
+  putProblem(f: ProblemFacts): void {
+    this.byProblem.set(f.problemId, this.linesOf(f));
+    if (f.recurrenceOf !== null) {
+      let set = this.recurrences.get(f.recurrenceOf);
+      if (!set) this.recurrences.set(f.recurrenceOf, (set = new Set()));
+      set.add(f.problemId);
+    }
+    for (const later of this.recurrences.get(f.problemId) ?? []) {
+      const r = this.state.problems.get(later);
+      if (r) this.byProblem.set(later, this.linesOf(r));
+    }
+  }
+
+  private linesOf(f: ProblemFacts): Contribution {
+    const unitId = f.unitId;
+    if (unitId === null) return NONE;
+    const out: Contribution = { card: this.assessedUnit(unitId), lines: [], tenths: [] };
+    if (out.card === null) return NONE;
+    const { prefix, yearEnd, year } = this;
+    const o = this.rules.ordinary;
+    const y = this.rules.yearEnd;
+    const n = f.ledgerNumber;
+    if (f.raisedOn.startsWith(prefix)) {
+      this.line(out, 'ordinary', 'problem_found', o.problemFound[f.source], f, unitId, [f.raisedEventId, f.assignedEventId!], `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`);
+      if (f.recurrenceOf !== null) {
+        const earlier = this.state.problems.get(f.recurrenceOf);
+        if (earlier && earlier.unitId === unitId && earlier.category === f.category)
+          this.line(out, 'ordinary', 'recurrence', o.recurrence, f, unitId, [f.raisedEventId, earlier.raisedEventId], `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`);
+      }
+    }
+    for (const r of f.rejections ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'verification_rejected', o.verificationRejected, f, unitId, [r.id], `${n}: verification rejected on ${r.day}.`);
+    for (const r of f.extensions ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
+    for (const r of f.supervisions ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'supervision_ordered', o.supervisionOrdered, f, unitId, [r.id], `${n}: supervision ordered (督办) on ${r.day}.`);
+    for (const r of f.reopens ?? [])
+      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
+    if (f.deadline !== null && f.deadline.startsWith(prefix)) {
+      const done = finished(f);
+      if (closedOnTime(f))
+        this.line(out, 'year_end', 'closed_on_time', y.closedOnTime, f, unitId, [f.closedEventId!, f.rectifiedEventId!], `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`);
+      else if (done !== null && done.day > f.deadline && done.day <= yearEnd)
+        this.line(out, 'year_end', 'finished_late', y.finishedLate, f, unitId, [done.eventId, f.deadlineEventId!], `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`);
+      else if (this.yearOver && (done === null || done.day > yearEnd))
+        this.line(out, 'year_end', 'unfinished_at_year_end', y.unfinishedAtYearEnd, f, unitId, [f.deadlineEventId!], `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`);
+    }
+    return out;
+  }
+
+  /** Recomputes the line of one interview. */
+  putInterview(i: InterviewFacts): void {
+    const out = { card: i.level === 'interview' && i.heldOn.startsWith(this.prefix) ? this.assessedUnit(i.unitId) : null, lines: [], tenths: [], heldOn: i.heldOn, eventId: i.eventId };
+    this.line(out, 'ordinary', 'interview_held', this.rules.ordinary.interviewHeld, null, i.unitId, [i.eventId], `Principal leader interviewed (约谈) on ${i.heldOn} about ${i.ledgerNumbers.join(', ')}.`);
+    this.byInterview.set(i.eventId, out);
+  }
+
+  /** Follows one applied event; false when the accumulator cannot follow it and must be rebuilt (units changed). */
+  follow(event: RecordedEvent): boolean {
+    const data = event.data as { problemId?: unknown; lineId?: unknown; year?: unknown } | null;
+    switch (event.type) {
+      case 'UnitRegistered':
+      case 'UnitRenamed':
+      case 'UnitMerged':
+        return false;
+      case 'InterviewHeld': {
+        const held = this.state.interviews.get((data as { triggerId: string }).triggerId)?.find((i) => i.eventId === event.id);
+        if (held) this.putInterview(held);
+        return true;
+      }
+      case 'ExemptionGranted': {
+        if (data?.year !== this.year) return true;
+        if (typeof data.problemId === 'string') {
+          const f = this.state.problems.get(data.problemId);
+          if (f) this.putProblem(f);
+        } else {
+          const eventId = String(data.lineId).slice('interview_held:'.length);
+          for (const held of this.state.interviews.values()) for (const i of held) if (i.eventId === eventId) this.putInterview(i);
+        }
+        return true;
+      }
+      default: {
+        if (typeof data?.problemId !== 'string') return true;
+        const f = this.state.problems.get(data.problemId);
+        if (f) this.putProblem(f);
+        return true;
+      }
+    }
+  }
+
+  /** The cards as the contributions now stand, as of `instant`, ranked. */
+  result(instant: string): Scorecard[] {
+    const rules = this.rules;
+    const exemptions = this.state.exemptions.get(this.year) ?? new Map<string, ExemptionFacts>();
+    type Draft = { lines: ScoreLine[]; tenths: number[] };
+    const drafts = new Map<string, Draft>();
+    for (const unit of this.state.units.values())
+      if (this.assessedKinds.has(unit.kind) && unit.registeredOn <= this.yearEnd && (unit.mergedOn === null || unit.mergedOn >= this.yearStart))
+        drafts.set(unit.unitId, { lines: [], tenths: [] });
+    const interviews = [...this.byInterview.values()].sort((a, b) => (a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1));
+    for (const c of [...this.byProblem.values(), ...interviews]) {
+      if (c.card === null || c.lines.length === 0) continue;
+      let d = drafts.get(c.card);
+      if (!d) drafts.set(c.card, (d = { lines: [], tenths: [] }));
+      for (let i = 0; i < c.lines.length; i++) {
+        d.lines.push(c.lines[i]!);
+        d.tenths.push(c.tenths[i]!);
+      }
+    }
+
+    const cards: Scorecard[] = [];
+    for (const [unitId, d] of drafts) {
+      let ordinary = rules.base * 10;
+      let yearEndPart = rules.base * 10;
+      let score = rules.base * 1000;
+      const base: ScoreLine = {
+        id: 'base',
+        part: 'base',
+        rule: 'base',
+        points: rules.base,
+        contribution: rules.base,
+        problemId: null,
+        ledgerNumber: null,
+        unitId,
+        eventIds: [],
+        explanation: `Each part starts at ${rules.base}: ${rules.ordinaryWeightPercent}% ordinary-time (平时) and ${rules.yearEndWeightPercent}% year-end (集中考核).`,
+        exemption: null,
+      };
+      const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
+      for (let i = 0; i < d.lines.length; i++) {
+        const l = d.lines[i]!;
+        const t = d.tenths[i]!;
+        const contribution = l.exemption ? 0 : t * (l.part === 'ordinary' ? rules.ordinaryWeightPercent : rules.yearEndWeightPercent);
+        if (!l.exemption) {
+          if (l.part === 'ordinary') ordinary += t;
+          else yearEndPart += t;
+        }
+        score += contribution;
+        const key = `${l.part}/${l.rule}`;
+        let total = totals.get(key);
+        if (!total) totals.set(key, (total = { part: l.part, rule: l.rule, lines: 0, exempted: 0, t: 0, c: 0 }));
+        total.lines += 1;
+        if (l.exemption) total.exempted += 1;
+        else total.t += t;
+        total.c += contribution;
+      }
+      const points = score / 1000;
+      const grade = gradeFor(points, rules);
+      cards.push({
+        unitId,
+        year: this.year,
+        policyVersion: this.policy.version,
+        asOf: instant,
+        provisional: !this.yearOver,
+        ordinaryScore: ordinary / 10,
+        yearEndScore: yearEndPart / 10,
+        score: points,
+        grade,
+        veto: grade === 'poor',
+        rank: 0,
+        lines: [base, ...d.lines],
+        breakdown: [
+          { part: 'base', rule: 'base', lines: 1, exempted: 0, points: rules.base, contribution: rules.base },
+          ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({ part, rule, lines: n, exempted, points: t / 10, contribution: c / 1000 })),
+        ],
+        exemptions: [...exemptions.values()].filter((e) => e.unitId === unitId),
+      });
+    }
+    const name = (id: string) => this.state.units.get(id)?.name ?? id;
+    cards.sort((a, b) => b.score - a.score || name(a.unitId).localeCompare(name(b.unitId), 'zh-CN') || a.unitId.localeCompare(b.unitId));
+    cards.forEach((c, i) => (c.rank = i > 0 && cards[i - 1]!.score === c.score ? cards[i - 1]!.rank : i + 1));
+    return cards;
+  }
+}
+
+/**
+ * The year's scorecards (年度考核) as of an instant under one policy: for every assessed unit, the
+ * base, then every point gained or lost with its rule and events, weighted into the score; a grade
+ * (好 / 较好 / 一般 / 较差, 较差 carrying the one-vote veto) and a rank across units.
+ */
+export function scorecards(state: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
+  return new ScorecardAccumulator(state, year, at.day > `${year}-12-31`, policy).result(at.instant);
+}
+
+/** The SHA-256 of the cards' contents (scores, grades, ranks and every line): what finalization freezes. */
+export function cardsHash(cards: readonly Scorecard[]): string {
+  const hash = createHash('sha256');
+  for (const c of cards) {
+    hash.update(JSON.stringify([c.unitId, c.year, c.policyVersion, c.score, c.grade, c.veto, c.rank]));
+    for (const l of c.lines) hash.update(JSON.stringify([l.id, l.part, l.points, l.contribution, l.problemId, l.eventIds, l.exemption?.exemptionId ?? null]));
+  }
+  return hash.digest('hex');
+}
+
+/** What changed between a frozen card and the same card computed now. */
+export type CardDifference = {
+  scoreDelta: number;
+  gradeChanged: boolean;
+  added: ScoreLine[];
+  removed: ScoreLine[];
+  changed: { before: ScoreLine; after: ScoreLine }[];
+};
+
+export function cardDifference(before: Scorecard, after: Scorecard): CardDifference {
+  const old = new Map(before.lines.map((l) => [l.id, l]));
+  const now = new Map(after.lines.map((l) => [l.id, l]));
+  const changed: CardDifference['changed'] = [];
+  for (const [id, l] of now) {
+    const o = old.get(id);
+    if (o && (o.points !== l.points || o.contribution !== l.contribution)) changed.push({ before: o, after: l });
+  }
+  return {
+    scoreDelta: Math.round((after.score - before.score) * 1000) / 1000,
+    gradeChanged: before.grade !== after.grade,
+    added: after.lines.filter((l) => !old.has(l.id)),
+    removed: before.lines.filter((l) => !now.has(l.id)),
+    changed,
+  };
+}
+
+export function partLabel(part: ScorePart): string {
+  switch (part) {
+    case 'base':
+      return '基础分';
+    case 'ordinary':
+      return '平时';
+    case 'year_end':
+      return '集中考核';
+    default:
+      return assertNever(part);
+  }
+}

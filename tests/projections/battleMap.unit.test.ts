@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../domain/index.js';
+import { battleMap } from '../../projections/battleMap.js';
+import { atInstant, factsAsOf } from './fold.js';
+import { scenario } from './scenario.js';
+
+const s = scenario();
+const events = s.builder.recorded();
+const v0 = { version: 0, document: defaultPolicy };
+const { P1, P2, P3, P4, P5 } = s.problems;
+/** A count's ledger numbers, sorted. */
+const ln = (set: Set<string>) => [...set].sort();
+
+describe('the battle map (挂图作战) as of an instant', () => {
+  it('on 2019-07-03 counts four problems: P2 and P4 overdue and red, P3 yellow for its extension, P1 closed on time', () => {
+    const at = atInstant('2019-07-03T12:00:00+08:00');
+    const map = battleMap(factsAsOf(events, at.instant), at, v0);
+    expect(map.day).toBe('2019-07-03');
+    expect(map.tally.total.size).toBe(4); // P5 is raised only on 08-01
+    expect(ln(map.tally.open)).toEqual([P2.ledgerNumber, P3.ledgerNumber, P4.ledgerNumber].sort());
+    // P2: deadline 05-31 passed; P4: deadline 04-30 passed and back in rectification after two rejections.
+    expect(ln(map.tally.overdue)).toEqual([P2.ledgerNumber, P4.ledgerNumber].sort());
+    expect(ln(map.tally.red)).toEqual([P2.ledgerNumber, P4.ledgerNumber].sort());
+    expect(ln(map.tally.yellow)).toEqual([P3.ledgerNumber]);
+    expect(ln(map.tally.green)).toEqual([P1.ledgerNumber]);
+    expect(map.tally.dueSoon.size).toBe(0); // P3 is now due 07-31, beyond 07-10
+    expect(ln(map.closedOnTime)).toEqual([P1.ledgerNumber]); // reported 06-20 ≤ 06-30
+    expect(map.onTimeClosureRate).toBe(1);
+    expect(ln(map.extended)).toEqual([P3.ledgerNumber]);
+    expect(ln(map.rejected)).toEqual([P4.ledgerNumber]);
+    expect(map.light).toBe('red');
+    const p4 = map.items().find((i) => i.ledgerNumber === P4.ledgerNumber)!;
+    expect(p4.reasons).toEqual(['overdue', 'rejected']);
+    expect(map.items().find((i) => i.ledgerNumber === P3.ledgerNumber)!.reasons).toEqual(['extended']);
+  });
+
+  it('lights each unit: T1 red (P2), V1 yellow (P3), D1 red (P4)', () => {
+    const at = atInstant('2019-07-03T12:00:00+08:00');
+    const map = battleMap(factsAsOf(events, at.instant), at, v0);
+    const light = Object.fromEntries(map.units.map((u) => [u.unitId, [u.light, u.total.size]]));
+    expect(light).toEqual({ [s.units.T1]: ['red', 2], [s.units.V1]: ['yellow', 1], [s.units.D1]: ['red', 1] });
+  });
+
+  it('counts by source and category with their ledger numbers', () => {
+    const at = atInstant('2019-07-03T12:00:00+08:00');
+    const map = battleMap(factsAsOf(events, at.instant), at, v0);
+    expect(map.bySource.map((s) => [s.source, ln(s.total)])).toEqual([
+      ['national_feedback', [P1.ledgerNumber]],
+      ['provincial_review', [P2.ledgerNumber]],
+      ['county_self_check', [P3.ledgerNumber]],
+      ['audit', [P4.ledgerNumber]],
+    ]);
+    expect(ln(map.byCategory.find((c) => c.category === 'roads')!.overdue)).toEqual([P2.ledgerNumber]);
+  });
+
+  it('on 2019-06-28 P3 (due 07-05, not yet extended) is due within 7 days and yellow for it', () => {
+    const at = atInstant('2019-06-28T09:00:00+08:00');
+    const map = battleMap(factsAsOf(events, at.instant), at, v0);
+    expect(ln(map.tally.dueSoon)).toEqual([P3.ledgerNumber]);
+    expect(map.items().find((i) => i.ledgerNumber === P3.ledgerNumber)!.reasons).toEqual(['due_soon']);
+  });
+
+  it('a deadline is overdue from 00:00 the next county day, whatever the offset the instant is written in', () => {
+    // P2's deadline is 2019-05-31: 2019-05-31T23:59+08:00 is 15:59Z, still the deadline day.
+    const lastMinute = atInstant('2019-05-31T15:59:00Z');
+    const facts = factsAsOf(events, lastMinute.instant);
+    expect(ln(battleMap(facts, lastMinute, v0).tally.overdue)).not.toContain(P2.ledgerNumber);
+    const midnight = atInstant('2019-05-31T16:00:00Z');
+    expect(midnight.day).toBe('2019-06-01');
+    expect(ln(battleMap(facts, midnight, v0).tally.overdue)).toContain(P2.ledgerNumber);
+  });
+
+  it('for one unit at year end: T1 holds P1, P2 and P5; only P2 is open and overdue', () => {
+    const at = atInstant('2019-12-31T12:00:00+08:00');
+    const map = battleMap(factsAsOf(events, at.instant), at, v0, s.units.T1);
+    expect(ln(map.tally.total)).toEqual([P1.ledgerNumber, P2.ledgerNumber, P5.ledgerNumber].sort());
+    expect(ln(map.tally.overdue)).toEqual([P2.ledgerNumber]);
+    // P5 was reported 10-10 after its 09-30 deadline: closed, but late.
+    expect(ln(map.closedLate)).toEqual([P5.ledgerNumber]);
+    expect(map.onTimeClosureRate).toBe(0.5);
+  });
+
+  it('follows the policy’s light rules: with extensions not flagged and a 30-day horizon, P3 turns yellow for being due soon', () => {
+    const at = atInstant('2019-07-03T12:00:00+08:00');
+    const policy = { version: 1, document: { ...defaultPolicy, lights: { ...defaultPolicy.lights, yellowWhenExtended: false, dueSoonDays: 30 } } };
+    const map = battleMap(factsAsOf(events, at.instant), at, policy);
+    expect(map.items().find((i) => i.ledgerNumber === P3.ledgerNumber)!.reasons).toEqual(['due_soon']); // 07-31 ≤ 08-02
+    expect(map.policyVersion).toBe(1);
+  });
+});
