@@ -6,35 +6,30 @@ import { ErrorMessage } from '../errors';
 import { useI18n } from '../i18n';
 import { LedgerNumberLink } from '../LedgerNumberLink';
 import { useSubscription } from '../liveUpdates';
-import { CATEGORIES, type Category, type Status } from '../model';
+import { CATEGORIES, type Category } from '../model';
 import { useAsync } from '../useAsync';
 
 export type Light = 'red' | 'yellow' | 'green';
 const count = '{ count }';
 const TALLY = `total ${count} open ${count} overdue ${count} dueSoon ${count} closed ${count} red ${count} yellow ${count} green ${count}`;
 type Tally = Record<'total' | 'open' | 'overdue' | 'dueSoon' | 'closed' | 'red' | 'yellow' | 'green', { count: number }>;
-type WallItem = {
-  ledgerNumber: string;
-  light: Light;
-  status: Status;
-  unit: { id: string; name: string } | null;
-  problem: { category: Category; raisedOn: string; closedOn: string | null } | null;
-};
+type WallCell = { unit: { id: string; name: string } | null; category: Category; light: Light; count: number; ledgerNumbers: string[] };
 type Wall = {
   day: string;
   light: Light;
   onTimeClosureRate: number | null;
   tally: Tally;
   units: { unit: { id: string; name: string } | null; light: Light; tally: Tally }[];
-  items: WallItem[];
+  cells: WallCell[];
+  monthly: { month: string; opened: number; closed: number }[];
 };
 
-// The wall draws every item of the county; 10,000 is the API's page limit and far above a county's list.
 const WALL_QUERY = `query Wall($asOf: String) {
   battleMap(asOf: $asOf) {
     day light onTimeClosureRate tally { ${TALLY} }
     units { unit { id name } light tally { ${TALLY} } }
-    items(first: 10000) { ledgerNumber light status unit { id name } problem { category raisedOn closedOn } }
+    cells { unit { id name } category light count ledgerNumbers }
+    monthly { month opened closed }
   }
 }`;
 const UPDATES = 'subscription { battleMapUpdates { ledgerNumber light eventType } }';
@@ -46,7 +41,7 @@ const LIGHTS: Light[] = ['green', 'yellow', 'red'];
 /** The end of a county calendar day, as the instant the as-of picker asks about. */
 const endOfDay = (day: string) => `${day}T23:59:59+08:00`;
 
-type Cell = { unitId: string; unitName: string; category: Category; light: Light; items: WallItem[] };
+type Cell = { unitId: string; unitName: string; category: Category; light: Light; ledgerNumbers: string[] };
 
 /**
  * 挂图作战: units × categories with their lights, the county's totals, opened against closed per
@@ -71,14 +66,8 @@ export function WallPage() {
   const map = wall.data;
   const cells = useMemo(() => {
     const byKey = new Map<string, Cell>();
-    for (const item of map?.items ?? []) {
-      if (!item.unit || !item.problem) continue;
-      const key = `${item.unit.id}|${item.problem.category}`;
-      const cell = byKey.get(key) ?? { unitId: item.unit.id, unitName: item.unit.name, category: item.problem.category, light: 'green', items: [] };
-      cell.items.push(item);
-      if (LIGHT_RANK[item.light] > LIGHT_RANK[cell.light]) cell.light = item.light;
-      byKey.set(key, cell);
-    }
+    for (const c of map?.cells ?? [])
+      if (c.unit) byKey.set(`${c.unit.id}|${c.category}`, { unitId: c.unit.id, unitName: c.unit.name, category: c.category, light: c.light, ledgerNumbers: c.ledgerNumbers });
     return byKey;
   }, [map]);
   const units = useMemo(() => (map?.units ?? []).filter((u) => u.unit).map((u) => ({ ...u, unit: u.unit! })), [map]);
@@ -107,7 +96,7 @@ export function WallPage() {
             categories.indexOf(cell.category),
             units.findIndex((u) => u.unit.id === cell.unitId),
             LIGHT_RANK[cell.light],
-            cell.items.length,
+            cell.ledgerNumbers.length,
           ]),
           label: { show: true, color: '#fff', formatter: (p: { data: number[] }) => String(p.data[3]) },
           itemStyle: { borderColor: '#fff', borderWidth: 2 },
@@ -117,33 +106,18 @@ export function WallPage() {
     [cells, units, categories, t],
   );
 
-  const monthly = useMemo(() => {
-    const months = new Map<string, { opened: number; closed: number }>();
-    const bump = (day: string, key: 'opened' | 'closed') => {
-      const month = day.slice(0, 7);
-      const row = months.get(month) ?? { opened: 0, closed: 0 };
-      row[key] += 1;
-      months.set(month, row);
-    };
-    for (const item of map?.items ?? []) {
-      if (!item.problem) continue;
-      bump(item.problem.raisedOn, 'opened');
-      // The ledger gives today's closing day; on a past wall only items closed by then count.
-      if (item.status === 'closed' && item.problem.closedOn && item.problem.closedOn <= (map?.day ?? '')) bump(item.problem.closedOn, 'closed');
-    }
-    return [...months.entries()].sort(([a], [b]) => a.localeCompare(b));
-  }, [map]);
+  const monthly = map?.monthly ?? [];
   const monthOption = useMemo<ChartOption>(
     () => ({
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { data: [t('wall.opened'), t('wall.closed')] },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: monthly.map(([m]) => m) },
+      xAxis: { type: 'category', data: monthly.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t('wall.opened'), type: 'bar', data: monthly.map(([, r]) => r.opened), itemStyle: { color: '#b3261e' } },
-        { name: t('wall.closed'), type: 'bar', data: monthly.map(([, r]) => r.closed), itemStyle: { color: '#2e7d32' } },
+        { name: t('wall.opened'), type: 'bar', data: monthly.map((m) => m.opened), itemStyle: { color: '#b3261e' } },
+        { name: t('wall.closed'), type: 'bar', data: monthly.map((m) => m.closed), itemStyle: { color: '#2e7d32' } },
       ],
     }),
     [monthly, t],
@@ -215,9 +189,9 @@ export function WallPage() {
                     {cell.unitName} · {t(`category.${cell.category}`)}
                   </h3>
                   <ul className="inline-list">
-                    {cell.items.map((i) => (
-                      <li key={i.ledgerNumber}>
-                        <span className={`dot ${i.light}`} aria-label={t(`light.${i.light}`)} /> <LedgerNumberLink ledgerNumber={i.ledgerNumber} />
+                    {cell.ledgerNumbers.map((n) => (
+                      <li key={n}>
+                        <LedgerNumberLink ledgerNumber={n} />
                       </li>
                     ))}
                   </ul>
