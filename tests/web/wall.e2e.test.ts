@@ -32,6 +32,18 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
   return response.data as T;
 }
 
+/** Raises a problem and assigns it, with a deadline when given; returns its id and ledger number. */
+async function raise(source: string, category: string, description: string, unitId: string, deadline?: string) {
+  const raised = await ok(
+    `mutation($s: ProblemSource!, $c: ProblemCategory!, $d: String!) { raiseProblem(source: $s, category: $c, description: $d) { problem { id ledgerNumber } } }`,
+    { s: source, c: category, d: description },
+  );
+  const { id, ledgerNumber } = raised.raiseProblem.problem as { id: string; ledgerNumber: string };
+  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`, { p: id, u: unitId });
+  if (deadline) await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p: id, d: deadline });
+  return { id, ledgerNumber };
+}
+
 const unitLight = (p: Page) => p.locator(`tr[data-unit="磨子潭镇"]`).getAttribute('data-unit-light');
 
 async function openWall(p: Page, token: string, path = '/wall') {
@@ -43,20 +55,16 @@ async function openWall(p: Page, token: string, path = '/wall') {
 beforeAll(async () => {
   server = await startTestServer({ clock: () => now });
   township = await addUnit(server, '磨子潭镇', 'township');
-  await addUnit(server, '县住建局', 'department');
+  const bureau = await addUnit(server, '县住建局', 'department');
+  const other = await addUnit(server, '但家庙镇', 'township');
   await addUser(server, { roles: ['office'], login: 'chen', displayName: '县督查办 陈督查' });
   await addUser(server, { roles: ['committee'], login: 'liwei', displayName: '考核委员会 李' });
   await signInAll();
-  const raised = await ok(
-    `mutation { raiseProblem(source: county_self_check, category: housing, description: "黄河村3户危房改造未按期完成") { problem { id ledgerNumber } } }`,
-  );
-  problemId = raised.raiseProblem.problem.id;
-  ledgerNumber = raised.raiseProblem.problem.ledgerNumber;
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`, {
-    p: problemId,
-    u: township,
-  });
-  await ok(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-03-20") { problem { id } } }`, { p: problemId });
+  ({ id: problemId, ledgerNumber } = await raise('county_self_check', 'housing', '黄河村3户危房改造未按期完成', township, '2019-03-20'));
+  // Other units' items, so the wall has more than one row and column; none of them touches the township.
+  await raise('provincial_review', 'drinking_water', '3个村集中供水工程未完工', bureau, '2019-06-30');
+  await raise('county_self_check', 'education', '控辍保学台账与学籍系统不一致', bureau);
+  await raise('municipal_review', 'roads', '通村道路2处塌方未修复', other, '2019-03-30');
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 }, 60_000);
@@ -90,11 +98,12 @@ describe('the battle-map wall, interviews and scorecards', () => {
     expect(await unitLight(page)).toBe('red');
   });
 
-  it('opens a cell’s items: clicking the township’s housing cell lists its ledger number', async () => {
-    const canvas = page.locator('.chart canvas').first();
-    const box = (await canvas.boundingBox())!;
-    // One unit with items, one category: the grid's only cell fills the plot right of the unit names.
-    await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.35);
+  it('opens a cell’s items: the township’s housing cell lists its ledger number', async () => {
+    await page.getByText('以表格查看').click();
+    const button = page.locator('button[data-cell="磨子潭镇|housing"]');
+    expect(await button.getAttribute('class')).toBe('light red');
+    expect(await page.locator('button[data-cell="县住建局|education"]').getAttribute('class')).toBe('light yellow');
+    await button.click();
     const drill = page.locator('[data-drill]');
     await drill.waitFor();
     await drill.getByRole('link', { name: ledgerNumber }).click();

@@ -116,8 +116,8 @@ export function WallPage() {
       xAxis: { type: 'category', data: monthly.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t('wall.opened'), type: 'bar', data: monthly.map((m) => m.opened), itemStyle: { color: '#b3261e' } },
-        { name: t('wall.closed'), type: 'bar', data: monthly.map((m) => m.closed), itemStyle: { color: '#2e7d32' } },
+        { name: t('wall.opened'), type: 'bar', barMaxWidth: 48, data: monthly.map((m) => m.opened), itemStyle: { color: '#b3261e' } },
+        { name: t('wall.closed'), type: 'bar', barMaxWidth: 48, data: monthly.map((m) => m.closed), itemStyle: { color: '#2e7d32' } },
       ],
     }),
     [monthly, t],
@@ -182,6 +182,49 @@ export function WallPage() {
                     setSelected({ unitId: units[y!]!.unit.id, category: categories[x!]! });
                   }}
                 />
+              )}
+              {cells.size > 0 && (
+                // The canvas is neither keyboard- nor screen-reader-usable: the same grid as a table.
+                <details className="grid-table">
+                  <summary>{t('wall.asTable')}</summary>
+                  <div className="table-wrap">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th>{t('field.unit')}</th>
+                          {categories.map((c) => (
+                            <th key={c}>{t(`category.${c}`)}</th>
+                          ))}
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {units.map((u) => (
+                          <tr key={u.unit.id}>
+                            <th className="unit">{u.unit.name}</th>
+                            {categories.map((c) => {
+                              const here = cells.get(`${u.unit.id}|${c}`);
+                              return (
+                                <td key={c}>
+                                  {here && (
+                                    <button
+                                      type="button"
+                                      className={`light ${here.light}`}
+                                      onClick={() => setSelected({ unitId: u.unit.id, category: c })}
+                                      data-cell={`${u.unit.name}|${c}`}
+                                      aria-label={`${u.unit.name} · ${t(`category.${c}`)} · ${t(`light.${here.light}`)}`}
+                                    >
+                                      {here.ledgerNumbers.length}
+                                    </button>
+                                  )}
+                                </td>
+                              );
+                            })}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </details>
               )}
               {cell && (
                 <div className="drill" data-drill>
