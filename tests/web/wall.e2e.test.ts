@@ -109,11 +109,6 @@ describe('the battle-map wall, interviews and scorecards', () => {
     await drill.getByRole('link', { name: ledgerNumber }).click();
     await page.getByRole('heading', { name: ledgerNumber }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/problems/${problemId}`);
-    await screenshot(page, 'item-zh');
-    await page.locator('button[data-lang="en"]').click();
-    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
-    await screenshot(page, 'item-en');
-    await page.locator('button[data-lang="zh"]').click();
   });
 
   it('lists the overdue item as an interview trigger with its ledger number, and records the interview', async () => {
@@ -175,8 +170,9 @@ describe('the battle-map wall, interviews and scorecards', () => {
     expect(await page.locator('[data-score]').textContent()).toBe('100');
   });
 
+  // The item page's screenshots are the journey test's (tests/web/journey.e2e.test.ts).
   it('keeps the screenshots as files', () => {
-    for (const name of ['wall', 'item', 'scorecard'])
+    for (const name of ['wall', 'scorecard'])
       for (const lang of ['zh', 'en']) expect(readFileSync(`test-results/screenshots/${name}-${lang}.png`).length).toBeGreaterThan(10_000);
   });
 
