@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, bearer, logIn } from '../support/accounts.js';
@@ -66,7 +67,8 @@ beforeAll(async () => {
   await raise('county_self_check', 'education', '控辍保学台账与学籍系统不一致', bureau);
   await raise('municipal_review', 'roads', '通村道路2处塌方未修复', other, '2019-03-30');
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  page.setDefaultTimeout(10_000);
 }, 60_000);
 
 afterAll(async () => {
@@ -168,6 +170,41 @@ describe('the battle-map wall, interviews and scorecards', () => {
     await form.locator('button[type="submit"]').click();
     await extension.locator('[data-exemption]').waitFor();
     expect(await page.locator('[data-score]').textContent()).toBe('100');
+  });
+
+  it('exports the ranking and every line to .xlsx, and finalizes the year once it is over', async () => {
+    await page.getByRole('link', { name: '返回考核排名' }).click();
+    await page.locator('tr[data-card="磨子潭镇"]').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export-scorecards]').click()]);
+    expect(download.suggestedFilename()).toBe('2019年度考核.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    const ranking = workbook.getWorksheet('2019年度考核排名')!;
+    expect((ranking.getRow(1).values as unknown[]).slice(1)).toEqual(['名次', '单位', '平时', '集中考核', '总分', '等次', '一票否决', '考核办法版本']);
+    // The exemption gave the township its 0.5 back: 100 in both parts, first of the three.
+    expect((ranking.getRow(2).values as unknown[]).slice(1)).toEqual([1, '磨子潭镇', 100, 100, 100, '好', '', 0]);
+    expect(ranking.rowCount).toBe(4);
+    const lines = workbook.getWorksheet('得分明细')!;
+    const extension = lines.getRows(2, lines.rowCount - 1)!.find((r) => r.getCell(3).value === '延期')!;
+    expect([extension.getCell(1).value, extension.getCell(4).value, extension.getCell(6).value, extension.getCell(8).value]).toEqual([
+      '磨子潭镇',
+      -0.5,
+      ledgerNumber,
+      '雨季停工，非主观原因（考核委员会）',
+    ]);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('button[data-finalize]').click();
+    await page.getByText('年度结束后才能定档。').waitFor();
+
+    now = '2020-01-15T09:00:00+08:00';
+    await signInAll();
+    await signInPage(page, server.url, tokens.committee, '/scorecards?year=2019');
+    await page.locator('tr[data-card="磨子潭镇"]').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('button[data-finalize]').click();
+    await page.getByText('本年度考核已定档。').waitFor();
+    expect(await page.locator('button[data-finalize]').count()).toBe(0);
   });
 
   // The item page's screenshots are the journey test's (tests/web/journey.e2e.test.ts).
