@@ -6,6 +6,7 @@ import './problem.js';
 import './mutations.js';
 import './policy.js';
 import './battleMap.js';
+import './battleMapWall.js';
 import './interviewTrigger.js';
 import './scorecard.js';
 import './battleMapUpdate.js';

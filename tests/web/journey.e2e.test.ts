@@ -86,7 +86,10 @@ describe('an item’s life through the web app', () => {
     await login.getByLabel('密码').fill(TEST_PASSWORD);
     await login.locator('button[type="submit"]').click();
     expect(await page.locator('[data-user]').textContent()).toBe('县督查办 陈督查');
-    await page.getByRole('heading', { name: '整改台账' }).waitFor();
+    // The office lands on the battle-map wall; the ledger is one click away.
+    await page.getByRole('heading', { name: '挂图作战', level: 1 }).waitFor();
+    await page.locator('header nav').getByRole('link', { name: '整改台账' }).click();
+    await page.getByRole('heading', { name: '整改台账', level: 1 }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await page.getByRole('link', { name: ledgerNumber }).click();
     await page.getByRole('heading', { name: ledgerNumber }).waitFor();

@@ -1,11 +1,15 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { type Lang, useI18n } from './i18n';
+import { ItemByNumber } from './LedgerNumberLink';
 import { HotlinePage } from './pages/HotlinePage';
 import { ImportPage } from './pages/ImportPage';
+import { InterviewsPage } from './pages/InterviewsPage';
 import { LedgerPage } from './pages/LedgerPage';
 import { MyItemsPage } from './pages/MyItemsPage';
 import { ProblemPage } from './pages/ProblemPage';
+import { ScorecardPage, ScorecardsPage } from './pages/ScorecardsPage';
 import { VerifyPage } from './pages/VerifyPage';
+import { WallPage } from './pages/WallPage';
 import { SignedIn, signOut, useUser } from './session';
 
 /** The frame every page shares: the title, the navigation, the language switch — once signed in. */
@@ -20,6 +24,9 @@ export function App() {
 function Frame() {
   const { t, lang, setLang } = useI18n();
   const user = useUser();
+  const is = (...roles: string[]) => roles.some((r) => user.roles.includes(r));
+  // The office and the committee start at the wall; everyone else at the ledger.
+  const home = is('office', 'committee') ? '/wall' : '/ledger';
   return (
     <>
       <a className="skip" href="#main">
@@ -31,12 +38,15 @@ function Frame() {
           <span className="muted">{t('app.subtitle')}</span>
         </div>
         <nav aria-label={t('app.title')}>
+          {is('office', 'committee', 'admin') && <NavLink to="/wall">{t('nav.wall')}</NavLink>}
           <NavLink to="/ledger">{t('nav.ledger')}</NavLink>
           {user.roles.includes('office') && <NavLink to="/import">{t('nav.import')}</NavLink>}
           {/* work queues: each shown to the role whose work it is */}
           {user.roles.includes('unit_head') && <NavLink to="/mine">{t('nav.mine')}</NavLink>}
           {user.roles.includes('verifier') && <NavLink to="/verify">{t('nav.verify')}</NavLink>}
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
+          {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
+          {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
         </nav>
         <div className="lang" role="group" aria-label={t('lang.switch')}>
           {(['zh', 'en'] as Lang[]).map((l) => (
@@ -54,14 +64,19 @@ function Frame() {
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
-          <Route path="/" element={<Navigate to="/ledger" replace />} />
+          <Route path="/" element={<Navigate to={home} replace />} />
+          <Route path="/wall" element={<WallPage />} />
+          <Route path="/interviews" element={<InterviewsPage />} />
+          <Route path="/scorecards" element={<ScorecardsPage />} />
+          <Route path="/scorecards/:unitId" element={<ScorecardPage />} />
+          <Route path="/items/:ledgerNumber" element={<ItemByNumber />} />
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/problems/:id" element={<ProblemPage />} />
           <Route path="/import" element={<ImportPage />} />
           <Route path="/mine" element={<MyItemsPage />} />
           <Route path="/verify" element={<VerifyPage />} />
           <Route path="/hotline" element={<HotlinePage />} />
-          <Route path="*" element={<Navigate to="/ledger" replace />} />
+          <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>
     </>
