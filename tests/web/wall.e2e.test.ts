@@ -205,6 +205,16 @@ describe('the battle-map wall, interviews and scorecards', () => {
     await page.locator('button[data-finalize]').click();
     await page.getByText('本年度考核已定档。').waitFor();
     expect(await page.locator('button[data-finalize]').count()).toBe(0);
+    // Recomputed from its pinned position and held against the checkpoint recorded at finalizing (issue 6).
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('[data-reproduction]').textContent({ timeout: 5_000 }).catch(() => null);
+        },
+        { timeout: 30_000 },
+      )
+      .toMatch(/^已按检查点 \d+ 复核：由锁定位置的日志重算，结果逐字节一致。$/);
   });
 
   // The item page's screenshots are the journey test's (tests/web/journey.e2e.test.ts).

@@ -62,6 +62,8 @@ function useYear(): [number, (year: number) => void] {
 
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
+type Reproduction = { verified: boolean; summary: string; checkpoint: { number: number } | null };
+
 /** 年度考核: the year's ranking with grades and the one-vote veto; finalize; export. */
 export function ScorecardsPage() {
   const { t } = useI18n();
@@ -72,6 +74,17 @@ export function ScorecardsPage() {
   const [error, setError] = useState<unknown>(null);
   const committee = user.roles.includes('committee');
   const frozen = cards.data?.some((c) => c.frozen) ?? false;
+  const mayVerify = committee || user.roles.includes('admin');
+  // A finalized year is recomputed from its pinned log position and held against its checkpoint (issue 6).
+  const reproduction = useAsync(
+    () =>
+      frozen && mayVerify
+        ? gql<{ verifyAssessment: Reproduction }>(`query($y: Int!) { verifyAssessment(year: $y) { verified summary checkpoint { number } } }`, { y: year }).then(
+            (d) => d.verifyAssessment,
+          )
+        : Promise.resolve(null),
+    [year, frozen, mayVerify],
+  );
 
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
@@ -114,6 +127,13 @@ export function ScorecardsPage() {
         )}
       </div>
       {frozen && <p className="ok">{t('score.frozen')}</p>}
+      {reproduction.data && (
+        <p className={reproduction.data.verified ? 'ok' : 'error'} data-reproduction>
+          {reproduction.data.verified && reproduction.data.checkpoint
+            ? t('score.verified', { n: reproduction.data.checkpoint.number })
+            : t('score.unverified', { summary: reproduction.data.summary })}
+        </p>
+      )}
       <ErrorMessage error={error ?? cards.error} />
       {!cards.data ? (
         <p className="muted">{t('common.loading')}</p>
