@@ -8,7 +8,7 @@ import {
   type Role,
   accountStreamId,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, handleCommand } from '../eventstore/commandHandler.js';
+import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
 import { accountDecider } from './deciders.js';
 import { type Ledger, parseOrThrow } from './ledger.js';
@@ -42,7 +42,7 @@ export class Accounts {
 
   async load(userId: string): Promise<AccountState> {
     const events = await this.store.readStream(accountStreamId(userId));
-    return events.reduce((s, e) => accountDecider.evolve(s, e as never), accountDecider.initialState);
+    return foldStream(accountDecider, events);
   }
 
   async loadByLogin(login: string): Promise<AccountState> {

@@ -9,7 +9,7 @@ import {
   hotlineStreamId,
   mustBeAwaitingTriage,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, handleCommand } from '../eventstore/commandHandler.js';
+import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
 import { hotlineDecider } from './deciders.js';
 import { type Ledger, parseOrThrow } from './ledger.js';
@@ -45,7 +45,7 @@ export class Hotline {
 
   async load(reportId: string): Promise<HotlineState> {
     const events = await this.store.readStream(hotlineStreamId(reportId));
-    return events.reduce((s, e) => hotlineDecider.evolve(s, e as never), hotlineDecider.initialState);
+    return foldStream(hotlineDecider, events);
   }
 
   private run(input: unknown, context: CommandContext): Promise<CommandResult<HotlineState>> {

@@ -27,6 +27,7 @@ import {
   eventIdFor,
   handleCommand,
   metadataFor,
+  foldStream,
 } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
 import { problemDecider, schemaVersionOf, unitDecider } from './deciders.js';
@@ -75,12 +76,12 @@ export class Ledger {
 
   async loadUnit(unitId: string): Promise<UnitState> {
     const events = await this.store.readStream(unitStreamId(unitId));
-    return events.reduce((s, e) => unitDecider.evolve(s, e as never), unitDecider.initialState);
+    return foldStream(unitDecider, events);
   }
 
   async loadProblem(problemId: string): Promise<{ state: ProblemState; events: RecordedEvent[] }> {
     const events = await this.store.readStream(problemStreamId(problemId));
-    return { state: events.reduce((s, e) => problemDecider.evolve(s, e as never), problemDecider.initialState), events };
+    return { state: foldStream(problemDecider, events), events };
   }
 
   async unitCommand(input: unknown, context: CommandContext): Promise<CommandResult<UnitState>> {

@@ -16,6 +16,16 @@ export type Decider<State, Command, Event extends { type: string; data: unknown 
   schemaVersionOf: (type: Event['type']) => number;
 };
 
+/** A stream's state: its recorded events folded from the decider's initial state (the codec has checked their shape). */
+export function foldStream<State, Event extends { type: string; data: unknown }>(
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  events: readonly RecordedEvent[],
+): State {
+  let state = decider.initialState;
+  for (const event of events) state = decider.evolve(state, event as unknown as Event);
+  return state;
+}
+
 /** Who is asking, and the ids that tie this command to the request that caused it. */
 export type CommandContext = {
   actor: EventMetadata['actor'];
@@ -102,8 +112,7 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     // 1. Load: fold the stream, noticing whether this command was handled already.
     const recorded = await store.readStream(streamId);
-    let state = decider.initialState;
-    for (const event of recorded) state = decider.evolve(state, event as unknown as Event);
+    let state = foldStream(decider, recorded);
     const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
     const revision = recorded.length - 1;
     if (earlier.length > 0) return { state, events: earlier, nextExpectedRevision: revision, replayed: true };
