@@ -1,6 +1,6 @@
 import { accountsView } from '../projections/accountsView.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import type { Accounts } from './accounts.js';
+import type { Accounts } from '../application/accounts.js';
 import type { Authentication } from './context.js';
 import { TokenRejected, type TokenIssuer } from './tokens.js';
 

@@ -1,5 +1,5 @@
-import { configFromEnv } from './config.js';
-import { demoUsersBanner, demoUsersPresent, loadDemoUsers } from './demoUsers.js';
+import { configFromEnv } from '../application/config.js';
+import { demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../application/demo/users.js';
 import { startServer } from './server.js';
 
 /** `npm start`: the server on the configured store, with the demo county on first start. */
@@ -8,7 +8,7 @@ const started = Date.now();
 const server = await startServer(config);
 if (config.demoData && (await server.store.headPosition()) === -1) {
   console.log('Empty store: loading the demo county…');
-  const { loadDemoData } = await import('./demo.js');
+  const { loadDemoData } = await import('../application/demo/index.js');
   const summary = await loadDemoData(server.ledger);
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   await loadDemoUsers(server.accounts, server.ledger, () => new Date().toISOString());

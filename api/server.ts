@@ -11,28 +11,16 @@ import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
 import helmet from 'helmet';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
-import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '../eventstore/checkpoints.js';
-import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { accountsView } from '../projections/accountsView.js';
-import { auditView } from '../projections/auditView.js';
-import { hotlineView } from '../projections/hotlineView.js';
-import { ledgerView } from '../projections/ledgerView.js';
-import { problemFacts } from '../projections/problemFacts.js';
-import { ReadModels } from '../projections/readModels.js';
-import { ProjectionRunner } from '../projections/runner.js';
-import { FileSnapshotStore, type SnapshotStore } from '../projections/snapshots.js';
-import { Accounts } from './accounts.js';
-import { AssessmentService } from './assessment.js';
+import { FileSnapshotStore } from '../projections/snapshots.js';
+import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
 import { authenticate } from './authentication.js';
-import type { Config } from './config.js';
+import type { Config } from '../application/config.js';
 import type { Context } from './context.js';
 import { consoleHeaders, consoleTabs } from './console.js';
 import { maskError } from './errors.js';
 import { filesRouter } from './files.js';
-import { Hotline } from './hotline.js';
-import { Ledger } from './ledger.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
@@ -43,25 +31,17 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Limits on what one GraphQL document may ask (graphql-armor): far above what the console and web app send. */
 export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 20_000, directives: 20 } as const;
 
-export type App = {
+/** The application, and the HTTP app that serves it. */
+export type App = Application & {
   app: express.Express;
-  store: EventStore;
-  ledger: Ledger;
-  accounts: Accounts;
-  hotline: Hotline;
   tokens: TokenIssuer;
   limits: RateLimits;
-  runner: ProjectionRunner;
-  readModels: ReadModels;
-  checkpointer: Checkpointer | undefined;
-  close: () => Promise<void>;
 };
 
 /** The built web app (`npm run build:web`, run by `npm ci` through `prepare`). */
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
-export type AppOptions = {
-  clock?: () => string;
+export type AppOptions = ApplicationOptions & {
   /** Where evidence files are kept, by content hash. */
   filesDir?: string;
   /** Production mode: introspection and field suggestions off unless `introspection` says otherwise. */
@@ -74,42 +54,16 @@ export type AppOptions = {
   corsOrigins?: string[];
   /** Schema introspection (and so GraphiQL's docs); defaults to on, off in production. */
   introspection?: boolean;
-  /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
-  checkpoints?: CheckpointPolicy | false;
-  /** Where the read models' snapshots are kept; none means every start replays the whole log. */
-  snapshots?: SnapshotStore;
 };
 
 /** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
 export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
-  const {
-    clock = () => new Date().toISOString(),
-    production = false,
-    corsOrigins = [],
-    filesDir = join('data', 'files'),
-    checkpoints = defaultCheckpointPolicy(),
-  } = options;
+  const { production = false, corsOrigins = [], filesDir = join('data', 'files') } = options;
   const introspection = options.introspection ?? !production;
-  // A store written before the hash chain must be migrated first: new events would chain from nothing.
-  const [first] = await rawStore(store).readAll({ maxCount: 1 });
-  if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
-  const ledger = new Ledger(store);
-  const accounts = new Accounts(store, ledger);
-  const hotline = new Hotline(store, ledger);
+  const application = await createApplication(store, options);
+  const { clock, runner, accounts } = application;
   const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
-  const runner = new ProjectionRunner(
-    store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
-    options.snapshots ? { snapshots: options.snapshots } : {},
-  );
-  await runner.start();
-  const readModels = new ReadModels(store, runner);
-  const assessment = new AssessmentService(store, runner, readModels);
-  // A raise that stopped between its number's reservation and its first event is finished now.
-  for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
-  const checkpointer = checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined;
-  checkpointer?.start();
 
   const consolePage = graphiqlPage({
     title: '台账 · Taizhang console',
@@ -143,16 +97,9 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
     context: async ({ req }): Promise<Context> => ({
-      store,
-      ledger,
-      accounts,
-      hotline,
+      ...application,
       tokens,
       limits,
-      runner,
-      readModels,
-      assessment,
-      clock,
       auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),
       clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     }),
@@ -249,23 +196,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     },
   );
 
-  return {
-    app,
-    store,
-    ledger,
-    accounts,
-    hotline,
-    tokens,
-    limits,
-    runner,
-    readModels,
-    checkpointer,
-    close: async () => {
-      await checkpointer?.stop();
-      await runner.stop();
-      await store.close();
-    },
-  };
+  return { ...application, app, tokens, limits };
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Ledger } from '../api/ledger.js';
+import { Ledger } from '../application/ledger.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { type CommandContext, metadataFor } from '../eventstore/commandHandler.js';
 import { openEventStore } from '../eventstore/index.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ledgerNumberLabeler } from '../api/integrity.js';
+import { ledgerNumberLabeler } from '../application/integrity.js';
 import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, CheckpointDrafter } from '../eventstore/checkpoints.js';
 import { GENESIS_HASH, eventHash } from '../eventstore/hashChain.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';

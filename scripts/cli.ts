@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { configFromEnv } from '../api/config.js';
+import { configFromEnv } from '../application/config.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
 
 /** Opens the configured store for a script (`--data-dir` overrides DATA_DIR), refusing to create an empty one. */

@@ -17,9 +17,9 @@ import { openEventStore } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { ProjectionRunner } from '../projections/runner.js';
-import { Accounts } from '../api/accounts.js';
-import { configFromEnv } from '../api/config.js';
-import { Ledger } from '../api/ledger.js';
+import { Accounts } from '../application/accounts.js';
+import { configFromEnv } from '../application/config.js';
+import { Ledger } from '../application/ledger.js';
 import type { CommandContext } from '../eventstore/commandHandler.js';
 
 const [command, ...rest] = process.argv.slice(2);

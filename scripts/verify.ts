@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ledgerNumberLabeler } from '../api/integrity.js';
+import { ledgerNumberLabeler } from '../application/integrity.js';
 import { ExportedCheckpoint } from '../eventstore/checkpoints.js';
 import { describeReport, verifyLog } from '../eventstore/verify.js';
 import { openStoreForScript, runScript } from './cli.js';

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize } from '../api/authz.js';
 import type { Context } from '../api/context.js';
-import { demoUsers, loadDemoUsers } from '../api/demoUsers.js';
+import { demoUsers, loadDemoUsers } from '../application/demo/users.js';
 import { addUser, bearer, logIn } from './support/accounts.js';
 import { TEST_TOKEN_SECRET, type TestServer, startTestServer } from './support/httpServer.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type DemoSummary, loadDemoData } from '../api/demo.js';
-import { Ledger } from '../api/ledger.js';
+import { type DemoSummary, loadDemoData } from '../application/demo/index.js';
+import { Ledger } from '../application/ledger.js';
 import {
   type ProblemEvent,
   ProblemCategory,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../api/demo.js';
-import { demoUsers, demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../api/demoUsers.js';
+import { loadDemoData } from '../application/demo/index.js';
+import { demoUsers, demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../application/demo/users.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { problemDecider } from '../api/deciders.js';
-import { Ledger } from '../api/ledger.js';
+import { Ledger } from '../application/ledger.js';
 import {
   NotFoundError,
   ValidationError,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../api/accounts.js';
-import { Ledger } from '../api/ledger.js';
-import { verifyPassword } from '../api/passwords.js';
+import { Accounts } from '../application/accounts.js';
+import { Ledger } from '../application/ledger.js';
+import { verifyPassword } from '../application/passwords.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { openEventStore } from '../eventstore/index.js';
@@ -86,7 +86,7 @@ describe('the account scripts', () => {
 
   it('keep the token secret beside the store, readable by its owner only', async () => {
     const { startServer } = await import('../api/server.js');
-    const { configFromEnv } = await import('../api/config.js');
+    const { configFromEnv } = await import('../application/config.js');
     const server = await startServer(configFromEnv({ DATA_DIR: dataDir, PORT: '0', DEMO_DATA: 'off' }));
     await server.close();
     expect(statSync(join(dataDir, 'token-secret')).mode & 0o777).toBe(0o600);

@@ -1,7 +1,7 @@
 import { NotFoundError, sourceLabel } from '../../domain/index.js';
 import { type HotlineRow, hotlineView } from '../../projections/hotlineView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
-import { normalizeReceiptCode } from '../hotline.js';
+import { normalizeReceiptCode } from '../../application/hotline.js';
 import { builder } from './builder.js';
 import { commandContext, commandIdArg, settled } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef } from './problem.js';

@@ -13,8 +13,8 @@ import './battleMapUpdate.js';
 import './accounts.js';
 import './hotline.js';
 import './audit.js';
-import './imports.js';
-import './integrity.js';
+import './problemImport.js';
+import './ledgerVerification.js';
 import './reproduction.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */

@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { recomputeFinalized } from '../../projections/scorecards.js';
 import { builder } from './builder.js';
-import { CheckpointRef } from './integrity.js';
+import { CheckpointRef } from './ledgerVerification.js';
 
 type Reproduction = {
   year: number;

@@ -1,5 +1,5 @@
 import { domainEventDefinitions } from '../../domain/index.js';
-import { Ledger } from '../../api/ledger.js';
+import { Ledger } from '../../application/ledger.js';
 import type { CommandContext } from '../../eventstore/commandHandler.js';
 import { openEventStore } from '../../eventstore/index.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../../api/demo.js';
+import { loadDemoData } from '../../application/demo/index.js';
 import { domainEventDefinitions } from '../../domain/index.js';
 import { openEventStore } from '../../eventstore/index.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';

@@ -1,8 +1,8 @@
-import { type Role, accountStreamId } from '../domain/index.js';
-import type { CommandContext } from '../eventstore/commandHandler.js';
-import type { EventStore } from '../eventstore/port.js';
-import type { Accounts } from './accounts.js';
-import type { Ledger } from './ledger.js';
+import { type Role, accountStreamId } from '../../domain/index.js';
+import type { CommandContext } from '../../eventstore/commandHandler.js';
+import type { EventStore } from '../../eventstore/port.js';
+import type { Accounts } from '../accounts.js';
+import type { Ledger } from '../ledger.js';
 
 /**
  * Sign-ins for the demo county, one per role, created only with the demo data. Their units are

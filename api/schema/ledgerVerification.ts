@@ -1,8 +1,8 @@
 import type { Checkpoint } from '../../eventstore/checkpoints.js';
 import { ExportedCheckpoint } from '../../eventstore/checkpoints.js';
 import { type IntegrityBreak, type VerifyReport, describeReport, verifyLog } from '../../eventstore/verify.js';
-import { ledgerNumberLabeler } from '../integrity.js';
-import { parseOrThrow } from '../ledger.js';
+import { ledgerNumberLabeler } from '../../application/integrity.js';
+import { parseOrThrow } from '../../application/validation.js';
 import { builder } from './builder.js';
 
 const BreakKindEnum = builder.enumType('IntegrityBreakKind', {

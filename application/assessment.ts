@@ -17,8 +17,8 @@ import type { Trigger } from '../projections/interviewTriggers.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { cardsHash } from '../projections/scorecards.js';
-import { assessmentDecider, interviewDecider, policyDecider } from './deciders.js';
-import { parseOrThrow } from './ledger.js';
+import { assessmentDecider, interviewDecider, policyDecider } from '../api/deciders.js';
+import { parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
 
@@ -30,7 +30,7 @@ export type ExemptionInput = { unitId: string; year: number; lineId: string; rea
  * Ledger service, it checks what a pure decision cannot know — that the trigger or the deduction
  * exists right now, on the read models — and fills in the evidence from them before deciding.
  */
-export class AssessmentService {
+export class Assessment {
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,

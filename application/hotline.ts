@@ -11,8 +11,9 @@ import {
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
-import { hotlineDecider } from './deciders.js';
-import { type Ledger, parseOrThrow } from './ledger.js';
+import { hotlineDecider } from '../api/deciders.js';
+import type { Ledger } from './ledger.js';
+import { parseOrThrow } from './validation.js';
 
 const REPORT_NAMESPACE = '2c7f5d3a-8e61-4b9a-9f0d-6a1e4c3b2d58';
 /** Crockford's base32: no I, L, O or U, so a code read over the phone is not misheard. */

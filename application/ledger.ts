@@ -1,5 +1,4 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { z } from 'zod';
 import {
   type LedgerNumberReserved,
   NotFoundError,
@@ -30,24 +29,10 @@ import {
   foldStream,
 } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
-import { problemDecider, schemaVersionOf, unitDecider } from './deciders.js';
+import { problemDecider, schemaVersionOf, unitDecider } from '../api/deciders.js';
+import { parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = 'b3a8e0f4-52a3-4f7e-8c51-3f0c6a3e9b27';
-
-/** Turns zod's issues into one ValidationError a person can read, naming each field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => {
-    const path = i.path.filter((p) => p !== 'data').join('.');
-    return { field: path, message: i.message };
-  });
-  throw new ValidationError(
-    'VALIDATION_FAILED',
-    issues.map((i) => (i.field ? `${i.field} ${i.message}` : i.message)).join('; '),
-    { issues },
-  );
-}
 
 export type RaiseInput = {
   source: ProblemSource;

@@ -10,8 +10,9 @@ import {
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
-import { accountDecider } from './deciders.js';
-import { type Ledger, parseOrThrow } from './ledger.js';
+import { accountDecider } from '../api/deciders.js';
+import type { Ledger } from './ledger.js';
+import { parseOrThrow } from './validation.js';
 import { checkPasswordPolicy, hashForUnknownLogin, hashPassword, verifyPassword } from './passwords.js';
 
 const USER_NAMESPACE = '9d4a6c1e-7b1f-4f0e-a3c2-5e8d2b6f0a17';

@@ -1,7 +1,7 @@
 import { ValidationError, countyDay } from '../../domain/index.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
-import { type ImportIssue, type ImportPreview, type ImportRow, commitImport, previewImport } from '../import.js';
+import { type ImportIssue, type ImportPreview, type ImportRow, commitImport, previewImport } from '../../application/imports.js';
 import { type UploadedFile, builder } from './builder.js';
 import { commandContext } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';

@@ -7,14 +7,14 @@ import {
   ValidationError,
   assertNever,
   isOverdue,
-} from '../domain/index.js';
-import type { CommandContext } from '../eventstore/commandHandler.js';
-import { type SimInstant, Timeline, isoDay, simDay } from './demo/clock.js';
-import { buildCounty } from './demo/county.js';
-import { DEMO_END, type FinalStatus, type PlannedCommand } from './demo/lifecycle.js';
-import { planProblems } from './demo/problems.js';
-import { Random } from './demo/random.js';
-import type { Ledger } from './ledger.js';
+} from '../../domain/index.js';
+import type { CommandContext } from '../../eventstore/commandHandler.js';
+import { type SimInstant, Timeline, isoDay, simDay } from './clock.js';
+import { buildCounty } from './county.js';
+import { DEMO_END, type FinalStatus, type PlannedCommand } from './lifecycle.js';
+import { planProblems } from './problems.js';
+import { Random } from './random.js';
+import type { Ledger } from '../ledger.js';
 
 export type DemoOptions = {
   /** Seeds the generator: the same seed gives the same county, event for event. */

@@ -1,0 +1,86 @@
+import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '../eventstore/checkpoints.js';
+import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
+import type { EventStore } from '../eventstore/port.js';
+import { accountsView } from '../projections/accountsView.js';
+import { auditView } from '../projections/auditView.js';
+import { hotlineView } from '../projections/hotlineView.js';
+import { ledgerView } from '../projections/ledgerView.js';
+import { problemFacts } from '../projections/problemFacts.js';
+import { ReadModels } from '../projections/readModels.js';
+import { ProjectionRunner } from '../projections/runner.js';
+import type { SnapshotStore } from '../projections/snapshots.js';
+import { Accounts } from './accounts.js';
+import { Assessment } from './assessment.js';
+import { Hotline } from './hotline.js';
+import { Ledger } from './ledger.js';
+
+export type ApplicationOptions = {
+  /** The injected clock: an ISO instant. */
+  clock?: () => string;
+  /** When the integrity checkpoints are recorded; false records none (the follower does not run). */
+  checkpoints?: CheckpointPolicy | false;
+  /** Where the read models' snapshots are kept; none means every start replays the whole log. */
+  snapshots?: SnapshotStore;
+};
+
+/**
+ * The application: every use case, built once from the store, the clock and the settings. It is
+ * the only thing the transport (`api/`), `scripts/` and `bench/` call to change or query state.
+ * Commands go through its services; queries read the projections its runner keeps up with the log.
+ */
+export type Application = {
+  /** 台账: raising, assigning, rectifying, verifying and closing problems; units. */
+  ledger: Ledger;
+  /** Users, sign-in and roles. */
+  accounts: Accounts;
+  /** 12345 hotline reports and their triage. */
+  hotline: Hotline;
+  /** Policies, interviews (约谈), exemptions and the year's finalization. */
+  assessment: Assessment;
+  /** The projection runner: the read side, following the log. */
+  runner: ProjectionRunner;
+  /** Battle map, interview triggers and scorecards, live or as of an instant. */
+  readModels: ReadModels;
+  /** Records integrity checkpoints as the log grows (absent when switched off). */
+  checkpointer: Checkpointer | undefined;
+  clock: () => string;
+  /** The store underneath, for the composition root and the tools that open it (never for resolvers). */
+  store: EventStore;
+  close: () => Promise<void>;
+};
+
+/** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises. */
+export async function createApplication(store: EventStore, options: ApplicationOptions = {}): Promise<Application> {
+  const { clock = () => new Date().toISOString(), checkpoints = defaultCheckpointPolicy() } = options;
+  // A store written before the hash chain must be migrated first: new events would chain from nothing.
+  const [first] = await rawStore(store).readAll({ maxCount: 1 });
+  if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
+  const runner = new ProjectionRunner(
+    store,
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
+    options.snapshots ? { snapshots: options.snapshots } : {},
+  );
+  await runner.start();
+  const ledger = new Ledger(store);
+  const readModels = new ReadModels(store, runner);
+  const application: Application = {
+    ledger,
+    accounts: new Accounts(store, ledger),
+    hotline: new Hotline(store, ledger),
+    assessment: new Assessment(store, runner, readModels),
+    runner,
+    readModels,
+    checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
+    clock,
+    store,
+    close: async () => {
+      await application.checkpointer?.stop();
+      await runner.stop();
+      await store.close();
+    },
+  };
+  // A raise that stopped between its number's reservation and its first event is finished now.
+  for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
+  application.checkpointer?.start();
+  return application;
+}
