@@ -16,7 +16,7 @@ import type { EventStore } from '../eventstore/port.js';
 import type { Trigger } from '../projections/interviewTriggers.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import { cardsHash } from '../projections/scorecards.js';
+import { cardsHash } from '../projections/scorecards/finalized.js';
 import { assessmentDecider, interviewDecider, policyDecider } from '../api/deciders.js';
 import { parseOrThrow } from './validation.js';
 

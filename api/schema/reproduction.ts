@@ -3,7 +3,7 @@ import { CHECKPOINT_STREAM, type Checkpoint, checkpointFrom, exportCheckpoint } 
 import { rawStore } from '../../eventstore/hashChain.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
-import { recomputeFinalized } from '../../projections/scorecards.js';
+import { recomputeFinalized } from '../../projections/scorecards/finalized.js';
 import { builder } from './builder.js';
 import { CheckpointRef } from './ledgerVerification.js';
 
