@@ -12,6 +12,7 @@ import type { SnapshotStore } from '../projections/snapshots.js';
 import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
 import { Hotline } from './hotline.js';
+import { Imports } from './imports/index.js';
 import { Ledger } from './ledger.js';
 
 export type ApplicationOptions = {
@@ -37,6 +38,8 @@ export type Application = {
   hotline: Hotline;
   /** Policies, interviews (约谈), exemptions and the year's finalization. */
   assessment: Assessment;
+  /** Importing a problem list (问题清单) from a spreadsheet. */
+  imports: Imports;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -68,6 +71,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger),
     assessment: new Assessment(store, runner, readModels),
+    imports: new Imports(store, ledger, runner, clock),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
