@@ -13,7 +13,12 @@ import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
 import { Hotline } from './hotline.js';
 import { Imports } from './imports/index.js';
+import { Integrity } from './integrity.js';
 import { Ledger } from './ledger.js';
+
+/** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
+export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
+export type { EventMetadata, RecordedEvent } from '../eventstore/port.js';
 
 export type ApplicationOptions = {
   /** The injected clock: an ISO instant. */
@@ -40,6 +45,8 @@ export type Application = {
   assessment: Assessment;
   /** Importing a problem list (问题清单) from a spreadsheet. */
   imports: Imports;
+  /** Verifying the log (防篡改) and reproducing a finalized year's cards. */
+  integrity: Integrity;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -72,6 +79,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     hotline: new Hotline(store, ledger),
     assessment: new Assessment(store, runner, readModels),
     imports: new Imports(store, ledger, runner, clock),
+    integrity: new Integrity(store, readModels),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
