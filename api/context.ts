@@ -1,5 +1,4 @@
-import type { EventMetadata } from '../eventstore/port.js';
-import type { Application } from '../application/index.js';
+import type { Application, EventMetadata } from '../application/index.js';
 import type { AccountRow } from '../projections/accountsView.js';
 import type { RateLimits } from './limits.js';
 import type { TokenIssuer } from './tokens.js';
@@ -10,8 +9,8 @@ export type Authentication =
   | { kind: 'rejected'; reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED' | 'USER_DISABLED'; message: string }
   | { kind: 'signed_in'; user: AccountRow; tokenExpiresAt: string };
 
-/** What every resolver gets: the application's services and read side, and who is asking. */
-export type Context = Omit<Application, 'close' | 'checkpointer'> & {
+/** What every resolver gets: the application's services and read side, and who is asking — never the store itself. */
+export type Context = Omit<Application, 'close' | 'checkpointer' | 'store'> & {
   tokens: TokenIssuer;
   limits: RateLimits;
   auth: Authentication;

@@ -62,6 +62,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const introspection = options.introspection ?? !production;
   const application = await createApplication(store, options);
   const { clock, runner, accounts } = application;
+  // Resolvers get the services and the read side, never the store underneath (nor the shutdown or the checkpoint follower).
+  const { store: _store, close: _close, checkpointer: _checkpointer, ...services } = application;
   const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
 
@@ -97,7 +99,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
     context: async ({ req }): Promise<Context> => ({
-      ...application,
+      ...services,
       tokens,
       limits,
       auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),

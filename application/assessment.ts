@@ -10,13 +10,14 @@ import {
   countyDay,
   interviewStreamId,
   policyStreamId,
+  problemStreamId,
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand } from '../eventstore/commandHandler.js';
-import type { EventStore } from '../eventstore/port.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Trigger } from '../projections/interviewTriggers.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import { cardsHash } from '../projections/scorecards.js';
+import { cardsHash } from '../projections/scorecards/finalized.js';
 import { assessmentDecider, interviewDecider, policyDecider } from '../api/deciders.js';
 import { parseOrThrow } from './validation.js';
 
@@ -53,6 +54,14 @@ export class Assessment {
       : undefined;
     if (!found) throw new NotFoundError('TRIGGER_NOT_FOUND', `There is no interview trigger ${triggerId} now.`, { field: 'triggerId' });
     return found;
+  }
+
+  /** A trigger's evidence: the events it names (deadlines, rejections, raises, assignments), read from the problems' streams. */
+  async triggerEvidence(trigger: Pick<Trigger, 'problemIds' | 'eventIds'>): Promise<RecordedEvent[]> {
+    const ids = new Set(trigger.eventIds);
+    const streams = [...new Set(trigger.problemIds.map(problemStreamId))];
+    const events = (await Promise.all(streams.map((s) => this.store.readStream(s)))).flat();
+    return events.filter((e) => ids.has(e.id));
   }
 
   async recordInterview(input: InterviewInput, context: CommandContext) {

@@ -12,7 +12,13 @@ import type { SnapshotStore } from '../projections/snapshots.js';
 import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
 import { Hotline } from './hotline.js';
+import { Imports } from './imports/index.js';
+import { Integrity } from './integrity.js';
 import { Ledger } from './ledger.js';
+
+/** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
+export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
+export type { EventMetadata, RecordedEvent } from '../eventstore/port.js';
 
 export type ApplicationOptions = {
   /** The injected clock: an ISO instant. */
@@ -37,6 +43,10 @@ export type Application = {
   hotline: Hotline;
   /** Policies, interviews (约谈), exemptions and the year's finalization. */
   assessment: Assessment;
+  /** Importing a problem list (问题清单) from a spreadsheet. */
+  imports: Imports;
+  /** Verifying the log (防篡改) and reproducing a finalized year's cards. */
+  integrity: Integrity;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -68,6 +78,8 @@ export async function createApplication(store: EventStore, options: ApplicationO
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger),
     assessment: new Assessment(store, runner, readModels),
+    imports: new Imports(store, ledger, runner, clock),
+    integrity: new Integrity(store, readModels),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,

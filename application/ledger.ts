@@ -69,6 +69,11 @@ export class Ledger {
     return { state: foldStream(problemDecider, events), events };
   }
 
+  /** A problem's history: every event of its stream, oldest first. */
+  history(problemId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(problemStreamId(problemId));
+  }
+
   async unitCommand(input: unknown, context: CommandContext): Promise<CommandResult<UnitState>> {
     const command: UnitCommand = parseOrThrow(UnitCommandSchema, input);
     if (command.type === 'RegisterUnit' && command.data.parentUnitId) await this.activeUnit(command.data.parentUnitId, 'parentUnitId');

@@ -10,6 +10,7 @@ export * from './problems/decide.js';
 export * from './problems/ledgerNumbers.js';
 export * from './policies/policy.js';
 export * from './policies/defaults.js';
+export * from './policies/scoring.js';
 export * from './interviews/interview.js';
 export * from './assessment/assessment.js';
 export * from './registry.js';

@@ -4,7 +4,9 @@ import { type Trigger, type TriggerFilter, interviewTriggers } from './interview
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
-import { type Scorecard, ScorecardAccumulator, cardsHash, scorecards } from './scorecards.js';
+import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
+import type { Scorecard } from './scorecards/card.js';
+import { cardsHash } from './scorecards/finalized.js';
 import { dayOf, instantMs } from './time.js';
 
 type Replay = { state: FactsState; scanned: number; ready: Promise<void> };

@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import { commandContext, commandIdArg, settled } from './mutations.js';
 import { UnitRef } from './unit.js';
 import type { Context } from '../context.js';
-import type { CommandResult } from '../../eventstore/commandHandler.js';
+import type { CommandResult } from '../../application/index.js';
 import { UnauthenticatedError, ValidationError } from '../../domain/index.js';
 
 export const RoleEnum = builder.enumType('Role', {

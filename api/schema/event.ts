@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { RecordedEvent } from '../../application/index.js';
 import { builder } from './builder.js';
 
 export const ActorRef = builder.objectRef<RecordedEvent['metadata']['actor']>('Actor').implement({

@@ -1,4 +1,4 @@
-import { InterviewLevel, InterviewRule, interviewLevelLabel, problemStreamId } from '../../domain/index.js';
+import { InterviewLevel, InterviewRule, interviewLevelLabel } from '../../domain/index.js';
 import type { Trigger } from '../../projections/interviewTriggers.js';
 import type { InterviewFacts } from '../../projections/problemFacts.js';
 import { builder } from './builder.js';
@@ -54,12 +54,7 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
     evidence: t.field({
       type: [LedgerEventRef],
       description: 'The evidence events themselves, read from the log.',
-      resolve: async (x, _a, ctx) => {
-        const ids = new Set(x.eventIds);
-        const streams = [...new Set(x.problemIds.map(problemStreamId))];
-        const events = (await Promise.all(streams.map((s) => ctx.store.readStream(s)))).flat();
-        return events.filter((e) => ids.has(e.id));
-      },
+      resolve: (x, _a, ctx) => ctx.assessment.triggerEvidence(x),
     }),
     resolved: t.boolean({ description: 'An interview covered all of today’s evidence.', resolve: (x) => x.resolvedBy !== null }),
     resolvedBy: t.field({ type: InterviewRef, nullable: true, description: 'The interview that resolved it.', resolve: (x) => x.resolvedBy }),

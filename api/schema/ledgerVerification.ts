@@ -1,8 +1,4 @@
-import type { Checkpoint } from '../../eventstore/checkpoints.js';
-import { ExportedCheckpoint } from '../../eventstore/checkpoints.js';
-import { type IntegrityBreak, type VerifyReport, describeReport, verifyLog } from '../../eventstore/verify.js';
-import { ledgerNumberLabeler } from '../../application/integrity.js';
-import { parseOrThrow } from '../../application/validation.js';
+import type { Checkpoint, IntegrityBreak, LedgerVerification } from '../../application/integrity.js';
 import { builder } from './builder.js';
 
 const BreakKindEnum = builder.enumType('IntegrityBreakKind', {
@@ -43,7 +39,7 @@ export const CheckpointRef = builder.objectRef<Checkpoint>('Checkpoint').impleme
   }),
 });
 
-const LedgerVerificationRef = builder.objectRef<VerifyReport>('LedgerVerification').implement({
+const LedgerVerificationRef = builder.objectRef<LedgerVerification>('LedgerVerification').implement({
   description: 'The outcome of walking the whole log and recomputing its hash chain and checkpoints.',
   fields: (t) => ({
     intact: t.exposeBoolean('intact', { description: 'True when every hash, link and checkpoint holds.' }),
@@ -52,7 +48,7 @@ const LedgerVerificationRef = builder.objectRef<VerifyReport>('LedgerVerificatio
     latestCheckpoint: t.field({ type: CheckpointRef, nullable: true, description: 'The newest checkpoint found intact.', resolve: (r) => r.latestCheckpoint }),
     heldCheckpoint: t.int({ nullable: true, description: 'The number of the exported checkpoint held against the log, if one was given.', resolve: (r) => r.held?.number ?? null }),
     firstBreak: t.field({ type: IntegrityBreakRef, nullable: true, description: 'The first break, when not intact.', resolve: (r) => r.firstBreak }),
-    summary: t.string({ description: 'The report in words, as `npm run verify` prints it.', resolve: (r) => describeReport(r) }),
+    summary: t.exposeString('summary', { description: 'The report in words, as `npm run verify` prints it.' }),
   }),
 });
 
@@ -67,10 +63,6 @@ builder.queryField('verifyLedger', (t) =>
         description: 'An exported checkpoint file (its JSON) to hold against the log.',
       }),
     },
-    resolve: async (_root, args, ctx) =>
-      verifyLog(ctx.store, {
-        labeler: ledgerNumberLabeler,
-        ...(args.checkpoint != null ? { held: parseOrThrow(ExportedCheckpoint, args.checkpoint) } : {}),
-      }),
+    resolve: (_root, args, ctx) => ctx.integrity.verifyLedger(args.checkpoint),
   }),
 );

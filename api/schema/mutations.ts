@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandContext, CommandResult } from '../../eventstore/commandHandler.js';
-import type { RecordedEvent } from '../../eventstore/port.js';
+import type { CommandContext, CommandResult, RecordedEvent } from '../../application/index.js';
 import { type LedgerRow, type LedgerViewState, ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
 import type { InputFieldMap } from '@pothos/core';

@@ -7,7 +7,6 @@ import {
   daysBetween,
   isAssigned,
   isOverdue,
-  problemStreamId,
   sourceLabel,
 } from '../../domain/index.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
@@ -88,7 +87,7 @@ ProblemRef.implement({
     history: t.field({
       type: [LedgerEventRef],
       description: 'Every event of the problem, oldest first, with who and when.',
-      resolve: (r, _a, ctx) => ctx.store.readStream(problemStreamId(r.state.problemId)),
+      resolve: (r, _a, ctx) => ctx.ledger.history(r.state.problemId),
     }),
   }),
 });

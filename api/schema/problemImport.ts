@@ -1,7 +1,5 @@
-import { ValidationError, countyDay } from '../../domain/index.js';
-import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
-import type { Context } from '../context.js';
-import { type ImportIssue, type ImportPreview, type ImportRow, commitImport, previewImport } from '../../application/imports.js';
+import { ValidationError } from '../../domain/index.js';
+import type { ImportIssue, ImportPreview, ImportResult, ImportRow } from '../../application/imports/index.js';
 import { type UploadedFile, builder } from './builder.js';
 import { commandContext } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
@@ -50,7 +48,6 @@ const ImportPreviewRef = builder.objectRef<ImportPreview>('ImportPreview').imple
   }),
 });
 
-type ImportResult = { created: number; alreadyImported: number; problems: LedgerRow[] };
 const ImportResultRef = builder.objectRef<ImportResult>('ImportResult').implement({
   description: 'A problem list imported: every row, or (on any issue) none.',
   fields: (t) => ({
@@ -60,15 +57,11 @@ const ImportResultRef = builder.objectRef<ImportResult>('ImportResult').implemen
   }),
 });
 
-async function readPreview(file: UploadedFile, ctx: Context): Promise<ImportPreview> {
+/** The uploaded list's bytes, refused when larger than an import takes. */
+async function bytesOf(file: UploadedFile): Promise<Uint8Array> {
   if (file.size > IMPORT_FILE_LIMIT_BYTES)
     throw new ValidationError('FILE_TOO_LARGE', `The file is ${file.size} bytes; at most ${IMPORT_FILE_LIMIT_BYTES} bytes are imported at once.`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  return previewImport(bytes, file.name, {
-    ledger: ctx.ledger,
-    units: ctx.runner.state(ledgerView).units,
-    today: countyDay(ctx.clock()),
-  });
+  return new Uint8Array(await file.arrayBuffer());
 }
 
 builder.mutationField('previewImport', (t) =>
@@ -77,7 +70,7 @@ builder.mutationField('previewImport', (t) =>
     description:
       'Check a problem list (.xlsx or .csv; columns 问题来源, 问题类别, 问题描述, 责任单位, 责任人, 整改时限) and say what importing it would do. Appends nothing.',
     args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
-    resolve: (_root, args, ctx) => readPreview(args.file, ctx),
+    resolve: async (_root, args, ctx): Promise<ImportPreview> => ctx.imports.preview(await bytesOf(args.file), args.file.name),
   }),
 );
 
@@ -88,15 +81,8 @@ builder.mutationField('importProblems', (t) =>
       'Import a problem list: all rows or none (IMPORT_REFUSED names every issue). A row with a unit is raised, assigned and given its deadline. Importing the same file again adds nothing.',
     args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
     resolve: async (_root, args, ctx) => {
-      const preview = await readPreview(args.file, ctx);
-      const result = await commitImport(preview, ctx.ledger, { actor: commandContext(ctx, null).actor, now: ctx.clock });
-      await ctx.runner.waitFor(await ctx.store.headPosition());
-      const view = ctx.runner.state(ledgerView);
-      return {
-        created: result.created,
-        alreadyImported: result.alreadyImported,
-        problems: result.problemIds.map((id) => view.problems.get(id)).filter((r): r is LedgerRow => r !== undefined),
-      };
+      const { actor, now } = commandContext(ctx, null);
+      return ctx.imports.commit(await bytesOf(args.file), args.file.name, { actor, now });
     },
   }),
 );

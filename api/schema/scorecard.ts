@@ -1,6 +1,7 @@
-import { Grade, NotFoundError, gradeLabel } from '../../domain/index.js';
+import { Grade, NotFoundError, ScorePart, ScoreRule, gradeLabel, scorePartLabel } from '../../domain/index.js';
 import type { ExemptionFacts, FactsState, FinalizationFacts } from '../../projections/problemFacts.js';
-import { type CardDifference, type RuleTotal, type ScoreLine, type Scorecard, cardDifference, partLabel } from '../../projections/scorecards.js';
+import type { RuleTotal, ScoreLine, Scorecard } from '../../projections/scorecards/card.js';
+import { type CardDifference, cardDifference } from '../../projections/scorecards/difference.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
@@ -19,23 +20,11 @@ const GradeEnum = builder.enumType('Grade', {
 });
 const ScorePartEnum = builder.enumType('ScorePart', {
   description: 'base 基础分; ordinary 平时 (ordinary-time performance); year_end 集中考核 (year-end assessment).',
-  values: ['base', 'ordinary', 'year_end'] as const,
+  values: ScorePart.options,
 });
 const ScoreRuleEnum = builder.enumType('ScoreRule', {
   description: 'The scoring rule behind a line; the policy gives each its points.',
-  values: [
-    'base',
-    'problem_found',
-    'verification_rejected',
-    'deadline_extended',
-    'supervision_ordered',
-    'problem_reopened',
-    'recurrence',
-    'interview_held',
-    'closed_on_time',
-    'finished_late',
-    'unfinished_at_year_end',
-  ] as const,
+  values: ScoreRule.options,
 });
 
 const ExemptionRef = builder.objectRef<ExemptionFacts & { applied?: boolean }>('Exemption').implement({
@@ -59,7 +48,7 @@ const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: '`rule:eventId`; name it in grantExemption.' }),
     part: t.field({ type: ScorePartEnum, description: 'Which part of the assessment it belongs to.', resolve: (l) => l.part }),
-    partLabel: t.string({ description: '基础分 / 平时 / 集中考核', resolve: (l) => partLabel(l.part) }),
+    partLabel: t.string({ description: '基础分 / 平时 / 集中考核', resolve: (l) => scorePartLabel[l.part] }),
     rule: t.field({ type: ScoreRuleEnum, description: 'The rule.', resolve: (l) => l.rule }),
     points: t.exposeFloat('points', { description: 'Points within its part, as the policy gives them.' }),
     contribution: t.exposeFloat('contribution', { description: 'What it adds to the score after the part’s weight; 0 when exempted.' }),

@@ -4,7 +4,7 @@ import { defaultPolicy, domainEventDefinitions } from '../../domain/index.js';
 import { openEventStore } from '../../eventstore/index.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
-import { recomputeFinalized } from '../../projections/scorecards.js';
+import { recomputeFinalized } from '../../projections/scorecards/finalized.js';
 import { addUser, bearer, logIn } from '../support/accounts.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 import { scenario } from './scenario.js';

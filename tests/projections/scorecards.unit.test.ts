@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/index.js';
-import { cardDifference, scorecards } from '../../projections/scorecards.js';
+import { scorecards } from '../../projections/scorecards/accumulator.js';
+import { cardDifference } from '../../projections/scorecards/difference.js';
 import { problemFacts } from '../../projections/problemFacts.js';
 import { atInstant, factsAsOf } from './fold.js';
 import { scenario } from './scenario.js';

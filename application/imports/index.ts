@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { ValidationError, countyDay } from '../../domain/index.js';
+import type { CommandContext } from '../../eventstore/commandHandler.js';
+import type { EventStore } from '../../eventstore/port.js';
+import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
+import type { ProjectionRunner } from '../../projections/runner.js';
+import type { Ledger } from '../ledger.js';
+import { type ImportRow, checkRows } from './rows.js';
+import { type ImportIssue, contentOf, readTable } from './spreadsheet.js';
+
+export type { ImportRow } from './rows.js';
+export { IMPORT_COLUMNS, type ImportColumn, type ImportIssue, MAX_IMPORT_ROWS } from './spreadsheet.js';
+
+/**
+ * Importing a problem list (问题清单) from a county spreadsheet: read it (spreadsheet.ts), check
+ * every row (rows.ts), and only when every row is right raise them all — with command ids that
+ * follow from the list's hash and the row number, so importing the same list again finds its own
+ * problems and adds nothing. The hash is of the cells read, not of the file's bytes: Excel rewrites
+ * a workbook's timestamps on every save, and the same list saved again is still the same list.
+ */
+
+export type ImportPreview = {
+  fileName: string;
+  /** SHA-256 of the list's content (every imported column of every row, with row numbers). */
+  contentHash: string;
+  rows: ImportRow[];
+  issues: ImportIssue[];
+};
+
+/** A list imported: how many rows it added, how many were there before, and every row's problem in row order. */
+export type ImportResult = { created: number; alreadyImported: number; problems: LedgerRow[] };
+
+type ImportStep = 'raise' | 'assign' | 'deadline';
+
+export class Imports {
+  constructor(
+    private readonly store: EventStore,
+    private readonly ledger: Ledger,
+    private readonly runner: ProjectionRunner,
+    private readonly clock: () => string,
+  ) {}
+
+  /** Checks a problem list against the units and the day as they are now, and says what importing it would do; appends nothing. */
+  preview(bytes: Uint8Array, fileName: string): Promise<ImportPreview> {
+    return this.check(bytes, fileName, countyDay(this.clock()));
+  }
+
+  /**
+   * Imports every row, or none: a list with any issue is refused whole, naming each issue. A row with
+   * a unit is raised, assigned and given its deadline; a row without one is only raised. Answers once
+   * the read side has applied it, with every row's problem as the ledger now lists it.
+   */
+  async commit(bytes: Uint8Array, fileName: string, context: Omit<CommandContext, 'commandId'>): Promise<ImportResult> {
+    const preview = await this.check(bytes, fileName, countyDay(context.now()));
+    if (preview.issues.length > 0)
+      throw new ValidationError(
+        'IMPORT_REFUSED',
+        `Nothing was imported: ${preview.issues.length} problem(s) in the file, e.g. ${describeIssue(preview.issues[0]!)}.`,
+        { issues: preview.issues },
+      );
+    const problemIds: string[] = [];
+    for (const row of preview.rows) {
+      const at = (step: ImportStep): CommandContext => ({
+        ...context,
+        commandId: commandIdFor(preview.contentHash, row.row, step),
+        correlationId: `import:${preview.contentHash}`,
+      });
+      const raised = await this.ledger.raiseProblem({ source: row.source, category: row.category, description: row.description }, at('raise'));
+      const problemId = this.ledger.problemIdFor(at('raise').commandId);
+      if (raised.state.status === 'not_raised') throw new Error(`Import row ${row.row} did not raise ${problemId}`);
+      if (row.unitId && row.responsiblePerson) {
+        await this.ledger.problemCommand(
+          { type: 'AssignProblem', data: { problemId, responsibleUnitId: row.unitId, responsiblePerson: row.responsiblePerson, leadingOfficial: null } },
+          at('assign'),
+        );
+        if (row.deadline) await this.ledger.problemCommand({ type: 'SetDeadline', data: { problemId, deadline: row.deadline } }, at('deadline'));
+      }
+      problemIds.push(problemId);
+    }
+    // Read-your-writes: the ledger lists every row's problem before the import answers.
+    await this.runner.waitFor(await this.store.headPosition());
+    const view = this.runner.state(ledgerView);
+    return {
+      created: preview.rows.filter((r) => !r.alreadyImported).length,
+      alreadyImported: preview.rows.filter((r) => r.alreadyImported).length,
+      problems: problemIds.map((id) => view.problems.get(id)).filter((r): r is LedgerRow => r !== undefined),
+    };
+  }
+
+  private async check(bytes: Uint8Array, fileName: string, today: string): Promise<ImportPreview> {
+    const issues: ImportIssue[] = [];
+    const table = await readTable(bytes, issues);
+    const contentHash = createHash('sha256').update(table ? contentOf(table) : bytes).digest('hex');
+    const rows = table ? checkRows(table, this.runner.state(ledgerView).units, today, issues) : [];
+    for (const row of rows) {
+      const { state } = await this.ledger.loadProblem(this.ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise')));
+      row.alreadyImported = state.status !== 'not_raised';
+    }
+    return { fileName, contentHash, rows, issues };
+  }
+}
+
+/** The command id of one step of one row of one list: the same list imported twice gives the same ids. */
+export function commandIdFor(contentHash: string, row: number, step: ImportStep): string {
+  return `import:${contentHash}:${row}:${step}`;
+}
+
+export function describeIssue(issue: ImportIssue): string {
+  return issue.row === 0 ? issue.message : `row ${issue.row}, column ${issue.column}${issue.columnLetter ? ` (${issue.columnLetter})` : ''}: ${issue.message}`;
+}
