@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createApplication } from '../application/index.js';
 import { ledgerView } from '../projections/ledgerView.js';
@@ -15,6 +13,7 @@ import type { EventMetadata, NewEvent } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { generateCounty } from '../tests/support/countyLog.js';
+import { type ServerProcess, spawnServer, stopServer } from '../tests/support/serverProcess.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /**
@@ -132,49 +131,26 @@ async function timeQueries(url: string, query: string, before?: (i: number) => P
   return { median: percentile(times, 50), p99: percentile(times, 99), bytes };
 }
 
-/** The repository's root, where `api/main.ts` is run from. */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 /**
  * Starts the real server (`api/main.ts`, as `npm start` does) in a child process on the store in
- * `dataDir`, and resolves with its address once it prints it. Checkpoints are pushed out of reach
- * (issue 6's cost, not the read models'), and it waits until the child's CPU has gone quiet, so the
- * checkpoint follower's own pass over the log is not timed with the queries.
+ * `dataDir`. Checkpoints are pushed out of reach (issue 6's cost, not the read models'), and it
+ * waits until the child's CPU has gone quiet, so the checkpoint follower's own pass over the log is
+ * not timed with the queries.
  */
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+async function startServer(dataDir: string): Promise<ServerProcess> {
+  const server = await spawnServer(
+    {
       EVENT_STORE: 'sqlite',
       DATA_DIR: dataDir,
       DEMO_DATA: 'off',
-      PORT: '0',
       HOST: '127.0.0.1',
       CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
       CHECKPOINT_EVERY_SECONDS: String(1_000_000), // (its timer takes milliseconds in 32 bits)
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out += chunk;
-      const found = /GraphQL console: (http:\/\/\S+)\/graphql/.exec(out);
-      if (found) resolve(found[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`The server exited (${code}) before it was up:\n${out}`)));
-  });
-  await quiet(child.pid!);
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+    600_000,
+  );
+  await quiet(server.child.pid!);
+  return server;
 }
 
 /** Waits until process `pid` uses under a tenth of a core over half a second (Linux's /proc; elsewhere a fixed pause). */
@@ -243,7 +219,7 @@ async function queriesOverHttp(dir: string, password: string, anyProblem: string
     };
   } finally {
     await writer.close();
-    await server.stop();
+    await stopServer(server);
   }
 }
 
