@@ -107,7 +107,7 @@ try {
       break;
     }
     default:
-      fail('usage: user.ts add | reset-password | disable  (see the README, "Accounts and roles")');
+      fail('usage: user.ts add | reset-password | disable  (see docs/api.md, "Accounts and roles")');
   }
 } catch (error) {
   if (error instanceof TaizhangError) fail(`${error.message} (${error.code})`);
