@@ -39,7 +39,7 @@ export type Application = {
   ledger: Ledger;
   /** Users, sign-in and roles. */
   accounts: Accounts;
-  /** 12345 hotline reports and their triage. */
+  /** 12317 hotline reports and their triage. */
   hotline: Hotline;
   /** Policies, interviews (约谈), exemptions and the year's finalization. */
   assessment: Assessment;

@@ -16,10 +16,8 @@ import { Role, TaizhangError, domainEventDefinitions } from '../domain/index.js'
 import { openEventStore } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { ledgerView } from '../projections/ledgerView.js';
-import { ProjectionRunner } from '../projections/runner.js';
-import { Accounts } from '../application/accounts.js';
 import { configFromEnv } from '../application/config.js';
-import { Ledger } from '../application/ledger.js';
+import { createApplication } from '../application/index.js';
 import type { CommandContext } from '../eventstore/commandHandler.js';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -48,8 +46,12 @@ function fail(message: string): never {
 
 const config = configFromEnv();
 const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-const ledger = new Ledger(store);
-const accounts = new Accounts(store, ledger);
+// The application as the server builds it, without the checkpoint follower: the server records those.
+const app = await createApplication(store, { checkpoints: false }).catch(async (error: unknown) => {
+  await store.close();
+  throw error;
+});
+const { accounts } = app;
 const context = (): CommandContext => ({
   actor: { userId: 'cli', name: `admin script (${userInfo().username})`, unitId: null, role: 'admin' },
   commandId: randomBytes(16).toString('hex'),
@@ -57,11 +59,8 @@ const context = (): CommandContext => ({
 });
 const generated = () => randomBytes(12).toString('base64url');
 
-async function unitIdOf(nameOrId: string): Promise<string> {
-  const runner = new ProjectionRunner(store, [ledgerView]);
-  await runner.start();
-  await runner.stop();
-  const units = [...runner.state(ledgerView).units.values()];
+function unitIdOf(nameOrId: string): string {
+  const units = [...app.runner.state(ledgerView).units.values()];
   const found = units.filter((u) => u.unitId === nameOrId || u.name === nameOrId);
   if (found.length !== 1) fail(found.length === 0 ? `no unit is named or has the id ${nameOrId}` : `${found.length} units are named ${nameOrId}; give its id`);
   return found[0]!.unitId;
@@ -86,7 +85,7 @@ try {
           login,
           displayName: values.name ?? login,
           roles: roles.map((r) => r.data!),
-          unitId: values.unit ? await unitIdOf(values.unit) : null,
+          unitId: values.unit ? unitIdOf(values.unit) : null,
           password,
         },
         context(),
@@ -108,11 +107,11 @@ try {
       break;
     }
     default:
-      fail('usage: user.ts add | reset-password | disable  (see the README, "Accounts and roles")');
+      fail('usage: user.ts add | reset-password | disable  (see docs/api.md, "Accounts and roles")');
   }
 } catch (error) {
   if (error instanceof TaizhangError) fail(`${error.message} (${error.code})`);
   throw error;
 } finally {
-  await store.close();
+  await app.close();
 }

@@ -31,7 +31,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 
 describe('a server killed with SIGKILL during a burst of writes', () => {
   it('keeps every acknowledged command and half-writes none', async () => {
-    // The first account on a fresh install, made the way the README says: the admin script.
+    // The first account on a fresh install, made the way docs/api.md says: the admin script.
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'], {
       env: { ...process.env, ...env },
     });

@@ -3,7 +3,7 @@ import type { PolicyDocument } from './policy.js';
 /**
  * The built-in policy, version 0, in force until the committee adopts a version of its own.
  * These numbers are OURS, not the seed's: the seed names the mechanisms (挂图作战, 约谈, 一票否决)
- * and leaves thresholds, points and weights to the county. The README lists and explains them.
+ * and leaves thresholds, points and weights to the county. docs/policies.md lists and explains them.
  */
 export const defaultPolicy: PolicyDocument = {
   name: '默认考核办法 (taizhang built-in defaults)',

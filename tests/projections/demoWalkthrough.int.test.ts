@@ -7,8 +7,8 @@ import { bearer, tokenFor } from '../support/accounts.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 
 /**
- * The README walks through one card of the demo county under the default policy; these are the
- * numbers it shows, checked over HTTP so the README cannot drift from what the server says.
+ * docs/policies.md walks through one card of the demo county under the default policy; these are the
+ * numbers it shows, checked over HTTP so the walk-through cannot drift from what the server says.
  */
 let server: TestServer;
 let token = '';
@@ -26,7 +26,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-describe('the README’s walk-through of the demo county', () => {
+describe('the walk-through (docs/policies.md) of the demo county', () => {
   it('上土市镇 2019, as the committee saw it on 2020-01-15: 97.4, 好, rank 21 of 32', async () => {
     const result = await gql(`{ scorecards(year: 2019, asOf: "2020-01-15T10:00:00+08:00") {
       unit { name } score gradeLabel rank ordinaryScore yearEndScore lines { rule ledgerNumber points contribution } } }`);
