@@ -7,6 +7,7 @@ export * from './problems/vocabulary.js';
 export * from './problems/events.js';
 export * from './problems/problem.js';
 export * from './problems/decide.js';
+export * from './problems/acceptedCommands.js';
 export * from './problems/ledgerNumbers.js';
 export * from './policies/policy.js';
 export * from './policies/defaults.js';
