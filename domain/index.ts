@@ -11,6 +11,7 @@ export * from './problems/acceptedCommands.js';
 export * from './problems/ledgerNumbers.js';
 export * from './policies/policy.js';
 export * from './policies/defaults.js';
+export * from './policies/scoreRules.js';
 export * from './interviews/interview.js';
 export * from './assessment/assessment.js';
 export * from './registry.js';
