@@ -127,8 +127,9 @@ builder.mutationField('raiseProblem', (t) =>
 );
 
 /**
- * Every other problem command: its type (the mutation is named in problemActions.ts), its description, its arguments and how they become command
- * data. `fromActor` adds data that comes from the signed-in user, never from the request.
+ * Every other problem command: its type (its mutation's name is in problemActions.ts), its description,
+ * its arguments and how they become command data. `fromActor` adds data that comes from the signed-in
+ * user, never from the request.
  */
 function problemCommand<A extends InputFieldMap>(
   type: keyof typeof problemMutation,
