@@ -152,19 +152,43 @@ export async function authorize(
   return actorOf(user, role);
 }
 
-async function checkScope(scope: 'own_unit_problem' | 'other_unit_problem', problemId: string, user: AccountRow, ctx: Context) {
+type Scope = NonNullable<Extract<Rule, { scope?: unknown }>['scope']>;
+
+/** Why a scoped rule refuses this user on a problem of that responsible unit (null: it does not). */
+function scopeRefusal(scope: Scope, user: AccountRow, responsibleUnitId: string | null): 'OUTSIDE_YOUR_UNIT' | 'OWN_UNIT' | null {
+  if (scope === 'own_unit_problem' && (responsibleUnitId === null || responsibleUnitId !== user.unitId)) return 'OUTSIDE_YOUR_UNIT';
+  if (scope === 'other_unit_problem' && responsibleUnitId !== null && responsibleUnitId === user.unitId) return 'OWN_UNIT';
+  return null;
+}
+
+async function checkScope(scope: Scope, problemId: string, user: AccountRow, ctx: Context) {
   // The problem's own stream, not the read model: the decision must not rest on a lagging view.
   const { state } = problemId ? await ctx.ledger.loadProblem(problemId) : { state: undefined };
   const responsibleUnitId = state && isAssigned(state) ? state.responsibleUnitId : null;
   const label = state && state.status !== 'not_raised' ? `Problem ${state.ledgerNumber}` : 'This problem';
-  if (scope === 'own_unit_problem' && (responsibleUnitId === null || responsibleUnitId !== user.unitId))
+  const refusal = scopeRefusal(scope, user, responsibleUnitId);
+  if (refusal === 'OUTSIDE_YOUR_UNIT')
     throw new ForbiddenError('FORBIDDEN', `${label} is not your unit's: a unit head acts only on their own unit's items.`, {
-      reason: 'OUTSIDE_YOUR_UNIT',
+      reason: refusal,
     });
-  if (scope === 'other_unit_problem' && responsibleUnitId !== null && responsibleUnitId === user.unitId)
+  if (refusal === 'OWN_UNIT')
     throw new ForbiddenError('FORBIDDEN', `${label} is your own unit's: a verifier never verifies their own unit's work.`, {
-      reason: 'OWN_UNIT',
+      reason: refusal,
     });
+}
+
+/**
+ * May this signed-in user run `Mutation.<name>` on a problem the unit `responsibleUnitId` is
+ * responsible for (null: not assigned yet)? The question `authorize` answers for a request, asked
+ * without one and from the same table, so what the server offers (`Problem.availableActions`) is
+ * what it lets through.
+ */
+export function permits(field: string, user: AccountRow, responsibleUnitId: string | null): boolean {
+  const rule = rules[field] ?? defaults[field.slice(0, field.indexOf('.'))];
+  if (!rule) return false;
+  if (rule.who === 'public' || rule.who === 'signed_in') return true;
+  if (!rule.who.some((r) => user.roles.includes(r))) return false;
+  return !rule.scope || scopeRefusal(rule.scope, user, responsibleUnitId) === null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isInputObjectType, isObjectType, isScalarType, isSpecifiedScalarType } from 'graphql';
+import { isEnumType, isInputObjectType, isObjectType, isScalarType, isSpecifiedScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../api/schema/index.js';
 
@@ -16,5 +16,14 @@ describe('the GraphQL schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('names a mutation of the schema in every ProblemAction (what Problem.availableActions lists)', () => {
+    const actions = schema.getType('ProblemAction');
+    if (!isEnumType(actions)) throw new Error('ProblemAction is not an enum');
+    const mutations = schema.getMutationType()!.getFields();
+    const values = actions.getValues().map((v) => v.name);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((name) => !mutations[name] || !mutations[name]!.args.some((a) => a.name === 'problemId'))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type { InputFieldMap } from '@pothos/core';
 import { builder } from './builder.js';
 import { LedgerEventRef } from './event.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
+import { problemMutation } from './problemActions.js';
 import { UnitKindEnum, UnitRef } from './unit.js';
 
 type Payload<T> = { subject: T; events: RecordedEvent[]; replayed: boolean };
@@ -125,17 +126,17 @@ builder.mutationField('raiseProblem', (t) =>
 );
 
 /**
- * Every other problem command: a name, its description, its arguments and how they become command
- * data. `fromActor` adds data that comes from the signed-in user, never from the request.
+ * Every other problem command: its type (its mutation's name is in problemActions.ts), its description,
+ * its arguments and how they become command data. `fromActor` adds data that comes from the signed-in
+ * user, never from the request.
  */
 function problemCommand<A extends InputFieldMap>(
-  name: string,
-  type: string,
+  type: keyof typeof problemMutation,
   description: string,
   args: (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) => A,
   fromActor: (actor: NonNullable<Context['actor']>) => Record<string, unknown> = () => ({}),
 ) {
-  builder.mutationField(name, (t) =>
+  builder.mutationField(problemMutation[type], (t) =>
     t.field({
       type: ProblemPayload,
       description,
@@ -157,51 +158,49 @@ function problemCommand<A extends InputFieldMap>(
   );
 }
 
-problemCommand('assignProblem', 'AssignProblem', 'Assign the problem to its responsible unit (责任单位) and person (责任人).', (t) => ({
+problemCommand('AssignProblem', 'Assign the problem to its responsible unit (责任单位) and person (责任人).', (t) => ({
   responsibleUnitId: t.arg.id({ required: true, description: 'The responsible unit.' }),
   responsiblePerson: t.arg.string({ required: true, description: '责任人' }),
   leadingOfficial: t.arg.string({ required: false, description: '牵头领导' }),
 }));
-problemCommand('acknowledgeAssignment', 'AcknowledgeAssignment', 'The responsible unit takes the problem on (签收).', (t) => ({
+problemCommand('AcknowledgeAssignment', 'The responsible unit takes the problem on (签收).', (t) => ({
   acknowledgedBy: t.arg.string({ required: true, description: 'Who acknowledged it.' }),
 }));
-problemCommand('setDeadline', 'SetDeadline', 'Set the deadline (整改时限), a county calendar day, not before the raise day.', (t) => ({
+problemCommand('SetDeadline', 'Set the deadline (整改时限), a county calendar day, not before the raise day.', (t) => ({
   deadline: t.arg.string({ required: true, description: 'YYYY-MM-DD' }),
 }));
-problemCommand('extendDeadline', 'ExtendDeadline', 'Extend the deadline (延期) to a later day, with a reason.', (t) => ({
+problemCommand('ExtendDeadline', 'Extend the deadline (延期) to a later day, with a reason.', (t) => ({
   deadline: t.arg.string({ required: true, description: 'The new deadline, YYYY-MM-DD.' }),
   reason: t.arg.string({ required: true, description: 'Why it needs more time.' }),
 }));
-problemCommand('submitPlan', 'SubmitPlan', 'Submit the rectification plan (整改方案 / 整改措施).', (t) => ({
+problemCommand('SubmitPlan', 'Submit the rectification plan (整改方案 / 整改措施).', (t) => ({
   measures: t.arg.string({ required: true, description: 'The measures that will fix it.' }),
 }));
-problemCommand('reportProgress', 'ReportProgress', 'Report progress (整改进展).', (t) => ({
+problemCommand('ReportProgress', 'Report progress (整改进展).', (t) => ({
   progress: t.arg.string({ required: true, description: 'What has been done so far.' }),
   percentComplete: t.arg.int({ required: false, description: '0–100' }),
 }));
-problemCommand('reportRectified', 'ReportRectified', 'Report the problem fixed, with evidence, and ask for verification.', (t) => ({
+problemCommand('ReportRectified', 'Report the problem fixed, with evidence, and ask for verification.', (t) => ({
   evidence: t.arg({ type: EvidenceInput, required: true, description: '整改佐证' }),
 }));
 /** The verifying unit is the signed-in verifier's own unit, from the token. */
 const verifierUnit = (actor: NonNullable<Context['actor']>) => ({ verifierUnitId: actor.unitId });
 problemCommand(
-  'passVerification',
   'PassVerification',
   'Accept the fix (验收通过), as a verifier. The verifying unit is yours, and may not be the responsible unit.',
   (t) => ({ opinion: t.arg.string({ required: true, description: '验收意见' }) }),
   verifierUnit,
 );
 problemCommand(
-  'rejectVerification',
   'RejectVerification',
   'Reject the fix (验收不通过), as a verifier: back to rectification with the reasons.',
   (t) => ({ reasons: t.arg.string({ required: true, description: 'Why it is not fixed.' }) }),
   verifierUnit,
 );
-problemCommand('closeProblem', 'CloseProblem', 'Close the problem and cancel its ledger number (销号); needs a passed verification.', () => ({}));
-problemCommand('reopenProblem', 'ReopenProblem', 'Reopen a closed problem a later check found back (巩固 failed).', (t) => ({
+problemCommand('CloseProblem', 'Close the problem and cancel its ledger number (销号); needs a passed verification.', () => ({}));
+problemCommand('ReopenProblem', 'Reopen a closed problem a later check found back (巩固 failed).', (t) => ({
   reason: t.arg.string({ required: true, description: 'What the later check found.' }),
 }));
-problemCommand('orderSupervision', 'OrderSupervision', 'Order the unit to finish (督办).', (t) => ({
+problemCommand('OrderSupervision', 'Order the unit to finish (督办).', (t) => ({
   instruction: t.arg.string({ required: true, description: '督办意见' }),
 }));

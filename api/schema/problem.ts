@@ -12,6 +12,7 @@ import {
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
 import { LedgerEventRef } from './event.js';
+import { ProblemActionEnum, availableActions } from './problemActions.js';
 import { UnitRef } from './unit.js';
 
 export const ProblemSourceEnum = builder.enumType('ProblemSource', {
@@ -84,6 +85,11 @@ ProblemRef.implement({
       resolve: (r, _a, ctx) => (r.state.recurrenceOf ? (ctx.runner.state(ledgerView).problems.get(r.state.recurrenceOf) ?? null) : null),
     }),
     updatedAt: t.string({ description: 'When its last event happened.', resolve: (r) => r.updatedAt }),
+    availableActions: t.field({
+      type: [ProblemActionEnum],
+      description: 'The mutations you may run on it now: its state accepts them and your role and unit allow them.',
+      resolve: (r, _a, ctx) => availableActions(r, ctx),
+    }),
     history: t.field({
       type: [LedgerEventRef],
       description: 'Every event of the problem, oldest first, with who and when.',

@@ -18,11 +18,11 @@ const GradeEnum = builder.enumType('Grade', {
   description: '年度考核等次: good 好, fairly_good 较好, average 一般, poor 较差 (carries the one-vote veto 一票否决).',
   values: Grade.options,
 });
-const ScorePartEnum = builder.enumType('ScorePart', {
+export const ScorePartEnum = builder.enumType('ScorePart', {
   description: 'base 基础分; ordinary 平时 (ordinary-time performance); year_end 集中考核 (year-end assessment).',
   values: ScorePart.options,
 });
-const ScoreRuleEnum = builder.enumType('ScoreRule', {
+export const ScoreRuleEnum = builder.enumType('ScoreRule', {
   description: 'The scoring rule behind a line; the policy gives each its points.',
   values: ScoreRule.options,
 });

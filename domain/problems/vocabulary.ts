@@ -25,15 +25,22 @@ export const sourceCode: Record<ProblemSource, string> = {
   hotline: 'RX',
 };
 
-export const sourceLabel: Record<ProblemSource, string> = {
-  national_feedback: '国家反馈',
-  provincial_review: '省级查摆',
-  municipal_review: '市级查摆',
-  county_self_check: '县自查',
-  audit: '审计',
-  discipline_inspection: '纪检监察',
-  hotline: '12317举报',
+/** A label in the ledger's language (Chinese) and in English. */
+export type Label = { zh: string; en: string };
+
+const zhOf = <K extends string>(labels: Record<K, Label>) =>
+  Object.fromEntries(Object.entries<Label>(labels).map(([key, label]) => [key, label.zh])) as Record<K, string>;
+
+export const sourceLabels: Record<ProblemSource, Label> = {
+  national_feedback: { zh: '国家反馈', en: 'National feedback' },
+  provincial_review: { zh: '省级查摆', en: 'Provincial review' },
+  municipal_review: { zh: '市级查摆', en: 'Municipal review' },
+  county_self_check: { zh: '县自查', en: 'County self-check' },
+  audit: { zh: '审计', en: 'Audit' },
+  discipline_inspection: { zh: '纪检监察', en: 'Discipline inspection' },
+  hotline: { zh: '12317举报', en: '12317 hotline' },
 };
+export const sourceLabel: Record<ProblemSource, string> = zhOf(sourceLabels);
 
 /**
  * What kind of problem it is: the seed's seven special campaigns (七个专项治理) and the sector
@@ -60,22 +67,23 @@ export const ProblemCategory = z.enum([
 ]);
 export type ProblemCategory = z.infer<typeof ProblemCategory>;
 
-export const categoryLabel: Record<ProblemCategory, string> = {
-  data_mismatch: '数据质量',
-  wrongful_inclusion_exclusion: '错评漏评',
-  wrongful_exit: '错退',
-  fund_misuse: '资金使用',
-  project_delay: '项目滞后',
-  work_style: '作风问题',
-  supervision_findings: '督查问题整改',
-  education: '教育',
-  health: '健康医疗',
-  housing: '住房安全',
-  drinking_water: '饮水安全',
-  roads: '道路',
-  power: '电力',
-  network: '网络',
-  industry: '产业',
-  employment: '就业',
-  social_protection: '社会保障',
+export const categoryLabels: Record<ProblemCategory, Label> = {
+  data_mismatch: { zh: '数据质量', en: 'Data mismatch' },
+  wrongful_inclusion_exclusion: { zh: '错评漏评', en: 'Wrongly included or left out' },
+  wrongful_exit: { zh: '错退', en: 'Wrongful exit' },
+  fund_misuse: { zh: '资金使用', en: 'Misuse of funds' },
+  project_delay: { zh: '项目滞后', en: 'Projects behind schedule' },
+  work_style: { zh: '作风问题', en: 'Corruption and work style' },
+  supervision_findings: { zh: '督查问题整改', en: 'Supervision findings' },
+  education: { zh: '教育', en: 'Education' },
+  health: { zh: '健康医疗', en: 'Health' },
+  housing: { zh: '住房安全', en: 'Housing' },
+  drinking_water: { zh: '饮水安全', en: 'Drinking water' },
+  roads: { zh: '道路', en: 'Roads' },
+  power: { zh: '电力', en: 'Power' },
+  network: { zh: '网络', en: 'Network' },
+  industry: { zh: '产业', en: 'Industry' },
+  employment: { zh: '就业', en: 'Employment' },
+  social_protection: { zh: '社会保障', en: 'Social protection' },
 };
+export const categoryLabel: Record<ProblemCategory, string> = zhOf(categoryLabels);

@@ -1,22 +1,28 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
-import { type Lang, useI18n } from './i18n';
-import { ItemByNumber } from './LedgerNumberLink';
-import { HotlinePage } from './pages/HotlinePage';
-import { ImportPage } from './pages/ImportPage';
-import { InterviewsPage } from './pages/InterviewsPage';
-import { LedgerPage } from './pages/LedgerPage';
-import { MyItemsPage } from './pages/MyItemsPage';
-import { ProblemPage } from './pages/ProblemPage';
-import { ScorecardPage, ScorecardsPage } from './pages/ScorecardsPage';
-import { VerifyPage } from './pages/VerifyPage';
-import { WallPage } from './pages/WallPage';
-import { SignedIn, signOut, useUser } from './session';
+import { HotlinePage } from './hotline/HotlinePage';
+import { ImportPage } from './import/ImportPage';
+import { InterviewsPage } from './interviews/InterviewsPage';
+import { ProblemPage } from './item/ProblemPage';
+import { LedgerPage } from './ledger/LedgerPage';
+import { MyItemsPage } from './queues/MyItemsPage';
+import { VerifyPage } from './queues/VerifyPage';
+import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
+import { type Lang, useI18n } from './shared/i18n';
+import { ItemByNumber } from './shared/LedgerNumberLink';
+import { SignedIn, signOut, useUser } from './shared/session';
+import { VocabularyProvider } from './shared/vocabulary';
+import { WallPage } from './wall/WallPage';
 
-/** The frame every page shares: the title, the navigation, the language switch — once signed in. */
+/**
+ * The frame every page shares: the title, the navigation, the language switch — once signed in, and
+ * once the ledger's vocabulary (sources, categories, scoring rules) has come from the server.
+ */
 export function App() {
   return (
     <SignedIn>
-      <Frame />
+      <VocabularyProvider>
+        <Frame />
+      </VocabularyProvider>
     </SignedIn>
   );
 }

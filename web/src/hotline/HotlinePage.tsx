@@ -1,36 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { gql } from '../api';
-import { ErrorMessage } from '../errors';
-import { formatInstant, useI18n } from '../i18n';
-import { CATEGORIES, type Unit, fetchUnits } from '../model';
-import { useAsync } from '../useAsync';
-
-const REPORT_STATUSES = ['received', 'accepted', 'dismissed'] as const;
-type ReportStatus = (typeof REPORT_STATUSES)[number];
-
-type Report = {
-  id: string;
-  receiptCode: string;
-  text: string;
-  contact: string | null;
-  unit: { id: string; name: string } | null;
-  status: ReportStatus;
-  submittedAt: string;
-  problem: { id: string; ledgerNumber: string } | null;
-  dismissalReason: string | null;
-};
-type ProblemRef = { id: string; ledgerNumber: string };
-
-const fetchReports = async (status: ReportStatus | null) =>
-  (
-    await gql<{ hotlineReports: Report[] }>(
-      `query Hotline($status: HotlineReportStatus) {
-        hotlineReports(status: $status) { id receiptCode text contact unit { id name } status submittedAt problem { id ledgerNumber } dismissalReason }
-      }`,
-      { status },
-    )
-  ).hotlineReports;
+import { ErrorMessage } from '../shared/errors';
+import { formatInstant, useI18n } from '../shared/i18n';
+import { type Unit, fetchUnits } from '../shared/ledgerItem';
+import { Loaded } from '../shared/Loaded';
+import { useAsync } from '../shared/useAsync';
+import { TermSelect } from '../shared/vocabulary';
+import { type ProblemRef, REPORT_STATUSES, type Report, type ReportStatus, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
 
 /** 12317 举报: the office's in-tray — each report entered into the ledger as a problem, or set aside with a reason. */
 export function HotlinePage() {
@@ -77,13 +53,15 @@ export function HotlinePage() {
           </p>
         )}
       </div>
-      <ErrorMessage error={reports.error} />
-      {reports.data?.length === 0 && <p className="empty">{t('hotline.empty')}</p>}
-      <ul className="reports">
-        {(reports.data ?? []).map((r) => (
-          <ReportCard key={r.id} report={r} units={units.data ?? []} onDone={finished} />
-        ))}
-      </ul>
+      <Loaded state={reports} empty="hotline.empty">
+        {(list) => (
+          <ul className="reports">
+            {list.map((r) => (
+              <ReportCard key={r.id} report={r} units={units.data ?? []} onDone={finished} />
+            ))}
+          </ul>
+        )}
+      </Loaded>
     </section>
   );
 }
@@ -170,23 +148,10 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
   const { busy, error, submit } = useSubmit(async (form) => {
     let problem = raised;
     if (!problem) {
-      problem = (
-        await gql<{ triageHotlineReport: ProblemRef }>(
-          `mutation Triage($reportId: ID!, $category: ProblemCategory!, $description: String) {
-            triageHotlineReport(reportId: $reportId, category: $category, description: $description) { id ledgerNumber }
-          }`,
-          { reportId: report.id, category: form.get('category'), description: String(form.get('description') ?? '').trim() || null },
-        )
-      ).triageHotlineReport;
+      problem = await triageReport(report.id, String(form.get('category') ?? ''), String(form.get('description') ?? '').trim() || null);
       setRaised(problem);
     }
-    if (unitId)
-      await gql(
-        `mutation Assign($problemId: ID!, $unitId: ID!, $person: String!) {
-          assignProblem(problemId: $problemId, responsibleUnitId: $unitId, responsiblePerson: $person) { problem { id } }
-        }`,
-        { problemId: problem.id, unitId, person: String(form.get('person') ?? '').trim() },
-      );
+    if (unitId) await assignProblem(problem.id, unitId, String(form.get('person') ?? '').trim());
     onDone(report.receiptCode, problem);
   });
   return (
@@ -194,16 +159,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
       <h3>{t('hotline.triage')}</h3>
       <label>
         {t('field.category')}
-        <select name="category" required defaultValue="" autoFocus>
-          <option value="" disabled>
-            {t('hotline.choose')}
-          </option>
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`category.${c}`)}
-            </option>
-          ))}
-        </select>
+        <TermSelect kind="categories" name="category" required defaultValue="" autoFocus first={{ label: t('hotline.choose'), disabled: true }} />
       </label>
       <label>
         {t('field.description')}
@@ -248,10 +204,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
 function DismissForm({ report, onDone, onCancel }: FormProps) {
   const { t } = useI18n();
   const { busy, error, submit } = useSubmit(async (form) => {
-    await gql(`mutation Dismiss($reportId: ID!, $reason: String!) { dismissHotlineReport(reportId: $reportId, reason: $reason) { id } }`, {
-      reportId: report.id,
-      reason: String(form.get('reason') ?? '').trim(),
-    });
+    await dismissReport(report.id, String(form.get('reason') ?? '').trim());
     onDone(report.receiptCode, null);
   });
   return (

@@ -1,44 +1,14 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { gqlWithFile } from '../api';
-import { ErrorMessage } from '../errors';
-import { useI18n } from '../i18n';
-import type { Category, Source } from '../model';
-
-type Issue = { row: number; column: string; columnLetter: string; code: string; message: string; value: string | null };
-type Preview = {
-  fileName: string;
-  contentHash: string;
-  newRows: number;
-  alreadyImported: number;
-  issues: Issue[];
-  rows: {
-    row: number;
-    source: Source;
-    category: Category;
-    description: string;
-    unitName: string | null;
-    responsiblePerson: string | null;
-    deadline: string | null;
-    alreadyImported: boolean;
-  }[];
-};
-type Result = { created: number; alreadyImported: number; problems: { id: string; ledgerNumber: string }[] };
-
-const PREVIEW = `mutation Preview($file: File!) {
-  previewImport(file: $file) {
-    fileName contentHash newRows alreadyImported
-    issues { row column columnLetter code message value }
-    rows { row source category description unitName responsiblePerson deadline alreadyImported }
-  }
-}`;
-const COMMIT = `mutation Import($file: File!) {
-  importProblems(file: $file) { created alreadyImported problems { id ledgerNumber } }
-}`;
+import { ErrorMessage } from '../shared/errors';
+import { useI18n } from '../shared/i18n';
+import { useVocabulary } from '../shared/vocabulary';
+import { type Issue, type Preview, type Result, commitImport, previewImport } from './queries';
 
 /** 导入问题清单: check a spreadsheet, show every bad cell, and import it whole or not at all. */
 export function ImportPage() {
   const { t, has } = useI18n();
+  const words = useVocabulary();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -53,7 +23,7 @@ export function ImportPage() {
     setResult(null);
     setPreview(null);
     try {
-      setPreview((await gqlWithFile<{ previewImport: Preview }>(PREVIEW, 'file', file)).previewImport);
+      setPreview(await previewImport(file));
     } catch (e) {
       setError(e);
     } finally {
@@ -65,7 +35,7 @@ export function ImportPage() {
     setBusy('importing');
     setError(null);
     try {
-      setResult((await gqlWithFile<{ importProblems: Result }>(COMMIT, 'file', file)).importProblems);
+      setResult(await commitImport(file));
       setPreview(null);
     } catch (e) {
       setError(e);
@@ -159,8 +129,8 @@ export function ImportPage() {
                 {preview.rows.map((r) => (
                   <tr key={r.row}>
                     <td>{r.row}</td>
-                    <td>{t(`source.${r.source}`)}</td>
-                    <td>{t(`category.${r.category}`)}</td>
+                    <td>{words.label('sources', r.source)}</td>
+                    <td>{words.label('categories', r.category)}</td>
                     <td className="wide">
                       <span className="clamp">{r.description}</span>
                     </td>

@@ -1,9 +1,10 @@
-import { ErrorMessage } from '../errors';
-import { useI18n } from '../i18n';
-import { type LedgerItem, fetchLedger } from '../model';
-import { QueueList } from '../QueueList';
-import { useUser } from '../session';
-import { useAsync } from '../useAsync';
+import { fetchLedger } from '../ledger/queries';
+import { useI18n } from '../shared/i18n';
+import type { LedgerItem } from '../shared/ledgerItem';
+import { Loaded } from '../shared/Loaded';
+import { QueueList } from '../shared/QueueList';
+import { useUser } from '../shared/session';
+import { useAsync } from '../shared/useAsync';
 
 /** How far ahead “due soon” looks, in days. */
 const DUE_SOON_DAYS = 7;
@@ -32,15 +33,19 @@ export function MyItemsPage() {
           {items.data ? t('queue.count', { n: all.filter((i) => Object.values(myGroups).some((g) => g(i))).length }) : t('common.loading')}
         </p>
       </div>
-      {!unitId && <p className="empty">{t('mine.noUnit')}</p>}
-      <ErrorMessage error={items.error} />
-      {items.data && unitId && (
-        <>
-          <QueueList id="overdue" title="mine.overdue" items={all.filter(myGroups.overdue)} />
-          <QueueList id="dueSoon" title="mine.dueSoon" items={all.filter(myGroups.dueSoon)} />
-          <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={all.filter(myGroups.rejected)} />
-          <QueueList id="waiting" title="mine.waiting" hint="mine.waitingHint" items={all.filter(myGroups.waiting)} />
-        </>
+      {!unitId ? (
+        <p className="empty">{t('mine.noUnit')}</p>
+      ) : (
+        <Loaded state={items} isEmpty={() => false}>
+          {(mine) => (
+            <>
+              <QueueList id="overdue" title="mine.overdue" items={mine.filter(myGroups.overdue)} />
+              <QueueList id="dueSoon" title="mine.dueSoon" items={mine.filter(myGroups.dueSoon)} />
+              <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={mine.filter(myGroups.rejected)} />
+              <QueueList id="waiting" title="mine.waiting" hint="mine.waitingHint" items={mine.filter(myGroups.waiting)} />
+            </>
+          )}
+        </Loaded>
       )}
     </section>
   );

@@ -1,10 +1,9 @@
-import { translate } from './i18n';
-import type { Card, CardDetail } from './pages/ScorecardsPage';
+import type { Words } from '../shared/vocabulary';
+import type { Card, CardDetail } from './queries';
 
 /** The year's ranking and every line behind it, as an .xlsx the committee files (in Chinese, like the ledger export). */
-export async function exportScorecards(year: number, cards: Card[], details: CardDetail[]): Promise<void> {
+export async function exportScorecards(year: number, cards: Card[], details: CardDetail[], words: Words): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
-  const zh = (key: Parameters<typeof translate>[1]) => translate('zh', key);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '台账 taizhang';
   const ranking = workbook.addWorksheet(`${year}年度考核排名`, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -39,7 +38,7 @@ export async function exportScorecards(year: number, cards: Card[], details: Car
       lines.addRow([
         card.unit?.name ?? '',
         l.partLabel,
-        zh(`rule.${l.rule}`),
+        words.zh('scoreRules', l.rule),
         l.points,
         l.contribution,
         l.ledgerNumber ?? '',

@@ -1,5 +1,6 @@
-import { type Translate, translate } from './i18n';
-import type { LedgerItem } from './model';
+import { type Translate, translate } from '../shared/i18n';
+import type { LedgerItem } from '../shared/ledgerItem';
+import type { Words } from '../shared/vocabulary';
 
 /** The county ledger's columns (整改台账), in its order, with widths in characters. */
 const COLUMNS = [
@@ -23,7 +24,7 @@ const COLUMNS = [
  */
 const zh = (key: Parameters<Translate>[0]) => translate('zh', key);
 
-export async function exportLedger(rows: LedgerItem[], t: Translate): Promise<void> {
+export async function exportLedger(rows: LedgerItem[], t: Translate, words: Words): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '台账 taizhang';
@@ -33,7 +34,7 @@ export async function exportLedger(rows: LedgerItem[], t: Translate): Promise<vo
   rows.forEach((item, index) => {
     sheet.addRow([
       index + 1,
-      zh(`source.${item.source}`),
+      words.zh('sources', item.source),
       item.description,
       item.responsibleUnit?.name ?? '',
       item.responsiblePerson ?? '',

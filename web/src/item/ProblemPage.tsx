@@ -1,25 +1,32 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { type ActionDef, VARIABLE_TYPES, allowedActions } from '../actions';
-import { type StoredFile, fileUrl, gql, uploadFile } from '../api';
-import { ErrorMessage } from '../errors';
-import { type MessageKey, formatInstant, useI18n } from '../i18n';
-import { type LedgerEvent, type ProblemDetail, type Unit, fetchProblem, fetchUnits } from '../model';
-import { StatusBadge } from '../StatusBadge';
-import { useUser } from '../session';
-import { useAsync } from '../useAsync';
+import { type StoredFile, fileUrl, gql, uploadFile } from '../shared/api';
+import { ErrorMessage } from '../shared/errors';
+import { type MessageKey, formatInstant, useI18n } from '../shared/i18n';
+import { type Unit, fetchUnits } from '../shared/ledgerItem';
+import { Loaded } from '../shared/Loaded';
+import { StatusBadge } from '../shared/StatusBadge';
+import { useAsync } from '../shared/useAsync';
+import { useVocabulary } from '../shared/vocabulary';
+import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
+import { type LedgerEvent, type ProblemDetail, fetchProblem } from './queries';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
   const problem = useAsync(() => fetchProblem(id), [id]);
+  return (
+    <Loaded state={problem} empty="common.notFound">
+      {(p) => <Problem p={p} reload={problem.reload} />}
+    </Loaded>
+  );
+}
+
+function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
+  const { t } = useI18n();
+  const words = useVocabulary();
   const units = useAsync(fetchUnits, []);
   const [done, setDone] = useState<MessageKey | null>(null);
-
-  if (problem.error) return <ErrorMessage error={problem.error} />;
-  if (!problem.data) return <p>{problem.loading ? t('common.loading') : t('common.notFound')}</p>;
-  const p = problem.data;
   const evidence = p.history.filter((e) => e.type === 'RectificationReported');
 
   return (
@@ -40,8 +47,8 @@ export function ProblemPage() {
           <section aria-labelledby="facts">
             <h2 id="facts">{t('item.facts')}</h2>
             <dl className="facts">
-              <Fact label="field.source" value={t(`source.${p.source}`)} />
-              <Fact label="field.category" value={t(`category.${p.category}`)} />
+              <Fact label="field.source" value={words.label('sources', p.source)} />
+              <Fact label="field.category" value={words.label('categories', p.category)} />
               <Fact label="field.raisedOn" value={p.raisedOn} />
               <Fact label="field.unit" value={p.responsibleUnit?.name} />
               <Fact label="field.person" value={p.responsiblePerson} />
@@ -98,7 +105,7 @@ export function ProblemPage() {
             units={units.data ?? []}
             onDone={(action) => {
               setDone(action.label);
-              problem.reload();
+              reload();
             }}
           />
         </aside>
@@ -200,7 +207,7 @@ function TimelineEntry({ event, units }: { event: LedgerEvent; units: Unit[] }) 
 function Actions({ problem, units, onDone }: { problem: ProblemDetail; units: Unit[]; onDone: (action: ActionDef) => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<ActionDef['key'] | null>(null);
-  const actions = allowedActions(problem, useUser());
+  const actions = offeredActions(problem.availableActions);
   if (actions.length === 0) return <p className="muted">{t('item.noActions')}</p>;
   return (
     <div className="actions">

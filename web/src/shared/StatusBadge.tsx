@@ -1,5 +1,5 @@
 import { useI18n } from './i18n';
-import type { Status } from './model';
+import type { Status } from './ledgerItem';
 
 export function StatusBadge({ status, overdue }: { status: Status; overdue: boolean }) {
   const { t } = useI18n();

@@ -1,29 +1,34 @@
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { ErrorMessage } from '../errors';
-import { exportLedger } from '../exportLedger';
-import { type MessageKey, useI18n } from '../i18n';
-import { CATEGORIES, type LedgerFilter, type LedgerItem, SOURCES, STATUSES, fetchLedger, fetchUnits } from '../model';
-import { StatusBadge } from '../StatusBadge';
-import { useAsync } from '../useAsync';
+import { useSearchParams } from 'react-router';
+import { ErrorMessage } from '../shared/errors';
+import { useI18n } from '../shared/i18n';
+import { type LedgerItem, STATUSES, fetchUnits } from '../shared/ledgerItem';
+import { type LedgerColumnKey, LedgerRow, ledgerColumns } from '../shared/LedgerRow';
+import { useAsync } from '../shared/useAsync';
+import { type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
+import { exportLedger } from './exportLedger';
+import { type LedgerFilter, fetchLedger } from './queries';
 
 type SortKey = 'ledgerNumber' | 'source' | 'category' | 'unit' | 'deadline' | 'status' | 'closedOn';
-const COLUMNS: { key: SortKey | null; label: MessageKey; className?: string }[] = [
-  { key: 'ledgerNumber', label: 'field.ledgerNumber', className: 'nowrap' },
-  { key: 'source', label: 'field.source' },
-  { key: 'category', label: 'field.category' },
-  { key: null, label: 'field.description', className: 'wide' },
-  { key: 'unit', label: 'field.unit', className: 'unit' },
-  { key: null, label: 'field.person' },
-  { key: 'deadline', label: 'field.deadline', className: 'nowrap' },
-  { key: 'status', label: 'field.status' },
-  { key: 'closedOn', label: 'field.closedOn', className: 'nowrap' },
+/** The columns in the county ledger's order; those with a sort key sort the table. */
+const COLUMNS: { column: LedgerColumnKey; sort: SortKey | null }[] = [
+  { column: 'ledgerNumber', sort: 'ledgerNumber' },
+  { column: 'source', sort: 'source' },
+  { column: 'category', sort: 'category' },
+  { column: 'description', sort: null },
+  { column: 'unit', sort: 'unit' },
+  { column: 'person', sort: null },
+  { column: 'deadline', sort: 'deadline' },
+  { column: 'status', sort: 'status' },
+  { column: 'closedOn', sort: 'closedOn' },
 ];
 
-const sortValue: Record<SortKey, (i: LedgerItem) => string | number> = {
+const COLUMN_KEYS = COLUMNS.map((c) => c.column);
+
+const sortValue: Record<SortKey, (i: LedgerItem, words: Words) => string | number> = {
   ledgerNumber: (i) => i.ledgerNumber,
-  source: (i) => SOURCES.indexOf(i.source),
-  category: (i) => CATEGORIES.indexOf(i.category),
+  source: (i, words) => words.rank('sources', i.source),
+  category: (i, words) => words.rank('categories', i.category),
   unit: (i) => i.responsibleUnit?.name ?? '\uffff',
   deadline: (i) => i.deadline ?? '9999',
   status: (i) => STATUSES.indexOf(i.status),
@@ -33,11 +38,12 @@ const sortValue: Record<SortKey, (i: LedgerItem) => string | number> = {
 /** 整改台账: every problem, filtered (the filters live in the address, so a view can be linked), sorted, exported. */
 export function LedgerPage() {
   const { t, lang } = useI18n();
+  const words = useVocabulary();
   const [params, setParams] = useSearchParams();
   const filter: LedgerFilter = useMemo(
     () => ({
-      ...(params.get('source') ? { source: params.get('source') as LedgerFilter['source'] } : {}),
-      ...(params.get('category') ? { category: params.get('category') as LedgerFilter['category'] } : {}),
+      ...(params.get('source') ? { source: params.get('source')! } : {}),
+      ...(params.get('category') ? { category: params.get('category')! } : {}),
       ...(params.get('unitId') ? { unitId: params.get('unitId')! } : {}),
       ...(params.get('status') ? { status: params.get('status') as LedgerFilter['status'] } : {}),
       ...(params.get('overdue') ? { overdue: params.get('overdue') === 'true' } : {}),
@@ -54,13 +60,13 @@ export function LedgerPage() {
   const rows = useMemo(() => {
     const value = sortValue[sortKey] ?? sortValue.ledgerNumber;
     const sorted = [...(ledger.data ?? [])].sort((a, b) => {
-      const x = value(a);
-      const y = value(b);
+      const x = value(a, words);
+      const y = value(b, words);
       const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
       return order !== 0 ? order : a.ledgerNumber.localeCompare(b.ledgerNumber);
     });
     return descending ? sorted.reverse() : sorted;
-  }, [ledger.data, sortKey, descending]);
+  }, [ledger.data, sortKey, descending, words]);
 
   const setParam = (name: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -78,7 +84,7 @@ export function LedgerPage() {
     setExporting(true);
     setExportError(null);
     try {
-      await exportLedger(rows, t);
+      await exportLedger(rows, t, words);
     } catch (error) {
       setExportError(error);
     } finally {
@@ -102,25 +108,17 @@ export function LedgerPage() {
       <form className="filters" aria-label={t('ledger.filters')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('field.source')}
-          <select value={params.get('source') ?? ''} onChange={(e) => setParam('source', e.target.value)} name="source">
-            <option value="">{t('common.all')}</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {t(`source.${s}`)}
-              </option>
-            ))}
-          </select>
+          <TermSelect kind="sources" name="source" value={params.get('source') ?? ''} onChange={(v) => setParam('source', v)} first={{ label: t('common.all') }} />
         </label>
         <label>
           {t('field.category')}
-          <select value={params.get('category') ?? ''} onChange={(e) => setParam('category', e.target.value)} name="category">
-            <option value="">{t('common.all')}</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`category.${c}`)}
-              </option>
-            ))}
-          </select>
+          <TermSelect
+            kind="categories"
+            name="category"
+            value={params.get('category') ?? ''}
+            onChange={(v) => setParam('category', v)}
+            first={{ label: t('common.all') }}
+          />
         </label>
         <label>
           {t('field.unit')}
@@ -162,46 +160,26 @@ export function LedgerPage() {
         <table className="ledger" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
-                <th
-                  key={c.label}
-                  scope="col"
-                  className={c.className}
-                  aria-sort={c.key === sortKey ? (descending ? 'descending' : 'ascending') : undefined}
-                >
-                  {c.key ? (
-                    <button type="button" className="sort" onClick={() => sortBy(c.key!)} title={t('ledger.sortBy', { col: t(c.label) })}>
-                      {t(c.label)}
-                      <span aria-hidden="true">{c.key === sortKey ? (descending ? ' ▼' : ' ▲') : ''}</span>
-                    </button>
-                  ) : (
-                    t(c.label)
-                  )}
-                </th>
-              ))}
+              {COLUMNS.map(({ column, sort }) => {
+                const { label, className } = ledgerColumns[column];
+                return (
+                  <th key={column} scope="col" className={className} aria-sort={sort === sortKey ? (descending ? 'descending' : 'ascending') : undefined}>
+                    {sort ? (
+                      <button type="button" className="sort" onClick={() => sortBy(sort)} title={t('ledger.sortBy', { col: t(label) })}>
+                        {t(label)}
+                        <span aria-hidden="true">{sort === sortKey ? (descending ? ' ▼' : ' ▲') : ''}</span>
+                      </button>
+                    ) : (
+                      t(label)
+                    )}
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
             {rows.map((item) => (
-              <tr key={item.id} data-ledger-number={item.ledgerNumber}>
-                <td className="nowrap">
-                  <Link to={`/problems/${item.id}`}>{item.ledgerNumber}</Link>
-                </td>
-                <td>{t(`source.${item.source}`)}</td>
-                <td>{t(`category.${item.category}`)}</td>
-                <td className="wide">
-                  <span className="clamp" title={item.description}>
-                    {item.description}
-                  </span>
-                </td>
-                <td className="unit">{item.responsibleUnit?.name ?? t('common.none')}</td>
-                <td>{item.responsiblePerson ?? t('common.none')}</td>
-                <td className="nowrap">{item.deadline ?? t('common.none')}</td>
-                <td data-col="status">
-                  <StatusBadge status={item.status} overdue={item.overdue} />
-                </td>
-                <td className="nowrap">{item.closedOn ?? t('common.none')}</td>
-              </tr>
+              <LedgerRow key={item.id} item={item} columns={COLUMN_KEYS} />
             ))}
           </tbody>
         </table>

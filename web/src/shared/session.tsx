@@ -1,8 +1,10 @@
 import { type FormEvent, type ReactNode, createContext, useContext, useEffect, useState } from 'react';
-import type { User } from './actions';
 import { gql, session } from './api';
 import { ErrorMessage } from './errors';
 import { useI18n } from './i18n';
+
+/** Who is using the app: the signed-in user (the `me` query). */
+export type User = { name: string; roles: string[]; unitId: string | null };
 
 type Me = { displayName: string; roles: string[]; unit: { id: string } | null };
 const ME_FIELDS = 'displayName roles unit { id }';

@@ -1,0 +1,41 @@
+import type { ProblemCommand } from './decide.js';
+import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
+
+export type ProblemCommandType = ProblemCommand['type'];
+
+/** Assigned and not closed (销号). */
+const isOpen = (state: ProblemState): state is AssignedProblem => isAssigned(state) && state.status !== 'closed';
+
+/**
+ * Which commands a problem in this state takes, command by command: `decideProblem` would turn a
+ * fresh request of it into events. A command it refuses (an IllegalStateError) is left out, and so is
+ * one it would only acknowledge as already done (签收 of a problem already acknowledged): neither is
+ * something to offer. Who may send it is not asked here (api/authz.ts answers that).
+ *
+ * Written out rather than found by running `decideProblem`, so it reads as the rule it is;
+ * tests/domain/acceptedCommands.unit.test.ts holds it against `decideProblem` state by state.
+ */
+const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
+  RaiseProblem: (s) => s.status === 'not_raised',
+  // Reassigning is possible until the unit has acknowledged (签收) the problem.
+  AssignProblem: (s) => s.status === 'raised' || s.status === 'assigned',
+  AcknowledgeAssignment: (s) => s.status === 'assigned',
+  // 整改时限: set once, then only extended (延期) with a reason.
+  SetDeadline: (s) => isOpen(s) && s.deadline === null,
+  ExtendDeadline: (s) => isOpen(s) && s.deadline !== null,
+  SubmitPlan: (s) => s.status === 'rectifying',
+  ReportProgress: (s) => s.status === 'rectifying',
+  // Reported fixed only with a rectification plan (整改方案) on file.
+  ReportRectified: (s) => s.status === 'rectifying' && s.measures !== null,
+  PassVerification: (s) => s.status === 'awaiting_verification',
+  RejectVerification: (s) => s.status === 'awaiting_verification',
+  // 销号 only after the verification passed.
+  CloseProblem: (s) => s.status === 'verified',
+  ReopenProblem: (s) => s.status === 'closed',
+  OrderSupervision: isOpen,
+};
+
+/** The commands this problem's state accepts now, in the order of `ProblemCommand`. */
+export function acceptedCommands(state: ProblemState): ProblemCommandType[] {
+  return (Object.keys(accepts) as ProblemCommandType[]).filter((type) => accepts[type](state));
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import {
+  IllegalStateError,
+  acceptedCommands,
+  decideProblem,
+  evolveProblem,
+  initialProblemState,
+  type ProblemCommand,
+  type ProblemCommandType,
+  type ProblemEvent,
+} from '../../domain/index.js';
+import {
+  NOW,
+  acknowledged,
+  OTHER_TOWNSHIP,
+  closed,
+  command,
+  deadlineExtended,
+  history,
+  passed,
+  rectified,
+  rejected,
+  reopened,
+  supervisionOrdered,
+} from '../support/problemFixtures.js';
+
+/** A problem at each step of its life, and at the turns in between. */
+const fixtures: Record<string, readonly ProblemEvent[]> = {
+  'not raised': [],
+  ...history,
+  'rectifying without a deadline': [...history.assignedOnly, acknowledged],
+  'extended and supervised': [...history.withPlan, deadlineExtended('2019-06-30', '2019-09-30', 1), supervisionOrdered(1)],
+  'rejected once': [...history.awaitingVerification, rejected(1)],
+  'reopened': [...history.closedProblem, reopened(1)],
+  'closed again': [...history.closedProblem, reopened(1), rectified, passed(), closed('2019-10-01')],
+};
+
+/**
+ * A request of each command that would change something if the state took it: other values than the
+ * fixtures hold (another unit, a later deadline, new measures), all of them valid.
+ */
+const fresh: Record<ProblemCommandType, ProblemCommand> = {
+  RaiseProblem: command.raise(),
+  AssignProblem: command.assign(OTHER_TOWNSHIP, '赵强'),
+  AcknowledgeAssignment: command.acknowledge(),
+  SetDeadline: command.setDeadline('2019-12-31'),
+  ExtendDeadline: command.extendDeadline('2020-06-30'),
+  SubmitPlan: command.submitPlan('一、重新核对到账；二、建立月报制度'),
+  ReportProgress: command.reportProgress(),
+  ReportRectified: command.reportRectified(),
+  PassVerification: command.pass(),
+  RejectVerification: command.reject(),
+  CloseProblem: command.close(),
+  ReopenProblem: command.reopen(),
+  OrderSupervision: command.orderSupervision(),
+};
+
+/** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
+function outcome(events: readonly ProblemEvent[], request: ProblemCommand): 'events' | 'nothing' | 'illegal state' {
+  const state = events.reduce(evolveProblem, initialProblemState);
+  try {
+    return decideProblem(state, request, NOW).length > 0 ? 'events' : 'nothing';
+  } catch (error) {
+    // Any other error (a validation) would mean the request above is wrong, not the rule: let it fail the test.
+    if (error instanceof IllegalStateError) return 'illegal state';
+    throw error;
+  }
+}
+
+describe('acceptedCommands: the commands a problem state takes, held against decideProblem', () => {
+  for (const [name, events] of Object.entries(fixtures)) {
+    it(`lists exactly the commands decideProblem turns into events for a problem ${name}`, () => {
+      const state = events.reduce(evolveProblem, initialProblemState);
+      const decided = (Object.keys(fresh) as ProblemCommandType[]).filter((type) => outcome(events, fresh[type]) === 'events');
+      expect(acceptedCommands(state)).toStrictEqual(decided);
+    });
+  }
+
+  it('offers the steps of the life in order', () => {
+    const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
+    expect(at([])).toStrictEqual(['RaiseProblem']);
+    expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem']);
+    expect(at(history.assignedOnly)).toStrictEqual(['AssignProblem', 'AcknowledgeAssignment', 'SetDeadline', 'OrderSupervision']);
+    expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision']);
+    expect(at(history.withPlan)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'ReportRectified', 'OrderSupervision']);
+    expect(at(history.awaitingVerification)).toStrictEqual(['ExtendDeadline', 'PassVerification', 'RejectVerification', 'OrderSupervision']);
+    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision']);
+    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem']);
+  });
+
+  it('never lists a command the decider refuses for the state', () => {
+    for (const events of Object.values(fixtures)) {
+      const state = events.reduce(evolveProblem, initialProblemState);
+      for (const type of acceptedCommands(state)) expect(outcome(events, fresh[type])).not.toBe('illegal state');
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { gqlWithFile } from '../shared/api';
+
+export type Issue = { row: number; column: string; columnLetter: string; code: string; message: string; value: string | null };
+export type Preview = {
+  fileName: string;
+  contentHash: string;
+  newRows: number;
+  alreadyImported: number;
+  issues: Issue[];
+  rows: {
+    row: number;
+    source: string;
+    category: string;
+    description: string;
+    unitName: string | null;
+    responsiblePerson: string | null;
+    deadline: string | null;
+    alreadyImported: boolean;
+  }[];
+};
+export type Result = { created: number; alreadyImported: number; problems: { id: string; ledgerNumber: string }[] };
+
+const PREVIEW = `mutation Preview($file: File!) {
+  previewImport(file: $file) {
+    fileName contentHash newRows alreadyImported
+    issues { row column columnLetter code message value }
+    rows { row source category description unitName responsiblePerson deadline alreadyImported }
+  }
+}`;
+const COMMIT = `mutation Import($file: File!) {
+  importProblems(file: $file) { created alreadyImported problems { id ledgerNumber } }
+}`;
+
+/** Checks a spreadsheet without importing it: every bad cell, or the rows it would add. */
+export const previewImport = async (file: File): Promise<Preview> => (await gqlWithFile<{ previewImport: Preview }>(PREVIEW, 'file', file)).previewImport;
+
+/** Imports it whole, or nothing. */
+export const commitImport = async (file: File): Promise<Result> => (await gqlWithFile<{ importProblems: Result }>(COMMIT, 'file', file)).importProblems;

@@ -1,0 +1,126 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { ErrorMessage } from '../shared/errors';
+import { useI18n } from '../shared/i18n';
+import { LedgerNumbers } from '../shared/LedgerNumberLink';
+import { Loaded } from '../shared/Loaded';
+import { useAsync } from '../shared/useAsync';
+import { fetchTriggers, recordInterview } from './queries';
+
+/** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
+export function InterviewsPage() {
+  const { t } = useI18n();
+  const [showResolved, setShowResolved] = useState(false);
+  const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
+  const [recording, setRecording] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const record = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    try {
+      await recordInterview({
+        triggerId: recording!,
+        interviewee: String(form.get('interviewee') ?? ''),
+        interviewer: String(form.get('interviewer') ?? ''),
+        heldOn: String(form.get('heldOn') ?? '') || null,
+        outcome: String(form.get('outcome') ?? ''),
+      });
+      setRecording(null);
+      triggers.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{t('interview.title')}</h1>
+        <label>
+          <input type="checkbox" checked={showResolved} onChange={(e) => setShowResolved(e.target.checked)} /> {t('interview.showResolved')}
+        </label>
+      </div>
+      <Loaded state={triggers} empty="interview.empty">
+        {(list) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('interview.level')}</th>
+                  <th>{t('field.unit')}</th>
+                  <th>{t('interview.rule')}</th>
+                  <th className="wide">{t('interview.summary')}</th>
+                  <th>{t('interview.evidence')}</th>
+                  <th>{t('interview.since')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((x) => (
+                  <tr key={x.id} data-trigger={x.rule} data-level={x.level}>
+                    <td>
+                      <span className={`badge level-${x.level}`}>{t(`level.${x.level}`)}</span>
+                      {x.escalations > 0 && <div className="muted">{t('interview.escalated', { n: x.escalations })}</div>}
+                    </td>
+                    <td className="unit">{x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}</td>
+                    <td>{t(`irule.${x.rule}` as never)}</td>
+                    <td>
+                      {x.summary}
+                      {x.resolvedBy && (
+                        <div className="ok">
+                          {t('interview.held', { on: x.resolvedBy.heldOn, who: x.resolvedBy.interviewee, by: x.resolvedBy.interviewer })}: {x.resolvedBy.outcome}
+                        </div>
+                      )}
+                      {recording === x.id && (
+                        <form className="action-form" onSubmit={(e) => void record(e)} data-form="interview">
+                          <label>
+                            {t('interview.interviewee')}
+                            <input name="interviewee" required autoFocus />
+                          </label>
+                          <label>
+                            {t('interview.interviewer')}
+                            <input name="interviewer" required />
+                          </label>
+                          <label>
+                            {t('interview.heldOn')}
+                            <input name="heldOn" type="date" />
+                          </label>
+                          <label>
+                            {t('interview.outcome')}
+                            <textarea name="outcome" required />
+                          </label>
+                          <ErrorMessage error={error} />
+                          <div className="form-buttons">
+                            <button type="submit" className="primary">
+                              {t('common.submit')}
+                            </button>
+                            <button type="button" onClick={() => setRecording(null)}>
+                              {t('common.cancel')}
+                            </button>
+                          </div>
+                        </form>
+                      )}
+                    </td>
+                    <td>
+                      <LedgerNumbers numbers={x.ledgerNumbers} />
+                    </td>
+                    <td className="nowrap">{x.since}</td>
+                    <td>
+                      {!x.resolved && recording !== x.id && (
+                        <button type="button" onClick={() => setRecording(x.id)} data-record={x.id}>
+                          {t('interview.record')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </section>
+  );
+}

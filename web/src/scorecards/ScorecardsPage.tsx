@@ -1,0 +1,270 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ErrorMessage } from '../shared/errors';
+import { useI18n } from '../shared/i18n';
+import { LedgerNumberLink } from '../shared/LedgerNumberLink';
+import { Loaded } from '../shared/Loaded';
+import { useUser } from '../shared/session';
+import { useAsync } from '../shared/useAsync';
+import { useVocabulary } from '../shared/vocabulary';
+import { exportScorecards } from './exportScorecards';
+import { fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
+
+/** The year in the address (?year=2019), this year when none is given. */
+function useYear(): [number, (year: number) => void] {
+  const [params, setParams] = useSearchParams();
+  const year = Number(params.get('year')) || new Date().getFullYear();
+  return [year, (next) => setParams({ year: String(next) })];
+}
+
+const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
+
+/** 年度考核: the year's ranking with grades and the one-vote veto; finalize; export. */
+export function ScorecardsPage() {
+  const { t } = useI18n();
+  const user = useUser();
+  const [year, setYear] = useYear();
+  const words = useVocabulary();
+  const cards = useAsync(() => fetchCards(year), [year]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const committee = user.roles.includes('committee');
+  const frozen = cards.data?.some((c) => c.frozen) ?? false;
+  const mayVerify = committee || user.roles.includes('admin');
+  // A finalized year is recomputed from its pinned log position and held against its checkpoint (issue 6).
+  const reproduction = useAsync(() => (frozen && mayVerify ? verifyAssessment(year) : Promise.resolve(null)), [year, frozen, mayVerify]);
+
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const finalize = () =>
+    run(async () => {
+      if (!window.confirm(t('score.confirmFinalize', { year }))) return;
+      await finalizeAssessment(year);
+      cards.reload();
+    });
+  const download = () =>
+    run(async () => {
+      const details = await fetchCardsWithLines(year);
+      await exportScorecards(year, details, details, words);
+    });
+
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{t('score.title', { year })}</h1>
+        <label className="as-of">
+          {t('score.year')}
+          <input type="number" min={2000} max={2100} value={year} onChange={(e) => Number(e.target.value) && setYear(Number(e.target.value))} />
+        </label>
+        <button type="button" onClick={() => void download()} disabled={busy || !cards.data?.length} data-export-scorecards>
+          {t('score.export')}
+        </button>
+        {committee && !frozen && (
+          <button type="button" className="primary" onClick={() => void finalize()} disabled={busy || !cards.data?.length} data-finalize>
+            {t('score.finalize')}
+          </button>
+        )}
+      </div>
+      {frozen && <p className="ok">{t('score.frozen')}</p>}
+      {reproduction.data && (
+        <p className={reproduction.data.verified ? 'ok' : 'error'} data-reproduction>
+          {reproduction.data.verified && reproduction.data.checkpoint
+            ? t('score.verified', { n: reproduction.data.checkpoint.number })
+            : t('score.unverified', { summary: reproduction.data.summary })}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+      <Loaded state={cards} empty="score.empty">
+        {(list) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('score.rank')}</th>
+                  <th>{t('field.unit')}</th>
+                  <th>{t('score.ordinary')}</th>
+                  <th>{t('score.yearEnd')}</th>
+                  <th>{t('score.score')}</th>
+                  <th>{t('score.grade')}</th>
+                  <th>{t('score.veto')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((c) => (
+                  <tr key={c.unit?.id} data-card={c.unit?.name}>
+                    <td>{c.rank}</td>
+                    <td className="unit">{c.unit && <Link to={`/scorecards/${c.unit.id}?year=${year}`}>{c.unit.name}</Link>}</td>
+                    <td>{fmt(c.ordinaryScore)}</td>
+                    <td>{fmt(c.yearEndScore)}</td>
+                    <td>
+                      <strong>{fmt(c.score)}</strong>
+                    </td>
+                    <td>
+                      <span className={`badge grade-${c.grade}`} data-grade={c.grade}>
+                        {t(`grade.${c.grade}`)}
+                      </span>
+                    </td>
+                    <td>{c.veto && <span className="badge overdue" data-veto>{t('score.vetoMark')}</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+      {cards.data?.some((c) => c.provisional) && <p className="muted">{t('score.provisional')}</p>}
+    </section>
+  );
+}
+
+/** One unit's card: every point and the events and ledger numbers behind it; exemptions. */
+export function ScorecardPage() {
+  const { t } = useI18n();
+  const user = useUser();
+  const { unitId = '' } = useParams();
+  const [year] = useYear();
+  const words = useVocabulary();
+  const card = useAsync(() => fetchCard(unitId, year), [unitId, year]);
+  const [exempting, setExempting] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const mayExempt = user.roles.includes('committee') && card.data && !card.data.frozen;
+
+  const grant = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    try {
+      await grantExemption({
+        unitId,
+        year,
+        lineId: exempting!,
+        reason: String(form.get('reason') ?? ''),
+        approvedBy: String(form.get('approvedBy') ?? ''),
+      });
+      setExempting(null);
+      card.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  return (
+    <Loaded state={card} empty="score.noCard">
+      {(c) => (
+        <section>
+          <p>
+            <Link to={`/scorecards?year=${year}`}>{t('score.back')}</Link>
+          </p>
+          <div className="page-head">
+            <h1>
+              {c.unit?.name} · {t('score.title', { year })}
+            </h1>
+          </div>
+          <dl className="tiles">
+            <div className="tile">
+              <dt>{t('score.score')}</dt>
+              <dd data-score>{fmt(c.score)}</dd>
+            </div>
+            <div className={`tile ${c.veto ? 'red' : ''}`}>
+              <dt>{t('score.grade')}</dt>
+              <dd data-grade={c.grade}>
+                {t(`grade.${c.grade}`)}
+                {c.veto && ` · ${t('score.vetoMark')}`}
+              </dd>
+            </div>
+            <div className="tile">
+              <dt>{t('score.rank')}</dt>
+              <dd>{c.rank}</dd>
+            </div>
+            <div className="tile">
+              <dt>{t('score.ordinary')}</dt>
+              <dd>{fmt(c.ordinaryScore)}</dd>
+            </div>
+            <div className="tile">
+              <dt>{t('score.yearEnd')}</dt>
+              <dd>{fmt(c.yearEndScore)}</dd>
+            </div>
+          </dl>
+          <p className="muted">{t(c.frozen ? 'score.frozen' : c.provisional ? 'score.provisional' : 'score.computed', { version: c.policyVersion })}</p>
+          <ErrorMessage error={error} />
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('score.part')}</th>
+                  <th>{t('score.rule')}</th>
+                  <th>{t('score.points')}</th>
+                  <th>{t('score.contribution')}</th>
+                  <th>{t('field.ledgerNumber')}</th>
+                  <th className="wide">{t('score.explanation')}</th>
+                  <th>{t('score.events')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {c.lines.map((l) => (
+                  <tr key={l.id} data-line={l.rule} className={l.exempted ? 'exempted' : ''}>
+                    <td>{words.label('scoreParts', l.part)}</td>
+                    <td>{words.label('scoreRules', l.rule)}</td>
+                    <td className={l.points < 0 ? 'minus' : ''}>{fmt(l.points)}</td>
+                    <td>{fmt(l.contribution)}</td>
+                    <td>{l.ledgerNumber && <LedgerNumberLink ledgerNumber={l.ledgerNumber} />}</td>
+                    <td>
+                      {l.explanation}
+                      {l.exemption && (
+                        <div className="ok" data-exemption>
+                          {t('score.exempted', { reason: l.exemption.reason, by: l.exemption.approvedBy })}
+                        </div>
+                      )}
+                      {exempting === l.id && (
+                        <form className="action-form" onSubmit={(e) => void grant(e)} data-form="exempt">
+                          <label>
+                            {t('score.reason')}
+                            <textarea name="reason" required autoFocus />
+                          </label>
+                          <label>
+                            {t('score.approvedBy')}
+                            <input name="approvedBy" required />
+                          </label>
+                          <div className="form-buttons">
+                            <button type="submit" className="primary">
+                              {t('common.submit')}
+                            </button>
+                            <button type="button" onClick={() => setExempting(null)}>
+                              {t('common.cancel')}
+                            </button>
+                          </div>
+                        </form>
+                      )}
+                    </td>
+                    <td className="events">
+                      {l.eventIds.map((id) => (
+                        <code key={id}>{id.slice(0, 8)}</code>
+                      ))}
+                    </td>
+                    <td>
+                      {mayExempt && l.points < 0 && !l.exempted && exempting !== l.id && (
+                        <button type="button" onClick={() => setExempting(l.id)} data-exempt={l.id}>
+                          {t('score.exempt')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,43 @@
+import { type MessageKey, useI18n } from './i18n';
+import type { LedgerItem } from './ledgerItem';
+import { type LedgerColumnKey, LedgerRow, ledgerColumns } from './LedgerRow';
+
+const COLUMNS: readonly LedgerColumnKey[] = ['ledgerNumber', 'category', 'description', 'unit', 'deadlineDue', 'status'];
+
+/**
+ * One group of a work queue (my items, the verification queue): a heading with its count, then the
+ * items as a table whose ledger numbers open the item page, where the actions are.
+ */
+export function QueueList({ id, title, hint, items }: { id: string; title: MessageKey; hint?: MessageKey; items: LedgerItem[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="queue" data-queue={id} aria-labelledby={`queue-${id}`}>
+      <h2 id={`queue-${id}`}>
+        {t(title)} <span className="count">{t('queue.count', { n: items.length })}</span>
+      </h2>
+      {hint && <p className="muted help">{t(hint)}</p>}
+      {items.length === 0 ? (
+        <p className="empty">{t('queue.empty')}</p>
+      ) : (
+        <div className="table-wrap" tabIndex={0} aria-label={t(title)}>
+          <table className="ledger" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
+            <thead>
+              <tr>
+                {COLUMNS.map((key) => (
+                  <th key={key} scope="col" className={ledgerColumns[key].className}>
+                    {t(ledgerColumns[key].label)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <LedgerRow key={item.id} item={item} columns={COLUMNS} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

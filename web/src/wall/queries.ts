@@ -1,0 +1,31 @@
+import { gql } from '../shared/api';
+
+export type Light = 'red' | 'yellow' | 'green';
+const count = '{ count }';
+const TALLY = `total ${count} open ${count} overdue ${count} dueSoon ${count} closed ${count} red ${count} yellow ${count} green ${count}`;
+type Tally = Record<'total' | 'open' | 'overdue' | 'dueSoon' | 'closed' | 'red' | 'yellow' | 'green', { count: number }>;
+type WallCell = { unit: { id: string; name: string } | null; category: string; light: Light; count: number; ledgerNumbers: string[] };
+export type Wall = {
+  day: string;
+  light: Light;
+  onTimeClosureRate: number | null;
+  tally: Tally;
+  units: { unit: { id: string; name: string } | null; light: Light; tally: Tally }[];
+  cells: WallCell[];
+  monthly: { month: string; opened: number; closed: number }[];
+};
+
+const WALL_QUERY = `query Wall($asOf: String) {
+  battleMap(asOf: $asOf) {
+    day light onTimeClosureRate tally { ${TALLY} }
+    units { unit { id name } light tally { ${TALLY} } }
+    cells { unit { id name } category light count ledgerNumbers }
+    monthly { month opened closed }
+  }
+}`;
+export const UPDATES = 'subscription { battleMapUpdates { ledgerNumber light eventType } }';
+
+/** The battle map (挂图作战) as of an instant, or now. */
+export async function fetchWall(asOf: string | null): Promise<Wall> {
+  return (await gql<{ battleMap: Wall }>(WALL_QUERY, asOf ? { asOf } : {})).battleMap;
+}
