@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { unitEventDefinitions } from './units/unit.js';
-import { problemEventDefinitions } from './problems/events.js';
-import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
-import { policyEventDefinitions } from './policies/policy.js';
-import { interviewEventDefinitions } from './interviews/interview.js';
-import { assessmentEventDefinitions } from './assessment/assessment.js';
-import { accountEventDefinitions } from './accounts/account.js';
-import { hotlineEventDefinitions } from './hotline/report.js';
+import { unitEventDefinitions } from './unit/events.js';
+import { problemEventDefinitions } from './problem/events.js';
+import { ledgerEventDefinitions } from './ledgerNumber/events.js';
+import { policyEventDefinitions } from './policy/events.js';
+import { interviewEventDefinitions } from './interview/events.js';
+import { assessmentEventDefinitions } from './assessment/events.js';
+import { accountEventDefinitions } from './account/events.js';
+import { hotlineEventDefinitions } from './hotline/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { IllegalStateError, NotFoundError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
-import { HotlineReportSubmitted, type HotlineEvent, type HotlineState } from './report.js';
+import { HotlineReportSubmitted, type HotlineEvent, type HotlineState } from './events.js';
 
 export const SubmitHotlineReport = message(
   'SubmitHotlineReport',

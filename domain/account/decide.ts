@@ -10,7 +10,7 @@ import {
   type Role,
   Roles,
   rolesNeedingUnit,
-} from './account.js';
+} from './events.js';
 
 /** The commands on an account. Password hashes are computed by the application and passed in. */
 export const RegisterUser = message(

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { CalendarDay, countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
-import { Evidence, ProblemRaised, type ProblemEvent } from './events.js';
-import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
+import { Evidence, ProblemRaised, isAssigned, type AssignedProblem, type ProblemEvent, type ProblemState } from './events.js';
 
 /**
  * The commands on a problem. Each names its problem; the ledger number and `raisedOn` of a raise are

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
 import { countyDay } from '../shared/calendar.js';
-import { UnitKind, type UnitEvent, type UnitState } from './unit.js';
+import { UnitKind, type UnitEvent, type UnitState } from './events.js';
 
 export const RegisterUnit = message(
   'RegisterUnit',

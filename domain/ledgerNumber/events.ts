@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { message } from '../shared/messages.js';
-import { ProblemRaised } from './events.js';
-import { type ProblemSource, sourceCode } from './vocabulary.js';
+import { ProblemRaised } from '../problem/events.js';
+import { type ProblemSource, sourceCode } from '../problem/vocabulary.js';
 
 /**
  * Ledger numbers (台账编号, for 对账销号): one gap-free sequence per source and year, kept as its own
