@@ -15,7 +15,10 @@ import {
   countyYear,
   formatLedgerNumber,
   ledgerSequenceStreamId,
+  problemDecider,
   problemStreamId,
+  schemaVersionOf,
+  unitDecider,
   unitStreamId,
   IllegalStateError,
 } from '../domain/index.js';
@@ -29,7 +32,6 @@ import {
   foldStream,
 } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
-import { problemDecider, schemaVersionOf, unitDecider } from '../api/deciders.js';
 import { parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = 'b3a8e0f4-52a3-4f7e-8c51-3f0c6a3e9b27';

@@ -1,6 +1,7 @@
 export * from './shared/errors.js';
 export * from './shared/calendar.js';
 export * from './shared/messages.js';
+export * from './shared/decider.js';
 export * from './unit/events.js';
 export * from './unit/decide.js';
 export * from './problem/vocabulary.js';

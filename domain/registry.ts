@@ -21,3 +21,12 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
 ];
+
+const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));
+
+/** The schema version an event of this type is written with. */
+export function schemaVersionOf(type: string): number {
+  const version = schemaVersions.get(type);
+  if (version === undefined) throw new Error(`No schema registered for event type ${type}`);
+  return version;
+}

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { problemDecider } from '../api/deciders.js';
 import { Ledger } from '../application/ledger.js';
 import {
   NotFoundError,
   ValidationError,
   domainEventDefinitions,
+  problemDecider,
   problemStreamId,
   type ProblemCommand,
   type UnitKind,

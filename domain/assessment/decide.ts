@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
 import { message } from '../shared/messages.js';
-import { AssessmentFinalized, ExemptionGranted, type AssessmentEvent, type AssessmentState } from './events.js';
+import type { Decider } from '../shared/decider.js';
+import {
+  AssessmentFinalized,
+  ExemptionGranted,
+  type AssessmentEvent,
+  type AssessmentState,
+  evolveAssessment,
+  initialAssessmentState,
+} from './events.js';
 
 export const GrantExemption = message('GrantExemption', 1, ExemptionGranted.data);
 export const FinalizeAssessment = message('FinalizeAssessment', 1, AssessmentFinalized.data);
@@ -41,3 +49,10 @@ export function decideAssessment(state: AssessmentState, command: AssessmentComm
       return assertNever(command);
   }
 }
+
+/** The decider of a year's assessment (年度考核): what the command handler runs on its stream. */
+export const assessmentDecider: Decider<AssessmentState, AssessmentCommand, AssessmentEvent> = {
+  decide: decideAssessment,
+  evolve: evolveAssessment,
+  initialState: initialAssessmentState,
+};

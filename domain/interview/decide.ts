@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { ValidationError, assertNever } from '../shared/errors.js';
 import { message } from '../shared/messages.js';
-import { InterviewHeld, type InterviewEvent, type InterviewsState } from './events.js';
+import type { Decider } from '../shared/decider.js';
+import { InterviewHeld, type InterviewEvent, type InterviewsState, evolveInterviews, initialInterviewsState } from './events.js';
 
 export const RecordInterview = message('RecordInterview', 1, InterviewHeld.data);
 export type RecordInterview = z.infer<typeof RecordInterview.schema>;
@@ -30,3 +31,10 @@ export function decideInterview(state: InterviewsState, command: RecordInterview
       return assertNever(command.type);
   }
 }
+
+/** The decider of a unit's interviews (约谈): what the command handler runs on its stream. */
+export const interviewDecider: Decider<InterviewsState, RecordInterview, InterviewEvent> = {
+  decide: decideInterview,
+  evolve: evolveInterviews,
+  initialState: initialInterviewsState,
+};

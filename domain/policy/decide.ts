@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
 import { Text, message } from '../shared/messages.js';
+import type { Decider } from '../shared/decider.js';
 import { PolicyDocument } from './document.js';
-import type { PolicyEvent, PolicyState } from './events.js';
+import { type PolicyEvent, type PolicyState, evolvePolicy, initialPolicyState } from './events.js';
 
 export const AdoptPolicy = message('AdoptPolicy', 1, z.object({ document: PolicyDocument, reason: Text(2000) }));
 export type AdoptPolicy = z.infer<typeof AdoptPolicy.schema>;
@@ -19,3 +20,10 @@ export function decidePolicy(state: PolicyState, command: AdoptPolicy, _now: str
       return assertNever(command.type);
   }
 }
+
+/** The decider of the policy (考核办法): what the command handler runs on its stream. */
+export const policyDecider: Decider<PolicyState, AdoptPolicy, PolicyEvent> = {
+  decide: decidePolicy,
+  evolve: evolvePolicy,
+  initialState: initialPolicyState,
+};
