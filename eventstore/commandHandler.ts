@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Decider } from '../domain/shared/decider.js';
 import { schemaVersionOf } from '../domain/registry.js';
 import {
+  DuplicateEventIdError,
   type EventMetadata,
   type EventStore,
   type NewEvent,
@@ -130,6 +131,9 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
+      // Our event ids are taken: the same command, in another process, appended what it decided on a
+      // fresher state. Reading again finds it, and the command is a replay of that.
+      if (error instanceof DuplicateEventIdError && attempt < maxAttempts) continue;
       throw error;
     }
   }
