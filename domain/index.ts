@@ -8,6 +8,7 @@ export * from './problem/vocabulary.js';
 export * from './problem/events.js';
 export * from './problem/decide.js';
 export * from './ledgerNumber/events.js';
+export * from './ledgerNumber/decide.js';
 export * from './policy/document.js';
 export * from './policy/events.js';
 export * from './policy/decide.js';
