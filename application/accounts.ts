@@ -7,10 +7,10 @@ import {
   NotFoundError,
   type Role,
   accountStreamId,
+  accountDecider,
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
-import { accountDecider } from '../api/deciders.js';
 import type { Ledger } from './ledger.js';
 import { parseOrThrow } from './validation.js';
 import { checkPasswordPolicy, hashForUnknownLogin, hashPassword, verifyPassword } from './passwords.js';

@@ -18,7 +18,7 @@ import type { Trigger } from '../projections/interviewTriggers.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { cardsHash } from '../projections/scorecards/finalized.js';
-import { assessmentDecider, interviewDecider, policyDecider } from '../api/deciders.js';
+import { assessmentDecider, interviewDecider, policyDecider } from '../domain/index.js';
 import { parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';

@@ -7,11 +7,11 @@ import {
   type ProblemCategory,
   ProblemCommand as ProblemCommandSchema,
   hotlineStreamId,
+  hotlineDecider,
   mustBeAwaitingTriage,
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
-import { hotlineDecider } from '../api/deciders.js';
 import type { Ledger } from './ledger.js';
 import { parseOrThrow } from './validation.js';
 

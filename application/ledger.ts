@@ -1,35 +1,28 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
+  IllegalStateError,
   type LedgerNumberReserved,
   NotFoundError,
   type ProblemCategory,
   type ProblemCommand,
-  type ProblemSource,
   ProblemCommand as ProblemCommandSchema,
+  type ProblemSource,
   type ProblemState,
+  ReserveLedgerNumber,
   type UnitCommand,
   UnitCommand as UnitCommandSchema,
   type UnitState,
-  ValidationError,
   countyDay,
   countyYear,
-  formatLedgerNumber,
+  ledgerNumberDecider,
   ledgerSequenceStreamId,
+  problemDecider,
   problemStreamId,
+  unitDecider,
   unitStreamId,
-  IllegalStateError,
 } from '../domain/index.js';
-import {
-  type CommandContext,
-  type CommandResult,
-  ConcurrencyRetriesExhaustedError,
-  eventIdFor,
-  handleCommand,
-  metadataFor,
-  foldStream,
-} from '../eventstore/commandHandler.js';
-import { DuplicateEventIdError, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
-import { problemDecider, schemaVersionOf, unitDecider } from '../api/deciders.js';
+import { type CommandContext, type CommandResult, foldStream, handleCommand } from '../eventstore/commandHandler.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = 'b3a8e0f4-52a3-4f7e-8c51-3f0c6a3e9b27';
@@ -109,21 +102,22 @@ export class Ledger {
   }
 
   /**
-   * Raises a problem: reserves the next ledger number of its source and year, then appends the
-   * problem's first event. Retried with the same command id, it returns the same problem.
+   * Raises a problem (问题交办): reserves the next ledger number of its source and year, then runs the
+   * raise the reservation carries through the problem's decider. Retried with the same command id, it
+   * returns the same problem: the handler finds the reservation and the raise it made the first time.
    */
   async raiseProblem(input: RaiseInput, context: CommandContext): Promise<CommandResult<ProblemState>> {
     const problemId = this.problemIdFor(context.commandId);
+    // Raised already under this command id, perhaps in another sequence (a retry after New Year): that raise.
     const existing = await this.loadProblem(problemId);
     if (existing.state.status !== 'not_raised')
       return { state: existing.state, events: existing.events.slice(0, 1), nextExpectedRevision: existing.events.length - 1, replayed: true };
 
     const now = context.now();
-    const raw = {
-      type: 'RaiseProblem',
+    const reserve: ReserveLedgerNumber = parseOrThrow(ReserveLedgerNumber.schema, {
+      type: 'ReserveLedgerNumber',
       data: {
         problemId,
-        ledgerNumber: 'pending',
         source: input.source,
         category: input.category,
         description: input.description,
@@ -131,85 +125,38 @@ export class Ledger {
         recurrenceOf: input.recurrenceOf ?? null,
         hotlineReportId: input.hotlineReportId ?? null,
       },
-    };
-    const command = parseOrThrow(ProblemCommandSchema, raw);
-    if (command.type !== 'RaiseProblem') throw new Error('unreachable');
-    if (command.data.recurrenceOf) {
-      const earlier = await this.loadProblem(command.data.recurrenceOf);
+    });
+    if (reserve.data.recurrenceOf) {
+      const earlier = await this.loadProblem(reserve.data.recurrenceOf);
       if (earlier.state.status === 'not_raised')
-        throw new NotFoundError('PROBLEM_NOT_FOUND', `The earlier problem ${command.data.recurrenceOf} does not exist.`, {
+        throw new NotFoundError('PROBLEM_NOT_FOUND', `The earlier problem ${reserve.data.recurrenceOf} does not exist.`, {
           field: 'recurrenceOf',
         });
     }
-    const reservation = await this.reserveLedgerNumber(command.data.source, countyYear(now), command.data, context, now);
-    await this.completeRaise(reservation);
-    const { state, events } = await this.loadProblem(problemId);
-    return { state, events: events.slice(0, 1), nextExpectedRevision: events.length - 1, replayed: false };
+    const sequence = ledgerSequenceStreamId(reserve.data.source, countyYear(now));
+    // A raise cut short before its problem's first event left the sequence's last reservation pending:
+    // finish it first (unless it is this raise's own, which is finished below).
+    const [last] = await this.store.readStream(sequence, { direction: 'backwards', maxCount: 1 });
+    if (last && last.metadata.commandId !== context.commandId) await this.completeRaise(last);
+    // Every raise of a source and year, in every process, meets on this one stream: a wider bound than one problem's.
+    const reserved = await handleCommand(this.store, sequence, ledgerNumberDecider, reserve, { ...context, now: () => now }, {
+      maxAttempts: 50,
+    });
+    const raised = await this.completeRaise(reserved.events[0]!);
+    // Only when both halves were done before is the whole raise a replay (a cut-short raise, retried, is not).
+    return { ...raised, replayed: reserved.replayed && raised.replayed };
   }
 
-  private async reserveLedgerNumber(
-    source: ProblemSource,
-    year: number,
-    raised: LedgerNumberReserved['data']['raised'],
-    context: CommandContext,
-    now: string,
-  ): Promise<RecordedEvent> {
-    const streamId = ledgerSequenceStreamId(source, year);
-    const eventId = eventIdFor(context.commandId, streamId, 0);
-    for (let attempt = 1; attempt <= 50; attempt++) {
-      const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-      if (last) await this.completeRaise(last);
-      const sequence = ((last?.data as LedgerNumberReserved['data'] | undefined)?.sequence ?? 0) + 1;
-      const data: LedgerNumberReserved['data'] = {
-        sequence,
-        raised: { ...raised, ledgerNumber: formatLedgerNumber(source, year, sequence) },
-      };
-      try {
-        await this.store.appendToStream(
-          streamId,
-          [{ id: eventId, type: 'LedgerNumberReserved', data, metadata: metadataFor(context, now, schemaVersionOf('LedgerNumberReserved')) }],
-          last ? last.revision : 'no_stream',
-        );
-        const [reserved] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-        if (reserved?.id === eventId) return reserved;
-        return this.findReservation(streamId, eventId);
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError) continue;
-        // This command reserved a number before and stopped: finish that reservation, not a new one.
-        if (error instanceof DuplicateEventIdError) return this.findReservation(streamId, eventId);
-        throw error;
-      }
-    }
-    throw new ConcurrencyRetriesExhaustedError(streamId, 50);
-  }
-
-  private async findReservation(streamId: string, eventId: string): Promise<RecordedEvent> {
-    const found = (await this.store.readStream(streamId)).find((e) => e.id === eventId);
-    if (!found) throw new Error(`Reservation ${eventId} vanished from ${streamId}`);
-    return found;
-  }
-
-  /** Appends the problem's first event from its reservation, unless it is there already. */
-  async completeRaise(reservation: RecordedEvent): Promise<void> {
+  /**
+   * Runs the raise a reservation carries through the problem's decider, as the reservation's own
+   * command (its id, actor and instant): the same ProblemRaised, with the same event id, whoever
+   * completes it — the raise itself, the next raise of its sequence, or the next start.
+   */
+  completeRaise(reservation: RecordedEvent): Promise<CommandResult<ProblemState>> {
     const { raised } = reservation.data as LedgerNumberReserved['data'];
-    const streamId = problemStreamId(raised.problemId);
-    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
-    if (first) return;
-    try {
-      await this.store.appendToStream(
-        streamId,
-        [
-          {
-            id: eventIdFor(reservation.metadata.commandId, streamId, 0),
-            type: 'ProblemRaised',
-            data: raised,
-            metadata: { ...reservation.metadata, schemaVersion: schemaVersionOf('ProblemRaised'), causationId: reservation.id },
-          },
-        ],
-        'no_stream',
-      );
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error; // someone else completed it
-    }
+    const { actor, commandId, correlationId, occurredAt } = reservation.metadata;
+    const context: CommandContext = { actor, commandId, correlationId, causationId: reservation.id, now: () => occurredAt };
+    const raise: ProblemCommand = { type: 'RaiseProblem', data: raised };
+    return handleCommand(this.store, problemStreamId(raised.problemId), problemDecider, raise, context);
   }
 }

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { unitEventDefinitions } from './units/unit.js';
-import { problemEventDefinitions } from './problems/events.js';
-import { ledgerEventDefinitions } from './problems/ledgerNumbers.js';
-import { policyEventDefinitions } from './policies/policy.js';
-import { interviewEventDefinitions } from './interviews/interview.js';
-import { assessmentEventDefinitions } from './assessment/assessment.js';
-import { accountEventDefinitions } from './accounts/account.js';
-import { hotlineEventDefinitions } from './hotline/report.js';
+import { unitEventDefinitions } from './unit/events.js';
+import { problemEventDefinitions } from './problem/events.js';
+import { ledgerEventDefinitions } from './ledgerNumber/events.js';
+import { policyEventDefinitions } from './policy/events.js';
+import { interviewEventDefinitions } from './interview/events.js';
+import { assessmentEventDefinitions } from './assessment/events.js';
+import { accountEventDefinitions } from './account/events.js';
+import { hotlineEventDefinitions } from './hotline/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -21,3 +21,12 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
 ];
+
+const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));
+
+/** The schema version an event of this type is written with. */
+export function schemaVersionOf(type: string): number {
+  const version = schemaVersions.get(type);
+  if (version === undefined) throw new Error(`No schema registered for event type ${type}`);
+  return version;
+}

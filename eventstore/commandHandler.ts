@@ -1,20 +1,14 @@
 import { v5 as uuidv5 } from 'uuid';
+import type { Decider } from '../domain/shared/decider.js';
+import { schemaVersionOf } from '../domain/registry.js';
 import {
+  DuplicateEventIdError,
   type EventMetadata,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from './port.js';
-
-/** The pure half of an aggregate, as the domain gives it. */
-export type Decider<State, Command, Event extends { type: string; data: unknown }> = {
-  initialState: State;
-  evolve: (state: State, event: Event) => State;
-  decide: (state: State, command: Command, now: string) => Event[];
-  /** The schema version each event type is written with. */
-  schemaVersionOf: (type: Event['type']) => number;
-};
 
 /** A stream's state: its recorded events folded from the decider's initial state (the codec has checked their shape). */
 export function foldStream<State, Event extends { type: string; data: unknown }>(
@@ -127,7 +121,7 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
       id: eventIdFor(context.commandId, streamId, index),
       type: event.type,
       data: event.data,
-      metadata: metadataFor(context, now, decider.schemaVersionOf(event.type)),
+      metadata: metadataFor(context, now, schemaVersionOf(event.type)),
     }));
     try {
       const result = await store.appendToStream(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
@@ -137,6 +131,9 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
+      // Our event ids are taken: the same command, in another process, appended what it decided on a
+      // fresher state. Reading again finds it, and the command is a replay of that.
+      if (error instanceof DuplicateEventIdError && attempt < maxAttempts) continue;
       throw error;
     }
   }

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { problemDecider } from '../api/deciders.js';
 import { Ledger } from '../application/ledger.js';
 import {
   NotFoundError,
   ValidationError,
   domainEventDefinitions,
+  problemDecider,
   problemStreamId,
   type ProblemCommand,
   type UnitKind,
@@ -412,6 +412,46 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
       expect(interfering.interferences).toBe(3);
       const ours = (await problemStream(problemId)).filter((e) => e.metadata.commandId === ctx.commandId);
       expect(ours).toStrictEqual([]);
+    });
+
+    it('a raise whose command id another process reserved on a fresher sequence takes that reservation, not a new number', async () => {
+      await raise(); // GJ-2019-001
+      const commandId = randomUUID();
+      const problemId = ledger.problemIdFor(commandId);
+      const reservation = (id: string, by: string, sequence: number, problem: string): NewEvent => ({
+        id,
+        type: 'LedgerNumberReserved',
+        data: {
+          sequence,
+          raised: {
+            problemId: problem,
+            ledgerNumber: `GJ-2019-00${sequence}`,
+            source: 'national_feedback',
+            category: 'fund_misuse',
+            description: '扶贫专项资金拨付滞后',
+            raisedOn: '2019-03-01',
+            recurrenceOf: null,
+            hotlineReportId: null,
+          },
+        },
+        metadata: { actor, commandId: by, correlationId: by, causationId: by, occurredAt: NOW, schemaVersion: 1 },
+      });
+      // Between this raise's read and its append: another writer reserves 002, then the other process, with
+      // this command id, 003. This raise's own append (002, under the same event id) is then a mismatch.
+      const other = randomUUID();
+      const inner = new InterferingStore(store, 'ledger-GJ-2019', 1, () => reservation(randomUUID(), other, 2, randomUUID()));
+      const racing = new InterferingStore(inner, 'ledger-GJ-2019', 1, () =>
+        reservation(eventIdFor(commandId, 'ledger-GJ-2019', 0), commandId, 3, problemId),
+      );
+
+      const result = await new Ledger(racing).raiseProblem(
+        { source: 'national_feedback', category: 'fund_misuse', description: '扶贫专项资金拨付滞后' },
+        context(commandId),
+      );
+
+      expect(result.events.map((e) => e.data)).toMatchObject([{ problemId, ledgerNumber: 'GJ-2019-003' }]);
+      const sequence = await store.readStream('ledger-GJ-2019');
+      expect(sequence.map((e) => (e.data as { sequence: number }).sequence)).toStrictEqual([1, 2, 3]);
     });
 
     it('the ledger retries 10 times by default, then reports CONCURRENCY_CONFLICT', async () => {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { IllegalStateError, NotFoundError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
-import { HotlineReportSubmitted, type HotlineEvent, type HotlineState } from './report.js';
+import type { Decider } from '../shared/decider.js';
+import { HotlineReportSubmitted, type HotlineEvent, type HotlineState, evolveHotline, initialHotlineState } from './events.js';
 
 export const SubmitHotlineReport = message(
   'SubmitHotlineReport',
@@ -50,3 +51,10 @@ export function decideHotline(state: HotlineState, command: HotlineCommand, now:
       return assertNever(command);
   }
 }
+
+/** The decider of a hotline report (热线): what the command handler runs on its stream. */
+export const hotlineDecider: Decider<HotlineState, HotlineCommand, HotlineEvent> = {
+  decide: decideHotline,
+  evolve: evolveHotline,
+  initialState: initialHotlineState,
+};

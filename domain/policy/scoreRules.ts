@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Label, ProblemSource } from '../problems/vocabulary.js';
-import type { PolicyDocument } from './policy.js';
+import type { Label, ProblemSource } from '../problem/vocabulary.js';
+import type { PolicyDocument } from './document.js';
 
 /** 基础分, 平时 (ordinary-time performance) or 集中考核 (year-end assessment): the parts of a scorecard. */
 export const ScorePart = z.enum(['base', 'ordinary', 'year_end']);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { IllegalStateError, NotFoundError, ValidationError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
+import type { Decider } from '../shared/decider.js';
 import {
   type AccountEvent,
   type AccountState,
@@ -10,7 +11,9 @@ import {
   type Role,
   Roles,
   rolesNeedingUnit,
-} from './account.js';
+  evolveAccount,
+  initialAccountState,
+} from './events.js';
 
 /** The commands on an account. Password hashes are computed by the application and passed in. */
 export const RegisterUser = message(
@@ -91,3 +94,10 @@ export function decideAccount(state: AccountState, command: AccountCommand, now:
       return assertNever(command);
   }
 }
+
+/** The decider of an account (账号): what the command handler runs on its stream. */
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
+  decide: decideAccount,
+  evolve: evolveAccount,
+  initialState: initialAccountState,
+};

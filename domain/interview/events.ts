@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CalendarDay, countyDay } from '../shared/calendar.js';
-import { ValidationError, assertNever } from '../shared/errors.js';
+import { CalendarDay } from '../shared/calendar.js';
+import { assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
-import { InterviewLevel, InterviewRule } from '../policies/policy.js';
+import { InterviewLevel, InterviewRule } from '../policy/document.js';
 
 /**
  * 约谈记录: an interview (or reminder, or supervision talk) held about a trigger. It resolves the
@@ -34,9 +34,6 @@ export const InterviewHeld = message(
 export const interviewEventDefinitions = [InterviewHeld] as const;
 export type InterviewEvent = z.infer<typeof InterviewHeld.schema>;
 
-export const RecordInterview = message('RecordInterview', 1, InterviewHeld.data);
-export type RecordInterview = z.infer<typeof RecordInterview.schema>;
-
 /** One stream per unit: the interviews held with it. */
 export const interviewStreamId = (unitId: string) => `interviews-${unitId}`;
 
@@ -49,29 +46,5 @@ export function evolveInterviews(state: InterviewsState, event: InterviewEvent):
       return { interviews: [...state.interviews, event.data] };
     default:
       return assertNever(event.type);
-  }
-}
-
-/**
- * Recording an interview held on a day not yet come is refused; recording one that was already
- * recorded, or whose trigger an earlier interview already covered, changes nothing.
- */
-export function decideInterview(state: InterviewsState, command: RecordInterview, now: string): InterviewEvent[] {
-  switch (command.type) {
-    case 'RecordInterview': {
-      const data = command.data;
-      if (data.heldOn > countyDay(now))
-        throw new ValidationError('INTERVIEW_IN_FUTURE', `An interview cannot be recorded as held on ${data.heldOn}, a day still to come.`, {
-          field: 'heldOn',
-        });
-      if (data.problemIds.length !== data.ledgerNumbers.length)
-        throw new ValidationError('EVIDENCE_MISMATCH', 'Each covered problem needs its ledger number.', { field: 'ledgerNumbers' });
-      const covered = state.interviews.some(
-        (i) => i.interviewId === data.interviewId || (i.triggerId === data.triggerId && data.problemIds.every((p) => i.problemIds.includes(p))),
-      );
-      return covered ? [] : [{ type: 'InterviewHeld', data }];
-    }
-    default:
-      return assertNever(command.type);
   }
 }

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { CalendarDay, countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
-import { Evidence, ProblemRaised, type ProblemEvent } from './events.js';
-import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
+import type { Decider } from '../shared/decider.js';
+import {
+  Evidence,
+  ProblemRaised,
+  isAssigned,
+  type AssignedProblem,
+  type ProblemEvent,
+  type ProblemState,
+  evolveProblem,
+  initialProblemState,
+} from './events.js';
 
 /**
  * The commands on a problem. Each names its problem; the ledger number and `raisedOn` of a raise are
@@ -253,3 +262,10 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
       return assertNever(command);
   }
 }
+
+/** The decider of a problem (问题): what the command handler runs on its stream. */
+export const problemDecider: Decider<ProblemState, ProblemCommand, ProblemEvent> = {
+  decide: decideProblem,
+  evolve: evolveProblem,
+  initialState: initialProblemState,
+};

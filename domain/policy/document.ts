@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { IllegalStateError, assertNever } from '../shared/errors.js';
-import { Text, message } from '../shared/messages.js';
-import { ProblemSource } from '../problems/vocabulary.js';
-import { UnitKind } from '../units/unit.js';
+import { Text } from '../shared/messages.js';
+import { ProblemSource } from '../problem/vocabulary.js';
+import { UnitKind } from '../unit/events.js';
 
 /** A light on the battle map (挂图作战): red, yellow or green, per item and per unit. */
 export const Light = z.enum(['red', 'yellow', 'green']);
@@ -125,48 +124,3 @@ export const PolicyDocument = z
   })
   .strict();
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
-
-/** 考核办法发布: a new version of the policy is in force from the moment it is adopted. */
-export const PolicyAdopted = message(
-  'PolicyAdopted',
-  1,
-  z.object({
-    version: z.number().int().positive(),
-    document: PolicyDocument,
-    /** Why it changed. */
-    reason: Text(2000),
-  }),
-);
-export const policyEventDefinitions = [PolicyAdopted] as const;
-export type PolicyEvent = z.infer<typeof PolicyAdopted.schema>;
-
-export const AdoptPolicy = message('AdoptPolicy', 1, z.object({ document: PolicyDocument, reason: Text(2000) }));
-export type AdoptPolicy = z.infer<typeof AdoptPolicy.schema>;
-
-/** All versions live in one stream; version 0 is the built-in default (domain/policies/defaults.ts). */
-export const policyStreamId = 'policy';
-
-export type PolicyState = { version: number; document: PolicyDocument | null };
-export const initialPolicyState: PolicyState = { version: 0, document: null };
-
-export function evolvePolicy(_state: PolicyState, event: PolicyEvent): PolicyState {
-  switch (event.type) {
-    case 'PolicyAdopted':
-      return { version: event.data.version, document: event.data.document };
-    default:
-      return assertNever(event.type);
-  }
-}
-
-/** Adopting the version already in force changes nothing; otherwise the next version number. */
-export function decidePolicy(state: PolicyState, command: AdoptPolicy, _now: string): PolicyEvent[] {
-  switch (command.type) {
-    case 'AdoptPolicy': {
-      if (state.document !== null && JSON.stringify(state.document) === JSON.stringify(command.data.document)) return [];
-      if (state.version >= Number.MAX_SAFE_INTEGER) throw new IllegalStateError('POLICY_VERSION_EXHAUSTED', 'No more policy versions.');
-      return [{ type: 'PolicyAdopted', data: { version: state.version + 1, ...command.data } }];
-    }
-    default:
-      return assertNever(command.type);
-  }
-}

@@ -1,4 +1,4 @@
-import type { PolicyDocument } from './policy.js';
+import type { PolicyDocument } from './document.js';
 
 /**
  * The built-in policy, version 0, in force until the committee adopts a version of its own.

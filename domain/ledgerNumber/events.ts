@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { assertNever } from '../shared/errors.js';
 import { message } from '../shared/messages.js';
-import { ProblemRaised } from './events.js';
-import { type ProblemSource, sourceCode } from './vocabulary.js';
+import { ProblemRaised } from '../problem/events.js';
+import { type ProblemSource, sourceCode } from '../problem/vocabulary.js';
 
 /**
  * Ledger numbers (台账编号, for 对账销号): one gap-free sequence per source and year, kept as its own
@@ -26,3 +27,17 @@ export const LedgerNumberReserved = message(
 );
 export type LedgerNumberReserved = z.infer<typeof LedgerNumberReserved.schema>;
 export const ledgerEventDefinitions = [LedgerNumberReserved] as const;
+export type LedgerNumberEvent = LedgerNumberReserved;
+
+/** A sequence: how many numbers it has given out (the last one's sequence; 0 before the first). */
+export type LedgerSequenceState = { reserved: number };
+export const initialLedgerSequenceState: LedgerSequenceState = { reserved: 0 };
+
+export function evolveLedgerSequence(_state: LedgerSequenceState, event: LedgerNumberEvent): LedgerSequenceState {
+  switch (event.type) {
+    case 'LedgerNumberReserved':
+      return { reserved: event.data.sequence };
+    default:
+      return assertNever(event.type);
+  }
+}

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
+import type { Decider } from '../shared/decider.js';
 import { countyDay } from '../shared/calendar.js';
-import { UnitKind, type UnitEvent, type UnitState } from './unit.js';
+import { UnitKind, type UnitEvent, type UnitState, evolveUnit, initialUnitState } from './events.js';
 
 export const RegisterUnit = message(
   'RegisterUnit',
@@ -34,3 +35,10 @@ export function decideUnit(state: UnitState, command: UnitCommand, now: string):
       return assertNever(command);
   }
 }
+
+/** The decider of a unit (单位): what the command handler runs on its stream. */
+export const unitDecider: Decider<UnitState, UnitCommand, UnitEvent> = {
+  decide: decideUnit,
+  evolve: evolveUnit,
+  initialState: initialUnitState,
+};

@@ -1,5 +1,5 @@
 import type { ProblemCommand } from './decide.js';
-import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
+import { isAssigned, type AssignedProblem, type ProblemState } from './events.js';
 
 export type ProblemCommandType = ProblemCommand['type'];
 
