@@ -13,6 +13,8 @@ import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
 import { Hotline } from './hotline.js';
 import { Ledger } from './ledger.js';
+import { type NotificationOptions, Notifications } from './notifications/index.js';
+import { outboxView } from '../projections/outboxView.js';
 
 export type ApplicationOptions = {
   /** The injected clock: an ISO instant. */
@@ -21,6 +23,8 @@ export type ApplicationOptions = {
   checkpoints?: CheckpointPolicy | false;
   /** Where the read models' snapshots are kept; none means every start replays the whole log. */
   snapshots?: SnapshotStore;
+  /** The outbox's settings (poll interval, timeouts, backoff); false records and sends no notifications. */
+  notifications?: NotificationOptions | false;
 };
 
 /**
@@ -37,6 +41,8 @@ export type Application = {
   hotline: Hotline;
   /** Policies, interviews (约谈), exemptions and the year's finalization. */
   assessment: Assessment;
+  /** 通知: the inbox, preferences, channels and the outbox that delivers them. */
+  notifications: Notifications;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -57,7 +63,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();
@@ -68,12 +74,14 @@ export async function createApplication(store: EventStore, options: ApplicationO
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger),
     assessment: new Assessment(store, runner, readModels),
+    notifications: new Notifications(store, runner, clock, options.notifications || {}),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
     store,
     close: async () => {
+      await application.notifications.stop();
       await application.checkpointer?.stop();
       await runner.stop();
       await store.close();
@@ -82,5 +90,6 @@ export async function createApplication(store: EventStore, options: ApplicationO
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
   application.checkpointer?.start();
+  if (options.notifications !== false) await application.notifications.start();
   return application;
 }

@@ -17,3 +17,6 @@ export * from './accounts/account.js';
 export * from './accounts/decide.js';
 export * from './hotline/report.js';
 export * from './hotline/decide.js';
+export * from './notification/notification.js';
+export * from './notification/rules.js';
+export * from './notification/settings.js';

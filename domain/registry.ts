@@ -7,6 +7,7 @@ import { interviewEventDefinitions } from './interviews/interview.js';
 import { assessmentEventDefinitions } from './assessment/assessment.js';
 import { accountEventDefinitions } from './accounts/account.js';
 import { hotlineEventDefinitions } from './hotline/report.js';
+import { notificationEventDefinitions } from './notification/notification.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -20,4 +21,5 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...assessmentEventDefinitions,
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
+  ...notificationEventDefinitions,
 ];
