@@ -66,7 +66,8 @@ export class Senders {
     let cached = this.transports.get(channelId);
     if (!cached || cached.url !== config.url) {
       cached?.transport.close();
-      const transport = nodemailer.createTransport(config.url, {
+      const transport = nodemailer.createTransport({
+        url: config.url,
         connectionTimeout: this.timeoutMs,
         greetingTimeout: this.timeoutMs,
         socketTimeout: this.timeoutMs,
