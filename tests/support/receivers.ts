@@ -59,15 +59,17 @@ export type WebhookHit = { deliveryId: string; body: any; query: URLSearchParams
 /**
  * A local HTTP receiver. `dingtalkSecret` makes it check the signature as DingTalk does
  * (timestamp + "\n" + secret, HMAC-SHA256 with the secret, base64, as `timestamp` and `sign` query
- * parameters) and answer like a DingTalk robot; `failFirst` answers 500 to that many requests first.
+ * parameters) and answer like a DingTalk robot; `failFirst` answers 500 to that many requests first;
+ * `delayMs` answers each request that much later (a slow receiver, so a crash finds sends under way).
  */
-export async function startReceiver(options: { dingtalkSecret?: string; failFirst?: number } = {}) {
+export async function startReceiver(options: { dingtalkSecret?: string; failFirst?: number; delayMs?: number } = {}) {
   const hits: WebhookHit[] = [];
   let failures = options.failFirst ?? 0;
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       const query = new URL(req.url!, 'http://x').searchParams;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const deliveryId = String(req.headers['x-taizhang-delivery-id'] ?? '');
