@@ -68,10 +68,21 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.changeRoles': admin,
   'Mutation.disableUser': admin,
   'Mutation.enableUser': admin,
+  'Mutation.configureNotificationChannel': admin,
+  'Mutation.removeNotificationChannel': admin,
   // Everyone's own session.
   'Mutation.login': anyone,
   'Mutation.logout': signedIn,
   'Mutation.changePassword': signedIn,
+  // Notifications (通知): everyone their own inbox and preferences; the outbox and its failures for admins.
+  'Mutation.markNotificationsRead': signedIn,
+  'Mutation.setNotificationPreferences': signedIn,
+  'Query.myNotifications': signedIn,
+  'Query.unreadNotificationCount': signedIn,
+  'Query.myNotificationPreferences': signedIn,
+  'Query.notificationChannels': admin,
+  'Query.notificationDeliveries': admin,
+  'Query.failedDeliveryCount': admin,
   // The public hotline (12317): rate-limited in its resolvers.
   'Mutation.submitHotlineReport': anyone,
   'Query.hotlineReportStatus': anyone,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NotificationOptions } from './notifications/index.js';
 
 /** Settings, from environment variables, with defaults that run the project with nothing installed. */
 const Env = z.object({
@@ -19,6 +20,13 @@ const Env = z.object({
   CORS_ORIGINS: z.string().default(''),
   /** Schema introspection: on by default, off in production unless `on`. */
   GRAPHQL_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  /** Sending notifications outward (the channels an admin configures): `off` leaves it to another process. */
+  NOTIFICATIONS_DISPATCH: z.enum(['on', 'off']).default('on'),
+  /** The outbox's timings, in milliseconds: how often it looks, one send's limit, a claim's lease, the first retry's wait. */
+  NOTIFICATIONS_POLL_MS: z.coerce.number().int().min(10).optional(),
+  NOTIFICATIONS_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  NOTIFICATIONS_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  NOTIFICATIONS_BACKOFF_MS: z.coerce.number().int().min(10).optional(),
 });
 
 export type Config = {
@@ -31,6 +39,7 @@ export type Config = {
   tokenTtlMinutes: number;
   corsOrigins: string[];
   introspection: boolean;
+  notifications: NotificationOptions;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,5 +58,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
     corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
+    notifications: {
+      dispatch: e.NOTIFICATIONS_DISPATCH === 'on',
+      ...(e.NOTIFICATIONS_POLL_MS ? { pollMs: e.NOTIFICATIONS_POLL_MS } : {}),
+      ...(e.NOTIFICATIONS_TIMEOUT_MS ? { timeoutMs: e.NOTIFICATIONS_TIMEOUT_MS } : {}),
+      ...(e.NOTIFICATIONS_LEASE_MS ? { leaseMs: e.NOTIFICATIONS_LEASE_MS } : {}),
+      ...(e.NOTIFICATIONS_BACKOFF_MS ? { backoffMs: e.NOTIFICATIONS_BACKOFF_MS } : {}),
+    },
   };
 }

@@ -15,6 +15,8 @@ import { Hotline } from './hotline.js';
 import { Imports } from './imports/index.js';
 import { Integrity } from './integrity.js';
 import { Ledger } from './ledger.js';
+import { type NotificationOptions, Notifications } from './notifications/index.js';
+import { outboxView } from '../projections/outboxView.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -27,6 +29,8 @@ export type ApplicationOptions = {
   checkpoints?: CheckpointPolicy | false;
   /** Where the read models' snapshots are kept; none means every start replays the whole log. */
   snapshots?: SnapshotStore;
+  /** The outbox's settings (poll interval, timeouts, backoff); false records and sends no notifications. */
+  notifications?: NotificationOptions | false;
 };
 
 /**
@@ -47,6 +51,8 @@ export type Application = {
   imports: Imports;
   /** Verifying the log (防篡改) and reproducing a finalized year's cards. */
   integrity: Integrity;
+  /** 通知: the inbox, preferences, channels and the outbox that delivers them. */
+  notifications: Notifications;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -67,7 +73,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();
@@ -80,12 +86,14 @@ export async function createApplication(store: EventStore, options: ApplicationO
     assessment: new Assessment(store, runner, readModels),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
+    notifications: new Notifications(store, runner, clock, options.notifications || {}),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
     store,
     close: async () => {
+      await application.notifications.stop();
       await application.checkpointer?.stop();
       await runner.stop();
       await store.close();
@@ -94,5 +102,6 @@ export async function createApplication(store: EventStore, options: ApplicationO
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
   application.checkpointer?.start();
+  if (options.notifications !== false) await application.notifications.start();
   return application;
 }

@@ -24,3 +24,6 @@ export * from './account/decide.js';
 export * from './hotline/events.js';
 export * from './hotline/decide.js';
 export * from './registry.js';
+export * from './notification/events.js';
+export * from './notification/rules.js';
+export * from './notification/settings.js';

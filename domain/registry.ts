@@ -7,6 +7,7 @@ import { interviewEventDefinitions } from './interview/events.js';
 import { assessmentEventDefinitions } from './assessment/events.js';
 import { accountEventDefinitions } from './account/events.js';
 import { hotlineEventDefinitions } from './hotline/events.js';
+import { notificationEventDefinitions } from './notification/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -20,6 +21,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...assessmentEventDefinitions,
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
+  ...notificationEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

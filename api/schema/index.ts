@@ -17,6 +17,7 @@ import './problemImport.js';
 import './ledgerVerification.js';
 import './reproduction.js';
 import './vocabulary.js';
+import './notification.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

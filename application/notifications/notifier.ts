@@ -1,0 +1,186 @@
+import { v5 as uuidv5 } from 'uuid';
+import {
+  type Directory,
+  type NotificationDraft,
+  isAssigned,
+  notificationsBeganStreamId,
+  notificationsFor,
+  notificationsStreamId,
+} from '../../domain/index.js';
+import { DuplicateEventIdError, type EventMetadata, type EventStore, type NewEvent, WrongExpectedRevisionError } from '../../eventstore/port.js';
+import { accountsView } from '../../projections/accountsView.js';
+import { ledgerView } from '../../projections/ledgerView.js';
+import { type OutboxViewState, type PendingFact, outboxView } from '../../projections/outboxView.js';
+import type { ProjectionRunner } from '../../projections/runner.js';
+
+const NOTIFICATION_NAMESPACE = '9d3b6c1e-52a4-4f0e-8b7d-1c2e3f4a5b6c';
+/** A notification's id follows from the fact and the recipient: a replay or a second server records the same one. */
+export const notificationIdFor = (sourceEventId: string, recipientUserId: string, kind = '') =>
+  uuidv5(`${sourceEventId}/${recipientUserId}${kind ? `/${kind}` : ''}`, NOTIFICATION_NAMESPACE);
+export const deliveryIdFor = (notificationId: string, channelId: string) => uuidv5(`${notificationId}/${channelId}`, NOTIFICATION_NAMESPACE);
+export const eventIdOf = (entityId: string, what: string) => uuidv5(`${entityId}/${what}`, NOTIFICATION_NAMESPACE);
+
+export const SYSTEM_ACTOR: EventMetadata['actor'] = { userId: 'system', name: '通知服务', unitId: null, role: 'system' };
+
+export function systemMetadata(commandId: string, occurredAt: string): EventMetadata {
+  return { actor: SYSTEM_ACTOR, commandId, correlationId: commandId, causationId: commandId, occurredAt, schemaVersion: 1 };
+}
+
+/**
+ * Follows the log and records, for each fact worth telling (see `notificationRules`), one
+ * notification per recipient — all of a fact's recipients in one append to the fact's own stream,
+ * expected to be new. Two servers, a replay or a restart record nothing twice: the second append
+ * finds the stream there (or the same event ids) and stops.
+ */
+export class Notifier {
+  private fromPosition: number | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private unsubscribe: (() => void) | undefined;
+  /** Facts this process has handled already (recorded, or found with nobody to tell). */
+  private readonly handled = new Set<string>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly clock: () => string,
+  ) {}
+
+  async start(): Promise<void> {
+    const [began] = await this.store.readStream(notificationsBeganStreamId);
+    if (began) this.fromPosition = (began.data as { fromPosition: number }).fromPosition;
+    else {
+      // A log with a history gets no notifications for it; an empty log is notified from its start (marked lazily).
+      const head = await this.store.headPosition();
+      if (head >= 0) await this.markBeginning(head);
+      else this.fromPosition = -1;
+    }
+    this.unsubscribe = this.runner.onApplied((event) => {
+      if (this.view().pending.has(event.id)) this.kick();
+    });
+    this.kick();
+  }
+
+  private async markBeginning(fromPosition: number): Promise<void> {
+    try {
+      await this.store.appendToStream(
+        notificationsBeganStreamId,
+        [{ id: eventIdOf('notifications', 'began'), type: 'NotificationsBegan', data: { fromPosition }, metadata: systemMetadata('notifications-began', this.clock()) }],
+        'no_stream',
+      );
+      this.fromPosition = fromPosition;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
+      const [began] = await this.store.readStream(notificationsBeganStreamId);
+      this.fromPosition = (began!.data as { fromPosition: number }).fromPosition;
+    }
+  }
+
+  private view(): OutboxViewState {
+    return this.runner.state(outboxView);
+  }
+
+  /** Records what is pending, one fact at a time in log order; a kick while draining drains again after. */
+  kick(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        const pending = [...this.view().pending.values()].filter((f) => f.position > this.fromPosition! && !this.handled.has(f.id)).sort((a, b) => a.position - b.position);
+        for (const fact of pending) {
+          await this.record(fact);
+          this.handled.add(fact.id);
+        }
+      } while (this.again && this.unsubscribe);
+    })()
+      .catch((error: unknown) => console.error('Notifier stopped recording:', error))
+      .finally(() => {
+        this.draining = undefined;
+      });
+  }
+
+  /** The notifications of one fact, recorded in one append. */
+  async record(fact: PendingFact): Promise<void> {
+    const view = this.view();
+    const drafts = notificationsFor(fact, this.directoryAt(fact.position));
+    if (fact.type === 'DailyOverdueDigestDue') drafts.push(...this.digests(fact, view));
+    if (drafts.length === 0) return;
+    const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
+    if (!began) await this.markBeginning(-1);
+    const now = this.clock();
+    const events: NewEvent[] = drafts.map((draft) => {
+      const notificationId = notificationIdFor(fact.id, draft.recipientUserId, draft.kind === 'daily_digest' ? 'digest' : '');
+      return {
+        id: eventIdOf(notificationId, 'recorded'),
+        type: 'NotificationRecorded',
+        data: { notificationId, sourceEventId: fact.id, ...draft, channels: this.channelsOf(draft, view) },
+        metadata: systemMetadata(`notify/${fact.id}`, now),
+      };
+    });
+    try {
+      await this.store.appendToStream(notificationsStreamId(fact.id), events, 'no_stream');
+    } catch (error) {
+      // Another server (or this one before a restart) recorded them first.
+      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
+    }
+  }
+
+  /** The outward channels of one notification: the recipient's choice among the configured ones; none for digest readers but the digest. */
+  private channelsOf(draft: NotificationDraft, view: OutboxViewState): string[] {
+    const preferences = view.preferences.get(draft.recipientUserId);
+    if (!preferences) return [];
+    if (preferences.dailyDigest && draft.kind !== 'daily_digest') return [];
+    return preferences.channels.filter((id) => {
+      const channel = view.channels.get(id);
+      return channel !== undefined && (channel.config.kind !== 'smtp' || preferences.email !== null);
+    });
+  }
+
+  /** 每日汇总: for each user who asked for one, their unread notifications since their last digest, as one. */
+  private digests(fact: PendingFact, view: OutboxViewState): NotificationDraft[] {
+    const drafts: NotificationDraft[] = [];
+    for (const [userId, preferences] of view.preferences) {
+      if (!preferences.dailyDigest) continue;
+      const mine = (view.byRecipient.get(userId) ?? []).map((id) => view.notifications.get(id)!).filter((n) => n.position < fact.position);
+      const lastDigest = mine.findLastIndex((n) => n.kind === 'daily_digest');
+      const unread = mine.slice(lastDigest + 1).filter((n) => !n.read);
+      if (unread.length === 0) continue;
+      drafts.push({
+        recipientUserId: userId,
+        kind: 'daily_digest',
+        subject: `【每日汇总】${String(fact.data.day ?? '')} 共 ${unread.length} 条未读通知`,
+        body: unread.map((n, i) => `${i + 1}. ${n.subject}`).join('\n').slice(0, 5000),
+        problemId: null,
+        unitId: null,
+      });
+    }
+    return drafts;
+  }
+
+  /** The users who had an account when the fact happened, and what the ledger knows now of problems and units. */
+  private directoryAt(position: number): Directory {
+    const { userSince } = this.view();
+    const ledger = this.runner.state(ledgerView);
+    const users = [...this.runner.state(accountsView).users.values()]
+      .filter((u) => (userSince.get(u.userId) ?? Number.MAX_SAFE_INTEGER) < position)
+      .map((u) => ({ userId: u.userId, roles: u.roles, unitId: u.unitId, active: u.status === 'active' }));
+    return {
+      users,
+      unitOfProblem: (problemId) => {
+        const row = ledger.problems.get(problemId);
+        return row && isAssigned(row.state) ? row.state.responsibleUnitId : null;
+      },
+      ledgerNumberOf: (problemId) => ledger.problems.get(problemId)?.state.ledgerNumber ?? problemId,
+      unitName: (unitId) => ledger.units.get(unitId)?.name ?? unitId,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.draining;
+  }
+}

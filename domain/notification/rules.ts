@@ -1,0 +1,166 @@
+import type { NotificationKind } from './events.js';
+
+/** Who there is to tell: the accounts as they stood when the fact happened, and what the ledger knows of problems and units. */
+export type Directory = {
+  users: readonly { userId: string; roles: readonly string[]; unitId: string | null; active: boolean }[];
+  /** 责任单位 of a problem, if assigned. */
+  unitOfProblem: (problemId: string) => string | null;
+  /** 台账编号 of a problem, or its id when unknown. */
+  ledgerNumberOf: (problemId: string) => string;
+  unitName: (unitId: string) => string;
+};
+
+/** A fact from the log, as the rules see it. */
+export type Fact = { id: string; type: string; data: Record<string, unknown> };
+
+export type NotificationDraft = {
+  recipientUserId: string;
+  kind: NotificationKind;
+  subject: string;
+  body: string;
+  problemId: string | null;
+  unitId: string | null;
+};
+
+/** One kind of fact worth telling people: who is told, and what they read (Chinese subject and body). */
+export type NotificationRule = {
+  kind: NotificationKind;
+  recipients: (data: Record<string, unknown>, directory: Directory) => string[];
+  text: (data: Record<string, unknown>, directory: Directory) => { subject: string; body: string };
+};
+
+const str = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
+const problemOf = (data: Record<string, unknown>) => str(data, 'problemId');
+
+function holders(directory: Directory, role: string, unitId?: string | null): string[] {
+  return directory.users
+    .filter((u) => u.active && u.roles.includes(role) && (unitId === undefined || u.unitId === unitId))
+    .map((u) => u.userId);
+}
+/** 责任单位负责人 of the unit responsible for the fact's problem (or named by the fact). */
+const unitHeads = (data: Record<string, unknown>, d: Directory) => {
+  const unitId = str(data, 'unitId') || d.unitOfProblem(problemOf(data));
+  return unitId ? holders(d, 'unit_head', unitId) : [];
+};
+/** 验收: verifiers of any other unit than the responsible one (never their own unit's work). */
+const verifiers = (data: Record<string, unknown>, d: Directory) => {
+  const unitId = d.unitOfProblem(problemOf(data));
+  return d.users.filter((u) => u.active && u.roles.includes('verifier') && u.unitId !== unitId).map((u) => u.userId);
+};
+const office = (_data: Record<string, unknown>, d: Directory) => holders(d, 'office');
+const both =
+  (...audiences: ((data: Record<string, unknown>, d: Directory) => string[])[]) =>
+  (data: Record<string, unknown>, d: Directory) => [...new Set(audiences.flatMap((a) => a(data, d)))];
+
+const numbered = (data: Record<string, unknown>, d: Directory) => d.ledgerNumberOf(problemOf(data));
+
+/**
+ * The recipient rules, by event type. Open to extension: the scheduler's events (issue 11) are
+ * named here by type so they notify as soon as they exist; `notificationRules[type] = …` adds one.
+ */
+export const notificationRules: Record<string, NotificationRule> = {
+  VerificationRejected: {
+    kind: 'verification_rejected',
+    recipients: unitHeads,
+    text: (data, d) => ({
+      subject: `【验收不通过】${numbered(data, d)}`,
+      body: `问题 ${numbered(data, d)} 的整改验收未通过（第 ${String(data.rejectionCount ?? 1)} 次），请按意见继续整改。\n意见：${str(data, 'reasons')}`,
+    }),
+  },
+  SupervisionOrdered: {
+    kind: 'supervision_ordered',
+    recipients: unitHeads,
+    text: (data, d) => ({
+      subject: `【督办】${numbered(data, d)}`,
+      body: `督查办对问题 ${numbered(data, d)} 发出督办（第 ${String(data.supervisionCount ?? 1)} 次），请按时办结并回复。\n要求：${str(data, 'instruction')}`,
+    }),
+  },
+  RectificationReported: {
+    kind: 'awaiting_verification',
+    recipients: verifiers,
+    text: (data, d) => ({
+      subject: `【待验收】${numbered(data, d)}`,
+      body: `问题 ${numbered(data, d)} 已报整改完成，等待验收。`,
+    }),
+  },
+  HotlineReportSubmitted: {
+    kind: 'hotline_report',
+    recipients: office,
+    text: (data) => ({
+      subject: '【12317 举报】新举报待处理',
+      body: `收到一条新的 12317 举报（${str(data, 'submittedOn')}），请及时受理。\n内容：${str(data, 'text').slice(0, 500)}`,
+    }),
+  },
+  InterviewHeld: {
+    kind: 'interview_held',
+    recipients: unitHeads,
+    text: (data, d) => ({
+      subject: `【约谈】${d.unitName(str(data, 'unitId'))}`,
+      body: `${d.unitName(str(data, 'unitId'))} 已于 ${str(data, 'heldOn')} 被约谈（被约谈人：${str(data, 'interviewee')}）。\n约谈结果：${str(data, 'outcome')}`,
+    }),
+  },
+  // The scheduler's events (issue 11): notify once they are registered.
+  DeadlineReminderDue: {
+    kind: 'deadline_reminder',
+    recipients: unitHeads,
+    text: (data, d) => ({
+      subject: `【即将到期】${numbered(data, d)}`,
+      body: `问题 ${numbered(data, d)} 的整改时限为 ${str(data, 'deadline')}，还有 ${String(data.daysBefore ?? '')} 天，请抓紧整改。`,
+    }),
+  },
+  DeadlinePassed: {
+    kind: 'deadline_passed',
+    recipients: unitHeads,
+    text: (data, d) => ({
+      subject: `【已逾期】${numbered(data, d)}`,
+      body: `问题 ${numbered(data, d)} 的整改时限 ${str(data, 'deadline')} 已过，尚未整改完成，已计入逾期。`,
+    }),
+  },
+  EscalationReached: {
+    kind: 'escalation_reached',
+    recipients: both(unitHeads, office),
+    text: (data, d) => ({
+      subject: `【约谈预警】${d.unitName(str(data, 'unitId'))}`,
+      body: `${d.unitName(str(data, 'unitId'))} 已达到 ${str(data, 'level')} 级别（${str(data, 'triggerId')}），将安排约谈。`,
+    }),
+  },
+  RecheckDue: {
+    kind: 'recheck_due',
+    recipients: verifiers,
+    text: (data, d) => ({
+      subject: `【回头看】${numbered(data, d)}`,
+      body: `已销号问题 ${numbered(data, d)} 应于 ${str(data, 'dueOn')} 前开展回头看，请核查整改是否巩固。`,
+    }),
+  },
+  SupervisionReplyOverdue: {
+    kind: 'supervision_reply_overdue',
+    recipients: both(office, unitHeads),
+    text: (data, d) => ({
+      subject: `【督办未回复】${numbered(data, d)}`,
+      body: `问题 ${numbered(data, d)} 的督办要求 ${str(data, 'finishBy')} 前办结，至今未回复。`,
+    }),
+  },
+  DailyOverdueDigestDue: {
+    kind: 'daily_overdue_digest',
+    recipients: office,
+    text: (data) => ({
+      subject: `【每日逾期汇总】${str(data, 'day')}`,
+      body: `${str(data, 'day')} 的逾期问题汇总已生成，请在台账中查看逾期清单。`,
+    }),
+  },
+};
+
+/**
+ * The notifications a fact causes: one per recipient, deduplicated, in a stable order (so a replay
+ * decides the same). Only users whose account existed when the fact happened are in the directory.
+ */
+export function notificationsFor(fact: Fact, directory: Directory): NotificationDraft[] {
+  const rule = notificationRules[fact.type];
+  if (!rule) return [];
+  const recipients = [...new Set(rule.recipients(fact.data, directory))].sort();
+  if (recipients.length === 0) return [];
+  const { subject, body } = rule.text(fact.data, directory);
+  const problemId = problemOf(fact.data) || null;
+  const unitId = str(fact.data, 'unitId') || (problemId ? directory.unitOfProblem(problemId) : null);
+  return recipients.map((recipientUserId) => ({ recipientUserId, kind: rule.kind, subject, body, problemId, unitId }));
+}

@@ -1,0 +1,114 @@
+import {
+  type ChannelConfig,
+  type DeliveryEvent,
+  type DeliveryState,
+  type NotificationRecordedData,
+  evolveDelivery,
+  notificationRules,
+} from '../domain/index.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { Projection } from './runner.js';
+
+export type InboxRow = NotificationRecordedData & { read: boolean; recordedAt: string; position: number };
+export type DeliveryRow = {
+  /** `<notificationId>/<channelId>`: the pair delivered once. */
+  key: string;
+  notificationId: string;
+  channelId: string;
+  state: DeliveryState;
+  lastError: string | null;
+  updatedAt: string;
+};
+export type PreferencesRow = { channels: string[]; dailyDigest: boolean; email: string | null };
+/** A fact worth a notification whose notifications are not recorded yet (only the small fields of its data are kept). */
+export type PendingFact = { id: string; type: string; data: Record<string, unknown>; position: number };
+
+export type OutboxViewState = {
+  notifications: Map<string, InboxRow>;
+  /** Each user's notifications, oldest first. */
+  byRecipient: Map<string, string[]>;
+  deliveries: Map<string, DeliveryRow>;
+  channels: Map<string, { channelId: string; name: string; config: ChannelConfig; configuredAt: string }>;
+  preferences: Map<string, PreferencesRow>;
+  /** Where each account was registered in the log: a fact tells only those who were there. */
+  userSince: Map<string, number>;
+  pending: Map<string, PendingFact>;
+  /** A delivery's id (its stream) to its key, once claimed. */
+  deliveryKeys: Map<string, string>;
+};
+
+export const deliveryKey = (notificationId: string, channelId: string) => `${notificationId}/${channelId}`;
+
+/** Keeps the scalar fields of a fact's data that the rules read (an evidence list is not kept in memory). */
+function smallData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(data).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000)),
+  );
+}
+
+/** The outbox (通知): inboxes, deliveries and their outcomes, channels, preferences, and facts still to notify. */
+export const outboxView: Projection<OutboxViewState> = {
+  name: 'outbox',
+  version: 1,
+  initial: () => ({
+    notifications: new Map(),
+    byRecipient: new Map(),
+    deliveries: new Map(),
+    channels: new Map(),
+    preferences: new Map(),
+    userSince: new Map(),
+    pending: new Map(),
+    deliveryKeys: new Map(),
+  }),
+  apply(view, event: RecordedEvent) {
+    const data = event.data as Record<string, any>;
+    const at = event.metadata.occurredAt;
+    if (notificationRules[event.type]) {
+      view.pending.set(event.id, { id: event.id, type: event.type, data: smallData(data), position: event.position });
+      return;
+    }
+    switch (event.type) {
+      case 'UserRegistered':
+        view.userSince.set(data.userId, event.position);
+        return;
+      case 'NotificationRecorded': {
+        const n = data as NotificationRecordedData;
+        view.pending.delete(n.sourceEventId);
+        view.notifications.set(n.notificationId, { ...n, read: false, recordedAt: at, position: event.position });
+        const list = view.byRecipient.get(n.recipientUserId) ?? [];
+        list.push(n.notificationId);
+        view.byRecipient.set(n.recipientUserId, list);
+        for (const channelId of n.channels) {
+          const key = deliveryKey(n.notificationId, channelId);
+          view.deliveries.set(key, { key, notificationId: n.notificationId, channelId, state: { status: 'none' }, lastError: null, updatedAt: at });
+        }
+        return;
+      }
+      case 'NotificationRead': {
+        const row = view.notifications.get(data.notificationId);
+        if (row) row.read = true;
+        return;
+      }
+      case 'DeliveryClaimed':
+      case 'DeliverySucceeded':
+      case 'DeliveryFailed': {
+        if (event.type === 'DeliveryClaimed') view.deliveryKeys.set(data.deliveryId, deliveryKey(data.notificationId, data.channelId));
+        const row = view.deliveries.get(view.deliveryKeys.get(data.deliveryId) ?? '');
+        if (!row) return;
+        row.state = evolveDelivery(row.state, event as unknown as DeliveryEvent);
+        if (event.type === 'DeliveryFailed') row.lastError = data.error;
+        row.updatedAt = at;
+        return;
+      }
+      case 'NotificationChannelConfigured':
+        view.channels.set(data.channelId, { channelId: data.channelId, name: data.name, config: data.config, configuredAt: at });
+        return;
+      case 'NotificationChannelRemoved':
+        view.channels.delete(data.channelId);
+        return;
+      case 'NotificationPreferencesSet':
+        view.preferences.set(data.userId, { channels: data.channels, dailyDigest: data.dailyDigest, email: data.email });
+        return;
+    }
+  },
+};
