@@ -92,7 +92,7 @@ describe('a server killed with SIGKILL during a burst of deliveries', () => {
       // A crash between a send and the append of its outcome resends it with the same id: count those honestly.
       const repeats = receiver.hits.length - accepted.size;
       console.log(`receiver: ${receiver.hits.length} requests, ${accepted.size} delivery ids, ${repeats} repeats after crashes`);
-      expect(repeats).toBeLessThanOrEqual(2 * 4); // at most the sends under way (4 per channel) at each of the 2 kills
+      expect(repeats).toBeLessThanOrEqual(2); // at most the one send under way on this channel at each of the 2 kills
     }
   }, 120_000);
 });

@@ -19,7 +19,7 @@ export type DispatcherSettings = {
   backoffMs: number;
   /** Attempts before giving up (the failure stays visible to the admin). */
   maxAttempts: number;
-  /** Sends under way at once per channel: one slow channel never takes another's turn. */
+  /** Sends under way at once per channel (one by default: a crash can then repeat at most one message per channel, and the receiver can tell it by its delivery id). Channels never wait for each other. */
   concurrencyPerChannel: number;
 };
 
@@ -29,7 +29,7 @@ export const defaultDispatcherSettings: DispatcherSettings = {
   leaseMs: 60_000,
   backoffMs: 5000,
   maxAttempts: 8,
-  concurrencyPerChannel: 4,
+  concurrencyPerChannel: 1,
 };
 
 /**
