@@ -25,9 +25,14 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
 }
 
 async function assignedProblem(): Promise<string> {
-  const raised = await ok(`mutation { raiseProblem(source: county_self_check, category: housing, description: "危房改造未完成") { problem { id } } }`);
+  const raised = await ok(
+    `mutation { raiseProblem(source: county_self_check, category: housing, description: "危房改造未完成") { problem { id } } }`,
+  );
   const id = raised.raiseProblem.problem.id as string;
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "储") { problem { id } } }`, { p: id, u: township });
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "储") { problem { id } } }`,
+    { p: id, u: township },
+  );
   return id;
 }
 
@@ -73,9 +78,19 @@ describe('deadlines in working days (工作日)', () => {
       as.committee,
     );
     expect(adopted.adoptCalendar.events.map((e: { type: string }) => e.type)).toEqual(['CalendarAdopted']);
-    expect(adopted.adoptCalendar.calendar).toMatchObject({ version: 1, name: autumn2019.name, years: [2019], marked: 'published schedule' });
+    expect(adopted.adoptCalendar.calendar).toMatchObject({
+      version: 1,
+      name: autumn2019.name,
+      years: [2019],
+      marked: 'published schedule',
+    });
     const inForce = await ok(`{ calendarInForce { version holidays workingWeekends source } }`);
-    expect(inForce.calendarInForce).toEqual({ version: 1, holidays: autumn2019.holidays, workingWeekends: autumn2019.workingWeekends, source: autumn2019.source });
+    expect(inForce.calendarInForce).toEqual({
+      version: 1,
+      holidays: autumn2019.holidays,
+      workingWeekends: autumn2019.workingWeekends,
+      source: autumn2019.source,
+    });
   });
 
   it('setDeadline with workingDays records the day it comes to and the count', async () => {
@@ -90,8 +105,16 @@ describe('deadlines in working days (工作日)', () => {
 
     // Extended on 2019-10-21 by 5 working days: 10/22, 10/23, 10/24, 10/25, 10/28.
     await at('2019-10-21T10:00:00+08:00', async () => {
-      const extended = await ok(`mutation($p: ID!) { extendDeadline(problemId: $p, workingDays: 5, reason: "汛期道路中断") { ${DEADLINE_FIELDS} } }`, { p });
-      expect(extended.extendDeadline.events[0].data).toMatchObject({ previousDeadline: '2019-10-21', deadline: '2019-10-28', workingDays: 5, extensionCount: 1 });
+      const extended = await ok(
+        `mutation($p: ID!) { extendDeadline(problemId: $p, workingDays: 5, reason: "汛期道路中断") { ${DEADLINE_FIELDS} } }`,
+        { p },
+      );
+      expect(extended.extendDeadline.events[0].data).toMatchObject({
+        previousDeadline: '2019-10-21',
+        deadline: '2019-10-28',
+        workingDays: 5,
+        extensionCount: 1,
+      });
     });
   });
 
@@ -121,7 +144,10 @@ describe('deadlines in working days (工作日)', () => {
 
     it('both a day and working days', async () => {
       const p = await assignedProblem();
-      const error = await refused(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-10-31", workingDays: 10) { problem { id } } }`, p);
+      const error = await refused(
+        `mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-10-31", workingDays: 10) { problem { id } } }`,
+        p,
+      );
       expect(error.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'workingDays' });
       expect(error.message).toMatch(/not both/);
     });
@@ -138,7 +164,10 @@ describe('deadlines in working days (工作日)', () => {
     it('working days out of range', async () => {
       const p = await assignedProblem();
       const error = await refused(`mutation($p: ID!) { setDeadline(problemId: $p, workingDays: 400) { problem { id } } }`, p);
-      expect(error.extensions).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ field: 'workingDays', message: 'must be at most 365' }] });
+      expect(error.extensions).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        issues: [{ field: 'workingDays', message: 'must be at most 365' }],
+      });
     });
 
     it('a calendar whose make-up working day is a weekday', async () => {

@@ -11,8 +11,14 @@ const CountyCalendarRef = builder.objectRef<CalendarVersion>('CountyCalendar').i
     version: t.exposeInt('version', { description: 'Version number; each adoption adds one.' }),
     name: t.string({ description: 'What the calendar is called.', resolve: (c) => c.document.name }),
     years: t.intList({ description: 'The years whose holidays it lists in full.', resolve: (c) => c.document.years }),
-    holidays: t.stringList({ description: 'Public holidays (法定节假日) and the rest days bridging them, YYYY-MM-DD.', resolve: (c) => c.document.holidays }),
-    workingWeekends: t.stringList({ description: 'Saturdays and Sundays worked (调休), YYYY-MM-DD.', resolve: (c) => c.document.workingWeekends }),
+    holidays: t.stringList({
+      description: 'Public holidays (法定节假日) and the rest days bridging them, YYYY-MM-DD.',
+      resolve: (c) => c.document.holidays,
+    }),
+    workingWeekends: t.stringList({
+      description: 'Saturdays and Sundays worked (调休), YYYY-MM-DD.',
+      resolve: (c) => c.document.workingWeekends,
+    }),
     source: t.string({ description: 'Where the dates come from (e.g. the 国务院办公厅 notice).', resolve: (c) => c.document.source }),
     marked: t.string({
       description: '"published schedule" (the State Council’s notices, as published) or "county" (the county’s own).',
@@ -29,7 +35,8 @@ builder.queryField('calendarInForce', (t) =>
   t.field({
     type: CountyCalendarRef,
     nullable: true,
-    description: 'The county calendar (工作日历) in force at an instant; null when none was adopted (working days are then Monday to Friday).',
+    description:
+      'The county calendar (工作日历) in force at an instant; null when none was adopted (working days are then Monday to Friday).',
     args: { asOf: t.arg.string({ required: false, description: asOfDescription }) },
     resolve: (_root, args, ctx) => ctx.readModels.calendar(parseAsOf(args.asOf) ?? ctx.clock()),
   }),
@@ -46,7 +53,11 @@ const CalendarPayloadRef = builder
         description: 'The calendar now in force.',
         resolve: (p, _a, ctx) => ctx.runner.state(calendarView).versions.find((v) => v.version === p.version) ?? null,
       }),
-      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when the document is the one in force.', resolve: (p) => p.events }),
+      events: t.field({
+        type: [LedgerEventRef],
+        description: 'Appended by this command; empty when the document is the one in force.',
+        resolve: (p) => p.events,
+      }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
     }),
   });

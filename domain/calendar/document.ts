@@ -79,7 +79,11 @@ export const CountyCalendar = z
       if (holidays.has(day)) ctx.addIssue({ code: 'custom', path: ['workingWeekends', i], message: `${day} is also a holiday` });
       // Valid days only: a malformed one is already reported by its own schema.
       else if (/^\d{4}-\d{2}-\d{2}$/.test(day) && !isWeekend(day))
-        ctx.addIssue({ code: 'custom', path: ['workingWeekends', i], message: `${day} is not a Saturday or Sunday, so it is a working day anyway` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workingWeekends', i],
+          message: `${day} is not a Saturday or Sunday, so it is a working day anyway`,
+        });
     });
   });
 export type CountyCalendar = z.infer<typeof CountyCalendar>;

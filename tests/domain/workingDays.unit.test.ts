@@ -14,7 +14,12 @@ import {
 import { deciderSpec } from '../support/givenWhenThen.js';
 
 const NOW = '2019-01-02T08:30:00+08:00';
-const calendars = deciderSpec({ initialState: initialCalendarState, evolve: evolveCalendar, decide: decideCalendar, eventSchema: CalendarAdopted.schema });
+const calendars = deciderSpec({
+  initialState: initialCalendarState,
+  evolve: evolveCalendar,
+  decide: decideCalendar,
+  eventSchema: CalendarAdopted.schema,
+});
 
 /**
  * The autumn of 2019, written out by hand from 国办发明电〔2018〕15号: 中秋节 13–15 September; 国庆节
@@ -23,7 +28,18 @@ const calendars = deciderSpec({ initialState: initialCalendarState, evolve: evol
 const autumn2019: CountyCalendar = {
   name: '2019年秋季节假日',
   years: [2019],
-  holidays: ['2019-09-13', '2019-09-14', '2019-09-15', '2019-10-01', '2019-10-02', '2019-10-03', '2019-10-04', '2019-10-05', '2019-10-06', '2019-10-07'],
+  holidays: [
+    '2019-09-13',
+    '2019-09-14',
+    '2019-09-15',
+    '2019-10-01',
+    '2019-10-02',
+    '2019-10-03',
+    '2019-10-04',
+    '2019-10-05',
+    '2019-10-06',
+    '2019-10-07',
+  ],
   workingWeekends: ['2019-09-29', '2019-10-12'],
   source: '国务院办公厅关于2019年部分节假日安排的通知（国办发明电〔2018〕15号）',
   marked: 'published schedule',
@@ -52,7 +68,9 @@ describe('adopting a county calendar (工作日历)', () => {
   it('refuses a make-up working day that is not a weekend day, or is also a holiday, and a day listed twice', () => {
     const issues = (c: unknown) => CountyCalendar.safeParse(c).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     // 2019-10-08 was a Tuesday: a working day anyway.
-    expect(issues({ ...autumn2019, workingWeekends: ['2019-10-08'] })).toEqual(['workingWeekends.0: 2019-10-08 is not a Saturday or Sunday, so it is a working day anyway']);
+    expect(issues({ ...autumn2019, workingWeekends: ['2019-10-08'] })).toEqual([
+      'workingWeekends.0: 2019-10-08 is not a Saturday or Sunday, so it is a working day anyway',
+    ]);
     expect(issues({ ...autumn2019, workingWeekends: ['2019-10-05'] })).toEqual(['workingWeekends.0: 2019-10-05 is also a holiday']);
     expect(issues({ ...autumn2019, holidays: ['2019-10-01', '2019-10-01'] })).toEqual(['holidays.1: lists 2019-10-01 twice']);
     expect(issues({ ...autumn2019, marked: 'rumour' })).toHaveLength(1);
