@@ -60,6 +60,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   // The assessment committee (考核委员会).
   'Mutation.grantExemption': committee,
   'Mutation.finalizeAssessment': committee,
+  // The county calendar (工作日历: holidays and 调休), on which deadlines in working days are counted.
+  'Mutation.adoptCalendar': { who: ['committee', 'office'] },
   // Admins: units, users, policies.
   'Mutation.registerUnit': admin,
   'Mutation.adoptPolicy': admin,

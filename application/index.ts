@@ -3,6 +3,7 @@ import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashCha
 import type { EventStore } from '../eventstore/port.js';
 import { accountsView } from '../projections/accountsView.js';
 import { auditView } from '../projections/auditView.js';
+import { calendarView } from '../projections/calendarInForce.js';
 import { hotlineView } from '../projections/hotlineView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
@@ -73,7 +74,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();

@@ -1,5 +1,8 @@
 import { v5 as uuidv5 } from 'uuid';
+import { z } from 'zod';
 import {
+  AdoptCalendar,
+  type CalendarState,
   IllegalStateError,
   type LedgerNumberReserved,
   NotFoundError,
@@ -12,6 +15,11 @@ import {
   type UnitCommand,
   UnitCommand as UnitCommandSchema,
   type UnitState,
+  ValidationError,
+  WorkingDays,
+  addWorkingDays,
+  calendarDecider,
+  calendarStreamId,
   countyDay,
   countyYear,
   ledgerNumberDecider,
@@ -74,8 +82,60 @@ export class Ledger {
     return handleCommand(this.store, unitStreamId(command.data.unitId), unitDecider, command, context);
   }
 
-  /** Every problem command but the raise. */
-  async problemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState>> {
+  /** Adopts a county calendar (工作日历: holidays and 调休 make-up working days), in force from now. */
+  adoptCalendar(input: { document: unknown; reason: string }, context: CommandContext): Promise<CommandResult<CalendarState>> {
+    const command = parseOrThrow(AdoptCalendar.schema, { type: 'AdoptCalendar', data: input });
+    return handleCommand(this.store, calendarStreamId, calendarDecider, command, context);
+  }
+
+  /** The county calendar in force now, from its own stream (not a read model): a deadline is counted on what was adopted last. */
+  async calendarInForce(): Promise<CalendarState> {
+    return foldStream(calendarDecider, await this.store.readStream(calendarStreamId));
+  }
+
+  /**
+   * Every problem command but the raise. A deadline (SetDeadline, ExtendDeadline) is given as a day
+   * or as a number of working days from today — exactly one; working days become the day they come
+   * to on the calendar in force, and the command carries both. `warnings` says when that count went
+   * beyond the years the calendar covers (there it is Monday to Friday).
+   */
+  async problemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState> & { warnings: string[] }> {
+    const now = context.now();
+    const { resolved, warnings } = await this.deadlineFromWorkingDays(input, countyDay(now));
+    const result = await this.runProblemCommand(resolved, { ...context, now: () => now });
+    return { ...result, warnings };
+  }
+
+  /** A deadline given in working days, counted from `today` on the calendar in force; the input unchanged otherwise. */
+  private async deadlineFromWorkingDays(input: unknown, today: string): Promise<{ resolved: unknown; warnings: string[] }> {
+    const { type, data } = (input ?? {}) as { type?: unknown; data?: unknown };
+    if ((type !== 'SetDeadline' && type !== 'ExtendDeadline') || typeof data !== 'object' || data === null)
+      return { resolved: input, warnings: [] };
+    const given = data as Record<string, unknown>;
+    const byDay = given.deadline != null;
+    const byCount = given.workingDays != null;
+    if (byDay === byCount) {
+      const field = byDay ? 'workingDays' : 'deadline';
+      const message = byDay
+        ? 'Give the deadline as a day (deadline) or as working days (workingDays), not both.'
+        : 'Give the deadline as a day (deadline, YYYY-MM-DD) or as a number of working days from today (workingDays).';
+      throw new ValidationError('VALIDATION_FAILED', message, { field, issues: [{ field, message }] });
+    }
+    if (byDay) return { resolved: { type, data: { ...given, workingDays: null } }, warnings: [] };
+    const { workingDays } = parseOrThrow(z.object({ workingDays: WorkingDays }), { workingDays: given.workingDays });
+    const calendar = (await this.calendarInForce()).document;
+    const { day, outsideCalendar } = addWorkingDays(today, workingDays, calendar);
+    const warnings = !outsideCalendar
+      ? []
+      : calendar === null
+        ? [`No county calendar is adopted: the ${workingDays} working days to ${day} were counted Monday to Friday, without holidays.`]
+        : [
+            `The calendar in force (${calendar.name}) covers ${calendar.years.join(', ')}: the ${workingDays} working days to ${day} were counted Monday to Friday, without holidays, outside those years.`,
+          ];
+    return { resolved: { type, data: { ...given, deadline: day, workingDays } }, warnings };
+  }
+
+  private async runProblemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState>> {
     const command: ProblemCommand = parseOrThrow(ProblemCommandSchema, input);
     if (command.type === 'RaiseProblem') throw new Error('Use raiseProblem, which reserves the ledger number');
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');

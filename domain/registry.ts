@@ -3,6 +3,7 @@ import { unitEventDefinitions } from './unit/events.js';
 import { problemEventDefinitions } from './problem/events.js';
 import { ledgerEventDefinitions } from './ledgerNumber/events.js';
 import { policyEventDefinitions } from './policy/events.js';
+import { calendarEventDefinitions } from './calendar/events.js';
 import { interviewEventDefinitions } from './interview/events.js';
 import { assessmentEventDefinitions } from './assessment/events.js';
 import { accountEventDefinitions } from './account/events.js';
@@ -17,6 +18,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...problemEventDefinitions,
   ...ledgerEventDefinitions,
   ...policyEventDefinitions,
+  ...calendarEventDefinitions,
   ...interviewEventDefinitions,
   ...assessmentEventDefinitions,
   ...accountEventDefinitions,

@@ -1,4 +1,5 @@
 import type { EventStore } from '../eventstore/port.js';
+import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { type BattleMap, BattleMapAccumulator, battleMap } from './battleMap.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
@@ -135,6 +136,14 @@ export class ReadModels {
     return this.cached(facts, `triggers|${at.day}|${filter.unitId}|${filter.level}|${filter.includeResolved}|${policy.version}|${instantMs(at.instant)}`, () =>
       interviewTriggers(facts, at, policy, filter),
     );
+  }
+
+  /**
+   * The county calendar (工作日历) in force at an instant, null when none was adopted by then: what
+   * `addWorkingDays` counts on (reminders in working days, for one). Live: the runner's state.
+   */
+  calendar(instant: string): CalendarVersion | null {
+    return calendarInForce(this.runner.state(calendarView), instant);
   }
 
   /** The policy asked for, or the one in force at the instant. */

@@ -46,6 +46,7 @@ const expected: Record<string, Who> = {
   grantExemption: ['committee'],
   finalizeAssessment: ['committee'],
   adoptPolicy: ['admin'],
+  adoptCalendar: ['committee', 'office'],
   markNotificationsRead: 'signed_in',
   setNotificationPreferences: 'signed_in',
   configureNotificationChannel: ['admin'],

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type DemoSummary, loadDemoData } from '../application/demo/index.js';
 import { Ledger } from '../application/ledger.js';
 import {
+  type CountyCalendar,
   type ProblemEvent,
   ProblemCategory,
   type ProblemRaisedData,
@@ -80,6 +81,23 @@ describe('the demo county (霍山县, 2019–2020)', () => {
     expect(byKind('assisting_unit').length).toBeGreaterThanOrEqual(2);
     expect(byKind('work_team').length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...registered.map((u) => u.name.length))).toBeGreaterThanOrEqual(30);
+  });
+
+  it('adopts the published national holiday schedules of its years first, marked as such (工作日历)', () => {
+    const [first] = log;
+    expect(first).toMatchObject({ streamId: 'calendar', type: 'CalendarAdopted', metadata: { occurredAt: '2019-01-02T08:30:00+08:00' } });
+    const { document } = first!.data as { document: CountyCalendar };
+    expect(document).toMatchObject({ marked: 'published schedule', years: [2019, 2020, 2021] });
+    expect(document.source).toContain('国办发明电〔2018〕15号');
+    // 2019 as the notices have it: 元旦 12/30–1/1 (12/29 worked), 春节 2/4–2/10 (2/2, 2/3 worked), 清明 4/5–4/7,
+    // 劳动节 5/1–5/4 (4/28, 5/5 worked), 端午 6/7–6/9, 中秋 9/13–9/15, 国庆 10/1–10/7 (9/29, 10/12 worked).
+    const in2019 = (days: string[]) => days.filter((d) => d >= '2018-12-01' && d <= '2019-12-31');
+    const range = (month: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${month}-${String(from + i).padStart(2, '0')}`);
+    expect(in2019(document.holidays)).toEqual([
+      ...range('2018-12', 30, 31), '2019-01-01', ...range('2019-02', 4, 10), ...range('2019-04', 5, 7), ...range('2019-05', 1, 4),
+      ...range('2019-06', 7, 9), ...range('2019-09', 13, 15), ...range('2019-10', 1, 7),
+    ]);
+    expect(in2019(document.workingWeekends)).toEqual(['2018-12-29', '2019-02-02', '2019-02-03', '2019-04-28', '2019-05-05', '2019-09-29', '2019-10-12']);
   });
 
   it('raises problems from every source and in every category', () => {

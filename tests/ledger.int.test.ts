@@ -136,7 +136,7 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
     ]);
     expect(events.map((e) => e.revision)).toStrictEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(events[0]!.data).toMatchObject({ ledgerNumber: 'GJ-2019-001', raisedOn: '2019-03-01', source: 'national_feedback' });
-    expect(events[3]!.data).toStrictEqual({ problemId, deadline: '2019-06-30' });
+    expect(events[3]!.data).toStrictEqual({ problemId, deadline: '2019-06-30', workingDays: null });
     expect(events[7]!.data).toStrictEqual({ problemId, closedOn: '2019-03-01' });
     for (const event of events) expect(event.metadata).toMatchObject({ actor, occurredAt: NOW, schemaVersion: 1 });
     expect(closedResult.state).toMatchObject({ status: 'closed', closedOn: '2019-03-01', ledgerNumber: 'GJ-2019-001' });

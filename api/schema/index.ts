@@ -5,6 +5,7 @@ import './event.js';
 import './problem.js';
 import './mutations.js';
 import './policy.js';
+import './calendar.js';
 import './battleMap.js';
 import './battleMapWall.js';
 import './interviewTrigger.js';

@@ -11,12 +11,16 @@ import { UnitKindEnum, UnitRef } from './unit.js';
 
 type Payload<T> = { subject: T; events: RecordedEvent[]; replayed: boolean };
 
-const ProblemPayload = builder.objectRef<Payload<LedgerRow>>('ProblemPayload').implement({
+const ProblemPayload = builder.objectRef<Payload<LedgerRow> & { warnings: string[] }>('ProblemPayload').implement({
   description: 'The problem after the command, and the events the command appended.',
   fields: (t) => ({
     problem: t.field({ type: ProblemRef, description: 'The problem as it now stands.', resolve: (p) => p.subject }),
     events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when nothing changed.', resolve: (p) => p.events }),
     replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before and nothing new was appended.' }),
+    warnings: t.exposeStringList('warnings', {
+      description:
+        'What the caller should know although the command went through: e.g. a deadline in working days counted partly outside the years the county calendar covers (there, Monday to Friday).',
+    }),
   }),
 });
 
@@ -43,11 +47,15 @@ export async function settled<S>(ctx: Context, result: CommandResult<S>): Promis
   return result.events;
 }
 
-async function problemPayload(ctx: Context, problemId: string, result: CommandResult<unknown>): Promise<Payload<LedgerRow>> {
+async function problemPayload(
+  ctx: Context,
+  problemId: string,
+  result: CommandResult<unknown> & { warnings?: string[] },
+): Promise<Payload<LedgerRow> & { warnings: string[] }> {
   const events = await settled(ctx, result);
   const row = ctx.runner.state(ledgerView).problems.get(problemId);
   if (!row) throw new Error(`Problem ${problemId} is not in the ledger view`);
-  return { subject: row, events: result.replayed ? result.events : events, replayed: result.replayed };
+  return { subject: row, events: result.replayed ? result.events : events, replayed: result.replayed, warnings: result.warnings ?? [] };
 }
 
 export const commandIdArg = (t: { arg: { id: (o: { required: false; description: string }) => unknown } }) =>
@@ -166,11 +174,23 @@ problemCommand('AssignProblem', 'Assign the problem to its responsible unit (责
 problemCommand('AcknowledgeAssignment', 'The responsible unit takes the problem on (签收).', (t) => ({
   acknowledgedBy: t.arg.string({ required: true, description: 'Who acknowledged it.' }),
 }));
-problemCommand('SetDeadline', 'Set the deadline (整改时限), a county calendar day, not before the raise day.', (t) => ({
-  deadline: t.arg.string({ required: true, description: 'YYYY-MM-DD' }),
-}));
-problemCommand('ExtendDeadline', 'Extend the deadline (延期) to a later day, with a reason.', (t) => ({
-  deadline: t.arg.string({ required: true, description: 'The new deadline, YYYY-MM-DD.' }),
+const workingDaysArg = (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) =>
+  t.arg.int({
+    required: false,
+    description:
+      'Instead of deadline: a number of working days (工作日, 1–365) from today, counted on the county calendar in force; the event records the day it comes to and this number.',
+  });
+problemCommand(
+  'SetDeadline',
+  'Set the deadline (整改时限), a county calendar day, not before the raise day: give either deadline or workingDays.',
+  (t) => ({
+    deadline: t.arg.string({ required: false, description: 'YYYY-MM-DD (or give workingDays).' }),
+    workingDays: workingDaysArg(t),
+  }),
+);
+problemCommand('ExtendDeadline', 'Extend the deadline (延期) to a later day, with a reason: give either deadline or workingDays.', (t) => ({
+  deadline: t.arg.string({ required: false, description: 'The new deadline, YYYY-MM-DD (or give workingDays).' }),
+  workingDays: workingDaysArg(t),
   reason: t.arg.string({ required: true, description: 'Why it needs more time.' }),
 }));
 problemCommand('SubmitPlan', 'Submit the rectification plan (整改方案 / 整改措施).', (t) => ({

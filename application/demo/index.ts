@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   type Actor,
+  type CountyCalendar,
   IllegalStateError,
   type ProblemState,
   type UnitCommand,
@@ -9,8 +10,9 @@ import {
   isOverdue,
 } from '../../domain/index.js';
 import type { CommandContext } from '../../eventstore/commandHandler.js';
-import { type SimInstant, Timeline, isoDay, simDay } from './clock.js';
+import { type SimInstant, Timeline, instantOf, isoDay, simDay } from './clock.js';
 import { buildCounty } from './county.js';
+import { demoCalendar } from './holidays.js';
 import { DEMO_END, type FinalStatus, type PlannedCommand } from './lifecycle.js';
 import { planProblems } from './problems.js';
 import { Random } from './random.js';
@@ -27,7 +29,7 @@ export type DemoSummary = {
   seed: number;
   units: number;
   problems: number;
-  /** Events appended, ledger-number reservations included. */
+  /** Events appended, ledger-number reservations and the calendar's adoption included. */
   events: number;
   byStatus: Record<FinalStatus, number>;
   /** Overdue (逾期) on the last day of the history. */
@@ -40,6 +42,7 @@ export type DemoSummary = {
 type Step = { commandId: string; at: SimInstant; actor: Actor } & (
   | PlannedCommand
   | { kind: 'unit'; input: z.input<typeof UnitCommand> }
+  | { kind: 'calendar'; input: { document: CountyCalendar; reason: string } }
 );
 
 export const DEFAULT_DEMO_SEED = 20181130;
@@ -110,6 +113,10 @@ async function run(
       const result = await ledger.unitCommand(step.input, context);
       return { replayed: result.replayed, appended: result.events.length };
     }
+    case 'calendar': {
+      const result = await ledger.adoptCalendar(step.input, context);
+      return { replayed: result.replayed, appended: result.events.length };
+    }
     case 'raise': {
       const result = await ledger.raiseProblem(step.input, context);
       // The ledger-number reservation is appended too, to its own stream.
@@ -130,9 +137,19 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
   const nextCommandId = () => `demo-${++sequence}`;
   const county = buildCounty(random, (key) => ledger.unitIdFor(key));
 
+  // First of all, at the start of the first working day, the office adopts the published holiday
+  // schedules of the demo's years (工作日历). Its own command id, so the others' ids stay as they were.
+  const calendar: Step = {
+    commandId: 'demo-calendar',
+    at: instantOf(simDay('2019-01-02'), 8 * 3600 + 30 * 60),
+    actor: county.registrar,
+    kind: 'calendar',
+    input: { document: demoCalendar, reason: '采用国务院办公厅公布的2019—2021年节假日安排，按工作日计算整改时限' },
+  };
   // The office registers the units in the first days of 2019, parents before children.
   const registration = new Timeline(random, simDay('2019-01-02'), 9 * 3600);
-  const steps: Step[] = county.units.map((unit) => ({
+  const steps: Step[] = [calendar];
+  steps.push(...county.units.map((unit): Step => ({
     commandId: nextCommandId(),
     at: registration.after(0),
     actor: county.registrar,
@@ -141,7 +158,7 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
       type: 'RegisterUnit',
       data: { unitId: unit.unitId, name: unit.name, kind: unit.kind, parentUnitId: unit.parent?.unitId ?? null },
     },
-  }));
+  })));
 
   const problems = planProblems(random, county, count, {
     next: nextCommandId,

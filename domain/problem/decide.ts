@@ -3,6 +3,7 @@ import { CalendarDay, countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
 import { Id, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
+import { WorkingDays } from '../calendar/workingDays.js';
 import {
   Evidence,
   ProblemRaised,
@@ -34,11 +35,19 @@ export const AcknowledgeAssignment = message(
   1,
   z.object({ problemId: Id, acknowledgedBy: Text(50) }),
 );
-export const SetDeadline = message('SetDeadline', 1, z.object({ problemId: Id, deadline: CalendarDay }));
+/**
+ * A deadline is a calendar day. When it was asked for as a number of working days (工作日), the
+ * application counts them on the calendar in force and passes both: the day it came to and the count.
+ */
+export const SetDeadline = message(
+  'SetDeadline',
+  1,
+  z.object({ problemId: Id, deadline: CalendarDay, workingDays: WorkingDays.nullish() }),
+);
 export const ExtendDeadline = message(
   'ExtendDeadline',
   1,
-  z.object({ problemId: Id, deadline: CalendarDay, reason: Text(2000) }),
+  z.object({ problemId: Id, deadline: CalendarDay, workingDays: WorkingDays.nullish(), reason: Text(2000) }),
 );
 export const SubmitPlan = message('SubmitPlan', 1, z.object({ problemId: Id, measures: Text(5000) }));
 export const ReportProgress = message(
@@ -160,7 +169,8 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
           `The deadline ${command.data.deadline} is before the day the problem was raised (${problem.raisedOn}).`,
           { field: 'deadline' },
         );
-      return [{ type: 'DeadlineSet', data: command.data }];
+      const { problemId, deadline, workingDays } = command.data;
+      return [{ type: 'DeadlineSet', data: { problemId, deadline, workingDays: workingDays ?? null } }];
     }
 
     case 'ExtendDeadline': {
@@ -181,6 +191,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
             problemId: command.data.problemId,
             previousDeadline: problem.deadline,
             deadline: command.data.deadline,
+            workingDays: command.data.workingDays ?? null,
             reason: command.data.reason,
             extensionCount: problem.extensionCount + 1,
           },

@@ -59,8 +59,18 @@ export const AssignmentAcknowledged = message(
   z.object({ problemId: Id, acknowledgedBy: Text(50) }),
 );
 
-/** 整改时限: the calendar day by which it must be fixed. */
-export const DeadlineSet = message('DeadlineSet', 1, z.object({ problemId: Id, deadline: CalendarDay }));
+/**
+ * How many working days (工作日) a deadline was given as, counted from the day it was set; null when
+ * it was given as a day. Nullable, with a default, so deadlines recorded before still parse.
+ */
+export const DeadlineWorkingDays = z.number().int().min(1).max(365).nullable().default(null);
+
+/** 整改时限: the calendar day by which it must be fixed (and the working days it was given as, if so). */
+export const DeadlineSet = message(
+  'DeadlineSet',
+  1,
+  z.object({ problemId: Id, deadline: CalendarDay, workingDays: DeadlineWorkingDays }),
+);
 
 /** 延期: a later deadline, with the reason; the count of extensions is kept. */
 export const DeadlineExtended = message(
@@ -70,6 +80,7 @@ export const DeadlineExtended = message(
     problemId: Id,
     previousDeadline: CalendarDay,
     deadline: CalendarDay,
+    workingDays: DeadlineWorkingDays,
     reason: Text(2000),
     extensionCount: z.number().int().positive(),
   }),

@@ -63,6 +63,21 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData }],
   [domain.PolicyAdopted, { version: 1, document: { ...domain.defaultPolicy, name: '2019年度整改考核办法' }, reason: '县考核委员会审议通过' }],
   [
+    domain.CalendarAdopted,
+    {
+      version: 1,
+      document: {
+        name: '2019年工作日历',
+        years: [2019],
+        holidays: ['2019-10-01'],
+        workingWeekends: ['2019-09-29'],
+        source: '国务院办公厅关于2019年部分节假日安排的通知',
+        marked: 'published schedule',
+      },
+      reason: '国务院办公厅通知发布',
+    },
+  ],
+  [
     domain.InterviewHeld,
     {
       interviewId: EARLIER_PROBLEM,
@@ -167,7 +182,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(55);
+    expect(sampled).toHaveLength(56);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -54,11 +54,11 @@ export const acknowledged: Event<'AssignmentAcknowledged'> = {
 };
 export const deadlineSet = (deadline = '2019-06-30'): Event<'DeadlineSet'> => ({
   type: 'DeadlineSet',
-  data: { problemId: PROBLEM, deadline },
+  data: { problemId: PROBLEM, deadline, workingDays: null },
 });
 export const deadlineExtended = (previousDeadline: string, deadline: string, extensionCount: number): Event<'DeadlineExtended'> => ({
   type: 'DeadlineExtended',
-  data: { problemId: PROBLEM, previousDeadline, deadline, reason: '村级账户尚未开通', extensionCount },
+  data: { problemId: PROBLEM, previousDeadline, deadline, workingDays: null, reason: '村级账户尚未开通', extensionCount },
 });
 export const MEASURES = '一、县财政局三日内拨付；二、乡镇逐村核对到账';
 export const planSubmitted = (measures = MEASURES): Event<'RectificationPlanSubmitted'> => ({

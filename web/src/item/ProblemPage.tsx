@@ -156,18 +156,20 @@ function formatSize(bytes: number): string {
 }
 
 /** What an event says beyond its type, in a line. */
-function eventDetail(event: LedgerEvent, units: Unit[]): string | null {
+function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof useI18n>['t']): string | null {
   const d = event.data as Record<string, unknown>;
   const unitName = (id: unknown) => units.find((u) => u.id === id)?.name ?? String(id);
+  // A deadline given in working days (工作日) shows the count beside the day it came to.
+  const counted = d.workingDays != null ? ` (${t('item.workingDays', { n: String(d.workingDays) })})` : '';
   switch (event.type) {
     case 'ProblemAssigned':
       return `${unitName(d.responsibleUnitId)} · ${String(d.responsiblePerson)}${d.leadingOfficial ? ` · ${String(d.leadingOfficial)}` : ''}`;
     case 'AssignmentAcknowledged':
       return String(d.acknowledgedBy);
     case 'DeadlineSet':
-      return String(d.deadline);
+      return `${String(d.deadline)}${counted}`;
     case 'DeadlineExtended':
-      return `${String(d.previousDeadline)} → ${String(d.deadline)}: ${String(d.reason)}`;
+      return `${String(d.previousDeadline)} → ${String(d.deadline)}${counted}: ${String(d.reason)}`;
     case 'RectificationPlanSubmitted':
       return String(d.measures);
     case 'ProgressReported':
@@ -193,7 +195,7 @@ function TimelineEntry({ event, units }: { event: LedgerEvent; units: Unit[] }) 
   const { t, lang, has } = useI18n();
   const typeKey = `event.${event.type}`;
   const roleKey = `role.${event.actor.role}`;
-  const detail = eventDetail(event, units);
+  const detail = eventDetail(event, units, t);
   return (
     <li data-event-type={event.type}>
       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt, lang)}</time>
@@ -326,7 +328,7 @@ function ActionForm({
           ) : f.kind === 'date' ? (
             <input type="date" name={f.name} required={f.required} min={problem.raisedOn} />
           ) : f.kind === 'number' ? (
-            <input type="number" name={f.name} min={0} max={100} step={1} />
+            <input type="number" name={f.name} min={f.min ?? 0} max={f.max ?? 100} step={1} />
           ) : (
             <input type="text" name={f.name} required={f.required} maxLength={50} />
           )}

@@ -7,7 +7,13 @@ export type ActionField = {
   label: MessageKey;
   kind: 'text' | 'textarea' | 'date' | 'number' | 'unit' | 'files';
   required: boolean;
+  /** Bounds of a number (0–100 when not given). */
+  min?: number;
+  max?: number;
 };
+
+/** 工作日: a deadline may be given as a number of working days from today instead of a day (the server wants exactly one). */
+const workingDays: ActionField = { name: 'workingDays', label: 'input.workingDays', kind: 'number', required: false, min: 1, max: 365 };
 
 /**
  * One thing that can be done to a problem: its GraphQL mutation and the form that feeds it. Whether
@@ -42,8 +48,8 @@ export const ACTIONS: readonly ActionDef[] = [
   {
     key: 'setDeadline',
     label: 'action.setDeadline',
-    mutation: 'setDeadline(problemId: $problemId, deadline: $deadline)',
-    fields: [{ name: 'deadline', label: 'input.deadline', kind: 'date', required: true }],
+    mutation: 'setDeadline(problemId: $problemId, deadline: $deadline, workingDays: $workingDays)',
+    fields: [{ name: 'deadline', label: 'input.deadline', kind: 'date', required: false }, workingDays],
   },
   {
     key: 'plan',
@@ -96,9 +102,10 @@ export const ACTIONS: readonly ActionDef[] = [
   {
     key: 'extend',
     label: 'action.extend',
-    mutation: 'extendDeadline(problemId: $problemId, deadline: $deadline, reason: $reason)',
+    mutation: 'extendDeadline(problemId: $problemId, deadline: $deadline, workingDays: $workingDays, reason: $reason)',
     fields: [
-      { name: 'deadline', label: 'input.newDeadline', kind: 'date', required: true },
+      { name: 'deadline', label: 'input.newDeadline', kind: 'date', required: false },
+      workingDays,
       { name: 'reason', label: 'input.reason', kind: 'textarea', required: true },
     ],
   },
@@ -123,7 +130,8 @@ export const VARIABLE_TYPES: Record<string, string> = {
   responsiblePerson: 'String!',
   leadingOfficial: 'String',
   acknowledgedBy: 'String!',
-  deadline: 'String!',
+  deadline: 'String',
+  workingDays: 'Int',
   measures: 'String!',
   progress: 'String!',
   percentComplete: 'Int',

@@ -77,6 +77,7 @@ const zh = {
   'item.by': '{who}（{role}）',
   'item.files': '附件',
   'item.recurrenceOf': '同类问题第二次，前次：{n}',
+  'item.workingDays': '{n} 个工作日',
 
   'role.office': '督查办',
   'role.unit_head': '责任单位',
@@ -115,6 +116,7 @@ const zh = {
   'input.acknowledgedBy': '签收人',
   'input.deadline': '整改时限',
   'input.newDeadline': '新的整改时限',
+  'input.workingDays': '或：工作日数（自今日起，按工作日历计算）',
   'input.reason': '原因',
   'input.measures': '整改措施',
   'input.progress': '进展情况',
@@ -390,6 +392,7 @@ const en: Record<MessageKey, string> = {
   'item.by': '{who} ({role})',
   'item.files': 'Files',
   'item.recurrenceOf': 'Recurrence of {n}',
+  'item.workingDays': '{n} working days',
 
   'role.office': 'Supervision office',
   'role.unit_head': 'Unit head',
@@ -428,6 +431,7 @@ const en: Record<MessageKey, string> = {
   'input.acknowledgedBy': 'Acknowledged by',
   'input.deadline': 'Deadline',
   'input.newDeadline': 'New deadline',
+  'input.workingDays': 'Or: working days from today (on the county calendar)',
   'input.reason': 'Reason',
   'input.measures': 'Measures',
   'input.progress': 'What has been done',
