@@ -240,6 +240,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
     tokenTtlSeconds: config.tokenTtlMinutes * 60,
     corsOrigins: config.corsOrigins,
     introspection: config.introspection,
+    limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
     // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
     ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
   });

@@ -19,6 +19,9 @@ const Env = z.object({
   CORS_ORIGINS: z.string().default(''),
   /** Schema introspection: on by default, off in production unless `on`. */
   GRAPHQL_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  /** Live streams (subscriptions) one user may hold open at once, and the server in all. */
+  STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
+  STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
 });
 
 export type Config = {
@@ -31,6 +34,7 @@ export type Config = {
   tokenTtlMinutes: number;
   corsOrigins: string[];
   introspection: boolean;
+  streams: { perUser: number; total: number };
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,5 +53,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
     corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
+    streams: { perUser: e.STREAMS_PER_USER, total: e.STREAMS_TOTAL },
   };
 }
