@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
-import { Text, message } from '../shared/messages.js';
+import { Name, Text, message } from '../shared/messages.js';
 import { ProblemSource } from '../problems/vocabulary.js';
 import { UnitKind } from '../units/unit.js';
 
@@ -49,7 +49,7 @@ const Rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolea
 export const PolicyDocument = z
   .object({
     /** What the committee calls this version, e.g. "2019年度整改考核办法". */
-    name: Text(200),
+    name: Name(200),
     lights: z.object({
       /** An open item whose deadline is within this many days is yellow (due soon). */
       dueSoonDays: z.number().int().min(0).max(365),

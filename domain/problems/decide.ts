@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay, countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import { Evidence, ProblemRaised, type ProblemEvent } from './events.js';
 import { isAssigned, type AssignedProblem, type ProblemState } from './problem.js';
 
@@ -16,14 +16,14 @@ export const AssignProblem = message(
   z.object({
     problemId: Id,
     responsibleUnitId: Id,
-    responsiblePerson: Text(50),
+    responsiblePerson: Name(50),
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
   }),
 );
 export const AcknowledgeAssignment = message(
   'AcknowledgeAssignment',
   1,
-  z.object({ problemId: Id, acknowledgedBy: Text(50) }),
+  z.object({ problemId: Id, acknowledgedBy: Name(50) }),
 );
 export const SetDeadline = message('SetDeadline', 1, z.object({ problemId: Id, deadline: CalendarDay }));
 export const ExtendDeadline = message(
