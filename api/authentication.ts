@@ -31,9 +31,77 @@ export async function authenticate(
     user = state.status === 'unregistered' ? undefined : state;
   }
   if (!user) return { kind: 'rejected', reason: 'TOKEN_INVALID', message: 'The sign-in token names no account.' };
-  if (user.status === 'disabled')
-    return { kind: 'rejected', reason: 'USER_DISABLED', message: 'This account is disabled; ask an admin.' };
-  if (user.tokenVersion !== claims.version)
-    return { kind: 'rejected', reason: 'TOKEN_REVOKED', message: 'This sign-in was ended (logout or password change); log in again.' };
+  if (user.status === 'disabled') return DISABLED;
+  if (user.tokenVersion !== claims.version) return REVOKED;
   return { kind: 'signed_in', user, tokenExpiresAt: claims.expiresAt };
+}
+
+type Rejected = Extract<Authentication, { kind: 'rejected' }>;
+const DISABLED: Rejected = { kind: 'rejected', reason: 'USER_DISABLED', message: 'This account is disabled; ask an admin.' };
+const REVOKED: Rejected = { kind: 'rejected', reason: 'TOKEN_REVOKED', message: 'This sign-in was ended (logout or password change); log in again.' };
+const EXPIRED: Rejected = { kind: 'rejected', reason: 'TOKEN_EXPIRED', message: 'Your sign-in has expired; log in again.' };
+
+/** The longest wait between two looks at the clock: a clock that jumps (the demo's calendar) is noticed within this. */
+const RECHECK_MS = 60_000;
+
+/**
+ * Why a sign-in checked once no longer holds, as the clock and the accounts view say now; undefined
+ * while it holds. Versions only move on, so a view that lags behind the token (authenticate read the
+ * account's stream) is not taken for a revocation.
+ */
+export function sessionEnd(
+  auth: Extract<Authentication, { kind: 'signed_in' }>,
+  { runner, clock }: { runner: ProjectionRunner; clock: () => string },
+): Rejected | undefined {
+  if (Date.parse(clock()) >= Date.parse(auth.tokenExpiresAt)) return EXPIRED;
+  const user = runner.state(accountsView).users.get(auth.user.userId);
+  if (!user || user.tokenVersion < auth.user.tokenVersion) return undefined;
+  if (user.status === 'disabled') return DISABLED;
+  if (user.tokenVersion > auth.user.tokenVersion) return REVOKED;
+  return undefined;
+}
+
+/**
+ * Watches a sign-in that something long-lived (a live stream) rests on: `onEnd` is called once, when
+ * the token expires (a timer, by the injected clock) or when an event of the account ends it (logout,
+ * a password change, disabling — the accounts view has applied it when the runner's listeners run).
+ * Returns the stop, which removes the listener and clears the timer.
+ */
+export function watchSession(
+  auth: Extract<Authentication, { kind: 'signed_in' }>,
+  deps: { runner: ProjectionRunner; clock: () => string },
+  onEnd: (why: Rejected) => void,
+): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let off: (() => void) | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    off?.();
+  };
+  const check = () => {
+    if (stopped) return;
+    const why = sessionEnd(auth, deps);
+    if (why) {
+      stop();
+      onEnd(why);
+    }
+  };
+  const schedule = () => {
+    const left = Date.parse(auth.tokenExpiresAt) - Date.parse(deps.clock());
+    timer = setTimeout(
+      () => {
+        check();
+        if (!stopped) schedule();
+      },
+      Math.min(Math.max(left, 0) + 10, RECHECK_MS),
+    );
+  };
+  off = deps.runner.onApplied((event) => {
+    if ((event.data as { userId?: unknown }).userId === auth.user.userId) check();
+  });
+  schedule();
+  check();
+  return stop;
 }

@@ -18,6 +18,10 @@ export type LimitSettings = {
   hotlineReportsPerIpPerHour: number;
   /** Receipt-code lookups one address may make per minute (so codes cannot be guessed by trying). */
   hotlineLookupsPerIpPerMinute: number;
+  /** Live streams (subscriptions over server-sent events) one user may hold open at once… */
+  streamsPerUser: number;
+  /** …and the server in all: each holds a connection, a listener on the log and a timer. */
+  streamsTotal: number;
 };
 
 export const defaultLimits: LimitSettings = {
@@ -27,6 +31,8 @@ export const defaultLimits: LimitSettings = {
   ipWindowSeconds: 15 * 60,
   hotlineReportsPerIpPerHour: 10,
   hotlineLookupsPerIpPerMinute: 30,
+  streamsPerUser: 5,
+  streamsTotal: 500,
 };
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -36,6 +42,9 @@ export class RateLimits {
   private readonly byIp: RateLimiterMemory;
   private readonly hotlineReports: RateLimiterMemory;
   private readonly hotlineLookups: RateLimiterMemory;
+  /** Open live streams per user id. */
+  private readonly streams = new Map<string, number>();
+  private streamCount = 0;
 
   constructor(readonly settings: LimitSettings = defaultLimits) {
     this.byAccount = new RateLimiterMemory({ points: settings.loginFailuresPerAccount, duration: settings.accountLockSeconds });
@@ -77,6 +86,41 @@ export class RateLimits {
 
   async hotlineLookup(ip: string): Promise<void> {
     await consumeOrRefuse(this.hotlineLookups, ip, 'Too many receipt-code lookups from your address');
+  }
+
+  /** Live streams open now, over all users. */
+  get openStreams(): number {
+    return this.streamCount;
+  }
+
+  /**
+   * Takes a place for one live stream of this user, or refuses (TOO_MANY_STREAMS) when the user or
+   * the server is at its limit. Returns the release, to call once when the stream closes (a second
+   * call does nothing).
+   */
+  openStream(userId: string): () => void {
+    const mine = this.streams.get(userId) ?? 0;
+    if (mine >= this.settings.streamsPerUser)
+      throw new ForbiddenError(
+        'TOO_MANY_STREAMS',
+        `You have ${mine} live streams open, the most one user may have; close one first.`,
+        { limit: this.settings.streamsPerUser },
+      );
+    if (this.streamCount >= this.settings.streamsTotal)
+      throw new ForbiddenError('TOO_MANY_STREAMS', `The server has ${this.streamCount} live streams open, all it serves; try again later.`, {
+        limit: this.settings.streamsTotal,
+      });
+    this.streams.set(userId, mine + 1);
+    this.streamCount++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.streamCount--;
+      const left = (this.streams.get(userId) ?? 1) - 1;
+      if (left > 0) this.streams.set(userId, left);
+      else this.streams.delete(userId);
+    };
   }
 }
 

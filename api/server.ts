@@ -19,7 +19,7 @@ import { authenticate } from './authentication.js';
 import type { Config } from '../application/config.js';
 import type { Context } from './context.js';
 import { consoleHeaders, consoleTabs } from './console.js';
-import { maskError } from './errors.js';
+import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
 import { filesRouter } from './files.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { schema } from './schema/index.js';
@@ -74,6 +74,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     defaultTabs: consoleTabs,
   });
   const plugins: Plugin[] = [
+    requestParseErrors(),
     // Two passes of graphql-armor so the depth limit is checked before the cost limit: a very deep
     // query is then refused as too deep (the clearer message) rather than as too costly.
     EnvelopArmorPlugin({
@@ -94,7 +95,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   ];
-  if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+  if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
@@ -106,7 +107,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     }),
     plugins,
-    maskedErrors: { maskError },
+    maskedErrors: { maskError: errorMasker({ suggestions: introspection }) },
     graphiql: consolePage.options,
     renderGraphiQL: () => consolePage.html,
     // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
@@ -141,6 +142,11 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     res.json({ status: 'ok', position: runner.position });
   });
   app.use(yoga.graphqlEndpoint, (req, res, next) => {
+    const unreadable = req.method === 'GET' ? unreadableParam(req.query) : undefined;
+    if (unreadable) {
+      res.status(400).json({ errors: [{ message: `The "${unreadable}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > BODY_LIMIT_BYTES) {
       res.status(413).json({
@@ -201,6 +207,20 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   return { ...application, app, tokens, limits };
 }
 
+/** The JSON parameters of a GET request (`variables`, `extensions`) that do not parse: the caller's mistake, said as such. */
+function unreadableParam(query: express.Request['query']): string | undefined {
+  for (const name of ['variables', 'extensions']) {
+    const value = query[name];
+    if (typeof value !== 'string' || value === '') continue;
+    try {
+      JSON.parse(value);
+    } catch {
+      return name;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The console page, rendered once: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
  * so it works with no internet, and the hash of its one inline script for the CSP.
@@ -223,6 +243,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
     corsOrigins: config.corsOrigins,
     introspection: config.introspection,
     notifications: config.notifications,
+    limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
     // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
     ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
   });

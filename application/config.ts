@@ -27,6 +27,9 @@ const Env = z.object({
   NOTIFICATIONS_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
   NOTIFICATIONS_LEASE_MS: z.coerce.number().int().min(100).optional(),
   NOTIFICATIONS_BACKOFF_MS: z.coerce.number().int().min(10).optional(),
+  /** Live streams (subscriptions) one user may hold open at once, and the server in all. */
+  STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
+  STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
 });
 
 export type Config = {
@@ -40,6 +43,7 @@ export type Config = {
   corsOrigins: string[];
   introspection: boolean;
   notifications: NotificationOptions;
+  streams: { perUser: number; total: number };
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +69,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.NOTIFICATIONS_LEASE_MS ? { leaseMs: e.NOTIFICATIONS_LEASE_MS } : {}),
       ...(e.NOTIFICATIONS_BACKOFF_MS ? { backoffMs: e.NOTIFICATIONS_BACKOFF_MS } : {}),
     },
+    streams: { perUser: e.STREAMS_PER_USER, total: e.STREAMS_TOTAL },
   };
 }

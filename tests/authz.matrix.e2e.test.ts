@@ -6,6 +6,7 @@ import { schema } from '../api/schema/index.js';
 import type { Role } from '../domain/index.js';
 import { TEST_PASSWORD, addUnit, addUser, bearer, logIn } from './support/accounts.js';
 import { TEST_TOKEN_SECRET, type TestServer, startTestServer } from './support/httpServer.js';
+import { openStream } from './support/liveStream.js';
 
 /**
  * Every mutation in the schema × every role, and the callers who must get nowhere (no token, an
@@ -211,5 +212,29 @@ describe('the authorization matrix', () => {
       }
     }
     expect(outcomes).toEqual([]);
+  });
+});
+
+describe('live streams in the matrix', () => {
+  const SUBSCRIPTION = 'subscription { battleMapUpdates { ledgerNumber } }';
+
+  it.each(ROLES)('%s: a stream opened before signing out ends with TOKEN_REVOKED', async (role) => {
+    const token = await logIn(server, logins.get(role)!);
+    const stream = await openStream(server.url, SUBSCRIPTION, bearer(token));
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await server.gql('mutation { logout }', {}, bearer(token))).errors).toBeUndefined();
+    const last = await stream.next();
+    expect(last.event === 'next' && last.result.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    expect((await stream.next()).event).toBe('complete');
+    // The logout ended every session of the user: sign in again for the tests that follow.
+    tokens.set(role, await logIn(server, logins.get(role)!));
+  });
+
+  it.each(BAD_CALLERS)('%s: no stream is opened', async (caller) => {
+    const token = tokens.get(caller);
+    const stream = await openStream(server.url, SUBSCRIPTION, token ? bearer(token) : {});
+    const first = await stream.next();
+    expect(first.event === 'next' && first.result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    stream.close();
   });
 });

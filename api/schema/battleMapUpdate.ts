@@ -1,4 +1,6 @@
 import { Repeater } from 'graphql-yoga';
+import { UnauthenticatedError } from '../../domain/index.js';
+import { watchSession } from '../authentication.js';
 import { problemEventDefinitions } from '../../domain/index.js';
 import { itemLight } from '../../projections/battleMap.js';
 import type { Trigger } from '../../projections/interviewTriggers.js';
@@ -13,6 +15,8 @@ import { ProblemStatusEnum } from './problem.js';
 import { UnitRef } from './unit.js';
 
 type Update = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
+/** The stream's last message: why it ends (the sign-in it rests on no longer holds). */
+type Ended = { ended: UnauthenticatedError };
 
 const problemEvents = new Set<string>(problemEventDefinitions.map((d) => d.type));
 
@@ -39,7 +43,16 @@ builder.subscriptionField('battleMapUpdates', (t) =>
     args: { unitId: t.arg.id({ required: false, description: 'Only changes to this unit’s problems.' }) },
     subscribe: (_root, args, ctx) => {
       const only = knownUnit(ctx, args.unitId);
-      return new Repeater<Update>(async (push, stop) => {
+      const { auth } = ctx;
+      // The authorization layer let only a signed-in caller through; the stream lives as long as that sign-in.
+      if (auth.kind !== 'signed_in') throw new UnauthenticatedError('UNAUTHENTICATED', 'Log in first.');
+      // A place among the live streams, or TOO_MANY_STREAMS; given back when the stream closes.
+      const release = ctx.limits.openStream(auth.user.userId);
+      const stream = new Repeater<Update | Ended>(async (push, stop) => {
+        const endSession = watchSession(auth, ctx, (why) => {
+          void push({ ended: new UnauthenticatedError('UNAUTHENTICATED', why.message, { reason: why.reason }) });
+          stop();
+        });
         const facts = ctx.readModels.live;
         const known = new Set<string>();
         const triggersOf = (unitId: string) => {
@@ -80,8 +93,20 @@ builder.subscriptionField('battleMapUpdates', (t) =>
         });
         await stop;
         off();
+        endSession();
+        release();
       });
+      // Closed before it was ever read, the repeater never runs the code above: give the place back here too.
+      const close = stream.return.bind(stream);
+      stream.return = (value) => {
+        release();
+        return close(value);
+      };
+      return stream;
     },
-    resolve: (update) => update,
+    resolve: (update) => {
+      if ('ended' in update) throw update.ended;
+      return update;
+    },
   }),
 );

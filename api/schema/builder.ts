@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 
 /** A file sent with a GraphQL multipart request (graphql-yoga parses it into a web File). */
@@ -46,10 +47,25 @@ builder.scalarType('JSON', {
   parseValue: (value) => value,
 });
 
+/** A file yoga parsed out of a multipart request, told by its shape (a web File). */
+const isFile = (value: unknown): value is UploadedFile =>
+  typeof value === 'object' && value !== null && typeof (value as UploadedFile).arrayBuffer === 'function' &&
+  typeof (value as UploadedFile).name === 'string' && typeof (value as UploadedFile).size === 'number';
+
+const NOT_A_FILE = 'File cannot represent a value that is not a file: send the file as a part of a GraphQL multipart request.';
+
 builder.scalarType('File', {
   description: 'A file sent with the request (GraphQL multipart request), e.g. a problem list to import.',
   serialize: () => {
     throw new Error('File is an input only');
+  },
+  // A string or an object where a file goes is the caller's mistake, refused before any resolver runs.
+  parseValue: (value) => {
+    if (!isFile(value)) throw new GraphQLError(NOT_A_FILE);
+    return value;
+  },
+  parseLiteral: () => {
+    throw new GraphQLError(NOT_A_FILE);
   },
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countyDay } from '../shared/calendar.js';
 import { IllegalStateError, NotFoundError, ValidationError, assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import {
   type AccountEvent,
@@ -22,7 +22,7 @@ export const RegisterUser = message(
   z.object({
     userId: Id,
     login: Login,
-    displayName: Text(50),
+    displayName: Name(50),
     roles: Roles,
     unitId: Id.nullable().default(null),
     passwordHash: PasswordHash,

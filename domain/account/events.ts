@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 
 /**
  * Accounts (账号): who may sign in to the ledger, in which roles, for which unit. Each account is
@@ -41,7 +41,7 @@ export const UserRegistered = message(
     userId: Id,
     login: Login,
     /** 姓名: shown beside everything the user does. */
-    displayName: Text(50),
+    displayName: Name(50),
     roles: Roles,
     /** The unit the user acts for (a unit head's or verifier's unit); none for county-wide roles. */
     unitId: Id.nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Instant } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import { Grade } from '../policy/document.js';
 
 const Year = z.number().int().min(2000).max(2100);
@@ -28,7 +28,7 @@ export const ExemptionGranted = message(
     /** 容错理由: why it is excused (三个区分开来). */
     reason: Text(2000),
     /** Who approved it (审批人). */
-    approvedBy: Text(100),
+    approvedBy: Name(100),
   }),
 );
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import { InterviewLevel, InterviewRule } from '../policy/document.js';
 
 /**
@@ -23,9 +23,9 @@ export const InterviewHeld = message(
     problemIds: z.array(Id).max(100_000),
     ledgerNumbers: z.array(z.string().max(32)).max(100_000),
     /** 被约谈人: usually the unit's principal leader. */
-    interviewee: Text(100),
+    interviewee: Name(100),
     /** 约谈人 */
-    interviewer: Text(100),
+    interviewer: Name(100),
     heldOn: CalendarDay,
     /** 约谈结果: what was said and promised. */
     outcome: Text(2000),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Text } from '../shared/messages.js';
+import { Name, Text } from '../shared/messages.js';
 import { ProblemSource } from '../problem/vocabulary.js';
 import { UnitKind } from '../unit/events.js';
 
@@ -48,7 +48,7 @@ const Rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolea
 export const PolicyDocument = z
   .object({
     /** What the committee calls this version, e.g. "2019年度整改考核办法". */
-    name: Text(200),
+    name: Name(200),
     lights: z.object({
       /** An open item whose deadline is within this many days is yellow (due soon). */
       dueSoonDays: z.number().int().min(0).max(365),

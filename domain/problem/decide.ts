@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay, countyDay } from '../shared/calendar.js';
 import { IllegalStateError, ValidationError, assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import { WorkingDays } from '../calendar/workingDays.js';
 import {
@@ -26,14 +26,14 @@ export const AssignProblem = message(
   z.object({
     problemId: Id,
     responsibleUnitId: Id,
-    responsiblePerson: Text(50),
+    responsiblePerson: Name(50),
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
   }),
 );
 export const AcknowledgeAssignment = message(
   'AcknowledgeAssignment',
   1,
-  z.object({ problemId: Id, acknowledgedBy: Text(50) }),
+  z.object({ problemId: Id, acknowledgedBy: Name(50) }),
 );
 /**
  * A deadline is a calendar day. When it was asked for as a number of working days (工作日), the

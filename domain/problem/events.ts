@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import { ProblemCategory, ProblemSource } from './vocabulary.js';
 
 /** A file attached as evidence, stored by the SHA-256 of its content. */
 export const EvidenceFile = z.object({
-  name: Text(200),
+  name: Name(200),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'),
   size: z.number().int().nonnegative(),
   contentType: z.string().max(100).optional(),
@@ -46,7 +46,7 @@ export const ProblemAssigned = message(
   z.object({
     problemId: Id,
     responsibleUnitId: Id,
-    responsiblePerson: Text(50),
+    responsiblePerson: Name(50),
     /** 牵头领导: the leading official, when one is named. */
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
   }),
@@ -56,7 +56,7 @@ export const ProblemAssigned = message(
 export const AssignmentAcknowledged = message(
   'AssignmentAcknowledged',
   1,
-  z.object({ problemId: Id, acknowledgedBy: Text(50) }),
+  z.object({ problemId: Id, acknowledgedBy: Name(50) }),
 );
 
 /**

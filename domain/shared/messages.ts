@@ -14,9 +14,23 @@ export function message<const T extends string, D extends z.ZodType>(type: T, sc
   } as const;
 }
 
-/** Free text typed by a person: trimmed, not empty, and bounded so a 10 MB paste is refused. */
-export const Text = (max: number) =>
+/**
+ * A name typed into a form field (a unit's, a person's): trimmed as a form would, not empty, and
+ * bounded so a 10 MB paste is refused.
+ */
+export const Name = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/**
+ * What a person wrote (a description, a plan, evidence, a reason, an opinion, an instruction): kept
+ * exactly as sent — leading spaces, line breaks, a BOM are the writer's — but not all blank, and
+ * bounded so a 10 MB paste is refused.
+ */
+export const Text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((text) => text.trim() !== '', 'must not be empty');
 
 /** An identifier chosen by the application (a UUID). */
 export const Id = z.string().uuid('must be a UUID');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import { countyDay } from '../shared/calendar.js';
 import { UnitKind, type UnitEvent, type UnitState, evolveUnit, initialUnitState } from './events.js';
@@ -8,9 +8,9 @@ import { UnitKind, type UnitEvent, type UnitState, evolveUnit, initialUnitState 
 export const RegisterUnit = message(
   'RegisterUnit',
   1,
-  z.object({ unitId: Id, name: Text(100), kind: UnitKind, parentUnitId: Id.nullable().default(null) }),
+  z.object({ unitId: Id, name: Name(100), kind: UnitKind, parentUnitId: Id.nullable().default(null) }),
 );
-export const RenameUnit = message('RenameUnit', 1, z.object({ unitId: Id, name: Text(100) }));
+export const RenameUnit = message('RenameUnit', 1, z.object({ unitId: Id, name: Name(100) }));
 export const MergeUnit = message('MergeUnit', 1, z.object({ unitId: Id, intoUnitId: Id }));
 
 export const UnitCommand = z.discriminatedUnion('type', [RegisterUnit.schema, RenameUnit.schema, MergeUnit.schema]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
-import { Id, Text, message } from '../shared/messages.js';
+import { Id, Name, message } from '../shared/messages.js';
 import { assertNever } from '../shared/errors.js';
 
 /**
@@ -17,14 +17,14 @@ export const UnitRegistered = message(
   z.object({
     unitId: Id,
     /** 单位名称 */
-    name: Text(100),
+    name: Name(100),
     kind: UnitKind,
     /** The unit this one belongs to (a village's township); none for the county. */
     parentUnitId: Id.nullable(),
     registeredOn: CalendarDay,
   }),
 );
-export const UnitRenamed = message('UnitRenamed', 1, z.object({ unitId: Id, name: Text(100) }));
+export const UnitRenamed = message('UnitRenamed', 1, z.object({ unitId: Id, name: Name(100) }));
 /** 撤并: the unit was merged into another and takes no new problems. */
 export const UnitMerged = message('UnitMerged', 1, z.object({ unitId: Id, intoUnitId: Id, mergedOn: CalendarDay }));
 
