@@ -83,7 +83,15 @@ export const ledgerView: Projection<LedgerViewState> = {
       const supervisionOrders = row?.supervisionOrders ?? [];
       const by = event.metadata.actor.name;
       if (domainEvent.type === 'SupervisionOrdered')
-        supervisionOrders.push({ ...domainEvent.data, orderedAt: at, orderedBy: by, eventId: event.id, reply: null });
+        supervisionOrders.push({
+          ...domainEvent.data,
+          finishBy: domainEvent.data.finishBy ?? null,
+          triggerId: domainEvent.data.triggerId ?? null,
+          orderedAt: at,
+          orderedBy: by,
+          eventId: event.id,
+          reply: null,
+        });
       if (domainEvent.type === 'SupervisionReplied')
         for (const order of supervisionOrders)
           if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)

@@ -237,7 +237,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     case 'SupervisionOrdered': {
       f.supervisions = push(f.supervisions, ref);
       const { supervisionCount, finishBy, triggerId } = event.data;
-      const order = { eventId: recorded.id, day, supervisionCount, finishBy, triggerId, reply: null };
+      // `?? null`: an order written before finishBy and triggerId were recorded has neither.
+      const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
       if (f.orders === null) f.orders = [order];
       else f.orders.push(order);
       return;
