@@ -397,7 +397,9 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
         [false, 1],
         [true, 2],
       ]);
-      expect(result.events.map((e) => e.data)).toStrictEqual([{ problemId, instruction: '责成五日内办结', supervisionCount: 2 }]);
+      expect(result.events.map((e) => e.data)).toStrictEqual([
+        { problemId, instruction: '责成五日内办结', supervisionCount: 2, finishBy: '2019-03-06', triggerId: null },
+      ]);
     });
 
     it('the command handler gives up after its bound with ConcurrencyRetriesExhaustedError', async () => {
