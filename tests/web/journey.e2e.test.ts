@@ -138,8 +138,11 @@ describe('an item’s life through the web app', () => {
     // Who and when, on every entry.
     expect(await page.locator('ol.timeline li').first().textContent()).toContain('县督查办');
     expect(await page.locator('ol.timeline li time').first().textContent()).toContain('2019');
-    // Once closed, the only thing left to do is reopen.
-    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['reopen']);
+    // Once closed, what is left is the 回头看: confirm 巩固, or reopen.
+    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual([
+      'confirmConsolidation',
+      'reopen',
+    ]);
   });
 
   it('the evidence file is stored by its SHA-256, linked from the event, and served back unchanged', async () => {
