@@ -54,9 +54,12 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.submitPlan': unitHeadOwnUnit,
   'Mutation.reportProgress': unitHeadOwnUnit,
   'Mutation.reportRectified': unitHeadOwnUnit,
+  'Mutation.replyToSupervision': unitHeadOwnUnit,
   // Verifiers (验收), never for their own unit's items.
   'Mutation.passVerification': verifierOtherUnit,
   'Mutation.rejectVerification': verifierOtherUnit,
+  // 回头看 (巩固): the office, or a verifier of another unit than the responsible one.
+  'Mutation.confirmConsolidation': { who: ['office', 'verifier'], scope: 'other_unit_problem' },
   // The assessment committee (考核委员会).
   'Mutation.grantExemption': committee,
   'Mutation.finalizeAssessment': committee,
@@ -117,16 +120,26 @@ const defaults: Record<string, Rule | undefined> = { Query: signedIn, Mutation: 
 export const redactions: Readonly<Record<string, (value: unknown, parent: unknown, ctx: Context) => unknown>> = {
   'LedgerEvent.data': (value, parent, ctx) => {
     const event = parent as RecordedEvent;
-    if (event.type !== 'RectificationReported' || ctx.auth.kind !== 'signed_in') return value;
-    const { user } = ctx.auth;
-    // Only someone who reads the ledger as a unit head alone; office, verifiers and committee need the evidence.
-    if (user.roles.some((r) => r !== 'unit_head')) return value;
+    if (event.type !== 'RectificationReported' && event.type !== 'SupervisionReplied') return value;
     const problemId = (event.data as { problemId: string }).problemId;
-    const row = ctx.runner.state(ledgerView).problems.get(problemId);
-    if (row && isAssigned(row.state) && row.state.responsibleUnitId === user.unitId) return value;
-    return { withheld: 'EVIDENCE_OF_ANOTHER_UNIT', problemId };
+    return seesEvidence(ctx, problemId) ? value : { withheld: 'EVIDENCE_OF_ANOTHER_UNIT', problemId };
+  },
+  // A 督办 reply's files are evidence too (the reply's text stays: it says what was done, as progress does).
+  'SupervisionReply.files': (value, parent, ctx) => {
+    const problemId = (parent as { problemId: string }).problemId;
+    return seesEvidence(ctx, problemId) ? value : [];
   },
 };
+
+/** Evidence (整改佐证, 督办回复 files) of a problem: withheld only from someone who is a unit head alone, of another unit. */
+function seesEvidence(ctx: Context, problemId: string): boolean {
+  if (ctx.auth.kind !== 'signed_in') return true;
+  const { user } = ctx.auth;
+  // Only someone who reads the ledger as a unit head alone; office, verifiers and committee need the evidence.
+  if (user.roles.some((r) => r !== 'unit_head')) return true;
+  const row = ctx.runner.state(ledgerView).problems.get(problemId);
+  return row !== undefined && isAssigned(row.state) && row.state.responsibleUnitId === user.unitId;
+}
 
 /** The actor recorded in event metadata: the account behind the token, in the role the rule matched. */
 function actorOf(user: AccountRow, role: string): EventMetadata['actor'] {

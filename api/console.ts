@@ -50,10 +50,10 @@ mutation AssignAndSetDeadline($problemId: ID!, $unitId: ID!, $person: String!, $
   tab(
     `
 # 5. Order supervision (督办) on an overdue item, or close (销号) a verified one.
-mutation Supervise($problemId: ID!, $instruction: String!) {
-  orderSupervision(problemId: $problemId, instruction: $instruction) { problem { ledgerNumber supervisionCount } }
+mutation Supervise($problemId: ID!, $instruction: String!, $finishBy: String!) {
+  orderSupervision(problemId: $problemId, instruction: $instruction, finishBy: $finishBy) { problem { ledgerNumber supervisionCount } }
 }`,
-    { problemId: '', instruction: '' },
+    { problemId: '', instruction: '', finishBy: '' },
   ),
   tab(`
 # 6. The hotline in-tray (12317): triage into a problem, or dismiss with a reason.

@@ -141,6 +141,9 @@ export class Ledger {
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');
     if (command.type === 'PassVerification' || command.type === 'RejectVerification')
       await this.activeUnit(command.data.verifierUnitId, 'verifierUnitId');
+    // 回头看 by a verifier: their unit must exist (the decision refuses the responsible unit itself).
+    if (command.type === 'ConfirmConsolidation' && command.data.checkedByUnitId !== null)
+      await this.activeUnit(command.data.checkedByUnitId, 'checkedByUnitId');
     // The decision refuses a problem that was never raised; to the caller that id simply does not exist.
     return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
       (error: unknown) => {

@@ -80,6 +80,8 @@ export type BattleMapItem = {
   deadline: string | null;
   light: Light;
   reasons: LightReason[];
+  /** Closed (销号): awaiting the 回头看, or 巩固 confirmed; null while open. */
+  consolidation: ProblemFacts['consolidation'];
 };
 
 export type UnitLightRow = { unitId: string; light: Light } & Tally;
@@ -98,6 +100,8 @@ export type BattleMap = {
   withoutDeadline: ProblemSet;
   closedOnTime: ProblemSet;
   closedLate: ProblemSet;
+  /** Closed and awaiting the 回头看 (巩固 not yet confirmed). */
+  awaitingRecheck: ProblemSet;
   /** Closed on time ÷ closed; null when nothing is closed. */
   onTimeClosureRate: number | null;
   bySource: ({ source: ProblemSource } & Tally)[];
@@ -156,6 +160,7 @@ export class BattleMapAccumulator {
   private readonly withoutDeadline: ProblemSet = new Set();
   private readonly onTime: ProblemSet = new Set();
   private readonly late: ProblemSet = new Set();
+  private readonly awaitingRecheck: ProblemSet = new Set();
   private readonly bySource = new Map<ProblemSource, Tally>();
   private readonly byCategory = new Map<ProblemCategory, Tally>();
   private readonly byUnit = new Map<string, Tally>();
@@ -178,7 +183,7 @@ export class BattleMapAccumulator {
       return;
     }
     const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
-    const item: BattleMapItem = { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons };
+    const item: BattleMapItem = { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation };
     const sets: ProblemSet[] = [];
     const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
     if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));
@@ -197,6 +202,7 @@ export class BattleMapAccumulator {
     if (f.rejections !== null) sets.push(this.rejected);
     if (f.deadline === null && open) sets.push(this.withoutDeadline);
     if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
+    if (f.consolidation === 'awaiting_recheck') sets.push(this.awaitingRecheck);
     for (const set of sets) set.add(f.ledgerNumber);
     this.entries.set(f.problemId, { item, sets });
   }
@@ -219,6 +225,7 @@ export class BattleMapAccumulator {
       withoutDeadline: this.withoutDeadline,
       closedOnTime: this.onTime,
       closedLate: this.late,
+      awaitingRecheck: this.awaitingRecheck,
       onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
       bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),

@@ -1,14 +1,16 @@
 import { type InterviewLevel, type InterviewRule, InterviewLevel as Levels, sourceLabel } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import type { FactsState, InterviewFacts, ProblemFacts } from './problemFacts.js';
+import type { FactsState, InterviewFacts, ProblemFacts, SupervisionOrderFacts } from './problemFacts.js';
 import { daysFrom, instantMs, plusDays } from './time.js';
 
 /**
  * A reason to talk to a unit (约谈 trigger): which unit, which rule, the evidence (ledger numbers
  * and event ids) and the level — the rule's own, raised one step for each `escalateAfterDays` it
  * stayed unresolved. An interview (`InterviewHeld`) on the trigger that covered all of its current
- * evidence resolves it; a problem added to the evidence later opens it again.
+ * evidence resolves it; a problem added to the evidence later opens it again. Below 约谈 level, a
+ * 督办 on each of its items, ordered since the trigger began and answered by the unit
+ * (`SupervisionReplied`), resolves it too.
  */
 export type Trigger = {
   /** Stable while the condition holds: what `recordInterview` names. */
@@ -28,9 +30,16 @@ export type Trigger = {
   resolvedBy: InterviewFacts | null;
   /** Interviews on this trigger that covered only part of today's evidence. */
   earlierInterviews: InterviewFacts[];
+  /** The 督办 orders on its items since it began, with their replies. */
+  supervisionOrders: TriggerOrder[];
+  /** The day of the last reply that, with the orders, resolved it (below 约谈 level); null otherwise. */
+  resolvedBySupervisionOn: string | null;
 };
 
-type Candidate = Omit<Trigger, 'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews'>;
+/** A 督办 on one of a trigger's items. */
+export type TriggerOrder = SupervisionOrderFacts & { problemId: string; ledgerNumber: string };
+
+type Candidate = Omit<Trigger, 'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn'>;
 
 function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable<string>, at: At, policy: PolicyChoice): Candidate[] {
   const rules = policy.document.interviews.rules;
@@ -111,6 +120,21 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
         ...item(f),
         eventIds: [f.raisedEventId, f.assignedEventId!],
       });
+    const unanswered = rules.supervision_unanswered;
+    if (unanswered.enabled && f.status !== 'closed' && f.orders !== null)
+      for (const o of f.orders) {
+        if (o.finishBy === null || o.finishBy >= at.day || (o.reply !== null && o.reply.day <= at.day)) continue;
+        out.push({
+          id: `supervision_unanswered:${f.problemId}:${o.supervisionCount}`,
+          rule: 'supervision_unanswered',
+          unitId,
+          ruleLevel: unanswered.level,
+          since: plusDays(o.finishBy, 1),
+          summary: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
+          ...item(f),
+          eventIds: [o.eventId],
+        });
+      }
     if (rules.year_end_unfinished.enabled && f.deadline !== null) {
       const year = Number(f.deadline.slice(0, 4));
       const done = finished(f);
@@ -152,21 +176,47 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
   return out;
 }
 
-/** Resolution and escalation of one candidate, from the interviews held by the instant asked about. */
+/**
+ * The 督办 orders on the trigger's items issued since it began, and the day by which each item had
+ * one answered (null while some item has none): a trigger below 约谈 level is resolved that day.
+ */
+function supervisionOf(state: FactsState, c: Candidate, at: At): { orders: TriggerOrder[]; answeredOn: string | null } {
+  const orders: TriggerOrder[] = [];
+  let answeredOn: string | null = c.problemIds.length > 0 ? c.since : null;
+  for (const problemId of c.problemIds) {
+    const f = state.problems.get(problemId);
+    const since = (f?.orders ?? []).filter((o) => o.day >= c.since && o.day <= at.day);
+    for (const o of since) orders.push({ ...o, problemId, ledgerNumber: f!.ledgerNumber });
+    const replies = since.flatMap((o) => (o.reply !== null && o.reply.day <= at.day ? [o.reply.day] : [])).sort();
+    if (replies.length === 0) answeredOn = null;
+    else if (answeredOn !== null && replies[0]! > answeredOn) answeredOn = replies[0]!;
+  }
+  return { orders, answeredOn };
+}
+
+/** Resolution and escalation of one candidate, from the interviews held and the 督办 answered by the instant asked about. */
 function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: PolicyChoice): Trigger {
   const held = (state.interviews.get(c.id) ?? []).filter((i) => instantMs(i.occurredAt) <= atMs);
   const resolvedBy = held.findLast((i) => c.problemIds.every((p) => i.problemIds.includes(p))) ?? null;
   const earlierInterviews = held.filter((i) => i !== resolvedBy);
+  const { orders: supervisionOrders, answeredOn } = supervisionOf(state, c, at);
   const base = Levels.options.indexOf(c.ruleLevel);
+  // The escalation clock restarts at the last partial interview on this trigger.
+  const lastTalk = earlierInterviews.at(-1)?.heldOn;
+  const start = lastTalk !== undefined && lastTalk > c.since ? lastTalk : c.since;
+  const escalationsOn = (day: string) =>
+    Math.max(0, Math.min(Levels.options.length - 1 - base, Math.floor(daysFrom(start, day) / policy.document.interviews.escalateAfterDays)));
   let escalations = 0;
+  let resolvedBySupervisionOn: string | null = null;
   if (resolvedBy === null) {
-    // The escalation clock restarts at the last partial interview on this trigger.
-    const lastTalk = earlierInterviews.at(-1)?.heldOn;
-    const start = lastTalk !== undefined && lastTalk > c.since ? lastTalk : c.since;
-    const steps = Math.floor(daysFrom(start, at.day) / policy.document.interviews.escalateAfterDays);
-    escalations = Math.max(0, Math.min(Levels.options.length - 1 - base, steps));
+    escalations = escalationsOn(at.day);
+    // Answered before it reached 约谈: the order and its reply resolve it, and its level stays where it was then.
+    if (answeredOn !== null && Levels.options[base + escalationsOn(answeredOn)] !== 'interview') {
+      resolvedBySupervisionOn = answeredOn;
+      escalations = escalationsOn(answeredOn);
+    }
   }
-  return { ...c, level: Levels.options[base + escalations]!, escalations, resolvedBy, earlierInterviews };
+  return { ...c, level: Levels.options[base + escalations]!, escalations, resolvedBy, earlierInterviews, supervisionOrders, resolvedBySupervisionOn };
 }
 
 export type TriggerFilter = { unitId?: string | null; level?: InterviewLevel | null; includeResolved?: boolean };
@@ -184,7 +234,7 @@ export function interviewTriggers(state: FactsState, at: At, policy: PolicyChoic
     if (!problems) continue;
     for (const c of candidatesForUnit(state, unitId, problems, at, policy)) {
       const t = settle(state, c, at, atMs, policy);
-      if (!filter.includeResolved && t.resolvedBy !== null) continue;
+      if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null)) continue;
       if (filter.level && t.level !== filter.level) continue;
       out.push(t);
     }

@@ -12,6 +12,17 @@ import {
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
 
+type SupervisionOrderedData = Extract<ProblemEvent, { type: 'SupervisionOrdered' }>['data'];
+type SupervisionRepliedData = Extract<ProblemEvent, { type: 'SupervisionReplied' }>['data'];
+
+/** A 督办 as the item shows it: the order, when and by whom, and the unit's reply once it came. */
+export type SupervisionOrderRow = SupervisionOrderedData & {
+  orderedAt: string;
+  orderedBy: string;
+  eventId: string;
+  reply: (SupervisionRepliedData & { repliedAt: string; repliedBy: string; eventId: string }) | null;
+};
+
 /** A problem as the ledger (整改台账) lists it: its folded state plus when it last changed. */
 export type LedgerRow = {
   state: Exclude<ProblemState, { status: 'not_raised' }>;
@@ -19,6 +30,8 @@ export type LedgerRow = {
   updatedAt: string;
   /** 整改进展: the text of the latest progress report, for the county ledger's column. */
   latestProgress: string | null;
+  /** 督办 orders, oldest first, each with its reply (a reply answers its order and the earlier open ones). */
+  supervisionOrders: SupervisionOrderRow[];
   /** Global position of the problem's last event. */
   position: number;
 };
@@ -45,13 +58,15 @@ const problemEvents = new Set<string>([
   'ProblemClosed',
   'ProblemReopened',
   'SupervisionOrdered',
+  'SupervisionReplied',
+  'ConsolidationConfirmed',
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
 
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 2,
+  version: 3,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
@@ -65,7 +80,23 @@ export const ledgerView: Projection<LedgerViewState> = {
       if (state.status === 'not_raised') return;
       const at = event.metadata.occurredAt;
       const latestProgress = domainEvent.type === 'ProgressReported' ? domainEvent.data.progress : (row?.latestProgress ?? null);
-      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, latestProgress, position: event.position });
+      const supervisionOrders = row?.supervisionOrders ?? [];
+      const by = event.metadata.actor.name;
+      if (domainEvent.type === 'SupervisionOrdered')
+        supervisionOrders.push({
+          ...domainEvent.data,
+          finishBy: domainEvent.data.finishBy ?? null,
+          triggerId: domainEvent.data.triggerId ?? null,
+          orderedAt: at,
+          orderedBy: by,
+          eventId: event.id,
+          reply: null,
+        });
+      if (domainEvent.type === 'SupervisionReplied')
+        for (const order of supervisionOrders)
+          if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)
+            order.reply = { ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id };
+      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, latestProgress, supervisionOrders, position: event.position });
       if (!row) {
         view.byLedgerNumber.set(state.ledgerNumber, id);
         view.pendingRaises.delete(id);

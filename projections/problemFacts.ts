@@ -20,6 +20,18 @@ import { dayOf, instantMs } from './time.js';
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
 
+/** A 督办 and the unit's reply to it (a reply answers its order and every earlier one still open). */
+export type SupervisionOrderFacts = {
+  eventId: string;
+  /** The county day it was ordered. */
+  day: string;
+  supervisionCount: number;
+  /** 办结时限; null for orders written before it was recorded. */
+  finishBy: string | null;
+  triggerId: string | null;
+  reply: EventRef | null;
+};
+
 /**
  * What the battle map, the interview triggers and the scorecards need to know about a problem, and
  * no more: its status and dates, and the ids of the events that evidence each fact.
@@ -55,7 +67,12 @@ export type ProblemFacts = {
   extensions: EventRef[] | null;
   rejections: EventRef[] | null;
   supervisions: EventRef[] | null;
+  /** The 督办 orders with their replies, oldest first. */
+  orders: SupervisionOrderFacts[] | null;
   reopens: EventRef[] | null;
+  /** After 销号: awaiting the 回头看, or 巩固 confirmed; null while open. */
+  consolidation: 'awaiting_recheck' | 'confirmed' | null;
+  consolidatedOn: string | null;
 };
 
 export type UnitFacts = {
@@ -146,7 +163,10 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       extensions: null,
       rejections: null,
       supervisions: null,
+      orders: null,
       reopens: null,
+      consolidation: null,
+      consolidatedOn: null,
     });
     return;
   }
@@ -200,6 +220,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.status = 'closed';
       f.closedOn = event.data.closedOn;
       f.closedEventId = recorded.id;
+      f.consolidation = 'awaiting_recheck';
+      f.consolidatedOn = null;
       return;
     case 'ProblemReopened':
       f.status = 'rectifying';
@@ -209,9 +231,24 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.rectifiedEventId = null;
       f.closedOn = null;
       f.closedEventId = null;
+      f.consolidation = null;
+      f.consolidatedOn = null;
       return;
-    case 'SupervisionOrdered':
+    case 'SupervisionOrdered': {
       f.supervisions = push(f.supervisions, ref);
+      const { supervisionCount, finishBy, triggerId } = event.data;
+      // `?? null`: an order written before finishBy and triggerId were recorded has neither.
+      const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
+      if (f.orders === null) f.orders = [order];
+      else f.orders.push(order);
+      return;
+    }
+    case 'SupervisionReplied':
+      for (const order of f.orders ?? []) if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
+      return;
+    case 'ConsolidationConfirmed':
+      f.consolidation = 'confirmed';
+      f.consolidatedOn = event.data.confirmedOn;
       return;
     default:
       return assertNever(event);
@@ -249,7 +286,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 1,
+  version: 2,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

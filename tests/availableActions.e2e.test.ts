@@ -74,8 +74,27 @@ describe('Problem.availableActions', () => {
     expect(await actions(p, as.verifier)).toEqual([]);
 
     await step('closeProblem(problemId: $p)', p, as.office);
-    expect(await actions(p, as.office)).toEqual(['reopenProblem']);
+    // 回头看: the office or a verifier of another unit confirms 巩固 (or reopens); never the unit itself.
+    expect(await actions(p, as.office)).toEqual(['reopenProblem', 'confirmConsolidation']);
+    expect(await actions(p, as.verifier)).toEqual(['confirmConsolidation']);
+    expect(await actions(p, as.townshipVerifier)).toEqual([]);
     expect(await actions(p, as.head)).toEqual([]);
+
+    await step('confirmConsolidation(problemId: $p, opinion: "回头看未反弹")', p, as.verifier);
+    expect(await actions(p, as.office)).toEqual(['reopenProblem']);
+    expect(await actions(p, as.verifier)).toEqual([]);
+  });
+
+  it('offers the reply to an open 督办 to the responsible unit’s head only', async () => {
+    const p = (await ok(`mutation { raiseProblem(source: audit, category: roads, description: "道路硬化滞后") { problem { id } } }`)).raiseProblem.problem.id;
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p, u: township });
+    expect(await actions(p, as.head)).not.toContain('replyToSupervision');
+    await step('orderSupervision(problemId: $p, instruction: "限期办结", finishBy: "2019-03-10")', p, as.office);
+    expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment', 'replyToSupervision']);
+    expect(await actions(p, as.otherHead)).toEqual([]);
+    expect(await actions(p, as.office)).not.toContain('replyToSupervision');
+    await step('replyToSupervision(problemId: $p, reply: "已开工")', p, as.head);
+    expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment']);
   });
 
   it('names only mutations the server lets the same caller run', async () => {

@@ -387,7 +387,7 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
       const ctx = context();
 
       const result = await new Ledger(interfering).problemCommand(
-        { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结' } },
+        { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } },
         ctx,
       );
 
@@ -397,14 +397,16 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
         [false, 1],
         [true, 2],
       ]);
-      expect(result.events.map((e) => e.data)).toStrictEqual([{ problemId, instruction: '责成五日内办结', supervisionCount: 2 }]);
+      expect(result.events.map((e) => e.data)).toStrictEqual([
+        { problemId, instruction: '责成五日内办结', supervisionCount: 2, finishBy: '2019-03-06', triggerId: null },
+      ]);
     });
 
     it('the command handler gives up after its bound with ConcurrencyRetriesExhaustedError', async () => {
       const { problemId } = await verifiedProblem();
       const interfering = new InterferingStore(store, problemStreamId(problemId), Infinity, otherWritersSupervision(problemId));
       const ctx = context();
-      const command: ProblemCommand = { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结' } };
+      const command: ProblemCommand = { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } };
 
       await expect(handleCommand(interfering, problemStreamId(problemId), problemDecider, command, ctx, { maxAttempts: 3 })).rejects.toBeInstanceOf(
         ConcurrencyRetriesExhaustedError,
@@ -459,7 +461,7 @@ describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
       const interfering = new InterferingStore(store, problemStreamId(problemId), Infinity, otherWritersSupervision(problemId));
 
       await expect(
-        new Ledger(interfering).problemCommand({ type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结' } }, context()),
+        new Ledger(interfering).problemCommand({ type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } }, context()),
       ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
       expect(interfering.interferences).toBe(10);
     });

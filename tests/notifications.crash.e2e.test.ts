@@ -69,7 +69,7 @@ describe('a server killed with SIGKILL during a burst of deliveries', () => {
           return id as string;
         }),
       );
-      await Promise.all(problems.map((p) => gql(chief, `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "限期办结") { problem { id } } }`, { p })));
+      await Promise.all(problems.map((p) => gql(chief, `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "限期办结", finishBy: "2099-12-31") { problem { id } } }`, { p })));
       ordered += problems.length;
       // Kill it while deliveries are under way: some have reached the receivers, not all.
       const before = receivers[0]!.hits.length;

@@ -122,7 +122,7 @@ describe('notifications', () => {
     const raised = await server.gql(`mutation { raiseProblem(source: county_self_check, category: housing, description: "危房未改造") { problem { id ledgerNumber } } }`, {}, office);
     const problem = raised.data!.raiseProblem.problem;
     await server.gql(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`, { p: problem.id, u: unitId }, office);
-    await server.gql(`mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "月底前办结") { problem { id } } }`, { p: problem.id }, office);
+    await server.gql(`mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "月底前办结", finishBy: "2099-12-31") { problem { id } } }`, { p: problem.id }, office);
     await eventually(async () => (await server.gql(`{ unreadNotificationCount }`, {}, headAuth)).data!.unreadNotificationCount === 1, 5000, 'the inbox');
     const [notification] = (await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, headAuth)).data!.myNotifications;
     expect(notification).toMatchObject({ kind: 'supervision_ordered', subject: `【督办】${problem.ledgerNumber}`, problemId: problem.id });

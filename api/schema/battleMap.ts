@@ -3,7 +3,7 @@ import type { BattleMap, BattleMapItem, LightReason, ProblemSet, Tally } from '.
 import { ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
-import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
+import { ConsolidationEnum, ProblemCategoryEnum, ProblemRef, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
 import { UnitRef } from './unit.js';
 
 export const LightEnum = builder.enumType('Light', {
@@ -90,6 +90,12 @@ const BattleMapItemRef = builder.objectRef<BattleMapItem>('BattleMapItem').imple
     deadline: t.string({ nullable: true, description: 'Deadline at the instant asked about.', resolve: (i) => i.deadline }),
     light: t.field({ type: LightEnum, description: 'Its light.', resolve: (i) => i.light }),
     reasons: t.field({ type: [LightReasonEnum], description: 'Why it has that light (empty for a plain green).', resolve: (i) => i.reasons as LightReason[] }),
+    consolidation: t.field({
+      type: ConsolidationEnum,
+      nullable: true,
+      description: 'Closed: awaiting the 回头看, or 巩固 confirmed; null while open.',
+      resolve: (i) => i.consolidation,
+    }),
   }),
 });
 
@@ -112,6 +118,11 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
     withoutDeadline: t.field({ type: ProblemCountRef, description: 'Open problems with no deadline yet.', resolve: (m) => m.withoutDeadline }),
     closedOnTime: t.field({ type: ProblemCountRef, description: 'Closed, reported fixed by the deadline.', resolve: (m) => m.closedOnTime }),
     closedLate: t.field({ type: ProblemCountRef, description: 'Closed, reported fixed after the deadline.', resolve: (m) => m.closedLate }),
+    awaitingRecheck: t.field({
+      type: ProblemCountRef,
+      description: 'Closed (销号) and awaiting the 回头看: 巩固 not confirmed yet.',
+      resolve: (m) => m.awaitingRecheck,
+    }),
     onTimeClosureRate: t.float({ nullable: true, description: 'closedOnTime ÷ closed, from 0 to 1; null when nothing is closed.', resolve: (m) => m.onTimeClosureRate }),
     bySource: t.field({ type: [SourceTallyRef], description: 'Counts by source.', resolve: (m) => m.bySource }),
     byCategory: t.field({ type: [CategoryTallyRef], description: 'Counts by category.', resolve: (m) => m.byCategory }),

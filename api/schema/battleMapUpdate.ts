@@ -87,7 +87,7 @@ builder.subscriptionField('battleMapUpdates', (t) =>
             position: event.position,
             occurredAt: event.metadata.occurredAt,
             eventType: event.type,
-            item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons },
+            item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
             newTriggers,
           });
         });

@@ -1,5 +1,5 @@
 import { InterviewLevel, InterviewRule, interviewLevelLabel } from '../../domain/index.js';
-import type { Trigger } from '../../projections/interviewTriggers.js';
+import type { Trigger, TriggerOrder } from '../../projections/interviewTriggers.js';
 import type { InterviewFacts } from '../../projections/problemFacts.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
@@ -14,7 +14,7 @@ export const InterviewLevelEnum = builder.enumType('InterviewLevel', {
 
 export const InterviewRuleEnum = builder.enumType('InterviewRule', {
   description:
-    'item_overdue; item_long_overdue; unit_many_overdue; rejected_repeatedly (verification rejected several times on one item); recurrence (同类问题第二次); problem_found (a problem from a named source, e.g. national feedback); year_end_unfinished.',
+    'item_overdue; item_long_overdue; unit_many_overdue; rejected_repeatedly (verification rejected several times on one item); recurrence (同类问题第二次); problem_found (a problem from a named source, e.g. national feedback); year_end_unfinished; supervision_unanswered (a 督办 past its finish-by day without a reply).',
   values: InterviewRule.options,
 });
 
@@ -33,6 +33,20 @@ const InterviewRef = builder.objectRef<InterviewFacts>('Interview').implement({
     outcome: t.exposeString('outcome', { description: '约谈结果' }),
     eventId: t.exposeString('eventId', { description: 'The InterviewHeld event.' }),
     recordedAt: t.exposeString('occurredAt', { description: 'When it was recorded.' }),
+  }),
+});
+
+const TriggerOrderRef = builder.objectRef<TriggerOrder>('TriggerSupervisionOrder').implement({
+  description: 'A 督办 on one of a trigger’s items since the trigger began, and whether the unit replied.',
+  fields: (t) => ({
+    ledgerNumber: t.exposeString('ledgerNumber', { description: 'The item.' }),
+    problemId: t.exposeID('problemId', { description: 'The item’s id.' }),
+    supervisionCount: t.exposeInt('supervisionCount', { description: 'The order’s number on the item.' }),
+    orderedOn: t.exposeString('day', { description: 'County day of the order.' }),
+    finishBy: t.string({ nullable: true, description: '办结时限', resolve: (o) => o.finishBy }),
+    eventId: t.exposeString('eventId', { description: 'The SupervisionOrdered event.' }),
+    repliedOn: t.string({ nullable: true, description: 'County day of the reply; null while unanswered.', resolve: (o) => o.reply?.day ?? null }),
+    replyEventId: t.string({ nullable: true, description: 'The SupervisionReplied event.', resolve: (o) => o.reply?.id ?? null }),
   }),
 });
 
@@ -56,7 +70,20 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
       description: 'The evidence events themselves, read from the log.',
       resolve: (x, _a, ctx) => ctx.assessment.triggerEvidence(x),
     }),
-    resolved: t.boolean({ description: 'An interview covered all of today’s evidence.', resolve: (x) => x.resolvedBy !== null }),
+    resolved: t.boolean({
+      description: 'An interview covered all of today’s evidence, or (below 约谈 level) every item had a 督办 answered by the unit.',
+      resolve: (x) => x.resolvedBy !== null || x.resolvedBySupervisionOn !== null,
+    }),
+    supervisionOrders: t.field({
+      type: [TriggerOrderRef],
+      description: 'The 督办 on its items since it began, with their replies: below 约谈 level, an order answered on each item resolves it.',
+      resolve: (x) => x.supervisionOrders,
+    }),
+    resolvedBySupervisionOn: t.string({
+      nullable: true,
+      description: 'The county day the last of those replies came, when they resolved it.',
+      resolve: (x) => x.resolvedBySupervisionOn,
+    }),
     resolvedBy: t.field({ type: InterviewRef, nullable: true, description: 'The interview that resolved it.', resolve: (x) => x.resolvedBy }),
     earlierInterviews: t.field({
       type: [InterviewRef],

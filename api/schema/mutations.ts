@@ -221,6 +221,23 @@ problemCommand('CloseProblem', 'Close the problem and cancel its ledger number (
 problemCommand('ReopenProblem', 'Reopen a closed problem a later check found back (巩固 failed).', (t) => ({
   reason: t.arg.string({ required: true, description: 'What the later check found.' }),
 }));
-problemCommand('OrderSupervision', 'Order the unit to finish (督办).', (t) => ({
+problemCommand('OrderSupervision', 'Order the unit to finish (督办) by a day (办结时限); the unit must reply.', (t) => ({
   instruction: t.arg.string({ required: true, description: '督办意见' }),
+  finishBy: t.arg.string({ required: true, description: '办结时限: YYYY-MM-DD, not before today (county calendar).' }),
+  triggerId: t.arg.string({ required: false, description: 'The interview trigger this order answers, if any.' }),
 }));
+problemCommand(
+  'ReplyToSupervision',
+  'Answer the open supervision order (督办回复), as the responsible unit: what was done, with files uploaded to /files.',
+  (t) => ({
+    reply: t.arg.string({ required: true, description: 'What was done; kept exactly as sent.' }),
+    files: t.arg({ type: [EvidenceFileInput], required: false, description: 'Files backing the reply.' }),
+  }),
+  (actor) => ({ repliedByUnitId: actor.unitId }),
+);
+problemCommand(
+  'ConfirmConsolidation',
+  'Record the 回头看 of a closed problem: the fix holds (巩固). By the office, or a verifier of another unit.',
+  (t) => ({ opinion: t.arg.string({ required: true, description: '回头看意见' }) }),
+  (actor) => ({ checkedByUnitId: actor.role === 'verifier' ? actor.unitId : null }),
+);

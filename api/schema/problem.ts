@@ -9,7 +9,7 @@ import {
   isOverdue,
   sourceLabel,
 } from '../../domain/index.js';
-import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
+import { type LedgerRow, type SupervisionOrderRow, ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
 import { LedgerEventRef } from './event.js';
 import { ProblemActionEnum, availableActions } from './problemActions.js';
@@ -26,6 +26,53 @@ export const ProblemCategoryEnum = builder.enumType('ProblemCategory', {
 export const ProblemStatusEnum = builder.enumType('ProblemStatus', {
   description: 'raised → assigned → rectifying → awaiting_verification → verified → closed (销号).',
   values: ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const,
+});
+
+export const ConsolidationEnum = builder.enumType('Consolidation', {
+  description: 'After 销号: awaiting_recheck (closed, awaiting the 回头看) or confirmed (巩固).',
+  values: ['awaiting_recheck', 'confirmed'] as const,
+});
+
+type FileRef = NonNullable<SupervisionOrderRow['reply']>['files'][number];
+export const EvidenceFileRef = builder.objectRef<FileRef>('EvidenceFile').implement({
+  description: 'A file uploaded to /files, referenced by the SHA-256 of its content (GET /files/<sha256>).',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'File name.' }),
+    sha256: t.exposeString('sha256', { description: 'SHA-256 hex digest of the content.' }),
+    size: t.exposeInt('size', { description: 'Size in bytes.' }),
+    contentType: t.string({ nullable: true, description: 'MIME type.', resolve: (f) => f.contentType ?? null }),
+  }),
+});
+
+type Reply = NonNullable<SupervisionOrderRow['reply']>;
+export const SupervisionReplyRef = builder.objectRef<Reply>('SupervisionReply').implement({
+  description: '督办回复: the responsible unit’s answer to a supervision order.',
+  fields: (t) => ({
+    reply: t.exposeString('reply', { description: 'What was done, exactly as sent.' }),
+    files: t.field({ type: [EvidenceFileRef], description: 'Files backing it (withheld from other units’ heads).', resolve: (r) => r.files }),
+    repliedOn: t.exposeString('repliedOn', { description: 'County day of the reply.' }),
+    repliedAt: t.exposeString('repliedAt', { description: 'When it was recorded.' }),
+    repliedBy: t.exposeString('repliedBy', { description: 'Who replied.' }),
+    eventId: t.exposeString('eventId', { description: 'The SupervisionReplied event.' }),
+  }),
+});
+
+export const SupervisionOrderRef = builder.objectRef<SupervisionOrderRow>('SupervisionOrder').implement({
+  description: '督办: an order to finish by a day (办结时限), and the unit’s reply once it came.',
+  fields: (t) => ({
+    supervisionCount: t.exposeInt('supervisionCount', { description: 'Its number among the problem’s orders (1, 2, …).' }),
+    instruction: t.exposeString('instruction', { description: '督办意见' }),
+    finishBy: t.string({ nullable: true, description: '办结时限 (null for orders recorded before it was asked).', resolve: (o) => o.finishBy }),
+    triggerId: t.string({ nullable: true, description: 'The interview trigger it answers, if any.', resolve: (o) => o.triggerId }),
+    orderedAt: t.exposeString('orderedAt', { description: 'When it was ordered.' }),
+    orderedBy: t.exposeString('orderedBy', { description: 'Who ordered it.' }),
+    eventId: t.exposeString('eventId', { description: 'The SupervisionOrdered event.' }),
+    reply: t.field({ type: SupervisionReplyRef, nullable: true, description: 'The reply; null while unanswered.', resolve: (o) => o.reply }),
+    overdue: t.boolean({
+      description: 'Unanswered past its finish-by day (county calendar).',
+      resolve: (o, _a, ctx) => o.reply === null && o.finishBy !== null && countyDay(ctx.clock()) > o.finishBy,
+    }),
+  }),
 });
 
 const assignedField = <K extends string>(row: LedgerRow, key: K): unknown =>
@@ -66,6 +113,26 @@ ProblemRef.implement({
       resolve: (r) => r.latestProgress,
     }),
     closedOn: t.string({ nullable: true, description: '销号时间', resolve: (r) => (r.state.status === 'closed' ? r.state.closedOn : null) }),
+    consolidation: t.field({
+      type: ConsolidationEnum,
+      nullable: true,
+      description: 'Closed: awaiting the 回头看, or 巩固 confirmed; null while open.',
+      resolve: (r) => (r.state.status === 'closed' ? r.state.consolidation : null),
+    }),
+    supervisionOrders: t.field({
+      type: [SupervisionOrderRef],
+      description: '督办 orders, oldest first, with their replies.',
+      resolve: (r) => r.supervisionOrders,
+    }),
+    openSupervision: t.field({
+      type: SupervisionOrderRef,
+      nullable: true,
+      description: 'The latest 督办 still waiting for the unit’s reply, if any.',
+      resolve: (r) => {
+        const open = isAssigned(r.state) ? r.state.openSupervision : null;
+        return open ? (r.supervisionOrders.find((o) => o.supervisionCount === open.supervisionCount) ?? null) : null;
+      },
+    }),
     overdue: t.boolean({
       description: 'Past its deadline (county calendar) and not yet reported fixed.',
       resolve: (r, _a, ctx) => isOverdue(r.state, countyDay(ctx.clock())),
@@ -125,6 +192,8 @@ builder.queryField('problems', (t) =>
       unitId: t.arg.id({ required: false, description: 'Only problems this unit is responsible for.' }),
       status: t.arg({ type: ProblemStatusEnum, required: false, description: 'Only problems in this status.' }),
       overdue: t.arg.boolean({ required: false, description: 'Only overdue (true) or only not overdue (false).' }),
+      awaitingSupervisionReply: t.arg.boolean({ required: false, description: 'Only problems with a 督办 waiting for the unit’s reply (true) or without (false).' }),
+      consolidation: t.arg({ type: ConsolidationEnum, required: false, description: 'Only closed problems awaiting the 回头看, or confirmed (巩固).' }),
     },
     resolve: (_root, args, ctx) => {
       const today = countyDay(ctx.clock());
@@ -135,7 +204,10 @@ builder.queryField('problems', (t) =>
             (!args.category || r.state.category === args.category) &&
             (!args.unitId || (isAssigned(r.state) && r.state.responsibleUnitId === String(args.unitId))) &&
             (!args.status || r.state.status === args.status) &&
-            (args.overdue == null || isOverdue(r.state, today) === args.overdue),
+            (args.overdue == null || isOverdue(r.state, today) === args.overdue) &&
+            (args.awaitingSupervisionReply == null ||
+              (isAssigned(r.state) && r.state.openSupervision !== null) === args.awaitingSupervisionReply) &&
+            (!args.consolidation || (r.state.status === 'closed' && r.state.consolidation === args.consolidation)),
         )
         .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
       return resolveArrayConnection({ args }, rows);

@@ -18,6 +18,8 @@ export const problemMutation = {
   CloseProblem: 'closeProblem',
   ReopenProblem: 'reopenProblem',
   OrderSupervision: 'orderSupervision',
+  ReplyToSupervision: 'replyToSupervision',
+  ConfirmConsolidation: 'confirmConsolidation',
 } as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 

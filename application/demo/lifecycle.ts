@@ -136,11 +136,10 @@ export function planLifecycle(random: Random, sketch: ProblemSketch, raiseDay: S
   const supervise = (count: number) => {
     for (let k = 0; k < count; k++) {
       const at = t.on(Math.max(t.today, deadline) + (k === 0 ? random.int(2, 10) : random.int(15, 40)));
-      const instruction = fill(random.pick(supervisionInstructions), {
-        unit: sketch.responsible.name,
-        date: chineseDate(isoDay(Math.min(at.day + 15, DEMO_END))),
-      });
-      problem(at, office, { type: 'OrderSupervision', data: { problemId, instruction } });
+      // 办结时限: the date the instruction names, and never before the order's day.
+      const finishBy = isoDay(Math.max(at.day, Math.min(at.day + 15, DEMO_END)));
+      const instruction = fill(random.pick(supervisionInstructions), { unit: sketch.responsible.name, date: chineseDate(finishBy) });
+      problem(at, office, { type: 'OrderSupervision', data: { problemId, instruction, finishBy, triggerId: null } });
     }
   };
 

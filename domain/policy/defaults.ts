@@ -25,6 +25,7 @@ export const defaultPolicy: PolicyDocument = {
       recurrence: { enabled: true, level: 'interview' },
       problem_found: { enabled: true, level: 'interview', sources: ['national_feedback'] },
       year_end_unfinished: { enabled: true, level: 'interview' },
+      supervision_unanswered: { enabled: true, level: 'interview' },
     },
   },
   scoring: {

@@ -21,6 +21,7 @@ export const InterviewRule = z.enum([
   'recurrence',
   'problem_found',
   'year_end_unfinished',
+  'supervision_unanswered',
 ]);
 export type InterviewRule = z.infer<typeof InterviewRule>;
 
@@ -80,6 +81,11 @@ export const PolicyDocument = z
         problem_found: Rule({ sources: z.array(ProblemSource).min(1) }),
         /** After 31 December: a unit with items due that year not reported fixed by year end. */
         year_end_unfinished: Rule({}),
+        /**
+         * A 督办 whose finish-by day (办结时限) passed without the unit's reply, while the item is open.
+         * Added after the first policies were adopted: a stored policy without it gets the default.
+         */
+        supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
       }),
     }),
     scoring: z

@@ -31,8 +31,13 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   RejectVerification: (s) => s.status === 'awaiting_verification',
   // 销号 only after the verification passed.
   CloseProblem: (s) => s.status === 'verified',
+  // 巩固 failed: possible on a closed problem, before the 回头看 confirmed it and after.
   ReopenProblem: (s) => s.status === 'closed',
   OrderSupervision: isOpen,
+  // 督办回复: while an order waits for its answer.
+  ReplyToSupervision: (s) => isAssigned(s) && s.openSupervision !== null,
+  // 回头看: once per closing, until 巩固 is confirmed.
+  ConfirmConsolidation: (s) => s.status === 'closed' && s.consolidation === 'awaiting_recheck',
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

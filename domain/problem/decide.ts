@@ -5,8 +5,10 @@ import { Id, Name, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import { WorkingDays } from '../calendar/workingDays.js';
 import {
+  EvidenceFile,
   Evidence,
   ProblemRaised,
+  ReplyText,
   isAssigned,
   type AssignedProblem,
   type ProblemEvent,
@@ -72,7 +74,39 @@ export const RejectVerification = message(
 );
 export const CloseProblem = message('CloseProblem', 1, z.object({ problemId: Id }));
 export const ReopenProblem = message('ReopenProblem', 1, z.object({ problemId: Id, reason: Text(2000) }));
-export const OrderSupervision = message('OrderSupervision', 1, z.object({ problemId: Id, instruction: Text(2000) }));
+export const OrderSupervision = message(
+  'OrderSupervision',
+  1,
+  z.object({
+    problemId: Id,
+    instruction: Text(2000),
+    /** 办结时限: required; an automatic order takes it from the policy (`timing.supervisionFinishByDays`). */
+    finishBy: CalendarDay,
+    /** The interview trigger an automatic order answers. */
+    triggerId: z.string().max(200, 'must be at most 200 characters').nullable().default(null),
+  }),
+);
+export const ReplyToSupervision = message(
+  'ReplyToSupervision',
+  1,
+  z.object({
+    problemId: Id,
+    reply: ReplyText,
+    files: z.array(EvidenceFile).max(50).default([]),
+    /** The replying unit (the signed-in user's, from the token): only the responsible unit answers. */
+    repliedByUnitId: Id.nullable(),
+  }),
+);
+export const ConfirmConsolidation = message(
+  'ConfirmConsolidation',
+  1,
+  z.object({
+    problemId: Id,
+    opinion: Text(2000),
+    /** The checking unit (a verifier's, from the token); null for the office. Never the responsible unit. */
+    checkedByUnitId: Id.nullable(),
+  }),
+);
 
 export const ProblemCommand = z.discriminatedUnion('type', [
   RaiseProblem.schema,
@@ -88,6 +122,8 @@ export const ProblemCommand = z.discriminatedUnion('type', [
   CloseProblem.schema,
   ReopenProblem.schema,
   OrderSupervision.schema,
+  ReplyToSupervision.schema,
+  ConfirmConsolidation.schema,
 ]);
 export type ProblemCommand = z.infer<typeof ProblemCommand>;
 
@@ -264,9 +300,61 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
 
     case 'OrderSupervision': {
       const problem = mustBeOpen(state);
+      const { problemId, instruction, finishBy, triggerId } = command.data;
+      // An automatic order for a trigger whose order is still open: already ordered.
+      if (triggerId !== null && problem.openSupervision?.triggerId === triggerId) return [];
+      if (finishBy < today)
+        throw new ValidationError(
+          'FINISH_BY_BEFORE_ORDER',
+          `The finish-by day (办结时限) ${finishBy} is before the day of the order (${today}).`,
+          { field: 'finishBy' },
+        );
       return [
-        { type: 'SupervisionOrdered', data: { ...command.data, supervisionCount: problem.supervisionCount + 1 } },
+        {
+          type: 'SupervisionOrdered',
+          data: { problemId, instruction, supervisionCount: problem.supervisionCount + 1, finishBy, triggerId },
+        },
       ];
+    }
+
+    case 'ReplyToSupervision': {
+      const problem = mustBeAssigned(state);
+      const { problemId, reply, files, repliedByUnitId } = command.data;
+      if (repliedByUnitId !== problem.responsibleUnitId)
+        throw new IllegalStateError(
+          'REPLY_FROM_ANOTHER_UNIT',
+          `Only the responsible unit answers the supervision order (督办) on problem ${problem.ledgerNumber}.`,
+          { field: 'repliedByUnitId' },
+        );
+      const open = problem.openSupervision;
+      if (open === null) {
+        const last = problem.lastSupervisionReply;
+        if (last !== null && last.supervisionCount === problem.supervisionCount && last.reply === reply) return [];
+        throw new IllegalStateError(
+          'NO_OPEN_SUPERVISION',
+          `Problem ${problem.ledgerNumber} has no supervision order (督办) waiting for a reply.`,
+        );
+      }
+      return [
+        { type: 'SupervisionReplied', data: { problemId, supervisionCount: open.supervisionCount, reply, files, repliedOn: today } },
+      ];
+    }
+
+    case 'ConfirmConsolidation': {
+      const problem = mustBeAssigned(state);
+      if (command.data.checkedByUnitId !== null && command.data.checkedByUnitId === problem.responsibleUnitId)
+        throw new IllegalStateError(
+          'CHECKER_IS_RESPONSIBLE_UNIT',
+          `The responsible unit cannot confirm the consolidation (巩固) of its own problem ${problem.ledgerNumber}.`,
+          { field: 'checkedByUnitId' },
+        );
+      if (problem.status !== 'closed')
+        throw new IllegalStateError(
+          'PROBLEM_NOT_CLOSED',
+          `Problem ${problem.ledgerNumber} is not closed (销号), so there is no 回头看 to record.`,
+        );
+      if (problem.consolidation === 'confirmed') return [];
+      return [{ type: 'ConsolidationConfirmed', data: { ...command.data, confirmedOn: today } }];
     }
 
     default:

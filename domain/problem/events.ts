@@ -144,11 +144,57 @@ export const ProblemReopened = message(
   }),
 );
 
-/** 督办: the office orders the unit to finish (跟踪督办, 责成按时办结). */
+/**
+ * 督办: the office orders the unit to finish (跟踪督办, 责成按时办结) by a day (办结时限), by hand or
+ * for an interview trigger that reached 督办 level. `finishBy` and `triggerId` are null in orders
+ * written before they were recorded.
+ */
 export const SupervisionOrdered = message(
   'SupervisionOrdered',
   1,
-  z.object({ problemId: Id, instruction: Text(2000), supervisionCount: z.number().int().positive() }),
+  z.object({
+    problemId: Id,
+    instruction: Text(2000),
+    supervisionCount: z.number().int().positive(),
+    /** 办结时限: the county day by which the unit must answer; never before the order's day. */
+    finishBy: CalendarDay.nullable().default(null),
+    /** The interview trigger an automatic order answers; null for an order made by hand. */
+    triggerId: z.string().max(200, 'must be at most 200 characters').nullable().default(null),
+  }),
+);
+
+/** A reply's text: bounded and not blank, but not trimmed: kept exactly as the unit sent it. */
+export const ReplyText = z
+  .string()
+  .max(5000, 'must be at most 5000 characters')
+  .refine((s) => s.trim().length > 0, { message: 'must not be empty' });
+
+/** 督办回复: the responsible unit answers the open order: what was done, with files. */
+export const SupervisionReplied = message(
+  'SupervisionReplied',
+  1,
+  z.object({
+    problemId: Id,
+    /** The order answered (the latest; it answers the earlier open ones too). */
+    supervisionCount: z.number().int().positive(),
+    /** Kept exactly as sent. */
+    reply: ReplyText,
+    files: z.array(EvidenceFile).max(50).default([]),
+    repliedOn: CalendarDay,
+  }),
+);
+
+/** 巩固: the 回头看 after 销号 found the fix holding. */
+export const ConsolidationConfirmed = message(
+  'ConsolidationConfirmed',
+  1,
+  z.object({
+    problemId: Id,
+    confirmedOn: CalendarDay,
+    opinion: Text(2000),
+    /** The checking unit (a verifier's); null when the office checked. */
+    checkedByUnitId: Id.nullable(),
+  }),
 );
 
 export const problemEventDefinitions = [
@@ -165,6 +211,8 @@ export const problemEventDefinitions = [
   ProblemClosed,
   ProblemReopened,
   SupervisionOrdered,
+  SupervisionReplied,
+  ConsolidationConfirmed,
 ] as const;
 
 export const ProblemEvent = z.discriminatedUnion('type', [
@@ -181,6 +229,8 @@ export const ProblemEvent = z.discriminatedUnion('type', [
   ProblemClosed.schema,
   ProblemReopened.schema,
   SupervisionOrdered.schema,
+  SupervisionReplied.schema,
+  ConsolidationConfirmed.schema,
 ]);
 export type ProblemEvent = z.infer<typeof ProblemEvent>;
 export type ProblemRaisedData = z.infer<typeof ProblemRaised.data>;
@@ -209,12 +259,22 @@ export type AssignmentFacts = RaisedFacts & {
   rejectionCount: number;
   reopenCount: number;
   supervisionCount: number;
+  /** The latest 督办 not answered yet (a reply answers it and the earlier ones), if any. */
+  openSupervision: OpenSupervision | null;
+  /** The latest reply, to recognize a repeated one. */
+  lastSupervisionReply: { supervisionCount: number; reply: string } | null;
 };
+
+/** An order (督办) waiting for the unit's reply. */
+export type OpenSupervision = { supervisionCount: number; finishBy: string | null; triggerId: string | null };
+
+/** After 销号: waiting for the 回头看, or 巩固 confirmed by it. */
+export type Consolidation = 'awaiting_recheck' | 'confirmed';
 
 /**
  * A problem's life (the card's words first): raised → assigned → (acknowledged) rectifying →
- * awaiting verification → verified → closed (销号); a rejection goes back to rectifying, and a
- * reopened problem (巩固 failed) too.
+ * awaiting verification → verified → closed (销号), awaiting the 回头看 until 巩固 is confirmed; a
+ * rejection goes back to rectifying, and a reopened problem (巩固 failed) too.
  */
 export type ProblemState =
   | { status: 'not_raised' }
@@ -223,7 +283,7 @@ export type ProblemState =
   | ({ status: 'rectifying' } & AssignmentFacts)
   | ({ status: 'awaiting_verification' } & AssignmentFacts)
   | ({ status: 'verified' } & AssignmentFacts)
-  | ({ status: 'closed'; closedOn: string } & AssignmentFacts);
+  | ({ status: 'closed'; closedOn: string; consolidation: Consolidation } & AssignmentFacts);
 
 export type ProblemStatus = ProblemState['status'];
 export type AssignedProblem = Exclude<ProblemState, { status: 'not_raised' } | { status: 'raised' }>;
@@ -256,6 +316,8 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
         rejectionCount: 0,
         reopenCount: 0,
         supervisionCount: 0,
+        openSupervision: null,
+        lastSupervisionReply: null,
         ...state,
         ...previous,
         status: 'assigned',
@@ -281,13 +343,34 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
     case 'VerificationRejected':
       return { ...assigned(state, event), status: 'rectifying', rejectionCount: event.data.rejectionCount };
     case 'ProblemClosed':
-      return { ...assigned(state, event), status: 'closed', closedOn: event.data.closedOn };
+      // 销号 finishes the work an open order asked for (办结): nothing is left to answer.
+      return {
+        ...assigned(state, event),
+        status: 'closed',
+        closedOn: event.data.closedOn,
+        consolidation: 'awaiting_recheck',
+        openSupervision: null,
+      };
     case 'ProblemReopened': {
-      const { closedOn: _closedOn, ...rest } = assigned(state, event) as AssignedProblem & { closedOn?: string };
+      const { closedOn: _closedOn, consolidation: _consolidation, ...rest } = assigned(state, event) as AssignedProblem & {
+        closedOn?: string;
+        consolidation?: Consolidation;
+      };
       return { ...rest, status: 'rectifying', reopenCount: event.data.reopenCount };
     }
-    case 'SupervisionOrdered':
-      return { ...assigned(state, event), supervisionCount: event.data.supervisionCount };
+    case 'SupervisionOrdered': {
+      const { supervisionCount, finishBy, triggerId } = event.data;
+      return { ...assigned(state, event), supervisionCount, openSupervision: { supervisionCount, finishBy, triggerId } };
+    }
+    case 'SupervisionReplied': {
+      const { supervisionCount, reply } = event.data;
+      return { ...assigned(state, event), openSupervision: null, lastSupervisionReply: { supervisionCount, reply } };
+    }
+    case 'ConsolidationConfirmed': {
+      const problem = assigned(state, event);
+      if (problem.status !== 'closed') throw new Error('ConsolidationConfirmed on a problem that is not closed');
+      return { ...problem, consolidation: 'confirmed' };
+    }
     default:
       return assertNever(event);
   }

@@ -13,6 +13,7 @@ import {
   NOW,
   acknowledged,
   OTHER_TOWNSHIP,
+  TOWNSHIP,
   closed,
   command,
   deadlineExtended,
@@ -21,7 +22,9 @@ import {
   rectified,
   rejected,
   reopened,
+  consolidationConfirmed,
   supervisionOrdered,
+  supervisionReplied,
 } from '../support/problemFixtures.js';
 
 /** A problem at each step of its life, and at the turns in between. */
@@ -33,6 +36,10 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'rejected once': [...history.awaitingVerification, rejected(1)],
   'reopened': [...history.closedProblem, reopened(1)],
   'closed again': [...history.closedProblem, reopened(1), rectified, passed(), closed('2019-10-01')],
+  'supervised and answered': [...history.withPlan, supervisionOrdered(1), supervisionReplied(1)],
+  'supervised before its assignment was acknowledged': [...history.assignedOnly, supervisionOrdered(1)],
+  'closed with an order open': [...history.verified, supervisionOrdered(1), closed()],
+  'consolidated (巩固)': [...history.closedProblem, consolidationConfirmed()],
 };
 
 /**
@@ -52,7 +59,9 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   RejectVerification: command.reject(),
   CloseProblem: command.close(),
   ReopenProblem: command.reopen(),
-  OrderSupervision: command.orderSupervision(),
+  OrderSupervision: command.orderSupervision('2019-12-31'),
+  ReplyToSupervision: command.reply(TOWNSHIP, '另一份回复'),
+  ConfirmConsolidation: command.confirmConsolidation(),
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
@@ -85,7 +94,16 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     expect(at(history.withPlan)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'ReportRectified', 'OrderSupervision']);
     expect(at(history.awaitingVerification)).toStrictEqual(['ExtendDeadline', 'PassVerification', 'RejectVerification', 'OrderSupervision']);
     expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision']);
-    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem']);
+    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation']);
+    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem']);
+    expect(at([...history.withPlan, supervisionOrdered(1)])).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'ReportRectified',
+      'OrderSupervision',
+      'ReplyToSupervision',
+    ]);
   });
 
   it('never lists a command the decider refuses for the state', () => {

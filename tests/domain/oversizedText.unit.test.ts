@@ -37,7 +37,9 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.RejectVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '金额不符' }],
   [domain.CloseProblem, { problemId: PROBLEM }],
   [domain.ReopenProblem, { problemId: PROBLEM, reason: '回头看发现问题反弹' }],
-  [domain.OrderSupervision, { problemId: PROBLEM, instruction: '责成五日内办结' }],
+  [domain.OrderSupervision, { problemId: PROBLEM, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: `item_long_overdue:${PROBLEM}:2019-06-30` }],
+  [domain.ReplyToSupervision, { problemId: PROBLEM, reply: '已拨付到位', files: [file], repliedByUnitId: TOWNSHIP }],
+  [domain.ConfirmConsolidation, { problemId: PROBLEM, opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT }],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
@@ -56,7 +58,18 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.VerificationRejected, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '金额不符', rejectionCount: 1 }],
   [domain.ProblemClosed, { problemId: PROBLEM, closedOn: '2019-07-01' }],
   [domain.ProblemReopened, { problemId: PROBLEM, reason: '回头看发现问题反弹', reopenCount: 1 }],
-  [domain.SupervisionOrdered, { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount: 1 }],
+  [
+    domain.SupervisionOrdered,
+    { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount: 1, finishBy: '2019-03-06', triggerId: `item_long_overdue:${PROBLEM}:2019-06-30` },
+  ],
+  [
+    domain.SupervisionReplied,
+    { problemId: PROBLEM, supervisionCount: 1, reply: '已拨付到位', files: [file], repliedOn: '2019-03-05' },
+  ],
+  [
+    domain.ConsolidationConfirmed,
+    { problemId: PROBLEM, confirmedOn: '2019-10-01', opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT },
+  ],
   [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
@@ -204,7 +217,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(65);
+    expect(sampled).toHaveLength(69);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ExtendDeadline,
   RejectVerification,
+  ReplyToSupervision,
   ReportRectified,
+  SupervisionOrdered,
   evolveProblem,
   initialProblemState,
   isOverdue,
@@ -33,7 +35,11 @@ import {
   rectified,
   rejected,
   reopened,
+  FINISH_BY,
+  REPLY,
+  consolidationConfirmed,
   supervisionOrdered,
+  supervisionReplied,
 } from '../support/problemFixtures.js';
 
 const { given } = problemSpec;
@@ -371,13 +377,125 @@ describe('reopening a problem (巩固 failed)', () => {
 });
 
 describe('tracked supervision (跟踪督办)', () => {
-  it('an order to finish is counted, 1 then 2', () => {
+  it('an order to finish names its finish-by day (办结时限) and is counted, 1 then 2', () => {
     given(history.withPlan).when(command.orderSupervision(), NOW).then([supervisionOrdered(1)]);
     given([...history.withPlan, supervisionOrdered(1)]).when(command.orderSupervision(), NOW).then([supervisionOrdered(2)]);
   });
 
+  it('an order may be due the day it is made', () => {
+    given(history.withPlan).when(command.orderSupervision('2019-03-01'), NOW).then([supervisionOrdered(1, '2019-03-01')]);
+  });
+
+  it('a finish-by day before the order’s county day is refused, naming the field', () => {
+    const error = given(history.withPlan).when(command.orderSupervision('2019-02-28'), NOW).thenError('FINISH_BY_BEFORE_ORDER');
+    expect(error.kind).toBe('validation');
+    expect(error.details).toStrictEqual({ field: 'finishBy' });
+  });
+
+  it('the order’s day is the county’s: 2019-02-28T20:00Z is already 1 March in Shanghai', () => {
+    given(history.withPlan).when(command.orderSupervision('2019-02-28'), '2019-02-28T20:00:00Z').thenError('FINISH_BY_BEFORE_ORDER');
+    given(history.withPlan).when(command.orderSupervision('2019-02-28'), '2019-02-28T15:00:00Z').then([supervisionOrdered(1, '2019-02-28')]);
+  });
+
+  it('an automatic order names its trigger; the same trigger’s order again, while it is open, appends nothing', () => {
+    const trigger = 'item_long_overdue:x:2019-06-30';
+    given(history.withPlan).when(command.orderSupervision(FINISH_BY, trigger), NOW).then([supervisionOrdered(1, FINISH_BY, trigger)]);
+    given([...history.withPlan, supervisionOrdered(1, FINISH_BY, trigger)]).when(command.orderSupervision(FINISH_BY, trigger), NOW).thenNothing();
+    given([...history.withPlan, supervisionOrdered(1, FINISH_BY, trigger), supervisionReplied(1)])
+      .when(command.orderSupervision(FINISH_BY, trigger), NOW)
+      .then([supervisionOrdered(2, FINISH_BY, trigger)]);
+  });
+
   it('a closed problem gets no supervision order', () => {
     given(history.closedProblem).when(command.orderSupervision(), NOW).thenError('PROBLEM_CLOSED');
+  });
+
+  it('an order written before finish-by days were recorded still reads, without one', () => {
+    const old = { type: 'SupervisionOrdered', data: { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount: 1 } };
+    expect(SupervisionOrdered.schema.parse(old).data).toStrictEqual({ ...old.data, finishBy: null, triggerId: null });
+  });
+});
+
+describe('the reply to a supervision order (督办回复)', () => {
+  const ordered = [...history.withPlan, supervisionOrdered(1)];
+
+  it('the responsible unit answers the open order, its text kept exactly as sent, on the county day', () => {
+    const state = given(ordered).when(command.reply(), NOW).then([supervisionReplied(1)]);
+    expect(state).toMatchObject({ openSupervision: null, supervisionCount: 1 });
+  });
+
+  it('carries files in the evidence-file shape', () => {
+    const file = { name: '拨付凭证.pdf', sha256: 'a'.repeat(64), size: 1024, contentType: 'application/pdf' };
+    given(ordered)
+      .when({ ...command.reply(), data: { ...command.reply().data, files: [file] } }, NOW)
+      .then([{ ...supervisionReplied(1), data: { ...supervisionReplied(1).data, files: [file] } }]);
+  });
+
+  it('answers the latest of several open orders (and with it the earlier ones)', () => {
+    given([...ordered, supervisionOrdered(2)]).when(command.reply(), NOW).then([supervisionReplied(2)]);
+  });
+
+  it('the same reply again appends nothing; another one without a new order is refused', () => {
+    given([...ordered, supervisionReplied(1)]).when(command.reply(), NOW).thenNothing();
+    given([...ordered, supervisionReplied(1)]).when(command.reply(TOWNSHIP, '补充说明'), NOW).thenError('NO_OPEN_SUPERVISION');
+  });
+
+  it('no reply without an order', () => {
+    given(history.withPlan).when(command.reply(), NOW).thenError('NO_OPEN_SUPERVISION');
+  });
+
+  it('a reply from another unit is refused', () => {
+    given(ordered).when(command.reply(OTHER_TOWNSHIP), NOW).thenError('REPLY_FROM_ANOTHER_UNIT');
+    given(ordered).when(command.reply(null), NOW).thenError('REPLY_FROM_ANOTHER_UNIT');
+  });
+
+  it('a blank reply is refused by the schema, a padded one kept with its spaces', () => {
+    expect(ReplyToSupervision.data.safeParse({ ...command.reply().data, reply: '   ' }).success).toBe(false);
+    expect(ReplyToSupervision.data.parse(command.reply().data).reply).toBe(REPLY);
+  });
+
+  it('closing the problem (销号, 办结) leaves no order to answer', () => {
+    given([...history.verified, supervisionOrdered(1), closed()]).when(command.reply(), NOW).thenError('NO_OPEN_SUPERVISION');
+  });
+});
+
+describe('the 回头看 after closing (巩固)', () => {
+  it('a closed problem waits for its 回头看', () => {
+    expect(fold(history.closedProblem)).toMatchObject({ status: 'closed', consolidation: 'awaiting_recheck' });
+  });
+
+  it('a verifier of another unit confirms 巩固, on the county day', () => {
+    const state = given(history.closedProblem).when(command.confirmConsolidation(), NOW).then([consolidationConfirmed()]);
+    expect(state).toMatchObject({ status: 'closed', consolidation: 'confirmed' });
+  });
+
+  it('the office confirms it too (no checking unit)', () => {
+    given(history.closedProblem).when(command.confirmConsolidation(null), NOW).then([consolidationConfirmed(null)]);
+  });
+
+  it('the responsible unit cannot confirm its own', () => {
+    given(history.closedProblem).when(command.confirmConsolidation(TOWNSHIP), NOW).thenError('CHECKER_IS_RESPONSIBLE_UNIT');
+  });
+
+  it('confirming again appends nothing', () => {
+    given([...history.closedProblem, consolidationConfirmed()]).when(command.confirmConsolidation(), NOW).thenNothing();
+  });
+
+  it('only a closed problem has a 回头看', () => {
+    given(history.verified).when(command.confirmConsolidation(), NOW).thenError('PROBLEM_NOT_CLOSED');
+    given([...history.closedProblem, reopened(1)]).when(command.confirmConsolidation(), NOW).thenError('PROBLEM_NOT_CLOSED');
+  });
+
+  it('a reopen stays possible before the confirmation and after it', () => {
+    given(history.closedProblem).when(command.reopen(), NOW).then([reopened(1)]);
+    const state = given([...history.closedProblem, consolidationConfirmed()]).when(command.reopen(), NOW).then([reopened(1)]);
+    expect(state).not.toHaveProperty('consolidation');
+  });
+
+  it('closed again after a reopen, it waits for a new 回头看', () => {
+    const again = [...history.closedProblem, consolidationConfirmed(), reopened(1), rectified, passed(), closed('2019-10-01')];
+    expect(fold(again)).toMatchObject({ consolidation: 'awaiting_recheck' });
+    given(again).when(command.confirmConsolidation(), NOW).then([consolidationConfirmed()]);
   });
 });
 
@@ -402,6 +520,8 @@ describe('evolve: what each event does to the state', () => {
     rejectionCount: 0,
     reopenCount: 0,
     supervisionCount: 0,
+    openSupervision: null,
+    lastSupervisionReply: null,
   };
   const rectifyingState = { ...assignedFacts, status: 'rectifying', deadline: '2019-06-30' };
 
@@ -420,6 +540,8 @@ describe('evolve: what each event does to the state', () => {
         'RectificationPlanSubmitted',
         'RectificationReported',
         'SupervisionOrdered',
+        'SupervisionReplied',
+        'ConsolidationConfirmed',
         'VerificationPassed',
         'VerificationRejected',
       ].sort(),
@@ -452,7 +574,7 @@ describe('evolve: what each event does to the state', () => {
     [
       'ProblemClosed',
       history.closedProblem,
-      { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01' } as ProblemState,
+      { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01', consolidation: 'awaiting_recheck' } as ProblemState,
     ],
     [
       'ProblemReopened',
@@ -462,7 +584,27 @@ describe('evolve: what each event does to the state', () => {
     [
       'SupervisionOrdered',
       [...history.withPlan, supervisionOrdered(1)],
-      { ...rectifyingState, measures: MEASURES, supervisionCount: 1 } as ProblemState,
+      {
+        ...rectifyingState,
+        measures: MEASURES,
+        supervisionCount: 1,
+        openSupervision: { supervisionCount: 1, finishBy: FINISH_BY, triggerId: null },
+      } as ProblemState,
+    ],
+    [
+      'SupervisionReplied',
+      [...history.withPlan, supervisionOrdered(1), supervisionReplied(1)],
+      {
+        ...rectifyingState,
+        measures: MEASURES,
+        supervisionCount: 1,
+        lastSupervisionReply: { supervisionCount: 1, reply: REPLY },
+      } as ProblemState,
+    ],
+    [
+      'ConsolidationConfirmed',
+      [...history.closedProblem, consolidationConfirmed()],
+      { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01', consolidation: 'confirmed' } as ProblemState,
     ],
   ];
 
@@ -480,6 +622,7 @@ describe('evolve: what each event does to the state', () => {
       responsiblePerson: '赵刚',
       deadline: '2019-06-30',
       supervisionCount: 1,
+      openSupervision: { supervisionCount: 1, finishBy: FINISH_BY, triggerId: null },
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../../domain/index.js';
+import { PolicyDocument, defaultPolicy } from '../../domain/index.js';
 import { interviewTriggers } from '../../projections/interviewTriggers.js';
 import { atInstant, factsAsOf } from './fold.js';
 import { scenario } from './scenario.js';
@@ -103,5 +103,85 @@ describe('interview triggers (约谈) as of an instant', () => {
     expect(many.ledgerNumbers).toHaveLength(3);
     expect(many.since).toBe('2019-09-12');
     expect(many.level).toBe('supervision');
+  });
+});
+
+describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
+  // P2 is long overdue from 06-30 (督办 level; 约谈 from 07-14 unless resolved); the scenario orders supervision on 07-10,
+  // an order written before finish-by days were recorded (no finishBy).
+  const longOverdue = (list: ReturnType<typeof interviewTriggers>) => list.find((t) => t.id === `item_long_overdue:${P2.problemId}:2019-05-31`)!;
+  const withReply = (day: string) => {
+    const b = scenario().builder;
+    b.on(P2.problemId, 'SupervisionReplied', { supervisionCount: 1, reply: '已开工，月底完成', files: [], repliedOn: day }, `${day}T16:00:00+08:00`);
+    return b.recorded();
+  };
+
+  it('an order since the trigger began, answered by the unit, resolves a 督办-level trigger; its level stays 督办', () => {
+    const at = atInstant('2019-07-20T12:00:00+08:00');
+    const facts = factsAsOf(withReply('2019-07-12'), at.instant);
+    expect(interviewTriggers(facts, at, v0).map((t) => t.id)).not.toContain(`item_long_overdue:${P2.problemId}:2019-05-31`);
+    const t = longOverdue(interviewTriggers(facts, at, v0, { includeResolved: true }));
+    expect(t.resolvedBySupervisionOn).toBe('2019-07-12');
+    expect(t.resolvedBy).toBeNull();
+    expect(t.level).toBe('supervision');
+    expect(t.supervisionOrders.map((o) => [o.ledgerNumber, o.supervisionCount, o.day, o.reply?.day])).toEqual([
+      [P2.ledgerNumber, 1, '2019-07-10', '2019-07-12'],
+    ]);
+    expect(t.supervisionOrders[0]!.eventId).toBe(s.ids.P2supervision);
+  });
+
+  it('without the reply the order does not resolve it: it escalates to 约谈 and lists the unanswered order', () => {
+    const at = atInstant('2019-07-20T12:00:00+08:00');
+    const t = longOverdue(interviewTriggers(factsAsOf(events, at.instant), at, v0));
+    expect(t.resolvedBySupervisionOn).toBeNull();
+    expect(t.level).toBe('interview');
+    expect(t.supervisionOrders.map((o) => [o.day, o.reply])).toEqual([['2019-07-10', null]]);
+  });
+
+  it('a reply that comes after the trigger reached 约谈 does not resolve it: that needs the interview', () => {
+    const at = atInstant('2019-07-25T12:00:00+08:00');
+    const t = longOverdue(interviewTriggers(factsAsOf(withReply('2019-07-20'), at.instant), at, v0));
+    expect(t.resolvedBySupervisionOn).toBeNull();
+    expect(t.level).toBe('interview');
+  });
+
+  it('as of a day before the reply, the trigger is still open', () => {
+    const at = atInstant('2019-07-11T12:00:00+08:00');
+    const t = longOverdue(interviewTriggers(factsAsOf(withReply('2019-07-12'), at.instant), at, v0));
+    expect(t.resolvedBySupervisionOn).toBeNull();
+  });
+
+  it('supervision_unanswered: an order past its finish-by day without a reply is a 约谈 trigger until the unit replies', () => {
+    const b = scenario().builder;
+    const order = b.on(
+      P2.problemId,
+      'SupervisionOrdered',
+      { instruction: '限期办结', supervisionCount: 2, finishBy: '2019-07-15', triggerId: null },
+      '2019-07-11T10:00:00+08:00',
+    );
+    const unanswered = (day: string, log = b.recorded()) => {
+      const at = atInstant(`${day}T12:00:00+08:00`);
+      return interviewTriggers(factsAsOf(log, at.instant), at, v0).filter((t) => t.rule === 'supervision_unanswered');
+    };
+    // The older order (no finishBy) never counts; this one is due by 07-15, so it fires on 07-16.
+    expect(unanswered('2019-07-15')).toEqual([]);
+    const [t] = unanswered('2019-07-16');
+    expect(t).toMatchObject({
+      id: `supervision_unanswered:${P2.problemId}:2`,
+      ruleLevel: 'interview',
+      level: 'interview',
+      since: '2019-07-16',
+      ledgerNumbers: [P2.ledgerNumber],
+      eventIds: [order],
+    });
+    b.on(P2.problemId, 'SupervisionReplied', { supervisionCount: 2, reply: '已完成', files: [], repliedOn: '2019-07-17' }, '2019-07-17T09:00:00+08:00');
+    expect(unanswered('2019-07-16', b.recorded())).toHaveLength(1);
+    expect(unanswered('2019-07-17', b.recorded())).toEqual([]);
+  });
+
+  it('a policy adopted before the rule existed reads with it switched on at 约谈', () => {
+    const { supervision_unanswered: _left, ...older } = defaultPolicy.interviews.rules;
+    const parsed = PolicyDocument.parse({ ...defaultPolicy, interviews: { ...defaultPolicy.interviews, rules: older } });
+    expect(parsed.interviews.rules.supervision_unanswered).toEqual({ enabled: true, level: 'interview' });
   });
 });

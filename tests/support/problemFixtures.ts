@@ -86,9 +86,24 @@ export const reopened = (reopenCount: number): Event<'ProblemReopened'> => ({
   type: 'ProblemReopened',
   data: { problemId: PROBLEM, reason: '回头看发现资金再次滞留', reopenCount },
 });
-export const supervisionOrdered = (supervisionCount: number): Event<'SupervisionOrdered'> => ({
+/** 办结时限 of the orders in these tests: five days after NOW's day. */
+export const FINISH_BY = '2019-03-06';
+export const supervisionOrdered = (
+  supervisionCount: number,
+  finishBy: string | null = FINISH_BY,
+  triggerId: string | null = null,
+): Event<'SupervisionOrdered'> => ({
   type: 'SupervisionOrdered',
-  data: { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount },
+  data: { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount, finishBy, triggerId },
+});
+export const REPLY = '  已责成乡财政所三日内拨付到位，附拨付凭证。\n';
+export const supervisionReplied = (supervisionCount: number, repliedOn = '2019-03-01'): Event<'SupervisionReplied'> => ({
+  type: 'SupervisionReplied',
+  data: { problemId: PROBLEM, supervisionCount, reply: REPLY, files: [], repliedOn },
+});
+export const consolidationConfirmed = (checkedByUnitId: string | null = VERIFIER_UNIT, confirmedOn = '2019-03-01'): Event<'ConsolidationConfirmed'> => ({
+  type: 'ConsolidationConfirmed',
+  data: { problemId: PROBLEM, confirmedOn, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
 });
 export const progressReported: Event<'ProgressReported'> = {
   type: 'ProgressReported',
@@ -142,8 +157,16 @@ export const command = {
     type: 'ReopenProblem',
     data: { problemId: PROBLEM, reason: '回头看发现资金再次滞留' },
   }),
-  orderSupervision: (): Command<'OrderSupervision'> => ({
+  orderSupervision: (finishBy = FINISH_BY, triggerId: string | null = null): Command<'OrderSupervision'> => ({
     type: 'OrderSupervision',
-    data: { problemId: PROBLEM, instruction: '责成五日内办结' },
+    data: { problemId: PROBLEM, instruction: '责成五日内办结', finishBy, triggerId },
+  }),
+  reply: (repliedByUnitId: string | null = TOWNSHIP, reply = REPLY): Command<'ReplyToSupervision'> => ({
+    type: 'ReplyToSupervision',
+    data: { problemId: PROBLEM, reply, files: [], repliedByUnitId },
+  }),
+  confirmConsolidation: (checkedByUnitId: string | null = VERIFIER_UNIT): Command<'ConfirmConsolidation'> => ({
+    type: 'ConfirmConsolidation',
+    data: { problemId: PROBLEM, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
   }),
 };

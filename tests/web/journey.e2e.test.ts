@@ -138,8 +138,11 @@ describe('an item’s life through the web app', () => {
     // Who and when, on every entry.
     expect(await page.locator('ol.timeline li').first().textContent()).toContain('县督查办');
     expect(await page.locator('ol.timeline li time').first().textContent()).toContain('2019');
-    // Once closed, the only thing left to do is reopen.
-    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['reopen']);
+    // Once closed, what is left is the 回头看: confirm 巩固, or reopen.
+    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual([
+      'confirmConsolidation',
+      'reopen',
+    ]);
   });
 
   it('the evidence file is stored by its SHA-256, linked from the event, and served back unchanged', async () => {
@@ -176,7 +179,9 @@ describe('an item’s life through the web app', () => {
     await page.goto(`${server.url}/ledger?status=closed`);
     const row = page.locator(`tr[data-ledger-number="${ledgerNumber}"]`);
     await row.waitFor();
-    expect(await row.locator('[data-col="status"]').textContent()).toBe('已销号');
+    // Closed and awaiting its 回头看 (巩固 not confirmed yet).
+    expect(await row.locator('[data-col="status"] [data-status]').textContent()).toBe('已销号');
+    expect(await row.locator('[data-col="status"] [data-consolidation]').textContent()).toBe('待回头看');
     expect(await row.textContent()).toContain('2019-03-01');
     expect(await row.textContent()).toContain('磨子潭镇');
     await page.goto(`${server.url}/ledger?status=rectifying`);
@@ -202,7 +207,7 @@ describe('an item’s life through the web app', () => {
       '拆除重建3户危房，6月底前入住',
       '2019-06-30',
       '2户已入住，1户正在装修',
-      '已销号',
+      '已销号（待回头看）',
       '2019-03-01',
       ledgerNumber,
     ]);

@@ -9,7 +9,7 @@ import { StatusBadge } from '../shared/StatusBadge';
 import { useAsync } from '../shared/useAsync';
 import { useVocabulary } from '../shared/vocabulary';
 import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
-import { type LedgerEvent, type ProblemDetail, fetchProblem } from './queries';
+import { type LedgerEvent, type ProblemDetail, type SupervisionOrder, fetchProblem } from './queries';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
@@ -38,7 +38,7 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
         <h1 id="item-title">
           <span className="nowrap">{p.ledgerNumber}</span>
         </h1>
-        <StatusBadge status={p.status} overdue={p.overdue} />
+        <StatusBadge status={p.status} overdue={p.overdue} consolidation={p.consolidation} />
       </div>
       <p className="description">{p.description}</p>
 
@@ -72,6 +72,19 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
             <p className="prose">{p.measures ?? t('common.none')}</p>
             <h3>{t('item.latestProgress')}</h3>
             <p className="prose">{p.latestProgress ?? t('common.none')}</p>
+          </section>
+
+          <section aria-labelledby="supervision">
+            <h2 id="supervision">{t('item.supervision')}</h2>
+            {p.supervisionOrders.length === 0 ? (
+              <p className="muted">{t('item.noSupervision')}</p>
+            ) : (
+              <ol className="supervision-orders">
+                {p.supervisionOrders.map((o) => (
+                  <SupervisionOrderBlock key={o.eventId} order={o} />
+                ))}
+              </ol>
+            )}
           </section>
 
           <section aria-labelledby="evidence">
@@ -151,6 +164,40 @@ function EvidenceBlock({ event }: { event: LedgerEvent }) {
   );
 }
 
+function SupervisionOrderBlock({ order }: { order: SupervisionOrder }) {
+  const { t, lang } = useI18n();
+  const { reply } = order;
+  return (
+    <li className="supervision-order" data-supervision={order.supervisionCount} data-answered={reply !== null}>
+      <p>
+        <strong>#{order.supervisionCount}</strong> <span className="muted">{formatInstant(order.orderedAt, lang)} · {order.orderedBy}</span>
+        {order.finishBy && <span className="detail"> {t('item.finishBy', { day: order.finishBy })}</span>}
+      </p>
+      <p className="prose">{order.instruction}</p>
+      {reply === null ? (
+        <p className={order.overdue ? 'badge overdue' : 'muted'}>{t(order.overdue ? 'item.replyOverdue' : 'item.unanswered')}</p>
+      ) : (
+        <div className="supervision-reply">
+          <p className="muted">{t('item.replied', { who: reply.repliedBy, day: reply.repliedOn })}</p>
+          <p className="prose">{reply.reply}</p>
+          {reply.files.length > 0 && (
+            <ul className="files" aria-label={t('item.files')}>
+              {reply.files.map((f) => (
+                <li key={f.sha256}>
+                  <a href={fileUrl(f)} target="_blank" rel="noreferrer">
+                    {f.name}
+                  </a>{' '}
+                  <span className="muted">({formatSize(f.size)})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -185,7 +232,11 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
     case 'ProblemReopened':
       return String(d.reason);
     case 'SupervisionOrdered':
-      return String(d.instruction);
+      return `${String(d.instruction)}${d.finishBy ? ` (${String(d.finishBy)})` : ''}`;
+    case 'SupervisionReplied':
+      return d.reply === undefined ? null : String(d.reply);
+    case 'ConsolidationConfirmed':
+      return String(d.opinion);
     default:
       return null;
   }
@@ -271,14 +322,21 @@ function ActionForm({
     setError(null);
     try {
       const variables: Record<string, unknown> = { problemId: problem.id, commandId };
-      if (action.key === 'rectified') {
+      const upload = async () => {
         const files: StoredFile[] = [];
         for (const file of form.getAll('files')) {
           if (!(file instanceof File) || file.size === 0) continue;
           setBusy(t('input.uploading', { name: file.name }));
           files.push(await uploadFile(file));
         }
-        variables.evidence = { description: String(form.get('description') ?? ''), files };
+        return files;
+      };
+      if (action.key === 'rectified') {
+        variables.evidence = { description: String(form.get('description') ?? ''), files: await upload() };
+      } else if (action.key === 'reply') {
+        // 督办回复: the text exactly as typed, and the files uploaded to /files like evidence.
+        variables.reply = String(form.get('reply') ?? '');
+        variables.files = await upload();
       } else {
         for (const field of action.fields) {
           const raw = String(form.get(field.name) ?? '').trim();

@@ -20,7 +20,21 @@ const workingDays: ActionField = { name: 'workingDays', label: 'input.workingDay
  * it is offered is the server's word (`Problem.availableActions`), not this file's.
  */
 export type ActionDef = {
-  key: 'assign' | 'acknowledge' | 'setDeadline' | 'extend' | 'plan' | 'progress' | 'rectified' | 'pass' | 'reject' | 'close' | 'reopen' | 'supervise';
+  key:
+    | 'assign'
+    | 'acknowledge'
+    | 'setDeadline'
+    | 'extend'
+    | 'plan'
+    | 'progress'
+    | 'rectified'
+    | 'pass'
+    | 'reject'
+    | 'close'
+    | 'reopen'
+    | 'supervise'
+    | 'reply'
+    | 'confirmConsolidation';
   label: MessageKey;
   /** The mutation, its variable declarations and arguments (problemId is always passed). */
   mutation: string;
@@ -112,8 +126,27 @@ export const ACTIONS: readonly ActionDef[] = [
   {
     key: 'supervise',
     label: 'action.supervise',
-    mutation: 'orderSupervision(problemId: $problemId, instruction: $instruction)',
-    fields: [{ name: 'instruction', label: 'input.instruction', kind: 'textarea', required: true }],
+    mutation: 'orderSupervision(problemId: $problemId, instruction: $instruction, finishBy: $finishBy)',
+    fields: [
+      { name: 'instruction', label: 'input.instruction', kind: 'textarea', required: true },
+      { name: 'finishBy', label: 'input.finishBy', kind: 'date', required: true },
+    ],
+  },
+  {
+    key: 'reply',
+    label: 'action.reply',
+    // The replying unit is the signed-in unit head's own, from the token.
+    mutation: 'replyToSupervision(problemId: $problemId, reply: $reply, files: $files)',
+    fields: [
+      { name: 'reply', label: 'input.reply', kind: 'textarea', required: true },
+      { name: 'files', label: 'input.replyFiles', kind: 'files', required: false },
+    ],
+  },
+  {
+    key: 'confirmConsolidation',
+    label: 'action.confirmConsolidation',
+    mutation: 'confirmConsolidation(problemId: $problemId, opinion: $opinion)',
+    fields: [{ name: 'opinion', label: 'input.recheckOpinion', kind: 'textarea', required: true }],
   },
   {
     key: 'reopen',
@@ -140,6 +173,9 @@ export const VARIABLE_TYPES: Record<string, string> = {
   reasons: 'String!',
   reason: 'String!',
   instruction: 'String!',
+  finishBy: 'String!',
+  reply: 'String!',
+  files: '[EvidenceFileInput!]',
 };
 
 /** The mutation an action runs, by name (a `Problem.availableActions` value). */

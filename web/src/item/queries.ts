@@ -15,7 +15,20 @@ export type ProblemDetail = LedgerItem & {
   reopenCount: number;
   supervisionCount: number;
   recurrenceOf: { id: string; ledgerNumber: string } | null;
+  supervisionOrders: SupervisionOrder[];
   history: LedgerEvent[];
+};
+
+/** 督办 and the unit's reply (files withheld from another unit's head). */
+export type SupervisionOrder = {
+  eventId: string;
+  supervisionCount: number;
+  instruction: string;
+  finishBy: string | null;
+  orderedAt: string;
+  orderedBy: string;
+  overdue: boolean;
+  reply: { reply: string; repliedOn: string; repliedBy: string; files: { name: string; sha256: string; size: number; contentType: string | null }[] } | null;
 };
 
 export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
@@ -24,6 +37,8 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
       problem(id: $id) {
         ${LEDGER_FIELDS} leadingOfficial extensionCount reopenCount supervisionCount
         recurrenceOf { id ledgerNumber }
+        supervisionOrders { eventId supervisionCount instruction finishBy orderedAt orderedBy overdue
+          reply { reply repliedOn repliedBy files { name sha256 size contentType } } }
         history { id type occurredAt actor { name role unitId } data }
       }
     }`,

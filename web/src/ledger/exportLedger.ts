@@ -41,7 +41,10 @@ export async function exportLedger(rows: LedgerItem[], t: Translate, words: Word
       item.measures ?? '',
       item.deadline ?? '',
       item.latestProgress ?? '',
-      zh(`status.${item.status}`) + (item.overdue ? `（${zh('field.overdue')}）` : ''),
+      // 已销号（待回头看） until the 回头看 confirms 巩固.
+      zh(`status.${item.status}`) +
+        (item.overdue ? `（${zh('field.overdue')}）` : '') +
+        (item.consolidation ? `（${zh(`consolidation.${item.consolidation}`)}）` : ''),
       item.closedOn ?? '',
       item.ledgerNumber,
     ]);

@@ -16,6 +16,7 @@ export const myGroups = {
   overdue: (i: LedgerItem) => i.overdue,
   rejected: (i: LedgerItem) => i.rejectionCount > 0 && i.status === 'rectifying',
   waiting: (i: LedgerItem) => i.status === 'assigned' || (i.status === 'rectifying' && i.measures === null),
+  supervision: (i: LedgerItem) => i.openSupervision !== null,
 } as const;
 
 /** 我的事项: the signed-in unit head's unit's items, by what needs doing. */
@@ -39,6 +40,7 @@ export function MyItemsPage() {
         <Loaded state={items} isEmpty={() => false}>
           {(mine) => (
             <>
+              <QueueList id="supervision" title="mine.supervision" hint="mine.supervisionHint" items={mine.filter(myGroups.supervision)} />
               <QueueList id="overdue" title="mine.overdue" items={mine.filter(myGroups.overdue)} />
               <QueueList id="dueSoon" title="mine.dueSoon" items={mine.filter(myGroups.dueSoon)} />
               <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={mine.filter(myGroups.rejected)} />

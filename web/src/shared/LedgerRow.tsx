@@ -43,7 +43,7 @@ export const ledgerColumns: Record<LedgerColumnKey, LedgerColumn> = {
       </>
     ),
   },
-  status: { label: 'field.status', cell: (item) => <StatusBadge status={item.status} overdue={item.overdue} /> },
+  status: { label: 'field.status', cell: (item) => <StatusBadge status={item.status} overdue={item.overdue} consolidation={item.consolidation} /> },
   closedOn: { label: 'field.closedOn', className: 'nowrap', cell: (item, t) => orNone(item.closedOn, t) },
 };
 

@@ -1,7 +1,7 @@
 import { useI18n } from './i18n';
-import type { Status } from './ledgerItem';
+import type { Consolidation, Status } from './ledgerItem';
 
-export function StatusBadge({ status, overdue }: { status: Status; overdue: boolean }) {
+export function StatusBadge({ status, overdue, consolidation = null }: { status: Status; overdue: boolean; consolidation?: Consolidation | null }) {
   const { t } = useI18n();
   return (
     <span className="badges">
@@ -9,6 +9,11 @@ export function StatusBadge({ status, overdue }: { status: Status; overdue: bool
         {t(`status.${status}`)}
       </span>
       {overdue && <span className="badge overdue">{t('field.overdue')}</span>}
+      {consolidation && (
+        <span className={`badge consolidation-${consolidation}`} data-consolidation={consolidation}>
+          {t(`consolidation.${consolidation}`)}
+        </span>
+      )}
     </span>
   );
 }

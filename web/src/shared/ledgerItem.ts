@@ -3,6 +3,8 @@ import { gql } from './api';
 /** A problem's status (the API's ProblemStatus), in the order of its life; labels live in i18n. */
 export const STATUSES = ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
+/** After 销号 (the API's Consolidation): awaiting the 回头看, or 巩固 confirmed. */
+export type Consolidation = 'awaiting_recheck' | 'confirmed';
 
 /** A mutation on a problem, as `Problem.availableActions` names it (the API's ProblemAction). */
 export type ProblemAction = string;
@@ -27,12 +29,17 @@ export type LedgerItem = {
   rejectionCount: number;
   /** Days from the server's today to the deadline (negative once past); null without a deadline. */
   daysLeft: number | null;
+  /** Closed: awaiting the 回头看, or 巩固 confirmed; null while open. */
+  consolidation: Consolidation | null;
+  /** The latest 督办 still waiting for the unit's reply. */
+  openSupervision: { supervisionCount: number; finishBy: string | null; overdue: boolean } | null;
   /** What the signed-in user may do to it now, as the server says. */
   availableActions: ProblemAction[];
 };
 
 export const LEDGER_FIELDS = `id ledgerNumber source category description status overdue raisedOn deadline
-  responsibleUnit { id name } responsiblePerson measures latestProgress closedOn rejectionCount daysLeft availableActions`;
+  responsibleUnit { id name } responsiblePerson measures latestProgress closedOn rejectionCount daysLeft availableActions
+  consolidation openSupervision { supervisionCount finishBy overdue }`;
 
 export type Unit = { id: string; name: string; kind: string; status: string };
 

@@ -139,6 +139,7 @@ export function WallPage() {
               <Tile label={t('field.overdue')} value={map.tally.overdue.count} light={map.tally.overdue.count > 0 ? 'red' : undefined} />
               <Tile label={t('wall.dueSoon')} value={map.tally.dueSoon.count} />
               <Tile label={t('wall.closedCount')} value={map.tally.closed.count} />
+              <Tile label={t('consolidation.awaiting_recheck')} value={map.awaitingRecheck.count} />
               <Tile label={t('wall.onTime')} value={map.onTimeClosureRate === null ? t('common.none') : `${Math.round(map.onTimeClosureRate * 100)}%`} />
             </dl>
             <div className="wall-grid">

@@ -9,6 +9,8 @@ export type Wall = {
   day: string;
   light: Light;
   onTimeClosureRate: number | null;
+  /** Closed (销号) and awaiting the 回头看. */
+  awaitingRecheck: { count: number; ledgerNumbers: string[] };
   tally: Tally;
   units: { unit: { id: string; name: string } | null; light: Light; tally: Tally }[];
   cells: WallCell[];
@@ -17,7 +19,7 @@ export type Wall = {
 
 const WALL_QUERY = `query Wall($asOf: String) {
   battleMap(asOf: $asOf) {
-    day light onTimeClosureRate tally { ${TALLY} }
+    day light onTimeClosureRate awaitingRecheck { count ledgerNumbers } tally { ${TALLY} }
     units { unit { id name } light tally { ${TALLY} } }
     cells { unit { id name } category light count ledgerNumbers }
     monthly { month opened closed }

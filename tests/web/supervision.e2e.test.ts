@@ -1,0 +1,122 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser, bearer, logIn } from '../support/accounts.js';
+import { launchBrowser, screenshot, signInPage } from '../support/browser.js';
+import { type TestServer, startTestServer } from '../support/httpServer.js';
+
+/**
+ * 督办 and 巩固 in a real browser: the office orders supervision with a finish-by day, the unit head
+ * finds it in 督办待回复 and answers it with a file on the item page; a closed item shows 待回头看 in
+ * the ledger and on the item, and a verifier of another unit confirms 巩固 there.
+ */
+const now = '2019-03-01T09:00:00+08:00';
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+const tokens = { office: '', head: '', verifier: '' };
+const items: Record<'supervised' | 'closed', { id: string; ledgerNumber: string }> = {} as never;
+const REPLY_FILE = Buffer.from('%PDF-1.4 拨付凭证');
+
+async function ok<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  const response = await server.gql<T>(query, variables, bearer(token));
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return response.data as T;
+}
+
+const actionsOnPage = () => page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')));
+
+async function act(action: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>, expectEvent: string) {
+  await page.locator(`button[data-action="${action}"]`).click();
+  const form = page.locator(`form[data-form="${action}"]`);
+  await fill(form);
+  await form.locator('button[type="submit"]').click();
+  await page.locator(`li[data-event-type="${expectEvent}"]`).first().waitFor();
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ clock: () => now });
+  const admin = await logIn(server, (await addUser(server, { roles: ['admin'] })).login);
+  const unit = async (name: string, kind: string) =>
+    (await ok(`mutation($n: String!) { registerUnit(name: $n, kind: ${kind}) { unit { id } } }`, { n: name }, admin)).registerUnit.unit.id as string;
+  const township = await unit('单龙寺镇', 'township');
+  const bureau = await unit('县民政局', 'department');
+  tokens.office = await logIn(server, (await addUser(server, { roles: ['office'] })).login);
+  tokens.head = await logIn(server, (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login);
+  tokens.verifier = await logIn(server, (await addUser(server, { roles: ['verifier'], unitId: bureau })).login);
+  for (const [key, description] of [
+    ['supervised', '单龙寺镇低保资金发放滞后'],
+    ['closed', '单龙寺镇村级公益岗位未落实'],
+  ] as const) {
+    const raised = await ok(
+      `mutation($d: String!) { raiseProblem(source: county_self_check, category: social_protection, description: $d) { problem { id ledgerNumber } } }`,
+      { d: description },
+      tokens.office,
+    );
+    items[key] = raised.raiseProblem.problem;
+    const p = items[key].id;
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "周") { problem { id } } }`, { p, u: township }, tokens.office);
+    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "周") { problem { id } } }`, { p }, tokens.head);
+  }
+  const p = items.closed.id;
+  await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "落实岗位") { problem { id } } }`, { p }, tokens.head);
+  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已落实" }) { problem { id } } }`, { p }, tokens.head);
+  await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, tokens.verifier);
+  await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p }, tokens.office);
+
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.setDefaultTimeout(10_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('督办 and 巩固 in the web app', () => {
+  it('the office orders supervision with a finish-by day; the unit head answers it from 督办待回复 with a file', async () => {
+    await signInPage(page, server.url, tokens.office, `/problems/${items.supervised.id}`);
+    await page.getByRole('heading', { name: items.supervised.ledgerNumber }).waitFor();
+    expect(await actionsOnPage()).not.toContain('reply');
+    await act('supervise', async (f) => {
+      await f.getByLabel('督办意见').fill('责成3月10日前发放到位');
+      await f.getByLabel('办结时限').fill('2019-03-10');
+    }, 'SupervisionOrdered');
+    await page.locator('li.supervision-order[data-answered="false"]').waitFor();
+    expect(await page.locator('li.supervision-order').textContent()).toContain('2019-03-10');
+
+    await signInPage(page, server.url, tokens.head, '/mine');
+    await page.locator('[data-queue="supervision"]').waitFor();
+    const queued = await page.locator('[data-queue="supervision"] tr[data-ledger-number]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
+    expect(queued).toEqual([items.supervised.ledgerNumber]);
+    await page.locator(`[data-queue="supervision"] a:has-text("${items.supervised.ledgerNumber}")`).first().click();
+    await page.getByRole('heading', { name: items.supervised.ledgerNumber }).waitFor();
+    expect(await actionsOnPage()).toContain('reply');
+    await act('reply', async (f) => {
+      await f.getByLabel('办理情况').fill('已全部发放到位，附拨付凭证');
+      await f.locator('input[type="file"]').setInputFiles({ name: '拨付凭证.pdf', mimeType: 'application/pdf', buffer: REPLY_FILE });
+    }, 'SupervisionReplied');
+    const order = page.locator('li.supervision-order[data-answered="true"]');
+    await order.waitFor();
+    expect(await order.textContent()).toContain('已全部发放到位，附拨付凭证');
+    expect(await order.locator('ul.files a').textContent()).toBe('拨付凭证.pdf');
+    expect(await actionsOnPage()).not.toContain('reply');
+    await screenshot(page, 'supervision-replied');
+  });
+
+  it('a closed item shows 待回头看 in the ledger and on the item; a verifier of another unit confirms 巩固', async () => {
+    await signInPage(page, server.url, tokens.verifier, '/ledger');
+    const row = page.locator(`tr[data-ledger-number="${items.closed.ledgerNumber}"]`);
+    await row.waitFor();
+    expect(await row.locator('[data-consolidation]').textContent()).toBe('待回头看');
+    await row.locator('a').first().click();
+    await page.getByRole('heading', { name: items.closed.ledgerNumber }).waitFor();
+    expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('待回头看');
+    expect(await actionsOnPage()).toEqual(['confirmConsolidation']);
+    await act('confirmConsolidation', (f) => f.getByLabel('回头看意见').fill('回头看：岗位已落实，未反弹'), 'ConsolidationConfirmed');
+    await page.locator('.page-head [data-consolidation="confirmed"]').waitFor();
+    expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('已巩固');
+    expect(await actionsOnPage()).toEqual([]);
+    await screenshot(page, 'consolidation-confirmed');
+  });
+});
