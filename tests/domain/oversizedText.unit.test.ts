@@ -106,7 +106,17 @@ const samples: [Definition, Record<string, unknown>][] = [
   ],
   ...accountSamples(),
   ...hotlineSamples(),
+  ...importSamples(),
 ];
+
+/** 问题清单导入: the accepted list carries every checked row; a file name comes from the uploader. */
+function importSamples(): [Definition, Record<string, unknown>][] {
+  const row = { row: 2, source: 'county_self_check', category: 'housing', description: '危房未改造', unitId: TOWNSHIP, responsiblePerson: '储', deadline: '2019-06-30' };
+  return [
+    [domain.ProblemsImportAccepted, { contentHash: 'c'.repeat(64), fileName: '问题清单.xlsx', rows: [row] }],
+    [domain.ProblemsImportCompleted, { contentHash: 'c'.repeat(64), rowCount: 1 }],
+  ];
+}
 
 /** Accounts: logins, names, roles, password hashes (computed outside the domain) and reasons. */
 function accountSamples(): [Definition, Record<string, unknown>][] {
