@@ -9,7 +9,7 @@ import {
   accountStreamId,
   accountDecider,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
+import { type CommandContext, type CommandResult, commandFingerprint, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { Ledger } from './ledger.js';
 import { parseOrThrow } from './validation.js';
@@ -51,10 +51,16 @@ export class Accounts {
     return parsed.success ? this.load(this.userIdFor(parsed.data)) : accountDecider.initialState;
   }
 
+  /**
+   * A password's hash is salted afresh on every call, so a command carrying one is told apart from
+   * another by the rest of its data (`withoutHash`): a retry still matches the first call.
+   */
   private async command(input: unknown, context: CommandContext): Promise<CommandResult<AccountState>> {
     const command = parseOrThrow(AccountCommandSchema, input);
     if ((command.type === 'RegisterUser' || command.type === 'ChangeRoles') && command.data.unitId) await this.unitExists(command.data.unitId);
-    return handleCommand(this.store, accountStreamId(command.data.userId), accountDecider, command, context);
+    const { passwordHash: _salted, ...withoutHash } = command.data as { passwordHash?: string };
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, withoutHash);
+    return handleCommand(this.store, accountStreamId(command.data.userId), accountDecider, command, context, { fingerprint });
   }
 
   private async unitExists(unitId: string): Promise<void> {

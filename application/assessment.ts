@@ -12,7 +12,7 @@ import {
   policyStreamId,
   problemStreamId,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, handleCommand } from '../eventstore/commandHandler.js';
+import { type CommandContext, type CommandResult, commandFingerprint, handleCommand } from '../eventstore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Trigger } from '../projections/interviewTriggers.js';
 import type { ReadModels } from '../projections/readModels.js';
@@ -83,7 +83,15 @@ export class Assessment {
         outcome: input.outcome,
       },
     });
-    const result = await handleCommand(this.store, interviewStreamId(trigger.unitId), interviewDecider, command, { ...context, now: () => now });
+    // The trigger's figures are read now and may have moved by a retry: the command is what the caller sent.
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, {
+      triggerId: input.triggerId,
+      interviewee: input.interviewee,
+      interviewer: input.interviewer,
+      heldOn: input.heldOn ?? null,
+      outcome: input.outcome,
+    });
+    const result = await handleCommand(this.store, interviewStreamId(trigger.unitId), interviewDecider, command, { ...context, now: () => now }, { fingerprint });
     return { result, trigger };
   }
 
@@ -114,7 +122,9 @@ export class Assessment {
         approvedBy: input.approvedBy,
       },
     });
-    return handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now });
+    const { unitId, year, lineId, reason, approvedBy } = input;
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, { unitId, year, lineId, reason, approvedBy });
+    return handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }, { fingerprint });
   }
 
   /**
@@ -141,6 +151,8 @@ export class Assessment {
         cards: cards.map((c) => ({ unitId: c.unitId, score: c.score, grade: c.grade, veto: c.veto, rank: c.rank })),
       },
     });
-    return handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now });
+    // The cards are computed now and the instant is now: a retry is the same year and policy asked for.
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, { year: input.year, policyVersion: input.policyVersion ?? null });
+    return handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }, { fingerprint });
   }
 }

@@ -5,6 +5,7 @@ import { accountsView } from '../projections/accountsView.js';
 import { auditView } from '../projections/auditView.js';
 import { calendarView } from '../projections/calendarInForce.js';
 import { hotlineView } from '../projections/hotlineView.js';
+import { importsView } from '../projections/importsView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { ReadModels } from '../projections/readModels.js';
@@ -66,7 +67,7 @@ export type Application = {
   close: () => Promise<void>;
 };
 
-/** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises. */
+/** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises and imports. */
 export async function createApplication(store: EventStore, options: ApplicationOptions = {}): Promise<Application> {
   const { clock = () => new Date().toISOString(), checkpoints = defaultCheckpointPolicy() } = options;
   // A store written before the hash chain must be migrated first: new events would chain from nothing.
@@ -74,7 +75,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();
@@ -102,6 +103,8 @@ export async function createApplication(store: EventStore, options: ApplicationO
   };
   // A raise that stopped between its number's reservation and its first event is finished now.
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
+  // So is an import accepted whose rows were not all in: a list is imported whole or not at all.
+  for (const acceptance of [...runner.state(importsView).pending.values()]) await application.imports.finish(acceptance);
   application.checkpointer?.start();
   if (options.notifications !== false) await application.notifications.start();
   return application;

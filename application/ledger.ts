@@ -29,7 +29,15 @@ import {
   unitDecider,
   unitStreamId,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, foldStream, handleCommand } from '../eventstore/commandHandler.js';
+import {
+  type CommandContext,
+  CommandIdReusedError,
+  type CommandResult,
+  assertSameCommand,
+  commandFingerprint,
+  foldStream,
+  handleCommand,
+} from '../eventstore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { parseOrThrow } from './validation.js';
 
@@ -171,10 +179,20 @@ export class Ledger {
    */
   async raiseProblem(input: RaiseInput, context: CommandContext): Promise<CommandResult<ProblemState>> {
     const problemId = this.problemIdFor(context.commandId);
+    // A retry is the same raise: same user, same input (not the day it is sent on, nor the sequence it lands in).
+    const fingerprint = commandFingerprint(context.actor.userId, 'RaiseProblem', {
+      source: input.source,
+      category: input.category,
+      description: input.description,
+      recurrenceOf: input.recurrenceOf ?? null,
+      hotlineReportId: input.hotlineReportId ?? null,
+    });
     // Raised already under this command id, perhaps in another sequence (a retry after New Year): that raise.
     const existing = await this.loadProblem(problemId);
-    if (existing.state.status !== 'not_raised')
+    if (existing.state.status !== 'not_raised') {
+      assertSameCommand(existing.events.slice(0, 1), context.commandId, fingerprint);
       return { state: existing.state, events: existing.events.slice(0, 1), nextExpectedRevision: existing.events.length - 1, replayed: true };
+    }
 
     const now = context.now();
     const reserve: ReserveLedgerNumber = parseOrThrow(ReserveLedgerNumber.schema, {
@@ -204,6 +222,7 @@ export class Ledger {
     // Every raise of a source and year, in every process, meets on this one stream: a wider bound than one problem's.
     const reserved = await handleCommand(this.store, sequence, ledgerNumberDecider, reserve, { ...context, now: () => now }, {
       maxAttempts: 50,
+      fingerprint,
     });
     const raised = await this.completeRaise(reserved.events[0]!);
     // Only when both halves were done before is the whole raise a replay (a cut-short raise, retried, is not).
@@ -213,13 +232,22 @@ export class Ledger {
   /**
    * Runs the raise a reservation carries through the problem's decider, as the reservation's own
    * command (its id, actor and instant): the same ProblemRaised, with the same event id, whoever
-   * completes it — the raise itself, the next raise of its sequence, or the next start.
+   * completes it — the raise itself, the next raise of its sequence, or the next start. The problem
+   * keeps the reservation's fingerprint, so a retry of the raise is recognised there too.
    */
-  completeRaise(reservation: RecordedEvent): Promise<CommandResult<ProblemState>> {
+  async completeRaise(reservation: RecordedEvent): Promise<CommandResult<ProblemState>> {
     const { raised } = reservation.data as LedgerNumberReserved['data'];
-    const { actor, commandId, correlationId, occurredAt } = reservation.metadata;
+    const { actor, commandId, correlationId, occurredAt, commandFingerprint: fingerprint } = reservation.metadata;
     const context: CommandContext = { actor, commandId, correlationId, causationId: reservation.id, now: () => occurredAt };
     const raise: ProblemCommand = { type: 'RaiseProblem', data: raised };
-    return handleCommand(this.store, problemStreamId(raised.problemId), problemDecider, raise, context);
+    const streamId = problemStreamId(raised.problemId);
+    try {
+      return await handleCommand(this.store, streamId, problemDecider, raise, context, { fingerprint: fingerprint ?? null });
+    } catch (error) {
+      // Another raise under this command id, in another sequence, raised the problem first: nothing is left to finish here.
+      if (!(error instanceof CommandIdReusedError)) throw error;
+      const { state, events } = await this.loadProblem(raised.problemId);
+      return { state, events: events.slice(0, 1), nextExpectedRevision: events.length - 1, replayed: true };
+    }
   }
 }

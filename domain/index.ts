@@ -27,6 +27,8 @@ export * from './account/events.js';
 export * from './account/decide.js';
 export * from './hotline/events.js';
 export * from './hotline/decide.js';
+export * from './import/events.js';
+export * from './import/decide.js';
 export * from './registry.js';
 export * from './notification/events.js';
 export * from './notification/rules.js';

@@ -9,6 +9,7 @@ import { assessmentEventDefinitions } from './assessment/events.js';
 import { accountEventDefinitions } from './account/events.js';
 import { hotlineEventDefinitions } from './hotline/events.js';
 import { notificationEventDefinitions } from './notification/events.js';
+import { importEventDefinitions } from './import/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -24,6 +25,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
   ...notificationEventDefinitions,
+  ...importEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

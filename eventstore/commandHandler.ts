@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { Decider } from '../domain/shared/decider.js';
+import { ValidationError } from '../domain/shared/errors.js';
 import { schemaVersionOf } from '../domain/registry.js';
+import { canonicalJson } from './canonicalJson.js';
 import {
   DuplicateEventIdError,
   type EventMetadata,
@@ -53,7 +56,7 @@ const EVENT_ID_NAMESPACE = '6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41';
 export const eventIdFor = (commandId: string, streamId: string, index: number) =>
   uuidv5(`${commandId}/${streamId}/${index}`, EVENT_ID_NAMESPACE);
 
-export function metadataFor(context: CommandContext, occurredAt: string, schemaVersion: number): EventMetadata {
+export function metadataFor(context: CommandContext, occurredAt: string, schemaVersion: number, commandFingerprint?: string): EventMetadata {
   return {
     actor: context.actor,
     commandId: context.commandId,
@@ -61,7 +64,33 @@ export function metadataFor(context: CommandContext, occurredAt: string, schemaV
     causationId: context.causationId ?? context.commandId,
     occurredAt,
     schemaVersion,
+    ...(commandFingerprint === undefined ? {} : { commandFingerprint }),
   };
+}
+
+/**
+ * What makes a command this command: who sent it, what it is and its input (SHA-256 of their
+ * canonical JSON). Kept with its events, so the same command id sent again is told apart: the same
+ * fingerprint is a retry, another one a different command under a reused id.
+ */
+export function commandFingerprint(userId: string, type: string, data: unknown): string {
+  return createHash('sha256').update(canonicalJson({ userId, type, data })).digest('hex');
+}
+
+/** A command id already used for another command (another user, mutation or input): refused, nothing appended. */
+export class CommandIdReusedError extends ValidationError {
+  constructor(commandId: string) {
+    super('COMMAND_ID_REUSED', `Command id ${commandId} was already used for another command; send a new command id.`, { field: 'commandId' });
+  }
+}
+
+/**
+ * Refuses when these events, recorded under the command's id, were written by another command.
+ * Events written before fingerprints were kept carry none, and count as the same command.
+ */
+export function assertSameCommand(events: readonly RecordedEvent[], commandId: string, fingerprint: string | undefined): void {
+  const recorded = events.find((e) => typeof e.metadata.commandFingerprint === 'string')?.metadata.commandFingerprint;
+  if (fingerprint !== undefined && recorded !== undefined && recorded !== fingerprint) throw new CommandIdReusedError(commandId);
 }
 
 /**
@@ -80,6 +109,17 @@ function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
+export type HandleOptions = {
+  maxAttempts?: number;
+  /**
+   * The command's fingerprint (commandFingerprint), kept with its events. By default of the actor and
+   * the command itself; a use case whose command carries derived data (a password's hash, figures
+   * read now) gives the fingerprint of what the caller sent instead, so its retries still match.
+   * null keeps none and compares none (finishing a command recorded before fingerprints were kept).
+   */
+  fingerprint?: string | null;
+};
+
 /**
  * Load, decide, append — in that order, with the revision just read. When another writer got there
  * first the whole cycle runs again (a bounded number of times) on the fresh state.
@@ -90,7 +130,7 @@ export function handleCommand<State, Command, Event extends { type: string; data
   decider: Decider<State, Command, Event>,
   command: Command,
   context: CommandContext,
-  options: { maxAttempts?: number } = {},
+  options: HandleOptions = {},
 ): Promise<CommandResult<State>> {
   return oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
 }
@@ -101,15 +141,21 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
   decider: Decider<State, Command, Event>,
   command: Command,
   context: CommandContext,
-  { maxAttempts = 10 }: { maxAttempts?: number },
+  options: HandleOptions,
 ): Promise<CommandResult<State>> {
+  const { maxAttempts = 10 } = options;
+  const fingerprint = options.fingerprint === null ? undefined : (options.fingerprint ?? defaultFingerprint(context, command));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     // 1. Load: fold the stream, noticing whether this command was handled already.
     const recorded = await store.readStream(streamId);
     let state = foldStream(decider, recorded);
     const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
     const revision = recorded.length - 1;
-    if (earlier.length > 0) return { state, events: earlier, nextExpectedRevision: revision, replayed: true };
+    if (earlier.length > 0) {
+      // The same command again is a retry; another command under this id is refused, never answered with the earlier result.
+      assertSameCommand(earlier, context.commandId, fingerprint);
+      return { state, events: earlier, nextExpectedRevision: revision, replayed: true };
+    }
 
     // 2. Decide.
     const now = context.now();
@@ -121,21 +167,31 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
       id: eventIdFor(context.commandId, streamId, index),
       type: event.type,
       data: event.data,
-      metadata: metadataFor(context, now, schemaVersionOf(event.type)),
+      metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
     }));
     try {
       const result = await store.appendToStream(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
       for (const event of decided) state = decider.evolve(state, event);
-      const appended = await store.readStream(streamId, { fromRevision: revision + 1, maxCount: newEvents.length });
+      // This command's events: what it appended, or what the store held already under its ids (a retry's).
+      const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter((e) => e.metadata.commandId === context.commandId);
+      // The store takes events it holds already (same ids, type and data) as a retry of them: when another
+      // process wrote them under this id for another actor, they are not this command's.
+      assertSameCommand(appended, context.commandId, fingerprint);
       return { state, events: appended, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
       // Our event ids are taken: the same command, in another process, appended what it decided on a
-      // fresher state. Reading again finds it, and the command is a replay of that.
+      // fresher state. Reading again finds it, and the command is a replay of that (or, when another
+      // command took this id, is refused there).
       if (error instanceof DuplicateEventIdError && attempt < maxAttempts) continue;
       throw error;
     }
   }
   throw new ConcurrencyRetriesExhaustedError(streamId, maxAttempts);
+}
+
+function defaultFingerprint(context: CommandContext, command: unknown): string {
+  const { type, data } = command as { type: string; data: unknown };
+  return commandFingerprint(context.actor.userId, type, data);
 }

@@ -13,6 +13,11 @@ export type EventMetadata = {
   causationId: string;
   occurredAt: string;
   schemaVersion: number;
+  /**
+   * SHA-256 of the command that wrote it (actor, type, input; commandHandler.ts): the same command id
+   * sent again is a retry only with the same fingerprint. Absent on events written before it was kept.
+   */
+  commandFingerprint?: string;
   [key: string]: unknown;
 };
 

@@ -113,6 +113,60 @@ describe('a problem’s whole life over HTTP', () => {
   });
 });
 
+describe('a commandId names one command (issue 10)', () => {
+  async function inRectification() {
+    const p = await raise();
+    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p: p.id, u: township });
+    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id }, as.head);
+    await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id }, as.head);
+    return p;
+  }
+  const supervise = `mutation($p: ID!, $c: ID) { orderSupervision(problemId: $p, instruction: "五日内办结", finishBy: "2030-12-31", commandId: $c) { replayed events { type } } }`;
+  const progress = `mutation($p: ID!, $c: ID, $t: String!) { reportProgress(problemId: $p, progress: $t, percentComplete: 50, commandId: $c) { replayed events { type } } }`;
+
+  async function refusedAsReused(query: string, variables: Record<string, unknown>, problemId: string, token: string) {
+    const before = await historyOf(problemId);
+    const head = await server.store.headPosition();
+    const response = await server.gql(query, variables, bearer(token));
+    expect(response.data?.[Object.keys(response.data ?? {})[0] ?? ''] ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions?.code).toBe('COMMAND_ID_REUSED');
+    expect(await server.store.headPosition()).toBe(head);
+    expect(await historyOf(problemId)).toEqual(before);
+  }
+
+  it('a unit head’s reportProgress under the office’s orderSupervision id is refused, not answered with SupervisionOrdered', async () => {
+    const p = await inRectification();
+    const c = `supervise-${p.id}`;
+    expect((await ok(supervise, { p: p.id, c })).orderSupervision.events.map((e: { type: string }) => e.type)).toEqual(['SupervisionOrdered']);
+    await refusedAsReused(progress, { p: p.id, c, t: "已完成地基" }, p.id, as.head);
+    // Under an id of its own, the report goes in.
+    const reported = await ok(progress, { p: p.id, c: `progress-${p.id}`, t: '已完成地基' }, as.head);
+    expect(reported.reportProgress).toEqual({ replayed: false, events: [{ type: 'ProgressReported' }] });
+  });
+
+  it('the same mutation with another payload is refused; the same one again is a retry', async () => {
+    const p = await inRectification();
+    const c = `progress-${p.id}`;
+    const first = await ok(progress, { p: p.id, c, t: '已完成地基' }, as.head);
+    await refusedAsReused(progress, { p: p.id, c, t: '已完成主体' }, p.id, as.head);
+    const head = await server.store.headPosition();
+    const again = await ok(progress, { p: p.id, c, t: '已完成地基' }, as.head);
+    expect(again.reportProgress).toEqual({ ...first.reportProgress, replayed: true });
+    expect(await server.store.headPosition()).toBe(head);
+  });
+
+  it('a raise under another raise’s id with another description is refused', async () => {
+    const raiseWith = `mutation($c: ID, $d: String!) { raiseProblem(source: audit, category: fund_misuse, description: $d, commandId: $c) { problem { id } replayed } }`;
+    const c = `raise-reused-${Date.now()}`;
+    const first = await ok(raiseWith, { c, d: '资金拨付滞后' });
+    const head = await server.store.headPosition();
+    const response = await server.gql(raiseWith, { c, d: '另一个问题' }, bearer(as.office));
+    expect(response.errors?.[0]?.extensions?.code).toBe('COMMAND_ID_REUSED');
+    expect(await server.store.headPosition()).toBe(head);
+    expect((await ok(raiseWith, { c, d: '资金拨付滞后' })).raiseProblem).toEqual({ ...first.raiseProblem, replayed: true });
+  });
+});
+
 describe('refusals: a clear error with a code, and the stream unchanged', () => {
   async function refused(query: string, variables: Record<string, unknown>, problemId: string | null, code: string, token = as.office) {
     const before = problemId ? await historyOf(problemId) : [];

@@ -7,10 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
 
 /**
- * Kill -9 the server during a burst of writes over HTTP. After a restart, every command the server
- * acknowledged is there, and no command is half-written: every reserved ledger number has its
- * problem, and the numbers have no gap.
+ * Kill -9 the server during a burst of concurrent writes over HTTP, several times over. Every write
+ * carries a client command id. After each restart, every command the server acknowledged is there,
+ * each one sent again with its id is a replay (and one in flight at the kill, sent again, is done or
+ * replayed, never refused), the log verifies intact, and no command is half-written: every reserved
+ * ledger number has its problem, and the numbers have no gap.
  */
+const CYCLES = 3;
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-crash-'));
 const env = { DATA_DIR: dataDir, DEMO_DATA: 'off', EVENT_STORE: 'sqlite' };
 let server: ServerProcess | undefined;
@@ -30,53 +33,66 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 }
 
 describe('a server killed with SIGKILL during a burst of writes', () => {
-  it('keeps every acknowledged command and half-writes none', async () => {
+  it('keeps every acknowledged command, replays it by its id, verifies intact and half-writes none', async () => {
     // The first account on a fresh install, made the way docs/api.md says: the admin script.
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'], {
       env: { ...process.env, ...env },
     });
     server = await spawnServer(env);
     token = (await gql(server.url, `mutation { login(login: "chief", password: "crash-test-password") { token } }`)).data.login.token;
-    const unit = (await gql(server.url, `mutation { registerUnit(name: "佛子岭镇", kind: township) { unit { id } } }`)).data.registerUnit.unit.id;
+    const unit = (await gql(server.url, `mutation { registerUnit(name: "佛子岭镇", kind: township, commandId: "unit-1") { unit { id } } }`)).data.registerUnit.unit.id;
 
-    const acknowledged = new Map<string, { ledgerNumber: string; assigned: boolean }>();
-    let killed = false;
-    const url = server.url;
-    const worker = async (w: number) => {
-      for (let i = 0; !killed; i++) {
-        const commandId = `burst-${w}-${i}`;
-        try {
-          const raised = await gql(
-            url,
-            `mutation($c: ID, $d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d, commandId: $c) { problem { id ledgerNumber } } }`,
-            { c: commandId, d: `危房 ${w}-${i}` },
-          );
-          const problem = raised.data?.raiseProblem?.problem;
-          if (!problem) continue;
-          acknowledged.set(problem.id, { ledgerNumber: problem.ledgerNumber, assigned: false });
-          const assigned = await gql(
-            url,
-            `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`,
-            { p: problem.id, u: unit },
-          );
-          if (assigned.data?.assignProblem) acknowledged.get(problem.id)!.assigned = true;
-        } catch {
-          return; // the connection died with the server
+    const raiseQuery = `mutation($c: ID, $d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d, commandId: $c) { problem { id ledgerNumber } replayed } }`;
+    const assignQuery = `mutation($c: ID, $p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱", commandId: $c) { problem { id status } replayed } }`;
+    type Sent = { raiseId: string; description: string; problemId?: string; ledgerNumber?: string; assignId: string; assigned: boolean };
+    const acknowledged: Sent[] = [];
+
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const inFlight: Sent[] = [];
+      let killed = false;
+      const url = server.url;
+      const worker = async (w: number) => {
+        for (let i = 0; !killed; i++) {
+          const sent: Sent = { raiseId: `burst-${cycle}-${w}-${i}`, description: `危房 ${cycle}-${w}-${i}`, assignId: `assign-${cycle}-${w}-${i}`, assigned: false };
+          inFlight.push(sent);
+          try {
+            const raised = (await gql(url, raiseQuery, { c: sent.raiseId, d: sent.description })).data?.raiseProblem?.problem;
+            if (!raised) continue;
+            Object.assign(sent, { problemId: raised.id, ledgerNumber: raised.ledgerNumber });
+            const assigned = await gql(url, assignQuery, { c: sent.assignId, p: raised.id, u: unit });
+            if (assigned.data?.assignProblem) sent.assigned = true;
+          } catch {
+            return; // the connection died with the server
+          }
         }
-      }
-    };
-    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    killed = true;
-    await stopServer(server, 'SIGKILL');
-    await Promise.all(workers);
-    expect(acknowledged.size).toBeGreaterThan(5);
+      };
+      const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1000));
+      killed = true;
+      await stopServer(server, 'SIGKILL');
+      await Promise.all(workers);
+      const thisCycle = inFlight.filter((s) => s.ledgerNumber);
+      expect(thisCycle.length).toBeGreaterThan(5);
+      acknowledged.push(...thisCycle);
 
-    server = await spawnServer(env);
-    for (const [id, ack] of acknowledged) {
-      const found = (await gql(server.url, `query($id: ID) { problem(id: $id) { ledgerNumber status } }`, { id })).data.problem;
-      expect(found?.ledgerNumber).toBe(ack.ledgerNumber);
-      if (ack.assigned) expect(found.status).toBe('assigned');
+      server = await spawnServer(env);
+      // Every acknowledged command of every cycle so far is there.
+      for (const ack of acknowledged) {
+        const found = (await gql(server.url, `query($id: ID) { problem(id: $id) { ledgerNumber status } }`, { id: ack.problemId })).data.problem;
+        expect(found?.ledgerNumber).toBe(ack.ledgerNumber);
+        if (ack.assigned) expect(found.status).toBe('assigned');
+      }
+      // Sent again with their ids, this cycle's commands are replays, or (cut off by the kill) done now: never refused.
+      for (const sent of inFlight) {
+        const raised = await gql(server.url, raiseQuery, { c: sent.raiseId, d: sent.description });
+        expect(raised.errors).toBeUndefined();
+        if (sent.ledgerNumber) expect(raised.data.raiseProblem).toEqual({ problem: { id: sent.problemId, ledgerNumber: sent.ledgerNumber }, replayed: true });
+        const assigned = await gql(server.url, assignQuery, { c: sent.assignId, p: raised.data.raiseProblem.problem.id, u: unit });
+        expect(assigned.errors).toBeUndefined();
+        if (sent.assigned) expect(assigned.data.assignProblem.replayed).toBe(true);
+      }
+      const verified = (await gql(server.url, `{ verifyLedger { intact summary } }`)).data.verifyLedger;
+      expect(verified.intact, verified.summary).toBe(true);
     }
     await stopServer(server);
 

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
-import { ValidationError, countyDay } from '../../domain/index.js';
-import type { CommandContext } from '../../eventstore/commandHandler.js';
-import type { EventStore } from '../../eventstore/port.js';
+import {
+  type ImportedRow,
+  type ProblemCommand,
+  type ProblemsImportAccepted,
+  ValidationError,
+  countyDay,
+  importDecider,
+  importStreamId,
+  problemDecider,
+  problemStreamId,
+} from '../../domain/index.js';
+import { type CommandContext, handleCommand } from '../../eventstore/commandHandler.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { Ledger } from '../ledger.js';
@@ -47,8 +57,10 @@ export class Imports {
 
   /**
    * Imports every row, or none: a list with any issue is refused whole, naming each issue. A row with
-   * a unit is raised, assigned and given its deadline; a row without one is only raised. Answers once
-   * the read side has applied it, with every row's problem as the ledger now lists it.
+   * a unit is raised, assigned and given its deadline; a row without one is only raised. The checked
+   * list is accepted first, in one event (ProblemsImportAccepted): from then on the import is finished
+   * whatever happens — here, or at the next start when the server stopped half way. Answers once
+   * every row is in and the read side has applied it, with every row's problem as the ledger lists it.
    */
   async commit(bytes: Uint8Array, fileName: string, context: Omit<CommandContext, 'commandId'>): Promise<ImportResult> {
     const preview = await this.check(bytes, fileName, countyDay(context.now()));
@@ -58,25 +70,27 @@ export class Imports {
         `Nothing was imported: ${preview.issues.length} problem(s) in the file, e.g. ${describeIssue(preview.issues[0]!)}.`,
         { issues: preview.issues },
       );
-    const problemIds: string[] = [];
-    for (const row of preview.rows) {
-      const at = (step: ImportStep): CommandContext => ({
-        ...context,
-        commandId: commandIdFor(preview.contentHash, row.row, step),
-        correlationId: `import:${preview.contentHash}`,
-      });
-      const raised = await this.ledger.raiseProblem({ source: row.source, category: row.category, description: row.description }, at('raise'));
-      const problemId = this.ledger.problemIdFor(at('raise').commandId);
-      if (raised.state.status === 'not_raised') throw new Error(`Import row ${row.row} did not raise ${problemId}`);
-      if (row.unitId && row.responsiblePerson) {
-        await this.ledger.problemCommand(
-          { type: 'AssignProblem', data: { problemId, responsibleUnitId: row.unitId, responsiblePerson: row.responsiblePerson, leadingOfficial: null } },
-          at('assign'),
-        );
-        if (row.deadline) await this.ledger.problemCommand({ type: 'SetDeadline', data: { problemId, deadline: row.deadline } }, at('deadline'));
-      }
-      problemIds.push(problemId);
-    }
+    const { contentHash } = preview;
+    const rows: ImportedRow[] = preview.rows.map(({ row, source, category, description, unitId, responsiblePerson, deadline }) => ({
+      row,
+      source,
+      category,
+      description,
+      unitId,
+      responsiblePerson,
+      deadline,
+    }));
+    // The list is the command: whoever imports it again, and under whatever file name, meets this acceptance.
+    const accepted = await handleCommand(
+      this.store,
+      importStreamId(contentHash),
+      importDecider,
+      { type: 'AcceptProblemsImport', data: { contentHash, fileName, rows } },
+      { ...context, commandId: `import:${contentHash}`, correlationId: `import:${contentHash}` },
+      { fingerprint: null },
+    );
+    const acceptance = accepted.events[0] ?? (await this.store.readStream(importStreamId(contentHash), { maxCount: 1 }))[0]!;
+    const problemIds = await this.finish(acceptance);
     // Read-your-writes: the ledger lists every row's problem before the import answers.
     await this.runner.waitFor(await this.store.headPosition());
     const view = this.runner.state(ledgerView);
@@ -85,6 +99,47 @@ export class Imports {
       alreadyImported: preview.rows.filter((r) => r.alreadyImported).length,
       problems: problemIds.map((id) => view.problems.get(id)).filter((r): r is LedgerRow => r !== undefined),
     };
+  }
+
+  /**
+   * Works through an accepted list's rows and completes the import: as the acceptance's own commands
+   * (its actor and instant, ids from the list and the row), so running it again — a second import of
+   * the list, or the start after a crash — finds every step done and appends nothing new. The rows
+   * were checked when the list was accepted (units included); finishing does not check them again.
+   * Returns every row's problem id, in row order.
+   */
+  async finish(acceptance: RecordedEvent): Promise<string[]> {
+    const { contentHash, rows } = acceptance.data as ProblemsImportAccepted['data'];
+    const { actor, occurredAt } = acceptance.metadata;
+    const problemIds: string[] = [];
+    for (const row of rows) {
+      const at = (step: ImportStep): CommandContext => ({
+        actor,
+        commandId: commandIdFor(contentHash, row.row, step),
+        correlationId: `import:${contentHash}`,
+        causationId: acceptance.id,
+        now: () => occurredAt,
+      });
+      const raised = await this.ledger.raiseProblem({ source: row.source, category: row.category, description: row.description }, at('raise'));
+      const problemId = this.ledger.problemIdFor(at('raise').commandId);
+      if (raised.state.status === 'not_raised') throw new Error(`Import row ${row.row} did not raise ${problemId}`);
+      const run = (command: ProblemCommand, step: ImportStep) => handleCommand(this.store, problemStreamId(problemId), problemDecider, command, at(step));
+      if (row.unitId && row.responsiblePerson) {
+        const assign = { problemId, responsibleUnitId: row.unitId, responsiblePerson: row.responsiblePerson, leadingOfficial: null };
+        await run({ type: 'AssignProblem', data: assign }, 'assign');
+        if (row.deadline) await run({ type: 'SetDeadline', data: { problemId, deadline: row.deadline } }, 'deadline');
+      }
+      problemIds.push(problemId);
+    }
+    await handleCommand(
+      this.store,
+      importStreamId(contentHash),
+      importDecider,
+      { type: 'CompleteProblemsImport', data: { contentHash } },
+      { actor, commandId: `import:${contentHash}:completed`, correlationId: `import:${contentHash}`, causationId: acceptance.id, now: this.clock },
+      { fingerprint: null },
+    );
+    return problemIds;
   }
 
   private async check(bytes: Uint8Array, fileName: string, today: string): Promise<ImportPreview> {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { MAX_IMPORT_ROWS } from '../../domain/index.js';
 
 /**
  * Reading a problem list (问题清单) from a county spreadsheet, .xlsx or .csv: find the header row
@@ -11,8 +12,8 @@ import ExcelJS from 'exceljs';
 export const IMPORT_COLUMNS = ['问题来源', '问题类别', '问题描述', '责任单位', '责任人', '整改时限'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED_HEADERS: ImportColumn[] = ['问题来源', '问题类别', '问题描述'];
-/** Largest list accepted in one import; bigger lists go in several files. */
-export const MAX_IMPORT_ROWS = 5000;
+/** Largest list accepted in one import (the domain's bound on an accepted import); bigger lists go in several files. */
+export { MAX_IMPORT_ROWS };
 
 /** One thing wrong with one cell (or the whole file, row 0), named by row and column and why. */
 export type ImportIssue = {
