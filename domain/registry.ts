@@ -8,6 +8,7 @@ import { assessmentEventDefinitions } from './assessment/events.js';
 import { accountEventDefinitions } from './account/events.js';
 import { hotlineEventDefinitions } from './hotline/events.js';
 import { notificationEventDefinitions } from './notification/events.js';
+import { scheduleEventDefinitions } from './schedule/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -22,6 +23,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...accountEventDefinitions,
   ...hotlineEventDefinitions,
   ...notificationEventDefinitions,
+  ...scheduleEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

@@ -14,7 +14,8 @@ import { UnitRef } from './unit.js';
 
 type Update = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
 
-const problemEvents = new Set<string>(problemEventDefinitions.map((d) => d.type));
+/** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
+const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
 const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implement({
   description: 'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised.',
