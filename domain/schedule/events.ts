@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay, Instant } from '../shared/calendar.js';
-import { Actor, message } from '../shared/messages.js';
+import { InterviewRule } from '../policy/document.js';
+import { Actor, Id, message } from '../shared/messages.js';
 
 /**
  * What the scheduler writes when a moment comes (到期提醒、逾期、升级、回头看): not a second definition
@@ -15,24 +16,25 @@ const DueAt = Instant;
 export const DeadlineReminderDue = message(
   'DeadlineReminderDue',
   1,
-  z.object({ problemId: z.string(), unitId: z.string(), deadline: CalendarDay, daysBefore: z.number().int().min(1), dueAt: DueAt }),
+  z.object({ problemId: Id, unitId: Id, deadline: CalendarDay, daysBefore: z.number().int().min(1), dueAt: DueAt }),
 );
 /** 逾期: the deadline's day ended and the item was not reported fixed. Due at 00:00 of the day after the deadline. */
 export const DeadlinePassed = message(
   'DeadlinePassed',
   1,
-  z.object({ problemId: z.string(), unitId: z.string(), deadline: CalendarDay, dueAt: DueAt }),
+  z.object({ problemId: Id, unitId: Id, deadline: CalendarDay, dueAt: DueAt }),
 );
 /** 升级: an unresolved interview trigger rose to 督办 or 约谈 (one step per `escalateAfterDays`). */
 export const EscalationReached = message(
   'EscalationReached',
   1,
   z.object({
-    triggerId: z.string(),
-    rule: z.string(),
-    unitId: z.string(),
+    /** The trigger's id (projections/interviewTriggers.ts): rule, subject and day, never free text. */
+    triggerId: z.string().max(200),
+    rule: InterviewRule,
+    unitId: Id,
     level: z.enum(['supervision', 'interview']),
-    problemIds: z.array(z.string()),
+    problemIds: z.array(Id),
     dueAt: DueAt,
   }),
 );
@@ -40,19 +42,19 @@ export const EscalationReached = message(
 export const RecheckDue = message(
   'RecheckDue',
   1,
-  z.object({ problemId: z.string(), unitId: z.string(), closedOn: CalendarDay, dueOn: CalendarDay, dueAt: DueAt }),
+  z.object({ problemId: Id, unitId: Id, closedOn: CalendarDay, dueOn: CalendarDay, dueAt: DueAt }),
 );
 /** 回头看 not done: its day ended without a confirmation of 巩固 (or a reopening). */
 export const RecheckOverdue = message(
   'RecheckOverdue',
   1,
-  z.object({ problemId: z.string(), unitId: z.string(), dueOn: CalendarDay, dueAt: DueAt }),
+  z.object({ problemId: Id, unitId: Id, dueOn: CalendarDay, dueAt: DueAt }),
 );
 /** 督办 not answered: the order's 办结时限 ended without a reply. */
 export const SupervisionReplyOverdue = message(
   'SupervisionReplyOverdue',
   1,
-  z.object({ problemId: z.string(), unitId: z.string(), supervisionCount: z.number().int().min(1), finishBy: CalendarDay, dueAt: DueAt }),
+  z.object({ problemId: Id, unitId: Id, supervisionCount: z.number().int().min(1), finishBy: CalendarDay, dueAt: DueAt }),
 );
 /** The day's overdue digest (逾期通报) is due: at least one item is overdue at the county's hour. */
 export const DailyOverdueDigestDue = message('DailyOverdueDigestDue', 1, z.object({ day: CalendarDay, dueAt: DueAt }));
