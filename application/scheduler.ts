@@ -1,8 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
   type DayCounter,
-  type InterviewLevel,
-  InterviewLevel as Levels,
   type ScheduleEvent,
   type TimingVersion,
   countyDayOfMs,
@@ -23,7 +21,7 @@ import { type FactsState, problemFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { scheduleView } from '../projections/scheduleView.js';
-import { instantMs } from '../projections/time.js';
+import { daysFrom, instantMs } from '../projections/time.js';
 import type { Ledger } from './ledger.js';
 
 const DAY_MS = 86_400_000;
@@ -47,7 +45,6 @@ export type PassResult = { from: string; to: string; due: number; appended: numb
 /** The id of a schedule event: from what it is about, never from when or where it was computed. */
 export const scheduleEventId = (event: ScheduleEvent) => uuidv5(scheduleEventKey(event), SCHEDULE_ID_NAMESPACE);
 
-const rank = (level: InterviewLevel | undefined) => (level === undefined ? -1 : Levels.options.indexOf(level));
 const order = (a: ScheduleEvent, b: ScheduleEvent) =>
   a.data.dueAt < b.data.dueAt ? -1 : a.data.dueAt > b.data.dueAt ? 1 : scheduleEventKey(a) < scheduleEventKey(b) ? -1 : 1;
 
@@ -133,19 +130,25 @@ export class Scheduler {
     due.sort(order);
     result.due = due.length;
 
+    // One append per subject's stream: a catch-up writes a problem's reminders and its passing together.
+    const byStream = new Map<string, NewEvent[]>();
     for (const event of due) {
       const id = scheduleEventId(event);
       if (view.written.has(id)) continue;
-      if (await this.append(id, event)) result.appended += 1;
+      const streamId = scheduleStreamId(event);
+      const list = byStream.get(streamId);
+      if (list) list.push(this.toNewEvent(id, event));
+      else byStream.set(streamId, [this.toNewEvent(id, event)]);
     }
+    for (const [streamId, events] of byStream) result.appended += await this.append(streamId, events);
     for (const event of result.escalations) if (event.type === 'EscalationReached' && event.data.level === 'supervision') await this.orderSupervision(event);
     this.lastPassMs = toMs;
     return result;
   }
 
-  private async append(id: string, event: ScheduleEvent): Promise<boolean> {
+  private toNewEvent(id: string, event: ScheduleEvent): NewEvent {
     const key = scheduleEventKey(event);
-    const newEvent: NewEvent = {
+    return {
       id,
       type: event.type,
       data: event.data,
@@ -158,32 +161,42 @@ export class Scheduler {
         schemaVersion: schemaVersionOf(event.type),
       },
     };
+  }
+
+  /** Appends a stream's due events; how many were new here (another process may have written some first: that is fine). */
+  private async append(streamId: string, events: NewEvent[]): Promise<number> {
     try {
-      const before = await this.store.headPosition();
-      const { position } = await this.store.appendToStream(scheduleStreamId(event), [newEvent], 'any');
-      return position > before;
+      await this.store.appendToStream(streamId, events, 'any');
+      return events.length;
     } catch (error) {
-      // Another process wrote it first: the moment is recorded, which is all that matters.
-      if (error instanceof DuplicateEventIdError) return false;
-      throw error;
+      if (!(error instanceof DuplicateEventIdError)) throw error;
+      // Another process wrote some of them first: the moments are recorded; the rest go one by one.
+      if (events.length === 1) return 0;
+      let appended = 0;
+      for (const event of events) appended += await this.append(streamId, [event]);
+      return appended;
     }
   }
 
   /**
-   * The interview triggers that rose to 督办 or 约谈 at a county midnight: evaluated with the facts
-   * as they stood at that instant, against the same facts one day earlier, so the answer is the
-   * same whenever the pass runs.
+   * The interview triggers that rose to 督办 or 约谈 at a county midnight, evaluated with the facts as
+   * they stood at that instant (so the answer is the same whenever the pass runs): those whose
+   * escalation clock (projections/interviewTriggers.ts: from `since`, or the last partial interview)
+   * completed a step that day.
    */
   private async escalationsAt(midnight: number): Promise<ScheduleEvent[]> {
     const instant = countyInstant(midnight);
-    const before = countyInstant(midnight - 1);
+    const day = countyDayOfMs(midnight);
     const facts = await this.readModels.factsAsOf(instant);
-    const levelBefore = new Map(
-      interviewTriggers(facts, { instant: before, day: countyDayOfMs(midnight - 1) }, policyInForce(facts, before)).map((t) => [t.id, t.level]),
-    );
+    const policy = policyInForce(facts, instant);
+    const every = policy.document.interviews.escalateAfterDays;
     const out: ScheduleEvent[] = [];
-    for (const t of interviewTriggers(facts, { instant, day: countyDayOfMs(midnight) }, policyInForce(facts, instant))) {
-      if (t.escalations === 0 || t.level === 'reminder' || rank(levelBefore.get(t.id)) >= rank(t.level)) continue;
+    for (const t of interviewTriggers(facts, { instant, day }, policy)) {
+      if (t.escalations === 0 || t.level === 'reminder') continue;
+      const lastTalk = t.earlierInterviews.at(-1)?.heldOn;
+      const days = daysFrom(lastTalk !== undefined && lastTalk > t.since ? lastTalk : t.since, day);
+      // A step completed today, and it was not one past the top level (capped, so no rise).
+      if (days % every !== 0 || days / every !== t.escalations) continue;
       out.push({
         type: 'EscalationReached',
         data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },

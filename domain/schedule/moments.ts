@@ -13,6 +13,8 @@ import type { ScheduleEvent } from './events.js';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const COUNTY_OFFSET_MS = 8 * HOUR_MS;
+/** The policy's bound on reminder offsets (domain/policy/document.ts), with room for working days counting back over holidays. */
+const MAX_OFFSET_DAYS = 2 * 365;
 
 /** The instant a county day's hour begins, in ms. */
 export function countyHourMs(day: string, hour: number): number {
@@ -166,9 +168,15 @@ export function problemMoments(
   };
 
   for (const deadline of deadlines ?? []) {
+    const deadlineMs = countyHourMs(deadline, 0);
+    // Nothing of this deadline can fall due in the interval: the common case, decided without a string.
+    if (deadlineMs + DAY_MS <= fromMs || deadlineMs - (MAX_OFFSET_DAYS + 1) * DAY_MS > toMs) continue;
     for (const { timing } of versions)
       for (const daysBefore of timing.reminderOffsetsDays) {
-        const ms = countyHourMs(reminderDay(deadline, daysBefore, timing, options), timing.scheduleAtHour);
+        const ms =
+          timing.reminderDays === 'working' && options.workingDays
+            ? countyHourMs(reminderDay(deadline, daysBefore, timing, options), timing.scheduleAtHour)
+            : deadlineMs - daysBefore * DAY_MS + timing.scheduleAtHour * HOUR_MS;
         if (!inside(ms)) continue;
         const now = timingAt(versions, ms);
         if (now.scheduleAtHour !== timing.scheduleAtHour || now.reminderDays !== timing.reminderDays || !now.reminderOffsetsDays.includes(daysBefore))
@@ -177,7 +185,7 @@ export function problemMoments(
         if (at.status === 'open' && at.deadline === deadline && at.unitId !== null)
           add({ type: 'DeadlineReminderDue', data: { problemId, unitId: at.unitId, deadline, daysBefore, dueAt: countyInstant(ms) } });
       }
-    const passed = countyHourMs(shiftDay(deadline, 1), 0);
+    const passed = deadlineMs + DAY_MS;
     if (inside(passed)) {
       const at = problemAt(timeline, passed);
       if (at.status === 'open' && at.deadline === deadline && at.unitId !== null)
