@@ -8,6 +8,7 @@ import { hotlineView } from '../projections/hotlineView.js';
 import { importsView } from '../projections/importsView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
+import { scheduleView } from '../projections/scheduleView.js';
 import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import type { SnapshotStore } from '../projections/snapshots.js';
@@ -18,6 +19,7 @@ import { Imports } from './imports/index.js';
 import { Integrity } from './integrity.js';
 import { Ledger } from './ledger.js';
 import { type NotificationOptions, Notifications } from './notifications/index.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { outboxView } from '../projections/outboxView.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
@@ -33,6 +35,8 @@ export type ApplicationOptions = {
   snapshots?: SnapshotStore;
   /** The outbox's settings (poll interval, timeouts, backoff); false records and sends no notifications. */
   notifications?: NotificationOptions | false;
+  /** The scheduler's settings (interval, catch-up); false (the default) runs no passes on its own: `scheduler.pass()` still works. */
+  scheduler?: SchedulerOptions | false;
 };
 
 /**
@@ -55,6 +59,8 @@ export type Application = {
   integrity: Integrity;
   /** 通知: the inbox, preferences, channels and the outbox that delivers them. */
   notifications: Notifications;
+  /** Passing time becomes facts: reminders, deadlines passing, escalations, 回头看 (application/scheduler.ts). */
+  scheduler: Scheduler;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -75,7 +81,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView, scheduleView],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();
@@ -89,12 +95,14 @@ export async function createApplication(store: EventStore, options: ApplicationO
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
     notifications: new Notifications(store, runner, clock, options.notifications || {}),
+    scheduler: new Scheduler(store, runner, readModels, ledger, clock, options.scheduler || {}),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
     store,
     close: async () => {
+      await application.scheduler.stop();
       await application.notifications.stop();
       await application.checkpointer?.stop();
       await runner.stop();
@@ -107,5 +115,6 @@ export async function createApplication(store: EventStore, options: ApplicationO
   for (const acceptance of [...runner.state(importsView).pending.values()]) await application.imports.finish(acceptance);
   application.checkpointer?.start();
   if (options.notifications !== false) await application.notifications.start();
+  if (options.scheduler) await application.scheduler.start();
   return application;
 }

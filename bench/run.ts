@@ -9,6 +9,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'store', load: () => import('./store.js') },
   { name: 'projections', load: () => import('./projections.js') },
   { name: 'verify', load: () => import('./verify.js') },
+  { name: 'scheduler', load: () => import('./scheduler.js') },
 ];
 
 const wanted = process.argv.slice(2);

@@ -33,3 +33,5 @@ export * from './registry.js';
 export * from './notification/events.js';
 export * from './notification/rules.js';
 export * from './notification/settings.js';
+export * from './schedule/events.js';
+export * from './schedule/moments.js';

@@ -10,6 +10,7 @@ import { accountEventDefinitions } from './account/events.js';
 import { hotlineEventDefinitions } from './hotline/events.js';
 import { notificationEventDefinitions } from './notification/events.js';
 import { importEventDefinitions } from './import/events.js';
+import { scheduleEventDefinitions } from './schedule/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -26,6 +27,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...hotlineEventDefinitions,
   ...notificationEventDefinitions,
   ...importEventDefinitions,
+  ...scheduleEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

@@ -18,7 +18,8 @@ type Update = { position: number; occurredAt: string; eventType: string; item: B
 /** The stream's last message: why it ends (the sign-in it rests on no longer holds). */
 type Ended = { ended: UnauthenticatedError };
 
-const problemEvents = new Set<string>(problemEventDefinitions.map((d) => d.type));
+/** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
+const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
 const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implement({
   description: 'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised.',

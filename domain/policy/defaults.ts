@@ -28,6 +28,13 @@ export const defaultPolicy: PolicyDocument = {
       supervision_unanswered: { enabled: true, level: 'interview' },
     },
   },
+  timing: {
+    reminderOffsetsDays: [7, 3, 1],
+    reminderDays: 'calendar',
+    recheckAfterDays: 90,
+    supervisionFinishByDays: 10,
+    scheduleAtHour: 9,
+  },
   scoring: {
     base: 100,
     ordinaryWeightPercent: 40,

@@ -39,6 +39,21 @@ const Points = z
     message: 'must have at most one decimal place',
   });
 const Days = z.number().int().min(1).max(3650);
+/** When the scheduler acts (domain/schedule/): reminders, 回头看 and automatic 督办. Adopted before it existed: the defaults. */
+export const TimingPolicy = z.object({
+  /** Reminders (到期提醒) this many days before an open item's deadline. */
+  reminderOffsetsDays: z.array(z.number().int().min(1).max(365)).max(10).default([7, 3, 1]),
+  /** Whether those days count calendar days or working days (工作日, the county calendar). */
+  reminderDays: z.enum(['calendar', 'working']).default('calendar'),
+  /** 回头看: a closed (销号) item is checked again this many days after closing. */
+  recheckAfterDays: z.number().int().min(1).max(3650).default(90),
+  /** 办结时限 of an automatic 督办 order: this many days after the escalation. */
+  supervisionFinishByDays: z.number().int().min(1).max(365).default(10),
+  /** The county hour (0–23, Asia/Shanghai) at which reminders, 回头看 and the daily digest are due. */
+  scheduleAtHour: z.number().int().min(0).max(23).default(9),
+});
+export type TimingPolicy = z.infer<typeof TimingPolicy>;
+
 const Rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolean(), level: InterviewLevel, ...shape });
 
 /**
@@ -88,6 +103,7 @@ export const PolicyDocument = z
         supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
       }),
     }),
+    timing: TimingPolicy.default({ reminderOffsetsDays: [7, 3, 1], reminderDays: 'calendar', recheckAfterDays: 90, supervisionFinishByDays: 10, scheduleAtHour: 9 }),
     scoring: z
       .object({
         /** Each part starts here; the score is the weighted sum of the two parts. */

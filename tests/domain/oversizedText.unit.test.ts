@@ -157,6 +157,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.DeliverySucceeded, { deliveryId: PROBLEM, attempt: 1 }],
   [domain.DeliveryFailed, { deliveryId: PROBLEM, attempt: 1, error: 'connect ECONNREFUSED', nextAttemptAt: '2019-06-27T09:05:00+08:00' }],
   ...importSamples(),
+  ...scheduleSamples(),
 ];
 
 /** 问题清单导入: the accepted list carries every checked row; a file name comes from the uploader. */
@@ -184,6 +185,24 @@ function accountSamples(): [Definition, Record<string, unknown>][] {
     [domain.UserDisabled, { userId: PROBLEM, reason: '调离' }],
     [domain.UserEnabled, { userId: PROBLEM }],
     [domain.SessionsRevoked, { userId: PROBLEM }],
+  ];
+}
+
+/** What the scheduler writes (domain/schedule/): ids, days and instants only. */
+function scheduleSamples(): [Definition, Record<string, unknown>][] {
+  const dueAt = '2019-06-23T09:00:00.000+08:00';
+  return [
+    [domain.DeadlineReminderDue, { problemId: PROBLEM, unitId: TOWNSHIP, deadline: '2019-06-30', daysBefore: 7, dueAt }],
+    [domain.DeadlinePassed, { problemId: PROBLEM, unitId: TOWNSHIP, deadline: '2019-06-30', dueAt }],
+    [
+      domain.EscalationReached,
+      { triggerId: `item_overdue:${PROBLEM}:2019-06-30`, rule: 'item_overdue', unitId: TOWNSHIP, level: 'supervision', problemIds: [PROBLEM], dueAt },
+    ],
+    [domain.RecheckDue, { problemId: PROBLEM, unitId: TOWNSHIP, closedOn: '2019-03-25', dueOn: '2019-06-23', dueAt }],
+    [domain.RecheckOverdue, { problemId: PROBLEM, unitId: TOWNSHIP, dueOn: '2019-06-22', dueAt }],
+    [domain.SupervisionReplyOverdue, { problemId: PROBLEM, unitId: TOWNSHIP, supervisionCount: 1, finishBy: '2019-06-22', dueAt }],
+    [domain.DailyOverdueDigestDue, { day: '2019-06-23', dueAt }],
+    [domain.YearNotFinalized, { year: 2018, dueAt }],
   ];
 }
 
@@ -227,7 +246,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(71);
+    expect(sampled).toHaveLength(79);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -1,0 +1,235 @@
+import { v5 as uuidv5 } from 'uuid';
+import {
+  type DayCounter,
+  type ScheduleEvent,
+  type TimingVersion,
+  countyDayOfMs,
+  countyInstant,
+  defaultPolicy,
+  digestMoments,
+  midnightsBetween,
+  problemMoments,
+  scheduleEventKey,
+  scheduleStreamId,
+  schedulerActor,
+  schemaVersionOf,
+} from '../domain/index.js';
+import { DuplicateEventIdError, type EventStore, type NewEvent } from '../eventstore/port.js';
+import { interviewTriggers } from '../projections/interviewTriggers.js';
+import { policyInForce } from '../projections/policyInForce.js';
+import { type FactsState, problemFacts } from '../projections/problemFacts.js';
+import type { ReadModels } from '../projections/readModels.js';
+import type { ProjectionRunner } from '../projections/runner.js';
+import { scheduleView } from '../projections/scheduleView.js';
+import { daysFrom, instantMs } from '../projections/time.js';
+import type { Ledger } from './ledger.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** The namespace of schedule event ids: uuid v5 of `${kind}|${subjectId}|${dueAt}` (domain/schedule/events.ts). */
+const SCHEDULE_ID_NAMESPACE = '3b9e2c1a-6f47-4d1e-8a0b-5c2d7e9f1a43';
+
+export type SchedulerOptions = {
+  /** How often a pass runs at most (ms); it also runs at every full hour, so midnight and the reminder hour are on time. */
+  intervalMs?: number;
+  /** How far back (days) a start catches up when the log holds no later schedule event. */
+  catchUpDays?: number;
+  /** Working-day arithmetic of the county calendar, for `timing.reminderDays: 'working'` (calendar days without it). */
+  workingDays?: DayCounter;
+  log?: (message: string) => void;
+};
+
+/** What one pass did: its interval, the moments due in it, and how many were appended now. */
+export type PassResult = { from: string; to: string; due: number; appended: number; escalations: ScheduleEvent[] };
+
+/** The id of a schedule event: from what it is about, never from when or where it was computed. */
+export const scheduleEventId = (event: ScheduleEvent) => uuidv5(scheduleEventKey(event), SCHEDULE_ID_NAMESPACE);
+
+const order = (a: ScheduleEvent, b: ScheduleEvent) =>
+  a.data.dueAt < b.data.dueAt ? -1 : a.data.dueAt > b.data.dueAt ? 1 : scheduleEventKey(a) < scheduleEventKey(b) ? -1 : 1;
+
+/**
+ * The scheduler: passing time becomes facts. A pass computes the moments due since the last pass
+ * (reminders, deadlines passing, escalation steps, 回头看, unanswered 督办, the daily digest) from
+ * the timelines the schedule view keeps, judged against the facts in force at each moment, and
+ * appends those the log does not hold yet. Event ids follow from the moment, so a restart after a
+ * stop catches up with exactly what a scheduler running throughout would have written, and two
+ * processes on one store write each event once (the store refuses nothing: the same id is a no-op).
+ * An escalation to 督办 orders supervision of its problems, with a command id from the trigger.
+ */
+export class Scheduler {
+  private lastPassMs: number | null = null;
+  private running: Promise<PassResult> = Promise.resolve({ from: '', to: '', due: 0, appended: 0, escalations: [] });
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly readModels: ReadModels,
+    private readonly ledger: Ledger,
+    private readonly clock: () => string,
+    private readonly options: SchedulerOptions = {},
+  ) {}
+
+  /** Catches up, then runs a pass at every full hour and at least every `intervalMs`. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.pass();
+    this.plan();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running.catch(() => undefined);
+  }
+
+  private plan(): void {
+    if (this.stopped) return;
+    const nowMs = instantMs(this.clock());
+    const delay = Math.min(this.options.intervalMs ?? 60_000, HOUR_MS - (nowMs % HOUR_MS) + 50);
+    this.timer = setTimeout(() => {
+      this.pass()
+        .catch((error: unknown) => (this.options.log ?? console.error)(`Scheduler pass failed: ${String(error)}`))
+        .finally(() => this.plan());
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** One pass, up to the clock's now; passes run one at a time. */
+  pass(): Promise<PassResult> {
+    const run = this.running.catch(() => undefined).then(() => this.passNow());
+    this.running = run;
+    return run;
+  }
+
+  private async passNow(): Promise<PassResult> {
+    const toMs = instantMs(this.clock());
+    // What other processes wrote is read first: their events, and the facts they changed.
+    await this.runner.waitFor(await this.store.headPosition());
+    const view = this.runner.state(scheduleView);
+    const facts = this.runner.state(problemFacts);
+    // A start catches up from the last moment the log holds (moments at that very instant are checked again).
+    const floor = toMs - (this.options.catchUpDays ?? 31) * DAY_MS;
+    const fromMs = this.lastPassMs ?? Math.max(floor, view.lastDueMs - 1);
+    const result: PassResult = { from: countyInstant(fromMs), to: countyInstant(toMs), due: 0, appended: 0, escalations: [] };
+    if (toMs <= fromMs) return result;
+
+    const versions = timingVersions(facts);
+    const workingDays = this.options.workingDays;
+    const due: ScheduleEvent[] = [];
+    for (const timeline of view.timelines.values())
+      for (const event of problemMoments(timeline, versions, fromMs, toMs, workingDays ? { workingDays } : {})) due.push(event);
+    due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
+    for (const midnight of midnightsBetween(fromMs, toMs)) {
+      const escalations = await this.escalationsAt(midnight);
+      result.escalations.push(...escalations);
+      due.push(...escalations);
+    }
+    due.sort(order);
+    result.due = due.length;
+
+    // One append per subject's stream: a catch-up writes a problem's reminders and its passing together.
+    const byStream = new Map<string, NewEvent[]>();
+    for (const event of due) {
+      const id = scheduleEventId(event);
+      if (view.written.has(id)) continue;
+      const streamId = scheduleStreamId(event);
+      const list = byStream.get(streamId);
+      if (list) list.push(this.toNewEvent(id, event));
+      else byStream.set(streamId, [this.toNewEvent(id, event)]);
+    }
+    for (const [streamId, events] of byStream) result.appended += await this.append(streamId, events);
+    for (const event of result.escalations) if (event.type === 'EscalationReached' && event.data.level === 'supervision') await this.orderSupervision(event);
+    this.lastPassMs = toMs;
+    return result;
+  }
+
+  private toNewEvent(id: string, event: ScheduleEvent): NewEvent {
+    const key = scheduleEventKey(event);
+    return {
+      id,
+      type: event.type,
+      data: event.data,
+      metadata: {
+        actor: schedulerActor,
+        commandId: `schedule:${key}`,
+        correlationId: `schedule:${key}`,
+        causationId: `schedule:${key}`,
+        occurredAt: event.data.dueAt,
+        schemaVersion: schemaVersionOf(event.type),
+      },
+    };
+  }
+
+  /** Appends a stream's due events; how many were new here (another process may have written some first: that is fine). */
+  private async append(streamId: string, events: NewEvent[]): Promise<number> {
+    try {
+      await this.store.appendToStream(streamId, events, 'any');
+      return events.length;
+    } catch (error) {
+      if (!(error instanceof DuplicateEventIdError)) throw error;
+      // Another process wrote some of them first: the moments are recorded; the rest go one by one.
+      if (events.length === 1) return 0;
+      let appended = 0;
+      for (const event of events) appended += await this.append(streamId, [event]);
+      return appended;
+    }
+  }
+
+  /**
+   * The interview triggers that rose to 督办 or 约谈 at a county midnight, evaluated with the facts as
+   * they stood at that instant (so the answer is the same whenever the pass runs): those whose
+   * escalation clock (projections/interviewTriggers.ts: from `since`, or the last partial interview)
+   * completed a step that day.
+   */
+  private async escalationsAt(midnight: number): Promise<ScheduleEvent[]> {
+    const instant = countyInstant(midnight);
+    const day = countyDayOfMs(midnight);
+    const facts = await this.readModels.factsAsOf(instant);
+    const policy = policyInForce(facts, instant);
+    const every = policy.document.interviews.escalateAfterDays;
+    const out: ScheduleEvent[] = [];
+    for (const t of interviewTriggers(facts, { instant, day }, policy)) {
+      if (t.escalations === 0 || t.level === 'reminder') continue;
+      const lastTalk = t.earlierInterviews.at(-1)?.heldOn;
+      const days = daysFrom(lastTalk !== undefined && lastTalk > t.since ? lastTalk : t.since, day);
+      // A step completed today, and it was not one past the top level (capped, so no rise).
+      if (days % every !== 0 || days / every !== t.escalations) continue;
+      out.push({
+        type: 'EscalationReached',
+        data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },
+      });
+    }
+    return out;
+  }
+
+  /**
+   * 自动督办: an escalation to 督办 orders supervision of each of its problems, dated at the escalation,
+   * with a command id from the trigger and the problem, so a second process or a later pass appends nothing.
+   */
+  private async orderSupervision(event: Extract<ScheduleEvent, { type: 'EscalationReached' }>): Promise<void> {
+    const { triggerId, rule, problemIds, dueAt } = event.data;
+    for (const problemId of problemIds) {
+      const commandId = `auto-supervision:${triggerId}:${problemId}`;
+      try {
+        await this.ledger.problemCommand(
+          { type: 'OrderSupervision', data: { problemId, instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请限期办结。` } },
+          { actor: schedulerActor, commandId, now: () => dueAt },
+        );
+      } catch (error) {
+        // A problem already reported fixed or closed takes no order: nothing to supervise.
+        (this.options.log ?? console.warn)(`Automatic supervision ${commandId} not ordered: ${String(error)}`);
+      }
+    }
+  }
+}
+
+/** The timing section of every policy version, from the instant each was adopted (version 0 from the start). */
+export function timingVersions(facts: FactsState): TimingVersion[] {
+  return [
+    { fromMs: Number.NEGATIVE_INFINITY, timing: defaultPolicy.timing },
+    ...facts.policies.map((p) => ({ fromMs: instantMs(p.adoptedAt), timing: p.document.timing ?? defaultPolicy.timing })),
+  ];
+}

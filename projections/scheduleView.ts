@@ -1,0 +1,79 @@
+import { type ProblemTimeline, type TimelineChange, scheduleEventTypes } from '../domain/index.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { Projection } from './runner.js';
+import { instantMs } from './time.js';
+
+/**
+ * What the scheduler (application/scheduler.ts) reads: each problem's timeline — the changes its
+ * moments depend on, with the instant each took effect — and which schedule events the log holds
+ * already, so a pass appends only what is missing.
+ */
+export type ScheduleViewState = {
+  timelines: Map<string, ProblemTimeline>;
+  /** Ids of the schedule events in the log (written by this process, another, or before a restart). */
+  written: Set<string>;
+  /** The latest due instant (ms) of a schedule event in the log: where a restart catches up from. */
+  lastDueMs: number;
+};
+
+type Data = Record<string, unknown>;
+
+/** The change a problem event makes to the timeline, or null when the schedule does not care. */
+function changeOf(event: RecordedEvent, ms: number): TimelineChange | null {
+  const data = event.data as Data;
+  switch (event.type) {
+    case 'ProblemAssigned':
+      return { ms, kind: 'assigned', unitId: data.responsibleUnitId as string };
+    case 'DeadlineSet':
+    case 'DeadlineExtended':
+      return { ms, kind: 'deadline', deadline: data.deadline as string };
+    case 'RectificationReported':
+    case 'VerificationPassed':
+      return { ms, kind: 'reported' };
+    case 'VerificationRejected':
+    case 'ProblemReopened':
+      return { ms, kind: 'open' };
+    case 'ProblemClosed':
+      return { ms, kind: 'closed', closedOn: data.closedOn as string };
+    case 'SupervisionOrdered':
+      // 办结时限 (`finishBy`) is recorded on orders from issue 11 on; earlier orders have none.
+      return { ms, kind: 'supervision', count: data.supervisionCount as number, finishBy: (data.finishBy as string | null | undefined) ?? null };
+    case 'SupervisionReplied':
+      return { ms, kind: 'reply', count: data.supervisionCount as number };
+    case 'ConsolidationConfirmed':
+      return { ms, kind: 'consolidated' };
+    default:
+      return null;
+  }
+}
+
+/** Keeps the changes in the order they took effect, even when an event dated earlier is recorded later. */
+function insert(changes: TimelineChange[], change: TimelineChange): void {
+  let i = changes.length;
+  while (i > 0 && changes[i - 1]!.ms > change.ms) i--;
+  changes.splice(i, 0, change);
+}
+
+export const scheduleView: Projection<ScheduleViewState> = {
+  name: 'schedule-view',
+  version: 1,
+  initial: () => ({ timelines: new Map(), written: new Set(), lastDueMs: Number.NEGATIVE_INFINITY }),
+  apply(state, event) {
+    if (scheduleEventTypes.has(event.type)) {
+      state.written.add(event.id);
+      const ms = instantMs((event.data as { dueAt: string }).dueAt);
+      if (ms > state.lastDueMs) state.lastDueMs = ms;
+      return;
+    }
+    const problemId = (event.data as Data | null)?.problemId;
+    if (typeof problemId !== 'string' || !event.streamId.startsWith('problem-')) return;
+    if (event.type === 'ProblemRaised') {
+      if (!state.timelines.has(problemId)) state.timelines.set(problemId, { problemId, changes: [] });
+      return;
+    }
+    const timeline = state.timelines.get(problemId);
+    if (!timeline) return;
+    const change = changeOf(event, instantMs(event.metadata.occurredAt));
+    if (change) insert(timeline.changes, change);
+  },
+};
