@@ -83,7 +83,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     ledger,
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger),
-    assessment: new Assessment(store, runner, readModels),
+    assessment: new Assessment(store, runner, readModels, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
     notifications: new Notifications(store, runner, clock, options.notifications || {}),
