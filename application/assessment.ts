@@ -12,7 +12,7 @@ import {
   policyStreamId,
   problemStreamId,
 } from '../domain/index.js';
-import { type CommandContext, type CommandResult, handleCommand } from '../eventstore/commandHandler.js';
+import { type CommandContext, handleCommand } from '../eventstore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Trigger, TriggerFilter } from '../projections/interviewTriggers.js';
 import type { FinalizationFacts } from '../projections/problemFacts.js';
@@ -44,13 +44,6 @@ export class Assessment {
     private readonly readModels: ReadModels,
     private readonly clock: () => string,
   ) {}
-
-  /** Read-your-writes: a command's answer waits until the read models have applied its events. */
-  private async settled<R extends CommandResult<unknown>>(result: R): Promise<R> {
-    const last = result.events.at(-1);
-    if (last) await this.runner.waitFor(last.position);
-    return result;
-  }
 
   /** Interview triggers (约谈) as of an instant (now when not given), 约谈 first. */
   async triggers(asOf: string | undefined, filter: TriggerFilter): Promise<Trigger[]> {
@@ -160,9 +153,8 @@ export class Assessment {
         outcome: input.outcome,
       },
     });
-    const result = await this.settled(
-      await handleCommand(this.store, interviewStreamId(trigger.unitId), interviewDecider, command, { ...context, now: () => now }),
-    );
+    const result = await handleCommand(this.store, interviewStreamId(trigger.unitId), interviewDecider, command, { ...context, now: () => now });
+    await this.runner.waitForEvents(result.events);
     const [after] = (await this.triggers(undefined, { unitId: trigger.unitId, includeResolved: true })).filter((t) => t.id === trigger.id);
     return { result, trigger: after ?? trigger };
   }
@@ -195,9 +187,8 @@ export class Assessment {
         approvedBy: input.approvedBy,
       },
     });
-    const result = await this.settled(
-      await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }),
-    );
+    const result = await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now });
+    await this.runner.waitForEvents(result.events);
     return { result, scorecard: await this.currentCard(input.unitId, input.year) };
   }
 
@@ -225,9 +216,8 @@ export class Assessment {
         cards: cards.map((c) => ({ unitId: c.unitId, score: c.score, grade: c.grade, veto: c.veto, rank: c.rank })),
       },
     });
-    const result = await this.settled(
-      await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }),
-    );
+    const result = await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now });
+    await this.runner.waitForEvents(result.events);
     const finalization = this.finalization(input.year);
     if (!finalization) throw new NotFoundError('NOT_FINALIZED', `The ${input.year} assessment is not finalized.`);
     return { result, finalization };

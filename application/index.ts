@@ -82,7 +82,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
-    hotline: new Hotline(store, ledger),
+    hotline: new Hotline(store, ledger, runner),
     assessment: new Assessment(store, runner, readModels, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),

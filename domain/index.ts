@@ -23,6 +23,7 @@ export * from './account/events.js';
 export * from './account/decide.js';
 export * from './hotline/events.js';
 export * from './hotline/decide.js';
+export * from './hotline/vocabulary.js';
 export * from './registry.js';
 export * from './notification/events.js';
 export * from './notification/rules.js';
