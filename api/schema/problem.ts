@@ -7,6 +7,7 @@ import {
   daysBetween,
   isAssigned,
   isOverdue,
+  problemStatuses,
   sourceLabel,
 } from '../../domain/index.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
@@ -25,7 +26,7 @@ export const ProblemCategoryEnum = builder.enumType('ProblemCategory', {
 });
 export const ProblemStatusEnum = builder.enumType('ProblemStatus', {
   description: 'raised → assigned → rectifying → awaiting_verification → verified → closed (销号).',
-  values: ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const,
+  values: problemStatuses,
 });
 
 const assignedField = <K extends string>(row: LedgerRow, key: K): unknown =>

@@ -5,6 +5,8 @@ import type { ExemptionFacts, FinalizationFacts } from '../../projections/proble
 import type { RuleTotal, ScoreLine } from '../../projections/scorecards/card.js';
 import type { CardDifference } from '../../projections/scorecards/difference.js';
 import { ledgerView } from '../../projections/ledgerView.js';
+import { permits } from '../authz.js';
+import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
@@ -115,6 +117,26 @@ const FinalizationRef = builder.objectRef<FinalizationFacts & { reproduced: bool
   }),
 });
 
+/** The mutations on a year's assessment, as `Scorecard.availableActions` names them. */
+const scorecardMutations = ['grantExemption', 'finalizeAssessment'] as const;
+
+const ScorecardActionEnum = builder.enumType('ScorecardAction', {
+  description: 'A mutation on a year’s assessment, by its name (Mutation.<value>).',
+  values: scorecardMutations,
+});
+
+/**
+ * What the caller may do with the card's year now: exempt deductions (容错纠错) and finalize it
+ * (考核定档) while it is not finalized, as far as the authorization table (`permits`) lets this user.
+ * A hint for clients, as of the read model; the mutation itself still decides (finalizing waits for
+ * the year's end).
+ */
+function scorecardActions(view: CardView, ctx: Context): (typeof scorecardMutations)[number][] {
+  if (ctx.auth.kind !== 'signed_in' || !ctx.assessment.isOpen(view.card.year)) return [];
+  const { user } = ctx.auth;
+  return scorecardMutations.filter((mutation) => permits(`Mutation.${mutation}`, user, null));
+}
+
 export const ScorecardRef = builder.objectRef<CardView>('Scorecard');
 ScorecardRef.implement({
   description:
@@ -139,6 +161,11 @@ ScorecardRef.implement({
       type: [ExemptionRef],
       description: 'Every exemption granted on this card, applied or not.',
       resolve: (v) => v.card.exemptions,
+    }),
+    availableActions: t.field({
+      type: [ScorecardActionEnum],
+      description: 'The mutations you may run on this card’s year now: its state accepts them and your role allows them.',
+      resolve: (v, _a, ctx) => scorecardActions(v, ctx),
     }),
     finalization: t.field({
       type: FinalizationRef,
