@@ -91,7 +91,7 @@ describe('Problem.availableActions', () => {
 });
 
 describe('Scorecard.availableActions', () => {
-  it('offers exemptions and finalizing to the committee while the year is open, and nothing to those who only read the cards', async () => {
+  it('offers exemptions and finalizing to the committee while the year is open, and nothing to those who only read the cards (verifying comes once finalized)', async () => {
     const committee = await tokenFor(server, ['committee']);
     const cards = async (token: string) =>
       (await ok(`{ scorecards(year: 2019) { unit { name } availableActions } }`, {}, token)).scorecards as { availableActions: string[] }[];

@@ -117,24 +117,30 @@ const FinalizationRef = builder.objectRef<FinalizationFacts & { reproduced: bool
   }),
 });
 
-/** The mutations on a year's assessment, as `Scorecard.availableActions` names them. */
-const scorecardMutations = ['grantExemption', 'finalizeAssessment'] as const;
+/** What can be done with a year's assessment, by root field: the mutations while it is open, the check once finalized. */
+const scorecardActionFields = {
+  grantExemption: 'Mutation.grantExemption',
+  finalizeAssessment: 'Mutation.finalizeAssessment',
+  verifyAssessment: 'Query.verifyAssessment',
+} as const;
+type ScorecardAction = keyof typeof scorecardActionFields;
 
 const ScorecardActionEnum = builder.enumType('ScorecardAction', {
-  description: 'A mutation on a year’s assessment, by its name (Mutation.<value>).',
-  values: scorecardMutations,
+  description: 'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment).',
+  values: Object.keys(scorecardActionFields) as ScorecardAction[],
 });
 
 /**
  * What the caller may do with the card's year now: exempt deductions (容错纠错) and finalize it
- * (考核定档) while it is not finalized, as far as the authorization table (`permits`) lets this user.
- * A hint for clients, as of the read model; the mutation itself still decides (finalizing waits for
- * the year's end).
+ * (考核定档) while it is open, recompute and verify it (verifyAssessment) once finalized — as far as
+ * the authorization table (`permits`) lets this user. A hint for clients, as of the read model; the
+ * operation itself still decides (finalizing waits for the year's end).
  */
-function scorecardActions(view: CardView, ctx: Context): (typeof scorecardMutations)[number][] {
-  if (ctx.auth.kind !== 'signed_in' || !ctx.assessment.isOpen(view.card.year)) return [];
+function scorecardActions(view: CardView, ctx: Context): ScorecardAction[] {
+  if (ctx.auth.kind !== 'signed_in') return [];
   const { user } = ctx.auth;
-  return scorecardMutations.filter((mutation) => permits(`Mutation.${mutation}`, user, null));
+  const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year) ? ['grantExemption', 'finalizeAssessment'] : ['verifyAssessment'];
+  return offered.filter((action) => permits(scorecardActionFields[action], user, null));
 }
 
 export const ScorecardRef = builder.objectRef<CardView>('Scorecard');
@@ -164,7 +170,7 @@ ScorecardRef.implement({
     }),
     availableActions: t.field({
       type: [ScorecardActionEnum],
-      description: 'The mutations you may run on this card’s year now: its state accepts them and your role allows them.',
+      description: 'What you may do with this card’s year now: its state accepts it and your role allows it.',
       resolve: (v, _a, ctx) => scorecardActions(v, ctx),
     }),
     finalization: t.field({

@@ -5,13 +5,13 @@ import { formatInstant, useI18n } from '../shared/i18n';
 import { type Unit, fetchUnits } from '../shared/ledgerItem';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
-import { TermSelect } from '../shared/vocabulary';
-import { type ProblemRef, REPORT_STATUSES, type Report, type ReportStatus, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
+import { TermSelect, useVocabulary } from '../shared/vocabulary';
+import { type ProblemRef, type Report, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
 
 /** 12317 举报: the office's in-tray — each report entered into the ledger as a problem, or set aside with a reason. */
 export function HotlinePage() {
   const { t } = useI18n();
-  const [status, setStatus] = useState<ReportStatus | ''>('received');
+  const [status, setStatus] = useState('received');
   const reports = useAsync(() => fetchReports(status || null), [status]);
   const units = useAsync(fetchUnits, []);
   const [done, setDone] = useState<{ receiptCode: string; problem: ProblemRef | null } | null>(null);
@@ -30,14 +30,7 @@ export function HotlinePage() {
       <form className="filters" aria-label={t('ledger.filters')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('hotline.status')}
-          <select name="status" value={status} onChange={(e) => setStatus(e.target.value as ReportStatus | '')}>
-            <option value="">{t('common.all')}</option>
-            {REPORT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`hotline.status.${s}`)}
-              </option>
-            ))}
-          </select>
+          <TermSelect kind="hotlineReportStatuses" name="status" value={status} onChange={setStatus} first={{ label: t('common.all') }} />
         </label>
       </form>
       <div role="status" aria-live="polite">
@@ -68,11 +61,12 @@ export function HotlinePage() {
 
 function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; onDone: (receiptCode: string, problem: ProblemRef | null) => void }) {
   const { t, lang } = useI18n();
+  const words = useVocabulary();
   const [open, setOpen] = useState<'triage' | 'dismiss' | null>(null);
   return (
     <li className="report" data-report={report.receiptCode} data-report-status={report.status}>
       <p className="report-head">
-        <span className={`badge report-${report.status}`}>{t(`hotline.status.${report.status}`)}</span>{' '}
+        <span className={`badge report-${report.status}`}>{words.label('hotlineReportStatuses', report.status)}</span>{' '}
         <span className="muted">
           {t('hotline.receipt')} {report.receiptCode} · <time dateTime={report.submittedAt}>{formatInstant(report.submittedAt, lang)}</time>
         </span>

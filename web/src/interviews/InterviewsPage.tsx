@@ -5,11 +5,13 @@ import { useI18n } from '../shared/i18n';
 import { LedgerNumbers } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
+import { useVocabulary } from '../shared/vocabulary';
 import { fetchTriggers, recordInterview } from './queries';
 
 /** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
 export function InterviewsPage() {
   const { t } = useI18n();
+  const words = useVocabulary();
   const [showResolved, setShowResolved] = useState(false);
   const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
   const [recording, setRecording] = useState<string | null>(null);
@@ -61,11 +63,11 @@ export function InterviewsPage() {
                 {list.map((x) => (
                   <tr key={x.id} data-trigger={x.rule} data-level={x.level}>
                     <td>
-                      <span className={`badge level-${x.level}`}>{t(`level.${x.level}`)}</span>
+                      <span className={`badge level-${x.level}`}>{words.label('interviewLevels', x.level)}</span>
                       {x.escalations > 0 && <div className="muted">{t('interview.escalated', { n: x.escalations })}</div>}
                     </td>
                     <td className="unit">{x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}</td>
-                    <td>{t(`irule.${x.rule}` as never)}</td>
+                    <td>{words.label('interviewRules', x.rule)}</td>
                     <td>
                       {x.summary}
                       {x.resolvedBy && (

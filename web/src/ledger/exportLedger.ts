@@ -41,7 +41,7 @@ export async function exportLedger(rows: LedgerItem[], t: Translate, words: Word
       item.measures ?? '',
       item.deadline ?? '',
       item.latestProgress ?? '',
-      zh(`status.${item.status}`) + (item.overdue ? `（${zh('field.overdue')}）` : ''),
+      words.zh('problemStatuses', item.status) + (item.overdue ? `（${zh('field.overdue')}）` : ''),
       item.closedOn ?? '',
       item.ledgerNumber,
     ]);

@@ -4,11 +4,10 @@ import { ErrorMessage } from '../shared/errors';
 import { useI18n } from '../shared/i18n';
 import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
-import { useUser } from '../shared/session';
 import { useAsync } from '../shared/useAsync';
 import { useVocabulary } from '../shared/vocabulary';
 import { exportScorecards } from './exportScorecards';
-import { fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
+import { type ScorecardAction, fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
 
 /** The year in the address (?year=2019), this year when none is given. */
 function useYear(): [number, (year: number) => void] {
@@ -22,15 +21,16 @@ const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 /** 年度考核: the year's ranking with grades and the one-vote veto; finalize; export. */
 export function ScorecardsPage() {
   const { t } = useI18n();
-  const user = useUser();
   const [year, setYear] = useYear();
   const words = useVocabulary();
   const cards = useAsync(() => fetchCards(year), [year]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const committee = user.roles.includes('committee');
   const frozen = cards.data?.some((c) => c.frozen) ?? false;
-  const mayVerify = committee || user.roles.includes('admin');
+  // What the signed-in user may do with the year, as the server says (Scorecard.availableActions).
+  const may = (action: ScorecardAction) => cards.data?.some((c) => c.availableActions.includes(action)) ?? false;
+  const mayFinalize = may('finalizeAssessment');
+  const mayVerify = may('verifyAssessment');
   // A finalized year is recomputed from its pinned log position and held against its checkpoint (issue 6).
   const reproduction = useAsync(() => (frozen && mayVerify ? verifyAssessment(year) : Promise.resolve(null)), [year, frozen, mayVerify]);
 
@@ -68,7 +68,7 @@ export function ScorecardsPage() {
         <button type="button" onClick={() => void download()} disabled={busy || !cards.data?.length} data-export-scorecards>
           {t('score.export')}
         </button>
-        {committee && !frozen && (
+        {mayFinalize && (
           <button type="button" className="primary" onClick={() => void finalize()} disabled={busy || !cards.data?.length} data-finalize>
             {t('score.finalize')}
           </button>
@@ -110,7 +110,7 @@ export function ScorecardsPage() {
                     </td>
                     <td>
                       <span className={`badge grade-${c.grade}`} data-grade={c.grade}>
-                        {t(`grade.${c.grade}`)}
+                        {words.label('grades', c.grade)}
                       </span>
                     </td>
                     <td>{c.veto && <span className="badge overdue" data-veto>{t('score.vetoMark')}</span>}</td>
@@ -129,14 +129,13 @@ export function ScorecardsPage() {
 /** One unit's card: every point and the events and ledger numbers behind it; exemptions. */
 export function ScorecardPage() {
   const { t } = useI18n();
-  const user = useUser();
   const { unitId = '' } = useParams();
   const [year] = useYear();
   const words = useVocabulary();
   const card = useAsync(() => fetchCard(unitId, year), [unitId, year]);
   const [exempting, setExempting] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const mayExempt = user.roles.includes('committee') && card.data && !card.data.frozen;
+  const mayExempt = card.data?.availableActions.includes('grantExemption') ?? false;
 
   const grant = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -177,7 +176,7 @@ export function ScorecardPage() {
             <div className={`tile ${c.veto ? 'red' : ''}`}>
               <dt>{t('score.grade')}</dt>
               <dd data-grade={c.grade}>
-                {t(`grade.${c.grade}`)}
+                {words.label('grades', c.grade)}
                 {c.veto && ` · ${t('score.vetoMark')}`}
               </dd>
             </div>

@@ -1,12 +1,14 @@
 import { useI18n } from './i18n';
-import type { Status } from './ledgerItem';
+import { useVocabulary } from './vocabulary';
 
-export function StatusBadge({ status, overdue }: { status: Status; overdue: boolean }) {
+/** A problem's status, labelled from the server's vocabulary, and whether it is overdue. */
+export function StatusBadge({ status, overdue }: { status: string; overdue: boolean }) {
   const { t } = useI18n();
+  const words = useVocabulary();
   return (
     <span className="badges">
       <span className={`badge status-${status}`} data-status={status}>
-        {t(`status.${status}`)}
+        {words.label('problemStatuses', status)}
       </span>
       {overdue && <span className="badge overdue">{t('field.overdue')}</span>}
     </span>
