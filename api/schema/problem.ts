@@ -12,6 +12,7 @@ import {
 } from '../../domain/index.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
+import { unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
 import { ProblemActionEnum, availableActions } from './problemActions.js';
 import { UnitRef } from './unit.js';
@@ -50,8 +51,7 @@ ProblemRef.implement({
       type: UnitRef,
       nullable: true,
       description: '责任单位',
-      resolve: (r, _a, ctx) =>
-        isAssigned(r.state) ? (ctx.runner.state(ledgerView).units.get(r.state.responsibleUnitId) ?? null) : null,
+      resolve: (r, _a, ctx) => unitRow(ctx, isAssigned(r.state) ? r.state.responsibleUnitId : null),
     }),
     responsiblePerson: t.string({ nullable: true, description: '责任人', resolve: (r) => assignedField(r, 'responsiblePerson') as string | null }),
     leadingOfficial: t.string({ nullable: true, description: '牵头领导', resolve: (r) => assignedField(r, 'leadingOfficial') as string | null }),

@@ -1,5 +1,6 @@
 import { UnitKind } from '../../domain/index.js';
 import { builder } from './builder.js';
+import { unitRow } from './args.js';
 import type { LedgerViewState } from '../../projections/ledgerView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 
@@ -23,7 +24,7 @@ UnitRef.implement({
       type: UnitRef,
       nullable: true,
       description: 'The unit this one belongs to (a village’s township).',
-      resolve: (u, _args, ctx) => (u.parentUnitId ? (ctx.runner.state(ledgerView).units.get(u.parentUnitId) ?? null) : null),
+      resolve: (u, _args, ctx) => unitRow(ctx, u.parentUnitId),
     }),
   }),
 });

@@ -1,10 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { formatInstant, useI18n } from '../shared/i18n';
 import { type Unit, fetchUnits } from '../shared/ledgerItem';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
+import { useSubmit } from '../shared/useSubmit';
 import { TermSelect, useVocabulary } from '../shared/vocabulary';
 import { type ProblemRef, type Report, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
 
@@ -112,25 +114,6 @@ function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; 
 
 type FormProps = { report: Report; onDone: (receiptCode: string, problem: ProblemRef | null) => void; onCancel: () => void };
 
-/** Runs a form's submit, keeping its busy flag and error. */
-function useSubmit(run: (form: FormData) => Promise<void>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await run(new FormData(event.currentTarget));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, submit };
-}
-
 /**
  * 受理: the report becomes a problem (source hotline). Naming a unit and person also assigns it, as the
  * office's next step would; that is a second request, so if it fails the problem stays, unassigned, and says so.
@@ -182,14 +165,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
         </p>
       )}
       <ErrorMessage error={error} />
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.submit')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -209,14 +185,7 @@ function DismissForm({ report, onDone, onCancel }: FormProps) {
         <textarea name="reason" required rows={3} autoFocus />
       </label>
       <ErrorMessage error={error} />
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.submit')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }

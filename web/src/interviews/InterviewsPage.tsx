@@ -1,10 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
 import { LedgerNumbers } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
+import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { fetchTriggers, recordInterview } from './queries';
 
@@ -15,26 +17,17 @@ export function InterviewsPage() {
   const [showResolved, setShowResolved] = useState(false);
   const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
   const [recording, setRecording] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const record = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    try {
-      await recordInterview({
-        triggerId: recording!,
-        interviewee: String(form.get('interviewee') ?? ''),
-        interviewer: String(form.get('interviewer') ?? ''),
-        heldOn: String(form.get('heldOn') ?? '') || null,
-        outcome: String(form.get('outcome') ?? ''),
-      });
-      setRecording(null);
-      triggers.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const { busy, error, submit: record } = useSubmit(async (form) => {
+    await recordInterview({
+      triggerId: recording!,
+      interviewee: String(form.get('interviewee') ?? ''),
+      interviewer: String(form.get('interviewer') ?? ''),
+      heldOn: String(form.get('heldOn') ?? '') || null,
+      outcome: String(form.get('outcome') ?? ''),
+    });
+    setRecording(null);
+    triggers.reload();
+  });
 
   return (
     <section>
@@ -94,14 +87,7 @@ export function InterviewsPage() {
                             <textarea name="outcome" required />
                           </label>
                           <ErrorMessage error={error} />
-                          <div className="form-buttons">
-                            <button type="submit" className="primary">
-                              {t('common.submit')}
-                            </button>
-                            <button type="button" onClick={() => setRecording(null)}>
-                              {t('common.cancel')}
-                            </button>
-                          </div>
+                          <FormButtons busy={busy} onCancel={() => setRecording(null)} />
                         </form>
                       )}
                     </td>

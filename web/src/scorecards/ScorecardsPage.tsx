@@ -1,10 +1,12 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
 import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
+import { useAction, useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { exportScorecards } from './exportScorecards';
 import { type ScorecardAction, fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
@@ -24,8 +26,7 @@ export function ScorecardsPage() {
   const [year, setYear] = useYear();
   const words = useVocabulary();
   const cards = useAsync(() => fetchCards(year), [year]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const frozen = cards.data?.some((c) => c.frozen) ?? false;
   // What the signed-in user may do with the year, as the server says (Scorecard.availableActions).
   const may = (action: ScorecardAction) => cards.data?.some((c) => c.availableActions.includes(action)) ?? false;
@@ -34,17 +35,6 @@ export function ScorecardsPage() {
   // A finalized year is recomputed from its pinned log position and held against its checkpoint (issue 6).
   const reproduction = useAsync(() => (frozen && mayVerify ? verifyAssessment(year) : Promise.resolve(null)), [year, frozen, mayVerify]);
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
   const finalize = () =>
     run(async () => {
       if (!window.confirm(t('score.confirmFinalize', { year }))) return;
@@ -134,27 +124,19 @@ export function ScorecardPage() {
   const words = useVocabulary();
   const card = useAsync(() => fetchCard(unitId, year), [unitId, year]);
   const [exempting, setExempting] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const mayExempt = card.data?.availableActions.includes('grantExemption') ?? false;
 
-  const grant = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    try {
-      await grantExemption({
-        unitId,
-        year,
-        lineId: exempting!,
-        reason: String(form.get('reason') ?? ''),
-        approvedBy: String(form.get('approvedBy') ?? ''),
-      });
-      setExempting(null);
-      card.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const { busy, error, submit: grant } = useSubmit(async (form) => {
+    await grantExemption({
+      unitId,
+      year,
+      lineId: exempting!,
+      reason: String(form.get('reason') ?? ''),
+      approvedBy: String(form.get('approvedBy') ?? ''),
+    });
+    setExempting(null);
+    card.reload();
+  });
 
   return (
     <Loaded state={card} empty="score.noCard">
@@ -234,14 +216,7 @@ export function ScorecardPage() {
                             {t('score.approvedBy')}
                             <input name="approvedBy" required />
                           </label>
-                          <div className="form-buttons">
-                            <button type="submit" className="primary">
-                              {t('common.submit')}
-                            </button>
-                            <button type="button" onClick={() => setExempting(null)}>
-                              {t('common.cancel')}
-                            </button>
-                          </div>
+                          <FormButtons busy={busy} onCancel={() => setExempting(null)} />
                         </form>
                       )}
                     </td>
