@@ -8,6 +8,7 @@ import {
   ValidationError,
   assessmentStreamId,
   countyDay,
+  defaultPolicy,
   interviewStreamId,
   policyStreamId,
   problemStreamId,
@@ -15,7 +16,8 @@ import {
 import { type CommandContext, handleCommand } from '../eventstore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import type { Trigger, TriggerFilter } from '../projections/interviewTriggers.js';
-import type { FinalizationFacts } from '../projections/problemFacts.js';
+import { policyInForce, policyVersion } from '../projections/policyInForce.js';
+import type { FinalizationFacts, PolicyVersion } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Scorecard } from '../projections/scorecards/card.js';
@@ -28,6 +30,9 @@ const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
 
 export type InterviewInput = { triggerId: string; interviewee: string; interviewer: string; heldOn?: string | null; outcome: string };
 export type ExemptionInput = { unitId: string; year: number; lineId: string; reason: string; approvedBy: string };
+
+/** A policy version (考核办法) as listed: the default (version 0) has no adoption to tell of. */
+export type PolicyRow = Pick<PolicyVersion, 'version' | 'document'> & Partial<Omit<PolicyVersion, 'version' | 'document'>>;
 
 /** A card as served: computed now (or as of an instant), or frozen by a finalization (考核定档). */
 export type CardView = { card: Scorecard; frozen: boolean; finalization: FinalizationFacts | null; reproduced: boolean | null };
@@ -108,9 +113,23 @@ export class Assessment {
     return !this.readModels.live.finalizations.has(year);
   }
 
-  adoptPolicy(input: { document: unknown; reason: string }, context: CommandContext) {
+  /** Adopts a policy version, in force from now; answers with the version then in force. */
+  async adoptPolicy(input: { document: unknown; reason: string }, context: CommandContext) {
     const command = parseOrThrow(AdoptPolicy.schema, { type: 'AdoptPolicy', data: input });
-    return handleCommand(this.store, policyStreamId, policyDecider, command, context);
+    const result = await handleCommand(this.store, policyStreamId, policyDecider, command, context);
+    await this.runner.waitForEvents(result.events);
+    return { result, policy: this.policy(result.state.version) };
+  }
+
+  /** One policy version (0 is the built-in default), or the one in force at an instant (now when neither is given). */
+  policy(version: number | null | undefined, asOf?: string): PolicyRow {
+    const facts = this.readModels.live;
+    return version != null ? policyVersion(facts, version) : policyInForce(facts, asOf ?? this.clock());
+  }
+
+  /** Every policy version, the default (0) first. */
+  policies(): PolicyRow[] {
+    return [{ version: 0, document: defaultPolicy }, ...this.readModels.live.policies];
   }
 
   /** The trigger as it stands now, resolved or not. */

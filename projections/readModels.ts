@@ -1,5 +1,6 @@
 import type { EventStore } from '../eventstore/port.js';
 import { type BattleMap, BattleMapAccumulator, battleMap } from './battleMap.js';
+import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
@@ -128,6 +129,16 @@ export class ReadModels {
     }
     const map = this.cached(facts, `map|${at.day}|${unitId}|${policy.version}`, () => battleMap(facts, at, policy, unitId));
     return map.asOf === at.instant ? map : { ...map, asOf: at.instant };
+  }
+
+  /** The wall's units × categories grid of a map, from the facts at its instant (replays are cached). */
+  async wallCells(map: BattleMap): Promise<WallCell[]> {
+    return wallCells(map, await this.factsAsOf(map.asOf));
+  }
+
+  /** The problems a map shows, opened and closed per month. */
+  async wallMonths(map: BattleMap): Promise<WallMonth[]> {
+    return wallMonths(map, await this.factsAsOf(map.asOf));
   }
 
   triggers(facts: FactsState, at: At, filter: TriggerFilter): Trigger[] {

@@ -22,7 +22,7 @@ import {
   sourceCode,
   sourceLabels,
 } from '../../domain/index.js';
-import { type PolicyChoice, policyInForce } from '../../projections/policyInForce.js';
+import type { PolicyChoice } from '../../projections/policyInForce.js';
 import { builder } from './builder.js';
 import { ReportStatusEnum } from './hotline.js';
 import { InterviewLevelEnum, InterviewRuleEnum } from './interviewTrigger.js';
@@ -136,6 +136,6 @@ builder.queryField('vocabulary', (t) =>
   t.field({
     type: VocabularyRef,
     description: 'Sources, categories, statuses, grades, interview levels and rules, hotline statuses and scoring rules with their labels, from the domain: fetch once, list and label from it.',
-    resolve: (_root, _args, ctx) => ({ policy: policyInForce(ctx.readModels.live, ctx.clock()) }),
+    resolve: (_root, _args, ctx) => ({ policy: ctx.assessment.policy(null) }),
   }),
 );
