@@ -1,5 +1,5 @@
 import { Role } from '../../domain/index.js';
-import { type AccountRow, accountsView } from '../../projections/accountsView.js';
+import { type AccountRow, accountsView, userRows } from '../../projections/accountsView.js';
 import { builder } from './builder.js';
 import { unitRow } from './args.js';
 import { commandContext, commandIdArg, settled } from './mutations.js';
@@ -71,7 +71,7 @@ builder.queryField('users', (t) =>
   t.field({
     type: [UserRef],
     description: 'Every account, in login order (admins).',
-    resolve: (_r, _a, ctx) => [...ctx.runner.state(accountsView).users.values()].sort((a, b) => a.login.localeCompare(b.login)),
+    resolve: (_r, _a, ctx) => userRows(ctx.runner.state(accountsView)),
   }),
 );
 

@@ -10,7 +10,7 @@ import {
   problemStatuses,
   sourceLabel,
 } from '../../domain/index.js';
-import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
+import { type LedgerRow, ledgerRows, ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
 import { unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
@@ -128,18 +128,8 @@ builder.queryField('problems', (t) =>
       overdue: t.arg.boolean({ required: false, description: 'Only overdue (true) or only not overdue (false).' }),
     },
     resolve: (_root, args, ctx) => {
-      const today = countyDay(ctx.clock());
-      const rows = [...ctx.runner.state(ledgerView).problems.values()]
-        .filter(
-          (r) =>
-            (!args.source || r.state.source === args.source) &&
-            (!args.category || r.state.category === args.category) &&
-            (!args.unitId || (isAssigned(r.state) && r.state.responsibleUnitId === String(args.unitId))) &&
-            (!args.status || r.state.status === args.status) &&
-            (args.overdue == null || isOverdue(r.state, today) === args.overdue),
-        )
-        .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
-      return resolveArrayConnection({ args }, rows);
+      const filter = { ...args, unitId: args.unitId == null ? null : String(args.unitId) };
+      return resolveArrayConnection({ args }, ledgerRows(ctx.runner.state(ledgerView), filter, countyDay(ctx.clock())));
     },
   }),
 );
