@@ -91,8 +91,8 @@ export async function createApplication(store: EventStore, options: ApplicationO
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
-    hotline: new Hotline(store, ledger),
-    assessment: new Assessment(store, runner, readModels),
+    hotline: new Hotline(store, ledger, runner),
+    assessment: new Assessment(store, runner, readModels, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
     notifications: new Notifications(store, runner, clock, options.notifications || {}),

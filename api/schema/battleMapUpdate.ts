@@ -1,12 +1,7 @@
 import { Repeater } from 'graphql-yoga';
 import { UnauthenticatedError } from '../../domain/index.js';
 import { watchSession } from '../authentication.js';
-import { problemEventDefinitions } from '../../domain/index.js';
-import { itemLight } from '../../projections/battleMap.js';
-import type { Trigger } from '../../projections/interviewTriggers.js';
-import { policyInForce } from '../../projections/policyInForce.js';
-import type { BattleMapItem } from '../../projections/battleMap.js';
-import { dayOf, plusDays } from '../../projections/time.js';
+import type { BattleMapUpdate as Update } from '../../projections/readModels.js';
 import { builder } from './builder.js';
 import { knownUnit, unitRow } from './args.js';
 import { LightEnum } from './battleMap.js';
@@ -14,12 +9,8 @@ import { InterviewTriggerRef } from './interviewTrigger.js';
 import { ProblemStatusEnum } from './problem.js';
 import { UnitRef } from './unit.js';
 
-type Update = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
 /** The stream's last message: why it ends (the sign-in it rests on no longer holds). */
 type Ended = { ended: UnauthenticatedError };
-
-/** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
-const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
 const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implement({
   description: 'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised.',
@@ -54,44 +45,7 @@ builder.subscriptionField('battleMapUpdates', (t) =>
           void push({ ended: new UnauthenticatedError('UNAUTHENTICATED', why.message, { reason: why.reason }) });
           stop();
         });
-        const facts = ctx.readModels.live;
-        const known = new Set<string>();
-        const triggersOf = (unitId: string) => {
-          const now = ctx.clock();
-          const at = { instant: now, day: dayOf(now) };
-          return ctx.readModels.triggers(ctx.readModels.live, at, { unitId });
-        };
-        const seen = new Set<string>();
-        const remember = (unitId: string) => {
-          if (seen.has(unitId)) return;
-          seen.add(unitId);
-          for (const t of triggersOf(unitId)) known.add(t.id);
-        };
-        // Triggers already open when the client subscribed are not news.
-        for (const unitId of facts.problemsByUnit.keys()) if (!only || unitId === only) remember(unitId);
-        const off = ctx.runner.onApplied((event) => {
-          if (!problemEvents.has(event.type)) return;
-          const live = ctx.readModels.live;
-          const f = live.problems.get((event.data as { problemId: string }).problemId);
-          if (!f || (only && f.unitId !== only)) return;
-          const now = ctx.clock();
-          const day = dayOf(now);
-          const rules = policyInForce(live, now).document.lights;
-          const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
-          let newTriggers: Trigger[] = [];
-          if (f.unitId) {
-            remember(f.unitId);
-            newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
-            for (const t of newTriggers) known.add(t.id);
-          }
-          void push({
-            position: event.position,
-            occurredAt: event.metadata.occurredAt,
-            eventType: event.type,
-            item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
-            newTriggers,
-          });
-        });
+        const off = ctx.readModels.followBattleMap(only, ctx.clock, (update) => void push(update));
         await stop;
         off();
         endSession();
