@@ -84,7 +84,7 @@ describe('Query.vocabulary', () => {
       { value: 'supervision', label: { zh: '督办', en: 'Supervision order' } },
       { value: 'interview', label: { zh: '约谈', en: 'Interview' } },
     ]);
-    expect(v.interviewRules).toHaveLength(7);
+    expect(v.interviewRules).toHaveLength(8);
     expect(v.interviewRules).toContainEqual({ value: 'recurrence', label: { zh: '同类问题再次出现', en: 'Same kind again' } });
     expect(v.hotlineReportStatuses).toEqual([
       { value: 'received', label: { zh: '待处理', en: 'To triage' } },
