@@ -39,7 +39,7 @@ export type ChannelView = { channelId: string; name: string; kind: string; forma
 /** What the admin sees of a channel: read from what the log holds in clear, never from its sealed secrets. */
 function withoutSecrets(config: RecordedChannelConfig): Pick<ChannelView, 'kind' | 'format' | 'target' | 'signed'> {
   const url = new URL(config.url);
-  const sealed = isSealed(config) && config.sealed !== null;
+  const sealed = config.sealed != null;
   if (config.kind === 'smtp') {
     url.password = url.password || sealed ? '***' : '';
     return { kind: 'smtp', format: null, target: url.toString(), signed: false };
@@ -47,7 +47,7 @@ function withoutSecrets(config: RecordedChannelConfig): Pick<ChannelView, 'kind'
   // A robot's access token or key is in the query: show only its host and path (all a sealed URL records in clear).
   const hidden = url.search !== '' || sealed;
   const target = `${url.origin}${url.pathname}${hidden ? '?…' : ''}`;
-  return { kind: 'webhook', format: config.format, target, signed: isSealed(config) ? config.signed : config.secret !== null };
+  return { kind: 'webhook', format: config.format, target, signed: config.signed ?? config.secret !== null };
 }
 
 /**

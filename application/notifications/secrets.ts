@@ -2,7 +2,6 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelConfig, RecordedChannelConfig, SealedChannelConfig, SealedSecrets } from '../../domain/index.js';
-import { isSealed } from '../../domain/index.js';
 
 /** What a channel's settings keep secret, sealed as one JSON document: the URL as given, and DingTalk's 加签 secret. */
 type Secrets = { url: string; secret: string | null };
@@ -85,6 +84,7 @@ export class ChannelSecrets {
       kind: 'webhook',
       format: config.format,
       url: nothingSecret ? config.url : shown,
+      secret: null,
       signed: config.secret !== null,
       sealed: nothingSecret ? null : this.encrypt(channelId, { url: config.url, secret: config.secret }),
     };
@@ -92,8 +92,13 @@ export class ChannelSecrets {
 
   /** The settings in clear, for the sender; throws ChannelSecretUnreadable when this key cannot open them. */
   open(channelId: string, config: RecordedChannelConfig): ChannelConfig {
-    if (!isSealed(config)) return config;
-    const secrets = config.sealed === null ? { url: config.url, secret: null } : this.decrypt(channelId, config.sealed);
+    // Recorded in clear before secrets were sealed: used as it is.
+    const secrets: Secrets =
+      config.sealed === undefined
+        ? { url: config.url, secret: config.kind === 'webhook' ? config.secret : null }
+        : config.sealed === null
+          ? { url: config.url, secret: null }
+          : this.decrypt(channelId, config.sealed);
     return config.kind === 'smtp'
       ? { kind: 'smtp', url: secrets.url, from: config.from }
       : { kind: 'webhook', format: config.format, url: secrets.url, secret: secrets.secret };

@@ -55,41 +55,32 @@ export const SealedSecrets = z.object({
 export type SealedSecrets = z.infer<typeof SealedSecrets>;
 
 /**
- * An SMTP channel as recorded: the URL without its password (user, host, port in clear); the
- * sealed secrets hold the whole URL as given, or are null when it has no password.
+ * An SMTP channel as recorded: the URL without its password (user, host, port in clear), and the
+ * sealed secrets (the whole URL as given), null when it has no password. Recorded before secrets
+ * were sealed: the clear settings, without `sealed`.
  */
-export const SealedSmtpChannel = z.object({
-  kind: z.literal('smtp'),
-  url: urlWith(['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL'),
-  from: SmtpChannel.shape.from,
-  sealed: SealedSecrets.nullable(),
-});
+export const RecordedSmtpChannel = SmtpChannel.extend({ sealed: SealedSecrets.nullable().optional() });
 /**
  * A webhook as recorded: only the URL's origin and path in clear (a robot's access_token or key,
- * any token in the query, a user and password are sealed with the whole URL), whether it signs,
- * and the sealed secrets (the URL and DingTalk's 加签 secret), or null when there is nothing secret.
+ * any token in the query, a user and password are sealed with the whole URL), `secret` null,
+ * whether it signs, and the sealed secrets (the URL and DingTalk's 加签 secret), null when there is
+ * nothing secret. Recorded before secrets were sealed: the clear settings, without `sealed`.
  */
-export const SealedWebhookChannel = z.object({
-  kind: z.literal('webhook'),
-  format: WebhookChannel.shape.format,
-  url: urlWith(['http:', 'https:'], 'an http:// or https:// URL'),
-  signed: z.boolean(),
-  sealed: SealedSecrets.nullable(),
-});
-export const SealedChannelConfig = z.discriminatedUnion('kind', [SealedSmtpChannel, SealedWebhookChannel]);
-export type SealedChannelConfig = z.infer<typeof SealedChannelConfig>;
-
+export const RecordedWebhookChannel = WebhookChannel.extend({ signed: z.boolean().optional(), sealed: SealedSecrets.nullable().optional() });
 /**
  * A channel's settings as the log holds them: sealed, or in clear when recorded before secrets were
  * sealed (still read and used; a new configuration is always recorded sealed).
  */
-export const RecordedChannelConfig = z.union([SealedChannelConfig, ChannelConfig]);
+export const RecordedChannelConfig = z.discriminatedUnion('kind', [RecordedSmtpChannel, RecordedWebhookChannel]);
 export type RecordedChannelConfig = z.infer<typeof RecordedChannelConfig>;
+/** Settings as they are recorded from now on: sealed. */
+export type SealedChannelConfig =
+  | (z.infer<typeof SmtpChannel> & { sealed: SealedSecrets | null })
+  | (z.infer<typeof WebhookChannel> & { secret: null; signed: boolean; sealed: SealedSecrets | null });
 
-/** Was this configuration recorded sealed (rather than in clear, before secrets were sealed)? */
-export const isSealed = (config: RecordedChannelConfig): config is SealedChannelConfig => 'sealed' in config;
+/** Were these settings recorded sealed (rather than in clear, before secrets were sealed)? */
+export const isSealed = (config: RecordedChannelConfig): boolean => config.sealed !== undefined;
 
-/** A channel's id: lower-case letters, digits and dashes, chosen by the admin (e.g. `county-mail`, `dingtalk-office`). */
 export const ChannelId = z
   .string()
   .trim()

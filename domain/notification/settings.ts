@@ -54,7 +54,8 @@ export const channelsDecider = {
       return [command];
     }
     // The log is never edited: a secret recorded in clear would stay there for good.
-    if (!isSealed(command.data.config))
+    const config = command.data.config;
+    if (!isSealed(config) || (config.kind === 'webhook' && config.secret !== null))
       throw new IllegalStateError('CHANNEL_NOT_SEALED', `Channel ${command.data.channelId}: its settings must be sealed before they are recorded.`);
     const same = current && JSON.stringify({ name: current.name, config: current.config }) === JSON.stringify({ name: command.data.name, config: command.data.config });
     return same ? [] : [command];
