@@ -17,6 +17,7 @@ import { FileSnapshotStore } from '../projections/snapshots.js';
 import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
 import { authenticate } from './authentication.js';
 import type { Config } from '../application/config.js';
+import { loadNotificationKey } from '../application/notifications/secrets.js';
 import type { Context } from './context.js';
 import { consoleHeaders, consoleTabs } from './console.js';
 import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
@@ -242,7 +243,13 @@ export async function startServer(config: Config, options: { clock?: () => strin
     tokenTtlSeconds: config.tokenTtlMinutes * 60,
     corsOrigins: config.corsOrigins,
     introspection: config.introspection,
-    notifications: config.notifications,
+    // The channels' secrets are sealed with a key kept beside the data; a memory store (gone with the process) takes a per-process key.
+    notifications: {
+      ...config.notifications,
+      ...(config.store.kind !== 'memory' || config.notificationKey !== undefined
+        ? { key: loadNotificationKey(config.notificationKey, config.store.dataDir) }
+        : {}),
+    },
     scheduler: config.scheduler ? {} : false,
     limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
     // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.

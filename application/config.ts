@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NotificationOptions } from './notifications/index.js';
+import { decodeNotificationKey } from './notifications/secrets.js';
 
 /** Settings, from environment variables, with defaults that run the project with nothing installed. */
 const Env = z.object({
@@ -27,6 +28,11 @@ const Env = z.object({
   NOTIFICATIONS_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
   NOTIFICATIONS_LEASE_MS: z.coerce.number().int().min(100).optional(),
   NOTIFICATIONS_BACKOFF_MS: z.coerce.number().int().min(10).optional(),
+  /** Seals the channels' secrets in the log: 32 bytes, base64 or hex. Unset: a random key kept in DATA_DIR/notification-key. */
+  NOTIFICATION_KEY: z
+    .string()
+    .refine((key) => decodeNotificationKey(key) !== undefined, 'must be 32 bytes, in base64 or as 64 hex digits')
+    .optional(),
   /** Live streams (subscriptions) one user may hold open at once, and the server in all. */
   /** The scheduler (reminders, deadlines passing, escalation, 回头看): `off` leaves it to another process on the same store. */
   SCHEDULER: z.enum(['on', 'off']).default('on'),
@@ -41,6 +47,8 @@ export type Config = {
   demoData: boolean;
   production: boolean;
   tokenSecret?: string;
+  /** NOTIFICATION_KEY as given (see loadNotificationKey). */
+  notificationKey?: string;
   tokenTtlMinutes: number;
   corsOrigins: string[];
   introspection: boolean;
@@ -62,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA === 'on',
     production: e.NODE_ENV === 'production',
     ...(e.TOKEN_SECRET ? { tokenSecret: e.TOKEN_SECRET } : {}),
+    ...(e.NOTIFICATION_KEY ? { notificationKey: e.NOTIFICATION_KEY } : {}),
     tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
     corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',

@@ -1,5 +1,5 @@
 import {
-  type ChannelConfig,
+  type RecordedChannelConfig,
   type DeliveryEvent,
   type DeliveryState,
   type NotificationRecordedData,
@@ -28,7 +28,7 @@ export type OutboxViewState = {
   /** Each user's notifications, oldest first. */
   byRecipient: Map<string, string[]>;
   deliveries: Map<string, DeliveryRow>;
-  channels: Map<string, { channelId: string; name: string; config: ChannelConfig; configuredAt: string }>;
+  channels: Map<string, { channelId: string; name: string; config: RecordedChannelConfig; configuredAt: string }>;
   preferences: Map<string, PreferencesRow>;
   /** Where each account was registered in the log: a fact tells only those who were there. */
   userSince: Map<string, number>;

@@ -46,8 +46,9 @@ function fail(message: string): never {
 
 const config = configFromEnv();
 const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-// The application as the server builds it, without the checkpoint follower: the server records those.
-const app = await createApplication(store, { checkpoints: false }).catch(async (error: unknown) => {
+// The application as the server builds it, without the checkpoint follower: the server records those; nor does it send
+// notifications outward (the server does, with the key that opens the channels' secrets).
+const app = await createApplication(store, { checkpoints: false, notifications: { dispatch: false } }).catch(async (error: unknown) => {
   await store.close();
   throw error;
 });

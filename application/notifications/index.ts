@@ -1,12 +1,13 @@
 import {
-  ChannelConfig,
   ConfigureNotificationChannel,
   INBOX,
   NotFoundError,
   RemoveNotificationChannel,
   SetNotificationPreferences,
+  type RecordedChannelConfig,
   ValidationError,
   channelsDecider,
+  isSealed,
   notificationChannelsStreamId,
   notificationPreferencesStreamId,
   notificationsStreamId,
@@ -19,24 +20,34 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import { parseOrThrow } from '../validation.js';
 import { Dispatcher, type DispatcherSettings, defaultDispatcherSettings } from './dispatcher.js';
 import { Notifier, deliveryIdFor, eventIdOf, systemMetadata } from './notifier.js';
+import { ChannelSecrets } from './secrets.js';
 import { Senders } from './senders.js';
 
 export type NotificationOptions = Partial<DispatcherSettings> & {
   /** false: notifications are recorded (the inbox works) but nothing is sent outward by this process. */
   dispatch?: boolean;
+  /**
+   * The key (32 bytes) that seals the channels' secrets before they are recorded and opens them at
+   * send time (`loadNotificationKey`); a random one per process when omitted (memory stores, tests).
+   */
+  key?: Uint8Array;
 };
 
 /** A channel as the admin sees it: secrets (an SMTP password, a robot's secret) are never shown. */
 export type ChannelView = { channelId: string; name: string; kind: string; format: string | null; target: string; signed: boolean; configuredAt: string };
 
-function withoutSecrets(config: ChannelConfig): Pick<ChannelView, 'kind' | 'format' | 'target' | 'signed'> {
+/** What the admin sees of a channel: read from what the log holds in clear, never from its sealed secrets. */
+function withoutSecrets(config: RecordedChannelConfig): Pick<ChannelView, 'kind' | 'format' | 'target' | 'signed'> {
   const url = new URL(config.url);
-  url.password = url.password ? '***' : '';
-  // A robot's access token or key is in the query: show only its host and path.
-  const target = config.kind === 'smtp' ? url.toString() : `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-  return config.kind === 'smtp'
-    ? { kind: 'smtp', format: null, target, signed: false }
-    : { kind: 'webhook', format: config.format, target, signed: config.secret !== null };
+  const sealed = config.sealed != null;
+  if (config.kind === 'smtp') {
+    url.password = url.password || sealed ? '***' : '';
+    return { kind: 'smtp', format: null, target: url.toString(), signed: false };
+  }
+  // A robot's access token or key is in the query: show only its host and path (all a sealed URL records in clear).
+  const hidden = url.search !== '' || sealed;
+  const target = `${url.origin}${url.pathname}${hidden ? '?…' : ''}`;
+  return { kind: 'webhook', format: config.format, target, signed: config.signed ?? config.secret !== null };
 }
 
 /**
@@ -47,6 +58,7 @@ export class Notifications {
   private readonly notifier: Notifier;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly senders: Senders;
+  private readonly secrets: ChannelSecrets;
 
   constructor(
     private readonly store: EventStore,
@@ -56,7 +68,8 @@ export class Notifications {
   ) {
     const settings = { ...defaultDispatcherSettings, ...options };
     if (options.leaseMs === undefined) settings.leaseMs = Math.max(settings.leaseMs, settings.timeoutMs * 4);
-    this.senders = new Senders(settings.timeoutMs);
+    this.secrets = new ChannelSecrets(options.key);
+    this.senders = new Senders(settings.timeoutMs, this.secrets);
     this.notifier = new Notifier(store, runner, clock);
     this.dispatcher = options.dispatch === false ? undefined : new Dispatcher(store, runner, this.senders, clock, settings);
   }
@@ -148,7 +161,14 @@ export class Notifications {
 
   /** An admin configures (or changes) a channel; nothing is sent outward before one exists. */
   async configureChannel(input: { channelId: string; name: string; config: unknown }, context: CommandContext) {
-    const command = parseOrThrow(ConfigureNotificationChannel, { type: 'NotificationChannelConfigured', data: input });
+    const { data } = parseOrThrow(ConfigureNotificationChannel, { type: 'NotificationChannelConfigured', data: input });
+    // Sealed with a fresh IV each time: the same settings again keep what is recorded, so nothing is appended
+    // (settings recorded in clear before sealing existed are sealed anew).
+    const current = this.view.channels.get(data.channelId);
+    const unchanged =
+      current && isSealed(current.config) && JSON.stringify(this.secrets.tryOpen(data.channelId, current.config)) === JSON.stringify(data.config);
+    const config = unchanged ? current.config : this.secrets.seal(data.channelId, data.config);
+    const command = { type: 'NotificationChannelConfigured' as const, data: { ...data, config } };
     return this.settle(await handleCommand(this.store, notificationChannelsStreamId, channelsDecider, command, context));
   }
 

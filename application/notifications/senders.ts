@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { ChannelConfig } from '../../domain/index.js';
+import type { ChannelConfig, RecordedChannelConfig } from '../../domain/index.js';
+import type { ChannelSecrets } from './secrets.js';
 
 /** What goes out: the notification's text, and the stable id a receiver can tell a repeat by. */
 export type OutgoingMessage = {
@@ -40,9 +41,14 @@ function webhookRequest(config: Extract<ChannelConfig, { kind: 'webhook' }>, mes
 export class Senders {
   private readonly transports = new Map<string, { url: string; transport: Transporter }>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly secrets: ChannelSecrets,
+  ) {}
 
-  async send(channelId: string, config: ChannelConfig, message: OutgoingMessage): Promise<void> {
+  /** Opens the channel's sealed secrets here, at send time only; a secret this server's key cannot open fails the send, visibly. */
+  async send(channelId: string, recorded: RecordedChannelConfig, message: OutgoingMessage): Promise<void> {
+    const config = this.secrets.open(channelId, recorded);
     if (config.kind === 'smtp') return this.sendMail(channelId, config, message);
     const { url, body } = webhookRequest(config, message, Date.now());
     const response = await fetch(url, {

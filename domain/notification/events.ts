@@ -37,10 +37,50 @@ export const WebhookChannel = z.object({
   /** 加签 secret of a DingTalk robot (SEC…); WeCom robots have none (the key is in the URL). */
   secret: z.string().trim().min(1).max(200).nullable().default(null),
 });
+/** A channel's settings in clear, as the admin gives them (the command): secrets included. */
 export const ChannelConfig = z.discriminatedUnion('kind', [SmtpChannel, WebhookChannel]);
 export type ChannelConfig = z.infer<typeof ChannelConfig>;
 
-/** A channel's id: lower-case letters, digits and dashes, chosen by the admin (e.g. `county-mail`, `dingtalk-office`). */
+/**
+ * A channel's secrets sealed outside the domain (AES-256-GCM, base64 parts), with the id of the key
+ * that opens them (the first bytes of the key's SHA-256, in hex). The domain never sees the key.
+ */
+export const SealedSecrets = z.object({
+  alg: z.literal('A256GCM'),
+  keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
+  iv: z.string().max(100),
+  tag: z.string().max(100),
+  ciphertext: z.string().max(12_000),
+});
+export type SealedSecrets = z.infer<typeof SealedSecrets>;
+
+/**
+ * An SMTP channel as recorded: the URL without its password (user, host, port in clear), and the
+ * sealed secrets (the whole URL as given), null when it has no password. Recorded before secrets
+ * were sealed: the clear settings, without `sealed`.
+ */
+export const RecordedSmtpChannel = SmtpChannel.extend({ sealed: SealedSecrets.nullable().optional() });
+/**
+ * A webhook as recorded: only the URL's origin and path in clear (a robot's access_token or key,
+ * any token in the query, a user and password are sealed with the whole URL), `secret` null,
+ * whether it signs, and the sealed secrets (the URL and DingTalk's 加签 secret), null when there is
+ * nothing secret. Recorded before secrets were sealed: the clear settings, without `sealed`.
+ */
+export const RecordedWebhookChannel = WebhookChannel.extend({ signed: z.boolean().optional(), sealed: SealedSecrets.nullable().optional() });
+/**
+ * A channel's settings as the log holds them: sealed, or in clear when recorded before secrets were
+ * sealed (still read and used; a new configuration is always recorded sealed).
+ */
+export const RecordedChannelConfig = z.discriminatedUnion('kind', [RecordedSmtpChannel, RecordedWebhookChannel]);
+export type RecordedChannelConfig = z.infer<typeof RecordedChannelConfig>;
+/** Settings as they are recorded from now on: sealed. */
+export type SealedChannelConfig =
+  | (z.infer<typeof SmtpChannel> & { sealed: SealedSecrets | null })
+  | (z.infer<typeof WebhookChannel> & { secret: null; signed: boolean; sealed: SealedSecrets | null });
+
+/** Were these settings recorded sealed (rather than in clear, before secrets were sealed)? */
+export const isSealed = (config: RecordedChannelConfig): boolean => config.sealed !== undefined;
+
 export const ChannelId = z
   .string()
   .trim()
@@ -51,7 +91,7 @@ export const INBOX = 'inbox';
 export const NotificationChannelConfigured = message(
   'NotificationChannelConfigured',
   1,
-  z.object({ channelId: ChannelId, name: Text(50), config: ChannelConfig }),
+  z.object({ channelId: ChannelId, name: Text(50), config: RecordedChannelConfig }),
 );
 export const NotificationChannelRemoved = message('NotificationChannelRemoved', 1, z.object({ channelId: ChannelId }));
 

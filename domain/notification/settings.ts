@@ -1,25 +1,36 @@
 import { z } from 'zod';
-import { NotFoundError, assertNever } from '../shared/errors.js';
+import { IllegalStateError, NotFoundError, assertNever } from '../shared/errors.js';
+import { Text } from '../shared/messages.js';
 import {
-  type ChannelConfig,
+  ChannelConfig,
+  ChannelId,
   type DeliveryState,
+  type RecordedChannelConfig,
   NotificationChannelConfigured,
   NotificationChannelRemoved,
   NotificationPreferencesSet,
   decideDelivery,
   evolveDelivery,
+  isSealed,
 } from './events.js';
 
 type ChannelEvent = z.infer<typeof NotificationChannelConfigured.schema> | z.infer<typeof NotificationChannelRemoved.schema>;
 type PreferencesEvent = z.infer<typeof NotificationPreferencesSet.schema>;
 
-/** Commands an admin gives about channels, and a user about their preferences: the events' own shapes. */
-export const ConfigureNotificationChannel = NotificationChannelConfigured.schema;
+/**
+ * Commands an admin gives about channels, and a user about their preferences: the events' own
+ * shapes, except that a channel is configured with its settings in clear (secrets included), checked
+ * here, and sealed by the application before it is recorded.
+ */
+export const ConfigureNotificationChannel = z.object({
+  type: z.literal('NotificationChannelConfigured'),
+  data: z.object({ channelId: ChannelId, name: Text(50), config: ChannelConfig }),
+});
 export const RemoveNotificationChannel = NotificationChannelRemoved.schema;
 export const SetNotificationPreferences = NotificationPreferencesSet.schema;
 
 /** The configured channels (one stream): configuring the same thing again appends nothing. */
-export type ChannelsState = ReadonlyMap<string, { name: string; config: ChannelConfig }>;
+export type ChannelsState = ReadonlyMap<string, { name: string; config: RecordedChannelConfig }>;
 
 export const channelsDecider = {
   initialState: new Map() as ChannelsState,
@@ -42,6 +53,10 @@ export const channelsDecider = {
       if (!current) throw new NotFoundError('CHANNEL_NOT_FOUND', `There is no channel ${command.data.channelId}.`, { field: 'channelId' });
       return [command];
     }
+    // The log is never edited: a secret recorded in clear would stay there for good.
+    const config = command.data.config;
+    if (!isSealed(config) || (config.kind === 'webhook' && config.secret !== null))
+      throw new IllegalStateError('CHANNEL_NOT_SEALED', `Channel ${command.data.channelId}: its settings must be sealed before they are recorded.`);
     const same = current && JSON.stringify({ name: current.name, config: current.config }) === JSON.stringify({ name: command.data.name, config: command.data.config });
     return same ? [] : [command];
   },

@@ -135,7 +135,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   ...accountSamples(),
   ...hotlineSamples(),
   [domain.NotificationsBegan, { fromPosition: 41 }],
-  [domain.NotificationChannelConfigured, { channelId: 'dingtalk-office', name: '督查室钉钉群', config: { kind: 'webhook', format: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=abc', secret: 'SECabc' } }],
+  [domain.NotificationChannelConfigured, { channelId: 'dingtalk-office', name: '督查室钉钉群', config: { kind: 'webhook', format: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send', secret: null, signed: true, sealed: { alg: 'A256GCM', keyId: '0123456789abcdef', iv: 'aXYtaXYtaXYtaXYt', tag: 'dGFnLXRhZy10YWctdGFnLQ==', ciphertext: 'c2VhbGVk' } } }],
   [domain.NotificationChannelRemoved, { channelId: 'dingtalk-office' }],
   [domain.NotificationPreferencesSet, { userId: PROBLEM, channels: ['county-mail'], dailyDigest: true, email: 'wang@example.cn' }],
   [
