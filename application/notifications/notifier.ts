@@ -99,6 +99,8 @@ export class Notifier {
       .catch((error: unknown) => console.error('Notifier stopped recording:', error))
       .finally(() => {
         this.draining = undefined;
+        // A fact applied after the loop's last look but before this point would otherwise wait for the next fact.
+        if (this.again && this.unsubscribe) this.kick();
       });
   }
 
