@@ -148,6 +148,12 @@ export const notificationRules: Record<string, NotificationRule> = {
       body: `${str(data, 'day')} 的逾期问题汇总已生成，请在台账中查看逾期清单。`,
     }),
   },
+  // 每日汇总: each digest reader's own unread notifications, composed by the notifier (application/notifications/notifier.ts).
+  DailyDigestDue: {
+    kind: 'daily_digest',
+    recipients: () => [],
+    text: () => ({ subject: '', body: '' }),
+  },
 };
 
 /**

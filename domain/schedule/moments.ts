@@ -230,8 +230,8 @@ export function midnightsBetween(fromMs: number, toMs: number): number[] {
 }
 
 /**
- * The daily overdue digests (逾期通报) due in (fromMs, toMs]: one per county day at the policy's
- * hour, when at least one item is overdue at that instant.
+ * The daily digests due in (fromMs, toMs], each county day at the policy's hour: the users' 每日汇总
+ * every day, and the office's overdue digest (逾期通报) when at least one item is overdue at that instant.
  */
 export function digestMoments(
   timelines: () => Iterable<ProblemTimeline>,
@@ -243,6 +243,7 @@ export function digestMoments(
   for (let day = countyDayOfMs(fromMs); countyHourMs(day, 0) <= toMs; day = shiftDay(day, 1)) {
     const ms = countyHourMs(day, timingAt(versions, countyHourMs(day, 0)).scheduleAtHour);
     if (ms <= fromMs || ms > toMs) continue;
+    out.push({ type: 'DailyDigestDue', data: { day, dueAt: countyInstant(ms) } });
     for (const timeline of timelines())
       if (overdueAt(problemAt(timeline, ms), ms)) {
         out.push({ type: 'DailyOverdueDigestDue', data: { day, dueAt: countyInstant(ms) } });
