@@ -79,6 +79,7 @@ export const NotificationKind = z.enum([
   'escalation_reached',
   'recheck_due',
   'supervision_reply_overdue',
+  'recheck_overdue',
   'daily_overdue_digest',
   'daily_digest',
 ]);

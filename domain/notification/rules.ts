@@ -1,3 +1,4 @@
+import { type InterviewLevel, type InterviewRule, interviewLevelLabel, interviewRuleLabels } from '../policy/document.js';
 import type { NotificationKind } from './events.js';
 
 /** Who there is to tell: the accounts as they stood when the fact happened, and what the ledger knows of problems and units. */
@@ -119,10 +120,13 @@ export const notificationRules: Record<string, NotificationRule> = {
   EscalationReached: {
     kind: 'escalation_reached',
     recipients: both(unitHeads, office),
-    text: (data, d) => ({
-      subject: `【约谈预警】${d.unitName(str(data, 'unitId'))}`,
-      body: `${d.unitName(str(data, 'unitId'))} 已达到 ${str(data, 'level')} 级别（${str(data, 'triggerId')}），将安排约谈。`,
-    }),
+    text: (data, d) => {
+      const unit = d.unitName(str(data, 'unitId'));
+      const level = interviewLevelLabel[str(data, 'level') as InterviewLevel] ?? str(data, 'level');
+      const rule = interviewRuleLabels[str(data, 'rule') as InterviewRule]?.zh ?? str(data, 'rule');
+      const next = data.level === 'interview' ? '将安排约谈。' : '已下发督办，请按办结时限办结并回复。';
+      return { subject: `【升级${level}】${unit}`, body: `${unit} 的约谈触发条件「${rule}」逾期未解决，已升级为${level}，${next}` };
+    },
   },
   RecheckDue: {
     kind: 'recheck_due',
@@ -130,6 +134,15 @@ export const notificationRules: Record<string, NotificationRule> = {
     text: (data, d) => ({
       subject: `【回头看】${numbered(data, d)}`,
       body: `已销号问题 ${numbered(data, d)} 应于 ${str(data, 'dueOn')} 前开展回头看，请核查整改是否巩固。`,
+    }),
+  },
+  // 回头看 past due reminds the office like any other deadline.
+  RecheckOverdue: {
+    kind: 'recheck_overdue',
+    recipients: office,
+    text: (data, d) => ({
+      subject: `【回头看逾期】${numbered(data, d)}`,
+      body: `已销号问题 ${numbered(data, d)} 的回头看应于 ${str(data, 'dueOn')} 完成，至今未确认巩固，请督促核查。`,
     }),
   },
   SupervisionReplyOverdue: {
