@@ -81,6 +81,7 @@ export const NotificationKind = z.enum([
   'supervision_reply_overdue',
   'recheck_overdue',
   'daily_overdue_digest',
+  'year_not_finalized',
   'daily_digest',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;

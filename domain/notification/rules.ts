@@ -49,6 +49,8 @@ const verifiers = (data: Record<string, unknown>, d: Directory) => {
   return d.users.filter((u) => u.active && u.roles.includes('verifier') && u.unitId !== unitId).map((u) => u.userId);
 };
 const office = (_data: Record<string, unknown>, d: Directory) => holders(d, 'office');
+/** 考核委员会 */
+const committee = (_data: Record<string, unknown>, d: Directory) => holders(d, 'committee');
 const both =
   (...audiences: ((data: Record<string, unknown>, d: Directory) => string[])[]) =>
   (data: Record<string, unknown>, d: Directory) => [...new Set(audiences.flatMap((a) => a(data, d)))];
@@ -159,6 +161,14 @@ export const notificationRules: Record<string, NotificationRule> = {
     text: (data) => ({
       subject: `【每日逾期汇总】${str(data, 'day')}`,
       body: `${str(data, 'day')} 的逾期问题汇总已生成，请在台账中查看逾期清单。`,
+    }),
+  },
+  YearNotFinalized: {
+    kind: 'year_not_finalized',
+    recipients: committee,
+    text: (data) => ({
+      subject: `【考核未定档】${String(data.year ?? '')} 年度`,
+      body: `${String(data.year ?? '')} 年度已结束，年度考核尚未定档，请考核委员会及时审定。`,
     }),
   },
   // 每日汇总: each digest reader's own unread notifications, composed by the notifier (application/notifications/notifier.ts).

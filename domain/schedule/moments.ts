@@ -252,3 +252,22 @@ export function digestMoments(
   }
   return out;
 }
+
+/**
+ * 考核未定档: on each county 1 January in (fromMs, toMs], at the policy's hour, the year before it when
+ * `unfinished(year, ms)` says it had items and was not finalized by that instant.
+ */
+export function yearMoments(
+  versions: readonly TimingVersion[],
+  fromMs: number,
+  toMs: number,
+  unfinished: (year: number, ms: number) => boolean,
+): ScheduleEvent[] {
+  const out: ScheduleEvent[] = [];
+  for (let year = Number(countyDayOfMs(fromMs).slice(0, 4)); year <= Number(countyDayOfMs(toMs).slice(0, 4)); year++) {
+    const day = `${year}-01-01`;
+    const ms = countyHourMs(day, timingAt(versions, countyHourMs(day, 0)).scheduleAtHour);
+    if (ms > fromMs && ms <= toMs && unfinished(year - 1, ms)) out.push({ type: 'YearNotFinalized', data: { year: year - 1, dueAt: countyInstant(ms) } });
+  }
+  return out;
+}
