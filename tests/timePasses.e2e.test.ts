@@ -143,7 +143,9 @@ async function expectHeadDeliveries() {
   const expected = inbox.map((n) => n.id);
   const mails = smtp.mails.filter((m) => m.to.includes(HEAD_EMAIL)).map((m) => parseMail(m.raw));
   expect(smtp.mails).toHaveLength(mails.length);
-  expect(mails.map((m) => m.headers['x-taizhang-delivery-id']).sort()).toEqual(expected.map((id) => deliveryIdFor(id, 'county-mail')).sort());
+  expect(mails.map((m) => m.headers['x-taizhang-delivery-id']).sort()).toEqual(
+    expected.map((id) => deliveryIdFor(id, 'county-mail')).sort(),
+  );
   expect(robot.hits.every((h) => h.status === 200)).toBe(true);
   expect(robot.hits.map((h) => h.deliveryId).sort()).toEqual(expected.map((id) => deliveryIdFor(id, 'dingtalk-mozitan')).sort());
   const accepted = robot.accepted();
@@ -156,18 +158,28 @@ async function expectHeadDeliveries() {
 }
 
 async function raise(name: string, deadline: string): Promise<string> {
-  const raised = await ok(`mutation($d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d) { problem { id ledgerNumber } } }`, { d: `危房改造 ${name}` }, 'office');
+  const raised = await ok(
+    `mutation($d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d) { problem { id ledgerNumber } } }`,
+    { d: `危房改造 ${name}` },
+    'office',
+  );
   const p = raised.raiseProblem.problem.id as string;
   ledgerNumbers.set(p, raised.raiseProblem.problem.ledgerNumber);
   names.set(p, name);
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "镇长") { problem { id } } }`, { p, u: township }, 'office');
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "镇长") { problem { id } } }`,
+    { p, u: township },
+    'office',
+  );
   await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "镇长") { problem { id } } }`, { p }, 'head');
   await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p, d: deadline }, 'office');
   await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "加固改造") { problem { id } } }`, { p }, 'head');
   return p;
 }
-const reportFixed = (p: string) => ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已完成改造" }) { problem { id } } }`, { p }, 'head');
-const pass = (p: string) => ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, 'verifier');
+const reportFixed = (p: string) =>
+  ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已完成改造" }) { problem { id } } }`, { p }, 'head');
+const pass = (p: string) =>
+  ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, 'verifier');
 const close = (p: string) => ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p }, 'office');
 
 describe('the ledger acts as time passes', () => {
@@ -194,7 +206,11 @@ describe('the ledger acts as time passes', () => {
     await walk('2019-06-01', '2019-07-20', {
       // The unit head answers the automatic 督办 the day after, reports it fixed; another unit's verifier passes it; 销号.
       '2019-07-16': async () => {
-        await ok(`mutation($p: ID!) { replyToSupervision(problemId: $p, reply: "已开工，月底前完成") { events { type } } }`, { p: P }, 'head');
+        await ok(
+          `mutation($p: ID!) { replyToSupervision(problemId: $p, reply: "已开工，月底前完成") { events { type } } }`,
+          { p: P },
+          'head',
+        );
         await reportFixed(P);
       },
       '2019-07-17': () => pass(P),
@@ -211,7 +227,9 @@ describe('the ledger acts as time passes', () => {
       '2019-06-30': { digestHead: ['daily_digest'] },
       // 00:00: the deadline passed; 09:00: the office's overdue digest, and the digest reader's 每日汇总 with the passing in it.
       '2019-07-01': { office: office(1), head: ['deadline_passed:P'], digestHead: ['daily_digest', 'deadline_passed:P'] },
-      ...Object.fromEntries(['02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'].map((d) => [`2019-07-${d}`, { office: office(1) }])),
+      ...Object.fromEntries(
+        ['02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'].map((d) => [`2019-07-${d}`, { office: office(1) }]),
+      ),
       // Overdue 14 days (item_overdue, 提醒 → 督办): the escalation and the automatic 督办 order, both at 00:00.
       '2019-07-15': {
         office: ['daily_overdue_digest', 'escalation_reached'],
@@ -227,14 +245,26 @@ describe('the ledger acts as time passes', () => {
     const order = headInboxNow.find((n) => n.kind === 'supervision_ordered')!;
     expect(order.body).toContain('2019-07-25');
     expect(headInboxNow.find((n) => n.kind === 'escalation_reached')!.body).toContain('已升级为督办');
-    const problem = await ok(`query($id: ID) { problem(id: $id) { status supervisionOrders { finishBy reply { repliedOn } } } }`, { id: P }, 'office');
-    expect(problem.problem).toEqual({ status: 'closed', supervisionOrders: [{ finishBy: '2019-07-25', reply: { repliedOn: '2019-07-16' } }] });
+    const problem = await ok(
+      `query($id: ID) { problem(id: $id) { status supervisionOrders { finishBy reply { repliedOn } } } }`,
+      { id: P },
+      'office',
+    );
+    expect(problem.problem).toEqual({
+      status: 'closed',
+      supervisionOrders: [{ finishBy: '2019-07-25', reply: { repliedOn: '2019-07-16' } }],
+    });
     await expectHeadDeliveries();
 
     // Q closed on 06-01: its 回头看 falls due 90 days later (08-30, 09:00), and is past due at 00:00 of 08-31.
     await walk('2019-07-21', '2019-10-20', {
       // P closed on 07-18: its 回头看 falls due on 10-16; the verifier confirms 巩固 that day.
-      '2019-10-16': () => ok(`mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "回头看：未反弹") { problem { consolidation } } }`, { p: P }, 'verifier'),
+      '2019-10-16': () =>
+        ok(
+          `mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "回头看：未反弹") { problem { consolidation } } }`,
+          { p: P },
+          'verifier',
+        ),
     });
     const after = Object.fromEntries(Object.entries(log).filter(([day]) => day > '2019-07-20'));
     expect(after).toEqual({
@@ -242,20 +272,29 @@ describe('the ledger acts as time passes', () => {
       '2019-08-31': { office: ['recheck_overdue:Q'] },
       '2019-10-16': { verifier: ['recheck_due:P'] },
     });
-    expect((await ok(`query($id: ID) { problem(id: $id) { consolidation } }`, { id: P }, 'office')).problem.consolidation).toBe('confirmed');
+    expect((await ok(`query($id: ID) { problem(id: $id) { consolidation } }`, { id: P }, 'office')).problem.consolidation).toBe(
+      'confirmed',
+    );
 
     // The year ends with 2019 not finalized: the committee is told on 1 January at 09:00, once.
     await walk('2019-12-30', '2020-01-02');
-    expect(Object.fromEntries(Object.entries(log).filter(([day]) => day > '2019-10-20'))).toEqual({ '2020-01-01': { committee: ['year_not_finalized'] } });
+    expect(Object.fromEntries(Object.entries(log).filter(([day]) => day > '2019-10-20'))).toEqual({
+      '2020-01-01': { committee: ['year_not_finalized'] },
+    });
     const [year] = server.notifications.inbox(users.committee.userId);
     expect(year).toMatchObject({ subject: '【考核未定档】2019 年度' });
 
     // Outward: the unit head's every notification once by e-mail and once to the DingTalk robot; the digest reader only digests.
     await expectHeadDeliveries();
     expect(headInboxNow.length).toBe(6);
-    const digests = server.notifications.inbox(users.digestHead.userId, { first: 100 }).filter((n) => n.kind === 'daily_digest').reverse();
+    const digests = server.notifications
+      .inbox(users.digestHead.userId, { first: 100 })
+      .filter((n) => n.kind === 'daily_digest')
+      .reverse();
     expect(digestHook.hits.map((h) => h.body.kind)).toEqual(digests.map(() => 'daily_digest'));
-    expect(digestHook.hits.map((h) => h.deliveryId).sort()).toEqual(digests.map((n) => deliveryIdFor(n.notificationId, 'digest-hook')).sort());
+    expect(digestHook.hits.map((h) => h.deliveryId).sort()).toEqual(
+      digests.map((n) => deliveryIdFor(n.notificationId, 'digest-hook')).sort(),
+    );
     // Each digest lists what came since the one before: every single message is in exactly one digest.
     expect(digests.map((n) => n.body)).toEqual([
       `1. 【即将到期】${ledgerNumberOf(P)}`,
