@@ -14,6 +14,7 @@ import {
   scheduleStreamId,
   schedulerActor,
   schemaVersionOf,
+  yearMoments,
 } from '../domain/index.js';
 import { DuplicateEventIdError, type EventStore, type NewEvent } from '../eventstore/port.js';
 import { interviewTriggers } from '../projections/interviewTriggers.js';
@@ -123,6 +124,7 @@ export class Scheduler {
     for (const timeline of view.timelines.values())
       for (const event of problemMoments(timeline, versions, fromMs, toMs, workingDays ? { workingDays } : {})) due.push(event);
     due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
+    due.push(...yearMoments(versions, fromMs, toMs, (year, ms) => yearUnfinished(facts, year, ms)));
     for (const midnight of midnightsBetween(fromMs, toMs)) {
       const escalations = await this.escalationsAt(midnight);
       result.escalations.push(...escalations);
@@ -232,6 +234,14 @@ export class Scheduler {
       }
     }
   }
+}
+
+/** 考核未定档: the year had items (raised in it) and was not finalized by the instant (told on 1 January). */
+function yearUnfinished(facts: FactsState, year: number, ms: number): boolean {
+  const finalized = facts.finalizations.get(year);
+  if (finalized && instantMs(finalized.occurredAt) <= ms) return false;
+  for (const problem of facts.problems.values()) if (problem.raisedOn.startsWith(`${year}-`)) return true;
+  return false;
 }
 
 /** The timing section of every policy version, from the instant each was adopted (version 0 from the start). */

@@ -126,7 +126,12 @@ describe('the scheduler', () => {
     expect(passed.data).toEqual({ problemId: p, unitId: T1, deadline: '2019-06-30', dueAt: '2019-07-01T00:00:00.000+08:00' });
     expect(passed.metadata.actor).toEqual({ userId: 'scheduler', name: '台账 scheduler', unitId: null, role: 'system' });
     // The day's overdue digest, from the first 09:00 at which an item is overdue.
-    expect(events.filter((e) => e.streamId === 'schedule-county').map((e) => e.data)).toEqual([{ day: '2019-07-01', dueAt: '2019-07-01T09:00:00.000+08:00' }]);
+    const county = events.filter((e) => e.streamId === 'schedule-county');
+    expect(county.filter((e) => e.type === 'DailyOverdueDigestDue').map((e) => e.data)).toEqual([{ day: '2019-07-01', dueAt: '2019-07-01T09:00:00.000+08:00' }]);
+    // The users' 每日汇总 falls due at 09:00 every day, from the first pass's catch-up (31 days before 06-01 10:00).
+    const digests = county.filter((e) => e.type === 'DailyDigestDue').map((e) => (e.data as { day: string }).day);
+    expect([digests.length, digests[0], digests.at(-1)]).toEqual([61, '2019-05-02', '2019-07-01']);
+    expect(county.every((e) => e.type === 'DailyDigestDue' || e.type === 'DailyOverdueDigestDue')).toBe(true);
     await app.close();
   });
 

@@ -99,14 +99,18 @@ export class Notifier {
       .catch((error: unknown) => console.error('Notifier stopped recording:', error))
       .finally(() => {
         this.draining = undefined;
+        // A fact applied after the loop's last look but before this point would otherwise wait for the next fact.
+        if (this.again && this.unsubscribe) this.kick();
       });
   }
 
   /** The notifications of one fact, recorded in one append. */
   async record(fact: PendingFact): Promise<void> {
+    // A digest reads the notifications recorded before it: those of every earlier fact are appended (in log order), now applied too.
+    if (fact.type === 'DailyDigestDue') await this.runner.waitFor(await this.store.headPosition());
     const view = this.view();
     const drafts = notificationsFor(fact, this.directoryAt(fact.position));
-    if (fact.type === 'DailyOverdueDigestDue') drafts.push(...this.digests(fact, view));
+    if (fact.type === 'DailyDigestDue') drafts.push(...this.digests(fact, view));
     if (drafts.length === 0) return;
     const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
     if (!began) await this.markBeginning(-1);
@@ -139,12 +143,17 @@ export class Notifier {
     });
   }
 
-  /** 每日汇总: for each user who asked for one, their unread notifications since their last digest, as one. */
+  /**
+   * 每日汇总: for each user who asked for one, their unread notifications recorded since their last
+   * digest, as one. Not only those of facts before the digest's: a fact's notifications recorded after
+   * the digest's fact was appended (the day's deadline passing, in the same scheduler pass) would
+   * otherwise come before the digest in the inbox and after it in the log, and be in no digest.
+   */
   private digests(fact: PendingFact, view: OutboxViewState): NotificationDraft[] {
     const drafts: NotificationDraft[] = [];
     for (const [userId, preferences] of view.preferences) {
       if (!preferences.dailyDigest) continue;
-      const mine = (view.byRecipient.get(userId) ?? []).map((id) => view.notifications.get(id)!).filter((n) => n.position < fact.position);
+      const mine = (view.byRecipient.get(userId) ?? []).map((id) => view.notifications.get(id)!);
       const lastDigest = mine.findLastIndex((n) => n.kind === 'daily_digest');
       const unread = mine.slice(lastDigest + 1).filter((n) => !n.read);
       if (unread.length === 0) continue;

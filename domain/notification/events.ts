@@ -119,7 +119,9 @@ export const NotificationKind = z.enum([
   'escalation_reached',
   'recheck_due',
   'supervision_reply_overdue',
+  'recheck_overdue',
   'daily_overdue_digest',
+  'year_not_finalized',
   'daily_digest',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;

@@ -1,3 +1,4 @@
+import { type InterviewLevel, type InterviewRule, interviewLevelLabel, interviewRuleLabels } from '../policy/document.js';
 import type { NotificationKind } from './events.js';
 
 /** Who there is to tell: the accounts as they stood when the fact happened, and what the ledger knows of problems and units. */
@@ -48,6 +49,8 @@ const verifiers = (data: Record<string, unknown>, d: Directory) => {
   return d.users.filter((u) => u.active && u.roles.includes('verifier') && u.unitId !== unitId).map((u) => u.userId);
 };
 const office = (_data: Record<string, unknown>, d: Directory) => holders(d, 'office');
+/** 考核委员会 */
+const committee = (_data: Record<string, unknown>, d: Directory) => holders(d, 'committee');
 const both =
   (...audiences: ((data: Record<string, unknown>, d: Directory) => string[])[]) =>
   (data: Record<string, unknown>, d: Directory) => [...new Set(audiences.flatMap((a) => a(data, d)))];
@@ -119,10 +122,13 @@ export const notificationRules: Record<string, NotificationRule> = {
   EscalationReached: {
     kind: 'escalation_reached',
     recipients: both(unitHeads, office),
-    text: (data, d) => ({
-      subject: `【约谈预警】${d.unitName(str(data, 'unitId'))}`,
-      body: `${d.unitName(str(data, 'unitId'))} 已达到 ${str(data, 'level')} 级别（${str(data, 'triggerId')}），将安排约谈。`,
-    }),
+    text: (data, d) => {
+      const unit = d.unitName(str(data, 'unitId'));
+      const level = interviewLevelLabel[str(data, 'level') as InterviewLevel] ?? str(data, 'level');
+      const rule = interviewRuleLabels[str(data, 'rule') as InterviewRule]?.zh ?? str(data, 'rule');
+      const next = data.level === 'interview' ? '将安排约谈。' : '已下发督办，请按办结时限办结并回复。';
+      return { subject: `【升级${level}】${unit}`, body: `${unit} 的约谈触发条件「${rule}」逾期未解决，已升级为${level}，${next}` };
+    },
   },
   RecheckDue: {
     kind: 'recheck_due',
@@ -130,6 +136,15 @@ export const notificationRules: Record<string, NotificationRule> = {
     text: (data, d) => ({
       subject: `【回头看】${numbered(data, d)}`,
       body: `已销号问题 ${numbered(data, d)} 应于 ${str(data, 'dueOn')} 前开展回头看，请核查整改是否巩固。`,
+    }),
+  },
+  // 回头看 past due reminds the office like any other deadline.
+  RecheckOverdue: {
+    kind: 'recheck_overdue',
+    recipients: office,
+    text: (data, d) => ({
+      subject: `【回头看逾期】${numbered(data, d)}`,
+      body: `已销号问题 ${numbered(data, d)} 的回头看应于 ${str(data, 'dueOn')} 完成，至今未确认巩固，请督促核查。`,
     }),
   },
   SupervisionReplyOverdue: {
@@ -147,6 +162,20 @@ export const notificationRules: Record<string, NotificationRule> = {
       subject: `【每日逾期汇总】${str(data, 'day')}`,
       body: `${str(data, 'day')} 的逾期问题汇总已生成，请在台账中查看逾期清单。`,
     }),
+  },
+  YearNotFinalized: {
+    kind: 'year_not_finalized',
+    recipients: committee,
+    text: (data) => ({
+      subject: `【考核未定档】${String(data.year ?? '')} 年度`,
+      body: `${String(data.year ?? '')} 年度已结束，年度考核尚未定档，请考核委员会及时审定。`,
+    }),
+  },
+  // 每日汇总: each digest reader's own unread notifications, composed by the notifier (application/notifications/notifier.ts).
+  DailyDigestDue: {
+    kind: 'daily_digest',
+    recipients: () => [],
+    text: () => ({ subject: '', body: '' }),
   },
 };
 

@@ -58,6 +58,8 @@ export const SupervisionReplyOverdue = message(
 );
 /** The day's overdue digest (逾期通报) is due: at least one item is overdue at the county's hour. */
 export const DailyOverdueDigestDue = message('DailyOverdueDigestDue', 1, z.object({ day: CalendarDay, dueAt: DueAt }));
+/** 每日汇总: the day's digest is due for the users who chose one instead of single messages; every county day at the policy's hour. */
+export const DailyDigestDue = message('DailyDigestDue', 1, z.object({ day: CalendarDay, dueAt: DueAt }));
 /** A year's assessment (考核定档) is still not finalized. */
 export const YearNotFinalized = message('YearNotFinalized', 1, z.object({ year: z.number().int(), dueAt: DueAt }));
 
@@ -69,6 +71,7 @@ export const scheduleEventDefinitions = [
   RecheckOverdue,
   SupervisionReplyOverdue,
   DailyOverdueDigestDue,
+  DailyDigestDue,
   YearNotFinalized,
 ] as const;
 
@@ -80,6 +83,7 @@ const ScheduleEventSchema = z.discriminatedUnion('type', [
   RecheckOverdue.schema,
   SupervisionReplyOverdue.schema,
   DailyOverdueDigestDue.schema,
+  DailyDigestDue.schema,
   YearNotFinalized.schema,
 ]);
 export type ScheduleEvent = z.infer<typeof ScheduleEventSchema>;
@@ -95,6 +99,7 @@ export function scheduleStreamId(event: ScheduleEvent): string {
     case 'EscalationReached':
       return `schedule-unit-${event.data.unitId}`;
     case 'DailyOverdueDigestDue':
+    case 'DailyDigestDue':
     case 'YearNotFinalized':
       return 'schedule-county';
     default:
@@ -108,6 +113,7 @@ export function scheduleSubjectId(event: ScheduleEvent): string {
     case 'EscalationReached':
       return event.data.triggerId;
     case 'DailyOverdueDigestDue':
+    case 'DailyDigestDue':
       return event.data.day;
     case 'YearNotFinalized':
       return String(event.data.year);

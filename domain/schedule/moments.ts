@@ -230,8 +230,8 @@ export function midnightsBetween(fromMs: number, toMs: number): number[] {
 }
 
 /**
- * The daily overdue digests (逾期通报) due in (fromMs, toMs]: one per county day at the policy's
- * hour, when at least one item is overdue at that instant.
+ * The daily digests due in (fromMs, toMs], each county day at the policy's hour: the users' 每日汇总
+ * every day, and the office's overdue digest (逾期通报) when at least one item is overdue at that instant.
  */
 export function digestMoments(
   timelines: () => Iterable<ProblemTimeline>,
@@ -243,11 +243,31 @@ export function digestMoments(
   for (let day = countyDayOfMs(fromMs); countyHourMs(day, 0) <= toMs; day = shiftDay(day, 1)) {
     const ms = countyHourMs(day, timingAt(versions, countyHourMs(day, 0)).scheduleAtHour);
     if (ms <= fromMs || ms > toMs) continue;
+    out.push({ type: 'DailyDigestDue', data: { day, dueAt: countyInstant(ms) } });
     for (const timeline of timelines())
       if (overdueAt(problemAt(timeline, ms), ms)) {
         out.push({ type: 'DailyOverdueDigestDue', data: { day, dueAt: countyInstant(ms) } });
         break;
       }
+  }
+  return out;
+}
+
+/**
+ * 考核未定档: on each county 1 January in (fromMs, toMs], at the policy's hour, the year before it when
+ * `unfinished(year, ms)` says it had items and was not finalized by that instant.
+ */
+export function yearMoments(
+  versions: readonly TimingVersion[],
+  fromMs: number,
+  toMs: number,
+  unfinished: (year: number, ms: number) => boolean,
+): ScheduleEvent[] {
+  const out: ScheduleEvent[] = [];
+  for (let year = Number(countyDayOfMs(fromMs).slice(0, 4)); year <= Number(countyDayOfMs(toMs).slice(0, 4)); year++) {
+    const day = `${year}-01-01`;
+    const ms = countyHourMs(day, timingAt(versions, countyHourMs(day, 0)).scheduleAtHour);
+    if (ms > fromMs && ms <= toMs && unfinished(year - 1, ms)) out.push({ type: 'YearNotFinalized', data: { year: year - 1, dueAt: countyInstant(ms) } });
   }
   return out;
 }
