@@ -6,44 +6,125 @@ import { itemLight } from '../../projections/battleMap.js';
 import type { Trigger } from '../../projections/interviewTriggers.js';
 import { policyInForce } from '../../projections/policyInForce.js';
 import type { BattleMapItem } from '../../projections/battleMap.js';
+import type { InboxRow } from '../../projections/outboxView.js';
 import { dayOf, plusDays } from '../../projections/time.js';
+import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { knownUnit, unitRow } from './args.js';
 import { LightEnum } from './battleMap.js';
 import { InterviewTriggerRef } from './interviewTrigger.js';
 import { ProblemStatusEnum } from './problem.js';
+import { NotificationRef } from './notification.js';
 import { UnitRef } from './unit.js';
 
-type Update = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
+/** A change to a problem, or (asked for with `kinds`) a new notification for the caller. */
+type Update =
+  | { kind: 'problem'; position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] }
+  | { kind: 'notification'; position: number; occurredAt: string; eventType: string; notification: InboxRow };
 /** The stream's last message: why it ends (the sign-in it rests on no longer holds). */
 type Ended = { ended: UnauthenticatedError };
 
 /** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
 const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
+const UpdateKindEnum = builder.enumType('BattleMapUpdateKind', {
+  description: 'What a live update is about: problem (a change to an item on the map), notification (a new 通知 in your own inbox).',
+  values: ['problem', 'notification'] as const,
+});
+
+/** A problem update's item, or null on a notification update. */
+const itemOf = (u: Update) => (u.kind === 'problem' ? u.item : null);
+
 const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implement({
-  description: 'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised.',
+  description:
+    'A change on the battle map, pushed live: the item an event changed, its light now, and any trigger it newly raised; or, when asked for, a new notification for the caller (kind notification, the item fields null).',
   fields: (t) => ({
+    kind: t.field({ type: UpdateKindEnum, description: 'problem or notification.', resolve: (u) => u.kind }),
     position: t.field({ type: 'Float', description: 'Log position of the event.', resolve: (u) => u.position }),
     occurredAt: t.exposeString('occurredAt', { description: 'When the event happened.' }),
-    eventType: t.exposeString('eventType', { description: 'What happened, e.g. DeadlineExtended.' }),
-    ledgerNumber: t.string({ description: 'The item changed.', resolve: (u) => u.item.ledgerNumber }),
-    unit: t.field({ type: UnitRef, nullable: true, description: 'Its responsible unit.', resolve: (u, _a, ctx) => unitRow(ctx, u.item.unitId) }),
-    status: t.field({ type: ProblemStatusEnum, description: 'Its status now.', resolve: (u) => u.item.status }),
-    light: t.field({ type: LightEnum, description: 'Its light now.', resolve: (u) => u.item.light }),
-    newTriggers: t.field({ type: [InterviewTriggerRef], description: 'Interview triggers of its unit that were not there before.', resolve: (u) => u.newTriggers }),
+    eventType: t.exposeString('eventType', { description: 'What happened, e.g. DeadlineExtended (NotificationRecorded for a notification).' }),
+    ledgerNumber: t.string({ nullable: true, description: 'The item changed (null on a notification update).', resolve: (u) => itemOf(u)?.ledgerNumber ?? null }),
+    unit: t.field({ type: UnitRef, nullable: true, description: 'Its responsible unit.', resolve: (u, _a, ctx) => unitRow(ctx, itemOf(u)?.unitId ?? null) }),
+    status: t.field({ type: ProblemStatusEnum, nullable: true, description: 'Its status now (null on a notification update).', resolve: (u) => itemOf(u)?.status ?? null }),
+    light: t.field({ type: LightEnum, nullable: true, description: 'Its light now (null on a notification update).', resolve: (u) => itemOf(u)?.light ?? null }),
+    newTriggers: t.field({
+      type: [InterviewTriggerRef],
+      description: 'Interview triggers of its unit that were not there before.',
+      resolve: (u) => (u.kind === 'problem' ? u.newTriggers : []),
+    }),
+    notification: t.field({
+      type: NotificationRef,
+      nullable: true,
+      description: 'The caller’s new notification (站内信), on a notification update; never another user’s.',
+      resolve: (u) => (u.kind === 'notification' ? u.notification : null),
+    }),
   }),
 });
+
+/**
+ * Follows the problems (of one unit, or all) and pushes each change with its light and the
+ * triggers it newly raised; returns the release.
+ */
+function followProblems(ctx: Context, only: string | null, push: (update: Update) => void): () => void {
+  const facts = ctx.readModels.live;
+  const known = new Set<string>();
+  const triggersOf = (unitId: string) => {
+    const now = ctx.clock();
+    const at = { instant: now, day: dayOf(now) };
+    return ctx.readModels.triggers(ctx.readModels.live, at, { unitId });
+  };
+  const seen = new Set<string>();
+  const remember = (unitId: string) => {
+    if (seen.has(unitId)) return;
+    seen.add(unitId);
+    for (const t of triggersOf(unitId)) known.add(t.id);
+  };
+  // Triggers already open when the client subscribed are not news.
+  for (const unitId of facts.problemsByUnit.keys()) if (!only || unitId === only) remember(unitId);
+  return ctx.runner.onApplied((event) => {
+    if (!problemEvents.has(event.type)) return;
+    const live = ctx.readModels.live;
+    const f = live.problems.get((event.data as { problemId: string }).problemId);
+    if (!f || (only && f.unitId !== only)) return;
+    const now = ctx.clock();
+    const day = dayOf(now);
+    const rules = policyInForce(live, now).document.lights;
+    const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
+    let newTriggers: Trigger[] = [];
+    if (f.unitId) {
+      remember(f.unitId);
+      newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
+      for (const t of newTriggers) known.add(t.id);
+    }
+    push({
+      kind: 'problem',
+      position: event.position,
+      occurredAt: event.metadata.occurredAt,
+      eventType: event.type,
+      item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
+      newTriggers,
+    });
+  });
+}
 
 builder.subscriptionType({ description: 'Live pushes over server-sent events (send Accept: text/event-stream).' });
 
 builder.subscriptionField('battleMapUpdates', (t) =>
   t.field({
     type: BattleMapUpdateRef,
-    description: 'Every change to a problem as the log delivers it, with its new light and the triggers it raised.',
-    args: { unitId: t.arg.id({ required: false, description: 'Only changes to this unit’s problems.' }) },
+    description:
+      'Every change to a problem as the log delivers it, with its new light and the triggers it raised; with kinds including notification, the caller’s own new notifications too (the bell).',
+    args: {
+      unitId: t.arg.id({ required: false, description: 'Only changes to this unit’s problems (the caller’s notifications are not filtered by it).' }),
+      kinds: t.arg({
+        type: [UpdateKindEnum],
+        required: false,
+        description: 'What to send: problem (the default), notification (the caller’s own new notifications), or both.',
+      }),
+    },
     subscribe: (_root, args, ctx) => {
       const only = knownUnit(ctx, args.unitId);
+      const kinds = new Set(args.kinds ?? ['problem']);
       const { auth } = ctx;
       // The authorization layer let only a signed-in caller through; the stream lives as long as that sign-in.
       if (auth.kind !== 'signed_in') throw new UnauthenticatedError('UNAUTHENTICATED', 'Log in first.');
@@ -54,46 +135,17 @@ builder.subscriptionField('battleMapUpdates', (t) =>
           void push({ ended: new UnauthenticatedError('UNAUTHENTICATED', why.message, { reason: why.reason }) });
           stop();
         });
-        const facts = ctx.readModels.live;
-        const known = new Set<string>();
-        const triggersOf = (unitId: string) => {
-          const now = ctx.clock();
-          const at = { instant: now, day: dayOf(now) };
-          return ctx.readModels.triggers(ctx.readModels.live, at, { unitId });
-        };
-        const seen = new Set<string>();
-        const remember = (unitId: string) => {
-          if (seen.has(unitId)) return;
-          seen.add(unitId);
-          for (const t of triggersOf(unitId)) known.add(t.id);
-        };
-        // Triggers already open when the client subscribed are not news.
-        for (const unitId of facts.problemsByUnit.keys()) if (!only || unitId === only) remember(unitId);
-        const off = ctx.runner.onApplied((event) => {
-          if (!problemEvents.has(event.type)) return;
-          const live = ctx.readModels.live;
-          const f = live.problems.get((event.data as { problemId: string }).problemId);
-          if (!f || (only && f.unitId !== only)) return;
-          const now = ctx.clock();
-          const day = dayOf(now);
-          const rules = policyInForce(live, now).document.lights;
-          const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
-          let newTriggers: Trigger[] = [];
-          if (f.unitId) {
-            remember(f.unitId);
-            newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
-            for (const t of newTriggers) known.add(t.id);
-          }
-          void push({
-            position: event.position,
-            occurredAt: event.metadata.occurredAt,
-            eventType: event.type,
-            item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
-            newTriggers,
-          });
-        });
+        // The caller's own notifications only: each is recorded for one recipient.
+        const offNotifications = kinds.has('notification')
+          ? ctx.notifications.onNotification((notification) => {
+              if (notification.recipientUserId !== auth.user.userId) return;
+              void push({ kind: 'notification', position: notification.position, occurredAt: notification.recordedAt, eventType: 'NotificationRecorded', notification });
+            })
+          : () => {};
+        const off = kinds.has('problem') ? followProblems(ctx, only, (update) => void push(update)) : () => {};
         await stop;
         off();
+        offNotifications();
         endSession();
         release();
       });

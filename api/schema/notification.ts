@@ -10,7 +10,7 @@ function userId(ctx: Context): string {
   return ctx.auth.user.userId;
 }
 
-const NotificationRef = builder.objectRef<InboxRow>('Notification').implement({
+export const NotificationRef = builder.objectRef<InboxRow>('Notification').implement({
   description: '通知: a message in the user’s inbox (站内信), about something that happened in the ledger.',
   fields: (t) => ({
     id: t.exposeID('notificationId', { description: 'Stable id of the notification.' }),
