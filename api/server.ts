@@ -243,6 +243,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
     corsOrigins: config.corsOrigins,
     introspection: config.introspection,
     notifications: config.notifications,
+    scheduler: config.scheduler ? {} : false,
     limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
     // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
     ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),

@@ -28,6 +28,8 @@ const Env = z.object({
   NOTIFICATIONS_LEASE_MS: z.coerce.number().int().min(100).optional(),
   NOTIFICATIONS_BACKOFF_MS: z.coerce.number().int().min(10).optional(),
   /** Live streams (subscriptions) one user may hold open at once, and the server in all. */
+  /** The scheduler (reminders, deadlines passing, escalation, 回头看): `off` leaves it to another process on the same store. */
+  SCHEDULER: z.enum(['on', 'off']).default('on'),
   STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
 });
@@ -44,6 +46,7 @@ export type Config = {
   introspection: boolean;
   notifications: NotificationOptions;
   streams: { perUser: number; total: number };
+  scheduler: boolean;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,5 +73,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.NOTIFICATIONS_BACKOFF_MS ? { backoffMs: e.NOTIFICATIONS_BACKOFF_MS } : {}),
     },
     streams: { perUser: e.STREAMS_PER_USER, total: e.STREAMS_TOTAL },
+    scheduler: e.SCHEDULER === 'on',
   };
 }

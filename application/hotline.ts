@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
+  type HotlineReportStatus,
   type HotlineState,
   HotlineCommand as HotlineCommandSchema,
   NotFoundError,
@@ -8,10 +9,14 @@ import {
   ProblemCommand as ProblemCommandSchema,
   hotlineStreamId,
   hotlineDecider,
+  hotlineReportStatus,
   mustBeAwaitingTriage,
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, handleCommand, foldStream } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
+import { type HotlineRow, hotlineView } from '../projections/hotlineView.js';
+import { type LedgerRow, ledgerView } from '../projections/ledgerView.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import type { Ledger } from './ledger.js';
 import { parseOrThrow } from './validation.js';
 
@@ -37,7 +42,23 @@ export class Hotline {
   constructor(
     private readonly store: EventStore,
     private readonly ledger: Ledger,
+    private readonly runner: ProjectionRunner,
   ) {}
+
+  /** The office's in-tray, newest first, of one status or all. */
+  reports(status: HotlineReportStatus | null): HotlineRow[] {
+    return [...this.runner.state(hotlineView).reports.values()]
+      .filter((r) => !status || hotlineReportStatus(r) === status)
+      .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+  }
+
+  /** What a reporter learns with the receipt code: the status, nothing else. */
+  async statusOf(receiptCode: string): Promise<HotlineReportStatus> {
+    const code = normalizeReceiptCode(receiptCode);
+    const report = code ? await this.load(this.reportIdFor(code)) : undefined;
+    if (!report || report.status === 'not_submitted') throw new NotFoundError('RECEIPT_NOT_FOUND', 'No hotline report has this receipt code; check the code.');
+    return hotlineReportStatus(report);
+  }
 
   /** The report's id follows from its receipt code, so a status lookup reads one stream. */
   reportIdFor(receiptCode: string): string {
@@ -77,8 +98,9 @@ export class Hotline {
    * Enters the report into the ledger as a hotline problem, linked both ways. The report's stream
    * decides first (so two office users cannot both triage it), then the problem is raised with the
    * id that follows from the command id: retrying the same command finishes a triage cut short.
+   * Answers with the problem as the ledger then lists it.
    */
-  async triage(reportId: string, input: { category: ProblemCategory; description?: string | null }, context: CommandContext) {
+  async triage(reportId: string, input: { category: ProblemCategory; description?: string | null }, context: CommandContext): Promise<LedgerRow> {
     const problemId = this.ledger.problemIdFor(context.commandId);
     const report = await this.load(reportId);
     const retry = report.status === 'triaged' && report.problemId === problemId;
@@ -87,10 +109,18 @@ export class Hotline {
     // Check the problem's data before the report is marked, so a bad category or description refuses both.
     parseOrThrow(ProblemCommandSchema, { type: 'RaiseProblem', data: { ...raise, problemId, ledgerNumber: 'pending', raisedOn: '2000-01-01', recurrenceOf: null } });
     await this.run({ type: 'TriageHotlineReport', data: { reportId, problemId } }, context);
-    return this.ledger.raiseProblem(raise, context);
+    await this.runner.waitForEvents((await this.ledger.raiseProblem(raise, context)).events);
+    const problem = this.runner.state(ledgerView).problems.get(problemId);
+    if (!problem) throw new Error('The triaged problem is not in the ledger view');
+    return problem;
   }
 
-  dismiss(reportId: string, reason: string, context: CommandContext) {
-    return this.run({ type: 'DismissHotlineReport', data: { reportId, reason } }, context);
+  /** Sets the report aside with the office's reason; answers with the report as the in-tray then lists it. */
+  async dismiss(reportId: string, reason: string, context: CommandContext): Promise<HotlineRow> {
+    const result = await this.run({ type: 'DismissHotlineReport', data: { reportId, reason } }, context);
+    await this.runner.waitForEvents(result.events);
+    const row = this.runner.state(hotlineView).reports.get(reportId);
+    if (!row) throw new Error('The dismissed report is not in the hotline view');
+    return row;
   }
 }

@@ -20,6 +20,7 @@ import { Integrity } from './integrity.js';
 import { Ledger } from './ledger.js';
 import { type NotificationOptions, Notifications } from './notifications/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { addWorkingDays } from '../domain/index.js';
 import { outboxView } from '../projections/outboxView.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
@@ -90,12 +91,16 @@ export async function createApplication(store: EventStore, options: ApplicationO
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
-    hotline: new Hotline(store, ledger),
-    assessment: new Assessment(store, runner, readModels),
+    hotline: new Hotline(store, ledger, runner),
+    assessment: new Assessment(store, runner, readModels, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
     notifications: new Notifications(store, runner, clock, options.notifications || {}),
-    scheduler: new Scheduler(store, runner, readModels, ledger, clock, options.scheduler || {}),
+    // Reminders counted in working days (工作日) count on the county calendar in force when the pass runs.
+    scheduler: new Scheduler(store, runner, readModels, ledger, clock, {
+      workingDays: (day, n) => addWorkingDays(day, n, readModels.calendar(clock())?.document ?? null).day,
+      ...(options.scheduler || {}),
+    }),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
   type DayCounter,
+  addDays,
   type ScheduleEvent,
   type TimingVersion,
   countyDayOfMs,
@@ -211,11 +212,18 @@ export class Scheduler {
    */
   private async orderSupervision(event: Extract<ScheduleEvent, { type: 'EscalationReached' }>): Promise<void> {
     const { triggerId, rule, problemIds, dueAt } = event.data;
+    // 办结时限: the policy in force at the escalation gives the days; the order is dated at the escalation.
+    const dueMs = instantMs(dueAt);
+    const timing = timingVersions(this.runner.state(problemFacts)).findLast((v) => v.fromMs <= dueMs)!.timing;
+    const finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
     for (const problemId of problemIds) {
       const commandId = `auto-supervision:${triggerId}:${problemId}`;
       try {
         await this.ledger.problemCommand(
-          { type: 'OrderSupervision', data: { problemId, instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请限期办结。` } },
+          {
+            type: 'OrderSupervision',
+            data: { problemId, instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请于${finishBy}前办结并回复。`, finishBy, triggerId },
+          },
           { actor: schedulerActor, commandId, now: () => dueAt },
         );
       } catch (error) {

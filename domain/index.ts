@@ -29,6 +29,7 @@ export * from './hotline/events.js';
 export * from './hotline/decide.js';
 export * from './import/events.js';
 export * from './import/decide.js';
+export * from './hotline/vocabulary.js';
 export * from './registry.js';
 export * from './notification/events.js';
 export * from './notification/rules.js';

@@ -25,3 +25,8 @@ export const accountsView: Projection<{ users: Map<string, AccountRow> }> = {
     if (state.status !== 'unregistered') view.users.set(state.userId, state);
   },
 };
+
+/** Every account, in login order. */
+export function userRows(view: { users: Map<string, AccountRow> }): AccountRow[] {
+  return [...view.users.values()].sort((a, b) => a.login.localeCompare(b.login));
+}

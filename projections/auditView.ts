@@ -33,3 +33,29 @@ export const auditView: Projection<{ entries: AuditEntry[] }> = {
     });
   },
 };
+
+/** Which entries to list: by whom, for which unit, in which time (epoch ms, `to` exclusive), older than a position. */
+export type AuditFilter = {
+  actorUserId?: string | null;
+  unitId?: string | null;
+  from?: number | null;
+  to?: number | null;
+  before?: number | null;
+  limit: number;
+};
+
+/** The newest entries that pass the filter, newest first, at most `limit`: read backwards, so a page costs what it lists. */
+export function auditEntries(view: { entries: AuditEntry[] }, filter: AuditFilter): AuditEntry[] {
+  const { actorUserId, unitId, from, to, before, limit } = filter;
+  const found: AuditEntry[] = [];
+  for (let i = view.entries.length - 1; i >= 0 && found.length < limit; i--) {
+    const e = view.entries[i]!;
+    if (before != null && e.position >= before) continue;
+    if (actorUserId && e.actor.userId !== actorUserId) continue;
+    if (unitId && e.actor.unitId !== unitId) continue;
+    if (from != null && e.at < from) continue;
+    if (to != null && e.at >= to) continue;
+    found.push(e);
+  }
+  return found;
+}

@@ -1,13 +1,19 @@
 import {
   type LedgerNumberReserved,
+  type ProblemCategory,
   type ProblemEvent,
+  type ProblemSource,
   type ProblemState,
+  type ProblemStatus,
   type UnitEvent,
+  type UnitKind,
   type UnitState,
   evolveProblem,
   evolveUnit,
   initialProblemState,
   initialUnitState,
+  isAssigned,
+  isOverdue,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
@@ -36,10 +42,13 @@ export type LedgerRow = {
   position: number;
 };
 
+/** A registered unit as the ledger lists it. */
+export type UnitRow = Exclude<UnitState, { status: 'unregistered' }>;
+
 export type LedgerViewState = {
   problems: Map<string, LedgerRow>;
   byLedgerNumber: Map<string, string>;
-  units: Map<string, Exclude<UnitState, { status: 'unregistered' }>>;
+  units: Map<string, UnitRow>;
   /** Ledger numbers reserved whose problem has not had its first event yet (a raise cut short). */
   pendingRaises: Map<string, RecordedEvent>;
 };
@@ -109,3 +118,38 @@ export const ledgerView: Projection<LedgerViewState> = {
     }
   },
 };
+
+/** What the ledger is filtered by (each left out when not given); `overdue` as of `today`, a county day. */
+export type LedgerFilter = {
+  source?: ProblemSource | null;
+  category?: ProblemCategory | null;
+  unitId?: string | null;
+  status?: ProblemStatus | null;
+  overdue?: boolean | null;
+  /** Only items with (true) or without (false) an unanswered 督办. */
+  awaitingSupervisionReply?: boolean | null;
+  /** Only closed items in this 回头看 state. */
+  consolidation?: 'awaiting_recheck' | 'confirmed' | null;
+};
+
+/** The ledger's rows that pass the filter, in ledger-number order. */
+export function ledgerRows(view: LedgerViewState, filter: LedgerFilter, today: string): LedgerRow[] {
+  const { source, category, unitId, status, overdue, awaitingSupervisionReply, consolidation } = filter;
+  return [...view.problems.values()]
+    .filter(
+      (r) =>
+        (!source || r.state.source === source) &&
+        (!category || r.state.category === category) &&
+        (!unitId || (isAssigned(r.state) && r.state.responsibleUnitId === unitId)) &&
+        (!status || r.state.status === status) &&
+        (overdue == null || isOverdue(r.state, today) === overdue) &&
+        (awaitingSupervisionReply == null || (isAssigned(r.state) && r.state.openSupervision !== null) === awaitingSupervisionReply) &&
+        (!consolidation || (r.state.status === 'closed' && r.state.consolidation === consolidation)),
+    )
+    .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
+}
+
+/** The units, of one kind or all, in name order (as a Chinese reader sorts them). */
+export function unitRows(view: LedgerViewState, kind: UnitKind | null | undefined): UnitRow[] {
+  return [...view.units.values()].filter((u) => !kind || u.kind === kind).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}

@@ -1,6 +1,8 @@
 import type { EventStore } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
-import { type BattleMap, BattleMapAccumulator, battleMap } from './battleMap.js';
+import { problemEventDefinitions } from '../domain/index.js';
+import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, itemLight } from './battleMap.js';
+import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
@@ -8,9 +10,15 @@ import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
 import { cardsHash } from './scorecards/finalized.js';
-import { dayOf, instantMs } from './time.js';
+import { dayOf, instantMs, plusDays } from './time.js';
 
 type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
+
+/** A change on the battle map: the item an event changed, its light now, and the triggers of its unit it newly raised. */
+export type BattleMapUpdate = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
+
+/** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
+const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
@@ -129,6 +137,59 @@ export class ReadModels {
     }
     const map = this.cached(facts, `map|${at.day}|${unitId}|${policy.version}`, () => battleMap(facts, at, policy, unitId));
     return map.asOf === at.instant ? map : { ...map, asOf: at.instant };
+  }
+
+  /** The wall's units × categories grid of a map, from the facts at its instant (replays are cached). */
+  async wallCells(map: BattleMap): Promise<WallCell[]> {
+    return wallCells(map, await this.factsAsOf(map.asOf));
+  }
+
+  /** The problems a map shows, opened and closed per month. */
+  async wallMonths(map: BattleMap): Promise<WallMonth[]> {
+    return wallMonths(map, await this.factsAsOf(map.asOf));
+  }
+
+  /**
+   * Follows the live map: for every problem event (of one unit's problems, or all) applied from now
+   * on, `push` gets the item's light as of `now()` and the triggers of its unit that were not open
+   * before (those open when following began are not news). Returns the way to stop.
+   */
+  followBattleMap(unitId: string | null, now: () => string, push: (update: BattleMapUpdate) => void): () => void {
+    const known = new Set<string>();
+    const seen = new Set<string>();
+    const triggersOf = (unit: string) => {
+      const instant = now();
+      return this.triggers(this.live, { instant, day: dayOf(instant) }, { unitId: unit });
+    };
+    const remember = (unit: string) => {
+      if (seen.has(unit)) return;
+      seen.add(unit);
+      for (const t of triggersOf(unit)) known.add(t.id);
+    };
+    for (const unit of this.live.problemsByUnit.keys()) if (!unitId || unit === unitId) remember(unit);
+    return this.runner.onApplied((event) => {
+      if (!problemEvents.has(event.type)) return;
+      const live = this.live;
+      const f = live.problems.get((event.data as { problemId: string }).problemId);
+      if (!f || (unitId && f.unitId !== unitId)) return;
+      const instant = now();
+      const day = dayOf(instant);
+      const rules = policyInForce(live, instant).document.lights;
+      const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
+      let newTriggers: Trigger[] = [];
+      if (f.unitId) {
+        remember(f.unitId);
+        newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
+        for (const t of newTriggers) known.add(t.id);
+      }
+      push({
+        position: event.position,
+        occurredAt: event.metadata.occurredAt,
+        eventType: event.type,
+        item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
+        newTriggers,
+      });
+    });
   }
 
   triggers(facts: FactsState, at: At, filter: TriggerFilter): Trigger[] {

@@ -151,6 +151,12 @@ export class ProjectionRunner {
     await this.start({ useSnapshots: false });
   }
 
+  /** Read-your-writes: resolves once every projection has applied these events (a command's); at once for none. */
+  waitForEvents(events: readonly { position: number }[]): Promise<void> {
+    const last = events.at(-1);
+    return last ? this.waitFor(last.position) : Promise.resolve();
+  }
+
   /** Resolves once every projection has applied the event at `position` (or later). */
   waitFor(position: number, timeoutMs = 10_000): Promise<void> {
     if (position <= this.position) return Promise.resolve();

@@ -181,6 +181,8 @@ describe('the scheduler', () => {
       'DeadlineReminderDue 2019-06-30 2019-06-27T09:00:00.000+08:00',
       'DeadlineReminderDue 2019-06-30 2019-06-29T09:00:00.000+08:00',
       'DeadlinePassed 2019-06-30 2019-07-01T00:00:00.000+08:00',
+      // The automatic 督办 of 07-15 was to be finished by 07-25 (timing.supervisionFinishByDays, 10); no reply came.
+      'SupervisionReplyOverdue 2019-07-26T00:00:00.000+08:00',
     ]);
     // Q's deadline moved from 06-30 to 07-10 on 06-22, before its first reminder.
     expect(of(q)).toEqual([
@@ -199,6 +201,11 @@ describe('the scheduler', () => {
     expect(orders.map((e) => [e.streamId, e.metadata.commandId, e.metadata.occurredAt])).toEqual([
       [`problem-${p}`, `auto-supervision:item_overdue:${p}:2019-06-30:${p}`, '2019-07-15T00:00:00.000+08:00'],
       [`problem-${q}`, `auto-supervision:item_overdue:${q}:2019-07-10:${q}`, '2019-07-25T00:00:00.000+08:00'],
+    ]);
+    // Each automatic order names its trigger and a finish-by day ten days after the escalation.
+    expect(orders.map((e) => [e.data.triggerId, e.data.finishBy])).toEqual([
+      [`item_overdue:${p}:2019-06-30`, '2019-07-25'],
+      [`item_overdue:${q}:2019-07-10`, '2019-08-04'],
     ]);
   }, 60_000);
 

@@ -60,6 +60,39 @@ describe('Query.vocabulary', () => {
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'hotline', points: -0.5 });
   });
 
+  it('lists the statuses, grades, interview levels and rules and hotline report statuses in their order, labelled', async () => {
+    const { data, errors } = await server.gql(
+      `{ vocabulary {
+        problemStatuses { value label { zh en } }
+        grades { value label { zh en } }
+        interviewLevels { value label { zh en } }
+        interviewRules { value label { zh en } }
+        hotlineReportStatuses { value label { zh en } }
+      } }`,
+      {},
+      bearer(token),
+    );
+    expect(errors).toBeUndefined();
+    const v = data!.vocabulary;
+    const values = (terms: { value: string }[]) => terms.map((term) => term.value);
+    expect(values(v.problemStatuses)).toEqual(['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed']);
+    expect(v.problemStatuses.at(-1)).toEqual({ value: 'closed', label: { zh: '已销号', en: 'Closed' } });
+    expect(values(v.grades)).toEqual(['good', 'fairly_good', 'average', 'poor']);
+    expect(v.grades.at(-1).label).toEqual({ zh: '较差', en: 'Poor' });
+    expect(v.interviewLevels).toEqual([
+      { value: 'reminder', label: { zh: '提醒', en: 'Reminder' } },
+      { value: 'supervision', label: { zh: '督办', en: 'Supervision order' } },
+      { value: 'interview', label: { zh: '约谈', en: 'Interview' } },
+    ]);
+    expect(v.interviewRules).toHaveLength(8);
+    expect(v.interviewRules).toContainEqual({ value: 'recurrence', label: { zh: '同类问题再次出现', en: 'Same kind again' } });
+    expect(v.hotlineReportStatuses).toEqual([
+      { value: 'received', label: { zh: '待处理', en: 'To triage' } },
+      { value: 'accepted', label: { zh: '已受理', en: 'Accepted' } },
+      { value: 'dismissed', label: { zh: '不予受理', en: 'Dismissed' } },
+    ]);
+  });
+
   it('is for signed-in users', async () => {
     const { errors } = await server.gql('{ vocabulary { sources { value } } }');
     expect(errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,7 +1,7 @@
 import { Role } from '../../domain/index.js';
-import { type AccountRow, accountsView } from '../../projections/accountsView.js';
-import { ledgerView } from '../../projections/ledgerView.js';
+import { type AccountRow, accountsView, userRows } from '../../projections/accountsView.js';
 import { builder } from './builder.js';
+import { unitRow } from './args.js';
 import { commandContext, commandIdArg, settled } from './mutations.js';
 import { UnitRef } from './unit.js';
 import type { Context } from '../context.js';
@@ -26,7 +26,7 @@ export const UserRef = builder.objectRef<AccountRow>('User').implement({
       type: UnitRef,
       nullable: true,
       description: 'The unit the user acts for (unit heads and verifiers).',
-      resolve: (u, _a, ctx) => (u.unitId ? (ctx.runner.state(ledgerView).units.get(u.unitId) ?? null) : null),
+      resolve: (u, _a, ctx) => unitRow(ctx, u.unitId),
     }),
     disabled: t.boolean({ description: 'True when the account may not sign in.', resolve: (u) => u.status === 'disabled' }),
   }),
@@ -71,7 +71,7 @@ builder.queryField('users', (t) =>
   t.field({
     type: [UserRef],
     description: 'Every account, in login order (admins).',
-    resolve: (_r, _a, ctx) => [...ctx.runner.state(accountsView).users.values()].sort((a, b) => a.login.localeCompare(b.login)),
+    resolve: (_r, _a, ctx) => userRows(ctx.runner.state(accountsView)),
   }),
 );
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/index.js';
-import { type AuditEntry, auditView } from '../../projections/auditView.js';
+import { type AuditEntry, auditEntries, auditView } from '../../projections/auditView.js';
 import { builder } from './builder.js';
 import { ActorRef } from './event.js';
 
@@ -40,18 +40,14 @@ builder.queryField('auditLog', (t) =>
       const to = instant(args.to, 'to');
       const limit = args.limit ?? 100;
       if (limit < 1 || limit > 500) throw new ValidationError('VALIDATION_FAILED', 'limit must be between 1 and 500.', { field: 'limit' });
-      const entries = ctx.runner.state(auditView).entries;
-      const found: AuditEntry[] = [];
-      for (let i = entries.length - 1; i >= 0 && found.length < limit; i--) {
-        const e = entries[i]!;
-        if (args.before != null && e.position >= args.before) continue;
-        if (args.actorUserId && e.actor.userId !== args.actorUserId) continue;
-        if (args.unitId && e.actor.unitId !== String(args.unitId)) continue;
-        if (from !== null && e.at < from) continue;
-        if (to !== null && e.at >= to) continue;
-        found.push(e);
-      }
-      return found;
+      return auditEntries(ctx.runner.state(auditView), {
+        actorUserId: args.actorUserId,
+        unitId: args.unitId == null ? null : String(args.unitId),
+        from,
+        to,
+        before: args.before,
+        limit,
+      });
     },
   }),
 );

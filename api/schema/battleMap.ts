@@ -1,5 +1,6 @@
 import { ProblemCategory, ProblemSource, categoryLabel, sourceLabel } from '../../domain/index.js';
 import type { BattleMap, BattleMapItem, LightReason, ProblemSet, Tally } from '../../projections/battleMap.js';
+import { mapItems } from '../../projections/battleMapWall.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
@@ -135,11 +136,7 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
         first: t.arg.int({ required: false, defaultValue: 100, description: 'At most this many (up to 10000).' }),
         offset: t.arg.int({ required: false, defaultValue: 0, description: 'Skip this many first.' }),
       },
-      resolve: (m, args) =>
-        m.items()
-          .filter((i) => !args.light || i.light === args.light)
-          .sort((a, b) => (a.ledgerNumber < b.ledgerNumber ? -1 : a.ledgerNumber > b.ledgerNumber ? 1 : 0))
-          .slice(args.offset ?? 0, (args.offset ?? 0) + Math.min(args.first ?? 100, 10_000)),
+      resolve: (m, args) => mapItems(m, args),
     }),
   }),
 });

@@ -1,31 +1,22 @@
 import { Repeater } from 'graphql-yoga';
 import { UnauthenticatedError } from '../../domain/index.js';
 import { watchSession } from '../authentication.js';
-import { problemEventDefinitions } from '../../domain/index.js';
-import { itemLight } from '../../projections/battleMap.js';
-import type { Trigger } from '../../projections/interviewTriggers.js';
-import { policyInForce } from '../../projections/policyInForce.js';
-import type { BattleMapItem } from '../../projections/battleMap.js';
 import type { InboxRow } from '../../projections/outboxView.js';
-import { dayOf, plusDays } from '../../projections/time.js';
-import type { Context } from '../context.js';
+import type { BattleMapUpdate } from '../../projections/readModels.js';
 import { builder } from './builder.js';
 import { knownUnit, unitRow } from './args.js';
 import { LightEnum } from './battleMap.js';
 import { InterviewTriggerRef } from './interviewTrigger.js';
-import { ProblemStatusEnum } from './problem.js';
 import { NotificationRef } from './notification.js';
+import { ProblemStatusEnum } from './problem.js';
 import { UnitRef } from './unit.js';
 
 /** A change to a problem, or (asked for with `kinds`) a new notification for the caller. */
 type Update =
-  | { kind: 'problem'; position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] }
+  | ({ kind: 'problem' } & BattleMapUpdate)
   | { kind: 'notification'; position: number; occurredAt: string; eventType: string; notification: InboxRow };
 /** The stream's last message: why it ends (the sign-in it rests on no longer holds). */
 type Ended = { ended: UnauthenticatedError };
-
-/** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
-const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
 const UpdateKindEnum = builder.enumType('BattleMapUpdateKind', {
   description: 'What a live update is about: problem (a change to an item on the map), notification (a new 通知 in your own inbox).',
@@ -60,52 +51,6 @@ const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implemen
     }),
   }),
 });
-
-/**
- * Follows the problems (of one unit, or all) and pushes each change with its light and the
- * triggers it newly raised; returns the release.
- */
-function followProblems(ctx: Context, only: string | null, push: (update: Update) => void): () => void {
-  const facts = ctx.readModels.live;
-  const known = new Set<string>();
-  const triggersOf = (unitId: string) => {
-    const now = ctx.clock();
-    const at = { instant: now, day: dayOf(now) };
-    return ctx.readModels.triggers(ctx.readModels.live, at, { unitId });
-  };
-  const seen = new Set<string>();
-  const remember = (unitId: string) => {
-    if (seen.has(unitId)) return;
-    seen.add(unitId);
-    for (const t of triggersOf(unitId)) known.add(t.id);
-  };
-  // Triggers already open when the client subscribed are not news.
-  for (const unitId of facts.problemsByUnit.keys()) if (!only || unitId === only) remember(unitId);
-  return ctx.runner.onApplied((event) => {
-    if (!problemEvents.has(event.type)) return;
-    const live = ctx.readModels.live;
-    const f = live.problems.get((event.data as { problemId: string }).problemId);
-    if (!f || (only && f.unitId !== only)) return;
-    const now = ctx.clock();
-    const day = dayOf(now);
-    const rules = policyInForce(live, now).document.lights;
-    const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
-    let newTriggers: Trigger[] = [];
-    if (f.unitId) {
-      remember(f.unitId);
-      newTriggers = triggersOf(f.unitId).filter((t) => !known.has(t.id));
-      for (const t of newTriggers) known.add(t.id);
-    }
-    push({
-      kind: 'problem',
-      position: event.position,
-      occurredAt: event.metadata.occurredAt,
-      eventType: event.type,
-      item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
-      newTriggers,
-    });
-  });
-}
 
 builder.subscriptionType({ description: 'Live pushes over server-sent events (send Accept: text/event-stream).' });
 
@@ -142,7 +87,7 @@ builder.subscriptionField('battleMapUpdates', (t) =>
               void push({ kind: 'notification', position: notification.position, occurredAt: notification.recordedAt, eventType: 'NotificationRecorded', notification });
             })
           : () => {};
-        const off = kinds.has('problem') ? followProblems(ctx, only, (update) => void push(update)) : () => {};
+        const off = kinds.has('problem') ? ctx.readModels.followBattleMap(only, ctx.clock, (update) => void push({ kind: 'problem', ...update })) : () => {};
         await stop;
         off();
         offNotifications();

@@ -1,6 +1,4 @@
-import type { Light, ProblemCategory } from '../../domain/index.js';
-import type { BattleMap } from '../../projections/battleMap.js';
-import type { Context } from '../context.js';
+import type { WallCell as Cell, WallMonth as Month } from '../../projections/battleMapWall.js';
 import { builder } from './builder.js';
 import { unitRow } from './args.js';
 import { BattleMapRef, LightEnum } from './battleMap.js';
@@ -9,17 +7,9 @@ import { UnitRef } from './unit.js';
 
 /**
  * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
- * problems opened and closed per month. Both are summed here from the map's items, so the web app
- * does not have to fetch every item of the county to draw them.
+ * problems opened and closed per month, summed by the read models (projections/battleMapWall.ts)
+ * so the web app does not have to fetch every item of the county to draw them.
  */
-type Cell = { unitId: string; category: ProblemCategory; light: Light; ledgerNumbers: string[]; red: number; yellow: number; green: number };
-type Month = { month: string; opened: number; closed: number };
-
-const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
-
-/** The problems' facts at the map's instant (replays are cached by the read models). */
-const factsOf = (ctx: Context, m: BattleMap) => ctx.readModels.factsAsOf(m.asOf);
-
 const CellRef = builder.objectRef<Cell>('BattleMapCell').implement({
   description: 'One unit’s problems of one category: a cell of the wall’s grid.',
   fields: (t) => ({
@@ -47,42 +37,11 @@ builder.objectFields(BattleMapRef, (t) => ({
   cells: t.field({
     type: [CellRef],
     description: 'The wall’s grid: one cell per responsible unit and category that has problems, by unit id then category.',
-    resolve: async (m, _a, ctx) => {
-      const facts = await factsOf(ctx, m);
-      const cells = new Map<string, Cell>();
-      for (const item of m.items()) {
-        const f = facts.problems.get(item.problemId);
-        if (!item.unitId || !f) continue;
-        const key = `${item.unitId}\u0000${f.category}`;
-        const cell = cells.get(key) ?? { unitId: item.unitId, category: f.category, light: 'green', ledgerNumbers: [], red: 0, yellow: 0, green: 0 };
-        cell.ledgerNumbers.push(item.ledgerNumber);
-        cell[item.light] += 1;
-        if (rank[item.light] > rank[cell.light]) cell.light = item.light;
-        cells.set(key, cell);
-      }
-      for (const cell of cells.values()) cell.ledgerNumbers.sort();
-      return [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cell]) => cell);
-    },
+    resolve: (m, _a, ctx) => ctx.readModels.wallCells(m),
   }),
   monthly: t.field({
     type: [MonthRef],
     description: 'Problems opened and closed per month, oldest month first (months with neither are left out).',
-    resolve: async (m, _a, ctx) => {
-      const facts = await factsOf(ctx, m);
-      const months = new Map<string, Month>();
-      const bump = (day: string, key: 'opened' | 'closed') => {
-        const month = day.slice(0, 7);
-        const row = months.get(month) ?? { month, opened: 0, closed: 0 };
-        row[key] += 1;
-        months.set(month, row);
-      };
-      for (const item of m.items()) {
-        const f = facts.problems.get(item.problemId);
-        if (!f) continue;
-        bump(f.raisedOn, 'opened');
-        if (f.status === 'closed' && f.closedOn) bump(f.closedOn, 'closed');
-      }
-      return [...months.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
-    },
+    resolve: (m, _a, ctx) => ctx.readModels.wallMonths(m),
   }),
 }));

@@ -1,17 +1,16 @@
-import { NotFoundError, sourceLabel } from '../../domain/index.js';
-import { type HotlineRow, hotlineView } from '../../projections/hotlineView.js';
+import { HotlineReportStatus, hotlineReportStatus, sourceLabel } from '../../domain/index.js';
+import type { HotlineRow } from '../../projections/hotlineView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
-import { normalizeReceiptCode } from '../../application/hotline.js';
 import { builder } from './builder.js';
+import { unitRow } from './args.js';
 import { commandContext, commandIdArg, settled } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef } from './problem.js';
 import { UnitRef } from './unit.js';
 
-const ReportStatusEnum = builder.enumType('HotlineReportStatus', {
+export const ReportStatusEnum = builder.enumType('HotlineReportStatus', {
   description: `A ${sourceLabel.hotline} report's status: received (待处理), accepted into the ledger (已受理), or dismissed (不予受理).`,
-  values: ['received', 'accepted', 'dismissed'] as const,
+  values: HotlineReportStatus.options,
 });
-const publicStatus = (row: { status: HotlineRow['status'] }) => (row.status === 'triaged' ? 'accepted' : row.status);
 
 const HotlineReportRef = builder.objectRef<HotlineRow>('HotlineReport').implement({
   description: 'A report to the 12317 hotline, as the office sees it.',
@@ -24,9 +23,9 @@ const HotlineReportRef = builder.objectRef<HotlineRow>('HotlineReport').implemen
       type: UnitRef,
       nullable: true,
       description: 'The unit the report is about, if the reporter named one.',
-      resolve: (r, _a, ctx) => (r.unitId ? (ctx.runner.state(ledgerView).units.get(r.unitId) ?? null) : null),
+      resolve: (r, _a, ctx) => unitRow(ctx, r.unitId),
     }),
-    status: t.field({ type: ReportStatusEnum, description: 'Where the report stands.', resolve: publicStatus }),
+    status: t.field({ type: ReportStatusEnum, description: 'Where the report stands.', resolve: hotlineReportStatus }),
     submittedAt: t.exposeString('submittedAt', { description: 'When it came in (ISO-8601).' }),
     problem: t.field({
       type: ProblemRef,
@@ -77,11 +76,7 @@ builder.queryField('hotlineReportStatus', (t) =>
     args: { receiptCode: t.arg.string({ required: true, description: 'The code given when the report was made.' }) },
     resolve: async (_r, args, ctx) => {
       await ctx.limits.hotlineLookup(ctx.clientIp);
-      const code = normalizeReceiptCode(args.receiptCode);
-      const report = code ? await ctx.hotline.load(ctx.hotline.reportIdFor(code)) : undefined;
-      if (!report || report.status === 'not_submitted')
-        throw new NotFoundError('RECEIPT_NOT_FOUND', 'No hotline report has this receipt code; check the code.');
-      return publicStatus(report);
+      return ctx.hotline.statusOf(args.receiptCode);
     },
   }),
 );
@@ -91,10 +86,7 @@ builder.queryField('hotlineReports', (t) =>
     type: [HotlineReportRef],
     description: 'The hotline in-tray, newest first (office).',
     args: { status: t.arg({ type: ReportStatusEnum, required: false, description: 'Only reports in this status.' }) },
-    resolve: (_r, args, ctx) =>
-      [...ctx.runner.state(hotlineView).reports.values()]
-        .filter((r) => !args.status || publicStatus(r) === args.status)
-        .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)),
+    resolve: (_r, args, ctx) => ctx.hotline.reports(args.status ?? null),
   }),
 );
 
@@ -109,12 +101,8 @@ builder.mutationField('triageHotlineReport', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_r, args, ctx) => {
-      const context = commandContext(ctx, args.commandId as string | undefined);
-      const result = await ctx.hotline.triage(String(args.reportId), { category: args.category, description: args.description ?? null }, context);
-      await settled(ctx, result);
-      const problem = ctx.runner.state(ledgerView).problems.get(ctx.ledger.problemIdFor(context.commandId));
-      if (!problem) throw new Error('The triaged problem is not in the ledger view');
-      return problem;
+      const input = { category: args.category, description: args.description ?? null };
+      return ctx.hotline.triage(String(args.reportId), input, commandContext(ctx, args.commandId as string | undefined));
     },
   }),
 );
@@ -129,12 +117,7 @@ builder.mutationField('dismissHotlineReport', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_r, args, ctx) => {
-      const reportId = String(args.reportId);
-      const result = await ctx.hotline.dismiss(reportId, args.reason, commandContext(ctx, args.commandId as string | undefined));
-      await settled(ctx, result);
-      const row = ctx.runner.state(hotlineView).reports.get(reportId);
-      if (!row) throw new Error('The dismissed report is not in the hotline view');
-      return row;
+      return ctx.hotline.dismiss(String(args.reportId), args.reason, commandContext(ctx, args.commandId as string | undefined));
     },
   }),
 );

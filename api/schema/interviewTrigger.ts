@@ -1,10 +1,11 @@
+import type { RecordedEvent } from '../../application/index.js';
 import { InterviewLevel, InterviewRule, interviewLevelLabel } from '../../domain/index.js';
 import type { Trigger, TriggerOrder } from '../../projections/interviewTriggers.js';
 import type { InterviewFacts } from '../../projections/problemFacts.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
-import { commandContext, commandIdArg, settled } from './mutations.js';
+import { commandContext, commandIdArg } from './mutations.js';
 import { UnitRef } from './unit.js';
 
 export const InterviewLevelEnum = builder.enumType('InterviewLevel', {
@@ -104,15 +105,14 @@ builder.queryField('interviewTriggers', (t) =>
       includeResolved: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list triggers an interview resolved.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const unitId = knownUnit(ctx, args.unitId);
-      const { facts, at } = await ctx.readModels.at(parseAsOf(args.asOf), ctx.clock());
-      return ctx.readModels.triggers(facts, at, { unitId, level: args.level ?? null, includeResolved: args.includeResolved ?? false });
+      const filter = { unitId: knownUnit(ctx, args.unitId), level: args.level ?? null, includeResolved: args.includeResolved ?? false };
+      return ctx.assessment.triggers(parseAsOf(args.asOf), filter);
     },
   }),
 );
 
 const InterviewPayloadRef = builder
-  .objectRef<{ trigger: Trigger; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('InterviewPayload')
+  .objectRef<{ trigger: Trigger; events: RecordedEvent[]; replayed: boolean }>('InterviewPayload')
   .implement({
     description: 'The trigger after the interview was recorded, and the events appended.',
     fields: (t) => ({
@@ -135,17 +135,11 @@ builder.mutationField('recordInterview', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const context = commandContext(ctx, args.commandId as string | undefined);
       const { result, trigger } = await ctx.assessment.recordInterview(
         { triggerId: String(args.triggerId), interviewee: args.interviewee, interviewer: args.interviewer, heldOn: args.heldOn, outcome: args.outcome },
-        context,
+        commandContext(ctx, args.commandId as string | undefined),
       );
-      const events = await settled(ctx, result);
-      const now = ctx.clock();
-      const { facts, at } = await ctx.readModels.at(undefined, now);
-      const after =
-        ctx.readModels.triggers(facts, at, { unitId: trigger.unitId, includeResolved: true }).find((x) => x.id === trigger.id) ?? trigger;
-      return { trigger: after, events, replayed: result.replayed };
+      return { trigger, events: result.events, replayed: result.replayed };
     },
   }),
 );

@@ -1,12 +1,9 @@
-import { defaultPolicy } from '../../domain/index.js';
-import type { PolicyVersion } from '../../projections/problemFacts.js';
-import { policyInForce, policyVersion } from '../../projections/policyInForce.js';
+import type { PolicyRow } from '../../application/assessment.js';
+import type { RecordedEvent } from '../../application/index.js';
 import { builder } from './builder.js';
 import { asOfDescription, parseAsOf } from './args.js';
 import { LedgerEventRef } from './event.js';
-import { commandContext, commandIdArg, settled } from './mutations.js';
-
-type PolicyRow = Pick<PolicyVersion, 'version' | 'document'> & Partial<Omit<PolicyVersion, 'version' | 'document'>>;
+import { commandContext, commandIdArg } from './mutations.js';
 
 const PolicyRef = builder.objectRef<PolicyRow>('Policy').implement({
   description:
@@ -29,12 +26,7 @@ builder.queryField('policy', (t) =>
       version: t.arg.int({ required: false, description: 'The version; 0 is the built-in default.' }),
       asOf: t.arg.string({ required: false, description: asOfDescription }),
     },
-    resolve: (_root, args, ctx) => {
-      const facts = ctx.readModels.live;
-      if (args.version != null) return policyVersion(facts, args.version);
-      const chosen = policyInForce(facts, parseAsOf(args.asOf) ?? ctx.clock());
-      return facts.policies.find((p) => p.version === chosen.version) ?? chosen;
-    },
+    resolve: (_root, args, ctx) => ctx.assessment.policy(args.version, parseAsOf(args.asOf)),
   }),
 );
 
@@ -42,16 +34,16 @@ builder.queryField('policies', (t) =>
   t.field({
     type: [PolicyRef],
     description: 'Every policy version, the default (0) first.',
-    resolve: (_root, _args, ctx) => [{ version: 0, document: defaultPolicy }, ...ctx.readModels.live.policies],
+    resolve: (_root, _args, ctx) => ctx.assessment.policies(),
   }),
 );
 
 const PolicyPayloadRef = builder
-  .objectRef<{ version: number; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('PolicyPayload')
+  .objectRef<{ policy: PolicyRow; events: RecordedEvent[]; replayed: boolean }>('PolicyPayload')
   .implement({
     description: 'The policy in force after the command, and the events appended.',
     fields: (t) => ({
-      policy: t.field({ type: PolicyRef, description: 'The version now in force.', resolve: (p, _a, ctx) => policyVersion(ctx.readModels.live, p.version) }),
+      policy: t.field({ type: PolicyRef, description: 'The version now in force.', resolve: (p) => p.policy }),
       events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when the document is the one in force.', resolve: (p) => p.events }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
     }),
@@ -68,10 +60,11 @@ builder.mutationField('adoptPolicy', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const context = commandContext(ctx, args.commandId as string | undefined);
-      const result = await ctx.assessment.adoptPolicy({ document: args.document, reason: args.reason }, context);
-      const events = await settled(ctx, result);
-      return { version: result.state.version, events, replayed: result.replayed };
+      const { result, policy } = await ctx.assessment.adoptPolicy(
+        { document: args.document, reason: args.reason },
+        commandContext(ctx, args.commandId as string | undefined),
+      );
+      return { policy, events: result.events, replayed: result.replayed };
     },
   }),
 );

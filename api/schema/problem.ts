@@ -7,10 +7,12 @@ import {
   daysBetween,
   isAssigned,
   isOverdue,
+  problemStatuses,
   sourceLabel,
 } from '../../domain/index.js';
-import { type LedgerRow, type SupervisionOrderRow, ledgerView } from '../../projections/ledgerView.js';
+import { type LedgerRow, type SupervisionOrderRow, ledgerRows, ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
+import { unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
 import { ProblemActionEnum, availableActions } from './problemActions.js';
 import { UnitRef } from './unit.js';
@@ -25,7 +27,7 @@ export const ProblemCategoryEnum = builder.enumType('ProblemCategory', {
 });
 export const ProblemStatusEnum = builder.enumType('ProblemStatus', {
   description: 'raised → assigned → rectifying → awaiting_verification → verified → closed (销号).',
-  values: ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const,
+  values: problemStatuses,
 });
 
 export const ConsolidationEnum = builder.enumType('Consolidation', {
@@ -96,8 +98,7 @@ ProblemRef.implement({
       type: UnitRef,
       nullable: true,
       description: '责任单位',
-      resolve: (r, _a, ctx) =>
-        isAssigned(r.state) ? (ctx.runner.state(ledgerView).units.get(r.state.responsibleUnitId) ?? null) : null,
+      resolve: (r, _a, ctx) => unitRow(ctx, isAssigned(r.state) ? r.state.responsibleUnitId : null),
     }),
     responsiblePerson: t.string({ nullable: true, description: '责任人', resolve: (r) => assignedField(r, 'responsiblePerson') as string | null }),
     leadingOfficial: t.string({ nullable: true, description: '牵头领导', resolve: (r) => assignedField(r, 'leadingOfficial') as string | null }),
@@ -196,21 +197,8 @@ builder.queryField('problems', (t) =>
       consolidation: t.arg({ type: ConsolidationEnum, required: false, description: 'Only closed problems awaiting the 回头看, or confirmed (巩固).' }),
     },
     resolve: (_root, args, ctx) => {
-      const today = countyDay(ctx.clock());
-      const rows = [...ctx.runner.state(ledgerView).problems.values()]
-        .filter(
-          (r) =>
-            (!args.source || r.state.source === args.source) &&
-            (!args.category || r.state.category === args.category) &&
-            (!args.unitId || (isAssigned(r.state) && r.state.responsibleUnitId === String(args.unitId))) &&
-            (!args.status || r.state.status === args.status) &&
-            (args.overdue == null || isOverdue(r.state, today) === args.overdue) &&
-            (args.awaitingSupervisionReply == null ||
-              (isAssigned(r.state) && r.state.openSupervision !== null) === args.awaitingSupervisionReply) &&
-            (!args.consolidation || (r.state.status === 'closed' && r.state.consolidation === args.consolidation)),
-        )
-        .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
-      return resolveArrayConnection({ args }, rows);
+      const filter = { ...args, unitId: args.unitId == null ? null : String(args.unitId) };
+      return resolveArrayConnection({ args }, ledgerRows(ctx.runner.state(ledgerView), filter, countyDay(ctx.clock())));
     },
   }),
 );

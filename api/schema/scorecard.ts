@@ -1,20 +1,20 @@
-import { Grade, NotFoundError, ScorePart, ScoreRule, gradeLabel, scorePartLabel } from '../../domain/index.js';
-import type { ExemptionFacts, FactsState, FinalizationFacts } from '../../projections/problemFacts.js';
-import type { RuleTotal, ScoreLine, Scorecard } from '../../projections/scorecards/card.js';
-import { type CardDifference, cardDifference } from '../../projections/scorecards/difference.js';
+import type { CardView } from '../../application/assessment.js';
+import type { RecordedEvent } from '../../application/index.js';
+import { Grade, ScorePart, ScoreRule, gradeLabel, scorePartLabel } from '../../domain/index.js';
+import type { ExemptionFacts, FinalizationFacts } from '../../projections/problemFacts.js';
+import type { RuleTotal, ScoreLine } from '../../projections/scorecards/card.js';
+import type { CardDifference } from '../../projections/scorecards/difference.js';
 import { ledgerView } from '../../projections/ledgerView.js';
+import { permits } from '../authz.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
-import { commandContext, commandIdArg, settled } from './mutations.js';
+import { commandContext, commandIdArg } from './mutations.js';
 import { ProblemRef } from './problem.js';
 import { UnitRef } from './unit.js';
 
-/** A card as served: computed now (or as of an instant), or frozen by a finalization. */
-export type CardView = { card: Scorecard; frozen: boolean; finalization: FinalizationFacts | null; reproduced: boolean | null };
-
-const GradeEnum = builder.enumType('Grade', {
+export const GradeEnum = builder.enumType('Grade', {
   description: '年度考核等次: good 好, fairly_good 较好, average 一般, poor 较差 (carries the one-vote veto 一票否决).',
   values: Grade.options,
 });
@@ -117,16 +117,30 @@ const FinalizationRef = builder.objectRef<FinalizationFacts & { reproduced: bool
   }),
 });
 
-async function currentCard(ctx: Context, year: number, unitId: string): Promise<CardView | null> {
-  const { facts, at } = await ctx.readModels.at(undefined, ctx.clock());
-  const card = ctx.readModels.scorecards(facts, year, at, ctx.readModels.policy(facts, at, null)).find((c) => c.unitId === unitId);
-  return card ? { card, frozen: false, finalization: null, reproduced: null } : null;
-}
+/** What can be done with a year's assessment, by root field: the mutations while it is open, the check once finalized. */
+const scorecardActionFields = {
+  grantExemption: 'Mutation.grantExemption',
+  finalizeAssessment: 'Mutation.finalizeAssessment',
+  verifyAssessment: 'Query.verifyAssessment',
+} as const;
+type ScorecardAction = keyof typeof scorecardActionFields;
 
-async function frozenCard(ctx: Context, facts: FactsState, year: number, unitId: string): Promise<CardView | null> {
-  const frozen = await ctx.readModels.frozenCards(year, facts);
-  const card = frozen?.cards.find((c) => c.unitId === unitId);
-  return card && frozen ? { card, frozen: true, finalization: facts.finalizations.get(year)!, reproduced: frozen.reproduced } : null;
+const ScorecardActionEnum = builder.enumType('ScorecardAction', {
+  description: 'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment).',
+  values: Object.keys(scorecardActionFields) as ScorecardAction[],
+});
+
+/**
+ * What the caller may do with the card's year now: exempt deductions (容错纠错) and finalize it
+ * (考核定档) while it is open, recompute and verify it (verifyAssessment) once finalized — as far as
+ * the authorization table (`permits`) lets this user. A hint for clients, as of the read model; the
+ * operation itself still decides (finalizing waits for the year's end).
+ */
+function scorecardActions(view: CardView, ctx: Context): ScorecardAction[] {
+  if (ctx.auth.kind !== 'signed_in') return [];
+  const { user } = ctx.auth;
+  const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year) ? ['grantExemption', 'finalizeAssessment'] : ['verifyAssessment'];
+  return offered.filter((action) => permits(scorecardActionFields[action], user, null));
 }
 
 export const ScorecardRef = builder.objectRef<CardView>('Scorecard');
@@ -154,6 +168,11 @@ ScorecardRef.implement({
       description: 'Every exemption granted on this card, applied or not.',
       resolve: (v) => v.card.exemptions,
     }),
+    availableActions: t.field({
+      type: [ScorecardActionEnum],
+      description: 'What you may do with this card’s year now: its state accepts it and your role allows it.',
+      resolve: (v, _a, ctx) => scorecardActions(v, ctx),
+    }),
     finalization: t.field({
       type: FinalizationRef,
       nullable: true,
@@ -164,38 +183,22 @@ ScorecardRef.implement({
       type: ScorecardRef,
       nullable: true,
       description: 'For a card computed in a finalized year (another policy, a later instant): the frozen card beside it.',
-      resolve: async (v, _a, ctx) => (v.frozen ? null : frozenCard(ctx, ctx.readModels.live, v.card.year, v.card.unitId)),
+      resolve: (v, _a, ctx) => (v.frozen ? null : ctx.assessment.frozenCard(v.card.unitId, v.card.year)),
     }),
     current: t.field({
       type: ScorecardRef,
       nullable: true,
       description: 'For a frozen card: the same card computed now, with every later event and the policy now in force.',
-      resolve: async (v, _a, ctx) => (v.frozen ? currentCard(ctx, v.card.year, v.card.unitId) : null),
+      resolve: (v, _a, ctx) => (v.frozen ? ctx.assessment.currentCard(v.card.unitId, v.card.year) : null),
     }),
     difference: t.field({
       type: CardDifferenceRef,
       nullable: true,
       description: 'Frozen card against the card computed now (or this card against the frozen one); null when the year is not finalized.',
-      resolve: async (v, _a, ctx) => {
-        const other = v.frozen ? await currentCard(ctx, v.card.year, v.card.unitId) : await frozenCard(ctx, ctx.readModels.live, v.card.year, v.card.unitId);
-        if (!other) return null;
-        return v.frozen ? cardDifference(v.card, other.card) : cardDifference(other.card, v.card);
-      },
+      resolve: (v, _a, ctx) => ctx.assessment.cardDifference(v),
     }),
   }),
 });
-
-/** The year's cards as asked: frozen when finalized by then (and no other policy asked), else computed. */
-async function cardsFor(ctx: Context, year: number, asOf: string | null | undefined, policyVersion: number | null | undefined): Promise<CardView[]> {
-  const { facts, at } = await ctx.readModels.at(parseAsOf(asOf), ctx.clock());
-  const finalization = facts.finalizations.get(year);
-  if (finalization && (policyVersion == null || policyVersion === finalization.policyVersion)) {
-    const frozen = await ctx.readModels.frozenCards(year, facts);
-    if (frozen) return frozen.cards.map((card) => ({ card, frozen: true, finalization, reproduced: frozen.reproduced }));
-  }
-  const policy = ctx.readModels.policy(facts, at, policyVersion);
-  return ctx.readModels.scorecards(facts, year, at, policy).map((card) => ({ card, frozen: false, finalization: null, reproduced: null }));
-}
 
 const yearArg = (t: { arg: { int: (o: { required: true; description: string }) => unknown } }) =>
   t.arg.int({ required: true, description: 'The assessment year, e.g. 2019.' });
@@ -210,7 +213,7 @@ builder.queryField('scorecards', (t) =>
       asOf: t.arg.string({ required: false, description: asOfDescription }),
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version (0 = built-in default); the one in force at asOf when omitted.' }),
     },
-    resolve: (_root, args, ctx) => cardsFor(ctx, args.year as number, args.asOf, args.policyVersion),
+    resolve: (_root, args, ctx) => ctx.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion),
   }),
 );
 
@@ -225,15 +228,12 @@ builder.queryField('scorecard', (t) =>
       asOf: t.arg.string({ required: false, description: asOfDescription }),
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version.' }),
     },
-    resolve: async (_root, args, ctx) => {
-      const unitId = knownUnit(ctx, args.unitId)!;
-      return (await cardsFor(ctx, args.year as number, args.asOf, args.policyVersion)).find((v) => v.card.unitId === unitId) ?? null;
-    },
+    resolve: (_root, args, ctx) => ctx.assessment.card(knownUnit(ctx, args.unitId)!, args.year as number, parseAsOf(args.asOf), args.policyVersion),
   }),
 );
 
 const ExemptionPayloadRef = builder
-  .objectRef<{ scorecard: CardView | null; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('ExemptionPayload')
+  .objectRef<{ scorecard: CardView | null; events: RecordedEvent[]; replayed: boolean }>('ExemptionPayload')
   .implement({
     description: 'The card after the exemption, and the events appended.',
     fields: (t) => ({
@@ -256,18 +256,17 @@ builder.mutationField('grantExemption', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const context = commandContext(ctx, args.commandId as string | undefined);
-      const unitId = knownUnit(ctx, args.unitId)!;
-      const year = args.year as number;
-      const result = await ctx.assessment.grantExemption({ unitId, year, lineId: args.lineId, reason: args.reason, approvedBy: args.approvedBy }, context);
-      const events = await settled(ctx, result);
-      return { scorecard: await currentCard(ctx, year, unitId), events, replayed: result.replayed };
+      const { result, scorecard } = await ctx.assessment.grantExemption(
+        { unitId: knownUnit(ctx, args.unitId)!, year: args.year as number, lineId: args.lineId, reason: args.reason, approvedBy: args.approvedBy },
+        commandContext(ctx, args.commandId as string | undefined),
+      );
+      return { scorecard, events: result.events, replayed: result.replayed };
     },
   }),
 );
 
 const FinalizationPayloadRef = builder
-  .objectRef<{ year: number; events: Awaited<ReturnType<typeof settled>>; replayed: boolean }>('FinalizationPayload')
+  .objectRef<{ finalization: FinalizationFacts; events: RecordedEvent[]; replayed: boolean }>('FinalizationPayload')
   .implement({
     description: 'The finalization, the frozen cards, and the events appended.',
     fields: (t) => ({
@@ -275,15 +274,12 @@ const FinalizationPayloadRef = builder
         type: FinalizationRef,
         nullable: true,
         description: 'The finalization.',
-        resolve: (p, _a, ctx) => {
-          const f = ctx.readModels.live.finalizations.get(p.year);
-          return f ? { ...f, reproduced: null } : null;
-        },
+        resolve: (p) => ({ ...p.finalization, reproduced: null }),
       }),
       scorecards: t.field({
         type: [ScorecardRef],
         description: 'The frozen cards.',
-        resolve: (p, _a, ctx) => cardsFor(ctx, p.year, undefined, undefined),
+        resolve: (p, _a, ctx) => ctx.assessment.cards(p.finalization.year),
       }),
       events: t.field({ type: [LedgerEventRef], description: 'Appended by this command.', resolve: (p) => p.events }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
@@ -300,12 +296,11 @@ builder.mutationField('finalizeAssessment', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const context = commandContext(ctx, args.commandId as string | undefined);
-      const year = args.year as number;
-      const result = await ctx.assessment.finalize({ year, policyVersion: args.policyVersion }, context);
-      const events = await settled(ctx, result);
-      if (!ctx.readModels.live.finalizations.has(year)) throw new NotFoundError('NOT_FINALIZED', `The ${year} assessment is not finalized.`);
-      return { year, events, replayed: result.replayed };
+      const { result, finalization } = await ctx.assessment.finalize(
+        { year: args.year as number, policyVersion: args.policyVersion },
+        commandContext(ctx, args.commandId as string | undefined),
+      );
+      return { finalization, events: result.events, replayed: result.replayed };
     },
   }),
 );

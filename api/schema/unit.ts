@@ -1,9 +1,7 @@
 import { UnitKind } from '../../domain/index.js';
 import { builder } from './builder.js';
-import type { LedgerViewState } from '../../projections/ledgerView.js';
-import { ledgerView } from '../../projections/ledgerView.js';
-
-type UnitRow = LedgerViewState['units'] extends Map<string, infer U> ? U : never;
+import { unitRow } from './args.js';
+import { type UnitRow, ledgerView, unitRows } from '../../projections/ledgerView.js';
 
 export const UnitKindEnum = builder.enumType('UnitKind', {
   description: 'county 县, township 乡镇, village 村, department 县直部门, assisting_unit 帮扶单位, work_team 驻村工作队',
@@ -23,7 +21,7 @@ UnitRef.implement({
       type: UnitRef,
       nullable: true,
       description: 'The unit this one belongs to (a village’s township).',
-      resolve: (u, _args, ctx) => (u.parentUnitId ? (ctx.runner.state(ledgerView).units.get(u.parentUnitId) ?? null) : null),
+      resolve: (u, _args, ctx) => unitRow(ctx, u.parentUnitId),
     }),
   }),
 });
@@ -33,9 +31,6 @@ builder.queryField('units', (t) =>
     type: [UnitRef],
     description: 'Every unit, optionally of one kind, in name order.',
     args: { kind: t.arg({ type: UnitKindEnum, required: false, description: 'Only units of this kind.' }) },
-    resolve: (_root, args, ctx) =>
-      [...ctx.runner.state(ledgerView).units.values()]
-        .filter((u) => !args.kind || u.kind === args.kind)
-        .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+    resolve: (_root, args, ctx) => unitRows(ctx.runner.state(ledgerView), args.kind),
   }),
 );

@@ -1,26 +1,38 @@
+import type { EnumRef } from '@pothos/core';
 import {
+  Grade,
+  HotlineReportStatus,
+  InterviewLevel,
+  InterviewRule,
   type Label,
-  type ProblemCategory,
   type ProblemSource,
   ProblemCategory as Categories,
   ProblemSource as Sources,
   ScorePart,
   ScoreRule,
   categoryLabels,
+  gradeLabels,
+  hotlineReportStatusLabels,
+  interviewLevelLabels,
+  interviewRuleLabels,
+  problemStatusLabels,
+  problemStatuses,
   scorePartLabels,
   scoreRules,
   sourceCode,
   sourceLabels,
 } from '../../domain/index.js';
-import { type PolicyChoice, policyInForce } from '../../projections/policyInForce.js';
+import type { PolicyChoice } from '../../projections/policyInForce.js';
 import { builder } from './builder.js';
-import { ProblemCategoryEnum, ProblemSourceEnum } from './problem.js';
-import { ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
+import { ReportStatusEnum } from './hotline.js';
+import { InterviewLevelEnum, InterviewRuleEnum } from './interviewTrigger.js';
+import { ProblemCategoryEnum, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
+import { GradeEnum, ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
 
 /**
  * The ledger's words, served from the domain so a client lists and labels them without a copy of
- * its own: sources, categories, the scorecard's parts and rules with the points the policy in force
- * gives them.
+ * its own: sources, categories, statuses, grades, interview levels and rules, hotline report
+ * statuses, the scorecard's parts and rules with the points the policy in force gives them.
  */
 type Vocabulary = { policy: PolicyChoice };
 
@@ -41,21 +53,27 @@ const SourceTermRef = builder.objectRef<ProblemSource>('SourceTerm').implement({
   }),
 });
 
-const CategoryTermRef = builder.objectRef<ProblemCategory>('CategoryTerm').implement({
-  description: 'A problem category (问题类别).',
-  fields: (t) => ({
-    value: t.field({ type: ProblemCategoryEnum, description: 'The enum value.', resolve: (c) => c }),
-    label: t.field({ type: LabelRef, description: 'Its name.', resolve: (c) => categoryLabels[c] }),
-  }),
-});
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
-const ScorePartTermRef = builder.objectRef<ScorePart>('ScorePartTerm').implement({
-  description: 'A part of a scorecard: 基础分, 平时 or 集中考核.',
-  fields: (t) => ({
-    value: t.field({ type: ScorePartEnum, description: 'The enum value.', resolve: (p) => p }),
-    label: t.field({ type: LabelRef, description: 'Its name.', resolve: (p) => scorePartLabels[p] }),
-  }),
-});
+/** A word that is an enum value and its labels: one GraphQL type per enum. */
+function termRef<V extends string>(name: string, description: string, type: EnumRef<Types, V>, labels: Record<V, Label>) {
+  return builder.objectRef<V>(name).implement({
+    description,
+    fields: (t) => ({
+      // The value is the enum's own (V); Pothos cannot follow a generic through its resolver type.
+      value: t.field({ type, description: 'The enum value.', resolve: (v) => v as never }),
+      label: t.field({ type: LabelRef, description: 'Its name.', resolve: (v) => labels[v] }),
+    }),
+  });
+}
+
+const CategoryTermRef = termRef('CategoryTerm', 'A problem category (问题类别).', ProblemCategoryEnum, categoryLabels);
+const ScorePartTermRef = termRef('ScorePartTerm', 'A part of a scorecard: 基础分, 平时 or 集中考核.', ScorePartEnum, scorePartLabels);
+const StatusTermRef = termRef('ProblemStatusTerm', 'A problem’s status (整改状态).', ProblemStatusEnum, problemStatusLabels);
+const GradeTermRef = termRef('GradeTerm', 'A grade of the annual assessment (年度考核等次).', GradeEnum, gradeLabels);
+const LevelTermRef = termRef('InterviewLevelTerm', 'A level of an interview trigger: 提醒, 督办 or 约谈.', InterviewLevelEnum, interviewLevelLabels);
+const InterviewRuleTermRef = termRef('InterviewRuleTerm', 'An interview rule (约谈规则).', InterviewRuleEnum, interviewRuleLabels);
+const ReportStatusTermRef = termRef('HotlineReportStatusTerm', 'A hotline report’s status.', ReportStatusEnum, hotlineReportStatusLabels);
 
 const SourcePointsRef = builder.objectRef<{ source: ProblemSource; points: number }>('SourcePoints').implement({
   description: 'The points a rule gives a problem of one source.',
@@ -95,6 +113,15 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
   fields: (t) => ({
     sources: t.field({ type: [SourceTermRef], description: 'Problem sources (问题来源).', resolve: () => Sources.options }),
     categories: t.field({ type: [CategoryTermRef], description: 'Problem categories (问题类别).', resolve: () => Categories.options }),
+    problemStatuses: t.field({ type: [StatusTermRef], description: 'Problem statuses (整改状态), in the order of a problem’s life.', resolve: () => problemStatuses }),
+    grades: t.field({ type: [GradeTermRef], description: 'Assessment grades (等次), best first.', resolve: () => Grade.options }),
+    interviewLevels: t.field({ type: [LevelTermRef], description: 'Interview trigger levels, mildest first.', resolve: () => InterviewLevel.options }),
+    interviewRules: t.field({ type: [InterviewRuleTermRef], description: 'Interview rules (约谈规则).', resolve: () => InterviewRule.options }),
+    hotlineReportStatuses: t.field({
+      type: [ReportStatusTermRef],
+      description: 'Hotline report statuses, as the office lists them.',
+      resolve: () => HotlineReportStatus.options,
+    }),
     scoreParts: t.field({ type: [ScorePartTermRef], description: 'The parts of a scorecard.', resolve: () => ScorePart.options }),
     scoreRules: t.field({
       type: [ScoreRuleTermRef],
@@ -108,7 +135,7 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
 builder.queryField('vocabulary', (t) =>
   t.field({
     type: VocabularyRef,
-    description: 'Sources, categories and scoring rules with their labels, from the domain: fetch once, list and label from it.',
-    resolve: (_root, _args, ctx) => ({ policy: policyInForce(ctx.readModels.live, ctx.clock()) }),
+    description: 'Sources, categories, statuses, grades, interview levels and rules, hotline statuses and scoring rules with their labels, from the domain: fetch once, list and label from it.',
+    resolve: (_root, _args, ctx) => ({ policy: ctx.assessment.policy(null) }),
   }),
 );

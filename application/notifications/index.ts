@@ -173,8 +173,7 @@ export class Notifications {
   }
 
   private async settle<R extends { events: { position: number }[] }>(result: R): Promise<R> {
-    const last = result.events.at(-1);
-    if (last) await this.runner.waitFor(last.position);
+    await this.runner.waitForEvents(result.events);
     return result;
   }
 }

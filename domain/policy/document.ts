@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Name, Text } from '../shared/messages.js';
-import { ProblemSource } from '../problem/vocabulary.js';
+import { type Label, ProblemSource, zhOf } from '../problem/vocabulary.js';
 import { UnitKind } from '../unit/events.js';
 
 /** A light on the battle map (挂图作战): red, yellow or green, per item and per unit. */
@@ -10,7 +10,12 @@ export type Light = z.infer<typeof Light>;
 /** How hard the county leans on a unit: 提醒 (reminder) → 督办 (supervision order) → 约谈 (interview of the principal leader). */
 export const InterviewLevel = z.enum(['reminder', 'supervision', 'interview']);
 export type InterviewLevel = z.infer<typeof InterviewLevel>;
-export const interviewLevelLabel: Record<InterviewLevel, string> = { reminder: '提醒', supervision: '督办', interview: '约谈' };
+export const interviewLevelLabels: Record<InterviewLevel, Label> = {
+  reminder: { zh: '提醒', en: 'Reminder' },
+  supervision: { zh: '督办', en: 'Supervision order' },
+  interview: { zh: '约谈', en: 'Interview' },
+};
+export const interviewLevelLabel: Record<InterviewLevel, string> = zhOf(interviewLevelLabels);
 
 /** The interview rules (约谈规则) the policy can switch on, each evaluated as of an instant. */
 export const InterviewRule = z.enum([
@@ -24,11 +29,27 @@ export const InterviewRule = z.enum([
   'supervision_unanswered',
 ]);
 export type InterviewRule = z.infer<typeof InterviewRule>;
+export const interviewRuleLabels: Record<InterviewRule, Label> = {
+  item_overdue: { zh: '问题逾期', en: 'Item overdue' },
+  item_long_overdue: { zh: '问题长期逾期', en: 'Item long overdue' },
+  unit_many_overdue: { zh: '单位多个问题逾期', en: 'Several items overdue' },
+  rejected_repeatedly: { zh: '多次验收不通过', en: 'Rejected repeatedly' },
+  recurrence: { zh: '同类问题再次出现', en: 'Same kind again' },
+  problem_found: { zh: '发现重要问题', en: 'Serious problem found' },
+  year_end_unfinished: { zh: '年底未完成任务', en: 'Year’s task unfinished' },
+  supervision_unanswered: { zh: '督办逾期未回复', en: 'Supervision order unanswered' },
+};
 
 /** 年度考核等次: 好 / 较好 / 一般 / 较差; 较差 carries the one-vote veto (一票否决). */
 export const Grade = z.enum(['good', 'fairly_good', 'average', 'poor']);
 export type Grade = z.infer<typeof Grade>;
-export const gradeLabel: Record<Grade, string> = { good: '好', fairly_good: '较好', average: '一般', poor: '较差' };
+export const gradeLabels: Record<Grade, Label> = {
+  good: { zh: '好', en: 'Good' },
+  fairly_good: { zh: '较好', en: 'Fairly good' },
+  average: { zh: '一般', en: 'Average' },
+  poor: { zh: '较差', en: 'Poor' },
+};
+export const gradeLabel: Record<Grade, string> = zhOf(gradeLabels);
 
 /** Points on a scorecard: at most one decimal place, so weighted sums stay exact. */
 const Points = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProblemStatus } from './events.js';
 
 /**
  * Where a problem came from (问题来源). The code prefixes its ledger number: `GJ-2019-007` is the
@@ -28,7 +29,8 @@ export const sourceCode: Record<ProblemSource, string> = {
 /** A label in the ledger's language (Chinese) and in English. */
 export type Label = { zh: string; en: string };
 
-const zhOf = <K extends string>(labels: Record<K, Label>) =>
+/** The Chinese labels alone, for the county's documents. */
+export const zhOf = <K extends string>(labels: Record<K, Label>) =>
   Object.fromEntries(Object.entries<Label>(labels).map(([key, label]) => [key, label.zh])) as Record<K, string>;
 
 export const sourceLabels: Record<ProblemSource, Label> = {
@@ -87,3 +89,17 @@ export const categoryLabels: Record<ProblemCategory, Label> = {
   social_protection: { zh: '社会保障', en: 'Social protection' },
 };
 export const categoryLabel: Record<ProblemCategory, string> = zhOf(categoryLabels);
+
+/** A raised problem's status (整改状态); the states before the raise have no label. */
+export type LedgerStatus = Exclude<ProblemStatus, 'not_raised'>;
+
+/** The statuses in the order of a problem's life: 待交办 → 待签收 → 整改中 → 待验收 → 已验收 → 已销号. */
+export const problemStatusLabels: Record<LedgerStatus, Label> = {
+  raised: { zh: '待交办', en: 'Raised' },
+  assigned: { zh: '待签收', en: 'Assigned' },
+  rectifying: { zh: '整改中', en: 'Rectifying' },
+  awaiting_verification: { zh: '待验收', en: 'Awaiting verification' },
+  verified: { zh: '已验收', en: 'Verified' },
+  closed: { zh: '已销号', en: 'Closed' },
+};
+export const problemStatuses = Object.keys(problemStatusLabels) as LedgerStatus[];

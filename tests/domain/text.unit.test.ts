@@ -36,7 +36,7 @@ describe('what a person wrote is kept as sent', () => {
     ['a reason', domain.ExtendDeadline, { problemId: PROBLEM, deadline: '2019-07-31', reason: WRITTEN }, 'reason'],
     ['an opinion', domain.PassVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, opinion: WRITTEN }, 'opinion'],
     ['reasons for rejecting', domain.RejectVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: WRITTEN }, 'reasons'],
-    ['an instruction', domain.OrderSupervision, { problemId: PROBLEM, instruction: WRITTEN }, 'instruction'],
+    ['an instruction', domain.OrderSupervision, { problemId: PROBLEM, instruction: WRITTEN, finishBy: '2019-07-31' }, 'instruction'],
     ['a reopening reason', domain.ReopenProblem, { problemId: PROBLEM, reason: WRITTEN }, 'reason'],
   ] as const)('%s', (_, definition, data, field) => {
     expect(parse(definition as never, data)[field]).toBe(WRITTEN);

@@ -1,17 +1,19 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { formatInstant, useI18n } from '../shared/i18n';
 import { type Unit, fetchUnits } from '../shared/ledgerItem';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
-import { TermSelect } from '../shared/vocabulary';
-import { type ProblemRef, REPORT_STATUSES, type Report, type ReportStatus, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
+import { useSubmit } from '../shared/useSubmit';
+import { TermSelect, useVocabulary } from '../shared/vocabulary';
+import { type ProblemRef, type Report, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
 
 /** 12317 举报: the office's in-tray — each report entered into the ledger as a problem, or set aside with a reason. */
 export function HotlinePage() {
   const { t } = useI18n();
-  const [status, setStatus] = useState<ReportStatus | ''>('received');
+  const [status, setStatus] = useState('received');
   const reports = useAsync(() => fetchReports(status || null), [status]);
   const units = useAsync(fetchUnits, []);
   const [done, setDone] = useState<{ receiptCode: string; problem: ProblemRef | null } | null>(null);
@@ -30,14 +32,7 @@ export function HotlinePage() {
       <form className="filters" aria-label={t('ledger.filters')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('hotline.status')}
-          <select name="status" value={status} onChange={(e) => setStatus(e.target.value as ReportStatus | '')}>
-            <option value="">{t('common.all')}</option>
-            {REPORT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`hotline.status.${s}`)}
-              </option>
-            ))}
-          </select>
+          <TermSelect kind="hotlineReportStatuses" name="status" value={status} onChange={setStatus} first={{ label: t('common.all') }} />
         </label>
       </form>
       <div role="status" aria-live="polite">
@@ -68,11 +63,12 @@ export function HotlinePage() {
 
 function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; onDone: (receiptCode: string, problem: ProblemRef | null) => void }) {
   const { t, lang } = useI18n();
+  const words = useVocabulary();
   const [open, setOpen] = useState<'triage' | 'dismiss' | null>(null);
   return (
     <li className="report" data-report={report.receiptCode} data-report-status={report.status}>
       <p className="report-head">
-        <span className={`badge report-${report.status}`}>{t(`hotline.status.${report.status}`)}</span>{' '}
+        <span className={`badge report-${report.status}`}>{words.label('hotlineReportStatuses', report.status)}</span>{' '}
         <span className="muted">
           {t('hotline.receipt')} {report.receiptCode} · <time dateTime={report.submittedAt}>{formatInstant(report.submittedAt, lang)}</time>
         </span>
@@ -117,25 +113,6 @@ function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; 
 }
 
 type FormProps = { report: Report; onDone: (receiptCode: string, problem: ProblemRef | null) => void; onCancel: () => void };
-
-/** Runs a form's submit, keeping its busy flag and error. */
-function useSubmit(run: (form: FormData) => Promise<void>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await run(new FormData(event.currentTarget));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, submit };
-}
 
 /**
  * 受理: the report becomes a problem (source hotline). Naming a unit and person also assigns it, as the
@@ -188,14 +165,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
         </p>
       )}
       <ErrorMessage error={error} />
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.submit')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -215,14 +185,7 @@ function DismissForm({ report, onDone, onCancel }: FormProps) {
         <textarea name="reason" required rows={3} autoFocus />
       </label>
       <ErrorMessage error={error} />
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.submit')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }

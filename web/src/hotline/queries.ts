@@ -1,22 +1,20 @@
 import { gql } from '../shared/api';
 
-export const REPORT_STATUSES = ['received', 'accepted', 'dismissed'] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
-
 export type Report = {
   id: string;
   receiptCode: string;
   text: string;
   contact: string | null;
   unit: { id: string; name: string } | null;
-  status: ReportStatus;
+  /** A value of the server's vocabulary (hotlineReportStatuses): received, accepted or dismissed. */
+  status: string;
   submittedAt: string;
   problem: { id: string; ledgerNumber: string } | null;
   dismissalReason: string | null;
 };
 export type ProblemRef = { id: string; ledgerNumber: string };
 
-export const fetchReports = async (status: ReportStatus | null) =>
+export const fetchReports = async (status: string | null) =>
   (
     await gql<{ hotlineReports: Report[] }>(
       `query Hotline($status: HotlineReportStatus) {

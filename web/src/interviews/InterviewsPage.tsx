@@ -1,38 +1,33 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
 import { LedgerNumbers } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
+import { useSubmit } from '../shared/useSubmit';
+import { useVocabulary } from '../shared/vocabulary';
 import { fetchTriggers, recordInterview } from './queries';
 
 /** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
 export function InterviewsPage() {
   const { t } = useI18n();
+  const words = useVocabulary();
   const [showResolved, setShowResolved] = useState(false);
   const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
   const [recording, setRecording] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const record = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    try {
-      await recordInterview({
-        triggerId: recording!,
-        interviewee: String(form.get('interviewee') ?? ''),
-        interviewer: String(form.get('interviewer') ?? ''),
-        heldOn: String(form.get('heldOn') ?? '') || null,
-        outcome: String(form.get('outcome') ?? ''),
-      });
-      setRecording(null);
-      triggers.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const { busy, error, submit: record } = useSubmit(async (form) => {
+    await recordInterview({
+      triggerId: recording!,
+      interviewee: String(form.get('interviewee') ?? ''),
+      interviewer: String(form.get('interviewer') ?? ''),
+      heldOn: String(form.get('heldOn') ?? '') || null,
+      outcome: String(form.get('outcome') ?? ''),
+    });
+    setRecording(null);
+    triggers.reload();
+  });
 
   return (
     <section>
@@ -61,11 +56,11 @@ export function InterviewsPage() {
                 {list.map((x) => (
                   <tr key={x.id} data-trigger={x.rule} data-level={x.level}>
                     <td>
-                      <span className={`badge level-${x.level}`}>{t(`level.${x.level}`)}</span>
+                      <span className={`badge level-${x.level}`}>{words.label('interviewLevels', x.level)}</span>
                       {x.escalations > 0 && <div className="muted">{t('interview.escalated', { n: x.escalations })}</div>}
                     </td>
                     <td className="unit">{x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}</td>
-                    <td>{t(`irule.${x.rule}` as never)}</td>
+                    <td>{words.label('interviewRules', x.rule)}</td>
                     <td>
                       {x.summary}
                       {x.resolvedBy && (
@@ -92,14 +87,7 @@ export function InterviewsPage() {
                             <textarea name="outcome" required />
                           </label>
                           <ErrorMessage error={error} />
-                          <div className="form-buttons">
-                            <button type="submit" className="primary">
-                              {t('common.submit')}
-                            </button>
-                            <button type="button" onClick={() => setRecording(null)}>
-                              {t('common.cancel')}
-                            </button>
-                          </div>
+                          <FormButtons busy={busy} onCancel={() => setRecording(null)} />
                         </form>
                       )}
                     </td>

@@ -1,10 +1,10 @@
 import { gql } from '../shared/api';
 
-type Level = 'reminder' | 'supervision' | 'interview';
 export type Trigger = {
   id: string;
+  /** A rule and a level: values of the server's vocabulary (interviewRules, interviewLevels). */
   rule: string;
-  level: Level;
+  level: string;
   escalations: number;
   since: string;
   summary: string;

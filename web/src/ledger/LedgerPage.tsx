@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
 import { useI18n } from '../shared/i18n';
-import { type LedgerItem, STATUSES, fetchUnits } from '../shared/ledgerItem';
+import { type LedgerItem, fetchUnits } from '../shared/ledgerItem';
 import { type LedgerColumnKey, LedgerRow, ledgerColumns } from '../shared/LedgerRow';
 import { useAsync } from '../shared/useAsync';
 import { type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
@@ -31,7 +31,7 @@ const sortValue: Record<SortKey, (i: LedgerItem, words: Words) => string | numbe
   category: (i, words) => words.rank('categories', i.category),
   unit: (i) => i.responsibleUnit?.name ?? '\uffff',
   deadline: (i) => i.deadline ?? '9999',
-  status: (i) => STATUSES.indexOf(i.status),
+  status: (i, words) => words.rank('problemStatuses', i.status),
   closedOn: (i) => i.closedOn ?? '9999',
 };
 
@@ -133,14 +133,13 @@ export function LedgerPage() {
         </label>
         <label>
           {t('field.status')}
-          <select value={params.get('status') ?? ''} onChange={(e) => setParam('status', e.target.value)} name="status">
-            <option value="">{t('common.all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
+          <TermSelect
+            kind="problemStatuses"
+            name="status"
+            value={params.get('status') ?? ''}
+            onChange={(value) => setParam('status', value)}
+            first={{ label: t('common.all') }}
+          />
         </label>
         <label>
           {t('field.overdue')}

@@ -42,7 +42,7 @@ export async function exportLedger(rows: LedgerItem[], t: Translate, words: Word
       item.deadline ?? '',
       item.latestProgress ?? '',
       // 已销号（待回头看） until the 回头看 confirms 巩固.
-      zh(`status.${item.status}`) +
+      words.zh('problemStatuses', item.status) +
         (item.overdue ? `（${zh('field.overdue')}）` : '') +
         (item.consolidation ? `（${zh(`consolidation.${item.consolidation}`)}）` : ''),
       item.closedOn ?? '',

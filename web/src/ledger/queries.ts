@@ -1,11 +1,11 @@
 import { gql } from '../shared/api';
-import { LEDGER_FIELDS, type LedgerItem, type Status } from '../shared/ledgerItem';
+import { LEDGER_FIELDS, type LedgerItem } from '../shared/ledgerItem';
 
 export type LedgerFilter = {
   source?: string;
   category?: string;
   unitId?: string;
-  status?: Status;
+  status?: string;
   overdue?: boolean;
 };
 

@@ -1,14 +1,15 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
 import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
-import { useUser } from '../shared/session';
 import { useAsync } from '../shared/useAsync';
+import { useAction, useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { exportScorecards } from './exportScorecards';
-import { fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
+import { type ScorecardAction, fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
 
 /** The year in the address (?year=2019), this year when none is given. */
 function useYear(): [number, (year: number) => void] {
@@ -22,29 +23,18 @@ const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 /** 年度考核: the year's ranking with grades and the one-vote veto; finalize; export. */
 export function ScorecardsPage() {
   const { t } = useI18n();
-  const user = useUser();
   const [year, setYear] = useYear();
   const words = useVocabulary();
   const cards = useAsync(() => fetchCards(year), [year]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const committee = user.roles.includes('committee');
+  const { busy, error, run } = useAction();
   const frozen = cards.data?.some((c) => c.frozen) ?? false;
-  const mayVerify = committee || user.roles.includes('admin');
+  // What the signed-in user may do with the year, as the server says (Scorecard.availableActions).
+  const may = (action: ScorecardAction) => cards.data?.some((c) => c.availableActions.includes(action)) ?? false;
+  const mayFinalize = may('finalizeAssessment');
+  const mayVerify = may('verifyAssessment');
   // A finalized year is recomputed from its pinned log position and held against its checkpoint (issue 6).
   const reproduction = useAsync(() => (frozen && mayVerify ? verifyAssessment(year) : Promise.resolve(null)), [year, frozen, mayVerify]);
 
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
   const finalize = () =>
     run(async () => {
       if (!window.confirm(t('score.confirmFinalize', { year }))) return;
@@ -68,7 +58,7 @@ export function ScorecardsPage() {
         <button type="button" onClick={() => void download()} disabled={busy || !cards.data?.length} data-export-scorecards>
           {t('score.export')}
         </button>
-        {committee && !frozen && (
+        {mayFinalize && (
           <button type="button" className="primary" onClick={() => void finalize()} disabled={busy || !cards.data?.length} data-finalize>
             {t('score.finalize')}
           </button>
@@ -110,7 +100,7 @@ export function ScorecardsPage() {
                     </td>
                     <td>
                       <span className={`badge grade-${c.grade}`} data-grade={c.grade}>
-                        {t(`grade.${c.grade}`)}
+                        {words.label('grades', c.grade)}
                       </span>
                     </td>
                     <td>{c.veto && <span className="badge overdue" data-veto>{t('score.vetoMark')}</span>}</td>
@@ -129,33 +119,24 @@ export function ScorecardsPage() {
 /** One unit's card: every point and the events and ledger numbers behind it; exemptions. */
 export function ScorecardPage() {
   const { t } = useI18n();
-  const user = useUser();
   const { unitId = '' } = useParams();
   const [year] = useYear();
   const words = useVocabulary();
   const card = useAsync(() => fetchCard(unitId, year), [unitId, year]);
   const [exempting, setExempting] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const mayExempt = user.roles.includes('committee') && card.data && !card.data.frozen;
+  const mayExempt = card.data?.availableActions.includes('grantExemption') ?? false;
 
-  const grant = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    try {
-      await grantExemption({
-        unitId,
-        year,
-        lineId: exempting!,
-        reason: String(form.get('reason') ?? ''),
-        approvedBy: String(form.get('approvedBy') ?? ''),
-      });
-      setExempting(null);
-      card.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const { busy, error, submit: grant } = useSubmit(async (form) => {
+    await grantExemption({
+      unitId,
+      year,
+      lineId: exempting!,
+      reason: String(form.get('reason') ?? ''),
+      approvedBy: String(form.get('approvedBy') ?? ''),
+    });
+    setExempting(null);
+    card.reload();
+  });
 
   return (
     <Loaded state={card} empty="score.noCard">
@@ -177,7 +158,7 @@ export function ScorecardPage() {
             <div className={`tile ${c.veto ? 'red' : ''}`}>
               <dt>{t('score.grade')}</dt>
               <dd data-grade={c.grade}>
-                {t(`grade.${c.grade}`)}
+                {words.label('grades', c.grade)}
                 {c.veto && ` · ${t('score.vetoMark')}`}
               </dd>
             </div>
@@ -235,14 +216,7 @@ export function ScorecardPage() {
                             {t('score.approvedBy')}
                             <input name="approvedBy" required />
                           </label>
-                          <div className="form-buttons">
-                            <button type="submit" className="primary">
-                              {t('common.submit')}
-                            </button>
-                            <button type="button" onClick={() => setExempting(null)}>
-                              {t('common.cancel')}
-                            </button>
-                          </div>
+                          <FormButtons busy={busy} onCancel={() => setExempting(null)} />
                         </form>
                       )}
                     </td>

@@ -1,6 +1,7 @@
 import { gql } from '../shared/api';
 
-export type Grade = 'good' | 'fairly_good' | 'average' | 'poor';
+/** What the server says the signed-in user may do with the card's year now (Scorecard.availableActions). */
+export type ScorecardAction = 'grantExemption' | 'finalizeAssessment' | 'verifyAssessment';
 export type Card = {
   unit: { id: string; name: string } | null;
   year: number;
@@ -8,18 +9,18 @@ export type Card = {
   score: number;
   ordinaryScore: number;
   yearEndScore: number;
-  grade: Grade;
-  gradeLabel: string;
+  /** A value of the server's vocabulary (grades). */
+  grade: string;
   veto: boolean;
   frozen: boolean;
   provisional: boolean;
   policyVersion: number;
+  availableActions: ScorecardAction[];
 };
 export type ScoreLine = {
   id: string;
   /** A score part and rule: values of the server's vocabulary (shared/vocabulary.tsx). */
   part: string;
-  partLabel: string;
   rule: string;
   points: number;
   contribution: number;
@@ -32,8 +33,8 @@ export type ScoreLine = {
 export type CardDetail = Card & { lines: ScoreLine[] };
 export type Reproduction = { verified: boolean; summary: string; checkpoint: { number: number } | null };
 
-const CARD = 'unit { id name } year rank score ordinaryScore yearEndScore grade gradeLabel veto frozen provisional policyVersion';
-const LINES = 'lines { id part partLabel rule points contribution ledgerNumber eventIds explanation exempted exemption { reason approvedBy } }';
+const CARD = 'unit { id name } year rank score ordinaryScore yearEndScore grade veto frozen provisional policyVersion availableActions';
+const LINES = 'lines { id part rule points contribution ledgerNumber eventIds explanation exempted exemption { reason approvedBy } }';
 
 /** The year's ranking. */
 export const fetchCards = async (year: number): Promise<Card[]> =>

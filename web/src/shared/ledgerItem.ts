@@ -1,8 +1,5 @@
 import { gql } from './api';
 
-/** A problem's status (the API's ProblemStatus), in the order of its life; labels live in i18n. */
-export const STATUSES = ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const;
-export type Status = (typeof STATUSES)[number];
 /** After 销号 (the API's Consolidation): awaiting the 回头看, or 巩固 confirmed. */
 export type Consolidation = 'awaiting_recheck' | 'confirmed';
 
@@ -13,11 +10,11 @@ export type ProblemAction = string;
 export type LedgerItem = {
   id: string;
   ledgerNumber: string;
-  /** A source and a category: values of the server's vocabulary (shared/vocabulary.tsx). */
+  /** A source, a category and a status: values of the server's vocabulary (shared/vocabulary.tsx). */
   source: string;
   category: string;
   description: string;
-  status: Status;
+  status: string;
   overdue: boolean;
   raisedOn: string;
   deadline: string | null;

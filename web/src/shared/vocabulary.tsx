@@ -7,12 +7,27 @@ import { useAsync } from './useAsync';
 /** A word of the ledger as the server's `vocabulary` query gives it (from the domain): its value and labels. */
 export type Term = { value: string; label: Record<Lang, string> };
 export type ScoreRuleTerm = Term & { part: string; points: number | null; pointsBySource: { source: string; points: number }[] };
-type Vocabulary = { sources: (Term & { code: string })[]; categories: Term[]; scoreParts: Term[]; scoreRules: ScoreRuleTerm[] };
-export type Kind = 'sources' | 'categories' | 'scoreParts' | 'scoreRules';
+type Vocabulary = {
+  sources: (Term & { code: string })[];
+  categories: Term[];
+  problemStatuses: Term[];
+  grades: Term[];
+  interviewLevels: Term[];
+  interviewRules: Term[];
+  hotlineReportStatuses: Term[];
+  scoreParts: Term[];
+  scoreRules: ScoreRuleTerm[];
+};
+export type Kind = keyof Vocabulary;
 
 const VOCABULARY = `query Vocabulary { vocabulary {
   sources { value code label { zh en } }
   categories { value label { zh en } }
+  problemStatuses { value label { zh en } }
+  grades { value label { zh en } }
+  interviewLevels { value label { zh en } }
+  interviewRules { value label { zh en } }
+  hotlineReportStatuses { value label { zh en } }
   scoreParts { value label { zh en } }
   scoreRules { value part label { zh en } points pointsBySource { source points } }
 } }`;
@@ -52,13 +67,13 @@ export function useVocabulary(): Words {
   }, [vocabulary, lang]);
 }
 
-/** A select of sources or categories, in the server's order, with a first option (all, or a disabled prompt). */
+/** A select of one kind of word (sources, categories, statuses…), in the server's order, with a first option (all, or a disabled prompt). */
 export function TermSelect({
   kind,
   first,
   ...select
 }: {
-  kind: 'sources' | 'categories';
+  kind: Kind;
   first: { label: string; disabled?: boolean };
   name: string;
   value?: string;

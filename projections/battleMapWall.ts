@@ -1,0 +1,58 @@
+import type { Light, ProblemCategory } from '../domain/index.js';
+import type { BattleMap, BattleMapItem } from './battleMap.js';
+import type { FactsState } from './problemFacts.js';
+
+/**
+ * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
+ * problems opened and closed per month, summed from the map's items with the problems' facts at
+ * the map's instant, so a client does not have to fetch every item of the county to draw them.
+ */
+export type WallCell = { unitId: string; category: ProblemCategory; light: Light; ledgerNumbers: string[]; red: number; yellow: number; green: number };
+export type WallMonth = { month: string; opened: number; closed: number };
+
+const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
+
+/** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
+export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
+  const cells = new Map<string, WallCell>();
+  for (const item of map.items()) {
+    const f = facts.problems.get(item.problemId);
+    if (!item.unitId || !f) continue;
+    const key = `${item.unitId}\u0000${f.category}`;
+    const cell = cells.get(key) ?? { unitId: item.unitId, category: f.category, light: 'green', ledgerNumbers: [], red: 0, yellow: 0, green: 0 };
+    cell.ledgerNumbers.push(item.ledgerNumber);
+    cell[item.light] += 1;
+    if (rank[item.light] > rank[cell.light]) cell.light = item.light;
+    cells.set(key, cell);
+  }
+  for (const cell of cells.values()) cell.ledgerNumbers.sort();
+  return [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cell]) => cell);
+}
+
+/** Problems raised and closed (and still closed) per month, oldest first; months with neither are left out. */
+export function wallMonths(map: BattleMap, facts: FactsState): WallMonth[] {
+  const months = new Map<string, WallMonth>();
+  const bump = (day: string, key: 'opened' | 'closed') => {
+    const month = day.slice(0, 7);
+    const row = months.get(month) ?? { month, opened: 0, closed: 0 };
+    row[key] += 1;
+    months.set(month, row);
+  };
+  for (const item of map.items()) {
+    const f = facts.problems.get(item.problemId);
+    if (!f) continue;
+    bump(f.raisedOn, 'opened');
+    if (f.status === 'closed' && f.closedOn) bump(f.closedOn, 'closed');
+  }
+  return [...months.values()].sort((a, b) => (a.month < b.month ? -1 : 1));
+}
+
+/** A page of the map's items, of one light or all, in ledger-number order (at most 10,000 at once). */
+export function mapItems(map: BattleMap, page: { light?: Light | null; first?: number | null; offset?: number | null }): BattleMapItem[] {
+  const offset = page.offset ?? 0;
+  return map
+    .items()
+    .filter((i) => !page.light || i.light === page.light)
+    .sort((a, b) => (a.ledgerNumber < b.ledgerNumber ? -1 : a.ledgerNumber > b.ledgerNumber ? 1 : 0))
+    .slice(offset, offset + Math.min(page.first ?? 100, 10_000));
+}
