@@ -28,6 +28,16 @@ const orderSupervision = (problemId: string) =>
   ok(`mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "责成3月15日前办结", finishBy: "2019-03-15") { problem { id } } }`, { p: problemId }, tokens.office);
 
 const bell = () => page.locator('header a.bell');
+/** How many listeners the runner calls on every event: the bell's live stream adds one once the server follows it. */
+const listeners = () => (server.runner as unknown as { listeners: Set<unknown> }).listeners.size;
+/** Opens `path` signed in, and waits until the bell's live stream is followed on the server. */
+async function openLive(token: string, path: string) {
+  await page.goto(`${server.url}/healthz`); // leaves the app: its streams close
+  await eventually(() => server.limits.openStreams === 0);
+  const before = listeners();
+  await signInPage(page, server.url, token, path);
+  await eventually(() => listeners() > before, 10_000);
+}
 
 beforeAll(async () => {
   // The clock stands still: a failed delivery waits for its next attempt, so the admin sees it failed.
@@ -58,7 +68,7 @@ afterAll(async () => {
 
 describe('notifications in the web app', () => {
   it('the bell counts a 督办 live; the inbox lists it with its ledger number; reading it clears the count', async () => {
-    await signInPage(page, server.url, tokens.head, '/mine');
+    await openLive(tokens.head, '/mine');
     await page.locator('header a.bell[data-bell="0"]').waitFor();
     expect(await bell().locator('[data-unread]').count()).toBe(0);
 
@@ -116,7 +126,7 @@ describe('notifications in the web app', () => {
   });
 
   it('the unit head chooses the channel; a delivery that fails shows in the admin’s list with its error, and in the badge', async () => {
-    await signInPage(page, server.url, tokens.head, '/inbox');
+    await openLive(tokens.head, '/inbox');
     const prefs = page.locator('form[data-form="preferences"]');
     await prefs.locator('input[data-channel="county-robot"]').check();
     await prefs.locator('button[type="submit"]').click();

@@ -11,7 +11,8 @@ export function Bell() {
   const unread = useAsync(fetchUnreadCount, []);
   const { reload } = unread;
   useEffect(() => onInboxChanged(reload), [reload]);
-  useSubscription(NEW_NOTIFICATIONS, true, inboxChanged);
+  // Counted again whenever the stream (re)connects: a notification recorded while it was down is not pushed.
+  useSubscription(NEW_NOTIFICATIONS, true, inboxChanged, inboxChanged);
   const count = unread.data ?? 0;
   return (
     <NavLink to="/inbox" className="bell" data-bell={count} aria-label={t('inbox.bell', { n: count })} title={t('inbox.bell', { n: count })}>
