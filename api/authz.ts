@@ -85,6 +85,7 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.myNotifications': signedIn,
   'Query.unreadNotificationCount': signedIn,
   'Query.myNotificationPreferences': signedIn,
+  'Query.notificationChannelChoices': signedIn,
   'Query.notificationChannels': admin,
   'Query.notificationDeliveries': admin,
   'Query.failedDeliveryCount': admin,

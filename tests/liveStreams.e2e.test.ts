@@ -155,3 +155,49 @@ describe('how many live streams', () => {
     }
   });
 });
+
+describe('notifications on the live stream (the bell)', () => {
+  const BELL = 'subscription { battleMapUpdates(kinds: [notification]) { kind eventType ledgerNumber light notification { id subject read } } }';
+  const signedIn = async () => {
+    const user = await addUser(server, { roles: ['office'] });
+    return { ...user, auth: bearer(await logIn(server, user.login)) };
+  };
+
+  it('pushes each user their own new notifications and never another user’s; a stream that did not ask for them gets none', async () => {
+    await eventually(() => server.limits.openStreams === 0);
+    const before = listeners(server);
+    const a = await signedIn();
+    const b = await signedIn();
+    const aBell = await openStream(server.url, BELL, a.auth);
+    const bBell = await openStream(server.url, BELL, b.auth);
+    const aWall = await openStream(server.url, 'subscription { battleMapUpdates { kind eventType } }', a.auth);
+    await eventually(() => server.limits.openStreams === 3);
+
+    // A 12317 report tells every office user, each in a notification of their own, recorded together.
+    const report = await server.gql(`mutation { submitHotlineReport(text: "某村危房改造资金被挪用，请查处。") { receiptCode } }`, {}, { 'x-forwarded-for': '10.0.0.7' });
+    expect(report.errors).toBeUndefined();
+    const inboxOf = async (auth: Record<string, string>) =>
+      ((await server.gql<{ myNotifications: { id: string }[] }>('{ myNotifications(first: 1) { id } }', {}, auth)).data!.myNotifications[0]!.id);
+    const pushed = (id: string) => ({
+      event: 'next',
+      result: {
+        data: {
+          battleMapUpdates: { kind: 'notification', eventType: 'NotificationRecorded', ledgerNumber: null, light: null, notification: { id, subject: '【12317 举报】新举报待处理', read: false } },
+        },
+      },
+    });
+    const aGot = await aBell.next();
+    const bGot = await bBell.next();
+    const [aId, bId] = [await inboxOf(a.auth), await inboxOf(b.auth)];
+    expect(aId).not.toBe(bId);
+    expect(aGot).toEqual(pushed(aId));
+    expect(bGot).toEqual(pushed(bId));
+    // Nothing more: b's notification (and everyone else's) does not reach a, nor a's reach b, and the wall's stream got none.
+    await expect(aBell.next(500)).rejects.toThrow('no event');
+    await expect(bBell.next(100)).rejects.toThrow('no event');
+    await expect(aWall.next(100)).rejects.toThrow('no event');
+
+    for (const s of [aBell, bBell, aWall]) s.close();
+    await eventually(() => server.limits.openStreams === 0 && listeners(server) === before);
+  });
+});

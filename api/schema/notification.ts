@@ -10,7 +10,7 @@ function userId(ctx: Context): string {
   return ctx.auth.user.userId;
 }
 
-const NotificationRef = builder.objectRef<InboxRow>('Notification').implement({
+export const NotificationRef = builder.objectRef<InboxRow>('Notification').implement({
   description: '通知: a message in the user’s inbox (站内信), about something that happened in the ledger.',
   fields: (t) => ({
     id: t.exposeID('notificationId', { description: 'Stable id of the notification.' }),
@@ -18,6 +18,11 @@ const NotificationRef = builder.objectRef<InboxRow>('Notification').implement({
     subject: t.exposeString('subject', { description: '标题' }),
     body: t.exposeString('body', { description: '正文' }),
     problemId: t.exposeID('problemId', { nullable: true, description: 'The problem it is about, if any.' }),
+    ledgerNumber: t.string({
+      nullable: true,
+      description: '台账编号 of the problem it is about, if any (to link to the item).',
+      resolve: (n, _a, ctx) => (n.problemId ? (ctx.readModels.live.problems.get(n.problemId)?.ledgerNumber ?? null) : null),
+    }),
     unitId: t.exposeID('unitId', { nullable: true, description: 'The unit it is about, if any.' }),
     read: t.exposeBoolean('read', { description: 'True once the user marked it read (已读).' }),
     recordedAt: t.exposeString('recordedAt', { description: 'When it was recorded (ISO-8601).' }),
@@ -44,6 +49,15 @@ const ChannelRef = builder.objectRef<ChannelView>('NotificationChannel').impleme
     target: t.exposeString('target', { description: 'Where it sends, with passwords and tokens hidden.' }),
     signed: t.exposeBoolean('signed', { description: 'True for a DingTalk robot with a signing secret (加签).' }),
     configuredAt: t.exposeString('configuredAt', { description: 'When it was last configured (ISO-8601).' }),
+  }),
+});
+
+const ChannelChoiceRef = builder.objectRef<ChannelView>('NotificationChannelChoice').implement({
+  description: 'A configured channel as a user chooses it for their preferences: its id, name and kind, nothing of where it sends.',
+  fields: (t) => ({
+    id: t.exposeID('channelId', { description: 'The id to name in setNotificationPreferences.' }),
+    name: t.exposeString('name', { description: 'A name people recognise.' }),
+    kind: t.exposeString('kind', { description: 'smtp (needs an e-mail address in the preferences) or webhook.' }),
   }),
 });
 
@@ -78,6 +92,11 @@ builder.queryFields((t) => ({
   }),
   unreadNotificationCount: t.int({ description: 'How many of the user’s notifications are unread (the bell’s number).', resolve: (_r, _a, ctx) => ctx.notifications.unreadCount(userId(ctx)) }),
   myNotificationPreferences: t.field({ type: PreferencesRef, description: 'The signed-in user’s preferences.', resolve: (_r, _a, ctx) => ctx.notifications.preferences(userId(ctx)) }),
+  notificationChannelChoices: t.field({
+    type: [ChannelChoiceRef],
+    description: 'The channels a user may choose besides the inbox (everyone signed in; the admin’s notificationChannels shows more).',
+    resolve: (_r, _a, ctx) => ctx.notifications.channels(),
+  }),
   notificationChannels: t.field({ type: [ChannelRef], description: 'The configured channels (admins).', resolve: (_r, _a, ctx) => ctx.notifications.channels() }),
   notificationDeliveries: t.field({
     type: [DeliveryRef],

@@ -1,9 +1,12 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { HotlinePage } from './hotline/HotlinePage';
 import { ImportPage } from './import/ImportPage';
+import { Bell } from './inbox/Bell';
+import { InboxPage } from './inbox/InboxPage';
 import { InterviewsPage } from './interviews/InterviewsPage';
 import { ProblemPage } from './item/ProblemPage';
 import { LedgerPage } from './ledger/LedgerPage';
+import { ChannelsPage, FailedBadge } from './notifications/ChannelsPage';
 import { MyItemsPage } from './queues/MyItemsPage';
 import { VerifyPage } from './queues/VerifyPage';
 import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
@@ -53,6 +56,11 @@ function Frame() {
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
+          {is('admin') && (
+            <NavLink to="/notifications">
+              {t('nav.notifications')} <FailedBadge />
+            </NavLink>
+          )}
         </nav>
         <div className="lang" role="group" aria-label={t('lang.switch')}>
           {(['zh', 'en'] as Lang[]).map((l) => (
@@ -62,6 +70,7 @@ function Frame() {
           ))}
         </div>
         <div className="who">
+          <Bell />
           <span data-user>{user.name}</span>{' '}
           <button type="button" data-sign-out onClick={() => void signOut()}>
             {t('login.signOut')}
@@ -82,6 +91,8 @@ function Frame() {
           <Route path="/mine" element={<MyItemsPage />} />
           <Route path="/verify" element={<VerifyPage />} />
           <Route path="/hotline" element={<HotlinePage />} />
+          <Route path="/inbox" element={<InboxPage />} />
+          <Route path="/notifications" element={<ChannelsPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

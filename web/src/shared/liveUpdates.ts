@@ -4,11 +4,14 @@ import { session } from './api';
 /**
  * Follows a GraphQL subscription that the server serves as server-sent events. EventSource cannot
  * send the Authorization header, so this reads the event stream from fetch; it reconnects after a
- * dropped connection and stops when the component goes away or `enabled` turns false.
+ * dropped connection and stops when the component goes away or `enabled` turns false. `onOpen` is
+ * called each time the stream is (re)connected: what happened while it was not is not sent again.
  */
-export function useSubscription<T>(query: string, enabled: boolean, onData: (data: T) => void): void {
+export function useSubscription<T>(query: string, enabled: boolean, onData: (data: T) => void, onOpen?: () => void): void {
   const handler = useRef(onData);
   handler.current = onData;
+  const opened = useRef(onOpen);
+  opened.current = onOpen;
   useEffect(() => {
     if (!enabled) return;
     const abort = new AbortController();
@@ -22,6 +25,7 @@ export function useSubscription<T>(query: string, enabled: boolean, onData: (dat
           signal: abort.signal,
         });
         if (!response.ok || !response.body) throw new Error(`subscription answered ${response.status}`);
+        opened.current?.();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
