@@ -203,7 +203,7 @@ describe('the scheduler', () => {
       [`problem-${q}`, `auto-supervision:item_overdue:${q}:2019-07-10:${q}`, '2019-07-25T00:00:00.000+08:00'],
     ]);
     // Each automatic order names its trigger and a finish-by day ten days after the escalation.
-    expect(orders.map((e) => [e.data.triggerId, e.data.finishBy])).toEqual([
+    expect(orders.map((e) => [(e.data as { triggerId: string }).triggerId, (e.data as { finishBy: string }).finishBy])).toEqual([
       [`item_overdue:${p}:2019-06-30`, '2019-07-25'],
       [`item_overdue:${q}:2019-07-10`, '2019-08-04'],
     ]);
