@@ -245,13 +245,19 @@ export class Scheduler {
   private async orderSupervision(escalations: readonly ScheduleEvent[]): Promise<void> {
     const orders: { input: unknown; context: CommandContext }[] = [];
     const versions = timingVersions(this.runner.state(problemFacts));
+    const finishByOf = new Map<string, string>();
     for (const event of escalations) {
       if (event.type !== 'EscalationReached' || event.data.level !== 'supervision') continue;
       const { triggerId, rule, problemIds, dueAt } = event.data;
       // 办结时限: the policy in force at the escalation gives the days; the order is dated at the escalation.
-      const dueMs = instantMs(dueAt);
-      const timing = versions.findLast((v) => v.fromMs <= dueMs)!.timing;
-      const finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
+      // Escalations share their midnight: the day is counted once per instant (luxon's arithmetic is not cheap).
+      let finishBy = finishByOf.get(dueAt);
+      if (finishBy === undefined) {
+        const dueMs = instantMs(dueAt);
+        const timing = versions.findLast((v) => v.fromMs <= dueMs)!.timing;
+        finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
+        finishByOf.set(dueAt, finishBy);
+      }
       for (const problemId of problemIds)
         orders.push({
           input: {
