@@ -255,7 +255,10 @@ describe('the scheduler', () => {
         if (fallbacks === 0 && parts.some((part) => part.streamId === `schedule-${p}`)) await other.scheduler.pass();
         return first.store.appendMany(parts);
       },
-      appendToStream: (...args) => (fallbacks++, first.store.appendToStream(...args)),
+      appendToStream: (...args) => {
+        fallbacks += 1;
+        return first.store.appendToStream(...args);
+      },
       readStream: (...args) => first.store.readStream(...args),
       readAll: (...args) => first.store.readAll(...args),
       subscribeToAll: (...args) => first.store.subscribeToAll(...args),
