@@ -35,8 +35,11 @@ import {
   type CommandResult,
   assertSameCommand,
   commandFingerprint,
+  type BatchItem,
+  type Settled,
   foldStream,
   handleCommand,
+  handleCommands,
 } from '../eventstore/commandHandler.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { parseOrThrow } from './validation.js';
@@ -144,6 +147,46 @@ export class Ledger {
   }
 
   private async runProblemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState>> {
+    const command = await this.checkedProblemCommand(input);
+    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
+      (error: unknown) => {
+        throw problemNotFound(error, command);
+      },
+    );
+  }
+
+  /**
+   * Several problem commands at once (`handleCommands`: decided one by one, appended in one durable
+   * commit), for a writer with many at one instant: the scheduler's automatic 督办 orders. Each is
+   * checked, decided and answered as `problemCommand` would; one refused leaves the others.
+   */
+  async problemCommands(
+    items: readonly { input: unknown; context: CommandContext }[],
+  ): Promise<Settled<CommandResult<ProblemState> & { warnings: string[] }>[]> {
+    const settled: (Settled<CommandResult<ProblemState> & { warnings: string[] }> | undefined)[] = items.map(() => undefined);
+    const batch: { index: number; warnings: string[]; item: BatchItem<ProblemCommand> }[] = [];
+    for (const [index, { input, context }] of items.entries()) {
+      try {
+        const now = context.now();
+        const { resolved, warnings } = await this.deadlineFromWorkingDays(input, countyDay(now));
+        const command = await this.checkedProblemCommand(resolved);
+        batch.push({ index, warnings, item: { streamId: problemStreamId(command.data.problemId), command, context: { ...context, now: () => now } } });
+      } catch (error) {
+        settled[index] = { ok: false, error };
+      }
+    }
+    const handled = await handleCommands(this.store, problemDecider, batch.map((b) => b.item));
+    for (const [i, { index, warnings, item }] of batch.entries()) {
+      const outcome = handled[i]!;
+      settled[index] = outcome.ok
+        ? { ok: true, value: { ...outcome.value, warnings } }
+        : { ok: false, error: problemNotFound(outcome.error, item.command) };
+    }
+    return settled as Settled<CommandResult<ProblemState> & { warnings: string[] }>[];
+  }
+
+  /** A problem command parsed, with the units it names checked: what the decision cannot see. */
+  private async checkedProblemCommand(input: unknown): Promise<ProblemCommand> {
     const command: ProblemCommand = parseOrThrow(ProblemCommandSchema, input);
     if (command.type === 'RaiseProblem') throw new Error('Use raiseProblem, which reserves the ledger number');
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');
@@ -152,14 +195,7 @@ export class Ledger {
     // 回头看 by a verifier: their unit must exist (the decision refuses the responsible unit itself).
     if (command.type === 'ConfirmConsolidation' && command.data.checkedByUnitId !== null)
       await this.activeUnit(command.data.checkedByUnitId, 'checkedByUnitId');
-    // The decision refuses a problem that was never raised; to the caller that id simply does not exist.
-    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
-      (error: unknown) => {
-        if (error instanceof IllegalStateError && error.code === 'PROBLEM_NOT_RAISED')
-          throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`);
-        throw error;
-      },
-    );
+    return command;
   }
 
   private async activeUnit(unitId: string, field: string): Promise<void> {
@@ -250,4 +286,11 @@ export class Ledger {
       return { state, events: events.slice(0, 1), nextExpectedRevision: events.length - 1, replayed: true };
     }
   }
+}
+
+/** The decision refuses a problem that was never raised; to the caller that id simply does not exist. */
+function problemNotFound(error: unknown, command: ProblemCommand): unknown {
+  return error instanceof IllegalStateError && error.code === 'PROBLEM_NOT_RAISED'
+    ? new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${command.data.problemId}.`)
+    : error;
 }

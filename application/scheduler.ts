@@ -16,7 +16,8 @@ import {
   schemaVersionOf,
   yearMoments,
 } from '../domain/index.js';
-import { DuplicateEventIdError, type EventStore, type NewEvent } from '../eventstore/port.js';
+import type { CommandContext } from '../eventstore/commandHandler.js';
+import { DuplicateEventIdError, type EventStore, type NewEvent, type StreamAppend } from '../eventstore/port.js';
 import { interviewTriggers } from '../projections/interviewTriggers.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../projections/problemFacts.js';
@@ -28,6 +29,8 @@ import type { Ledger } from './ledger.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+/** Streams per multi-stream append: a day's pass over 100,000 problems writes about 2,800 (bench/scheduler.ts). */
+const APPEND_CHUNK = 1_000;
 /** The namespace of schedule event ids: uuid v5 of `${kind}|${subjectId}|${dueAt}` (domain/schedule/events.ts). */
 const SCHEDULE_ID_NAMESPACE = '3b9e2c1a-6f47-4d1e-8a0b-5c2d7e9f1a43';
 
@@ -58,6 +61,12 @@ const order = (a: ScheduleEvent, b: ScheduleEvent) =>
  * stop catches up with exactly what a scheduler running throughout would have written, and two
  * processes on one store write each event once (the store refuses nothing: the same id is a no-op).
  * An escalation to 督办 orders supervision of its problems, with a command id from the trigger.
+ *
+ * Writing: a pass's events go to the store in one multi-stream append (`appendMany`, all or nothing),
+ * its automatic orders in another, rather than one durable commit per stream. The streams stay as
+ * they are (one per subject: problem, unit, county): fewer, larger streams (one per county day)
+ * would save the same commits but make every event's idempotency depend on the stream's content,
+ * and make the notifications and the schedule view read a day's stream to find one problem's moment.
  */
 export class Scheduler {
   private lastPassMs: number | null = null;
@@ -133,7 +142,8 @@ export class Scheduler {
     due.sort(order);
     result.due = due.length;
 
-    // One append per subject's stream: a catch-up writes a problem's reminders and its passing together.
+    // One part per subject's stream (a catch-up writes a problem's reminders and its passing together),
+    // all of a pass's parts in one store append: one durable commit instead of one per stream (eventstore/port.ts appendMany).
     const byStream = new Map<string, NewEvent[]>();
     for (const event of due) {
       const id = scheduleEventId(event);
@@ -143,8 +153,8 @@ export class Scheduler {
       if (list) list.push(this.toNewEvent(id, event));
       else byStream.set(streamId, [this.toNewEvent(id, event)]);
     }
-    for (const [streamId, events] of byStream) result.appended += await this.append(streamId, events);
-    for (const event of result.escalations) if (event.type === 'EscalationReached' && event.data.level === 'supervision') await this.orderSupervision(event);
+    result.appended = await this.appendAll([...byStream].map(([streamId, events]) => ({ streamId, events, expected: 'any' as const })));
+    await this.orderSupervision(result.escalations);
     this.lastPassMs = toMs;
     return result;
   }
@@ -166,8 +176,29 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Appends a pass's streams in one all-or-nothing append (in chunks of APPEND_CHUNK streams: a
+   * conflict costs a chunk, not the pass); how many events were new here. When another process wrote
+   * some of them first (a DuplicateEventIdError: its pass overlapped ours) nothing of the chunk was
+   * written, and its streams go one by one, as before the multi-stream append: the moments are recorded either way.
+   */
+  private async appendAll(parts: StreamAppend[]): Promise<number> {
+    let appended = 0;
+    for (let i = 0; i < parts.length; i += APPEND_CHUNK) {
+      const chunk = parts.slice(i, i + APPEND_CHUNK);
+      try {
+        await this.store.appendMany(chunk);
+        for (const part of chunk) appended += part.events.length;
+      } catch (error) {
+        if (!(error instanceof DuplicateEventIdError)) throw error;
+        for (const { streamId, events } of chunk) appended += await this.append(streamId, events);
+      }
+    }
+    return appended;
+  }
+
   /** Appends a stream's due events; how many were new here (another process may have written some first: that is fine). */
-  private async append(streamId: string, events: NewEvent[]): Promise<number> {
+  private async append(streamId: string, events: readonly NewEvent[]): Promise<number> {
     try {
       await this.store.appendToStream(streamId, events, 'any');
       return events.length;
@@ -209,30 +240,41 @@ export class Scheduler {
   }
 
   /**
-   * 自动督办: an escalation to 督办 orders supervision of each of its problems, dated at the escalation,
-   * with a command id from the trigger and the problem, so a second process or a later pass appends nothing.
+   * 自动督办: each escalation to 督办 orders supervision of each of its problems, dated at the escalation,
+   * with a command id from the trigger and the problem, so a second process or a later pass appends
+   * nothing. A pass's orders are handled together (Ledger.problemCommands: one durable commit).
    */
-  private async orderSupervision(event: Extract<ScheduleEvent, { type: 'EscalationReached' }>): Promise<void> {
-    const { triggerId, rule, problemIds, dueAt } = event.data;
-    // 办结时限: the policy in force at the escalation gives the days; the order is dated at the escalation.
-    const dueMs = instantMs(dueAt);
-    const timing = timingVersions(this.runner.state(problemFacts)).findLast((v) => v.fromMs <= dueMs)!.timing;
-    const finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
-    for (const problemId of problemIds) {
-      const commandId = `auto-supervision:${triggerId}:${problemId}`;
-      try {
-        await this.ledger.problemCommand(
-          {
+  private async orderSupervision(escalations: readonly ScheduleEvent[]): Promise<void> {
+    const orders: { input: unknown; context: CommandContext }[] = [];
+    const versions = timingVersions(this.runner.state(problemFacts));
+    const finishByOf = new Map<string, string>();
+    for (const event of escalations) {
+      if (event.type !== 'EscalationReached' || event.data.level !== 'supervision') continue;
+      const { triggerId, rule, problemIds, dueAt } = event.data;
+      // 办结时限: the policy in force at the escalation gives the days; the order is dated at the escalation.
+      // Escalations share their midnight: the day is counted once per instant (luxon's arithmetic is not cheap).
+      let finishBy = finishByOf.get(dueAt);
+      if (finishBy === undefined) {
+        const dueMs = instantMs(dueAt);
+        const timing = versions.findLast((v) => v.fromMs <= dueMs)!.timing;
+        finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
+        finishByOf.set(dueAt, finishBy);
+      }
+      for (const problemId of problemIds)
+        orders.push({
+          input: {
             type: 'OrderSupervision',
             data: { problemId, instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请于${finishBy}前办结并回复。`, finishBy, triggerId },
           },
-          { actor: schedulerActor, commandId, now: () => dueAt },
-        );
-      } catch (error) {
-        // A problem already reported fixed or closed takes no order: nothing to supervise.
-        (this.options.log ?? console.warn)(`Automatic supervision ${commandId} not ordered: ${String(error)}`);
-      }
+          context: { actor: schedulerActor, commandId: `auto-supervision:${triggerId}:${problemId}`, now: () => dueAt },
+        });
     }
+    if (orders.length === 0) return;
+    const outcomes = await this.ledger.problemCommands(orders);
+    for (const [i, outcome] of outcomes.entries())
+      // A problem already reported fixed or closed takes no order: nothing to supervise.
+      if (!outcome.ok)
+        (this.options.log ?? console.warn)(`Automatic supervision ${orders[i]!.context.commandId} not ordered: ${String(outcome.error)}`);
   }
 }
 

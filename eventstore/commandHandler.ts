@@ -191,6 +191,92 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
   throw new ConcurrencyRetriesExhaustedError(streamId, maxAttempts);
 }
 
+/** One command's outcome among several: its result, or why it was refused. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export type BatchItem<Command> = { streamId: string; command: Command; context: CommandContext; options?: HandleOptions };
+
+/**
+ * Several commands, each on its own stream, decided at once and appended in one store append
+ * (`appendMany`: one durable commit instead of one per command): for a writer with many commands at
+ * one instant (the scheduler's automatic 督办). Each command is loaded, checked for an earlier run of
+ * its id and decided exactly as `handleCommand` does; one refused by its decision leaves the others.
+ * What the batch cannot settle at once — a second command on a stream already in the batch, or a
+ * batch another writer moved a stream under — is handled afterwards one by one by `handleCommand`,
+ * in the order given, with its retries.
+ */
+export async function handleCommands<State, Command, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  items: readonly BatchItem<Command>[],
+): Promise<Settled<CommandResult<State>>[]> {
+  const settled: (Settled<CommandResult<State>> | undefined)[] = items.map(() => undefined);
+  const batch: { index: number; state: State; decided: Event[]; revision: number; events: NewEvent[]; fingerprint: string | undefined }[] = [];
+  const streams = new Set<string>();
+  for (const [index, { streamId, command, context, options = {} }] of items.entries()) {
+    if (streams.has(streamId)) continue;
+    streams.add(streamId);
+    try {
+      const fingerprint = options.fingerprint === null ? undefined : (options.fingerprint ?? defaultFingerprint(context, command));
+      const recorded = await store.readStream(streamId);
+      const state = foldStream(decider, recorded);
+      const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
+      const revision = recorded.length - 1;
+      if (earlier.length > 0) {
+        assertSameCommand(earlier, context.commandId, fingerprint);
+        settled[index] = { ok: true, value: { state, events: earlier, nextExpectedRevision: revision, replayed: true } };
+        continue;
+      }
+      const now = context.now();
+      const decided = decider.decide(state, command, now);
+      if (decided.length === 0) {
+        settled[index] = { ok: true, value: { state, events: [], nextExpectedRevision: revision, replayed: false } };
+        continue;
+      }
+      const events = decided.map((event, i) => ({
+        id: eventIdFor(context.commandId, streamId, i),
+        type: event.type,
+        data: event.data,
+        metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
+      }));
+      batch.push({ index, state, decided, revision, events, fingerprint });
+    } catch (error) {
+      settled[index] = { ok: false, error };
+    }
+  }
+  if (batch.length > 0) {
+    try {
+      const results = await store.appendMany(
+        batch.map(({ index, revision, events }) => ({ streamId: items[index]!.streamId, events, expected: revision === -1 ? 'no_stream' : revision })),
+      );
+      for (const [i, { index, decided, revision, fingerprint }] of batch.entries()) {
+        const { streamId, context } = items[index]!;
+        let state = batch[i]!.state;
+        for (const event of decided) state = decider.evolve(state, event);
+        try {
+          // As handleCommand: events another process stored under these ids for another command are not this one's.
+          const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter((e) => e.metadata.commandId === context.commandId);
+          assertSameCommand(appended, context.commandId, fingerprint);
+          settled[index] = { ok: true, value: { state, events: appended, nextExpectedRevision: results[i]!.nextExpectedRevision, replayed: false } };
+        } catch (error) {
+          settled[index] = { ok: false, error };
+        }
+      }
+    } catch (error) {
+      // Another writer moved a stream, or wrote some of these ids: nothing was appended; one by one below settles each.
+      if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof DuplicateEventIdError)) throw error;
+    }
+  }
+  for (const [index, { streamId, command, context, options }] of items.entries()) {
+    if (settled[index] !== undefined) continue;
+    settled[index] = await handleCommand(store, streamId, decider, command, context, options).then(
+      (value): Settled<CommandResult<State>> => ({ ok: true, value }),
+      (error: unknown): Settled<CommandResult<State>> => ({ ok: false, error }),
+    );
+  }
+  return settled as Settled<CommandResult<State>>[];
+}
+
 function defaultFingerprint(context: CommandContext, command: unknown): string {
   const { type, data } = command as { type: string; data: unknown };
   return commandFingerprint(context.actor.userId, type, data);

@@ -10,6 +10,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
@@ -91,6 +92,42 @@ export class HashChainedEventStore implements EventStore {
       } catch (error) {
         // Someone appended between our read and our write: chain again from the new head.
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Chains each part from its stream's head, as appendToStream does, and hands them to the adapter in
+   * one append. When another writer moved one of those heads in between, every part is chained again.
+   */
+  async appendMany(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      const chained: StreamAppend[] = [];
+      // Parts whose expectation the caller gave and the adapter judges: a conflict there is theirs, never retried.
+      const callers = new Set<string>();
+      for (const { streamId, events, expected } of parts) {
+        if (events.length === 0) {
+          chained.push({ streamId, events, expected });
+          callers.add(streamId);
+          continue;
+        }
+        const [head] = await this.inner.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+        const current = head?.revision ?? -1;
+        if (expectedMatches(expected, current)) {
+          chained.push({ streamId, events: this.chain(streamId, events, head), expected: current === -1 ? 'no_stream' : current });
+          continue;
+        }
+        // As in appendToStream: a revision not reached yet is refused here; the adapter settles the rest.
+        if ((typeof expected === 'number' && expected > current) || (expected === 'stream_exists' && current === -1))
+          throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
+        chained.push({ streamId, events: this.chain(streamId, events, head), expected });
+        callers.add(streamId);
+      }
+      try {
+        return await this.inner.appendMany(chained);
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError && !callers.has(error.streamId) && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
     }

@@ -24,11 +24,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
 } from './port.js';
-import { assertDistinctIds, duplicateIdError, sameEvents } from './shared.js';
+import { assertDistinctIds, assertDistinctParts, duplicateIdError, sameEvents } from './shared.js';
 
 const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -86,6 +87,20 @@ export class KurrentDbEventStore implements EventStore {
       if (attempt >= MAX_APPEND_ATTEMPTS) throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
       // Someone wrote between our check and our write: look again (their write may even be ours, retried).
     }
+  }
+
+  /**
+   * The parts one after another, each as appendToStream: NOT atomic here. A failing part leaves the
+   * parts before it written (their own appends stay atomic and idempotent, so a caller can simply
+   * retry the whole call: what was written is a no-op the second time). KurrentDB 25.1 and later
+   * can append to several streams atomically (the client's `multiStreamAppend`), but without this
+   * adapter's read-first check of ids; not used until a server of that version is what we run on.
+   */
+  async appendMany(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctParts(parts);
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expected } of parts) results.push(await this.appendToStream(streamId, events, expected));
+    return results;
   }
 
   /** Writes at exactly the revision checked; 'conflict' when the stream has moved since. */

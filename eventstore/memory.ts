@@ -8,11 +8,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
 } from './port.js';
-import { assertDistinctIds, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
+import { assertDistinctParts, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
 
 /** The in-memory adapter: for tests and benchmarks; everything is lost when the process ends. */
 export class MemoryEventStore implements EventStore {
@@ -24,7 +25,20 @@ export class MemoryEventStore implements EventStore {
   constructor(private readonly codec: EventCodec = (e) => e) {}
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    assertDistinctIds(events);
+    return (await this.appendMany([{ streamId, events, expected }]))[0]!;
+  }
+
+  async appendMany(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctParts(parts);
+    // Every part is judged before any is written: all or nothing (distinct streams and ids cannot affect each other's judgement).
+    const judged = parts.map((part) => this.judge(part));
+    const results = parts.map((part, i) => judged[i] ?? this.write(part));
+    if (parts.some((part, i) => judged[i] === undefined && part.events.length > 0)) this.appended.notify();
+    return results;
+  }
+
+  /** A part's result when it writes nothing (a retry, or nothing to append); undefined when it is to be written; throws when refused. */
+  private judge({ streamId, events, expected }: StreamAppend): AppendResult | undefined {
     const stream = this.streams.get(streamId) ?? [];
     const current = stream.length - 1;
     const already = events.map((e) => this.byId.get(e.id));
@@ -35,6 +49,11 @@ export class MemoryEventStore implements EventStore {
     if (!expectedMatches(expected, current))
       throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
     if (events.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? -1 };
+    return undefined;
+  }
+
+  private write({ streamId, events }: StreamAppend): AppendResult {
+    const stream = this.streams.get(streamId) ?? [];
     for (const event of events) {
       const recorded: RecordedEvent = { ...structuredClone(event), streamId, revision: stream.length, position: this.log.length };
       stream.push(recorded);
@@ -42,7 +61,6 @@ export class MemoryEventStore implements EventStore {
       this.byId.set(event.id, recorded);
     }
     this.streams.set(streamId, stream);
-    this.appended.notify();
     return { nextExpectedRevision: stream.length - 1, position: this.log.length - 1 };
   }
 

@@ -50,6 +50,9 @@ export type AppendResult = {
   position: number;
 };
 
+/** One stream's part of a multi-stream append (`appendMany`). */
+export type StreamAppend = { streamId: string; events: readonly NewEvent[]; expected: ExpectedRevision };
+
 export type ReadStreamOptions = {
   fromRevision?: number;
   direction?: 'forwards' | 'backwards';
@@ -71,6 +74,16 @@ export type SubscribeOptions = {
 export interface EventStore {
   /** Appends atomically, checking the expected revision; throws WrongExpectedRevisionError. */
   appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, all or nothing: each part is judged as `appendToStream` judges
+   * it (its expected revision; a part whose ids are all stored already, as the same events, is a
+   * no-op; any other stored id is a DuplicateEventIdError), and when one part fails nothing is
+   * written. A stream appears in one part at most, an id in one event at most. Events reach the
+   * global log in the order given. Results in the order of the parts. For writers of many small
+   * streams at once (the scheduler's pass): one durable commit instead of one per stream.
+   * KurrentDB appends the parts one after another: not atomic there (eventstore/kurrentdb.ts).
+   */
+  appendMany(parts: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** A missing stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One batch of the global log, in order. */

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DuplicateEventIdError, type NewEvent, type ReadStreamOptions, type RecordedEvent } from './port.js';
+import { DuplicateEventIdError, type NewEvent, type ReadStreamOptions, type RecordedEvent, type StreamAppend } from './port.js';
 
 /**
  * An append whose event ids are all stored already is a retry: it is a no-op when they are the
@@ -23,6 +23,16 @@ export function assertDistinctIds(events: readonly NewEvent[]): void {
     if (seen.has(id)) throw new DuplicateEventIdError(id);
     seen.add(id);
   }
+}
+
+/** The parts of one multi-stream append: each stream once, each id once across them all. */
+export function assertDistinctParts(parts: readonly StreamAppend[]): void {
+  const streams = new Set<string>();
+  for (const { streamId } of parts) {
+    if (streams.has(streamId)) throw new Error(`Stream ${streamId} appears twice in one appendMany: give it one part.`);
+    streams.add(streamId);
+  }
+  assertDistinctIds(parts.flatMap((p) => p.events));
 }
 
 /** The error for a retry that does not match what is stored, naming the first id found stored. */

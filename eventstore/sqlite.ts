@@ -11,11 +11,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
 } from './port.js';
-import { assertDistinctIds, duplicateIdError, sameEvents } from './shared.js';
+import { assertDistinctParts, duplicateIdError, sameEvents } from './shared.js';
 
 type Row = {
   position: number;
@@ -41,8 +42,8 @@ CREATE TABLE IF NOT EXISTS events (
 
 /**
  * The embedded default. Durable by default: WAL journal, synchronous=FULL (an acknowledged append
- * is on disk), one IMMEDIATE transaction per append (the expected-revision check and the inserts
- * cannot interleave with another writer, in this process or another). Positions are SQLite's
+ * is on disk), one IMMEDIATE transaction per append, of one stream or several (the expected-revision
+ * checks and the inserts cannot interleave with another writer, in this process or another). Positions are SQLite's
  * AUTOINCREMENT rowids: writers are serialised, so a reader never sees a later position before an
  * earlier one.
  */
@@ -81,41 +82,46 @@ export class SqliteEventStore implements EventStore {
       all: db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
-    this.appendTransaction = db.transaction(
-      (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
-        const head = this.statements.head.get(streamId);
-        const current = head?.revision ?? -1;
-        const already = events.map((e) => this.statements.byId.get(e.id)).map((row) => (row ? toRecorded(row) : undefined));
-        if (already.some((e) => e !== undefined)) {
-          if (!sameEvents(streamId, events, already)) throw duplicateIdError(events, already);
-          return { nextExpectedRevision: current, position: already.at(-1)!.position };
-        }
-        if (!expectedMatches(expected, current))
-          throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
-        let revision = current;
-        let position = head?.position ?? -1;
-        for (const event of events) {
-          revision += 1;
-          const info = this.statements.insert.run(
-            event.id,
-            streamId,
-            revision,
-            event.type,
-            JSON.stringify(event.data),
-            JSON.stringify(event.metadata),
-          );
-          position = Number(info.lastInsertRowid);
-        }
-        return { nextExpectedRevision: revision, position };
-      },
-    );
+    // One part, inside the caller's transaction: an error rolls back every part of the append.
+    const appendPart = ({ streamId, events, expected }: StreamAppend): AppendResult => {
+      const head = this.statements.head.get(streamId);
+      const current = head?.revision ?? -1;
+      const already = events.map((e) => this.statements.byId.get(e.id)).map((row) => (row ? toRecorded(row) : undefined));
+      if (already.some((e) => e !== undefined)) {
+        if (!sameEvents(streamId, events, already)) throw duplicateIdError(events, already);
+        return { nextExpectedRevision: current, position: already.at(-1)!.position };
+      }
+      if (!expectedMatches(expected, current))
+        throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
+      let revision = current;
+      let position = head?.position ?? -1;
+      for (const event of events) {
+        revision += 1;
+        const info = this.statements.insert.run(
+          event.id,
+          streamId,
+          revision,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
+        position = Number(info.lastInsertRowid);
+      }
+      return { nextExpectedRevision: revision, position };
+    };
+    this.appendTransaction = db.transaction((parts: readonly StreamAppend[]): AppendResult[] => parts.map(appendPart));
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    assertDistinctIds(events);
-    const result = this.appendTransaction.immediate(streamId, events, expected);
-    if (events.length > 0) this.appended.notify();
-    return result;
+    return (await this.appendMany([{ streamId, events, expected }]))[0]!;
+  }
+
+  /** Every part in one IMMEDIATE transaction: one durable commit, all or nothing. */
+  async appendMany(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertDistinctParts(parts);
+    const results = this.appendTransaction.immediate(parts);
+    if (parts.some((p) => p.events.length > 0)) this.appended.notify();
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

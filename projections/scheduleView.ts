@@ -10,13 +10,24 @@ import { instantMs } from './time.js';
  */
 export type ScheduleViewState = {
   timelines: Map<string, ProblemTimeline>;
-  /** Ids of the schedule events in the log (written by this process, another, or before a restart). */
+  /**
+   * Ids of the schedule events in the log (written by this process, another, or before a restart)
+   * due at most WRITTEN_KEPT_MS before the latest: a pass asks only about moments after its last
+   * pass or, at a start, after the latest due instant, so older ids would only fill the memory (about
+   * 2,800 a day for 100,000 open problems). Should a pass still ask about an older one, the store
+   * recognises the id and writes nothing (application/scheduler.ts).
+   */
   written: Set<string>;
+  /** The same ids by due instant (ms), to let the old ones go. */
+  writtenByDue: Map<number, string[]>;
   /** The latest due instant (ms) of a schedule event in the log: where a restart catches up from. */
   lastDueMs: number;
 };
 
 type Data = Record<string, unknown>;
+
+/** How long (ms) before the latest due instant the ids of schedule events are kept: the scheduler's default catch-up. */
+export const WRITTEN_KEPT_MS = 31 * 86_400_000;
 
 /** The change a problem event makes to the timeline, or null when the schedule does not care. */
 function changeOf(event: RecordedEvent, ms: number): TimelineChange | null {
@@ -56,13 +67,25 @@ function insert(changes: TimelineChange[], change: TimelineChange): void {
 
 export const scheduleView: Projection<ScheduleViewState> = {
   name: 'schedule-view',
-  version: 1,
-  initial: () => ({ timelines: new Map(), written: new Set(), lastDueMs: Number.NEGATIVE_INFINITY }),
+  version: 2,
+  initial: () => ({ timelines: new Map(), written: new Set(), writtenByDue: new Map(), lastDueMs: Number.NEGATIVE_INFINITY }),
   apply(state, event) {
     if (scheduleEventTypes.has(event.type)) {
-      state.written.add(event.id);
       const ms = instantMs((event.data as { dueAt: string }).dueAt);
-      if (ms > state.lastDueMs) state.lastDueMs = ms;
+      if (ms > state.lastDueMs) {
+        state.lastDueMs = ms;
+        // A later due instant: the ids now too old go (a handful of instants per day, so this loop is short).
+        for (const [due, ids] of state.writtenByDue)
+          if (due < ms - WRITTEN_KEPT_MS) {
+            for (const id of ids) state.written.delete(id);
+            state.writtenByDue.delete(due);
+          }
+      }
+      if (ms < state.lastDueMs - WRITTEN_KEPT_MS) return;
+      state.written.add(event.id);
+      const ids = state.writtenByDue.get(ms);
+      if (ids) ids.push(event.id);
+      else state.writtenByDue.set(ms, [event.id]);
       return;
     }
     const problemId = (event.data as Data | null)?.problemId;

@@ -7,7 +7,7 @@ import { Ledger } from '../application/ledger.js';
 import { type ProblemCommand, domainEventDefinitions, problemDecider, problemStreamId } from '../domain/index.js';
 import { type CommandContext, eventIdFor, handleCommand } from '../eventstore/commandHandler.js';
 import { MemoryEventStore } from '../eventstore/memory.js';
-import type { EventStore, ExpectedRevision, NewEvent } from '../eventstore/port.js';
+import type { EventStore, ExpectedRevision, NewEvent, StreamAppend } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 
@@ -48,6 +48,11 @@ class OtherProcessFirst implements EventStore {
       await this.inner.appendToStream(streamId, this.events(), 'any');
     }
     return this.inner.appendToStream(streamId, events, expected);
+  }
+  async appendMany(parts: readonly StreamAppend[]) {
+    const results = [];
+    for (const { streamId, events, expected } of parts) results.push(await this.appendToStream(streamId, events, expected));
+    return results;
   }
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);

@@ -21,6 +21,8 @@ export type ContractOptions = {
   sharedLog?: boolean;
   /** The store can tell an event id reused in another stream (KurrentDB has no index by id). */
   detectsIdsAcrossStreams?: boolean;
+  /** `appendMany` is all or nothing (KurrentDB appends its parts one after another). */
+  atomicAppendMany?: boolean;
 };
 
 const metadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
@@ -62,7 +64,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export function eventStoreContract(
   name: string,
   open: (codec?: EventCodec) => EventStore | Promise<EventStore>,
-  { sharedLog = false, detectsIdsAcrossStreams = true }: ContractOptions = {},
+  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true }: ContractOptions = {},
 ) {
   describe(`${name} event store`, () => {
     const opened: EventStore[] = [];
@@ -225,6 +227,133 @@ export function eventStoreContract(
         const elsewhere = stream();
         expect(await rejection(s.appendToStream(elsewhere, [stored!], 'no_stream'))).toBeInstanceOf(DuplicateEventIdError);
         expect(await s.readStream(elsewhere)).toEqual([]);
+      });
+    });
+
+    describe('appending to several streams at once', () => {
+      it('appends every part with its expected revision, in the order given, and answers part by part', async () => {
+        const s = await store();
+        const [a, b, c] = [stream('a'), stream('b'), stream('c')];
+        await s.appendToStream(a, events(2), 'no_stream');
+        await s.appendToStream(b, events(1), 'no_stream');
+        const before = await s.headPosition();
+        const parts = [
+          { streamId: a, events: events(2, 10), expected: 1 },
+          { streamId: c, events: events(3, 20), expected: 'no_stream' as const },
+          { streamId: b, events: events(1, 30), expected: 'stream_exists' as const },
+        ];
+        const results = await s.appendMany(parts);
+
+        const all = (await s.readAll({ after: before, maxCount: 1000 })).filter((e) => [a, b, c].includes(e.streamId));
+        expect(all.map((e) => e.id)).toEqual(parts.flatMap((p) => p.events.map((e) => e.id)));
+        expectStrictlyIncreasing([before, ...all.map((e) => e.position)]);
+        expect(all.map(summary).map(({ streamId, revision }) => [streamId, revision])).toEqual([
+          [a, 2],
+          [a, 3],
+          [c, 0],
+          [c, 1],
+          [c, 2],
+          [b, 1],
+        ]);
+        expect(results).toEqual([
+          { nextExpectedRevision: 3, position: all[1]!.position },
+          { nextExpectedRevision: 2, position: all[4]!.position },
+          { nextExpectedRevision: 1, position: all[5]!.position },
+        ]);
+        expect(await s.headPosition()).toBe(all.at(-1)!.position);
+      });
+
+      it.runIf(atomicAppendMany)('writes nothing when one part expects another revision', async () => {
+        const s = await store();
+        const [a, b] = [stream('a'), stream('b')];
+        await s.appendToStream(b, events(2), 'no_stream');
+        const before = await s.headPosition();
+        const error = await rejection(
+          s.appendMany([
+            { streamId: a, events: events(2), expected: 'no_stream' },
+            { streamId: b, events: events(1), expected: 0 },
+          ]),
+        );
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ streamId: b, expected: 0, actual: 1 });
+        expect(await s.readStream(a)).toEqual([]);
+        expect(await s.readStream(b)).toHaveLength(2);
+        expect(await s.headPosition()).toBe(before);
+      });
+
+      it('takes a part already stored as a no-op and writes the others (a second writer overlapping the first)', async () => {
+        const s = await store();
+        const [a, b] = [stream('a'), stream('b')];
+        const stored = events(2);
+        const first = await s.appendToStream(a, stored, 'no_stream');
+        const fresh = events(1);
+        const results = await s.appendMany([
+          { streamId: a, events: stored, expected: 'any' },
+          { streamId: b, events: fresh, expected: 'any' },
+        ]);
+        expect(results[0]).toEqual(first);
+        expect((await s.readStream(a)).map((e) => e.id)).toEqual(stored.map((e) => e.id));
+        expect((await s.readStream(b)).map((e) => e.id)).toEqual(fresh.map((e) => e.id));
+      });
+
+      it.runIf(atomicAppendMany)('writes nothing when a part holds an id stored otherwise (a DuplicateEventIdError)', async () => {
+        const s = await store();
+        const [a, b] = [stream('a'), stream('b')];
+        const [stored] = events(1);
+        await s.appendToStream(a, [stored!], 'no_stream');
+        const error = await rejection(
+          s.appendMany([
+            { streamId: b, events: events(2), expected: 'any' },
+            { streamId: a, events: [event(), stored!], expected: 'any' },
+          ]),
+        );
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(error).toMatchObject({ eventId: stored!.id });
+        expect(await s.readStream(b)).toEqual([]);
+        expect(await s.readStream(a)).toHaveLength(1);
+      });
+
+      it('refuses a stream in two parts, or an id in two events, and stores nothing', async () => {
+        const s = await store();
+        const [a, b] = [stream('a'), stream('b')];
+        await expect(
+          s.appendMany([
+            { streamId: a, events: events(1), expected: 'any' },
+            { streamId: a, events: events(1), expected: 'any' },
+          ]),
+        ).rejects.toThrow(/appears twice/);
+        const once = event();
+        const error = await rejection(
+          s.appendMany([
+            { streamId: a, events: [once], expected: 'any' },
+            { streamId: b, events: [{ ...once }], expected: 'any' },
+          ]),
+        );
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(await s.readStream(a)).toEqual([]);
+        expect(await s.readStream(b)).toEqual([]);
+      });
+
+      it('of concurrent appends expecting the same revision of a shared stream, exactly one is written whole', async () => {
+        const s = await store();
+        const shared = stream('shared');
+        await s.appendToStream(shared, events(1), 'no_stream');
+        const others = Array.from({ length: 5 }, () => stream('own'));
+        const outcomes = await Promise.allSettled(
+          others.map((own) =>
+            s.appendMany([
+              { streamId: own, events: events(1), expected: 'no_stream' },
+              { streamId: shared, events: events(1), expected: 0 },
+            ]),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await s.readStream(shared)).toHaveLength(2);
+        if (atomicAppendMany) {
+          const written = await Promise.all(others.map((own) => s.readStream(own)));
+          expect(written.map((w) => w.length)).toEqual(outcomes.map((o) => (o.status === 'fulfilled' ? 1 : 0)));
+        }
       });
     });
 

@@ -11,6 +11,7 @@ if (server.available) {
   eventStoreContract('kurrentdb', (codec) => new KurrentDbEventStore(server.url, codec), {
     sharedLog: true,
     detectsIdsAcrossStreams: false,
+    atomicAppendMany: false,
   });
 } else {
   console.log(`KurrentDB contract skipped: ${server.reason}`);

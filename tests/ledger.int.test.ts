@@ -20,7 +20,7 @@ import {
   type CommandContext,
 } from '../eventstore/commandHandler.js';
 import { MemoryEventStore } from '../eventstore/memory.js';
-import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../eventstore/port.js';
+import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent, StreamAppend } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 
@@ -67,6 +67,11 @@ class InterferingStore implements EventStore {
       await this.inner.appendToStream(streamId, [this.otherWritersEvent(this.interferences)], 'any');
     }
     return this.inner.appendToStream(streamId, events, expected);
+  }
+  async appendMany(parts: readonly StreamAppend[]) {
+    const results = [];
+    for (const { streamId, events, expected } of parts) results.push(await this.appendToStream(streamId, events, expected));
+    return results;
   }
   readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
   readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);

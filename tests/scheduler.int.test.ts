@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Application, createApplication } from '../application/index.js';
+import { Scheduler } from '../application/scheduler.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
-import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import type { EventStore, RecordedEvent, StreamAppend } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { addUser, bearer, logIn } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
@@ -238,6 +239,51 @@ describe('the scheduler', () => {
     expect(events.filter((e) => e.type === 'SupervisionOrdered')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'EscalationReached')).toHaveLength(1);
     await second.close();
+    await first.close();
+  }, 30_000);
+
+  it('a pass another process overlaps halfway writes only what is missing, each event once and in order', async () => {
+    const dir = tempDir();
+    const clock = testClock(at('2019-06-01'));
+    const first = await open(dir, clock.read);
+    const cmd = office_(() => first, clock.read);
+    await cmd.units();
+    const p = await cmd.raise('P', '2019-06-30');
+    const q = await cmd.raise('Q', '2019-07-05');
+    // Another process, whose clock reads 06-27: its first pass writes P's reminders of 06-23 and 06-27.
+    const otherClock = testClock(at('2019-06-27', '09:30'));
+    const other = await open(dir, otherClock.read);
+    // It writes them between our pass's reading of the log and its append (the store's id check settles it).
+    let fallbacks = 0;
+    const racing: EventStore = {
+      appendMany: async (parts: readonly StreamAppend[]) => {
+        if (fallbacks === 0 && parts.some((part) => part.streamId === `schedule-${p}`)) await other.scheduler.pass();
+        return first.store.appendMany(parts);
+      },
+      appendToStream: (...args) => {
+        fallbacks += 1;
+        return first.store.appendToStream(...args);
+      },
+      readStream: (...args) => first.store.readStream(...args),
+      readAll: (...args) => first.store.readAll(...args),
+      subscribeToAll: (...args) => first.store.subscribeToAll(...args),
+      headPosition: () => first.store.headPosition(),
+      close: async () => {},
+    };
+    clock.now = at('2019-06-29', '12:00');
+    const result = await new Scheduler(racing, first.runner, first.readModels, first.ledger, clock.read).pass();
+    expect(fallbacks).toBeGreaterThan(0);
+    expect(result.due).toBeGreaterThan(0);
+
+    const events = await scheduled(first.store);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    expect(summary(events.filter((e) => e.streamId === `schedule-${p}`))).toEqual([
+      'DeadlineReminderDue 2019-06-30 2019-06-23T09:00:00.000+08:00',
+      'DeadlineReminderDue 2019-06-30 2019-06-27T09:00:00.000+08:00',
+      'DeadlineReminderDue 2019-06-30 2019-06-29T09:00:00.000+08:00',
+    ]);
+    expect(summary(events.filter((e) => e.streamId === `schedule-${q}`))).toEqual(['DeadlineReminderDue 2019-07-05 2019-06-28T09:00:00.000+08:00']);
+    await other.close();
     await first.close();
   }, 30_000);
 

@@ -110,6 +110,54 @@ describe('the hash chain', () => {
     await store.close();
   });
 
+  it('chains a multi-stream append as the same appends one by one, and rechains when a writer moved a head meanwhile', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-chain-'));
+    dirs.push(dataDir);
+    const [one, two] = sampleStreams as [string, string];
+    const together = await openEventStore({ kind: 'sqlite', dataDir });
+    await together.appendToStream(one, [event(ids[0]!, { b: 1, a: 'x' })], 'no_stream');
+    // The sample's second append of `one` and its append of `two`, in one call: the same hashes as appendSample's.
+    await together.appendMany([
+      { streamId: one, events: [event(ids[1]!, { list: [1, 'two', null], nested: { z: true, y: 2.5 } })], expected: 0 },
+      { streamId: two, events: [event(ids[2]!, { text: '磨子潭镇 — “quoted”', skipped: undefined })], expected: 'any' },
+    ]);
+    await together.appendMany([{ streamId: one, events: [event(ids[3]!, {})], expected: 1 }]);
+    const oneByOne = await openEventStore({ kind: 'memory', dataDir: '' });
+    await appendSample(oneByOne);
+    expect(await hashesOf(together, sampleStreams)).toEqual(await hashesOf(oneByOne, sampleStreams));
+
+    // Another writer appends to `busy` between the chain's read of its head and the adapter's write: chained again.
+    const inner = new MemoryEventStore();
+    const store = new HashChainedEventStore(inner);
+    await store.appendToStream('busy', [event('b0', {})], 'no_stream');
+    const readStream = inner.readStream.bind(inner);
+    let interfered = false;
+    inner.readStream = async (streamId, options) => {
+      const read = await readStream(streamId, options);
+      if (streamId === 'busy' && !interfered) {
+        interfered = true;
+        await store.appendToStream('busy', [event('other', {})], 'any');
+      }
+      return read;
+    };
+    await store.appendMany([
+      { streamId: 'calm', events: [event('c0', {})], expected: 'any' },
+      { streamId: 'busy', events: [event('b1', {})], expected: 'any' },
+    ]);
+    expect(interfered).toBe(true);
+    expect((await store.readStream('busy')).map((e) => e.id)).toEqual(['b0', 'other', 'b1']);
+    expect((await verifyLog(store)).intact).toBe(true);
+    // An expectation of the caller's that fails is theirs: refused, nothing written.
+    await expect(
+      store.appendMany([
+        { streamId: 'calm', events: [event('c1', {})], expected: 0 },
+        { streamId: 'busy', events: [event('b2', {})], expected: 0 },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream('calm')).toHaveLength(1);
+    await together.close();
+  });
+
   it('refuses to chain onto a stream written before the chain existed', async () => {
     const inner = new MemoryEventStore();
     await inner.appendToStream('old', [event('o1', {})], 'no_stream');
