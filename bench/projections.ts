@@ -7,13 +7,11 @@ import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { domainEventDefinitions } from '../domain/index.js';
-import { GENESIS_HASH, eventHash } from '../eventstore/hashChain.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
-import type { EventMetadata, NewEvent } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { generateCounty } from '../tests/support/countyLog.js';
 import { type ServerProcess, spawnServer, stopServer } from '../tests/support/serverProcess.js';
+import { type RawLogEntry, rawLogWriter } from './rawLog.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /**
@@ -47,23 +45,8 @@ const LINES_QUERY = `{ scorecards(year: 2019) { unit { name } score grade veto r
  * the chain computes (as bench/verify.ts does): setup, not measured.
  */
 function writeCounty(file: string): { events: number; problems: number } {
-  new SqliteEventStore(file, undefined, { synchronous: 'OFF' }).close();
-  const db = new Database(file);
-  db.pragma('synchronous = OFF');
-  const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-  const heads = new Map<string, { revision: number; hash: string }>();
-  let pending: { streamId: string; event: NewEvent }[] = [];
-  const flush = db.transaction((rows: typeof pending) => {
-    for (const { streamId, event } of rows) {
-      const head = heads.get(streamId);
-      const revision = head ? head.revision + 1 : 0;
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const metadata: EventMetadata = { ...event.metadata, prevHash };
-      const hash = eventHash({ streamId, revision, type: event.type, data: event.data, metadata }, prevHash);
-      heads.set(streamId, { revision, hash });
-      insert.run(event.id, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify({ ...metadata, hash }));
-    }
-  });
+  const log = rawLogWriter(file);
+  let pending: RawLogEntry[] = [];
   let events = 0;
   const problems = Math.round(TARGET_EVENTS / 9.25);
   generateCounty({
@@ -73,13 +56,13 @@ function writeCounty(file: string): { events: number; problems: number } {
       pending.push(...entries);
       events += entries.length;
       if (pending.length >= 20_000) {
-        flush(pending);
+        log.write(pending);
         pending = [];
       }
     },
   });
-  flush(pending);
-  db.close();
+  log.write(pending);
+  log.close();
   return { events, problems };
 }
 

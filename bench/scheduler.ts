@@ -3,21 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import Database from 'better-sqlite3';
 import { createApplication } from '../application/index.js';
 import { Scheduler, timingVersions } from '../application/scheduler.js';
 import { domainEventDefinitions, problemMoments } from '../domain/index.js';
-import { GENESIS_HASH, eventHash } from '../eventstore/hashChain.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
-import type { EventMetadata } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { interviewTriggers } from '../projections/interviewTriggers.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { scheduleView } from '../projections/scheduleView.js';
 import { instantMs } from '../projections/time.js';
 import { LogBuilder } from '../tests/support/countyLog.js';
+import { rawLogWriter } from './rawLog.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /**
@@ -40,10 +37,6 @@ const dayAfter = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:0
 
 /** Writes the county straight into the store's table with the hashes the chain computes: setup, not measured. */
 function writeCounty(file: string): number {
-  new SqliteEventStore(file, undefined, { synchronous: 'OFF' }).close();
-  const db = new Database(file);
-  db.pragma('synchronous = OFF');
-  const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   const b = new LogBuilder();
   const units = Array.from({ length: UNITS }, (_, i) => b.unit(i + 1, `单位${i + 1}`, i % 2 ? 'township' : 'department', null, at('2019-01-01', '08:00')));
   for (let n = 1; n <= PROBLEMS; n++) {
@@ -53,19 +46,9 @@ function writeCounty(file: string): number {
     b.on(problemId, 'AssignmentAcknowledged', { acknowledgedBy: '负责人' }, at(raised, '12:00'));
     b.on(problemId, 'DeadlineSet', { deadline: dayAfter('2019-06-01', n % 214) }, at(raised, '13:00'));
   }
-  const heads = new Map<string, { revision: number; hash: string }>();
-  db.transaction(() => {
-    for (const { streamId, event } of b.entries) {
-      const head = heads.get(streamId);
-      const revision = head ? head.revision + 1 : 0;
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const metadata: EventMetadata = { ...event.metadata, prevHash };
-      const hash = eventHash({ streamId, revision, type: event.type, data: event.data, metadata }, prevHash);
-      heads.set(streamId, { revision, hash });
-      insert.run(event.id, streamId, revision, event.type, JSON.stringify(event.data), JSON.stringify({ ...metadata, hash }));
-    }
-  })();
-  db.close();
+  const log = rawLogWriter(file);
+  log.write(b.entries);
+  log.close();
   return b.entries.length;
 }
 

@@ -1,16 +1,9 @@
 import type { CalendarEvent, CountyCalendar } from '../domain/index.js';
+import { type AdoptedVersion, adoptedVersion, inForceAt } from './adoptedVersions.js';
 import type { Projection } from './runner.js';
-import { instantMs } from './time.js';
 
 /** One adopted county calendar (工作日历), with when and by whom. */
-export type CalendarVersion = {
-  version: number;
-  document: CountyCalendar;
-  reason: string;
-  adoptedAt: string;
-  adoptedBy: string;
-  eventId: string;
-};
+export type CalendarVersion = AdoptedVersion<CountyCalendar>;
 
 export type CalendarsState = { versions: CalendarVersion[] };
 
@@ -21,15 +14,7 @@ export const calendarView: Projection<CalendarsState> = {
   initial: () => ({ versions: [] }),
   apply(state, event) {
     if (event.type !== 'CalendarAdopted') return;
-    const { data } = event as unknown as CalendarEvent;
-    state.versions.push({
-      version: data.version,
-      document: data.document,
-      reason: data.reason,
-      adoptedAt: event.metadata.occurredAt,
-      adoptedBy: event.metadata.actor.name,
-      eventId: event.id,
-    });
+    state.versions.push(adoptedVersion(event, (event as unknown as CalendarEvent).data));
   },
 };
 
@@ -38,8 +23,5 @@ export const calendarView: Projection<CalendarsState> = {
  * working days are Monday to Friday). What `addWorkingDays` and `isWorkingDay` take.
  */
 export function calendarInForce(state: CalendarsState, instant: string): CalendarVersion | null {
-  const ms = instantMs(instant);
-  let chosen: CalendarVersion | null = null;
-  for (const c of state.versions) if (instantMs(c.adoptedAt) <= ms) chosen = c;
-  return chosen;
+  return inForceAt(state.versions, instant);
 }

@@ -1,6 +1,6 @@
 import { NotFoundError, type PolicyDocument, defaultPolicy } from '../domain/index.js';
 import type { FactsState } from './problemFacts.js';
-import { instantMs } from './time.js';
+import { inForceAt } from './adoptedVersions.js';
 
 export type PolicyChoice = { version: number; document: PolicyDocument };
 
@@ -9,10 +9,7 @@ export type At = { instant: string; day: string };
 
 /** The policy in force at an instant: the last version adopted by then, else the default (version 0). */
 export function policyInForce(state: FactsState, instant: string): PolicyChoice {
-  const ms = instantMs(instant);
-  let chosen: PolicyChoice = { version: 0, document: defaultPolicy };
-  for (const p of state.policies) if (instantMs(p.adoptedAt) <= ms) chosen = p;
-  return chosen;
+  return inForceAt(state.policies, instant) ?? { version: 0, document: defaultPolicy };
 }
 
 /** A named version, for re-scoring under it; version 0 is the default. */

@@ -14,6 +14,7 @@ import {
   problemEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
+import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
 
@@ -84,14 +85,7 @@ export type UnitFacts = {
   mergedOn: string | null;
 };
 
-export type PolicyVersion = {
-  version: number;
-  document: PolicyDocument;
-  reason: string;
-  adoptedAt: string;
-  adoptedBy: string;
-  eventId: string;
-};
+export type PolicyVersion = AdoptedVersion<PolicyDocument>;
 
 export type InterviewFacts = InterviewEvent['data'] & { eventId: string; occurredAt: string };
 export type ExemptionFacts = ExemptionGrantedData & { eventId: string; occurredAt: string; grantedBy: string };
@@ -304,17 +298,8 @@ export const problemFacts: Projection<FactsState> = {
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
     else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged') applyUnitEvent(state, event as unknown as UnitEvent);
-    else if (type === 'PolicyAdopted') {
-      const { data } = event as unknown as PolicyEvent;
-      state.policies.push({
-        version: data.version,
-        document: data.document,
-        reason: data.reason,
-        adoptedAt: event.metadata.occurredAt,
-        adoptedBy: event.metadata.actor.name,
-        eventId: event.id,
-      });
-    } else if (type === 'InterviewHeld') {
+    else if (type === 'PolicyAdopted') state.policies.push(adoptedVersion(event, (event as unknown as PolicyEvent).data));
+    else if (type === 'InterviewHeld') {
       const { data } = event as unknown as InterviewEvent;
       const list = state.interviews.get(data.triggerId);
       const facts = { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt };

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../application/ledger.js';
-import { type ProblemCommand, domainEventDefinitions, problemDecider, problemStreamId } from '../domain/index.js';
+import { type ProblemCommand, problemDecider, problemStreamId } from '../domain/index.js';
 import { type CommandContext, eventIdFor, handleCommand } from '../eventstore/commandHandler.js';
-import { MemoryEventStore } from '../eventstore/memory.js';
-import type { EventStore, ExpectedRevision, NewEvent, StreamAppend } from '../eventstore/port.js';
-import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
+import type { EventStore, NewEvent } from '../eventstore/port.js';
+import { InterferingStore, storeKinds } from './support/storesUnderTest.js';
 
 /**
  * Issue 10, item 1: a command id names one command. Sent again with the same actor, mutation and
@@ -20,48 +15,8 @@ const NOW = '2019-03-01T09:00:00+08:00';
 const office = { userId: 'user-office', name: '张华', unitId: null, role: 'supervision_office' };
 const head = { userId: 'user-head', name: '王明', unitId: 'unit-township', role: 'unit_head' };
 const context = (actor: CommandContext['actor'], commandId: string = randomUUID()): CommandContext => ({ actor, commandId, now: () => NOW });
-const codec = schemaCodec(domainEventDefinitions);
 
-const storeKinds: [string, () => { store: EventStore; dispose: () => Promise<void> }][] = [
-  ['MemoryEventStore', () => ({ store: new MemoryEventStore(codec), dispose: async () => {} })],
-  [
-    'SqliteEventStore',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'taizhang-cmdid-'));
-      const store = new SqliteEventStore(join(dir, 'events.db'), codec);
-      return { store, dispose: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-    },
-  ],
-];
-
-/** Stands for another process: just before our append to `streamId`, it appends its own events once. */
-class OtherProcessFirst implements EventStore {
-  done = false;
-  constructor(
-    private readonly inner: EventStore,
-    private readonly streamId: string,
-    private readonly events: () => NewEvent[],
-  ) {}
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) {
-    if (streamId === this.streamId && !this.done) {
-      this.done = true;
-      await this.inner.appendToStream(streamId, this.events(), 'any');
-    }
-    return this.inner.appendToStream(streamId, events, expected);
-  }
-  async appendMany(parts: readonly StreamAppend[]) {
-    const results = [];
-    for (const { streamId, events, expected } of parts) results.push(await this.appendToStream(streamId, events, expected));
-    return results;
-  }
-  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
-  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
-  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
-  headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
-  close: EventStore['close'] = () => this.inner.close();
-}
-
-describe.each(storeKinds)('a command id reused on %s', (_kind, makeStore) => {
+describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind, makeStore) => {
   let store: EventStore;
   let ledger: Ledger;
   let dispose: () => Promise<void>;
@@ -179,25 +134,25 @@ describe.each(storeKinds)('a command id reused on %s', (_kind, makeStore) => {
 
     it('other events under our event ids (DuplicateEventIdError, then a read) are refused, not taken as ours', async () => {
       const commandId = randomUUID();
-      const other = new OtherProcessFirst(store, problemStreamId(problemId), () =>
+      const other = new InterferingStore(store, problemStreamId(problemId), 1, () =>
         theirs(office, commandId, { problemId, instruction: '责成五日内办结', supervisionCount: 1 }),
       );
       await expect(handleCommand(other, problemStreamId(problemId), problemDecider, progress(), context(head, commandId))).rejects.toMatchObject({
         code: 'COMMAND_ID_REUSED',
       });
-      expect(other.done).toBe(true);
+      expect(other.interferences).toBe(1);
       expect((await stream()).filter((e) => e.type === 'ProgressReported')).toEqual([]);
     });
 
     it('the very same events by another user (the store takes the append as a no-op) are refused too', async () => {
       const commandId = randomUUID();
-      const other = new OtherProcessFirst(store, problemStreamId(problemId), () =>
+      const other = new InterferingStore(store, problemStreamId(problemId), 1, () =>
         theirs({ ...office, userId: 'user-office-2' }, commandId, { problemId, instruction: '责成五日内办结', supervisionCount: 1 }),
       );
       await expect(handleCommand(other, problemStreamId(problemId), problemDecider, supervise(), context(office, commandId))).rejects.toMatchObject({
         code: 'COMMAND_ID_REUSED',
       });
-      expect(other.done).toBe(true);
+      expect(other.interferences).toBe(1);
     });
   });
 });

@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
+import { describe, expect, it } from 'vitest';
+import { crashableServer } from './support/crashableServer.js';
 
 /**
  * Kill -9 the server during a burst of concurrent writes over HTTP, several times over. Every write
@@ -14,33 +10,12 @@ import { type ServerProcess, spawnServer, stopServer } from './support/serverPro
  * ledger number has its problem, and the numbers have no gap.
  */
 const CYCLES = 3;
-const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-crash-'));
-const env = { DATA_DIR: dataDir, DEMO_DATA: 'off', EVENT_STORE: 'sqlite' };
-let server: ServerProcess | undefined;
-afterAll(async () => {
-  if (server) await stopServer(server, 'SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-let token = '';
-async function gql(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: unknown[] };
-}
+const server = crashableServer('taizhang-crash-');
 
 describe('a server killed with SIGKILL during a burst of writes', () => {
   it('keeps every acknowledged command, replays it by its id, verifies intact and half-writes none', async () => {
-    // The first account on a fresh install, made the way docs/api.md says: the admin script.
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'], {
-      env: { ...process.env, ...env },
-    });
-    server = await spawnServer(env);
-    token = (await gql(server.url, `mutation { login(login: "chief", password: "crash-test-password") { token } }`)).data.login.token;
-    const unit = (await gql(server.url, `mutation { registerUnit(name: "佛子岭镇", kind: township, commandId: "unit-1") { unit { id } } }`)).data.registerUnit.unit.id;
+    await server.signInFirstAdmin('chief');
+    const unit = (await server.gql(`mutation { registerUnit(name: "佛子岭镇", kind: township, commandId: "unit-1") { unit { id } } }`)).data.registerUnit.unit.id;
 
     const raiseQuery = `mutation($c: ID, $d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d, commandId: $c) { problem { id ledgerNumber } replayed } }`;
     const assignQuery = `mutation($c: ID, $p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱", commandId: $c) { problem { id status } replayed } }`;
@@ -56,10 +31,10 @@ describe('a server killed with SIGKILL during a burst of writes', () => {
           const sent: Sent = { raiseId: `burst-${cycle}-${w}-${i}`, description: `危房 ${cycle}-${w}-${i}`, assignId: `assign-${cycle}-${w}-${i}`, assigned: false };
           inFlight.push(sent);
           try {
-            const raised = (await gql(url, raiseQuery, { c: sent.raiseId, d: sent.description })).data?.raiseProblem?.problem;
+            const raised = (await server.gql(raiseQuery, { c: sent.raiseId, d: sent.description }, url)).data?.raiseProblem?.problem;
             if (!raised) continue;
             Object.assign(sent, { problemId: raised.id, ledgerNumber: raised.ledgerNumber });
-            const assigned = await gql(url, assignQuery, { c: sent.assignId, p: raised.id, u: unit });
+            const assigned = await server.gql(assignQuery, { c: sent.assignId, p: raised.id, u: unit }, url);
             if (assigned.data?.assignProblem) sent.assigned = true;
           } catch {
             return; // the connection died with the server
@@ -69,34 +44,34 @@ describe('a server killed with SIGKILL during a burst of writes', () => {
       const workers = Array.from({ length: 8 }, (_, w) => worker(w));
       await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1000));
       killed = true;
-      await stopServer(server, 'SIGKILL');
+      await server.stop('SIGKILL');
       await Promise.all(workers);
       const thisCycle = inFlight.filter((s) => s.ledgerNumber);
       expect(thisCycle.length).toBeGreaterThan(5);
       acknowledged.push(...thisCycle);
 
-      server = await spawnServer(env);
+      await server.start();
       // Every acknowledged command of every cycle so far is there.
       for (const ack of acknowledged) {
-        const found = (await gql(server.url, `query($id: ID) { problem(id: $id) { ledgerNumber status } }`, { id: ack.problemId })).data.problem;
+        const found = (await server.gql(`query($id: ID) { problem(id: $id) { ledgerNumber status } }`, { id: ack.problemId })).data.problem;
         expect(found?.ledgerNumber).toBe(ack.ledgerNumber);
         if (ack.assigned) expect(found.status).toBe('assigned');
       }
       // Sent again with their ids, this cycle's commands are replays, or (cut off by the kill) done now: never refused.
       for (const sent of inFlight) {
-        const raised = await gql(server.url, raiseQuery, { c: sent.raiseId, d: sent.description });
+        const raised = await server.gql(raiseQuery, { c: sent.raiseId, d: sent.description });
         expect(raised.errors).toBeUndefined();
         if (sent.ledgerNumber) expect(raised.data.raiseProblem).toEqual({ problem: { id: sent.problemId, ledgerNumber: sent.ledgerNumber }, replayed: true });
-        const assigned = await gql(server.url, assignQuery, { c: sent.assignId, p: raised.data.raiseProblem.problem.id, u: unit });
+        const assigned = await server.gql(assignQuery, { c: sent.assignId, p: raised.data.raiseProblem.problem.id, u: unit });
         expect(assigned.errors).toBeUndefined();
         if (sent.assigned) expect(assigned.data.assignProblem.replayed).toBe(true);
       }
-      const verified = (await gql(server.url, `{ verifyLedger { intact summary } }`)).data.verifyLedger;
+      const verified = (await server.gql(`{ verifyLedger { intact summary } }`)).data.verifyLedger;
       expect(verified.intact, verified.summary).toBe(true);
     }
-    await stopServer(server);
+    await server.stop();
 
-    const db = new Database(join(dataDir, 'taizhang.sqlite'), { readonly: true });
+    const db = new Database(server.database, { readonly: true });
     const reserved = db
       .prepare(`SELECT json_extract(data, '$.raised.problemId') AS id, json_extract(data, '$.sequence') AS sequence FROM events WHERE type = 'LedgerNumberReserved' ORDER BY sequence`)
       .all() as { id: string; sequence: number }[];

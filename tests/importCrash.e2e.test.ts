@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
+import { describe, expect, it } from 'vitest';
+import { crashableServer } from './support/crashableServer.js';
 
 /**
  * Issue 10, item 2: an import is all rows or none, across a crash too. The server is killed with
@@ -14,23 +10,7 @@ import { type ServerProcess, spawnServer, stopServer } from './support/serverPro
  */
 const ROWS = 300;
 const CYCLES = 3;
-const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-import-crash-'));
-const env = { DATA_DIR: dataDir, DEMO_DATA: 'off', EVENT_STORE: 'sqlite' };
-let server: ServerProcess | undefined;
-afterAll(async () => {
-  if (server) await stopServer(server, 'SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-let token = '';
-async function gql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${server!.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: { message: string }[] };
-}
+const server = crashableServer('taizhang-import-crash-');
 
 function importList(url: string, csv: string) {
   const form = new FormData();
@@ -38,14 +18,14 @@ function importList(url: string, csv: string) {
   form.append('operations', JSON.stringify({ query, variables: { f: null } }));
   form.append('map', JSON.stringify({ 0: ['variables.f'] }));
   form.append('0', new Blob([csv], { type: 'text/csv' }), '问题清单.csv');
-  return fetch(`${url}/graphql`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } }).then(
+  return fetch(`${url}/graphql`, { method: 'POST', body: form, headers: { authorization: `Bearer ${server.token}` } }).then(
     (r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>,
   );
 }
 
 /** What the log holds of one cycle's list: its rows' raises, assignments and deadlines, and whether it was accepted. */
 function inLog(prefix: string) {
-  const db = new Database(join(dataDir, 'taizhang.sqlite'), { readonly: true, fileMustExist: true });
+  const db = new Database(server.database, { readonly: true, fileMustExist: true });
   try {
     const ids = (
       db.prepare(`SELECT json_extract(data, '$.problemId') AS id FROM events WHERE type = 'ProblemRaised' AND json_extract(data, '$.description') LIKE ?`).all(`${prefix}%`) as {
@@ -66,12 +46,8 @@ function inLog(prefix: string) {
 
 describe('a server killed with SIGKILL during a 300-row import', () => {
   it('holds none of the list or all of it after the restart, never a part', async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'importer', '--roles', 'office,admin', '--password', 'crash-test-password'], {
-      env: { ...process.env, ...env },
-    });
-    server = await spawnServer(env);
-    token = (await gql(`mutation { login(login: "importer", password: "crash-test-password") { token } }`)).data.login.token;
-    await gql(`mutation { registerUnit(name: "佛子岭镇", kind: township) { unit { id } } }`);
+    await server.signInFirstAdmin('importer');
+    await server.gql(`mutation { registerUnit(name: "佛子岭镇", kind: township) { unit { id } } }`);
     const deadline = `${new Date().getUTCFullYear() + 1}-06-30`;
 
     const outcomes: string[] = [];
@@ -90,11 +66,11 @@ describe('a server killed with SIGKILL during a 300-row import', () => {
       );
       const started = Date.now();
       while (!answered && inLog(prefix).raised < at && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 5));
-      await stopServer(server, 'SIGKILL');
+      await server.stop('SIGKILL');
       await answer;
       const atKill = inLog(prefix);
 
-      server = await spawnServer(env);
+      await server.start();
       const after = inLog(prefix);
       outcomes.push(`cycle ${cycle}: killed at ${atKill.raised} raised${answered ? ' (answered)' : ''}, ${after.raised} after the restart`);
       // None or all, and all of every row: raised, assigned, deadline set.
@@ -110,8 +86,8 @@ describe('a server killed with SIGKILL during a 300-row import', () => {
       expect(inLog(prefix)).toMatchObject({ raised: ROWS, assigned: ROWS, deadlines: ROWS });
     }
     console.log(outcomes.join('\n'));
-    const verified = await gql(`{ verifyLedger { intact summary } }`);
+    const verified = await server.gql(`{ verifyLedger { intact summary } }`);
     expect(verified.data.verifyLedger.intact, verified.data.verifyLedger.summary).toBe(true);
-    await stopServer(server);
+    await server.stop();
   }, 60_000);
 });

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../application/ledger.js';
 import {
   NotFoundError,
   ValidationError,
-  domainEventDefinitions,
   problemDecider,
   problemStreamId,
   type ProblemCommand,
@@ -19,68 +15,15 @@ import {
   handleCommand,
   type CommandContext,
 } from '../eventstore/commandHandler.js';
-import { MemoryEventStore } from '../eventstore/memory.js';
-import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent, StreamAppend } from '../eventstore/port.js';
-import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { SqliteEventStore } from '../eventstore/sqlite.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../eventstore/port.js';
+import { InterferingStore, storeKinds } from './support/storesUnderTest.js';
 
 const NOW = '2019-03-01T09:00:00+08:00';
 const clock = () => NOW;
 const actor = { userId: 'user-zhang', name: '张华', unitId: null, role: 'supervision_office' };
 const context = (commandId: string = randomUUID(), now: () => string = clock): CommandContext => ({ actor, commandId, now });
-const codec = schemaCodec(domainEventDefinitions);
 
-type StoreUnderTest = { store: EventStore; dispose: () => Promise<void> };
-const storeKinds: [string, () => StoreUnderTest][] = [
-  ['MemoryEventStore', () => ({ store: new MemoryEventStore(codec), dispose: async () => {} })],
-  [
-    'SqliteEventStore',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'taizhang-ledger-'));
-      const store = new SqliteEventStore(join(dir, 'events.db'), codec);
-      return {
-        store,
-        dispose: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-];
-
-/**
- * Stands for a writer in another process: before each of the first `times` appends to `streamId`,
- * it appends an event of its own, so the append that follows meets a revision it did not read.
- */
-class InterferingStore implements EventStore {
-  interferences = 0;
-  constructor(
-    private readonly inner: EventStore,
-    private readonly streamId: string,
-    private readonly times: number,
-    private readonly otherWritersEvent: (n: number) => NewEvent,
-  ) {}
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) {
-    if (streamId === this.streamId && this.interferences < this.times) {
-      this.interferences += 1;
-      await this.inner.appendToStream(streamId, [this.otherWritersEvent(this.interferences)], 'any');
-    }
-    return this.inner.appendToStream(streamId, events, expected);
-  }
-  async appendMany(parts: readonly StreamAppend[]) {
-    const results = [];
-    for (const { streamId, events, expected } of parts) results.push(await this.appendToStream(streamId, events, expected));
-    return results;
-  }
-  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
-  readAll: EventStore['readAll'] = (...args) => this.inner.readAll(...args);
-  subscribeToAll: EventStore['subscribeToAll'] = (...args) => this.inner.subscribeToAll(...args);
-  headPosition: EventStore['headPosition'] = () => this.inner.headPosition();
-  close: EventStore['close'] = () => this.inner.close();
-}
-
-describe.each(storeKinds)('the ledger on %s', (_kind, makeStore) => {
+describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeStore) => {
   let store: EventStore;
   let ledger: Ledger;
   let dispose: () => Promise<void>;

@@ -9,6 +9,7 @@ import { openEventStore } from '../eventstore/index.js';
 import type { EventStore, RecordedEvent, StreamAppend } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { addUser, bearer, logIn } from './support/accounts.js';
+import { openStream } from './support/liveStream.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
 
 /**
@@ -333,35 +334,19 @@ describe('midnight is live', () => {
     const gql = async (query: string) => (await server!.gql(query, {}, bearer(token))) as { data: any; errors?: unknown };
     expect((await gql('{ battleMap { tally { overdue { count } } } }')).data.battleMap.tally.overdue.count).toBe(0);
 
-    const controller = new AbortController();
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(token) },
-      body: JSON.stringify({ query: 'subscription { battleMapUpdates { ledgerNumber eventType light newTriggers { rule levelLabel } } }' }),
-      signal: controller.signal,
-    });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const next = async () => {
-      for (;;) {
-        const match = /event: next\ndata: (.*)\n\n/.exec(buffer);
-        if (match) {
-          buffer = buffer.slice(match.index + match[0].length);
-          return JSON.parse(match[1]!).data.battleMapUpdates;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    };
+    const stream = await openStream(
+      server.url,
+      'subscription { battleMapUpdates { ledgerNumber eventType light newTriggers { rule levelLabel } } }',
+      bearer(token),
+    );
+    const next = async () => ((await stream.next()) as { result: { data: any } }).result.data.battleMapUpdates;
     await new Promise((r) => setTimeout(r, 200));
     // Nobody acts; the county's midnight comes.
     clock.now = at('2019-07-01', '00:00');
     const pass = await server.scheduler.pass();
     expect(pass.appended).toBe(1);
     expect(await next()).toMatchObject({ eventType: 'DeadlinePassed', light: 'red', newTriggers: [{ rule: 'item_overdue', levelLabel: '提醒' }] });
-    controller.abort();
+    stream.close();
     expect((await gql('{ battleMap { tally { overdue { count } } } }')).data.battleMap.tally.overdue.count).toBe(1);
   });
 });

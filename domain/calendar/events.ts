@@ -1,33 +1,19 @@
-import { z } from 'zod';
-import { assertNever } from '../shared/errors.js';
-import { Text, message } from '../shared/messages.js';
+import type { z } from 'zod';
+import { type AdoptedState, adoptedEvent, evolveAdopted, noneAdopted } from '../shared/adoptedDocument.js';
 import { CountyCalendar } from './document.js';
 
-/** 工作日历: a county calendar of holidays and make-up working days (调休) is in force from the moment it is adopted. */
-export const CalendarAdopted = message(
-  'CalendarAdopted',
-  1,
-  z.object({
-    version: z.number().int().positive(),
-    document: CountyCalendar,
-    /** Why it changed (a new year's notice, a county's own rest day). */
-    reason: Text(2000),
-  }),
-);
+/**
+ * 工作日历: a county calendar of holidays and make-up working days (调休) is in force from the moment
+ * it is adopted, with why it changed (a new year's notice, a county's own rest day).
+ */
+export const CalendarAdopted = adoptedEvent('CalendarAdopted', CountyCalendar);
 export const calendarEventDefinitions = [CalendarAdopted] as const;
 export type CalendarEvent = z.infer<typeof CalendarAdopted.schema>;
 
 /** Every version lives in one stream; before the first, no calendar is in force (Monday to Friday). */
 export const calendarStreamId = 'calendar';
 
-export type CalendarState = { version: number; document: CountyCalendar | null };
-export const initialCalendarState: CalendarState = { version: 0, document: null };
+export type CalendarState = AdoptedState<CountyCalendar>;
+export const initialCalendarState: CalendarState = noneAdopted();
 
-export function evolveCalendar(_state: CalendarState, event: CalendarEvent): CalendarState {
-  switch (event.type) {
-    case 'CalendarAdopted':
-      return { version: event.data.version, document: event.data.document };
-    default:
-      return assertNever(event.type);
-  }
-}
+export const evolveCalendar: (state: CalendarState, event: CalendarEvent) => CalendarState = evolveAdopted;

@@ -4,13 +4,13 @@ import { openEventStore } from '../../eventstore/index.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
 import { addUser, bearer, logIn } from '../support/accounts.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
+import { openStream } from '../support/liveStream.js';
 import { scenario } from './scenario.js';
 
 const s = scenario();
 const { P1, P2, P3, P4 } = s.problems;
 let now = '2020-01-15T10:00:00+08:00';
 let server: TestServer;
-let url: string;
 /** Tokens of the supervision office, the assessment committee and an admin (who adopts policies). */
 const tokens = { office: '', committee: '', admin: '' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field below
@@ -32,7 +32,6 @@ beforeAll(async () => {
   for (const { streamId, event } of s.builder.entries) await store.appendToStream(streamId, [event], 'any');
   // Tokens outlive the test's clock moving from January to February.
   server = await startTestServer({ store, clock: () => now, tokenTtlSeconds: 365 * 24 * 3600 });
-  url = `${server.url}/graphql`;
   for (const [who, role, displayName] of [
     ['office', 'office', '县督查办'],
     ['committee', 'committee', '县考核委员会'],
@@ -215,35 +214,19 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
   });
 
   it('pushes battle-map changes and new triggers over server-sent events', async () => {
-    const controller = new AbortController();
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(tokens.office) },
-      body: JSON.stringify({ query: `subscription { battleMapUpdates { ledgerNumber eventType light status newTriggers { rule levelLabel } } }` }),
-      signal: controller.signal,
-    });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const next = async () => {
-      for (;;) {
-        const match = /event: next\ndata: (.*)\n\n/.exec(buffer);
-        if (match) {
-          buffer = buffer.slice(match.index + match[0].length);
-          return JSON.parse(match[1]!).data.battleMapUpdates;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    };
+    const stream = await openStream(
+      server.url,
+      `subscription { battleMapUpdates { ledgerNumber eventType light status newTriggers { rule levelLabel } } }`,
+      bearer(tokens.office),
+    );
+    expect(stream.contentType).toContain('text/event-stream');
+    const next = async () => ((await stream.next()) as { result: { data: any } }).result.data.battleMapUpdates;
     await new Promise((r) => setTimeout(r, 200));
     const raised = await gql(`mutation { raiseProblem(source: national_feedback, category: health, description: "家庭医生签约服务不到位") { problem { id ledgerNumber } } }`);
     const { id, ledgerNumber } = raised.data.raiseProblem.problem;
     expect(await next()).toMatchObject({ ledgerNumber, eventType: 'ProblemRaised', status: 'raised', light: 'yellow', newTriggers: [] });
     await gql(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "镇长") { problem { id } } }`, { p: id, u: s.units.T1 });
     expect(await next()).toMatchObject({ ledgerNumber, eventType: 'ProblemAssigned', newTriggers: [{ rule: 'problem_found', levelLabel: '约谈' }] });
-    controller.abort();
+    stream.close();
   });
 });

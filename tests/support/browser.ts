@@ -30,6 +30,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A desktop-sized page (1366×768) in a browser of its own. Its waits give up after 10 s, sooner than
+ * a test's own timeout, so a failure names the element it waited for.
+ */
+export async function openDesktopPage(options: { acceptDownloads?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, ...options });
+  page.setDefaultTimeout(10_000);
+  return { browser, page };
+}
+
 export const SCREENSHOT_DIR = join('test-results', 'screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {

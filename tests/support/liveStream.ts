@@ -4,6 +4,8 @@ import type { GraphQLResponse } from './httpServer.js';
 export type StreamEvent = { event: 'next'; result: GraphQLResponse } | { event: 'complete' };
 
 export type LiveStream = {
+  /** The answer's content type (`text/event-stream` for a subscription). */
+  contentType: string | null;
   /** The next event, or throws when none comes within `ms` or the connection ends without `complete`. */
   next: (ms?: number) => Promise<StreamEvent>;
   close: () => void;
@@ -39,7 +41,7 @@ export async function openStream(url: string, query: string, headers: Record<str
       buffer += decoder.decode(read.value, { stream: true });
     }
   };
-  return { next, close: () => controller.abort() };
+  return { contentType: response.headers.get('content-type'), next, close: () => controller.abort() };
 }
 
 /** Waits until `check` holds (polling), or fails after `ms`. */

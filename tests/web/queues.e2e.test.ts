@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, logIn } from '../support/accounts.js';
-import { launchBrowser, signInPage } from '../support/browser.js';
+import { openDesktopPage, signInPage } from '../support/browser.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 
 /**
@@ -94,10 +94,7 @@ beforeAll(async () => {
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     receipts[key] = response.data!.submitHotlineReport.receiptCode;
   }
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  // Shorter than the test's own timeout, so a failure names the element it waited for.
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await openDesktopPage());
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, bearer, logIn } from '../support/accounts.js';
-import { launchBrowser, screenshot, signInPage } from '../support/browser.js';
+import { openDesktopPage, screenshot, signInPage } from '../support/browser.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 
 /**
@@ -63,9 +63,7 @@ beforeAll(async () => {
   await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, tokens.verifier);
   await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p }, tokens.office);
 
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await openDesktopPage());
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, bearer, logIn } from '../support/accounts.js';
-import { launchBrowser, screenshot, signInPage } from '../support/browser.js';
+import { openDesktopPage, screenshot, signInPage } from '../support/browser.js';
 import { type TestServer, startTestServer } from '../support/httpServer.js';
 
 /**
@@ -66,9 +66,7 @@ beforeAll(async () => {
   await raise('provincial_review', 'drinking_water', '3个村集中供水工程未完工', bureau, '2019-06-30');
   await raise('county_self_check', 'education', '控辍保学台账与学籍系统不一致', bureau);
   await raise('municipal_review', 'roads', '通村道路2处塌方未修复', other, '2019-03-30');
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-  page.setDefaultTimeout(10_000);
+  ({ browser, page } = await openDesktopPage({ acceptDownloads: true }));
 }, 60_000);
 
 afterAll(async () => {

@@ -2,11 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { type StoredFile, fileUrl, gql, uploadFile } from '../shared/api';
 import { ErrorMessage } from '../shared/errors';
+import { FormButtons } from '../shared/FormButtons';
 import { type MessageKey, formatInstant, useI18n } from '../shared/i18n';
 import { type Unit, fetchUnits } from '../shared/ledgerItem';
 import { Loaded } from '../shared/Loaded';
 import { StatusBadge } from '../shared/StatusBadge';
 import { useAsync } from '../shared/useAsync';
+import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
 import { type LedgerEvent, type ProblemDetail, type SupervisionOrder, fetchProblem } from './queries';
@@ -148,18 +150,7 @@ function EvidenceBlock({ event }: { event: LedgerEvent }) {
     <div className="evidence">
       <p className="muted">{formatInstant(event.occurredAt, lang)}</p>
       <p className="prose">{evidence.description}</p>
-      {evidence.files.length > 0 && (
-        <ul className="files" aria-label={t('item.files')}>
-          {evidence.files.map((f) => (
-            <li key={f.sha256}>
-              <a href={fileUrl(f)} target="_blank" rel="noreferrer">
-                {f.name}
-              </a>{' '}
-              <span className="muted">({formatSize(f.size)})</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <FileList files={evidence.files} />
     </div>
   );
 }
@@ -180,21 +171,28 @@ function SupervisionOrderBlock({ order }: { order: SupervisionOrder }) {
         <div className="supervision-reply">
           <p className="muted">{t('item.replied', { who: reply.repliedBy, day: reply.repliedOn })}</p>
           <p className="prose">{reply.reply}</p>
-          {reply.files.length > 0 && (
-            <ul className="files" aria-label={t('item.files')}>
-              {reply.files.map((f) => (
-                <li key={f.sha256}>
-                  <a href={fileUrl(f)} target="_blank" rel="noreferrer">
-                    {f.name}
-                  </a>{' '}
-                  <span className="muted">({formatSize(f.size)})</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <FileList files={reply.files} />
         </div>
       )}
     </li>
+  );
+}
+
+/** Files stored under /files (evidence, a 督办 reply's), each a link with its size; nothing when there are none. */
+function FileList({ files }: { files: { name: string; sha256: string; size: number }[] }) {
+  const { t } = useI18n();
+  if (files.length === 0) return null;
+  return (
+    <ul className="files" aria-label={t('item.files')}>
+      {files.map((f) => (
+        <li key={f.sha256}>
+          <a href={fileUrl(f)} target="_blank" rel="noreferrer">
+            {f.name}
+          </a>{' '}
+          <span className="muted">({formatSize(f.size)})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -310,55 +308,49 @@ function ActionForm({
   onDone: () => void;
 }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // What a submission is doing while it runs: uploading a file, then sending the command.
+  const [step, setStep] = useState<string | null>(null);
   // A retried submission after a network failure reuses the command id, so nothing is done twice.
   const [commandId] = useState(() => crypto.randomUUID());
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (action.confirm && !window.confirm(t(action.confirm))) return;
-    const form = new FormData(event.currentTarget);
-    setError(null);
-    try {
-      const variables: Record<string, unknown> = { problemId: problem.id, commandId };
-      const upload = async () => {
-        const files: StoredFile[] = [];
-        for (const file of form.getAll('files')) {
-          if (!(file instanceof File) || file.size === 0) continue;
-          setBusy(t('input.uploading', { name: file.name }));
-          files.push(await uploadFile(file));
-        }
-        return files;
-      };
-      if (action.key === 'rectified') {
-        variables.evidence = { description: String(form.get('description') ?? ''), files: await upload() };
-      } else if (action.key === 'reply') {
-        // 督办回复: the text exactly as typed, and the files uploaded to /files like evidence.
-        variables.reply = String(form.get('reply') ?? '');
-        variables.files = await upload();
-      } else {
-        for (const field of action.fields) {
-          const raw = String(form.get(field.name) ?? '').trim();
-          if (field.kind === 'number') variables[field.name] = raw === '' ? null : Number(raw);
-          else variables[field.name] = raw === '' && !field.required ? null : raw;
-        }
+  const { busy, error, submit } = useSubmit(async (form) => {
+    setStep(null);
+    const variables: Record<string, unknown> = { problemId: problem.id, commandId };
+    const upload = async () => {
+      const files: StoredFile[] = [];
+      for (const file of form.getAll('files')) {
+        if (!(file instanceof File) || file.size === 0) continue;
+        setStep(t('input.uploading', { name: file.name }));
+        files.push(await uploadFile(file));
       }
-      setBusy(t('common.loading'));
-      const names = Object.keys(variables);
-      const declarations = names.map((n) => `$${n}: ${n === 'commandId' ? 'ID' : VARIABLE_TYPES[n]}`).join(', ');
-      const call = action.mutation.replace(/\)$/, ', commandId: $commandId)');
-      await gql(`mutation Act(${declarations}) { ${call} { problem { id } } }`, variables);
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
+      return files;
+    };
+    if (action.key === 'rectified') {
+      variables.evidence = { description: String(form.get('description') ?? ''), files: await upload() };
+    } else if (action.key === 'reply') {
+      // 督办回复: the text exactly as typed, and the files uploaded to /files like evidence.
+      variables.reply = String(form.get('reply') ?? '');
+      variables.files = await upload();
+    } else {
+      for (const field of action.fields) {
+        const raw = String(form.get(field.name) ?? '').trim();
+        if (field.kind === 'number') variables[field.name] = raw === '' ? null : Number(raw);
+        else variables[field.name] = raw === '' && !field.required ? null : raw;
+      }
     }
+    setStep(null);
+    const names = Object.keys(variables);
+    const declarations = names.map((n) => `$${n}: ${n === 'commandId' ? 'ID' : VARIABLE_TYPES[n]}`).join(', ');
+    const call = action.mutation.replace(/\)$/, ', commandId: $commandId)');
+    await gql(`mutation Act(${declarations}) { ${call} { problem { id } } }`, variables);
+    onDone();
+  });
+  const confirmThenSubmit = (event: FormEvent<HTMLFormElement>) => {
+    if (action.confirm && !window.confirm(t(action.confirm))) return event.preventDefault();
+    void submit(event);
   };
 
   return (
-    <form className="action-form" onSubmit={submit} data-form={action.key} aria-label={t(action.label)}>
+    <form className="action-form" onSubmit={confirmThenSubmit} data-form={action.key} aria-label={t(action.label)}>
       <h3>{t(action.label)}</h3>
       {action.fields.map((f) => (
         <label key={f.name}>
@@ -395,17 +387,10 @@ function ActionForm({
       <ErrorMessage error={error} />
       {busy && (
         <p className="muted" role="status">
-          {busy}
+          {step ?? t('common.loading')}
         </p>
       )}
-      <div className="form-buttons">
-        <button type="submit" className="primary" disabled={busy !== null}>
-          {t('common.submit')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
-import { useI18n } from '../shared/i18n';
+import { type MessageKey, useI18n } from '../shared/i18n';
 import { type LedgerItem, fetchUnits } from '../shared/ledgerItem';
 import { type LedgerColumnKey, LedgerRow, ledgerColumns } from '../shared/LedgerRow';
 import { useAsync } from '../shared/useAsync';
-import { type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
+import { type Kind, type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
 import { exportLedger } from './exportLedger';
 import { type LedgerFilter, fetchLedger } from './queries';
 
@@ -74,6 +74,19 @@ export function LedgerPage() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
+  /** A filter on one of the ledger's words (来源, 类别, 状态), kept in the address under its name. */
+  const termFilter = (kind: Kind, name: string, label: MessageKey) => (
+    <label>
+      {t(label)}
+      <TermSelect
+        kind={kind}
+        name={name}
+        value={params.get(name) ?? ''}
+        onChange={(v) => setParam(name, v)}
+        first={{ label: t('common.all') }}
+      />
+    </label>
+  );
   const sortBy = (key: SortKey) => {
     const next = new URLSearchParams(params);
     next.set('sort', key);
@@ -106,20 +119,8 @@ export function LedgerPage() {
       <ErrorMessage error={exportError} />
 
       <form className="filters" aria-label={t('ledger.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('field.source')}
-          <TermSelect kind="sources" name="source" value={params.get('source') ?? ''} onChange={(v) => setParam('source', v)} first={{ label: t('common.all') }} />
-        </label>
-        <label>
-          {t('field.category')}
-          <TermSelect
-            kind="categories"
-            name="category"
-            value={params.get('category') ?? ''}
-            onChange={(v) => setParam('category', v)}
-            first={{ label: t('common.all') }}
-          />
-        </label>
+        {termFilter('sources', 'source', 'field.source')}
+        {termFilter('categories', 'category', 'field.category')}
         <label>
           {t('field.unit')}
           <select value={params.get('unitId') ?? ''} onChange={(e) => setParam('unitId', e.target.value)} name="unitId">
@@ -131,16 +132,7 @@ export function LedgerPage() {
             ))}
           </select>
         </label>
-        <label>
-          {t('field.status')}
-          <TermSelect
-            kind="problemStatuses"
-            name="status"
-            value={params.get('status') ?? ''}
-            onChange={(value) => setParam('status', value)}
-            first={{ label: t('common.all') }}
-          />
-        </label>
+        {termFilter('problemStatuses', 'status', 'field.status')}
         <label>
           {t('field.overdue')}
           <select value={params.get('overdue') ?? ''} onChange={(e) => setParam('overdue', e.target.value)} name="overdue">
