@@ -16,7 +16,7 @@ export async function authenticate(
   if (!header) return { kind: 'anonymous' };
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) return { kind: 'rejected', reason: 'TOKEN_INVALID', message: 'Send the token as "Authorization: Bearer <token>".' };
-  let claims;
+  let claims: Awaited<ReturnType<typeof tokens.verify>>;
   try {
     claims = await tokens.verify(match[1]!);
   } catch (error) {
@@ -38,7 +38,11 @@ export async function authenticate(
 
 type Rejected = Extract<Authentication, { kind: 'rejected' }>;
 const DISABLED: Rejected = { kind: 'rejected', reason: 'USER_DISABLED', message: 'This account is disabled; ask an admin.' };
-const REVOKED: Rejected = { kind: 'rejected', reason: 'TOKEN_REVOKED', message: 'This sign-in was ended (logout or password change); log in again.' };
+const REVOKED: Rejected = {
+  kind: 'rejected',
+  reason: 'TOKEN_REVOKED',
+  message: 'This sign-in was ended (logout or password change); log in again.',
+};
 const EXPIRED: Rejected = { kind: 'rejected', reason: 'TOKEN_EXPIRED', message: 'Your sign-in has expired; log in again.' };
 
 /** The longest wait between two looks at the clock: a clock that jumps (the demo's calendar) is noticed within this. */

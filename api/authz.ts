@@ -20,10 +20,7 @@ import type { Context } from './context.js';
  *
  * The table may name fields that are not in the schema yet (other work adds them).
  */
-export type Rule =
-  | { who: 'public' }
-  | { who: 'signed_in' }
-  | { who: readonly Role[]; scope?: 'own_unit_problem' | 'other_unit_problem' };
+export type Rule = { who: 'public' } | { who: 'signed_in' } | { who: readonly Role[]; scope?: 'own_unit_problem' | 'other_unit_problem' };
 
 const office = { who: ['office'] } as const;
 const admin = { who: ['admin'] } as const;
@@ -165,8 +162,7 @@ export async function authorize(
   ctx: Context,
 ): Promise<EventMetadata['actor']> {
   const name = field.slice(field.indexOf('.') + 1);
-  if (!rule)
-    throw new ForbiddenError('FORBIDDEN', `${name} has no authorization rule, so nobody may use it.`, { reason: 'NO_RULE' });
+  if (!rule) throw new ForbiddenError('FORBIDDEN', `${name} has no authorization rule, so nobody may use it.`, { reason: 'NO_RULE' });
   if (rule.who === 'public') return ctx.auth.kind === 'signed_in' ? actorOf(ctx.auth.user, ctx.auth.user.roles[0]!) : PUBLIC_ACTOR;
   const user = signedInUser(ctx);
   if (rule.who === 'signed_in') return actorOf(user, user.roles[0]!);
@@ -229,8 +225,10 @@ export function enforceAuthorization(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields())) {
       const key = `${typeName}.${field.name}`;
       const rule = rules[key] ?? fallback;
-      const guard = (inner: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> =>
-        async (source, args, ctx, info) => inner(source, args, { ...ctx, actor: await authorize(key, rule, args, ctx) }, info);
+      const guard =
+        (inner: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> =>
+        async (source, args, ctx, info) =>
+          inner(source, args, { ...ctx, actor: await authorize(key, rule, args, ctx) }, info);
       if (typeName === 'Subscription' && field.subscribe) field.subscribe = guard(field.subscribe);
       else field.resolve = guard(field.resolve ?? defaultFieldResolver);
     }

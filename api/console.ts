@@ -5,7 +5,7 @@
 export const consoleHeaders = JSON.stringify({ Authorization: 'Bearer <paste the token from the SignIn tab>' }, null, 2);
 
 const tab = (query: string, variables: Record<string, unknown> = {}) => ({
-  query: query.trim() + '\n',
+  query: `${query.trim()}\n`,
   variables: JSON.stringify(variables, null, 2),
   headers: consoleHeaders,
 });

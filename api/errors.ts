@@ -33,9 +33,9 @@ export const withoutSuggestions = (message: string) => message.replace(SUGGESTIO
 
 /** Pothos' words for a cursor it cannot read, said so a person knows what to send instead. */
 const clearer: Record<string, string> = {
-  'Invalid base64 string': 'The cursor is not one this server gave: pass a page\'s `endCursor` as `after` (or `startCursor` as `before`).',
+  'Invalid base64 string': "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`).",
   'Invalid offset cursor OffsetConnection:':
-    'The cursor is not one this server gave: pass a page\'s `endCursor` as `after` (or `startCursor` as `before`).',
+    "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`).",
 };
 
 /** A value inspected by graphql into its message: a file (a web File) is shown as its innards; say "a file". */
@@ -61,7 +61,8 @@ export function errorMasker({ suggestions }: { suggestions: boolean }): (error: 
       const code = (error.extensions.code ?? (original as Partial<GraphQLError> | undefined)?.extensions?.code) as string | undefined;
       if (code !== undefined) return new GraphQLError(say(error.message), { ...base, extensions: { ...error.extensions, code } });
       // In a field: its arguments (a bad page size or cursor); the field is null, the rest is answered.
-      if (error.path !== undefined) return new GraphQLError(say(clearer[error.message] ?? error.message), { ...base, extensions: { code: 'BAD_USER_INPUT' } });
+      if (error.path !== undefined)
+        return new GraphQLError(say(clearer[error.message] ?? error.message), { ...base, extensions: { code: 'BAD_USER_INPUT' } });
       // The variables did not fit their types, so nothing ran: a request error (400 for graphql-response+json).
       if (error.message.startsWith('Variable "$'))
         return new GraphQLError(say(error.message), { ...base, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } });
@@ -79,16 +80,24 @@ export function errorMasker({ suggestions }: { suggestions: boolean }): (error: 
  */
 export function hideSuggestions(): Plugin {
   return {
-    onValidate: () => ({ result, setResult }) => {
-      if (result.length === 0) return;
-      setResult(
-        result.map((e) =>
-          SUGGESTION.test(e.message)
-            ? new GraphQLError(withoutSuggestions(e.message), { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: e.extensions })
-            : e,
-        ),
-      );
-    },
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (result.length === 0) return;
+        setResult(
+          result.map((e) =>
+            SUGGESTION.test(e.message)
+              ? new GraphQLError(withoutSuggestions(e.message), {
+                  nodes: e.nodes,
+                  source: e.source,
+                  positions: e.positions,
+                  path: e.path,
+                  extensions: e.extensions,
+                })
+              : e,
+          ),
+        );
+      },
   };
 }
 

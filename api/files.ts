@@ -27,36 +27,32 @@ function safeContentType(value: string | undefined): string {
 export function filesRouter(dir: string): express.Router {
   const router = express.Router();
 
-  router.post(
-    '/',
-    express.raw({ type: () => true, limit: FILE_LIMIT_BYTES }),
-    async (req, res, next) => {
-      try {
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        if (body.length === 0) {
-          res.status(400).json({ error: { code: 'EMPTY_FILE', message: 'The upload is empty.' } });
-          return;
-        }
-        const rawName = (typeof req.query.name === 'string' ? req.query.name : undefined) ?? req.header('x-file-name');
-        const name = decodeName(rawName).slice(0, 200) || 'file';
-        const contentType = safeContentType(req.header('content-type'));
-        const sha256 = createHash('sha256').update(body).digest('hex');
-        await mkdir(dir, { recursive: true });
-        const path = join(dir, sha256);
-        if (!(await exists(path))) {
-          // Written beside, then renamed: a reader never sees half a file under its digest.
-          const partial = `${path}.${process.pid}.${Date.now()}.part`;
-          await writeFile(partial, body);
-          await rename(partial, path);
-          await writeFile(`${path}.type`, contentType);
-        }
-        const stored: StoredFile = { name, sha256, size: body.length, contentType };
-        res.status(201).json(stored);
-      } catch (error) {
-        next(error);
+  router.post('/', express.raw({ type: () => true, limit: FILE_LIMIT_BYTES }), async (req, res, next) => {
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (body.length === 0) {
+        res.status(400).json({ error: { code: 'EMPTY_FILE', message: 'The upload is empty.' } });
+        return;
       }
-    },
-  );
+      const rawName = (typeof req.query.name === 'string' ? req.query.name : undefined) ?? req.header('x-file-name');
+      const name = decodeName(rawName).slice(0, 200) || 'file';
+      const contentType = safeContentType(req.header('content-type'));
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, sha256);
+      if (!(await exists(path))) {
+        // Written beside, then renamed: a reader never sees half a file under its digest.
+        const partial = `${path}.${process.pid}.${Date.now()}.part`;
+        await writeFile(partial, body);
+        await rename(partial, path);
+        await writeFile(`${path}.type`, contentType);
+      }
+      const stored: StoredFile = { name, sha256, size: body.length, contentType };
+      res.status(201).json(stored);
+    } catch (error) {
+      next(error);
+    }
+  });
 
   router.get('/:sha256', async (req, res, next) => {
     try {
@@ -99,6 +95,7 @@ function decodeName(raw: string | undefined): string {
     // not percent-encoded: keep it as sent
   }
   // A name, not a path; no control characters.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   return (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
 }
 

@@ -101,15 +101,17 @@ export class RateLimits {
   openStream(userId: string): () => void {
     const mine = this.streams.get(userId) ?? 0;
     if (mine >= this.settings.streamsPerUser)
+      throw new ForbiddenError('TOO_MANY_STREAMS', `You have ${mine} live streams open, the most one user may have; close one first.`, {
+        limit: this.settings.streamsPerUser,
+      });
+    if (this.streamCount >= this.settings.streamsTotal)
       throw new ForbiddenError(
         'TOO_MANY_STREAMS',
-        `You have ${mine} live streams open, the most one user may have; close one first.`,
-        { limit: this.settings.streamsPerUser },
+        `The server has ${this.streamCount} live streams open, all it serves; try again later.`,
+        {
+          limit: this.settings.streamsTotal,
+        },
       );
-    if (this.streamCount >= this.settings.streamsTotal)
-      throw new ForbiddenError('TOO_MANY_STREAMS', `The server has ${this.streamCount} live streams open, all it serves; try again later.`, {
-        limit: this.settings.streamsTotal,
-      });
     this.streams.set(userId, mine + 1);
     this.streamCount++;
     let released = false;

@@ -96,7 +96,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   ];
-  if (!introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
+  if (!introspection)
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
@@ -112,7 +113,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     graphiql: consolePage.options,
     renderGraphiQL: () => consolePage.html,
     // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
-    cors: corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
+    cors:
+      corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
     landingPage: false,
     // Expected failures are answers, not incidents; maskError logs the unexpected ones.
     logging: false,
@@ -145,7 +147,9 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   app.use(yoga.graphqlEndpoint, (req, res, next) => {
     const unreadable = req.method === 'GET' ? unreadableParam(req.query) : undefined;
     if (unreadable) {
-      res.status(400).json({ errors: [{ message: `The "${unreadable}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }] });
+      res
+        .status(400)
+        .json({ errors: [{ message: `The "${unreadable}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     const length = Number(req.headers['content-length'] ?? 0);
@@ -198,7 +202,9 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
               : error.type === 'entity.parse.failed'
                 ? 'The request body is not valid JSON.'
                 : 'Unexpected error.',
-            extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+            extensions: {
+              code: tooLarge ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
+            },
           },
         ],
       });

@@ -58,8 +58,7 @@ export class TokenIssuer {
       return { userId: payload.sub, version: payload.ver, expiresAt: new Date(payload.exp * 1000).toISOString() };
     } catch (error) {
       if (error instanceof TokenRejected) throw error;
-      if (error instanceof joseErrors.JWTExpired)
-        throw new TokenRejected('TOKEN_EXPIRED', 'Your sign-in has expired; log in again.');
+      if (error instanceof joseErrors.JWTExpired) throw new TokenRejected('TOKEN_EXPIRED', 'Your sign-in has expired; log in again.');
       throw new TokenRejected('TOKEN_INVALID', 'The sign-in token is not valid (not issued by this server, or altered).');
     }
   }

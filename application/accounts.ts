@@ -57,7 +57,8 @@ export class Accounts {
    */
   private async command(input: unknown, context: CommandContext): Promise<CommandResult<AccountState>> {
     const command = parseOrThrow(AccountCommandSchema, input);
-    if ((command.type === 'RegisterUser' || command.type === 'ChangeRoles') && command.data.unitId) await this.unitExists(command.data.unitId);
+    if ((command.type === 'RegisterUser' || command.type === 'ChangeRoles') && command.data.unitId)
+      await this.unitExists(command.data.unitId);
     const { passwordHash: _salted, ...withoutHash } = command.data as { passwordHash?: string };
     const fingerprint = commandFingerprint(context.actor.userId, command.type, withoutHash);
     return handleCommand(this.store, accountStreamId(command.data.userId), accountDecider, command, context, { fingerprint });

@@ -69,7 +69,9 @@ export class Assessment {
       if (frozen) return frozen.cards.map((card) => ({ card, frozen: true, finalization, reproduced: frozen.reproduced }));
     }
     const policy = this.readModels.policy(facts, at, policyVersion);
-    return this.readModels.scorecards(facts, year, at, policy).map((card) => ({ card, frozen: false, finalization: null, reproduced: null }));
+    return this.readModels
+      .scorecards(facts, year, at, policy)
+      .map((card) => ({ card, frozen: false, finalization: null, reproduced: null }));
   }
 
   /** One unit's card, as `cards` gives it. */
@@ -180,7 +182,14 @@ export class Assessment {
       heldOn: input.heldOn ?? null,
       outcome: input.outcome,
     });
-    const result = await handleCommand(this.store, interviewStreamId(trigger.unitId), interviewDecider, command, { ...context, now: () => now }, { fingerprint });
+    const result = await handleCommand(
+      this.store,
+      interviewStreamId(trigger.unitId),
+      interviewDecider,
+      command,
+      { ...context, now: () => now },
+      { fingerprint },
+    );
     await this.runner.waitForEvents(result.events);
     const [after] = (await this.triggers(undefined, { unitId: trigger.unitId, includeResolved: true })).filter((t) => t.id === trigger.id);
     return { result, trigger: after ?? trigger };
@@ -198,7 +207,8 @@ export class Assessment {
       throw new NotFoundError('DEDUCTION_NOT_FOUND', `The ${input.year} card of unit ${input.unitId} has no line ${input.lineId}.`, {
         field: 'lineId',
       });
-    if (line.points >= 0) throw new ValidationError('NOT_A_DEDUCTION', `Line ${line.id} gains points; only a deduction can be exempted.`, { field: 'lineId' });
+    if (line.points >= 0)
+      throw new ValidationError('NOT_A_DEDUCTION', `Line ${line.id} gains points; only a deduction can be exempted.`, { field: 'lineId' });
     const command = parseOrThrow(AssessmentCommand, {
       type: 'GrantExemption',
       data: {
@@ -216,7 +226,14 @@ export class Assessment {
     });
     const { unitId, year, lineId, reason, approvedBy } = input;
     const fingerprint = commandFingerprint(context.actor.userId, command.type, { unitId, year, lineId, reason, approvedBy });
-    const result = await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }, { fingerprint });
+    const result = await handleCommand(
+      this.store,
+      assessmentStreamId(input.year),
+      assessmentDecider,
+      command,
+      { ...context, now: () => now },
+      { fingerprint },
+    );
     await this.runner.waitForEvents(result.events);
     return { result, scorecard: await this.currentCard(input.unitId, input.year) };
   }
@@ -246,8 +263,18 @@ export class Assessment {
       },
     });
     // The cards are computed now and the instant is now: a retry is the same year and policy asked for.
-    const fingerprint = commandFingerprint(context.actor.userId, command.type, { year: input.year, policyVersion: input.policyVersion ?? null });
-    const result = await handleCommand(this.store, assessmentStreamId(input.year), assessmentDecider, command, { ...context, now: () => now }, { fingerprint });
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, {
+      year: input.year,
+      policyVersion: input.policyVersion ?? null,
+    });
+    const result = await handleCommand(
+      this.store,
+      assessmentStreamId(input.year),
+      assessmentDecider,
+      command,
+      { ...context, now: () => now },
+      { fingerprint },
+    );
     await this.runner.waitForEvents(result.events);
     const finalization = this.finalization(input.year);
     if (!finalization) throw new NotFoundError('NOT_FINALIZED', `The ${input.year} assessment is not finalized.`);

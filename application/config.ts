@@ -16,7 +16,12 @@ const Env = z.object({
   /** Signs sign-in tokens; at least 32 characters. Unset: a random secret kept in DATA_DIR/token-secret. */
   TOKEN_SECRET: z.string().min(32).optional(),
   /** How long a sign-in lasts. */
-  TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
   /** Browser origins allowed to call the API (comma-separated); none by default. */
   CORS_ORIGINS: z.string().default(''),
   /** Schema introspection: on by default, off in production unless `on`. */
@@ -59,8 +64,7 @@ export type Config = {
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success)
-    throw new Error(`Bad settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`Bad settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   if (e.EVENT_STORE === 'kurrentdb' && !e.KURRENTDB_URL) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
   return {
@@ -72,7 +76,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.TOKEN_SECRET ? { tokenSecret: e.TOKEN_SECRET } : {}),
     ...(e.NOTIFICATION_KEY ? { notificationKey: e.NOTIFICATION_KEY } : {}),
     tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
-    corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
     notifications: {
       dispatch: e.NOTIFICATIONS_DISPATCH === 'on',

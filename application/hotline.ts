@@ -56,7 +56,8 @@ export class Hotline {
   async statusOf(receiptCode: string): Promise<HotlineReportStatus> {
     const code = normalizeReceiptCode(receiptCode);
     const report = code ? await this.load(this.reportIdFor(code)) : undefined;
-    if (!report || report.status === 'not_submitted') throw new NotFoundError('RECEIPT_NOT_FOUND', 'No hotline report has this receipt code; check the code.');
+    if (!report || report.status === 'not_submitted')
+      throw new NotFoundError('RECEIPT_NOT_FOUND', 'No hotline report has this receipt code; check the code.');
     return hotlineReportStatus(report);
   }
 
@@ -82,12 +83,19 @@ export class Hotline {
     const receiptCode = newReceiptCode();
     if (report.unitId) {
       const unit = await this.ledger.loadUnit(report.unitId);
-      if (unit.status === 'unregistered') throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${report.unitId} (unitId).`, { field: 'unitId' });
+      if (unit.status === 'unregistered')
+        throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${report.unitId} (unitId).`, { field: 'unitId' });
     }
     const result = await this.run(
       {
         type: 'SubmitHotlineReport',
-        data: { reportId: this.reportIdFor(receiptCode), receiptCode, text: report.text, contact: report.contact || null, unitId: report.unitId ?? null },
+        data: {
+          reportId: this.reportIdFor(receiptCode),
+          receiptCode,
+          text: report.text,
+          contact: report.contact || null,
+          unitId: report.unitId ?? null,
+        },
       },
       context,
     );
@@ -100,14 +108,26 @@ export class Hotline {
    * id that follows from the command id: retrying the same command finishes a triage cut short.
    * Answers with the problem as the ledger then lists it.
    */
-  async triage(reportId: string, input: { category: ProblemCategory; description?: string | null }, context: CommandContext): Promise<LedgerRow> {
+  async triage(
+    reportId: string,
+    input: { category: ProblemCategory; description?: string | null },
+    context: CommandContext,
+  ): Promise<LedgerRow> {
     const problemId = this.ledger.problemIdFor(context.commandId);
     const report = await this.load(reportId);
     const retry = report.status === 'triaged' && report.problemId === problemId;
     const received = retry ? report : mustBeAwaitingTriage(report);
-    const raise = { source: 'hotline' as const, category: input.category, description: input.description || received.text, hotlineReportId: reportId };
+    const raise = {
+      source: 'hotline' as const,
+      category: input.category,
+      description: input.description || received.text,
+      hotlineReportId: reportId,
+    };
     // Check the problem's data before the report is marked, so a bad category or description refuses both.
-    parseOrThrow(ProblemCommandSchema, { type: 'RaiseProblem', data: { ...raise, problemId, ledgerNumber: 'pending', raisedOn: '2000-01-01', recurrenceOf: null } });
+    parseOrThrow(ProblemCommandSchema, {
+      type: 'RaiseProblem',
+      data: { ...raise, problemId, ledgerNumber: 'pending', raisedOn: '2000-01-01', recurrenceOf: null },
+    });
     await this.run({ type: 'TriageHotlineReport', data: { reportId, problemId } }, context);
     await this.runner.waitForEvents((await this.ledger.raiseProblem(raise, context)).events);
     const problem = this.runner.state(ledgerView).problems.get(problemId);

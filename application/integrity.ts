@@ -16,7 +16,11 @@ export type { BreakKind, IntegrityBreak } from '../eventstore/verify.js';
  * stored (it may be the tampered part), so nothing here trusts its shape.
  */
 export const ledgerNumberLabeler: StreamLabeler = (event) => {
-  const data = event.data as { problemId?: unknown; ledgerNumber?: unknown; raised?: { problemId?: unknown; ledgerNumber?: unknown } } | null;
+  const data = event.data as {
+    problemId?: unknown;
+    ledgerNumber?: unknown;
+    raised?: { problemId?: unknown; ledgerNumber?: unknown };
+  } | null;
   const raised = event.type === 'ProblemRaised' ? data : event.type === 'LedgerNumberReserved' ? data?.raised : undefined;
   if (typeof raised?.problemId === 'string' && typeof raised.ledgerNumber === 'string')
     return [[problemStreamId(raised.problemId), raised.ledgerNumber]];

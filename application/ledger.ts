@@ -148,11 +148,9 @@ export class Ledger {
 
   private async runProblemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState>> {
     const command = await this.checkedProblemCommand(input);
-    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch(
-      (error: unknown) => {
-        throw problemNotFound(error, command);
-      },
-    );
+    return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch((error: unknown) => {
+      throw problemNotFound(error, command);
+    });
   }
 
   /**
@@ -170,12 +168,20 @@ export class Ledger {
         const now = context.now();
         const { resolved, warnings } = await this.deadlineFromWorkingDays(input, countyDay(now));
         const command = await this.checkedProblemCommand(resolved);
-        batch.push({ index, warnings, item: { streamId: problemStreamId(command.data.problemId), command, context: { ...context, now: () => now } } });
+        batch.push({
+          index,
+          warnings,
+          item: { streamId: problemStreamId(command.data.problemId), command, context: { ...context, now: () => now } },
+        });
       } catch (error) {
         settled[index] = { ok: false, error };
       }
     }
-    const handled = await handleCommands(this.store, problemDecider, batch.map((b) => b.item));
+    const handled = await handleCommands(
+      this.store,
+      problemDecider,
+      batch.map((b) => b.item),
+    );
     for (const [i, { index, warnings, item }] of batch.entries()) {
       const outcome = handled[i]!;
       settled[index] = outcome.ok
@@ -227,7 +233,12 @@ export class Ledger {
     const existing = await this.loadProblem(problemId);
     if (existing.state.status !== 'not_raised') {
       assertSameCommand(existing.events.slice(0, 1), context.commandId, fingerprint);
-      return { state: existing.state, events: existing.events.slice(0, 1), nextExpectedRevision: existing.events.length - 1, replayed: true };
+      return {
+        state: existing.state,
+        events: existing.events.slice(0, 1),
+        nextExpectedRevision: existing.events.length - 1,
+        replayed: true,
+      };
     }
 
     const now = context.now();
@@ -256,10 +267,17 @@ export class Ledger {
     const [last] = await this.store.readStream(sequence, { direction: 'backwards', maxCount: 1 });
     if (last && last.metadata.commandId !== context.commandId) await this.completeRaise(last);
     // Every raise of a source and year, in every process, meets on this one stream: a wider bound than one problem's.
-    const reserved = await handleCommand(this.store, sequence, ledgerNumberDecider, reserve, { ...context, now: () => now }, {
-      maxAttempts: 50,
-      fingerprint,
-    });
+    const reserved = await handleCommand(
+      this.store,
+      sequence,
+      ledgerNumberDecider,
+      reserve,
+      { ...context, now: () => now },
+      {
+        maxAttempts: 50,
+        fingerprint,
+      },
+    );
     const raised = await this.completeRaise(reserved.events[0]!);
     // Only when both halves were done before is the whole raise a replay (a cut-short raise, retried, is not).
     return { ...raised, replayed: reserved.replayed && raised.replayed };

@@ -25,11 +25,7 @@ export const PASSWORD_MIN_LENGTH = 10;
 /** Refuses passwords too short to resist guessing, or too long to hash cheaply. */
 export function checkPasswordPolicy(password: string, field = 'password'): void {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > 200)
-    throw new ValidationError(
-      'PASSWORD_TOO_WEAK',
-      `A password must be ${PASSWORD_MIN_LENGTH} to 200 characters long.`,
-      { field },
-    );
+    throw new ValidationError('PASSWORD_TOO_WEAK', `A password must be ${PASSWORD_MIN_LENGTH} to 200 characters long.`, { field });
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */

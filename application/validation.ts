@@ -9,9 +9,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
     const path = i.path.filter((p) => p !== 'data').join('.');
     return { field: path, message: i.message };
   });
-  throw new ValidationError(
-    'VALIDATION_FAILED',
-    issues.map((i) => (i.field ? `${i.field} ${i.message}` : i.message)).join('; '),
-    { issues },
-  );
+  throw new ValidationError('VALIDATION_FAILED', issues.map((i) => (i.field ? `${i.field} ${i.message}` : i.message)).join('; '), {
+    issues,
+  });
 }

@@ -71,7 +71,9 @@ function rawRead(file: string): { events: number; seconds: number } {
   const db = new Database(file, { readonly: true });
   const started = performance.now();
   let events = 0;
-  for (const row of db.prepare('SELECT position, event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position').iterate()) {
+  for (const row of db
+    .prepare('SELECT position, event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position')
+    .iterate()) {
     const r = row as { data: string; metadata: string };
     JSON.parse(r.data);
     JSON.parse(r.metadata);
@@ -104,7 +106,11 @@ async function timeQueries(url: string, query: string, before?: (i: number) => P
   for (let i = 0; i < count; i++) {
     await before?.(i);
     const started = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query }),
+    });
     const text = await response.text();
     times.push(performance.now() - started);
     bytes = text.length;
@@ -188,8 +194,19 @@ async function queriesOverHttp(dir: string, password: string, anyProblem: string
     const touch = async (i: number) => {
       const problemId = anyProblem[(i * 997) % anyProblem.length]!;
       const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
-      const metadata = { actor: { userId: 'bench', name: 'bench', unitId: null, role: 'office' }, commandId: id, correlationId: id, causationId: id, occurredAt: '2020-06-30T09:00:00+08:00', schemaVersion: 1 };
-      const { position } = await writer.appendToStream(`problem-${problemId}`, [{ id, type: 'ProgressReported', data: { problemId, progress: '推进中', percentComplete: 50 }, metadata }], 'any');
+      const metadata = {
+        actor: { userId: 'bench', name: 'bench', unitId: null, role: 'office' },
+        commandId: id,
+        correlationId: id,
+        causationId: id,
+        occurredAt: '2020-06-30T09:00:00+08:00',
+        schemaVersion: 1,
+      };
+      const { position } = await writer.appendToStream(
+        `problem-${problemId}`,
+        [{ id, type: 'ProgressReported', data: { problemId, progress: '推进中', percentComplete: 50 }, metadata }],
+        'any',
+      );
       await serverReached(url, position);
     };
     return {
@@ -232,7 +249,10 @@ export async function run(): Promise<FigureTable[]> {
     // Reading needs a signed-in user: the office's console.
     const password = 'bench-password-1';
     const benchActor = { userId: 'bench', name: '基准测试', unitId: null, role: 'admin' };
-    await app.accounts.register({ login: 'bench', displayName: '基准测试', roles: ['office'], unitId: null, password }, { actor: benchActor, commandId: 'bench-user', now: () => '2020-06-30T09:00:00+08:00' });
+    await app.accounts.register(
+      { login: 'bench', displayName: '基准测试', roles: ['office'], unitId: null, password },
+      { actor: benchActor, commandId: 'bench-user', now: () => '2020-06-30T09:00:00+08:00' },
+    );
     const anyProblem = [...app.readModels.live.problems.keys()];
     const facts = { problems: app.readModels.live.problems.size, units: app.readModels.live.units.size };
     // The server builds its own read models: free this process's before it starts.
@@ -245,7 +265,13 @@ export async function run(): Promise<FigureTable[]> {
       {
         title: `Building the read models from ${written.events.toLocaleString('en-US')} events (${written.problems.toLocaleString('en-US')} problems) in SQLite`,
         rows: [
-          { what: 'raw: read + JSON.parse every row (better-sqlite3)', 'events/s': Math.round(rawRate), '÷ raw': 1, seconds: Math.round((written.events / rawRate) * 10) / 10, 'peak RSS MiB': '' },
+          {
+            what: 'raw: read + JSON.parse every row (better-sqlite3)',
+            'events/s': Math.round(rawRate),
+            '÷ raw': 1,
+            seconds: Math.round((written.events / rawRate) * 10) / 10,
+            'peak RSS MiB': '',
+          },
           {
             what: 'ledger view + problem facts (issue 3), schema codec on read',
             'events/s': Math.round(aloneRate),
@@ -261,16 +287,43 @@ export async function run(): Promise<FigureTable[]> {
             'peak RSS MiB': String(Math.round(whole.peak / 2 ** 20)),
           },
         ],
-        notes: [`${facts.problems.toLocaleString('en-US')} problems held. Peak resident memory is the process's, sampled every 25 ms while each build ran.`],
+        notes: [
+          `${facts.problems.toLocaleString('en-US')} problems held. Peak resident memory is the process's, sampled every 25 ms while each build ran.`,
+        ],
       },
       {
         title: `Queries over HTTP to the server (${QUERIES} each, 10 for every line; ${facts.problems.toLocaleString('en-US')} problems, ${facts.units} units)`,
         rows: [
-          { query: 'battleMap (county), log unchanged', 'median ms': ms(mapCached.median), 'p99 ms': ms(mapCached.p99), 'response KB': Math.round(mapCached.bytes / 1024) },
-          { query: 'battleMap (county), event appended before each', 'median ms': ms(mapComputed.median), 'p99 ms': ms(mapComputed.p99), 'response KB': Math.round(mapComputed.bytes / 1024) },
-          { query: 'scorecards(year: 2019) with the breakdown by rule, log unchanged', 'median ms': ms(cardsCached.median), 'p99 ms': ms(cardsCached.p99), 'response KB': Math.round(cardsCached.bytes / 1024) },
-          { query: 'scorecards(year: 2019) with the breakdown by rule, event appended before each', 'median ms': ms(cardsComputed.median), 'p99 ms': ms(cardsComputed.p99), 'response KB': Math.round(cardsComputed.bytes / 1024) },
-          { query: 'scorecards(year: 2019) with every line, log unchanged', 'median ms': ms(linesCached.median), 'p99 ms': ms(linesCached.p99), 'response KB': Math.round(linesCached.bytes / 1024) },
+          {
+            query: 'battleMap (county), log unchanged',
+            'median ms': ms(mapCached.median),
+            'p99 ms': ms(mapCached.p99),
+            'response KB': Math.round(mapCached.bytes / 1024),
+          },
+          {
+            query: 'battleMap (county), event appended before each',
+            'median ms': ms(mapComputed.median),
+            'p99 ms': ms(mapComputed.p99),
+            'response KB': Math.round(mapComputed.bytes / 1024),
+          },
+          {
+            query: 'scorecards(year: 2019) with the breakdown by rule, log unchanged',
+            'median ms': ms(cardsCached.median),
+            'p99 ms': ms(cardsCached.p99),
+            'response KB': Math.round(cardsCached.bytes / 1024),
+          },
+          {
+            query: 'scorecards(year: 2019) with the breakdown by rule, event appended before each',
+            'median ms': ms(cardsComputed.median),
+            'p99 ms': ms(cardsComputed.p99),
+            'response KB': Math.round(cardsComputed.bytes / 1024),
+          },
+          {
+            query: 'scorecards(year: 2019) with every line, log unchanged',
+            'median ms': ms(linesCached.median),
+            'p99 ms': ms(linesCached.p99),
+            'response KB': Math.round(linesCached.bytes / 1024),
+          },
         ],
       },
     ];

@@ -9,8 +9,7 @@ export type BenchModule = { run: () => Promise<FigureTable | FigureTable[]> };
 
 export function markdownTable({ title, rows, notes = [] }: FigureTable): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: string | number | undefined) =>
-    value === undefined ? '' : typeof value === 'number' ? formatNumber(value) : value;
+  const cell = (value: string | number | undefined) => (value === undefined ? '' : typeof value === 'number' ? formatNumber(value) : value);
   const numeric = columns.map((c) => rows.every((r) => typeof r[c] === 'number'));
   return [
     `#### ${title}`,

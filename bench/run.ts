@@ -19,7 +19,9 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${process.platform}/${process.arch}\n`);
+console.log(
+  `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${process.platform}/${process.arch}\n`,
+);
 for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
   console.log(`## ${bench.name}\n`);
   const started = performance.now();

@@ -242,7 +242,12 @@ export async function run(): Promise<FigureTable[]> {
   const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-'));
   try {
     const appendRows: FigureTable['rows'] = [];
-    for (const [batchSize, synchronous] of [[1, 'FULL'], [100, 'FULL'], [1, 'OFF'], [100, 'OFF']] as const) {
+    for (const [batchSize, synchronous] of [
+      [1, 'FULL'],
+      [100, 'FULL'],
+      [1, 'OFF'],
+      [100, 'OFF'],
+    ] as const) {
       const { storeRates, rawRates } = await compareAppends(dir, batchSize, synchronous);
       const store = median(storeRates);
       const raw = median(rawRates);

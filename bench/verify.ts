@@ -30,7 +30,18 @@ const STREAMS = Math.max(1, Math.round(EVENTS / 10));
  * it. Verification's own cost per checkpoint grows with the events since the last, not the streams.
  */
 const CHECKPOINT_EVERY = 10_000;
-const TYPES = ['ProblemRaised', 'ProblemAssigned', 'AssignmentAcknowledged', 'DeadlineSet', 'RectificationPlanSubmitted', 'ProgressReported', 'ProgressReported', 'RectificationReported', 'VerificationPassed', 'ProblemClosed'];
+const TYPES = [
+  'ProblemRaised',
+  'ProblemAssigned',
+  'AssignmentAcknowledged',
+  'DeadlineSet',
+  'RectificationPlanSubmitted',
+  'ProgressReported',
+  'ProgressReported',
+  'RectificationReported',
+  'VerificationPassed',
+  'ProblemClosed',
+];
 
 export function generate(file: string): { events: number; checkpoints: number } {
   // Created by the adapter so the table is exactly the store's; then filled without its durability.
@@ -66,17 +77,40 @@ export function generate(file: string): { events: number; checkpoints: number } 
       const problemId = problemIds[s]!;
       const data =
         revision === 0
-          ? { problemId, ledgerNumber: `GJ-2019-${s + 1}`, source: 'national_feedback', category: 'housing', description: `磨子潭镇危房改造未按期完成（${s}）`, raisedOn: '2019-05-10', recurrenceOf: null, hotlineReportId: null }
+          ? {
+              problemId,
+              ledgerNumber: `GJ-2019-${s + 1}`,
+              source: 'national_feedback',
+              category: 'housing',
+              description: `磨子潭镇危房改造未按期完成（${s}）`,
+              raisedOn: '2019-05-10',
+              recurrenceOf: null,
+              hotlineReportId: null,
+            }
           : { problemId, note: `${type} ${revision}` };
       const commandId = randomUUID();
-      const metadata: EventMetadata = { actor: benchActor, commandId, correlationId: commandId, causationId: commandId, occurredAt: '2019-05-10T02:00:00.000Z', schemaVersion: 1 };
+      const metadata: EventMetadata = {
+        actor: benchActor,
+        commandId,
+        correlationId: commandId,
+        causationId: commandId,
+        occurredAt: '2019-05-10T02:00:00.000Z',
+        schemaVersion: 1,
+      };
       heads[s] = { revision, hash: write(`problem-${problemId}`, revision, type, data, metadata, head?.hash ?? GENESIS_HASH) };
       if (++sinceCheckpoint === CHECKPOINT_EVERY) {
         sinceCheckpoint = 0;
         const data = drafter.draft('events');
         const id = randomUUID();
         const last = checkpoints === 0 ? undefined : checkpointHead;
-        const metadata: EventMetadata = { actor: benchActor, commandId: id, correlationId: id, causationId: id, occurredAt: '2019-05-10T02:00:00.000Z', schemaVersion: 1 };
+        const metadata: EventMetadata = {
+          actor: benchActor,
+          commandId: id,
+          correlationId: id,
+          causationId: id,
+          occurredAt: '2019-05-10T02:00:00.000Z',
+          schemaVersion: 1,
+        };
         checkpointHead = write(CHECKPOINT_STREAM, checkpoints, CHECKPOINT_TYPE, data, metadata, last ?? GENESIS_HASH);
         checkpoints += 1;
       }
@@ -100,19 +134,22 @@ export async function run(): Promise<FigureTable> {
     const report = await verifyLog(store, { labeler: ledgerNumberLabeler });
     const seconds = (performance.now() - started) / 1000;
     await store.close();
-    if (!report.intact || report.eventCount !== events) throw new Error(`The generated log did not verify: ${JSON.stringify(report.firstBreak)}`);
+    if (!report.intact || report.eventCount !== events)
+      throw new Error(`The generated log did not verify: ${JSON.stringify(report.firstBreak)}`);
     return {
       title: `npm run verify over ${events.toLocaleString('en-US')} events (${STREAMS.toLocaleString('en-US')} streams, ${checkpoints} checkpoints)`,
       rows: [
         {
           events,
-          'seconds': Number(seconds.toFixed(1)),
+          seconds: Number(seconds.toFixed(1)),
           'events/s': events / seconds,
           'file MB': statSync(file).size / 1e6,
           'peak RSS MB': process.resourceUsage().maxRSS / 1024,
         },
       ],
-      notes: [`Generating the log took ${generateSeconds.toFixed(1)} s (not counted). Verification reads in batches of 10,000 from a cold open: every hash recomputed, every link and revision checked, every checkpoint's moved heads and counts, the latest checkpoint's Merkle root.`],
+      notes: [
+        `Generating the log took ${generateSeconds.toFixed(1)} s (not counted). Verification reads in batches of 10,000 from a cold open: every hash recomputed, every link and revision checked, every checkpoint's moved heads and counts, the latest checkpoint's Merkle root.`,
+      ],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -122,7 +122,12 @@ const checkpointActor = { userId: 'integrity-checkpointer', name: '完整性检�
  * Appends a drafted checkpoint, unless a checkpoint at or after its position is there already
  * (another process got there first): checkpoints stay in order of position.
  */
-async function appendCheckpoint(store: EventStore, data: CheckpointData, causationId: string, now: string): Promise<Checkpoint | undefined> {
+async function appendCheckpoint(
+  store: EventStore,
+  data: CheckpointData,
+  causationId: string,
+  now: string,
+): Promise<Checkpoint | undefined> {
   for (;;) {
     const [last] = await store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
     if (last && CheckpointData.parse(last.data).position >= data.position) return undefined;
@@ -150,7 +155,11 @@ async function appendCheckpoint(store: EventStore, data: CheckpointData, causati
  */
 export async function recordCheckpoint(
   store: EventStore,
-  { reason = 'manual', now = new Date().toISOString(), batchSize = 5000 }: { reason?: CheckpointData['reason']; now?: string; batchSize?: number } = {},
+  {
+    reason = 'manual',
+    now = new Date().toISOString(),
+    batchSize = 5000,
+  }: { reason?: CheckpointData['reason']; now?: string; batchSize?: number } = {},
 ): Promise<Checkpoint | undefined> {
   const drafter = new CheckpointDrafter();
   const raw = rawStore(store);

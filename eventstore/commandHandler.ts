@@ -56,7 +56,12 @@ const EVENT_ID_NAMESPACE = '6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41';
 export const eventIdFor = (commandId: string, streamId: string, index: number) =>
   uuidv5(`${commandId}/${streamId}/${index}`, EVENT_ID_NAMESPACE);
 
-export function metadataFor(context: CommandContext, occurredAt: string, schemaVersion: number, commandFingerprint?: string): EventMetadata {
+export function metadataFor(
+  context: CommandContext,
+  occurredAt: string,
+  schemaVersion: number,
+  commandFingerprint?: string,
+): EventMetadata {
   return {
     actor: context.actor,
     commandId: context.commandId,
@@ -80,7 +85,9 @@ export function commandFingerprint(userId: string, type: string, data: unknown):
 /** A command id already used for another command (another user, mutation or input): refused, nothing appended. */
 export class CommandIdReusedError extends ValidationError {
   constructor(commandId: string) {
-    super('COMMAND_ID_REUSED', `Command id ${commandId} was already used for another command; send a new command id.`, { field: 'commandId' });
+    super('COMMAND_ID_REUSED', `Command id ${commandId} was already used for another command; send a new command id.`, {
+      field: 'commandId',
+    });
   }
 }
 
@@ -173,7 +180,9 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
       const result = await store.appendToStream(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
       for (const event of decided) state = decider.evolve(state, event);
       // This command's events: what it appended, or what the store held already under its ids (a retry's).
-      const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter((e) => e.metadata.commandId === context.commandId);
+      const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter(
+        (e) => e.metadata.commandId === context.commandId,
+      );
       // The store takes events it holds already (same ids, type and data) as a retry of them: when another
       // process wrote them under this id for another actor, they are not this command's.
       assertSameCommand(appended, context.commandId, fingerprint);
@@ -211,7 +220,8 @@ export async function handleCommands<State, Command, Event extends { type: strin
   items: readonly BatchItem<Command>[],
 ): Promise<Settled<CommandResult<State>>[]> {
   const settled: (Settled<CommandResult<State>> | undefined)[] = items.map(() => undefined);
-  const batch: { index: number; state: State; decided: Event[]; revision: number; events: NewEvent[]; fingerprint: string | undefined }[] = [];
+  const batch: { index: number; state: State; decided: Event[]; revision: number; events: NewEvent[]; fingerprint: string | undefined }[] =
+    [];
   const streams = new Set<string>();
   for (const [index, { streamId, command, context, options = {} }] of items.entries()) {
     if (streams.has(streamId)) continue;
@@ -247,7 +257,11 @@ export async function handleCommands<State, Command, Event extends { type: strin
   if (batch.length > 0) {
     try {
       const results = await store.appendMany(
-        batch.map(({ index, revision, events }) => ({ streamId: items[index]!.streamId, events, expected: revision === -1 ? 'no_stream' : revision })),
+        batch.map(({ index, revision, events }) => ({
+          streamId: items[index]!.streamId,
+          events,
+          expected: revision === -1 ? 'no_stream' : revision,
+        })),
       );
       for (const [i, { index, decided, revision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
@@ -255,9 +269,14 @@ export async function handleCommands<State, Command, Event extends { type: strin
         for (const event of decided) state = decider.evolve(state, event);
         try {
           // As handleCommand: events another process stored under these ids for another command are not this one's.
-          const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter((e) => e.metadata.commandId === context.commandId);
+          const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter(
+            (e) => e.metadata.commandId === context.commandId,
+          );
           assertSameCommand(appended, context.commandId, fingerprint);
-          settled[index] = { ok: true, value: { state, events: appended, nextExpectedRevision: results[i]!.nextExpectedRevision, replayed: false } };
+          settled[index] = {
+            ok: true,
+            value: { state, events: appended, nextExpectedRevision: results[i]!.nextExpectedRevision, replayed: false },
+          };
         } catch (error) {
           settled[index] = { ok: false, error };
         }

@@ -48,7 +48,10 @@ export const storedHash = (event: { metadata: EventMetadata }): string | undefin
 /** An event of a store written before the hash chain: appending to it would chain from nothing. */
 export class UnchainedStoreError extends Error {
   readonly code = 'UNCHAINED_STORE';
-  constructor(readonly streamId: string, readonly revision: number) {
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+  ) {
     super(
       `Event ${streamId}@${revision} was written before the hash chain existed; run \`npm run migrate:hash-chain\` (SQLite) before writing to this store.`,
     );

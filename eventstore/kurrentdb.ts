@@ -105,7 +105,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** Writes at exactly the revision checked; 'conflict' when the stream has moved since. */
   private async write(streamId: string, events: readonly NewEvent[], current: number): Promise<AppendResult | 'conflict'> {
-    let result;
+    let result: Awaited<ReturnType<typeof this.client.appendToStream>>;
     try {
       result = await this.client.appendToStream(
         streamId,
@@ -148,10 +148,7 @@ export class KurrentDbEventStore implements EventStore {
     return events;
   }
 
-  async subscribeToAll(
-    { after = -1, signal }: SubscribeOptions,
-    onEvent: (event: RecordedEvent) => Promise<void> | void,
-  ): Promise<void> {
+  async subscribeToAll({ after = -1, signal }: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
     if (signal.aborted) return;
     // The server catches up from the position and turns live by itself; the position check below
     // keeps "exactly once" even if it were to repeat an event at the hand-over.

@@ -9,7 +9,10 @@ const NODE = Buffer.from([1]);
 
 /** SHA-256(0x00 || canonical JSON of [streamId, revision, hash]): RFC 6962's leaf, over one head. */
 export function headLeaf({ streamId, revision, hash }: StreamHead): Buffer {
-  return createHash('sha256').update(LEAF).update(canonicalJson([streamId, revision, hash])).digest();
+  return createHash('sha256')
+    .update(LEAF)
+    .update(canonicalJson([streamId, revision, hash]))
+    .digest();
 }
 
 /**

@@ -14,7 +14,12 @@ export function schemaCodec(definitions: readonly Definition[]): EventCodec {
     if (!definition) return event;
     const version = event.metadata.schemaVersion;
     if (version !== definition.schemaVersion)
-      throw new EventDecodeError(event.streamId, event.revision, event.type, `schema version ${String(version)} is not ${definition.schemaVersion}`);
+      throw new EventDecodeError(
+        event.streamId,
+        event.revision,
+        event.type,
+        `schema version ${String(version)} is not ${definition.schemaVersion}`,
+      );
     const parsed = definition.data.safeParse(event.data);
     if (!parsed.success)
       throw new EventDecodeError(

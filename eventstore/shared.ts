@@ -37,7 +37,10 @@ export function assertDistinctParts(parts: readonly StreamAppend[]): void {
 
 /** The error for a retry that does not match what is stored, naming the first id found stored. */
 export function duplicateIdError(events: readonly NewEvent[], stored: readonly (RecordedEvent | undefined)[]) {
-  const index = Math.max(0, stored.findIndex((s) => s !== undefined));
+  const index = Math.max(
+    0,
+    stored.findIndex((s) => s !== undefined),
+  );
   return new DuplicateEventIdError(events[index]!.id);
 }
 

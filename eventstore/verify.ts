@@ -91,7 +91,14 @@ export async function verifyLog(
   const checkHeld = (exported: ExportedCheckpoint) => {
     heldPending = false;
     const fail = (message: string) => {
-      throw new Broken({ kind: 'exported_checkpoint_mismatch', streamId: null, revision: null, position: null, checkpoint: exported.number, message });
+      throw new Broken({
+        kind: 'exported_checkpoint_mismatch',
+        streamId: null,
+        revision: null,
+        position: null,
+        checkpoint: exported.number,
+        message,
+      });
     };
     if (position < exported.position && heads.eventCount < exported.eventCount)
       fail(
@@ -126,9 +133,17 @@ export async function verifyLog(
       throw new Broken({ kind: 'checkpoint_mismatch', streamId, revision, position: null, checkpoint: checkpoint.number, message });
     };
     if (checkpoint.position >= event.position || checkpoint.position < (latest?.position ?? -1))
-      fail(CHECKPOINT_STREAM, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, out of order at position ${event.position}.`);
+      fail(
+        CHECKPOINT_STREAM,
+        null,
+        `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, out of order at position ${event.position}.`,
+      );
     if (checkpoint.position < undoFloor)
-      fail(CHECKPOINT_STREAM, null, `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, too far behind its own position ${event.position} to check.`);
+      fail(
+        CHECKPOINT_STREAM,
+        null,
+        `Checkpoint #${checkpoint.number} covers position ${checkpoint.position}, too far behind its own position ${event.position} to check.`,
+      );
     atPosition(checkpoint.position, () => {
       const actual = movedSince(checkpoint);
       const recorded = checkpoint.moved;
@@ -146,7 +161,11 @@ export async function verifyLog(
           );
         }
         if (a && (!r || a.streamId < r[0]))
-          fail(a.streamId, a.revision, `Stream ${a.streamId} at revision ${a.revision} is not in checkpoint #${checkpoint.number}, which covers its position.`);
+          fail(
+            a.streamId,
+            a.revision,
+            `Stream ${a.streamId} at revision ${a.revision} is not in checkpoint #${checkpoint.number}, which covers its position.`,
+          );
         if (a && r) {
           if (a.revision < r[1])
             fail(
@@ -304,7 +323,6 @@ export async function verifyLog(
     firstBreak: found && { ...found, ledgerNumber: (found.streamId && labels.get(found.streamId)) || null },
   };
 }
-
 
 /** The report as a person reads it (what `npm run verify` prints). */
 export function describeReport(report: VerifyReport): string {

@@ -24,6 +24,7 @@ export function isOverdueFacts(f: ProblemFacts, today: string): boolean {
 /** The first day an overdue item counted as overdue: the day after its deadline, or the day it re-entered rectification. */
 export function overdueSince(f: ProblemFacts): string {
   const afterDeadline = plusDays(f.deadline!, 1);
+  // biome-ignore lint/complexity/useMathMinMax: ISO days compare as strings; Math.max would make numbers of them
   return afterDeadline > f.openSince ? afterDeadline : f.openSince;
 }
 
@@ -35,7 +36,12 @@ const isOpen = (f: ProblemFacts) => f.status === 'raised' || f.status === 'assig
  * yellow — open and due within `dueSoonDays`, or open with an extended deadline, or open without a deadline;
  * green — everything else (on track, awaiting or passed verification, closed).
  */
-export function itemLight(f: ProblemFacts, today: string, dueSoonLimit: string, rules: PolicyDocument['lights']): { light: Light; reasons: LightReason[] } {
+export function itemLight(
+  f: ProblemFacts,
+  today: string,
+  dueSoonLimit: string,
+  rules: PolicyDocument['lights'],
+): { light: Light; reasons: LightReason[] } {
   const reasons: LightReason[] = [];
   if (isOverdueFacts(f, today)) reasons.push('overdue');
   if (rules.redWhenRejected && f.reworking) reasons.push('rejected');
@@ -183,7 +189,16 @@ export class BattleMapAccumulator {
       return;
     }
     const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
-    const item: BattleMapItem = { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation };
+    const item: BattleMapItem = {
+      problemId: f.problemId,
+      ledgerNumber: f.ledgerNumber,
+      unitId: f.unitId,
+      status: f.status,
+      deadline: f.deadline,
+      light,
+      reasons,
+      consolidation: f.consolidation,
+    };
     const sets: ProblemSet[] = [];
     const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
     if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));

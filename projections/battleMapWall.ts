@@ -7,7 +7,15 @@ import type { FactsState } from './problemFacts.js';
  * problems opened and closed per month, summed from the map's items with the problems' facts at
  * the map's instant, so a client does not have to fetch every item of the county to draw them.
  */
-export type WallCell = { unitId: string; category: ProblemCategory; light: Light; ledgerNumbers: string[]; red: number; yellow: number; green: number };
+export type WallCell = {
+  unitId: string;
+  category: ProblemCategory;
+  light: Light;
+  ledgerNumbers: string[];
+  red: number;
+  yellow: number;
+  green: number;
+};
 export type WallMonth = { month: string; opened: number; closed: number };
 
 const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
@@ -19,7 +27,15 @@ export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
     const f = facts.problems.get(item.problemId);
     if (!item.unitId || !f) continue;
     const key = `${item.unitId}\u0000${f.category}`;
-    const cell = cells.get(key) ?? { unitId: item.unitId, category: f.category, light: 'green', ledgerNumbers: [], red: 0, yellow: 0, green: 0 };
+    const cell = cells.get(key) ?? {
+      unitId: item.unitId,
+      category: f.category,
+      light: 'green',
+      ledgerNumbers: [],
+      red: 0,
+      yellow: 0,
+      green: 0,
+    };
     cell.ledgerNumbers.push(item.ledgerNumber);
     cell[item.light] += 1;
     if (rank[item.light] > rank[cell.light]) cell.light = item.light;

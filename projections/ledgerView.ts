@@ -105,7 +105,14 @@ export const ledgerView: Projection<LedgerViewState> = {
         for (const order of supervisionOrders)
           if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)
             order.reply = { ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id };
-      view.problems.set(id, { state, raisedAt: row?.raisedAt ?? at, updatedAt: at, latestProgress, supervisionOrders, position: event.position });
+      view.problems.set(id, {
+        state,
+        raisedAt: row?.raisedAt ?? at,
+        updatedAt: at,
+        latestProgress,
+        supervisionOrders,
+        position: event.position,
+      });
       if (!row) {
         view.byLedgerNumber.set(state.ledgerNumber, id);
         view.pendingRaises.delete(id);

@@ -41,9 +41,7 @@ export const deliveryKey = (notificationId: string, channelId: string) => `${not
 
 /** Keeps the scalar fields of a fact's data that the rules read (an evidence list is not kept in memory). */
 function smallData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(data).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000)),
-  );
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000)));
 }
 
 /** The outbox (通知): inboxes, deliveries and their outcomes, channels, preferences, and facts still to notify. */
@@ -61,6 +59,7 @@ export const outboxView: Projection<OutboxViewState> = {
     deliveryKeys: new Map(),
   }),
   apply(view, event: RecordedEvent) {
+    // biome-ignore lint/suspicious/noExplicitAny: the codec checked the event against its schema; fields are read per event type below
     const data = event.data as Record<string, any>;
     const at = event.metadata.occurredAt;
     if (notificationRules[event.type]) {
@@ -80,7 +79,14 @@ export const outboxView: Projection<OutboxViewState> = {
         view.byRecipient.set(n.recipientUserId, list);
         for (const channelId of n.channels) {
           const key = deliveryKey(n.notificationId, channelId);
-          view.deliveries.set(key, { key, notificationId: n.notificationId, channelId, state: { status: 'none' }, lastError: null, updatedAt: at });
+          view.deliveries.set(key, {
+            key,
+            notificationId: n.notificationId,
+            channelId,
+            state: { status: 'none' },
+            lastError: null,
+            updatedAt: at,
+          });
         }
         return;
       }

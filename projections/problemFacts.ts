@@ -238,14 +238,15 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       return;
     }
     case 'SupervisionReplied':
-      for (const order of f.orders ?? []) if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
+      for (const order of f.orders ?? [])
+        if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
       return;
     case 'ConsolidationConfirmed':
       f.consolidation = 'confirmed';
       f.consolidatedOn = event.data.confirmedOn;
       return;
     default:
-      return assertNever(event);
+      assertNever(event);
   }
 }
 
@@ -267,7 +268,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
       return;
     }
     default:
-      return assertNever(event);
+      assertNever(event);
   }
 }
 
@@ -297,7 +298,8 @@ export const problemFacts: Projection<FactsState> = {
     if (ms > state.latestMs) state.latestMs = ms;
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
-    else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged') applyUnitEvent(state, event as unknown as UnitEvent);
+    else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged')
+      applyUnitEvent(state, event as unknown as UnitEvent);
     else if (type === 'PolicyAdopted') state.policies.push(adoptedVersion(event, (event as unknown as PolicyEvent).data));
     else if (type === 'InterviewHeld') {
       const { data } = event as unknown as InterviewEvent;
@@ -310,11 +312,17 @@ export const problemFacts: Projection<FactsState> = {
       let year = state.exemptions.get(data.year);
       if (!year) state.exemptions.set(data.year, (year = new Map()));
       const key = `${data.unitId}/${data.lineId}`;
-      if (!year.has(key)) year.set(key, { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, grantedBy: event.metadata.actor.name });
+      if (!year.has(key))
+        year.set(key, { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, grantedBy: event.metadata.actor.name });
     } else if (type === 'AssessmentFinalized') {
       const data = event.data as AssessmentFinalizedData;
       if (!state.finalizations.has(data.year))
-        state.finalizations.set(data.year, { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, finalizedBy: event.metadata.actor.name });
+        state.finalizations.set(data.year, {
+          ...data,
+          eventId: event.id,
+          occurredAt: event.metadata.occurredAt,
+          finalizedBy: event.metadata.actor.name,
+        });
     } else return;
     state.changes += 1;
   },

@@ -186,7 +186,16 @@ export class ReadModels {
         position: event.position,
         occurredAt: event.metadata.occurredAt,
         eventType: event.type,
-        item: { problemId: f.problemId, ledgerNumber: f.ledgerNumber, unitId: f.unitId, status: f.status, deadline: f.deadline, light, reasons, consolidation: f.consolidation },
+        item: {
+          problemId: f.problemId,
+          ledgerNumber: f.ledgerNumber,
+          unitId: f.unitId,
+          status: f.status,
+          deadline: f.deadline,
+          light,
+          reasons,
+          consolidation: f.consolidation,
+        },
         newTriggers,
       });
     });
@@ -194,8 +203,10 @@ export class ReadModels {
 
   triggers(facts: FactsState, at: At, filter: TriggerFilter): Trigger[] {
     const policy = policyInForce(facts, at.instant);
-    return this.cached(facts, `triggers|${at.day}|${filter.unitId}|${filter.level}|${filter.includeResolved}|${policy.version}|${instantMs(at.instant)}`, () =>
-      interviewTriggers(facts, at, policy, filter),
+    return this.cached(
+      facts,
+      `triggers|${at.day}|${filter.unitId}|${filter.level}|${filter.includeResolved}|${policy.version}|${instantMs(at.instant)}`,
+      () => interviewTriggers(facts, at, policy, filter),
     );
   }
 
@@ -224,7 +235,9 @@ export class ReadModels {
         if (this.liveCards.size > 4) this.liveCards.delete(this.liveCards.keys().next().value!);
       }
       const accumulator = live.accumulator;
-      return this.cached(facts, `cards|${key}`, () => accumulator.result(at.instant)).map((c) => (c.asOf === at.instant ? c : { ...c, asOf: at.instant }));
+      return this.cached(facts, `cards|${key}`, () => accumulator.result(at.instant)).map((c) =>
+        c.asOf === at.instant ? c : { ...c, asOf: at.instant },
+      );
     }
     const cards = this.cached(facts, `cards|${year}|${policy.version}|${over}`, () => scorecards(facts, year, at, policy));
     return cards[0]?.asOf === at.instant ? cards : cards.map((c) => ({ ...c, asOf: at.instant }));

@@ -46,7 +46,7 @@ export class ProjectionRunner {
 
   constructor(
     private readonly store: EventStore,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each projection keeps its own state type
+    // biome-ignore lint/suspicious/noExplicitAny: each projection keeps its own state type; state(p) gives it back typed
     private readonly projections: readonly Projection<any>[],
     private readonly options: RunnerOptions = {},
   ) {
@@ -137,7 +137,13 @@ export class ProjectionRunner {
     this.lastSnapshotPosition = this.position;
     const encoded = this.projections.map((p) => ({
       name: p.name,
-      bytes: encodeSnapshot({ name: p.name, version: p.version, position: this.position, eventId: this.lastEventId, state: this.states.get(p.name) }),
+      bytes: encodeSnapshot({
+        name: p.name,
+        version: p.version,
+        position: this.position,
+        eventId: this.lastEventId,
+        state: this.states.get(p.name),
+      }),
     }));
     for (const { name, bytes } of encoded) await snapshots.save(name, bytes);
   }

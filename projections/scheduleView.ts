@@ -48,7 +48,12 @@ function changeOf(event: RecordedEvent, ms: number): TimelineChange | null {
       return { ms, kind: 'closed', closedOn: data.closedOn as string };
     case 'SupervisionOrdered':
       // 办结时限 (`finishBy`) is recorded on orders from issue 11 on; earlier orders have none.
-      return { ms, kind: 'supervision', count: data.supervisionCount as number, finishBy: (data.finishBy as string | null | undefined) ?? null };
+      return {
+        ms,
+        kind: 'supervision',
+        count: data.supervisionCount as number,
+        finishBy: (data.finishBy as string | null | undefined) ?? null,
+      };
     case 'SupervisionReplied':
       return { ms, kind: 'reply', count: data.supervisionCount as number };
     case 'ConsolidationConfirmed':

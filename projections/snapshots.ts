@@ -32,7 +32,11 @@ export const decodeSnapshot = (bytes: Buffer): Snapshot => deserialize(bytes) as
  */
 export const stateHash = (state: unknown): string =>
   createHash('sha256')
-    .update(JSON.stringify(state, (_key, value: unknown) => (value instanceof Map ? { map: [...value] } : value instanceof Set ? { set: [...value] } : value)))
+    .update(
+      JSON.stringify(state, (_key, value: unknown) =>
+        value instanceof Map ? { map: [...value] } : value instanceof Set ? { set: [...value] } : value,
+      ),
+    )
     .digest('hex');
 
 export class MemorySnapshotStore implements SnapshotStore {

@@ -19,7 +19,9 @@ runScript(async () => {
     const checkpoint = await latestCheckpoint(store);
     if (!checkpoint) throw new Error('The store has no checkpoint yet; run again with --now to record one.');
     writeFileSync(values.out, `${JSON.stringify(exportCheckpoint(checkpoint), null, 2)}\n`);
-    console.log(`Checkpoint #${checkpoint.number} (position ${checkpoint.position}, ${checkpoint.eventCount} events, root ${checkpoint.merkleRoot}) written to ${values.out}.`);
+    console.log(
+      `Checkpoint #${checkpoint.number} (position ${checkpoint.position}, ${checkpoint.eventCount} events, root ${checkpoint.merkleRoot}) written to ${values.out}.`,
+    );
     return 0;
   } finally {
     await store.close();

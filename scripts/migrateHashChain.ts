@@ -30,10 +30,15 @@ runScript(async () => {
         throw new Error(`Event ${row.stream_id}@${row.revision} already has a hash: this store is chained; nothing was changed.`);
       const head = heads.get(row.stream_id);
       if (row.revision !== (head ? head.revision + 1 : 0))
-        throw new Error(`Stream ${row.stream_id} jumps to revision ${row.revision}: a stream with a gap cannot be chained; nothing was changed.`);
+        throw new Error(
+          `Stream ${row.stream_id} jumps to revision ${row.revision}: a stream with a gap cannot be chained; nothing was changed.`,
+        );
       const prevHash = head?.hash ?? GENESIS_HASH;
       const chained: EventMetadata = { ...metadata, prevHash };
-      const hash = eventHash({ streamId: row.stream_id, revision: row.revision, type: row.type, data: JSON.parse(row.data), metadata: chained }, prevHash);
+      const hash = eventHash(
+        { streamId: row.stream_id, revision: row.revision, type: row.type, data: JSON.parse(row.data), metadata: chained },
+        prevHash,
+      );
       update.run(JSON.stringify({ ...chained, hash }), row.position);
       heads.set(row.stream_id, { revision: row.revision, hash });
       count += 1;
@@ -44,7 +49,9 @@ runScript(async () => {
     const { count, streams } = migrate.immediate();
     db.close();
     const checkpoint = await recordCheckpoint(store, { reason: 'migration' });
-    console.log(`Chained ${count} events in ${streams} streams${checkpoint ? `; checkpoint #${checkpoint.number} recorded at position ${checkpoint.position}` : ''}.`);
+    console.log(
+      `Chained ${count} events in ${streams} streams${checkpoint ? `; checkpoint #${checkpoint.number} recorded at position ${checkpoint.position}` : ''}.`,
+    );
     console.log('The chain vouches for these events from now on; export the checkpoint (npm run checkpoint:export) to hold it elsewhere.');
     return 0;
   } finally {

@@ -63,7 +63,8 @@ const generated = () => randomBytes(12).toString('base64url');
 function unitIdOf(nameOrId: string): string {
   const units = [...app.runner.state(ledgerView).units.values()];
   const found = units.filter((u) => u.unitId === nameOrId || u.name === nameOrId);
-  if (found.length !== 1) fail(found.length === 0 ? `no unit is named or has the id ${nameOrId}` : `${found.length} units are named ${nameOrId}; give its id`);
+  if (found.length !== 1)
+    fail(found.length === 0 ? `no unit is named or has the id ${nameOrId}` : `${found.length} units are named ${nameOrId}; give its id`);
   return found[0]!.unitId;
 }
 
@@ -76,7 +77,9 @@ async function existing(login: string) {
 try {
   switch (command) {
     case 'add': {
-      const roles = need('roles').split(',').map((r) => Role.safeParse(r.trim()));
+      const roles = need('roles')
+        .split(',')
+        .map((r) => Role.safeParse(r.trim()));
       const bad = roles.find((r) => !r.success);
       if (bad) fail(`--roles takes a comma-separated list of ${Role.options.join(', ')}`);
       const password = values.password ?? generated();

@@ -33,10 +33,17 @@ async function historyOf(id: string): Promise<string[]> {
 
 async function verifiedProblem() {
   const p = await raise();
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p: p.id, u: township });
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+    { p: p.id, u: township },
+  );
   await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id }, as.head);
   await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id }, as.head);
-  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已入住新房" }) { problem { id } } }`, { p: p.id }, as.head);
+  await ok(
+    `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已入住新房" }) { problem { id } } }`,
+    { p: p.id },
+    as.head,
+  );
   await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p: p.id }, as.verifier);
   return p;
 }
@@ -66,7 +73,9 @@ describe('a problem’s whole life over HTTP', () => {
       ['closeProblem(problemId: $p)', {}, as.office],
     ];
     for (const [call, vars, token] of steps) {
-      const declared = Object.keys(vars).map((k) => `, $${k}: ID!`).join('');
+      const declared = Object.keys(vars)
+        .map((k) => `, $${k}: ID!`)
+        .join('');
       await ok(`mutation($p: ID!${declared}) { ${call} { problem { id } } }`, { p: p.id, ...vars }, token);
     }
     const data = await ok(
@@ -91,7 +100,14 @@ describe('a problem’s whole life over HTTP', () => {
     }
     // The role and unit recorded are the signed-in user's, from the token.
     expect(data.problem.history.map((e: { actor: { role: string } }) => e.actor.role)).toEqual([
-      'office', 'office', 'unit_head', 'office', 'unit_head', 'unit_head', 'verifier', 'office',
+      'office',
+      'office',
+      'unit_head',
+      'office',
+      'unit_head',
+      'unit_head',
+      'verifier',
+      'office',
     ]);
     expect(data.problem.history[6].actor.unitId).toBe(bureau);
     expect(data.problem.history[2].actor.unitId).toBe(township);
@@ -116,8 +132,15 @@ describe('a problem’s whole life over HTTP', () => {
 describe('a commandId names one command (issue 10)', () => {
   async function inRectification() {
     const p = await raise();
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p: p.id, u: township });
-    await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p: p.id }, as.head);
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+      { p: p.id, u: township },
+    );
+    await ok(
+      `mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`,
+      { p: p.id },
+      as.head,
+    );
     await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "拆除重建") { problem { id } } }`, { p: p.id }, as.head);
     return p;
   }
@@ -137,8 +160,10 @@ describe('a commandId names one command (issue 10)', () => {
   it('a unit head’s reportProgress under the office’s orderSupervision id is refused, not answered with SupervisionOrdered', async () => {
     const p = await inRectification();
     const c = `supervise-${p.id}`;
-    expect((await ok(supervise, { p: p.id, c })).orderSupervision.events.map((e: { type: string }) => e.type)).toEqual(['SupervisionOrdered']);
-    await refusedAsReused(progress, { p: p.id, c, t: "已完成地基" }, p.id, as.head);
+    expect((await ok(supervise, { p: p.id, c })).orderSupervision.events.map((e: { type: string }) => e.type)).toEqual([
+      'SupervisionOrdered',
+    ]);
+    await refusedAsReused(progress, { p: p.id, c, t: '已完成地基' }, p.id, as.head);
     // Under an id of its own, the report goes in.
     const reported = await ok(progress, { p: p.id, c: `progress-${p.id}`, t: '已完成地基' }, as.head);
     expect(reported.reportProgress).toEqual({ replayed: false, events: [{ type: 'ProgressReported' }] });
@@ -181,16 +206,26 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
 
   it('closing without verification', async () => {
     const p = await raise();
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`,
+      { p: p.id, u: township },
+    );
     await refused(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p: p.id }, p.id, 'VERIFICATION_REQUIRED');
   });
 
   it('verification by the responsible unit', async () => {
     const p = await raise();
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`,
+      { p: p.id, u: township },
+    );
     await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`, { p: p.id }, as.head);
     await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "改") { problem { id } } }`, { p: p.id }, as.head);
-    await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "改好了" }) { problem { id } } }`, { p: p.id }, as.head);
+    await ok(
+      `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "改好了" }) { problem { id } } }`,
+      { p: p.id },
+      as.head,
+    );
     // A verifier of the township itself: refused by the authorization layer (the domain refuses it too).
     const error = await refused(
       `mutation($p: ID!) { passVerification(problemId: $p, opinion: "自验") { problem { id } } }`,
@@ -204,8 +239,16 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
 
   it('a deadline before the raise date', async () => {
     const p = await raise();
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
-    await refused(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-28") { problem { id } } }`, { p: p.id }, p.id, 'DEADLINE_BEFORE_RAISE_DATE');
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`,
+      { p: p.id, u: township },
+    );
+    await refused(
+      `mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-28") { problem { id } } }`,
+      { p: p.id },
+      p.id,
+      'DEADLINE_BEFORE_RAISE_DATE',
+    );
   });
 
   it('an unknown unit', async () => {
@@ -221,8 +264,16 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
 
   it('a malformed date (2019-02-30)', async () => {
     const p = await raise();
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`, { p: p.id, u: township });
-    const error = await refused(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-30") { problem { id } } }`, { p: p.id }, p.id, 'VALIDATION_FAILED');
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "李") { problem { id } } }`,
+      { p: p.id, u: township },
+    );
+    const error = await refused(
+      `mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-02-30") { problem { id } } }`,
+      { p: p.id },
+      p.id,
+      'VALIDATION_FAILED',
+    );
     expect(error.message).toMatch(/deadline/);
   });
 
@@ -233,7 +284,7 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
       headers: { 'content-type': 'application/json', ...bearer(as.office) },
       body: JSON.stringify({
         query: `mutation($d: String!) { raiseProblem(source: audit, category: housing, description: $d) { problem { id } } }`,
-        variables: { d: '问'.repeat(10 * 1024 * 1024 / 3) },
+        variables: { d: '问'.repeat((10 * 1024 * 1024) / 3) },
       }),
     });
     expect(response.status).toBe(413);
@@ -253,7 +304,12 @@ describe('refusals: a clear error with a code, and the stream unchanged', () => 
   });
 
   it('an unknown problem', async () => {
-    await refused(`mutation { closeProblem(problemId: "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c") { problem { id } } }`, {}, null, 'PROBLEM_NOT_FOUND');
+    await refused(
+      `mutation { closeProblem(problemId: "0c0c0c0c-0c0c-4c0c-8c0c-0c0c0c0c0c0c") { problem { id } } }`,
+      {},
+      null,
+      'PROBLEM_NOT_FOUND',
+    );
   });
 });
 
@@ -261,7 +317,10 @@ describe('concurrency over HTTP', () => {
   it('20 concurrent raises get 20 distinct, consecutive ledger numbers', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        ok(`mutation($d: String!) { raiseProblem(source: provincial_review, category: roads, description: $d) { problem { ledgerNumber } } }`, { d: `道路 ${i}` }),
+        ok(
+          `mutation($d: String!) { raiseProblem(source: provincial_review, category: roads, description: $d) { problem { ledgerNumber } } }`,
+          { d: `道路 ${i}` },
+        ),
       ),
     );
     const numbers = results.map((r) => r.raiseProblem.problem.ledgerNumber).sort();
@@ -271,7 +330,9 @@ describe('concurrency over HTTP', () => {
   it('20 concurrent closes of one verified problem produce exactly one ProblemClosed', async () => {
     const p = await verifiedProblem();
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => server.gql(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p: p.id }, bearer(as.office))),
+      Array.from({ length: 20 }, () =>
+        server.gql(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { status } } }`, { p: p.id }, bearer(as.office)),
+      ),
     );
     for (const r of responses) expect(r.errors).toBeUndefined();
     expect((await historyOf(p.id)).filter((t) => t === 'ProblemClosed')).toHaveLength(1);

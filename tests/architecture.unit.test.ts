@@ -10,9 +10,10 @@ const schemaFiles = readdirSync(schemaDir, { recursive: true, encoding: 'utf8' }
 
 /** Every module specifier a file imports or re-exports from, type-only ones included. */
 function importsOf(text: string): string[] {
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]/g), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1]!,
-  );
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]/g),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 /**
@@ -27,7 +28,11 @@ describe('the transport layer', () => {
   });
 
   it('has no resolver importing from eventstore/', () => {
-    const offending = schemaFiles.flatMap(({ name, text }) => importsOf(text).filter((s) => /(^|\/)eventstore\//.test(s)).map((s) => `${name} → ${s}`));
+    const offending = schemaFiles.flatMap(({ name, text }) =>
+      importsOf(text)
+        .filter((s) => /(^|\/)eventstore\//.test(s))
+        .map((s) => `${name} → ${s}`),
+    );
     expect(offending).toEqual([]);
   });
 

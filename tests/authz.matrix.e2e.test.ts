@@ -1,4 +1,12 @@
-import { type GraphQLArgument, type GraphQLInputType, getNamedType, isEnumType, isInputObjectType, isLeafType, isNonNullType } from 'graphql';
+import {
+  type GraphQLArgument,
+  type GraphQLInputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isNonNullType,
+} from 'graphql';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../api/authz.js';
@@ -83,7 +91,10 @@ function valueFor(arg: { name: string; type: GraphQLInputType }): unknown {
         .map((f) => [f.name, valueFor(f)]),
     );
   if (named.name === 'File') return null; // filled in by the multipart request
-  const scalar = { String: '矩阵测试：一段足够长的文字', Int: 1, Float: 1, Boolean: true, ID: fixture.problemId } as Record<string, unknown>;
+  const scalar = { String: '矩阵测试：一段足够长的文字', Int: 1, Float: 1, Boolean: true, ID: fixture.problemId } as Record<
+    string,
+    unknown
+  >;
   const value = scalar[named.name];
   if (value === undefined) throw new Error(`No test value for ${arg.name}: ${String(arg.type)}`);
   return arg.type.toString().startsWith('[') ? [value] : value;
@@ -93,7 +104,9 @@ function valueFor(arg: { name: string; type: GraphQLInputType }): unknown {
 async function send(name: string, token: string | null | undefined) {
   const { query, variables } = operationFor(name);
   const auth = token ? bearer(token) : {};
-  const fileArgs = Object.entries(variables).filter(([, v]) => v === null).map(([k]) => k);
+  const fileArgs = Object.entries(variables)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
   if (fileArgs.length === 0) return server.gql(query, variables, auth);
   const form = new FormData();
   form.append('operations', JSON.stringify({ query, variables }));
@@ -155,13 +168,23 @@ beforeAll(async () => {
   );
   const disabled = await addUser(server, { roles: ['office', 'admin', 'unit_head', 'verifier', 'committee'], unitId: township });
   tokens.set('disabled user', await logIn(server, disabled.login));
-  await server.accounts.disable(disabled.userId, '矩阵测试', { actor: { userId: 't', name: 't', unitId: null, role: 'admin' }, commandId: 'disable-matrix', now: () => now.value });
+  await server.accounts.disable(disabled.userId, '矩阵测试', {
+    actor: { userId: 't', name: 't', unitId: null, role: 'admin' },
+    commandId: 'disable-matrix',
+    now: () => now.value,
+  });
 
   // What the arguments point at: a problem of the township, a throwaway account, a hotline report.
   const setup = { actor: { userId: 't', name: 't', unitId: null, role: 'office' }, now: () => now.value };
-  const raised = await server.ledger.raiseProblem({ source: 'audit', category: 'housing', description: '危房改造未完成' }, { ...setup, commandId: 'matrix-problem' });
+  const raised = await server.ledger.raiseProblem(
+    { source: 'audit', category: 'housing', description: '危房改造未完成' },
+    { ...setup, commandId: 'matrix-problem' },
+  );
   const problemId = server.ledger.problemIdFor('matrix-problem');
-  await server.ledger.problemCommand({ type: 'AssignProblem', data: { problemId, responsibleUnitId: township, responsiblePerson: '储' } }, { ...setup, commandId: 'matrix-assign' });
+  await server.ledger.problemCommand(
+    { type: 'AssignProblem', data: { problemId, responsibleUnitId: township, responsiblePerson: '储' } },
+    { ...setup, commandId: 'matrix-assign' },
+  );
   const throwaway = await addUser(server, { roles: ['committee'] });
   const { receiptCode } = await server.hotline.submit({ text: '低保评定不公' }, { ...setup, commandId: 'matrix-report' });
   Object.assign(fixture, {
@@ -227,7 +250,10 @@ describe('live streams in the matrix', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await server.gql('mutation { logout }', {}, bearer(token))).errors).toBeUndefined();
     const last = await stream.next();
-    expect(last.event === 'next' && last.result.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    expect(last.event === 'next' && last.result.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_REVOKED',
+    });
     expect((await stream.next()).event).toBe('complete');
     // The logout ended every session of the user: sign in again for the tests that follow.
     tokens.set(role, await logIn(server, logins.get(role)!));

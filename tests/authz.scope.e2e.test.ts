@@ -14,7 +14,11 @@ let server: TestServer;
 const now = { value: '2019-05-06T09:00:00+08:00' };
 const units: Record<string, string> = {};
 const demo = (login: string) => demoUsers.find((u) => u.login === login)!;
-const setup = (commandId: string) => ({ actor: { userId: 'test', name: '测试', unitId: null, role: 'office' }, commandId, now: () => now.value });
+const setup = (commandId: string) => ({
+  actor: { userId: 'test', name: '测试', unitId: null, role: 'office' },
+  commandId,
+  now: () => now.value,
+});
 
 /** A problem assigned to a unit, acknowledged, planned and reported fixed with this evidence. */
 async function reportedProblem(unitId: string, evidence: string) {
@@ -54,7 +58,10 @@ describe('a unit head acts only on their own unit’s items', () => {
     const key = 'foziling-item';
     await server.ledger.raiseProblem({ source: 'audit', category: 'roads', description: '道路未硬化' }, setup(key));
     const problemId = server.ledger.problemIdFor(key);
-    await server.ledger.problemCommand({ type: 'AssignProblem', data: { problemId, responsibleUnitId: units['佛子岭镇'], responsiblePerson: '程' } }, setup(`${key}-a`));
+    await server.ledger.problemCommand(
+      { type: 'AssignProblem', data: { problemId, responsibleUnitId: units.佛子岭镇, responsiblePerson: '程' } },
+      setup(`${key}-a`),
+    );
     await server.runner.waitFor(await server.store.headPosition());
     const token = await logIn(server, 'mozitan', demo('mozitan').password);
     const head = await server.store.headPosition();
@@ -74,7 +81,10 @@ describe('a unit head acts only on their own unit’s items', () => {
     const key = 'mozitan-item';
     await server.ledger.raiseProblem({ source: 'audit', category: 'roads', description: '桥梁损毁' }, setup(key));
     const problemId = server.ledger.problemIdFor(key);
-    await server.ledger.problemCommand({ type: 'AssignProblem', data: { problemId, responsibleUnitId: units['磨子潭镇'], responsiblePerson: '储' } }, setup(`${key}-a`));
+    await server.ledger.problemCommand(
+      { type: 'AssignProblem', data: { problemId, responsibleUnitId: units.磨子潭镇, responsiblePerson: '储' } },
+      setup(`${key}-a`),
+    );
     const token = await logIn(server, 'mozitan', demo('mozitan').password);
     const response = await server.gql<any>(
       `mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "储") { events { type actor { userId name role unitId } } } }`,
@@ -85,13 +95,13 @@ describe('a unit head acts only on their own unit’s items', () => {
     expect(response.data.acknowledgeAssignment.events).toEqual([
       {
         type: 'AssignmentAcknowledged',
-        actor: { userId: server.accounts.userIdFor('mozitan'), name: '磨子潭镇 负责人 储', role: 'unit_head', unitId: units['磨子潭镇'] },
+        actor: { userId: server.accounts.userIdFor('mozitan'), name: '磨子潭镇 负责人 储', role: 'unit_head', unitId: units.磨子潭镇 },
       },
     ]);
   });
 
   it('a verifier passes another unit’s item, with their own unit recorded as the verifying unit', async () => {
-    const problemId = await reportedProblem(units['漫水河镇']!, '新房已入住');
+    const problemId = await reportedProblem(units.漫水河镇!, '新房已入住');
     const token = await logIn(server, 'verifier', demo('verifier').password);
     const response = await server.gql<any>(
       `mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { events { data actor { role unitId } } } }`,
@@ -100,19 +110,23 @@ describe('a unit head acts only on their own unit’s items', () => {
     );
     expect(response.errors).toBeUndefined();
     const [event] = response.data.passVerification.events;
-    expect(event.data.verifierUnitId).toBe(units['县扶贫局']);
-    expect(event.actor).toEqual({ role: 'verifier', unitId: units['县扶贫局'] });
+    expect(event.data.verifierUnitId).toBe(units.县扶贫局);
+    expect(event.actor).toEqual({ role: 'verifier', unitId: units.县扶贫局 });
   });
 });
 
 describe('a unit head reads the whole ledger but not other units’ evidence', () => {
   it('withholds the evidence of another unit’s rectification report, and shows their own', async () => {
-    const other = await reportedProblem(units['佛子岭镇']!, '佛子岭镇的佐证');
-    const own = await reportedProblem(units['磨子潭镇']!, '磨子潭镇的佐证');
+    const other = await reportedProblem(units.佛子岭镇!, '佛子岭镇的佐证');
+    const own = await reportedProblem(units.磨子潭镇!, '磨子潭镇的佐证');
     const head = await logIn(server, 'mozitan', demo('mozitan').password);
     const office = await logIn(server, 'office', demo('office').password);
     const evidenceOf = async (problemId: string, token: string) => {
-      const response = await server.gql<any>(`query($p: ID) { problem(id: $p) { status history { type data } } }`, { p: problemId }, bearer(token));
+      const response = await server.gql<any>(
+        `query($p: ID) { problem(id: $p) { status history { type data } } }`,
+        { p: problemId },
+        bearer(token),
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data.problem.status).toBe('awaiting_verification');
       return response.data.problem.history.find((e: { type: string }) => e.type === 'RectificationReported').data;
@@ -147,7 +161,10 @@ describe('reading needs a sign-in, and some reading a role', () => {
 
   it('refuses a field that has no rule at all (deny by default)', async () => {
     const ctx = { auth: { kind: 'anonymous' } } as unknown as Context;
-    await expect(authorize('Mutation.somethingNew', undefined, {}, ctx)).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NO_RULE' } });
+    await expect(authorize('Mutation.somethingNew', undefined, {}, ctx)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      details: { reason: 'NO_RULE' },
+    });
   });
 });
 
@@ -179,7 +196,11 @@ describe('a sign-in stops working', () => {
     const user = await addUser(server, { roles: ['office'] });
     const token = await logIn(server, user.login);
     const head = await server.store.headPosition();
-    const wrong = await server.gql(`mutation { changePassword(currentPassword: "not-my-password", newPassword: "a-brand-new-password") { user { login } } }`, {}, bearer(token));
+    const wrong = await server.gql(
+      `mutation { changePassword(currentPassword: "not-my-password", newPassword: "a-brand-new-password") { user { login } } }`,
+      {},
+      bearer(token),
+    );
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'WRONG_CURRENT_PASSWORD', field: 'currentPassword' });
     expect(await server.store.headPosition()).toBe(head);
     const changed = await server.gql<any>(
@@ -189,9 +210,10 @@ describe('a sign-in stops working', () => {
     );
     expect(changed.errors).toBeUndefined();
     expect((await whoAmI(token)).errors?.[0]?.extensions?.reason).toBe('TOKEN_REVOKED');
-    expect((await server.gql<any>(`mutation { login(login: "${user.login}", password: "${user.password}") { token } }`)).errors?.[0]?.extensions?.code).toBe(
-      'INVALID_CREDENTIALS',
-    );
+    expect(
+      (await server.gql<any>(`mutation { login(login: "${user.login}", password: "${user.password}") { token } }`)).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('INVALID_CREDENTIALS');
     expect((await whoAmI(await logIn(server, user.login, 'a-brand-new-password'))).data.me.login).toBe(user.login);
   });
 
@@ -199,7 +221,11 @@ describe('a sign-in stops working', () => {
     const user = await addUser(server, { roles: ['office'] });
     const token = await logIn(server, user.login);
     const admin = await logIn(server, 'admin', demo('admin').password);
-    const disabled = await server.gql<any>(`mutation($u: ID!) { disableUser(userId: $u, reason: "调离") { user { disabled } } }`, { u: user.userId }, bearer(admin));
+    const disabled = await server.gql<any>(
+      `mutation($u: ID!) { disableUser(userId: $u, reason: "调离") { user { disabled } } }`,
+      { u: user.userId },
+      bearer(admin),
+    );
     expect(disabled.data.disableUser.user.disabled).toBe(true);
     expect((await whoAmI(token)).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'USER_DISABLED' });
     const again = await server.gql(`mutation { login(login: "${user.login}", password: "${user.password}") { token } }`);
@@ -220,8 +246,13 @@ describe('a sign-in stops working', () => {
     for (const [what, forged] of Object.entries(forgeries))
       expect((await whoAmI(forged)).errors?.[0]?.extensions, what).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
     // The real secret signs it, but the account it names does not exist.
-    const stranger = await new SignJWT({ ver: 0 }).setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-4000-8000-000000000000')
-      .setIssuer('taizhang').setAudience('taizhang').setExpirationTime(Date.parse(now.value) / 1000 + 60).sign(TEST_TOKEN_SECRET);
+    const stranger = await new SignJWT({ ver: 0 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('00000000-0000-4000-8000-000000000000')
+      .setIssuer('taizhang')
+      .setAudience('taizhang')
+      .setExpirationTime(Date.parse(now.value) / 1000 + 60)
+      .sign(TEST_TOKEN_SECRET);
     expect((await whoAmI(stranger)).errors?.[0]?.extensions?.reason).toBe('TOKEN_INVALID');
   });
 });

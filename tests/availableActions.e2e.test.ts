@@ -42,12 +42,17 @@ afterAll(() => server.stop());
 
 describe('Problem.availableActions', () => {
   it('follows the problem through its life, for each role and unit', async () => {
-    const raised = await ok(`mutation { raiseProblem(source: national_feedback, category: housing, description: "危房改造未完成") { problem { id availableActions } } }`);
+    const raised = await ok(
+      `mutation { raiseProblem(source: national_feedback, category: housing, description: "危房改造未完成") { problem { id availableActions } } }`,
+    );
     const p = raised.raiseProblem.problem.id as string;
     expect(raised.raiseProblem.problem.availableActions).toEqual(['assignProblem']);
     expect(await actions(p, as.head)).toEqual([]);
 
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p, u: township });
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+      { p, u: township },
+    );
     expect(await actions(p, as.office)).toEqual(['assignProblem', 'setDeadline', 'orderSupervision']);
     expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment']);
     expect(await actions(p, as.otherHead)).toEqual([]);
@@ -86,8 +91,12 @@ describe('Problem.availableActions', () => {
   });
 
   it('offers the reply to an open 督办 to the responsible unit’s head only', async () => {
-    const p = (await ok(`mutation { raiseProblem(source: audit, category: roads, description: "道路硬化滞后") { problem { id } } }`)).raiseProblem.problem.id;
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p, u: township });
+    const p = (await ok(`mutation { raiseProblem(source: audit, category: roads, description: "道路硬化滞后") { problem { id } } }`))
+      .raiseProblem.problem.id;
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+      { p, u: township },
+    );
     expect(await actions(p, as.head)).not.toContain('replyToSupervision');
     await step('orderSupervision(problemId: $p, instruction: "限期办结", finishBy: "2019-03-10")', p, as.office);
     expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment', 'replyToSupervision']);
@@ -98,11 +107,19 @@ describe('Problem.availableActions', () => {
   });
 
   it('names only mutations the server lets the same caller run', async () => {
-    const p = (await ok(`mutation { raiseProblem(source: audit, category: roads, description: "道路硬化未完成") { problem { id } } }`)).raiseProblem.problem.id;
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, { p, u: township });
+    const p = (await ok(`mutation { raiseProblem(source: audit, category: roads, description: "道路硬化未完成") { problem { id } } }`))
+      .raiseProblem.problem.id;
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+      { p, u: township },
+    );
     // Offered to the unit head: it goes through. Not offered to another unit's head: refused.
     expect(await actions(p, as.otherHead)).not.toContain('acknowledgeAssignment');
-    const refused = await server.gql(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`, { p }, bearer(as.otherHead));
+    const refused = await server.gql(
+      `mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "李") { problem { id } } }`,
+      { p },
+      bearer(as.otherHead),
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await actions(p, as.head)).toContain('acknowledgeAssignment');
     await step('acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任")', p, as.head);

@@ -14,7 +14,11 @@ import { InterferingStore, storeKinds } from './support/storesUnderTest.js';
 const NOW = '2019-03-01T09:00:00+08:00';
 const office = { userId: 'user-office', name: '张华', unitId: null, role: 'supervision_office' };
 const head = { userId: 'user-head', name: '王明', unitId: 'unit-township', role: 'unit_head' };
-const context = (actor: CommandContext['actor'], commandId: string = randomUUID()): CommandContext => ({ actor, commandId, now: () => NOW });
+const context = (actor: CommandContext['actor'], commandId: string = randomUUID()): CommandContext => ({
+  actor,
+  commandId,
+  now: () => NOW,
+});
 
 describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind, makeStore) => {
   let store: EventStore;
@@ -26,8 +30,14 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
     ({ store, dispose } = makeStore());
     ledger = new Ledger(store);
     const township = ledger.unitIdFor('township');
-    await ledger.unitCommand({ type: 'RegisterUnit', data: { unitId: township, name: '衡山镇', kind: 'township', parentUnitId: null } }, context(office));
-    const raised = await ledger.raiseProblem({ source: 'national_feedback', category: 'fund_misuse', description: '扶贫专项资金拨付滞后' }, context(office));
+    await ledger.unitCommand(
+      { type: 'RegisterUnit', data: { unitId: township, name: '衡山镇', kind: 'township', parentUnitId: null } },
+      context(office),
+    );
+    const raised = await ledger.raiseProblem(
+      { source: 'national_feedback', category: 'fund_misuse', description: '扶贫专项资金拨付滞后' },
+      context(office),
+    );
     problemId = (raised.events[0]!.data as { problemId: string }).problemId;
     await run({ type: 'AssignProblem', data: { problemId, responsibleUnitId: township, responsiblePerson: '王明' } }, context(office));
     await run({ type: 'AcknowledgeAssignment', data: { problemId, acknowledgedBy: '王明' } }, context(head));
@@ -37,8 +47,14 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
 
   const run = (command: unknown, ctx: CommandContext) => ledger.problemCommand(command, ctx);
   const stream = () => store.readStream(problemStreamId(problemId));
-  const supervise = (): ProblemCommand => ({ type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2030-12-31', triggerId: null } });
-  const progress = (text = '已拨付两个村'): ProblemCommand => ({ type: 'ReportProgress', data: { problemId, progress: text, percentComplete: 60 } });
+  const supervise = (): ProblemCommand => ({
+    type: 'OrderSupervision',
+    data: { problemId, instruction: '责成五日内办结', finishBy: '2030-12-31', triggerId: null },
+  });
+  const progress = (text = '已拨付两个村'): ProblemCommand => ({
+    type: 'ReportProgress',
+    data: { problemId, progress: text, percentComplete: 60 },
+  });
 
   async function refused(attempt: Promise<unknown>) {
     const before = await store.headPosition();
@@ -63,7 +79,9 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
     const commandId = randomUUID();
     await run(progress('已拨付两个村'), context(head, commandId));
     await refused(run(progress('已全部拨付'), context(head, commandId)));
-    expect((await stream()).filter((e) => e.type === 'ProgressReported').map((e) => (e.data as { progress: string }).progress)).toEqual(['已拨付两个村']);
+    expect((await stream()).filter((e) => e.type === 'ProgressReported').map((e) => (e.data as { progress: string }).progress)).toEqual([
+      '已拨付两个村',
+    ]);
   });
 
   it('by the same command from another user', async () => {
@@ -137,7 +155,9 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
       const other = new InterferingStore(store, problemStreamId(problemId), 1, () =>
         theirs(office, commandId, { problemId, instruction: '责成五日内办结', supervisionCount: 1 }),
       );
-      await expect(handleCommand(other, problemStreamId(problemId), problemDecider, progress(), context(head, commandId))).rejects.toMatchObject({
+      await expect(
+        handleCommand(other, problemStreamId(problemId), problemDecider, progress(), context(head, commandId)),
+      ).rejects.toMatchObject({
         code: 'COMMAND_ID_REUSED',
       });
       expect(other.interferences).toBe(1);
@@ -149,7 +169,9 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
       const other = new InterferingStore(store, problemStreamId(problemId), 1, () =>
         theirs({ ...office, userId: 'user-office-2' }, commandId, { problemId, instruction: '责成五日内办结', supervisionCount: 1 }),
       );
-      await expect(handleCommand(other, problemStreamId(problemId), problemDecider, supervise(), context(office, commandId))).rejects.toMatchObject({
+      await expect(
+        handleCommand(other, problemStreamId(problemId), problemDecider, supervise(), context(office, commandId)),
+      ).rejects.toMatchObject({
         code: 'COMMAND_ID_REUSED',
       });
       expect(other.interferences).toBe(1);

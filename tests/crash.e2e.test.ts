@@ -15,7 +15,8 @@ const server = crashableServer('taizhang-crash-');
 describe('a server killed with SIGKILL during a burst of writes', () => {
   it('keeps every acknowledged command, replays it by its id, verifies intact and half-writes none', async () => {
     await server.signInFirstAdmin('chief');
-    const unit = (await server.gql(`mutation { registerUnit(name: "佛子岭镇", kind: township, commandId: "unit-1") { unit { id } } }`)).data.registerUnit.unit.id;
+    const unit = (await server.gql(`mutation { registerUnit(name: "佛子岭镇", kind: township, commandId: "unit-1") { unit { id } } }`)).data
+      .registerUnit.unit.id;
 
     const raiseQuery = `mutation($c: ID, $d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d, commandId: $c) { problem { id ledgerNumber } replayed } }`;
     const assignQuery = `mutation($c: ID, $p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱", commandId: $c) { problem { id status } replayed } }`;
@@ -28,7 +29,12 @@ describe('a server killed with SIGKILL during a burst of writes', () => {
       const url = server.url;
       const worker = async (w: number) => {
         for (let i = 0; !killed; i++) {
-          const sent: Sent = { raiseId: `burst-${cycle}-${w}-${i}`, description: `危房 ${cycle}-${w}-${i}`, assignId: `assign-${cycle}-${w}-${i}`, assigned: false };
+          const sent: Sent = {
+            raiseId: `burst-${cycle}-${w}-${i}`,
+            description: `危房 ${cycle}-${w}-${i}`,
+            assignId: `assign-${cycle}-${w}-${i}`,
+            assigned: false,
+          };
           inFlight.push(sent);
           try {
             const raised = (await server.gql(raiseQuery, { c: sent.raiseId, d: sent.description }, url)).data?.raiseProblem?.problem;
@@ -61,7 +67,8 @@ describe('a server killed with SIGKILL during a burst of writes', () => {
       for (const sent of inFlight) {
         const raised = await server.gql(raiseQuery, { c: sent.raiseId, d: sent.description });
         expect(raised.errors).toBeUndefined();
-        if (sent.ledgerNumber) expect(raised.data.raiseProblem).toEqual({ problem: { id: sent.problemId, ledgerNumber: sent.ledgerNumber }, replayed: true });
+        if (sent.ledgerNumber)
+          expect(raised.data.raiseProblem).toEqual({ problem: { id: sent.problemId, ledgerNumber: sent.ledgerNumber }, replayed: true });
         const assigned = await server.gql(assignQuery, { c: sent.assignId, p: raised.data.raiseProblem.problem.id, u: unit });
         expect(assigned.errors).toBeUndefined();
         if (sent.assigned) expect(assigned.data.assignProblem.replayed).toBe(true);
@@ -73,10 +80,14 @@ describe('a server killed with SIGKILL during a burst of writes', () => {
 
     const db = new Database(server.database, { readonly: true });
     const reserved = db
-      .prepare(`SELECT json_extract(data, '$.raised.problemId') AS id, json_extract(data, '$.sequence') AS sequence FROM events WHERE type = 'LedgerNumberReserved' ORDER BY sequence`)
+      .prepare(
+        `SELECT json_extract(data, '$.raised.problemId') AS id, json_extract(data, '$.sequence') AS sequence FROM events WHERE type = 'LedgerNumberReserved' ORDER BY sequence`,
+      )
       .all() as { id: string; sequence: number }[];
     const raised = new Set(
-      (db.prepare(`SELECT json_extract(data, '$.problemId') AS id FROM events WHERE type = 'ProblemRaised'`).all() as { id: string }[]).map((r) => r.id),
+      (db.prepare(`SELECT json_extract(data, '$.problemId') AS id FROM events WHERE type = 'ProblemRaised'`).all() as { id: string }[]).map(
+        (r) => r.id,
+      ),
     );
     db.close();
     expect(reserved.map((r) => r.sequence)).toEqual(reserved.map((_, i) => i + 1));

@@ -92,12 +92,27 @@ describe('the demo county (霍山县, 2019–2020)', () => {
     // 2019 as the notices have it: 元旦 12/30–1/1 (12/29 worked), 春节 2/4–2/10 (2/2, 2/3 worked), 清明 4/5–4/7,
     // 劳动节 5/1–5/4 (4/28, 5/5 worked), 端午 6/7–6/9, 中秋 9/13–9/15, 国庆 10/1–10/7 (9/29, 10/12 worked).
     const in2019 = (days: string[]) => days.filter((d) => d >= '2018-12-01' && d <= '2019-12-31');
-    const range = (month: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${month}-${String(from + i).padStart(2, '0')}`);
+    const range = (month: string, from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `${month}-${String(from + i).padStart(2, '0')}`);
     expect(in2019(document.holidays)).toEqual([
-      ...range('2018-12', 30, 31), '2019-01-01', ...range('2019-02', 4, 10), ...range('2019-04', 5, 7), ...range('2019-05', 1, 4),
-      ...range('2019-06', 7, 9), ...range('2019-09', 13, 15), ...range('2019-10', 1, 7),
+      ...range('2018-12', 30, 31),
+      '2019-01-01',
+      ...range('2019-02', 4, 10),
+      ...range('2019-04', 5, 7),
+      ...range('2019-05', 1, 4),
+      ...range('2019-06', 7, 9),
+      ...range('2019-09', 13, 15),
+      ...range('2019-10', 1, 7),
     ]);
-    expect(in2019(document.workingWeekends)).toEqual(['2018-12-29', '2019-02-02', '2019-02-03', '2019-04-28', '2019-05-05', '2019-09-29', '2019-10-12']);
+    expect(in2019(document.workingWeekends)).toEqual([
+      '2018-12-29',
+      '2019-02-02',
+      '2019-02-03',
+      '2019-04-28',
+      '2019-05-05',
+      '2019-09-29',
+      '2019-10-12',
+    ]);
   });
 
   it('raises problems from every source and in every category', () => {

@@ -11,7 +11,10 @@ import { type TestServer, startTestServer } from './support/httpServer.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ store: await openEventStore({ kind: 'memory', dataDir: '' }, schemaCodec(domainEventDefinitions)), clock: () => '2021-01-04T09:00:00+08:00' });
+  server = await startTestServer({
+    store: await openEventStore({ kind: 'memory', dataDir: '' }, schemaCodec(domainEventDefinitions)),
+    clock: () => '2021-01-04T09:00:00+08:00',
+  });
   await loadDemoData(server.ledger, { problems: 120 });
   await loadDemoUsers(server.accounts, server.ledger, () => '2021-01-04T09:00:00+08:00');
   await server.runner.waitFor(await server.store.headPosition(), 60_000);
@@ -21,7 +24,11 @@ afterAll(() => server.stop());
 const problemsOf = async (token: string, unitName: string) => {
   const units = await server.gql<any>(`{ units(kind: township) { id name } }`, {}, bearer(token));
   const unitId = units.data.units.find((u: { name: string }) => u.name === unitName).id;
-  const page = await server.gql<any>(`query($u: ID) { problems(unitId: $u, first: 100) { edges { node { id ledgerNumber status } } } }`, { u: unitId }, bearer(token));
+  const page = await server.gql<any>(
+    `query($u: ID) { problems(unitId: $u, first: 100) { edges { node { id ledgerNumber status } } } }`,
+    { u: unitId },
+    bearer(token),
+  );
   return page.data.problems.edges.map((e: any) => e.node) as { id: string; ledgerNumber: string; status: string }[];
 };
 
@@ -57,7 +64,9 @@ describe('the demo sign-ins', () => {
       bearer(token),
     );
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_YOUR_UNIT' });
-    expect(response.errors?.[0]?.message).toBe(`Problem ${item!.ledgerNumber} is not your unit's: a unit head acts only on their own unit's items.`);
+    expect(response.errors?.[0]?.message).toBe(
+      `Problem ${item!.ledgerNumber} is not your unit's: a unit head acts only on their own unit's items.`,
+    );
     expect(await server.store.headPosition()).toBe(head);
   });
 });

@@ -22,7 +22,12 @@ const event = (n: number): NewEvent => ({
 describe('followByReading', () => {
   it('holds one wake-up registration at a time, however many batches the catch-up takes', async () => {
     const store = new MemoryEventStore();
-    for (let i = 0; i < 20; i++) await store.appendToStream(`s-${i}`, [0, 1, 2, 3, 4].map((n) => event(i * 5 + n)), 'no_stream');
+    for (let i = 0; i < 20; i++)
+      await store.appendToStream(
+        `s-${i}`,
+        [0, 1, 2, 3, 4].map((n) => event(i * 5 + n)),
+        'no_stream',
+      );
     const appended = new AppendSignal();
     const controller = new AbortController();
     let delivered = 0;

@@ -430,9 +430,14 @@ export function eventStoreContract(
         expect(await s.readStream(id, { direction: 'backwards' })).toEqual([expected]);
         expect((await s.readAll({ after: before, maxCount: 10 })).filter((e) => e.streamId === id)).toEqual([expected]);
         const [read] = await s.readStream(id);
-        expect(Object.keys(read!.metadata).sort()).toEqual(
-          ['actor', 'causationId', 'commandId', 'correlationId', 'occurredAt', 'schemaVersion'],
-        );
+        expect(Object.keys(read!.metadata).sort()).toEqual([
+          'actor',
+          'causationId',
+          'commandId',
+          'correlationId',
+          'occurredAt',
+          'schemaVersion',
+        ]);
       });
     });
 
@@ -491,9 +496,7 @@ export function eventStoreContract(
         }
         expect(pages.flat().map(summary)).toEqual(everything.map(summary));
         expect(pages.slice(0, -1).every((p) => p.length === 3)).toBe(true);
-        expect(everything.filter((e) => ids.includes(e.streamId)).map((e) => e.data)).toEqual(
-          [0, 1, 2, 3, 4, 5, 6].map((n) => ({ n })),
-        );
+        expect(everything.filter((e) => ids.includes(e.streamId)).map((e) => e.data)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => ({ n })));
         // `after` an event's own position starts with the next one.
         const [first, second] = everything;
         expect((await s.readAll({ after: first!.position, maxCount: 1 }))[0]!.id).toBe(second!.id);
@@ -502,49 +505,45 @@ export function eventStoreContract(
     });
 
     describe('subscribeToAll', () => {
-      it(
-        'hands over from catch-up to live with every event exactly once, in order',
-        async () => {
-          const s = await store();
-          const before = await s.headPosition();
-          const ours = Array.from({ length: 10 }, () => stream('sub'));
-          const appendBatches = async (from: number, count: number) => {
-            const written: NewEvent[] = [];
-            for (let i = 0; i < count; i += 5) {
-              const batch = events(5, from + i);
-              written.push(...batch);
-              await s.appendToStream(ours[(i / 5) % ours.length]!, batch, 'any');
-            }
-            return written;
-          };
-          const early = await appendBatches(0, 500);
+      it('hands over from catch-up to live with every event exactly once, in order', async () => {
+        const s = await store();
+        const before = await s.headPosition();
+        const ours = Array.from({ length: 10 }, () => stream('sub'));
+        const appendBatches = async (from: number, count: number) => {
+          const written: NewEvent[] = [];
+          for (let i = 0; i < count; i += 5) {
+            const batch = events(5, from + i);
+            written.push(...batch);
+            await s.appendToStream(ours[(i / 5) % ours.length]!, batch, 'any');
+          }
+          return written;
+        };
+        const early = await appendBatches(0, 500);
 
-          const controller = new AbortController();
-          const seen: RecordedEvent[] = [];
-          let resolveAll: () => void;
-          const allSeen = new Promise<void>((resolve) => (resolveAll = resolve));
-          const subscription = s.subscribeToAll({ after: before, signal: controller.signal }, async (e) => {
-            if (!ours.includes(e.streamId)) return;
-            seen.push(e);
-            // Slow the catch-up down so the concurrent appends below land while it is still going.
-            if (seen.length % 50 === 0) await new Promise((r) => setTimeout(r, 5));
-            if (seen.length === 1000) resolveAll();
-          });
-          const late = await appendBatches(500, 500);
-          const first = await Promise.race([allSeen.then(() => 'all seen'), subscription.then(() => 'ended early')]);
-          expect(first).toBe('all seen');
-          // Anything after the thousandth event would be a duplicate: give it a moment to show up.
-          await new Promise((r) => setTimeout(r, 100));
-          controller.abort();
-          await subscription;
+        const controller = new AbortController();
+        const seen: RecordedEvent[] = [];
+        let resolveAll: () => void;
+        const allSeen = new Promise<void>((resolve) => (resolveAll = resolve));
+        const subscription = s.subscribeToAll({ after: before, signal: controller.signal }, async (e) => {
+          if (!ours.includes(e.streamId)) return;
+          seen.push(e);
+          // Slow the catch-up down so the concurrent appends below land while it is still going.
+          if (seen.length % 50 === 0) await new Promise((r) => setTimeout(r, 5));
+          if (seen.length === 1000) resolveAll();
+        });
+        const late = await appendBatches(500, 500);
+        const first = await Promise.race([allSeen.then(() => 'all seen'), subscription.then(() => 'ended early')]);
+        expect(first).toBe('all seen');
+        // Anything after the thousandth event would be a duplicate: give it a moment to show up.
+        await new Promise((r) => setTimeout(r, 100));
+        controller.abort();
+        await subscription;
 
-          expect(seen).toHaveLength(1000);
-          expectStrictlyIncreasing(seen.map((e) => e.position));
-          expect(seen.map((e) => e.id)).toEqual([...early, ...late].map((e) => e.id));
-          expect(seen.map((e) => e.data)).toEqual(Array.from({ length: 1000 }, (_, n) => ({ n })));
-        },
-        120_000,
-      );
+        expect(seen).toHaveLength(1000);
+        expectStrictlyIncreasing(seen.map((e) => e.position));
+        expect(seen.map((e) => e.id)).toEqual([...early, ...late].map((e) => e.id));
+        expect(seen.map((e) => e.data)).toEqual(Array.from({ length: 1000 }, (_, n) => ({ n })));
+      }, 120_000);
 
       it('starts after the given position and stops when the signal aborts', async () => {
         const s = await store();

@@ -63,7 +63,10 @@ describe('evidence files', () => {
   });
 
   it('refuses an empty upload, a bad digest and an unknown one with clear codes', async () => {
-    expect(await upload(Buffer.alloc(0), 'empty.txt', 'text/plain')).toEqual({ status: 400, body: { error: { code: 'EMPTY_FILE', message: 'The upload is empty.' } } });
+    expect(await upload(Buffer.alloc(0), 'empty.txt', 'text/plain')).toEqual({
+      status: 400,
+      body: { error: { code: 'EMPTY_FILE', message: 'The upload is empty.' } },
+    });
     const bad = await fetch(`${server.url}/files/not-a-digest`);
     expect([bad.status, ((await bad.json()) as any).error.code]).toEqual([400, 'BAD_DIGEST']);
     const missing = await fetch(`${server.url}/files/${'0'.repeat(64)}`);

@@ -44,7 +44,10 @@ function wellFormed(type: GraphQLInputType): unknown {
         .filter((f) => isNonNullType(f.type))
         .map((f) => [f.name, wellFormed(f.type)]),
     );
-  else value = ({ String: '模糊测试', Int: 1, Float: 1, Boolean: true, ID: unitId.value, JSON: {}, File: 'not a file' } as Record<string, unknown>)[named.name];
+  else
+    value = (
+      { String: '模糊测试', Int: 1, Float: 1, Boolean: true, ID: unitId.value, JSON: {}, File: 'not a file' } as Record<string, unknown>
+    )[named.name];
   const bare = isNonNullType(type) ? type.ofType : type;
   return isListType(bare) ? [value] : value;
 }
@@ -55,7 +58,13 @@ function illFitting(type: GraphQLInputType): unknown[] {
   const named = getNamedType(type);
   const wrong: unknown[] = [];
   if (isNonNullType(type)) wrong.push(null);
-  if (isListType(bare)) return [...wrong, ...illFitting(bare.ofType).filter((v) => v !== null).map((v) => [v])];
+  if (isListType(bare))
+    return [
+      ...wrong,
+      ...illFitting(bare.ofType)
+        .filter((v) => v !== null)
+        .map((v) => [v]),
+    ];
   if (isEnumType(named)) return [...wrong, 'closd', 'NOT_A_VALUE', 5, { value: 1 }, ['a', 'b']];
   if (isInputObjectType(named)) return [...wrong, 'a string', 7, { ...(wellFormed(named) as object), notAField: 1 }];
   const byScalar: Record<string, unknown[]> = {
@@ -127,7 +136,8 @@ describe('arguments of the wrong type, range, enum or shape', () => {
             const label = `${arg.name} = ${JSON.stringify(wrong)}`;
             const outcome = await post(JSON.stringify({ query, variables }), { 'content-type': 'application/json' });
             found.push(...problemsWith(label, outcome));
-            if (outcome.body.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT') found.push(`${label}: ${JSON.stringify(outcome.body.errors?.[0])}`);
+            if (outcome.body.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT')
+              found.push(`${label}: ${JSON.stringify(outcome.body.errors?.[0])}`);
           }
         }
         return found;
@@ -141,11 +151,25 @@ describe('arguments of the wrong type, range, enum or shape', () => {
 
 describe('bodies that are not GraphQL requests', () => {
   const JSON_BODIES = [
-    '', '{', '[]', '[{"query": "{ me { login } }"}]', 'null', '"a string"', '5', '{}', '{"query": 5}', '{"query": null}',
-    '{"query": "{ me { login } }", "variables": 5}', '{"query": "{ me { login } }", "variables": "{}"}',
-    '{"query": "{ me { login } }", "operationName": 5}', '{"query": "{ me { login } }", "operationName": "Nope"}',
-    '{"query": "{ me { login } }", "extensions": 5}', '{"query": "{ me { "}', '{"query": "mutation { logout }", "operationName": null, "variables": null}'.replace('logout', 'nope'),
-    '{"query": "query($a: Int) { me { login } }", "variables": {"a": "x"}}', `{"query": "${'{ me '.repeat(500)}"}`,
+    '',
+    '{',
+    '[]',
+    '[{"query": "{ me { login } }"}]',
+    'null',
+    '"a string"',
+    '5',
+    '{}',
+    '{"query": 5}',
+    '{"query": null}',
+    '{"query": "{ me { login } }", "variables": 5}',
+    '{"query": "{ me { login } }", "variables": "{}"}',
+    '{"query": "{ me { login } }", "operationName": 5}',
+    '{"query": "{ me { login } }", "operationName": "Nope"}',
+    '{"query": "{ me { login } }", "extensions": 5}',
+    '{"query": "{ me { "}',
+    '{"query": "mutation { logout }", "operationName": null, "variables": null}'.replace('logout', 'nope'),
+    '{"query": "query($a: Int) { me { login } }", "variables": {"a": "x"}}',
+    `{"query": "${'{ me '.repeat(500)}"}`,
   ];
 
   it.each(JSON_BODIES)('JSON %j', async (body) => {
@@ -162,32 +186,73 @@ describe('bodies that are not GraphQL requests', () => {
     ['operations not JSON', { operations: '{', map: '{}' }],
     ['map not JSON', { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{' }],
     ['map of numbers', { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": 5}', 0: new Blob(['x']) }],
-    ['map to a missing part', { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": ["variables.file"]}' }],
-    ['map into __proto__', { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": ["__proto__.x"]}', 0: new Blob(['x']) }],
-    ['a file for a String', { operations: JSON.stringify({ query: 'mutation($n: String!) { registerUnit(name: $n, kind: township) { __typename } }', variables: { n: null } }), map: '{"0": ["variables.n"]}', 0: new Blob(['x']) }],
-    ['a file for an ID inside a list', { operations: JSON.stringify({ query: 'query($u: ID) { problems(unitId: $u) { __typename } }', variables: { u: null } }), map: '{"0": ["variables.u"]}', 0: new Blob(['x']) }],
-    ['a file that is not a spreadsheet', { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": ["variables.file"]}', 0: new Blob([new Uint8Array([0, 159, 146, 150, 255])]) }],
+    [
+      'map to a missing part',
+      { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": ["variables.file"]}' },
+    ],
+    [
+      'map into __proto__',
+      { operations: JSON.stringify({ query: IMPORT, variables: { file: null } }), map: '{"0": ["__proto__.x"]}', 0: new Blob(['x']) },
+    ],
+    [
+      'a file for a String',
+      {
+        operations: JSON.stringify({
+          query: 'mutation($n: String!) { registerUnit(name: $n, kind: township) { __typename } }',
+          variables: { n: null },
+        }),
+        map: '{"0": ["variables.n"]}',
+        0: new Blob(['x']),
+      },
+    ],
+    [
+      'a file for an ID inside a list',
+      {
+        operations: JSON.stringify({ query: 'query($u: ID) { problems(unitId: $u) { __typename } }', variables: { u: null } }),
+        map: '{"0": ["variables.u"]}',
+        0: new Blob(['x']),
+      },
+    ],
+    [
+      'a file that is not a spreadsheet',
+      {
+        operations: JSON.stringify({ query: IMPORT, variables: { file: null } }),
+        map: '{"0": ["variables.file"]}',
+        0: new Blob([new Uint8Array([0, 159, 146, 150, 255])]),
+      },
+    ],
   ];
 
   it.each(MULTIPART)('multipart: %s', async (_, parts) => {
     const head = await server.store.headPosition();
     const form = new FormData();
-    for (const [name, value] of Object.entries(parts)) typeof value === 'string' ? form.append(name, value) : form.append(name, value, '问题清单.csv');
+    for (const [name, value] of Object.entries(parts))
+      typeof value === 'string' ? form.append(name, value) : form.append(name, value, '问题清单.csv');
     const found = await quietly(async () => problemsWith(_, await post(form, {})));
     expect(found).toEqual([]);
     expect(await server.store.headPosition()).toBe(head);
   });
 
   it('a multipart body that is not multipart', async () => {
-    const found = await quietly(async () => problemsWith('garbage', await post('garbage', { 'content-type': 'multipart/form-data; boundary=x' })));
+    const found = await quietly(async () =>
+      problemsWith('garbage', await post('garbage', { 'content-type': 'multipart/form-data; boundary=x' })),
+    );
     expect(found).toEqual([]);
   });
 
   it('a GET with unreadable parameters', async () => {
     const found = await quietly(async () => {
       const found: string[] = [];
-      for (const params of ['query={ me { login } }&variables={', 'query={ me { login } }&extensions={', 'query=', 'variables={}', `query=${randomUUID()}`]) {
-        const response = await fetch(`${server.url}/graphql?${encodeURI(params)}`, { headers: { ...bearer(token), accept: 'application/json' } });
+      for (const params of [
+        'query={ me { login } }&variables={',
+        'query={ me { login } }&extensions={',
+        'query=',
+        'variables={}',
+        `query=${randomUUID()}`,
+      ]) {
+        const response = await fetch(`${server.url}/graphql?${encodeURI(params)}`, {
+          headers: { ...bearer(token), accept: 'application/json' },
+        });
         const text = await response.text();
         found.push(...problemsWith(params, { status: response.status, body: text ? JSON.parse(text) : {} }));
       }

@@ -95,7 +95,9 @@ describe('guessing passwords', () => {
     const codes: string[] = [];
     const lockedTimes: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const { result, ms } = await timed(() => server.gql(`mutation { login(login: "${victim.login}", password: "wrong-guess-${i}") { token } }`));
+      const { result, ms } = await timed(() =>
+        server.gql(`mutation { login(login: "${victim.login}", password: "wrong-guess-${i}") { token } }`),
+      );
       const code = String(result.errors?.[0]?.extensions?.code);
       codes.push(code);
       if (code === 'ACCOUNT_LOCKED') lockedTimes.push(ms);
@@ -119,7 +121,11 @@ describe('guessing passwords', () => {
     expect(await logIn(server, other.login)).toMatch(/^ey/);
     // …and an admin's reset lifts the lock.
     const admin = await tokenFor(server, ['admin']);
-    const reset = await server.gql(`mutation($u: ID!) { resetPassword(userId: $u, password: "reset-by-admin-1") { user { login } } }`, { u: victim.userId }, bearer(admin));
+    const reset = await server.gql(
+      `mutation($u: ID!) { resetPassword(userId: $u, password: "reset-by-admin-1") { user { login } } }`,
+      { u: victim.userId },
+      bearer(admin),
+    );
     expect(reset.errors).toBeUndefined();
     expect(await logIn(server, victim.login, 'reset-by-admin-1')).toMatch(/^ey/);
   }, 60_000);
@@ -174,7 +180,11 @@ describe('the console in production and on the network', () => {
     const preflight = (url: string) =>
       fetch(`${url}/graphql`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin: 'https://elsewhere.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
       });
     expect((await preflight(server.url)).headers.get('access-control-allow-origin')).toBeNull();
     const open = await startTestServer({ corsOrigins: ['https://elsewhere.example'] });
@@ -208,7 +218,11 @@ describe('the console in production and on the network', () => {
   it('masks unexpected errors: no stack trace, no internals', async () => {
     const result = await server.gql(`{ problem(id: "not-a-uuid") { id } }`, {}, bearer(office));
     expect(result.errors).toBeUndefined();
-    const broken = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const broken = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     const body = (await broken.json()) as any;
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);

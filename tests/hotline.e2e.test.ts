@@ -61,16 +61,28 @@ describe('the office triages', () => {
     expect(problem).toMatchObject({ ledgerNumber: 'RX-2019-001', source: 'hotline', description: '危房改造补助被截留' });
     expect(problem.history[0].data.hotlineReportId).toBe(report.id);
     expect((await statusOf(code)).data.hotlineReportStatus).toBe('accepted');
-    const linked = await server.gql<any>(`{ hotlineReports(status: accepted) { receiptCode problem { ledgerNumber } } }`, {}, bearer(office));
+    const linked = await server.gql<any>(
+      `{ hotlineReports(status: accepted) { receiptCode problem { ledgerNumber } } }`,
+      {},
+      bearer(office),
+    );
     expect(linked.data.hotlineReports).toEqual([{ receiptCode: code, problem: { ledgerNumber: 'RX-2019-001' } }]);
 
     // Retried with the same command id: the same problem, nothing new.
     const head = await server.store.headPosition();
-    const again = await server.gql<any>(`mutation($r: ID!) { triageHotlineReport(reportId: $r, category: fund_misuse, commandId: "triage-1") { ledgerNumber } }`, { r: report.id }, bearer(office));
+    const again = await server.gql<any>(
+      `mutation($r: ID!) { triageHotlineReport(reportId: $r, category: fund_misuse, commandId: "triage-1") { ledgerNumber } }`,
+      { r: report.id },
+      bearer(office),
+    );
     expect(again.data.triageHotlineReport.ledgerNumber).toBe('RX-2019-001');
     expect(await server.store.headPosition()).toBe(head);
     // A second triage (another command) is refused, and raises no second problem.
-    const second = await server.gql(`mutation($r: ID!) { triageHotlineReport(reportId: $r, category: fund_misuse) { ledgerNumber } }`, { r: report.id }, bearer(office));
+    const second = await server.gql(
+      `mutation($r: ID!) { triageHotlineReport(reportId: $r, category: fund_misuse) { ledgerNumber } }`,
+      { r: report.id },
+      bearer(office),
+    );
     expect(second.errors?.[0]?.extensions?.code).toBe('HOTLINE_REPORT_TRIAGED');
     expect(await server.store.headPosition()).toBe(head);
   });
@@ -101,27 +113,46 @@ describe('the audit trail', () => {
     const headToken = await logIn(server, head.login);
     const admin = await tokenFor(server, ['admin']);
     now.value = '2019-08-13T09:00:00+08:00';
-    const raised = await server.gql<any>(`mutation { raiseProblem(source: county_self_check, category: roads, description: "道路未硬化") { problem { id } } }`, {}, bearer(office));
+    const raised = await server.gql<any>(
+      `mutation { raiseProblem(source: county_self_check, category: roads, description: "道路未硬化") { problem { id } } }`,
+      {},
+      bearer(office),
+    );
     const problemId = raised.data.raiseProblem.problem.id;
-    await server.gql(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "储") { problem { id } } }`, { p: problemId, u: township }, bearer(office));
+    await server.gql(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "储") { problem { id } } }`,
+      { p: problemId, u: township },
+      bearer(office),
+    );
     now.value = '2019-08-14T09:00:00+08:00';
-    const ack = await server.gql(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "储") { problem { id } } }`, { p: problemId }, bearer(headToken));
+    const ack = await server.gql(
+      `mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "储") { problem { id } } }`,
+      { p: problemId },
+      bearer(headToken),
+    );
     expect(ack.errors).toBeUndefined();
 
     const audit = async (args: string, token = office) => {
-      const response = await server.gql<any>(`{ auditLog(${args}) { type streamId occurredAt actor { name role unitId } } }`, {}, bearer(token));
+      const response = await server.gql<any>(
+        `{ auditLog(${args}) { type streamId occurredAt actor { name role unitId } } }`,
+        {},
+        bearer(token),
+      );
       if (response.errors) throw new Error(JSON.stringify(response.errors));
       return response.data.auditLog;
     };
     expect(await audit(`actorUserId: "${head.userId}"`)).toEqual([
-      { type: 'AssignmentAcknowledged', streamId: `problem-${problemId}`, occurredAt: '2019-08-14T09:00:00+08:00', actor: { name: '储镇长', role: 'unit_head', unitId: township } },
+      {
+        type: 'AssignmentAcknowledged',
+        streamId: `problem-${problemId}`,
+        occurredAt: '2019-08-14T09:00:00+08:00',
+        actor: { name: '储镇长', role: 'unit_head', unitId: township },
+      },
     ]);
     expect((await audit(`unitId: "${township}"`)).map((e: { type: string }) => e.type)).toEqual(['AssignmentAcknowledged']);
-    expect((await audit(`from: "2019-08-13T00:00:00+08:00", to: "2019-08-14T00:00:00+08:00"`, admin)).map((e: { type: string }) => e.type)).toEqual([
-      'ProblemAssigned',
-      'ProblemRaised',
-      'LedgerNumberReserved',
-    ]);
+    expect(
+      (await audit(`from: "2019-08-13T00:00:00+08:00", to: "2019-08-14T00:00:00+08:00"`, admin)).map((e: { type: string }) => e.type),
+    ).toEqual(['ProblemAssigned', 'ProblemRaised', 'LedgerNumberReserved']);
     const malformed = await server.gql(`{ auditLog(from: "yesterday") { type } }`, {}, bearer(office));
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'from' });
   });

@@ -28,16 +28,26 @@ function inLog(prefix: string) {
   const db = new Database(server.database, { readonly: true, fileMustExist: true });
   try {
     const ids = (
-      db.prepare(`SELECT json_extract(data, '$.problemId') AS id FROM events WHERE type = 'ProblemRaised' AND json_extract(data, '$.description') LIKE ?`).all(`${prefix}%`) as {
+      db
+        .prepare(
+          `SELECT json_extract(data, '$.problemId') AS id FROM events WHERE type = 'ProblemRaised' AND json_extract(data, '$.description') LIKE ?`,
+        )
+        .all(`${prefix}%`) as {
         id: string;
       }[]
     ).map((r) => r.id);
     const count = (type: string) =>
       ids.length === 0
         ? 0
-        : (db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type = ? AND json_extract(data, '$.problemId') IN (${ids.map(() => '?').join(',')})`).get(type, ...ids) as { n: number })
-            .n;
-    const accepted = (db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type = 'ProblemsImportAccepted'`).get() as { n: number } | undefined)?.n ?? 0;
+        : (
+            db
+              .prepare(
+                `SELECT COUNT(*) AS n FROM events WHERE type = ? AND json_extract(data, '$.problemId') IN (${ids.map(() => '?').join(',')})`,
+              )
+              .get(type, ...ids) as { n: number }
+          ).n;
+    const accepted =
+      (db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type = 'ProblemsImportAccepted'`).get() as { n: number } | undefined)?.n ?? 0;
     return { raised: ids.length, assigned: count('ProblemAssigned'), deadlines: count('DeadlineSet'), accepted };
   } finally {
     db.close();
@@ -53,15 +63,19 @@ describe('a server killed with SIGKILL during a 300-row import', () => {
     const outcomes: string[] = [];
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const prefix = `导入${cycle}号`;
-      const csv = ['问题来源,问题类别,问题描述,责任单位,责任人,整改时限', ...Array.from({ length: ROWS }, (_, i) => `县自查,住房安全,${prefix}第${i + 1}户危房未改造,佛子岭镇,储,${deadline}`)].join(
-        '\n',
-      );
+      const csv = [
+        '问题来源,问题类别,问题描述,责任单位,责任人,整改时限',
+        ...Array.from({ length: ROWS }, (_, i) => `县自查,住房安全,${prefix}第${i + 1}户危房未改造,佛子岭镇,储,${deadline}`),
+      ].join('\n');
       // Kill once the log holds `at` of the list's raises (0: right after sending it).
       const at = cycle === 0 ? 0 : 1 + Math.floor(Math.random() * (ROWS - 2));
       const acceptedBefore = inLog(prefix).accepted;
       let answered = false;
       const answer = importList(server.url, csv).then(
-        (r) => ((answered = r.data?.importProblems != null), r),
+        (r) => {
+          answered = r.data?.importProblems != null;
+          return r;
+        },
         () => undefined,
       );
       const started = Date.now();
@@ -81,7 +95,10 @@ describe('a server killed with SIGKILL during a 300-row import', () => {
 
       // The read side has every row too, and importing the list again adds nothing.
       const again = await importList(server.url, csv);
-      expect(again.data?.importProblems).toMatchObject({ created: after.raised === ROWS ? 0 : ROWS, alreadyImported: after.raised === ROWS ? ROWS : 0 });
+      expect(again.data?.importProblems).toMatchObject({
+        created: after.raised === ROWS ? 0 : ROWS,
+        alreadyImported: after.raised === ROWS ? ROWS : 0,
+      });
       expect(again.data.importProblems.problems).toHaveLength(ROWS);
       expect(inLog(prefix)).toMatchObject({ raised: ROWS, assigned: ROWS, deadlines: ROWS });
     }

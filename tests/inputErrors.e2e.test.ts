@@ -31,7 +31,13 @@ async function post(target: TestServer, token: string, body: unknown, accept = '
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
-async function multipart(target: TestServer, token: string, operations: string, map: string | null, files: Record<string, Blob> = {}): Promise<Answer> {
+async function multipart(
+  target: TestServer,
+  token: string,
+  operations: string,
+  map: string | null,
+  files: Record<string, Blob> = {},
+): Promise<Answer> {
   const form = new FormData();
   form.append('operations', operations);
   if (map !== null) form.append('map', map);
@@ -40,7 +46,8 @@ async function multipart(target: TestServer, token: string, operations: string, 
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
-const PAGE = 'query($first: Int, $after: String, $status: ProblemStatus) { problems(first: $first, after: $after, status: $status) { edges { cursor } } }';
+const PAGE =
+  'query($first: Int, $after: String, $status: ProblemStatus) { problems(first: $first, after: $after, status: $status) { edges { cursor } } }';
 
 /** Runs `work` and returns what it wrote to the error log. */
 async function logged(work: () => Promise<void>): Promise<string[]> {
@@ -56,8 +63,16 @@ async function logged(work: () => Promise<void>): Promise<string[]> {
 describe('a variable that does not fit its type', () => {
   it.each([
     ['a string for an Int', { first: 'abc' }, 'Variable "$first" got invalid value "abc"; Int cannot represent non-integer value: "abc"'],
-    ['an Int out of range', { first: 2 ** 40 }, 'Variable "$first" got invalid value 1099511627776; Int cannot represent non 32-bit signed integer value: 1099511627776'],
-    ['an unknown enum value', { status: 'closd' }, 'Variable "$status" got invalid value "closd"; Value "closd" does not exist in "ProblemStatus" enum. Did you mean the enum value "closed"?'],
+    [
+      'an Int out of range',
+      { first: 2 ** 40 },
+      'Variable "$first" got invalid value 1099511627776; Int cannot represent non 32-bit signed integer value: 1099511627776',
+    ],
+    [
+      'an unknown enum value',
+      { status: 'closd' },
+      'Variable "$status" got invalid value "closd"; Value "closd" does not exist in "ProblemStatus" enum. Did you mean the enum value "closed"?',
+    ],
   ])('%s: BAD_USER_INPUT, 400 under graphql-response+json and 200 under json, nothing logged', async (_, variables, message) => {
     const log = await logged(async () => {
       const strict = await post(server, office, { query: PAGE, variables }, 'application/graphql-response+json');
@@ -72,7 +87,10 @@ describe('a variable that does not fit its type', () => {
   });
 
   it('a file sent for a String: says a file was sent, not the file object', async () => {
-    const operations = JSON.stringify({ query: 'mutation($n: String!) { registerUnit(name: $n, kind: township) { __typename } }', variables: { n: null } });
+    const operations = JSON.stringify({
+      query: 'mutation($n: String!) { registerUnit(name: $n, kind: township) { __typename } }',
+      variables: { n: null },
+    });
     const log = await logged(async () => {
       const answer = await multipart(server, office, operations, JSON.stringify({ 0: ['variables.n'] }), { 0: new Blob(['x']) });
       expect(answer.status).toBe(200);
@@ -88,25 +106,39 @@ describe('a variable that does not fit its type', () => {
 describe('paging arguments', () => {
   it.each([
     ['first: -1', { first: -1 }, 'Argument "first" must be a non-negative integer'],
-    ['a cursor this server never gave', { after: 'zzz' }, "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`)."],
-    ['a base64 cursor of something else', { after: Buffer.from('nonsense').toString('base64') }, "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`)."],
+    [
+      'a cursor this server never gave',
+      { after: 'zzz' },
+      "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`).",
+    ],
+    [
+      'a base64 cursor of something else',
+      { after: Buffer.from('nonsense').toString('base64') },
+      "The cursor is not one this server gave: pass a page's `endCursor` as `after` (or `startCursor` as `before`).",
+    ],
   ])('%s: BAD_USER_INPUT on the field, nothing logged', async (_, variables, message) => {
     const log = await logged(async () => {
       const answer = await post(server, office, { query: PAGE, variables });
       expect(answer.status).toBe(200);
-      expect(answer.body.errors).toEqual([expect.objectContaining({ message, path: ['problems'], extensions: { code: 'BAD_USER_INPUT' } })]);
+      expect(answer.body.errors).toEqual([
+        expect.objectContaining({ message, path: ['problems'], extensions: { code: 'BAD_USER_INPUT' } }),
+      ]);
     });
     expect(log).toEqual([]);
   });
 });
 
 describe('requests that cannot be read', () => {
-  it('invalid JSON in a GET request\'s variables: 400 BAD_REQUEST', async () => {
+  it("invalid JSON in a GET request's variables: 400 BAD_REQUEST", async () => {
     const query = encodeURIComponent('{ me { login } }');
     const log = await logged(async () => {
-      const response = await fetch(`${server.url}/graphql?query=${query}&variables=%7Bbad`, { headers: { ...bearer(office), accept: 'application/graphql-response+json' } });
+      const response = await fetch(`${server.url}/graphql?query=${query}&variables=%7Bbad`, {
+        headers: { ...bearer(office), accept: 'application/graphql-response+json' },
+      });
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ errors: [{ message: 'The "variables" parameter is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      expect(await response.json()).toEqual({
+        errors: [{ message: 'The "variables" parameter is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+      });
     });
     expect(log).toEqual([]);
   });
@@ -115,7 +147,12 @@ describe('requests that cannot be read', () => {
     ['no "operations"', '', '{}', 'Missing multipart form field "operations"'],
     ['"operations" not JSON', '{x', '{}', 'Multipart form field "operations" must be a valid JSON string'],
     ['"map" not JSON', '{"query": "{ me { login } }"}', '{x', 'Multipart form field "map" must be a valid JSON string'],
-    ['"map" not lists of paths', '{"query": "{ me { login } }"}', '{"0": 5}', 'The request could not be read: see the GraphQL-over-HTTP and GraphQL multipart request specifications.'],
+    [
+      '"map" not lists of paths',
+      '{"query": "{ me { login } }"}',
+      '{"0": 5}',
+      'The request could not be read: see the GraphQL-over-HTTP and GraphQL multipart request specifications.',
+    ],
   ])('a multipart request with %s: 400 BAD_REQUEST', async (_, operations, map, message) => {
     const log = await logged(async () => {
       const answer = await multipart(server, office, operations, map);
@@ -157,7 +194,9 @@ describe('production suggests nothing', () => {
 
   it('an enum value given in a variable', async () => {
     const answer = await post(production, productionOffice, { query: PAGE, variables: { status: 'closd' } });
-    expect(answer.body.errors?.[0]?.message).toBe('Variable "$status" got invalid value "closd"; Value "closd" does not exist in "ProblemStatus" enum.');
+    expect(answer.body.errors?.[0]?.message).toBe(
+      'Variable "$status" got invalid value "closd"; Value "closd" does not exist in "ProblemStatus" enum.',
+    );
   });
 
   it('an argument or an input field misspelled', async () => {
@@ -169,6 +208,8 @@ describe('production suggests nothing', () => {
 
   it('…while development still suggests', async () => {
     const answer = await post(server, office, { query: '{ problems(status: closd) { edges { cursor } } }' });
-    expect(answer.body.errors?.[0]?.message).toBe('Value "closd" does not exist in "ProblemStatus" enum. Did you mean the enum value "closed"?');
+    expect(answer.body.errors?.[0]?.message).toBe(
+      'Value "closd" does not exist in "ProblemStatus" enum. Did you mean the enum value "closed"?',
+    );
   });
 });

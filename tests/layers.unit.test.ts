@@ -45,12 +45,18 @@ function scan({ path, text }: Source): { specifiers: string[]; impure: string[] 
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
       specifiers.push(node.moduleSpecifier.text);
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0]))
+    else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    )
       specifiers.push(node.arguments[0].text);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal))
       specifiers.push(node.argument.literal.text);
     else if (ts.isPropertyAccessExpression(node) && IMPURE.includes(node.getText(file))) impure.push(node.getText(file));
-    else if (ts.isNewExpression(node) && node.expression.getText(file) === 'Date' && (node.arguments?.length ?? 0) === 0) impure.push('new Date()');
+    else if (ts.isNewExpression(node) && node.expression.getText(file) === 'Date' && (node.arguments?.length ?? 0) === 0)
+      impure.push('new Date()');
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -96,7 +102,11 @@ describe('the layers', () => {
   const sources = SOURCE_FOLDERS.flatMap(sourcesUnder);
 
   it('reads the whole code base', () => {
-    for (const folder of SOURCE_FOLDERS) expect(sources.some((s) => s.path.startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of SOURCE_FOLDERS)
+      expect(
+        sources.some((s) => s.path.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
     expect(sources.some((s) => s.path === 'application/index.ts')).toBe(true);
   });
 
@@ -138,8 +148,14 @@ describe('the layers', () => {
   it('the checker lets the allowed directions through', () => {
     expect(
       layerViolations([
-        { path: 'domain/problem.ts', text: "import { z } from 'zod';\nimport { DateTime } from 'luxon';\nimport { CalendarDay } from './calendar.js';\nexport const d = (iso: string) => new Date(iso);" },
-        { path: 'application/ledger.ts', text: "import { decide } from '../domain/index.js';\nimport { readFileSync } from 'node:fs';\nconst now = Date.now();" },
+        {
+          path: 'domain/problem.ts',
+          text: "import { z } from 'zod';\nimport { DateTime } from 'luxon';\nimport { CalendarDay } from './calendar.js';\nexport const d = (iso: string) => new Date(iso);",
+        },
+        {
+          path: 'application/ledger.ts',
+          text: "import { decide } from '../domain/index.js';\nimport { readFileSync } from 'node:fs';\nconst now = Date.now();",
+        },
         { path: 'api/server.ts', text: "import { createApplication } from '../application/index.js';" },
         { path: 'bench/run.ts', text: "import { generateCounty } from '../tests/support/countyLog.js';" },
         { path: 'web/src/App.tsx', text: "import { api } from './api';\nimport { createRoot } from 'react-dom/client';" },

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../application/ledger.js';
-import {
-  NotFoundError,
-  ValidationError,
-  problemDecider,
-  problemStreamId,
-  type ProblemCommand,
-  type UnitKind,
-} from '../domain/index.js';
-import {
-  ConcurrencyRetriesExhaustedError,
-  eventIdFor,
-  handleCommand,
-  type CommandContext,
-} from '../eventstore/commandHandler.js';
+import { NotFoundError, ValidationError, problemDecider, problemStreamId, type ProblemCommand, type UnitKind } from '../domain/index.js';
+import { ConcurrencyRetriesExhaustedError, eventIdFor, handleCommand, type CommandContext } from '../eventstore/commandHandler.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../eventstore/port.js';
 import { InterferingStore, storeKinds } from './support/storesUnderTest.js';
 
@@ -153,9 +141,10 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
   it('an empty extension reason is refused by the command schema and appends nothing', async () => {
     const { problemId } = await verifiedProblem();
     const before = await store.headPosition();
-    await expect(
-      run({ type: 'ExtendDeadline', data: { problemId, deadline: '2019-07-31', reason: '  ' } }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'reason must not be empty' });
+    await expect(run({ type: 'ExtendDeadline', data: { problemId, deadline: '2019-07-31', reason: '  ' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'reason must not be empty',
+    });
     expect(await store.headPosition()).toBe(before);
   });
 
@@ -164,10 +153,26 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
 
     const numbers = results.map((r) => r.ledgerNumber).sort();
     expect(numbers).toStrictEqual([
-      'GJ-2019-001', 'GJ-2019-002', 'GJ-2019-003', 'GJ-2019-004', 'GJ-2019-005',
-      'GJ-2019-006', 'GJ-2019-007', 'GJ-2019-008', 'GJ-2019-009', 'GJ-2019-010',
-      'GJ-2019-011', 'GJ-2019-012', 'GJ-2019-013', 'GJ-2019-014', 'GJ-2019-015',
-      'GJ-2019-016', 'GJ-2019-017', 'GJ-2019-018', 'GJ-2019-019', 'GJ-2019-020',
+      'GJ-2019-001',
+      'GJ-2019-002',
+      'GJ-2019-003',
+      'GJ-2019-004',
+      'GJ-2019-005',
+      'GJ-2019-006',
+      'GJ-2019-007',
+      'GJ-2019-008',
+      'GJ-2019-009',
+      'GJ-2019-010',
+      'GJ-2019-011',
+      'GJ-2019-012',
+      'GJ-2019-013',
+      'GJ-2019-014',
+      'GJ-2019-015',
+      'GJ-2019-016',
+      'GJ-2019-017',
+      'GJ-2019-018',
+      'GJ-2019-019',
+      'GJ-2019-020',
     ]);
     expect(new Set(results.map((r) => r.problemId)).size).toBe(20);
     for (const { problemId, ledgerNumber } of results) {
@@ -186,7 +191,10 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
     expect((await raise('audit')).ledgerNumber).toBe('AU-2019-001');
     expect((await raise('national_feedback')).ledgerNumber).toBe('GJ-2019-002');
     // 16:00 UTC on New Year's Eve is already 2020 in the county.
-    const newYear = await raise('national_feedback', context(randomUUID(), () => '2019-12-31T16:00:00Z'));
+    const newYear = await raise(
+      'national_feedback',
+      context(randomUUID(), () => '2019-12-31T16:00:00Z'),
+    );
     expect(newYear.ledgerNumber).toBe('GJ-2020-001');
     expect(newYear.events[0]!.data).toMatchObject({ raisedOn: '2020-01-01' });
   });
@@ -319,15 +327,17 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
   });
 
   describe('when another writer gets to the stream first', () => {
-    const otherWritersSupervision = (problemId: string) => (n: number): NewEvent => {
-      const commandId = randomUUID();
-      return {
-        id: randomUUID(),
-        type: 'SupervisionOrdered',
-        data: { problemId, instruction: `另一进程的督办 ${n}`, supervisionCount: n },
-        metadata: { actor, commandId, correlationId: commandId, causationId: commandId, occurredAt: NOW, schemaVersion: 1 },
+    const otherWritersSupervision =
+      (problemId: string) =>
+      (n: number): NewEvent => {
+        const commandId = randomUUID();
+        return {
+          id: randomUUID(),
+          type: 'SupervisionOrdered',
+          data: { problemId, instruction: `另一进程的督办 ${n}`, supervisionCount: n },
+          metadata: { actor, commandId, correlationId: commandId, causationId: commandId, occurredAt: NOW, schemaVersion: 1 },
+        };
       };
-    };
 
     it('the command handler reads again, decides on the fresh state and appends', async () => {
       const { problemId } = await verifiedProblem();
@@ -341,7 +351,9 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
 
       expect(interfering.interferences).toBe(1);
       const supervision = (await problemStream(problemId)).filter((e) => e.type === 'SupervisionOrdered');
-      expect(supervision.map((e) => [e.metadata.commandId === ctx.commandId, (e.data as { supervisionCount: number }).supervisionCount])).toStrictEqual([
+      expect(
+        supervision.map((e) => [e.metadata.commandId === ctx.commandId, (e.data as { supervisionCount: number }).supervisionCount]),
+      ).toStrictEqual([
         [false, 1],
         [true, 2],
       ]);
@@ -354,11 +366,14 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
       const { problemId } = await verifiedProblem();
       const interfering = new InterferingStore(store, problemStreamId(problemId), Infinity, otherWritersSupervision(problemId));
       const ctx = context();
-      const command: ProblemCommand = { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } };
+      const command: ProblemCommand = {
+        type: 'OrderSupervision',
+        data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null },
+      };
 
-      await expect(handleCommand(interfering, problemStreamId(problemId), problemDecider, command, ctx, { maxAttempts: 3 })).rejects.toBeInstanceOf(
-        ConcurrencyRetriesExhaustedError,
-      );
+      await expect(
+        handleCommand(interfering, problemStreamId(problemId), problemDecider, command, ctx, { maxAttempts: 3 }),
+      ).rejects.toBeInstanceOf(ConcurrencyRetriesExhaustedError);
       expect(interfering.interferences).toBe(3);
       const ours = (await problemStream(problemId)).filter((e) => e.metadata.commandId === ctx.commandId);
       expect(ours).toStrictEqual([]);
@@ -409,7 +424,10 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
       const interfering = new InterferingStore(store, problemStreamId(problemId), Infinity, otherWritersSupervision(problemId));
 
       await expect(
-        new Ledger(interfering).problemCommand({ type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } }, context()),
+        new Ledger(interfering).problemCommand(
+          { type: 'OrderSupervision', data: { problemId, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: null } },
+          context(),
+        ),
       ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
       expect(interfering.interferences).toBe(10);
     });

@@ -69,7 +69,11 @@ describe('a live stream ends when its sign-in does', () => {
     const admin = await tokenFor(server, ['admin']);
     const stream = await openStream(server.url, SUBSCRIPTION, bearer(await logIn(server, user.login)));
     await new Promise((r) => setTimeout(r, 100));
-    const reset = await server.gql('mutation($u: ID!) { resetPassword(userId: $u, password: "reset-by-admin-1") { user { login } } }', { u: user.userId }, bearer(admin));
+    const reset = await server.gql(
+      'mutation($u: ID!) { resetPassword(userId: $u, password: "reset-by-admin-1") { user { login } } }',
+      { u: user.userId },
+      bearer(admin),
+    );
     expect(reset.errors).toBeUndefined();
     await expectEnded(stream, 'UNAUTHENTICATED', 'TOKEN_REVOKED');
   });
@@ -89,7 +93,7 @@ describe('a live stream ends when its sign-in does', () => {
     }
   });
 
-  it('other users\' streams go on', async () => {
+  it("other users' streams go on", async () => {
     const leaving = await addUser(server, { roles: ['office'] });
     const leavingToken = await logIn(server, leaving.login);
     const staying = await openStream(server.url, SUBSCRIPTION, bearer(await tokenFor(server, ['committee'])));
@@ -157,7 +161,8 @@ describe('how many live streams', () => {
 });
 
 describe('notifications on the live stream (the bell)', () => {
-  const BELL = 'subscription { battleMapUpdates(kinds: [notification]) { kind eventType ledgerNumber light notification { id subject read } } }';
+  const BELL =
+    'subscription { battleMapUpdates(kinds: [notification]) { kind eventType ledgerNumber light notification { id subject read } } }';
   const signedIn = async () => {
     const user = await addUser(server, { roles: ['office'] });
     return { ...user, auth: bearer(await logIn(server, user.login)) };
@@ -174,15 +179,26 @@ describe('notifications on the live stream (the bell)', () => {
     await eventually(() => server.limits.openStreams === 3);
 
     // A 12317 report tells every office user, each in a notification of their own, recorded together.
-    const report = await server.gql(`mutation { submitHotlineReport(text: "某村危房改造资金被挪用，请查处。") { receiptCode } }`, {}, { 'x-forwarded-for': '10.0.0.7' });
+    const report = await server.gql(
+      `mutation { submitHotlineReport(text: "某村危房改造资金被挪用，请查处。") { receiptCode } }`,
+      {},
+      { 'x-forwarded-for': '10.0.0.7' },
+    );
     expect(report.errors).toBeUndefined();
     const inboxOf = async (auth: Record<string, string>) =>
-      ((await server.gql<{ myNotifications: { id: string }[] }>('{ myNotifications(first: 1) { id } }', {}, auth)).data!.myNotifications[0]!.id);
+      (await server.gql<{ myNotifications: { id: string }[] }>('{ myNotifications(first: 1) { id } }', {}, auth)).data!.myNotifications[0]!
+        .id;
     const pushed = (id: string) => ({
       event: 'next',
       result: {
         data: {
-          battleMapUpdates: { kind: 'notification', eventType: 'NotificationRecorded', ledgerNumber: null, light: null, notification: { id, subject: '【12317 举报】新举报待处理', read: false } },
+          battleMapUpdates: {
+            kind: 'notification',
+            eventType: 'NotificationRecorded',
+            ledgerNumber: null,
+            light: null,
+            notification: { id, subject: '【12317 举报】新举报待处理', read: false },
+          },
         },
       },
     });

@@ -33,7 +33,11 @@ const configureMutation = `mutation($id: String!, $name: String!, $kind: Notific
 async function robotChannel(server: TestServer, admin: Record<string, string>, id: string, secret = DINGTALK_SECRET) {
   const robot = await startReceiver({ dingtalkSecret: secret });
   closers.push(robot.close);
-  const configured = await server.gql(configureMutation, { id, name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret }, admin);
+  const configured = await server.gql(
+    configureMutation,
+    { id, name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret },
+    admin,
+  );
   expect(configured.errors).toBeUndefined();
   return { robot, channel: configured.data!.configureNotificationChannel };
 }
@@ -42,9 +46,17 @@ async function robotChannel(server: TestServer, admin: Record<string, string>, i
 async function notifyOfficeBy(server: TestServer, channelId: string) {
   const user = await addUser(server, { roles: ['office'] });
   const auth = bearer(await logIn(server, user.login));
-  const set = await server.gql(`mutation($c: [String!]!) { setNotificationPreferences(channels: $c, dailyDigest: false) { channels } }`, { c: [channelId] }, auth);
+  const set = await server.gql(
+    `mutation($c: [String!]!) { setNotificationPreferences(channels: $c, dailyDigest: false) { channels } }`,
+    { c: [channelId] },
+    auth,
+  );
   expect(set.errors).toBeUndefined();
-  const report = await server.gql(`mutation { submitHotlineReport(text: "低保评定不公，请查处。") { receiptCode } }`, {}, { 'x-forwarded-for': '10.0.0.7' });
+  const report = await server.gql(
+    `mutation { submitHotlineReport(text: "低保评定不公，请查处。") { receiptCode } }`,
+    {},
+    { 'x-forwarded-for': '10.0.0.7' },
+  );
   expect(report.errors).toBeUndefined();
 }
 
@@ -66,14 +78,24 @@ describe('notification channel secrets', () => {
     expect(channel).toMatchObject({ signed: true, target: expect.stringMatching(/\/robot\/send\?…$/) });
     const mail = await server.gql(
       configureMutation,
-      { id: 'county-mail', name: '县邮件', kind: 'smtp', url: `smtps://mailer:${SMTP_PASSWORD}@mail.example.cn:465`, from: 'taizhang@county.example.cn' },
+      {
+        id: 'county-mail',
+        name: '县邮件',
+        kind: 'smtp',
+        url: `smtps://mailer:${SMTP_PASSWORD}@mail.example.cn:465`,
+        from: 'taizhang@county.example.cn',
+      },
       admin,
     );
     expect(mail.data!.configureNotificationChannel).toMatchObject({ target: 'smtps://mailer:***@mail.example.cn:465', signed: false });
 
     // The same settings again append nothing, though each sealing draws a fresh IV.
     const head = await server.store.headPosition();
-    await server.gql(configureMutation, { id: 'dingtalk-office', name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET }, admin);
+    await server.gql(
+      configureMutation,
+      { id: 'dingtalk-office', name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET },
+      admin,
+    );
     expect(await server.store.headPosition()).toBe(head);
 
     await notifyOfficeBy(server, 'dingtalk-office');
@@ -109,13 +131,22 @@ describe('notification channel secrets', () => {
     const admin = bearer(await tokenFor(second, ['admin']));
     await notifyOfficeBy(second, 'dingtalk-office');
     const failures = async () =>
-      (await second.gql(`{ notificationDeliveries(failedOnly: true) { channelId status lastError } }`, {}, admin)).data!.notificationDeliveries;
+      (await second.gql(`{ notificationDeliveries(failedOnly: true) { channelId status lastError } }`, {}, admin)).data!
+        .notificationDeliveries;
     await eventually(async () => (await failures()).length === 1, 10_000, 'the failed delivery');
-    expect((await failures())[0]).toMatchObject({ channelId: 'dingtalk-office', status: 'failed', lastError: `channel dingtalk-office: ${UNREADABLE_SECRET}` });
+    expect((await failures())[0]).toMatchObject({
+      channelId: 'dingtalk-office',
+      status: 'failed',
+      lastError: `channel dingtalk-office: ${UNREADABLE_SECRET}`,
+    });
     expect(robot.hits).toHaveLength(0);
 
     // The admin configures the channel again (sealed with this server's key): the retry goes out, signed.
-    await second.gql(configureMutation, { id: 'dingtalk-office', name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET }, admin);
+    await second.gql(
+      configureMutation,
+      { id: 'dingtalk-office', name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET },
+      admin,
+    );
     await eventually(() => robot.accepted().size === 1, 10_000, 'the delivery after configuring again');
     expect(robot.hits.map((h) => h.status)).toEqual([200]);
   });
@@ -134,7 +165,11 @@ describe('notification channel secrets', () => {
         {
           id: randomUUID(),
           type: 'NotificationChannelConfigured',
-          data: { channelId: 'old-robot', name: '旧钉钉群', config: { kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET } },
+          data: {
+            channelId: 'old-robot',
+            name: '旧钉钉群',
+            config: { kind: 'webhook', format: 'dingtalk', url: robot.url, secret: DINGTALK_SECRET },
+          },
           metadata: metadataFor({ actor, commandId, now: () => new Date().toISOString() }, new Date().toISOString(), 1),
         },
       ],

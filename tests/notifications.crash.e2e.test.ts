@@ -40,17 +40,27 @@ async function gql(token: string, query: string, variables: Record<string, unkno
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
-const login = async (name: string, password: string) => (await gql('', `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`, { l: name, p: password })).login.token as string;
+const login = async (name: string, password: string) =>
+  (await gql('', `mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`, { l: name, p: password })).login
+    .token as string;
 
 describe('a server killed with SIGKILL during a burst of deliveries', () => {
   it('delivers every notification to each receiver, each delivery id accepted once', async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'], {
-      env: { ...process.env, ...env },
-    });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/user.ts', 'add', '--login', 'chief', '--roles', 'office,admin', '--password', 'crash-test-password'],
+      {
+        env: { ...process.env, ...env },
+      },
+    );
     server = await spawnServer(env);
     let chief = await login('chief', 'crash-test-password');
     const unit = (await gql(chief, `mutation { registerUnit(name: "佛子岭镇", kind: township) { unit { id } } }`)).registerUnit.unit.id;
-    await gql(chief, `mutation($u: ID!) { registerUser(login: "head", displayName: "钱镇长", roles: [unit_head], unitId: $u, password: "head-password-1") { user { id } } }`, { u: unit });
+    await gql(
+      chief,
+      `mutation($u: ID!) { registerUser(login: "head", displayName: "钱镇长", roles: [unit_head], unitId: $u, password: "head-password-1") { user { id } } }`,
+      { u: unit },
+    );
     const configure = `mutation($id: String!, $f: WebhookFormat!, $url: String!, $s: String) {
       configureNotificationChannel(id: $id, name: $id, kind: webhook, format: $f, url: $url, secret: $s) { id } }`;
     await gql(chief, configure, { id: 'json-hook', f: 'json', url: receivers[0]!.url });
@@ -63,13 +73,29 @@ describe('a server killed with SIGKILL during a burst of deliveries', () => {
       // A burst of 督办 orders, each one notification to the unit head over both channels.
       const problems = await Promise.all(
         Array.from({ length: 12 }, async (_, i) => {
-          const raised = await gql(chief, `mutation($d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d) { problem { id } } }`, { d: `危房 ${cycle}-${i}` });
+          const raised = await gql(
+            chief,
+            `mutation($d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d) { problem { id } } }`,
+            { d: `危房 ${cycle}-${i}` },
+          );
           const id = raised.raiseProblem.problem.id;
-          await gql(chief, `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`, { p: id, u: unit });
+          await gql(
+            chief,
+            `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`,
+            { p: id, u: unit },
+          );
           return id as string;
         }),
       );
-      await Promise.all(problems.map((p) => gql(chief, `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "限期办结", finishBy: "2099-12-31") { problem { id } } }`, { p })));
+      await Promise.all(
+        problems.map((p) =>
+          gql(
+            chief,
+            `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "限期办结", finishBy: "2099-12-31") { problem { id } } }`,
+            { p },
+          ),
+        ),
+      );
       ordered += problems.length;
       // Kill it while deliveries are under way: some have reached the receivers, not all.
       const before = receivers[0]!.hits.length;
@@ -81,7 +107,8 @@ describe('a server killed with SIGKILL during a burst of deliveries', () => {
 
     for (const receiver of receivers) await eventually(() => receiver.accepted().size === ordered, 30_000, `all ${ordered} deliveries`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const deliveries = (await gql(chief, `{ notificationDeliveries(first: 1000) { id channelId status } failedDeliveryCount }`)).notificationDeliveries;
+    const deliveries = (await gql(chief, `{ notificationDeliveries(first: 1000) { id channelId status } failedDeliveryCount }`))
+      .notificationDeliveries;
     expect(deliveries).toHaveLength(ordered * 2);
     expect(deliveries.every((d: { status: string }) => d.status === 'delivered')).toBe(true);
     for (const receiver of receivers) {

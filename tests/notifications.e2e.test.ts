@@ -52,7 +52,9 @@ const submitReport = (text: string) =>
 
 describe('notifications', () => {
   it('sends an e-mail through a real SMTP server, with the Chinese subject and body', async () => {
-    expect((await configure({ id: 'county-mail', name: '县邮件', kind: 'smtp', url: smtp.url, from: 'taizhang@county.example.cn' })).errors).toBeUndefined();
+    expect(
+      (await configure({ id: 'county-mail', name: '县邮件', kind: 'smtp', url: smtp.url, from: 'taizhang@county.example.cn' })).errors,
+    ).toBeUndefined();
     const office = await officeUser(['county-mail'], 'duchaban@county.example.cn');
     expect((await submitReport('某村危房改造资金被挪用，请查处。')).errors).toBeUndefined();
     await eventually(() => smtp.mails.some((m) => m.to.includes('duchaban@county.example.cn')), 10_000, 'the e-mail');
@@ -67,19 +69,34 @@ describe('notifications', () => {
     const inbox = await server.gql(`{ myNotifications(unreadOnly: true) { id subject read } unreadNotificationCount }`, {}, office.auth);
     expect(inbox.data!.unreadNotificationCount).toBeGreaterThanOrEqual(1);
     const id = inbox.data!.myNotifications[0].id;
-    expect((await server.gql(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { read } }`, { ids: [id] }, office.auth)).data!.markNotificationsRead[0].read).toBe(true);
+    expect(
+      (await server.gql(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { read } }`, { ids: [id] }, office.auth)).data!
+        .markNotificationsRead[0].read,
+    ).toBe(true);
     const head = await server.store.headPosition();
     await server.gql(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { read } }`, { ids: [id] }, office.auth);
     expect(await server.store.headPosition()).toBe(head);
     const deliveries = await server.gql(`{ notificationDeliveries { id status attempts channelId } }`, {}, admin);
-    expect(deliveries.data!.notificationDeliveries).toContainEqual({ id: deliveryId, status: 'delivered', attempts: 1, channelId: 'county-mail' });
+    expect(deliveries.data!.notificationDeliveries).toContainEqual({
+      id: deliveryId,
+      status: 'delivered',
+      attempts: 1,
+      channelId: 'county-mail',
+    });
   });
 
   it('signs DingTalk robot messages as DingTalk documents, and the receiver accepts them', async () => {
     const secret = 'SECtest0123456789abcdef';
     const robot = await startReceiver({ dingtalkSecret: secret });
     closers.push(robot.close);
-    const channel = await configure({ id: 'dingtalk-office', name: '督查办钉钉群', kind: 'webhook', format: 'dingtalk', url: robot.url, secret });
+    const channel = await configure({
+      id: 'dingtalk-office',
+      name: '督查办钉钉群',
+      kind: 'webhook',
+      format: 'dingtalk',
+      url: robot.url,
+      secret,
+    });
     expect(channel.data!.configureNotificationChannel).toMatchObject({ signed: true });
     expect(channel.data!.configureNotificationChannel.target).not.toContain('test-token');
     await officeUser(['dingtalk-office']);
@@ -106,10 +123,17 @@ describe('notifications', () => {
     expect(new Set(flaky.hits.map((h) => h.deliveryId)).size).toBe(1);
     expect(flaky.hits[3]!.body).toMatchObject({ deliveryId: flaky.hits[0]!.deliveryId, subject: '【12317 举报】新举报待处理' });
     await server.runner.waitFor(await server.store.headPosition());
-    const deliveries = (await server.gql(`{ notificationDeliveries { id channelId status attempts lastError } failedDeliveryCount }`, {}, admin)).data!;
-    expect(deliveries.notificationDeliveries.find((d: any) => d.channelId === 'flaky-json')).toMatchObject({ status: 'delivered', attempts: 4 });
+    const deliveries = (
+      await server.gql(`{ notificationDeliveries { id channelId status attempts lastError } failedDeliveryCount }`, {}, admin)
+    ).data!;
+    expect(deliveries.notificationDeliveries.find((d: any) => d.channelId === 'flaky-json')).toMatchObject({
+      status: 'delivered',
+      attempts: 4,
+    });
     // The dead host's failure is visible to the admin, never silent.
-    const failed = (await server.gql(`{ notificationDeliveries(failedOnly: true) { channelId status lastError nextAttemptAt } }`, {}, admin)).data!;
+    const failed = (
+      await server.gql(`{ notificationDeliveries(failedOnly: true) { channelId status lastError nextAttemptAt } }`, {}, admin)
+    ).data!;
     expect(failed.notificationDeliveries.some((d: any) => d.channelId === 'dead-mail' && d.lastError)).toBe(true);
     expect(deliveries.failedDeliveryCount).toBeGreaterThanOrEqual(1);
   });
@@ -119,11 +143,27 @@ describe('notifications', () => {
     const head = await addUser(server, { roles: ['unit_head'], unitId });
     const headAuth = bearer(await logIn(server, head.login));
     const office = bearer(await tokenFor(server, ['office']));
-    const raised = await server.gql(`mutation { raiseProblem(source: county_self_check, category: housing, description: "危房未改造") { problem { id ledgerNumber } } }`, {}, office);
+    const raised = await server.gql(
+      `mutation { raiseProblem(source: county_self_check, category: housing, description: "危房未改造") { problem { id ledgerNumber } } }`,
+      {},
+      office,
+    );
     const problem = raised.data!.raiseProblem.problem;
-    await server.gql(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`, { p: problem.id, u: unitId }, office);
-    await server.gql(`mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "月底前办结", finishBy: "2099-12-31") { problem { id } } }`, { p: problem.id }, office);
-    await eventually(async () => (await server.gql(`{ unreadNotificationCount }`, {}, headAuth)).data!.unreadNotificationCount === 1, 5000, 'the inbox');
+    await server.gql(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "钱") { problem { id } } }`,
+      { p: problem.id, u: unitId },
+      office,
+    );
+    await server.gql(
+      `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "月底前办结", finishBy: "2099-12-31") { problem { id } } }`,
+      { p: problem.id },
+      office,
+    );
+    await eventually(
+      async () => (await server.gql(`{ unreadNotificationCount }`, {}, headAuth)).data!.unreadNotificationCount === 1,
+      5000,
+      'the inbox',
+    );
     const [notification] = (await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, headAuth)).data!.myNotifications;
     expect(notification).toMatchObject({ kind: 'supervision_ordered', subject: `【督办】${problem.ledgerNumber}`, problemId: problem.id });
     expect(notification.body).toContain('月底前办结');
@@ -137,7 +177,11 @@ describe('notifications', () => {
     const badHook = await configure({ id: 'bad-hook', name: '坏', kind: 'webhook', format: 'wecom', url: 'ftp://example.cn/hook' });
     expect(badHook.errors![0]!.extensions!.code).toBe('VALIDATION_FAILED');
     expect(badHook.errors![0]!.message).toContain('config.url must be an http:// or https:// URL');
-    const unknownChannel = await server.gql(`mutation { setNotificationPreferences(channels: ["nowhere"], dailyDigest: false) { channels } }`, {}, admin);
+    const unknownChannel = await server.gql(
+      `mutation { setNotificationPreferences(channels: ["nowhere"], dailyDigest: false) { channels } }`,
+      {},
+      admin,
+    );
     expect(unknownChannel.errors![0]!.extensions!.code).toBe('VALIDATION_FAILED');
     expect(await server.store.headPosition()).toBe(head);
   });

@@ -56,12 +56,21 @@ function office_(app: () => Application, clock: () => string) {
   const problem = (input: unknown, commandId: string) => app().ledger.problemCommand(input, context(commandId));
   return {
     async units() {
-      await app().ledger.unitCommand({ type: 'RegisterUnit', data: { unitId: T1, name: '磨子潭镇', kind: 'township' } }, context('unit-T1'));
-      await app().ledger.unitCommand({ type: 'RegisterUnit', data: { unitId: D2, name: '县住建局', kind: 'department' } }, context('unit-D2'));
+      await app().ledger.unitCommand(
+        { type: 'RegisterUnit', data: { unitId: T1, name: '磨子潭镇', kind: 'township' } },
+        context('unit-T1'),
+      );
+      await app().ledger.unitCommand(
+        { type: 'RegisterUnit', data: { unitId: D2, name: '县住建局', kind: 'department' } },
+        context('unit-D2'),
+      );
     },
     /** Raised, assigned to T1, acknowledged, with a deadline: in rectification. */
     async raise(key: string, deadline: string): Promise<string> {
-      await app().ledger.raiseProblem({ source: 'county_self_check', category: 'housing', description: `危房改造 ${key}` }, context(`raise-${key}`));
+      await app().ledger.raiseProblem(
+        { source: 'county_self_check', category: 'housing', description: `危房改造 ${key}` },
+        context(`raise-${key}`),
+      );
       const problemId = app().ledger.problemIdFor(`raise-${key}`);
       await problem({ type: 'AssignProblem', data: { problemId, responsibleUnitId: T1, responsiblePerson: '镇长' } }, `assign-${key}`);
       await problem({ type: 'AcknowledgeAssignment', data: { problemId, acknowledgedBy: '镇长' } }, `ack-${key}`);
@@ -98,7 +107,13 @@ const summary = (events: Awaited<ReturnType<typeof scheduled>>) =>
   events.map((e) => `${e.type} ${(e.data as { deadline?: string }).deadline ?? ''} ${e.metadata.occurredAt}`.replace('  ', ' '));
 
 /** Moves the clock by `hours` up to `until`, running a pass at each step when `running` says so. */
-async function walk(clock: { now: string }, until: string, hours: number, pass: (() => Promise<unknown>) | null, at: Record<string, () => Promise<unknown>> = {}) {
+async function walk(
+  clock: { now: string },
+  until: string,
+  hours: number,
+  pass: (() => Promise<unknown>) | null,
+  at: Record<string, () => Promise<unknown>> = {},
+) {
   for (let ms = Date.parse(clock.now); ms <= Date.parse(until); ms += hours * 3_600_000) {
     clock.now = new Date(ms).toISOString();
     for (const [when, action] of Object.entries(at)) if (Date.parse(when) === ms) await action();
@@ -118,7 +133,11 @@ describe('the scheduler', () => {
     // Passes again over the same instants append nothing new.
     await app.scheduler.pass();
     const events = await scheduled(app.store);
-    expect(events.filter((e) => e.streamId === `schedule-${p}`).map((e) => [e.type, (e.data as { daysBefore?: number }).daysBefore, e.metadata.occurredAt])).toEqual([
+    expect(
+      events
+        .filter((e) => e.streamId === `schedule-${p}`)
+        .map((e) => [e.type, (e.data as { daysBefore?: number }).daysBefore, e.metadata.occurredAt]),
+    ).toEqual([
       ['DeadlineReminderDue', 7, '2019-06-23T09:00:00.000+08:00'],
       ['DeadlineReminderDue', 3, '2019-06-27T09:00:00.000+08:00'],
       ['DeadlineReminderDue', 1, '2019-06-29T09:00:00.000+08:00'],
@@ -129,7 +148,9 @@ describe('the scheduler', () => {
     expect(passed.metadata.actor).toEqual({ userId: 'scheduler', name: '台账 scheduler', unitId: null, role: 'system' });
     // The day's overdue digest, from the first 09:00 at which an item is overdue.
     const county = events.filter((e) => e.streamId === 'schedule-county');
-    expect(county.filter((e) => e.type === 'DailyOverdueDigestDue').map((e) => e.data)).toEqual([{ day: '2019-07-01', dueAt: '2019-07-01T09:00:00.000+08:00' }]);
+    expect(county.filter((e) => e.type === 'DailyOverdueDigestDue').map((e) => e.data)).toEqual([
+      { day: '2019-07-01', dueAt: '2019-07-01T09:00:00.000+08:00' },
+    ]);
     // The users' 每日汇总 falls due at 09:00 every day, from the first pass's catch-up (31 days before 06-01 10:00).
     const digests = county.filter((e) => e.type === 'DailyDigestDue').map((e) => (e.data as { day: string }).day);
     expect([digests.length, digests[0], digests.at(-1)]).toEqual([61, '2019-05-02', '2019-07-01']);
@@ -201,8 +222,28 @@ describe('the scheduler', () => {
     // P overdue from 07-01 (提醒) rose to 督办 14 days later, Q from 07-11 on 07-25; each ordered supervision itself.
     const escalations = events.filter((e) => e.type === 'EscalationReached');
     expect(escalations.map((e) => [e.data, e.streamId])).toEqual([
-      [{ triggerId: `item_overdue:${p}:2019-06-30`, rule: 'item_overdue', unitId: T1, level: 'supervision', problemIds: [p], dueAt: '2019-07-15T00:00:00.000+08:00' }, `schedule-unit-${T1}`],
-      [{ triggerId: `item_overdue:${q}:2019-07-10`, rule: 'item_overdue', unitId: T1, level: 'supervision', problemIds: [q], dueAt: '2019-07-25T00:00:00.000+08:00' }, `schedule-unit-${T1}`],
+      [
+        {
+          triggerId: `item_overdue:${p}:2019-06-30`,
+          rule: 'item_overdue',
+          unitId: T1,
+          level: 'supervision',
+          problemIds: [p],
+          dueAt: '2019-07-15T00:00:00.000+08:00',
+        },
+        `schedule-unit-${T1}`,
+      ],
+      [
+        {
+          triggerId: `item_overdue:${q}:2019-07-10`,
+          rule: 'item_overdue',
+          unitId: T1,
+          level: 'supervision',
+          problemIds: [q],
+          dueAt: '2019-07-25T00:00:00.000+08:00',
+        },
+        `schedule-unit-${T1}`,
+      ],
     ]);
     const orders = events.filter((e) => e.type === 'SupervisionOrdered');
     expect(orders.map((e) => [e.streamId, e.metadata.commandId, e.metadata.occurredAt])).toEqual([
@@ -283,7 +324,9 @@ describe('the scheduler', () => {
       'DeadlineReminderDue 2019-06-30 2019-06-27T09:00:00.000+08:00',
       'DeadlineReminderDue 2019-06-30 2019-06-29T09:00:00.000+08:00',
     ]);
-    expect(summary(events.filter((e) => e.streamId === `schedule-${q}`))).toEqual(['DeadlineReminderDue 2019-07-05 2019-06-28T09:00:00.000+08:00']);
+    expect(summary(events.filter((e) => e.streamId === `schedule-${q}`))).toEqual([
+      'DeadlineReminderDue 2019-07-05 2019-06-28T09:00:00.000+08:00',
+    ]);
     await other.close();
     await first.close();
   }, 30_000);
@@ -323,7 +366,13 @@ describe('midnight is live', () => {
 
   it('pushes the battle map when a deadline passes at the county midnight', async () => {
     const clock = testClock(at('2019-06-30', '20:00'));
-    server = await startTestServer({ clock: clock.read, scheduler: false, notifications: false, checkpoints: false, tokenTtlSeconds: 30 * 24 * 3600 });
+    server = await startTestServer({
+      clock: clock.read,
+      scheduler: false,
+      notifications: false,
+      checkpoints: false,
+      tokenTtlSeconds: 30 * 24 * 3600,
+    });
     const app = server;
     const cmd = office_(() => app, clock.read);
     await cmd.units();
@@ -345,7 +394,11 @@ describe('midnight is live', () => {
     clock.now = at('2019-07-01', '00:00');
     const pass = await server.scheduler.pass();
     expect(pass.appended).toBe(1);
-    expect(await next()).toMatchObject({ eventType: 'DeadlinePassed', light: 'red', newTriggers: [{ rule: 'item_overdue', levelLabel: '提醒' }] });
+    expect(await next()).toMatchObject({
+      eventType: 'DeadlinePassed',
+      light: 'red',
+      newTriggers: [{ rule: 'item_overdue', levelLabel: '提醒' }],
+    });
     stream.close();
     expect((await gql('{ battleMap { tally { overdue { count } } } }')).data.battleMap.tally.overdue.count).toBe(1);
   });

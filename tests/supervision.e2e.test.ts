@@ -36,12 +36,18 @@ async function refused(query: string, variables: Record<string, unknown>, token:
 }
 
 async function newProblem(description: string, deadline: string): Promise<string> {
-  const p = (await ok(`mutation($d: String!) { raiseProblem(source: audit, category: roads, description: $d) { problem { id } } }`, { d: description }))
-    .raiseProblem.problem.id as string;
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`, {
-    p,
-    u: township,
-  });
+  const p = (
+    await ok(`mutation($d: String!) { raiseProblem(source: audit, category: roads, description: $d) { problem { id } } }`, {
+      d: description,
+    })
+  ).raiseProblem.problem.id as string;
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
+    {
+      p,
+      u: township,
+    },
+  );
   await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p, d: deadline });
   await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "王主任") { problem { id } } }`, { p }, as.head);
   return p;
@@ -59,7 +65,8 @@ beforeAll(async () => {
   await clockAt(now.value);
   township = (await ok(`mutation { registerUnit(name: "磨子潭镇", kind: township) { unit { id } } }`, {}, as.admin)).registerUnit.unit.id;
   const other = (await ok(`mutation { registerUnit(name: "黄尾镇", kind: township) { unit { id } } }`, {}, as.admin)).registerUnit.unit.id;
-  const bureau = (await ok(`mutation { registerUnit(name: "县扶贫局", kind: department) { unit { id } } }`, {}, as.admin)).registerUnit.unit.id;
+  const bureau = (await ok(`mutation { registerUnit(name: "县扶贫局", kind: department) { unit { id } } }`, {}, as.admin)).registerUnit.unit
+    .id;
   logins.set('office', (await addUser(server, { roles: ['office'] })).login);
   logins.set('head', (await addUser(server, { roles: ['unit_head'], unitId: township })).login);
   logins.set('otherHead', (await addUser(server, { roles: ['unit_head'], unitId: other })).login);
@@ -75,15 +82,23 @@ describe('督办: an order with a finish-by day and the unit’s reply', () => {
     // Overdue from 03-11; long overdue (督办 by the default policy's 30 days) from 04-09.
     await clockAt('2019-04-10T09:00:00+08:00');
     const trigger = async () =>
-      ((await ok(`query { interviewTriggers(includeResolved: true) { id rule level resolved resolvedBySupervisionOn
-          supervisionOrders { ledgerNumber supervisionCount orderedOn finishBy repliedOn } } }`)).interviewTriggers as any[]).find(
-        (t) => t.rule === 'item_long_overdue',
-      );
+      (
+        (
+          await ok(`query { interviewTriggers(includeResolved: true) { id rule level resolved resolvedBySupervisionOn
+          supervisionOrders { ledgerNumber supervisionCount orderedOn finishBy repliedOn } } }`)
+        ).interviewTriggers as any[]
+      ).find((t) => t.rule === 'item_long_overdue');
     expect(await trigger()).toMatchObject({ level: 'supervision', resolved: false, supervisionOrders: [] });
 
     const ordered = await ok(ORDER, { p, f: '2019-04-15' });
-    expect(ordered.orderSupervision.problem).toEqual({ supervisionCount: 1, openSupervision: { supervisionCount: 1, finishBy: '2019-04-15' } });
-    expect(await trigger()).toMatchObject({ resolved: false, supervisionOrders: [{ supervisionCount: 1, orderedOn: '2019-04-10', repliedOn: null }] });
+    expect(ordered.orderSupervision.problem).toEqual({
+      supervisionCount: 1,
+      openSupervision: { supervisionCount: 1, finishBy: '2019-04-15' },
+    });
+    expect(await trigger()).toMatchObject({
+      resolved: false,
+      supervisionOrders: [{ supervisionCount: 1, orderedOn: '2019-04-10', repliedOn: null }],
+    });
     // The unit's queue: the items with a 督办 waiting for its reply.
     const queue = await ok(`query { problems(awaitingSupervisionReply: true) { edges { node { id } } } }`, {}, as.head);
     expect(queue.problems.edges).toEqual([{ node: { id: p } }]);
@@ -100,7 +115,11 @@ describe('督办: an order with a finish-by day and the unit’s reply', () => {
     expect(replied.replyToSupervision.events).toEqual([{ type: 'SupervisionReplied' }]);
     expect(replied.replyToSupervision.problem.openSupervision).toBeNull();
     expect(replied.replyToSupervision.problem.supervisionOrders).toEqual([
-      { supervisionCount: 1, finishBy: '2019-04-15', reply: { reply: text, repliedOn: '2019-04-12', files: [{ name: file.name, sha256: file.sha256 }] } },
+      {
+        supervisionCount: 1,
+        finishBy: '2019-04-15',
+        reply: { reply: text, repliedOn: '2019-04-12', files: [{ name: file.name, sha256: file.sha256 }] },
+      },
     ]);
     // The same reply again (a retry) appends nothing.
     expect((await ok(REPLY, { p, r: text, files: [file] }, as.head)).replyToSupervision.events).toEqual([]);
@@ -113,10 +132,16 @@ describe('督办: an order with a finish-by day and the unit’s reply', () => {
     });
     const open = (await ok(`query { interviewTriggers { rule } }`)).interviewTriggers.map((t: { rule: string }) => t.rule);
     expect(open).not.toContain('item_long_overdue');
-    expect((await ok(`query { problems(awaitingSupervisionReply: true) { edges { node { id } } } }`, {}, as.head)).problems.edges).toEqual([]);
+    expect((await ok(`query { problems(awaitingSupervisionReply: true) { edges { node { id } } } }`, {}, as.head)).problems.edges).toEqual(
+      [],
+    );
 
     // Another unit's head sees the reply but not its files (evidence of another unit).
-    const seen = await ok(`query($id: ID) { problem(id: $id) { supervisionOrders { reply { reply files { sha256 } } } } }`, { id: p }, as.otherHead);
+    const seen = await ok(
+      `query($id: ID) { problem(id: $id) { supervisionOrders { reply { reply files { sha256 } } } } }`,
+      { id: p },
+      as.otherHead,
+    );
     expect(seen.problem.supervisionOrders[0].reply).toEqual({ reply: text, files: [] });
   });
 
@@ -163,7 +188,11 @@ describe('巩固: the 回头看 after 销号', () => {
     await clockAt('2019-06-01T09:00:00+08:00');
     const p = await newProblem('低保评定不公', '2019-06-30');
     await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "重新评议") { problem { id } } }`, { p }, as.head);
-    await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已重新评议" }) { problem { id } } }`, { p }, as.head);
+    await ok(
+      `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已重新评议" }) { problem { id } } }`,
+      { p },
+      as.head,
+    );
     await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, as.verifier);
     await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p });
 
@@ -175,12 +204,15 @@ describe('巩固: the 回头看 after 销号', () => {
     const wall = async () =>
       (await ok(`query { battleMap { awaitingRecheck { ledgerNumbers } items { ledgerNumber consolidation } } }`)).battleMap;
     expect((await wall()).awaitingRecheck.ledgerNumbers).toEqual([ledgerNumber]);
-    expect((await wall()).items.find((i: { ledgerNumber: string }) => i.ledgerNumber === ledgerNumber).consolidation).toBe('awaiting_recheck');
+    expect((await wall()).items.find((i: { ledgerNumber: string }) => i.ledgerNumber === ledgerNumber).consolidation).toBe(
+      'awaiting_recheck',
+    );
 
     // The responsible unit does not check its own work.
-    expect((await refused(`mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "自查无反弹") { problem { id } } }`, { p }, as.head)).code).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      (await refused(`mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "自查无反弹") { problem { id } } }`, { p }, as.head))
+        .code,
+    ).toBe('FORBIDDEN');
     await clockAt('2019-09-01T09:00:00+08:00');
     const confirmed = await ok(
       `mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "回头看：未反弹") { problem { consolidation } events { type data } } }`,
@@ -188,7 +220,9 @@ describe('巩固: the 回头看 after 销号', () => {
       as.verifier,
     );
     expect(confirmed.confirmConsolidation.problem.consolidation).toBe('confirmed');
-    expect(confirmed.confirmConsolidation.events).toMatchObject([{ type: 'ConsolidationConfirmed', data: { confirmedOn: '2019-09-01', opinion: '回头看：未反弹' } }]);
+    expect(confirmed.confirmConsolidation.events).toMatchObject([
+      { type: 'ConsolidationConfirmed', data: { confirmedOn: '2019-09-01', opinion: '回头看：未反弹' } },
+    ]);
     expect((await ok(`query { problems(consolidation: awaiting_recheck) { edges { node { id } } } }`)).problems.edges).toEqual([]);
     expect((await wall()).awaitingRecheck.ledgerNumbers).toEqual([]);
     // A later recurrence can still reopen it.

@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 it('a unit name is trimmed; a description keeps its spaces, BOM and U+2028', async () => {
-  const unit = await server.gql<any>('mutation($n: String!) { registerUnit(name: $n, kind: township) { unit { name } } }', { n: '  衡山镇 ' }, bearer(admin));
+  const unit = await server.gql<any>(
+    'mutation($n: String!) { registerUnit(name: $n, kind: township) { unit { name } } }',
+    { n: '  衡山镇 ' },
+    bearer(admin),
+  );
   expect(unit.data.registerUnit.unit.name).toBe('衡山镇');
 
   const written = '\uFEFF  危房改造未完成：\u2028一户未入住。\n';
@@ -24,9 +28,17 @@ it('a unit name is trimmed; a description keeps its spaces, BOM and U+2028', asy
     bearer(office),
   );
   expect(raised.errors).toBeUndefined();
-  const read = await server.gql<any>('query($id: ID!) { problem(id: $id) { description } }', { id: raised.data.raiseProblem.problem.id }, bearer(office));
+  const read = await server.gql<any>(
+    'query($id: ID!) { problem(id: $id) { description } }',
+    { id: raised.data.raiseProblem.problem.id },
+    bearer(office),
+  );
   expect(read.data.problem.description).toBe(written);
 
-  const blank = await server.gql('mutation { raiseProblem(source: audit, category: housing, description: " \\n ") { problem { id } } }', {}, bearer(office));
+  const blank = await server.gql(
+    'mutation { raiseProblem(source: audit, category: housing, description: " \\n ") { problem { id } } }',
+    {},
+    bearer(office),
+  );
   expect(blank.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
 });

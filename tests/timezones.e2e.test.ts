@@ -18,14 +18,22 @@ const instants = {
 const zones = { UTC: 0, 'Asia/Shanghai': -480, 'America/Los_Angeles': 420 };
 
 describe.concurrent('the server’s own time zone does not matter', () => {
-  it.each(Object.entries(zones))('with TZ=%s, a deadline of 2019-06-30 is overdue from 2019-07-01 00:00 Shanghai time, not a moment before', async (tz, offset) => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tests/support/overdueProbe.ts', ...Object.keys(instants)], {
-      env: { ...process.env, TZ: tz },
-      encoding: 'utf8',
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(result.tz).toBe(tz);
-    expect(result.offsetMinutes).toBe(offset); // the zone really was in force in the child
-    expect(result.answers).toEqual(instants);
-  }, 120_000);
+  it.each(Object.entries(zones))(
+    'with TZ=%s, a deadline of 2019-06-30 is overdue from 2019-07-01 00:00 Shanghai time, not a moment before',
+    async (tz, offset) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'tests/support/overdueProbe.ts', ...Object.keys(instants)],
+        {
+          env: { ...process.env, TZ: tz },
+          encoding: 'utf8',
+        },
+      );
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      expect(result.tz).toBe(tz);
+      expect(result.offsetMinutes).toBe(offset); // the zone really was in force in the child
+      expect(result.answers).toEqual(instants);
+    },
+    120_000,
+  );
 });

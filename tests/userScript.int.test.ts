@@ -48,7 +48,11 @@ describe('the account scripts', () => {
       const id = ledger.unitIdFor('script-test/磨子潭镇');
       await ledger.unitCommand(
         { type: 'RegisterUnit', data: { unitId: id, name: '磨子潭镇', kind: 'township', parentUnitId: null } },
-        { actor: { userId: 't', name: 't', unitId: null, role: 'admin' }, commandId: 'script-test/磨子潭镇', now: () => '2019-01-02T09:00:00+08:00' },
+        {
+          actor: { userId: 't', name: 't', unitId: null, role: 'admin' },
+          commandId: 'script-test/磨子潭镇',
+          now: () => '2019-01-02T09:00:00+08:00',
+        },
       );
       return id;
     });
@@ -63,13 +67,16 @@ describe('the account scripts', () => {
     });
     await expect(script('add', '--login', 'wuyan', '--roles', 'verifier')).rejects.toMatchObject({
       code: 2,
-      stderr: 'error: The role verifier acts for a unit: name the user\'s unit. (UNIT_REQUIRED)\n',
+      stderr: "error: The role verifier acts for a unit: name the user's unit. (UNIT_REQUIRED)\n",
     });
     await expect(script('add', '--login', 'wu', '--roles', 'office')).rejects.toMatchObject({
       code: 2,
       stderr: 'error: login must be 3 to 32 lower-case letters, digits, dots, dashes or underscores (VALIDATION_FAILED)\n',
     });
-    await expect(script('add', '--login', 'wuyan', '--roles', 'boss')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--roles takes') });
+    await expect(script('add', '--login', 'wuyan', '--roles', 'boss')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--roles takes'),
+    });
   }, 60_000);
 
   it('reset a password (ending the sessions) and disable a user', async () => {

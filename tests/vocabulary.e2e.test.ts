@@ -53,7 +53,11 @@ describe('Query.vocabulary', () => {
     const rule = (value: string) => scoreRules.find((r: { value: string }) => r.value === value);
     expect(scoreRules).toHaveLength(11);
     expect(rule('base')).toMatchObject({ part: 'base', points: 100, pointsBySource: [] });
-    expect(rule('verification_rejected')).toMatchObject({ part: 'ordinary', label: { zh: '验收不通过', en: 'Verification rejected' }, points: -1 });
+    expect(rule('verification_rejected')).toMatchObject({
+      part: 'ordinary',
+      label: { zh: '验收不通过', en: 'Verification rejected' },
+      points: -1,
+    });
     expect(rule('unfinished_at_year_end')).toMatchObject({ part: 'year_end', points: -3 });
     expect(rule('problem_found').points).toBeNull();
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'national_feedback', points: -2 });

@@ -63,9 +63,7 @@ function signedIn(ctx: Context): AccountRow {
   return ctx.auth.user;
 }
 
-builder.queryField('me', (t) =>
-  t.field({ type: UserRef, description: 'The signed-in user.', resolve: (_r, _a, ctx) => signedIn(ctx) }),
-);
+builder.queryField('me', (t) => t.field({ type: UserRef, description: 'The signed-in user.', resolve: (_r, _a, ctx) => signedIn(ctx) }));
 
 builder.queryField('users', (t) =>
   t.field({
@@ -127,7 +125,11 @@ builder.mutationField('changePassword', (t) =>
         await ctx.limits.loginFailed(user.login, ctx.clientIp);
         throw new ValidationError('WRONG_CURRENT_PASSWORD', 'The current password is wrong.', { field: 'currentPassword' });
       }
-      return userPayload(ctx, user.userId, await ctx.accounts.setPassword(user.userId, args.newPassword, 'self', commandContext(ctx, null)));
+      return userPayload(
+        ctx,
+        user.userId,
+        await ctx.accounts.setPassword(user.userId, args.newPassword, 'self', commandContext(ctx, null)),
+      );
     },
   }),
 );
@@ -147,7 +149,13 @@ builder.mutationField('registerUser', (t) =>
     resolve: async (_r, args, ctx) => {
       const context = commandContext(ctx, args.commandId as string | undefined);
       const result = await ctx.accounts.register(
-        { login: args.login, displayName: args.displayName, roles: args.roles, unitId: args.unitId ? String(args.unitId) : null, password: args.password },
+        {
+          login: args.login,
+          displayName: args.displayName,
+          roles: args.roles,
+          unitId: args.unitId ? String(args.unitId) : null,
+          password: args.password,
+        },
         context,
       );
       return userPayload(ctx, ctx.accounts.userIdFor(args.login), result);
@@ -187,7 +195,12 @@ builder.mutationField('changeRoles', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const userId = String(args.userId);
-      const result = await ctx.accounts.changeRoles(userId, args.roles, args.unitId ? String(args.unitId) : null, commandContext(ctx, null));
+      const result = await ctx.accounts.changeRoles(
+        userId,
+        args.roles,
+        args.unitId ? String(args.unitId) : null,
+        commandContext(ctx, null),
+      );
       return userPayload(ctx, userId, result);
     },
   }),

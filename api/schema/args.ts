@@ -9,9 +9,13 @@ export const asOfDescription =
 export function parseAsOf(asOf: string | null | undefined): string | undefined {
   if (asOf == null) return undefined;
   if (!/(?:Z|[+-]\d{2}:?\d{2})$/.test(asOf) || !Instant.safeParse(asOf).success)
-    throw new ValidationError('INVALID_INSTANT', `asOf ${asOf} is not an ISO-8601 instant with an offset, such as 2019-06-30T18:00:00+08:00.`, {
-      field: 'asOf',
-    });
+    throw new ValidationError(
+      'INVALID_INSTANT',
+      `asOf ${asOf} is not an ISO-8601 instant with an offset, such as 2019-06-30T18:00:00+08:00.`,
+      {
+        field: 'asOf',
+      },
+    );
   return asOf;
 }
 
@@ -19,7 +23,8 @@ export function parseAsOf(asOf: string | null | undefined): string | undefined {
 export function knownUnit(ctx: Context, unitId: string | number | null | undefined): string | null {
   if (unitId == null) return null;
   const id = String(unitId);
-  if (!ctx.runner.state(ledgerView).units.has(id)) throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${id}.`, { field: 'unitId' });
+  if (!ctx.runner.state(ledgerView).units.has(id))
+    throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${id}.`, { field: 'unitId' });
   return id;
 }
 

@@ -19,7 +19,9 @@ function instant(value: string | null | undefined, field: string): number | null
   if (value == null) return null;
   const at = Date.parse(value);
   if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(value))
-    throw new ValidationError('VALIDATION_FAILED', `${field} must be an ISO-8601 date or instant, e.g. 2019-06-30T00:00:00+08:00.`, { field });
+    throw new ValidationError('VALIDATION_FAILED', `${field} must be an ISO-8601 date or instant, e.g. 2019-06-30T00:00:00+08:00.`, {
+      field,
+    });
   return at;
 }
 

@@ -1,4 +1,4 @@
-import { ProblemCategory, ProblemSource, categoryLabel, sourceLabel } from '../../domain/index.js';
+import { type ProblemCategory, type ProblemSource, categoryLabel, sourceLabel } from '../../domain/index.js';
 import type { BattleMap, BattleMapItem, LightReason, ProblemSet, Tally } from '../../projections/battleMap.js';
 import { mapItems } from '../../projections/battleMapWall.js';
 import { ledgerView } from '../../projections/ledgerView.js';
@@ -8,12 +8,14 @@ import { ConsolidationEnum, ProblemCategoryEnum, ProblemRef, ProblemSourceEnum, 
 import { UnitRef } from './unit.js';
 
 export const LightEnum = builder.enumType('Light', {
-  description: 'A light on the battle map: red (overdue, or sent back by verification), yellow (due soon, extended, or no deadline), green (on track or done).',
+  description:
+    'A light on the battle map: red (overdue, or sent back by verification), yellow (due soon, extended, or no deadline), green (on track or done).',
   values: ['red', 'yellow', 'green'] as const,
 });
 
 const LightReasonEnum = builder.enumType('LightReason', {
-  description: 'Why an item has its light: overdue, rejected (back in rectification after a rejected verification), due_soon, extended, no_deadline.',
+  description:
+    'Why an item has its light: overdue, rejected (back in rectification after a rejected verification), due_soon, extended, no_deadline.',
   values: ['overdue', 'rejected', 'due_soon', 'extended', 'no_deadline'] as const,
 });
 
@@ -21,7 +23,10 @@ const ProblemCountRef = builder.objectRef<ProblemSet>('ProblemCount').implement(
   description: 'A count on the battle map, with the ledger numbers behind it (对账销号).',
   fields: (t) => ({
     count: t.int({ description: 'How many problems.', resolve: (set) => set.size }),
-    ledgerNumbers: t.stringList({ description: 'Their ledger numbers, sorted: the drill-down behind the count.', resolve: (set) => [...set].sort() }),
+    ledgerNumbers: t.stringList({
+      description: 'Their ledger numbers, sorted: the drill-down behind the count.',
+      resolve: (set) => [...set].sort(),
+    }),
   }),
 });
 
@@ -63,7 +68,11 @@ const UnitLightRef = builder.objectRef<BattleMap['units'][number]>('UnitLight').
   description: 'One responsible unit on the county map: its light and counts.',
   fields: (t) => ({
     unit: t.field({ type: UnitRef, nullable: true, description: 'The unit.', resolve: (u, _a, ctx) => unitRow(ctx, u.unitId) }),
-    light: t.field({ type: LightEnum, description: 'Red from the policy’s number of red items, yellow from its number of yellow or red items.', resolve: (u) => u.light }),
+    light: t.field({
+      type: LightEnum,
+      description: 'Red from the policy’s number of red items, yellow from its number of yellow or red items.',
+      resolve: (u) => u.light,
+    }),
     tally: t.field({ type: TallyRef, description: 'Its counts.', resolve: (u) => u }),
   }),
 });
@@ -86,11 +95,20 @@ const BattleMapItemRef = builder.objectRef<BattleMapItem>('BattleMapItem').imple
       description: 'The problem as the ledger shows it now.',
       resolve: (i, _a, ctx) => ctx.runner.state(ledgerView).problems.get(i.problemId) ?? null,
     }),
-    unit: t.field({ type: UnitRef, nullable: true, description: 'Responsible unit at the instant asked about.', resolve: (i, _a, ctx) => unitRow(ctx, i.unitId) }),
+    unit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: 'Responsible unit at the instant asked about.',
+      resolve: (i, _a, ctx) => unitRow(ctx, i.unitId),
+    }),
     status: t.field({ type: ProblemStatusEnum, description: 'Status at the instant asked about.', resolve: (i) => i.status }),
     deadline: t.string({ nullable: true, description: 'Deadline at the instant asked about.', resolve: (i) => i.deadline }),
     light: t.field({ type: LightEnum, description: 'Its light.', resolve: (i) => i.light }),
-    reasons: t.field({ type: [LightReasonEnum], description: 'Why it has that light (empty for a plain green).', resolve: (i) => i.reasons as LightReason[] }),
+    reasons: t.field({
+      type: [LightReasonEnum],
+      description: 'Why it has that light (empty for a plain green).',
+      resolve: (i) => i.reasons as LightReason[],
+    }),
     consolidation: t.field({
       type: ConsolidationEnum,
       nullable: true,
@@ -106,7 +124,12 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
     asOf: t.exposeString('asOf', { description: 'The instant it describes.' }),
     day: t.exposeString('day', { description: 'That instant’s county calendar day (Asia/Shanghai).' }),
     policyVersion: t.exposeInt('policyVersion', { description: 'The policy whose light rules were applied (0 = built-in default).' }),
-    unit: t.field({ type: UnitRef, nullable: true, description: 'The unit, or null for the whole county.', resolve: (m, _a, ctx) => unitRow(ctx, m.unitId) }),
+    unit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: 'The unit, or null for the whole county.',
+      resolve: (m, _a, ctx) => unitRow(ctx, m.unitId),
+    }),
     light: t.field({ type: LightEnum, description: 'The light of the whole map.', resolve: (m) => m.light }),
     tally: t.field({ type: TallyRef, description: 'Counts over every problem in the map.', resolve: (m) => m.tally }),
     byStatus: t.field({
@@ -114,17 +137,37 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
       description: 'Counts by status.',
       resolve: (m) => Object.entries(m.byStatus).map(([status, problems]) => ({ status: status as BattleMapItem['status'], problems })),
     }),
-    extended: t.field({ type: ProblemCountRef, description: 'Problems whose deadline was extended at least once.', resolve: (m) => m.extended }),
-    rejected: t.field({ type: ProblemCountRef, description: 'Problems whose verification was rejected at least once.', resolve: (m) => m.rejected }),
-    withoutDeadline: t.field({ type: ProblemCountRef, description: 'Open problems with no deadline yet.', resolve: (m) => m.withoutDeadline }),
-    closedOnTime: t.field({ type: ProblemCountRef, description: 'Closed, reported fixed by the deadline.', resolve: (m) => m.closedOnTime }),
+    extended: t.field({
+      type: ProblemCountRef,
+      description: 'Problems whose deadline was extended at least once.',
+      resolve: (m) => m.extended,
+    }),
+    rejected: t.field({
+      type: ProblemCountRef,
+      description: 'Problems whose verification was rejected at least once.',
+      resolve: (m) => m.rejected,
+    }),
+    withoutDeadline: t.field({
+      type: ProblemCountRef,
+      description: 'Open problems with no deadline yet.',
+      resolve: (m) => m.withoutDeadline,
+    }),
+    closedOnTime: t.field({
+      type: ProblemCountRef,
+      description: 'Closed, reported fixed by the deadline.',
+      resolve: (m) => m.closedOnTime,
+    }),
     closedLate: t.field({ type: ProblemCountRef, description: 'Closed, reported fixed after the deadline.', resolve: (m) => m.closedLate }),
     awaitingRecheck: t.field({
       type: ProblemCountRef,
       description: 'Closed (销号) and awaiting the 回头看: 巩固 not confirmed yet.',
       resolve: (m) => m.awaitingRecheck,
     }),
-    onTimeClosureRate: t.float({ nullable: true, description: 'closedOnTime ÷ closed, from 0 to 1; null when nothing is closed.', resolve: (m) => m.onTimeClosureRate }),
+    onTimeClosureRate: t.float({
+      nullable: true,
+      description: 'closedOnTime ÷ closed, from 0 to 1; null when nothing is closed.',
+      resolve: (m) => m.onTimeClosureRate,
+    }),
     bySource: t.field({ type: [SourceTallyRef], description: 'Counts by source.', resolve: (m) => m.bySource }),
     byCategory: t.field({ type: [CategoryTallyRef], description: 'Counts by category.', resolve: (m) => m.byCategory }),
     units: t.field({ type: [UnitLightRef], description: 'Each responsible unit’s light and counts.', resolve: (m) => m.units }),

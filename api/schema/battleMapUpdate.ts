@@ -33,11 +33,32 @@ const BattleMapUpdateRef = builder.objectRef<Update>('BattleMapUpdate').implemen
     kind: t.field({ type: UpdateKindEnum, description: 'problem or notification.', resolve: (u) => u.kind }),
     position: t.field({ type: 'Float', description: 'Log position of the event.', resolve: (u) => u.position }),
     occurredAt: t.exposeString('occurredAt', { description: 'When the event happened.' }),
-    eventType: t.exposeString('eventType', { description: 'What happened, e.g. DeadlineExtended (NotificationRecorded for a notification).' }),
-    ledgerNumber: t.string({ nullable: true, description: 'The item changed (null on a notification update).', resolve: (u) => itemOf(u)?.ledgerNumber ?? null }),
-    unit: t.field({ type: UnitRef, nullable: true, description: 'Its responsible unit.', resolve: (u, _a, ctx) => unitRow(ctx, itemOf(u)?.unitId ?? null) }),
-    status: t.field({ type: ProblemStatusEnum, nullable: true, description: 'Its status now (null on a notification update).', resolve: (u) => itemOf(u)?.status ?? null }),
-    light: t.field({ type: LightEnum, nullable: true, description: 'Its light now (null on a notification update).', resolve: (u) => itemOf(u)?.light ?? null }),
+    eventType: t.exposeString('eventType', {
+      description: 'What happened, e.g. DeadlineExtended (NotificationRecorded for a notification).',
+    }),
+    ledgerNumber: t.string({
+      nullable: true,
+      description: 'The item changed (null on a notification update).',
+      resolve: (u) => itemOf(u)?.ledgerNumber ?? null,
+    }),
+    unit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: 'Its responsible unit.',
+      resolve: (u, _a, ctx) => unitRow(ctx, itemOf(u)?.unitId ?? null),
+    }),
+    status: t.field({
+      type: ProblemStatusEnum,
+      nullable: true,
+      description: 'Its status now (null on a notification update).',
+      resolve: (u) => itemOf(u)?.status ?? null,
+    }),
+    light: t.field({
+      type: LightEnum,
+      nullable: true,
+      description: 'Its light now (null on a notification update).',
+      resolve: (u) => itemOf(u)?.light ?? null,
+    }),
     newTriggers: t.field({
       type: [InterviewTriggerRef],
       description: 'Interview triggers of its unit that were not there before.',
@@ -60,7 +81,10 @@ builder.subscriptionField('battleMapUpdates', (t) =>
     description:
       'Every change to a problem as the log delivers it, with its new light and the triggers it raised; with kinds including notification, the caller’s own new notifications too (the bell).',
     args: {
-      unitId: t.arg.id({ required: false, description: 'Only changes to this unit’s problems (the caller’s notifications are not filtered by it).' }),
+      unitId: t.arg.id({
+        required: false,
+        description: 'Only changes to this unit’s problems (the caller’s notifications are not filtered by it).',
+      }),
       kinds: t.arg({
         type: [UpdateKindEnum],
         required: false,
@@ -84,10 +108,18 @@ builder.subscriptionField('battleMapUpdates', (t) =>
         const offNotifications = kinds.has('notification')
           ? ctx.notifications.onNotification((notification) => {
               if (notification.recipientUserId !== auth.user.userId) return;
-              void push({ kind: 'notification', position: notification.position, occurredAt: notification.recordedAt, eventType: 'NotificationRecorded', notification });
+              void push({
+                kind: 'notification',
+                position: notification.position,
+                occurredAt: notification.recordedAt,
+                eventType: 'NotificationRecorded',
+                notification,
+              });
             })
           : () => {};
-        const off = kinds.has('problem') ? ctx.readModels.followBattleMap(only, ctx.clock, (update) => void push({ kind: 'problem', ...update })) : () => {};
+        const off = kinds.has('problem')
+          ? ctx.readModels.followBattleMap(only, ctx.clock, (update) => void push({ kind: 'problem', ...update }))
+          : () => {};
         await stop;
         off();
         offNotifications();

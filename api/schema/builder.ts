@@ -49,8 +49,11 @@ builder.scalarType('JSON', {
 
 /** A file yoga parsed out of a multipart request, told by its shape (a web File). */
 const isFile = (value: unknown): value is UploadedFile =>
-  typeof value === 'object' && value !== null && typeof (value as UploadedFile).arrayBuffer === 'function' &&
-  typeof (value as UploadedFile).name === 'string' && typeof (value as UploadedFile).size === 'number';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as UploadedFile).arrayBuffer === 'function' &&
+  typeof (value as UploadedFile).name === 'string' &&
+  typeof (value as UploadedFile).size === 'number';
 
 const NOT_A_FILE = 'File cannot represent a value that is not a file: send the file as a part of a GraphQL multipart request.';
 

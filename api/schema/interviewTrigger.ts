@@ -46,7 +46,11 @@ const TriggerOrderRef = builder.objectRef<TriggerOrder>('TriggerSupervisionOrder
     orderedOn: t.exposeString('day', { description: 'County day of the order.' }),
     finishBy: t.string({ nullable: true, description: '办结时限', resolve: (o) => o.finishBy }),
     eventId: t.exposeString('eventId', { description: 'The SupervisionOrdered event.' }),
-    repliedOn: t.string({ nullable: true, description: 'County day of the reply; null while unanswered.', resolve: (o) => o.reply?.day ?? null }),
+    repliedOn: t.string({
+      nullable: true,
+      description: 'County day of the reply; null while unanswered.',
+      resolve: (o) => o.reply?.day ?? null,
+    }),
     replyEventId: t.string({ nullable: true, description: 'The SupervisionReplied event.', resolve: (o) => o.reply?.id ?? null }),
   }),
 });
@@ -60,7 +64,11 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
     unit: t.field({ type: UnitRef, nullable: true, description: 'The unit concerned.', resolve: (x, _a, ctx) => unitRow(ctx, x.unitId) }),
     level: t.field({ type: InterviewLevelEnum, description: 'The level now, after escalation.', resolve: (x) => x.level }),
     levelLabel: t.string({ description: '提醒 / 督办 / 约谈', resolve: (x) => interviewLevelLabel[x.level] }),
-    ruleLevel: t.field({ type: InterviewLevelEnum, description: 'The level the rule sets, before escalation.', resolve: (x) => x.ruleLevel }),
+    ruleLevel: t.field({
+      type: InterviewLevelEnum,
+      description: 'The level the rule sets, before escalation.',
+      resolve: (x) => x.ruleLevel,
+    }),
     escalations: t.exposeInt('escalations', { description: 'How many levels it rose for being left unresolved.' }),
     since: t.exposeString('since', { description: 'County day the condition began to hold.' }),
     summary: t.exposeString('summary', { description: 'The trigger in one sentence.' }),
@@ -77,7 +85,8 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
     }),
     supervisionOrders: t.field({
       type: [TriggerOrderRef],
-      description: 'The 督办 on its items since it began, with their replies: below 约谈 level, an order answered on each item resolves it.',
+      description:
+        'The 督办 on its items since it began, with their replies: below 约谈 level, an order answered on each item resolves it.',
       resolve: (x) => x.supervisionOrders,
     }),
     resolvedBySupervisionOn: t.string({
@@ -85,7 +94,12 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
       description: 'The county day the last of those replies came, when they resolved it.',
       resolve: (x) => x.resolvedBySupervisionOn,
     }),
-    resolvedBy: t.field({ type: InterviewRef, nullable: true, description: 'The interview that resolved it.', resolve: (x) => x.resolvedBy }),
+    resolvedBy: t.field({
+      type: InterviewRef,
+      nullable: true,
+      description: 'The interview that resolved it.',
+      resolve: (x) => x.resolvedBy,
+    }),
     earlierInterviews: t.field({
       type: [InterviewRef],
       description: 'Interviews on this trigger that covered only part of today’s evidence.',
@@ -117,7 +131,11 @@ const InterviewPayloadRef = builder
     description: 'The trigger after the interview was recorded, and the events appended.',
     fields: (t) => ({
       trigger: t.field({ type: InterviewTriggerRef, description: 'The trigger as it now stands (resolved).', resolve: (p) => p.trigger }),
-      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when the trigger was already covered.', resolve: (p) => p.events }),
+      events: t.field({
+        type: [LedgerEventRef],
+        description: 'Appended by this command; empty when the trigger was already covered.',
+        resolve: (p) => p.events,
+      }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
     }),
   });
@@ -125,7 +143,8 @@ const InterviewPayloadRef = builder
 builder.mutationField('recordInterview', (t) =>
   t.field({
     type: InterviewPayloadRef,
-    description: 'Record an interview held about a trigger (InterviewHeld). It covers the trigger’s evidence as it stands now, and resolves it.',
+    description:
+      'Record an interview held about a trigger (InterviewHeld). It covers the trigger’s evidence as it stands now, and resolves it.',
     args: {
       triggerId: t.arg.id({ required: true, description: 'The trigger, as interviewTriggers names it.' }),
       interviewee: t.arg.string({ required: true, description: '被约谈人: usually the unit’s principal leader.' }),
@@ -136,7 +155,13 @@ builder.mutationField('recordInterview', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const { result, trigger } = await ctx.assessment.recordInterview(
-        { triggerId: String(args.triggerId), interviewee: args.interviewee, interviewer: args.interviewer, heldOn: args.heldOn, outcome: args.outcome },
+        {
+          triggerId: String(args.triggerId),
+          interviewee: args.interviewee,
+          interviewer: args.interviewer,
+          heldOn: args.heldOn,
+          outcome: args.outcome,
+        },
         commandContext(ctx, args.commandId as string | undefined),
       );
       return { trigger, events: result.events, replayed: result.replayed };

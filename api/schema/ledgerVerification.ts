@@ -8,8 +8,12 @@ const BreakKindEnum = builder.enumType('IntegrityBreakKind', {
     hash_mismatch: { description: 'An event’s content no longer matches the hash it was written with.' },
     prev_hash_mismatch: { description: 'An event does not link to the event before it in its stream.' },
     revision_gap: { description: 'A stream’s revisions do not run on from 0: an event is missing or out of place.' },
-    checkpoint_mismatch: { description: 'The stream heads at a checkpoint’s position are not what it recorded (a stream or its last events deleted).' },
-    exported_checkpoint_mismatch: { description: 'The log no longer holds what an exported checkpoint covered (truncated, or rewritten with its checkpoints).' },
+    checkpoint_mismatch: {
+      description: 'The stream heads at a checkpoint’s position are not what it recorded (a stream or its last events deleted).',
+    },
+    exported_checkpoint_mismatch: {
+      description: 'The log no longer holds what an exported checkpoint covered (truncated, or rewritten with its checkpoints).',
+    },
   } as const,
 });
 
@@ -19,8 +23,16 @@ const IntegrityBreakRef = builder.objectRef<IntegrityBreak>('IntegrityBreak').im
     kind: t.field({ type: BreakKindEnum, description: 'What kind of break.', resolve: (b) => b.kind }),
     streamId: t.exposeString('streamId', { nullable: true, description: 'The stream that broke, when one can be named.' }),
     revision: t.exposeInt('revision', { nullable: true, description: 'The revision in that stream where it broke.' }),
-    position: t.field({ type: 'Float', nullable: true, description: 'Global position of the event where it shows.', resolve: (b) => b.position }),
-    ledgerNumber: t.exposeString('ledgerNumber', { nullable: true, description: 'The problem’s ledger number (台账编号), for a problem’s stream.' }),
+    position: t.field({
+      type: 'Float',
+      nullable: true,
+      description: 'Global position of the event where it shows.',
+      resolve: (b) => b.position,
+    }),
+    ledgerNumber: t.exposeString('ledgerNumber', {
+      nullable: true,
+      description: 'The problem’s ledger number (台账编号), for a problem’s stream.',
+    }),
     checkpoint: t.exposeInt('checkpoint', { nullable: true, description: 'The number of the checkpoint that caught it.' }),
     message: t.exposeString('message', { description: 'What is wrong, in words.' }),
   }),
@@ -45,9 +57,23 @@ const LedgerVerificationRef = builder.objectRef<LedgerVerification>('LedgerVerif
     intact: t.exposeBoolean('intact', { description: 'True when every hash, link and checkpoint holds.' }),
     eventCount: t.exposeInt('eventCount', { description: 'Events checked (all of them when intact).' }),
     streamCount: t.exposeInt('streamCount', { description: 'Streams seen.' }),
-    latestCheckpoint: t.field({ type: CheckpointRef, nullable: true, description: 'The newest checkpoint found intact.', resolve: (r) => r.latestCheckpoint }),
-    heldCheckpoint: t.int({ nullable: true, description: 'The number of the exported checkpoint held against the log, if one was given.', resolve: (r) => r.held?.number ?? null }),
-    firstBreak: t.field({ type: IntegrityBreakRef, nullable: true, description: 'The first break, when not intact.', resolve: (r) => r.firstBreak }),
+    latestCheckpoint: t.field({
+      type: CheckpointRef,
+      nullable: true,
+      description: 'The newest checkpoint found intact.',
+      resolve: (r) => r.latestCheckpoint,
+    }),
+    heldCheckpoint: t.int({
+      nullable: true,
+      description: 'The number of the exported checkpoint held against the log, if one was given.',
+      resolve: (r) => r.held?.number ?? null,
+    }),
+    firstBreak: t.field({
+      type: IntegrityBreakRef,
+      nullable: true,
+      description: 'The first break, when not intact.',
+      resolve: (r) => r.firstBreak,
+    }),
     summary: t.exposeString('summary', { description: 'The report in words, as `npm run verify` prints it.' }),
   }),
 });

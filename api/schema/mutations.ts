@@ -15,7 +15,11 @@ const ProblemPayload = builder.objectRef<Payload<LedgerRow> & { warnings: string
   description: 'The problem after the command, and the events the command appended.',
   fields: (t) => ({
     problem: t.field({ type: ProblemRef, description: 'The problem as it now stands.', resolve: (p) => p.subject }),
-    events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when nothing changed.', resolve: (p) => p.events }),
+    events: t.field({
+      type: [LedgerEventRef],
+      description: 'Appended by this command; empty when nothing changed.',
+      resolve: (p) => p.events,
+    }),
     replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before and nothing new was appended.' }),
     warnings: t.exposeStringList('warnings', {
       description:
@@ -144,25 +148,27 @@ function problemCommand<A extends InputFieldMap>(
   args: (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) => A,
   fromActor: (actor: NonNullable<Context['actor']>) => Record<string, unknown> = () => ({}),
 ) {
-  builder.mutationField(problemMutation[type], (t) =>
-    t.field({
-      type: ProblemPayload,
-      description,
-      args: {
-        problemId: t.arg.id({ required: true, description: 'The problem.' }),
-        commandId: commandIdArg(t) as never,
-        ...args(t),
-      },
-      resolve: async (_root, rawArgs, ctx) => {
-        const { commandId, problemId, ...data } = rawArgs as Record<string, unknown>;
-        const context = commandContext(ctx, commandId as string | undefined);
-        const result = await ctx.ledger.problemCommand(
-          { type, data: { problemId: String(problemId), ...data, ...fromActor(context.actor) } },
-          context,
-        );
-        return problemPayload(ctx, String(problemId), result);
-      },
-    }) as never,
+  builder.mutationField(
+    problemMutation[type],
+    (t) =>
+      t.field({
+        type: ProblemPayload,
+        description,
+        args: {
+          problemId: t.arg.id({ required: true, description: 'The problem.' }),
+          commandId: commandIdArg(t) as never,
+          ...args(t),
+        },
+        resolve: async (_root, rawArgs, ctx) => {
+          const { commandId, problemId, ...data } = rawArgs as Record<string, unknown>;
+          const context = commandContext(ctx, commandId as string | undefined);
+          const result = await ctx.ledger.problemCommand(
+            { type, data: { problemId: String(problemId), ...data, ...fromActor(context.actor) } },
+            context,
+          );
+          return problemPayload(ctx, String(problemId), result);
+        },
+      }) as never,
   );
 }
 

@@ -14,7 +14,9 @@ export const NotificationRef = builder.objectRef<InboxRow>('Notification').imple
   description: '通知: a message in the user’s inbox (站内信), about something that happened in the ledger.',
   fields: (t) => ({
     id: t.exposeID('notificationId', { description: 'Stable id of the notification.' }),
-    kind: t.exposeString('kind', { description: 'What it is about, e.g. verification_rejected, supervision_ordered, awaiting_verification.' }),
+    kind: t.exposeString('kind', {
+      description: 'What it is about, e.g. verification_rejected, supervision_ordered, awaiting_verification.',
+    }),
     subject: t.exposeString('subject', { description: '标题' }),
     body: t.exposeString('body', { description: '正文' }),
     problemId: t.exposeID('problemId', { nullable: true, description: 'The problem it is about, if any.' }),
@@ -30,17 +32,20 @@ export const NotificationRef = builder.objectRef<InboxRow>('Notification').imple
   }),
 });
 
-const PreferencesRef = builder.objectRef<{ channels: string[]; dailyDigest: boolean; email: string | null }>('NotificationPreferences').implement({
-  description: '通知偏好: the channels the user gets notifications on besides the inbox, and the daily digest.',
-  fields: (t) => ({
-    channels: t.exposeStringList('channels', { description: 'Ids of configured channels.' }),
-    dailyDigest: t.exposeBoolean('dailyDigest', { description: 'One digest a day (每日汇总) instead of single outward messages.' }),
-    email: t.exposeString('email', { nullable: true, description: 'The address e-mail channels send to.' }),
-  }),
-});
+const PreferencesRef = builder
+  .objectRef<{ channels: string[]; dailyDigest: boolean; email: string | null }>('NotificationPreferences')
+  .implement({
+    description: '通知偏好: the channels the user gets notifications on besides the inbox, and the daily digest.',
+    fields: (t) => ({
+      channels: t.exposeStringList('channels', { description: 'Ids of configured channels.' }),
+      dailyDigest: t.exposeBoolean('dailyDigest', { description: 'One digest a day (每日汇总) instead of single outward messages.' }),
+      email: t.exposeString('email', { nullable: true, description: 'The address e-mail channels send to.' }),
+    }),
+  });
 
 const ChannelRef = builder.objectRef<ChannelView>('NotificationChannel').implement({
-  description: 'A way out for notifications, configured by an admin: SMTP e-mail, or a webhook (json, DingTalk 钉钉, WeCom 企业微信). Secrets are never shown.',
+  description:
+    'A way out for notifications, configured by an admin: SMTP e-mail, or a webhook (json, DingTalk 钉钉, WeCom 企业微信). Secrets are never shown.',
   fields: (t) => ({
     id: t.exposeID('channelId', { description: 'The id users name in their preferences.' }),
     name: t.exposeString('name', { description: 'A name people recognise.' }),
@@ -65,9 +70,14 @@ type DeliveryItem = DeliveryRow & { deliveryId: string; notification: InboxRow }
 const DeliveryRef = builder.objectRef<DeliveryItem>('NotificationDelivery').implement({
   description: 'One notification over one channel, in the outbox: its attempts and how the last one went.',
   fields: (t) => ({
-    id: t.exposeID('deliveryId', { description: 'Stable id, sent along as X-Taizhang-Delivery-Id / Message-ID so a receiver can tell a repeat.' }),
+    id: t.exposeID('deliveryId', {
+      description: 'Stable id, sent along as X-Taizhang-Delivery-Id / Message-ID so a receiver can tell a repeat.',
+    }),
     channelId: t.exposeString('channelId', { description: 'The channel.' }),
-    status: t.string({ description: 'pending (none yet), claimed (being sent), delivered, or failed.', resolve: (d) => (d.state.status === 'none' ? 'pending' : d.state.status) }),
+    status: t.string({
+      description: 'pending (none yet), claimed (being sent), delivered, or failed.',
+      resolve: (d) => (d.state.status === 'none' ? 'pending' : d.state.status),
+    }),
     attempts: t.int({ description: 'Attempts made so far.', resolve: (d) => (d.state.status === 'none' ? 0 : d.state.attempt) }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last failed attempt failed.' }),
     nextAttemptAt: t.string({
@@ -88,16 +98,28 @@ builder.queryFields((t) => ({
       unreadOnly: t.arg.boolean({ required: false, description: 'Only the unread ones.' }),
       first: t.arg.int({ required: false, description: 'At most this many (default 50, at most 500).' }),
     },
-    resolve: (_r, args, ctx) => ctx.notifications.inbox(userId(ctx), { unreadOnly: args.unreadOnly ?? false, first: Math.min(Math.max(args.first ?? 50, 0), 500) }),
+    resolve: (_r, args, ctx) =>
+      ctx.notifications.inbox(userId(ctx), { unreadOnly: args.unreadOnly ?? false, first: Math.min(Math.max(args.first ?? 50, 0), 500) }),
   }),
-  unreadNotificationCount: t.int({ description: 'How many of the user’s notifications are unread (the bell’s number).', resolve: (_r, _a, ctx) => ctx.notifications.unreadCount(userId(ctx)) }),
-  myNotificationPreferences: t.field({ type: PreferencesRef, description: 'The signed-in user’s preferences.', resolve: (_r, _a, ctx) => ctx.notifications.preferences(userId(ctx)) }),
+  unreadNotificationCount: t.int({
+    description: 'How many of the user’s notifications are unread (the bell’s number).',
+    resolve: (_r, _a, ctx) => ctx.notifications.unreadCount(userId(ctx)),
+  }),
+  myNotificationPreferences: t.field({
+    type: PreferencesRef,
+    description: 'The signed-in user’s preferences.',
+    resolve: (_r, _a, ctx) => ctx.notifications.preferences(userId(ctx)),
+  }),
   notificationChannelChoices: t.field({
     type: [ChannelChoiceRef],
     description: 'The channels a user may choose besides the inbox (everyone signed in; the admin’s notificationChannels shows more).',
     resolve: (_r, _a, ctx) => ctx.notifications.channels(),
   }),
-  notificationChannels: t.field({ type: [ChannelRef], description: 'The configured channels (admins).', resolve: (_r, _a, ctx) => ctx.notifications.channels() }),
+  notificationChannels: t.field({
+    type: [ChannelRef],
+    description: 'The configured channels (admins).',
+    resolve: (_r, _a, ctx) => ctx.notifications.channels(),
+  }),
   notificationDeliveries: t.field({
     type: [DeliveryRef],
     description: 'The outbox: deliveries, newest change first (admins).',
@@ -105,12 +127,19 @@ builder.queryFields((t) => ({
       failedOnly: t.arg.boolean({ required: false, description: 'Only those whose last attempt failed.' }),
       first: t.arg.int({ required: false, description: 'At most this many (default 100).' }),
     },
-    resolve: (_r, args, ctx) => ctx.notifications.deliveries({ failedOnly: args.failedOnly ?? false }).slice(0, Math.min(Math.max(args.first ?? 100, 0), 1000)),
+    resolve: (_r, args, ctx) =>
+      ctx.notifications.deliveries({ failedOnly: args.failedOnly ?? false }).slice(0, Math.min(Math.max(args.first ?? 100, 0), 1000)),
   }),
-  failedDeliveryCount: t.int({ description: 'Deliveries whose last attempt failed (the admin’s badge).', resolve: (_r, _a, ctx) => ctx.notifications.failedDeliveryCount() }),
+  failedDeliveryCount: t.int({
+    description: 'Deliveries whose last attempt failed (the admin’s badge).',
+    resolve: (_r, _a, ctx) => ctx.notifications.failedDeliveryCount(),
+  }),
 }));
 
-const ChannelKindEnum = builder.enumType('NotificationChannelKind', { description: 'smtp (e-mail) or webhook.', values: ['smtp', 'webhook'] as const });
+const ChannelKindEnum = builder.enumType('NotificationChannelKind', {
+  description: 'smtp (e-mail) or webhook.',
+  values: ['smtp', 'webhook'] as const,
+});
 const WebhookFormatEnum = builder.enumType('WebhookFormat', {
   description: 'json (plain), dingtalk (钉钉 group robot, signed when a secret is given), wecom (企业微信 group robot).',
   values: ['json', 'dingtalk', 'wecom'] as const,
@@ -133,7 +162,11 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       const id = userId(ctx);
-      await ctx.notifications.setPreferences(id, { channels: args.channels, dailyDigest: args.dailyDigest, email: args.email ?? null }, commandContext(ctx, null));
+      await ctx.notifications.setPreferences(
+        id,
+        { channels: args.channels, dailyDigest: args.dailyDigest, email: args.email ?? null },
+        commandContext(ctx, null),
+      );
       return ctx.notifications.preferences(id);
     },
   }),

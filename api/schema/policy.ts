@@ -13,7 +13,11 @@ const PolicyRef = builder.objectRef<PolicyRow>('Policy').implement({
     name: t.string({ description: 'What the committee calls it.', resolve: (p) => p.document.name }),
     document: t.field({ type: 'JSON', description: 'The whole document: lights, interviews, scoring.', resolve: (p) => p.document }),
     reason: t.string({ nullable: true, description: 'Why it was adopted (null for the default).', resolve: (p) => p.reason ?? null }),
-    adoptedAt: t.string({ nullable: true, description: 'When it came into force (null for the default).', resolve: (p) => p.adoptedAt ?? null }),
+    adoptedAt: t.string({
+      nullable: true,
+      description: 'When it came into force (null for the default).',
+      resolve: (p) => p.adoptedAt ?? null,
+    }),
     adoptedBy: t.string({ nullable: true, description: 'Who adopted it.', resolve: (p) => p.adoptedBy ?? null }),
   }),
 });
@@ -38,16 +42,18 @@ builder.queryField('policies', (t) =>
   }),
 );
 
-const PolicyPayloadRef = builder
-  .objectRef<{ policy: PolicyRow; events: RecordedEvent[]; replayed: boolean }>('PolicyPayload')
-  .implement({
-    description: 'The policy in force after the command, and the events appended.',
-    fields: (t) => ({
-      policy: t.field({ type: PolicyRef, description: 'The version now in force.', resolve: (p) => p.policy }),
-      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when the document is the one in force.', resolve: (p) => p.events }),
-      replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
+const PolicyPayloadRef = builder.objectRef<{ policy: PolicyRow; events: RecordedEvent[]; replayed: boolean }>('PolicyPayload').implement({
+  description: 'The policy in force after the command, and the events appended.',
+  fields: (t) => ({
+    policy: t.field({ type: PolicyRef, description: 'The version now in force.', resolve: (p) => p.policy }),
+    events: t.field({
+      type: [LedgerEventRef],
+      description: 'Appended by this command; empty when the document is the one in force.',
+      resolve: (p) => p.events,
     }),
-  });
+    replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
+  }),
+});
 
 builder.mutationField('adoptPolicy', (t) =>
   t.field({

@@ -51,7 +51,11 @@ export const SupervisionReplyRef = builder.objectRef<Reply>('SupervisionReply').
   description: '督办回复: the responsible unit’s answer to a supervision order.',
   fields: (t) => ({
     reply: t.exposeString('reply', { description: 'What was done, exactly as sent.' }),
-    files: t.field({ type: [EvidenceFileRef], description: 'Files backing it (withheld from other units’ heads).', resolve: (r) => r.files }),
+    files: t.field({
+      type: [EvidenceFileRef],
+      description: 'Files backing it (withheld from other units’ heads).',
+      resolve: (r) => r.files,
+    }),
     repliedOn: t.exposeString('repliedOn', { description: 'County day of the reply.' }),
     repliedAt: t.exposeString('repliedAt', { description: 'When it was recorded.' }),
     repliedBy: t.exposeString('repliedBy', { description: 'Who replied.' }),
@@ -64,12 +68,21 @@ export const SupervisionOrderRef = builder.objectRef<SupervisionOrderRow>('Super
   fields: (t) => ({
     supervisionCount: t.exposeInt('supervisionCount', { description: 'Its number among the problem’s orders (1, 2, …).' }),
     instruction: t.exposeString('instruction', { description: '督办意见' }),
-    finishBy: t.string({ nullable: true, description: '办结时限 (null for orders recorded before it was asked).', resolve: (o) => o.finishBy }),
+    finishBy: t.string({
+      nullable: true,
+      description: '办结时限 (null for orders recorded before it was asked).',
+      resolve: (o) => o.finishBy,
+    }),
     triggerId: t.string({ nullable: true, description: 'The interview trigger it answers, if any.', resolve: (o) => o.triggerId }),
     orderedAt: t.exposeString('orderedAt', { description: 'When it was ordered.' }),
     orderedBy: t.exposeString('orderedBy', { description: 'Who ordered it.' }),
     eventId: t.exposeString('eventId', { description: 'The SupervisionOrdered event.' }),
-    reply: t.field({ type: SupervisionReplyRef, nullable: true, description: 'The reply; null while unanswered.', resolve: (o) => o.reply }),
+    reply: t.field({
+      type: SupervisionReplyRef,
+      nullable: true,
+      description: 'The reply; null while unanswered.',
+      resolve: (o) => o.reply,
+    }),
     overdue: t.boolean({
       description: 'Unanswered past its finish-by day (county calendar).',
       resolve: (o, _a, ctx) => o.reply === null && o.finishBy !== null && countyDay(ctx.clock()) > o.finishBy,
@@ -100,20 +113,52 @@ ProblemRef.implement({
       description: '责任单位',
       resolve: (r, _a, ctx) => unitRow(ctx, isAssigned(r.state) ? r.state.responsibleUnitId : null),
     }),
-    responsiblePerson: t.string({ nullable: true, description: '责任人', resolve: (r) => assignedField(r, 'responsiblePerson') as string | null }),
-    leadingOfficial: t.string({ nullable: true, description: '牵头领导', resolve: (r) => assignedField(r, 'leadingOfficial') as string | null }),
-    deadline: t.string({ nullable: true, description: '整改时限 (county calendar day).', resolve: (r) => assignedField(r, 'deadline') as string | null }),
-    extensionCount: t.int({ description: 'How many times the deadline was extended.', resolve: (r) => (assignedField(r, 'extensionCount') as number | null) ?? 0 }),
-    measures: t.string({ nullable: true, description: '整改措施 (the plan).', resolve: (r) => assignedField(r, 'measures') as string | null }),
-    rejectionCount: t.int({ description: 'Times verification was rejected.', resolve: (r) => (assignedField(r, 'rejectionCount') as number | null) ?? 0 }),
-    reopenCount: t.int({ description: 'Times it was reopened after closing.', resolve: (r) => (assignedField(r, 'reopenCount') as number | null) ?? 0 }),
-    supervisionCount: t.int({ description: 'Supervision orders (督办) issued.', resolve: (r) => (assignedField(r, 'supervisionCount') as number | null) ?? 0 }),
+    responsiblePerson: t.string({
+      nullable: true,
+      description: '责任人',
+      resolve: (r) => assignedField(r, 'responsiblePerson') as string | null,
+    }),
+    leadingOfficial: t.string({
+      nullable: true,
+      description: '牵头领导',
+      resolve: (r) => assignedField(r, 'leadingOfficial') as string | null,
+    }),
+    deadline: t.string({
+      nullable: true,
+      description: '整改时限 (county calendar day).',
+      resolve: (r) => assignedField(r, 'deadline') as string | null,
+    }),
+    extensionCount: t.int({
+      description: 'How many times the deadline was extended.',
+      resolve: (r) => (assignedField(r, 'extensionCount') as number | null) ?? 0,
+    }),
+    measures: t.string({
+      nullable: true,
+      description: '整改措施 (the plan).',
+      resolve: (r) => assignedField(r, 'measures') as string | null,
+    }),
+    rejectionCount: t.int({
+      description: 'Times verification was rejected.',
+      resolve: (r) => (assignedField(r, 'rejectionCount') as number | null) ?? 0,
+    }),
+    reopenCount: t.int({
+      description: 'Times it was reopened after closing.',
+      resolve: (r) => (assignedField(r, 'reopenCount') as number | null) ?? 0,
+    }),
+    supervisionCount: t.int({
+      description: 'Supervision orders (督办) issued.',
+      resolve: (r) => (assignedField(r, 'supervisionCount') as number | null) ?? 0,
+    }),
     latestProgress: t.string({
       nullable: true,
       description: '整改进展: the text of the latest progress report, if any.',
       resolve: (r) => r.latestProgress,
     }),
-    closedOn: t.string({ nullable: true, description: '销号时间', resolve: (r) => (r.state.status === 'closed' ? r.state.closedOn : null) }),
+    closedOn: t.string({
+      nullable: true,
+      description: '销号时间',
+      resolve: (r) => (r.state.status === 'closed' ? r.state.closedOn : null),
+    }),
     consolidation: t.field({
       type: ConsolidationEnum,
       nullable: true,
@@ -140,7 +185,8 @@ ProblemRef.implement({
     }),
     daysLeft: t.int({
       nullable: true,
-      description: 'Whole days from today (county calendar) to the deadline: 0 on the day itself, negative once past; null without a deadline.',
+      description:
+        'Whole days from today (county calendar) to the deadline: 0 on the day itself, negative once past; null without a deadline.',
       resolve: (r, _a, ctx) => {
         const deadline = assignedField(r, 'deadline') as string | null;
         return deadline === null ? null : daysBetween(countyDay(ctx.clock()), deadline);
@@ -193,8 +239,15 @@ builder.queryField('problems', (t) =>
       unitId: t.arg.id({ required: false, description: 'Only problems this unit is responsible for.' }),
       status: t.arg({ type: ProblemStatusEnum, required: false, description: 'Only problems in this status.' }),
       overdue: t.arg.boolean({ required: false, description: 'Only overdue (true) or only not overdue (false).' }),
-      awaitingSupervisionReply: t.arg.boolean({ required: false, description: 'Only problems with a 督办 waiting for the unit’s reply (true) or without (false).' }),
-      consolidation: t.arg({ type: ConsolidationEnum, required: false, description: 'Only closed problems awaiting the 回头看, or confirmed (巩固).' }),
+      awaitingSupervisionReply: t.arg.boolean({
+        required: false,
+        description: 'Only problems with a 督办 waiting for the unit’s reply (true) or without (false).',
+      }),
+      consolidation: t.arg({
+        type: ConsolidationEnum,
+        required: false,
+        description: 'Only closed problems awaiting the 回头看, or confirmed (巩固).',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const filter = { ...args, unitId: args.unitId == null ? null : String(args.unitId) };

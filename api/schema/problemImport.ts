@@ -12,7 +12,9 @@ const ImportIssueRef = builder.objectRef<ImportIssue>('ImportIssue').implement({
   fields: (t) => ({
     row: t.exposeInt('row', { description: 'Row number as the spreadsheet shows it (header counted); 0 for the file as a whole.' }),
     column: t.exposeString('column', { description: 'The column’s header, e.g. 责任单位; empty for the file as a whole.' }),
-    columnLetter: t.exposeString('columnLetter', { description: 'The spreadsheet’s column letter, e.g. D; empty when the column is missing.' }),
+    columnLetter: t.exposeString('columnLetter', {
+      description: 'The spreadsheet’s column letter, e.g. D; empty when the column is missing.',
+    }),
     code: t.exposeString('code', { description: 'Stable code, e.g. UNKNOWN_UNIT, BAD_DATE, REQUIRED.' }),
     message: t.exposeString('message', { description: 'What is wrong, in words.' }),
     value: t.exposeString('value', { nullable: true, description: 'The cell’s content as read.' }),
@@ -44,7 +46,10 @@ const ImportPreviewRef = builder.objectRef<ImportPreview>('ImportPreview').imple
     rows: t.field({ type: [ImportRowRef], description: 'Rows that passed every check.', resolve: (p) => p.rows }),
     issues: t.field({ type: [ImportIssueRef], description: 'Every problem found, by row and column.', resolve: (p) => p.issues }),
     newRows: t.int({ description: 'Rows that importing would add.', resolve: (p) => p.rows.filter((r) => !r.alreadyImported).length }),
-    alreadyImported: t.int({ description: 'Rows imported before from this same file.', resolve: (p) => p.rows.filter((r) => r.alreadyImported).length }),
+    alreadyImported: t.int({
+      description: 'Rows imported before from this same file.',
+      resolve: (p) => p.rows.filter((r) => r.alreadyImported).length,
+    }),
   }),
 });
 
@@ -60,7 +65,10 @@ const ImportResultRef = builder.objectRef<ImportResult>('ImportResult').implemen
 /** The uploaded list's bytes, refused when larger than an import takes. */
 async function bytesOf(file: UploadedFile): Promise<Uint8Array> {
   if (file.size > IMPORT_FILE_LIMIT_BYTES)
-    throw new ValidationError('FILE_TOO_LARGE', `The file is ${file.size} bytes; at most ${IMPORT_FILE_LIMIT_BYTES} bytes are imported at once.`);
+    throw new ValidationError(
+      'FILE_TOO_LARGE',
+      `The file is ${file.size} bytes; at most ${IMPORT_FILE_LIMIT_BYTES} bytes are imported at once.`,
+    );
   return new Uint8Array(await file.arrayBuffer());
 }
 

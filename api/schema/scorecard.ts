@@ -59,7 +59,12 @@ const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
       description: 'The problem as the ledger shows it now.',
       resolve: (l, _a, ctx) => (l.problemId ? (ctx.runner.state(ledgerView).problems.get(l.problemId) ?? null) : null),
     }),
-    unit: t.field({ type: UnitRef, nullable: true, description: 'The unit it happened in (a village counts on its township’s card).', resolve: (l, _a, ctx) => unitRow(ctx, l.unitId) }),
+    unit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: 'The unit it happened in (a village counts on its township’s card).',
+      resolve: (l, _a, ctx) => unitRow(ctx, l.unitId),
+    }),
     eventIds: t.exposeStringList('eventIds', { description: 'The events behind it; the first is the one its id names.' }),
     explanation: t.exposeString('explanation', { description: 'The line in one sentence.' }),
     exempted: t.boolean({ description: 'Removed by an exemption (still shown).', resolve: (l) => l.exemption !== null }),
@@ -126,7 +131,8 @@ const scorecardActionFields = {
 type ScorecardAction = keyof typeof scorecardActionFields;
 
 const ScorecardActionEnum = builder.enumType('ScorecardAction', {
-  description: 'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment).',
+  description:
+    'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment).',
   values: Object.keys(scorecardActionFields) as ScorecardAction[],
 });
 
@@ -139,7 +145,9 @@ const ScorecardActionEnum = builder.enumType('ScorecardAction', {
 function scorecardActions(view: CardView, ctx: Context): ScorecardAction[] {
   if (ctx.auth.kind !== 'signed_in') return [];
   const { user } = ctx.auth;
-  const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year) ? ['grantExemption', 'finalizeAssessment'] : ['verifyAssessment'];
+  const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year)
+    ? ['grantExemption', 'finalizeAssessment']
+    : ['verifyAssessment'];
   return offered.filter((action) => permits(scorecardActionFields[action], user, null));
 }
 
@@ -148,21 +156,39 @@ ScorecardRef.implement({
   description:
     'A unit’s annual scorecard (年度考核): every point gained or lost with its rule and events, adding up to the score; the grade and the one-vote veto; the rank. A finalized card is frozen; what changed since shows beside it.',
   fields: (t) => ({
-    unit: t.field({ type: UnitRef, nullable: true, description: 'The assessed unit.', resolve: (v, _a, ctx) => unitRow(ctx, v.card.unitId) }),
+    unit: t.field({
+      type: UnitRef,
+      nullable: true,
+      description: 'The assessed unit.',
+      resolve: (v, _a, ctx) => unitRow(ctx, v.card.unitId),
+    }),
     year: t.int({ description: 'Assessment year.', resolve: (v) => v.card.year }),
-    policyVersion: t.int({ description: 'The policy the card was scored under (0 = built-in default).', resolve: (v) => v.card.policyVersion }),
+    policyVersion: t.int({
+      description: 'The policy the card was scored under (0 = built-in default).',
+      resolve: (v) => v.card.policyVersion,
+    }),
     asOf: t.string({ description: 'The instant it was computed at.', resolve: (v) => v.card.asOf }),
-    provisional: t.boolean({ description: 'The year was not over at asOf: unfinished items are not yet deducted.', resolve: (v) => v.card.provisional }),
+    provisional: t.boolean({
+      description: 'The year was not over at asOf: unfinished items are not yet deducted.',
+      resolve: (v) => v.card.provisional,
+    }),
     frozen: t.boolean({ description: 'This is the finalized card.', resolve: (v) => v.frozen }),
     ordinaryScore: t.float({ description: '平时: the ordinary-time part, before weighting.', resolve: (v) => v.card.ordinaryScore }),
     yearEndScore: t.float({ description: '集中考核: the year-end part, before weighting.', resolve: (v) => v.card.yearEndScore }),
     score: t.float({ description: 'The weighted score: the sum of every line’s contribution.', resolve: (v) => v.card.score }),
     grade: t.field({ type: GradeEnum, description: 'The grade by the policy’s thresholds.', resolve: (v) => v.card.grade }),
     gradeLabel: t.string({ description: '好 / 较好 / 一般 / 较差', resolve: (v) => gradeLabel[v.card.grade] }),
-    veto: t.boolean({ description: '一票否决: graded 较差, so its cadres cannot be rated excellent this year nor promoted within a year.', resolve: (v) => v.card.veto }),
+    veto: t.boolean({
+      description: '一票否决: graded 较差, so its cadres cannot be rated excellent this year nor promoted within a year.',
+      resolve: (v) => v.card.veto,
+    }),
     rank: t.int({ description: 'Rank among the year’s cards by score (equal scores share a rank).', resolve: (v) => v.card.rank }),
     lines: t.field({ type: [ScoreLineRef], description: 'Every line, the base first.', resolve: (v) => v.card.lines }),
-    breakdown: t.field({ type: [RuleTotalRef], description: 'The lines summed by part and rule, the base first.', resolve: (v) => v.card.breakdown }),
+    breakdown: t.field({
+      type: [RuleTotalRef],
+      description: 'The lines summed by part and rule, the base first.',
+      resolve: (v) => v.card.breakdown,
+    }),
     exemptions: t.field({
       type: [ExemptionRef],
       description: 'Every exemption granted on this card, applied or not.',
@@ -211,7 +237,10 @@ builder.queryField('scorecards', (t) =>
     args: {
       year: yearArg(t) as never,
       asOf: t.arg.string({ required: false, description: asOfDescription }),
-      policyVersion: t.arg.int({ required: false, description: 'Score under this policy version (0 = built-in default); the one in force at asOf when omitted.' }),
+      policyVersion: t.arg.int({
+        required: false,
+        description: 'Score under this policy version (0 = built-in default); the one in force at asOf when omitted.',
+      }),
     },
     resolve: (_root, args, ctx) => ctx.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion),
   }),
@@ -228,7 +257,8 @@ builder.queryField('scorecard', (t) =>
       asOf: t.arg.string({ required: false, description: asOfDescription }),
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version.' }),
     },
-    resolve: (_root, args, ctx) => ctx.assessment.card(knownUnit(ctx, args.unitId)!, args.year as number, parseAsOf(args.asOf), args.policyVersion),
+    resolve: (_root, args, ctx) =>
+      ctx.assessment.card(knownUnit(ctx, args.unitId)!, args.year as number, parseAsOf(args.asOf), args.policyVersion),
   }),
 );
 
@@ -238,7 +268,11 @@ const ExemptionPayloadRef = builder
     description: 'The card after the exemption, and the events appended.',
     fields: (t) => ({
       scorecard: t.field({ type: ScorecardRef, nullable: true, description: 'The card as it now stands.', resolve: (p) => p.scorecard }),
-      events: t.field({ type: [LedgerEventRef], description: 'Appended by this command; empty when already exempted.', resolve: (p) => p.events }),
+      events: t.field({
+        type: [LedgerEventRef],
+        description: 'Appended by this command; empty when already exempted.',
+        resolve: (p) => p.events,
+      }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
     }),
   });
@@ -246,7 +280,8 @@ const ExemptionPayloadRef = builder
 builder.mutationField('grantExemption', (t) =>
   t.field({
     type: ExemptionPayloadRef,
-    description: '容错纠错: remove one deduction from a unit’s card, with the reason and who approved it. Refused once the year is finalized.',
+    description:
+      '容错纠错: remove one deduction from a unit’s card, with the reason and who approved it. Refused once the year is finalized.',
     args: {
       unitId: t.arg.id({ required: true, description: 'The assessed unit whose card carries the deduction.' }),
       year: yearArg(t) as never,
@@ -257,7 +292,13 @@ builder.mutationField('grantExemption', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const { result, scorecard } = await ctx.assessment.grantExemption(
-        { unitId: knownUnit(ctx, args.unitId)!, year: args.year as number, lineId: args.lineId, reason: args.reason, approvedBy: args.approvedBy },
+        {
+          unitId: knownUnit(ctx, args.unitId)!,
+          year: args.year as number,
+          lineId: args.lineId,
+          reason: args.reason,
+          approvedBy: args.approvedBy,
+        },
         commandContext(ctx, args.commandId as string | undefined),
       );
       return { scorecard, events: result.events, replayed: result.replayed };
@@ -289,7 +330,8 @@ const FinalizationPayloadRef = builder
 builder.mutationField('finalizeAssessment', (t) =>
   t.field({
     type: FinalizationPayloadRef,
-    description: '考核定档: freeze the year’s cards as computed now. Later events and policy changes then show as a difference beside them.',
+    description:
+      '考核定档: freeze the year’s cards as computed now. Later events and policy changes then show as a difference beside them.',
     args: {
       year: yearArg(t) as never,
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version; the one in force now when omitted.' }),

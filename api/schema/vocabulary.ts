@@ -71,7 +71,12 @@ const CategoryTermRef = termRef('CategoryTerm', 'A problem category (问题类�
 const ScorePartTermRef = termRef('ScorePartTerm', 'A part of a scorecard: 基础分, 平时 or 集中考核.', ScorePartEnum, scorePartLabels);
 const StatusTermRef = termRef('ProblemStatusTerm', 'A problem’s status (整改状态).', ProblemStatusEnum, problemStatusLabels);
 const GradeTermRef = termRef('GradeTerm', 'A grade of the annual assessment (年度考核等次).', GradeEnum, gradeLabels);
-const LevelTermRef = termRef('InterviewLevelTerm', 'A level of an interview trigger: 提醒, 督办 or 约谈.', InterviewLevelEnum, interviewLevelLabels);
+const LevelTermRef = termRef(
+  'InterviewLevelTerm',
+  'A level of an interview trigger: 提醒, 督办 or 约谈.',
+  InterviewLevelEnum,
+  interviewLevelLabels,
+);
 const InterviewRuleTermRef = termRef('InterviewRuleTerm', 'An interview rule (约谈规则).', InterviewRuleEnum, interviewRuleLabels);
 const ReportStatusTermRef = termRef('HotlineReportStatusTerm', 'A hotline report’s status.', ReportStatusEnum, hotlineReportStatusLabels);
 
@@ -113,10 +118,22 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
   fields: (t) => ({
     sources: t.field({ type: [SourceTermRef], description: 'Problem sources (问题来源).', resolve: () => Sources.options }),
     categories: t.field({ type: [CategoryTermRef], description: 'Problem categories (问题类别).', resolve: () => Categories.options }),
-    problemStatuses: t.field({ type: [StatusTermRef], description: 'Problem statuses (整改状态), in the order of a problem’s life.', resolve: () => problemStatuses }),
+    problemStatuses: t.field({
+      type: [StatusTermRef],
+      description: 'Problem statuses (整改状态), in the order of a problem’s life.',
+      resolve: () => problemStatuses,
+    }),
     grades: t.field({ type: [GradeTermRef], description: 'Assessment grades (等次), best first.', resolve: () => Grade.options }),
-    interviewLevels: t.field({ type: [LevelTermRef], description: 'Interview trigger levels, mildest first.', resolve: () => InterviewLevel.options }),
-    interviewRules: t.field({ type: [InterviewRuleTermRef], description: 'Interview rules (约谈规则).', resolve: () => InterviewRule.options }),
+    interviewLevels: t.field({
+      type: [LevelTermRef],
+      description: 'Interview trigger levels, mildest first.',
+      resolve: () => InterviewLevel.options,
+    }),
+    interviewRules: t.field({
+      type: [InterviewRuleTermRef],
+      description: 'Interview rules (约谈规则).',
+      resolve: () => InterviewRule.options,
+    }),
     hotlineReportStatuses: t.field({
       type: [ReportStatusTermRef],
       description: 'Hotline report statuses, as the office lists them.',
@@ -135,7 +152,8 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
 builder.queryField('vocabulary', (t) =>
   t.field({
     type: VocabularyRef,
-    description: 'Sources, categories, statuses, grades, interview levels and rules, hotline statuses and scoring rules with their labels, from the domain: fetch once, list and label from it.',
+    description:
+      'Sources, categories, statuses, grades, interview levels and rules, hotline statuses and scoring rules with their labels, from the domain: fetch once, list and label from it.',
     resolve: (_root, _args, ctx) => ({ policy: ctx.assessment.policy(null) }),
   }),
 );

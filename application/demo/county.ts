@@ -156,7 +156,7 @@ export function buildCounty(random: Random, unitIdFor: (key: string) => string):
     add(`work_team/${name}`, name, 'work_team', villageNamed(village), villageNamed(village)),
   );
 
-  const office = departments['县督查办'];
+  const office = departments.县督查办;
   const officeStaff: Actor[] = [1, 2, 3].map((n) => ({
     userId: `demo-office-${n}`,
     name: personName(random),

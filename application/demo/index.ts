@@ -149,25 +149,27 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
   // The office registers the units in the first days of 2019, parents before children.
   const registration = new Timeline(random, simDay('2019-01-02'), 9 * 3600);
   const steps: Step[] = [calendar];
-  steps.push(...county.units.map((unit): Step => ({
-    commandId: nextCommandId(),
-    at: registration.after(0),
-    actor: county.registrar,
-    kind: 'unit',
-    input: {
-      type: 'RegisterUnit',
-      data: { unitId: unit.unitId, name: unit.name, kind: unit.kind, parentUnitId: unit.parent?.unitId ?? null },
-    },
-  })));
+  steps.push(
+    ...county.units.map(
+      (unit): Step => ({
+        commandId: nextCommandId(),
+        at: registration.after(0),
+        actor: county.registrar,
+        kind: 'unit',
+        input: {
+          type: 'RegisterUnit',
+          data: { unitId: unit.unitId, name: unit.name, kind: unit.kind, parentUnitId: unit.parent?.unitId ?? null },
+        },
+      }),
+    ),
+  );
 
   const problems = planProblems(random, county, count, {
     next: nextCommandId,
     problemIdFor: (commandId) => ledger.problemIdFor(commandId),
   });
   for (const { raiseCommandId, lifecycle } of problems) {
-    lifecycle.commands.forEach((command, i) =>
-      steps.push({ ...command, commandId: i === 0 ? raiseCommandId : nextCommandId() }),
-    );
+    lifecycle.commands.forEach((command, i) => steps.push({ ...command, commandId: i === 0 ? raiseCommandId : nextCommandId() }));
   }
   return steps;
 }

@@ -4,14 +4,7 @@ import type { County, DemoUnit } from './county.js';
 import { DEMO_END, type Lifecycle, type ProblemSketch, type Scenario, planLifecycle } from './lifecycle.js';
 import type { Random } from './random.js';
 import { DEMO_START, allocateScenarios, plainScenario, preferredRaiseWindow } from './scenarios.js';
-import {
-  categoryTexts,
-  categoryWeightsBySource,
-  fill,
-  generalCategoryWeights,
-  householdName,
-  recurrenceNote,
-} from './texts.js';
+import { categoryTexts, categoryWeightsBySource, fill, generalCategoryWeights, householdName, recurrenceNote } from './texts.js';
 
 export type PlannedProblem = { raiseCommandId: string; sketch: ProblemSketch; lifecycle: Lifecycle };
 
@@ -39,7 +32,15 @@ const BATCH_DAYS: Partial<Record<ProblemSource, readonly SimDay[]>> = {
   national_feedback: ['2019-03-18', '2019-07-22', '2020-03-23', '2020-08-10'].map(simDay),
   provincial_review: ['2019-04-22', '2019-09-16', '2019-12-09', '2020-04-13', '2020-07-20', '2020-10-19', '2020-12-07'].map(simDay),
   municipal_review: [
-    '2019-03-25', '2019-06-17', '2019-09-23', '2019-11-25', '2020-02-24', '2020-05-18', '2020-08-24', '2020-11-16', '2020-12-14',
+    '2019-03-25',
+    '2019-06-17',
+    '2019-09-23',
+    '2019-11-25',
+    '2020-02-24',
+    '2020-05-18',
+    '2020-08-24',
+    '2020-11-16',
+    '2020-12-14',
   ].map(simDay),
   audit: ['2019-05-20', '2019-10-14', '2020-06-15', '2020-09-28'].map(simDay),
 };
@@ -201,14 +202,14 @@ function chooseVerifier(random: Random, county: County, category: ProblemCategor
   const township = village.township!;
   const candidates =
     category === 'work_style'
-      ? [departments['县纪委监委']]
+      ? [departments.县纪委监委]
       : responsible.kind === 'department'
         ? category === 'fund_misuse'
-          ? [departments['县审计局'], township]
+          ? [departments.县审计局, township]
           : random.chance(0.7)
-            ? [township, departments['县扶贫局']]
-            : [departments['县扶贫局'], township]
-        : [departments[categoryTexts[category].overseer], departments['县扶贫局'], departments['县审计局']];
+            ? [township, departments.县扶贫局]
+            : [departments.县扶贫局, township]
+        : [departments[categoryTexts[category].overseer], departments.县扶贫局, departments.县审计局];
   const verifier = candidates.find((unit) => unit.unitId !== responsible.unitId);
   if (!verifier) throw new Error(`No verifier for an item of ${responsible.name}`);
   return verifier;

@@ -28,13 +28,17 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县扶贫局',
     overseer: '县扶贫局',
     works: false,
-    answerable: [['village', 3], ['township', 3]],
+    answerable: [
+      ['village', 3],
+      ['township', 3],
+    ],
     descriptions: [
       '{town}{village}建档立卡贫困户{hh}家庭人口系统数据与《扶贫手册》记载不一致，系统登记{n}人、实际在家{n2}人，“四线合一”未落实',
       '{town}{village}{n}户贫困户收入测算数据与实际情况不符，扶贫系统内工资性收入未及时更新',
       '{town}{village}贫困户{hh}档案资料缺失，帮扶措施记录与系统数据不一致，数据与实际不一致',
     ],
-    measures: '一是逐户入户核实家庭人口、收入等基础信息；二是对照系统数据、软件资料和《扶贫手册》逐项比对修正；三是建立数据月清洗、月通报制度，确保“四线合一”',
+    measures:
+      '一是逐户入户核实家庭人口、收入等基础信息；二是对照系统数据、软件资料和《扶贫手册》逐项比对修正；三是建立数据月清洗、月通报制度，确保“四线合一”',
     done: '已完成入户核查和系统数据修正，《扶贫手册》重新填写，系统数据、软件资料、手册与实际情况一致',
     files: ['入户核查表.pdf', '系统数据修正截图.png', '扶贫手册照片.jpg'],
   },
@@ -42,13 +46,17 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县扶贫局',
     overseer: '县扶贫局',
     works: false,
-    answerable: [['township', 4], ['village', 2]],
+    answerable: [
+      ['township', 4],
+      ['village', 2],
+    ],
     descriptions: [
       '{town}{village}村民{hh}家住房为危房、家庭成员患大病，符合建档立卡条件但未纳入，存在漏评',
       '{town}{village}建档立卡贫困户{hh}家有商品房和小轿车，不符合识别标准，存在错评',
       '{town}边缘户排查不到位，{village}{n}户低保户、重病户未纳入监测对象',
     ],
-    measures: '一是按照识别标准和程序重新评议；二是对六类边缘困难群体全面摸排；三是严格履行村民代表评议、公示公告程序，做到应纳尽纳、应退尽退',
+    measures:
+      '一是按照识别标准和程序重新评议；二是对六类边缘困难群体全面摸排；三是严格履行村民代表评议、公示公告程序，做到应纳尽纳、应退尽退',
     done: '已按程序完成评议和公示，相关农户已纳入或清退，六类边缘困难群体摸排台账已建立',
     files: ['民主评议会议记录.pdf', '公示照片.jpg'],
   },
@@ -56,7 +64,10 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县扶贫局',
     overseer: '县扶贫局',
     works: false,
-    answerable: [['township', 4], ['village', 2]],
+    answerable: [
+      ['township', 4],
+      ['village', 2],
+    ],
     descriptions: [
       '{town}{village}贫困户{hh}家脱贫时“两不愁三保障”未全部实现，存在错退',
       '{town}{village}{n}户脱贫户收入刚过标准线即标注脱贫，脱贫质量不高、存在返贫风险',
@@ -69,14 +80,21 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县财政局',
     overseer: '县审计局',
     works: false,
-    answerable: [['township', 4], ['village', 2], ['县财政局', 1], ['县扶贫局', 1], ['县农业农村局', 1]],
+    answerable: [
+      ['township', 4],
+      ['village', 2],
+      ['县财政局', 1],
+      ['县扶贫局', 1],
+      ['县农业农村局', 1],
+    ],
     descriptions: [
       '{town}{village}{year}年到村扶贫项目资金{m}万元拨付滞后，超过规定时限未支付到位',
       '{town}扶贫小额信贷存在“户贷企用”现象，涉及{n}户贷款{m}万元',
       '{town}{village}光伏电站收益分配不规范，{m}万元收益未按规定用于公益岗位和贫困户',
       '{year}年度涉及{town}的财政专项扶贫资金结转结余{M}万元，资金闲置未及时统筹使用',
     ],
-    measures: '一是全面清理资金拨付和使用情况；二是限期拨付到位或收回统筹；三是严格执行项目公示公告制度，公示期不少于10天；四是建立资金支付进度月调度制度',
+    measures:
+      '一是全面清理资金拨付和使用情况；二是限期拨付到位或收回统筹；三是严格执行项目公示公告制度，公示期不少于10天；四是建立资金支付进度月调度制度',
     done: '资金已全部拨付到位（或已收回重新统筹），支付凭证和公示材料齐全，建立了月调度台账',
     files: ['资金拨付凭证.pdf', '项目公示照片.jpg', '资金使用台账.xlsx'],
   },
@@ -84,7 +102,13 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县扶贫局',
     overseer: '县扶贫局',
     works: true,
-    answerable: [['township', 3], ['县农业农村局', 1], ['县交通运输局', 1], ['县水利局', 1], ['县住建局', 1]],
+    answerable: [
+      ['township', 3],
+      ['县农业农村局', 1],
+      ['县交通运输局', 1],
+      ['县水利局', 1],
+      ['县住建局', 1],
+    ],
     descriptions: [
       '{town}{village}{year}年扶贫项目库中{n}个项目未按计划开工，项目推进滞后',
       '{town}{village}产业扶贫基地建设进度滞后，截至检查时完成投资不足50%',
@@ -98,7 +122,13 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: null,
     overseer: '县纪委监委',
     works: false,
-    answerable: [['village', 3], ['township', 2], ['work_team', 2], ['assisting_unit', 1], ['县扶贫局', 1]],
+    answerable: [
+      ['village', 3],
+      ['township', 2],
+      ['work_team', 2],
+      ['assisting_unit', 1],
+      ['县扶贫局', 1],
+    ],
     descriptions: [
       '{town}{village}村干部在低保评定中优亲厚友，群众反映强烈',
       '{unit}工作人员在岗履职不到位，暗访中{n}次不在岗',
@@ -114,7 +144,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县扶贫局',
     overseer: '县扶贫局',
     works: false,
-    answerable: [['township', 4], ['village', 1], ['县扶贫局', 1]],
+    answerable: [
+      ['township', 4],
+      ['village', 1],
+      ['县扶贫局', 1],
+    ],
     descriptions: [
       '{town}{village}上轮督查反馈问题整改不彻底，{n}项问题仍未销号',
       '{town}整改台账不完整，整改佐证材料缺失，对账销号不规范',
@@ -128,7 +162,10 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县教育局',
     overseer: '县教育局',
     works: false,
-    answerable: [['县教育局', 3], ['township', 2]],
+    answerable: [
+      ['县教育局', 3],
+      ['township', 2],
+    ],
     descriptions: [
       '{town}{village}建档立卡贫困家庭学生{hh}（就读中职）“雨露计划”补助未落实',
       '{town}{village}适龄残疾儿童{n}人未落实“送教上门”服务',
@@ -142,7 +179,12 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县卫健委',
     overseer: '县卫健委',
     works: false,
-    answerable: [['县卫健委', 2], ['县医保局', 2], ['township', 2], ['village', 1]],
+    answerable: [
+      ['县卫健委', 2],
+      ['县医保局', 2],
+      ['township', 2],
+      ['village', 1],
+    ],
     descriptions: [
       '{town}{village}贫困户{hh}慢性病卡未办理，门诊费用未按“180”政策报销',
       '{town}{village}贫困人口家庭医生签约服务履约不到位，{n}户未开展随访',
@@ -157,7 +199,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县住建局',
     overseer: '县住建局',
     works: true,
-    answerable: [['township', 3], ['village', 2], ['县住建局', 2]],
+    answerable: [
+      ['township', 3],
+      ['village', 2],
+      ['县住建局', 2],
+    ],
     descriptions: [
       '{town}{village}贫困户{hh}住房为C级危房，危房改造未完成，仍居住在危房中',
       '{town}{village}{n}户危房改造补助资金未及时足额拨付到户',
@@ -171,7 +217,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县水利局',
     overseer: '县水利局',
     works: true,
-    answerable: [['县水利局', 3], ['township', 2], ['village', 1]],
+    answerable: [
+      ['县水利局', 3],
+      ['township', 2],
+      ['village', 1],
+    ],
     descriptions: [
       '{town}{village}{n}户贫困户饮水安全不达标，枯水期存在季节性缺水',
       '{town}{village}集中供水工程水质检测不合格，未落实消毒措施',
@@ -185,7 +235,10 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县交通运输局',
     overseer: '县交通运输局',
     works: true,
-    answerable: [['县交通运输局', 3], ['township', 2]],
+    answerable: [
+      ['县交通运输局', 3],
+      ['township', 2],
+    ],
     descriptions: [
       '{town}{village}通组道路{n}公里未硬化，雨天通行困难',
       '{town}{village}危桥改造未按期完成，存在安全隐患',
@@ -199,11 +252,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: 'power_company',
     overseer: '县经信局',
     works: true,
-    answerable: [['sector', 4], ['township', 1]],
-    descriptions: [
-      '{town}{village}小水电台区电压不稳，{n}户村民生产生活用电不足',
-      '{town}{village}{n}个村民组未通动力电，影响产业发展',
+    answerable: [
+      ['sector', 4],
+      ['township', 1],
     ],
+    descriptions: ['{town}{village}小水电台区电压不稳，{n}户村民生产生活用电不足', '{town}{village}{n}个村民组未通动力电，影响产业发展'],
     measures: '一是纳入农村电网改造升级计划；二是新增或增容配电变压器；三是完善小水电台区电力基础设施',
     done: '台区改造已完成，电压合格，动力电已通到相关村民组',
     files: ['台区改造验收单.pdf', '电压测试记录.pdf'],
@@ -212,11 +265,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县经信局',
     overseer: '县扶贫局',
     works: true,
-    answerable: [['县经信局', 3], ['township', 1]],
-    descriptions: [
-      '{town}{village}{n}个20户以上自然村4G信号未覆盖',
-      '{town}{village}宽带入户工程进度滞后，贫困村光纤网络未全覆盖',
+    answerable: [
+      ['县经信局', 3],
+      ['township', 1],
     ],
+    descriptions: ['{town}{village}{n}个20户以上自然村4G信号未覆盖', '{town}{village}宽带入户工程进度滞后，贫困村光纤网络未全覆盖'],
     measures: '一是协调基础电信企业新建基站；二是加快光纤入户施工；三是逐组测试信号覆盖情况',
     done: '基站已开通，光纤已入户，逐组测试信号覆盖达标',
     files: ['信号测试记录.pdf', '基站照片.jpg'],
@@ -225,7 +278,11 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县农业农村局',
     overseer: '县农业农村局',
     works: true,
-    answerable: [['township', 3], ['village', 2], ['县农业农村局', 2]],
+    answerable: [
+      ['township', 3],
+      ['village', 2],
+      ['县农业农村局', 2],
+    ],
     descriptions: [
       '{town}{village}特色种养业扶贫基地带贫作用不明显，贫困户参与率低',
       '{town}{village}产业奖补资金发放不及时，{n}户贫困户未享受',
@@ -239,7 +296,10 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县人社局',
     overseer: '县人社局',
     works: false,
-    answerable: [['县人社局', 3], ['township', 2]],
+    answerable: [
+      ['县人社局', 3],
+      ['township', 2],
+    ],
     descriptions: [
       '{town}{village}就业扶贫驿站运行不正常，吸纳贫困人口就业不足',
       '{town}{village}{n}名有就业意愿的贫困劳动力未落实技能培训',
@@ -253,7 +313,12 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
     sector: '县民政局',
     overseer: '县民政局',
     works: false,
-    answerable: [['县民政局', 3], ['township', 2], ['县人社局', 1], ['县残联', 1]],
+    answerable: [
+      ['县民政局', 3],
+      ['township', 2],
+      ['县人社局', 1],
+      ['县残联', 1],
+    ],
     descriptions: [
       '{town}{village}贫困户{hh}符合低保条件但未纳入低保兜底',
       '{town}{village}{n}名重度残疾人护理补贴未按时发放',
@@ -267,8 +332,19 @@ export const categoryTexts: Record<ProblemCategory, CategoryText> = {
 
 /** Which categories each source tends to find; the rest of the sources find anything. */
 export const categoryWeightsBySource: Partial<Record<ProblemSource, readonly (readonly [ProblemCategory, number])[]>> = {
-  audit: [['fund_misuse', 6], ['project_delay', 3], ['housing', 1], ['drinking_water', 1], ['industry', 1], ['data_mismatch', 1]],
-  discipline_inspection: [['work_style', 6], ['fund_misuse', 3], ['wrongful_inclusion_exclusion', 1]],
+  audit: [
+    ['fund_misuse', 6],
+    ['project_delay', 3],
+    ['housing', 1],
+    ['drinking_water', 1],
+    ['industry', 1],
+    ['data_mismatch', 1],
+  ],
+  discipline_inspection: [
+    ['work_style', 6],
+    ['fund_misuse', 3],
+    ['wrongful_inclusion_exclusion', 1],
+  ],
   hotline: [
     ['wrongful_inclusion_exclusion', 3],
     ['housing', 3],

@@ -13,10 +13,34 @@ export const demoUsers: readonly { login: string; password: string; displayName:
   { login: 'office', password: 'office-demo-2019', displayName: '县督查办 陈督查', roles: ['office'], unitKey: 'demo/department/县督查办' },
   { login: 'committee', password: 'committee-demo-2019', displayName: '考核委员会 周委员', roles: ['committee'], unitKey: null },
   { login: 'admin', password: 'admin-demo-2019', displayName: '系统管理员', roles: ['admin'], unitKey: null },
-  { login: 'verifier', password: 'verifier-demo-2019', displayName: '县扶贫局 验收员 吴', roles: ['verifier'], unitKey: 'demo/department/县扶贫局' },
-  { login: 'mozitan', password: 'mozitan-demo-2019', displayName: '磨子潭镇 负责人 储', roles: ['unit_head'], unitKey: 'demo/township/磨子潭镇' },
-  { login: 'foziling', password: 'foziling-demo-2019', displayName: '佛子岭镇 负责人 程', roles: ['unit_head'], unitKey: 'demo/township/佛子岭镇' },
-  { login: 'manshuihe', password: 'manshuihe-demo-2019', displayName: '漫水河镇 负责人 汪', roles: ['unit_head'], unitKey: 'demo/township/漫水河镇' },
+  {
+    login: 'verifier',
+    password: 'verifier-demo-2019',
+    displayName: '县扶贫局 验收员 吴',
+    roles: ['verifier'],
+    unitKey: 'demo/department/县扶贫局',
+  },
+  {
+    login: 'mozitan',
+    password: 'mozitan-demo-2019',
+    displayName: '磨子潭镇 负责人 储',
+    roles: ['unit_head'],
+    unitKey: 'demo/township/磨子潭镇',
+  },
+  {
+    login: 'foziling',
+    password: 'foziling-demo-2019',
+    displayName: '佛子岭镇 负责人 程',
+    roles: ['unit_head'],
+    unitKey: 'demo/township/佛子岭镇',
+  },
+  {
+    login: 'manshuihe',
+    password: 'manshuihe-demo-2019',
+    displayName: '漫水河镇 负责人 汪',
+    roles: ['unit_head'],
+    unitKey: 'demo/township/漫水河镇',
+  },
 ];
 
 const DEMO_ACTOR = { userId: 'demo', name: '演示数据', unitId: null, role: 'admin' };
@@ -28,7 +52,10 @@ export async function loadDemoUsers(accounts: Accounts, ledger: Ledger, now: () 
     demoUsers.map((user) => {
       const context: CommandContext = { actor: DEMO_ACTOR, commandId: `demo-user/${user.login}`, now };
       const unitId = user.unitKey ? ledger.unitIdFor(user.unitKey) : null;
-      return accounts.register({ login: user.login, displayName: user.displayName, roles: user.roles, unitId, password: user.password }, context);
+      return accounts.register(
+        { login: user.login, displayName: user.displayName, roles: user.roles, unitId, password: user.password },
+        context,
+      );
     }),
   );
 }

@@ -120,10 +120,14 @@ export class Imports {
         causationId: acceptance.id,
         now: () => occurredAt,
       });
-      const raised = await this.ledger.raiseProblem({ source: row.source, category: row.category, description: row.description }, at('raise'));
+      const raised = await this.ledger.raiseProblem(
+        { source: row.source, category: row.category, description: row.description },
+        at('raise'),
+      );
       const problemId = this.ledger.problemIdFor(at('raise').commandId);
       if (raised.state.status === 'not_raised') throw new Error(`Import row ${row.row} did not raise ${problemId}`);
-      const run = (command: ProblemCommand, step: ImportStep) => handleCommand(this.store, problemStreamId(problemId), problemDecider, command, at(step));
+      const run = (command: ProblemCommand, step: ImportStep) =>
+        handleCommand(this.store, problemStreamId(problemId), problemDecider, command, at(step));
       if (row.unitId && row.responsiblePerson) {
         const assign = { problemId, responsibleUnitId: row.unitId, responsiblePerson: row.responsiblePerson, leadingOfficial: null };
         await run({ type: 'AssignProblem', data: assign }, 'assign');
@@ -136,7 +140,13 @@ export class Imports {
       importStreamId(contentHash),
       importDecider,
       { type: 'CompleteProblemsImport', data: { contentHash } },
-      { actor, commandId: `import:${contentHash}:completed`, correlationId: `import:${contentHash}`, causationId: acceptance.id, now: this.clock },
+      {
+        actor,
+        commandId: `import:${contentHash}:completed`,
+        correlationId: `import:${contentHash}`,
+        causationId: acceptance.id,
+        now: this.clock,
+      },
       { fingerprint: null },
     );
     return problemIds;
@@ -145,7 +155,9 @@ export class Imports {
   private async check(bytes: Uint8Array, fileName: string, today: string): Promise<ImportPreview> {
     const issues: ImportIssue[] = [];
     const table = await readTable(bytes, issues);
-    const contentHash = createHash('sha256').update(table ? contentOf(table) : bytes).digest('hex');
+    const contentHash = createHash('sha256')
+      .update(table ? contentOf(table) : bytes)
+      .digest('hex');
     const rows = table ? checkRows(table, this.runner.state(ledgerView).units, today, issues) : [];
     for (const row of rows) {
       const { state } = await this.ledger.loadProblem(this.ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise')));
@@ -161,5 +173,7 @@ export function commandIdFor(contentHash: string, row: number, step: ImportStep)
 }
 
 export function describeIssue(issue: ImportIssue): string {
-  return issue.row === 0 ? issue.message : `row ${issue.row}, column ${issue.column}${issue.columnLetter ? ` (${issue.columnLetter})` : ''}: ${issue.message}`;
+  return issue.row === 0
+    ? issue.message
+    : `row ${issue.row}, column ${issue.column}${issue.columnLetter ? ` (${issue.columnLetter})` : ''}: ${issue.message}`;
 }

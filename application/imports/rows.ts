@@ -1,5 +1,14 @@
 import type { z } from 'zod';
-import { CalendarDay, ProblemAssigned, ProblemCategory, ProblemRaised, ProblemSource, categoryLabel, sourceCode, sourceLabel } from '../../domain/index.js';
+import {
+  CalendarDay,
+  ProblemAssigned,
+  ProblemCategory,
+  ProblemRaised,
+  ProblemSource,
+  categoryLabel,
+  sourceCode,
+  sourceLabel,
+} from '../../domain/index.js';
 import type { LedgerViewState } from '../../projections/ledgerView.js';
 import { type Cell, type ImportColumn, type ImportIssue, type Table, columnLetter, normalize, text } from './spreadsheet.js';
 
@@ -49,7 +58,14 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
     const fail = (column: ImportColumn, code: string, message: string) => {
       const index = table.columns.get(column);
       const value = get(column);
-      issues.push({ row, column, columnLetter: index === undefined ? '' : columnLetter(index), code, message, value: value === null ? null : text(value) });
+      issues.push({
+        row,
+        column,
+        columnLetter: index === undefined ? '' : columnLetter(index),
+        code,
+        message,
+        value: value === null ? null : text(value),
+      });
     };
     const parse = <S extends z.ZodType>(column: ImportColumn, schema: S): z.infer<S> | null => {
       const result = schema.safeParse(text(get(column)));
@@ -61,12 +77,18 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
     const sourceText = text(get('问题来源'));
     const source = sourceAliases.get(normalize(sourceText)) ?? null;
     if (!sourceText) fail('问题来源', 'REQUIRED', '问题来源 must not be empty.');
-    else if (!source) fail('问题来源', 'UNKNOWN_SOURCE', `“${sourceText}” is not a known source; use one of ${Object.values(sourceLabel).join(', ')}.`);
+    else if (!source)
+      fail('问题来源', 'UNKNOWN_SOURCE', `“${sourceText}” is not a known source; use one of ${Object.values(sourceLabel).join(', ')}.`);
 
     const categoryText = text(get('问题类别'));
     const category = categoryAliases.get(normalize(categoryText)) ?? null;
     if (!categoryText) fail('问题类别', 'REQUIRED', '问题类别 must not be empty.');
-    else if (!category) fail('问题类别', 'UNKNOWN_CATEGORY', `“${categoryText}” is not a known category; use one of ${Object.values(categoryLabel).join(', ')}.`);
+    else if (!category)
+      fail(
+        '问题类别',
+        'UNKNOWN_CATEGORY',
+        `“${categoryText}” is not a known category; use one of ${Object.values(categoryLabel).join(', ')}.`,
+      );
 
     const description = parse('问题描述', ProblemRaised.data.shape.description);
 
@@ -76,8 +98,10 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
       const matches = unitsByName.get(normalize(unitName)) ?? [];
       const active = matches.filter((u) => u.status === 'active');
       if (matches.length === 0) fail('责任单位', 'UNKNOWN_UNIT', `There is no unit named “${unitName}”.`);
-      else if (active.length === 0) fail('责任单位', 'UNIT_MERGED', `Unit “${unitName}” was merged into another unit and takes no new work.`);
-      else if (active.length > 1) fail('责任单位', 'AMBIGUOUS_UNIT', `${active.length} units are named “${unitName}”; assign this problem in the app instead.`);
+      else if (active.length === 0)
+        fail('责任单位', 'UNIT_MERGED', `Unit “${unitName}” was merged into another unit and takes no new work.`);
+      else if (active.length > 1)
+        fail('责任单位', 'AMBIGUOUS_UNIT', `${active.length} units are named “${unitName}”; assign this problem in the app instead.`);
       else unitId = active[0]!.unitId;
     }
 
@@ -93,7 +117,8 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
       const day = calendarDay(deadlineCell);
       if (!day) fail('整改时限', 'BAD_DATE', `“${text(deadlineCell)}” is not a date; write it as YYYY-MM-DD.`);
       else if (!unitName) fail('整改时限', 'DEADLINE_WITHOUT_UNIT', 'A deadline needs a 责任单位: it is set on an assigned problem.');
-      else if (day < today) fail('整改时限', 'DEADLINE_BEFORE_RAISE', `The deadline ${day} is before today (${today}), the day the problem is raised.`);
+      else if (day < today)
+        fail('整改时限', 'DEADLINE_BEFORE_RAISE', `The deadline ${day} is before today (${today}), the day the problem is raised.`);
       else deadline = day;
     }
 

@@ -42,7 +42,8 @@ export async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promi
     return null;
   }
   try {
-    if (isZip) await workbook.xlsx.load(Buffer.from(bytes) as never); // exceljs declares an older Buffer type
+    if (isZip)
+      await workbook.xlsx.load(Buffer.from(bytes) as never); // exceljs declares an older Buffer type
     else await workbook.csv.read(Readable.from([decodeText(bytes)]), { map: (value: unknown) => value } as never);
   } catch {
     fileIssue('UNREADABLE_FILE', 'The file is neither a readable .xlsx workbook nor a CSV text file.');
@@ -74,7 +75,14 @@ export async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promi
   });
   const missing = REQUIRED_HEADERS.filter((h) => !columns.has(h));
   for (const column of missing)
-    issues.push({ row: header.row, column, columnLetter: '', code: 'MISSING_COLUMN', message: `The header row has no ${column} column.`, value: null });
+    issues.push({
+      row: header.row,
+      column,
+      columnLetter: '',
+      code: 'MISSING_COLUMN',
+      message: `The header row has no ${column} column.`,
+      value: null,
+    });
   if (missing.length > 0) return null;
   const rows = all.filter((r) => r.row > header.row && r.cells.some((c) => text(c) !== ''));
   if (rows.length === 0) fileIssue('NO_ROWS', 'The sheet has a header but no problems under it.');

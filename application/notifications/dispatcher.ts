@@ -98,7 +98,10 @@ export class Dispatcher {
       this.store,
       streamId,
       deliveryDecider,
-      { type: 'ClaimDelivery', data: { deliveryId, notificationId: row.notificationId, channelId: row.channelId, leaseUntil, claimedBy: this.processId } },
+      {
+        type: 'ClaimDelivery',
+        data: { deliveryId, notificationId: row.notificationId, channelId: row.channelId, leaseUntil, claimedBy: this.processId },
+      },
       this.context(),
     );
     if (claim.events.length === 0) return; // someone else has it, or it is done
@@ -127,7 +130,13 @@ export class Dispatcher {
     const giveUp = error !== null && attempt >= this.settings.maxAttempts;
     const wait = Math.min(this.settings.backoffMs * 2 ** (attempt - 1), 3_600_000);
     const nextAttemptAt = error === null || giveUp ? null : new Date(Date.parse(this.clock()) + wait).toISOString();
-    await handleCommand(this.store, streamId, deliveryDecider, { type: 'RecordDeliveryOutcome', data: { deliveryId, attempt, error, nextAttemptAt } }, this.context());
+    await handleCommand(
+      this.store,
+      streamId,
+      deliveryDecider,
+      { type: 'RecordDeliveryOutcome', data: { deliveryId, attempt, error, nextAttemptAt } },
+      this.context(),
+    );
   }
 
   async stop(): Promise<void> {

@@ -34,7 +34,15 @@ export type NotificationOptions = Partial<DispatcherSettings> & {
 };
 
 /** A channel as the admin sees it: secrets (an SMTP password, a robot's secret) are never shown. */
-export type ChannelView = { channelId: string; name: string; kind: string; format: string | null; target: string; signed: boolean; configuredAt: string };
+export type ChannelView = {
+  channelId: string;
+  name: string;
+  kind: string;
+  format: string | null;
+  target: string;
+  signed: boolean;
+  configuredAt: string;
+};
 
 /** What the admin sees of a channel: read from what the log holds in clear, never from its sealed secrets. */
 function withoutSecrets(config: RecordedChannelConfig): Pick<ChannelView, 'kind' | 'format' | 'target' | 'signed'> {
@@ -63,7 +71,7 @@ export class Notifications {
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    private readonly clock: () => string,
+    clock: () => string,
     options: NotificationOptions = {},
   ) {
     const settings = { ...defaultDispatcherSettings, ...options };
@@ -125,7 +133,14 @@ export class Notifications {
     for (const row of rows.filter((r) => !r.read)) {
       const result = await this.store.appendToStream(
         notificationsStreamId(row.sourceEventId),
-        [{ id: eventIdOf(row.notificationId, 'read'), type: 'NotificationRead', data: { notificationId: row.notificationId }, metadata: { ...systemMetadata(context.commandId, context.now()), actor: context.actor } }],
+        [
+          {
+            id: eventIdOf(row.notificationId, 'read'),
+            type: 'NotificationRead',
+            data: { notificationId: row.notificationId },
+            metadata: { ...systemMetadata(context.commandId, context.now()), actor: context.actor },
+          },
+        ],
         'any',
       );
       last = Math.max(last, result.position);
@@ -139,7 +154,11 @@ export class Notifications {
   }
 
   /** 通知偏好: which configured channels (besides the inbox), a daily digest or not, and the e-mail address. */
-  async setPreferences(userId: string, input: { channels: readonly string[]; dailyDigest: boolean; email?: string | null }, context: CommandContext) {
+  async setPreferences(
+    userId: string,
+    input: { channels: readonly string[]; dailyDigest: boolean; email?: string | null },
+    context: CommandContext,
+  ) {
     const command = parseOrThrow(SetNotificationPreferences, {
       type: 'NotificationPreferencesSet',
       data: { userId, channels: input.channels.filter((c) => c !== INBOX), dailyDigest: input.dailyDigest, email: input.email ?? null },
@@ -148,7 +167,9 @@ export class Notifications {
       const channel = this.view.channels.get(channelId);
       if (!channel) throw new ValidationError('VALIDATION_FAILED', `channels: there is no channel ${channelId}`, { field: 'channels' });
       if (channel.config.kind === 'smtp' && !command.data.email)
-        throw new ValidationError('VALIDATION_FAILED', `email: channel ${channelId} sends e-mail, so an address is needed`, { field: 'email' });
+        throw new ValidationError('VALIDATION_FAILED', `email: channel ${channelId} sends e-mail, so an address is needed`, {
+          field: 'email',
+        });
     }
     return this.settle(await handleCommand(this.store, notificationPreferencesStreamId(userId), preferencesDecider, command, context));
   }
@@ -166,7 +187,9 @@ export class Notifications {
     // (settings recorded in clear before sealing existed are sealed anew).
     const current = this.view.channels.get(data.channelId);
     const unchanged =
-      current && isSealed(current.config) && JSON.stringify(this.secrets.tryOpen(data.channelId, current.config)) === JSON.stringify(data.config);
+      current &&
+      isSealed(current.config) &&
+      JSON.stringify(this.secrets.tryOpen(data.channelId, current.config)) === JSON.stringify(data.config);
     const config = unchanged ? current.config : this.secrets.seal(data.channelId, data.config);
     const command = { type: 'NotificationChannelConfigured' as const, data: { ...data, config } };
     return this.settle(await handleCommand(this.store, notificationChannelsStreamId, channelsDecider, command, context));
@@ -182,7 +205,11 @@ export class Notifications {
     return [...this.view.deliveries.values()]
       .filter((d) => !failedOnly || d.state.status === 'failed')
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-      .map((d) => ({ ...d, deliveryId: deliveryIdFor(d.notificationId, d.channelId), notification: this.view.notifications.get(d.notificationId)! }));
+      .map((d) => ({
+        ...d,
+        deliveryId: deliveryIdFor(d.notificationId, d.channelId),
+        notification: this.view.notifications.get(d.notificationId)!,
+      }));
   }
 
   /** The admin's badge: deliveries whose last attempt failed (retrying or given up). */

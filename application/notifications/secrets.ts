@@ -21,7 +21,11 @@ export class ChannelSecretUnreadable extends Error {
  */
 export function decodeNotificationKey(text: string): Buffer | undefined {
   const value = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
   return key?.length === 32 ? key : undefined;
 }
 
@@ -50,7 +54,8 @@ export function loadNotificationKey(envKey: string | undefined, dataDir: string)
   chmodSync(file, 0o600);
   const key = decodeNotificationKey(readFileSync(file, 'utf8'));
   // Never replaced silently: a new key would leave every recorded secret unreadable.
-  if (!key) throw new Error(`${file} does not hold a 32-byte key (base64 or hex); restore it, or delete it and configure the channels again`);
+  if (!key)
+    throw new Error(`${file} does not hold a 32-byte key (base64 or hex); restore it, or delete it and configure the channels again`);
   return key;
 }
 
@@ -119,7 +124,13 @@ export class ChannelSecrets {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(`notification-channel:${channelId}`, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(JSON.stringify(secrets), 'utf8'), cipher.final()]);
-    return { alg: 'A256GCM', keyId: this.keyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+    return {
+      alg: 'A256GCM',
+      keyId: this.keyId,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ciphertext: ciphertext.toString('base64'),
+    };
   }
 
   private decrypt(channelId: string, sealed: SealedSecrets): Secrets {

@@ -29,7 +29,9 @@ function webhookRequest(config: Extract<ChannelConfig, { kind: 'webhook' }>, mes
     case 'json':
       return { url: config.url, body: { ...message, to: undefined } };
     case 'dingtalk': {
-      const url = config.secret ? `${config.url}${config.url.includes('?') ? '&' : '?'}timestamp=${now}&sign=${dingtalkSign(config.secret, now)}` : config.url;
+      const url = config.secret
+        ? `${config.url}${config.url.includes('?') ? '&' : '?'}timestamp=${now}&sign=${dingtalkSign(config.secret, now)}`
+        : config.url;
       return { url, body: { msgtype: 'markdown', markdown: { title: message.subject, text } } };
     }
     case 'wecom':

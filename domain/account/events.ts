@@ -86,10 +86,7 @@ export type Account = {
    */
   tokenVersion: number;
 };
-export type AccountState =
-  | { status: 'unregistered' }
-  | ({ status: 'active' } & Account)
-  | ({ status: 'disabled' } & Account);
+export type AccountState = { status: 'unregistered' } | ({ status: 'active' } & Account) | ({ status: 'disabled' } & Account);
 
 export const initialAccountState: AccountState = { status: 'unregistered' };
 

@@ -28,8 +28,7 @@ export function mustBeAwaitingTriage(state: HotlineState): Extract<HotlineState,
   if (state.status === 'not_submitted') throw new NotFoundError('HOTLINE_REPORT_NOT_FOUND', 'There is no such hotline report.');
   if (state.status === 'triaged')
     throw new IllegalStateError('HOTLINE_REPORT_TRIAGED', 'This hotline report was already entered into the ledger as a problem.');
-  if (state.status === 'dismissed')
-    throw new IllegalStateError('HOTLINE_REPORT_DISMISSED', 'This hotline report was already dismissed.');
+  if (state.status === 'dismissed') throw new IllegalStateError('HOTLINE_REPORT_DISMISSED', 'This hotline report was already dismissed.');
   return state;
 }
 

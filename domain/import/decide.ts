@@ -20,7 +20,8 @@ export function decideImport(state: ImportState, command: ImportCommand, _now: s
       return [{ type: 'ProblemsImportAccepted', data: command.data }];
     case 'CompleteProblemsImport':
       if (state.status === 'completed') return [];
-      if (state.status === 'none') throw new IllegalStateError('IMPORT_NOT_ACCEPTED', `No import of list ${command.data.contentHash} was accepted.`);
+      if (state.status === 'none')
+        throw new IllegalStateError('IMPORT_NOT_ACCEPTED', `No import of list ${command.data.contentHash} was accepted.`);
       return [{ type: 'ProblemsImportCompleted', data: { contentHash: state.contentHash, rowCount: state.rows.length } }];
     default:
       return assertNever(command);

@@ -45,7 +45,11 @@ export const ProblemsImportAccepted = message(
 export type ProblemsImportAccepted = z.infer<typeof ProblemsImportAccepted.schema>;
 
 /** 导入完成: every row of the accepted list is in the ledger. */
-export const ProblemsImportCompleted = message('ProblemsImportCompleted', 1, z.object({ contentHash: ContentHash, rowCount: z.number().int().positive() }));
+export const ProblemsImportCompleted = message(
+  'ProblemsImportCompleted',
+  1,
+  z.object({ contentHash: ContentHash, rowCount: z.number().int().positive() }),
+);
 export type ProblemsImportCompleted = z.infer<typeof ProblemsImportCompleted.schema>;
 
 export const importEventDefinitions = [ProblemsImportAccepted, ProblemsImportCompleted] as const;

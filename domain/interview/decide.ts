@@ -17,13 +17,18 @@ export function decideInterview(state: InterviewsState, command: RecordInterview
     case 'RecordInterview': {
       const data = command.data;
       if (data.heldOn > countyDay(now))
-        throw new ValidationError('INTERVIEW_IN_FUTURE', `An interview cannot be recorded as held on ${data.heldOn}, a day still to come.`, {
-          field: 'heldOn',
-        });
+        throw new ValidationError(
+          'INTERVIEW_IN_FUTURE',
+          `An interview cannot be recorded as held on ${data.heldOn}, a day still to come.`,
+          {
+            field: 'heldOn',
+          },
+        );
       if (data.problemIds.length !== data.ledgerNumbers.length)
         throw new ValidationError('EVIDENCE_MISMATCH', 'Each covered problem needs its ledger number.', { field: 'ledgerNumbers' });
       const covered = state.interviews.some(
-        (i) => i.interviewId === data.interviewId || (i.triggerId === data.triggerId && data.problemIds.every((p) => i.problemIds.includes(p))),
+        (i) =>
+          i.interviewId === data.interviewId || (i.triggerId === data.triggerId && data.problemIds.every((p) => i.problemIds.includes(p))),
       );
       return covered ? [] : [{ type: 'InterviewHeld', data }];
     }

@@ -66,7 +66,10 @@ export const RecordedSmtpChannel = SmtpChannel.extend({ sealed: SealedSecrets.nu
  * whether it signs, and the sealed secrets (the URL and DingTalk's 加签 secret), null when there is
  * nothing secret. Recorded before secrets were sealed: the clear settings, without `sealed`.
  */
-export const RecordedWebhookChannel = WebhookChannel.extend({ signed: z.boolean().optional(), sealed: SealedSecrets.nullable().optional() });
+export const RecordedWebhookChannel = WebhookChannel.extend({
+  signed: z.boolean().optional(),
+  sealed: SealedSecrets.nullable().optional(),
+});
 /**
  * A channel's settings as the log holds them: sealed, or in clear when recorded before secrets were
  * sealed (still read and used; a new configuration is always recorded sealed).
@@ -101,7 +104,10 @@ export const NotificationPreferencesSet = message(
   1,
   z.object({
     userId: Id,
-    channels: z.array(ChannelId).max(10).refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
+    channels: z
+      .array(ChannelId)
+      .max(10)
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a channel'),
     dailyDigest: z.boolean(),
     email: z.string().trim().email('must be an e-mail address').nullable(),
   }),
@@ -215,10 +221,13 @@ export type DeliveryState =
   | { status: 'delivered'; attempt: number };
 
 export type DeliveryCommand =
-  | { type: 'ClaimDelivery'; data: { deliveryId: string; notificationId: string; channelId: string; leaseUntil: string; claimedBy: string } }
+  | {
+      type: 'ClaimDelivery';
+      data: { deliveryId: string; notificationId: string; channelId: string; leaseUntil: string; claimedBy: string };
+    }
   | { type: 'RecordDeliveryOutcome'; data: { deliveryId: string; attempt: number; error: string | null; nextAttemptAt: string | null } };
 
-export function evolveDelivery(state: DeliveryState, event: DeliveryEvent): DeliveryState {
+export function evolveDelivery(_state: DeliveryState, event: DeliveryEvent): DeliveryState {
   switch (event.type) {
     case 'DeliveryClaimed':
       return { status: 'claimed', attempt: event.data.attempt, leaseUntil: event.data.leaseUntil };

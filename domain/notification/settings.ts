@@ -6,7 +6,7 @@ import {
   ChannelId,
   type DeliveryState,
   type RecordedChannelConfig,
-  NotificationChannelConfigured,
+  type NotificationChannelConfigured,
   NotificationChannelRemoved,
   NotificationPreferencesSet,
   decideDelivery,
@@ -56,8 +56,14 @@ export const channelsDecider = {
     // The log is never edited: a secret recorded in clear would stay there for good.
     const config = command.data.config;
     if (!isSealed(config) || (config.kind === 'webhook' && config.secret !== null))
-      throw new IllegalStateError('CHANNEL_NOT_SEALED', `Channel ${command.data.channelId}: its settings must be sealed before they are recorded.`);
-    const same = current && JSON.stringify({ name: current.name, config: current.config }) === JSON.stringify({ name: command.data.name, config: command.data.config });
+      throw new IllegalStateError(
+        'CHANNEL_NOT_SEALED',
+        `Channel ${command.data.channelId}: its settings must be sealed before they are recorded.`,
+      );
+    const same =
+      current &&
+      JSON.stringify({ name: current.name, config: current.config }) ===
+        JSON.stringify({ name: command.data.name, config: command.data.config });
     return same ? [] : [command];
   },
   schemaVersionOf: () => 1,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Name, Text } from '../shared/messages.js';
+import { Name } from '../shared/messages.js';
 import { type Label, ProblemSource, zhOf } from '../problem/vocabulary.js';
 import { UnitKind } from '../unit/events.js';
 
@@ -124,7 +124,13 @@ export const PolicyDocument = z
         supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
       }),
     }),
-    timing: TimingPolicy.default({ reminderOffsetsDays: [7, 3, 1], reminderDays: 'calendar', recheckAfterDays: 90, supervisionFinishByDays: 10, scheduleAtHour: 9 }),
+    timing: TimingPolicy.default({
+      reminderOffsetsDays: [7, 3, 1],
+      reminderDays: 'calendar',
+      recheckAfterDays: 90,
+      supervisionFinishByDays: 10,
+      scheduleAtHour: 9,
+    }),
     scoring: z
       .object({
         /** Each part starts here; the score is the weighted sum of the two parts. */

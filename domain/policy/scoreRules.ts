@@ -34,7 +34,10 @@ type Scoring = PolicyDocument['scoring'];
  * Each rule: its part, its label, and where the policy keeps its points (`problem_found` has points
  * per source: 国家反馈 weighs more than 县自查).
  */
-export const scoreRules: Record<ScoreRule, { part: ScorePart; label: Label; points: (s: Scoring) => number | Record<ProblemSource, number> }> = {
+export const scoreRules: Record<
+  ScoreRule,
+  { part: ScorePart; label: Label; points: (s: Scoring) => number | Record<ProblemSource, number> }
+> = {
   base: { part: 'base', label: { zh: '基础分', en: 'Base score' }, points: (s) => s.base },
   problem_found: { part: 'ordinary', label: { zh: '发现问题', en: 'Problem found' }, points: (s) => s.ordinary.problemFound },
   verification_rejected: {

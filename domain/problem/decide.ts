@@ -32,11 +32,7 @@ export const AssignProblem = message(
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
   }),
 );
-export const AcknowledgeAssignment = message(
-  'AcknowledgeAssignment',
-  1,
-  z.object({ problemId: Id, acknowledgedBy: Name(50) }),
-);
+export const AcknowledgeAssignment = message('AcknowledgeAssignment', 1, z.object({ problemId: Id, acknowledgedBy: Name(50) }));
 /**
  * A deadline is a calendar day. When it was asked for as a number of working days (工作日), the
  * application counts them on the calendar in force and passes both: the day it came to and the count.
@@ -62,16 +58,8 @@ export const ReportProgress = message(
   }),
 );
 export const ReportRectified = message('ReportRectified', 1, z.object({ problemId: Id, evidence: Evidence }));
-export const PassVerification = message(
-  'PassVerification',
-  1,
-  z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }),
-);
-export const RejectVerification = message(
-  'RejectVerification',
-  1,
-  z.object({ problemId: Id, verifierUnitId: Id, reasons: Text(2000) }),
-);
+export const PassVerification = message('PassVerification', 1, z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }));
+export const RejectVerification = message('RejectVerification', 1, z.object({ problemId: Id, verifierUnitId: Id, reasons: Text(2000) }));
 export const CloseProblem = message('CloseProblem', 1, z.object({ problemId: Id }));
 export const ReopenProblem = message('ReopenProblem', 1, z.object({ problemId: Id, reason: Text(2000) }));
 export const OrderSupervision = message(
@@ -335,9 +323,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
           `Problem ${problem.ledgerNumber} has no supervision order (督办) waiting for a reply.`,
         );
       }
-      return [
-        { type: 'SupervisionReplied', data: { problemId, supervisionCount: open.supervisionCount, reply, files, repliedOn: today } },
-      ];
+      return [{ type: 'SupervisionReplied', data: { problemId, supervisionCount: open.supervisionCount, reply, files, repliedOn: today } }];
     }
 
     case 'ConfirmConsolidation': {

@@ -53,11 +53,7 @@ export const ProblemAssigned = message(
 );
 
 /** 签收: the responsible unit has taken the problem on. */
-export const AssignmentAcknowledged = message(
-  'AssignmentAcknowledged',
-  1,
-  z.object({ problemId: Id, acknowledgedBy: Name(50) }),
-);
+export const AssignmentAcknowledged = message('AssignmentAcknowledged', 1, z.object({ problemId: Id, acknowledgedBy: Name(50) }));
 
 /**
  * How many working days (工作日) a deadline was given as, counted from the day it was set; null when
@@ -66,11 +62,7 @@ export const AssignmentAcknowledged = message(
 export const DeadlineWorkingDays = z.number().int().min(1).max(365).nullable().default(null);
 
 /** 整改时限: the calendar day by which it must be fixed (and the working days it was given as, if so). */
-export const DeadlineSet = message(
-  'DeadlineSet',
-  1,
-  z.object({ problemId: Id, deadline: CalendarDay, workingDays: DeadlineWorkingDays }),
-);
+export const DeadlineSet = message('DeadlineSet', 1, z.object({ problemId: Id, deadline: CalendarDay, workingDays: DeadlineWorkingDays }));
 
 /** 延期: a later deadline, with the reason; the count of extensions is kept. */
 export const DeadlineExtended = message(
@@ -87,11 +79,7 @@ export const DeadlineExtended = message(
 );
 
 /** 整改方案 / 整改措施: how the unit will fix it. */
-export const RectificationPlanSubmitted = message(
-  'RectificationPlanSubmitted',
-  1,
-  z.object({ problemId: Id, measures: Text(5000) }),
-);
+export const RectificationPlanSubmitted = message('RectificationPlanSubmitted', 1, z.object({ problemId: Id, measures: Text(5000) }));
 
 /** 整改进展: how far along the fix is. */
 export const ProgressReported = message(
@@ -105,18 +93,10 @@ export const ProgressReported = message(
 );
 
 /** 整改完成: the unit reports it fixed, with evidence, and asks for verification. */
-export const RectificationReported = message(
-  'RectificationReported',
-  1,
-  z.object({ problemId: Id, evidence: Evidence }),
-);
+export const RectificationReported = message('RectificationReported', 1, z.object({ problemId: Id, evidence: Evidence }));
 
 /** 验收通过: a verifier from another unit accepts the fix. */
-export const VerificationPassed = message(
-  'VerificationPassed',
-  1,
-  z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }),
-);
+export const VerificationPassed = message('VerificationPassed', 1, z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }));
 
 /** 验收不通过: the fix is rejected and goes back to rectification, with the reasons. */
 export const VerificationRejected = message(
@@ -352,7 +332,11 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
         openSupervision: null,
       };
     case 'ProblemReopened': {
-      const { closedOn: _closedOn, consolidation: _consolidation, ...rest } = assigned(state, event) as AssignedProblem & {
+      const {
+        closedOn: _closedOn,
+        consolidation: _consolidation,
+        ...rest
+      } = assigned(state, event) as AssignedProblem & {
         closedOn?: string;
         consolidation?: Consolidation;
       };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDay, Instant } from '../shared/calendar.js';
 import { InterviewRule } from '../policy/document.js';
-import { Actor, Id, message } from '../shared/messages.js';
+import { type Actor, Id, message } from '../shared/messages.js';
 
 /**
  * What the scheduler writes when a moment comes (到期提醒、逾期、升级、回头看): not a second definition
@@ -19,11 +19,7 @@ export const DeadlineReminderDue = message(
   z.object({ problemId: Id, unitId: Id, deadline: CalendarDay, daysBefore: z.number().int().min(1), dueAt: DueAt }),
 );
 /** 逾期: the deadline's day ended and the item was not reported fixed. Due at 00:00 of the day after the deadline. */
-export const DeadlinePassed = message(
-  'DeadlinePassed',
-  1,
-  z.object({ problemId: Id, unitId: Id, deadline: CalendarDay, dueAt: DueAt }),
-);
+export const DeadlinePassed = message('DeadlinePassed', 1, z.object({ problemId: Id, unitId: Id, deadline: CalendarDay, dueAt: DueAt }));
 /** 升级: an unresolved interview trigger rose to 督办 or 约谈 (one step per `escalateAfterDays`). */
 export const EscalationReached = message(
   'EscalationReached',
@@ -45,11 +41,7 @@ export const RecheckDue = message(
   z.object({ problemId: Id, unitId: Id, closedOn: CalendarDay, dueOn: CalendarDay, dueAt: DueAt }),
 );
 /** 回头看 not done: its day ended without a confirmation of 巩固 (or a reopening). */
-export const RecheckOverdue = message(
-  'RecheckOverdue',
-  1,
-  z.object({ problemId: Id, unitId: Id, dueOn: CalendarDay, dueAt: DueAt }),
-);
+export const RecheckOverdue = message('RecheckOverdue', 1, z.object({ problemId: Id, unitId: Id, dueOn: CalendarDay, dueAt: DueAt }));
 /** 督办 not answered: the order's 办结时限 ended without a reply. */
 export const SupervisionReplyOverdue = message(
   'SupervisionReplyOverdue',

@@ -18,8 +18,7 @@ export function message<const T extends string, D extends z.ZodType>(type: T, sc
  * A name typed into a form field (a unit's, a person's): trimmed as a form would, not empty, and
  * bounded so a 10 MB paste is refused.
  */
-export const Name = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const Name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /**
  * What a person wrote (a description, a plan, evidence, a reason, an opinion, an instruction): kept

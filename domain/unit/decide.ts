@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IllegalStateError, assertNever } from '../shared/errors.js';
-import { Id, Name, Text, message } from '../shared/messages.js';
+import { Id, Name, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import { countyDay } from '../shared/calendar.js';
 import { UnitKind, type UnitEvent, type UnitState, evolveUnit, initialUnitState } from './events.js';

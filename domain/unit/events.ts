@@ -38,10 +38,7 @@ export type Unit = {
   kind: UnitKind;
   parentUnitId: string | null;
 };
-export type UnitState =
-  | { status: 'unregistered' }
-  | ({ status: 'active' } & Unit)
-  | ({ status: 'merged'; intoUnitId: string } & Unit);
+export type UnitState = { status: 'unregistered' } | ({ status: 'active' } & Unit) | ({ status: 'merged'; intoUnitId: string } & Unit);
 
 export const initialUnitState: UnitState = { status: 'unregistered' };
 

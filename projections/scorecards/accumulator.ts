@@ -124,37 +124,119 @@ export class ScorecardAccumulator {
     const y = this.rules.yearEnd;
     const n = f.ledgerNumber;
     if (f.raisedOn.startsWith(prefix)) {
-      this.line(out, 'ordinary', 'problem_found', o.problemFound[f.source], f, unitId, [f.raisedEventId, f.assignedEventId!], `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`);
+      this.line(
+        out,
+        'ordinary',
+        'problem_found',
+        o.problemFound[f.source],
+        f,
+        unitId,
+        [f.raisedEventId, f.assignedEventId!],
+        `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`,
+      );
       if (f.recurrenceOf !== null) {
         const earlier = this.state.problems.get(f.recurrenceOf);
         if (earlier && earlier.unitId === unitId && earlier.category === f.category)
-          this.line(out, 'ordinary', 'recurrence', o.recurrence, f, unitId, [f.raisedEventId, earlier.raisedEventId], `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`);
+          this.line(
+            out,
+            'ordinary',
+            'recurrence',
+            o.recurrence,
+            f,
+            unitId,
+            [f.raisedEventId, earlier.raisedEventId],
+            `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`,
+          );
       }
     }
     for (const r of f.rejections ?? [])
-      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'verification_rejected', o.verificationRejected, f, unitId, [r.id], `${n}: verification rejected on ${r.day}.`);
+      if (r.day.startsWith(prefix))
+        this.line(
+          out,
+          'ordinary',
+          'verification_rejected',
+          o.verificationRejected,
+          f,
+          unitId,
+          [r.id],
+          `${n}: verification rejected on ${r.day}.`,
+        );
     for (const r of f.extensions ?? [])
-      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
+      if (r.day.startsWith(prefix))
+        this.line(out, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
     for (const r of f.supervisions ?? [])
-      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'supervision_ordered', o.supervisionOrdered, f, unitId, [r.id], `${n}: supervision ordered (督办) on ${r.day}.`);
+      if (r.day.startsWith(prefix))
+        this.line(
+          out,
+          'ordinary',
+          'supervision_ordered',
+          o.supervisionOrdered,
+          f,
+          unitId,
+          [r.id],
+          `${n}: supervision ordered (督办) on ${r.day}.`,
+        );
     for (const r of f.reopens ?? [])
-      if (r.day.startsWith(prefix)) this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
-    if (f.deadline !== null && f.deadline.startsWith(prefix)) {
+      if (r.day.startsWith(prefix))
+        this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
+    if (f.deadline?.startsWith(prefix)) {
       const done = finished(f);
       if (closedOnTime(f))
-        this.line(out, 'year_end', 'closed_on_time', y.closedOnTime, f, unitId, [f.closedEventId!, f.rectifiedEventId!], `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`);
+        this.line(
+          out,
+          'year_end',
+          'closed_on_time',
+          y.closedOnTime,
+          f,
+          unitId,
+          [f.closedEventId!, f.rectifiedEventId!],
+          `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`,
+        );
       else if (done !== null && done.day > f.deadline && done.day <= yearEnd)
-        this.line(out, 'year_end', 'finished_late', y.finishedLate, f, unitId, [done.eventId, f.deadlineEventId!], `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`);
+        this.line(
+          out,
+          'year_end',
+          'finished_late',
+          y.finishedLate,
+          f,
+          unitId,
+          [done.eventId, f.deadlineEventId!],
+          `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`,
+        );
       else if (this.yearOver && (done === null || done.day > yearEnd))
-        this.line(out, 'year_end', 'unfinished_at_year_end', y.unfinishedAtYearEnd, f, unitId, [f.deadlineEventId!], `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`);
+        this.line(
+          out,
+          'year_end',
+          'unfinished_at_year_end',
+          y.unfinishedAtYearEnd,
+          f,
+          unitId,
+          [f.deadlineEventId!],
+          `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`,
+        );
     }
     return out;
   }
 
   /** Recomputes the line of one interview. */
   putInterview(i: InterviewFacts): void {
-    const out = { card: i.level === 'interview' && i.heldOn.startsWith(this.prefix) ? this.assessedUnit(i.unitId) : null, lines: [], tenths: [], heldOn: i.heldOn, eventId: i.eventId };
-    this.line(out, 'ordinary', 'interview_held', this.rules.ordinary.interviewHeld, null, i.unitId, [i.eventId], `Principal leader interviewed (约谈) on ${i.heldOn} about ${i.ledgerNumbers.join(', ')}.`);
+    const out = {
+      card: i.level === 'interview' && i.heldOn.startsWith(this.prefix) ? this.assessedUnit(i.unitId) : null,
+      lines: [],
+      tenths: [],
+      heldOn: i.heldOn,
+      eventId: i.eventId,
+    };
+    this.line(
+      out,
+      'ordinary',
+      'interview_held',
+      this.rules.ordinary.interviewHeld,
+      null,
+      i.unitId,
+      [i.eventId],
+      `Principal leader interviewed (约谈) on ${i.heldOn} about ${i.ledgerNumbers.join(', ')}.`,
+    );
     this.byInterview.set(i.eventId, out);
   }
 
@@ -198,9 +280,15 @@ export class ScorecardAccumulator {
     type Draft = { lines: ScoreLine[]; tenths: number[] };
     const drafts = new Map<string, Draft>();
     for (const unit of this.state.units.values())
-      if (this.assessedKinds.has(unit.kind) && unit.registeredOn <= this.yearEnd && (unit.mergedOn === null || unit.mergedOn >= this.yearStart))
+      if (
+        this.assessedKinds.has(unit.kind) &&
+        unit.registeredOn <= this.yearEnd &&
+        (unit.mergedOn === null || unit.mergedOn >= this.yearStart)
+      )
         drafts.set(unit.unitId, { lines: [], tenths: [] });
-    const interviews = [...this.byInterview.values()].sort((a, b) => (a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1));
+    const interviews = [...this.byInterview.values()].sort((a, b) =>
+      a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1,
+    );
     for (const c of [...this.byProblem.values(), ...interviews]) {
       if (c.card === null || c.lines.length === 0) continue;
       let d = drafts.get(c.card);
@@ -264,7 +352,14 @@ export class ScorecardAccumulator {
         lines: [base, ...d.lines],
         breakdown: [
           { part: 'base', rule: 'base', lines: 1, exempted: 0, points: rules.base, contribution: rules.base },
-          ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({ part, rule, lines: n, exempted, points: t / 10, contribution: c / 1000 })),
+          ...[...totals.values()].map(({ part, rule, lines: n, exempted, t, c }) => ({
+            part,
+            rule,
+            lines: n,
+            exempted,
+            points: t / 10,
+            contribution: c / 1000,
+          })),
         ],
         exemptions: [...exemptions.values()].filter((e) => e.unitId === unitId),
       });

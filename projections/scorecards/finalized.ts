@@ -20,7 +20,8 @@ export function cardsCanonical(cards: readonly Scorecard[]): string {
   const parts: string[] = [];
   for (const c of cards) {
     parts.push(JSON.stringify([c.unitId, c.year, c.policyVersion, c.score, c.grade, c.veto, c.rank]));
-    for (const l of c.lines) parts.push(JSON.stringify([l.id, l.part, l.points, l.contribution, l.problemId, l.eventIds, l.exemption?.exemptionId ?? null]));
+    for (const l of c.lines)
+      parts.push(JSON.stringify([l.id, l.part, l.points, l.contribution, l.problemId, l.eventIds, l.exemption?.exemptionId ?? null]));
   }
   return parts.join('');
 }
@@ -38,7 +39,10 @@ export type FinalizationPin = { year: number; policyVersion: number; asOf: strin
  * position, as of the pinned instant, under the pinned policy version. The same code the
  * finalization used, so an untouched log gives the same canonical string, hence the same hash.
  */
-export function recomputeFinalized(events: Iterable<RecordedEvent>, pin: FinalizationPin): { cards: Scorecard[]; canonical: string; hash: string } {
+export function recomputeFinalized(
+  events: Iterable<RecordedEvent>,
+  pin: FinalizationPin,
+): { cards: Scorecard[]; canonical: string; hash: string } {
   const facts = problemFacts.initial();
   for (const event of events) if (event.position <= pin.position) problemFacts.apply(facts, event);
   const at = { instant: pin.asOf, day: dayOf(pin.asOf) };

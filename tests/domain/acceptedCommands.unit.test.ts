@@ -34,7 +34,7 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'rectifying without a deadline': [...history.assignedOnly, acknowledged],
   'extended and supervised': [...history.withPlan, deadlineExtended('2019-06-30', '2019-09-30', 1), supervisionOrdered(1)],
   'rejected once': [...history.awaitingVerification, rejected(1)],
-  'reopened': [...history.closedProblem, reopened(1)],
+  reopened: [...history.closedProblem, reopened(1)],
   'closed again': [...history.closedProblem, reopened(1), rectified, passed(), closed('2019-10-01')],
   'supervised and answered': [...history.withPlan, supervisionOrdered(1), supervisionReplied(1)],
   'supervised before its assignment was acknowledged': [...history.assignedOnly, supervisionOrdered(1)],
@@ -92,7 +92,12 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     expect(at(history.assignedOnly)).toStrictEqual(['AssignProblem', 'AcknowledgeAssignment', 'SetDeadline', 'OrderSupervision']);
     expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision']);
     expect(at(history.withPlan)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'ReportRectified', 'OrderSupervision']);
-    expect(at(history.awaitingVerification)).toStrictEqual(['ExtendDeadline', 'PassVerification', 'RejectVerification', 'OrderSupervision']);
+    expect(at(history.awaitingVerification)).toStrictEqual([
+      'ExtendDeadline',
+      'PassVerification',
+      'RejectVerification',
+      'OrderSupervision',
+    ]);
     expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision']);
     expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation']);
     expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem']);

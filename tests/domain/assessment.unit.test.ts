@@ -21,17 +21,37 @@ const P2 = '00000000-0000-4000-8000-000000000002';
 const P3 = '00000000-0000-4000-8000-000000000003';
 const NOW = '2020-01-15T10:00:00+08:00';
 
-const policies = deciderSpec({ initialState: initialPolicyState, evolve: evolvePolicy, decide: decidePolicy, eventSchema: PolicyAdopted.schema });
-const interviews = deciderSpec({ initialState: initialInterviewsState, evolve: evolveInterviews, decide: decideInterview, eventSchema: InterviewHeld.schema });
-const assessment = deciderSpec({ initialState: initialAssessmentState, evolve: evolveAssessment, decide: decideAssessment, eventSchema: AssessmentEvent });
+const policies = deciderSpec({
+  initialState: initialPolicyState,
+  evolve: evolvePolicy,
+  decide: decidePolicy,
+  eventSchema: PolicyAdopted.schema,
+});
+const interviews = deciderSpec({
+  initialState: initialInterviewsState,
+  evolve: evolveInterviews,
+  decide: decideInterview,
+  eventSchema: InterviewHeld.schema,
+});
+const assessment = deciderSpec({
+  initialState: initialAssessmentState,
+  evolve: evolveAssessment,
+  decide: decideAssessment,
+  eventSchema: AssessmentEvent,
+});
 
-const strict = { ...defaultPolicy, name: '从严考核办法', scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } };
+const strict = {
+  ...defaultPolicy,
+  name: '从严考核办法',
+  scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } },
+};
 
 describe('policies (考核办法)', () => {
   it('the first adoption is version 1', () => {
-    policies.given([]).when({ type: 'AdoptPolicy', data: { document: strict, reason: '从严' } }, NOW).then([
-      { type: 'PolicyAdopted', data: { version: 1, document: strict, reason: '从严' } },
-    ]);
+    policies
+      .given([])
+      .when({ type: 'AdoptPolicy', data: { document: strict, reason: '从严' } }, NOW)
+      .then([{ type: 'PolicyAdopted', data: { version: 1, document: strict, reason: '从严' } }]);
   });
   it('adopting another document is the next version', () => {
     policies
@@ -108,12 +128,21 @@ const finalized = {
 
 describe('exemptions (容错纠错) and finalization (考核定档)', () => {
   it('an exemption is granted once; granting it again changes nothing', () => {
-    assessment.given([]).when({ type: 'GrantExemption', data: exemption }, NOW).then([{ type: 'ExemptionGranted', data: exemption }]);
-    assessment.given([{ type: 'ExemptionGranted', data: exemption }]).when({ type: 'GrantExemption', data: exemption }, NOW).thenNothing();
+    assessment
+      .given([])
+      .when({ type: 'GrantExemption', data: exemption }, NOW)
+      .then([{ type: 'ExemptionGranted', data: exemption }]);
+    assessment
+      .given([{ type: 'ExemptionGranted', data: exemption }])
+      .when({ type: 'GrantExemption', data: exemption }, NOW)
+      .thenNothing();
   });
   it('a year is finalized only once it is over', () => {
     assessment.given([]).when({ type: 'FinalizeAssessment', data: finalized }, '2019-12-31T23:00:00+08:00').thenError('YEAR_NOT_OVER');
-    assessment.given([]).when({ type: 'FinalizeAssessment', data: finalized }, NOW).then([{ type: 'AssessmentFinalized', data: finalized }]);
+    assessment
+      .given([])
+      .when({ type: 'FinalizeAssessment', data: finalized }, NOW)
+      .then([{ type: 'AssessmentFinalized', data: finalized }]);
   });
   it('after finalization: no exemption, no second finalization with other cards, the same one changes nothing', () => {
     const given = assessment.given([{ type: 'AssessmentFinalized', data: finalized }]);

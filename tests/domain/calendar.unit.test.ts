@@ -14,7 +14,7 @@ import {
 import { history } from '../support/problemFixtures.js';
 
 describe('the county calendar (Asia/Shanghai, UTC+8)', () => {
-  it("16:00 UTC on 2019-06-30 is already 2019-07-01 in the county", () => {
+  it('16:00 UTC on 2019-06-30 is already 2019-07-01 in the county', () => {
     expect(countyDay('2019-06-30T16:00:00Z')).toBe('2019-07-01');
   });
 
@@ -61,7 +61,18 @@ describe('the county calendar (Asia/Shanghai, UTC+8)', () => {
 
   it('knows the century leap rule and the length of every month', () => {
     const real = ['2000-02-29', '2019-01-31', '2019-04-30', '2019-12-31', '2019-06-01'];
-    const unreal = ['1900-02-29', '2100-02-29', '2019-04-31', '2019-06-31', '2019-09-31', '2019-11-31', '2019-13-01', '2019-00-10', '2019-05-00', '2019-01-32'];
+    const unreal = [
+      '1900-02-29',
+      '2100-02-29',
+      '2019-04-31',
+      '2019-06-31',
+      '2019-09-31',
+      '2019-11-31',
+      '2019-13-01',
+      '2019-00-10',
+      '2019-05-00',
+      '2019-01-32',
+    ];
     for (const day of real) expect(CalendarDay.safeParse(day).success, day).toBe(true);
     for (const day of unreal) expect(CalendarDay.safeParse(day).success, day).toBe(false);
   });

@@ -1,8 +1,20 @@
 import { describe, it } from 'vitest';
-import { HotlineEvent, type HotlineCommand, type HotlineEvent as HotlineEventType, decideHotline, evolveHotline, initialHotlineState } from '../../domain/index.js';
+import {
+  HotlineEvent,
+  type HotlineCommand,
+  type HotlineEvent as HotlineEventType,
+  decideHotline,
+  evolveHotline,
+  initialHotlineState,
+} from '../../domain/index.js';
 import { deciderSpec } from '../support/givenWhenThen.js';
 
-const { given } = deciderSpec({ initialState: initialHotlineState, evolve: evolveHotline, decide: decideHotline, eventSchema: HotlineEvent });
+const { given } = deciderSpec({
+  initialState: initialHotlineState,
+  evolve: evolveHotline,
+  decide: decideHotline,
+  eventSchema: HotlineEvent,
+});
 
 const REPORT = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 const PROBLEM = '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a';
@@ -21,7 +33,13 @@ const dismiss: HotlineCommand = { type: 'DismissHotlineReport', data: { reportId
 describe('hotline reports (12317)', () => {
   it('a report is recorded on the county day it came in', () => {
     given([])
-      .when({ type: 'SubmitHotlineReport', data: { reportId: REPORT, receiptCode: 'K7QM-2F9X-P4TD', text: '低保评定不公', contact: null, unitId: null } }, NOW)
+      .when(
+        {
+          type: 'SubmitHotlineReport',
+          data: { reportId: REPORT, receiptCode: 'K7QM-2F9X-P4TD', text: '低保评定不公', contact: null, unitId: null },
+        },
+        NOW,
+      )
       .then([submitted]);
   });
 

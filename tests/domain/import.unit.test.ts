@@ -7,7 +7,15 @@ const { given } = deciderSpec({ ...importDecider, eventSchema: ImportEvent });
 
 const HASH = 'c'.repeat(64);
 const rows: ImportedRow[] = [
-  { row: 2, source: 'county_self_check', category: 'housing', description: '危房未改造', unitId: TOWNSHIP, responsiblePerson: '储', deadline: '2019-06-30' },
+  {
+    row: 2,
+    source: 'county_self_check',
+    category: 'housing',
+    description: '危房未改造',
+    unitId: TOWNSHIP,
+    responsiblePerson: '储',
+    deadline: '2019-06-30',
+  },
   { row: 3, source: 'audit', category: 'fund_misuse', description: '资金拨付滞后', unitId: null, responsiblePerson: null, deadline: null },
 ];
 const accept: ImportCommand = { type: 'AcceptProblemsImport', data: { contentHash: HASH, fileName: '问题清单.xlsx', rows } };
@@ -22,7 +30,9 @@ describe('importing a problem list (问题清单导入)', () => {
 
   it('the same list accepted again adds nothing, before or after it was completed', () => {
     given([accepted]).when(accept, NOW).thenNothing();
-    given([accepted, completed]).when({ ...accept, data: { ...accept.data, fileName: '另存为.csv' } }, NOW).thenNothing();
+    given([accepted, completed])
+      .when({ ...accept, data: { ...accept.data, fileName: '另存为.csv' } }, NOW)
+      .thenNothing();
   });
 
   it('an accepted list is completed once, with its row count', () => {

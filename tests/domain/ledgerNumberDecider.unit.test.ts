@@ -1,10 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import {
-  LedgerNumberReserved,
-  type ProblemRaisedData,
-  type ReserveLedgerNumber,
-  ledgerNumberDecider,
-} from '../../domain/index.js';
+import { describe, it } from 'vitest';
+import { LedgerNumberReserved, type ProblemRaisedData, type ReserveLedgerNumber, ledgerNumberDecider } from '../../domain/index.js';
 import { NOW, PROBLEM, problemSpec, raised } from '../support/problemFixtures.js';
 import { deciderSpec } from '../support/givenWhenThen.js';
 
@@ -24,7 +19,9 @@ const reserved = (sequence: number, ledgerNumber: string, data: Partial<ProblemR
 
 describe('reserving a ledger number (取号)', () => {
   it('the first raise of a source and year takes number 001', () => {
-    given([]).when(reserve(), NOW).then([reserved(1, 'GJ-2019-001')]);
+    given([])
+      .when(reserve(), NOW)
+      .then([reserved(1, 'GJ-2019-001')]);
   });
 
   it('the next raise takes the number after the last one given out', () => {

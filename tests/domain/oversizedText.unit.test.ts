@@ -21,7 +21,10 @@ const raisedData = {
   hotlineReportId: '12317-2019-0001',
 };
 
-type Definition = { type: string; schema: { safeParse: (input: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } };
+type Definition = {
+  type: string;
+  schema: { safeParse: (input: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } };
+};
 
 /** A valid sample of every command and event, by hand. */
 const samples: [Definition, Record<string, unknown>][] = [
@@ -37,7 +40,10 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.RejectVerification, { problemId: PROBLEM, verifierUnitId: VERIFIER_UNIT, reasons: '金额不符' }],
   [domain.CloseProblem, { problemId: PROBLEM }],
   [domain.ReopenProblem, { problemId: PROBLEM, reason: '回头看发现问题反弹' }],
-  [domain.OrderSupervision, { problemId: PROBLEM, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: `item_long_overdue:${PROBLEM}:2019-06-30` }],
+  [
+    domain.OrderSupervision,
+    { problemId: PROBLEM, instruction: '责成五日内办结', finishBy: '2019-03-06', triggerId: `item_long_overdue:${PROBLEM}:2019-06-30` },
+  ],
   [domain.ReplyToSupervision, { problemId: PROBLEM, reply: '已拨付到位', files: [file], repliedByUnitId: TOWNSHIP }],
   [domain.ConfirmConsolidation, { problemId: PROBLEM, opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT }],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
@@ -60,12 +66,15 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.ProblemReopened, { problemId: PROBLEM, reason: '回头看发现问题反弹', reopenCount: 1 }],
   [
     domain.SupervisionOrdered,
-    { problemId: PROBLEM, instruction: '责成五日内办结', supervisionCount: 1, finishBy: '2019-03-06', triggerId: `item_long_overdue:${PROBLEM}:2019-06-30` },
+    {
+      problemId: PROBLEM,
+      instruction: '责成五日内办结',
+      supervisionCount: 1,
+      finishBy: '2019-03-06',
+      triggerId: `item_long_overdue:${PROBLEM}:2019-06-30`,
+    },
   ],
-  [
-    domain.SupervisionReplied,
-    { problemId: PROBLEM, supervisionCount: 1, reply: '已拨付到位', files: [file], repliedOn: '2019-03-05' },
-  ],
+  [domain.SupervisionReplied, { problemId: PROBLEM, supervisionCount: 1, reply: '已拨付到位', files: [file], repliedOn: '2019-03-05' }],
   [
     domain.ConsolidationConfirmed,
     { problemId: PROBLEM, confirmedOn: '2019-10-01', opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT },
@@ -74,7 +83,10 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
   [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData }],
-  [domain.PolicyAdopted, { version: 1, document: { ...domain.defaultPolicy, name: '2019年度整改考核办法' }, reason: '县考核委员会审议通过' }],
+  [
+    domain.PolicyAdopted,
+    { version: 1, document: { ...domain.defaultPolicy, name: '2019年度整改考核办法' }, reason: '县考核委员会审议通过' },
+  ],
   [
     domain.CalendarAdopted,
     {
@@ -135,7 +147,27 @@ const samples: [Definition, Record<string, unknown>][] = [
   ...accountSamples(),
   ...hotlineSamples(),
   [domain.NotificationsBegan, { fromPosition: 41 }],
-  [domain.NotificationChannelConfigured, { channelId: 'dingtalk-office', name: '督查室钉钉群', config: { kind: 'webhook', format: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send', secret: null, signed: true, sealed: { alg: 'A256GCM', keyId: '0123456789abcdef', iv: 'aXYtaXYtaXYtaXYt', tag: 'dGFnLXRhZy10YWctdGFnLQ==', ciphertext: 'c2VhbGVk' } } }],
+  [
+    domain.NotificationChannelConfigured,
+    {
+      channelId: 'dingtalk-office',
+      name: '督查室钉钉群',
+      config: {
+        kind: 'webhook',
+        format: 'dingtalk',
+        url: 'https://oapi.dingtalk.com/robot/send',
+        secret: null,
+        signed: true,
+        sealed: {
+          alg: 'A256GCM',
+          keyId: '0123456789abcdef',
+          iv: 'aXYtaXYtaXYtaXYt',
+          tag: 'dGFnLXRhZy10YWctdGFnLQ==',
+          ciphertext: 'c2VhbGVk',
+        },
+      },
+    },
+  ],
   [domain.NotificationChannelRemoved, { channelId: 'dingtalk-office' }],
   [domain.NotificationPreferencesSet, { userId: PROBLEM, channels: ['county-mail'], dailyDigest: true, email: 'wang@example.cn' }],
   [
@@ -153,7 +185,17 @@ const samples: [Definition, Record<string, unknown>][] = [
     },
   ],
   [domain.NotificationRead, { notificationId: PROBLEM }],
-  [domain.DeliveryClaimed, { deliveryId: PROBLEM, notificationId: PROBLEM, channelId: 'county-mail', attempt: 1, leaseUntil: '2019-06-27T09:01:00+08:00', claimedBy: 'server-1' }],
+  [
+    domain.DeliveryClaimed,
+    {
+      deliveryId: PROBLEM,
+      notificationId: PROBLEM,
+      channelId: 'county-mail',
+      attempt: 1,
+      leaseUntil: '2019-06-27T09:01:00+08:00',
+      claimedBy: 'server-1',
+    },
+  ],
   [domain.DeliverySucceeded, { deliveryId: PROBLEM, attempt: 1 }],
   [domain.DeliveryFailed, { deliveryId: PROBLEM, attempt: 1, error: 'connect ECONNREFUSED', nextAttemptAt: '2019-06-27T09:05:00+08:00' }],
   ...importSamples(),
@@ -162,7 +204,15 @@ const samples: [Definition, Record<string, unknown>][] = [
 
 /** 问题清单导入: the accepted list carries every checked row; a file name comes from the uploader. */
 function importSamples(): [Definition, Record<string, unknown>][] {
-  const row = { row: 2, source: 'county_self_check', category: 'housing', description: '危房未改造', unitId: TOWNSHIP, responsiblePerson: '储', deadline: '2019-06-30' };
+  const row = {
+    row: 2,
+    source: 'county_self_check',
+    category: 'housing',
+    description: '危房未改造',
+    unitId: TOWNSHIP,
+    responsiblePerson: '储',
+    deadline: '2019-06-30',
+  };
   return [
     [domain.ProblemsImportAccepted, { contentHash: 'c'.repeat(64), fileName: '问题清单.xlsx', rows: [row] }],
     [domain.ProblemsImportCompleted, { contentHash: 'c'.repeat(64), rowCount: 1 }],
@@ -171,7 +221,14 @@ function importSamples(): [Definition, Record<string, unknown>][] {
 
 /** Accounts: logins, names, roles, password hashes (computed outside the domain) and reasons. */
 function accountSamples(): [Definition, Record<string, unknown>][] {
-  const user = { userId: PROBLEM, login: 'chu.head', displayName: '储镇长', roles: ['unit_head'], unitId: TOWNSHIP, passwordHash: `scrypt$16384$8$1$${'s'.repeat(22)}$${'h'.repeat(43)}` };
+  const user = {
+    userId: PROBLEM,
+    login: 'chu.head',
+    displayName: '储镇长',
+    roles: ['unit_head'],
+    unitId: TOWNSHIP,
+    passwordHash: `scrypt$16384$8$1$${'s'.repeat(22)}$${'h'.repeat(43)}`,
+  };
   return [
     [domain.RegisterUser, user],
     [domain.ChangePassword, { userId: PROBLEM, passwordHash: user.passwordHash, by: 'self' }],
@@ -196,7 +253,14 @@ function scheduleSamples(): [Definition, Record<string, unknown>][] {
     [domain.DeadlinePassed, { problemId: PROBLEM, unitId: TOWNSHIP, deadline: '2019-06-30', dueAt }],
     [
       domain.EscalationReached,
-      { triggerId: `item_overdue:${PROBLEM}:2019-06-30`, rule: 'item_overdue', unitId: TOWNSHIP, level: 'supervision', problemIds: [PROBLEM], dueAt },
+      {
+        triggerId: `item_overdue:${PROBLEM}:2019-06-30`,
+        rule: 'item_overdue',
+        unitId: TOWNSHIP,
+        level: 'supervision',
+        problemIds: [PROBLEM],
+        dueAt,
+      },
     ],
     [domain.RecheckDue, { problemId: PROBLEM, unitId: TOWNSHIP, closedOn: '2019-03-25', dueOn: '2019-06-23', dueAt }],
     [domain.RecheckOverdue, { problemId: PROBLEM, unitId: TOWNSHIP, dueOn: '2019-06-22', dueAt }],

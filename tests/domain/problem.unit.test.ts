@@ -71,7 +71,9 @@ describe('assigning a problem to a responsible unit (责任单位)', () => {
   });
 
   it('can reassign a problem its unit has not acknowledged yet', () => {
-    given(history.assignedOnly).when(command.assign(OTHER_TOWNSHIP, '赵刚'), NOW).then([assigned(OTHER_TOWNSHIP, '赵刚')]);
+    given(history.assignedOnly)
+      .when(command.assign(OTHER_TOWNSHIP, '赵刚'), NOW)
+      .then([assigned(OTHER_TOWNSHIP, '赵刚')]);
   });
 
   it('cannot reassign a problem its unit has acknowledged', () => {
@@ -90,7 +92,9 @@ describe('acknowledging an assignment (签收)', () => {
   });
 
   it('acknowledging twice does nothing', () => {
-    given([...history.assignedOnly, acknowledged]).when(command.acknowledge(), NOW).thenNothing();
+    given([...history.assignedOnly, acknowledged])
+      .when(command.acknowledge(), NOW)
+      .thenNothing();
   });
 
   it('a problem that is not assigned cannot be acknowledged', () => {
@@ -100,7 +104,9 @@ describe('acknowledging an assignment (签收)', () => {
 
 describe('the deadline (整改时限)', () => {
   it('is set on an assigned problem', () => {
-    given(history.assignedOnly).when(command.setDeadline('2019-06-30'), NOW).then([deadlineSet('2019-06-30')]);
+    given(history.assignedOnly)
+      .when(command.setDeadline('2019-06-30'), NOW)
+      .then([deadlineSet('2019-06-30')]);
   });
 
   it('cannot be set on a problem that is only raised, not assigned', () => {
@@ -112,7 +118,9 @@ describe('the deadline (整改时限)', () => {
   });
 
   it('may fall on the day the problem was raised', () => {
-    given(history.assignedOnly).when(command.setDeadline('2019-03-01'), NOW).then([deadlineSet('2019-03-01')]);
+    given(history.assignedOnly)
+      .when(command.setDeadline('2019-03-01'), NOW)
+      .then([deadlineSet('2019-03-01')]);
   });
 
   it('may never fall before the day the problem was raised', () => {
@@ -121,7 +129,9 @@ describe('the deadline (整改时限)', () => {
   });
 
   it('setting the same deadline again does nothing', () => {
-    given([...history.assignedOnly, deadlineSet('2019-06-30')]).when(command.setDeadline('2019-06-30'), NOW).thenNothing();
+    given([...history.assignedOnly, deadlineSet('2019-06-30')])
+      .when(command.setDeadline('2019-06-30'), NOW)
+      .thenNothing();
   });
 
   it('setting a different deadline once one is set fails: it must be extended with a reason', () => {
@@ -151,11 +161,7 @@ describe('extending the deadline (延期)', () => {
   });
 
   it('counts a third extension as 3', () => {
-    given([
-      ...history.rectifying,
-      deadlineExtended('2019-06-30', '2019-07-31', 1),
-      deadlineExtended('2019-07-31', '2019-08-31', 2),
-    ])
+    given([...history.rectifying, deadlineExtended('2019-06-30', '2019-07-31', 1), deadlineExtended('2019-07-31', '2019-08-31', 2)])
       .when(command.extendDeadline('2019-09-30'), NOW)
       .then([deadlineExtended('2019-08-31', '2019-09-30', 3)]);
   });
@@ -209,7 +215,9 @@ describe('the rectification plan and progress (整改方案, 整改进展)', () 
 
   it('submitting the same plan again does nothing, a revised plan is recorded', () => {
     given(history.withPlan).when(command.submitPlan(), NOW).thenNothing();
-    given(history.withPlan).when(command.submitPlan('三日内拨付并公示'), NOW).then([planSubmitted('三日内拨付并公示')]);
+    given(history.withPlan)
+      .when(command.submitPlan('三日内拨付并公示'), NOW)
+      .then([planSubmitted('三日内拨付并公示')]);
   });
 
   it('progress is reported while rectifying and changes nothing in the state', () => {
@@ -296,11 +304,15 @@ describe('verification (验收)', () => {
   });
 
   it('a second rejection is counted as 2', () => {
-    given([...history.awaitingVerification, rejected(1), rectified]).when(command.reject(), NOW).then([rejected(2)]);
+    given([...history.awaitingVerification, rejected(1), rectified])
+      .when(command.reject(), NOW)
+      .then([rejected(2)]);
   });
 
   it('after a rejection the unit can report the problem fixed again', () => {
-    const state = given([...history.awaitingVerification, rejected(1)]).when(command.reportRectified(), NOW).then([rectified]);
+    const state = given([...history.awaitingVerification, rejected(1)])
+      .when(command.reportRectified(), NOW)
+      .then([rectified]);
     expect(state).toMatchObject({ status: 'awaiting_verification', rejectionCount: 1 });
   });
 
@@ -315,12 +327,16 @@ describe('verification (验收)', () => {
 
 describe('closing a problem (销号)', () => {
   it('a verified problem is closed on the county day of the command', () => {
-    const state = given(history.verified).when(command.close(), NOW).then([closed('2019-03-01')]);
+    const state = given(history.verified)
+      .when(command.close(), NOW)
+      .then([closed('2019-03-01')]);
     expect(state).toMatchObject({ status: 'closed', closedOn: '2019-03-01' });
   });
 
   it('the closing day is the county day, not the UTC day', () => {
-    given(history.verified).when(command.close(), '2019-06-30T16:30:00Z').then([closed('2019-07-01')]);
+    given(history.verified)
+      .when(command.close(), '2019-06-30T16:30:00Z')
+      .then([closed('2019-07-01')]);
   });
 
   it('a problem waiting for verification cannot be closed', () => {
@@ -332,7 +348,9 @@ describe('closing a problem (销号)', () => {
   });
 
   it('a rejected problem cannot be closed', () => {
-    given([...history.awaitingVerification, rejected(1)]).when(command.close(), NOW).thenError('VERIFICATION_REQUIRED');
+    given([...history.awaitingVerification, rejected(1)])
+      .when(command.close(), NOW)
+      .thenError('VERIFICATION_REQUIRED');
   });
 
   it('closing a closed problem appends nothing', () => {
@@ -371,19 +389,29 @@ describe('reopening a problem (巩固 failed)', () => {
   it('a reopened problem goes through verification and closing again', () => {
     const reopenedProblem = [...history.closedProblem, reopened(1)];
     given(reopenedProblem).when(command.reportRectified(), NOW).then([rectified]);
-    given([...reopenedProblem, rectified]).when(command.pass(), NOW).then([passed()]);
-    given([...reopenedProblem, rectified, passed()]).when(command.close(), NOW).then([closed('2019-03-01')]);
+    given([...reopenedProblem, rectified])
+      .when(command.pass(), NOW)
+      .then([passed()]);
+    given([...reopenedProblem, rectified, passed()])
+      .when(command.close(), NOW)
+      .then([closed('2019-03-01')]);
   });
 });
 
 describe('tracked supervision (跟踪督办)', () => {
   it('an order to finish names its finish-by day (办结时限) and is counted, 1 then 2', () => {
-    given(history.withPlan).when(command.orderSupervision(), NOW).then([supervisionOrdered(1)]);
-    given([...history.withPlan, supervisionOrdered(1)]).when(command.orderSupervision(), NOW).then([supervisionOrdered(2)]);
+    given(history.withPlan)
+      .when(command.orderSupervision(), NOW)
+      .then([supervisionOrdered(1)]);
+    given([...history.withPlan, supervisionOrdered(1)])
+      .when(command.orderSupervision(), NOW)
+      .then([supervisionOrdered(2)]);
   });
 
   it('an order may be due the day it is made', () => {
-    given(history.withPlan).when(command.orderSupervision('2019-03-01'), NOW).then([supervisionOrdered(1, '2019-03-01')]);
+    given(history.withPlan)
+      .when(command.orderSupervision('2019-03-01'), NOW)
+      .then([supervisionOrdered(1, '2019-03-01')]);
   });
 
   it('a finish-by day before the order’s county day is refused, naming the field', () => {
@@ -394,13 +422,19 @@ describe('tracked supervision (跟踪督办)', () => {
 
   it('the order’s day is the county’s: 2019-02-28T20:00Z is already 1 March in Shanghai', () => {
     given(history.withPlan).when(command.orderSupervision('2019-02-28'), '2019-02-28T20:00:00Z').thenError('FINISH_BY_BEFORE_ORDER');
-    given(history.withPlan).when(command.orderSupervision('2019-02-28'), '2019-02-28T15:00:00Z').then([supervisionOrdered(1, '2019-02-28')]);
+    given(history.withPlan)
+      .when(command.orderSupervision('2019-02-28'), '2019-02-28T15:00:00Z')
+      .then([supervisionOrdered(1, '2019-02-28')]);
   });
 
   it('an automatic order names its trigger; the same trigger’s order again, while it is open, appends nothing', () => {
     const trigger = 'item_long_overdue:x:2019-06-30';
-    given(history.withPlan).when(command.orderSupervision(FINISH_BY, trigger), NOW).then([supervisionOrdered(1, FINISH_BY, trigger)]);
-    given([...history.withPlan, supervisionOrdered(1, FINISH_BY, trigger)]).when(command.orderSupervision(FINISH_BY, trigger), NOW).thenNothing();
+    given(history.withPlan)
+      .when(command.orderSupervision(FINISH_BY, trigger), NOW)
+      .then([supervisionOrdered(1, FINISH_BY, trigger)]);
+    given([...history.withPlan, supervisionOrdered(1, FINISH_BY, trigger)])
+      .when(command.orderSupervision(FINISH_BY, trigger), NOW)
+      .thenNothing();
     given([...history.withPlan, supervisionOrdered(1, FINISH_BY, trigger), supervisionReplied(1)])
       .when(command.orderSupervision(FINISH_BY, trigger), NOW)
       .then([supervisionOrdered(2, FINISH_BY, trigger)]);
@@ -420,7 +454,9 @@ describe('the reply to a supervision order (督办回复)', () => {
   const ordered = [...history.withPlan, supervisionOrdered(1)];
 
   it('the responsible unit answers the open order, its text kept exactly as sent, on the county day', () => {
-    const state = given(ordered).when(command.reply(), NOW).then([supervisionReplied(1)]);
+    const state = given(ordered)
+      .when(command.reply(), NOW)
+      .then([supervisionReplied(1)]);
     expect(state).toMatchObject({ openSupervision: null, supervisionCount: 1 });
   });
 
@@ -432,12 +468,18 @@ describe('the reply to a supervision order (督办回复)', () => {
   });
 
   it('answers the latest of several open orders (and with it the earlier ones)', () => {
-    given([...ordered, supervisionOrdered(2)]).when(command.reply(), NOW).then([supervisionReplied(2)]);
+    given([...ordered, supervisionOrdered(2)])
+      .when(command.reply(), NOW)
+      .then([supervisionReplied(2)]);
   });
 
   it('the same reply again appends nothing; another one without a new order is refused', () => {
-    given([...ordered, supervisionReplied(1)]).when(command.reply(), NOW).thenNothing();
-    given([...ordered, supervisionReplied(1)]).when(command.reply(TOWNSHIP, '补充说明'), NOW).thenError('NO_OPEN_SUPERVISION');
+    given([...ordered, supervisionReplied(1)])
+      .when(command.reply(), NOW)
+      .thenNothing();
+    given([...ordered, supervisionReplied(1)])
+      .when(command.reply(TOWNSHIP, '补充说明'), NOW)
+      .thenError('NO_OPEN_SUPERVISION');
   });
 
   it('no reply without an order', () => {
@@ -455,7 +497,9 @@ describe('the reply to a supervision order (督办回复)', () => {
   });
 
   it('closing the problem (销号, 办结) leaves no order to answer', () => {
-    given([...history.verified, supervisionOrdered(1), closed()]).when(command.reply(), NOW).thenError('NO_OPEN_SUPERVISION');
+    given([...history.verified, supervisionOrdered(1), closed()])
+      .when(command.reply(), NOW)
+      .thenError('NO_OPEN_SUPERVISION');
   });
 });
 
@@ -470,7 +514,9 @@ describe('the 回头看 after closing (巩固)', () => {
   });
 
   it('the office confirms it too (no checking unit)', () => {
-    given(history.closedProblem).when(command.confirmConsolidation(null), NOW).then([consolidationConfirmed(null)]);
+    given(history.closedProblem)
+      .when(command.confirmConsolidation(null), NOW)
+      .then([consolidationConfirmed(null)]);
   });
 
   it('the responsible unit cannot confirm its own', () => {
@@ -478,17 +524,25 @@ describe('the 回头看 after closing (巩固)', () => {
   });
 
   it('confirming again appends nothing', () => {
-    given([...history.closedProblem, consolidationConfirmed()]).when(command.confirmConsolidation(), NOW).thenNothing();
+    given([...history.closedProblem, consolidationConfirmed()])
+      .when(command.confirmConsolidation(), NOW)
+      .thenNothing();
   });
 
   it('only a closed problem has a 回头看', () => {
     given(history.verified).when(command.confirmConsolidation(), NOW).thenError('PROBLEM_NOT_CLOSED');
-    given([...history.closedProblem, reopened(1)]).when(command.confirmConsolidation(), NOW).thenError('PROBLEM_NOT_CLOSED');
+    given([...history.closedProblem, reopened(1)])
+      .when(command.confirmConsolidation(), NOW)
+      .thenError('PROBLEM_NOT_CLOSED');
   });
 
   it('a reopen stays possible before the confirmation and after it', () => {
-    given(history.closedProblem).when(command.reopen(), NOW).then([reopened(1)]);
-    const state = given([...history.closedProblem, consolidationConfirmed()]).when(command.reopen(), NOW).then([reopened(1)]);
+    given(history.closedProblem)
+      .when(command.reopen(), NOW)
+      .then([reopened(1)]);
+    const state = given([...history.closedProblem, consolidationConfirmed()])
+      .when(command.reopen(), NOW)
+      .then([reopened(1)]);
     expect(state).not.toHaveProperty('consolidation');
   });
 
@@ -574,7 +628,13 @@ describe('evolve: what each event does to the state', () => {
     [
       'ProblemClosed',
       history.closedProblem,
-      { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01', consolidation: 'awaiting_recheck' } as ProblemState,
+      {
+        ...rectifyingState,
+        measures: MEASURES,
+        status: 'closed',
+        closedOn: '2019-03-01',
+        consolidation: 'awaiting_recheck',
+      } as ProblemState,
     ],
     [
       'ProblemReopened',
@@ -614,7 +674,13 @@ describe('evolve: what each event does to the state', () => {
   });
 
   it('a reassignment keeps the counts and the deadline gathered so far', () => {
-    const state = fold([...history.raisedOnly, assigned(), deadlineSet('2019-06-30'), supervisionOrdered(1), assigned(OTHER_TOWNSHIP, '赵刚')]);
+    const state = fold([
+      ...history.raisedOnly,
+      assigned(),
+      deadlineSet('2019-06-30'),
+      supervisionOrdered(1),
+      assigned(OTHER_TOWNSHIP, '赵刚'),
+    ]);
     expect(state).toStrictEqual({
       ...assignedFacts,
       status: 'assigned',

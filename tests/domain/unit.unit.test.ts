@@ -49,9 +49,9 @@ describe('units (单位)', () => {
   });
 
   it('a unit is renamed', () => {
-    const state = given([registered]).when(rename('衡山镇人民政府'), NOW).then([
-      { type: 'UnitRenamed', data: { unitId: TOWNSHIP, name: '衡山镇人民政府' } },
-    ]);
+    const state = given([registered])
+      .when(rename('衡山镇人民政府'), NOW)
+      .then([{ type: 'UnitRenamed', data: { unitId: TOWNSHIP, name: '衡山镇人民政府' } }]);
     expect(state).toMatchObject({ status: 'active', name: '衡山镇人民政府' });
   });
 
@@ -65,9 +65,9 @@ describe('units (单位)', () => {
   });
 
   it('a township is merged into another (撤并) on the county day of the command', () => {
-    const state = given([registered]).when(merge(OTHER_TOWNSHIP), NOW).then([
-      { type: 'UnitMerged', data: { unitId: TOWNSHIP, intoUnitId: OTHER_TOWNSHIP, mergedOn: '2019-03-01' } },
-    ]);
+    const state = given([registered])
+      .when(merge(OTHER_TOWNSHIP), NOW)
+      .then([{ type: 'UnitMerged', data: { unitId: TOWNSHIP, intoUnitId: OTHER_TOWNSHIP, mergedOn: '2019-03-01' } }]);
     expect(state).toStrictEqual({
       status: 'merged',
       unitId: TOWNSHIP,

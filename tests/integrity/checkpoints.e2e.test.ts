@@ -51,23 +51,49 @@ beforeAll(async () => {
 
   // Positions 0-3: two units, then a raise (reservation + ProblemRaised): four events call for checkpoint #1.
   const county = app.ledger.unitIdFor('unit-county');
-  await app.ledger.unitCommand({ type: 'RegisterUnit', data: { unitId: county, name: '霍山县', kind: 'county' } }, contextAt('unit-county', '2019-01-02T01:00:00.000Z'));
   await app.ledger.unitCommand(
-    { type: 'RegisterUnit', data: { unitId: app.ledger.unitIdFor('unit-mozitan'), name: '磨子潭镇', kind: 'township', parentUnitId: county } },
+    { type: 'RegisterUnit', data: { unitId: county, name: '霍山县', kind: 'county' } },
+    contextAt('unit-county', '2019-01-02T01:00:00.000Z'),
+  );
+  await app.ledger.unitCommand(
+    {
+      type: 'RegisterUnit',
+      data: { unitId: app.ledger.unitIdFor('unit-mozitan'), name: '磨子潭镇', kind: 'township', parentUnitId: county },
+    },
     contextAt('unit-mozitan', '2019-01-02T02:00:00.000Z'),
   );
-  await app.ledger.raiseProblem({ source: 'national_feedback', category: 'data_mismatch', description: '数据不一致' }, contextAt('raise-1', '2019-03-01T02:00:00.000Z'));
+  await app.ledger.raiseProblem(
+    { source: 'national_feedback', category: 'data_mismatch', description: '数据不一致' },
+    contextAt('raise-1', '2019-03-01T02:00:00.000Z'),
+  );
   await checkpoints(1);
   // Position 5: the committee finalizes a year, which calls for checkpoint #2 at once.
   await app.store.appendToStream(
     'assessment-2019',
-    [{ id: 'finalize-2019', type: 'AssessmentFinalized', data: { year: 2019, policyVersion: 0, asOf: '2020-01-15T10:00:00+08:00', position: 4, cardsHash: 'a'.repeat(64), cards: [] }, metadata: { ...contextAt('f', '').actor && { actor: contextAt('f', '').actor }, commandId: 'f', correlationId: 'f', causationId: 'f', occurredAt: '2020-01-15T02:00:00.000Z', schemaVersion: 1 } }],
+    [
+      {
+        id: 'finalize-2019',
+        type: 'AssessmentFinalized',
+        data: { year: 2019, policyVersion: 0, asOf: '2020-01-15T10:00:00+08:00', position: 4, cardsHash: 'a'.repeat(64), cards: [] },
+        metadata: {
+          ...(contextAt('f', '').actor && { actor: contextAt('f', '').actor }),
+          commandId: 'f',
+          correlationId: 'f',
+          causationId: 'f',
+          occurredAt: '2020-01-15T02:00:00.000Z',
+          schemaVersion: 1,
+        },
+      },
+    ],
     'no_stream',
   );
   await checkpoints(2);
   // Position 7: the admin's account (after both checkpoints, so they are as described above).
   const admin = await addUser(app, { roles: ['admin'] });
-  const login = await graphql(`mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`, { l: admin.login, p: TEST_PASSWORD });
+  const login = await graphql(`mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }`, {
+    l: admin.login,
+    p: TEST_PASSWORD,
+  });
   adminToken = login.data!.login.token;
 }, 60_000);
 
@@ -81,7 +107,15 @@ describe('checkpoints recorded by the follower', () => {
     const [first, second] = await checkpoints(2);
     expect(first).toMatchObject({ number: 1, position: 3, eventCount: 4, streamCount: 4, previousPosition: -1, reason: 'events', at: 4 });
     expect(first!.moved.map(([, revision]) => revision)).toEqual([0, 0, 0, 0]);
-    expect(second).toMatchObject({ number: 2, position: 5, eventCount: 6, streamCount: 6, previousPosition: 3, reason: 'finalized', at: 6 });
+    expect(second).toMatchObject({
+      number: 2,
+      position: 5,
+      eventCount: 6,
+      streamCount: 6,
+      previousPosition: 3,
+      reason: 'finalized',
+      at: 6,
+    });
     // Moved since position 3: the checkpoints stream (its #1) and the assessment stream.
     expect(second!.moved.map(([streamId, revision]) => [streamId, revision])).toEqual([
       ['assessment-2019', 0],

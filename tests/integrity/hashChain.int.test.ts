@@ -28,7 +28,8 @@ const event = (id: string, data: unknown): NewEvent => ({ id, type: 'Tested', da
 /** Hashes as stored, stream by stream: what must agree across adapters. */
 async function hashesOf(store: EventStore, streamIds: string[]) {
   const out: Record<string, unknown[]> = {};
-  for (const id of streamIds) out[id] = (await rawStore(store).readStream(id)).map((e) => [e.revision, e.metadata.prevHash, e.metadata.hash]);
+  for (const id of streamIds)
+    out[id] = (await rawStore(store).readStream(id)).map((e) => [e.revision, e.metadata.prevHash, e.metadata.hash]);
   return out;
 }
 
@@ -38,7 +39,11 @@ const ids = Array.from({ length: 4 }, () => randomUUID());
 const sampleStreams = [`chain-${run}-1`, `chain-${run}-2`];
 async function appendSample(store: EventStore) {
   const [one, two] = sampleStreams as [string, string];
-  await store.appendToStream(one, [event(ids[0]!, { b: 1, a: 'x' }), event(ids[1]!, { list: [1, 'two', null], nested: { z: true, y: 2.5 } })], 'no_stream');
+  await store.appendToStream(
+    one,
+    [event(ids[0]!, { b: 1, a: 'x' }), event(ids[1]!, { list: [1, 'two', null], nested: { z: true, y: 2.5 } })],
+    'no_stream',
+  );
   await store.appendToStream(two, [event(ids[2]!, { text: '磨子潭镇 — “quoted”', skipped: undefined })], 'any');
   await store.appendToStream(one, [event(ids[3]!, {})], 1);
 }
@@ -172,9 +177,12 @@ describe('the Merkle root over stream heads', () => {
     const zeros = GENESIS_HASH;
     const effs = 'f'.repeat(64);
     // python3: sha256(b'\x01' + sha256(b'\x00' + b'["a",0,"00…"]') + sha256(b'\x00' + b'["b",1,"ff…"]'))
-    expect(headsRoot([{ streamId: 'b', revision: 1, hash: effs }, { streamId: 'a', revision: 0, hash: zeros }])).toBe(
-      '977d8f1935aa4522af157b30aee0fc8f787e3a44e5e053dae22094c326ee66e0',
-    );
+    expect(
+      headsRoot([
+        { streamId: 'b', revision: 1, hash: effs },
+        { streamId: 'a', revision: 0, hash: zeros },
+      ]),
+    ).toBe('977d8f1935aa4522af157b30aee0fc8f787e3a44e5e053dae22094c326ee66e0');
     expect(
       headsRoot([
         { streamId: 'c', revision: 2, hash: zeros },

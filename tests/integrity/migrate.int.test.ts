@@ -13,7 +13,10 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 async function script(name: string, ...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, [join(root, 'scripts', name), ...args], { cwd: root, env: { ...process.env, EVENT_STORE: 'sqlite' } });
+    const { stdout, stderr } = await run(tsx, [join(root, 'scripts', name), ...args], {
+      cwd: root,
+      env: { ...process.env, EVENT_STORE: 'sqlite' },
+    });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -24,13 +27,27 @@ async function script(name: string, ...args: string[]): Promise<{ code: number; 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-migrate-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const metadata = { actor: { userId: 'u', name: 'n', unitId: null, role: 'r' }, commandId: 'c', correlationId: 'c', causationId: 'c', occurredAt: '2019-01-01T00:00:00.000Z', schemaVersion: 1 };
+const metadata = {
+  actor: { userId: 'u', name: 'n', unitId: null, role: 'r' },
+  commandId: 'c',
+  correlationId: 'c',
+  causationId: 'c',
+  occurredAt: '2019-01-01T00:00:00.000Z',
+  schemaVersion: 1,
+};
 
 describe('npm run migrate:hash-chain', () => {
   it('chains a store written before the chain, records a checkpoint, and refuses to run twice', async () => {
     // Written by the bare adapter, as every store was before the chain.
     const old = new SqliteEventStore(sqliteFile(dataDir));
-    await old.appendToStream('a', [{ id: 'a0', type: 'T', data: { n: 0 }, metadata }, { id: 'a1', type: 'T', data: { n: 1 }, metadata }], 'no_stream');
+    await old.appendToStream(
+      'a',
+      [
+        { id: 'a0', type: 'T', data: { n: 0 }, metadata },
+        { id: 'a1', type: 'T', data: { n: 1 }, metadata },
+      ],
+      'no_stream',
+    );
     await old.appendToStream('b', [{ id: 'b0', type: 'T', data: { n: 2 }, metadata }], 'no_stream');
     await old.close();
 

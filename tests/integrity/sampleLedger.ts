@@ -19,7 +19,10 @@ export async function writeSampleLedger(dataDir: string) {
   const ledger = new Ledger(store);
   const county = ledger.unitIdFor('unit-county');
   const township = ledger.unitIdFor('unit-mozitan');
-  await ledger.unitCommand({ type: 'RegisterUnit', data: { unitId: county, name: '霍山县', kind: 'county' } }, contextAt('unit-county', '2019-01-02T01:00:00.000Z'));
+  await ledger.unitCommand(
+    { type: 'RegisterUnit', data: { unitId: county, name: '霍山县', kind: 'county' } },
+    contextAt('unit-county', '2019-01-02T01:00:00.000Z'),
+  );
   await ledger.unitCommand(
     { type: 'RegisterUnit', data: { unitId: township, name: '磨子潭镇', kind: 'township', parentUnitId: county } },
     contextAt('unit-mozitan', '2019-01-02T02:00:00.000Z'),

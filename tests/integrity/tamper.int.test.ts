@@ -15,7 +15,10 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 /** Runs a script the way a person would (`npm run verify -- ...`), as a child process. */
 async function script(name: string, ...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, [join(root, 'scripts', name), ...args], { cwd: root, env: { ...process.env, EVENT_STORE: 'sqlite' } });
+    const { stdout, stderr } = await run(tsx, [join(root, 'scripts', name), ...args], {
+      cwd: root,
+      env: { ...process.env, EVENT_STORE: 'sqlite' },
+    });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -39,7 +42,9 @@ function copy(name: string): { dataDir: string; db: Database.Database } {
 
 type Row = { position: number; data: string; revision: number };
 const row = (db: Database.Database, streamId: string, revision: number) =>
-  db.prepare<[string, number], Row>('SELECT position, data, revision FROM events WHERE stream_id = ? AND revision = ?').get(streamId, revision)!;
+  db
+    .prepare<[string, number], Row>('SELECT position, data, revision FROM events WHERE stream_id = ? AND revision = ?')
+    .get(streamId, revision)!;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'taizhang-tamper-'));
@@ -107,7 +112,9 @@ describe('npm run verify on a SQLite file changed behind the store’s back', ()
     expect(db.prepare('DELETE FROM events WHERE stream_id = ?').run(problemStreams[2]!).changes).toBe(1);
     db.close();
     const { code, out } = await script('verify.ts', '--data-dir', dataDir);
-    expect(out).toContain(`BROKEN (checkpoint_mismatch) at stream ${problemStreams[2]}, revision 0, ledger number GJ-2019-003, checkpoint #1`);
+    expect(out).toContain(
+      `BROKEN (checkpoint_mismatch) at stream ${problemStreams[2]}, revision 0, ledger number GJ-2019-003, checkpoint #1`,
+    );
     expect(out).toContain(`Stream ${problemStreams[2]} is missing: checkpoint #1 recorded it with 1 events (head revision 0).`);
     expect(code).toBe(1);
   });
@@ -117,8 +124,12 @@ describe('npm run verify on a SQLite file changed behind the store’s back', ()
     db.prepare('DELETE FROM events WHERE position = ?').run(row(db, problemStreams[0]!, 1).position);
     db.close();
     const { code, out } = await script('verify.ts', '--data-dir', dataDir);
-    expect(out).toContain(`BROKEN (checkpoint_mismatch) at stream ${problemStreams[0]}, revision 1, ledger number GJ-2019-001, checkpoint #1`);
-    expect(out).toContain('ends at revision 0 at position 10, but checkpoint #1 recorded its head at revision 1: its last events were removed.');
+    expect(out).toContain(
+      `BROKEN (checkpoint_mismatch) at stream ${problemStreams[0]}, revision 1, ledger number GJ-2019-001, checkpoint #1`,
+    );
+    expect(out).toContain(
+      'ends at revision 0 at position 10, but checkpoint #1 recorded its head at revision 1: its last events were removed.',
+    );
     expect(code).toBe(1);
   });
 
@@ -128,7 +139,13 @@ describe('npm run verify on a SQLite file changed behind the store’s back', ()
     const file = join(dataDir, 'checkpoint-1.json');
     const exported = await script('checkpointExport.ts', '--data-dir', dataDir, '--out', file);
     expect(exported.code).toBe(0);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 'taizhang-checkpoint/1', number: 1, position: 10, eventCount: 10, streamCount: 6 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      format: 'taizhang-checkpoint/1',
+      number: 1,
+      position: 10,
+      eventCount: 10,
+      streamCount: 6,
+    });
     expect((await script('verify.ts', '--data-dir', dataDir, '--checkpoint', file)).out).toContain(
       'exported checkpoint #1 holds: the log still contains exactly the 10 events in 6 streams it covered up to position 10',
     );
@@ -141,7 +158,9 @@ describe('npm run verify on a SQLite file changed behind the store’s back', ()
     expect(alone.out).toContain('intact: 9 events in 6 streams');
     const held = await script('verify.ts', '--data-dir', dataDir, '--checkpoint', file);
     expect(held.out).toContain('BROKEN (exported_checkpoint_mismatch) at checkpoint #1');
-    expect(held.out).toContain('The log is truncated: it ends at position 9 with 9 events, but exported checkpoint #1 covered 10 events up to position 10.');
+    expect(held.out).toContain(
+      'The log is truncated: it ends at position 9 with 9 events, but exported checkpoint #1 covered 10 events up to position 10.',
+    );
     expect(held.code).toBe(1);
   });
 });

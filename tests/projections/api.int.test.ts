@@ -8,7 +8,7 @@ import { openStream } from '../support/liveStream.js';
 import { scenario } from './scenario.js';
 
 const s = scenario();
-const { P1, P2, P3, P4 } = s.problems;
+const { P2, P3, P4 } = s.problems;
 let now = '2020-01-15T10:00:00+08:00';
 let server: TestServer;
 /** Tokens of the supervision office, the assessment committee and an admin (who adopts policies). */
@@ -67,12 +67,18 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
       ].sort((a, b) => a.ledgerNumber.localeCompare(b.ledgerNumber)),
     );
     expect(map.units.map((u: { unit: { name: string }; light: string }) => [u.unit.name, u.light]).sort()).toEqual(
-      [['磨子潭镇', 'red'], ['磨子潭镇某村', 'yellow'], ['县扶贫局', 'red']].sort(),
+      [
+        ['磨子潭镇', 'red'],
+        ['磨子潭镇某村', 'yellow'],
+        ['县扶贫局', 'red'],
+      ].sort(),
     );
   });
 
   it('battleMap(unitId) is the unit’s map now; a bad instant or unknown unit is a clear error', async () => {
-    const result = await gql(`query($u: ID) { battleMap(unitId: $u) { tally { total { ledgerNumbers } overdue { ledgerNumbers } } } }`, { u: s.units.T1 });
+    const result = await gql(`query($u: ID) { battleMap(unitId: $u) { tally { total { ledgerNumbers } overdue { ledgerNumbers } } } }`, {
+      u: s.units.T1,
+    });
     expect(result.data.battleMap.tally.overdue.ledgerNumbers).toEqual([P2.ledgerNumber]);
     expect(result.data.battleMap.tally.total.ledgerNumbers).toHaveLength(3);
     expect(codeOf(await gql(`{ battleMap(asOf: "2019-02-30") { day } }`))).toBe('INVALID_INSTANT');
@@ -89,7 +95,13 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     const rules = result.data.interviewTriggers.map((t: { rule: string }) => t.rule).sort();
     expect(rules).toEqual(['item_long_overdue', 'item_overdue', 'rejected_repeatedly']);
     const repeated = result.data.interviewTriggers.find((t: { rule: string }) => t.rule === 'rejected_repeatedly');
-    expect(repeated).toMatchObject({ levelLabel: '约谈', escalations: 1, since: '2019-05-15', ledgerNumbers: [P4.ledgerNumber], unit: { name: '县扶贫局' } });
+    expect(repeated).toMatchObject({
+      levelLabel: '约谈',
+      escalations: 1,
+      since: '2019-05-15',
+      ledgerNumbers: [P4.ledgerNumber],
+      unit: { name: '县扶贫局' },
+    });
     expect(repeated.eventIds).toEqual([s.ids.P4reject1, s.ids.P4reject2]);
     expect(repeated.evidence.map((e: { type: string }) => e.type)).toEqual(['VerificationRejected', 'VerificationRejected']);
   });
@@ -116,16 +128,28 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     });
     expect(codeOf(bad)).toBe('VALIDATION_FAILED');
     expect(bad.errors![0]!.message).toContain('add up to 100');
-    const strict = { ...defaultPolicy, name: '2019年度从严考核办法', scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } };
-    const adopted = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version name adoptedBy } events { type } } }`, { d: strict });
+    const strict = {
+      ...defaultPolicy,
+      name: '2019年度从严考核办法',
+      scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } },
+    };
+    const adopted = await admin(
+      `mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version name adoptedBy } events { type } } }`,
+      { d: strict },
+    );
     expect(adopted.errors).toBeUndefined();
     expect(adopted.data.adoptPolicy.policy).toEqual({ version: 1, name: '2019年度从严考核办法', adoptedBy: '系统管理员' });
-    const again = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "重复") { policy { version } events { type } } }`, { d: strict });
+    const again = await admin(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "重复") { policy { version } events { type } } }`, {
+      d: strict,
+    });
     expect(again.data.adoptPolicy).toEqual({ policy: { version: 1 }, events: [] });
 
-    const sideBySide = await gql(`query($u: ID!) {
+    const sideBySide = await gql(
+      `query($u: ID!) {
       before: scorecard(unitId: $u, year: 2019, policyVersion: 0) { score gradeLabel veto policyVersion }
-      after: scorecard(unitId: $u, year: 2019) { score gradeLabel veto policyVersion } }`, { u: s.units.T1 });
+      after: scorecard(unitId: $u, year: 2019) { score gradeLabel veto policyVersion } }`,
+      { u: s.units.T1 },
+    );
     expect(sideBySide.data).toEqual({
       before: { score: 95, gradeLabel: '好', veto: false, policyVersion: 0 },
       after: { score: 95, gradeLabel: '较差', veto: true, policyVersion: 1 },
@@ -134,7 +158,9 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
 
   it('recordInterview resolves a trigger with the evidence it had; an unknown trigger is refused', async () => {
     const triggerId = `rejected_repeatedly:${P4.problemId}`;
-    const missing = await gql(`mutation { recordInterview(triggerId: "nope:1", interviewee: "局长", interviewer: "副县长", outcome: "限期") { trigger { id } } }`);
+    const missing = await gql(
+      `mutation { recordInterview(triggerId: "nope:1", interviewee: "局长", interviewer: "副县长", outcome: "限期") { trigger { id } } }`,
+    );
     expect(codeOf(missing)).toBe('TRIGGER_NOT_FOUND');
     // P4 was closed on 2019-08-15: its rejected-twice trigger is gone by now, so ask about one that holds.
     const open = await gql(`{ interviewTriggers(level: interview) { id rule ledgerNumbers } }`);
@@ -148,19 +174,31 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     );
     expect(held.errors).toBeUndefined();
     expect(held.data.recordInterview).toEqual({
-      trigger: { id: yearEnd.id, resolved: true, resolvedBy: { heldOn: '2020-01-14', ledgerNumbers: [P2.ledgerNumber], interviewee: '镇长' } },
+      trigger: {
+        id: yearEnd.id,
+        resolved: true,
+        resolvedBy: { heldOn: '2020-01-14', ledgerNumbers: [P2.ledgerNumber], interviewee: '镇长' },
+      },
       events: [{ type: 'InterviewHeld' }],
     });
-    const future = await gql(`mutation($t: ID!) { recordInterview(triggerId: $t, interviewee: "镇长", interviewer: "书记", heldOn: "2020-02-01", outcome: "x") { events { type } } }`, { t: yearEnd.id });
+    const future = await gql(
+      `mutation($t: ID!) { recordInterview(triggerId: $t, interviewee: "镇长", interviewer: "书记", heldOn: "2020-02-01", outcome: "x") { events { type } } }`,
+      { t: yearEnd.id },
+    );
     expect(codeOf(future)).toBe('INTERVIEW_IN_FUTURE');
   });
 
   it('grantExemption removes exactly its deduction and keeps it visible; a gain cannot be exempted', async () => {
-    const card = await gql(`query($u: ID!) { scorecard(unitId: $u, year: 2019) { score lines { id rule ledgerNumber contribution } } }`, { u: s.units.T1 });
+    const card = await gql(`query($u: ID!) { scorecard(unitId: $u, year: 2019) { score lines { id rule ledgerNumber contribution } } }`, {
+      u: s.units.T1,
+    });
     const unfinished = card.data.scorecard.lines.find((l: { rule: string }) => l.rule === 'unfinished_at_year_end');
     expect(unfinished.contribution).toBe(-1.8);
     const gain = card.data.scorecard.lines.find((l: { rule: string }) => l.rule === 'closed_on_time');
-    const refused = await committee(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, { u: s.units.T1, l: gain.id });
+    const refused = await committee(
+      `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`,
+      { u: s.units.T1, l: gain.id },
+    );
     expect(codeOf(refused)).toBe('NOT_A_DEDUCTION');
     const granted = await committee(
       `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "汛期道路中断，属客观原因", approvedBy: "县考核委员会") {
@@ -170,11 +208,19 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     expect(granted.errors).toBeUndefined();
     expect(granted.data.grantExemption.scorecard.score).toBe(96.8);
     const line = granted.data.grantExemption.scorecard.lines.find((l: { id: string }) => l.id === unfinished.id);
-    expect(line).toEqual({ id: unfinished.id, exempted: true, contribution: 0, points: -3, exemption: { reason: '汛期道路中断，属客观原因', approvedBy: '县考核委员会' } });
+    expect(line).toEqual({
+      id: unfinished.id,
+      exempted: true,
+      contribution: 0,
+      points: -3,
+      exemption: { reason: '汛期道路中断，属客观原因', approvedBy: '县考核委员会' },
+    });
   });
 
   it('finalizeAssessment freezes the cards: a later event shows as a difference beside them, never a rewrite', async () => {
-    const early = await committee(`{ finalizeAssessment(year: 2020) { events { type } } }`.replace('{ finalizeAssessment', 'mutation { finalizeAssessment'));
+    const early = await committee(
+      `{ finalizeAssessment(year: 2020) { events { type } } }`.replace('{ finalizeAssessment', 'mutation { finalizeAssessment'),
+    );
     expect(codeOf(early)).toBe('YEAR_NOT_OVER');
     const finalized = await committee(`mutation { finalizeAssessment(year: 2019, policyVersion: 0) {
       finalization { policyVersion cardsHash } scorecards { unit { name } score frozen } events { type } } }`);
@@ -187,13 +233,18 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     });
 
     now = '2020-02-01T10:00:00+08:00';
-    const reopened = await gql(`mutation($p: ID!) { reopenProblem(problemId: $p, reason: "回头看发现反弹") { problem { status } } }`, { p: P3.problemId });
+    const reopened = await gql(`mutation($p: ID!) { reopenProblem(problemId: $p, reason: "回头看发现反弹") { problem { status } } }`, {
+      p: P3.problemId,
+    });
     expect(reopened.data.reopenProblem.problem.status).toBe('rectifying');
 
-    const card = await gql(`query($u: ID!) { scorecard(unitId: $u, year: 2019) {
+    const card = await gql(
+      `query($u: ID!) { scorecard(unitId: $u, year: 2019) {
       score frozen finalization { reproduced policyVersion }
       current { score frozen }
-      difference { scoreDelta gradeChanged removed { rule ledgerNumber } added { rule } } } }`, { u: s.units.T1 });
+      difference { scoreDelta gradeChanged removed { rule ledgerNumber } added { rule } } } }`,
+      { u: s.units.T1 },
+    );
     expect(card.errors).toBeUndefined();
     expect(card.data.scorecard).toEqual({
       score: 96.8,
@@ -203,10 +254,13 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
       current: { score: 96.2, frozen: false },
       difference: { scoreDelta: -0.6, gradeChanged: true, removed: [{ rule: 'closed_on_time', ledgerNumber: P3.ledgerNumber }], added: [] },
     });
-    const late = await committee(`mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`, {
-      u: s.units.D1,
-      l: `verification_rejected:${s.ids.P4reject1}`,
-    });
+    const late = await committee(
+      `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`,
+      {
+        u: s.units.D1,
+        l: `verification_rejected:${s.ids.P4reject1}`,
+      },
+    );
     expect(codeOf(late)).toBe('ASSESSMENT_FINALIZED');
     // Finalized at 2020-01-15 10:00: as of an hour before, the cards were not frozen yet.
     const asBefore = await gql(`{ scorecards(year: 2019, asOf: "2020-01-15T09:00:00+08:00") { frozen } }`);
@@ -222,11 +276,20 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     expect(stream.contentType).toContain('text/event-stream');
     const next = async () => ((await stream.next()) as { result: { data: any } }).result.data.battleMapUpdates;
     await new Promise((r) => setTimeout(r, 200));
-    const raised = await gql(`mutation { raiseProblem(source: national_feedback, category: health, description: "家庭医生签约服务不到位") { problem { id ledgerNumber } } }`);
+    const raised = await gql(
+      `mutation { raiseProblem(source: national_feedback, category: health, description: "家庭医生签约服务不到位") { problem { id ledgerNumber } } }`,
+    );
     const { id, ledgerNumber } = raised.data.raiseProblem.problem;
     expect(await next()).toMatchObject({ ledgerNumber, eventType: 'ProblemRaised', status: 'raised', light: 'yellow', newTriggers: [] });
-    await gql(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "镇长") { problem { id } } }`, { p: id, u: s.units.T1 });
-    expect(await next()).toMatchObject({ ledgerNumber, eventType: 'ProblemAssigned', newTriggers: [{ rule: 'problem_found', levelLabel: '约谈' }] });
+    await gql(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "镇长") { problem { id } } }`,
+      { p: id, u: s.units.T1 },
+    );
+    expect(await next()).toMatchObject({
+      ledgerNumber,
+      eventType: 'ProblemAssigned',
+      newTriggers: [{ rule: 'problem_found', levelLabel: '约谈' }],
+    });
     stream.close();
   });
 });

@@ -82,7 +82,10 @@ describe('the battle map (挂图作战) as of an instant', () => {
 
   it('follows the policy’s light rules: with extensions not flagged and a 30-day horizon, P3 turns yellow for being due soon', () => {
     const at = atInstant('2019-07-03T12:00:00+08:00');
-    const policy = { version: 1, document: { ...defaultPolicy, lights: { ...defaultPolicy.lights, yellowWhenExtended: false, dueSoonDays: 30 } } };
+    const policy = {
+      version: 1,
+      document: { ...defaultPolicy, lights: { ...defaultPolicy.lights, yellowWhenExtended: false, dueSoonDays: 30 } },
+    };
     const map = battleMap(factsAsOf(events, at.instant), at, policy);
     expect(map.items().find((i) => i.ledgerNumber === P3.ledgerNumber)!.reasons).toEqual(['due_soon']); // 07-31 ≤ 08-02
     expect(map.policyVersion).toBe(1);

@@ -35,7 +35,14 @@ describe('the walk-through (docs/policies.md) of the demo county', () => {
     expect(cards).toHaveLength(32);
     const card = cards.find((c: { unit: { name: string } }) => c.unit.name === '上土市镇');
     expect(card).toMatchObject({ score: 97.4, gradeLabel: '好', rank: 21, ordinaryScore: 98, yearEndScore: 97 });
-    expect(card.lines.map((l: { rule: string; ledgerNumber: string | null; points: number; contribution: number }) => [l.rule, l.ledgerNumber, l.points, l.contribution])).toEqual([
+    expect(
+      card.lines.map((l: { rule: string; ledgerNumber: string | null; points: number; contribution: number }) => [
+        l.rule,
+        l.ledgerNumber,
+        l.points,
+        l.contribution,
+      ]),
+    ).toEqual([
       ['base', null, 100, 100],
       ['closed_on_time', 'XZ-2019-001', 1, 0.6],
       ['problem_found', 'SJ-2019-003', -1, -0.4],
@@ -48,8 +55,20 @@ describe('the walk-through (docs/policies.md) of the demo county', () => {
   it('上土市镇’s triggers on 2020-01-15 all name SJ-2019-003, overdue since 2019-11-01', async () => {
     const result = await gql(`{ units { id name } }`);
     const unitId = result.data.units.find((u: { name: string }) => u.name === '上土市镇').id;
-    const triggers = await gql(`{ interviewTriggers(asOf: "2020-01-15T10:00:00+08:00", unitId: "${unitId}") { rule ruleLevel level since ledgerNumbers } }`);
-    expect(triggers.data.interviewTriggers.map((t: { rule: string; ruleLevel: string; level: string; since: string; ledgerNumbers: string[] }) => [t.rule, t.ruleLevel, t.level, t.since, t.ledgerNumbers]).sort()).toEqual(
+    const triggers = await gql(
+      `{ interviewTriggers(asOf: "2020-01-15T10:00:00+08:00", unitId: "${unitId}") { rule ruleLevel level since ledgerNumbers } }`,
+    );
+    expect(
+      triggers.data.interviewTriggers
+        .map((t: { rule: string; ruleLevel: string; level: string; since: string; ledgerNumbers: string[] }) => [
+          t.rule,
+          t.ruleLevel,
+          t.level,
+          t.since,
+          t.ledgerNumbers,
+        ])
+        .sort(),
+    ).toEqual(
       [
         ['item_overdue', 'reminder', 'interview', '2019-11-01', ['SJ-2019-003']],
         ['item_long_overdue', 'supervision', 'interview', '2019-11-30', ['SJ-2019-003']],
@@ -75,7 +94,9 @@ describe('the demo county’s finalized year (issue 6)', () => {
     expect(finalized.data.finalizeAssessment.events.map((e: { type: string }) => e.type)).toEqual(['AssessmentFinalized']);
     let answer: { data: any; errors?: unknown[] } = { data: null };
     for (let i = 0; i < 100; i++) {
-      answer = await gql(`{ verifyAssessment(year: 2019) { identical verified chainIntact finalizedHash recomputedHash summary checkpoint { number reason } } }`);
+      answer = await gql(
+        `{ verifyAssessment(year: 2019) { identical verified chainIntact finalizedHash recomputedHash summary checkpoint { number reason } } }`,
+      );
       if (answer.errors || answer.data.verifyAssessment.checkpoint) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -9,7 +9,9 @@ const events = s.builder.recorded();
 const v0 = { version: 0, document: defaultPolicy };
 const { P1, P2, P4, P5 } = s.problems;
 const brief = (list: ReturnType<typeof interviewTriggers>) =>
-  list.map((t) => [t.id.split(':')[0], t.ledgerNumbers.join(','), t.ruleLevel, t.level, t.since, t.resolvedBy ? 'resolved' : 'open']).sort();
+  list
+    .map((t) => [t.id.split(':')[0], t.ledgerNumbers.join(','), t.ruleLevel, t.level, t.since, t.resolvedBy ? 'resolved' : 'open'])
+    .sort();
 
 describe('interview triggers (约谈) as of an instant', () => {
   it('on 2019-07-01, before any interview: P2 and P4 overdue (escalated), long overdue, P4 rejected twice', () => {
@@ -54,10 +56,14 @@ describe('interview triggers (约谈) as of an instant', () => {
   it('filters by unit and by level', () => {
     const at = atInstant('2019-07-01T20:00:00+08:00');
     const facts = factsAsOf(events, at.instant);
-    expect(interviewTriggers(facts, at, v0, { unitId: s.units.D1 }).map((t) => t.rule).sort()).toEqual(
-      ['item_long_overdue', 'item_overdue', 'rejected_repeatedly'],
-    );
-    expect(interviewTriggers(facts, at, v0, { level: 'supervision' }).map((t) => t.id)).toEqual([`item_long_overdue:${P2.problemId}:2019-05-31`]);
+    expect(
+      interviewTriggers(facts, at, v0, { unitId: s.units.D1 })
+        .map((t) => t.rule)
+        .sort(),
+    ).toEqual(['item_long_overdue', 'item_overdue', 'rejected_repeatedly']);
+    expect(interviewTriggers(facts, at, v0, { level: 'supervision' }).map((t) => t.id)).toEqual([
+      `item_long_overdue:${P2.problemId}:2019-05-31`,
+    ]);
   });
 
   it('a national-feedback problem assigned to a unit is a 约谈 trigger while it is open', () => {
@@ -93,12 +99,19 @@ describe('interview triggers (约谈) as of an instant', () => {
     const b = scenario().builder;
     const more = [6, 7].map((n) => b.raise(n, 'municipal_review', 'health', '2019-09-01T10:00:00+08:00'));
     for (const [i, p] of more.entries()) {
-      b.on(p.problemId, 'ProblemAssigned', { responsibleUnitId: s.units.T1, responsiblePerson: '负责人', leadingOfficial: null }, '2019-09-01T11:00:00+08:00');
+      b.on(
+        p.problemId,
+        'ProblemAssigned',
+        { responsibleUnitId: s.units.T1, responsiblePerson: '负责人', leadingOfficial: null },
+        '2019-09-01T11:00:00+08:00',
+      );
       b.on(p.problemId, 'DeadlineSet', { deadline: `2019-09-1${i}` }, '2019-09-01T12:00:00+08:00');
     }
     const at = atInstant('2019-09-20T12:00:00+08:00');
     const policy = { version: 0, document: { ...defaultPolicy, interviews: { ...defaultPolicy.interviews, escalateAfterDays: 100 } } };
-    const many = interviewTriggers(factsAsOf(b.recorded(), at.instant), at, policy, { unitId: s.units.T1 }).find((t) => t.rule === 'unit_many_overdue')!;
+    const many = interviewTriggers(factsAsOf(b.recorded(), at.instant), at, policy, { unitId: s.units.T1 }).find(
+      (t) => t.rule === 'unit_many_overdue',
+    )!;
     // P2 overdue since 06-01, the new ones since 09-11 and 09-12: three at once from 09-12.
     expect(many.ledgerNumbers).toHaveLength(3);
     expect(many.since).toBe('2019-09-12');
@@ -109,10 +122,16 @@ describe('interview triggers (约谈) as of an instant', () => {
 describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
   // P2 is long overdue from 06-30 (督办 level; 约谈 from 07-14 unless resolved); the scenario orders supervision on 07-10,
   // an order written before finish-by days were recorded (no finishBy).
-  const longOverdue = (list: ReturnType<typeof interviewTriggers>) => list.find((t) => t.id === `item_long_overdue:${P2.problemId}:2019-05-31`)!;
+  const longOverdue = (list: ReturnType<typeof interviewTriggers>) =>
+    list.find((t) => t.id === `item_long_overdue:${P2.problemId}:2019-05-31`)!;
   const withReply = (day: string) => {
     const b = scenario().builder;
-    b.on(P2.problemId, 'SupervisionReplied', { supervisionCount: 1, reply: '已开工，月底完成', files: [], repliedOn: day }, `${day}T16:00:00+08:00`);
+    b.on(
+      P2.problemId,
+      'SupervisionReplied',
+      { supervisionCount: 1, reply: '已开工，月底完成', files: [], repliedOn: day },
+      `${day}T16:00:00+08:00`,
+    );
     return b.recorded();
   };
 
@@ -174,7 +193,12 @@ describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
       ledgerNumbers: [P2.ledgerNumber],
       eventIds: [order],
     });
-    b.on(P2.problemId, 'SupervisionReplied', { supervisionCount: 2, reply: '已完成', files: [], repliedOn: '2019-07-17' }, '2019-07-17T09:00:00+08:00');
+    b.on(
+      P2.problemId,
+      'SupervisionReplied',
+      { supervisionCount: 2, reply: '已完成', files: [], repliedOn: '2019-07-17' },
+      '2019-07-17T09:00:00+08:00',
+    );
     expect(unanswered('2019-07-16', b.recorded())).toHaveLength(1);
     expect(unanswered('2019-07-17', b.recorded())).toEqual([]);
   });

@@ -17,8 +17,10 @@ let store: EventStore;
 const tokens = { office: '', committee: '', admin: '' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field below
 type Answer = { data: any; errors?: { message: string; extensions?: { code?: string } }[] };
-const as = (who: keyof typeof tokens) => async (query: string, variables: Record<string, unknown> = {}) =>
-  (await server.gql(query, variables, bearer(tokens[who]))) as Answer;
+const as =
+  (who: keyof typeof tokens) =>
+  async (query: string, variables: Record<string, unknown> = {}) =>
+    (await server.gql(query, variables, bearer(tokens[who]))) as Answer;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const VERIFY = `{ verifyAssessment(year: 2019) { year identical verified chainIntact finalizedHash recomputedHash summary checkpoint { number position merkleRoot reason } } }`;
 
@@ -59,7 +61,13 @@ describe('reproducible scorecards', () => {
 
     const finalized = await as('committee')(`mutation { finalizeAssessment(year: 2019, policyVersion: 0) { events { type data } } }`);
     expect(finalized.errors).toBeUndefined();
-    const pin = finalized.data.finalizeAssessment.events[0].data as { year: number; policyVersion: number; asOf: string; position: number; cardsHash: string };
+    const pin = finalized.data.finalizeAssessment.events[0].data as {
+      year: number;
+      policyVersion: number;
+      asOf: string;
+      position: number;
+      cardsHash: string;
+    };
     expect(pin).toMatchObject({ year: 2019, policyVersion: 0, asOf: '2020-01-15T10:00:00+08:00' });
     const atFinalization = recomputeFinalized(await allEvents(), pin);
     // The canonical string is what the frozen hash was taken over.
@@ -68,10 +76,19 @@ describe('reproducible scorecards', () => {
 
     // Later: a problem reopened, a new problem event, a stricter policy adopted.
     now = '2020-02-01T10:00:00+08:00';
-    const reopened = await as('office')(`mutation($p: ID!) { reopenProblem(problemId: $p, reason: "回头看发现反弹") { problem { status } } }`, { p: P3.problemId });
+    const reopened = await as('office')(
+      `mutation($p: ID!) { reopenProblem(problemId: $p, reason: "回头看发现反弹") { problem { status } } }`,
+      { p: P3.problemId },
+    );
     expect(reopened.errors).toBeUndefined();
-    const strict = { ...defaultPolicy, name: '2019年度从严考核办法', scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } };
-    const adopted = await as('admin')(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version } } }`, { d: strict });
+    const strict = {
+      ...defaultPolicy,
+      name: '2019年度从严考核办法',
+      scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } },
+    };
+    const adopted = await as('admin')(`mutation($d: JSON!) { adoptPolicy(document: $d, reason: "从严考核") { policy { version } } }`, {
+      d: strict,
+    });
     expect(adopted.data.adoptPolicy.policy).toEqual({ version: 1 });
 
     const later = await allEvents();
@@ -91,7 +108,14 @@ describe('reproducible scorecards', () => {
     const answer = await verifyOnceCheckpointed('committee');
     expect(answer.errors).toBeUndefined();
     const v = answer.data.verifyAssessment;
-    expect(v).toMatchObject({ year: 2019, identical: true, chainIntact: true, verified: true, finalizedHash: pin.cardsHash, recomputedHash: pin.cardsHash });
+    expect(v).toMatchObject({
+      year: 2019,
+      identical: true,
+      chainIntact: true,
+      verified: true,
+      finalizedHash: pin.cardsHash,
+      recomputedHash: pin.cardsHash,
+    });
     expect(v.checkpoint.reason).toBe('finalized');
     expect(v.checkpoint.position).toBeGreaterThan(pin.position);
     expect(v.checkpoint.merkleRoot).toMatch(/^[0-9a-f]{64}$/);

@@ -40,7 +40,10 @@ describe('the projection runner on a generated log of over 100,000 events', () =
     const stopAt = Math.floor(county.entries.length * 0.6);
     // Six hours before each instant (the same county day) the live county map is asked for once,
     // so that from then on it is kept current event by event; at the instant it is taken.
-    const pending = instants.flatMap((instant) => [{ instant: new Date(Date.parse(instant) - 6 * 3_600_000).toISOString(), take: null }, { instant, take: instant }]);
+    const pending = instants.flatMap((instant) => [
+      { instant: new Date(Date.parse(instant) - 6 * 3_600_000).toISOString(), take: null },
+      { instant, take: instant },
+    ]);
     for (const [i, { streamId, event }] of county.entries.entries()) {
       if (pending.length > 0 && Date.parse(event.metadata.occurredAt) > Date.parse(pending[0]!.instant)) {
         const { instant, take } = pending.shift()!;
@@ -48,7 +51,8 @@ describe('the projection runner on a generated log of over 100,000 events', () =
         const map = readModels.battleMap(readModels.live, atInstant(instant), null);
         if (take) liveMaps.set(take, frozen(map));
         // From here on the 2020 cards are kept current event by event too.
-        else if (instant.startsWith('2020')) readModels.scorecards(readModels.live, 2020, atInstant(instant), policyInForce(readModels.live, instant));
+        else if (instant.startsWith('2020'))
+          readModels.scorecards(readModels.live, 2020, atInstant(instant), policyInForce(readModels.live, instant));
       }
       if (i === stopAt) {
         await interrupted.waitFor(await store.headPosition(), 60_000);

@@ -9,7 +9,7 @@ import { scenario } from './scenario.js';
 const s = scenario();
 const events = s.builder.recorded();
 const v0 = { version: 0, document: defaultPolicy };
-const { P1, P2, P3, P4, P5 } = s.problems;
+const { P1, P2, P3, P5 } = s.problems;
 const at = atInstant('2020-01-15T10:00:00+08:00');
 const cents = (n: number) => Math.round(n * 1000);
 
@@ -59,7 +59,9 @@ describe('annual scorecards (年度考核) under the default policy', () => {
     const unfinished = card(s.units.T1).lines.find((l) => l.rule === 'unfinished_at_year_end')!;
     expect(unfinished.eventIds).toEqual([s.ids.P2deadline]);
     expect(unfinished.id).toBe(`unfinished_at_year_end:${s.ids.P2deadline}`);
-    const rejections = card(s.units.D1).lines.filter((l) => l.rule === 'verification_rejected').map((l) => l.eventIds);
+    const rejections = card(s.units.D1)
+      .lines.filter((l) => l.rule === 'verification_rejected')
+      .map((l) => l.eventIds);
     expect(rejections).toEqual([[s.ids.P4reject1], [s.ids.P4reject2]]);
   });
 
@@ -85,7 +87,10 @@ describe('annual scorecards (年度考核) under the default policy', () => {
   });
 
   it('grades 较差 with the one-vote veto under a stricter policy, side by side with the default', () => {
-    const strict = { version: 1, document: { ...defaultPolicy, scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } } };
+    const strict = {
+      version: 1,
+      document: { ...defaultPolicy, scoring: { ...defaultPolicy.scoring, grades: { good: 99, fairlyGood: 98, average: 97 } } },
+    };
     const facts = factsAsOf(events, at.instant);
     const [before, after] = [v0, strict].map((p) => scorecards(facts, 2019, at, p).find((c) => c.unitId === s.units.T1)!);
     expect([before!.grade, before!.veto, before!.policyVersion]).toEqual(['good', false, 0]);

@@ -16,7 +16,7 @@ export async function addUser(
   app: App,
   user: { roles: Role[]; unitId?: string | null; login?: string; displayName?: string; password?: string },
 ): Promise<{ userId: string; login: string; password: string }> {
-  const login = user.login ?? `${user.roles[0]!.replace(/_/g, "")}-${process.pid}-${++counter}`;
+  const login = user.login ?? `${user.roles[0]!.replace(/_/g, '')}-${process.pid}-${++counter}`;
   const password = user.password ?? TEST_PASSWORD;
   await app.accounts.register(
     { login, displayName: user.displayName ?? login, roles: user.roles, unitId: user.unitId ?? null, password },
@@ -46,7 +46,12 @@ export async function tokenFor(server: TestServer, roles: Role[], unitId: string
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /** Registers a unit directly through the ledger (test setup); returns its id. */
-export async function addUnit(app: App, name: string, kind: 'county' | 'township' | 'village' | 'department' = 'township', key = `test-unit/${name}/${++counter}`) {
+export async function addUnit(
+  app: App,
+  name: string,
+  kind: 'county' | 'township' | 'village' | 'department' = 'township',
+  key = `test-unit/${name}/${++counter}`,
+) {
   const unitId = app.ledger.unitIdFor(key);
   await app.ledger.unitCommand(
     { type: 'RegisterUnit', data: { unitId, name, kind, parentUnitId: null } },

@@ -3,8 +3,7 @@ import type { ProblemCategory, ProblemSource, UnitKind } from '../../domain/inde
 import { formatLedgerNumber } from '../../domain/index.js';
 
 /** A valid v4-shaped UUID from a number, so generated ids pass the schemas and read well in failures. */
-export const uuidOf = (n: number, kind = 0) =>
-  `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+export const uuidOf = (n: number, kind = 0) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 export type Entry = { streamId: string; event: NewEvent };
 
@@ -88,8 +87,25 @@ function random(seed: number) {
   };
 }
 
-const SOURCES: ProblemSource[] = ['national_feedback', 'provincial_review', 'municipal_review', 'county_self_check', 'audit', 'discipline_inspection', 'hotline'];
-const CATEGORIES: ProblemCategory[] = ['data_mismatch', 'fund_misuse', 'project_delay', 'housing', 'drinking_water', 'education', 'health', 'roads'];
+const SOURCES: ProblemSource[] = [
+  'national_feedback',
+  'provincial_review',
+  'municipal_review',
+  'county_self_check',
+  'audit',
+  'discipline_inspection',
+  'hotline',
+];
+const CATEGORIES: ProblemCategory[] = [
+  'data_mismatch',
+  'fund_misuse',
+  'project_delay',
+  'housing',
+  'drinking_water',
+  'education',
+  'health',
+  'roads',
+];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

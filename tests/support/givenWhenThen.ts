@@ -34,6 +34,7 @@ export function deciderSpec<State, Command, Event>(decider: DeciderUnderTest<Sta
         when(command: Command, now: string) {
           const run = () => decider.decide(state, command, now);
           return {
+            // biome-ignore lint/suspicious/noThenProperty: given / when / then is the test's grammar; the object is never awaited
             then(expected: readonly Event[]): State {
               const decided = run();
               expect(decided).toStrictEqual(expected);

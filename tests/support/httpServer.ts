@@ -20,7 +20,11 @@ export type TestServer = App & {
   url: string;
   dataDir: string;
   /** POSTs a GraphQL operation over real HTTP. */
-  gql: <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<GraphQLResponse<T>>;
+  gql: <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) => Promise<GraphQLResponse<T>>;
   stop: () => Promise<void>;
 };
 

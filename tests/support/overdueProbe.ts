@@ -9,7 +9,11 @@ import { openEventStore } from '../../eventstore/index.js';
 const instants = process.argv.slice(2);
 const clock = { now: '2019-06-01T10:00:00+08:00' };
 // The clock moves a month on: the token must outlive it.
-const server = await startTestServer({ clock: () => clock.now, store: await openEventStore({ kind: 'memory', dataDir: '' }), tokenTtlSeconds: 365 * 86_400 });
+const server = await startTestServer({
+  clock: () => clock.now,
+  store: await openEventStore({ kind: 'memory', dataDir: '' }),
+  tokenTtlSeconds: 365 * 86_400,
+});
 const token = await tokenFor(server, ['office', 'admin']);
 const call = async (query: string, variables: Record<string, unknown> = {}) => {
   const response = await server.gql(query, variables, bearer(token));
@@ -17,9 +21,13 @@ const call = async (query: string, variables: Record<string, unknown> = {}) => {
   return response.data!;
 };
 const unit = (await call(`mutation { registerUnit(name: "衡山镇", kind: township) { unit { id } } }`)).registerUnit.unit.id;
-const problem = (await call(`mutation { raiseProblem(source: county_self_check, category: roads, description: "道路未硬化") { problem { id } } }`))
-  .raiseProblem.problem.id;
-await call(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "赵") { problem { id } } }`, { p: problem, u: unit });
+const problem = (
+  await call(`mutation { raiseProblem(source: county_self_check, category: roads, description: "道路未硬化") { problem { id } } }`)
+).raiseProblem.problem.id;
+await call(
+  `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "赵") { problem { id } } }`,
+  { p: problem, u: unit },
+);
 await call(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-06-30") { problem { id } } }`, { p: problem });
 const answers: Record<string, boolean> = {};
 for (const instant of instants) {

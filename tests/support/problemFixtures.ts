@@ -101,7 +101,10 @@ export const supervisionReplied = (supervisionCount: number, repliedOn = '2019-0
   type: 'SupervisionReplied',
   data: { problemId: PROBLEM, supervisionCount, reply: REPLY, files: [], repliedOn },
 });
-export const consolidationConfirmed = (checkedByUnitId: string | null = VERIFIER_UNIT, confirmedOn = '2019-03-01'): Event<'ConsolidationConfirmed'> => ({
+export const consolidationConfirmed = (
+  checkedByUnitId: string | null = VERIFIER_UNIT,
+  confirmedOn = '2019-03-01',
+): Event<'ConsolidationConfirmed'> => ({
   type: 'ConsolidationConfirmed',
   data: { problemId: PROBLEM, confirmedOn, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
 });

@@ -36,20 +36,24 @@ export function parseMail(raw: string): { headers: Record<string, string>; subje
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
   const decodeWords = (value: string) =>
-    value
-      .replace(/\?=\s+=\?/g, '?==?')
-      .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset, enc: string, text: string) =>
-        enc.toUpperCase() === 'B'
-          ? Buffer.from(text, 'base64').toString('utf8')
-          : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-      );
+    value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
   const encoded = rest.join('\n\n');
   const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
   const body =
     encoding === 'base64'
       ? Buffer.from(encoded.replace(/\s+/g, ''), 'base64').toString('utf8')
       : encoding === 'quoted-printable'
-        ? Buffer.from(encoded.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+        ? Buffer.from(
+            encoded.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8')
         : encoded;
   return { headers, subject: decodeWords(headers.subject ?? ''), body: body.trim() };
 }
@@ -88,7 +92,12 @@ export async function startReceiver(options: { dingtalkSecret?: string; failFirs
           answer = { errcode: 310000, errmsg: 'sign not match' };
         }
       }
-      hits.push({ deliveryId, body, query, status: status === 200 && (answer as { errcode: number }).errcode === 0 ? 200 : status === 200 ? 403 : status });
+      hits.push({
+        deliveryId,
+        body,
+        query,
+        status: status === 200 && (answer as { errcode: number }).errcode === 0 ? 200 : status === 200 ? 403 : status,
+      });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });

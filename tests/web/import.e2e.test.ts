@@ -39,14 +39,19 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
 }
 
 async function ledger() {
-  const data = await ok(`{ problems(first: 100) { edges { node { ledgerNumber status description deadline responsiblePerson responsibleUnit { name } } } } }`);
+  const data = await ok(
+    `{ problems(first: 100) { edges { node { ledgerNumber status description deadline responsiblePerson responsibleUnit { name } } } } }`,
+  );
   return data.problems.edges.map((e: { node: unknown }) => e.node);
 }
 
 /** A GraphQL multipart request, as any client (not only our page) may send it. */
 async function importOverHttp(bytes: Buffer, name: string) {
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: 'mutation($f: File!) { importProblems(file: $f) { created alreadyImported } }', variables: { f: null } }));
+  form.append(
+    'operations',
+    JSON.stringify({ query: 'mutation($f: File!) { importProblems(file: $f) { created alreadyImported } }', variables: { f: null } }),
+  );
   form.append('map', JSON.stringify({ 0: ['variables.f'] }));
   form.append('0', new Blob([new Uint8Array(bytes)]), name);
   const response = await fetch(`${server.url}/graphql`, { method: 'POST', body: form, headers: bearer(office) });
@@ -87,7 +92,12 @@ describe('importing a problem list', () => {
     const issues = page.getByTestId('import-issues');
     await issues.waitFor();
     const rows = await issues.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ row: tr.getAttribute('data-row'), column: tr.getAttribute('data-column'), code: tr.getAttribute('data-code'), text: tr.textContent })),
+      trs.map((tr) => ({
+        row: tr.getAttribute('data-row'),
+        column: tr.getAttribute('data-column'),
+        code: tr.getAttribute('data-code'),
+        text: tr.textContent,
+      })),
     );
     // Row 5: the title line is row 1, the header row 2, the third problem row 5; 责任单位 is column E.
     expect(rows).toEqual([{ row: '5', column: '责任单位', code: 'UNKNOWN_UNIT', text: '5责任单位 (E)没有名为“不存在镇”的单位' }]);
@@ -96,7 +106,14 @@ describe('importing a problem list', () => {
     const direct = await importOverHttp(await problemList(badRows), 'list.xlsx');
     expect(direct.errors?.[0]?.extensions.code).toBe('IMPORT_REFUSED');
     expect(direct.errors?.[0]?.extensions.issues).toEqual([
-      { row: 5, column: '责任单位', columnLetter: 'E', code: 'UNKNOWN_UNIT', message: 'There is no unit named “不存在镇”.', value: '不存在镇' },
+      {
+        row: 5,
+        column: '责任单位',
+        columnLetter: 'E',
+        code: 'UNKNOWN_UNIT',
+        message: 'There is no unit named “不存在镇”.',
+        value: '不存在镇',
+      },
     ]);
     expect(await server.store.headPosition()).toBe(head);
     expect(await ledger()).toEqual([]);
@@ -105,7 +122,9 @@ describe('importing a problem list', () => {
   it('imports the fixed sheet whole: raised, and assigned with their deadlines where a unit is named', async () => {
     await upload(await problemList(goodRows));
     await page.getByTestId('import-preview').waitFor();
-    expect(await page.getByTestId('import-preview').locator('p[role="status"]').textContent()).toBe('检查通过：3 行将新增，0 行此前已从同一文件导入。');
+    expect(await page.getByTestId('import-preview').locator('p[role="status"]').textContent()).toBe(
+      '检查通过：3 行将新增，0 行此前已从同一文件导入。',
+    );
     await page.getByRole('button', { name: '全部导入' }).click();
     const result = page.getByTestId('import-result');
     await result.waitFor();
@@ -113,9 +132,30 @@ describe('importing a problem list', () => {
     expect(await result.getByRole('link').allTextContents()).toEqual(['GJ-2019-001', 'XZ-2019-001', 'AU-2019-001']);
 
     expect(await ledger()).toEqual([
-      { ledgerNumber: 'AU-2019-001', status: 'assigned', description: '产业扶贫资金拨付滞后', deadline: '2019-07-15', responsiblePerson: '李局长', responsibleUnit: { name: '县扶贫局' } },
-      { ledgerNumber: 'GJ-2019-001', status: 'assigned', description: '黄河村3户危房未改造', deadline: '2019-06-30', responsiblePerson: '王镇长', responsibleUnit: { name: '磨子潭镇' } },
-      { ledgerNumber: 'XZ-2019-001', status: 'raised', description: '东山村饮水工程未通水', deadline: null, responsiblePerson: null, responsibleUnit: null },
+      {
+        ledgerNumber: 'AU-2019-001',
+        status: 'assigned',
+        description: '产业扶贫资金拨付滞后',
+        deadline: '2019-07-15',
+        responsiblePerson: '李局长',
+        responsibleUnit: { name: '县扶贫局' },
+      },
+      {
+        ledgerNumber: 'GJ-2019-001',
+        status: 'assigned',
+        description: '黄河村3户危房未改造',
+        deadline: '2019-06-30',
+        responsiblePerson: '王镇长',
+        responsibleUnit: { name: '磨子潭镇' },
+      },
+      {
+        ledgerNumber: 'XZ-2019-001',
+        status: 'raised',
+        description: '东山村饮水工程未通水',
+        deadline: null,
+        responsiblePerson: null,
+        responsibleUnit: null,
+      },
     ]);
   });
 
@@ -124,7 +164,9 @@ describe('importing a problem list', () => {
     const savedAgain = await problemList(goodRows);
     await upload(savedAgain);
     await page.getByTestId('import-preview').waitFor();
-    expect(await page.getByTestId('import-preview').locator('p[role="status"]').textContent()).toBe('此文件的所有行此前都已导入，不会新增任何问题。');
+    expect(await page.getByTestId('import-preview').locator('p[role="status"]').textContent()).toBe(
+      '此文件的所有行此前都已导入，不会新增任何问题。',
+    );
     await page.getByRole('button', { name: '全部导入' }).click();
     await page.getByTestId('import-result').waitFor();
     expect(await page.getByTestId('import-result').locator('p').textContent()).toBe('导入完成：新增 0 条，已存在 3 条。');
@@ -135,7 +177,8 @@ describe('importing a problem list', () => {
   });
 
   it('reads a CSV list too (UTF-8 with a byte-order mark, as Excel saves it)', async () => {
-    const csv = '\uFEFF问题来源,问题类别,问题描述,责任单位,责任人,整改时限\n省级查摆,教育,"控辍保学台账不全，2人未返校",磨子潭镇,张校长,2019-09-01\n';
+    const csv =
+      '\uFEFF问题来源,问题类别,问题描述,责任单位,责任人,整改时限\n省级查摆,教育,"控辍保学台账不全，2人未返校",磨子潭镇,张校长,2019-09-01\n';
     const result = await importOverHttp(Buffer.from(csv, 'utf8'), 'list.csv');
     expect(result.errors).toBeUndefined();
     expect(result.data.importProblems).toEqual({ created: 1, alreadyImported: 0 });
@@ -161,7 +204,11 @@ describe('importing a problem list', () => {
       ]),
       'bad.xlsx',
     );
-    const issues = result.errors?.[0]?.extensions.issues.map((i: { row: number; columnLetter: string; code: string }) => [i.row, i.columnLetter, i.code]);
+    const issues = result.errors?.[0]?.extensions.issues.map((i: { row: number; columnLetter: string; code: string }) => [
+      i.row,
+      i.columnLetter,
+      i.code,
+    ]);
     expect(issues).toEqual([
       [3, 'B', 'UNKNOWN_SOURCE'],
       [4, 'D', 'REQUIRED'],

@@ -25,7 +25,11 @@ async function ok<T = any>(query: string, variables: Record<string, unknown>, to
 }
 
 const orderSupervision = (problemId: string) =>
-  ok(`mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "责成3月15日前办结", finishBy: "2019-03-15") { problem { id } } }`, { p: problemId }, tokens.office);
+  ok(
+    `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "责成3月15日前办结", finishBy: "2019-03-15") { problem { id } } }`,
+    { p: problemId },
+    tokens.office,
+  );
 
 const bell = () => page.locator('header a.bell');
 /** How many listeners the runner calls on every event: the bell's live stream adds one once the server follows it. */
@@ -43,9 +47,13 @@ beforeAll(async () => {
   // The clock stands still: a failed delivery waits for its next attempt, so the admin sees it failed.
   server = await startTestServer({ clock: () => now, notifications: { pollMs: 100, backoffMs: 60_000, timeoutMs: 1000 } });
   tokens.admin = await logIn(server, (await addUser(server, { roles: ['admin'] })).login);
-  const township = (await ok(`mutation { registerUnit(name: "晓天镇", kind: township) { unit { id } } }`, {}, tokens.admin)).registerUnit.unit.id;
+  const township = (await ok(`mutation { registerUnit(name: "晓天镇", kind: township) { unit { id } } }`, {}, tokens.admin)).registerUnit
+    .unit.id;
   tokens.office = await logIn(server, (await addUser(server, { roles: ['office'] })).login);
-  tokens.head = await logIn(server, (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '晓天镇 程镇长' })).login);
+  tokens.head = await logIn(
+    server,
+    (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '晓天镇 程镇长' })).login,
+  );
   for (const description of ['晓天镇危房改造进度滞后', '晓天镇饮水安全工程未完工']) {
     const raised = await ok(
       `mutation($d: String!) { raiseProblem(source: county_self_check, category: housing, description: $d) { problem { id ledgerNumber } } }`,
@@ -54,7 +62,11 @@ beforeAll(async () => {
     );
     const item = raised.raiseProblem.problem;
     items.push(item);
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "程") { problem { id } } }`, { p: item.id, u: township }, tokens.office);
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "程") { problem { id } } }`,
+      { p: item.id, u: township },
+      tokens.office,
+    );
   }
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });

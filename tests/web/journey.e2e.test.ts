@@ -32,7 +32,12 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
   return response.data as T;
 }
 
-async function act(who: keyof typeof tokens, action: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>, expectEvent: string) {
+async function act(
+  who: keyof typeof tokens,
+  action: string,
+  fill: (form: ReturnType<Page['locator']>) => Promise<void>,
+  expectEvent: string,
+) {
   if (who !== signedInAs) {
     await signInPage(page, server.url, tokens[who], `/problems/${problemId}`);
     await page.getByRole('heading', { name: ledgerNumber }).waitFor();
@@ -61,10 +66,13 @@ beforeAll(async () => {
   );
   problemId = raised.raiseProblem.problem.id;
   ledgerNumber = raised.raiseProblem.problem.ledgerNumber;
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`, {
-    p: problemId,
-    u: township,
-  });
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`,
+    {
+      p: problemId,
+      u: township,
+    },
+  );
   await ok(`mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-06-30") { problem { id } } }`, { p: problemId });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
@@ -99,24 +107,46 @@ describe('an item’s life through the web app', () => {
 
   it('acknowledge, plan, progress, report fixed with a file, reject, report again, pass and close — all in the page', async () => {
     // The office is not offered the unit's work; the township's head is.
-    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).not.toContain('acknowledge');
+    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).not.toContain(
+      'acknowledge',
+    );
     await act('head', 'acknowledge', (f) => f.getByLabel('签收人').fill('王镇长'), 'AssignmentAcknowledged');
     await act('head', 'plan', (f) => f.getByLabel('整改措施').fill('拆除重建3户危房，6月底前入住'), 'RectificationPlanSubmitted');
-    await act('head', 'progress', async (f) => {
-      await f.getByLabel('进展情况').fill('2户已入住，1户正在装修');
-      await f.getByLabel('完成百分比').fill('70');
-    }, 'ProgressReported');
-    await act('head', 'rectified', async (f) => {
-      await f.getByLabel('整改情况说明').fill('3户已全部入住新房');
-      await f.locator('input[type="file"]').setInputFiles({ name: '入住照片.pdf', mimeType: 'application/pdf', buffer: EVIDENCE });
-    }, 'RectificationReported');
-    await act('verifier', 'reject', async (f) => {
-      await f.getByLabel('不通过的原因').fill('缺少入住登记表');
-    }, 'VerificationRejected');
+    await act(
+      'head',
+      'progress',
+      async (f) => {
+        await f.getByLabel('进展情况').fill('2户已入住，1户正在装修');
+        await f.getByLabel('完成百分比').fill('70');
+      },
+      'ProgressReported',
+    );
+    await act(
+      'head',
+      'rectified',
+      async (f) => {
+        await f.getByLabel('整改情况说明').fill('3户已全部入住新房');
+        await f.locator('input[type="file"]').setInputFiles({ name: '入住照片.pdf', mimeType: 'application/pdf', buffer: EVIDENCE });
+      },
+      'RectificationReported',
+    );
+    await act(
+      'verifier',
+      'reject',
+      async (f) => {
+        await f.getByLabel('不通过的原因').fill('缺少入住登记表');
+      },
+      'VerificationRejected',
+    );
     await act('head', 'rectified', (f) => f.getByLabel('整改情况说明').fill('补充了入住登记表'), 'RectificationReported');
-    await act('verifier', 'pass', async (f) => {
-      await f.getByLabel('验收意见').fill('符合要求，同意销号');
-    }, 'VerificationPassed');
+    await act(
+      'verifier',
+      'pass',
+      async (f) => {
+        await f.getByLabel('验收意见').fill('符合要求，同意销号');
+      },
+      'VerificationPassed',
+    );
     page.once('dialog', (dialog) => void dialog.accept());
     await act('office', 'close', async () => {}, 'ProblemClosed');
 
@@ -149,7 +179,9 @@ describe('an item’s life through the web app', () => {
     const sha256 = createHash('sha256').update(EVIDENCE).digest('hex');
     const data = await ok(`query($id: ID) { problem(id: $id) { history { type data } } }`, { id: problemId });
     const reports = data.problem.history.filter((e: { type: string }) => e.type === 'RectificationReported');
-    expect(reports[0].data.evidence.files).toEqual([{ name: '入住照片.pdf', sha256, size: EVIDENCE.length, contentType: 'application/pdf' }]);
+    expect(reports[0].data.evidence.files).toEqual([
+      { name: '入住照片.pdf', sha256, size: EVIDENCE.length, contentType: 'application/pdf' },
+    ]);
     expect(reports[1].data.evidence.files).toEqual([]);
 
     const link = page.getByRole('link', { name: '入住照片.pdf' });
@@ -197,7 +229,19 @@ describe('an item’s life through the web app', () => {
     await workbook.xlsx.readFile(await download.path());
     const sheet = workbook.getWorksheet('整改台账')!;
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
-    expect(values(1)).toEqual(['序号', '问题来源', '问题描述', '责任单位', '责任人', '整改措施', '整改时限', '整改进展', '整改状态', '销号时间', '台账编号']);
+    expect(values(1)).toEqual([
+      '序号',
+      '问题来源',
+      '问题描述',
+      '责任单位',
+      '责任人',
+      '整改措施',
+      '整改时限',
+      '整改进展',
+      '整改状态',
+      '销号时间',
+      '台账编号',
+    ]);
     expect(values(2)).toEqual([
       1,
       '国家反馈',

@@ -34,8 +34,16 @@ async function assigned(name: string, unit: string, deadline: string, descriptio
   );
   items[name] = raised.raiseProblem.problem;
   const p = items[name]!.id;
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "负责人") { problem { id } } }`, { p, u: unit }, tokens.office);
-  await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p, d: deadline }, tokens.office);
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "负责人") { problem { id } } }`,
+    { p, u: unit },
+    tokens.office,
+  );
+  await ok(
+    `mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`,
+    { p, d: deadline },
+    tokens.office,
+  );
 }
 
 /** The unit's head acknowledges, plans and reports it fixed: it awaits verification. */
@@ -46,14 +54,18 @@ async function reportedFixed(name: string, head: string) {
   await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已完工" }) { problem { id } } }`, { p }, head);
 }
 
-const rowsOf = (queue: string) => page.locator(`[data-queue="${queue}"] tr[data-ledger-number]`).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
+const rowsOf = (queue: string) =>
+  page
+    .locator(`[data-queue="${queue}"] tr[data-ledger-number]`)
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
 const navLinks = () => page.locator('header nav a').allTextContents();
 
 beforeAll(async () => {
   server = await startTestServer({ clock: () => now });
   const admin = await logIn(server, (await addUser(server, { roles: ['admin'] })).login);
   const unit = async (name: string, kind: string) =>
-    (await ok(`mutation($n: String!) { registerUnit(name: $n, kind: ${kind}) { unit { id } } }`, { n: name }, admin)).registerUnit.unit.id as string;
+    (await ok(`mutation($n: String!) { registerUnit(name: $n, kind: ${kind}) { unit { id } } }`, { n: name }, admin)).registerUnit.unit
+      .id as string;
   units.a = await unit('诸佛庵镇', 'township');
   units.b = await unit('落儿岭镇', 'township');
   units.bureau = await unit('县交通运输局', 'department');
@@ -79,7 +91,11 @@ beforeAll(async () => {
   await reportedFixed('awaitingBureau', tokens.headBureau);
   await assigned('rejectedA', units.a, '2019-04-30', '诸佛庵镇危桥加固');
   await reportedFixed('rejectedA', tokens.headA);
-  await ok(`mutation($p: ID!) { rejectVerification(problemId: $p, reasons: "缺少验收报告") { problem { id } } }`, { p: items.rejectedA!.id }, tokens.verifier);
+  await ok(
+    `mutation($p: ID!) { rejectVerification(problemId: $p, reasons: "缺少验收报告") { problem { id } } }`,
+    { p: items.rejectedA!.id },
+    tokens.verifier,
+  );
   now = '2019-03-10T09:00:00+08:00';
   await logInAll();
 
@@ -126,7 +142,10 @@ describe('work queues in the web app', () => {
     expect(await rowsOf('verify')).toEqual([items.awaitingA!.ledgerNumber]);
     await page.getByRole('link', { name: items.awaitingA!.ledgerNumber }).click();
     await page.getByRole('heading', { name: items.awaitingA!.ledgerNumber }).waitFor();
-    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual(['pass', 'reject']);
+    expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual([
+      'pass',
+      'reject',
+    ]);
   });
 
   it('the office triages a hotline report into a problem (RX-…) assigned to the unit, and dismisses another with a reason', async () => {
@@ -164,9 +183,21 @@ describe('work queues in the web app', () => {
       receiptCode: receipts.triage,
       status: 'accepted',
       dismissalReason: null,
-      problem: { ledgerNumber, source: 'hotline', category: 'roads', status: 'assigned', responsibleUnit: { id: units.a }, responsiblePerson: '李镇长' },
+      problem: {
+        ledgerNumber,
+        source: 'hotline',
+        category: 'roads',
+        status: 'assigned',
+        responsibleUnit: { id: units.a },
+        responsiblePerson: '李镇长',
+      },
     });
-    expect(byCode[receipts.dismiss]).toEqual({ receiptCode: receipts.dismiss, status: 'dismissed', dismissalReason: '政策咨询，不属于问题线索', problem: null });
+    expect(byCode[receipts.dismiss]).toEqual({
+      receiptCode: receipts.dismiss,
+      status: 'dismissed',
+      dismissalReason: '政策咨询，不属于问题线索',
+      problem: null,
+    });
 
     // The dismissed one, with its reason, under its status.
     await page.locator('select[name="status"]').selectOption('dismissed');

@@ -37,11 +37,15 @@ beforeAll(async () => {
   server = await startTestServer({ clock: () => now });
   const admin = await logIn(server, (await addUser(server, { roles: ['admin'] })).login);
   const unit = async (name: string, kind: string) =>
-    (await ok(`mutation($n: String!) { registerUnit(name: $n, kind: ${kind}) { unit { id } } }`, { n: name }, admin)).registerUnit.unit.id as string;
+    (await ok(`mutation($n: String!) { registerUnit(name: $n, kind: ${kind}) { unit { id } } }`, { n: name }, admin)).registerUnit.unit
+      .id as string;
   const township = await unit('单龙寺镇', 'township');
   const bureau = await unit('县民政局', 'department');
   tokens.office = await logIn(server, (await addUser(server, { roles: ['office'] })).login);
-  tokens.head = await logIn(server, (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login);
+  tokens.head = await logIn(
+    server,
+    (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login,
+  );
   tokens.verifier = await logIn(server, (await addUser(server, { roles: ['verifier'], unitId: bureau })).login);
   for (const [key, description] of [
     ['supervised', '单龙寺镇低保资金发放滞后'],
@@ -54,12 +58,20 @@ beforeAll(async () => {
     );
     items[key] = raised.raiseProblem.problem;
     const p = items[key].id;
-    await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "周") { problem { id } } }`, { p, u: township }, tokens.office);
+    await ok(
+      `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "周") { problem { id } } }`,
+      { p, u: township },
+      tokens.office,
+    );
     await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "周") { problem { id } } }`, { p }, tokens.head);
   }
   const p = items.closed.id;
   await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "落实岗位") { problem { id } } }`, { p }, tokens.head);
-  await ok(`mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已落实" }) { problem { id } } }`, { p }, tokens.head);
+  await ok(
+    `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已落实" }) { problem { id } } }`,
+    { p },
+    tokens.head,
+  );
   await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, tokens.verifier);
   await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p }, tokens.office);
 
@@ -76,24 +88,34 @@ describe('督办 and 巩固 in the web app', () => {
     await signInPage(page, server.url, tokens.office, `/problems/${items.supervised.id}`);
     await page.getByRole('heading', { name: items.supervised.ledgerNumber }).waitFor();
     expect(await actionsOnPage()).not.toContain('reply');
-    await act('supervise', async (f) => {
-      await f.getByLabel('督办意见').fill('责成3月10日前发放到位');
-      await f.getByLabel('办结时限').fill('2019-03-10');
-    }, 'SupervisionOrdered');
+    await act(
+      'supervise',
+      async (f) => {
+        await f.getByLabel('督办意见').fill('责成3月10日前发放到位');
+        await f.getByLabel('办结时限').fill('2019-03-10');
+      },
+      'SupervisionOrdered',
+    );
     await page.locator('li.supervision-order[data-answered="false"]').waitFor();
     expect(await page.locator('li.supervision-order').textContent()).toContain('2019-03-10');
 
     await signInPage(page, server.url, tokens.head, '/mine');
     await page.locator('[data-queue="supervision"]').waitFor();
-    const queued = await page.locator('[data-queue="supervision"] tr[data-ledger-number]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
+    const queued = await page
+      .locator('[data-queue="supervision"] tr[data-ledger-number]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
     expect(queued).toEqual([items.supervised.ledgerNumber]);
     await page.locator(`[data-queue="supervision"] a:has-text("${items.supervised.ledgerNumber}")`).first().click();
     await page.getByRole('heading', { name: items.supervised.ledgerNumber }).waitFor();
     expect(await actionsOnPage()).toContain('reply');
-    await act('reply', async (f) => {
-      await f.getByLabel('办理情况').fill('已全部发放到位，附拨付凭证');
-      await f.locator('input[type="file"]').setInputFiles({ name: '拨付凭证.pdf', mimeType: 'application/pdf', buffer: REPLY_FILE });
-    }, 'SupervisionReplied');
+    await act(
+      'reply',
+      async (f) => {
+        await f.getByLabel('办理情况').fill('已全部发放到位，附拨付凭证');
+        await f.locator('input[type="file"]').setInputFiles({ name: '拨付凭证.pdf', mimeType: 'application/pdf', buffer: REPLY_FILE });
+      },
+      'SupervisionReplied',
+    );
     const order = page.locator('li.supervision-order[data-answered="true"]');
     await order.waitFor();
     expect(await order.textContent()).toContain('已全部发放到位，附拨付凭证');

@@ -40,8 +40,12 @@ async function raise(source: string, category: string, description: string, unit
     { s: source, c: category, d: description },
   );
   const { id, ledgerNumber } = raised.raiseProblem.problem as { id: string; ledgerNumber: string };
-  await ok(`mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`, { p: id, u: unitId });
-  if (deadline) await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p: id, d: deadline });
+  await ok(
+    `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王镇长") { problem { id } } }`,
+    { p: id, u: unitId },
+  );
+  if (deadline)
+    await ok(`mutation($p: ID!, $d: String!) { setDeadline(problemId: $p, deadline: $d) { problem { id } } }`, { p: id, d: deadline });
   return { id, ledgerNumber };
 }
 
@@ -130,7 +134,9 @@ describe('the battle-map wall, interviews and scorecards', () => {
   it('redraws live when the item changes while the wall is open: extended, the township turns yellow', async () => {
     await openWall(page, tokens.office);
     expect(await unitLight(page)).toBe('red');
-    await ok(`mutation($p: ID!) { extendDeadline(problemId: $p, deadline: "2019-04-30", reason: "雨季停工") { problem { id } } }`, { p: problemId });
+    await ok(`mutation($p: ID!) { extendDeadline(problemId: $p, deadline: "2019-04-30", reason: "雨季停工") { problem { id } } }`, {
+      p: problemId,
+    });
     await page.locator('[data-live]', { hasText: ledgerNumber }).waitFor();
     await page.locator('tr[data-unit="磨子潭镇"][data-unit-light="yellow"]').waitFor();
     await screenshot(page, 'wall-zh');
@@ -178,7 +184,16 @@ describe('the battle-map wall, interviews and scorecards', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(await download.path());
     const ranking = workbook.getWorksheet('2019年度考核排名')!;
-    expect((ranking.getRow(1).values as unknown[]).slice(1)).toEqual(['名次', '单位', '平时', '集中考核', '总分', '等次', '一票否决', '考核办法版本']);
+    expect((ranking.getRow(1).values as unknown[]).slice(1)).toEqual([
+      '名次',
+      '单位',
+      '平时',
+      '集中考核',
+      '总分',
+      '等次',
+      '一票否决',
+      '考核办法版本',
+    ]);
     // The exemption gave the township its 0.5 back: 100 in both parts, first of the three.
     expect((ranking.getRow(2).values as unknown[]).slice(1)).toEqual([1, '磨子潭镇', 100, 100, 100, '好', '', 0]);
     expect(ranking.rowCount).toBe(4);
@@ -208,7 +223,10 @@ describe('the battle-map wall, interviews and scorecards', () => {
       .poll(
         async () => {
           await page.reload();
-          return page.locator('[data-reproduction]').textContent({ timeout: 5_000 }).catch(() => null);
+          return page
+            .locator('[data-reproduction]')
+            .textContent({ timeout: 5_000 })
+            .catch(() => null);
         },
         { timeout: 30_000 },
       )

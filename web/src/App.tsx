@@ -62,6 +62,7 @@ function Frame() {
             </NavLink>
           )}
         </nav>
+        {/* biome-ignore lint/a11y/useSemanticElements: two toggle buttons, not a form's fieldset */}
         <div className="lang" role="group" aria-label={t('lang.switch')}>
           {(['zh', 'en'] as Lang[]).map((l) => (
             <button key={l} type="button" aria-pressed={lang === l} onClick={() => setLang(l)} data-lang={l}>

@@ -61,7 +61,15 @@ export function HotlinePage() {
   );
 }
 
-function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; onDone: (receiptCode: string, problem: ProblemRef | null) => void }) {
+function ReportCard({
+  report,
+  units,
+  onDone,
+}: {
+  report: Report;
+  units: Unit[];
+  onDone: (receiptCode: string, problem: ProblemRef | null) => void;
+}) {
   const { t, lang } = useI18n();
   const words = useVocabulary();
   const [open, setOpen] = useState<'triage' | 'dismiss' | null>(null);
@@ -97,10 +105,20 @@ function ReportCard({ report, units, onDone }: { report: Report; units: Unit[]; 
       {report.status === 'received' && (
         <>
           <div className="action-buttons">
-            <button type="button" data-action="triage" aria-expanded={open === 'triage'} onClick={() => setOpen(open === 'triage' ? null : 'triage')}>
+            <button
+              type="button"
+              data-action="triage"
+              aria-expanded={open === 'triage'}
+              onClick={() => setOpen(open === 'triage' ? null : 'triage')}
+            >
               {t('hotline.triage')}
             </button>
-            <button type="button" data-action="dismiss" aria-expanded={open === 'dismiss'} onClick={() => setOpen(open === 'dismiss' ? null : 'dismiss')}>
+            <button
+              type="button"
+              data-action="dismiss"
+              aria-expanded={open === 'dismiss'}
+              onClick={() => setOpen(open === 'dismiss' ? null : 'dismiss')}
+            >
               {t('hotline.dismiss')}
             </button>
           </div>
@@ -136,7 +154,14 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
       <h3>{t('hotline.triage')}</h3>
       <label>
         {t('field.category')}
-        <TermSelect kind="categories" name="category" required defaultValue="" autoFocus first={{ label: t('hotline.choose'), disabled: true }} />
+        <TermSelect
+          kind="categories"
+          name="category"
+          required
+          defaultValue=""
+          autoFocus
+          first={{ label: t('hotline.choose'), disabled: true }}
+        />
       </label>
       <label>
         {t('field.description')}
@@ -182,6 +207,7 @@ function DismissForm({ report, onDone, onCancel }: FormProps) {
       <h3>{t('hotline.dismiss')}</h3>
       <label>
         {t('hotline.reason')}
+        {/* biome-ignore lint/a11y/noAutofocus: the form opens on the user's click and takes the focus, so it works from the keyboard alone */}
         <textarea name="reason" required rows={3} autoFocus />
       </label>
       <ErrorMessage error={error} />

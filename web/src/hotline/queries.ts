@@ -46,5 +46,8 @@ export const assignProblem = async (problemId: string, unitId: string, person: s
 
 /** 不予受理, with the reason the office keeps. */
 export const dismissReport = async (reportId: string, reason: string): Promise<void> => {
-  await gql(`mutation Dismiss($reportId: ID!, $reason: String!) { dismissHotlineReport(reportId: $reportId, reason: $reason) { id } }`, { reportId, reason });
+  await gql(`mutation Dismiss($reportId: ID!, $reason: String!) { dismissHotlineReport(reportId: $reportId, reason: $reason) { id } }`, {
+    reportId,
+    reason,
+  });
 };

@@ -87,6 +87,7 @@ export function ImportPage() {
               </thead>
               <tbody>
                 {preview.issues.map((issue, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: an issue has no identity of its own; the list is never reordered
                   <tr key={i} data-row={issue.row} data-column={issue.column} data-code={issue.code}>
                     <td>{issue.row === 0 ? t('import.fileLevel') : issue.row}</td>
                     <td>

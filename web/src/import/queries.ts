@@ -32,7 +32,9 @@ const COMMIT = `mutation Import($file: File!) {
 }`;
 
 /** Checks a spreadsheet without importing it: every bad cell, or the rows it would add. */
-export const previewImport = async (file: File): Promise<Preview> => (await gqlWithFile<{ previewImport: Preview }>(PREVIEW, 'file', file)).previewImport;
+export const previewImport = async (file: File): Promise<Preview> =>
+  (await gqlWithFile<{ previewImport: Preview }>(PREVIEW, 'file', file)).previewImport;
 
 /** Imports it whole, or nothing. */
-export const commitImport = async (file: File): Promise<Result> => (await gqlWithFile<{ importProblems: Result }>(COMMIT, 'file', file)).importProblems;
+export const commitImport = async (file: File): Promise<Result> =>
+  (await gqlWithFile<{ importProblems: Result }>(COMMIT, 'file', file)).importProblems;

@@ -99,8 +99,8 @@ function PreferencesForm() {
               {channels.length === 0 && <p className="muted">{t('prefs.noChannels')}</p>}
               {channels.map((c) => (
                 <label key={c.id}>
-                  <input type="checkbox" name="channel" value={c.id} defaultChecked={prefs.channels.includes(c.id)} data-channel={c.id} /> {c.name}{' '}
-                  <span className="muted">({t(c.kind === 'smtp' ? 'channel.kind.smtp' : 'channel.kind.webhook')})</span>
+                  <input type="checkbox" name="channel" value={c.id} defaultChecked={prefs.channels.includes(c.id)} data-channel={c.id} />{' '}
+                  {c.name} <span className="muted">({t(c.kind === 'smtp' ? 'channel.kind.smtp' : 'channel.kind.webhook')})</span>
                 </label>
               ))}
             </fieldset>

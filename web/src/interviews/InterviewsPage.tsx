@@ -17,7 +17,11 @@ export function InterviewsPage() {
   const [showResolved, setShowResolved] = useState(false);
   const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
   const [recording, setRecording] = useState<string | null>(null);
-  const { busy, error, submit: record } = useSubmit(async (form) => {
+  const {
+    busy,
+    error,
+    submit: record,
+  } = useSubmit(async (form) => {
     await recordInterview({
       triggerId: recording!,
       interviewee: String(form.get('interviewee') ?? ''),
@@ -65,13 +69,15 @@ export function InterviewsPage() {
                       {x.summary}
                       {x.resolvedBy && (
                         <div className="ok">
-                          {t('interview.held', { on: x.resolvedBy.heldOn, who: x.resolvedBy.interviewee, by: x.resolvedBy.interviewer })}: {x.resolvedBy.outcome}
+                          {t('interview.held', { on: x.resolvedBy.heldOn, who: x.resolvedBy.interviewee, by: x.resolvedBy.interviewer })}:{' '}
+                          {x.resolvedBy.outcome}
                         </div>
                       )}
                       {recording === x.id && (
                         <form className="action-form" onSubmit={(e) => void record(e)} data-form="interview">
                           <label>
                             {t('interview.interviewee')}
+                            {/* biome-ignore lint/a11y/noAutofocus: the form opens on the user's click and takes the focus, so it works from the keyboard alone */}
                             <input name="interviewee" required autoFocus />
                           </label>
                           <label>

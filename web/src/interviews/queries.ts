@@ -26,7 +26,13 @@ export const fetchTriggers = async (includeResolved: boolean): Promise<Trigger[]
   (await gql<{ interviewTriggers: Trigger[] }>(TRIGGERS, { resolved: includeResolved })).interviewTriggers;
 
 /** Records the interview held for a trigger (resolving it). */
-export async function recordInterview(input: { triggerId: string; interviewee: string; interviewer: string; heldOn: string | null; outcome: string }) {
+export async function recordInterview(input: {
+  triggerId: string;
+  interviewee: string;
+  interviewer: string;
+  heldOn: string | null;
+  outcome: string;
+}) {
   await gql(
     `mutation($id: ID!, $ee: String!, $er: String!, $on: String, $out: String!) {
       recordInterview(triggerId: $id, interviewee: $ee, interviewer: $er, heldOn: $on, outcome: $out) { replayed }

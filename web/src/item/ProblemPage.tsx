@@ -161,7 +161,10 @@ function SupervisionOrderBlock({ order }: { order: SupervisionOrder }) {
   return (
     <li className="supervision-order" data-supervision={order.supervisionCount} data-answered={reply !== null}>
       <p>
-        <strong>#{order.supervisionCount}</strong> <span className="muted">{formatInstant(order.orderedAt, lang)} · {order.orderedBy}</span>
+        <strong>#{order.supervisionCount}</strong>{' '}
+        <span className="muted">
+          {formatInstant(order.orderedAt, lang)} · {order.orderedBy}
+        </span>
         {order.finishBy && <span className="detail"> {t('item.finishBy', { day: order.finishBy })}</span>}
       </p>
       <p className="prose">{order.instruction}</p>
@@ -353,6 +356,7 @@ function ActionForm({
     <form className="action-form" onSubmit={confirmThenSubmit} data-form={action.key} aria-label={t(action.label)}>
       <h3>{t(action.label)}</h3>
       {action.fields.map((f) => (
+        // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of the inputs below, chosen by the field's kind
         <label key={f.name}>
           <span>
             {t(f.label)}

@@ -46,7 +46,8 @@ export const ACTIONS: readonly ActionDef[] = [
   {
     key: 'assign',
     label: 'action.assign',
-    mutation: 'assignProblem(problemId: $problemId, responsibleUnitId: $responsibleUnitId, responsiblePerson: $responsiblePerson, leadingOfficial: $leadingOfficial)',
+    mutation:
+      'assignProblem(problemId: $problemId, responsibleUnitId: $responsibleUnitId, responsiblePerson: $responsiblePerson, leadingOfficial: $leadingOfficial)',
     fields: [
       { name: 'responsibleUnitId', label: 'input.unit', kind: 'unit', required: true },
       { name: 'responsiblePerson', label: 'input.person', kind: 'text', required: true },
@@ -94,17 +95,13 @@ export const ACTIONS: readonly ActionDef[] = [
     label: 'action.pass',
     // The verifying unit is the signed-in verifier's own, from the token.
     mutation: 'passVerification(problemId: $problemId, opinion: $opinion)',
-    fields: [
-      { name: 'opinion', label: 'input.opinion', kind: 'textarea', required: true },
-    ],
+    fields: [{ name: 'opinion', label: 'input.opinion', kind: 'textarea', required: true }],
   },
   {
     key: 'reject',
     label: 'action.reject',
     mutation: 'rejectVerification(problemId: $problemId, reasons: $reasons)',
-    fields: [
-      { name: 'reasons', label: 'input.reasons', kind: 'textarea', required: true },
-    ],
+    fields: [{ name: 'reasons', label: 'input.reasons', kind: 'textarea', required: true }],
   },
   {
     key: 'close',

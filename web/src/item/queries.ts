@@ -28,7 +28,12 @@ export type SupervisionOrder = {
   orderedAt: string;
   orderedBy: string;
   overdue: boolean;
-  reply: { reply: string; repliedOn: string; repliedBy: string; files: { name: string; sha256: string; size: number; contentType: string | null }[] } | null;
+  reply: {
+    reply: string;
+    repliedOn: string;
+    repliedBy: string;
+    files: { name: string; sha256: string; size: number; contentType: string | null }[];
+  } | null;
 };
 
 export async function fetchProblem(id: string): Promise<ProblemDetail | null> {

@@ -147,14 +147,20 @@ export function LedgerPage() {
       </form>
 
       <ErrorMessage error={ledger.error} />
-      <div className="table-wrap" tabIndex={0} aria-label={t('ledger.title')}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must take keyboard focus to scroll (WCAG 2.1.1) */}
+      <section className="table-wrap" tabIndex={0} aria-label={t('ledger.title')}>
         <table className="ledger" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
           <thead>
             <tr>
               {COLUMNS.map(({ column, sort }) => {
                 const { label, className } = ledgerColumns[column];
                 return (
-                  <th key={column} scope="col" className={className} aria-sort={sort === sortKey ? (descending ? 'descending' : 'ascending') : undefined}>
+                  <th
+                    key={column}
+                    scope="col"
+                    className={className}
+                    aria-sort={sort === sortKey ? (descending ? 'descending' : 'ascending') : undefined}
+                  >
                     {sort ? (
                       <button type="button" className="sort" onClick={() => sortBy(sort)} title={t('ledger.sortBy', { col: t(label) })}>
                         {t(label)}
@@ -175,7 +181,7 @@ export function LedgerPage() {
           </tbody>
         </table>
         {ledger.data && rows.length === 0 && <p className="empty">{t('ledger.empty')}</p>}
-      </div>
+      </section>
     </section>
   );
 }

@@ -162,7 +162,13 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
       )}
       <label>
         {t(kind === 'smtp' ? 'channel.smtpUrl' : 'channel.webhookUrl')}
-        <input name="url" required placeholder={kind === 'smtp' ? 'smtps://user:password@smtp.example.cn:465' : 'https://oapi.dingtalk.com/robot/send?access_token=…'} />
+        <input
+          name="url"
+          required
+          placeholder={
+            kind === 'smtp' ? 'smtps://user:password@smtp.example.cn:465' : 'https://oapi.dingtalk.com/robot/send?access_token=…'
+          }
+        />
       </label>
       {kind === 'smtp' && (
         <label>

@@ -1,7 +1,15 @@
 import { gql } from '../shared/api';
 
 /** A configured channel as the admin sees it (secrets are never shown). */
-export type Channel = { id: string; name: string; kind: 'smtp' | 'webhook'; format: string | null; target: string; signed: boolean; configuredAt: string };
+export type Channel = {
+  id: string;
+  name: string;
+  kind: 'smtp' | 'webhook';
+  format: string | null;
+  target: string;
+  signed: boolean;
+  configuredAt: string;
+};
 /** A delivery whose last attempt failed: retrying (nextAttemptAt) or given up. */
 export type FailedDelivery = {
   id: string;
@@ -12,10 +20,19 @@ export type FailedDelivery = {
   updatedAt: string;
   notification: { subject: string };
 };
-export type ChannelInput = { id: string; name: string; kind: 'smtp' | 'webhook'; url: string; from: string | null; format: string | null; secret: string | null };
+export type ChannelInput = {
+  id: string;
+  name: string;
+  kind: 'smtp' | 'webhook';
+  url: string;
+  from: string | null;
+  format: string | null;
+  secret: string | null;
+};
 
 export const fetchChannels = async (): Promise<Channel[]> =>
-  (await gql<{ notificationChannels: Channel[] }>('{ notificationChannels { id name kind format target signed configuredAt } }')).notificationChannels;
+  (await gql<{ notificationChannels: Channel[] }>('{ notificationChannels { id name kind format target signed configuredAt } }'))
+    .notificationChannels;
 
 export const fetchFailedDeliveries = async (): Promise<FailedDelivery[]> =>
   (
@@ -24,7 +41,8 @@ export const fetchFailedDeliveries = async (): Promise<FailedDelivery[]> =>
     )
   ).notificationDeliveries;
 
-export const fetchFailedCount = async (): Promise<number> => (await gql<{ failedDeliveryCount: number }>('{ failedDeliveryCount }')).failedDeliveryCount;
+export const fetchFailedCount = async (): Promise<number> =>
+  (await gql<{ failedDeliveryCount: number }>('{ failedDeliveryCount }')).failedDeliveryCount;
 
 /** Configures (or changes) a channel; the server checks the URL and answers what is wrong with it. */
 export async function configureChannel(input: ChannelInput): Promise<void> {

@@ -12,7 +12,11 @@ const DUE_SOON_DAYS = 7;
 /** The groups of a unit head's work; an item may sit in more than one (overdue and rejected, say). */
 export const myGroups = {
   dueSoon: (i: LedgerItem) =>
-    (i.status === 'assigned' || i.status === 'rectifying') && !i.overdue && i.daysLeft !== null && i.daysLeft >= 0 && i.daysLeft <= DUE_SOON_DAYS,
+    (i.status === 'assigned' || i.status === 'rectifying') &&
+    !i.overdue &&
+    i.daysLeft !== null &&
+    i.daysLeft >= 0 &&
+    i.daysLeft <= DUE_SOON_DAYS,
   overdue: (i: LedgerItem) => i.overdue,
   rejected: (i: LedgerItem) => i.rejectionCount > 0 && i.status === 'rectifying',
   waiting: (i: LedgerItem) => i.status === 'assigned' || (i.status === 'rectifying' && i.measures === null),

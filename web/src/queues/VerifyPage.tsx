@@ -17,7 +17,14 @@ export function VerifyPage() {
         <h1 id="verify-title">{t('verify.title')}</h1>
       </div>
       <Loaded state={items} isEmpty={() => false}>
-        {(all) => <QueueList id="verify" title="verify.queue" hint="verify.hint" items={all.filter((i) => i.availableActions.includes('passVerification'))} />}
+        {(all) => (
+          <QueueList
+            id="verify"
+            title="verify.queue"
+            hint="verify.hint"
+            items={all.filter((i) => i.availableActions.includes('passVerification'))}
+          />
+        )}
       </Loaded>
     </section>
   );

@@ -9,7 +9,15 @@ import { useAsync } from '../shared/useAsync';
 import { useAction, useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { exportScorecards } from './exportScorecards';
-import { type ScorecardAction, fetchCard, fetchCards, fetchCardsWithLines, finalizeAssessment, grantExemption, verifyAssessment } from './queries';
+import {
+  type ScorecardAction,
+  fetchCard,
+  fetchCards,
+  fetchCardsWithLines,
+  finalizeAssessment,
+  grantExemption,
+  verifyAssessment,
+} from './queries';
 
 /** The year in the address (?year=2019), this year when none is given. */
 function useYear(): [number, (year: number) => void] {
@@ -53,7 +61,13 @@ export function ScorecardsPage() {
         <h1>{t('score.title', { year })}</h1>
         <label className="as-of">
           {t('score.year')}
-          <input type="number" min={2000} max={2100} value={year} onChange={(e) => Number(e.target.value) && setYear(Number(e.target.value))} />
+          <input
+            type="number"
+            min={2000}
+            max={2100}
+            value={year}
+            onChange={(e) => Number(e.target.value) && setYear(Number(e.target.value))}
+          />
         </label>
         <button type="button" onClick={() => void download()} disabled={busy || !cards.data?.length} data-export-scorecards>
           {t('score.export')}
@@ -103,7 +117,13 @@ export function ScorecardsPage() {
                         {words.label('grades', c.grade)}
                       </span>
                     </td>
-                    <td>{c.veto && <span className="badge overdue" data-veto>{t('score.vetoMark')}</span>}</td>
+                    <td>
+                      {c.veto && (
+                        <span className="badge overdue" data-veto>
+                          {t('score.vetoMark')}
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -126,7 +146,11 @@ export function ScorecardPage() {
   const [exempting, setExempting] = useState<string | null>(null);
   const mayExempt = card.data?.availableActions.includes('grantExemption') ?? false;
 
-  const { busy, error, submit: grant } = useSubmit(async (form) => {
+  const {
+    busy,
+    error,
+    submit: grant,
+  } = useSubmit(async (form) => {
     await grantExemption({
       unitId,
       year,
@@ -175,7 +199,9 @@ export function ScorecardPage() {
               <dd>{fmt(c.yearEndScore)}</dd>
             </div>
           </dl>
-          <p className="muted">{t(c.frozen ? 'score.frozen' : c.provisional ? 'score.provisional' : 'score.computed', { version: c.policyVersion })}</p>
+          <p className="muted">
+            {t(c.frozen ? 'score.frozen' : c.provisional ? 'score.provisional' : 'score.computed', { version: c.policyVersion })}
+          </p>
           <ErrorMessage error={error} />
           <div className="table-wrap">
             <table>
@@ -210,6 +236,7 @@ export function ScorecardPage() {
                         <form className="action-form" onSubmit={(e) => void grant(e)} data-form="exempt">
                           <label>
                             {t('score.reason')}
+                            {/* biome-ignore lint/a11y/noAutofocus: the form opens on the user's click and takes the focus, so it works from the keyboard alone */}
                             <textarea name="reason" required autoFocus />
                           </label>
                           <label>

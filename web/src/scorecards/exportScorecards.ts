@@ -19,7 +19,16 @@ export async function exportScorecards(year: number, cards: Card[], details: Car
   ];
   ranking.getRow(1).font = { bold: true };
   for (const c of cards)
-    ranking.addRow([c.rank, c.unit?.name ?? '', c.ordinaryScore, c.yearEndScore, c.score, words.zh('grades', c.grade), c.veto ? '是' : '', c.policyVersion]);
+    ranking.addRow([
+      c.rank,
+      c.unit?.name ?? '',
+      c.ordinaryScore,
+      c.yearEndScore,
+      c.score,
+      words.zh('grades', c.grade),
+      c.veto ? '是' : '',
+      c.policyVersion,
+    ]);
   const lines = workbook.addWorksheet('得分明细', { views: [{ state: 'frozen', ySplit: 1 }] });
   lines.columns = [
     { header: '单位', width: 30 },

@@ -46,13 +46,21 @@ export const fetchCardsWithLines = async (year: number): Promise<CardDetail[]> =
 
 /** One unit's card with its lines. */
 export const fetchCard = async (unitId: string, year: number): Promise<CardDetail | null> =>
-  (await gql<{ scorecard: CardDetail | null }>(`query($u: ID!, $y: Int!) { scorecard(unitId: $u, year: $y) { ${CARD} ${LINES} } }`, { u: unitId, y: year }))
-    .scorecard;
+  (
+    await gql<{ scorecard: CardDetail | null }>(`query($u: ID!, $y: Int!) { scorecard(unitId: $u, year: $y) { ${CARD} ${LINES} } }`, {
+      u: unitId,
+      y: year,
+    })
+  ).scorecard;
 
 /** A finalized year recomputed from its pinned log position and held against its checkpoint (issue 6). */
 export const verifyAssessment = async (year: number): Promise<Reproduction> =>
-  (await gql<{ verifyAssessment: Reproduction }>(`query($y: Int!) { verifyAssessment(year: $y) { verified summary checkpoint { number } } }`, { y: year }))
-    .verifyAssessment;
+  (
+    await gql<{ verifyAssessment: Reproduction }>(
+      `query($y: Int!) { verifyAssessment(year: $y) { verified summary checkpoint { number } } }`,
+      { y: year },
+    )
+  ).verifyAssessment;
 
 /** 考核定档. */
 export async function finalizeAssessment(year: number): Promise<void> {
@@ -60,7 +68,13 @@ export async function finalizeAssessment(year: number): Promise<void> {
 }
 
 /** 容错纠错: one deduction removed, with the reason and who approved it. */
-export async function grantExemption(input: { unitId: string; year: number; lineId: string; reason: string; approvedBy: string }): Promise<void> {
+export async function grantExemption(input: {
+  unitId: string;
+  year: number;
+  lineId: string;
+  reason: string;
+  approvedBy: string;
+}): Promise<void> {
   await gql(
     `mutation($u: ID!, $y: Int!, $l: String!, $r: String!, $a: String!) { grantExemption(unitId: $u, year: $y, lineId: $l, reason: $r, approvedBy: $a) { replayed } }`,
     { u: input.unitId, y: input.year, l: input.lineId, r: input.reason, a: input.approvedBy },

@@ -10,7 +10,17 @@ echarts.use([HeatmapChart, BarChart, GridComponent, LegendComponent, TooltipComp
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** An ECharts chart that follows its container's size (laptop, phone, meeting-room screen). */
-export function EChart({ option, height, label, onClick }: { option: ChartOption; height: number; label: string; onClick?: (data: unknown) => void }) {
+export function EChart({
+  option,
+  height,
+  label,
+  onClick,
+}: {
+  option: ChartOption;
+  height: number;
+  label: string;
+  onClick?: (data: unknown) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);

@@ -10,7 +10,17 @@ export type LedgerColumn = { label: MessageKey; className?: string; cell: (item:
 
 const orNone = (value: string | null, t: Translate) => value ?? t('common.none');
 
-export type LedgerColumnKey = 'ledgerNumber' | 'source' | 'category' | 'description' | 'unit' | 'person' | 'deadline' | 'deadlineDue' | 'status' | 'closedOn';
+export type LedgerColumnKey =
+  | 'ledgerNumber'
+  | 'source'
+  | 'category'
+  | 'description'
+  | 'unit'
+  | 'person'
+  | 'deadline'
+  | 'deadlineDue'
+  | 'status'
+  | 'closedOn';
 
 export const ledgerColumns: Record<LedgerColumnKey, LedgerColumn> = {
   ledgerNumber: {
@@ -39,11 +49,16 @@ export const ledgerColumns: Record<LedgerColumnKey, LedgerColumn> = {
     cell: (item, t) => (
       <>
         {orNone(item.deadline, t)}
-        {item.daysLeft !== null && item.daysLeft >= 0 && !item.overdue && <span className="muted"> · {t('queue.daysLeft', { n: item.daysLeft })}</span>}
+        {item.daysLeft !== null && item.daysLeft >= 0 && !item.overdue && (
+          <span className="muted"> · {t('queue.daysLeft', { n: item.daysLeft })}</span>
+        )}
       </>
     ),
   },
-  status: { label: 'field.status', cell: (item) => <StatusBadge status={item.status} overdue={item.overdue} consolidation={item.consolidation} /> },
+  status: {
+    label: 'field.status',
+    cell: (item) => <StatusBadge status={item.status} overdue={item.overdue} consolidation={item.consolidation} />,
+  },
   closedOn: { label: 'field.closedOn', className: 'nowrap', cell: (item, t) => orNone(item.closedOn, t) },
 };
 

@@ -25,13 +25,11 @@ export function Loaded<T>({
   return (
     <>
       <ErrorMessage error={error} />
-      {data === undefined ? (
-        !error && <p className="muted">{t('common.loading')}</p>
-      ) : isEmpty(data) || data === null ? (
-        empty && <p className="empty">{t(empty)}</p>
-      ) : (
-        children(data)
-      )}
+      {data === undefined
+        ? !error && <p className="muted">{t('common.loading')}</p>
+        : isEmpty(data) || data === null
+          ? empty && <p className="empty">{t(empty)}</p>
+          : children(data)}
     </>
   );
 }

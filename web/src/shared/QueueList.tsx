@@ -19,7 +19,8 @@ export function QueueList({ id, title, hint, items }: { id: string; title: Messa
       {items.length === 0 ? (
         <p className="empty">{t('queue.empty')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} aria-label={t(title)}>
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must take keyboard focus to scroll (WCAG 2.1.1)
+        <section className="table-wrap" tabIndex={0} aria-label={t(title)}>
           <table className="ledger" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
             <thead>
               <tr>
@@ -36,7 +37,7 @@ export function QueueList({ id, title, hint, items }: { id: string; title: Messa
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );

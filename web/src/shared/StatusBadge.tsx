@@ -3,7 +3,15 @@ import type { Consolidation } from './ledgerItem';
 import { useVocabulary } from './vocabulary';
 
 /** A problem's status, labelled from the server's vocabulary, whether it is overdue, and after 销号 its 回头看 state. */
-export function StatusBadge({ status, overdue, consolidation = null }: { status: string; overdue: boolean; consolidation?: Consolidation | null }) {
+export function StatusBadge({
+  status,
+  overdue,
+  consolidation = null,
+}: {
+  status: string;
+  overdue: boolean;
+  consolidation?: Consolidation | null;
+}) {
   const { t } = useI18n();
   const words = useVocabulary();
   return (

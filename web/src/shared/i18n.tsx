@@ -59,7 +59,6 @@ const zh = {
   'ledger.sheetName': '整改台账',
   'ledger.fileName': '整改台账',
 
-
   'item.facts': '基本情况',
   'item.plan': '整改方案',
   'item.latestProgress': '最新进展',
@@ -414,7 +413,6 @@ const en: Record<MessageKey, string> = {
   'ledger.sortBy': 'Sort by {col}',
   'ledger.sheetName': 'Rectification ledger',
   'ledger.fileName': 'rectification-ledger',
-
 
   'item.facts': 'Facts',
   'item.plan': 'Rectification plan',

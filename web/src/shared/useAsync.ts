@@ -4,8 +4,13 @@ export type Async<T> = { data: T | undefined; error: unknown; loading: boolean; 
 
 /** Runs a load when its inputs change, keeping the last result; a newer load wins over an older one. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on (`deps`), like useEffect's own list; `tick` reloads
   useEffect(() => {
     let current = true;
     setState((s) => ({ ...s, loading: true, error: null }));

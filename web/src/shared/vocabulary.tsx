@@ -47,7 +47,8 @@ const VocabularyContext = createContext<Vocabulary | null>(null);
 export function VocabularyProvider({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const vocabulary = useAsync(() => gql<{ vocabulary: Vocabulary }>(VOCABULARY).then((d) => d.vocabulary), []);
-  if (!vocabulary.data) return vocabulary.error ? <ErrorMessage error={vocabulary.error} /> : <p className="muted">{t('common.loading')}</p>;
+  if (!vocabulary.data)
+    return vocabulary.error ? <ErrorMessage error={vocabulary.error} /> : <p className="muted">{t('common.loading')}</p>;
   return <VocabularyContext.Provider value={vocabulary.data}>{children}</VocabularyContext.Provider>;
 }
 

@@ -40,7 +40,14 @@ export function WallPage() {
   const cells = useMemo(() => {
     const byKey = new Map<string, Cell>();
     for (const c of map?.cells ?? [])
-      if (c.unit) byKey.set(`${c.unit.id}|${c.category}`, { unitId: c.unit.id, unitName: c.unit.name, category: c.category, light: c.light, ledgerNumbers: c.ledgerNumbers });
+      if (c.unit)
+        byKey.set(`${c.unit.id}|${c.category}`, {
+          unitId: c.unit.id,
+          unitName: c.unit.name,
+          category: c.category,
+          light: c.light,
+          ledgerNumbers: c.ledgerNumbers,
+        });
     return byKey;
   }, [map]);
   const units = useMemo(() => (map?.units ?? []).filter((u) => u.unit).map((u) => ({ ...u, unit: u.unit! })), [map]);
@@ -57,8 +64,19 @@ export function WallPage() {
           `${units[p.data[1]]?.unit.name}<br/>${words.label('categories', categories[p.data[0]]!)}: ${p.data[3]}`,
       },
       grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: categories.map((c) => words.label('categories', c)), axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 }, splitArea: { show: true } },
-      yAxis: { type: 'category', data: units.map((u) => u.unit.name), inverse: true, axisLabel: { width: 160, overflow: 'truncate' }, splitArea: { show: true } },
+      xAxis: {
+        type: 'category',
+        data: categories.map((c) => words.label('categories', c)),
+        axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 },
+        splitArea: { show: true },
+      },
+      yAxis: {
+        type: 'category',
+        data: units.map((u) => u.unit.name),
+        inverse: true,
+        axisLabel: { width: 160, overflow: 'truncate' },
+        splitArea: { show: true },
+      },
       visualMap: {
         type: 'piecewise',
         show: false,
@@ -140,7 +158,10 @@ export function WallPage() {
               <Tile label={t('wall.dueSoon')} value={map.tally.dueSoon.count} />
               <Tile label={t('wall.closedCount')} value={map.tally.closed.count} />
               <Tile label={t('consolidation.awaiting_recheck')} value={map.awaitingRecheck.count} />
-              <Tile label={t('wall.onTime')} value={map.onTimeClosureRate === null ? t('common.none') : `${Math.round(map.onTimeClosureRate * 100)}%`} />
+              <Tile
+                label={t('wall.onTime')}
+                value={map.onTimeClosureRate === null ? t('common.none') : `${Math.round(map.onTimeClosureRate * 100)}%`}
+              />
             </dl>
             <div className="wall-grid">
               <section className="card">
