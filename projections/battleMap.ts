@@ -108,6 +108,10 @@ export type BattleMap = {
   closedLate: ProblemSet;
   /** Closed and awaiting the 回头看 (巩固 not yet confirmed). */
   awaitingRecheck: ProblemSet;
+  /** With a 督办 waiting for the unit's reply (督办待回复). */
+  awaitingSupervisionReply: ProblemSet;
+  /** Of those, the ones whose order is past its 办结时限 on the map's day. */
+  supervisionReplyOverdue: ProblemSet;
   /** Closed on time ÷ closed; null when nothing is closed. */
   onTimeClosureRate: number | null;
   bySource: ({ source: ProblemSource } & Tally)[];
@@ -167,6 +171,8 @@ export class BattleMapAccumulator {
   private readonly onTime: ProblemSet = new Set();
   private readonly late: ProblemSet = new Set();
   private readonly awaitingRecheck: ProblemSet = new Set();
+  private readonly awaitingReply: ProblemSet = new Set();
+  private readonly replyOverdue: ProblemSet = new Set();
   private readonly bySource = new Map<ProblemSource, Tally>();
   private readonly byCategory = new Map<ProblemCategory, Tally>();
   private readonly byUnit = new Map<string, Tally>();
@@ -218,6 +224,10 @@ export class BattleMapAccumulator {
     if (f.deadline === null && open) sets.push(this.withoutDeadline);
     if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
     if (f.consolidation === 'awaiting_recheck') sets.push(this.awaitingRecheck);
+    if (f.openOrder !== null) {
+      sets.push(this.awaitingReply);
+      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) sets.push(this.replyOverdue);
+    }
     for (const set of sets) set.add(f.ledgerNumber);
     this.entries.set(f.problemId, { item, sets });
   }
@@ -241,6 +251,8 @@ export class BattleMapAccumulator {
       closedOnTime: this.onTime,
       closedLate: this.late,
       awaitingRecheck: this.awaitingRecheck,
+      awaitingSupervisionReply: this.awaitingReply,
+      supervisionReplyOverdue: this.replyOverdue,
       onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
       bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
@@ -258,7 +270,7 @@ function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
 
 /**
  * The battle map (挂图作战) as of an instant, for the county or one unit: counts by state, overdue,
- * due soon, by source and category, on-time closure, lights per item and per unit. Every count
+ * due soon, by source and category, on-time closure, 督办 awaiting a reply, lights per item and per unit. Every count
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {

@@ -36,10 +36,13 @@ export type Trigger = {
   resolvedBySupervisionOn: string | null;
 };
 
-/** A 督办 on one of a trigger's items. */
-export type TriggerOrder = SupervisionOrderFacts & { problemId: string; ledgerNumber: string };
+/** A 督办 on one of a trigger's items; overdue when unanswered past its 办结时限 on the day asked about. */
+export type TriggerOrder = SupervisionOrderFacts & { problemId: string; ledgerNumber: string; overdue: boolean };
 
-type Candidate = Omit<Trigger, 'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn'>;
+type Candidate = Omit<
+  Trigger,
+  'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn'
+>;
 
 function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable<string>, at: At, policy: PolicyChoice): Candidate[] {
   const rules = policy.document.interviews.rules;
@@ -186,8 +189,12 @@ function supervisionOf(state: FactsState, c: Candidate, at: At): { orders: Trigg
   for (const problemId of c.problemIds) {
     const f = state.problems.get(problemId);
     const since = (f?.orders ?? []).filter((o) => o.day >= c.since && o.day <= at.day);
-    for (const o of since) orders.push({ ...o, problemId, ledgerNumber: f!.ledgerNumber });
-    const replies = since.flatMap((o) => (o.reply !== null && o.reply.day <= at.day ? [o.reply.day] : [])).sort();
+    const answered = (o: SupervisionOrderFacts) => o.reply !== null && o.reply.day <= at.day;
+    for (const o of since) {
+      const overdue = !answered(o) && o.finishBy !== null && o.finishBy < at.day;
+      orders.push({ ...o, reply: answered(o) ? o.reply : null, problemId, ledgerNumber: f!.ledgerNumber, overdue });
+    }
+    const replies = since.flatMap((o) => (answered(o) ? [o.reply!.day] : [])).sort();
     if (replies.length === 0) answeredOn = null;
     else if (answeredOn !== null && replies[0]! > answeredOn) answeredOn = replies[0]!;
   }
@@ -205,7 +212,10 @@ function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: P
   const lastTalk = earlierInterviews.at(-1)?.heldOn;
   const start = lastTalk !== undefined && lastTalk > c.since ? lastTalk : c.since;
   const escalationsOn = (day: string) =>
-    Math.max(0, Math.min(Levels.options.length - 1 - base, Math.floor(daysFrom(start, day) / policy.document.interviews.escalateAfterDays)));
+    Math.max(
+      0,
+      Math.min(Levels.options.length - 1 - base, Math.floor(daysFrom(start, day) / policy.document.interviews.escalateAfterDays)),
+    );
   let escalations = 0;
   let resolvedBySupervisionOn: string | null = null;
   if (resolvedBy === null) {
@@ -216,7 +226,15 @@ function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: P
       escalations = escalationsOn(answeredOn);
     }
   }
-  return { ...c, level: Levels.options[base + escalations]!, escalations, resolvedBy, earlierInterviews, supervisionOrders, resolvedBySupervisionOn };
+  return {
+    ...c,
+    level: Levels.options[base + escalations]!,
+    escalations,
+    resolvedBy,
+    earlierInterviews,
+    supervisionOrders,
+    resolvedBySupervisionOn,
+  };
 }
 
 export type TriggerFilter = { unitId?: string | null; level?: InterviewLevel | null; includeResolved?: boolean };

@@ -70,6 +70,11 @@ export type ProblemFacts = {
   supervisions: EventRef[] | null;
   /** The 督办 orders with their replies, oldest first. */
   orders: SupervisionOrderFacts[] | null;
+  /**
+   * The 督办 waiting for the unit's reply, as the domain's `openSupervision`: the latest order, until
+   * a reply answers it or 销号 finishes the work it asked for (a reopening does not bring it back).
+   */
+  openOrder: { supervisionCount: number; finishBy: string | null } | null;
   reopens: EventRef[] | null;
   /** After 销号: awaiting the 回头看, or 巩固 confirmed; null while open. */
   consolidation: 'awaiting_recheck' | 'confirmed' | null;
@@ -158,6 +163,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       rejections: null,
       supervisions: null,
       orders: null,
+      openOrder: null,
       reopens: null,
       consolidation: null,
       consolidatedOn: null,
@@ -216,6 +222,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.closedEventId = recorded.id;
       f.consolidation = 'awaiting_recheck';
       f.consolidatedOn = null;
+      f.openOrder = null;
       return;
     case 'ProblemReopened':
       f.status = 'rectifying';
@@ -235,11 +242,13 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
       if (f.orders === null) f.orders = [order];
       else f.orders.push(order);
+      f.openOrder = { supervisionCount, finishBy: order.finishBy };
       return;
     }
     case 'SupervisionReplied':
       for (const order of f.orders ?? [])
         if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
+      f.openOrder = null;
       return;
     case 'ConsolidationConfirmed':
       f.consolidation = 'confirmed';
@@ -281,7 +290,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 2,
+  version: 3,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

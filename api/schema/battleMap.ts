@@ -163,6 +163,16 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
       description: 'Closed (销号) and awaiting the 回头看: 巩固 not confirmed yet.',
       resolve: (m) => m.awaitingRecheck,
     }),
+    awaitingSupervisionReply: t.field({
+      type: ProblemCountRef,
+      description: 'With a 督办 waiting for the responsible unit’s reply (督办待回复) at the instant asked about.',
+      resolve: (m) => m.awaitingSupervisionReply,
+    }),
+    supervisionReplyOverdue: t.field({
+      type: ProblemCountRef,
+      description: 'Of those, the ones whose order is past its 办结时限 (county calendar day) and still unanswered.',
+      resolve: (m) => m.supervisionReplyOverdue,
+    }),
     onTimeClosureRate: t.float({
       nullable: true,
       description: 'closedOnTime ÷ closed, from 0 to 1; null when nothing is closed.',

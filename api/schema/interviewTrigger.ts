@@ -1,11 +1,13 @@
 import type { RecordedEvent } from '../../application/index.js';
 import { InterviewLevel, InterviewRule, interviewLevelLabel } from '../../domain/index.js';
 import type { Trigger, TriggerOrder } from '../../projections/interviewTriggers.js';
+import { type LedgerViewState, ledgerView } from '../../projections/ledgerView.js';
 import type { InterviewFacts } from '../../projections/problemFacts.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
 import { commandContext, commandIdArg } from './mutations.js';
+import { SupervisionReplyRef } from './problem.js';
 import { UnitRef } from './unit.js';
 
 export const InterviewLevelEnum = builder.enumType('InterviewLevel', {
@@ -37,21 +39,37 @@ const InterviewRef = builder.objectRef<InterviewFacts>('Interview').implement({
   }),
 });
 
+/** The order as the item shows it (its instruction and reply never change once recorded, so the ledger's row serves any instant). */
+const orderRow = (o: TriggerOrder, ledger: LedgerViewState) =>
+  ledger.problems.get(o.problemId)?.supervisionOrders.find((r) => r.supervisionCount === o.supervisionCount) ?? null;
+
 const TriggerOrderRef = builder.objectRef<TriggerOrder>('TriggerSupervisionOrder').implement({
   description: 'A 督办 on one of a trigger’s items since the trigger began, and whether the unit replied.',
   fields: (t) => ({
     ledgerNumber: t.exposeString('ledgerNumber', { description: 'The item.' }),
     problemId: t.exposeID('problemId', { description: 'The item’s id.' }),
     supervisionCount: t.exposeInt('supervisionCount', { description: 'The order’s number on the item.' }),
+    instruction: t.string({
+      nullable: true,
+      description: '督办意见',
+      resolve: (o, _a, ctx) => orderRow(o, ctx.runner.state(ledgerView))?.instruction ?? null,
+    }),
     orderedOn: t.exposeString('day', { description: 'County day of the order.' }),
     finishBy: t.string({ nullable: true, description: '办结时限', resolve: (o) => o.finishBy }),
     eventId: t.exposeString('eventId', { description: 'The SupervisionOrdered event.' }),
     repliedOn: t.string({
       nullable: true,
-      description: 'County day of the reply; null while unanswered.',
+      description: 'County day of the reply; null while unanswered (at the instant asked about).',
       resolve: (o) => o.reply?.day ?? null,
     }),
     replyEventId: t.string({ nullable: true, description: 'The SupervisionReplied event.', resolve: (o) => o.reply?.id ?? null }),
+    reply: t.field({
+      type: SupervisionReplyRef,
+      nullable: true,
+      description: 'The reply (督办回复) with its text and files; null while unanswered (at the instant asked about).',
+      resolve: (o, _a, ctx) => (o.reply === null ? null : (orderRow(o, ctx.runner.state(ledgerView))?.reply ?? null)),
+    }),
+    overdue: t.exposeBoolean('overdue', { description: 'Unanswered past its 办结时限 on the day asked about (county calendar).' }),
   }),
 });
 

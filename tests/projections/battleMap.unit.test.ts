@@ -91,3 +91,72 @@ describe('the battle map (挂图作战) as of an instant', () => {
     expect(map.policyVersion).toBe(1);
   });
 });
+
+describe('督办 awaiting the unit’s reply on the battle map, as of an instant', () => {
+  // P2 (T1) has the scenario's order of 07-10 (no finishBy); a second order on 07-11 is due by 07-15 and answered on 07-17.
+  // P3 (V1) gets an order on 07-15 due by 07-18, never answered: its 销号 on 07-25 finishes it.
+  const withOrders = () => {
+    const b = scenario().builder;
+    b.on(
+      P2.problemId,
+      'SupervisionOrdered',
+      { instruction: '限期办结', supervisionCount: 2, finishBy: '2019-07-15', triggerId: null },
+      '2019-07-11T10:00:00+08:00',
+    );
+    b.on(
+      P3.problemId,
+      'SupervisionOrdered',
+      { instruction: '加快验收', supervisionCount: 1, finishBy: '2019-07-18', triggerId: null },
+      '2019-07-15T10:00:00+08:00',
+    );
+    b.on(
+      P2.problemId,
+      'SupervisionReplied',
+      { supervisionCount: 2, reply: '已完成', files: [], repliedOn: '2019-07-17' },
+      '2019-07-17T09:00:00+08:00',
+    );
+    return b;
+  };
+  // The orders above are appended after the whole scenario: put them where they happened, as the log would hold them.
+  const inTimeOrder = (b: ReturnType<typeof withOrders>) =>
+    b.recorded().sort((x, y) => Date.parse(x.metadata.occurredAt) - Date.parse(y.metadata.occurredAt));
+  const log = inTimeOrder(withOrders());
+  const mapOn = (instant: string, unitId: string | null = null) => {
+    const at = atInstant(instant);
+    return battleMap(factsAsOf(log, at.instant), at, v0, unitId);
+  };
+
+  it('counts the orders issued by the instant and not answered by then; past the 办结时限, they count as overdue too', () => {
+    const before = mapOn('2019-07-05T12:00:00+08:00');
+    expect(ln(before.awaitingSupervisionReply)).toEqual([]);
+    const ordered = mapOn('2019-07-12T12:00:00+08:00');
+    expect(ln(ordered.awaitingSupervisionReply)).toEqual([P2.ledgerNumber]);
+    expect(ln(ordered.supervisionReplyOverdue)).toEqual([]); // due by 07-15
+    const overdue = mapOn('2019-07-16T12:00:00+08:00');
+    expect(ln(overdue.awaitingSupervisionReply)).toEqual([P2.ledgerNumber, P3.ledgerNumber].sort());
+    expect(ln(overdue.supervisionReplyOverdue)).toEqual([P2.ledgerNumber]); // P3's is due by 07-18
+  });
+
+  it('after the reply the item no longer awaits one, while the same log as of the day before still shows it overdue', () => {
+    const dayBefore = mapOn('2019-07-16T23:00:00+08:00');
+    expect(ln(dayBefore.supervisionReplyOverdue)).toEqual([P2.ledgerNumber]);
+    const replied = mapOn('2019-07-17T12:00:00+08:00');
+    expect(ln(replied.awaitingSupervisionReply)).toEqual([P3.ledgerNumber]);
+    expect(ln(replied.supervisionReplyOverdue)).toEqual([]);
+    expect(ln(mapOn('2019-07-20T12:00:00+08:00').supervisionReplyOverdue)).toEqual([P3.ledgerNumber]);
+    // One unit's map counts its own: V1 holds P3 only.
+    expect(ln(mapOn('2019-07-20T12:00:00+08:00', s.units.T1).awaitingSupervisionReply)).toEqual([]);
+    expect(ln(mapOn('2019-07-20T12:00:00+08:00', s.units.V1).awaitingSupervisionReply)).toEqual([P3.ledgerNumber]);
+  });
+
+  it('销号 finishes the work an open order asked for: nothing is left to answer, even after a reopening', () => {
+    expect(ln(mapOn('2019-07-24T12:00:00+08:00').awaitingSupervisionReply)).toEqual([P3.ledgerNumber]);
+    expect(ln(mapOn('2019-07-26T12:00:00+08:00').awaitingSupervisionReply)).toEqual([]);
+    const b = withOrders();
+    b.on(P3.problemId, 'ProblemReopened', { reason: '回头看发现反弹', reopenCount: 1 }, '2019-08-01T10:00:00+08:00');
+    const at = atInstant('2019-08-02T12:00:00+08:00');
+    const map = battleMap(factsAsOf(inTimeOrder(b), at.instant), at, v0);
+    expect(ln(map.tally.open)).toContain(P3.ledgerNumber);
+    expect(ln(map.awaitingSupervisionReply)).toEqual([]);
+  });
+});

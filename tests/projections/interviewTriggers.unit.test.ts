@@ -203,6 +203,41 @@ describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
     expect(unanswered('2019-07-17', b.recorded())).toEqual([]);
   });
 
+  it('each order on a trigger says whether it is overdue on the day asked about: unanswered past its 办结时限', () => {
+    const b = scenario().builder;
+    b.on(
+      P2.problemId,
+      'SupervisionOrdered',
+      { instruction: '限期办结', supervisionCount: 2, finishBy: '2019-07-15', triggerId: null },
+      '2019-07-11T10:00:00+08:00',
+    );
+    b.on(
+      P2.problemId,
+      'SupervisionReplied',
+      { supervisionCount: 2, reply: '已完成', files: [], repliedOn: '2019-07-17' },
+      '2019-07-17T09:00:00+08:00',
+    );
+    const orders = (day: string) => {
+      const at = atInstant(`${day}T12:00:00+08:00`);
+      const t = longOverdue(interviewTriggers(factsAsOf(b.recorded(), at.instant), at, v0, { includeResolved: true }));
+      return t.supervisionOrders.map((o) => [o.supervisionCount, o.overdue, o.reply?.day ?? null]);
+    };
+    // The first order has no finishBy: never overdue. The second is due by 07-15.
+    expect(orders('2019-07-15')).toEqual([
+      [1, false, null],
+      [2, false, null],
+    ]);
+    expect(orders('2019-07-16')).toEqual([
+      [1, false, null],
+      [2, true, null],
+    ]);
+    // The reply answers it and the earlier order still open.
+    expect(orders('2019-07-17')).toEqual([
+      [1, false, '2019-07-17'],
+      [2, false, '2019-07-17'],
+    ]);
+  });
+
   it('a policy adopted before the rule existed reads with it switched on at 约谈', () => {
     const { supervision_unanswered: _left, ...older } = defaultPolicy.interviews.rules;
     const parsed = PolicyDocument.parse({ ...defaultPolicy, interviews: { ...defaultPolicy.interviews, rules: older } });
