@@ -7,14 +7,17 @@ import { type TestServer, startTestServer } from '../support/httpServer.js';
 /**
  * 督办 and 巩固 in a real browser: the office orders supervision with a finish-by day, the unit head
  * finds it in 督办待回复 and answers it with a file on the item page; a closed item shows 待回头看 in
- * the ledger and on the item, and a verifier of another unit confirms 巩固 there.
+ * the ledger and on the item, and a verifier of another unit confirms 巩固 there. Then the clock
+ * moves: an overdue item's 督办 shows on the wall (awaiting reply, then past its 办结时限) and on its
+ * interview trigger, whose reply resolves the trigger.
  */
-const now = '2019-03-01T09:00:00+08:00';
+let now = '2019-03-01T09:00:00+08:00';
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 const tokens = { office: '', head: '', verifier: '' };
-const items: Record<'supervised' | 'closed', { id: string; ledgerNumber: string }> = {} as never;
+const logins = { office: '', head: '' };
+const items: Record<'supervised' | 'closed' | 'late', { id: string; ledgerNumber: string }> = {} as never;
 const REPLY_FILE = Buffer.from('%PDF-1.4 拨付凭证');
 
 async function ok<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
@@ -41,15 +44,15 @@ beforeAll(async () => {
       .id as string;
   const township = await unit('单龙寺镇', 'township');
   const bureau = await unit('县民政局', 'department');
-  tokens.office = await logIn(server, (await addUser(server, { roles: ['office'] })).login);
-  tokens.head = await logIn(
-    server,
-    (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login,
-  );
+  logins.office = (await addUser(server, { roles: ['office'] })).login;
+  tokens.office = await logIn(server, logins.office);
+  logins.head = (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login;
+  tokens.head = await logIn(server, logins.head);
   tokens.verifier = await logIn(server, (await addUser(server, { roles: ['verifier'], unitId: bureau })).login);
   for (const [key, description] of [
     ['supervised', '单龙寺镇低保资金发放滞后'],
     ['closed', '单龙寺镇村级公益岗位未落实'],
+    ['late', '单龙寺镇敬老院消防设施未整改'],
   ] as const) {
     const raised = await ok(
       `mutation($d: String!) { raiseProblem(source: county_self_check, category: social_protection, description: $d) { problem { id ledgerNumber } } }`,
@@ -65,6 +68,11 @@ beforeAll(async () => {
     );
     await ok(`mutation($p: ID!) { acknowledgeAssignment(problemId: $p, acknowledgedBy: "周") { problem { id } } }`, { p }, tokens.head);
   }
+  await ok(
+    `mutation($p: ID!) { setDeadline(problemId: $p, deadline: "2019-03-05") { problem { id } } }`,
+    { p: items.late.id },
+    tokens.office,
+  );
   const p = items.closed.id;
   await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "落实岗位") { problem { id } } }`, { p }, tokens.head);
   await ok(
@@ -138,5 +146,78 @@ describe('督办 and 巩固 in the web app', () => {
     expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('已巩固');
     expect(await actionsOnPage()).toEqual([]);
     await screenshot(page, 'consolidation-confirmed');
+  });
+
+  it('an overdue item’s 督办 shows on the wall and on its interview trigger; the reply resolves the trigger', async () => {
+    /** Moves the clock (tokens live 8 hours on it, so each jump needs fresh ones). */
+    const at = async (instant: string) => {
+      now = instant;
+      tokens.office = await logIn(server, logins.office);
+      tokens.head = await logIn(server, logins.head);
+    };
+    const tile = page.locator('[data-tile="supervision"]');
+    const openWall = async (path = '/wall') => {
+      await signInPage(page, server.url, tokens.office, path);
+      await tile.waitFor();
+    };
+    // Overdue from 03-06: an item_overdue trigger (提醒); the office orders supervision that day, to finish by 03-08.
+    await at('2019-03-06T09:00:00+08:00');
+    await ok(
+      `mutation($p: ID!) { orderSupervision(problemId: $p, instruction: "3月8日前完成消防整改", finishBy: "2019-03-08") { problem { id } } }`,
+      { p: items.late.id },
+      tokens.office,
+    );
+    await openWall();
+    // The first test's order was answered: only this one awaits a reply, not yet past its 办结时限.
+    expect(await tile.locator('dd').first().textContent()).toBe('1');
+    expect(await tile.getAttribute('class')).not.toContain('red');
+    await tile.getByRole('button').click();
+    const drill = page.locator('[data-drill="supervision"]');
+    expect(await drill.locator('a[data-ledger-number]').evaluateAll((a) => a.map((x) => x.textContent))).toEqual([items.late.ledgerNumber]);
+
+    await page.goto(`${server.url}/interviews`);
+    const trigger = page.locator('tr[data-trigger="item_overdue"]');
+    const order = trigger.locator(`li[data-order="${items.late.ledgerNumber}#1"]`);
+    await order.waitFor();
+    expect(await order.textContent()).toContain('办结时限 2019-03-08');
+    expect(await order.textContent()).toContain('3月8日前完成消防整改');
+    expect(await order.textContent()).toContain('尚未回复');
+
+    // 03-09: past its 办结时限 and still unanswered.
+    await at('2019-03-09T09:00:00+08:00');
+    await openWall();
+    expect(await tile.getAttribute('class')).toContain('red');
+    expect(await tile.textContent()).toContain('其中 1 件超过办结时限');
+    await tile.getByRole('button').click();
+    expect(await page.locator(`[data-drill="supervision"] li[data-late]`).textContent()).toContain(items.late.ledgerNumber);
+    await screenshot(page, 'wall-supervision-overdue');
+    await signInPage(page, server.url, tokens.office, '/interviews');
+    await order.waitFor();
+    expect(await order.getAttribute('data-overdue')).toBe('true');
+    expect(await order.textContent()).toContain('已超过办结时限，尚未回复');
+
+    // The unit replies: nothing awaits a reply now, while the wall as of 03-07 still counts the order.
+    await ok(
+      `mutation($p: ID!) { replyToSupervision(problemId: $p, reply: "灭火器已配齐，消防通道已清理") { problem { id } } }`,
+      { p: items.late.id },
+      tokens.head,
+    );
+    await openWall();
+    expect(await tile.locator('dd').first().textContent()).toBe('0');
+    await openWall('/wall?asOf=2019-03-07');
+    await page.locator('[data-wall-day="2019-03-07"]').waitFor();
+    expect(await tile.locator('dd').first().textContent()).toBe('1');
+
+    // Below 约谈 level, the order and its reply resolve the trigger: it leaves the open list and says so among the resolved.
+    await signInPage(page, server.url, tokens.office, '/interviews');
+    // (The reply also ends the supervision_unanswered trigger of 03-09.)
+    await page.getByText('目前没有需要约谈的情形。').waitFor();
+    await page.getByLabel('显示已约谈的').check();
+    await order.waitFor();
+    expect(await order.getAttribute('data-answered')).toBe('true');
+    expect(await order.textContent()).toContain('2019-03-09 回复：灭火器已配齐，消防通道已清理');
+    expect(await trigger.locator('[data-resolved-by-supervision]').textContent()).toBe('2019-03-09 督办已获回复，按督办办结');
+    expect(await trigger.getByRole('button', { name: '登记约谈' }).count()).toBe(0);
+    await screenshot(page, 'trigger-resolved-by-supervision');
   });
 });

@@ -8,7 +8,7 @@ import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
 import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
-import { fetchTriggers, recordInterview } from './queries';
+import { type TriggerOrder, fetchTriggers, recordInterview } from './queries';
 
 /** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
 export function InterviewsPage() {
@@ -73,6 +73,18 @@ export function InterviewsPage() {
                           {x.resolvedBy.outcome}
                         </div>
                       )}
+                      {x.supervisionOrders.length > 0 && (
+                        <ul className="trigger-orders">
+                          {x.supervisionOrders.map((o) => (
+                            <OrderLine key={`${o.ledgerNumber}#${o.supervisionCount}`} order={o} />
+                          ))}
+                        </ul>
+                      )}
+                      {x.resolvedBySupervisionOn && (
+                        <div className="ok" data-resolved-by-supervision={x.resolvedBySupervisionOn}>
+                          {t('interview.resolvedBySupervision', { on: x.resolvedBySupervisionOn })}
+                        </div>
+                      )}
                       {recording === x.id && (
                         <form className="action-form" onSubmit={(e) => void record(e)} data-form="interview">
                           <label>
@@ -116,5 +128,24 @@ export function InterviewsPage() {
         )}
       </Loaded>
     </section>
+  );
+}
+
+/** One 督办 on a trigger's item: its number, 办结时限 and instruction, and the reply or that none came (overdue past the day). */
+function OrderLine({ order }: { order: TriggerOrder }) {
+  const { t } = useI18n();
+  const { reply } = order;
+  return (
+    <li data-order={`${order.ledgerNumber}#${order.supervisionCount}`} data-answered={reply !== null} data-overdue={order.overdue}>
+      {t('interview.order', { ledgerNumber: order.ledgerNumber, n: order.supervisionCount })}{' '}
+      <span className="muted">{order.orderedOn}</span>
+      {order.finishBy && <> · {t('item.finishBy', { day: order.finishBy })}</>}
+      {order.instruction && <div className="muted">{order.instruction}</div>}
+      {reply ? (
+        <div className="ok">{t('interview.repliedOn', { day: reply.repliedOn, reply: reply.reply })}</div>
+      ) : (
+        <div className={order.overdue ? 'badge overdue' : 'muted'}>{t(order.overdue ? 'item.replyOverdue' : 'item.unanswered')}</div>
+      )}
+    </li>
   );
 }

@@ -1,5 +1,17 @@
 import { gql } from '../shared/api';
 
+/** A 督办 on one of a trigger's items since it began, with the unit's reply once it came. */
+export type TriggerOrder = {
+  ledgerNumber: string;
+  supervisionCount: number;
+  instruction: string | null;
+  orderedOn: string;
+  finishBy: string | null;
+  /** Unanswered past its 办结时限. */
+  overdue: boolean;
+  reply: { reply: string; repliedOn: string } | null;
+};
+
 export type Trigger = {
   id: string;
   /** A rule and a level: values of the server's vocabulary (interviewRules, interviewLevels). */
@@ -12,16 +24,21 @@ export type Trigger = {
   unit: { id: string; name: string } | null;
   resolved: boolean;
   resolvedBy: { interviewee: string; interviewer: string; heldOn: string; outcome: string } | null;
+  supervisionOrders: TriggerOrder[];
+  /** The day the orders' replies resolved it (below 约谈 level). */
+  resolvedBySupervisionOn: string | null;
 };
 
 const TRIGGERS = `query($resolved: Boolean) {
   interviewTriggers(includeResolved: $resolved) {
     id rule level escalations since summary ledgerNumbers unit { id name } resolved
     resolvedBy { interviewee interviewer heldOn outcome }
+    supervisionOrders { ledgerNumber supervisionCount instruction orderedOn finishBy overdue reply { reply repliedOn } }
+    resolvedBySupervisionOn
   }
 }`;
 
-/** 约谈 triggers: the open ones, or every one with those resolved by an interview. */
+/** 约谈 triggers: the open ones, or every one with those resolved by an interview or a 督办 answered. */
 export const fetchTriggers = async (includeResolved: boolean): Promise<Trigger[]> =>
   (await gql<{ interviewTriggers: Trigger[] }>(TRIGGERS, { resolved: includeResolved })).interviewTriggers;
 

@@ -7,7 +7,7 @@ import { Loaded } from '../shared/Loaded';
 import { useSubscription } from '../shared/liveUpdates';
 import { useAsync } from '../shared/useAsync';
 import { useVocabulary } from '../shared/vocabulary';
-import { type Light, UPDATES, fetchWall } from './queries';
+import { type Count, type Light, UPDATES, fetchWall } from './queries';
 
 const LIGHT_RANK: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 const LIGHT_COLOR: Record<Light, string> = { green: '#2e7d32', yellow: '#f2a900', red: '#c62828' };
@@ -35,6 +35,8 @@ export function WallPage() {
     wall.reload();
   });
   const [selected, setSelected] = useState<{ unitId: string; category: string } | null>(null);
+  const [openTile, setOpenTile] = useState<'recheck' | 'supervision' | null>(null);
+  const toggleTile = (tile: 'recheck' | 'supervision') => setOpenTile((open) => (open === tile ? null : tile));
 
   const map = wall.data;
   const cells = useMemo(() => {
@@ -157,12 +159,38 @@ export function WallPage() {
               <Tile label={t('field.overdue')} value={map.tally.overdue.count} light={map.tally.overdue.count > 0 ? 'red' : undefined} />
               <Tile label={t('wall.dueSoon')} value={map.tally.dueSoon.count} />
               <Tile label={t('wall.closedCount')} value={map.tally.closed.count} />
-              <Tile label={t('consolidation.awaiting_recheck')} value={map.awaitingRecheck.count} />
+              <Tile
+                label={t('consolidation.awaiting_recheck')}
+                value={map.awaitingRecheck.count}
+                open={openTile === 'recheck'}
+                onToggle={() => toggleTile('recheck')}
+                name="recheck"
+              />
+              <Tile
+                label={t('wall.awaitingReply')}
+                value={map.awaitingSupervisionReply.count}
+                light={map.supervisionReplyOverdue.count > 0 ? 'red' : undefined}
+                detail={
+                  map.supervisionReplyOverdue.count > 0 ? t('wall.replyOverdue', { n: map.supervisionReplyOverdue.count }) : undefined
+                }
+                open={openTile === 'supervision'}
+                onToggle={() => toggleTile('supervision')}
+                name="supervision"
+              />
               <Tile
                 label={t('wall.onTime')}
                 value={map.onTimeClosureRate === null ? t('common.none') : `${Math.round(map.onTimeClosureRate * 100)}%`}
               />
             </dl>
+            {openTile === 'recheck' && <TileDrill title={t('consolidation.awaiting_recheck')} count={map.awaitingRecheck} name="recheck" />}
+            {openTile === 'supervision' && (
+              <TileDrill
+                title={t('wall.awaitingReply')}
+                count={map.awaitingSupervisionReply}
+                late={map.supervisionReplyOverdue}
+                name="supervision"
+              />
+            )}
             <div className="wall-grid">
               <section className="card">
                 <h2>{t('wall.grid')}</h2>
@@ -281,11 +309,57 @@ export function WallPage() {
   );
 }
 
-function Tile({ label, value, light }: { label: string; value: string | number; light?: Light | undefined }) {
+type TileProps = {
+  label: string;
+  value: string | number;
+  light?: Light | undefined;
+  /** A line under the value. */
+  detail?: string | undefined;
+  /** A count that drills down: the value is a button opening its ledger numbers (TileDrill). */
+  onToggle?: () => void;
+  open?: boolean;
+  name?: string;
+};
+
+function Tile({ label, value, light, detail, onToggle, open = false, name }: TileProps) {
   return (
-    <div className={`tile ${light ?? ''}`}>
+    <div className={`tile ${light ?? ''}`} data-tile={name}>
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd>
+        {onToggle ? (
+          <button type="button" className="tile-open" aria-expanded={open} onClick={onToggle}>
+            {value}
+          </button>
+        ) : (
+          value
+        )}
+      </dd>
+      {detail && <dd className="tile-detail">{detail}</dd>}
+    </div>
+  );
+}
+
+/** A tile's ledger numbers, each linking to its item; those also in `late` (past their 办结时限) marked. */
+function TileDrill({ title, count, late, name }: { title: string; count: Count; late?: Count; name: string }) {
+  const { t } = useI18n();
+  const overdue = new Set(late?.ledgerNumbers ?? []);
+  return (
+    <div className="drill card" data-drill={name}>
+      <h3>
+        {title} · {count.count}
+      </h3>
+      {count.ledgerNumbers.length === 0 ? (
+        <p className="empty">{t('common.none')}</p>
+      ) : (
+        <ul className="inline-list">
+          {count.ledgerNumbers.map((n) => (
+            <li key={n} data-late={overdue.has(n) || undefined}>
+              <LedgerNumberLink ledgerNumber={n} />
+              {overdue.has(n) && <span className="badge overdue">{t('wall.pastFinishBy')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
