@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { configFromEnv } from '../application/config.js';
 import { demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../application/demo/users.js';
 import { startServer } from './server.js';
@@ -5,7 +6,17 @@ import { startServer } from './server.js';
 /** `npm start`: the server on the configured store, with the demo county on first start. */
 const config = configFromEnv();
 const started = Date.now();
-const server = await startServer(config);
+/** Test hook (TAIZHANG_CLOCK_FILE, refused in production): now is the instant the file holds, read at every look, so a test moves a server process's time. */
+const clockFile = config.clockFile;
+const clock = clockFile
+  ? () => {
+      const text = readFileSync(clockFile, 'utf8').trim();
+      const ms = Date.parse(text);
+      if (Number.isNaN(ms)) throw new Error(`TAIZHANG_CLOCK_FILE ${clockFile} holds no instant: ${JSON.stringify(text)}`);
+      return new Date(ms).toISOString();
+    }
+  : undefined;
+const server = await startServer(config, clock ? { clock } : {});
 if (config.demoData && (await server.store.headPosition()) === -1) {
   console.log('Empty store: loading the demo county…');
   const { loadDemoData } = await import('../application/demo/index.js');

@@ -43,6 +43,8 @@ const Env = z.object({
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Test hook, refused in production: a file holding the instant the server takes for now (tests/twoServers.e2e.test.ts). */
+  TAIZHANG_CLOCK_FILE: z.string().optional(),
 });
 
 export type Config = {
@@ -60,6 +62,8 @@ export type Config = {
   notifications: NotificationOptions;
   streams: { perUser: number; total: number };
   scheduler: boolean;
+  /** TAIZHANG_CLOCK_FILE: the server's clock reads the instant in this file (tests only). */
+  clockFile?: string;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,6 +71,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new Error(`Bad settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   if (e.EVENT_STORE === 'kurrentdb' && !e.KURRENTDB_URL) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
+  if (e.TAIZHANG_CLOCK_FILE && e.NODE_ENV === 'production') throw new Error('TAIZHANG_CLOCK_FILE is a test hook: not in production');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -89,5 +94,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     },
     streams: { perUser: e.STREAMS_PER_USER, total: e.STREAMS_TOTAL },
     scheduler: e.SCHEDULER === 'on',
+    ...(e.TAIZHANG_CLOCK_FILE ? { clockFile: e.TAIZHANG_CLOCK_FILE } : {}),
   };
 }
