@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,7 +67,9 @@ export class FileSnapshotStore implements SnapshotStore {
   }
   async save(name: string, bytes: Buffer) {
     const file = this.file(name);
-    await writeFile(`${file}.tmp`, bytes);
-    await rename(`${file}.tmp`, file);
+    // A temporary file of this process's own: two servers on one data folder never write into each other's.
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
   }
 }
