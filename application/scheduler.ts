@@ -9,6 +9,7 @@ import {
   defaultPolicy,
   digestMoments,
   midnightsBetween,
+  momentWindow,
   problemMoments,
   scheduleEventKey,
   scheduleStreamId,
@@ -129,9 +130,9 @@ export class Scheduler {
 
     const versions = timingVersions(facts);
     const workingDays = this.options.workingDays;
+    const window = momentWindow(versions, fromMs, toMs, workingDays ? { workingDays } : {});
     const due: ScheduleEvent[] = [];
-    for (const timeline of view.timelines.values())
-      for (const event of problemMoments(timeline, versions, fromMs, toMs, workingDays ? { workingDays } : {})) due.push(event);
+    for (const timeline of view.timelines.values()) for (const event of problemMoments(timeline, window)) due.push(event);
     due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
     due.push(...yearMoments(versions, fromMs, toMs, (year, ms) => yearUnfinished(facts, year, ms)));
     for (const midnight of midnightsBetween(fromMs, toMs)) {

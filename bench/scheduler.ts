@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import Database from 'better-sqlite3';
 import { createApplication } from '../application/index.js';
 import { Scheduler, timingVersions } from '../application/scheduler.js';
-import { domainEventDefinitions, problemMoments } from '../domain/index.js';
+import { domainEventDefinitions, momentWindow, problemMoments } from '../domain/index.js';
 import { GENESIS_HASH, eventHash } from '../eventstore/hashChain.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
 import type { EventMetadata } from '../eventstore/port.js';
@@ -136,7 +136,8 @@ export async function run(): Promise<FigureTable> {
     const from = instantMs(at('2019-07-02', '00:30'));
     const loop = await measured(() => {
       let due = 0;
-      for (const timeline of view.timelines.values()) due += problemMoments(timeline, versions, from, from + 86_400_000).length;
+      const window = momentWindow(versions, from, from + 86_400_000);
+      for (const timeline of view.timelines.values()) due += problemMoments(timeline, window).length;
       return due;
     });
     row('alternative: the deadline arithmetic alone, one day, every problem', loop, loop.value, '—');
