@@ -45,11 +45,18 @@ function writeCounty(file: string): number {
   db.pragma('synchronous = OFF');
   const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   const b = new LogBuilder();
-  const units = Array.from({ length: UNITS }, (_, i) => b.unit(i + 1, `单位${i + 1}`, i % 2 ? 'township' : 'department', null, at('2019-01-01', '08:00')));
+  const units = Array.from({ length: UNITS }, (_, i) =>
+    b.unit(i + 1, `单位${i + 1}`, i % 2 ? 'township' : 'department', null, at('2019-01-01', '08:00')),
+  );
   for (let n = 1; n <= PROBLEMS; n++) {
     const raised = dayAfter('2019-01-02', n % 150);
     const { problemId } = b.raise(n, 'county_self_check', 'housing', at(raised));
-    b.on(problemId, 'ProblemAssigned', { responsibleUnitId: units[n % UNITS], responsiblePerson: '负责人', leadingOfficial: null }, at(raised, '11:00'));
+    b.on(
+      problemId,
+      'ProblemAssigned',
+      { responsibleUnitId: units[n % UNITS], responsiblePerson: '负责人', leadingOfficial: null },
+      at(raised, '11:00'),
+    );
     b.on(problemId, 'AssignmentAcknowledged', { acknowledgedBy: '负责人' }, at(raised, '12:00'));
     b.on(problemId, 'DeadlineSet', { deadline: dayAfter('2019-06-01', n % 214) }, at(raised, '13:00'));
   }
@@ -109,7 +116,12 @@ export async function run(): Promise<FigureTable> {
     // Its first pass catches up one day only: the timer's pass, not a long catch-up, is what is measured.
     const scheduler = new Scheduler(app.store, app.runner, app.readModels, app.ledger, () => now, { catchUpDays: 1 });
     const rows: Record<string, string | number>[] = [];
-    const row = (what: string, m: { ms: number; rss: number; heap: number; live: number }, due: number | string, appended: number | string) =>
+    const row = (
+      what: string,
+      m: { ms: number; rss: number; heap: number; live: number },
+      due: number | string,
+      appended: number | string,
+    ) =>
       rows.push({
         what,
         'time (ms)': m.ms,
