@@ -9,6 +9,7 @@ import {
   defaultPolicy,
   digestMoments,
   midnightsBetween,
+  momentWindow,
   problemMoments,
   scheduleEventKey,
   scheduleStreamId,
@@ -18,13 +19,13 @@ import {
 } from '../domain/index.js';
 import type { CommandContext } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type NewEvent, type StreamAppend } from '../eventstore/port.js';
-import { interviewTriggers } from '../projections/interviewTriggers.js';
+import { escalatingTriggers } from '../projections/interviewTriggers.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { scheduleView } from '../projections/scheduleView.js';
-import { daysFrom, instantMs } from '../projections/time.js';
+import { instantMs } from '../projections/time.js';
 import type { Ledger } from './ledger.js';
 
 const DAY_MS = 86_400_000;
@@ -129,9 +130,9 @@ export class Scheduler {
 
     const versions = timingVersions(facts);
     const workingDays = this.options.workingDays;
+    const window = momentWindow(versions, fromMs, toMs, workingDays ? { workingDays } : {});
     const due: ScheduleEvent[] = [];
-    for (const timeline of view.timelines.values())
-      for (const event of problemMoments(timeline, versions, fromMs, toMs, workingDays ? { workingDays } : {})) due.push(event);
+    for (const timeline of view.timelines.values()) for (const event of problemMoments(timeline, window)) due.push(event);
     due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
     due.push(...yearMoments(versions, fromMs, toMs, (year, ms) => yearUnfinished(facts, year, ms)));
     for (const midnight of midnightsBetween(fromMs, toMs)) {
@@ -216,27 +217,16 @@ export class Scheduler {
    * The interview triggers that rose to 督办 or 约谈 at a county midnight, evaluated with the facts as
    * they stood at that instant (so the answer is the same whenever the pass runs): those whose
    * escalation clock (projections/interviewTriggers.ts: from `since`, or the last partial interview)
-   * completed a step that day.
+   * completed a step that day (`escalatingTriggers`: only the candidates whose clock can complete one are settled).
    */
   private async escalationsAt(midnight: number): Promise<ScheduleEvent[]> {
     const instant = countyInstant(midnight);
     const day = countyDayOfMs(midnight);
     const facts = await this.readModels.factsAsOf(instant);
-    const policy = policyInForce(facts, instant);
-    const every = policy.document.interviews.escalateAfterDays;
-    const out: ScheduleEvent[] = [];
-    for (const t of interviewTriggers(facts, { instant, day }, policy)) {
-      if (t.escalations === 0 || t.level === 'reminder') continue;
-      const lastTalk = t.earlierInterviews.at(-1)?.heldOn;
-      const days = daysFrom(lastTalk !== undefined && lastTalk > t.since ? lastTalk : t.since, day);
-      // A step completed today, and it was not one past the top level (capped, so no rise).
-      if (days % every !== 0 || days / every !== t.escalations) continue;
-      out.push({
-        type: 'EscalationReached',
-        data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },
-      });
-    }
-    return out;
+    return escalatingTriggers(facts, { instant, day }, policyInForce(facts, instant)).map((t) => ({
+      type: 'EscalationReached',
+      data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },
+    }));
   }
 
   /**
@@ -264,15 +254,20 @@ export class Scheduler {
         orders.push({
           input: {
             type: 'OrderSupervision',
-            data: { problemId, instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请于${finishBy}前办结并回复。`, finishBy, triggerId },
+            data: {
+              problemId,
+              instruction: `约谈触发条件（${rule}）逾期未解决，升级为督办，请于${finishBy}前办结并回复。`,
+              finishBy,
+              triggerId,
+            },
           },
           context: { actor: schedulerActor, commandId: `auto-supervision:${triggerId}:${problemId}`, now: () => dueAt },
         });
     }
     if (orders.length === 0) return;
     const outcomes = await this.ledger.problemCommands(orders);
+    // A problem already reported fixed or closed takes no order: nothing to supervise.
     for (const [i, outcome] of outcomes.entries())
-      // A problem already reported fixed or closed takes no order: nothing to supervise.
       if (!outcome.ok)
         (this.options.log ?? console.warn)(`Automatic supervision ${orders[i]!.context.commandId} not ordered: ${String(outcome.error)}`);
   }

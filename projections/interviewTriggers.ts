@@ -44,7 +44,18 @@ type Candidate = Omit<
   'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn'
 >;
 
-function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable<string>, at: At, policy: PolicyChoice): Candidate[] {
+/** Which candidates to build, from their id and the day they began: all, or those that may complete an escalation step. */
+type Keep = (id: string, since: string) => boolean;
+const everyCandidate: Keep = () => true;
+
+function candidatesForUnit(
+  state: FactsState,
+  unitId: string,
+  problems: Iterable<string>,
+  at: At,
+  policy: PolicyChoice,
+  keep: Keep = everyCandidate,
+): Candidate[] {
   const rules = policy.document.interviews.rules;
   const out: Candidate[] = [];
   const overdue: { f: ProblemFacts; since: string }[] = [];
@@ -61,9 +72,10 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
       const since = overdueSince(f);
       overdue.push({ f, since });
       const daysOverdue = daysFrom(since, at.day) + 1;
-      if (rules.item_overdue.enabled)
+      const overdueId = `item_overdue:${f.problemId}:${f.deadline}`;
+      if (rules.item_overdue.enabled && keep(overdueId, since))
         out.push({
-          id: `item_overdue:${f.problemId}:${f.deadline}`,
+          id: overdueId,
           rule: 'item_overdue',
           unitId,
           ruleLevel: rules.item_overdue.level,
@@ -73,20 +85,28 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
           eventIds: [f.deadlineEventId!],
         });
       const long = rules.item_long_overdue;
-      if (long.enabled && daysOverdue >= long.days)
+      const longId = `item_long_overdue:${f.problemId}:${f.deadline}`;
+      const longSince = long.enabled && daysOverdue >= long.days ? plusDays(since, long.days - 1) : null;
+      if (longSince !== null && keep(longId, longSince))
         out.push({
-          id: `item_long_overdue:${f.problemId}:${f.deadline}`,
+          id: longId,
           rule: 'item_long_overdue',
           unitId,
           ruleLevel: long.level,
-          since: plusDays(since, long.days - 1),
+          since: longSince,
           summary: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
           ...item(f),
           eventIds: [f.deadlineEventId!],
         });
     }
     const repeated = rules.rejected_repeatedly;
-    if (repeated.enabled && f.status !== 'closed' && f.rejections !== null && f.rejections.length >= repeated.rejections)
+    if (
+      repeated.enabled &&
+      f.status !== 'closed' &&
+      f.rejections !== null &&
+      f.rejections.length >= repeated.rejections &&
+      keep(`rejected_repeatedly:${f.problemId}`, f.rejections[repeated.rejections - 1]!.day)
+    )
       out.push({
         id: `rejected_repeatedly:${f.problemId}`,
         rule: 'rejected_repeatedly',
@@ -99,7 +119,7 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
       });
     if (rules.recurrence.enabled && f.recurrenceOf !== null && f.status !== 'closed') {
       const earlier = state.problems.get(f.recurrenceOf);
-      if (earlier && earlier.unitId === unitId && earlier.category === f.category)
+      if (earlier && earlier.unitId === unitId && earlier.category === f.category && keep(`recurrence:${f.problemId}`, f.assignedOn!))
         out.push({
           id: `recurrence:${f.problemId}`,
           rule: 'recurrence',
@@ -112,7 +132,13 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
         });
     }
     const found = rules.problem_found;
-    if (found.enabled && f.status !== 'closed' && f.assignedOn !== null && found.sources.includes(f.source))
+    if (
+      found.enabled &&
+      f.status !== 'closed' &&
+      f.assignedOn !== null &&
+      found.sources.includes(f.source) &&
+      keep(`problem_found:${f.problemId}`, f.assignedOn)
+    )
       out.push({
         id: `problem_found:${f.problemId}`,
         rule: 'problem_found',
@@ -127,12 +153,15 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
     if (unanswered.enabled && f.status !== 'closed' && f.orders !== null)
       for (const o of f.orders) {
         if (o.finishBy === null || o.finishBy >= at.day || (o.reply !== null && o.reply.day <= at.day)) continue;
+        const id = `supervision_unanswered:${f.problemId}:${o.supervisionCount}`;
+        const since = plusDays(o.finishBy, 1);
+        if (!keep(id, since)) continue;
         out.push({
-          id: `supervision_unanswered:${f.problemId}:${o.supervisionCount}`,
+          id,
           rule: 'supervision_unanswered',
           unitId,
           ruleLevel: unanswered.level,
-          since: plusDays(o.finishBy, 1),
+          since,
           summary: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
           ...item(f),
           eventIds: [o.eventId],
@@ -150,8 +179,8 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
   }
 
   const many = rules.unit_many_overdue;
-  if (many.enabled && overdue.length >= many.count) {
-    const sinces = overdue.map((o) => o.since).sort();
+  const sinces = many.enabled && overdue.length >= many.count ? overdue.map((o) => o.since).sort() : null;
+  if (sinces !== null && keep(`unit_many_overdue:${unitId}`, sinces[many.count - 1]!)) {
     out.push({
       id: `unit_many_overdue:${unitId}`,
       rule: 'unit_many_overdue',
@@ -165,17 +194,18 @@ function candidatesForUnit(state: FactsState, unitId: string, problems: Iterable
     });
   }
   for (const [year, items] of unfinishedByYear)
-    out.push({
-      id: `year_end_unfinished:${unitId}:${year}`,
-      rule: 'year_end_unfinished',
-      unitId,
-      ruleLevel: rules.year_end_unfinished.level,
-      since: `${year + 1}-01-01`,
-      summary: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
-      problemIds: items.map((f) => f.problemId),
-      ledgerNumbers: items.map((f) => f.ledgerNumber),
-      eventIds: items.map((f) => f.deadlineEventId!),
-    });
+    if (keep(`year_end_unfinished:${unitId}:${year}`, `${year + 1}-01-01`))
+      out.push({
+        id: `year_end_unfinished:${unitId}:${year}`,
+        rule: 'year_end_unfinished',
+        unitId,
+        ruleLevel: rules.year_end_unfinished.level,
+        since: `${year + 1}-01-01`,
+        summary: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
+        problemIds: items.map((f) => f.problemId),
+        ledgerNumbers: items.map((f) => f.ledgerNumber),
+        eventIds: items.map((f) => f.deadlineEventId!),
+      });
   return out;
 }
 
@@ -244,13 +274,47 @@ export type TriggerFilter = { unitId?: string | null; level?: InterviewLevel | n
  * ordered by level (约谈 first), then unit, then id.
  */
 export function interviewTriggers(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter = {}): Trigger[] {
+  return evaluate(state, at, policy, filter, everyCandidate);
+}
+
+/** A trigger risen above 提醒 by its escalation steps. */
+export type EscalatedTrigger = Trigger & { level: Exclude<InterviewLevel, 'reminder'> };
+
+/**
+ * Whether a trigger completed an escalation step on a county day (at its midnight): its escalation
+ * clock (from `since`, or from the last partial interview) reached a whole number of
+ * `escalateAfterDays` that day, and that step raised its level (a step past 约谈 raises nothing).
+ */
+export function completesStepOn(t: Trigger, day: string, escalateAfterDays: number): t is EscalatedTrigger {
+  if (t.escalations === 0 || t.level === 'reminder') return false;
+  const lastTalk = t.earlierInterviews.at(-1)?.heldOn;
+  const days = daysFrom(lastTalk !== undefined && lastTalk > t.since ? lastTalk : t.since, day);
+  return days % escalateAfterDays === 0 && days / escalateAfterDays === t.escalations;
+}
+
+/**
+ * The unresolved triggers that complete an escalation step on `at.day` (`completesStepOn`), in the
+ * order `interviewTriggers` gives: the same as filtering its answer, but only the candidates whose
+ * clock can complete a step that day are settled — those that began a whole number of steps (one up
+ * to the top level) before it, and those with an interview on record (a partial interview restarts
+ * the clock). What the scheduler asks at each midnight: most of a county's triggers are not stepping.
+ */
+export function escalatingTriggers(state: FactsState, at: At, policy: PolicyChoice): EscalatedTrigger[] {
+  const every = policy.document.interviews.escalateAfterDays;
+  const stepDays = new Set<string>();
+  for (let k = 1; k < Levels.options.length; k++) stepDays.add(plusDays(at.day, -k * every));
+  const keep: Keep = (id, since) => stepDays.has(since) || state.interviews.has(id);
+  return evaluate(state, at, policy, {}, keep).filter((t) => completesStepOn(t, at.day, every));
+}
+
+function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Trigger[] {
   const atMs = instantMs(at.instant);
   const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
   const out: Trigger[] = [];
   for (const unitId of units) {
     const problems = state.problemsByUnit.get(unitId);
     if (!problems) continue;
-    for (const c of candidatesForUnit(state, unitId, problems, at, policy)) {
+    for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) {
       const t = settle(state, c, at, atMs, policy);
       if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null)) continue;
       if (filter.level && t.level !== filter.level) continue;

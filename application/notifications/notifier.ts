@@ -7,17 +7,27 @@ import {
   notificationsFor,
   notificationsStreamId,
 } from '../../domain/index.js';
-import { DuplicateEventIdError, type EventMetadata, type EventStore, type NewEvent, WrongExpectedRevisionError } from '../../eventstore/port.js';
+import {
+  DuplicateEventIdError,
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type StreamAppend,
+  WrongExpectedRevisionError,
+} from '../../eventstore/port.js';
 import { accountsView } from '../../projections/accountsView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { type OutboxViewState, type PendingFact, outboxView } from '../../projections/outboxView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 
 const NOTIFICATION_NAMESPACE = '9d3b6c1e-52a4-4f0e-8b7d-1c2e3f4a5b6c';
+/** Facts whose notifications go to the store in one append: a scheduler's day over 100,000 problems sets off about 2,800. */
+const RECORD_CHUNK = 1_000;
 /** A notification's id follows from the fact and the recipient: a replay or a second server records the same one. */
 export const notificationIdFor = (sourceEventId: string, recipientUserId: string, kind = '') =>
   uuidv5(`${sourceEventId}/${recipientUserId}${kind ? `/${kind}` : ''}`, NOTIFICATION_NAMESPACE);
-export const deliveryIdFor = (notificationId: string, channelId: string) => uuidv5(`${notificationId}/${channelId}`, NOTIFICATION_NAMESPACE);
+export const deliveryIdFor = (notificationId: string, channelId: string) =>
+  uuidv5(`${notificationId}/${channelId}`, NOTIFICATION_NAMESPACE);
 export const eventIdOf = (entityId: string, what: string) => uuidv5(`${entityId}/${what}`, NOTIFICATION_NAMESPACE);
 
 export const SYSTEM_ACTOR: EventMetadata['actor'] = { userId: 'system', name: '通知服务', unitId: null, role: 'system' };
@@ -28,9 +38,12 @@ export function systemMetadata(commandId: string, occurredAt: string): EventMeta
 
 /**
  * Follows the log and records, for each fact worth telling (see `notificationRules`), one
- * notification per recipient — all of a fact's recipients in one append to the fact's own stream,
- * expected to be new. Two servers, a replay or a restart record nothing twice: the second append
- * finds the stream there (or the same event ids) and stops.
+ * notification per recipient — all of a fact's recipients in the fact's own stream, expected to be
+ * new. Two servers, a replay or a restart record nothing twice: the second append finds the stream
+ * there (or the same event ids) and stops. The facts pending together (a scheduler pass sets off
+ * thousands) are recorded together, up to RECORD_CHUNK streams in one multi-stream append (one
+ * durable commit, all or nothing); when another process recorded some of them first, nothing of that
+ * append is written and each fact's stream goes alone, as before, those already there left as they are.
  */
 export class Notifier {
   private fromPosition: number | undefined;
@@ -65,7 +78,14 @@ export class Notifier {
     try {
       await this.store.appendToStream(
         notificationsBeganStreamId,
-        [{ id: eventIdOf('notifications', 'began'), type: 'NotificationsBegan', data: { fromPosition }, metadata: systemMetadata('notifications-began', this.clock()) }],
+        [
+          {
+            id: eventIdOf('notifications', 'began'),
+            type: 'NotificationsBegan',
+            data: { fromPosition },
+            metadata: systemMetadata('notifications-began', this.clock()),
+          },
+        ],
         'no_stream',
       );
       this.fromPosition = fromPosition;
@@ -80,19 +100,29 @@ export class Notifier {
     return this.runner.state(outboxView);
   }
 
-  /** Records what is pending, one fact at a time in log order; a kick while draining drains again after. */
+  /** Records what is pending, in log order, many facts per append; a kick while draining drains again after. */
   kick(): void {
     if (this.draining) {
       this.again = true;
       return;
     }
     this.draining = (async () => {
+      // The facts applied in this turn (a pass's events are applied together) are recorded together.
+      await new Promise((resolve) => setImmediate(resolve));
       do {
         this.again = false;
-        const pending = [...this.view().pending.values()].filter((f) => f.position > this.fromPosition! && !this.handled.has(f.id)).sort((a, b) => a.position - b.position);
-        for (const fact of pending) {
-          await this.record(fact);
-          this.handled.add(fact.id);
+        const pending = [...this.view().pending.values()]
+          .filter((f) => f.position > this.fromPosition! && !this.handled.has(f.id))
+          .sort((a, b) => a.position - b.position);
+        for (let i = 0; i < pending.length; ) {
+          // A digest reads the notifications recorded before it: it goes alone, after the facts before it are appended.
+          let end = i + 1;
+          if (pending[i]!.type !== 'DailyDigestDue')
+            while (end < pending.length && end - i < RECORD_CHUNK && pending[end]!.type !== 'DailyDigestDue') end++;
+          const facts = pending.slice(i, end);
+          await this.recordAll(facts);
+          for (const fact of facts) this.handled.add(fact.id);
+          i = end;
         }
       } while (this.again && this.unsubscribe);
     })()
@@ -105,17 +135,43 @@ export class Notifier {
   }
 
   /** The notifications of one fact, recorded in one append. */
-  async record(fact: PendingFact): Promise<void> {
+  record(fact: PendingFact): Promise<void> {
+    return this.recordAll([fact]);
+  }
+
+  /** The notifications of some facts, each fact's in its own stream, all in one append (in the facts' order). */
+  private async recordAll(facts: readonly PendingFact[]): Promise<void> {
+    const parts: StreamAppend[] = [];
+    for (const fact of facts) {
+      const events = await this.notificationsOf(fact);
+      if (events.length > 0) parts.push({ streamId: notificationsStreamId(fact.id), events, expected: 'no_stream' });
+    }
+    if (parts.length === 0) return;
+    const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
+    if (!began) await this.markBeginning(-1);
+    try {
+      await this.store.appendMany(parts);
+    } catch (error) {
+      if (!isRecordedAlready(error)) throw error;
+      // Another server (or this one before a restart) recorded some of them first: the rest go one by one.
+      for (const { streamId, events } of parts)
+        try {
+          await this.store.appendToStream(streamId, events, 'no_stream');
+        } catch (error) {
+          if (!isRecordedAlready(error)) throw error;
+        }
+    }
+  }
+
+  /** The notification events of one fact, for each of its recipients (none when it tells nobody). */
+  private async notificationsOf(fact: PendingFact): Promise<NewEvent[]> {
     // A digest reads the notifications recorded before it: those of every earlier fact are appended (in log order), now applied too.
     if (fact.type === 'DailyDigestDue') await this.runner.waitFor(await this.store.headPosition());
     const view = this.view();
     const drafts = notificationsFor(fact, this.directoryAt(fact.position));
     if (fact.type === 'DailyDigestDue') drafts.push(...this.digests(fact, view));
-    if (drafts.length === 0) return;
-    const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
-    if (!began) await this.markBeginning(-1);
     const now = this.clock();
-    const events: NewEvent[] = drafts.map((draft) => {
+    return drafts.map((draft) => {
       const notificationId = notificationIdFor(fact.id, draft.recipientUserId, draft.kind === 'daily_digest' ? 'digest' : '');
       return {
         id: eventIdOf(notificationId, 'recorded'),
@@ -124,12 +180,6 @@ export class Notifier {
         metadata: systemMetadata(`notify/${fact.id}`, now),
       };
     });
-    try {
-      await this.store.appendToStream(notificationsStreamId(fact.id), events, 'no_stream');
-    } catch (error) {
-      // Another server (or this one before a restart) recorded them first.
-      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
-    }
   }
 
   /** The outward channels of one notification: the recipient's choice among the configured ones; none for digest readers but the digest. */
@@ -161,7 +211,10 @@ export class Notifier {
         recipientUserId: userId,
         kind: 'daily_digest',
         subject: `【每日汇总】${String(fact.data.day ?? '')} 共 ${unread.length} 条未读通知`,
-        body: unread.map((n, i) => `${i + 1}. ${n.subject}`).join('\n').slice(0, 5000),
+        body: unread
+          .map((n, i) => `${i + 1}. ${n.subject}`)
+          .join('\n')
+          .slice(0, 5000),
         problemId: null,
         unitId: null,
       });
@@ -193,3 +246,6 @@ export class Notifier {
     await this.draining;
   }
 }
+
+/** Another writer got there first: the stream exists, or the same event ids are stored. */
+const isRecordedAlready = (error: unknown) => error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;

@@ -77,7 +77,15 @@ export type ProblemAt = {
 
 /** The problem as it stood at an instant: every change that took effect at or before it. */
 export function problemAt(timeline: ProblemTimeline, ms: number): ProblemAt {
-  const at: ProblemAt = { unitId: null, status: 'raised', deadline: null, closedOn: null, consolidated: false, finishBy: new Map(), replied: new Set() };
+  const at: ProblemAt = {
+    unitId: null,
+    status: 'raised',
+    deadline: null,
+    closedOn: null,
+    consolidated: false,
+    finishBy: new Map(),
+    replied: new Set(),
+  };
   for (const c of timeline.changes) {
     if (c.ms > ms) break;
     switch (c.kind) {
@@ -125,7 +133,9 @@ export function timingAt(versions: readonly TimingVersion[], ms: number): Timing
 }
 
 function reminderDay(deadline: string, daysBefore: number, timing: TimingPolicy, options: ScheduleOptions): string {
-  return timing.reminderDays === 'working' && options.workingDays ? options.workingDays(deadline, -daysBefore) : shiftDay(deadline, -daysBefore);
+  return timing.reminderDays === 'working' && options.workingDays
+    ? options.workingDays(deadline, -daysBefore)
+    : shiftDay(deadline, -daysBefore);
 }
 
 /** Overdue (逾期) at an instant, as the read models say it: in rectification and past the deadline's day. */
@@ -134,30 +144,98 @@ export function overdueAt(at: ProblemAt, ms: number): boolean {
 }
 
 /**
- * The moments of one problem due in (fromMs, toMs], as the events the scheduler writes, in order of
- * their due instant: reminders before each deadline the problem had (到期提醒), its passing (逾期,
- * 00:00 of the day after), 回头看 falling due and going undone after each closing, and 督办 orders
- * left unanswered past their 办结时限. Every candidate comes from some policy version's numbers and
- * is kept only if the policy and the problem in force at that instant make it one.
+ * A pass's interval (fromMs, toMs] under the policy's timing versions, prepared once for every
+ * problem: the deadline days, closing days (销号) and 办结时限 days that can have a moment in it. A
+ * problem none of whose days is among them has no moment in the interval, and is passed over by a
+ * set lookup, without date arithmetic: the timing is derived once per pass, not once per problem.
  */
-export function problemMoments(
-  timeline: ProblemTimeline,
+export type MomentWindow = {
+  fromMs: number;
+  toMs: number;
+  versions: readonly TimingVersion[];
+  options: ScheduleOptions;
+  deadlines: ReadonlySet<string>;
+  closings: ReadonlySet<string>;
+  finishes: ReadonlySet<string>;
+};
+
+/**
+ * The window of (fromMs, toMs]. Each set holds the days for which the arithmetic of `problemMoments`
+ * (the same expressions, over every version) puts some candidate inside the interval; the days tried
+ * are those around the interval each offset can reach (deadlines counted back in working days: every
+ * day up to MAX_OFFSET_DAYS ahead, the bound the per-problem arithmetic used).
+ */
+export function momentWindow(
   versions: readonly TimingVersion[],
   fromMs: number,
   toMs: number,
   options: ScheduleOptions = {},
-): ScheduleEvent[] {
-  const out: ScheduleEvent[] = [];
-  const problemId = timeline.problemId;
+): MomentWindow {
   const inside = (ms: number) => ms > fromMs && ms <= toMs;
+  /** The county days whose midnight is in [loMs − a day, hiMs + a day], as [day, midnight ms]. */
+  const days = function* (loMs: number, hiMs: number): Generator<[string, number]> {
+    for (let ms = countyHourMs(countyDayOfMs(loMs - DAY_MS), 0); ms <= hiMs + DAY_MS; ms += DAY_MS) yield [countyDayOfMs(ms), ms];
+  };
+  const deadlines = new Set<string>();
+  for (const [day, ms] of days(fromMs - DAY_MS, toMs)) if (inside(ms + DAY_MS)) deadlines.add(day);
+  for (const { timing } of versions)
+    for (const daysBefore of timing.reminderOffsetsDays) {
+      if (timing.reminderDays === 'working' && options.workingDays) {
+        for (const [day] of days(fromMs - DAY_MS, toMs + (MAX_OFFSET_DAYS + 1) * DAY_MS))
+          if (inside(countyHourMs(reminderDay(day, daysBefore, timing, options), timing.scheduleAtHour))) deadlines.add(day);
+        continue;
+      }
+      const shiftMs = -daysBefore * DAY_MS + timing.scheduleAtHour * HOUR_MS;
+      for (const [day, ms] of days(fromMs - shiftMs, toMs - shiftMs)) if (inside(ms + shiftMs)) deadlines.add(day);
+    }
+  const closings = new Set<string>();
+  for (const { timing } of versions) {
+    const afterMs = timing.recheckAfterDays * DAY_MS;
+    for (const [day] of days(fromMs - afterMs - DAY_MS, toMs - afterMs)) {
+      const dueOn = shiftDay(day, timing.recheckAfterDays);
+      if (inside(countyHourMs(dueOn, timing.scheduleAtHour)) || inside(countyHourMs(shiftDay(dueOn, 1), 0))) closings.add(day);
+    }
+  }
+  const finishes = new Set<string>();
+  for (const [day] of days(fromMs - DAY_MS, toMs)) if (inside(countyHourMs(shiftDay(day, 1), 0))) finishes.add(day);
+  return { fromMs, toMs, versions, options, deadlines, closings, finishes };
+}
+
+/**
+ * The moments of one problem due in the window's interval (fromMs, toMs], as the events the
+ * scheduler writes, in order of their due instant: reminders before each deadline the problem had
+ * (到期提醒), its passing (逾期, 00:00 of the day after), 回头看 falling due and going undone after
+ * each closing, and 督办 orders left unanswered past their 办结时限. Every candidate comes from some
+ * policy version's numbers and is kept only if the policy and the problem in force at that instant
+ * make it one. Only the days the window names are looked at (the common case: none).
+ */
+export function problemMoments(timeline: ProblemTimeline, window: MomentWindow): ScheduleEvent[] {
   let deadlines: string[] | null = null;
   let closings: string[] | null = null;
   let finishes: { count: number; finishBy: string }[] | null = null;
   for (const c of timeline.changes) {
-    if (c.kind === 'deadline') (deadlines ??= []).includes(c.deadline) || deadlines.push(c.deadline);
-    else if (c.kind === 'closed') (closings ??= []).includes(c.closedOn) || closings.push(c.closedOn);
-    else if (c.kind === 'supervision' && c.finishBy !== null) (finishes ??= []).push({ count: c.count, finishBy: c.finishBy });
+    if (c.kind === 'deadline') {
+      if (window.deadlines.has(c.deadline) && !deadlines?.includes(c.deadline)) (deadlines ??= []).push(c.deadline);
+    } else if (c.kind === 'closed') {
+      if (window.closings.has(c.closedOn) && !closings?.includes(c.closedOn)) (closings ??= []).push(c.closedOn);
+    } else if (c.kind === 'supervision' && c.finishBy !== null && window.finishes.has(c.finishBy))
+      (finishes ??= []).push({ count: c.count, finishBy: c.finishBy });
   }
+  if (deadlines === null && closings === null && finishes === null) return [];
+  return momentsOf(timeline, window, deadlines ?? [], closings ?? [], finishes ?? []);
+}
+
+/** The moments of the named deadlines, closings and 办结时限 of one problem: the arithmetic `problemMoments` narrows down to. */
+function momentsOf(
+  timeline: ProblemTimeline,
+  { fromMs, toMs, versions, options }: MomentWindow,
+  deadlines: readonly string[],
+  closings: readonly string[],
+  finishes: readonly { count: number; finishBy: string }[],
+): ScheduleEvent[] {
+  const out: ScheduleEvent[] = [];
+  const problemId = timeline.problemId;
+  const inside = (ms: number) => ms > fromMs && ms <= toMs;
   const seen = new Set<string>();
   const add = (event: ScheduleEvent) => {
     const key = `${event.type}|${event.data.dueAt}`;
@@ -167,7 +245,7 @@ export function problemMoments(
     }
   };
 
-  for (const deadline of deadlines ?? []) {
+  for (const deadline of deadlines) {
     const deadlineMs = countyHourMs(deadline, 0);
     // Nothing of this deadline can fall due in the interval: the common case, decided without a string.
     if (deadlineMs + DAY_MS <= fromMs || deadlineMs - (MAX_OFFSET_DAYS + 1) * DAY_MS > toMs) continue;
@@ -179,7 +257,11 @@ export function problemMoments(
             : deadlineMs - daysBefore * DAY_MS + timing.scheduleAtHour * HOUR_MS;
         if (!inside(ms)) continue;
         const now = timingAt(versions, ms);
-        if (now.scheduleAtHour !== timing.scheduleAtHour || now.reminderDays !== timing.reminderDays || !now.reminderOffsetsDays.includes(daysBefore))
+        if (
+          now.scheduleAtHour !== timing.scheduleAtHour ||
+          now.reminderDays !== timing.reminderDays ||
+          !now.reminderOffsetsDays.includes(daysBefore)
+        )
           continue;
         const at = problemAt(timeline, ms);
         if (at.status === 'open' && at.deadline === deadline && at.unitId !== null)
@@ -193,7 +275,7 @@ export function problemMoments(
     }
   }
 
-  for (const closedOn of closings ?? []) {
+  for (const closedOn of closings) {
     for (const { timing } of versions) {
       const dueOn = shiftDay(closedOn, timing.recheckAfterDays);
       const dueMs = countyHourMs(dueOn, timing.scheduleAtHour);
@@ -212,12 +294,15 @@ export function problemMoments(
     }
   }
 
-  for (const { count, finishBy } of finishes ?? []) {
+  for (const { count, finishBy } of finishes) {
     const ms = countyHourMs(shiftDay(finishBy, 1), 0);
     if (!inside(ms)) continue;
     const at = problemAt(timeline, ms);
     if (at.status !== 'closed' && !at.replied.has(count) && at.finishBy.get(count) === finishBy && at.unitId !== null)
-      out.push({ type: 'SupervisionReplyOverdue', data: { problemId, unitId: at.unitId, supervisionCount: count, finishBy, dueAt: countyInstant(ms) } });
+      out.push({
+        type: 'SupervisionReplyOverdue',
+        data: { problemId, unitId: at.unitId, supervisionCount: count, finishBy, dueAt: countyInstant(ms) },
+      });
   }
   return out.sort((a, b) => (a.data.dueAt < b.data.dueAt ? -1 : a.data.dueAt > b.data.dueAt ? 1 : 0));
 }
@@ -267,7 +352,8 @@ export function yearMoments(
   for (let year = Number(countyDayOfMs(fromMs).slice(0, 4)); year <= Number(countyDayOfMs(toMs).slice(0, 4)); year++) {
     const day = `${year}-01-01`;
     const ms = countyHourMs(day, timingAt(versions, countyHourMs(day, 0)).scheduleAtHour);
-    if (ms > fromMs && ms <= toMs && unfinished(year - 1, ms)) out.push({ type: 'YearNotFinalized', data: { year: year - 1, dueAt: countyInstant(ms) } });
+    if (ms > fromMs && ms <= toMs && unfinished(year - 1, ms))
+      out.push({ type: 'YearNotFinalized', data: { year: year - 1, dueAt: countyInstant(ms) } });
   }
   return out;
 }
