@@ -16,7 +16,9 @@ const clock = clockFile
       return new Date(ms).toISOString();
     }
   : undefined;
-const server = await startServer(config, clock ? { clock } : {});
+// The scheduler starts once the demo county is in: on an empty store its catch-up would write the
+// first events (the daily digests), and the demo is loaded only into an empty store.
+const server = await startServer({ ...config, scheduler: false }, clock ? { clock } : {});
 if (config.demoData && (await server.store.headPosition()) === -1) {
   console.log('Empty store: loading the demo county…');
   const { loadDemoData } = await import('../application/demo/index.js');
@@ -26,6 +28,7 @@ if (config.demoData && (await server.store.headPosition()) === -1) {
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events.`);
 }
+if (config.scheduler) await server.scheduler.start();
 if (config.demoData && (await demoUsersPresent(server.store, server.accounts))) console.log(demoUsersBanner());
 console.log(`台账 taizhang is up on ${config.store.kind} in ${Date.now() - started} ms.`);
 console.log(`GraphQL console: ${server.url}/graphql`);

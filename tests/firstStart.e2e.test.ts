@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
+
+/**
+ * The README's first command, `npm start`, on a machine that never ran it: an empty data folder,
+ * the demo county on, the scheduler and the notifications on as shipped. The demo is loaded only
+ * into an empty store, so nothing may write to the store before it (the scheduler's catch-up once
+ * wrote the daily digests first, and the demo was never loaded).
+ */
+describe('the first start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-first-start-'));
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    if (server) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('loads the demo county into an empty store, then runs the scheduler', async () => {
+    server = await spawnServer({ DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DEMO_DATA: 'on', SCHEDULER: 'on' }, 150_000);
+    expect(server.output()).toMatch(/Demo data: 85 units, 300 problems, \d+ events\./);
+    expect(server.output()).toContain('office-demo-2019');
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { position: number };
+    expect(health.position).toBeGreaterThan(2900);
+    const login = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(login: "office", password: "office-demo-2019") { token } }' }),
+    });
+    expect(((await login.json()) as { data: { login: { token: string } } }).data.login.token).toMatch(/\S{20,}/);
+  }, 180_000);
+});
