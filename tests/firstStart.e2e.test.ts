@@ -29,6 +29,29 @@ describe('the first start', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'mutation { login(login: "office", password: "office-demo-2019") { token } }' }),
     });
-    expect(((await login.json()) as { data: { login: { token: string } } }).data.login.token).toMatch(/\S{20,}/);
+    const token = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
+    expect(token).toMatch(/\S{20,}/);
+
+    // The scheduler caught up on the last 31 days (the daily overdue digests are in the log), but the
+    // office is told only of what is still news: at most yesterday's and today's digest, not a month's.
+    const inbox = async () => {
+      const answer = await fetch(`${server!.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ myNotifications(first: 100) { kind } }' }),
+      });
+      return ((await answer.json()) as { data: { myNotifications: { kind: string }[] } }).data.myNotifications;
+    };
+    // Yesterday's digest is always within two days, so at least one comes; wait for the notifier.
+    let kinds: string[] = [];
+    for (let tries = 0; tries < 60 && kinds.length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      kinds = (await inbox()).map((n) => n.kind);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    kinds = (await inbox()).map((n) => n.kind);
+    expect(kinds.length).toBeGreaterThanOrEqual(1);
+    expect(kinds.length).toBeLessThanOrEqual(3);
+    expect(kinds.every((k) => k === 'daily_overdue_digest')).toBe(true);
   }, 180_000);
 });

@@ -32,6 +32,10 @@ export const eventIdOf = (entityId: string, what: string) => uuidv5(`${entityId}
 
 export const SYSTEM_ACTOR: EventMetadata['actor'] = { userId: 'system', name: '通知服务', unitId: null, role: 'system' };
 
+/** How late a digest may still be sent: two days (yesterday's still is; last month's is not). */
+export const STALE_DIGEST_MS = 2 * 86_400_000;
+const DIGESTS = new Set(['DailyOverdueDigestDue', 'DailyDigestDue']);
+
 export function systemMetadata(commandId: string, occurredAt: string): EventMetadata {
   return { actor: SYSTEM_ACTOR, commandId, correlationId: commandId, causationId: commandId, occurredAt, schemaVersion: 1 };
 }
@@ -165,6 +169,11 @@ export class Notifier {
 
   /** The notification events of one fact, for each of its recipients (none when it tells nobody). */
   private async notificationsOf(fact: PendingFact): Promise<NewEvent[]> {
+    // A digest sums up its day. One the scheduler wrote on catching up long after its day (a server
+    // down for days, or the first start on a county's old log) stays in the record, but is not sent:
+    // the next digest covers what is still unread or overdue. Other moments are told however late.
+    if (DIGESTS.has(fact.type) && Date.parse(this.clock()) - Date.parse(String((fact.data as { dueAt?: unknown }).dueAt)) > STALE_DIGEST_MS)
+      return [];
     // A digest reads the notifications recorded before it: those of every earlier fact are appended (in log order), now applied too.
     if (fact.type === 'DailyDigestDue') await this.runner.waitFor(await this.store.headPosition());
     const view = this.view();
