@@ -218,7 +218,8 @@ function supervisionOf(state: FactsState, c: Candidate, at: At): { orders: Trigg
   let answeredOn: string | null = c.problemIds.length > 0 ? c.since : null;
   for (const problemId of c.problemIds) {
     const f = state.problems.get(problemId);
-    const since = (f?.orders ?? []).filter((o) => o.day >= c.since && o.day <= at.day);
+    // The orders since the trigger began, and the order a supervision_unanswered trigger is about (issued before it began).
+    const since = (f?.orders ?? []).filter((o) => (o.day >= c.since || c.eventIds.includes(o.eventId)) && o.day <= at.day);
     const answered = (o: SupervisionOrderFacts) => o.reply !== null && o.reply.day <= at.day;
     for (const o of since) {
       const overdue = !answered(o) && o.finishBy !== null && o.finishBy < at.day;

@@ -193,6 +193,8 @@ describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
       ledgerNumbers: [P2.ledgerNumber],
       eventIds: [order],
     });
+    // The trigger shows the order it is about (issued before the trigger began), unanswered and overdue.
+    expect(t!.supervisionOrders.map((o) => [o.supervisionCount, o.finishBy, o.reply, o.overdue])).toEqual([[2, '2019-07-15', null, true]]);
     b.on(
       P2.problemId,
       'SupervisionReplied',
