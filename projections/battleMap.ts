@@ -21,6 +21,11 @@ export function isOverdueFacts(f: ProblemFacts, today: string): boolean {
   return f.deadline !== null && (f.status === 'assigned' || f.status === 'rectifying') && today > f.deadline;
 }
 
+/** 回头看 overdue: closed, 巩固 not confirmed, and past the day its 回头看 fell due (the scheduler's `RecheckOverdue`). */
+export function isRecheckOverdueFacts(f: ProblemFacts, today: string): boolean {
+  return f.consolidation === 'awaiting_recheck' && f.recheckDueOn !== null && today > f.recheckDueOn;
+}
+
 /** The first day an overdue item counted as overdue: the day after its deadline, or the day it re-entered rectification. */
 export function overdueSince(f: ProblemFacts): string {
   const afterDeadline = plusDays(f.deadline!, 1);
@@ -108,6 +113,8 @@ export type BattleMap = {
   closedLate: ProblemSet;
   /** Closed and awaiting the 回头看 (巩固 not yet confirmed). */
   awaitingRecheck: ProblemSet;
+  /** Of those, the ones past the day their 回头看 fell due, on the map's day. */
+  recheckOverdue: ProblemSet;
   /** With a 督办 waiting for the unit's reply (督办待回复). */
   awaitingSupervisionReply: ProblemSet;
   /** Of those, the ones whose order is past its 办结时限 on the map's day. */
@@ -171,6 +178,7 @@ export class BattleMapAccumulator {
   private readonly onTime: ProblemSet = new Set();
   private readonly late: ProblemSet = new Set();
   private readonly awaitingRecheck: ProblemSet = new Set();
+  private readonly recheckOverdue: ProblemSet = new Set();
   private readonly awaitingReply: ProblemSet = new Set();
   private readonly replyOverdue: ProblemSet = new Set();
   private readonly bySource = new Map<ProblemSource, Tally>();
@@ -223,7 +231,10 @@ export class BattleMapAccumulator {
     if (f.rejections !== null) sets.push(this.rejected);
     if (f.deadline === null && open) sets.push(this.withoutDeadline);
     if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
-    if (f.consolidation === 'awaiting_recheck') sets.push(this.awaitingRecheck);
+    if (f.consolidation === 'awaiting_recheck') {
+      sets.push(this.awaitingRecheck);
+      if (isRecheckOverdueFacts(f, this.day)) sets.push(this.recheckOverdue);
+    }
     if (f.openOrder !== null) {
       sets.push(this.awaitingReply);
       if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) sets.push(this.replyOverdue);
@@ -251,6 +262,7 @@ export class BattleMapAccumulator {
       closedOnTime: this.onTime,
       closedLate: this.late,
       awaitingRecheck: this.awaitingRecheck,
+      recheckOverdue: this.recheckOverdue,
       awaitingSupervisionReply: this.awaitingReply,
       supervisionReplyOverdue: this.replyOverdue,
       onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
@@ -270,7 +282,7 @@ function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
 
 /**
  * The battle map (挂图作战) as of an instant, for the county or one unit: counts by state, overdue,
- * due soon, by source and category, on-time closure, 督办 awaiting a reply, lights per item and per unit. Every count
+ * due soon, by source and category, on-time closure, 督办 awaiting a reply, 回头看 awaiting and overdue, lights per item and per unit. Every count
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {

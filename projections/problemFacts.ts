@@ -11,10 +11,13 @@ import {
   type UnitEvent,
   type UnitKind,
   assertNever,
+  defaultPolicy,
   problemEventDefinitions,
+  recheckDueOn,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
+import { policyInForce } from './policyInForce.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
 
@@ -79,6 +82,11 @@ export type ProblemFacts = {
   /** After 销号: awaiting the 回头看, or 巩固 confirmed; null while open. */
   consolidation: 'awaiting_recheck' | 'confirmed' | null;
   consolidatedOn: string | null;
+  /**
+   * The day the 回头看 of the last closing (销号) falls due, by the `timing` of the policy in force at
+   * the closing (the scheduler's `recheckDueOn`); null while open.
+   */
+  recheckDueOn: string | null;
 };
 
 export type UnitFacts = {
@@ -167,6 +175,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       reopens: null,
       consolidation: null,
       consolidatedOn: null,
+      recheckDueOn: null,
     });
     return;
   }
@@ -222,6 +231,10 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.closedEventId = recorded.id;
       f.consolidation = 'awaiting_recheck';
       f.consolidatedOn = null;
+      f.recheckDueOn = recheckDueOn(
+        event.data.closedOn,
+        policyInForce(state, recorded.metadata.occurredAt).document.timing ?? defaultPolicy.timing,
+      );
       f.openOrder = null;
       return;
     case 'ProblemReopened':
@@ -234,6 +247,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.closedEventId = null;
       f.consolidation = null;
       f.consolidatedOn = null;
+      f.recheckDueOn = null;
       return;
     case 'SupervisionOrdered': {
       f.supervisions = push(f.supervisions, ref);
@@ -290,7 +304,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 3,
+  version: 4,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

@@ -196,14 +196,27 @@ describe('巩固: the 回头看 after 销号', () => {
     await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, as.verifier);
     await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p });
 
-    const row = async () => (await ok(`query($id: ID) { problem(id: $id) { ledgerNumber status consolidation } }`, { id: p })).problem;
+    const row = async () =>
+      (await ok(`query($id: ID) { problem(id: $id) { ledgerNumber status consolidation recheckDueOn recheckOverdue } }`, { id: p }))
+        .problem;
     const { ledgerNumber } = await row();
-    expect(await row()).toMatchObject({ status: 'closed', consolidation: 'awaiting_recheck' });
+    // The 回头看 falls due 90 days after 销号 (the default policy's recheckAfterDays): 06-01 + 90 days.
+    expect(await row()).toMatchObject({
+      status: 'closed',
+      consolidation: 'awaiting_recheck',
+      recheckDueOn: '2019-08-30',
+      recheckOverdue: false,
+    });
     const awaiting = await ok(`query { problems(consolidation: awaiting_recheck) { edges { node { id } } } }`);
     expect(awaiting.problems.edges).toEqual([{ node: { id: p } }]);
     const wall = async () =>
-      (await ok(`query { battleMap { awaitingRecheck { ledgerNumbers } items { ledgerNumber consolidation } } }`)).battleMap;
+      (
+        await ok(
+          `query { battleMap { awaitingRecheck { ledgerNumbers } recheckOverdue { count ledgerNumbers } items { ledgerNumber consolidation } } }`,
+        )
+      ).battleMap;
     expect((await wall()).awaitingRecheck.ledgerNumbers).toEqual([ledgerNumber]);
+    expect((await wall()).recheckOverdue).toEqual({ count: 0, ledgerNumbers: [] });
     expect((await wall()).items.find((i: { ledgerNumber: string }) => i.ledgerNumber === ledgerNumber).consolidation).toBe(
       'awaiting_recheck',
     );
@@ -213,7 +226,14 @@ describe('巩固: the 回头看 after 销号', () => {
       (await refused(`mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "自查无反弹") { problem { id } } }`, { p }, as.head))
         .code,
     ).toBe('FORBIDDEN');
+    // On its day it is not late yet; from the next it is, on the item and on the wall (and on the wall as of the day before, not).
+    await clockAt('2019-08-30T23:00:00+08:00');
+    expect(await row()).toMatchObject({ recheckDueOn: '2019-08-30', recheckOverdue: false });
     await clockAt('2019-09-01T09:00:00+08:00');
+    expect(await row()).toMatchObject({ recheckDueOn: '2019-08-30', recheckOverdue: true });
+    expect((await wall()).recheckOverdue).toEqual({ count: 1, ledgerNumbers: [ledgerNumber] });
+    const asOf = `query($at: String) { battleMap(asOf: $at) { recheckOverdue { count } } }`;
+    expect((await ok(asOf, { at: '2019-08-30T12:00:00+08:00' })).battleMap.recheckOverdue.count).toBe(0);
     const confirmed = await ok(
       `mutation($p: ID!) { confirmConsolidation(problemId: $p, opinion: "回头看：未反弹") { problem { consolidation } events { type data } } }`,
       { p },
@@ -225,6 +245,8 @@ describe('巩固: the 回头看 after 销号', () => {
     ]);
     expect((await ok(`query { problems(consolidation: awaiting_recheck) { edges { node { id } } } }`)).problems.edges).toEqual([]);
     expect((await wall()).awaitingRecheck.ledgerNumbers).toEqual([]);
+    expect((await wall()).recheckOverdue.count).toBe(0);
+    expect(await row()).toMatchObject({ consolidation: 'confirmed', recheckDueOn: null, recheckOverdue: false });
     // A later recurrence can still reopen it.
     await ok(`mutation($p: ID!) { reopenProblem(problemId: $p, reason: "再次发现") { problem { status consolidation } } }`, { p });
     expect(await row()).toMatchObject({ status: 'rectifying', consolidation: null });

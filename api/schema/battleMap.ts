@@ -163,6 +163,11 @@ export const BattleMapRef = builder.objectRef<BattleMap>('BattleMap').implement(
       description: 'Closed (销号) and awaiting the 回头看: 巩固 not confirmed yet.',
       resolve: (m) => m.awaitingRecheck,
     }),
+    recheckOverdue: t.field({
+      type: ProblemCountRef,
+      description: 'Of those, the ones past the day their 回头看 fell due (county calendar), 巩固 still not confirmed.',
+      resolve: (m) => m.recheckOverdue,
+    }),
     awaitingSupervisionReply: t.field({
       type: ProblemCountRef,
       description: 'With a 督办 waiting for the responsible unit’s reply (督办待回复) at the instant asked about.',

@@ -11,6 +11,8 @@ import {
   sourceLabel,
 } from '../../domain/index.js';
 import { type LedgerRow, type SupervisionOrderRow, ledgerRows, ledgerView } from '../../projections/ledgerView.js';
+import { problemFacts } from '../../projections/problemFacts.js';
+import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
@@ -95,6 +97,12 @@ const assignedField = <K extends string>(row: LedgerRow, key: K): unknown =>
 
 export const ProblemRef = builder.objectRef<LedgerRow>('Problem');
 
+/** When the 回头看 of a closed item awaiting it falls due, as the read side's facts keep it (projections/problemFacts.ts). */
+function recheckDueOn(r: LedgerRow, ctx: Context): string | null {
+  if (r.state.status !== 'closed' || r.state.consolidation !== 'awaiting_recheck') return null;
+  return ctx.runner.state(problemFacts).problems.get(r.state.problemId)?.recheckDueOn ?? null;
+}
+
 ProblemRef.implement({
   description: 'A problem in the rectification ledger (整改台账), as of the latest event.',
   fields: (t) => ({
@@ -164,6 +172,19 @@ ProblemRef.implement({
       nullable: true,
       description: 'Closed: awaiting the 回头看, or 巩固 confirmed; null while open.',
       resolve: (r) => (r.state.status === 'closed' ? r.state.consolidation : null),
+    }),
+    recheckDueOn: t.string({
+      nullable: true,
+      description:
+        'The county day its 回头看 falls due: 销号 day plus the recheckAfterDays of the policy in force at the closing; null unless closed and awaiting the 回头看.',
+      resolve: (r, _a, ctx) => recheckDueOn(r, ctx),
+    }),
+    recheckOverdue: t.boolean({
+      description: 'Closed, awaiting the 回头看, and past the day it fell due (county calendar, as of today).',
+      resolve: (r, _a, ctx) => {
+        const due = recheckDueOn(r, ctx);
+        return due !== null && countyDay(ctx.clock()) > due;
+      },
     }),
     supervisionOrders: t.field({
       type: [SupervisionOrderRef],

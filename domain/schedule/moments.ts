@@ -31,6 +31,11 @@ export function shiftDay(day: string, days: number): string {
   return countyDayOfMs(countyHourMs(day, 0) + days * DAY_MS);
 }
 
+/** The county day the 回头看 of a closing (销号) falls due: `recheckAfterDays` of the timing after the closing day. */
+export function recheckDueOn(closedOn: string, timing: TimingPolicy): string {
+  return shiftDay(closedOn, timing.recheckAfterDays);
+}
+
 /** An instant in ms written as the scheduler writes `dueAt`: county time with its offset, e.g. 2019-06-23T09:00:00.000+08:00. */
 export function countyInstant(ms: number): string {
   return `${new Date(ms + COUNTY_OFFSET_MS).toISOString().slice(0, 23)}+08:00`;
@@ -192,7 +197,7 @@ export function momentWindow(
   for (const { timing } of versions) {
     const afterMs = timing.recheckAfterDays * DAY_MS;
     for (const [day] of days(fromMs - afterMs - DAY_MS, toMs - afterMs)) {
-      const dueOn = shiftDay(day, timing.recheckAfterDays);
+      const dueOn = recheckDueOn(day, timing);
       if (inside(countyHourMs(dueOn, timing.scheduleAtHour)) || inside(countyHourMs(shiftDay(dueOn, 1), 0))) closings.add(day);
     }
   }
@@ -277,7 +282,7 @@ function momentsOf(
 
   for (const closedOn of closings) {
     for (const { timing } of versions) {
-      const dueOn = shiftDay(closedOn, timing.recheckAfterDays);
+      const dueOn = recheckDueOn(closedOn, timing);
       const dueMs = countyHourMs(dueOn, timing.scheduleAtHour);
       const now = timingAt(versions, dueMs);
       if (inside(dueMs) && now.recheckAfterDays === timing.recheckAfterDays && now.scheduleAtHour === timing.scheduleAtHour) {

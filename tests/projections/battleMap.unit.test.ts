@@ -160,3 +160,51 @@ describe('督办 awaiting the unit’s reply on the battle map, as of an instant
     expect(ln(map.awaitingSupervisionReply)).toEqual([]);
   });
 });
+
+describe('回头看 awaiting and overdue on the battle map, as of an instant', () => {
+  // Closed: P1 06-25, P3 07-25, P4 08-15, P5 10-15. A policy adopted on 08-01 asks for the 回头看 30 days after 销号
+  // (instead of 90): P1 and P3 keep the 90 days of the policy in force at their closing, P4 and P5 take 30.
+  // P1: due 09-23; P3: due 10-23; P4: due 09-14; P5: due 11-14. P3's 巩固 is confirmed on 10-20.
+  const withRecheck = () => {
+    const b = scenario().builder;
+    const document = { ...defaultPolicy, timing: { ...defaultPolicy.timing, recheckAfterDays: 30 } };
+    b.event('policy', 'PolicyAdopted', { version: 1, document, reason: '回头看提前' }, '2019-08-01T09:00:00+08:00');
+    b.on(
+      P3.problemId,
+      'ConsolidationConfirmed',
+      { confirmedOn: '2019-10-20', opinion: '整改成果巩固', checkedByUnitId: s.units.D2 },
+      '2019-10-20T10:00:00+08:00',
+    );
+    return b.recorded().sort((x, y) => Date.parse(x.metadata.occurredAt) - Date.parse(y.metadata.occurredAt));
+  };
+  const log = withRecheck();
+  const mapOn = (instant: string) => {
+    const at = atInstant(instant);
+    return battleMap(factsAsOf(log, at.instant), at, v0);
+  };
+
+  it('each closing is due by the policy in force when it was closed', () => {
+    const facts = factsAsOf(log);
+    const due = (id: string) => facts.problems.get(id)!.recheckDueOn;
+    expect([due(P1.problemId), due(P3.problemId), due(P4.problemId), due(P5.problemId)]).toEqual([
+      '2019-09-23',
+      '2019-10-23',
+      '2019-09-14',
+      '2019-11-14',
+    ]);
+    expect(due(P2.problemId)).toBeNull();
+  });
+
+  it('counts the ones past their 回头看 day as of each instant: the day itself is not late, the next is', () => {
+    const onDueDay = mapOn('2019-09-14T23:00:00+08:00');
+    expect(ln(onDueDay.awaitingRecheck)).toEqual([P1.ledgerNumber, P3.ledgerNumber, P4.ledgerNumber].sort());
+    expect(ln(onDueDay.recheckOverdue)).toEqual([]);
+    const dayAfter = mapOn('2019-09-15T00:00:00+08:00');
+    expect(ln(dayAfter.recheckOverdue)).toEqual([P4.ledgerNumber]);
+    const later = mapOn('2019-10-25T12:00:00+08:00');
+    // P3 was confirmed (巩固) on 10-20, before its day: it neither awaits nor is late; P5's day (11-14) has not come.
+    expect(ln(later.awaitingRecheck)).toEqual([P1.ledgerNumber, P4.ledgerNumber, P5.ledgerNumber].sort());
+    expect(ln(later.recheckOverdue)).toEqual([P1.ledgerNumber, P4.ledgerNumber].sort());
+    expect(ln(mapOn('2019-11-15T12:00:00+08:00').recheckOverdue)).toEqual([P1.ledgerNumber, P4.ledgerNumber, P5.ledgerNumber].sort());
+  });
+});

@@ -136,8 +136,8 @@ describe('work queues in the web app', () => {
 
   it('a verifier sees another unit’s item awaiting verification, not their own unit’s, and it opens the item page', async () => {
     await signInPage(page, server.url, tokens.verifier, '/verify');
-    await page.getByRole('heading', { name: '待验收', level: 1 }).waitFor();
-    expect(await navLinks()).toEqual(['整改台账', '待验收']);
+    await page.getByRole('heading', { name: '验收与回头看', level: 1 }).waitFor();
+    expect(await navLinks()).toEqual(['整改台账', '验收与回头看']);
     await page.locator('[data-queue="verify"]').waitFor();
     expect(await rowsOf('verify')).toEqual([items.awaitingA!.ledgerNumber]);
     await page.getByRole('link', { name: items.awaitingA!.ledgerNumber }).click();
@@ -209,7 +209,7 @@ describe('work queues in the web app', () => {
     phone.setDefaultTimeout(10_000);
     for (const [token, path, heading] of [
       [tokens.headA, '/mine', '我的事项'],
-      [tokens.verifier, '/verify', '待验收'],
+      [tokens.verifier, '/verify', '验收与回头看'],
       [tokens.office, '/hotline', '12317 举报'],
     ] as const) {
       await signInPage(phone, server.url, token, path);

@@ -7,16 +7,18 @@ import { type TestServer, startTestServer } from '../support/httpServer.js';
 /**
  * 督办 and 巩固 in a real browser: the office orders supervision with a finish-by day, the unit head
  * finds it in 督办待回复 and answers it with a file on the item page; a closed item shows 待回头看 in
- * the ledger and on the item, and a verifier of another unit confirms 巩固 there. Then the clock
- * moves: an overdue item's 督办 shows on the wall (awaiting reply, then past its 办结时限) and on its
- * interview trigger, whose reply resolves the trigger.
+ * the ledger (and under its 回头看 filter), on the item with the day it falls due, and in the
+ * verifier's 待回头看 list. Then the clock moves: an overdue item's 督办 shows on the wall (awaiting
+ * reply, then past its 办结时限) and on its interview trigger, whose reply resolves the trigger; past
+ * the 回头看 day the wall's 待回头看 tile turns red, the late item leads the verifier's list, and a
+ * verifier of another unit confirms 巩固 from there.
  */
 let now = '2019-03-01T09:00:00+08:00';
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 const tokens = { office: '', head: '', verifier: '' };
-const logins = { office: '', head: '' };
+const logins = { office: '', head: '', verifier: '' };
 const items: Record<'supervised' | 'closed' | 'late', { id: string; ledgerNumber: string }> = {} as never;
 const REPLY_FILE = Buffer.from('%PDF-1.4 拨付凭证');
 
@@ -25,6 +27,20 @@ async function ok<T = any>(query: string, variables: Record<string, unknown>, to
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data as T;
 }
+
+/** Moves the clock (tokens live 8 hours on it, so each jump needs fresh ones). */
+async function at(instant: string) {
+  now = instant;
+  tokens.office = await logIn(server, logins.office);
+  tokens.head = await logIn(server, logins.head);
+  tokens.verifier = await logIn(server, logins.verifier);
+}
+
+/** The ledger numbers of a work queue's rows, in order. */
+const queueRows = (queue: string) =>
+  page
+    .locator(`[data-queue="${queue}"] tr[data-ledger-number]`)
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ledger-number')));
 
 const actionsOnPage = () => page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')));
 
@@ -48,7 +64,8 @@ beforeAll(async () => {
   tokens.office = await logIn(server, logins.office);
   logins.head = (await addUser(server, { roles: ['unit_head'], unitId: township, displayName: '单龙寺镇 周镇长' })).login;
   tokens.head = await logIn(server, logins.head);
-  tokens.verifier = await logIn(server, (await addUser(server, { roles: ['verifier'], unitId: bureau })).login);
+  logins.verifier = (await addUser(server, { roles: ['verifier'], unitId: bureau })).login;
+  tokens.verifier = await logIn(server, logins.verifier);
   for (const [key, description] of [
     ['supervised', '单龙寺镇低保资金发放滞后'],
     ['closed', '单龙寺镇村级公益岗位未落实'],
@@ -132,29 +149,43 @@ describe('督办 and 巩固 in the web app', () => {
     await screenshot(page, 'supervision-replied');
   });
 
-  it('a closed item shows 待回头看 in the ledger and on the item; a verifier of another unit confirms 巩固', async () => {
+  it('a closed item shows 待回头看 in the ledger, under its 回头看 filter, on the item with its day and in the verifier’s list', async () => {
     await signInPage(page, server.url, tokens.verifier, '/ledger');
     const row = page.locator(`tr[data-ledger-number="${items.closed.ledgerNumber}"]`);
     await row.waitFor();
     expect(await row.locator('[data-consolidation]').textContent()).toBe('待回头看');
+    // The 回头看 filter, kept in the address: awaiting lists the closed item alone; confirmed, nothing yet.
+    await page.locator('select[name="consolidation"]').selectOption({ label: '待回头看' });
+    await page.waitForURL(/consolidation=awaiting_recheck/);
+    await page.getByTestId('ledger-count').getByText('共 1 条').waitFor();
+    expect(await page.locator('table.ledger tr[data-ledger-number]').count()).toBe(1);
+    await row.waitFor();
+    await page.locator('select[name="consolidation"]').selectOption('confirmed');
+    await page.locator('.empty').waitFor();
+    await page.locator('select[name="consolidation"]').selectOption('');
+    await row.waitFor();
+
     await row.locator('a').first().click();
     await page.getByRole('heading', { name: items.closed.ledgerNumber }).waitFor();
     expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('待回头看');
+    // Closed 03-01: the 回头看 falls due 90 days later (the default policy).
+    await page.getByText('2019-05-30').waitFor();
     expect(await actionsOnPage()).toEqual(['confirmConsolidation']);
-    await act('confirmConsolidation', (f) => f.getByLabel('回头看意见').fill('回头看：岗位已落实，未反弹'), 'ConsolidationConfirmed');
-    await page.locator('.page-head [data-consolidation="confirmed"]').waitFor();
-    expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('已巩固');
+
+    // The verifier's page: nothing awaits verification; the closed item awaits its 回头看, not yet due.
+    await page.getByRole('link', { name: '验收与回头看' }).click();
+    await page.locator('[data-queue="recheck"] tr[data-ledger-number]').first().waitFor();
+    expect(await queueRows('verify')).toEqual([]);
+    expect(await queueRows('recheck')).toEqual([items.closed.ledgerNumber]);
+    const queued = page.locator(`[data-queue="recheck"] tr[data-ledger-number="${items.closed.ledgerNumber}"]`);
+    expect(await queued.locator('[data-col="recheckDue"]').textContent()).toBe('2019-05-30');
+    // The responsible unit's head has no such list, and may not confirm its own work.
+    await signInPage(page, server.url, tokens.head, `/problems/${items.closed.id}`);
+    await page.getByRole('heading', { name: items.closed.ledgerNumber }).waitFor();
     expect(await actionsOnPage()).toEqual([]);
-    await screenshot(page, 'consolidation-confirmed');
   });
 
   it('an overdue item’s 督办 shows on the wall and on its interview trigger; the reply resolves the trigger', async () => {
-    /** Moves the clock (tokens live 8 hours on it, so each jump needs fresh ones). */
-    const at = async (instant: string) => {
-      now = instant;
-      tokens.office = await logIn(server, logins.office);
-      tokens.head = await logIn(server, logins.head);
-    };
     const tile = page.locator('[data-tile="supervision"]');
     const openWall = async (path = '/wall') => {
       await signInPage(page, server.url, tokens.office, path);
@@ -219,5 +250,63 @@ describe('督办 and 巩固 in the web app', () => {
     expect(await trigger.locator('[data-resolved-by-supervision]').textContent()).toBe('2019-03-09 督办已获回复，按督办办结');
     expect(await trigger.getByRole('button', { name: '登记约谈' }).count()).toBe(0);
     await screenshot(page, 'trigger-resolved-by-supervision');
+  });
+
+  it('past its 回头看 day the wall’s 待回头看 tile turns red and the late item leads the verifier’s list; 巩固 confirmed there', async () => {
+    // 06-01: the closed item's 回头看 (due 05-30) is late; the supervised one is closed today, due 08-30.
+    await at('2019-06-01T09:00:00+08:00');
+    const p = items.supervised.id;
+    await ok(`mutation($p: ID!) { submitPlan(problemId: $p, measures: "按月发放") { problem { id } } }`, { p }, tokens.head);
+    await ok(
+      `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已发放" }) { problem { id } } }`,
+      { p },
+      tokens.head,
+    );
+    await ok(`mutation($p: ID!) { passVerification(problemId: $p, opinion: "符合要求") { problem { id } } }`, { p }, tokens.verifier);
+    await ok(`mutation($p: ID!) { closeProblem(problemId: $p) { problem { id } } }`, { p }, tokens.office);
+
+    const tile = page.locator('[data-tile="recheck"]');
+    const openWall = async (path = '/wall') => {
+      await signInPage(page, server.url, tokens.office, path);
+      await tile.waitFor();
+    };
+    await openWall();
+    expect(await tile.locator('dd').first().textContent()).toBe('2');
+    expect(await tile.getAttribute('class')).toContain('red');
+    expect(await tile.textContent()).toContain('其中 1 件超过回头看日期');
+    await tile.getByRole('button').click();
+    expect(await page.locator('[data-drill="recheck"] li[data-late]').allTextContents()).toEqual([
+      `${items.closed.ledgerNumber}超过回头看日期`,
+    ]);
+    await screenshot(page, 'wall-recheck-overdue');
+    // As of 05-30, the due day itself, nothing was late yet.
+    await openWall('/wall?asOf=2019-05-30');
+    await page.locator('[data-wall-day="2019-05-30"]').waitFor();
+    expect(await tile.getAttribute('class')).not.toContain('red');
+
+    // The verifier's list: the late one first (though its ledger number comes second), marked.
+    await signInPage(page, server.url, tokens.verifier, '/verify');
+    await page.locator('[data-queue="recheck"] tr[data-ledger-number]').nth(1).waitFor();
+    expect(await queueRows('recheck')).toEqual([items.closed.ledgerNumber, items.supervised.ledgerNumber]);
+    const late = page.locator(`[data-queue="recheck"] tr[data-ledger-number="${items.closed.ledgerNumber}"]`);
+    expect(await late.locator('[data-recheck-overdue]').textContent()).toBe('已过回头看日期');
+    const next = page.locator(`[data-queue="recheck"] tr[data-ledger-number="${items.supervised.ledgerNumber}"]`);
+    expect(await next.locator('[data-col="recheckDue"]').textContent()).toBe('2019-08-30');
+    await screenshot(page, 'verify-recheck-queue');
+    await late.getByRole('link', { name: items.closed.ledgerNumber }).click();
+    await page.getByRole('heading', { name: items.closed.ledgerNumber }).waitFor();
+    await act('confirmConsolidation', (f) => f.getByLabel('回头看意见').fill('回头看：岗位已落实，未反弹'), 'ConsolidationConfirmed');
+    await page.locator('.page-head [data-consolidation="confirmed"]').waitFor();
+    expect(await page.locator('.page-head [data-consolidation]').textContent()).toBe('已巩固');
+    expect(await actionsOnPage()).toEqual([]);
+    await screenshot(page, 'consolidation-confirmed');
+
+    // Off the list, and the tile is no longer red.
+    await page.getByRole('link', { name: '验收与回头看' }).click();
+    await page.locator(`[data-queue="recheck"] tr[data-ledger-number="${items.supervised.ledgerNumber}"]`).waitFor();
+    expect(await queueRows('recheck')).toEqual([items.supervised.ledgerNumber]);
+    await openWall();
+    expect(await tile.locator('dd').first().textContent()).toBe('1');
+    expect(await tile.getAttribute('class')).not.toContain('red');
   });
 });

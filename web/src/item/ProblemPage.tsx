@@ -61,6 +61,12 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
               <Fact label="field.supervisions" value={String(p.supervisionCount)} />
               <Fact label="field.reopens" value={String(p.reopenCount)} />
               <Fact label="field.closedOn" value={p.closedOn} />
+              {p.recheckDueOn && (
+                <Fact
+                  label="field.recheckDueOn"
+                  value={p.recheckOverdue ? `${p.recheckDueOn} · ${t('queue.recheckOverdue')}` : p.recheckDueOn}
+                />
+              )}
             </dl>
             {p.recurrenceOf && (
               <p>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
 import { type MessageKey, useI18n } from '../shared/i18n';
-import { type LedgerItem, fetchUnits } from '../shared/ledgerItem';
+import { type Consolidation, type LedgerItem, fetchUnits } from '../shared/ledgerItem';
 import { type LedgerColumnKey, LedgerRow, ledgerColumns } from '../shared/LedgerRow';
 import { useAsync } from '../shared/useAsync';
 import { type Kind, type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
@@ -35,6 +35,8 @@ const sortValue: Record<SortKey, (i: LedgerItem, words: Words) => string | numbe
   closedOn: (i) => i.closedOn ?? '9999',
 };
 
+const isConsolidation = (v: string | null): boolean => v === 'awaiting_recheck' || v === 'confirmed';
+
 /** 整改台账: every problem, filtered (the filters live in the address, so a view can be linked), sorted, exported. */
 export function LedgerPage() {
   const { t, lang } = useI18n();
@@ -47,6 +49,7 @@ export function LedgerPage() {
       ...(params.get('unitId') ? { unitId: params.get('unitId')! } : {}),
       ...(params.get('status') ? { status: params.get('status') as LedgerFilter['status'] } : {}),
       ...(params.get('overdue') ? { overdue: params.get('overdue') === 'true' } : {}),
+      ...(isConsolidation(params.get('consolidation')) ? { consolidation: params.get('consolidation') as Consolidation } : {}),
     }),
     [params],
   );
@@ -139,6 +142,18 @@ export function LedgerPage() {
             <option value="">{t('ledger.filter.overdue.any')}</option>
             <option value="true">{t('ledger.filter.overdue.yes')}</option>
             <option value="false">{t('ledger.filter.overdue.no')}</option>
+          </select>
+        </label>
+        <label>
+          {t('field.recheck')}
+          <select
+            value={params.get('consolidation') ?? ''}
+            onChange={(e) => setParam('consolidation', e.target.value)}
+            name="consolidation"
+          >
+            <option value="">{t('common.all')}</option>
+            <option value="awaiting_recheck">{t('consolidation.awaiting_recheck')}</option>
+            <option value="confirmed">{t('consolidation.confirmed')}</option>
           </select>
         </label>
         <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>

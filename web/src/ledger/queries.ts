@@ -1,5 +1,5 @@
 import { gql } from '../shared/api';
-import { LEDGER_FIELDS, type LedgerItem } from '../shared/ledgerItem';
+import { type Consolidation, LEDGER_FIELDS, type LedgerItem } from '../shared/ledgerItem';
 
 export type LedgerFilter = {
   source?: string;
@@ -7,6 +7,8 @@ export type LedgerFilter = {
   unitId?: string;
   status?: string;
   overdue?: boolean;
+  /** 回头看: closed and awaiting it, or 巩固 confirmed. */
+  consolidation?: Consolidation;
 };
 
 /** Every problem matching the filter, page after page (the API pages at most 100 at a time). */
@@ -17,8 +19,10 @@ export async function fetchLedger(filter: LedgerFilter): Promise<LedgerItem[]> {
     const data: {
       problems: { edges: { node: LedgerItem }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
     } = await gql(
-      `query Ledger($source: ProblemSource, $category: ProblemCategory, $unitId: ID, $status: ProblemStatus, $overdue: Boolean, $after: String) {
-        problems(source: $source, category: $category, unitId: $unitId, status: $status, overdue: $overdue, first: 100, after: $after) {
+      `query Ledger($source: ProblemSource, $category: ProblemCategory, $unitId: ID, $status: ProblemStatus, $overdue: Boolean,
+        $consolidation: Consolidation, $after: String) {
+        problems(source: $source, category: $category, unitId: $unitId, status: $status, overdue: $overdue,
+          consolidation: $consolidation, first: 100, after: $after) {
           edges { node { ${LEDGER_FIELDS} } }
           pageInfo { hasNextPage endCursor }
         }

@@ -20,7 +20,8 @@ export type LedgerColumnKey =
   | 'deadline'
   | 'deadlineDue'
   | 'status'
-  | 'closedOn';
+  | 'closedOn'
+  | 'recheckDue';
 
 export const ledgerColumns: Record<LedgerColumnKey, LedgerColumn> = {
   ledgerNumber: {
@@ -60,6 +61,24 @@ export const ledgerColumns: Record<LedgerColumnKey, LedgerColumn> = {
     cell: (item) => <StatusBadge status={item.status} overdue={item.overdue} consolidation={item.consolidation} />,
   },
   closedOn: { label: 'field.closedOn', className: 'nowrap', cell: (item, t) => orNone(item.closedOn, t) },
+  /** The day the 回头看 falls due, marked once past (the 回头看 queue). */
+  recheckDue: {
+    label: 'field.recheckDueOn',
+    className: 'nowrap',
+    cell: (item, t) => (
+      <>
+        {orNone(item.recheckDueOn, t)}
+        {item.recheckOverdue && (
+          <>
+            {' '}
+            <span className="badge overdue" data-recheck-overdue>
+              {t('queue.recheckOverdue')}
+            </span>
+          </>
+        )}
+      </>
+    ),
+  },
 };
 
 /** One ledger item as a table row of the given columns; its ledger number opens the item page. */

@@ -3,12 +3,26 @@ import type { LedgerItem } from './ledgerItem';
 import { type LedgerColumnKey, LedgerRow, ledgerColumns } from './LedgerRow';
 
 const COLUMNS: readonly LedgerColumnKey[] = ['ledgerNumber', 'category', 'description', 'unit', 'deadlineDue', 'status'];
+/** The 回头看 queue's: the day it falls due in place of the deadline. */
+export const RECHECK_COLUMNS: readonly LedgerColumnKey[] = ['ledgerNumber', 'category', 'description', 'unit', 'closedOn', 'recheckDue'];
 
 /**
  * One group of a work queue (my items, the verification queue): a heading with its count, then the
  * items as a table whose ledger numbers open the item page, where the actions are.
  */
-export function QueueList({ id, title, hint, items }: { id: string; title: MessageKey; hint?: MessageKey; items: LedgerItem[] }) {
+export function QueueList({
+  id,
+  title,
+  hint,
+  items,
+  columns = COLUMNS,
+}: {
+  id: string;
+  title: MessageKey;
+  hint?: MessageKey;
+  items: LedgerItem[];
+  columns?: readonly LedgerColumnKey[];
+}) {
   const { t, lang } = useI18n();
   return (
     <section className="queue" data-queue={id} aria-labelledby={`queue-${id}`}>
@@ -24,7 +38,7 @@ export function QueueList({ id, title, hint, items }: { id: string; title: Messa
           <table className="ledger" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
             <thead>
               <tr>
-                {COLUMNS.map((key) => (
+                {columns.map((key) => (
                   <th key={key} scope="col" className={ledgerColumns[key].className}>
                     {t(ledgerColumns[key].label)}
                   </th>
@@ -33,7 +47,7 @@ export function QueueList({ id, title, hint, items }: { id: string; title: Messa
             </thead>
             <tbody>
               {items.map((item) => (
-                <LedgerRow key={item.id} item={item} columns={COLUMNS} />
+                <LedgerRow key={item.id} item={item} columns={columns} />
               ))}
             </tbody>
           </table>

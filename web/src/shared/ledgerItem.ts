@@ -28,6 +28,9 @@ export type LedgerItem = {
   daysLeft: number | null;
   /** Closed: awaiting the 回头看, or 巩固 confirmed; null while open. */
   consolidation: Consolidation | null;
+  /** The day its 回头看 falls due (closed and awaiting it; else null), and whether today is past it. */
+  recheckDueOn: string | null;
+  recheckOverdue: boolean;
   /** The latest 督办 still waiting for the unit's reply. */
   openSupervision: { supervisionCount: number; finishBy: string | null; overdue: boolean } | null;
   /** What the signed-in user may do to it now, as the server says. */
@@ -36,7 +39,7 @@ export type LedgerItem = {
 
 export const LEDGER_FIELDS = `id ledgerNumber source category description status overdue raisedOn deadline
   responsibleUnit { id name } responsiblePerson measures latestProgress closedOn rejectionCount daysLeft availableActions
-  consolidation openSupervision { supervisionCount finishBy overdue }`;
+  consolidation recheckDueOn recheckOverdue openSupervision { supervisionCount finishBy overdue }`;
 
 export type Unit = { id: string; name: string; kind: string; status: string };
 

@@ -162,6 +162,8 @@ export function WallPage() {
               <Tile
                 label={t('consolidation.awaiting_recheck')}
                 value={map.awaitingRecheck.count}
+                light={map.recheckOverdue.count > 0 ? 'red' : undefined}
+                detail={map.recheckOverdue.count > 0 ? t('wall.recheckOverdue', { n: map.recheckOverdue.count }) : undefined}
                 open={openTile === 'recheck'}
                 onToggle={() => toggleTile('recheck')}
                 name="recheck"
@@ -182,12 +184,21 @@ export function WallPage() {
                 value={map.onTimeClosureRate === null ? t('common.none') : `${Math.round(map.onTimeClosureRate * 100)}%`}
               />
             </dl>
-            {openTile === 'recheck' && <TileDrill title={t('consolidation.awaiting_recheck')} count={map.awaitingRecheck} name="recheck" />}
+            {openTile === 'recheck' && (
+              <TileDrill
+                title={t('consolidation.awaiting_recheck')}
+                count={map.awaitingRecheck}
+                late={map.recheckOverdue}
+                lateLabel={t('wall.pastRecheckDay')}
+                name="recheck"
+              />
+            )}
             {openTile === 'supervision' && (
               <TileDrill
                 title={t('wall.awaitingReply')}
                 count={map.awaitingSupervisionReply}
                 late={map.supervisionReplyOverdue}
+                lateLabel={t('wall.pastFinishBy')}
                 name="supervision"
               />
             )}
@@ -339,8 +350,20 @@ function Tile({ label, value, light, detail, onToggle, open = false, name }: Til
   );
 }
 
-/** A tile's ledger numbers, each linking to its item; those also in `late` (past their 办结时限) marked. */
-function TileDrill({ title, count, late, name }: { title: string; count: Count; late?: Count; name: string }) {
+/** A tile's ledger numbers, each linking to its item; those also in `late` (past their 办结时限 or 回头看 day) marked `lateLabel`. */
+function TileDrill({
+  title,
+  count,
+  late,
+  lateLabel,
+  name,
+}: {
+  title: string;
+  count: Count;
+  late?: Count;
+  lateLabel?: string;
+  name: string;
+}) {
   const { t } = useI18n();
   const overdue = new Set(late?.ledgerNumbers ?? []);
   return (
@@ -355,7 +378,7 @@ function TileDrill({ title, count, late, name }: { title: string; count: Count; 
           {count.ledgerNumbers.map((n) => (
             <li key={n} data-late={overdue.has(n) || undefined}>
               <LedgerNumberLink ledgerNumber={n} />
-              {overdue.has(n) && <span className="badge overdue">{t('wall.pastFinishBy')}</span>}
+              {overdue.has(n) && <span className="badge overdue">{lateLabel}</span>}
             </li>
           ))}
         </ul>

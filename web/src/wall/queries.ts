@@ -13,6 +13,8 @@ export type Wall = {
   onTimeClosureRate: number | null;
   /** Closed (销号) and awaiting the 回头看. */
   awaitingRecheck: Count;
+  /** Of those, the ones past the day their 回头看 fell due. */
+  recheckOverdue: Count;
   /** With a 督办 waiting for the unit's reply (督办待回复), and of those the ones past their 办结时限. */
   awaitingSupervisionReply: Count;
   supervisionReplyOverdue: Count;
@@ -24,7 +26,7 @@ export type Wall = {
 
 const WALL_QUERY = `query Wall($asOf: String) {
   battleMap(asOf: $asOf) {
-    day light onTimeClosureRate awaitingRecheck { count ledgerNumbers } tally { ${TALLY} }
+    day light onTimeClosureRate awaitingRecheck { count ledgerNumbers } recheckOverdue { count ledgerNumbers } tally { ${TALLY} }
     awaitingSupervisionReply { count ledgerNumbers } supervisionReplyOverdue { count ledgerNumbers }
     units { unit { id name } light tally { ${TALLY} } }
     cells { unit { id name } category light count ledgerNumbers }
