@@ -167,6 +167,7 @@ describe('notifications', () => {
     const [notification] = (await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, headAuth)).data!.myNotifications;
     expect(notification).toMatchObject({ kind: 'supervision_ordered', subject: `【督办】${problem.ledgerNumber}`, problemId: problem.id });
     expect(notification.body).toContain('月底前办结');
+    expect(notification.body).toContain('请于 2099-12-31 前办结并回复');
   });
 
   it('refuses bad channel settings with a clear error, appending nothing', async () => {

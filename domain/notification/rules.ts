@@ -73,10 +73,15 @@ export const notificationRules: Record<string, NotificationRule> = {
   SupervisionOrdered: {
     kind: 'supervision_ordered',
     recipients: unitHeads,
-    text: (data, d) => ({
-      subject: `【督办】${numbered(data, d)}`,
-      body: `督查办对问题 ${numbered(data, d)} 发出督办（第 ${String(data.supervisionCount ?? 1)} 次），请按时办结并回复。\n要求：${str(data, 'instruction')}`,
-    }),
+    // 办结时限 in the text: an order written before it was recorded keeps asking to finish in time.
+    text: (data, d) => {
+      const finishBy = str(data, 'finishBy');
+      const ask = finishBy ? `请于 ${finishBy} 前办结并回复` : '请按时办结并回复';
+      return {
+        subject: `【督办】${numbered(data, d)}`,
+        body: `督查办对问题 ${numbered(data, d)} 发出督办（第 ${String(data.supervisionCount ?? 1)} 次），${ask}。\n要求：${str(data, 'instruction')}`,
+      };
+    },
   },
   RectificationReported: {
     kind: 'awaiting_verification',
