@@ -138,7 +138,7 @@ describe('notifications', () => {
     expect(deliveries.failedDeliveryCount).toBeGreaterThanOrEqual(1);
   });
 
-  it('tells a unit head of 督办 on their unit’s problem, in the inbox', async () => {
+  it('tells a unit head of 督办 on their unit’s problem, and the office of the unit’s reply, in the inbox', async () => {
     const unitId = await addUnit(server, '佛子岭镇');
     const head = await addUser(server, { roles: ['unit_head'], unitId });
     const headAuth = bearer(await logIn(server, head.login));
@@ -168,6 +168,29 @@ describe('notifications', () => {
     expect(notification).toMatchObject({ kind: 'supervision_ordered', subject: `【督办】${problem.ledgerNumber}`, problemId: problem.id });
     expect(notification.body).toContain('月底前办结');
     expect(notification.body).toContain('请于 2099-12-31 前办结并回复');
+
+    // The unit replies: the office that ordered it is told, naming the unit and the reply.
+    const officer = await addUser(server, { roles: ['office'] });
+    const officerAuth = bearer(await logIn(server, officer.login));
+    const replied = await server.gql(
+      `mutation($p: ID!) { replyToSupervision(problemId: $p, reply: "已完成危房改造") { problem { id } } }`,
+      { p: problem.id },
+      headAuth,
+    );
+    expect(replied.errors).toBeUndefined();
+    const told = async () =>
+      ((await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, officerAuth)).data!.myNotifications as any[]).find(
+        (n) => n.kind === 'supervision_replied',
+      );
+    await eventually(async () => (await told()) !== undefined, 5000, 'the office is told of the reply');
+    const reply = await told();
+    expect(reply).toMatchObject({ subject: `【督办回复】${problem.ledgerNumber}`, problemId: problem.id });
+    expect(reply.body).toContain('佛子岭镇');
+    expect(reply.body).toContain('已完成危房改造');
+    // The unit head who replied is not told of their own reply.
+    expect((await server.gql(`{ myNotifications { kind } }`, {}, headAuth)).data!.myNotifications).toEqual([
+      { kind: 'supervision_ordered' },
+    ]);
   });
 
   it('refuses bad channel settings with a clear error, appending nothing', async () => {

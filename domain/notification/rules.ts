@@ -83,6 +83,21 @@ export const notificationRules: Record<string, NotificationRule> = {
       };
     },
   },
+  // 督办回复: the office that ordered it learns the unit answered.
+  SupervisionReplied: {
+    kind: 'supervision_replied',
+    recipients: office,
+    text: (data, d) => {
+      const unitId = d.unitOfProblem(problemOf(data));
+      const unit = unitId ? `${d.unitName(unitId)} ` : '';
+      const reply = str(data, 'reply');
+      const files = Array.isArray(data.files) && data.files.length > 0 ? `，附件 ${data.files.length} 个` : '';
+      return {
+        subject: `【督办回复】${numbered(data, d)}`,
+        body: `${unit}已于 ${str(data, 'repliedOn')} 回复问题 ${numbered(data, d)} 的督办（第 ${String(data.supervisionCount ?? 1)} 次${files}）。\n回复：${reply.length > 1000 ? `${reply.slice(0, 1000)}…` : reply}`,
+      };
+    },
+  },
   RectificationReported: {
     kind: 'awaiting_verification',
     recipients: verifiers,

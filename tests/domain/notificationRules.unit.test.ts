@@ -39,4 +39,26 @@ describe('notification rules', () => {
     );
     expect(told!.body).toBe('督查办对问题 GJ-2019-007 发出督办（第 1 次），请按时办结并回复。\n要求：月底前办结');
   });
+
+  it('督办回复 tells the office which unit replied, when, and what', () => {
+    const file = { name: '照片.png', sha256: 'a'.repeat(64), size: 10, contentType: 'image/png' };
+    const told = notificationsFor(
+      {
+        id: 'e2',
+        type: 'SupervisionReplied',
+        data: { problemId: PROBLEM, supervisionCount: 2, reply: '已拨付到位', files: [file], repliedOn: '2019-03-08' },
+      },
+      directory,
+    );
+    expect(told).toEqual([
+      {
+        recipientUserId: 'office',
+        kind: 'supervision_replied',
+        subject: '【督办回复】GJ-2019-007',
+        body: '衡山镇 已于 2019-03-08 回复问题 GJ-2019-007 的督办（第 2 次，附件 1 个）。\n回复：已拨付到位',
+        problemId: PROBLEM,
+        unitId: TOWNSHIP,
+      },
+    ]);
+  });
 });
