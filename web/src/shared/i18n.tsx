@@ -768,6 +768,12 @@ export function useI18n(): I18n {
   return value;
 }
 
+/** A ledger event's name (问题交办, 督办回复 …), as the item page's timeline and the wall's live line show it; its type when it has none. */
+export function eventLabel({ t, has }: Pick<I18n, 't' | 'has'>, type: string): string {
+  const key = `event.${type}`;
+  return has(key) ? t(key) : type;
+}
+
 /** An instant, shown in the county's time zone as 2019-03-01 09:00 in either language (no month/day ambiguity). */
 export function formatInstant(iso: string, _lang: Lang): string {
   // Swedish formatting is ISO-like: YYYY-MM-DD HH:mm.
