@@ -1,4 +1,5 @@
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { fillTemplate } from './template';
 
 /**
  * Every label in Chinese (the default) and English. The English table is typed by the Chinese
@@ -408,7 +409,7 @@ const en: Record<MessageKey, string> = {
   'field.reopens': 'Reopened',
 
   'ledger.title': 'Rectification ledger',
-  'ledger.count': '{n} items',
+  'ledger.count': '{n} {n:item|items}',
   'ledger.filters': 'Filters',
   'ledger.filter.overdue.any': 'All',
   'ledger.filter.overdue.yes': 'Overdue only',
@@ -432,7 +433,7 @@ const en: Record<MessageKey, string> = {
   'item.by': '{who} ({role})',
   'item.files': 'Files',
   'item.recurrenceOf': 'Recurrence of {n}',
-  'item.workingDays': '{n} working days',
+  'item.workingDays': '{n} working {n:day|days}',
 
   'role.office': 'Supervision office',
   'role.unit_head': 'Unit head',
@@ -506,7 +507,7 @@ const en: Record<MessageKey, string> = {
   'import.commit': 'Import all',
   'import.checking': 'Checking…',
   'import.importing': 'Importing…',
-  'import.issues': '{n} problem(s) found; nothing in the file was imported. Fix them and upload it again:',
+  'import.issues': '{n} {n:problem|problems} found; nothing in the file was imported. Fix them and upload it again:',
   'import.ok': 'All rows pass: {n} will be added, {m} were imported before from this same file.',
   'import.nothingNew': 'Every row of this file was imported before; nothing will be added.',
   'import.done': 'Imported: {n} added, {m} already there.',
@@ -558,9 +559,9 @@ const en: Record<MessageKey, string> = {
   'nav.mine': 'My items',
   'nav.verify': 'Verification',
   'nav.hotline': '12317 reports',
-  'queue.count': '{n} items',
+  'queue.count': '{n} {n:item|items}',
   'queue.empty': 'None.',
-  'queue.daysLeft': '{n} days left',
+  'queue.daysLeft': '{n} {n:day|days} left',
   'mine.title': 'My items',
   'mine.noUnit': 'Your account belongs to no unit, so there are no items of your unit.',
   'mine.overdue': 'Overdue',
@@ -667,7 +668,7 @@ const en: Record<MessageKey, string> = {
   'interview.summary': 'What',
   'interview.evidence': 'Evidence (ledger no.)',
   'interview.since': 'Since',
-  'interview.escalated': 'Left unresolved: up {n} level(s)',
+  'interview.escalated': 'Left unresolved: up {n} {n:level|levels}',
   'interview.held': 'Held {on} with {who} (by {by})',
   'interview.record': 'Record interview',
   'interview.interviewee': 'Interviewee',
@@ -723,7 +724,7 @@ const en: Record<MessageKey, string> = {
   'delivery.lastError': 'Last error',
   'delivery.next': 'Next attempt',
   'delivery.gaveUp': 'Given up',
-  'delivery.failedBadge': '{n} notification(s) failed to send',
+  'delivery.failedBadge': '{n} {n:notification|notifications} failed to send',
 };
 
 export type Lang = 'zh' | 'en';
@@ -732,9 +733,9 @@ export const htmlLang: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A label in a given language, with {name} placeholders filled. */
+/** A label in a given language, with {name} placeholders filled ({name:one|other} for a plural, see `fillTemplate`). */
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  return tables[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  return fillTemplate(tables[lang][key], params);
 }
 
 type I18n = { lang: Lang; setLang: (lang: Lang) => void; t: Translate; has: (key: string) => key is MessageKey };
