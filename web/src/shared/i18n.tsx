@@ -299,7 +299,7 @@ const zh = {
   'score.approvedBy': '审批人',
   'error.YEAR_NOT_OVER': '年度结束后才能定档。',
   'interview.title': '约谈',
-  'interview.showResolved': '显示已约谈的',
+  'interview.showResolved': '显示已处理的',
   'interview.empty': '目前没有需要约谈的情形。',
   'interview.level': '级别',
   'interview.rule': '触发规则',
