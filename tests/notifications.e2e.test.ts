@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, bearer, logIn, tokenFor } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
@@ -45,6 +46,15 @@ async function officeUser(channels: string[], email: string | null = null) {
   );
   expect(set.errors).toBeUndefined();
   return { ...user, auth };
+}
+
+/** A local port nothing listens at (one just let go of). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 const submitReport = (text: string) =>
@@ -115,7 +125,9 @@ describe('notifications', () => {
     closers.push(flaky.close);
     await configure({ id: 'flaky-json', name: '接口', kind: 'webhook', format: 'json', url: flaky.url });
     await configure({ id: 'dead-mail', name: '坏邮件', kind: 'smtp', url: 'smtp://127.0.0.1:1', from: 'taizhang@county.example.cn' });
-    await officeUser(['dead-mail', 'flaky-json'], 'someone@county.example.cn');
+    const deadPort = await closedPort();
+    await configure({ id: 'dead-hook', name: '坏接口', kind: 'webhook', format: 'json', url: `http://127.0.0.1:${deadPort}/hook` });
+    await officeUser(['dead-mail', 'dead-hook', 'flaky-json'], 'someone@county.example.cn');
     await submitReport('扶贫项目资金拨付滞后。');
     await eventually(() => flaky.accepted().size === 1, 15_000, 'the delivery after three failures');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -135,10 +147,14 @@ describe('notifications', () => {
       await server.gql(`{ notificationDeliveries(failedOnly: true) { channelId status lastError nextAttemptAt } }`, {}, admin)
     ).data!;
     expect(failed.notificationDeliveries.some((d: any) => d.channelId === 'dead-mail' && d.lastError)).toBe(true);
+    // A webhook nobody listens at says why, not only fetch's "fetch failed".
+    expect(failed.notificationDeliveries.find((d: any) => d.channelId === 'dead-hook').lastError).toBe(
+      `fetch failed: connect ECONNREFUSED 127.0.0.1:${deadPort}`,
+    );
     expect(deliveries.failedDeliveryCount).toBeGreaterThanOrEqual(1);
   });
 
-  it('tells a unit head of 督办 on their unit’s problem, in the inbox', async () => {
+  it('tells a unit head of 督办 on their unit’s problem, and the office of the unit’s reply, in the inbox', async () => {
     const unitId = await addUnit(server, '佛子岭镇');
     const head = await addUser(server, { roles: ['unit_head'], unitId });
     const headAuth = bearer(await logIn(server, head.login));
@@ -167,6 +183,30 @@ describe('notifications', () => {
     const [notification] = (await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, headAuth)).data!.myNotifications;
     expect(notification).toMatchObject({ kind: 'supervision_ordered', subject: `【督办】${problem.ledgerNumber}`, problemId: problem.id });
     expect(notification.body).toContain('月底前办结');
+    expect(notification.body).toContain('请于 2099-12-31 前办结并回复');
+
+    // The unit replies: the office that ordered it is told, naming the unit and the reply.
+    const officer = await addUser(server, { roles: ['office'] });
+    const officerAuth = bearer(await logIn(server, officer.login));
+    const replied = await server.gql(
+      `mutation($p: ID!) { replyToSupervision(problemId: $p, reply: "已完成危房改造") { problem { id } } }`,
+      { p: problem.id },
+      headAuth,
+    );
+    expect(replied.errors).toBeUndefined();
+    const told = async () =>
+      ((await server.gql(`{ myNotifications { kind subject body problemId } }`, {}, officerAuth)).data!.myNotifications as any[]).find(
+        (n) => n.kind === 'supervision_replied',
+      );
+    await eventually(async () => (await told()) !== undefined, 5000, 'the office is told of the reply');
+    const reply = await told();
+    expect(reply).toMatchObject({ subject: `【督办回复】${problem.ledgerNumber}`, problemId: problem.id });
+    expect(reply.body).toContain('佛子岭镇');
+    expect(reply.body).toContain('已完成危房改造');
+    // The unit head who replied is not told of their own reply.
+    expect((await server.gql(`{ myNotifications { kind } }`, {}, headAuth)).data!.myNotifications).toEqual([
+      { kind: 'supervision_ordered' },
+    ]);
   });
 
   it('refuses bad channel settings with a clear error, appending nothing', async () => {

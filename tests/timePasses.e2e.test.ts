@@ -238,8 +238,8 @@ describe('the ledger acts as time passes', () => {
       },
       // The automatic order is appended after the pass's schedule events (the 09:00 digest among them): in the next day's digest.
       '2019-07-16': { office: office(1), digestHead: ['daily_digest'] },
-      // Reported fixed on 07-16 at 11:00: no longer overdue, awaiting verification by another unit.
-      '2019-07-17': { verifier: ['awaiting_verification:P'] },
+      // Replied and reported fixed on 07-16 at 11:00: the office is told of the reply; no longer overdue, awaiting verification by another unit.
+      '2019-07-17': { office: ['supervision_replied:P'], verifier: ['awaiting_verification:P'] },
     });
     const headInboxNow = await headInbox();
     const order = headInboxNow.find((n) => n.kind === 'supervision_ordered')!;

@@ -39,6 +39,19 @@ function webhookRequest(config: Extract<ChannelConfig, { kind: 'webhook' }>, mes
   }
 }
 
+/**
+ * fetch's own "fetch failed" tells the admin nothing: the reason is its cause (connect ECONNREFUSED
+ * 127.0.0.1:9, getaddrinfo ENOTFOUND robot.example.cn, a certificate refused), put after it.
+ */
+function withCause(error: unknown): unknown {
+  if (!(error instanceof Error) || !(error.cause instanceof Error)) return error;
+  const cause = error.cause as Error & { code?: unknown; errors?: unknown[] };
+  // Several addresses tried at once fail together: the first says why.
+  const first = cause.errors?.find((e): e is Error => e instanceof Error);
+  const reason = cause.message || first?.message || (typeof cause.code === 'string' ? cause.code : '');
+  return reason ? new Error(`${error.message}: ${reason}`, { cause: error }) : error;
+}
+
 /** Sends over one configured channel; throws with a readable reason when the far end does not take the message. */
 export class Senders {
   private readonly transports = new Map<string, { url: string; transport: Transporter }>();
@@ -59,6 +72,8 @@ export class Senders {
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.timeoutMs),
       redirect: 'error',
+    }).catch((error: unknown) => {
+      throw withCause(error);
     });
     const answer = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${answer.slice(0, 200)}`);

@@ -117,6 +117,7 @@ export const NotificationPreferencesSet = message(
 export const NotificationKind = z.enum([
   'verification_rejected',
   'supervision_ordered',
+  'supervision_replied',
   'awaiting_verification',
   'hotline_report',
   'interview_held',

@@ -73,10 +73,30 @@ export const notificationRules: Record<string, NotificationRule> = {
   SupervisionOrdered: {
     kind: 'supervision_ordered',
     recipients: unitHeads,
-    text: (data, d) => ({
-      subject: `【督办】${numbered(data, d)}`,
-      body: `督查办对问题 ${numbered(data, d)} 发出督办（第 ${String(data.supervisionCount ?? 1)} 次），请按时办结并回复。\n要求：${str(data, 'instruction')}`,
-    }),
+    // 办结时限 in the text: an order written before it was recorded keeps asking to finish in time.
+    text: (data, d) => {
+      const finishBy = str(data, 'finishBy');
+      const ask = finishBy ? `请于 ${finishBy} 前办结并回复` : '请按时办结并回复';
+      return {
+        subject: `【督办】${numbered(data, d)}`,
+        body: `督查办对问题 ${numbered(data, d)} 发出督办（第 ${String(data.supervisionCount ?? 1)} 次），${ask}。\n要求：${str(data, 'instruction')}`,
+      };
+    },
+  },
+  // 督办回复: the office that ordered it learns the unit answered.
+  SupervisionReplied: {
+    kind: 'supervision_replied',
+    recipients: office,
+    text: (data, d) => {
+      const unitId = d.unitOfProblem(problemOf(data));
+      const unit = unitId ? `${d.unitName(unitId)} ` : '';
+      const reply = str(data, 'reply');
+      const files = Array.isArray(data.files) && data.files.length > 0 ? `，附件 ${data.files.length} 个` : '';
+      return {
+        subject: `【督办回复】${numbered(data, d)}`,
+        body: `${unit}已于 ${str(data, 'repliedOn')} 回复问题 ${numbered(data, d)} 的督办（第 ${String(data.supervisionCount ?? 1)} 次${files}）。\n回复：${reply.length > 1000 ? `${reply.slice(0, 1000)}…` : reply}`,
+      };
+    },
   },
   RectificationReported: {
     kind: 'awaiting_verification',

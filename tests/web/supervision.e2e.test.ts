@@ -243,7 +243,7 @@ describe('督办 and 巩固 in the web app', () => {
     await signInPage(page, server.url, tokens.office, '/interviews');
     // (The reply also ends the supervision_unanswered trigger of 03-09.)
     await page.getByText('目前没有需要约谈的情形。').waitFor();
-    await page.getByLabel('显示已约谈的').check();
+    await page.getByLabel('显示已处理的').check();
     await order.waitFor();
     expect(await order.getAttribute('data-answered')).toBe('true');
     expect(await order.textContent()).toContain('2019-03-09 回复：灭火器已配齐，消防通道已清理');

@@ -138,11 +138,14 @@ describe('the battle-map wall, interviews and scorecards', () => {
       p: problemId,
     });
     await page.locator('[data-live]', { hasText: ledgerNumber }).waitFor();
+    // The change is named as the item's timeline names it, not by its event type.
+    expect(await page.locator('[data-live]').textContent()).toContain(`最新变动：${ledgerNumber} · 延期`);
     await page.locator('tr[data-unit="磨子潭镇"][data-unit-light="yellow"]').waitFor();
     await screenshot(page, 'wall-zh');
     await page.locator('button[data-lang="en"]').click();
     await page.getByRole('heading', { name: 'Battle map' }).waitFor();
     expect(await page.locator('tr[data-unit="磨子潭镇"] .light').textContent()).toBe('Yellow');
+    expect(await page.locator('[data-live]').textContent()).toContain(`last change: ${ledgerNumber} · Deadline extended`);
     await screenshot(page, 'wall-en');
     await page.locator('button[data-lang="zh"]').click();
   });

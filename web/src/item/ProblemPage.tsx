@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { type StoredFile, fileUrl, gql, uploadFile } from '../shared/api';
 import { ErrorMessage } from '../shared/errors';
 import { FormButtons } from '../shared/FormButtons';
-import { type MessageKey, formatInstant, useI18n } from '../shared/i18n';
+import { type MessageKey, eventLabel, formatInstant, useI18n } from '../shared/i18n';
 import { type Unit, fetchUnits } from '../shared/ledgerItem';
 import { Loaded } from '../shared/Loaded';
 import { StatusBadge } from '../shared/StatusBadge';
@@ -250,14 +250,14 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
 }
 
 function TimelineEntry({ event, units }: { event: LedgerEvent; units: Unit[] }) {
-  const { t, lang, has } = useI18n();
-  const typeKey = `event.${event.type}`;
+  const i18n = useI18n();
+  const { t, lang, has } = i18n;
   const roleKey = `role.${event.actor.role}`;
   const detail = eventDetail(event, units, t);
   return (
     <li data-event-type={event.type}>
       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt, lang)}</time>
-      <strong>{has(typeKey) ? t(typeKey) : event.type}</strong>
+      <strong>{eventLabel(i18n, event.type)}</strong>
       <span className="muted">{t('item.by', { who: event.actor.name, role: has(roleKey) ? t(roleKey) : event.actor.role })}</span>
       {detail && <span className="detail">{detail}</span>}
     </li>

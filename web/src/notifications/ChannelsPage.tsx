@@ -14,6 +14,8 @@ export function ChannelsPage() {
   const failed = useAsync(fetchFailedDeliveries, []);
   const [error, setError] = useState<unknown>(null);
   const remove = async (id: string) => {
+    // Users who chose it stop getting notifications there: asked first.
+    if (!window.confirm(t('channel.removeConfirm', { id }))) return;
     setError(null);
     try {
       await removeChannel(id);
@@ -107,6 +109,11 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
   const [format, setFormat] = useState<string>('json');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Another type or format asks for other fields: what was said of the last ones no longer applies.
+  const changed = () => {
+    setError(null);
+    setSaved(null);
+  };
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -135,7 +142,8 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
       <h2>{t('channel.configure')}</h2>
       <label>
         {t('channel.id')}
-        <input name="id" required pattern="[a-z0-9-]{2,40}" title={t('channel.idHint')} />
+        {/* As the domain's ChannelId; Chromium compiles it with the v flag, where a class's "-" is escaped. */}
+        <input name="id" required pattern="[a-z0-9][a-z0-9\-]{1,39}" title={t('channel.idHint')} />
       </label>
       <label>
         {t('channel.name')}
@@ -143,7 +151,14 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
       </label>
       <label>
         {t('channel.kind')}
-        <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as 'smtp' | 'webhook')}>
+        <select
+          name="kind"
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value as 'smtp' | 'webhook');
+            changed();
+          }}
+        >
           <option value="webhook">{t('channel.kind.webhook')}</option>
           <option value="smtp">{t('channel.kind.smtp')}</option>
         </select>
@@ -151,7 +166,14 @@ function ChannelForm({ onSaved }: { onSaved: () => void }) {
       {kind === 'webhook' && (
         <label>
           {t('channel.format')}
-          <select name="format" value={format} onChange={(e) => setFormat(e.target.value)}>
+          <select
+            name="format"
+            value={format}
+            onChange={(e) => {
+              setFormat(e.target.value);
+              changed();
+            }}
+          >
             {FORMATS.map((f) => (
               <option key={f} value={f}>
                 {t(`channel.format.${f}`)}

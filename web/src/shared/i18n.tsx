@@ -1,4 +1,5 @@
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { fillTemplate } from './template';
 
 /**
  * Every label in Chinese (the default) and English. The English table is typed by the Chinese
@@ -305,7 +306,7 @@ const zh = {
   'score.approvedBy': '审批人',
   'error.YEAR_NOT_OVER': '年度结束后才能定档。',
   'interview.title': '约谈',
-  'interview.showResolved': '显示已约谈的',
+  'interview.showResolved': '显示已处理的',
   'interview.empty': '目前没有需要约谈的情形。',
   'interview.level': '级别',
   'interview.rule': '触发规则',
@@ -352,6 +353,7 @@ const zh = {
   'channel.target': '发送地址',
   'channel.configuredAt': '配置时间',
   'channel.remove': '删除',
+  'channel.removeConfirm': '删除渠道“{id}”？选择了它的用户将不再经此渠道收到通知。',
   'channel.configure': '配置渠道',
   'channel.smtpUrl': 'SMTP 地址（smtp:// 或 smtps://，含用户名和密码）',
   'channel.webhookUrl': 'Webhook 地址（http:// 或 https://）',
@@ -416,7 +418,7 @@ const en: Record<MessageKey, string> = {
   'field.reopens': 'Reopened',
 
   'ledger.title': 'Rectification ledger',
-  'ledger.count': '{n} items',
+  'ledger.count': '{n} {n:item|items}',
   'ledger.filters': 'Filters',
   'ledger.filter.overdue.any': 'All',
   'ledger.filter.overdue.yes': 'Overdue only',
@@ -440,7 +442,7 @@ const en: Record<MessageKey, string> = {
   'item.by': '{who} ({role})',
   'item.files': 'Files',
   'item.recurrenceOf': 'Recurrence of {n}',
-  'item.workingDays': '{n} working days',
+  'item.workingDays': '{n} working {n:day|days}',
 
   'role.office': 'Supervision office',
   'role.unit_head': 'Unit head',
@@ -514,7 +516,7 @@ const en: Record<MessageKey, string> = {
   'import.commit': 'Import all',
   'import.checking': 'Checking…',
   'import.importing': 'Importing…',
-  'import.issues': '{n} problem(s) found; nothing in the file was imported. Fix them and upload it again:',
+  'import.issues': '{n} {n:problem|problems} found; nothing in the file was imported. Fix them and upload it again:',
   'import.ok': 'All rows pass: {n} will be added, {m} were imported before from this same file.',
   'import.nothingNew': 'Every row of this file was imported before; nothing will be added.',
   'import.done': 'Imported: {n} added, {m} already there.',
@@ -566,9 +568,9 @@ const en: Record<MessageKey, string> = {
   'nav.mine': 'My items',
   'nav.verify': 'Verify & re-check',
   'nav.hotline': '12317 reports',
-  'queue.count': '{n} items',
+  'queue.count': '{n} {n:item|items}',
   'queue.empty': 'None.',
-  'queue.daysLeft': '{n} days left',
+  'queue.daysLeft': '{n} {n:day|days} left',
   'queue.recheckOverdue': 'past the re-check day',
   'mine.title': 'My items',
   'mine.noUnit': 'Your account belongs to no unit, so there are no items of your unit.',
@@ -681,7 +683,7 @@ const en: Record<MessageKey, string> = {
   'interview.summary': 'What',
   'interview.evidence': 'Evidence (ledger no.)',
   'interview.since': 'Since',
-  'interview.escalated': 'Left unresolved: up {n} level(s)',
+  'interview.escalated': 'Left unresolved: up {n} {n:level|levels}',
   'interview.held': 'Held {on} with {who} (by {by})',
   'interview.record': 'Record interview',
   'interview.interviewee': 'Interviewee',
@@ -721,6 +723,7 @@ const en: Record<MessageKey, string> = {
   'channel.target': 'Sends to',
   'channel.configuredAt': 'Configured',
   'channel.remove': 'Remove',
+  'channel.removeConfirm': 'Remove the channel “{id}”? Users who chose it will no longer get notifications through it.',
   'channel.configure': 'Configure a channel',
   'channel.smtpUrl': 'SMTP URL (smtp:// or smtps://, with user and password)',
   'channel.webhookUrl': 'Webhook URL (http:// or https://)',
@@ -736,7 +739,7 @@ const en: Record<MessageKey, string> = {
   'delivery.lastError': 'Last error',
   'delivery.next': 'Next attempt',
   'delivery.gaveUp': 'Given up',
-  'delivery.failedBadge': '{n} notification(s) failed to send',
+  'delivery.failedBadge': '{n} {n:notification|notifications} failed to send',
 };
 
 export type Lang = 'zh' | 'en';
@@ -745,9 +748,9 @@ export const htmlLang: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** A label in a given language, with {name} placeholders filled. */
+/** A label in a given language, with {name} placeholders filled ({name:one|other} for a plural, see `fillTemplate`). */
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  return tables[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  return fillTemplate(tables[lang][key], params);
 }
 
 type I18n = { lang: Lang; setLang: (lang: Lang) => void; t: Translate; has: (key: string) => key is MessageKey };
@@ -781,6 +784,12 @@ export function useI18n(): I18n {
   const value = useContext(I18nContext);
   if (!value) throw new Error('useI18n outside I18nProvider');
   return value;
+}
+
+/** A ledger event's name (问题交办, 督办回复 …), as the item page's timeline and the wall's live line show it; its type when it has none. */
+export function eventLabel({ t, has }: Pick<I18n, 't' | 'has'>, type: string): string {
+  const key = `event.${type}`;
+  return has(key) ? t(key) : type;
 }
 
 /** An instant, shown in the county's time zone as 2019-03-01 09:00 in either language (no month/day ambiguity). */

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ChartOption, EChart } from '../shared/EChart';
-import { useI18n } from '../shared/i18n';
+import { eventLabel, useI18n } from '../shared/i18n';
 import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useSubscription } from '../shared/liveUpdates';
@@ -23,15 +23,16 @@ type Cell = { unitId: string; unitName: string; category: string; light: Light; 
  * month — for today, live, or for any past day. A cell's light is its worst item's light.
  */
 export function WallPage() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const words = useVocabulary();
   const [params, setParams] = useSearchParams();
   const asOfDay = params.get('asOf') ?? '';
   const wall = useAsync(() => fetchWall(asOfDay ? endOfDay(asOfDay) : null), [asOfDay]);
-  const [lastUpdate, setLastUpdate] = useState<string | null>(null);
+  const [lastUpdate, setLastUpdate] = useState<{ ledgerNumber: string; eventType: string } | null>(null);
   // Live only when the wall shows today: a past day does not change.
   useSubscription<{ battleMapUpdates: { ledgerNumber: string; eventType: string } }>(UPDATES, !asOfDay, (data) => {
-    setLastUpdate(`${data.battleMapUpdates.ledgerNumber} · ${data.battleMapUpdates.eventType}`);
+    setLastUpdate(data.battleMapUpdates);
     wall.reload();
   });
   const [selected, setSelected] = useState<{ unitId: string; category: string } | null>(null);
@@ -142,7 +143,7 @@ export function WallPage() {
         ) : (
           <span className="muted" data-live>
             {t('wall.live')}
-            {lastUpdate && ` · ${t('wall.lastUpdate', { what: lastUpdate })}`}
+            {lastUpdate && ` · ${t('wall.lastUpdate', { what: `${lastUpdate.ledgerNumber} · ${eventLabel(i18n, lastUpdate.eventType)}` })}`}
           </span>
         )}
       </div>
