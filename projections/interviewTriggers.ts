@@ -1,4 +1,4 @@
-import { type InterviewLevel, type InterviewRule, InterviewLevel as Levels, sourceLabel } from '../domain/index.js';
+import { type InterviewLevel, type InterviewRule, type Label, InterviewLevel as Levels, sourceLabels } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
 import type { FactsState, InterviewFacts, ProblemFacts, SupervisionOrderFacts } from './problemFacts.js';
@@ -23,7 +23,8 @@ export type Trigger = {
   escalations: number;
   /** The county day the condition began to hold. */
   since: string;
-  summary: string;
+  /** The trigger in one sentence (情形), in Chinese as the county office writes it and in English. */
+  summary: Label;
   problemIds: string[];
   ledgerNumbers: string[];
   eventIds: string[];
@@ -80,7 +81,10 @@ function candidatesForUnit(
           unitId,
           ruleLevel: rules.item_overdue.level,
           since,
-          summary: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
+          summary: {
+            zh: `${f.ledgerNumber} 已逾期：整改时限 ${f.deadline}，已逾期 ${daysOverdue} 天。`,
+            en: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
+          },
           ...item(f),
           eventIds: [f.deadlineEventId!],
         });
@@ -94,7 +98,10 @@ function candidatesForUnit(
           unitId,
           ruleLevel: long.level,
           since: longSince,
-          summary: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
+          summary: {
+            zh: `${f.ledgerNumber} 已逾期 ${daysOverdue} 天（整改时限 ${f.deadline}），规则为 ${long.days} 天。`,
+            en: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
+          },
           ...item(f),
           eventIds: [f.deadlineEventId!],
         });
@@ -113,7 +120,10 @@ function candidatesForUnit(
         unitId,
         ruleLevel: repeated.level,
         since: f.rejections[repeated.rejections - 1]!.day,
-        summary: `${f.ledgerNumber}: verification rejected ${f.rejections.length} times.`,
+        summary: {
+          zh: `${f.ledgerNumber} 验收不通过已 ${f.rejections.length} 次。`,
+          en: `${f.ledgerNumber}: verification rejected ${f.rejections.length} times.`,
+        },
         ...item(f),
         eventIds: f.rejections.map((r) => r.id),
       });
@@ -126,7 +136,10 @@ function candidatesForUnit(
           unitId,
           ruleLevel: rules.recurrence.level,
           since: f.assignedOn!,
-          summary: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
+          summary: {
+            zh: `${f.ledgerNumber} 与 ${earlier.ledgerNumber} 为同一单位同类问题（同类问题第二次）。`,
+            en: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
+          },
           ...item(f, [earlier]),
           eventIds: [f.raisedEventId, f.assignedEventId!, earlier.raisedEventId],
         });
@@ -145,7 +158,10 @@ function candidatesForUnit(
         unitId,
         ruleLevel: found.level,
         since: f.assignedOn,
-        summary: `${f.ledgerNumber}, a ${sourceLabel[f.source]} problem, was assigned to the unit on ${f.assignedOn}.`,
+        summary: {
+          zh: `${f.ledgerNumber}（${sourceLabels[f.source].zh}问题）于 ${f.assignedOn} 交办该单位。`,
+          en: `${f.ledgerNumber} (${sourceLabels[f.source].en}) was assigned to the unit on ${f.assignedOn}.`,
+        },
         ...item(f),
         eventIds: [f.raisedEventId, f.assignedEventId!],
       });
@@ -162,7 +178,10 @@ function candidatesForUnit(
           unitId,
           ruleLevel: unanswered.level,
           since,
-          summary: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
+          summary: {
+            zh: `${f.ledgerNumber} 第 ${o.supervisionCount} 次督办已过办结时限 ${o.finishBy}，尚未回复。`,
+            en: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
+          },
           ...item(f),
           eventIds: [o.eventId],
         });
@@ -187,7 +206,10 @@ function candidatesForUnit(
       unitId,
       ruleLevel: many.level,
       since: sinces[many.count - 1]!,
-      summary: `${overdue.length} items of the unit are overdue at once; the rule says ${many.count}.`,
+      summary: {
+        zh: `单位同时有 ${overdue.length} 个问题逾期（规则为 ${many.count} 个）。`,
+        en: `${overdue.length} items of the unit are overdue at once; the rule says ${many.count}.`,
+      },
       problemIds: overdue.map((o) => o.f.problemId),
       ledgerNumbers: overdue.map((o) => o.f.ledgerNumber),
       eventIds: overdue.map((o) => o.f.deadlineEventId!),
@@ -201,7 +223,10 @@ function candidatesForUnit(
         unitId,
         ruleLevel: rules.year_end_unfinished.level,
         since: `${year + 1}-01-01`,
-        summary: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
+        summary: {
+          zh: `${year} 年到期的 ${items.length} 个问题至 ${year} 年 12 月 31 日未报整改完成。`,
+          en: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
+        },
         problemIds: items.map((f) => f.problemId),
         ledgerNumbers: items.map((f) => f.ledgerNumber),
         eventIds: items.map((f) => f.deadlineEventId!),

@@ -6,6 +6,7 @@ import type { InterviewFacts } from '../../projections/problemFacts.js';
 import { builder } from './builder.js';
 import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
+import { LabelRef } from './label.js';
 import { commandContext, commandIdArg } from './mutations.js';
 import { SupervisionReplyRef } from './problem.js';
 import { UnitRef } from './unit.js';
@@ -89,7 +90,12 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
     }),
     escalations: t.exposeInt('escalations', { description: 'How many levels it rose for being left unresolved.' }),
     since: t.exposeString('since', { description: 'County day the condition began to hold.' }),
-    summary: t.exposeString('summary', { description: 'The trigger in one sentence.' }),
+    summary: t.string({ description: 'The trigger in one sentence, in English.', resolve: (x) => x.summary.en }),
+    summaryLabel: t.field({
+      type: LabelRef,
+      description: 'The trigger in one sentence (情形), in Chinese as the county office writes it and in English.',
+      resolve: (x) => x.summary,
+    }),
     ledgerNumbers: t.exposeStringList('ledgerNumbers', { description: 'Evidence: the problems.' }),
     eventIds: t.exposeStringList('eventIds', { description: 'Evidence: the events (deadlines, rejections, raises, assignments).' }),
     evidence: t.field({

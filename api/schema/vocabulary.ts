@@ -26,6 +26,7 @@ import type { PolicyChoice } from '../../projections/policyInForce.js';
 import { builder } from './builder.js';
 import { ReportStatusEnum } from './hotline.js';
 import { InterviewLevelEnum, InterviewRuleEnum } from './interviewTrigger.js';
+import { LabelRef } from './label.js';
 import { ProblemCategoryEnum, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
 import { GradeEnum, ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
 
@@ -35,14 +36,6 @@ import { GradeEnum, ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
  * statuses, the scorecard's parts and rules with the points the policy in force gives them.
  */
 type Vocabulary = { policy: PolicyChoice };
-
-const LabelRef = builder.objectRef<Label>('Label').implement({
-  description: 'A label in Chinese (the ledger’s language) and in English.',
-  fields: (t) => ({
-    zh: t.exposeString('zh', { description: '中文' }),
-    en: t.exposeString('en', { description: 'English' }),
-  }),
-});
 
 const SourceTermRef = builder.objectRef<ProblemSource>('SourceTerm').implement({
   description: 'A problem source (问题来源).',

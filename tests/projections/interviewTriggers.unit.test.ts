@@ -38,6 +38,13 @@ describe('interview triggers (约谈) as of an instant', () => {
     const p4 = triggers.find((t) => t.rule === 'rejected_repeatedly')!;
     expect(p4.eventIds).toEqual([s.ids.P4reject1, s.ids.P4reject2]);
     expect(p4.unitId).toBe(s.units.D1);
+    // 情形 in the county office's words, and in English.
+    const long = triggers.find((t) => t.id === `item_long_overdue:${P2.problemId}:2019-05-31`)!;
+    expect(long.summary).toEqual({
+      zh: `${P2.ledgerNumber} 已逾期 31 天（整改时限 2019-05-31），规则为 30 天。`,
+      en: `${P2.ledgerNumber} has been overdue for 31 days (deadline 2019-05-31); the rule says 30.`,
+    });
+    expect(p4.summary.zh).toBe(`${P4.ledgerNumber} 验收不通过已 2 次。`);
   });
 
   it('the interview held on 07-02 resolves P2’s overdue trigger and stays visible on it', () => {
@@ -71,6 +78,10 @@ describe('interview triggers (约谈) as of an instant', () => {
     const triggers = interviewTriggers(factsAsOf(events, at.instant), at, v0);
     const found = triggers.find((t) => t.rule === 'problem_found')!;
     expect(found.ledgerNumbers).toEqual([P1.ledgerNumber]);
+    expect(found.summary).toEqual({
+      zh: `${P1.ledgerNumber}（国家反馈问题）于 ${found.since} 交办该单位。`,
+      en: `${P1.ledgerNumber} (National feedback) was assigned to the unit on ${found.since}.`,
+    });
     expect(found.level).toBe('interview');
     expect(found.since).toBe('2019-03-01');
     expect(found.eventIds).toHaveLength(2); // raised and assigned
@@ -93,6 +104,7 @@ describe('interview triggers (约谈) as of an instant', () => {
     expect(yearEnd.id).toBe(`year_end_unfinished:${s.units.T1}:2019`);
     expect(yearEnd.ledgerNumbers).toEqual([P2.ledgerNumber]); // P1, P5 were reported by year end
     expect(yearEnd.since).toBe('2020-01-01');
+    expect(yearEnd.summary.zh).toBe('2019 年到期的 1 个问题至 2019 年 12 月 31 日未报整改完成。');
   });
 
   it('a unit with three overdue items at once gets a 督办 trigger from the day the third fell overdue', () => {
@@ -116,6 +128,10 @@ describe('interview triggers (约谈) as of an instant', () => {
     expect(many.ledgerNumbers).toHaveLength(3);
     expect(many.since).toBe('2019-09-12');
     expect(many.level).toBe('supervision');
+    expect(many.summary).toEqual({
+      zh: '单位同时有 3 个问题逾期（规则为 3 个）。',
+      en: '3 items of the unit are overdue at once; the rule says 3.',
+    });
   });
 });
 
@@ -195,6 +211,7 @@ describe('督办 and its reply (SupervisionReplied) on the triggers', () => {
     });
     // The trigger shows the order it is about (issued before the trigger began), unanswered and overdue.
     expect(t!.supervisionOrders.map((o) => [o.supervisionCount, o.finishBy, o.reply, o.overdue])).toEqual([[2, '2019-07-15', null, true]]);
+    expect(t!.summary.zh).toBe(`${P2.ledgerNumber} 第 2 次督办已过办结时限 2019-07-15，尚未回复。`);
     b.on(
       P2.problemId,
       'SupervisionReplied',

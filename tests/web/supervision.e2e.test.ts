@@ -213,6 +213,13 @@ describe('督办 and 巩固 in the web app', () => {
     expect(await order.textContent()).toContain('办结时限 2019-03-08');
     expect(await order.textContent()).toContain('3月8日前完成消防整改');
     expect(await order.textContent()).toContain('尚未回复');
+    // The 情形 in the UI's language: the county office's words in Chinese, the English sentence in English.
+    expect(await trigger.textContent()).toContain(`${items.late.ledgerNumber} 已逾期：整改时限`);
+    await page.locator('button[data-lang="en"]').click();
+    await trigger.getByText(`${items.late.ledgerNumber} is overdue: deadline`).waitFor();
+    expect(await trigger.textContent()).not.toContain('已逾期');
+    await page.locator('button[data-lang="zh"]').click();
+    await trigger.getByText(`${items.late.ledgerNumber} 已逾期：整改时限`).waitFor();
 
     // 03-09: past its 办结时限 and still unanswered.
     await at('2019-03-09T09:00:00+08:00');

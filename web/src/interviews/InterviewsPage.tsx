@@ -12,7 +12,7 @@ import { type TriggerOrder, fetchTriggers, recordInterview } from './queries';
 
 /** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
 export function InterviewsPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const words = useVocabulary();
   const [showResolved, setShowResolved] = useState(false);
   const triggers = useAsync(() => fetchTriggers(showResolved), [showResolved]);
@@ -66,7 +66,7 @@ export function InterviewsPage() {
                     <td className="unit">{x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}</td>
                     <td>{words.label('interviewRules', x.rule)}</td>
                     <td>
-                      {x.summary}
+                      {x.summaryLabel[lang]}
                       {x.resolvedBy && (
                         <div className="ok">
                           {t('interview.held', { on: x.resolvedBy.heldOn, who: x.resolvedBy.interviewee, by: x.resolvedBy.interviewer })}:{' '}

@@ -19,7 +19,8 @@ export type Trigger = {
   level: string;
   escalations: number;
   since: string;
-  summary: string;
+  /** The trigger in one sentence (情形), in both languages: the page shows the one of the UI. */
+  summaryLabel: { zh: string; en: string };
   ledgerNumbers: string[];
   unit: { id: string; name: string } | null;
   resolved: boolean;
@@ -31,7 +32,7 @@ export type Trigger = {
 
 const TRIGGERS = `query($resolved: Boolean) {
   interviewTriggers(includeResolved: $resolved) {
-    id rule level escalations since summary ledgerNumbers unit { id name } resolved
+    id rule level escalations since summaryLabel { zh en } ledgerNumbers unit { id name } resolved
     resolvedBy { interviewee interviewer heldOn outcome }
     supervisionOrders { ledgerNumber supervisionCount instruction orderedOn finishBy overdue reply { reply repliedOn } }
     resolvedBySupervisionOn
