@@ -142,6 +142,71 @@ export function handleCommand<State, Command, Event extends { type: string; data
   return oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
 }
 
+/** What loading and deciding came to: the command's result already (a retry, or nothing to do), or the events to append. */
+type Decision<State, Event> =
+  | { kind: 'settled'; result: CommandResult<State> }
+  | { kind: 'append'; state: State; decided: Event[]; revision: number; events: NewEvent[] };
+
+/**
+ * Steps 1 and 2, shared by `handleCommand` and `handleCommands`. Load: fold the stream, noticing
+ * whether this command was handled already. Decide, and give the events their ids and metadata.
+ */
+async function loadAndDecide<State, Command, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  fingerprint: string | undefined,
+): Promise<Decision<State, Event>> {
+  const recorded = await store.readStream(streamId);
+  const state = foldStream(decider, recorded);
+  const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
+  const revision = recorded.length - 1;
+  if (earlier.length > 0) {
+    // The same command again is a retry; another command under this id is refused, never answered with the earlier result.
+    assertSameCommand(earlier, context.commandId, fingerprint);
+    return { kind: 'settled', result: { state, events: earlier, nextExpectedRevision: revision, replayed: true } };
+  }
+  const now = context.now();
+  const decided = decider.decide(state, command, now);
+  if (decided.length === 0) return { kind: 'settled', result: { state, events: [], nextExpectedRevision: revision, replayed: false } };
+  const events: NewEvent[] = decided.map((event, index) => ({
+    id: eventIdFor(context.commandId, streamId, index),
+    type: event.type,
+    data: event.data,
+    metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
+  }));
+  return { kind: 'append', state, decided, revision, events };
+}
+
+/**
+ * Step 3's reading back, shared too: this command's events after the append — what it appended, or
+ * what the store held already under its ids (a retry's). The store takes events it holds already
+ * (same ids, type and data) as a retry of them: when another process wrote them under this id for
+ * another actor, they are not this command's.
+ */
+async function appendedByThisCommand(
+  store: EventStore,
+  streamId: string,
+  revision: number,
+  context: CommandContext,
+  fingerprint: string | undefined,
+): Promise<RecordedEvent[]> {
+  const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter(
+    (e) => e.metadata.commandId === context.commandId,
+  );
+  assertSameCommand(appended, context.commandId, fingerprint);
+  return appended;
+}
+
+/** The state after its decided events. */
+const evolveAll = <State, Event extends { type: string; data: unknown }>(
+  decider: Pick<Decider<State, unknown, Event>, 'evolve'>,
+  state: State,
+  events: readonly Event[],
+) => events.reduce((s, event) => decider.evolve(s, event), state);
+
 async function attempt<State, Command, Event extends { type: string; data: unknown }>(
   store: EventStore,
   streamId: string,
@@ -151,42 +216,23 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
   options: HandleOptions,
 ): Promise<CommandResult<State>> {
   const { maxAttempts = 10 } = options;
-  const fingerprint = options.fingerprint === null ? undefined : (options.fingerprint ?? defaultFingerprint(context, command));
+  const fingerprint = fingerprintOf(options, context, command);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    // 1. Load: fold the stream, noticing whether this command was handled already.
-    const recorded = await store.readStream(streamId);
-    let state = foldStream(decider, recorded);
-    const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
-    const revision = recorded.length - 1;
-    if (earlier.length > 0) {
-      // The same command again is a retry; another command under this id is refused, never answered with the earlier result.
-      assertSameCommand(earlier, context.commandId, fingerprint);
-      return { state, events: earlier, nextExpectedRevision: revision, replayed: true };
-    }
-
-    // 2. Decide.
-    const now = context.now();
-    const decided = decider.decide(state, command, now);
-    if (decided.length === 0) return { state, events: [], nextExpectedRevision: revision, replayed: false };
+    // 1. Load and 2. decide.
+    const decision = await loadAndDecide(store, streamId, decider, command, context, fingerprint);
+    if (decision.kind === 'settled') return decision.result;
+    const { revision, events, decided } = decision;
 
     // 3. Append with the revision just read.
-    const newEvents: NewEvent[] = decided.map((event, index) => ({
-      id: eventIdFor(context.commandId, streamId, index),
-      type: event.type,
-      data: event.data,
-      metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
-    }));
     try {
-      const result = await store.appendToStream(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
-      for (const event of decided) state = decider.evolve(state, event);
-      // This command's events: what it appended, or what the store held already under its ids (a retry's).
-      const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter(
-        (e) => e.metadata.commandId === context.commandId,
-      );
-      // The store takes events it holds already (same ids, type and data) as a retry of them: when another
-      // process wrote them under this id for another actor, they are not this command's.
-      assertSameCommand(appended, context.commandId, fingerprint);
-      return { state, events: appended, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
+      const result = await store.appendToStream(streamId, events, revision === -1 ? 'no_stream' : revision);
+      const appended = await appendedByThisCommand(store, streamId, revision, context, fingerprint);
+      return {
+        state: evolveAll(decider, decision.state, decided),
+        events: appended,
+        nextExpectedRevision: result.nextExpectedRevision,
+        replayed: false,
+      };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
@@ -220,36 +266,16 @@ export async function handleCommands<State, Command, Event extends { type: strin
   items: readonly BatchItem<Command>[],
 ): Promise<Settled<CommandResult<State>>[]> {
   const settled: (Settled<CommandResult<State>> | undefined)[] = items.map(() => undefined);
-  const batch: { index: number; state: State; decided: Event[]; revision: number; events: NewEvent[]; fingerprint: string | undefined }[] =
-    [];
+  const batch: { index: number; decision: Extract<Decision<State, Event>, { kind: 'append' }>; fingerprint: string | undefined }[] = [];
   const streams = new Set<string>();
   for (const [index, { streamId, command, context, options = {} }] of items.entries()) {
     if (streams.has(streamId)) continue;
     streams.add(streamId);
     try {
-      const fingerprint = options.fingerprint === null ? undefined : (options.fingerprint ?? defaultFingerprint(context, command));
-      const recorded = await store.readStream(streamId);
-      const state = foldStream(decider, recorded);
-      const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
-      const revision = recorded.length - 1;
-      if (earlier.length > 0) {
-        assertSameCommand(earlier, context.commandId, fingerprint);
-        settled[index] = { ok: true, value: { state, events: earlier, nextExpectedRevision: revision, replayed: true } };
-        continue;
-      }
-      const now = context.now();
-      const decided = decider.decide(state, command, now);
-      if (decided.length === 0) {
-        settled[index] = { ok: true, value: { state, events: [], nextExpectedRevision: revision, replayed: false } };
-        continue;
-      }
-      const events = decided.map((event, i) => ({
-        id: eventIdFor(context.commandId, streamId, i),
-        type: event.type,
-        data: event.data,
-        metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
-      }));
-      batch.push({ index, state, decided, revision, events, fingerprint });
+      const fingerprint = fingerprintOf(options, context, command);
+      const decision = await loadAndDecide(store, streamId, decider, command, context, fingerprint);
+      if (decision.kind === 'settled') settled[index] = { ok: true, value: decision.result };
+      else batch.push({ index, decision, fingerprint });
     } catch (error) {
       settled[index] = { ok: false, error };
     }
@@ -257,25 +283,24 @@ export async function handleCommands<State, Command, Event extends { type: strin
   if (batch.length > 0) {
     try {
       const results = await store.appendMany(
-        batch.map(({ index, revision, events }) => ({
+        batch.map(({ index, decision: { revision, events } }) => ({
           streamId: items[index]!.streamId,
           events,
           expected: revision === -1 ? 'no_stream' : revision,
         })),
       );
-      for (const [i, { index, decided, revision, fingerprint }] of batch.entries()) {
+      for (const [i, { index, decision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
-        let state = batch[i]!.state;
-        for (const event of decided) state = decider.evolve(state, event);
         try {
-          // As handleCommand: events another process stored under these ids for another command are not this one's.
-          const appended = (await store.readStream(streamId, { fromRevision: revision + 1 })).filter(
-            (e) => e.metadata.commandId === context.commandId,
-          );
-          assertSameCommand(appended, context.commandId, fingerprint);
+          const appended = await appendedByThisCommand(store, streamId, decision.revision, context, fingerprint);
           settled[index] = {
             ok: true,
-            value: { state, events: appended, nextExpectedRevision: results[i]!.nextExpectedRevision, replayed: false },
+            value: {
+              state: evolveAll(decider, decision.state, decision.decided),
+              events: appended,
+              nextExpectedRevision: results[i]!.nextExpectedRevision,
+              replayed: false,
+            },
           };
         } catch (error) {
           settled[index] = { ok: false, error };
@@ -296,7 +321,10 @@ export async function handleCommands<State, Command, Event extends { type: strin
   return settled as Settled<CommandResult<State>>[];
 }
 
-function defaultFingerprint(context: CommandContext, command: unknown): string {
+/** The fingerprint kept with the command's events: the one given, none (null), or by default of the actor and the command. */
+function fingerprintOf(options: HandleOptions, context: CommandContext, command: unknown): string | undefined {
+  if (options.fingerprint === null) return undefined;
+  if (options.fingerprint !== undefined) return options.fingerprint;
   const { type, data } = command as { type: string; data: unknown };
   return commandFingerprint(context.actor.userId, type, data);
 }
