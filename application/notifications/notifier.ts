@@ -56,6 +56,8 @@ export class Notifier {
   private unsubscribe: (() => void) | undefined;
   /** Facts this process has handled already (recorded, or found with nobody to tell). */
   private readonly handled = new Set<string>();
+  /** Whether `NotificationsBegan` is known to be in the log (then recording need not read its stream again). */
+  private beganRecorded = false;
 
   constructor(
     private readonly store: EventStore,
@@ -65,8 +67,10 @@ export class Notifier {
 
   async start(): Promise<void> {
     const [began] = await this.store.readStream(notificationsBeganStreamId);
-    if (began) this.fromPosition = (began.data as { fromPosition: number }).fromPosition;
-    else {
+    if (began) {
+      this.fromPosition = (began.data as { fromPosition: number }).fromPosition;
+      this.beganRecorded = true;
+    } else {
       // A log with a history gets no notifications for it; an empty log is notified from its start (marked lazily).
       const head = await this.store.headPosition();
       if (head >= 0) await this.markBeginning(head);
@@ -98,6 +102,7 @@ export class Notifier {
       const [began] = await this.store.readStream(notificationsBeganStreamId);
       this.fromPosition = (began!.data as { fromPosition: number }).fromPosition;
     }
+    this.beganRecorded = true;
   }
 
   private view(): OutboxViewState {
@@ -151,8 +156,11 @@ export class Notifier {
       if (events.length > 0) parts.push({ streamId: notificationsStreamId(fact.id), events, expected: 'no_stream' });
     }
     if (parts.length === 0) return;
-    const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
-    if (!began) await this.markBeginning(-1);
+    if (!this.beganRecorded) {
+      const [began] = await this.store.readStream(notificationsBeganStreamId, { maxCount: 1 });
+      if (began) this.beganRecorded = true;
+      else await this.markBeginning(-1);
+    }
     try {
       await this.store.appendMany(parts);
     } catch (error) {
