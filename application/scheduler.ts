@@ -14,6 +14,7 @@ import {
   scheduleEventKey,
   scheduleStreamId,
   schedulerActor,
+  timingAt,
   schemaVersionOf,
   yearMoments,
 } from '../domain/index.js';
@@ -246,8 +247,7 @@ export class Scheduler {
       let finishBy = finishByOf.get(dueAt);
       if (finishBy === undefined) {
         const dueMs = instantMs(dueAt);
-        const timing = versions.findLast((v) => v.fromMs <= dueMs)!.timing;
-        finishBy = addDays(countyDayOfMs(dueMs), timing.supervisionFinishByDays);
+        finishBy = addDays(countyDayOfMs(dueMs), timingAt(versions, dueMs).supervisionFinishByDays);
         finishByOf.set(dueAt, finishBy);
       }
       for (const problemId of problemIds)
