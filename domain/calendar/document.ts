@@ -1,35 +1,6 @@
 import { z } from 'zod';
-import { CalendarDay } from '../shared/calendar.js';
+import { CalendarDay, dayNumber } from '../shared/calendar.js';
 import { Text } from '../shared/messages.js';
-
-/**
- * 1970-01-01 counted as day 0: plain arithmetic (H. Hinnant's days-from-civil), so counting working
- * days over a year costs no date-library call per day. `day` must be a valid `YYYY-MM-DD`.
- */
-export function dayNumber(day: string): number {
-  const m = Number(day.slice(5, 7));
-  const d = Number(day.slice(8, 10));
-  const y = Number(day.slice(0, 4)) - (m <= 2 ? 1 : 0);
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** The `YYYY-MM-DD` of a day number (the inverse of `dayNumber`). */
-export function dayOfNumber(n: number): CalendarDay {
-  const z = n + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 /** 0 for Sunday, 1 for Monday … 6 for Saturday (1970-01-01 was a Thursday). */
 export function weekdayOf(day: string): number {

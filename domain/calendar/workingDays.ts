@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CalendarDay } from '../shared/calendar.js';
-import { type CountyCalendar, dayNumber, dayOfNumber, isWeekend } from './document.js';
+import { dayNumber, dayOfNumber } from '../shared/calendar.js';
+import { type CountyCalendar, isWeekend } from './document.js';
 
 /** A deadline counted in working days (工作日) from the day it is set: 1 to 365. */
 export const WorkingDays = z.number().int('must be a whole number').min(1, 'must be at least 1').max(365, 'must be at most 365');

@@ -1,4 +1,5 @@
 import type { TimingPolicy } from '../policy/document.js';
+import { dayNumber, dayOfNumber } from '../shared/calendar.js';
 import type { ScheduleEvent } from './events.js';
 
 /**
@@ -18,17 +19,17 @@ const MAX_OFFSET_DAYS = 2 * 365;
 
 /** The instant a county day's hour begins, in ms. */
 export function countyHourMs(day: string, hour: number): number {
-  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) - COUNTY_OFFSET_MS + hour * HOUR_MS;
+  return dayNumber(day) * DAY_MS - COUNTY_OFFSET_MS + hour * HOUR_MS;
 }
 
 /** The county day (YYYY-MM-DD) an instant in ms falls on. */
 export function countyDayOfMs(ms: number): string {
-  return new Date(Math.floor((ms + COUNTY_OFFSET_MS) / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  return dayOfNumber(Math.floor((ms + COUNTY_OFFSET_MS) / DAY_MS));
 }
 
 /** A county day moved by whole days. */
 export function shiftDay(day: string, days: number): string {
-  return countyDayOfMs(countyHourMs(day, 0) + days * DAY_MS);
+  return dayOfNumber(dayNumber(day) + days);
 }
 
 /** The county day the 回头看 of a closing (销号) falls due: `recheckAfterDays` of the timing after the closing day. */
