@@ -96,7 +96,7 @@ export class CheckpointDrafter {
         this.covered = covered;
         this.uncovered = this.uncovered.filter((p) => p > covered);
       }
-    } else this.uncovered.push(event.position);
+    } else if (event.position > this.covered) this.uncovered.push(event.position);
   }
 
   /** A checkpoint at the last position observed; synchronous, so the heads cannot move meanwhile. */
@@ -219,15 +219,26 @@ export class Checkpointer {
     private readonly clock: () => string = () => new Date().toISOString(),
   ) {}
 
+  /**
+   * Follows the log from its start (the heads need every stream), but counts as uncovered only what
+   * comes after the newest checkpoint already recorded: catching up a log it proved before drafts
+   * nothing, so a restart costs one pass over the heads, not a Merkle root every `everyEvents`.
+   */
   start(): void {
     const triggers = new Set(this.policy.triggerTypes);
-    this.following = rawStore(this.store)
-      .subscribeToAll({ signal: this.abort.signal }, (event) => {
-        this.drafter.observe(event);
-        if (triggers.has(event.type)) return this.checkpoint('finalized');
-        if (this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
-        return undefined;
+    this.following = latestCheckpoint(this.store)
+      .then((newest) => {
+        if (newest) this.drafter.covered = newest.position;
       })
+      .then(() =>
+        rawStore(this.store).subscribeToAll({ signal: this.abort.signal }, (event) => {
+          this.drafter.observe(event);
+          if (event.position <= this.drafter.covered) return undefined;
+          if (triggers.has(event.type)) return this.checkpoint('finalized');
+          if (this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
+          return undefined;
+        }),
+      )
       .catch((error: unknown) => {
         this.failure = error;
         console.error('Checkpointer stopped:', error);
