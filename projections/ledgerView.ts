@@ -48,6 +48,8 @@ export type UnitRow = Exclude<UnitState, { status: 'unregistered' }>;
 export type LedgerViewState = {
   problems: Map<string, LedgerRow>;
   byLedgerNumber: Map<string, string>;
+  /** Problem ids in ledger-number order, kept as problems are raised, so a page needs no sort. */
+  order: string[];
   units: Map<string, UnitRow>;
   /** Ledger numbers reserved whose problem has not had its first event yet (a raise cut short). */
   pendingRaises: Map<string, RecordedEvent>;
@@ -75,8 +77,8 @@ const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 3,
-  initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), units: new Map(), pendingRaises: new Map() }),
+  version: 4,
+  initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
       const { raised } = event.data as LedgerNumberReserved['data'];
@@ -114,6 +116,7 @@ export const ledgerView: Projection<LedgerViewState> = {
         position: event.position,
       });
       if (!row) {
+        view.order.splice(insertionPoint(view, state.ledgerNumber), 0, id);
         view.byLedgerNumber.set(state.ledgerNumber, id);
         view.pendingRaises.delete(id);
       }
@@ -139,10 +142,25 @@ export type LedgerFilter = {
   consolidation?: 'awaiting_recheck' | 'confirmed' | null;
 };
 
-/** The ledger's rows that pass the filter, in ledger-number order. */
+const byLedgerNumber = (a: string, b: string) => a.localeCompare(b);
+
+/** Where a new ledger number goes in `order` (binary search: raises mostly land at the end of their prefix). */
+function insertionPoint(view: LedgerViewState, ledgerNumber: string): number {
+  let low = 0;
+  let high = view.order.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (byLedgerNumber(view.problems.get(view.order[middle]!)!.state.ledgerNumber, ledgerNumber) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The ledger's rows that pass the filter, in ledger-number order (the kept order: no sort per request). */
 export function ledgerRows(view: LedgerViewState, filter: LedgerFilter, today: string): LedgerRow[] {
   const { source, category, unitId, status, overdue, awaitingSupervisionReply, consolidation } = filter;
-  return [...view.problems.values()]
+  return view.order
+    .map((id) => view.problems.get(id)!)
     .filter(
       (r) =>
         (!source || r.state.source === source) &&
@@ -152,8 +170,7 @@ export function ledgerRows(view: LedgerViewState, filter: LedgerFilter, today: s
         (overdue == null || isOverdue(r.state, today) === overdue) &&
         (awaitingSupervisionReply == null || (isAssigned(r.state) && r.state.openSupervision !== null) === awaitingSupervisionReply) &&
         (!consolidation || (r.state.status === 'closed' && r.state.consolidation === consolidation)),
-    )
-    .sort((a, b) => a.state.ledgerNumber.localeCompare(b.state.ledgerNumber));
+    );
 }
 
 /** The units, of one kind or all, in name order (as a Chinese reader sorts them). */
