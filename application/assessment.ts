@@ -24,7 +24,7 @@ import type { Scorecard } from '../projections/scorecards/card.js';
 import { type CardDifference, cardDifference } from '../projections/scorecards/difference.js';
 import { cardsHash } from '../projections/scorecards/finalized.js';
 import { assessmentDecider, interviewDecider, policyDecider } from '../domain/index.js';
-import { parseOrThrow } from './validation.js';
+import { checkYear, parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
 
@@ -62,6 +62,7 @@ export class Assessment {
    * in force at the instant when not given).
    */
   async cards(year: number, asOf?: string, policyVersion?: number | null): Promise<CardView[]> {
+    checkYear(year);
     const { facts, at } = await this.readModels.at(asOf, this.clock());
     const finalization = facts.finalizations.get(year);
     if (finalization && (policyVersion == null || policyVersion === finalization.policyVersion)) {
@@ -126,7 +127,7 @@ export class Assessment {
   /** One policy version (0 is the built-in default), or the one in force at an instant (now when neither is given). */
   policy(version: number | null | undefined, asOf?: string): PolicyRow {
     const facts = this.readModels.live;
-    return version != null ? policyVersion(facts, version) : policyInForce(facts, asOf ?? this.clock());
+    return version != null ? policyVersion(facts, version, asOf, 'version') : policyInForce(facts, asOf ?? this.clock());
   }
 
   /** Every policy version, the default (0) first. */
@@ -197,6 +198,7 @@ export class Assessment {
 
   /** Grants the exemption; answers with the card as it then stands. */
   async grantExemption(input: ExemptionInput, context: CommandContext) {
+    checkYear(input.year);
     const now = context.now();
     const facts = this.readModels.live;
     const at = { instant: now, day: countyDay(now) };
@@ -244,6 +246,7 @@ export class Assessment {
    * one synchronous step, so they describe the same log. Answers with the finalization recorded.
    */
   async finalize(input: { year: number; policyVersion?: number | null }, context: CommandContext) {
+    checkYear(input.year);
     const now = context.now();
     const facts = this.readModels.live;
     const at = { instant: now, day: countyDay(now) };

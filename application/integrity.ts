@@ -5,7 +5,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type StreamLabeler, type VerifyReport, describeReport, verifyLog } from '../eventstore/verify.js';
 import type { ReadModels } from '../projections/readModels.js';
 import { recomputeFinalized } from '../projections/scorecards/finalized.js';
-import { parseOrThrow } from './validation.js';
+import { checkYear, parseOrThrow } from './validation.js';
 
 export type { Checkpoint } from '../eventstore/checkpoints.js';
 export type { BreakKind, IntegrityBreak } from '../eventstore/verify.js';
@@ -71,6 +71,7 @@ export class Integrity {
    * checks the whole log against the checkpoint covering the finalization.
    */
   async verifyAssessment(year: number): Promise<AssessmentReproduction> {
+    checkYear(year);
     const finalization = this.readModels.live.finalizations.get(year);
     if (!finalization) throw new NotFoundError('NOT_FINALIZED', `The ${year} assessment is not finalized.`);
     const { hash } = recomputeFinalized(await this.eventsUpTo(finalization.position), finalization);

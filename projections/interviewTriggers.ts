@@ -1,7 +1,7 @@
 import { type InterviewLevel, type InterviewRule, type Label, InterviewLevel as Levels, sourceLabels } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import type { FactsState, InterviewFacts, ProblemFacts, SupervisionOrderFacts } from './problemFacts.js';
+import { type FactsState, type InterviewFacts, type ProblemFacts, type SupervisionOrderFacts, yearEndDue } from './problemFacts.js';
 import { daysFrom, instantMs, plusDays } from './time.js';
 
 /**
@@ -60,7 +60,7 @@ function candidatesForUnit(
   const rules = policy.document.interviews.rules;
   const out: Candidate[] = [];
   const overdue: { f: ProblemFacts; since: string }[] = [];
-  const unfinishedByYear = new Map<number, ProblemFacts[]>();
+  const unfinishedByYear = new Map<number, { f: ProblemFacts; eventId: string }[]>();
   const thisYear = Number(at.day.slice(0, 4));
   const item = (f: ProblemFacts, extra: ProblemFacts[] = []) => ({
     problemIds: [f.problemId, ...extra.map((e) => e.problemId)],
@@ -186,13 +186,15 @@ function candidatesForUnit(
           eventIds: [o.eventId],
         });
       }
-    if (rules.year_end_unfinished.enabled && f.deadline !== null) {
-      const year = Number(f.deadline.slice(0, 4));
+    // On the deadline in force on 31 December, as the scorecards judge it (yearEndDue).
+    const due = rules.year_end_unfinished.enabled ? yearEndDue(f) : null;
+    if (due !== null) {
+      const { year } = due;
       const done = finished(f);
       if (year < thisYear && (done === null || done.day > `${year}-12-31`)) {
         const list = unfinishedByYear.get(year);
-        if (list) list.push(f);
-        else unfinishedByYear.set(year, [f]);
+        if (list) list.push({ f, eventId: due.eventId });
+        else unfinishedByYear.set(year, [{ f, eventId: due.eventId }]);
       }
     }
   }
@@ -227,9 +229,9 @@ function candidatesForUnit(
           zh: `${year} 年到期的 ${items.length} 个问题至 ${year} 年 12 月 31 日未报整改完成。`,
           en: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
         },
-        problemIds: items.map((f) => f.problemId),
-        ledgerNumbers: items.map((f) => f.ledgerNumber),
-        eventIds: items.map((f) => f.deadlineEventId!),
+        problemIds: items.map(({ f }) => f.problemId),
+        ledgerNumbers: items.map(({ f }) => f.ledgerNumber),
+        eventIds: items.map(({ eventId }) => eventId),
       });
   return out;
 }

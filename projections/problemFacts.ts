@@ -24,6 +24,9 @@ import { dayOf, instantMs } from './time.js';
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
 
+/** A deadline (整改时限) as set or extended: the day it names, the county day it was recorded, and its event. */
+export type DeadlineRef = { deadline: string; day: string; eventId: string };
+
 /** A 督办 and the unit's reply to it (a reply answers its order and every earlier one still open). */
 export type SupervisionOrderFacts = {
   eventId: string;
@@ -56,6 +59,8 @@ export type ProblemFacts = {
   deadline: string | null;
   /** The DeadlineSet or DeadlineExtended event that fixed the current deadline. */
   deadlineEventId: string | null;
+  /** Every deadline set or extended, in log order, with the county day it was recorded: what `yearEndDue` judges a year on. */
+  deadlines: DeadlineRef[] | null;
   /** The day it last entered rectification (assigned, rejected or reopened): it cannot be overdue before. */
   openSince: string;
   /** The day of the report that is waiting for, or passed, verification; null while in rectification. */
@@ -64,6 +69,8 @@ export type ProblemFacts = {
   /** The first report that passed verification: a fix that counted, even if the problem came back later. */
   acceptedReportOn: string | null;
   acceptedReportEventId: string | null;
+  /** The 销号 that followed that report (the first closing): it stays the evidence of the fix after a reopening. */
+  acceptedClosedEventId: string | null;
   /** Sent back by a rejected verification and not reported fixed again since. */
   reworking: boolean;
   closedOn: string | null;
@@ -159,11 +166,13 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       status: 'raised',
       deadline: null,
       deadlineEventId: null,
+      deadlines: null,
       openSince: d.raisedOn,
       rectifiedOn: null,
       rectifiedEventId: null,
       acceptedReportOn: null,
       acceptedReportEventId: null,
+      acceptedClosedEventId: null,
       reworking: false,
       closedOn: null,
       closedEventId: null,
@@ -193,14 +202,15 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.status = 'rectifying';
       return;
     case 'DeadlineSet':
+    case 'DeadlineExtended': {
       f.deadline = event.data.deadline;
       f.deadlineEventId = recorded.id;
+      const set = { deadline: event.data.deadline, day, eventId: recorded.id };
+      if (f.deadlines === null) f.deadlines = [set];
+      else f.deadlines.push(set);
+      if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, ref);
       return;
-    case 'DeadlineExtended':
-      f.deadline = event.data.deadline;
-      f.deadlineEventId = recorded.id;
-      f.extensions = push(f.extensions, ref);
-      return;
+    }
     case 'RectificationPlanSubmitted':
     case 'ProgressReported':
       return;
@@ -229,6 +239,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.status = 'closed';
       f.closedOn = event.data.closedOn;
       f.closedEventId = recorded.id;
+      if (f.acceptedClosedEventId === null) f.acceptedClosedEventId = recorded.id;
       f.consolidation = 'awaiting_recheck';
       f.consolidatedOn = null;
       f.recheckDueOn = recheckDueOn(
@@ -273,6 +284,26 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   }
 }
 
+/**
+ * The one year whose year-end lines (集中考核) an item counts in, and the deadline that judges it
+ * there: the first year whose 31 December found the item due within that year, on the deadline in
+ * force that day (the last one recorded by then). An extension recorded after a year is over
+ * rewrites nothing in it, and gives the item no second year-end line. A first deadline recorded
+ * after the year (nothing in force to rewrite) stands for the year it names. Null without a deadline.
+ */
+export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; eventId: string } | null {
+  const set = f.deadlines;
+  if (set === null || set.length === 0) return null;
+  const years = [...new Set(set.map((d) => Number(d.deadline.slice(0, 4))))].sort((a, b) => a - b);
+  for (const year of years) {
+    const yearEnd = `${year}-12-31`;
+    let inForce = set[0]!;
+    for (const d of set) if (d.day <= yearEnd) inForce = d;
+    if (inForce.deadline.startsWith(String(year))) return { year, deadline: inForce.deadline, eventId: inForce.eventId };
+  }
+  return null;
+}
+
 function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   switch (event.type) {
     case 'UnitRegistered': {
@@ -304,7 +335,8 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 4,
+  // 5: the deadlines as recorded and the 销号 of the accepted fix (yearEndDue, the scorecards' year-end lines).
+  version: 5,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

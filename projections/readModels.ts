@@ -218,9 +218,12 @@ export class ReadModels {
     return calendarInForce(this.runner.state(calendarView), instant);
   }
 
-  /** The policy asked for, or the one in force at the instant. */
+  /**
+   * The policy asked for, or the one in force at the instant. A version is looked up among all the
+   * versions adopted (the live facts), so one adopted after the instant is said to be not yet in force.
+   */
   policy(facts: FactsState, at: At, version: number | null | undefined): PolicyChoice {
-    return version == null ? policyInForce(facts, at.instant) : policyVersion(facts, version);
+    return version == null ? policyInForce(facts, at.instant) : policyVersion(this.live, version, at.instant);
   }
 
   scorecards(facts: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {

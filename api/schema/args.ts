@@ -1,4 +1,4 @@
-import { Instant, NotFoundError, ValidationError } from '../../domain/index.js';
+import { NotFoundError, ValidationError, instantWithOffsetMs } from '../../domain/index.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
 
@@ -8,10 +8,10 @@ export const asOfDescription =
 /** The instant asked about, checked; undefined means now. */
 export function parseAsOf(asOf: string | null | undefined): string | undefined {
   if (asOf == null) return undefined;
-  if (!/(?:Z|[+-]\d{2}:?\d{2})$/.test(asOf) || !Instant.safeParse(asOf).success)
+  if (instantWithOffsetMs(asOf) === null)
     throw new ValidationError(
       'INVALID_INSTANT',
-      `asOf ${asOf} is not an ISO-8601 instant with an offset, such as 2019-06-30T18:00:00+08:00.`,
+      `asOf ${asOf} is not an ISO-8601 instant with a real offset (−12:00 to +14:00), such as 2019-06-30T18:00:00+08:00.`,
       {
         field: 'asOf',
       },

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/index.js';
+import { ValidationError, instantWithOffsetMs } from '../../domain/index.js';
 import { type AuditEntry, auditEntries, auditView } from '../../projections/auditView.js';
 import { builder } from './builder.js';
 import { ActorRef } from './event.js';
@@ -17,11 +17,14 @@ const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
 
 function instant(value: string | null | undefined, field: string): number | null {
   if (value == null) return null;
-  const at = Date.parse(value);
-  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(value))
-    throw new ValidationError('VALIDATION_FAILED', `${field} must be an ISO-8601 date or instant, e.g. 2019-06-30T00:00:00+08:00.`, {
-      field,
-    });
+  // A date alone is read as before (00:00 UTC); an instant by the one parser of instants (its offset written, a real one).
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(value) : instantWithOffsetMs(value);
+  if (at === null || Number.isNaN(at))
+    throw new ValidationError(
+      'VALIDATION_FAILED',
+      `${field} must be an ISO-8601 date or an instant with its offset (−12:00 to +14:00), e.g. 2019-06-30T00:00:00+08:00.`,
+      { field },
+    );
   return at;
 }
 

@@ -4,7 +4,13 @@ import { assertNever } from '../shared/errors.js';
 import { Id, Name, Text, message } from '../shared/messages.js';
 import { Grade } from '../policy/document.js';
 
-const Year = z.number().int().min(2000).max(2100);
+/** 考核年度: a year the assessment can be asked about, finalized or exempted in; the bounds of every `year` argument. */
+export const AssessmentYear = z
+  .number()
+  .int('must be a whole year')
+  .min(2000, 'must be an assessment year from 2000 to 2100')
+  .max(2100, 'must be an assessment year from 2000 to 2100');
+const Year = AssessmentYear;
 
 /**
  * 容错纠错: the committee removes one deduction from a unit's card, with the reason and who

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { adoptCommand, decideAdoption } from '../shared/adoptedDocument.js';
 import type { Decider } from '../shared/decider.js';
-import { PolicyDocument } from './document.js';
+import { AdoptablePolicyDocument, type PolicyDocument } from './document.js';
 import { type PolicyEvent, type PolicyState, evolvePolicy, initialPolicyState } from './events.js';
 
-export const AdoptPolicy = adoptCommand('AdoptPolicy', PolicyDocument);
+export const AdoptPolicy = adoptCommand('AdoptPolicy', AdoptablePolicyDocument);
 export type AdoptPolicy = z.infer<typeof AdoptPolicy.schema>;
 
 /** Adopting the version already in force changes nothing; otherwise the next version number. */

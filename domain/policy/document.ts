@@ -61,7 +61,7 @@ const Points = z
   });
 const Days = z.number().int().min(1).max(3650);
 /** When the scheduler acts (domain/schedule/): reminders, 回头看 and automatic 督办. Adopted before it existed: the defaults. */
-export const TimingPolicy = z.object({
+export const TimingPolicy = z.strictObject({
   /** Reminders (到期提醒) this many days before an open item's deadline. */
   reminderOffsetsDays: z.array(z.number().int().min(1).max(365)).max(10).default([7, 3, 1]),
   /** Whether those days count calendar days or working days (工作日, the county calendar). */
@@ -75,101 +75,121 @@ export const TimingPolicy = z.object({
 });
 export type TimingPolicy = z.infer<typeof TimingPolicy>;
 
-const Rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolean(), level: InterviewLevel, ...shape });
+const Rule = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ enabled: z.boolean(), level: InterviewLevel, ...shape });
 
 /**
  * A policy (考核办法): the light rules of the battle map, the interview rules and the scoring rules,
  * as one versioned document. The seed names the mechanisms, never the numbers: every number here is
  * the county's choice, changed by adopting a new version (`PolicyAdopted`), never by editing code.
  */
-export const PolicyDocument = z
-  .object({
-    /** What the committee calls this version, e.g. "2019年度整改考核办法". */
-    name: Name(200),
-    lights: z.object({
-      /** An open item whose deadline is within this many days is yellow (due soon). */
-      dueSoonDays: z.number().int().min(0).max(365),
-      /** Red when the item is back in rectification after a rejected verification. */
-      redWhenRejected: z.boolean(),
-      /** Yellow when an open item's deadline was ever extended (延期). */
-      yellowWhenExtended: z.boolean(),
-      /** Yellow when an open item has no deadline yet. */
-      yellowWithoutDeadline: z.boolean(),
-      /** A unit is red from this many red items, yellow from this many yellow (or red) items. */
-      unitRedAtRedItems: z.number().int().min(1),
-      unitYellowAtYellowItems: z.number().int().min(1),
+export const PolicyDocument = z.strictObject({
+  /** What the committee calls this version, e.g. "2019年度整改考核办法". */
+  name: Name(200),
+  lights: z.strictObject({
+    /** An open item whose deadline is within this many days is yellow (due soon). */
+    dueSoonDays: z.number().int().min(0).max(365),
+    /** Red when the item is back in rectification after a rejected verification. */
+    redWhenRejected: z.boolean(),
+    /** Yellow when an open item's deadline was ever extended (延期). */
+    yellowWhenExtended: z.boolean(),
+    /** Yellow when an open item has no deadline yet. */
+    yellowWithoutDeadline: z.boolean(),
+    /** A unit is red from this many red items, yellow from this many yellow (or red) items. */
+    unitRedAtRedItems: z.number().int().min(1),
+    unitYellowAtYellowItems: z.number().int().min(1),
+  }),
+  interviews: z.strictObject({
+    /** An unresolved trigger rises one level (提醒 → 督办 → 约谈) after each such period. */
+    escalateAfterDays: Days,
+    rules: z.strictObject({
+      /** An item past its deadline. */
+      item_overdue: Rule({}),
+      /** An item overdue for at least `days` days. */
+      item_long_overdue: Rule({ days: Days }),
+      /** A unit with at least `count` items overdue at once. */
+      unit_many_overdue: Rule({ count: z.number().int().min(2) }),
+      /** One item whose verification was rejected at least `rejections` times. */
+      rejected_repeatedly: Rule({ rejections: z.number().int().min(1) }),
+      /** A problem raised as a recurrence (同类问题第二次) of an earlier one in the same unit, while open. */
+      recurrence: Rule({}),
+      /** A problem from one of these sources assigned to a unit, while open (随时发现问题随时约谈). */
+      problem_found: Rule({ sources: z.array(ProblemSource).min(1) }),
+      /** After 31 December: a unit with items due that year not reported fixed by year end. */
+      year_end_unfinished: Rule({}),
+      /**
+       * A 督办 whose finish-by day (办结时限) passed without the unit's reply, while the item is open.
+       * Added after the first policies were adopted: a stored policy without it gets the default.
+       */
+      supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
     }),
-    interviews: z.object({
-      /** An unresolved trigger rises one level (提醒 → 督办 → 约谈) after each such period. */
-      escalateAfterDays: Days,
-      rules: z.object({
-        /** An item past its deadline. */
-        item_overdue: Rule({}),
-        /** An item overdue for at least `days` days. */
-        item_long_overdue: Rule({ days: Days }),
-        /** A unit with at least `count` items overdue at once. */
-        unit_many_overdue: Rule({ count: z.number().int().min(2) }),
-        /** One item whose verification was rejected at least `rejections` times. */
-        rejected_repeatedly: Rule({ rejections: z.number().int().min(1) }),
-        /** A problem raised as a recurrence (同类问题第二次) of an earlier one in the same unit, while open. */
-        recurrence: Rule({}),
-        /** A problem from one of these sources assigned to a unit, while open (随时发现问题随时约谈). */
-        problem_found: Rule({ sources: z.array(ProblemSource).min(1) }),
-        /** After 31 December: a unit with items due that year not reported fixed by year end. */
-        year_end_unfinished: Rule({}),
-        /**
-         * A 督办 whose finish-by day (办结时限) passed without the unit's reply, while the item is open.
-         * Added after the first policies were adopted: a stored policy without it gets the default.
-         */
-        supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
+  }),
+  timing: TimingPolicy.default({
+    reminderOffsetsDays: [7, 3, 1],
+    reminderDays: 'calendar',
+    recheckAfterDays: 90,
+    supervisionFinishByDays: 10,
+    scheduleAtHour: 9,
+  }),
+  scoring: z
+    .strictObject({
+      /** Each part starts here; the score is the weighted sum of the two parts. */
+      base: z.number().int().min(0).max(1000),
+      /** 平时 (ordinary-time performance) and 集中考核 (year-end assessment) weights, in percent. */
+      ordinaryWeightPercent: z.number().int().min(0).max(100),
+      yearEndWeightPercent: z.number().int().min(0).max(100),
+      /** Units that get a card. A problem of another kind of unit counts for its nearest assessed ancestor. */
+      assessedUnitKinds: z.array(UnitKind).min(1),
+      ordinary: z.strictObject({
+        /** Per problem raised that year against the unit, by source. */
+        problemFound: z.record(ProblemSource, Points),
+        verificationRejected: Points,
+        deadlineExtended: Points,
+        supervisionOrdered: Points,
+        problemReopened: Points,
+        recurrence: Points,
+        /** Per interview of the principal leader (约谈 level) held that year. */
+        interviewHeld: Points,
       }),
-    }),
-    timing: TimingPolicy.default({
-      reminderOffsetsDays: [7, 3, 1],
-      reminderDays: 'calendar',
-      recheckAfterDays: 90,
-      supervisionFinishByDays: 10,
-      scheduleAtHour: 9,
-    }),
-    scoring: z
-      .object({
-        /** Each part starts here; the score is the weighted sum of the two parts. */
-        base: z.number().int().min(0).max(1000),
-        /** 平时 (ordinary-time performance) and 集中考核 (year-end assessment) weights, in percent. */
-        ordinaryWeightPercent: z.number().int().min(0).max(100),
-        yearEndWeightPercent: z.number().int().min(0).max(100),
-        /** Units that get a card. A problem of another kind of unit counts for its nearest assessed ancestor. */
-        assessedUnitKinds: z.array(UnitKind).min(1),
-        ordinary: z.object({
-          /** Per problem raised that year against the unit, by source. */
-          problemFound: z.record(ProblemSource, Points),
-          verificationRejected: Points,
-          deadlineExtended: Points,
-          supervisionOrdered: Points,
-          problemReopened: Points,
-          recurrence: Points,
-          /** Per interview of the principal leader (约谈 level) held that year. */
-          interviewHeld: Points,
-        }),
-        yearEnd: z.object({
-          /** Per item due that year, reported fixed by its deadline and closed (销号). */
-          closedOnTime: Points,
-          /** Per item due that year, reported fixed after its deadline but by 31 December. */
-          finishedLate: Points,
-          /** Per item due that year and not reported fixed by 31 December. */
-          unfinishedAtYearEnd: Points,
-        }),
-        /** Lowest score of each grade; below `average` is 较差. */
-        grades: z.object({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
-      })
-      .refine((s) => s.ordinaryWeightPercent + s.yearEndWeightPercent === 100, {
-        message: 'the two weights must add up to 100 percent',
-        path: ['yearEndWeightPercent'],
-      })
-      .refine((s) => s.grades.good >= s.grades.fairlyGood && s.grades.fairlyGood >= s.grades.average, {
-        message: 'grade thresholds must not increase from 好 to 一般',
-        path: ['grades'],
+      yearEnd: z.strictObject({
+        /** Per item due that year, reported fixed by its deadline and closed (销号). */
+        closedOnTime: Points,
+        /** Per item due that year, reported fixed after its deadline but by 31 December. */
+        finishedLate: Points,
+        /** Per item due that year and not reported fixed by 31 December. */
+        unfinishedAtYearEnd: Points,
       }),
-  })
-  .strict();
+      /** Lowest score of each grade; below `average` is 较差. */
+      grades: z.strictObject({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
+    })
+    .refine((s) => s.ordinaryWeightPercent + s.yearEndWeightPercent === 100, {
+      message: 'the two weights must add up to 100 percent',
+      path: ['yearEndWeightPercent'],
+    })
+    .refine((s) => s.grades.good >= s.grades.fairlyGood && s.grades.fairlyGood >= s.grades.average, {
+      message: 'grade thresholds must not increase from 好 to 一般',
+      path: ['grades'],
+    }),
+});
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
+
+/**
+ * A document as the committee may adopt it from now on: PolicyDocument, and each grade's threshold
+ * strictly below the one above it, so every grade can be given (好 = 较好 would leave 较好 to nobody).
+ * Versions already adopted are read with PolicyDocument, so a stored tie still reads. Unknown keys
+ * are refused at every depth (strict objects) rather than dropped.
+ */
+export const AdoptablePolicyDocument = PolicyDocument.superRefine((d, ctx) => {
+  const { good, fairlyGood, average } = d.scoring.grades;
+  if (!(fairlyGood < good))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scoring', 'grades', 'fairlyGood'],
+      message: `must be below good (${good}): 较好 starts below 好`,
+    });
+  if (!(average < fairlyGood))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scoring', 'grades', 'average'],
+      message: `must be below fairlyGood (${fairlyGood}): 一般 starts below 较好`,
+    });
+});

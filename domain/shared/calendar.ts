@@ -29,11 +29,38 @@ export const CalendarDay = z
   .refine(isRealDay, { message: 'is not a real calendar date' });
 export type CalendarDay = z.infer<typeof CalendarDay>;
 
+/** The offset an instant is written with at its end: `Z`, `±hh:mm` or `±hhmm`. */
+const WRITTEN_OFFSET = /(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * Whether the offset an instant is written with, if any, is one a clock shows: from −12:00 to
+ * +14:00, minutes below 60. luxon reads `+25:00` and `+08:60` as offsets; no place on Earth has them.
+ */
+function realOffset(s: string): boolean {
+  const m = WRITTEN_OFFSET.exec(s);
+  if (!m || m[1] === undefined) return true;
+  const hours = Number(m[2]);
+  const minutes = Number(m[3]);
+  if (minutes > 59) return false;
+  return hours * 60 + minutes <= (m[1] === '+' ? 14 * 60 : 12 * 60);
+}
+
 /** An instant, as an ISO-8601 string with an offset (what the injected clock gives). */
-export const Instant = z.string().refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, {
+export const Instant = z.string().refine((s) => realOffset(s) && DateTime.fromISO(s, { setZone: true }).isValid, {
   message: 'is not a valid ISO-8601 instant',
 });
 export type Instant = z.infer<typeof Instant>;
+
+/**
+ * The one reading of an instant a caller sends (`asOf`, the audit trail's `from` and `to`): ISO-8601
+ * with its offset written out, a real one (−12:00 to +14:00). Its milliseconds, or null when it is not
+ * such an instant — the caller says which field was wrong.
+ */
+export function instantWithOffsetMs(s: string): number | null {
+  if (!WRITTEN_OFFSET.test(s) || !realOffset(s)) return null;
+  const dt = DateTime.fromISO(s, { setZone: true });
+  return dt.isValid ? dt.toMillis() : null;
+}
 
 /**
  * The county calendar day on which an instant falls. An instant written without an offset is read

@@ -1,8 +1,8 @@
 import { type Grade, type PolicyDocument, type ScorePart, type ScoreRule, sourceLabel } from '../../domain/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
-import { closedOnTime, finished } from '../battleMap.js';
+import { finished } from '../battleMap.js';
 import type { At, PolicyChoice } from '../policyInForce.js';
-import type { ExemptionFacts, FactsState, InterviewFacts, ProblemFacts } from '../problemFacts.js';
+import { type ExemptionFacts, type FactsState, type InterviewFacts, type ProblemFacts, yearEndDue } from '../problemFacts.js';
 import type { ScoreLine, Scorecard } from './card.js';
 
 type Rules = PolicyDocument['scoring'];
@@ -179,9 +179,12 @@ export class ScorecardAccumulator {
     for (const r of f.reopens ?? [])
       if (r.day.startsWith(prefix))
         this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
-    if (f.deadline?.startsWith(prefix)) {
+    // Year-end lines: on the deadline in force on 31 December of the item's year (yearEndDue), and on
+    // the first fix that passed verification, which counts even if the problem was reopened since.
+    const due = yearEndDue(f);
+    if (due !== null && due.year === year) {
       const done = finished(f);
-      if (closedOnTime(f))
+      if (done !== null && done.day <= due.deadline && f.acceptedReportOn !== null && f.acceptedClosedEventId !== null)
         this.line(
           out,
           'year_end',
@@ -189,10 +192,10 @@ export class ScorecardAccumulator {
           y.closedOnTime,
           f,
           unitId,
-          [f.closedEventId!, f.rectifiedEventId!],
-          `${n}: reported fixed on ${f.rectifiedOn}, by its deadline ${f.deadline}, and closed (销号).`,
+          [f.acceptedClosedEventId, done.eventId],
+          `${n}: reported fixed on ${done.day}, by its deadline ${due.deadline}, and closed (销号).`,
         );
-      else if (done !== null && done.day > f.deadline && done.day <= yearEnd)
+      else if (done !== null && done.day > due.deadline && done.day <= yearEnd)
         this.line(
           out,
           'year_end',
@@ -200,8 +203,8 @@ export class ScorecardAccumulator {
           y.finishedLate,
           f,
           unitId,
-          [done.eventId, f.deadlineEventId!],
-          `${n}: reported fixed on ${done.day}, after its deadline ${f.deadline}.`,
+          [done.eventId, due.eventId],
+          `${n}: reported fixed on ${done.day}, after its deadline ${due.deadline}.`,
         );
       else if (this.yearOver && (done === null || done.day > yearEnd))
         this.line(
@@ -211,8 +214,8 @@ export class ScorecardAccumulator {
           y.unfinishedAtYearEnd,
           f,
           unitId,
-          [f.deadlineEventId!],
-          `${n}: due ${f.deadline}, not reported fixed by 31 December ${year}.`,
+          [due.eventId],
+          `${n}: due ${due.deadline}, not reported fixed by 31 December ${year}.`,
         );
     }
     return out;

@@ -217,7 +217,7 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
     });
   });
 
-  it('finalizeAssessment freezes the cards: a later event shows as a difference beside them, never a rewrite', async () => {
+  it('finalizeAssessment freezes the cards: what changes later shows as a difference beside them, never a rewrite', async () => {
     const early = await committee(
       `{ finalizeAssessment(year: 2020) { events { type } } }`.replace('{ finalizeAssessment', 'mutation { finalizeAssessment'),
     );
@@ -250,10 +250,15 @@ describe('battle map, triggers and scorecards over GraphQL', () => {
       score: 96.8,
       frozen: true,
       finalization: { reproduced: true, policyVersion: 0 },
-      // Now: P3 is no longer closed on time (−0.6), and policy 1 is in force (same points, stricter grades).
-      current: { score: 96.2, frozen: false },
-      difference: { scoreDelta: -0.6, gradeChanged: true, removed: [{ rule: 'closed_on_time', ledgerNumber: P3.ledgerNumber }], added: [] },
+      // Now: policy 1 is in force (same points, stricter grades). P3's reopening in 2020 takes nothing
+      // from 2019: its fix passed verification and counts for its year; the −2 is on the 2020 card.
+      current: { score: 96.8, frozen: false },
+      difference: { scoreDelta: 0, gradeChanged: true, removed: [], added: [] },
     });
+    const next = await gql(`query($u: ID!) { scorecard(unitId: $u, year: 2020) { lines { rule ledgerNumber points } } }`, {
+      u: s.units.T1,
+    });
+    expect(next.data.scorecard.lines).toContainEqual({ rule: 'problem_reopened', ledgerNumber: P3.ledgerNumber, points: -2 });
     const late = await committee(
       `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "r", approvedBy: "a") { events { type } } }`,
       {

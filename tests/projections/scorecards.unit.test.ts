@@ -127,16 +127,27 @@ describe('annual scorecards (年度考核) under the default policy', () => {
     expect(t1.lines.reduce((sum, l) => sum + cents(l.contribution), 0)).toBe(cents(96.8));
   });
 
-  it('a later event shows as a difference against the earlier card: reopening P3 takes its on-time line away', () => {
+  it('a later reopening leaves the year’s card as it was: the fix that passed counts, the −2 goes to the reopening’s year', () => {
     const b = scenario().builder;
     b.on(P3.problemId, 'ProblemReopened', { reason: '回头看发现反弹', reopenCount: 1 }, '2020-02-01T10:00:00+08:00');
     const later = atInstant('2020-02-02T10:00:00+08:00');
     const before = scorecards(factsAsOf(events, at.instant), 2019, at, v0).find((c) => c.unitId === s.units.T1)!;
     const after = scorecards(factsAsOf(b.recorded(), later.instant), 2019, later, v0).find((c) => c.unitId === s.units.T1)!;
+    expect(cardDifference(before, after)).toEqual({ scoreDelta: 0, gradeChanged: false, added: [], removed: [], changed: [] });
+  });
+
+  it('a later event shows as a difference against the earlier card: a report of December rejected in January', () => {
+    const b = scenario().builder;
+    b.on(P2.problemId, 'RectificationReported', { evidence: { description: '已整改', files: [] } }, '2019-12-30T10:00:00+08:00');
+    const early = atInstant('2020-01-05T10:00:00+08:00');
+    const before = scorecards(factsAsOf(b.recorded(), early.instant), 2019, early, v0).find((c) => c.unitId === s.units.T1)!;
+    b.on(P2.problemId, 'VerificationRejected', { verifierUnitId: s.units.D2, reasons: '不达标', rejectionCount: 1 }, at.instant);
+    const after = scorecards(factsAsOf(b.recorded(), at.instant), 2019, at, v0).find((c) => c.unitId === s.units.T1)!;
     const diff = cardDifference(before, after);
-    expect(diff.scoreDelta).toBe(-0.6);
-    expect(diff.removed.map((l) => [l.rule, l.ledgerNumber])).toEqual([['closed_on_time', P3.ledgerNumber]]);
-    expect(diff.added).toEqual([]);
-    expect(problemFacts.version).toBe(4);
+    // Reported 12-30, after its deadline 05-31: −1 × 60% = −0.6; rejected, it was not fixed by 31 December: −3 × 60% = −1.8.
+    expect(diff.scoreDelta).toBe(-1.2);
+    expect(diff.removed.map((l) => [l.rule, l.ledgerNumber])).toEqual([['finished_late', P2.ledgerNumber]]);
+    expect(diff.added.map((l) => [l.rule, l.ledgerNumber])).toEqual([['unfinished_at_year_end', P2.ledgerNumber]]);
+    expect(problemFacts.version).toBe(5);
   });
 });
