@@ -57,7 +57,8 @@ function Frame() {
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
-          <NavLink to="/inspection">{t('nav.inspection')}</NavLink>
+          {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
+          {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
