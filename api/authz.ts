@@ -101,6 +101,10 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.verifyLedger': admin,
   // Recomputing a finalized year walks the whole log too: for the committee that finalized it and admins.
   'Query.verifyAssessment': { who: ['committee', 'admin'] },
+  // Reports (通报), also downloaded from /reports/… under the same rules (api/reports.ts): the year's
+  // assessment result for the committee and the office that issues it; the quarter's inspection for everyone signed in.
+  'Query.assessmentReport': { who: ['committee', 'office'] },
+  'Query.inspectionReport': signedIn,
 };
 
 /**

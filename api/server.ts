@@ -22,6 +22,7 @@ import type { Context } from './context.js';
 import { consoleHeaders, consoleTabs } from './console.js';
 import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
 import { filesRouter } from './files.js';
+import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
@@ -181,6 +182,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     }
   });
   app.use('/files', filesRouter(filesDir));
+  // Report downloads (通报 .docx/.xlsx), signed in and authorized as their GraphQL fields.
+  app.use('/reports', reportsRouter({ reports: application.reports, tokens, runner, accounts }));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   if (existsSync(WEB_DIST)) {

@@ -22,6 +22,7 @@ import { type NotificationOptions, Notifications } from './notifications/index.j
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { addWorkingDays } from '../domain/index.js';
 import { outboxView } from '../projections/outboxView.js';
+import { Reports } from './reports/index.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -62,6 +63,8 @@ export type Application = {
   notifications: Notifications;
   /** Passing time becomes facts: reminders, deadlines passing, escalations, 回头看 (application/scheduler.ts). */
   scheduler: Scheduler;
+  /** 通报: the annual assessment report and the quarterly inspection report, as .docx and .xlsx (application/reports/). */
+  reports: Reports;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -101,6 +104,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
       workingDays: (day, n) => addWorkingDays(day, n, readModels.calendar(clock())?.document ?? null).day,
       ...(options.scheduler || {}),
     }),
+    reports: new Reports(readModels, clock),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,

@@ -18,6 +18,6 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/graphql': 'http://127.0.0.1:4000', '/files': 'http://127.0.0.1:4000' },
+    proxy: { '/graphql': 'http://127.0.0.1:4000', '/files': 'http://127.0.0.1:4000', '/reports': 'http://127.0.0.1:4000' },
   },
 });

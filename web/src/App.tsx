@@ -7,6 +7,7 @@ import { InterviewsPage } from './interviews/InterviewsPage';
 import { ProblemPage } from './item/ProblemPage';
 import { LedgerPage } from './ledger/LedgerPage';
 import { ChannelsPage, FailedBadge } from './notifications/ChannelsPage';
+import { InspectionPage } from './reports/InspectionPage';
 import { MyItemsPage } from './queues/MyItemsPage';
 import { VerifyPage } from './queues/VerifyPage';
 import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
@@ -56,6 +57,8 @@ function Frame() {
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
+          {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
+          {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
@@ -94,6 +97,7 @@ function Frame() {
           <Route path="/hotline" element={<HotlinePage />} />
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/notifications" element={<ChannelsPage />} />
+          <Route path="/inspection" element={<InspectionPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

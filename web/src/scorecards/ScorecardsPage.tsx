@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { downloadReport } from '../shared/api';
 import { ErrorMessage } from '../shared/errors';
 import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
@@ -72,6 +73,19 @@ export function ScorecardsPage() {
         <button type="button" onClick={() => void download()} disabled={busy || !cards.data?.length} data-export-scorecards>
           {t('score.export')}
         </button>
+        {/* The 通报 of a finalized year, off its frozen cards (GET /reports/assessment/<year>.docx|.xlsx). */}
+        {frozen &&
+          (['docx', 'xlsx'] as const).map((format) => (
+            <button
+              key={format}
+              type="button"
+              onClick={() => void run(() => downloadReport(`/reports/assessment/${year}.${format}`))}
+              disabled={busy}
+              data-assessment-report={format}
+            >
+              {t(format === 'docx' ? 'report.assessmentDocx' : 'report.assessmentXlsx')}
+            </button>
+          ))}
         {mayFinalize && (
           <button type="button" className="primary" onClick={() => void finalize()} disabled={busy || !cards.data?.length} data-finalize>
             {t('score.finalize')}

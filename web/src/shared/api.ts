@@ -93,3 +93,33 @@ export async function uploadFile(file: File): Promise<StoredFile> {
 }
 
 export const fileUrl = (file: { sha256: string; name: string }) => `/files/${file.sha256}?name=${encodeURIComponent(file.name)}`;
+
+/**
+ * A report (通报) from the server's download routes (/reports/…), fetched with the sign-in token and
+ * handed to the browser as a file under the name the server gives; a refusal becomes an ApiError.
+ */
+export async function downloadReport(path: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: authorization() });
+  } catch {
+    throw new ApiError('NETWORK', 'Cannot reach the server.');
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    const error = body.error ?? {};
+    if (error.code === 'UNAUTHENTICATED' && session.token()) session.clear();
+    throw new ApiError(error.code ?? 'DOWNLOAD_FAILED', error.message ?? `Download failed (${response.status}).`);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : (path.split('/').pop() ?? 'report');
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
