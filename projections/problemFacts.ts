@@ -268,6 +268,10 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.consolidation = 'confirmed';
       f.consolidatedOn = event.data.confirmedOn;
       return;
+    case 'ProblemLinked':
+      // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
+      if (event.data.kind === 'recurrence') f.recurrenceOf = event.data.earlierProblemId;
+      return;
     default:
       assertNever(event);
   }
@@ -304,7 +308,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 4,
+  version: 5,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
