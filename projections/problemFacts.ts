@@ -47,7 +47,10 @@ export type ProblemFacts = {
   category: ProblemCategory;
   raisedOn: string;
   raisedEventId: string;
+  /** 复发: the earlier problem this one repeats, named at the raise (older raises) or linked (ProblemLinked). */
   recurrenceOf: string | null;
+  /** The ProblemLinked that made it a recurrence; null when an older raise named it (the raise is the evidence). */
+  recurrenceEventId: string | null;
   /** 责任单位, once assigned. */
   unitId: string | null;
   assignedOn: string | null;
@@ -153,6 +156,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       raisedOn: d.raisedOn,
       raisedEventId: recorded.id,
       recurrenceOf: d.recurrenceOf,
+      recurrenceEventId: null,
       unitId: null,
       assignedOn: null,
       assignedEventId: null,
@@ -270,7 +274,10 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       return;
     case 'ProblemLinked':
       // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
-      if (event.data.kind === 'recurrence') f.recurrenceOf = event.data.earlierProblemId;
+      if (event.data.kind === 'recurrence') {
+        f.recurrenceOf = event.data.earlierProblemId;
+        f.recurrenceEventId = recorded.id;
+      }
       return;
     default:
       assertNever(event);

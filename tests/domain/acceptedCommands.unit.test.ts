@@ -90,9 +90,22 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
     expect(at([])).toStrictEqual(['RaiseProblem']);
     expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem', 'LinkProblem']);
-    expect(at(history.assignedOnly)).toStrictEqual(['AssignProblem', 'AcknowledgeAssignment', 'SetDeadline', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.assignedOnly)).toStrictEqual([
+      'AssignProblem',
+      'AcknowledgeAssignment',
+      'SetDeadline',
+      'OrderSupervision',
+      'LinkProblem',
+    ]);
     expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision', 'LinkProblem']);
-    expect(at(history.withPlan)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'ReportRectified', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.withPlan)).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'ReportRectified',
+      'OrderSupervision',
+      'LinkProblem',
+    ]);
     expect(at(history.awaitingVerification)).toStrictEqual([
       'ExtendDeadline',
       'PassVerification',

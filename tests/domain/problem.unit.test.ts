@@ -60,7 +60,9 @@ describe('raising a problem (问题交办)', () => {
   it('a raise written before links (recurrenceOf on ProblemRaised) still reads as the recurrence', () => {
     const state = fold([raised({ recurrenceOf: EARLIER_PROBLEM })]);
     expect(state.status !== 'not_raised' && state.recurrenceOf).toBe(EARLIER_PROBLEM);
-    given([raised({ recurrenceOf: EARLIER_PROBLEM })]).when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW).thenNothing();
+    given([raised({ recurrenceOf: EARLIER_PROBLEM })])
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .thenNothing();
   });
 
   it('raising a problem that is already raised does nothing', () => {
@@ -72,8 +74,12 @@ describe('linking a problem to an earlier one (复发 / 相关)', () => {
   const ANOTHER_EARLIER = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 
   it('links an open or closed problem, of any unit, as a recurrence of an earlier one', () => {
-    given(history.rectifying).when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW).then([linked(EARLIER_PROBLEM, 'recurrence')]);
-    given(history.closedProblem).when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW).then([linked(EARLIER_PROBLEM, 'recurrence')]);
+    given(history.rectifying)
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'recurrence')]);
+    given(history.closedProblem)
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'recurrence')]);
   });
 
   it('links it as related, to several earlier problems', () => {
@@ -83,9 +89,15 @@ describe('linking a problem to an earlier one (复发 / 相关)', () => {
   });
 
   it('a link made already does nothing, and related adds nothing to a recurrence of the same problem', () => {
-    given([...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')]).when(command.link(EARLIER_PROBLEM, 'related'), NOW).thenNothing();
-    given([...history.raisedOnly, linked()]).when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW).thenNothing();
-    given([...history.raisedOnly, linked()]).when(command.link(EARLIER_PROBLEM, 'related'), NOW).thenNothing();
+    given([...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')])
+      .when(command.link(EARLIER_PROBLEM, 'related'), NOW)
+      .thenNothing();
+    given([...history.raisedOnly, linked()])
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .thenNothing();
+    given([...history.raisedOnly, linked()])
+      .when(command.link(EARLIER_PROBLEM, 'related'), NOW)
+      .thenNothing();
   });
 
   it('a related problem can later be linked as the recurrence', () => {
@@ -95,18 +107,26 @@ describe('linking a problem to an earlier one (复发 / 相关)', () => {
   });
 
   it('a problem repeats at most one earlier problem', () => {
-    given([...history.raisedOnly, linked()]).when(command.link(ANOTHER_EARLIER, 'recurrence'), NOW).thenError('RECURRENCE_ALREADY_LINKED');
+    given([...history.raisedOnly, linked()])
+      .when(command.link(ANOTHER_EARLIER, 'recurrence'), NOW)
+      .thenError('RECURRENCE_ALREADY_LINKED');
   });
 
   it('refuses a link to itself, to a problem raised later, and on a problem never raised', () => {
     given(history.raisedOnly).when(command.link(PROBLEM), NOW).thenError('LINK_TO_ITSELF');
-    given(history.raisedOnly).when(command.link(EARLIER_PROBLEM, 'related', '2019-03-02'), NOW).thenError('LINK_TO_LATER_PROBLEM');
+    given(history.raisedOnly)
+      .when(command.link(EARLIER_PROBLEM, 'related', '2019-03-02'), NOW)
+      .thenError('LINK_TO_LATER_PROBLEM');
     given([]).when(command.link(), NOW).thenError('PROBLEM_NOT_RAISED');
-    given([]).when(command.raise({ recurrenceOf: PROBLEM }), NOW).thenError('LINK_TO_ITSELF');
+    given([])
+      .when(command.raise({ recurrenceOf: PROBLEM }), NOW)
+      .thenError('LINK_TO_ITSELF');
   });
 
   it('a problem raised the same day as this one may be linked', () => {
-    given(history.raisedOnly).when(command.link(EARLIER_PROBLEM, 'related', '2019-03-01'), NOW).then([linked(EARLIER_PROBLEM, 'related')]);
+    given(history.raisedOnly)
+      .when(command.link(EARLIER_PROBLEM, 'related', '2019-03-01'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'related')]);
   });
 });
 

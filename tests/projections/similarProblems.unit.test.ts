@@ -65,7 +65,9 @@ describe('measured on the labelled set (tests/data/similarityCases.tsv; figures 
 
   it('finds at least 85% of the similar problems in the top 5, with precision@5 at least 0.34 (0.40 is the most possible)', () => {
     const f = measureSimilarity();
-    console.log(`similarity: precision@5 ${f.precisionAt5.toFixed(3)}, recall@5 ${f.recallAt5.toFixed(3)}, first similar ${f.firstIsSimilar}/90`);
+    console.log(
+      `similarity: precision@5 ${f.precisionAt5.toFixed(3)}, recall@5 ${f.recallAt5.toFixed(3)}, first similar ${f.firstIsSimilar}/90`,
+    );
     expect(f.recallAt5).toBeGreaterThanOrEqual(0.85);
     expect(f.precisionAt5).toBeGreaterThanOrEqual(0.34);
     expect(f.firstIsSimilar).toBeGreaterThanOrEqual(75);

@@ -178,7 +178,11 @@ export const command = {
     data: { problemId: PROBLEM, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
   }),
   /** The earlier problem was raised on `earlierRaisedOn` (the application reads it from its stream). */
-  link: (earlierProblemId = EARLIER_PROBLEM, kind: 'recurrence' | 'related' = 'recurrence', earlierRaisedOn = '2018-11-20'): Command<'LinkProblem'> => ({
+  link: (
+    earlierProblemId = EARLIER_PROBLEM,
+    kind: 'recurrence' | 'related' = 'recurrence',
+    earlierRaisedOn = '2018-11-20',
+  ): Command<'LinkProblem'> => ({
     type: 'LinkProblem',
     data: { problemId: PROBLEM, earlierProblemId, kind, earlierRaisedOn },
   }),
