@@ -46,6 +46,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.dismissHotlineReport': office,
   'Mutation.importProblems': office,
   'Mutation.previewImport': office,
+  // 举一反三: linking a problem to an earlier one (复发 / 相关), also across units.
+  'Mutation.linkProblem': office,
   // Responsible units (责任单位负责人), for their own unit's items.
   'Mutation.acknowledgeAssignment': unitHeadOwnUnit,
   'Mutation.submitPlan': unitHeadOwnUnit,
@@ -93,6 +95,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.problem': signedIn,
   'Query.problems': signedIn,
   'Query.units': signedIn,
+  // 举一反三: every signed-in user, unit heads included, reads every unit's problems already (Query.problems); similar cases are how units learn from each other.
+  'Query.similarProblems': signedIn,
   'Query.me': signedIn,
   'Query.hotlineReports': office,
   'Query.auditLog': { who: ['office', 'admin'] },

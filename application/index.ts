@@ -8,6 +8,7 @@ import { hotlineView } from '../projections/hotlineView.js';
 import { importsView } from '../projections/importsView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
+import { similarityIndex } from '../projections/similarProblems.js';
 import { scheduleView } from '../projections/scheduleView.js';
 import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
@@ -85,7 +86,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView, scheduleView],
+    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView, scheduleView, similarityIndex],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   await runner.start();

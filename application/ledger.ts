@@ -4,6 +4,7 @@ import {
   AdoptCalendar,
   type CalendarState,
   IllegalStateError,
+  Id,
   type LedgerNumberReserved,
   NotFoundError,
   type ProblemCategory,
@@ -147,7 +148,7 @@ export class Ledger {
   }
 
   private async runProblemCommand(input: unknown, context: CommandContext): Promise<CommandResult<ProblemState>> {
-    const command = await this.checkedProblemCommand(input);
+    const command = await this.checkedProblemCommand(await this.withEarlierProblem(input));
     return handleCommand(this.store, problemStreamId(command.data.problemId), problemDecider, command, context).catch((error: unknown) => {
       throw problemNotFound(error, command);
     });
@@ -167,7 +168,7 @@ export class Ledger {
       try {
         const now = context.now();
         const { resolved, warnings } = await this.deadlineFromWorkingDays(input, countyDay(now));
-        const command = await this.checkedProblemCommand(resolved);
+        const command = await this.checkedProblemCommand(await this.withEarlierProblem(resolved));
         batch.push({
           index,
           warnings,
@@ -189,6 +190,22 @@ export class Ledger {
         : { ok: false, error: problemNotFound(outcome.error, item.command) };
     }
     return settled as Settled<CommandResult<ProblemState> & { warnings: string[] }>[];
+  }
+
+  /**
+   * A link (复发 / 相关) names an earlier problem: it must exist, and the day it was raised goes into the
+   * command, so the decision can refuse one raised after the problem linked. Other commands unchanged.
+   */
+  private async withEarlierProblem(input: unknown): Promise<unknown> {
+    const { type, data } = (input ?? {}) as { type?: unknown; data?: unknown };
+    if (type !== 'LinkProblem' || typeof data !== 'object' || data === null) return input;
+    const { earlierProblemId } = parseOrThrow(z.object({ earlierProblemId: Id }), data);
+    const earlier = await this.loadProblem(earlierProblemId);
+    if (earlier.state.status === 'not_raised')
+      throw new NotFoundError('PROBLEM_NOT_FOUND', `There is no problem with id ${earlierProblemId} to link to.`, {
+        field: 'earlierProblemId',
+      });
+    return { type, data: { ...data, earlierRaisedOn: earlier.state.raisedOn } };
   }
 
   /** A problem command parsed, with the units it names checked: what the decision cannot see. */

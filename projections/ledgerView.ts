@@ -2,6 +2,7 @@ import {
   type LedgerNumberReserved,
   type ProblemCategory,
   type ProblemEvent,
+  type ProblemLinkKind,
   type ProblemSource,
   type ProblemState,
   type ProblemStatus,
@@ -29,6 +30,20 @@ export type SupervisionOrderRow = SupervisionOrderedData & {
   reply: (SupervisionRepliedData & { repliedAt: string; repliedBy: string; eventId: string }) | null;
 };
 
+/**
+ * A link between two problems (复发 / 相关), as each of the two shows it: `earlier` on the problem that
+ * was linked (the event is on its stream), `later` on the earlier problem (the event is not).
+ */
+export type ProblemLinkRow = {
+  kind: ProblemLinkKind;
+  direction: 'earlier' | 'later';
+  /** The other problem. */
+  problemId: string;
+  eventId: string;
+  linkedAt: string;
+  linkedBy: string;
+};
+
 /** A problem as the ledger (整改台账) lists it: its folded state plus when it last changed. */
 export type LedgerRow = {
   state: Exclude<ProblemState, { status: 'not_raised' }>;
@@ -38,6 +53,8 @@ export type LedgerRow = {
   latestProgress: string | null;
   /** 督办 orders, oldest first, each with its reply (a reply answers its order and the earlier open ones). */
   supervisionOrders: SupervisionOrderRow[];
+  /** Its links to earlier problems and from later ones, in the order they were made. */
+  links: ProblemLinkRow[];
   /** Global position of the problem's last event. */
   position: number;
 };
@@ -71,13 +88,14 @@ const problemEvents = new Set<string>([
   'SupervisionOrdered',
   'SupervisionReplied',
   'ConsolidationConfirmed',
+  'ProblemLinked',
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
 
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 4,
+  version: 5,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
@@ -107,12 +125,26 @@ export const ledgerView: Projection<LedgerViewState> = {
         for (const order of supervisionOrders)
           if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)
             order.reply = { ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id };
+      const links = row?.links ?? [];
+      // A link shows on both problems: an older raise naming the problem it repeats is one too.
+      const earlier =
+        domainEvent.type === 'ProblemLinked'
+          ? { problemId: domainEvent.data.earlierProblemId, kind: domainEvent.data.kind }
+          : domainEvent.type === 'ProblemRaised' && domainEvent.data.recurrenceOf
+            ? { problemId: domainEvent.data.recurrenceOf, kind: 'recurrence' as const }
+            : null;
+      if (earlier) {
+        const link = { kind: earlier.kind, eventId: event.id, linkedAt: at, linkedBy: by };
+        links.push({ ...link, direction: 'earlier', problemId: earlier.problemId });
+        view.problems.get(earlier.problemId)?.links.push({ ...link, direction: 'later', problemId: id });
+      }
       view.problems.set(id, {
         state,
         raisedAt: row?.raisedAt ?? at,
         updatedAt: at,
         latestProgress,
         supervisionOrders,
+        links,
         position: event.position,
       });
       if (!row) {

@@ -50,7 +50,10 @@ export type ProblemFacts = {
   category: ProblemCategory;
   raisedOn: string;
   raisedEventId: string;
+  /** 复发: the earlier problem this one repeats, named at the raise (older raises) or linked (ProblemLinked). */
   recurrenceOf: string | null;
+  /** The ProblemLinked that made it a recurrence; null when an older raise named it (the raise is the evidence). */
+  recurrenceEventId: string | null;
   /** 责任单位, once assigned. */
   unitId: string | null;
   assignedOn: string | null;
@@ -160,6 +163,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       raisedOn: d.raisedOn,
       raisedEventId: recorded.id,
       recurrenceOf: d.recurrenceOf,
+      recurrenceEventId: null,
       unitId: null,
       assignedOn: null,
       assignedEventId: null,
@@ -279,6 +283,13 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.consolidation = 'confirmed';
       f.consolidatedOn = event.data.confirmedOn;
       return;
+    case 'ProblemLinked':
+      // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
+      if (event.data.kind === 'recurrence') {
+        f.recurrenceOf = event.data.earlierProblemId;
+        f.recurrenceEventId = recorded.id;
+      }
+      return;
     default:
       assertNever(event);
   }
@@ -336,7 +347,8 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
   // 5: the deadlines as recorded and the 销号 of the accepted fix (yearEndDue, the scorecards' year-end lines).
-  version: 5,
+  // 6: links between problems (ProblemLinked: 复发 across units, 相关).
+  version: 6,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

@@ -40,6 +40,7 @@ const expected: Record<string, Who> = {
   orderSupervision: ['office'],
   replyToSupervision: ['unit_head'],
   confirmConsolidation: ['office', 'verifier'],
+  linkProblem: ['office'],
   login: 'public',
   logout: 'signed_in',
   changePassword: 'signed_in',

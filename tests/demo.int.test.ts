@@ -62,6 +62,9 @@ beforeAll(async () => {
   for (const event of problemEvents) {
     states.set(event.streamId, evolveProblem(states.get(event.streamId) ?? initialProblemState, event));
     if (event.type === 'ProblemRaised') raised.set(event.data.problemId, { ...event.data, position: event.position });
+    // A raise naming the problem it repeats records it as a 复发 link right after ProblemRaised.
+    if (event.type === 'ProblemLinked' && event.data.kind === 'recurrence')
+      raised.get(event.data.problemId)!.recurrenceOf = event.data.earlierProblemId;
   }
 });
 

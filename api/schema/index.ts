@@ -20,6 +20,7 @@ import './reproduction.js';
 import './vocabulary.js';
 import './notification.js';
 import './report.js';
+import './similarProblems.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

@@ -7,6 +7,7 @@ import { builder } from './builder.js';
 import { LedgerEventRef } from './event.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
 import { problemMutation } from './problemActions.js';
+import { ProblemLinkKindEnum } from './similarProblems.js';
 import { UnitKindEnum, UnitRef } from './unit.js';
 
 type Payload<T> = { subject: T; events: RecordedEvent[]; replayed: boolean };
@@ -246,4 +247,12 @@ problemCommand(
   'Record the 回头看 of a closed problem: the fix holds (巩固). By the office, or a verifier of another unit.',
   (t) => ({ opinion: t.arg.string({ required: true, description: '回头看意见' }) }),
   (actor) => ({ checkedByUnitId: actor.role === 'verifier' ? actor.unitId : null }),
+);
+problemCommand(
+  'LinkProblem',
+  'Link the problem to an earlier one (of any unit, raised on or before it): as its recurrence (复发, 同类问题第二次; at most one, counted on the scorecards as the policy says) or as related (相关). Shown on both problems.',
+  (t) => ({
+    earlierProblemId: t.arg.id({ required: true, description: 'The earlier problem.' }),
+    kind: t.arg({ type: ProblemLinkKindEnum, required: true, description: 'recurrence (复发) or related (相关).' }),
+  }),
 );

@@ -20,6 +20,7 @@ export const problemMutation = {
   OrderSupervision: 'orderSupervision',
   ReplyToSupervision: 'replyToSupervision',
   ConfirmConsolidation: 'confirmConsolidation',
+  LinkProblem: 'linkProblem',
 } as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 

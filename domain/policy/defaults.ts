@@ -62,6 +62,7 @@ export const defaultPolicy: PolicyDocument = {
       finishedLate: -1,
       unfinishedAtYearEnd: -3,
     },
+    recurrenceAcrossUnits: 'same_unit_only',
     grades: { good: 95, fairlyGood: 90, average: 80 },
   },
 };

@@ -158,6 +158,13 @@ export const PolicyDocument = z.strictObject({
         /** Per item due that year and not reported fixed by 31 December. */
         unfinishedAtYearEnd: Points,
       }),
+      /**
+       * 复发 across units: whether a problem linked as the recurrence (同类问题第二次) of an earlier
+       * problem of ANOTHER unit costs the later unit `ordinary.recurrence` too (`counted`), or only a
+       * recurrence within one unit does (`same_unit_only`). Both need the same category. Added after the
+       * first policies were adopted: a stored policy without it keeps the rule it was adopted under.
+       */
+      recurrenceAcrossUnits: z.enum(['same_unit_only', 'counted']).default('same_unit_only'),
       /** Lowest score of each grade; below `average` is 较差. */
       grades: z.strictObject({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
     })

@@ -38,6 +38,8 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   ReplyToSupervision: (s) => isAssigned(s) && s.openSupervision !== null,
   // 回头看: once per closing, until 巩固 is confirmed.
   ConfirmConsolidation: (s) => s.status === 'closed' && s.consolidation === 'awaiting_recheck',
+  // 复发 / 相关: a link to an earlier problem, at any time once raised (which one is the form's to choose).
+  LinkProblem: (s) => s.status !== 'not_raised',
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

@@ -7,6 +7,7 @@ import { WorkingDays } from '../calendar/workingDays.js';
 import {
   EvidenceFile,
   Evidence,
+  ProblemLinkKind,
   ProblemRaised,
   ReplyText,
   isAssigned,
@@ -96,6 +97,16 @@ export const ConfirmConsolidation = message(
   }),
 );
 
+/**
+ * 复发 / 相关: link this problem to an earlier one. `earlierRaisedOn` is filled in by the application
+ * from the earlier problem's stream (which must exist), so the decision can refuse a later one.
+ */
+export const LinkProblem = message(
+  'LinkProblem',
+  1,
+  z.object({ problemId: Id, earlierProblemId: Id, kind: ProblemLinkKind, earlierRaisedOn: CalendarDay }),
+);
+
 export const ProblemCommand = z.discriminatedUnion('type', [
   RaiseProblem.schema,
   AssignProblem.schema,
@@ -112,6 +123,7 @@ export const ProblemCommand = z.discriminatedUnion('type', [
   OrderSupervision.schema,
   ReplyToSupervision.schema,
   ConfirmConsolidation.schema,
+  LinkProblem.schema,
 ]);
 export type ProblemCommand = z.infer<typeof ProblemCommand>;
 
@@ -152,9 +164,16 @@ function mustBeRectifying(state: ProblemState, doing: string): AssignedProblem {
 export function decideProblem(state: ProblemState, command: ProblemCommand, now: string): ProblemEvent[] {
   const today = countyDay(now);
   switch (command.type) {
-    case 'RaiseProblem':
+    case 'RaiseProblem': {
       if (state.status !== 'not_raised') return [];
-      return [{ type: 'ProblemRaised', data: command.data }];
+      // The problem it repeats is recorded one way only, as a link (复发), whether named at the raise or later.
+      const { recurrenceOf, ...raised } = command.data;
+      const raise: ProblemEvent = { type: 'ProblemRaised', data: { ...raised, recurrenceOf: null } };
+      if (recurrenceOf === null) return [raise];
+      if (recurrenceOf === raised.problemId)
+        throw new ValidationError('LINK_TO_ITSELF', 'A problem cannot be a recurrence of itself.', { field: 'recurrenceOf' });
+      return [raise, { type: 'ProblemLinked', data: { problemId: raised.problemId, earlierProblemId: recurrenceOf, kind: 'recurrence' } }];
+    }
 
     case 'AssignProblem': {
       if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
@@ -341,6 +360,30 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
         );
       if (problem.consolidation === 'confirmed') return [];
       return [{ type: 'ConsolidationConfirmed', data: { ...command.data, confirmedOn: today } }];
+    }
+
+    case 'LinkProblem': {
+      if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
+      const { problemId, earlierProblemId, kind, earlierRaisedOn } = command.data;
+      if (earlierProblemId === problemId)
+        throw new ValidationError('LINK_TO_ITSELF', `Problem ${state.ledgerNumber} cannot be linked to itself.`, {
+          field: 'earlierProblemId',
+        });
+      if (earlierRaisedOn > state.raisedOn)
+        throw new ValidationError(
+          'LINK_TO_LATER_PROBLEM',
+          `The problem to link was raised on ${earlierRaisedOn}, after ${state.ledgerNumber} (${state.raisedOn}): link the later problem to the earlier one.`,
+          { field: 'earlierProblemId' },
+        );
+      if (state.recurrenceOf === earlierProblemId) return [];
+      if (kind === 'related' && state.relatedTo.includes(earlierProblemId)) return [];
+      if (kind === 'recurrence' && state.recurrenceOf !== null)
+        throw new IllegalStateError(
+          'RECURRENCE_ALREADY_LINKED',
+          `Problem ${state.ledgerNumber} is already linked as a recurrence (复发) of another problem; link this one as related (相关) instead.`,
+          { field: 'earlierProblemId' },
+        );
+      return [{ type: 'ProblemLinked', data: { problemId, earlierProblemId, kind } }];
     }
 
     default:

@@ -177,6 +177,31 @@ export const ConsolidationConfirmed = message(
   }),
 );
 
+/**
+ * How a problem is linked to an earlier one: 复发 (`recurrence`, 同类问题第二次: the same problem
+ * again, also in another unit, which the scorecards count as the policy says) or 相关 (`related`: a
+ * case to learn from, 举一反三, which costs nothing).
+ */
+export const ProblemLinkKind = z.enum(['recurrence', 'related']);
+export type ProblemLinkKind = z.infer<typeof ProblemLinkKind>;
+
+/**
+ * The office linked this problem to an earlier one (of any unit). Recorded on the later problem's
+ * stream; the earlier one shows it through the read model (projections/ledgerView.ts). A raise that
+ * names the problem it repeats records this too, right after ProblemRaised: since then
+ * `ProblemRaised.recurrenceOf` is always null, and older raises that carry it read as this link.
+ */
+export const ProblemLinked = message(
+  'ProblemLinked',
+  1,
+  z.object({
+    problemId: Id,
+    /** The earlier problem (raised on or before this one). */
+    earlierProblemId: Id,
+    kind: ProblemLinkKind,
+  }),
+);
+
 export const problemEventDefinitions = [
   ProblemRaised,
   ProblemAssigned,
@@ -193,6 +218,7 @@ export const problemEventDefinitions = [
   SupervisionOrdered,
   SupervisionReplied,
   ConsolidationConfirmed,
+  ProblemLinked,
 ] as const;
 
 export const ProblemEvent = z.discriminatedUnion('type', [
@@ -211,6 +237,7 @@ export const ProblemEvent = z.discriminatedUnion('type', [
   SupervisionOrdered.schema,
   SupervisionReplied.schema,
   ConsolidationConfirmed.schema,
+  ProblemLinked.schema,
 ]);
 export type ProblemEvent = z.infer<typeof ProblemEvent>;
 export type ProblemRaisedData = z.infer<typeof ProblemRaised.data>;
@@ -225,7 +252,10 @@ export type RaisedFacts = {
   category: ProblemCategory;
   description: string;
   raisedOn: string;
+  /** 复发: the earlier problem this one repeats (同类问题第二次), linked at the raise or later; at most one. */
   recurrenceOf: string | null;
+  /** 相关: earlier problems linked as related, in the order linked. */
+  relatedTo: readonly string[];
 };
 
 /** What is known once it is assigned to a responsible unit. */
@@ -283,7 +313,7 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
   switch (event.type) {
     case 'ProblemRaised': {
       const { problemId, ledgerNumber, source, category, description, raisedOn, recurrenceOf } = event.data;
-      return { status: 'raised', problemId, ledgerNumber, source, category, description, raisedOn, recurrenceOf };
+      return { status: 'raised', problemId, ledgerNumber, source, category, description, raisedOn, recurrenceOf, relatedTo: [] };
     }
     case 'ProblemAssigned': {
       if (state.status === 'not_raised') throw new Error('ProblemAssigned before ProblemRaised');
@@ -354,6 +384,12 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
       const problem = assigned(state, event);
       if (problem.status !== 'closed') throw new Error('ConsolidationConfirmed on a problem that is not closed');
       return { ...problem, consolidation: 'confirmed' };
+    }
+    case 'ProblemLinked': {
+      if (state.status === 'not_raised') throw new Error('ProblemLinked before ProblemRaised');
+      const { earlierProblemId, kind } = event.data;
+      if (kind === 'recurrence') return { ...state, recurrenceOf: earlierProblemId };
+      return { ...state, relatedTo: [...state.relatedTo, earlierProblemId] };
     }
     default:
       return assertNever(event);

@@ -136,7 +136,9 @@ export class ScorecardAccumulator {
       );
       if (f.recurrenceOf !== null) {
         const earlier = this.state.problems.get(f.recurrenceOf);
-        if (earlier && earlier.unitId === unitId && earlier.category === f.category)
+        // Across units only when the policy says so (scoring.recurrenceAcrossUnits); the later unit pays.
+        const counted = earlier?.unitId === unitId || (earlier?.unitId != null && this.rules.recurrenceAcrossUnits === 'counted');
+        if (earlier && counted && earlier.category === f.category)
           this.line(
             out,
             'ordinary',
@@ -144,8 +146,10 @@ export class ScorecardAccumulator {
             o.recurrence,
             f,
             unitId,
-            [f.raisedEventId, earlier.raisedEventId],
-            `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`,
+            [f.recurrenceEventId ?? f.raisedEventId, earlier.raisedEventId],
+            earlier.unitId === unitId
+              ? `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`
+              : `${n} repeats ${earlier.ledgerNumber} of another unit (同类问题第二次, 复发 across units).`,
           );
       }
     }

@@ -62,6 +62,7 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   OrderSupervision: command.orderSupervision('2019-12-31'),
   ReplyToSupervision: command.reply(TOWNSHIP, '另一份回复'),
   ConfirmConsolidation: command.confirmConsolidation(),
+  LinkProblem: command.link(),
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
@@ -85,22 +86,36 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     });
   }
 
-  it('offers the steps of the life in order', () => {
+  it('offers the steps of the life in order, and a link (复发 / 相关) once raised', () => {
     const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
     expect(at([])).toStrictEqual(['RaiseProblem']);
-    expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem']);
-    expect(at(history.assignedOnly)).toStrictEqual(['AssignProblem', 'AcknowledgeAssignment', 'SetDeadline', 'OrderSupervision']);
-    expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision']);
-    expect(at(history.withPlan)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'ReportRectified', 'OrderSupervision']);
+    expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem', 'LinkProblem']);
+    expect(at(history.assignedOnly)).toStrictEqual([
+      'AssignProblem',
+      'AcknowledgeAssignment',
+      'SetDeadline',
+      'OrderSupervision',
+      'LinkProblem',
+    ]);
+    expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.withPlan)).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'ReportRectified',
+      'OrderSupervision',
+      'LinkProblem',
+    ]);
     expect(at(history.awaitingVerification)).toStrictEqual([
       'ExtendDeadline',
       'PassVerification',
       'RejectVerification',
       'OrderSupervision',
+      'LinkProblem',
     ]);
-    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision']);
-    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation']);
-    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem']);
+    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem']);
+    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem']);
     expect(at([...history.withPlan, supervisionOrdered(1)])).toStrictEqual([
       'ExtendDeadline',
       'SubmitPlan',
@@ -108,6 +123,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'ReportRectified',
       'OrderSupervision',
       'ReplyToSupervision',
+      'LinkProblem',
     ]);
   });
 

@@ -42,11 +42,14 @@ describe('reserving a ledger number (取号)', () => {
       .then([reserved(1000, 'GJ-2019-1000')]);
   });
 
-  it('the reservation carries the whole raise with its number: the ProblemRaised its problem then records', () => {
+  it('the reservation carries the whole raise with its number: the ProblemRaised its problem then records (and its 复发 link)', () => {
     const [reservation] = ledgerNumberDecider.decide(ledgerNumberDecider.initialState, reserve({ recurrenceOf: OTHER_PROBLEM }), NOW);
     problemSpec
       .given([])
       .when({ type: 'RaiseProblem', data: reservation!.data.raised }, NOW)
-      .then([raised({ problemId: PROBLEM, ledgerNumber: 'GJ-2019-001', recurrenceOf: OTHER_PROBLEM })]);
+      .then([
+        raised({ problemId: PROBLEM, ledgerNumber: 'GJ-2019-001' }),
+        { type: 'ProblemLinked', data: { problemId: PROBLEM, earlierProblemId: OTHER_PROBLEM, kind: 'recurrence' } },
+      ]);
   });
 });

@@ -46,6 +46,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   ],
   [domain.ReplyToSupervision, { problemId: PROBLEM, reply: '已拨付到位', files: [file], repliedByUnitId: TOWNSHIP }],
   [domain.ConfirmConsolidation, { problemId: PROBLEM, opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT }],
+  [domain.LinkProblem, { problemId: PROBLEM, earlierProblemId: EARLIER_PROBLEM, kind: 'recurrence', earlierRaisedOn: '2018-11-20' }],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
@@ -79,6 +80,7 @@ const samples: [Definition, Record<string, unknown>][] = [
     domain.ConsolidationConfirmed,
     { problemId: PROBLEM, confirmedOn: '2019-10-01', opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT },
   ],
+  [domain.ProblemLinked, { problemId: PROBLEM, earlierProblemId: EARLIER_PROBLEM, kind: 'related' }],
   [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
@@ -311,7 +313,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(80);
+    expect(sampled).toHaveLength(82);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

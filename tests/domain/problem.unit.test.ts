@@ -37,6 +37,7 @@ import {
   reopened,
   FINISH_BY,
   REPLY,
+  linked,
   consolidationConfirmed,
   supervisionOrdered,
   supervisionReplied,
@@ -50,14 +51,82 @@ describe('raising a problem (问题交办)', () => {
     given([]).when(command.raise(), NOW).then([raised()]);
   });
 
-  it('can name the earlier problem of the same kind that it repeats (同类问题第二次)', () => {
+  it('can name the earlier problem of the same kind that it repeats (同类问题第二次), recorded as a recurrence link (复发)', () => {
     given([])
       .when(command.raise({ recurrenceOf: EARLIER_PROBLEM }), NOW)
-      .then([raised({ recurrenceOf: EARLIER_PROBLEM })]);
+      .then([raised(), linked(EARLIER_PROBLEM, 'recurrence')]);
+  });
+
+  it('a raise written before links (recurrenceOf on ProblemRaised) still reads as the recurrence', () => {
+    const state = fold([raised({ recurrenceOf: EARLIER_PROBLEM })]);
+    expect(state.status !== 'not_raised' && state.recurrenceOf).toBe(EARLIER_PROBLEM);
+    given([raised({ recurrenceOf: EARLIER_PROBLEM })])
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .thenNothing();
   });
 
   it('raising a problem that is already raised does nothing', () => {
     given(history.raisedOnly).when(command.raise(), NOW).thenNothing();
+  });
+});
+
+describe('linking a problem to an earlier one (复发 / 相关)', () => {
+  const ANOTHER_EARLIER = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+
+  it('links an open or closed problem, of any unit, as a recurrence of an earlier one', () => {
+    given(history.rectifying)
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'recurrence')]);
+    given(history.closedProblem)
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'recurrence')]);
+  });
+
+  it('links it as related, to several earlier problems', () => {
+    given([...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')])
+      .when(command.link(ANOTHER_EARLIER, 'related'), NOW)
+      .then([linked(ANOTHER_EARLIER, 'related')]);
+  });
+
+  it('a link made already does nothing, and related adds nothing to a recurrence of the same problem', () => {
+    given([...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')])
+      .when(command.link(EARLIER_PROBLEM, 'related'), NOW)
+      .thenNothing();
+    given([...history.raisedOnly, linked()])
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .thenNothing();
+    given([...history.raisedOnly, linked()])
+      .when(command.link(EARLIER_PROBLEM, 'related'), NOW)
+      .thenNothing();
+  });
+
+  it('a related problem can later be linked as the recurrence', () => {
+    given([...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')])
+      .when(command.link(EARLIER_PROBLEM, 'recurrence'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'recurrence')]);
+  });
+
+  it('a problem repeats at most one earlier problem', () => {
+    given([...history.raisedOnly, linked()])
+      .when(command.link(ANOTHER_EARLIER, 'recurrence'), NOW)
+      .thenError('RECURRENCE_ALREADY_LINKED');
+  });
+
+  it('refuses a link to itself, to a problem raised later, and on a problem never raised', () => {
+    given(history.raisedOnly).when(command.link(PROBLEM), NOW).thenError('LINK_TO_ITSELF');
+    given(history.raisedOnly)
+      .when(command.link(EARLIER_PROBLEM, 'related', '2019-03-02'), NOW)
+      .thenError('LINK_TO_LATER_PROBLEM');
+    given([]).when(command.link(), NOW).thenError('PROBLEM_NOT_RAISED');
+    given([])
+      .when(command.raise({ recurrenceOf: PROBLEM }), NOW)
+      .thenError('LINK_TO_ITSELF');
+  });
+
+  it('a problem raised the same day as this one may be linked', () => {
+    given(history.raisedOnly)
+      .when(command.link(EARLIER_PROBLEM, 'related', '2019-03-01'), NOW)
+      .then([linked(EARLIER_PROBLEM, 'related')]);
   });
 });
 
@@ -562,6 +631,7 @@ describe('evolve: what each event does to the state', () => {
     description: '扶贫专项资金拨付滞后，3个村未按时到账',
     raisedOn: '2019-03-01',
     recurrenceOf: null,
+    relatedTo: [],
   };
   const assignedFacts = {
     ...raisedFacts,
@@ -598,6 +668,7 @@ describe('evolve: what each event does to the state', () => {
         'ConsolidationConfirmed',
         'VerificationPassed',
         'VerificationRejected',
+        'ProblemLinked',
       ].sort(),
     );
   });
@@ -665,6 +736,12 @@ describe('evolve: what each event does to the state', () => {
       'ConsolidationConfirmed',
       [...history.closedProblem, consolidationConfirmed()],
       { ...rectifyingState, measures: MEASURES, status: 'closed', closedOn: '2019-03-01', consolidation: 'confirmed' } as ProblemState,
+    ],
+    ['ProblemLinked', [...history.rectifying, linked()], { ...rectifyingState, recurrenceOf: EARLIER_PROBLEM } as ProblemState],
+    [
+      'ProblemLinked',
+      [...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')],
+      { status: 'raised', ...raisedFacts, relatedTo: [EARLIER_PROBLEM] } as ProblemState,
     ],
   ];
 

@@ -108,6 +108,11 @@ export const consolidationConfirmed = (
   type: 'ConsolidationConfirmed',
   data: { problemId: PROBLEM, confirmedOn, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
 });
+/** 复发 / 相关: this problem linked to an earlier one. */
+export const linked = (earlierProblemId = EARLIER_PROBLEM, kind: 'recurrence' | 'related' = 'recurrence'): Event<'ProblemLinked'> => ({
+  type: 'ProblemLinked',
+  data: { problemId: PROBLEM, earlierProblemId, kind },
+});
 export const progressReported: Event<'ProgressReported'> = {
   type: 'ProgressReported',
   data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 },
@@ -171,5 +176,14 @@ export const command = {
   confirmConsolidation: (checkedByUnitId: string | null = VERIFIER_UNIT): Command<'ConfirmConsolidation'> => ({
     type: 'ConfirmConsolidation',
     data: { problemId: PROBLEM, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
+  }),
+  /** The earlier problem was raised on `earlierRaisedOn` (the application reads it from its stream). */
+  link: (
+    earlierProblemId = EARLIER_PROBLEM,
+    kind: 'recurrence' | 'related' = 'recurrence',
+    earlierRaisedOn = '2018-11-20',
+  ): Command<'LinkProblem'> => ({
+    type: 'LinkProblem',
+    data: { problemId: PROBLEM, earlierProblemId, kind, earlierRaisedOn },
   }),
 };

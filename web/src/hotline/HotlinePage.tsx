@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { SimilarAsTyped } from '../similar/SimilarProblems';
 import { ErrorMessage } from '../shared/errors';
 import { FormButtons } from '../shared/FormButtons';
 import { formatInstant, useI18n } from '../shared/i18n';
@@ -140,6 +141,9 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
   const { t } = useI18n();
   const [unitId, setUnitId] = useState(report.unit?.id ?? '');
   const [raised, setRaised] = useState<ProblemRef | null>(null);
+  // 举一反三: what the problem will say, for the similar problems shown as it is typed.
+  const [description, setDescription] = useState(report.text);
+  const [category, setCategory] = useState('');
   const { busy, error, submit } = useSubmit(async (form) => {
     let problem = raised;
     if (!problem) {
@@ -160,13 +164,21 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
           required
           defaultValue=""
           autoFocus
+          onChange={setCategory}
           first={{ label: t('hotline.choose'), disabled: true }}
         />
       </label>
       <label>
         {t('field.description')}
-        <textarea name="description" defaultValue={report.text} rows={3} disabled={raised !== null} />
+        <textarea
+          name="description"
+          defaultValue={report.text}
+          rows={3}
+          disabled={raised !== null}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </label>
+      <SimilarAsTyped text={description} category={category || null} />
       <label>
         {t('hotline.assignTo')}
         <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>

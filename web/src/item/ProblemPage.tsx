@@ -11,7 +11,8 @@ import { useAsync } from '../shared/useAsync';
 import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
-import { type LedgerEvent, type ProblemDetail, type SupervisionOrder, fetchProblem } from './queries';
+import { SimilarList, similarToProblem } from '../similar/SimilarProblems';
+import { type LedgerEvent, type ProblemDetail, type ProblemLink, type SupervisionOrder, fetchProblem } from './queries';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
@@ -68,12 +69,10 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
                 />
               )}
             </dl>
-            {p.recurrenceOf && (
-              <p>
-                <Link to={`/problems/${p.recurrenceOf.id}`}>{t('item.recurrenceOf', { n: p.recurrenceOf.ledgerNumber })}</Link>
-              </p>
-            )}
+            <Links links={p.links} />
           </section>
+
+          <SimilarSection p={p} onLinked={reload} />
 
           <section aria-labelledby="plan">
             <h2 id="plan">{t('item.plan')}</h2>
@@ -107,8 +106,8 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
           <section aria-labelledby="timeline">
             <h2 id="timeline">{t('item.timeline')}</h2>
             <ol className="timeline">
-              {p.history.map((e) => (
-                <TimelineEntry key={e.id} event={e} units={units.data ?? []} />
+              {timeline(p).map((e) => (
+                <TimelineEntry key={e.id} event={e} units={units.data ?? []} links={p.links} />
               ))}
             </ol>
           </section>
@@ -133,6 +132,60 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
       </div>
     </article>
   );
+}
+
+/** 复发 / 相关: this problem's links, to earlier problems and from later ones. */
+function Links({ links }: { links: ProblemLink[] }) {
+  const { t } = useI18n();
+  if (links.length === 0) return null;
+  return (
+    <>
+      <h3>{t('links.title')}</h3>
+      <ul className="links">
+        {links.map((l) => (
+          <li key={`${l.eventId}-${l.direction}`} data-link={l.kind} data-direction={l.direction}>
+            <Link to={`/problems/${l.problem.id}`}>{linkText(t, l)}</Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+const linkText = (t: ReturnType<typeof useI18n>['t'], l: ProblemLink) =>
+  t(`links.${l.kind}.${l.direction}` as MessageKey, { n: l.problem.ledgerNumber });
+
+/** 举一反三: problems of every unit that resemble this one; the office links the earlier ones from here. */
+function SimilarSection({ p, onLinked }: { p: ProblemDetail; onLinked: () => void }) {
+  const { t } = useI18n();
+  const similar = useAsync(() => similarToProblem(p.id), [p.id, p.links.length]);
+  const mayLink = p.availableActions.includes('linkProblem');
+  return (
+    <section aria-labelledby="similar">
+      <h2 id="similar">{t('similar.title')}</h2>
+      <p className="muted">{t('similar.hint')}</p>
+      <Loaded state={similar}>
+        {(items) => <SimilarList items={items} linkFrom={mayLink ? { problemId: p.id, raisedOn: p.raisedOn } : null} onLinked={onLinked} />}
+      </Loaded>
+    </section>
+  );
+}
+
+/**
+ * The problem's own events, and the links later problems made to it (those events are on the later
+ * problem's stream), in time order: a link shows on the timelines of both problems.
+ */
+function timeline(p: ProblemDetail): LedgerEvent[] {
+  const fromLater: LedgerEvent[] = p.links
+    .filter((l) => l.direction === 'later')
+    .map((l) => ({
+      id: `${l.eventId}-later`,
+      type: 'ProblemLinked',
+      occurredAt: l.linkedAt,
+      actor: { name: l.linkedBy, role: 'office', unitId: null },
+      data: { linkEventId: l.eventId },
+    }));
+  return [...p.history, ...fromLater].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
 }
 
 function Fact({ label, value }: { label: MessageKey; value: string | null | undefined }) {
@@ -210,7 +263,7 @@ function formatSize(bytes: number): string {
 }
 
 /** What an event says beyond its type, in a line. */
-function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof useI18n>['t']): string | null {
+function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof useI18n>['t'], links: ProblemLink[]): string | null {
   const d = event.data as Record<string, unknown>;
   const unitName = (id: unknown) => units.find((u) => u.id === id)?.name ?? String(id);
   // A deadline given in working days (工作日) shows the count beside the day it came to.
@@ -244,16 +297,24 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
       return d.reply === undefined ? null : String(d.reply);
     case 'ConsolidationConfirmed':
       return String(d.opinion);
+    case 'ProblemLinked':
+    case 'ProblemRaised': {
+      // A link, on this problem's stream (to an earlier one) or on a later problem's (to this one).
+      const link = links.find((l) =>
+        d.linkEventId ? l.eventId === d.linkEventId && l.direction === 'later' : l.eventId === event.id && l.direction === 'earlier',
+      );
+      return link ? linkText(t, link) : null;
+    }
     default:
       return null;
   }
 }
 
-function TimelineEntry({ event, units }: { event: LedgerEvent; units: Unit[] }) {
+function TimelineEntry({ event, units, links }: { event: LedgerEvent; units: Unit[]; links: ProblemLink[] }) {
   const i18n = useI18n();
   const { t, lang, has } = i18n;
   const roleKey = `role.${event.actor.role}`;
-  const detail = eventDetail(event, units, t);
+  const detail = eventDetail(event, units, t, links);
   return (
     <li data-event-type={event.type}>
       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt, lang)}</time>

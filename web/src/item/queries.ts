@@ -15,8 +15,19 @@ export type ProblemDetail = LedgerItem & {
   reopenCount: number;
   supervisionCount: number;
   recurrenceOf: { id: string; ledgerNumber: string } | null;
+  /** 复发 / 相关: links to earlier problems and from later ones. */
+  links: ProblemLink[];
   supervisionOrders: SupervisionOrder[];
   history: LedgerEvent[];
+};
+
+export type ProblemLink = {
+  kind: 'recurrence' | 'related';
+  direction: 'earlier' | 'later';
+  problem: { id: string; ledgerNumber: string };
+  linkedAt: string;
+  linkedBy: string;
+  eventId: string;
 };
 
 /** 督办 and the unit's reply (files withheld from another unit's head). */
@@ -42,6 +53,7 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
       problem(id: $id) {
         ${LEDGER_FIELDS} leadingOfficial extensionCount reopenCount supervisionCount
         recurrenceOf { id ledgerNumber }
+        links { kind direction problem { id ledgerNumber } linkedAt linkedBy eventId }
         supervisionOrders { eventId supervisionCount instruction finishBy orderedAt orderedBy overdue
           reply { reply repliedOn repliedBy files { name sha256 size contentType } } }
         history { id type occurredAt actor { name role unitId } data }

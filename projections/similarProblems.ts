@@ -1,0 +1,153 @@
+import type { ProblemCategory, ProblemEvent, ProblemSource } from '../domain/index.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import type { Projection } from './runner.js';
+
+/**
+ * 举一反三: which problems of the ledger resemble a description. Words come from ICU's dictionary
+ * segmentation of Chinese (`Intl.Segmenter`, built into Node: no dependency, no hand-written
+ * character matching); each description is a TF-IDF vector over those words, compared by cosine.
+ * Everything here but the projection's `apply` is pure: the ranking reads the index it is given.
+ */
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Words that say nothing about what the problem is: grammar (的, 了, 在…), and the ledger's own
+ * boilerplate that every description may carry (问题, 情况, 存在…). Numbers and punctuation are
+ * left out by `words` itself.
+ */
+const STOP_WORDS = new Set(
+  (
+    '的 了 在 是 和 与 及 等 对 未 已 有 无 不 为 被 把 将 由 从 到 向 于 其 个 中 后 前 时 也 都 并 而 或 但 就 又 还 该 此 这 那 ' +
+    '之 以 所 给 让 因 因为 所以 如 如果 且 即 再 仍 尚 均 各 每 些 一些 一个 没有 进行 存在 问题 情况 有关 相关 方面 工作 部分 ' +
+    '要求 其中 目前 现 已经 以及 或者 并且 通过 按照 根据 关于 对于 由于 其他 一 二 三 名 户 人 元 万 次 年 月 日 号'
+  ).split(' '),
+);
+
+/** The words of a text that can tell one problem from another, in order, with repeats. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const { segment, isWordLike } of segmenter.segment(text.normalize('NFKC').toLowerCase())) {
+    if (!isWordLike || /^[\p{N}.]+$/u.test(segment) || STOP_WORDS.has(segment)) continue;
+    out.push(segment);
+  }
+  return out;
+}
+
+/** A description's term counts. */
+export function termCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of words(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return counts;
+}
+
+/** One indexed description and what the boosts compare. */
+export type IndexedProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; terms: Map<string, number> };
+
+/** The index: every raised problem's terms, and for each term the problems that hold it (document frequency is its size). */
+export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Set<string>> };
+
+export const emptyIndex = (): SimilarityIndex => ({ problems: new Map(), postings: new Map() });
+
+/** Adds a problem's description to the index (a second add of the same problem is ignored: a description never changes). */
+export function indexProblem(index: SimilarityIndex, p: Omit<IndexedProblem, 'terms'> & { description: string }): void {
+  if (index.problems.has(p.problemId)) return;
+  const terms = termCounts(p.description);
+  index.problems.set(p.problemId, { problemId: p.problemId, category: p.category, source: p.source, terms });
+  for (const term of terms.keys()) {
+    let set = index.postings.get(term);
+    if (!set) index.postings.set(term, (set = new Set()));
+    set.add(p.problemId);
+  }
+}
+
+/** What a problem is compared with: a description, and the category and source when known. */
+export type SimilarityQuery = {
+  text: string;
+  category?: ProblemCategory | null;
+  source?: ProblemSource | null;
+  /** Left out of the answer: the problem asked about itself. */
+  excludeProblemId?: string | null;
+};
+
+/** One resembling problem: its score and why. */
+export type SimilarMatch = {
+  problemId: string;
+  /** Cosine of the TF-IDF vectors (0–1) plus the boosts. */
+  score: number;
+  textSimilarity: number;
+  /** The words both descriptions hold, the most telling (highest weight) first. */
+  sharedWords: string[];
+  sameCategory: boolean;
+  sameSource: boolean;
+};
+
+/**
+ * The boosts, ours: the same category (问题类别) makes a problem more likely the same kind; the same
+ * source less so (a national inspection finds every kind). A boost never makes a match on its own:
+ * only problems whose text resembles (cosine at least `minTextSimilarity`) are listed.
+ */
+export const similarityWeights = { sameCategory: 0.15, sameSource: 0.05, minTextSimilarity: 0.08 } as const;
+
+/** Smoothed inverse document frequency: a word in every description still weighs a little. */
+const idf = (n: number, df: number) => Math.log((n + 1) / (df + 1)) + 1;
+
+/**
+ * The problems of the index that resemble the query, best first, at most `limit`: cosine of TF-IDF
+ * vectors (counts × idf over the indexed descriptions) plus the boosts; ties in ledger order of
+ * their ids, so an answer is stable.
+ */
+export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] {
+  const n = index.problems.size;
+  const q = termCounts(query.text);
+  const weight = new Map<string, number>();
+  let queryNorm = 0;
+  for (const [term, count] of q) {
+    const w = count * idf(n, index.postings.get(term)?.size ?? 0);
+    weight.set(term, w);
+    queryNorm += w * w;
+  }
+  if (queryNorm === 0) return [];
+  const dots = new Map<string, number>();
+  for (const [term, w] of weight)
+    for (const id of index.postings.get(term) ?? []) {
+      if (id === query.excludeProblemId) continue;
+      dots.set(id, (dots.get(id) ?? 0) + w * index.problems.get(id)!.terms.get(term)! * idf(n, index.postings.get(term)!.size));
+    }
+  const matches: SimilarMatch[] = [];
+  for (const [id, dot] of dots) {
+    const p = index.problems.get(id)!;
+    let norm = 0;
+    for (const [term, count] of p.terms) {
+      const w = count * idf(n, index.postings.get(term)!.size);
+      norm += w * w;
+    }
+    const textSimilarity = dot / Math.sqrt(queryNorm * norm);
+    if (textSimilarity < similarityWeights.minTextSimilarity) continue;
+    const sameCategory = query.category != null && p.category === query.category;
+    const sameSource = query.source != null && p.source === query.source;
+    const shared = [...weight.keys()].filter((t) => p.terms.has(t));
+    shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
+    matches.push({
+      problemId: id,
+      score: textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0),
+      textSimilarity,
+      sharedWords: shared.slice(0, 8),
+      sameCategory,
+      sameSource,
+    });
+  }
+  matches.sort((a, b) => b.score - a.score || (a.problemId < b.problemId ? -1 : 1));
+  return matches.slice(0, limit);
+}
+
+/** The read model: the index of every raised problem's description, kept as the log grows (a raise adds one). */
+export const similarityIndex: Projection<SimilarityIndex> = {
+  name: 'similarity-index',
+  version: 1,
+  initial: emptyIndex,
+  apply(index, event: RecordedEvent) {
+    if (event.type !== 'ProblemRaised') return;
+    const { problemId, category, source, description } = (event as unknown as Extract<ProblemEvent, { type: 'ProblemRaised' }>).data;
+    indexProblem(index, { problemId, category, source, description });
+  },
+};
