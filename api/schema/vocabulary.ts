@@ -19,6 +19,7 @@ import {
   problemStatuses,
   scorePartLabels,
   scoreRules,
+  scoreRulePart,
   sourceCode,
   sourceLabels,
 } from '../../domain/index.js';
@@ -85,11 +86,16 @@ const ScoreRuleTermRef = builder.objectRef<{ rule: ScoreRule; policy: PolicyChoi
   description: 'A scoring rule (计分规则) with the points the policy in force gives it.',
   fields: (t) => ({
     value: t.field({ type: ScoreRuleEnum, description: 'The enum value (ScoreLine.rule).', resolve: (r) => r.rule }),
-    part: t.field({ type: ScorePartEnum, description: 'The part it counts in.', resolve: (r) => scoreRules[r.rule].part }),
+    part: t.field({
+      type: ScorePartEnum,
+      description: 'The part it counts in (for a further assessment item, the part the policy gives its kind).',
+      resolve: (r) => scoreRulePart(r.rule, r.policy.document.scoring),
+    }),
     label: t.field({ type: LabelRef, description: 'Its name.', resolve: (r) => scoreRules[r.rule].label }),
     points: t.float({
       nullable: true,
-      description: 'Its points per line; null when they depend on the source (see pointsBySource).',
+      description:
+        'Its points per line; null when they depend on the source (see pointsBySource) or are entered with each item (task_completion, inspection_result).',
       resolve: (r) => {
         const points = scoreRules[r.rule].points(r.policy.document.scoring);
         return typeof points === 'number' ? points : null;
@@ -100,7 +106,7 @@ const ScoreRuleTermRef = builder.objectRef<{ rule: ScoreRule; policy: PolicyChoi
       description: 'Its points per source, for a rule that has them (problem_found); empty otherwise.',
       resolve: (r) => {
         const points = scoreRules[r.rule].points(r.policy.document.scoring);
-        return typeof points === 'number' ? [] : Sources.options.map((source) => ({ source, points: points[source] }));
+        return typeof points === 'number' || points === null ? [] : Sources.options.map((source) => ({ source, points: points[source] }));
       },
     }),
   }),
