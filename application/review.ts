@@ -111,7 +111,7 @@ export class AssessmentReview {
     const now = context.now();
     const applicantUnitId = context.actor.unitId;
     if (!applicantUnitId)
-      throw new ForbiddenError('NOT_YOUR_UNIT', 'Your account belongs to no unit, so there is no card of yours to apply on.', {
+      throw new ForbiddenError('FORBIDDEN', 'Your account belongs to no unit, so there is no card of yours to apply on.', {
         reason: 'OUTSIDE_YOUR_UNIT',
       });
     const line = this.assessment.deduction(input.unitId, input.year, input.lineId, now);

@@ -262,7 +262,7 @@ describe('容错纠错 applications: a unit head applies, the committee decides'
       .then([appliedEvent(A2)]);
   });
   it('a unit head cannot apply on another unit’s card', () => {
-    assessment.given([]).when(apply(A1, U2), NOW).thenError('NOT_YOUR_UNIT');
+    assessment.given([]).when(apply(A1, U2), NOW).thenError('FORBIDDEN');
   });
   it('an application must say which distinction it claims', () => {
     assessment
@@ -291,7 +291,7 @@ describe('容错纠错 applications: a unit head applies, the committee decides'
   });
   it('only the applying unit withdraws, and only while the application waits; withdrawing twice changes nothing', () => {
     assessment.given([appliedEvent()]).when(withdraw(), NOW).then([withdrawnEvent]);
-    assessment.given([appliedEvent()]).when(withdraw(U2), NOW).thenError('NOT_YOUR_UNIT');
+    assessment.given([appliedEvent()]).when(withdraw(U2), NOW).thenError('FORBIDDEN');
     assessment.given([appliedEvent(), approvedEvent()]).when(withdraw(), NOW).thenError('ALREADY_DECIDED');
     assessment.given([appliedEvent(), withdrawnEvent]).when(withdraw(), NOW).thenNothing();
   });
