@@ -10,6 +10,7 @@ import { ChannelsPage, FailedBadge } from './notifications/ChannelsPage';
 import { MyItemsPage } from './queues/MyItemsPage';
 import { VerifyPage } from './queues/VerifyPage';
 import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
+import { ExemptionsPage } from './scorecards/ExemptionsPage';
 import { type Lang, useI18n } from './shared/i18n';
 import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
@@ -56,6 +57,8 @@ function Frame() {
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
+          {is('committee') && <NavLink to="/exemptions">{t('nav.exemptions')}</NavLink>}
+          {is('unit_head') && user.unitId && <NavLink to={`/scorecards/${user.unitId}`}>{t('nav.myCard')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
@@ -85,6 +88,7 @@ function Frame() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/scorecards" element={<ScorecardsPage />} />
           <Route path="/scorecards/:unitId" element={<ScorecardPage />} />
+          <Route path="/exemptions" element={<ExemptionsPage />} />
           <Route path="/items/:ledgerNumber" element={<ItemByNumber />} />
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/problems/:id" element={<ProblemPage />} />
