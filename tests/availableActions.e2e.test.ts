@@ -133,7 +133,8 @@ describe('Scorecard.availableActions', () => {
       (await ok(`{ scorecards(year: 2019) { unit { name } availableActions } }`, {}, token)).scorecards as { availableActions: string[] }[];
     const forCommittee = await cards(committee);
     expect(forCommittee.length).toBeGreaterThan(0);
-    for (const card of forCommittee) expect(card.availableActions).toEqual(['grantExemption', 'finalizeAssessment', 'recordAssessmentItem']);
+    for (const card of forCommittee)
+      expect(card.availableActions).toEqual(['grantExemption', 'finalizeAssessment', 'recordAssessmentItem']);
     for (const card of await cards(as.office)) expect(card.availableActions).toEqual([]);
   });
 });

@@ -19,6 +19,12 @@ import {
   problemStatuses,
   scorePartLabels,
   scoreRules,
+  AssessmentItemKind,
+  Distinction,
+  ExemptionApplicationStatus,
+  assessmentItemKindLabels,
+  distinctionLabels,
+  exemptionApplicationStatusLabels,
   scoreRulePart,
   sourceCode,
   sourceLabels,
@@ -30,6 +36,7 @@ import { InterviewLevelEnum, InterviewRuleEnum } from './interviewTrigger.js';
 import { LabelRef } from './label.js';
 import { ProblemCategoryEnum, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
 import { GradeEnum, ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
+import { ApplicationStatusEnum, AssessmentItemKindEnum, DistinctionEnum } from './review.js';
 
 /**
  * The ledger's words, served from the domain so a client lists and labels them without a copy of
@@ -73,6 +80,25 @@ const LevelTermRef = termRef(
 );
 const InterviewRuleTermRef = termRef('InterviewRuleTerm', 'An interview rule (约谈规则).', InterviewRuleEnum, interviewRuleLabels);
 const ReportStatusTermRef = termRef('HotlineReportStatusTerm', 'A hotline report’s status.', ReportStatusEnum, hotlineReportStatusLabels);
+
+const DistinctionTermRef = termRef(
+  'DistinctionTerm',
+  '三个区分开来: a distinction a 容错纠错 application claims.',
+  DistinctionEnum,
+  distinctionLabels,
+);
+const ItemKindTermRef = termRef(
+  'AssessmentItemKindTerm',
+  'A kind of further assessment item (考核事项).',
+  AssessmentItemKindEnum,
+  assessmentItemKindLabels,
+);
+const ApplicationStatusTermRef = termRef(
+  'ExemptionApplicationStatusTerm',
+  'Where a 容错纠错 application stands.',
+  ApplicationStatusEnum,
+  exemptionApplicationStatusLabels,
+);
 
 const SourcePointsRef = builder.objectRef<{ source: ProblemSource; points: number }>('SourcePoints').implement({
   description: 'The points a rule gives a problem of one source.',
@@ -145,6 +171,21 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
       resolve: (v) => ScoreRule.options.map((rule) => ({ rule, policy: v.policy })),
     }),
     policyVersion: t.int({ description: 'The policy the points are from (0 = built-in default).', resolve: (v) => v.policy.version }),
+    exemptionDistinctions: t.field({
+      type: [DistinctionTermRef],
+      description: 'The three distinctions (三个区分开来) a 容错纠错 application claims.',
+      resolve: () => Distinction.options,
+    }),
+    assessmentItemKinds: t.field({
+      type: [ItemKindTermRef],
+      description: 'Kinds of further assessment items (考核事项).',
+      resolve: () => AssessmentItemKind.options,
+    }),
+    exemptionApplicationStatuses: t.field({
+      type: [ApplicationStatusTermRef],
+      description: 'Where a 容错纠错 application stands.',
+      resolve: () => ExemptionApplicationStatus.options,
+    }),
   }),
 });
 

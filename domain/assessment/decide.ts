@@ -158,7 +158,7 @@ export function decideAssessment(state: AssessmentState, command: AssessmentComm
       if (state.applications.has(applied.applicationId)) return [];
       refuseIfFinalized(state, applied.year, 'exemption applications');
       if (applicantUnitId !== applied.unitId)
-        throw new ForbiddenError('NOT_YOUR_UNIT', 'A unit head applies for exemptions on their own unit’s card only.', {
+        throw new ForbiddenError('FORBIDDEN', 'A unit head applies for exemptions on their own unit’s card only.', {
           field: 'unitId',
           reason: 'OUTSIDE_YOUR_UNIT',
         });
@@ -194,7 +194,7 @@ export function decideAssessment(state: AssessmentState, command: AssessmentComm
       const { applicationId, year, applicantUnitId } = command.data;
       const found = application(state, applicationId);
       if (found.applicantUnitId !== applicantUnitId)
-        throw new ForbiddenError('NOT_YOUR_UNIT', 'Only the unit that applied can withdraw its application.', {
+        throw new ForbiddenError('FORBIDDEN', 'Only the unit that applied can withdraw its application.', {
           field: 'applicationId',
           reason: 'OUTSIDE_YOUR_UNIT',
         });
