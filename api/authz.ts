@@ -62,6 +62,12 @@ export const rules: Readonly<Record<string, Rule>> = {
   // The assessment committee (考核委员会).
   'Mutation.grantExemption': committee,
   'Mutation.finalizeAssessment': committee,
+  // 容错纠错 reviewed: a unit's head applies for (and withdraws) an exemption on their own unit's card,
+  // the unit checked by the domain against their account's; the committee decides. 考核事项: the committee.
+  'Mutation.applyForExemption': { who: ['unit_head'] },
+  'Mutation.withdrawExemptionApplication': { who: ['unit_head'] },
+  'Mutation.decideExemptionApplication': committee,
+  'Mutation.recordAssessmentItem': committee,
   // The county calendar (工作日历: holidays and 调休), on which deadlines in working days are counted.
   'Mutation.adoptCalendar': { who: ['committee', 'office'] },
   // Admins: units, users, policies.
@@ -135,7 +141,18 @@ export const redactions: Readonly<Record<string, (value: unknown, parent: unknow
     const problemId = (parent as { problemId: string }).problemId;
     return seesEvidence(ctx, problemId) ? value : [];
   },
+  // A 容错纠错 application's statement and files are its unit's evidence too: withheld from other units' heads.
+  'ExemptionApplication.statement': (value, parent, ctx) =>
+    seesUnitEvidence(ctx, (parent as { unitId: string }).unitId) ? value : 'EVIDENCE_OF_ANOTHER_UNIT',
+  'ExemptionApplication.files': (value, parent, ctx) => (seesUnitEvidence(ctx, (parent as { unitId: string }).unitId) ? value : []),
 };
+
+/** A unit's evidence outside the ledger (a 容错纠错 application's): withheld only from someone who is a unit head alone, of another unit. */
+function seesUnitEvidence(ctx: Context, unitId: string): boolean {
+  if (ctx.auth.kind !== 'signed_in') return true;
+  const { user } = ctx.auth;
+  return user.roles.some((r) => r !== 'unit_head') || user.unitId === unitId;
+}
 
 /** Evidence (整改佐证, 督办回复 files) of a problem: withheld only from someone who is a unit head alone, of another unit. */
 function seesEvidence(ctx: Context, problemId: string): boolean {

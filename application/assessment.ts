@@ -9,6 +9,7 @@ import {
   assessmentStreamId,
   countyDay,
   defaultPolicy,
+  type Distinction,
   interviewStreamId,
   policyStreamId,
   problemStreamId,
@@ -20,7 +21,7 @@ import { policyInForce, policyVersion } from '../projections/policyInForce.js';
 import type { FinalizationFacts, PolicyVersion } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import type { Scorecard } from '../projections/scorecards/card.js';
+import type { ScoreLine, Scorecard } from '../projections/scorecards/card.js';
 import { type CardDifference, cardDifference } from '../projections/scorecards/difference.js';
 import { cardsHash } from '../projections/scorecards/finalized.js';
 import { assessmentDecider, interviewDecider, policyDecider } from '../domain/index.js';
@@ -29,7 +30,15 @@ import { checkYear, parseOrThrow } from './validation.js';
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
 
 export type InterviewInput = { triggerId: string; interviewee: string; interviewer: string; heldOn?: string | null; outcome: string };
-export type ExemptionInput = { unitId: string; year: number; lineId: string; reason: string; approvedBy: string };
+export type ExemptionInput = {
+  unitId: string;
+  year: number;
+  lineId: string;
+  reason: string;
+  approvedBy: string;
+  /** Which of the three distinctions (三个区分开来) the committee grants it under; it may leave it unsaid. */
+  distinction?: Distinction | null;
+};
 
 /** A policy version (考核办法) as listed: the default (version 0) has no adoption to tell of. */
 export type PolicyRow = Pick<PolicyVersion, 'version' | 'document'> & Partial<Omit<PolicyVersion, 'version' | 'document'>>;
@@ -136,7 +145,7 @@ export class Assessment {
   }
 
   /** The trigger as it stands now, resolved or not. */
-  private findTrigger(triggerId: string, now: string): Trigger {
+  findTrigger(triggerId: string, now: string): Trigger {
     const facts = this.readModels.live;
     const [, subject] = triggerId.split(':');
     const unitId = subject ? (facts.problems.get(subject)?.unitId ?? subject) : undefined;
@@ -196,25 +205,33 @@ export class Assessment {
     return { result, trigger: after ?? trigger };
   }
 
-  /** Grants the exemption; answers with the card as it then stands. */
-  async grantExemption(input: ExemptionInput, context: CommandContext) {
-    checkYear(input.year);
-    const now = context.now();
+  /** The deduction `lineId` on the unit's card computed now under the policy in force; refused when there is none. */
+  deduction(unitId: string, year: number, lineId: string, now: string): ScoreLine {
+    checkYear(year);
     const facts = this.readModels.live;
     const at = { instant: now, day: countyDay(now) };
-    const cards = this.readModels.scorecards(facts, input.year, at, this.readModels.policy(facts, at, null));
-    const card = cards.find((c) => c.unitId === input.unitId);
-    const line = card?.lines.find((l) => l.id === input.lineId);
+    const card = this.readModels.scorecards(facts, year, at, this.readModels.policy(facts, at, null)).find((c) => c.unitId === unitId);
+    const line = card?.lines.find((l) => l.id === lineId);
     if (!line)
-      throw new NotFoundError('DEDUCTION_NOT_FOUND', `The ${input.year} card of unit ${input.unitId} has no line ${input.lineId}.`, {
-        field: 'lineId',
-      });
+      throw new NotFoundError('DEDUCTION_NOT_FOUND', `The ${year} card of unit ${unitId} has no line ${lineId}.`, { field: 'lineId' });
     if (line.points >= 0)
       throw new ValidationError('NOT_A_DEDUCTION', `Line ${line.id} gains points; only a deduction can be exempted.`, { field: 'lineId' });
+    return line;
+  }
+
+  /**
+   * The committee's own exemption (容错纠错): an application it files and approves at once, so a
+   * deduction is removed one way (see `AssessmentReview.decide` for a unit's application). Answers
+   * with the card as it then stands.
+   */
+  async grantExemption(input: ExemptionInput, context: CommandContext) {
+    const now = context.now();
+    const line = this.deduction(input.unitId, input.year, input.lineId, now);
     const command = parseOrThrow(AssessmentCommand, {
       type: 'GrantExemption',
       data: {
         exemptionId: uuidv5(`exemption/${context.commandId}`, ID_NAMESPACE),
+        applicationId: uuidv5(`exemption-application/${context.commandId}`, ID_NAMESPACE),
         year: input.year,
         unitId: input.unitId,
         lineId: line.id,
@@ -224,10 +241,19 @@ export class Assessment {
         points: line.points,
         reason: input.reason,
         approvedBy: input.approvedBy,
+        distinction: input.distinction ?? null,
       },
     });
     const { unitId, year, lineId, reason, approvedBy } = input;
-    const fingerprint = commandFingerprint(context.actor.userId, command.type, { unitId, year, lineId, reason, approvedBy });
+    const fingerprint = commandFingerprint(context.actor.userId, command.type, {
+      unitId,
+      year,
+      lineId,
+      reason,
+      approvedBy,
+      // Only when given, so a retry recorded before the distinction existed keeps its fingerprint.
+      ...(input.distinction ? { distinction: input.distinction } : {}),
+    });
     const result = await handleCommand(
       this.store,
       assessmentStreamId(input.year),

@@ -15,6 +15,7 @@ import { ProjectionRunner } from '../projections/runner.js';
 import type { SnapshotStore } from '../projections/snapshots.js';
 import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
+import { AssessmentReview } from './review.js';
 import { Hotline } from './hotline.js';
 import { Imports } from './imports/index.js';
 import { Integrity } from './integrity.js';
@@ -58,6 +59,8 @@ export type Application = {
   assessment: Assessment;
   /** Importing a problem list (问题清单) from a spreadsheet. */
   imports: Imports;
+  /** 容错纠错 applications and their review; further assessment items (考核事项). */
+  review: AssessmentReview;
   /** Verifying the log (防篡改) and reproducing a finalized year's cards. */
   integrity: Integrity;
   /** 通知: the inbox, preferences, channels and the outbox that delivers them. */
@@ -92,11 +95,13 @@ export async function createApplication(store: EventStore, options: ApplicationO
   await runner.start();
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);
+  const assessment = new Assessment(store, runner, readModels, clock);
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger, runner),
-    assessment: new Assessment(store, runner, readModels, clock),
+    assessment,
+    review: new AssessmentReview(store, runner, readModels, assessment, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
     notifications: new Notifications(store, runner, clock, options.notifications || {}),

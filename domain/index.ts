@@ -23,6 +23,7 @@ export * from './interview/events.js';
 export * from './interview/decide.js';
 export * from './assessment/events.js';
 export * from './assessment/decide.js';
+export * from './assessment/vocabulary.js';
 export * from './account/events.js';
 export * from './account/decide.js';
 export * from './hotline/events.js';

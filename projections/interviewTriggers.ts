@@ -1,7 +1,14 @@
 import { type InterviewLevel, type InterviewRule, type Label, InterviewLevel as Levels, sourceLabels } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import { type FactsState, type InterviewFacts, type ProblemFacts, type SupervisionOrderFacts, yearEndDue } from './problemFacts.js';
+import {
+  type ExemptionFacts,
+  type FactsState,
+  type InterviewFacts,
+  type ProblemFacts,
+  type SupervisionOrderFacts,
+  yearEndDue,
+} from './problemFacts.js';
 import { daysFrom, instantMs, plusDays } from './time.js';
 
 /**
@@ -35,6 +42,8 @@ export type Trigger = {
   supervisionOrders: TriggerOrder[];
   /** The day of the last reply that, with the orders, resolved it (below 约谈 level); null otherwise. */
   resolvedBySupervisionOn: string | null;
+  /** The approved 容错纠错 exemption that resolved it, covering all of its current problems; null otherwise. */
+  resolvedByExemption: ExemptionFacts | null;
 };
 
 /** A 督办 on one of a trigger's items; overdue when unanswered past its 办结时限 on the day asked about. */
@@ -42,7 +51,7 @@ export type TriggerOrder = SupervisionOrderFacts & { problemId: string; ledgerNu
 
 type Candidate = Omit<
   Trigger,
-  'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn'
+  'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn' | 'resolvedByExemption'
 >;
 
 /** Which candidates to build, from their id and the day they began: all, or those that may complete an escalation step. */
@@ -263,6 +272,13 @@ function supervisionOf(state: FactsState, c: Candidate, at: At): { orders: Trigg
 function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: PolicyChoice): Trigger {
   const held = (state.interviews.get(c.id) ?? []).filter((i) => instantMs(i.occurredAt) <= atMs);
   const resolvedBy = held.findLast((i) => c.problemIds.every((p) => i.problemIds.includes(p))) ?? null;
+  // An exemption the committee approved as resolving this trigger, if it covered every problem the trigger now has.
+  const resolvedByExemption =
+    resolvedBy !== null
+      ? null
+      : ((state.exemptionsByTrigger.get(c.id) ?? []).findLast(
+          (e) => instantMs(e.occurredAt) <= atMs && c.problemIds.every((p) => e.resolvesProblemIds.includes(p)),
+        ) ?? null);
   const earlierInterviews = held.filter((i) => i !== resolvedBy);
   const { orders: supervisionOrders, answeredOn } = supervisionOf(state, c, at);
   const base = Levels.options.indexOf(c.ruleLevel);
@@ -276,7 +292,7 @@ function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: P
     );
   let escalations = 0;
   let resolvedBySupervisionOn: string | null = null;
-  if (resolvedBy === null) {
+  if (resolvedBy === null && resolvedByExemption === null) {
     escalations = escalationsOn(at.day);
     // Answered before it reached 约谈: the order and its reply resolve it, and its level stays where it was then.
     if (answeredOn !== null && Levels.options[base + escalationsOn(answeredOn)] !== 'interview') {
@@ -292,6 +308,7 @@ function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: P
     earlierInterviews,
     supervisionOrders,
     resolvedBySupervisionOn,
+    resolvedByExemption,
   };
 }
 
@@ -344,7 +361,8 @@ function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: Trigg
     if (!problems) continue;
     for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) {
       const t = settle(state, c, at, atMs, policy);
-      if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null)) continue;
+      if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null || t.resolvedByExemption !== null))
+        continue;
       if (filter.level && t.level !== filter.level) continue;
       out.push(t);
     }

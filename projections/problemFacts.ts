@@ -1,5 +1,9 @@
 import {
   type AssessmentFinalizedData,
+  type AssessmentItemRecordedData,
+  type ExemptionApplicationStatus,
+  type ExemptionAppliedData,
+  type ExemptionRefusedData,
   type ExemptionGrantedData,
   type InterviewEvent,
   type PolicyDocument,
@@ -112,6 +116,18 @@ export type PolicyVersion = AdoptedVersion<PolicyDocument>;
 
 export type InterviewFacts = InterviewEvent['data'] & { eventId: string; occurredAt: string };
 export type ExemptionFacts = ExemptionGrantedData & { eventId: string; occurredAt: string; grantedBy: string };
+/** A 容错纠错 application as it stands, with the committee's decision once made. */
+export type ExemptionApplicationFacts = ExemptionAppliedData & {
+  eventId: string;
+  occurredAt: string;
+  /** Who filed it (the unit head, or the committee member for the committee's own exemption). */
+  appliedBy: string;
+  status: ExemptionApplicationStatus;
+  /** The approval, refusal or withdrawal: its event, when, who recorded it, and the reasons (none for a withdrawal). */
+  decision: { eventId: string; occurredAt: string; by: string; decidedBy: string | null; reasons: string | null } | null;
+};
+/** A further assessment item (考核事项), with who entered it. */
+export type AssessmentItemFacts = AssessmentItemRecordedData & { eventId: string; occurredAt: string; recordedBy: string };
 export type FinalizationFacts = AssessmentFinalizedData & { eventId: string; occurredAt: string; finalizedBy: string };
 
 export type FactsState = {
@@ -126,6 +142,14 @@ export type FactsState = {
   /** Exemptions by year, keyed `unitId/lineId`. */
   exemptions: Map<number, Map<string, ExemptionFacts>>;
   finalizations: Map<number, FinalizationFacts>;
+  /** 容错纠错 applications by year, by application id in filing order. */
+  exemptionApplications: Map<number, Map<string, ExemptionApplicationFacts>>;
+  /** The latest application on each deduction, by year, keyed `unitId/lineId`: what the card shows beside the line. */
+  applicationsByLine: Map<number, Map<string, ExemptionApplicationFacts>>;
+  /** Exemptions that resolve an interview trigger, by trigger id. */
+  exemptionsByTrigger: Map<string, ExemptionFacts[]>;
+  /** Further assessment items (考核事项) by year, in recording order. */
+  assessmentItems: Map<number, AssessmentItemFacts[]>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
   /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
@@ -337,6 +361,22 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   }
 }
 
+/** An application's answer (approved, refused) or its withdrawal, once: the first one recorded stands. */
+function decideApplication(
+  state: FactsState,
+  year: number,
+  applicationId: string | undefined,
+  status: Exclude<ExemptionApplicationStatus, 'pending'>,
+  event: RecordedEvent,
+  decidedBy: string | null,
+  reasons: string | null,
+): void {
+  const facts = applicationId === undefined ? undefined : state.exemptionApplications.get(year)?.get(applicationId);
+  if (facts?.status !== 'pending') return;
+  facts.status = status;
+  facts.decision = { eventId: event.id, occurredAt: event.metadata.occurredAt, by: event.metadata.actor.name, decidedBy, reasons };
+}
+
 /**
  * One fold of the log shared by the battle map, the interview triggers and the scorecards: each of
  * those is computed at query time from these facts (projections/battleMap.ts, interviewTriggers.ts,
@@ -348,7 +388,8 @@ export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
   // 5: the deadlines as recorded and the 销号 of the accepted fix (yearEndDue, the scorecards' year-end lines).
   // 6: links between problems (ProblemLinked: 复发 across units, 相关).
-  version: 6,
+  // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
+  version: 7,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -357,6 +398,10 @@ export const problemFacts: Projection<FactsState> = {
     interviews: new Map(),
     exemptions: new Map(),
     finalizations: new Map(),
+    exemptionApplications: new Map(),
+    applicationsByLine: new Map(),
+    exemptionsByTrigger: new Map(),
+    assessmentItems: new Map(),
     changes: 0,
     latestMs: Number.NEGATIVE_INFINITY,
   }),
@@ -379,8 +424,45 @@ export const problemFacts: Projection<FactsState> = {
       let year = state.exemptions.get(data.year);
       if (!year) state.exemptions.set(data.year, (year = new Map()));
       const key = `${data.unitId}/${data.lineId}`;
-      if (!year.has(key))
-        year.set(key, { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, grantedBy: event.metadata.actor.name });
+      if (!year.has(key)) {
+        const facts = { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, grantedBy: event.metadata.actor.name };
+        year.set(key, facts);
+        decideApplication(state, data.year, data.applicationId, 'approved', event, data.approvedBy, data.reason);
+        if (data.resolvesTriggerId) {
+          const list = state.exemptionsByTrigger.get(data.resolvesTriggerId);
+          if (list) list.push(facts);
+          else state.exemptionsByTrigger.set(data.resolvesTriggerId, [facts]);
+        }
+      }
+    } else if (type === 'ExemptionApplied') {
+      const data = event.data as ExemptionAppliedData;
+      let year = state.exemptionApplications.get(data.year);
+      if (!year) state.exemptionApplications.set(data.year, (year = new Map()));
+      if (year.has(data.applicationId)) return;
+      const facts: ExemptionApplicationFacts = {
+        ...data,
+        eventId: event.id,
+        occurredAt: event.metadata.occurredAt,
+        appliedBy: event.metadata.actor.name,
+        status: 'pending',
+        decision: null,
+      };
+      year.set(data.applicationId, facts);
+      let byLine = state.applicationsByLine.get(data.year);
+      if (!byLine) state.applicationsByLine.set(data.year, (byLine = new Map()));
+      byLine.set(`${data.unitId}/${data.lineId}`, facts);
+    } else if (type === 'ExemptionRefused') {
+      const data = event.data as ExemptionRefusedData;
+      decideApplication(state, data.year, data.applicationId, 'refused', event, data.decidedBy, data.reasons);
+    } else if (type === 'ExemptionApplicationWithdrawn') {
+      const data = event.data as { year: number; applicationId: string };
+      decideApplication(state, data.year, data.applicationId, 'withdrawn', event, null, null);
+    } else if (type === 'AssessmentItemRecorded') {
+      const data = event.data as AssessmentItemRecordedData;
+      const facts = { ...data, eventId: event.id, occurredAt: event.metadata.occurredAt, recordedBy: event.metadata.actor.name };
+      const list = state.assessmentItems.get(data.year);
+      if (!list) state.assessmentItems.set(data.year, [facts]);
+      else if (!list.some((i) => i.itemId === data.itemId)) list.push(facts);
     } else if (type === 'AssessmentFinalized') {
       const data = event.data as AssessmentFinalizedData;
       if (!state.finalizations.has(data.year))

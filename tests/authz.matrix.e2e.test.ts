@@ -63,6 +63,10 @@ const expected: Record<string, Who> = {
   setNotificationPreferences: 'signed_in',
   configureNotificationChannel: ['admin'],
   removeNotificationChannel: ['admin'],
+  applyForExemption: ['unit_head'],
+  withdrawExemptionApplication: ['unit_head'],
+  decideExemptionApplication: ['committee'],
+  recordAssessmentItem: ['committee'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */

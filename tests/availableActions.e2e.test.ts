@@ -128,13 +128,14 @@ describe('Problem.availableActions', () => {
 });
 
 describe('Scorecard.availableActions', () => {
-  it('offers exemptions and finalizing to the committee while the year is open, and nothing to those who only read the cards (verifying comes once finalized)', async () => {
+  it('offers exemptions, finalizing and further assessment items to the committee while the year is open, and nothing to those who only read the cards (verifying comes once finalized)', async () => {
     const committee = await tokenFor(server, ['committee']);
     const cards = async (token: string) =>
       (await ok(`{ scorecards(year: 2019) { unit { name } availableActions } }`, {}, token)).scorecards as { availableActions: string[] }[];
     const forCommittee = await cards(committee);
     expect(forCommittee.length).toBeGreaterThan(0);
-    for (const card of forCommittee) expect(card.availableActions).toEqual(['grantExemption', 'finalizeAssessment']);
+    for (const card of forCommittee)
+      expect(card.availableActions).toEqual(['grantExemption', 'finalizeAssessment', 'recordAssessmentItem']);
     for (const card of await cards(as.office)) expect(card.availableActions).toEqual([]);
   });
 });

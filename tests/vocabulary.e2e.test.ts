@@ -51,7 +51,7 @@ describe('Query.vocabulary', () => {
     expect(policyVersion).toBe(0);
     expect(scoreParts.map((p: { value: string }) => p.value)).toEqual(['base', 'ordinary', 'year_end']);
     const rule = (value: string) => scoreRules.find((r: { value: string }) => r.value === value);
-    expect(scoreRules).toHaveLength(11);
+    expect(scoreRules).toHaveLength(13);
     expect(rule('base')).toMatchObject({ part: 'base', points: 100, pointsBySource: [] });
     expect(rule('verification_rejected')).toMatchObject({
       part: 'ordinary',
@@ -62,6 +62,9 @@ describe('Query.vocabulary', () => {
     expect(rule('problem_found').points).toBeNull();
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'national_feedback', points: -2 });
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'hotline', points: -0.5 });
+    // Further assessment items: points entered with each item, in the part the policy gives their kind.
+    expect(rule('task_completion')).toMatchObject({ part: 'year_end', points: null, pointsBySource: [] });
+    expect(rule('inspection_result')).toMatchObject({ part: 'ordinary', points: null, pointsBySource: [] });
   });
 
   it('lists the statuses, grades, interview levels and rules and hotline report statuses in their order, labelled', async () => {

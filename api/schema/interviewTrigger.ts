@@ -104,8 +104,9 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
       resolve: (x, _a, ctx) => ctx.assessment.triggerEvidence(x),
     }),
     resolved: t.boolean({
-      description: 'An interview covered all of today’s evidence, or (below 约谈 level) every item had a 督办 answered by the unit.',
-      resolve: (x) => x.resolvedBy !== null || x.resolvedBySupervisionOn !== null,
+      description:
+        'An interview covered all of today’s evidence, or (below 约谈 level) every item had a 督办 answered by the unit, or an approved 容错纠错 exemption resolved it.',
+      resolve: (x) => x.resolvedBy !== null || x.resolvedBySupervisionOn !== null || x.resolvedByExemption !== null,
     }),
     supervisionOrders: t.field({
       type: [TriggerOrderRef],

@@ -69,7 +69,7 @@ export const commandIdArg = (t: { arg: { id: (o: { required: false; description:
     description: 'Your id for this command. Send the same id again when retrying: you get the same result and nothing is appended twice.',
   });
 
-const EvidenceFileInput = builder.inputType('EvidenceFileInput', {
+export const EvidenceFileInput = builder.inputType('EvidenceFileInput', {
   description: 'A file already uploaded, referenced by the SHA-256 of its content.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'File name.' }),

@@ -27,7 +27,7 @@ export const ScoreRuleEnum = builder.enumType('ScoreRule', {
   values: ScoreRule.options,
 });
 
-const ExemptionRef = builder.objectRef<ExemptionFacts & { applied?: boolean }>('Exemption').implement({
+export const ExemptionRef = builder.objectRef<ExemptionFacts & { applied?: boolean }>('Exemption').implement({
   description: '容错纠错: a deduction removed by the committee, with the reason and who approved it.',
   fields: (t) => ({
     id: t.exposeID('exemptionId', { description: 'Exemption id.' }),
@@ -43,10 +43,10 @@ const ExemptionRef = builder.objectRef<ExemptionFacts & { applied?: boolean }>('
   }),
 });
 
-const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
+export const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
   description: 'One point gained or lost on a card, with its rule and the events behind it. A card’s contributions add up to its score.',
   fields: (t) => ({
-    id: t.exposeID('id', { description: '`rule:eventId`; name it in grantExemption.' }),
+    id: t.exposeID('id', { description: '`rule:eventId`; name it in grantExemption or applyForExemption.' }),
     part: t.field({ type: ScorePartEnum, description: 'Which part of the assessment it belongs to.', resolve: (l) => l.part }),
     partLabel: t.string({ description: '基础分 / 平时 / 集中考核', resolve: (l) => scorePartLabel[l.part] }),
     rule: t.field({ type: ScoreRuleEnum, description: 'The rule.', resolve: (l) => l.rule }),
@@ -71,6 +71,9 @@ const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement({
     exemption: t.field({ type: ExemptionRef, nullable: true, description: 'The exemption that removed it.', resolve: (l) => l.exemption }),
   }),
 });
+
+/** The card each line served belongs to, for the line's own fields that depend on it (api/schema/review.ts: what may be done with it). */
+export const lineCard = new WeakMap<ScoreLine, CardView>();
 
 const RuleTotalRef = builder.objectRef<RuleTotal>('ScoreRuleTotal').implement({
   description: 'The lines of one rule on a card, summed: the explanation at a glance. A card’s contributions here add up to its score too.',
@@ -127,12 +130,13 @@ const scorecardActionFields = {
   grantExemption: 'Mutation.grantExemption',
   finalizeAssessment: 'Mutation.finalizeAssessment',
   verifyAssessment: 'Query.verifyAssessment',
+  recordAssessmentItem: 'Mutation.recordAssessmentItem',
 } as const;
 type ScorecardAction = keyof typeof scorecardActionFields;
 
 const ScorecardActionEnum = builder.enumType('ScorecardAction', {
   description:
-    'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment).',
+    'An operation on a year’s assessment, by its root field’s name (Mutation.grantExemption, Mutation.finalizeAssessment, Query.verifyAssessment, Mutation.recordAssessmentItem).',
   values: Object.keys(scorecardActionFields) as ScorecardAction[],
 });
 
@@ -146,7 +150,7 @@ function scorecardActions(view: CardView, ctx: Context): ScorecardAction[] {
   if (ctx.auth.kind !== 'signed_in') return [];
   const { user } = ctx.auth;
   const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year)
-    ? ['grantExemption', 'finalizeAssessment']
+    ? ['grantExemption', 'finalizeAssessment', 'recordAssessmentItem']
     : ['verifyAssessment'];
   return offered.filter((action) => permits(scorecardActionFields[action], user, null));
 }
@@ -183,7 +187,14 @@ ScorecardRef.implement({
       resolve: (v) => v.card.veto,
     }),
     rank: t.int({ description: 'Rank among the year’s cards by score (equal scores share a rank).', resolve: (v) => v.card.rank }),
-    lines: t.field({ type: [ScoreLineRef], description: 'Every line, the base first.', resolve: (v) => v.card.lines }),
+    lines: t.field({
+      type: [ScoreLineRef],
+      description: 'Every line, the base first.',
+      resolve: (v) => {
+        for (const l of v.card.lines) lineCard.set(l, v);
+        return v.card.lines;
+      },
+    }),
     breakdown: t.field({
       type: [RuleTotalRef],
       description: 'The lines summed by part and rule, the base first.',

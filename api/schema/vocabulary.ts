@@ -19,6 +19,13 @@ import {
   problemStatuses,
   scorePartLabels,
   scoreRules,
+  AssessmentItemKind,
+  Distinction,
+  ExemptionApplicationStatus,
+  assessmentItemKindLabels,
+  distinctionLabels,
+  exemptionApplicationStatusLabels,
+  scoreRulePart,
   sourceCode,
   sourceLabels,
 } from '../../domain/index.js';
@@ -29,6 +36,7 @@ import { InterviewLevelEnum, InterviewRuleEnum } from './interviewTrigger.js';
 import { LabelRef } from './label.js';
 import { ProblemCategoryEnum, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
 import { GradeEnum, ScorePartEnum, ScoreRuleEnum } from './scorecard.js';
+import { ApplicationStatusEnum, AssessmentItemKindEnum, DistinctionEnum } from './review.js';
 
 /**
  * The ledger's words, served from the domain so a client lists and labels them without a copy of
@@ -73,6 +81,25 @@ const LevelTermRef = termRef(
 const InterviewRuleTermRef = termRef('InterviewRuleTerm', 'An interview rule (约谈规则).', InterviewRuleEnum, interviewRuleLabels);
 const ReportStatusTermRef = termRef('HotlineReportStatusTerm', 'A hotline report’s status.', ReportStatusEnum, hotlineReportStatusLabels);
 
+const DistinctionTermRef = termRef(
+  'DistinctionTerm',
+  '三个区分开来: a distinction a 容错纠错 application claims.',
+  DistinctionEnum,
+  distinctionLabels,
+);
+const ItemKindTermRef = termRef(
+  'AssessmentItemKindTerm',
+  'A kind of further assessment item (考核事项).',
+  AssessmentItemKindEnum,
+  assessmentItemKindLabels,
+);
+const ApplicationStatusTermRef = termRef(
+  'ExemptionApplicationStatusTerm',
+  'Where a 容错纠错 application stands.',
+  ApplicationStatusEnum,
+  exemptionApplicationStatusLabels,
+);
+
 const SourcePointsRef = builder.objectRef<{ source: ProblemSource; points: number }>('SourcePoints').implement({
   description: 'The points a rule gives a problem of one source.',
   fields: (t) => ({
@@ -85,11 +112,16 @@ const ScoreRuleTermRef = builder.objectRef<{ rule: ScoreRule; policy: PolicyChoi
   description: 'A scoring rule (计分规则) with the points the policy in force gives it.',
   fields: (t) => ({
     value: t.field({ type: ScoreRuleEnum, description: 'The enum value (ScoreLine.rule).', resolve: (r) => r.rule }),
-    part: t.field({ type: ScorePartEnum, description: 'The part it counts in.', resolve: (r) => scoreRules[r.rule].part }),
+    part: t.field({
+      type: ScorePartEnum,
+      description: 'The part it counts in (for a further assessment item, the part the policy gives its kind).',
+      resolve: (r) => scoreRulePart(r.rule, r.policy.document.scoring),
+    }),
     label: t.field({ type: LabelRef, description: 'Its name.', resolve: (r) => scoreRules[r.rule].label }),
     points: t.float({
       nullable: true,
-      description: 'Its points per line; null when they depend on the source (see pointsBySource).',
+      description:
+        'Its points per line; null when they depend on the source (see pointsBySource) or are entered with each item (task_completion, inspection_result).',
       resolve: (r) => {
         const points = scoreRules[r.rule].points(r.policy.document.scoring);
         return typeof points === 'number' ? points : null;
@@ -100,7 +132,7 @@ const ScoreRuleTermRef = builder.objectRef<{ rule: ScoreRule; policy: PolicyChoi
       description: 'Its points per source, for a rule that has them (problem_found); empty otherwise.',
       resolve: (r) => {
         const points = scoreRules[r.rule].points(r.policy.document.scoring);
-        return typeof points === 'number' ? [] : Sources.options.map((source) => ({ source, points: points[source] }));
+        return typeof points === 'number' || points === null ? [] : Sources.options.map((source) => ({ source, points: points[source] }));
       },
     }),
   }),
@@ -139,6 +171,21 @@ const VocabularyRef = builder.objectRef<Vocabulary>('Vocabulary').implement({
       resolve: (v) => ScoreRule.options.map((rule) => ({ rule, policy: v.policy })),
     }),
     policyVersion: t.int({ description: 'The policy the points are from (0 = built-in default).', resolve: (v) => v.policy.version }),
+    exemptionDistinctions: t.field({
+      type: [DistinctionTermRef],
+      description: 'The three distinctions (三个区分开来) a 容错纠错 application claims.',
+      resolve: () => Distinction.options,
+    }),
+    assessmentItemKinds: t.field({
+      type: [ItemKindTermRef],
+      description: 'Kinds of further assessment items (考核事项).',
+      resolve: () => AssessmentItemKind.options,
+    }),
+    exemptionApplicationStatuses: t.field({
+      type: [ApplicationStatusTermRef],
+      description: 'Where a 容错纠错 application stands.',
+      resolve: () => ExemptionApplicationStatus.options,
+    }),
   }),
 });
 

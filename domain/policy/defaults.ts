@@ -1,4 +1,4 @@
-import type { PolicyDocument } from './document.js';
+import { type PolicyDocument, defaultAssessmentItems } from './document.js';
 
 /**
  * The built-in policy, version 0, in force until the committee adopts a version of its own.
@@ -35,6 +35,7 @@ export const defaultPolicy: PolicyDocument = {
     supervisionFinishByDays: 10,
     scheduleAtHour: 9,
   },
+  exemptionReview: { days: 10, dayKind: 'working' },
   scoring: {
     base: 100,
     ordinaryWeightPercent: 40,
@@ -63,6 +64,7 @@ export const defaultPolicy: PolicyDocument = {
       unfinishedAtYearEnd: -3,
     },
     recurrenceAcrossUnits: 'same_unit_only',
+    items: defaultAssessmentItems,
     grades: { good: 95, fairlyGood: 90, average: 80 },
   },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Name } from '../shared/messages.js';
 import { type Label, ProblemSource, zhOf } from '../problem/vocabulary.js';
 import { UnitKind } from '../unit/events.js';
+import { AssessmentItemKind } from '../assessment/vocabulary.js';
 
 /** A light on the battle map (挂图作战): red, yellow or green, per item and per unit. */
 export const Light = z.enum(['red', 'yellow', 'green']);
@@ -75,6 +76,27 @@ export const TimingPolicy = z.strictObject({
 });
 export type TimingPolicy = z.infer<typeof TimingPolicy>;
 
+/** How long the committee has to decide a 容错纠错 application (审核时限). Adopted before it existed: the defaults. */
+export const ExemptionReviewPolicy = z.strictObject({
+  /** The review period, counted from the county day of filing, that day not counted. */
+  days: z.number().int().min(1).max(365).default(10),
+  /** Whether those days are working days (工作日, on the county calendar in force at filing) or calendar days. */
+  dayKind: z.enum(['working', 'calendar']).default('working'),
+});
+export type ExemptionReviewPolicy = z.infer<typeof ExemptionReviewPolicy>;
+
+/** One kind of further assessment item: the part it counts in, and the most points one item may give or take. */
+const ItemRule = z.strictObject({ part: z.enum(['ordinary', 'year_end']), maxPoints: z.number().min(0).max(100) });
+/** Further assessment items (考核事项) by kind. Adopted before they existed: the defaults. */
+export const AssessmentItemsPolicy = z.strictObject(
+  Object.fromEntries(AssessmentItemKind.options.map((k) => [k, ItemRule])) as Record<AssessmentItemKind, typeof ItemRule>,
+);
+export type AssessmentItemsPolicy = z.infer<typeof AssessmentItemsPolicy>;
+export const defaultAssessmentItems: AssessmentItemsPolicy = {
+  task_completion: { part: 'year_end', maxPoints: 10 },
+  inspection_result: { part: 'ordinary', maxPoints: 5 },
+};
+
 const Rule = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ enabled: z.boolean(), level: InterviewLevel, ...shape });
 
 /**
@@ -130,6 +152,8 @@ export const PolicyDocument = z.strictObject({
     supervisionFinishByDays: 10,
     scheduleAtHour: 9,
   }),
+  /** 容错纠错: the committee's review period for an application. */
+  exemptionReview: ExemptionReviewPolicy.default({ days: 10, dayKind: 'working' }),
   scoring: z
     .strictObject({
       /** Each part starts here; the score is the weighted sum of the two parts. */
@@ -165,6 +189,8 @@ export const PolicyDocument = z.strictObject({
        * first policies were adopted: a stored policy without it keeps the rule it was adopted under.
        */
       recurrenceAcrossUnits: z.enum(['same_unit_only', 'counted']).default('same_unit_only'),
+      /** Further assessment items (考核事项): which part each kind counts in, and its bound. */
+      items: AssessmentItemsPolicy.default(defaultAssessmentItems),
       /** Lowest score of each grade; below `average` is 较差. */
       grades: z.strictObject({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
     })

@@ -25,6 +25,9 @@ export const ScoreRule = z.enum([
   'closed_on_time',
   'finished_late',
   'unfinished_at_year_end',
+  // Further assessment items (考核事项), entered by the committee: the policy says their part.
+  'task_completion',
+  'inspection_result',
 ]);
 export type ScoreRule = z.infer<typeof ScoreRule>;
 
@@ -32,11 +35,17 @@ type Scoring = PolicyDocument['scoring'];
 
 /**
  * Each rule: its part, its label, and where the policy keeps its points (`problem_found` has points
- * per source: 国家反馈 weighs more than 县自查).
+ * per source: 国家反馈 weighs more than 县自查; a further assessment item has the points the committee
+ * entered, null here, and the part the policy gives its kind).
  */
 export const scoreRules: Record<
   ScoreRule,
-  { part: ScorePart; label: Label; points: (s: Scoring) => number | Record<ProblemSource, number> }
+  {
+    part: ScorePart;
+    label: Label;
+    points: (s: Scoring) => number | Record<ProblemSource, number> | null;
+    partIn?: (s: Scoring) => ScorePart;
+  }
 > = {
   base: { part: 'base', label: { zh: '基础分', en: 'Base score' }, points: (s) => s.base },
   problem_found: { part: 'ordinary', label: { zh: '发现问题', en: 'Problem found' }, points: (s) => s.ordinary.problemFound },
@@ -57,7 +66,22 @@ export const scoreRules: Record<
     label: { zh: '年底未完成', en: 'Unfinished at year end' },
     points: (s) => s.yearEnd.unfinishedAtYearEnd,
   },
+  task_completion: {
+    part: 'year_end',
+    label: { zh: '年度任务完成情况', en: 'Task completion' },
+    points: () => null,
+    partIn: (s) => s.items.task_completion.part,
+  },
+  inspection_result: {
+    part: 'ordinary',
+    label: { zh: '督查检查结果', en: 'Inspection result' },
+    points: () => null,
+    partIn: (s) => s.items.inspection_result.part,
+  },
 };
+
+/** The part a rule's lines count in under a policy's scoring. */
+export const scoreRulePart = (rule: ScoreRule, s: Scoring): ScorePart => scoreRules[rule].partIn?.(s) ?? scoreRules[rule].part;
 
 /** The Chinese labels alone, as the scorecards and their exports print them. */
 export const scorePartLabel = Object.fromEntries(ScorePart.options.map((p) => [p, scorePartLabels[p].zh])) as Record<ScorePart, string>;

@@ -1,8 +1,22 @@
-import { type Grade, type PolicyDocument, type ScorePart, type ScoreRule, sourceLabel } from '../../domain/index.js';
+import {
+  type Grade,
+  type PolicyDocument,
+  type ScorePart,
+  type ScoreRule,
+  assessmentItemKindLabels,
+  sourceLabel,
+} from '../../domain/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { finished } from '../battleMap.js';
 import type { At, PolicyChoice } from '../policyInForce.js';
-import { type ExemptionFacts, type FactsState, type InterviewFacts, type ProblemFacts, yearEndDue } from '../problemFacts.js';
+import {
+  type AssessmentItemFacts,
+  type ExemptionFacts,
+  type FactsState,
+  type InterviewFacts,
+  type ProblemFacts,
+  yearEndDue,
+} from '../problemFacts.js';
 import type { ScoreLine, Scorecard } from './card.js';
 
 type Rules = PolicyDocument['scoring'];
@@ -36,6 +50,8 @@ export class ScorecardAccumulator {
   private readonly assessedOf = new Map<string, string | null>();
   private readonly byProblem = new Map<string, Contribution>();
   private readonly byInterview = new Map<string, Contribution & { heldOn: string; eventId: string }>();
+  /** Further assessment items (考核事项), by item id in recording order. */
+  private readonly byItem = new Map<string, Contribution>();
   /** Earlier problem → the problems raised as its recurrence (their lines look at it). */
   private readonly recurrences = new Map<string, Set<string>>();
 
@@ -52,6 +68,7 @@ export class ScorecardAccumulator {
     this.yearEnd = `${year}-12-31`;
     for (const f of state.problems.values()) this.putProblem(f);
     for (const held of state.interviews.values()) for (const i of held) this.putInterview(i);
+    for (const item of state.assessmentItems.get(year) ?? []) this.putItem(item);
   }
 
   /** The assessed unit whose card a unit's lines go on: itself, or its nearest assessed ancestor. */
@@ -78,11 +95,13 @@ export class ScorecardAccumulator {
     directUnit: string,
     eventIds: string[],
     explanation: string,
+    item: AssessmentItemFacts | null = null,
   ): void {
     const t = tenths(points);
     if (t === 0 || into.card === null) return;
     const id = `${rule}:${eventIds[0]}`;
     const exemption = t < 0 ? (this.state.exemptions.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
+    const application = t < 0 ? (this.state.applicationsByLine.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
     const weight = part === 'ordinary' ? this.rules.ordinaryWeightPercent : this.rules.yearEndWeightPercent;
     into.tenths.push(t);
     into.lines.push({
@@ -97,6 +116,8 @@ export class ScorecardAccumulator {
       eventIds,
       explanation,
       exemption,
+      application,
+      item,
     });
   }
 
@@ -247,6 +268,39 @@ export class ScorecardAccumulator {
     this.byInterview.set(i.eventId, out);
   }
 
+  /** Recomputes the line of one further assessment item, in the part the policy gives its kind. */
+  putItem(i: AssessmentItemFacts): void {
+    const out: Contribution = { card: i.year === this.year ? this.assessedUnit(i.unitId) : null, lines: [], tenths: [] };
+    const kind = assessmentItemKindLabels[i.kind];
+    this.line(
+      out,
+      this.rules.items[i.kind].part,
+      i.kind,
+      i.points,
+      null,
+      i.unitId,
+      [i.eventId],
+      `${kind.en} (${kind.zh}): ${i.title}; entered by ${i.recordedBy} on ${i.occurredAt.slice(0, 10)}.`,
+      i,
+    );
+    this.byItem.set(i.itemId, out);
+  }
+
+  /** Recomputes the line a deduction's exemption or application names: its problem's, interview's or item's. */
+  private refreshLine(problemId: unknown, lineId: string): void {
+    if (typeof problemId === 'string') {
+      const f = this.state.problems.get(problemId);
+      if (f) this.putProblem(f);
+      return;
+    }
+    const eventId = lineId.slice(lineId.indexOf(':') + 1);
+    if (lineId.startsWith('interview_held:')) {
+      for (const held of this.state.interviews.values()) for (const i of held) if (i.eventId === eventId) this.putInterview(i);
+      return;
+    }
+    for (const item of this.state.assessmentItems.get(this.year) ?? []) if (item.eventId === eventId) this.putItem(item);
+  }
+
   /** Follows one applied event; false when the accumulator cannot follow it and must be rebuilt (units changed). */
   follow(event: RecordedEvent): boolean {
     const data = event.data as { problemId?: unknown; lineId?: unknown; year?: unknown } | null;
@@ -260,15 +314,23 @@ export class ScorecardAccumulator {
         if (held) this.putInterview(held);
         return true;
       }
-      case 'ExemptionGranted': {
+      case 'ExemptionGranted':
+      case 'ExemptionApplied':
+        if (data?.year === this.year) this.refreshLine(data.problemId, String(data.lineId));
+        return true;
+      case 'ExemptionRefused':
+      case 'ExemptionApplicationWithdrawn': {
         if (data?.year !== this.year) return true;
-        if (typeof data.problemId === 'string') {
-          const f = this.state.problems.get(data.problemId);
-          if (f) this.putProblem(f);
-        } else {
-          const eventId = String(data.lineId).slice('interview_held:'.length);
-          for (const held of this.state.interviews.values()) for (const i of held) if (i.eventId === eventId) this.putInterview(i);
-        }
+        const applicationId = (data as { applicationId: string }).applicationId;
+        const applied = this.state.exemptionApplications.get(this.year)?.get(applicationId);
+        if (applied) this.refreshLine(applied.problemId, applied.lineId);
+        return true;
+      }
+      case 'AssessmentItemRecorded': {
+        if (data?.year !== this.year) return true;
+        const itemId = (data as { itemId: string }).itemId;
+        const item = this.state.assessmentItems.get(this.year)?.find((i) => i.itemId === itemId);
+        if (item) this.putItem(item);
         return true;
       }
       default: {
@@ -296,7 +358,7 @@ export class ScorecardAccumulator {
     const interviews = [...this.byInterview.values()].sort((a, b) =>
       a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1,
     );
-    for (const c of [...this.byProblem.values(), ...interviews]) {
+    for (const c of [...this.byProblem.values(), ...interviews, ...this.byItem.values()]) {
       if (c.card === null || c.lines.length === 0) continue;
       let d = drafts.get(c.card);
       if (!d) drafts.set(c.card, (d = { lines: [], tenths: [] }));
@@ -323,6 +385,8 @@ export class ScorecardAccumulator {
         eventIds: [],
         explanation: `Each part starts at ${rules.base}: ${rules.ordinaryWeightPercent}% ordinary-time (平时) and ${rules.yearEndWeightPercent}% year-end (集中考核).`,
         exemption: null,
+        application: null,
+        item: null,
       };
       const totals = new Map<string, { part: ScorePart; rule: ScoreRule; lines: number; exempted: number; t: number; c: number }>();
       for (let i = 0; i < d.lines.length; i++) {

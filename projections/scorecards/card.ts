@@ -1,5 +1,5 @@
 import type { Grade, ScorePart, ScoreRule } from '../../domain/index.js';
-import type { ExemptionFacts } from '../problemFacts.js';
+import type { AssessmentItemFacts, ExemptionApplicationFacts, ExemptionFacts } from '../problemFacts.js';
 
 /*
  * A unit's annual scorecard (年度考核) and its lines: what the accumulator (accumulator.ts) gives,
@@ -23,6 +23,10 @@ export type ScoreLine = {
   eventIds: string[];
   explanation: string;
   exemption: ExemptionFacts | null;
+  /** The latest 容错纠错 application on this deduction (pending, approved, refused or withdrawn); null for none or a gain. */
+  application: ExemptionApplicationFacts | null;
+  /** The further assessment item (考核事项) the line is, with its evidence and who entered it; null for other lines. */
+  item: AssessmentItemFacts | null;
 };
 
 export type Scorecard = {

@@ -136,6 +136,55 @@ const samples: [Definition, Record<string, unknown>][] = [
     },
   ],
   [
+    domain.ExemptionApplied,
+    {
+      applicationId: EARLIER_PROBLEM,
+      year: 2019,
+      unitId: TOWNSHIP,
+      lineId: 'unfinished_at_year_end:6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41',
+      rule: 'unfinished_at_year_end',
+      problemId: PROBLEM,
+      eventIds: ['6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41'],
+      points: -3,
+      applicantUnitId: TOWNSHIP,
+      distinction: 'unintentional_for_development',
+      statement: '汛期道路中断，施工队无法进场',
+      files: [file],
+      appliedOn: '2020-01-06',
+      reviewBy: '2020-01-20',
+      reviewDays: 10,
+      reviewDayKind: 'working',
+    },
+  ],
+  [
+    domain.ExemptionRefused,
+    {
+      applicationId: EARLIER_PROBLEM,
+      year: 2019,
+      unitId: TOWNSHIP,
+      lineId: 'unfinished_at_year_end:6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41',
+      reasons: '道路中断仅两周',
+      decidedBy: '县考核委员会',
+    },
+  ],
+  [
+    domain.ExemptionApplicationWithdrawn,
+    { applicationId: EARLIER_PROBLEM, year: 2019, unitId: TOWNSHIP, lineId: 'unfinished_at_year_end:6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41' },
+  ],
+  [
+    domain.AssessmentItemRecorded,
+    {
+      itemId: EARLIER_PROBLEM,
+      year: 2019,
+      unitId: TOWNSHIP,
+      kind: 'task_completion',
+      points: -2.5,
+      title: '易地扶贫搬迁任务未按期完成',
+      evidence: '县发改委年终核查：计划120户，完成96户',
+      files: [file],
+    },
+  ],
+  [
     domain.AssessmentFinalized,
     {
       year: 2019,
@@ -313,7 +362,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(82);
+    expect(sampled).toHaveLength(86);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -11,6 +11,7 @@ import { InspectionPage } from './reports/InspectionPage';
 import { MyItemsPage } from './queues/MyItemsPage';
 import { VerifyPage } from './queues/VerifyPage';
 import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
+import { ExemptionsPage } from './scorecards/ExemptionsPage';
 import { type Lang, useI18n } from './shared/i18n';
 import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
@@ -59,6 +60,8 @@ function Frame() {
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
           {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
           {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
+          {is('committee') && <NavLink to="/exemptions">{t('nav.exemptions')}</NavLink>}
+          {is('unit_head') && user.unitId && <NavLink to={`/scorecards/${user.unitId}`}>{t('nav.myCard')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
@@ -88,6 +91,7 @@ function Frame() {
           <Route path="/interviews" element={<InterviewsPage />} />
           <Route path="/scorecards" element={<ScorecardsPage />} />
           <Route path="/scorecards/:unitId" element={<ScorecardPage />} />
+          <Route path="/exemptions" element={<ExemptionsPage />} />
           <Route path="/items/:ledgerNumber" element={<ItemByNumber />} />
           <Route path="/ledger" element={<LedgerPage />} />
           <Route path="/problems/:id" element={<ProblemPage />} />

@@ -241,7 +241,7 @@ function SupervisionOrderBlock({ order }: { order: SupervisionOrder }) {
 }
 
 /** Files stored under /files (evidence, a 督办 reply's), each a link with its size; nothing when there are none. */
-function FileList({ files }: { files: { name: string; sha256: string; size: number }[] }) {
+export function FileList({ files }: { files: { name: string; sha256: string; size: number }[] }) {
   const { t } = useI18n();
   if (files.length === 0) return null;
   return (

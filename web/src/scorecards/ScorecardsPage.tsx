@@ -18,7 +18,9 @@ import {
   finalizeAssessment,
   grantExemption,
   verifyAssessment,
+  withdrawExemptionApplication,
 } from './queries';
+import { ApplicationNote, ApplyForm, ItemForm, ItemNote } from './ReviewForms';
 
 /** The year in the address (?year=2019), this year when none is given. */
 function useYear(): [number, (year: number) => void] {
@@ -158,7 +160,9 @@ export function ScorecardPage() {
   const words = useVocabulary();
   const card = useAsync(() => fetchCard(unitId, year), [unitId, year]);
   const [exempting, setExempting] = useState<string | null>(null);
-  const mayExempt = card.data?.availableActions.includes('grantExemption') ?? false;
+  // 容错纠错: the deduction the unit head is applying on, if the form is open.
+  const [applying, setApplying] = useState<string | null>(null);
+  const withdrawing = useAction();
 
   const {
     busy,
@@ -217,6 +221,7 @@ export function ScorecardPage() {
             {t(c.frozen ? 'score.frozen' : c.provisional ? 'score.provisional' : 'score.computed', { version: c.policyVersion })}
           </p>
           <ErrorMessage error={error} />
+          <ErrorMessage error={withdrawing.error} />
           <div className="table-wrap">
             <table>
               <thead>
@@ -246,6 +251,20 @@ export function ScorecardPage() {
                           {t('score.exempted', { reason: l.exemption.reason, by: l.exemption.approvedBy })}
                         </div>
                       )}
+                      {l.application && <ApplicationNote application={l.application} />}
+                      {l.item && <ItemNote item={l.item} />}
+                      {applying === l.id && (
+                        <ApplyForm
+                          unitId={unitId}
+                          year={year}
+                          lineId={l.id}
+                          onCancel={() => setApplying(null)}
+                          onDone={() => {
+                            setApplying(null);
+                            card.reload();
+                          }}
+                        />
+                      )}
                       {exempting === l.id && (
                         <form className="action-form" onSubmit={(e) => void grant(e)} data-form="exempt">
                           <label>
@@ -267,9 +286,29 @@ export function ScorecardPage() {
                       ))}
                     </td>
                     <td>
-                      {mayExempt && l.points < 0 && !l.exempted && exempting !== l.id && (
+                      {l.availableActions.includes('grantExemption') && exempting !== l.id && (
                         <button type="button" onClick={() => setExempting(l.id)} data-exempt={l.id}>
                           {t('score.exempt')}
+                        </button>
+                      )}
+                      {l.availableActions.includes('applyForExemption') && applying !== l.id && (
+                        <button type="button" onClick={() => setApplying(l.id)} data-apply={l.id}>
+                          {t('review.apply')}
+                        </button>
+                      )}
+                      {l.application && l.availableActions.includes('withdrawExemptionApplication') && (
+                        <button
+                          type="button"
+                          disabled={withdrawing.busy}
+                          onClick={() =>
+                            void withdrawing.run(async () => {
+                              await withdrawExemptionApplication(year, l.application!.id);
+                              card.reload();
+                            })
+                          }
+                          data-withdraw={l.id}
+                        >
+                          {t('review.withdraw')}
                         </button>
                       )}
                     </td>
@@ -278,6 +317,7 @@ export function ScorecardPage() {
               </tbody>
             </table>
           </div>
+          {c.availableActions.includes('recordAssessmentItem') && <ItemForm unitId={unitId} year={year} onDone={card.reload} />}
         </section>
       )}
     </Loaded>

@@ -1,7 +1,24 @@
 import { gql } from '../shared/api';
 
 /** What the server says the signed-in user may do with the card's year now (Scorecard.availableActions). */
-export type ScorecardAction = 'grantExemption' | 'finalizeAssessment' | 'verifyAssessment';
+export type ScorecardAction = 'grantExemption' | 'finalizeAssessment' | 'verifyAssessment' | 'recordAssessmentItem';
+/** What the server says the signed-in user may do with a deduction or its application now. */
+export type ApplicationAction = 'applyForExemption' | 'withdrawExemptionApplication' | 'decideExemptionApplication' | 'grantExemption';
+export type FileRef = { name: string; sha256: string; size: number; contentType?: string | null };
+/** 容错纠错 applied for: a value of the server's vocabulary for the distinction and the status. */
+export type Application = {
+  id: string;
+  status: string;
+  overdue: boolean;
+  reviewBy: string;
+  distinction: string | null;
+  byCommittee: boolean;
+  statement: string;
+  files: FileRef[];
+  appliedBy: string;
+  decision: { reasons: string | null; decidedBy: string | null } | null;
+  availableActions: ApplicationAction[];
+};
 export type Card = {
   unit: { id: string; name: string } | null;
   year: number;
@@ -29,12 +46,18 @@ export type ScoreLine = {
   explanation: string;
   exempted: boolean;
   exemption: { reason: string; approvedBy: string } | null;
+  application: Application | null;
+  item: { title: string; evidence: string; recordedBy: string; files: FileRef[] } | null;
+  availableActions: ApplicationAction[];
 };
 export type CardDetail = Card & { lines: ScoreLine[] };
 export type Reproduction = { verified: boolean; summary: string; checkpoint: { number: number } | null };
 
 const CARD = 'unit { id name } year rank score ordinaryScore yearEndScore grade veto frozen provisional policyVersion availableActions';
-const LINES = 'lines { id part rule points contribution ledgerNumber eventIds explanation exempted exemption { reason approvedBy } }';
+const APPLICATION =
+  'id status overdue reviewBy distinction byCommittee statement files { name sha256 size } appliedBy decision { reasons decidedBy } availableActions';
+const LINES = `lines { id part rule points contribution ledgerNumber eventIds explanation exempted exemption { reason approvedBy }
+  application { ${APPLICATION} } item { title evidence recordedBy files { name sha256 size } } availableActions }`;
 
 /** The year's ranking. */
 export const fetchCards = async (year: number): Promise<Card[]> =>
@@ -78,5 +101,82 @@ export async function grantExemption(input: {
   await gql(
     `mutation($u: ID!, $y: Int!, $l: String!, $r: String!, $a: String!) { grantExemption(unitId: $u, year: $y, lineId: $l, reason: $r, approvedBy: $a) { replayed } }`,
     { u: input.unitId, y: input.year, l: input.lineId, r: input.reason, a: input.approvedBy },
+  );
+}
+
+/** 容错纠错: a unit's head applies on one deduction of their unit's card, with the distinction, a statement and files. */
+export async function applyForExemption(input: {
+  unitId: string;
+  year: number;
+  lineId: string;
+  distinction: string;
+  statement: string;
+  files: FileRef[];
+}): Promise<void> {
+  await gql(
+    `mutation($u: ID!, $y: Int!, $l: String!, $d: ExemptionDistinction!, $s: String!, $f: [EvidenceFileInput!]) {
+      applyForExemption(unitId: $u, year: $y, lineId: $l, distinction: $d, statement: $s, files: $f) { replayed } }`,
+    { u: input.unitId, y: input.year, l: input.lineId, d: input.distinction, s: input.statement, f: input.files },
+  );
+}
+
+/** The applying unit takes its application back. */
+export async function withdrawExemptionApplication(year: number, applicationId: string): Promise<void> {
+  await gql(`mutation($y: Int!, $a: ID!) { withdrawExemptionApplication(year: $y, applicationId: $a) { replayed } }`, {
+    y: year,
+    a: applicationId,
+  });
+}
+
+/** An application in the committee's queue, with the deduction it names and the triggers an approval may resolve. */
+export type QueuedApplication = Application & {
+  unit: { id: string; name: string } | null;
+  lineId: string;
+  rule: string;
+  points: number;
+  problem: { ledgerNumber: string } | null;
+  triggers: { id: string; summaryLabel: { zh: string; en: string } }[];
+};
+
+/** The year's applications, the pending ones unless all are asked for. */
+export const fetchApplications = async (year: number, all: boolean): Promise<QueuedApplication[]> =>
+  (
+    await gql<{ exemptionApplications: QueuedApplication[] }>(
+      `query($y: Int!, $s: ExemptionApplicationStatus) { exemptionApplications(year: $y, status: $s) {
+        ${APPLICATION} unit { id name } lineId rule points problem { ledgerNumber } triggers { id summaryLabel { zh en } } } }`,
+      { y: year, s: all ? null : 'pending' },
+    )
+  ).exemptionApplications;
+
+/** The committee approves or refuses, with its reasons (and, approving, a trigger to resolve). */
+export async function decideExemptionApplication(input: {
+  year: number;
+  applicationId: string;
+  decision: 'approve' | 'refuse';
+  reasons: string;
+  decidedBy: string;
+  resolveTriggerId: string | null;
+}): Promise<void> {
+  await gql(
+    `mutation($y: Int!, $a: ID!, $d: ExemptionDecision!, $r: String!, $b: String!, $t: ID) {
+      decideExemptionApplication(year: $y, applicationId: $a, decision: $d, reasons: $r, decidedBy: $b, resolveTriggerId: $t) { replayed } }`,
+    { y: input.year, a: input.applicationId, d: input.decision, r: input.reasons, b: input.decidedBy, t: input.resolveTriggerId },
+  );
+}
+
+/** 考核事项: the committee records a further assessment item for the unit and year. */
+export async function recordAssessmentItem(input: {
+  unitId: string;
+  year: number;
+  kind: string;
+  points: number;
+  title: string;
+  evidence: string;
+  files: FileRef[];
+}): Promise<void> {
+  await gql(
+    `mutation($u: ID!, $y: Int!, $k: AssessmentItemKind!, $p: Float!, $t: String!, $e: String!, $f: [EvidenceFileInput!]) {
+      recordAssessmentItem(unitId: $u, year: $y, kind: $k, points: $p, title: $t, evidence: $e, files: $f) { replayed } }`,
+    { u: input.unitId, y: input.year, k: input.kind, p: input.points, t: input.title, e: input.evidence, f: input.files },
   );
 }

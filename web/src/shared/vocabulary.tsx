@@ -17,6 +17,9 @@ type Vocabulary = {
   hotlineReportStatuses: Term[];
   scoreParts: Term[];
   scoreRules: ScoreRuleTerm[];
+  exemptionDistinctions: Term[];
+  assessmentItemKinds: Term[];
+  exemptionApplicationStatuses: Term[];
 };
 export type Kind = keyof Vocabulary;
 
@@ -30,6 +33,9 @@ const VOCABULARY = `query Vocabulary { vocabulary {
   hotlineReportStatuses { value label { zh en } }
   scoreParts { value label { zh en } }
   scoreRules { value part label { zh en } points pointsBySource { source points } }
+  exemptionDistinctions { value label { zh en } }
+  assessmentItemKinds { value label { zh en } }
+  exemptionApplicationStatuses { value label { zh en } }
 } }`;
 
 export type Words = Vocabulary & {
