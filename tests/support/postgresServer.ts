@@ -29,6 +29,23 @@ export default async function setup(project: TestProject) {
     project.provide('postgresError', '');
     return;
   }
+  try {
+    const server = await startEmbeddedPostgres();
+    project.provide('postgresUrl', server.url);
+    project.provide('postgresError', '');
+    return server.stop;
+  } catch (error) {
+    project.provide('postgresUrl', '');
+    project.provide('postgresError', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * A PostgreSQL server of its own (the tests' and `npm run bench -- store`'s): `url` is its
+ * superuser's, on database `postgres`; `stop` ends it and removes its folder. Throws with the
+ * server's last lines when it does not start.
+ */
+export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const log: string[] = [];
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
@@ -40,7 +57,7 @@ export default async function setup(project: TestProject) {
     persistent: false,
     // PostgreSQL refuses to run as root; the tests may (a container, CI): it runs as a `postgres` user then.
     createPostgresUser: true,
-    // The cluster lives for one test run: no fsync at initdb. The server itself keeps its durable defaults.
+    // The cluster lives for one run: no fsync at initdb. The server itself keeps its durable defaults.
     initdbFlags: ['--no-sync'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
     onLog: (message) => {
@@ -52,16 +69,12 @@ export default async function setup(project: TestProject) {
   try {
     await server.initialise();
     await server.start();
-    project.provide('postgresUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
-    project.provide('postgresError', '');
   } catch (error) {
+    await server.stop().catch(() => {});
     const reason = error instanceof Error ? error.message : String(error ?? 'the server exited');
-    project.provide('postgresUrl', '');
-    project.provide('postgresError', `${reason}\n${log.join('').slice(-3000)}`);
+    throw new Error(`${reason}\n${log.join('').slice(-3000)}`);
   }
-  return async () => {
-    await server.stop();
-  };
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
 }
 
 function freePort(): Promise<number> {
