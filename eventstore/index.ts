@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { HashChainedEventStore } from './hashChain.js';
 import type { EventCodec, EventStore } from './port.js';
 
-export type EventStoreKind = 'sqlite' | 'memory' | 'kurrentdb';
+export type EventStoreKind = 'sqlite' | 'memory' | 'kurrentdb' | 'postgres';
 
 export type EventStoreConfig = {
   kind: EventStoreKind;
@@ -10,6 +10,8 @@ export type EventStoreConfig = {
   dataDir: string;
   /** Required for kurrentdb, e.g. `kurrentdb://node1:2113,node2:2113,node3:2113?tls=false`. */
   kurrentdbUrl?: string;
+  /** Required for postgres, e.g. `postgres://taizhang:secret@db:5432/taizhang`. */
+  databaseUrl?: string;
 };
 
 /** The SQLite file inside a data directory. */
@@ -42,6 +44,11 @@ async function openAdapter(config: EventStoreConfig): Promise<EventStore> {
       if (!config.kurrentdbUrl) throw new Error('The kurrentdb event store needs a connection string (KURRENTDB_URL).');
       const { KurrentDbEventStore } = await import('./kurrentdb.js');
       return new KurrentDbEventStore(config.kurrentdbUrl);
+    }
+    case 'postgres': {
+      if (!config.databaseUrl) throw new Error('The postgres event store needs a connection string (DATABASE_URL).');
+      const { PostgresEventStore } = await import('./postgres.js');
+      return PostgresEventStore.open(config.databaseUrl);
     }
     default: {
       const unknown: never = config.kind;

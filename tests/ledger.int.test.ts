@@ -16,8 +16,8 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
   let ledger: Ledger;
   let dispose: () => Promise<void>;
 
-  beforeEach(() => {
-    ({ store, dispose } = makeStore());
+  beforeEach(async () => {
+    ({ store, dispose } = await makeStore());
     ledger = new Ledger(store);
   });
   afterEach(async () => {

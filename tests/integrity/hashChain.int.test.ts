@@ -11,6 +11,7 @@ import { MemoryEventStore } from '../../eventstore/memory.js';
 import { type EventStore, type NewEvent, WrongExpectedRevisionError } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { kurrentDbForTests } from '../support/kurrentdb.js';
+import { freshDatabase, freshSchema } from '../support/postgres.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -68,10 +69,14 @@ describe('the hash chain', () => {
     expect(first!.metadata.hash).toBe('9dafad978b4d203beb95a5db1eeb5f8991315b135985efb868c466235f201d9f');
   });
 
-  it('gives identical hashes for the same events through the memory and SQLite adapters (and KurrentDB when there is one)', async () => {
+  it('gives identical hashes for the same events through the memory, SQLite and PostgreSQL adapters (and KurrentDB when there is one)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-chain-'));
     dirs.push(dataDir);
-    const stores = [await openEventStore({ kind: 'memory', dataDir: '' }), await openEventStore({ kind: 'sqlite', dataDir })];
+    const stores = [
+      await openEventStore({ kind: 'memory', dataDir: '' }),
+      await openEventStore({ kind: 'sqlite', dataDir }),
+      await openEventStore({ kind: 'postgres', dataDir: '', databaseUrl: await freshSchema(await freshDatabase('chain')) }),
+    ];
     if (kurrent.available) stores.push(await openEventStore({ kind: 'kurrentdb', dataDir: '', kurrentdbUrl: kurrent.url }));
     for (const store of stores) await appendSample(store);
     const [fromMemory, ...others] = await Promise.all(stores.map((store) => hashesOf(store, sampleStreams)));
@@ -113,6 +118,20 @@ describe('the hash chain', () => {
     expect(report.eventCount).toBe(20);
     expect((await store.readStream('busy')).map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     await store.close();
+  });
+
+  it('keeps one unbroken chain when 20 writers on two PostgreSQL connection pools (two servers) append with "any" at once', async () => {
+    const databaseUrl = await freshSchema(await freshDatabase('chain_busy'));
+    const servers = [
+      await openEventStore({ kind: 'postgres', dataDir: '', databaseUrl }),
+      await openEventStore({ kind: 'postgres', dataDir: '', databaseUrl }),
+    ];
+    await Promise.all(Array.from({ length: 20 }, (_, i) => servers[i % 2]!.appendToStream('busy', [event(`busy-${i}`, { i })], 'any')));
+    const report = await verifyLog(servers[0]!);
+    expect(report.intact).toBe(true);
+    expect(report.eventCount).toBe(20);
+    expect((await servers[1]!.readStream('busy')).map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await Promise.all(servers.map((s) => s.close()));
   });
 
   it('chains a multi-stream append as the same appends one by one, and rechains when a writer moved a head meanwhile', async () => {

@@ -5,21 +5,25 @@ import { domainEventDefinitions } from '../../domain/index.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { EventStore, ExpectedRevision, NewEvent, StreamAppend } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
+import { PostgresEventStore } from '../../eventstore/postgres.js';
 import { SqliteEventStore } from '../../eventstore/sqlite.js';
+import { freshDatabase, freshSchema } from './postgres.js';
 
 export type StoreUnderTest = { store: EventStore; dispose: () => Promise<void> };
 
 /**
- * The stores a command-handling test runs on, for `describe.each`: in memory, and SQLite in a fresh
- * folder (named with `folderPrefix`) that `dispose` removes.
+ * The stores a command-handling test runs on, for `describe.each`: in memory, SQLite in a fresh
+ * folder (named with `folderPrefix`) that `dispose` removes, and PostgreSQL in a fresh schema of a
+ * database the test file makes on the run's server (tests/support/postgresServer.ts).
  */
-export function storeKinds(folderPrefix: string): [string, () => StoreUnderTest][] {
+export function storeKinds(folderPrefix: string): [string, () => Promise<StoreUnderTest>][] {
   const codec = schemaCodec(domainEventDefinitions);
+  let database: Promise<string> | undefined;
   return [
-    ['MemoryEventStore', () => ({ store: new MemoryEventStore(codec), dispose: async () => {} })],
+    ['MemoryEventStore', async () => ({ store: new MemoryEventStore(codec), dispose: async () => {} })],
     [
       'SqliteEventStore',
-      () => {
+      async () => {
         const dir = mkdtempSync(join(tmpdir(), folderPrefix));
         const store = new SqliteEventStore(join(dir, 'events.db'), codec);
         return {
@@ -29,6 +33,14 @@ export function storeKinds(folderPrefix: string): [string, () => StoreUnderTest]
             rmSync(dir, { recursive: true, force: true });
           },
         };
+      },
+    ],
+    [
+      'PostgresEventStore',
+      async () => {
+        database ??= freshDatabase(folderPrefix);
+        const store = await PostgresEventStore.open(await freshSchema(await database), codec);
+        return { store, dispose: () => store.close() };
       },
     ],
   ];
