@@ -101,6 +101,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.verifyLedger': admin,
   // Recomputing a finalized year walks the whole log too: for the committee that finalized it and admins.
   'Query.verifyAssessment': { who: ['committee', 'admin'] },
+  // Operations: whether this server is current with the log (as /readyz), for anyone, like the probe.
+  'Query.serverStatus': anyone,
 };
 
 /**
