@@ -86,7 +86,9 @@ export class RequestTracking {
       res.setHeader('X-Request-Id', scope.id);
       res.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const route = routeOf(req.path);
+        // originalUrl: a router mounted on a path (yoga on /graphql) leaves req.path relative to it.
+        const path = new URL(req.originalUrl, 'http://server').pathname;
+        const route = routeOf(path);
         const operation = route === '/graphql' ? (scope.operation ?? 'none') : '-';
         this.metrics.request({ method: req.method, route, operation, status: res.statusCode }, seconds);
         // Probes and scrapes come every few seconds: logged at debug, so they do not drown the requests.
@@ -96,7 +98,7 @@ export class RequestTracking {
             reqId: scope.id,
             method: req.method,
             route,
-            ...(route === '/graphql' ? { operation, operationType: scope.operationType } : { path: req.path }),
+            ...(route === '/graphql' ? { operation, operationType: scope.operationType } : { path }),
             status: res.statusCode,
             ms: Math.round(seconds * 10_000) / 10,
             userId: scope.userId,
