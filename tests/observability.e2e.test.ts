@@ -245,11 +245,12 @@ describe('/metrics', () => {
     expect(delta('taizhang_http_request_duration_seconds_count', { route: '/graphql', operation: 'Units' })).toBe(3);
     expect(delta('taizhang_http_requests_total', { route: '/graphql', operation: 'Raise' })).toBe(3);
     expect(delta('taizhang_http_requests_total', { route: '/metrics' })).toBe(1);
-    // A raise reserves its ledger number, then raises the problem. Found done: the retry's problem, and the
-    // retried raise's reservation, which the next raise of the sequence makes sure was finished.
+    // A raise reserves its ledger number, then raises the problem. Found done: the retry's problem, and (at
+    // most once per new raise) the sequence's last reservation, which each new raise makes sure was finished.
     expect(delta('taizhang_commands_total', { type: 'ReserveLedgerNumber', outcome: 'accepted' })).toBe(2);
     expect(delta('taizhang_commands_total', { type: 'RaiseProblem', outcome: 'accepted' })).toBe(2);
-    expect(delta('taizhang_commands_total', { type: 'RaiseProblem', outcome: 'replayed' })).toBe(2);
+    expect(delta('taizhang_commands_total', { type: 'RaiseProblem', outcome: 'replayed' })).toBeGreaterThanOrEqual(1);
+    expect(delta('taizhang_commands_total', { type: 'RaiseProblem', outcome: 'replayed' })).toBeLessThanOrEqual(3);
     expect(delta('taizhang_commands_total', { type: 'AssignProblem', outcome: 'accepted' })).toBe(1);
     expect(delta('taizhang_commands_total', { type: 'CloseProblem', outcome: 'rejected', code: 'VERIFICATION_REQUIRED' })).toBe(1);
     // Two raises append twice each (the ledger number, then the problem), the assignment once.
