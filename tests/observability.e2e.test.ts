@@ -258,6 +258,8 @@ describe('/metrics', () => {
     expect(delta('taizhang_append_duration_seconds_sum')).toBeGreaterThan(0);
 
     // Every event of this store was appended by this process; checkpoints (every 10 events) counted as the log holds them.
+    // Enough events for a checkpoint (one every 10), when this test runs alone.
+    while ((await server.store.readAll({ maxCount: 100 })).length < 12) await raise('教育资助未落实');
     await eventually(async () => {
       const now = await scrape();
       const checkpoints = (await server.store.readStream(CHECKPOINT_STREAM)).length;
