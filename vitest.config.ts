@@ -11,6 +11,8 @@ export default defineConfig({
     pool: 'forks',
     // One PostgreSQL server for the whole run; each test file makes its own database on it.
     globalSetup: ['tests/support/postgresServer.ts'],
+    // Server processes the tests start log requests at info: warnings and errors only, unless LOG_LEVEL says otherwise.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },

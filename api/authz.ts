@@ -115,6 +115,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   // assessment result for the committee and the office that issues it; the quarter's inspection for everyone signed in.
   'Query.assessmentReport': { who: ['committee', 'office'] },
   'Query.inspectionReport': signedIn,
+  // Operations: whether this server is current with the log (as /readyz), for anyone, like the probe.
+  'Query.serverStatus': anyone,
 };
 
 /**

@@ -16,6 +16,8 @@ export type Context = Omit<Application, 'close' | 'checkpointer' | 'store'> & {
   auth: Authentication;
   /** The caller's address (express's req.ip), for rate limits. */
   clientIp: string;
+  /** The request's id (X-Request-Id): the correlation id of the events its commands append. */
+  requestId: string;
   /**
    * Who the command is recorded as acting: set by the authorization layer (api/authz.ts) for the
    * field it let through, from the verified token and the role its rule matched — never from the

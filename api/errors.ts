@@ -47,9 +47,15 @@ const INSPECTED_FILE = /\{ blobParts: [\s\S]*?webkitRelativePath: "[^"]*" \}|\[(
  * `BAD_USER_INPUT`, with the GraphQL-over-HTTP status (400 for `application/graphql-response+json`
  * when nothing was executed); everything else is masked as "Unexpected error." (and only that is
  * logged) so no stack trace or internal detail reaches a client.
- * With `suggestions` off (production), no message says "Did you mean …?".
+ * With `suggestions` off (production), no message says "Did you mean …?". The unexpected go to `log` (the server's JSON log).
  */
-export function errorMasker({ suggestions }: { suggestions: boolean }): (error: unknown) => GraphQLError {
+export function errorMasker({
+  suggestions,
+  log = (error) => console.error('Unexpected error:', error),
+}: {
+  suggestions: boolean;
+  log?: (error: unknown) => void;
+}): (error: unknown) => GraphQLError {
   const say = (message: string) => (suggestions ? message : withoutSuggestions(message)).replace(INSPECTED_FILE, 'a file');
   return (error) => {
     const wrapper = error as Partial<GraphQLError>;
@@ -68,7 +74,7 @@ export function errorMasker({ suggestions }: { suggestions: boolean }): (error: 
         return new GraphQLError(say(error.message), { ...base, extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } } });
       return new GraphQLError(say(error.message), { ...base, extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
     }
-    console.error('Unexpected error:', original ?? error);
+    log(original ?? error);
     return new GraphQLError('Unexpected error.', { path: wrapper.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
 }

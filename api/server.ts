@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +10,15 @@ import express from 'express';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
 import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
+import { Metrics } from '../application/metrics.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import { authenticate } from './authentication.js';
 import type { Config } from '../application/config.js';
 import { loadNotificationKey } from '../application/notifications/secrets.js';
@@ -24,6 +28,7 @@ import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
 import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
+import { RequestTracking, createLogger, errorBody, metricsRoute, minPosition } from './observability.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
 
@@ -56,18 +61,33 @@ export type AppOptions = ApplicationOptions & {
   corsOrigins?: string[];
   /** Schema introspection (and so GraphiQL's docs); defaults to on, off in production. */
   introspection?: boolean;
+  /** The JSON log (pino); errors only when omitted (tests: no request lines). */
+  logger?: Logger;
+  /** Asked of every scraper of /metrics (`Authorization: Bearer …`); without it, /metrics answers this machine only. */
+  metricsToken?: string;
+  /** How long a request with `X-Min-Position` waits for the read models to get there (ms). */
+  minPositionWaitMs?: number;
 };
+
+/** How long a request with X-Min-Position waits by default, and /readyz at most. */
+export const MIN_POSITION_WAIT_MS = 2000;
+const READY_WAIT_MS = 1000;
 
 /** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
 export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
   const { production = false, corsOrigins = [], filesDir = join('data', 'files') } = options;
   const introspection = options.introspection ?? !production;
-  const application = await createApplication(store, options);
+  const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
+  let following: ProjectionRunner | undefined;
+  const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
+  const application = await createApplication(store, { ...options, metrics, observer: tracking.observer });
   const { clock, runner, accounts } = application;
+  following = runner;
   // Resolvers get the services and the read side, never the store underneath (nor the shutdown or the checkpoint follower).
   const { store: _store, close: _close, checkpointer: _checkpointer, ...services } = application;
   const tokens = new TokenIssuer(options.tokenSecret ?? randomBytes(32), clock, options.tokenTtlSeconds ?? 8 * 3600);
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
+  metrics.gauge('live_streams_open', 'Live streams (GraphQL subscriptions over server-sent events) open now.', () => limits.openStreams);
 
   const consolePage = graphiqlPage({
     title: '台账 · Taizhang console',
@@ -76,6 +96,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     defaultTabs: consoleTabs,
   });
   const plugins: Plugin[] = [
+    tracking.plugin() as Plugin,
     requestParseErrors(),
     // Two passes of graphql-armor so the depth limit is checked before the cost limit: a very deep
     // query is then refused as too deep (the clearer message) rather than as too costly.
@@ -102,15 +123,16 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
-    context: async ({ req }): Promise<Context> => ({
-      ...services,
-      tokens,
-      limits,
-      auth: await authenticate(req.headers.authorization, { tokens, runner, accounts }),
-      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-    }),
+    context: async ({ req }): Promise<Context> => {
+      const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
+      const scope = tracking.scopeOf(req);
+      if (auth.kind === 'signed_in') scope.userId = auth.user.userId;
+      return { ...services, tokens, limits, auth, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', requestId: scope.id };
+    },
     plugins,
-    maskedErrors: { maskError: errorMasker({ suggestions: introspection }) },
+    maskedErrors: {
+      maskError: errorMasker({ suggestions: introspection, log: (error) => logger.error({ err: error }, 'unexpected error') }),
+    },
     graphiql: consolePage.options,
     renderGraphiQL: () => consolePage.html,
     // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
@@ -123,6 +145,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(tracking.middleware());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -142,9 +165,30 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', position: runner.position });
+  // Alive: 200 while the process answers at all, with where its read side stands.
+  app.get('/healthz', async (_req, res, next) => {
+    try {
+      const { position, head, current } = await runner.progress();
+      res.json({ status: 'ok', ready: current, position, head });
+    } catch (error) {
+      next(error);
+    }
   });
+  // Ready: 200 once the read models have applied the log as it is now (waiting a moment for it), 503 with the progress otherwise.
+  app.get('/readyz', async (_req, res, next) => {
+    try {
+      const head = await store.headPosition();
+      await runner.waitFor(head, Math.min(READY_WAIT_MS, minPositionWaitMs)).catch(() => undefined);
+      const progress = await runner.progress();
+      res
+        .status(progress.current ? 200 : 503)
+        .json({ status: progress.current ? 'ready' : 'catching_up', ready: progress.current, ...progress });
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get('/metrics', metricsRoute(metrics, options.metricsToken));
+  app.use(minPosition(runner, minPositionWaitMs, metrics));
   app.use(yoga.graphqlEndpoint, (req, res, next) => {
     const unreadable = req.method === 'GET' ? unreadableParam(req.query) : undefined;
     if (unreadable) {
@@ -194,25 +238,24 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       else next();
     });
   }
-  app.use(
-    (error: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      const tooLarge = error.type === 'entity.too.large';
-      res.status(error.status ?? 500).json({
-        errors: [
-          {
-            message: tooLarge
-              ? `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`
-              : error.type === 'entity.parse.failed'
-                ? 'The request body is not valid JSON.'
-                : 'Unexpected error.',
-            extensions: {
-              code: tooLarge ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
-            },
+  app.use((error: Error & { type?: string; status?: number }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const tooLarge = error.type === 'entity.too.large';
+    if ((error.status ?? 500) >= 500) logger.error({ err: error, reqId: tracking.scopeOf(req).id }, 'unexpected error');
+    res.status(error.status ?? 500).json({
+      errors: [
+        {
+          message: tooLarge
+            ? `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`
+            : error.type === 'entity.parse.failed'
+              ? 'The request body is not valid JSON.'
+              : 'Unexpected error.',
+          extensions: {
+            code: tooLarge ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
           },
-        ],
-      });
-    },
-  );
+        },
+      ],
+    });
+  });
 
   return { ...application, app, tokens, limits };
 }
@@ -242,37 +285,90 @@ function graphiqlPage(options: GraphiQLOptions) {
   return { options, html, scriptHash: createHash('sha256').update(script).digest('base64') };
 }
 
+/**
+ * The server as `npm start` runs it. It listens before its read models are current: until they
+ * are, /healthz says "starting" with the progress, /readyz answers 503 with it, and everything else
+ * 503 CATCHING_UP (nothing stale is served); then the whole app takes over.
+ */
 export async function startServer(config: Config, options: { clock?: () => string } = {}) {
+  const logger = createLogger(config.logLevel);
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  const built = await createApp(store, {
-    ...options,
-    production: config.production,
-    filesDir: join(config.store.dataDir, 'files'),
-    tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
-    tokenTtlSeconds: config.tokenTtlMinutes * 60,
-    corsOrigins: config.corsOrigins,
-    introspection: config.introspection,
-    // The channels' secrets are sealed with a key kept beside the data; a memory store (gone with the process) takes a per-process key.
-    notifications: {
-      ...config.notifications,
-      ...(config.store.kind !== 'memory' || config.notificationKey !== undefined
-        ? { key: loadNotificationKey(config.notificationKey, config.store.dataDir) }
-        : {}),
-    },
-    scheduler: config.scheduler ? {} : false,
-    limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
-    // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
-    ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
-  });
-  const server = built.app.listen(config.port, config.host);
+  let catchingUp: ProjectionRunner | undefined;
+  const progress = async () => ({ position: catchingUp?.position ?? -1, head: await store.headPosition() });
+  let handle = (req: IncomingMessage, res: ServerResponse) => {
+    progress().then(
+      ({ position, head }) => {
+        const path = new URL(req.url ?? '/', 'http://server').pathname;
+        const body =
+          path === '/healthz'
+            ? { status: 'starting', ready: false, position, head }
+            : path === '/readyz'
+              ? { status: 'catching_up', ready: false, position, head }
+              : errorBody(
+                  `The server is starting: its read models have read the log up to ${position} of ${head}. Try again shortly.`,
+                  'CATCHING_UP',
+                  {
+                    position,
+                    head,
+                  },
+                );
+        res.writeHead(path === '/healthz' ? 200 : 503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify(body));
+      },
+      () => {
+        res.writeHead(503).end();
+      },
+    );
+  };
+  const server = createServer((req, res) => handle(req, res));
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url, store: config.store.kind }, 'listening; catching up with the log');
+  let built: App;
+  try {
+    built = await createApp(store, {
+      ...options,
+      logger,
+      metrics: new Metrics({ processMetrics: true }),
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      minPositionWaitMs: config.minPositionWaitMs,
+      onCatchingUp: (runner) => {
+        catchingUp = runner;
+      },
+      production: config.production,
+      filesDir: join(config.store.dataDir, 'files'),
+      tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
+      tokenTtlSeconds: config.tokenTtlMinutes * 60,
+      corsOrigins: config.corsOrigins,
+      introspection: config.introspection,
+      // The channels' secrets are sealed with a key kept beside the data; a memory store (gone with the process) takes a per-process key.
+      notifications: {
+        ...config.notifications,
+        ...(config.store.kind !== 'memory' || config.notificationKey !== undefined
+          ? { key: loadNotificationKey(config.notificationKey, config.store.dataDir) }
+          : {}),
+      },
+      scheduler: config.scheduler ? {} : false,
+      limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
+      // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
+      ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
+    });
+  } catch (error) {
+    server.close();
+    server.closeAllConnections();
+    await store.close();
+    throw error;
+  }
+  handle = built.app;
+  logger.info({ url, position: built.runner.position }, 'ready');
   return {
     ...built,
-    url: `http://${config.host}:${port}`,
+    url,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

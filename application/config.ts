@@ -46,6 +46,12 @@ const Env = z.object({
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   STREAMS_TOTAL: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** The JSON log's level: one line per request at info; probes and scrapes at debug. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Asked of scrapers of /metrics (Authorization: Bearer …); unset, /metrics answers loopback only. At least 16 characters. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** How long a request with X-Min-Position waits for this node's read models (ms) before answering BEHIND_LOG_POSITION. */
+  MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** Test hook, refused in production: a file holding the instant the server takes for now (tests/twoServers.e2e.test.ts). */
   TAIZHANG_CLOCK_FILE: z.string().optional(),
 });
@@ -67,6 +73,9 @@ export type Config = {
   scheduler: boolean;
   /** TAIZHANG_CLOCK_FILE: the server's clock reads the instant in this file (tests only). */
   clockFile?: string;
+  logLevel: string;
+  metricsToken?: string;
+  minPositionWaitMs: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -104,5 +113,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     streams: { perUser: e.STREAMS_PER_USER, total: e.STREAMS_TOTAL },
     scheduler: e.SCHEDULER === 'on',
     ...(e.TAIZHANG_CLOCK_FILE ? { clockFile: e.TAIZHANG_CLOCK_FILE } : {}),
+    logLevel: e.LOG_LEVEL,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    minPositionWaitMs: e.MIN_POSITION_WAIT_MS,
   };
 }

@@ -25,6 +25,8 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { addWorkingDays } from '../domain/index.js';
 import { outboxView } from '../projections/outboxView.js';
 import { Reports } from './reports/index.js';
+import { ObservedEventStore, type StoreObserver } from '../eventstore/observed.js';
+import { Metrics } from './metrics.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -41,6 +43,12 @@ export type ApplicationOptions = {
   notifications?: NotificationOptions | false;
   /** The scheduler's settings (interval, catch-up); false (the default) runs no passes on its own: `scheduler.pass()` still works. */
   scheduler?: SchedulerOptions | false;
+  /** Where the metrics are counted (the transport makes it, to serve them at /metrics); a fresh registry when omitted. */
+  metrics?: Metrics;
+  /** Another watcher of the store's appends and commands, beside the metrics (the transport's read-your-writes). */
+  observer?: StoreObserver;
+  /** Called with the read side before it catches up with the log, so a caller can show its progress meanwhile. */
+  onCatchingUp?: (runner: ProjectionRunner) => void;
 };
 
 /**
@@ -78,12 +86,26 @@ export type Application = {
   clock: () => string;
   /** The store underneath, for the composition root and the tools that open it (never for resolvers). */
   store: EventStore;
+  /** The Prometheus metrics of this application (served at /metrics by the transport). */
+  metrics: Metrics;
   close: () => Promise<void>;
 };
 
 /** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises and imports. */
-export async function createApplication(store: EventStore, options: ApplicationOptions = {}): Promise<Application> {
-  const { clock = () => new Date().toISOString(), checkpoints = defaultCheckpointPolicy() } = options;
+export async function createApplication(given: EventStore, options: ApplicationOptions = {}): Promise<Application> {
+  const { clock = () => new Date().toISOString(), checkpoints = defaultCheckpointPolicy(), metrics = new Metrics() } = options;
+  // Every use case writes through the observed store: the metrics (and the transport's watcher) see each append and command.
+  const { observer } = options;
+  const store = new ObservedEventStore(given, {
+    appended: (...args) => {
+      metrics.storeObserver.appended?.(...args);
+      observer?.appended?.(...args);
+    },
+    command: (...args) => {
+      metrics.storeObserver.command?.(...args);
+      observer?.command?.(...args);
+    },
+  });
   // A store written before the hash chain must be migrated first: new events would chain from nothing.
   const [first] = await rawStore(store).readAll({ maxCount: 1 });
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
@@ -92,7 +114,9 @@ export async function createApplication(store: EventStore, options: ApplicationO
     [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView, scheduleView, similarityIndex],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
+  options.onCatchingUp?.(runner);
   await runner.start();
+  metrics.followLog('read_models', runner, store, clock);
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);
   const assessment = new Assessment(store, runner, readModels, clock);
@@ -104,7 +128,10 @@ export async function createApplication(store: EventStore, options: ApplicationO
     review: new AssessmentReview(store, runner, readModels, assessment, clock),
     imports: new Imports(store, ledger, runner, clock),
     integrity: new Integrity(store, readModels),
-    notifications: new Notifications(store, runner, clock, options.notifications || {}),
+    notifications: new Notifications(store, runner, clock, {
+      ...(options.notifications || {}),
+      onDelivered: ({ channelId, kind, outcome }) => metrics.delivered(channelId, kind, outcome),
+    }),
     // Reminders counted in working days (工作日) count on the county calendar in force when the pass runs.
     scheduler: new Scheduler(store, runner, readModels, ledger, clock, {
       workingDays: (day, n) => addWorkingDays(day, n, readModels.calendar(clock())?.document ?? null).day,
@@ -116,6 +143,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
     store,
+    metrics,
     close: async () => {
       await application.scheduler.stop();
       await application.notifications.stop();

@@ -42,6 +42,7 @@ import {
   handleCommand,
   handleCommands,
 } from '../eventstore/commandHandler.js';
+import { observerOf } from '../eventstore/observed.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { parseOrThrow } from './validation.js';
 
@@ -250,6 +251,8 @@ export class Ledger {
     const existing = await this.loadProblem(problemId);
     if (existing.state.status !== 'not_raised') {
       assertSameCommand(existing.events.slice(0, 1), context.commandId, fingerprint);
+      // Settled here, not in the handler: the store's watchers (metrics, the request's log position) are told as the handler would.
+      observerOf(this.store)?.command?.('RaiseProblem', { kind: 'replayed', position: existing.events[0]!.position });
       return {
         state: existing.state,
         events: existing.events.slice(0, 1),

@@ -4,6 +4,7 @@ import type { Decider } from '../domain/shared/decider.js';
 import { ValidationError } from '../domain/shared/errors.js';
 import { schemaVersionOf } from '../domain/registry.js';
 import { canonicalJson } from './canonicalJson.js';
+import { type CommandOutcome, observerOf } from './observed.js';
 import {
   DuplicateEventIdError,
   type EventMetadata,
@@ -139,7 +140,45 @@ export function handleCommand<State, Command, Event extends { type: string; data
   context: CommandContext,
   options: HandleOptions = {},
 ): Promise<CommandResult<State>> {
-  return oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
+  const handled = oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
+  return reported(store, command, handled);
+}
+
+/**
+ * Tells the store's observer (metrics, the request under way: eventstore/observed.ts) how the command
+ * ended, with the log position its outcome stands at: its last event's (appended now or, for a
+ * retry, the first time); -1 for a command that had nothing to do.
+ */
+function reported<State>(store: EventStore, command: unknown, handled: Promise<CommandResult<State>>): Promise<CommandResult<State>> {
+  if (!observerOf(store)?.command) return handled;
+  return handled.then(
+    (value) => {
+      reportSettled(store, command, { ok: true, value });
+      return value;
+    },
+    (error: unknown) => {
+      reportSettled(store, command, { ok: false, error });
+      throw error;
+    },
+  );
+}
+
+function reportSettled(store: EventStore, command: unknown, settled: Settled<CommandResult<unknown>>): void {
+  const observer = observerOf(store);
+  if (!observer?.command) return;
+  const type = (command as { type?: unknown }).type;
+  observer.command(typeof type === 'string' ? type : 'unknown', outcomeOf(settled));
+}
+
+function outcomeOf(settled: Settled<CommandResult<unknown>>): CommandOutcome {
+  if (!settled.ok) {
+    const code = (settled.error as { code?: unknown } | null)?.code;
+    return { kind: 'rejected', code: typeof code === 'string' ? code : 'INTERNAL' };
+  }
+  const { events, replayed } = settled.value;
+  const position = Math.max(-1, ...events.map((e) => e.position));
+  if (replayed) return { kind: 'replayed', position };
+  return events.length > 0 ? { kind: 'accepted', position } : { kind: 'unchanged', position };
 }
 
 /** What loading and deciding came to: the command's result already (a retry, or nothing to do), or the events to append. */
@@ -310,6 +349,11 @@ export async function handleCommands<State, Command, Event extends { type: strin
       // Another writer moved a stream, or wrote some of these ids: nothing was appended; one by one below settles each.
       if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof DuplicateEventIdError)) throw error;
     }
+  }
+  // What the batch settled is reported here; what is left is reported by handleCommand.
+  for (const [index, { command }] of items.entries()) {
+    const outcome = settled[index];
+    if (outcome) reportSettled(store, command, outcome);
   }
   for (const [index, { streamId, command, context, options }] of items.entries()) {
     if (settled[index] !== undefined) continue;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, canonicalObjectWith } from './canonicalJson.js';
+import { ObservedEventStore } from './observed.js';
 import {
   type AppendResult,
   type EventCodec,
@@ -175,5 +176,6 @@ export class HashChainedEventStore implements EventStore {
   }
 }
 
-/** The store as written, without the codec: what verification must read. */
-export const rawStore = (store: EventStore): EventStore => (store instanceof HashChainedEventStore ? store.inner : store);
+/** The store as written, without the codec (nor an observer around it): what verification must read. */
+export const rawStore = (store: EventStore): EventStore =>
+  store instanceof ObservedEventStore ? rawStore(store.inner) : store instanceof HashChainedEventStore ? store.inner : store;

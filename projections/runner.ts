@@ -185,6 +185,16 @@ export class ProjectionRunner {
     });
   }
 
+  /**
+   * Where the read side stands: the position applied, the log's head, and whether it is current —
+   * started (caught up once), following without failure, and at the head as read now.
+   */
+  async progress(): Promise<{ position: number; head: number; current: boolean }> {
+    const position = this.position;
+    const head = await this.store.headPosition();
+    return { position, head, current: this.live && this.failure === undefined && position >= head };
+  }
+
   state<S>(projection: Projection<S>): S {
     return this.states.get(projection.name) as S;
   }

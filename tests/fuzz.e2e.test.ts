@@ -110,12 +110,17 @@ function problemsWith(label: string, outcome: Outcome): string[] {
   return found;
 }
 
-/** Runs the requests with the error log watched: a caller's mistake writes nothing there. */
+/** Runs the requests with the error logs watched (the server's JSON log and the console): a caller's mistake writes nothing there. */
 async function quietly(work: () => Promise<string[]>): Promise<string[]> {
   const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const mark = server.errorLog.length;
   try {
     const found = await work();
-    return [...found, ...spy.mock.calls.map((c) => `logged: ${c.map(String).join(' ').slice(0, 200)}`)];
+    return [
+      ...found,
+      ...spy.mock.calls.map((c) => `logged: ${c.map(String).join(' ').slice(0, 200)}`),
+      ...server.errorLog.slice(mark).map((line) => `logged: ${line.slice(0, 200)}`),
+    ];
   } finally {
     spy.mockRestore();
   }

@@ -22,6 +22,7 @@ import './notification.js';
 import './report.js';
 import './similarProblems.js';
 import './review.js';
+import './serverStatus.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

@@ -39,10 +39,13 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
   }),
 });
 
-/** The command's context: the actor the authorization layer (api/authz.ts) derived from the token. */
+/**
+ * The command's context: the actor the authorization layer (api/authz.ts) derived from the token,
+ * and the request's id as the correlation id, so a request's events are found from its log line.
+ */
 export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
   if (!ctx.actor) throw new Error('A mutation ran without the authorization layer setting its actor');
-  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), now: ctx.clock };
+  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), correlationId: ctx.requestId, now: ctx.clock };
 }
 
 /** Read-your-writes: the mutation answers once the read models have applied its events. */

@@ -21,6 +21,8 @@ export type DispatcherSettings = {
   maxAttempts: number;
   /** Sends under way at once per channel (one by default: a crash can then repeat at most one message per channel, and the receiver can tell it by its delivery id). Channels never wait for each other. */
   concurrencyPerChannel: number;
+  /** Told of each attempt's outcome (the metrics: application/metrics.ts). */
+  onDelivered?: (delivery: { channelId: string; kind: string; outcome: 'succeeded' | 'failed' | 'gave_up' }) => void;
 };
 
 export const defaultDispatcherSettings: DispatcherSettings = {
@@ -128,6 +130,11 @@ export class Dispatcher {
       error = cause instanceof Error ? cause.message : String(cause);
     }
     const giveUp = error !== null && attempt >= this.settings.maxAttempts;
+    this.settings.onDelivered?.({
+      channelId: row.channelId,
+      kind: channel?.config.kind ?? 'removed',
+      outcome: error === null ? 'succeeded' : giveUp ? 'gave_up' : 'failed',
+    });
     const wait = Math.min(this.settings.backoffMs * 2 ** (attempt - 1), 3_600_000);
     const nextAttemptAt = error === null || giveUp ? null : new Date(Date.parse(this.clock()) + wait).toISOString();
     await handleCommand(

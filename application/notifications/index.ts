@@ -138,7 +138,11 @@ export class Notifications {
             id: eventIdOf(row.notificationId, 'read'),
             type: 'NotificationRead',
             data: { notificationId: row.notificationId },
-            metadata: { ...systemMetadata(context.commandId, context.now()), actor: context.actor },
+            metadata: {
+              ...systemMetadata(context.commandId, context.now()),
+              actor: context.actor,
+              correlationId: context.correlationId ?? context.commandId,
+            },
           },
         ],
         'any',

@@ -6,6 +6,7 @@ import { domainEventDefinitions } from '../../domain/index.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
 import { openEventStore } from '../../eventstore/index.js';
+import { pino } from 'pino';
 import { type App, type AppOptions, createApp } from '../../api/server.js';
 
 /** The token secret of every test server, so a test can sign a token (an expired one) itself. */
@@ -26,6 +27,8 @@ export type TestServer = App & {
     headers?: Record<string, string>,
   ) => Promise<GraphQLResponse<T>>;
   stop: () => Promise<void>;
+  /** The server's JSON log lines at error level and above (an unexpected error), in order; also echoed to stderr. */
+  errorLog: string[];
 };
 
 /** A real server on a real SQLite store in a temporary directory, listening on a free port. */
@@ -34,7 +37,19 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
   const { store: given, ...appOptions } = options;
   // Through the one place stores are opened, so it is hash-chained as in production.
   const store = given ?? (await openEventStore({ kind: 'sqlite', dataDir }, schemaCodec(domainEventDefinitions)));
-  const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, filesDir: join(dataDir, 'files'), ...appOptions });
+  // The server's log, kept: its request lines are dropped (LOG_LEVEL, warn in vitest.config.ts), its errors kept for the test to see.
+  const errorLog: string[] = [];
+  const logger = pino(
+    { level: process.env.LOG_LEVEL ?? 'warn' },
+    {
+      write: (line: string) => {
+        if ((JSON.parse(line) as { level: number }).level < 50) return;
+        errorLog.push(line);
+        process.stderr.write(line);
+      },
+    },
+  );
+  const app = await createApp(store, { tokenSecret: TEST_TOKEN_SECRET, filesDir: join(dataDir, 'files'), logger, ...appOptions });
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,6 +57,7 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
     ...app,
     url,
     dataDir,
+    errorLog,
     gql: async (query, variables = {}, headers = {}) => {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

@@ -5,7 +5,8 @@ export type ServerProcess = { child: ChildProcess; url: string; output: () => st
 /** Starts `api/main.ts` as its own process (as `npm start` does) and resolves once it prints its URL. */
 export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
-    env: { ...process.env, PORT: '0', ...env },
+    // Request lines (LOG_LEVEL=info) would pile up in `output`: warnings and errors only, unless the caller says otherwise.
+    env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
