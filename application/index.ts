@@ -22,6 +22,7 @@ import { type NotificationOptions, Notifications } from './notifications/index.j
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { addWorkingDays } from '../domain/index.js';
 import { outboxView } from '../projections/outboxView.js';
+import { Bulletins } from './bulletin.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -69,6 +70,8 @@ export type Application = {
   /** Records integrity checkpoints as the log grows (absent when switched off). */
   checkpointer: Checkpointer | undefined;
   clock: () => string;
+  /** 月通报: the monthly bulletin, drafted, published (frozen) and verified. */
+  bulletins: Bulletins;
   /** The store underneath, for the composition root and the tools that open it (never for resolvers). */
   store: EventStore;
   close: () => Promise<void>;
@@ -88,13 +91,14 @@ export async function createApplication(store: EventStore, options: ApplicationO
   await runner.start();
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);
+  const integrity = new Integrity(store, readModels);
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
     hotline: new Hotline(store, ledger, runner),
     assessment: new Assessment(store, runner, readModels, clock),
     imports: new Imports(store, ledger, runner, clock),
-    integrity: new Integrity(store, readModels),
+    integrity,
     notifications: new Notifications(store, runner, clock, options.notifications || {}),
     // Reminders counted in working days (工作日) count on the county calendar in force when the pass runs.
     scheduler: new Scheduler(store, runner, readModels, ledger, clock, {
@@ -105,6 +109,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
+    bulletins: new Bulletins(store, runner, readModels, integrity, clock),
     store,
     close: async () => {
       await application.scheduler.stop();

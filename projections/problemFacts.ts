@@ -1,5 +1,7 @@
 import {
   type AssessmentFinalizedData,
+  type BulletinPublishedData,
+  type HotlineEvent,
   type ExemptionGrantedData,
   type InterviewEvent,
   type PolicyDocument,
@@ -103,6 +105,20 @@ export type PolicyVersion = AdoptedVersion<PolicyDocument>;
 export type InterviewFacts = InterviewEvent['data'] & { eventId: string; occurredAt: string };
 export type ExemptionFacts = ExemptionGrantedData & { eventId: string; occurredAt: string; grantedBy: string };
 export type FinalizationFacts = AssessmentFinalizedData & { eventId: string; occurredAt: string; finalizedBy: string };
+/** 月通报印发: a month's bulletin as published, with who published it. */
+export type PublicationFacts = BulletinPublishedData & { eventId: string; occurredAt: string; publishedBy: string };
+
+/** A 12317 report as the monthly bulletin counts it: the day it came in, and how it ended (受理 / 不予受理), if it has. */
+export type HotlineFacts = {
+  reportId: string;
+  submittedOn: string;
+  submittedEventId: string;
+  outcome: 'accepted' | 'dismissed' | null;
+  /** The problem it became, when accepted (受理). */
+  problemId: string | null;
+  outcomeEventId: string | null;
+  outcomeDay: string | null;
+};
 
 export type FactsState = {
   problems: Map<string, ProblemFacts>;
@@ -116,6 +132,10 @@ export type FactsState = {
   /** Exemptions by year, keyed `unitId/lineId`. */
   exemptions: Map<number, Map<string, ExemptionFacts>>;
   finalizations: Map<number, FinalizationFacts>;
+  /** 12317 reports, by report id (the monthly bulletin's hotline figures). */
+  hotline: Map<string, HotlineFacts>;
+  /** Published monthly bulletins (月通报), by month. */
+  publications: Map<string, PublicationFacts>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
   /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
@@ -295,6 +315,29 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   }
 }
 
+function applyHotlineEvent(state: FactsState, event: HotlineEvent, recorded: RecordedEvent, ms: number): void {
+  if (event.type === 'HotlineReportSubmitted') {
+    const { reportId, submittedOn } = event.data;
+    if (!state.hotline.has(reportId))
+      state.hotline.set(reportId, {
+        reportId,
+        submittedOn,
+        submittedEventId: recorded.id,
+        outcome: null,
+        problemId: null,
+        outcomeEventId: null,
+        outcomeDay: null,
+      });
+    return;
+  }
+  const report = state.hotline.get(event.data.reportId);
+  if (!report) return;
+  report.outcome = event.type === 'HotlineReportTriaged' ? 'accepted' : 'dismissed';
+  report.problemId = event.type === 'HotlineReportTriaged' ? event.data.problemId : null;
+  report.outcomeEventId = recorded.id;
+  report.outcomeDay = dayOf(recorded.metadata.occurredAt, ms);
+}
+
 /**
  * One fold of the log shared by the battle map, the interview triggers and the scorecards: each of
  * those is computed at query time from these facts (projections/battleMap.ts, interviewTriggers.ts,
@@ -304,7 +347,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 4,
+  version: 5,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -313,6 +356,8 @@ export const problemFacts: Projection<FactsState> = {
     interviews: new Map(),
     exemptions: new Map(),
     finalizations: new Map(),
+    hotline: new Map(),
+    publications: new Map(),
     changes: 0,
     latestMs: Number.NEGATIVE_INFINITY,
   }),
@@ -345,6 +390,17 @@ export const problemFacts: Projection<FactsState> = {
           eventId: event.id,
           occurredAt: event.metadata.occurredAt,
           finalizedBy: event.metadata.actor.name,
+        });
+    } else if (type === 'HotlineReportSubmitted' || type === 'HotlineReportTriaged' || type === 'HotlineReportDismissed')
+      applyHotlineEvent(state, event as unknown as HotlineEvent, event, ms);
+    else if (type === 'BulletinPublished') {
+      const data = event.data as BulletinPublishedData;
+      if (!state.publications.has(data.month))
+        state.publications.set(data.month, {
+          ...data,
+          eventId: event.id,
+          occurredAt: event.metadata.occurredAt,
+          publishedBy: event.metadata.actor.name,
         });
     } else return;
     state.changes += 1;
