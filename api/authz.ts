@@ -101,6 +101,11 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.verifyLedger': admin,
   // Recomputing a finalized year walks the whole log too: for the committee that finalized it and admins.
   'Query.verifyAssessment': { who: ['committee', 'admin'] },
+  // 月通报: the office publishes it (the scheduler too, at each month's end); it is sent to every unit, so everyone signed in
+  // reads it whole. Verifying it walks the whole log, like verifyAssessment: the office that publishes it, the committee, admins.
+  'Mutation.publishBulletin': office,
+  'Query.bulletin': signedIn,
+  'Query.verifyBulletin': { who: ['office', 'committee', 'admin'] },
 };
 
 /**
