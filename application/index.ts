@@ -92,6 +92,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);
   const integrity = new Integrity(store, readModels);
+  const bulletins = new Bulletins(store, runner, readModels, integrity, clock);
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
@@ -103,13 +104,15 @@ export async function createApplication(store: EventStore, options: ApplicationO
     // Reminders counted in working days (工作日) count on the county calendar in force when the pass runs.
     scheduler: new Scheduler(store, runner, readModels, ledger, clock, {
       workingDays: (day, n) => addWorkingDays(day, n, readModels.calendar(clock())?.document ?? null).day,
+      // 月通报: at each county month's end the scheduler publishes the month's bulletin.
+      monthEnded: (month, context) => bulletins.publish(month, context),
       ...(options.scheduler || {}),
     }),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
-    bulletins: new Bulletins(store, runner, readModels, integrity, clock),
+    bulletins,
     store,
     close: async () => {
       await application.scheduler.stop();
