@@ -117,6 +117,11 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.inspectionReport': signedIn,
   // Operations: whether this server is current with the log (as /readyz), for anyone, like the probe.
   'Query.serverStatus': anyone,
+  // 月通报: the office publishes it (the scheduler too, at each month's end); it is sent to every unit, so everyone signed in
+  // reads it whole. Verifying it walks the whole log, like verifyAssessment: the office that publishes it, the committee, admins.
+  'Mutation.publishBulletin': office,
+  'Query.bulletin': signedIn,
+  'Query.verifyBulletin': { who: ['office', 'committee', 'admin'] },
 };
 
 /**

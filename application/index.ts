@@ -27,6 +27,7 @@ import { outboxView } from '../projections/outboxView.js';
 import { Reports } from './reports/index.js';
 import { ObservedEventStore, type StoreObserver } from '../eventstore/observed.js';
 import { Metrics } from './metrics.js';
+import { Bulletins } from './bulletin.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -84,6 +85,8 @@ export type Application = {
   /** Records integrity checkpoints as the log grows (absent when switched off). */
   checkpointer: Checkpointer | undefined;
   clock: () => string;
+  /** 月通报: the monthly bulletin, drafted, published (frozen) and verified. */
+  bulletins: Bulletins;
   /** The store underneath, for the composition root and the tools that open it (never for resolvers). */
   store: EventStore;
   /** The Prometheus metrics of this application (served at /metrics by the transport). */
@@ -120,6 +123,8 @@ export async function createApplication(given: EventStore, options: ApplicationO
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);
   const assessment = new Assessment(store, runner, readModels, clock);
+  const integrity = new Integrity(store, readModels);
+  const bulletins = new Bulletins(store, runner, readModels, integrity, clock);
   const application: Application = {
     ledger,
     accounts: new Accounts(store, ledger),
@@ -127,7 +132,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
     assessment,
     review: new AssessmentReview(store, runner, readModels, assessment, clock),
     imports: new Imports(store, ledger, runner, clock),
-    integrity: new Integrity(store, readModels),
+    integrity,
     notifications: new Notifications(store, runner, clock, {
       ...(options.notifications || {}),
       onDelivered: ({ channelId, kind, outcome }) => metrics.delivered(channelId, kind, outcome),
@@ -135,6 +140,8 @@ export async function createApplication(given: EventStore, options: ApplicationO
     // Reminders counted in working days (工作日) count on the county calendar in force when the pass runs.
     scheduler: new Scheduler(store, runner, readModels, ledger, clock, {
       workingDays: (day, n) => addWorkingDays(day, n, readModels.calendar(clock())?.document ?? null).day,
+      // 月通报: at each county month's end the scheduler publishes the month's bulletin.
+      monthEnded: (month, context) => bulletins.publish(month, context),
       ...(options.scheduler || {}),
     }),
     reports: new Reports(readModels, clock),
@@ -142,6 +149,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
+    bulletins,
     store,
     metrics,
     close: async () => {

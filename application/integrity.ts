@@ -77,7 +77,7 @@ export class Integrity {
     const { hash } = recomputeFinalized(await this.eventsUpTo(finalization.position), finalization);
     const finalizedEvent = (await this.store.readStream(assessmentStreamId(year))).find((e) => e.id === finalization.eventId);
     const checkpoint = finalizedEvent ? await this.checkpointCovering(finalizedEvent.position) : null;
-    const chainIntact = checkpoint ? (await verifyLog(this.store, { held: exportCheckpoint(checkpoint) })).intact : false;
+    const chainIntact = await this.holdsAgainst(checkpoint);
     const identical = hash === finalization.cardsHash;
     return {
       year,
@@ -98,8 +98,13 @@ export class Integrity {
     };
   }
 
-  /** The events at or before `position`, in order. */
-  private async eventsUpTo(position: number): Promise<RecordedEvent[]> {
+  /** The whole log holds against the checkpoint (false without one). */
+  async holdsAgainst(checkpoint: Checkpoint | null): Promise<boolean> {
+    return checkpoint ? (await verifyLog(this.store, { held: exportCheckpoint(checkpoint) })).intact : false;
+  }
+
+  /** The events at or before `position`, in order (a frozen answer is rebuilt from them). */
+  async eventsUpTo(position: number): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     for (let after = -1; after < position; ) {
       const batch = await this.store.readAll({ after, maxCount: 5000 });
@@ -110,8 +115,8 @@ export class Integrity {
     return events;
   }
 
-  /** The first checkpoint covering `position` (the one the follower records at a finalization). */
-  private async checkpointCovering(position: number): Promise<Checkpoint | null> {
+  /** The first checkpoint covering `position` (the one the follower records at a finalization or a publication). */
+  async checkpointCovering(position: number): Promise<Checkpoint | null> {
     for (const event of await rawStore(this.store).readStream(CHECKPOINT_STREAM)) {
       const checkpoint = checkpointFrom(event);
       if (checkpoint.position >= position) return checkpoint;

@@ -10,6 +10,7 @@ import {
   digestMoments,
   midnightsBetween,
   momentWindow,
+  previousMonth,
   problemMoments,
   scheduleEventKey,
   scheduleStreamId,
@@ -43,6 +44,11 @@ export type SchedulerOptions = {
   catchUpDays?: number;
   /** Working-day arithmetic of the county calendar, for `timing.reminderDays: 'working'` (calendar days without it). */
   workingDays?: DayCounter;
+  /**
+   * 月通报: what to do when a county month ends (at 00:00 of the next month's first day): publish its
+   * bulletin (application/bulletin.ts). Idempotent, so two servers, or a catch-up, publish each month once.
+   */
+  monthEnded?: (month: string, context: CommandContext) => Promise<unknown>;
   log?: (message: string) => void;
 };
 
@@ -157,6 +163,7 @@ export class Scheduler {
     }
     result.appended = await this.appendAll([...byStream].map(([streamId, events]) => ({ streamId, events, expected: 'any' as const })));
     await this.orderSupervision(result.escalations);
+    await this.endMonths(fromMs, toMs);
     this.lastPassMs = toMs;
     return result;
   }
@@ -231,6 +238,23 @@ export class Scheduler {
   }
 
   /**
+   * 月通报: each county month that ended in the pass's interval has its bulletin published, by the
+   * scheduler, dated at the month's end, with a command id from the month (a second process, or a
+   * later pass, appends nothing). A month before the log began has no bulletin: nothing to do.
+   */
+  private async endMonths(fromMs: number, toMs: number): Promise<void> {
+    const monthEnded = this.options.monthEnded;
+    if (!monthEnded) return;
+    for (const { month, endedAt } of monthEnds(fromMs, toMs))
+      try {
+        await monthEnded(month, { actor: schedulerActor, commandId: `auto-bulletin:${month}`, now: () => endedAt });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'MONTH_BEFORE_FIRST_EVENT') continue;
+        (this.options.log ?? console.warn)(`Automatic bulletin of ${month} not published: ${String(error)}`);
+      }
+  }
+
+  /**
    * 自动督办: each escalation to 督办 orders supervision of each of its problems, dated at the escalation,
    * with a command id from the trigger and the problem, so a second process or a later pass appends
    * nothing. A pass's orders are handled together (Ledger.problemCommands: one durable commit).
@@ -271,6 +295,13 @@ export class Scheduler {
       if (!outcome.ok)
         (this.options.log ?? console.warn)(`Automatic supervision ${orders[i]!.context.commandId} not ordered: ${String(outcome.error)}`);
   }
+}
+
+/** The months whose end (00:00 of the next month's first county day) falls in (fromMs, toMs], oldest first, with that instant. */
+export function monthEnds(fromMs: number, toMs: number): { month: string; endedAt: string }[] {
+  return midnightsBetween(fromMs, toMs)
+    .filter((ms) => countyDayOfMs(ms).endsWith('-01'))
+    .map((ms) => ({ month: previousMonth(countyDayOfMs(ms).slice(0, 7)), endedAt: countyInstant(ms) }));
 }
 
 /** 考核未定档: the year had items (raised in it) and was not finalized by the instant (told on 1 January). */

@@ -37,3 +37,5 @@ export * from './notification/rules.js';
 export * from './notification/settings.js';
 export * from './schedule/events.js';
 export * from './schedule/moments.js';
+export * from './bulletin/events.js';
+export * from './bulletin/decide.js';

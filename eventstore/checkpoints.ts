@@ -183,14 +183,14 @@ export type CheckpointPolicy = {
   everyEvents: number;
   /** And one after this many seconds when anything happened since the last. */
   everySeconds: number;
-  /** Event types that call for a checkpoint at once (the committee finalizing a year). */
+  /** Event types that call for a checkpoint at once (the committee finalizing a year, a monthly bulletin published). */
   triggerTypes: readonly string[];
 };
 
 export const defaultCheckpointPolicy = (env: NodeJS.ProcessEnv = process.env): CheckpointPolicy => ({
   everyEvents: positiveInt(env.CHECKPOINT_EVERY_EVENTS, 1000),
   everySeconds: positiveInt(env.CHECKPOINT_EVERY_SECONDS, 300),
-  triggerTypes: ['AssessmentFinalized'],
+  triggerTypes: ['AssessmentFinalized', 'BulletinPublished'],
 });
 
 function positiveInt(text: string | undefined, fallback: number): number {

@@ -4,6 +4,8 @@ import {
   type ExemptionApplicationStatus,
   type ExemptionAppliedData,
   type ExemptionRefusedData,
+  type BulletinPublishedData,
+  type HotlineEvent,
   type ExemptionGrantedData,
   type InterviewEvent,
   type PolicyDocument,
@@ -129,6 +131,20 @@ export type ExemptionApplicationFacts = ExemptionAppliedData & {
 /** A further assessment item (考核事项), with who entered it. */
 export type AssessmentItemFacts = AssessmentItemRecordedData & { eventId: string; occurredAt: string; recordedBy: string };
 export type FinalizationFacts = AssessmentFinalizedData & { eventId: string; occurredAt: string; finalizedBy: string };
+/** 月通报印发: a month's bulletin as published, with who published it. */
+export type PublicationFacts = BulletinPublishedData & { eventId: string; occurredAt: string; publishedBy: string };
+
+/** A 12317 report as the monthly bulletin counts it: the day it came in, and how it ended (受理 / 不予受理), if it has. */
+export type HotlineFacts = {
+  reportId: string;
+  submittedOn: string;
+  submittedEventId: string;
+  outcome: 'accepted' | 'dismissed' | null;
+  /** The problem it became, when accepted (受理). */
+  problemId: string | null;
+  outcomeEventId: string | null;
+  outcomeDay: string | null;
+};
 
 export type FactsState = {
   problems: Map<string, ProblemFacts>;
@@ -150,6 +166,10 @@ export type FactsState = {
   exemptionsByTrigger: Map<string, ExemptionFacts[]>;
   /** Further assessment items (考核事项) by year, in recording order. */
   assessmentItems: Map<number, AssessmentItemFacts[]>;
+  /** 12317 reports, by report id (the monthly bulletin's hotline figures). */
+  hotline: Map<string, HotlineFacts>;
+  /** Published monthly bulletins (月通报), by month. */
+  publications: Map<string, PublicationFacts>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
   /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
@@ -377,6 +397,29 @@ function decideApplication(
   facts.decision = { eventId: event.id, occurredAt: event.metadata.occurredAt, by: event.metadata.actor.name, decidedBy, reasons };
 }
 
+function applyHotlineEvent(state: FactsState, event: HotlineEvent, recorded: RecordedEvent, ms: number): void {
+  if (event.type === 'HotlineReportSubmitted') {
+    const { reportId, submittedOn } = event.data;
+    if (!state.hotline.has(reportId))
+      state.hotline.set(reportId, {
+        reportId,
+        submittedOn,
+        submittedEventId: recorded.id,
+        outcome: null,
+        problemId: null,
+        outcomeEventId: null,
+        outcomeDay: null,
+      });
+    return;
+  }
+  const report = state.hotline.get(event.data.reportId);
+  if (!report) return;
+  report.outcome = event.type === 'HotlineReportTriaged' ? 'accepted' : 'dismissed';
+  report.problemId = event.type === 'HotlineReportTriaged' ? event.data.problemId : null;
+  report.outcomeEventId = recorded.id;
+  report.outcomeDay = dayOf(recorded.metadata.occurredAt, ms);
+}
+
 /**
  * One fold of the log shared by the battle map, the interview triggers and the scorecards: each of
  * those is computed at query time from these facts (projections/battleMap.ts, interviewTriggers.ts,
@@ -389,7 +432,8 @@ export const problemFacts: Projection<FactsState> = {
   // 5: the deadlines as recorded and the 销号 of the accepted fix (yearEndDue, the scorecards' year-end lines).
   // 6: links between problems (ProblemLinked: 复发 across units, 相关).
   // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
-  version: 7,
+  // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
+  version: 8,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -402,6 +446,8 @@ export const problemFacts: Projection<FactsState> = {
     applicationsByLine: new Map(),
     exemptionsByTrigger: new Map(),
     assessmentItems: new Map(),
+    hotline: new Map(),
+    publications: new Map(),
     changes: 0,
     latestMs: Number.NEGATIVE_INFINITY,
   }),
@@ -471,6 +517,17 @@ export const problemFacts: Projection<FactsState> = {
           eventId: event.id,
           occurredAt: event.metadata.occurredAt,
           finalizedBy: event.metadata.actor.name,
+        });
+    } else if (type === 'HotlineReportSubmitted' || type === 'HotlineReportTriaged' || type === 'HotlineReportDismissed')
+      applyHotlineEvent(state, event as unknown as HotlineEvent, event, ms);
+    else if (type === 'BulletinPublished') {
+      const data = event.data as BulletinPublishedData;
+      if (!state.publications.has(data.month))
+        state.publications.set(data.month, {
+          ...data,
+          eventId: event.id,
+          occurredAt: event.metadata.occurredAt,
+          publishedBy: event.metadata.actor.name,
         });
     } else return;
     state.changes += 1;

@@ -33,6 +33,8 @@ const REPLAYS_KEPT = 2;
 export class ReadModels {
   private readonly byInstant = new Map<number, Replay>();
   private readonly byPosition = new Map<number, Replay>();
+  /** Replays up to a position and as of an instant (a published bulletin's basis), keyed `position|ms`. */
+  private readonly byPositionAsOf = new Map<string, Replay>();
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
   /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
   private readonly liveMaps = new Map<string, { facts: FactsState; accumulator: BattleMapAccumulator }>();
@@ -72,9 +74,19 @@ export class ReadModels {
     return this.replay(this.byPosition, position, () => true, position);
   }
 
-  private async replay(
-    cache: Map<number, Replay>,
-    key: number,
+  /**
+   * The facts after the event at `position` and none later, keeping only the events that occurred
+   * at or before `instant`: what a monthly bulletin is published from. Always a replay, never the
+   * live state, so it does not move while the answer is being built.
+   */
+  async factsAtPositionAsOf(position: number, instant: string): Promise<FactsState> {
+    const ms = instantMs(instant);
+    return this.replay(this.byPositionAsOf, `${position}|${ms}`, (e) => instantMs(e.metadata.occurredAt) <= ms, position);
+  }
+
+  private async replay<K>(
+    cache: Map<K, Replay>,
+    key: K,
     keep: (e: Parameters<typeof problemFacts.apply>[1]) => boolean,
     until: number,
   ): Promise<FactsState> {

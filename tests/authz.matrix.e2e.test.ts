@@ -67,6 +67,7 @@ const expected: Record<string, Who> = {
   withdrawExemptionApplication: ['unit_head'],
   decideExemptionApplication: ['committee'],
   recordAssessmentItem: ['committee'],
+  publishBulletin: ['office'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
@@ -208,6 +209,8 @@ beforeAll(async () => {
     text: '村干部优亲厚友',
     // Any JSON: a caller who may adopt gets VALIDATION_FAILED, the others are refused before it is read.
     document: {},
+    // The month under way: the office gets MONTH_NOT_OVER (allowed, nothing to publish yet), the others are refused.
+    month: '2019-03',
   });
   expect(raised.state.status).toBe('raised');
   await server.runner.waitFor(await server.store.headPosition());

@@ -280,6 +280,14 @@ describe('the scheduler', () => {
     ]);
     expect(events.filter((e) => e.type === 'SupervisionOrdered')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'EscalationReached')).toHaveLength(1);
+    // 月通报: June ended at 07-01 00:00 in both processes' passes; its bulletin is published once, by the scheduler, dated then.
+    const published = (await first.store.readStream('bulletin-2019-06')).map((e) => [
+      e.type,
+      e.metadata.actor.userId,
+      e.metadata.occurredAt,
+    ]);
+    expect(published).toEqual([['BulletinPublished', 'scheduler', '2019-07-01T00:00:00.000+08:00']]);
+    expect((await second.bulletins.bulletin('2019-06')).published?.eventId).toBe((await first.store.readStream('bulletin-2019-06'))[0]!.id);
     await second.close();
     await first.close();
   }, 30_000);

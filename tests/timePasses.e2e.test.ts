@@ -216,8 +216,13 @@ describe('the ledger acts as time passes', () => {
       '2019-07-17': () => pass(P),
       '2019-07-18': () => close(P),
     });
+    // 月通报: at 00:00 of each month's first day the scheduler publishes the month's bulletin, and every unit (and the office)
+    // is told; the digest reader reads it in the next day's digest (the day's 09:00 digest was appended before it in the pass).
+    const bulletin = ['bulletin_published'];
+    const told = { office: bulletin, head: bulletin, digestHead: bulletin };
     expect(log).toEqual({
-      '2019-06-01': { verifier: ['awaiting_verification:Q'] },
+      '2019-06-01': { verifier: ['awaiting_verification:Q'], ...told },
+      '2019-06-02': { digestHead: ['daily_digest'] },
       // 7, 3 and 1 days before 06-30, at 09:00; the digest reader gets them in the inbox, and outward as the next day's digest.
       '2019-06-23': { head: ['deadline_reminder:P'], digestHead: ['deadline_reminder:P'] },
       '2019-06-24': { digestHead: ['daily_digest'] },
@@ -226,9 +231,14 @@ describe('the ledger acts as time passes', () => {
       '2019-06-29': { head: ['deadline_reminder:P'], digestHead: ['deadline_reminder:P'] },
       '2019-06-30': { digestHead: ['daily_digest'] },
       // 00:00: the deadline passed; 09:00: the office's overdue digest, and the digest reader's 每日汇总 with the passing in it.
-      '2019-07-01': { office: office(1), head: ['deadline_passed:P'], digestHead: ['daily_digest', 'deadline_passed:P'] },
+      '2019-07-01': {
+        office: ['bulletin_published', ...office(1)],
+        head: ['bulletin_published', 'deadline_passed:P'],
+        digestHead: ['bulletin_published', 'daily_digest', 'deadline_passed:P'],
+      },
+      '2019-07-02': { office: office(1), digestHead: ['daily_digest'] },
       ...Object.fromEntries(
-        ['02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'].map((d) => [`2019-07-${d}`, { office: office(1) }]),
+        ['03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'].map((d) => [`2019-07-${d}`, { office: office(1) }]),
       ),
       // Overdue 14 days (item_overdue, 提醒 → 督办): the escalation and the automatic 督办 order, both at 00:00.
       '2019-07-15': {
@@ -268,6 +278,12 @@ describe('the ledger acts as time passes', () => {
     });
     const after = Object.fromEntries(Object.entries(log).filter(([day]) => day > '2019-07-20'));
     expect(after).toEqual({
+      '2019-08-01': told,
+      '2019-08-02': { digestHead: ['daily_digest'] },
+      '2019-09-01': told,
+      '2019-09-02': { digestHead: ['daily_digest'] },
+      '2019-10-01': told,
+      '2019-10-02': { digestHead: ['daily_digest'] },
       '2019-08-30': { verifier: ['recheck_due:Q'] },
       '2019-08-31': { office: ['recheck_overdue:Q'] },
       '2019-10-16': { verifier: ['recheck_due:P'] },
@@ -278,15 +294,20 @@ describe('the ledger acts as time passes', () => {
 
     // The year ends with 2019 not finalized: the committee is told on 1 January at 09:00, once.
     await walk('2019-12-30', '2020-01-02');
+    // The pass on 12-30 catches up with the ends of October and November: two bulletins at once.
+    const twice = ['bulletin_published', 'bulletin_published'];
     expect(Object.fromEntries(Object.entries(log).filter(([day]) => day > '2019-10-20'))).toEqual({
-      '2020-01-01': { committee: ['year_not_finalized'] },
+      '2019-12-30': { office: twice, head: twice, digestHead: twice },
+      '2019-12-31': { digestHead: ['daily_digest'] },
+      '2020-01-01': { committee: ['year_not_finalized'], ...told },
+      '2020-01-02': { digestHead: ['daily_digest'] },
     });
     const [year] = server.notifications.inbox(users.committee.userId);
     expect(year).toMatchObject({ subject: '【考核未定档】2019 年度' });
 
     // Outward: the unit head's every notification once by e-mail and once to the DingTalk robot; the digest reader only digests.
     await expectHeadDeliveries();
-    expect(headInboxNow.length).toBe(6);
+    expect(headInboxNow.length).toBe(8);
     const digests = server.notifications
       .inbox(users.digestHead.userId, { first: 100 })
       .filter((n) => n.kind === 'daily_digest')
@@ -297,12 +318,19 @@ describe('the ledger acts as time passes', () => {
     );
     // Each digest lists what came since the one before: every single message is in exactly one digest.
     expect(digests.map((n) => n.body)).toEqual([
+      '1. 【月通报】2019年05月',
       `1. 【即将到期】${ledgerNumberOf(P)}`,
       `1. 【即将到期】${ledgerNumberOf(P)}`,
       `1. 【即将到期】${ledgerNumberOf(P)}`,
       `1. 【已逾期】${ledgerNumberOf(P)}`,
+      '1. 【月通报】2019年06月',
       '1. 【升级督办】磨子潭镇',
       `1. 【督办】${ledgerNumberOf(P)}`,
+      '1. 【月通报】2019年07月',
+      '1. 【月通报】2019年08月',
+      '1. 【月通报】2019年09月',
+      '1. 【月通报】2019年10月\n2. 【月通报】2019年11月',
+      '1. 【月通报】2019年12月',
     ]);
   }, 300_000);
 });

@@ -23,6 +23,7 @@ import './report.js';
 import './similarProblems.js';
 import './review.js';
 import './serverStatus.js';
+import './bulletin.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

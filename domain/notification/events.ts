@@ -130,6 +130,7 @@ export const NotificationKind = z.enum([
   'daily_overdue_digest',
   'year_not_finalized',
   'daily_digest',
+  'bulletin_published',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -191,6 +191,20 @@ export const notificationRules: Record<string, NotificationRule> = {
       body: `${String(data.year ?? '')} 年度已结束，年度考核尚未定档，请考核委员会及时审定。`,
     }),
   },
+  // 月通报: the bulletin is sent to every unit (each unit head), and to the office that issues it.
+  BulletinPublished: {
+    kind: 'bulletin_published',
+    recipients: (_data, d) => [...new Set([...holders(d, 'unit_head'), ...holders(d, 'office')])],
+    text: (data) => {
+      const month = str(data, 'month');
+      const county = (data.county ?? {}) as Record<string, unknown>;
+      const rate = typeof county.onTimeClosureRate === 'number' ? `${Math.round(county.onTimeClosureRate * 1000) / 10}%` : '—';
+      return {
+        subject: `【月通报】${month.replace('-', '年')}月`,
+        body: `${month} 月通报已印发：全县新增问题 ${String(county.raised ?? 0)} 个，销号 ${String(county.closed ?? 0)} 个，月末逾期 ${String(county.overdue ?? 0)} 个，按期销号率 ${rate}。请在台账中查看本单位排名和问题清单。`,
+      };
+    },
+  },
   // 每日汇总: each digest reader's own unread notifications, composed by the notifier (application/notifications/notifier.ts).
   DailyDigestDue: {
     kind: 'daily_digest',

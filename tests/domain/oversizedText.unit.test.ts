@@ -195,6 +195,17 @@ const samples: [Definition, Record<string, unknown>][] = [
       cards: [{ unitId: TOWNSHIP, score: 95, grade: 'good', veto: false, rank: 1 }],
     },
   ],
+  [
+    domain.BulletinPublished,
+    {
+      month: '2019-06',
+      policyVersion: 0,
+      asOf: '2019-06-30T23:59:59.999+08:00',
+      position: 1234,
+      bulletinHash: 'c'.repeat(64),
+      county: { raised: 7, closed: 3, overdue: 3, onTimeClosureRate: 0.5 },
+    },
+  ],
   ...accountSamples(),
   ...hotlineSamples(),
   [domain.NotificationsBegan, { fromPosition: 41 }],
@@ -362,7 +373,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(86);
+    expect(sampled).toHaveLength(87);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -1,0 +1,392 @@
+import { createHash } from 'node:crypto';
+import {
+  type InterviewLevel,
+  type InterviewRule,
+  type Light,
+  type Month,
+  monthDays,
+  monthEndInstant,
+  previousMonth,
+} from '../domain/index.js';
+import { canonicalJson } from '../eventstore/canonicalJson.js';
+import type { RecordedEvent } from '../eventstore/port.js';
+import { type BattleMap, battleMap, closedOnTime, overdueSince } from './battleMap.js';
+import { type At, policyInForce } from './policyInForce.js';
+import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
+import { dayOf, daysFrom, instantMs } from './time.js';
+
+/*
+ * 月通报: the county's monthly bulletin, built from the problem facts as of the month's end (the
+ * same fold the battle map and the scorecards read) and the battle map of that instant. A plain,
+ * serialisable value: its canonical JSON is what publishing hashes, and the documents (.docx,
+ * .xlsx, the print page) render it as it is. Every figure carries the ledger numbers (台账编号) and
+ * the events behind it, as the wall's counts do.
+ */
+
+/** How many of the longest-overdue items the bulletin names. */
+export const LONGEST_OVERDUE_ITEMS = 10;
+
+/**
+ * A count that drills down: each counted thing is one event (a raise, a closing, an order, a
+ * reply, an interview, a report), so `count` is the number of `eventIds`; `ledgerNumbers` are the
+ * problems they are about, each once, in order.
+ */
+export type BulletinFigure = { count: number; ledgerNumbers: string[]; eventIds: string[] };
+
+/** A line's headline counts, for last month's figures and the change from them. */
+export type BulletinCounts = { raised: number; closed: number; overdue: number; onTimeClosureRate: number | null };
+
+/** A line's figures for the month. */
+export type BulletinFigures = {
+  /** 新增: raised in the month (by the day it was raised). */
+  raised: BulletinFigure;
+  /** 销号: closed in the month and still closed at the month's end. */
+  closed: BulletinFigure;
+  /** Of those, closed on time (fixed on or before the deadline, or without one). */
+  closedOnTime: BulletinFigure;
+  /** 逾期: overdue at the month's end, as the wall says it (the deadline's day passed, not reported fixed). */
+  overdue: BulletinFigure;
+  /** 按期销号率: closed on time ÷ closed in the month; null when nothing was closed. */
+  onTimeClosureRate: number | null;
+};
+
+/** A line of the bulletin (the county's, or a unit's): the month, last month, and the change (this month − last month). */
+export type BulletinLine = { figures: BulletinFigures; previous: BulletinCounts; change: BulletinCounts; light: Light };
+
+/** A unit's line, ranked (docs/policies.md, "The monthly bulletin"). */
+export type BulletinUnitLine = BulletinLine & { unitId: string; name: string; rank: number };
+
+/** 红灯单位: a unit red on the wall at the month's end, named, with its red items. */
+export type BulletinRedUnit = { unitId: string; name: string; red: BulletinFigure };
+
+/** One of the items overdue longest at the month's end. */
+export type BulletinOverdueItem = {
+  problemId: string;
+  ledgerNumber: string;
+  unitId: string | null;
+  unitName: string | null;
+  deadline: string;
+  /** The first day it counted as overdue. */
+  overdueSince: string;
+  /** Days overdue at the month's end, that first day included. */
+  daysOverdue: number;
+  /** The event that fixed the deadline it missed. */
+  deadlineEventId: string;
+};
+
+/** 约谈: one held in the month. */
+export type BulletinInterview = {
+  interviewId: string;
+  eventId: string;
+  unitId: string;
+  unitName: string;
+  heldOn: string;
+  rule: InterviewRule;
+  level: InterviewLevel;
+  interviewee: string;
+  interviewer: string;
+  ledgerNumbers: string[];
+};
+
+/** 12317 reports counted by report, with the reports' ids beside the figure. */
+export type BulletinHotlineFigure = BulletinFigure & { reportIds: string[] };
+
+export type Bulletin = {
+  month: Month;
+  /** The month's first day, and the last day counted (the month's last day, or today for the month under way). */
+  from: string;
+  through: string;
+  /** The instant the figures are as of: the month's last instant, or now for the month under way. */
+  asOf: string;
+  /** The month is over: the figures are the month's, not so far. */
+  complete: boolean;
+  /** The policy in force at `asOf`, whose light rules make the wall's red. */
+  policyVersion: number;
+  county: BulletinLine;
+  /** Every assessed unit, and every other unit with problems, ranked. */
+  units: BulletinUnitLine[];
+  redUnits: BulletinRedUnit[];
+  /** The items overdue longest at the month's end, longest first (at most LONGEST_OVERDUE_ITEMS). */
+  longestOverdue: BulletinOverdueItem[];
+  /** 督办: orders issued in the month, and replies (答复) given in it. */
+  supervision: { issued: BulletinFigure; answered: BulletinFigure };
+  /** 约谈 held in the month. */
+  interviews: { held: BulletinFigure; list: BulletinInterview[] };
+  /** 12317 reports received in the month, and how they stood at its end: accepted (受理), dismissed (不予受理), pending. */
+  hotline: {
+    received: BulletinHotlineFigure;
+    accepted: BulletinHotlineFigure;
+    dismissed: BulletinHotlineFigure;
+    pending: BulletinHotlineFigure;
+  };
+  /** 反弹: problems raised in the month as a recurrence of an earlier one, and closed problems reopened in it. */
+  recurrences: { raised: BulletinFigure; reopened: BulletinFigure };
+};
+
+/** The facts and instant one month's figures are counted from. */
+export type MonthBasis = { facts: FactsState; at: At };
+
+type Counted = { ledgerNumbers: readonly string[]; eventId: string };
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A figure from the things counted. */
+export function figure(counted: readonly Counted[]): BulletinFigure {
+  const ledgerNumbers = [...new Set(counted.flatMap((c) => c.ledgerNumbers))].sort(compare);
+  return { count: counted.length, ledgerNumbers, eventIds: counted.map((c) => c.eventId).sort(compare) };
+}
+
+type Draft = { raised: Counted[]; closed: Counted[]; onTime: Counted[]; overdue: Counted[] };
+const emptyDraft = (): Draft => ({ raised: [], closed: [], onTime: [], overdue: [] });
+
+const inMonth = (day: string | null, from: string, through: string) => day !== null && day >= from && day <= through;
+
+/** The month's per-line counts from its facts: the county's, and each responsible unit's (at the month's end). */
+function tallyMonth(basis: MonthBasis, from: string): { map: BattleMap; county: Draft; units: Map<string, Draft> } {
+  const { facts, at } = basis;
+  const map = battleMap(facts, at, policyInForce(facts, at.instant));
+  const overdue = map.tally.overdue;
+  const county = emptyDraft();
+  const units = new Map<string, Draft>();
+  for (const f of facts.problems.values()) {
+    const drafts = [county];
+    if (f.unitId !== null) {
+      let d = units.get(f.unitId);
+      if (!d) units.set(f.unitId, (d = emptyDraft()));
+      drafts.push(d);
+    }
+    const one = [f.ledgerNumber];
+    for (const d of drafts) {
+      if (inMonth(f.raisedOn, from, at.day)) d.raised.push({ ledgerNumbers: one, eventId: f.raisedEventId });
+      if (f.status === 'closed' && inMonth(f.closedOn, from, at.day)) {
+        d.closed.push({ ledgerNumbers: one, eventId: f.closedEventId! });
+        if (closedOnTime(f)) d.onTime.push({ ledgerNumbers: one, eventId: f.closedEventId! });
+      }
+      if (overdue.has(f.ledgerNumber)) d.overdue.push({ ledgerNumbers: one, eventId: f.deadlineEventId ?? f.raisedEventId });
+    }
+  }
+  return { map, county, units };
+}
+
+const rate = (d: Draft) => (d.closed.length === 0 ? null : d.onTime.length / d.closed.length);
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function counts(d: Draft | undefined): BulletinCounts {
+  const draft = d ?? emptyDraft();
+  return { raised: draft.raised.length, closed: draft.closed.length, overdue: draft.overdue.length, onTimeClosureRate: rate(draft) };
+}
+
+function line(d: Draft | undefined, before: Draft | undefined, light: Light): BulletinLine {
+  const draft = d ?? emptyDraft();
+  const now = counts(draft);
+  const previous = counts(before);
+  return {
+    figures: {
+      raised: figure(draft.raised),
+      closed: figure(draft.closed),
+      closedOnTime: figure(draft.onTime),
+      overdue: figure(draft.overdue),
+      onTimeClosureRate: now.onTimeClosureRate,
+    },
+    previous,
+    change: {
+      raised: now.raised - previous.raised,
+      closed: now.closed - previous.closed,
+      overdue: now.overdue - previous.overdue,
+      onTimeClosureRate:
+        now.onTimeClosureRate === null || previous.onTimeClosureRate === null
+          ? null
+          : round4(now.onTimeClosureRate - previous.onTimeClosureRate),
+    },
+    light,
+  };
+}
+
+/**
+ * The ranking rule (docs/policies.md): fewer items overdue at the month's end first; then the
+ * higher on-time closure rate in the month (a unit that closed nothing after every unit that
+ * closed something); then more items closed in the month. Lines equal on all three share a rank
+ * (1, 2, 2, 4) and are listed by name.
+ */
+function rankUnits(lines: Omit<BulletinUnitLine, 'rank'>[]): BulletinUnitLine[] {
+  const key = (l: Omit<BulletinUnitLine, 'rank'>) => [
+    l.figures.overdue.count,
+    -(l.figures.onTimeClosureRate ?? -1),
+    -l.figures.closed.count,
+  ];
+  const byKey = (a: Omit<BulletinUnitLine, 'rank'>, b: Omit<BulletinUnitLine, 'rank'>) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  };
+  const sorted = [...lines].sort((a, b) => byKey(a, b) || a.name.localeCompare(b.name, 'zh-CN') || compare(a.unitId, b.unitId));
+  const ranked: BulletinUnitLine[] = [];
+  sorted.forEach((l, i) => {
+    const rank = i > 0 && byKey(sorted[i - 1]!, l) === 0 ? ranked[i - 1]!.rank : i + 1;
+    ranked.push({ ...l, rank });
+  });
+  return ranked;
+}
+
+/** The event behind an item's red light: the deadline it missed, else the verification that sent it back. */
+const redEvidence = (f: ProblemFacts, overdue: boolean) =>
+  (overdue ? f.deadlineEventId : f.rejections?.at(-1)?.id) ?? f.deadlineEventId ?? f.raisedEventId;
+
+/**
+ * The bulletin of a month, from the facts as of its end (`current`) and as of the end of the month
+ * before (`previous`), both read from the same log. `complete` says the month is over.
+ */
+export function buildBulletin(month: Month, current: MonthBasis, previous: MonthBasis, complete: boolean): Bulletin {
+  const { facts, at } = current;
+  const { first } = monthDays(month);
+  const now = tallyMonth(current, first);
+  const before = tallyMonth(previous, monthDays(previous.at.day.slice(0, 7)).first);
+  const policy = policyInForce(facts, at.instant);
+  const unitName = (id: string) => facts.units.get(id)?.name ?? id;
+  const lights = new Map(now.map.units.map((u) => [u.unitId, u]));
+
+  // Every unit the policy assesses that existed in the month, and every unit with problems in either month.
+  const assessed = new Set(policy.document.scoring.assessedUnitKinds);
+  const unitIds = new Set<string>([...now.units.keys(), ...before.units.keys()]);
+  for (const u of facts.units.values())
+    if (assessed.has(u.kind) && u.registeredOn <= at.day && (u.mergedOn === null || u.mergedOn >= first)) unitIds.add(u.unitId);
+  const units = rankUnits(
+    [...unitIds].map((unitId) => ({
+      unitId,
+      name: unitName(unitId),
+      ...line(now.units.get(unitId), before.units.get(unitId), lights.get(unitId)?.light ?? 'green'),
+    })),
+  );
+
+  const redUnits: BulletinRedUnit[] = units
+    .filter((u) => u.light === 'red')
+    .map((u) => {
+      const row = lights.get(u.unitId)!;
+      const red: Counted[] = [];
+      for (const id of facts.problemsByUnit.get(u.unitId) ?? [])
+        if (row.red.has(facts.problems.get(id)!.ledgerNumber)) {
+          const f = facts.problems.get(id)!;
+          red.push({ ledgerNumbers: [f.ledgerNumber], eventId: redEvidence(f, row.overdue.has(f.ledgerNumber)) });
+        }
+      return { unitId: u.unitId, name: u.name, red: figure(red) };
+    });
+
+  const longestOverdue: BulletinOverdueItem[] = [];
+  for (const f of facts.problems.values())
+    if (now.map.tally.overdue.has(f.ledgerNumber)) {
+      const since = overdueSince(f);
+      longestOverdue.push({
+        problemId: f.problemId,
+        ledgerNumber: f.ledgerNumber,
+        unitId: f.unitId,
+        unitName: f.unitId === null ? null : unitName(f.unitId),
+        deadline: f.deadline!,
+        overdueSince: since,
+        daysOverdue: daysFrom(since, at.day) + 1,
+        deadlineEventId: f.deadlineEventId ?? f.raisedEventId,
+      });
+    }
+  longestOverdue.sort((a, b) => compare(a.overdueSince, b.overdueSince) || compare(a.ledgerNumber, b.ledgerNumber));
+  longestOverdue.length = Math.min(longestOverdue.length, LONGEST_OVERDUE_ITEMS);
+
+  const issued: Counted[] = [];
+  const answered = new Map<string, Counted>();
+  const recurrences: Counted[] = [];
+  const reopened: Counted[] = [];
+  for (const f of facts.problems.values()) {
+    const one = [f.ledgerNumber];
+    for (const order of f.orders ?? []) {
+      if (inMonth(order.day, first, at.day)) issued.push({ ledgerNumbers: one, eventId: order.eventId });
+      // One reply answers its order and the earlier ones still open: it counts once.
+      if (order.reply && inMonth(order.reply.day, first, at.day))
+        answered.set(order.reply.id, { ledgerNumbers: one, eventId: order.reply.id });
+    }
+    if (f.recurrenceOf !== null && inMonth(f.raisedOn, first, at.day)) recurrences.push({ ledgerNumbers: one, eventId: f.raisedEventId });
+    for (const r of f.reopens ?? []) if (inMonth(r.day, first, at.day)) reopened.push({ ledgerNumbers: one, eventId: r.id });
+  }
+
+  const interviews: BulletinInterview[] = [];
+  for (const held of facts.interviews.values())
+    for (const i of held)
+      if (inMonth(i.heldOn, first, at.day))
+        interviews.push({
+          interviewId: i.interviewId,
+          eventId: i.eventId,
+          unitId: i.unitId,
+          unitName: unitName(i.unitId),
+          heldOn: i.heldOn,
+          rule: i.rule,
+          level: i.level,
+          interviewee: i.interviewee,
+          interviewer: i.interviewer,
+          ledgerNumbers: [...i.ledgerNumbers].sort(compare),
+        });
+  interviews.sort((a, b) => compare(a.heldOn, b.heldOn) || compare(a.eventId, b.eventId));
+
+  const reports = { received: [] as Counted[], accepted: [] as Counted[], dismissed: [] as Counted[], pending: [] as Counted[] };
+  const reportIds = { received: [] as string[], accepted: [] as string[], dismissed: [] as string[], pending: [] as string[] };
+  for (const r of facts.hotline.values()) {
+    if (!inMonth(r.submittedOn, first, at.day)) continue;
+    const problem = r.problemId ? facts.problems.get(r.problemId) : undefined;
+    const ledgerNumbers = problem ? [problem.ledgerNumber] : [];
+    const ended = r.outcome ?? 'pending';
+    reports.received.push({ ledgerNumbers, eventId: r.submittedEventId });
+    reports[ended].push({ ledgerNumbers, eventId: r.outcomeEventId ?? r.submittedEventId });
+    reportIds.received.push(r.reportId);
+    reportIds[ended].push(r.reportId);
+  }
+  const hotline = (k: keyof typeof reports): BulletinHotlineFigure => ({ ...figure(reports[k]), reportIds: reportIds[k].sort(compare) });
+
+  return {
+    month,
+    from: first,
+    through: at.day,
+    asOf: at.instant,
+    complete,
+    policyVersion: policy.version,
+    county: line(now.county, before.county, now.map.light),
+    units,
+    redUnits,
+    longestOverdue,
+    supervision: { issued: figure(issued), answered: figure([...answered.values()]) },
+    interviews: { held: figure(interviews.map((i) => ({ ledgerNumbers: i.ledgerNumbers, eventId: i.eventId }))), list: interviews },
+    hotline: { received: hotline('received'), accepted: hotline('accepted'), dismissed: hotline('dismissed'), pending: hotline('pending') },
+    recurrences: { raised: figure(recurrences), reopened: figure(reopened) },
+  };
+}
+
+/** The bulletin's canonical JSON (eventstore/canonicalJson.ts): what publishing fixes. */
+export const bulletinCanonical = (bulletin: Bulletin): string => canonicalJson(bulletin);
+
+/** The SHA-256 of the bulletin's canonical JSON: a published bulletin's `bulletinHash`. */
+export const bulletinHash = (bulletin: Bulletin): string => createHash('sha256').update(bulletinCanonical(bulletin)).digest('hex');
+
+/** The basis of a complete month's bulletin: the facts as of its last instant. */
+export const monthEndAt = (month: Month): At => {
+  const instant = monthEndInstant(month);
+  return { instant, day: dayOf(instant) };
+};
+
+/**
+ * A published month's bulletin built again from the log: only the events at or before the pinned
+ * position, each month's facts as of its last instant. The same code publishing used, so an
+ * untouched log gives the same canonical JSON, hence the same hash.
+ */
+export function rebuildBulletin(
+  events: Iterable<RecordedEvent>,
+  pin: { month: Month; position: number },
+): { bulletin: Bulletin; hash: string } {
+  const current = monthEndAt(pin.month);
+  const previous = monthEndAt(previousMonth(pin.month));
+  const [currentMs, previousMs] = [instantMs(current.instant), instantMs(previous.instant)];
+  const now = problemFacts.initial();
+  const before = problemFacts.initial();
+  for (const event of events) {
+    if (event.position > pin.position) continue;
+    const ms = instantMs(event.metadata.occurredAt);
+    if (ms <= currentMs) problemFacts.apply(now, event);
+    if (ms <= previousMs) problemFacts.apply(before, event);
+  }
+  const bulletin = buildBulletin(pin.month, { facts: now, at: current }, { facts: before, at: previous }, true);
+  return { bulletin, hash: bulletinHash(bulletin) };
+}
