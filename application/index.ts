@@ -22,6 +22,7 @@ import { type NotificationOptions, Notifications } from './notifications/index.j
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { addWorkingDays } from '../domain/index.js';
 import { outboxView } from '../projections/outboxView.js';
+import { Sweeps } from './sweeps.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -72,6 +73,8 @@ export type Application = {
   /** The store underneath, for the composition root and the tools that open it (never for resolvers). */
   store: EventStore;
   close: () => Promise<void>;
+  /** 举一反三排查: sweeps ordered from one problem, answered by the units asked. */
+  sweeps: Sweeps;
 };
 
 /** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises and imports. */
@@ -106,6 +109,7 @@ export async function createApplication(store: EventStore, options: ApplicationO
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
     clock,
     store,
+    sweeps: new Sweeps(store, ledger, runner),
     close: async () => {
       await application.scheduler.stop();
       await application.notifications.stop();

@@ -20,6 +20,7 @@ import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
 import { policyInForce } from './policyInForce.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
+import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
 
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
@@ -116,6 +117,8 @@ export type FactsState = {
   /** Exemptions by year, keyed `unitId/lineId`. */
   exemptions: Map<number, Map<string, ExemptionFacts>>;
   finalizations: Map<number, FinalizationFacts>;
+  /** Sweeps (举一反三排查) by id, with their answers (projections/sweeps.ts). */
+  sweeps: Map<string, SweepFacts>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
   /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
@@ -304,7 +307,7 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
  */
 export const problemFacts: Projection<FactsState> = {
   name: 'problem-facts',
-  version: 4,
+  version: 5,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -313,6 +316,7 @@ export const problemFacts: Projection<FactsState> = {
     interviews: new Map(),
     exemptions: new Map(),
     finalizations: new Map(),
+    sweeps: new Map(),
     changes: 0,
     latestMs: Number.NEGATIVE_INFINITY,
   }),
@@ -346,7 +350,8 @@ export const problemFacts: Projection<FactsState> = {
           occurredAt: event.metadata.occurredAt,
           finalizedBy: event.metadata.actor.name,
         });
-    } else return;
+    } else if (sweepEventTypes.has(type)) applySweepEvent(state.sweeps, event);
+    else return;
     state.changes += 1;
   },
 };

@@ -19,6 +19,7 @@ import './ledgerVerification.js';
 import './reproduction.js';
 import './vocabulary.js';
 import './notification.js';
+import './sweep.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

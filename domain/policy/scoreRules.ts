@@ -25,6 +25,8 @@ export const ScoreRule = z.enum([
   'closed_on_time',
   'finished_late',
   'unfinished_at_year_end',
+  'sweep_not_answered_in_time',
+  'sweep_none_contradicted',
 ]);
 export type ScoreRule = z.infer<typeof ScoreRule>;
 
@@ -56,6 +58,16 @@ export const scoreRules: Record<
     part: 'year_end',
     label: { zh: '年底未完成', en: 'Unfinished at year end' },
     points: (s) => s.yearEnd.unfinishedAtYearEnd,
+  },
+  sweep_not_answered_in_time: {
+    part: 'ordinary',
+    label: { zh: '举一反三排查未按时反馈', en: 'Sweep not answered in time' },
+    points: (s) => s.sweeps.notAnsweredInTime,
+  },
+  sweep_none_contradicted: {
+    part: 'ordinary',
+    label: { zh: '排查反馈“未发现”后被查出', en: '“None found” contradicted' },
+    points: (s) => s.sweeps.noneContradicted,
   },
 };
 

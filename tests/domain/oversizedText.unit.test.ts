@@ -146,6 +146,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   ],
   ...accountSamples(),
   ...hotlineSamples(),
+  ...sweepSamples(),
   [domain.NotificationsBegan, { fromPosition: 41 }],
   [
     domain.NotificationChannelConfigured,
@@ -271,6 +272,35 @@ function scheduleSamples(): [Definition, Record<string, unknown>][] {
   ];
 }
 
+/** Sweeps (举一反三排查): the office's instruction, the units' answers, the reason for closing. */
+function sweepSamples(): [Definition, Record<string, unknown>][] {
+  const order = {
+    sweepId: PROBLEM,
+    originProblemId: EARLIER_PROBLEM,
+    originLedgerNumber: 'GJ-2019-001',
+    category: 'housing',
+    unitIds: [TOWNSHIP],
+    answerBy: '2019-07-10',
+    instruction: '对照危房改造问题，逐户排查',
+  };
+  const answer = {
+    sweepId: PROBLEM,
+    unitId: TOWNSHIP,
+    answer: 'found',
+    text: '3户危房未改造',
+    signedBy: '王镇长',
+    problemId: EARLIER_PROBLEM,
+  };
+  return [
+    [domain.OrderSweep, order],
+    [domain.AnswerSweep, answer],
+    [domain.CloseSweep, { sweepId: PROBLEM, reason: '排查完毕' }],
+    [domain.SweepOrdered, { ...order, orderedOn: '2019-07-01' }],
+    [domain.SweepAnswered, { ...answer, answeredOn: '2019-07-05' }],
+    [domain.SweepClosed, { sweepId: PROBLEM, reason: '排查完毕', closedOn: '2019-07-12' }],
+  ];
+}
+
 /** The 12317 hotline: what the public types, and the office's reasons. */
 function hotlineSamples(): [Definition, Record<string, unknown>][] {
   const report = { reportId: PROBLEM, receiptCode: 'K7QM-2F9X-P4TD', text: '低保评定不公', contact: '138****0000', unitId: TOWNSHIP };
@@ -308,10 +338,11 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.UnitCommand.options.map((o) => o.shape.type.value),
       ...domain.AccountCommand.options.map((o) => o.shape.type.value),
       ...domain.HotlineCommand.options.map((o) => o.shape.type.value),
+      ...domain.SweepCommand.options.map((o) => o.shape.type.value),
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(80);
+    expect(sampled).toHaveLength(86);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -137,6 +137,6 @@ describe('annual scorecards (年度考核) under the default policy', () => {
     expect(diff.scoreDelta).toBe(-0.6);
     expect(diff.removed.map((l) => [l.rule, l.ledgerNumber])).toEqual([['closed_on_time', P3.ledgerNumber]]);
     expect(diff.added).toEqual([]);
-    expect(problemFacts.version).toBe(4);
+    expect(problemFacts.version).toBe(5);
   });
 });
