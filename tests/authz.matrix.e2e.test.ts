@@ -62,6 +62,9 @@ const expected: Record<string, Who> = {
   setNotificationPreferences: 'signed_in',
   configureNotificationChannel: ['admin'],
   removeNotificationChannel: ['admin'],
+  orderSweep: ['office'],
+  closeSweep: ['office'],
+  answerSweep: ['unit_head'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
@@ -205,6 +208,12 @@ beforeAll(async () => {
     document: {},
   });
   expect(raised.state.status).toBe('raised');
+  // A sweep (举一反三排查) asking the township, for answerSweep and closeSweep.
+  const sweep = await server.sweeps.order(
+    { originProblemId: problemId, unitIds: [township], answerBy: '2019-03-10', instruction: '对照排查' },
+    { ...setup, commandId: 'matrix-sweep' },
+  );
+  Object.assign(fixture, { sweepId: sweep.sweepId, originProblemId: problemId, answerBy: '2019-03-10' });
   await server.runner.waitFor(await server.store.headPosition());
 });
 afterAll(() => server.stop());
