@@ -15,6 +15,7 @@ import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
 import { VocabularyProvider } from './shared/vocabulary';
 import { WallPage } from './wall/WallPage';
+import { SweepPage, SweepsPage } from './sweeps/SweepsPage';
 
 /**
  * The frame every page shares: the title, the navigation, the language switch — once signed in, and
@@ -56,6 +57,7 @@ function Frame() {
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
+          {is('office') && <NavLink to="/sweeps">{t('nav.sweeps')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
@@ -94,6 +96,8 @@ function Frame() {
           <Route path="/hotline" element={<HotlinePage />} />
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/notifications" element={<ChannelsPage />} />
+          <Route path="/sweeps" element={<SweepsPage />} />
+          <Route path="/sweeps/:id" element={<SweepPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

@@ -12,6 +12,7 @@ import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
 import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
 import { type LedgerEvent, type ProblemDetail, type SupervisionOrder, fetchProblem } from './queries';
+import { ItemSweeps } from '../sweeps/SweepsPage';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
@@ -94,6 +95,8 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
               </ol>
             )}
           </section>
+
+          <ItemSweeps problemId={p.id} />
 
           <section aria-labelledby="evidence">
             <h2 id="evidence">{t('item.evidence')}</h2>
