@@ -45,7 +45,8 @@ export function MyItemsPage() {
         <Loaded state={items} isEmpty={() => false}>
           {(mine) => (
             <>
-              <PendingSweeps />
+              {/* A found answer raises a problem of the unit: the queues below reload to show it. */}
+              <PendingSweeps onAnswered={items.reload} />
               <QueueList id="supervision" title="mine.supervision" hint="mine.supervisionHint" items={mine.filter(myGroups.supervision)} />
               <QueueList id="overdue" title="mine.overdue" items={mine.filter(myGroups.overdue)} />
               <QueueList id="dueSoon" title="mine.dueSoon" items={mine.filter(myGroups.dueSoon)} />

@@ -79,9 +79,6 @@ export function ItemSweeps({ problemId }: { problemId: string }) {
   );
 }
 
-/** The county day of now, as a date input's min. */
-const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
-
 /** 发起举一反三排查: the townships (all but the item's own unit checked), the answer-by day and the instruction. */
 function OrderSweepForm({ problemId, excludeUnitId, onCancel }: { problemId: string; excludeUnitId: string | null; onCancel: () => void }) {
   const { t } = useI18n();
@@ -116,7 +113,8 @@ function OrderSweepForm({ problemId, excludeUnitId, onCancel }: { problemId: str
           {t('sweep.answerBy')}
           <span aria-hidden="true"> *</span>
         </span>
-        <input type="date" name="answerBy" required min={today()} />
+        {/* No min from this browser's clock: the server's county day judges a day past (SWEEP_ANSWER_BY_PAST). */}
+        <input type="date" name="answerBy" required />
       </label>
       <label>
         <span>
@@ -168,16 +166,16 @@ export function AnswerSweepForm({ sweep, onDone }: { sweep: Sweep; onDone: (mess
 }
 
 /** 举一反三排查待反馈: the unit head's pending sweeps, each with its two answers (on 我的事项). */
-export function PendingSweeps() {
+export function PendingSweeps({ onAnswered }: { onAnswered?: () => void }) {
   const { t } = useI18n();
   const pending = useAsync(fetchPendingSweeps, []);
   const [done, setDone] = useState<string | null>(null);
   return (
     <section className="queue" data-queue="sweeps" aria-labelledby="queue-sweeps">
       <h2 id="queue-sweeps">
-        {t('sweep.pendingTitle')} <span className="muted">{t('queue.count', { n: pending.data?.length ?? 0 })}</span>
+        {t('sweep.pendingTitle')} <span className="count">{t('queue.count', { n: pending.data?.length ?? 0 })}</span>
       </h2>
-      <p className="muted">{t('sweep.pendingHint')}</p>
+      <p className="muted help">{t('sweep.pendingHint')}</p>
       {done && (
         <p className="ok" role="status">
           {done}
@@ -196,6 +194,7 @@ export function PendingSweeps() {
                     onDone={(message) => {
                       setDone(message);
                       pending.reload();
+                      onAnswered?.();
                     }}
                   />
                 )}
