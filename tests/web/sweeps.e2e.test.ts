@@ -48,7 +48,7 @@ afterAll(async () => {
 describe('a sweep (举一反三排查) in the browser', () => {
   it('the office orders it from the item page, with every township but the item’s own checked', async () => {
     await signInPage(page, server.url, tokens.office, `/problems/${problem.id}`);
-    await page.locator('button[data-action="orderSweep"]').click();
+    await page.locator('button[data-order-sweep]').click();
     const form = page.locator('form[data-form="orderSweep"]');
     const boxes = form.locator('input[name="unitIds"]');
     await boxes.first().waitFor();
@@ -96,7 +96,7 @@ describe('a sweep (举一反三排查) in the browser', () => {
     expect(await page.locator('tr[data-unit-row="诸佛庵镇"]').getAttribute('data-answer')).toBe('pending');
     // Answered: no answer form for the head any more, and no close button (that is the office's).
     expect(await page.locator('[data-answer-sweep]').count()).toBe(0);
-    expect(await page.locator('button[data-action="closeSweep"]').count()).toBe(0);
+    expect(await page.locator('button[data-close-sweep]').count()).toBe(0);
 
     await page.locator('button[data-lang="en"]').click();
     expect(await page.locator('h1').textContent()).toBe(`Sweep from ${problem.ledgerNumber}`);

@@ -65,7 +65,7 @@ export function ItemSweeps({ problemId }: { problemId: string }) {
               </ul>
             )}
             {s.canOrderSweep && !open && (
-              <button type="button" data-action="orderSweep" onClick={() => setOpen(true)}>
+              <button type="button" data-order-sweep onClick={() => setOpen(true)}>
                 {t('sweep.order')}
               </button>
             )}
@@ -329,7 +329,7 @@ function CloseSweepForm({ sweepId, onDone }: { sweepId: string; onDone: () => vo
   });
   if (!open)
     return (
-      <button type="button" data-action="closeSweep" onClick={() => setOpen(true)}>
+      <button type="button" data-close-sweep onClick={() => setOpen(true)}>
         {t('sweep.close')}
       </button>
     );
