@@ -55,7 +55,7 @@ describe('the office orders a sweep', () => {
     const head = await server.store.headPosition();
     const past = await as('office', ORDER, { p: originId, d: '2019-06-30', i: '排查' });
     expect(code(past)).toBe('SWEEP_ANSWER_BY_PAST');
-    expect(past.errors[0].message).toBe('The answer-by day 2019-06-30 is already past (today is 2019-07-01).');
+    expect(past.errors![0]!.message).toBe('The answer-by day 2019-06-30 is already past (today is 2019-07-01).');
     expect(code(await as('office', ORDER, { p: originId, u: [], d: '2019-07-10', i: '排查' }))).toBe('SWEEP_WITHOUT_UNITS');
     expect(code(await as('office', ORDER, { p: originId, d: '2019-07-32', i: '排查' }))).toBe('VALIDATION_FAILED');
     expect(await server.store.headPosition()).toBe(head);
@@ -115,6 +115,17 @@ describe('a sweep left unanswered past its day', () => {
     ]);
     // 平时 99, 集中 100: 0.4 × 99 + 0.6 × 100.
     expect(card.data.scorecard.score).toBe(99.6);
+    // The scheduler, catching up, reminded T3 (never answered) 7, 3 and 1 days before; T2 had answered on the 1st.
+    await server.scheduler.pass();
+    const reminders = (await server.store.readStream(`schedule-sweep-${sweepId}`)).map((e) => {
+      const d = e.data as { unitId: string; daysBefore: number; dueAt: string };
+      return [e.type, d.unitId === units.T3 ? 'T3' : d.unitId, d.daysBefore, d.dueAt];
+    });
+    expect(reminders).toEqual([
+      ['SweepAnswerDue', 'T3', 7, '2019-07-03T09:00:00.000+08:00'],
+      ['SweepAnswerDue', 'T3', 3, '2019-07-07T09:00:00.000+08:00'],
+      ['SweepAnswerDue', 'T3', 1, '2019-07-09T09:00:00.000+08:00'],
+    ]);
     // The day before, nothing was owed: as of 10 July.
     const before = await as('office', `{ battleMap(asOf: "2019-07-10T23:00:00+08:00") { overdueSweeps { count } } }`);
     expect(before.data.battleMap.overdueSweeps).toEqual([]);

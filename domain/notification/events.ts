@@ -130,6 +130,8 @@ export const NotificationKind = z.enum([
   'daily_overdue_digest',
   'year_not_finalized',
   'daily_digest',
+  'sweep_ordered',
+  'sweep_answer_due',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

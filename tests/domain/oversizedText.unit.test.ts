@@ -269,6 +269,7 @@ function scheduleSamples(): [Definition, Record<string, unknown>][] {
     [domain.DailyOverdueDigestDue, { day: '2019-06-23', dueAt }],
     [domain.DailyDigestDue, { day: '2019-06-23', dueAt }],
     [domain.YearNotFinalized, { year: 2018, dueAt }],
+    [domain.SweepAnswerDue, { sweepId: PROBLEM, unitId: TOWNSHIP, answerBy: '2019-06-30', daysBefore: 3, dueAt }],
   ];
 }
 
@@ -342,7 +343,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(86);
+    expect(sampled).toHaveLength(87);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {
