@@ -155,6 +155,18 @@ describe('a sweep left unanswered past its day', () => {
     ).toEqual([2]);
     const triggers = await as('office', `query($u: ID!) { interviewTriggers(unitId: $u) { rule } }`, { u: units.T3 });
     expect(triggers.data.interviewTriggers.filter((t: { rule: string }) => t.rule === 'sweep_unanswered')).toEqual([]);
+    // An exemption (容错纠错) of that line takes it off the live card at once.
+    const lineId = (
+      await as('office', `query($u: ID!) { scorecard(unitId: $u, year: 2019) { lines { id rule } } }`, { u: units.T3 })
+    ).data.scorecard.lines.find((l: { rule: string }) => l.rule === 'sweep_not_answered_in_time').id;
+    const exempted = await as(
+      'committee',
+      `mutation($u: ID!, $l: String!) { grantExemption(unitId: $u, year: 2019, lineId: $l, reason: "汛期交通中断", approvedBy: "县考核委员会") { __typename } }`,
+      { u: units.T3, l: lineId },
+    );
+    expect(exempted.errors).toBeUndefined();
+    const after = await as('office', `query($u: ID!) { scorecard(unitId: $u, year: 2019) { score } }`, { u: units.T3 });
+    expect(after.data.scorecard.score).toBe(100);
     const sweep = await as('office', `query($s: ID!) { sweep(id: $s) { answers { unit { name } answer late signedBy } overdueCount } }`, {
       s: sweepId,
     });

@@ -347,6 +347,11 @@ export class ScorecardAccumulator {
         return true;
       case 'ExemptionGranted': {
         if (data?.year !== this.year) return true;
+        // A sweep's line (a contradicted "none" names its problem too) is the sweeps' to recompute.
+        if (String(data.lineId).startsWith('sweep_')) {
+          this.putSweeps();
+          return true;
+        }
         if (typeof data.problemId === 'string') {
           const f = this.state.problems.get(data.problemId);
           if (f) this.putProblem(f);
