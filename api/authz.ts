@@ -122,6 +122,14 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.publishBulletin': office,
   'Query.bulletin': signedIn,
   'Query.verifyBulletin': { who: ['office', 'committee', 'admin'] },
+  // 举一反三排查: the office orders and closes; a unit head answers for their own unit only (the unit comes
+  // from the token, never from the request, and the sweep refuses a unit it did not ask).
+  'Mutation.orderSweep': office,
+  'Mutation.closeSweep': office,
+  'Mutation.answerSweep': { who: ['unit_head'] },
+  'Query.sweeps': signedIn,
+  'Query.sweep': signedIn,
+  'Query.pendingSweeps': signedIn,
 };
 
 /**

@@ -28,6 +28,7 @@ import { Reports } from './reports/index.js';
 import { ObservedEventStore, type StoreObserver } from '../eventstore/observed.js';
 import { Metrics } from './metrics.js';
 import { Bulletins } from './bulletin.js';
+import { Sweeps } from './sweeps.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -92,6 +93,8 @@ export type Application = {
   /** The Prometheus metrics of this application (served at /metrics by the transport). */
   metrics: Metrics;
   close: () => Promise<void>;
+  /** 举一反三排查: sweeps ordered from one problem, answered by the units asked. */
+  sweeps: Sweeps;
 };
 
 /** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises and imports. */
@@ -152,6 +155,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
     bulletins,
     store,
     metrics,
+    sweeps: new Sweeps(store, ledger, runner),
     close: async () => {
       await application.scheduler.stop();
       await application.notifications.stop();

@@ -54,6 +54,8 @@ export type RaiseInput = {
   description: string;
   recurrenceOf?: string | null;
   hotlineReportId?: string | null;
+  /** The sweep (举一反三排查) a "found" answer raised this problem for. */
+  sweepId?: string | null;
 };
 
 /**
@@ -246,6 +248,7 @@ export class Ledger {
       description: input.description,
       recurrenceOf: input.recurrenceOf ?? null,
       hotlineReportId: input.hotlineReportId ?? null,
+      ...(input.sweepId ? { sweepId: input.sweepId } : {}),
     });
     // Raised already under this command id, perhaps in another sequence (a retry after New Year): that raise.
     const existing = await this.loadProblem(problemId);
@@ -272,6 +275,7 @@ export class Ledger {
         raisedOn: countyDay(now),
         recurrenceOf: input.recurrenceOf ?? null,
         hotlineReportId: input.hotlineReportId ?? null,
+        ...(input.sweepId ? { sweepId: input.sweepId } : {}),
       },
     });
     if (reserve.data.recurrenceOf) {

@@ -17,6 +17,7 @@ import {
   schedulerActor,
   timingAt,
   schemaVersionOf,
+  sweepMoments,
   yearMoments,
 } from '../domain/index.js';
 import type { CommandContext } from '../eventstore/commandHandler.js';
@@ -142,6 +143,25 @@ export class Scheduler {
     for (const timeline of view.timelines.values()) for (const event of problemMoments(timeline, window)) due.push(event);
     due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
     due.push(...yearMoments(versions, fromMs, toMs, (year, ms) => yearUnfinished(facts, year, ms)));
+    // 反馈提醒 of the sweeps (举一反三排查) still open: few, so each is looked at on every pass.
+    for (const sweep of facts.sweeps.values())
+      if (sweep.closedOn === null || instantMs(sweep.closedAt!) > fromMs)
+        due.push(
+          ...sweepMoments(
+            {
+              sweepId: sweep.sweepId,
+              unitIds: sweep.unitIds,
+              answerBy: sweep.answerBy,
+              orderedMs: instantMs(sweep.orderedAt),
+              answeredMs: new Map([...sweep.answers.values()].map((a) => [a.unitId, instantMs(a.occurredAt)])),
+              closedMs: sweep.closedAt === null ? null : instantMs(sweep.closedAt),
+            },
+            versions,
+            fromMs,
+            toMs,
+            workingDays ? { workingDays } : {},
+          ),
+        );
     for (const midnight of midnightsBetween(fromMs, toMs)) {
       const escalations = await this.escalationsAt(midnight);
       result.escalations.push(...escalations);

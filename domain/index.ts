@@ -39,3 +39,5 @@ export * from './schedule/events.js';
 export * from './schedule/moments.js';
 export * from './bulletin/events.js';
 export * from './bulletin/decide.js';
+export * from './sweep/events.js';
+export * from './sweep/decide.js';

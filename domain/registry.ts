@@ -12,6 +12,7 @@ import { notificationEventDefinitions } from './notification/events.js';
 import { importEventDefinitions } from './import/events.js';
 import { scheduleEventDefinitions } from './schedule/events.js';
 import { bulletinEventDefinitions } from './bulletin/events.js';
+import { sweepEventDefinitions } from './sweep/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -30,6 +31,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...importEventDefinitions,
   ...scheduleEventDefinitions,
   ...bulletinEventDefinitions,
+  ...sweepEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

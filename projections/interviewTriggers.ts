@@ -9,6 +9,7 @@ import {
   type SupervisionOrderFacts,
   yearEndDue,
 } from './problemFacts.js';
+import { overdueSweepsByUnit } from './sweeps.js';
 import { daysFrom, instantMs, plusDays } from './time.js';
 
 /**
@@ -352,21 +353,54 @@ export function escalatingTriggers(state: FactsState, at: At, policy: PolicyChoi
   return evaluate(state, at, policy, {}, keep).filter((t) => completesStepOn(t, at.day, every));
 }
 
+/**
+ * `sweep_unanswered`: one per unit and open sweep (举一反三排查) past its answer-by day without the
+ * unit's answer. Its evidence is the sweep's order, not a problem: no 督办 resolves it (the unit's
+ * answer does, or the office closing the sweep, or an interview).
+ */
+function sweepCandidates(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null, keep: Keep): Candidate[] {
+  const rule = policy.document.interviews.rules.sweep_unanswered;
+  if (!rule.enabled) return [];
+  const out: Candidate[] = [];
+  for (const { unitId: unit, sweeps } of overdueSweepsByUnit(state.sweeps.values(), at.day, unitId))
+    for (const sweep of sweeps) {
+      const id = `sweep_unanswered:${unit}:${sweep.sweepId}`;
+      const since = plusDays(sweep.answerBy, 1);
+      if (!keep(id, since)) continue;
+      out.push({
+        id,
+        rule: 'sweep_unanswered',
+        unitId: unit,
+        ruleLevel: rule.level,
+        since,
+        summary: {
+          zh: `由 ${sweep.originLedgerNumber} 发起的举一反三排查已过反馈时限 ${sweep.answerBy}，该单位尚未反馈。`,
+          en: `The sweep (举一反三) from ${sweep.originLedgerNumber} was to be answered by ${sweep.answerBy}; the unit has not answered.`,
+        },
+        problemIds: [],
+        ledgerNumbers: [],
+        eventIds: [sweep.eventId],
+      });
+    }
+  return out;
+}
+
 function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Trigger[] {
   const atMs = instantMs(at.instant);
   const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
   const out: Trigger[] = [];
+  const consider = (c: Candidate) => {
+    const t = settle(state, c, at, atMs, policy);
+    if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null || t.resolvedByExemption !== null)) return;
+    if (filter.level && t.level !== filter.level) return;
+    out.push(t);
+  };
   for (const unitId of units) {
     const problems = state.problemsByUnit.get(unitId);
     if (!problems) continue;
-    for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) {
-      const t = settle(state, c, at, atMs, policy);
-      if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null || t.resolvedByExemption !== null))
-        continue;
-      if (filter.level && t.level !== filter.level) continue;
-      out.push(t);
-    }
+    for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) consider(c);
   }
+  for (const c of sweepCandidates(state, at, policy, filter.unitId ?? null, keep)) consider(c);
   const rank = (l: InterviewLevel) => -Levels.options.indexOf(l);
   return out.sort((a, b) => rank(a.level) - rank(b.level) || a.unitId.localeCompare(b.unitId) || a.id.localeCompare(b.id));
 }

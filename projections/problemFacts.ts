@@ -26,6 +26,7 @@ import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
 import { policyInForce } from './policyInForce.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
+import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
 
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
@@ -170,6 +171,8 @@ export type FactsState = {
   hotline: Map<string, HotlineFacts>;
   /** Published monthly bulletins (月通报), by month. */
   publications: Map<string, PublicationFacts>;
+  /** Sweeps (举一反三排查) by id, with their answers (projections/sweeps.ts). */
+  sweeps: Map<string, SweepFacts>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
   /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
@@ -433,7 +436,8 @@ export const problemFacts: Projection<FactsState> = {
   // 6: links between problems (ProblemLinked: 复发 across units, 相关).
   // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
   // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
-  version: 8,
+  // 9: sweeps (举一反三排查) and their answers.
+  version: 9,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -448,6 +452,7 @@ export const problemFacts: Projection<FactsState> = {
     assessmentItems: new Map(),
     hotline: new Map(),
     publications: new Map(),
+    sweeps: new Map(),
     changes: 0,
     latestMs: Number.NEGATIVE_INFINITY,
   }),
@@ -529,7 +534,8 @@ export const problemFacts: Projection<FactsState> = {
           occurredAt: event.metadata.occurredAt,
           publishedBy: event.metadata.actor.name,
         });
-    } else return;
+    } else if (sweepEventTypes.has(type)) applySweepEvent(state.sweeps, event);
+    else return;
     state.changes += 1;
   },
 };

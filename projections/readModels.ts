@@ -11,6 +11,7 @@ import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
 import { cardsHash } from './scorecards/finalized.js';
 import { dayOf, instantMs, plusDays } from './time.js';
+import { sweepDaysPassed } from './sweeps.js';
 
 type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
 
@@ -239,13 +240,14 @@ export class ReadModels {
   }
 
   scorecards(facts: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
-    // A card depends on the instant only through whether the year is over.
+    // A card depends on the instant only through whether the year is over, and which sweeps' answer-by days have passed.
     const over = at.day > `${year}-12-31`;
+    const sweepDays = sweepDaysPassed(facts.sweeps.values(), at.day);
     if (facts === this.live) {
-      const key = `${year}|${policy.version}|${over}`;
+      const key = `${year}|${policy.version}|${over}|${sweepDays}`;
       let live = this.liveCards.get(key);
       if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
-        live = { facts, accumulator: new ScorecardAccumulator(facts, year, over, policy) };
+        live = { facts, accumulator: new ScorecardAccumulator(facts, year, over, policy, at.day) };
         this.liveCards.set(key, live);
         if (this.liveCards.size > 4) this.liveCards.delete(this.liveCards.keys().next().value!);
       }
@@ -254,7 +256,7 @@ export class ReadModels {
         c.asOf === at.instant ? c : { ...c, asOf: at.instant },
       );
     }
-    const cards = this.cached(facts, `cards|${year}|${policy.version}|${over}`, () => scorecards(facts, year, at, policy));
+    const cards = this.cached(facts, `cards|${year}|${policy.version}|${over}|${sweepDays}`, () => scorecards(facts, year, at, policy));
     return cards[0]?.asOf === at.instant ? cards : cards.map((c) => ({ ...c, asOf: at.instant }));
   }
 

@@ -68,6 +68,9 @@ const expected: Record<string, Who> = {
   decideExemptionApplication: ['committee'],
   recordAssessmentItem: ['committee'],
   publishBulletin: ['office'],
+  orderSweep: ['office'],
+  closeSweep: ['office'],
+  answerSweep: ['unit_head'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
@@ -213,6 +216,12 @@ beforeAll(async () => {
     month: '2019-03',
   });
   expect(raised.state.status).toBe('raised');
+  // A sweep (举一反三排查) asking the township, for answerSweep and closeSweep.
+  const sweep = await server.sweeps.order(
+    { originProblemId: problemId, unitIds: [township], answerBy: '2019-03-10', instruction: '对照排查' },
+    { ...setup, commandId: 'matrix-sweep' },
+  );
+  Object.assign(fixture, { sweepId: sweep.sweepId, originProblemId: problemId, answerBy: '2019-03-10' });
   await server.runner.waitFor(await server.store.headPosition());
 });
 afterAll(() => server.stop());

@@ -59,6 +59,8 @@ describe('Query.vocabulary', () => {
       points: -1,
     });
     expect(rule('unfinished_at_year_end')).toMatchObject({ part: 'year_end', points: -3 });
+    expect(rule('sweep_not_answered_in_time')).toMatchObject({ part: 'ordinary', points: -1 });
+    expect(rule('sweep_none_contradicted')).toMatchObject({ part: 'ordinary', points: -2 });
     expect(rule('problem_found').points).toBeNull();
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'national_feedback', points: -2 });
     expect(rule('problem_found').pointsBySource).toContainEqual({ source: 'hotline', points: -0.5 });
@@ -91,7 +93,8 @@ describe('Query.vocabulary', () => {
       { value: 'supervision', label: { zh: '督办', en: 'Supervision order' } },
       { value: 'interview', label: { zh: '约谈', en: 'Interview' } },
     ]);
-    expect(v.interviewRules).toHaveLength(8);
+    expect(v.interviewRules).toHaveLength(9);
+    expect(v.interviewRules.at(-1)).toEqual({ value: 'sweep_unanswered', label: { zh: '举一反三排查逾期未反馈', en: 'Sweep unanswered' } });
     expect(v.interviewRules).toContainEqual({ value: 'recurrence', label: { zh: '同类问题再次出现', en: 'Same kind again' } });
     expect(v.hotlineReportStatuses).toEqual([
       { value: 'received', label: { zh: '待处理', en: 'To triage' } },

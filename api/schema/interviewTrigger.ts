@@ -18,7 +18,7 @@ export const InterviewLevelEnum = builder.enumType('InterviewLevel', {
 
 export const InterviewRuleEnum = builder.enumType('InterviewRule', {
   description:
-    'item_overdue; item_long_overdue; unit_many_overdue; rejected_repeatedly (verification rejected several times on one item); recurrence (同类问题第二次); problem_found (a problem from a named source, e.g. national feedback); year_end_unfinished; supervision_unanswered (a 督办 past its finish-by day without a reply).',
+    'item_overdue; item_long_overdue; unit_many_overdue; rejected_repeatedly (verification rejected several times on one item); recurrence (同类问题第二次); problem_found (a problem from a named source, e.g. national feedback); year_end_unfinished; supervision_unanswered (a 督办 past its finish-by day without a reply); sweep_unanswered (a sweep, 举一反三排查, past its answer-by day without the unit’s answer).',
   values: InterviewRule.options,
 });
 

@@ -131,6 +131,8 @@ export const NotificationKind = z.enum([
   'year_not_finalized',
   'daily_digest',
   'bulletin_published',
+  'sweep_ordered',
+  'sweep_answer_due',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -205,6 +205,24 @@ export const notificationRules: Record<string, NotificationRule> = {
       };
     },
   },
+  // 举一反三排查: the heads of the units asked learn of the sweep, and are reminded before its answer-by day.
+  SweepOrdered: {
+    kind: 'sweep_ordered',
+    recipients: (data, d) =>
+      [...new Set(Array.isArray(data.unitIds) ? data.unitIds.map(String) : [])].flatMap((unitId) => holders(d, 'unit_head', unitId)),
+    text: (data) => ({
+      subject: `【举一反三排查】${str(data, 'originLedgerNumber')}`,
+      body: `县督查办由问题 ${str(data, 'originLedgerNumber')} 发起举一反三排查，请对照排查本单位是否存在同类问题，于 ${str(data, 'answerBy')} 前反馈（发现同类问题或未发现）。\n要求：${str(data, 'instruction')}`,
+    }),
+  },
+  SweepAnswerDue: {
+    kind: 'sweep_answer_due',
+    recipients: unitHeads,
+    text: (data) => ({
+      subject: '【排查待反馈】举一反三排查即将到期',
+      body: `本单位尚未反馈的举一反三排查应于 ${str(data, 'answerBy')} 前反馈，还有 ${String(data.daysBefore ?? '')} 天。`,
+    }),
+  },
   // 每日汇总: each digest reader's own unread notifications, composed by the notifier (application/notifications/notifier.ts).
   DailyDigestDue: {
     kind: 'daily_digest',

@@ -26,6 +26,7 @@ export const defaultPolicy: PolicyDocument = {
       problem_found: { enabled: true, level: 'interview', sources: ['national_feedback'] },
       year_end_unfinished: { enabled: true, level: 'interview' },
       supervision_unanswered: { enabled: true, level: 'interview' },
+      sweep_unanswered: { enabled: true, level: 'reminder' },
     },
   },
   timing: {
@@ -65,6 +66,7 @@ export const defaultPolicy: PolicyDocument = {
     },
     recurrenceAcrossUnits: 'same_unit_only',
     items: defaultAssessmentItems,
+    sweeps: { notAnsweredInTime: -1, noneContradicted: -2, contradictionWithinDays: 365 },
     grades: { good: 95, fairlyGood: 90, average: 80 },
   },
 };

@@ -28,6 +28,7 @@ export const InterviewRule = z.enum([
   'problem_found',
   'year_end_unfinished',
   'supervision_unanswered',
+  'sweep_unanswered',
 ]);
 export type InterviewRule = z.infer<typeof InterviewRule>;
 export const interviewRuleLabels: Record<InterviewRule, Label> = {
@@ -39,6 +40,7 @@ export const interviewRuleLabels: Record<InterviewRule, Label> = {
   problem_found: { zh: '发现重要问题', en: 'Serious problem found' },
   year_end_unfinished: { zh: '年底未完成任务', en: 'Year’s task unfinished' },
   supervision_unanswered: { zh: '督办逾期未回复', en: 'Supervision order unanswered' },
+  sweep_unanswered: { zh: '举一反三排查逾期未反馈', en: 'Sweep unanswered' },
 };
 
 /** 年度考核等次: 好 / 较好 / 一般 / 较差; 较差 carries the one-vote veto (一票否决). */
@@ -143,6 +145,11 @@ export const PolicyDocument = z.strictObject({
        * Added after the first policies were adopted: a stored policy without it gets the default.
        */
       supervision_unanswered: Rule({}).default({ enabled: true, level: 'interview' }),
+      /**
+       * A sweep (举一反三排查) past its answer-by day without the unit's answer, while the sweep is open.
+       * Added after the first policies were adopted: a stored policy without it gets the default.
+       */
+      sweep_unanswered: Rule({}).default({ enabled: true, level: 'reminder' }),
     }),
   }),
   timing: TimingPolicy.default({
@@ -191,6 +198,22 @@ export const PolicyDocument = z.strictObject({
       recurrenceAcrossUnits: z.enum(['same_unit_only', 'counted']).default('same_unit_only'),
       /** Further assessment items (考核事项): which part each kind counts in, and its bound. */
       items: AssessmentItemsPolicy.default(defaultAssessmentItems),
+      /**
+       * 举一反三排查, in the 平时 part. Added after the first policies were adopted: a stored policy
+       * without it gets these defaults (docs/policies.md).
+       */
+      sweeps: z
+        .strictObject({
+          /** Per sweep a unit did not answer by its answer-by day (counted in that day's year). */
+          notAnsweredInTime: Points,
+          /**
+           * Per "none" (未发现) answer contradicted: a problem of the sweep's category, from a source other
+           * than the county's self-check, raised in the unit within `contradictionWithinDays` after the answer.
+           */
+          noneContradicted: Points,
+          contradictionWithinDays: Days,
+        })
+        .default({ notAnsweredInTime: -1, noneContradicted: -2, contradictionWithinDays: 365 }),
       /** Lowest score of each grade; below `average` is 较差. */
       grades: z.strictObject({ good: z.number(), fairlyGood: z.number(), average: z.number() }),
     })

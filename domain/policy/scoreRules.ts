@@ -28,6 +28,8 @@ export const ScoreRule = z.enum([
   // Further assessment items (考核事项), entered by the committee: the policy says their part.
   'task_completion',
   'inspection_result',
+  'sweep_not_answered_in_time',
+  'sweep_none_contradicted',
 ]);
 export type ScoreRule = z.infer<typeof ScoreRule>;
 
@@ -77,6 +79,16 @@ export const scoreRules: Record<
     label: { zh: '督查检查结果', en: 'Inspection result' },
     points: () => null,
     partIn: (s) => s.items.inspection_result.part,
+  },
+  sweep_not_answered_in_time: {
+    part: 'ordinary',
+    label: { zh: '举一反三排查未按时反馈', en: 'Sweep not answered in time' },
+    points: (s) => s.sweeps.notAnsweredInTime,
+  },
+  sweep_none_contradicted: {
+    part: 'ordinary',
+    label: { zh: '排查反馈“未发现”后被查出', en: '“None found” contradicted' },
+    points: (s) => s.sweeps.noneContradicted,
   },
 };
 

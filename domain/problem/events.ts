@@ -36,6 +36,11 @@ export const ProblemRaised = message(
     recurrenceOf: Id.nullable(),
     /** The hotline report (12317) this problem was triaged from, if any. */
     hotlineReportId: z.string().max(100, 'must be at most 100 characters').nullable().default(null),
+    /**
+     * The sweep (举一反三排查) whose "found" answer raised this self-report problem; absent otherwise
+     * (left out rather than null, so every raise recorded before keeps its exact shape).
+     */
+    sweepId: Id.optional(),
   }),
 );
 

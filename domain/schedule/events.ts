@@ -55,6 +55,13 @@ export const DailyDigestDue = message('DailyDigestDue', 1, z.object({ day: Calen
 /** A year's assessment (考核定档) is still not finalized. */
 export const YearNotFinalized = message('YearNotFinalized', 1, z.object({ year: z.number().int(), dueAt: DueAt }));
 
+/** 反馈提醒: an open sweep (举一反三排查) asks this unit to answer by `answerBy`, `daysBefore` days away, and it has not. */
+export const SweepAnswerDue = message(
+  'SweepAnswerDue',
+  1,
+  z.object({ sweepId: Id, unitId: Id, answerBy: CalendarDay, daysBefore: z.number().int().min(1), dueAt: DueAt }),
+);
+
 export const scheduleEventDefinitions = [
   DeadlineReminderDue,
   DeadlinePassed,
@@ -65,6 +72,7 @@ export const scheduleEventDefinitions = [
   DailyOverdueDigestDue,
   DailyDigestDue,
   YearNotFinalized,
+  SweepAnswerDue,
 ] as const;
 
 const ScheduleEventSchema = z.discriminatedUnion('type', [
@@ -77,6 +85,7 @@ const ScheduleEventSchema = z.discriminatedUnion('type', [
   DailyOverdueDigestDue.schema,
   DailyDigestDue.schema,
   YearNotFinalized.schema,
+  SweepAnswerDue.schema,
 ]);
 export type ScheduleEvent = z.infer<typeof ScheduleEventSchema>;
 export type ScheduleEventType = ScheduleEvent['type'];
@@ -94,6 +103,8 @@ export function scheduleStreamId(event: ScheduleEvent): string {
     case 'DailyDigestDue':
     case 'YearNotFinalized':
       return 'schedule-county';
+    case 'SweepAnswerDue':
+      return `schedule-sweep-${event.data.sweepId}`;
     default:
       return `schedule-${event.data.problemId}`;
   }
@@ -112,6 +123,8 @@ export function scheduleSubjectId(event: ScheduleEvent): string {
     case 'SupervisionReplyOverdue':
       // Two orders of one item may share a 办结时限: the order's count tells them apart.
       return `${event.data.problemId}:${event.data.supervisionCount}`;
+    case 'SweepAnswerDue':
+      return `${event.data.sweepId}:${event.data.unitId}`;
     default:
       return event.data.problemId;
   }

@@ -363,3 +363,53 @@ export function yearMoments(
   }
   return out;
 }
+
+/** A sweep (举一反三排查) as the scheduler needs it: when it was ordered, answered by each unit and closed (ms). */
+export type SweepTimeline = {
+  sweepId: string;
+  unitIds: readonly string[];
+  answerBy: string;
+  orderedMs: number;
+  answeredMs: ReadonlyMap<string, number>;
+  closedMs: number | null;
+};
+
+/**
+ * 反馈提醒: `SweepAnswerDue` for each asked unit on the reminder days before a sweep's answer-by day,
+ * at the policy's hour, counted as the deadline reminders count them (`timing.reminderOffsetsDays`,
+ * calendar or working days) — only when, at that instant, the sweep was ordered and open and the
+ * unit had not answered. Due in the interval (fromMs, toMs], in order of their due instant.
+ */
+export function sweepMoments(
+  sweep: SweepTimeline,
+  versions: readonly TimingVersion[],
+  fromMs: number,
+  toMs: number,
+  options: ScheduleOptions = {},
+): ScheduleEvent[] {
+  const out: ScheduleEvent[] = [];
+  const seen = new Set<string>();
+  for (const { timing } of versions)
+    for (const daysBefore of timing.reminderOffsetsDays) {
+      const ms = countyHourMs(reminderDay(sweep.answerBy, daysBefore, timing, options), timing.scheduleAtHour);
+      if (ms <= fromMs || ms > toMs || ms < sweep.orderedMs || (sweep.closedMs !== null && sweep.closedMs <= ms)) continue;
+      const now = timingAt(versions, ms);
+      if (
+        now.scheduleAtHour !== timing.scheduleAtHour ||
+        now.reminderDays !== timing.reminderDays ||
+        !now.reminderOffsetsDays.includes(daysBefore)
+      )
+        continue;
+      for (const unitId of sweep.unitIds) {
+        const answered = sweep.answeredMs.get(unitId);
+        const key = `${unitId}|${ms}`;
+        if ((answered !== undefined && answered <= ms) || seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          type: 'SweepAnswerDue',
+          data: { sweepId: sweep.sweepId, unitId, answerBy: sweep.answerBy, daysBefore, dueAt: countyInstant(ms) },
+        });
+      }
+    }
+  return out.sort((a, b) => (a.data.dueAt < b.data.dueAt ? -1 : a.data.dueAt > b.data.dueAt ? 1 : 0));
+}

@@ -4,6 +4,7 @@ import {
   type ScorePart,
   type ScoreRule,
   assessmentItemKindLabels,
+  categoryLabel,
   sourceLabel,
 } from '../../domain/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
@@ -17,6 +18,8 @@ import {
   type ProblemFacts,
   yearEndDue,
 } from '../problemFacts.js';
+import type { SweepAnswerFacts, SweepFacts } from '../sweeps.js';
+import { daysFrom } from '../time.js';
 import type { ScoreLine, Scorecard } from './card.js';
 
 type Rules = PolicyDocument['scoring'];
@@ -54,12 +57,19 @@ export class ScorecardAccumulator {
   private readonly byItem = new Map<string, Contribution>();
   /** Earlier problem → the problems raised as its recurrence (their lines look at it). */
   private readonly recurrences = new Map<string, Set<string>>();
+  /** The lines of the sweeps (举一反三排查), recomputed whole when a sweep or an assignment changes: sweeps are few. */
+  private bySweep: Contribution[] = [];
 
+  /**
+   * `day`, the county day asked about, matters only to sweeps (an answer-by day passed without an
+   * answer); the caller keeps one accumulator while no answer-by day passes (`sweepDaysPassed`).
+   */
   constructor(
     private readonly state: FactsState,
     readonly year: number,
     readonly yearOver: boolean,
     readonly policy: PolicyChoice,
+    readonly day: string = `${year}-12-31`,
   ) {
     this.rules = policy.document.scoring;
     this.assessedKinds = new Set(this.rules.assessedUnitKinds);
@@ -69,6 +79,7 @@ export class ScorecardAccumulator {
     for (const f of state.problems.values()) this.putProblem(f);
     for (const held of state.interviews.values()) for (const i of held) this.putInterview(i);
     for (const item of state.assessmentItems.get(year) ?? []) this.putItem(item);
+    this.putSweeps();
   }
 
   /** The assessed unit whose card a unit's lines go on: itself, or its nearest assessed ancestor. */
@@ -288,6 +299,11 @@ export class ScorecardAccumulator {
 
   /** Recomputes the line a deduction's exemption or application names: its problem's, interview's or item's. */
   private refreshLine(problemId: unknown, lineId: string): void {
+    // A sweep's line (a contradicted "none" names its problem too) is the sweeps' to recompute.
+    if (lineId.startsWith('sweep_')) {
+      this.putSweeps();
+      return;
+    }
     if (typeof problemId === 'string') {
       const f = this.state.problems.get(problemId);
       if (f) this.putProblem(f);
@@ -299,6 +315,83 @@ export class ScorecardAccumulator {
       return;
     }
     for (const item of this.state.assessmentItems.get(this.year) ?? []) if (item.eventId === eventId) this.putItem(item);
+  }
+
+  /**
+   * The sweeps' lines: per asked unit, the sweep not answered by its answer-by day (the day passed
+   * with no answer, or the answer came later; none when the office closed the sweep by then), in the
+   * year of that day; per "none" answer, the first problem that contradicts it, in the year it was raised.
+   */
+  putSweeps(): void {
+    const out: Contribution[] = [];
+    const s = this.rules.sweeps;
+    for (const sweep of this.state.sweeps.values()) {
+      const inYear = sweep.answerBy.startsWith(this.prefix) && this.day > sweep.answerBy;
+      for (const unitId of sweep.unitIds) {
+        const into: Contribution = { card: this.assessedUnit(unitId), lines: [], tenths: [] };
+        const answer = sweep.answers.get(unitId);
+        const from = `the sweep (举一反三排查) from ${sweep.originLedgerNumber}`;
+        if (inYear && answer === undefined && (sweep.closedOn === null || sweep.closedOn > sweep.answerBy))
+          this.line(
+            into,
+            'ordinary',
+            'sweep_not_answered_in_time',
+            s.notAnsweredInTime,
+            null,
+            unitId,
+            [sweep.eventId],
+            `No answer to ${from} by its answer-by day ${sweep.answerBy}.`,
+          );
+        else if (inYear && answer !== undefined && answer.answeredOn > sweep.answerBy)
+          this.line(
+            into,
+            'ordinary',
+            'sweep_not_answered_in_time',
+            s.notAnsweredInTime,
+            null,
+            unitId,
+            [answer.eventId, sweep.eventId],
+            `Answered ${from} on ${answer.answeredOn}, after its answer-by day ${sweep.answerBy}.`,
+          );
+        const contradiction = answer?.answer === 'none' ? this.contradiction(sweep, answer, into.card) : null;
+        if (contradiction !== null && answer && contradiction.raisedOn.startsWith(this.prefix))
+          this.line(
+            into,
+            'ordinary',
+            'sweep_none_contradicted',
+            s.noneContradicted,
+            contradiction,
+            unitId,
+            [contradiction.raisedEventId, answer.eventId],
+            `Answered “none found” (未发现) to ${from} on ${answer.answeredOn}; ${contradiction.ledgerNumber}, a ${sourceLabel[contradiction.source]} problem of the same category (${categoryLabel[sweep.category]}), was raised in the unit on ${contradiction.raisedOn}.`,
+          );
+        if (into.lines.length > 0) out.push(into);
+      }
+    }
+    this.bySweep = out;
+  }
+
+  /**
+   * The first problem (by raise day, then ledger number) that contradicts a "none" answer: of the
+   * sweep's category, on the same card, from a source other than the county's self-check (a unit
+   * that finds and reports it later is not punished for it), raised after the day of the answer and
+   * within the policy's `contradictionWithinDays`.
+   */
+  private contradiction(sweep: SweepFacts, answer: SweepAnswerFacts, card: string | null): ProblemFacts | null {
+    if (card === null) return null;
+    const within = this.rules.sweeps.contradictionWithinDays;
+    let first: ProblemFacts | null = null;
+    for (const [unitId, ids] of this.state.problemsByUnit) {
+      if (this.assessedUnit(unitId) !== card) continue;
+      for (const id of ids) {
+        const f = this.state.problems.get(id)!;
+        if (f.category !== sweep.category || f.source === 'county_self_check' || f.raisedOn <= answer.answeredOn) continue;
+        if (daysFrom(answer.answeredOn, f.raisedOn) > within) continue;
+        if (first === null || f.raisedOn < first.raisedOn || (f.raisedOn === first.raisedOn && f.ledgerNumber < first.ledgerNumber))
+          first = f;
+      }
+    }
+    return first;
   }
 
   /** Follows one applied event; false when the accumulator cannot follow it and must be rebuilt (units changed). */
@@ -314,6 +407,11 @@ export class ScorecardAccumulator {
         if (held) this.putInterview(held);
         return true;
       }
+      case 'SweepOrdered':
+      case 'SweepAnswered':
+      case 'SweepClosed':
+        this.putSweeps();
+        return true;
       case 'ExemptionGranted':
       case 'ExemptionApplied':
         if (data?.year === this.year) this.refreshLine(data.problemId, String(data.lineId));
@@ -337,6 +435,8 @@ export class ScorecardAccumulator {
         if (typeof data?.problemId !== 'string') return true;
         const f = this.state.problems.get(data.problemId);
         if (f) this.putProblem(f);
+        // A problem assigned may contradict a "none" answer to a sweep.
+        if (event.type === 'ProblemAssigned' && this.state.sweeps.size > 0) this.putSweeps();
         return true;
       }
     }
@@ -358,7 +458,7 @@ export class ScorecardAccumulator {
     const interviews = [...this.byInterview.values()].sort((a, b) =>
       a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1,
     );
-    for (const c of [...this.byProblem.values(), ...interviews, ...this.byItem.values()]) {
+    for (const c of [...this.byProblem.values(), ...interviews, ...this.byItem.values(), ...this.bySweep]) {
       if (c.card === null || c.lines.length === 0) continue;
       let d = drafts.get(c.card);
       if (!d) drafts.set(c.card, (d = { lines: [], tenths: [] }));
@@ -448,5 +548,5 @@ export class ScorecardAccumulator {
  * (好 / 较好 / 一般 / 较差, 较差 carrying the one-vote veto) and a rank across units.
  */
 export function scorecards(state: FactsState, year: number, at: At, policy: PolicyChoice): Scorecard[] {
-  return new ScorecardAccumulator(state, year, at.day > `${year}-12-31`, policy).result(at.instant);
+  return new ScorecardAccumulator(state, year, at.day > `${year}-12-31`, policy, at.day).result(at.instant);
 }

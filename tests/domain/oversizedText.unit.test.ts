@@ -208,6 +208,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   ],
   ...accountSamples(),
   ...hotlineSamples(),
+  ...sweepSamples(),
   [domain.NotificationsBegan, { fromPosition: 41 }],
   [
     domain.NotificationChannelConfigured,
@@ -330,6 +331,36 @@ function scheduleSamples(): [Definition, Record<string, unknown>][] {
     [domain.DailyOverdueDigestDue, { day: '2019-06-23', dueAt }],
     [domain.DailyDigestDue, { day: '2019-06-23', dueAt }],
     [domain.YearNotFinalized, { year: 2018, dueAt }],
+    [domain.SweepAnswerDue, { sweepId: PROBLEM, unitId: TOWNSHIP, answerBy: '2019-06-30', daysBefore: 3, dueAt }],
+  ];
+}
+
+/** Sweeps (举一反三排查): the office's instruction, the units' answers, the reason for closing. */
+function sweepSamples(): [Definition, Record<string, unknown>][] {
+  const order = {
+    sweepId: PROBLEM,
+    originProblemId: EARLIER_PROBLEM,
+    originLedgerNumber: 'GJ-2019-001',
+    category: 'housing',
+    unitIds: [TOWNSHIP],
+    answerBy: '2019-07-10',
+    instruction: '对照危房改造问题，逐户排查',
+  };
+  const answer = {
+    sweepId: PROBLEM,
+    unitId: TOWNSHIP,
+    answer: 'found',
+    text: '3户危房未改造',
+    signedBy: '王镇长',
+    problemId: EARLIER_PROBLEM,
+  };
+  return [
+    [domain.OrderSweep, order],
+    [domain.AnswerSweep, answer],
+    [domain.CloseSweep, { sweepId: PROBLEM, reason: '排查完毕' }],
+    [domain.SweepOrdered, { ...order, orderedOn: '2019-07-01' }],
+    [domain.SweepAnswered, { ...answer, answeredOn: '2019-07-05' }],
+    [domain.SweepClosed, { sweepId: PROBLEM, reason: '排查完毕', closedOn: '2019-07-12' }],
   ];
 }
 
@@ -370,6 +401,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.UnitCommand.options.map((o) => o.shape.type.value),
       ...domain.AccountCommand.options.map((o) => o.shape.type.value),
       ...domain.HotlineCommand.options.map((o) => o.shape.type.value),
+      ...domain.SweepCommand.options.map((o) => o.shape.type.value),
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);

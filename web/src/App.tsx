@@ -17,6 +17,7 @@ import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
 import { VocabularyProvider } from './shared/vocabulary';
 import { WallPage } from './wall/WallPage';
+import { SweepPage, SweepsPage } from './sweeps/SweepsPage';
 
 /**
  * The frame every page shares: the title, the navigation, the language switch — once signed in, and
@@ -62,6 +63,7 @@ function Frame() {
           {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
           {is('committee') && <NavLink to="/exemptions">{t('nav.exemptions')}</NavLink>}
           {is('unit_head') && user.unitId && <NavLink to={`/scorecards/${user.unitId}`}>{t('nav.myCard')}</NavLink>}
+          {is('office') && <NavLink to="/sweeps">{t('nav.sweeps')}</NavLink>}
           {is('admin') && (
             <NavLink to="/notifications">
               {t('nav.notifications')} <FailedBadge />
@@ -102,6 +104,8 @@ function Frame() {
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/notifications" element={<ChannelsPage />} />
           <Route path="/inspection" element={<InspectionPage />} />
+          <Route path="/sweeps" element={<SweepsPage />} />
+          <Route path="/sweeps/:id" element={<SweepPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

@@ -13,6 +13,7 @@ import { useVocabulary } from '../shared/vocabulary';
 import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
 import { SimilarList, similarToProblem } from '../similar/SimilarProblems';
 import { type LedgerEvent, type ProblemDetail, type ProblemLink, type SupervisionOrder, fetchProblem } from './queries';
+import { ItemSweeps } from '../sweeps/SweepsPage';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
@@ -93,6 +94,8 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
               </ol>
             )}
           </section>
+
+          <ItemSweeps problemId={p.id} />
 
           <section aria-labelledby="evidence">
             <h2 id="evidence">{t('item.evidence')}</h2>

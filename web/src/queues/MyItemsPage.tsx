@@ -5,6 +5,7 @@ import { Loaded } from '../shared/Loaded';
 import { QueueList } from '../shared/QueueList';
 import { useUser } from '../shared/session';
 import { useAsync } from '../shared/useAsync';
+import { PendingSweeps } from '../sweeps/SweepsPage';
 
 /** How far ahead “due soon” looks, in days. */
 const DUE_SOON_DAYS = 7;
@@ -44,6 +45,8 @@ export function MyItemsPage() {
         <Loaded state={items} isEmpty={() => false}>
           {(mine) => (
             <>
+              {/* A found answer raises a problem of the unit: the queues below reload to show it. */}
+              <PendingSweeps onAnswered={items.reload} />
               <QueueList id="supervision" title="mine.supervision" hint="mine.supervisionHint" items={mine.filter(myGroups.supervision)} />
               <QueueList id="overdue" title="mine.overdue" items={mine.filter(myGroups.overdue)} />
               <QueueList id="dueSoon" title="mine.dueSoon" items={mine.filter(myGroups.dueSoon)} />

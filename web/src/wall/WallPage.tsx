@@ -6,6 +6,7 @@ import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
 import { useSubscription } from '../shared/liveUpdates';
 import { useAsync } from '../shared/useAsync';
+import { OverdueSweepsCard } from '../sweeps/SweepsPage';
 import { useVocabulary } from '../shared/vocabulary';
 import { type Count, type Light, UPDATES, fetchWall } from './queries';
 
@@ -203,6 +204,7 @@ export function WallPage() {
                 name="supervision"
               />
             )}
+            <OverdueSweepsCard asOf={asOfDay ? endOfDay(asOfDay) : null} />
             <div className="wall-grid">
               <section className="card">
                 <h2>{t('wall.grid')}</h2>
