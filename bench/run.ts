@@ -10,6 +10,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'projections', load: () => import('./projections.js') },
   { name: 'verify', load: () => import('./verify.js') },
   { name: 'scheduler', load: () => import('./scheduler.js') },
+  { name: 'commands', load: () => import('./commands.js') },
 ];
 
 const wanted = process.argv.slice(2);
