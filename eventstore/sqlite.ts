@@ -179,6 +179,8 @@ export class SqliteEventStore implements EventStore {
           worker.postMessage({ group, requests });
         }),
       close: async () => {
+        // Kept alive until the thread has closed its connection: a caller awaiting this must not see the process end first.
+        worker.ref();
         worker.postMessage({ close: true });
         await exited;
       },
