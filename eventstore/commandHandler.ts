@@ -213,6 +213,20 @@ async function loadFolded<State, Event extends { type: string; data: unknown }>(
   return folded;
 }
 
+/**
+ * A stream's current state, from the same kept fold the commands use (read models can lag; this does
+ * not): for the checks a use case makes before a command (does the unit exist? is the problem the
+ * user's unit's?) without folding the stream again each time.
+ */
+export async function currentState<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, never, Event>,
+): Promise<{ state: State; revision: number }> {
+  const folded = await loadFolded(store, streamId, decider);
+  return { state: folded.state as State, revision: folded.revision };
+}
+
 /** The events a command id wrote in a stream up to the fold's revision, read back by their revisions (a retry: rare). */
 async function earlierEvents(store: EventStore, streamId: string, folded: Folded, commandId: string): Promise<RecordedEvent[]> {
   const revisions = (folded.commands.get(commandId) ?? []).filter((r) => r <= folded.revision);
