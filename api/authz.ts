@@ -226,7 +226,7 @@ function scopeRefusal(scope: Scope, user: AccountRow, responsibleUnitId: string 
 
 async function checkScope(scope: Scope, problemId: string, user: AccountRow, ctx: Context) {
   // The problem's own stream, not the read model: the decision must not rest on a lagging view.
-  const { state } = problemId ? await ctx.ledger.loadProblem(problemId) : { state: undefined };
+  const state = problemId ? await ctx.ledger.problemState(problemId) : undefined;
   const responsibleUnitId = state && isAssigned(state) ? state.responsibleUnitId : null;
   const label = state && state.status !== 'not_raised' ? `Problem ${state.ledgerNumber}` : 'This problem';
   const refusal = scopeRefusal(scope, user, responsibleUnitId);

@@ -38,6 +38,7 @@ import {
   commandFingerprint,
   type BatchItem,
   type Settled,
+  currentState,
   foldStream,
   handleCommand,
   handleCommands,
@@ -76,13 +77,17 @@ export class Ledger {
   }
 
   async loadUnit(unitId: string): Promise<UnitState> {
-    const events = await this.store.readStream(unitStreamId(unitId));
-    return foldStream(unitDecider, events);
+    return (await currentState(this.store, unitStreamId(unitId), unitDecider)).state;
   }
 
   async loadProblem(problemId: string): Promise<{ state: ProblemState; events: RecordedEvent[] }> {
     const events = await this.store.readStream(problemStreamId(problemId));
     return { state: foldStream(problemDecider, events), events };
+  }
+
+  /** A problem's state now, from its stream (the commands' kept fold: no read of the whole stream). */
+  async problemState(problemId: string): Promise<ProblemState> {
+    return (await currentState(this.store, problemStreamId(problemId), problemDecider)).state;
   }
 
   /** A problem's history: every event of its stream, oldest first. */
@@ -105,7 +110,7 @@ export class Ledger {
 
   /** The county calendar in force now, from its own stream (not a read model): a deadline is counted on what was adopted last. */
   async calendarInForce(): Promise<CalendarState> {
-    return foldStream(calendarDecider, await this.store.readStream(calendarStreamId));
+    return (await currentState(this.store, calendarStreamId, calendarDecider)).state;
   }
 
   /**

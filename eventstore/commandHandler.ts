@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  writtenBy,
 } from './port.js';
 
 /** A stream's state: its recorded events folded from the decider's initial state (the codec has checked their shape). */
@@ -117,6 +118,125 @@ function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/**
+ * A stream's state folded up to a revision, kept between commands, with the revisions each command id
+ * wrote (a retry is recognised without the events). The map only grows with the stream and is shared
+ * by the entry's later versions: a lookup counts only revisions up to the entry's own.
+ */
+type Folded = { decider: object; state: unknown; revision: number; commands: Map<string, number[]> };
+
+/**
+ * The folded state of the streams commands were handled on, per store: a bounded LRU. The log is what
+ * counts: before deciding, the handler reads the events after the kept revision (normally none) and
+ * folds them, so a writer in another process is seen; a conflict on append drops the entry. A
+ * command thus parses (codec, zod) and folds each event of its stream once, not at every command.
+ */
+class FoldedStreams {
+  private readonly entries = new Map<string, Folded>();
+  constructor(private readonly max: number) {}
+
+  get(streamId: string, decider: object): Folded | undefined {
+    const entry = this.entries.get(streamId);
+    if (entry === undefined || entry.decider !== decider) return undefined;
+    this.entries.delete(streamId);
+    this.entries.set(streamId, entry);
+    return entry;
+  }
+
+  /** Keeps a fold unless a later one of the same decider is kept already. */
+  keep(streamId: string, folded: Folded): void {
+    const kept = this.entries.get(streamId);
+    if (kept !== undefined && kept.decider === folded.decider && kept.revision > folded.revision) return;
+    this.entries.delete(streamId);
+    this.entries.set(streamId, folded);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  drop(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+}
+
+/** How many streams' folded state a store keeps for its commands. */
+const FOLDED_STREAMS = 5_000;
+const foldedByStore = new WeakMap<EventStore, FoldedStreams>();
+const foldedStreams = (store: EventStore) => {
+  let streams = foldedByStore.get(store);
+  if (streams === undefined) foldedByStore.set(store, (streams = new FoldedStreams(FOLDED_STREAMS)));
+  return streams;
+};
+
+/**
+ * A fold carried on over the events that follow it; undefined when they do not follow on (a gap:
+ * the caller reads the stream again instead).
+ */
+function foldOnto<State, Event extends { type: string; data: unknown }>(
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  from: Folded | undefined,
+  events: readonly RecordedEvent[],
+): Folded | undefined {
+  if (from !== undefined && events.length === 0) return from;
+  let revision = from?.revision ?? -1;
+  let state = (from?.state as State | undefined) ?? decider.initialState;
+  const commands = from?.commands ?? new Map<string, number[]>();
+  for (const event of events) {
+    if (event.revision !== revision + 1) return undefined;
+    state = decider.evolve(state, event as unknown as Event);
+    revision = event.revision;
+    const commandId = event.metadata.commandId;
+    const revisions = commands.get(commandId);
+    if (revisions === undefined) commands.set(commandId, [revision]);
+    else if (revisions.at(-1)! < revision) revisions.push(revision);
+  }
+  return { decider, state, revision, commands };
+}
+
+/**
+ * A stream's current state for a command: the kept fold carried on over the events after it, or the
+ * whole stream folded when none is kept (or it does not follow on).
+ */
+async function loadFolded<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, never, Event>,
+): Promise<Folded> {
+  const streams = foldedStreams(store);
+  const kept = streams.get(streamId, decider);
+  if (kept !== undefined) {
+    const folded = foldOnto(decider, kept, await store.readStream(streamId, { fromRevision: kept.revision + 1 }));
+    if (folded !== undefined) {
+      streams.keep(streamId, folded);
+      return folded;
+    }
+  }
+  const folded = foldOnto(decider, undefined, await store.readStream(streamId))!;
+  streams.keep(streamId, folded);
+  return folded;
+}
+
+/**
+ * A stream's current state, from the same kept fold the commands use (read models can lag; this does
+ * not): for the checks a use case makes before a command (does the unit exist? is the problem the
+ * user's unit's?) without folding the stream again each time.
+ */
+export async function currentState<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, never, Event>,
+): Promise<{ state: State; revision: number }> {
+  const folded = await loadFolded(store, streamId, decider);
+  return { state: folded.state as State, revision: folded.revision };
+}
+
+/** The events a command id wrote in a stream up to the fold's revision, read back by their revisions (a retry: rare). */
+async function earlierEvents(store: EventStore, streamId: string, folded: Folded, commandId: string): Promise<RecordedEvent[]> {
+  const revisions = (folded.commands.get(commandId) ?? []).filter((r) => r <= folded.revision);
+  if (revisions.length === 0) return [];
+  const first = revisions[0]!;
+  const events = await store.readStream(streamId, { fromRevision: first, maxCount: revisions.at(-1)! - first + 1 });
+  return events.filter((e) => e.metadata.commandId === commandId);
+}
+
 export type HandleOptions = {
   maxAttempts?: number;
   /**
@@ -184,11 +304,12 @@ function outcomeOf(settled: Settled<CommandResult<unknown>>): CommandOutcome {
 /** What loading and deciding came to: the command's result already (a retry, or nothing to do), or the events to append. */
 type Decision<State, Event> =
   | { kind: 'settled'; result: CommandResult<State> }
-  | { kind: 'append'; state: State; decided: Event[]; revision: number; events: NewEvent[] };
+  | { kind: 'append'; state: State; decided: Event[]; revision: number; events: NewEvent[]; folded: Folded };
 
 /**
- * Steps 1 and 2, shared by `handleCommand` and `handleCommands`. Load: fold the stream, noticing
- * whether this command was handled already. Decide, and give the events their ids and metadata.
+ * Steps 1 and 2, shared by `handleCommand` and `handleCommands`. Load: the stream's folded state
+ * (kept, carried on over what followed), noticing whether this command was handled already. Decide,
+ * and give the events their ids and metadata.
  */
 async function loadAndDecide<State, Command, Event extends { type: string; data: unknown }>(
   store: EventStore,
@@ -198,10 +319,10 @@ async function loadAndDecide<State, Command, Event extends { type: string; data:
   context: CommandContext,
   fingerprint: string | undefined,
 ): Promise<Decision<State, Event>> {
-  const recorded = await store.readStream(streamId);
-  const state = foldStream(decider, recorded);
-  const earlier = recorded.filter((e) => e.metadata.commandId === context.commandId);
-  const revision = recorded.length - 1;
+  const folded = await loadFolded(store, streamId, decider as Decider<State, never, Event>);
+  const state = folded.state as State;
+  const revision = folded.revision;
+  const earlier = await earlierEvents(store, streamId, folded, context.commandId);
   if (earlier.length > 0) {
     // The same command again is a retry; another command under this id is refused, never answered with the earlier result.
     assertSameCommand(earlier, context.commandId, fingerprint);
@@ -216,7 +337,7 @@ async function loadAndDecide<State, Command, Event extends { type: string; data:
     data: event.data,
     metadata: metadataFor(context, now, schemaVersionOf(event.type), fingerprint),
   }));
-  return { kind: 'append', state, decided, revision, events };
+  return { kind: 'append', state, decided, revision, events, folded };
 }
 
 /**
@@ -237,6 +358,25 @@ async function appendedByThisCommand(
   );
   assertSameCommand(appended, context.commandId, fingerprint);
   return appended;
+}
+
+/**
+ * What this command appended: the events the store says it wrote (kept on in the stream's fold, so the
+ * next command reads nothing), or else read back as `appendedByThisCommand` does.
+ */
+async function appendedNow<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, never, Event>,
+  folded: Folded,
+  written: RecordedEvent[] | undefined,
+  context: CommandContext,
+  fingerprint: string | undefined,
+): Promise<RecordedEvent[]> {
+  if (written === undefined) return appendedByThisCommand(store, streamId, folded.revision, context, fingerprint);
+  const next = foldOnto(decider, folded, written);
+  if (next !== undefined) foldedStreams(store).keep(streamId, next);
+  return written;
 }
 
 /** The state after its decided events. */
@@ -260,12 +400,20 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     // 1. Load and 2. decide.
     const decision = await loadAndDecide(store, streamId, decider, command, context, fingerprint);
     if (decision.kind === 'settled') return decision.result;
-    const { revision, events, decided } = decision;
+    const { revision, events, decided, folded } = decision;
 
     // 3. Append with the revision just read.
     try {
       const result = await store.appendToStream(streamId, events, revision === -1 ? 'no_stream' : revision);
-      const appended = await appendedByThisCommand(store, streamId, revision, context, fingerprint);
+      const appended = await appendedNow(
+        store,
+        streamId,
+        decider as Decider<State, never, Event>,
+        folded,
+        writtenBy(result),
+        context,
+        fingerprint,
+      );
       return {
         state: evolveAll(decider, decision.state, decided),
         events: appended,
@@ -273,6 +421,8 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
         replayed: false,
       };
     } catch (error) {
+      // Another writer moved the stream: forget its fold, and load it afresh.
+      if (error instanceof WrongExpectedRevisionError) foldedStreams(store).drop(streamId);
       if (error instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevisionError) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
       // Our event ids are taken: the same command, in another process, appended what it decided on a
@@ -331,7 +481,16 @@ export async function handleCommands<State, Command, Event extends { type: strin
       for (const [i, { index, decision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
         try {
-          const appended = await appendedByThisCommand(store, streamId, decision.revision, context, fingerprint);
+          const written = writtenBy(results[i]!);
+          const appended = await appendedNow(
+            store,
+            streamId,
+            decider as Decider<State, never, Event>,
+            decision.folded,
+            written,
+            context,
+            fingerprint,
+          );
           settled[index] = {
             ok: true,
             value: {
@@ -348,6 +507,7 @@ export async function handleCommands<State, Command, Event extends { type: strin
     } catch (error) {
       // Another writer moved a stream, or wrote some of these ids: nothing was appended; one by one below settles each.
       if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof DuplicateEventIdError)) throw error;
+      if (error instanceof WrongExpectedRevisionError) foldedStreams(store).drop(error.streamId);
     }
   }
   // What the batch settled is reported here; what is left is reported by handleCommand.

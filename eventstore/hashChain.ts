@@ -15,7 +15,10 @@ import {
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
+  withWritten,
+  writtenBy,
 } from './port.js';
+import { decodedOrNothing } from './shared.js';
 
 /** What the first event of every stream chains from. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -62,6 +65,9 @@ export class UnchainedStoreError extends Error {
 
 const MAX_ATTEMPTS = 50;
 
+/** A stream's last event as the chain needs it: its revision and hash (undefined when written before the chain). */
+type Head = { revision: number; hash: string | undefined };
+
 /**
  * The hash chain, as one decorator over any adapter, so memory, SQLite and KurrentDB chain
  * identically. Each appended event gets `metadata.prevHash` (its stream's previous hash, or the
@@ -73,15 +79,27 @@ const MAX_ATTEMPTS = 50;
  * exactly as stored: verification hashes those, not what the codec made of them.
  */
 export class HashChainedEventStore implements EventStore {
+  /**
+   * The last event known of each stream (its revision and hash), from this store's reads and appends:
+   * an append that expects exactly that revision chains from it without reading the head again. A
+   * stream moved meanwhile fails that append's expected revision, as it would have anyway. Bounded:
+   * the least recently used are forgotten first.
+   */
+  private readonly heads = new Map<string, Head>();
+
   constructor(
     readonly inner: EventStore,
     private readonly codec: EventCodec = (e) => e,
+    private readonly maxHeads = 10_000,
   ) {}
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return this.inner.appendToStream(streamId, events, expected);
+    const known = this.knownHead(streamId, expected);
+    if (known !== undefined)
+      return this.appended(streamId, () => this.inner.appendToStream(streamId, this.chain(streamId, events, known), expected));
     for (let attempt = 1; ; attempt++) {
-      const [head] = await this.inner.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      const head = await this.readHead(streamId);
       const current = head?.revision ?? -1;
       if (!expectedMatches(expected, current)) {
         // The stream can never go back to what the caller expected, so the adapter settles it
@@ -89,10 +107,12 @@ export class HashChainedEventStore implements EventStore {
         // stream has not reached yet could be reached meanwhile, so that one is refused here.
         if ((typeof expected === 'number' && expected > current) || (expected === 'stream_exists' && current === -1))
           throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
-        return this.inner.appendToStream(streamId, this.chain(streamId, events, head), expected);
+        return this.appended(streamId, () => this.inner.appendToStream(streamId, this.chain(streamId, events, head), expected));
       }
       try {
-        return await this.inner.appendToStream(streamId, this.chain(streamId, events, head), current === -1 ? 'no_stream' : current);
+        return await this.appended(streamId, () =>
+          this.inner.appendToStream(streamId, this.chain(streamId, events, head), current === -1 ? 'no_stream' : current),
+        );
       } catch (error) {
         // Someone appended between our read and our write: chain again from the new head.
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
@@ -116,7 +136,13 @@ export class HashChainedEventStore implements EventStore {
           callers.add(streamId);
           continue;
         }
-        const [head] = await this.inner.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+        const known = this.knownHead(streamId, expected);
+        if (known !== undefined) {
+          chained.push({ streamId, events: this.chain(streamId, events, known), expected });
+          callers.add(streamId);
+          continue;
+        }
+        const head = await this.readHead(streamId);
         const current = head?.revision ?? -1;
         if (expectedMatches(expected, current)) {
           chained.push({ streamId, events: this.chain(streamId, events, head), expected: current === -1 ? 'no_stream' : current });
@@ -129,20 +155,66 @@ export class HashChainedEventStore implements EventStore {
         callers.add(streamId);
       }
       try {
-        return await this.inner.appendMany(chained);
+        const results = await this.inner.appendMany(chained);
+        return results.map((result, i) => this.learnFrom(chained[i]!.streamId, result));
       } catch (error) {
+        if (error instanceof WrongExpectedRevisionError) this.heads.delete(error.streamId);
         if (error instanceof WrongExpectedRevisionError && !callers.has(error.streamId) && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
     }
   }
 
-  private chain(streamId: string, events: readonly NewEvent[], head: RecordedEvent | undefined): NewEvent[] {
+  /**
+   * The head to chain from without reading it: none for a stream expected absent, the known head when
+   * the caller expects exactly its revision; undefined when the head must be read.
+   */
+  private knownHead(streamId: string, expected: ExpectedRevision): Head | null | undefined {
+    if (expected === 'no_stream') return null;
+    const known = this.heads.get(streamId);
+    return typeof expected === 'number' && known?.revision === expected ? known : undefined;
+  }
+
+  private async readHead(streamId: string): Promise<Head | null> {
+    const [head] = await this.inner.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return head ? { revision: head.revision, hash: storedHash(head) } : null;
+  }
+
+  /** Runs an append and learns the stream's new head from what it wrote; a conflict forgets the head. */
+  private async appended(streamId: string, append: () => Promise<AppendResult>): Promise<AppendResult> {
+    try {
+      return this.learnFrom(streamId, await append());
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) this.heads.delete(streamId);
+      throw error;
+    }
+  }
+
+  /** The adapter's written events, through the codec; their last is the stream's head now. */
+  private learnFrom(streamId: string, result: AppendResult): AppendResult {
+    const events = writtenBy(result);
+    if (events === undefined) return result;
+    this.learn(streamId, events);
+    return withWritten({ ...result }, decodedOrNothing(events, this.codec));
+  }
+
+  /** Events read or written: the one of highest revision is a head this stream had (events never change). */
+  private learn(streamId: string, events: readonly RecordedEvent[]): void {
+    let last: RecordedEvent | undefined;
+    for (const event of events) if (event.streamId === streamId && (last === undefined || event.revision > last.revision)) last = event;
+    if (last === undefined) return;
+    const known = this.heads.get(streamId);
+    if (known !== undefined && known.revision > last.revision) return;
+    this.heads.delete(streamId);
+    this.heads.set(streamId, { revision: last.revision, hash: storedHash(last) });
+    if (this.heads.size > this.maxHeads) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  private chain(streamId: string, events: readonly NewEvent[], head: Head | null): NewEvent[] {
     let prevHash = GENESIS_HASH;
     if (head) {
-      const hash = storedHash(head);
-      if (hash === undefined) throw new UnchainedStoreError(streamId, head.revision);
-      prevHash = hash;
+      if (head.hash === undefined) throw new UnchainedStoreError(streamId, head.revision);
+      prevHash = head.hash;
     }
     let revision = (head?.revision ?? -1) + 1;
     return events.map((event) => {
@@ -156,7 +228,9 @@ export class HashChainedEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return (await this.inner.readStream(streamId, options)).map(this.codec);
+    const events = await this.inner.readStream(streamId, options);
+    this.learn(streamId, events);
+    return events.map(this.codec);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

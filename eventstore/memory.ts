@@ -12,8 +12,9 @@ import {
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
+  withWritten,
 } from './port.js';
-import { assertDistinctParts, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
+import { assertDistinctParts, decodedOrNothing, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
 
 /** The in-memory adapter: for tests and benchmarks; everything is lost when the process ends. */
 export class MemoryEventStore implements EventStore {
@@ -54,14 +55,17 @@ export class MemoryEventStore implements EventStore {
 
   private write({ streamId, events }: StreamAppend): AppendResult {
     const stream = this.streams.get(streamId) ?? [];
+    const written: RecordedEvent[] = [];
     for (const event of events) {
       const recorded: RecordedEvent = { ...structuredClone(event), streamId, revision: stream.length, position: this.log.length };
       stream.push(recorded);
       this.log.push(recorded);
       this.byId.set(event.id, recorded);
+      written.push(recorded);
     }
     this.streams.set(streamId, stream);
-    return { nextExpectedRevision: stream.length - 1, position: this.log.length - 1 };
+    const result = { nextExpectedRevision: stream.length - 1, position: this.log.length - 1 };
+    return withWritten(result, decodedOrNothing(structuredClone(written), this.codec));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

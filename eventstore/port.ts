@@ -50,6 +50,20 @@ export type AppendResult = {
   position: number;
 };
 
+/**
+ * What an append wrote, beside its result: the events as a read would return them (revisions,
+ * positions, through the store's codec), when the adapter can say so (`writtenBy`), so a caller need
+ * not read back what it wrote. Kept beside the result rather than in it, so results still compare
+ * as the contract states them. None when nothing was written (a retry of stored events, no events)
+ * or the adapter cannot tell.
+ */
+const written = new WeakMap<AppendResult, RecordedEvent[]>();
+export function withWritten<R extends AppendResult>(result: R, events: RecordedEvent[] | undefined): R {
+  if (events !== undefined) written.set(result, events);
+  return result;
+}
+export const writtenBy = (result: AppendResult): RecordedEvent[] | undefined => written.get(result);
+
 /** One stream's part of a multi-stream append (`appendMany`). */
 export type StreamAppend = { streamId: string; events: readonly NewEvent[]; expected: ExpectedRevision };
 

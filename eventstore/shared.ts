@@ -1,5 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DuplicateEventIdError, type NewEvent, type ReadStreamOptions, type RecordedEvent, type StreamAppend } from './port.js';
+import {
+  DuplicateEventIdError,
+  type EventCodec,
+  type NewEvent,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamAppend,
+} from './port.js';
 
 /**
  * An append whose event ids are all stored already is a retry: it is a no-op when they are the
@@ -53,4 +60,16 @@ export function selectFromStream(stream: readonly RecordedEvent[], options: Read
   }
   const from = Math.min(options.fromRevision ?? stream.length - 1, stream.length - 1);
   return stream.slice(Math.max(0, from - maxCount + 1), from + 1).reverse();
+}
+
+/**
+ * The events an append wrote, through the codec, for its result (`AppendResult.events`); undefined when
+ * one of them does not fit its schema, so the caller reads them back and meets the codec's error there.
+ */
+export function decodedOrNothing(events: readonly RecordedEvent[], codec: EventCodec): RecordedEvent[] | undefined {
+  try {
+    return events.map(codec);
+  } catch {
+    return undefined;
+  }
 }

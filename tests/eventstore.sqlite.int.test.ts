@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../eventstore/port.js';
+import { DuplicateEventIdError, type NewEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { eventStoreContract } from './eventstore.contract.js';
 
@@ -58,5 +58,44 @@ describe('sqlite event store on disk', () => {
     const store = new SqliteEventStore(tempFile());
     open.push(store);
     expect(store.pragmas()).toEqual({ journalMode: 'wal', synchronous: 2 });
+  });
+
+  it('commits appends sent together in one group, where a wrong expected revision or a re-used id fails only its own append', async () => {
+    const file = tempFile();
+    const store = new SqliteEventStore(file);
+    open.push(store);
+    const stored = event(0);
+    await store.appendToStream('a', [event(1)], 'no_stream');
+    await store.appendToStream('d', [stored], 'no_stream');
+    const before = { ...store.groupCommits };
+
+    // Sent in one turn of the event loop: they wait for the same commit.
+    const good1 = [event(2)];
+    const good2 = [event(3), event(4)];
+    const good3 = [event(5)];
+    const outcomes = await Promise.allSettled([
+      store.appendToStream('g1', good1, 'no_stream'),
+      store.appendToStream('a', [event(6)], 5),
+      store.appendToStream('g2', good2, 'no_stream'),
+      store.appendToStream('d2', [{ ...stored, data: { n: 99 } }], 'no_stream'),
+      store.appendToStream('a', good3, 0),
+    ]);
+
+    expect(store.groupCommits).toEqual({ commits: before.commits + 1, appends: before.appends + 5 });
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ streamId: 'a', expected: 5, actual: 0 });
+    expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+    expect((outcomes[4] as PromiseFulfilledResult<{ nextExpectedRevision: number }>).value.nextExpectedRevision).toBe(1);
+
+    // What another connection reads: the three good appends, nothing of the two refused.
+    const reader = new SqliteEventStore(file);
+    open.push(reader);
+    const ids = async (stream: string) => (await reader.readStream(stream)).map((e) => e.id);
+    expect(await ids('g1')).toEqual(good1.map((e) => e.id));
+    expect(await ids('g2')).toEqual(good2.map((e) => e.id));
+    expect((await ids('a')).slice(1)).toEqual(good3.map((e) => e.id));
+    expect(await ids('d2')).toEqual([]);
+    expect((await reader.readStream('d')).map((e) => e.data)).toEqual([{ n: 0 }]);
   });
 });

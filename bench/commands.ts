@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createApplication } from '../application/index.js';
+import { domainEventDefinitions } from '../domain/index.js';
+import type { CommandContext } from '../eventstore/commandHandler.js';
+import { openEventStore } from '../eventstore/index.js';
+import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { type ServerProcess, spawnServer, stopServer } from '../tests/support/serverProcess.js';
+import { type FigureTable, runIfMain } from './report.js';
+
+/**
+ * Issue 12's aim 4 (and the SQLite half of aim 3): commands over HTTP to the real server (`api/main.ts`
+ * in a child process, SQLite with its durable defaults), a unit head reporting progress (整改进展) on
+ * problems of their unit:
+ * - the server's CPU per command (utime + stime from /proc) on a stream of 50 events and of 950: it
+ *   should not grow with the stream;
+ * - commands/s with 1 client and with 32 concurrent clients (each on its own problem), and `/healthz`
+ *   latency while the 32 write;
+ * - the anchor: raw better-sqlite3 inserts of the same kind of row, 32 to a transaction, same pragmas.
+ */
+const PROBLEMS = 32;
+const CPU_COMMANDS = Number(process.env.BENCH_CPU_COMMANDS ?? 300);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const NOW = '2019-05-10T10:00:00+08:00';
+const PASSWORD = 'bench-password-1';
+
+const actor: CommandContext['actor'] = { userId: 'bench', name: '基准测试', unitId: null, role: 'admin' };
+const context = (): CommandContext => ({ actor, commandId: randomUUID(), now: () => NOW });
+
+/** A unit, a unit head of it, PROBLEMS + 1 problems assigned and acknowledged; the last one with `longStream` events. */
+async function prepare(dir: string, longStream: number) {
+  const store = await openEventStore({ kind: 'sqlite', dataDir: dir }, schemaCodec(domainEventDefinitions));
+  const app = await createApplication(store, { clock: () => NOW, checkpoints: false });
+  const unitCommand = context();
+  const unitId = app.ledger.unitIdFor(unitCommand.commandId);
+  await app.ledger.unitCommand({ type: 'RegisterUnit', data: { unitId, name: '磨子潭镇', kind: 'township' } }, unitCommand);
+  await app.accounts.register({ login: 'head', displayName: '王镇长', roles: ['unit_head'], unitId, password: PASSWORD }, context());
+  const problems: string[] = [];
+  for (let i = 0; i <= PROBLEMS; i++) {
+    const raised = await app.ledger.raiseProblem(
+      { source: 'county_self_check', category: 'housing', description: `危房改造未按期完成（${i}）` },
+      context(),
+    );
+    if (raised.state.status === 'not_raised') throw new Error('raise failed');
+    const problemId = raised.state.problemId;
+    for (const command of [
+      { type: 'AssignProblem', data: { problemId, responsibleUnitId: unitId, responsiblePerson: '王建国', leadingOfficial: '李明' } },
+      { type: 'AcknowledgeAssignment', data: { problemId, acknowledgedBy: '王建国' } },
+    ])
+      await app.ledger.problemCommand(command, context());
+    problems.push(problemId);
+  }
+  const long = problems.at(-1)!;
+  for (let n = 3; n < longStream; n++)
+    await app.ledger.problemCommand(
+      { type: 'ReportProgress', data: { problemId: long, progress: `第${n}次进展`, percentComplete: 10 } },
+      context(),
+    );
+  await app.close();
+  return { problems: problems.slice(0, PROBLEMS), long };
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const MUTATION = `mutation($p: ID!, $t: String!, $c: ID) { reportProgress(problemId: $p, progress: $t, percentComplete: 50, commandId: $c) { problem { id } } }`;
+
+async function post(url: string, authorization: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  if (text.includes('"errors"')) throw new Error(`Command failed: ${text.slice(0, 300)}`);
+  return text;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+
+/** Raw better-sqlite3: rows like the store's, GROUP to a transaction, WAL and synchronous=FULL; rows/s over `seconds`. */
+function rawGroupedInserts(file: string, group: number, seconds: number): number {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+  const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+  const metadata = JSON.stringify({
+    actor,
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    occurredAt: NOW,
+  });
+  const transaction = db.transaction((n: number) => {
+    for (let i = 0; i < group; i++) {
+      const data = JSON.stringify({ problemId: randomUUID(), progress: '已完成入户排查，改造工程进行中。', percentComplete: 50 });
+      insert.run(randomUUID(), `problem-${i}`, n, 'ProgressReported', data, metadata);
+    }
+  });
+  let rows = 0;
+  const started = performance.now();
+  for (let n = 0; performance.now() - started < seconds * 1000; n++) {
+    transaction.immediate(n);
+    rows += group;
+  }
+  const rate = rows / ((performance.now() - started) / 1000);
+  db.close();
+  return rate;
+}
+
+export async function run(): Promise<FigureTable[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-commands-'));
+  let server: ServerProcess | undefined;
+  try {
+    const { problems, long } = await prepare(dir, 50);
+    server = await spawnServer({
+      EVENT_STORE: 'sqlite',
+      DATA_DIR: dir,
+      DEMO_DATA: 'off',
+      HOST: '127.0.0.1',
+      CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
+      CHECKPOINT_EVERY_SECONDS: String(1_000_000),
+    });
+    const { url } = server;
+    const pid = server.child.pid!;
+    const login = await post(url, '', `mutation { login(login: "head", password: "${PASSWORD}") { token } }`, {});
+    const authorization = `Bearer ${(JSON.parse(login) as { data: { login: { token: string } } }).data.login.token}`;
+    let sent = 0;
+    const command = (problemId: string) => post(url, authorization, MUTATION, { p: problemId, t: `进展 ${sent++}`, c: randomUUID() });
+
+    // Warm-up: JIT, the server's caches.
+    for (const problemId of problems) await command(problemId);
+
+    /** Server CPU per command while CPU_COMMANDS commands go one after another to a stream starting at `length` events. */
+    const cpuPerCommand = async (length: number) => {
+      const stream = (await openEventStore({ kind: 'sqlite', dataDir: dir })).inner;
+      const have = (await stream.readStream(`problem-${long}`)).length;
+      await stream.close();
+      for (let n = have; n < length; n++) await command(long);
+      const cpu = cpuSeconds(pid);
+      const started = performance.now();
+      for (let n = 0; n < CPU_COMMANDS; n++) await command(long);
+      return { cpuMs: ((cpuSeconds(pid) - cpu) * 1000) / CPU_COMMANDS, wallMs: (performance.now() - started) / CPU_COMMANDS };
+    };
+    const at50 = await cpuPerCommand(50);
+    const at950 = await cpuPerCommand(950);
+
+    /** Commands/s with `clients` concurrent clients, each on its own problem, and /healthz latencies meanwhile. */
+    const throughput = async (clients: number) => {
+      let done = 0;
+      let stop = false;
+      const health: number[] = [];
+      const cpu = cpuSeconds(pid);
+      const started = performance.now();
+      const client = async (c: number) => {
+        while (!stop) {
+          await command(problems[c]!);
+          done++;
+        }
+      };
+      const prober = async () => {
+        while (!stop) {
+          const t = performance.now();
+          await (await fetch(`${url}/healthz`)).text();
+          health.push(performance.now() - t);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      const timer = setTimeout(() => (stop = true), THROUGHPUT_SECONDS * 1000);
+      await Promise.all([...Array.from({ length: clients }, (_, c) => client(c)), prober()]);
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        rate: done / seconds,
+        cpuMs: ((cpuSeconds(pid) - cpu) * 1000) / done,
+        p50: percentile(health, 50),
+        p99: percentile(health, 99),
+      };
+    };
+    const one = await throughput(1);
+    const many = await throughput(32);
+    await stopServer(server);
+    server = undefined;
+
+    const raw = rawGroupedInserts(join(dir, 'raw.sqlite'), 32, 3);
+    const ms = (n: number) => Math.round(n * 100) / 100;
+    return [
+      {
+        title: 'Commands over HTTP (reportProgress by a unit head; the real server on SQLite, synchronous=FULL, WAL)',
+        rows: [
+          {
+            figure: 'server CPU per command, stream of 50 events',
+            measured: `${ms(at50.cpuMs)} ms`,
+            target: '< 1 ms',
+            anchor: `wall ${ms(at50.wallMs)} ms`,
+          },
+          {
+            figure: 'server CPU per command, stream of 950 events',
+            measured: `${ms(at950.cpuMs)} ms`,
+            target: '< 1 ms, as at 50',
+            anchor: `× ${ms(at950.cpuMs / at50.cpuMs)} the 50-event cost`,
+          },
+          { figure: 'commands/s, 1 client', measured: `${Math.round(one.rate)}/s`, target: '', anchor: `${ms(one.cpuMs)} ms CPU each` },
+          {
+            figure: 'commands/s, 32 concurrent clients',
+            measured: `${Math.round(many.rate)}/s`,
+            target: '≥ 3 × one client',
+            anchor: `× ${ms(many.rate / one.rate)} one client; ${ms(many.rate / raw)} of raw; ${ms(many.cpuMs)} ms CPU each`,
+          },
+          { figure: '/healthz p50 / p99, 1 writer', measured: `${ms(one.p50)} / ${ms(one.p99)} ms`, target: '', anchor: '' },
+          { figure: '/healthz p50 / p99, 32 writers', measured: `${ms(many.p50)} / ${ms(many.p99)} ms`, target: 'p99 < 20 ms', anchor: '' },
+          { figure: 'raw grouped inserts (32 rows a transaction)', measured: `${Math.round(raw)} rows/s`, target: '', anchor: 'anchor' },
+        ],
+        notes: [
+          `CPU: the server process's utime + stime over ${CPU_COMMANDS} commands sent one after another to one problem whose stream ` +
+            `starts at 50, then at 950 events. Throughput: ${THROUGHPUT_SECONDS} s each, every client on its own problem, while ` +
+            '/healthz is asked every 10 ms. Checkpoints pushed out of reach (their cost is aim 1); the clients run in the bench ' +
+            'process on the same machine.',
+        ],
+      },
+    ];
+  } finally {
+    if (server) await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await runIfMain(import.meta.url, run);

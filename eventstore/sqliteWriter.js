@@ -1,0 +1,129 @@
+// The SQLite store's writer: group commit, in a worker thread (eventstore/sqlite.ts starts it) or on the
+// caller's own connection (an in-memory database, which another thread cannot open). Plain JavaScript
+// with its types in sqliteWriter.d.ts: a worker thread runs plain Node, without the TypeScript loader
+// the server and the tests have. It repeats two small rules of port.ts and shared.ts (the expected
+// revision, what a retry is); the contract suite (tests/eventstore.contract.ts) holds both copies.
+import { isDeepStrictEqual } from 'node:util';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+/** port.ts `expectedMatches`. */
+const expectedMatches = (expected, current) =>
+  expected === 'any' ||
+  (expected === 'no_stream' && current === -1) ||
+  (expected === 'stream_exists' && current >= 0) ||
+  expected === current;
+
+/** A refusal, as data: sqlite.ts turns it back into the port's error. */
+class Refused extends Error {
+  constructor(refusal) {
+    super(refusal.kind);
+    this.refusal = refusal;
+  }
+}
+
+/**
+ * The writer over an open connection. `commit(requests)` writes a group of appends in one IMMEDIATE
+ * transaction: each append (a request: one or several stream parts, all or nothing) in its own
+ * SAVEPOINT, so an append refused (a stream moved, an id re-used) is rolled back alone and its
+ * batch-mates are written. It returns when the commit is durable (synchronous=FULL), one outcome per
+ * request, in order.
+ */
+export function sqliteWriter(db) {
+  const head = db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
+  const byId = db.prepare('SELECT * FROM events WHERE event_id = ?');
+  const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+
+  /** One stream's part: shared.ts `sameEvents` for a retry of stored events, the expected revision, the inserts. */
+  const appendPart = ({ streamId, events, expected }) => {
+    const found = head.get(streamId);
+    const current = found?.revision ?? -1;
+    const already = events.map((e) => byId.get(e.id));
+    if (already.some((row) => row !== undefined)) {
+      const same = already.every(
+        (row, i) =>
+          row !== undefined &&
+          row.stream_id === streamId &&
+          row.type === events[i].type &&
+          (i === 0 || row.revision === already[i - 1].revision + 1) &&
+          isDeepStrictEqual(JSON.parse(row.data), JSON.parse(events[i].data)),
+      );
+      if (!same)
+        throw new Refused({
+          kind: 'duplicate',
+          eventId:
+            events[
+              Math.max(
+                0,
+                already.findIndex((row) => row !== undefined),
+              )
+            ].id,
+        });
+      return { nextExpectedRevision: current, position: already.at(-1).position, positions: null };
+    }
+    if (!expectedMatches(expected, current))
+      throw new Refused({ kind: 'wrong_revision', streamId, expected, actual: current === -1 ? 'no_stream' : current });
+    let revision = current;
+    let position = found?.position ?? -1;
+    const positions = [];
+    for (const event of events) {
+      revision += 1;
+      position = Number(insert.run(event.id, streamId, revision, event.type, event.data, event.metadata).lastInsertRowid);
+      positions.push(position);
+    }
+    return { nextExpectedRevision: revision, position, positions: events.length > 0 ? positions : null };
+  };
+
+  const asOutcome = (error) =>
+    error instanceof Refused
+      ? { ok: false, refusal: error.refusal }
+      : { ok: false, refusal: { kind: 'error', message: String(error?.message ?? error), code: error?.code } };
+
+  return {
+    commit(requests) {
+      const outcomes = [];
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        return requests.map(() => asOutcome(error));
+      }
+      try {
+        for (const parts of requests) {
+          db.exec('SAVEPOINT append');
+          try {
+            outcomes.push({ ok: true, results: parts.map(appendPart) });
+            db.exec('RELEASE append');
+          } catch (error) {
+            db.exec('ROLLBACK TO append');
+            db.exec('RELEASE append');
+            outcomes.push(asOutcome(error));
+          }
+        }
+        db.exec('COMMIT');
+        return outcomes;
+      } catch (error) {
+        // The commit itself failed (a full disk, an I/O error): nothing of the group is written.
+        if (db.inTransaction) db.exec('ROLLBACK');
+        return requests.map(() => asOutcome(error));
+      }
+    },
+  };
+}
+
+// In a worker thread: open the file's own connection and commit each group the store sends.
+if (!isMainThread && workerData?.sqliteWriter) {
+  const { file, synchronous } = workerData.sqliteWriter;
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  const writer = sqliteWriter(db);
+  parentPort.on('message', (message) => {
+    if (message.close) {
+      db.close();
+      parentPort.close();
+      return;
+    }
+    parentPort.postMessage({ group: message.group, outcomes: writer.commit(message.requests) });
+  });
+}
