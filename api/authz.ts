@@ -122,6 +122,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.publishBulletin': office,
   'Query.bulletin': signedIn,
   'Query.verifyBulletin': { who: ['office', 'committee', 'admin'] },
+  // Which months were published: as public as the bulletins themselves.
+  'Query.bulletinPublications': signedIn,
 };
 
 /**
