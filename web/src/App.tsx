@@ -17,6 +17,7 @@ import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
 import { VocabularyProvider } from './shared/vocabulary';
 import { WallPage } from './wall/WallPage';
+import { BulletinIndex, BulletinPage } from './bulletin/BulletinPage';
 
 /**
  * The frame every page shares: the title, the navigation, the language switch — once signed in, and
@@ -60,6 +61,8 @@ function Frame() {
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
           {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
           {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
+          {/* 月通报: sent to every unit, so in everyone's navigation. */}
+          <NavLink to="/bulletin">{t('nav.bulletin')}</NavLink>
           {is('committee') && <NavLink to="/exemptions">{t('nav.exemptions')}</NavLink>}
           {is('unit_head') && user.unitId && <NavLink to={`/scorecards/${user.unitId}`}>{t('nav.myCard')}</NavLink>}
           {is('admin') && (
@@ -102,6 +105,8 @@ function Frame() {
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/notifications" element={<ChannelsPage />} />
           <Route path="/inspection" element={<InspectionPage />} />
+          <Route path="/bulletin" element={<BulletinIndex />} />
+          <Route path="/bulletin/:month" element={<BulletinPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

@@ -333,7 +333,7 @@ type TileProps = {
   name?: string;
 };
 
-function Tile({ label, value, light, detail, onToggle, open = false, name }: TileProps) {
+export function Tile({ label, value, light, detail, onToggle, open = false, name }: TileProps) {
   return (
     <div className={`tile ${light ?? ''}`} data-tile={name}>
       <dt>{label}</dt>
@@ -352,7 +352,7 @@ function Tile({ label, value, light, detail, onToggle, open = false, name }: Til
 }
 
 /** A tile's ledger numbers, each linking to its item; those also in `late` (past their 办结时限 or 回头看 day) marked `lateLabel`. */
-function TileDrill({
+export function TileDrill({
   title,
   count,
   late,
