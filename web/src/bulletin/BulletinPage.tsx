@@ -1,4 +1,4 @@
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { downloadReport } from '../shared/api';
 import { type ChartOption, EChart } from '../shared/EChart';
@@ -9,8 +9,7 @@ import { Loaded } from '../shared/Loaded';
 import { useUser } from '../shared/session';
 import { useAsync } from '../shared/useAsync';
 import { useAction } from '../shared/useSubmit';
-import { Tile, TileDrill } from '../wall/WallPage';
-import type { Count } from '../wall/queries';
+import { type Count, Tile, TileDrill } from '../shared/Tiles';
 import { type Bulletin, LINE_FIGURES, type LineFigure, type UnitLine, fetchBulletin, fetchPublished, publishBulletin } from './queries';
 
 const RED = '#c62828';
@@ -138,7 +137,11 @@ function BulletinBody({ b, open, toggle }: { b: Bulletin; open: string | null; t
       tooltip: { trigger: 'axis' },
       legend: { data: [t('bulletin.overdue'), t('bulletin.closed'), t('bulletin.raised')] },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: b.units.map((u) => u.name), axisLabel: { interval: 0, rotate: b.units.length > 6 ? 40 : 0 } },
+      xAxis: {
+        type: 'category',
+        data: b.units.map((u) => u.name),
+        axisLabel: { interval: b.units.length > 20 ? 'auto' : 0, rotate: b.units.length > 6 ? 40 : 0 },
+      },
       yAxis: { type: 'value', minInterval: 1 },
       series: (
         [
@@ -186,6 +189,10 @@ function BulletinBody({ b, open, toggle }: { b: Bulletin; open: string | null; t
   const drillOf = (key: string): { title: string; count: Count } | null => {
     const [kind, id, figure] = key.split(':');
     if (kind === 'county') return { title: countyLabel[id as LineFigure], count: c.figures[id as LineFigure] };
+    if (kind === 'red') {
+      const red = b.redUnits.find((r) => r.unitId === id);
+      return red ? { title: `${red.name} · ${t('bulletin.redItems', { n: red.red.count })}`, count: red.red } : null;
+    }
     if (kind === 'other') {
       const found = others.find(([k]) => k === id);
       return found ? { title: found[1], count: found[2] } : null;
@@ -195,8 +202,18 @@ function BulletinBody({ b, open, toggle }: { b: Bulletin; open: string | null; t
       return { title: `${unit.name} · ${countyLabel[figure as LineFigure]}`, count: unit.figures[figure as LineFigure] };
     return null;
   };
+  // The document's title is the bulletin's: what a printed page's header and a saved PDF carry.
+  const title = `${t('bulletin.docTitle', { month: b.month })}${b.published ? '' : ` (${t('bulletin.draft')})`}`;
+  useEffect(() => {
+    const before = document.title;
+    document.title = title;
+    return () => {
+      document.title = before;
+    };
+  }, [title]);
   const countyDrill = open?.startsWith('county:') ? drillOf(open) : null;
   const otherDrill = open?.startsWith('other:') ? drillOf(open) : null;
+  const redDrill = open?.startsWith('red:') ? drillOf(open) : null;
 
   return (
     <article className="bulletin-doc" data-bulletin={b.month}>
@@ -300,14 +317,24 @@ function BulletinBody({ b, open, toggle }: { b: Bulletin; open: string | null; t
       {b.redUnits.length === 0 ? (
         <p className="muted">{t('bulletin.noRed')}</p>
       ) : (
-        <ul className="red-units" data-red-units>
-          {b.redUnits.map((r) => (
-            <li key={r.unitId} data-red-unit={r.name}>
-              <span className="light red">{r.name}</span> {t('bulletin.redItems', { n: r.red.count })}{' '}
-              <LedgerNumbers numbers={r.red.ledgerNumbers} />
-            </li>
-          ))}
-        </ul>
+        <>
+          <p className="red-units" data-red-units>
+            {t('bulletin.redNamed', { n: b.redUnits.length })}
+            {b.redUnits.map((r) => (
+              <button
+                key={r.unitId}
+                type="button"
+                className="light red"
+                data-red-unit={r.name}
+                aria-expanded={open === `red:${r.unitId}`}
+                onClick={() => toggle(`red:${r.unitId}`)}
+              >
+                {r.name} · {r.red.count}
+              </button>
+            ))}
+          </p>
+          {redDrill && <TileDrill title={redDrill.title} count={redDrill.count} name={open!} />}
+        </>
       )}
 
       <h3>{t('bulletin.ranking')}</h3>

@@ -1,5 +1,5 @@
 import { gql } from '../shared/api';
-import type { Count, Light } from '../wall/queries';
+import type { Count, Light } from '../shared/Tiles';
 
 /** The figures of a line that drill down to their ledger numbers. */
 export const LINE_FIGURES = ['raised', 'closed', 'closedOnTime', 'overdue'] as const;
