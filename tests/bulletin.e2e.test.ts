@@ -598,7 +598,7 @@ describe('the bulletin in the office’s formats (通报 .docx, tables .xlsx)', 
     expect(text).toContain(`约谈${b.interviews.held.count}次`);
     const h = b.hotline;
     expect(text).toContain(
-      `受理12317举报${h.received.count}件，其中立案整改${h.accepted.count}件、不予受理${h.dismissed.count}件、尚待处理${h.pending.count}件`,
+      `收到12317举报${h.received.count}件，其中受理${h.accepted.count}件、不予受理${h.dismissed.count}件、尚待处理${h.pending.count}件`,
     );
     const r = b.recurrences;
     expect(text).toContain(
@@ -641,7 +641,7 @@ describe('the bulletin in the office’s formats (通报 .docx, tables .xlsx)', 
       String(month.orders.length),
       sorted(month.orders.map(([n]) => n)).join('、'),
     ]);
-    expect(others!.find((row) => row[0] === '12317举报受理')![1]).toBe(String(month.received.length));
+    expect(others!.find((row) => row[0] === '12317举报收到')![1]).toBe(String(month.received.length));
 
     const xlsx = await download(`/reports/bulletin/${MONTH}.xlsx`, 'office');
     expect(xlsx.status).toBe(200);
