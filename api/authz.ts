@@ -130,6 +130,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.sweeps': signedIn,
   'Query.sweep': signedIn,
   'Query.pendingSweeps': signedIn,
+  // Which months were published: as public as the bulletins themselves.
+  'Query.bulletinPublications': signedIn,
 };
 
 /**

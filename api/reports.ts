@@ -12,6 +12,7 @@ import type { TokenIssuer } from './tokens.js';
 export const reportFields = {
   assessment: 'Query.assessmentReport',
   inspection: 'Query.inspectionReport',
+  bulletin: 'Query.bulletin',
 } as const;
 
 const FILE = /^(.+)\.(docx|xlsx)$/;
@@ -29,9 +30,9 @@ const STATUS: Record<TaizhangError['kind'], number> = {
 type Deps = { reports: Reports; tokens: TokenIssuer; runner: ProjectionRunner; accounts: Accounts };
 
 /**
- * Report downloads (通报): `GET /reports/assessment/<year>.docx|.xlsx` and
- * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx`, with the same sign-in and rule as their GraphQL
- * fields. Transport only: the report is built and rendered by the application (application/reports/).
+ * Report downloads (通报): `GET /reports/assessment/<year>.docx|.xlsx`,
+ * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx` and `GET /reports/bulletin/<YYYY-MM>.docx|.xlsx`
+ * (the published bulletin, else the draft), with the same sign-in and rule as their GraphQL fields. Transport only: the report is built and rendered by the application (application/reports/).
  */
 export function reportsRouter({ reports, tokens, runner, accounts }: Deps): express.Router {
   const router = express.Router();
@@ -79,5 +80,6 @@ export function reportsRouter({ reports, tokens, runner, accounts }: Deps): expr
     return reports.assessmentFile(Number(year), format);
   });
   route('inspection', (quarter, format) => reports.inspectionFile(quarter, format));
+  route('bulletin', (month, format) => reports.bulletinFile(month, format));
   return router;
 }

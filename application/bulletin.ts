@@ -99,6 +99,13 @@ export class Bulletins {
     return { bulletin, published: publicationOf(publication), reproduced: bulletinHash(bulletin) === publication.bulletinHash };
   }
 
+  /** Every month published so far (印发), the latest first: the page's list of bulletins. */
+  publications(): { month: Month; published: BulletinPublication }[] {
+    return [...this.readModels.live.publications.entries()]
+      .map(([month, p]) => ({ month: month as Month, published: publicationOf(p) }))
+      .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
+  }
+
   /** What the log as it now stands tells differently from the published bulletin; null when the month is not published. */
   async difference(view: BulletinView): Promise<BulletinDifferenceEntry[] | null> {
     return view.published ? bulletinDifference(view.bulletin, await this.draft(view.bulletin.month)) : null;

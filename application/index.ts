@@ -147,7 +147,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
       monthEnded: (month, context) => bulletins.publish(month, context),
       ...(options.scheduler || {}),
     }),
-    reports: new Reports(readModels, clock),
+    reports: new Reports(readModels, clock, bulletins),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,

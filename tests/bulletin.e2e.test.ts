@@ -8,6 +8,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { addUser, bearer, logIn } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
+import { docxTables, docxText, xlsxSheets } from './support/officeFiles.js';
 
 /*
  * The monthly bulletin (月通报) of a demo month over real HTTP. Every figure is checked against a
@@ -146,6 +147,10 @@ function count(log: RecordedEvent[], first: string, last: string, endMs: number)
         break;
       case 'ProblemClosed':
         Object.assign(p!, { status: 'closed', closedOn: d.closedOn, closedEventId: e.id });
+        break;
+      // 复发: named at the raise by older logs, linked by ProblemLinked since (the raise's recurrenceOf is then null).
+      case 'ProblemLinked':
+        if (d.kind === 'recurrence') p!.recurrence = true;
         break;
       case 'ProblemReopened':
         Object.assign(p!, { status: 'rectifying', openSince: day, rectifiedOn: null, closedOn: null, closedEventId: null });
@@ -534,5 +539,149 @@ describe('the monthly bulletin (月通报)', () => {
     const reverified = (await as('office')(VERIFY, { m: MONTH })).data.verifyBulletin;
     expect(reverified).toMatchObject({ identical: true, verified: true, recomputedHash: draft.hash });
     expect(reverified.difference).toEqual(after.difference);
+  });
+});
+
+/** A report download over HTTP with a role's token (none: anonymous). */
+async function download(path: string, who?: keyof typeof tokens) {
+  const response = await fetch(`${server.url}${path}`, who ? { headers: bearer(tokens[who]) } : {});
+  const body = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, disposition: response.headers.get('content-disposition') ?? '', body };
+}
+const errorOf = (body: Buffer) => (JSON.parse(body.toString('utf8')) as { error: { code: string } }).error.code;
+const pct = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+const more = (n: number) => (n > 0 ? `比上月增加${n}项` : n < 0 ? `比上月减少${-n}项` : '与上月持平');
+const RANKING_HEADER = ['名次', '单位', '新增', '销号', '按期销号', '按期销号率', '月末逾期', '逾期较上月', '灯色'];
+const LIGHT = { red: '红灯', yellow: '黄灯', green: '绿灯' } as Record<string, string>;
+
+describe('the bulletin in the office’s formats (通报 .docx, tables .xlsx)', () => {
+  it('reads back from the published .docx with the figures the bulletin query gives, the county totals as counted from the raw events', async () => {
+    const b = (await as('unitHead')(QUERY, { m: MONTH })).data.bulletin;
+    expect(b.published).not.toBeNull();
+    // The frozen bulletin: the raw events up to its pinned position (the late 12317 report comes after it).
+    const month = count(
+      (await readLog()).filter((e) => e.position <= b.published.position),
+      FIRST,
+      LAST,
+      END_MS,
+    );
+    const c = b.county.figures;
+    expect([c.raised.count, c.closed.count, c.overdue.count]).toEqual([
+      month.county.raised.length,
+      month.county.closed.length,
+      month.county.overdue.length,
+    ]);
+
+    const file = await download(`/reports/bulletin/${MONTH}.docx`, 'unitHead');
+    expect(file.status).toBe(200);
+    expect(file.disposition).toContain(encodeURIComponent(`${MONTH}月通报.docx`));
+    const text = await docxText(file.body);
+    expect(text).toContain('霍山县脱贫攻坚督查办公室文件');
+    expect(text).toContain('霍督办〔2020〕12号');
+    expect(text).toContain('关于2020年12月全县问题整改工作情况的通报');
+    expect(text).not.toContain('草稿');
+    // Published on 2021-01-10 (the test's clock when the office published it).
+    expect(text).toContain('2021年1月10日');
+    // The county's totals and their change from November, in words, as counted from the events.
+    const before = count(await readLog(), PREVIOUS.first, PREVIOUS.last, PREVIOUS.endMs).county;
+    expect(text).toContain(`本月全县新增问题${month.county.raised.length}项，${more(month.county.raised.length - before.raised.length)}`);
+    expect(text).toContain(`销号${month.county.closed.length}项，${more(month.county.closed.length - before.closed.length)}`);
+    expect(text).toContain(`其中按期销号${month.county.onTime.length}项，按期销号率${pct(month.county.rate)}`);
+    expect(text).toContain(`月末逾期未整改${month.county.overdue.length}项，${more(month.county.overdue.length - before.overdue.length)}`);
+    // The red units, named, each with its red items' ledger numbers.
+    expect(b.redUnits.length).toBeGreaterThan(0);
+    expect(text).toContain(`${b.redUnits.map((r: { name: string }) => r.name).join('、')}共${b.redUnits.length}个单位月末亮红灯`);
+    for (const r of b.redUnits) expect(text).toContain(`${r.name}红灯事项${r.red.count}项（${r.red.ledgerNumbers.join('、')}）`);
+    // 督办, 约谈, 12317, 反弹 as the query gives them.
+    expect(text).toContain(`本月下发督办${b.supervision.issued.count}件`);
+    expect(text).toContain(`收到督办回复${b.supervision.answered.count}件`);
+    expect(text).toContain(`约谈${b.interviews.held.count}次`);
+    const h = b.hotline;
+    expect(text).toContain(
+      `收到12317举报${h.received.count}件，其中受理${h.accepted.count}件、不予受理${h.dismissed.count}件、尚待处理${h.pending.count}件`,
+    );
+    const r = b.recurrences;
+    expect(text).toContain(
+      `问题反弹${r.raised.count + r.reopened.count}项，其中新发现反弹${r.raised.count}项、销号后重新打开${r.reopened.count}项`,
+    );
+    expect(text).toContain(`台账日志位置${b.published.position}`);
+    expect(text).toContain('已据台账日志复核一致');
+
+    const [ranking, overdue, others] = await docxTables(file.body);
+    type Line = {
+      rank: number;
+      name: string;
+      light: string;
+      change: { overdue: number };
+      figures: Record<'raised' | 'closed' | 'closedOnTime' | 'overdue', { count: number }> & { onTimeClosureRate: number | null };
+    };
+    const rows = (b.units as Line[]).map((u) => [
+      u.rank,
+      u.name,
+      u.figures.raised.count,
+      u.figures.closed.count,
+      u.figures.closedOnTime.count,
+      pct(u.figures.onTimeClosureRate),
+      u.figures.overdue.count,
+      u.change.overdue > 0 ? `+${u.change.overdue}` : String(u.change.overdue),
+      LIGHT[u.light],
+    ]);
+    expect(ranking).toEqual([RANKING_HEADER, ...rows.map((row) => row.map(String))]);
+    type Item = { ledgerNumber: string; overdueSince: string; daysOverdue: number; deadline: string };
+    expect(overdue!.slice(1).map((row) => [row[1], row[3], row[4], Number(row[5])])).toEqual(
+      month.longest.map((l) => [
+        l.ledgerNumber,
+        (b.longestOverdue as Item[]).find((i) => i.ledgerNumber === l.ledgerNumber)!.deadline,
+        l.since,
+        l.days,
+      ]),
+    );
+    expect(others!.find((row) => row[0] === '督办下发')).toEqual([
+      '督办下发',
+      String(month.orders.length),
+      sorted(month.orders.map(([n]) => n)).join('、'),
+    ]);
+    expect(others!.find((row) => row[0] === '12317举报收到')![1]).toBe(String(month.received.length));
+
+    const xlsx = await download(`/reports/bulletin/${MONTH}.xlsx`, 'office');
+    expect(xlsx.status).toBe(200);
+    const sheets = await xlsxSheets(xlsx.body);
+    expect(sheets.map((s) => s.name)).toEqual([`${MONTH}各单位排名`, `${MONTH}逾期最长事项`, `${MONTH}督办约谈举报反弹`]);
+    expect(sheets[0]!.rows).toEqual([RANKING_HEADER, ...rows]);
+    expect(sheets[1]!.rows.slice(1).map((row) => [row[1], row[4], row[5]])).toEqual(
+      month.longest.map((l) => [l.ledgerNumber, l.since, l.days]),
+    );
+    expect(sheets[2]!.rows.find((row) => row[0] === '约谈')).toEqual([
+      '约谈',
+      month.interviews.length,
+      sorted(month.interviews[0]!.ledgerNumbers).join('、'),
+    ]);
+  });
+
+  it('gives a month not published as the draft, marked 草稿 in its title and file name', async () => {
+    const november = (await as('office')(QUERY, { m: '2020-11' })).data.bulletin;
+    expect(november.published).toBeNull();
+    const file = await download('/reports/bulletin/2020-11.docx', 'verifier');
+    expect(file.status).toBe(200);
+    expect(file.disposition).toContain(encodeURIComponent('2020-11月通报（草稿）.docx'));
+    const text = await docxText(file.body);
+    expect(text).toContain('关于2020年11月全县问题整改工作情况的通报（草稿）');
+    expect(text).toContain('霍督办〔2020〕11号');
+    expect(text).toContain(`本月全县新增问题${november.county.figures.raised.count}项`);
+    expect(text).toContain('本通报为草稿');
+  });
+
+  it('is for everyone signed in; a bad month or format is refused with its code', async () => {
+    const anonymous = await download(`/reports/bulletin/${MONTH}.docx`);
+    expect([anonymous.status, errorOf(anonymous.body)]).toEqual([401, 'UNAUTHENTICATED']);
+    for (const [path, status, code] of [
+      ['/reports/bulletin/2020-13.docx', 400, 'MONTH_MALFORMED'],
+      ['/reports/bulletin/2021-02.xlsx', 400, 'MONTH_IN_FUTURE'],
+      ['/reports/bulletin/2018-12.docx', 400, 'MONTH_BEFORE_FIRST_EVENT'],
+      [`/reports/bulletin/${MONTH}.pdf`, 400, 'BAD_FORMAT'],
+    ] as const) {
+      const refused = await download(path, 'committee');
+      expect([refused.status, errorOf(refused.body)], path).toEqual([status, code]);
+    }
   });
 });

@@ -252,6 +252,11 @@ const BulletinRef = builder.objectRef<BulletinView>('MonthlyBulletin').implement
       description: 'For a published bulletin: what the log as it now stands tells differently (empty: nothing). Null for a draft.',
       resolve: (v, _a, ctx) => ctx.bulletins.difference(v),
     }),
+    docx: t.string({
+      description: 'Where to download it as a 通报 (.docx), with the same token; a draft is marked 草稿.',
+      resolve: (v) => `/reports/bulletin/${v.bulletin.month}.docx`,
+    }),
+    xlsx: t.string({ description: 'Where to download its tables (.xlsx).', resolve: (v) => `/reports/bulletin/${v.bulletin.month}.xlsx` }),
   }),
 });
 
@@ -264,6 +269,22 @@ builder.queryField('bulletin', (t) =>
     description: '月通报 of a month: the published one when there is one, else the draft (the month under way: so far).',
     args: { month: monthArg(t) as never },
     resolve: (_root, args, ctx) => ctx.bulletins.bulletin(args.month as string),
+  }),
+);
+
+const PublishedMonthRef = builder.objectRef<{ month: string; published: BulletinPublication }>('PublishedBulletinMonth').implement({
+  description: 'A month whose bulletin was published.',
+  fields: (t) => ({
+    month: t.exposeString('month', { description: 'YYYY-MM' }),
+    published: t.field({ type: PublicationRef, description: 'Its publication.', resolve: (m) => m.published }),
+  }),
+});
+
+builder.queryField('bulletinPublications', (t) =>
+  t.field({
+    type: [PublishedMonthRef],
+    description: 'The months whose bulletin was published (印发), the latest first.',
+    resolve: (_root, _args, ctx) => ctx.bulletins.publications(),
   }),
 );
 

@@ -2,6 +2,8 @@ import { IllegalStateError, ValidationError, countyDay } from '../../domain/inde
 import type { ReadModels } from '../../projections/readModels.js';
 import { DOCX_TYPE, type RenderedFile, XLSX_TYPE, renderDocx, renderXlsx, tablesOf } from '../documents/index.js';
 import type { OfficialNotice } from '../documents/notice.js';
+import type { Bulletins } from '../bulletin.js';
+import { bulletinNotice } from './bulletinNotice.js';
 import { type AssessmentReport, assessmentReport } from './assessment.js';
 import { type InspectionReport, inspectionReport, parseQuarter, quarterEnd } from './inspection.js';
 import { type Issuers, assessmentNotice, inspectionNotice } from './notices.js';
@@ -22,14 +24,16 @@ export type ReportFormat = 'docx' | 'xlsx';
 
 /**
  * The office's reports, built from the log and rendered in its formats (application/documents/):
- * the annual assessment report (年度考核结果通报) of a finalized year and the quarterly inspection
- * report (季督查通报). Each is a model (the figures, with their ledger numbers), a notice (the
+ * the annual assessment report (年度考核结果通报) of a finalized year, the quarterly inspection
+ * report (季督查通报) and the monthly bulletin (月通报, built by application/bulletin.ts). Each is a model (the figures, with their ledger numbers), a notice (the
  * document as the office writes it) and its files.
  */
 export class Reports {
   constructor(
     private readonly readModels: ReadModels,
     private readonly clock: () => string,
+    /** 月通报: the month's bulletin as served (published, else the draft), for its 通报. */
+    private readonly bulletins: Bulletins,
   ) {}
 
   /** The finalized year's ranking, grades, 一票否决 and exemptions, read off its frozen cards; NOT_FINALIZED before. */
@@ -87,6 +91,18 @@ export class Reports {
   async inspectionFile(quarter: string, format: ReportFormat): Promise<RenderedFile> {
     const notice = await this.inspectionNotice(quarter);
     return render(notice, `${parseQuarter(quarter).id}季度督查`, format);
+  }
+
+  /** The month's bulletin (月通报) as a 通报: the published (frozen) one when there is one, else the draft, marked 草稿. */
+  async bulletinNotice(month: string): Promise<OfficialNotice> {
+    return bulletinNotice(await this.bulletins.bulletin(month), this.issuers(), countyDay(this.clock()));
+  }
+
+  /** The bulletin as a file: the 通报 (.docx) or its tables (.xlsx); a draft's file name says 草稿 too. */
+  async bulletinFile(month: string, format: ReportFormat): Promise<RenderedFile> {
+    const view = await this.bulletins.bulletin(month);
+    const notice = bulletinNotice(view, this.issuers(), countyDay(this.clock()));
+    return render(notice, `${view.bulletin.month}月通报${view.published ? '' : '（草稿）'}`, format);
   }
 
   /** The county the reports are issued in: the registered unit of kind county (霍山县), or 县 when none is. */

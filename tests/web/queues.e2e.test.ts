@@ -123,7 +123,7 @@ describe('work queues in the web app', () => {
     await signInPage(page, server.url, tokens.headA, '/ledger');
     await page.getByRole('link', { name: '我的事项' }).click();
     await page.getByRole('heading', { name: '我的事项', level: 1 }).waitFor();
-    expect(await navLinks()).toEqual(['整改台账', '我的事项']);
+    expect(await navLinks()).toEqual(['整改台账', '我的事项', '月通报', '本单位考核']);
     await page.locator('[data-queue="overdue"]').waitFor();
     expect(await rowsOf('overdue')).toEqual([items.overdueA!.ledgerNumber]);
     expect(await rowsOf('dueSoon')).toEqual([items.dueSoonA!.ledgerNumber]);
@@ -137,7 +137,7 @@ describe('work queues in the web app', () => {
   it('a verifier sees another unit’s item awaiting verification, not their own unit’s, and it opens the item page', async () => {
     await signInPage(page, server.url, tokens.verifier, '/verify');
     await page.getByRole('heading', { name: '验收与回头看', level: 1 }).waitFor();
-    expect(await navLinks()).toEqual(['整改台账', '验收与回头看']);
+    expect(await navLinks()).toEqual(['整改台账', '验收与回头看', '月通报']);
     await page.locator('[data-queue="verify"]').waitFor();
     expect(await rowsOf('verify')).toEqual([items.awaitingA!.ledgerNumber]);
     await page.getByRole('link', { name: items.awaitingA!.ledgerNumber }).click();
@@ -151,7 +151,17 @@ describe('work queues in the web app', () => {
   it('the office triages a hotline report into a problem (RX-…) assigned to the unit, and dismisses another with a reason', async () => {
     await signInPage(page, server.url, tokens.office, '/hotline');
     await page.getByRole('heading', { name: '12317 举报', level: 1 }).waitFor();
-    expect(await navLinks()).toEqual(['挂图作战', '整改台账', '导入问题清单', '12317 举报', '约谈', '年度考核', '季督查', '举一反三']);
+    expect(await navLinks()).toEqual([
+      '挂图作战',
+      '整改台账',
+      '导入问题清单',
+      '12317 举报',
+      '约谈',
+      '年度考核',
+      '季督查',
+      '月通报',
+      '举一反三',
+    ]);
 
     const first = page.locator(`[data-report="${receipts.triage}"]`);
     await first.locator('button[data-action="triage"]').click();
@@ -220,7 +230,7 @@ describe('work queues in the web app', () => {
     await signInPage(phone, server.url, tokens.headA, '/mine');
     await phone.locator('button[data-lang="en"]').click();
     await phone.getByRole('heading', { name: 'Overdue' }).waitFor();
-    expect(await phone.locator('header nav a').allTextContents()).toEqual(['Ledger', 'My items']);
+    expect(await phone.locator('header nav a').allTextContents()).toEqual(['Ledger', 'My items', 'Monthly bulletin', 'My unit’s card']);
     await phone.close();
   });
 });

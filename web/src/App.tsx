@@ -18,6 +18,7 @@ import { SignedIn, signOut, useUser } from './shared/session';
 import { VocabularyProvider } from './shared/vocabulary';
 import { WallPage } from './wall/WallPage';
 import { SweepPage, SweepsPage } from './sweeps/SweepsPage';
+import { BulletinIndex, BulletinPage } from './bulletin/BulletinPage';
 
 /**
  * The frame every page shares: the title, the navigation, the language switch — once signed in, and
@@ -61,6 +62,8 @@ function Frame() {
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
           {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
           {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
+          {/* 月通报: sent to every unit, so in everyone's navigation. */}
+          <NavLink to="/bulletin">{t('nav.bulletin')}</NavLink>
           {is('committee') && <NavLink to="/exemptions">{t('nav.exemptions')}</NavLink>}
           {is('unit_head') && user.unitId && <NavLink to={`/scorecards/${user.unitId}`}>{t('nav.myCard')}</NavLink>}
           {is('office') && <NavLink to="/sweeps">{t('nav.sweeps')}</NavLink>}
@@ -106,6 +109,8 @@ function Frame() {
           <Route path="/inspection" element={<InspectionPage />} />
           <Route path="/sweeps" element={<SweepsPage />} />
           <Route path="/sweeps/:id" element={<SweepPage />} />
+          <Route path="/bulletin" element={<BulletinIndex />} />
+          <Route path="/bulletin/:month" element={<BulletinPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

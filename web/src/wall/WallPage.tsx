@@ -4,11 +4,12 @@ import { type ChartOption, EChart } from '../shared/EChart';
 import { eventLabel, useI18n } from '../shared/i18n';
 import { LedgerNumberLink } from '../shared/LedgerNumberLink';
 import { Loaded } from '../shared/Loaded';
+import { Tile, TileDrill } from '../shared/Tiles';
 import { useSubscription } from '../shared/liveUpdates';
 import { useAsync } from '../shared/useAsync';
 import { OverdueSweepsCard } from '../sweeps/SweepsPage';
 import { useVocabulary } from '../shared/vocabulary';
-import { type Count, type Light, UPDATES, fetchWall } from './queries';
+import { type Light, UPDATES, fetchWall } from './queries';
 
 const LIGHT_RANK: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 const LIGHT_COLOR: Record<Light, string> = { green: '#2e7d32', yellow: '#f2a900', red: '#c62828' };
@@ -320,72 +321,5 @@ export function WallPage() {
         )}
       </Loaded>
     </section>
-  );
-}
-
-type TileProps = {
-  label: string;
-  value: string | number;
-  light?: Light | undefined;
-  /** A line under the value. */
-  detail?: string | undefined;
-  /** A count that drills down: the value is a button opening its ledger numbers (TileDrill). */
-  onToggle?: () => void;
-  open?: boolean;
-  name?: string;
-};
-
-function Tile({ label, value, light, detail, onToggle, open = false, name }: TileProps) {
-  return (
-    <div className={`tile ${light ?? ''}`} data-tile={name}>
-      <dt>{label}</dt>
-      <dd>
-        {onToggle ? (
-          <button type="button" className="tile-open" aria-expanded={open} onClick={onToggle}>
-            {value}
-          </button>
-        ) : (
-          value
-        )}
-      </dd>
-      {detail && <dd className="tile-detail">{detail}</dd>}
-    </div>
-  );
-}
-
-/** A tile's ledger numbers, each linking to its item; those also in `late` (past their 办结时限 or 回头看 day) marked `lateLabel`. */
-function TileDrill({
-  title,
-  count,
-  late,
-  lateLabel,
-  name,
-}: {
-  title: string;
-  count: Count;
-  late?: Count;
-  lateLabel?: string;
-  name: string;
-}) {
-  const { t } = useI18n();
-  const overdue = new Set(late?.ledgerNumbers ?? []);
-  return (
-    <div className="drill card" data-drill={name}>
-      <h3>
-        {title} · {count.count}
-      </h3>
-      {count.ledgerNumbers.length === 0 ? (
-        <p className="empty">{t('common.none')}</p>
-      ) : (
-        <ul className="inline-list">
-          {count.ledgerNumbers.map((n) => (
-            <li key={n} data-late={overdue.has(n) || undefined}>
-              <LedgerNumberLink ledgerNumber={n} />
-              {overdue.has(n) && <span className="badge overdue">{lateLabel}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }
