@@ -36,3 +36,5 @@ export * from './notification/rules.js';
 export * from './notification/settings.js';
 export * from './schedule/events.js';
 export * from './schedule/moments.js';
+export * from './sourceDocument/events.js';
+export * from './sourceDocument/decide.js';

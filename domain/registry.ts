@@ -11,6 +11,7 @@ import { hotlineEventDefinitions } from './hotline/events.js';
 import { notificationEventDefinitions } from './notification/events.js';
 import { importEventDefinitions } from './import/events.js';
 import { scheduleEventDefinitions } from './schedule/events.js';
+import { sourceDocumentEventDefinitions } from './sourceDocument/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -28,6 +29,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...notificationEventDefinitions,
   ...importEventDefinitions,
   ...scheduleEventDefinitions,
+  ...sourceDocumentEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));
