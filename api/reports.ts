@@ -3,6 +3,7 @@ import { TaizhangError, ValidationError } from '../domain/index.js';
 import type { Accounts } from '../application/accounts.js';
 import type { RenderedFile } from '../application/documents/index.js';
 import type { ReportFormat, Reports } from '../application/reports/index.js';
+import type { SourceDocuments } from '../application/sourceDocuments.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { authenticate } from './authentication.js';
 import { permits } from './authz.js';
@@ -12,6 +13,7 @@ import type { TokenIssuer } from './tokens.js';
 export const reportFields = {
   assessment: 'Query.assessmentReport',
   inspection: 'Query.inspectionReport',
+  reconciliation: 'Query.reconciliation',
 } as const;
 
 const FILE = /^(.+)\.(docx|xlsx)$/;
@@ -26,14 +28,14 @@ const STATUS: Record<TaizhangError['kind'], number> = {
   unauthenticated: 401,
 };
 
-type Deps = { reports: Reports; tokens: TokenIssuer; runner: ProjectionRunner; accounts: Accounts };
+type Deps = { reports: Reports; tokens: TokenIssuer; runner: ProjectionRunner; accounts: Accounts; sourceDocuments?: SourceDocuments };
 
 /**
  * Report downloads (通报): `GET /reports/assessment/<year>.docx|.xlsx` and
- * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx`, with the same sign-in and rule as their GraphQL
+ * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx` and `GET /reports/reconciliation/<documentId>.xlsx` (对账), with the same sign-in and rule as their GraphQL
  * fields. Transport only: the report is built and rendered by the application (application/reports/).
  */
-export function reportsRouter({ reports, tokens, runner, accounts }: Deps): express.Router {
+export function reportsRouter({ reports, tokens, runner, accounts, sourceDocuments }: Deps): express.Router {
   const router = express.Router();
   const route = (kind: keyof typeof reportFields, build: (subject: string, format: ReportFormat) => Promise<RenderedFile>) =>
     router.get(`/${kind}/:file`, async (req, res, next) => {
@@ -79,5 +81,12 @@ export function reportsRouter({ reports, tokens, runner, accounts }: Deps): expr
     return reports.assessmentFile(Number(year), format);
   });
   route('inspection', (quarter, format) => reports.inspectionFile(quarter, format));
+  // 对账: a source document's reconciliation, in the superior's columns; a spreadsheet only.
+  if (sourceDocuments)
+    route('reconciliation', async (documentId, format) => {
+      if (format !== 'xlsx')
+        throw new ValidationError('BAD_FORMAT', 'The reconciliation is downloaded as .xlsx: /reports/reconciliation/<documentId>.xlsx.');
+      return sourceDocuments.reconciliationFile(documentId);
+    });
   return router;
 }

@@ -338,6 +338,31 @@ export class Ledger {
     return { ...raised, replayed: reserved.replayed && raised.replayed };
   }
 
+  /**
+   * 自查上报: a unit head reports a problem of their own unit (自查自纠), with the unit's responsible
+   * person; the problem is assigned to that unit and acknowledged at once (with evidence: 立行立改).
+   * The unit is the reporter's own (from the token), never one the request names.
+   */
+  selfReport(
+    input: Omit<RaiseInput, 'source' | 'assignment' | 'hotlineReportId'> & {
+      responsiblePerson: string;
+      evidence?: { description: string; files?: unknown[] } | null;
+    },
+    context: CommandContext,
+  ): Promise<CommandResult<ProblemState>> {
+    const unitId = context.actor.unitId;
+    if (unitId === null)
+      throw new IllegalStateError(
+        'SELF_REPORT_WITHOUT_UNIT',
+        'Your account belongs to no unit, so there is no unit of yours to report about.',
+      );
+    const { responsiblePerson, evidence, ...raise } = input;
+    return this.raiseProblem(
+      { ...raise, source: 'unit_self_report', assignment: { responsibleUnitId: unitId, responsiblePerson, evidence: evidence ?? null } },
+      context,
+    );
+  }
+
   /** The problem id of item 原编号 of a source document: the same pair always names the same problem. */
   sourceItemProblemId(sourceDocumentId: string, originalNumber: string): string {
     return uuidv5(`source-item/${sourceDocumentId}/${documentNumberKey(originalNumber)}`, ID_NAMESPACE);

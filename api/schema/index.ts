@@ -21,6 +21,7 @@ import './vocabulary.js';
 import './notification.js';
 import './report.js';
 import './similarProblems.js';
+import './sourceDocument.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));
