@@ -41,7 +41,7 @@ const ReconciliationItemRef = builder.objectRef<ReconciliationItem>('Reconciliat
   }),
 });
 
-const StatusCountRef = builder.objectRef<{ status: LedgerStatus; count: number }>('StatusCount').implement({
+const StatusCountRef = builder.objectRef<{ status: LedgerStatus; count: number }>('ReconciliationStatusCount').implement({
   description: 'How many items are in one state.',
   fields: (t) => ({
     status: t.field({ type: ProblemStatusEnum, description: '整改状态', resolve: (c) => c.status }),
