@@ -181,9 +181,10 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
   // and raises each national-feedback problem as an item of it, numbered in the order planned (原编号).
   const feedback = DEMO_FEEDBACK_DOCUMENT;
   const feedbackId = ledger.sourceDocumentIdFor(feedback.documentNumber);
+  // At a fixed moment (after the calendar, before the units), drawing nothing from the random source: the rest stays as it was.
   steps.push({
     commandId: 'demo-feedback-document',
-    at: registration.after(0),
+    at: instantOf(simDay('2019-01-02'), 8 * 3600 + 45 * 60),
     actor: county.officeStaff[0]!,
     kind: 'document',
     input: feedback,
