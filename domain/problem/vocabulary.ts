@@ -56,7 +56,7 @@ export const sourceLabels: Record<ProblemSource, Label> = {
   national_feedback: { zh: '国家反馈', en: 'National feedback' },
   provincial_review: { zh: '省级查摆', en: 'Provincial review' },
   municipal_review: { zh: '市级查摆', en: 'Municipal review' },
-  county_self_check: { zh: '县自查（旧）', en: 'County self-check (before the split)' },
+  county_self_check: { zh: '县自查', en: 'County self-check' },
   audit: { zh: '审计', en: 'Audit' },
   discipline_inspection: { zh: '纪检监察', en: 'Discipline inspection' },
   hotline: { zh: '12317举报', en: '12317 hotline' },
