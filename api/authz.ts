@@ -132,6 +132,14 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Query.pendingSweeps': signedIn,
   // Which months were published: as public as the bulletins themselves.
   'Query.bulletinPublications': signedIn,
+  // 来源文件 and 对账: the office registers the superiors' documents; everyone signed in reads them and
+  // their reconciliation (the ledger is open to them already), also as .xlsx (/reports/reconciliation/…).
+  'Mutation.registerSourceDocument': office,
+  'Query.sourceDocuments': signedIn,
+  'Query.reconciliation': signedIn,
+  // 自查上报: a unit head reports a problem of their own unit (the unit comes from the token; the domain
+  // refuses a self-report for any other unit, raiseProblem's included).
+  'Mutation.selfReportProblem': { who: ['unit_head'] },
 };
 
 /**

@@ -3,6 +3,7 @@ import { TaizhangError, ValidationError } from '../domain/index.js';
 import type { Accounts } from '../application/accounts.js';
 import type { RenderedFile } from '../application/documents/index.js';
 import type { ReportFormat, Reports } from '../application/reports/index.js';
+import type { SourceDocuments } from '../application/sourceDocuments.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { authenticate } from './authentication.js';
 import { permits } from './authz.js';
@@ -13,6 +14,7 @@ export const reportFields = {
   assessment: 'Query.assessmentReport',
   inspection: 'Query.inspectionReport',
   bulletin: 'Query.bulletin',
+  reconciliation: 'Query.reconciliation',
 } as const;
 
 const FILE = /^(.+)\.(docx|xlsx)$/;
@@ -27,14 +29,15 @@ const STATUS: Record<TaizhangError['kind'], number> = {
   unauthenticated: 401,
 };
 
-type Deps = { reports: Reports; tokens: TokenIssuer; runner: ProjectionRunner; accounts: Accounts };
+type Deps = { reports: Reports; tokens: TokenIssuer; runner: ProjectionRunner; accounts: Accounts; sourceDocuments?: SourceDocuments };
 
 /**
  * Report downloads (通报): `GET /reports/assessment/<year>.docx|.xlsx`,
- * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx` and `GET /reports/bulletin/<YYYY-MM>.docx|.xlsx`
- * (the published bulletin, else the draft), with the same sign-in and rule as their GraphQL fields. Transport only: the report is built and rendered by the application (application/reports/).
+ * `GET /reports/inspection/<YYYY-Qn>.docx|.xlsx`, `GET /reports/bulletin/<YYYY-MM>.docx|.xlsx`
+ * (the published bulletin, else the draft) and `GET /reports/reconciliation/<documentId>.xlsx` (对账), with the same
+ * sign-in and rule as their GraphQL fields. Transport only: the report is built and rendered by the application (application/reports/).
  */
-export function reportsRouter({ reports, tokens, runner, accounts }: Deps): express.Router {
+export function reportsRouter({ reports, tokens, runner, accounts, sourceDocuments }: Deps): express.Router {
   const router = express.Router();
   const route = (kind: keyof typeof reportFields, build: (subject: string, format: ReportFormat) => Promise<RenderedFile>) =>
     router.get(`/${kind}/:file`, async (req, res, next) => {
@@ -81,5 +84,12 @@ export function reportsRouter({ reports, tokens, runner, accounts }: Deps): expr
   });
   route('inspection', (quarter, format) => reports.inspectionFile(quarter, format));
   route('bulletin', (month, format) => reports.bulletinFile(month, format));
+  // 对账: a source document's reconciliation, in the superior's columns; a spreadsheet only.
+  if (sourceDocuments)
+    route('reconciliation', async (documentId, format) => {
+      if (format !== 'xlsx')
+        throw new ValidationError('BAD_FORMAT', 'The reconciliation is downloaded as .xlsx: /reports/reconciliation/<documentId>.xlsx.');
+      return sourceDocuments.reconciliationFile(documentId);
+    });
   return router;
 }

@@ -227,7 +227,10 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   });
   app.use('/files', filesRouter(filesDir));
   // Report downloads (通报 .docx/.xlsx), signed in and authorized as their GraphQL fields.
-  app.use('/reports', reportsRouter({ reports: application.reports, tokens, runner, accounts }));
+  app.use(
+    '/reports',
+    reportsRouter({ reports: application.reports, tokens, runner, accounts, sourceDocuments: application.sourceDocuments }),
+  );
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   if (existsSync(WEB_DIST)) {

@@ -29,6 +29,8 @@ import { ObservedEventStore, type StoreObserver } from '../eventstore/observed.j
 import { Metrics } from './metrics.js';
 import { Bulletins } from './bulletin.js';
 import { Sweeps } from './sweeps.js';
+import { sourceDocumentsView } from '../projections/sourceDocuments.js';
+import { SourceDocuments } from './sourceDocuments.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -79,6 +81,8 @@ export type Application = {
   scheduler: Scheduler;
   /** 通报: the annual assessment report and the quarterly inspection report, as .docx and .xlsx (application/reports/). */
   reports: Reports;
+  /** 来源文件: the superiors' documents, their items (文号 + 原编号) and the reconciliation per document (对账). */
+  sourceDocuments: SourceDocuments;
   /** The projection runner: the read side, following the log. */
   runner: ProjectionRunner;
   /** Battle map, interview triggers and scorecards, live or as of an instant. */
@@ -117,7 +121,19 @@ export async function createApplication(given: EventStore, options: ApplicationO
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const runner = new ProjectionRunner(
     store,
-    [ledgerView, accountsView, hotlineView, auditView, problemFacts, outboxView, calendarView, importsView, scheduleView, similarityIndex],
+    [
+      ledgerView,
+      accountsView,
+      hotlineView,
+      auditView,
+      problemFacts,
+      outboxView,
+      calendarView,
+      importsView,
+      scheduleView,
+      similarityIndex,
+      sourceDocumentsView,
+    ],
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   options.onCatchingUp?.(runner);
@@ -148,6 +164,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
       ...(options.scheduler || {}),
     }),
     reports: new Reports(readModels, clock, bulletins),
+    sourceDocuments: new SourceDocuments(ledger, runner, clock),
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,

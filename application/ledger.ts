@@ -13,6 +13,8 @@ import {
   type ProblemSource,
   type ProblemState,
   ReserveLedgerNumber,
+  SourceDocumentCommand,
+  type SourceDocumentState,
   type UnitCommand,
   UnitCommand as UnitCommandSchema,
   type UnitState,
@@ -22,11 +24,13 @@ import {
   calendarDecider,
   calendarStreamId,
   countyDay,
-  countyYear,
+  documentNumberKey,
   ledgerNumberDecider,
   ledgerSequenceStreamId,
   problemDecider,
   problemStreamId,
+  sourceDocumentDecider,
+  sourceDocumentStreamId,
   unitDecider,
   unitStreamId,
 } from '../domain/index.js';
@@ -57,6 +61,18 @@ export type RaiseInput = {
   hotlineReportId?: string | null;
   /** The sweep (举一反三排查) a "found" answer raised this problem for. */
   sweepId?: string | null;
+  /** 交办日期 (YYYY-MM-DD): today when not given; may be in the past, never in the future nor before its document's date. */
+  raisedOn?: string | null;
+  /** 来源文件 (registered, see SourceDocuments) and the item's 原编号 there: the pair is raised once. */
+  sourceDocumentId?: string | null;
+  originalNumber?: string | null;
+  /** The unit the raise assigns at once: required for 自查上报; with `evidence`, 立行立改 (already fixed on the spot). */
+  assignment?: {
+    responsibleUnitId: string;
+    responsiblePerson: string;
+    leadingOfficial?: string | null;
+    evidence?: { description: string; files?: unknown[] } | null;
+  } | null;
 };
 
 /**
@@ -245,7 +261,13 @@ export class Ledger {
    * returns the same problem: the handler finds the reservation and the raise it made the first time.
    */
   async raiseProblem(input: RaiseInput, context: CommandContext): Promise<CommandResult<ProblemState>> {
-    const problemId = this.problemIdFor(context.commandId);
+    const sourceDocumentId = input.sourceDocumentId ?? null;
+    const originalNumber = input.originalNumber ?? null;
+    // An item of a document is known by its 文号 and 原编号: its problem id follows from them, so the pair is raised once.
+    const itemKey = sourceDocumentId !== null && originalNumber !== null ? { sourceDocumentId, originalNumber } : null;
+    const problemId = itemKey
+      ? this.sourceItemProblemId(itemKey.sourceDocumentId, itemKey.originalNumber)
+      : this.problemIdFor(context.commandId);
     // A retry is the same raise: same user, same input (not the day it is sent on, nor the sequence it lands in).
     const fingerprint = commandFingerprint(context.actor.userId, 'RaiseProblem', {
       source: input.source,
@@ -254,10 +276,14 @@ export class Ledger {
       recurrenceOf: input.recurrenceOf ?? null,
       hotlineReportId: input.hotlineReportId ?? null,
       ...(input.sweepId ? { sweepId: input.sweepId } : {}),
+      ...(input.raisedOn ? { raisedOn: input.raisedOn } : {}),
+      ...(sourceDocumentId !== null ? { sourceDocumentId, originalNumber } : {}),
+      ...(input.assignment ? { assignment: input.assignment } : {}),
     });
     // Raised already under this command id, perhaps in another sequence (a retry after New Year): that raise.
     const existing = await this.loadProblem(problemId);
     if (existing.state.status !== 'not_raised') {
+      if (itemKey && existing.events[0]?.metadata.commandId !== context.commandId) throw this.itemRaisedAlready(existing.state);
       assertSameCommand(existing.events.slice(0, 1), context.commandId, fingerprint);
       // Settled here, not in the handler: the store's watchers (metrics, the request's log position) are told as the handler would.
       observerOf(this.store)?.command?.('RaiseProblem', { kind: 'replayed', position: existing.events[0]!.position });
@@ -270,6 +296,7 @@ export class Ledger {
     }
 
     const now = context.now();
+    const document = sourceDocumentId === null ? null : await this.sourceDocument(sourceDocumentId);
     const reserve: ReserveLedgerNumber = parseOrThrow(ReserveLedgerNumber.schema, {
       type: 'ReserveLedgerNumber',
       data: {
@@ -277,10 +304,15 @@ export class Ledger {
         source: input.source,
         category: input.category,
         description: input.description,
-        raisedOn: countyDay(now),
+        raisedOn: input.raisedOn ?? countyDay(now),
         recurrenceOf: input.recurrenceOf ?? null,
         hotlineReportId: input.hotlineReportId ?? null,
         ...(input.sweepId ? { sweepId: input.sweepId } : {}),
+        sourceDocumentId,
+        originalNumber,
+        assignment: input.assignment ?? null,
+        sourceDocumentIssuedOn: document?.issuedOn ?? null,
+        raisedByUnitId: context.actor.unitId,
       },
     });
     if (reserve.data.recurrenceOf) {
@@ -290,7 +322,9 @@ export class Ledger {
           field: 'recurrenceOf',
         });
     }
-    const sequence = ledgerSequenceStreamId(reserve.data.source, countyYear(now));
+    if (reserve.data.assignment) await this.activeUnit(reserve.data.assignment.responsibleUnitId, 'responsibleUnitId');
+    // The sequence of the year of its 交办日期, as its number says: an item of last year's list is numbered in last year's.
+    const sequence = ledgerSequenceStreamId(reserve.data.source, Number(reserve.data.raisedOn.slice(0, 4)));
     // A raise cut short before its problem's first event left the sequence's last reservation pending:
     // finish it first (unless it is this raise's own, which is finished below).
     const [last] = await this.store.readStream(sequence, { direction: 'backwards', maxCount: 1 });
@@ -308,8 +342,78 @@ export class Ledger {
       },
     );
     const raised = await this.completeRaise(reserved.events[0]!);
+    // Two raises of one document item at once: the first took the problem; this one's number stays unused.
+    const reservedNumber = (reserved.events[0]!.data as LedgerNumberReserved['data']).raised.ledgerNumber;
+    if (itemKey && raised.state.status !== 'not_raised' && raised.state.ledgerNumber !== reservedNumber)
+      throw this.itemRaisedAlready(raised.state);
     // Only when both halves were done before is the whole raise a replay (a cut-short raise, retried, is not).
     return { ...raised, replayed: reserved.replayed && raised.replayed };
+  }
+
+  /**
+   * 自查上报: a unit head reports a problem of their own unit (自查自纠), with the unit's responsible
+   * person; the problem is assigned to that unit and acknowledged at once (with evidence: 立行立改).
+   * The unit is the reporter's own (from the token), never one the request names.
+   */
+  selfReport(
+    input: Omit<RaiseInput, 'source' | 'assignment' | 'hotlineReportId'> & {
+      responsiblePerson: string;
+      evidence?: { description: string; files?: unknown[] } | null;
+    },
+    context: CommandContext,
+  ): Promise<CommandResult<ProblemState>> {
+    const unitId = context.actor.unitId;
+    if (unitId === null)
+      throw new IllegalStateError(
+        'SELF_REPORT_WITHOUT_UNIT',
+        'Your account belongs to no unit, so there is no unit of yours to report about.',
+      );
+    const { responsiblePerson, evidence, ...raise } = input;
+    return this.raiseProblem(
+      { ...raise, source: 'unit_self_report', assignment: { responsibleUnitId: unitId, responsiblePerson, evidence: evidence ?? null } },
+      context,
+    );
+  }
+
+  /** The problem id of item 原编号 of a source document: the same pair always names the same problem. */
+  sourceItemProblemId(sourceDocumentId: string, originalNumber: string): string {
+    return uuidv5(`source-item/${sourceDocumentId}/${documentNumberKey(originalNumber)}`, ID_NAMESPACE);
+  }
+
+  /** The id of the source document with this 文号: registering the same 文号 twice is the same document. */
+  sourceDocumentIdFor(documentNumber: string): string {
+    return uuidv5(`source-document/${documentNumberKey(documentNumber)}`, ID_NAMESPACE);
+  }
+
+  async loadSourceDocument(documentId: string): Promise<SourceDocumentState> {
+    return foldStream(sourceDocumentDecider, await this.store.readStream(sourceDocumentStreamId(documentId)));
+  }
+
+  private async sourceDocument(documentId: string): Promise<Extract<SourceDocumentState, { status: 'registered' }>> {
+    const document = await this.loadSourceDocument(documentId);
+    if (document.status !== 'registered')
+      throw new NotFoundError('SOURCE_DOCUMENT_NOT_FOUND', `There is no registered source document with id ${documentId}.`, {
+        field: 'sourceDocumentId',
+      });
+    return document;
+  }
+
+  private itemRaisedAlready(state: Exclude<ProblemState, { status: 'not_raised' }>): IllegalStateError {
+    return new IllegalStateError(
+      'SOURCE_ITEM_ALREADY_RAISED',
+      `Item ${state.originalNumber} of this source document was raised already, as ${state.ledgerNumber}.`,
+      { field: 'originalNumber', ledgerNumber: state.ledgerNumber, problemId: state.problemId },
+    );
+  }
+
+  /** Registers a source document (来源文件) by its 文号; the same registration again changes nothing. */
+  registerSourceDocument(
+    input: { issuingBody: string; title: string; documentNumber: string; issuedOn: string },
+    context: CommandContext,
+  ): Promise<CommandResult<SourceDocumentState>> {
+    const documentId = this.sourceDocumentIdFor(String(input.documentNumber ?? ''));
+    const command = parseOrThrow(SourceDocumentCommand, { type: 'RegisterSourceDocument', data: { ...input, documentId } });
+    return handleCommand(this.store, sourceDocumentStreamId(documentId), sourceDocumentDecider, command, context);
   }
 
   /**
@@ -322,7 +426,8 @@ export class Ledger {
     const { raised } = reservation.data as LedgerNumberReserved['data'];
     const { actor, commandId, correlationId, occurredAt, commandFingerprint: fingerprint } = reservation.metadata;
     const context: CommandContext = { actor, commandId, correlationId, causationId: reservation.id, now: () => occurredAt };
-    const raise: ProblemCommand = { type: 'RaiseProblem', data: raised };
+    const { assignment } = reservation.data as LedgerNumberReserved['data'];
+    const raise: ProblemCommand = { type: 'RaiseProblem', data: { ...raised, assignment: assignment ?? null } };
     const streamId = problemStreamId(raised.problemId);
     try {
       return await handleCommand(this.store, streamId, problemDecider, raise, context, { fingerprint: fingerprint ?? null });

@@ -41,3 +41,5 @@ export * from './bulletin/events.js';
 export * from './bulletin/decide.js';
 export * from './sweep/events.js';
 export * from './sweep/decide.js';
+export * from './sourceDocument/events.js';
+export * from './sourceDocument/decide.js';

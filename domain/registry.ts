@@ -13,6 +13,7 @@ import { importEventDefinitions } from './import/events.js';
 import { scheduleEventDefinitions } from './schedule/events.js';
 import { bulletinEventDefinitions } from './bulletin/events.js';
 import { sweepEventDefinitions } from './sweep/events.js';
+import { sourceDocumentEventDefinitions } from './sourceDocument/events.js';
 
 type Definition = { type: string; schemaVersion: number; data: z.ZodType };
 
@@ -32,6 +33,7 @@ export const domainEventDefinitions: readonly Definition[] = [
   ...scheduleEventDefinitions,
   ...bulletinEventDefinitions,
   ...sweepEventDefinitions,
+  ...sourceDocumentEventDefinitions,
 ];
 
 const schemaVersions = new Map(domainEventDefinitions.map((d) => [d.type, d.schemaVersion]));

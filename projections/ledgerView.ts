@@ -95,7 +95,8 @@ const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 5,
+  // 6: a raise's state carries its source document, 原编号 and 立行立改.
+  version: 6,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {

@@ -71,6 +71,9 @@ const expected: Record<string, Who> = {
   orderSweep: ['office'],
   closeSweep: ['office'],
   answerSweep: ['unit_head'],
+  // 来源文件: registered by the office; 自查上报: a unit head, for their own unit (from the token).
+  registerSourceDocument: ['office'],
+  selfReportProblem: ['unit_head'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
@@ -204,6 +207,7 @@ beforeAll(async () => {
     reportId: server.hotline.reportIdFor(receiptCode),
     deadline: '2019-06-30',
     finishBy: '2019-03-10',
+    issuedOn: '2019-02-15',
     roles: ['office'],
     password: TEST_PASSWORD,
     currentPassword: TEST_PASSWORD,

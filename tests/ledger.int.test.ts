@@ -287,7 +287,8 @@ describe.each(storeKinds('taizhang-ledger-'))('the ledger on %s', (_kind, makeSt
     expect(next.ledgerNumber).toBe('GJ-2019-002');
     const orphan = await problemStream(orphanProblemId);
     expect(types(orphan)).toStrictEqual(['ProblemRaised']);
-    expect(orphan[0]!.data).toStrictEqual(raised);
+    // A reservation written before documents and 立行立改 reads them as none: the raise it completes records that.
+    expect(orphan[0]!.data).toStrictEqual({ ...raised, sourceDocumentId: null, originalNumber: null, fixedOnTheSpot: false });
     expect(orphan[0]!.metadata).toMatchObject({ commandId: orphanCommandId, occurredAt: '2019-02-27T10:00:00+08:00' });
   });
 

@@ -33,9 +33,22 @@ describe('Query.vocabulary', () => {
       'audit',
       'discipline_inspection',
       'hotline',
+      'unit_self_report',
+      'county_inspection',
+      'unannounced_visit',
     ]);
     expect(sources[0]).toEqual({ value: 'national_feedback', code: 'GJ', label: { zh: '国家反馈', en: 'National feedback' } });
-    expect(sources.at(-1)).toEqual({ value: 'hotline', code: 'RX', label: { zh: '12317举报', en: '12317 hotline' } });
+    expect(sources[6]).toEqual({ value: 'hotline', code: 'RX', label: { zh: '12317举报', en: '12317 hotline' } });
+    // Who found it: the county's own findings split three ways, each with its prefix; 县自查 stays readable, no longer offered.
+    expect(sources.slice(7)).toEqual([
+      { value: 'unit_self_report', code: 'ZC', label: { zh: '自查上报', en: 'Unit self-report' } },
+      { value: 'county_inspection', code: 'DC', label: { zh: '县级督查', en: 'County inspection' } },
+      { value: 'unannounced_visit', code: 'AF', label: { zh: '督查暗访', en: 'Unannounced visit' } },
+    ]);
+    const offered = await server.gql(`{ vocabulary { sources { value offered } } }`, {}, bearer(token));
+    expect(offered.data!.vocabulary.sources.filter((s: { offered: boolean }) => !s.offered)).toEqual([
+      { value: 'county_self_check', offered: false },
+    ]);
   });
 
   it('lists every category the ledger accepts, labelled', async () => {

@@ -25,6 +25,7 @@ import './review.js';
 import './serverStatus.js';
 import './bulletin.js';
 import './sweep.js';
+import './sourceDocument.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandContext, CommandResult, RecordedEvent } from '../../application/index.js';
+import { type ProblemState, ValidationError } from '../../domain/index.js';
 import { type LedgerRow, type LedgerViewState, ledgerView } from '../../projections/ledgerView.js';
 import type { Context } from '../context.js';
 import type { InputFieldMap } from '@pothos/core';
@@ -12,7 +13,7 @@ import { UnitKindEnum, UnitRef } from './unit.js';
 
 type Payload<T> = { subject: T; events: RecordedEvent[]; replayed: boolean };
 
-const ProblemPayload = builder.objectRef<Payload<LedgerRow> & { warnings: string[] }>('ProblemPayload').implement({
+export const ProblemPayload = builder.objectRef<Payload<LedgerRow> & { warnings: string[] }>('ProblemPayload').implement({
   description: 'The problem after the command, and the events the command appended.',
   fields: (t) => ({
     problem: t.field({ type: ProblemRef, description: 'The problem as it now stands.', resolve: (p) => p.subject }),
@@ -55,7 +56,7 @@ export async function settled<S>(ctx: Context, result: CommandResult<S>): Promis
   return result.events;
 }
 
-async function problemPayload(
+export async function problemPayload(
   ctx: Context,
   problemId: string,
   result: CommandResult<unknown> & { warnings?: string[] },
@@ -81,7 +82,7 @@ export const EvidenceFileInput = builder.inputType('EvidenceFileInput', {
     contentType: t.string({ required: false, description: 'MIME type.' }),
   }),
 });
-const EvidenceInput = builder.inputType('EvidenceInput', {
+export const EvidenceInput = builder.inputType('EvidenceInput', {
   description: '整改佐证: what was done, with optional files.',
   fields: (t) => ({
     description: t.string({ required: true, description: 'What was done to fix the problem.' }),
@@ -117,29 +118,78 @@ builder.mutationField('registerUnit', (t) =>
 builder.mutationField('raiseProblem', (t) =>
   t.field({
     type: ProblemPayload,
-    description: 'Raise a problem (问题交办): it gets the next ledger number of its source and year.',
+    description:
+      'Raise a problem (问题交办): it gets the next ledger number of its source and of the year of its raise day (交办日期). ' +
+      'An item of a registered source document names the document and its 原编号: the pair is raised once (SOURCE_ITEM_ALREADY_RAISED). ' +
+      'Naming the responsible unit assigns it at once; with fixedOnTheSpot (立行立改) it lands reported fixed, awaiting verification.',
     args: {
-      source: t.arg({ type: ProblemSourceEnum, required: true, description: '问题来源' }),
+      source: t.arg({
+        type: ProblemSourceEnum,
+        required: true,
+        description: '问题来源 (自查上报 only by a unit head, for their own unit: selfReportProblem).',
+      }),
       category: t.arg({ type: ProblemCategoryEnum, required: true, description: '问题类别' }),
       description: t.arg.string({ required: true, description: '问题描述 (at most 5000 characters).' }),
       recurrenceOf: t.arg.id({ required: false, description: 'An earlier problem of the same kind this one repeats.' }),
+      raisedOn: t.arg.string({
+        required: false,
+        description: '交办日期 (YYYY-MM-DD): today when omitted; may be past, never future nor before the source document’s date.',
+      }),
+      sourceDocumentId: t.arg.id({ required: false, description: '来源文件: a registered source document listing this item.' }),
+      originalNumber: t.arg.string({ required: false, description: '原编号: the item’s number in its source document.' }),
+      responsibleUnitId: t.arg.id({ required: false, description: '责任单位, to assign at once (with responsiblePerson).' }),
+      responsiblePerson: t.arg.string({ required: false, description: '责任人, with responsibleUnitId.' }),
+      leadingOfficial: t.arg.string({ required: false, description: '牵头领导, if one is named.' }),
+      fixedOnTheSpot: t.arg({
+        type: EvidenceInput,
+        required: false,
+        description:
+          '立行立改: the evidence of the fix made on the spot (needs the responsible unit); another unit still verifies it before 销号.',
+      }),
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
       const context = commandContext(ctx, args.commandId as string | undefined);
+      const unitId = args.responsibleUnitId ? String(args.responsibleUnitId) : null;
+      if ((unitId === null) !== !args.responsiblePerson || (args.fixedOnTheSpot && unitId === null)) {
+        const field = unitId === null ? 'responsibleUnitId' : 'responsiblePerson';
+        const message = args.fixedOnTheSpot
+          ? 'A problem fixed on the spot (立行立改) names the unit that fixed it and its responsible person.'
+          : 'Name both the responsible unit and its responsible person, or neither.';
+        throw new ValidationError('VALIDATION_FAILED', message, { field, issues: [{ field, message }] });
+      }
       const result = await ctx.ledger.raiseProblem(
         {
           source: args.source,
           category: args.category,
           description: args.description,
           recurrenceOf: args.recurrenceOf ? String(args.recurrenceOf) : null,
+          raisedOn: args.raisedOn ?? null,
+          sourceDocumentId: args.sourceDocumentId ? String(args.sourceDocumentId) : null,
+          originalNumber: args.originalNumber ?? null,
+          assignment:
+            unitId === null
+              ? null
+              : {
+                  responsibleUnitId: unitId,
+                  responsiblePerson: args.responsiblePerson ?? '',
+                  leadingOfficial: args.leadingOfficial ?? null,
+                  evidence: args.fixedOnTheSpot
+                    ? { description: args.fixedOnTheSpot.description, files: args.fixedOnTheSpot.files ?? [] }
+                    : null,
+                },
         },
         context,
       );
-      return problemPayload(ctx, ctx.ledger.problemIdFor(context.commandId), result);
+      return problemPayload(ctx, raisedProblemId(result, ctx.ledger.problemIdFor(context.commandId)), result);
     },
   }),
 );
+
+/** The problem a raise answers with: its own (an item of a source document has an id of its own, not the command's). */
+export function raisedProblemId(result: CommandResult<ProblemState>, fallback: string): string {
+  return result.state.status === 'not_raised' ? fallback : result.state.problemId;
+}
 
 /**
  * Every other problem command: its type (its mutation's name is in problemActions.ts), its description,

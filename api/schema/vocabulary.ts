@@ -28,6 +28,7 @@ import {
   scoreRulePart,
   sourceCode,
   sourceLabels,
+  deprecatedSources,
 } from '../../domain/index.js';
 import type { PolicyChoice } from '../../projections/policyInForce.js';
 import { builder } from './builder.js';
@@ -51,6 +52,11 @@ const SourceTermRef = builder.objectRef<ProblemSource>('SourceTerm').implement({
     value: t.field({ type: ProblemSourceEnum, description: 'The enum value.', resolve: (s) => s }),
     code: t.string({ description: 'The ledger-number prefix, e.g. GJ.', resolve: (s) => sourceCode[s] }),
     label: t.field({ type: LabelRef, description: 'Its name.', resolve: (s) => sourceLabels[s] }),
+    offered: t.boolean({
+      description:
+        'Whether forms offer it for a new raise: false for 县自查 (county_self_check), split into 自查上报, 县级督查 and 督查暗访 (docs/sources.md).',
+      resolve: (s) => !deprecatedSources.has(s),
+    }),
   }),
 });
 

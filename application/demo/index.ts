@@ -43,6 +43,7 @@ type Step = { commandId: string; at: SimInstant; actor: Actor } & (
   | PlannedCommand
   | { kind: 'unit'; input: z.input<typeof UnitCommand> }
   | { kind: 'calendar'; input: { document: CountyCalendar; reason: string } }
+  | { kind: 'document'; input: { issuingBody: string; title: string; documentNumber: string; issuedOn: string } }
 );
 
 export const DEFAULT_DEMO_SEED = 20181130;
@@ -117,6 +118,10 @@ async function run(
       const result = await ledger.adoptCalendar(step.input, context);
       return { replayed: result.replayed, appended: result.events.length };
     }
+    case 'document': {
+      const result = await ledger.registerSourceDocument(step.input, context);
+      return { replayed: result.replayed, appended: result.events.length };
+    }
     case 'raise': {
       const result = await ledger.raiseProblem(step.input, context);
       // The ledger-number reservation is appended too, to its own stream.
@@ -130,6 +135,14 @@ async function run(
       return assertNever(step);
   }
 }
+
+/** The demo's national-feedback document (来源文件): every national-feedback problem of the demo is one of its items. */
+export const DEMO_FEEDBACK_DOCUMENT = {
+  issuingBody: '国务院扶贫开发领导小组',
+  title: '关于反馈2018年脱贫攻坚成效考核发现问题的通知',
+  documentNumber: '国开发〔2019〕1号',
+  issuedOn: '2019-01-02',
+};
 
 /** Every command of the demo with its instant and command id, in planning order. */
 function plan(ledger: Ledger, random: Random, count: number): Step[] {
@@ -164,9 +177,26 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
     ),
   );
 
+  // The national feedback arrives as a document (来源文件) listing its items: the office registers it,
+  // and raises each national-feedback problem as an item of it, numbered in the order planned (原编号).
+  const feedback = DEMO_FEEDBACK_DOCUMENT;
+  const feedbackId = ledger.sourceDocumentIdFor(feedback.documentNumber);
+  // At a fixed moment (after the calendar, before the units), drawing nothing from the random source: the rest stays as it was.
+  steps.push({
+    commandId: 'demo-feedback-document',
+    at: instantOf(simDay('2019-01-02'), 8 * 3600 + 45 * 60),
+    actor: county.officeStaff[0]!,
+    kind: 'document',
+    input: feedback,
+  });
   const problems = planProblems(random, county, count, {
     next: nextCommandId,
     problemIdFor: (commandId) => ledger.problemIdFor(commandId),
+    nationalFeedbackItem: (n) => ({
+      sourceDocumentId: feedbackId,
+      originalNumber: String(n),
+      problemId: ledger.sourceItemProblemId(feedbackId, String(n)),
+    }),
   });
   for (const { raiseCommandId, lifecycle } of problems) {
     lifecycle.commands.forEach((command, i) => steps.push({ ...command, commandId: i === 0 ? raiseCommandId : nextCommandId() }));

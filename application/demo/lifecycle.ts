@@ -52,6 +52,8 @@ export type ProblemSketch = {
   /** For a hotline problem: the report's number of the day (its id is 12317-YYYYMMDD-NNN). */
   hotlineSerial: number | null;
   recurrenceOf: string | null;
+  /** 来源文件 and 原编号: a national-feedback item is raised as an item of the demo's feedback document. */
+  sourceItem: { sourceDocumentId: string; originalNumber: string } | null;
   responsible: DemoUnit;
   /** The village the problem is in (named in its description). */
   village: DemoUnit;
@@ -106,6 +108,8 @@ export function planLifecycle(random: Random, sketch: ProblemSketch, raiseDay: S
       category: sketch.category,
       description: sketch.description.replaceAll('{year}', isoDay(t.today).slice(0, 4)),
       recurrenceOf: sketch.recurrenceOf,
+      sourceDocumentId: sketch.sourceItem?.sourceDocumentId ?? null,
+      originalNumber: sketch.sourceItem?.originalNumber ?? null,
       hotlineReportId:
         sketch.hotlineSerial === null
           ? null

@@ -12,6 +12,8 @@ export type CommandIds = {
   next: () => string;
   /** The ledger's: a problem's id follows from its raise's command id. */
   problemIdFor: (commandId: string) => string;
+  /** The n-th item of the demo's national-feedback document (its 原编号 and problem id, which follows from them); none: not listed. */
+  nationalFeedbackItem?: (n: number) => { sourceDocumentId: string; originalNumber: string; problemId: string };
 };
 
 const SOURCE_WEIGHTS: readonly (readonly [ProblemSource, number])[] = [
@@ -74,6 +76,7 @@ export function planProblems(random: Random, county: County, count: number, ids:
   const recurrences = count >= 50 ? Math.round(count / 50) : count >= 12 ? 1 : 0;
   const planned: PlannedProblem[] = [];
   let hotlineSerial = 0;
+  let nationalItems = 0;
   const sketch = (
     scenario: Scenario,
     source: ProblemSource,
@@ -85,8 +88,10 @@ export function planProblems(random: Random, county: County, count: number, ids:
   ) => {
     const raiseCommandId = ids.next();
     const text = categoryTexts[category];
+    const item = source === 'national_feedback' && ids.nationalFeedbackItem ? ids.nationalFeedbackItem(++nationalItems) : null;
     const problem: ProblemSketch = {
-      problemId: ids.problemIdFor(raiseCommandId),
+      problemId: item?.problemId ?? ids.problemIdFor(raiseCommandId),
+      sourceItem: item && { sourceDocumentId: item.sourceDocumentId, originalNumber: item.originalNumber },
       scenario,
       source,
       category,

@@ -71,15 +71,18 @@ export class Imports {
         { issues: preview.issues },
       );
     const { contentHash } = preview;
-    const rows: ImportedRow[] = preview.rows.map(({ row, source, category, description, unitId, responsiblePerson, deadline }) => ({
-      row,
-      source,
-      category,
-      description,
-      unitId,
-      responsiblePerson,
-      deadline,
-    }));
+    const rows: ImportedRow[] = preview.rows.map(
+      ({ row, source, category, description, unitId, responsiblePerson, deadline, raisedOn }) => ({
+        row,
+        source,
+        category,
+        description,
+        unitId,
+        responsiblePerson,
+        deadline,
+        raisedOn,
+      }),
+    );
     // The list is the command: whoever imports it again, and under whatever file name, meets this acceptance.
     const accepted = await handleCommand(
       this.store,
@@ -121,7 +124,8 @@ export class Imports {
         now: () => occurredAt,
       });
       const raised = await this.ledger.raiseProblem(
-        { source: row.source, category: row.category, description: row.description },
+        // `raisedOn ?? null`: a list accepted before 交办日期 was read has none (its rows are raised on the acceptance's day).
+        { source: row.source, category: row.category, description: row.description, raisedOn: row.raisedOn ?? null },
         at('raise'),
       );
       const problemId = this.ledger.problemIdFor(at('raise').commandId);

@@ -28,6 +28,8 @@ export type ImportRow = {
   unitName: string | null;
   responsiblePerson: string | null;
   deadline: string | null;
+  /** 交办日期: the day the row's problem was handed down; null when the sheet leaves it out (then: the day of the import). */
+  raisedOn: string | null;
   /** True when this file's row was imported before: it will add nothing. */
   alreadyImported: boolean;
 };
@@ -111,19 +113,36 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
     else if (!unitName && personText) fail('责任单位', 'REQUIRED', '责任单位 is needed when a 责任人 is given.');
     else if (personText) responsiblePerson = parse('责任人', ProblemAssigned.data.shape.responsiblePerson);
 
+    // 交办日期: in the past is allowed (an earlier list), in the future is not; without one the problem is raised today.
+    const raisedCell = get('交办日期');
+    let raisedOn: string | null = null;
+    if (text(raisedCell) !== '') {
+      const day = calendarDay(raisedCell);
+      if (!day) fail('交办日期', 'BAD_DATE', `“${text(raisedCell)}” is not a date; write it as YYYY-MM-DD.`);
+      else if (day > today) fail('交办日期', 'RAISED_ON_IN_FUTURE', `The raise day ${day} is after today (${today}).`);
+      else raisedOn = day;
+    }
+    const raiseDay = raisedOn ?? today;
+
     const deadlineCell = get('整改时限');
     let deadline: string | null = null;
     if (text(deadlineCell) !== '') {
       const day = calendarDay(deadlineCell);
       if (!day) fail('整改时限', 'BAD_DATE', `“${text(deadlineCell)}” is not a date; write it as YYYY-MM-DD.`);
       else if (!unitName) fail('整改时限', 'DEADLINE_WITHOUT_UNIT', 'A deadline needs a 责任单位: it is set on an assigned problem.');
-      else if (day < today)
-        fail('整改时限', 'DEADLINE_BEFORE_RAISE', `The deadline ${day} is before today (${today}), the day the problem is raised.`);
+      else if (day < raiseDay)
+        fail(
+          '整改时限',
+          'DEADLINE_BEFORE_RAISE',
+          raisedOn === null
+            ? `The deadline ${day} is before today (${today}), the day the problem is raised (give its 交办日期 if it was raised earlier).`
+            : `The deadline ${day} is before the raise day (交办日期) ${raisedOn}.`,
+        );
       else deadline = day;
     }
 
     if (issues.length === before && source && category && description)
-      out.push({ row, source, category, description, unitId, unitName, responsiblePerson, deadline, alreadyImported: false });
+      out.push({ row, source, category, description, unitId, unitName, responsiblePerson, deadline, raisedOn, alreadyImported: false });
   }
   return out;
 }

@@ -9,8 +9,13 @@ import { MAX_IMPORT_ROWS } from '../../domain/index.js';
  */
 
 /** The columns, by their header in the sheet. The first three are required in every row. */
-export const IMPORT_COLUMNS = ['问题来源', '问题类别', '问题描述', '责任单位', '责任人', '整改时限'] as const;
+export const IMPORT_COLUMNS = ['问题来源', '问题类别', '问题描述', '责任单位', '责任人', '整改时限', '交办日期'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/**
+ * Columns added after lists were first imported: they count in a list's content (its hash) only when
+ * the sheet has them, so a list imported before hashes as it did then and is still recognised.
+ */
+const LATER_COLUMNS: readonly ImportColumn[] = ['交办日期'];
 const REQUIRED_HEADERS: ImportColumn[] = ['问题来源', '问题类别', '问题描述'];
 /** Largest list accepted in one import (the domain's bound on an accepted import); bigger lists go in several files. */
 export { MAX_IMPORT_ROWS };
@@ -99,7 +104,8 @@ export function contentOf(table: Table): string {
     const index = table.columns.get(column);
     return index === undefined ? '' : text(cells[index] ?? null);
   };
-  return JSON.stringify(table.rows.map(({ row, cells }) => [row, ...IMPORT_COLUMNS.map((c) => cellOf(cells, c))]));
+  const hashed = IMPORT_COLUMNS.filter((c) => !LATER_COLUMNS.includes(c) || table.columns.has(c));
+  return JSON.stringify(table.rows.map(({ row, cells }) => [row, ...hashed.map((c) => cellOf(cells, c))]));
 }
 
 /** A cell's value, plain: rich text and formulas become what they show, dates stay dates. */

@@ -29,6 +29,8 @@ export const ImportedRow = z.object({
   unitId: ProblemAssigned.data.shape.responsibleUnitId.nullable(),
   responsiblePerson: ProblemAssigned.data.shape.responsiblePerson.nullable(),
   deadline: CalendarDay.nullable(),
+  /** 交办日期 from the sheet; null (and absent in lists accepted before) means the day the list was accepted. */
+  raisedOn: CalendarDay.nullable().default(null),
 });
 export type ImportedRow = z.infer<typeof ImportedRow>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertNever } from '../shared/errors.js';
 import { message } from '../shared/messages.js';
-import { ProblemRaised } from '../problem/events.js';
+import { ProblemRaised, RaiseAssignment } from '../problem/events.js';
 import { type ProblemSource, sourceCode } from '../problem/vocabulary.js';
 
 /**
@@ -23,6 +23,8 @@ export const LedgerNumberReserved = message(
     sequence: z.number().int().positive(),
     /** The problem's first event, exactly as it is appended to the problem's own stream. */
     raised: ProblemRaised.data,
+    /** The unit the raise assigns at once (自查上报, 立行立改), with the evidence of a fix on the spot; null before these existed. */
+    assignment: RaiseAssignment.nullable().default(null),
   }),
 );
 export type LedgerNumberReserved = z.infer<typeof LedgerNumberReserved.schema>;

@@ -51,6 +51,10 @@ export const defaultPolicy: PolicyDocument = {
         audit: -1,
         discipline_inspection: -2,
         hotline: -0.5,
+        // 自查自纠 is not punished (the seed); what the county's inspectors and unannounced visits find counts.
+        unit_self_report: 0,
+        county_inspection: -1,
+        unannounced_visit: -1.5,
       },
       verificationRejected: -1,
       deadlineExtended: -0.5,

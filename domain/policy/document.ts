@@ -102,6 +102,23 @@ export const defaultAssessmentItems: AssessmentItemsPolicy = {
 const Rule = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ enabled: z.boolean(), level: InterviewLevel, ...shape });
 
 /**
+ * Points per problem found, by source. The county's own findings were split by who found them
+ * (自查上报, 县级督查, 督查暗访) after policies were adopted: a stored policy without the three reads
+ * them as the rule it was adopted under — those findings were recorded as 县自查 (`county_self_check`)
+ * and counted its points — except 自查上报, which the seed says not to punish (0).
+ */
+const ProblemFoundPoints = z.preprocess(
+  (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const given = value as Record<string, unknown>;
+    const countyFindings = given.county_self_check;
+    const split = countyFindings === undefined ? {} : { county_inspection: countyFindings, unannounced_visit: countyFindings };
+    return { unit_self_report: 0, ...split, ...given };
+  },
+  z.record(ProblemSource, Points),
+);
+
+/**
  * A policy (考核办法): the light rules of the battle map, the interview rules and the scoring rules,
  * as one versioned document. The seed names the mechanisms, never the numbers: every number here is
  * the county's choice, changed by adopting a new version (`PolicyAdopted`), never by editing code.
@@ -172,7 +189,7 @@ export const PolicyDocument = z.strictObject({
       assessedUnitKinds: z.array(UnitKind).min(1),
       ordinary: z.strictObject({
         /** Per problem raised that year against the unit, by source. */
-        problemFound: z.record(ProblemSource, Points),
+        problemFound: ProblemFoundPoints,
         verificationRejected: Points,
         deadlineExtended: Points,
         supervisionOrdered: Points,

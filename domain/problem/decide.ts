@@ -4,11 +4,13 @@ import { IllegalStateError, ValidationError, assertNever } from '../shared/error
 import { Id, Name, Text, message } from '../shared/messages.js';
 import type { Decider } from '../shared/decider.js';
 import { WorkingDays } from '../calendar/workingDays.js';
+import { SELF_REPORT_SOURCE } from './vocabulary.js';
 import {
   EvidenceFile,
   Evidence,
   ProblemLinkKind,
   ProblemRaised,
+  RaiseAssignment,
   ReplyText,
   isAssigned,
   type AssignedProblem,
@@ -19,10 +21,63 @@ import {
 } from './events.js';
 
 /**
- * The commands on a problem. Each names its problem; the ledger number and `raisedOn` of a raise are
- * filled in by the application (it reserves the number) before `decide` sees the command.
+ * The commands on a problem. Each names its problem; the ledger number of a raise is filled in by the
+ * application (it reserves the number, and the reservation checks the raise: `checkRaise`) before
+ * `decide` sees the command. `assignment`: the unit the raise assigns at once (自查上报, 立行立改).
  */
-export const RaiseProblem = message('RaiseProblem', 1, ProblemRaised.data);
+export const RaiseProblem = message('RaiseProblem', 1, ProblemRaised.data.extend({ assignment: RaiseAssignment.nullable().default(null) }));
+
+/**
+ * What a raise must satisfy, checked when its ledger number is reserved (ledgerNumber/decide.ts), the
+ * raise's first decision. `sourceDocumentIssuedOn` is the named document's date and `raisedByUnitId`
+ * the raiser's unit, both filled in by the application (the decision cannot read them):
+ * - 交办日期 not after today (RAISED_ON_IN_FUTURE), never before its document's date (RAISED_BEFORE_DOCUMENT);
+ * - a 原编号 only with its document (ORIGINAL_NUMBER_WITHOUT_DOCUMENT);
+ * - 自查上报 is a unit's report about itself: it names the unit (SELF_REPORT_NEEDS_UNIT), and that is
+ *   the raiser's own unit (SELF_REPORT_OF_ANOTHER_UNIT).
+ * 立行立改 needs the unit that fixed it, which the schema already asks (the evidence is in `assignment`).
+ */
+export function checkRaise(
+  raise: {
+    raisedOn: string;
+    source: string;
+    sourceDocumentId: string | null;
+    originalNumber: string | null;
+    assignment: RaiseAssignment | null;
+    sourceDocumentIssuedOn: string | null;
+    raisedByUnitId: string | null;
+  },
+  today: string,
+): void {
+  if (raise.raisedOn > today)
+    throw new ValidationError('RAISED_ON_IN_FUTURE', `The raise day (交办日期) ${raise.raisedOn} is after today (${today}).`, {
+      field: 'raisedOn',
+    });
+  if (raise.sourceDocumentIssuedOn !== null && raise.raisedOn < raise.sourceDocumentIssuedOn)
+    throw new ValidationError(
+      'RAISED_BEFORE_DOCUMENT',
+      `The raise day (交办日期) ${raise.raisedOn} is before the date of its source document (${raise.sourceDocumentIssuedOn}).`,
+      { field: 'raisedOn' },
+    );
+  if (raise.originalNumber !== null && raise.sourceDocumentId === null)
+    throw new ValidationError(
+      'ORIGINAL_NUMBER_WITHOUT_DOCUMENT',
+      'An original number (原编号) is a number in a source document: name the document too.',
+      { field: 'sourceDocumentId' },
+    );
+  if (raise.source === SELF_REPORT_SOURCE) {
+    if (raise.assignment === null)
+      throw new ValidationError('SELF_REPORT_NEEDS_UNIT', 'A self-report (自查上报) names the reporting unit and its responsible person.', {
+        field: 'responsibleUnitId',
+      });
+    if (raise.raisedByUnitId === null || raise.assignment.responsibleUnitId !== raise.raisedByUnitId)
+      throw new IllegalStateError(
+        'SELF_REPORT_OF_ANOTHER_UNIT',
+        'A self-report (自查上报) is a unit’s report about itself: only its own unit head raises it, for their own unit.',
+        { field: 'responsibleUnitId' },
+      );
+  }
+}
 export const AssignProblem = message(
   'AssignProblem',
   1,
@@ -167,12 +222,26 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
     case 'RaiseProblem': {
       if (state.status !== 'not_raised') return [];
       // The problem it repeats is recorded one way only, as a link (复发), whether named at the raise or later.
-      const { recurrenceOf, ...raised } = command.data;
-      const raise: ProblemEvent = { type: 'ProblemRaised', data: { ...raised, recurrenceOf: null } };
-      if (recurrenceOf === null) return [raise];
-      if (recurrenceOf === raised.problemId)
+      const { recurrenceOf, assignment, ...raised } = command.data;
+      if (raised.raisedOn > today)
+        throw new ValidationError('RAISED_ON_IN_FUTURE', `The raise day (交办日期) ${raised.raisedOn} is after today (${today}).`, {
+          field: 'raisedOn',
+        });
+      const { problemId } = raised;
+      const fixedOnTheSpot = (assignment?.evidence ?? null) !== null;
+      const events: ProblemEvent[] = [{ type: 'ProblemRaised', data: { ...raised, recurrenceOf: null, fixedOnTheSpot } }];
+      if (recurrenceOf === problemId)
         throw new ValidationError('LINK_TO_ITSELF', 'A problem cannot be a recurrence of itself.', { field: 'recurrenceOf' });
-      return [raise, { type: 'ProblemLinked', data: { problemId: raised.problemId, earlierProblemId: recurrenceOf, kind: 'recurrence' } }];
+      if (recurrenceOf !== null)
+        events.push({ type: 'ProblemLinked', data: { problemId, earlierProblemId: recurrenceOf, kind: 'recurrence' } });
+      if (assignment === null) return events;
+      const { responsibleUnitId, responsiblePerson, leadingOfficial, evidence } = assignment;
+      events.push({ type: 'ProblemAssigned', data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial } });
+      // The unit found it (自查上报) or fixed it (立行立改): it has taken it on.
+      if (raised.source === SELF_REPORT_SOURCE || evidence !== null)
+        events.push({ type: 'AssignmentAcknowledged', data: { problemId, acknowledgedBy: responsiblePerson } });
+      if (evidence !== null) events.push({ type: 'RectificationReported', data: { problemId, evidence } });
+      return events;
     }
 
     case 'AssignProblem': {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
 import { Id, Name, Text, message } from '../shared/messages.js';
+import { OriginalNumber } from '../sourceDocument/events.js';
 import { ProblemCategory, ProblemSource } from './vocabulary.js';
 
 /** A file attached as evidence, stored by the SHA-256 of its content. */
@@ -18,6 +19,22 @@ export const Evidence = z.object({
   files: z.array(EvidenceFile).max(50).default([]),
 });
 
+/**
+ * What a raise may record at once after ProblemRaised: the responsible unit (a 自查上报 is assigned to
+ * the reporting unit itself) and, for 立行立改, the evidence of the fix already made on the spot. A
+ * raise carrying it appends ProblemAssigned, and for a self-report or a fix on the spot
+ * AssignmentAcknowledged (the unit found or fixed it: it has taken it on), and with evidence
+ * RectificationReported: the item then waits for another unit's verification before 销号, as any other.
+ */
+export const RaiseAssignment = z.object({
+  responsibleUnitId: Id,
+  responsiblePerson: Name(50),
+  leadingOfficial: z.string().trim().max(50).nullable().default(null),
+  /** 立行立改: the evidence (整改佐证) of the fix made on the spot. */
+  evidence: Evidence.nullable().default(null),
+});
+export type RaiseAssignment = z.infer<typeof RaiseAssignment>;
+
 /** 问题交办: the problem was found and entered into the ledger with its number. */
 export const ProblemRaised = message(
   'ProblemRaised',
@@ -30,7 +47,12 @@ export const ProblemRaised = message(
     category: ProblemCategory,
     /** 问题描述 */
     description: Text(5000),
-    /** 发现日期: the county day it was raised. Deadlines may not be earlier. */
+    /**
+     * 交办日期: the county day it was raised (handed down) — the business date every read model counts
+     * it on (the year of the scorecards, the wall). Given with the raise, it may be in the past (an
+     * item of an earlier list), never after the day it is recorded nor before its source document's
+     * date; a raise that gives none is raised today. Deadlines may not be earlier.
+     */
     raisedOn: CalendarDay,
     /** 同类问题第二次: the earlier problem of the same kind this one repeats, if any. */
     recurrenceOf: Id.nullable(),
@@ -41,6 +63,12 @@ export const ProblemRaised = message(
      * (left out rather than null, so every raise recorded before keeps its exact shape).
      */
     sweepId: Id.optional(),
+    /** 来源文件: the registered source document that lists it (its 文号 and date are there); null for raises before documents. */
+    sourceDocumentId: Id.nullable().default(null),
+    /** 原编号: its number in the source document; with the document's 文号 it identifies the item (raised once). */
+    originalNumber: OriginalNumber.nullable().default(null),
+    /** 立行立改: raised already fixed on the spot; the events after it assign it and report the fix, awaiting verification. */
+    fixedOnTheSpot: z.boolean().default(false),
   }),
 );
 
@@ -261,6 +289,11 @@ export type RaisedFacts = {
   recurrenceOf: string | null;
   /** 相关: earlier problems linked as related, in the order linked. */
   relatedTo: readonly string[];
+  /** 来源文件 and 原编号, when the raise named them. */
+  sourceDocumentId: string | null;
+  originalNumber: string | null;
+  /** 立行立改: raised already fixed on the spot. */
+  fixedOnTheSpot: boolean;
 };
 
 /** What is known once it is assigned to a responsible unit. */
@@ -318,7 +351,22 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
   switch (event.type) {
     case 'ProblemRaised': {
       const { problemId, ledgerNumber, source, category, description, raisedOn, recurrenceOf } = event.data;
-      return { status: 'raised', problemId, ledgerNumber, source, category, description, raisedOn, recurrenceOf, relatedTo: [] };
+      // `?? null`, `?? false`: a raise recorded before documents and 立行立改 has neither.
+      const { sourceDocumentId = null, originalNumber = null, fixedOnTheSpot = false } = event.data;
+      return {
+        status: 'raised',
+        problemId,
+        ledgerNumber,
+        source,
+        category,
+        description,
+        raisedOn,
+        recurrenceOf,
+        relatedTo: [],
+        sourceDocumentId,
+        originalNumber,
+        fixedOnTheSpot,
+      };
     }
     case 'ProblemAssigned': {
       if (state.status === 'not_raised') throw new Error('ProblemAssigned before ProblemRaised');

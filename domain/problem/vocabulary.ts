@@ -2,19 +2,35 @@ import { z } from 'zod';
 import type { ProblemStatus } from './events.js';
 
 /**
- * Where a problem came from (问题来源). The code prefixes its ledger number: `GJ-2019-007` is the
- * 7th national-feedback problem raised in 2019.
+ * Where a problem came from (问题来源), i.e. who found it. The code prefixes its ledger number:
+ * `GJ-2019-007` is the 7th national-feedback problem raised in 2019.
+ *
+ * `county_self_check` (县自查) is the source problems found by the county were recorded under before
+ * the county's own findings were split by who found them: a unit about itself (`unit_self_report`,
+ * 自查上报), the county's inspection (`county_inspection`, 县级督查) and unannounced visits
+ * (`unannounced_visit`, 督查暗访). It stays readable and raisable (stored raises and scripts name it;
+ * its numbers keep their XZ prefix, its points stay the policy's), but the forms no longer offer it
+ * and the API marks it deprecated: see `deprecatedSources` and docs/sources.md.
  */
 export const ProblemSource = z.enum([
   'national_feedback', // 国家反馈问题
   'provincial_review', // 省级查摆问题
   'municipal_review', // 市级查摆问题
-  'county_self_check', // 县自查问题
+  'county_self_check', // 县自查问题 (retired: split into the three below)
   'audit', // 审计发现问题
   'discipline_inspection', // 纪检监察发现问题
   'hotline', // 12317 举报
+  'unit_self_report', // 自查上报: a unit's own report about itself (自查自纠)
+  'county_inspection', // 县级督查
+  'unannounced_visit', // 督查暗访
 ]);
 export type ProblemSource = z.infer<typeof ProblemSource>;
+
+/** Sources kept for what was recorded under them, no longer offered for new raises (the forms leave them out). */
+export const deprecatedSources: ReadonlySet<ProblemSource> = new Set(['county_self_check']);
+
+/** 自查上报: raised by the unit head for their own unit, assigned to it at once. */
+export const SELF_REPORT_SOURCE = 'unit_self_report' satisfies ProblemSource;
 
 export const sourceCode: Record<ProblemSource, string> = {
   national_feedback: 'GJ',
@@ -24,6 +40,9 @@ export const sourceCode: Record<ProblemSource, string> = {
   audit: 'AU',
   discipline_inspection: 'JJ',
   hotline: 'RX',
+  unit_self_report: 'ZC',
+  county_inspection: 'DC',
+  unannounced_visit: 'AF',
 };
 
 /** A label in the ledger's language (Chinese) and in English. */
@@ -41,6 +60,9 @@ export const sourceLabels: Record<ProblemSource, Label> = {
   audit: { zh: '审计', en: 'Audit' },
   discipline_inspection: { zh: '纪检监察', en: 'Discipline inspection' },
   hotline: { zh: '12317举报', en: '12317 hotline' },
+  unit_self_report: { zh: '自查上报', en: 'Unit self-report' },
+  county_inspection: { zh: '县级督查', en: 'County inspection' },
+  unannounced_visit: { zh: '督查暗访', en: 'Unannounced visit' },
 };
 export const sourceLabel: Record<ProblemSource, string> = zhOf(sourceLabels);
 

@@ -15,8 +15,18 @@ const rows: ImportedRow[] = [
     unitId: TOWNSHIP,
     responsiblePerson: '储',
     deadline: '2019-06-30',
+    raisedOn: '2019-02-20',
   },
-  { row: 3, source: 'audit', category: 'fund_misuse', description: '资金拨付滞后', unitId: null, responsiblePerson: null, deadline: null },
+  {
+    row: 3,
+    source: 'audit',
+    category: 'fund_misuse',
+    description: '资金拨付滞后',
+    unitId: null,
+    responsiblePerson: null,
+    deadline: null,
+    raisedOn: null,
+  },
 ];
 const accept: ImportCommand = { type: 'AcceptProblemsImport', data: { contentHash: HASH, fileName: '问题清单.xlsx', rows } };
 const complete: ImportCommand = { type: 'CompleteProblemsImport', data: { contentHash: HASH } };

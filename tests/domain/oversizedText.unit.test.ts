@@ -19,6 +19,18 @@ const raisedData = {
   raisedOn: '2019-03-01',
   recurrenceOf: EARLIER_PROBLEM,
   hotlineReportId: '12317-2019-0001',
+  sourceDocumentId: VERIFIER_UNIT,
+  originalNumber: '一-3',
+  fixedOnTheSpot: true,
+};
+/** 立行立改 / 自查上报: the unit a raise assigns at once, with the evidence of the fix on the spot. */
+const raiseAssignment = { responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: '李副县长', evidence };
+const sourceDocument = {
+  documentId: VERIFIER_UNIT,
+  issuingBody: '国务院扶贫开发领导小组',
+  title: '关于反馈2018年脱贫攻坚成效考核发现问题的通知',
+  documentNumber: '国开发〔2019〕3号',
+  issuedOn: '2019-02-15',
 };
 
 type Definition = {
@@ -28,7 +40,7 @@ type Definition = {
 
 /** A valid sample of every command and event, by hand. */
 const samples: [Definition, Record<string, unknown>][] = [
-  [domain.RaiseProblem, raisedData],
+  [domain.RaiseProblem, { ...raisedData, assignment: raiseAssignment }],
   [domain.AssignProblem, { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: '李副县长' }],
   [domain.AcknowledgeAssignment, { problemId: PROBLEM, acknowledgedBy: '王明' }],
   [domain.SetDeadline, { problemId: PROBLEM, deadline: '2019-06-30' }],
@@ -84,7 +96,7 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
-  [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData }],
+  [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData, assignment: raiseAssignment }],
   [
     domain.PolicyAdopted,
     { version: 1, document: { ...domain.defaultPolicy, name: '2019年度整改考核办法' }, reason: '县考核委员会审议通过' },
@@ -209,6 +221,8 @@ const samples: [Definition, Record<string, unknown>][] = [
   ...accountSamples(),
   ...hotlineSamples(),
   ...sweepSamples(),
+  [domain.RegisterSourceDocument, sourceDocument],
+  [domain.SourceDocumentRegistered, sourceDocument],
   [domain.NotificationsBegan, { fromPosition: 41 }],
   [
     domain.NotificationChannelConfigured,
@@ -402,10 +416,11 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.AccountCommand.options.map((o) => o.shape.type.value),
       ...domain.HotlineCommand.options.map((o) => o.shape.type.value),
       ...domain.SweepCommand.options.map((o) => o.shape.type.value),
+      ...domain.SourceDocumentCommand.options.map((o) => o.shape.type.value),
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(94);
+    expect(sampled).toHaveLength(98);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -70,6 +70,85 @@ describe('raising a problem (问题交办)', () => {
   });
 });
 
+describe('raising with the unit at once: 自查上报 and 立行立改', () => {
+  const assignment = { responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null, evidence: null };
+  const onTheSpot = { description: '暗访当场发现，已当场补发到户', files: [] };
+
+  it('自查上报: the unit’s own report is assigned to it and acknowledged (the unit found it), awaiting a plan', () => {
+    const state = given([])
+      .when(command.raise({ source: 'unit_self_report' }, assignment), NOW)
+      .then([
+        raised({ source: 'unit_self_report' }),
+        {
+          type: 'ProblemAssigned',
+          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+        },
+        { type: 'AssignmentAcknowledged', data: { problemId: PROBLEM, acknowledgedBy: '王明' } },
+      ]);
+    expect(state.status).toBe('rectifying');
+  });
+
+  it('an office raise naming the unit is assigned, and waits for the unit to acknowledge it (签收)', () => {
+    const state = given([])
+      .when(command.raise({ source: 'county_inspection' }, assignment), NOW)
+      .then([
+        raised({ source: 'county_inspection' }),
+        {
+          type: 'ProblemAssigned',
+          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+        },
+      ]);
+    expect(state.status).toBe('assigned');
+  });
+
+  it('立行立改: raised already fixed on the spot, it lands reported fixed with its evidence, awaiting verification', () => {
+    const state = given([])
+      .when(command.raise({ source: 'unannounced_visit' }, { ...assignment, evidence: onTheSpot }), NOW)
+      .then([
+        raised({ source: 'unannounced_visit', fixedOnTheSpot: true }),
+        {
+          type: 'ProblemAssigned',
+          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+        },
+        { type: 'AssignmentAcknowledged', data: { problemId: PROBLEM, acknowledgedBy: '王明' } },
+        { type: 'RectificationReported', data: { problemId: PROBLEM, evidence: onTheSpot } },
+      ]);
+    expect(state.status).toBe('awaiting_verification');
+  });
+
+  it('立行立改 still needs another unit’s verification before 销号', () => {
+    const fixed = [
+      raised({ source: 'unannounced_visit', fixedOnTheSpot: true }),
+      assigned(),
+      acknowledged,
+      { type: 'RectificationReported', data: { problemId: PROBLEM, evidence: onTheSpot } } as ProblemEvent,
+    ];
+    given(fixed).when(command.close(), NOW).thenError('VERIFICATION_REQUIRED');
+    given(fixed).when(command.pass(TOWNSHIP), NOW).thenError('VERIFIER_IS_RESPONSIBLE_UNIT');
+    given(fixed).when(command.pass(), NOW).then([passed()]);
+  });
+
+  it('a raise day after today is refused', () => {
+    given([])
+      .when(command.raise({ raisedOn: '2019-03-02' }), NOW)
+      .thenError('RAISED_ON_IN_FUTURE');
+  });
+
+  it('an item raised on a past day takes a deadline before today, but not before its raise day', () => {
+    const past = [raised({ raisedOn: '2018-11-20' }), assigned(), acknowledged];
+    given(past)
+      .when(command.setDeadline('2018-12-31'), NOW)
+      .then([deadlineSet('2018-12-31')]);
+    given(past).when(command.setDeadline('2018-11-19'), NOW).thenError('DEADLINE_BEFORE_RAISE_DATE');
+  });
+
+  it('a raise recorded before documents and 立行立改 (without their fields) reads with none', () => {
+    const { sourceDocumentId: _d, originalNumber: _o, fixedOnTheSpot: _f, ...old } = raised().data;
+    const state = fold([{ type: 'ProblemRaised', data: old } as ProblemEvent]);
+    expect(state).toMatchObject({ status: 'raised', sourceDocumentId: null, originalNumber: null, fixedOnTheSpot: false });
+  });
+});
+
 describe('linking a problem to an earlier one (复发 / 相关)', () => {
   const ANOTHER_EARLIER = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 
@@ -632,6 +711,9 @@ describe('evolve: what each event does to the state', () => {
     raisedOn: '2019-03-01',
     recurrenceOf: null,
     relatedTo: [],
+    sourceDocumentId: null,
+    originalNumber: null,
+    fixedOnTheSpot: false,
   };
   const assignedFacts = {
     ...raisedFacts,

@@ -41,6 +41,9 @@ export const raised = (data: Partial<ProblemRaisedData> = {}): Event<'ProblemRai
     raisedOn: '2019-03-01',
     recurrenceOf: null,
     hotlineReportId: null,
+    sourceDocumentId: null,
+    originalNumber: null,
+    fixedOnTheSpot: false,
     ...data,
   },
 });
@@ -129,7 +132,13 @@ const closedProblem = [...verified, closed()];
 export const history = { raisedOnly, assignedOnly, rectifying, withPlan, awaitingVerification, verified, closedProblem };
 
 export const command = {
-  raise: (data: Partial<ProblemRaisedData> = {}): Command<'RaiseProblem'> => ({ type: 'RaiseProblem', data: raised(data).data }),
+  raise: (
+    data: Partial<ProblemRaisedData> = {},
+    assignment: Command<'RaiseProblem'>['data']['assignment'] = null,
+  ): Command<'RaiseProblem'> => ({
+    type: 'RaiseProblem',
+    data: { ...raised(data).data, assignment },
+  }),
   assign: (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明'): Command<'AssignProblem'> => ({
     type: 'AssignProblem',
     data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长' },
