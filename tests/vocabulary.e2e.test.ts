@@ -64,7 +64,7 @@ describe('Query.vocabulary', () => {
     expect(policyVersion).toBe(0);
     expect(scoreParts.map((p: { value: string }) => p.value)).toEqual(['base', 'ordinary', 'year_end']);
     const rule = (value: string) => scoreRules.find((r: { value: string }) => r.value === value);
-    expect(scoreRules).toHaveLength(13);
+    expect(scoreRules).toHaveLength(15);
     expect(rule('base')).toMatchObject({ part: 'base', points: 100, pointsBySource: [] });
     expect(rule('verification_rejected')).toMatchObject({
       part: 'ordinary',
