@@ -64,6 +64,7 @@ export const defaultPolicy: PolicyDocument = {
       unfinishedAtYearEnd: -3,
     },
     recurrenceAcrossUnits: 'same_unit_only',
+    coResponsibleShare: 50,
     items: defaultAssessmentItems,
     grades: { good: 95, fairlyGood: 90, average: 80 },
   },
