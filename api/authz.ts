@@ -128,6 +128,13 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.publishBulletin': office,
   'Query.bulletin': signedIn,
   'Query.verifyBulletin': { who: ['office', 'committee', 'admin'] },
+  // 牵头单位 / 配合单位, 转办 and 延期申请 (issue 13): the office assigns, transfers and decides; the lead unit's head requests.
+  'Mutation.changeCoResponsibleUnits': office,
+  'Mutation.transferProblem': office,
+  'Mutation.requestExtension': unitHeadOwnUnit,
+  'Mutation.approveExtensionRequest': office,
+  'Mutation.refuseExtensionRequest': office,
+  'Query.extensionRequests': office,
 };
 
 /**

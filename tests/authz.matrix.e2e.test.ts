@@ -68,6 +68,12 @@ const expected: Record<string, Who> = {
   decideExemptionApplication: ['committee'],
   recordAssessmentItem: ['committee'],
   publishBulletin: ['office'],
+  // 牵头单位 / 配合单位, 转办, 延期申请 (issue 13): the office assigns, transfers and decides; the lead unit's head requests.
+  changeCoResponsibleUnits: ['office'],
+  transferProblem: ['office'],
+  requestExtension: ['unit_head'],
+  approveExtensionRequest: ['office'],
+  refuseExtensionRequest: ['office'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */
