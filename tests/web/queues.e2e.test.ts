@@ -151,7 +151,7 @@ describe('work queues in the web app', () => {
   it('the office triages a hotline report into a problem (RX-…) assigned to the unit, and dismisses another with a reason', async () => {
     await signInPage(page, server.url, tokens.office, '/hotline');
     await page.getByRole('heading', { name: '12317 举报', level: 1 }).waitFor();
-    expect(await navLinks()).toEqual(['挂图作战', '整改台账', '导入问题清单', '12317 举报', '约谈', '年度考核', '季督查']);
+    expect(await navLinks()).toEqual(['挂图作战', '整改台账', '导入问题清单', '12317 举报', '约谈', '延期申请', '年度考核', '季督查']);
 
     const first = page.locator(`[data-report="${receipts.triage}"]`);
     await first.locator('button[data-action="triage"]').click();
