@@ -20,7 +20,10 @@ import type { Context } from './context.js';
  *
  * The table may name fields that are not in the schema yet (other work adds them).
  */
-export type Rule = { who: 'public' } | { who: 'signed_in' } | { who: readonly Role[]; scope?: 'own_unit_problem' | 'other_unit_problem' };
+export type Rule =
+  | { who: 'public' }
+  | { who: 'signed_in' }
+  | { who: readonly Role[]; scope?: 'own_unit_problem' | 'other_unit_problem' | 'involved_unit_problem' };
 
 const office = { who: ['office'] } as const;
 const admin = { who: ['admin'] } as const;
@@ -29,6 +32,8 @@ const signedIn = { who: 'signed_in' } as const;
 const anyone = { who: 'public' } as const;
 /** 责任单位: only for the problems their own unit is responsible for. */
 const unitHeadOwnUnit = { who: ['unit_head'], scope: 'own_unit_problem' } as const;
+/** 牵头单位 or 配合单位: for the problems their unit leads or helps on. */
+const unitHeadInvolvedUnit = { who: ['unit_head'], scope: 'involved_unit_problem' } as const;
 /** 验收: never for a problem of their own unit. */
 const verifierOtherUnit = { who: ['verifier'], scope: 'other_unit_problem' } as const;
 
@@ -51,7 +56,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   // Responsible units (责任单位负责人), for their own unit's items.
   'Mutation.acknowledgeAssignment': unitHeadOwnUnit,
   'Mutation.submitPlan': unitHeadOwnUnit,
-  'Mutation.reportProgress': unitHeadOwnUnit,
+  // 整改进展: the lead unit and each co-responsible unit (配合单位) on its part; the fix itself only the lead (reportRectified).
+  'Mutation.reportProgress': unitHeadInvolvedUnit,
   'Mutation.reportRectified': unitHeadOwnUnit,
   'Mutation.replyToSupervision': unitHeadOwnUnit,
   // Verifiers (验收), never for their own unit's items.
@@ -140,6 +146,13 @@ export const rules: Readonly<Record<string, Rule>> = {
   // 自查上报: a unit head reports a problem of their own unit (the unit comes from the token; the domain
   // refuses a self-report for any other unit, raiseProblem's included).
   'Mutation.selfReportProblem': { who: ['unit_head'] },
+  // 牵头单位 / 配合单位, 转办 and 延期申请 (issue 13): the office assigns, transfers and decides; the lead unit's head requests.
+  'Mutation.changeCoResponsibleUnits': office,
+  'Mutation.transferProblem': office,
+  'Mutation.requestExtension': unitHeadOwnUnit,
+  'Mutation.approveExtensionRequest': office,
+  'Mutation.refuseExtensionRequest': office,
+  'Query.extensionRequests': office,
 };
 
 /**
@@ -227,9 +240,19 @@ export async function authorize(
 
 type Scope = NonNullable<Extract<Rule, { scope?: unknown }>['scope']>;
 
-/** Why a scoped rule refuses this user on a problem of that responsible unit (null: it does not). */
-function scopeRefusal(scope: Scope, user: AccountRow, responsibleUnitId: string | null): 'OUTSIDE_YOUR_UNIT' | 'OWN_UNIT' | null {
+/** Why a scoped rule refuses this user on a problem of that responsible (lead) unit and co-responsible units (null: it does not). */
+function scopeRefusal(
+  scope: Scope,
+  user: AccountRow,
+  responsibleUnitId: string | null,
+  coResponsibleUnitIds: readonly string[] = [],
+): 'OUTSIDE_YOUR_UNIT' | 'OWN_UNIT' | null {
   if (scope === 'own_unit_problem' && (responsibleUnitId === null || responsibleUnitId !== user.unitId)) return 'OUTSIDE_YOUR_UNIT';
+  if (
+    scope === 'involved_unit_problem' &&
+    (responsibleUnitId === null || (responsibleUnitId !== user.unitId && !coResponsibleUnitIds.includes(user.unitId ?? '')))
+  )
+    return 'OUTSIDE_YOUR_UNIT';
   if (scope === 'other_unit_problem' && responsibleUnitId !== null && responsibleUnitId === user.unitId) return 'OWN_UNIT';
   return null;
 }
@@ -238,8 +261,9 @@ async function checkScope(scope: Scope, problemId: string, user: AccountRow, ctx
   // The problem's own stream, not the read model: the decision must not rest on a lagging view.
   const state = problemId ? await ctx.ledger.problemState(problemId) : undefined;
   const responsibleUnitId = state && isAssigned(state) ? state.responsibleUnitId : null;
+  const coResponsibleUnitIds = state && isAssigned(state) ? state.coResponsibleUnitIds : [];
   const label = state && state.status !== 'not_raised' ? `Problem ${state.ledgerNumber}` : 'This problem';
-  const refusal = scopeRefusal(scope, user, responsibleUnitId);
+  const refusal = scopeRefusal(scope, user, responsibleUnitId, coResponsibleUnitIds);
   if (refusal === 'OUTSIDE_YOUR_UNIT')
     throw new ForbiddenError('FORBIDDEN', `${label} is not your unit's: a unit head acts only on their own unit's items.`, {
       reason: refusal,
@@ -256,12 +280,17 @@ async function checkScope(scope: Scope, problemId: string, user: AccountRow, ctx
  * without one and from the same table, so what the server offers (`Problem.availableActions`) is
  * what it lets through.
  */
-export function permits(field: string, user: AccountRow, responsibleUnitId: string | null): boolean {
+export function permits(
+  field: string,
+  user: AccountRow,
+  responsibleUnitId: string | null,
+  coResponsibleUnitIds: readonly string[] = [],
+): boolean {
   const rule = rules[field] ?? defaults[field.slice(0, field.indexOf('.'))];
   if (!rule) return false;
   if (rule.who === 'public' || rule.who === 'signed_in') return true;
   if (!rule.who.some((r) => user.roles.includes(r))) return false;
-  return !rule.scope || scopeRefusal(rule.scope, user, responsibleUnitId) === null;
+  return !rule.scope || scopeRefusal(rule.scope, user, responsibleUnitId, coResponsibleUnitIds) === null;
 }
 
 /**

@@ -237,6 +237,10 @@ export class Ledger {
     const command: ProblemCommand = parseOrThrow(ProblemCommandSchema, input);
     if (command.type === 'RaiseProblem') throw new Error('Use raiseProblem, which reserves the ledger number');
     if (command.type === 'AssignProblem') await this.activeUnit(command.data.responsibleUnitId, 'responsibleUnitId');
+    // 配合单位 and 转办: every unit named must exist and take work.
+    if (command.type === 'AssignProblem' || command.type === 'ChangeCoResponsibleUnits')
+      for (const unitId of command.data.coResponsibleUnitIds) await this.activeUnit(unitId, 'coResponsibleUnitIds');
+    if (command.type === 'TransferProblem') await this.activeUnit(command.data.toUnitId, 'toUnitId');
     if (command.type === 'PassVerification' || command.type === 'RejectVerification')
       await this.activeUnit(command.data.verifierUnitId, 'verifierUnitId');
     // 回头看 by a verifier: their unit must exist (the decision refuses the responsible unit itself).

@@ -13,7 +13,9 @@ import {
   evolveUnit,
   initialProblemState,
   initialUnitState,
+  hasPendingExtensionRequest,
   isAssigned,
+  isOnProblem,
   isOverdue,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
@@ -44,6 +46,16 @@ export type ProblemLinkRow = {
   linkedBy: string;
 };
 
+/** A transfer (转办) as the item's history shows it: both units, the reason, when and by whom. */
+export type TransferRow = {
+  fromUnitId: string;
+  toUnitId: string;
+  reason: string;
+  eventId: string;
+  transferredAt: string;
+  transferredBy: string;
+};
+
 /** A problem as the ledger (整改台账) lists it: its folded state plus when it last changed. */
 export type LedgerRow = {
   state: Exclude<ProblemState, { status: 'not_raised' }>;
@@ -55,6 +67,10 @@ export type LedgerRow = {
   supervisionOrders: SupervisionOrderRow[];
   /** Its links to earlier problems and from later ones, in the order they were made. */
   links: ProblemLinkRow[];
+  /** Its transfers (转办), oldest first. */
+  transfers: TransferRow[];
+  /** When the latest extension request (延期申请) was made and by whom; null before the first. */
+  extensionRequestedAt: { at: string; by: string } | null;
   /** Global position of the problem's last event. */
   position: number;
 };
@@ -89,6 +105,11 @@ const problemEvents = new Set<string>([
   'SupervisionReplied',
   'ConsolidationConfirmed',
   'ProblemLinked',
+  'CoResponsibleUnitsChanged',
+  'ProblemTransferred',
+  'ExtensionRequested',
+  'ExtensionRequestApproved',
+  'ExtensionRequestRefused',
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
 
@@ -96,7 +117,8 @@ const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
   // 6: a raise's state carries its source document, 原编号 and 立行立改.
-  version: 6,
+  // 7: lead and co-responsible units, transfers (转办), extension requests (延期申请).
+  version: 7,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
@@ -139,6 +161,12 @@ export const ledgerView: Projection<LedgerViewState> = {
         links.push({ ...link, direction: 'earlier', problemId: earlier.problemId });
         view.problems.get(earlier.problemId)?.links.push({ ...link, direction: 'later', problemId: id });
       }
+      const transfers = row?.transfers ?? [];
+      if (domainEvent.type === 'ProblemTransferred') {
+        const { fromUnitId, toUnitId, reason } = domainEvent.data;
+        transfers.push({ fromUnitId, toUnitId, reason, eventId: event.id, transferredAt: at, transferredBy: by });
+      }
+      const extensionRequestedAt = domainEvent.type === 'ExtensionRequested' ? { at, by } : (row?.extensionRequestedAt ?? null);
       view.problems.set(id, {
         state,
         raisedAt: row?.raisedAt ?? at,
@@ -146,6 +174,8 @@ export const ledgerView: Projection<LedgerViewState> = {
         latestProgress,
         supervisionOrders,
         links,
+        transfers,
+        extensionRequestedAt,
         position: event.position,
       });
       if (!row) {
@@ -173,6 +203,8 @@ export type LedgerFilter = {
   awaitingSupervisionReply?: boolean | null;
   /** Only closed items in this 回头看 state. */
   consolidation?: 'awaiting_recheck' | 'confirmed' | null;
+  /** Only open items with (true) or without (false) an extension request waiting for the office (延期申请待审). */
+  extensionRequestPending?: boolean | null;
 };
 
 const byLedgerNumber = (a: string, b: string) => a.localeCompare(b);
@@ -191,18 +223,21 @@ function insertionPoint(view: LedgerViewState, ledgerNumber: string): number {
 
 /** The ledger's rows that pass the filter, in ledger-number order (the kept order: no sort per request). */
 export function ledgerRows(view: LedgerViewState, filter: LedgerFilter, today: string): LedgerRow[] {
-  const { source, category, unitId, status, overdue, awaitingSupervisionReply, consolidation } = filter;
+  const { source, category, unitId, status, overdue, awaitingSupervisionReply, consolidation, extensionRequestPending } = filter;
   return view.order
     .map((id) => view.problems.get(id)!)
     .filter(
       (r) =>
         (!source || r.state.source === source) &&
         (!category || r.state.category === category) &&
-        (!unitId || (isAssigned(r.state) && r.state.responsibleUnitId === unitId)) &&
+        // A unit's items: those it leads (牵头) and those it helps on (配合).
+        (!unitId || isOnProblem(r.state, unitId)) &&
         (!status || r.state.status === status) &&
         (overdue == null || isOverdue(r.state, today) === overdue) &&
         (awaitingSupervisionReply == null || (isAssigned(r.state) && r.state.openSupervision !== null) === awaitingSupervisionReply) &&
-        (!consolidation || (r.state.status === 'closed' && r.state.consolidation === consolidation)),
+        (!consolidation || (r.state.status === 'closed' && r.state.consolidation === consolidation)) &&
+        (extensionRequestPending == null ||
+          (r.state.status !== 'closed' && hasPendingExtensionRequest(r.state)) === extensionRequestPending),
     );
 }
 

@@ -30,6 +30,10 @@ import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
 
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
+/** An event that concerns the unit holding the item then (延期, 验收不通过, 督办, 重新打开): that lead unit (转办 moves it). */
+export type HeldEventRef = EventRef & { unitId: string | null };
+/** A lead unit's time with the item: from the county day of its assignment or transfer (转办) in. */
+export type Holding = { unitId: string; from: string; eventId: string };
 
 /** A deadline (整改时限) as set or extended: the day it names, the county day it was recorded, and its event. */
 export type DeadlineRef = { deadline: string; day: string; eventId: string };
@@ -61,8 +65,12 @@ export type ProblemFacts = {
   recurrenceOf: string | null;
   /** The ProblemLinked that made it a recurrence; null when an older raise named it (the raise is the evidence). */
   recurrenceEventId: string | null;
-  /** 责任单位, once assigned. */
+  /** 牵头单位 (责任单位) now, once assigned: the battle map, the wall and the overdue triggers count it here. */
   unitId: string | null;
+  /** 配合单位 now: each gets the policy's share (`scoring.coResponsibleShare`) of the lead unit's deductions. */
+  coUnitIds: readonly string[];
+  /** Every lead unit it had, in order (the assignment, then each 转办): whose time it was on a day. */
+  holdings: Holding[];
   assignedOn: string | null;
   assignedEventId: string | null;
   status: Exclude<ProblemStatus, 'not_raised'>;
@@ -85,9 +93,9 @@ export type ProblemFacts = {
   reworking: boolean;
   closedOn: string | null;
   closedEventId: string | null;
-  extensions: EventRef[] | null;
-  rejections: EventRef[] | null;
-  supervisions: EventRef[] | null;
+  extensions: HeldEventRef[] | null;
+  rejections: HeldEventRef[] | null;
+  supervisions: HeldEventRef[] | null;
   /** The 督办 orders with their replies, oldest first. */
   orders: SupervisionOrderFacts[] | null;
   /**
@@ -95,7 +103,7 @@ export type ProblemFacts = {
    * a reply answers it or 销号 finishes the work it asked for (a reopening does not bring it back).
    */
   openOrder: { supervisionCount: number; finishBy: string | null } | null;
-  reopens: EventRef[] | null;
+  reopens: HeldEventRef[] | null;
   /** After 销号: awaiting the 回头看, or 巩固 confirmed; null while open. */
   consolidation: 'awaiting_recheck' | 'confirmed' | null;
   consolidatedOn: string | null;
@@ -181,7 +189,7 @@ export type FactsState = {
 
 const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
 
-function push(list: EventRef[] | null, ref: EventRef): EventRef[] {
+function push<R extends EventRef>(list: R[] | null, ref: R): R[] {
   if (list === null) return [ref];
   list.push(ref);
   return list;
@@ -212,6 +220,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       recurrenceOf: d.recurrenceOf,
       recurrenceEventId: null,
       unitId: null,
+      coUnitIds: [],
+      holdings: [],
       assignedOn: null,
       assignedEventId: null,
       status: 'raised',
@@ -241,9 +251,13 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   }
   const f = state.problems.get(event.data.problemId);
   if (!f) return;
+  const held = { ...ref, unitId: f.unitId };
   switch (event.type) {
     case 'ProblemAssigned':
       moveToUnit(state, f, event.data.responsibleUnitId);
+      f.coUnitIds = event.data.coResponsibleUnitIds ?? [];
+      // A reassignment before 签收 replaces the first holding: the unit never held it.
+      f.holdings = [{ unitId: event.data.responsibleUnitId, from: day, eventId: recorded.id }];
       f.status = 'assigned';
       f.assignedOn = day;
       f.assignedEventId = recorded.id;
@@ -259,7 +273,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       const set = { deadline: event.data.deadline, day, eventId: recorded.id };
       if (f.deadlines === null) f.deadlines = [set];
       else f.deadlines.push(set);
-      if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, ref);
+      if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, held);
       return;
     }
     case 'RectificationPlanSubmitted':
@@ -280,7 +294,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       return;
     case 'VerificationRejected':
       f.status = 'rectifying';
-      f.rejections = push(f.rejections, ref);
+      f.rejections = push(f.rejections, held);
       f.reworking = true;
       f.openSince = day;
       f.rectifiedOn = null;
@@ -301,7 +315,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       return;
     case 'ProblemReopened':
       f.status = 'rectifying';
-      f.reopens = push(f.reopens, ref);
+      f.reopens = push(f.reopens, held);
       f.openSince = day;
       f.rectifiedOn = null;
       f.rectifiedEventId = null;
@@ -312,7 +326,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.recheckDueOn = null;
       return;
     case 'SupervisionOrdered': {
-      f.supervisions = push(f.supervisions, ref);
+      f.supervisions = push(f.supervisions, held);
       const { supervisionCount, finishBy, triggerId } = event.data;
       // `?? null`: an order written before finishBy and triggerId were recorded has neither.
       const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
@@ -337,9 +351,32 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
         f.recurrenceEventId = recorded.id;
       }
       return;
+    case 'CoResponsibleUnitsChanged':
+      f.coUnitIds = event.data.coResponsibleUnitIds;
+      return;
+    case 'ProblemTransferred':
+      moveToUnit(state, f, event.data.toUnitId);
+      f.coUnitIds = f.coUnitIds.filter((id) => id !== event.data.toUnitId);
+      f.holdings.push({ unitId: event.data.toUnitId, from: day, eventId: recorded.id });
+      return;
+    case 'ExtensionRequested':
+    case 'ExtensionRequestApproved':
+    case 'ExtensionRequestRefused':
+      // The approval's DeadlineExtended, recorded with it, is what the cards and triggers count.
+      return;
     default:
       assertNever(event);
   }
+}
+
+/**
+ * The lead unit (牵头单位) holding the item at the end of a county day: the last assignment or 转办
+ * recorded on or before it; the first holder before its assignment day. Null when never assigned.
+ */
+export function holderOn(f: ProblemFacts, day: string): string | null {
+  let holder = f.holdings[0]?.unitId ?? null;
+  for (const h of f.holdings) if (h.from <= day) holder = h.unitId;
+  return holder;
 }
 
 /**
@@ -437,7 +474,8 @@ export const problemFacts: Projection<FactsState> = {
   // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
   // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
   // 9: sweeps (举一反三排查) and their answers.
-  version: 9,
+  // 10: lead and co-responsible units, transfers (转办): who held the item when.
+  version: 10,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

@@ -35,6 +35,9 @@ function changeOf(event: RecordedEvent, ms: number): TimelineChange | null {
   switch (event.type) {
     case 'ProblemAssigned':
       return { ms, kind: 'assigned', unitId: data.responsibleUnitId as string };
+    case 'ProblemTransferred':
+      // 转办: reminders and 回头看 go to the new lead unit from then on.
+      return { ms, kind: 'assigned', unitId: data.toUnitId as string };
     case 'DeadlineSet':
     case 'DeadlineExtended':
       return { ms, kind: 'deadline', deadline: data.deadline as string };
@@ -72,7 +75,8 @@ function insert(changes: TimelineChange[], change: TimelineChange): void {
 
 export const scheduleView: Projection<ScheduleViewState> = {
   name: 'schedule-view',
-  version: 2,
+  // 3: a transfer (转办) moves the item to its new lead unit.
+  version: 3,
   initial: () => ({ timelines: new Map(), written: new Set(), writtenByDue: new Map(), lastDueMs: Number.NEGATIVE_INFINITY }),
   apply(state, event) {
     if (scheduleEventTypes.has(event.type)) {

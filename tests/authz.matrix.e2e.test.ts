@@ -74,6 +74,12 @@ const expected: Record<string, Who> = {
   // 来源文件: registered by the office; 自查上报: a unit head, for their own unit (from the token).
   registerSourceDocument: ['office'],
   selfReportProblem: ['unit_head'],
+  // 牵头单位 / 配合单位, 转办, 延期申请 (issue 13): the office assigns, transfers and decides; the lead unit's head requests.
+  changeCoResponsibleUnits: ['office'],
+  transferProblem: ['office'],
+  requestExtension: ['unit_head'],
+  approveExtensionRequest: ['office'],
+  refuseExtensionRequest: ['office'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */

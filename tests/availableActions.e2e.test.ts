@@ -54,7 +54,9 @@ describe('Problem.availableActions', () => {
       `mutation($p: ID!, $u: ID!) { assignProblem(problemId: $p, responsibleUnitId: $u, responsiblePerson: "王主任") { problem { id } } }`,
       { p, u: township },
     );
-    expect(await actions(p, as.office)).toEqual(['assignProblem', 'setDeadline', 'orderSupervision', 'linkProblem']);
+    // 配合单位 and 转办: the office's at any stage before closing.
+    const unitSteps = ['changeCoResponsibleUnits', 'transferProblem'];
+    expect(await actions(p, as.office)).toEqual(['assignProblem', 'setDeadline', 'orderSupervision', 'linkProblem', ...unitSteps]);
     expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment']);
     expect(await actions(p, as.otherHead)).toEqual([]);
 
@@ -63,7 +65,7 @@ describe('Problem.availableActions', () => {
     expect(await actions(p, as.head)).toEqual(['submitPlan', 'reportProgress']);
     expect(await actions(p, as.head)).not.toContain('closeProblem');
     expect(await actions(p, as.otherHead)).toEqual([]);
-    expect(await actions(p, as.office)).toEqual(['setDeadline', 'orderSupervision', 'linkProblem']);
+    expect(await actions(p, as.office)).toEqual(['setDeadline', 'orderSupervision', 'linkProblem', ...unitSteps]);
 
     await step('submitPlan(problemId: $p, measures: "拆除重建")', p, as.head);
     expect(await actions(p, as.head)).toEqual(['submitPlan', 'reportProgress', 'reportRectified']);
@@ -76,7 +78,7 @@ describe('Problem.availableActions', () => {
 
     await step('passVerification(problemId: $p, opinion: "符合要求")', p, as.verifier);
     // The office closes only once the verification has passed.
-    expect(await actions(p, as.office)).toEqual(['setDeadline', 'closeProblem', 'orderSupervision', 'linkProblem']);
+    expect(await actions(p, as.office)).toEqual(['setDeadline', 'closeProblem', 'orderSupervision', 'linkProblem', ...unitSteps]);
     expect(await actions(p, as.verifier)).toEqual([]);
 
     await step('closeProblem(problemId: $p)', p, as.office);

@@ -53,7 +53,7 @@ describe.each(storeKinds('taizhang-cmdid-'))('a command id reused on %s', (_kind
   });
   const progress = (text = '已拨付两个村'): ProblemCommand => ({
     type: 'ReportProgress',
-    data: { problemId, progress: text, percentComplete: 60 },
+    data: { problemId, progress: text, percentComplete: 60, reportedByUnitId: null },
   });
 
   /** The attempt starts once the head is read (a store over the network answers later than the attempt would). */

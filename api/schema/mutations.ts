@@ -196,7 +196,7 @@ export function raisedProblemId(result: CommandResult<ProblemState>, fallback: s
  * its arguments and how they become command data. `fromActor` adds data that comes from the signed-in
  * user, never from the request.
  */
-function problemCommand<A extends InputFieldMap>(
+export function problemCommand<A extends InputFieldMap>(
   type: keyof typeof problemMutation,
   description: string,
   args: (t: Parameters<Parameters<typeof builder.mutationField>[1]>[0]) => A,
@@ -230,6 +230,10 @@ problemCommand('AssignProblem', 'Assign the problem to its responsible unit (责
   responsibleUnitId: t.arg.id({ required: true, description: 'The responsible unit.' }),
   responsiblePerson: t.arg.string({ required: true, description: '责任人' }),
   leadingOfficial: t.arg.string({ required: false, description: '牵头领导' }),
+  coResponsibleUnitIds: t.arg.idList({
+    required: false,
+    description: '配合单位: the co-responsible units beside the lead unit (responsibleUnitId, 牵头单位); none when left out.',
+  }),
 }));
 problemCommand('AcknowledgeAssignment', 'The responsible unit takes the problem on (签收).', (t) => ({
   acknowledgedBy: t.arg.string({ required: true, description: 'Who acknowledged it.' }),
@@ -256,13 +260,23 @@ problemCommand('ExtendDeadline', 'Extend the deadline (延期) to a later day, w
 problemCommand('SubmitPlan', 'Submit the rectification plan (整改方案 / 整改措施).', (t) => ({
   measures: t.arg.string({ required: true, description: 'The measures that will fix it.' }),
 }));
-problemCommand('ReportProgress', 'Report progress (整改进展).', (t) => ({
-  progress: t.arg.string({ required: true, description: 'What has been done so far.' }),
-  percentComplete: t.arg.int({ required: false, description: '0–100' }),
-}));
-problemCommand('ReportRectified', 'Report the problem fixed, with evidence, and ask for verification.', (t) => ({
-  evidence: t.arg({ type: EvidenceInput, required: true, description: '整改佐证' }),
-}));
+/** The reporting unit is the signed-in unit head's own, from the token. */
+const reportingUnit = (actor: NonNullable<Context['actor']>) => ({ reportedByUnitId: actor.unitId });
+problemCommand(
+  'ReportProgress',
+  'Report progress (整改进展): by the lead unit, or by a co-responsible unit (配合单位) on its part.',
+  (t) => ({
+    progress: t.arg.string({ required: true, description: 'What has been done so far.' }),
+    percentComplete: t.arg.int({ required: false, description: '0–100' }),
+  }),
+  reportingUnit,
+);
+problemCommand(
+  'ReportRectified',
+  'Report the problem fixed, with evidence, and ask for verification: by the lead unit (牵头单位) only.',
+  (t) => ({ evidence: t.arg({ type: EvidenceInput, required: true, description: '整改佐证' }) }),
+  reportingUnit,
+);
 /** The verifying unit is the signed-in verifier's own unit, from the token. */
 const verifierUnit = (actor: NonNullable<Context['actor']>) => ({ verifierUnitId: actor.unitId });
 problemCommand(

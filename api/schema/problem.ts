@@ -257,7 +257,7 @@ builder.queryField('problems', (t) =>
     args: {
       source: t.arg({ type: ProblemSourceEnum, required: false, description: 'Only this source.' }),
       category: t.arg({ type: ProblemCategoryEnum, required: false, description: 'Only this category.' }),
-      unitId: t.arg.id({ required: false, description: 'Only problems this unit is responsible for.' }),
+      unitId: t.arg.id({ required: false, description: 'Only problems this unit leads (牵头) or helps on (配合).' }),
       status: t.arg({ type: ProblemStatusEnum, required: false, description: 'Only problems in this status.' }),
       overdue: t.arg.boolean({ required: false, description: 'Only overdue (true) or only not overdue (false).' }),
       awaitingSupervisionReply: t.arg.boolean({

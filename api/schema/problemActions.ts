@@ -21,6 +21,11 @@ export const problemMutation = {
   ReplyToSupervision: 'replyToSupervision',
   ConfirmConsolidation: 'confirmConsolidation',
   LinkProblem: 'linkProblem',
+  ChangeCoResponsibleUnits: 'changeCoResponsibleUnits',
+  TransferProblem: 'transferProblem',
+  RequestExtension: 'requestExtension',
+  ApproveExtensionRequest: 'approveExtensionRequest',
+  RefuseExtensionRequest: 'refuseExtensionRequest',
 } as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 
@@ -38,7 +43,8 @@ export function availableActions(row: LedgerRow, ctx: Context): ProblemMutation[
   if (ctx.auth.kind !== 'signed_in') return [];
   const { user } = ctx.auth;
   const unit = isAssigned(row.state) ? row.state.responsibleUnitId : null;
+  const coUnits = isAssigned(row.state) ? row.state.coResponsibleUnitIds : [];
   return acceptedCommands(row.state)
     .flatMap((type) => (type === 'RaiseProblem' ? [] : [problemMutation[type]]))
-    .filter((mutation) => permits(`Mutation.${mutation}`, user, unit));
+    .filter((mutation) => permits(`Mutation.${mutation}`, user, unit, coUnits));
 }

@@ -133,7 +133,13 @@ export class Imports {
       const run = (command: ProblemCommand, step: ImportStep) =>
         handleCommand(this.store, problemStreamId(problemId), problemDecider, command, at(step));
       if (row.unitId && row.responsiblePerson) {
-        const assign = { problemId, responsibleUnitId: row.unitId, responsiblePerson: row.responsiblePerson, leadingOfficial: null };
+        const assign = {
+          problemId,
+          responsibleUnitId: row.unitId,
+          responsiblePerson: row.responsiblePerson,
+          leadingOfficial: null,
+          coResponsibleUnitIds: [],
+        };
         await run({ type: 'AssignProblem', data: assign }, 'assign');
         if (row.deadline) await run({ type: 'SetDeadline', data: { problemId, deadline: row.deadline } }, 'deadline');
       }

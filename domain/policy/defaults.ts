@@ -69,6 +69,7 @@ export const defaultPolicy: PolicyDocument = {
       unfinishedAtYearEnd: -3,
     },
     recurrenceAcrossUnits: 'same_unit_only',
+    coResponsibleShare: 50,
     items: defaultAssessmentItems,
     sweeps: { notAnsweredInTime: -1, noneContradicted: -2, contradictionWithinDays: 365 },
     grades: { good: 95, fairlyGood: 90, average: 80 },

@@ -213,6 +213,12 @@ export const PolicyDocument = z.strictObject({
        * first policies were adopted: a stored policy without it keeps the rule it was adopted under.
        */
       recurrenceAcrossUnits: z.enum(['same_unit_only', 'counted']).default('same_unit_only'),
+      /**
+       * 配合单位: each co-responsible unit of an item gets this percent of each deduction (a negative
+       * line) the item puts on its lead unit's card (牵头单位), rounded to one decimal. Added after the
+       * first policies were adopted: a stored policy without it reads with our default, 50.
+       */
+      coResponsibleShare: z.number().int().min(0).max(100).default(50),
       /** Further assessment items (考核事项): which part each kind counts in, and its bound. */
       items: AssessmentItemsPolicy.default(defaultAssessmentItems),
       /**

@@ -40,6 +40,13 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   ConfirmConsolidation: (s) => s.status === 'closed' && s.consolidation === 'awaiting_recheck',
   // 复发 / 相关: a link to an earlier problem, at any time once raised (which one is the form's to choose).
   LinkProblem: (s) => s.status !== 'not_raised',
+  // 配合单位 and 转办: by the office, at any stage before closing.
+  ChangeCoResponsibleUnits: isOpen,
+  TransferProblem: isOpen,
+  // 延期申请: one pending at a time, on an item with a deadline; the office answers the pending one.
+  RequestExtension: (s) => isOpen(s) && s.deadline !== null && s.extensionRequest?.status !== 'pending',
+  ApproveExtensionRequest: (s) => isOpen(s) && s.extensionRequest?.status === 'pending',
+  RefuseExtensionRequest: (s) => isOpen(s) && s.extensionRequest?.status === 'pending',
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

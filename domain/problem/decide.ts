@@ -6,6 +6,7 @@ import type { Decider } from '../shared/decider.js';
 import { WorkingDays } from '../calendar/workingDays.js';
 import { SELF_REPORT_SOURCE } from './vocabulary.js';
 import {
+  CoResponsibleUnitIds,
   EvidenceFile,
   Evidence,
   ProblemLinkKind,
@@ -13,6 +14,7 @@ import {
   RaiseAssignment,
   ReplyText,
   isAssigned,
+  isOnProblem,
   type AssignedProblem,
   type ProblemEvent,
   type ProblemState,
@@ -86,8 +88,31 @@ export const AssignProblem = message(
     responsibleUnitId: Id,
     responsiblePerson: Name(50),
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
+    /** 配合单位: never the lead unit itself. */
+    coResponsibleUnitIds: CoResponsibleUnitIds,
   }),
 );
+/** 配合单位: the office replaces the list before closing. */
+export const ChangeCoResponsibleUnits = message(
+  'ChangeCoResponsibleUnits',
+  1,
+  z.object({ problemId: Id, coResponsibleUnitIds: CoResponsibleUnitIds }),
+);
+/** 转办: to another lead unit, with the person answerable there and the reason. */
+export const TransferProblem = message(
+  'TransferProblem',
+  1,
+  z.object({ problemId: Id, toUnitId: Id, responsiblePerson: Name(50), reason: Text(2000) }),
+);
+/** 延期申请: by the lead unit's head (the unit comes from the token), for a day after the current deadline. */
+export const RequestExtension = message(
+  'RequestExtension',
+  1,
+  z.object({ problemId: Id, requestedByUnitId: Id.nullable(), proposedDeadline: CalendarDay, reason: Text(2000) }),
+);
+/** The office's answer to the pending request: approve (the deadline moves to the day asked for) or refuse with a reason. */
+export const ApproveExtensionRequest = message('ApproveExtensionRequest', 1, z.object({ problemId: Id }));
+export const RefuseExtensionRequest = message('RefuseExtensionRequest', 1, z.object({ problemId: Id, reason: Text(2000) }));
 export const AcknowledgeAssignment = message('AcknowledgeAssignment', 1, z.object({ problemId: Id, acknowledgedBy: Name(50) }));
 /**
  * A deadline is a calendar day. When it was asked for as a number of working days (工作日), the
@@ -111,9 +136,20 @@ export const ReportProgress = message(
     problemId: Id,
     progress: Text(5000),
     percentComplete: z.number().int().min(0).max(100).nullable().default(null),
+    /** The reporting unit (the signed-in unit head's, from the token): the lead or a co-responsible unit; null for the office. */
+    reportedByUnitId: Id.nullable().default(null),
   }),
 );
-export const ReportRectified = message('ReportRectified', 1, z.object({ problemId: Id, evidence: Evidence }));
+export const ReportRectified = message(
+  'ReportRectified',
+  1,
+  z.object({
+    problemId: Id,
+    evidence: Evidence,
+    /** The reporting unit (from the token): only the lead unit (牵头单位) reports the fix; null for the office. */
+    reportedByUnitId: Id.nullable().default(null),
+  }),
+);
 export const PassVerification = message('PassVerification', 1, z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }));
 export const RejectVerification = message('RejectVerification', 1, z.object({ problemId: Id, verifierUnitId: Id, reasons: Text(2000) }));
 export const CloseProblem = message('CloseProblem', 1, z.object({ problemId: Id }));
@@ -179,6 +215,11 @@ export const ProblemCommand = z.discriminatedUnion('type', [
   ReplyToSupervision.schema,
   ConfirmConsolidation.schema,
   LinkProblem.schema,
+  ChangeCoResponsibleUnits.schema,
+  TransferProblem.schema,
+  RequestExtension.schema,
+  ApproveExtensionRequest.schema,
+  RefuseExtensionRequest.schema,
 ]);
 export type ProblemCommand = z.infer<typeof ProblemCommand>;
 
@@ -236,7 +277,10 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
         events.push({ type: 'ProblemLinked', data: { problemId, earlierProblemId: recurrenceOf, kind: 'recurrence' } });
       if (assignment === null) return events;
       const { responsibleUnitId, responsiblePerson, leadingOfficial, evidence } = assignment;
-      events.push({ type: 'ProblemAssigned', data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial } });
+      events.push({
+        type: 'ProblemAssigned',
+        data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial, coResponsibleUnitIds: [] },
+      });
       // The unit found it (自查上报) or fixed it (立行立改): it has taken it on.
       if (raised.source === SELF_REPORT_SOURCE || evidence !== null)
         events.push({ type: 'AssignmentAcknowledged', data: { problemId, acknowledgedBy: responsiblePerson } });
@@ -246,11 +290,13 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
 
     case 'AssignProblem': {
       if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
+      leadNotCoResponsible(command.data.responsibleUnitId, command.data.coResponsibleUnitIds);
       if (isAssigned(state)) {
         const same =
           state.responsibleUnitId === command.data.responsibleUnitId &&
           state.responsiblePerson === command.data.responsiblePerson &&
-          state.leadingOfficial === command.data.leadingOfficial;
+          state.leadingOfficial === command.data.leadingOfficial &&
+          sameUnits(state.coResponsibleUnitIds, command.data.coResponsibleUnitIds);
         if (same) return [];
         if (state.status !== 'assigned')
           throw new IllegalStateError(
@@ -317,12 +363,26 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
       return [{ type: 'RectificationPlanSubmitted', data: command.data }];
     }
 
-    case 'ReportProgress':
-      mustBeRectifying(state, 'reporting progress');
-      return [{ type: 'ProgressReported', data: command.data }];
+    case 'ReportProgress': {
+      const problem = mustBeRectifying(state, 'reporting progress');
+      const { problemId, progress, percentComplete, reportedByUnitId } = command.data;
+      if (reportedByUnitId !== null && !isOnProblem(problem, reportedByUnitId))
+        throw new IllegalStateError(
+          'UNIT_NOT_ON_PROBLEM',
+          `Only the lead unit (牵头单位) and the co-responsible units (配合单位) of problem ${problem.ledgerNumber} report its progress.`,
+          { field: 'reportedByUnitId' },
+        );
+      return [{ type: 'ProgressReported', data: { problemId, progress, percentComplete, unitId: reportedByUnitId } }];
+    }
 
     case 'ReportRectified': {
       const problem = mustBeOpen(state);
+      if (command.data.reportedByUnitId !== null && command.data.reportedByUnitId !== problem.responsibleUnitId)
+        throw new IllegalStateError(
+          'NOT_LEAD_UNIT',
+          `Only the lead unit (牵头单位) reports problem ${problem.ledgerNumber} fixed; a co-responsible unit (配合单位) reports progress on its part.`,
+          { field: 'reportedByUnitId' },
+        );
       if (problem.status === 'awaiting_verification' || problem.status === 'verified') return [];
       mustBeRectifying(state, 'reporting it rectified');
       if (problem.measures === null)
@@ -330,7 +390,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
           'PLAN_REQUIRED',
           `Submit a rectification plan (整改方案) for problem ${problem.ledgerNumber} before reporting it fixed.`,
         );
-      return [{ type: 'RectificationReported', data: command.data }];
+      return [{ type: 'RectificationReported', data: { problemId: command.data.problemId, evidence: command.data.evidence } }];
     }
 
     case 'PassVerification':
@@ -455,9 +515,123 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
       return [{ type: 'ProblemLinked', data: { problemId, earlierProblemId, kind } }];
     }
 
+    case 'ChangeCoResponsibleUnits': {
+      const problem = mustBeOpen(state);
+      const { problemId, coResponsibleUnitIds } = command.data;
+      leadNotCoResponsible(problem.responsibleUnitId, coResponsibleUnitIds);
+      if (sameUnits(problem.coResponsibleUnitIds, coResponsibleUnitIds)) return [];
+      return [{ type: 'CoResponsibleUnitsChanged', data: { problemId, coResponsibleUnitIds } }];
+    }
+
+    case 'TransferProblem': {
+      const problem = mustBeOpen(state);
+      const { problemId, toUnitId, responsiblePerson, reason } = command.data;
+      if (toUnitId === problem.responsibleUnitId)
+        throw new ValidationError(
+          'TRANSFER_TO_SAME_UNIT',
+          `Problem ${problem.ledgerNumber} is already with that unit: transfer (转办) it to another lead unit.`,
+          { field: 'toUnitId' },
+        );
+      return [
+        { type: 'ProblemTransferred', data: { problemId, fromUnitId: problem.responsibleUnitId, toUnitId, responsiblePerson, reason } },
+      ];
+    }
+
+    case 'RequestExtension': {
+      const problem = mustBeOpen(state);
+      const { problemId, requestedByUnitId, proposedDeadline, reason } = command.data;
+      if (requestedByUnitId !== problem.responsibleUnitId)
+        throw new IllegalStateError(
+          'REQUEST_FROM_ANOTHER_UNIT',
+          `Only the lead unit (牵头单位) of problem ${problem.ledgerNumber} requests an extension of its deadline.`,
+          { field: 'requestedByUnitId' },
+        );
+      if (problem.deadline === null)
+        throw new IllegalStateError('NO_DEADLINE', `Problem ${problem.ledgerNumber} has no deadline to extend yet.`);
+      const pending = problem.extensionRequest?.status === 'pending' ? problem.extensionRequest : null;
+      if (pending !== null) {
+        if (pending.unitId === requestedByUnitId && pending.proposedDeadline === proposedDeadline && pending.reason === reason) return [];
+        throw new IllegalStateError(
+          'EXTENSION_REQUEST_PENDING',
+          `Problem ${problem.ledgerNumber} already has an extension request (延期申请) waiting for the office's answer.`,
+        );
+      }
+      if (proposedDeadline <= problem.deadline)
+        throw new ValidationError(
+          'EXTENSION_NOT_LATER',
+          `The day asked for must be after the current deadline ${problem.deadline}, not ${proposedDeadline}.`,
+          { field: 'proposedDeadline' },
+        );
+      const requestNumber = (problem.extensionRequest?.requestNumber ?? 0) + 1;
+      return [
+        {
+          type: 'ExtensionRequested',
+          data: { problemId, requestNumber, unitId: requestedByUnitId, currentDeadline: problem.deadline, proposedDeadline, reason },
+        },
+      ];
+    }
+
+    case 'ApproveExtensionRequest':
+    case 'RefuseExtensionRequest': {
+      const problem = mustBeOpen(state);
+      const request = problem.extensionRequest;
+      if (request === null)
+        throw new IllegalStateError('NO_PENDING_EXTENSION_REQUEST', `Problem ${problem.ledgerNumber} has no extension request to decide.`);
+      const approve = command.type === 'ApproveExtensionRequest';
+      if (request.status !== 'pending') {
+        // Deciding again as it was decided is a retry: nothing new. The other answer is refused.
+        const same = approve ? request.status === 'approved' : request.status === 'refused' && request.refusal === command.data.reason;
+        if (same) return [];
+        throw new IllegalStateError(
+          'EXTENSION_REQUEST_DECIDED',
+          `The extension request on problem ${problem.ledgerNumber} was already ${request.status}.`,
+        );
+      }
+      const { problemId } = command.data;
+      const { requestNumber } = request;
+      if (!approve) return [{ type: 'ExtensionRequestRefused', data: { problemId, requestNumber, reason: command.data.reason } }];
+      // The deadline moved since the request (the office extended it itself): the request asks for nothing later.
+      if (problem.deadline !== null && request.proposedDeadline <= problem.deadline)
+        throw new IllegalStateError(
+          'EXTENSION_REQUEST_OUTDATED',
+          `The day asked for (${request.proposedDeadline}) is not after the deadline now in force (${problem.deadline}); refuse the request instead.`,
+        );
+      return [
+        { type: 'ExtensionRequestApproved', data: { problemId, requestNumber } },
+        {
+          type: 'DeadlineExtended',
+          data: {
+            problemId,
+            previousDeadline: problem.deadline ?? request.proposedDeadline,
+            deadline: request.proposedDeadline,
+            workingDays: null,
+            reason: request.reason,
+            extensionCount: problem.extensionCount + 1,
+          },
+        },
+      ];
+    }
+
     default:
       return assertNever(command);
   }
+}
+
+/** 牵头单位 is not also one of its own 配合单位. */
+function leadNotCoResponsible(leadUnitId: string, coResponsibleUnitIds: readonly string[]): void {
+  if (coResponsibleUnitIds.includes(leadUnitId))
+    throw new ValidationError(
+      'CO_RESPONSIBLE_IS_LEAD',
+      'The lead unit (牵头单位) cannot also be one of its co-responsible units (配合单位).',
+      {
+        field: 'coResponsibleUnitIds',
+      },
+    );
+}
+
+/** The same units, in any order. */
+function sameUnits(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
 
 /** The decider of a problem (问题): what the command handler runs on its stream. */

@@ -72,7 +72,14 @@ export const ProblemRaised = message(
   }),
 );
 
-/** 责任单位: who must fix it, and the person answerable (责任人). */
+/** 配合单位: units beside the lead unit, each once. */
+export const CoResponsibleUnitIds = z
+  .array(Id)
+  .max(20, 'at most 20 co-responsible units')
+  .refine((ids) => new Set(ids).size === ids.length, 'names a unit twice')
+  .default([]);
+
+/** 责任单位: who must fix it (the lead unit, 牵头单位, and any co-responsible units), and the person answerable (责任人). */
 export const ProblemAssigned = message(
   'ProblemAssigned',
   1,
@@ -82,7 +89,68 @@ export const ProblemAssigned = message(
     responsiblePerson: Name(50),
     /** 牵头领导: the leading official, when one is named. */
     leadingOfficial: z.string().trim().max(50).nullable().default(null),
+    /**
+     * 配合单位: the co-responsible units beside the lead unit (牵头单位, `responsibleUnitId`). Empty in
+     * assignments recorded before they were: those read as a lead unit alone.
+     */
+    coResponsibleUnitIds: CoResponsibleUnitIds,
   }),
+);
+
+/** 配合单位 changed by the office before closing: the whole new list (the lead unit stays). */
+export const CoResponsibleUnitsChanged = message(
+  'CoResponsibleUnitsChanged',
+  1,
+  z.object({ problemId: Id, coResponsibleUnitIds: CoResponsibleUnitIds }),
+);
+
+/**
+ * 转办: the office hands the item to another lead unit (牵头单位) before closing, with the reason and
+ * the person answerable there. The history keeps both units; each is answerable for its own time.
+ */
+export const ProblemTransferred = message(
+  'ProblemTransferred',
+  1,
+  z.object({
+    problemId: Id,
+    fromUnitId: Id,
+    toUnitId: Id,
+    /** 责任人 at the new lead unit. */
+    responsiblePerson: Name(50),
+    reason: Text(2000),
+  }),
+);
+
+/** 延期申请: the lead unit asks the office for a later deadline; the office approves or refuses it. */
+export const ExtensionRequested = message(
+  'ExtensionRequested',
+  1,
+  z.object({
+    problemId: Id,
+    /** 1 for the item's first request, then 2, …: the request the office's answer names. */
+    requestNumber: z.number().int().positive(),
+    /** The requesting unit: the lead unit at the time. */
+    unitId: Id,
+    /** The deadline in force when asked. */
+    currentDeadline: CalendarDay,
+    /** The day asked for: after the current deadline. */
+    proposedDeadline: CalendarDay,
+    reason: Text(2000),
+  }),
+);
+
+/** 同意延期: the office approves the request; a DeadlineExtended to the day asked for follows it. */
+export const ExtensionRequestApproved = message(
+  'ExtensionRequestApproved',
+  1,
+  z.object({ problemId: Id, requestNumber: z.number().int().positive() }),
+);
+
+/** 不同意延期: the office refuses the request, with the reason; the deadline stays. */
+export const ExtensionRequestRefused = message(
+  'ExtensionRequestRefused',
+  1,
+  z.object({ problemId: Id, requestNumber: z.number().int().positive(), reason: Text(2000) }),
 );
 
 /** 签收: the responsible unit has taken the problem on. */
@@ -122,6 +190,8 @@ export const ProgressReported = message(
     problemId: Id,
     progress: Text(5000),
     percentComplete: z.number().int().min(0).max(100).nullable().default(null),
+    /** The reporting unit: the lead unit, or a co-responsible unit on its part (配合); null in reports recorded before. */
+    unitId: Id.nullable().default(null),
   }),
 );
 
@@ -252,6 +322,11 @@ export const problemEventDefinitions = [
   SupervisionReplied,
   ConsolidationConfirmed,
   ProblemLinked,
+  CoResponsibleUnitsChanged,
+  ProblemTransferred,
+  ExtensionRequested,
+  ExtensionRequestApproved,
+  ExtensionRequestRefused,
 ] as const;
 
 export const ProblemEvent = z.discriminatedUnion('type', [
@@ -271,6 +346,11 @@ export const ProblemEvent = z.discriminatedUnion('type', [
   SupervisionReplied.schema,
   ConsolidationConfirmed.schema,
   ProblemLinked.schema,
+  CoResponsibleUnitsChanged.schema,
+  ProblemTransferred.schema,
+  ExtensionRequested.schema,
+  ExtensionRequestApproved.schema,
+  ExtensionRequestRefused.schema,
 ]);
 export type ProblemEvent = z.infer<typeof ProblemEvent>;
 export type ProblemRaisedData = z.infer<typeof ProblemRaised.data>;
@@ -296,9 +376,25 @@ export type RaisedFacts = {
   fixedOnTheSpot: boolean;
 };
 
+/** The latest 延期申请 of an item, and the office's answer once given. */
+export type ExtensionRequestFacts = {
+  requestNumber: number;
+  unitId: string;
+  proposedDeadline: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'refused';
+  /** The office's reason when it refused. */
+  refusal: string | null;
+};
+
 /** What is known once it is assigned to a responsible unit. */
 export type AssignmentFacts = RaisedFacts & {
+  /** 牵头单位: the lead unit, answerable for the fix; changed by a transfer (转办). */
   responsibleUnitId: string;
+  /** 配合单位: the co-responsible units, each reporting progress on its part. */
+  coResponsibleUnitIds: readonly string[];
+  /** The latest extension request (延期申请), pending or answered; null before the first. */
+  extensionRequest: ExtensionRequestFacts | null;
   responsiblePerson: string;
   leadingOfficial: string | null;
   deadline: string | null;
@@ -381,12 +477,14 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
         supervisionCount: 0,
         openSupervision: null,
         lastSupervisionReply: null,
+        extensionRequest: null,
         ...state,
         ...previous,
         status: 'assigned',
         responsibleUnitId,
         responsiblePerson,
         leadingOfficial,
+        coResponsibleUnitIds: event.data.coResponsibleUnitIds ?? [],
       };
     }
     case 'AssignmentAcknowledged':
@@ -444,9 +542,44 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
       if (kind === 'recurrence') return { ...state, recurrenceOf: earlierProblemId };
       return { ...state, relatedTo: [...state.relatedTo, earlierProblemId] };
     }
+    case 'CoResponsibleUnitsChanged':
+      return { ...assigned(state, event), coResponsibleUnitIds: event.data.coResponsibleUnitIds };
+    case 'ProblemTransferred': {
+      const problem = assigned(state, event);
+      const { toUnitId, responsiblePerson } = event.data;
+      // The new lead unit is no longer one of its own co-responsible units.
+      const coResponsibleUnitIds = problem.coResponsibleUnitIds.filter((id) => id !== toUnitId);
+      return { ...problem, responsibleUnitId: toUnitId, responsiblePerson, coResponsibleUnitIds };
+    }
+    case 'ExtensionRequested': {
+      const { requestNumber, unitId, proposedDeadline, reason } = event.data;
+      const extensionRequest: ExtensionRequestFacts = { requestNumber, unitId, proposedDeadline, reason, status: 'pending', refusal: null };
+      return { ...assigned(state, event), extensionRequest };
+    }
+    case 'ExtensionRequestApproved':
+    case 'ExtensionRequestRefused': {
+      const problem = assigned(state, event);
+      const request = problem.extensionRequest;
+      if (request === null || request.requestNumber !== event.data.requestNumber) throw new Error(`${event.type} of an unknown request`);
+      const answer: Pick<ExtensionRequestFacts, 'status' | 'refusal'> =
+        event.type === 'ExtensionRequestApproved'
+          ? { status: 'approved', refusal: null }
+          : { status: 'refused', refusal: event.data.reason };
+      return { ...problem, extensionRequest: { ...request, ...answer } };
+    }
     default:
       return assertNever(event);
   }
+}
+
+/** 延期申请待审: an extension request waits for the office's answer. */
+export function hasPendingExtensionRequest(state: ProblemState): boolean {
+  return isAssigned(state) && state.extensionRequest?.status === 'pending';
+}
+
+/** 牵头单位 or 配合单位: is this unit on the item? */
+export function isOnProblem(state: ProblemState, unitId: string): boolean {
+  return isAssigned(state) && (state.responsibleUnitId === unitId || state.coResponsibleUnitIds.includes(unitId));
 }
 
 /**

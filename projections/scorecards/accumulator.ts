@@ -16,6 +16,7 @@ import {
   type FactsState,
   type InterviewFacts,
   type ProblemFacts,
+  holderOn,
   yearEndDue,
 } from '../problemFacts.js';
 import type { SweepAnswerFacts, SweepFacts } from '../sweeps.js';
@@ -36,7 +37,6 @@ export function gradeFor(score: number, rules: Rules): Grade {
 
 /** The lines one problem (or one interview) puts on a card, with their points in tenths. */
 type Contribution = { card: string | null; lines: ScoreLine[]; tenths: number[] };
-const NONE: Contribution = { card: null, lines: [], tenths: [] };
 
 /**
  * The year's scorecards under one policy, for one side of 31 December, kept as the lines each
@@ -51,7 +51,8 @@ export class ScorecardAccumulator {
   private readonly yearStart: string;
   private readonly yearEnd: string;
   private readonly assessedOf = new Map<string, string | null>();
-  private readonly byProblem = new Map<string, Contribution>();
+  /** A problem's lines, one contribution per card: its lead units' (转办) and its co-responsible units' (配合). */
+  private readonly byProblem = new Map<string, Contribution[]>();
   private readonly byInterview = new Map<string, Contribution & { heldOn: string; eventId: string }>();
   /** Further assessment items (考核事项), by item id in recording order. */
   private readonly byItem = new Map<string, Contribution>();
@@ -146,11 +147,25 @@ export class ScorecardAccumulator {
     }
   }
 
-  private linesOf(f: ProblemFacts): Contribution {
+  /**
+   * A problem's lines, each on the card of the unit it belongs to (docs/policies.md, "Lead and
+   * co-responsible units"): the raise and its recurrence on the lead unit now; a rejection, extension,
+   * 督办 or reopening on the lead unit that held the item when it happened; the year-end line on the
+   * one holding it on 31 December; and each co-responsible unit's share of every deduction.
+   */
+  private linesOf(f: ProblemFacts): Contribution[] {
     const unitId = f.unitId;
-    if (unitId === null) return NONE;
-    const out: Contribution = { card: this.assessedUnit(unitId), lines: [], tenths: [] };
-    if (out.card === null) return NONE;
+    if (unitId === null) return [];
+    const byCard = new Map<string, Contribution>();
+    const cardOf = (unit: string | null): Contribution => {
+      const card = unit === null ? null : this.assessedUnit(unit);
+      if (card === null) return { card: null, lines: [], tenths: [] };
+      let c = byCard.get(card);
+      if (!c) byCard.set(card, (c = { card, lines: [], tenths: [] }));
+      return c;
+    };
+    const out = cardOf(unitId);
+    const heldBy = (r: { unitId: string | null }) => r.unitId ?? unitId;
     const { prefix, yearEnd, year } = this;
     const o = this.rules.ordinary;
     const y = this.rules.yearEnd;
@@ -188,73 +203,122 @@ export class ScorecardAccumulator {
     for (const r of f.rejections ?? [])
       if (r.day.startsWith(prefix))
         this.line(
-          out,
+          cardOf(heldBy(r)),
           'ordinary',
           'verification_rejected',
           o.verificationRejected,
           f,
-          unitId,
+          heldBy(r),
           [r.id],
           `${n}: verification rejected on ${r.day}.`,
         );
     for (const r of f.extensions ?? [])
       if (r.day.startsWith(prefix))
-        this.line(out, 'ordinary', 'deadline_extended', o.deadlineExtended, f, unitId, [r.id], `${n}: deadline extended on ${r.day}.`);
+        this.line(
+          cardOf(heldBy(r)),
+          'ordinary',
+          'deadline_extended',
+          o.deadlineExtended,
+          f,
+          heldBy(r),
+          [r.id],
+          `${n}: deadline extended on ${r.day}.`,
+        );
     for (const r of f.supervisions ?? [])
       if (r.day.startsWith(prefix))
         this.line(
-          out,
+          cardOf(heldBy(r)),
           'ordinary',
           'supervision_ordered',
           o.supervisionOrdered,
           f,
-          unitId,
+          heldBy(r),
           [r.id],
           `${n}: supervision ordered (督办) on ${r.day}.`,
         );
     for (const r of f.reopens ?? [])
       if (r.day.startsWith(prefix))
-        this.line(out, 'ordinary', 'problem_reopened', o.problemReopened, f, unitId, [r.id], `${n}: reopened on ${r.day} (巩固 failed).`);
+        this.line(
+          cardOf(heldBy(r)),
+          'ordinary',
+          'problem_reopened',
+          o.problemReopened,
+          f,
+          heldBy(r),
+          [r.id],
+          `${n}: reopened on ${r.day} (巩固 failed).`,
+        );
     // Year-end lines: on the deadline in force on 31 December of the item's year (yearEndDue), and on
     // the first fix that passed verification, which counts even if the problem was reopened since.
     const due = yearEndDue(f);
     if (due !== null && due.year === year) {
+      // The lead unit holding it on 31 December (转办 after that day changes nothing in the year).
+      const holder = holderOn(f, yearEnd) ?? unitId;
+      const atYearEnd = cardOf(holder);
       const done = finished(f);
       if (done !== null && done.day <= due.deadline && f.acceptedReportOn !== null && f.acceptedClosedEventId !== null)
         this.line(
-          out,
+          atYearEnd,
           'year_end',
           'closed_on_time',
           y.closedOnTime,
           f,
-          unitId,
+          holder,
           [f.acceptedClosedEventId, done.eventId],
           `${n}: reported fixed on ${done.day}, by its deadline ${due.deadline}, and closed (销号).`,
         );
       else if (done !== null && done.day > due.deadline && done.day <= yearEnd)
         this.line(
-          out,
+          atYearEnd,
           'year_end',
           'finished_late',
           y.finishedLate,
           f,
-          unitId,
+          holder,
           [done.eventId, due.eventId],
           `${n}: reported fixed on ${done.day}, after its deadline ${due.deadline}.`,
         );
       else if (this.yearOver && (done === null || done.day > yearEnd))
         this.line(
-          out,
+          atYearEnd,
           'year_end',
           'unfinished_at_year_end',
           y.unfinishedAtYearEnd,
           f,
-          unitId,
+          holder,
           [due.eventId],
           `${n}: due ${due.deadline}, not reported fixed by 31 December ${year}.`,
         );
     }
-    return out;
+    this.shareWithCoResponsibleUnits(f, [...byCard.values()], cardOf);
+    return [...byCard.values()];
+  }
+
+  /**
+   * 配合单位: each co-responsible unit (now) gets `coResponsibleShare` percent of every deduction the
+   * item put on a lead unit's card, rounded to tenths (a half away from zero); not a unit that held the
+   * line itself (a former lead unit now helping).
+   */
+  private shareWithCoResponsibleUnits(f: ProblemFacts, leads: Contribution[], cardOf: (unit: string) => Contribution): void {
+    const share = this.rules.coResponsibleShare;
+    if (f.coUnitIds.length === 0 || share === 0) return;
+    const deductions = leads.flatMap((c) => c.lines.map((line, i) => ({ line, t: c.tenths[i]! }))).filter((d) => d.t < 0);
+    for (const coUnit of f.coUnitIds)
+      for (const { line, t } of deductions) {
+        if (line.unitId === coUnit) continue;
+        const points = -Math.round((-t * share) / 100) / 10;
+        const part = line.part === 'year_end' ? 'year_end' : 'ordinary';
+        this.line(
+          cardOf(coUnit),
+          part,
+          line.rule,
+          points,
+          f,
+          coUnit,
+          line.eventIds,
+          `配合 (co-responsible): ${share}% of the lead unit's ${t / 10} — ${line.explanation}`,
+        );
+      }
   }
 
   /** Recomputes the line of one interview. */
@@ -458,7 +522,7 @@ export class ScorecardAccumulator {
     const interviews = [...this.byInterview.values()].sort((a, b) =>
       a.heldOn < b.heldOn ? -1 : a.heldOn > b.heldOn ? 1 : a.eventId < b.eventId ? -1 : 1,
     );
-    for (const c of [...this.byProblem.values(), ...interviews, ...this.byItem.values(), ...this.bySweep]) {
+    for (const c of [...[...this.byProblem.values()].flat(), ...interviews, ...this.byItem.values(), ...this.bySweep]) {
       if (c.card === null || c.lines.length === 0) continue;
       let d = drafts.get(c.card);
       if (!d) drafts.set(c.card, (d = { lines: [], tenths: [] }));

@@ -25,6 +25,9 @@ import {
   consolidationConfirmed,
   supervisionOrdered,
   supervisionReplied,
+  HELPING_UNIT,
+  extensionRequested,
+  extensionRefused,
 } from '../support/problemFixtures.js';
 
 /** A problem at each step of its life, and at the turns in between. */
@@ -40,6 +43,8 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'supervised before its assignment was acknowledged': [...history.assignedOnly, supervisionOrdered(1)],
   'closed with an order open': [...history.verified, supervisionOrdered(1), closed()],
   'consolidated (巩固)': [...history.closedProblem, consolidationConfirmed()],
+  'with an extension request pending': [...history.withPlan, extensionRequested()],
+  'with an extension request refused': [...history.withPlan, extensionRequested(), extensionRefused()],
 };
 
 /**
@@ -63,6 +68,11 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   ReplyToSupervision: command.reply(TOWNSHIP, '另一份回复'),
   ConfirmConsolidation: command.confirmConsolidation(),
   LinkProblem: command.link(),
+  ChangeCoResponsibleUnits: command.changeCoUnits([HELPING_UNIT]),
+  TransferProblem: command.transfer(OTHER_TOWNSHIP),
+  RequestExtension: command.requestExtension('2020-06-30'),
+  ApproveExtensionRequest: command.approveExtension(),
+  RefuseExtensionRequest: command.refuseExtension(),
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
@@ -87,6 +97,8 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
   }
 
   it('offers the steps of the life in order, and a link (复发 / 相关) once raised', () => {
+    // 配合单位 and 转办: at any stage before closing.
+    const unitSteps = ['ChangeCoResponsibleUnits', 'TransferProblem'];
     const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
     expect(at([])).toStrictEqual(['RaiseProblem']);
     expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem', 'LinkProblem']);
@@ -96,8 +108,17 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'SetDeadline',
       'OrderSupervision',
       'LinkProblem',
+      ...unitSteps,
     ]);
-    expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.rectifying)).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'OrderSupervision',
+      'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
+    ]);
     expect(at(history.withPlan)).toStrictEqual([
       'ExtendDeadline',
       'SubmitPlan',
@@ -105,6 +126,8 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'ReportRectified',
       'OrderSupervision',
       'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
     ]);
     expect(at(history.awaitingVerification)).toStrictEqual([
       'ExtendDeadline',
@@ -112,8 +135,17 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'RejectVerification',
       'OrderSupervision',
       'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
     ]);
-    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.verified)).toStrictEqual([
+      'ExtendDeadline',
+      'CloseProblem',
+      'OrderSupervision',
+      'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
+    ]);
     expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem']);
     expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem']);
     expect(at([...history.withPlan, supervisionOrdered(1)])).toStrictEqual([
@@ -124,6 +156,20 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'OrderSupervision',
       'ReplyToSupervision',
       'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
+    ]);
+    // 延期申请待审: the office answers it, and no second request is offered meanwhile.
+    expect(at([...history.withPlan, extensionRequested()])).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'ReportRectified',
+      'OrderSupervision',
+      'LinkProblem',
+      ...unitSteps,
+      'ApproveExtensionRequest',
+      'RefuseExtensionRequest',
     ]);
   });
 

@@ -59,6 +59,11 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.ReplyToSupervision, { problemId: PROBLEM, reply: '已拨付到位', files: [file], repliedByUnitId: TOWNSHIP }],
   [domain.ConfirmConsolidation, { problemId: PROBLEM, opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT }],
   [domain.LinkProblem, { problemId: PROBLEM, earlierProblemId: EARLIER_PROBLEM, kind: 'recurrence', earlierRaisedOn: '2018-11-20' }],
+  [domain.ChangeCoResponsibleUnits, { problemId: PROBLEM, coResponsibleUnitIds: [VERIFIER_UNIT] }],
+  [domain.TransferProblem, { problemId: PROBLEM, toUnitId: VERIFIER_UNIT, responsiblePerson: '赵刚', reason: '职责调整' }],
+  [domain.RequestExtension, { problemId: PROBLEM, requestedByUnitId: TOWNSHIP, proposedDeadline: '2019-09-30', reason: '汛期施工受阻' }],
+  [domain.ApproveExtensionRequest, { problemId: PROBLEM }],
+  [domain.RefuseExtensionRequest, { problemId: PROBLEM, reason: '理由不充分' }],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
@@ -93,6 +98,24 @@ const samples: [Definition, Record<string, unknown>][] = [
     { problemId: PROBLEM, confirmedOn: '2019-10-01', opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT },
   ],
   [domain.ProblemLinked, { problemId: PROBLEM, earlierProblemId: EARLIER_PROBLEM, kind: 'related' }],
+  [domain.CoResponsibleUnitsChanged, { problemId: PROBLEM, coResponsibleUnitIds: [VERIFIER_UNIT] }],
+  [
+    domain.ProblemTransferred,
+    { problemId: PROBLEM, fromUnitId: TOWNSHIP, toUnitId: VERIFIER_UNIT, responsiblePerson: '赵刚', reason: '职责调整' },
+  ],
+  [
+    domain.ExtensionRequested,
+    {
+      problemId: PROBLEM,
+      requestNumber: 1,
+      unitId: TOWNSHIP,
+      currentDeadline: '2019-06-30',
+      proposedDeadline: '2019-09-30',
+      reason: '汛期施工受阻',
+    },
+  ],
+  [domain.ExtensionRequestApproved, { problemId: PROBLEM, requestNumber: 1 }],
+  [domain.ExtensionRequestRefused, { problemId: PROBLEM, requestNumber: 1, reason: '理由不充分' }],
   [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
@@ -420,7 +443,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(96);
+    expect(sampled).toHaveLength(106);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

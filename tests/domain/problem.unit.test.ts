@@ -41,6 +41,14 @@ import {
   consolidationConfirmed,
   supervisionOrdered,
   supervisionReplied,
+  HELPING_UNIT,
+  EXTENSION_REASON,
+  REFUSAL,
+  coUnitsChanged,
+  transferred,
+  extensionRequested,
+  extensionApproved,
+  extensionRefused,
 } from '../support/problemFixtures.js';
 
 const { given } = problemSpec;
@@ -81,7 +89,13 @@ describe('raising with the unit at once: 自查上报 and 立行立改', () => {
         raised({ source: 'unit_self_report' }),
         {
           type: 'ProblemAssigned',
-          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+          data: {
+            problemId: PROBLEM,
+            responsibleUnitId: TOWNSHIP,
+            responsiblePerson: '王明',
+            leadingOfficial: null,
+            coResponsibleUnitIds: [],
+          },
         },
         { type: 'AssignmentAcknowledged', data: { problemId: PROBLEM, acknowledgedBy: '王明' } },
       ]);
@@ -95,7 +109,13 @@ describe('raising with the unit at once: 自查上报 and 立行立改', () => {
         raised({ source: 'county_inspection' }),
         {
           type: 'ProblemAssigned',
-          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+          data: {
+            problemId: PROBLEM,
+            responsibleUnitId: TOWNSHIP,
+            responsiblePerson: '王明',
+            leadingOfficial: null,
+            coResponsibleUnitIds: [],
+          },
         },
       ]);
     expect(state.status).toBe('assigned');
@@ -108,7 +128,13 @@ describe('raising with the unit at once: 自查上报 and 立行立改', () => {
         raised({ source: 'unannounced_visit', fixedOnTheSpot: true }),
         {
           type: 'ProblemAssigned',
-          data: { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: null },
+          data: {
+            problemId: PROBLEM,
+            responsibleUnitId: TOWNSHIP,
+            responsiblePerson: '王明',
+            leadingOfficial: null,
+            coResponsibleUnitIds: [],
+          },
         },
         { type: 'AssignmentAcknowledged', data: { problemId: PROBLEM, acknowledgedBy: '王明' } },
         { type: 'RectificationReported', data: { problemId: PROBLEM, evidence: onTheSpot } },
@@ -728,6 +754,8 @@ describe('evolve: what each event does to the state', () => {
     supervisionCount: 0,
     openSupervision: null,
     lastSupervisionReply: null,
+    extensionRequest: null,
+    coResponsibleUnitIds: [],
   };
   const rectifyingState = { ...assignedFacts, status: 'rectifying', deadline: '2019-06-30' };
 
@@ -751,6 +779,11 @@ describe('evolve: what each event does to the state', () => {
         'VerificationPassed',
         'VerificationRejected',
         'ProblemLinked',
+        'CoResponsibleUnitsChanged',
+        'ProblemTransferred',
+        'ExtensionRequested',
+        'ExtensionRequestApproved',
+        'ExtensionRequestRefused',
       ].sort(),
     );
   });
@@ -824,6 +857,67 @@ describe('evolve: what each event does to the state', () => {
       'ProblemLinked',
       [...history.raisedOnly, linked(EARLIER_PROBLEM, 'related')],
       { status: 'raised', ...raisedFacts, relatedTo: [EARLIER_PROBLEM] } as ProblemState,
+    ],
+    [
+      'CoResponsibleUnitsChanged',
+      [...history.rectifying, coUnitsChanged([HELPING_UNIT])],
+      { ...rectifyingState, coResponsibleUnitIds: [HELPING_UNIT] } as ProblemState,
+    ],
+    [
+      'ProblemTransferred',
+      [...history.rectifying, coUnitsChanged([OTHER_TOWNSHIP, HELPING_UNIT]), transferred()],
+      // The new lead unit leaves the co-responsible list; the status and deadline stay.
+      {
+        ...rectifyingState,
+        responsibleUnitId: OTHER_TOWNSHIP,
+        responsiblePerson: '赵刚',
+        coResponsibleUnitIds: [HELPING_UNIT],
+      } as ProblemState,
+    ],
+    [
+      'ExtensionRequested',
+      [...history.rectifying, extensionRequested()],
+      {
+        ...rectifyingState,
+        extensionRequest: {
+          requestNumber: 1,
+          unitId: TOWNSHIP,
+          proposedDeadline: '2019-09-30',
+          reason: EXTENSION_REASON,
+          status: 'pending',
+          refusal: null,
+        },
+      } as ProblemState,
+    ],
+    [
+      'ExtensionRequestApproved',
+      [...history.rectifying, extensionRequested(), extensionApproved()],
+      {
+        ...rectifyingState,
+        extensionRequest: {
+          requestNumber: 1,
+          unitId: TOWNSHIP,
+          proposedDeadline: '2019-09-30',
+          reason: EXTENSION_REASON,
+          status: 'approved',
+          refusal: null,
+        },
+      } as ProblemState,
+    ],
+    [
+      'ExtensionRequestRefused',
+      [...history.rectifying, extensionRequested(), extensionRefused()],
+      {
+        ...rectifyingState,
+        extensionRequest: {
+          requestNumber: 1,
+          unitId: TOWNSHIP,
+          proposedDeadline: '2019-09-30',
+          reason: EXTENSION_REASON,
+          status: 'refused',
+          refusal: REFUSAL,
+        },
+      } as ProblemState,
     ],
   ];
 

@@ -16,6 +16,8 @@ export const TOWNSHIP = '1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b';
 export const OTHER_TOWNSHIP = '2f3e4d5c-6b7a-4899-8b7c-6d5e4f3a2b1c';
 /** 验收单位: a county department that verifies other units' fixes. */
 export const VERIFIER_UNIT = '3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d';
+/** 配合单位: a county department that helps the lead unit on its part. */
+export const HELPING_UNIT = '4c5d6e7f-8091-4a2b-8c3d-4e5f6a7b8c9d';
 
 /** 2019-03-01 in the county: the day the problem is raised in these tests. */
 export const NOW = '2019-03-01T09:00:00+08:00';
@@ -47,9 +49,13 @@ export const raised = (data: Partial<ProblemRaisedData> = {}): Event<'ProblemRai
     ...data,
   },
 });
-export const assigned = (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明'): Event<'ProblemAssigned'> => ({
+export const assigned = (
+  responsibleUnitId = TOWNSHIP,
+  responsiblePerson = '王明',
+  coResponsibleUnitIds: string[] = [],
+): Event<'ProblemAssigned'> => ({
   type: 'ProblemAssigned',
-  data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长' },
+  data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长', coResponsibleUnitIds },
 });
 export const acknowledged: Event<'AssignmentAcknowledged'> = {
   type: 'AssignmentAcknowledged',
@@ -118,8 +124,39 @@ export const linked = (earlierProblemId = EARLIER_PROBLEM, kind: 'recurrence' | 
 });
 export const progressReported: Event<'ProgressReported'> = {
   type: 'ProgressReported',
-  data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 },
+  data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60, unitId: TOWNSHIP },
 };
+/** 配合单位 changed. */
+export const coUnitsChanged = (coResponsibleUnitIds: string[]): Event<'CoResponsibleUnitsChanged'> => ({
+  type: 'CoResponsibleUnitsChanged',
+  data: { problemId: PROBLEM, coResponsibleUnitIds },
+});
+export const TRANSFER_REASON = '经核实，该问题属县财政局职责';
+/** 转办 from one lead unit to another. */
+export const transferred = (fromUnitId = TOWNSHIP, toUnitId = OTHER_TOWNSHIP, responsiblePerson = '赵刚'): Event<'ProblemTransferred'> => ({
+  type: 'ProblemTransferred',
+  data: { problemId: PROBLEM, fromUnitId, toUnitId, responsiblePerson, reason: TRANSFER_REASON },
+});
+export const EXTENSION_REASON = '汛期施工受阻，需延至九月底';
+/** 延期申请 by the lead unit. */
+export const extensionRequested = (
+  requestNumber = 1,
+  proposedDeadline = '2019-09-30',
+  currentDeadline = '2019-06-30',
+  unitId = TOWNSHIP,
+): Event<'ExtensionRequested'> => ({
+  type: 'ExtensionRequested',
+  data: { problemId: PROBLEM, requestNumber, unitId, currentDeadline, proposedDeadline, reason: EXTENSION_REASON },
+});
+export const extensionApproved = (requestNumber = 1): Event<'ExtensionRequestApproved'> => ({
+  type: 'ExtensionRequestApproved',
+  data: { problemId: PROBLEM, requestNumber },
+});
+export const REFUSAL = '理由不充分，请按期完成';
+export const extensionRefused = (requestNumber = 1, reason = REFUSAL): Event<'ExtensionRequestRefused'> => ({
+  type: 'ExtensionRequestRefused',
+  data: { problemId: PROBLEM, requestNumber, reason },
+});
 
 /** A problem's history at each step of its life, each built on the one before. */
 const raisedOnly = [raised()];
@@ -139,9 +176,9 @@ export const command = {
     type: 'RaiseProblem',
     data: { ...raised(data).data, assignment },
   }),
-  assign: (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明'): Command<'AssignProblem'> => ({
+  assign: (responsibleUnitId = TOWNSHIP, responsiblePerson = '王明', coResponsibleUnitIds: string[] = []): Command<'AssignProblem'> => ({
     type: 'AssignProblem',
-    data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长' },
+    data: { problemId: PROBLEM, responsibleUnitId, responsiblePerson, leadingOfficial: '李副县长', coResponsibleUnitIds },
   }),
   acknowledge: (): Command<'AcknowledgeAssignment'> => ({
     type: 'AcknowledgeAssignment',
@@ -153,13 +190,34 @@ export const command = {
     data: { problemId: PROBLEM, deadline, reason },
   }),
   submitPlan: (measures = MEASURES): Command<'SubmitPlan'> => ({ type: 'SubmitPlan', data: { problemId: PROBLEM, measures } }),
-  reportProgress: (): Command<'ReportProgress'> => ({
+  reportProgress: (reportedByUnitId: string | null = TOWNSHIP): Command<'ReportProgress'> => ({
     type: 'ReportProgress',
-    data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60 },
+    data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60, reportedByUnitId },
   }),
-  reportRectified: (): Command<'ReportRectified'> => ({
+  reportRectified: (reportedByUnitId: string | null = TOWNSHIP): Command<'ReportRectified'> => ({
     type: 'ReportRectified',
-    data: { problemId: PROBLEM, evidence: EVIDENCE },
+    data: { problemId: PROBLEM, evidence: EVIDENCE, reportedByUnitId },
+  }),
+  changeCoUnits: (coResponsibleUnitIds: string[]): Command<'ChangeCoResponsibleUnits'> => ({
+    type: 'ChangeCoResponsibleUnits',
+    data: { problemId: PROBLEM, coResponsibleUnitIds },
+  }),
+  transfer: (toUnitId = OTHER_TOWNSHIP, responsiblePerson = '赵刚'): Command<'TransferProblem'> => ({
+    type: 'TransferProblem',
+    data: { problemId: PROBLEM, toUnitId, responsiblePerson, reason: TRANSFER_REASON },
+  }),
+  requestExtension: (
+    proposedDeadline = '2019-09-30',
+    requestedByUnitId: string | null = TOWNSHIP,
+    reason = EXTENSION_REASON,
+  ): Command<'RequestExtension'> => ({
+    type: 'RequestExtension',
+    data: { problemId: PROBLEM, requestedByUnitId, proposedDeadline, reason },
+  }),
+  approveExtension: (): Command<'ApproveExtensionRequest'> => ({ type: 'ApproveExtensionRequest', data: { problemId: PROBLEM } }),
+  refuseExtension: (reason = REFUSAL): Command<'RefuseExtensionRequest'> => ({
+    type: 'RefuseExtensionRequest',
+    data: { problemId: PROBLEM, reason },
   }),
   pass: (verifierUnitId = VERIFIER_UNIT): Command<'PassVerification'> => ({
     type: 'PassVerification',

@@ -10,6 +10,7 @@ import { ChannelsPage, FailedBadge } from './notifications/ChannelsPage';
 import { InspectionPage } from './reports/InspectionPage';
 import { MyItemsPage } from './queues/MyItemsPage';
 import { VerifyPage } from './queues/VerifyPage';
+import { ExtensionRequestsPage } from './queues/ExtensionRequestsPage';
 import { ScorecardPage, ScorecardsPage } from './scorecards/ScorecardsPage';
 import { ExemptionsPage } from './scorecards/ExemptionsPage';
 import { type Lang, useI18n } from './shared/i18n';
@@ -59,6 +60,7 @@ function Frame() {
           {user.roles.includes('verifier') && <NavLink to="/verify">{t('nav.verify')}</NavLink>}
           {user.roles.includes('office') && <NavLink to="/hotline">{t('nav.hotline')}</NavLink>}
           {is('office') && <NavLink to="/interviews">{t('nav.interviews')}</NavLink>}
+          {is('office') && <NavLink to="/extension-requests">{t('nav.extensionRequests')}</NavLink>}
           {is('committee', 'office') && <NavLink to="/scorecards">{t('nav.scorecards')}</NavLink>}
           {/* 季督查: the office's and the committee's report; the page itself is open to everyone signed in. */}
           {is('committee', 'office') && <NavLink to="/inspection">{t('nav.inspection')}</NavLink>}
@@ -111,6 +113,7 @@ function Frame() {
           <Route path="/sweeps/:id" element={<SweepPage />} />
           <Route path="/bulletin" element={<BulletinIndex />} />
           <Route path="/bulletin/:month" element={<BulletinPage />} />
+          <Route path="/extension-requests" element={<ExtensionRequestsPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

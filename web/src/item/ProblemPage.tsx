@@ -43,6 +43,11 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
           <span className="nowrap">{p.ledgerNumber}</span>
         </h1>
         <StatusBadge status={p.status} overdue={p.overdue} consolidation={p.consolidation} />
+        {p.extensionRequestPending && (
+          <span className="badge" data-extension-pending>
+            {t('extension.pending')}
+          </span>
+        )}
       </div>
       <p className="description">{p.description}</p>
 
@@ -54,11 +59,18 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
               <Fact label="field.source" value={words.label('sources', p.source)} />
               <Fact label="field.category" value={words.label('categories', p.category)} />
               <Fact label="field.raisedOn" value={p.raisedOn} />
-              <Fact label="field.unit" value={p.responsibleUnit?.name} />
+              <Fact label="field.leadUnit" value={p.responsibleUnit?.name} />
+              {p.coResponsibleUnits.length > 0 && <Fact label="field.coUnits" value={p.coResponsibleUnits.map((u) => u.name).join('、')} />}
               <Fact label="field.person" value={p.responsiblePerson} />
               <Fact label="field.leadingOfficial" value={p.leadingOfficial} />
               <Fact label="field.deadline" value={p.deadline} />
               <Fact label="field.extensions" value={String(p.extensionCount)} />
+              {p.extensionRequest && (
+                <Fact
+                  label="field.extensionRequest"
+                  value={`${t(`extension.${p.extensionRequest.status}` as MessageKey)} · ${p.extensionRequest.proposedDeadline} · ${p.extensionRequest.reason}${p.extensionRequest.refusal ? ` · ${p.extensionRequest.refusal}` : ''}`}
+                />
+              )}
               <Fact label="field.rejections" value={String(p.rejectionCount)} />
               <Fact label="field.supervisions" value={String(p.supervisionCount)} />
               <Fact label="field.reopens" value={String(p.reopenCount)} />
@@ -71,6 +83,23 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
               )}
             </dl>
             <Links links={p.links} />
+            {p.transfers.length > 0 && (
+              <>
+                <h3>{t('item.transfers')}</h3>
+                <ol className="transfers">
+                  {p.transfers.map((tr) => (
+                    <li key={tr.eventId} data-transfer>
+                      {t('item.transfer', {
+                        from: tr.fromUnit?.name ?? '',
+                        to: tr.toUnit?.name ?? '',
+                        reason: tr.reason,
+                        by: tr.transferredBy,
+                      })}
+                    </li>
+                  ))}
+                </ol>
+              </>
+            )}
           </section>
 
           <SimilarSection p={p} onLinked={reload} />
@@ -283,7 +312,7 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
     case 'RectificationPlanSubmitted':
       return String(d.measures);
     case 'ProgressReported':
-      return `${String(d.progress)}${d.percentComplete != null ? ` (${String(d.percentComplete)}%)` : ''}`;
+      return `${d.unitId ? `${unitName(d.unitId)}: ` : ''}${String(d.progress)}${d.percentComplete != null ? ` (${String(d.percentComplete)}%)` : ''}`;
     case 'RectificationReported':
       return d.evidence ? (d.evidence as EvidenceData['evidence']).description : null;
     case 'VerificationPassed':
@@ -300,6 +329,14 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
       return d.reply === undefined ? null : String(d.reply);
     case 'ConsolidationConfirmed':
       return String(d.opinion);
+    case 'CoResponsibleUnitsChanged':
+      return (d.coResponsibleUnitIds as string[]).map(unitName).join('、') || t('common.none');
+    case 'ProblemTransferred':
+      return `${unitName(d.fromUnitId)} → ${unitName(d.toUnitId)} · ${String(d.responsiblePerson)}: ${String(d.reason)}`;
+    case 'ExtensionRequested':
+      return `${String(d.currentDeadline)} → ${String(d.proposedDeadline)}: ${String(d.reason)}`;
+    case 'ExtensionRequestRefused':
+      return String(d.reason);
     case 'ProblemLinked':
     case 'ProblemRaised': {
       // A link, on this problem's stream (to an earlier one) or on a later problem's (to this one).
@@ -406,7 +443,8 @@ function ActionForm({
     } else {
       for (const field of action.fields) {
         const raw = String(form.get(field.name) ?? '').trim();
-        if (field.kind === 'number') variables[field.name] = raw === '' ? null : Number(raw);
+        if (field.kind === 'units') variables[field.name] = form.getAll(field.name).map(String);
+        else if (field.kind === 'number') variables[field.name] = raw === '' ? null : Number(raw);
         else variables[field.name] = raw === '' && !field.required ? null : raw;
       }
     }
@@ -447,10 +485,25 @@ function ActionForm({
                   </option>
                 ))}
             </select>
+          ) : f.kind === 'units' ? (
+            <select name={f.name} multiple size={Math.min(6, units.length)}>
+              {units
+                .filter((u) => u.status === 'active' && u.id !== problem.responsibleUnit?.id)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+            </select>
           ) : f.kind === 'files' ? (
             <input type="file" name={f.name} multiple />
           ) : f.kind === 'date' ? (
-            <input type="date" name={f.name} required={f.required} min={problem.raisedOn} />
+            <input
+              type="date"
+              name={f.name}
+              required={f.required}
+              min={f.name === 'proposedDeadline' && problem.deadline ? problem.deadline : problem.raisedOn}
+            />
           ) : f.kind === 'number' ? (
             <input type="number" name={f.name} min={f.min ?? 0} max={f.max ?? 100} step={1} />
           ) : (

@@ -5,7 +5,7 @@ import type { ProblemAction } from '../shared/ledgerItem';
 export type ActionField = {
   name: string;
   label: MessageKey;
-  kind: 'text' | 'textarea' | 'date' | 'number' | 'unit' | 'files';
+  kind: 'text' | 'textarea' | 'date' | 'number' | 'unit' | 'units' | 'files';
   required: boolean;
   /** Bounds of a number (0–100 when not given). */
   min?: number;
@@ -34,7 +34,12 @@ export type ActionDef = {
     | 'reopen'
     | 'supervise'
     | 'reply'
-    | 'confirmConsolidation';
+    | 'confirmConsolidation'
+    | 'coUnits'
+    | 'transfer'
+    | 'requestExtension'
+    | 'approveExtension'
+    | 'refuseExtension';
   label: MessageKey;
   /** The mutation, its variable declarations and arguments (problemId is always passed). */
   mutation: string;
@@ -47,12 +52,52 @@ export const ACTIONS: readonly ActionDef[] = [
     key: 'assign',
     label: 'action.assign',
     mutation:
-      'assignProblem(problemId: $problemId, responsibleUnitId: $responsibleUnitId, responsiblePerson: $responsiblePerson, leadingOfficial: $leadingOfficial)',
+      'assignProblem(problemId: $problemId, responsibleUnitId: $responsibleUnitId, responsiblePerson: $responsiblePerson, leadingOfficial: $leadingOfficial, coResponsibleUnitIds: $coResponsibleUnitIds)',
     fields: [
-      { name: 'responsibleUnitId', label: 'input.unit', kind: 'unit', required: true },
+      { name: 'responsibleUnitId', label: 'input.leadUnit', kind: 'unit', required: true },
+      { name: 'coResponsibleUnitIds', label: 'input.coUnits', kind: 'units', required: false },
       { name: 'responsiblePerson', label: 'input.person', kind: 'text', required: true },
       { name: 'leadingOfficial', label: 'input.leadingOfficial', kind: 'text', required: false },
     ],
+  },
+  {
+    key: 'requestExtension',
+    label: 'action.requestExtension',
+    // The requesting unit is the signed-in unit head's own, from the token.
+    mutation: 'requestExtension(problemId: $problemId, proposedDeadline: $proposedDeadline, reason: $reason)',
+    fields: [
+      { name: 'proposedDeadline', label: 'input.proposedDeadline', kind: 'date', required: true },
+      { name: 'reason', label: 'input.extensionReason', kind: 'textarea', required: true },
+    ],
+  },
+  {
+    key: 'approveExtension',
+    label: 'action.approveExtension',
+    mutation: 'approveExtensionRequest(problemId: $problemId)',
+    fields: [],
+    confirm: 'input.confirmApproveExtension',
+  },
+  {
+    key: 'refuseExtension',
+    label: 'action.refuseExtension',
+    mutation: 'refuseExtensionRequest(problemId: $problemId, reason: $reason)',
+    fields: [{ name: 'reason', label: 'input.refusal', kind: 'textarea', required: true }],
+  },
+  {
+    key: 'transfer',
+    label: 'action.transfer',
+    mutation: 'transferProblem(problemId: $problemId, toUnitId: $toUnitId, responsiblePerson: $responsiblePerson, reason: $reason)',
+    fields: [
+      { name: 'toUnitId', label: 'input.toUnit', kind: 'unit', required: true },
+      { name: 'responsiblePerson', label: 'input.person', kind: 'text', required: true },
+      { name: 'reason', label: 'input.transferReason', kind: 'textarea', required: true },
+    ],
+  },
+  {
+    key: 'coUnits',
+    label: 'action.coUnits',
+    mutation: 'changeCoResponsibleUnits(problemId: $problemId, coResponsibleUnitIds: $coUnitIds)',
+    fields: [{ name: 'coUnitIds', label: 'input.coUnits', kind: 'units', required: false }],
   },
   {
     key: 'acknowledge',
@@ -173,6 +218,10 @@ export const VARIABLE_TYPES: Record<string, string> = {
   finishBy: 'String!',
   reply: 'String!',
   files: '[EvidenceFileInput!]',
+  coResponsibleUnitIds: '[ID!]',
+  coUnitIds: '[ID!]!',
+  toUnitId: 'ID!',
+  proposedDeadline: 'String!',
 };
 
 /** The mutation an action runs, by name (a `Problem.availableActions` value). */

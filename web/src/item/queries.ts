@@ -19,6 +19,17 @@ export type ProblemDetail = LedgerItem & {
   links: ProblemLink[];
   supervisionOrders: SupervisionOrder[];
   history: LedgerEvent[];
+  /** 转办: both units, the reason, who. */
+  transfers: {
+    eventId: string;
+    fromUnit: { name: string } | null;
+    toUnit: { name: string } | null;
+    reason: string;
+    transferredAt: string;
+    transferredBy: string;
+  }[];
+  /** The latest 延期申请 and the office's answer. */
+  extensionRequest: { status: 'pending' | 'approved' | 'refused'; proposedDeadline: string; reason: string; refusal: string | null } | null;
 };
 
 export type ProblemLink = {
@@ -57,6 +68,8 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
         supervisionOrders { eventId supervisionCount instruction finishBy orderedAt orderedBy overdue
           reply { reply repliedOn repliedBy files { name sha256 size contentType } } }
         history { id type occurredAt actor { name role unitId } data }
+        transfers { eventId fromUnit { name } toUnit { name } reason transferredAt transferredBy }
+        extensionRequest { status proposedDeadline reason refusal }
       }
     }`,
     { id },

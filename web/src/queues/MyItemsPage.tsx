@@ -24,13 +24,18 @@ export const myGroups = {
   supervision: (i: LedgerItem) => i.openSupervision !== null,
 } as const;
 
+/** 配合: open items another unit leads and this unit helps on (it reports progress on its part). */
+const helping = (i: LedgerItem, unitId: string) => i.status !== 'closed' && i.coResponsibleUnits.some((u) => u.id === unitId);
+
 /** 我的事项: the signed-in unit head's unit's items, by what needs doing. */
 export function MyItemsPage() {
   const { t } = useI18n();
   const user = useUser();
   const unitId = user.unitId;
   const items = useAsync(() => (unitId ? fetchLedger({ unitId }) : Promise.resolve([])), [unitId]);
-  const all = items.data ?? [];
+  // The unit's own items (牵头) by what needs doing; those it helps on (配合) in their own group.
+  const leads = (listed: LedgerItem[]) => listed.filter((i) => i.responsibleUnit?.id === unitId);
+  const all = leads(items.data ?? []);
   return (
     <section aria-labelledby="mine-title">
       <div className="page-head">
@@ -43,15 +48,26 @@ export function MyItemsPage() {
         <p className="empty">{t('mine.noUnit')}</p>
       ) : (
         <Loaded state={items} isEmpty={() => false}>
-          {(mine) => (
+          {(listed) => (
             <>
               {/* A found answer raises a problem of the unit: the queues below reload to show it. */}
               <PendingSweeps onAnswered={items.reload} />
-              <QueueList id="supervision" title="mine.supervision" hint="mine.supervisionHint" items={mine.filter(myGroups.supervision)} />
-              <QueueList id="overdue" title="mine.overdue" items={mine.filter(myGroups.overdue)} />
-              <QueueList id="dueSoon" title="mine.dueSoon" items={mine.filter(myGroups.dueSoon)} />
-              <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={mine.filter(myGroups.rejected)} />
-              <QueueList id="waiting" title="mine.waiting" hint="mine.waitingHint" items={mine.filter(myGroups.waiting)} />
+              <QueueList
+                id="coResponsible"
+                title="mine.coResponsible"
+                hint="mine.coResponsibleHint"
+                items={listed.filter((i) => helping(i, unitId))}
+              />
+              <QueueList
+                id="supervision"
+                title="mine.supervision"
+                hint="mine.supervisionHint"
+                items={leads(listed).filter(myGroups.supervision)}
+              />
+              <QueueList id="overdue" title="mine.overdue" items={leads(listed).filter(myGroups.overdue)} />
+              <QueueList id="dueSoon" title="mine.dueSoon" items={leads(listed).filter(myGroups.dueSoon)} />
+              <QueueList id="rejected" title="mine.rejected" hint="mine.rejectedHint" items={leads(listed).filter(myGroups.rejected)} />
+              <QueueList id="waiting" title="mine.waiting" hint="mine.waitingHint" items={leads(listed).filter(myGroups.waiting)} />
             </>
           )}
         </Loaded>

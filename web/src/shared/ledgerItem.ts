@@ -35,11 +35,16 @@ export type LedgerItem = {
   openSupervision: { supervisionCount: number; finishBy: string | null; overdue: boolean } | null;
   /** What the signed-in user may do to it now, as the server says. */
   availableActions: ProblemAction[];
+  /** 配合单位: the co-responsible units beside the lead unit (responsibleUnit, 牵头单位). */
+  coResponsibleUnits: { id: string; name: string }[];
+  /** 延期申请待审: an extension request waits for the office's answer. */
+  extensionRequestPending: boolean;
 };
 
 export const LEDGER_FIELDS = `id ledgerNumber source category description status overdue raisedOn deadline
   responsibleUnit { id name } responsiblePerson measures latestProgress closedOn rejectionCount daysLeft availableActions
-  consolidation recheckDueOn recheckOverdue openSupervision { supervisionCount finishBy overdue }`;
+  consolidation recheckDueOn recheckOverdue openSupervision { supervisionCount finishBy overdue }
+  coResponsibleUnits { id name } extensionRequestPending`;
 
 export type Unit = { id: string; name: string; kind: string; status: string };
 
