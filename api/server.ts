@@ -13,6 +13,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
+import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
@@ -180,9 +181,14 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       const head = await store.headPosition();
       await runner.waitFor(head, Math.min(READY_WAIT_MS, minPositionWaitMs)).catch(() => undefined);
       const progress = await runner.progress();
-      res
-        .status(progress.current ? 200 : 503)
-        .json({ status: progress.current ? 'ready' : 'catching_up', ready: progress.current, ...progress });
+      const { onceOnly } = application;
+      res.status(progress.current ? 200 : 503).json({
+        status: progress.current ? 'ready' : 'catching_up',
+        ready: progress.current,
+        ...progress,
+        node: onceOnly.node,
+        onceOnlyHolder: onceOnly.holder ?? null,
+      });
     } catch (error) {
       next(error);
     }
@@ -337,6 +343,11 @@ export async function startServer(config: Config, options: { clock?: () => strin
       metrics: new Metrics({ processMetrics: true }),
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       minPositionWaitMs: config.minPositionWaitMs,
+      onceOnly: {
+        node: nodeName(config.nodeName),
+        seconds: config.onceOnlyLeaseSeconds,
+        log: (message, error) => logger.error({ err: error }, message),
+      },
       onCatchingUp: (runner) => {
         catchingUp = runner;
       },
