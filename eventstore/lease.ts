@@ -118,7 +118,8 @@ export class OnceOnlyWork {
       } else if (this.holding) await this.lose();
     } catch (error) {
       this.log('Could not ask for the once-only lease:', error);
-      if (this.holding && Date.now() >= this.surelyHeldUntil - this.everyMs) await this.lose();
+      // A third of the lease before it lapses: room for a late timer and for clocks that run apart.
+      if (this.holding && Date.now() >= this.surelyHeldUntil - (this.seconds * 1000) / 3) await this.lose();
     }
   }
 
