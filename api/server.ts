@@ -68,6 +68,8 @@ export type AppOptions = ApplicationOptions & {
   metricsToken?: string;
   /** How long a request with `X-Min-Position` waits for the read models to get there (ms). */
   minPositionWaitMs?: number;
+  /** The proxies whose X-Forwarded-For gives a client's address (Express's "trust proxy"); none when omitted. */
+  trustProxy?: number | string[];
 };
 
 /** How long a request with X-Min-Position waits by default, and /readyz at most. */
@@ -146,6 +148,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(tracking.middleware());
   app.use(
     helmet({
@@ -343,6 +347,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
       metrics: new Metrics({ processMetrics: true }),
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       minPositionWaitMs: config.minPositionWaitMs,
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       onceOnly: {
         node: nodeName(config.nodeName),
         seconds: config.onceOnlyLeaseSeconds,
