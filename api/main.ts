@@ -28,7 +28,8 @@ if (config.demoData && (await server.store.headPosition()) === -1) {
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events.`);
 }
-if (config.scheduler) await server.scheduler.start();
+// On the server holding the once-only lease; another takes it over when this one dies (eventstore/lease.ts).
+if (config.scheduler) await server.onceOnly.add(server.scheduler);
 if (config.demoData && (await demoUsersPresent(server.store, server.accounts))) console.log(demoUsersBanner());
 console.log(`台账 taizhang is up on ${config.store.kind} in ${Date.now() - started} ms.`);
 console.log(`GraphQL console: ${server.url}/graphql`);

@@ -13,6 +13,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
+import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
@@ -67,6 +68,8 @@ export type AppOptions = ApplicationOptions & {
   metricsToken?: string;
   /** How long a request with `X-Min-Position` waits for the read models to get there (ms). */
   minPositionWaitMs?: number;
+  /** The proxies whose X-Forwarded-For gives a client's address (Express's "trust proxy"); none when omitted. */
+  trustProxy?: number | string[];
 };
 
 /** How long a request with X-Min-Position waits by default, and /readyz at most. */
@@ -145,6 +148,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(tracking.middleware());
   app.use(
     helmet({
@@ -180,9 +185,14 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       const head = await store.headPosition();
       await runner.waitFor(head, Math.min(READY_WAIT_MS, minPositionWaitMs)).catch(() => undefined);
       const progress = await runner.progress();
-      res
-        .status(progress.current ? 200 : 503)
-        .json({ status: progress.current ? 'ready' : 'catching_up', ready: progress.current, ...progress });
+      const { onceOnly } = application;
+      res.status(progress.current ? 200 : 503).json({
+        status: progress.current ? 'ready' : 'catching_up',
+        ready: progress.current,
+        ...progress,
+        node: onceOnly.node,
+        onceOnlyHolder: onceOnly.holder ?? null,
+      });
     } catch (error) {
       next(error);
     }
@@ -340,6 +350,12 @@ export async function startServer(config: Config, options: { clock?: () => strin
       metrics: new Metrics({ processMetrics: true }),
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       minPositionWaitMs: config.minPositionWaitMs,
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+      onceOnly: {
+        node: nodeName(config.nodeName),
+        seconds: config.onceOnlyLeaseSeconds,
+        log: (message, error) => logger.error({ err: error }, message),
+      },
       onCatchingUp: (runner) => {
         catchingUp = runner;
       },

@@ -52,6 +52,17 @@ const Env = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** How long a request with X-Min-Position waits for this node's read models (ms) before answering BEHIND_LOG_POSITION. */
   MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /**
+   * Behind a load balancer: which proxies' X-Forwarded-For to believe for a client's address (the
+   * per-address limits of login and the hotline), as Express's "trust proxy" takes it: `loopback`,
+   * `uniquelocal`, addresses or ranges (comma-separated), or a number of hops. Unset: none (the
+   * header is ignored, so a client cannot choose its address).
+   */
+  TRUST_PROXY: z.string().min(1).optional(),
+  /** This server's name among those on one store (shown in /readyz and serverStatus); the host name by default. */
+  NODE_NAME: z.string().min(1).max(100).optional(),
+  /** How long the once-only work's lease lasts unrenewed (s): how soon another server takes checkpoints and the scheduler over from a dead one. */
+  ONCE_ONLY_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(15),
   /** Test hook, refused in production: a file holding the instant the server takes for now (tests/twoServers.e2e.test.ts). */
   TAIZHANG_CLOCK_FILE: z.string().optional(),
 });
@@ -76,6 +87,11 @@ export type Config = {
   logLevel: string;
   metricsToken?: string;
   minPositionWaitMs: number;
+  /** TRUST_PROXY, as Express takes it: a number of hops or a list of names, addresses and ranges. */
+  trustProxy?: number | string[];
+  /** NODE_NAME, when given. */
+  nodeName?: string;
+  onceOnlyLeaseSeconds: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,5 +132,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     minPositionWaitMs: e.MIN_POSITION_WAIT_MS,
+    ...(e.TRUST_PROXY
+      ? {
+          trustProxy: /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY.split(',')
+                .map((p) => p.trim())
+                .filter(Boolean),
+        }
+      : {}),
+    ...(e.NODE_NAME ? { nodeName: e.NODE_NAME } : {}),
+    onceOnlyLeaseSeconds: e.ONCE_ONLY_LEASE_SECONDS,
   };
 }

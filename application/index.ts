@@ -31,6 +31,7 @@ import { Bulletins } from './bulletin.js';
 import { Sweeps } from './sweeps.js';
 import { sourceDocumentsView } from '../projections/sourceDocuments.js';
 import { SourceDocuments } from './sourceDocuments.js';
+import { OnceOnlyWork, type OnceOnlyOptions, leasesOf } from '../eventstore/lease.js';
 
 /** What the use cases take and give back, for their callers: a command's context and result, and recorded events. */
 export type { CommandContext, CommandResult } from '../eventstore/commandHandler.js';
@@ -53,6 +54,8 @@ export type ApplicationOptions = {
   observer?: StoreObserver;
   /** Called with the read side before it catches up with the log, so a caller can show its progress meanwhile. */
   onCatchingUp?: (runner: ProjectionRunner) => void;
+  /** This server's name and the lease's length, for the work that runs on one server at a time (eventstore/lease.ts). */
+  onceOnly?: OnceOnlyOptions;
 };
 
 /**
@@ -89,6 +92,11 @@ export type Application = {
   readModels: ReadModels;
   /** Records integrity checkpoints as the log grows (absent when switched off). */
   checkpointer: Checkpointer | undefined;
+  /**
+   * 单节点任务: the checkpointer and the scheduler run only while this server holds the lease in the
+   * store; another server on the store takes them over when this one dies (eventstore/lease.ts).
+   */
+  onceOnly: OnceOnlyWork;
   clock: () => string;
   /** 月通报: the monthly bulletin, drafted, published (frozen) and verified. */
   bulletins: Bulletins;
@@ -168,12 +176,14 @@ export async function createApplication(given: EventStore, options: ApplicationO
     runner,
     readModels,
     checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
+    onceOnly: new OnceOnlyWork(leasesOf(given), options.onceOnly),
     clock,
     bulletins,
     store,
     metrics,
     sweeps: new Sweeps(store, ledger, runner),
     close: async () => {
+      await application.onceOnly.stop();
       await application.scheduler.stop();
       await application.notifications.stop();
       await application.checkpointer?.stop();
@@ -185,8 +195,11 @@ export async function createApplication(given: EventStore, options: ApplicationO
   for (const reservation of runner.state(ledgerView).pendingRaises.values()) await ledger.completeRaise(reservation);
   // So is an import accepted whose rows were not all in: a list is imported whole or not at all.
   for (const acceptance of [...runner.state(importsView).pending.values()]) await application.imports.finish(acceptance);
-  application.checkpointer?.start();
+  // Checkpoints and the scheduler run on the server holding the lease (a single server always does).
+  if (application.checkpointer) await application.onceOnly.add(application.checkpointer);
+  await application.onceOnly.start();
+  metrics.onceOnly(application.onceOnly);
   if (options.notifications !== false) await application.notifications.start();
-  if (options.scheduler) await application.scheduler.start();
+  if (options.scheduler) await application.onceOnly.add(application.scheduler);
   return application;
 }

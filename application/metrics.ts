@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CHECKPOINT_STREAM } from '../eventstore/checkpoints.js';
+import type { OnceOnlyWork } from '../eventstore/lease.js';
 import type { StoreObserver } from '../eventstore/observed.js';
 import type { EventStore } from '../eventstore/port.js';
 import type { ProjectionRunner } from '../projections/runner.js';
@@ -150,6 +151,20 @@ export class Metrics {
       'projection_lag_seconds',
       'Seconds since the oldest event the read models have not applied was recorded, by runner; 0 when current.',
       (s) => s.seconds,
+    );
+  }
+
+  /** Whether this server runs the once-only work (checkpoints, the scheduler), read at each scrape. */
+  onceOnly(work: OnceOnlyWork): void {
+    this.gauge(
+      'once_only_work_held',
+      'Whether this server holds the lease of the once-only work (checkpoints, the scheduler): 1 or 0.',
+      () => (work.held ? 1 : 0),
+    );
+    this.gauge(
+      'once_only_work_takeovers',
+      'Times this server took the lease of the once-only work since it started.',
+      () => work.takeovers,
     );
   }
 

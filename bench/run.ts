@@ -12,6 +12,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'scheduler', load: () => import('./scheduler.js') },
   { name: 'similarity', load: () => import('./similarity.js') },
   { name: 'commands', load: () => import('./commands.js') },
+  { name: 'nodes', load: () => import('./nodes.js') },
 ];
 
 const wanted = process.argv.slice(2);

@@ -206,8 +206,8 @@ function positiveInt(text: string | undefined, fallback: number): number {
  * something happened, and at every event of a trigger type.
  */
 export class Checkpointer {
-  private readonly drafter = new CheckpointDrafter();
-  private readonly abort = new AbortController();
+  private drafter = new CheckpointDrafter();
+  private abort = new AbortController();
   private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -223,8 +223,12 @@ export class Checkpointer {
    * Follows the log from its start (the heads need every stream), but counts as uncovered only what
    * comes after the newest checkpoint already recorded: catching up a log it proved before drafts
    * nothing, so a restart costs one pass over the heads, not a Merkle root every `everyEvents`.
+   * It may start again after a stop (a server taking the once-only work over: eventstore/lease.ts).
    */
   start(): void {
+    this.drafter = new CheckpointDrafter();
+    this.abort = new AbortController();
+    this.failure = undefined;
     const triggers = new Set(this.policy.triggerTypes);
     this.following = latestCheckpoint(this.store)
       .then((newest) => {
@@ -250,6 +254,7 @@ export class Checkpointer {
   }
 
   private checkpoint(reason: CheckpointData['reason']): Promise<void> {
+    if (this.abort.signal.aborted) return this.writing;
     const data = this.drafter.draft(reason);
     const causation = this.drafter.lastEventId!;
     const now = this.clock();

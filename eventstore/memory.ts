@@ -4,6 +4,8 @@ import {
   type EventCodec,
   type EventStore,
   type ExpectedRevision,
+  type LeaseHolding,
+  type LeaseStore,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -17,8 +19,9 @@ import {
 import { assertDistinctParts, decodedOrNothing, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
 
 /** The in-memory adapter: for tests and benchmarks; everything is lost when the process ends. */
-export class MemoryEventStore implements EventStore {
+export class MemoryEventStore implements EventStore, LeaseStore {
   private readonly log: RecordedEvent[] = [];
+  private readonly leases = new Map<string, { holder: string; expiresMs: number }>();
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly byId = new Map<string, RecordedEvent>();
   private readonly appended = new AppendSignal();
@@ -82,6 +85,19 @@ export class MemoryEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.log.length - 1;
+  }
+
+  /** Leases of the servers sharing this object (tests); one process alone always gets them. */
+  async acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding> {
+    const now = Date.now();
+    const lease = this.leases.get(name);
+    if (!lease || lease.holder === holder || lease.expiresMs <= now) this.leases.set(name, { holder, expiresMs: now + seconds * 1000 });
+    const held = this.leases.get(name)!;
+    return { holder: held.holder, expiresAt: new Date(held.expiresMs).toISOString() };
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
 
   async close(): Promise<void> {}

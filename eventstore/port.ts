@@ -1,7 +1,8 @@
 /**
  * The event-store port: what the rest of the project needs from a store, and no more. It knows
- * events (type, data, metadata), not problems. Adapters: memory, SQLite (the embedded default) and
- * KurrentDB; one contract suite (tests/eventstore.contract.ts) holds them all to the same behaviour.
+ * events (type, data, metadata), not problems. Adapters: memory, SQLite (the embedded default),
+ * PostgreSQL and KurrentDB; one contract suite (tests/eventstore.contract.ts) holds them all to the same
+ * behaviour. Beside the log, a store may keep leases (`LeaseStore`, at the end).
  */
 
 /** Recorded with every event. `occurredAt` comes from the injected clock, never from the store. */
@@ -156,3 +157,27 @@ export const expectedMatches = (expected: ExpectedRevision, current: number): bo
   (expected === 'no_stream' && current === -1) ||
   (expected === 'stream_exists' && current >= 0) ||
   expected === current;
+
+/** Who holds a lease (`LeaseStore`), and until when by the store's clock (an ISO instant). */
+export type LeaseHolding = { holder: string; expiresAt: string };
+
+/**
+ * Leases kept in the store, for work that must run on one server at a time (checkpoints, the
+ * scheduler: eventstore/lease.ts). A lease is a row (name, holder, expiry): free, expired or already
+ * the asker's, it is taken or renewed; held by another, it is not. The expiry is counted on the
+ * store's clock where there is one (PostgreSQL's), so servers whose clocks differ agree on it. A
+ * holder that dies stops renewing, and another takes the lease once it has expired. Not a fence: a
+ * holder paused longer than its lease may still finish a step after another took over, so the work
+ * under a lease stays idempotent (the checkpoints' expected revision, the scheduler's event ids).
+ * Memory, SQLite and PostgreSQL keep leases; KurrentDB does not (every server there does the work).
+ */
+export interface LeaseStore {
+  /** Takes or renews `name` for `holder` for `seconds` when it is free, expired or `holder`'s; answers who holds it now. */
+  acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding>;
+  /** Gives `name` up, if `holder` holds it, so another server can take it at once (a clean shutdown). */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export const isLeaseStore = (store: unknown): store is LeaseStore =>
+  typeof (store as Partial<LeaseStore> | undefined)?.acquireLease === 'function' &&
+  typeof (store as Partial<LeaseStore> | undefined)?.releaseLease === 'function';

@@ -6,6 +6,8 @@ import {
   type EventCodec,
   type EventStore,
   type ExpectedRevision,
+  type LeaseHolding,
+  type LeaseStore,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -43,6 +45,12 @@ const MIGRATIONS: readonly string[] = [
      data      json    NOT NULL,
      metadata  json    NOT NULL,
      UNIQUE (stream_id, revision)
+   )`,
+  // Leases (LeaseStore): who runs the work that must run on one server at a time, until when.
+  `CREATE TABLE leases (
+     name       text        PRIMARY KEY,
+     holder     text        NOT NULL,
+     expires_at timestamptz NOT NULL
    )`,
 ];
 
@@ -92,7 +100,7 @@ export type PostgresOptions = {
  * Durability is the server's: with `synchronous_commit` on (PostgreSQL's default) an acknowledged
  * append is in the WAL on disk.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, LeaseStore {
   private readonly appended = new AppendSignal();
   private listener: pg.Client | undefined;
   private closed = false;
@@ -231,6 +239,35 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ position: string | null }>('SELECT MAX(position) AS position FROM events');
     return rows[0]?.position == null ? -1 : Number(rows[0].position);
+  }
+
+  /**
+   * A lease row, taken in one statement when free, expired or the asker's own; the expiry is counted
+   * on the database's clock (clock_timestamp()), so the servers' own clocks need not agree. A row
+   * rather than a session-level advisory lock: the lock would be freed the moment its connection
+   * dropped, but it ties the lease to one pooled connection that must be kept open and watched, a
+   * server behind a connection pooler (PgBouncer in transaction mode) cannot hold one, and who holds
+   * it cannot be read back by name; the row says who, and a dead holder's lease lapses in `seconds`.
+   */
+  async acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding> {
+    type LeaseRow = { holder: string; expires_at: Date };
+    let { rows } = await this.pool.query<LeaseRow>(
+      `WITH taken AS (
+         INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3 * interval '1 second')
+         ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+         WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= clock_timestamp()
+         RETURNING holder, expires_at)
+       SELECT holder, expires_at FROM taken UNION ALL SELECT holder, expires_at FROM leases WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM taken)`,
+      [name, holder, seconds],
+    );
+    // Refused by a row another server inserted after this statement's snapshot was taken: read it now.
+    if (rows.length === 0) ({ rows } = await this.pool.query<LeaseRow>('SELECT holder, expires_at FROM leases WHERE name = $1', [name]));
+    const lease = rows[0]!;
+    return { holder: lease.holder, expiresAt: lease.expires_at.toISOString() };
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
   /**

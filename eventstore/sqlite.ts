@@ -9,6 +9,8 @@ import {
   type EventCodec,
   type EventStore,
   type ExpectedRevision,
+  type LeaseHolding,
+  type LeaseStore,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -41,6 +43,11 @@ CREATE TABLE IF NOT EXISTS events (
   data      TEXT    NOT NULL,
   metadata  TEXT    NOT NULL,
   UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT    PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  expires_ms INTEGER NOT NULL
 );`;
 
 /** Where a group of appends goes: the writer thread, or this connection for an in-memory database. */
@@ -57,7 +64,7 @@ type Writer = { commit(requests: WirePart[][]): Promise<Outcome[]>; close(): Pro
  * writers are serialised, so a reader never sees a later position before an earlier one. An
  * in-memory database (`:memory:`), which no other thread can open, commits on its own connection.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, LeaseStore {
   private readonly db: Database.Database;
   private readonly appended = new AppendSignal();
   private readonly statements;
@@ -89,6 +96,13 @@ export class SqliteEventStore implements EventStore {
       ),
       all: db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      // Taken when free, expired or the asker's own; one statement, so two processes cannot both take it.
+      takeLease: db.prepare<[{ name: string; holder: string; now: number; ms: number }]>(
+        `INSERT INTO leases (name, holder, expires_ms) VALUES (@name, @holder, @now + @ms) ON CONFLICT (name) DO UPDATE
+         SET holder = excluded.holder, expires_ms = excluded.expires_ms WHERE leases.holder = excluded.holder OR leases.expires_ms <= @now`,
+      ),
+      lease: db.prepare<[string], { holder: string; expires_ms: number }>('SELECT holder, expires_ms FROM leases WHERE name = ?'),
+      releaseLease: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
     };
   }
 
@@ -213,6 +227,17 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.statements.lastPosition.get()?.position ?? -1;
+  }
+
+  /** Leases between the processes sharing the file; they share one machine, so its clock (Date.now) counts the expiry. */
+  async acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding> {
+    this.statements.takeLease.run({ name, holder, now: Date.now(), ms: Math.round(seconds * 1000) });
+    const lease = this.statements.lease.get(name)!;
+    return { holder: lease.holder, expiresAt: new Date(lease.expires_ms).toISOString() };
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.statements.releaseLease.run(name, holder);
   }
 
   /** The durability settings in force on this connection (synchronous: 0 OFF, 1 NORMAL, 2 FULL). */

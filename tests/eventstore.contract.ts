@@ -7,6 +7,8 @@ import {
   type EventCodec,
   type EventMetadata,
   type EventStore,
+  type LeaseStore,
+  isLeaseStore,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
@@ -23,6 +25,8 @@ export type ContractOptions = {
   detectsIdsAcrossStreams?: boolean;
   /** `appendMany` is all or nothing (KurrentDB appends its parts one after another). */
   atomicAppendMany?: boolean;
+  /** The store keeps leases (LeaseStore); KurrentDB does not. */
+  leases?: boolean;
 };
 
 const metadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
@@ -64,7 +68,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export function eventStoreContract(
   name: string,
   open: (codec?: EventCodec) => EventStore | Promise<EventStore>,
-  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true }: ContractOptions = {},
+  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true, leases = true }: ContractOptions = {},
 ) {
   describe(`${name} event store`, () => {
     const opened: EventStore[] = [];
@@ -601,6 +605,66 @@ export function eventStoreContract(
         const id = stream();
         await s.appendToStream(id, [{ ...event({ count: 1 }, 'CountTaken'), metadata: metadata({ schemaVersion: 2 }) }], 'no_stream');
         expect(await rejection(s.readStream(id))).toMatchObject({ streamId: id, revision: 0 });
+      });
+    });
+    describe.runIf(leases)('leases (work that runs on one server at a time)', () => {
+      const leaseStore = async (): Promise<LeaseStore> => {
+        const s = await store();
+        if (!isLeaseStore(s)) return expect.fail(`${name} keeps no leases`);
+        return s;
+      };
+      const lease = () => `lease-${randomUUID()}`;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+      it('a free lease is taken; while it is held another is refused and told who holds it; the holder renews it', async () => {
+        const s = await leaseStore();
+        const name = lease();
+        const before = Date.now();
+        const taken = await s.acquireLease(name, 'node-a', 30);
+        expect(taken.holder).toBe('node-a');
+        // 30 s from now, on the store's clock (a test machine's clocks agree to well within 5 s).
+        expect(Math.abs(Date.parse(taken.expiresAt) - (before + 30_000))).toBeLessThan(5_000);
+        expect((await s.acquireLease(name, 'node-b', 30)).holder).toBe('node-a');
+        const renewed = await s.acquireLease(name, 'node-a', 60);
+        expect(renewed.holder).toBe('node-a');
+        expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(taken.expiresAt) + 20_000);
+      });
+
+      it('once it has expired another takes it, and the old holder renewing is told it lost it', async () => {
+        const s = await leaseStore();
+        const name = lease();
+        expect((await s.acquireLease(name, 'node-a', 0.3)).holder).toBe('node-a');
+        expect((await s.acquireLease(name, 'node-b', 30)).holder).toBe('node-a');
+        await sleep(450);
+        expect((await s.acquireLease(name, 'node-b', 30)).holder).toBe('node-b');
+        expect((await s.acquireLease(name, 'node-a', 30)).holder).toBe('node-b');
+      });
+
+      it('a released lease is free at once; releasing one another holds changes nothing', async () => {
+        const s = await leaseStore();
+        const name = lease();
+        await s.acquireLease(name, 'node-a', 30);
+        await s.releaseLease(name, 'node-b');
+        expect((await s.acquireLease(name, 'node-b', 30)).holder).toBe('node-a');
+        await s.releaseLease(name, 'node-a');
+        expect((await s.acquireLease(name, 'node-b', 30)).holder).toBe('node-b');
+      });
+
+      it('leases of different names are held apart', async () => {
+        const s = await leaseStore();
+        const [first, second] = [lease(), lease()];
+        expect((await s.acquireLease(first, 'node-a', 30)).holder).toBe('node-a');
+        expect((await s.acquireLease(second, 'node-b', 30)).holder).toBe('node-b');
+        expect((await s.acquireLease(first, 'node-b', 30)).holder).toBe('node-a');
+      });
+
+      it('of ten holders asking at once for a free lease, one gets it and every one is told the same', async () => {
+        const s = await leaseStore();
+        const name = lease();
+        const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => s.acquireLease(name, `node-${i}`, 30)));
+        const holders = new Set(answers.map((a) => a.holder));
+        expect(holders.size).toBe(1);
+        expect([...holders][0]).toMatch(/^node-\d$/);
       });
     });
   });

@@ -12,6 +12,7 @@ if (server.available) {
     sharedLog: true,
     detectsIdsAcrossStreams: false,
     atomicAppendMany: false,
+    leases: false,
   });
 } else {
   console.log(`KurrentDB contract skipped: ${server.reason}`);

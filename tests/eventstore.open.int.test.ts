@@ -47,7 +47,7 @@ describe('openEventStore', () => {
       databaseUrl,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['event_store_migrations', 'events']);
+    expect(tables.map((t) => t.table_name)).toEqual(['event_store_migrations', 'events', 'leases']);
   });
 
   it('refuses postgres without a connection string, in the settings and when opening', async () => {

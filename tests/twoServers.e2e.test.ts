@@ -13,13 +13,15 @@ import { type ServerProcess, spawnServer, stopServer } from './support/serverPro
 /**
  * Issue 11's "two server processes on one store issue each reminder once", with real processes:
  * problems are raised on one server at a clock of 2019-06-03, then two servers start at once on the
- * same SQLite folder with the clock at 2019-07-20, both schedulers catching up the weeks of
- * reminders (到期提醒), deadlines passing (逾期) and escalations (督办) at the same time, both notifiers
- * recording and both dispatchers delivering them; then, both running, the clock moves three weeks
- * and their regular passes race over the 30-day overdue, the unanswered 督办 and the escalations to
- * 约谈. In the log each moment is written once, each notification once per recipient, and the unit
- * head's webhook receives each delivery id once. The server processes read their clock from the
- * file TAIZHANG_CLOCK_FILE names (a test hook, refused in production).
+ * same SQLite folder with the clock at 2019-07-20, both with SCHEDULER on: the scheduler catches up
+ * the weeks of reminders (到期提醒), deadlines passing (逾期) and escalations (督办) on the one holding
+ * the once-only lease (eventstore/lease.ts), both notifiers recording and both dispatchers delivering
+ * them; then, both running, the clock moves three weeks and the passes go over the 30-day overdue,
+ * the unanswered 督办 and the escalations to 约谈. In the log each moment is written once, each
+ * notification once per recipient, and the unit head's webhook receives each delivery id once. Two
+ * schedulers racing on one store (as during a hand-over of the lease) are raced in
+ * tests/scheduler.int.test.ts ("two applications on one store write each event once"). The server
+ * processes read their clock from the file TAIZHANG_CLOCK_FILE names (a test hook, refused in production).
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-two-servers-'));
 const clockFile = join(dataDir, 'clock');
@@ -167,14 +169,14 @@ describe('two server processes on one SQLite store', () => {
     servers.length = 0;
     expect(readLog().filter((e) => scheduleEventTypes.has(e.type))).toEqual([]);
 
-    // Seven weeks later both start at once: each one's scheduler catches up on start, at the same time as the other's.
-    // A clock 50 ms before a full hour has each scheduler pass again every 100 ms (it passes at every full hour), so
-    // once running, both pass within 100 ms of a move of the clock, however far apart their starts were.
+    // Seven weeks later both start at once: the scheduler of the one that takes the lease catches up on start.
+    // A clock 50 ms before a full hour has the scheduler pass again every 100 ms (it passes at every full hour), so
+    // once running, it passes within 100 ms of a move of the clock.
     setClock('2019-07-20T09:59:59.950+08:00');
     servers.push(...(await Promise.all([spawnServer({ ...env, SCHEDULER: 'on' }), spawnServer({ ...env, SCHEDULER: 'on' })])));
     await allDelivered(PROBLEMS * 4);
     const caughtUp = readLog().filter((e) => scheduleEventTypes.has(e.type)).length;
-    // Three weeks on, both running: their passes race over 30-day overdue (item_long_overdue), unanswered 督办 and escalations to 约谈.
+    // Three weeks on, both running: the passes go over 30-day overdue (item_long_overdue), unanswered 督办 and escalations to 约谈.
     setClock('2019-08-10T09:59:59.950+08:00');
     await eventually(() => readLog().some((e) => e.type === 'SupervisionReplyOverdue'), 20_000, 'the later passes');
     await allDelivered(PROBLEMS * 4);

@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 
-type ServerStatus = { ready: boolean; position: number; head: number };
+type ServerStatus = { ready: boolean; position: number; head: number; node: string; onceOnlyHolder: string | null };
 
 const ServerStatusRef = builder.objectRef<ServerStatus>('ServerStatus').implement({
   description:
@@ -9,6 +9,14 @@ const ServerStatusRef = builder.objectRef<ServerStatus>('ServerStatus').implemen
     ready: t.exposeBoolean('ready', { description: 'True when the read models have applied the log as it is now: answers are current.' }),
     position: t.exposeInt('position', { description: 'The last log position the read models have applied (-1 before the first event).' }),
     head: t.exposeInt('head', { description: "The position of the log's last event (-1 when the log is empty)." }),
+    node: t.exposeString('node', {
+      description: "This server's name among the servers on the store (its node name, process id and a random tail).",
+    }),
+    onceOnlyHolder: t.exposeString('onceOnlyHolder', {
+      nullable: true,
+      description:
+        'The server that runs the once-only work (checkpoints, the scheduler) as this one last saw it: its node name, or null before the first look.',
+    }),
   }),
 });
 
@@ -19,7 +27,7 @@ builder.queryField('serverStatus', (t) =>
       'Is this server current with the log? Its position and the head (no sign-in needed: like /readyz, it tells nothing of the ledger).',
     resolve: async (_root, _args, ctx) => {
       const { position, head, current } = await ctx.runner.progress();
-      return { ready: current, position, head };
+      return { ready: current, position, head, node: ctx.onceOnly.node, onceOnlyHolder: ctx.onceOnly.holder ?? null };
     },
   }),
 );
