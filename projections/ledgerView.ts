@@ -15,6 +15,7 @@ import {
   initialUnitState,
   isAssigned,
   isOverdue,
+  unitEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
@@ -90,12 +91,13 @@ const problemEvents = new Set<string>([
   'ConsolidationConfirmed',
   'ProblemLinked',
 ] satisfies ProblemEvent['type'][]);
-const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
+const unitEvents = new Set<string>(unitEventDefinitions.map((d): UnitEvent['type'] => d.type));
 
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
-  version: 5,
+  // 6: units carry their leaders on record (领导班子).
+  version: 6,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {

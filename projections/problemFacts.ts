@@ -16,10 +16,12 @@ import {
   type ProblemStatus,
   type UnitEvent,
   type UnitKind,
+  type UnitLeader,
   assertNever,
   defaultPolicy,
   problemEventDefinitions,
   recheckDueOn,
+  unitEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
@@ -112,6 +114,8 @@ export type UnitFacts = {
   parentUnitId: string | null;
   registeredOn: string;
   mergedOn: string | null;
+  /** 领导班子 on record, with their days in post: whom an interview trigger names. */
+  leaders: UnitLeader[];
 };
 
 export type PolicyVersion = AdoptedVersion<PolicyDocument>;
@@ -177,6 +181,7 @@ export type FactsState = {
 };
 
 const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
+const unitEventTypes = new Set<string>(unitEventDefinitions.map((d) => d.type));
 
 function push(list: EventRef[] | null, ref: EventRef): EventRef[] {
   if (list === null) return [ref];
@@ -327,6 +332,9 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.consolidation = 'confirmed';
       f.consolidatedOn = event.data.confirmedOn;
       return;
+    case 'CommentPosted':
+      // 批示 and 回复 are shown by the item, not counted.
+      return;
     case 'ProblemLinked':
       // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
       if (event.data.kind === 'recurrence') {
@@ -363,7 +371,8 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   switch (event.type) {
     case 'UnitRegistered': {
       const { unitId, name, kind, parentUnitId, registeredOn } = event.data;
-      if (!state.units.has(unitId)) state.units.set(unitId, { unitId, name, kind, parentUnitId, registeredOn, mergedOn: null });
+      if (!state.units.has(unitId))
+        state.units.set(unitId, { unitId, name, kind, parentUnitId, registeredOn, mergedOn: null, leaders: [] });
       return;
     }
     case 'UnitRenamed': {
@@ -374,6 +383,17 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
     case 'UnitMerged': {
       const unit = state.units.get(event.data.unitId);
       if (unit) unit.mergedOn = event.data.mergedOn;
+      return;
+    }
+    case 'UnitLeaderAppointed': {
+      const { unitId, ...leader } = event.data;
+      const unit = state.units.get(unitId);
+      if (unit && !unit.leaders.some((l) => l.leaderId === leader.leaderId)) unit.leaders.push({ ...leader, until: null });
+      return;
+    }
+    case 'UnitLeaderLeft': {
+      const leader = state.units.get(event.data.unitId)?.leaders.find((l) => l.leaderId === event.data.leaderId);
+      if (leader) leader.until = event.data.until;
       return;
     }
     default:
@@ -433,7 +453,8 @@ export const problemFacts: Projection<FactsState> = {
   // 6: links between problems (ProblemLinked: 复发 across units, 相关).
   // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
   // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
-  version: 8,
+  // 9: the units' leaders on record (领导班子), whom interview triggers name.
+  version: 9,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -456,8 +477,7 @@ export const problemFacts: Projection<FactsState> = {
     if (ms > state.latestMs) state.latestMs = ms;
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
-    else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged')
-      applyUnitEvent(state, event as unknown as UnitEvent);
+    else if (unitEventTypes.has(type)) applyUnitEvent(state, event as unknown as UnitEvent);
     else if (type === 'PolicyAdopted') state.policies.push(adoptedVersion(event, (event as unknown as PolicyEvent).data));
     else if (type === 'InterviewHeld') {
       const { data } = event as unknown as InterviewEvent;

@@ -21,6 +21,8 @@ export const problemMutation = {
   ReplyToSupervision: 'replyToSupervision',
   ConfirmConsolidation: 'confirmConsolidation',
   LinkProblem: 'linkProblem',
+  PostInstruction: 'postInstruction',
+  AnswerInstruction: 'answerInstruction',
 } as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 

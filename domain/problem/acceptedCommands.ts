@@ -40,6 +40,10 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   ConfirmConsolidation: (s) => s.status === 'closed' && s.consolidation === 'awaiting_recheck',
   // 复发 / 相关: a link to an earlier problem, at any time once raised (which one is the form's to choose).
   LinkProblem: (s) => s.status !== 'not_raised',
+  // 批示: on an assigned item, also after 销号 (the 回头看 may call for one).
+  PostInstruction: isAssigned,
+  // 回复: once there is an instruction to answer.
+  AnswerInstruction: (s) => isAssigned(s) && s.comments.includes('instruction'),
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

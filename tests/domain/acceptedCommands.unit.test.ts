@@ -16,6 +16,7 @@ import {
   TOWNSHIP,
   closed,
   command,
+  commentPosted,
   deadlineExtended,
   history,
   passed,
@@ -40,6 +41,9 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'supervised before its assignment was acknowledged': [...history.assignedOnly, supervisionOrdered(1)],
   'closed with an order open': [...history.verified, supervisionOrdered(1), closed()],
   'consolidated (巩固)': [...history.closedProblem, consolidationConfirmed()],
+  'with an instruction (批示)': [...history.withPlan, commentPosted(1)],
+  'with an instruction answered': [...history.withPlan, commentPosted(1), commentPosted(2, 'answer', 1)],
+  'closed with an instruction': [...history.closedProblem, commentPosted(1)],
 };
 
 /**
@@ -63,6 +67,8 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   ReplyToSupervision: command.reply(TOWNSHIP, '另一份回复'),
   ConfirmConsolidation: command.confirmConsolidation(),
   LinkProblem: command.link(),
+  PostInstruction: command.instruct(),
+  AnswerInstruction: command.answer(),
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
@@ -86,7 +92,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     });
   }
 
-  it('offers the steps of the life in order, and a link (复发 / 相关) once raised', () => {
+  it('offers the steps of the life in order, a link (复发 / 相关) once raised, and an instruction (批示) once assigned', () => {
     const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
     expect(at([])).toStrictEqual(['RaiseProblem']);
     expect(at(history.raisedOnly)).toStrictEqual(['AssignProblem', 'LinkProblem']);
@@ -96,8 +102,16 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'SetDeadline',
       'OrderSupervision',
       'LinkProblem',
+      'PostInstruction',
     ]);
-    expect(at(history.rectifying)).toStrictEqual(['ExtendDeadline', 'SubmitPlan', 'ReportProgress', 'OrderSupervision', 'LinkProblem']);
+    expect(at(history.rectifying)).toStrictEqual([
+      'ExtendDeadline',
+      'SubmitPlan',
+      'ReportProgress',
+      'OrderSupervision',
+      'LinkProblem',
+      'PostInstruction',
+    ]);
     expect(at(history.withPlan)).toStrictEqual([
       'ExtendDeadline',
       'SubmitPlan',
@@ -105,6 +119,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'ReportRectified',
       'OrderSupervision',
       'LinkProblem',
+      'PostInstruction',
     ]);
     expect(at(history.awaitingVerification)).toStrictEqual([
       'ExtendDeadline',
@@ -112,10 +127,11 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'RejectVerification',
       'OrderSupervision',
       'LinkProblem',
+      'PostInstruction',
     ]);
-    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision', 'LinkProblem']);
-    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem']);
-    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem']);
+    expect(at(history.verified)).toStrictEqual(['ExtendDeadline', 'CloseProblem', 'OrderSupervision', 'LinkProblem', 'PostInstruction']);
+    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem', 'PostInstruction']);
+    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem', 'PostInstruction']);
     expect(at([...history.withPlan, supervisionOrdered(1)])).toStrictEqual([
       'ExtendDeadline',
       'SubmitPlan',
@@ -124,6 +140,16 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'OrderSupervision',
       'ReplyToSupervision',
       'LinkProblem',
+      'PostInstruction',
+    ]);
+    // 回复: once the office posted an instruction (批示).
+    expect(at([...history.verified, commentPosted(1)])).toStrictEqual([
+      'ExtendDeadline',
+      'CloseProblem',
+      'OrderSupervision',
+      'LinkProblem',
+      'PostInstruction',
+      'AnswerInstruction',
     ]);
   });
 

@@ -41,6 +41,7 @@ import {
   consolidationConfirmed,
   supervisionOrdered,
   supervisionReplied,
+  commentPosted,
 } from '../support/problemFixtures.js';
 
 const { given } = problemSpec;
@@ -646,6 +647,7 @@ describe('evolve: what each event does to the state', () => {
     supervisionCount: 0,
     openSupervision: null,
     lastSupervisionReply: null,
+    comments: [],
   };
   const rectifyingState = { ...assignedFacts, status: 'rectifying', deadline: '2019-06-30' };
 
@@ -669,6 +671,7 @@ describe('evolve: what each event does to the state', () => {
         'VerificationPassed',
         'VerificationRejected',
         'ProblemLinked',
+        'CommentPosted',
       ].sort(),
     );
   });
@@ -744,6 +747,12 @@ describe('evolve: what each event does to the state', () => {
       { status: 'raised', ...raisedFacts, relatedTo: [EARLIER_PROBLEM] } as ProblemState,
     ],
   ];
+
+  cases.push([
+    'CommentPosted',
+    [...history.withPlan, commentPosted(1), commentPosted(2, 'answer', 1)],
+    { ...rectifyingState, measures: MEASURES, comments: ['instruction', 'answer'] } as ProblemState,
+  ]);
 
   it.each(cases)('%s', (type, events, expected) => {
     expect(events.at(-1)!.type).toBe(type);
