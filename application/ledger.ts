@@ -73,6 +73,11 @@ export class Ledger {
     return uuidv5(`unit/${commandId}`, ID_NAMESPACE);
   }
 
+  /** A leader record's id (领导班子) follows from the appointment's command id, so a retried appointment finds its own record. */
+  leaderIdFor(commandId: string): string {
+    return uuidv5(`leader/${commandId}`, ID_NAMESPACE);
+  }
+
   async loadUnit(unitId: string): Promise<UnitState> {
     const events = await this.store.readStream(unitStreamId(unitId));
     return foldStream(unitDecider, events);

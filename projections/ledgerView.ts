@@ -90,6 +90,7 @@ const problemEvents = new Set<string>([
   'SupervisionReplied',
   'ConsolidationConfirmed',
   'ProblemLinked',
+  'CommentPosted',
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(unitEventDefinitions.map((d): UnitEvent['type'] => d.type));
 

@@ -68,6 +68,10 @@ const expected: Record<string, Who> = {
   decideExemptionApplication: ['committee'],
   recordAssessmentItem: ['committee'],
   publishBulletin: ['office'],
+  appointUnitLeader: ['office', 'admin'],
+  recordUnitLeaderLeft: ['office', 'admin'],
+  postInstruction: ['office'],
+  answerInstruction: ['unit_head'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */

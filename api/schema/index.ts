@@ -24,6 +24,7 @@ import './similarProblems.js';
 import './review.js';
 import './serverStatus.js';
 import './bulletin.js';
+import './unitLeaders.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));
