@@ -131,6 +131,7 @@ export const NotificationKind = z.enum([
   'year_not_finalized',
   'daily_digest',
   'bulletin_published',
+  'comment_posted',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
