@@ -153,6 +153,12 @@ export const rules: Readonly<Record<string, Rule>> = {
   'Mutation.approveExtensionRequest': office,
   'Mutation.refuseExtensionRequest': office,
   'Query.extensionRequests': office,
+  // 领导班子: the office (or an admin) records the units' leaders and their days in post.
+  'Mutation.appointUnitLeader': { who: ['office', 'admin'] },
+  'Mutation.recordUnitLeaderLeft': { who: ['office', 'admin'] },
+  // 批示 by the office; 回复 by the head of the responsible unit, for their own unit's items.
+  'Mutation.postInstruction': office,
+  'Mutation.answerInstruction': unitHeadOwnUnit,
 };
 
 /**
@@ -170,7 +176,8 @@ const defaults: Record<string, Rule | undefined> = { Query: signedIn, Mutation: 
 export const redactions: Readonly<Record<string, (value: unknown, parent: unknown, ctx: Context) => unknown>> = {
   'LedgerEvent.data': (value, parent, ctx) => {
     const event = parent as RecordedEvent;
-    if (event.type !== 'RectificationReported' && event.type !== 'SupervisionReplied') return value;
+    // 批示 / 回复 carry files (evidence too) and speak to one unit: withheld like a 督办 reply.
+    if (event.type !== 'RectificationReported' && event.type !== 'SupervisionReplied' && event.type !== 'CommentPosted') return value;
     const problemId = (event.data as { problemId: string }).problemId;
     return seesEvidence(ctx, problemId) ? value : { withheld: 'EVIDENCE_OF_ANOTHER_UNIT', problemId };
   },

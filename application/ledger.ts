@@ -92,6 +92,11 @@ export class Ledger {
     return uuidv5(`unit/${commandId}`, ID_NAMESPACE);
   }
 
+  /** A leader record's id (领导班子) follows from the appointment's command id, so a retried appointment finds its own record. */
+  leaderIdFor(commandId: string): string {
+    return uuidv5(`leader/${commandId}`, ID_NAMESPACE);
+  }
+
   async loadUnit(unitId: string): Promise<UnitState> {
     return (await currentState(this.store, unitStreamId(unitId), unitDecider)).state;
   }

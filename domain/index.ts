@@ -4,6 +4,7 @@ export * from './shared/messages.js';
 export * from './shared/decider.js';
 export * from './unit/events.js';
 export * from './unit/decide.js';
+export * from './unit/leaders.js';
 export * from './problem/vocabulary.js';
 export * from './problem/events.js';
 export * from './problem/decide.js';

@@ -1,4 +1,13 @@
-import { type InterviewLevel, type InterviewRule, type Label, InterviewLevel as Levels, sourceLabels } from '../domain/index.js';
+import {
+  type InterviewLevel,
+  type InterviewRule,
+  type Label,
+  type UnitLeader,
+  InterviewLevel as Levels,
+  inChargeOn,
+  principalOn,
+  sourceLabels,
+} from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
 import {
@@ -45,6 +54,22 @@ export type Trigger = {
   resolvedBySupervisionOn: string | null;
   /** The approved 容错纠错 exemption that resolved it, covering all of its current problems; null otherwise. */
   resolvedByExemption: ExemptionFacts | null;
+  /** 被约谈人: whom to talk to, on the day asked about. */
+  interviewee: Interviewee;
+};
+
+/**
+ * Whom a trigger names (被约谈人), on the day asked about: the principal leader (主要负责人) in post
+ * that day, and the leaders in charge (分管领导) whose portfolio covers the category of one of its
+ * items. A village's or a work team's trigger rolls up to its township's leaders (县负总责、乡镇抓落实:
+ * the township carries the work out and answers for it). Null or empty where nobody is on record.
+ */
+export type Interviewee = {
+  /** The unit whose leaders answer: the trigger's own, or the township a village or work team belongs to. */
+  unitId: string;
+  rolledUp: boolean;
+  principal: UnitLeader | null;
+  inCharge: UnitLeader[];
 };
 
 /** A 督办 on one of a trigger's items; overdue when unanswered past its 办结时限 on the day asked about. */
@@ -52,7 +77,14 @@ export type TriggerOrder = SupervisionOrderFacts & { problemId: string; ledgerNu
 
 type Candidate = Omit<
   Trigger,
-  'level' | 'escalations' | 'resolvedBy' | 'earlierInterviews' | 'supervisionOrders' | 'resolvedBySupervisionOn' | 'resolvedByExemption'
+  | 'level'
+  | 'escalations'
+  | 'resolvedBy'
+  | 'earlierInterviews'
+  | 'supervisionOrders'
+  | 'resolvedBySupervisionOn'
+  | 'resolvedByExemption'
+  | 'interviewee'
 >;
 
 /** Which candidates to build, from their id and the day they began: all, or those that may complete an escalation step. */
@@ -269,6 +301,31 @@ function supervisionOf(state: FactsState, c: Candidate, at: At): { orders: Trigg
   return { orders, answeredOn };
 }
 
+/** The unit whose leaders answer for a unit's triggers: a village's or work team's township (its nearest), else itself. */
+export function answeringUnitId(state: Pick<FactsState, 'units'>, unitId: string): string {
+  const unit = state.units.get(unitId);
+  if (unit?.kind !== 'village' && unit?.kind !== 'work_team') return unitId;
+  // A work team belongs to its village, a village to its township; the depth bound guards a malformed chain.
+  let parent = unit.parentUnitId === null ? undefined : state.units.get(unit.parentUnitId);
+  for (let depth = 0; parent && depth < 5; depth++) {
+    if (parent.kind === 'township') return parent.unitId;
+    parent = parent.parentUnitId === null ? undefined : state.units.get(parent.parentUnitId);
+  }
+  return unitId;
+}
+
+/** 被约谈人 of a trigger on a county day (see `Interviewee`). */
+export function intervieweeOf(
+  state: Pick<FactsState, 'units' | 'problems'>,
+  c: Pick<Candidate, 'unitId' | 'problemIds'>,
+  day: string,
+): Interviewee {
+  const unitId = answeringUnitId(state, c.unitId);
+  const leaders = state.units.get(unitId)?.leaders ?? [];
+  const categories = c.problemIds.flatMap((id) => state.problems.get(id)?.category ?? []);
+  return { unitId, rolledUp: unitId !== c.unitId, principal: principalOn(leaders, day), inCharge: inChargeOn(leaders, day, categories) };
+}
+
 /** Resolution and escalation of one candidate, from the interviews held and the 督办 answered by the instant asked about. */
 function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: PolicyChoice): Trigger {
   const held = (state.interviews.get(c.id) ?? []).filter((i) => instantMs(i.occurredAt) <= atMs);
@@ -310,6 +367,7 @@ function settle(state: FactsState, c: Candidate, at: At, atMs: number, policy: P
     supervisionOrders,
     resolvedBySupervisionOn,
     resolvedByExemption,
+    interviewee: intervieweeOf(state, c, at.day),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   isAssigned,
   isOnProblem,
   isOverdue,
+  unitEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
@@ -110,15 +111,17 @@ const problemEvents = new Set<string>([
   'ExtensionRequested',
   'ExtensionRequestApproved',
   'ExtensionRequestRefused',
+  'CommentPosted',
 ] satisfies ProblemEvent['type'][]);
-const unitEvents = new Set<string>(['UnitRegistered', 'UnitRenamed', 'UnitMerged'] satisfies UnitEvent['type'][]);
+const unitEvents = new Set<string>(unitEventDefinitions.map((d): UnitEvent['type'] => d.type));
 
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
   // 6: a raise's state carries its source document, 原编号 and 立行立改.
   // 7: lead and co-responsible units, transfers (转办), extension requests (延期申请).
-  version: 7,
+  // 8: units carry their leaders on record (领导班子); comments (批示 / 回复) on the item.
+  version: 8,
   initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {

@@ -16,10 +16,12 @@ import {
   type ProblemStatus,
   type UnitEvent,
   type UnitKind,
+  type UnitLeader,
   assertNever,
   defaultPolicy,
   problemEventDefinitions,
   recheckDueOn,
+  unitEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
@@ -121,6 +123,8 @@ export type UnitFacts = {
   parentUnitId: string | null;
   registeredOn: string;
   mergedOn: string | null;
+  /** 领导班子 on record, with their days in post: whom an interview trigger names. */
+  leaders: UnitLeader[];
 };
 
 export type PolicyVersion = AdoptedVersion<PolicyDocument>;
@@ -188,6 +192,7 @@ export type FactsState = {
 };
 
 const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
+const unitEventTypes = new Set<string>(unitEventDefinitions.map((d) => d.type));
 
 function push<R extends EventRef>(list: R[] | null, ref: R): R[] {
   if (list === null) return [ref];
@@ -344,6 +349,9 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.consolidation = 'confirmed';
       f.consolidatedOn = event.data.confirmedOn;
       return;
+    case 'CommentPosted':
+      // 批示 and 回复 are shown by the item, not counted.
+      return;
     case 'ProblemLinked':
       // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
       if (event.data.kind === 'recurrence') {
@@ -403,7 +411,8 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   switch (event.type) {
     case 'UnitRegistered': {
       const { unitId, name, kind, parentUnitId, registeredOn } = event.data;
-      if (!state.units.has(unitId)) state.units.set(unitId, { unitId, name, kind, parentUnitId, registeredOn, mergedOn: null });
+      if (!state.units.has(unitId))
+        state.units.set(unitId, { unitId, name, kind, parentUnitId, registeredOn, mergedOn: null, leaders: [] });
       return;
     }
     case 'UnitRenamed': {
@@ -414,6 +423,17 @@ function applyUnitEvent(state: FactsState, event: UnitEvent): void {
     case 'UnitMerged': {
       const unit = state.units.get(event.data.unitId);
       if (unit) unit.mergedOn = event.data.mergedOn;
+      return;
+    }
+    case 'UnitLeaderAppointed': {
+      const { unitId, ...leader } = event.data;
+      const unit = state.units.get(unitId);
+      if (unit && !unit.leaders.some((l) => l.leaderId === leader.leaderId)) unit.leaders.push({ ...leader, until: null });
+      return;
+    }
+    case 'UnitLeaderLeft': {
+      const leader = state.units.get(event.data.unitId)?.leaders.find((l) => l.leaderId === event.data.leaderId);
+      if (leader) leader.until = event.data.until;
       return;
     }
     default:
@@ -475,7 +495,8 @@ export const problemFacts: Projection<FactsState> = {
   // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
   // 9: sweeps (举一反三排查) and their answers.
   // 10: lead and co-responsible units, transfers (转办): who held the item when.
-  version: 10,
+  // 11: the units' leaders on record (领导班子), whom interview triggers name.
+  version: 11,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),
@@ -499,8 +520,7 @@ export const problemFacts: Projection<FactsState> = {
     if (ms > state.latestMs) state.latestMs = ms;
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
-    else if (type === 'UnitRegistered' || type === 'UnitRenamed' || type === 'UnitMerged')
-      applyUnitEvent(state, event as unknown as UnitEvent);
+    else if (unitEventTypes.has(type)) applyUnitEvent(state, event as unknown as UnitEvent);
     else if (type === 'PolicyAdopted') state.policies.push(adoptedVersion(event, (event as unknown as PolicyEvent).data));
     else if (type === 'InterviewHeld') {
       const { data } = event as unknown as InterviewEvent;

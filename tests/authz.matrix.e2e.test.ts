@@ -80,6 +80,10 @@ const expected: Record<string, Who> = {
   requestExtension: ['unit_head'],
   approveExtensionRequest: ['office'],
   refuseExtensionRequest: ['office'],
+  appointUnitLeader: ['office', 'admin'],
+  recordUnitLeaderLeft: ['office', 'admin'],
+  postInstruction: ['office'],
+  answerInstruction: ['unit_head'],
 };
 
 /** A problem list for the import mutations (File arguments go as a GraphQL multipart request). */

@@ -56,7 +56,14 @@ describe('Problem.availableActions', () => {
     );
     // 配合单位 and 转办: the office's at any stage before closing.
     const unitSteps = ['changeCoResponsibleUnits', 'transferProblem'];
-    expect(await actions(p, as.office)).toEqual(['assignProblem', 'setDeadline', 'orderSupervision', 'linkProblem', ...unitSteps]);
+    expect(await actions(p, as.office)).toEqual([
+      'assignProblem',
+      'setDeadline',
+      'orderSupervision',
+      'linkProblem',
+      ...unitSteps,
+      'postInstruction',
+    ]);
     expect(await actions(p, as.head)).toEqual(['acknowledgeAssignment']);
     expect(await actions(p, as.otherHead)).toEqual([]);
 
@@ -65,7 +72,7 @@ describe('Problem.availableActions', () => {
     expect(await actions(p, as.head)).toEqual(['submitPlan', 'reportProgress']);
     expect(await actions(p, as.head)).not.toContain('closeProblem');
     expect(await actions(p, as.otherHead)).toEqual([]);
-    expect(await actions(p, as.office)).toEqual(['setDeadline', 'orderSupervision', 'linkProblem', ...unitSteps]);
+    expect(await actions(p, as.office)).toEqual(['setDeadline', 'orderSupervision', 'linkProblem', ...unitSteps, 'postInstruction']);
 
     await step('submitPlan(problemId: $p, measures: "拆除重建")', p, as.head);
     expect(await actions(p, as.head)).toEqual(['submitPlan', 'reportProgress', 'reportRectified']);
@@ -78,18 +85,25 @@ describe('Problem.availableActions', () => {
 
     await step('passVerification(problemId: $p, opinion: "符合要求")', p, as.verifier);
     // The office closes only once the verification has passed.
-    expect(await actions(p, as.office)).toEqual(['setDeadline', 'closeProblem', 'orderSupervision', 'linkProblem', ...unitSteps]);
+    expect(await actions(p, as.office)).toEqual([
+      'setDeadline',
+      'closeProblem',
+      'orderSupervision',
+      'linkProblem',
+      ...unitSteps,
+      'postInstruction',
+    ]);
     expect(await actions(p, as.verifier)).toEqual([]);
 
     await step('closeProblem(problemId: $p)', p, as.office);
     // 回头看: the office or a verifier of another unit confirms 巩固 (or reopens); never the unit itself.
-    expect(await actions(p, as.office)).toEqual(['reopenProblem', 'confirmConsolidation', 'linkProblem']);
+    expect(await actions(p, as.office)).toEqual(['reopenProblem', 'confirmConsolidation', 'linkProblem', 'postInstruction']);
     expect(await actions(p, as.verifier)).toEqual(['confirmConsolidation']);
     expect(await actions(p, as.townshipVerifier)).toEqual([]);
     expect(await actions(p, as.head)).toEqual([]);
 
     await step('confirmConsolidation(problemId: $p, opinion: "回头看未反弹")', p, as.verifier);
-    expect(await actions(p, as.office)).toEqual(['reopenProblem', 'linkProblem']);
+    expect(await actions(p, as.office)).toEqual(['reopenProblem', 'linkProblem', 'postInstruction']);
     expect(await actions(p, as.verifier)).toEqual([]);
   });
 

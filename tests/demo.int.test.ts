@@ -132,8 +132,27 @@ describe('the demo county (霍山县, 2019–2020)', () => {
     for (const state of states.values()) counts[state.status] = (counts[state.status] ?? 0) + 1;
     expect(Object.keys(counts).sort()).toEqual(['assigned', 'awaiting_verification', 'closed', 'raised', 'rectifying', 'verified']);
     expect(counts).toEqual(summary.byStatus);
-    expect(summary).toMatchObject({ problems: states.size, events: log.length, units: unitEvents.length });
+    const registered = unitEvents.filter((e) => e.type === 'UnitRegistered').length;
+    expect(summary).toMatchObject({ problems: states.size, events: log.length, units: registered });
     expect(states.size).toBe(300);
+  });
+
+  it('records every unit’s principal leader (主要负责人), and one change of it mid-period in 磨子潭镇', () => {
+    const registered = unitEvents.filter((e) => e.type === 'UnitRegistered');
+    const appointed = unitEvents.filter((e) => e.type === 'UnitLeaderAppointed');
+    const principals = (unitId: string) => appointed.filter((e) => e.data.unitId === unitId && e.data.role === 'principal');
+    // Assisting units (帮扶单位) are the only ones without a leader on record.
+    for (const u of registered) if (u.data.kind !== 'assisting_unit') expect(principals(u.data.unitId).length).toBeGreaterThanOrEqual(1);
+    const township = registered.find((u) => u.data.name === '磨子潭镇')!.data.unitId;
+    const [first, second] = principals(township);
+    const left = unitEvents.filter((e) => e.type === 'UnitLeaderLeft');
+    expect(left.map((e) => e.data)).toStrictEqual([{ unitId: township, leaderId: first!.data.leaderId, until: '2019-09-30' }]);
+    expect(second!.data.from).toBe('2019-10-08');
+    expect(second!.data.name).not.toBe(first!.data.name);
+    // Every township has two leaders in charge (分管领导), each with a portfolio.
+    const inCharge = appointed.filter((e) => e.data.role === 'in_charge');
+    expect(inCharge.length).toBe(2 * registered.filter((u) => u.data.kind === 'township').length);
+    expect(inCharge.every((e) => e.data.portfolio !== null && e.data.portfolio.categories.length > 0)).toBe(true);
   });
 
   it('has at least 40 problems overdue at the end of 2020', () => {

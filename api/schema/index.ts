@@ -27,6 +27,7 @@ import './bulletin.js';
 import './sweep.js';
 import './sourceDocument.js';
 import './problemUnits.js';
+import './unitLeaders.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

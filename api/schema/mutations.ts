@@ -323,3 +323,22 @@ problemCommand(
     kind: t.arg({ type: ProblemLinkKindEnum, required: true, description: 'recurrence (复发) or related (相关).' }),
   }),
 );
+problemCommand(
+  'PostInstruction',
+  'Post an instruction (批示) on the item, as the office, with files uploaded to /files; replyTo follows up an earlier comment.',
+  (t) => ({
+    text: t.arg.string({ required: true, description: 'The instruction; kept exactly as sent.' }),
+    files: t.arg({ type: [EvidenceFileInput], required: false, description: 'Files with it.' }),
+    replyTo: t.arg.int({ required: false, description: 'The number of the comment it follows up.' }),
+  }),
+);
+problemCommand(
+  'AnswerInstruction',
+  'Answer an instruction (回复), as the head of the responsible unit, with files uploaded to /files: the one numbered replyTo, or the latest.',
+  (t) => ({
+    text: t.arg.string({ required: true, description: 'The answer; kept exactly as sent.' }),
+    files: t.arg({ type: [EvidenceFileInput], required: false, description: 'Files backing it.' }),
+    replyTo: t.arg.int({ required: false, description: 'The number of the instruction answered; the latest when omitted.' }),
+  }),
+  (actor) => ({ answeredByUnitId: actor.unitId }),
+);

@@ -26,6 +26,8 @@ export const problemMutation = {
   RequestExtension: 'requestExtension',
   ApproveExtensionRequest: 'approveExtensionRequest',
   RefuseExtensionRequest: 'refuseExtensionRequest',
+  PostInstruction: 'postInstruction',
+  AnswerInstruction: 'answerInstruction',
 } as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 

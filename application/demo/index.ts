@@ -14,6 +14,7 @@ import { type SimInstant, Timeline, instantOf, isoDay, simDay } from './clock.js
 import { buildCounty } from './county.js';
 import { demoCalendar } from './holidays.js';
 import { DEMO_END, type FinalStatus, type PlannedCommand } from './lifecycle.js';
+import { planLeaders } from './leaders.js';
 import { planProblems } from './problems.js';
 import { Random } from './random.js';
 import type { Ledger } from '../ledger.js';
@@ -63,7 +64,7 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
   if ((await ledger.store.headPosition()) >= 0)
     throw new IllegalStateError('STORE_NOT_EMPTY', 'Demo data is loaded only into an empty store.');
 
-  const steps = plan(ledger, new Random(seed), count);
+  const steps = plan(ledger, new Random(seed), count, seed);
   // Stable: the commands of one problem are at strictly increasing instants, so they keep their order.
   steps.sort((a, b) => a.at.key - b.at.key);
 
@@ -94,7 +95,7 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
   }
   return {
     seed,
-    units: steps.filter((s) => s.kind === 'unit').length,
+    units: steps.filter((s) => s.kind === 'unit' && s.input.type === 'RegisterUnit').length,
     problems: finalStates.size,
     events,
     byStatus,
@@ -145,7 +146,7 @@ export const DEMO_FEEDBACK_DOCUMENT = {
 };
 
 /** Every command of the demo with its instant and command id, in planning order. */
-function plan(ledger: Ledger, random: Random, count: number): Step[] {
+function plan(ledger: Ledger, random: Random, count: number, seed: number): Step[] {
   let sequence = 0;
   const nextCommandId = () => `demo-${++sequence}`;
   const county = buildCounty(random, (key) => ledger.unitIdFor(key));
@@ -189,6 +190,9 @@ function plan(ledger: Ledger, random: Random, count: number): Step[] {
     kind: 'document',
     input: feedback,
   });
+  // The units' leaders (领导班子), right after the units; from their own random source and command ids.
+  steps.push(...planLeaders(county, seed, steps.filter((s) => s.kind === 'unit').at(-1)!.at, (commandId) => ledger.leaderIdFor(commandId)));
+
   const problems = planProblems(random, county, count, {
     next: nextCommandId,
     problemIdFor: (commandId) => ledger.problemIdFor(commandId),

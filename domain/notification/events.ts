@@ -133,6 +133,7 @@ export const NotificationKind = z.enum([
   'bulletin_published',
   'sweep_ordered',
   'sweep_answer_due',
+  'comment_posted',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

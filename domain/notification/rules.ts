@@ -231,6 +231,28 @@ export const notificationRules: Record<string, NotificationRule> = {
   },
 };
 
+/** 批示 tells the responsible unit's heads; its answer (回复) tells the office. */
+const commentPosted: NotificationRule = {
+  kind: 'comment_posted',
+  recipients: (data, d) => (data.kind === 'answer' ? office(data, d) : unitHeads(data, d)),
+  text: (data, d) => {
+    const text = str(data, 'text');
+    const quoted = text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+    const files = Array.isArray(data.files) && data.files.length > 0 ? `（附件 ${data.files.length} 个）` : '';
+    if (data.kind !== 'answer')
+      return {
+        subject: `【批示】${numbered(data, d)}`,
+        body: `督查办对问题 ${numbered(data, d)} 作出批示${files}，请阅办并回复。\n批示：${quoted}`,
+      };
+    const unitId = str(data, 'postedByUnitId');
+    return {
+      subject: `【批示回复】${numbered(data, d)}`,
+      body: `${unitId ? `${d.unitName(unitId)} ` : ''}已回复问题 ${numbered(data, d)} 的批示${files}。\n回复：${quoted}`,
+    };
+  },
+};
+notificationRules.CommentPosted = commentPosted;
+
 /**
  * The notifications a fact causes: one per recipient, deduplicated, in a stable order (so a replay
  * decides the same). Only users whose account existed when the fact happened are in the directory.

@@ -47,6 +47,10 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   RequestExtension: (s) => isOpen(s) && s.deadline !== null && s.extensionRequest?.status !== 'pending',
   ApproveExtensionRequest: (s) => isOpen(s) && s.extensionRequest?.status === 'pending',
   RefuseExtensionRequest: (s) => isOpen(s) && s.extensionRequest?.status === 'pending',
+  // 批示: on an assigned item, also after 销号 (the 回头看 may call for one).
+  PostInstruction: isAssigned,
+  // 回复: once there is an instruction to answer.
+  AnswerInstruction: (s) => isAssigned(s) && s.comments.includes('instruction'),
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

@@ -198,6 +198,31 @@ export const LinkProblem = message(
   z.object({ problemId: Id, earlierProblemId: Id, kind: ProblemLinkKind, earlierRaisedOn: CalendarDay }),
 );
 
+/** 批示: the office's instruction on the item, with files; `replyTo` follows up an earlier comment. */
+export const PostInstruction = message(
+  'PostInstruction',
+  1,
+  z.object({
+    problemId: Id,
+    text: ReplyText,
+    files: z.array(EvidenceFile).max(50).default([]),
+    replyTo: z.number().int().positive().nullable().default(null),
+  }),
+);
+/** 回复: the responsible unit answers an instruction (the latest when `replyTo` is not given), with files. */
+export const AnswerInstruction = message(
+  'AnswerInstruction',
+  1,
+  z.object({
+    problemId: Id,
+    text: ReplyText,
+    files: z.array(EvidenceFile).max(50).default([]),
+    replyTo: z.number().int().positive().nullable().default(null),
+    /** The answering unit (the signed-in user's, from the token): only the responsible unit answers. */
+    answeredByUnitId: Id.nullable(),
+  }),
+);
+
 export const ProblemCommand = z.discriminatedUnion('type', [
   RaiseProblem.schema,
   AssignProblem.schema,
@@ -220,6 +245,8 @@ export const ProblemCommand = z.discriminatedUnion('type', [
   RequestExtension.schema,
   ApproveExtensionRequest.schema,
   RefuseExtensionRequest.schema,
+  PostInstruction.schema,
+  AnswerInstruction.schema,
 ]);
 export type ProblemCommand = z.infer<typeof ProblemCommand>;
 
@@ -567,6 +594,66 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
         {
           type: 'ExtensionRequested',
           data: { problemId, requestNumber, unitId: requestedByUnitId, currentDeadline: problem.deadline, proposedDeadline, reason },
+        },
+      ];
+    }
+
+    case 'PostInstruction': {
+      const problem = mustBeAssigned(state);
+      const { problemId, text, files, replyTo } = command.data;
+      if (replyTo !== null && replyTo > problem.comments.length)
+        throw new ValidationError('COMMENT_NOT_FOUND', `Problem ${problem.ledgerNumber} has no comment number ${replyTo}.`, {
+          field: 'replyTo',
+        });
+      const commentNumber = problem.comments.length + 1;
+      return [
+        {
+          type: 'CommentPosted',
+          data: { problemId, commentNumber, kind: 'instruction', text, files, replyTo, postedByUnitId: null, postedOn: today },
+        },
+      ];
+    }
+
+    case 'AnswerInstruction': {
+      const problem = mustBeAssigned(state);
+      const { problemId, text, files, replyTo, answeredByUnitId } = command.data;
+      // The lead unit (牵头单位) or a co-responsible one (配合单位) answers.
+      if (answeredByUnitId !== problem.responsibleUnitId && !problem.coResponsibleUnitIds.includes(answeredByUnitId ?? ''))
+        throw new IllegalStateError(
+          'ANSWER_FROM_ANOTHER_UNIT',
+          `Only the lead or a co-responsible unit answers the instructions (批示) on problem ${problem.ledgerNumber}.`,
+          { field: 'answeredByUnitId' },
+        );
+      const latest = problem.comments.lastIndexOf('instruction') + 1;
+      if (latest === 0)
+        throw new IllegalStateError('NO_INSTRUCTION_TO_ANSWER', `Problem ${problem.ledgerNumber} has no instruction (批示) to answer.`);
+      const answers = replyTo ?? latest;
+      if (answers > problem.comments.length)
+        throw new ValidationError('COMMENT_NOT_FOUND', `Problem ${problem.ledgerNumber} has no comment number ${answers}.`, {
+          field: 'replyTo',
+        });
+      if (problem.comments[answers - 1] !== 'instruction')
+        throw new ValidationError(
+          'ANSWER_TO_AN_ANSWER',
+          `Comment ${answers} on ${problem.ledgerNumber} is an answer: answer an instruction (批示).`,
+          {
+            field: 'replyTo',
+          },
+        );
+      const commentNumber = problem.comments.length + 1;
+      return [
+        {
+          type: 'CommentPosted',
+          data: {
+            problemId,
+            commentNumber,
+            kind: 'answer',
+            text,
+            files,
+            replyTo: answers,
+            postedByUnitId: answeredByUnitId,
+            postedOn: today,
+          },
         },
       ];
     }

@@ -305,6 +305,33 @@ export const ProblemLinked = message(
   }),
 );
 
+/** 批示 (the office's instruction to the unit) or 回复 (the unit's answer to one). */
+export const CommentKind = z.enum(['instruction', 'answer']);
+export type CommentKind = z.infer<typeof CommentKind>;
+
+/**
+ * A comment in the item's timeline: the office's instruction (批示) or the responsible unit's answer
+ * (回复) to one, with files uploaded to /files. Numbered on the problem (1, 2, …), so an answer names
+ * the instruction it answers.
+ */
+export const CommentPosted = message(
+  'CommentPosted',
+  1,
+  z.object({
+    problemId: Id,
+    commentNumber: z.number().int().positive(),
+    kind: CommentKind,
+    /** Kept exactly as written. */
+    text: ReplyText,
+    files: z.array(EvidenceFile).max(50).default([]),
+    /** The comment it answers or follows up (an answer always names its instruction); null for a new instruction. */
+    replyTo: z.number().int().positive().nullable(),
+    /** The answering unit; null for the office's instruction. */
+    postedByUnitId: Id.nullable(),
+    postedOn: CalendarDay,
+  }),
+);
+
 export const problemEventDefinitions = [
   ProblemRaised,
   ProblemAssigned,
@@ -327,6 +354,7 @@ export const problemEventDefinitions = [
   ExtensionRequested,
   ExtensionRequestApproved,
   ExtensionRequestRefused,
+  CommentPosted,
 ] as const;
 
 export const ProblemEvent = z.discriminatedUnion('type', [
@@ -351,6 +379,7 @@ export const ProblemEvent = z.discriminatedUnion('type', [
   ExtensionRequested.schema,
   ExtensionRequestApproved.schema,
   ExtensionRequestRefused.schema,
+  CommentPosted.schema,
 ]);
 export type ProblemEvent = z.infer<typeof ProblemEvent>;
 export type ProblemRaisedData = z.infer<typeof ProblemRaised.data>;
@@ -407,6 +436,8 @@ export type AssignmentFacts = RaisedFacts & {
   openSupervision: OpenSupervision | null;
   /** The latest reply, to recognize a repeated one. */
   lastSupervisionReply: { supervisionCount: number; reply: string } | null;
+  /** 批示 and 回复 posted, by number (the first is comment 1). */
+  comments: readonly CommentKind[];
 };
 
 /** An order (督办) waiting for the unit's reply. */
@@ -478,6 +509,7 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
         openSupervision: null,
         lastSupervisionReply: null,
         extensionRequest: null,
+        comments: [],
         ...state,
         ...previous,
         status: 'assigned',
@@ -566,6 +598,10 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
           ? { status: 'approved', refusal: null }
           : { status: 'refused', refusal: event.data.reason };
       return { ...problem, extensionRequest: { ...request, ...answer } };
+    }
+    case 'CommentPosted': {
+      const problem = assigned(state, event);
+      return { ...problem, comments: [...problem.comments, event.data.kind] };
     }
     default:
       return assertNever(event);

@@ -16,6 +16,7 @@ import {
   TOWNSHIP,
   closed,
   command,
+  commentPosted,
   deadlineExtended,
   history,
   passed,
@@ -45,6 +46,9 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'consolidated (巩固)': [...history.closedProblem, consolidationConfirmed()],
   'with an extension request pending': [...history.withPlan, extensionRequested()],
   'with an extension request refused': [...history.withPlan, extensionRequested(), extensionRefused()],
+  'with an instruction (批示)': [...history.withPlan, commentPosted(1)],
+  'with an instruction answered': [...history.withPlan, commentPosted(1), commentPosted(2, 'answer', 1)],
+  'closed with an instruction': [...history.closedProblem, commentPosted(1)],
 };
 
 /**
@@ -73,6 +77,8 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   RequestExtension: command.requestExtension('2020-06-30'),
   ApproveExtensionRequest: command.approveExtension(),
   RefuseExtensionRequest: command.refuseExtension(),
+  PostInstruction: command.instruct(),
+  AnswerInstruction: command.answer(),
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */
@@ -96,7 +102,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
     });
   }
 
-  it('offers the steps of the life in order, and a link (复发 / 相关) once raised', () => {
+  it('offers the steps of the life in order, a link (复发 / 相关) once raised, and an instruction (批示) once assigned', () => {
     // 配合单位 and 转办: at any stage before closing.
     const unitSteps = ['ChangeCoResponsibleUnits', 'TransferProblem'];
     const at = (events: readonly ProblemEvent[]) => acceptedCommands(events.reduce(evolveProblem, initialProblemState));
@@ -109,6 +115,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'OrderSupervision',
       'LinkProblem',
       ...unitSteps,
+      'PostInstruction',
     ]);
     expect(at(history.rectifying)).toStrictEqual([
       'ExtendDeadline',
@@ -118,6 +125,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'LinkProblem',
       ...unitSteps,
       'RequestExtension',
+      'PostInstruction',
     ]);
     expect(at(history.withPlan)).toStrictEqual([
       'ExtendDeadline',
@@ -128,6 +136,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'LinkProblem',
       ...unitSteps,
       'RequestExtension',
+      'PostInstruction',
     ]);
     expect(at(history.awaitingVerification)).toStrictEqual([
       'ExtendDeadline',
@@ -137,6 +146,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'LinkProblem',
       ...unitSteps,
       'RequestExtension',
+      'PostInstruction',
     ]);
     expect(at(history.verified)).toStrictEqual([
       'ExtendDeadline',
@@ -145,9 +155,10 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'LinkProblem',
       ...unitSteps,
       'RequestExtension',
+      'PostInstruction',
     ]);
-    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem']);
-    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem']);
+    expect(at(history.closedProblem)).toStrictEqual(['ReopenProblem', 'ConfirmConsolidation', 'LinkProblem', 'PostInstruction']);
+    expect(at([...history.closedProblem, consolidationConfirmed()])).toStrictEqual(['ReopenProblem', 'LinkProblem', 'PostInstruction']);
     expect(at([...history.withPlan, supervisionOrdered(1)])).toStrictEqual([
       'ExtendDeadline',
       'SubmitPlan',
@@ -158,6 +169,7 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       'LinkProblem',
       ...unitSteps,
       'RequestExtension',
+      'PostInstruction',
     ]);
     // 延期申请待审: the office answers it, and no second request is offered meanwhile.
     expect(at([...history.withPlan, extensionRequested()])).toStrictEqual([
@@ -170,6 +182,18 @@ describe('acceptedCommands: the commands a problem state takes, held against dec
       ...unitSteps,
       'ApproveExtensionRequest',
       'RefuseExtensionRequest',
+      'PostInstruction',
+    ]);
+    // 回复: once the office posted an instruction (批示).
+    expect(at([...history.verified, commentPosted(1)])).toStrictEqual([
+      'ExtendDeadline',
+      'CloseProblem',
+      'OrderSupervision',
+      'LinkProblem',
+      ...unitSteps,
+      'RequestExtension',
+      'PostInstruction',
+      'AnswerInstruction',
     ]);
   });
 

@@ -61,4 +61,33 @@ describe('notification rules', () => {
       },
     ]);
   });
+
+  it('批示 tells the unit’s heads, and its answer (回复) the office, with the text and the count of files', () => {
+    const comment = (kind: 'instruction' | 'answer', text: string, files: unknown[]) => ({
+      id: 'e3',
+      type: 'CommentPosted',
+      data: { problemId: PROBLEM, commentNumber: 1, kind, text, files, replyTo: null, postedByUnitId: kind === 'answer' ? TOWNSHIP : null },
+    });
+    expect(notificationsFor(comment('instruction', '请三日内上报凭证', []), directory)).toEqual([
+      {
+        recipientUserId: 'head',
+        kind: 'comment_posted',
+        subject: '【批示】GJ-2019-007',
+        body: '督查办对问题 GJ-2019-007 作出批示，请阅办并回复。\n批示：请三日内上报凭证',
+        problemId: PROBLEM,
+        unitId: TOWNSHIP,
+      },
+    ]);
+    const file = { name: '凭证.pdf', sha256: 'a'.repeat(64), size: 10 };
+    expect(notificationsFor(comment('answer', '已上报', [file, file]), directory)).toEqual([
+      {
+        recipientUserId: 'office',
+        kind: 'comment_posted',
+        subject: '【批示回复】GJ-2019-007',
+        body: '衡山镇 已回复问题 GJ-2019-007 的批示（附件 2 个）。\n回复：已上报',
+        problemId: PROBLEM,
+        unitId: TOWNSHIP,
+      },
+    ]);
+  });
 });

@@ -33,6 +33,17 @@ const sourceDocument = {
   issuedOn: '2019-02-15',
 };
 
+/** 分管领导 on record (the leader id is any UUID). */
+const leader = {
+  unitId: TOWNSHIP,
+  leaderId: EARLIER_PROBLEM,
+  role: 'in_charge',
+  name: '赵敏',
+  title: '副镇长',
+  portfolio: { description: '分管农业农村', categories: ['fund_misuse'] },
+  from: '2019-01-01',
+};
+
 type Definition = {
   type: string;
   schema: { safeParse: (input: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } };
@@ -67,6 +78,10 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
+  [domain.AppointUnitLeader, leader],
+  [domain.RecordUnitLeaderLeft, { unitId: TOWNSHIP, leaderId: EARLIER_PROBLEM, until: '2019-07-14' }],
+  [domain.PostInstruction, { problemId: PROBLEM, text: '请报送凭证', files: [file], replyTo: null }],
+  [domain.AnswerInstruction, { problemId: PROBLEM, text: '已报送', files: [file], replyTo: 1, answeredByUnitId: TOWNSHIP }],
   [domain.ProblemRaised, raisedData],
   [domain.ProblemAssigned, { problemId: PROBLEM, responsibleUnitId: TOWNSHIP, responsiblePerson: '王明', leadingOfficial: '李副县长' }],
   [domain.AssignmentAcknowledged, { problemId: PROBLEM, acknowledgedBy: '王明' }],
@@ -119,6 +134,21 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.UnitRegistered, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: null, registeredOn: '2019-03-01' }],
   [domain.UnitRenamed, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.UnitMerged, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT, mergedOn: '2019-03-01' }],
+  [domain.UnitLeaderAppointed, leader],
+  [domain.UnitLeaderLeft, { unitId: TOWNSHIP, leaderId: EARLIER_PROBLEM, until: '2019-07-14' }],
+  [
+    domain.CommentPosted,
+    {
+      problemId: PROBLEM,
+      commentNumber: 2,
+      kind: 'answer',
+      text: '已报送',
+      files: [file],
+      replyTo: 1,
+      postedByUnitId: TOWNSHIP,
+      postedOn: '2019-03-05',
+    },
+  ],
   [domain.LedgerNumberReserved, { sequence: 1, raised: raisedData, assignment: raiseAssignment }],
   [
     domain.PolicyAdopted,
@@ -443,7 +473,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(106);
+    expect(sampled).toHaveLength(113);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

@@ -49,6 +49,7 @@ import {
   extensionRequested,
   extensionApproved,
   extensionRefused,
+  commentPosted,
 } from '../support/problemFixtures.js';
 
 const { given } = problemSpec;
@@ -756,6 +757,7 @@ describe('evolve: what each event does to the state', () => {
     lastSupervisionReply: null,
     extensionRequest: null,
     coResponsibleUnitIds: [],
+    comments: [],
   };
   const rectifyingState = { ...assignedFacts, status: 'rectifying', deadline: '2019-06-30' };
 
@@ -784,6 +786,7 @@ describe('evolve: what each event does to the state', () => {
         'ExtensionRequested',
         'ExtensionRequestApproved',
         'ExtensionRequestRefused',
+        'CommentPosted',
       ].sort(),
     );
   });
@@ -920,6 +923,12 @@ describe('evolve: what each event does to the state', () => {
       } as ProblemState,
     ],
   ];
+
+  cases.push([
+    'CommentPosted',
+    [...history.withPlan, commentPosted(1), commentPosted(2, 'answer', 1)],
+    { ...rectifyingState, measures: MEASURES, comments: ['instruction', 'answer'] } as ProblemState,
+  ]);
 
   it.each(cases)('%s', (type, events, expected) => {
     expect(events.at(-1)!.type).toBe(type);

@@ -74,6 +74,7 @@ describe('units (单位)', () => {
       name: '衡山镇',
       kind: 'township',
       parentUnitId: COUNTY,
+      leaders: [],
       intoUnitId: OTHER_TOWNSHIP,
     });
   });
@@ -102,6 +103,7 @@ describe('units (单位)', () => {
       name: '衡山镇',
       kind: 'township',
       parentUnitId: COUNTY,
+      leaders: [],
     });
   });
 });

@@ -122,6 +122,27 @@ export const linked = (earlierProblemId = EARLIER_PROBLEM, kind: 'recurrence' | 
   type: 'ProblemLinked',
   data: { problemId: PROBLEM, earlierProblemId, kind },
 });
+export const INSTRUCTION = '请于本周内将拨付凭证报县督查办。';
+export const ANSWER = '  已上传拨付凭证三份。\n';
+/** 批示 / 回复: comment `commentNumber` on the problem, posted on NOW's day. */
+export const commentPosted = (
+  commentNumber: number,
+  kind: 'instruction' | 'answer' = 'instruction',
+  replyTo: number | null = null,
+  postedByUnitId: string | null = kind === 'answer' ? TOWNSHIP : null,
+): Event<'CommentPosted'> => ({
+  type: 'CommentPosted',
+  data: {
+    problemId: PROBLEM,
+    commentNumber,
+    kind,
+    text: kind === 'instruction' ? INSTRUCTION : ANSWER,
+    files: [],
+    replyTo,
+    postedByUnitId,
+    postedOn: '2019-03-01',
+  },
+});
 export const progressReported: Event<'ProgressReported'> = {
   type: 'ProgressReported',
   data: { problemId: PROBLEM, progress: '已拨付2个村', percentComplete: 60, unitId: TOWNSHIP },
@@ -243,6 +264,14 @@ export const command = {
   confirmConsolidation: (checkedByUnitId: string | null = VERIFIER_UNIT): Command<'ConfirmConsolidation'> => ({
     type: 'ConfirmConsolidation',
     data: { problemId: PROBLEM, opinion: '回头看：资金已到账，未反弹', checkedByUnitId },
+  }),
+  instruct: (replyTo: number | null = null, text = INSTRUCTION): Command<'PostInstruction'> => ({
+    type: 'PostInstruction',
+    data: { problemId: PROBLEM, text, files: [], replyTo },
+  }),
+  answer: (answeredByUnitId: string | null = TOWNSHIP, replyTo: number | null = null, text = ANSWER): Command<'AnswerInstruction'> => ({
+    type: 'AnswerInstruction',
+    data: { problemId: PROBLEM, text, files: [], replyTo, answeredByUnitId },
   }),
   /** The earlier problem was raised on `earlierRaisedOn` (the application reads it from its stream). */
   link: (

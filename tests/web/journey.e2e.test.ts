@@ -168,10 +168,11 @@ describe('an item’s life through the web app', () => {
     // Who and when, on every entry.
     expect(await page.locator('ol.timeline li').first().textContent()).toContain('县督查办');
     expect(await page.locator('ol.timeline li time').first().textContent()).toContain('2019');
-    // Once closed, what is left is the 回头看: confirm 巩固, or reopen.
+    // Once closed, what is left is the 回头看: confirm 巩固, or reopen; and an instruction (批示) it may call for.
     expect(await page.locator('button[data-action]').evaluateAll((b) => b.map((x) => x.getAttribute('data-action')))).toEqual([
       'confirmConsolidation',
       'reopen',
+      'instruct',
     ]);
   });
 

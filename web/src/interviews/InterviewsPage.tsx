@@ -8,7 +8,7 @@ import { Loaded } from '../shared/Loaded';
 import { useAsync } from '../shared/useAsync';
 import { useSubmit } from '../shared/useSubmit';
 import { useVocabulary } from '../shared/vocabulary';
-import { type TriggerOrder, fetchTriggers, recordInterview } from './queries';
+import { type Trigger, type TriggerOrder, fetchTriggers, recordInterview } from './queries';
 
 /** 约谈: the triggers with their level, unit, rule and evidence; the office records the interview held. */
 export function InterviewsPage() {
@@ -63,7 +63,10 @@ export function InterviewsPage() {
                       <span className={`badge level-${x.level}`}>{words.label('interviewLevels', x.level)}</span>
                       {x.escalations > 0 && <div className="muted">{t('interview.escalated', { n: x.escalations })}</div>}
                     </td>
-                    <td className="unit">{x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}</td>
+                    <td className="unit">
+                      {x.unit && <Link to={`/ledger?unitId=${x.unit.id}`}>{x.unit.name}</Link>}
+                      <IntervieweeLine interviewee={x.interviewee} />
+                    </td>
                     <td>{words.label('interviewRules', x.rule)}</td>
                     <td>
                       {x.summaryLabel[lang]}
@@ -90,7 +93,7 @@ export function InterviewsPage() {
                           <label>
                             {t('interview.interviewee')}
                             {/* biome-ignore lint/a11y/noAutofocus: the form opens on the user's click and takes the focus, so it works from the keyboard alone */}
-                            <input name="interviewee" required autoFocus />
+                            <input name="interviewee" required autoFocus defaultValue={personOf(x.interviewee.principal)} />
                           </label>
                           <label>
                             {t('interview.interviewer')}
@@ -147,5 +150,21 @@ function OrderLine({ order }: { order: TriggerOrder }) {
         <div className={order.overdue ? 'badge overdue' : 'muted'}>{t(order.overdue ? 'item.replyOverdue' : 'item.unanswered')}</div>
       )}
     </li>
+  );
+}
+
+const personOf = (leader: { name: string; title: string } | null) => (leader ? `${leader.title}${leader.name}` : '');
+
+/** 约谈对象: the principal leader in post on the day (the township's, for a village or work team), and the leaders in charge. */
+function IntervieweeLine({ interviewee }: { interviewee: Trigger['interviewee'] }) {
+  const { t } = useI18n();
+  const { principal, inCharge, rolledUp, unit } = interviewee;
+  return (
+    <div className="interviewee" data-interviewee={principal?.name ?? ''}>
+      <span className="muted">{t('interview.toInterview')}：</span>
+      {principal ? `${t('interview.principal')} ${personOf(principal)}` : t('interview.noLeader')}
+      {inCharge.length > 0 && <> · {`${t('interview.inCharge')} ${inCharge.map(personOf).join('、')}`}</>}
+      {rolledUp && unit && <div className="muted">{t('interview.rolledUp', { unit: unit.name })}</div>}
+    </div>
   );
 }

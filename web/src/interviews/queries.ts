@@ -28,7 +28,17 @@ export type Trigger = {
   supervisionOrders: TriggerOrder[];
   /** The day the orders' replies resolved it (below 约谈 level). */
   resolvedBySupervisionOn: string | null;
+  /** 被约谈人: the principal leader in post (of the township, for a village or work team), and the leaders in charge. */
+  interviewee: {
+    unit: { id: string; name: string } | null;
+    rolledUp: boolean;
+    principal: Leader | null;
+    inCharge: Leader[];
+  };
 };
+
+/** A unit's leader on record. */
+export type Leader = { name: string; title: string };
 
 const TRIGGERS = `query($resolved: Boolean) {
   interviewTriggers(includeResolved: $resolved) {
@@ -36,6 +46,7 @@ const TRIGGERS = `query($resolved: Boolean) {
     resolvedBy { interviewee interviewer heldOn outcome }
     supervisionOrders { ledgerNumber supervisionCount instruction orderedOn finishBy overdue reply { reply repliedOn } }
     resolvedBySupervisionOn
+    interviewee { unit { id name } rolledUp principal { name title } inCharge { name title } }
   }
 }`;
 

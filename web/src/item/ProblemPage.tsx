@@ -337,6 +337,10 @@ function eventDetail(event: LedgerEvent, units: Unit[], t: ReturnType<typeof use
       return `${String(d.currentDeadline)} → ${String(d.proposedDeadline)}: ${String(d.reason)}`;
     case 'ExtensionRequestRefused':
       return String(d.reason);
+    case 'CommentPosted':
+      // Withheld from another unit's head (the server sends `withheld` instead).
+      if (d.text === undefined) return null;
+      return `${t(d.kind === 'answer' ? 'comment.answer' : 'comment.instruction', { n: String(d.commentNumber), to: String(d.replyTo) })}: ${String(d.text)}`;
     case 'ProblemLinked':
     case 'ProblemRaised': {
       // A link, on this problem's stream (to an earlier one) or on a later problem's (to this one).
@@ -355,12 +359,14 @@ function TimelineEntry({ event, units, links }: { event: LedgerEvent; units: Uni
   const { t, lang, has } = i18n;
   const roleKey = `role.${event.actor.role}`;
   const detail = eventDetail(event, units, t, links);
+  const files = event.type === 'CommentPosted' ? ((event.data as { files?: StoredFile[] }).files ?? []) : [];
   return (
-    <li data-event-type={event.type}>
+    <li data-event-type={event.type} data-comment={event.type === 'CommentPosted' ? String(event.data.kind) : undefined}>
       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt, lang)}</time>
       <strong>{eventLabel(i18n, event.type)}</strong>
       <span className="muted">{t('item.by', { who: event.actor.name, role: has(roleKey) ? t(roleKey) : event.actor.role })}</span>
       {detail && <span className="detail">{detail}</span>}
+      <FileList files={files} />
     </li>
   );
 }
@@ -439,6 +445,10 @@ function ActionForm({
     } else if (action.key === 'reply') {
       // 督办回复: the text exactly as typed, and the files uploaded to /files like evidence.
       variables.reply = String(form.get('reply') ?? '');
+      variables.files = await upload();
+    } else if (action.key === 'instruct' || action.key === 'answer') {
+      // 批示 / 回复: the same, text kept exactly as typed.
+      variables.text = String(form.get('text') ?? '');
       variables.files = await upload();
     } else {
       for (const field of action.fields) {

@@ -39,7 +39,9 @@ export type ActionDef = {
     | 'transfer'
     | 'requestExtension'
     | 'approveExtension'
-    | 'refuseExtension';
+    | 'refuseExtension'
+    | 'instruct'
+    | 'answer';
   label: MessageKey;
   /** The mutation, its variable declarations and arguments (problemId is always passed). */
   mutation: string;
@@ -196,6 +198,26 @@ export const ACTIONS: readonly ActionDef[] = [
     mutation: 'reopenProblem(problemId: $problemId, reason: $reason)',
     fields: [{ name: 'reason', label: 'input.reopenReason', kind: 'textarea', required: true }],
   },
+  {
+    key: 'instruct',
+    label: 'action.instruct',
+    // 批示: the office's, with files uploaded to /files.
+    mutation: 'postInstruction(problemId: $problemId, text: $text, files: $files)',
+    fields: [
+      { name: 'text', label: 'input.instructionText', kind: 'textarea', required: true },
+      { name: 'files', label: 'input.replyFiles', kind: 'files', required: false },
+    ],
+  },
+  {
+    key: 'answer',
+    label: 'action.answer',
+    // 回复: the latest instruction, by the signed-in unit head's own unit (from the token).
+    mutation: 'answerInstruction(problemId: $problemId, text: $text, files: $files)',
+    fields: [
+      { name: 'text', label: 'input.answerText', kind: 'textarea', required: true },
+      { name: 'files', label: 'input.replyFiles', kind: 'files', required: false },
+    ],
+  },
 ];
 
 /** GraphQL types of the action variables. */
@@ -217,6 +239,7 @@ export const VARIABLE_TYPES: Record<string, string> = {
   instruction: 'String!',
   finishBy: 'String!',
   reply: 'String!',
+  text: 'String!',
   files: '[EvidenceFileInput!]',
   coResponsibleUnitIds: '[ID!]',
   coUnitIds: '[ID!]!',

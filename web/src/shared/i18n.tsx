@@ -590,6 +590,18 @@ const zh = {
   'event.ExtensionRequested': '申请延期',
   'event.ExtensionRequestApproved': '同意延期',
   'event.ExtensionRequestRefused': '不同意延期',
+  'event.CommentPosted': '批示 / 回复',
+  'action.instruct': '批示',
+  'action.answer': '回复批示',
+  'input.instructionText': '批示内容',
+  'input.answerText': '回复内容',
+  'comment.instruction': '批示 #{n}',
+  'comment.answer': '回复 #{n}（答批示 #{to}）',
+  'interview.toInterview': '约谈对象',
+  'interview.principal': '主要负责人',
+  'interview.inCharge': '分管领导',
+  'interview.rolledUp': '村、驻村工作队的问题由所在乡镇（{unit}）主要负责人负责',
+  'interview.noLeader': '未登记在任领导',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1180,6 +1192,18 @@ const en: Record<MessageKey, string> = {
   'event.ExtensionRequested': 'Extension requested',
   'event.ExtensionRequestApproved': 'Extension approved',
   'event.ExtensionRequestRefused': 'Extension refused',
+  'event.CommentPosted': 'Instruction / answer',
+  'action.instruct': 'Post an instruction',
+  'action.answer': 'Answer the instruction',
+  'input.instructionText': 'Instruction',
+  'input.answerText': 'Answer',
+  'comment.instruction': 'Instruction #{n}',
+  'comment.answer': 'Answer #{n} (to instruction #{to})',
+  'interview.toInterview': 'Whom to interview',
+  'interview.principal': 'Principal leader',
+  'interview.inCharge': 'Leader in charge',
+  'interview.rolledUp': 'A village’s or work team’s trigger rolls up to the principal leader of its township ({unit})',
+  'interview.noLeader': 'No leader in post on record',
 };
 
 export type Lang = 'zh' | 'en';
