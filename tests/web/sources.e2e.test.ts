@@ -255,4 +255,18 @@ describe('source documents, raising and 对账 in the web app', () => {
     await raiseForm().getByLabel('Handed down on').waitFor();
     await page.locator('button[data-lang="zh"]').click();
   });
+  it('the raise form and the reconciliation page fit a phone’s width', async () => {
+    const { sourceDocuments } = await ok(`{ sourceDocuments { id } }`, {}, tokens.office);
+    const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    phone.setDefaultTimeout(10_000);
+    for (const [path, heading] of [
+      ['/raise', '登记问题'],
+      [`/documents/${sourceDocuments[0].id}`, `对账：${DOCUMENT.documentNumber}`],
+    ] as const) {
+      await signInPage(phone, server.url, tokens.office, path);
+      await phone.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    }
+    await phone.close();
+  });
 });
