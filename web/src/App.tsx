@@ -18,6 +18,8 @@ import { ItemByNumber } from './shared/LedgerNumberLink';
 import { SignedIn, signOut, useUser } from './shared/session';
 import { VocabularyProvider } from './shared/vocabulary';
 import { WallPage } from './wall/WallPage';
+import { RaisePage } from './sources/RaisePage';
+import { ReconciliationPage, SourceDocumentsPage } from './sources/SourceDocumentsPage';
 import { SweepPage, SweepsPage } from './sweeps/SweepsPage';
 import { BulletinIndex, BulletinPage } from './bulletin/BulletinPage';
 
@@ -55,6 +57,9 @@ function Frame() {
           {is('office', 'committee', 'admin') && <NavLink to="/wall">{t('nav.wall')}</NavLink>}
           <NavLink to="/ledger">{t('nav.ledger')}</NavLink>
           {user.roles.includes('office') && <NavLink to="/import">{t('nav.import')}</NavLink>}
+          {/* 登记问题 and 来源文件 (对账): the office's; a document's reconciliation page is open to everyone signed in. */}
+          {is('office') && <NavLink to="/raise">{t('nav.raise')}</NavLink>}
+          {is('office') && <NavLink to="/documents">{t('nav.documents')}</NavLink>}
           {/* work queues: each shown to the role whose work it is */}
           {user.roles.includes('unit_head') && <NavLink to="/mine">{t('nav.mine')}</NavLink>}
           {user.roles.includes('verifier') && <NavLink to="/verify">{t('nav.verify')}</NavLink>}
@@ -114,6 +119,9 @@ function Frame() {
           <Route path="/bulletin" element={<BulletinIndex />} />
           <Route path="/bulletin/:month" element={<BulletinPage />} />
           <Route path="/extension-requests" element={<ExtensionRequestsPage />} />
+          <Route path="/raise" element={<RaisePage />} />
+          <Route path="/documents" element={<SourceDocumentsPage />} />
+          <Route path="/documents/:id" element={<ReconciliationPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>

@@ -5,6 +5,7 @@ import { Loaded } from '../shared/Loaded';
 import { QueueList } from '../shared/QueueList';
 import { useUser } from '../shared/session';
 import { useAsync } from '../shared/useAsync';
+import { SelfReport } from '../sources/SelfReportForm';
 import { PendingSweeps } from '../sweeps/SweepsPage';
 
 /** How far ahead “due soon” looks, in days. */
@@ -52,6 +53,8 @@ export function MyItemsPage() {
             <>
               {/* A found answer raises a problem of the unit: the queues below reload to show it. */}
               <PendingSweeps onAnswered={items.reload} />
+              {/* 自查上报: a problem the unit found in itself lands in the queues below (waiting, acknowledged). */}
+              <SelfReport onDone={items.reload} />
               <QueueList
                 id="coResponsible"
                 title="mine.coResponsible"

@@ -1,24 +1,12 @@
 import { useState } from 'react';
 import { FileList } from '../item/ProblemPage';
-import { type StoredFile, uploadFile } from '../shared/api';
+import { uploadChosen } from '../shared/api';
 import { ErrorMessage } from '../shared/errors';
 import { FormButtons } from '../shared/FormButtons';
 import { useI18n } from '../shared/i18n';
 import { useSubmit } from '../shared/useSubmit';
 import { TermSelect, useVocabulary } from '../shared/vocabulary';
 import { type Application, type ScoreLine, applyForExemption, recordAssessmentItem } from './queries';
-
-/** The files chosen in a form's `files` input, uploaded to /files one by one; `onStep` says which is on its way. */
-async function uploadChosen(form: FormData, onStep: (name: string | null) => void): Promise<StoredFile[]> {
-  const files: StoredFile[] = [];
-  for (const file of form.getAll('files')) {
-    if (!(file instanceof File) || file.size === 0) continue;
-    onStep(file.name);
-    files.push(await uploadFile(file));
-  }
-  onStep(null);
-  return files;
-}
 
 /** 容错纠错 beside a deduction: the application's status, its review deadline (overdue or not) and the committee's answer. */
 export function ApplicationNote({ application: a }: { application: Application }) {

@@ -92,6 +92,18 @@ export async function uploadFile(file: File): Promise<StoredFile> {
   return body as StoredFile;
 }
 
+/** The files chosen in a form's `files` input, uploaded to /files one by one; `onStep` says which is on its way. */
+export async function uploadChosen(form: FormData, onStep: (name: string | null) => void): Promise<StoredFile[]> {
+  const files: StoredFile[] = [];
+  for (const file of form.getAll('files')) {
+    if (!(file instanceof File) || file.size === 0) continue;
+    onStep(file.name);
+    files.push(await uploadFile(file));
+  }
+  onStep(null);
+  return files;
+}
+
 export const fileUrl = (file: { sha256: string; name: string }) => `/files/${file.sha256}?name=${encodeURIComponent(file.name)}`;
 
 /**

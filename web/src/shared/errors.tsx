@@ -6,7 +6,13 @@ export function errorText(error: unknown, t: Translate, has: (key: string) => bo
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK') return t('error.network');
     const key = `error.${error.code}`;
-    if (has(key)) return t(key as never, { message: error.message });
+    // The error's details (a ledger number, a field) may fill the words, beside the server's message.
+    const details = Object.fromEntries(
+      Object.entries(error.extensions).filter((entry): entry is [string, string | number] =>
+        ['string', 'number'].includes(typeof entry[1]),
+      ),
+    );
+    if (has(key)) return t(key as never, { ...details, message: error.message });
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
@@ -16,7 +22,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
   const { t, has } = useI18n();
   if (!error) return null;
   return (
-    <p className="error" role="alert">
+    <p className="error" role="alert" data-error-code={error instanceof ApiError ? error.code : undefined}>
       {errorText(error, t, has)}
     </p>
   );

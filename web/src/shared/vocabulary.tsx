@@ -8,7 +8,8 @@ import { useAsync } from './useAsync';
 export type Term = { value: string; label: Record<Lang, string> };
 export type ScoreRuleTerm = Term & { part: string; points: number | null; pointsBySource: { source: string; points: number }[] };
 type Vocabulary = {
-  sources: (Term & { code: string })[];
+  /** `offered`: whether forms offer it for a new raise (县自查 is not: it was split into three). */
+  sources: (Term & { code: string; offered: boolean })[];
   categories: Term[];
   problemStatuses: Term[];
   grades: Term[];
@@ -24,7 +25,7 @@ type Vocabulary = {
 export type Kind = keyof Vocabulary;
 
 const VOCABULARY = `query Vocabulary { vocabulary {
-  sources { value code label { zh en } }
+  sources { value code offered label { zh en } }
   categories { value label { zh en } }
   problemStatuses { value label { zh en } }
   grades { value label { zh en } }
@@ -78,10 +79,13 @@ export function useVocabulary(): Words {
 export function TermSelect({
   kind,
   first,
+  only,
   ...select
 }: {
   kind: Kind;
   first: { label: string; disabled?: boolean };
+  /** Which of the words to offer (all when not given). */
+  only?: (term: Term & { offered?: boolean }) => boolean;
   name: string;
   value?: string;
   defaultValue?: string;
@@ -96,7 +100,7 @@ export function TermSelect({
       <option value="" disabled={first.disabled}>
         {first.label}
       </option>
-      {words[kind].map((term) => (
+      {(words[kind] as Term[]).filter(only ?? (() => true)).map((term) => (
         <option key={term.value} value={term.value}>
           {words.label(kind, term.value)}
         </option>
