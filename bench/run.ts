@@ -11,6 +11,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'verify', load: () => import('./verify.js') },
   { name: 'scheduler', load: () => import('./scheduler.js') },
   { name: 'similarity', load: () => import('./similarity.js') },
+  { name: 'asof', load: () => import('./asof.js') },
 ];
 
 const wanted = process.argv.slice(2);

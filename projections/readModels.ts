@@ -5,6 +5,7 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, it
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, stateFrom, yieldToEventLoop } from './factsHistory.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
@@ -12,7 +13,8 @@ import type { Scorecard } from './scorecards/card.js';
 import { cardsHash } from './scorecards/finalized.js';
 import { dayOf, instantMs, plusDays } from './time.js';
 
-type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
+/** A replay in progress or done: `owned` names the problems copied from the snapshot it started from (null: from the start). */
+type Replay = { state: FactsState; scanned: number; owned: Set<string> | null; ready: Promise<void> };
 
 /** A change on the battle map: the item an event changed, its light now, and the triggers of its unit it newly raised. */
 export type BattleMapUpdate = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
@@ -23,12 +25,16 @@ const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.t
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
 
+/** Positions between two snapshots of the as-of history: an as-of replay reads at most about this many events. */
+export const HISTORY_EVERY = 50_000;
+
 /**
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
  * the runner's state; an as-of answer replays the log keeping only events whose `occurredAt` is at
  * or before the instant (a late entry recorded afterwards but dated before it is included), and
  * keeps the replay to continue from when the log grows. Answers are cached per state, change
- * count, day and arguments.
+ * count, day and arguments. A replay starts from the nearest snapshot of the history
+ * (`FactsHistory`) and reads the log in slices, yielding to the event loop between them.
  */
 export class ReadModels {
   private readonly byInstant = new Map<number, Replay>();
@@ -39,10 +45,15 @@ export class ReadModels {
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
+  /** Snapshots of the facts every HISTORY_EVERY positions, which as-of replays start from. */
+  private readonly history: FactsHistory;
+
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    { historyEvery = HISTORY_EVERY }: { historyEvery?: number } = {},
   ) {
+    this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
     runner.onApplied((event) => {
       for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
       const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
@@ -54,6 +65,16 @@ export class ReadModels {
     });
   }
 
+  /** Resolves once the history has been folded up to the runner (it then follows the runner). */
+  historyReady(): Promise<void> {
+    return this.history.ready;
+  }
+
+  /** Stops folding the history (before the store closes). */
+  stop(): void {
+    this.history.stop();
+  }
+
   get live(): FactsState {
     return this.runner.state(problemFacts);
   }
@@ -63,40 +84,48 @@ export class ReadModels {
     const ms = instantMs(instant);
     const live = this.live;
     if (live.latestMs <= ms) return live;
-    return this.replay(this.byInstant, ms, (e) => instantMs(e.metadata.occurredAt) <= ms, this.runner.position);
+    return this.replay(this.byInstant, ms, ms, this.runner.position);
   }
 
   /** The facts after the event at `position` and none later (what a finalization was computed from). */
   async factsAtPosition(position: number): Promise<FactsState> {
     if (position === this.runner.position) return this.live;
-    return this.replay(this.byPosition, position, () => true, position);
+    return this.replay(this.byPosition, position, null, position);
   }
 
-  private async replay(
-    cache: Map<number, Replay>,
-    key: number,
-    keep: (e: Parameters<typeof problemFacts.apply>[1]) => boolean,
-    until: number,
-  ): Promise<FactsState> {
+  /**
+   * Folds the events up to `until` dated at or before `ms` (every one when null), from the nearest
+   * snapshot whose events all qualify, in slices of REPLAY_SLICE events with a yield between them.
+   */
+  private async replay(cache: Map<number, Replay>, key: number, ms: number | null, until: number): Promise<FactsState> {
     let entry = cache.get(key);
     if (!entry) {
-      entry = { state: problemFacts.initial(), scanned: -1, ready: Promise.resolve() };
+      const snapshot = this.history.nearest(until, ms);
+      entry = snapshot
+        ? { state: stateFrom(snapshot), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
+        : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve() };
       cache.set(key, entry);
       if (cache.size > REPLAYS_KEPT) cache.delete(cache.keys().next().value!);
     }
     const e = entry;
     e.ready = e.ready.then(async () => {
       while (e.scanned < until) {
-        const batch = await this.store.readAll({ after: e.scanned, maxCount: 5000 });
+        if (ms !== null) e.scanned = Math.min(until, this.history.skip(e.scanned + 1, ms) - 1);
+        if (e.scanned >= until) break;
+        const batch = await this.store.readAll({ after: e.scanned, maxCount: REPLAY_SLICE });
         if (batch.length === 0) break;
         for (const event of batch) {
           if (event.position > until) {
             e.scanned = until;
             break;
           }
-          if (keep(event)) problemFacts.apply(e.state, event);
+          if (ms === null || instantMs(event.metadata.occurredAt) <= ms) {
+            if (e.owned) ownProblem(e.state, e.owned, event);
+            problemFacts.apply(e.state, event);
+          }
           e.scanned = event.position;
         }
+        await yieldToEventLoop();
       }
     });
     await e.ready;

@@ -1,0 +1,163 @@
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
+import type { ProjectionRunner } from './runner.js';
+import { instantMs } from './time.js';
+
+/** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
+export const REPLAY_SLICE = 1000;
+/** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
+const BLOCK = 1000;
+/** Lets timers and requests run between two slices of a long fold. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The problem facts after the event at `position`: never changed once taken (a replay copies a problem before changing it). */
+export type FactsSnapshot = { position: number; latestMs: number; state: FactsState };
+
+/** A problem's facts as a separate record: the lists an event appends to or changes in place are copied too. */
+export function copyFacts(f: ProblemFacts): ProblemFacts {
+  return {
+    ...f,
+    deadlines: f.deadlines && [...f.deadlines],
+    extensions: f.extensions && [...f.extensions],
+    rejections: f.rejections && [...f.rejections],
+    supervisions: f.supervisions && [...f.supervisions],
+    reopens: f.reopens && [...f.reopens],
+    // A reply is written into its order: each order is copied.
+    orders: f.orders && f.orders.map((o) => ({ ...o })),
+  };
+}
+
+/** Everything but the problems copied (they are few); the problems' map shares its records. */
+function copyRest(s: FactsState, problems: Map<string, ProblemFacts>): FactsState {
+  return {
+    problems,
+    problemsByUnit: new Map([...s.problemsByUnit].map(([unit, ids]) => [unit, new Set(ids)])),
+    units: new Map([...s.units].map(([id, unit]) => [id, { ...unit }])),
+    policies: [...s.policies],
+    interviews: new Map([...s.interviews].map(([trigger, list]) => [trigger, [...list]])),
+    exemptions: new Map([...s.exemptions].map(([year, map]) => [year, new Map(map)])),
+    finalizations: new Map(s.finalizations),
+    changes: s.changes,
+    latestMs: s.latestMs,
+  };
+}
+
+/** A state to fold on from a snapshot: its problems are shared until `ownProblem` copies them. */
+export const stateFrom = (snapshot: FactsSnapshot): FactsState => copyRest(snapshot.state, new Map(snapshot.state.problems));
+
+/** Before an event changes a problem of a state made by `stateFrom`, that problem is copied, once (`owned` remembers). */
+export function ownProblem(state: FactsState, owned: Set<string>, event: RecordedEvent): void {
+  const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+  if (typeof problemId !== 'string' || owned.has(problemId)) return;
+  owned.add(problemId);
+  const f = state.problems.get(problemId);
+  if (f) state.problems.set(problemId, copyFacts(f));
+}
+
+/**
+ * The history the as-of answers start from (issue 12): a snapshot of the problem facts every
+ * `every` positions, and the earliest `occurredAt` of every block of positions. Snapshots share
+ * the records of problems that did not change between them, so each costs a map and the problems
+ * that changed since the one before. The history is folded from the log in slices in the
+ * background, then follows the runner event by event.
+ *
+ * An as-of replay for an instant may start from a snapshot whose every event is dated at or before
+ * the instant (its `latestMs`): a full replay would have kept all of them, in the same order. It
+ * then reads on, skipping blocks dated wholly after the instant, so its answer is the full replay's.
+ */
+export class FactsHistory {
+  readonly snapshots: FactsSnapshot[] = [];
+  /** The earliest occurredAt (ms) per block of BLOCK positions, for the positions indexed so far. */
+  private readonly blockMin: number[] = [];
+  /** The last position indexed and folded. */
+  private folded = -1;
+  /** Problems changed since the last snapshot. */
+  private touched = new Set<string>();
+  private lastSnapshot = -1;
+  /** The background fold's own state, until it has caught up with the runner; then the runner's. */
+  private source: FactsState | null = problemFacts.initial();
+  private stopped = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly live: () => FactsState,
+    private readonly every: number,
+  ) {
+    runner.onApplied((event) => {
+      if (this.source !== null || this.stopped) return;
+      this.index(event);
+      if (event.position - this.lastSnapshot >= this.every) this.take(this.live(), event.position);
+    });
+    this.ready = this.catchUp().catch((error: unknown) => {
+      if (!this.stopped) console.error('The as-of history stopped; as-of answers replay the log from the start:', error);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private index(event: RecordedEvent): void {
+    const ms = instantMs(event.metadata.occurredAt);
+    const block = Math.floor(event.position / BLOCK);
+    if (!(this.blockMin[block]! <= ms)) this.blockMin[block] = ms;
+    this.folded = event.position;
+    const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+    if (typeof problemId === 'string') this.touched.add(problemId);
+  }
+
+  /** Folds the log up to the runner's position in slices, then hands over to the runner's own events. */
+  private async catchUp(): Promise<void> {
+    const state = this.source!;
+    while (!this.stopped) {
+      if (this.folded >= this.runner.position) {
+        // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
+        this.source = null;
+        return;
+      }
+      const batch = await this.store.readAll({ after: this.folded, maxCount: REPLAY_SLICE });
+      for (const event of batch) {
+        if (event.position > this.runner.position) break;
+        problemFacts.apply(state, event);
+        this.index(event);
+        if (event.position - this.lastSnapshot >= this.every) this.take(state, event.position);
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Snapshots `state` (at `position`): the last snapshot's problems, with those changed since copied. */
+  private take(state: FactsState, position: number): void {
+    const previous = this.snapshots.at(-1)?.state.problems;
+    const problems = new Map(previous);
+    for (const id of this.touched) {
+      const f = state.problems.get(id);
+      if (f && problems.has(id)) problems.set(id, copyFacts(f));
+    }
+    // Problems raised since, in the order they were raised (the state's own order).
+    let i = 0;
+    const known = problems.size;
+    for (const [id, f] of state.problems) if (i++ >= known) problems.set(id, copyFacts(f));
+    this.snapshots.push({ position, latestMs: state.latestMs, state: copyRest(state, problems) });
+    this.touched = new Set();
+    this.lastSnapshot = position;
+  }
+
+  /** The latest snapshot at or before `until` whose events are all dated at or before `ms` (any date when null). */
+  nearest(until: number, ms: number | null): FactsSnapshot | undefined {
+    for (let i = this.snapshots.length - 1; i >= 0; i--) {
+      const s = this.snapshots[i]!;
+      if (s.position <= until && (ms === null || s.latestMs <= ms)) return s;
+    }
+    return undefined;
+  }
+
+  /** The first position from `from` on that may hold an event dated at or before `ms`: blocks indexed and dated wholly after it are skipped. */
+  skip(from: number, ms: number): number {
+    let block = Math.floor(from / BLOCK);
+    while ((block + 1) * BLOCK - 1 <= this.folded && !(this.blockMin[block]! <= ms)) block++;
+    return Math.max(from, block * BLOCK);
+  }
+}

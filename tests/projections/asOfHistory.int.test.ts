@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../eventstore/memory.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { type FactsState, problemFacts } from '../../projections/problemFacts.js';
+import { ReadModels } from '../../projections/readModels.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import { stateHash } from '../../projections/snapshots.js';
+import { generateCounty } from '../support/countyLog.js';
+
+/**
+ * As-of answers start from the history's snapshots (issue 12) and must be exactly what a replay of
+ * the whole log gives. A generated county in time order, with some events recorded late (appended
+ * at the end, dated where they belong), most of it in the log before the read models start (the
+ * history folds it in the background), the rest appended while they follow.
+ */
+const county = generateCounty({ problems: 2_500 });
+const late = county.entries.filter((_, i) => i > 200 && i % 97 === 0);
+const inOrder = county.entries.filter((_, i) => !(i > 200 && i % 97 === 0));
+const log = [...inOrder, ...late];
+const EVERY = 1_000;
+const instants = [
+  '2019-01-20T12:00:00+08:00',
+  '2019-05-01T00:00:00+08:00',
+  '2019-11-11T11:11:11+08:00',
+  '2020-02-29T23:59:59+08:00',
+  '2020-07-15T08:00:00+08:00',
+  '2020-12-30T18:00:00+08:00',
+];
+
+/** The reference: every event of the log, in order, kept when dated at or before the instant. */
+function fullReplay(events: readonly RecordedEvent[], keep: (e: RecordedEvent) => boolean): FactsState {
+  const state = problemFacts.initial();
+  for (const e of events) if (keep(e)) problemFacts.apply(state, e);
+  return state;
+}
+
+describe('as-of answers from the snapshots of the history', () => {
+  const store = new MemoryEventStore();
+  const runner = new ProjectionRunner(store, [problemFacts]);
+  let readModels: ReadModels;
+  let recorded: RecordedEvent[] = [];
+
+  beforeAll(async () => {
+    const before = Math.floor(log.length * 0.8);
+    for (const { streamId, event } of log.slice(0, before)) await store.appendToStream(streamId, [event], 'any');
+    await runner.start();
+    readModels = new ReadModels(store, runner, { historyEvery: EVERY });
+    // The rest arrives while the history folds in the background and then follows the runner.
+    for (const { streamId, event } of log.slice(before)) await store.appendToStream(streamId, [event], 'any');
+    await runner.waitFor(await store.headPosition(), 60_000);
+    await readModels.historyReady();
+    recorded = await store.readAll({ maxCount: log.length + 1 });
+  }, 120_000);
+
+  it('took snapshots along the whole log, before and after it caught up with the runner', () => {
+    const positions = (readModels as unknown as { history: { snapshots: { position: number }[] } }).history.snapshots.map(
+      (s) => s.position,
+    );
+    expect(recorded.length).toBe(log.length);
+    expect(positions.length).toBeGreaterThanOrEqual(Math.floor(log.length / EVERY) - 1);
+    expect(positions.at(-1)).toBeGreaterThan(log.length * 0.9);
+  });
+
+  it('answers as of every instant exactly as a replay of the whole log, late entries included, asked twice in another order', async () => {
+    for (const order of [instants, [...instants].reverse()]) {
+      for (const instant of order) {
+        const ms = Date.parse(instant);
+        const expected = fullReplay(recorded, (e) => Date.parse(e.metadata.occurredAt) <= ms);
+        expect(expected.problems.size).toBeGreaterThan(0);
+        expect(stateHash(await readModels.factsAsOf(instant)), instant).toBe(stateHash(expected));
+      }
+    }
+  });
+
+  it('answers at a position exactly as a replay of the log up to it', async () => {
+    for (const position of [150, 4_321, 12_000, log.length - 300]) {
+      const expected = fullReplay(recorded, (e) => e.position <= position);
+      expect(stateHash(await readModels.factsAtPosition(position)), String(position)).toBe(stateHash(expected));
+    }
+  });
+
+  it('leaves the live facts as they are: the replays copy what they change', () => {
+    expect(stateHash(readModels.live)).toBe(stateHash(fullReplay(recorded, () => true)));
+  });
+});
