@@ -23,7 +23,7 @@ export function copyFacts(f: ProblemFacts): ProblemFacts {
     supervisions: f.supervisions && [...f.supervisions],
     reopens: f.reopens && [...f.reopens],
     // A reply is written into its order: each order is copied.
-    orders: f.orders && f.orders.map((o) => ({ ...o })),
+    orders: f.orders === null ? null : f.orders.map((o) => ({ ...o })),
   };
 }
 

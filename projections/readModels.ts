@@ -156,9 +156,20 @@ export class ReadModels {
       const key = `${at.day}|${policy.version}`;
       let live = this.liveMaps.get(key);
       if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
-        const accumulator = new BattleMapAccumulator(at.day, policy, null);
-        for (const f of facts.problems.values()) accumulator.put(f);
-        live = { facts, accumulator };
+        // A map of an earlier day under the same policy moves on to this day: only what the days between change is put again.
+        let earlier: string | undefined;
+        for (const [k, m] of this.liveMaps)
+          if (m.facts === facts && m.accumulator.policy.document === policy.document && m.accumulator.day < at.day)
+            if (earlier === undefined || m.accumulator.day > this.liveMaps.get(earlier)!.accumulator.day) earlier = k;
+        if (earlier !== undefined) {
+          live = this.liveMaps.get(earlier)!;
+          this.liveMaps.delete(earlier);
+          live.accumulator.advanceTo(at.day, (id) => facts.problems.get(id));
+        } else {
+          const accumulator = new BattleMapAccumulator(at.day, policy, null);
+          for (const f of facts.problems.values()) accumulator.put(f);
+          live = { facts, accumulator };
+        }
         this.liveMaps.set(key, live);
         if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
       }
