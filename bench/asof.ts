@@ -122,6 +122,7 @@ async function measureSize(target: number, breakdown: boolean) {
       asOf.push(
         await blocking(async () => {
           const { facts, at } = await rm.at(instant, NOW);
+          await rm.prepareBattleMap?.(facts, at, null);
           const map = rm.battleMap(facts, at, null);
           await rm.wallCells(map);
           return map.tally.total.size;
@@ -130,10 +131,12 @@ async function measureSize(target: number, breakdown: boolean) {
     }
     const today = await blocking(async () => {
       const { facts, at } = await rm.at(undefined, NOW);
+      await rm.prepareBattleMap?.(facts, at, null);
       return rm.battleMap(facts, at, null).tally.total.size;
     });
     const newDay = await blocking(async () => {
       const { facts, at } = await rm.at(undefined, NEXT_DAY);
+      await rm.prepareBattleMap?.(facts, at, null);
       return rm.battleMap(facts, at, null).tally.total.size;
     });
     await app.close();
@@ -173,6 +176,10 @@ export async function run(): Promise<FigureTable[]> {
   let holders: Record<string, string | number>[] = [];
   for (const [i, size] of SIZES.entries()) {
     const m = await measureSize(size, i === 0);
+    // Progress on stderr, so a long run shows its figures as they come.
+    console.error(
+      `asof ${m.written.events}: raw ${Math.round(m.raw.events / m.raw.seconds)}/s, as-of ${m.asOf.map((a) => `${Math.round(a.ms)} ms (block ${Math.round(a.longestBlock)})`).join(', ')}, new day ${Math.round(m.newDay.ms)} ms (block ${Math.round(m.newDay.longestBlock)}), heap ${Math.round(m.heap / 2 ** 20)} MB, with history ${Math.round(m.heapWithHistory / 2 ** 20)} MB, history ${m.background ? `${Math.round(m.background.ms)} ms (block ${Math.round(m.background.longestBlock)})` : '-'}`,
+    );
     if (i === 0) holders = m.holders;
     const million = (bytes: number) => Math.round(((bytes / m.written.events) * 1e6) / 2 ** 20);
     const slowest = m.asOf.reduce((a, b) => (b.ms > a.ms ? b : a));

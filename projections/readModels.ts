@@ -22,6 +22,22 @@ export type BattleMapUpdate = { position: number; occurredAt: string; eventType:
 /** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
 const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
+/** A live county map, kept current event by event; `building` while `prepareBattleMap` is still putting the county on it. */
+type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?: boolean };
+
+/** Problems put on a map between two yields to the event loop. */
+const MAP_SLICE = 5_000;
+
+/** Puts every problem on a map, yielding to the event loop every `slice` problems. */
+async function putSliced(accumulator: BattleMapAccumulator, facts: FactsState, ids: Iterable<string>, slice: number): Promise<void> {
+  let n = 0;
+  for (const id of ids) {
+    const f = facts.problems.get(id);
+    if (f) accumulator.put(f);
+    if (++n % slice === 0) await yieldToEventLoop();
+  }
+}
+
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
 
@@ -41,18 +57,20 @@ export class ReadModels {
   private readonly byPosition = new Map<number, Replay>();
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
   /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
-  private readonly liveMaps = new Map<string, { facts: FactsState; accumulator: BattleMapAccumulator }>();
+  private readonly liveMaps = new Map<string, LiveMap>();
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
+  private readonly mapSlice: number;
   /** Snapshots of the facts every HISTORY_EVERY positions, which as-of replays start from. */
   private readonly history: FactsHistory;
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    { historyEvery = HISTORY_EVERY }: { historyEvery?: number } = {},
+    { historyEvery = HISTORY_EVERY, mapSlice = MAP_SLICE }: { historyEvery?: number; mapSlice?: number } = {},
   ) {
+    this.mapSlice = mapSlice;
     this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
     runner.onApplied((event) => {
       for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
@@ -150,17 +168,61 @@ export class ReadModels {
     return { facts, at: { instant, day: dayOf(instant) } };
   }
 
+  /** The live county map of a day and policy, ready to read: null while it is still being built. */
+  private liveMap(facts: FactsState, key: string, policy: PolicyChoice): LiveMap | null {
+    const live = this.liveMaps.get(key);
+    return live && !live.building && live.facts === facts && live.accumulator.policy.document === policy.document ? live : null;
+  }
+
+  /** A live county map of an earlier day under the same policy, the latest: it can move on to `day`. */
+  private earlierLiveMap(facts: FactsState, day: string, policy: PolicyChoice): string | undefined {
+    let earlier: string | undefined;
+    for (const [k, m] of this.liveMaps)
+      if (!m.building && m.facts === facts && m.accumulator.policy.document === policy.document && m.accumulator.day < day)
+        if (earlier === undefined || m.accumulator.day > this.liveMaps.get(earlier)!.accumulator.day) earlier = k;
+    return earlier;
+  }
+
+  private keepLiveMap(key: string, live: LiveMap): void {
+    this.liveMaps.delete(key);
+    this.liveMaps.set(key, live);
+    if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
+  }
+
+  /**
+   * Builds in slices, yielding to the event loop between them, what `battleMap` would otherwise
+   * build in one block (issue 12): the first live county map of a policy, or a past map. Call it
+   * before `battleMap` where a request may wait; `battleMap` then finds the map ready.
+   */
+  async prepareBattleMap(facts: FactsState, at: At, unitId: string | null): Promise<void> {
+    const policy = policyInForce(facts, at.instant);
+    if (facts === this.live && unitId === null) {
+      const key = `${at.day}|${policy.version}`;
+      if (this.liveMap(facts, key, policy) || this.earlierLiveMap(facts, at.day, policy) !== undefined) return;
+      // Kept among the live maps at once, so the events applied between slices are put on it too.
+      const live: LiveMap = { facts, accumulator: new BattleMapAccumulator(at.day, policy, null), building: true };
+      this.keepLiveMap(key, live);
+      await putSliced(live.accumulator, facts, facts.problems.keys(), this.mapSlice);
+      live.building = false;
+      return;
+    }
+    const key = `map|${at.day}|${unitId}|${policy.version}`;
+    if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
+    const changes = facts.changes;
+    const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
+    await putSliced(accumulator, facts, unitId === null ? facts.problems.keys() : (facts.problemsByUnit.get(unitId) ?? []), this.mapSlice);
+    // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
+    if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
+  }
+
   battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
     const policy = policyInForce(facts, at.instant);
     if (facts === this.live && unitId === null) {
       const key = `${at.day}|${policy.version}`;
-      let live = this.liveMaps.get(key);
-      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
+      let live = this.liveMap(facts, key, policy);
+      if (!live) {
         // A map of an earlier day under the same policy moves on to this day: only what the days between change is put again.
-        let earlier: string | undefined;
-        for (const [k, m] of this.liveMaps)
-          if (m.facts === facts && m.accumulator.policy.document === policy.document && m.accumulator.day < at.day)
-            if (earlier === undefined || m.accumulator.day > this.liveMaps.get(earlier)!.accumulator.day) earlier = k;
+        const earlier = this.earlierLiveMap(facts, at.day, policy);
         if (earlier !== undefined) {
           live = this.liveMaps.get(earlier)!;
           this.liveMaps.delete(earlier);
@@ -170,8 +232,7 @@ export class ReadModels {
           for (const f of facts.problems.values()) accumulator.put(f);
           live = { facts, accumulator };
         }
-        this.liveMaps.set(key, live);
-        if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
+        this.keepLiveMap(key, live);
       }
       return live.accumulator.result(at.instant);
     }

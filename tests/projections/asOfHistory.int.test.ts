@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
+import { battleMap } from '../../projections/battleMap.js';
+import { policyInForce } from '../../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
@@ -27,6 +29,9 @@ const instants = [
   '2020-12-30T18:00:00+08:00',
 ];
 
+/** A map as plain data, copied: its sets are live and its items are computed on demand. */
+const frozen = (map: ReturnType<typeof battleMap>) => structuredClone({ ...map, items: map.items() });
+
 /** The reference: every event of the log, in order, kept when dated at or before the instant. */
 function fullReplay(events: readonly RecordedEvent[], keep: (e: RecordedEvent) => boolean): FactsState {
   const state = problemFacts.initial();
@@ -44,7 +49,7 @@ describe('as-of answers from the snapshots of the history', () => {
     const before = Math.floor(log.length * 0.8);
     for (const { streamId, event } of log.slice(0, before)) await store.appendToStream(streamId, [event], 'any');
     await runner.start();
-    readModels = new ReadModels(store, runner, { historyEvery: EVERY });
+    readModels = new ReadModels(store, runner, { historyEvery: EVERY, mapSlice: 100 });
     // The rest arrives while the history folds in the background and then follows the runner.
     for (const { streamId, event } of log.slice(before)) await store.appendToStream(streamId, [event], 'any');
     await runner.waitFor(await store.headPosition(), 60_000);
@@ -81,5 +86,30 @@ describe('as-of answers from the snapshots of the history', () => {
 
   it('leaves the live facts as they are: the replays copy what they change', () => {
     expect(stateHash(readModels.live)).toBe(stateHash(fullReplay(recorded, () => true)));
+  });
+
+  it('builds a map in slices exactly as at once: past, for one unit, and live while events arrive between the slices', async () => {
+    const now = '2021-01-05T09:00:00+08:00';
+    const unitId = [...readModels.live.problemsByUnit.keys()][3]!;
+    for (const [asOf, unit] of [
+      [instants[2]!, null],
+      [instants[3]!, unitId],
+    ] as const) {
+      const { facts, at } = await readModels.at(asOf, now);
+      await readModels.prepareBattleMap(facts, at, unit);
+      expect(frozen(readModels.battleMap(facts, at, unit))).toEqual(frozen(battleMap(facts, at, policyInForce(facts, asOf), unit)));
+    }
+    const { facts, at } = await readModels.at(undefined, now);
+    const preparing = readModels.prepareBattleMap(facts, at, null);
+    const problemId = [...facts.problems.keys()][10]!;
+    const metadata = { ...recorded[0]!.metadata, occurredAt: '2021-01-05T08:00:00+08:00' };
+    await store.appendToStream(
+      `problem-${problemId}`,
+      [{ id: crypto.randomUUID(), type: 'DeadlineSet', data: { problemId, deadline: '2021-01-04' }, metadata }],
+      'any',
+    );
+    await Promise.all([preparing, runner.waitFor(await store.headPosition())]);
+    expect(facts.problems.get(problemId)!.deadline).toBe('2021-01-04');
+    expect(frozen(readModels.battleMap(facts, at, null))).toEqual(frozen(battleMap(facts, at, policyInForce(facts, now), null)));
   });
 });
