@@ -27,11 +27,39 @@ export function copyFacts(f: ProblemFacts): ProblemFacts {
   };
 }
 
-/** Everything but the problems copied (they are few); the problems' map shares its records. */
-function copyRest(s: FactsState, problems: Map<string, ProblemFacts>): FactsState {
+/** Entries copied between two yields to the event loop. */
+const COPY_SLICE = 10_000;
+
+/** A map's entries added to `into`, yielding to the event loop every COPY_SLICE entries (the source must not change meanwhile). */
+async function copySliced<K, V>(from: Iterable<[K, V]>, into: Map<K, V>): Promise<Map<K, V>> {
+  let n = 0;
+  for (const [key, value] of from) {
+    into.set(key, value);
+    if (++n % COPY_SLICE === 0) await yieldToEventLoop();
+  }
+  return into;
+}
+
+/** Problem ids by unit, as sets again, in slices. */
+async function unitSets(byUnit: Iterable<[string, Iterable<string>]>): Promise<Map<string, Set<string>>> {
+  const sets = new Map<string, Set<string>>();
+  for (const [unit, ids] of byUnit) {
+    const set = new Set<string>();
+    let n = 0;
+    for (const id of ids) {
+      set.add(id);
+      if (++n % COPY_SLICE === 0) await yieldToEventLoop();
+    }
+    sets.set(unit, set);
+  }
+  return sets;
+}
+
+/** The parts of a state other than the problems, copied (they are few); the problems by unit as given. */
+function rest(s: FactsState, problems: Map<string, ProblemFacts>, problemsByUnit: Map<string, Set<string>>): FactsState {
   return {
     problems,
-    problemsByUnit: new Map([...s.problemsByUnit].map(([unit, ids]) => [unit, new Set(ids)])),
+    problemsByUnit,
     units: new Map([...s.units].map(([id, unit]) => [id, { ...unit }])),
     policies: [...s.policies],
     interviews: new Map([...s.interviews].map(([trigger, list]) => [trigger, [...list]])),
@@ -42,8 +70,11 @@ function copyRest(s: FactsState, problems: Map<string, ProblemFacts>): FactsStat
   };
 }
 
-/** A state to fold on from a snapshot: its problems are shared until `ownProblem` copies them. */
-export const stateFrom = (snapshot: FactsSnapshot): FactsState => copyRest(snapshot.state, new Map(snapshot.state.problems));
+/** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */
+export async function stateFrom(snapshot: FactsSnapshot): Promise<FactsState> {
+  const s = snapshot.state;
+  return rest(s, await copySliced(s.problems, new Map()), await unitSets(s.problemsByUnit));
+}
 
 /** Before an event changes a problem of a state made by `stateFrom`, that problem is copied, once (`owned` remembers). */
 export function ownProblem(state: FactsState, owned: Set<string>, event: RecordedEvent): void {
@@ -74,6 +105,10 @@ export class FactsHistory {
   /** Problems changed since the last snapshot. */
   private touched = new Set<string>();
   private lastSnapshot = -1;
+  /** How many problems the snapshots know of (the state's problems in raising order: the first so many). */
+  private raised = 0;
+  /** Snapshots are assembled one after the other, in slices. */
+  private assembling: Promise<void> = Promise.resolve();
   /** The background fold's own state, until it has caught up with the runner; then the runner's. */
   private source: FactsState | null = problemFacts.initial();
   private stopped = false;
@@ -115,6 +150,7 @@ export class FactsHistory {
       if (this.folded >= this.runner.position) {
         // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
         this.source = null;
+        await this.assembling;
         return;
       }
       const batch = await this.store.readAll({ after: this.folded, maxCount: REPLAY_SLICE });
@@ -128,21 +164,36 @@ export class FactsHistory {
     }
   }
 
-  /** Snapshots `state` (at `position`): the last snapshot's problems, with those changed since copied. */
+  /**
+   * Snapshots `state` at `position`. What the state's next events would change is captured now:
+   * copies of the problems changed since the last snapshot (a few thousand), the problems by unit
+   * as arrays. The snapshot's own maps are then assembled in slices, after the one before.
+   */
   private take(state: FactsState, position: number): void {
-    const previous = this.snapshots.at(-1)?.state.problems;
-    const problems = new Map(previous);
+    const changed = new Map<string, ProblemFacts>();
     for (const id of this.touched) {
       const f = state.problems.get(id);
-      if (f && problems.has(id)) problems.set(id, copyFacts(f));
+      if (f) changed.set(id, copyFacts(f));
     }
-    // Problems raised since, in the order they were raised (the state's own order).
+    const byUnit = [...state.problemsByUnit].map(([unit, ids]) => [unit, [...ids]] as [string, string[]]);
+    const others = rest(state, new Map(), new Map());
+    // Problems raised since the last snapshot, in the order they were raised (the state's own order).
+    const raisedFrom = this.raised;
+    const raised: string[] = [];
     let i = 0;
-    const known = problems.size;
-    for (const [id, f] of state.problems) if (i++ >= known) problems.set(id, copyFacts(f));
-    this.snapshots.push({ position, latestMs: state.latestMs, state: copyRest(state, problems) });
+    for (const id of state.problems.keys()) if (i++ >= raisedFrom) raised.push(id);
+    for (const id of raised) if (!changed.has(id)) changed.set(id, copyFacts(state.problems.get(id)!));
+    this.raised = state.problems.size;
     this.touched = new Set();
     this.lastSnapshot = position;
+    this.assembling = this.assembling.then(async () => {
+      const previous = this.snapshots.at(-1)?.state.problems ?? new Map<string, ProblemFacts>();
+      const problems = await copySliced(previous, new Map());
+      for (const [id, f] of changed) if (problems.has(id)) problems.set(id, f);
+      for (const id of raised) problems.set(id, changed.get(id)!);
+      const snapshotState = { ...others, problems, problemsByUnit: await unitSets(byUnit) };
+      this.snapshots.push({ position, latestMs: others.latestMs, state: snapshotState });
+    });
   }
 
   /** The latest snapshot at or before `until` whose events are all dated at or before `ms` (any date when null). */

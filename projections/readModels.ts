@@ -119,9 +119,14 @@ export class ReadModels {
     let entry = cache.get(key);
     if (!entry) {
       const snapshot = this.history.nearest(until, ms);
-      entry = snapshot
-        ? { state: stateFrom(snapshot), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
+      const started: Replay = snapshot
+        ? { state: problemFacts.initial(), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
         : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve() };
+      if (snapshot)
+        started.ready = stateFrom(snapshot).then((state) => {
+          started.state = state;
+        });
+      entry = started;
       cache.set(key, entry);
       if (cache.size > REPLAYS_KEPT) cache.delete(cache.keys().next().value!);
     }
