@@ -1,6 +1,10 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
 import type { BattleMap, BattleMapItem } from './battleMap.js';
+import { yieldToEventLoop } from './factsHistory.js';
 import type { FactsState } from './problemFacts.js';
+
+/** Items summed between two yields to the event loop: a county's wall is built in slices (issue 12). */
+const WALL_SLICE = 10_000;
 
 /**
  * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
@@ -21,9 +25,11 @@ export type WallMonth = { month: string; opened: number; closed: number };
 const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 
 /** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
-export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
+export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
   const cells = new Map<string, WallCell>();
+  let n = 0;
   for (const item of map.items()) {
+    if (++n % WALL_SLICE === 0) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!item.unitId || !f) continue;
     const key = `${item.unitId}\u0000${f.category}`;
@@ -46,7 +52,7 @@ export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
 }
 
 /** Problems raised and closed (and still closed) per month, oldest first; months with neither are left out. */
-export function wallMonths(map: BattleMap, facts: FactsState): WallMonth[] {
+export async function wallMonths(map: BattleMap, facts: FactsState): Promise<WallMonth[]> {
   const months = new Map<string, WallMonth>();
   const bump = (day: string, key: 'opened' | 'closed') => {
     const month = day.slice(0, 7);
@@ -54,7 +60,9 @@ export function wallMonths(map: BattleMap, facts: FactsState): WallMonth[] {
     row[key] += 1;
     months.set(month, row);
   };
+  let n = 0;
   for (const item of map.items()) {
+    if (++n % WALL_SLICE === 0) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!f) continue;
     bump(f.raisedOn, 'opened');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/index.js';
 import { BattleMapAccumulator, battleMap } from '../../projections/battleMap.js';
+import { wallCells, wallMonths } from '../../projections/battleMapWall.js';
 import { policyInForce } from '../../projections/policyInForce.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { generateCounty } from '../support/countyLog.js';
@@ -46,5 +47,22 @@ describe('the live map moved to a new day', () => {
   it('moves forward only', () => {
     const accumulator = new BattleMapAccumulator('2020-01-02', policies[0]!, null);
     expect(() => accumulator.advanceTo('2020-01-02', () => undefined)).toThrow(RangeError);
+  });
+});
+
+describe('the wall of a county map, summed in slices', () => {
+  it('has one cell per unit and category, and every raise and standing closing in its month', async () => {
+    const day = '2020-06-30';
+    const map = battleMap(facts, { instant: instantOf(day), day }, policyInForce(facts, instantOf(day)), null);
+    const cells = await wallCells(map, facts);
+    const expectedCells = new Map<string, number>();
+    const opened = new Map<string, number>();
+    for (const f of facts.problems.values()) {
+      if (f.unitId) expectedCells.set(`${f.unitId}/${f.category}`, (expectedCells.get(`${f.unitId}/${f.category}`) ?? 0) + 1);
+      opened.set(f.raisedOn.slice(0, 7), (opened.get(f.raisedOn.slice(0, 7)) ?? 0) + 1);
+    }
+    expect(new Map(cells.map((c) => [`${c.unitId}/${c.category}`, c.red + c.yellow + c.green]))).toEqual(expectedCells);
+    const months = await wallMonths(map, facts);
+    expect(new Map(months.filter((m) => m.opened > 0).map((m) => [m.month, m.opened]))).toEqual(opened);
   });
 });
