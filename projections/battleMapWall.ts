@@ -1,10 +1,7 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
 import type { BattleMap, BattleMapItem } from './battleMap.js';
-import { yieldToEventLoop } from './factsHistory.js';
+import { sliceClock, yieldToEventLoop } from './factsHistory.js';
 import type { FactsState } from './problemFacts.js';
-
-/** Items summed between two yields to the event loop: a county's wall is built in slices (issue 12). */
-const WALL_SLICE = 10_000;
 
 /**
  * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
@@ -27,9 +24,10 @@ const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 /** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
 export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
   const cells = new Map<string, WallCell>();
-  let n = 0;
+  // A county's wall is summed in slices (issue 12).
+  const clock = sliceClock();
   for (const item of map.items()) {
-    if (++n % WALL_SLICE === 0) await yieldToEventLoop();
+    if (clock.due()) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!item.unitId || !f) continue;
     const key = `${item.unitId}\u0000${f.category}`;
@@ -60,9 +58,10 @@ export async function wallMonths(map: BattleMap, facts: FactsState): Promise<Wal
     row[key] += 1;
     months.set(month, row);
   };
-  let n = 0;
+  // A county's wall is summed in slices (issue 12).
+  const clock = sliceClock();
   for (const item of map.items()) {
-    if (++n % WALL_SLICE === 0) await yieldToEventLoop();
+    if (clock.due()) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!f) continue;
     bump(f.raisedOn, 'opened');

@@ -5,7 +5,7 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, it
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
-import { FactsHistory, REPLAY_SLICE, ownProblem, stateFrom, yieldToEventLoop } from './factsHistory.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
@@ -25,16 +25,14 @@ const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.t
 /** A live county map, kept current event by event; `building` while `prepareBattleMap` is still putting the county on it. */
 type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?: boolean };
 
-/** Problems put on a map between two yields to the event loop. */
-const MAP_SLICE = 5_000;
-
-/** Puts every problem on a map, yielding to the event loop every `slice` problems. */
-async function putSliced(accumulator: BattleMapAccumulator, facts: FactsState, ids: Iterable<string>, slice: number): Promise<void> {
+/** Puts every problem on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
+async function putSliced(accumulator: BattleMapAccumulator, facts: FactsState, ids: Iterable<string>, every?: number): Promise<void> {
+  const clock = sliceClock();
   let n = 0;
   for (const id of ids) {
     const f = facts.problems.get(id);
     if (f) accumulator.put(f);
-    if (++n % slice === 0) await yieldToEventLoop();
+    if (every ? ++n % every === 0 : clock.due()) await yieldToEventLoop();
   }
 }
 
@@ -61,14 +59,14 @@ export class ReadModels {
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
-  private readonly mapSlice: number;
+  private readonly mapSlice: number | undefined;
   /** Snapshots of the facts every HISTORY_EVERY positions, which as-of replays start from. */
   private readonly history: FactsHistory;
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    { historyEvery = HISTORY_EVERY, mapSlice = MAP_SLICE }: { historyEvery?: number; mapSlice?: number } = {},
+    { historyEvery = HISTORY_EVERY, mapSlice }: { historyEvery?: number; mapSlice?: number } = {},
   ) {
     this.mapSlice = mapSlice;
     this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
