@@ -4,7 +4,7 @@ import type { ProjectionRunner } from './runner.js';
 import { instantMs } from './time.js';
 
 /** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
-export const REPLAY_SLICE = 500;
+export const REPLAY_SLICE = 250;
 /** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
 const BLOCK = 1000;
 /** Lets timers and requests run between two slices of a long fold. */
@@ -142,7 +142,7 @@ export class FactsHistory {
     runner.onApplied((event) => {
       if (this.source !== null || this.stopped) return;
       this.index(event);
-      if (event.position - this.lastSnapshot >= this.every) this.take(this.live(), event.position);
+      if (event.position - this.lastSnapshot >= this.every) void this.take(this.live(), event.position, null);
     });
     this.ready = this.catchUp().catch((error: unknown) => {
       if (!this.stopped) console.error('The as-of history stopped; as-of answers replay the log from the start:', error);
@@ -177,7 +177,7 @@ export class FactsHistory {
         if (event.position > this.runner.position) break;
         problemFacts.apply(state, event);
         this.index(event);
-        if (event.position - this.lastSnapshot >= this.every) this.take(state, event.position);
+        if (event.position - this.lastSnapshot >= this.every) await this.take(state, event.position, sliceClock());
       }
       await yieldToEventLoop();
     }
@@ -188,19 +188,29 @@ export class FactsHistory {
    * copies of the problems changed since the last snapshot (a few thousand), the problems by unit
    * as arrays. The snapshot's own maps are then assembled in slices, after the one before.
    */
-  private take(state: FactsState, position: number): void {
+  private async take(state: FactsState, position: number, clock: { due: () => boolean } | null): Promise<void> {
+    // With a clock (the background fold, whose state waits for it) the capture yields between slices;
+    // without one (the runner's state, which the next event changes) it runs to the end at once.
     const changed = new Map<string, ProblemFacts>();
     for (const id of this.touched) {
       const f = state.problems.get(id);
       if (f) changed.set(id, copyFacts(f));
+      if (clock?.due()) await yieldToEventLoop();
     }
-    const byUnit = [...state.problemsByUnit].map(([unit, ids]) => [unit, [...ids]] as [string, string[]]);
+    const byUnit: [string, string[]][] = [];
+    for (const [unit, ids] of state.problemsByUnit) {
+      byUnit.push([unit, [...ids]]);
+      if (clock?.due()) await yieldToEventLoop();
+    }
     const others = rest(state, new Map(), new Map());
     // Problems raised since the last snapshot, in the order they were raised (the state's own order).
     const raisedFrom = this.raised;
     const raised: string[] = [];
     let i = 0;
-    for (const id of state.problems.keys()) if (i++ >= raisedFrom) raised.push(id);
+    for (const id of state.problems.keys()) {
+      if (i++ >= raisedFrom) raised.push(id);
+      if (clock?.due()) await yieldToEventLoop();
+    }
     for (const id of raised) if (!changed.has(id)) changed.set(id, copyFacts(state.problems.get(id)!));
     this.raised = state.problems.size;
     this.touched = new Set();
