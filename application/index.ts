@@ -187,6 +187,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
       await application.scheduler.stop();
       await application.notifications.stop();
       await application.checkpointer?.stop();
+      readModels.stop();
       await runner.stop();
       await store.close();
     },

@@ -13,6 +13,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'similarity', load: () => import('./similarity.js') },
   { name: 'commands', load: () => import('./commands.js') },
   { name: 'nodes', load: () => import('./nodes.js') },
+  { name: 'asof', load: () => import('./asof.js') },
 ];
 
 const wanted = process.argv.slice(2);

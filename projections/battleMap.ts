@@ -152,17 +152,40 @@ export function closedOnTime(f: ProblemFacts): boolean {
   return f.status === 'closed' && (f.deadline === null || (f.rectifiedOn !== null && f.rectifiedOn <= f.deadline));
 }
 
-type Entry = { item: BattleMapItem; sets: ProblemSet[] };
+/** A problem on the map: its item, the sets it is in, and the next day its light or counts may change with no event (null: none). */
+type Entry = { item: BattleMapItem; sets: ProblemSet[]; wake: string | null };
+
+/**
+ * The first day after `day` on which the day alone may change how an item is counted: it comes due
+ * soon, goes overdue, its 回头看 or its 督办's 办结时限 passes. Every day the map reads its day through
+ * (`itemLight`, `isRecheckOverdueFacts`, the reply's `finishBy`) is among these.
+ */
+function nextChange(f: ProblemFacts, day: string, dueSoonDays: number): string | null {
+  let next: string | null = null;
+  const consider = (candidate: string) => {
+    if (candidate > day && (next === null || candidate < next)) next = candidate;
+  };
+  if (f.deadline !== null) {
+    consider(plusDays(f.deadline, -dueSoonDays));
+    consider(plusDays(f.deadline, 1));
+  }
+  if (f.recheckDueOn !== null) consider(plusDays(f.recheckDueOn, 1));
+  if (f.openOrder?.finishBy) consider(plusDays(f.openOrder.finishBy, 1));
+  return next;
+}
 
 /**
  * The battle map (挂图作战) for one day under one policy, kept as sets of ledger numbers so that one
  * problem can be taken out and put back in when an event changes it: the live county map is
- * maintained this way event by event, and rebuilt only when the day or the policy changes.
+ * maintained this way event by event, and rebuilt only when the policy changes. When the day moves
+ * on (`advanceTo`), only the problems whose day-dependent state may change by then are put again.
  */
 export class BattleMapAccumulator {
   private readonly rules: PolicyDocument['lights'];
-  private readonly dueSoonLimit: string;
+  private dueSoonLimit: string;
   private readonly entries = new Map<string, Entry>();
+  /** Problem ids by the day they must be put again (their `wake`). */
+  private readonly wakes = new Map<string, Set<string>>();
   private readonly tally = emptyTally();
   private readonly byStatus: BattleMap['byStatus'] = {
     raised: new Set(),
@@ -186,7 +209,7 @@ export class BattleMapAccumulator {
   private readonly byUnit = new Map<string, Tally>();
 
   constructor(
-    readonly day: string,
+    public day: string,
     readonly policy: PolicyChoice,
     readonly unitId: string | null,
   ) {
@@ -197,7 +220,10 @@ export class BattleMapAccumulator {
   /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
   put(f: ProblemFacts): void {
     const previous = this.entries.get(f.problemId);
-    if (previous) for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
+    if (previous) {
+      for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
+      if (previous.wake !== null) this.wakes.get(previous.wake)?.delete(f.problemId);
+    }
     if (this.unitId !== null && f.unitId !== this.unitId) {
       this.entries.delete(f.problemId);
       return;
@@ -240,7 +266,33 @@ export class BattleMapAccumulator {
       if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) sets.push(this.replyOverdue);
     }
     for (const set of sets) set.add(f.ledgerNumber);
-    this.entries.set(f.problemId, { item, sets });
+    const wake = nextChange(f, this.day, this.rules.dueSoonDays);
+    if (wake !== null) {
+      let due = this.wakes.get(wake);
+      if (!due) this.wakes.set(wake, (due = new Set()));
+      due.add(f.problemId);
+    }
+    this.entries.set(f.problemId, { item, sets, wake });
+  }
+
+  /**
+   * Moves the map to a later day, putting again only the problems whose day-dependent state may
+   * change by then (their wake day has come): the first query of a new day costs what changed, not
+   * the whole county. `facts` gives a problem's facts as they stand now.
+   */
+  advanceTo(day: string, facts: (problemId: string) => ProblemFacts | undefined): void {
+    if (day <= this.day) throw new RangeError(`A map moves forward only: ${day} is not after ${this.day}`);
+    this.day = day;
+    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+    const due = [...this.wakes.keys()].filter((wake) => wake <= day);
+    for (const wake of due) {
+      const ids = this.wakes.get(wake)!;
+      this.wakes.delete(wake);
+      for (const id of ids) {
+        const f = facts(id);
+        if (f) this.put(f);
+      }
+    }
   }
 
   /** The map as it stands, as of `instant` (on this accumulator's day). Its sets are live: read them now. */

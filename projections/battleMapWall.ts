@@ -1,5 +1,6 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
 import type { BattleMap, BattleMapItem } from './battleMap.js';
+import { sliceClock, yieldToEventLoop } from './factsHistory.js';
 import type { FactsState } from './problemFacts.js';
 
 /**
@@ -21,9 +22,12 @@ export type WallMonth = { month: string; opened: number; closed: number };
 const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 
 /** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
-export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
+export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
   const cells = new Map<string, WallCell>();
+  // A county's wall is summed in slices (issue 12).
+  const clock = sliceClock();
   for (const item of map.items()) {
+    if (clock.due()) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!item.unitId || !f) continue;
     const key = `${item.unitId}\u0000${f.category}`;
@@ -46,7 +50,7 @@ export function wallCells(map: BattleMap, facts: FactsState): WallCell[] {
 }
 
 /** Problems raised and closed (and still closed) per month, oldest first; months with neither are left out. */
-export function wallMonths(map: BattleMap, facts: FactsState): WallMonth[] {
+export async function wallMonths(map: BattleMap, facts: FactsState): Promise<WallMonth[]> {
   const months = new Map<string, WallMonth>();
   const bump = (day: string, key: 'opened' | 'closed') => {
     const month = day.slice(0, 7);
@@ -54,7 +58,10 @@ export function wallMonths(map: BattleMap, facts: FactsState): WallMonth[] {
     row[key] += 1;
     months.set(month, row);
   };
+  // A county's wall is summed in slices (issue 12).
+  const clock = sliceClock();
   for (const item of map.items()) {
+    if (clock.due()) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!f) continue;
     bump(f.raisedOn, 'opened');

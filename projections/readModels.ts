@@ -5,6 +5,7 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, it
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
 import { type FactsState, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
@@ -13,7 +14,8 @@ import { cardsHash } from './scorecards/finalized.js';
 import { dayOf, instantMs, plusDays } from './time.js';
 import { sweepDaysPassed } from './sweeps.js';
 
-type Replay = { state: FactsState; scanned: number; ready: Promise<void> };
+/** A replay in progress or done: `owned` names the problems copied from the snapshot it started from (null: from the start). */
+type Replay = { state: FactsState; scanned: number; owned: Set<string> | null; ready: Promise<void> };
 
 /** A change on the battle map: the item an event changed, its light now, and the triggers of its unit it newly raised. */
 export type BattleMapUpdate = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
@@ -21,15 +23,33 @@ export type BattleMapUpdate = { position: number; occurredAt: string; eventType:
 /** A problem's own events, and the scheduler's DeadlinePassed: at the county's midnight a light turns red with no one acting. */
 const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.type), 'DeadlinePassed']);
 
+/** A live county map, kept current event by event; `building` while `prepareBattleMap` is still putting the county on it. */
+type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?: boolean };
+
+/** Puts every problem on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
+async function putSliced(accumulator: BattleMapAccumulator, facts: FactsState, ids: Iterable<string>, every?: number): Promise<void> {
+  const clock = sliceClock();
+  let n = 0;
+  for (const id of ids) {
+    const f = facts.problems.get(id);
+    if (f) accumulator.put(f);
+    if (every ? ++n % every === 0 : clock.due()) await yieldToEventLoop();
+  }
+}
+
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
+
+/** Positions between two snapshots of the as-of history: an as-of replay reads at most about this many events. */
+export const HISTORY_EVERY = 50_000;
 
 /**
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
  * the runner's state; an as-of answer replays the log keeping only events whose `occurredAt` is at
  * or before the instant (a late entry recorded afterwards but dated before it is included), and
  * keeps the replay to continue from when the log grows. Answers are cached per state, change
- * count, day and arguments.
+ * count, day and arguments. A replay starts from the nearest snapshot of the history
+ * (`FactsHistory`) and reads the log in slices, yielding to the event loop between them.
  */
 export class ReadModels {
   private readonly byInstant = new Map<number, Replay>();
@@ -38,14 +58,21 @@ export class ReadModels {
   private readonly byPositionAsOf = new Map<string, Replay>();
   private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
   /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
-  private readonly liveMaps = new Map<string, { facts: FactsState; accumulator: BattleMapAccumulator }>();
+  private readonly liveMaps = new Map<string, LiveMap>();
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
+
+  private readonly mapSlice: number | undefined;
+  /** Snapshots of the facts every HISTORY_EVERY positions, which as-of replays start from. */
+  private readonly history: FactsHistory;
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    { historyEvery = HISTORY_EVERY, mapSlice }: { historyEvery?: number; mapSlice?: number } = {},
   ) {
+    this.mapSlice = mapSlice;
+    this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
     runner.onApplied((event) => {
       for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
       const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
@@ -57,6 +84,16 @@ export class ReadModels {
     });
   }
 
+  /** Resolves once the history has been folded up to the runner (it then follows the runner). */
+  historyReady(): Promise<void> {
+    return this.history.ready;
+  }
+
+  /** Stops folding the history (before the store closes). */
+  stop(): void {
+    this.history.stop();
+  }
+
   get live(): FactsState {
     return this.runner.state(problemFacts);
   }
@@ -66,13 +103,13 @@ export class ReadModels {
     const ms = instantMs(instant);
     const live = this.live;
     if (live.latestMs <= ms) return live;
-    return this.replay(this.byInstant, ms, (e) => instantMs(e.metadata.occurredAt) <= ms, this.runner.position);
+    return this.replay(this.byInstant, ms, ms, this.runner.position);
   }
 
   /** The facts after the event at `position` and none later (what a finalization was computed from). */
   async factsAtPosition(position: number): Promise<FactsState> {
     if (position === this.runner.position) return this.live;
-    return this.replay(this.byPosition, position, () => true, position);
+    return this.replay(this.byPosition, position, null, position);
   }
 
   /**
@@ -82,34 +119,47 @@ export class ReadModels {
    */
   async factsAtPositionAsOf(position: number, instant: string): Promise<FactsState> {
     const ms = instantMs(instant);
-    return this.replay(this.byPositionAsOf, `${position}|${ms}`, (e) => instantMs(e.metadata.occurredAt) <= ms, position);
+    return this.replay(this.byPositionAsOf, `${position}|${ms}`, ms, position);
   }
 
-  private async replay<K>(
-    cache: Map<K, Replay>,
-    key: K,
-    keep: (e: Parameters<typeof problemFacts.apply>[1]) => boolean,
-    until: number,
-  ): Promise<FactsState> {
+  /**
+   * Folds the events up to `until` dated at or before `ms` (every one when null), from the nearest
+   * snapshot whose events all qualify, in slices of REPLAY_SLICE events with a yield between them.
+   */
+  private async replay<K>(cache: Map<K, Replay>, key: K, ms: number | null, until: number): Promise<FactsState> {
     let entry = cache.get(key);
     if (!entry) {
-      entry = { state: problemFacts.initial(), scanned: -1, ready: Promise.resolve() };
+      const snapshot = this.history.nearest(until, ms);
+      const started: Replay = snapshot
+        ? { state: problemFacts.initial(), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
+        : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve() };
+      if (snapshot)
+        started.ready = stateFrom(snapshot).then((state) => {
+          started.state = state;
+        });
+      entry = started;
       cache.set(key, entry);
       if (cache.size > REPLAYS_KEPT) cache.delete(cache.keys().next().value!);
     }
     const e = entry;
     e.ready = e.ready.then(async () => {
       while (e.scanned < until) {
-        const batch = await this.store.readAll({ after: e.scanned, maxCount: 5000 });
+        if (ms !== null) e.scanned = Math.min(until, this.history.skip(e.scanned + 1, ms) - 1);
+        if (e.scanned >= until) break;
+        const batch = await this.store.readAll({ after: e.scanned, maxCount: REPLAY_SLICE });
         if (batch.length === 0) break;
         for (const event of batch) {
           if (event.position > until) {
             e.scanned = until;
             break;
           }
-          if (keep(event)) problemFacts.apply(e.state, event);
+          if (ms === null || instantMs(event.metadata.occurredAt) <= ms) {
+            if (e.owned) ownProblem(e.state, e.owned, event);
+            problemFacts.apply(e.state, event);
+          }
           e.scanned = event.position;
         }
+        await yieldToEventLoop();
       }
     });
     await e.ready;
@@ -134,17 +184,71 @@ export class ReadModels {
     return { facts, at: { instant, day: dayOf(instant) } };
   }
 
+  /** The live county map of a day and policy, ready to read: null while it is still being built. */
+  private liveMap(facts: FactsState, key: string, policy: PolicyChoice): LiveMap | null {
+    const live = this.liveMaps.get(key);
+    return live && !live.building && live.facts === facts && live.accumulator.policy.document === policy.document ? live : null;
+  }
+
+  /** A live county map of an earlier day under the same policy, the latest: it can move on to `day`. */
+  private earlierLiveMap(facts: FactsState, day: string, policy: PolicyChoice): string | undefined {
+    let earlier: string | undefined;
+    for (const [k, m] of this.liveMaps)
+      if (!m.building && m.facts === facts && m.accumulator.policy.document === policy.document && m.accumulator.day < day)
+        if (earlier === undefined || m.accumulator.day > this.liveMaps.get(earlier)!.accumulator.day) earlier = k;
+    return earlier;
+  }
+
+  private keepLiveMap(key: string, live: LiveMap): void {
+    this.liveMaps.delete(key);
+    this.liveMaps.set(key, live);
+    if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
+  }
+
+  /**
+   * Builds in slices, yielding to the event loop between them, what `battleMap` would otherwise
+   * build in one block (issue 12): the first live county map of a policy, or a past map. Call it
+   * before `battleMap` where a request may wait; `battleMap` then finds the map ready.
+   */
+  async prepareBattleMap(facts: FactsState, at: At, unitId: string | null): Promise<void> {
+    const policy = policyInForce(facts, at.instant);
+    if (facts === this.live && unitId === null) {
+      const key = `${at.day}|${policy.version}`;
+      if (this.liveMap(facts, key, policy) || this.earlierLiveMap(facts, at.day, policy) !== undefined) return;
+      // Kept among the live maps at once, so the events applied between slices are put on it too.
+      const live: LiveMap = { facts, accumulator: new BattleMapAccumulator(at.day, policy, null), building: true };
+      this.keepLiveMap(key, live);
+      await putSliced(live.accumulator, facts, facts.problems.keys(), this.mapSlice);
+      live.building = false;
+      return;
+    }
+    const key = `map|${at.day}|${unitId}|${policy.version}`;
+    if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
+    const changes = facts.changes;
+    const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
+    await putSliced(accumulator, facts, unitId === null ? facts.problems.keys() : (facts.problemsByUnit.get(unitId) ?? []), this.mapSlice);
+    // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
+    if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
+  }
+
   battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
     const policy = policyInForce(facts, at.instant);
     if (facts === this.live && unitId === null) {
       const key = `${at.day}|${policy.version}`;
-      let live = this.liveMaps.get(key);
-      if (live?.facts !== facts || live.accumulator.policy.document !== policy.document) {
-        const accumulator = new BattleMapAccumulator(at.day, policy, null);
-        for (const f of facts.problems.values()) accumulator.put(f);
-        live = { facts, accumulator };
-        this.liveMaps.set(key, live);
-        if (this.liveMaps.size > 2) this.liveMaps.delete(this.liveMaps.keys().next().value!);
+      let live = this.liveMap(facts, key, policy);
+      if (!live) {
+        // A map of an earlier day under the same policy moves on to this day: only what the days between change is put again.
+        const earlier = this.earlierLiveMap(facts, at.day, policy);
+        if (earlier !== undefined) {
+          live = this.liveMaps.get(earlier)!;
+          this.liveMaps.delete(earlier);
+          live.accumulator.advanceTo(at.day, (id) => facts.problems.get(id));
+        } else {
+          const accumulator = new BattleMapAccumulator(at.day, policy, null);
+          for (const f of facts.problems.values()) accumulator.put(f);
+          live = { facts, accumulator };
+        }
+        this.keepLiveMap(key, live);
       }
       return live.accumulator.result(at.instant);
     }

@@ -210,6 +210,7 @@ builder.queryField('battleMap', (t) =>
     resolve: async (_root, args, ctx) => {
       const unitId = knownUnit(ctx, args.unitId);
       const { facts, at } = await ctx.readModels.at(parseAsOf(args.asOf), ctx.clock());
+      await ctx.readModels.prepareBattleMap(facts, at, unitId);
       return ctx.readModels.battleMap(facts, at, unitId);
     },
   }),

@@ -1,0 +1,248 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createApplication } from '../application/index.js';
+import { domainEventDefinitions } from '../domain/index.js';
+import { openEventStore, sqliteFile } from '../eventstore/index.js';
+import { schemaCodec } from '../eventstore/schemaCodec.js';
+import type { Projection } from '../projections/runner.js';
+import { ProjectionRunner } from '../projections/runner.js';
+import { generateCounty } from '../tests/support/countyLog.js';
+import { rawRead } from './projections.js';
+import { type RawLogEntry, rawLogWriter } from './rawLog.js';
+import { type FigureTable, runIfMain } from './report.js';
+
+/**
+ * Issue 12's read side, at 100k / 300k / 1M events (`BENCH_ASOF_SIZES=100000,300000` to choose):
+ * - the battle map as of a past instant no one asked about before (as-of replay), three instants;
+ * - the first county battle map of a new day (the live map moved to the next day);
+ * - the longest single block of the event loop during each (a 1 ms timer's lag: what /healthz waits);
+ * - the live heap per million events after a full garbage collection, and (at the smallest size)
+ *   which projection holds it;
+ * - the raw read + JSON.parse rate of the same file, the anchor.
+ * The log is written in time order (as a server appends it), not grouped per problem.
+ */
+const SIZES = (process.env.BENCH_ASOF_SIZES ?? '100000,300000,1000000').split(',').map(Number);
+const NOW = '2020-12-31T12:00:00+08:00';
+const NEXT_DAY = '2021-01-01T09:00:00+08:00';
+const INSTANTS = ['2019-09-14T10:00:00+08:00', '2020-03-02T15:30:00+08:00', '2020-08-20T08:15:00+08:00'];
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const liveHeap = () => {
+  gc();
+  gc();
+  return getHeapStatistics().used_heap_size;
+};
+
+/** Writes the generated county in time order: each problem's events wait in a buffer until no later problem can come before them. */
+function writeTimeOrdered(file: string, target: number): { events: number; problems: number } {
+  const log = rawLogWriter(file);
+  type Timed = { ms: number; seq: number; entry: RawLogEntry };
+  let pending: Timed[] = [];
+  let seq = 0;
+  let events = 0;
+  let sinceFlush = 0;
+  const flush = (before: number) => {
+    pending.sort((a, b) => a.ms - b.ms || a.seq - b.seq);
+    const cut = pending.findIndex((t) => t.ms >= before);
+    const ready = cut < 0 ? pending : pending.slice(0, cut);
+    pending = cut < 0 ? [] : pending.slice(cut);
+    for (let i = 0; i < ready.length; i += 20_000) log.write(ready.slice(i, i + 20_000).map((t) => t.entry));
+  };
+  const problems = Math.round(target / 9.25);
+  generateCounty({
+    problems,
+    grouped: true,
+    onProblem: (entries) => {
+      let first = Number.POSITIVE_INFINITY;
+      for (const entry of entries) {
+        const ms = Date.parse(entry.event.metadata.occurredAt);
+        if (ms < first) first = ms;
+        pending.push({ ms, seq: seq++, entry });
+      }
+      events += entries.length;
+      // Problems are raised in time order, each within an hour of its slot: nothing later can come before `first - 1 h`.
+      if ((sinceFlush += entries.length) >= 50_000) {
+        flush(first - 3_600_000);
+        sinceFlush = 0;
+      }
+    },
+  });
+  flush(Number.POSITIVE_INFINITY);
+  log.close();
+  return { events, problems };
+}
+
+/** The longest the event loop was held while `work` ran: a timer asked for every millisecond, and how late it came. */
+async function blocking<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; longestBlock: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  let longest = 0;
+  let last = performance.now();
+  const probe = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 1);
+    last = now;
+  }, 1);
+  histogram.enable();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  // One last tick, so a block at the very end is seen too.
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  clearInterval(probe);
+  histogram.disable();
+  return { value, ms, longestBlock: Math.max(longest, histogram.max / 1e6 - 1) };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function measureSize(target: number, breakdown: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-asof-'));
+  try {
+    const written = writeTimeOrdered(sqliteFile(dir), target);
+    const raw = rawRead(sqliteFile(dir));
+    const heapBefore = liveHeap();
+    const store = await openEventStore({ kind: 'sqlite', dataDir: dir }, schemaCodec(domainEventDefinitions));
+    const startedAt = performance.now();
+    const app = await createApplication(store, { clock: () => NOW, checkpoints: false, notifications: false });
+    const startSeconds = (performance.now() - startedAt) / 1000;
+    const heap = liveHeap() - heapBefore;
+    const rm = app.readModels;
+    // The history the as-of answers start from, folded in the background after the start (when there is one).
+    const history = (rm as unknown as { historyReady?: () => Promise<void> }).historyReady;
+    const background = history ? await blocking(() => history.call(rm)) : null;
+    const heapWithHistory = liveHeap() - heapBefore;
+
+    const asOf = [];
+    for (const instant of INSTANTS) {
+      asOf.push(
+        await blocking(async () => {
+          const phases: number[] = [performance.now()];
+          const { facts, at } = await rm.at(instant, NOW);
+          phases.push(performance.now());
+          await rm.prepareBattleMap?.(facts, at, null);
+          const map = rm.battleMap(facts, at, null);
+          phases.push(performance.now());
+          await rm.wallCells(map);
+          phases.push(performance.now());
+          // Replay, map, wall: where the time went.
+          return phases
+            .slice(1)
+            .map((t, i) => Math.round(t - phases[i]!))
+            .join(' + ');
+        }),
+      );
+    }
+    const today = await blocking(async () => {
+      const { facts, at } = await rm.at(undefined, NOW);
+      await rm.prepareBattleMap?.(facts, at, null);
+      return rm.battleMap(facts, at, null).tally.total.size;
+    });
+    const newDay = await blocking(async () => {
+      const { facts, at } = await rm.at(undefined, NEXT_DAY);
+      await rm.prepareBattleMap?.(facts, at, null);
+      return rm.battleMap(facts, at, null).tally.total.size;
+    });
+    await app.close();
+
+    const holders: Record<string, string | number>[] = [];
+    if (breakdown) {
+      const { auditView } = await import('../projections/auditView.js');
+      const { ledgerView } = await import('../projections/ledgerView.js');
+      const { problemFacts } = await import('../projections/problemFacts.js');
+      const { similarityIndex } = await import('../projections/similarProblems.js');
+      const { scheduleView } = await import('../projections/scheduleView.js');
+      const reopened = await openEventStore({ kind: 'sqlite', dataDir: dir }, schemaCodec(domainEventDefinitions));
+      // biome-ignore lint/suspicious/noExplicitAny: projections of every state type
+      for (const projection of [auditView, ledgerView, problemFacts, similarityIndex, scheduleView] as Projection<any>[]) {
+        let runner: ProjectionRunner | null = new ProjectionRunner(reopened, [projection]);
+        await runner.start();
+        await runner.stop();
+        const withIt = liveHeap();
+        runner = null;
+        const held = withIt - liveHeap();
+        holders.push({
+          projection: projection.name,
+          'heap MB per 1M events': Math.round(((held / written.events) * 1e6) / 2 ** 20),
+          'bytes per event': Math.round(held / written.events),
+        });
+      }
+      await reopened.close();
+    }
+    return { written, raw, startSeconds, heap, heapWithHistory, background, asOf, today, newDay, holders };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<FigureTable[]> {
+  const rows: Record<string, string | number>[] = [];
+  let holders: Record<string, string | number>[] = [];
+  for (const [i, size] of SIZES.entries()) {
+    const m = await measureSize(size, i === 0);
+    // Progress on stderr, so a long run shows its figures as they come.
+    console.error(
+      `asof ${m.written.events}: raw ${Math.round(m.raw.events / m.raw.seconds)}/s, as-of ${m.asOf.map((a) => `${Math.round(a.ms)} ms = ${a.value} (block ${Math.round(a.longestBlock)})`).join(', ')}, new day ${Math.round(m.newDay.ms)} ms (block ${Math.round(m.newDay.longestBlock)}), heap ${Math.round(m.heap / 2 ** 20)} MB, with history ${Math.round(m.heapWithHistory / 2 ** 20)} MB, history ${m.background ? `${Math.round(m.background.ms)} ms (block ${Math.round(m.background.longestBlock)})` : '-'}`,
+    );
+    if (i === 0) holders = m.holders;
+    const million = (bytes: number) => Math.round(((bytes / m.written.events) * 1e6) / 2 ** 20);
+    const slowest = m.asOf.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const longestAsOfBlock = Math.max(...m.asOf.map((a) => a.longestBlock));
+    rows.push(
+      {
+        events: m.written.events,
+        what: 'raw read + JSON.parse (anchor)',
+        figure: `${Math.round(m.raw.events / m.raw.seconds).toLocaleString('en-US')} events/s`,
+        target: '',
+      },
+      { events: m.written.events, what: 'application start (every projection)', figure: `${round(m.startSeconds)} s`, target: '' },
+      {
+        events: m.written.events,
+        what: 'as-of battle map + wall, new instant: slowest of 3',
+        figure: `${Math.round(slowest.ms)} ms (${m.asOf.map((a) => Math.round(a.ms)).join(' / ')}); replay + map + wall: ${slowest.value} ms`,
+        target: '< 1,000 ms at 1M',
+      },
+      { events: m.written.events, what: '… longest event-loop block', figure: `${Math.round(longestAsOfBlock)} ms`, target: '≤ 50 ms' },
+      { events: m.written.events, what: 'county map, first of a new day', figure: `${Math.round(m.newDay.ms)} ms`, target: '' },
+      {
+        events: m.written.events,
+        what: '… longest event-loop block',
+        figure: `${Math.round(m.newDay.longestBlock)} ms`,
+        target: '≤ 50 ms',
+      },
+      { events: m.written.events, what: 'live heap after start, per 1M events', figure: `${million(m.heap)} MB`, target: '< 400 MB' },
+    );
+    if (m.background)
+      rows.push(
+        {
+          events: m.written.events,
+          what: 'as-of history folded in the background after start',
+          figure: `${round(m.background.ms / 1000)} s, longest block ${Math.round(m.background.longestBlock)} ms`,
+          target: '≤ 50 ms',
+        },
+        {
+          events: m.written.events,
+          what: 'live heap with that history, per 1M events',
+          figure: `${million(m.heapWithHistory)} MB`,
+          target: '< 400 MB',
+        },
+      );
+  }
+  return [
+    {
+      title: 'No stall, and memory (issue 12, aims 2 and 3): a generated county in time order, in SQLite',
+      rows,
+      notes: [
+        `As-of instants: ${INSTANTS.join(', ')}; the live clock stands at ${NOW}, the new day is ${NEXT_DAY}.`,
+        'Longest block: the largest lateness of a 1 ms timer (and of monitorEventLoopDelay) while the work ran: what /healthz would wait.',
+      ],
+    },
+    { title: `Who holds the heap (each projection built alone, ${SIZES[0]!.toLocaleString('en-US')} events)`, rows: holders },
+  ];
+}
+
+await runIfMain(import.meta.url, run);

@@ -1,0 +1,281 @@
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
+import type { ProjectionRunner } from './runner.js';
+import { instantMs } from './time.js';
+
+/** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
+export const REPLAY_SLICE = 250;
+/** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
+const BLOCK = 1000;
+/** Lets timers and requests run between two slices of a long fold. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The longest a slice of work holds the event loop before it yields, in ms: well under issue 12's 50 ms, even on a busy machine. */
+export const SLICE_MS = 8;
+
+/**
+ * A clock for slicing a long loop: `due()` says, every 64 calls, whether SLICE_MS have passed since
+ * the last yield; the loop then awaits `yieldToEventLoop()`. Slices by time, not by count, so a
+ * slow or busy machine does not make them longer.
+ */
+export function sliceClock(): { due: () => boolean } {
+  let since = performance.now();
+  let calls = 0;
+  return {
+    due: () => {
+      if ((++calls & 63) !== 0) return false;
+      const now = performance.now();
+      if (now - since < SLICE_MS) return false;
+      since = now;
+      return true;
+    },
+  };
+}
+
+/** The problem facts after the event at `position`: never changed once taken (a replay copies a problem before changing it). */
+export type FactsSnapshot = { position: number; latestMs: number; state: FactsState };
+
+/** A problem's facts as a separate record: the lists an event appends to or changes in place are copied too. */
+export function copyFacts(f: ProblemFacts): ProblemFacts {
+  return {
+    ...f,
+    deadlines: f.deadlines && [...f.deadlines],
+    extensions: f.extensions && [...f.extensions],
+    rejections: f.rejections && [...f.rejections],
+    supervisions: f.supervisions && [...f.supervisions],
+    reopens: f.reopens && [...f.reopens],
+    // A reply is written into its order: each order is copied.
+    orders: f.orders === null ? null : f.orders.map((o) => ({ ...o })),
+  };
+}
+
+/** A map's entries added to `into` in slices (the source must not change meanwhile). */
+async function copySliced<K, V>(from: Iterable<[K, V]>, into: Map<K, V>): Promise<Map<K, V>> {
+  const clock = sliceClock();
+  for (const [key, value] of from) {
+    into.set(key, value);
+    if (clock.due()) await yieldToEventLoop();
+  }
+  return into;
+}
+
+/** Problem ids by unit, as sets again, in slices. */
+async function unitSets(byUnit: Iterable<[string, Iterable<string>]>): Promise<Map<string, Set<string>>> {
+  const sets = new Map<string, Set<string>>();
+  const clock = sliceClock();
+  for (const [unit, ids] of byUnit) {
+    const set = new Set<string>();
+    for (const id of ids) {
+      set.add(id);
+      if (clock.due()) await yieldToEventLoop();
+    }
+    sets.set(unit, set);
+  }
+  return sets;
+}
+
+/**
+ * The parts of a state other than the problems, copied (they are few); the problems by unit as given.
+ * One structured clone for all of them, so records two maps share (an application by id and by line,
+ * an exemption by line and by trigger) stay shared in the copy, and a later event changes both views.
+ */
+function rest(s: FactsState, problems: Map<string, ProblemFacts>, problemsByUnit: Map<string, Set<string>>): FactsState {
+  const {
+    units,
+    policies,
+    interviews,
+    exemptions,
+    finalizations,
+    exemptionApplications,
+    applicationsByLine,
+    exemptionsByTrigger,
+    assessmentItems,
+    hotline,
+    publications,
+    sweeps,
+  } = structuredClone({
+    units: s.units,
+    policies: s.policies,
+    interviews: s.interviews,
+    exemptions: s.exemptions,
+    finalizations: s.finalizations,
+    exemptionApplications: s.exemptionApplications,
+    applicationsByLine: s.applicationsByLine,
+    exemptionsByTrigger: s.exemptionsByTrigger,
+    assessmentItems: s.assessmentItems,
+    hotline: s.hotline,
+    publications: s.publications,
+    sweeps: s.sweeps,
+  });
+  return {
+    problems,
+    problemsByUnit,
+    units,
+    policies,
+    interviews,
+    exemptions,
+    finalizations,
+    exemptionApplications,
+    applicationsByLine,
+    exemptionsByTrigger,
+    assessmentItems,
+    hotline,
+    publications,
+    sweeps,
+    changes: s.changes,
+    latestMs: s.latestMs,
+  };
+}
+
+/** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */
+export async function stateFrom(snapshot: FactsSnapshot): Promise<FactsState> {
+  const s = snapshot.state;
+  return rest(s, await copySliced(s.problems, new Map()), await unitSets(s.problemsByUnit));
+}
+
+/** Before an event changes a problem of a state made by `stateFrom`, that problem is copied, once (`owned` remembers). */
+export function ownProblem(state: FactsState, owned: Set<string>, event: RecordedEvent): void {
+  const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+  if (typeof problemId !== 'string' || owned.has(problemId)) return;
+  owned.add(problemId);
+  const f = state.problems.get(problemId);
+  if (f) state.problems.set(problemId, copyFacts(f));
+}
+
+/**
+ * The history the as-of answers start from (issue 12): a snapshot of the problem facts every
+ * `every` positions, and the earliest `occurredAt` of every block of positions. Snapshots share
+ * the records of problems that did not change between them, so each costs a map and the problems
+ * that changed since the one before. The history is folded from the log in slices in the
+ * background, then follows the runner event by event.
+ *
+ * An as-of replay for an instant may start from a snapshot whose every event is dated at or before
+ * the instant (its `latestMs`): a full replay would have kept all of them, in the same order. It
+ * then reads on, skipping blocks dated wholly after the instant, so its answer is the full replay's.
+ */
+export class FactsHistory {
+  readonly snapshots: FactsSnapshot[] = [];
+  /** The earliest occurredAt (ms) per block of BLOCK positions, for the positions indexed so far. */
+  private readonly blockMin: number[] = [];
+  /** The last position indexed and folded. */
+  private folded = -1;
+  /** Problems changed since the last snapshot. */
+  private touched = new Set<string>();
+  private lastSnapshot = -1;
+  /** How many problems the snapshots know of (the state's problems in raising order: the first so many). */
+  private raised = 0;
+  /** Snapshots are assembled one after the other, in slices. */
+  private assembling: Promise<void> = Promise.resolve();
+  /** The background fold's own state, until it has caught up with the runner; then the runner's. */
+  private source: FactsState | null = problemFacts.initial();
+  private stopped = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly live: () => FactsState,
+    private readonly every: number,
+  ) {
+    runner.onApplied((event) => {
+      if (this.source !== null || this.stopped) return;
+      this.index(event);
+      if (event.position - this.lastSnapshot >= this.every) void this.take(this.live(), event.position, null);
+    });
+    this.ready = this.catchUp().catch((error: unknown) => {
+      if (!this.stopped) console.error('The as-of history stopped; as-of answers replay the log from the start:', error);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private index(event: RecordedEvent): void {
+    const ms = instantMs(event.metadata.occurredAt);
+    const block = Math.floor(event.position / BLOCK);
+    if (!(this.blockMin[block]! <= ms)) this.blockMin[block] = ms;
+    this.folded = event.position;
+    const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
+    if (typeof problemId === 'string') this.touched.add(problemId);
+  }
+
+  /** Folds the log up to the runner's position in slices, then hands over to the runner's own events. */
+  private async catchUp(): Promise<void> {
+    const state = this.source!;
+    while (!this.stopped) {
+      if (this.folded >= this.runner.position) {
+        // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
+        this.source = null;
+        await this.assembling;
+        return;
+      }
+      const batch = await this.store.readAll({ after: this.folded, maxCount: REPLAY_SLICE });
+      for (const event of batch) {
+        if (event.position > this.runner.position) break;
+        problemFacts.apply(state, event);
+        this.index(event);
+        if (event.position - this.lastSnapshot >= this.every) await this.take(state, event.position, sliceClock());
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  /**
+   * Snapshots `state` at `position`. What the state's next events would change is captured now:
+   * copies of the problems changed since the last snapshot (a few thousand), the problems by unit
+   * as arrays. The snapshot's own maps are then assembled in slices, after the one before.
+   */
+  private async take(state: FactsState, position: number, clock: { due: () => boolean } | null): Promise<void> {
+    // With a clock (the background fold, whose state waits for it) the capture yields between slices;
+    // without one (the runner's state, which the next event changes) it runs to the end at once.
+    const changed = new Map<string, ProblemFacts>();
+    for (const id of this.touched) {
+      const f = state.problems.get(id);
+      if (f) changed.set(id, copyFacts(f));
+      if (clock?.due()) await yieldToEventLoop();
+    }
+    const byUnit: [string, string[]][] = [];
+    for (const [unit, ids] of state.problemsByUnit) {
+      byUnit.push([unit, [...ids]]);
+      if (clock?.due()) await yieldToEventLoop();
+    }
+    const others = rest(state, new Map(), new Map());
+    // Problems raised since the last snapshot, in the order they were raised (the state's own order).
+    const raisedFrom = this.raised;
+    const raised: string[] = [];
+    let i = 0;
+    for (const id of state.problems.keys()) {
+      if (i++ >= raisedFrom) raised.push(id);
+      if (clock?.due()) await yieldToEventLoop();
+    }
+    for (const id of raised) if (!changed.has(id)) changed.set(id, copyFacts(state.problems.get(id)!));
+    this.raised = state.problems.size;
+    this.touched = new Set();
+    this.lastSnapshot = position;
+    this.assembling = this.assembling.then(async () => {
+      const previous = this.snapshots.at(-1)?.state.problems ?? new Map<string, ProblemFacts>();
+      const problems = await copySliced(previous, new Map());
+      for (const [id, f] of changed) if (problems.has(id)) problems.set(id, f);
+      for (const id of raised) problems.set(id, changed.get(id)!);
+      const snapshotState = { ...others, problems, problemsByUnit: await unitSets(byUnit) };
+      this.snapshots.push({ position, latestMs: others.latestMs, state: snapshotState });
+    });
+  }
+
+  /** The latest snapshot at or before `until` whose events are all dated at or before `ms` (any date when null). */
+  nearest(until: number, ms: number | null): FactsSnapshot | undefined {
+    for (let i = this.snapshots.length - 1; i >= 0; i--) {
+      const s = this.snapshots[i]!;
+      if (s.position <= until && (ms === null || s.latestMs <= ms)) return s;
+    }
+    return undefined;
+  }
+
+  /** The first position from `from` on that may hold an event dated at or before `ms`: blocks indexed and dated wholly after it are skipped. */
+  skip(from: number, ms: number): number {
+    let block = Math.floor(from / BLOCK);
+    while ((block + 1) * BLOCK - 1 <= this.folded && !(this.blockMin[block]! <= ms)) block++;
+    return Math.max(from, block * BLOCK);
+  }
+}

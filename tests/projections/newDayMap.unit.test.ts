@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../domain/index.js';
+import { BattleMapAccumulator, battleMap } from '../../projections/battleMap.js';
+import { wallCells, wallMonths } from '../../projections/battleMapWall.js';
+import { policyInForce } from '../../projections/policyInForce.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import { generateCounty } from '../support/countyLog.js';
+import { factsAsOf } from './fold.js';
+
+/**
+ * The live county map moves on to a new day by putting again only the problems whose light or
+ * counts the passing days may change (issue 12): after every move it must equal a map built afresh
+ * for that day from the same facts, under the default policy and under one with a 30-day horizon.
+ */
+const county = generateCounty({ problems: 300 });
+const events = county.entries.map(({ streamId, event }, position) => ({ ...event, streamId, revision: 0, position })) as RecordedEvent[];
+const facts = factsAsOf(events);
+const frozen = (map: ReturnType<typeof battleMap>) => structuredClone({ ...map, items: map.items() });
+const instantOf = (day: string) => `${day}T09:00:00+08:00`;
+const dayAfter = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+describe('the live map moved to a new day', () => {
+  const policies = [
+    policyInForce(facts, instantOf('2019-01-01')),
+    { version: 9, document: { ...defaultPolicy, lights: { ...defaultPolicy.lights, dueSoonDays: 30, yellowWhenExtended: false } } },
+  ];
+  for (const policy of policies)
+    it(`equals the map built afresh on each day it moves to, from 2019-01-10 to 2021-03-01 (policy version ${policy.version})`, () => {
+      let day = '2019-01-10';
+      const accumulator = new BattleMapAccumulator(day, policy, null);
+      for (const f of facts.problems.values()) accumulator.put(f);
+      let moves = 0;
+      for (let step = 0; day < '2021-03-01'; step++) {
+        day = dayAfter(day, [1, 1, 3, 10][step % 4]!);
+        accumulator.advanceTo(day, (id) => facts.problems.get(id));
+        const fresh = battleMap(facts, { instant: instantOf(day), day }, policy, null);
+        expect(frozen(accumulator.result(instantOf(day))), day).toEqual(frozen(fresh));
+        moves++;
+      }
+      expect(moves).toBeGreaterThan(100);
+      // The county's lights did change on the way: the test would see a missed wake-up.
+      expect(battleMap(facts, { instant: instantOf('2019-06-01'), day: '2019-06-01' }, policy).tally.overdue.size).not.toBe(
+        battleMap(facts, { instant: instantOf('2021-03-01'), day: '2021-03-01' }, policy).tally.overdue.size,
+      );
+    });
+
+  it('moves forward only', () => {
+    const accumulator = new BattleMapAccumulator('2020-01-02', policies[0]!, null);
+    expect(() => accumulator.advanceTo('2020-01-02', () => undefined)).toThrow(RangeError);
+  });
+});
+
+describe('the wall of a county map, summed in slices', () => {
+  it('has one cell per unit and category, and every raise and standing closing in its month', async () => {
+    const day = '2020-06-30';
+    const map = battleMap(facts, { instant: instantOf(day), day }, policyInForce(facts, instantOf(day)), null);
+    const cells = await wallCells(map, facts);
+    const expectedCells = new Map<string, number>();
+    const opened = new Map<string, number>();
+    for (const f of facts.problems.values()) {
+      if (f.unitId) expectedCells.set(`${f.unitId}/${f.category}`, (expectedCells.get(`${f.unitId}/${f.category}`) ?? 0) + 1);
+      opened.set(f.raisedOn.slice(0, 7), (opened.get(f.raisedOn.slice(0, 7)) ?? 0) + 1);
+    }
+    expect(new Map(cells.map((c) => [`${c.unitId}/${c.category}`, c.red + c.yellow + c.green]))).toEqual(expectedCells);
+    const months = await wallMonths(map, facts);
+    expect(new Map(months.filter((m) => m.opened > 0).map((m) => [m.month, m.opened]))).toEqual(opened);
+  });
+});
