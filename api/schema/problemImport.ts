@@ -3,6 +3,7 @@ import type { ImportIssue, ImportPreview, ImportResult, ImportRow } from '../../
 import { type UploadedFile, builder } from './builder.js';
 import { commandContext } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
+import { SimilarProblemRef } from './similarProblems.js';
 
 /** Largest problem list accepted; the request body limit of /graphql applies as well. */
 const IMPORT_FILE_LIMIT_BYTES = 1024 * 1024;
@@ -33,6 +34,12 @@ const ImportRowRef = builder.objectRef<ImportRow>('ImportRow').implement({
     responsiblePerson: t.exposeString('responsiblePerson', { nullable: true, description: '责任人' }),
     deadline: t.exposeString('deadline', { nullable: true, description: '整改时限, YYYY-MM-DD.' }),
     alreadyImported: t.exposeBoolean('alreadyImported', { description: 'This row of this file was imported before; it adds nothing.' }),
+    similar: t.field({
+      type: [SimilarProblemRef],
+      description:
+        '举一反三: the existing problems of any unit, open or closed, whose description resembles this row’s, best first (at most 3, as `similarProblems` ranks them); none for a row imported before.',
+      resolve: (r) => r.similar.map((m) => ({ ...m, row: m.problem, link: null })),
+    }),
   }),
 });
 

@@ -45,8 +45,8 @@ builder.objectField(ProblemRef, 'links', (t) =>
   }),
 );
 
-type SimilarRow = SimilarMatch & { row: LedgerRow; link: ProblemLinkKind | null };
-const SimilarProblemRef = builder.objectRef<SimilarRow>('SimilarProblem').implement({
+export type SimilarRow = SimilarMatch & { row: LedgerRow; link: ProblemLinkKind | null };
+export const SimilarProblemRef = builder.objectRef<SimilarRow>('SimilarProblem').implement({
   description: 'A problem that resembles the one asked about, of any unit, open or closed, with why.',
   fields: (t) => ({
     problem: t.field({

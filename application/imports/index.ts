@@ -14,11 +14,12 @@ import { type CommandContext, handleCommand } from '../../eventstore/commandHand
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
+import { rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
 import type { Ledger } from '../ledger.js';
 import { type ImportRow, checkRows } from './rows.js';
 import { type ImportIssue, contentOf, readTable } from './spreadsheet.js';
 
-export type { ImportRow } from './rows.js';
+export type { ImportRow, SimilarImportMatch } from './rows.js';
 export { IMPORT_COLUMNS, type ImportColumn, type ImportIssue, MAX_IMPORT_ROWS } from './spreadsheet.js';
 
 /**
@@ -41,6 +42,9 @@ export type ImportPreview = {
 export type ImportResult = { created: number; alreadyImported: number; problems: LedgerRow[] };
 
 type ImportStep = 'raise' | 'assign' | 'deadline';
+
+/** How many existing problems the preview shows beside each new row (举一反三 before the import, not after). */
+export const SIMILAR_PER_ROW = 3;
 
 export class Imports {
   constructor(
@@ -172,6 +176,18 @@ export class Imports {
     for (const row of rows) {
       const { state } = await this.ledger.loadProblem(this.ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise')));
       row.alreadyImported = state.status !== 'not_raised';
+    }
+    // 举一反三: each new row beside the existing problems it resembles, so the office sees a recurrence before importing it.
+    const index = this.runner.state(similarityIndex);
+    const problems = this.runner.state(ledgerView).problems;
+    for (const row of rows) {
+      if (row.alreadyImported) continue;
+      row.similar = rankSimilar(index, { text: row.description, category: row.category, source: row.source }, SIMILAR_PER_ROW).flatMap(
+        (match) => {
+          const problem = problems.get(match.problemId);
+          return problem ? [{ ...match, problem }] : [];
+        },
+      );
     }
     return { fileName, contentHash, rows, issues };
   }

@@ -9,7 +9,8 @@ import {
   sourceCode,
   sourceLabel,
 } from '../../domain/index.js';
-import type { LedgerViewState } from '../../projections/ledgerView.js';
+import type { LedgerRow, LedgerViewState } from '../../projections/ledgerView.js';
+import type { SimilarMatch } from '../../projections/similarProblems.js';
 import { type Cell, type ImportColumn, type ImportIssue, type Table, columnLetter, normalize, text } from './spreadsheet.js';
 
 /**
@@ -32,7 +33,12 @@ export type ImportRow = {
   raisedOn: string | null;
   /** True when this file's row was imported before: it will add nothing. */
   alreadyImported: boolean;
+  /** 举一反三: the existing problems of any unit its description resembles, best first (none for a row imported before). */
+  similar: SimilarImportMatch[];
 };
+
+/** An existing problem that an import row resembles: the ranking's match with the problem as the ledger lists it. */
+export type SimilarImportMatch = SimilarMatch & { problem: LedgerRow };
 
 export type Units = LedgerViewState['units'];
 
@@ -142,7 +148,19 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
     }
 
     if (issues.length === before && source && category && description)
-      out.push({ row, source, category, description, unitId, unitName, responsiblePerson, deadline, raisedOn, alreadyImported: false });
+      out.push({
+        row,
+        source,
+        category,
+        description,
+        unitId,
+        unitName,
+        responsiblePerson,
+        deadline,
+        raisedOn,
+        alreadyImported: false,
+        similar: [],
+      });
   }
   return out;
 }

@@ -197,6 +197,36 @@ describe('importing a problem list', () => {
     });
   });
 
+  it('shows, below a new row, the existing problems it resembles (举一反三), and nothing below an unrelated row', async () => {
+    const head = await server.store.headPosition();
+    await upload(
+      await problemList([
+        ['县自查', '住房安全', '白莲村2户危房未改造', '磨子潭镇', '王镇长', '2019/8/31'],
+        ['审计', '资金使用', '光伏电站收益未按时分配', '', '', ''],
+      ]),
+    );
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor();
+    expect(await preview.locator('p.muted').first().textContent()).toBe('1 行与已有问题相似（举一反三），见各行下方。');
+    // Only row 3 (the first problem row) has a list below it; row 4 resembles nothing in the ledger.
+    expect(
+      await preview.locator('tr[data-similar-row]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-similar-row'))),
+    ).toEqual(['3']);
+    const similar = preview.locator('tr[data-similar-row="3"]');
+    // GJ-2019-001, 黄河村3户危房未改造: 磨子潭镇's, assigned (待签收), the same category.
+    expect(await similar.locator('[data-similar]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-similar')))).toEqual([
+      'GJ-2019-001',
+    ]);
+    const match = similar.locator('[data-similar="GJ-2019-001"]');
+    expect(await match.getByRole('link').textContent()).toBe('GJ-2019-001');
+    const text = await match.textContent();
+    expect(text).toContain('磨子潭镇 · 待签收 · 住房安全');
+    expect(text).toContain('黄河村3户危房未改造');
+    expect(text).toMatch(/相似度 \d\.\d\d · 同类别 · 共同词语：.*改造/);
+    expect(await match.locator('button[data-link]').count()).toBe(0);
+    expect(await server.store.headPosition()).toBe(head);
+  });
+
   it('names every kind of bad cell, and a file that is no list at all', async () => {
     const result = await importOverHttp(
       await problemList([

@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage } from '../shared/errors';
 import { useI18n } from '../shared/i18n';
 import { useVocabulary } from '../shared/vocabulary';
+import { SimilarList } from '../similar/SimilarProblems';
 import { type Issue, type Preview, type Result, commitImport, previewImport } from './queries';
 
 /** 导入问题清单: check a spreadsheet, show every bad cell, and import it whole or not at all. */
@@ -43,6 +44,7 @@ export function ImportPage() {
       setBusy(null);
     }
   };
+  const resembling = preview?.rows.filter((r) => r.similar.length > 0).length ?? 0;
   const issueText = (issue: Issue) => {
     const key = `issue.${issue.code}`;
     return has(key) ? t(key, { column: issue.column, value: issue.value ?? '' }) : issue.message;
@@ -108,6 +110,7 @@ export function ImportPage() {
           <p role="status">
             {preview.newRows === 0 ? t('import.nothingNew') : t('import.ok', { n: preview.newRows, m: preview.alreadyImported })}
           </p>
+          {resembling > 0 && <p className="muted">{t('import.similarRows', { n: resembling })}</p>}
           <div className="table-wrap">
             <table>
               <thead>
@@ -128,18 +131,30 @@ export function ImportPage() {
               </thead>
               <tbody>
                 {preview.rows.map((r) => (
-                  <tr key={r.row}>
-                    <td>{r.row}</td>
-                    <td>{words.label('sources', r.source)}</td>
-                    <td>{words.label('categories', r.category)}</td>
-                    <td className="wide">
-                      <span className="clamp">{r.description}</span>
-                    </td>
-                    <td className="unit">{r.unitName ?? t('common.none')}</td>
-                    <td>{r.responsiblePerson ?? t('common.none')}</td>
-                    <td className="nowrap">{r.deadline ?? t('common.none')}</td>
-                    <td>{r.alreadyImported ? t('import.already') : t('import.new')}</td>
-                  </tr>
+                  <Fragment key={r.row}>
+                    <tr>
+                      <td>{r.row}</td>
+                      <td>{words.label('sources', r.source)}</td>
+                      <td>{words.label('categories', r.category)}</td>
+                      <td className="wide">
+                        <span className="clamp">{r.description}</span>
+                      </td>
+                      <td className="unit">{r.unitName ?? t('common.none')}</td>
+                      <td>{r.responsiblePerson ?? t('common.none')}</td>
+                      <td className="nowrap">{r.deadline ?? t('common.none')}</td>
+                      <td>{r.alreadyImported ? t('import.already') : t('import.new')}</td>
+                    </tr>
+                    {r.similar.length > 0 && (
+                      // 举一反三: the existing problems this row resembles, to check for a recurrence before importing it.
+                      <tr className="import-similar" data-similar-row={r.row}>
+                        <td />
+                        <td colSpan={7}>
+                          <p className="muted">{t('import.similar', { n: r.similar.length })}</p>
+                          <SimilarList items={r.similar} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>

@@ -1,4 +1,5 @@
 import { gqlWithFile } from '../shared/api';
+import { SIMILAR_FIELDS, type SimilarProblem } from '../similar/SimilarProblems';
 
 export type Issue = { row: number; column: string; columnLetter: string; code: string; message: string; value: string | null };
 export type Preview = {
@@ -16,6 +17,8 @@ export type Preview = {
     responsiblePerson: string | null;
     deadline: string | null;
     alreadyImported: boolean;
+    /** 举一反三: the existing problems this new row resembles (at most 3, best first). */
+    similar: SimilarProblem[];
   }[];
 };
 export type Result = { created: number; alreadyImported: number; problems: { id: string; ledgerNumber: string }[] };
@@ -24,7 +27,7 @@ const PREVIEW = `mutation Preview($file: File!) {
   previewImport(file: $file) {
     fileName contentHash newRows alreadyImported
     issues { row column columnLetter code message value }
-    rows { row source category description unitName responsiblePerson deadline alreadyImported }
+    rows { row source category description unitName responsiblePerson deadline alreadyImported similar { ${SIMILAR_FIELDS} } }
   }
 }`;
 const COMMIT = `mutation Import($file: File!) {

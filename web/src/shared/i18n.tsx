@@ -174,6 +174,8 @@ const zh = {
   'import.fileLevel': '整个文件',
   'import.already': '已导入',
   'import.new': '新增',
+  'import.similar': '与 {n} 个已有问题相似，导入前请核对是否为同类问题再次出现（导入后可在问题页标为复发）：',
+  'import.similarRows': '{n} 行与已有问题相似（举一反三），见各行下方。',
 
   'issue.REQUIRED': '{column}不能为空',
   'issue.INVALID': '{column}格式不正确',
@@ -827,6 +829,9 @@ const en: Record<MessageKey, string> = {
   'import.fileLevel': 'Whole file',
   'import.already': 'Already imported',
   'import.new': 'New',
+  'import.similar':
+    'Resembles {n} existing {n:problem|problems}: check whether it is the same problem again before importing (once imported, link it as a recurrence on its page):',
+  'import.similarRows': '{n} {n:row resembles|rows resemble} existing problems (举一反三); see below each.',
 
   'issue.REQUIRED': '{column} must not be empty',
   'issue.INVALID': '{column} is not valid',

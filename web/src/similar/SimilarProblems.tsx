@@ -25,21 +25,25 @@ export type SimilarProblem = {
   link: 'recurrence' | 'related' | null;
 };
 
-const FIELDS =
+/** The fields of a `SimilarProblem` this module reads (the import preview asks for the same). */
+export const SIMILAR_FIELDS =
   'problem { id ledgerNumber status category raisedOn description responsibleUnit { name } } score sharedWords sameCategory sameSource link';
 
 /** The similar problems of a problem of the ledger. */
 export async function similarToProblem(problemId: string): Promise<SimilarProblem[]> {
-  const data = await gql<{ similarProblems: SimilarProblem[] }>(`query Similar($p: ID) { similarProblems(problemId: $p) { ${FIELDS} } }`, {
-    p: problemId,
-  });
+  const data = await gql<{ similarProblems: SimilarProblem[] }>(
+    `query Similar($p: ID) { similarProblems(problemId: $p) { ${SIMILAR_FIELDS} } }`,
+    {
+      p: problemId,
+    },
+  );
   return data.similarProblems;
 }
 
 /** The similar problems of a description being written (with its category when chosen). */
 export async function similarToText(text: string, category: string | null): Promise<SimilarProblem[]> {
   const data = await gql<{ similarProblems: SimilarProblem[] }>(
-    `query SimilarText($t: String, $c: ProblemCategory) { similarProblems(text: $t, category: $c) { ${FIELDS} } }`,
+    `query SimilarText($t: String, $c: ProblemCategory) { similarProblems(text: $t, category: $c) { ${SIMILAR_FIELDS} } }`,
     { t: text, c: category || null },
   );
   return data.similarProblems;
