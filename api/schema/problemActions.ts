@@ -21,7 +21,7 @@ export const problemMutation = {
   ReplyToSupervision: 'replyToSupervision',
   ConfirmConsolidation: 'confirmConsolidation',
   LinkProblem: 'linkProblem',
-} as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
+} as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem' | 'RecordMigratedFacts'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 
 export const ProblemActionEnum = builder.enumType('ProblemAction', {
@@ -39,6 +39,6 @@ export function availableActions(row: LedgerRow, ctx: Context): ProblemMutation[
   const { user } = ctx.auth;
   const unit = isAssigned(row.state) ? row.state.responsibleUnitId : null;
   return acceptedCommands(row.state)
-    .flatMap((type) => (type === 'RaiseProblem' ? [] : [problemMutation[type]]))
+    .flatMap((type) => (type === 'RaiseProblem' || type === 'RecordMigratedFacts' ? [] : [problemMutation[type]]))
     .filter((mutation) => permits(`Mutation.${mutation}`, user, unit));
 }

@@ -40,6 +40,8 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   ConfirmConsolidation: (s) => s.status === 'closed' && s.consolidation === 'awaiting_recheck',
   // 复发 / 相关: a link to an earlier problem, at any time once raised (which one is the form's to choose).
   LinkProblem: (s) => s.status !== 'not_raised',
+  // 迁移导入: a raise brought in from a ledger, once, before anything else happens to it (the import's own step).
+  RecordMigratedFacts: (s) => s.status === 'raised' && s.migratedFrom !== undefined,
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

@@ -11,6 +11,7 @@ import {
 } from '../../domain/index.js';
 import {
   NOW,
+  PROBLEM,
   acknowledged,
   OTHER_TOWNSHIP,
   TOWNSHIP,
@@ -19,6 +20,7 @@ import {
   deadlineExtended,
   history,
   passed,
+  raised,
   rectified,
   rejected,
   reopened,
@@ -40,6 +42,7 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'supervised before its assignment was acknowledged': [...history.assignedOnly, supervisionOrdered(1)],
   'closed with an order open': [...history.verified, supervisionOrdered(1), closed()],
   'consolidated (巩固)': [...history.closedProblem, consolidationConfirmed()],
+  'raised from a ledger (迁移导入)': [raised({ migrated: { importId: 'list-1', on: '2019-03-01' } })],
 };
 
 /**
@@ -63,6 +66,18 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   ReplyToSupervision: command.reply(TOWNSHIP, '另一份回复'),
   ConfirmConsolidation: command.confirmConsolidation(),
   LinkProblem: command.link(),
+  RecordMigratedFacts: {
+    type: 'RecordMigratedFacts',
+    data: {
+      problemId: PROBLEM,
+      importId: 'list-1',
+      status: 'rectifying',
+      responsibleUnitId: OTHER_TOWNSHIP,
+      responsiblePerson: '赵强',
+      deadline: null,
+      closedOn: null,
+    },
+  },
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */

@@ -59,6 +59,18 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.ReplyToSupervision, { problemId: PROBLEM, reply: '已拨付到位', files: [file], repliedByUnitId: TOWNSHIP }],
   [domain.ConfirmConsolidation, { problemId: PROBLEM, opinion: '回头看：未反弹', checkedByUnitId: VERIFIER_UNIT }],
   [domain.LinkProblem, { problemId: PROBLEM, earlierProblemId: EARLIER_PROBLEM, kind: 'recurrence', earlierRaisedOn: '2018-11-20' }],
+  [
+    domain.RecordMigratedFacts,
+    {
+      problemId: PROBLEM,
+      importId: 'a'.repeat(64),
+      status: 'closed',
+      responsibleUnitId: TOWNSHIP,
+      responsiblePerson: '王明',
+      deadline: '2019-12-31',
+      closedOn: '2019-11-20',
+    },
+  ],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
@@ -420,7 +432,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(96);
+    expect(sampled).toHaveLength(97);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {
