@@ -18,6 +18,7 @@ import {
   type UnitKind,
   assertNever,
   defaultPolicy,
+  migratedDayOf,
   problemEventDefinitions,
   recheckDueOn,
 } from '../domain/index.js';
@@ -197,7 +198,8 @@ function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): voi
 }
 
 function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent, ms: number): void {
-  const day = dayOf(recorded.metadata.occurredAt, ms);
+  // The day it counts on: a migrated fact's business day (迁移导入), otherwise the county day it was recorded.
+  const day = migratedDayOf(event.data) ?? dayOf(recorded.metadata.occurredAt, ms);
   const ref = { id: recorded.id, day };
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
@@ -343,6 +345,20 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
 }
 
 /**
+ * Whether an event counts in the ledger "as of" an instant (按业务日期): a migrated fact (迁移导入)
+ * from its business day on (交办日期, 销号时间: the county day `day` of the instant, or earlier),
+ * every other event from when it was recorded. "As known on" (`knownOnMs`, when given) keeps only
+ * what was recorded by then, migrated or not. Both null: everything.
+ */
+export function countsAsOf(event: RecordedEvent, asOf: { ms: number; day: string } | null, knownOnMs: number | null): boolean {
+  const recordedMs = instantMs(event.metadata.occurredAt);
+  if (knownOnMs !== null && recordedMs > knownOnMs) return false;
+  if (asOf === null) return true;
+  const businessDay = migratedDayOf(event.data);
+  return businessDay !== null ? businessDay <= asOf.day : recordedMs <= asOf.ms;
+}
+
+/**
  * The one year whose year-end lines (集中考核) an item counts in, and the deadline that judges it
  * there: the first year whose 31 December found the item due within that year, on the deadline in
  * force that day (the last one recorded by then). An extension recorded after a year is over
@@ -437,7 +453,8 @@ export const problemFacts: Projection<FactsState> = {
   // 7: exemption applications (容错纠错) and assessment items beside the problems' facts.
   // 8: 12317 reports and published monthly bulletins (月通报), for the bulletin's figures.
   // 9: sweeps (举一反三排查) and their answers.
-  version: 9,
+  // 10: migrated facts (迁移导入) count on their business day.
+  version: 10,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

@@ -5,7 +5,7 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, it
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
-import { type FactsState, problemFacts } from './problemFacts.js';
+import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
@@ -27,12 +27,13 @@ const REPLAYS_KEPT = 2;
 /**
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
  * the runner's state; an as-of answer replays the log keeping only events whose `occurredAt` is at
- * or before the instant (a late entry recorded afterwards but dated before it is included), and
- * keeps the replay to continue from when the log grows. Answers are cached per state, change
- * count, day and arguments.
+ * or before the instant, and migrated facts (迁移导入) whose business day is on or before its county
+ * day (`countsAsOf`: "as of" is the ledger by its business dates); `knownOn` keeps, besides, only
+ * what was recorded by that instant ("as known on"). The replay is kept to continue from when the
+ * log grows. Answers are cached per state, change count, day and arguments.
  */
 export class ReadModels {
-  private readonly byInstant = new Map<number, Replay>();
+  private readonly byInstant = new Map<string, Replay>();
   private readonly byPosition = new Map<number, Replay>();
   /** Replays up to a position and as of an instant (a published bulletin's basis), keyed `position|ms`. */
   private readonly byPositionAsOf = new Map<string, Replay>();
@@ -61,12 +62,18 @@ export class ReadModels {
     return this.runner.state(problemFacts);
   }
 
-  /** The facts as they stood at an instant: the live state when nothing later has been recorded. */
-  async factsAsOf(instant: string): Promise<FactsState> {
+  /**
+   * The facts as they stood at an instant by their business dates, as known on `knownOn` (everything
+   * recorded when not given): the live state when nothing later has been recorded. A business date
+   * is never after the day it is recorded, so the live state answers any instant after the last record.
+   */
+  async factsAsOf(instant: string, knownOn: string | null = null): Promise<FactsState> {
     const ms = instantMs(instant);
+    const knownOnMs = knownOn === null ? null : instantMs(knownOn);
     const live = this.live;
-    if (live.latestMs <= ms) return live;
-    return this.replay(this.byInstant, ms, (e) => instantMs(e.metadata.occurredAt) <= ms, this.runner.position);
+    if (live.latestMs <= Math.min(ms, knownOnMs ?? ms)) return live;
+    const asOf = { ms, day: dayOf(instant) };
+    return this.replay(this.byInstant, `${ms}|${knownOnMs}`, (e) => countsAsOf(e, asOf, knownOnMs), this.runner.position);
   }
 
   /** The facts after the event at `position` and none later (what a finalization was computed from). */
@@ -82,7 +89,8 @@ export class ReadModels {
    */
   async factsAtPositionAsOf(position: number, instant: string): Promise<FactsState> {
     const ms = instantMs(instant);
-    return this.replay(this.byPositionAsOf, `${position}|${ms}`, (e) => instantMs(e.metadata.occurredAt) <= ms, position);
+    const asOf = { ms, day: dayOf(instant) };
+    return this.replay(this.byPositionAsOf, `${position}|${ms}`, (e) => countsAsOf(e, asOf, null), position);
   }
 
   private async replay<K>(
@@ -127,10 +135,13 @@ export class ReadModels {
     return value;
   }
 
-  /** The facts and the instant for a question "as of `asOf`" (now when not given). */
-  async at(asOf: string | null | undefined, now: string): Promise<{ facts: FactsState; at: At }> {
+  /**
+   * The facts and the instant for a question "as of `asOf`" (now when not given), by business dates,
+   * "as known on `knownOn`" (everything recorded when not given).
+   */
+  async at(asOf: string | null | undefined, now: string, knownOn: string | null = null): Promise<{ facts: FactsState; at: At }> {
     const instant = asOf ?? now;
-    const facts = asOf ? await this.factsAsOf(asOf) : this.live;
+    const facts = asOf || knownOn ? await this.factsAsOf(instant, knownOn) : this.live;
     return { facts, at: { instant, day: dayOf(instant) } };
   }
 
@@ -154,12 +165,12 @@ export class ReadModels {
 
   /** The wall's units × categories grid of a map, from the facts at its instant (replays are cached). */
   async wallCells(map: BattleMap): Promise<WallCell[]> {
-    return wallCells(map, await this.factsAsOf(map.asOf));
+    return wallCells(map, await this.factsAsOf(map.asOf, map.knownOn ?? null));
   }
 
   /** The problems a map shows, opened and closed per month. */
   async wallMonths(map: BattleMap): Promise<WallMonth[]> {
-    return wallMonths(map, await this.factsAsOf(map.asOf));
+    return wallMonths(map, await this.factsAsOf(map.asOf, map.knownOn ?? null));
   }
 
   /**
