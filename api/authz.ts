@@ -140,6 +140,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   // 自查上报: a unit head reports a problem of their own unit (the unit comes from the token; the domain
   // refuses a self-report for any other unit, raiseProblem's included).
   'Mutation.selfReportProblem': { who: ['unit_head'] },
+  // 迁移导入: how an import reads a ledger (its table of 整改状态 terms): for everyone signed in, as the vocabulary.
+  'Query.importTerms': signedIn,
 };
 
 /**

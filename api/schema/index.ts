@@ -26,6 +26,7 @@ import './serverStatus.js';
 import './bulletin.js';
 import './sweep.js';
 import './sourceDocument.js';
+import './migration.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));
