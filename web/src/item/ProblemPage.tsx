@@ -43,8 +43,10 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
           <span className="nowrap">{p.ledgerNumber}</span>
         </h1>
         <StatusBadge status={p.status} overdue={p.overdue} consolidation={p.consolidation} />
+        {p.migratedFrom && <span className="badge migrated"> {t('item.migrated')}</span>}
       </div>
       <p className="description">{p.description}</p>
+      {p.migratedFrom && <p className="muted migrated-note">{t('item.migratedNote')}</p>}
 
       <div className="item-grid">
         <div className="item-main">

@@ -19,6 +19,8 @@ export type ProblemDetail = LedgerItem & {
   links: ProblemLink[];
   supervisionOrders: SupervisionOrder[];
   history: LedgerEvent[];
+  /** 迁移导入: the import that brought it in from an earlier ledger, or null. */
+  migratedFrom: string | null;
 };
 
 export type ProblemLink = {
@@ -57,6 +59,7 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
         supervisionOrders { eventId supervisionCount instruction finishBy orderedAt orderedBy overdue
           reply { reply repliedOn repliedBy files { name sha256 size contentType } } }
         history { id type occurredAt actor { name role unitId } data }
+        migratedFrom
       }
     }`,
     { id },

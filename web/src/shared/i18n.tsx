@@ -63,6 +63,8 @@ const zh = {
   'ledger.fileName': '整改台账',
 
   'item.facts': '基本情况',
+  'item.migrated': '迁移导入',
+  'item.migratedNote': '本事项由原台账迁移导入：状态和日期（交办日期、整改时限、销号时间）按原台账记载，记录时间是导入的时间。',
   'item.plan': '整改方案',
   'item.latestProgress': '最新进展',
   'item.evidence': '整改佐证',
@@ -608,6 +610,9 @@ const en: Record<MessageKey, string> = {
   'ledger.fileName': 'rectification-ledger',
 
   'item.facts': 'Facts',
+  'item.migrated': 'Migrated',
+  'item.migratedNote':
+    'Brought in from the earlier ledger: its state and dates (raised on, deadline, closed on) are as that ledger records them; the times recorded are those of the import.',
   'item.plan': 'Rectification plan',
   'item.latestProgress': 'Latest progress',
   'item.evidence': 'Evidence',
