@@ -263,9 +263,12 @@ describe('bringing in an existing ledger (迁移导入)', () => {
   let office: string;
   const unitIds = new Map<string, string>();
 
-  async function importWorkbook(bytes: Buffer, name = '整改台账.xlsx') {
+  async function importWorkbook(
+    bytes: Buffer,
+    name = '整改台账.xlsx',
+    query = `mutation($f: File!) { importProblems(file: $f) { created alreadyImported problems { id ledgerNumber status } } }`,
+  ) {
     const form = new FormData();
-    const query = `mutation($f: File!) { importProblems(file: $f) { created alreadyImported problems { id ledgerNumber status } } }`;
     form.append('operations', JSON.stringify({ query, variables: { f: null } }));
     form.append('map', JSON.stringify({ 0: ['variables.f'] }));
     form.append('0', new Blob([new Uint8Array(bytes)]), name);
@@ -407,6 +410,36 @@ describe('bringing in an existing ledger (迁移导入)', () => {
     const again = await importWorkbook(await cleanWorkbook());
     expect(again.errors).toBeUndefined();
     expect(again.data.importProblems).toMatchObject({ created: 0, alreadyImported: items.length });
+    // Read as the sheet means it: two group headings and two notes left out, every row's dates, units and words as written.
+    const preview = await importWorkbook(
+      await messyWorkbook(),
+      '台账（报送版）.xlsx',
+      `mutation($f: File!) { previewImport(file: $f) {
+        issues { row column code } skipped { row reason }
+        rows { row raisedOn deadline closedOn originalNumber migratedStatus unitName otherUnits deadlineTerm alreadyImported } } }`,
+    );
+    expect(preview.errors).toBeUndefined();
+    expect(preview.data.previewImport.issues).toEqual([]);
+    expect(preview.data.previewImport.skipped).toEqual([
+      { row: 4, reason: 'group_heading' },
+      { row: 11, reason: 'group_heading' },
+      { row: 14, reason: 'note' },
+      { row: 15, reason: 'note' },
+    ]);
+    expect(preview.data.previewImport.rows.map((r: Record<string, unknown>) => ({ ...r, row: undefined }))).toEqual(
+      items.map((i) => ({
+        row: undefined,
+        raisedOn: i.raisedOn,
+        deadline: i.due,
+        closedOn: i.closedOn,
+        originalNumber: i.number,
+        migratedStatus: i.closed ? 'closed' : i.state === '未整改' || i.state === '未启动' ? 'open' : 'rectifying',
+        unitName: i.units[0],
+        otherUnits: [...i.units.slice(1), ...(i.coUnits ? [i.coUnits] : [])].join('、') || null,
+        deadlineTerm: i.due !== null && i.deadline === i.due ? null : i.deadline,
+        alreadyImported: true,
+      })),
+    );
     const messy = await importWorkbook(await messyWorkbook(), '台账（报送版）.xlsx');
     expect(messy.errors).toBeUndefined();
     expect(messy.data.importProblems).toMatchObject({ created: 0, alreadyImported: items.length });
