@@ -130,6 +130,8 @@ export function checkRows(table: Table, units: Units, documentFor: DocumentByNum
     const unitName = firstUnit || null;
     const others = [...moreUnits, ...text(get('配合单位')).split(UNIT_SEPARATORS)].filter((u) => u !== '');
     const otherUnits = others.length > 0 ? others.join('、') : null;
+    if (otherUnits !== null && otherUnits.length > 500)
+      fail('配合单位', 'TOO_LONG', 'The other units named (配合单位, and those after the first 责任单位) must be at most 500 characters.');
     let unitId: string | null = null;
     if (unitName) {
       const matches = unitsByName.get(normalize(unitName)) ?? [];

@@ -9,10 +9,11 @@ import { MAX_IMPORT_ROWS } from '../../domain/index.js';
  */
 
 /**
- * The columns, by their header in the sheet, in the order a list's content is hashed. 问题来源 and
- * 问题描述 are required; the columns from 交办日期 on were added after lists were first imported, and
- * count in a list's content (its hash) only when the sheet has them, so a list imported before
- * hashes as it did then and is still recognised.
+ * The columns, by their header in the sheet. 问题来源 and 问题描述 are required. A list's content (its
+ * hash) is of the first seven, found by their exact headers, as lists were first imported: 交办日期
+ * only when the sheet has it, the columns after it never (a 序号 or 配合单位 column that a list
+ * imported before had, unread, must not make it another list). An item of a document is known by
+ * 文号 + 原编号 instead, whatever the list's hash.
  */
 export const IMPORT_COLUMNS = [
   '问题来源',
@@ -30,7 +31,7 @@ export const IMPORT_COLUMNS = [
   '销号时间',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-const LATER_COLUMNS: readonly ImportColumn[] = IMPORT_COLUMNS.slice(IMPORT_COLUMNS.indexOf('交办日期'));
+const HASHED_COLUMNS: readonly ImportColumn[] = IMPORT_COLUMNS.slice(0, IMPORT_COLUMNS.indexOf('交办日期') + 1);
 const REQUIRED_HEADERS: ImportColumn[] = ['问题来源', '问题描述'];
 /** Other headers offices write for the same columns. */
 const HEADER_ALIASES: Record<string, ImportColumn> = {
@@ -86,6 +87,8 @@ export type Table = {
   rows: { row: number; cells: Cell[] }[];
   /** Rows under the header that are no items: group headings and notes. */
   skipped: SkippedRow[];
+  /** The hashed columns found under their exact header, as lists were first read (`contentOf`). */
+  hashColumns: Map<ImportColumn, number>;
 };
 
 /** Reads the first sheet of a workbook or a CSV file; null (with the issues said) when it cannot be imported at all. */
@@ -129,10 +132,14 @@ export async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promi
   // A header merged over two rows (整改情况 over 整改状态 and 销号时间): the row under it names columns too, and the lower name wins.
   const lower = all[headerAt + 1]?.cells.some((c) => columnNamed(c) !== null) ? all[headerAt + 1]! : null;
   const columns = new Map<ImportColumn, number>();
+  const hashColumns = new Map<ImportColumn, number>();
   const width = Math.max(header.cells.length, lower?.cells.length ?? 0);
   for (let index = 0; index < width; index++) {
-    const name = columnNamed(lower?.cells[index] ?? null) ?? columnNamed(header.cells[index] ?? null);
+    const cell = columnNamed(lower?.cells[index] ?? null) ? lower!.cells[index]! : (header.cells[index] ?? null);
+    const name = columnNamed(cell);
     if (name && !columns.has(name)) columns.set(name, index);
+    const exact = HASHED_COLUMNS.find((c) => typeof cell === 'string' && normalize(cell) === normalize(c));
+    if (exact && !hashColumns.has(exact)) hashColumns.set(exact, index);
   }
   const missing = REQUIRED_HEADERS.filter((h) => !columns.has(h));
   for (const column of missing)
@@ -159,16 +166,16 @@ export async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promi
     fileIssue('TOO_MANY_ROWS', `The sheet has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} are imported at once.`);
     return null;
   }
-  return { headerRow, columns, rows, skipped };
+  return { headerRow, columns, rows, skipped, hashColumns };
 }
 
-/** The list's content, canonically: each row's number and its imported columns as text. */
+/** The list's content, canonically: each row's number and its hashed columns as text (see IMPORT_COLUMNS). */
 export function contentOf(table: Table): string {
   const cellOf = (cells: Cell[], column: ImportColumn) => {
-    const index = table.columns.get(column);
+    const index = table.hashColumns.get(column);
     return index === undefined ? '' : text(cells[index] ?? null);
   };
-  const hashed = IMPORT_COLUMNS.filter((c) => !LATER_COLUMNS.includes(c) || table.columns.has(c));
+  const hashed = HASHED_COLUMNS.filter((c) => c !== '交办日期' || table.hashColumns.has(c));
   return JSON.stringify(table.rows.map(({ row, cells }) => [row, ...hashed.map((c) => cellOf(cells, c))]));
 }
 
