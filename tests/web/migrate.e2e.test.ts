@@ -63,6 +63,42 @@ afterAll(async () => {
 });
 
 describe('an item migrated from an earlier ledger', () => {
+  it('the import page shows each row’s state and dates as the ledger has them, and the rows it leaves out', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('台账');
+    sheet.addRow(['霍山县问题整改台账']);
+    sheet.addRow(['序号', '问题来源', '文号', '原编号', '问题描述', '牵头单位', '责任人', '整改时限', '交办日期', '整改状态', '销号时间']);
+    sheet.addRow(['一、国家反馈问题']);
+    sheet.addRow([
+      1,
+      '国家反馈',
+      '国开发〔2019〕1号',
+      '2',
+      '危房改造验收不严',
+      '衡山镇',
+      '王明',
+      '6月底前',
+      '2019年1月10日',
+      '正在办理',
+      '',
+    ]);
+    sheet.addRow(['填报人：张三']);
+    await page.goto(`${server.url}/import`);
+    await page.locator('input[name="file"]').setInputFiles({
+      name: '台账.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
+    });
+    await page.getByRole('button', { name: '检查' }).click();
+    const preview = page.getByTestId('import-preview');
+    await preview.waitFor();
+    const cells = await preview.locator('tbody tr td').allTextContents();
+    expect(cells).toContain('2019-06-30 (6月底前)');
+    expect(cells).toContain('2019-01-10');
+    expect(cells).toContain('整改中');
+    expect(await page.getByTestId('import-skipped').textContent()).toBe('略过 2 行分组标题或备注（第 3、5 行）。');
+  });
+
   it('says 迁移导入 on its page, with the ledger’s own raise and 销号 days', async () => {
     const [item] = await importLedger();
     await page.goto(`${server.url}/problems/${item!.id}`);

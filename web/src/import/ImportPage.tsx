@@ -123,6 +123,9 @@ export function ImportPage() {
                   </th>
                   <th scope="col">{t('field.person')}</th>
                   <th scope="col">{t('field.deadline')}</th>
+                  <th scope="col">{t('field.raisedOn')}</th>
+                  <th scope="col">{t('import.state')}</th>
+                  <th scope="col">{t('field.closedOn')}</th>
                   <th scope="col" />
                 </tr>
               </thead>
@@ -137,13 +140,24 @@ export function ImportPage() {
                     </td>
                     <td className="unit">{r.unitName ?? t('common.none')}</td>
                     <td>{r.responsiblePerson ?? t('common.none')}</td>
-                    <td className="nowrap">{r.deadline ?? t('common.none')}</td>
+                    <td className="nowrap">
+                      {r.deadline ?? t('common.none')}
+                      {r.deadlineTerm && ` (${r.deadlineTerm})`}
+                    </td>
+                    <td className="nowrap">{r.raisedOn ?? t('common.none')}</td>
+                    <td>{r.migratedStatus ? t(`import.state.${r.migratedStatus}`) : t('common.none')}</td>
+                    <td className="nowrap">{r.closedOn ?? t('common.none')}</td>
                     <td>{r.alreadyImported ? t('import.already') : t('import.new')}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          {preview.skipped.length > 0 && (
+            <p className="muted" data-testid="import-skipped">
+              {t('import.skipped', { n: preview.skipped.length, rows: preview.skipped.map((r) => r.row).join('、') })}
+            </p>
+          )}
           <button type="button" className="primary" onClick={commit} disabled={busy !== null}>
             {busy === 'importing' ? t('import.importing') : t('import.commit')}
           </button>
