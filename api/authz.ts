@@ -159,6 +159,8 @@ export const rules: Readonly<Record<string, Rule>> = {
   // 批示 by the office; 回复 by the head of the responsible unit, for their own unit's items.
   'Mutation.postInstruction': office,
   'Mutation.answerInstruction': unitHeadOwnUnit,
+  // 迁移导入: how an import reads a ledger (its table of 整改状态 terms): for everyone signed in, as the vocabulary.
+  'Query.importTerms': signedIn,
 };
 
 /**

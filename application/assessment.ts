@@ -68,11 +68,12 @@ export class Assessment {
   /**
    * The year's cards as asked, ranked: the frozen ones when the year was finalized by `asOf` (now
    * when not given) and no other policy is asked for; else computed under `policyVersion` (the one
-   * in force at the instant when not given).
+   * in force at the instant when not given). `asOf` is by business dates (migrated facts on their
+   * days); `knownOn` keeps only what was recorded by then (readModels.at).
    */
-  async cards(year: number, asOf?: string, policyVersion?: number | null): Promise<CardView[]> {
+  async cards(year: number, asOf?: string, policyVersion?: number | null, knownOn?: string): Promise<CardView[]> {
     checkYear(year);
-    const { facts, at } = await this.readModels.at(asOf, this.clock());
+    const { facts, at } = await this.readModels.at(asOf, this.clock(), knownOn ?? null);
     const finalization = facts.finalizations.get(year);
     if (finalization && (policyVersion == null || policyVersion === finalization.policyVersion)) {
       const frozen = await this.readModels.frozenCards(year, facts);
@@ -85,8 +86,8 @@ export class Assessment {
   }
 
   /** One unit's card, as `cards` gives it. */
-  async card(unitId: string, year: number, asOf?: string, policyVersion?: number | null): Promise<CardView | null> {
-    return (await this.cards(year, asOf, policyVersion)).find((v) => v.card.unitId === unitId) ?? null;
+  async card(unitId: string, year: number, asOf?: string, policyVersion?: number | null, knownOn?: string): Promise<CardView | null> {
+    return (await this.cards(year, asOf, policyVersion, knownOn)).find((v) => v.card.unitId === unitId) ?? null;
   }
 
   /** The unit's card computed now, with every event so far and the policy in force. */

@@ -66,6 +66,8 @@ export type RaiseInput = {
   /** 来源文件 (registered, see SourceDocuments) and the item's 原编号 there: the pair is raised once. */
   sourceDocumentId?: string | null;
   originalNumber?: string | null;
+  /** 迁移导入: raised from an existing ledger by this import (its list's hash), counted on its 交办日期 "as of". */
+  migratedBy?: string | null;
   /** The unit the raise assigns at once: required for 自查上报; with `evidence`, 立行立改 (already fixed on the spot). */
   assignment?: {
     responsibleUnitId: string;
@@ -288,6 +290,7 @@ export class Ledger {
       ...(input.raisedOn ? { raisedOn: input.raisedOn } : {}),
       ...(sourceDocumentId !== null ? { sourceDocumentId, originalNumber } : {}),
       ...(input.assignment ? { assignment: input.assignment } : {}),
+      ...(input.migratedBy ? { migratedBy: input.migratedBy } : {}),
     });
     // Raised already under this command id, perhaps in another sequence (a retry after New Year): that raise.
     const existing = await this.loadProblem(problemId);
@@ -319,6 +322,7 @@ export class Ledger {
         ...(input.sweepId ? { sweepId: input.sweepId } : {}),
         sourceDocumentId,
         originalNumber,
+        ...(input.migratedBy ? { migrated: { importId: input.migratedBy, on: input.raisedOn ?? countyDay(now) } } : {}),
         assignment: input.assignment ?? null,
         sourceDocumentIssuedOn: document?.issuedOn ?? null,
         raisedByUnitId: context.actor.unitId,

@@ -31,6 +31,7 @@ export * from './hotline/events.js';
 export * from './hotline/decide.js';
 export * from './import/events.js';
 export * from './import/decide.js';
+export * from './import/ledgerTerms.js';
 export * from './hotline/vocabulary.js';
 export * from './registry.js';
 export * from './notification/events.js';

@@ -99,6 +99,8 @@ export type UnitLightRow = { unitId: string; light: Light } & Tally;
 
 export type BattleMap = {
   asOf: string;
+  /** "As known on": only what was recorded by this instant counted; absent when everything recorded did. */
+  knownOn?: string | null;
   day: string;
   policyVersion: number;
   /** The unit asked about, or null for the whole county. */

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { migratedDayOf } from '../domain/index.js';
 import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { instantMs } from './time.js';
@@ -169,6 +170,8 @@ export class FactsHistory {
   /** The background fold's own state, until it has caught up with the runner; then the runner's. */
   private source: FactsState | null = problemFacts.initial();
   private stopped = false;
+  /** Whether a migrated fact (迁移导入, dated by its business day, not its record) was seen. */
+  private migratedSeen = false;
   readonly ready: Promise<void>;
 
   constructor(
@@ -191,7 +194,16 @@ export class FactsHistory {
     this.stopped = true;
   }
 
+  /**
+   * Whether every event of the log is known to count on the day it was recorded (no migrated fact):
+   * then an as-of replay may start from a snapshot and skip blocks by their record dates.
+   */
+  get datedByRecord(): boolean {
+    return this.source === null && !this.migratedSeen;
+  }
+
   private index(event: RecordedEvent): void {
+    if (!this.migratedSeen && migratedDayOf(event.data) !== null) this.migratedSeen = true;
     const ms = instantMs(event.metadata.occurredAt);
     const block = Math.floor(event.position / BLOCK);
     if (!(this.blockMin[block]! <= ms)) this.blockMin[block] = ms;

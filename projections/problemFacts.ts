@@ -19,6 +19,7 @@ import {
   type UnitLeader,
   assertNever,
   defaultPolicy,
+  migratedDayOf,
   problemEventDefinitions,
   recheckDueOn,
   unitEventDefinitions,
@@ -210,7 +211,8 @@ function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): voi
 }
 
 function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent, ms: number): void {
-  const day = dayOf(recorded.metadata.occurredAt, ms);
+  // The day it counts on: a migrated fact's business day (迁移导入), otherwise the county day it was recorded.
+  const day = migratedDayOf(event.data) ?? dayOf(recorded.metadata.occurredAt, ms);
   const ref = { id: recorded.id, day };
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
@@ -385,6 +387,20 @@ export function holderOn(f: ProblemFacts, day: string): string | null {
   let holder = f.holdings[0]?.unitId ?? null;
   for (const h of f.holdings) if (h.from <= day) holder = h.unitId;
   return holder;
+}
+
+/**
+ * Whether an event counts in the ledger "as of" an instant (按业务日期): a migrated fact (迁移导入)
+ * from its business day on (交办日期, 销号时间: the county day `day` of the instant, or earlier),
+ * every other event from when it was recorded. "As known on" (`knownOnMs`, when given) keeps only
+ * what was recorded by then, migrated or not. Both null: everything.
+ */
+export function countsAsOf(event: RecordedEvent, asOf: { ms: number; day: string } | null, knownOnMs: number | null): boolean {
+  const recordedMs = instantMs(event.metadata.occurredAt);
+  if (knownOnMs !== null && recordedMs > knownOnMs) return false;
+  if (asOf === null) return true;
+  const businessDay = migratedDayOf(event.data);
+  return businessDay !== null ? businessDay <= asOf.day : recordedMs <= asOf.ms;
 }
 
 /**

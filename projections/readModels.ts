@@ -1,4 +1,4 @@
-import type { EventStore } from '../eventstore/port.js';
+import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { problemEventDefinitions } from '../domain/index.js';
 import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, itemLight } from './battleMap.js';
@@ -6,7 +6,7 @@ import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMa
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
-import { type FactsState, problemFacts } from './problemFacts.js';
+import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
@@ -47,12 +47,16 @@ export const HISTORY_EVERY = 50_000;
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
  * the runner's state; an as-of answer replays the log keeping only events whose `occurredAt` is at
  * or before the instant (a late entry recorded afterwards but dated before it is included), and
- * keeps the replay to continue from when the log grows. Answers are cached per state, change
- * count, day and arguments. A replay starts from the nearest snapshot of the history
- * (`FactsHistory`) and reads the log in slices, yielding to the event loop between them.
+ * migrated facts (迁移导入) whose business day is on or before its county day (`countsAsOf`: "as of"
+ * is the ledger by its business dates); `knownOn` keeps, besides, only what was recorded by that
+ * instant ("as known on"). The replay is kept to continue from when the log grows. Answers are
+ * cached per state, change count, day and arguments. While every event is dated by its record (no
+ * migrated fact, no `knownOn`), a replay starts from the nearest snapshot of the history
+ * (`FactsHistory`) and skips blocks dated after the instant; otherwise it reads the whole log and
+ * keeps what counts. Either way it reads in slices, yielding to the event loop between them.
  */
 export class ReadModels {
-  private readonly byInstant = new Map<number, Replay>();
+  private readonly byInstant = new Map<string, Replay>();
   private readonly byPosition = new Map<number, Replay>();
   /** Replays up to a position and as of an instant (a published bulletin's basis), keyed `position|ms`. */
   private readonly byPositionAsOf = new Map<string, Replay>();
@@ -98,12 +102,20 @@ export class ReadModels {
     return this.runner.state(problemFacts);
   }
 
-  /** The facts as they stood at an instant: the live state when nothing later has been recorded. */
-  async factsAsOf(instant: string): Promise<FactsState> {
+  /**
+   * The facts as they stood at an instant by their business dates, as known on `knownOn` (everything
+   * recorded when not given): the live state when nothing later has been recorded. A business date
+   * is never after the day it is recorded, so the live state answers any instant after the last record.
+   */
+  async factsAsOf(instant: string, knownOn: string | null = null): Promise<FactsState> {
     const ms = instantMs(instant);
+    const knownOnMs = knownOn === null ? null : instantMs(knownOn);
     const live = this.live;
-    if (live.latestMs <= ms) return live;
-    return this.replay(this.byInstant, ms, ms, this.runner.position);
+    if (live.latestMs <= Math.min(ms, knownOnMs ?? ms)) return live;
+    if (knownOnMs === null && this.history.datedByRecord) return this.replay(this.byInstant, `${ms}`, ms, this.runner.position);
+    const asOf = { ms, day: dayOf(instant) };
+    const keep = (e: RecordedEvent) => countsAsOf(e, asOf, knownOnMs);
+    return this.replay(this.byInstant, `${ms}|${knownOnMs}|business`, null, this.runner.position, keep);
   }
 
   /** The facts after the event at `position` and none later (what a finalization was computed from). */
@@ -119,17 +131,26 @@ export class ReadModels {
    */
   async factsAtPositionAsOf(position: number, instant: string): Promise<FactsState> {
     const ms = instantMs(instant);
-    return this.replay(this.byPositionAsOf, `${position}|${ms}`, ms, position);
+    if (this.history.datedByRecord) return this.replay(this.byPositionAsOf, `${position}|${ms}`, ms, position);
+    const asOf = { ms, day: dayOf(instant) };
+    return this.replay(this.byPositionAsOf, `${position}|${ms}|business`, null, position, (e) => countsAsOf(e, asOf, null));
   }
 
   /**
    * Folds the events up to `until` dated at or before `ms` (every one when null), from the nearest
    * snapshot whose events all qualify, in slices of REPLAY_SLICE events with a yield between them.
    */
-  private async replay<K>(cache: Map<K, Replay>, key: K, ms: number | null, until: number): Promise<FactsState> {
+  private async replay<K>(
+    cache: Map<K, Replay>,
+    key: K,
+    ms: number | null,
+    until: number,
+    keep?: (e: RecordedEvent) => boolean,
+  ): Promise<FactsState> {
     let entry = cache.get(key);
     if (!entry) {
-      const snapshot = this.history.nearest(until, ms);
+      // A snapshot holds every event up to its position: of no use when `keep` may leave one out.
+      const snapshot = keep ? undefined : this.history.nearest(until, ms);
       const started: Replay = snapshot
         ? { state: problemFacts.initial(), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
         : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve() };
@@ -153,7 +174,7 @@ export class ReadModels {
             e.scanned = until;
             break;
           }
-          if (ms === null || instantMs(event.metadata.occurredAt) <= ms) {
+          if (keep ? keep(event) : ms === null || instantMs(event.metadata.occurredAt) <= ms) {
             if (e.owned) ownProblem(e.state, e.owned, event);
             problemFacts.apply(e.state, event);
           }
@@ -177,10 +198,13 @@ export class ReadModels {
     return value;
   }
 
-  /** The facts and the instant for a question "as of `asOf`" (now when not given). */
-  async at(asOf: string | null | undefined, now: string): Promise<{ facts: FactsState; at: At }> {
+  /**
+   * The facts and the instant for a question "as of `asOf`" (now when not given), by business dates,
+   * "as known on `knownOn`" (everything recorded when not given).
+   */
+  async at(asOf: string | null | undefined, now: string, knownOn: string | null = null): Promise<{ facts: FactsState; at: At }> {
     const instant = asOf ?? now;
-    const facts = asOf ? await this.factsAsOf(asOf) : this.live;
+    const facts = asOf || knownOn ? await this.factsAsOf(instant, knownOn) : this.live;
     return { facts, at: { instant, day: dayOf(instant) } };
   }
 
@@ -258,12 +282,12 @@ export class ReadModels {
 
   /** The wall's units × categories grid of a map, from the facts at its instant (replays are cached). */
   async wallCells(map: BattleMap): Promise<WallCell[]> {
-    return wallCells(map, await this.factsAsOf(map.asOf));
+    return wallCells(map, await this.factsAsOf(map.asOf, map.knownOn ?? null));
   }
 
   /** The problems a map shows, opened and closed per month. */
   async wallMonths(map: BattleMap): Promise<WallMonth[]> {
-    return wallMonths(map, await this.factsAsOf(map.asOf));
+    return wallMonths(map, await this.factsAsOf(map.asOf, map.knownOn ?? null));
   }
 
   /**

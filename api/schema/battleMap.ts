@@ -3,7 +3,7 @@ import type { BattleMap, BattleMapItem, LightReason, ProblemSet, Tally } from '.
 import { mapItems } from '../../projections/battleMapWall.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { builder } from './builder.js';
-import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
+import { asOfDescription, knownOnDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { ConsolidationEnum, ProblemCategoryEnum, ProblemRef, ProblemSourceEnum, ProblemStatusEnum } from './problem.js';
 import { UnitRef } from './unit.js';
 
@@ -205,13 +205,16 @@ builder.queryField('battleMap', (t) =>
     description: 'The battle map (挂图作战) of the county, or of one unit, as of an instant.',
     args: {
       asOf: t.arg.string({ required: false, description: asOfDescription }),
+      knownOn: t.arg.string({ required: false, description: knownOnDescription }),
       unitId: t.arg.id({ required: false, description: 'Only this unit’s problems; the whole county when omitted.' }),
     },
     resolve: async (_root, args, ctx) => {
       const unitId = knownUnit(ctx, args.unitId);
-      const { facts, at } = await ctx.readModels.at(parseAsOf(args.asOf), ctx.clock());
+      const knownOn = parseAsOf(args.knownOn, 'knownOn') ?? null;
+      const { facts, at } = await ctx.readModels.at(parseAsOf(args.asOf), ctx.clock(), knownOn);
       await ctx.readModels.prepareBattleMap(facts, at, unitId);
-      return ctx.readModels.battleMap(facts, at, unitId);
+      const map = ctx.readModels.battleMap(facts, at, unitId);
+      return knownOn === null ? map : { ...map, knownOn };
     },
   }),
 );

@@ -28,6 +28,7 @@ import './sweep.js';
 import './sourceDocument.js';
 import './problemUnits.js';
 import './unitLeaders.js';
+import './migration.js';
 
 /** The schema, with the authorization layer (api/authz.ts) wrapped around every root field. */
 export const schema = enforceAuthorization(builder.toSchema({ sortSchema: true }));

@@ -28,7 +28,7 @@ export const problemMutation = {
   RefuseExtensionRequest: 'refuseExtensionRequest',
   PostInstruction: 'postInstruction',
   AnswerInstruction: 'answerInstruction',
-} as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem'>, string>;
+} as const satisfies Record<Exclude<ProblemCommandType, 'RaiseProblem' | 'RecordMigratedFacts'>, string>;
 export type ProblemMutation = (typeof problemMutation)[keyof typeof problemMutation];
 
 export const ProblemActionEnum = builder.enumType('ProblemAction', {
@@ -47,6 +47,6 @@ export function availableActions(row: LedgerRow, ctx: Context): ProblemMutation[
   const unit = isAssigned(row.state) ? row.state.responsibleUnitId : null;
   const coUnits = isAssigned(row.state) ? row.state.coResponsibleUnitIds : [];
   return acceptedCommands(row.state)
-    .flatMap((type) => (type === 'RaiseProblem' ? [] : [problemMutation[type]]))
+    .flatMap((type) => (type === 'RaiseProblem' || type === 'RecordMigratedFacts' ? [] : [problemMutation[type]]))
     .filter((mutation) => permits(`Mutation.${mutation}`, user, unit, coUnits));
 }

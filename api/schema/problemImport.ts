@@ -1,5 +1,5 @@
 import { ValidationError } from '../../domain/index.js';
-import type { ImportIssue, ImportPreview, ImportResult, ImportRow } from '../../application/imports/index.js';
+import type { ImportIssue, ImportPreview, ImportResult, ImportRow, SkippedRow } from '../../application/imports/index.js';
 import { type UploadedFile, builder } from './builder.js';
 import { commandContext } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
@@ -33,13 +33,39 @@ const ImportRowRef = builder.objectRef<ImportRow>('ImportRow').implement({
     unitName: t.exposeString('unitName', { nullable: true, description: '责任单位, as written.' }),
     responsiblePerson: t.exposeString('responsiblePerson', { nullable: true, description: '责任人' }),
     deadline: t.exposeString('deadline', { nullable: true, description: '整改时限, YYYY-MM-DD.' }),
-    alreadyImported: t.exposeBoolean('alreadyImported', { description: 'This row of this file was imported before; it adds nothing.' }),
+    alreadyImported: t.exposeBoolean('alreadyImported', {
+      description: 'This row of this file, or its item (文号 + 原编号) from any list, was imported before; it adds nothing.',
+    }),
     similar: t.field({
       type: [SimilarProblemRef],
       description:
         '举一反三: the existing problems of any unit, open or closed, whose description resembles this row’s, best first (at most 3, as `similarProblems` ranks them); none for a row imported before.',
       resolve: (r) => r.similar.map((m) => ({ ...m, row: m.problem, link: null })),
     }),
+    raisedOn: t.exposeString('raisedOn', { nullable: true, description: '交办日期, YYYY-MM-DD; the day of the import when not given.' }),
+    originalNumber: t.exposeString('originalNumber', { nullable: true, description: '原编号 in the document named by 文号.' }),
+    migratedStatus: t.exposeString('status', {
+      nullable: true,
+      description: '迁移导入: the state its 整改状态 means (open, rectifying, closed; see importTerms); null without that column.',
+    }),
+    closedOn: t.exposeString('closedOn', { nullable: true, description: '销号时间 of a closed row.' }),
+    otherUnits: t.exposeString('otherUnits', {
+      nullable: true,
+      description: 'The other units the row names (配合单位, and those after the first in 责任单位), kept as text.',
+    }),
+    deadlineTerm: t.exposeString('deadlineTerm', {
+      nullable: true,
+      description: '整改时限 as written in words (长期坚持, 6月底前, 3天), read by the rules of importTerms.',
+    }),
+  }),
+});
+
+const SkippedRowRef = builder.objectRef<SkippedRow>('ImportSkippedRow').implement({
+  description: 'A row under the header that is no item: a group heading (一、…) or a note (合计, 填报人 …).',
+  fields: (t) => ({
+    row: t.exposeInt('row', { description: 'Row number as the spreadsheet shows it.' }),
+    reason: t.exposeString('reason', { description: 'group_heading or note.' }),
+    text: t.exposeString('text', { description: 'Its first cell.' }),
   }),
 });
 
@@ -52,6 +78,7 @@ const ImportPreviewRef = builder.objectRef<ImportPreview>('ImportPreview').imple
     }),
     rows: t.field({ type: [ImportRowRef], description: 'Rows that passed every check.', resolve: (p) => p.rows }),
     issues: t.field({ type: [ImportIssueRef], description: 'Every problem found, by row and column.', resolve: (p) => p.issues }),
+    skipped: t.field({ type: [SkippedRowRef], description: 'Rows left out as no items.', resolve: (p) => p.skipped }),
     newRows: t.int({ description: 'Rows that importing would add.', resolve: (p) => p.rows.filter((r) => !r.alreadyImported).length }),
     alreadyImported: t.int({
       description: 'Rows imported before from this same file.',

@@ -8,7 +8,7 @@ import { ledgerView } from '../../projections/ledgerView.js';
 import { permits } from '../authz.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
-import { asOfDescription, knownUnit, parseAsOf, unitRow } from './args.js';
+import { asOfDescription, knownOnDescription, knownUnit, parseAsOf, unitRow } from './args.js';
 import { LedgerEventRef } from './event.js';
 import { commandContext, commandIdArg } from './mutations.js';
 import { ProblemRef } from './problem.js';
@@ -248,12 +248,14 @@ builder.queryField('scorecards', (t) =>
     args: {
       year: yearArg(t) as never,
       asOf: t.arg.string({ required: false, description: asOfDescription }),
+      knownOn: t.arg.string({ required: false, description: knownOnDescription }),
       policyVersion: t.arg.int({
         required: false,
         description: 'Score under this policy version (0 = built-in default); the one in force at asOf when omitted.',
       }),
     },
-    resolve: (_root, args, ctx) => ctx.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion),
+    resolve: (_root, args, ctx) =>
+      ctx.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion, parseAsOf(args.knownOn, 'knownOn')),
   }),
 );
 
@@ -266,10 +268,17 @@ builder.queryField('scorecard', (t) =>
       unitId: t.arg.id({ required: true, description: 'The assessed unit.' }),
       year: yearArg(t) as never,
       asOf: t.arg.string({ required: false, description: asOfDescription }),
+      knownOn: t.arg.string({ required: false, description: knownOnDescription }),
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version.' }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.assessment.card(knownUnit(ctx, args.unitId)!, args.year as number, parseAsOf(args.asOf), args.policyVersion),
+      ctx.assessment.card(
+        knownUnit(ctx, args.unitId)!,
+        args.year as number,
+        parseAsOf(args.asOf),
+        args.policyVersion,
+        parseAsOf(args.knownOn, 'knownOn'),
+      ),
   }),
 );
 

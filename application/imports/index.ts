@@ -17,10 +17,11 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import { rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
 import type { Ledger } from '../ledger.js';
 import { type ImportRow, checkRows } from './rows.js';
-import { type ImportIssue, contentOf, readTable } from './spreadsheet.js';
+import { type ImportIssue, type SkippedRow, columnLetter, contentOf, readTable } from './spreadsheet.js';
+import { sourceDocumentsView } from '../../projections/sourceDocuments.js';
 
 export type { ImportRow, SimilarImportMatch } from './rows.js';
-export { IMPORT_COLUMNS, type ImportColumn, type ImportIssue, MAX_IMPORT_ROWS } from './spreadsheet.js';
+export { IMPORT_COLUMNS, type ImportColumn, type ImportIssue, MAX_IMPORT_ROWS, type SkippedRow } from './spreadsheet.js';
 
 /**
  * Importing a problem list (问题清单) from a county spreadsheet: read it (spreadsheet.ts), check
@@ -35,13 +36,15 @@ export type ImportPreview = {
   /** SHA-256 of the list's content (every imported column of every row, with row numbers). */
   contentHash: string;
   rows: ImportRow[];
+  /** Rows of the sheet that are no items (group headings 一、二、…, notes such as 合计 or 填报人), left out. */
+  skipped: SkippedRow[];
   issues: ImportIssue[];
 };
 
 /** A list imported: how many rows it added, how many were there before, and every row's problem in row order. */
 export type ImportResult = { created: number; alreadyImported: number; problems: LedgerRow[] };
 
-type ImportStep = 'raise' | 'assign' | 'deadline';
+type ImportStep = 'raise' | 'assign' | 'deadline' | 'migrate';
 
 /** How many existing problems the preview shows beside each new row (举一反三 before the import, not after). */
 export const SIMILAR_PER_ROW = 3;
@@ -75,18 +78,19 @@ export class Imports {
         { issues: preview.issues },
       );
     const { contentHash } = preview;
-    const rows: ImportedRow[] = preview.rows.map(
-      ({ row, source, category, description, unitId, responsiblePerson, deadline, raisedOn }) => ({
-        row,
-        source,
-        category,
-        description,
-        unitId,
-        responsiblePerson,
-        deadline,
-        raisedOn,
-      }),
-    );
+    // Rows whose item (文号 + 原编号) is in the ledger already, from another list or another shape of this one, add nothing.
+    const rows: ImportedRow[] = preview.rows
+      .filter((r) => !r.alreadyImported || r.originalNumber === null)
+      .map(({ alreadyImported: _, unitName: _name, ...row }) => row);
+    const acceptedBefore = (await this.store.readStream(importStreamId(contentHash), { maxCount: 1 }))[0];
+    if (rows.length === 0 && !acceptedBefore) {
+      const view = this.runner.state(ledgerView);
+      return {
+        created: 0,
+        alreadyImported: preview.rows.length,
+        problems: preview.rows.map((r) => view.problems.get(this.problemIdOf(contentHash, r))).filter((r): r is LedgerRow => !!r),
+      };
+    }
     // The list is the command: whoever imports it again, and under whatever file name, meets this acceptance.
     const accepted = await handleCommand(
       this.store,
@@ -96,8 +100,9 @@ export class Imports {
       { ...context, commandId: `import:${contentHash}`, correlationId: `import:${contentHash}` },
       { fingerprint: null },
     );
-    const acceptance = accepted.events[0] ?? (await this.store.readStream(importStreamId(contentHash), { maxCount: 1 }))[0]!;
-    const problemIds = await this.finish(acceptance);
+    const acceptance = accepted.events[0] ?? acceptedBefore!;
+    await this.finish(acceptance);
+    const problemIds = preview.rows.map((r) => this.problemIdOf(contentHash, r));
     // Read-your-writes: the ledger lists every row's problem before the import answers.
     await this.runner.waitFor(await this.store.headPosition());
     const view = this.runner.state(ledgerView);
@@ -120,6 +125,7 @@ export class Imports {
     const { actor, occurredAt } = acceptance.metadata;
     const problemIds: string[] = [];
     for (const row of rows) {
+      const problemId = this.problemIdOf(contentHash, row);
       const at = (step: ImportStep): CommandContext => ({
         actor,
         commandId: commandIdFor(contentHash, row.row, step),
@@ -127,16 +133,43 @@ export class Imports {
         causationId: acceptance.id,
         now: () => occurredAt,
       });
+      // An item (文号 + 原编号) raised by another list, or by hand, since this one was checked: in the ledger already.
+      const before = await this.ledger.loadProblem(problemId);
+      if (before.state.status !== 'not_raised' && before.events[0]?.metadata.commandId !== at('raise').commandId) {
+        problemIds.push(problemId);
+        continue;
+      }
+      // `?? null`: a list accepted before these columns were read has none of them.
+      const { sourceDocumentId = null, originalNumber = null, status = null, closedOn = null } = row;
       const raised = await this.ledger.raiseProblem(
         // `raisedOn ?? null`: a list accepted before 交办日期 was read has none (its rows are raised on the acceptance's day).
-        { source: row.source, category: row.category, description: row.description, raisedOn: row.raisedOn ?? null },
+        {
+          source: row.source,
+          category: row.category,
+          description: row.description,
+          raisedOn: row.raisedOn ?? null,
+          sourceDocumentId,
+          originalNumber,
+          // 迁移导入: a ledger's row (it names its 整改状态) keeps its dates as migrated facts of this import.
+          migratedBy: status === null ? null : contentHash,
+        },
         at('raise'),
       );
-      const problemId = this.ledger.problemIdFor(at('raise').commandId);
       if (raised.state.status === 'not_raised') throw new Error(`Import row ${row.row} did not raise ${problemId}`);
       const run = (command: ProblemCommand, step: ImportStep) =>
         handleCommand(this.store, problemStreamId(problemId), problemDecider, command, at(step));
-      if (row.unitId && row.responsiblePerson) {
+      if (status !== null) {
+        if (row.unitId && row.responsiblePerson) {
+          const facts = {
+            problemId,
+            importId: contentHash,
+            status,
+            responsibleUnitId: row.unitId,
+            responsiblePerson: row.responsiblePerson,
+          };
+          await run({ type: 'RecordMigratedFacts', data: { ...facts, deadline: row.deadline, closedOn } }, 'migrate');
+        }
+      } else if (row.unitId && row.responsiblePerson) {
         const assign = {
           problemId,
           responsibleUnitId: row.unitId,
@@ -166,15 +199,44 @@ export class Imports {
     return problemIds;
   }
 
+  /** A row's problem: the item's (文号 + 原编号) when it names one, else the one this list's row raises. */
+  private problemIdOf(contentHash: string, row: { row: number; sourceDocumentId?: string | null; originalNumber?: string | null }) {
+    return row.sourceDocumentId && row.originalNumber
+      ? this.ledger.sourceItemProblemId(row.sourceDocumentId, row.originalNumber)
+      : this.ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise'));
+  }
+
   private async check(bytes: Uint8Array, fileName: string, today: string): Promise<ImportPreview> {
     const issues: ImportIssue[] = [];
     const table = await readTable(bytes, issues);
     const contentHash = createHash('sha256')
       .update(table ? contentOf(table) : bytes)
       .digest('hex');
-    const rows = table ? checkRows(table, this.runner.state(ledgerView).units, today, issues) : [];
+    const documents = this.runner.state(sourceDocumentsView).documents;
+    const documentFor = (documentNumber: string) => {
+      const document = documents.get(this.ledger.sourceDocumentIdFor(documentNumber));
+      return document ? { documentId: document.documentId, issuedOn: document.issuedOn } : null;
+    };
+    const rows = table ? checkRows(table, this.runner.state(ledgerView).units, documentFor, today, issues) : [];
+    // The same item twice in one list is one item: the second row is named.
+    const seen = new Map<string, number>();
     for (const row of rows) {
-      const { state } = await this.ledger.loadProblem(this.ledger.problemIdFor(commandIdFor(contentHash, row.row, 'raise')));
+      if (!row.sourceDocumentId || !row.originalNumber) continue;
+      const key = this.problemIdOf(contentHash, row);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, row.row);
+      else
+        issues.push({
+          row: row.row,
+          column: '原编号',
+          columnLetter: columnLetter(table!.columns.get('原编号')!),
+          code: 'DUPLICATE_ITEM',
+          message: `Item ${row.originalNumber} of this document is already on row ${first}.`,
+          value: row.originalNumber,
+        });
+    }
+    for (const row of rows) {
+      const { state } = await this.ledger.loadProblem(this.problemIdOf(contentHash, row));
       row.alreadyImported = state.status !== 'not_raised';
     }
     // 举一反三: each new row beside the existing problems it resembles, so the office sees a recurrence before importing it.
@@ -189,7 +251,7 @@ export class Imports {
         },
       );
     }
-    return { fileName, contentHash, rows, issues };
+    return { fileName, contentHash, rows, skipped: table?.skipped ?? [], issues };
   }
 }
 

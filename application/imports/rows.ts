@@ -1,11 +1,16 @@
 import type { z } from 'zod';
 import {
   CalendarDay,
+  type MigratedStatus,
+  OriginalNumber,
   ProblemAssigned,
   ProblemCategory,
   ProblemRaised,
   ProblemSource,
   categoryLabel,
+  ledgerStatusOf,
+  ledgerStatusTerms,
+  readDeadlineTerm,
   sourceCode,
   sourceLabel,
 } from '../../domain/index.js';
@@ -31,6 +36,17 @@ export type ImportRow = {
   deadline: string | null;
   /** 交办日期: the day the row's problem was handed down; null when the sheet leaves it out (then: the day of the import). */
   raisedOn: string | null;
+  /** 来源文件 (by its 文号, registered) and 原编号: the item's identity. */
+  sourceDocumentId: string | null;
+  originalNumber: string | null;
+  /** 迁移导入: the state the row's 整改状态 means; null for a list without that column. */
+  status: MigratedStatus | null;
+  /** 销号时间 of a closed row. */
+  closedOn: string | null;
+  /** The other units the row names (配合单位, and those after the first in 责任单位), as written. */
+  otherUnits: string | null;
+  /** A 整改时限 given in words (长期坚持, 6月底前, 3天), as written. */
+  deadlineTerm: string | null;
   /** True when this file's row was imported before: it will add nothing. */
   alreadyImported: boolean;
   /** 举一反三: the existing problems of any unit its description resembles, best first (none for a row imported before). */
@@ -41,6 +57,17 @@ export type ImportRow = {
 export type SimilarImportMatch = SimilarMatch & { problem: LedgerRow };
 
 export type Units = LedgerViewState['units'];
+/** A registered source document by its 文号, or null when none is registered under it. */
+export type DocumentByNumber = (documentNumber: string) => { documentId: string; issuedOn: string } | null;
+
+/**
+ * The category of a row when the sheet has no 问题类别 column (a ledger keeps none): 督查巡查问题整改,
+ * the seed's category for findings handed down by inspections. Stated, documented (docs/migration.md).
+ */
+export const CATEGORY_WITHOUT_COLUMN: ProblemCategory = 'supervision_findings';
+
+/** Several units in one cell: 、，, ；; and white space between names. */
+const UNIT_SEPARATORS = /[、，,；;\s]+/;
 
 const sourceAliases = aliasMap(ProblemSource.options, (s) => [sourceLabel[s], `${sourceLabel[s]}问题`, sourceCode[s]]);
 const categoryAliases = aliasMap(ProblemCategory.options, (c) => [categoryLabel[c]]);
@@ -52,7 +79,7 @@ function aliasMap<T extends string>(values: readonly T[], aliases: (v: T) => str
 }
 
 /** The rows that pass every check; each failed check is pushed onto `issues`. */
-export function checkRows(table: Table, units: Units, today: string, issues: ImportIssue[]): ImportRow[] {
+export function checkRows(table: Table, units: Units, documentFor: DocumentByNumber, today: string, issues: ImportIssue[]): ImportRow[] {
   const unitsByName = new Map<string, Units extends Map<string, infer U> ? U[] : never>();
   for (const unit of units.values()) unitsByName.set(normalize(unit.name), [...(unitsByName.get(normalize(unit.name)) ?? []), unit]);
 
@@ -89,8 +116,10 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
       fail('问题来源', 'UNKNOWN_SOURCE', `“${sourceText}” is not a known source; use one of ${Object.values(sourceLabel).join(', ')}.`);
 
     const categoryText = text(get('问题类别'));
-    const category = categoryAliases.get(normalize(categoryText)) ?? null;
-    if (!categoryText) fail('问题类别', 'REQUIRED', '问题类别 must not be empty.');
+    const category = table.columns.has('问题类别') ? (categoryAliases.get(normalize(categoryText)) ?? null) : CATEGORY_WITHOUT_COLUMN;
+    if (!table.columns.has('问题类别')) {
+      // No 问题类别 column: every row takes CATEGORY_WITHOUT_COLUMN.
+    } else if (!categoryText) fail('问题类别', 'REQUIRED', '问题类别 must not be empty.');
     else if (!category)
       fail(
         '问题类别',
@@ -100,7 +129,15 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
 
     const description = parse('问题描述', ProblemRaised.data.shape.description);
 
-    const unitName = text(get('责任单位')) || null;
+    // 责任单位 may name several units (牵头 first): the first is the responsible unit, the others are kept as text with 配合单位.
+    const [firstUnit = '', ...moreUnits] = text(get('责任单位'))
+      .split(UNIT_SEPARATORS)
+      .filter((u) => u !== '');
+    const unitName = firstUnit || null;
+    const others = [...moreUnits, ...text(get('配合单位')).split(UNIT_SEPARATORS)].filter((u) => u !== '');
+    const otherUnits = others.length > 0 ? others.join('、') : null;
+    if (otherUnits !== null && otherUnits.length > 500)
+      fail('配合单位', 'TOO_LONG', 'The other units named (配合单位, and those after the first 责任单位) must be at most 500 characters.');
     let unitId: string | null = null;
     if (unitName) {
       const matches = unitsByName.get(normalize(unitName)) ?? [];
@@ -129,14 +166,77 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
       else raisedOn = day;
     }
     const raiseDay = raisedOn ?? today;
+    // A 交办日期 that is wrong is named once: what is measured from it (deadline, 销号时间) is not judged against a guess.
+    const raiseDayKnown = raisedOn !== null || text(raisedCell) === '';
+
+    // 文号 and 原编号: the document must be registered (its date bounds the 交办日期); the pair names the item.
+    const documentNumber = text(get('文号'));
+    const document = documentNumber ? documentFor(documentNumber) : null;
+    if (documentNumber && !document)
+      fail('文号', 'UNKNOWN_DOCUMENT', `No source document is registered under 文号 “${documentNumber}”; register it first (来源文件).`);
+    else if (document && raisedOn !== null && raisedOn < document.issuedOn)
+      fail(
+        '交办日期',
+        'RAISED_BEFORE_DOCUMENT',
+        `The raise day (交办日期) ${raisedOn} is before its document's date (${document.issuedOn}).`,
+      );
+    const numberText = text(get('原编号')).normalize('NFKC');
+    let originalNumber: string | null = null;
+    if (numberText && !documentNumber)
+      fail(
+        '原编号',
+        'ORIGINAL_NUMBER_WITHOUT_DOCUMENT',
+        'An original number (原编号) is a number in a source document: give its 文号 too.',
+      );
+    else if (numberText) originalNumber = parse('原编号', OriginalNumber);
+
+    // 整改状态, through the one table (ledgerStatusTerms); 销号时间 only, and always, on a closed row.
+    let status: MigratedStatus | null = null;
+    if (table.columns.has('整改状态')) {
+      const statusText = text(get('整改状态'));
+      status = ledgerStatusOf(statusText);
+      if (!statusText) fail('整改状态', 'REQUIRED', '整改状态 must not be empty.');
+      else if (!status)
+        fail(
+          '整改状态',
+          'UNKNOWN_STATUS',
+          `“${statusText}” is not in the table of states; use one of ${ledgerStatusTerms.map((t) => t.term).join('、')}.`,
+        );
+      else if (status !== 'open' && !unitName)
+        fail('责任单位', 'REQUIRED', `责任单位 is needed for a row that is ${statusText}: someone is rectifying it.`);
+    }
+    const closedCell = get('销号时间');
+    let closedOn: string | null = null;
+    if (text(closedCell) !== '') {
+      const day = calendarDay(closedCell);
+      if (!day) fail('销号时间', 'BAD_DATE', `“${text(closedCell)}” is not a date; write it as YYYY-MM-DD.`);
+      else if (status !== 'closed') fail('销号时间', 'CLOSED_ON_OF_OPEN_ROW', `A row that is not closed has no 销号时间 (${day}).`);
+      else if (day > today) fail('销号时间', 'CLOSED_ON_IN_FUTURE', `The 销号时间 ${day} is after today (${today}).`);
+      else if (raiseDayKnown && day < raiseDay)
+        fail('销号时间', 'CLOSED_BEFORE_RAISE', `The 销号时间 ${day} is before the raise day (交办日期) ${raiseDay}.`);
+      else closedOn = day;
+    } else if (status === 'closed') fail('销号时间', 'REQUIRED', 'A closed (销号) row needs its 销号时间.');
 
     const deadlineCell = get('整改时限');
     let deadline: string | null = null;
+    let deadlineTerm: string | null = null;
     if (text(deadlineCell) !== '') {
-      const day = calendarDay(deadlineCell);
-      if (!day) fail('整改时限', 'BAD_DATE', `“${text(deadlineCell)}” is not a date; write it as YYYY-MM-DD.`);
+      // A deadline in words (长期坚持, 6月底前, 3天) is read by its stated rule (readDeadlineTerm), never guessed.
+      const term = calendarDay(deadlineCell) ? null : readDeadlineTerm(text(deadlineCell), raisedOn);
+      if (term) deadlineTerm = text(deadlineCell);
+      const day = term && (term.kind === 'month_end' || term.kind === 'days') ? term.day : calendarDay(deadlineCell);
+      if (term?.kind === 'standing') {
+        // 长期坚持: standing work, brought in without a deadline; the row keeps the words.
+      } else if (term?.kind === 'needs_raise_day')
+        fail('整改时限', 'DEADLINE_NEEDS_RAISE_DAY', `“${term.term}” counts from the 交办日期: give the row its 交办日期.`);
+      else if (!day)
+        fail(
+          '整改时限',
+          'BAD_DATE',
+          `“${text(deadlineCell)}” is not a date nor a deadline in words (长期坚持, 6月底前, 3天); write it as YYYY-MM-DD.`,
+        );
       else if (!unitName) fail('整改时限', 'DEADLINE_WITHOUT_UNIT', 'A deadline needs a 责任单位: it is set on an assigned problem.');
-      else if (day < raiseDay)
+      else if (raiseDayKnown && day < raiseDay)
         fail(
           '整改时限',
           'DEADLINE_BEFORE_RAISE',
@@ -158,6 +258,12 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
         responsiblePerson,
         deadline,
         raisedOn,
+        sourceDocumentId: document?.documentId ?? null,
+        originalNumber,
+        status,
+        closedOn,
+        otherUnits,
+        deadlineTerm,
         alreadyImported: false,
         similar: [],
       });
@@ -166,18 +272,21 @@ export function checkRows(table: Table, units: Units, today: string, issues: Imp
 }
 
 /**
- * A deadline cell as a county calendar day. Excel keeps dates without a zone and exceljs reads them
- * as UTC midnight, so the UTC date is the day the sheet shows. Text may be 2019-06-30, 2019/6/30,
- * 2019.6.30 or 2019年6月30日.
+ * A date cell as a county calendar day. Excel keeps dates without a zone and exceljs reads them as
+ * UTC midnight, so the UTC date is the day the sheet shows. Text may be 2019-06-30, 2019/6/30,
+ * 2019.6.30 or 2019年6月30日, in full-width digits too; a number is an Excel serial day (or text of one).
  */
 function calendarDay(cell: Cell): string | null {
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString().slice(0, 10);
-  if (typeof cell === 'number') {
+  const serial =
+    typeof cell === 'number' ? cell : /^\d{5}$/.test(text(cell).normalize('NFKC')) ? Number(text(cell).normalize('NFKC')) : null;
+  if (serial !== null) {
     // A date cell without a date format: Excel's serial day number (1900 system).
-    if (cell < 1 || cell > 100_000) return null;
-    return new Date(Date.UTC(1899, 11, 30) + Math.round(cell) * 86_400_000).toISOString().slice(0, 10);
+    if (serial < 1 || serial > 100_000) return null;
+    return new Date(Date.UTC(1899, 11, 30) + Math.round(serial) * 86_400_000).toISOString().slice(0, 10);
   }
-  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text(cell));
+  // Full-width digits and dots (２０１９．６．３０) are folded first.
+  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text(cell).normalize('NFKC'));
   if (!match) return null;
   const day = `${match[1]}-${match[2]!.padStart(2, '0')}-${match[3]!.padStart(2, '0')}`;
   return CalendarDay.safeParse(day).success ? day : null;

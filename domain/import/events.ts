@@ -3,6 +3,9 @@ import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
 import { Text, message } from '../shared/messages.js';
 import { ProblemAssigned, ProblemRaised } from '../problem/events.js';
+import { MigratedStatus } from '../problem/decide.js';
+import { Id } from '../shared/messages.js';
+import { OriginalNumber } from '../sourceDocument/events.js';
 
 /**
  * Importing a problem list (问题清单导入): all rows or none, across a crash too. The checked list is
@@ -31,6 +34,23 @@ export const ImportedRow = z.object({
   deadline: CalendarDay.nullable(),
   /** 交办日期 from the sheet; null (and absent in lists accepted before) means the day the list was accepted. */
   raisedOn: CalendarDay.nullable().default(null),
+  /** 来源文件 (by its 文号) and 原编号: the pair identifies the item, so it is imported once whatever the list's shape. */
+  sourceDocumentId: Id.nullable().default(null),
+  originalNumber: OriginalNumber.nullable().default(null),
+  /**
+   * 迁移导入: the state the ledger row names (整改状态, through `ledgerStatusTerms`); null for a list
+   * without that column, whose rows are raised, assigned and given their deadline as recorded now.
+   */
+  status: MigratedStatus.nullable().default(null),
+  /** 销号时间 of a closed row. */
+  closedOn: CalendarDay.nullable().default(null),
+  /**
+   * The other units the row names (配合单位, and the units after the first in 责任单位), as written:
+   * kept as text with the import, for the item has one responsible unit.
+   */
+  otherUnits: z.string().max(500).nullable().default(null),
+  /** A 整改时限 given in words (长期坚持, 6月底前, 3天), as written, with the rule that read it. */
+  deadlineTerm: z.string().max(100).nullable().default(null),
 });
 export type ImportedRow = z.infer<typeof ImportedRow>;
 

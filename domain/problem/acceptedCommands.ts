@@ -51,6 +51,8 @@ const accepts: Record<ProblemCommandType, (state: ProblemState) => boolean> = {
   PostInstruction: isAssigned,
   // 回复: once there is an instruction to answer.
   AnswerInstruction: (s) => isAssigned(s) && s.comments.includes('instruction'),
+  // 迁移导入: a raise brought in from a ledger, once, before anything else happens to it (the import's own step).
+  RecordMigratedFacts: (s) => s.status === 'raised' && s.migratedFrom !== undefined,
 };
 
 /** The commands this problem's state accepts now, in the order of `ProblemCommand`. */

@@ -9,6 +9,7 @@ import {
   CoResponsibleUnitIds,
   EvidenceFile,
   Evidence,
+  MIGRATED_VERIFIER_UNIT_ID,
   ProblemLinkKind,
   ProblemRaised,
   RaiseAssignment,
@@ -222,6 +223,30 @@ export const AnswerInstruction = message(
     answeredByUnitId: Id.nullable(),
   }),
 );
+/**
+ * 迁移导入: where an item of an office's existing ledger (台账) stood, as its row says: open (未整改),
+ * in rectification (整改中) or closed (已销号) on its 销号时间. Given to a problem just raised from the
+ * row (its raise migrated from the same import), with the row's unit and deadline. The domain's
+ * states a ledger row can name; reported-fixed and verified are not among them, for a row says no day
+ * for either (a closed row is reported fixed and verified on its 销号时间).
+ */
+export const MigratedStatus = z.enum(['open', 'rectifying', 'closed']);
+export type MigratedStatus = z.infer<typeof MigratedStatus>;
+export const RecordMigratedFacts = message(
+  'RecordMigratedFacts',
+  1,
+  z.object({
+    problemId: Id,
+    /** The import (its list's content hash). */
+    importId: z.string().min(1).max(100),
+    status: MigratedStatus,
+    responsibleUnitId: Id,
+    responsiblePerson: Name(50),
+    deadline: CalendarDay.nullable().default(null),
+    /** 销号时间: only, and always, for a closed row. */
+    closedOn: CalendarDay.nullable().default(null),
+  }),
+);
 
 export const ProblemCommand = z.discriminatedUnion('type', [
   RaiseProblem.schema,
@@ -247,6 +272,7 @@ export const ProblemCommand = z.discriminatedUnion('type', [
   RefuseExtensionRequest.schema,
   PostInstruction.schema,
   AnswerInstruction.schema,
+  RecordMigratedFacts.schema,
 ]);
 export type ProblemCommand = z.infer<typeof ProblemCommand>;
 
@@ -697,6 +723,59 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
           },
         },
       ];
+    }
+
+    case 'RecordMigratedFacts': {
+      if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
+      const { problemId, importId, status, responsibleUnitId, responsiblePerson, deadline, closedOn } = command.data;
+      // Its facts recorded already (this import, or the same list in another shape): nothing more to add.
+      if (isAssigned(state) && state.migratedFrom !== undefined) return [];
+      if (isAssigned(state) || state.migratedFrom === undefined)
+        throw new IllegalStateError(
+          'NOT_A_MIGRATED_PROBLEM',
+          `Problem ${state.ledgerNumber} was not brought in from a ledger, or has moved on since: its facts are recorded as they happen.`,
+        );
+      if (status === 'closed' && closedOn === null)
+        throw new ValidationError('CLOSED_ON_REQUIRED', 'A closed (销号) row needs its 销号时间.', { field: 'closedOn' });
+      if (status !== 'closed' && closedOn !== null)
+        throw new ValidationError('CLOSED_ON_OF_OPEN_ROW', `A row that is not closed has no 销号时间 (${closedOn}).`, {
+          field: 'closedOn',
+        });
+      if (closedOn !== null && closedOn < state.raisedOn)
+        throw new ValidationError('CLOSED_BEFORE_RAISE', `The 销号时间 ${closedOn} is before the 交办日期 ${state.raisedOn}.`, {
+          field: 'closedOn',
+        });
+      if (closedOn !== null && closedOn > today)
+        throw new ValidationError('CLOSED_ON_IN_FUTURE', `The 销号时间 ${closedOn} is after today (${today}).`, { field: 'closedOn' });
+      if (deadline !== null && deadline < state.raisedOn)
+        throw new ValidationError(
+          'DEADLINE_BEFORE_RAISE_DATE',
+          `The deadline ${deadline} is before the day the problem was raised (${state.raisedOn}).`,
+          { field: 'deadline' },
+        );
+      // Each fact on the business day it stands for: handed to the unit on its 交办日期, fixed and closed on its 销号时间.
+      const raised = { importId, on: state.raisedOn };
+      const events: ProblemEvent[] = [
+        {
+          type: 'ProblemAssigned',
+          data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial: null, coResponsibleUnitIds: [], migrated: raised },
+        },
+      ];
+      if (deadline !== null) events.push({ type: 'DeadlineSet', data: { problemId, deadline, workingDays: null, migrated: raised } });
+      if (status === 'open') return events;
+      events.push({ type: 'AssignmentAcknowledged', data: { problemId, acknowledgedBy: responsiblePerson, migrated: raised } });
+      if (status === 'rectifying' || closedOn === null) return events;
+      const closed = { importId, on: closedOn };
+      const note = '迁移导入：原台账记载已整改销号。';
+      events.push(
+        { type: 'RectificationReported', data: { problemId, evidence: { description: note, files: [] }, migrated: closed } },
+        {
+          type: 'VerificationPassed',
+          data: { problemId, verifierUnitId: MIGRATED_VERIFIER_UNIT_ID, opinion: note, migrated: closed },
+        },
+        { type: 'ProblemClosed', data: { problemId, closedOn, migrated: closed } },
+      );
+      return events;
     }
 
     default:

@@ -35,6 +35,19 @@ export const RaiseAssignment = z.object({
 });
 export type RaiseAssignment = z.infer<typeof RaiseAssignment>;
 
+/**
+ * 迁移导入: the event was recorded from an office's existing ledger (台账) by an import, not as it
+ * happened: `importId` is the import (the list's content hash), `on` the business day the fact stands
+ * for (交办日期 for the raise and assignment, 销号时间 for the fix and 销号). The read side counts the
+ * fact "as of" that day; "as known on" it counts from when it was recorded (metadata `occurredAt`),
+ * and the actor of the import is who migrated it. Absent on every event recorded as it happened.
+ */
+export const Migrated = z.object({ importId: z.string().min(1).max(100), on: CalendarDay });
+export type Migrated = z.infer<typeof Migrated>;
+
+/** The unit recorded as verifier of a migrated 销号: the old ledger says the item was closed, not who verified it. */
+export const MIGRATED_VERIFIER_UNIT_ID = '00000000-0000-0000-0000-000000000000';
+
 /** 问题交办: the problem was found and entered into the ledger with its number. */
 export const ProblemRaised = message(
   'ProblemRaised',
@@ -69,6 +82,8 @@ export const ProblemRaised = message(
     originalNumber: OriginalNumber.nullable().default(null),
     /** 立行立改: raised already fixed on the spot; the events after it assign it and report the fix, awaiting verification. */
     fixedOnTheSpot: z.boolean().default(false),
+    /** 迁移导入: raised from an existing ledger by an import, counted on its 交办日期 "as of" (left out otherwise). */
+    migrated: Migrated.optional(),
   }),
 );
 
@@ -94,6 +109,7 @@ export const ProblemAssigned = message(
      * assignments recorded before they were: those read as a lead unit alone.
      */
     coResponsibleUnitIds: CoResponsibleUnitIds,
+    migrated: Migrated.optional(),
   }),
 );
 
@@ -154,7 +170,11 @@ export const ExtensionRequestRefused = message(
 );
 
 /** 签收: the responsible unit has taken the problem on. */
-export const AssignmentAcknowledged = message('AssignmentAcknowledged', 1, z.object({ problemId: Id, acknowledgedBy: Name(50) }));
+export const AssignmentAcknowledged = message(
+  'AssignmentAcknowledged',
+  1,
+  z.object({ problemId: Id, acknowledgedBy: Name(50), migrated: Migrated.optional() }),
+);
 
 /**
  * How many working days (工作日) a deadline was given as, counted from the day it was set; null when
@@ -163,7 +183,11 @@ export const AssignmentAcknowledged = message('AssignmentAcknowledged', 1, z.obj
 export const DeadlineWorkingDays = z.number().int().min(1).max(365).nullable().default(null);
 
 /** 整改时限: the calendar day by which it must be fixed (and the working days it was given as, if so). */
-export const DeadlineSet = message('DeadlineSet', 1, z.object({ problemId: Id, deadline: CalendarDay, workingDays: DeadlineWorkingDays }));
+export const DeadlineSet = message(
+  'DeadlineSet',
+  1,
+  z.object({ problemId: Id, deadline: CalendarDay, workingDays: DeadlineWorkingDays, migrated: Migrated.optional() }),
+);
 
 /** 延期: a later deadline, with the reason; the count of extensions is kept. */
 export const DeadlineExtended = message(
@@ -196,10 +220,18 @@ export const ProgressReported = message(
 );
 
 /** 整改完成: the unit reports it fixed, with evidence, and asks for verification. */
-export const RectificationReported = message('RectificationReported', 1, z.object({ problemId: Id, evidence: Evidence }));
+export const RectificationReported = message(
+  'RectificationReported',
+  1,
+  z.object({ problemId: Id, evidence: Evidence, migrated: Migrated.optional() }),
+);
 
 /** 验收通过: a verifier from another unit accepts the fix. */
-export const VerificationPassed = message('VerificationPassed', 1, z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000) }));
+export const VerificationPassed = message(
+  'VerificationPassed',
+  1,
+  z.object({ problemId: Id, verifierUnitId: Id, opinion: Text(2000), migrated: Migrated.optional() }),
+);
 
 /** 验收不通过: the fix is rejected and goes back to rectification, with the reasons. */
 export const VerificationRejected = message(
@@ -214,7 +246,7 @@ export const VerificationRejected = message(
 );
 
 /** 销号: the ledger number is cancelled; the problem is closed. */
-export const ProblemClosed = message('ProblemClosed', 1, z.object({ problemId: Id, closedOn: CalendarDay }));
+export const ProblemClosed = message('ProblemClosed', 1, z.object({ problemId: Id, closedOn: CalendarDay, migrated: Migrated.optional() }));
 
 /** 巩固 failed: a later check found the problem back. */
 export const ProblemReopened = message(
@@ -403,6 +435,8 @@ export type RaisedFacts = {
   originalNumber: string | null;
   /** 立行立改: raised already fixed on the spot. */
   fixedOnTheSpot: boolean;
+  /** 迁移导入: the import (list content hash) that brought it in from an existing ledger; absent when raised here. */
+  migratedFrom?: string;
 };
 
 /** The latest 延期申请 of an item, and the office's answer once given. */
@@ -493,6 +527,7 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
         sourceDocumentId,
         originalNumber,
         fixedOnTheSpot,
+        ...(event.data.migrated ? { migratedFrom: event.data.migrated.importId } : {}),
       };
     }
     case 'ProblemAssigned': {
@@ -616,6 +651,12 @@ export function hasPendingExtensionRequest(state: ProblemState): boolean {
 /** 牵头单位 or 配合单位: is this unit on the item? */
 export function isOnProblem(state: ProblemState, unitId: string): boolean {
   return isAssigned(state) && (state.responsibleUnitId === unitId || state.coResponsibleUnitIds.includes(unitId));
+}
+
+/** The business day a migrated event stands for (迁移导入), or null for an event recorded as it happened. */
+export function migratedDayOf(data: unknown): string | null {
+  const migrated = (data as { migrated?: { on?: unknown } } | null)?.migrated;
+  return typeof migrated?.on === 'string' ? migrated.on : null;
 }
 
 /**

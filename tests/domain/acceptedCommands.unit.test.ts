@@ -11,6 +11,7 @@ import {
 } from '../../domain/index.js';
 import {
   NOW,
+  PROBLEM,
   acknowledged,
   OTHER_TOWNSHIP,
   TOWNSHIP,
@@ -20,6 +21,7 @@ import {
   deadlineExtended,
   history,
   passed,
+  raised,
   rectified,
   rejected,
   reopened,
@@ -49,6 +51,7 @@ const fixtures: Record<string, readonly ProblemEvent[]> = {
   'with an instruction (批示)': [...history.withPlan, commentPosted(1)],
   'with an instruction answered': [...history.withPlan, commentPosted(1), commentPosted(2, 'answer', 1)],
   'closed with an instruction': [...history.closedProblem, commentPosted(1)],
+  'raised from a ledger (迁移导入)': [raised({ migrated: { importId: 'list-1', on: '2019-03-01' } })],
 };
 
 /**
@@ -79,6 +82,18 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
   RefuseExtensionRequest: command.refuseExtension(),
   PostInstruction: command.instruct(),
   AnswerInstruction: command.answer(),
+  RecordMigratedFacts: {
+    type: 'RecordMigratedFacts',
+    data: {
+      problemId: PROBLEM,
+      importId: 'list-1',
+      status: 'rectifying',
+      responsibleUnitId: OTHER_TOWNSHIP,
+      responsiblePerson: '赵强',
+      deadline: null,
+      closedOn: null,
+    },
+  },
 };
 
 /** What decideProblem makes of it: events, nothing (already done), or a refusal for the state. */

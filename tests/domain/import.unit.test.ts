@@ -1,11 +1,12 @@
 import { describe, it } from 'vitest';
-import { type ImportCommand, ImportEvent, type ImportedRow, importDecider } from '../../domain/index.js';
+import { type ImportCommand, ImportEvent, ImportedRow, importDecider } from '../../domain/index.js';
 import { deciderSpec } from '../support/givenWhenThen.js';
 import { NOW, TOWNSHIP } from '../support/problemFixtures.js';
 
 const { given } = deciderSpec({ ...importDecider, eventSchema: ImportEvent });
 
 const HASH = 'c'.repeat(64);
+// Parsed, so the fields added later (文号, 整改状态 …) take their defaults as a list accepted before does.
 const rows: ImportedRow[] = [
   {
     row: 2,
@@ -27,7 +28,7 @@ const rows: ImportedRow[] = [
     deadline: null,
     raisedOn: null,
   },
-];
+].map((row) => ImportedRow.parse(row));
 const accept: ImportCommand = { type: 'AcceptProblemsImport', data: { contentHash: HASH, fileName: '问题清单.xlsx', rows } };
 const complete: ImportCommand = { type: 'CompleteProblemsImport', data: { contentHash: HASH } };
 const accepted: ImportEvent = { type: 'ProblemsImportAccepted', data: { contentHash: HASH, fileName: '问题清单.xlsx', rows } };

@@ -75,6 +75,18 @@ const samples: [Definition, Record<string, unknown>][] = [
   [domain.RequestExtension, { problemId: PROBLEM, requestedByUnitId: TOWNSHIP, proposedDeadline: '2019-09-30', reason: '汛期施工受阻' }],
   [domain.ApproveExtensionRequest, { problemId: PROBLEM }],
   [domain.RefuseExtensionRequest, { problemId: PROBLEM, reason: '理由不充分' }],
+  [
+    domain.RecordMigratedFacts,
+    {
+      problemId: PROBLEM,
+      importId: 'a'.repeat(64),
+      status: 'closed',
+      responsibleUnitId: TOWNSHIP,
+      responsiblePerson: '王明',
+      deadline: '2019-12-31',
+      closedOn: '2019-11-20',
+    },
+  ],
   [domain.RegisterUnit, { unitId: TOWNSHIP, name: '衡山镇', kind: 'township', parentUnitId: VERIFIER_UNIT }],
   [domain.RenameUnit, { unitId: TOWNSHIP, name: '衡山镇人民政府' }],
   [domain.MergeUnit, { unitId: TOWNSHIP, intoUnitId: VERIFIER_UNIT }],
@@ -473,7 +485,7 @@ describe('a 10 MB paste is refused by every command and event schema', () => {
       ...domain.domainEventDefinitions.map((d) => d.type),
     ].sort();
     expect(sampled).toStrictEqual(known);
-    expect(sampled).toHaveLength(113);
+    expect(sampled).toHaveLength(114);
   });
 
   it.each(samples.map(([d, data]) => [d.type, d, data] as const))('%s: the sample itself is valid', (_type, definition, data) => {

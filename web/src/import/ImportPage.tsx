@@ -126,6 +126,9 @@ export function ImportPage() {
                   </th>
                   <th scope="col">{t('field.person')}</th>
                   <th scope="col">{t('field.deadline')}</th>
+                  <th scope="col">{t('field.raisedOn')}</th>
+                  <th scope="col">{t('import.state')}</th>
+                  <th scope="col">{t('field.closedOn')}</th>
                   <th scope="col" />
                 </tr>
               </thead>
@@ -141,14 +144,20 @@ export function ImportPage() {
                       </td>
                       <td className="unit">{r.unitName ?? t('common.none')}</td>
                       <td>{r.responsiblePerson ?? t('common.none')}</td>
-                      <td className="nowrap">{r.deadline ?? t('common.none')}</td>
+                      <td className="nowrap">
+                        {r.deadline ?? t('common.none')}
+                        {r.deadlineTerm && ` (${r.deadlineTerm})`}
+                      </td>
+                      <td className="nowrap">{r.raisedOn ?? t('common.none')}</td>
+                      <td>{r.migratedStatus ? t(`import.state.${r.migratedStatus}`) : t('common.none')}</td>
+                      <td className="nowrap">{r.closedOn ?? t('common.none')}</td>
                       <td>{r.alreadyImported ? t('import.already') : t('import.new')}</td>
                     </tr>
                     {r.similar.length > 0 && (
                       // 举一反三: the existing problems this row resembles, to check for a recurrence before importing it.
                       <tr className="import-similar" data-similar-row={r.row}>
                         <td />
-                        <td colSpan={7}>
+                        <td colSpan={10}>
                           <p className="muted">{t('import.similar', { n: r.similar.length })}</p>
                           <SimilarList items={r.similar} />
                         </td>
@@ -159,6 +168,11 @@ export function ImportPage() {
               </tbody>
             </table>
           </div>
+          {preview.skipped.length > 0 && (
+            <p className="muted" data-testid="import-skipped">
+              {t('import.skipped', { n: preview.skipped.length, rows: preview.skipped.map((r) => r.row).join('、') })}
+            </p>
+          )}
           <button type="button" className="primary" onClick={commit} disabled={busy !== null}>
             {busy === 'importing' ? t('import.importing') : t('import.commit')}
           </button>

@@ -19,7 +19,14 @@ export type Preview = {
     alreadyImported: boolean;
     /** 举一反三: the existing problems this new row resembles (at most 3, best first). */
     similar: SimilarProblem[];
+    /** 迁移导入: the state its 整改状态 means, its 销号时间, the deadline as written in words. */
+    raisedOn: string | null;
+    migratedStatus: 'open' | 'rectifying' | 'closed' | null;
+    closedOn: string | null;
+    deadlineTerm: string | null;
   }[];
+  /** Group headings (一、…) and notes (合计, 填报人 …) left out. */
+  skipped: { row: number; reason: string; text: string }[];
 };
 export type Result = { created: number; alreadyImported: number; problems: { id: string; ledgerNumber: string }[] };
 
@@ -27,7 +34,9 @@ const PREVIEW = `mutation Preview($file: File!) {
   previewImport(file: $file) {
     fileName contentHash newRows alreadyImported
     issues { row column columnLetter code message value }
-    rows { row source category description unitName responsiblePerson deadline alreadyImported similar { ${SIMILAR_FIELDS} } }
+    rows { row source category description unitName responsiblePerson deadline alreadyImported similar { ${SIMILAR_FIELDS} }
+      raisedOn migratedStatus closedOn deadlineTerm }
+    skipped { row reason text }
   }
 }`;
 const COMMIT = `mutation Import($file: File!) {

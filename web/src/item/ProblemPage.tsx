@@ -48,8 +48,10 @@ function Problem({ p, reload }: { p: ProblemDetail; reload: () => void }) {
             {t('extension.pending')}
           </span>
         )}
+        {p.migratedFrom && <span className="badge migrated"> {t('item.migrated')}</span>}
       </div>
       <p className="description">{p.description}</p>
+      {p.migratedFrom && <p className="muted migrated-note">{t('item.migratedNote')}</p>}
 
       <div className="item-grid">
         <div className="item-main">

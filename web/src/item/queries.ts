@@ -30,6 +30,8 @@ export type ProblemDetail = LedgerItem & {
   }[];
   /** The latest 延期申请 and the office's answer. */
   extensionRequest: { status: 'pending' | 'approved' | 'refused'; proposedDeadline: string; reason: string; refusal: string | null } | null;
+  /** 迁移导入: the import that brought it in from an earlier ledger, or null. */
+  migratedFrom: string | null;
 };
 
 export type ProblemLink = {
@@ -70,6 +72,7 @@ export async function fetchProblem(id: string): Promise<ProblemDetail | null> {
         history { id type occurredAt actor { name role unitId } data }
         transfers { eventId fromUnit { name } toUnit { name } reason transferredAt transferredBy }
         extensionRequest { status proposedDeadline reason refusal }
+        migratedFrom
       }
     }`,
     { id },

@@ -63,6 +63,8 @@ const zh = {
   'ledger.fileName': '整改台账',
 
   'item.facts': '基本情况',
+  'item.migrated': '迁移导入',
+  'item.migratedNote': '本事项由原台账迁移导入：状态和日期（交办日期、整改时限、销号时间）按原台账记载，记录时间是导入的时间。',
   'item.plan': '整改方案',
   'item.latestProgress': '最新进展',
   'item.evidence': '整改佐证',
@@ -158,7 +160,7 @@ const zh = {
 
   'import.title': '导入问题清单',
   'import.help':
-    '上传 .xlsx 或 .csv 文件。第一张工作表需有表头：问题来源、问题类别、问题描述（必填），责任单位、责任人、整改时限（可选）。填写责任单位的行将同时交办并确定时限。',
+    '上传 .xlsx 或 .csv 文件。第一张工作表需有表头：问题来源、问题类别、问题描述（必填），责任单位、责任人、整改时限（可选）。填写责任单位的行将同时交办并确定时限。原有整改台账还可含文号、原编号、配合单位、交办日期、整改状态、销号时间：按文号和原编号识别，按原状态和原日期迁移导入，重复导入不会新增。',
   'import.file': '选择文件',
   'import.preview': '检查',
   'import.commit': '全部导入',
@@ -176,6 +178,22 @@ const zh = {
   'import.new': '新增',
   'import.similar': '与 {n} 个已有问题相似，导入前请核对是否为同类问题再次出现（导入后可在问题页标为复发）：',
   'import.similarRows': '{n} 行与已有问题相似（举一反三），见各行下方。',
+  'import.state': '整改状态',
+  'import.state.open': '未整改',
+  'import.state.rectifying': '整改中',
+  'import.state.closed': '已销号',
+  'import.skipped': '略过 {n} 行分组标题或备注（第 {rows} 行）。',
+  'issue.RAISED_ON_IN_FUTURE': '交办日期 {value} 晚于今天',
+  'issue.RAISED_BEFORE_DOCUMENT': '交办日期 {value} 早于来源文件的成文日期',
+  'issue.UNKNOWN_DOCUMENT': '没有登记文号为“{value}”的来源文件，请先登记',
+  'issue.ORIGINAL_NUMBER_WITHOUT_DOCUMENT': '填写原编号时需同时填写文号',
+  'issue.DUPLICATE_ITEM': '原编号 {value} 在本表中重复',
+  'issue.UNKNOWN_STATUS': '“{value}”不在整改状态对照表中',
+  'issue.CLOSED_ON_IN_FUTURE': '销号时间 {value} 晚于今天',
+  'issue.CLOSED_BEFORE_RAISE': '销号时间 {value} 早于交办日期',
+  'issue.CLOSED_ON_OF_OPEN_ROW': '未销号的行不应填写销号时间（{value}）',
+  'issue.DEADLINE_NEEDS_RAISE_DAY': '“{value}”从交办日期起算，请填写交办日期',
+  'issue.TOO_LONG': '{column}过长',
 
   'issue.REQUIRED': '{column}不能为空',
   'issue.INVALID': '{column}格式不正确',
@@ -718,6 +736,9 @@ const en: Record<MessageKey, string> = {
   'ledger.fileName': 'rectification-ledger',
 
   'item.facts': 'Facts',
+  'item.migrated': 'Migrated',
+  'item.migratedNote':
+    'Brought in from the earlier ledger: its state and dates (raised on, deadline, closed on) are as that ledger records them; the times recorded are those of the import.',
   'item.plan': 'Rectification plan',
   'item.latestProgress': 'Latest progress',
   'item.evidence': 'Evidence',
@@ -813,7 +834,7 @@ const en: Record<MessageKey, string> = {
 
   'import.title': 'Import a problem list',
   'import.help':
-    'Upload an .xlsx or .csv file. Its first sheet needs the headers 问题来源 (source), 问题类别 (category), 问题描述 (description) — required — and 责任单位 (unit), 责任人 (person), 整改时限 (deadline) — optional. A row with a unit is also assigned and given its deadline.',
+    'Upload an .xlsx or .csv file. Its first sheet needs the headers 问题来源 (source), 问题类别 (category), 问题描述 (description) — required — and 责任单位 (unit), 责任人 (person), 整改时限 (deadline) — optional. A row with a unit is also assigned and given its deadline. An existing ledger may also have 文号, 原编号, 配合单位, 交办日期, 整改状态 and 销号时间: its items, known by 文号 + 原编号, come in with their states and original dates, and importing it again adds nothing.',
   'import.file': 'Choose a file',
   'import.preview': 'Check',
   'import.commit': 'Import all',
@@ -832,6 +853,22 @@ const en: Record<MessageKey, string> = {
   'import.similar':
     'Resembles {n} existing {n:problem|problems}: check whether it is the same problem again before importing (once imported, link it as a recurrence on its page):',
   'import.similarRows': '{n} {n:row resembles|rows resemble} existing problems (举一反三); see below each.',
+  'import.state': 'State',
+  'import.state.open': 'Open',
+  'import.state.rectifying': 'In rectification',
+  'import.state.closed': 'Closed',
+  'import.skipped': '{n} group {n:heading|headings} or notes left out (rows {rows}).',
+  'issue.RAISED_ON_IN_FUTURE': 'The raise day {value} is after today',
+  'issue.RAISED_BEFORE_DOCUMENT': 'The raise day {value} is before its source document’s date',
+  'issue.UNKNOWN_DOCUMENT': 'No source document is registered under “{value}”; register it first',
+  'issue.ORIGINAL_NUMBER_WITHOUT_DOCUMENT': 'An original number needs its document number (文号)',
+  'issue.DUPLICATE_ITEM': 'Original number {value} appears twice in this list',
+  'issue.UNKNOWN_STATUS': '“{value}” is not in the table of states',
+  'issue.CLOSED_ON_IN_FUTURE': 'The closing day {value} is after today',
+  'issue.CLOSED_BEFORE_RAISE': 'The closing day {value} is before the raise day',
+  'issue.CLOSED_ON_OF_OPEN_ROW': 'A row not closed has no closing day ({value})',
+  'issue.DEADLINE_NEEDS_RAISE_DAY': '“{value}” counts from the raise day; give the row its 交办日期',
+  'issue.TOO_LONG': '{column} is too long',
 
   'issue.REQUIRED': '{column} must not be empty',
   'issue.INVALID': '{column} is not valid',
