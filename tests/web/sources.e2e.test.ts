@@ -105,6 +105,7 @@ describe('source documents, raising and 对账 in the web app', () => {
       '来源文件',
       '12317 举报',
       '约谈',
+      '延期申请',
       '年度考核',
       '季督查',
       '月通报',
