@@ -21,7 +21,7 @@ import type { AssessmentItemFacts, ExemptionApplicationFacts } from '../projecti
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import type { Assessment } from './assessment.js';
-import { parseOrThrow } from './validation.js';
+import { checkYear, parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
 
@@ -69,6 +69,7 @@ export class AssessmentReview {
 
   /** The year's applications, in filing order, filtered by unit and status. */
   applications(year: number, filter: ApplicationFilter = {}): ExemptionApplicationFacts[] {
+    checkYear(year);
     const all = [...(this.readModels.live.exemptionApplications.get(year)?.values() ?? [])];
     return all.filter((a) => (!filter.unitId || a.unitId === filter.unitId) && (!filter.status || a.status === filter.status));
   }
@@ -91,10 +92,12 @@ export class AssessmentReview {
 
   /** The year's further assessment items, in recording order, of one unit when given. */
   items(year: number, unitId?: string | null): AssessmentItemFacts[] {
+    checkYear(year);
     return (this.readModels.live.assessmentItems.get(year) ?? []).filter((i) => !unitId || i.unitId === unitId);
   }
 
   private application(year: number, applicationId: string): ExemptionApplicationFacts {
+    checkYear(year);
     const found = this.readModels.live.exemptionApplications.get(year)?.get(applicationId);
     if (!found)
       throw new NotFoundError('APPLICATION_NOT_FOUND', `There is no ${year} exemption application ${applicationId}.`, {
@@ -108,6 +111,7 @@ export class AssessmentReview {
    * the policy's period from today, in working days on the county calendar in force or in calendar days.
    */
   async apply(input: ApplyInput, context: CommandContext) {
+    checkYear(input.year);
     const now = context.now();
     const applicantUnitId = context.actor.unitId;
     if (!applicantUnitId)
@@ -205,6 +209,7 @@ export class AssessmentReview {
 
   /** The committee records a further assessment item, bounded by the points the policy in force allows its kind. */
   async recordItem(input: ItemInput, context: CommandContext) {
+    checkYear(input.year);
     const now = context.now();
     const policy = this.assessment.policy(null, now).document;
     const command = parseOrThrow(RecordAssessmentItem.schema, {

@@ -17,7 +17,7 @@ const s = scenario();
 const now = '2020-01-15T10:00:00+08:00';
 let server: TestServer;
 let adoptedAt = '';
-const tokens = { office: '', committee: '', admin: '' };
+const tokens = { office: '', committee: '', admin: '', unitHead: '' };
 type Answer = { data: any; errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[] };
 const as =
   (who: keyof typeof tokens) =>
@@ -26,6 +26,7 @@ const as =
 const office = as('office');
 const committee = as('committee');
 const admin = as('admin');
+const unitHead = as('unitHead');
 const codeOf = (a: Answer) => a.errors?.[0]?.extensions?.code;
 /** The fields an error names: `field`, or the fields of its `issues`. */
 const fieldsOf = (a: Answer) => {
@@ -42,8 +43,9 @@ beforeAll(async () => {
     ['office', 'office'],
     ['committee', 'committee'],
     ['admin', 'admin'],
+    ['unitHead', 'unit_head'],
   ] as const) {
-    const user = await addUser(server, { roles: [role] });
+    const user = await addUser(server, { roles: [role], unitId: role === 'unit_head' ? s.units.T1 : null });
     tokens[who] = await logIn(server, user.login, user.password);
   }
 });
@@ -64,6 +66,26 @@ describe('every year argument is an assessment year (2000–2100), as finalizeAs
       ),
     finalizeAssessment: (year: number) => committee(`mutation($y: Int!) { finalizeAssessment(year: $y) { events { type } } }`, { y: year }),
     verifyAssessment: (year: number) => committee(`query($y: Int!) { verifyAssessment(year: $y) { identical } }`, { y: year }),
+    exemptionApplications: (year: number) => office(`query($y: Int!) { exemptionApplications(year: $y) { id } }`, { y: year }),
+    assessmentItems: (year: number) => office(`query($y: Int!) { assessmentItems(year: $y) { title } }`, { y: year }),
+    applyForExemption: (year: number) =>
+      unitHead(
+        `mutation($u: ID!, $y: Int!) { applyForExemption(unitId: $u, year: $y, lineId: "unfinished_at_year_end:x", distinction: exploratory_trial, statement: "s") { events { type } } }`,
+        { u: s.units.T1, y: year },
+      ),
+    withdrawExemptionApplication: (year: number) =>
+      unitHead(`mutation($y: Int!) { withdrawExemptionApplication(year: $y, applicationId: "a") { events { type } } }`, { y: year }),
+    decideExemptionApplication: (year: number) =>
+      committee(
+        `mutation($y: Int!) { decideExemptionApplication(year: $y, applicationId: "a", decision: refuse, reasons: "r", decidedBy: "d") { events { type } } }`,
+        { y: year },
+      ),
+    recordAssessmentItem: (year: number) =>
+      committee(
+        `mutation($u: ID!, $y: Int!) { recordAssessmentItem(unitId: $u, year: $y, kind: task_completion, points: -1, title: "t", evidence: "e") { events { type } } }`,
+        { u: s.units.T1, y: year },
+      ),
+    assessmentReport: (year: number) => committee(`query($y: Int!) { assessmentReport(year: $y) { year } }`, { y: year }),
   };
 
   for (const [field, ask] of Object.entries(asked))

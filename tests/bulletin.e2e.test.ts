@@ -513,6 +513,9 @@ describe('the monthly bulletin (月通报)', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(verified.errors).toBeUndefined();
+    // The publication triggers a checkpoint: the wait above ends with one, not by running out of tries.
+    expect(verified.data.verifyBulletin.checkpoint).not.toBeNull();
+    expect(verified.data.verifyBulletin.checkpoint.number).toEqual(expect.any(Number));
     expect(verified.data.verifyBulletin).toMatchObject({
       identical: true,
       chainIntact: true,

@@ -170,6 +170,11 @@ describe('the annual assessment report (年度考核结果通报)', () => {
     expect([pdf.status, errorCode(pdf.body)]).toEqual([400, 'BAD_FORMAT']);
     const year = await download('/reports/assessment/19.docx', tokens.committee);
     expect([year.status, errorCode(year.body)]).toEqual([400, 'BAD_YEAR']);
+    // Four digits, but not an assessment year: refused as every other year argument is (2000–2100).
+    for (const outside of [1999, 2101]) {
+      const refused = await download(`/reports/assessment/${outside}.docx`, tokens.committee);
+      expect([outside, refused.status, errorCode(refused.body)]).toEqual([outside, 400, 'VALIDATION_FAILED']);
+    }
     const never = await download('/reports/assessment/2018.xlsx', tokens.committee);
     expect([never.status, errorCode(never.body)]).toEqual([409, 'NOT_FINALIZED']);
   });

@@ -3,6 +3,7 @@ import type { ReadModels } from '../../projections/readModels.js';
 import { DOCX_TYPE, type RenderedFile, XLSX_TYPE, renderDocx, renderXlsx, tablesOf } from '../documents/index.js';
 import type { OfficialNotice } from '../documents/notice.js';
 import type { Bulletins } from '../bulletin.js';
+import { checkYear } from '../validation.js';
 import { bulletinNotice } from './bulletinNotice.js';
 import { type AssessmentReport, assessmentReport } from './assessment.js';
 import { type InspectionReport, inspectionReport, parseQuarter, quarterEnd } from './inspection.js';
@@ -36,12 +37,12 @@ export class Reports {
     private readonly bulletins: Bulletins,
   ) {}
 
-  /** The finalized year's ranking, grades, 一票否决 and exemptions, read off its frozen cards; NOT_FINALIZED before. */
+  /**
+   * The finalized year's ranking, grades, 一票否决 and exemptions, read off its frozen cards; a year
+   * outside 2000–2100 is VALIDATION_FAILED on `year` (checkYear), one not finalized NOT_FINALIZED.
+   */
   async assessment(year: number): Promise<AssessmentReport> {
-    if (!Number.isInteger(year) || year < 1990 || year > 2999)
-      throw new ValidationError('BAD_YEAR', `${year} is not an assessment year: give the year as four digits, e.g. 2019.`, {
-        field: 'year',
-      });
+    checkYear(year);
     const facts = this.readModels.live;
     const finalization = facts.finalizations.get(year);
     const frozen = await this.readModels.frozenCards(year, facts);

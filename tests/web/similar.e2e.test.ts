@@ -8,7 +8,8 @@ import { type TestServer, startTestServer } from '../support/httpServer.js';
  * 举一反三 in a real browser: on the item page of a township's housing problem, the office sees the
  * similar problem another township had (its unit, the words they share), links it as the recurrence
  * (复发) with one button, and both items then show the link, in their facts and their timelines. A
- * unit head sees the same list without the buttons.
+ * unit head sees the same list without the buttons. On the raise form (/raise) the office sees the
+ * similar problems as it types the new problem's description, before raising it.
  */
 const now = '2019-08-01T09:00:00+08:00';
 let server: TestServer;
@@ -88,5 +89,25 @@ describe('相似问题 on the item page', () => {
     expect(await entry.textContent()).toContain(items.later.ledgerNumber);
     // The later problem is not offered as something the earlier one repeats.
     expect(await page.locator(`[data-similar="${items.later.ledgerNumber}"] button[data-link]`).count()).toBe(0);
+  });
+});
+
+describe('相似问题 on the raise form (登记问题)', () => {
+  it('lists the similar problems of every township as the office types a description, not the unrelated one', async () => {
+    await signInPage(page, server.url, tokens.office, '/raise');
+    const form = page.locator('form[data-form="raise"]');
+    await form.locator('section.similar').waitFor();
+    expect(await similarRows()).toEqual([]);
+    await form.locator('textarea[name="description"]').fill('但家庙镇贫困户仍住在危房里，危房改造未完成');
+    await page.locator(`[data-similar="${items.earlier.ledgerNumber}"]`).waitFor();
+    const listed = await similarRows();
+    expect(listed).toContain(items.earlier.ledgerNumber);
+    expect(listed).toContain(items.later.ledgerNumber);
+    expect(listed).not.toContain(items.water.ledgerNumber);
+    const row = page.locator(`[data-similar="${items.earlier.ledgerNumber}"]`);
+    expect(await row.textContent()).toContain('磨子潭镇');
+    expect(await row.textContent()).toContain('改造');
+    // Nothing is raised yet, so there is nothing to link: no buttons.
+    expect(await form.locator('button[data-link]').count()).toBe(0);
   });
 });
