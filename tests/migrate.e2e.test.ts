@@ -296,6 +296,7 @@ describe('bringing in an existing ledger (迁移导入)', () => {
       ['衡山镇', 'township'],
       ['佛子岭镇', 'township'],
       ['县财政局', 'department'],
+      ['县住建局', 'department'],
     ] as const)
       unitIds.set(name, await addUnit(server, name, kind));
     office = await tokenFor(server, ['office']);
@@ -343,7 +344,8 @@ describe('bringing in an existing ledger (迁移导入)', () => {
     expect(statuses).toEqual(expected);
     // The items' raise years and dates as the sheet says: numbered in 2019's sequences, closed on their 销号时间.
     const ledger = await server.gql(
-      `{ problems(first: 100) { edges { node { ledgerNumber raisedOn deadline closedOn migratedFrom } } } }`,
+      `{ problems(first: 100) { edges { node { ledgerNumber raisedOn deadline closedOn migratedFrom
+        responsibleUnit { id } coResponsibleUnits { id } } } } }`,
       {},
       bearer(office),
     );
@@ -359,6 +361,10 @@ describe('bringing in an existing ledger (迁移导入)', () => {
       expect(p.deadline).toBe(item.due);
       expect(p.closedOn).toBe(item.closedOn);
       expect(p.migratedFrom).toMatch(/^[0-9a-f]{64}$/);
+      // 牵头单位 the first of 责任单位; 配合单位 the others there, then those of 配合单位.
+      expect(p.responsibleUnit.id).toBe(unitIds.get(item.units[0]!));
+      const coUnits = [...item.units.slice(1), ...(item.coUnits ? [item.coUnits] : [])];
+      expect(p.coResponsibleUnits).toEqual(coUnits.map((name) => ({ id: unitIds.get(name) })));
     });
   });
 
@@ -390,19 +396,32 @@ describe('bringing in an existing ledger (迁移导入)', () => {
     expect(known.data!.battleMap.tally.total.count).toBe(0);
   });
 
-  it('scores them as of a past day as the sheet says: each unit’s problems found by then', async () => {
+  it('scores them as of a past day as the sheet says: each unit’s problems found by then, led or helped on (配合)', async () => {
     const day = '2019-03-31';
     const { data, errors } = await server.gql(
-      `query($asOf: String) { scorecards(year: 2019, asOf: $asOf) { unit { id } lines { rule ledgerNumber } } }`,
+      `query($asOf: String) { scorecards(year: 2019, asOf: $asOf) { unit { id } lines { rule ledgerNumber points } } }`,
       { asOf: `${day}T23:00:00+08:00` },
       bearer(office),
     );
     expect(errors).toBeUndefined();
+    const found = (name: string) =>
+      data!.scorecards
+        .find((c: { unit: { id: string } }) => c.unit.id === unitIds.get(name))
+        .lines.filter((l: { rule: string }) => l.rule === 'problem_found') as { ledgerNumber: string; points: number }[];
+    const coUnitsOf = (i: Item) => [...i.units.slice(1), ...(i.coUnits ? [i.coUnits] : [])];
     for (const name of ['衡山镇', '佛子岭镇']) {
-      const card = data!.scorecards.find((c: { unit: { id: string } }) => c.unit.id === unitIds.get(name));
-      const found = card.lines.filter((l: { rule: string }) => l.rule === 'problem_found').length;
-      expect(found, name).toBe(items.filter((i) => i.units[0] === name && i.raisedOn <= day).length);
+      const led = items.filter((i) => i.units[0] === name && i.raisedOn <= day).length;
+      const helped = items.filter((i) => coUnitsOf(i).includes(name) && i.raisedOn <= day).length;
+      expect(found(name).length, name).toBe(led + helped);
     }
+    // Item 2 (衡山镇 leads, 佛子岭镇 and 县财政局 help): each co-responsible unit bears half (the default share) of the lead's line.
+    const lead = found('衡山镇');
+    const helpedOn = found('佛子岭镇').filter((l) => lead.some((m) => m.ledgerNumber === l.ledgerNumber));
+    expect(helpedOn).toHaveLength(1);
+    const leadPoints = lead.find((l) => l.ledgerNumber === helpedOn[0]!.ledgerNumber)!.points;
+    expect(leadPoints).toBeLessThan(0);
+    expect(helpedOn[0]!.points).toBe(leadPoints / 2);
+    expect(found('县财政局').find((l) => l.ledgerNumber === helpedOn[0]!.ledgerNumber)?.points).toBe(leadPoints / 2);
   });
 
   it('adds nothing when the same list comes again, in the same shape or in the office’s messy one', async () => {
@@ -416,7 +435,8 @@ describe('bringing in an existing ledger (迁移导入)', () => {
       '台账（报送版）.xlsx',
       `mutation($f: File!) { previewImport(file: $f) {
         issues { row column code } skipped { row reason }
-        rows { row raisedOn deadline closedOn originalNumber migratedStatus unitName otherUnits deadlineTerm alreadyImported } } }`,
+        rows { row raisedOn deadline closedOn originalNumber migratedStatus unitName otherUnits coResponsibleUnits { name }
+          deadlineTerm alreadyImported } } }`,
     );
     expect(preview.errors).toBeUndefined();
     expect(preview.data.previewImport.issues).toEqual([]);
@@ -436,6 +456,7 @@ describe('bringing in an existing ledger (迁移导入)', () => {
         migratedStatus: i.closed ? 'closed' : i.state === '未整改' || i.state === '未启动' ? 'open' : 'rectifying',
         unitName: i.units[0],
         otherUnits: [...i.units.slice(1), ...(i.coUnits ? [i.coUnits] : [])].join('、') || null,
+        coResponsibleUnits: [...i.units.slice(1), ...(i.coUnits ? [i.coUnits] : [])].map((name) => ({ name })),
         deadlineTerm: i.due !== null && i.deadline === i.due ? null : i.deadline,
         alreadyImported: true,
       })),
@@ -446,6 +467,60 @@ describe('bringing in an existing ledger (迁移导入)', () => {
     expect(messy.data.importProblems.problems.map((p: { id: string }) => p.id)).toEqual(
       again.data.importProblems.problems.map((p: { id: string }) => p.id),
     );
+    expect(await server.store.headPosition()).toBe(head);
+  });
+  /** A problem list without 整改状态 (plain import): each row raised, assigned and given its deadline as recorded now. */
+  async function plainList(rows: { description: string; units: string; coUnits: string }[]): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('问题清单');
+    sheet.addRow(['问题来源', '问题描述', '责任单位', '配合单位', '责任人', '整改时限']);
+    for (const row of rows) sheet.addRow(['县级督查', row.description, row.units, row.coUnits, '王明', '2021-03-31']);
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  it('assigns a plain list’s row to the first 责任单位 as lead, the others and its 配合单位 as co-responsible units', async () => {
+    const result = await importWorkbook(
+      await plainList([{ description: '农村危房改造档案不全', units: '衡山镇、佛子岭镇', coUnits: '县住建局' }]),
+      '问题清单.xlsx',
+      `mutation($f: File!) { importProblems(file: $f) { created problems { id status responsibleUnit { name } coResponsibleUnits { name } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.importProblems.created).toBe(1);
+    const [problem] = result.data.importProblems.problems;
+    expect(problem).toMatchObject({
+      status: 'assigned',
+      responsibleUnit: { name: '衡山镇' },
+      coResponsibleUnits: [{ name: '佛子岭镇' }, { name: '县住建局' }],
+    });
+    // In the queue of a co-responsible unit (配合), not only on the item.
+    const queue = await server.gql(
+      `query($u: ID) { problems(unitId: $u, first: 100) { edges { node { id } } } }`,
+      { u: unitIds.get('县住建局') },
+      bearer(office),
+    );
+    expect(queue.errors).toBeUndefined();
+    expect(queue.data!.problems.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([problem.id]);
+  });
+
+  it('refuses a list naming an unknown 配合单位, or an unknown unit after the first 责任单位, naming the cell, and imports nothing', async () => {
+    const head = await server.store.headPosition();
+    const result = await importWorkbook(
+      await plainList([
+        { description: '村级公益岗位管理不规范', units: '衡山镇', coUnits: '县住建局、县水务局' },
+        { description: '产业奖补资金发放不及时', units: '佛子岭镇、黑石渡镇', coUnits: '' },
+        { description: '防返贫监测不及时', units: '衡山镇', coUnits: '衡山镇' },
+      ]),
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('IMPORT_REFUSED');
+    const issues = (
+      result.errors![0]!.extensions!.issues as { row: number; column: string; columnLetter: string; code: string; value: string }[]
+    ).map(({ row, column, columnLetter, code, value }) => ({ row, column, columnLetter, code, value }));
+    expect(issues).toEqual([
+      { row: 2, column: '配合单位', columnLetter: 'D', code: 'UNKNOWN_UNIT', value: '县住建局、县水务局' },
+      { row: 3, column: '责任单位', columnLetter: 'C', code: 'UNKNOWN_UNIT', value: '佛子岭镇、黑石渡镇' },
+      { row: 4, column: '配合单位', columnLetter: 'D', code: 'CO_RESPONSIBLE_IS_LEAD', value: '衡山镇' },
+    ]);
+    expect((result.errors![0]!.extensions!.issues as { message: string }[])[0]!.message).toContain('县水务局');
     expect(await server.store.headPosition()).toBe(head);
   });
 });

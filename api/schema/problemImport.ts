@@ -4,6 +4,8 @@ import { type UploadedFile, builder } from './builder.js';
 import { commandContext } from './mutations.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
 import { SimilarProblemRef } from './similarProblems.js';
+import { unitRow } from './args.js';
+import { UnitRef } from './unit.js';
 
 /** Largest problem list accepted; the request body limit of /graphql applies as well. */
 const IMPORT_FILE_LIMIT_BYTES = 1024 * 1024;
@@ -51,7 +53,17 @@ const ImportRowRef = builder.objectRef<ImportRow>('ImportRow').implement({
     closedOn: t.exposeString('closedOn', { nullable: true, description: '销号时间 of a closed row.' }),
     otherUnits: t.exposeString('otherUnits', {
       nullable: true,
-      description: 'The other units the row names (配合单位, and those after the first in 责任单位), kept as text.',
+      description: 'The other units the row names (配合单位, and those after the first in 责任单位), as written.',
+    }),
+    coResponsibleUnits: t.field({
+      type: [UnitRef],
+      description:
+        '配合单位: the other units the row names (those after the first in 责任单位, then 配合单位), found by their names; assigned as co-responsible beside the lead unit.',
+      resolve: (r, _a, ctx) =>
+        r.coResponsibleUnitIds.flatMap((id) => {
+          const unit = unitRow(ctx, id);
+          return unit ? [unit] : [];
+        }),
     }),
     deadlineTerm: t.exposeString('deadlineTerm', {
       nullable: true,

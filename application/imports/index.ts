@@ -81,7 +81,7 @@ export class Imports {
     // Rows whose item (文号 + 原编号) is in the ledger already, from another list or another shape of this one, add nothing.
     const rows: ImportedRow[] = preview.rows
       .filter((r) => !r.alreadyImported || r.originalNumber === null)
-      .map(({ alreadyImported: _, unitName: _name, ...row }) => row);
+      .map(({ alreadyImported: _, unitName: _name, coResponsibleUnitNames: _coNames, ...row }) => row);
     const acceptedBefore = (await this.store.readStream(importStreamId(contentHash), { maxCount: 1 }))[0];
     if (rows.length === 0 && !acceptedBefore) {
       const view = this.runner.state(ledgerView);
@@ -140,7 +140,7 @@ export class Imports {
         continue;
       }
       // `?? null`: a list accepted before these columns were read has none of them.
-      const { sourceDocumentId = null, originalNumber = null, status = null, closedOn = null } = row;
+      const { sourceDocumentId = null, originalNumber = null, status = null, closedOn = null, coResponsibleUnitIds = [] } = row;
       const raised = await this.ledger.raiseProblem(
         // `raisedOn ?? null`: a list accepted before 交办日期 was read has none (its rows are raised on the acceptance's day).
         {
@@ -166,6 +166,7 @@ export class Imports {
             status,
             responsibleUnitId: row.unitId,
             responsiblePerson: row.responsiblePerson,
+            coResponsibleUnitIds,
           };
           await run({ type: 'RecordMigratedFacts', data: { ...facts, deadline: row.deadline, closedOn } }, 'migrate');
         }
@@ -175,7 +176,7 @@ export class Imports {
           responsibleUnitId: row.unitId,
           responsiblePerson: row.responsiblePerson,
           leadingOfficial: null,
-          coResponsibleUnitIds: [],
+          coResponsibleUnitIds,
         };
         await run({ type: 'AssignProblem', data: assign }, 'assign');
         if (row.deadline) await run({ type: 'SetDeadline', data: { problemId, deadline: row.deadline } }, 'deadline');

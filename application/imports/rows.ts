@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   CalendarDay,
+  MAX_CO_RESPONSIBLE_UNITS,
   type MigratedStatus,
   OriginalNumber,
   ProblemAssigned,
@@ -45,6 +46,10 @@ export type ImportRow = {
   closedOn: string | null;
   /** The other units the row names (配合单位, and those after the first in 责任单位), as written. */
   otherUnits: string | null;
+  /** 配合单位: those other units found by their names, assigned as co-responsible beside the lead unit (牵头单位, `unitId`). */
+  coResponsibleUnitIds: string[];
+  /** Their names as written, in the same order. */
+  coResponsibleUnitNames: string[];
   /** A 整改时限 given in words (长期坚持, 6月底前, 3天), as written. */
   deadlineTerm: string | null;
   /** True when this file's row was imported before: it will add nothing. */
@@ -129,26 +134,49 @@ export function checkRows(table: Table, units: Units, documentFor: DocumentByNum
 
     const description = parse('问题描述', ProblemRaised.data.shape.description);
 
-    // 责任单位 may name several units (牵头 first): the first is the responsible unit, the others are kept as text with 配合单位.
+    // A unit by its name as registered: the one active unit of that name, or the cell is named.
+    const unitNamed = (name: string, column: ImportColumn): string | null => {
+      const matches = unitsByName.get(normalize(name)) ?? [];
+      const active = matches.filter((u) => u.status === 'active');
+      if (matches.length === 0) fail(column, 'UNKNOWN_UNIT', `There is no unit named “${name}”.`);
+      else if (active.length === 0) fail(column, 'UNIT_MERGED', `Unit “${name}” was merged into another unit and takes no new work.`);
+      else if (active.length > 1)
+        fail(column, 'AMBIGUOUS_UNIT', `${active.length} units are named “${name}”; assign this problem in the app instead.`);
+      else return active[0]!.unitId;
+      return null;
+    };
+
+    // 责任单位 may name several units: the first is the lead unit (牵头单位), the others are co-responsible (配合单位) with those of 配合单位.
     const [firstUnit = '', ...moreUnits] = text(get('责任单位'))
       .split(UNIT_SEPARATORS)
       .filter((u) => u !== '');
     const unitName = firstUnit || null;
-    const others = [...moreUnits, ...text(get('配合单位')).split(UNIT_SEPARATORS)].filter((u) => u !== '');
+    const coUnitNames = text(get('配合单位'))
+      .split(UNIT_SEPARATORS)
+      .filter((u) => u !== '');
+    const others = [...moreUnits, ...coUnitNames];
     const otherUnits = others.length > 0 ? others.join('、') : null;
     if (otherUnits !== null && otherUnits.length > 500)
       fail('配合单位', 'TOO_LONG', 'The other units named (配合单位, and those after the first 责任单位) must be at most 500 characters.');
-    let unitId: string | null = null;
-    if (unitName) {
-      const matches = unitsByName.get(normalize(unitName)) ?? [];
-      const active = matches.filter((u) => u.status === 'active');
-      if (matches.length === 0) fail('责任单位', 'UNKNOWN_UNIT', `There is no unit named “${unitName}”.`);
-      else if (active.length === 0)
-        fail('责任单位', 'UNIT_MERGED', `Unit “${unitName}” was merged into another unit and takes no new work.`);
-      else if (active.length > 1)
-        fail('责任单位', 'AMBIGUOUS_UNIT', `${active.length} units are named “${unitName}”; assign this problem in the app instead.`);
-      else unitId = active[0]!.unitId;
-    }
+    const unitId = unitName ? unitNamed(unitName, '责任单位') : null;
+    const coResponsibleUnits: { unitId: string; name: string }[] = [];
+    if (others.length > 0 && !unitName)
+      fail('责任单位', 'REQUIRED', '责任单位 is needed when 配合单位 are given: they help its lead unit.');
+    else
+      for (const [index, name] of others.entries()) {
+        const column: ImportColumn = index < moreUnits.length ? '责任单位' : '配合单位';
+        const id = unitNamed(name, column);
+        if (id === null || coResponsibleUnits.some((u) => u.unitId === id)) continue; // the same unit twice is one 配合单位
+        if (id === unitId)
+          fail(column, 'CO_RESPONSIBLE_IS_LEAD', `“${name}” is the lead unit (牵头单位); it cannot also be one of its 配合单位.`);
+        else coResponsibleUnits.push({ unitId: id, name });
+      }
+    if (coResponsibleUnits.length > MAX_CO_RESPONSIBLE_UNITS)
+      fail(
+        '配合单位',
+        'TOO_MANY_UNITS',
+        `At most ${MAX_CO_RESPONSIBLE_UNITS} 配合单位 can help a lead unit; the row names ${coResponsibleUnits.length}.`,
+      );
 
     const personText = text(get('责任人'));
     let responsiblePerson: string | null = null;
@@ -263,6 +291,8 @@ export function checkRows(table: Table, units: Units, documentFor: DocumentByNum
         status,
         closedOn,
         otherUnits,
+        coResponsibleUnitIds: coResponsibleUnits.map((u) => u.unitId),
+        coResponsibleUnitNames: coResponsibleUnits.map((u) => u.name),
         deadlineTerm,
         alreadyImported: false,
         similar: [],

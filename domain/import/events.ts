@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CalendarDay } from '../shared/calendar.js';
 import { assertNever } from '../shared/errors.js';
 import { Text, message } from '../shared/messages.js';
-import { ProblemAssigned, ProblemRaised } from '../problem/events.js';
+import { CoResponsibleUnitIds, ProblemAssigned, ProblemRaised } from '../problem/events.js';
 import { MigratedStatus } from '../problem/decide.js';
 import { Id } from '../shared/messages.js';
 import { OriginalNumber } from '../sourceDocument/events.js';
@@ -44,11 +44,13 @@ export const ImportedRow = z.object({
   status: MigratedStatus.nullable().default(null),
   /** 销号时间 of a closed row. */
   closedOn: CalendarDay.nullable().default(null),
-  /**
-   * The other units the row names (配合单位, and the units after the first in 责任单位), as written:
-   * kept as text with the import, for the item has one responsible unit.
-   */
+  /** The other units the row names (配合单位, and the units after the first in 责任单位), as written. */
   otherUnits: z.string().max(500).nullable().default(null),
+  /**
+   * Those units found by their names: assigned as co-responsible (配合单位) beside the lead unit.
+   * Empty (and absent) in lists accepted before they were, whose other units were kept only as text.
+   */
+  coResponsibleUnitIds: CoResponsibleUnitIds,
   /** A 整改时限 given in words (长期坚持, 6月底前, 3天), as written, with the rule that read it. */
   deadlineTerm: z.string().max(100).nullable().default(null),
 });

@@ -242,6 +242,8 @@ export const RecordMigratedFacts = message(
     status: MigratedStatus,
     responsibleUnitId: Id,
     responsiblePerson: Name(50),
+    /** 配合单位 the row names beside its lead unit; empty (and absent in commands recorded before) for none. */
+    coResponsibleUnitIds: CoResponsibleUnitIds,
     deadline: CalendarDay.nullable().default(null),
     /** 销号时间: only, and always, for a closed row. */
     closedOn: CalendarDay.nullable().default(null),
@@ -727,7 +729,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
 
     case 'RecordMigratedFacts': {
       if (state.status === 'not_raised') throw new IllegalStateError('PROBLEM_NOT_RAISED', 'There is no such problem.');
-      const { problemId, importId, status, responsibleUnitId, responsiblePerson, deadline, closedOn } = command.data;
+      const { problemId, importId, status, responsibleUnitId, responsiblePerson, coResponsibleUnitIds, deadline, closedOn } = command.data;
       // Its facts recorded already (this import, or the same list in another shape): nothing more to add.
       if (isAssigned(state) && state.migratedFrom !== undefined) return [];
       if (isAssigned(state) || state.migratedFrom === undefined)
@@ -735,6 +737,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
           'NOT_A_MIGRATED_PROBLEM',
           `Problem ${state.ledgerNumber} was not brought in from a ledger, or has moved on since: its facts are recorded as they happen.`,
         );
+      leadNotCoResponsible(responsibleUnitId, coResponsibleUnitIds);
       if (status === 'closed' && closedOn === null)
         throw new ValidationError('CLOSED_ON_REQUIRED', 'A closed (销号) row needs its 销号时间.', { field: 'closedOn' });
       if (status !== 'closed' && closedOn !== null)
@@ -758,7 +761,7 @@ export function decideProblem(state: ProblemState, command: ProblemCommand, now:
       const events: ProblemEvent[] = [
         {
           type: 'ProblemAssigned',
-          data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial: null, coResponsibleUnitIds: [], migrated: raised },
+          data: { problemId, responsibleUnitId, responsiblePerson, leadingOfficial: null, coResponsibleUnitIds, migrated: raised },
         },
       ];
       if (deadline !== null) events.push({ type: 'DeadlineSet', data: { problemId, deadline, workingDays: null, migrated: raised } });

@@ -88,9 +88,11 @@ export const ProblemRaised = message(
 );
 
 /** 配合单位: units beside the lead unit, each once. */
+/** At most this many 配合单位 beside one lead unit. */
+export const MAX_CO_RESPONSIBLE_UNITS = 20;
 export const CoResponsibleUnitIds = z
   .array(Id)
-  .max(20, 'at most 20 co-responsible units')
+  .max(MAX_CO_RESPONSIBLE_UNITS, `at most ${MAX_CO_RESPONSIBLE_UNITS} co-responsible units`)
   .refine((ids) => new Set(ids).size === ids.length, 'names a unit twice')
   .default([]);
 

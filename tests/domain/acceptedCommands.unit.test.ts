@@ -90,6 +90,7 @@ const fresh: Record<ProblemCommandType, ProblemCommand> = {
       status: 'rectifying',
       responsibleUnitId: OTHER_TOWNSHIP,
       responsiblePerson: '赵强',
+      coResponsibleUnitIds: [],
       deadline: null,
       closedOn: null,
     },

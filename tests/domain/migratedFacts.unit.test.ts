@@ -1,6 +1,6 @@
-import { describe, it } from 'vitest';
-import { MIGRATED_VERIFIER_UNIT_ID, type ProblemCommand } from '../../domain/index.js';
-import { PROBLEM, TOWNSHIP, assigned, problemSpec, raised } from '../support/problemFixtures.js';
+import { describe, expect, it } from 'vitest';
+import { MIGRATED_VERIFIER_UNIT_ID, type ProblemCommand, RecordMigratedFacts } from '../../domain/index.js';
+import { HELPING_UNIT, OTHER_TOWNSHIP, PROBLEM, TOWNSHIP, assigned, problemSpec, raised } from '../support/problemFixtures.js';
 
 /**
  * 迁移导入: an item of an existing ledger (台账) keeps the state its row says, as events that carry
@@ -19,6 +19,7 @@ const migrate = (data: Partial<Extract<ProblemCommand, { type: 'RecordMigratedFa
     status: 'open',
     responsibleUnitId: TOWNSHIP,
     responsiblePerson: '王明',
+    coResponsibleUnitIds: [],
     deadline: null,
     closedOn: null,
     ...data,
@@ -90,6 +91,36 @@ describe('recording an item’s facts from a ledger (迁移导入)', () => {
         },
         { type: 'ProblemClosed', data: { problemId: PROBLEM, closedOn: '2019-11-20', migrated: onClose } },
       ]);
+  });
+
+  it('a row naming other units (配合单位, and those after the first 责任单位) assigns them as co-responsible units', () => {
+    given([migratedRaise])
+      .when(migrate({ status: 'rectifying', coResponsibleUnitIds: [OTHER_TOWNSHIP, HELPING_UNIT] }), NOW)
+      .then([
+        {
+          type: 'ProblemAssigned',
+          data: {
+            problemId: PROBLEM,
+            responsibleUnitId: TOWNSHIP,
+            responsiblePerson: '王明',
+            leadingOfficial: null,
+            coResponsibleUnitIds: [OTHER_TOWNSHIP, HELPING_UNIT],
+            migrated: onRaise,
+          },
+        },
+        { type: 'AssignmentAcknowledged', data: { problemId: PROBLEM, acknowledgedBy: '王明', migrated: onRaise } },
+      ]);
+  });
+
+  it('refuses the lead unit among its own co-responsible units', () => {
+    given([migratedRaise])
+      .when(migrate({ coResponsibleUnitIds: [OTHER_TOWNSHIP, TOWNSHIP] }), NOW)
+      .thenError('CO_RESPONSIBLE_IS_LEAD');
+  });
+
+  it('reads a command recorded before co-responsible units were as naming none', () => {
+    const { coResponsibleUnitIds: _, ...older } = (migrate() as Extract<ProblemCommand, { type: 'RecordMigratedFacts' }>).data;
+    expect(RecordMigratedFacts.schema.parse({ type: 'RecordMigratedFacts', data: older }).data.coResponsibleUnitIds).toEqual([]);
   });
 
   it('adds nothing to an item whose facts are recorded already (the same list again, in any shape)', () => {

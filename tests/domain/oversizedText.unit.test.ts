@@ -83,6 +83,7 @@ const samples: [Definition, Record<string, unknown>][] = [
       status: 'closed',
       responsibleUnitId: TOWNSHIP,
       responsiblePerson: '王明',
+      coResponsibleUnitIds: [],
       deadline: '2019-12-31',
       closedOn: '2019-11-20',
     },

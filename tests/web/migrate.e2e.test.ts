@@ -45,6 +45,8 @@ async function importLedger(): Promise<{ id: string; ledgerNumber: string }[]> {
 beforeAll(async () => {
   server = await startTestServer({ clock: () => '2021-01-04T09:00:00+08:00' });
   await addUnit(server, '衡山镇');
+  await addUnit(server, '佛子岭镇');
+  await addUnit(server, '县住建局', 'department');
   office = await tokenFor(server, ['office']);
   const registered = await server.gql(
     `mutation { registerSourceDocument(issuingBody: "国务院扶贫办", title: "反馈问题", documentNumber: "国开发〔2019〕1号", issuedOn: "2019-01-02") { document { id } } }`,
@@ -67,7 +69,8 @@ describe('an item migrated from an earlier ledger', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('台账');
     sheet.addRow(['霍山县问题整改台账']);
-    sheet.addRow(['序号', '问题来源', '文号', '原编号', '问题描述', '牵头单位', '责任人', '整改时限', '交办日期', '整改状态', '销号时间']);
+    const header = ['序号', '问题来源', '文号', '原编号', '问题描述', '牵头单位', '配合单位', '责任人', '整改时限', '交办日期', '整改状态'];
+    sheet.addRow([...header, '销号时间']);
     sheet.addRow(['一、国家反馈问题']);
     sheet.addRow([
       1,
@@ -75,7 +78,8 @@ describe('an item migrated from an earlier ledger', () => {
       '国开发〔2019〕1号',
       '2',
       '危房改造验收不严',
-      '衡山镇',
+      '衡山镇、佛子岭镇',
+      '县住建局',
       '王明',
       '6月底前',
       '2019年1月10日',
@@ -96,6 +100,8 @@ describe('an item migrated from an earlier ledger', () => {
     expect(cells).toContain('2019-06-30 (6月底前)');
     expect(cells).toContain('2019-01-10');
     expect(cells).toContain('整改中');
+    // 牵头单位 first; beside it the 配合单位 (the others of 牵头单位, then 配合单位).
+    expect(await preview.locator('[data-co-units]').textContent()).toBe('配合：佛子岭镇、县住建局');
     expect(await page.getByTestId('import-skipped').textContent()).toBe('略过 2 行分组标题或备注（第 3、5 行）。');
   });
 

@@ -142,7 +142,16 @@ export function ImportPage() {
                       <td className="wide">
                         <span className="clamp">{r.description}</span>
                       </td>
-                      <td className="unit">{r.unitName ?? t('common.none')}</td>
+                      <td className="unit">
+                        {r.unitName ?? t('common.none')}
+                        {r.coResponsibleUnits.length > 0 && (
+                          // 配合单位 beside the lead unit (牵头单位).
+                          <small className="muted co-units" data-co-units={r.row}>
+                            <br />
+                            {t('import.coUnits', { units: r.coResponsibleUnits.map((u) => u.name).join('、') })}
+                          </small>
+                        )}
+                      </td>
                       <td>{r.responsiblePerson ?? t('common.none')}</td>
                       <td className="nowrap">
                         {r.deadline ?? t('common.none')}

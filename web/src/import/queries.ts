@@ -14,6 +14,8 @@ export type Preview = {
     category: string;
     description: string;
     unitName: string | null;
+    /** 配合单位: the other units the row names, found by name; assigned as co-responsible beside the lead unit. */
+    coResponsibleUnits: { id: string; name: string }[];
     responsiblePerson: string | null;
     deadline: string | null;
     alreadyImported: boolean;
@@ -34,7 +36,7 @@ const PREVIEW = `mutation Preview($file: File!) {
   previewImport(file: $file) {
     fileName contentHash newRows alreadyImported
     issues { row column columnLetter code message value }
-    rows { row source category description unitName responsiblePerson deadline alreadyImported similar { ${SIMILAR_FIELDS} }
+    rows { row source category description unitName coResponsibleUnits { id name } responsiblePerson deadline alreadyImported similar { ${SIMILAR_FIELDS} }
       raisedOn migratedStatus closedOn deadlineTerm }
     skipped { row reason text }
   }
