@@ -164,6 +164,7 @@ describe('work queues in the web app', () => {
       '季督查',
       '月通报',
       '举一反三',
+      '单位与领导班子',
     ]);
 
     const first = page.locator(`[data-report="${receipts.triage}"]`);

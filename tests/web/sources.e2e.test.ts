@@ -110,6 +110,7 @@ describe('source documents, raising and 对账 in the web app', () => {
       '季督查',
       '月通报',
       '举一反三',
+      '单位与领导班子',
     ]);
     // 县自查 (split in three) and 自查上报 (the unit head's) are not offered.
     const sources = await raiseForm().getByLabel('问题来源').locator('option:not([disabled])').allTextContents();

@@ -22,6 +22,7 @@ import { RaisePage } from './sources/RaisePage';
 import { ReconciliationPage, SourceDocumentsPage } from './sources/SourceDocumentsPage';
 import { SweepPage, SweepsPage } from './sweeps/SweepsPage';
 import { BulletinIndex, BulletinPage } from './bulletin/BulletinPage';
+import { UnitsPage } from './units/UnitsPage';
 
 /**
  * The frame every page shares: the title, the navigation, the language switch — once signed in, and
@@ -79,6 +80,8 @@ function Frame() {
               {t('nav.notifications')} <FailedBadge />
             </NavLink>
           )}
+          {/* 单位与领导班子: the office and the admin record who leads each unit (约谈对象). */}
+          {is('office', 'admin') && <NavLink to="/units">{t('nav.units')}</NavLink>}
         </nav>
         {/* biome-ignore lint/a11y/useSemanticElements: two toggle buttons, not a form's fieldset */}
         <div className="lang" role="group" aria-label={t('lang.switch')}>
@@ -122,6 +125,7 @@ function Frame() {
           <Route path="/raise" element={<RaisePage />} />
           <Route path="/documents" element={<SourceDocumentsPage />} />
           <Route path="/documents/:id" element={<ReconciliationPage />} />
+          <Route path="/units" element={<UnitsPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>
