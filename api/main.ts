@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { configFromEnv } from '../application/config.js';
-import { demoUsersBanner, demoUsersPresent, loadDemoUsers } from '../application/demo/users.js';
-import { startServer } from './server.js';
+import { listenCatchingUp } from './listen.js';
 
 /** `npm start`: the server on the configured store, with the demo county on first start. */
 const config = configFromEnv();
@@ -18,7 +17,12 @@ const clock = clockFile
   : undefined;
 // The scheduler starts once the demo county is in: on an empty store its catch-up would write the
 // first events (the daily digests), and the demo is loaded only into an empty store.
-const server = await startServer({ ...config, scheduler: false }, clock ? { clock } : {});
+// Listens first (answering "starting" with the progress), then loads the rest of the server: importing
+// GraphQL, the schema and the read models takes longer than the 2 s a start may take to answer.
+const listening = await listenCatchingUp(config);
+const { startServer } = await import('./server.js');
+const { demoUsersBanner, demoUsersPresent, loadDemoUsers } = await import('../application/demo/users.js');
+const server = await startServer({ ...config, scheduler: false }, { ...(clock ? { clock } : {}), listening });
 if (config.demoData && (await server.store.headPosition()) === -1) {
   console.log('Empty store: loading the demo county…');
   const { loadDemoData } = await import('../application/demo/index.js');

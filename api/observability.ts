@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import type { Metrics } from '../application/metrics.js';
 import type { StoreObserver } from '../eventstore/observed.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { errorBody } from './listen.js';
 
 /** The server's JSON log (one line per request, errors with their stack): level from LOG_LEVEL. */
 export function createLogger(level: string): Logger {
@@ -144,10 +145,8 @@ export class RequestTracking {
   }
 }
 
-/** The error body every route of the server uses (the GraphQL shape), with a stable code. */
-export const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) => ({
-  errors: [{ message, extensions: { code, ...extra } }],
-});
+/** The error body every route of the server uses (the GraphQL shape), with a stable code: api/listen.ts, which answers before this module is loaded. */
+export { errorBody };
 
 /**
  * Read-your-writes across servers: a request that sends `X-Min-Position: N` (a position a mutation

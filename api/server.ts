@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -11,11 +9,8 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { domainEventDefinitions } from '../domain/index.js';
-import { openEventStore } from '../eventstore/index.js';
 import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
-import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
 import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
 import { Metrics } from '../application/metrics.js';
@@ -29,7 +24,8 @@ import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
 import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
-import { RequestTracking, createLogger, errorBody, metricsRoute, minPosition } from './observability.js';
+import { type Listening, listenCatchingUp } from './listen.js';
+import { RequestTracking, createLogger, metricsRoute, minPosition } from './observability.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
 
@@ -299,53 +295,21 @@ function graphiqlPage(options: GraphiQLOptions) {
 }
 
 /**
- * The server as `npm start` runs it. It listens before its read models are current: until they
- * are, /healthz says "starting" with the progress, /readyz answers 503 with it, and everything else
- * 503 CATCHING_UP (nothing stale is served); then the whole app takes over.
+ * The server as `npm start` runs it. It listens before its read models are current (api/listen.ts:
+ * /healthz says "starting" with the progress, /readyz answers 503 with it, and everything else
+ * 503 CATCHING_UP, so nothing stale is served); then the whole app takes over. `listening` is that
+ * server when the caller started it already (api/main.ts does, before importing this module).
  */
-export async function startServer(config: Config, options: { clock?: () => string } = {}) {
+export async function startServer(config: Config, options: { clock?: () => string; listening?: Listening } = {}) {
+  const { listening: given, ...appOptions } = options;
   const logger = createLogger(config.logLevel);
-  const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
-  let catchingUp: ProjectionRunner | undefined;
-  const progress = async () => ({ position: catchingUp?.position ?? -1, head: await store.headPosition() });
-  let handle = (req: IncomingMessage, res: ServerResponse) => {
-    progress().then(
-      ({ position, head }) => {
-        const path = new URL(req.url ?? '/', 'http://server').pathname;
-        const body =
-          path === '/healthz'
-            ? { status: 'starting', ready: false, position, head }
-            : path === '/readyz'
-              ? { status: 'catching_up', ready: false, position, head }
-              : errorBody(
-                  `The server is starting: its read models have read the log up to ${position} of ${head}. Try again shortly.`,
-                  'CATCHING_UP',
-                  {
-                    position,
-                    head,
-                  },
-                );
-        res.writeHead(path === '/healthz' ? 200 : 503, { 'content-type': 'application/json', 'retry-after': '1' });
-        res.end(JSON.stringify(body));
-      },
-      () => {
-        res.writeHead(503).end();
-      },
-    );
-  };
-  const server = createServer((req, res) => handle(req, res));
-  server.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  const listening = given ?? (await listenCatchingUp(config));
+  const { server, store, url } = listening;
   logger.info({ url, store: config.store.kind }, 'listening; catching up with the log');
   let built: App;
   try {
     built = await createApp(store, {
-      ...options,
+      ...appOptions,
       logger,
       metrics: new Metrics({ processMetrics: true }),
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
@@ -356,9 +320,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
         seconds: config.onceOnlyLeaseSeconds,
         log: (message, error) => logger.error({ err: error }, message),
       },
-      onCatchingUp: (runner) => {
-        catchingUp = runner;
-      },
+      onCatchingUp: (runner) => listening.following(() => runner.position),
       production: config.production,
       filesDir: join(config.store.dataDir, 'files'),
       tokenSecret: loadTokenSecret(config.tokenSecret, config.store.dataDir),
@@ -378,12 +340,10 @@ export async function startServer(config: Config, options: { clock?: () => strin
       ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
     });
   } catch (error) {
-    server.close();
-    server.closeAllConnections();
-    await store.close();
+    await listening.abandon();
     throw error;
   }
-  handle = built.app;
+  listening.handOver(built.app);
   logger.info({ url, position: built.runner.position }, 'ready');
   return {
     ...built,

@@ -14,9 +14,11 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'commands', load: () => import('./commands.js') },
   { name: 'nodes', load: () => import('./nodes.js') },
   { name: 'asof', load: () => import('./asof.js') },
+  { name: 'startup', load: () => import('./startup.js') },
 ];
 
-const wanted = process.argv.slice(2);
+// Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).
+const wanted = process.argv.slice(2).filter((arg) => !/^\d+$/.test(arg));
 const unknown = wanted.filter((name) => !benches.some((b) => b.name === name));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}.`);

@@ -223,6 +223,11 @@ export class Checkpointer {
    * Follows the log from its start (the heads need every stream), but counts as uncovered only what
    * comes after the newest checkpoint already recorded: catching up a log it proved before drafts
    * nothing, so a restart costs one pass over the heads, not a Merkle root every `everyEvents`.
+   * History no checkpoint covers yet (a log written before checkpoints, or while none ran) is proved
+   * by one checkpoint at the log's head as it was at the start (its `moved` names every head of that
+   * history), not by one every `everyEvents` of it, each a root over every head: the catch-up then
+   * costs one root, not one per thousand events, and the log grows by one event, not by thousands the
+   * read models would have to follow. Trigger types in that history still get theirs.
    * It may start again after a stop (a server taking the once-only work over: eventstore/lease.ts).
    */
   start(): void {
@@ -230,16 +235,18 @@ export class Checkpointer {
     this.abort = new AbortController();
     this.failure = undefined;
     const triggers = new Set(this.policy.triggerTypes);
-    this.following = latestCheckpoint(this.store)
-      .then((newest) => {
+    let headAtStart = -1;
+    this.following = Promise.all([latestCheckpoint(this.store), this.store.headPosition()])
+      .then(([newest, head]) => {
         if (newest) this.drafter.covered = newest.position;
+        headAtStart = head;
       })
       .then(() =>
         rawStore(this.store).subscribeToAll({ signal: this.abort.signal }, (event) => {
           this.drafter.observe(event);
           if (event.position <= this.drafter.covered) return undefined;
           if (triggers.has(event.type)) return this.checkpoint('finalized');
-          if (this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
+          if (event.position >= headAtStart && this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
           return undefined;
         }),
       )

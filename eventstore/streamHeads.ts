@@ -1,16 +1,30 @@
+import { createHash } from 'node:crypto';
 import { type StreamHead, byStreamId, headLeaf, merkleRoot } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Buffer | undefined };
 
+const NODE = Buffer.from([1]);
+
 /**
  * Every stream's head as the log is walked, with what a checkpoint needs: the Merkle root over
  * all heads (leaves cached, streams kept in order) and the heads that moved after a position.
+ *
+ * The root is kept incrementally: the hash of every full, aligned block of 2^k leaves (a node of
+ * RFC 6962's tree whatever the number of leaves after it) is cached, and a root recomputes only the
+ * blocks over a leaf that changed or that a new stream shifted (those from the first new stream in
+ * order on), not the whole tree: what it proved before it does not prove again. Same root, byte for
+ * byte, as `merkleRoot` over every leaf (tests/integrity: an incremental checkpoint proves exactly
+ * what a full one does).
  */
 export class StreamHeads {
   private readonly heads = new Map<string, Head>();
   private sorted: string[] = [];
   private added: string[] = [];
   private reorder = false;
+  /** Streams whose head moved (or was put back) since the last root. */
+  private dirty = new Set<string>();
+  /** blocks[k][m]: the hash of leaves [m·2^k, (m+1)·2^k) for k ≥ 1, as of the last root; holes where stale. */
+  private blocks: (Buffer | undefined)[][] = [];
   /** Events applied, across all streams. */
   eventCount = 0;
 
@@ -27,6 +41,7 @@ export class StreamHeads {
   apply(streamId: string, revision: number, hash: string, position: number): Head | undefined {
     const previous = this.heads.get(streamId);
     if (!previous) this.added.push(streamId);
+    else this.dirty.add(streamId);
     this.heads.set(streamId, { revision, hash, position, leaf: undefined });
     this.eventCount += 1;
     return previous;
@@ -34,8 +49,10 @@ export class StreamHeads {
 
   /** Puts back the head `apply` replaced. */
   undo(streamId: string, previous: Head | undefined): void {
-    if (previous) this.heads.set(streamId, previous);
-    else {
+    if (previous) {
+      this.heads.set(streamId, previous);
+      this.dirty.add(streamId);
+    } else {
       this.heads.delete(streamId);
       this.reorder = true;
     }
@@ -43,19 +60,59 @@ export class StreamHeads {
   }
 
   root(): string {
+    let firstShifted = Number.POSITIVE_INFINITY;
     if (this.reorder) {
       this.sorted = [...this.heads.keys()].sort();
       this.reorder = false;
+      firstShifted = 0;
     } else if (this.added.length > 0) {
-      this.sorted = mergeSorted(this.sorted, this.added.filter((id) => this.heads.has(id)).sort());
+      const added = this.added.filter((id) => this.heads.has(id)).sort();
+      this.sorted = mergeSorted(this.sorted, added);
+      if (added.length > 0) firstShifted = lowerBound(this.sorted, added[0]!);
     }
     this.added = [];
+    // Blocks wholly before the first new stream hold the same leaves as before; the rest are stale.
+    for (let k = 1; k < this.blocks.length; k++) {
+      const keep = Math.floor(firstShifted / 2 ** k);
+      if (this.blocks[k]!.length > keep) this.blocks[k]!.length = keep;
+    }
+    for (const streamId of this.dirty) {
+      const at = lowerBound(this.sorted, streamId);
+      if (at >= firstShifted || this.sorted[at] !== streamId) continue;
+      for (let k = 1; k < this.blocks.length; k++) this.blocks[k]![at >> k] = undefined;
+    }
+    this.dirty = new Set();
     const leaves = this.sorted.map((streamId) => {
       const head = this.heads.get(streamId)!;
       head.leaf ??= headLeaf({ streamId, revision: head.revision, hash: head.hash });
       return head.leaf;
     });
-    return merkleRoot(leaves);
+    if (leaves.length <= 1) return merkleRoot(leaves);
+    return this.subtree(leaves, 0, leaves.length).toString('hex');
+  }
+
+  /** RFC 6962's tree hash over leaves [from, to), as merkle.ts computes it, taking full aligned blocks from the cache. */
+  private subtree(leaves: readonly Buffer[], from: number, to: number): Buffer {
+    const n = to - from;
+    if (n === 1) return leaves[from]!;
+    const full = (n & (n - 1)) === 0 && from % n === 0;
+    const k = full ? 31 - Math.clz32(n) : 0;
+    if (full) {
+      const cached = this.blocks[k]?.[from >> k];
+      if (cached) return cached;
+    }
+    let split = 1;
+    while (split * 2 < n) split *= 2;
+    const hash = createHash('sha256')
+      .update(NODE)
+      .update(this.subtree(leaves, from, from + split))
+      .update(this.subtree(leaves, from + split, to))
+      .digest();
+    if (full) {
+      while (this.blocks.length <= k) this.blocks.push([]);
+      this.blocks[k]![from >> k] = hash;
+    }
+    return hash;
   }
 
   /** Heads whose last event is after `position`, sorted by streamId. */
@@ -65,6 +122,18 @@ export class StreamHeads {
       if (head.position > position) moved.push({ streamId, revision: head.revision, hash: head.hash });
     return moved.sort(byStreamId);
   }
+}
+
+/** The first index in `sorted` whose id is not below `id`. */
+function lowerBound(sorted: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function mergeSorted(a: readonly string[], b: readonly string[]): string[] {

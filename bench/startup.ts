@@ -1,0 +1,246 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sqliteFile } from '../eventstore/index.js';
+import { generateCounty } from '../tests/support/countyLog.js';
+import { type RawLogEntry, rawLogWriter } from './rawLog.js';
+import { type FigureTable, runIfMain } from './report.js';
+
+/**
+ * Issue 12's aim 1, start-up: for logs of 100k, 300k and 1M events (the generated county, written
+ * straight into a SQLite file), the real server (`api/main.ts` in a child process, checkpoints on as
+ * shipped) started on it three times: first (a log no server ever served: no snapshots, no checkpoint,
+ * and the scheduler catching up its 31 days), cold (the log as that server left it, snapshots deleted)
+ * and warm (from the snapshots the cold start left).
+ * For each start: the time from spawning the process until it listens (its first answer on /healthz)
+ * and until /readyz says ready, beside the raw rate of reading and JSON-parsing every row of the same
+ * file in the same run (the anchor); the time until the checkpointer has proved the log as it was at
+ * the start (its newest checkpoint is within the 1,000 events of the last one due); the process's peak resident memory (VmHWM).
+ * Targets: listens within 2 s whatever the size; ready at no less than 1/3 of the raw rate; time
+ * growing linearly with the log (the exponent fitted over the sizes, near 1).
+ *
+ * Sizes: `npm run bench -- startup 100000 300000` (numbers after the name), or BENCH_STARTUP_EVENTS=100000,300000;
+ * 100k, 300k and 1M by default.
+ */
+const DEFAULT_SIZES = [100_000, 300_000, 1_000_000];
+const POLL_MS = 20;
+const LIMIT_MS = Number(process.env.BENCH_STARTUP_LIMIT_MS ?? 900_000);
+
+function sizes(): number[] {
+  const fromArgs = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
+  const fromEnv = (process.env.BENCH_STARTUP_EVENTS ?? '').split(',').filter((a) => /^\d+$/.test(a));
+  const chosen = (fromArgs.length > 0 ? fromArgs : fromEnv).map(Number);
+  return chosen.length > 0 ? chosen : DEFAULT_SIZES;
+}
+
+/** The generated county, about `target` events, written in big transactions with the chain's hashes: setup, not measured. */
+function writeCounty(file: string, target: number): number {
+  const log = rawLogWriter(file);
+  let pending: RawLogEntry[] = [];
+  let events = 0;
+  generateCounty({
+    problems: Math.round(target / 9.25),
+    grouped: true,
+    onProblem: (entries) => {
+      pending.push(...entries);
+      events += entries.length;
+      if (pending.length >= 20_000) {
+        log.write(pending);
+        pending = [];
+      }
+    },
+  });
+  log.write(pending);
+  log.close();
+  return events;
+}
+
+/** Reads every row and parses its JSON, nothing else: the anchor. */
+function rawRead(file: string): number {
+  const db = new Database(file, { readonly: true });
+  const started = performance.now();
+  for (const row of db
+    .prepare('SELECT position, event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position')
+    .iterate()) {
+    const r = row as { data: string; metadata: string };
+    JSON.parse(r.data);
+    JSON.parse(r.metadata);
+  }
+  db.close();
+  return (performance.now() - started) / 1000;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Position of the last event and what the newest checkpoint covers, read beside the server (SQLite allows it). */
+function logState(file: string): { head: number; covered: number } {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const head = (db.prepare('SELECT MAX(position) AS p FROM events').get() as { p: number | null }).p ?? -1;
+    const last = db.prepare("SELECT data FROM events WHERE stream_id = 'checkpoints' ORDER BY revision DESC LIMIT 1").get() as
+      | { data: string }
+      | undefined;
+    return { head, covered: last ? (JSON.parse(last.data) as { position: number }).position : -1 };
+  } finally {
+    db.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function status(url: string): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
+type Start = { listens: number; ready: number; checkpointed: number | undefined; peakMiB: number };
+
+/** Spawns the server on `dataDir` and times it: listening, ready, the checkpointer caught up; then stops it (SIGTERM, snapshots saved). */
+async function start(dataDir: string): Promise<Start> {
+  const port = await freePort();
+  const file = sqliteFile(dataDir);
+  const headAtStart = logState(file).head;
+  const began = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    env: {
+      ...process.env,
+      EVENT_STORE: 'sqlite',
+      DATA_DIR: dataDir,
+      DEMO_DATA: 'off',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const elapsed = () => (performance.now() - began) / 1000;
+  const check = () => {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    if (performance.now() - began > LIMIT_MS) throw new Error(`server not ready in ${LIMIT_MS} ms:\n${output}`);
+  };
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    while ((await status(`${base}/healthz`)) === undefined) {
+      check();
+      await sleep(POLL_MS);
+    }
+    const listens = elapsed();
+    while ((await status(`${base}/readyz`)) !== 200) {
+      check();
+      await sleep(POLL_MS);
+    }
+    const ready = elapsed();
+    let checkpointed: number | undefined;
+    while (performance.now() - began < LIMIT_MS) {
+      check();
+      // Checkpoints come every CHECKPOINT_EVERY_EVENTS (1,000 as shipped); the rest waits for the timer (300 s).
+      if (logState(file).covered > headAtStart - 1000) {
+        checkpointed = elapsed();
+        break;
+      }
+      await sleep(200);
+    }
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return { listens, ready, checkpointed, peakMiB: hwm ? Number(hwm[1]) / 1024 : Number.NaN };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Least-squares slope of log(seconds) over log(events): 1 is linear. */
+function exponent(points: { events: number; seconds: number }[]): number {
+  const xs = points.map((p) => Math.log(p.events));
+  const ys = points.map((p) => Math.log(p.seconds));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}
+
+export async function run(): Promise<FigureTable[]> {
+  const rows: Record<string, string | number>[] = [];
+  const fits: Record<'raw' | 'first' | 'cold' | 'warm' | 'coldCheckpointed', { events: number; seconds: number }[]> = {
+    raw: [],
+    first: [],
+    cold: [],
+    warm: [],
+    coldCheckpointed: [],
+  };
+  for (const target of sizes()) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-bench-startup-'));
+    try {
+      const events = writeCounty(sqliteFile(dataDir), target);
+      const raw = rawRead(sqliteFile(dataDir));
+      fits.raw.push({ events, seconds: raw });
+      for (const kind of ['first', 'cold', 'warm'] as const) {
+        // Cold: the log as a server left it (its scheduler's and checkpointer's events in), its snapshots gone.
+        if (kind === 'cold') rmSync(join(dataDir, 'snapshots'), { recursive: true, force: true });
+        const s = await start(dataDir);
+        fits[kind].push({ events, seconds: s.ready });
+        if (kind === 'first' && s.checkpointed !== undefined) fits.coldCheckpointed.push({ events, seconds: s.checkpointed });
+        rows.push({
+          events,
+          start: kind,
+          'raw read+parse s': raw,
+          'listens s (≤ 2)': s.listens,
+          'ready s': s.ready,
+          'ready ÷ raw rate (≥ 0.33)': raw / s.ready,
+          'checkpoints current s': s.checkpointed ?? `> ${LIMIT_MS / 1000}`,
+          'peak RSS MiB': s.peakMiB,
+        });
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const fitted = (points: { events: number; seconds: number }[]) => (points.length >= 2 ? exponent(points).toFixed(2) : 'n/a');
+  return [
+    {
+      title: 'Start-up of the real server (api/main.ts, SQLite, checkpoints on as shipped), from spawn',
+      rows,
+      notes: [
+        'Listens: first answer on /healthz; ready: /readyz 200 (read models current); checkpoints current: every checkpoint',
+        'due on the log as it was at the start is recorded (the checkpointer runs after ready). Peak RSS: VmHWM.',
+      ],
+    },
+    {
+      title: 'Growth: exponent of time over events fitted over the sizes (target ≈ 1)',
+      rows: [
+        { measure: 'raw read+parse', exponent: fitted(fits.raw) },
+        { measure: 'ready, first start', exponent: fitted(fits.first) },
+        { measure: 'ready, cold', exponent: fitted(fits.cold) },
+        { measure: 'ready, warm', exponent: fitted(fits.warm) },
+        { measure: 'checkpoints current, first start', exponent: fitted(fits.coldCheckpointed) },
+      ],
+    },
+  ];
+}
+
+await runIfMain(import.meta.url, run);

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CHECKPOINT_STREAM, CheckpointDrafter, Checkpointer, checkpointFrom } from '../../eventstore/checkpoints.js';
+import { rawStore } from '../../eventstore/hashChain.js';
+import { StreamHeads } from '../../eventstore/streamHeads.js';
+import { verifyLog } from '../../eventstore/verify.js';
+import { contextAt, writeSampleLedger } from './sampleLedger.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-catch-up-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** A checkpoint after every event, so any drafting during the catch-up would show. */
+const policy = { everyEvents: 1, everySeconds: 3600, triggerTypes: ['AssessmentFinalized'] };
+
+async function checkpointsIn(store: Parameters<typeof rawStore>[0]) {
+  return (await rawStore(store).readStream(CHECKPOINT_STREAM)).map(checkpointFrom);
+}
+
+async function until(condition: () => Promise<boolean>) {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the condition was never met');
+}
+
+/**
+ * Issue 12: a server starting on a log no checkpoint covers (written before checkpoints, or while
+ * none ran) proves that history with one checkpoint at the head it found, not one every
+ * `everyEvents` of it (each a Merkle root over every head); that checkpoint proves what a full one
+ * would, and live events are checkpointed as before.
+ */
+describe('a checkpointer catching up a log no checkpoint covers', () => {
+  it('given ten events and no checkpoint, when a checkpointer (one per event) starts, then it drafts one checkpoint at the head covering every stream, and the next event gets its own', async () => {
+    const { store, problems } = await writeSampleLedger(dataDir);
+    const events = await rawStore(store).readAll({ maxCount: 1000 });
+    const head = events.at(-1)!.position;
+    const streams = new Set(events.map((e) => e.streamId));
+    expect(events.length).toBeGreaterThan(5);
+
+    const root = vi.spyOn(StreamHeads.prototype, 'root');
+    const checkpointer = new Checkpointer(store, policy, () => '2019-03-21T00:00:00.000Z');
+    checkpointer.start();
+    await until(async () => (await checkpointsIn(store)).length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(root).toHaveBeenCalledTimes(1);
+    const [first, ...others] = await checkpointsIn(store);
+    expect(others).toEqual([]);
+    expect(first).toMatchObject({ number: 1, position: head, eventCount: events.length, previousPosition: -1, reason: 'events' });
+    expect(first!.streamCount).toBe(streams.size);
+    expect(first!.moved.map(([streamId]) => streamId)).toEqual([...streams].sort());
+
+    // A drafter walking the whole log from scratch to the same position finds the same root.
+    const scratch = new CheckpointDrafter();
+    for (const event of events) scratch.observe(event);
+    expect(scratch.draft('manual').merkleRoot).toBe(first!.merkleRoot);
+
+    const { Ledger } = await import('../../application/ledger.js');
+    const ledger = new Ledger(store);
+    await ledger.problemCommand(
+      {
+        type: 'AssignProblem',
+        data: { problemId: problems[2]!, responsibleUnitId: ledger.unitIdFor('unit-mozitan'), responsiblePerson: '李四' },
+      },
+      contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
+    );
+    await until(async () => (await checkpointsIn(store)).length === 2);
+    await checkpointer.stop();
+    root.mockRestore();
+    const [, second] = await checkpointsIn(store);
+    expect(second!.previousPosition).toBe(head);
+    expect(second!.moved.some(([streamId]) => streamId === `problem-${problems[2]}`)).toBe(true);
+    expect((await verifyLog(store)).intact).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { headsRoot } from '../../eventstore/merkle.js';
+import { StreamHeads } from '../../eventstore/streamHeads.js';
+
+/** mulberry32: the same sequence of moves on every run. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Issue 12: the checkpointer keeps the Merkle tree incrementally (cached blocks of leaves). Whatever
+ * the moves between two roots (heads moved, new streams anywhere in the order, moves undone as the
+ * verifier does), each root must be the one computed from scratch over every head (merkle.ts's
+ * `headsRoot`), counted here from a plain map of the heads.
+ */
+describe('the stream heads’ incremental Merkle root', () => {
+  it('given random moves, new streams and undos between roots, then every root equals the root over every head from scratch', () => {
+    const rnd = random(12);
+    const heads = new StreamHeads();
+    const plain = new Map<string, { revision: number; hash: string }>();
+    let position = 0;
+    const hash = () =>
+      Math.floor(rnd() * 2 ** 32)
+        .toString(16)
+        .padStart(64, '0');
+    for (let round = 0; round < 60; round++) {
+      const moves = 1 + Math.floor(rnd() * (round % 7 === 0 ? 200 : 12));
+      const undone: {
+        streamId: string;
+        previous: ReturnType<StreamHeads['apply']>;
+        before: { revision: number; hash: string } | undefined;
+      }[] = [];
+      for (let i = 0; i < moves; i++) {
+        const fresh = plain.size === 0 || rnd() < 0.3;
+        const streamId = fresh ? `s-${hash().slice(-12)}` : [...plain.keys()][Math.floor(rnd() * plain.size)]!;
+        const before = plain.get(streamId);
+        const next = { revision: before ? before.revision + 1 : 0, hash: hash() };
+        const previous = heads.apply(streamId, next.revision, next.hash, position++);
+        plain.set(streamId, next);
+        undone.push({ streamId, previous, before });
+      }
+      // Now and then put the last few moves back, as the verifier does to check an older checkpoint.
+      if (round % 5 === 4) {
+        expect(heads.root()).toBe(headsRoot([...plain].map(([streamId, h]) => ({ streamId, ...h }))));
+        for (const { streamId, previous, before } of undone.slice(-3).reverse()) {
+          heads.undo(streamId, previous);
+          if (before) plain.set(streamId, before);
+          else plain.delete(streamId);
+        }
+      }
+      expect(heads.streamCount).toBe(plain.size);
+      expect(heads.root()).toBe(headsRoot([...plain].map(([streamId, h]) => ({ streamId, ...h }))));
+    }
+  });
+});
