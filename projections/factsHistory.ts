@@ -77,55 +77,12 @@ async function unitSets(byUnit: Iterable<[string, Iterable<string>]>): Promise<M
 
 /**
  * The parts of a state other than the problems, copied (they are few); the problems by unit as given.
- * One structured clone for all of them, so records two maps share (an application by id and by line,
- * an exemption by line and by trigger) stay shared in the copy, and a later event changes both views.
+ * One structured clone of all of them, whatever parts the facts gain: records two maps share (an
+ * application by id and by line, an exemption by line and by trigger) stay shared in the copy.
  */
 function rest(s: FactsState, problems: Map<string, ProblemFacts>, problemsByUnit: Map<string, Set<string>>): FactsState {
-  const {
-    units,
-    policies,
-    interviews,
-    exemptions,
-    finalizations,
-    exemptionApplications,
-    applicationsByLine,
-    exemptionsByTrigger,
-    assessmentItems,
-    hotline,
-    publications,
-    sweeps,
-  } = structuredClone({
-    units: s.units,
-    policies: s.policies,
-    interviews: s.interviews,
-    exemptions: s.exemptions,
-    finalizations: s.finalizations,
-    exemptionApplications: s.exemptionApplications,
-    applicationsByLine: s.applicationsByLine,
-    exemptionsByTrigger: s.exemptionsByTrigger,
-    assessmentItems: s.assessmentItems,
-    hotline: s.hotline,
-    publications: s.publications,
-    sweeps: s.sweeps,
-  });
-  return {
-    problems,
-    problemsByUnit,
-    units,
-    policies,
-    interviews,
-    exemptions,
-    finalizations,
-    exemptionApplications,
-    applicationsByLine,
-    exemptionsByTrigger,
-    assessmentItems,
-    hotline,
-    publications,
-    sweeps,
-    changes: s.changes,
-    latestMs: s.latestMs,
-  };
+  const { problems: _problems, problemsByUnit: _byUnit, ...others } = s;
+  return { problems, problemsByUnit, ...structuredClone(others) };
 }
 
 /** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */

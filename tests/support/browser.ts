@@ -56,3 +56,20 @@ export async function signInPage(page: Page, baseUrl: string, token: string, pat
   await page.evaluate((t) => sessionStorage.setItem('taizhang.token', t), token);
   await page.goto(`${baseUrl}${path}`);
 }
+
+/** The office's navigation, link by link in order, as App.tsx gives it (the tests that check it share one list). */
+export const OFFICE_NAV = [
+  '挂图作战',
+  '整改台账',
+  '导入问题清单',
+  '登记问题',
+  '来源文件',
+  '12317 举报',
+  '约谈',
+  '延期申请',
+  '年度考核',
+  '季督查',
+  '月通报',
+  '举一反三',
+  '单位与领导班子',
+];
