@@ -82,7 +82,9 @@ describe('source documents, raising and 对账 in the web app', () => {
     await form.getByLabel('成文日期').fill(DOCUMENT.issuedOn);
     await form.locator('button[type="submit"]').click();
     await page.locator('[data-registered]').waitFor();
+    // The list reloads after the registration: wait for the new row, then read it.
     const row = page.locator(`tr[data-document="${DOCUMENT.documentNumber}"]`);
+    await row.waitFor();
     expect(await row.locator('td').allTextContents()).toEqual([
       DOCUMENT.documentNumber,
       DOCUMENT.title,
