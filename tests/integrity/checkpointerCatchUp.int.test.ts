@@ -2,29 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CHECKPOINT_STREAM, CheckpointDrafter, Checkpointer, checkpointFrom } from '../../eventstore/checkpoints.js';
+import { CheckpointDrafter, Checkpointer } from '../../eventstore/checkpoints.js';
 import { rawStore } from '../../eventstore/hashChain.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { verifyLog } from '../../eventstore/verify.js';
-import { contextAt, writeSampleLedger } from './sampleLedger.js';
+import { eventually } from '../support/receivers.js';
+import { checkpointsIn, contextAt, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-catch-up-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** A checkpoint after every event, so any drafting during the catch-up would show. */
 const policy = { everyEvents: 1, everySeconds: 3600, triggerTypes: ['AssessmentFinalized'] };
-
-async function checkpointsIn(store: Parameters<typeof rawStore>[0]) {
-  return (await rawStore(store).readStream(CHECKPOINT_STREAM)).map(checkpointFrom);
-}
-
-async function until(condition: () => Promise<boolean>) {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the condition was never met');
-}
 
 /**
  * Issue 12: a server starting on a log no checkpoint covers (written before checkpoints, or while
@@ -43,7 +32,7 @@ describe('a checkpointer catching up a log no checkpoint covers', () => {
     const root = vi.spyOn(StreamHeads.prototype, 'root');
     const checkpointer = new Checkpointer(store, policy, () => '2019-03-21T00:00:00.000Z');
     checkpointer.start();
-    await until(async () => (await checkpointsIn(store)).length >= 1);
+    await eventually(async () => (await checkpointsIn(store)).length >= 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(root).toHaveBeenCalledTimes(1);
     const [first, ...others] = await checkpointsIn(store);
@@ -66,7 +55,7 @@ describe('a checkpointer catching up a log no checkpoint covers', () => {
       },
       contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
     );
-    await until(async () => (await checkpointsIn(store)).length === 2);
+    await eventually(async () => (await checkpointsIn(store)).length === 2);
     await checkpointer.stop();
     root.mockRestore();
     const [, second] = await checkpointsIn(store);

@@ -2,28 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CHECKPOINT_STREAM, CheckpointDrafter, Checkpointer, checkpointFrom, recordCheckpoint } from '../../eventstore/checkpoints.js';
+import { CheckpointDrafter, Checkpointer, recordCheckpoint } from '../../eventstore/checkpoints.js';
 import { rawStore } from '../../eventstore/hashChain.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { verifyLog } from '../../eventstore/verify.js';
-import { contextAt, writeSampleLedger } from './sampleLedger.js';
+import { eventually } from '../support/receivers.js';
+import { checkpointsIn, contextAt, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-restart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const policy = { everyEvents: 1, everySeconds: 3600, triggerTypes: ['AssessmentFinalized'] };
-
-async function checkpointsIn(store: Parameters<typeof rawStore>[0]) {
-  return (await rawStore(store).readStream(CHECKPOINT_STREAM)).map(checkpointFrom);
-}
-
-async function until(condition: () => Promise<boolean>) {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the condition was never met');
-}
 
 /**
  * Issue 12: a server restarting on a log it proved before must not draft a checkpoint (a Merkle
@@ -53,7 +42,7 @@ describe('a checkpointer restarting on a proved log', () => {
       },
       contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
     );
-    await until(async () => (await checkpointsIn(store)).length === 2);
+    await eventually(async () => (await checkpointsIn(store)).length === 2);
     await checkpointer.stop();
     expect(root).toHaveBeenCalledTimes(1);
     root.mockRestore();

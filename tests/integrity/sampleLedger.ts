@@ -1,7 +1,10 @@
 import { domainEventDefinitions } from '../../domain/index.js';
 import { Ledger } from '../../application/ledger.js';
 import type { CommandContext } from '../../eventstore/commandHandler.js';
+import { CHECKPOINT_STREAM, checkpointFrom } from '../../eventstore/checkpoints.js';
+import { rawStore } from '../../eventstore/hashChain.js';
 import { openEventStore } from '../../eventstore/index.js';
+import type { EventStore } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
 
 const actor = { userId: 'office-1', name: '县督查办', unitId: null, role: 'office' };
@@ -41,4 +44,9 @@ export async function writeSampleLedger(dataDir: string) {
       contextAt(`assign-${n}`, `2019-03-1${n}T02:00:00.000Z`),
     );
   return { store, problems, streams: { problems: problems.map((id) => `problem-${id}`) } };
+}
+
+/** The checkpoints recorded in a store, oldest first. */
+export async function checkpointsIn(store: EventStore) {
+  return (await rawStore(store).readStream(CHECKPOINT_STREAM)).map(checkpointFrom);
 }
