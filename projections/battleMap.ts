@@ -95,6 +95,21 @@ export type BattleMapItem = {
   consolidation: ProblemFacts['consolidation'];
 };
 
+/** An item as the battle map shows it on `today`: its facts and its light with the reasons. */
+export function mapItem(f: ProblemFacts, today: string, dueSoonLimit: string, rules: PolicyDocument['lights']): BattleMapItem {
+  const { light, reasons } = itemLight(f, today, dueSoonLimit, rules);
+  return {
+    problemId: f.problemId,
+    ledgerNumber: f.ledgerNumber,
+    unitId: f.unitId,
+    status: f.status,
+    deadline: f.deadline,
+    light,
+    reasons,
+    consolidation: f.consolidation,
+  };
+}
+
 export type UnitLightRow = { unitId: string; light: Light } & Tally;
 
 export type BattleMap = {
@@ -230,17 +245,8 @@ export class BattleMapAccumulator {
       this.entries.delete(f.problemId);
       return;
     }
-    const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
-    const item: BattleMapItem = {
-      problemId: f.problemId,
-      ledgerNumber: f.ledgerNumber,
-      unitId: f.unitId,
-      status: f.status,
-      deadline: f.deadline,
-      light,
-      reasons,
-      consolidation: f.consolidation,
-    };
+    const item = mapItem(f, this.day, this.dueSoonLimit, this.rules);
+    const { light, reasons } = item;
     const sets: ProblemSet[] = [];
     const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
     if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));

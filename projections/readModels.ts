@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { problemEventDefinitions } from '../domain/index.js';
-import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, itemLight } from './battleMap.js';
+import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, mapItem } from './battleMap.js';
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
@@ -316,7 +316,7 @@ export class ReadModels {
       const instant = now();
       const day = dayOf(instant);
       const rules = policyInForce(live, instant).document.lights;
-      const { light, reasons } = itemLight(f, day, plusDays(day, rules.dueSoonDays), rules);
+      const item = mapItem(f, day, plusDays(day, rules.dueSoonDays), rules);
       let newTriggers: Trigger[] = [];
       if (f.unitId) {
         remember(f.unitId);
@@ -327,16 +327,7 @@ export class ReadModels {
         position: event.position,
         occurredAt: event.metadata.occurredAt,
         eventType: event.type,
-        item: {
-          problemId: f.problemId,
-          ledgerNumber: f.ledgerNumber,
-          unitId: f.unitId,
-          status: f.status,
-          deadline: f.deadline,
-          light,
-          reasons,
-          consolidation: f.consolidation,
-        },
+        item,
         newTriggers,
       });
     });
