@@ -51,6 +51,15 @@ export type CardView = { card: Scorecard; frozen: boolean; finalization: Finaliz
  * Ledger service, it checks what a pure decision cannot know — that the trigger or the deduction
  * exists right now, on the read models — and fills in the evidence from them before deciding.
  */
+/** What an exemption, or an application for one, records of its deduction: the line as the card gave it. */
+export const deductionFields = (line: ScoreLine) => ({
+  lineId: line.id,
+  rule: line.rule,
+  problemId: line.problemId,
+  eventIds: line.eventIds,
+  points: line.points,
+});
+
 export class Assessment {
   constructor(
     private readonly store: EventStore,
@@ -235,11 +244,7 @@ export class Assessment {
         applicationId: uuidv5(`exemption-application/${context.commandId}`, ID_NAMESPACE),
         year: input.year,
         unitId: input.unitId,
-        lineId: line.id,
-        rule: line.rule,
-        problemId: line.problemId,
-        eventIds: line.eventIds,
-        points: line.points,
+        ...deductionFields(line),
         reason: input.reason,
         approvedBy: input.approvedBy,
         distinction: input.distinction ?? null,

@@ -20,7 +20,7 @@ import type { Trigger } from '../projections/interviewTriggers.js';
 import type { AssessmentItemFacts, ExemptionApplicationFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import type { Assessment } from './assessment.js';
+import { type Assessment, deductionFields } from './assessment.js';
 import { checkYear, parseOrThrow } from './validation.js';
 
 const ID_NAMESPACE = '0d6a5f0e-8a0b-4b6c-9a57-2f3c1e4d5b69';
@@ -129,11 +129,7 @@ export class AssessmentReview {
         applicationId: uuidv5(`exemption-application/${context.commandId}`, ID_NAMESPACE),
         year: input.year,
         unitId: input.unitId,
-        lineId: line.id,
-        rule: line.rule,
-        problemId: line.problemId,
-        eventIds: line.eventIds,
-        points: line.points,
+        ...deductionFields(line),
         applicantUnitId,
         distinction: input.distinction,
         statement: input.statement,
