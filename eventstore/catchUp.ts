@@ -60,6 +60,9 @@ export async function followByReading(
         position = event.position;
       }
       if (batch.length < batchSize) await wakeUp.woken;
+      // A full batch: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
+      // catch-up of a million events was one run of microtasks: /healthz and /readyz went unanswered until it ended.
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     } finally {
       // A full batch goes straight on to the next read: drop this registration rather than leave a
       // timer and an abort listener behind for every batch of a long catch-up.

@@ -39,6 +39,8 @@ export class ProjectionRunner {
   private listeners = new Set<(event: RecordedEvent) => void>();
   private lastEventId: string | null = null;
   private lastSnapshotPosition = -1;
+  /** Snapshots are saved one after the other. */
+  private saving: Promise<void> = Promise.resolve();
   private live = false;
   /** Global position of the last event applied to every projection (-1 before the first). */
   position = -1;
@@ -83,7 +85,12 @@ export class ProjectionRunner {
       }),
     ]);
     this.live = true;
-    if (this.position > this.lastSnapshotPosition) await this.snapshot();
+    // Saved once the start is done rather than before it answers (issue 12): serializing every read model holds the
+    // event loop for seconds at a million events. A first live event, or `stop`, saves it sooner.
+    if (this.position > this.lastSnapshotPosition)
+      setImmediate(() => {
+        if (this.live && this.position > this.lastSnapshotPosition) void this.snapshot();
+      });
   }
 
   private async restore(): Promise<void> {
@@ -128,24 +135,28 @@ export class ProjectionRunner {
   }
 
   /**
-   * Saves every projection's state at the current position. The state is serialized before this
-   * returns control, so events applied while the bytes are written do not leak into the snapshot.
+   * Saves every projection's state, each at the position the runner has then applied: a projection
+   * is serialized in one piece, so events applied while its bytes are written do not leak into its
+   * snapshot. Between two projections the event loop runs (one big read model at a time holds it).
    */
   async snapshot(): Promise<void> {
     const { snapshots } = this.options;
     if (!snapshots) return;
     this.lastSnapshotPosition = this.position;
-    const encoded = this.projections.map((p) => ({
-      name: p.name,
-      bytes: encodeSnapshot({
-        name: p.name,
-        version: p.version,
-        position: this.position,
-        eventId: this.lastEventId,
-        state: this.states.get(p.name),
-      }),
-    }));
-    for (const { name, bytes } of encoded) await snapshots.save(name, bytes);
+    const run = this.saving.then(async () => {
+      for (const p of this.projections) {
+        const bytes = encodeSnapshot({
+          name: p.name,
+          version: p.version,
+          position: this.position,
+          eventId: this.lastEventId,
+          state: this.states.get(p.name),
+        });
+        await snapshots.save(p.name, bytes);
+      }
+    });
+    this.saving = run.catch(() => undefined);
+    await run;
   }
 
   /** Throws every read model away and builds it again from the first event, ignoring snapshots. */
@@ -214,6 +225,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     await this.halt();
     if (this.live && this.position > this.lastSnapshotPosition) await this.snapshot();
+    await this.saving;
     this.live = false;
   }
 }
