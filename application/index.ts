@@ -175,7 +175,8 @@ export async function createApplication(given: EventStore, options: ApplicationO
     sourceDocuments: new SourceDocuments(ledger, runner, clock),
     runner,
     readModels,
-    checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock) : undefined,
+    // Its state kept beside the read models' (issue 12): a restart reads the log after it, not the whole log for the heads.
+    checkpointer: checkpoints ? new Checkpointer(store, checkpoints, clock, options.snapshots) : undefined,
     onceOnly: new OnceOnlyWork(leasesOf(given), options.onceOnly),
     clock,
     bulletins,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import { z } from 'zod';
 import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
 import type { EventStore, NewEvent, RecordedEvent } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
-import { StreamHeads } from './streamHeads.js';
+import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
 export const CHECKPOINT_STREAM = 'checkpoints';
@@ -74,9 +75,12 @@ export const exportCheckpoint = (c: Checkpoint): ExportedCheckpoint => ({
   recordedAt: c.recordedAt,
 });
 
+/** A drafter's state after the event at `position` (whose id is `eventId`): what a restart goes on from. */
+export type DrafterState = { position: number; eventId: string; covered: number; uncovered: number[]; heads: StreamHeadsState };
+
 /** Follows the log and drafts checkpoints from the heads it has seen. */
 export class CheckpointDrafter {
-  readonly heads = new StreamHeads();
+  heads = new StreamHeads();
   /** Position covered by the newest checkpoint known (seen in the log or drafted here). */
   covered = -1;
   /** Positions of events after `covered`, checkpoints aside (they alone do not call for another). */
@@ -97,6 +101,24 @@ export class CheckpointDrafter {
         this.uncovered = this.uncovered.filter((p) => p > covered);
       }
     } else if (event.position > this.covered) this.uncovered.push(event.position);
+  }
+
+  /** The state to keep (shared, not copied: serialize it before the next `observe`); none before the first event. */
+  state(): DrafterState | undefined {
+    if (this.lastEventId === undefined) return undefined;
+    const { position, lastEventId: eventId, covered, uncovered } = this;
+    return { position, eventId, covered, uncovered, heads: this.heads.state() };
+  }
+
+  /** A drafter going on from a kept state, as the one it was taken from would. */
+  static from(state: DrafterState): CheckpointDrafter {
+    const drafter = new CheckpointDrafter();
+    drafter.heads = StreamHeads.from(state.heads);
+    drafter.position = state.position;
+    drafter.lastEventId = state.eventId;
+    drafter.covered = state.covered;
+    drafter.uncovered = state.uncovered;
+    return drafter;
   }
 
   /** A checkpoint at the last position observed; synchronous, so the heads cannot move meanwhile. */
@@ -200,13 +222,33 @@ function positiveInt(text: string | undefined, fallback: number): number {
   return value;
 }
 
+/** Where the checkpointer keeps its state between starts: the read models' snapshot store (projections/snapshots.ts). */
+export type CheckpointerSnapshots = {
+  load(name: string): Promise<Buffer | undefined>;
+  save(name: string, bytes: Buffer): Promise<void>;
+};
+
+/** The checkpointer's snapshot: its name among the read models' and the version of its shape. */
+const SNAPSHOT = { name: 'checkpointer', version: 1 };
+/** Positions between two snapshots of the checkpointer's state, once it has caught up (and one at every stop). */
+export const CHECKPOINTER_SNAPSHOT_EVERY = 50_000;
+
 /**
  * Follows the log through the store's subscription (never beside an append, like the projection
  * runner) and appends a checkpoint every `everyEvents` events, every `everySeconds` seconds when
  * something happened, and at every event of a trigger type.
+ *
+ * With `snapshots`, its state (every stream's head, the Merkle tree's cached blocks, what the newest
+ * checkpoint covers) is kept at a position (issue 12): a restart reads the log after it, not the
+ * whole log for the heads, and hashes no block it hashed before. A snapshot is taken once caught up,
+ * every CHECKPOINTER_SNAPSHOT_EVERY positions and at a stop; it is used only when the log holds the
+ * same event at its position (a replaced database is walked from the start) and is of this version.
  */
 export class Checkpointer {
   private drafter = new CheckpointDrafter();
+  /** Position of the last snapshot saved or restored. */
+  private savedAt = -1;
+  private saving: Promise<void> = Promise.resolve();
   private abort = new AbortController();
   private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -217,6 +259,7 @@ export class Checkpointer {
     private readonly store: EventStore,
     private readonly policy: CheckpointPolicy,
     private readonly clock: () => string = () => new Date().toISOString(),
+    private readonly snapshots?: CheckpointerSnapshots,
   ) {}
 
   /**
@@ -236,18 +279,22 @@ export class Checkpointer {
     this.failure = undefined;
     const triggers = new Set(this.policy.triggerTypes);
     let headAtStart = -1;
-    this.following = Promise.all([latestCheckpoint(this.store), this.store.headPosition()])
-      .then(([newest, head]) => {
-        if (newest) this.drafter.covered = newest.position;
+    this.following = Promise.all([latestCheckpoint(this.store), this.store.headPosition(), this.restore()])
+      .then(([newest, head, restored]) => {
+        if (restored) this.drafter = restored;
+        if (newest && newest.position > this.drafter.covered) {
+          this.drafter.covered = newest.position;
+          this.drafter.uncovered = this.drafter.uncovered.filter((p) => p > newest.position);
+        }
         headAtStart = head;
       })
       .then(() =>
-        rawStore(this.store).subscribeToAll({ signal: this.abort.signal }, (event) => {
+        rawStore(this.store).subscribeToAll({ after: this.drafter.position, signal: this.abort.signal }, (event) => {
           this.drafter.observe(event);
-          if (event.position <= this.drafter.covered) return undefined;
-          if (triggers.has(event.type)) return this.checkpoint('finalized');
-          if (event.position >= headAtStart && this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
-          return undefined;
+          const written = this.onObserved(event, headAtStart, triggers);
+          // Kept after the event's own checkpoint is drafted (that draft leaves nothing uncovered to keep).
+          if (event.position >= headAtStart && event.position - this.savedAt >= CHECKPOINTER_SNAPSHOT_EVERY) this.save();
+          return written;
         }),
       )
       .catch((error: unknown) => {
@@ -258,6 +305,14 @@ export class Checkpointer {
       if (this.drafter.uncovered.length > 0) void this.checkpoint('time');
     }, this.policy.everySeconds * 1000);
     this.timer.unref();
+  }
+
+  /** The checkpoint an event observed calls for, if any: drafted now, written after the one before. */
+  private onObserved(event: RecordedEvent, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
+    if (event.position <= this.drafter.covered) return undefined;
+    if (triggers.has(event.type)) return this.checkpoint('finalized');
+    if (event.position >= headAtStart && this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');
+    return undefined;
   }
 
   private checkpoint(reason: CheckpointData['reason']): Promise<void> {
@@ -273,10 +328,41 @@ export class Checkpointer {
     return this.writing;
   }
 
+  /** The drafter kept by the last snapshot, when there is one of this version and the log holds its event at its position. */
+  private async restore(): Promise<CheckpointDrafter | undefined> {
+    this.savedAt = -1;
+    const bytes = await this.snapshots?.load(SNAPSHOT.name);
+    if (!bytes) return undefined;
+    try {
+      const kept = deserialize(bytes) as { version: number; state: DrafterState };
+      if (kept.version !== SNAPSHOT.version) return undefined;
+      const [at] = await rawStore(this.store).readAll({ after: kept.state.position - 1, maxCount: 1 });
+      if (at?.position !== kept.state.position || at.id !== kept.state.eventId) return undefined;
+      this.savedAt = kept.state.position;
+      return CheckpointDrafter.from(kept.state);
+    } catch (error) {
+      console.error('The checkpointer’s snapshot could not be read; walking the log from its start:', error);
+      return undefined;
+    }
+  }
+
+  /** Keeps the drafter's state as it is now: serialized at once (the next event moves it), written after the last. */
+  private save(): void {
+    const state = this.snapshots && this.drafter.state();
+    if (!state) return;
+    const bytes = serialize({ version: SNAPSHOT.version, state });
+    this.savedAt = state.position;
+    this.saving = this.saving
+      .then(() => this.snapshots!.save(SNAPSHOT.name, bytes))
+      .catch((error: unknown) => console.error('Could not save the checkpointer’s snapshot:', error));
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.abort.abort();
     await this.following;
     await this.writing;
+    if (this.failure === undefined && this.drafter.position > this.savedAt) this.save();
+    await this.saving;
   }
 }

@@ -3,6 +3,17 @@ import { type StreamHead, byStreamId, headLeaf, merkleRoot } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Buffer | undefined };
 
+/** Everything the heads hold, as plain data (V8 serializes it): the heads, their order and the tree's cached blocks. */
+export type StreamHeadsState = {
+  heads: Map<string, Head>;
+  sorted: string[];
+  added: string[];
+  reorder: boolean;
+  dirty: Set<string>;
+  blocks: (Buffer | undefined)[][];
+  eventCount: number;
+};
+
 const NODE = Buffer.from([1]);
 
 /**
@@ -17,7 +28,7 @@ const NODE = Buffer.from([1]);
  * what a full one does).
  */
 export class StreamHeads {
-  private readonly heads = new Map<string, Head>();
+  private heads = new Map<string, Head>();
   private sorted: string[] = [];
   private added: string[] = [];
   private reorder = false;
@@ -27,6 +38,25 @@ export class StreamHeads {
   private blocks: (Buffer | undefined)[][] = [];
   /** Events applied, across all streams. */
   eventCount = 0;
+
+  /** The heads as they are now, to be kept in a snapshot: shared, not copied (serialize it before the next `apply`). */
+  state(): StreamHeadsState {
+    const { heads, sorted, added, reorder, dirty, blocks, eventCount } = this;
+    return { heads, sorted, added, reorder, dirty, blocks, eventCount };
+  }
+
+  /** Heads restored from `state()`: the same roots from here on as the heads it was taken from, with no block hashed again. */
+  static from(state: StreamHeadsState): StreamHeads {
+    const restored = new StreamHeads();
+    restored.heads = state.heads;
+    restored.sorted = state.sorted;
+    restored.added = state.added;
+    restored.reorder = state.reorder;
+    restored.dirty = state.dirty;
+    restored.blocks = state.blocks;
+    restored.eventCount = state.eventCount;
+    return restored;
+  }
 
   get streamCount(): number {
     return this.heads.size;

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CheckpointDrafter, Checkpointer } from '../../eventstore/checkpoints.js';
+import { headsRoot } from '../../eventstore/merkle.js';
+import { StreamHeads } from '../../eventstore/streamHeads.js';
+import { rawStore } from '../../eventstore/hashChain.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import { verifyLog } from '../../eventstore/verify.js';
+import { MemorySnapshotStore } from '../../projections/snapshots.js';
+import { eventually } from '../support/receivers.js';
+import { checkpointsIn, contextAt, writeSampleLedger } from './sampleLedger.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-snapshot-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const policy = { everyEvents: 1, everySeconds: 3600, triggerTypes: ['AssessmentFinalized'] };
+const clock = () => '2019-03-21T00:00:00.000Z';
+
+/** The root a drafter walking the whole log from scratch finds at `position`. */
+async function rootFromScratch(store: EventStore, position: number): Promise<string> {
+  const scratch = new CheckpointDrafter();
+  for (const event of await rawStore(store).readAll({ maxCount: 10_000 })) if (event.position <= position) scratch.observe(event);
+  return scratch.draft('manual').merkleRoot;
+}
+
+/** The position of the log's first event. */
+const firstPosition = async (store: EventStore) => (await rawStore(store).readAll({ maxCount: 1 }))[0]!.position;
+
+/** Runs a checkpointer on `store` until the log holds `checkpoints` checkpoints, then stops it; the events it observed. */
+async function runUntil(store: EventStore, snapshots: MemorySnapshotStore, checkpoints: number): Promise<RecordedEvent[]> {
+  const observe = vi.spyOn(CheckpointDrafter.prototype, 'observe');
+  try {
+    const checkpointer = new Checkpointer(store, policy, clock, snapshots);
+    checkpointer.start();
+    await eventually(async () => (await checkpointsIn(store)).length === checkpoints);
+    // Its own checkpoint observed too, so the next start has nothing of this run left to read.
+    const head = await store.headPosition();
+    await eventually(async () => observe.mock.calls.some(([event]) => event.position === head));
+    await checkpointer.stop();
+    return observe.mock.calls.map(([event]) => event);
+  } finally {
+    observe.mockRestore();
+  }
+}
+
+/**
+ * Issue 12: the checkpointer keeps its state (every stream's head, the Merkle tree's blocks) in a
+ * snapshot at a position, so a restart reads only what came after it, and its next checkpoint
+ * proves exactly what a checkpointer walking the whole log would.
+ */
+describe('a checkpointer restarting from its snapshot', () => {
+  it('given a checkpointer that proved the log and stopped, when events are appended and it starts again, then it reads only those and its checkpoint is the one a walk from the start drafts', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'one'));
+    const snapshots = new MemorySnapshotStore();
+    const first = await runUntil(store, snapshots, 1);
+    expect(first[0]!.position).toBe(await firstPosition(store));
+    const kept = deserialize(snapshots.saved.get('checkpointer')!) as { state: { position: number } };
+    const keptAt = await store.headPosition();
+    expect(kept.state.position).toBe(keptAt);
+
+    const { Ledger } = await import('../../application/ledger.js');
+    const ledger = new Ledger(store);
+    await ledger.problemCommand(
+      {
+        type: 'AssignProblem',
+        data: { problemId: problems[2]!, responsibleUnitId: ledger.unitIdFor('unit-mozitan'), responsiblePerson: '李四' },
+      },
+      contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
+    );
+    const appended = (await store.headPosition()) - keptAt;
+    expect(appended).toBeGreaterThan(0);
+
+    const second = await runUntil(store, snapshots, 2);
+    // The events after the snapshot, and the checkpoint they called for: nothing before.
+    expect(second.map((e) => e.position)).toEqual(Array.from({ length: appended + 1 }, (_, i) => keptAt + 1 + i));
+    const [proved, checkpoint] = await checkpointsIn(store);
+    expect(checkpoint!.previousPosition).toBe(proved!.position);
+    expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
+    expect(checkpoint!.moved.some(([streamId]) => streamId === `problem-${problems[2]}`)).toBe(true);
+    expect((await verifyLog(store)).intact).toBe(true);
+    await store.close();
+  });
+
+  it('given the snapshot of another log, when a checkpointer starts on this one, then it walks this log from its start', async () => {
+    const one = await writeSampleLedger(join(dataDir, 'two'));
+    const snapshots = new MemorySnapshotStore();
+    await runUntil(one.store, snapshots, 1);
+    await one.store.close();
+
+    const { store } = await writeSampleLedger(join(dataDir, 'three'));
+    const observed = await runUntil(store, snapshots, 1);
+    expect(observed[0]!.position).toBe(await firstPosition(store));
+    const [checkpoint] = await checkpointsIn(store);
+    expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
+    await store.close();
+  });
+});
+
+describe('stream heads kept and restored', () => {
+  it('given heads with a root taken and moves pending, when kept through V8 and restored, then both give the roots a walk from scratch gives, hashing no block again', () => {
+    const heads = new StreamHeads();
+    const plain = new Map<string, { revision: number; hash: string }>();
+    const move = (target: StreamHeads[], streamId: string, position: number) => {
+      const revision = (plain.get(streamId)?.revision ?? -1) + 1;
+      const hash = (position * 2654435761).toString(16).padStart(64, '0').slice(-64);
+      for (const h of target) h.apply(streamId, revision, hash, position);
+      plain.set(streamId, { revision, hash });
+    };
+    const scratch = () => headsRoot([...plain].map(([streamId, h]) => ({ streamId, ...h })));
+    for (let i = 0; i < 300; i++) move([heads], `s-${(i * 7919) % 211}`, i);
+    expect(heads.root()).toBe(scratch());
+    // Pending when kept: a moved head and a new stream, not yet in a root.
+    move([heads], 's-5', 300);
+    move([heads], 's-new', 301);
+    const restored = StreamHeads.from(deserialize(serialize(heads.state())));
+    const hashed = vi.spyOn(restored as unknown as { subtree: () => Buffer }, 'subtree');
+    expect(restored.root()).toBe(scratch());
+    // The blocks before the new stream came from the snapshot: far fewer subtrees than leaves were hashed.
+    expect(hashed.mock.calls.length).toBeLessThan(plain.size);
+    for (let i = 302; i < 340; i++) move([heads, restored], `s-${(i * 31) % 250}`, i);
+    expect(restored.root()).toBe(scratch());
+    expect(heads.root()).toBe(restored.root());
+    expect(restored.eventCount).toBe(heads.eventCount);
+  });
+});
