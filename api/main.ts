@@ -23,6 +23,12 @@ const listening = await listenCatchingUp(config);
 const { startServer } = await import('./server.js');
 const { demoUsersBanner, demoUsersPresent, loadDemoUsers } = await import('../application/demo/users.js');
 const server = await startServer({ ...config, scheduler: false }, { ...(clock ? { clock } : {}), listening });
+// A stop closes the server cleanly (its read models' snapshots saved) from here on, during the demo load or the
+// scheduler's first pass too: a process killed outright there started cold again next time.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
 if (config.demoData && (await server.store.headPosition()) === -1) {
   console.log('Empty store: loading the demo county…');
   const { loadDemoData } = await import('../application/demo/index.js');
@@ -37,8 +43,3 @@ if (config.scheduler) await server.onceOnly.add(server.scheduler);
 if (config.demoData && (await demoUsersPresent(server.store, server.accounts))) console.log(demoUsersBanner());
 console.log(`台账 taizhang is up on ${config.store.kind} in ${Date.now() - started} ms.`);
 console.log(`GraphQL console: ${server.url}/graphql`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
-  });

@@ -15,6 +15,9 @@ export type Projection<State> = {
 
 type Waiter = { position: number; resolve: () => void };
 
+/** Events a start must have applied past its snapshots for a snapshot to be saved when it is done. */
+const SNAPSHOT_AFTER_START = 1_000;
+
 export type RunnerOptions = {
   /** Where snapshots are kept; none means every start replays the whole log. */
   snapshots?: SnapshotStore;
@@ -86,8 +89,9 @@ export class ProjectionRunner {
     ]);
     this.live = true;
     // Saved once the start is done rather than before it answers (issue 12): serializing every read model holds the
-    // event loop for seconds at a million events. A first live event, or `stop`, saves it sooner.
-    if (this.position > this.lastSnapshotPosition)
+    // event loop for seconds at a million events. Not for a few events past the snapshots restored: the live
+    // snapshots (every `snapshotEvery`) and `stop` keep those.
+    if (this.position - this.lastSnapshotPosition >= SNAPSHOT_AFTER_START)
       setImmediate(() => {
         if (this.live && this.position > this.lastSnapshotPosition) void this.snapshot();
       });
