@@ -82,8 +82,14 @@ export type UnitRow = Exclude<UnitState, { status: 'unregistered' }>;
 export type LedgerViewState = {
   problems: Map<string, LedgerRow>;
   byLedgerNumber: Map<string, string>;
-  /** Problem ids in ledger-number order, kept as problems are raised, so a page needs no sort. */
+  /** Problem ids in ledger-number order, kept as problems are raised, so a page needs no sort (read it by `ledgerOrder`). */
   order: string[];
+  /**
+   * Problems raised since the order was last read, in the order raised: merged into `order` when it
+   * is read. Inserting each raise in place moved half the array every time: at a million events a
+   * catch-up spent seconds moving ids (issue 12).
+   */
+  unordered: string[];
   units: Map<string, UnitRow>;
   /** Ledger numbers reserved whose problem has not had its first event yet (a raise cut short). */
   pendingRaises: Map<string, RecordedEvent>;
@@ -121,8 +127,16 @@ export const ledgerView: Projection<LedgerViewState> = {
   // 6: a raise's state carries its source document, 原编号 and 立行立改.
   // 7: lead and co-responsible units, transfers (转办), extension requests (延期申请).
   // 8: units carry their leaders on record (领导班子); comments (批示 / 回复) on the item.
-  version: 8,
-  initial: () => ({ problems: new Map(), byLedgerNumber: new Map(), order: [], units: new Map(), pendingRaises: new Map() }),
+  // 9: raises are merged into the order when it is read (`unordered`).
+  version: 9,
+  initial: () => ({
+    problems: new Map(),
+    byLedgerNumber: new Map(),
+    order: [],
+    unordered: [],
+    units: new Map(),
+    pendingRaises: new Map(),
+  }),
   apply(view, event: RecordedEvent) {
     if (event.type === 'LedgerNumberReserved') {
       const { raised } = event.data as LedgerNumberReserved['data'];
@@ -182,7 +196,7 @@ export const ledgerView: Projection<LedgerViewState> = {
         position: event.position,
       });
       if (!row) {
-        view.order.splice(insertionPoint(view, state.ledgerNumber), 0, id);
+        view.unordered.push(id);
         view.byLedgerNumber.set(state.ledgerNumber, id);
         view.pendingRaises.delete(id);
       }
@@ -210,24 +224,35 @@ export type LedgerFilter = {
   extensionRequestPending?: boolean | null;
 };
 
-const byLedgerNumber = (a: string, b: string) => a.localeCompare(b);
+/** Ledger numbers as `localeCompare` orders them (the same comparison: ECMA-402), with one collator, not one per call. */
+const byLedgerNumber = new Intl.Collator().compare;
 
-/** Where a new ledger number goes in `order` (binary search: raises mostly land at the end of their prefix). */
-function insertionPoint(view: LedgerViewState, ledgerNumber: string): number {
-  let low = 0;
-  let high = view.order.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (byLedgerNumber(view.problems.get(view.order[middle]!)!.state.ledgerNumber, ledgerNumber) <= 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+/**
+ * The problem ids in ledger-number order: the problems raised since the last read are sorted and
+ * merged in (a raise goes after an equal number already there, and after those raised before it),
+ * as inserting each where it belongs would have put it.
+ */
+export function ledgerOrder(view: LedgerViewState): string[] {
+  if (view.unordered.length === 0) return view.order;
+  const numberOf = (id: string) => view.problems.get(id)!.state.ledgerNumber;
+  const added = view.unordered.map((id) => ({ id, number: numberOf(id) })).sort((a, b) => byLedgerNumber(a.number, b.number));
+  const merged: string[] = new Array(view.order.length + added.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < view.order.length && j < added.length)
+    merged[k++] = byLedgerNumber(numberOf(view.order[i]!), added[j]!.number) <= 0 ? view.order[i++]! : added[j++]!.id;
+  while (i < view.order.length) merged[k++] = view.order[i++]!;
+  while (j < added.length) merged[k++] = added[j++]!.id;
+  view.order = merged;
+  view.unordered = [];
+  return merged;
 }
 
 /** The ledger's rows that pass the filter, in ledger-number order (the kept order: no sort per request). */
 export function ledgerRows(view: LedgerViewState, filter: LedgerFilter, today: string): LedgerRow[] {
   const { source, category, unitId, status, overdue, awaitingSupervisionReply, consolidation, extensionRequestPending } = filter;
-  return view.order
+  return ledgerOrder(view)
     .map((id) => view.problems.get(id)!)
     .filter(
       (r) =>

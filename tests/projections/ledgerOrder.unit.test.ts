@@ -27,4 +27,25 @@ describe('the ledger order', () => {
     expect(audit.length).toBeGreaterThan(0);
     expect(ledgerRows(view, { source: 'audit' }, '2020-12-31').map((r) => r.state.ledgerNumber)).toEqual(audit);
   });
+
+  it('given the ledger listed between raises, when more are raised before and after the listed ones, then each listing is in ledger-number order', () => {
+    const b = new LogBuilder();
+    const sources = ['audit', 'national_feedback', 'provincial_review'] as const;
+    for (let n = 1; n <= 60; n++)
+      b.raise(n, sources[(n * 5) % sources.length]!, 'housing', `20${19 + (n % 2)}-03-1${n % 10}T10:00:00+08:00`);
+    const view = ledgerView.initial();
+    const numbers: string[] = [];
+    for (const [i, event] of b.recorded().entries()) {
+      ledgerView.apply(view, event);
+      numbers.push((event.data as { ledgerNumber: string }).ledgerNumber);
+      if (i % 7 === 3 || i % 11 === 0) {
+        const expected = [...numbers].sort((a, c) => (a < c ? -1 : a > c ? 1 : 0));
+        expect(
+          ledgerRows(view, {}, '2020-12-31').map((r) => r.state.ledgerNumber),
+          `after ${i + 1} raises`,
+        ).toEqual(expected);
+      }
+    }
+    expect(ledgerRows(view, {}, '2020-12-31')).toHaveLength(60);
+  });
 });
