@@ -18,7 +18,8 @@ import { type FigureTable, runIfMain } from './report.js';
  * For each start: the time from spawning the process until it listens (its first answer on /healthz)
  * and until /readyz says ready, beside the raw rate of reading and JSON-parsing every row of the same
  * file in the same run (the anchor); the time until the checkpointer has proved the log as it was at
- * the start (its newest checkpoint is within the 1,000 events of the last one due); the process's peak resident memory (VmHWM).
+ * the start (its newest checkpoint is within the 1,000 events of the last one due); the process's peak resident memory (VmHWM);
+ * the CPU time the process used until ready, beside the raw read's (on a shared machine it varies less than the time).
  * Targets: listens within 2 s whatever the size; ready at no less than 1/3 of the raw rate; time
  * growing linearly with the log (the exponent fitted over the sizes, near 1).
  *
