@@ -67,10 +67,23 @@ export function instantWithOffsetMs(s: string): number | null {
  * as county time, not the server's, so the answer never depends on the process time zone.
  */
 export function countyDay(instant: string): CalendarDay {
+  const known = countyDays.get(instant);
+  if (known !== undefined) return known;
   const dt = DateTime.fromISO(instant, { zone: COUNTY_ZONE, setZone: true });
   if (!dt.isValid) throw new RangeError(`Not an instant: ${instant}`);
-  return dt.setZone(COUNTY_ZONE).toISODate()!;
+  const day = dt.setZone(COUNTY_ZONE).toISODate()!;
+  countyDays.set(instant, day);
+  if (countyDays.size > COUNTY_DAYS_KEPT) countyDays.delete(countyDays.keys().next().value!);
+  return day;
 }
+
+/**
+ * The last instants countyDay read, with their day: a command asks the day of its `now` several times
+ * (the use case, the decision, the read models applying its events), and each luxon reading costs a
+ * time-zone lookup. A pure function's answers, so keeping them changes nothing but the time taken.
+ */
+const countyDays = new Map<string, CalendarDay>();
+const COUNTY_DAYS_KEPT = 64;
 
 /** The year (in the county's calendar) in which an instant falls. */
 export function countyYear(instant: string): number {
