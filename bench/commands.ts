@@ -124,14 +124,19 @@ export async function run(): Promise<FigureTable[]> {
   let server: ServerProcess | undefined;
   try {
     const { problems, long } = await prepare(dir, 50);
-    server = await spawnServer({
-      EVENT_STORE: 'sqlite',
-      DATA_DIR: dir,
-      DEMO_DATA: 'off',
-      HOST: '127.0.0.1',
-      CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
-      CHECKPOINT_EVERY_SECONDS: String(1_000_000),
-    });
+    server = await spawnServer(
+      {
+        EVENT_STORE: 'sqlite',
+        DATA_DIR: dir,
+        DEMO_DATA: 'off',
+        HOST: '127.0.0.1',
+        CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
+        CHECKPOINT_EVERY_SECONDS: String(1_000_000),
+      },
+      60_000,
+      // BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops (open it in Chrome's DevTools).
+      process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    );
     const { url } = server;
     const pid = server.child.pid!;
     const login = await post(url, '', `mutation { login(login: "head", password: "${PASSWORD}") { token } }`, {});
