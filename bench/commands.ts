@@ -20,10 +20,14 @@ import { type FigureTable, runIfMain } from './report.js';
  * - commands/s with 1 client and with 32 concurrent clients (each on its own problem), and `/healthz`
  *   latency while the 32 write;
  * - the anchor: raw better-sqlite3 inserts of the same kind of row, 32 to a transaction, same pragmas.
+ * Everything is measured after BENCH_WARM_UP (2000) commands: V8 optimises the request path only after
+ * a few thousand. BENCH_PROFILE=<dir> has the server write a CPU profile there.
  */
 const PROBLEMS = 32;
 const CPU_COMMANDS = Number(process.env.BENCH_CPU_COMMANDS ?? 300);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+/** Commands sent (to the 32 throughput problems) before anything is measured. */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 2000);
 const NOW = '2019-05-10T10:00:00+08:00';
 const PASSWORD = 'bench-password-1';
 
@@ -124,14 +128,19 @@ export async function run(): Promise<FigureTable[]> {
   let server: ServerProcess | undefined;
   try {
     const { problems, long } = await prepare(dir, 50);
-    server = await spawnServer({
-      EVENT_STORE: 'sqlite',
-      DATA_DIR: dir,
-      DEMO_DATA: 'off',
-      HOST: '127.0.0.1',
-      CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
-      CHECKPOINT_EVERY_SECONDS: String(1_000_000),
-    });
+    server = await spawnServer(
+      {
+        EVENT_STORE: 'sqlite',
+        DATA_DIR: dir,
+        DEMO_DATA: 'off',
+        HOST: '127.0.0.1',
+        CHECKPOINT_EVERY_EVENTS: String(2 ** 31),
+        CHECKPOINT_EVERY_SECONDS: String(1_000_000),
+      },
+      60_000,
+      // BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops (open it in Chrome's DevTools).
+      process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    );
     const { url } = server;
     const pid = server.child.pid!;
     const login = await post(url, '', `mutation { login(login: "head", password: "${PASSWORD}") { token } }`, {});
@@ -139,8 +148,9 @@ export async function run(): Promise<FigureTable[]> {
     let sent = 0;
     const command = (problemId: string) => post(url, authorization, MUTATION, { p: problemId, t: `进展 ${sent++}`, c: randomUUID() });
 
-    // Warm-up: JIT, the server's caches.
-    for (const problemId of problems) await command(problemId);
+    // Warm-up: the server's caches and V8's optimising compiler, which takes a few thousand requests
+    // (measured right after 32, a command cost about half as much again, the 50-event figure most).
+    for (let n = 0; n < WARM_UP; n++) await command(problems[n % PROBLEMS]!);
 
     /** Server CPU per command while CPU_COMMANDS commands go one after another to a stream starting at `length` events. */
     const cpuPerCommand = async (length: number) => {
@@ -223,7 +233,7 @@ export async function run(): Promise<FigureTable[]> {
           { figure: 'raw grouped inserts (32 rows a transaction)', measured: `${Math.round(raw)} rows/s`, target: '', anchor: 'anchor' },
         ],
         notes: [
-          `CPU: the server process's utime + stime over ${CPU_COMMANDS} commands sent one after another to one problem whose stream ` +
+          `After ${WARM_UP} warm-up commands. CPU: the server process's utime + stime over ${CPU_COMMANDS} commands sent one after another to one problem whose stream ` +
             `starts at 50, then at 950 events. Throughput: ${THROUGHPUT_SECONDS} s each, every client on its own problem, while ` +
             '/healthz is asked every 10 ms. Checkpoints pushed out of reach (their cost is aim 1); the clients run in the bench ' +
             'process on the same machine.',

@@ -13,33 +13,23 @@ export class AppendSignal {
     for (const wake of waiters) wake();
   }
 
-  /**
-   * Registers for the next append now, so one that lands before the caller gets round to waiting
-   * is not missed. `woken` resolves at that append, after `timeoutMs`, or when the signal aborts,
-   * whichever comes first; `cancel` drops the registration (its timer and abort listener) when the
-   * caller no longer needs it.
-   */
-  register(timeoutMs: number, signal: AbortSignal): { woken: Promise<void>; cancel: () => void } {
-    let cancel!: () => void;
-    const woken = new Promise<void>((resolve) => {
-      cancel = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', cancel);
-        this.waiters.delete(cancel);
-        resolve();
-      };
-    });
-    const timer = setTimeout(cancel, timeoutMs);
-    signal.addEventListener('abort', cancel, { once: true });
-    this.waiters.add(cancel);
-    return { woken, cancel };
+  /** Calls `wake` once, at the next append (registering the same function twice still calls it once). */
+  onNext(wake: () => void): void {
+    this.waiters.add(wake);
+  }
+
+  /** Drops a registration `onNext` made that is no longer wanted. */
+  cancel(wake: () => void): void {
+    this.waiters.delete(wake);
   }
 }
 
 /**
  * Catch-up then live, by reading the global log in batches from the last position delivered. The
  * "live" phase is the same loop, woken by an append: there is no hand-over between two mechanisms,
- * so there is no gap and no duplicate to get wrong.
+ * so there is no gap and no duplicate to get wrong. One abort listener and one poll timer serve the
+ * whole follow (the timer re-armed before each read): making and dropping both at every append cost
+ * more than the read itself.
  */
 export async function followByReading(
   store: Pick<EventStore, 'readAll'>,
@@ -49,24 +39,32 @@ export async function followByReading(
   { batchSize = 1000, pollMs = 500 }: { batchSize?: number; pollMs?: number } = {},
 ): Promise<void> {
   let position = after ?? -1;
-  while (!signal.aborted) {
-    // Register for the wake-up before reading, so an append between the read and the wait is not missed.
-    const wakeUp = appended.register(pollMs, signal);
-    try {
+  let resolveWait = () => {};
+  const wakeUp = () => resolveWait();
+  signal.addEventListener('abort', wakeUp, { once: true });
+  const poll = setTimeout(wakeUp, pollMs);
+  try {
+    while (!signal.aborted) {
+      // Register for the wake-up before reading, so an append between the read and the wait is not missed.
+      const woken = new Promise<void>((resolve) => {
+        resolveWait = resolve;
+      });
+      appended.onNext(wakeUp);
+      poll.refresh();
       const batch = await store.readAll({ after: position, maxCount: batchSize });
       for (const event of batch) {
         if (signal.aborted) return;
         await onEvent(event);
         position = event.position;
       }
-      if (batch.length < batchSize) await wakeUp.woken;
+      if (batch.length < batchSize) await woken;
       // A full batch: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
       // catch-up of a million events was one run of microtasks: /healthz and /readyz went unanswered until it ended.
       else await new Promise<void>((resolve) => setImmediate(resolve));
-    } finally {
-      // A full batch goes straight on to the next read: drop this registration rather than leave a
-      // timer and an abort listener behind for every batch of a long catch-up.
-      wakeUp.cancel();
     }
+  } finally {
+    clearTimeout(poll);
+    signal.removeEventListener('abort', wakeUp);
+    appended.cancel(wakeUp);
   }
 }

@@ -33,6 +33,15 @@ export function sqliteWriter(db) {
   const head = db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
   const byId = db.prepare('SELECT * FROM events WHERE event_id = ?');
   const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+  // The transaction's own statements, prepared once: `exec` parses its SQL again at every call.
+  const [begin, savepoint, release, rollbackTo, commit, rollback] = [
+    'BEGIN IMMEDIATE',
+    'SAVEPOINT append',
+    'RELEASE append',
+    'ROLLBACK TO append',
+    'COMMIT',
+    'ROLLBACK',
+  ].map((sql) => db.prepare(sql));
 
   /** One stream's part: shared.ts `sameEvents` for a retry of stored events, the expected revision, the inserts. */
   const appendPart = ({ streamId, events, expected }) => {
@@ -83,27 +92,27 @@ export function sqliteWriter(db) {
     commit(requests) {
       const outcomes = [];
       try {
-        db.exec('BEGIN IMMEDIATE');
+        begin.run();
       } catch (error) {
         return requests.map(() => asOutcome(error));
       }
       try {
         for (const parts of requests) {
-          db.exec('SAVEPOINT append');
+          savepoint.run();
           try {
             outcomes.push({ ok: true, results: parts.map(appendPart) });
-            db.exec('RELEASE append');
+            release.run();
           } catch (error) {
-            db.exec('ROLLBACK TO append');
-            db.exec('RELEASE append');
+            rollbackTo.run();
+            release.run();
             outcomes.push(asOutcome(error));
           }
         }
-        db.exec('COMMIT');
+        commit.run();
         return outcomes;
       } catch (error) {
         // The commit itself failed (a full disk, an I/O error): nothing of the group is written.
-        if (db.inTransaction) db.exec('ROLLBACK');
+        if (db.inTransaction) rollback.run();
         return requests.map(() => asOutcome(error));
       }
     },

@@ -67,10 +67,59 @@ export function instantWithOffsetMs(s: string): number | null {
  * as county time, not the server's, so the answer never depends on the process time zone.
  */
 export function countyDay(instant: string): CalendarDay {
-  const dt = DateTime.fromISO(instant, { zone: COUNTY_ZONE, setZone: true });
-  if (!dt.isValid) throw new RangeError(`Not an instant: ${instant}`);
-  return dt.setZone(COUNTY_ZONE).toISODate()!;
+  const known = countyDays.get(instant);
+  if (known !== undefined) return known;
+  let day = utcCountyDay(instant);
+  if (day === undefined) {
+    const dt = DateTime.fromISO(instant, { zone: COUNTY_ZONE, setZone: true });
+    if (!dt.isValid) throw new RangeError(`Not an instant: ${instant}`);
+    day = dt.setZone(COUNTY_ZONE).toISODate()!;
+  }
+  countyDays.set(instant, day);
+  if (countyDays.size > COUNTY_DAYS_KEPT) countyDays.delete(countyDays.keys().next().value!);
+  return day;
 }
+
+/**
+ * The last instants countyDay read, with their day: a command asks the day of its `now` several times
+ * (the use case, the decision, the read models applying its events), and each luxon reading costs a
+ * time-zone lookup. A pure function's answers, so keeping them changes nothing but the time taken.
+ */
+const countyDays = new Map<string, CalendarDay>();
+const COUNTY_DAYS_KEPT = 64;
+
+/** An instant as the server's clock writes it (Date.toISOString): UTC, with or without milliseconds. */
+const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const HOUR_MS = 3_600_000;
+
+/**
+ * countyDay of an instant the clock wrote, without luxon's parse: its milliseconds shifted by the
+ * county's offset, which luxon gives once per hour of UTC (an hour whose two ends differ, a change of
+ * offset, is left to luxon). Undefined for anything else — another form, a field out of range (the
+ * instant must write itself back the same), a year past 9999 — which luxon reads instead.
+ */
+function utcCountyDay(instant: string): CalendarDay | undefined {
+  if (!UTC_INSTANT.test(instant)) return undefined;
+  const ms = Date.parse(instant);
+  if (!Number.isFinite(ms)) return undefined;
+  const written = new Date(ms).toISOString();
+  if (written !== (instant.length === 20 ? `${instant.slice(0, 19)}.000Z` : instant)) return undefined;
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = countyOffsets.get(hour);
+  if (offset === undefined) {
+    const start = DateTime.fromMillis(hour * HOUR_MS, { zone: COUNTY_ZONE }).offset;
+    const end = DateTime.fromMillis(hour * HOUR_MS + HOUR_MS - 1, { zone: COUNTY_ZONE }).offset;
+    if (start !== end) return undefined;
+    offset = start;
+    countyOffsets.set(hour, offset);
+    if (countyOffsets.size > COUNTY_DAYS_KEPT) countyOffsets.delete(countyOffsets.keys().next().value!);
+  }
+  const day = new Date(ms + offset * 60_000).toISOString();
+  return /^\d{4}-/.test(day) ? day.slice(0, 10) : undefined;
+}
+
+/** The county's offset from UTC (minutes), by hour of UTC since 1970, for the last hours utcCountyDay read. */
+const countyOffsets = new Map<number, number>();
 
 /** The year (in the county's calendar) in which an instant falls. */
 export function countyYear(instant: string): number {

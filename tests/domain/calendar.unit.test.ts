@@ -31,6 +31,22 @@ describe('the county calendar (Asia/Shanghai, UTC+8)', () => {
     expect(countyDay('2019-06-30T09:30:00-07:00')).toBe('2019-07-01');
   });
 
+  it('an instant as the clock writes it (UTC with milliseconds) falls on the same day as one written otherwise', () => {
+    expect(countyDay('2019-06-30T15:59:59.999Z')).toBe('2019-06-30');
+    expect(countyDay('2019-06-30T16:00:00.000Z')).toBe('2019-07-01');
+  });
+
+  it('under daylight saving time (1986–1991, UTC+9) the day turns at 15:00 UTC, and an hour later again after it', () => {
+    expect(countyDay('1988-06-30T15:00:00.000Z')).toBe('1988-07-01');
+    expect(countyDay('1988-06-30T14:59:59.999Z')).toBe('1988-06-30');
+    expect(countyDay('1988-12-31T15:30:00.000Z')).toBe('1988-12-31');
+  });
+
+  it('a clock-shaped instant whose fields are out of range is still refused', () => {
+    expect(() => countyDay('2019-02-29T10:00:00.000Z')).toThrow(RangeError);
+    expect(() => countyDay('2019-13-01T00:00:00.000Z')).toThrow(RangeError);
+  });
+
   it('the county year turns at midnight county time', () => {
     expect(countyYear('2019-12-31T15:59:59Z')).toBe(2019);
     expect(countyYear('2019-12-31T16:00:00Z')).toBe(2020);

@@ -2,9 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string };
 
-/** Starts `api/main.ts` as its own process (as `npm start` does) and resolves once it prints its URL. */
-export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+/**
+ * Starts `api/main.ts` as its own process (as `npm start` does) and resolves once it prints its URL.
+ * `nodeArgs` go to node before the script (a bench's `--cpu-prof`).
+ */
+export function spawnServer(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'api/main.ts'], {
     // Request lines (LOG_LEVEL=info) would pile up in `output`: warnings and errors only, unless the caller says otherwise.
     env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
