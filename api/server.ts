@@ -25,6 +25,7 @@ import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { type Listening, listenCatchingUp } from './listen.js';
+import { oneRequestPerTurn } from './pacing.js';
 import { RequestTracking, createLogger, metricsRoute, minPosition } from './observability.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
@@ -237,6 +238,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     '/reports',
     reportsRouter({ reports: application.reports, tokens, runner, accounts, sourceDocuments: application.sourceDocuments }),
   );
+  // One GraphQL request started per turn of the event loop, so /healthz never queues behind a burst (api/pacing.ts).
+  app.use(yoga.graphqlEndpoint, oneRequestPerTurn());
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   if (existsSync(WEB_DIST)) {
