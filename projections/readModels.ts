@@ -249,7 +249,7 @@ export class ReadModels {
     const key = `map|${at.day}|${unitId}|${policy.version}`;
     if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
     const changes = facts.changes;
-    const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
+    const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
     await putSliced(accumulator, facts, unitId === null ? facts.problems.keys() : (facts.problemsByUnit.get(unitId) ?? []), this.mapSlice);
     // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
     if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
