@@ -72,16 +72,31 @@ export type Tally = {
   yellow: ProblemSet;
   green: ProblemSet;
 };
-const emptyTally = (): Tally => ({
-  total: new Set(),
-  open: new Set(),
-  overdue: new Set(),
-  dueSoon: new Set(),
-  closed: new Set(),
-  red: new Set(),
-  yellow: new Set(),
-  green: new Set(),
+const emptyTally = (make: () => ProblemSet = () => new Set()): Tally => ({
+  total: make(),
+  open: make(),
+  overdue: make(),
+  dueSoon: make(),
+  closed: make(),
+  red: make(),
+  yellow: make(),
+  green: make(),
 });
+
+/**
+ * Stands for a set while a map built once is filled: its ledger numbers are pushed on an array and
+ * made a set when the map is read, at once at its size (a set filled one by one grows by copying).
+ */
+class Members {
+  readonly ledgerNumbers: string[] = [];
+  add(ledgerNumber: string): this {
+    this.ledgerNumbers.push(ledgerNumber);
+    return this;
+  }
+}
+const members = () => new Members() as unknown as ProblemSet;
+/** The set a `Members` stands for (a set as it is). */
+const settled = (set: ProblemSet): ProblemSet => (set instanceof Members ? new Set(set.ledgerNumbers) : set);
 
 export type BattleMapItem = {
   problemId: string;
@@ -211,24 +226,19 @@ export class BattleMapAccumulator {
   private readonly items: BattleMapItem[] = [];
   /** Problem ids by the day they must be put again (their `wake`). */
   private readonly wakes = new Map<string, Set<string>>();
-  private readonly tally = emptyTally();
-  private readonly byStatus: BattleMap['byStatus'] = {
-    raised: new Set(),
-    assigned: new Set(),
-    rectifying: new Set(),
-    awaiting_verification: new Set(),
-    verified: new Set(),
-    closed: new Set(),
-  };
-  private readonly extended: ProblemSet = new Set();
-  private readonly rejected: ProblemSet = new Set();
-  private readonly withoutDeadline: ProblemSet = new Set();
-  private readonly onTime: ProblemSet = new Set();
-  private readonly late: ProblemSet = new Set();
-  private readonly awaitingRecheck: ProblemSet = new Set();
-  private readonly recheckOverdue: ProblemSet = new Set();
-  private readonly awaitingReply: ProblemSet = new Set();
-  private readonly replyOverdue: ProblemSet = new Set();
+  /** Makes the map's sets: a set, or on a map built once the ledger numbers to make one of when it is read. */
+  private readonly newSet: () => ProblemSet;
+  private readonly tally: Tally;
+  private readonly byStatus: BattleMap['byStatus'];
+  private extended: ProblemSet;
+  private rejected: ProblemSet;
+  private withoutDeadline: ProblemSet;
+  private onTime: ProblemSet;
+  private late: ProblemSet;
+  private awaitingRecheck: ProblemSet;
+  private recheckOverdue: ProblemSet;
+  private awaitingReply: ProblemSet;
+  private replyOverdue: ProblemSet;
   private readonly bySource = new Map<ProblemSource, Tally>();
   private readonly byCategory = new Map<ProblemCategory, Tally>();
   private readonly byUnit = new Map<string, Tally>();
@@ -242,6 +252,42 @@ export class BattleMapAccumulator {
     this.rules = policy.document.lights;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
     this.entries = once ? null : new Map();
+    const make = (this.newSet = once ? members : () => new Set<string>());
+    this.tally = emptyTally(make);
+    this.byStatus = {
+      raised: make(),
+      assigned: make(),
+      rectifying: make(),
+      awaiting_verification: make(),
+      verified: make(),
+      closed: make(),
+    };
+    this.extended = make();
+    this.rejected = make();
+    this.withoutDeadline = make();
+    this.onTime = make();
+    this.late = make();
+    this.awaitingRecheck = make();
+    this.recheckOverdue = make();
+    this.awaitingReply = make();
+    this.replyOverdue = make();
+  }
+
+  /** On a map built once, when it is read: every set made of its ledger numbers (they are sets from then on). */
+  private settle(): void {
+    for (const t of [this.tally, ...this.bySource.values(), ...this.byCategory.values(), ...this.byUnit.values()])
+      for (const key of Object.keys(t) as (keyof Tally)[]) t[key] = settled(t[key]);
+    for (const status of Object.keys(this.byStatus) as (keyof BattleMap['byStatus'])[])
+      this.byStatus[status] = settled(this.byStatus[status]);
+    this.extended = settled(this.extended);
+    this.rejected = settled(this.rejected);
+    this.withoutDeadline = settled(this.withoutDeadline);
+    this.onTime = settled(this.onTime);
+    this.late = settled(this.late);
+    this.awaitingRecheck = settled(this.awaitingRecheck);
+    this.recheckOverdue = settled(this.recheckOverdue);
+    this.awaitingReply = settled(this.awaitingReply);
+    this.replyOverdue = settled(this.replyOverdue);
   }
 
   /** Puts a problem on the map as its facts now stand, replacing what was there for it (on a map built once: puts it, once). */
@@ -267,9 +313,9 @@ export class BattleMapAccumulator {
     const flags =
       (open ? OPEN : 0) | (reasons[0] === 'overdue' ? OVERDUE : 0) | (reasons.includes('due_soon') ? DUE_SOON : 0) | (closed ? CLOSED : 0);
     count(this.tally, light, flags, ledgerNumber, sets);
-    count(tallyIn(this.bySource, f.source), light, flags, ledgerNumber, sets);
-    count(tallyIn(this.byCategory, f.category), light, flags, ledgerNumber, sets);
-    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId), light, flags, ledgerNumber, sets);
+    count(tallyIn(this.bySource, f.source, this.newSet), light, flags, ledgerNumber, sets);
+    count(tallyIn(this.byCategory, f.category, this.newSet), light, flags, ledgerNumber, sets);
+    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newSet), light, flags, ledgerNumber, sets);
     enter(this.byStatus[f.status], ledgerNumber, sets);
     if (f.extensions !== null) enter(this.extended, ledgerNumber, sets);
     if (f.rejections !== null) enter(this.rejected, ledgerNumber, sets);
@@ -321,6 +367,7 @@ export class BattleMapAccumulator {
   result(instant: string): BattleMap {
     const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
       order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
+    if (this.entries === null) this.settle();
     const { entries, items } = this;
     return {
       asOf: instant,
@@ -369,9 +416,9 @@ function count(t: Tally, light: Light, flags: number, ledgerNumber: string, sets
   if (flags & CLOSED) enter(t.closed, ledgerNumber, sets);
 }
 
-function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
+function tallyIn<K>(map: Map<K, Tally>, key: K, make: () => ProblemSet): Tally {
   let t = map.get(key);
-  if (!t) map.set(key, (t = emptyTally()));
+  if (!t) map.set(key, (t = emptyTally(make)));
   return t;
 }
 
