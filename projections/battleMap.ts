@@ -95,6 +95,18 @@ class Members {
   }
 }
 const members = () => new Members() as unknown as ProblemSet;
+/** The counts beside the tallies, by name. */
+const LISTS = [
+  'extended',
+  'rejected',
+  'withoutDeadline',
+  'onTime',
+  'late',
+  'awaitingRecheck',
+  'recheckOverdue',
+  'awaitingReply',
+  'replyOverdue',
+] as const;
 /** The set a `Members` stands for (a set as it is). */
 const settled = (set: ProblemSet): ProblemSet => (set instanceof Members ? new Set(set.ledgerNumbers) : set);
 
@@ -230,15 +242,8 @@ export class BattleMapAccumulator {
   private readonly newSet: () => ProblemSet;
   private readonly tally: Tally;
   private readonly byStatus: BattleMap['byStatus'];
-  private extended: ProblemSet;
-  private rejected: ProblemSet;
-  private withoutDeadline: ProblemSet;
-  private onTime: ProblemSet;
-  private late: ProblemSet;
-  private awaitingRecheck: ProblemSet;
-  private recheckOverdue: ProblemSet;
-  private awaitingReply: ProblemSet;
-  private replyOverdue: ProblemSet;
+  /** The counts of the county (or unit) beside its tallies: extended, rejected, closed on time and late, 回头看, 督办. */
+  private readonly lists: Record<(typeof LISTS)[number], ProblemSet>;
   private readonly bySource = new Map<ProblemSource, Tally>();
   private readonly byCategory = new Map<ProblemCategory, Tally>();
   private readonly byUnit = new Map<string, Tally>();
@@ -262,32 +267,29 @@ export class BattleMapAccumulator {
       verified: make(),
       closed: make(),
     };
-    this.extended = make();
-    this.rejected = make();
-    this.withoutDeadline = make();
-    this.onTime = make();
-    this.late = make();
-    this.awaitingRecheck = make();
-    this.recheckOverdue = make();
-    this.awaitingReply = make();
-    this.replyOverdue = make();
+    this.lists = Object.fromEntries(LISTS.map((name) => [name, make()])) as Record<(typeof LISTS)[number], ProblemSet>;
   }
 
-  /** On a map built once, when it is read: every set made of its ledger numbers (they are sets from then on). */
-  private settle(): void {
-    for (const t of [this.tally, ...this.bySource.values(), ...this.byCategory.values(), ...this.byUnit.values()])
-      for (const key of Object.keys(t) as (keyof Tally)[]) t[key] = settled(t[key]);
-    for (const status of Object.keys(this.byStatus) as (keyof BattleMap['byStatus'])[])
-      this.byStatus[status] = settled(this.byStatus[status]);
-    this.extended = settled(this.extended);
-    this.rejected = settled(this.rejected);
-    this.withoutDeadline = settled(this.withoutDeadline);
-    this.onTime = settled(this.onTime);
-    this.late = settled(this.late);
-    this.awaitingRecheck = settled(this.awaitingRecheck);
-    this.recheckOverdue = settled(this.recheckOverdue);
-    this.awaitingReply = settled(this.awaitingReply);
-    this.replyOverdue = settled(this.replyOverdue);
+  /**
+   * On a map built once: makes its sets of the ledger numbers gathered, one set a step, for a caller
+   * that slices its work (a county has sets of a hundred thousand); `result` makes those left.
+   */
+  *settling(): Generator<void> {
+    if (this.entries !== null) return;
+    const holders: Record<string, ProblemSet>[] = [
+      this.tally,
+      ...this.bySource.values(),
+      ...this.byCategory.values(),
+      ...this.byUnit.values(),
+      this.byStatus,
+      this.lists,
+    ];
+    for (const holder of holders)
+      for (const key of Object.keys(holder))
+        if (holder[key] instanceof Members) {
+          holder[key] = settled(holder[key]!);
+          yield;
+        }
   }
 
   /** Puts a problem on the map as its facts now stand, replacing what was there for it (on a map built once: puts it, once). */
@@ -317,17 +319,17 @@ export class BattleMapAccumulator {
     count(tallyIn(this.byCategory, f.category, this.newSet), light, flags, ledgerNumber, sets);
     if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newSet), light, flags, ledgerNumber, sets);
     enter(this.byStatus[f.status], ledgerNumber, sets);
-    if (f.extensions !== null) enter(this.extended, ledgerNumber, sets);
-    if (f.rejections !== null) enter(this.rejected, ledgerNumber, sets);
-    if (f.deadline === null && open) enter(this.withoutDeadline, ledgerNumber, sets);
-    if (closed) enter(closedOnTime(f) ? this.onTime : this.late, ledgerNumber, sets);
+    if (f.extensions !== null) enter(this.lists.extended, ledgerNumber, sets);
+    if (f.rejections !== null) enter(this.lists.rejected, ledgerNumber, sets);
+    if (f.deadline === null && open) enter(this.lists.withoutDeadline, ledgerNumber, sets);
+    if (closed) enter(closedOnTime(f) ? this.lists.onTime : this.lists.late, ledgerNumber, sets);
     if (f.consolidation === 'awaiting_recheck') {
-      enter(this.awaitingRecheck, ledgerNumber, sets);
-      if (isRecheckOverdueFacts(f, this.day)) enter(this.recheckOverdue, ledgerNumber, sets);
+      enter(this.lists.awaitingRecheck, ledgerNumber, sets);
+      if (isRecheckOverdueFacts(f, this.day)) enter(this.lists.recheckOverdue, ledgerNumber, sets);
     }
     if (f.openOrder !== null) {
-      enter(this.awaitingReply, ledgerNumber, sets);
-      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) enter(this.replyOverdue, ledgerNumber, sets);
+      enter(this.lists.awaitingReply, ledgerNumber, sets);
+      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) enter(this.lists.replyOverdue, ledgerNumber, sets);
     }
     if (sets === null) {
       this.items.push(item);
@@ -367,7 +369,7 @@ export class BattleMapAccumulator {
   result(instant: string): BattleMap {
     const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
       order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
-    if (this.entries === null) this.settle();
+    for (const _ of this.settling());
     const { entries, items } = this;
     return {
       asOf: instant,
@@ -377,16 +379,16 @@ export class BattleMapAccumulator {
       light: unitLight(this.tally, this.rules),
       tally: this.tally,
       byStatus: this.byStatus,
-      extended: this.extended,
-      rejected: this.rejected,
-      withoutDeadline: this.withoutDeadline,
-      closedOnTime: this.onTime,
-      closedLate: this.late,
-      awaitingRecheck: this.awaitingRecheck,
-      recheckOverdue: this.recheckOverdue,
-      awaitingSupervisionReply: this.awaitingReply,
-      supervisionReplyOverdue: this.replyOverdue,
-      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
+      extended: this.lists.extended,
+      rejected: this.lists.rejected,
+      withoutDeadline: this.lists.withoutDeadline,
+      closedOnTime: this.lists.onTime,
+      closedLate: this.lists.late,
+      awaitingRecheck: this.lists.awaitingRecheck,
+      recheckOverdue: this.lists.recheckOverdue,
+      awaitingSupervisionReply: this.lists.awaitingReply,
+      supervisionReplyOverdue: this.lists.replyOverdue,
+      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.lists.onTime.size / this.tally.closed.size,
       bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
       units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
