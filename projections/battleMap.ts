@@ -72,16 +72,43 @@ export type Tally = {
   yellow: ProblemSet;
   green: ProblemSet;
 };
-const emptyTally = (): Tally => ({
-  total: new Set(),
-  open: new Set(),
-  overdue: new Set(),
-  dueSoon: new Set(),
-  closed: new Set(),
-  red: new Set(),
-  yellow: new Set(),
-  green: new Set(),
+const emptyTally = (make: () => ProblemSet = () => new Set()): Tally => ({
+  total: make(),
+  open: make(),
+  overdue: make(),
+  dueSoon: make(),
+  closed: make(),
+  red: make(),
+  yellow: make(),
+  green: make(),
 });
+
+/**
+ * Stands for a set while a map built once is filled: its ledger numbers are pushed on an array and
+ * made a set when the map is read, at once at its size (a set filled one by one grows by copying).
+ */
+class Members {
+  readonly ledgerNumbers: string[] = [];
+  add(ledgerNumber: string): this {
+    this.ledgerNumbers.push(ledgerNumber);
+    return this;
+  }
+}
+const members = () => new Members() as unknown as ProblemSet;
+/** The counts beside the tallies, by name. */
+const LISTS = [
+  'extended',
+  'rejected',
+  'withoutDeadline',
+  'onTime',
+  'late',
+  'awaitingRecheck',
+  'recheckOverdue',
+  'awaitingReply',
+  'replyOverdue',
+] as const;
+/** The set a `Members` stands for (a set as it is). */
+const settled = (set: ProblemSet): ProblemSet => (set instanceof Members ? new Set(set.ledgerNumbers) : set);
 
 export type BattleMapItem = {
   problemId: string;
@@ -179,16 +206,18 @@ type Entry = { item: BattleMapItem; sets: ProblemSet[]; wake: string | null };
  */
 function nextChange(f: ProblemFacts, day: string, dueSoonDays: number): string | null {
   let next: string | null = null;
-  const consider = (candidate: string) => {
-    if (candidate > day && (next === null || candidate < next)) next = candidate;
-  };
   if (f.deadline !== null) {
-    consider(plusDays(f.deadline, -dueSoonDays));
-    consider(plusDays(f.deadline, 1));
+    next = sooner(next, plusDays(f.deadline, -dueSoonDays), day);
+    next = sooner(next, plusDays(f.deadline, 1), day);
   }
-  if (f.recheckDueOn !== null) consider(plusDays(f.recheckDueOn, 1));
-  if (f.openOrder?.finishBy) consider(plusDays(f.openOrder.finishBy, 1));
+  if (f.recheckDueOn !== null) next = sooner(next, plusDays(f.recheckDueOn, 1), day);
+  if (f.openOrder?.finishBy) next = sooner(next, plusDays(f.openOrder.finishBy, 1), day);
   return next;
+}
+
+/** The candidate when it is after `day` and before `next` (or there is no `next`); else `next`. */
+function sooner(next: string | null, candidate: string, day: string): string | null {
+  return candidate > day && (next === null || candidate < next) ? candidate : next;
 }
 
 /**
@@ -196,31 +225,25 @@ function nextChange(f: ProblemFacts, day: string, dueSoonDays: number): string |
  * problem can be taken out and put back in when an event changes it: the live county map is
  * maintained this way event by event, and rebuilt only when the policy changes. When the day moves
  * on (`advanceTo`), only the problems whose day-dependent state may change by then are put again.
+ *
+ * A map built `once` (a past map, answered and then cached as it is) puts each problem once and
+ * never moves: it keeps no record of which sets a problem is in nor of when it wakes, only its
+ * items, so a county's map is about half the allocations (issue 12: the as-of map's cost).
  */
 export class BattleMapAccumulator {
   private readonly rules: PolicyDocument['lights'];
   private dueSoonLimit: string;
-  private readonly entries = new Map<string, Entry>();
+  /** Every problem on the map with its sets and wake; null for a map built once, which keeps its items only. */
+  private readonly entries: Map<string, Entry> | null;
+  private readonly items: BattleMapItem[] = [];
   /** Problem ids by the day they must be put again (their `wake`). */
   private readonly wakes = new Map<string, Set<string>>();
-  private readonly tally = emptyTally();
-  private readonly byStatus: BattleMap['byStatus'] = {
-    raised: new Set(),
-    assigned: new Set(),
-    rectifying: new Set(),
-    awaiting_verification: new Set(),
-    verified: new Set(),
-    closed: new Set(),
-  };
-  private readonly extended: ProblemSet = new Set();
-  private readonly rejected: ProblemSet = new Set();
-  private readonly withoutDeadline: ProblemSet = new Set();
-  private readonly onTime: ProblemSet = new Set();
-  private readonly late: ProblemSet = new Set();
-  private readonly awaitingRecheck: ProblemSet = new Set();
-  private readonly recheckOverdue: ProblemSet = new Set();
-  private readonly awaitingReply: ProblemSet = new Set();
-  private readonly replyOverdue: ProblemSet = new Set();
+  /** Makes the map's sets: a set, or on a map built once the ledger numbers to make one of when it is read. */
+  private readonly newSet: () => ProblemSet;
+  private readonly tally: Tally;
+  private readonly byStatus: BattleMap['byStatus'];
+  /** The counts of the county (or unit) beside its tallies: extended, rejected, closed on time and late, 回头看, 督办. */
+  private readonly lists: Record<(typeof LISTS)[number], ProblemSet>;
   private readonly bySource = new Map<ProblemSource, Tally>();
   private readonly byCategory = new Map<ProblemCategory, Tally>();
   private readonly byUnit = new Map<string, Tally>();
@@ -229,58 +252,96 @@ export class BattleMapAccumulator {
     public day: string,
     readonly policy: PolicyChoice,
     readonly unitId: string | null,
+    { once = false }: { once?: boolean } = {},
   ) {
     this.rules = policy.document.lights;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+    this.entries = once ? null : new Map();
+    const make = (this.newSet = once ? members : () => new Set<string>());
+    this.tally = emptyTally(make);
+    this.byStatus = {
+      raised: make(),
+      assigned: make(),
+      rectifying: make(),
+      awaiting_verification: make(),
+      verified: make(),
+      closed: make(),
+    };
+    this.lists = Object.fromEntries(LISTS.map((name) => [name, make()])) as Record<(typeof LISTS)[number], ProblemSet>;
   }
 
-  /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
+  /**
+   * On a map built once: makes its sets of the ledger numbers gathered, one set a step, for a caller
+   * that slices its work (a county has sets of a hundred thousand); `result` makes those left.
+   */
+  *settling(): Generator<void> {
+    if (this.entries !== null) return;
+    const holders: Record<string, ProblemSet>[] = [
+      this.tally,
+      ...this.bySource.values(),
+      ...this.byCategory.values(),
+      ...this.byUnit.values(),
+      this.byStatus,
+      this.lists,
+    ];
+    for (const holder of holders)
+      for (const key of Object.keys(holder))
+        if (holder[key] instanceof Members) {
+          holder[key] = settled(holder[key]!);
+          yield;
+        }
+  }
+
+  /** Puts a problem on the map as its facts now stand, replacing what was there for it (on a map built once: puts it, once). */
   put(f: ProblemFacts): void {
-    const previous = this.entries.get(f.problemId);
+    const entries = this.entries;
+    const previous = entries?.get(f.problemId);
     if (previous) {
       for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
       if (previous.wake !== null) this.wakes.get(previous.wake)?.delete(f.problemId);
     }
     if (this.unitId !== null && f.unitId !== this.unitId) {
-      this.entries.delete(f.problemId);
+      entries?.delete(f.problemId);
       return;
     }
     const item = mapItem(f, this.day, this.dueSoonLimit, this.rules);
+    // The sets it is put in, remembered to take it out again (not on a map built once). No closures here:
+    // this runs for every problem of a county, and tsx gives each closure a name as it is made.
+    const sets: ProblemSet[] | null = entries ? [] : null;
+    const ledgerNumber = f.ledgerNumber;
     const { light, reasons } = item;
-    const sets: ProblemSet[] = [];
-    const tallies = [this.tally, tallyIn(this.bySource, f.source), tallyIn(this.byCategory, f.category)];
-    if (f.unitId !== null) tallies.push(tallyIn(this.byUnit, f.unitId));
-    const overdue = reasons[0] === 'overdue';
-    const dueSoon = reasons.includes('due_soon');
     const open = isOpen(f);
-    for (const t of tallies) {
-      sets.push(t.total, t[light]);
-      if (open) sets.push(t.open);
-      if (overdue) sets.push(t.overdue);
-      if (dueSoon) sets.push(t.dueSoon);
-      if (f.status === 'closed') sets.push(t.closed);
-    }
-    sets.push(this.byStatus[f.status]);
-    if (f.extensions !== null) sets.push(this.extended);
-    if (f.rejections !== null) sets.push(this.rejected);
-    if (f.deadline === null && open) sets.push(this.withoutDeadline);
-    if (f.status === 'closed') sets.push(closedOnTime(f) ? this.onTime : this.late);
+    const closed = f.status === 'closed';
+    const flags =
+      (open ? OPEN : 0) | (reasons[0] === 'overdue' ? OVERDUE : 0) | (reasons.includes('due_soon') ? DUE_SOON : 0) | (closed ? CLOSED : 0);
+    count(this.tally, light, flags, ledgerNumber, sets);
+    count(tallyIn(this.bySource, f.source, this.newSet), light, flags, ledgerNumber, sets);
+    count(tallyIn(this.byCategory, f.category, this.newSet), light, flags, ledgerNumber, sets);
+    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newSet), light, flags, ledgerNumber, sets);
+    enter(this.byStatus[f.status], ledgerNumber, sets);
+    if (f.extensions !== null) enter(this.lists.extended, ledgerNumber, sets);
+    if (f.rejections !== null) enter(this.lists.rejected, ledgerNumber, sets);
+    if (f.deadline === null && open) enter(this.lists.withoutDeadline, ledgerNumber, sets);
+    if (closed) enter(closedOnTime(f) ? this.lists.onTime : this.lists.late, ledgerNumber, sets);
     if (f.consolidation === 'awaiting_recheck') {
-      sets.push(this.awaitingRecheck);
-      if (isRecheckOverdueFacts(f, this.day)) sets.push(this.recheckOverdue);
+      enter(this.lists.awaitingRecheck, ledgerNumber, sets);
+      if (isRecheckOverdueFacts(f, this.day)) enter(this.lists.recheckOverdue, ledgerNumber, sets);
     }
     if (f.openOrder !== null) {
-      sets.push(this.awaitingReply);
-      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) sets.push(this.replyOverdue);
+      enter(this.lists.awaitingReply, ledgerNumber, sets);
+      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) enter(this.lists.replyOverdue, ledgerNumber, sets);
     }
-    for (const set of sets) set.add(f.ledgerNumber);
+    if (sets === null) {
+      this.items.push(item);
+      return;
+    }
     const wake = nextChange(f, this.day, this.rules.dueSoonDays);
     if (wake !== null) {
       let due = this.wakes.get(wake);
       if (!due) this.wakes.set(wake, (due = new Set()));
       due.add(f.problemId);
     }
-    this.entries.set(f.problemId, { item, sets, wake });
+    entries!.set(f.problemId, { item, sets, wake });
   }
 
   /**
@@ -289,6 +350,7 @@ export class BattleMapAccumulator {
    * the whole county. `facts` gives a problem's facts as they stand now.
    */
   advanceTo(day: string, facts: (problemId: string) => ProblemFacts | undefined): void {
+    if (this.entries === null) throw new RangeError('A map built once does not move to another day');
     if (day <= this.day) throw new RangeError(`A map moves forward only: ${day} is not after ${this.day}`);
     this.day = day;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
@@ -307,7 +369,8 @@ export class BattleMapAccumulator {
   result(instant: string): BattleMap {
     const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
       order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
-    const entries = this.entries;
+    for (const _ of this.settling());
+    const { entries, items } = this;
     return {
       asOf: instant,
       day: this.day,
@@ -316,27 +379,48 @@ export class BattleMapAccumulator {
       light: unitLight(this.tally, this.rules),
       tally: this.tally,
       byStatus: this.byStatus,
-      extended: this.extended,
-      rejected: this.rejected,
-      withoutDeadline: this.withoutDeadline,
-      closedOnTime: this.onTime,
-      closedLate: this.late,
-      awaitingRecheck: this.awaitingRecheck,
-      recheckOverdue: this.recheckOverdue,
-      awaitingSupervisionReply: this.awaitingReply,
-      supervisionReplyOverdue: this.replyOverdue,
-      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.onTime.size / this.tally.closed.size,
+      extended: this.lists.extended,
+      rejected: this.lists.rejected,
+      withoutDeadline: this.lists.withoutDeadline,
+      closedOnTime: this.lists.onTime,
+      closedLate: this.lists.late,
+      awaitingRecheck: this.lists.awaitingRecheck,
+      recheckOverdue: this.lists.recheckOverdue,
+      awaitingSupervisionReply: this.lists.awaitingReply,
+      supervisionReplyOverdue: this.lists.replyOverdue,
+      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.lists.onTime.size / this.tally.closed.size,
       bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
       units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
-      items: () => [...entries.values()].map((e) => e.item),
+      items: () => (entries ? [...entries.values()].map((e) => e.item) : items.slice()),
     };
   }
 }
 
-function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
+const OPEN = 1;
+const OVERDUE = 2;
+const DUE_SOON = 4;
+const CLOSED = 8;
+
+/** Puts a ledger number in a set, and the set in `sets` when given (the sets a problem is in, to take it out again). */
+function enter(set: ProblemSet, ledgerNumber: string, sets: ProblemSet[] | null): void {
+  set.add(ledgerNumber);
+  sets?.push(set);
+}
+
+/** Counts a ledger number in a tally: in total, its light, and the sets its `flags` name. */
+function count(t: Tally, light: Light, flags: number, ledgerNumber: string, sets: ProblemSet[] | null): void {
+  enter(t.total, ledgerNumber, sets);
+  enter(t[light], ledgerNumber, sets);
+  if (flags & OPEN) enter(t.open, ledgerNumber, sets);
+  if (flags & OVERDUE) enter(t.overdue, ledgerNumber, sets);
+  if (flags & DUE_SOON) enter(t.dueSoon, ledgerNumber, sets);
+  if (flags & CLOSED) enter(t.closed, ledgerNumber, sets);
+}
+
+function tallyIn<K>(map: Map<K, Tally>, key: K, make: () => ProblemSet): Tally {
   let t = map.get(key);
-  if (!t) map.set(key, (t = emptyTally()));
+  if (!t) map.set(key, (t = emptyTally(make)));
   return t;
 }
 
@@ -346,7 +430,7 @@ function tallyIn<K>(map: Map<K, Tally>, key: K): Tally {
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
-  const accumulator = new BattleMapAccumulator(at.day, policy, unitId);
+  const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
   const ids = unitId === null ? state.problems.keys() : (state.problemsByUnit.get(unitId) ?? new Set<string>()).values();
   for (const id of ids) accumulator.put(state.problems.get(id)!);
   return accumulator.result(at.instant);

@@ -23,31 +23,40 @@ const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
 
 /** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
 export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
-  const cells = new Map<string, WallCell>();
+  // By unit, then by category: no key string made per item (a county has a hundred thousand).
+  const byUnit = new Map<string, Map<ProblemCategory, WallCell>>();
   // A county's wall is summed in slices (issue 12).
   const clock = sliceClock();
   for (const item of map.items()) {
     if (clock.due()) await yieldToEventLoop();
     const f = facts.problems.get(item.problemId);
     if (!item.unitId || !f) continue;
-    const key = `${item.unitId}\u0000${f.category}`;
-    const cell = cells.get(key) ?? {
-      unitId: item.unitId,
-      category: f.category,
-      light: 'green',
-      ledgerNumbers: [],
-      red: 0,
-      yellow: 0,
-      green: 0,
-    };
+    let cells = byUnit.get(item.unitId);
+    if (!cells) byUnit.set(item.unitId, (cells = new Map()));
+    let cell = cells.get(f.category);
+    if (!cell) {
+      cell = { unitId: item.unitId, category: f.category, light: 'green', ledgerNumbers: [], red: 0, yellow: 0, green: 0 };
+      cells.set(f.category, cell);
+    }
     cell.ledgerNumbers.push(item.ledgerNumber);
     cell[item.light] += 1;
     if (rank[item.light] > rank[cell.light]) cell.light = item.light;
-    cells.set(key, cell);
   }
-  for (const cell of cells.values()) cell.ledgerNumbers.sort();
-  return [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cell]) => cell);
+  const ordered: WallCell[] = [];
+  for (const unitId of [...byUnit.keys()].sort(byCodeUnits)) {
+    const cells = byUnit.get(unitId)!;
+    for (const category of [...cells.keys()].sort(byCodeUnits)) {
+      const cell = cells.get(category)!;
+      cell.ledgerNumbers.sort();
+      ordered.push(cell);
+      if (clock.due()) await yieldToEventLoop();
+    }
+  }
+  return ordered;
 }
+
+/** Strings in code-unit order (as `<` compares them). */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Problems raised and closed (and still closed) per month, oldest first; months with neither are left out. */
 export async function wallMonths(map: BattleMap, facts: FactsState): Promise<WallMonth[]> {

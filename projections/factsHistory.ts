@@ -225,8 +225,16 @@ export class FactsHistory {
     this.assembling = this.assembling.then(async () => {
       const previous = this.snapshots.at(-1)?.state.problems ?? new Map<string, ProblemFacts>();
       const problems = await copySliced(previous, new Map());
-      for (const [id, f] of changed) if (problems.has(id)) problems.set(id, f);
-      for (const id of raised) problems.set(id, changed.get(id)!);
+      // The changed problems replace their records, the raised ones follow in order: thousands, also in slices.
+      const clock = sliceClock();
+      for (const [id, f] of changed) {
+        if (problems.has(id)) problems.set(id, f);
+        if (clock.due()) await yieldToEventLoop();
+      }
+      for (const id of raised) {
+        problems.set(id, changed.get(id)!);
+        if (clock.due()) await yieldToEventLoop();
+      }
       const snapshotState = { ...others, problems, problemsByUnit: await unitSets(byUnit) };
       this.snapshots.push({ position, latestMs: others.latestMs, state: snapshotState });
     });

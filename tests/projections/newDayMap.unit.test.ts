@@ -62,6 +62,13 @@ describe('the wall of a county map, summed in slices', () => {
       opened.set(f.raisedOn.slice(0, 7), (opened.get(f.raisedOn.slice(0, 7)) ?? 0) + 1);
     }
     expect(new Map(cells.map((c) => [`${c.unitId}/${c.category}`, c.red + c.yellow + c.green]))).toEqual(expectedCells);
+    // In order of unit id, then category; each cell's ledger numbers sorted, and as many as it counts.
+    const keys = cells.map((c) => [c.unitId, c.category]);
+    expect(keys).toEqual([...keys].sort(([u1, c1], [u2, c2]) => (u1! < u2! ? -1 : u1! > u2! ? 1 : c1! < c2! ? -1 : 1)));
+    for (const c of cells) {
+      expect(c.ledgerNumbers).toEqual([...c.ledgerNumbers].sort());
+      expect(c.ledgerNumbers.length).toBe(c.red + c.yellow + c.green);
+    }
     const months = await wallMonths(map, facts);
     expect(new Map(months.filter((m) => m.opened > 0).map((m) => [m.month, m.opened]))).toEqual(opened);
   });
