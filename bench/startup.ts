@@ -127,7 +127,8 @@ async function start(dataDir: string): Promise<Start> {
   const file = sqliteFile(dataDir);
   const headAtStart = logState(file).head;
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+  // Node's flags as `npm start` gives them (package.json): a young generation of 32 MB halves a catch-up's garbage collection.
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'api/main.ts'], {
     env: {
       ...process.env,
       EVENT_STORE: 'sqlite',

@@ -15,6 +15,10 @@ export type Projection<State> = {
 
 type Waiter = { position: number; resolve: () => void };
 
+/** The lowest position the waiters wait for; infinity for none. */
+const nextPosition = (waiters: readonly Waiter[]): number =>
+  waiters.reduce((lowest, w) => Math.min(lowest, w.position), Number.POSITIVE_INFINITY);
+
 /** Events a start must have applied past its snapshots for a snapshot to be saved when it is done. */
 const SNAPSHOT_AFTER_START = 1_000;
 
@@ -37,6 +41,12 @@ export class ProjectionRunner {
   /** Each projection's own position: after restoring snapshots they may differ until caught up. */
   private readonly positions = new Map<string, number>();
   private waiters: Waiter[] = [];
+  /** The lowest position a waiter waits for (infinity for none). */
+  private nextWaiter = Number.POSITIVE_INFINITY;
+  /** Each projection's state, in the order of `projections`, as the start found them (restored or initial). */
+  private applying: unknown[] = [];
+  /** The highest position a restored snapshot holds: past it, every projection applies every event. */
+  private restoredUpTo = -1;
   private abort = new AbortController();
   private following: Promise<void> | undefined;
   private listeners = new Set<(event: RecordedEvent) => void>();
@@ -71,6 +81,8 @@ export class ProjectionRunner {
   async start({ useSnapshots = true }: { useSnapshots?: boolean } = {}): Promise<void> {
     if (useSnapshots) await this.restore();
     this.position = Math.min(...this.positions.values());
+    this.restoredUpTo = Math.max(...this.positions.values());
+    this.applying = this.projections.map((p) => this.states.get(p.name));
     this.lastSnapshotPosition = this.position;
     const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
@@ -121,17 +133,23 @@ export class ProjectionRunner {
   }
 
   private apply(event: RecordedEvent): void {
-    for (const projection of this.projections) {
-      if (this.positions.get(projection.name)! >= event.position) continue;
-      projection.apply(this.states.get(projection.name), event);
-      this.positions.set(projection.name, event.position);
-    }
+    if (event.position > this.restoredUpTo) {
+      // Past every snapshot restored (every event of a cold start): each projection takes it, no position to look up.
+      for (let i = 0; i < this.projections.length; i++) this.projections[i]!.apply(this.applying[i], event);
+    } else
+      for (const projection of this.projections) {
+        if (this.positions.get(projection.name)! >= event.position) continue;
+        projection.apply(this.states.get(projection.name), event);
+        this.positions.set(projection.name, event.position);
+      }
     this.position = event.position;
     this.lastEventId = event.id;
     for (const listener of this.listeners) listener(event);
-    if (this.waiters.length > 0) {
+    // Only when a waiter is due: a catch-up's own waiter (the head) would otherwise copy the list twice per event.
+    if (event.position >= this.nextWaiter) {
       const ready = this.waiters.filter((w) => w.position <= event.position);
       this.waiters = this.waiters.filter((w) => w.position > event.position);
+      this.nextWaiter = nextPosition(this.waiters);
       for (const w of ready) w.resolve();
     }
     const every = this.options.snapshotEvery ?? 50_000;
@@ -197,6 +215,7 @@ export class ProjectionRunner {
         },
       };
       this.waiters.push(waiter);
+      this.nextWaiter = Math.min(this.nextWaiter, position);
     });
   }
 

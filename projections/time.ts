@@ -15,10 +15,19 @@ export function dayOf(instant: string, knownMs?: number): string {
   return countyDayOfMs(ms);
 }
 
+/** The last instant `instantMs` read with an offset, and its milliseconds: the read models each read an event's `occurredAt`. */
+let lastInstant = '';
+let lastMs = Number.NaN;
+
 /** An instant as milliseconds, for comparing `occurredAt` with an as-of instant. */
 export function instantMs(instant: string): number {
+  if (instant === lastInstant) return lastMs;
   const ms = HAS_OFFSET.test(instant) ? Date.parse(instant) : Number.NaN;
-  if (!Number.isNaN(ms)) return ms;
+  if (!Number.isNaN(ms)) {
+    lastInstant = instant;
+    lastMs = ms;
+    return ms;
+  }
   // Written without an offset: county time, as countyDay reads it.
   const dt = DateTime.fromISO(instant, { zone: COUNTY_ZONE });
   if (!dt.isValid) throw new RangeError(`Not an instant: ${instant}`);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { MAX_IMPORT_ROWS } from '../../domain/index.js';
+import { excel } from '../documents/xlsx.js';
 
 /**
  * Reading a problem list (问题清单) from a county spreadsheet, .xlsx or .csv: find the header row
@@ -94,7 +95,7 @@ export type Table = {
 /** Reads the first sheet of a workbook or a CSV file; null (with the issues said) when it cannot be imported at all. */
 export async function readTable(bytes: Uint8Array, issues: ImportIssue[]): Promise<Table | null> {
   const fileIssue = (code: string, message: string) => issues.push({ row: 0, column: '', columnLetter: '', code, message, value: null });
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const isOldExcel = bytes[0] === 0xd0 && bytes[1] === 0xcf;
   if (isOldExcel) {
