@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { internStrings } from './intern.js';
 import { type SnapshotStore, decodeSnapshot, encodeSnapshot } from './snapshots.js';
 
 /**
@@ -153,6 +154,8 @@ export class ProjectionRunner {
   }
 
   private apply(event: RecordedEvent): void {
+    internStrings(event.data);
+    internStrings(event.metadata.actor);
     for (const projection of this.projections) {
       if (this.positions.get(projection.name)! >= event.position) continue;
       projection.apply(this.states.get(projection.name), event);
