@@ -58,9 +58,10 @@ export function cachedLog(target: number): { file: string; generatedSeconds: num
   // One file, whole: the log's WAL folded in before it takes its name.
   const db = new Database(partial);
   db.pragma('wal_checkpoint(TRUNCATE)');
-  db.pragma('journal_mode = DELETE');
   db.close();
   renameSync(partial, file);
+  rmSync(`${partial}-wal`, { force: true });
+  rmSync(`${partial}-shm`, { force: true });
   return { file, generatedSeconds: (performance.now() - started) / 1000 };
 }
 

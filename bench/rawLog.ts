@@ -64,7 +64,8 @@ export function writeTimeOrdered(
       }
       events += entries.length;
       // Problems are raised in time order, each within an hour of its slot: nothing later can come before `first - 1 h`.
-      if ((sinceFlush += entries.length) >= 50_000) {
+      // Flushed once as many events came as wait (at least 50,000): the waiting ones are sorted again at each flush.
+      if ((sinceFlush += entries.length) >= Math.max(50_000, pending.length / 2)) {
         flush(first - 3_600_000);
         sinceFlush = 0;
       }
