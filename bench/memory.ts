@@ -139,7 +139,12 @@ function measure(file: string, breakdown: boolean): Promise<{ figures: Measured;
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) Object.assign(figures, JSON.parse(line));
+      for (const line of lines)
+        if (line.startsWith('{')) {
+          // Each figure as it comes, so a long run (10M) shows how far it got.
+          console.error(`memory: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`);
+          Object.assign(figures, JSON.parse(line));
+        }
     });
     proc.stderr.on('data', (chunk: Buffer) => {
       errors = (errors + chunk.toString()).slice(-4000);
