@@ -341,6 +341,8 @@ export async function startServer(config: Config, options: { clock?: () => strin
       limits: { streamsPerUser: config.streams.perUser, streamsTotal: config.streams.total },
       // Snapshots live beside the SQLite file; a memory store starts empty, so it has nothing to snapshot.
       ...(config.store.kind === 'sqlite' ? { snapshots: new FileSnapshotStore(join(config.store.dataDir, 'snapshots')) } : {}),
+      // The read models kept out of the heap (the audit trail) live in a database beside the data; a memory store's go with the process.
+      ...(config.store.kind !== 'memory' ? { readModelDatabase: join(config.store.dataDir, 'read-models.sqlite') } : {}),
     });
   } catch (error) {
     await listening.abandon();

@@ -2,7 +2,7 @@ import { type CheckpointPolicy, Checkpointer, defaultCheckpointPolicy } from '..
 import { UnchainedStoreError, rawStore, storedHash } from '../eventstore/hashChain.js';
 import type { EventStore } from '../eventstore/port.js';
 import { accountsView } from '../projections/accountsView.js';
-import { auditView } from '../projections/auditView.js';
+import { auditTrail } from '../projections/auditView.js';
 import { calendarView } from '../projections/calendarInForce.js';
 import { hotlineView } from '../projections/hotlineView.js';
 import { importsView } from '../projections/importsView.js';
@@ -44,6 +44,11 @@ export type ApplicationOptions = {
   checkpoints?: CheckpointPolicy | false;
   /** Where the read models' snapshots are kept; none means every start replays the whole log. */
   snapshots?: SnapshotStore;
+  /**
+   * The read-model database (SQLite) of the read models kept out of the heap (the audit trail): a
+   * file beside the data, kept across starts; '' (the default) a private temporary file, gone at close.
+   */
+  readModelDatabase?: string;
   /** The outbox's settings (poll interval, timeouts, backoff); false records and sends no notifications. */
   notifications?: NotificationOptions | false;
   /** The scheduler's settings (interval, catch-up); false (the default) runs no passes on its own: `scheduler.pass()` still works. */
@@ -127,6 +132,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
   // A store written before the hash chain must be migrated first: new events would chain from nothing.
   const [first] = await rawStore(store).readAll({ maxCount: 1 });
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
+  const auditView = auditTrail(options.readModelDatabase ?? '');
   const runner = new ProjectionRunner(
     store,
     [
@@ -190,6 +196,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
       await application.checkpointer?.stop();
       readModels.stop();
       await runner.stop();
+      auditView.close();
       await store.close();
     },
   };

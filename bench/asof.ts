@@ -2,20 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createApplication } from '../application/index.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import type { Projection } from '../projections/runner.js';
-import { ProjectionRunner } from '../projections/runner.js';
 import { BattleMapAccumulator } from '../projections/battleMap.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { dayOf } from '../projections/time.js';
-import { generateCounty } from '../tests/support/countyLog.js';
+import { heapByProjection, liveHeap } from './heap.js';
 import { rawRead } from './projections.js';
-import { type RawLogEntry, rawLogWriter } from './rawLog.js';
+import { writeTimeOrdered } from './rawLog.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /**
@@ -32,53 +28,6 @@ const SIZES = (process.env.BENCH_ASOF_SIZES ?? '100000,300000,1000000').split(',
 const NOW = '2020-12-31T12:00:00+08:00';
 const NEXT_DAY = '2021-01-01T09:00:00+08:00';
 const INSTANTS = ['2019-09-14T10:00:00+08:00', '2020-03-02T15:30:00+08:00', '2020-08-20T08:15:00+08:00'];
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const liveHeap = () => {
-  gc();
-  gc();
-  return getHeapStatistics().used_heap_size;
-};
-
-/** Writes the generated county in time order: each problem's events wait in a buffer until no later problem can come before them. */
-export function writeTimeOrdered(file: string, target: number): { events: number; problems: number } {
-  const log = rawLogWriter(file);
-  type Timed = { ms: number; seq: number; entry: RawLogEntry };
-  let pending: Timed[] = [];
-  let seq = 0;
-  let events = 0;
-  let sinceFlush = 0;
-  const flush = (before: number) => {
-    pending.sort((a, b) => a.ms - b.ms || a.seq - b.seq);
-    const cut = pending.findIndex((t) => t.ms >= before);
-    const ready = cut < 0 ? pending : pending.slice(0, cut);
-    pending = cut < 0 ? [] : pending.slice(cut);
-    for (let i = 0; i < ready.length; i += 20_000) log.write(ready.slice(i, i + 20_000).map((t) => t.entry));
-  };
-  const problems = Math.round(target / 9.25);
-  generateCounty({
-    problems,
-    grouped: true,
-    onProblem: (entries) => {
-      let first = Number.POSITIVE_INFINITY;
-      for (const entry of entries) {
-        const ms = Date.parse(entry.event.metadata.occurredAt);
-        if (ms < first) first = ms;
-        pending.push({ ms, seq: seq++, entry });
-      }
-      events += entries.length;
-      // Problems are raised in time order, each within an hour of its slot: nothing later can come before `first - 1 h`.
-      if ((sinceFlush += entries.length) >= 50_000) {
-        flush(first - 3_600_000);
-        sinceFlush = 0;
-      }
-    },
-  });
-  flush(Number.POSITIVE_INFINITY);
-  log.close();
-  return { events, problems };
-}
 
 /**
  * The longest the event loop was held while `work` ran: a timer asked for every millisecond, and how
@@ -174,28 +123,10 @@ async function measureSize(target: number, breakdown: boolean) {
     const snapshots = (rm as unknown as { history?: { snapshots: unknown[] } }).history?.snapshots.length ?? 0;
     await app.close();
 
-    const holders: Record<string, string | number>[] = [];
+    let holders: Record<string, string | number>[] = [];
     if (breakdown) {
-      const { auditView } = await import('../projections/auditView.js');
-      const { ledgerView } = await import('../projections/ledgerView.js');
-      const { problemFacts } = await import('../projections/problemFacts.js');
-      const { similarityIndex } = await import('../projections/similarProblems.js');
-      const { scheduleView } = await import('../projections/scheduleView.js');
       const reopened = await openEventStore({ kind: 'sqlite', dataDir: dir }, schemaCodec(domainEventDefinitions));
-      // biome-ignore lint/suspicious/noExplicitAny: projections of every state type
-      for (const projection of [auditView, ledgerView, problemFacts, similarityIndex, scheduleView] as Projection<any>[]) {
-        let runner: ProjectionRunner | null = new ProjectionRunner(reopened, [projection]);
-        await runner.start();
-        await runner.stop();
-        const withIt = liveHeap();
-        runner = null;
-        const held = withIt - liveHeap();
-        holders.push({
-          projection: projection.name,
-          'heap MB per 1M events': Math.round(((held / written.events) * 1e6) / 2 ** 20),
-          'bytes per event': Math.round(held / written.events),
-        });
-      }
+      holders = await heapByProjection(reopened, written.events);
       await reopened.close();
     }
     return { written, raw, startSeconds, heap, heapWithHistory, background, asOf, today, newDay, holders, countyMap, snapshots };

@@ -15,6 +15,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'nodes', load: () => import('./nodes.js') },
   { name: 'asof', load: () => import('./asof.js') },
   { name: 'startup', load: () => import('./startup.js') },
+  { name: 'memory', load: () => import('./memory.js') },
 ];
 
 // Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).

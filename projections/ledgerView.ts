@@ -121,6 +121,14 @@ const problemEvents = new Set<string>([
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(unitEventDefinitions.map((d): UnitEvent['type'] => d.type));
 
+/** The empty list rows share until they get their first item (never pushed to: `own` first). */
+const NONE: never[] = [];
+/**
+ * A list of the row's own to add to: the list itself when it has items, a new one when empty (the
+ * shared one, or after a snapshot's restore an empty list that may be shared too).
+ */
+const own = <T>(list: T[]): T[] => (list.length === 0 ? [] : list);
+
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
@@ -149,10 +157,11 @@ export const ledgerView: Projection<LedgerViewState> = {
       if (state.status === 'not_raised') return;
       const at = event.metadata.occurredAt;
       const latestProgress = domainEvent.type === 'ProgressReported' ? domainEvent.data.progress : (row?.latestProgress ?? null);
-      const supervisionOrders = row?.supervisionOrders ?? [];
+      // Most problems never get an order, a link or a transfer: they share one empty list, and one is made at the first.
+      let supervisionOrders = row?.supervisionOrders ?? NONE;
       const by = event.metadata.actor.name;
       if (domainEvent.type === 'SupervisionOrdered')
-        supervisionOrders.push({
+        (supervisionOrders = own(supervisionOrders)).push({
           ...domainEvent.data,
           finishBy: domainEvent.data.finishBy ?? null,
           triggerId: domainEvent.data.triggerId ?? null,
@@ -165,7 +174,7 @@ export const ledgerView: Projection<LedgerViewState> = {
         for (const order of supervisionOrders)
           if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)
             order.reply = { ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id };
-      const links = row?.links ?? [];
+      let links = row?.links ?? NONE;
       // A link shows on both problems: an older raise naming the problem it repeats is one too.
       const earlier =
         domainEvent.type === 'ProblemLinked'
@@ -175,13 +184,14 @@ export const ledgerView: Projection<LedgerViewState> = {
             : null;
       if (earlier) {
         const link = { kind: earlier.kind, eventId: event.id, linkedAt: at, linkedBy: by };
-        links.push({ ...link, direction: 'earlier', problemId: earlier.problemId });
-        view.problems.get(earlier.problemId)?.links.push({ ...link, direction: 'later', problemId: id });
+        (links = own(links)).push({ ...link, direction: 'earlier', problemId: earlier.problemId });
+        const other = view.problems.get(earlier.problemId);
+        if (other) (other.links = own(other.links)).push({ ...link, direction: 'later', problemId: id });
       }
-      const transfers = row?.transfers ?? [];
+      let transfers = row?.transfers ?? NONE;
       if (domainEvent.type === 'ProblemTransferred') {
         const { fromUnitId, toUnitId, reason } = domainEvent.data;
-        transfers.push({ fromUnitId, toUnitId, reason, eventId: event.id, transferredAt: at, transferredBy: by });
+        (transfers = own(transfers)).push({ fromUnitId, toUnitId, reason, eventId: event.id, transferredAt: at, transferredBy: by });
       }
       const extensionRequestedAt = domainEvent.type === 'ExtensionRequested' ? { at, by } : (row?.extensionRequestedAt ?? null);
       view.problems.set(id, {

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
+import { internStrings } from './intern.js';
 import { type SnapshotStore, decodeSnapshot, encodeSnapshot } from './snapshots.js';
 
 /**
@@ -11,7 +12,24 @@ export type Projection<State> = {
   version: number;
   initial: () => State;
   apply: (state: State, event: RecordedEvent) => void;
+  /**
+   * Its state is kept outside the heap (a read-model database, `StoredState`) with its own position:
+   * the runner asks it where it stands instead of snapshotting it, and empties it to rebuild.
+   */
+  stored?: true;
 };
+
+/** The state of a stored projection: rows in a database of the node's own, committed with the position they reflect. */
+export interface StoredState {
+  /** The version, position and event id it holds (as applied), or null when it holds nothing. */
+  storedAt(): { version: number; position: number; eventId: string | null } | null;
+  /** Empties it (a rebuild, another version, another log). */
+  clear(): void;
+  /** Commits what was applied, with its position. */
+  flush(): void;
+}
+
+const storedState = (state: unknown) => state as StoredState;
 
 type Waiter = { position: number; resolve: () => void };
 
@@ -80,6 +98,7 @@ export class ProjectionRunner {
   /** Restores what snapshots it can, catches up with the log as it is now, then keeps following it. */
   async start({ useSnapshots = true }: { useSnapshots?: boolean } = {}): Promise<void> {
     if (useSnapshots) await this.restore();
+    await this.restoreStored(useSnapshots);
     this.position = Math.min(...this.positions.values());
     this.restoredUpTo = Math.max(...this.positions.values());
     this.applying = this.projections.map((p) => this.states.get(p.name));
@@ -109,10 +128,35 @@ export class ProjectionRunner {
       });
   }
 
+  /** Where each stored projection stands, when its version and the event at its position match this log; emptied otherwise. */
+  private async restoreStored(keep: boolean): Promise<void> {
+    const { log = console.log } = this.options;
+    for (const p of this.projections) {
+      if (!p.stored) continue;
+      const state = storedState(this.states.get(p.name));
+      const at = state.storedAt();
+      if (!at) continue;
+      if (keep && at.version === p.version && (await this.matchesLog(at.position, at.eventId))) {
+        this.positions.set(p.name, at.position);
+        continue;
+      }
+      if (keep) log(`Stored read model ${p.name} (version ${at.version}, position ${at.position}) does not match: emptied, rebuilding.`);
+      state.clear();
+    }
+  }
+
+  /** Whether the event at `position` is `eventId` (always, for -1: nothing applied). */
+  private async matchesLog(position: number, eventId: string | null): Promise<boolean> {
+    if (position < 0) return true;
+    const [atPosition] = await this.store.readAll({ after: position - 1, maxCount: 1 });
+    return atPosition?.position === position && atPosition.id === eventId;
+  }
+
   private async restore(): Promise<void> {
     const { snapshots, log = console.log } = this.options;
     if (!snapshots) return;
     for (const p of this.projections) {
+      if (p.stored) continue;
       const bytes = await snapshots.load(p.name);
       if (!bytes) continue;
       const snapshot = decodeSnapshot(bytes);
@@ -133,6 +177,8 @@ export class ProjectionRunner {
   }
 
   private apply(event: RecordedEvent): void {
+    internStrings(event.data);
+    internStrings(event.metadata.actor);
     if (event.position > this.restoredUpTo) {
       // Past every snapshot restored (every event of a cold start): each projection takes it, no position to look up.
       for (let i = 0; i < this.projections.length; i++) this.projections[i]!.apply(this.applying[i], event);
@@ -165,8 +211,10 @@ export class ProjectionRunner {
     const { snapshots } = this.options;
     if (!snapshots) return;
     this.lastSnapshotPosition = this.position;
+    this.flushStored();
     const run = this.saving.then(async () => {
       for (const p of this.projections) {
+        if (p.stored) continue;
         const bytes = encodeSnapshot({
           name: p.name,
           version: p.version,
@@ -242,6 +290,11 @@ export class ProjectionRunner {
   private async halt(): Promise<void> {
     this.abort.abort();
     await this.following;
+    this.flushStored();
+  }
+
+  private flushStored(): void {
+    for (const p of this.projections) if (p.stored) storedState(this.states.get(p.name)).flush();
   }
 
   /** Stops following and saves a last snapshot, so the next start replays nothing it has seen. */

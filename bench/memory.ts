@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createApplication } from '../application/index.js';
+import { domainEventDefinitions } from '../domain/index.js';
+import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { heapByProjection, heapLimit, liveHeap, megabytes } from './heap.js';
+import { rawRead } from './projections.js';
+import { writeTimeOrdered } from './rawLog.js';
+import { type FigureTable, runIfMain } from './report.js';
+
+/**
+ * Issue 12, aim 2 (memory): a generated county written in time order into SQLite, the application
+ * started on it in a fresh Node process with Node's default heap (as the server runs), then:
+ * - the live heap after start (two full collections), per million events, against < 400 MB;
+ * - the county battle map and its wall, asked once (time, and the heap after it);
+ * - the as-of history folded in the background after start, and the heap with it;
+ * - heap used against `heap_size_limit`, the peak resident memory, and whether the process survived;
+ * - the raw read + JSON.parse rate of the same file, the anchor; and, at the first size, which
+ *   projection holds the heap (each built alone).
+ * Sizes: `npm run bench -- memory 100000 1000000 10000000` (numbers after the name; 100k and 1M by
+ * default). Above 1M events the county grows with the log (townships and departments × events / 1M;
+ * two years as at 1M). Generated logs are kept under bench/data/ by their parameters, so a rerun
+ * (10M takes minutes to write) reuses them; delete the folder to free the disk.
+ */
+const DEFAULT_SIZES = [100_000, 1_000_000];
+const NOW = '2020-12-31T12:00:00+08:00';
+const DATA = join(dirname(fileURLToPath(import.meta.url)), 'data');
+const HISTORY_LIMIT_MS = Number(process.env.BENCH_MEMORY_HISTORY_LIMIT_MS ?? 600_000);
+
+function sizes(): number[] {
+  const chosen = process.argv
+    .slice(2)
+    .filter((a) => /^\d+$/.test(a))
+    .map(Number);
+  return chosen.length > 0 ? chosen : DEFAULT_SIZES;
+}
+
+/** The county for a log of `target` events: the bench's county up to 1M, a larger one beyond. */
+function countyFor(target: number) {
+  const k = Math.max(1, Math.round(target / 1_000_000));
+  return { townships: 16 * k, departments: 24 * k, seed: 7 };
+}
+
+/** The generated log for `target` events, written once under bench/data/ and reused (named by its parameters). */
+export function cachedLog(target: number): { file: string; generatedSeconds: number | null } {
+  const county = countyFor(target);
+  const file = join(DATA, `county-${target}-t${county.townships}-d${county.departments}-s${county.seed}-v1.sqlite`);
+  if (existsSync(file)) return { file, generatedSeconds: null };
+  mkdirSync(DATA, { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  const started = performance.now();
+  writeTimeOrdered(partial, target, county);
+  // One file, whole: the log's WAL folded in before it takes its name.
+  const db = new Database(partial);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  renameSync(partial, file);
+  rmSync(`${partial}-wal`, { force: true });
+  rmSync(`${partial}-shm`, { force: true });
+  return { file, generatedSeconds: (performance.now() - started) / 1000 };
+}
+
+type Measured = {
+  events?: number;
+  rawSeconds?: number;
+  startSeconds?: number;
+  heapAfterStart?: number;
+  mapMs?: number;
+  mapItems?: number;
+  heapAfterMap?: number;
+  historySeconds?: number | null;
+  heapWithHistory?: number;
+  limit?: number;
+  peakRss?: number;
+  holders?: Record<string, string | number>[];
+};
+
+/** In the child: measures one log, printing each figure as a JSON line as soon as it has it (an out-of-memory end keeps what came before). */
+async function child(file: string, breakdown: boolean): Promise<void> {
+  const say = (figures: Measured) => console.log(JSON.stringify(figures));
+  say({ limit: heapLimit() });
+  const raw = rawRead(file);
+  say({ events: raw.events, rawSeconds: raw.seconds });
+  const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-memory-'));
+  try {
+    const before = liveHeap();
+    const store = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
+    const started = performance.now();
+    const app = await createApplication(store, {
+      clock: () => NOW,
+      checkpoints: false,
+      notifications: false,
+      readModelDatabase: join(dir, 'read-models.sqlite'),
+    });
+    say({ startSeconds: (performance.now() - started) / 1000, heapAfterStart: liveHeap() - before });
+    const rm = app.readModels;
+    const mapStarted = performance.now();
+    const { facts, at } = await rm.at(undefined, NOW);
+    await rm.prepareBattleMap(facts, at, null);
+    const map = rm.battleMap(facts, at, null);
+    await rm.wallCells(map);
+    say({ mapMs: performance.now() - mapStarted, mapItems: map.tally.total.size, heapAfterMap: liveHeap() - before });
+    const historyStarted = performance.now();
+    const folded = await Promise.race([
+      rm.historyReady().then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), HISTORY_LIMIT_MS).unref()),
+    ]);
+    say({
+      historySeconds: folded ? (performance.now() - historyStarted) / 1000 : null,
+      heapWithHistory: liveHeap() - before,
+    });
+    await app.close();
+    if (breakdown) {
+      const reopened = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
+      say({ holders: await heapByProjection(reopened, raw.events) });
+      await reopened.close();
+    }
+    say({ peakRss: process.resourceUsage().maxRSS * 1024 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the child on one log with Node's default heap; gathers its figures and how it ended. */
+function measure(file: string, breakdown: boolean): Promise<{ figures: Measured; exit: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', file, String(breakdown)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const figures: Measured = {};
+    let buffered = '';
+    let errors = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines)
+        if (line.startsWith('{')) {
+          // Each figure as it comes, so a long run (10M) shows how far it got.
+          console.error(`memory: ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`);
+          Object.assign(figures, JSON.parse(line));
+        }
+    });
+    proc.stderr.on('data', (chunk: Buffer) => {
+      errors = (errors + chunk.toString()).slice(-4000);
+    });
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      const oom = /heap out of memory|Reached heap limit/.test(errors);
+      if (code !== 0) console.error(errors);
+      resolve({ figures, exit: code === 0 ? 'finished' : oom ? 'ran out of heap' : `exited ${code ?? signal}` });
+    });
+  });
+}
+
+const perMillion = (bytes: number | undefined, events: number | undefined) =>
+  bytes === undefined || !events ? '—' : `${megabytes((bytes / events) * 1e6)} MB`;
+const mb = (bytes: number | undefined) => (bytes === undefined ? '—' : `${megabytes(bytes).toLocaleString('en-US')} MB`);
+
+export async function run(): Promise<FigureTable[]> {
+  const rows: Record<string, string | number>[] = [];
+  let holders: Record<string, string | number>[] = [];
+  for (const [i, size] of sizes().entries()) {
+    const { file, generatedSeconds } = cachedLog(size);
+    const load = loadavg()[0]!.toFixed(1);
+    // Each projection built alone, at the first size when it is at most a million (five folds of the log).
+    const { figures: m, exit } = await measure(file, i === 0 && size <= 1_000_000);
+    console.error(`memory ${size}: ${JSON.stringify({ ...m, holders: undefined })} (${exit}, load ${load})`);
+    if (m.holders) holders = m.holders;
+    const events = m.events ?? size;
+    const row = (what: string, figure: string, target = '') => rows.push({ events, what, figure, target });
+    row(
+      'log',
+      `${(statSync(file).size / 2 ** 30).toFixed(1)} GiB SQLite, ${generatedSeconds === null ? 'reused' : `written in ${Math.round(generatedSeconds)} s`}; load ${load}`,
+    );
+    row(
+      'raw read + JSON.parse (anchor)',
+      m.rawSeconds ? `${Math.round(events / m.rawSeconds).toLocaleString('en-US')} events/s, ${m.rawSeconds.toFixed(1)} s` : '—',
+    );
+    row('application start (every projection, no snapshots)', m.startSeconds === undefined ? '—' : `${m.startSeconds.toFixed(1)} s`);
+    row('live heap after start, per 1M events', perMillion(m.heapAfterStart, events), '< 400 MB');
+    row(
+      'county battle map + wall, first ask',
+      m.mapMs === undefined ? '—' : `${Math.round(m.mapMs).toLocaleString('en-US')} ms, ${m.mapItems} items`,
+    );
+    row('live heap after the map / limit', `${mb(m.heapAfterMap)} / ${mb(m.limit)}`, 'within the limit');
+    row(
+      'as-of history folded in the background, heap with it / limit',
+      m.historySeconds === undefined
+        ? '—'
+        : `${m.historySeconds === null ? `not done in ${HISTORY_LIMIT_MS / 1000} s` : `${m.historySeconds.toFixed(1)} s`}; ${mb(m.heapWithHistory)} (${perMillion(m.heapWithHistory, events)} per 1M) / ${mb(m.limit)}`,
+      'within the limit',
+    );
+    row('peak resident memory; how the process ended', `${mb(m.peakRss)}; ${exit}`);
+  }
+  return [
+    { title: 'Memory (issue 12, aim 2): the application started on a generated county, default heap', rows },
+    { title: 'Who holds the heap (each projection built alone, the first size)', rows: holders },
+  ];
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2] === 'true');
+else await runIfMain(import.meta.url, run);
