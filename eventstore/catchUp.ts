@@ -54,10 +54,7 @@ export async function followByReading(
       const batch = await store.readAll({ after: position, maxCount: batchSize });
       for (const event of batch) {
         if (signal.aborted) return;
-        // Awaited only when the handler is asynchronous: an await per event of a synchronous one (the read models') was a
-        // trip through the microtask queue for each of a million events.
-        const handled = onEvent(event);
-        if (handled) await handled;
+        await onEvent(event);
         position = event.position;
       }
       if (batch.length < batchSize) await woken;
