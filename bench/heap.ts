@@ -38,6 +38,8 @@ export async function heapByProjection(store: EventStore, events: number): Promi
     await runner.stop();
     const withIt = liveHeap();
     runner = null;
+    // The runner's start leaves a turn's callback (its first snapshot's, run or not) holding it: let it run first.
+    await new Promise((resolve) => setImmediate(resolve));
     const held = withIt - liveHeap();
     holders.push({
       projection: projection.name,
