@@ -7,7 +7,7 @@ import { rawStore } from '../../eventstore/hashChain.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { eventually } from '../support/receivers.js';
-import { checkpointsIn, contextAt, writeSampleLedger } from './sampleLedger.js';
+import { assignThirdProblem, checkpointsIn, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-catch-up-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -46,15 +46,7 @@ describe('a checkpointer catching up a log no checkpoint covers', () => {
     for (const event of events) scratch.observe(event);
     expect(scratch.draft('manual').merkleRoot).toBe(first!.merkleRoot);
 
-    const { Ledger } = await import('../../application/ledger.js');
-    const ledger = new Ledger(store);
-    await ledger.problemCommand(
-      {
-        type: 'AssignProblem',
-        data: { problemId: problems[2]!, responsibleUnitId: ledger.unitIdFor('unit-mozitan'), responsiblePerson: '李四' },
-      },
-      contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
-    );
+    await assignThirdProblem(store, problems);
     await eventually(async () => (await checkpointsIn(store)).length === 2);
     await checkpointer.stop();
     root.mockRestore();

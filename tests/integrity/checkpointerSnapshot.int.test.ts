@@ -11,7 +11,7 @@ import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { MemorySnapshotStore } from '../../projections/snapshots.js';
 import { eventually } from '../support/receivers.js';
-import { checkpointsIn, contextAt, writeSampleLedger } from './sampleLedger.js';
+import { assignThirdProblem, checkpointsIn, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpointer-snapshot-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -61,15 +61,7 @@ describe('a checkpointer restarting from its snapshot', () => {
     const keptAt = await store.headPosition();
     expect(kept.state.position).toBe(keptAt);
 
-    const { Ledger } = await import('../../application/ledger.js');
-    const ledger = new Ledger(store);
-    await ledger.problemCommand(
-      {
-        type: 'AssignProblem',
-        data: { problemId: problems[2]!, responsibleUnitId: ledger.unitIdFor('unit-mozitan'), responsiblePerson: '李四' },
-      },
-      contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
-    );
+    await assignThirdProblem(store, problems);
     const appended = (await store.headPosition()) - keptAt;
     expect(appended).toBeGreaterThan(0);
 

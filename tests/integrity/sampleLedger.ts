@@ -46,6 +46,18 @@ export async function writeSampleLedger(dataDir: string) {
   return { store, problems, streams: { problems: problems.map((id) => `problem-${id}`) } };
 }
 
+/** Appends one event after the sample ledger: its third problem assigned (the events "after" a checkpoint in the tests). */
+export async function assignThirdProblem(store: EventStore, problems: string[]) {
+  const ledger = new Ledger(store);
+  await ledger.problemCommand(
+    {
+      type: 'AssignProblem',
+      data: { problemId: problems[2]!, responsibleUnitId: ledger.unitIdFor('unit-mozitan'), responsiblePerson: '李四' },
+    },
+    contextAt('assign-3', '2019-03-22T02:00:00.000Z'),
+  );
+}
+
 /** The checkpoints recorded in a store, oldest first. */
 export async function checkpointsIn(store: EventStore) {
   return (await rawStore(store).readStream(CHECKPOINT_STREAM)).map(checkpointFrom);
