@@ -253,6 +253,7 @@ describe('the authorization matrix', () => {
       // `login` signs in as the caller's own account (or the office's, for the callers without one).
       if (name === 'login') fixture.login = logins.get(caller as Role) ?? logins.get('office');
       else fixture.login = `matrix-${name.toLowerCase()}`;
+      await server.settled();
       const head = await server.store.headPosition();
       const response = await send(name, tokens.get(caller));
       const code = response.errors?.[0]?.extensions?.code;

@@ -64,6 +64,7 @@ describe('a unit head acts only on their own unit’s items', () => {
     );
     await server.runner.waitFor(await server.store.headPosition());
     const token = await logIn(server, 'mozitan', demo('mozitan').password);
+    await server.settled();
     const head = await server.store.headPosition();
     const response = await server.gql(
       `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已整改" }) { problem { status } } }`,
@@ -195,6 +196,7 @@ describe('a sign-in stops working', () => {
   it('when the password changes; the new password works and the old one does not', async () => {
     const user = await addUser(server, { roles: ['office'] });
     const token = await logIn(server, user.login);
+    await server.settled();
     const head = await server.store.headPosition();
     const wrong = await server.gql(
       `mutation { changePassword(currentPassword: "not-my-password", newPassword: "a-brand-new-password") { user { login } } }`,

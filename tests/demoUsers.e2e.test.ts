@@ -57,6 +57,7 @@ describe('the demo sign-ins', () => {
     // Refused before its state is looked at: any of the township's items will do.
     const [item] = await problemsOf(token, '佛子岭镇');
     expect(item).toBeDefined();
+    await server.settled();
     const head = await server.store.headPosition();
     const response = await server.gql(
       `mutation($p: ID!) { reportRectified(problemId: $p, evidence: { description: "已整改到位" }) { problem { status } } }`,

@@ -131,6 +131,7 @@ describe('arguments of the wrong type, range, enum or shape', () => {
     '%s',
     async (_, root, field) => {
       const query = operation(root, field);
+      await server.settled();
       const head = await server.store.headPosition();
       const found = await quietly(async () => {
         const found: string[] = [];
@@ -178,6 +179,7 @@ describe('bodies that are not GraphQL requests', () => {
   ];
 
   it.each(JSON_BODIES)('JSON %j', async (body) => {
+    await server.settled();
     const head = await server.store.headPosition();
     const found = await quietly(async () => problemsWith(body.slice(0, 40), await post(body, { 'content-type': 'application/json' })));
     expect(found).toEqual([]);
@@ -229,6 +231,7 @@ describe('bodies that are not GraphQL requests', () => {
   ];
 
   it.each(MULTIPART)('multipart: %s', async (_, parts) => {
+    await server.settled();
     const head = await server.store.headPosition();
     const form = new FormData();
     for (const [name, value] of Object.entries(parts))

@@ -61,6 +61,7 @@ describe('documents that ask too much', () => {
   });
 
   it('a 5 MB body, before it is read', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const { result, ms } = await timed(async () => {
       const response = await fetch(`${server.url}/graphql`, {

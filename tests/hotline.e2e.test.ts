@@ -38,6 +38,7 @@ describe('a member of the public reports to the hotline', () => {
   });
 
   it('an empty report is refused and nothing is appended', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const response = await submit('   ');
     expect(response.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
@@ -69,6 +70,7 @@ describe('the office triages', () => {
     expect(linked.data.hotlineReports).toEqual([{ receiptCode: code, problem: { ledgerNumber: 'RX-2019-001' } }]);
 
     // Retried with the same command id: the same problem, nothing new.
+    await server.settled();
     const head = await server.store.headPosition();
     const again = await server.gql<any>(
       `mutation($r: ID!) { triageHotlineReport(reportId: $r, category: fund_misuse, commandId: "triage-1") { ledgerNumber } }`,

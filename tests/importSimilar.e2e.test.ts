@@ -68,6 +68,7 @@ afterAll(async () => {
 
 describe('the import preview shows the existing problems each new row resembles', () => {
   it('names the housing problem beside the housing row, and nothing beside an unrelated row; appends nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const { previewImport } = await upload(PREVIEW, HEADER + HOUSING_ROW + UNRELATED_ROW);
     expect(await server.store.headPosition()).toBe(head);

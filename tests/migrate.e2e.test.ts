@@ -315,6 +315,7 @@ describe('bringing in an existing ledger (迁移导入)', () => {
   afterAll(() => server.stop());
 
   it('refuses a list with a 交办日期 after today, one before its document’s date and a 销号时间 before its 交办日期, naming row and column, and imports nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const bad = [
       { ...items[0]!, raisedOn: '2021-02-01' },
@@ -425,6 +426,7 @@ describe('bringing in an existing ledger (迁移导入)', () => {
   });
 
   it('adds nothing when the same list comes again, in the same shape or in the office’s messy one', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const again = await importWorkbook(await cleanWorkbook());
     expect(again.errors).toBeUndefined();
@@ -503,6 +505,7 @@ describe('bringing in an existing ledger (迁移导入)', () => {
   });
 
   it('refuses a list naming an unknown 配合单位, or an unknown unit after the first 责任单位, naming the cell, and imports nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const result = await importWorkbook(
       await plainList([

@@ -90,6 +90,7 @@ describe('notification channel secrets', () => {
     expect(mail.data!.configureNotificationChannel).toMatchObject({ target: 'smtps://mailer:***@mail.example.cn:465', signed: false });
 
     // The same settings again append nothing, though each sealing draws a fresh IV.
+    await server.settled();
     const head = await server.store.headPosition();
     await server.gql(
       configureMutation,

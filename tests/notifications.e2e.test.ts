@@ -84,6 +84,7 @@ describe('notifications', () => {
       (await server.gql(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { read } }`, { ids: [id] }, office.auth)).data!
         .markNotificationsRead[0].read,
     ).toBe(true);
+    await server.settled();
     const head = await server.store.headPosition();
     await server.gql(`mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { read } }`, { ids: [id] }, office.auth);
     expect(await server.store.headPosition()).toBe(head);
@@ -211,6 +212,7 @@ describe('notifications', () => {
   });
 
   it('refuses bad channel settings with a clear error, appending nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const badSmtp = await configure({ id: 'bad-mail', name: '坏', kind: 'smtp', url: 'smtp//no host', from: 'a@b.cn' });
     expect(badSmtp.errors![0]!.extensions!.code).toBe('VALIDATION_FAILED');

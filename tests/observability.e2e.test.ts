@@ -144,6 +144,7 @@ describe('X-Min-Position', () => {
   const ME = '{ me { login } }';
 
   it('a position already applied is served at once', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     await settledLog();
     const answer = await post(ME, {}, { ...bearer(as.office), 'x-min-position': String(head) });
@@ -153,6 +154,7 @@ describe('X-Min-Position', () => {
 
   it('a position about to be written is waited for, then served', async () => {
     await settledLog();
+    await server.settled();
     const head = await server.store.headPosition();
     const waiting = post(ME, {}, { ...bearer(as.office), 'x-min-position': String(head + 1) });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -164,6 +166,7 @@ describe('X-Min-Position', () => {
 
   it('a position the node does not reach within the wait is refused: 503 BEHIND_LOG_POSITION, saying where it is', async () => {
     await settledLog();
+    await server.settled();
     const head = await server.store.headPosition();
     const started = Date.now();
     const answer = await post(ME, {}, { ...bearer(as.office), 'x-min-position': String(head + 1000) });
@@ -190,6 +193,7 @@ describe('X-Min-Position', () => {
 describe('alive and ready', () => {
   it('/healthz, /readyz and serverStatus say the read models are current, at the head', async () => {
     await settledLog();
+    await server.settled();
     const head = await server.store.headPosition();
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
@@ -272,6 +276,7 @@ describe('/metrics', () => {
 
     await settledLog();
     const current = await scrape();
+    await server.settled();
     const head = await server.store.headPosition();
     expect(sampled(current, 'taizhang_log_head_position')).toBe(head);
     expect(sampled(current, 'taizhang_projection_position', { runner: 'read_models' })).toBe(head);

@@ -33,6 +33,7 @@ async function ok(who: keyof typeof tokens, query: string, variables: Record<str
 }
 /** The error code of a call that must fail, having appended nothing. */
 async function refused(who: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) {
+  await server.settled();
   const head = await server.store.headPosition();
   const response = await call(who, query, variables);
   expect(await server.store.headPosition()).toBe(head);

@@ -28,6 +28,7 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
 }
 
 async function refused(query: string, variables: Record<string, unknown>, token = as.office) {
+  await server.settled();
   const head = await server.store.headPosition();
   const response = await server.gql(query, variables, bearer(token));
   expect(await server.store.headPosition()).toBe(head);

@@ -202,6 +202,7 @@ describe('raising items of a document, on their own dates; 自查上报 and 立�
     );
     expect(first.errors).toBeUndefined();
     expect(first.data!.raiseProblem.problem).toMatchObject({ ledgerNumber: 'GJ-2019-001', raisedOn: '2019-02-20', status: 'assigned' });
+    await server.settled();
     const head = await server.store.headPosition();
     for (const no of ['1', '１', ' 1 ']) {
       const again = await server.gql(
@@ -229,6 +230,7 @@ describe('raising items of a document, on their own dates; 自查上报 and 立�
   });
 
   it('a raise day in the future, before the document’s date, or a 原编号 without its document is refused, appending nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const cases: [Record<string, unknown>, string][] = [
       [{ on: '2019-03-02' }, 'RAISED_ON_IN_FUTURE'],
@@ -266,10 +268,12 @@ describe('raising items of a document, on their own dates; 自查上报 and 立�
 
   it('自查上报 is the unit head’s alone: the office, a verifier and the committee are refused; the office cannot raise one for a unit', async () => {
     for (const role of [token.office, token.verifier, token.committee]) {
+      await server.settled();
       const head = await server.store.headPosition();
       expect(errorCode(await server.gql(SELF_REPORT, { d: '道路破损' }, bearer(role)))).toBe('FORBIDDEN');
       expect(await server.store.headPosition()).toBe(head);
     }
+    await server.settled();
     const head = await server.store.headPosition();
     const byOffice = await server.gql(RAISE, { source: 'unit_self_report', d: '代报', unit: township, person: '储' }, bearer(token.office));
     expect(errorCode(byOffice)).toBe('SELF_REPORT_OF_ANOTHER_UNIT');

@@ -28,6 +28,7 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
 
 /** Runs a mutation that must be refused: its error's extensions, and the proof that nothing was appended. */
 async function refused(query: string, variables: Record<string, unknown>, token: string) {
+  await server.settled();
   const head = await server.store.headPosition();
   const response = await server.gql(query, variables, bearer(token));
   expect(await server.store.headPosition()).toBe(head);

@@ -52,6 +52,7 @@ afterAll(() => server.stop());
 
 describe('the office orders a sweep', () => {
   it('refuses an answer-by day already past and an empty unit list, appending nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const past = await as('office', ORDER, { p: originId, d: '2019-06-30', i: '排查' });
     expect(code(past)).toBe('SWEEP_ANSWER_BY_PAST');
@@ -189,6 +190,7 @@ describe('the office closes the sweep', () => {
     });
     expect(closed.data.closeSweep).toEqual({ closed: true, closedOn: '2019-07-11', canClose: false });
     expect(code(await as('headT2', ANSWER, { s: second, a: 'none', t: '无' }))).toBe('SWEEP_CLOSED');
+    await server.settled();
     const head = await server.store.headPosition();
     expect((await as('office', `mutation($s: ID!) { closeSweep(sweepId: $s) { closed } }`, { s: second })).errors).toBeUndefined();
     expect(await server.store.headPosition()).toBe(head);

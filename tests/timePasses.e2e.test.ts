@@ -83,6 +83,7 @@ async function settle() {
   let last = -2;
   await eventually(
     async () => {
+      await server.settled();
       const head = await server.store.headPosition();
       await server.runner.waitFor(head);
       const done = head === last && server.notifications.deliveries().every((d) => d.state.status === 'delivered');

@@ -136,6 +136,7 @@ describe('deadlines in working days (工作日)', () => {
 
   describe('refused, with the field named and nothing appended', () => {
     async function refused(query: string, p: string) {
+      await server.settled();
       const head = await server.store.headPosition();
       const response = await server.gql(query, { p }, bearer(as.office));
       expect(await server.store.headPosition()).toBe(head);
@@ -171,6 +172,7 @@ describe('deadlines in working days (工作日)', () => {
     });
 
     it('a calendar whose make-up working day is a weekday', async () => {
+      await server.settled();
       const head = await server.store.headPosition();
       const response = await server.gql(
         `mutation($d: JSON!) { adoptCalendar(document: $d, reason: "错误") { calendar { version } } }`,

@@ -87,6 +87,11 @@ export class Notifications {
     this.dispatcher?.start();
   }
 
+  /** Resolves once the notifier has recorded what is pending now. */
+  idle(): Promise<void> {
+    return this.notifier.idle();
+  }
+
   async stop(): Promise<void> {
     await this.dispatcher?.stop();
     await this.notifier.stop();

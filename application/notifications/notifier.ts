@@ -257,6 +257,11 @@ export class Notifier {
     };
   }
 
+  /** Resolves once nothing is being recorded (what is pending now has been appended). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;

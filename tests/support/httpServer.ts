@@ -27,6 +27,11 @@ export type TestServer = App & {
     headers?: Record<string, string>,
   ) => Promise<GraphQLResponse<T>>;
   stop: () => Promise<void>;
+  /**
+   * Resolves once the read models have applied the log and the notifier has recorded what it set off
+   * (its own appends come after a command's answer): read the head after this to compare it later.
+   */
+  settled: () => Promise<void>;
   /** The server's JSON log lines at error level and above (an unexpected error), in order; also echoed to stderr. */
   errorLog: string[];
 };
@@ -65,6 +70,16 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse<any>;
+    },
+    settled: async () => {
+      for (;;) {
+        const head = await store.headPosition();
+        await app.runner.waitFor(head);
+        // A fact applied in this turn sets the notifier off after one more turn.
+        await new Promise((resolve) => setImmediate(resolve));
+        await app.notifications.idle();
+        if ((await store.headPosition()) === head) return;
+      }
     },
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -87,6 +87,7 @@ afterAll(async () => {
 
 describe('importing a problem list', () => {
   it('refuses a sheet with one bad row, naming its row and column, and imports nothing', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     await upload(await problemList(badRows));
     const issues = page.getByTestId('import-issues');
@@ -160,6 +161,7 @@ describe('importing a problem list', () => {
   });
 
   it('importing the same list again adds nothing, even saved anew (a workbook’s bytes change with every save)', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     const savedAgain = await problemList(goodRows);
     await upload(savedAgain);
@@ -198,6 +200,7 @@ describe('importing a problem list', () => {
   });
 
   it('shows, below a new row, the existing problems it resembles (举一反三), and nothing below an unrelated row', async () => {
+    await server.settled();
     const head = await server.store.headPosition();
     await upload(
       await problemList([
