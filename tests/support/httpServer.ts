@@ -28,8 +28,9 @@ export type TestServer = App & {
   ) => Promise<GraphQLResponse<T>>;
   stop: () => Promise<void>;
   /**
-   * Resolves once the read models have applied the log and the notifier has recorded what it set off
-   * (its own appends come after a command's answer): read the head after this to compare it later.
+   * Resolves once the read models have applied the log, the notifier has recorded what it set off and
+   * the head has stood still for 50 ms (the notifier's and the checkpointer's appends come after a
+   * command's answer): read the head after this to compare it later.
    */
   settled: () => Promise<void>;
   /** The server's JSON log lines at error level and above (an unexpected error), in order; also echoed to stderr. */
@@ -78,6 +79,9 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
         // A fact applied in this turn sets the notifier off after one more turn.
         await new Promise((resolve) => setImmediate(resolve));
         await app.notifications.idle();
+        // The checkpointer follows the log on its own (a finalization or a bulletin calls for a checkpoint):
+        // settled is also the head standing still for a moment.
+        await new Promise((resolve) => setTimeout(resolve, 50));
         if ((await store.headPosition()) === head) return;
       }
     },
