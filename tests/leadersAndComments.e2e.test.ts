@@ -28,14 +28,7 @@ async function ok<T = any>(query: string, variables: Record<string, unknown> = {
   return response.data as T;
 }
 
-async function refused(query: string, variables: Record<string, unknown>, token: string) {
-  await server.settled();
-  const head = await server.store.headPosition();
-  const response = await server.gql(query, variables, bearer(token));
-  expect(await server.store.headPosition()).toBe(head);
-  expect(response.errors).toHaveLength(1);
-  return { message: response.errors![0]!.message, ...response.errors![0]!.extensions };
-}
+const refused = (query: string, variables: Record<string, unknown>, token: string) => server.refused(query, variables, bearer(token));
 
 const APPOINT = `mutation($u: ID!, $role: LeaderRole!, $n: String!, $t: String!, $from: String!, $p: PortfolioInput) {
   appointUnitLeader(unitId: $u, role: $role, name: $n, title: $t, from: $from, portfolio: $p) {

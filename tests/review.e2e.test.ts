@@ -33,11 +33,7 @@ async function ok(who: keyof typeof tokens, query: string, variables: Record<str
 }
 /** The error code of a call that must fail, having appended nothing. */
 async function refused(who: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) {
-  await server.settled();
-  const head = await server.store.headPosition();
-  const response = await call(who, query, variables);
-  expect(await server.store.headPosition()).toBe(head);
-  return response.errors?.[0]?.extensions?.code;
+  return (await server.refused(query, variables, bearer(tokens[who]))).code;
 }
 
 const CARD = `query($u: ID!) { scorecard(unitId: $u, year: 2019) {

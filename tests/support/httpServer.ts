@@ -7,6 +7,7 @@ import type { EventStore } from '../../eventstore/port.js';
 import { schemaCodec } from '../../eventstore/schemaCodec.js';
 import { openEventStore } from '../../eventstore/index.js';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { type App, type AppOptions, createApp } from '../../api/server.js';
 
 /** The token secret of every test server, so a test can sign a token (an expired one) itself. */
@@ -33,6 +34,15 @@ export type TestServer = App & {
    * command's answer): read the head after this to compare it later.
    */
   settled: () => Promise<void>;
+  /**
+   * Sends an operation that must be refused: once `settled`, it expects exactly one error and the log's head
+   * unchanged (a rejected command appends nothing), and returns that error's message with its extensions.
+   */
+  refused: (
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) => Promise<{ message: string; code?: string; [k: string]: unknown }>;
   /** The server's JSON log lines at error level and above (an unexpected error), in order; also echoed to stderr. */
   errorLog: string[];
 };
@@ -59,31 +69,42 @@ export async function startTestServer(options: AppOptions & { store?: EventStore
   const server = app.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gql: TestServer['gql'] = async (query, variables = {}, headers = {}) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<any>;
+  };
+  const settled = async () => {
+    for (;;) {
+      const head = await store.headPosition();
+      await app.runner.waitFor(head);
+      // A fact applied in this turn sets the notifier off after one more turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      await app.notifications.idle();
+      // The checkpointer (a finalization or a bulletin calls for a checkpoint) and the notification dispatcher
+      // (a delivery's outcome) append on their own, with no signal of being done: settled is also the head
+      // standing still for a moment.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if ((await store.headPosition()) === head) return;
+    }
+  };
   return {
     ...app,
     url,
     dataDir,
     errorLog,
-    gql: async (query, variables = {}, headers = {}) => {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse<any>;
-    },
-    settled: async () => {
-      for (;;) {
-        const head = await store.headPosition();
-        await app.runner.waitFor(head);
-        // A fact applied in this turn sets the notifier off after one more turn.
-        await new Promise((resolve) => setImmediate(resolve));
-        await app.notifications.idle();
-        // The checkpointer follows the log on its own (a finalization or a bulletin calls for a checkpoint):
-        // settled is also the head standing still for a moment.
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        if ((await store.headPosition()) === head) return;
-      }
+    gql,
+    settled,
+    refused: async (query, variables = {}, headers = {}) => {
+      await settled();
+      const head = await store.headPosition();
+      const response = await gql(query, variables, headers);
+      expect(await store.headPosition()).toBe(head);
+      expect(response.errors).toHaveLength(1);
+      return { message: response.errors![0]!.message, ...response.errors![0]!.extensions };
     },
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
