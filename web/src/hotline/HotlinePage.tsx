@@ -10,6 +10,7 @@ import { useAsync } from '../shared/useAsync';
 import { useSubmit } from '../shared/useSubmit';
 import { TermSelect, useVocabulary } from '../shared/vocabulary';
 import { type ProblemRef, type Report, assignProblem, dismissReport, fetchReports, triageReport } from './queries';
+import { UnitOptions } from '../shared/UnitOptions';
 
 /** 12317 举报: the office's in-tray — each report entered into the ledger as a problem, or set aside with a reason. */
 export function HotlinePage() {
@@ -183,11 +184,7 @@ function TriageForm({ report, units, onDone, onCancel }: FormProps & { units: Un
         {t('hotline.assignTo')}
         <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
           <option value="">{t('hotline.assignLater')}</option>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
+          <UnitOptions units={units} />
         </select>
       </label>
       {unitId && (

@@ -14,6 +14,7 @@ import { type ActionDef, VARIABLE_TYPES, offeredActions } from './actions';
 import { SimilarList, similarToProblem } from '../similar/SimilarProblems';
 import { type LedgerEvent, type ProblemDetail, type ProblemLink, type SupervisionOrder, fetchProblem } from './queries';
 import { ItemSweeps } from '../sweeps/SweepsPage';
+import { UnitOptions } from '../shared/UnitOptions';
 
 /** One item: its facts, plan, progress and evidence, every event with who and when, and what can be done next. */
 export function ProblemPage() {
@@ -489,23 +490,11 @@ function ActionForm({
               <option value="" disabled>
                 {t('input.chooseUnit')}
               </option>
-              {units
-                .filter((u) => u.status === 'active')
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+              <UnitOptions units={units.filter((u) => u.status === 'active')} />
             </select>
           ) : f.kind === 'units' ? (
             <select name={f.name} multiple size={Math.min(6, units.length)}>
-              {units
-                .filter((u) => u.status === 'active' && u.id !== problem.responsibleUnit?.id)
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+              <UnitOptions units={units.filter((u) => u.status === 'active' && u.id !== problem.responsibleUnit?.id)} />
             </select>
           ) : f.kind === 'files' ? (
             <input type="file" name={f.name} multiple />

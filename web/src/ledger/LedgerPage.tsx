@@ -8,6 +8,7 @@ import { useAsync } from '../shared/useAsync';
 import { type Kind, type Words, TermSelect, useVocabulary } from '../shared/vocabulary';
 import { exportLedger } from './exportLedger';
 import { type LedgerFilter, fetchLedger } from './queries';
+import { UnitOptions } from '../shared/UnitOptions';
 
 type SortKey = 'ledgerNumber' | 'source' | 'category' | 'unit' | 'deadline' | 'status' | 'closedOn';
 /** The columns in the county ledger's order; those with a sort key sort the table. */
@@ -128,11 +129,7 @@ export function LedgerPage() {
           {t('field.unit')}
           <select value={params.get('unitId') ?? ''} onChange={(e) => setParam('unitId', e.target.value)} name="unitId">
             <option value="">{t('common.all')}</option>
-            {(units.data ?? []).map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <UnitOptions units={units.data ?? []} />
           </select>
         </label>
         {termFilter('problemStatuses', 'status', 'field.status')}

@@ -9,6 +9,7 @@ import { useSubmit } from '../shared/useSubmit';
 import { TermSelect } from '../shared/vocabulary';
 import { FixedOnTheSpotFields, countyToday, evidenceOf, raisedOnOf } from './fields';
 import { type Raised, fetchSourceDocuments, raiseProblem } from './queries';
+import { UnitOptions } from '../shared/UnitOptions';
 
 /**
  * 登记问题: the office raises a problem — from a superior's document with its 原编号, with its 交办日期
@@ -116,11 +117,7 @@ export function RaisePage() {
           {t('raise.assignTo')}
           <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
             <option value="">{t('raise.assignLater')}</option>
-            {(units.data ?? []).map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <UnitOptions units={units.data ?? []} />
           </select>
         </label>
         {unitId && (
