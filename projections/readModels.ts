@@ -5,7 +5,7 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, ma
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
-import { FactsHistory, REPLAY_SLICE, SLICE_MS, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
 import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
@@ -260,13 +260,6 @@ export class ReadModels {
     const changes = facts.changes;
     const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
     await putSliced(accumulator, facts, unitId === null ? facts.problems.keys() : (facts.problemsByUnit.get(unitId) ?? []), this.mapSlice);
-    // Its sets are made one by one, each at once (some hold every problem of the county): the clock is read after each.
-    let since = performance.now();
-    for (const _ of accumulator.settling())
-      if (performance.now() - since >= SLICE_MS) {
-        await yieldToEventLoop();
-        since = performance.now();
-      }
     // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
     if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
   }

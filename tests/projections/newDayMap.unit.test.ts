@@ -5,6 +5,7 @@ import { wallCells, wallMonths } from '../../projections/battleMapWall.js';
 import { policyInForce } from '../../projections/policyInForce.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { generateCounty } from '../support/countyLog.js';
+import { mapData } from '../support/mapData.js';
 import { factsAsOf } from './fold.js';
 
 /**
@@ -15,7 +16,6 @@ import { factsAsOf } from './fold.js';
 const county = generateCounty({ problems: 300 });
 const events = county.entries.map(({ streamId, event }, position) => ({ ...event, streamId, revision: 0, position })) as RecordedEvent[];
 const facts = factsAsOf(events);
-const frozen = (map: ReturnType<typeof battleMap>) => structuredClone({ ...map, items: map.items() });
 const instantOf = (day: string) => `${day}T09:00:00+08:00`;
 const dayAfter = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -34,7 +34,7 @@ describe('the live map moved to a new day', () => {
         day = dayAfter(day, [1, 1, 3, 10][step % 4]!);
         accumulator.advanceTo(day, (id) => facts.problems.get(id));
         const fresh = battleMap(facts, { instant: instantOf(day), day }, policy, null);
-        expect(frozen(accumulator.result(instantOf(day))), day).toEqual(frozen(fresh));
+        expect(mapData(accumulator.result(instantOf(day))), day).toEqual(mapData(fresh));
         moves++;
       }
       expect(moves).toBeGreaterThan(100);
