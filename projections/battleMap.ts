@@ -164,6 +164,28 @@ export function mapItem(f: ProblemFacts, today: string, dueSoonLimit: string, ru
 
 export type UnitLightRow = { unitId: string; light: Light } & Tally;
 
+/** What the wall (挂图作战) draws in one cell, a responsible unit × a category: its problems' ledger numbers and lights. */
+export type WallTally = { ledgerNumbers: string[]; red: number; yellow: number; green: number };
+/** Wall tallies by unit, then category. */
+export type WallTallies = Map<string, Map<ProblemCategory, WallTally>>;
+
+/** Counts a problem in its wall cell, made when it is the cell's first. */
+export function addToWall(wall: WallTallies, unitId: string, category: ProblemCategory, light: Light, ledgerNumber: string): void {
+  let cells = wall.get(unitId);
+  if (!cells) wall.set(unitId, (cells = new Map()));
+  let cell = cells.get(category);
+  if (!cell) cells.set(category, (cell = { ledgerNumbers: [], red: 0, yellow: 0, green: 0 }));
+  cell.ledgerNumbers.push(ledgerNumber);
+  cell[light] += 1;
+}
+
+/**
+ * Where a map built once keeps its wall's cells, summed as its problems were put (battleMapWall.ts
+ * reads them instead of a pass over every item). A symbol: copied with the map (`{ ...map }`), left
+ * out of its data (`Object.entries`, GraphQL).
+ */
+export const WALL: unique symbol = Symbol('wall tallies');
+
 export type BattleMap = {
   asOf: string;
   /** "As known on": only what was recorded by this instant counted; absent when everything recorded did. */
@@ -196,6 +218,8 @@ export type BattleMap = {
   units: UnitLightRow[];
   /** Every item with its light (computed when asked: a county has many). */
   items: () => BattleMapItem[];
+  /** The wall's cells, on a map built once (a live map's problems move between them: the wall sums its items). */
+  [WALL]?: WallTallies;
 };
 
 /** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
@@ -261,6 +285,8 @@ export class BattleMapAccumulator {
   /** Every problem on the map with its sets and wake; null for a map built once, which keeps its items only. */
   private readonly entries: Map<string, Entry> | null;
   private readonly items: BattleMapItem[] = [];
+  /** On a map built once: its wall's cells, by unit then category. */
+  private readonly wall: WallTallies = new Map();
   /** Problem ids by the day they must be put again (their `wake`). */
   private readonly wakes = new Map<string, Set<string>>();
   /** Makes the map's counts: sets, or on a map built once arrays of ledger numbers (`LedgerNumbers`). */
@@ -336,6 +362,7 @@ export class BattleMapAccumulator {
     }
     if (sets === null) {
       this.items.push(item);
+      if (f.unitId !== null) addToWall(this.wall, f.unitId, f.category, light, ledgerNumber);
       return;
     }
     const wake = nextChange(f, this.day, this.rules.dueSoonDays);
@@ -395,6 +422,7 @@ export class BattleMapAccumulator {
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
       units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
       items: () => (entries ? [...entries.values()].map((e) => e.item) : items.slice()),
+      ...(entries ? {} : { [WALL]: this.wall }),
     };
   }
 }

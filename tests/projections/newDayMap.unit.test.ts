@@ -72,4 +72,19 @@ describe('the wall of a county map, summed in slices', () => {
     const months = await wallMonths(map, facts);
     expect(new Map(months.filter((m) => m.opened > 0).map((m) => [m.month, m.opened]))).toEqual(opened);
   });
+
+  it('is the same from the cells a past map summed as it was built as from a live map’s items, for the county and a unit', async () => {
+    const day = '2020-06-30';
+    const policy = policyInForce(facts, instantOf(day));
+    const unitId = [...facts.problemsByUnit.keys()][2]!;
+    for (const unit of [null, unitId]) {
+      const live = new BattleMapAccumulator(day, policy, unit);
+      for (const f of facts.problems.values()) live.put(f);
+      const liveCells = await wallCells(live.result(instantOf(day)), facts);
+      expect(liveCells.length).toBeGreaterThan(unit === null ? 20 : 1);
+      // Cells of more than one light: a light summed wrong would show.
+      if (unit === null) expect(new Set(liveCells.map((c) => c.light)).size).toBeGreaterThan(1);
+      expect(await wallCells(battleMap(facts, { instant: instantOf(day), day }, policy, unit), facts)).toEqual(liveCells);
+    }
+  });
 });
