@@ -464,7 +464,12 @@ function tallyIn<K>(map: Map<K, FillingTally>, key: K, make: () => Filling): Fil
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
   const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
-  const ids = unitId === null ? state.problems.keys() : (state.problemsByUnit.get(unitId) ?? new Set<string>()).values();
-  for (const id of ids) accumulator.put(state.problems.get(id)!);
+  for (const f of mapProblems(state, unitId)) accumulator.put(f);
   return accumulator.result(at.instant);
+}
+
+/** The problems on a map: the county's as the facts hold them (no lookup per problem), or one unit's. */
+export function mapProblems(state: FactsState, unitId: string | null): Iterable<ProblemFacts> {
+  if (unitId === null) return state.problems.values();
+  return [...(state.problemsByUnit.get(unitId) ?? [])].map((id) => state.problems.get(id)!);
 }
