@@ -5,8 +5,8 @@ import type { FactsState } from './problemFacts.js';
 
 /**
  * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
- * problems opened and closed per month, summed from the map's items with the problems' facts at
- * the map's instant, so a client does not have to fetch every item of the county to draw them.
+ * problems opened and closed per month, summed from the map's problems with their facts at the map's
+ * instant, so a client does not have to fetch every item of the county to draw them.
  */
 export type WallCell = {
   unitId: string;
