@@ -59,8 +59,18 @@ export function itemLight(
   return { light: reasons.length > 0 ? 'yellow' : 'green', reasons };
 }
 
-/** A count that drills down to its ledger numbers (对账销号): the set of them; its size is the count. */
-export type ProblemSet = Set<string>;
+/**
+ * A count that drills down to its ledger numbers (对账销号): its size is the count. A live map's counts
+ * are sets (a problem is taken out and put back as it changes); a map built once holds them as arrays
+ * (`LedgerNumbers`). Ledger numbers are unique (a sequence gives them out), so each is in a count once.
+ */
+export interface ProblemSet extends Iterable<string> {
+  readonly size: number;
+  has(ledgerNumber: string): boolean;
+}
+
+/** A count as the map fills it: a set on a live map, an array on a map built once. */
+type Filling = ProblemSet & { add(ledgerNumber: string): unknown };
 
 export type Tally = {
   total: ProblemSet;
@@ -72,7 +82,9 @@ export type Tally = {
   yellow: ProblemSet;
   green: ProblemSet;
 };
-const emptyTally = (make: () => ProblemSet = () => new Set()): Tally => ({
+/** A tally as the map fills it. */
+type FillingTally = { [K in keyof Tally]: Filling };
+const emptyTally = (make: () => Filling): FillingTally => ({
   total: make(),
   open: make(),
   overdue: make(),
@@ -84,17 +96,32 @@ const emptyTally = (make: () => ProblemSet = () => new Set()): Tally => ({
 });
 
 /**
- * Stands for a set while a map built once is filled: its ledger numbers are pushed on an array and
- * made a set when the map is read, at once at its size (a set filled one by one grows by copying).
+ * The counts of a map built once: the ledger numbers in an array, in the order they were put. Most
+ * counts are asked only for their size; a set is made (once) only when one is asked whether it holds
+ * a number. A county map has some 15 counts per problem: making a set of each (hashing every number
+ * again into a table that grows as it fills) was most of a past map's cost (issue 12).
  */
-class Members {
-  readonly ledgerNumbers: string[] = [];
+export class LedgerNumbers implements ProblemSet {
+  private readonly ledgerNumbers: string[] = [];
+  private set: Set<string> | null = null;
   add(ledgerNumber: string): this {
     this.ledgerNumbers.push(ledgerNumber);
+    this.set?.add(ledgerNumber);
     return this;
   }
+  get size(): number {
+    return this.ledgerNumbers.length;
+  }
+  has(ledgerNumber: string): boolean {
+    this.set ??= new Set(this.ledgerNumbers);
+    return this.set.has(ledgerNumber);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.ledgerNumbers[Symbol.iterator]();
+  }
 }
-const members = () => new Members() as unknown as ProblemSet;
+const ledgerNumbers = (): Filling => new LedgerNumbers();
+const set = (): Filling => new Set<string>();
 /** The counts beside the tallies, by name. */
 const LISTS = [
   'extended',
@@ -107,8 +134,6 @@ const LISTS = [
   'awaitingReply',
   'replyOverdue',
 ] as const;
-/** The set a `Members` stands for (a set as it is). */
-const settled = (set: ProblemSet): ProblemSet => (set instanceof Members ? new Set(set.ledgerNumbers) : set);
 
 export type BattleMapItem = {
   problemId: string;
@@ -138,6 +163,28 @@ export function mapItem(f: ProblemFacts, today: string, dueSoonLimit: string, ru
 }
 
 export type UnitLightRow = { unitId: string; light: Light } & Tally;
+
+/** What the wall (挂图作战) draws in one cell, a responsible unit × a category: its problems' ledger numbers and lights. */
+export type WallTally = { ledgerNumbers: string[]; red: number; yellow: number; green: number };
+/** Wall tallies by unit, then category. */
+export type WallTallies = Map<string, Map<ProblemCategory, WallTally>>;
+
+/** Counts a problem in its wall cell, made when it is the cell's first. */
+export function addToWall(wall: WallTallies, unitId: string, category: ProblemCategory, light: Light, ledgerNumber: string): void {
+  let cells = wall.get(unitId);
+  if (!cells) wall.set(unitId, (cells = new Map()));
+  let cell = cells.get(category);
+  if (!cell) cells.set(category, (cell = { ledgerNumbers: [], red: 0, yellow: 0, green: 0 }));
+  cell.ledgerNumbers.push(ledgerNumber);
+  cell[light] += 1;
+}
+
+/**
+ * Where a map built once keeps its wall's cells, summed as its problems were put (battleMapWall.ts
+ * reads them instead of a pass over every item). A symbol: copied with the map (`{ ...map }`), left
+ * out of its data (`Object.entries`, GraphQL).
+ */
+export const WALL: unique symbol = Symbol('wall tallies');
 
 export type BattleMap = {
   asOf: string;
@@ -171,6 +218,8 @@ export type BattleMap = {
   units: UnitLightRow[];
   /** Every item with its light (computed when asked: a county has many). */
   items: () => BattleMapItem[];
+  /** The wall's cells, on a map built once (a live map's problems move between them: the wall sums its items). */
+  [WALL]?: WallTallies;
 };
 
 /** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
@@ -197,7 +246,7 @@ export function closedOnTime(f: ProblemFacts): boolean {
 }
 
 /** A problem on the map: its item, the sets it is in, and the next day its light or counts may change with no event (null: none). */
-type Entry = { item: BattleMapItem; sets: ProblemSet[]; wake: string | null };
+type Entry = { item: BattleMapItem; sets: Set<string>[]; wake: string | null };
 
 /**
  * The first day after `day` on which the day alone may change how an item is counted: it comes due
@@ -236,17 +285,19 @@ export class BattleMapAccumulator {
   /** Every problem on the map with its sets and wake; null for a map built once, which keeps its items only. */
   private readonly entries: Map<string, Entry> | null;
   private readonly items: BattleMapItem[] = [];
+  /** On a map built once: its wall's cells, by unit then category. */
+  private readonly wall: WallTallies = new Map();
   /** Problem ids by the day they must be put again (their `wake`). */
   private readonly wakes = new Map<string, Set<string>>();
-  /** Makes the map's sets: a set, or on a map built once the ledger numbers to make one of when it is read. */
-  private readonly newSet: () => ProblemSet;
-  private readonly tally: Tally;
-  private readonly byStatus: BattleMap['byStatus'];
+  /** Makes the map's counts: sets, or on a map built once arrays of ledger numbers (`LedgerNumbers`). */
+  private readonly newCount: () => Filling;
+  private readonly tally: FillingTally;
+  private readonly byStatus: Record<ProblemFacts['status'], Filling>;
   /** The counts of the county (or unit) beside its tallies: extended, rejected, closed on time and late, 回头看, 督办. */
-  private readonly lists: Record<(typeof LISTS)[number], ProblemSet>;
-  private readonly bySource = new Map<ProblemSource, Tally>();
-  private readonly byCategory = new Map<ProblemCategory, Tally>();
-  private readonly byUnit = new Map<string, Tally>();
+  private readonly lists: Record<(typeof LISTS)[number], Filling>;
+  private readonly bySource = new Map<ProblemSource, FillingTally>();
+  private readonly byCategory = new Map<ProblemCategory, FillingTally>();
+  private readonly byUnit = new Map<string, FillingTally>();
 
   constructor(
     public day: string,
@@ -257,7 +308,7 @@ export class BattleMapAccumulator {
     this.rules = policy.document.lights;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
     this.entries = once ? null : new Map();
-    const make = (this.newSet = once ? members : () => new Set<string>());
+    const make = (this.newCount = once ? ledgerNumbers : set);
     this.tally = emptyTally(make);
     this.byStatus = {
       raised: make(),
@@ -267,29 +318,7 @@ export class BattleMapAccumulator {
       verified: make(),
       closed: make(),
     };
-    this.lists = Object.fromEntries(LISTS.map((name) => [name, make()])) as Record<(typeof LISTS)[number], ProblemSet>;
-  }
-
-  /**
-   * On a map built once: makes its sets of the ledger numbers gathered, one set a step, for a caller
-   * that slices its work (a county has sets of a hundred thousand); `result` makes those left.
-   */
-  *settling(): Generator<void> {
-    if (this.entries !== null) return;
-    const holders: Record<string, ProblemSet>[] = [
-      this.tally,
-      ...this.bySource.values(),
-      ...this.byCategory.values(),
-      ...this.byUnit.values(),
-      this.byStatus,
-      this.lists,
-    ];
-    for (const holder of holders)
-      for (const key of Object.keys(holder))
-        if (holder[key] instanceof Members) {
-          holder[key] = settled(holder[key]!);
-          yield;
-        }
+    this.lists = Object.fromEntries(LISTS.map((name) => [name, make()])) as Record<(typeof LISTS)[number], Filling>;
   }
 
   /** Puts a problem on the map as its facts now stand, replacing what was there for it (on a map built once: puts it, once). */
@@ -307,7 +336,7 @@ export class BattleMapAccumulator {
     const item = mapItem(f, this.day, this.dueSoonLimit, this.rules);
     // The sets it is put in, remembered to take it out again (not on a map built once). No closures here:
     // this runs for every problem of a county, and tsx gives each closure a name as it is made.
-    const sets: ProblemSet[] | null = entries ? [] : null;
+    const sets: Set<string>[] | null = entries ? [] : null;
     const ledgerNumber = f.ledgerNumber;
     const { light, reasons } = item;
     const open = isOpen(f);
@@ -315,9 +344,9 @@ export class BattleMapAccumulator {
     const flags =
       (open ? OPEN : 0) | (reasons[0] === 'overdue' ? OVERDUE : 0) | (reasons.includes('due_soon') ? DUE_SOON : 0) | (closed ? CLOSED : 0);
     count(this.tally, light, flags, ledgerNumber, sets);
-    count(tallyIn(this.bySource, f.source, this.newSet), light, flags, ledgerNumber, sets);
-    count(tallyIn(this.byCategory, f.category, this.newSet), light, flags, ledgerNumber, sets);
-    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newSet), light, flags, ledgerNumber, sets);
+    count(tallyIn(this.bySource, f.source, this.newCount), light, flags, ledgerNumber, sets);
+    count(tallyIn(this.byCategory, f.category, this.newCount), light, flags, ledgerNumber, sets);
+    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newCount), light, flags, ledgerNumber, sets);
     enter(this.byStatus[f.status], ledgerNumber, sets);
     if (f.extensions !== null) enter(this.lists.extended, ledgerNumber, sets);
     if (f.rejections !== null) enter(this.lists.rejected, ledgerNumber, sets);
@@ -333,6 +362,7 @@ export class BattleMapAccumulator {
     }
     if (sets === null) {
       this.items.push(item);
+      if (f.unitId !== null) addToWall(this.wall, f.unitId, f.category, light, ledgerNumber);
       return;
     }
     const wake = nextChange(f, this.day, this.rules.dueSoonDays);
@@ -369,7 +399,6 @@ export class BattleMapAccumulator {
   result(instant: string): BattleMap {
     const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
       order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
-    for (const _ of this.settling());
     const { entries, items } = this;
     return {
       asOf: instant,
@@ -393,6 +422,7 @@ export class BattleMapAccumulator {
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
       units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
       items: () => (entries ? [...entries.values()].map((e) => e.item) : items.slice()),
+      ...(entries ? {} : { [WALL]: this.wall }),
     };
   }
 }
@@ -402,14 +432,17 @@ const OVERDUE = 2;
 const DUE_SOON = 4;
 const CLOSED = 8;
 
-/** Puts a ledger number in a set, and the set in `sets` when given (the sets a problem is in, to take it out again). */
-function enter(set: ProblemSet, ledgerNumber: string, sets: ProblemSet[] | null): void {
-  set.add(ledgerNumber);
-  sets?.push(set);
+/**
+ * Puts a ledger number in a count, and the count in `sets` when given (the sets a problem is in, to take
+ * it out again: only on a live map, whose counts are sets).
+ */
+function enter(count: Filling, ledgerNumber: string, sets: Set<string>[] | null): void {
+  count.add(ledgerNumber);
+  sets?.push(count as Set<string>);
 }
 
-/** Counts a ledger number in a tally: in total, its light, and the sets its `flags` name. */
-function count(t: Tally, light: Light, flags: number, ledgerNumber: string, sets: ProblemSet[] | null): void {
+/** Counts a ledger number in a tally: in total, its light, and the counts its `flags` name. */
+function count(t: FillingTally, light: Light, flags: number, ledgerNumber: string, sets: Set<string>[] | null): void {
   enter(t.total, ledgerNumber, sets);
   enter(t[light], ledgerNumber, sets);
   if (flags & OPEN) enter(t.open, ledgerNumber, sets);
@@ -418,7 +451,7 @@ function count(t: Tally, light: Light, flags: number, ledgerNumber: string, sets
   if (flags & CLOSED) enter(t.closed, ledgerNumber, sets);
 }
 
-function tallyIn<K>(map: Map<K, Tally>, key: K, make: () => ProblemSet): Tally {
+function tallyIn<K>(map: Map<K, FillingTally>, key: K, make: () => Filling): FillingTally {
   let t = map.get(key);
   if (!t) map.set(key, (t = emptyTally(make)));
   return t;
@@ -431,7 +464,12 @@ function tallyIn<K>(map: Map<K, Tally>, key: K, make: () => ProblemSet): Tally {
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
   const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
-  const ids = unitId === null ? state.problems.keys() : (state.problemsByUnit.get(unitId) ?? new Set<string>()).values();
-  for (const id of ids) accumulator.put(state.problems.get(id)!);
+  for (const f of mapProblems(state, unitId)) accumulator.put(f);
   return accumulator.result(at.instant);
+}
+
+/** The problems on a map: the county's as the facts hold them (no lookup per problem), or one unit's. */
+export function mapProblems(state: FactsState, unitId: string | null): Iterable<ProblemFacts> {
+  if (unitId === null) return state.problems.values();
+  return [...(state.problemsByUnit.get(unitId) ?? [])].map((id) => state.problems.get(id)!);
 }

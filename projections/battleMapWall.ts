@@ -1,12 +1,12 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
-import type { BattleMap, BattleMapItem } from './battleMap.js';
+import { type BattleMap, type BattleMapItem, WALL, type WallTallies, addToWall } from './battleMap.js';
 import { sliceClock, yieldToEventLoop } from './factsHistory.js';
 import type { FactsState } from './problemFacts.js';
 
 /**
  * What the wall (挂图作战) draws beyond the map's own counts: the units × categories grid and the
- * problems opened and closed per month, summed from the map's items with the problems' facts at
- * the map's instant, so a client does not have to fetch every item of the county to draw them.
+ * problems opened and closed per month, summed from the map's problems with their facts at the map's
+ * instant, so a client does not have to fetch every item of the county to draw them.
  */
 export type WallCell = {
   unitId: string;
@@ -19,40 +19,37 @@ export type WallCell = {
 };
 export type WallMonth = { month: string; opened: number; closed: number };
 
-const rank: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
-
-/** One cell per responsible unit and category that has problems, by unit id then category; a cell's light is its worst item's. */
+/**
+ * One cell per responsible unit and category that has problems, by unit id then category; a cell's
+ * light is its worst item's. A map built once has summed its cells as it was built; a live map's are
+ * summed from its items and the facts.
+ */
 export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
-  // By unit, then by category: no key string made per item (a county has a hundred thousand).
-  const byUnit = new Map<string, Map<ProblemCategory, WallCell>>();
   // A county's wall is summed in slices (issue 12).
   const clock = sliceClock();
-  for (const item of map.items()) {
-    if (clock.due()) await yieldToEventLoop();
-    const f = facts.problems.get(item.problemId);
-    if (!item.unitId || !f) continue;
-    let cells = byUnit.get(item.unitId);
-    if (!cells) byUnit.set(item.unitId, (cells = new Map()));
-    let cell = cells.get(f.category);
-    if (!cell) {
-      cell = { unitId: item.unitId, category: f.category, light: 'green', ledgerNumbers: [], red: 0, yellow: 0, green: 0 };
-      cells.set(f.category, cell);
-    }
-    cell.ledgerNumbers.push(item.ledgerNumber);
-    cell[item.light] += 1;
-    if (rank[item.light] > rank[cell.light]) cell.light = item.light;
-  }
+  const byUnit = map[WALL] ?? (await sumItems(map, facts, clock));
   const ordered: WallCell[] = [];
   for (const unitId of [...byUnit.keys()].sort(byCodeUnits)) {
     const cells = byUnit.get(unitId)!;
     for (const category of [...cells.keys()].sort(byCodeUnits)) {
-      const cell = cells.get(category)!;
-      cell.ledgerNumbers.sort();
-      ordered.push(cell);
+      const { ledgerNumbers, red, yellow, green } = cells.get(category)!;
+      const light = red > 0 ? 'red' : yellow > 0 ? 'yellow' : 'green';
+      ordered.push({ unitId, category, light, ledgerNumbers: [...ledgerNumbers].sort(), red, yellow, green });
       if (clock.due()) await yieldToEventLoop();
     }
   }
   return ordered;
+}
+
+/** A map's items summed by unit then category (the category from the facts), without a key string made per item. */
+async function sumItems(map: BattleMap, facts: FactsState, clock: { due: () => boolean }): Promise<WallTallies> {
+  const wall: WallTallies = new Map();
+  for (const item of map.items()) {
+    if (clock.due()) await yieldToEventLoop();
+    const f = facts.problems.get(item.problemId);
+    if (item.unitId && f) addToWall(wall, item.unitId, f.category, item.light, item.ledgerNumber);
+  }
+  return wall;
 }
 
 /** Strings in code-unit order (as `<` compares them). */

@@ -1,12 +1,12 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { problemEventDefinitions } from '../domain/index.js';
-import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, mapItem } from './battleMap.js';
+import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, mapItem, mapProblems } from './battleMap.js';
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
-import { FactsHistory, REPLAY_SLICE, SLICE_MS, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
-import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
+import { type FactsState, type ProblemFacts, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
@@ -26,13 +26,12 @@ const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.t
 /** A live county map, kept current event by event; `building` while `prepareBattleMap` is still putting the county on it. */
 type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?: boolean };
 
-/** Puts every problem on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
-async function putSliced(accumulator: BattleMapAccumulator, facts: FactsState, ids: Iterable<string>, every?: number): Promise<void> {
+/** Puts problems on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
+async function putSliced(accumulator: BattleMapAccumulator, problems: Iterable<ProblemFacts>, every?: number): Promise<void> {
   const clock = sliceClock();
   let n = 0;
-  for (const id of ids) {
-    const f = facts.problems.get(id);
-    if (f) accumulator.put(f);
+  for (const f of problems) {
+    accumulator.put(f);
     if (every ? ++n % every === 0 : clock.due()) await yieldToEventLoop();
   }
 }
@@ -251,7 +250,7 @@ export class ReadModels {
       // Kept among the live maps at once, so the events applied between slices are put on it too.
       const live: LiveMap = { facts, accumulator: new BattleMapAccumulator(at.day, policy, null), building: true };
       this.keepLiveMap(key, live);
-      await putSliced(live.accumulator, facts, facts.problems.keys(), this.mapSlice);
+      await putSliced(live.accumulator, facts.problems.values(), this.mapSlice);
       live.building = false;
       return;
     }
@@ -259,14 +258,7 @@ export class ReadModels {
     if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
     const changes = facts.changes;
     const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
-    await putSliced(accumulator, facts, unitId === null ? facts.problems.keys() : (facts.problemsByUnit.get(unitId) ?? []), this.mapSlice);
-    // Its sets are made one by one, each at once (some hold every problem of the county): the clock is read after each.
-    let since = performance.now();
-    for (const _ of accumulator.settling())
-      if (performance.now() - since >= SLICE_MS) {
-        await yieldToEventLoop();
-        since = performance.now();
-      }
+    await putSliced(accumulator, mapProblems(facts, unitId), this.mapSlice);
     // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
     if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
   }

@@ -8,6 +8,7 @@ import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { stateHash } from '../../projections/snapshots.js';
 import { generateCounty } from '../support/countyLog.js';
+import { mapData } from '../support/mapData.js';
 
 /**
  * As-of answers start from the history's snapshots (issue 12) and must be exactly what a replay of
@@ -28,9 +29,6 @@ const instants = [
   '2020-07-15T08:00:00+08:00',
   '2020-12-30T18:00:00+08:00',
 ];
-
-/** A map as plain data, copied: its sets are live and its items are computed on demand. */
-const frozen = (map: ReturnType<typeof battleMap>) => structuredClone({ ...map, items: map.items() });
 
 /** The reference: every event of the log, in order, kept when dated at or before the instant. */
 function fullReplay(events: readonly RecordedEvent[], keep: (e: RecordedEvent) => boolean): FactsState {
@@ -139,7 +137,7 @@ describe('as-of answers from the snapshots of the history', () => {
     ] as const) {
       const { facts, at } = await readModels.at(asOf, now);
       await readModels.prepareBattleMap(facts, at, unit);
-      expect(frozen(readModels.battleMap(facts, at, unit))).toEqual(frozen(battleMap(facts, at, policyInForce(facts, asOf), unit)));
+      expect(mapData(readModels.battleMap(facts, at, unit))).toEqual(mapData(battleMap(facts, at, policyInForce(facts, asOf), unit)));
     }
     const { facts, at } = await readModels.at(undefined, now);
     const preparing = readModels.prepareBattleMap(facts, at, null);
@@ -152,6 +150,6 @@ describe('as-of answers from the snapshots of the history', () => {
     );
     await Promise.all([preparing, runner.waitFor(await store.headPosition())]);
     expect(facts.problems.get(problemId)!.deadline).toBe('2021-01-04');
-    expect(frozen(readModels.battleMap(facts, at, null))).toEqual(frozen(battleMap(facts, at, policyInForce(facts, now), null)));
+    expect(mapData(readModels.battleMap(facts, at, null))).toEqual(mapData(battleMap(facts, at, policyInForce(facts, now), null)));
   });
 });

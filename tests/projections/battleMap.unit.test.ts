@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/index.js';
-import { battleMap } from '../../projections/battleMap.js';
+import { type ProblemSet, battleMap } from '../../projections/battleMap.js';
 import { atInstant, factsAsOf } from './fold.js';
 import { scenario } from './scenario.js';
 
@@ -9,7 +9,7 @@ const events = s.builder.recorded();
 const v0 = { version: 0, document: defaultPolicy };
 const { P1, P2, P3, P4, P5 } = s.problems;
 /** A count's ledger numbers, sorted. */
-const ln = (set: Set<string>) => [...set].sort();
+const ln = (set: ProblemSet) => [...set].sort();
 
 describe('the battle map (挂图作战) as of an instant', () => {
   it('on 2019-07-03 counts four problems: P2 and P4 overdue and red, P3 yellow for its extension, P1 closed on time', () => {

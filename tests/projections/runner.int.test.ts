@@ -10,6 +10,7 @@ import { scorecards } from '../../projections/scorecards/accumulator.js';
 import { cardsHash } from '../../projections/scorecards/finalized.js';
 import { MemorySnapshotStore, decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
 import { generateCounty } from '../support/countyLog.js';
+import { type MapData, mapData } from '../support/mapData.js';
 import { atInstant } from './fold.js';
 
 /**
@@ -21,8 +22,6 @@ import { atInstant } from './fold.js';
 const county = generateCounty({ problems: 11_000 });
 const instants = ['2019-06-30T18:00:00+08:00', '2020-03-31T09:00:00+08:00'];
 const projections = [ledgerView, problemFacts];
-/** A map as plain data, copied: its sets are live and its items are computed on demand. */
-const frozen = (map: ReturnType<typeof battleMap>) => structuredClone({ ...map, items: map.items() });
 const hashOf = (runner: ProjectionRunner) => [stateHash(runner.state(ledgerView)), stateHash(runner.state(problemFacts))];
 
 describe('the projection runner on a generated log of over 100,000 events', () => {
@@ -30,7 +29,7 @@ describe('the projection runner on a generated log of over 100,000 events', () =
   const snapshots = new MemorySnapshotStore();
   const live = new ProjectionRunner(store, projections);
   const interrupted = new ProjectionRunner(store, projections, { snapshots, log: () => {} });
-  const liveMaps = new Map<string, unknown>();
+  const liveMaps = new Map<string, MapData>();
   const readModels = new ReadModels(store, live);
   let snapshotPosition = -1;
 
@@ -49,7 +48,7 @@ describe('the projection runner on a generated log of over 100,000 events', () =
         const { instant, take } = pending.shift()!;
         await live.waitFor(await store.headPosition(), 60_000);
         const map = readModels.battleMap(readModels.live, atInstant(instant), null);
-        if (take) liveMaps.set(take, frozen(map));
+        if (take) liveMaps.set(take, mapData(map));
         // From here on the 2020 cards are kept current event by event too.
         else if (instant.startsWith('2020'))
           readModels.scorecards(readModels.live, 2020, atInstant(instant), policyInForce(readModels.live, instant));
@@ -98,8 +97,8 @@ describe('the projection runner on a generated log of over 100,000 events', () =
     expect(liveMaps.size).toBe(instants.length);
     for (const instant of instants) {
       const facts = await readModels.factsAsOf(instant);
-      const asOf = frozen(battleMap(facts, atInstant(instant), policyInForce(facts, instant)));
-      const then = liveMaps.get(instant) as ReturnType<typeof frozen>;
+      const asOf = mapData(battleMap(facts, atInstant(instant), policyInForce(facts, instant)));
+      const then = liveMaps.get(instant)!;
       expect(then.tally.total.size).toBeGreaterThan(1000);
       expect(then.tally.overdue.size).toBeGreaterThan(0);
       expect(asOf).toEqual(then);
