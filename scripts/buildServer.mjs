@@ -11,15 +11,53 @@
 //   writer is an entry of its own (dist/sqliteWriter.js), next to the chunks.
 // - Written file by file through a rename, and stale files removed after: two servers sharing a
 //   checkout (docker-compose.yml's postgres profile) may build at once, and one never reads a half-written file.
-import { readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+// - Not built again when nothing it was built from changed: dist/inputs.json keeps the SHA-256 of every
+//   file of ours the bundle holds, of this script, package.json, its lock and tsconfig.json, and of every
+//   file it wrote (hashing them takes milliseconds, a build half a second of every `npm start`). A source
+//   changed, added to an import or gone, or an output changed or gone: built again.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
+const output = (name) => `dist/${name}`;
+const inputsFile = join(outdir, 'inputs.json');
 const started = Date.now();
+const always = ['scripts/buildServer.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
+/** Each file's SHA-256, null for one that cannot be read. */
+const hashes = (files) =>
+  Object.fromEntries(
+    files.map((file) => {
+      try {
+        return [
+          file,
+          createHash('sha256')
+            .update(readFileSync(join(root, file)))
+            .digest('hex'),
+        ];
+      } catch {
+        return [file, null];
+      }
+    }),
+  );
+
+try {
+  const { inputs, outputs } = JSON.parse(readFileSync(inputsFile, 'utf8'));
+  const kept = { ...inputs, ...outputs };
+  const now = hashes(Object.keys(kept));
+  const current = Object.entries(kept).every(([file, hash]) => hash !== null && now[file] === hash);
+  if (current && always.every((file) => file in inputs) && output('main.js') in outputs) {
+    console.log('Server in dist/ is current with its sources.');
+    process.exit(0);
+  }
+} catch {
+  // No dist/inputs.json (never built) or not readable: built.
+}
+
+const { build } = await import('esbuild');
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: 'api/main.ts', sqliteWriter: 'eventstore/sqliteWriter.js' },
@@ -36,7 +74,9 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
+  metafile: true,
 });
+const inputs = hashes([...Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/')), ...always]);
 
 mkdirSync(outdir, { recursive: true });
 const written = new Set();
@@ -46,6 +86,14 @@ for (const file of result.outputFiles) {
   renameSync(temporary, file.path);
   written.add(basename(file.path));
 }
+// Last: a build stopped half-way leaves the previous list, which no longer matches what it was built from.
+const temporary = `${inputsFile}.${process.pid}.tmp`;
+const outputs = Object.fromEntries(
+  result.outputFiles.map((file) => [output(basename(file.path)), createHash('sha256').update(file.contents).digest('hex')]),
+);
+writeFileSync(temporary, JSON.stringify({ inputs, outputs }));
+renameSync(temporary, inputsFile);
+written.add(basename(inputsFile));
 for (const name of readdirSync(outdir)) {
   if (!written.has(name) && !name.endsWith('.tmp')) rmSync(join(outdir, name), { force: true });
 }
