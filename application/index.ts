@@ -8,7 +8,7 @@ import { hotlineView } from '../projections/hotlineView.js';
 import { importsView } from '../projections/importsView.js';
 import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
-import { similarityIndex } from '../projections/similarProblems.js';
+import { currentIndex, similarityIndex } from '../projections/similarProblems.js';
 import { scheduleView } from '../projections/scheduleView.js';
 import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
@@ -152,6 +152,8 @@ export async function createApplication(given: EventStore, options: ApplicationO
   );
   options.onCatchingUp?.(runner);
   await runner.start();
+  // 举一反三's index segments the raises of the catch-up now, in slices, after the start (a query waits for it).
+  void currentIndex(runner.state(similarityIndex)).catch(() => undefined);
   metrics.followLog('read_models', runner, store, clock);
   const ledger = new Ledger(store);
   const readModels = new ReadModels(store, runner);

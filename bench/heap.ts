@@ -6,7 +6,7 @@ import { ledgerView } from '../projections/ledgerView.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { type Projection, ProjectionRunner } from '../projections/runner.js';
 import { scheduleView } from '../projections/scheduleView.js';
-import { similarityIndex } from '../projections/similarProblems.js';
+import { currentIndex, similarityIndex } from '../projections/similarProblems.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -35,6 +35,8 @@ export async function heapByProjection(store: EventStore, events: number): Promi
   for (const projection of [audit, ledgerView, problemFacts, similarityIndex, scheduleView] as Projection<any>[]) {
     let runner: ProjectionRunner | null = new ProjectionRunner(store, [projection]);
     await runner.start();
+    // The index segments its raises after the start: counted once they are.
+    if (projection === similarityIndex) await currentIndex(runner.state(similarityIndex));
     await runner.stop();
     const withIt = liveHeap();
     runner = null;

@@ -56,8 +56,10 @@ export type RunnerOptions = {
  */
 export class ProjectionRunner {
   private readonly states = new Map<string, unknown>();
-  /** Each projection's own position: after restoring snapshots they may differ until caught up. */
+  /** Each projection's own position as the start found it (restored, or -1): they may differ until caught up. */
   private readonly positions = new Map<string, number>();
+  /** The same, in the order of `projections`: an event at or before its position is one a projection already holds. */
+  private restoredAt: number[] = [];
   private waiters: Waiter[] = [];
   /** The lowest position a waiter waits for (infinity for none). */
   private nextWaiter = Number.POSITIVE_INFINITY;
@@ -102,6 +104,7 @@ export class ProjectionRunner {
     this.position = Math.min(...this.positions.values());
     this.restoredUpTo = Math.max(...this.positions.values());
     this.applying = this.projections.map((p) => this.states.get(p.name));
+    this.restoredAt = this.projections.map((p) => this.positions.get(p.name)!);
     this.lastSnapshotPosition = this.position;
     const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
@@ -182,12 +185,12 @@ export class ProjectionRunner {
     if (event.position > this.restoredUpTo) {
       // Past every snapshot restored (every event of a cold start): each projection takes it, no position to look up.
       for (let i = 0; i < this.projections.length; i++) this.projections[i]!.apply(this.applying[i], event);
-    } else
-      for (const projection of this.projections) {
-        if (this.positions.get(projection.name)! >= event.position) continue;
-        projection.apply(this.states.get(projection.name), event);
-        this.positions.set(projection.name, event.position);
-      }
+    }
+    // Before it: only the projections whose snapshot (or stored table) does not hold it yet. A cold start with the audit
+    // trail's table current comes this way for every event: an array, not a lookup by name per projection and event.
+    else
+      for (let i = 0; i < this.projections.length; i++)
+        if (event.position > this.restoredAt[i]!) this.projections[i]!.apply(this.applying[i], event);
     this.position = event.position;
     this.lastEventId = event.id;
     for (const listener of this.listeners) listener(event);

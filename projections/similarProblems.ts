@@ -6,7 +6,8 @@ import type { Projection } from './runner.js';
  * 举一反三: which problems of the ledger resemble a description. Words come from ICU's dictionary
  * segmentation of Chinese (`Intl.Segmenter`, built into Node: no dependency, no hand-written
  * character matching); each description is a TF-IDF vector over those words, compared by cosine.
- * Everything here but the projection's `apply` is pure: the ranking reads the index it is given.
+ * No I/O and no clock but the slices of `currentIndex`: the ranking reads the index it is given (after
+ * segmenting what it has pending).
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -43,13 +44,21 @@ export function termCounts(text: string): Map<string, number> {
 /** One indexed description and what the boosts compare. */
 export type IndexedProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; terms: Map<string, number> };
 
-/** The index: every raised problem's terms, and for each term the problems that hold it (document frequency is its size). */
-export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Set<string>> };
+/** A raise the projection took but has not segmented yet. */
+export type PendingProblem = Omit<IndexedProblem, 'terms'> & { description: string };
 
-export const emptyIndex = (): SimilarityIndex => ({ problems: new Map(), postings: new Map() });
+/**
+ * The index: every raised problem's terms, and for each term the problems that hold it (document
+ * frequency is its size). `pending`: the raises taken but not yet segmented (issue 12: segmenting is
+ * most of the index's cost, 0.9 s of a cold start at a million events, so a catch-up only queues them
+ * and `currentIndex` segments them after, in slices). Nothing ranks from an index with raises pending.
+ */
+export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Set<string>>; pending: PendingProblem[] };
+
+export const emptyIndex = (): SimilarityIndex => ({ problems: new Map(), postings: new Map(), pending: [] });
 
 /** Adds a problem's description to the index (a second add of the same problem is ignored: a description never changes). */
-export function indexProblem(index: SimilarityIndex, p: Omit<IndexedProblem, 'terms'> & { description: string }): void {
+export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   if (index.problems.has(p.problemId)) return;
   const terms = termCounts(p.description);
   index.problems.set(p.problemId, { problemId: p.problemId, category: p.category, source: p.source, terms });
@@ -58,6 +67,57 @@ export function indexProblem(index: SimilarityIndex, p: Omit<IndexedProblem, 'te
     if (!set) index.postings.set(term, (set = new Set()));
     set.add(p.problemId);
   }
+}
+
+/**
+ * Segments the raises pending, in the order they were taken, for at most `budgetMs` (all of them
+ * without one); true when none is left.
+ */
+export function indexPending(index: SimilarityIndex, budgetMs = Number.POSITIVE_INFINITY): boolean {
+  const { pending } = index;
+  const until = performance.now() + budgetMs;
+  let done = 0;
+  // The clock is read every 64 raises: a raise takes microseconds.
+  while (done < pending.length) {
+    indexProblem(index, pending[done]!);
+    done += 1;
+    if ((done & 63) === 0 && performance.now() >= until) break;
+  }
+  pending.splice(0, done);
+  return pending.length === 0;
+}
+
+/** Slices of segmenting between which the event loop runs: well under the 50 ms a piece of work may hold it. */
+const SLICE_MS = 10;
+const draining = new WeakMap<SimilarityIndex, Promise<SimilarityIndex>>();
+
+/**
+ * The index with every raise it has taken segmented: at once when none is pending, otherwise once
+ * the raises are, segmented `SLICE_MS` at a time with the event loop running between (one run for
+ * every caller). A start calls it once it is current, and a query waits for it: a similar-problems
+ * answer waits for the index (at most about a second after a cold start at a million events), never
+ * comes from part of it.
+ */
+export function currentIndex(index: SimilarityIndex): Promise<SimilarityIndex> {
+  if (index.pending.length === 0) return Promise.resolve(index);
+  let run = draining.get(index);
+  if (!run) {
+    run = new Promise<SimilarityIndex>((resolve, reject) => {
+      const slice = () => {
+        try {
+          if (!indexPending(index, SLICE_MS)) return void setImmediate(slice);
+          draining.delete(index);
+          resolve(index);
+        } catch (error) {
+          draining.delete(index);
+          reject(error);
+        }
+      };
+      setImmediate(slice);
+    });
+    draining.set(index, run);
+  }
+  return run;
 }
 
 /** What a problem is compared with: a description, and the category and source when known. */
@@ -97,6 +157,8 @@ const idf = (n: number, df: number) => Math.log((n + 1) / (df + 1)) + 1;
  * their ids, so an answer is stable.
  */
 export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] {
+  // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
+  indexPending(index);
   const n = index.problems.size;
   const q = termCounts(query.text);
   const weight = new Map<string, number>();
@@ -140,14 +202,17 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
   return matches.slice(0, limit);
 }
 
-/** The read model: the index of every raised problem's description, kept as the log grows (a raise adds one). */
+/**
+ * The read model: the index of every raised problem's description, kept as the log grows (a raise adds
+ * one). A raise is queued (`pending`), segmented by `currentIndex` or the next ranking.
+ */
 export const similarityIndex: Projection<SimilarityIndex> = {
   name: 'similarity-index',
-  version: 1,
+  version: 2,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;
     const { problemId, category, source, description } = (event as unknown as Extract<ProblemEvent, { type: 'ProblemRaised' }>).data;
-    indexProblem(index, { problemId, category, source, description });
+    index.pending.push({ problemId, category, source, description });
   },
 };

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
 
 /**
- * The README's first command, `npm start`, on a machine that never ran it: an empty data folder,
+ * The README's first command, `npm start` (the server built, then run from dist/ as the script does), on a
+ * machine that never ran it: an empty data folder,
  * the demo county on, the scheduler and the notifications on as shipped. The demo is loaded only
  * into an empty store, so nothing may write to the store before it (the scheduler's catch-up once
  * wrote the daily digests first, and the demo was never loaded).
@@ -19,7 +20,9 @@ describe('the first start', () => {
   });
 
   it('loads the demo county into an empty store, then runs the scheduler', async () => {
-    server = await spawnServer({ DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DEMO_DATA: 'on', SCHEDULER: 'on' }, 150_000);
+    server = await spawnServer({ DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DEMO_DATA: 'on', SCHEDULER: 'on' }, 150_000, [], {
+      asNpmStart: true,
+    });
     expect(server.output()).toMatch(/Demo data: 85 units, 300 problems, \d+ events\./);
     expect(server.output()).toContain('office-demo-2019');
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { position: number };

@@ -1,6 +1,6 @@
 import { NotFoundError, ProblemLinkKind, ValidationError } from '../../domain/index.js';
 import { type LedgerRow, type ProblemLinkRow, ledgerView } from '../../projections/ledgerView.js';
-import { type SimilarMatch, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { type SimilarMatch, currentIndex, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
@@ -88,10 +88,12 @@ builder.queryField('similarProblems', (t) =>
       source: t.arg({ type: ProblemSourceEnum, required: false, description: 'With text: the source it will have (boosts the same).' }),
       limit: t.arg.int({ required: false, description: `At most this many (1–${MAX_LIMIT}; 5 when omitted).` }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const limit = args.limit ?? 5;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new ValidationError('VALIDATION_FAILED', `limit must be between 1 and ${MAX_LIMIT}.`, { field: 'limit' });
+      // Just after a start the index may still be segmenting the raises it took: the answer waits for it.
+      const index = await currentIndex(ctx.runner.state(similarityIndex));
       const byProblem = args.problemId != null;
       if (byProblem === (args.text != null))
         throw new ValidationError(
@@ -119,7 +121,7 @@ builder.queryField('similarProblems', (t) =>
       const linkTo = (id: string): ProblemLinkKind | null =>
         asked?.links.filter((l) => l.problemId === id).reduce<ProblemLinkKind | null>((k, l) => (k === 'recurrence' ? k : l.kind), null) ??
         null;
-      return rankSimilar(ctx.runner.state(similarityIndex), query, limit).flatMap((m) => {
+      return rankSimilar(index, query, limit).flatMap((m) => {
         const row = view.problems.get(m.problemId);
         return row ? [{ ...m, row, link: linkTo(m.problemId) }] : [];
       });

@@ -14,7 +14,7 @@ import { type CommandContext, handleCommand } from '../../eventstore/commandHand
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
-import { rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { currentIndex, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
 import type { Ledger } from '../ledger.js';
 import { type ImportRow, checkRows } from './rows.js';
 import { type ImportIssue, type SkippedRow, columnLetter, contentOf, readTable } from './spreadsheet.js';
@@ -241,7 +241,7 @@ export class Imports {
       row.alreadyImported = state.status !== 'not_raised';
     }
     // 举一反三: each new row beside the existing problems it resembles, so the office sees a recurrence before importing it.
-    const index = this.runner.state(similarityIndex);
+    const index = await currentIndex(this.runner.state(similarityIndex));
     const problems = this.runner.state(ledgerView).problems;
     for (const row of rows) {
       if (row.alreadyImported) continue;

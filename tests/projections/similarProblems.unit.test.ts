@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { measureSimilarity } from '../../bench/similarity.js';
-import { emptyIndex, indexProblem, rankSimilar, similarityWeights, words } from '../../projections/similarProblems.js';
+import type { RecordedEvent } from '../../eventstore/port.js';
+import {
+  currentIndex,
+  emptyIndex,
+  indexProblem,
+  rankSimilar,
+  similarityIndex,
+  similarityWeights,
+  words,
+} from '../../projections/similarProblems.js';
 
 describe('words: Chinese word segmentation (Intl.Segmenter, ICU dictionary)', () => {
   // What a word is depends on the ICU build's dictionary (Node 20.20.2's knows 城关, 柳树, 居住, 改造,
@@ -71,6 +80,55 @@ describe('rankSimilar: TF-IDF cosine with the category and source boosts', () =>
   it('leaves out the problem asked about, and answers nothing for a text without words', () => {
     expect(rankSimilar(index, { text: '危房改造补助资金未兑付', excludeProblemId: 'p2' }, 5).map((m) => m.problemId)).not.toContain('p2');
     expect(rankSimilar(index, { text: '，。2019 的' }, 5)).toEqual([]);
+  });
+});
+
+describe('the index segments after a catch-up (issue 12): the projection queues a raise, nothing ranks from part of it', () => {
+  const descriptions = [
+    '贫困户仍居住在危房中，危房改造未完成',
+    '危房改造补助资金未兑付',
+    '自来水水质浑浊，饮水不安全',
+    '危房旁的水井水质浑浊',
+  ];
+  const raised = (i: number) =>
+    ({
+      type: 'ProblemRaised',
+      position: i,
+      data: { problemId: `p${i}`, category: 'housing', source: 'audit', description: descriptions[i % descriptions.length] },
+    }) as unknown as RecordedEvent;
+  const folded = (raises: number) => {
+    const index = similarityIndex.initial();
+    for (let i = 0; i < raises; i++) similarityIndex.apply(index, raised(i));
+    return index;
+  };
+  const indexedAtOnce = (raises: number) => {
+    const index = emptyIndex();
+    for (let i = 0; i < raises; i++)
+      indexProblem(index, { problemId: `p${i}`, category: 'housing', source: 'audit', description: descriptions[i % 4]! });
+    return index;
+  };
+  const query = { text: '危房改造', category: 'housing', source: 'audit' } as const;
+
+  it('given raises applied, when ranked without waiting, then the answer is that of the whole index', () => {
+    const index = folded(40);
+    expect(index.pending).toHaveLength(40);
+    expect(rankSimilar(index, query, 50)).toEqual(rankSimilar(indexedAtOnce(40), query, 50));
+    expect(index.pending).toHaveLength(0);
+  });
+
+  it('given many raises pending, when currentIndex runs, then it segments them in slices with the event loop running between', async () => {
+    const raises = 10_000;
+    const index = folded(raises);
+    let turns = 0;
+    const ticking = setInterval(() => (turns += 1), 0);
+    const [a, b] = await Promise.all([currentIndex(index), currentIndex(index)]);
+    clearInterval(ticking);
+    expect(a).toBe(index);
+    expect(b).toBe(index);
+    expect([index.pending.length, index.problems.size]).toEqual([0, raises]);
+    // Tens of milliseconds of segmenting at the least, in slices of 10: a timer ran between them (held all along, it never would).
+    expect(turns).toBeGreaterThan(0);
+    expect(rankSimilar(index, query, 5)).toEqual(rankSimilar(indexedAtOnce(raises), query, 5));
   });
 });
 
