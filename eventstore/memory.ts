@@ -83,6 +83,11 @@ export class MemoryEventStore implements EventStore, LeaseStore {
     return followByReading(this, this.appended, options, onEvent);
   }
 
+  /** The log's length: it grows at every append that writes, and at nothing else. */
+  changeToken(): number {
+    return this.log.length;
+  }
+
   async headPosition(): Promise<number> {
     return this.log.length - 1;
   }

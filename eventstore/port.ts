@@ -110,6 +110,13 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void>;
   /** The global position of the last event in the log, or -1 for an empty log. */
   headPosition(): Promise<number>;
+  /**
+   * A value that stays the same as long as nothing is appended to the store, by this process or any
+   * other: two equal values mean no append came in between (a kept fold checked at the first is still
+   * current at the second, eventstore/commandHandler.ts). Answered at once, without a read of the log;
+   * undefined (or left out) by an adapter that cannot tell so cheaply, and then every fold is read again.
+   */
+  changeToken?(): string | number | undefined;
   close(): Promise<void>;
 }
 
