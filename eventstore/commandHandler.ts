@@ -6,12 +6,14 @@ import { schemaVersionOf } from '../domain/registry.js';
 import { canonicalJson } from './canonicalJson.js';
 import { type CommandOutcome, observerOf } from './observed.js';
 import {
+  type AppendResult,
   DuplicateEventIdError,
   type EventMetadata,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  changeTokenAfter,
   writtenBy,
 } from './port.js';
 
@@ -376,20 +378,22 @@ async function appendedByThisCommand(
 
 /**
  * What this command appended: the events the store says it wrote (kept on in the stream's fold, so the
- * next command reads nothing), or else read back as `appendedByThisCommand` does.
+ * next command reads nothing: found current as of the commit when the store can say so, else read for
+ * what followed), or else read back as `appendedByThisCommand` does.
  */
 async function appendedNow<State, Event extends { type: string; data: unknown }>(
   store: EventStore,
   streamId: string,
   decider: Decider<State, never, Event>,
   folded: Folded,
-  written: RecordedEvent[] | undefined,
+  result: AppendResult,
   context: CommandContext,
   fingerprint: string | undefined,
 ): Promise<RecordedEvent[]> {
+  const written = writtenBy(result);
   if (written === undefined) return appendedByThisCommand(store, streamId, folded.revision, context, fingerprint);
   const next = foldOnto(decider, folded, written);
-  if (next !== undefined) foldedStreams(store).keep(streamId, next);
+  if (next !== undefined) foldedStreams(store).keep(streamId, { ...next, checkedAt: changeTokenAfter(result) });
   return written;
 }
 
@@ -419,15 +423,7 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     // 3. Append with the revision just read.
     try {
       const result = await store.appendToStream(streamId, events, revision === -1 ? 'no_stream' : revision);
-      const appended = await appendedNow(
-        store,
-        streamId,
-        decider as Decider<State, never, Event>,
-        folded,
-        writtenBy(result),
-        context,
-        fingerprint,
-      );
+      const appended = await appendedNow(store, streamId, decider as Decider<State, never, Event>, folded, result, context, fingerprint);
       return {
         state: evolveAll(decider, decision.state, decided),
         events: appended,
@@ -495,13 +491,12 @@ export async function handleCommands<State, Command, Event extends { type: strin
       for (const [i, { index, decision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
         try {
-          const written = writtenBy(results[i]!);
           const appended = await appendedNow(
             store,
             streamId,
             decider as Decider<State, never, Event>,
             decision.folded,
-            written,
+            results[i]!,
             context,
             fingerprint,
           );

@@ -14,7 +14,9 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
+  changeTokenAfter,
   expectedMatches,
+  withChangeToken,
   withWritten,
   writtenBy,
 } from './port.js';
@@ -203,7 +205,7 @@ export class HashChainedEventStore implements EventStore {
     this.learn(streamId, events);
     const decoded = decodedOrNothing(events, this.codec);
     if (decoded !== undefined) for (const [i, event] of events.entries()) this.decoded.set(event, decoded[i]!);
-    return withWritten({ ...result }, decoded);
+    return withChangeToken(withWritten({ ...result }, decoded), changeTokenAfter(result));
   }
 
   /** Events read or written: the one of highest revision is a head this stream had (events never change). */

@@ -65,6 +65,19 @@ export function withWritten<R extends AppendResult>(result: R, events: RecordedE
 }
 export const writtenBy = (result: AppendResult): RecordedEvent[] | undefined => written.get(result);
 
+/**
+ * The store's change token (`EventStore.changeToken`) as it stood right after an append's commit,
+ * when each stream the append wrote ended with its events at that moment: while the token still
+ * reads so, those streams are as the append left them. Beside the result, as `withWritten` is; none
+ * when the adapter cannot say.
+ */
+const tokenAfter = new WeakMap<AppendResult, string | number>();
+export function withChangeToken<R extends AppendResult>(result: R, token: string | number | undefined): R {
+  if (token !== undefined) tokenAfter.set(result, token);
+  return result;
+}
+export const changeTokenAfter = (result: AppendResult): string | number | undefined => tokenAfter.get(result);
+
 /** One stream's part of a multi-stream append (`appendMany`). */
 export type StreamAppend = { streamId: string; events: readonly NewEvent[]; expected: ExpectedRevision };
 

@@ -18,6 +18,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
+  withChangeToken,
   withWritten,
 } from './port.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
@@ -72,15 +73,14 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   private readonly appended = new AppendSignal();
   private readonly statements;
   /** Appends waiting for the next group, and whether a group is being committed. */
-  private waiting: { parts: WirePart[]; settle: (outcome: Outcome, written: RecordedEvent[][]) => void }[] = [];
+  private waiting: { parts: WirePart[]; settle: (outcome: Outcome, written: RecordedEvent[][], tokens: (number | undefined)[]) => void }[] =
+    [];
   /**
    * The events this store's last groups wrote, as stored (before the codec), in position order: the
    * followers of this process (read models, checkpointer) take what they follow on to from here, once
    * decoded, instead of each reading back and parsing what was just committed (`following`). Bounded.
    */
   private recent: RecordedEvent[] = [];
-  /** How many groups this process committed: with SQLite's data_version, the change token. */
-  private commits = 0;
   private committing = false;
   private writer: Writer | undefined;
   /** How many groups were committed and how many appends they held (the bench reports their ratio). */
@@ -112,8 +112,6 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         )
         .raw(true),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
-      // Changes when another connection (the writer thread, another process) commits: no read of the log.
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       // Taken when free, expired or the asker's own; one statement, so two processes cannot both take it.
       takeLease: db.prepare<[{ name: string; holder: string; now: number; ms: number }]>(
         `INSERT INTO leases (name, holder, expires_ms) VALUES (@name, @holder, @now + @ms) ON CONFLICT (name) DO UPDATE
@@ -139,14 +137,38 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       expected,
       events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
     }));
-    const [outcome, written] = await new Promise<[Outcome, RecordedEvent[][]]>((settle) => {
-      this.waiting.push({ parts: wire, settle: (outcome, written) => settle([outcome, written]) });
+    const [outcome, written, tokens] = await new Promise<[Outcome, RecordedEvent[][], (number | undefined)[]]>((settle) => {
+      this.waiting.push({ parts: wire, settle: (outcome, written, tokens) => settle([outcome, written, tokens]) });
       if (!this.committing) queueMicrotask(() => void this.commitWaiting());
     });
     if (!outcome.ok) throw refusalError(outcome.refusal);
     return outcome.results.map(({ nextExpectedRevision, position, positions }, i) => {
       if (positions === null) return { nextExpectedRevision, position };
-      return withWritten({ nextExpectedRevision, position }, decodedOrNothing(written[i]!, this.codec));
+      return withChangeToken(withWritten({ nextExpectedRevision, position }, decodedOrNothing(written[i]!, this.codec)), tokens[i]);
+    });
+  }
+
+  /**
+   * The change token right after a group's commit (the log's head then: its last position), for each
+   * part that wrote a stream no other part of the group wrote too: that stream ended with the part's
+   * events when the group committed (one transaction: no other writer in between).
+   */
+  private static tokensAfter(group: readonly { parts: WirePart[] }[], outcomes: readonly Outcome[]): (number | undefined)[][] {
+    const writes = new Map<string, number>();
+    let head = -1;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome.ok) continue;
+      for (const [k, { positions }] of outcome.results.entries()) {
+        if (positions === null) continue;
+        const streamId = group[i]!.parts[k]!.streamId;
+        writes.set(streamId, (writes.get(streamId) ?? 0) + 1);
+        head = Math.max(head, ...positions);
+      }
+    }
+    return group.map(({ parts }, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return [];
+      return parts.map(({ streamId }, k) => (outcome.results[k]!.positions !== null && writes.get(streamId) === 1 ? head : undefined));
     });
   }
 
@@ -193,19 +215,18 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     this.waiting = [];
     try {
       const outcomes = await this.openWriter().commit(group.map((g) => g.parts));
-      this.commits += 1;
       this.groupCommits.commits += 1;
       this.groupCommits.appends += group.length;
       const written = group.map(({ parts }, i) => SqliteEventStore.stored(parts, outcomes[i]!));
+      const tokens = SqliteEventStore.tokensAfter(group, outcomes);
       this.keepRecent(written);
       if (outcomes.some((o) => o.ok && o.results.some((r) => r.positions !== null))) this.appended.notify();
-      for (const [i, { settle }] of group.entries()) settle(outcomes[i]!, written[i]!);
+      for (const [i, { settle }] of group.entries()) settle(outcomes[i]!, written[i]!, tokens[i]!);
     } catch (error) {
-      // The commit may have happened for all we know: the change token moves on, and nothing is kept for the followers.
-      this.commits += 1;
+      // The commit may have happened for all we know: nothing is kept for the followers.
       this.recent = [];
       const refusal: Refusal = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
-      for (const { settle } of group) settle({ ok: false, refusal }, []);
+      for (const { settle } of group) settle({ ok: false, refusal }, [], []);
     } finally {
       this.committing = false;
       if (this.waiting.length > 0) void this.commitWaiting();
@@ -284,11 +305,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   }
 
   /**
-   * SQLite's data_version (it changes when another connection, the writer thread included, commits)
-   * and this process's own commits (an in-memory database commits on this connection).
+   * The log's head: positions only grow (AUTOINCREMENT), so any commit that appends, from this process
+   * or another, moves it. One seek to the table's last row.
    */
-  changeToken(): string {
-    return `${this.statements.dataVersion.get()}/${this.commits}`;
+  changeToken(): number {
+    return this.statements.lastPosition.get()?.position ?? -1;
   }
 
   /** Leases between the processes sharing the file; they share one machine, so its clock (Date.now) counts the expiry. */
