@@ -188,8 +188,9 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /** Keeps a group's written events for the followers, after the last ones kept (bounded: the oldest go first). */
   private keepRecent(written: readonly RecordedEvent[][][]): void {
     const events = written.flat(2).sort((a, b) => a.position - b.position);
-    if (events.length === 0) return;
-    this.recent = this.recent.length + events.length > RECENT_EVENTS ? events.slice(-RECENT_EVENTS) : this.recent.concat(events);
+    for (const event of events) this.recent.push(event);
+    // Trimmed now and then, not at every group: `following` hands out copies, never this array.
+    if (this.recent.length > 2 * RECENT_EVENTS) this.recent = this.recent.slice(-RECENT_EVENTS);
   }
 
   /**
