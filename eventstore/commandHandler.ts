@@ -6,12 +6,14 @@ import { schemaVersionOf } from '../domain/registry.js';
 import { canonicalJson } from './canonicalJson.js';
 import { type CommandOutcome, observerOf } from './observed.js';
 import {
+  type AppendResult,
   DuplicateEventIdError,
   type EventMetadata,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  changeTokenAfter,
   writtenBy,
 } from './port.js';
 
@@ -123,7 +125,14 @@ function oneAtATime<T>(streamId: string, work: () => Promise<T>): Promise<T> {
  * wrote (a retry is recognised without the events). The map only grows with the stream and is shared
  * by the entry's later versions: a lookup counts only revisions up to the entry's own.
  */
-type Folded = { decider: object; state: unknown; revision: number; commands: Map<string, number[]> };
+type Folded = {
+  decider: object;
+  state: unknown;
+  revision: number;
+  commands: Map<string, number[]>;
+  /** The store's change token taken before the read that found this fold current: while it holds, no read is needed. */
+  checkedAt?: string | number;
+};
 
 /**
  * The folded state of the streams commands were handled on, per store: a bounded LRU. The log is what
@@ -193,7 +202,9 @@ function foldOnto<State, Event extends { type: string; data: unknown }>(
 
 /**
  * A stream's current state for a command: the kept fold carried on over the events after it, or the
- * whole stream folded when none is kept (or it does not follow on).
+ * whole stream folded when none is kept (or it does not follow on). No read at all when the fold was
+ * found current since the last append to the store (its change token has not moved): a use case's
+ * check before a command (`currentState`) and the command itself then read the stream once.
  */
 async function loadFolded<State, Event extends { type: string; data: unknown }>(
   store: EventStore,
@@ -201,17 +212,22 @@ async function loadFolded<State, Event extends { type: string; data: unknown }>(
   decider: Decider<State, never, Event>,
 ): Promise<Folded> {
   const streams = foldedStreams(store);
+  // Taken before the read: an append between the two moves the token, and the next load reads again.
+  const token = store.changeToken?.();
   const kept = streams.get(streamId, decider);
+  if (kept !== undefined && token !== undefined && kept.checkedAt === token) return kept;
   if (kept !== undefined) {
     const folded = foldOnto(decider, kept, await store.readStream(streamId, { fromRevision: kept.revision + 1 }));
-    if (folded !== undefined) {
-      streams.keep(streamId, folded);
-      return folded;
-    }
+    if (folded !== undefined) return keptChecked(streams, streamId, folded, token);
   }
-  const folded = foldOnto(decider, undefined, await store.readStream(streamId))!;
-  streams.keep(streamId, folded);
-  return folded;
+  return keptChecked(streams, streamId, foldOnto(decider, undefined, await store.readStream(streamId))!, token);
+}
+
+/** A fold just read to the stream's end, kept, as checked at the token taken before that read. */
+function keptChecked(streams: FoldedStreams, streamId: string, folded: Folded, token: string | number | undefined): Folded {
+  const checked = { ...folded, checkedAt: token };
+  streams.keep(streamId, checked);
+  return checked;
 }
 
 /**
@@ -362,20 +378,22 @@ async function appendedByThisCommand(
 
 /**
  * What this command appended: the events the store says it wrote (kept on in the stream's fold, so the
- * next command reads nothing), or else read back as `appendedByThisCommand` does.
+ * next command reads nothing: found current as of the commit when the store can say so, else read for
+ * what followed), or else read back as `appendedByThisCommand` does.
  */
 async function appendedNow<State, Event extends { type: string; data: unknown }>(
   store: EventStore,
   streamId: string,
   decider: Decider<State, never, Event>,
   folded: Folded,
-  written: RecordedEvent[] | undefined,
+  result: AppendResult,
   context: CommandContext,
   fingerprint: string | undefined,
 ): Promise<RecordedEvent[]> {
+  const written = writtenBy(result);
   if (written === undefined) return appendedByThisCommand(store, streamId, folded.revision, context, fingerprint);
   const next = foldOnto(decider, folded, written);
-  if (next !== undefined) foldedStreams(store).keep(streamId, next);
+  if (next !== undefined) foldedStreams(store).keep(streamId, { ...next, checkedAt: changeTokenAfter(result) });
   return written;
 }
 
@@ -405,15 +423,7 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     // 3. Append with the revision just read.
     try {
       const result = await store.appendToStream(streamId, events, revision === -1 ? 'no_stream' : revision);
-      const appended = await appendedNow(
-        store,
-        streamId,
-        decider as Decider<State, never, Event>,
-        folded,
-        writtenBy(result),
-        context,
-        fingerprint,
-      );
+      const appended = await appendedNow(store, streamId, decider as Decider<State, never, Event>, folded, result, context, fingerprint);
       return {
         state: evolveAll(decider, decision.state, decided),
         events: appended,
@@ -481,13 +491,12 @@ export async function handleCommands<State, Command, Event extends { type: strin
       for (const [i, { index, decision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
         try {
-          const written = writtenBy(results[i]!);
           const appended = await appendedNow(
             store,
             streamId,
             decider as Decider<State, never, Event>,
             decision.folded,
-            written,
+            results[i]!,
             context,
             fingerprint,
           );

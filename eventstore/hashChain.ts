@@ -14,7 +14,9 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
+  changeTokenAfter,
   expectedMatches,
+  withChangeToken,
   withWritten,
   writtenBy,
 } from './port.js';
@@ -86,6 +88,12 @@ export class HashChainedEventStore implements EventStore {
    * the least recently used are forgotten first.
    */
   private readonly heads = new Map<string, Head>();
+  /**
+   * The events this store's appends wrote, as the adapter gave them, to what the codec made of them:
+   * a follower handed the same event (the SQLite adapter hands its followers what it just wrote)
+   * takes it decoded already instead of parsing it again. Weak: gone with the adapter's event.
+   */
+  private readonly decoded = new WeakMap<RecordedEvent, RecordedEvent>();
 
   constructor(
     readonly inner: EventStore,
@@ -195,7 +203,9 @@ export class HashChainedEventStore implements EventStore {
     const events = writtenBy(result);
     if (events === undefined) return result;
     this.learn(streamId, events);
-    return withWritten({ ...result }, decodedOrNothing(events, this.codec));
+    const decoded = decodedOrNothing(events, this.codec);
+    if (decoded !== undefined) for (const [i, event] of events.entries()) this.decoded.set(event, decoded[i]!);
+    return withChangeToken(withWritten({ ...result }, decoded), changeTokenAfter(result));
   }
 
   /** Events read or written: the one of highest revision is a head this stream had (events never change). */
@@ -238,11 +248,15 @@ export class HashChainedEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
-    return this.inner.subscribeToAll(options, (event) => onEvent(this.codec(event)));
+    return this.inner.subscribeToAll(options, (event) => onEvent(this.decoded.get(event) ?? this.codec(event)));
   }
 
   headPosition(): Promise<number> {
     return this.inner.headPosition();
+  }
+
+  changeToken(): string | number | undefined {
+    return this.inner.changeToken?.();
   }
 
   close(): Promise<void> {

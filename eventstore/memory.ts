@@ -14,6 +14,7 @@ import {
   type SubscribeOptions,
   WrongExpectedRevisionError,
   expectedMatches,
+  withChangeToken,
   withWritten,
 } from './port.js';
 import { assertDistinctParts, decodedOrNothing, duplicateIdError, sameEvents, selectFromStream } from './shared.js';
@@ -38,7 +39,8 @@ export class MemoryEventStore implements EventStore, LeaseStore {
     const judged = parts.map((part) => this.judge(part));
     const results = parts.map((part, i) => judged[i] ?? this.write(part));
     if (parts.some((part, i) => judged[i] === undefined && part.events.length > 0)) this.appended.notify();
-    return results;
+    // Parts of one append are distinct streams, written at once: each ends with its events at the token now.
+    return results.map((result, i) => (judged[i] === undefined ? withChangeToken(result, this.changeToken()) : result));
   }
 
   /** A part's result when it writes nothing (a retry, or nothing to append); undefined when it is to be written; throws when refused. */
@@ -81,6 +83,11 @@ export class MemoryEventStore implements EventStore, LeaseStore {
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
     return followByReading(this, this.appended, options, onEvent);
+  }
+
+  /** The log's length: it grows at every append that writes, and at nothing else. */
+  changeToken(): number {
+    return this.log.length;
   }
 
   async headPosition(): Promise<number> {

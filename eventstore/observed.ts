@@ -79,6 +79,10 @@ export class ObservedEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  changeToken(): string | number | undefined {
+    return this.inner.changeToken?.();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -65,6 +65,19 @@ export function withWritten<R extends AppendResult>(result: R, events: RecordedE
 }
 export const writtenBy = (result: AppendResult): RecordedEvent[] | undefined => written.get(result);
 
+/**
+ * The store's change token (`EventStore.changeToken`) as it stood right after an append's commit,
+ * when each stream the append wrote ended with its events at that moment: while the token still
+ * reads so, those streams are as the append left them. Beside the result, as `withWritten` is; none
+ * when the adapter cannot say.
+ */
+const tokenAfter = new WeakMap<AppendResult, string | number>();
+export function withChangeToken<R extends AppendResult>(result: R, token: string | number | undefined): R {
+  if (token !== undefined) tokenAfter.set(result, token);
+  return result;
+}
+export const changeTokenAfter = (result: AppendResult): string | number | undefined => tokenAfter.get(result);
+
 /** One stream's part of a multi-stream append (`appendMany`). */
 export type StreamAppend = { streamId: string; events: readonly NewEvent[]; expected: ExpectedRevision };
 
@@ -110,6 +123,13 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void>;
   /** The global position of the last event in the log, or -1 for an empty log. */
   headPosition(): Promise<number>;
+  /**
+   * A value that stays the same as long as nothing is appended to the store, by this process or any
+   * other: two equal values mean no append came in between (a kept fold checked at the first is still
+   * current at the second, eventstore/commandHandler.ts). Answered at once, without a read of the log;
+   * undefined (or left out) by an adapter that cannot tell so cheaply, and then every fold is read again.
+   */
+  changeToken?(): string | number | undefined;
   close(): Promise<void>;
 }
 

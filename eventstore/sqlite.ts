@@ -18,6 +18,7 @@ import {
   type StreamAppend,
   type SubscribeOptions,
   WrongExpectedRevisionError,
+  withChangeToken,
   withWritten,
 } from './port.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
@@ -50,6 +51,9 @@ CREATE TABLE IF NOT EXISTS leases (
   expires_ms INTEGER NOT NULL
 );`;
 
+/** How many of the last written events the store keeps for its followers (`following`). */
+const RECENT_EVENTS = 2_000;
+
 /** Where a group of appends goes: the writer thread, or this connection for an in-memory database. */
 type Writer = { commit(requests: WirePart[][]): Promise<Outcome[]>; close(): Promise<void> };
 
@@ -69,7 +73,14 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   private readonly appended = new AppendSignal();
   private readonly statements;
   /** Appends waiting for the next group, and whether a group is being committed. */
-  private waiting: { parts: WirePart[]; settle: (outcome: Outcome) => void }[] = [];
+  private waiting: { parts: WirePart[]; settle: (outcome: Outcome, written: RecordedEvent[][], tokens: (number | undefined)[]) => void }[] =
+    [];
+  /**
+   * The events this store's last groups wrote, as stored (before the codec), in position order: the
+   * followers of this process (read models, checkpointer) take what they follow on to from here, once
+   * decoded, instead of each reading back and parsing what was just committed (`following`). Bounded.
+   */
+  private recent: RecordedEvent[] = [];
   private committing = false;
   private writer: Writer | undefined;
   /** How many groups were committed and how many appends they held (the bench reports their ratio). */
@@ -126,20 +137,75 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       expected,
       events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
     }));
-    const outcome = await new Promise<Outcome>((settle) => {
-      this.waiting.push({ parts: wire, settle });
+    const [outcome, written, tokens] = await new Promise<[Outcome, RecordedEvent[][], (number | undefined)[]]>((settle) => {
+      this.waiting.push({ parts: wire, settle: (outcome, written, tokens) => settle([outcome, written, tokens]) });
       if (!this.committing) queueMicrotask(() => void this.commitWaiting());
     });
     if (!outcome.ok) throw refusalError(outcome.refusal);
     return outcome.results.map(({ nextExpectedRevision, position, positions }, i) => {
-      const part = wire[i]!;
       if (positions === null) return { nextExpectedRevision, position };
+      return withChangeToken(withWritten({ nextExpectedRevision, position }, decodedOrNothing(written[i]!, this.codec)), tokens[i]);
+    });
+  }
+
+  /**
+   * The change token right after a group's commit (the log's head then: its last position), for each
+   * part that wrote a stream no other part of the group wrote too: that stream ended with the part's
+   * events when the group committed (one transaction: no other writer in between).
+   */
+  private static tokensAfter(group: readonly { parts: WirePart[] }[], outcomes: readonly Outcome[]): (number | undefined)[][] {
+    const writes = new Map<string, number>();
+    let head = -1;
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome.ok) continue;
+      for (const [k, { positions }] of outcome.results.entries()) {
+        if (positions === null) continue;
+        const streamId = group[i]!.parts[k]!.streamId;
+        writes.set(streamId, (writes.get(streamId) ?? 0) + 1);
+        head = Math.max(head, ...positions);
+      }
+    }
+    return group.map(({ parts }, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return [];
+      return parts.map(({ streamId }, k) => (outcome.results[k]!.positions !== null && writes.get(streamId) === 1 ? head : undefined));
+    });
+  }
+
+  /** What the parts of an append wrote, as stored (JSON parsed back: the same values a read gives); empty for a part that wrote nothing. */
+  private static stored(parts: readonly WirePart[], outcome: Outcome): RecordedEvent[][] {
+    if (!outcome.ok) return [];
+    return outcome.results.map(({ nextExpectedRevision, positions }, i) => {
+      const part = parts[i]!;
+      if (positions === null) return [];
       const first = nextExpectedRevision - part.events.length + 1;
-      const stored = part.events.map((e, k) =>
+      return part.events.map((e, k) =>
         toRecorded({ position: positions[k]!, event_id: e.id, stream_id: part.streamId, revision: first + k, ...e }),
       );
-      return withWritten({ nextExpectedRevision, position }, decodedOrNothing(stored, this.codec));
     });
+  }
+
+  /** Keeps a group's written events for the followers, after the last ones kept (bounded: the oldest go first). */
+  private keepRecent(written: readonly RecordedEvent[][][]): void {
+    const events = written.flat(2).sort((a, b) => a.position - b.position);
+    for (const event of events) this.recent.push(event);
+    // Trimmed now and then, not at every group: `following` hands out copies, never this array.
+    if (this.recent.length > 2 * RECENT_EVENTS) this.recent = this.recent.slice(-RECENT_EVENTS);
+  }
+
+  /**
+   * The followers' read (`subscribeToAll`): the events kept from this process's last groups when the
+   * one after `after` is among them, as far as their positions run on without a gap (every position in
+   * between is one of them, so no other writer's event can be missing there); otherwise from the file.
+   * What another process wrote after them is read from the file at the next wake-up or poll.
+   */
+  private following({ after = -1, maxCount }: ReadAllOptions): RecordedEvent[] {
+    const recent = this.recent;
+    const start = indexOfPosition(recent, after + 1);
+    if (start === -1) return this.statements.all.all(after, maxCount).map((row) => this.codec(fromRaw(row)));
+    let end = start + 1;
+    while (end < recent.length && end - start < maxCount && recent[end]!.position === recent[end - 1]!.position + 1) end += 1;
+    return recent.slice(start, end).map(this.codec);
   }
 
   /** Commits every append waiting, as one group; those that arrive meanwhile wait for the next. */
@@ -152,11 +218,16 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       const outcomes = await this.openWriter().commit(group.map((g) => g.parts));
       this.groupCommits.commits += 1;
       this.groupCommits.appends += group.length;
+      const written = group.map(({ parts }, i) => SqliteEventStore.stored(parts, outcomes[i]!));
+      const tokens = SqliteEventStore.tokensAfter(group, outcomes);
+      this.keepRecent(written);
       if (outcomes.some((o) => o.ok && o.results.some((r) => r.positions !== null))) this.appended.notify();
-      for (const [i, { settle }] of group.entries()) settle(outcomes[i]!);
+      for (const [i, { settle }] of group.entries()) settle(outcomes[i]!, written[i]!, tokens[i]!);
     } catch (error) {
+      // The commit may have happened for all we know: nothing is kept for the followers.
+      this.recent = [];
       const refusal: Refusal = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
-      for (const { settle } of group) settle({ ok: false, refusal });
+      for (const { settle } of group) settle({ ok: false, refusal }, [], []);
     } finally {
       this.committing = false;
       if (this.waiting.length > 0) void this.commitWaiting();
@@ -227,10 +298,18 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
-    return followByReading(this, this.appended, options, onEvent);
+    return followByReading({ readAll: async (o) => this.following(o) }, this.appended, options, onEvent);
   }
 
   async headPosition(): Promise<number> {
+    return this.statements.lastPosition.get()?.position ?? -1;
+  }
+
+  /**
+   * The log's head: positions only grow (AUTOINCREMENT), so any commit that appends, from this process
+   * or another, moves it. One seek to the table's last row.
+   */
+  changeToken(): number {
     return this.statements.lastPosition.get()?.position ?? -1;
   }
 
@@ -277,6 +356,22 @@ function refusalError(refusal: Refusal): Error {
       throw new Error(`Unknown refusal ${String(unknown)}`);
     }
   }
+}
+
+/** The index of the event at `position` among events in position order (dense, mostly: looked up directly first), or -1. */
+function indexOfPosition(events: readonly RecordedEvent[], position: number): number {
+  const direct = position - (events[0]?.position ?? 0);
+  if (events[direct]?.position === position) return direct;
+  let low = 0;
+  let high = events.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = events[middle]!.position;
+    if (at === position) return middle;
+    if (at < position) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** A row of the log as `raw` statements give it: position, event_id, stream_id, revision, type, data, metadata. */

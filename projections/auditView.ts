@@ -28,6 +28,13 @@ export type AuditFilter = {
 
 /** Events applied between two commits while catching up: bounds the transaction, not the answers (the connection reads its own rows). */
 const COMMIT_EVERY = 20_000;
+/**
+ * Live, the rows applied are committed at most this often (ms), not at every turn: a transaction per
+ * command cost about 20 µs of CPU, a fiftieth of the command (issue 12, aim 4). Nothing else reads this
+ * file (exclusive lock) and the position committed is always that of the rows committed, so a crash
+ * loses only a moment's rows, applied again from the log at the next start.
+ */
+const COMMIT_AFTER_MS = 100;
 
 type Row = {
   position: number;
@@ -167,14 +174,14 @@ export class AuditTrail implements StoredState {
       commandId,
     );
     this.applied = { position: event.position, eventId: event.id };
-    // Committed in large transactions while catching up, and once the events at hand are applied.
+    // Committed in large transactions while catching up, and a moment after the events at hand are applied.
     if (++this.pending >= COMMIT_EVERY) this.flush();
     else if (!this.commitQueued) {
       this.commitQueued = true;
-      setImmediate(() => {
+      setTimeout(() => {
         this.commitQueued = false;
         if (this.db.open) this.flush();
-      });
+      }, COMMIT_AFTER_MS).unref();
     }
   }
 

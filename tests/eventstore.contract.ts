@@ -12,6 +12,7 @@ import {
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
+  changeTokenAfter,
 } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 
@@ -505,6 +506,26 @@ export function eventStoreContract(
         const [first, second] = everything;
         expect((await s.readAll({ after: first!.position, maxCount: 1 }))[0]!.id).toBe(second!.id);
         expect(await s.readAll({ after: everything.at(-1)!.position, maxCount: 10 })).toEqual([]);
+      });
+    });
+
+    describe('changeToken (where the adapter keeps one)', () => {
+      it('reads the same while nothing is appended, and otherwise after every append that writes', async () => {
+        const s = await store();
+        if (s.changeToken === undefined) return;
+        const id = stream();
+        const before = s.changeToken();
+        await s.readStream(id);
+        await s.readAll({ after: -1, maxCount: 10 });
+        expect(s.changeToken()).toBe(before);
+        const written = events(2);
+        const result = await s.appendToStream(id, written, 'no_stream');
+        const after = s.changeToken();
+        expect(after).not.toBe(before);
+        // The append's own token is the one right after it: its stream ended with its events then.
+        expect(changeTokenAfter(result)).toBe(after);
+        await s.appendToStream(stream(), events(1), 'no_stream');
+        expect(s.changeToken()).not.toBe(after);
       });
     });
 

@@ -3,10 +3,13 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DuplicateEventIdError, type NewEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
+import type { Decider } from '../domain/shared/decider.js';
+import { currentState, handleCommand } from '../eventstore/commandHandler.js';
+import { DuplicateEventIdError, type NewEvent, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { eventStoreContract } from './eventstore.contract.js';
 
+const NOW = '2025-01-02T11:04:05+08:00';
 const files: string[] = [];
 /** A fresh database file under the OS temp folder, removed (with its WAL) when the file's tests end. */
 function tempFile(): string {
@@ -97,5 +100,101 @@ describe('sqlite event store on disk', () => {
     expect((await ids('a')).slice(1)).toEqual(good3.map((e) => e.id));
     expect(await ids('d2')).toEqual([]);
     expect((await reader.readStream('d')).map((e) => e.data)).toEqual([{ n: 0 }]);
+  });
+
+  it('a follower handed what this process just wrote still gets what another process wrote in between, once each, in order, as stored', async () => {
+    const file = tempFile();
+    const ours = new SqliteEventStore(file);
+    const theirs = new SqliteEventStore(file);
+    open.push(ours, theirs);
+    const controller = new AbortController();
+    const seen: RecordedEvent[] = [];
+    let wanted = 0;
+    let reached = () => {};
+    const following = ours.subscribeToAll({ signal: controller.signal }, (e) => {
+      seen.push(e);
+      if (seen.length === wanted) reached();
+    });
+    const seenAll = (count: number) =>
+      new Promise<void>((resolve) => {
+        wanted = count;
+        reached = resolve;
+        if (seen.length >= count) resolve();
+      });
+
+    // Ours, theirs, ours, ours together, theirs, ours: the follower is woken by our appends only.
+    await ours.appendToStream('o', [event(1)], 'no_stream');
+    await seenAll(1);
+    await theirs.appendToStream('t', [event(2)], 'no_stream');
+    await ours.appendToStream('o', [event(3)], 0);
+    await Promise.all([ours.appendToStream('o2', [event(4), event(5)], 'no_stream'), ours.appendToStream('o', [event(6)], 1)]);
+    await theirs.appendToStream('t', [event(7)], 0);
+    await ours.appendToStream('o', [event(8)], 2);
+    await seenAll(8);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await following;
+
+    const stored = await new SqliteEventStore(file).readAll({ after: -1, maxCount: 100 });
+    expect(stored).toHaveLength(8);
+    expect(seen).toEqual(stored);
+  });
+
+  it('a fold found current is read again once another process appended to its stream', async () => {
+    const file = tempFile();
+    const ours = new SqliteEventStore(file);
+    const theirs = new SqliteEventStore(file);
+    open.push(ours, theirs);
+    const counter: Decider<number, never, { type: string; data: unknown }> = {
+      initialState: 0,
+      evolve: (n) => n + 1,
+      decide: () => [],
+    };
+    await ours.appendToStream('c', [event(1)], 'no_stream');
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 1, revision: 0 });
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 1, revision: 0 });
+
+    await theirs.appendToStream('c', [event(2), event(3)], 0);
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 3, revision: 2 });
+    await ours.appendToStream('c', [event(4)], 2);
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 4, revision: 3 });
+  });
+
+  it('a command leaves its stream’s fold current without a read until anything else is appended, by this process or another', async () => {
+    const file = tempFile();
+    /** Counts the reads of a stream. */
+    class Counting extends SqliteEventStore {
+      reads = 0;
+      override readStream(...args: Parameters<SqliteEventStore['readStream']>) {
+        this.reads += 1;
+        return super.readStream(...args);
+      }
+    }
+    const ours = new Counting(file);
+    const theirs = new SqliteEventStore(file);
+    open.push(ours, theirs);
+    const counter: Decider<number, { type: 'Count' }, { type: string; data: unknown }> = {
+      initialState: 0,
+      evolve: (n) => n + 1,
+      decide: () => [{ type: 'ProgressReported', data: {} }], // a registered type (its schema version); this store has no codec
+    };
+    const count = () =>
+      handleCommand(ours, 'c', counter, { type: 'Count' }, { actor: event(0).metadata.actor, commandId: randomUUID(), now: () => NOW });
+
+    expect((await count()).nextExpectedRevision).toBe(0);
+    const afterFirst = ours.reads;
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 1, revision: 0 });
+    expect((await count()).nextExpectedRevision).toBe(1);
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 2, revision: 1 });
+    expect(ours.reads).toBe(afterFirst);
+
+    // Anything appended elsewhere, even to another stream: read again, and see what was appended to this one.
+    await ours.appendToStream('other', [event(1)], 'no_stream');
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 2, revision: 1 });
+    expect(ours.reads).toBe(afterFirst + 1);
+    await theirs.appendToStream('c', [event(2)], 1);
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 3, revision: 2 });
+    expect((await count()).nextExpectedRevision).toBe(3);
+    expect(await currentState(ours, 'c', counter)).toEqual({ state: 4, revision: 3 });
   });
 });
