@@ -56,9 +56,10 @@ export type RunnerOptions = {
  */
 export class ProjectionRunner {
   private readonly states = new Map<string, unknown>();
-  /** Each projection's own position as the start found it (restored, or -1): they may differ until caught up. */
-  private readonly positions = new Map<string, number>();
-  /** The same, in the order of `projections`: an event at or before its position is one a projection already holds. */
+  /**
+   * Each projection's own position as the start found it (restored, or -1), in the order of `projections`: they
+   * may differ until caught up, and an event at or before a projection's is one it already holds.
+   */
   private restoredAt: number[] = [];
   private waiters: Waiter[] = [];
   /** The lowest position a waiter waits for (infinity for none). */
@@ -89,10 +90,8 @@ export class ProjectionRunner {
   }
 
   private reset(): void {
-    for (const p of this.projections) {
-      this.states.set(p.name, p.initial());
-      this.positions.set(p.name, -1);
-    }
+    for (const p of this.projections) this.states.set(p.name, p.initial());
+    this.restoredAt = this.projections.map(() => -1);
     this.position = -1;
     this.lastEventId = null;
   }
@@ -101,10 +100,9 @@ export class ProjectionRunner {
   async start({ useSnapshots = true }: { useSnapshots?: boolean } = {}): Promise<void> {
     if (useSnapshots) await this.restore();
     await this.restoreStored(useSnapshots);
-    this.position = Math.min(...this.positions.values());
-    this.restoredUpTo = Math.max(...this.positions.values());
+    this.position = Math.min(...this.restoredAt);
+    this.restoredUpTo = Math.max(...this.restoredAt);
     this.applying = this.projections.map((p) => this.states.get(p.name));
-    this.restoredAt = this.projections.map((p) => this.positions.get(p.name)!);
     this.lastSnapshotPosition = this.position;
     const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
@@ -134,13 +132,13 @@ export class ProjectionRunner {
   /** Where each stored projection stands, when its version and the event at its position match this log; emptied otherwise. */
   private async restoreStored(keep: boolean): Promise<void> {
     const { log = console.log } = this.options;
-    for (const p of this.projections) {
+    for (const [i, p] of this.projections.entries()) {
       if (!p.stored) continue;
       const state = storedState(this.states.get(p.name));
       const at = state.storedAt();
       if (!at) continue;
       if (keep && at.version === p.version && (await this.matchesLog(at.position, at.eventId))) {
-        this.positions.set(p.name, at.position);
+        this.restoredAt[i] = at.position;
         continue;
       }
       if (keep) log(`Stored read model ${p.name} (version ${at.version}, position ${at.position}) does not match: emptied, rebuilding.`);
@@ -158,7 +156,7 @@ export class ProjectionRunner {
   private async restore(): Promise<void> {
     const { snapshots, log = console.log } = this.options;
     if (!snapshots) return;
-    for (const p of this.projections) {
+    for (const [i, p] of this.projections.entries()) {
       if (p.stored) continue;
       const bytes = await snapshots.load(p.name);
       if (!bytes) continue;
@@ -175,7 +173,7 @@ export class ProjectionRunner {
         }
       }
       this.states.set(p.name, snapshot.state);
-      this.positions.set(p.name, snapshot.position);
+      this.restoredAt[i] = snapshot.position;
     }
   }
 
