@@ -18,6 +18,8 @@ export type Context = Omit<Application, 'close' | 'checkpointer' | 'store'> & {
   clientIp: string;
   /** The request's id (X-Request-Id): the correlation id of the events its commands append. */
   requestId: string;
+  /** Credits a log position the request's commands reached to the request (`X-Log-Position`): CommandContext's `reached`. */
+  reached: (position: number) => void;
   /**
    * Who the command is recorded as acting: set by the authorization layer (api/authz.ts) for the
    * field it let through, from the verified token and the role its rule matched — never from the

@@ -1,11 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type express from 'express';
 import { OperationTypeNode, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import type { Metrics } from '../application/metrics.js';
-import type { StoreObserver } from '../eventstore/observed.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { errorBody } from './listen.js';
 
@@ -37,12 +35,14 @@ function routeOf(path: string): string {
 
 /**
  * Per-request tracking, one per server: gives each request an id (X-Request-Id, the client's when
- * it sent a valid one), writes its log line and its metrics when it is answered, and follows the
- * request's commands through the store (an AsyncLocalStorage around GraphQL execution) to say the
- * log position it reached: the `X-Log-Position` header and, for mutations, `extensions.logPosition`.
+ * it sent a valid one), writes its log line and its metrics when it is answered, and says the log
+ * position the request's commands reached (each command's context tells it: `reachedBy`, handed to the
+ * resolvers in the GraphQL context and on to CommandContext's `reached`): the `X-Log-Position` header
+ * and, for mutations, `extensions.logPosition`. (Until round 5 an AsyncLocalStorage around GraphQL
+ * execution followed the commands through the store: Node then runs its promise hooks on every
+ * promise of the process, 4–7 % of a command's main-thread CPU.)
  */
 export class RequestTracking {
-  private readonly running = new AsyncLocalStorage<RequestScope>();
   private readonly scopes = new WeakMap<object, RequestScope>();
 
   constructor(
@@ -66,17 +66,12 @@ export class RequestTracking {
     return scope.reached >= 0 ? scope.reached : this.position();
   }
 
-  /** What the store tells of commands and appends, credited to the request they run in. */
-  readonly observer: StoreObserver = {
-    appended: (_seconds, _parts, results) => {
-      const scope = this.running.getStore();
-      if (scope && results) for (const { position } of results) scope.reached = Math.max(scope.reached, position);
-    },
-    command: (_type, outcome) => {
-      const scope = this.running.getStore();
-      if (scope && outcome.kind !== 'rejected') scope.reached = Math.max(scope.reached, outcome.position);
-    },
-  };
+  /** What a request's commands are told to call with each log position they reach (CommandContext's `reached`). */
+  reachedBy(scope: RequestScope): (position: number) => void {
+    return (position) => {
+      if (position > scope.reached) scope.reached = position;
+    };
+  }
 
   middleware(): express.RequestHandler {
     return (req, res, next) => {
@@ -111,17 +106,16 @@ export class RequestTracking {
     };
   }
 
-  /** The GraphQL side: names the operation, runs its execution inside the request's scope, reports the position reached. */
+  /** The GraphQL side: names the operation, reports the position reached. */
   plugin(): Plugin<Record<string, unknown>, { req: express.Request; res: express.Response }> {
     return {
-      onExecute: ({ args, executeFn, setExecuteFn }) => {
+      onExecute: ({ args }) => {
         const req = (args.contextValue as { req?: express.Request }).req;
         if (!req) return undefined;
         const scope = this.scopeOf(req);
         const operation = getOperationAST(args.document, args.operationName);
         scope.operation = operation?.name?.value ?? 'anonymous';
         if (operation) scope.operationType = operation.operation;
-        setExecuteFn((executeArgs) => this.running.run(scope, () => executeFn(executeArgs)));
         if (operation?.operation !== OperationTypeNode.MUTATION) return undefined;
         return {
           onExecuteDone: ({ result, setResult }) => {

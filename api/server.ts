@@ -80,7 +80,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
-  const application = await createApplication(store, { ...options, metrics, observer: tracking.observer });
+  const application = await createApplication(store, { ...options, metrics });
   const { clock, runner, accounts } = application;
   following = runner;
   // Resolvers get the services and the read side, never the store underneath (nor the shutdown or the checkpoint follower).
@@ -127,7 +127,15 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
       const scope = tracking.scopeOf(req);
       if (auth.kind === 'signed_in') scope.userId = auth.user.userId;
-      return { ...services, tokens, limits, auth, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', requestId: scope.id };
+      return {
+        ...services,
+        tokens,
+        limits,
+        auth,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        requestId: scope.id,
+        reached: tracking.reachedBy(scope),
+      };
     },
     plugins,
     maskedErrors: {

@@ -299,6 +299,7 @@ export class Ledger {
       assertSameCommand(existing.events.slice(0, 1), context.commandId, fingerprint);
       // Settled here, not in the handler: the store's watchers (metrics, the request's log position) are told as the handler would.
       observerOf(this.store)?.command?.('RaiseProblem', { kind: 'replayed', position: existing.events[0]!.position });
+      context.reached?.(existing.events[0]!.position);
       return {
         state: existing.state,
         events: existing.events.slice(0, 1),
@@ -341,7 +342,7 @@ export class Ledger {
     // A raise cut short before its problem's first event left the sequence's last reservation pending:
     // finish it first (unless it is this raise's own, which is finished below).
     const [last] = await this.store.readStream(sequence, { direction: 'backwards', maxCount: 1 });
-    if (last && last.metadata.commandId !== context.commandId) await this.completeRaise(last);
+    if (last && last.metadata.commandId !== context.commandId) await this.completeRaise(last, context.reached);
     // Every raise of a source and year, in every process, meets on this one stream: a wider bound than one problem's.
     const reserved = await handleCommand(
       this.store,
@@ -354,7 +355,7 @@ export class Ledger {
         fingerprint,
       },
     );
-    const raised = await this.completeRaise(reserved.events[0]!);
+    const raised = await this.completeRaise(reserved.events[0]!, context.reached);
     // Two raises of one document item at once: the first took the problem; this one's number stays unused.
     const reservedNumber = (reserved.events[0]!.data as LedgerNumberReserved['data']).raised.ledgerNumber;
     if (itemKey && raised.state.status !== 'not_raised' && raised.state.ledgerNumber !== reservedNumber)
@@ -433,12 +434,20 @@ export class Ledger {
    * Runs the raise a reservation carries through the problem's decider, as the reservation's own
    * command (its id, actor and instant): the same ProblemRaised, with the same event id, whoever
    * completes it — the raise itself, the next raise of its sequence, or the next start. The problem
-   * keeps the reservation's fingerprint, so a retry of the raise is recognised there too.
+   * keeps the reservation's fingerprint, so a retry of the raise is recognised there too. `reached`:
+   * the raising request's (CommandContext).
    */
-  async completeRaise(reservation: RecordedEvent): Promise<CommandResult<ProblemState>> {
+  async completeRaise(reservation: RecordedEvent, reached?: CommandContext['reached']): Promise<CommandResult<ProblemState>> {
     const { raised } = reservation.data as LedgerNumberReserved['data'];
     const { actor, commandId, correlationId, occurredAt, commandFingerprint: fingerprint } = reservation.metadata;
-    const context: CommandContext = { actor, commandId, correlationId, causationId: reservation.id, now: () => occurredAt };
+    const context: CommandContext = {
+      actor,
+      commandId,
+      correlationId,
+      causationId: reservation.id,
+      now: () => occurredAt,
+      ...(reached ? { reached } : {}),
+    };
     const { assignment } = reservation.data as LedgerNumberReserved['data'];
     const raise: ProblemCommand = { type: 'RaiseProblem', data: { ...raised, assignment: assignment ?? null } };
     const streamId = problemStreamId(raised.problemId);

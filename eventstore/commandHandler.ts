@@ -36,6 +36,12 @@ export type CommandContext = {
   causationId?: string;
   /** The injected clock. */
   now: () => string;
+  /**
+   * Told each log position this command reaches: what it appends (as soon as the append is durable)
+   * and, for a retry, where its first run stood. The API credits it to the request the command runs
+   * in (`X-Log-Position`, api/observability.ts); services that append outside the handler tell it too.
+   */
+  reached?: (position: number) => void;
 };
 
 export type CommandResult<State> = {
@@ -277,7 +283,7 @@ export function handleCommand<State, Command, Event extends { type: string; data
   options: HandleOptions = {},
 ): Promise<CommandResult<State>> {
   const handled = oneAtATime(streamId, () => attempt(store, streamId, decider, command, context, options));
-  return reported(store, command, handled);
+  return reported(store, command, context, handled);
 }
 
 /**
@@ -285,25 +291,33 @@ export function handleCommand<State, Command, Event extends { type: string; data
  * ended, with the log position its outcome stands at: its last event's (appended now or, for a
  * retry, the first time); -1 for a command that had nothing to do.
  */
-function reported<State>(store: EventStore, command: unknown, handled: Promise<CommandResult<State>>): Promise<CommandResult<State>> {
-  if (!observerOf(store)?.command) return handled;
+function reported<State>(
+  store: EventStore,
+  command: unknown,
+  context: CommandContext,
+  handled: Promise<CommandResult<State>>,
+): Promise<CommandResult<State>> {
+  if (!observerOf(store)?.command && !context.reached) return handled;
   return handled.then(
     (value) => {
-      reportSettled(store, command, { ok: true, value });
+      reportSettled(store, command, context, { ok: true, value });
       return value;
     },
     (error: unknown) => {
-      reportSettled(store, command, { ok: false, error });
+      reportSettled(store, command, context, { ok: false, error });
       throw error;
     },
   );
 }
 
-function reportSettled(store: EventStore, command: unknown, settled: Settled<CommandResult<unknown>>): void {
+/** Tells the store's observer and the command's context (`reached`) how the command ended. */
+function reportSettled(store: EventStore, command: unknown, context: CommandContext, settled: Settled<CommandResult<unknown>>): void {
   const observer = observerOf(store);
-  if (!observer?.command) return;
+  if (!observer?.command && !context.reached) return;
+  const outcome = outcomeOf(settled);
+  if (outcome.kind !== 'rejected' && outcome.position >= 0) context.reached?.(outcome.position);
   const type = (command as { type?: unknown }).type;
-  observer.command(typeof type === 'string' ? type : 'unknown', outcomeOf(settled));
+  observer?.command?.(typeof type === 'string' ? type : 'unknown', outcome);
 }
 
 function outcomeOf(settled: Settled<CommandResult<unknown>>): CommandOutcome {
@@ -423,6 +437,7 @@ async function attempt<State, Command, Event extends { type: string; data: unkno
     // 3. Append with the revision just read.
     try {
       const result = await store.appendToStream(streamId, events, revision === -1 ? 'no_stream' : revision);
+      context.reached?.(result.position);
       const appended = await appendedNow(store, streamId, decider as Decider<State, never, Event>, folded, result, context, fingerprint);
       return {
         state: evolveAll(decider, decision.state, decided),
@@ -490,6 +505,7 @@ export async function handleCommands<State, Command, Event extends { type: strin
       );
       for (const [i, { index, decision, fingerprint }] of batch.entries()) {
         const { streamId, context } = items[index]!;
+        context.reached?.(results[i]!.position);
         try {
           const appended = await appendedNow(
             store,
@@ -520,9 +536,9 @@ export async function handleCommands<State, Command, Event extends { type: strin
     }
   }
   // What the batch settled is reported here; what is left is reported by handleCommand.
-  for (const [index, { command }] of items.entries()) {
+  for (const [index, { command, context }] of items.entries()) {
     const outcome = settled[index];
-    if (outcome) reportSettled(store, command, outcome);
+    if (outcome) reportSettled(store, command, context, outcome);
   }
   for (const [index, { streamId, command, context, options }] of items.entries()) {
     if (settled[index] !== undefined) continue;

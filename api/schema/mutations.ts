@@ -42,11 +42,12 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
 
 /**
  * The command's context: the actor the authorization layer (api/authz.ts) derived from the token,
- * and the request's id as the correlation id, so a request's events are found from its log line.
+ * and the request's id as the correlation id, so a request's events are found from its log line; the
+ * positions its commands reach are credited to the request (`X-Log-Position`).
  */
 export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
   if (!ctx.actor) throw new Error('A mutation ran without the authorization layer setting its actor');
-  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), correlationId: ctx.requestId, now: ctx.clock };
+  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), correlationId: ctx.requestId, now: ctx.clock, reached: ctx.reached };
 }
 
 /** Read-your-writes: the mutation answers once the read models have applied its events. */

@@ -101,7 +101,7 @@ export class Imports {
       { fingerprint: null },
     );
     const acceptance = accepted.events[0] ?? acceptedBefore!;
-    await this.finish(acceptance);
+    await this.finish(acceptance, context.reached);
     const problemIds = preview.rows.map((r) => this.problemIdOf(contentHash, r));
     // Read-your-writes: the ledger lists every row's problem before the import answers.
     await this.runner.waitFor(await this.store.headPosition());
@@ -118,9 +118,9 @@ export class Imports {
    * (its actor and instant, ids from the list and the row), so running it again — a second import of
    * the list, or the start after a crash — finds every step done and appends nothing new. The rows
    * were checked when the list was accepted (units included); finishing does not check them again.
-   * Returns every row's problem id, in row order.
+   * Returns every row's problem id, in row order. `reached`: the importing request's (CommandContext).
    */
-  async finish(acceptance: RecordedEvent): Promise<string[]> {
+  async finish(acceptance: RecordedEvent, reached?: CommandContext['reached']): Promise<string[]> {
     const { contentHash, rows } = acceptance.data as ProblemsImportAccepted['data'];
     const { actor, occurredAt } = acceptance.metadata;
     const problemIds: string[] = [];
@@ -132,6 +132,7 @@ export class Imports {
         correlationId: `import:${contentHash}`,
         causationId: acceptance.id,
         now: () => occurredAt,
+        ...(reached ? { reached } : {}),
       });
       // An item (文号 + 原编号) raised by another list, or by hand, since this one was checked: in the ledger already.
       const before = await this.ledger.loadProblem(problemId);
@@ -194,6 +195,7 @@ export class Imports {
         correlationId: `import:${contentHash}`,
         causationId: acceptance.id,
         now: this.clock,
+        ...(reached ? { reached } : {}),
       },
       { fingerprint: null },
     );

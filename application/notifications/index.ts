@@ -153,6 +153,7 @@ export class Notifications {
         'any',
       );
       last = Math.max(last, result.position);
+      context.reached?.(result.position);
     }
     await this.runner.waitFor(last);
     return rows;
