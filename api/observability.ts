@@ -40,7 +40,7 @@ function routeOf(path: string): string {
  * resolvers in the GraphQL context and on to CommandContext's `reached`): the `X-Log-Position` header
  * and, for mutations, `extensions.logPosition`. (Until round 5 an AsyncLocalStorage around GraphQL
  * execution followed the commands through the store: Node then runs its promise hooks on every
- * promise of the process, 4–7 % of a command's main-thread CPU.)
+ * promise of the process; without it a command costs × 0.95 the server's CPU with 32 clients.)
  */
 export class RequestTracking {
   private readonly scopes = new WeakMap<object, RequestScope>();
