@@ -252,7 +252,7 @@ export class Scheduler {
     const day = countyDayOfMs(midnight);
     // As known at that midnight too: a ledger migrated later (迁移导入) does not change what the pass decided then.
     const facts = await this.readModels.factsAsOf(instant, instant);
-    return escalatingTriggers(facts, { instant, day }, policyInForce(facts, instant)).map((t) => ({
+    return (await escalatingTriggers(facts, { instant, day }, policyInForce(facts, instant))).map((t) => ({
       type: 'EscalationReached',
       data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },
     }));

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Deserializer, Serializer } from 'node:v8';
-import { SLICE_MS, yieldToEventLoop } from './factsHistory.js';
+import { atOnce, sliced } from './factsHistory.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
@@ -193,31 +193,10 @@ function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void
   return { header, state: state() };
 }
 
-/** Runs a writer or reader to its end without pausing. */
-function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** Runs a writer or reader, yielding to the event loop whenever a slice's time (SLICE_MS) has passed. */
-async function sliced<T>(steps: Generator<void, T>): Promise<T> {
-  let since = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - since >= SLICE_MS) {
-      await yieldToEventLoop();
-      since = performance.now();
-    }
-  }
-}
-
 /** A snapshot's bytes in one go (the tests'; the runner writes with `writeSnapshot`). */
 export function encodeSnapshot(snapshot: Snapshot): Buffer {
   const serializer = new Serializer();
-  drain(writing(serializer, snapshot));
+  atOnce(writing(serializer, snapshot));
   return serializer.releaseBuffer();
 }
 
@@ -225,7 +204,7 @@ export function encodeSnapshot(snapshot: Snapshot): Buffer {
 export function decodeSnapshot(bytes: Buffer): Snapshot {
   const read = reading(bytes);
   if (!read) throw new Error('Not a snapshot of this format.');
-  return { ...read.header, state: drain(read.state) };
+  return { ...read.header, state: atOnce(read.state) };
 }
 
 /**
