@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Deserializer, Serializer } from 'node:v8';
+import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
 import { atOnce, sliced } from './factsHistory.js';
 
 /**
@@ -131,17 +131,17 @@ function dress(skeleton: unknown, containers: Container[]): unknown {
   return put(skeleton);
 }
 
-/** Writes a snapshot into `serializer` one value at a time: the generator pauses after each piece. */
-function* writing(serializer: Serializer, snapshot: Snapshot): Generator<void> {
-  serializer.writeHeader();
-  serializer.writeRawBytes(FORMAT);
-  const { state, ...header } = snapshot;
-  const { skeleton: bare, containers } = skeleton(state);
+/**
+ * Writes `value` into `serializer` one value at a time, pausing after each: first `meta` with the skeleton and the list
+ * of pieces, then the big containers' entries, `PIECE_ENTRIES` at a time.
+ */
+function* writePieces(serializer: Serializer, value: unknown, meta: object): Generator<void> {
+  const { skeleton: bare, containers } = skeleton(value);
   const pieces: Piece[] = containers.map((c) => ({
     kind: c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
     size: c instanceof Map || c instanceof Set ? c.size : c.length,
   }));
-  serializer.writeValue({ ...header, pieces, skeleton: bare });
+  serializer.writeValue({ ...meta, pieces, skeleton: bare });
   yield;
   for (const c of containers) {
     let chunk: unknown[] = [];
@@ -164,17 +164,10 @@ function* writing(serializer: Serializer, snapshot: Snapshot): Generator<void> {
   }
 }
 
-/** The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. */
-function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void, unknown> } | undefined {
-  const deserializer = new Deserializer(bytes);
-  try {
-    deserializer.readHeader();
-    if (!Buffer.from(deserializer.readRawBytes(FORMAT.length)).equals(FORMAT)) return undefined;
-  } catch {
-    return undefined;
-  }
-  const { pieces, skeleton: bare, ...header } = deserializer.readValue() as SnapshotHeader & { pieces: Piece[]; skeleton: unknown };
-  function* state(): Generator<void, unknown> {
+/** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
+function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
+  const { pieces, skeleton: bare, ...meta } = deserializer.readValue() as { pieces: Piece[]; skeleton: unknown };
+  function* value(): Generator<void, unknown> {
     const containers: Container[] = pieces.map((p) => (p.kind === 'map' ? new Map() : p.kind === 'set' ? new Set() : []));
     for (const [i, p] of pieces.entries()) {
       const c = containers[i]!;
@@ -190,7 +183,47 @@ function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void
     }
     return dress(bare, containers);
   }
-  return { header, state: state() };
+  return { meta, value: value() };
+}
+
+function* writing(serializer: Serializer, snapshot: Snapshot): Generator<void> {
+  serializer.writeHeader();
+  serializer.writeRawBytes(FORMAT);
+  const { state, ...header } = snapshot;
+  yield* writePieces(serializer, state, header);
+}
+
+/** The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. */
+function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void, unknown> } | undefined {
+  const deserializer = new Deserializer(bytes);
+  try {
+    deserializer.readHeader();
+    if (!Buffer.from(deserializer.readRawBytes(FORMAT.length)).equals(FORMAT)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const { meta, value } = readPieces(deserializer);
+  return { header: meta as SnapshotHeader, state: value };
+}
+
+/**
+ * Another state kept in the snapshot store (the checkpointer's) written the same way, in one go, after a small `lead`
+ * value: what `v8.deserialize` of the bytes gives, so a reader can tell a version before reading the rest.
+ */
+export function encodeInPieces(lead: unknown, value: unknown): Buffer {
+  const serializer = new Serializer();
+  serializer.writeHeader();
+  serializer.writeValue(lead);
+  atOnce(writePieces(serializer, value, {}));
+  return serializer.releaseBuffer();
+}
+
+/** The lead of bytes `encodeInPieces` wrote, at once, and the value read piece by piece with yields between slices. */
+export function decodeInPieces(bytes: Buffer): { lead: unknown; value: () => Promise<unknown> } {
+  const deserializer = new Deserializer(bytes);
+  deserializer.readHeader();
+  const lead = deserializer.readValue();
+  return { lead, value: () => sliced(readPieces(deserializer).value) };
 }
 
 /** A snapshot's bytes in one go (the tests'; the runner writes with `writeSnapshot`). */
