@@ -270,6 +270,8 @@ export class ProjectionRunner {
   /** Throws every read model away and builds it again from the first event, ignoring snapshots. */
   async rebuild(): Promise<void> {
     await this.halt();
+    // A snapshot being written applies the events it held when done: done before the states are thrown away.
+    await this.saving;
     this.reset();
     this.abort = new AbortController();
     this.live = false;
