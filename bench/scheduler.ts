@@ -139,7 +139,9 @@ export async function run(): Promise<FigureTable> {
     const instant = at('2019-07-03', '00:00');
     const triggers = await measured(() => interviewTriggers(facts, { instant, day: '2019-07-03' }, policyInForce(facts, instant)).length);
     row('alternative: one full evaluation of the interview triggers', triggers, `${triggers.value} triggers`, '—');
-    const stepping = await measured(() => escalatingTriggers(facts, { instant, day: '2019-07-03' }, policyInForce(facts, instant)).length);
+    const stepping = await measured(
+      async () => (await escalatingTriggers(facts, { instant, day: '2019-07-03' }, policyInForce(facts, instant))).length,
+    );
     row('what a midnight asks: the triggers completing an escalation step', stepping, `${stepping.value} triggers`, '—');
     await app.close();
     return {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
 import { z } from 'zod';
 import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
 import type { EventStore, NewEvent, RecordedEvent } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
+import { decodeInPieces, encodeInPieces } from '../projections/snapshots.js';
 import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
@@ -228,8 +228,12 @@ export type CheckpointerSnapshots = {
   save(name: string, bytes: Buffer): Promise<void>;
 };
 
-/** The checkpointer's snapshot: its name among the read models' and the version of its shape. */
-const SNAPSHOT = { name: 'checkpointer', version: 1 };
+/**
+ * The checkpointer's snapshot: its name among the read models' and the version of its shape. 2: written in pieces
+ * (projections/snapshots.ts `encodeInPieces`) and read with yields between them; 1, the one-piece bytes of before, is
+ * still read (in one piece) so an upgrade does not walk the log again.
+ */
+const SNAPSHOT = { name: 'checkpointer', version: 2 };
 /** Positions between two snapshots of the checkpointer's state, once it has caught up (and one at every stop). */
 export const CHECKPOINTER_SNAPSHOT_EVERY = 50_000;
 
@@ -334,12 +338,15 @@ export class Checkpointer {
     const bytes = await this.snapshots?.load(SNAPSHOT.name);
     if (!bytes) return undefined;
     try {
-      const kept = deserialize(bytes) as { version: number; state: DrafterState };
-      if (kept.version !== SNAPSHOT.version) return undefined;
+      // The lead: where the state stands (version 2), or the whole state (version 1).
+      const { lead, value } = decodeInPieces(bytes);
+      const kept = lead as { version: number; state: Pick<DrafterState, 'position' | 'eventId'> };
+      if (kept.version !== SNAPSHOT.version && kept.version !== 1) return undefined;
       const [at] = await rawStore(this.store).readAll({ after: kept.state.position - 1, maxCount: 1 });
       if (at?.position !== kept.state.position || at.id !== kept.state.eventId) return undefined;
-      this.savedAt = kept.state.position;
-      return CheckpointDrafter.from(kept.state);
+      const state = kept.version === 1 ? (kept.state as DrafterState) : ((await value()) as DrafterState);
+      this.savedAt = state.position;
+      return CheckpointDrafter.from(state);
     } catch (error) {
       console.error('The checkpointer’s snapshot could not be read; walking the log from its start:', error);
       return undefined;
@@ -350,7 +357,8 @@ export class Checkpointer {
   private save(): void {
     const state = this.snapshots && this.drafter.state();
     if (!state) return;
-    const bytes = serialize({ version: SNAPSHOT.version, state });
+    // In one go (the next event moves the state), in pieces so a restart reads it back with yields between them.
+    const bytes = encodeInPieces({ version: SNAPSHOT.version, state: { position: state.position, eventId: state.eventId } }, state);
     this.savedAt = state.position;
     this.saving = this.saving
       .then(() => this.snapshots!.save(SNAPSHOT.name, bytes))

@@ -10,7 +10,8 @@ import {
 } from '../domain/index.js';
 import { canonicalJson } from '../eventstore/canonicalJson.js';
 import type { RecordedEvent } from '../eventstore/port.js';
-import { type BattleMap, battleMap, closedOnTime, overdueSince } from './battleMap.js';
+import { type BattleMap, BattleMapAccumulator, closedOnTime, overdueSince } from './battleMap.js';
+import { sliceClock, yieldToEventLoop } from './factsHistory.js';
 import { type At, policyInForce } from './policyInForce.js';
 import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
 import { dayOf, daysFrom, instantMs } from './time.js';
@@ -126,6 +127,26 @@ export type Bulletin = {
 /** The facts and instant one month's figures are counted from. */
 export type MonthBasis = { facts: FactsState; at: At };
 
+/**
+ * The county's battle map of a month's basis, under the policy in force at its instant: the application's (ReadModels',
+ * built in slices and cached), or `slicedBattleMap` where there is none (the integrity check, the tests).
+ */
+export type MapOf = (facts: FactsState, at: At) => Promise<BattleMap>;
+
+/**
+ * The county's battle map as `battleMap` builds it, put together in slices with a yield between them (issue 12: a county's
+ * map at a million events held the event loop for about 0.7 s in one block).
+ */
+export const slicedBattleMap: MapOf = async (facts, at) => {
+  const accumulator = new BattleMapAccumulator(at.day, policyInForce(facts, at.instant), null, { once: true });
+  const clock = sliceClock();
+  for (const f of facts.problems.values()) {
+    accumulator.put(f);
+    if (clock.due()) await yieldToEventLoop();
+  }
+  return accumulator.result(at.instant);
+};
+
 type Counted = { ledgerNumbers: readonly string[]; eventId: string };
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -141,14 +162,23 @@ const emptyDraft = (): Draft => ({ raised: [], closed: [], onTime: [], overdue: 
 
 const inMonth = (day: string | null, from: string, through: string) => day !== null && day >= from && day <= through;
 
-/** The month's per-line counts from its facts: the county's, and each responsible unit's (at the month's end). */
-function tallyMonth(basis: MonthBasis, from: string): { map: BattleMap; county: Draft; units: Map<string, Draft> } {
+/**
+ * The month's per-line counts from its facts: the county's, and each responsible unit's (at the month's end). One pass over
+ * every problem, in slices with a yield between them.
+ */
+async function tallyMonth(
+  basis: MonthBasis,
+  from: string,
+  mapOf: MapOf,
+): Promise<{ map: BattleMap; county: Draft; units: Map<string, Draft> }> {
   const { facts, at } = basis;
-  const map = battleMap(facts, at, policyInForce(facts, at.instant));
+  const map = await mapOf(facts, at);
   const overdue = map.tally.overdue;
   const county = emptyDraft();
   const units = new Map<string, Draft>();
+  const clock = sliceClock();
   for (const f of facts.problems.values()) {
+    if (clock.due()) await yieldToEventLoop();
     const drafts = [county];
     if (f.unitId !== null) {
       let d = units.get(f.unitId);
@@ -234,13 +264,23 @@ const redEvidence = (f: ProblemFacts, overdue: boolean) =>
 
 /**
  * The bulletin of a month, from the facts as of its end (`current`) and as of the end of the month
- * before (`previous`), both read from the same log. `complete` says the month is over.
+ * before (`previous`), both read from the same log. `complete` says the month is over. Built in
+ * slices (issue 12: a pass over every problem, and the battle maps, at a million events held the
+ * event loop for most of a second): the facts must not move while it is built (replays, or the
+ * live state of a month under way, whose figures are "so far" anyway).
  */
-export function buildBulletin(month: Month, current: MonthBasis, previous: MonthBasis, complete: boolean): Bulletin {
+export async function buildBulletin(
+  month: Month,
+  current: MonthBasis,
+  previous: MonthBasis,
+  complete: boolean,
+  mapOf: MapOf = slicedBattleMap,
+): Promise<Bulletin> {
   const { facts, at } = current;
   const { first } = monthDays(month);
-  const now = tallyMonth(current, first);
-  const before = tallyMonth(previous, monthDays(previous.at.day.slice(0, 7)).first);
+  const now = await tallyMonth(current, first, mapOf);
+  const before = await tallyMonth(previous, monthDays(previous.at.day.slice(0, 7)).first, mapOf);
+  const clock = sliceClock();
   const policy = policyInForce(facts, at.instant);
   const unitName = (id: string) => facts.units.get(id)?.name ?? id;
   const lights = new Map(now.map.units.map((u) => [u.unitId, u]));
@@ -258,21 +298,24 @@ export function buildBulletin(month: Month, current: MonthBasis, previous: Month
     })),
   );
 
-  const redUnits: BulletinRedUnit[] = units
-    .filter((u) => u.light === 'red')
-    .map((u) => {
-      const row = lights.get(u.unitId)!;
-      const red: Counted[] = [];
-      for (const id of facts.problemsByUnit.get(u.unitId) ?? [])
-        if (row.red.has(facts.problems.get(id)!.ledgerNumber)) {
-          const f = facts.problems.get(id)!;
-          red.push({ ledgerNumbers: [f.ledgerNumber], eventId: redEvidence(f, row.overdue.has(f.ledgerNumber)) });
-        }
-      return { unitId: u.unitId, name: u.name, red: figure(red) };
-    });
+  const redUnits: BulletinRedUnit[] = [];
+  for (const u of units) {
+    if (u.light !== 'red') continue;
+    const row = lights.get(u.unitId)!;
+    const red: Counted[] = [];
+    for (const id of facts.problemsByUnit.get(u.unitId) ?? []) {
+      if (clock.due()) await yieldToEventLoop();
+      if (row.red.has(facts.problems.get(id)!.ledgerNumber)) {
+        const f = facts.problems.get(id)!;
+        red.push({ ledgerNumbers: [f.ledgerNumber], eventId: redEvidence(f, row.overdue.has(f.ledgerNumber)) });
+      }
+    }
+    redUnits.push({ unitId: u.unitId, name: u.name, red: figure(red) });
+  }
 
   const longestOverdue: BulletinOverdueItem[] = [];
-  for (const f of facts.problems.values())
+  for (const f of facts.problems.values()) {
+    if (clock.due()) await yieldToEventLoop();
     if (now.map.tally.overdue.has(f.ledgerNumber)) {
       const since = overdueSince(f);
       longestOverdue.push({
@@ -286,6 +329,7 @@ export function buildBulletin(month: Month, current: MonthBasis, previous: Month
         deadlineEventId: f.deadlineEventId ?? f.raisedEventId,
       });
     }
+  }
   longestOverdue.sort((a, b) => compare(a.overdueSince, b.overdueSince) || compare(a.ledgerNumber, b.ledgerNumber));
   longestOverdue.length = Math.min(longestOverdue.length, LONGEST_OVERDUE_ITEMS);
 
@@ -294,6 +338,7 @@ export function buildBulletin(month: Month, current: MonthBasis, previous: Month
   const recurrences: Counted[] = [];
   const reopened: Counted[] = [];
   for (const f of facts.problems.values()) {
+    if (clock.due()) await yieldToEventLoop();
     const one = [f.ledgerNumber];
     for (const order of f.orders ?? []) {
       if (inMonth(order.day, first, at.day)) issued.push({ ledgerNumbers: one, eventId: order.eventId });
@@ -370,23 +415,25 @@ export const monthEndAt = (month: Month): At => {
 /**
  * A published month's bulletin built again from the log: only the events at or before the pinned
  * position, each month's facts as of its last instant. The same code publishing used, so an
- * untouched log gives the same canonical JSON, hence the same hash.
+ * untouched log gives the same canonical JSON, hence the same hash. Folds and builds in slices.
  */
-export function rebuildBulletin(
+export async function rebuildBulletin(
   events: Iterable<RecordedEvent>,
   pin: { month: Month; position: number },
-): { bulletin: Bulletin; hash: string } {
+): Promise<{ bulletin: Bulletin; hash: string }> {
   const current = monthEndAt(pin.month);
   const previous = monthEndAt(previousMonth(pin.month));
   const [currentMs, previousMs] = [instantMs(current.instant), instantMs(previous.instant)];
   const now = problemFacts.initial();
   const before = problemFacts.initial();
+  const clock = sliceClock();
   for (const event of events) {
+    if (clock.due()) await yieldToEventLoop();
     if (event.position > pin.position) continue;
     const ms = instantMs(event.metadata.occurredAt);
     if (ms <= currentMs) problemFacts.apply(now, event);
     if (ms <= previousMs) problemFacts.apply(before, event);
   }
-  const bulletin = buildBulletin(pin.month, { facts: now, at: current }, { facts: before, at: previous }, true);
+  const bulletin = await buildBulletin(pin.month, { facts: now, at: current }, { facts: before, at: previous }, true);
   return { bulletin, hash: bulletinHash(bulletin) };
 }

@@ -33,6 +33,29 @@ export function sliceClock(): { due: () => boolean } {
   };
 }
 
+/**
+ * Work written once as a generator that pauses (`yield`) between pieces, run two ways: `atOnce` to its end (a synchronous
+ * caller, a test), `sliced` yielding to the event loop whenever SLICE_MS have passed since the last yield.
+ */
+export function atOnce<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= SLICE_MS) {
+      await yieldToEventLoop();
+      since = performance.now();
+    }
+  }
+}
+
 /** The problem facts after the event at `position`: never changed once taken (a replay copies a problem before changing it). */
 export type FactsSnapshot = { position: number; latestMs: number; state: FactsState };
 

@@ -10,6 +10,7 @@ import {
 } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
+import { atOnce, sliced } from './factsHistory.js';
 import {
   type ExemptionFacts,
   type FactsState,
@@ -403,12 +404,13 @@ export function completesStepOn(t: Trigger, day: string, escalateAfterDays: numb
  * to the top level) before it, and those with an interview on record (a partial interview restarts
  * the clock). What the scheduler asks at each midnight: most of a county's triggers are not stepping.
  */
-export function escalatingTriggers(state: FactsState, at: At, policy: PolicyChoice): EscalatedTrigger[] {
+export async function escalatingTriggers(state: FactsState, at: At, policy: PolicyChoice): Promise<EscalatedTrigger[]> {
   const every = policy.document.interviews.escalateAfterDays;
   const stepDays = new Set<string>();
   for (let k = 1; k < Levels.options.length; k++) stepDays.add(plusDays(at.day, -k * every));
   const keep: Keep = (id, since) => stepDays.has(since) || state.interviews.has(id);
-  return evaluate(state, at, policy, {}, keep).filter((t) => completesStepOn(t, at.day, every));
+  // Unit by unit, yielding between slices (issue 12: a county's pass at a million events held the event loop 0.3 s).
+  return (await sliced(evaluating(state, at, policy, {}, keep))).filter((t) => completesStepOn(t, at.day, every));
 }
 
 /**
@@ -444,6 +446,11 @@ function sweepCandidates(state: FactsState, at: At, policy: PolicyChoice, unitId
 }
 
 function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Trigger[] {
+  return atOnce(evaluating(state, at, policy, filter, keep));
+}
+
+/** `evaluate`'s work, pausing after each unit. */
+function* evaluating(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Generator<void, Trigger[]> {
   const atMs = instantMs(at.instant);
   const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
   const out: Trigger[] = [];
@@ -457,6 +464,7 @@ function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: Trigg
     const problems = state.problemsByUnit.get(unitId);
     if (!problems) continue;
     for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) consider(c);
+    yield;
   }
   for (const c of sweepCandidates(state, at, policy, filter.unitId ?? null, keep)) consider(c);
   const rank = (l: InterviewLevel) => -Levels.options.indexOf(l);

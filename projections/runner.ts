@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { internStrings } from './intern.js';
-import { type SnapshotStore, decodeSnapshot, encodeSnapshot } from './snapshots.js';
+import { SLICE_MS, yieldToEventLoop } from './factsHistory.js';
+import { type SnapshotStore, readSnapshot, writeSnapshot } from './snapshots.js';
 
 /**
  * A projection: a pure fold of the log into a read model. `apply` may mutate the state it is given
@@ -76,6 +77,11 @@ export class ProjectionRunner {
   /** Snapshots are saved one after the other. */
   private saving: Promise<void> = Promise.resolve();
   private live = false;
+  /**
+   * Events received while a projection's snapshot is being written (in pieces, with yields between them): held, not
+   * applied, so the state does not move under the writer; applied in order once it is written. Null when none is.
+   */
+  private held: RecordedEvent[] | null = null;
   /** Global position of the last event applied to every projection (-1 before the first). */
   position = -1;
   failure: unknown;
@@ -107,7 +113,10 @@ export class ProjectionRunner {
     const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
     this.following = this.store
-      .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => this.apply(event))
+      .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => {
+        if (this.held) this.held.push(event);
+        else this.apply(event);
+      })
       .catch((error: unknown) => {
         this.failure = error;
         console.error('Projection runner stopped:', error);
@@ -160,7 +169,12 @@ export class ProjectionRunner {
       if (p.stored) continue;
       const bytes = await snapshots.load(p.name);
       if (!bytes) continue;
-      const snapshot = decodeSnapshot(bytes);
+      const read = readSnapshot(bytes);
+      if (!read) {
+        log(`Snapshot of ${p.name} is in an older format: discarded, rebuilding from the log.`);
+        continue;
+      }
+      const snapshot = read.header;
       if (snapshot.name !== p.name || snapshot.version !== p.version) {
         log(`Snapshot of ${p.name} is version ${snapshot.version}, not ${p.version}: discarded, rebuilding from the log.`);
         continue;
@@ -172,7 +186,8 @@ export class ProjectionRunner {
           continue;
         }
       }
-      this.states.set(p.name, snapshot.state);
+      // Read in pieces, yielding between them: the server answers meanwhile ("catching up").
+      this.states.set(p.name, await read.state());
       this.restoredAt[i] = snapshot.position;
     }
   }
@@ -204,9 +219,11 @@ export class ProjectionRunner {
   }
 
   /**
-   * Saves every projection's state, each at the position the runner has then applied: a projection
-   * is serialized in one piece, so events applied while its bytes are written do not leak into its
-   * snapshot. Between two projections the event loop runs (one big read model at a time holds it).
+   * Saves every projection's state, each at the position the runner has applied when its turn comes.
+   * A projection's state is written in pieces with yields between them (issue 12: one piece held the
+   * event loop for most of a second at a million events); the events that arrive meanwhile are held
+   * and applied once its bytes are written, so none leaks into its snapshot. Readers meanwhile see
+   * every read model as of the position before them (a client waiting for its write waits that long).
    */
   async snapshot(): Promise<void> {
     const { snapshots } = this.options;
@@ -216,13 +233,19 @@ export class ProjectionRunner {
     const run = this.saving.then(async () => {
       for (const p of this.projections) {
         if (p.stored) continue;
-        const bytes = encodeSnapshot({
-          name: p.name,
-          version: p.version,
-          position: this.position,
-          eventId: this.lastEventId,
-          state: this.states.get(p.name),
-        });
+        this.held = [];
+        let bytes: Buffer;
+        try {
+          bytes = await writeSnapshot({
+            name: p.name,
+            version: p.version,
+            position: this.position,
+            eventId: this.lastEventId,
+            state: this.states.get(p.name),
+          });
+        } finally {
+          await this.release();
+        }
         await snapshots.save(p.name, bytes);
       }
     });
@@ -230,9 +253,25 @@ export class ProjectionRunner {
     await run;
   }
 
+  /** Applies the events held while a snapshot was written, in order and in slices; those arriving meanwhile join them. */
+  private async release(): Promise<void> {
+    const held = this.held ?? [];
+    let since = performance.now();
+    for (let i = 0; i < held.length; i++) {
+      this.apply(held[i]!);
+      if (performance.now() - since >= SLICE_MS) {
+        await yieldToEventLoop();
+        since = performance.now();
+      }
+    }
+    this.held = null;
+  }
+
   /** Throws every read model away and builds it again from the first event, ignoring snapshots. */
   async rebuild(): Promise<void> {
     await this.halt();
+    // A snapshot being written applies the events it held when done: done before the states are thrown away.
+    await this.saving;
     this.reset();
     this.abort = new AbortController();
     this.live = false;

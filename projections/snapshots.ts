@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
+import { atOnce, sliced } from './factsHistory.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
@@ -21,9 +22,242 @@ export interface SnapshotStore {
 /**
  * Snapshots are V8's structured-clone serialization: it keeps Maps and Sets as they are, needs no
  * per-projection code, and is several times faster than JSON for states of this size.
+ *
+ * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
+ * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
+ * more than `PIECE_ENTRIES` entries found in the state (through plain objects, arrays and Maps) is
+ * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`
+ * of a single V8 serializer, so the async writer and reader can yield between pieces. One serializer
+ * for all the pieces keeps objects' identity across them, as one `serialize` did (a fact two maps
+ * share is still one object once restored). The bytes start with V8's header then `FORMAT`: bytes
+ * without it (the one-piece format of before) are not read, and the read models are rebuilt.
  */
-export const encodeSnapshot = (snapshot: Snapshot): Buffer => serialize(snapshot);
-export const decodeSnapshot = (bytes: Buffer): Snapshot => deserialize(bytes) as Snapshot;
+const FORMAT = Buffer.from('taizhang-snapshot/2');
+export const PIECE_ENTRIES = 1_000;
+/** The key of the stand-in for a container written in pieces: `{ [PIECE]: its index }`. */
+const PIECE = 'taizhang:snapshot-piece';
+
+/** What a reader learns from a snapshot's first value, before its state is read. */
+export type SnapshotHeader = Omit<Snapshot, 'state'>;
+
+type Container = Map<unknown, unknown> | Set<unknown> | unknown[];
+type Piece = { kind: 'map' | 'set' | 'array'; size: number };
+
+const isPlain = (value: object) => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+const big = (value: object): value is Container =>
+  (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES;
+/** The index a stand-in holds, or undefined for any other value. */
+const standIn = (value: object): number | undefined => {
+  if (!isPlain(value)) return undefined;
+  const keys = Object.keys(value);
+  const index = (value as Record<string, unknown>)[PIECE];
+  return keys.length === 1 && Number.isInteger(index) ? (index as number) : undefined;
+};
+
+/**
+ * The state with each big container replaced by its stand-in, and those containers in order. A plain object, array or
+ * Map that holds one (at any depth) is copied with the stand-in in; everything else is the state's own (not copied).
+ */
+function skeleton(state: unknown): { skeleton: unknown; containers: Container[] } {
+  const containers: Container[] = [];
+  const seen = new Map<object, unknown>();
+  const strip = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.has(value)) return seen.get(value);
+    seen.set(value, value);
+    let result: unknown = value;
+    if (big(value)) {
+      result = { [PIECE]: containers.length };
+      containers.push(value);
+    } else if (value instanceof Map) {
+      let copy: Map<unknown, unknown> | undefined;
+      for (const [k, v] of value) {
+        const stripped = strip(v);
+        if (stripped !== v) copy ??= new Map(value);
+        copy?.set(k, stripped);
+      }
+      result = copy ?? value;
+    } else if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const stripped = strip(value[i]);
+        if (stripped !== value[i]) copy ??= value.slice();
+        if (copy) copy[i] = stripped;
+      }
+      result = copy ?? value;
+    } else if (isPlain(value)) {
+      let copy: Record<string, unknown> | undefined;
+      for (const [k, v] of Object.entries(value)) {
+        const stripped = strip(v);
+        if (stripped !== v) copy ??= { ...value };
+        if (copy) copy[k] = stripped;
+      }
+      result = copy ?? value;
+    }
+    seen.set(value, result);
+    return result;
+  };
+  return { skeleton: strip(state), containers };
+}
+
+/** Puts the containers back where their stand-ins are, through the same plain objects, arrays and Maps (in place). */
+function dress(skeleton: unknown, containers: Container[]): unknown {
+  const seen = new Map<object, unknown>();
+  const put = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.has(value)) return seen.get(value);
+    const index = standIn(value);
+    if (index !== undefined) {
+      seen.set(value, containers[index]);
+      return containers[index];
+    }
+    seen.set(value, value);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        const dressed = put(v);
+        if (dressed !== v) value.set(k, dressed);
+      }
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (i in value) value[i] = put(value[i]);
+    } else if (isPlain(value)) {
+      const record = value as Record<string, unknown>;
+      for (const k of Object.keys(record)) record[k] = put(record[k]);
+    }
+    return value;
+  };
+  return put(skeleton);
+}
+
+/**
+ * Writes `value` into `serializer` one value at a time, pausing after each: first `meta` with the skeleton and the list
+ * of pieces, then the big containers' entries, `PIECE_ENTRIES` at a time.
+ */
+function* writePieces(serializer: Serializer, value: unknown, meta: object): Generator<void> {
+  const { skeleton: bare, containers } = skeleton(value);
+  const pieces: Piece[] = containers.map((c) => ({
+    kind: c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
+    size: c instanceof Map || c instanceof Set ? c.size : c.length,
+  }));
+  serializer.writeValue({ ...meta, pieces, skeleton: bare });
+  yield;
+  for (const c of containers) {
+    let chunk: unknown[] = [];
+    const full = c instanceof Map ? PIECE_ENTRIES * 2 : PIECE_ENTRIES;
+    const values: Iterable<unknown> = c instanceof Map ? c.entries() : c instanceof Set ? c.values() : c;
+    // A Map's entries go flat (key, value, key, value…); an array's holes come back as undefined, as JSON tells them.
+    for (const v of values) {
+      if (c instanceof Map) chunk.push((v as [unknown, unknown])[0], (v as [unknown, unknown])[1]);
+      else chunk.push(v);
+      if (chunk.length >= full) {
+        serializer.writeValue(chunk);
+        chunk = [];
+        yield;
+      }
+    }
+    if (chunk.length > 0) {
+      serializer.writeValue(chunk);
+      yield;
+    }
+  }
+}
+
+/** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
+function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
+  const { pieces, skeleton: bare, ...meta } = deserializer.readValue() as { pieces: Piece[]; skeleton: unknown };
+  function* value(): Generator<void, unknown> {
+    const containers: Container[] = pieces.map((p) => (p.kind === 'map' ? new Map() : p.kind === 'set' ? new Set() : []));
+    for (const [i, p] of pieces.entries()) {
+      const c = containers[i]!;
+      let read = 0;
+      while (read < p.size) {
+        const chunk = deserializer.readValue() as unknown[];
+        if (c instanceof Map) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j], chunk[j + 1]);
+        else if (c instanceof Set) for (const v of chunk) c.add(v);
+        else for (const v of chunk) c.push(v);
+        read += c instanceof Map ? chunk.length / 2 : chunk.length;
+        yield;
+      }
+    }
+    return dress(bare, containers);
+  }
+  return { meta, value: value() };
+}
+
+function* writing(serializer: Serializer, snapshot: Snapshot): Generator<void> {
+  serializer.writeHeader();
+  serializer.writeRawBytes(FORMAT);
+  const { state, ...header } = snapshot;
+  yield* writePieces(serializer, state, header);
+}
+
+/** The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. */
+function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void, unknown> } | undefined {
+  const deserializer = new Deserializer(bytes);
+  try {
+    deserializer.readHeader();
+    if (!Buffer.from(deserializer.readRawBytes(FORMAT.length)).equals(FORMAT)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const { meta, value } = readPieces(deserializer);
+  return { header: meta as SnapshotHeader, state: value };
+}
+
+/**
+ * Another state kept in the snapshot store (the checkpointer's) written the same way, in one go, after a small `lead`
+ * value: what `v8.deserialize` of the bytes gives, so a reader can tell a version before reading the rest.
+ */
+export function encodeInPieces(lead: unknown, value: unknown): Buffer {
+  const serializer = new Serializer();
+  serializer.writeHeader();
+  serializer.writeValue(lead);
+  atOnce(writePieces(serializer, value, {}));
+  return serializer.releaseBuffer();
+}
+
+/** The lead of bytes `encodeInPieces` wrote, at once, and the value read piece by piece with yields between slices. */
+export function decodeInPieces(bytes: Buffer): { lead: unknown; value: () => Promise<unknown> } {
+  const deserializer = new Deserializer(bytes);
+  deserializer.readHeader();
+  const lead = deserializer.readValue();
+  return { lead, value: () => sliced(readPieces(deserializer).value) };
+}
+
+/** A snapshot's bytes in one go (the tests'; the runner writes with `writeSnapshot`). */
+export function encodeSnapshot(snapshot: Snapshot): Buffer {
+  const serializer = new Serializer();
+  atOnce(writing(serializer, snapshot));
+  return serializer.releaseBuffer();
+}
+
+/** A snapshot read in one go (the tests'); throws on bytes of another format. */
+export function decodeSnapshot(bytes: Buffer): Snapshot {
+  const read = reading(bytes);
+  if (!read) throw new Error('Not a snapshot of this format.');
+  return { ...read.header, state: atOnce(read.state) };
+}
+
+/**
+ * A snapshot's bytes, written piece by piece with yields to the event loop between slices: the state must not change
+ * until the promise settles (the runner holds the events it receives meanwhile).
+ */
+export async function writeSnapshot(snapshot: Snapshot): Promise<Buffer> {
+  const serializer = new Serializer();
+  await sliced(writing(serializer, snapshot));
+  return serializer.releaseBuffer();
+}
+
+/**
+ * A snapshot's header at once, and its state read piece by piece with yields between slices; undefined for bytes of
+ * another format (a snapshot written before snapshots were written in pieces).
+ */
+export function readSnapshot(bytes: Buffer): { header: SnapshotHeader; state: () => Promise<unknown> } | undefined {
+  const read = reading(bytes);
+  return read && { header: read.header, state: () => sliced(read.state) };
+}
 
 /**
  * SHA-256 of a state's content, as JSON with Maps and Sets written as arrays of their entries in

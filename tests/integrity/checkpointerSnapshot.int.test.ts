@@ -9,7 +9,7 @@ import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { rawStore } from '../../eventstore/hashChain.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
-import { MemorySnapshotStore } from '../../projections/snapshots.js';
+import { MemorySnapshotStore, decodeInPieces } from '../../projections/snapshots.js';
 import { eventually } from '../support/receivers.js';
 import { assignThirdProblem, checkpointsIn, writeSampleLedger } from './sampleLedger.js';
 
@@ -73,6 +73,25 @@ describe('a checkpointer restarting from its snapshot', () => {
     expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
     expect(checkpoint!.moved.some(([streamId]) => streamId === `problem-${problems[2]}`)).toBe(true);
     expect((await verifyLog(store)).intact).toBe(true);
+    await store.close();
+  });
+
+  it('given its snapshot in the one-piece format of before (version 1), when it starts again, then it goes on from it and its checkpoint is the one a walk from the start drafts', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'old'));
+    const snapshots = new MemorySnapshotStore();
+    await runUntil(store, snapshots, 1);
+    const keptAt = await store.headPosition();
+    // The same state, as the checkpointer wrote it before its snapshot was written in pieces.
+    const state = await decodeInPieces(snapshots.saved.get('checkpointer')!).value();
+    expect((state as { position: number }).position).toBe(keptAt);
+    await snapshots.save('checkpointer', serialize({ version: 1, state }));
+
+    await assignThirdProblem(store, problems);
+    const appended = (await store.headPosition()) - keptAt;
+    const second = await runUntil(store, snapshots, 2);
+    expect(second.map((e) => e.position)).toEqual(Array.from({ length: appended + 1 }, (_, i) => keptAt + 1 + i));
+    const [, checkpoint] = await checkpointsIn(store);
+    expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
     await store.close();
   });
 

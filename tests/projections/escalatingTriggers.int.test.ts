@@ -76,7 +76,7 @@ function partialInterview(facts: FactsState, t: Trigger, day: string, n: number)
 }
 
 describe('the triggers completing an escalation step at a midnight (what the scheduler asks)', () => {
-  it('are those of the full evaluation, day by day over the demo county, under two policies and with partial interviews', () => {
+  it('are those of the full evaluation, day by day over the demo county, under two policies and with partial interviews', async () => {
     const facts = problemFacts.initial();
     const steps = { inForce: 0, everyRuleOften: 0, afterPartialInterview: 0 };
     let next = 0;
@@ -93,7 +93,7 @@ describe('the triggers completing an escalation step at a midnight (what the sch
         const every = policy.document.interviews.escalateAfterDays;
         const all = interviewTriggers(facts, at, policy);
         const expected = all.filter((t) => completesStepOn(t, day, every));
-        expect(escalatingTriggers(facts, at, policy), `${name} on ${day}`).toEqual(expected);
+        expect(await escalatingTriggers(facts, at, policy), `${name} on ${day}`).toEqual(expected);
         steps[name] += expected.length;
         steps.afterPartialInterview += expected.filter((t) => t.earlierInterviews.length > 0).length;
         // Now and then an interview on part of a trigger's items: its clock restarts from that day.

@@ -1,0 +1,118 @@
+import { serialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { MemoryEventStore } from '../../eventstore/memory.js';
+import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
+import { type Projection, ProjectionRunner } from '../../projections/runner.js';
+import { MemorySnapshotStore, PIECE_ENTRIES, decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
+
+/**
+ * Issue 12: a projection's snapshot is written and read in pieces (its big Maps, Sets and arrays a
+ * slice of entries at a time) so no piece holds the event loop long. The state read back must be the
+ * one written, objects shared by two maps still shared; a snapshot of the one-piece format before
+ * is not read (the read model is rebuilt); events that arrive while a snapshot is being written do
+ * not leak into it.
+ */
+type Row = { id: string; status: string; notes: string[] };
+type Counted = { rows: Map<string, Row>; byStatus: Map<string, Set<string>>; order: string[]; small: { last: Row | null }; n: number };
+
+/** Counts every event: a row per event, its id in the order, the row shared with `small.last`. */
+const counted: Projection<Counted> = {
+  name: 'counted',
+  version: 1,
+  initial: () => ({ rows: new Map(), byStatus: new Map(), order: [], small: { last: null }, n: 0 }),
+  apply(state, event: RecordedEvent) {
+    const status = `s${event.position % 3}`;
+    const row = { id: event.id, status, notes: event.position % 7 === 0 ? ['seven'] : [] };
+    state.rows.set(event.id, row);
+    let ids = state.byStatus.get(status);
+    if (!ids) state.byStatus.set(status, (ids = new Set()));
+    ids.add(event.id);
+    state.order.push(event.id);
+    state.small.last = row;
+    state.n++;
+  },
+};
+
+const event = (i: number): NewEvent => ({
+  id: `e${i}`,
+  type: 'Counted',
+  data: { i },
+  metadata: {
+    actor: { userId: 'u', name: 'u', unitId: null, role: 'admin' },
+    commandId: `c${i}`,
+    correlationId: `c${i}`,
+    causationId: `c${i}`,
+    occurredAt: new Date(Date.UTC(2020, 0, 1, 0, 0, i)).toISOString(),
+    schemaVersion: 1,
+  },
+});
+
+async function storeOf(count: number): Promise<MemoryEventStore> {
+  const store = new MemoryEventStore();
+  for (let i = 0; i < count; i += 1_000)
+    await store.appendToStream(
+      `s-${i}`,
+      Array.from({ length: Math.min(1_000, count - i) }, (_, j) => event(i + j)),
+      'any',
+    );
+  return store;
+}
+
+/** The state a fold of events 0..count-1 gives, counted here. */
+function folded(count: number): Counted {
+  const state = counted.initial();
+  for (let i = 0; i < count; i++) counted.apply(state, { ...event(i), position: i, streamId: 's', revision: i } as RecordedEvent);
+  return state;
+}
+
+describe('a snapshot written in pieces', () => {
+  it('given a state with maps, sets and arrays of many times a piece, when written and read back, then it is the same state, a row two maps share still one object', () => {
+    const entries = PIECE_ENTRIES * 5 + 17;
+    const state = folded(entries);
+    const bytes = encodeSnapshot({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}`, state });
+    const back = decodeSnapshot(bytes);
+    expect(back).toMatchObject({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}` });
+    const restored = back.state as Counted;
+    expect(stateHash(restored)).toBe(stateHash(state));
+    expect(restored.rows.size).toBe(entries);
+    expect(restored.order).toHaveLength(entries);
+    expect([...restored.byStatus.values()].reduce((n, s) => n + s.size, 0)).toBe(entries);
+    expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
+    // The state written is left as it was (its big maps were not replaced by stand-ins).
+    expect(state.rows).toBeInstanceOf(Map);
+    expect(state.byStatus.get('s0')).toBeInstanceOf(Set);
+  });
+
+  it('given a snapshot of the one-piece format of before, when a runner starts, then it says so and rebuilds from the log', async () => {
+    const store = await storeOf(1_500);
+    const snapshots = new MemorySnapshotStore();
+    const old = { name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: counted.initial() };
+    await snapshots.save('counted', serialize(old));
+    const messages: string[] = [];
+    const runner = new ProjectionRunner(store, [counted], { snapshots, log: (m) => messages.push(m) });
+    let applied = 0;
+    runner.onApplied(() => applied++);
+    await runner.start();
+    expect(applied).toBe(1_500);
+    expect(runner.state(counted).n).toBe(1_500);
+    expect(messages.some((m) => m.includes('older format'))).toBe(true);
+    await runner.stop();
+  });
+
+  it('given events appended while a snapshot is being written, then the snapshot holds the state at its position and the runner applies them after', async () => {
+    const before = 60_000;
+    const store = await storeOf(before);
+    const snapshots = new MemorySnapshotStore();
+    const runner = new ProjectionRunner(store, [counted], { snapshots, log: () => {} });
+    await runner.start();
+    const writing = runner.snapshot();
+    for (let i = before; i < before + 50; i++) await store.appendToStream('late', [event(i)], 'any');
+    await writing;
+    const saved = decodeSnapshot(snapshots.saved.get('counted')!);
+    expect(saved.position).toBe(before - 1);
+    expect(stateHash(saved.state)).toBe(stateHash(folded(before)));
+    await runner.waitFor(before + 49);
+    expect(stateHash(runner.state(counted))).toBe(stateHash(folded(before + 50)));
+    await runner.stop();
+  });
+});
