@@ -60,7 +60,7 @@ try {
 const { build } = await import('esbuild');
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'api/main.ts', sqliteWriter: 'eventstore/sqliteWriter.js' },
+  entryPoints: { main: 'api/main.ts', sqliteWriter: 'eventstore/sqliteWriter.js', auditTable: 'projections/auditTable.js' },
   bundle: true,
   splitting: true,
   format: 'esm',

@@ -1,0 +1,21 @@
+import type { AuditEntry, AuditFilter } from './auditView.js';
+
+import type { EventMetadata } from '../eventstore/port.js';
+
+/** Rows on their way to the table's thread: per event five texts cut from `text` by `lengths`, and two numbers (position, actor's number or -1 for the next of `actors`). */
+export type AuditBatch = { text: string; lengths: Uint32Array; numbers: Float64Array; actors: EventMetadata['actor'][] };
+
+/** The milliseconds of a time in `toISOString`'s canonical form (a year from 1000), undefined for any other text. */
+export function canonicalMs(text: string): number | undefined;
+
+/** The audit trail's table over its own connection (in the worker thread auditView.ts starts). */
+export class AuditTable {
+  static open(file: string, version: number): AuditTable | undefined;
+  storedAt(): { version: number; position: number; eventId: string | null } | null;
+  clear(): void;
+  flush(): void;
+  close(): void;
+  applyBatch(batch: AuditBatch): boolean;
+  entries(filter: AuditFilter): AuditEntry[];
+  kept(): { types: number; actors: number };
+}

@@ -1,0 +1,362 @@
+// The audit trail's table (审计日志, projections/auditView.ts), written and read in a worker thread of its
+// own, so the rows of a rebuild (a first start inserts one per event: about 4 s of the main thread at a
+// million events, issue 12) are written on the second core while the main thread folds the other read
+// models. Plain JavaScript with its types in auditTable.d.ts: a worker thread runs plain Node, without
+// the TypeScript loader the server and the tests have (like eventstore/sqliteWriter.js).
+// Messages: `{ batch }` (rows to write), `{ commit: true }` (commit now), `{ call, args }` (answered).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+/** Texts per event in a batch: event id, stream id, type, occurredAt, command id (numbers: position, actor). */
+const TEXTS = 5;
+/** Rows applied between two commits while catching up: bounds the transaction, not the answers (the connection reads its own rows). */
+const COMMIT_EVERY = 20_000;
+/**
+ * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
+ * command cost about 20 µs of CPU (issue 12, aim 4). Nothing else reads this file (exclusive lock) and
+ * the position committed is always that of the rows committed, so a crash loses only a moment's rows,
+ * applied again from the log at the next start.
+ */
+const COMMIT_AFTER_MS = 100;
+
+/**
+ * The table over a connection opened (and locked) by `open`. Types, actors, users and units are kept
+ * once (`names`, `actors`) and pointed at by number; `occurredAt` is kept only when it is not the
+ * canonical ISO form of its milliseconds (`at`).
+ */
+export class AuditTable {
+  /** The table in `file` ('' for a private temporary file); undefined when another process holds that file. */
+  static open(file, version) {
+    const db = open(file);
+    return db && new AuditTable(db, version);
+  }
+
+  constructor(db, version) {
+    this.db = db;
+    this.version = version;
+    this.names = new Map();
+    this.nameById = new Map();
+    this.actorIds = new Map();
+    this.actorById = new Map();
+    this.queries = new Map();
+    this.applied = null;
+    this.pending = 0;
+    /** Actor ids by the number the main thread gave each actor it posted (auditView.ts `actorRef`). */
+    this.actorSlots = [];
+    this.statements = {
+      insert: db.prepare(
+        'INSERT OR REPLACE INTO audit (position, stream_id, type, at, written_at, actor, user_id, unit_id, command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      name: db.prepare('INSERT INTO names (name) VALUES (?)'),
+      actor: db.prepare('INSERT INTO actors (actor) VALUES (?)'),
+      saveAt: db.prepare("INSERT OR REPLACE INTO stored (name, version, position, event_id) VALUES ('audit', ?, ?, ?)"),
+      storedAt: db.prepare("SELECT version, position, event_id FROM stored WHERE name = 'audit'"),
+    };
+    for (const { id, name } of db.prepare('SELECT id, name FROM names').all()) {
+      this.names.set(name, id);
+      this.nameById.set(id, name);
+    }
+    for (const { id, actor } of db.prepare('SELECT id, actor FROM actors').all()) {
+      this.actorIds.set(actor, id);
+      this.actorById.set(id, JSON.parse(actor));
+    }
+  }
+
+  storedAt() {
+    if (this.applied) return { version: this.version, position: this.applied.position, eventId: this.applied.eventId };
+    const row = this.statements.storedAt.get();
+    return row ? { version: row.version, position: row.position, eventId: row.event_id } : null;
+  }
+
+  clear() {
+    this.flush();
+    this.db.exec('DELETE FROM audit; DELETE FROM stored;');
+    this.applied = null;
+  }
+
+  /** Commits the rows applied, with the position of the last. */
+  flush() {
+    if (!this.db.inTransaction) return;
+    if (this.applied) this.statements.saveAt.run(this.version, this.applied.position, this.applied.eventId);
+    this.db.exec('COMMIT');
+    this.pending = 0;
+  }
+
+  close() {
+    this.flush();
+    this.db.close();
+  }
+
+  nameId(name) {
+    let id = this.names.get(name);
+    if (id === undefined) {
+      id = Number(this.statements.name.run(name).lastInsertRowid);
+      this.names.set(name, id);
+      this.nameById.set(id, name);
+    }
+    return id;
+  }
+
+  actorId(actor) {
+    const key = JSON.stringify(actor);
+    let id = this.actorIds.get(key);
+    if (id === undefined) {
+      id = Number(this.statements.actor.run(key).lastInsertRowid);
+      this.actorIds.set(key, id);
+      this.actorById.set(id, actor);
+    }
+    return id;
+  }
+
+  /**
+   * Writes a batch (auditView.ts `post`): per event five texts (event id, stream id, type, occurredAt,
+   * command id), cut from `text` by `lengths`, and two numbers (position; the actor's number, or -1 for
+   * the next of `actors`). True when rows are left to commit.
+   */
+  applyBatch({ text, lengths, numbers, actors }) {
+    if (numbers.length === 0) return this.db.inTransaction;
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    let offset = 0;
+    const next = (i) => text.slice(offset, (offset += lengths[i]));
+    let newActors = 0;
+    for (let e = 0; e < numbers.length / 2; e++) {
+      const t = e * TEXTS;
+      const eventId = next(t);
+      const streamId = next(t + 1);
+      const type = next(t + 2);
+      const occurredAt = next(t + 3);
+      const commandId = next(t + 4);
+      const position = numbers[e * 2];
+      const ref = numbers[e * 2 + 1];
+      let actorId;
+      if (ref >= 0) actorId = this.actorSlots[ref];
+      else this.actorSlots.push((actorId = this.actorId(actors[newActors++])));
+      const actor = this.actorById.get(actorId);
+      // `at` is occurredAt's milliseconds; occurredAt itself is kept only when it is not their canonical ISO form.
+      let at = canonicalMs(occurredAt);
+      const exact = at !== undefined;
+      if (!exact) at = Date.parse(occurredAt);
+      this.statements.insert.run(
+        position,
+        streamId,
+        this.nameId(type),
+        Number.isFinite(at) ? at : null,
+        exact ? null : occurredAt,
+        actorId,
+        actor.userId == null ? null : this.nameId(actor.userId),
+        actor.unitId == null ? null : this.nameId(actor.unitId),
+        commandId,
+      );
+      this.applied = { position, eventId };
+      // Committed in large transactions while catching up.
+      if (++this.pending >= COMMIT_EVERY) {
+        this.flush();
+        this.db.exec('BEGIN');
+      }
+    }
+    return true;
+  }
+
+  /** The newest entries that pass the filter, newest first, at most `limit`: read backwards by position along an index. */
+  entries(filter) {
+    const { actorUserId, unitId, from, to, before, limit } = filter;
+    const where = [];
+    const values = [];
+    // A user or unit never seen has no entries (and no number).
+    if (actorUserId) {
+      const id = this.names.get(actorUserId);
+      if (id === undefined) return [];
+      where.push('user_id = ?');
+      values.push(id);
+    }
+    if (unitId) {
+      const id = this.names.get(unitId);
+      if (id === undefined) return [];
+      where.push('unit_id = ?');
+      values.push(id);
+    }
+    // An occurredAt that does not parse (at NULL) passes a time filter, as NaN passes the comparisons it fails.
+    if (from != null) {
+      where.push('(at >= ? OR at IS NULL)');
+      values.push(from);
+    }
+    if (to != null) {
+      where.push('(at < ? OR at IS NULL)');
+      values.push(to);
+    }
+    if (before != null) {
+      where.push('position < ?');
+      values.push(before);
+    }
+    const sql = `SELECT position, stream_id, type, at, written_at, actor, command_id FROM audit ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position DESC LIMIT ?`;
+    let query = this.queries.get(sql);
+    if (!query) this.queries.set(sql, (query = this.db.prepare(sql)));
+    return query.all(...values, limit).map((row) => {
+      const at = row.at ?? Number.NaN;
+      return {
+        position: row.position,
+        streamId: row.stream_id,
+        type: this.nameById.get(row.type),
+        occurredAt: row.written_at ?? new Date(at).toISOString(),
+        at,
+        actor: this.actorById.get(row.actor),
+        commandId: row.command_id,
+      };
+    });
+  }
+
+  /** How many distinct event types and actors it keeps (each once). */
+  kept() {
+    const types = this.db.prepare('SELECT count(DISTINCT type) AS n FROM audit').get().n;
+    return { types, actors: this.actorById.size };
+  }
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The milliseconds of a time written in the canonical form `toISOString` gives (YYYY-MM-DDTHH:mm:ss.sssZ,
+ * a year from 1000 to 9999, every field in its range), undefined for any other text: for those,
+ * `new Date(ms).toISOString()` gives the text back, as `Date.parse` and `toISOString` would say at
+ * twice the cost (most of a row's JavaScript, about 0.8 µs an event).
+ */
+export function canonicalMs(text) {
+  if (typeof text !== 'string' || text.length !== 24) return undefined;
+  const c = (i) => text.charCodeAt(i) - 48;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]) {
+    const d = c(i);
+    if (d < 0 || d > 9) return undefined;
+  }
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== '.' ||
+    text[23] !== 'Z'
+  )
+    return undefined;
+  const year = c(0) * 1000 + c(1) * 100 + c(2) * 10 + c(3);
+  const month = c(5) * 10 + c(6);
+  const day = c(8) * 10 + c(9);
+  const hour = c(11) * 10 + c(12);
+  const minute = c(14) * 10 + c(15);
+  const second = c(17) * 10 + c(18);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS[month - 1])) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, c(20) * 100 + c(21) * 10 + c(22));
+}
+
+/** Opens (creating) the database and locks it for this connection; undefined when another process holds it. */
+function open(file) {
+  if (file !== '' && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    // Rebuildable from the log: a commit need not wait for the disk; WAL keeps the file whole after a crash.
+    db.pragma('synchronous = NORMAL');
+    // Takes the lock now (held until close), so a second process learns at once that the file is taken.
+    db.exec('BEGIN IMMEDIATE');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS stored (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, event_id TEXT);
+      CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS actors (id INTEGER PRIMARY KEY, actor TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS audit (
+        position INTEGER PRIMARY KEY,
+        stream_id TEXT NOT NULL,
+        type INTEGER NOT NULL,
+        at INTEGER,
+        written_at TEXT,
+        actor INTEGER NOT NULL,
+        user_id INTEGER,
+        unit_id INTEGER,
+        command_id TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS audit_by_user ON audit (user_id, position);
+      CREATE INDEX IF NOT EXISTS audit_by_unit ON audit (unit_id, position);
+      CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at);
+    `);
+    db.exec('COMMIT');
+    return db;
+  } catch (error) {
+    db.close();
+    if (error.code === 'SQLITE_BUSY') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The worker: batches of rows come on its parent port (no answer), calls too; a call's answer goes on
+ * the `replies` port, then `signal` is set, so the main thread, waiting on it (Atomics.wait), reads the
+ * answer at once (receiveMessageOnPort). Messages are handled in the order sent: a call sees every row
+ * posted before it. Rows left uncommitted are committed COMMIT_AFTER_MS after the last batch.
+ * A write that fails stops the table: the error goes to the main thread, and every later call throws it.
+ */
+if (!isMainThread && workerData?.auditTable) {
+  const { signal, replies } = workerData.auditTable;
+  const flag = new Int32Array(signal);
+  let table;
+  let failure;
+  let timer;
+  const commitSoon = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      try {
+        if (table?.db.open) table.flush();
+      } catch (error) {
+        fail(error);
+      }
+    }, COMMIT_AFTER_MS);
+  };
+  const fail = (error) => {
+    failure ??= error;
+    parentPort.postMessage({ failed: { message: error.message, code: error.code } });
+  };
+  const answer = (message) => {
+    replies.postMessage(message);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  parentPort.on('message', (message) => {
+    if (message.commit) {
+      try {
+        if (!failure && table?.db.open) table.flush();
+      } catch (error) {
+        fail(error);
+      }
+      return;
+    }
+    if (message.batch) {
+      if (failure) return;
+      try {
+        if (table.applyBatch(message.batch)) commitSoon();
+      } catch (error) {
+        fail(error);
+      }
+      return;
+    }
+    const { call, args } = message;
+    try {
+      if (failure) throw failure;
+      if (call === 'open') {
+        // Answers whether the file was another process's: this one then keeps a private temporary table.
+        table = AuditTable.open(args[0], args[1]);
+        const busy = table === undefined;
+        table ??= AuditTable.open('', args[1]);
+        answer({ value: busy });
+      } else answer({ value: table[call](...args) });
+    } catch (error) {
+      answer({ error: { message: error.message, code: error.code } });
+    }
+    if (call === 'close') {
+      clearTimeout(timer);
+      parentPort.close();
+      replies.close();
+    }
+  });
+}
