@@ -57,18 +57,12 @@ export type FactsSnapshot = {
   others: OtherFacts;
 };
 
-/** A problem's facts as a separate record: the lists an event appends to or changes in place are copied too. */
+/**
+ * A problem's facts as a separate record. Its lists and orders are shared: an event replaces them,
+ * never changes them in place (`projections/problemFacts.ts`).
+ */
 export function copyFacts(f: ProblemFacts): ProblemFacts {
-  return {
-    ...f,
-    deadlines: f.deadlines && [...f.deadlines],
-    extensions: f.extensions && [...f.extensions],
-    rejections: f.rejections && [...f.rejections],
-    supervisions: f.supervisions && [...f.supervisions],
-    reopens: f.reopens && [...f.reopens],
-    // A reply is written into its order: each order is copied.
-    orders: f.orders === null ? null : f.orders.map((o) => ({ ...o })),
-  };
+  return { ...f };
 }
 
 /** Problem ids by unit, as sets again, in slices. */

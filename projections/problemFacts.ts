@@ -195,10 +195,13 @@ export type FactsState = {
 const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
 const unitEventTypes = new Set<string>(unitEventDefinitions.map((d) => d.type));
 
-function push<R extends EventRef>(list: R[] | null, ref: R): R[] {
-  if (list === null) return [ref];
-  list.push(ref);
-  return list;
+/**
+ * A problem's list with one more entry, as a new array: a problem's lists and orders are replaced,
+ * never changed in place, so a copy of its record (`copyFacts`, the as-of history's snapshots) shares
+ * them, and each array is its exact length (an array grown by `push` keeps room for a dozen more).
+ */
+function push<R>(list: readonly R[] | null, ref: R): R[] {
+  return list === null ? [ref] : [...list, ref];
 }
 
 function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): void {
@@ -278,8 +281,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.deadline = event.data.deadline;
       f.deadlineEventId = recorded.id;
       const set = { deadline: event.data.deadline, day, eventId: recorded.id };
-      if (f.deadlines === null) f.deadlines = [set];
-      else f.deadlines.push(set);
+      f.deadlines = push(f.deadlines, set);
       if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, held);
       return;
     }
@@ -337,14 +339,15 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       const { supervisionCount, finishBy, triggerId } = event.data;
       // `?? null`: an order written before finishBy and triggerId were recorded has neither.
       const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
-      if (f.orders === null) f.orders = [order];
-      else f.orders.push(order);
+      f.orders = push(f.orders, order);
       f.openOrder = { supervisionCount, finishBy: order.finishBy };
       return;
     }
     case 'SupervisionReplied':
-      for (const order of f.orders ?? [])
-        if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
+      if (f.orders !== null)
+        f.orders = f.orders.map((order) =>
+          order.reply === null && order.supervisionCount <= event.data.supervisionCount ? { ...order, reply: ref } : order,
+        );
       f.openOrder = null;
       return;
     case 'ConsolidationConfirmed':
@@ -367,7 +370,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     case 'ProblemTransferred':
       moveToUnit(state, f, event.data.toUnitId);
       f.coUnitIds = f.coUnitIds.filter((id) => id !== event.data.toUnitId);
-      f.holdings.push({ unitId: event.data.toUnitId, from: day, eventId: recorded.id });
+      f.holdings = push(f.holdings, { unitId: event.data.toUnitId, from: day, eventId: recorded.id });
       return;
     case 'ExtensionRequested':
     case 'ExtensionRequestApproved':
