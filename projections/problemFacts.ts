@@ -261,7 +261,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   }
   const f = state.problems.get(event.data.problemId);
   if (!f) return;
-  const held = { ...ref, unitId: f.unitId };
+  // A literal, not `{ ...ref, unitId }`: that gives each of these objects a hidden class of its own (`sharedShape`).
+  const held = { id: recorded.id, day, unitId: f.unitId };
   switch (event.type) {
     case 'ProblemAssigned':
       moveToUnit(state, f, event.data.responsibleUnitId);
