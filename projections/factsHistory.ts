@@ -153,7 +153,13 @@ export class FactsHistory {
   ) {
     this.spacing = every;
     runner.onApplied((event) => {
-      if (this.source !== null || this.stopped) return;
+      if (this.stopped) return;
+      if (this.source !== null) {
+        // Made before the runner's start and the runner folds the log from its first event (nothing restored): the
+        // history follows that fold, its snapshots share the runner's records and strings, and the log is read once.
+        if (this.folded !== -1 || this.runner.startedFrom(problemFacts) !== -1) return;
+        this.source = null;
+      }
       this.index(event);
       if (event.position - this.lastSnapshot >= this.spacing) void this.take(this.live(), event.position, null);
     });
@@ -186,9 +192,15 @@ export class FactsHistory {
     if (typeof problemId === 'string') this.touched.add(problemId);
   }
 
-  /** Folds the log up to the runner's position in slices, then hands over to the runner's own events. */
+  /**
+   * Folds the log up to the runner's position in slices, then hands over to the runner's own events.
+   * Made before the runner's start, it waits for the start: it has followed it from the first event,
+   * or folds up to where the start restored its snapshots.
+   */
   private async catchUp(): Promise<void> {
-    const state = this.source!;
+    if (this.runner.startedFrom(problemFacts) === undefined) await this.runner.started;
+    if (this.source === null) return;
+    const state = this.source;
     while (!this.stopped) {
       if (this.folded >= this.runner.position) {
         // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
