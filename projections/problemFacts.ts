@@ -26,6 +26,7 @@ import {
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
+import { internString } from './intern.js';
 import { policyInForce } from './policyInForce.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
@@ -215,7 +216,8 @@ function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): voi
 
 function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent, ms: number): void {
   // The day it counts on: a migrated fact's business day (迁移导入), otherwise the county day it was recorded.
-  const day = migratedDayOf(event.data) ?? dayOf(recorded.metadata.occurredAt, ms);
+  // One string per county day (`internString`): a problem's record keeps several of them, each computed afresh.
+  const day = migratedDayOf(event.data) ?? internString(dayOf(recorded.metadata.occurredAt, ms));
   const ref = { id: recorded.id, day };
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
