@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -78,6 +79,8 @@ type Measured = {
   limit?: number;
   peakRss?: number;
   holders?: Record<string, string | number>[];
+  /** The start's last progress seen: the runner's position and the heap in use (not collected first). */
+  progress?: { position: number; heapUsed: number; seconds: number };
 };
 
 /** In the child: measures one log, printing each figure as a JSON line as soon as it has it (an out-of-memory end keeps what came before). */
@@ -96,6 +99,19 @@ async function child(file: string, breakdown: boolean): Promise<void> {
       checkpoints: false,
       notifications: false,
       readModelDatabase: join(dir, 'read-models.sqlite'),
+      // How far the start has got and the heap in use then, every 30 s: a start that runs out of heap shows where.
+      onCatchingUp: (runner) => {
+        const progress = setInterval(() => {
+          if (runner.position >= raw.events - 1) clearInterval(progress);
+          say({
+            progress: {
+              position: runner.position,
+              heapUsed: getHeapStatistics().used_heap_size,
+              seconds: (performance.now() - started) / 1000,
+            },
+          });
+        }, 30_000).unref();
+      },
     });
     say({ startSeconds: (performance.now() - started) / 1000, heapAfterStart: liveHeap() - before });
     const rm = app.readModels;
@@ -183,6 +199,11 @@ export async function run(): Promise<FigureTable[]> {
       m.rawSeconds ? `${Math.round(events / m.rawSeconds).toLocaleString('en-US')} events/s, ${m.rawSeconds.toFixed(1)} s` : '—',
     );
     row('application start (every projection, no snapshots)', m.startSeconds === undefined ? '—' : `${m.startSeconds.toFixed(1)} s`);
+    if (m.startSeconds === undefined && m.progress)
+      row(
+        'start: last progress seen',
+        `position ${m.progress.position.toLocaleString('en-US')} after ${Math.round(m.progress.seconds)} s, heap in use ${mb(m.progress.heapUsed)}`,
+      );
     row('live heap after start, per 1M events', perMillion(m.heapAfterStart, events), '< 400 MB');
     row(
       'county battle map + wall, first ask',
