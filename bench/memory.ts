@@ -19,7 +19,7 @@ import { type FigureTable, runIfMain } from './report.js';
  * started on it in a fresh Node process with Node's default heap (as the server runs), then:
  * - the live heap after start (two full collections), per million events, against < 400 MB;
  * - the county battle map and its wall, asked once (time, and the heap after it);
- * - the as-of history folded in the background after start, and the heap with it;
+ * - the as-of history (it follows the start; after a start from snapshots it folds up to them), and the heap with it;
  * - heap used against `heap_size_limit`, the peak resident memory, and whether the process survived;
  * - the raw read + JSON.parse rate of the same file, the anchor; and, at the first size, which
  *   projection holds the heap (each built alone).
@@ -211,7 +211,7 @@ export async function run(): Promise<FigureTable[]> {
     );
     row('live heap after the map / limit', `${mb(m.heapAfterMap)} / ${mb(m.limit)}`, 'within the limit');
     row(
-      'as-of history folded in the background, heap with it / limit',
+      'as-of history (follows the start; folded after it from a restored snapshot), heap with it / limit',
       m.historySeconds === undefined
         ? '—'
         : `${m.historySeconds === null ? `not done in ${HISTORY_LIMIT_MS / 1000} s` : `${m.historySeconds.toFixed(1)} s`}; ${mb(m.heapWithHistory)} (${perMillion(m.heapWithHistory, events)} per 1M) / ${mb(m.limit)}`,
