@@ -151,12 +151,13 @@ export async function createApplication(given: EventStore, options: ApplicationO
     options.snapshots ? { snapshots: options.snapshots } : {},
   );
   options.onCatchingUp?.(runner);
+  // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
+  const readModels = new ReadModels(store, runner);
   await runner.start();
   // 举一反三's index segments the raises of the catch-up now, in slices, after the start (a query waits for it).
   void currentIndex(runner.state(similarityIndex)).catch(() => undefined);
   metrics.followLog('read_models', runner, store, clock);
   const ledger = new Ledger(store);
-  const readModels = new ReadModels(store, runner);
   const assessment = new Assessment(store, runner, readModels, clock);
   const integrity = new Integrity(store, readModels);
   const bulletins = new Bulletins(store, runner, readModels, integrity, clock);

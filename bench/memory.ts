@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -18,7 +19,7 @@ import { type FigureTable, runIfMain } from './report.js';
  * started on it in a fresh Node process with Node's default heap (as the server runs), then:
  * - the live heap after start (two full collections), per million events, against < 400 MB;
  * - the county battle map and its wall, asked once (time, and the heap after it);
- * - the as-of history folded in the background after start, and the heap with it;
+ * - the as-of history (it follows the start; after a start from snapshots it folds up to them), and the heap with it;
  * - heap used against `heap_size_limit`, the peak resident memory, and whether the process survived;
  * - the raw read + JSON.parse rate of the same file, the anchor; and, at the first size, which
  *   projection holds the heap (each built alone).
@@ -78,6 +79,8 @@ type Measured = {
   limit?: number;
   peakRss?: number;
   holders?: Record<string, string | number>[];
+  /** The start's last progress seen: the runner's position and the heap in use (not collected first). */
+  progress?: { position: number; heapUsed: number; seconds: number };
 };
 
 /** In the child: measures one log, printing each figure as a JSON line as soon as it has it (an out-of-memory end keeps what came before). */
@@ -96,6 +99,19 @@ async function child(file: string, breakdown: boolean): Promise<void> {
       checkpoints: false,
       notifications: false,
       readModelDatabase: join(dir, 'read-models.sqlite'),
+      // How far the start has got and the heap in use then, every 30 s: a start that runs out of heap shows where.
+      onCatchingUp: (runner) => {
+        const progress = setInterval(() => {
+          if (runner.position >= raw.events - 1) clearInterval(progress);
+          say({
+            progress: {
+              position: runner.position,
+              heapUsed: getHeapStatistics().used_heap_size,
+              seconds: (performance.now() - started) / 1000,
+            },
+          });
+        }, 30_000).unref();
+      },
     });
     say({ startSeconds: (performance.now() - started) / 1000, heapAfterStart: liveHeap() - before });
     const rm = app.readModels;
@@ -183,6 +199,11 @@ export async function run(): Promise<FigureTable[]> {
       m.rawSeconds ? `${Math.round(events / m.rawSeconds).toLocaleString('en-US')} events/s, ${m.rawSeconds.toFixed(1)} s` : '—',
     );
     row('application start (every projection, no snapshots)', m.startSeconds === undefined ? '—' : `${m.startSeconds.toFixed(1)} s`);
+    if (m.startSeconds === undefined && m.progress)
+      row(
+        'start: last progress seen',
+        `position ${m.progress.position.toLocaleString('en-US')} after ${Math.round(m.progress.seconds)} s, heap in use ${mb(m.progress.heapUsed)}`,
+      );
     row('live heap after start, per 1M events', perMillion(m.heapAfterStart, events), '< 400 MB');
     row(
       'county battle map + wall, first ask',
@@ -190,7 +211,7 @@ export async function run(): Promise<FigureTable[]> {
     );
     row('live heap after the map / limit', `${mb(m.heapAfterMap)} / ${mb(m.limit)}`, 'within the limit');
     row(
-      'as-of history folded in the background, heap with it / limit',
+      'as-of history (follows the start; folded after it from a restored snapshot), heap with it / limit',
       m.historySeconds === undefined
         ? '—'
         : `${m.historySeconds === null ? `not done in ${HISTORY_LIMIT_MS / 1000} s` : `${m.historySeconds.toFixed(1)} s`}; ${mb(m.heapWithHistory)} (${perMillion(m.heapWithHistory, events)} per 1M) / ${mb(m.limit)}`,

@@ -1,11 +1,13 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
-import { migratedDayOf } from '../domain/index.js';
+import { migratedDayOf, problemEventDefinitions } from '../domain/index.js';
 import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { instantMs } from './time.js';
 
 /** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
 export const REPLAY_SLICE = 250;
+/** Snapshots the history keeps at most before it thins them (every other one). */
+export const MAX_SNAPSHOTS = 32;
 /** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
 const BLOCK = 1000;
 /** Lets timers and requests run between two slices of a long fold. */
@@ -13,6 +15,8 @@ export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediat
 
 /** The longest a slice of work holds the event loop before it yields, in ms: well under issue 12's 50 ms, even on a busy machine. */
 export const SLICE_MS = 8;
+
+const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
 
 /**
  * A clock for slicing a long loop: `due()` says, every 64 calls, whether SLICE_MS have passed since
@@ -56,35 +60,36 @@ export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
   }
 }
 
-/** The problem facts after the event at `position`: never changed once taken (a replay copies a problem before changing it). */
-export type FactsSnapshot = { position: number; latestMs: number; state: FactsState };
+/** The parts of the facts other than the problems and their counters: units, policies, interviews, exemptions, … */
+type OtherFacts = Omit<FactsState, 'problems' | 'problemsByUnit' | 'changes' | 'latestMs'>;
 
-/** A problem's facts as a separate record: the lists an event appends to or changes in place are copied too. */
+/**
+ * The problem facts after the event at `position`, never changed once taken (a replay copies a
+ * problem before changing it), kept compact (issue 12, aim 2): the problems' records in the order
+ * they were raised (the state's own order; each record holds its id), the problems by unit as
+ * arrays of ids (in the state's order of units and of each unit's problems), and the other parts
+ * shared with the snapshot before when no event changed them. A replay starting from it makes the
+ * maps and sets again (`stateFrom`).
+ */
+export type FactsSnapshot = {
+  position: number;
+  latestMs: number;
+  changes: number;
+  problems: readonly ProblemFacts[];
+  byUnit: readonly (readonly [string, readonly string[]])[];
+  others: OtherFacts;
+};
+
+/**
+ * A problem's facts as a separate record. Its lists and orders are shared: an event replaces them,
+ * never changes them in place (`projections/problemFacts.ts`).
+ */
 export function copyFacts(f: ProblemFacts): ProblemFacts {
-  return {
-    ...f,
-    deadlines: f.deadlines && [...f.deadlines],
-    extensions: f.extensions && [...f.extensions],
-    rejections: f.rejections && [...f.rejections],
-    supervisions: f.supervisions && [...f.supervisions],
-    reopens: f.reopens && [...f.reopens],
-    // A reply is written into its order: each order is copied.
-    orders: f.orders === null ? null : f.orders.map((o) => ({ ...o })),
-  };
-}
-
-/** A map's entries added to `into` in slices (the source must not change meanwhile). */
-async function copySliced<K, V>(from: Iterable<[K, V]>, into: Map<K, V>): Promise<Map<K, V>> {
-  const clock = sliceClock();
-  for (const [key, value] of from) {
-    into.set(key, value);
-    if (clock.due()) await yieldToEventLoop();
-  }
-  return into;
+  return { ...f };
 }
 
 /** Problem ids by unit, as sets again, in slices. */
-async function unitSets(byUnit: Iterable<[string, Iterable<string>]>): Promise<Map<string, Set<string>>> {
+async function unitSets(byUnit: Iterable<readonly [string, Iterable<string>]>): Promise<Map<string, Set<string>>> {
   const sets = new Map<string, Set<string>>();
   const clock = sliceClock();
   for (const [unit, ids] of byUnit) {
@@ -99,19 +104,26 @@ async function unitSets(byUnit: Iterable<[string, Iterable<string>]>): Promise<M
 }
 
 /**
- * The parts of a state other than the problems, copied (they are few); the problems by unit as given.
- * One structured clone of all of them, whatever parts the facts gain: records two maps share (an
- * application by id and by line, an exemption by line and by trigger) stay shared in the copy.
+ * The parts of a state other than the problems, copied (they are few). One structured clone of all of
+ * them, whatever parts the facts gain: records two maps share (an application by id and by line, an
+ * exemption by line and by trigger) stay shared in the copy.
  */
-function rest(s: FactsState, problems: Map<string, ProblemFacts>, problemsByUnit: Map<string, Set<string>>): FactsState {
-  const { problems: _problems, problemsByUnit: _byUnit, ...others } = s;
-  return { problems, problemsByUnit, ...structuredClone(others) };
+function otherFacts(s: FactsState): OtherFacts {
+  const { problems: _problems, problemsByUnit: _byUnit, changes: _changes, latestMs: _latestMs, ...others } = s;
+  return structuredClone(others);
 }
 
 /** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */
 export async function stateFrom(snapshot: FactsSnapshot): Promise<FactsState> {
-  const s = snapshot.state;
-  return rest(s, await copySliced(s.problems, new Map()), await unitSets(s.problemsByUnit));
+  const problems = new Map<string, ProblemFacts>();
+  const clock = sliceClock();
+  for (const f of snapshot.problems) {
+    problems.set(f.problemId, f);
+    if (clock.due()) await yieldToEventLoop();
+  }
+  const problemsByUnit = await unitSets(snapshot.byUnit);
+  // The other parts copied (the replay changes them), the keys in the order of `problemFacts.initial()`.
+  return { problems, problemsByUnit, ...structuredClone(snapshot.others), changes: snapshot.changes, latestMs: snapshot.latestMs };
 }
 
 /** Before an event changes a problem of a state made by `stateFrom`, that problem is copied, once (`owned` remembers). */
@@ -126,9 +138,11 @@ export function ownProblem(state: FactsState, owned: Set<string>, event: Recorde
 /**
  * The history the as-of answers start from (issue 12): a snapshot of the problem facts every
  * `every` positions, and the earliest `occurredAt` of every block of positions. Snapshots share
- * the records of problems that did not change between them, so each costs a map and the problems
- * that changed since the one before. The history is folded from the log in slices in the
- * background, then follows the runner event by event.
+ * the records of problems that did not change between them, so each costs two arrays (8 bytes a
+ * problem each) and the problems that changed since the one before. The history is folded from the
+ * log in slices in the background, then follows the runner event by event. Past MAX_SNAPSHOTS it
+ * keeps every other one and takes them twice as far apart: its memory stays bounded by about that
+ * many copies of the problems' order, whatever the log's length (an as-of replay reads further).
  *
  * An as-of replay for an instant may start from a snapshot whose every event is dated at or before
  * the instant (its `latestMs`): a full replay would have kept all of them, in the same order. It
@@ -142,11 +156,11 @@ export class FactsHistory {
   private folded = -1;
   /** Problems changed since the last snapshot. */
   private touched = new Set<string>();
+  /** Whether an event since the last snapshot may have changed the parts other than the problems. */
+  private othersTouched = true;
   private lastSnapshot = -1;
-  /** How many problems the snapshots know of (the state's problems in raising order: the first so many). */
-  private raised = 0;
-  /** Snapshots are assembled one after the other, in slices. */
-  private assembling: Promise<void> = Promise.resolve();
+  /** Positions between two snapshots: `every`, doubled each time the history is thinned. */
+  private spacing: number;
   /** The background fold's own state, until it has caught up with the runner; then the runner's. */
   private source: FactsState | null = problemFacts.initial();
   private stopped = false;
@@ -158,12 +172,19 @@ export class FactsHistory {
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly live: () => FactsState,
-    private readonly every: number,
+    every: number,
   ) {
+    this.spacing = every;
     runner.onApplied((event) => {
-      if (this.source !== null || this.stopped) return;
+      if (this.stopped) return;
+      if (this.source !== null) {
+        // Made before the runner's start and the runner folds the log from its first event (nothing restored): the
+        // history follows that fold, its snapshots share the runner's records and strings, and the log is read once.
+        if (this.folded !== -1 || this.runner.startedFrom(problemFacts) !== -1) return;
+        this.source = null;
+      }
       this.index(event);
-      if (event.position - this.lastSnapshot >= this.every) void this.take(this.live(), event.position, null);
+      if (event.position - this.lastSnapshot >= this.spacing) void this.take(this.live(), event.position, null);
     });
     this.ready = this.catchUp().catch((error: unknown) => {
       if (!this.stopped) console.error('The as-of history stopped; as-of answers replay the log from the start:', error);
@@ -188,18 +209,25 @@ export class FactsHistory {
     const block = Math.floor(event.position / BLOCK);
     if (!(this.blockMin[block]! <= ms)) this.blockMin[block] = ms;
     this.folded = event.position;
+    // A problem's events change its record and the problems by unit, nothing else (they read the policies).
+    if (!problemEventTypes.has(event.type)) this.othersTouched = true;
     const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
     if (typeof problemId === 'string') this.touched.add(problemId);
   }
 
-  /** Folds the log up to the runner's position in slices, then hands over to the runner's own events. */
+  /**
+   * Folds the log up to the runner's position in slices, then hands over to the runner's own events.
+   * Made before the runner's start, it waits for the start: it has followed it from the first event,
+   * or folds up to where the start restored its snapshots.
+   */
   private async catchUp(): Promise<void> {
-    const state = this.source!;
+    if (this.runner.startedFrom(problemFacts) === undefined) await this.runner.started;
+    if (this.source === null) return;
+    const state = this.source;
     while (!this.stopped) {
       if (this.folded >= this.runner.position) {
         // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
         this.source = null;
-        await this.assembling;
         return;
       }
       const batch = await this.store.readAll({ after: this.folded, maxCount: REPLAY_SLICE });
@@ -207,24 +235,27 @@ export class FactsHistory {
         if (event.position > this.runner.position) break;
         problemFacts.apply(state, event);
         this.index(event);
-        if (event.position - this.lastSnapshot >= this.every) await this.take(state, event.position, sliceClock());
+        if (event.position - this.lastSnapshot >= this.spacing) await this.take(state, event.position, sliceClock());
       }
       await yieldToEventLoop();
     }
   }
 
   /**
-   * Snapshots `state` at `position`. What the state's next events would change is captured now:
-   * copies of the problems changed since the last snapshot (a few thousand), the problems by unit
-   * as arrays. The snapshot's own maps are then assembled in slices, after the one before.
+   * Snapshots `state` at `position`: its problems in raising order, each the previous snapshot's
+   * record when unchanged since (not touched, raised before it), a copy otherwise; the problems by
+   * unit as arrays; the other parts copied when an event may have changed them.
    */
   private async take(state: FactsState, position: number, clock: { due: () => boolean } | null): Promise<void> {
     // With a clock (the background fold, whose state waits for it) the capture yields between slices;
     // without one (the runner's state, which the next event changes) it runs to the end at once.
-    const changed = new Map<string, ProblemFacts>();
-    for (const id of this.touched) {
-      const f = state.problems.get(id);
-      if (f) changed.set(id, copyFacts(f));
+    const previous = this.snapshots.at(-1);
+    const before = previous?.problems ?? [];
+    const problems: ProblemFacts[] = new Array(state.problems.size);
+    let i = 0;
+    for (const [id, f] of state.problems) {
+      problems[i] = i < before.length && !this.touched.has(id) ? before[i]! : copyFacts(f);
+      i++;
       if (clock?.due()) await yieldToEventLoop();
     }
     const byUnit: [string, string[]][] = [];
@@ -232,35 +263,19 @@ export class FactsHistory {
       byUnit.push([unit, [...ids]]);
       if (clock?.due()) await yieldToEventLoop();
     }
-    const others = rest(state, new Map(), new Map());
-    // Problems raised since the last snapshot, in the order they were raised (the state's own order).
-    const raisedFrom = this.raised;
-    const raised: string[] = [];
-    let i = 0;
-    for (const id of state.problems.keys()) {
-      if (i++ >= raisedFrom) raised.push(id);
-      if (clock?.due()) await yieldToEventLoop();
-    }
-    for (const id of raised) if (!changed.has(id)) changed.set(id, copyFacts(state.problems.get(id)!));
-    this.raised = state.problems.size;
+    const others = previous && !this.othersTouched ? previous.others : otherFacts(state);
     this.touched = new Set();
+    this.othersTouched = false;
     this.lastSnapshot = position;
-    this.assembling = this.assembling.then(async () => {
-      const previous = this.snapshots.at(-1)?.state.problems ?? new Map<string, ProblemFacts>();
-      const problems = await copySliced(previous, new Map());
-      // The changed problems replace their records, the raised ones follow in order: thousands, also in slices.
-      const clock = sliceClock();
-      for (const [id, f] of changed) {
-        if (problems.has(id)) problems.set(id, f);
-        if (clock.due()) await yieldToEventLoop();
-      }
-      for (const id of raised) {
-        problems.set(id, changed.get(id)!);
-        if (clock.due()) await yieldToEventLoop();
-      }
-      const snapshotState = { ...others, problems, problemsByUnit: await unitSets(byUnit) };
-      this.snapshots.push({ position, latestMs: others.latestMs, state: snapshotState });
-    });
+    this.snapshots.push({ position, latestMs: state.latestMs, changes: state.changes, problems, byUnit, others });
+    if (this.snapshots.length > MAX_SNAPSHOTS) this.thin();
+  }
+
+  /** Keeps every other snapshot, the latest kept, and takes the next ones twice as far apart. */
+  private thin(): void {
+    const kept = this.snapshots.filter((_, i) => (this.snapshots.length - 1 - i) % 2 === 0);
+    this.snapshots.splice(0, this.snapshots.length, ...kept);
+    this.spacing *= 2;
   }
 
   /** The latest snapshot at or before `until` whose events are all dated at or before `ms` (any date when null). */

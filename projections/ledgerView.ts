@@ -20,6 +20,7 @@ import {
   unitEventDefinitions,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
+import { sharedShape } from './intern.js';
 import type { Projection } from './runner.js';
 
 type SupervisionOrderedData = Extract<ProblemEvent, { type: 'SupervisionOrdered' }>['data'];
@@ -153,27 +154,31 @@ export const ledgerView: Projection<LedgerViewState> = {
       const domainEvent = event as unknown as ProblemEvent;
       const id = domainEvent.data.problemId;
       const row = view.problems.get(id);
-      const state = evolveProblem(row?.state ?? initialProblemState, domainEvent);
-      if (state.status === 'not_raised') return;
+      const evolved = evolveProblem(row?.state ?? initialProblemState, domainEvent);
+      if (evolved.status === 'not_raised') return;
+      // The domain's state is made by spreads adding fields: kept with the hidden class its keys share.
+      const state = evolved === row?.state ? evolved : sharedShape(evolved);
       const at = event.metadata.occurredAt;
       const latestProgress = domainEvent.type === 'ProgressReported' ? domainEvent.data.progress : (row?.latestProgress ?? null);
       // Most problems never get an order, a link or a transfer: they share one empty list, and one is made at the first.
       let supervisionOrders = row?.supervisionOrders ?? NONE;
       const by = event.metadata.actor.name;
       if (domainEvent.type === 'SupervisionOrdered')
-        (supervisionOrders = own(supervisionOrders)).push({
-          ...domainEvent.data,
-          finishBy: domainEvent.data.finishBy ?? null,
-          triggerId: domainEvent.data.triggerId ?? null,
-          orderedAt: at,
-          orderedBy: by,
-          eventId: event.id,
-          reply: null,
-        });
+        (supervisionOrders = own(supervisionOrders)).push(
+          sharedShape({
+            ...domainEvent.data,
+            finishBy: domainEvent.data.finishBy ?? null,
+            triggerId: domainEvent.data.triggerId ?? null,
+            orderedAt: at,
+            orderedBy: by,
+            eventId: event.id,
+            reply: null,
+          }),
+        );
       if (domainEvent.type === 'SupervisionReplied')
         for (const order of supervisionOrders)
           if (order.reply === null && order.supervisionCount <= domainEvent.data.supervisionCount)
-            order.reply = { ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id };
+            order.reply = sharedShape({ ...domainEvent.data, repliedAt: at, repliedBy: by, eventId: event.id });
       let links = row?.links ?? NONE;
       // A link shows on both problems: an older raise naming the problem it repeats is one too.
       const earlier =
@@ -184,9 +189,9 @@ export const ledgerView: Projection<LedgerViewState> = {
             : null;
       if (earlier) {
         const link = { kind: earlier.kind, eventId: event.id, linkedAt: at, linkedBy: by };
-        (links = own(links)).push({ ...link, direction: 'earlier', problemId: earlier.problemId });
+        (links = own(links)).push(sharedShape({ ...link, direction: 'earlier', problemId: earlier.problemId }));
         const other = view.problems.get(earlier.problemId);
-        if (other) (other.links = own(other.links)).push({ ...link, direction: 'later', problemId: id });
+        if (other) (other.links = own(other.links)).push(sharedShape({ ...link, direction: 'later', problemId: id }));
       }
       let transfers = row?.transfers ?? NONE;
       if (domainEvent.type === 'ProblemTransferred') {

@@ -7,6 +7,7 @@ import {
   notificationRules,
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
+import { sharedShape } from './intern.js';
 import type { Projection } from './runner.js';
 
 export type InboxRow = NotificationRecordedData & { read: boolean; recordedAt: string; position: number };
@@ -73,7 +74,7 @@ export const outboxView: Projection<OutboxViewState> = {
       case 'NotificationRecorded': {
         const n = data as NotificationRecordedData;
         view.pending.delete(n.sourceEventId);
-        view.notifications.set(n.notificationId, { ...n, read: false, recordedAt: at, position: event.position });
+        view.notifications.set(n.notificationId, sharedShape({ ...n, read: false, recordedAt: at, position: event.position }));
         const list = view.byRecipient.get(n.recipientUserId) ?? [];
         list.push(n.notificationId);
         view.byRecipient.set(n.recipientUserId, list);

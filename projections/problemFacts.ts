@@ -26,6 +26,7 @@ import {
 } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
+import { internString } from './intern.js';
 import { policyInForce } from './policyInForce.js';
 import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
@@ -195,10 +196,13 @@ export type FactsState = {
 const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
 const unitEventTypes = new Set<string>(unitEventDefinitions.map((d) => d.type));
 
-function push<R extends EventRef>(list: R[] | null, ref: R): R[] {
-  if (list === null) return [ref];
-  list.push(ref);
-  return list;
+/**
+ * A problem's list with one more entry, as a new array: a problem's lists and orders are replaced,
+ * never changed in place, so a copy of its record (`copyFacts`, the as-of history's snapshots) shares
+ * them, and each array is its exact length (an array grown by `push` keeps room for a dozen more).
+ */
+function push<R>(list: readonly R[] | null, ref: R): R[] {
+  return list === null ? [ref] : [...list, ref];
 }
 
 function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): void {
@@ -212,7 +216,8 @@ function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): voi
 
 function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: RecordedEvent, ms: number): void {
   // The day it counts on: a migrated fact's business day (迁移导入), otherwise the county day it was recorded.
-  const day = migratedDayOf(event.data) ?? dayOf(recorded.metadata.occurredAt, ms);
+  // One string per county day (`internString`): a problem's record keeps several of them, each computed afresh.
+  const day = migratedDayOf(event.data) ?? internString(dayOf(recorded.metadata.occurredAt, ms));
   const ref = { id: recorded.id, day };
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
@@ -258,7 +263,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   }
   const f = state.problems.get(event.data.problemId);
   if (!f) return;
-  const held = { ...ref, unitId: f.unitId };
+  // A literal, not `{ ...ref, unitId }`: that gives each of these objects a hidden class of its own (`sharedShape`).
+  const held = { id: recorded.id, day, unitId: f.unitId };
   switch (event.type) {
     case 'ProblemAssigned':
       moveToUnit(state, f, event.data.responsibleUnitId);
@@ -278,8 +284,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.deadline = event.data.deadline;
       f.deadlineEventId = recorded.id;
       const set = { deadline: event.data.deadline, day, eventId: recorded.id };
-      if (f.deadlines === null) f.deadlines = [set];
-      else f.deadlines.push(set);
+      f.deadlines = push(f.deadlines, set);
       if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, held);
       return;
     }
@@ -337,14 +342,15 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       const { supervisionCount, finishBy, triggerId } = event.data;
       // `?? null`: an order written before finishBy and triggerId were recorded has neither.
       const order = { eventId: recorded.id, day, supervisionCount, finishBy: finishBy ?? null, triggerId: triggerId ?? null, reply: null };
-      if (f.orders === null) f.orders = [order];
-      else f.orders.push(order);
+      f.orders = push(f.orders, order);
       f.openOrder = { supervisionCount, finishBy: order.finishBy };
       return;
     }
     case 'SupervisionReplied':
-      for (const order of f.orders ?? [])
-        if (order.reply === null && order.supervisionCount <= event.data.supervisionCount) order.reply = ref;
+      if (f.orders !== null)
+        f.orders = f.orders.map((order) =>
+          order.reply === null && order.supervisionCount <= event.data.supervisionCount ? { ...order, reply: ref } : order,
+        );
       f.openOrder = null;
       return;
     case 'ConsolidationConfirmed':
@@ -367,7 +373,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     case 'ProblemTransferred':
       moveToUnit(state, f, event.data.toUnitId);
       f.coUnitIds = f.coUnitIds.filter((id) => id !== event.data.toUnitId);
-      f.holdings.push({ unitId: event.data.toUnitId, from: day, eventId: recorded.id });
+      f.holdings = push(f.holdings, { unitId: event.data.toUnitId, from: day, eventId: recorded.id });
       return;
     case 'ExtensionRequested':
     case 'ExtensionRequestApproved':

@@ -84,6 +84,11 @@ export class ProjectionRunner {
   private held: RecordedEvent[] | null = null;
   /** Global position of the last event applied to every projection (-1 before the first). */
   position = -1;
+  /** Whether `start` has found where each projection goes on from. */
+  private startFound = false;
+  /** Resolves once a start has caught up with the log. */
+  readonly started: Promise<void>;
+  private resolveStarted!: () => void;
   failure: unknown;
 
   constructor(
@@ -92,6 +97,9 @@ export class ProjectionRunner {
     private readonly projections: readonly Projection<any>[],
     private readonly options: RunnerOptions = {},
   ) {
+    this.started = new Promise((resolve) => {
+      this.resolveStarted = resolve;
+    });
     this.reset();
   }
 
@@ -99,6 +107,7 @@ export class ProjectionRunner {
     for (const p of this.projections) this.states.set(p.name, p.initial());
     this.restoredAt = this.projections.map(() => -1);
     this.position = -1;
+    this.startFound = false;
     this.lastEventId = null;
   }
 
@@ -107,6 +116,7 @@ export class ProjectionRunner {
     if (useSnapshots) await this.restore();
     await this.restoreStored(useSnapshots);
     this.position = Math.min(...this.restoredAt);
+    this.startFound = true;
     this.restoredUpTo = Math.max(...this.restoredAt);
     this.applying = this.projections.map((p) => this.states.get(p.name));
     this.lastSnapshotPosition = this.position;
@@ -129,6 +139,7 @@ export class ProjectionRunner {
       }),
     ]);
     this.live = true;
+    this.resolveStarted();
     // Saved once the start is done rather than before it answers (issue 12): serializing every read model holds the
     // event loop for seconds at a million events. Not for a few events past the snapshots restored: the live
     // snapshots (every `snapshotEvery`) and `stop` keep those.
@@ -322,6 +333,15 @@ export class ProjectionRunner {
   }
 
   /** Called after each event is applied (for live pushes to clients). */
+  /**
+   * Where a projection's fold went on from at the start (what its snapshot or stored table held, -1
+   * for none); undefined before `start` has found it. A follower made before the start (the as-of
+   * history) reads it to know whether it sees that projection's every event from the log's first.
+   */
+  startedFrom<S>(projection: Projection<S>): number | undefined {
+    return this.startFound ? this.restoredAt[this.projections.indexOf(projection)] : undefined;
+  }
+
   onApplied(listener: (event: RecordedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
