@@ -22,7 +22,7 @@ import {
 } from '../domain/index.js';
 import type { CommandContext } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type NewEvent, type StreamAppend } from '../eventstore/port.js';
-import { sliceClock, yieldToEventLoop } from '../projections/factsHistory.js';
+import { sliceClock, yieldToEventLoop } from '../projections/slices.js';
 import { escalatingTriggers } from '../projections/interviewTriggers.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../projections/problemFacts.js';

@@ -1,6 +1,6 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
 import { type BattleMap, type BattleMapItem, WALL, type WallTallies, addToWall } from './battleMap.js';
-import { sliceClock, yieldToEventLoop } from './factsHistory.js';
+import { sliceClock, yieldToEventLoop } from './slices.js';
 import type { FactsState } from './problemFacts.js';
 
 /**

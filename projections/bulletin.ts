@@ -11,7 +11,7 @@ import {
 import { canonicalJson } from '../eventstore/canonicalJson.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type BattleMap, BattleMapAccumulator, closedOnTime, overdueSince } from './battleMap.js';
-import { sliceClock, yieldToEventLoop } from './factsHistory.js';
+import { sliceClock, yieldToEventLoop } from './slices.js';
 import { type At, policyInForce } from './policyInForce.js';
 import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
 import { dayOf, daysFrom, instantMs } from './time.js';

@@ -10,7 +10,7 @@ import {
 } from '../domain/index.js';
 import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import { atOnce, sliced } from './factsHistory.js';
+import { atOnce, sliced } from './slices.js';
 import {
   type ExemptionFacts,
   type FactsState,

@@ -5,7 +5,8 @@ import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, ma
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
-import { FactsHistory, REPLAY_SLICE, ownProblem, sliceClock, stateFrom, yieldToEventLoop } from './factsHistory.js';
+import { FactsHistory, REPLAY_SLICE, ownProblem, stateFrom } from './factsHistory.js';
+import { sliceClock, yieldToEventLoop } from './slices.js';
 import { type FactsState, type ProblemFacts, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';

@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { internStrings } from './intern.js';
-import { SLICE_MS, yieldToEventLoop } from './factsHistory.js';
+import { SLICE_MS, yieldToEventLoop } from './slices.js';
 import { type SnapshotStore, readSnapshot, writeSnapshot } from './snapshots.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
-import { atOnce, sliced } from './factsHistory.js';
+import { atOnce, sliced } from './slices.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
