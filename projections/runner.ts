@@ -332,7 +332,6 @@ export class ProjectionRunner {
     return this.states.get(projection.name) as S;
   }
 
-  /** Called after each event is applied (for live pushes to clients). */
   /**
    * Where a projection's fold went on from at the start (what its snapshot or stored table held, -1
    * for none); undefined before `start` has found it. A follower made before the start (the as-of
@@ -342,6 +341,7 @@ export class ProjectionRunner {
     return this.startFound ? this.restoredAt[this.projections.indexOf(projection)] : undefined;
   }
 
+  /** Called after each event is applied (for live pushes to clients). */
   onApplied(listener: (event: RecordedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
