@@ -10,7 +10,7 @@ import {
 } from '../domain/index.js';
 import { canonicalJson } from '../eventstore/canonicalJson.js';
 import type { RecordedEvent } from '../eventstore/port.js';
-import { type BattleMap, BattleMapAccumulator, closedOnTime, overdueSince } from './battleMap.js';
+import { type BattleMap, closedOnTime, overdueSince, slicedBattleMap } from './battleMap.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
 import { type At, policyInForce } from './policyInForce.js';
 import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
@@ -129,23 +129,12 @@ export type MonthBasis = { facts: FactsState; at: At };
 
 /**
  * The county's battle map of a month's basis, under the policy in force at its instant: the application's (ReadModels',
- * built in slices and cached), or `slicedBattleMap` where there is none (the integrity check, the tests).
+ * built in slices and cached), or `countyMapSliced` where there is none (the integrity check, the tests).
  */
 export type MapOf = (facts: FactsState, at: At) => Promise<BattleMap>;
 
-/**
- * The county's battle map as `battleMap` builds it, put together in slices with a yield between them (issue 12: a county's
- * map at a million events held the event loop for about 0.7 s in one block).
- */
-export const slicedBattleMap: MapOf = async (facts, at) => {
-  const accumulator = new BattleMapAccumulator(at.day, policyInForce(facts, at.instant), null, { once: true });
-  const clock = sliceClock();
-  for (const f of facts.problems.values()) {
-    accumulator.put(f);
-    if (clock.due()) await yieldToEventLoop();
-  }
-  return accumulator.result(at.instant);
-};
+/** The county's battle map of a month's basis built in slices, where there are no read models to ask. */
+const countyMapSliced: MapOf = (facts, at) => slicedBattleMap(facts, at, policyInForce(facts, at.instant));
 
 type Counted = { ledgerNumbers: readonly string[]; eventId: string };
 
@@ -274,7 +263,7 @@ export async function buildBulletin(
   current: MonthBasis,
   previous: MonthBasis,
   complete: boolean,
-  mapOf: MapOf = slicedBattleMap,
+  mapOf: MapOf = countyMapSliced,
 ): Promise<Bulletin> {
   const { facts, at } = current;
   const { first } = monthDays(month);

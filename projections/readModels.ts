@@ -1,13 +1,13 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { problemEventDefinitions } from '../domain/index.js';
-import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, mapItem, mapProblems } from './battleMap.js';
+import { type BattleMap, BattleMapAccumulator, type BattleMapItem, battleMap, mapItem, putSliced, slicedBattleMap } from './battleMap.js';
 import { type WallCell, type WallMonth, wallCells, wallMonths } from './battleMapWall.js';
 import { type Trigger, type TriggerFilter, interviewTriggers } from './interviewTriggers.js';
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { FactsHistory, REPLAY_SLICE, ownProblem, stateFrom } from './factsHistory.js';
-import { sliceClock, yieldToEventLoop } from './slices.js';
-import { type FactsState, type ProblemFacts, countsAsOf, problemFacts } from './problemFacts.js';
+import { yieldToEventLoop } from './slices.js';
+import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
 import type { Scorecard } from './scorecards/card.js';
@@ -26,16 +26,6 @@ const problemEvents = new Set<string>([...problemEventDefinitions.map((d) => d.t
 
 /** A live county map, kept current event by event; `building` while `prepareBattleMap` is still putting the county on it. */
 type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?: boolean };
-
-/** Puts problems on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
-async function putSliced(accumulator: BattleMapAccumulator, problems: Iterable<ProblemFacts>, every?: number): Promise<void> {
-  const clock = sliceClock();
-  let n = 0;
-  for (const f of problems) {
-    accumulator.put(f);
-    if (every ? ++n % every === 0 : clock.due()) await yieldToEventLoop();
-  }
-}
 
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
@@ -258,10 +248,9 @@ export class ReadModels {
     const key = `map|${at.day}|${unitId}|${policy.version}`;
     if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
     const changes = facts.changes;
-    const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
-    await putSliced(accumulator, mapProblems(facts, unitId), this.mapSlice);
+    const map = await slicedBattleMap(facts, at, policy, unitId, this.mapSlice);
     // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
-    if (facts.changes === changes) this.cached(facts, key, () => accumulator.result(at.instant));
+    if (facts.changes === changes) this.cached(facts, key, () => map);
   }
 
   battleMap(facts: FactsState, at: At, unitId: string | null): BattleMap {
