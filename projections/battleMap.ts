@@ -62,16 +62,17 @@ export function itemLight(
 
 /**
  * A count that drills down to its ledger numbers (对账销号): its size is the count. A live map's counts
- * are sets (a problem is taken out and put back as it changes); a map built once holds them as arrays
- * (`LedgerNumbers`). Ledger numbers are unique (a sequence gives them out), so each is in a count once.
+ * are numbers kept as a problem is taken out and put back, their ledger numbers read from its packed
+ * problems when asked (`LiveCount`); a map built once holds them as arrays (`LedgerNumbers`). Ledger
+ * numbers are unique (a sequence gives them out), so each is in a count once.
  */
 export interface ProblemSet extends Iterable<string> {
   readonly size: number;
   has(ledgerNumber: string): boolean;
 }
 
-/** A count as the map fills it: a set on a live map, an array on a map built once. */
-type Filling = ProblemSet & { add(ledgerNumber: string): unknown };
+/** A count as a map built once fills it. */
+type Filling = LedgerNumbers;
 
 export type Tally = {
   total: ProblemSet;
@@ -83,17 +84,17 @@ export type Tally = {
   yellow: ProblemSet;
   green: ProblemSet;
 };
-/** A tally as the map fills it. */
+/** A tally as a map built once fills it. */
 type FillingTally = { [K in keyof Tally]: Filling };
-const emptyTally = (make: () => Filling): FillingTally => ({
-  total: make(),
-  open: make(),
-  overdue: make(),
-  dueSoon: make(),
-  closed: make(),
-  red: make(),
-  yellow: make(),
-  green: make(),
+const emptyTally = (): FillingTally => ({
+  total: ledgerNumbers(),
+  open: ledgerNumbers(),
+  overdue: ledgerNumbers(),
+  dueSoon: ledgerNumbers(),
+  closed: ledgerNumbers(),
+  red: ledgerNumbers(),
+  yellow: ledgerNumbers(),
+  green: ledgerNumbers(),
 });
 
 /**
@@ -121,8 +122,9 @@ export class LedgerNumbers implements ProblemSet {
     return this.ledgerNumbers[Symbol.iterator]();
   }
 }
-const ledgerNumbers = (): Filling => new LedgerNumbers();
-const set = (): Filling => new Set<string>();
+function ledgerNumbers(): Filling {
+  return new LedgerNumbers();
+}
 /** The counts beside the tallies, by name. */
 const LISTS = [
   'extended',
@@ -246,9 +248,6 @@ export function closedOnTime(f: ProblemFacts): boolean {
   return f.status === 'closed' && (f.deadline === null || (f.rectifiedOn !== null && f.rectifiedOn <= f.deadline));
 }
 
-/** A problem on the map: its item, the sets it is in, and the next day its light or counts may change with no event (null: none). */
-type Entry = { item: BattleMapItem; sets: Set<string>[]; wake: string | null };
-
 /**
  * The first day after `day` on which the day alone may change how an item is counted: it comes due
  * soon, goes overdue, its 回头看 or its 督办's 办结时限 passes. Every day the map reads its day through
@@ -270,28 +269,389 @@ function sooner(next: string | null, candidate: string, day: string): string | n
   return candidate > day && (next === null || candidate < next) ? candidate : next;
 }
 
+/** The counts of a tally in order: bit i of a live problem's code says it is in `TALLY[i]` (`total` is "on the map"). */
+const TALLY = ['total', 'open', 'overdue', 'dueSoon', 'closed', 'red', 'yellow', 'green'] as const;
+const ON_MAP = 1;
+const T_OPEN = 2;
+const T_OVERDUE = 4;
+const T_DUE_SOON = 8;
+const T_CLOSED = 16;
+const LIGHT_BIT: Record<Light, number> = { red: 32, yellow: 64, green: 128 };
+/** Bit LIST_SHIFT + i: in `LISTS[i]`. */
+const LIST_SHIFT = 8;
+const LIST_BIT = Object.fromEntries(LISTS.map((name, i) => [name, 1 << (LIST_SHIFT + i)])) as Record<(typeof LISTS)[number], number>;
+/** Three bits from STATUS_SHIFT: the status's index in STATUSES (the order of `byStatus`). */
+const STATUS_SHIFT = 17;
+const STATUSES = ['raised', 'assigned', 'rectifying', 'awaiting_verification', 'verified', 'closed'] as const;
+const STATUS_INDEX = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
+/** Bit REASON_SHIFT + i: the item has reason `REASONS[i]` (the order `itemLight` gives them in: red's, then yellow's). */
+const REASON_SHIFT = 20;
+const REASONS = ['overdue', 'rejected', 'due_soon', 'extended', 'no_deadline'] as const satisfies readonly LightReason[];
+const REASON_BIT = Object.fromEntries(REASONS.map((reason, i) => [reason, 1 << (REASON_SHIFT + i)])) as Record<LightReason, number>;
+/** Two bits from CONSOLIDATION_SHIFT: the index in CONSOLIDATIONS. */
+const CONSOLIDATION_SHIFT = 25;
+const CONSOLIDATIONS = [null, 'awaiting_recheck', 'confirmed'] as const satisfies readonly ProblemFacts['consolidation'][];
+const SOURCE_INDEX = new Map<string, number>(ProblemSources.options.map((s, i) => [s, i]));
+const CATEGORY_INDEX = new Map<string, number>(ProblemCategories.options.map((c, i) => [c, i]));
+/** A wake day as a number (YYYYMMDD, ordered as the ISO day); none. */
+const NO_WAKE = 0x7fffffff;
+const dayNumber = (day: string) => Number(day.slice(0, 4)) * 10_000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
+
+/** Which problems a count ranges over: the county's (or the unit's) own, a source's, a category's or a unit's (kind × GROUP + index). */
+const GROUP = 1 << 20;
+const COUNTY = 0;
+const BY_SOURCE = 1;
+const BY_CATEGORY = 2;
+const BY_UNIT = 3;
+
 /**
- * The battle map (挂图作战) for one day under one policy, kept as sets of ledger numbers so that one
- * problem can be taken out and put back in when an event changes it: the live county map is
- * maintained this way event by event, and rebuilt only when the policy changes. When the day moves
- * on (`advanceTo`), only the problems whose day-dependent state may change by then are put again.
- *
- * A map built `once` (a past map, answered and then cached as it is) puts each problem once and
- * never moves: it keeps no record of which sets a problem is in nor of when it wakes, only its
- * items, so a county's map is about half the allocations (issue 12: the as-of map's cost).
+ * The problems of a live map, one slot each in the order they were first put, packed (issue 12:
+ * the map as sets of ledger numbers held about 95 MB per million events, each problem in some
+ * fourteen sets): its ledger number and id, its deadline, and one 32-bit code that says which
+ * counts it is in and what its item shows (light, status, reasons, consolidation), with its unit,
+ * source and category by index and the day it must be put again. About 80 bytes a problem.
+ */
+class Slots {
+  length = 0;
+  /** Slot by ledger number (a ledger number is a problem's for good: a sequence gives it at the raise). */
+  readonly byLedgerNumber = new Map<string, number>();
+  readonly problemIds: string[] = [];
+  readonly ledgerNumbers: string[] = [];
+  readonly deadlines: (string | null)[] = [];
+  codes = new Int32Array(1024);
+  /** Index in `unitIds`, or -1 when the problem has no unit yet. */
+  units = new Int32Array(1024);
+  sources = new Uint8Array(1024);
+  categories = new Uint8Array(1024);
+  /** The day (`dayNumber`) the problem must be put again, or NO_WAKE. */
+  wakes = new Int32Array(1024);
+  readonly unitIds: string[] = [];
+  readonly unitIndex = new Map<string, number>();
+  /** The slots on the map by unit (made when a unit's count is listed; dropped when a problem comes, goes or moves). */
+  private byUnit: { starts: Int32Array; slots: Int32Array } | null = null;
+
+  add(f: ProblemFacts): number {
+    if (this.length === this.codes.length) this.grow();
+    const slot = this.length++;
+    this.byLedgerNumber.set(f.ledgerNumber, slot);
+    this.problemIds.push(f.problemId);
+    this.ledgerNumbers.push(f.ledgerNumber);
+    this.deadlines.push(null);
+    this.units[slot] = -1;
+    this.wakes[slot] = NO_WAKE;
+    return slot;
+  }
+
+  private grow(): void {
+    const size = this.codes.length * 2;
+    const wider = <T extends Int32Array | Uint8Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.codes = wider(this.codes, new Int32Array(size));
+    this.units = wider(this.units, new Int32Array(size));
+    this.sources = wider(this.sources, new Uint8Array(size));
+    this.categories = wider(this.categories, new Uint8Array(size));
+    this.wakes = wider(this.wakes, new Int32Array(size));
+  }
+
+  unitOf(unitId: string | null): number {
+    if (unitId === null) return -1;
+    let index = this.unitIndex.get(unitId);
+    if (index === undefined) {
+      index = this.unitIds.push(unitId) - 1;
+      this.unitIndex.set(unitId, index);
+    }
+    return index;
+  }
+
+  /** Forgets the slots by unit: a problem came onto the map, left it, or moved to another unit. */
+  moved(): void {
+    this.byUnit = null;
+  }
+
+  /** Whether the problem in `slot` is in the count of `group` that `mask` (or, from 0 up, `status`) names. */
+  holds(slot: number, group: number, mask: number, status: number): boolean {
+    const code = this.codes[slot]!;
+    if ((code & ON_MAP) === 0) return false;
+    const kind = (group / GROUP) | 0;
+    const key = group % GROUP;
+    if (
+      kind === BY_SOURCE
+        ? this.sources[slot] !== key
+        : kind === BY_CATEGORY
+          ? this.categories[slot] !== key
+          : kind === BY_UNIT && this.units[slot] !== key
+    )
+      return false;
+    return status >= 0 ? ((code >>> STATUS_SHIFT) & 7) === status : (code & mask) !== 0;
+  }
+
+  /** The ledger numbers of a count, in slot order: a unit's from its own slots, any other's from every slot. */
+  list(group: number, mask: number, status: number): string[] {
+    const found: string[] = [];
+    if (((group / GROUP) | 0) === BY_UNIT) {
+      for (const slot of this.slotsOfUnit(group % GROUP)) if (this.holds(slot, group, mask, status)) found.push(this.ledgerNumbers[slot]!);
+      return found;
+    }
+    for (let slot = 0; slot < this.length; slot++) if (this.holds(slot, group, mask, status)) found.push(this.ledgerNumbers[slot]!);
+    return found;
+  }
+
+  /** The slots on the map of one unit, in slot order (one counting pass over every slot, kept until a problem moves). */
+  private slotsOfUnit(unit: number): Int32Array {
+    if (this.byUnit === null) {
+      const starts = new Int32Array(this.unitIds.length + 1);
+      for (let slot = 0; slot < this.length; slot++)
+        if (this.codes[slot]! & ON_MAP && this.units[slot]! >= 0) starts[this.units[slot]! + 1]! += 1;
+      for (let u = 0; u < this.unitIds.length; u++) starts[u + 1]! += starts[u]!;
+      const next = starts.slice(0, this.unitIds.length);
+      const slots = new Int32Array(starts[this.unitIds.length]!);
+      for (let slot = 0; slot < this.length; slot++)
+        if (this.codes[slot]! & ON_MAP && this.units[slot]! >= 0) slots[next[this.units[slot]!]!++] = slot;
+      this.byUnit = { starts, slots };
+    }
+    return this.byUnit.slots.subarray(this.byUnit.starts[unit]!, this.byUnit.starts[unit + 1]!);
+  }
+
+  /** The item of the problem in `slot`, as `mapItem` made it when it was last put. */
+  item(slot: number): BattleMapItem {
+    const code = this.codes[slot]!;
+    const reasons: LightReason[] = [];
+    for (let i = 0; i < REASONS.length; i++) if (code & (1 << (REASON_SHIFT + i))) reasons.push(REASONS[i]!);
+    const unit = this.units[slot]!;
+    return {
+      problemId: this.problemIds[slot]!,
+      ledgerNumber: this.ledgerNumbers[slot]!,
+      unitId: unit < 0 ? null : this.unitIds[unit]!,
+      status: STATUSES[(code >>> STATUS_SHIFT) & 7]!,
+      deadline: this.deadlines[slot]!,
+      light: code & LIGHT_BIT.red ? 'red' : code & LIGHT_BIT.yellow ? 'yellow' : 'green',
+      reasons,
+      consolidation: CONSOLIDATIONS[(code >>> CONSOLIDATION_SHIFT) & 3]!,
+    };
+  }
+}
+
+/**
+ * A count of a live map: a number kept as problems are put, and the ledger numbers behind it read
+ * from the slots when asked (`has` by the ledger number's slot; listing by a pass over the slots).
+ */
+class LiveCount implements ProblemSet {
+  size = 0;
+  constructor(
+    private readonly slots: Slots,
+    private readonly group: number,
+    private readonly mask: number,
+    private readonly status = -1,
+  ) {}
+  has(ledgerNumber: string): boolean {
+    const slot = this.slots.byLedgerNumber.get(ledgerNumber);
+    return slot !== undefined && this.slots.holds(slot, this.group, this.mask, this.status);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.slots.list(this.group, this.mask, this.status)[Symbol.iterator]();
+  }
+}
+
+/** A tally of a live map: its counts by name, and the same in TALLY order (bit i of a code). */
+type LiveTally = { tally: Tally; counts: LiveCount[] };
+function liveTally(slots: Slots, group: number): LiveTally {
+  const counts = TALLY.map((_, i) => new LiveCount(slots, group, 1 << i));
+  const [total, open, overdue, dueSoon, closed, red, yellow, green] = counts as [LiveCount, ...LiveCount[]];
+  return { tally: { total, open, overdue, dueSoon, closed, red, yellow, green } as Tally, counts };
+}
+
+/** Adds `by` to every count of `t` whose bit is in `code`. */
+function countIn(t: LiveTally, code: number, by: number): void {
+  const counts = t.counts;
+  for (let i = 0; i < 8; i++) if (code & (1 << i)) counts[i]!.size += by;
+}
+
+/**
+ * The live battle map (挂图作战) for one day under one policy: every count a number, kept as a
+ * problem is taken out and put back in when an event changes it, and the ledger numbers behind a
+ * count read from the problems' packed slots when asked. The live county map is maintained this
+ * way event by event, and rebuilt only when the policy changes. When the day moves on
+ * (`advanceTo`), only the problems whose day-dependent state may change by then are put again.
  */
 export class BattleMapAccumulator {
   private readonly rules: PolicyDocument['lights'];
   private dueSoonLimit: string;
-  /** Every problem on the map with its sets and wake; null for a map built once, which keeps its items only. */
-  private readonly entries: Map<string, Entry> | null;
+  private readonly slots = new Slots();
+  private readonly county: LiveTally;
+  private readonly byStatus: Record<ProblemFacts['status'], LiveCount>;
+  /** The counts of the county (or unit) beside its tallies, in LISTS order: extended, rejected, closed on time and late, 回头看, 督办. */
+  private readonly lists: LiveCount[];
+  private readonly bySource: LiveTally[];
+  private readonly byCategory: LiveTally[];
+  /** By index in the slots' `unitIds`. */
+  private readonly byUnit: LiveTally[] = [];
+
+  constructor(
+    public day: string,
+    readonly policy: PolicyChoice,
+    readonly unitId: string | null,
+  ) {
+    this.rules = policy.document.lights;
+    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+    const slots = this.slots;
+    this.county = liveTally(slots, COUNTY);
+    this.byStatus = Object.fromEntries(STATUSES.map((s, i) => [s, new LiveCount(slots, COUNTY, 0, i)])) as Record<
+      ProblemFacts['status'],
+      LiveCount
+    >;
+    this.lists = LISTS.map((_, i) => new LiveCount(slots, COUNTY, 1 << (LIST_SHIFT + i)));
+    this.bySource = ProblemSources.options.map((_, i) => liveTally(slots, BY_SOURCE * GROUP + i));
+    this.byCategory = ProblemCategories.options.map((_, i) => liveTally(slots, BY_CATEGORY * GROUP + i));
+  }
+
+  /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
+  put(f: ProblemFacts): void {
+    const slots = this.slots;
+    let slot = slots.byLedgerNumber.get(f.ledgerNumber);
+    const onMap = this.unitId === null || f.unitId === this.unitId;
+    if (slot === undefined) {
+      if (!onMap) return;
+      slot = slots.add(f);
+    }
+    const previous = slots.codes[slot]!;
+    if (previous & ON_MAP) this.count(slot, previous, -1);
+    if (!onMap) {
+      slots.codes[slot] = 0;
+      slots.wakes[slot] = NO_WAKE;
+      slots.moved();
+      return;
+    }
+    const unit = slots.unitOf(f.unitId);
+    if (!(previous & ON_MAP) || slots.units[slot] !== unit) slots.moved();
+    slots.units[slot] = unit;
+    if (unit >= 0 && unit === this.byUnit.length) this.byUnit.push(liveTally(slots, BY_UNIT * GROUP + unit));
+    slots.sources[slot] = SOURCE_INDEX.get(f.source)!;
+    slots.categories[slot] = CATEGORY_INDEX.get(f.category)!;
+    slots.deadlines[slot] = f.deadline;
+    const code = this.codeOf(f);
+    slots.codes[slot] = code;
+    this.count(slot, code, 1);
+    const wake = nextChange(f, this.day, this.rules.dueSoonDays);
+    slots.wakes[slot] = wake === null ? NO_WAKE : dayNumber(wake);
+  }
+
+  /** What the map shows of a problem on its day: the counts it is in and its item's light, status, reasons and consolidation. */
+  private codeOf(f: ProblemFacts): number {
+    const { light, reasons } = itemLight(f, this.day, this.dueSoonLimit, this.rules);
+    const open = isOpen(f);
+    const closed = f.status === 'closed';
+    let code = ON_MAP | LIGHT_BIT[light] | (STATUS_INDEX.get(f.status)! << STATUS_SHIFT);
+    if (open) code |= T_OPEN;
+    if (reasons[0] === 'overdue') code |= T_OVERDUE;
+    for (const reason of reasons) code |= REASON_BIT[reason];
+    if (reasons.includes('due_soon')) code |= T_DUE_SOON;
+    if (closed) code |= T_CLOSED;
+    if (f.extensions !== null) code |= LIST_BIT.extended;
+    if (f.rejections !== null) code |= LIST_BIT.rejected;
+    if (f.deadline === null && open) code |= LIST_BIT.withoutDeadline;
+    if (closed) code |= closedOnTime(f) ? LIST_BIT.onTime : LIST_BIT.late;
+    if (f.consolidation === 'awaiting_recheck') {
+      code |= LIST_BIT.awaitingRecheck;
+      if (isRecheckOverdueFacts(f, this.day)) code |= LIST_BIT.recheckOverdue;
+    }
+    if (f.openOrder !== null) {
+      code |= LIST_BIT.awaitingReply;
+      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) code |= LIST_BIT.replyOverdue;
+    }
+    return code | (CONSOLIDATIONS.indexOf(f.consolidation) << CONSOLIDATION_SHIFT);
+  }
+
+  /** Adds `by` to every count the problem in `slot` with `code` is in. */
+  private count(slot: number, code: number, by: number): void {
+    const slots = this.slots;
+    countIn(this.county, code, by);
+    countIn(this.bySource[slots.sources[slot]!]!, code, by);
+    countIn(this.byCategory[slots.categories[slot]!]!, code, by);
+    const unit = slots.units[slot]!;
+    if (unit >= 0) countIn(this.byUnit[unit]!, code, by);
+    this.byStatus[STATUSES[(code >>> STATUS_SHIFT) & 7]!].size += by;
+    for (let i = 0; i < LISTS.length; i++) if (code & (1 << (LIST_SHIFT + i))) this.lists[i]!.size += by;
+  }
+
+  /**
+   * Moves the map to a later day, putting again only the problems whose day-dependent state may
+   * change by then (their wake day has come): the first query of a new day costs what changed, not
+   * the whole county. `facts` gives a problem's facts as they stand now.
+   */
+  advanceTo(day: string, facts: (problemId: string) => ProblemFacts | undefined): void {
+    if (day <= this.day) throw new RangeError(`A map moves forward only: ${day} is not after ${this.day}`);
+    this.day = day;
+    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
+    const slots = this.slots;
+    const today = dayNumber(day);
+    for (let slot = 0; slot < slots.length; slot++) {
+      if (slots.wakes[slot]! > today) continue;
+      const f = facts(slots.problemIds[slot]!);
+      if (f) this.put(f);
+      else slots.wakes[slot] = NO_WAKE;
+    }
+  }
+
+  /** The map as it stands, as of `instant` (on this accumulator's day). Its counts are live: read them now. */
+  result(instant: string): BattleMap {
+    const lists = Object.fromEntries(LISTS.map((name, i) => [name, this.lists[i]!])) as Record<(typeof LISTS)[number], LiveCount>;
+    const tally = this.county.tally;
+    const slots = this.slots;
+    return {
+      asOf: instant,
+      day: this.day,
+      policyVersion: this.policy.version,
+      unitId: this.unitId,
+      light: unitLight(tally, this.rules),
+      tally,
+      byStatus: this.byStatus,
+      extended: lists.extended,
+      rejected: lists.rejected,
+      withoutDeadline: lists.withoutDeadline,
+      closedOnTime: lists.onTime,
+      closedLate: lists.late,
+      awaitingRecheck: lists.awaitingRecheck,
+      recheckOverdue: lists.recheckOverdue,
+      awaitingSupervisionReply: lists.awaitingReply,
+      supervisionReplyOverdue: lists.replyOverdue,
+      onTimeClosureRate: tally.closed.size === 0 ? null : lists.onTime.size / tally.closed.size,
+      bySource: ProblemSources.options.flatMap((source, i) => {
+        const t = this.bySource[i]!.tally;
+        return t.total.size > 0 ? [{ source, ...t }] : [];
+      }),
+      byCategory: ProblemCategories.options.flatMap((category, i) => {
+        const t = this.byCategory[i]!.tally;
+        return t.total.size > 0 ? [{ category, ...t }] : [];
+      }),
+      units: [...slots.unitIds.keys()]
+        .filter((u) => this.byUnit[u]!.tally.total.size > 0)
+        .sort((a, b) => (slots.unitIds[a]! < slots.unitIds[b]! ? -1 : 1))
+        .map((u) => {
+          const t = this.byUnit[u]!.tally;
+          return { unitId: slots.unitIds[u]!, light: unitLight(t, this.rules), ...t };
+        }),
+      items: () => {
+        const items: BattleMapItem[] = [];
+        for (let slot = 0; slot < slots.length; slot++) if (slots.codes[slot]! & ON_MAP) items.push(slots.item(slot));
+        return items;
+      },
+    };
+  }
+}
+
+/**
+ * The battle map for one day built once (a past map, answered and then cached as it is): each
+ * problem put once, its counts arrays of ledger numbers (`LedgerNumbers`), its items and its wall's
+ * cells summed as they are put; it never moves (issue 12: the as-of map's cost).
+ */
+export class PastMapAccumulator {
+  private readonly rules: PolicyDocument['lights'];
+  private readonly dueSoonLimit: string;
   private readonly items: BattleMapItem[] = [];
-  /** On a map built once: its wall's cells, by unit then category. */
+  /** Its wall's cells, by unit then category. */
   private readonly wall: WallTallies = new Map();
-  /** Problem ids by the day they must be put again (their `wake`). */
-  private readonly wakes = new Map<string, Set<string>>();
-  /** Makes the map's counts: sets, or on a map built once arrays of ledger numbers (`LedgerNumbers`). */
-  private readonly newCount: () => Filling;
   private readonly tally: FillingTally;
   private readonly byStatus: Record<ProblemFacts['status'], Filling>;
   /** The counts of the county (or unit) beside its tallies: extended, rejected, closed on time and late, 回头看, 督办. */
@@ -301,106 +661,64 @@ export class BattleMapAccumulator {
   private readonly byUnit = new Map<string, FillingTally>();
 
   constructor(
-    public day: string,
+    readonly day: string,
     readonly policy: PolicyChoice,
     readonly unitId: string | null,
-    { once = false }: { once?: boolean } = {},
   ) {
     this.rules = policy.document.lights;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
-    this.entries = once ? null : new Map();
-    const make = (this.newCount = once ? ledgerNumbers : set);
-    this.tally = emptyTally(make);
+    this.tally = emptyTally();
     this.byStatus = {
-      raised: make(),
-      assigned: make(),
-      rectifying: make(),
-      awaiting_verification: make(),
-      verified: make(),
-      closed: make(),
+      raised: ledgerNumbers(),
+      assigned: ledgerNumbers(),
+      rectifying: ledgerNumbers(),
+      awaiting_verification: ledgerNumbers(),
+      verified: ledgerNumbers(),
+      closed: ledgerNumbers(),
     };
-    this.lists = Object.fromEntries(LISTS.map((name) => [name, make()])) as Record<(typeof LISTS)[number], Filling>;
+    this.lists = Object.fromEntries(LISTS.map((name) => [name, ledgerNumbers()])) as Record<(typeof LISTS)[number], Filling>;
   }
 
-  /** Puts a problem on the map as its facts now stand, replacing what was there for it (on a map built once: puts it, once). */
+  /** Puts a problem on the map, once. */
   put(f: ProblemFacts): void {
-    const entries = this.entries;
-    const previous = entries?.get(f.problemId);
-    if (previous) {
-      for (const set of previous.sets) set.delete(previous.item.ledgerNumber);
-      if (previous.wake !== null) this.wakes.get(previous.wake)?.delete(f.problemId);
-    }
-    if (this.unitId !== null && f.unitId !== this.unitId) {
-      entries?.delete(f.problemId);
-      return;
-    }
+    if (this.unitId !== null && f.unitId !== this.unitId) return;
     const item = mapItem(f, this.day, this.dueSoonLimit, this.rules);
-    // The sets it is put in, remembered to take it out again (not on a map built once). No closures here:
-    // this runs for every problem of a county, and tsx gives each closure a name as it is made.
-    const sets: Set<string>[] | null = entries ? [] : null;
+    // No closures here: this runs for every problem of a county, and tsx gives each closure a name as it is made.
     const ledgerNumber = f.ledgerNumber;
     const { light, reasons } = item;
     const open = isOpen(f);
     const closed = f.status === 'closed';
     const flags =
-      (open ? OPEN : 0) | (reasons[0] === 'overdue' ? OVERDUE : 0) | (reasons.includes('due_soon') ? DUE_SOON : 0) | (closed ? CLOSED : 0);
-    count(this.tally, light, flags, ledgerNumber, sets);
-    count(tallyIn(this.bySource, f.source, this.newCount), light, flags, ledgerNumber, sets);
-    count(tallyIn(this.byCategory, f.category, this.newCount), light, flags, ledgerNumber, sets);
-    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId, this.newCount), light, flags, ledgerNumber, sets);
-    enter(this.byStatus[f.status], ledgerNumber, sets);
-    if (f.extensions !== null) enter(this.lists.extended, ledgerNumber, sets);
-    if (f.rejections !== null) enter(this.lists.rejected, ledgerNumber, sets);
-    if (f.deadline === null && open) enter(this.lists.withoutDeadline, ledgerNumber, sets);
-    if (closed) enter(closedOnTime(f) ? this.lists.onTime : this.lists.late, ledgerNumber, sets);
+      (open ? T_OPEN : 0) |
+      (reasons[0] === 'overdue' ? T_OVERDUE : 0) |
+      (reasons.includes('due_soon') ? T_DUE_SOON : 0) |
+      (closed ? T_CLOSED : 0);
+    count(this.tally, light, flags, ledgerNumber);
+    count(tallyIn(this.bySource, f.source), light, flags, ledgerNumber);
+    count(tallyIn(this.byCategory, f.category), light, flags, ledgerNumber);
+    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId), light, flags, ledgerNumber);
+    this.byStatus[f.status].add(ledgerNumber);
+    if (f.extensions !== null) this.lists.extended.add(ledgerNumber);
+    if (f.rejections !== null) this.lists.rejected.add(ledgerNumber);
+    if (f.deadline === null && open) this.lists.withoutDeadline.add(ledgerNumber);
+    if (closed) (closedOnTime(f) ? this.lists.onTime : this.lists.late).add(ledgerNumber);
     if (f.consolidation === 'awaiting_recheck') {
-      enter(this.lists.awaitingRecheck, ledgerNumber, sets);
-      if (isRecheckOverdueFacts(f, this.day)) enter(this.lists.recheckOverdue, ledgerNumber, sets);
+      this.lists.awaitingRecheck.add(ledgerNumber);
+      if (isRecheckOverdueFacts(f, this.day)) this.lists.recheckOverdue.add(ledgerNumber);
     }
     if (f.openOrder !== null) {
-      enter(this.lists.awaitingReply, ledgerNumber, sets);
-      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) enter(this.lists.replyOverdue, ledgerNumber, sets);
+      this.lists.awaitingReply.add(ledgerNumber);
+      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) this.lists.replyOverdue.add(ledgerNumber);
     }
-    if (sets === null) {
-      this.items.push(item);
-      if (f.unitId !== null) addToWall(this.wall, f.unitId, f.category, light, ledgerNumber);
-      return;
-    }
-    const wake = nextChange(f, this.day, this.rules.dueSoonDays);
-    if (wake !== null) {
-      let due = this.wakes.get(wake);
-      if (!due) this.wakes.set(wake, (due = new Set()));
-      due.add(f.problemId);
-    }
-    entries!.set(f.problemId, { item, sets, wake });
+    this.items.push(item);
+    if (f.unitId !== null) addToWall(this.wall, f.unitId, f.category, light, ledgerNumber);
   }
 
-  /**
-   * Moves the map to a later day, putting again only the problems whose day-dependent state may
-   * change by then (their wake day has come): the first query of a new day costs what changed, not
-   * the whole county. `facts` gives a problem's facts as they stand now.
-   */
-  advanceTo(day: string, facts: (problemId: string) => ProblemFacts | undefined): void {
-    if (this.entries === null) throw new RangeError('A map built once does not move to another day');
-    if (day <= this.day) throw new RangeError(`A map moves forward only: ${day} is not after ${this.day}`);
-    this.day = day;
-    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
-    const due = [...this.wakes.keys()].filter((wake) => wake <= day);
-    for (const wake of due) {
-      const ids = this.wakes.get(wake)!;
-      this.wakes.delete(wake);
-      for (const id of ids) {
-        const f = facts(id);
-        if (f) this.put(f);
-      }
-    }
-  }
-
-  /** The map as it stands, as of `instant` (on this accumulator's day). Its sets are live: read them now. */
+  /** The map, as of `instant` (on this accumulator's day). */
   result(instant: string): BattleMap {
     const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
       order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
-    const { entries, items } = this;
+    const items = this.items;
     return {
       asOf: instant,
       day: this.day,
@@ -422,39 +740,25 @@ export class BattleMapAccumulator {
       bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
       byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
       units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
-      items: () => (entries ? [...entries.values()].map((e) => e.item) : items.slice()),
-      ...(entries ? {} : { [WALL]: this.wall }),
+      items: () => items.slice(),
+      [WALL]: this.wall,
     };
   }
 }
 
-const OPEN = 1;
-const OVERDUE = 2;
-const DUE_SOON = 4;
-const CLOSED = 8;
-
-/**
- * Puts a ledger number in a count, and the count in `sets` when given (the sets a problem is in, to take
- * it out again: only on a live map, whose counts are sets).
- */
-function enter(count: Filling, ledgerNumber: string, sets: Set<string>[] | null): void {
-  count.add(ledgerNumber);
-  sets?.push(count as Set<string>);
+/** Counts a ledger number in a tally of a map built once: in total, its light, and the counts its `flags` name. */
+function count(t: FillingTally, light: Light, flags: number, ledgerNumber: string): void {
+  t.total.add(ledgerNumber);
+  t[light].add(ledgerNumber);
+  if (flags & T_OPEN) t.open.add(ledgerNumber);
+  if (flags & T_OVERDUE) t.overdue.add(ledgerNumber);
+  if (flags & T_DUE_SOON) t.dueSoon.add(ledgerNumber);
+  if (flags & T_CLOSED) t.closed.add(ledgerNumber);
 }
 
-/** Counts a ledger number in a tally: in total, its light, and the counts its `flags` name. */
-function count(t: FillingTally, light: Light, flags: number, ledgerNumber: string, sets: Set<string>[] | null): void {
-  enter(t.total, ledgerNumber, sets);
-  enter(t[light], ledgerNumber, sets);
-  if (flags & OPEN) enter(t.open, ledgerNumber, sets);
-  if (flags & OVERDUE) enter(t.overdue, ledgerNumber, sets);
-  if (flags & DUE_SOON) enter(t.dueSoon, ledgerNumber, sets);
-  if (flags & CLOSED) enter(t.closed, ledgerNumber, sets);
-}
-
-function tallyIn<K>(map: Map<K, FillingTally>, key: K, make: () => Filling): FillingTally {
+function tallyIn<K>(map: Map<K, FillingTally>, key: K): FillingTally {
   let t = map.get(key);
-  if (!t) map.set(key, (t = emptyTally(make)));
+  if (!t) map.set(key, (t = emptyTally()));
   return t;
 }
 
@@ -464,7 +768,7 @@ function tallyIn<K>(map: Map<K, FillingTally>, key: K, make: () => Filling): Fil
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
-  const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
+  const accumulator = new PastMapAccumulator(at.day, policy, unitId);
   for (const f of mapProblems(state, unitId)) accumulator.put(f);
   return accumulator.result(at.instant);
 }
@@ -480,13 +784,17 @@ export async function slicedBattleMap(
   unitId: string | null = null,
   every?: number,
 ): Promise<BattleMap> {
-  const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
+  const accumulator = new PastMapAccumulator(at.day, policy, unitId);
   await putSliced(accumulator, mapProblems(state, unitId), every);
   return accumulator.result(at.instant);
 }
 
 /** Puts problems on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */
-export async function putSliced(accumulator: BattleMapAccumulator, problems: Iterable<ProblemFacts>, every?: number): Promise<void> {
+export async function putSliced(
+  accumulator: { put(f: ProblemFacts): void },
+  problems: Iterable<ProblemFacts>,
+  every?: number,
+): Promise<void> {
   const clock = sliceClock();
   let n = 0;
   for (const f of problems) {
