@@ -28,7 +28,7 @@ import { policyInForce } from '../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
-import { scheduleView } from '../projections/scheduleView.js';
+import { scheduleView, timelinesOf } from '../projections/scheduleView.js';
 import { instantMs } from '../projections/time.js';
 import type { Ledger } from './ledger.js';
 
@@ -143,11 +143,11 @@ export class Scheduler {
     const due: ScheduleEvent[] = [];
     // Every problem's timeline, in slices with a yield between them (issue 12: some 0.3 s in one block at a million events).
     const clock = sliceClock();
-    for (const timeline of view.timelines.values()) {
+    for (const timeline of timelinesOf(view)) {
       for (const event of problemMoments(timeline, window)) due.push(event);
       if (clock.due()) await yieldToEventLoop();
     }
-    due.push(...digestMoments(() => view.timelines.values(), versions, fromMs, toMs));
+    due.push(...digestMoments(() => timelinesOf(view), versions, fromMs, toMs));
     due.push(...yearMoments(versions, fromMs, toMs, (year, ms) => yearUnfinished(facts, year, ms)));
     // 反馈提醒 of the sweeps (举一反三排查) still open: few, so each is looked at on every pass.
     for (const sweep of facts.sweeps.values())

@@ -11,7 +11,7 @@ import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { escalatingTriggers, interviewTriggers } from '../projections/interviewTriggers.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import { problemFacts } from '../projections/problemFacts.js';
-import { scheduleView } from '../projections/scheduleView.js';
+import { scheduleView, timelinesOf } from '../projections/scheduleView.js';
 import { instantMs } from '../projections/time.js';
 import { LogBuilder } from '../tests/support/countyLog.js';
 import { rawLogWriter } from './rawLog.js';
@@ -132,7 +132,7 @@ export async function run(): Promise<FigureTable> {
     const loop = await measured(() => {
       let due = 0;
       const window = momentWindow(versions, from, from + 86_400_000);
-      for (const timeline of view.timelines.values()) due += problemMoments(timeline, window).length;
+      for (const timeline of timelinesOf(view)) due += problemMoments(timeline, window).length;
       return due;
     });
     row('alternative: the deadline arithmetic alone, one day, every problem', loop, loop.value, '—');

@@ -9,7 +9,10 @@ import { instantMs } from './time.js';
  * already, so a pass appends only what is missing.
  */
 export type ScheduleViewState = {
-  timelines: Map<string, ProblemTimeline>;
+  /** Each problem's timeline as kept: read it through `timelineOf` (a closed problem's changes are packed). */
+  timelines: Map<string, KeptTimeline>;
+  /** The lead units the packed timelines name, by index (a UUID per assignment would cost more than its change). */
+  units: string[];
   /**
    * Ids of the schedule events in the log (written by this process, another, or before a restart)
    * due at most WRITTEN_KEPT_MS before the latest: a pass asks only about moments after its last
@@ -25,6 +28,109 @@ export type ScheduleViewState = {
 };
 
 type Data = Record<string, unknown>;
+
+/**
+ * A timeline as the view keeps it: its changes, or (once the problem is closed) the same changes
+ * packed into a string (`pack`: about 12 bytes a change instead of some 60 in objects and boxed
+ * numbers; issue 12, aim 2). A plain object either way, so the snapshots keep it as it is.
+ */
+export type KeptTimeline = { problemId: string; changes: TimelineChange[] | string };
+
+/** A problem's timeline as the scheduler reads it: its changes unpacked when they were packed (a new object then). */
+export function timelineOf(state: ScheduleViewState, kept: KeptTimeline): ProblemTimeline {
+  return typeof kept.changes === 'string'
+    ? { problemId: kept.problemId, changes: unpack(kept.changes, state.units) }
+    : (kept as ProblemTimeline);
+}
+
+/** Every problem's timeline, unpacked one at a time as it is read. */
+export function* timelinesOf(state: ScheduleViewState): IterableIterator<ProblemTimeline> {
+  for (const kept of state.timelines.values()) yield timelineOf(state, kept);
+}
+
+const KINDS = ['assigned', 'deadline', 'open', 'reported', 'closed', 'supervision', 'reply', 'consolidated'] as const;
+const KIND_INDEX = new Map<string, number>(KINDS.map((kind, i) => [kind, i]));
+/** The units' indices in `ScheduleViewState.units`, made again from the list after a restart. */
+const unitIndices = new WeakMap<string[], Map<string, number>>();
+const TWO_48 = 2 ** 48;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A county day as the number YYYYMMDD (two 16-bit halves); null when it is not written as such a day. */
+const dayCode = (day: string) =>
+  DAY.test(day) ? Number(day.slice(0, 4)) * 10_000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10)) : null;
+const dayOfCode = (code: number) =>
+  `${String(Math.floor(code / 10_000)).padStart(4, '0')}-${String(Math.floor(code / 100) % 100).padStart(2, '0')}-${String(code % 100).padStart(2, '0')}`;
+
+/**
+ * Changes as a string of 16-bit code units: for each, its kind, its instant (ms, three units), then
+ * by kind its unit (an index in `units`, two units), its day (YYYYMMDD, two units; 0 for none) or its
+ * 督办 count (two units). Null when one does not fit (an instant before 1970, a day not written
+ * YYYY-MM-DD): that timeline stays as it is. `unpack` gives back equal changes.
+ */
+export function pack(changes: readonly TimelineChange[], units: string[]): string | null {
+  const codes: number[] = [];
+  const two = (n: number) => codes.push(n % 65_536, Math.floor(n / 65_536));
+  for (const c of changes) {
+    if (!Number.isInteger(c.ms) || c.ms < 0 || c.ms >= TWO_48) return null;
+    codes.push(KIND_INDEX.get(c.kind)!, c.ms % 65_536, Math.floor(c.ms / 65_536) % 65_536, Math.floor(c.ms / 2 ** 32));
+    if (c.kind === 'assigned') {
+      let index = unitIndices.get(units);
+      if (!index) unitIndices.set(units, (index = new Map(units.map((u, i) => [u, i]))));
+      let unit = index.get(c.unitId);
+      if (unit === undefined) {
+        unit = units.push(c.unitId) - 1;
+        index.set(c.unitId, unit);
+      }
+      two(unit);
+    } else if (c.kind === 'deadline' || c.kind === 'closed') {
+      const day = dayCode(c.kind === 'deadline' ? c.deadline : c.closedOn);
+      if (day === null) return null;
+      two(day);
+    } else if (c.kind === 'supervision' || c.kind === 'reply') {
+      if (!Number.isInteger(c.count) || c.count < 0 || c.count >= 2 ** 32) return null;
+      two(c.count);
+      if (c.kind === 'supervision') {
+        const finishBy = c.finishBy === null ? 0 : dayCode(c.finishBy);
+        if (finishBy === null) return null;
+        two(finishBy);
+      }
+    }
+  }
+  return String.fromCharCode(...codes);
+}
+
+/** The changes `pack` packed, as new objects. */
+export function unpack(packed: string, units: readonly string[]): TimelineChange[] {
+  const changes: TimelineChange[] = [];
+  let i = 0;
+  const two = () => packed.charCodeAt(i++) + packed.charCodeAt(i++) * 65_536;
+  while (i < packed.length) {
+    const kind = KINDS[packed.charCodeAt(i++)]!;
+    const ms = packed.charCodeAt(i++) + packed.charCodeAt(i++) * 65_536 + packed.charCodeAt(i++) * 2 ** 32;
+    switch (kind) {
+      case 'assigned':
+        changes.push({ ms, kind, unitId: units[two()]! });
+        break;
+      case 'deadline':
+        changes.push({ ms, kind, deadline: dayOfCode(two()) });
+        break;
+      case 'closed':
+        changes.push({ ms, kind, closedOn: dayOfCode(two()) });
+        break;
+      case 'supervision': {
+        const count = two();
+        const finishBy = two();
+        changes.push({ ms, kind, count, finishBy: finishBy === 0 ? null : dayOfCode(finishBy) });
+        break;
+      }
+      case 'reply':
+        changes.push({ ms, kind, count: two() });
+        break;
+      default:
+        changes.push({ ms, kind });
+    }
+  }
+  return changes;
+}
 
 /** How long (ms) before the latest due instant the ids of schedule events are kept: the scheduler's default catch-up. */
 export const WRITTEN_KEPT_MS = 31 * 86_400_000;
@@ -79,9 +185,9 @@ function inserted(changes: readonly TimelineChange[], change: TimelineChange): T
 
 export const scheduleView: Projection<ScheduleViewState> = {
   name: 'schedule-view',
-  // 3: a transfer (转办) moves the item to its new lead unit.
-  version: 3,
-  initial: () => ({ timelines: new Map(), written: new Set(), writtenByDue: new Map(), lastDueMs: Number.NEGATIVE_INFINITY }),
+  // 3: a transfer (转办) moves the item to its new lead unit. 4: closed problems' timelines packed.
+  version: 4,
+  initial: () => ({ timelines: new Map(), units: [], written: new Set(), writtenByDue: new Map(), lastDueMs: Number.NEGATIVE_INFINITY }),
   apply(state, event) {
     if (scheduleEventTypes.has(event.type)) {
       const ms = instantMs((event.data as { dueAt: string }).dueAt);
@@ -110,6 +216,10 @@ export const scheduleView: Projection<ScheduleViewState> = {
     const timeline = state.timelines.get(problemId);
     if (!timeline) return;
     const change = changeOf(event, instantMs(event.metadata.occurredAt));
-    if (change) timeline.changes = inserted(timeline.changes, change);
+    if (!change) return;
+    const changes = inserted(typeof timeline.changes === 'string' ? unpack(timeline.changes, state.units) : timeline.changes, change);
+    // Closed (销号) or 巩固 confirmed: few events will follow (a 回头看's confirmation, a reopening), so it is kept packed.
+    const last = changes[changes.length - 1]!.kind;
+    timeline.changes = last === 'closed' || last === 'consolidated' ? (pack(changes, state.units) ?? changes) : changes;
   },
 };
