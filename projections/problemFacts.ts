@@ -73,8 +73,12 @@ export type ProblemFacts = {
   unitId: string | null;
   /** 配合单位 now: each gets the policy's share (`scoring.coResponsibleShare`) of the lead unit's deductions. */
   coUnitIds: readonly string[];
-  /** Every lead unit it had, in order (the assignment, then each 转办): whose time it was on a day. */
-  holdings: Holding[];
+  /**
+   * Every lead unit it had, in order (the assignment, then each 转办): whose time it was on a day. Null
+   * while the assignment is its only holding (most problems: a list and a record each for what
+   * `unitId`, `assignedOn` and `assignedEventId` say already); read it through `holdingsOf`.
+   */
+  holdings: Holding[] | null;
   assignedOn: string | null;
   assignedEventId: string | null;
   status: Exclude<ProblemStatus, 'not_raised'>;
@@ -205,6 +209,16 @@ function push<R>(list: readonly R[] | null, ref: R): R[] {
   return list === null ? [ref] : [...list, ref];
 }
 
+/** Every lead unit the problem had, in order: the assignment's (when there is one) unless its list says more. */
+export function holdingsOf(f: ProblemFacts): readonly Holding[] {
+  if (f.holdings !== null) return f.holdings;
+  return f.assignedOn === null ? [] : [{ unitId: f.unitId!, from: f.assignedOn, eventId: f.assignedEventId! }];
+}
+
+/** No co-responsible unit: one list for every problem without one. */
+const NO_UNITS: readonly string[] = Object.freeze([]);
+const units = (ids: readonly string[] | undefined): readonly string[] => (ids === undefined || ids.length === 0 ? NO_UNITS : ids);
+
 function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): void {
   if (facts.unitId === unitId) return;
   if (facts.unitId !== null) state.problemsByUnit.get(facts.unitId)?.delete(facts.problemId);
@@ -232,8 +246,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       recurrenceOf: d.recurrenceOf,
       recurrenceEventId: null,
       unitId: null,
-      coUnitIds: [],
-      holdings: [],
+      coUnitIds: NO_UNITS,
+      holdings: null,
       assignedOn: null,
       assignedEventId: null,
       status: 'raised',
@@ -268,9 +282,9 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   switch (event.type) {
     case 'ProblemAssigned':
       moveToUnit(state, f, event.data.responsibleUnitId);
-      f.coUnitIds = event.data.coResponsibleUnitIds ?? [];
-      // A reassignment before 签收 replaces the first holding: the unit never held it.
-      f.holdings = [{ unitId: event.data.responsibleUnitId, from: day, eventId: recorded.id }];
+      f.coUnitIds = units(event.data.coResponsibleUnitIds);
+      // A reassignment before 签收 replaces the first holding (the unit never held it): the assignment is the only one.
+      f.holdings = null;
       f.status = 'assigned';
       f.assignedOn = day;
       f.assignedEventId = recorded.id;
@@ -368,12 +382,13 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       }
       return;
     case 'CoResponsibleUnitsChanged':
-      f.coUnitIds = event.data.coResponsibleUnitIds;
+      f.coUnitIds = units(event.data.coResponsibleUnitIds);
       return;
     case 'ProblemTransferred':
+      // The holdings first: while the assignment is the only one, its unit is the one the problem is moving from.
+      f.holdings = push(holdingsOf(f), { unitId: event.data.toUnitId, from: day, eventId: recorded.id });
       moveToUnit(state, f, event.data.toUnitId);
-      f.coUnitIds = f.coUnitIds.filter((id) => id !== event.data.toUnitId);
-      f.holdings = push(f.holdings, { unitId: event.data.toUnitId, from: day, eventId: recorded.id });
+      f.coUnitIds = units(f.coUnitIds.filter((id) => id !== event.data.toUnitId));
       return;
     case 'ExtensionRequested':
     case 'ExtensionRequestApproved':
@@ -390,6 +405,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
  * recorded on or before it; the first holder before its assignment day. Null when never assigned.
  */
 export function holderOn(f: ProblemFacts, day: string): string | null {
+  // The assignment alone: its unit, whatever the day (as the first holder is before its assignment day).
+  if (f.holdings === null) return f.assignedOn === null ? null : f.unitId;
   let holder = f.holdings[0]?.unitId ?? null;
   for (const h of f.holdings) if (h.from <= day) holder = h.unitId;
   return holder;
