@@ -41,8 +41,23 @@ export function termCounts(text: string): Map<string, number> {
   return counts;
 }
 
-/** One indexed description and what the boosts compare. */
-export type IndexedProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; terms: Map<string, number> };
+/**
+ * One indexed description and what the boosts compare. `terms`: its words and their counts, one after
+ * the other in the order they first appear ([word, count, word, count, …]), each word the index's one
+ * copy of it (issue 12, aim 2: a Map per problem and a string per word of every description held some
+ * 40 MB per million events).
+ */
+export type IndexedProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; terms: (string | number)[] };
+
+/** How many times a problem's description holds a word (0: not at all). */
+function countOf(p: IndexedProblem, term: string): number {
+  const terms = p.terms;
+  for (let i = 0; i < terms.length; i += 2) if (terms[i] === term) return terms[i + 1] as number;
+  return 0;
+}
+
+/** A word the index holds: its one copy, and the problems whose description holds it, in the order they were indexed. */
+type Posting = { term: string; problemIds: string[] };
 
 /** A raise the projection took but has not segmented yet. */
 export type PendingProblem = Omit<IndexedProblem, 'terms'> & { description: string };
@@ -53,20 +68,21 @@ export type PendingProblem = Omit<IndexedProblem, 'terms'> & { description: stri
  * most of the index's cost, 0.9 s of a cold start at a million events, so a catch-up only queues them
  * and `currentIndex` segments them after, in slices). Nothing ranks from an index with raises pending.
  */
-export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Set<string>>; pending: PendingProblem[] };
+export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Posting>; pending: PendingProblem[] };
 
 export const emptyIndex = (): SimilarityIndex => ({ problems: new Map(), postings: new Map(), pending: [] });
 
 /** Adds a problem's description to the index (a second add of the same problem is ignored: a description never changes). */
 export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   if (index.problems.has(p.problemId)) return;
-  const terms = termCounts(p.description);
-  index.problems.set(p.problemId, { problemId: p.problemId, category: p.category, source: p.source, terms });
-  for (const term of terms.keys()) {
-    let set = index.postings.get(term);
-    if (!set) index.postings.set(term, (set = new Set()));
-    set.add(p.problemId);
+  const terms: (string | number)[] = [];
+  for (const [term, count] of termCounts(p.description)) {
+    let posting = index.postings.get(term);
+    if (!posting) index.postings.set(term, (posting = { term, problemIds: [] }));
+    posting.problemIds.push(p.problemId);
+    terms.push(posting.term, count);
   }
+  index.problems.set(p.problemId, { problemId: p.problemId, category: p.category, source: p.source, terms });
 }
 
 /**
@@ -164,30 +180,30 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
   const weight = new Map<string, number>();
   let queryNorm = 0;
   for (const [term, count] of q) {
-    const w = count * idf(n, index.postings.get(term)?.size ?? 0);
+    const w = count * idf(n, index.postings.get(term)?.problemIds.length ?? 0);
     weight.set(term, w);
     queryNorm += w * w;
   }
   if (queryNorm === 0) return [];
   const dots = new Map<string, number>();
   for (const [term, w] of weight)
-    for (const id of index.postings.get(term) ?? []) {
+    for (const id of index.postings.get(term)?.problemIds ?? []) {
       if (id === query.excludeProblemId) continue;
-      dots.set(id, (dots.get(id) ?? 0) + w * index.problems.get(id)!.terms.get(term)! * idf(n, index.postings.get(term)!.size));
+      dots.set(id, (dots.get(id) ?? 0) + w * countOf(index.problems.get(id)!, term) * idf(n, index.postings.get(term)!.problemIds.length));
     }
   const matches: SimilarMatch[] = [];
   for (const [id, dot] of dots) {
     const p = index.problems.get(id)!;
     let norm = 0;
-    for (const [term, count] of p.terms) {
-      const w = count * idf(n, index.postings.get(term)!.size);
+    for (let i = 0; i < p.terms.length; i += 2) {
+      const w = (p.terms[i + 1] as number) * idf(n, index.postings.get(p.terms[i] as string)!.problemIds.length);
       norm += w * w;
     }
     const textSimilarity = dot / Math.sqrt(queryNorm * norm);
     if (textSimilarity < similarityWeights.minTextSimilarity) continue;
     const sameCategory = query.category != null && p.category === query.category;
     const sameSource = query.source != null && p.source === query.source;
-    const shared = [...weight.keys()].filter((t) => p.terms.has(t));
+    const shared = [...weight.keys()].filter((t) => countOf(p, t) > 0);
     shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
     matches.push({
       problemId: id,
@@ -208,7 +224,8 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
  */
 export const similarityIndex: Projection<SimilarityIndex> = {
   name: 'similarity-index',
-  version: 2,
+  // 3: a problem's words as one list, each word kept once; postings as lists.
+  version: 3,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;
