@@ -130,6 +130,18 @@ const NONE: never[] = [];
  */
 const own = <T>(list: T[]): T[] => (list.length === 0 ? [] : list);
 
+/** The empty list every problem's state without a 相关 link, a 配合单位 or a comment shares (the domain replaces its lists, never changes them). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** The state with its empty lists replaced by the one shared empty list (issue 12: three new empty arrays a problem, some 10 MB per million events). */
+function withSharedEmptyLists<S extends object>(state: S): S {
+  const lists = state as { relatedTo?: readonly unknown[]; coResponsibleUnitIds?: readonly unknown[]; comments?: readonly unknown[] };
+  if (lists.relatedTo?.length === 0) lists.relatedTo = EMPTY;
+  if (lists.coResponsibleUnitIds?.length === 0) lists.coResponsibleUnitIds = EMPTY;
+  if (lists.comments?.length === 0) lists.comments = EMPTY;
+  return state;
+}
+
 /** The ledger of problems and the list of units, for the `problem(s)` and `units` queries. */
 export const ledgerView: Projection<LedgerViewState> = {
   name: 'ledger',
@@ -157,7 +169,7 @@ export const ledgerView: Projection<LedgerViewState> = {
       const evolved = evolveProblem(row?.state ?? initialProblemState, domainEvent);
       if (evolved.status === 'not_raised') return;
       // The domain's state is made by spreads adding fields: kept with the hidden class its keys share.
-      const state = evolved === row?.state ? evolved : sharedShape(evolved);
+      const state = evolved === row?.state ? evolved : withSharedEmptyLists(sharedShape(evolved));
       const at = event.metadata.occurredAt;
       const latestProgress = domainEvent.type === 'ProgressReported' ? domainEvent.data.progress : (row?.latestProgress ?? null);
       // Most problems never get an order, a link or a transfer: they share one empty list, and one is made at the first.
