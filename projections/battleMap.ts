@@ -287,6 +287,8 @@ const STATUS_INDEX = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 /** Bit REASON_SHIFT + i: the item has reason `REASONS[i]` (the order `itemLight` gives them in: red's, then yellow's). */
 const REASON_SHIFT = 20;
 const REASONS = ['overdue', 'rejected', 'due_soon', 'extended', 'no_deadline'] as const satisfies readonly LightReason[];
+/** The reasons a set of REASONS bits names, in order: one frozen list for each of the 32 (an item's list, read only). */
+const REASON_LISTS = Array.from({ length: 32 }, (_, bits) => Object.freeze(REASONS.filter((_, i) => bits & (1 << i)))) as LightReason[][];
 const REASON_BIT = Object.fromEntries(REASONS.map((reason, i) => [reason, 1 << (REASON_SHIFT + i)])) as Record<LightReason, number>;
 /** Two bits from CONSOLIDATION_SHIFT: the index in CONSOLIDATIONS. */
 const CONSOLIDATION_SHIFT = 25;
@@ -417,8 +419,6 @@ class Slots {
   /** The item of the problem in `slot`, as `mapItem` made it when it was last put. */
   item(slot: number): BattleMapItem {
     const code = this.codes[slot]!;
-    const reasons: LightReason[] = [];
-    for (let i = 0; i < REASONS.length; i++) if (code & (1 << (REASON_SHIFT + i))) reasons.push(REASONS[i]!);
     const unit = this.units[slot]!;
     return {
       problemId: this.problemIds[slot]!,
@@ -427,7 +427,7 @@ class Slots {
       status: STATUSES[(code >>> STATUS_SHIFT) & 7]!,
       deadline: this.deadlines[slot]!,
       light: code & LIGHT_BIT.red ? 'red' : code & LIGHT_BIT.yellow ? 'yellow' : 'green',
-      reasons,
+      reasons: REASON_LISTS[(code >>> REASON_SHIFT) & 31]!,
       consolidation: CONSOLIDATIONS[(code >>> CONSOLIDATION_SHIFT) & 3]!,
     };
   }
