@@ -85,8 +85,15 @@ export type ProblemFacts = {
   deadline: string | null;
   /** The DeadlineSet or DeadlineExtended event that fixed the current deadline. */
   deadlineEventId: string | null;
-  /** Every deadline set or extended, in log order, with the county day it was recorded: what `yearEndDue` judges a year on. */
-  deadlines: DeadlineRef[] | null;
+  /** The county day the current deadline was set or extended (recorded); null without a deadline. */
+  deadlineOn: string | null;
+  /**
+   * The deadlines set or extended before the current one, in log order, each with the county day it
+   * was recorded; null while the current one is the only one (most problems: a list and a record each
+   * for what `deadline`, `deadlineOn` and `deadlineEventId` say already). Read them all, the current
+   * one last, through `deadlinesOf`: what `yearEndDue` judges a year on.
+   */
+  earlierDeadlines: DeadlineRef[] | null;
   /** The day it last entered rectification (assigned, rejected or reopened): it cannot be overdue before. */
   openSince: string;
   /** The day of the report that is waiting for, or passed, verification; null while in rectification. */
@@ -253,7 +260,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       status: 'raised',
       deadline: null,
       deadlineEventId: null,
-      deadlines: null,
+      deadlineOn: null,
+      earlierDeadlines: null,
       openSince: d.raisedOn,
       rectifiedOn: null,
       rectifiedEventId: null,
@@ -295,10 +303,11 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       return;
     case 'DeadlineSet':
     case 'DeadlineExtended': {
+      const current = currentDeadline(f);
+      if (current !== null) f.earlierDeadlines = push(f.earlierDeadlines, current);
       f.deadline = event.data.deadline;
       f.deadlineEventId = recorded.id;
-      const set = { deadline: event.data.deadline, day, eventId: recorded.id };
-      f.deadlines = push(f.deadlines, set);
+      f.deadlineOn = day;
       if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, held);
       return;
     }
@@ -400,6 +409,18 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   }
 }
 
+/** The deadline in force as a record of its own (null without one). */
+function currentDeadline(f: ProblemFacts): DeadlineRef | null {
+  return f.deadline === null ? null : { deadline: f.deadline, day: f.deadlineOn!, eventId: f.deadlineEventId! };
+}
+
+/** Every deadline set or extended, in log order, with the county day it was recorded (none: an empty list). */
+export function deadlinesOf(f: ProblemFacts): readonly DeadlineRef[] {
+  const current = currentDeadline(f);
+  if (current === null) return f.earlierDeadlines ?? [];
+  return f.earlierDeadlines === null ? [current] : [...f.earlierDeadlines, current];
+}
+
 /**
  * The lead unit (牵头单位) holding the item at the end of a county day: the last assignment or 转办
  * recorded on or before it; the first holder before its assignment day. Null when never assigned.
@@ -434,8 +455,8 @@ export function countsAsOf(event: RecordedEvent, asOf: { ms: number; day: string
  * after the year (nothing in force to rewrite) stands for the year it names. Null without a deadline.
  */
 export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; eventId: string } | null {
-  const set = f.deadlines;
-  if (set === null || set.length === 0) return null;
+  const set = deadlinesOf(f);
+  if (set.length === 0) return null;
   const years = [...new Set(set.map((d) => Number(d.deadline.slice(0, 4))))].sort((a, b) => a - b);
   for (const year of years) {
     const yearEnd = `${year}-12-31`;
@@ -535,7 +556,8 @@ export const problemFacts: Projection<FactsState> = {
   // 9: sweeps (举一反三排查) and their answers.
   // 10: lead and co-responsible units, transfers (转办): who held the item when.
   // 11: the units' leaders on record (领导班子), whom interview triggers name.
-  version: 11,
+  // 12: the current deadline's day beside it, and only the earlier deadlines in a list (`deadlinesOf`).
+  version: 12,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
-import { type FactsState, holdingsOf, problemFacts } from '../../projections/problemFacts.js';
+import { type FactsState, deadlinesOf, holdingsOf, problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { stateHash } from '../../projections/snapshots.js';
@@ -63,13 +63,13 @@ describe("the as-of history and a problem's lists changed after a snapshot", () 
     const facts = expected.problems.get(PROBLEM)!;
     expect(holdingsOf(facts).map((h) => h.unitId)).toEqual([TOWNSHIP]);
     expect(facts.orders!.map((o) => o.reply)).toEqual([null]);
-    expect(facts.deadlines!.map((d) => d.deadline)).toEqual(['2019-06-30']);
+    expect(deadlinesOf(facts).map((d) => d.deadline)).toEqual(['2019-06-30']);
     expect(stateHash(await readModels.factsAsOf(asOf))).toBe(stateHash(expected));
     // And the live facts have all three.
     const live = readModels.live.problems.get(PROBLEM)!;
     expect(holdingsOf(live).map((h) => h.unitId)).toEqual([TOWNSHIP, OTHER_TOWNSHIP]);
     expect(live.orders![0]!.reply).not.toBeNull();
-    expect(live.deadlines!.map((d) => d.deadline)).toEqual(['2019-06-30', '2019-07-31']);
+    expect(deadlinesOf(live).map((d) => d.deadline)).toEqual(['2019-06-30', '2019-07-31']);
     readModels.stop();
   });
 });
