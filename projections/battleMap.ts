@@ -188,6 +188,8 @@ export function addToWall(wall: WallTallies, unitId: string, category: ProblemCa
  * out of its data (`Object.entries`, GraphQL).
  */
 export const WALL: unique symbol = Symbol('wall tallies');
+/** Where a live map keeps the way to sum its wall's cells from its packed problems, in slices, without making its items. */
+export const WALL_FROM_SLOTS: unique symbol = Symbol('wall tallies from slots');
 
 export type BattleMap = {
   asOf: string;
@@ -223,6 +225,8 @@ export type BattleMap = {
   items: () => BattleMapItem[];
   /** The wall's cells, on a map built once (a live map's problems move between them: the wall sums its items). */
   [WALL]?: WallTallies;
+  /** On a live map: its wall's cells summed from its problems as they stand (their unit, category and light), in slices. */
+  [WALL_FROM_SLOTS]?: () => Promise<WallTallies>;
 };
 
 /** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
@@ -414,6 +418,21 @@ class Slots {
       this.byUnit = { starts, slots };
     }
     return this.byUnit.slots.subarray(this.byUnit.starts[unit]!, this.byUnit.starts[unit + 1]!);
+  }
+
+  /** The wall's cells of the problems on the map, summed in slices (as `addToWall` sums a past map's as it is built). */
+  async wall(): Promise<WallTallies> {
+    const wall: WallTallies = new Map();
+    const clock = sliceClock();
+    for (let slot = 0; slot < this.length; slot++) {
+      if (clock.due()) await yieldToEventLoop();
+      const code = this.codes[slot]!;
+      const unit = this.units[slot]!;
+      if (!(code & ON_MAP) || unit < 0) continue;
+      const light = code & LIGHT_BIT.red ? 'red' : code & LIGHT_BIT.yellow ? 'yellow' : 'green';
+      addToWall(wall, this.unitIds[unit]!, ProblemCategories.options[this.categories[slot]!]!, light, this.ledgerNumbers[slot]!);
+    }
+    return wall;
   }
 
   /** The item of the problem in `slot`, as `mapItem` made it when it was last put. */
@@ -637,6 +656,8 @@ export class BattleMapAccumulator {
         for (let slot = 0; slot < slots.length; slot++) if (slots.codes[slot]! & ON_MAP) items.push(slots.item(slot));
         return items;
       },
+      // A problem's category is its raise's: the slot's is the facts'.
+      [WALL_FROM_SLOTS]: () => slots.wall(),
     };
   }
 }
