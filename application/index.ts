@@ -154,8 +154,6 @@ export async function createApplication(given: EventStore, options: ApplicationO
   // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
   const readModels = new ReadModels(store, runner);
   await runner.start();
-  // 举一反三's index segments the raises of the catch-up now, in slices, after the start (a query waits for it).
-  void currentIndex(runner.state(similarityIndex)).catch(() => undefined);
   metrics.followLog('read_models', runner, store, clock);
   const ledger = new Ledger(store);
   const assessment = new Assessment(store, runner, readModels, clock);
@@ -213,5 +211,9 @@ export async function createApplication(given: EventStore, options: ApplicationO
   metrics.onceOnly(application.onceOnly);
   if (options.notifications !== false) await application.notifications.start();
   if (options.scheduler) await application.onceOnly.add(application.scheduler);
+  // 举一反三's index segments the raises of the catch-up in slices once the start is done and its caller has built on it
+  // (a query waits for it): begun at once, its slices ran between every step above and the transport's, and the first
+  // ready answer waited for them (about 0.2 s at 300k events).
+  setImmediate(() => void currentIndex(runner.state(similarityIndex)).catch(() => undefined));
   return application;
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
 import type { EventStore, NewEvent, RecordedEvent } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
-import { decodeInPieces, encodeInPieces } from '../projections/snapshots.js';
+import { atOnce, sliced } from '../projections/slices.js';
+import { decodeInPieces, encodeInPieces, encodeInPiecesSliced } from '../projections/snapshots.js';
 import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
@@ -123,16 +124,27 @@ export class CheckpointDrafter {
 
   /** A checkpoint at the last position observed; synchronous, so the heads cannot move meanwhile. */
   draft(reason: CheckpointData['reason']): CheckpointData {
+    return atOnce(this.drafting(reason));
+  }
+
+  /**
+   * The same draft, pausing (`yield`) between pieces of the root's hashing: run `sliced`, the caller observes nothing
+   * until it is done (the Checkpointer holds its subscription meanwhile), so the heads do not move under it.
+   */
+  *drafting(reason: CheckpointData['reason']): Generator<void, CheckpointData> {
+    const position = this.position;
+    yield* this.heads.preparing();
+    const merkleRoot = this.heads.root();
     const data: CheckpointData = {
-      position: this.position,
+      position,
       eventCount: this.heads.eventCount,
       streamCount: this.heads.streamCount,
-      merkleRoot: this.heads.root(),
+      merkleRoot,
       previousPosition: this.covered,
       moved: this.heads.movedAfter(this.covered).map((h) => [h.streamId, h.revision, h.hash]),
       reason,
     };
-    this.covered = this.position;
+    this.covered = position;
     this.uncovered = [];
     return data;
   }
@@ -257,6 +269,11 @@ export class Checkpointer {
   private following: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /**
+   * Work on the drafter done in slices (a draft's root, a snapshot's bytes), until it is done: the drafter must not move
+   * meanwhile, so the subscription's next event and the timer's checkpoint wait for it.
+   */
+  private busy: Promise<void> | undefined;
   failure: unknown;
 
   constructor(
@@ -294,11 +311,8 @@ export class Checkpointer {
       })
       .then(() =>
         rawStore(this.store).subscribeToAll({ after: this.drafter.position, signal: this.abort.signal }, (event) => {
-          this.drafter.observe(event);
-          const written = this.onObserved(event, headAtStart, triggers);
-          // Kept after the event's own checkpoint is drafted (that draft leaves nothing uncovered to keep).
-          if (event.position >= headAtStart && event.position - this.savedAt >= CHECKPOINTER_SNAPSHOT_EVERY) this.save();
-          return written;
+          const busy = this.busy;
+          return busy ? busy.then(() => this.follow(event, headAtStart, triggers)) : this.follow(event, headAtStart, triggers);
         }),
       )
       .catch((error: unknown) => {
@@ -306,9 +320,34 @@ export class Checkpointer {
         console.error('Checkpointer stopped:', error);
       });
     this.timer = setInterval(() => {
-      if (this.drafter.uncovered.length > 0) void this.checkpoint('time');
+      if (!this.busy && this.drafter.uncovered.length > 0) void this.checkpoint('time');
     }, this.policy.everySeconds * 1000);
     this.timer.unref();
+  }
+
+  /**
+   * Observes an event and does what it calls for: a checkpoint (drafted in slices, then appended), a snapshot of the
+   * state (in slices, after the event's own checkpoint is drafted: that draft leaves nothing uncovered to keep). The
+   * promise, when there is one, holds the subscription until both are done.
+   */
+  private follow(event: RecordedEvent, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
+    this.drafter.observe(event);
+    const written = this.onObserved(event, headAtStart, triggers);
+    if (event.position < headAtStart || event.position - this.savedAt < CHECKPOINTER_SNAPSHOT_EVERY) return written;
+    const kept = (this.busy ?? Promise.resolve()).then(() => this.keep());
+    return written ? Promise.all([kept, written]).then(() => undefined) : kept;
+  }
+
+  /** Marks `work` as the drafter's slices in progress until it settles. */
+  private holding(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy = settled;
+    void settled.then(() => {
+      if (this.busy === settled) this.busy = undefined;
+    });
   }
 
   /** The checkpoint an event observed calls for, if any: drafted now, written after the one before. */
@@ -319,13 +358,18 @@ export class Checkpointer {
     return undefined;
   }
 
+  /**
+   * Drafts a checkpoint at the last position observed, its root hashed in slices (issue 12: a first checkpoint over every
+   * head of a million-event log held the event loop most of a second), then appends it after the one before.
+   */
   private checkpoint(reason: CheckpointData['reason']): Promise<void> {
     if (this.abort.signal.aborted) return this.writing;
-    const data = this.drafter.draft(reason);
     const causation = this.drafter.lastEventId!;
     const now = this.clock();
-    this.writing = this.writing
-      .then(async () => {
+    const drafted = sliced(this.drafter.drafting(reason));
+    this.holding(drafted);
+    this.writing = Promise.all([drafted, this.writing])
+      .then(async ([data]) => {
         await appendCheckpoint(this.store, data, causation, now);
       })
       .catch((error: unknown) => console.error('Could not record a checkpoint:', error));
@@ -353,13 +397,35 @@ export class Checkpointer {
     }
   }
 
-  /** Keeps the drafter's state as it is now: serialized at once (the next event moves it), written after the last. */
+  /**
+   * Keeps the drafter's state as it is now, serialized in slices (30 MB at a million events: most of a second in one
+   * go), the drafter held meanwhile; written after the last. In pieces, so a restart reads it back with yields too.
+   */
+  private keep(): Promise<void> {
+    const state = this.snapshots && this.drafter.state();
+    if (!state) return Promise.resolve();
+    this.savedAt = state.position;
+    const encoded = encodeInPiecesSliced(this.lead(state), state);
+    this.holding(encoded);
+    return encoded.then(
+      (bytes) => this.write(bytes),
+      (error: unknown) => console.error('Could not save the checkpointer’s snapshot:', error),
+    );
+  }
+
+  /** Keeps the drafter's state as it is now, serialized at once (a stop: nothing follows it), written after the last. */
   private save(): void {
     const state = this.snapshots && this.drafter.state();
     if (!state) return;
-    // In one go (the next event moves the state), in pieces so a restart reads it back with yields between them.
-    const bytes = encodeInPieces({ version: SNAPSHOT.version, state: { position: state.position, eventId: state.eventId } }, state);
     this.savedAt = state.position;
+    this.write(encodeInPieces(this.lead(state), state));
+  }
+
+  private lead(state: DrafterState) {
+    return { version: SNAPSHOT.version, state: { position: state.position, eventId: state.eventId } };
+  }
+
+  private write(bytes: Buffer): void {
     this.saving = this.saving
       .then(() => this.snapshots!.save(SNAPSHOT.name, bytes))
       .catch((error: unknown) => console.error('Could not save the checkpointer’s snapshot:', error));
@@ -369,6 +435,7 @@ export class Checkpointer {
     clearInterval(this.timer);
     this.abort.abort();
     await this.following;
+    await this.busy;
     await this.writing;
     if (this.failure === undefined && this.drafter.position > this.savedAt) this.save();
     await this.saving;

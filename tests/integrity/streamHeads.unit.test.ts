@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 
@@ -58,5 +58,23 @@ describe('the stream heads’ incremental Merkle root', () => {
       expect(heads.streamCount).toBe(plain.size);
       expect(heads.root()).toBe(headsRoot([...plain].map(([streamId, h]) => ({ streamId, ...h }))));
     }
+  });
+  it('given 5,000 new streams, when the root is prepared in pieces, then it pauses many times and the root after it is the one from scratch, hashing only the nodes over the full blocks', () => {
+    const heads = new StreamHeads();
+    const plain: { streamId: string; revision: number; hash: string }[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const streamId = `s-${(i * 7919) % 5_003}`;
+      const hash = (i * 2654435761).toString(16).padStart(64, '0').slice(-64);
+      heads.apply(streamId, 0, hash, i);
+      plain.push({ streamId, revision: 0, hash });
+    }
+    let pauses = 0;
+    for (const steps = heads.preparing(); !steps.next().done; ) pauses += 1;
+    // 5,000 leaves and 4,992 nodes of full blocks, a pause every 256 hashes at most.
+    expect(pauses).toBeGreaterThan(20);
+    const subtrees = vi.spyOn(heads as unknown as { subtree: () => Buffer }, 'subtree');
+    expect(heads.root()).toBe(headsRoot(plain));
+    // 5,000 = 4,096 + 512 + 256 + 128 + 8: the root's split reaches the six cached blocks through a handful of nodes.
+    expect(subtrees.mock.calls.length).toBeLessThan(20);
   });
 });

@@ -115,4 +115,22 @@ describe('a snapshot written in pieces', () => {
     expect(stateHash(runner.state(counted))).toBe(stateHash(folded(before + 50)));
     await runner.stop();
   });
+  it('given a start that caught up thousands of events, when events are appended right after it, then they are applied at once (no snapshot holds them) and the snapshot comes later', async () => {
+    const before = 5_000;
+    const store = await storeOf(before);
+    const snapshots = new MemorySnapshotStore();
+    const runner = new ProjectionRunner(store, [counted], { snapshots, snapshotAfterStartMs: 300, log: () => {} });
+    await runner.start();
+    for (let i = before; i < before + 20; i++) await store.appendToStream('late', [event(i)], 'any');
+    await runner.waitFor(before + 19, 1_000);
+    expect(runner.state(counted).n).toBe(before + 20);
+    // Taken at once, as before, it would be written by now (5,000 rows take a few milliseconds).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(snapshots.saved.has('counted')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const saved = decodeSnapshot(snapshots.saved.get('counted')!);
+    expect(saved.position).toBe(before + 19);
+    expect(stateHash(saved.state)).toBe(stateHash(folded(before + 20)));
+    await runner.stop();
+  });
 });
