@@ -11,6 +11,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
+import { nextTurn } from '../projections/slices.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
 import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
 import { Metrics } from '../application/metrics.js';
@@ -118,6 +119,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   if (!introspection)
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
 
+  // A starting server answers "catching up" meanwhile: the endpoint and the Express app are built in turns of their own.
+  await nextTurn();
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
     context: async ({ req }): Promise<Context> => {
@@ -148,6 +151,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     logging: false,
   });
 
+  await nextTurn();
   const app = express();
   app.disable('x-powered-by');
   // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
