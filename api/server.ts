@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import express from 'express';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
@@ -11,6 +11,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
+import { nextTurn } from '../projections/slices.js';
 import { FileSnapshotStore } from '../projections/snapshots.js';
 import { type Application, type ApplicationOptions, createApplication } from '../application/index.js';
 import { Metrics } from '../application/metrics.js';
@@ -80,6 +81,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
+  // Rendered in a worker while the application is built (a module-wide promise: one render per process).
+  const consolePageReady = consolePage();
   const application = await createApplication(store, { ...options, metrics });
   const { clock, runner, accounts } = application;
   following = runner;
@@ -89,12 +92,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
   metrics.gauge('live_streams_open', 'Live streams (GraphQL subscriptions over server-sent events) open now.', () => limits.openStreams);
 
-  const consolePage = graphiqlPage({
-    title: '台账 · Taizhang console',
-    defaultEditorToolsVisibility: 'headers',
-    headers: consoleHeaders,
-    defaultTabs: consoleTabs,
-  });
+  const graphiql = await consolePageReady;
   const plugins: Plugin[] = [
     tracking.plugin() as Plugin,
     requestParseErrors(),
@@ -121,6 +119,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   if (!introspection)
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
 
+  // A starting server answers "catching up" meanwhile: the endpoint and the Express app are built in turns of their own.
+  await nextTurn();
   const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
     schema,
     context: async ({ req }): Promise<Context> => {
@@ -141,8 +141,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     maskedErrors: {
       maskError: errorMasker({ suggestions: introspection, log: (error) => logger.error({ err: error }, 'unexpected error') }),
     },
-    graphiql: consolePage.options,
-    renderGraphiQL: () => consolePage.html,
+    graphiql: CONSOLE_OPTIONS,
+    renderGraphiQL: () => graphiql.html,
     // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
     cors:
       corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
@@ -151,6 +151,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     logging: false,
   });
 
+  await nextTurn();
   const app = express();
   app.disable('x-powered-by');
   // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
@@ -162,7 +163,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
         useDefaults: true,
         directives: {
           // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
-          'script-src': ["'self'", `'sha256-${consolePage.scriptHash}'`],
+          'script-src': ["'self'", `'sha256-${graphiql.scriptHash}'`],
           'style-src': ["'self'", "'unsafe-inline'"],
           'worker-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:'],
@@ -294,15 +295,29 @@ function unreadableParam(query: express.Request['query']): string | undefined {
   return undefined;
 }
 
+/** The console: GraphiQL with the opening tabs and the Headers pane shown. */
+const CONSOLE_OPTIONS: GraphiQLOptions = {
+  title: '台账 · Taizhang console',
+  defaultEditorToolsVisibility: 'headers',
+  headers: consoleHeaders,
+  defaultTabs: consoleTabs,
+};
+
+let consolePageRendered: Promise<{ html: string; scriptHash: string }> | undefined;
+
 /**
- * The console page, rendered once: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
- * so it works with no internet, and the hash of its one inline script for the CSP.
+ * The console page, rendered once per process: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
+ * so it works with no internet, and the hash of its one inline script for the CSP. Rendered in a worker thread
+ * (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s while a starting server answers "starting".
  */
-function graphiqlPage(options: GraphiQLOptions) {
-  const html = renderGraphiQL(options);
-  const start = html.indexOf('<script>') + '<script>'.length;
-  const script = html.slice(start, html.lastIndexOf('</script>'));
-  return { options, html, scriptHash: createHash('sha256').update(script).digest('base64') };
+function consolePage(): Promise<{ html: string; scriptHash: string }> {
+  consolePageRendered ??= new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./consolePage.js', import.meta.url), { workerData: { consolePage: CONSOLE_OPTIONS } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The console page's worker stopped (exit code ${code}) before rendering it.`)));
+  });
+  return consolePageRendered;
 }
 
 /**

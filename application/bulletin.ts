@@ -105,7 +105,7 @@ export class Bulletins {
     const publication = this.readModels.live.publications.get(month);
     if (!publication) return { bulletin: await this.draft(month), published: null, reproduced: null };
     const bulletin = await this.pinned(month, publication.position);
-    return { bulletin, published: publicationOf(publication), reproduced: bulletinHash(bulletin) === publication.bulletinHash };
+    return { bulletin, published: publicationOf(publication), reproduced: (await bulletinHash(bulletin)) === publication.bulletinHash };
   }
 
   /** Every month published so far (印发), the latest first: the page's list of bulletins. */
@@ -159,7 +159,7 @@ export class Bulletins {
         policyVersion: bulletin.policyVersion,
         asOf: bulletin.asOf,
         position,
-        bulletinHash: bulletinHash(bulletin),
+        bulletinHash: await bulletinHash(bulletin),
         county: {
           raised: bulletin.county.figures.raised.count,
           closed: bulletin.county.figures.closed.count,

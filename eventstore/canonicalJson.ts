@@ -59,3 +59,55 @@ function writeObject(record: Record<string, unknown>): string {
   }
   return `${out}}`;
 }
+
+/**
+ * The same canonical JSON written in pieces to `sink`, as a generator that pauses (`yield`) after every array element and
+ * object member: run with `sliced` (projections/slices.ts), a big value (a bulletin naming a county's ledger numbers) is
+ * hashed without holding the event loop, the same bytes as `canonicalJson`'s, so the same hash.
+ */
+export function* canonicalJsonPieces(value: unknown, sink: (text: string) => void): Generator<void, void> {
+  if (!(yield* piecesOf(value, sink))) throw new TypeError('A value with no JSON form cannot be canonicalized');
+}
+
+/** `toJSON` applied as `write` applies it (again while the result has one). */
+function resolved(value: unknown): unknown {
+  let current = value;
+  while (current !== null && typeof current === 'object' && typeof (current as { toJSON?: unknown }).toJSON === 'function')
+    current = (current as { toJSON: () => unknown }).toJSON();
+  return current;
+}
+
+/** Writes `value`'s canonical JSON (toJSON already applied) to `sink`; false, with nothing written, when it has no JSON form. */
+function* piecesOf(given: unknown, sink: (text: string) => void): Generator<void, boolean> {
+  const value = resolved(given);
+  if (value === null || typeof value !== 'object') {
+    const text = write(value);
+    if (text === undefined) return false;
+    sink(text);
+    return true;
+  }
+  if (Array.isArray(value)) {
+    sink('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) sink(',');
+      if (!(yield* piecesOf(value[i], sink))) sink('null');
+      yield;
+    }
+    sink(']');
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  sink('{');
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const member = resolved(record[key]);
+    // A member with no JSON form is left out, key and all.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    sink(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    yield* piecesOf(member, sink);
+    yield;
+  }
+  sink('}');
+  return true;
+}

@@ -48,3 +48,13 @@ export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
     }
   }
 }
+
+/**
+ * A whole turn of the event loop, through its poll phase (requests): a `yieldToEventLoop` awaited from an I/O callback
+ * resumes in the same turn's check phase, before any request that came meanwhile; two always let the requests in. For
+ * steps longer than a slice (a module evaluated, a schema built), where two steps back to back would hold the loop.
+ */
+export const nextTurn = async (): Promise<void> => {
+  await yieldToEventLoop();
+  await yieldToEventLoop();
+};

@@ -8,7 +8,7 @@
 // - dist/ is one folder below the checkout, like api/ and eventstore/: the paths the code resolves
 //   from its own file (`new URL(…, import.meta.url)`: the web app's web/dist, the SQLite writer's
 //   worker ./sqliteWriter.js) find the same files from a chunk in dist/ as from their source. The
-//   writer is an entry of its own (dist/sqliteWriter.js), next to the chunks.
+//   workers are entries of their own (dist/sqliteWriter.js, auditTable.js, consolePage.js), next to the chunks.
 // - Written file by file through a rename, and stale files removed after: two servers sharing a
 //   checkout (docker-compose.yml's postgres profile) may build at once, and one never reads a half-written file.
 // - Not built again when nothing it was built from changed: dist/inputs.json keeps the SHA-256 of every
@@ -60,7 +60,12 @@ try {
 const { build } = await import('esbuild');
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'api/main.ts', sqliteWriter: 'eventstore/sqliteWriter.js', auditTable: 'projections/auditTable.js' },
+  entryPoints: {
+    main: 'api/main.ts',
+    sqliteWriter: 'eventstore/sqliteWriter.js',
+    auditTable: 'projections/auditTable.js',
+    consolePage: 'api/consolePage.js',
+  },
   bundle: true,
   splitting: true,
   format: 'esm',
