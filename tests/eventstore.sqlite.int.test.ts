@@ -160,6 +160,46 @@ describe('sqlite event store on disk', () => {
     expect(await currentState(ours, 'c', counter)).toEqual({ state: 4, revision: 3 });
   });
 
+  it('a stream read from a revision answers what the file holds, whether this process or another wrote after it', async () => {
+    const file = tempFile();
+    const ours = new SqliteEventStore(file);
+    const theirs = new SqliteEventStore(file);
+    open.push(ours, theirs);
+    const ns = (events: RecordedEvent[]) => events.map((e) => [e.revision, (e.data as { n: number }).n]);
+    /** What `ours` answers from a revision on, checked against a read by the other connection. */
+    const from = async (fromRevision: number, maxCount?: number) => {
+      const options = maxCount === undefined ? { fromRevision } : { fromRevision, maxCount };
+      const answered = await ours.readStream('a', options);
+      expect(answered).toEqual(await theirs.readStream('a', options));
+      return ns(answered);
+    };
+    await ours.appendToStream('a', [event(1)], 'no_stream');
+    await Promise.all([ours.appendToStream('b', [event(2)], 'no_stream'), ours.appendToStream('a', [event(3), event(4)], 0)]);
+    await ours.appendToStream('c', [event(5)], 'no_stream');
+    expect(await from(3)).toEqual([]);
+    expect(await from(1)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(await from(1, 1)).toEqual([[1, 3]]);
+    expect(await from(2)).toEqual([[2, 4]]);
+
+    // Another process appends elsewhere, then to this stream: both are seen.
+    await theirs.appendToStream('x', [event(6)], 'no_stream');
+    expect(await from(3)).toEqual([]);
+    await theirs.appendToStream('a', [event(7)], 2);
+    expect(await from(3)).toEqual([[3, 7]]);
+    // This process appends after the other's event: the run has a gap before it, yet what follows it is known.
+    await ours.appendToStream('a', [event(8)], 3);
+    await ours.appendToStream('b', [event(9)], 0);
+    expect(await from(3)).toEqual([
+      [3, 7],
+      [4, 8],
+    ]);
+    expect(await from(4)).toEqual([[4, 8]]);
+    expect(await from(5)).toEqual([]);
+  });
+
   it('a command leaves its stream’s fold current without a read until anything else is appended, by this process or another', async () => {
     const file = tempFile();
     /** Counts the reads of a stream. */
