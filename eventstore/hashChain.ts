@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson, canonicalObjectWith } from './canonicalJson.js';
 import { ObservedEventStore } from './observed.js';
 import {
@@ -44,7 +44,7 @@ export function eventHash({ streamId, revision, type, data, metadata }: HashedFi
   const text =
     `{"data":${canonicalJson(data)},"metadata":${canonicalObjectWith(metadata, 'hash', 'prevHash', prevHash)}` +
     `,"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(revision)},"stream":${JSON.stringify(streamId)},"type":${JSON.stringify(type)}}`;
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** The hash an event carries, or undefined when it was written before the chain existed. */
