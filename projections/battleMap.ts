@@ -1,4 +1,5 @@
 import {
+  dayNumber,
   type Light,
   type PolicyDocument,
   type ProblemCategory,
@@ -299,9 +300,8 @@ const CONSOLIDATION_SHIFT = 25;
 const CONSOLIDATIONS = [null, 'awaiting_recheck', 'confirmed'] as const satisfies readonly ProblemFacts['consolidation'][];
 const SOURCE_INDEX = new Map<string, number>(ProblemSources.options.map((s, i) => [s, i]));
 const CATEGORY_INDEX = new Map<string, number>(ProblemCategories.options.map((c, i) => [c, i]));
-/** A wake day as a number (YYYYMMDD, ordered as the ISO day); none. */
+/** No wake day: a wake day is kept as its `dayNumber` (domain/shared/calendar.ts: days from 1970-01-01, ordered as the days). */
 const NO_WAKE = 0x7fffffff;
-const dayNumber = (day: string) => Number(day.slice(0, 4)) * 10_000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
 
 /** Which problems a count ranges over: the county's (or the unit's) own, a source's, a category's or a unit's (kind × GROUP + index). */
 const GROUP = 1 << 20;
@@ -329,7 +329,7 @@ class Slots {
   units = new Int32Array(1024);
   sources = new Uint8Array(1024);
   categories = new Uint8Array(1024);
-  /** The day (`dayNumber`) the problem must be put again, or NO_WAKE. */
+  /** The day (its `dayNumber`) the problem must be put again, or NO_WAKE. */
   wakes = new Int32Array(1024);
   readonly unitIds: string[] = [];
   readonly unitIndex = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { type ProblemTimeline, type TimelineChange, scheduleEventTypes } from '../domain/index.js';
+import { type ProblemTimeline, type TimelineChange, dayNumber, dayOfNumber, scheduleEventTypes } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
 import { instantMs } from './time.js';
@@ -54,17 +54,22 @@ const KIND_INDEX = new Map<string, number>(KINDS.map((kind, i) => [kind, i]));
 const unitIndices = new WeakMap<string[], Map<string, number>>();
 const TWO_48 = 2 ** 48;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** A county day as the number YYYYMMDD (two 16-bit halves); null when it is not written as such a day. */
-const dayCode = (day: string) =>
-  DAY.test(day) ? Number(day.slice(0, 4)) * 10_000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10)) : null;
-const dayOfCode = (code: number) =>
-  `${String(Math.floor(code / 10_000)).padStart(4, '0')}-${String(Math.floor(code / 100) % 100).padStart(2, '0')}-${String(code % 100).padStart(2, '0')}`;
+/**
+ * A county day as its `dayNumber` (domain/shared/calendar.ts) plus one, so 0 stays free for "no day"; null when it is
+ * not a day written YYYY-MM-DD that comes back the same, or falls before 1970.
+ */
+const dayCode = (day: string) => {
+  if (!DAY.test(day)) return null;
+  const n = dayNumber(day);
+  return n >= 0 && dayOfNumber(n) === day ? n + 1 : null;
+};
+const dayOfCode = (code: number) => dayOfNumber(code - 1);
 
 /**
  * Changes as a string of 16-bit code units: for each, its kind, its instant (ms, three units), then
- * by kind its unit (an index in `units`, two units), its day (YYYYMMDD, two units; 0 for none) or its
+ * by kind its unit (an index in `units`, two units), its day (`dayCode`, two units; 0 for none) or its
  * 督办 count (two units). Null when one does not fit (an instant before 1970, a day not written
- * YYYY-MM-DD): that timeline stays as it is. `unpack` gives back equal changes.
+ * YYYY-MM-DD or before 1970): that timeline stays as it is. `unpack` gives back equal changes.
  */
 export function pack(changes: readonly TimelineChange[], units: string[]): string | null {
   const codes: number[] = [];
