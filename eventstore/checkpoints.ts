@@ -4,7 +4,7 @@ import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
 import type { EventStore, NewEvent, RecordedEvent } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
 import { atOnce, sliced } from '../projections/slices.js';
-import { decodeInPieces, encodeInPieces, encodeInPiecesSliced } from '../projections/snapshots.js';
+import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
 import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
@@ -242,7 +242,7 @@ export type CheckpointerSnapshots = {
 
 /**
  * The checkpointer's snapshot: its name among the read models' and the version of its shape. 2: written in pieces
- * (projections/snapshots.ts `encodeInPieces`) and read with yields between them; 1, the one-piece bytes of before, is
+ * (projections/snapshots.ts `encodingInPieces`) and read with yields between them; 1, the one-piece bytes of before, is
  * still read (in one piece) so an upgrade does not walk the log again.
  */
 const SNAPSHOT = { name: 'checkpointer', version: 2 };
@@ -405,7 +405,7 @@ export class Checkpointer {
     const state = this.snapshots && this.drafter.state();
     if (!state) return Promise.resolve();
     this.savedAt = state.position;
-    const encoded = encodeInPiecesSliced(this.lead(state), state);
+    const encoded = sliced(encodingInPieces(this.lead(state), state));
     this.holding(encoded);
     return encoded.then(
       (bytes) => this.write(bytes),
@@ -418,7 +418,7 @@ export class Checkpointer {
     const state = this.snapshots && this.drafter.state();
     if (!state) return;
     this.savedAt = state.position;
-    this.write(encodeInPieces(this.lead(state), state));
+    this.write(atOnce(encodingInPieces(this.lead(state), state)));
   }
 
   private lead(state: DrafterState) {

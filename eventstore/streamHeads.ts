@@ -1,3 +1,4 @@
+import { atOnce } from '../projections/slices.js';
 import { type StreamHead, byStreamId, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Buffer | undefined };
@@ -94,7 +95,7 @@ export class StreamHeads {
    * few nodes over the tree's full blocks; otherwise it does that work first, at once.
    */
   root(): string {
-    for (const steps = this.preparing(); !steps.next().done; );
+    atOnce(this.preparing());
     const leaves = this.sorted.map((streamId) => this.heads.get(streamId)!.leaf!);
     if (leaves.length <= 1) return merkleRoot(leaves);
     return this.subtree(leaves, 0, leaves.length).toString('hex');

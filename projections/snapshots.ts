@@ -207,27 +207,19 @@ function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void
 }
 
 /**
- * Another state kept in the snapshot store (the checkpointer's) written the same way, in one go, after a small `lead`
- * value: what `v8.deserialize` of the bytes gives, so a reader can tell a version before reading the rest.
+ * Another state kept in the snapshot store (the checkpointer's) written the same way, after a small `lead` value: what
+ * `v8.deserialize` of the bytes gives, so a reader can tell a version before reading the rest. A generator pausing
+ * between pieces: `atOnce` writes it in one go, `sliced` with yields (then `value` must not change until it is done).
  */
-export function encodeInPieces(lead: unknown, value: unknown): Buffer {
+export function* encodingInPieces(lead: unknown, value: unknown): Generator<void, Buffer> {
   const serializer = new Serializer();
   serializer.writeHeader();
   serializer.writeValue(lead);
-  atOnce(writePieces(serializer, value, {}));
+  yield* writePieces(serializer, value, {});
   return serializer.releaseBuffer();
 }
 
-/** The same bytes as `encodeInPieces`, written with yields to the event loop between slices: `value` must not change until it resolves. */
-export async function encodeInPiecesSliced(lead: unknown, value: unknown): Promise<Buffer> {
-  const serializer = new Serializer();
-  serializer.writeHeader();
-  serializer.writeValue(lead);
-  await sliced(writePieces(serializer, value, {}));
-  return serializer.releaseBuffer();
-}
-
-/** The lead of bytes `encodeInPieces` wrote, at once, and the value read piece by piece with yields between slices. */
+/** The lead of bytes `encodingInPieces` wrote, at once, and the value read piece by piece with yields between slices. */
 export function decodeInPieces(bytes: Buffer): { lead: unknown; value: () => Promise<unknown> } {
   const deserializer = new Deserializer(bytes);
   deserializer.readHeader();
