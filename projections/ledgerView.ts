@@ -122,23 +122,24 @@ const problemEvents = new Set<string>([
 ] satisfies ProblemEvent['type'][]);
 const unitEvents = new Set<string>(unitEventDefinitions.map((d): UnitEvent['type'] => d.type));
 
-/** The empty list rows share until they get their first item (never pushed to: `own` first). */
-const NONE: never[] = [];
+/**
+ * The one empty list rows share until they get their first item (never pushed to: `own` first), and problem states
+ * share for an empty 相关 link, 配合单位 or comment list (the domain replaces its lists, never changes them). Frozen:
+ * a push onto it throws rather than filling every row.
+ */
+const NONE = Object.freeze([]) as never[];
 /**
  * A list of the row's own to add to: the list itself when it has items, a new one when empty (the
  * shared one, or after a snapshot's restore an empty list that may be shared too).
  */
 const own = <T>(list: T[]): T[] => (list.length === 0 ? [] : list);
 
-/** The empty list every problem's state without a 相关 link, a 配合单位 or a comment shares (the domain replaces its lists, never changes them). */
-const EMPTY: readonly never[] = Object.freeze([]);
-
-/** The state with its empty lists replaced by the one shared empty list (issue 12: three new empty arrays a problem, some 10 MB per million events). */
+/** The state with its empty lists replaced by the one shared empty list (`NONE`) (issue 12: three new empty arrays a problem, some 10 MB per million events). */
 function withSharedEmptyLists<S extends object>(state: S): S {
   const lists = state as { relatedTo?: readonly unknown[]; coResponsibleUnitIds?: readonly unknown[]; comments?: readonly unknown[] };
-  if (lists.relatedTo?.length === 0) lists.relatedTo = EMPTY;
-  if (lists.coResponsibleUnitIds?.length === 0) lists.coResponsibleUnitIds = EMPTY;
-  if (lists.comments?.length === 0) lists.comments = EMPTY;
+  if (lists.relatedTo?.length === 0) lists.relatedTo = NONE;
+  if (lists.coResponsibleUnitIds?.length === 0) lists.coResponsibleUnitIds = NONE;
+  if (lists.comments?.length === 0) lists.comments = NONE;
   return state;
 }
 
