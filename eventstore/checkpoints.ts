@@ -5,6 +5,7 @@ import type { EventStore, NewEvent, RecordedEvent } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
 import { atOnce, sliced } from '../projections/slices.js';
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
+import { prepareData } from './preparedData.js';
 import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
@@ -403,6 +404,8 @@ export class Checkpointer {
     this.holding(drafted);
     this.writing = Promise.all([drafted, this.writing])
       .then(async ([data]) => {
+        // Its chain hash's canonical JSON and its stored text in slices (the first names every head), then the append.
+        await prepareData(data);
         this.newest = await appendCheckpoint(this.store, data, causation, now, this.newest);
       })
       .catch((error: unknown) => console.error('Could not record a checkpoint:', error));

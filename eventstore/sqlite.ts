@@ -21,6 +21,7 @@ import {
   withChangeToken,
   withWritten,
 } from './port.js';
+import { jsonText } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
 import { type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
 
@@ -137,7 +138,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     const wire: WirePart[] = parts.map(({ streamId, events, expected }) => ({
       streamId,
       expected,
-      events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
+      events: events.map((e) => ({ id: e.id, type: e.type, data: jsonText(e.data), metadata: JSON.stringify(e.metadata) })),
     }));
     const [outcome, written, tokens] = await new Promise<[Outcome, RecordedEvent[][], (number | undefined)[]]>((settle) => {
       this.waiting.push({ parts: wire, settle: (outcome, written, tokens) => settle([outcome, written, tokens]) });
