@@ -8,9 +8,11 @@ import { canonicalJsonPieces, jsonPieces } from './canonicalJson.js';
  * the append path, held the event loop ~0.1 s each): the chain's SHA-256 taken over `{"data":` and the data's canonical
  * JSON (the hash then goes on with the rest of the event, `eventHash`), and the data's JSON text as `JSON.stringify`
  * writes it (what the SQLite adapter stores). Same bytes, same hash as unprepared: the work is only moved earlier.
- * Kept by the data object itself (weakly): the data must not change after it is prepared.
+ * And whether the data is plain JSON (its text parses back to an equal value), so the adapter may hand the followers the
+ * data itself as the stored event's instead of parsing its text back in one go. Kept by the data object itself (weakly):
+ * the data must not change after it is prepared.
  */
-const prepared = new WeakMap<object, { hashed: Hash; json: string }>();
+const prepared = new WeakMap<object, { hashed: Hash; json: string; plain: boolean }>();
 
 /** How much text goes to the hash at a time (the pieces are small: a number, a key). */
 const HASH_BUFFER_CHARS = 64 * 1024;
@@ -30,7 +32,30 @@ export async function prepareData(data: object): Promise<void> {
   hashed.update(buffer);
   const pieces: string[] = [];
   if (!(await sliced(jsonPieces(data, (text) => pieces.push(text))))) return;
-  prepared.set(data, { hashed, json: pieces.join('') });
+  prepared.set(data, { hashed, json: pieces.join(''), plain: await sliced(plainJson(data)) });
+}
+
+/**
+ * Whether `JSON.parse(JSON.stringify(value))` gives back an equal value: arrays and plain objects (no `toJSON`, no
+ * `__proto__` key, no member without a JSON form) of strings, finite numbers other than -0, booleans and null.
+ */
+function* plainJson(value: unknown): Generator<void, boolean> {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value) || !(yield* plainJson(value[i]))) return false;
+      yield;
+    }
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || !(yield* plainJson((value as Record<string, unknown>)[key]))) return false;
+    yield;
+  }
+  return true;
 }
 
 /** A copy of the hash over `{"data":` and `data`'s canonical JSON, when `data` was prepared. */
@@ -40,3 +65,10 @@ export const preparedHash = (data: unknown): Hash | undefined =>
 /** `JSON.stringify(data)`, taken from its preparation when there was one. */
 export const jsonText = (data: unknown): string =>
   (typeof data === 'object' && data !== null ? prepared.get(data)?.json : undefined) ?? JSON.stringify(data);
+
+/**
+ * `data` itself when it was prepared and is plain JSON: equal to what its stored text parses back to, so it may stand for
+ * that (it must not change after, like everything prepared).
+ */
+export const preparedPlain = (data: unknown): unknown =>
+  typeof data === 'object' && data !== null && prepared.get(data)?.plain ? data : undefined;
