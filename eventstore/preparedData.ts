@@ -14,7 +14,7 @@ import { canonicalJsonPieces, jsonPieces } from './canonicalJson.js';
  */
 const prepared = new WeakMap<object, { hashed: Hash; json: string; plain: boolean }>();
 
-/** How much text goes to the hash at a time (the pieces are small: a number, a key). */
+/** How much text goes to the hash, or is joined, at a time (the pieces are small: a number, a key). */
 const HASH_BUFFER_CHARS = 64 * 1024;
 
 export async function prepareData(data: object): Promise<void> {
@@ -30,9 +30,24 @@ export async function prepareData(data: object): Promise<void> {
     }),
   );
   hashed.update(buffer);
-  const pieces: string[] = [];
-  if (!(await sliced(jsonPieces(data, (text) => pieces.push(text))))) return;
-  prepared.set(data, { hashed, json: pieces.join(''), plain: await sliced(plainJson(data)) });
+  // Joined 64 KB at a time, inside the slices: one join of half a million pieces at the end held the loop ~0.1 s.
+  const chunks: string[] = [];
+  let pieces: string[] = [];
+  let length = 0;
+  const written = await sliced(
+    jsonPieces(data, (text) => {
+      pieces.push(text);
+      length += text.length;
+      if (length >= HASH_BUFFER_CHARS) {
+        chunks.push(pieces.join(''));
+        pieces = [];
+        length = 0;
+      }
+    }),
+  );
+  if (!written) return;
+  chunks.push(pieces.join(''));
+  prepared.set(data, { hashed, json: chunks.join(''), plain: await sliced(plainJson(data)) });
 }
 
 /**
