@@ -111,3 +111,48 @@ function* piecesOf(given: unknown, sink: (text: string) => void): Generator<void
   sink('}');
   return true;
 }
+
+/**
+ * `JSON.stringify(value)`'s text (not canonical: keys in the object's own order) written in pieces to `sink`, pausing
+ * (`yield`) after every array element and object member, for a big value stored as its JSON (a checkpoint naming every
+ * head). Arrays and plain objects are walked; anything else (a primitive, an object with `toJSON`, a class instance) is
+ * written by `JSON.stringify` itself, so the text is the same byte for byte. Undefined for a value with no JSON form.
+ */
+export function* jsonPieces(value: unknown, sink: (text: string) => void): Generator<void, boolean> {
+  if (Array.isArray(value) && !hasToJson(value)) {
+    sink('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) sink(',');
+      if (!(yield* jsonPieces(value[i], sink))) sink('null');
+      yield;
+    }
+    sink(']');
+    return true;
+  }
+  if (isPlainObject(value) && !hasToJson(value)) {
+    sink('{');
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const member = value[key];
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      sink(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      yield* jsonPieces(member, sink);
+      yield;
+    }
+    sink('}');
+    return true;
+  }
+  const text = JSON.stringify(value) as string | undefined;
+  if (text === undefined) return false;
+  sink(text);
+  return true;
+}
+
+const hasToJson = (value: object) => typeof (value as { toJSON?: unknown }).toJSON === 'function';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson, canonicalObjectWith } from './canonicalJson.js';
 import { ObservedEventStore } from './observed.js';
+import { preparedHash } from './preparedData.js';
 import {
   type AppendResult,
   type EventCodec,
@@ -41,10 +42,13 @@ export type HashedFields = {
 export function eventHash({ streamId, revision, type, data, metadata }: HashedFields, prevHash: string): string {
   // canonicalJson({ stream, revision, type, data, metadata: { ...metadata without hash, prevHash }, prevHash }),
   // written out with its keys already in order: verification does this for every event.
-  const text =
-    `{"data":${canonicalJson(data)},"metadata":${canonicalObjectWith(metadata, 'hash', 'prevHash', prevHash)}` +
+  const rest =
+    `,"metadata":${canonicalObjectWith(metadata, 'hash', 'prevHash', prevHash)}` +
     `,"prevHash":${JSON.stringify(prevHash)},"revision":${canonicalJson(revision)},"stream":${JSON.stringify(streamId)},"type":${JSON.stringify(type)}}`;
-  return hash('sha256', text, 'hex');
+  // Data prepared in slices before the append (eventstore/preparedData.ts): the hash goes on from its canonical JSON.
+  const head = preparedHash(data);
+  if (head) return head.update(rest).digest('hex');
+  return hash('sha256', `{"data":${canonicalJson(data)}${rest}`, 'hex');
 }
 
 /** The hash an event carries, or undefined when it was written before the chain existed. */

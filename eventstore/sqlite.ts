@@ -21,6 +21,7 @@ import {
   withChangeToken,
   withWritten,
 } from './port.js';
+import { jsonText, preparedPlain } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
 import { type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
 
@@ -75,8 +76,12 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   private readonly appended = new AppendSignal();
   private readonly statements;
   /** Appends waiting for the next group, and whether a group is being committed. */
-  private waiting: { parts: WirePart[]; settle: (outcome: Outcome, written: RecordedEvent[][], tokens: (number | undefined)[]) => void }[] =
-    [];
+  private waiting: {
+    parts: WirePart[];
+    /** Each event's data when it was prepared as plain JSON (eventstore/preparedData.ts): it stands for its text parsed back. */
+    plain: unknown[][];
+    settle: (outcome: Outcome, written: RecordedEvent[][], tokens: (number | undefined)[]) => void;
+  }[] = [];
   /**
    * The events this store's last groups wrote, as stored (before the codec), in position order: the
    * followers of this process (read models, checkpointer) take what they follow on to from here, once
@@ -137,10 +142,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     const wire: WirePart[] = parts.map(({ streamId, events, expected }) => ({
       streamId,
       expected,
-      events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
+      events: events.map((e) => ({ id: e.id, type: e.type, data: jsonText(e.data), metadata: JSON.stringify(e.metadata) })),
     }));
     const [outcome, written, tokens] = await new Promise<[Outcome, RecordedEvent[][], (number | undefined)[]]>((settle) => {
-      this.waiting.push({ parts: wire, settle: (outcome, written, tokens) => settle([outcome, written, tokens]) });
+      const plain = parts.map(({ events }) => events.map((e) => preparedPlain(e.data)));
+      this.waiting.push({ parts: wire, plain, settle: (outcome, written, tokens) => settle([outcome, written, tokens]) });
       if (!this.committing) queueMicrotask(() => void this.commitWaiting());
     });
     if (!outcome.ok) throw refusalError(outcome.refusal);
@@ -174,15 +180,18 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     });
   }
 
-  /** What the parts of an append wrote, as stored (JSON parsed back: the same values a read gives); empty for a part that wrote nothing. */
-  private static stored(parts: readonly WirePart[], outcome: Outcome): RecordedEvent[][] {
+  /**
+   * What the parts of an append wrote, as stored (JSON parsed back: the same values a read gives; data prepared as plain
+   * JSON is that value already, not parsed again); empty for a part that wrote nothing.
+   */
+  private static stored(parts: readonly WirePart[], outcome: Outcome, plain: readonly unknown[][]): RecordedEvent[][] {
     if (!outcome.ok) return [];
     return outcome.results.map(({ nextExpectedRevision, positions }, i) => {
       const part = parts[i]!;
       if (positions === null) return [];
       const first = nextExpectedRevision - part.events.length + 1;
       return part.events.map((e, k) =>
-        toRecorded({ position: positions[k]!, event_id: e.id, stream_id: part.streamId, revision: first + k, ...e }),
+        toRecorded({ position: positions[k]!, event_id: e.id, stream_id: part.streamId, revision: first + k, ...e }, plain[i]![k]),
       );
     });
   }
@@ -220,7 +229,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       const outcomes = await this.openWriter().commit(group.map((g) => g.parts));
       this.groupCommits.commits += 1;
       this.groupCommits.appends += group.length;
-      const written = group.map(({ parts }, i) => SqliteEventStore.stored(parts, outcomes[i]!));
+      const written = group.map(({ parts, plain }, i) => SqliteEventStore.stored(parts, outcomes[i]!, plain));
       const tokens = SqliteEventStore.tokensAfter(group, outcomes);
       this.keepRecent(written);
       if (outcomes.some((o) => o.ok && o.results.some((r) => r.positions !== null))) this.appended.notify();
@@ -423,14 +432,15 @@ function fromRaw(row: RawRow): RecordedEvent {
   };
 }
 
-function toRecorded(row: Row): RecordedEvent {
+/** A row as an event; `data`, when given, is the row's data already parsed (or a value equal to it). */
+function toRecorded(row: Row, data: unknown = JSON.parse(row.data)): RecordedEvent {
   return {
     id: row.event_id,
     streamId: row.stream_id,
     revision: row.revision,
     position: row.position,
     type: row.type,
-    data: JSON.parse(row.data),
+    data,
     metadata: JSON.parse(row.metadata),
   };
 }

@@ -92,14 +92,15 @@ type Candidate = Omit<
 type Keep = (id: string, since: string) => boolean;
 const everyCandidate: Keep = () => true;
 
-function candidatesForUnit(
+/** A unit's candidates, pausing (`yield`) every 256 problems: a unit of a million-event county has thousands (issue 12). */
+function* candidatesForUnit(
   state: FactsState,
   unitId: string,
   problems: Iterable<string>,
   at: At,
   policy: PolicyChoice,
   keep: Keep = everyCandidate,
-): Candidate[] {
+): Generator<void, Candidate[]> {
   const rules = policy.document.interviews.rules;
   const out: Candidate[] = [];
   const overdue: { f: ProblemFacts; since: string }[] = [];
@@ -110,7 +111,9 @@ function candidatesForUnit(
     ledgerNumbers: [f.ledgerNumber, ...extra.map((e) => e.ledgerNumber)],
   });
 
+  let seen = 0;
   for (const id of problems) {
+    if ((++seen & 255) === 0) yield;
     const f = state.problems.get(id)!;
     if (isOverdueFacts(f, at.day)) {
       const since = overdueSince(f);
@@ -449,7 +452,7 @@ function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: Trigg
   return atOnce(evaluating(state, at, policy, filter, keep));
 }
 
-/** `evaluate`'s work, pausing after each unit. */
+/** `evaluate`'s work, pausing after each unit and every 256 problems or candidates within one. */
 function* evaluating(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Generator<void, Trigger[]> {
   const atMs = instantMs(at.instant);
   const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
@@ -463,7 +466,11 @@ function* evaluating(state: FactsState, at: At, policy: PolicyChoice, filter: Tr
   for (const unitId of units) {
     const problems = state.problemsByUnit.get(unitId);
     if (!problems) continue;
-    for (const c of candidatesForUnit(state, unitId, problems, at, policy, keep)) consider(c);
+    const candidates = yield* candidatesForUnit(state, unitId, problems, at, policy, keep);
+    for (let i = 0; i < candidates.length; i++) {
+      consider(candidates[i]!);
+      if ((i & 255) === 255) yield;
+    }
     yield;
   }
   for (const c of sweepCandidates(state, at, policy, filter.unitId ?? null, keep)) consider(c);

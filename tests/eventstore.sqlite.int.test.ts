@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Decider } from '../domain/shared/decider.js';
 import { currentState, handleCommand } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type NewEvent, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
+import { prepareData } from '../eventstore/preparedData.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { eventStoreContract } from './eventstore.contract.js';
 
@@ -236,5 +237,58 @@ describe('sqlite event store on disk', () => {
     expect(await currentState(ours, 'c', counter)).toEqual({ state: 3, revision: 2 });
     expect((await count()).nextExpectedRevision).toBe(3);
     expect(await currentState(ours, 'c', counter)).toEqual({ state: 4, revision: 3 });
+  });
+  it('data prepared before its append (a checkpoint naming every head) is stored as its JSON text, and followers get the same values a read gives', async () => {
+    const store = new SqliteEventStore(tempFile());
+    open.push(store);
+    const seen: RecordedEvent[] = [];
+    const abort = new AbortController();
+    // A follower already at the head, as the read models and the checkpointer are after ready.
+    const { position } = await store.appendToStream('before', [event(0)], 'no_stream');
+    const following = store.subscribeToAll({ after: position, signal: abort.signal }, (e) => {
+      seen.push(e);
+      if (seen.length === 2) abort.abort();
+    });
+    const plain = {
+      position: 7,
+      moved: [
+        ['p-1', 0, 'ab'],
+        ['p-2', 3, 'cd'],
+      ],
+      reason: 'events',
+    };
+    // Not plain JSON: a Date (toJSON), an undefined member, -0; its followers get its text parsed back.
+    const other = { at: new Date('2026-03-01T00:00:00.000Z'), gone: undefined, zero: -0, list: [1] };
+    await prepareData(plain);
+    await prepareData(other);
+    const [a, b] = [event(1), event(2)];
+    await store.appendToStream(
+      'prepared',
+      [
+        { ...a, data: plain },
+        { ...b, data: other },
+      ],
+      'no_stream',
+    );
+    await following;
+    const expected = [
+      {
+        position: 7,
+        moved: [
+          ['p-1', 0, 'ab'],
+          ['p-2', 3, 'cd'],
+        ],
+        reason: 'events',
+      },
+      { at: '2026-03-01T00:00:00.000Z', zero: 0, list: [1] },
+    ];
+    expect(seen.map((e) => e.data)).toStrictEqual(expected);
+    // The plain one handed over as it is (not its 10 MB of text parsed back in one go); the other parsed back.
+    expect(seen[0]!.data).toBe(plain);
+    expect(seen[1]!.data).not.toBe(other);
+    expect((await store.readStream('prepared')).map((e) => e.data)).toStrictEqual(expected);
+    const reopened = new SqliteEventStore(store.file);
+    open.push(reopened);
+    expect((await reopened.readAll({ after: position, maxCount: 10 })).map((e) => e.data)).toStrictEqual(expected);
   });
 });

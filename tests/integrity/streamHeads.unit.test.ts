@@ -77,4 +77,23 @@ describe('the stream heads’ incremental Merkle root', () => {
     // 5,000 = 4,096 + 512 + 256 + 128 + 8: the root's split reaches the six cached blocks through a handful of nodes.
     expect(subtrees.mock.calls.length).toBeLessThan(20);
   });
+  it('given heads moved after a position, when the root is prepared, then the moved heads read off in pieces are movedAfter’s, sorted by streamId', () => {
+    const heads = new StreamHeads();
+    const ids = Array.from({ length: 3_000 }, (_, i) => `s-${(i * 7919) % 3_001}`);
+    for (const [i, streamId] of ids.entries()) heads.apply(streamId, 0, 'a'.repeat(64), i);
+    for (let i = 0; i < 3_000; i += 3) heads.apply(ids[i]!, 1, 'b'.repeat(64), 3_000 + i);
+    for (const steps = heads.preparing(); !steps.next().done; );
+    let pauses = 0;
+    const steps = heads.movingAfter(2_999);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses += 1;
+    // Counted here: every third stream moved after position 2,999, in the order of their ids.
+    const expected = ids
+      .filter((_, i) => i % 3 === 0)
+      .sort()
+      .map((streamId) => ({ streamId, revision: 1, hash: 'b'.repeat(64) }));
+    expect(step.value).toEqual(expected);
+    expect(heads.movedAfter(2_999)).toEqual(expected);
+    expect(pauses).toBeGreaterThanOrEqual(2);
+  });
 });
