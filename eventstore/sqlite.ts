@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS leases (
 
 /** How many of the last written events the store keeps for its followers (`following`). */
 const RECENT_EVENTS = 2_000;
+/** How long a follower's read of the file may hold the event loop, in ms (half a slice): its batches are sized from it. */
+const FOLLOW_READ_MS = 4;
 /** How far back among those events a stream read looks for the event before the ones it asks (`knownAfter`). */
 const KNOWN_SPAN = 256;
 
@@ -341,7 +343,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
-    return followByReading({ readAll: async (o) => this.following(o) }, this.appended, options, onEvent);
+    // Batches sized by time: the read, its JSON and the codec are one synchronous block (issue 12, aim 3).
+    return followByReading({ readAll: async (o) => this.following(o) }, this.appended, options, onEvent, { readMs: FOLLOW_READ_MS });
   }
 
   async headPosition(): Promise<number> {

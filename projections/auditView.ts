@@ -37,6 +37,11 @@ const POST_AFTER_MS = 10;
 /** How long a call waits for the table's thread (it first writes every row posted before the call). */
 const CALL_TIMEOUT_MS = 120_000;
 
+/** `Atomics.waitAsync` (Node 16 and later; typed from the ES2024 lib, newer than this project's). */
+type AtomicsWaitAsync = {
+  waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string };
+};
+
 /**
  * The audit trail (审计日志), kept out of the heap (issue 12: it held 118 MB per million events in
  * columns, and a county's ten million would not fit): a table in a read-model database of the
@@ -109,6 +114,17 @@ export class AuditTrail implements StoredState {
   get file(): string {
     this.opened();
     return this.openedFile;
+  }
+
+  /**
+   * Resolves once the thread has answered the opening, without holding the event loop (issue 12, aim 3): a start's
+   * first call took the answer with `Atomics.wait` while the thread was still starting, 60–230 ms of a server that
+   * already answered "catching up". The runner awaits it before its first call; the answer itself is still taken there.
+   */
+  async whenOpen(): Promise<void> {
+    if (!this.opening) return;
+    const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.signal, 0, 0, CALL_TIMEOUT_MS);
+    if (waiting.async) await waiting.value;
   }
 
   /** Takes the opening's answer, once: whether the file was another process's (the thread then opened a temporary one). */

@@ -28,6 +28,8 @@ export interface StoredState {
   clear(): void;
   /** Commits what was applied, with its position. */
   flush(): void;
+  /** Resolves once the state can answer without holding the event loop (a thread of its own started); awaited before `storedAt`. */
+  whenOpen?(): Promise<void>;
 }
 
 const storedState = (state: unknown) => state as StoredState;
@@ -169,6 +171,7 @@ export class ProjectionRunner {
     for (const [i, p] of this.projections.entries()) {
       if (!p.stored) continue;
       const state = storedState(this.states.get(p.name));
+      await state.whenOpen?.();
       const at = state.storedAt();
       if (!at) continue;
       if (keep && at.version === p.version && (await this.matchesLog(at.position, at.eventId))) {

@@ -83,4 +83,22 @@ describe('the audit trail in a read-model database', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('given a trail just made, when a start awaits its opening, then the event loop runs meanwhile and the trail then answers at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-audit-'));
+    const trail = auditTrail(join(dir, 'read-models.sqlite'));
+    try {
+      const view = trail.initial();
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 1);
+      await view.whenOpen();
+      clearInterval(ticking);
+      // Starting the thread and opening its database takes tens of ms: the waiting made way for timers.
+      expect(turns).toBeGreaterThan(0);
+      expect(view.storedAt()).toBeNull();
+    } finally {
+      trail.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
