@@ -260,6 +260,40 @@ export function holdingsOf(f: ProblemFacts): readonly Holding[] {
 const NO_UNITS: readonly string[] = Object.freeze([]);
 const units = (ids: readonly string[] | undefined): readonly string[] => (ids === undefined || ids.length === 0 ? NO_UNITS : ids);
 
+/**
+ * States whose problems' records the as-of history's snapshots hold as they are (issue 12, aim 2), with
+ * the problems whose record is the state's own since the last snapshot: an event on any other problem
+ * copies its record first (once), so a record a snapshot holds is never changed. Before, each snapshot
+ * held a copy of every problem changed or raised since the one before, whether it changed again or not.
+ */
+const sharedRecords = new WeakMap<FactsState, Set<string>>();
+
+/** From now on the records of `state` are held by a snapshot: each is copied before an event changes it. */
+export function recordsShared(state: FactsState): void {
+  sharedRecords.set(state, new Set());
+}
+
+/** Events of a problem that change nothing of its record (the ledger view shows them). */
+const leavesRecord = new Set<string>([
+  'RectificationPlanSubmitted',
+  'ProgressReported',
+  'CommentPosted',
+  'ExtensionRequested',
+  'ExtensionRequestApproved',
+  'ExtensionRequestRefused',
+]);
+
+/** The problem's record to change: its own, or a copy of the one a snapshot holds (`recordsShared`). */
+function ownRecord(state: FactsState, problemId: string, type: string): ProblemFacts | undefined {
+  const f = state.problems.get(problemId);
+  const owned = sharedRecords.get(state);
+  if (f === undefined || owned === undefined || owned.has(problemId) || leavesRecord.has(type)) return f;
+  owned.add(problemId);
+  const copy = { ...f };
+  state.problems.set(problemId, copy);
+  return copy;
+}
+
 function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): void {
   if (facts.unitId === unitId) return;
   if (facts.unitId !== null) state.problemsByUnit.get(facts.unitId)?.delete(facts.problemId);
@@ -277,6 +311,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
     const d = event.data;
+    // A new record: no snapshot holds it yet.
+    sharedRecords.get(state)?.add(d.problemId);
     state.problems.set(d.problemId, {
       problemId: d.problemId,
       ledgerNumber: d.ledgerNumber,
@@ -317,7 +353,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     });
     return;
   }
-  const f = state.problems.get(event.data.problemId);
+  const f = ownRecord(state, event.data.problemId, event.type);
   if (!f) return;
   // A literal, not `{ ...ref, unitId }`: that gives each of these objects a hidden class of its own (`sharedShape`).
   const held = { id: recorded.id, day, unitId: f.unitId };
