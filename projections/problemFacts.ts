@@ -41,16 +41,30 @@ import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
  */
 export type PackedEventId = { readonly packedEventId: never };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 /** Where each of a UUID's 16 bytes starts among its 36 characters. */
 const BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** A lowercase hex digit's value by its character code; -1 for any other character. */
+const NIBBLE = Array.from({ length: 128 }, (_, c) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1));
+const bytes = new Array<number>(16);
+
+/** A UUID's 16 bytes in `bytes`, false when `id` is not a lowercase UUID (read by character codes: no regex, no slices). */
+function uuidBytes(id: string): boolean {
+  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45)
+    return false;
+  for (let i = 0; i < 16; i++) {
+    const at = BYTE_AT[i]!;
+    const high = NIBBLE[id.charCodeAt(at)] ?? -1;
+    const low = NIBBLE[id.charCodeAt(at + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    bytes[i] = high * 16 + low;
+  }
+  return true;
+}
 
 export function packEventId(id: string): PackedEventId {
-  if (id.length === 36 && UUID.test(id)) {
-    // One call, one flat string: `+=` would keep a tree of pieces (a cons string) larger than the id.
-    return String.fromCharCode(...BYTE_AT.map((at) => Number.parseInt(id.slice(at, at + 2), 16))) as unknown as PackedEventId;
-  }
+  // One call, one flat string: `+=` would keep a tree of pieces (a cons string) larger than the id.
+  if (uuidBytes(id)) return String.fromCharCode.apply(null, bytes) as unknown as PackedEventId;
   return (id.length === 15 ? `\u0002\u0002${id}` : `\u0001${id}`) as unknown as PackedEventId;
 }
 
