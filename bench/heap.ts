@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { EventStore } from '../eventstore/port.js';
 import { auditTrail } from '../projections/auditView.js';
 import { ledgerView } from '../projections/ledgerView.js';
+import { outboxView } from '../projections/outboxView.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { type Projection, ProjectionRunner } from '../projections/runner.js';
 import { scheduleView } from '../projections/scheduleView.js';
@@ -32,7 +33,7 @@ export async function heapByProjection(store: EventStore, events: number): Promi
   const holders: Record<string, string | number>[] = [];
   const audit = auditTrail();
   // biome-ignore lint/suspicious/noExplicitAny: projections of every state type
-  for (const projection of [audit, ledgerView, problemFacts, similarityIndex, scheduleView] as Projection<any>[]) {
+  for (const projection of [audit, ledgerView, problemFacts, similarityIndex, scheduleView, outboxView] as Projection<any>[]) {
     let runner: ProjectionRunner | null = new ProjectionRunner(store, [projection]);
     await runner.start();
     // The index segments its raises after the start: counted once they are.

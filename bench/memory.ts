@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createApplication } from '../application/index.js';
 import { domainEventDefinitions } from '../domain/index.js';
+import type { RecordedEvent } from '../eventstore/port.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { outboxView } from '../projections/outboxView.js';
 import { heapByProjection, heapLimit, liveHeap, megabytes } from './heap.js';
 import { rawRead } from './projections.js';
 import { writeTimeOrdered } from './rawLog.js';
@@ -76,6 +78,8 @@ type Measured = {
   heapAfterMap?: number;
   historySeconds?: number | null;
   heapWithHistory?: number;
+  /** With the outbox's facts before NotificationsBegan let go, as a server's notifier does at its first start. */
+  heapNotifying?: number;
   limit?: number;
   peakRss?: number;
   holders?: Record<string, string | number>[];
@@ -130,6 +134,16 @@ async function child(file: string, breakdown: boolean): Promise<void> {
       historySeconds: folded ? (performance.now() - historyStarted) / 1000 : null,
       heapWithHistory: liveHeap() - before,
     });
+    // A server's notifier, at its first start on a log with a history, appends NotificationsBegan at the head and the
+    // outbox lets go of the history's facts. This bench runs without the notifier (it writes nothing to the kept log):
+    // the same event is applied to the outbox here, not appended, to show the heap as such a server holds it.
+    const began = { id: 'bench-notifications-began', type: 'NotificationsBegan', position: app.runner.position + 1 };
+    outboxView.apply(app.runner.state(outboxView), {
+      ...began,
+      data: { fromPosition: app.runner.position },
+      metadata: { occurredAt: NOW },
+    } as unknown as RecordedEvent);
+    say({ heapNotifying: liveHeap() - before });
     await app.close();
     if (breakdown) {
       const reopened = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
@@ -176,6 +190,9 @@ function measure(file: string, breakdown: boolean): Promise<{ figures: Measured;
 
 const perMillion = (bytes: number | undefined, events: number | undefined) =>
   bytes === undefined || !events ? '—' : `${megabytes((bytes / events) * 1e6)} MB`;
+/** The heap's share of the limit, as " (88%)"; nothing without both. */
+const share = (bytes: number | undefined, limit: number | undefined) =>
+  bytes === undefined || !limit ? '' : ` (${Math.round((bytes / limit) * 100)}%)`;
 const mb = (bytes: number | undefined) => (bytes === undefined ? '—' : `${megabytes(bytes).toLocaleString('en-US')} MB`);
 
 export async function run(): Promise<FigureTable[]> {
@@ -209,7 +226,11 @@ export async function run(): Promise<FigureTable[]> {
       'county battle map + wall, first ask',
       m.mapMs === undefined ? '—' : `${Math.round(m.mapMs).toLocaleString('en-US')} ms, ${m.mapItems} items`,
     );
-    row('live heap after the map / limit', `${mb(m.heapAfterMap)} / ${mb(m.limit)}`, 'within the limit');
+    row(
+      'live heap after the map / limit',
+      `${mb(m.heapAfterMap)} / ${mb(m.limit)}${share(m.heapAfterMap, m.limit)}`,
+      'within the limit, ≤ 75% of it',
+    );
     row(
       'as-of history (follows the start; folded after it from a restored snapshot), heap with it / limit',
       m.historySeconds === undefined
@@ -217,8 +238,21 @@ export async function run(): Promise<FigureTable[]> {
         : `${m.historySeconds === null ? `not done in ${HISTORY_LIMIT_MS / 1000} s` : `${m.historySeconds.toFixed(1)} s`}; ${mb(m.heapWithHistory)} (${perMillion(m.heapWithHistory, events)} per 1M) / ${mb(m.limit)}`,
       'within the limit',
     );
+    row(
+      "… once notifying began (the outbox lets the history's facts go, as a server's first start does)",
+      `${mb(m.heapNotifying)} (${perMillion(m.heapNotifying, events)} per 1M) / ${mb(m.limit)}${share(m.heapNotifying, m.limit)}`,
+      '≤ 75% of the limit',
+    );
     row('peak resident memory; how the process ended', `${mb(m.peakRss)}; ${exit}`);
   }
+  // Built alone only at the first size and only up to a million events (each is another fold of the log): say so rather than print an empty table.
+  const first = sizes()[0]!;
+  if (holders.length === 0)
+    holders = [
+      {
+        why: `not measured: each projection is built alone only at the first size when it is at most 1,000,000 events (another fold of the log each); the first size here is ${first.toLocaleString('en-US')}`,
+      },
+    ];
   return [
     { title: 'Memory (issue 12, aim 2): the application started on a generated county, default heap', rows },
     { title: 'Who holds the heap (each projection built alone, the first size)', rows: holders },

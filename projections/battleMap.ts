@@ -8,7 +8,7 @@ import {
   ProblemSource as ProblemSources,
 } from '../domain/index.js';
 import type { At, PolicyChoice } from './policyInForce.js';
-import type { FactsState, ProblemFacts } from './problemFacts.js';
+import { type FactsState, type ProblemFacts, eventIdOf } from './problemFacts.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
 import { plusDays } from './time.js';
 
@@ -242,9 +242,9 @@ export function unitLight(tally: Tally, rules: PolicyDocument['lights']): Light 
  * (a later reopening does not undo it), else a report still standing (awaiting verification).
  */
 export function finished(f: ProblemFacts): { day: string; eventId: string } | null {
-  if (f.acceptedReportOn !== null) return { day: f.acceptedReportOn, eventId: f.acceptedReportEventId! };
+  if (f.acceptedReportOn !== null) return { day: f.acceptedReportOn, eventId: eventIdOf(f.acceptedReportEventId!) };
   if (f.status === 'awaiting_verification' || f.status === 'verified' || f.status === 'closed')
-    return f.rectifiedOn === null ? null : { day: f.rectifiedOn, eventId: f.rectifiedEventId! };
+    return f.rectifiedOn === null ? null : { day: f.rectifiedOn, eventId: eventIdOf(f.rectifiedEventId!) };
   return null;
 }
 

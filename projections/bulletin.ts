@@ -13,7 +13,7 @@ import type { RecordedEvent } from '../eventstore/port.js';
 import { type BattleMap, closedOnTime, overdueSince, slicedBattleMap } from './battleMap.js';
 import { sliceClock, sliced, yieldToEventLoop } from './slices.js';
 import { type At, policyInForce } from './policyInForce.js';
-import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
+import { type FactsState, type ProblemFacts, eventIdOf, eventIdOrNull, problemFacts } from './problemFacts.js';
 import { dayOf, daysFrom, instantMs } from './time.js';
 
 /*
@@ -176,12 +176,12 @@ async function tallyMonth(
     }
     const one = [f.ledgerNumber];
     for (const d of drafts) {
-      if (inMonth(f.raisedOn, from, at.day)) d.raised.push({ ledgerNumbers: one, eventId: f.raisedEventId });
+      if (inMonth(f.raisedOn, from, at.day)) d.raised.push({ ledgerNumbers: one, eventId: eventIdOf(f.raisedEventId) });
       if (f.status === 'closed' && inMonth(f.closedOn, from, at.day)) {
-        d.closed.push({ ledgerNumbers: one, eventId: f.closedEventId! });
-        if (closedOnTime(f)) d.onTime.push({ ledgerNumbers: one, eventId: f.closedEventId! });
+        d.closed.push({ ledgerNumbers: one, eventId: eventIdOf(f.closedEventId!) });
+        if (closedOnTime(f)) d.onTime.push({ ledgerNumbers: one, eventId: eventIdOf(f.closedEventId!) });
       }
-      if (overdue.has(f.ledgerNumber)) d.overdue.push({ ledgerNumbers: one, eventId: f.deadlineEventId ?? f.raisedEventId });
+      if (overdue.has(f.ledgerNumber)) d.overdue.push({ ledgerNumbers: one, eventId: eventIdOf(f.deadlineEventId ?? f.raisedEventId) });
     }
   }
   return { map, county, units };
@@ -249,7 +249,7 @@ function rankUnits(lines: Omit<BulletinUnitLine, 'rank'>[]): BulletinUnitLine[] 
 
 /** The event behind an item's red light: the deadline it missed, else the verification that sent it back. */
 const redEvidence = (f: ProblemFacts, overdue: boolean) =>
-  (overdue ? f.deadlineEventId : f.rejections?.at(-1)?.id) ?? f.deadlineEventId ?? f.raisedEventId;
+  (overdue ? eventIdOrNull(f.deadlineEventId) : f.rejections?.at(-1)?.id) ?? eventIdOf(f.deadlineEventId ?? f.raisedEventId);
 
 /**
  * The bulletin of a month, from the facts as of its end (`current`) and as of the end of the month
@@ -315,7 +315,7 @@ export async function buildBulletin(
         deadline: f.deadline!,
         overdueSince: since,
         daysOverdue: daysFrom(since, at.day) + 1,
-        deadlineEventId: f.deadlineEventId ?? f.raisedEventId,
+        deadlineEventId: eventIdOf(f.deadlineEventId ?? f.raisedEventId),
       });
     }
   }
@@ -335,7 +335,8 @@ export async function buildBulletin(
       if (order.reply && inMonth(order.reply.day, first, at.day))
         answered.set(order.reply.id, { ledgerNumbers: one, eventId: order.reply.id });
     }
-    if (f.recurrenceOf !== null && inMonth(f.raisedOn, first, at.day)) recurrences.push({ ledgerNumbers: one, eventId: f.raisedEventId });
+    if (f.recurrenceOf !== null && inMonth(f.raisedOn, first, at.day))
+      recurrences.push({ ledgerNumbers: one, eventId: eventIdOf(f.raisedEventId) });
     for (const r of f.reopens ?? []) if (inMonth(r.day, first, at.day)) reopened.push({ ledgerNumbers: one, eventId: r.id });
   }
 

@@ -1,14 +1,20 @@
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { migratedDayOf, problemEventDefinitions } from '../domain/index.js';
-import { type FactsState, type ProblemFacts, problemFacts } from './problemFacts.js';
+import { type FactsState, type ProblemFacts, problemFacts, recordsShared } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { instantMs } from './time.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
 
 /** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
 export const REPLAY_SLICE = 250;
-/** Snapshots the history keeps at most before it thins them (every other one). */
-export const MAX_SNAPSHOTS = 32;
+/**
+ * Snapshots the history keeps at most before it thins them (every other one). 24: a million events
+ * (20 snapshots at the application's spacing of 50,000) is never thinned, so its as-of replays read at
+ * most 50,000 events; a longer log keeps 12 to 24 (issue 12, aim 2: at ten million events the history
+ * held some 25 snapshots of a million problems, about a sixth of the heap; now about 13, each replay
+ * reading up to 800,000 events there instead of 400,000).
+ */
+export const MAX_SNAPSHOTS = 24;
 /** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
 const BLOCK = 1000;
 
@@ -108,8 +114,6 @@ export class FactsHistory {
   private readonly blockMin: number[] = [];
   /** The last position indexed and folded. */
   private folded = -1;
-  /** Problems changed since the last snapshot. */
-  private touched = new Set<string>();
   /** Whether an event since the last snapshot may have changed the parts other than the problems. */
   private othersTouched = true;
   private lastSnapshot = -1;
@@ -165,8 +169,6 @@ export class FactsHistory {
     this.folded = event.position;
     // A problem's events change its record and the problems by unit, nothing else (they read the policies).
     if (!problemEventTypes.has(event.type)) this.othersTouched = true;
-    const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
-    if (typeof problemId === 'string') this.touched.add(problemId);
   }
 
   /**
@@ -196,29 +198,29 @@ export class FactsHistory {
   }
 
   /**
-   * Snapshots `state` at `position`: its problems in raising order, each the previous snapshot's
-   * record when unchanged since (not touched, raised before it), a copy otherwise; the problems by
-   * unit as arrays; the other parts copied when an event may have changed them.
+   * Snapshots `state` at `position`: its problems' records in raising order as they are (an event
+   * copies a record a snapshot holds before changing it: `recordsShared`), the problems by unit as
+   * arrays, the other parts copied when an event may have changed them.
    */
   private async take(state: FactsState, position: number, clock: { due: () => boolean } | null): Promise<void> {
     // With a clock (the background fold, whose state waits for it) the capture yields between slices;
     // without one (the runner's state, which the next event changes) it runs to the end at once.
+    // The records as they are: from now on an event copies a record before changing it (`recordsShared`), so the
+    // snapshot holds what it took; a record unchanged since the snapshot before is the one that snapshot holds.
     const previous = this.snapshots.at(-1);
-    const before = previous?.problems ?? [];
     const problems: ProblemFacts[] = new Array(state.problems.size);
     let i = 0;
-    for (const [id, f] of state.problems) {
-      problems[i] = i < before.length && !this.touched.has(id) ? before[i]! : copyFacts(f);
-      i++;
+    for (const f of state.problems.values()) {
+      problems[i++] = f;
       if (clock?.due()) await yieldToEventLoop();
     }
+    recordsShared(state);
     const byUnit: [string, string[]][] = [];
     for (const [unit, ids] of state.problemsByUnit) {
       byUnit.push([unit, [...ids]]);
       if (clock?.due()) await yieldToEventLoop();
     }
     const others = previous && !this.othersTouched ? previous.others : otherFacts(state);
-    this.touched = new Set();
     this.othersTouched = false;
     this.lastSnapshot = position;
     this.snapshots.push({ position, latestMs: state.latestMs, changes: state.changes, problems, byUnit, others });

@@ -17,6 +17,7 @@ import {
   type InterviewFacts,
   type ProblemFacts,
   type SupervisionOrderFacts,
+  eventIdOf,
   yearEndDue,
 } from './problemFacts.js';
 import { overdueSweepsByUnit } from './sweeps.js';
@@ -132,7 +133,7 @@ function* candidatesForUnit(
             en: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
           },
           ...item(f),
-          eventIds: [f.deadlineEventId!],
+          eventIds: [eventIdOf(f.deadlineEventId!)],
         });
       const long = rules.item_long_overdue;
       const longId = `item_long_overdue:${f.problemId}:${f.deadline}`;
@@ -149,7 +150,7 @@ function* candidatesForUnit(
             en: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
           },
           ...item(f),
-          eventIds: [f.deadlineEventId!],
+          eventIds: [eventIdOf(f.deadlineEventId!)],
         });
     }
     const repeated = rules.rejected_repeatedly;
@@ -187,7 +188,7 @@ function* candidatesForUnit(
             en: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
           },
           ...item(f, [earlier]),
-          eventIds: [f.raisedEventId, f.assignedEventId!, earlier.raisedEventId],
+          eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!), eventIdOf(earlier.raisedEventId)],
         });
     }
     const found = rules.problem_found;
@@ -209,7 +210,7 @@ function* candidatesForUnit(
           en: `${f.ledgerNumber} (${sourceLabels[f.source].en}) was assigned to the unit on ${f.assignedOn}.`,
         },
         ...item(f),
-        eventIds: [f.raisedEventId, f.assignedEventId!],
+        eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!)],
       });
     const unanswered = rules.supervision_unanswered;
     if (unanswered.enabled && f.status !== 'closed' && f.orders !== null)
@@ -260,7 +261,7 @@ function* candidatesForUnit(
       },
       problemIds: overdue.map((o) => o.f.problemId),
       ledgerNumbers: overdue.map((o) => o.f.ledgerNumber),
-      eventIds: overdue.map((o) => o.f.deadlineEventId!),
+      eventIds: overdue.map((o) => eventIdOf(o.f.deadlineEventId!)),
     });
   }
   for (const [year, items] of unfinishedByYear)

@@ -33,6 +33,12 @@ export type OutboxViewState = {
   preferences: Map<string, PreferencesRow>;
   /** Where each account was registered in the log: a fact tells only those who were there. */
   userSince: Map<string, number>;
+  /**
+   * Facts worth a notification whose notifications are not recorded yet, by the fact's event id. Only
+   * those after where notifying began (`NotificationsBegan`): the notifier records none before it
+   * (a log's history gets no notifications), so they are let go when it is applied (issue 12, aim 2:
+   * every such fact of a long history, some 30 MB per million events, was kept for nothing).
+   */
   pending: Map<string, PendingFact>;
   /** A delivery's id (its stream) to its key, once claimed. */
   deliveryKeys: Map<string, string>;
@@ -48,7 +54,8 @@ function smallData(data: Record<string, unknown>): Record<string, unknown> {
 /** The outbox (通知): inboxes, deliveries and their outcomes, channels, preferences, and facts still to notify. */
 export const outboxView: Projection<OutboxViewState> = {
   name: 'outbox',
-  version: 1,
+  // 2: the facts before `NotificationsBegan` let go when it is applied.
+  version: 2,
   initial: () => ({
     notifications: new Map(),
     byRecipient: new Map(),
@@ -68,6 +75,15 @@ export const outboxView: Projection<OutboxViewState> = {
       return;
     }
     switch (event.type) {
+      case 'NotificationsBegan': {
+        // The pending facts are in log order: those at or before where notifying began are the first ones.
+        const from = (data as { fromPosition: number }).fromPosition;
+        for (const [id, fact] of view.pending) {
+          if (fact.position > from) break;
+          view.pending.delete(id);
+        }
+        return;
+      }
       case 'UserRegistered':
         view.userSince.set(data.userId, event.position);
         return;

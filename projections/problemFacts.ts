@@ -32,6 +32,54 @@ import type { Projection } from './runner.js';
 import { dayOf, instantMs } from './time.js';
 import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
 
+/**
+ * An event id as a problem's record keeps it (issue 12, aim 2): an id written as a UUID (every id the
+ * application makes) is kept as its 16 bytes, a string of 16 one-byte characters (32 bytes in the heap
+ * instead of 56 for the 36 characters); any other id with one character before it saying so (`\u0001`,
+ * or `\u0002` twice for an id of 15 characters), so that no other id is ever 16 characters long. Read
+ * it with `eventIdOf`. Opaque, so the compiler finds every reader that must unpack it.
+ */
+export type PackedEventId = { readonly packedEventId: never };
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** Where each of a UUID's 16 bytes starts among its 36 characters. */
+const BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** A lowercase hex digit's value by its character code; -1 for any other character. */
+const NIBBLE = Array.from({ length: 128 }, (_, c) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1));
+const bytes = new Array<number>(16);
+
+/** A UUID's 16 bytes in `bytes`, false when `id` is not a lowercase UUID (read by character codes: no regex, no slices). */
+function uuidBytes(id: string): boolean {
+  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45)
+    return false;
+  for (let i = 0; i < 16; i++) {
+    const at = BYTE_AT[i]!;
+    const high = NIBBLE[id.charCodeAt(at)] ?? -1;
+    const low = NIBBLE[id.charCodeAt(at + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    bytes[i] = high * 16 + low;
+  }
+  return true;
+}
+
+export function packEventId(id: string): PackedEventId {
+  // One call, one flat string: `+=` would keep a tree of pieces (a cons string) larger than the id.
+  if (uuidBytes(id)) return String.fromCharCode.apply(null, bytes) as unknown as PackedEventId;
+  return (id.length === 15 ? `\u0002\u0002${id}` : `\u0001${id}`) as unknown as PackedEventId;
+}
+
+/** The event id `packEventId` kept. */
+export function eventIdOf(packed: PackedEventId): string {
+  const kept = packed as unknown as string;
+  if (kept.length !== 16) return kept.slice(kept.charCodeAt(0) === 2 ? 2 : 1);
+  let id = '';
+  for (let i = 0; i < 16; i++) id += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[kept.charCodeAt(i)]!;
+  return id;
+}
+
+/** `eventIdOf`, null kept null. */
+export const eventIdOrNull = (packed: PackedEventId | null): string | null => (packed === null ? null : eventIdOf(packed));
+
 /** An event a read model points at as evidence: its id and the county day it happened. */
 export type EventRef = { id: string; day: string };
 /** An event that concerns the unit holding the item then (延期, 验收不通过, 督办, 重新打开): that lead unit (转办 moves it). */
@@ -64,11 +112,11 @@ export type ProblemFacts = {
   source: ProblemSource;
   category: ProblemCategory;
   raisedOn: string;
-  raisedEventId: string;
+  raisedEventId: PackedEventId;
   /** 复发: the earlier problem this one repeats, named at the raise (older raises) or linked (ProblemLinked). */
   recurrenceOf: string | null;
   /** The ProblemLinked that made it a recurrence; null when an older raise named it (the raise is the evidence). */
-  recurrenceEventId: string | null;
+  recurrenceEventId: PackedEventId | null;
   /** 牵头单位 (责任单位) now, once assigned: the battle map, the wall and the overdue triggers count it here. */
   unitId: string | null;
   /** 配合单位 now: each gets the policy's share (`scoring.coResponsibleShare`) of the lead unit's deductions. */
@@ -80,11 +128,11 @@ export type ProblemFacts = {
    */
   holdings: Holding[] | null;
   assignedOn: string | null;
-  assignedEventId: string | null;
+  assignedEventId: PackedEventId | null;
   status: Exclude<ProblemStatus, 'not_raised'>;
   deadline: string | null;
   /** The DeadlineSet or DeadlineExtended event that fixed the current deadline. */
-  deadlineEventId: string | null;
+  deadlineEventId: PackedEventId | null;
   /** The county day the current deadline was set or extended (recorded); null without a deadline. */
   deadlineOn: string | null;
   /**
@@ -98,16 +146,16 @@ export type ProblemFacts = {
   openSince: string;
   /** The day of the report that is waiting for, or passed, verification; null while in rectification. */
   rectifiedOn: string | null;
-  rectifiedEventId: string | null;
+  rectifiedEventId: PackedEventId | null;
   /** The first report that passed verification: a fix that counted, even if the problem came back later. */
   acceptedReportOn: string | null;
-  acceptedReportEventId: string | null;
+  acceptedReportEventId: PackedEventId | null;
   /** The 销号 that followed that report (the first closing): it stays the evidence of the fix after a reopening. */
-  acceptedClosedEventId: string | null;
+  acceptedClosedEventId: PackedEventId | null;
   /** Sent back by a rejected verification and not reported fixed again since. */
   reworking: boolean;
   closedOn: string | null;
-  closedEventId: string | null;
+  closedEventId: PackedEventId | null;
   extensions: HeldEventRef[] | null;
   rejections: HeldEventRef[] | null;
   supervisions: HeldEventRef[] | null;
@@ -219,12 +267,46 @@ function push<R>(list: readonly R[] | null, ref: R): R[] {
 /** Every lead unit the problem had, in order: the assignment's (when there is one) unless its list says more. */
 export function holdingsOf(f: ProblemFacts): readonly Holding[] {
   if (f.holdings !== null) return f.holdings;
-  return f.assignedOn === null ? [] : [{ unitId: f.unitId!, from: f.assignedOn, eventId: f.assignedEventId! }];
+  return f.assignedOn === null ? [] : [{ unitId: f.unitId!, from: f.assignedOn, eventId: eventIdOf(f.assignedEventId!) }];
 }
 
 /** No co-responsible unit: one list for every problem without one. */
 const NO_UNITS: readonly string[] = Object.freeze([]);
 const units = (ids: readonly string[] | undefined): readonly string[] => (ids === undefined || ids.length === 0 ? NO_UNITS : ids);
+
+/**
+ * States whose problems' records the as-of history's snapshots hold as they are (issue 12, aim 2), with
+ * the problems whose record is the state's own since the last snapshot: an event on any other problem
+ * copies its record first (once), so a record a snapshot holds is never changed. Before, each snapshot
+ * held a copy of every problem changed or raised since the one before, whether it changed again or not.
+ */
+const sharedRecords = new WeakMap<FactsState, Set<string>>();
+
+/** From now on the records of `state` are held by a snapshot: each is copied before an event changes it. */
+export function recordsShared(state: FactsState): void {
+  sharedRecords.set(state, new Set());
+}
+
+/** Events of a problem that change nothing of its record (the ledger view shows them). */
+const leavesRecord = new Set<string>([
+  'RectificationPlanSubmitted',
+  'ProgressReported',
+  'CommentPosted',
+  'ExtensionRequested',
+  'ExtensionRequestApproved',
+  'ExtensionRequestRefused',
+]);
+
+/** The problem's record to change: its own, or a copy of the one a snapshot holds (`recordsShared`). */
+function ownRecord(state: FactsState, problemId: string, type: string): ProblemFacts | undefined {
+  const f = state.problems.get(problemId);
+  const owned = sharedRecords.get(state);
+  if (f === undefined || owned === undefined || owned.has(problemId) || leavesRecord.has(type)) return f;
+  owned.add(problemId);
+  const copy = { ...f };
+  state.problems.set(problemId, copy);
+  return copy;
+}
 
 function moveToUnit(state: FactsState, facts: ProblemFacts, unitId: string): void {
   if (facts.unitId === unitId) return;
@@ -243,13 +325,15 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
   if (event.type === 'ProblemRaised') {
     if (state.problems.has(event.data.problemId)) return;
     const d = event.data;
+    // A new record: no snapshot holds it yet.
+    sharedRecords.get(state)?.add(d.problemId);
     state.problems.set(d.problemId, {
       problemId: d.problemId,
       ledgerNumber: d.ledgerNumber,
       source: d.source,
       category: d.category,
       raisedOn: d.raisedOn,
-      raisedEventId: recorded.id,
+      raisedEventId: packEventId(recorded.id),
       recurrenceOf: d.recurrenceOf,
       recurrenceEventId: null,
       unitId: null,
@@ -283,7 +367,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     });
     return;
   }
-  const f = state.problems.get(event.data.problemId);
+  const f = ownRecord(state, event.data.problemId, event.type);
   if (!f) return;
   // A literal, not `{ ...ref, unitId }`: that gives each of these objects a hidden class of its own (`sharedShape`).
   const held = { id: recorded.id, day, unitId: f.unitId };
@@ -295,7 +379,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       f.holdings = null;
       f.status = 'assigned';
       f.assignedOn = day;
-      f.assignedEventId = recorded.id;
+      f.assignedEventId = packEventId(recorded.id);
       f.openSince = day;
       return;
     case 'AssignmentAcknowledged':
@@ -306,7 +390,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       const current = currentDeadline(f);
       if (current !== null) f.earlierDeadlines = push(f.earlierDeadlines, current);
       f.deadline = event.data.deadline;
-      f.deadlineEventId = recorded.id;
+      f.deadlineEventId = packEventId(recorded.id);
       f.deadlineOn = day;
       if (event.type === 'DeadlineExtended') f.extensions = push(f.extensions, held);
       return;
@@ -317,7 +401,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     case 'RectificationReported':
       f.status = 'awaiting_verification';
       f.rectifiedOn = day;
-      f.rectifiedEventId = recorded.id;
+      f.rectifiedEventId = packEventId(recorded.id);
       f.reworking = false;
       return;
     case 'VerificationPassed':
@@ -338,8 +422,8 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
     case 'ProblemClosed':
       f.status = 'closed';
       f.closedOn = event.data.closedOn;
-      f.closedEventId = recorded.id;
-      if (f.acceptedClosedEventId === null) f.acceptedClosedEventId = recorded.id;
+      f.closedEventId = packEventId(recorded.id);
+      if (f.acceptedClosedEventId === null) f.acceptedClosedEventId = f.closedEventId;
       f.consolidation = 'awaiting_recheck';
       f.consolidatedOn = null;
       f.recheckDueOn = recheckDueOn(
@@ -387,7 +471,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
       // 复发 counts (scorecards, interview triggers); 相关 is only shown, by the ledger view.
       if (event.data.kind === 'recurrence') {
         f.recurrenceOf = event.data.earlierProblemId;
-        f.recurrenceEventId = recorded.id;
+        f.recurrenceEventId = packEventId(recorded.id);
       }
       return;
     case 'CoResponsibleUnitsChanged':
@@ -411,7 +495,7 @@ function applyProblemEvent(state: FactsState, event: ProblemEvent, recorded: Rec
 
 /** The deadline in force as a record of its own (null without one). */
 function currentDeadline(f: ProblemFacts): DeadlineRef | null {
-  return f.deadline === null ? null : { deadline: f.deadline, day: f.deadlineOn!, eventId: f.deadlineEventId! };
+  return f.deadline === null ? null : { deadline: f.deadline, day: f.deadlineOn!, eventId: eventIdOf(f.deadlineEventId!) };
 }
 
 /** Every deadline set or extended, in log order, with the county day it was recorded (none: an empty list). */
@@ -557,7 +641,8 @@ export const problemFacts: Projection<FactsState> = {
   // 10: lead and co-responsible units, transfers (转办): who held the item when.
   // 11: the units' leaders on record (领导班子), whom interview triggers name.
   // 12: the current deadline's day beside it, and only the earlier deadlines in a list (`deadlinesOf`).
-  version: 12,
+  // 13: a problem's own event ids packed (`packEventId`: a UUID's 16 bytes), read through `eventIdOf`.
+  version: 13,
   initial: () => ({
     problems: new Map(),
     problemsByUnit: new Map(),

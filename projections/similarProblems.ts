@@ -41,48 +41,94 @@ export function termCounts(text: string): Map<string, number> {
   return counts;
 }
 
-/**
- * One indexed description and what the boosts compare. `terms`: its words and their counts, one after
- * the other in the order they first appear ([word, count, word, count, …]), each word the index's one
- * copy of it (issue 12, aim 2: a Map per problem and a string per word of every description held some
- * 40 MB per million events).
- */
-export type IndexedProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; terms: (string | number)[] };
+/** A raise the projection took but has not segmented yet. */
+export type PendingProblem = { problemId: string; category: ProblemCategory; source: ProblemSource; description: string };
 
-/** How many times a problem's description holds a word (0: not at all). */
-function countOf(p: IndexedProblem, term: string): number {
-  const terms = p.terms;
-  for (let i = 0; i < terms.length; i += 2) if (terms[i] === term) return terms[i + 1] as number;
-  return 0;
+/** An Int32Array that grows by doubling: `data` has room beyond `length`. */
+type Ints = { data: Int32Array; length: number };
+const ints = (capacity = 4): Ints => ({ data: new Int32Array(capacity), length: 0 });
+function pushInt(list: Ints, value: number): void {
+  if (list.length === list.data.length) {
+    const grown = new Int32Array(list.data.length * 2);
+    grown.set(list.data);
+    list.data = grown;
+  }
+  list.data[list.length++] = value;
 }
 
-/** A word the index holds: its one copy, and the problems whose description holds it, in the order they were indexed. */
-type Posting = { term: string; problemIds: string[] };
-
-/** A raise the projection took but has not segmented yet. */
-export type PendingProblem = Omit<IndexedProblem, 'terms'> & { description: string };
+/**
+ * A word the index holds: its one copy, its number in the index (`terms`), and the problems whose
+ * description holds it, by their number, in the order they were indexed.
+ */
+type Posting = { term: string; number: number; problems: Ints };
 
 /**
  * The index: every raised problem's terms, and for each term the problems that hold it (document
  * frequency is its size). `pending`: the raises taken but not yet segmented (issue 12: segmenting is
  * most of the index's cost, 0.9 s of a cold start at a million events, so a catch-up only queues them
  * and `currentIndex` segments them after, in slices). Nothing ranks from an index with raises pending.
+ *
+ * Packed (issue 12, aim 2: an object, a list and a Map entry per problem held some 37 MB per million
+ * events): a problem is a number, in the order it was indexed; `ids`, `categories` and `sources` by
+ * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
+ * in the order they first appear in its description), from `starts[number]` to the next problem's start;
+ * a posting's problems an Int32Array of numbers. `problems`: the ids indexed (a second add is ignored).
  */
-export type SimilarityIndex = { problems: Map<string, IndexedProblem>; postings: Map<string, Posting>; pending: PendingProblem[] };
+export type SimilarityIndex = {
+  problems: Set<string>;
+  ids: string[];
+  categories: ProblemCategory[];
+  sources: ProblemSource[];
+  starts: Ints;
+  counts: Ints;
+  postings: Map<string, Posting>;
+  /** Each term's posting by its number. */
+  terms: Posting[];
+  pending: PendingProblem[];
+};
 
-export const emptyIndex = (): SimilarityIndex => ({ problems: new Map(), postings: new Map(), pending: [] });
+export const emptyIndex = (): SimilarityIndex => ({
+  problems: new Set(),
+  ids: [],
+  categories: [],
+  sources: [],
+  starts: ints(),
+  counts: ints(),
+  postings: new Map(),
+  terms: [],
+  pending: [],
+});
+
+/** Where problem `n`'s pairs end in `counts`. */
+const endOf = (index: SimilarityIndex, n: number) => (n + 1 < index.ids.length ? index.starts.data[n + 1]! : index.counts.length);
+
+/** How many times problem `n`'s description holds the term numbered `term` (0: not at all). */
+function countOf(index: SimilarityIndex, n: number, term: number): number {
+  const counts = index.counts.data;
+  for (let i = index.starts.data[n]!, end = endOf(index, n); i < end; i += 2) if (counts[i] === term) return counts[i + 1]!;
+  return 0;
+}
 
 /** Adds a problem's description to the index (a second add of the same problem is ignored: a description never changes). */
 export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   if (index.problems.has(p.problemId)) return;
-  const terms: (string | number)[] = [];
+  const n = index.ids.length;
+  index.problems.add(p.problemId);
+  index.ids.push(p.problemId);
+  index.categories.push(p.category);
+  index.sources.push(p.source);
+  pushInt(index.starts, index.counts.length);
   for (const [term, count] of termCounts(p.description)) {
     let posting = index.postings.get(term);
-    if (!posting) index.postings.set(term, (posting = { term, problemIds: [] }));
-    posting.problemIds.push(p.problemId);
-    terms.push(posting.term, count);
+    if (!posting) {
+      posting = { term, number: index.terms.length, problems: ints() };
+      index.postings.set(term, posting);
+      index.terms.push(posting);
+    }
+    pushInt(posting.problems, n);
+    pushInt(index.counts, posting.number);
+    pushInt(index.counts, count);
   }
-  index.problems.set(p.problemId, { problemId: p.problemId, category: p.category, source: p.source, terms });
 }
 
 /**
@@ -93,18 +139,23 @@ export function indexPending(index: SimilarityIndex, budgetMs = Number.POSITIVE_
   const { pending } = index;
   const until = performance.now() + budgetMs;
   let done = 0;
-  // The clock is read every 64 raises: a raise takes microseconds.
+  // The clock is read every 8 raises: a raise takes some 50 µs (Intl.Segmenter), so a slice ends within half a ms of its budget.
   while (done < pending.length) {
     indexProblem(index, pending[done]!);
     done += 1;
-    if ((done & 63) === 0 && performance.now() >= until) break;
+    if ((done & 7) === 0 && performance.now() >= until) break;
   }
   pending.splice(0, done);
   return pending.length === 0;
 }
 
-/** Slices of segmenting between which the event loop runs: well under the 50 ms a piece of work may hold it. */
-const SLICE_MS = 10;
+/**
+ * Slices of segmenting between which the event loop runs: well under the 50 ms a piece of work may hold it, and short
+ * beside other sliced work (8 ms), so a query asked right after a start gets most of the loop while the start's raises
+ * are segmented (issue 12: at ten million events that is about a minute of segmenting, and the first county map shared
+ * the loop with it half and half in slices of 10 ms).
+ */
+const SLICE_MS = 2;
 const draining = new WeakMap<SimilarityIndex, Promise<SimilarityIndex>>();
 
 /**
@@ -175,38 +226,48 @@ const idf = (n: number, df: number) => Math.log((n + 1) / (df + 1)) + 1;
 export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] {
   // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
   indexPending(index);
-  const n = index.problems.size;
+  const n = index.ids.length;
   const q = termCounts(query.text);
   const weight = new Map<string, number>();
   let queryNorm = 0;
   for (const [term, count] of q) {
-    const w = count * idf(n, index.postings.get(term)?.problemIds.length ?? 0);
+    const w = count * idf(n, index.postings.get(term)?.problems.length ?? 0);
     weight.set(term, w);
     queryNorm += w * w;
   }
   if (queryNorm === 0) return [];
-  const dots = new Map<string, number>();
-  for (const [term, w] of weight)
-    for (const id of index.postings.get(term)?.problemIds ?? []) {
-      if (id === query.excludeProblemId) continue;
-      dots.set(id, (dots.get(id) ?? 0) + w * countOf(index.problems.get(id)!, term) * idf(n, index.postings.get(term)!.problemIds.length));
+  // By the problem's number, in the order first met (as by its id before: the same sums in the same order).
+  const dots = new Map<number, number>();
+  for (const [term, w] of weight) {
+    const posting = index.postings.get(term);
+    if (!posting) continue;
+    const df = idf(n, posting.problems.length);
+    const problems = posting.problems.data;
+    for (let i = 0; i < posting.problems.length; i++) {
+      const p = problems[i]!;
+      if (index.ids[p] === query.excludeProblemId) continue;
+      dots.set(p, (dots.get(p) ?? 0) + w * countOf(index, p, posting.number) * df);
     }
+  }
   const matches: SimilarMatch[] = [];
-  for (const [id, dot] of dots) {
-    const p = index.problems.get(id)!;
+  const counts = index.counts.data;
+  for (const [p, dot] of dots) {
     let norm = 0;
-    for (let i = 0; i < p.terms.length; i += 2) {
-      const w = (p.terms[i + 1] as number) * idf(n, index.postings.get(p.terms[i] as string)!.problemIds.length);
+    for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
+      const w = counts[i + 1]! * idf(n, index.terms[counts[i]!]!.problems.length);
       norm += w * w;
     }
     const textSimilarity = dot / Math.sqrt(queryNorm * norm);
     if (textSimilarity < similarityWeights.minTextSimilarity) continue;
-    const sameCategory = query.category != null && p.category === query.category;
-    const sameSource = query.source != null && p.source === query.source;
-    const shared = [...weight.keys()].filter((t) => countOf(p, t) > 0);
+    const sameCategory = query.category != null && index.categories[p] === query.category;
+    const sameSource = query.source != null && index.sources[p] === query.source;
+    const shared = [...weight.keys()].filter((t) => {
+      const posting = index.postings.get(t);
+      return posting !== undefined && countOf(index, p, posting.number) > 0;
+    });
     shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
     matches.push({
-      problemId: id,
+      problemId: index.ids[p]!,
       score: textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0),
       textSimilarity,
       sharedWords: shared.slice(0, 8),
@@ -225,7 +286,8 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
 export const similarityIndex: Projection<SimilarityIndex> = {
   name: 'similarity-index',
   // 3: a problem's words as one list, each word kept once; postings as lists.
-  version: 3,
+  // 4: packed: problems by number, their words and counts in one Int32Array, postings as Int32Arrays of numbers.
+  version: 4,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;

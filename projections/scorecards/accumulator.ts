@@ -16,6 +16,7 @@ import {
   type FactsState,
   type InterviewFacts,
   type ProblemFacts,
+  eventIdOf,
   holderOn,
   yearEndDue,
 } from '../problemFacts.js';
@@ -178,7 +179,7 @@ export class ScorecardAccumulator {
         o.problemFound[f.source],
         f,
         unitId,
-        [f.raisedEventId, f.assignedEventId!],
+        [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!)],
         `${n}: a ${sourceLabel[f.source]} problem raised on ${f.raisedOn}.`,
       );
       if (f.recurrenceOf !== null) {
@@ -193,7 +194,7 @@ export class ScorecardAccumulator {
             o.recurrence,
             f,
             unitId,
-            [f.recurrenceEventId ?? f.raisedEventId, earlier.raisedEventId],
+            [eventIdOf(f.recurrenceEventId ?? f.raisedEventId), eventIdOf(earlier.raisedEventId)],
             earlier.unitId === unitId
               ? `${n} repeats ${earlier.ledgerNumber} (同类问题第二次).`
               : `${n} repeats ${earlier.ledgerNumber} of another unit (同类问题第二次, 复发 across units).`,
@@ -264,7 +265,7 @@ export class ScorecardAccumulator {
           y.closedOnTime,
           f,
           holder,
-          [f.acceptedClosedEventId, done.eventId],
+          [eventIdOf(f.acceptedClosedEventId), done.eventId],
           `${n}: reported fixed on ${done.day}, by its deadline ${due.deadline}, and closed (销号).`,
         );
       else if (done !== null && done.day > due.deadline && done.day <= yearEnd)
@@ -426,7 +427,7 @@ export class ScorecardAccumulator {
             s.noneContradicted,
             contradiction,
             unitId,
-            [contradiction.raisedEventId, answer.eventId],
+            [eventIdOf(contradiction.raisedEventId), answer.eventId],
             `Answered “none found” (未发现) to ${from} on ${answer.answeredOn}; ${contradiction.ledgerNumber}, a ${sourceLabel[contradiction.source]} problem of the same category (${categoryLabel[sweep.category]}), was raised in the unit on ${contradiction.raisedOn}.`,
           );
         if (into.lines.length > 0) out.push(into);
