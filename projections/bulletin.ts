@@ -8,10 +8,10 @@ import {
   monthEndInstant,
   previousMonth,
 } from '../domain/index.js';
-import { canonicalJson, canonicalJsonPieces } from '../eventstore/canonicalJson.js';
+import { canonicalJson, hashCanonicalJsonSliced } from '../eventstore/canonicalJson.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type BattleMap, closedOnTime, overdueSince, slicedBattleMap } from './battleMap.js';
-import { sliceClock, sliced, yieldToEventLoop } from './slices.js';
+import { sliceClock, yieldToEventLoop } from './slices.js';
 import { type At, policyInForce } from './policyInForce.js';
 import { type FactsState, type ProblemFacts, eventIdOf, eventIdOrNull, problemFacts } from './problemFacts.js';
 import { dayOf, daysFrom, instantMs } from './time.js';
@@ -393,26 +393,12 @@ export async function buildBulletin(
 /** The bulletin's canonical JSON (eventstore/canonicalJson.ts): what publishing fixes. */
 export const bulletinCanonical = (bulletin: Bulletin): string => canonicalJson(bulletin);
 
-/** How much canonical JSON the hash takes at a time (the pieces are small: a number, a key). */
-const HASH_BUFFER_CHARS = 64 * 1024;
-
 /**
  * The SHA-256 of the bulletin's canonical JSON: a published bulletin's `bulletinHash`. Hashed in slices (a county's
  * bulletin names some 100k ledger numbers: ~0.1 s in one block), the same bytes as `bulletinCanonical`, so the same hash.
  */
 export async function bulletinHash(bulletin: Bulletin): Promise<string> {
-  const hash = createHash('sha256');
-  let buffer = '';
-  await sliced(
-    canonicalJsonPieces(bulletin, (text) => {
-      buffer += text;
-      if (buffer.length >= HASH_BUFFER_CHARS) {
-        hash.update(buffer);
-        buffer = '';
-      }
-    }),
-  );
-  return hash.update(buffer).digest('hex');
+  return (await hashCanonicalJsonSliced(createHash('sha256'), bulletin)).digest('hex');
 }
 
 /** The basis of a complete month's bulletin: the facts as of its last instant. */
