@@ -89,30 +89,14 @@ function* piecesOf(given: unknown, sink: (text: string) => void): Generator<void
     sink(text);
     return true;
   }
-  if (Array.isArray(value)) {
-    sink('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) sink(',');
-      if (!(yield* piecesOf(value[i], sink))) sink('null');
-      yield;
-    }
-    sink(']');
-    return true;
-  }
+  if (Array.isArray(value)) return yield* arrayPieces(value, sink, (item) => piecesOf(item, sink));
   const record = value as Record<string, unknown>;
-  sink('{');
-  let first = true;
-  for (const key of Object.keys(record).sort()) {
-    const member = resolved(record[key]);
-    // A member with no JSON form is left out, key and all.
-    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    sink(`${first ? '' : ','}${JSON.stringify(key)}:`);
-    first = false;
-    yield* piecesOf(member, sink);
-    yield;
-  }
-  sink('}');
-  return true;
+  return yield* objectPieces(
+    Object.keys(record).sort(),
+    (key) => resolved(record[key]),
+    sink,
+    (member) => piecesOf(member, sink),
+  );
 }
 
 /**
@@ -122,33 +106,57 @@ function* piecesOf(given: unknown, sink: (text: string) => void): Generator<void
  * written by `JSON.stringify` itself, so the text is the same byte for byte. Undefined for a value with no JSON form.
  */
 export function* jsonPieces(value: unknown, sink: (text: string) => void): Generator<void, boolean> {
-  if (Array.isArray(value) && !hasToJson(value)) {
-    sink('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) sink(',');
-      if (!(yield* jsonPieces(value[i], sink))) sink('null');
-      yield;
-    }
-    sink(']');
-    return true;
-  }
-  if (isPlainObject(value) && !hasToJson(value)) {
-    sink('{');
-    let first = true;
-    for (const key of Object.keys(value)) {
-      const member = value[key];
-      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-      sink(`${first ? '' : ','}${JSON.stringify(key)}:`);
-      first = false;
-      yield* jsonPieces(member, sink);
-      yield;
-    }
-    sink('}');
-    return true;
-  }
+  if (Array.isArray(value) && !hasToJson(value)) return yield* arrayPieces(value, sink, (item) => jsonPieces(item, sink));
+  if (isPlainObject(value) && !hasToJson(value))
+    return yield* objectPieces(
+      Object.keys(value),
+      (key) => value[key],
+      sink,
+      (member) => jsonPieces(member, sink),
+    );
   const text = JSON.stringify(value) as string | undefined;
   if (text === undefined) return false;
   sink(text);
+  return true;
+}
+
+/** An array's JSON in pieces: each element written by `each` (`null` where it has no JSON form), a pause after each. */
+function* arrayPieces(
+  items: readonly unknown[],
+  sink: (text: string) => void,
+  each: (item: unknown) => Generator<void, boolean>,
+): Generator<void, boolean> {
+  sink('[');
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) sink(',');
+    if (!(yield* each(items[i]))) sink('null');
+    yield;
+  }
+  sink(']');
+  return true;
+}
+
+/**
+ * An object's JSON in pieces, its members in the order of `keys` as `read` gives them, each written by `each`, a pause
+ * after each. A member with no JSON form is left out, key and all.
+ */
+function* objectPieces(
+  keys: readonly string[],
+  read: (key: string) => unknown,
+  sink: (text: string) => void,
+  each: (member: unknown) => Generator<void, boolean>,
+): Generator<void, boolean> {
+  sink('{');
+  let first = true;
+  for (const key of keys) {
+    const member = read(key);
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    sink(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    yield* each(member);
+    yield;
+  }
+  sink('}');
   return true;
 }
 
