@@ -116,8 +116,11 @@ export class Notifier {
       return;
     }
     this.draining = (async () => {
-      // The facts applied in this turn (a pass's events are applied together) are recorded together.
-      await new Promise((resolve) => setImmediate(resolve));
+      // The facts in the log now (a pass's events are appended together) are recorded together. Waiting for one turn
+      // was not enough: the follower yields between events once a slice has passed (issue 12), so on a busy machine a
+      // pass's 25 deadlines were applied over two turns and recorded in two appends. Past 10 s, what is pending goes.
+      const head = await this.store.headPosition();
+      await this.runner.waitFor(head).catch(() => undefined);
       do {
         this.again = false;
         const pending = [...this.view().pending.values()]
