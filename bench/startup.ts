@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,12 @@ import { type FigureTable, runIfMain } from './report.js';
 const DEFAULT_SIZES = [100_000, 300_000, 1_000_000];
 const POLL_MS = 20;
 const LIMIT_MS = Number(process.env.BENCH_STARTUP_LIMIT_MS ?? 900_000);
+/**
+ * To find what a long wait was: Node's flags for the server alone (`BENCH_STARTUP_NODE_FLAGS=--trace-gc`, or `--cpu-prof`
+ * with `--cpu-prof-dir`), and a folder where each start's output is written (`BENCH_STARTUP_OUTPUT_DIR`, one file a start).
+ */
+const SERVER_NODE_FLAGS = (process.env.BENCH_STARTUP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const OUTPUT_DIR = process.env.BENCH_STARTUP_OUTPUT_DIR;
 
 function sizes(): number[] {
   const fromArgs = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
@@ -173,14 +179,14 @@ function cpuSeconds(pid: number, mainThread = false): number {
 }
 
 /** Spawns the server on `dataDir` and times it: listening, ready, the checkpointer caught up; then stops it (SIGTERM, snapshots saved). */
-async function start(dataDir: string, args: string[], probeFor: number): Promise<Start> {
+async function start(dataDir: string, args: string[], probeFor: number, name: string): Promise<Start> {
   const port = await freePort();
   const file = sqliteFile(dataDir);
   const headAtStart = logState(file).head;
   const began = performance.now();
   // Node's flags and the built server as `npm start` gives them (package.json): a young generation of 32 MB halves a
   // catch-up's garbage collection.
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
     env: {
       ...process.env,
       EVENT_STORE: 'sqlite',
@@ -244,6 +250,7 @@ async function start(dataDir: string, args: string[], probeFor: number): Promise
   } finally {
     child.kill('SIGTERM');
     await exited;
+    if (OUTPUT_DIR) writeFileSync(join(OUTPUT_DIR, `${name}.log`), output);
   }
 }
 
@@ -284,7 +291,7 @@ export async function run(): Promise<FigureTable[]> {
       for (const kind of ['first', 'cold', 'warm'] as const) {
         // Cold: the log as a server left it (its scheduler's and checkpointer's events in), its snapshots gone.
         if (kind === 'cold') rmSync(join(dataDir, 'snapshots'), { recursive: true, force: true });
-        const s = await start(dataDir, shipped.args, probeSeconds(events));
+        const s = await start(dataDir, shipped.args, probeSeconds(events), `${events}-${kind}`);
         fits[kind].push({ events, seconds: s.ready });
         if (kind === 'first' && s.checkpointed !== undefined) fits.coldCheckpointed.push({ events, seconds: s.checkpointed });
         rows.push({

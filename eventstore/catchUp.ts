@@ -1,5 +1,5 @@
 import { SLICE_MS, yieldToEventLoop } from '../projections/slices.js';
-import type { EventStore, RecordedEvent, SubscribeOptions } from './port.js';
+import type { ReadAllOptions, RecordedEvent, SubscribeOptions } from './port.js';
 
 /**
  * Wakes subscribers when this process appends. Readers in other processes (a second server on the
@@ -42,11 +42,11 @@ const LEAST_TIMED_BATCH = 50;
  * `readMs`, the time a read may take: each batch is then sized from the last one's time per event, up to `batchSize`
  * (a catch-up's first reads, before the code is compiled, took 20–40 ms for 1,000 events).
  */
-export async function followByReading(
-  store: Pick<EventStore, 'readAll'>,
+export async function followByReading<T extends { position: number } = RecordedEvent>(
+  store: { readAll(options: ReadAllOptions): Promise<T[]> },
   appended: AppendSignal,
   { after, signal }: SubscribeOptions,
-  onEvent: (event: RecordedEvent) => Promise<void> | void,
+  onEvent: (event: T) => Promise<void> | void,
   { batchSize = 1000, pollMs = 500, readMs }: { batchSize?: number; pollMs?: number; readMs?: number } = {},
 ): Promise<void> {
   let position = after ?? -1;

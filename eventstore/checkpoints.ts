@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
-import type { EventStore, NewEvent, RecordedEvent } from './port.js';
+import type { EventStore, LogLink, NewEvent, RecordedEvent, SubscribeOptions } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
 import { atOnce, sliced } from '../projections/slices.js';
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
@@ -57,7 +57,19 @@ export function checkpointFrom(event: RecordedEvent): Checkpoint {
   };
 }
 
-export const isCheckpoint = (event: RecordedEvent) => event.streamId === CHECKPOINT_STREAM && event.type === CHECKPOINT_TYPE;
+export const isCheckpoint = (event: Pick<RecordedEvent, 'streamId' | 'type'>) =>
+  event.streamId === CHECKPOINT_STREAM && event.type === CHECKPOINT_TYPE;
+
+/** An event's link (port.ts `LogLink`): what the drafter keeps of it. */
+export function linkOf(event: RecordedEvent): LogLink {
+  const { id, streamId, revision, position, type } = event;
+  return { id, streamId, revision, position, type, hash: storedHash(event), covers: isCheckpoint(event) ? positionOf(event) : null };
+}
+
+/** Follows the log's links: read as links where the store can (`subscribeToLinks`), or taken from its events. */
+function followLinks(store: EventStore, options: SubscribeOptions, onLink: (link: LogLink) => Promise<void> | void): Promise<void> {
+  return store.subscribeToLinks ? store.subscribeToLinks(options, onLink) : store.subscribeToAll(options, (event) => onLink(linkOf(event)));
+}
 
 /** The small file kept away from the store (printed, e-mailed to the committee) and held against it later. */
 export const ExportedCheckpoint = z.object({
@@ -98,14 +110,15 @@ export class CheckpointDrafter {
   position = -1;
   lastEventId: string | undefined;
 
-  observe(event: RecordedEvent): void {
-    const hash = storedHash(event);
+  observe(observed: RecordedEvent | LogLink): void {
+    const event = 'metadata' in observed ? linkOf(observed) : observed;
+    const hash = event.hash;
     if (hash === undefined) throw new UnchainedStoreError(event.streamId, event.revision);
     this.heads.apply(event.streamId, event.revision, hash, event.position);
     this.position = event.position;
     this.lastEventId = event.id;
-    if (isCheckpoint(event)) {
-      const covered = positionOf(event);
+    if (event.covers !== null) {
+      const covered = event.covers;
       if (covered > this.covered) {
         this.covered = covered;
         this.uncovered = this.uncovered.filter((p) => p > covered);
@@ -344,7 +357,7 @@ export class Checkpointer {
         headAtStart = head;
       })
       .then(() =>
-        rawStore(this.store).subscribeToAll({ after: this.drafter.position, signal: this.abort.signal }, (event) => {
+        followLinks(rawStore(this.store), { after: this.drafter.position, signal: this.abort.signal }, (event) => {
           const busy = this.busy;
           return busy ? busy.then(() => this.follow(event, headAtStart, triggers)) : this.follow(event, headAtStart, triggers);
         }),
@@ -364,7 +377,7 @@ export class Checkpointer {
    * state (in slices, after the event's own checkpoint is drafted: that draft leaves nothing uncovered to keep). The
    * promise, when there is one, holds the subscription until both are done.
    */
-  private follow(event: RecordedEvent, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
+  private follow(event: LogLink, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
     this.drafter.observe(event);
     const written = this.onObserved(event, headAtStart, triggers);
     if (event.position < headAtStart || event.position - this.savedAt < CHECKPOINTER_SNAPSHOT_EVERY) return written;
@@ -385,7 +398,7 @@ export class Checkpointer {
   }
 
   /** The checkpoint an event observed calls for, if any: drafted now, written after the one before. */
-  private onObserved(event: RecordedEvent, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
+  private onObserved(event: LogLink, headAtStart: number, triggers: ReadonlySet<string>): Promise<void> | undefined {
     if (event.position <= this.drafter.covered) return undefined;
     if (triggers.has(event.type)) return this.checkpoint('finalized');
     if (event.position >= headAtStart && this.drafter.uncovered.length >= this.policy.everyEvents) return this.checkpoint('events');

@@ -93,6 +93,18 @@ export type ReadAllOptions = {
   maxCount: number;
 };
 
+/**
+ * An event's place in the log and its link in the hash chain, without its data: what the checkpointer follows (issue 12: on
+ * a first start at a million events, parsing every event's data and metadata only to keep its stream's head was most of the
+ * garbage collected after ready).
+ */
+export type LogLink = Pick<RecordedEvent, 'id' | 'streamId' | 'revision' | 'position' | 'type'> & {
+  /** The chain hash stored with the event (`metadata.hash`); undefined in a log written before the chain. */
+  hash: string | undefined;
+  /** For a checkpoint (eventstore/checkpoints.ts), the last position its data says it covers; null for every other event. */
+  covers: number | null;
+};
+
 export type SubscribeOptions = {
   /** Deliver events after this global position (exclusive); from the start when omitted. */
   after?: number;
@@ -121,6 +133,11 @@ export interface EventStore {
    * with no gap and no duplicate at the hand-over. Resolves when the signal aborts.
    */
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void>;
+  /**
+   * `subscribeToAll`, each event given as its link alone, by a store that can read links without parsing the events (SQLite).
+   * A store without it is followed through `subscribeToAll` (eventstore/checkpoints.ts `followLinks`).
+   */
+  subscribeToLinks?(options: SubscribeOptions, onLink: (link: LogLink) => Promise<void> | void): Promise<void>;
   /** The global position of the last event in the log, or -1 for an empty log. */
   headPosition(): Promise<number>;
   /**

@@ -11,6 +11,7 @@ import {
   type ExpectedRevision,
   type LeaseHolding,
   type LeaseStore,
+  type LogLink,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -21,6 +22,7 @@ import {
   withChangeToken,
   withWritten,
 } from './port.js';
+import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, linkOf } from './checkpoints.js';
 import { jsonText, preparedPlain } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
 import { type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
@@ -120,6 +122,15 @@ export class SqliteEventStore implements EventStore, LeaseStore {
           'SELECT position, event_id, stream_id, revision, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
         )
         .raw(true),
+      // The checkpointer's read (`subscribeToLinks`): no event's data or metadata reaches JavaScript, only the chain hash and
+      // the position a checkpoint covers, picked out by SQLite.
+      links: db
+        .prepare<[number, number], LinkRow>(
+          `SELECT position, event_id, stream_id, revision, type, json_extract(metadata, '$.hash'),
+             CASE WHEN stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}' THEN json_extract(data, '$.position') END
+           FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+        )
+        .raw(true),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       // Taken when free, expired or the asker's own; one statement, so two processes cannot both take it.
       takeLease: db.prepare<[{ name: string; holder: string; now: number; ms: number }]>(
@@ -213,12 +224,24 @@ export class SqliteEventStore implements EventStore, LeaseStore {
    * What another process wrote after them is read from the file at the next wake-up or poll.
    */
   private following({ after = -1, maxCount }: ReadAllOptions): RecordedEvent[] {
+    const kept = this.recentAfter(after, maxCount);
+    return kept ? kept.map(this.codec) : this.statements.all.all(after, maxCount).map((row) => this.codec(fromRaw(row)));
+  }
+
+  /** `following` for the links alone (`subscribeToLinks`): from the events kept, or read as links from the file. */
+  private followingLinks({ after = -1, maxCount }: ReadAllOptions): LogLink[] {
+    const kept = this.recentAfter(after, maxCount);
+    return kept ? kept.map(linkOf) : this.statements.links.all(after, maxCount).map(linkFromRaw);
+  }
+
+  /** The events kept from the last groups that run on without a gap from the one after `after`, when it is among them. */
+  private recentAfter(after: number, maxCount: number): RecordedEvent[] | undefined {
     const recent = this.recent;
     const start = indexOfPosition(recent, after + 1);
-    if (start === -1) return this.statements.all.all(after, maxCount).map((row) => this.codec(fromRaw(row)));
+    if (start === -1) return undefined;
     let end = start + 1;
     while (end < recent.length && end - start < maxCount && recent[end]!.position === recent[end - 1]!.position + 1) end += 1;
-    return recent.slice(start, end).map(this.codec);
+    return recent.slice(start, end);
   }
 
   /** Commits every append waiting, as one group; those that arrive meanwhile wait for the next. */
@@ -347,6 +370,10 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     return followByReading({ readAll: async (o) => this.following(o) }, this.appended, options, onEvent, { readMs: FOLLOW_READ_MS });
   }
 
+  subscribeToLinks(options: SubscribeOptions, onLink: (link: LogLink) => Promise<void> | void): Promise<void> {
+    return followByReading({ readAll: async (o) => this.followingLinks(o) }, this.appended, options, onLink, { readMs: FOLLOW_READ_MS });
+  }
+
   async headPosition(): Promise<number> {
     return this.statements.lastPosition.get()?.position ?? -1;
   }
@@ -432,6 +459,25 @@ function fromRaw(row: RawRow): RecordedEvent {
     type: row[4],
     data: JSON.parse(row[5]),
     metadata: JSON.parse(row[6]),
+  };
+}
+
+/** A row of the log as the `links` statement gives it: position, event_id, stream_id, revision, type, hash, covers. */
+type LinkRow = [number, string, string, number, string, unknown, unknown];
+
+/** A link as `linkOf` gives it for the same row: a hash that is not text is none, a checkpoint must name a whole position. */
+function linkFromRaw([position, id, streamId, revision, type, hash, covers]: LinkRow): LogLink {
+  const checkpoint = isCheckpoint({ streamId, type });
+  if (checkpoint && !(Number.isInteger(covers) && (covers as number) >= -1))
+    throw new Error(`The checkpoint at position ${position} does not name the position it covers`);
+  return {
+    id,
+    streamId,
+    revision,
+    position,
+    type,
+    hash: typeof hash === 'string' ? hash : undefined,
+    covers: checkpoint ? (covers as number) : null,
   };
 }
 

@@ -7,7 +7,7 @@ import { CheckpointDrafter, Checkpointer } from '../../eventstore/checkpoints.js
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { rawStore } from '../../eventstore/hashChain.js';
-import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
+import type { EventStore } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { MemorySnapshotStore, decodeInPieces } from '../../projections/snapshots.js';
 import { eventually } from '../support/receivers.js';
@@ -30,7 +30,7 @@ async function rootFromScratch(store: EventStore, position: number): Promise<str
 const firstPosition = async (store: EventStore) => (await rawStore(store).readAll({ maxCount: 1 }))[0]!.position;
 
 /** Runs a checkpointer on `store` until the log holds `checkpoints` checkpoints, then stops it; the events it observed. */
-async function runUntil(store: EventStore, snapshots: MemorySnapshotStore, checkpoints: number): Promise<RecordedEvent[]> {
+async function runUntil(store: EventStore, snapshots: MemorySnapshotStore, checkpoints: number): Promise<{ position: number }[]> {
   const observe = vi.spyOn(CheckpointDrafter.prototype, 'observe');
   try {
     const checkpointer = new Checkpointer(store, policy, clock, snapshots);

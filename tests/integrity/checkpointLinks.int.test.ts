@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recordCheckpoint } from '../../eventstore/checkpoints.js';
+import { rawStore, storedHash } from '../../eventstore/hashChain.js';
+import type { LogLink, RecordedEvent } from '../../eventstore/port.js';
+import { SqliteEventStore } from '../../eventstore/sqlite.js';
+import { assignThirdProblem, writeSampleLedger } from './sampleLedger.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpoint-links-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Everything a follow delivers until it has reached `head`, then stops it. */
+async function followUntil<T extends { position: number }>(
+  head: number,
+  follow: (signal: AbortSignal, on: (item: T) => void) => Promise<void>,
+): Promise<T[]> {
+  const seen: T[] = [];
+  const abort = new AbortController();
+  await follow(abort.signal, (item) => {
+    seen.push(item);
+    if (item.position >= head) abort.abort();
+  });
+  return seen;
+}
+
+/**
+ * Issue 12: the checkpointer follows SQLite's log as links (`subscribeToLinks`: the chain hash and a checkpoint's position
+ * picked out by SQLite, no event parsed). Each link must say what the event itself says, read from the file or from the
+ * events this process just appended.
+ */
+describe('the SQLite store’s links', () => {
+  it('given a ledger with checkpoints in it, when it is followed as links, then each link is the event’s stream, revision, position, id, type, chain hash and covered position', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'file'));
+    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
+    await assignThirdProblem(store, problems);
+    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
+    const raw = rawStore(store) as SqliteEventStore;
+    const head = await raw.headPosition();
+
+    const events = await followUntil<RecordedEvent>(head, (signal, on) => raw.subscribeToAll({ signal }, on));
+    // Read from a second connection: the file's rows, not the events this connection kept from its own appends.
+    const reader = new SqliteEventStore(raw.file);
+    const links = await followUntil<LogLink>(head, (signal, on) => reader.subscribeToLinks({ signal }, on));
+    await reader.close();
+
+    const checkpoints = events.filter((e) => e.streamId === 'checkpoints');
+    expect(checkpoints).toHaveLength(2);
+    expect(links).toEqual(
+      events.map((e) => ({
+        id: e.id,
+        streamId: e.streamId,
+        revision: e.revision,
+        position: e.position,
+        type: e.type,
+        hash: storedHash(e),
+        covers: e.streamId === 'checkpoints' ? (e.data as { position: number }).position : null,
+      })),
+    );
+    expect(links.every((l) => typeof l.hash === 'string' && l.hash.length === 64)).toBe(true);
+    expect(links.filter((l) => l.covers !== null).map((l) => l.covers)).toEqual([
+      checkpoints[0]!.position - 1,
+      checkpoints[1]!.position - 1,
+    ]);
+  });
+
+  it('given events this process just appended, when they are followed as links, then the links are the same as read from the file', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'kept'));
+    const raw = rawStore(store) as SqliteEventStore;
+    const from = await raw.headPosition();
+    await assignThirdProblem(store, problems);
+    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
+    const head = await raw.headPosition();
+
+    const kept = await followUntil<LogLink>(head, (signal, on) => raw.subscribeToLinks({ after: from, signal }, on));
+    const reader = new SqliteEventStore(raw.file);
+    const read = await followUntil<LogLink>(head, (signal, on) => reader.subscribeToLinks({ after: from, signal }, on));
+    await reader.close();
+    expect(kept.length).toBeGreaterThan(1);
+    expect(kept.at(-1)!.covers).toBe(head - 1);
+    expect(kept).toEqual(read);
+  });
+});
