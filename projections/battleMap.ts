@@ -242,9 +242,15 @@ export function unitLight(tally: Tally, rules: PolicyDocument['lights']): Light 
  * (a later reopening does not undo it), else a report still standing (awaiting verification).
  */
 export function finished(f: ProblemFacts): { day: string; eventId: string } | null {
-  if (f.acceptedReportOn !== null) return { day: f.acceptedReportOn, eventId: eventIdOf(f.acceptedReportEventId!) };
-  if (f.status === 'awaiting_verification' || f.status === 'verified' || f.status === 'closed')
-    return f.rectifiedOn === null ? null : { day: f.rectifiedOn, eventId: eventIdOf(f.rectifiedEventId!) };
+  const day = finishedOn(f);
+  if (day === null) return null;
+  return { day, eventId: eventIdOf(f.acceptedReportOn !== null ? f.acceptedReportEventId! : f.rectifiedEventId!) };
+}
+
+/** `finished`'s day alone (no event id built): asked of every item at every midnight by the interview triggers. */
+export function finishedOn(f: ProblemFacts): string | null {
+  if (f.acceptedReportOn !== null) return f.acceptedReportOn;
+  if (f.status === 'awaiting_verification' || f.status === 'verified' || f.status === 'closed') return f.rectifiedOn;
   return null;
 }
 

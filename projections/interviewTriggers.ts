@@ -8,7 +8,7 @@ import {
   principalOn,
   sourceLabels,
 } from '../domain/index.js';
-import { finished, isOverdueFacts, overdueSince } from './battleMap.js';
+import { finishedOn, isOverdueFacts, overdueSince } from './battleMap.js';
 import type { At, PolicyChoice } from './policyInForce.js';
 import { atOnce, sliced } from './slices.js';
 import {
@@ -19,6 +19,7 @@ import {
   type SupervisionOrderFacts,
   eventIdOf,
   yearEndDue,
+  yearEndYear,
 } from './problemFacts.js';
 import { overdueSweepsByUnit } from './sweeps.js';
 import { daysFrom, instantMs, plusDays } from './time.js';
@@ -234,14 +235,16 @@ function* candidatesForUnit(
         });
       }
     // On the deadline in force on 31 December, as the scorecards judge it (yearEndDue).
-    const due = rules.year_end_unfinished.enabled ? yearEndDue(f) : null;
-    if (due !== null) {
-      const { year } = due;
-      const done = finished(f);
-      if (year < thisYear && (done === null || done.day > `${year}-12-31`)) {
+    // Its year and the day it was finished first, without their event ids: asked of every item at every midnight.
+    const year = rules.year_end_unfinished.enabled ? yearEndYear(f) : null;
+    if (year !== null && year < thisYear) {
+      const doneOn = finishedOn(f);
+      // ISO days: finished after 31 December of the year is finished in a later year.
+      if (doneOn === null || Number(doneOn.slice(0, 4)) > year) {
+        const eventId = yearEndDue(f)!.eventId;
         const list = unfinishedByYear.get(year);
-        if (list) list.push({ f, eventId: due.eventId });
-        else unfinishedByYear.set(year, [{ f, eventId: due.eventId }]);
+        if (list) list.push({ f, eventId });
+        else unfinishedByYear.set(year, [{ f, eventId }]);
       }
     }
   }

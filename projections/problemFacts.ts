@@ -551,6 +551,15 @@ export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; e
   return null;
 }
 
+/**
+ * `yearEndDue`'s year alone, without building its answer: what the interview triggers ask of every item at every midnight
+ * (most items have one deadline, never extended: the year it names).
+ */
+export function yearEndYear(f: ProblemFacts): number | null {
+  if (f.earlierDeadlines === null) return f.deadline === null ? null : Number(f.deadline.slice(0, 4));
+  return yearEndDue(f)?.year ?? null;
+}
+
 function applyUnitEvent(state: FactsState, event: UnitEvent): void {
   switch (event.type) {
     case 'UnitRegistered': {
