@@ -1,6 +1,7 @@
 import type { ProblemCategory, ProblemEvent, ProblemSource } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
+import { yieldToEventLoop } from './slices.js';
 
 /**
  * 举一反三: which problems of the ledger resemble a description. Words come from ICU's dictionary
@@ -172,7 +173,7 @@ export function currentIndex(index: SimilarityIndex): Promise<SimilarityIndex> {
     run = new Promise<SimilarityIndex>((resolve, reject) => {
       const slice = () => {
         try {
-          if (!indexPending(index, SLICE_MS)) return void setImmediate(slice);
+          if (!indexPending(index, SLICE_MS)) return void yieldToEventLoop().then(slice);
           draining.delete(index);
           resolve(index);
         } catch (error) {
@@ -180,7 +181,7 @@ export function currentIndex(index: SimilarityIndex): Promise<SimilarityIndex> {
           reject(error);
         }
       };
-      setImmediate(slice);
+      void yieldToEventLoop().then(slice);
     });
     draining.set(index, run);
   }
