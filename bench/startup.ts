@@ -186,7 +186,8 @@ async function start(dataDir: string, args: string[], probeFor: number, name: st
   const began = performance.now();
   // Node's flags and the built server as `npm start` gives them (package.json): a young generation of 32 MB halves a
   // catch-up's garbage collection.
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
+  // The extra flags after the shipped ones (the last of a V8 flag given twice wins), before the script.
+  const child = spawn(process.execPath, [...args.slice(0, -1), ...SERVER_NODE_FLAGS, ...args.slice(-1)], {
     env: {
       ...process.env,
       EVENT_STORE: 'sqlite',

@@ -145,11 +145,11 @@ export class StreamHeads {
     for (let i = 0; i < leaves.length; i++) {
       const streamId = this.sorted[i]!;
       const head = this.heads.get(streamId)!;
-      if (!head.leaf) {
-        head.leaf = headLeaf({ streamId, revision: head.revision, hash: head.hash });
-        if ((i & HASHES_PER_PAUSE) === 0) yield;
-      }
+      head.leaf ??= headLeaf({ streamId, revision: head.revision, hash: head.hash });
       leaves[i] = head.leaf;
+      // A pause whether or not this head was hashed: a checkpoint after the first hashes few, but still walks every head
+      // (108,000 at a million events: 10-25 ms in one block, at every checkpoint).
+      if ((i & HASHES_PER_PAUSE) === 0) yield;
     }
     this.leaves = undefined;
     if (leaves.length <= 1) {
