@@ -16,6 +16,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'asof', load: () => import('./asof.js') },
   { name: 'startup', load: () => import('./startup.js') },
   { name: 'memory', load: () => import('./memory.js') },
+  { name: 'links', load: () => import('./links.js') },
 ];
 
 // Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).
