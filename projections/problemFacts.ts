@@ -248,7 +248,7 @@ export type FactsState = {
   sweeps: Map<string, SweepFacts>;
   /** Counts applied events: a cheap key for caching answers computed from this state. */
   changes: number;
-  /** The latest `occurredAt` seen, in ms: an as-of question at or after it is answered by this state as it is. */
+  /** The latest `occurredAt` of an event that changed the facts, in ms: an as-of question at or after it is answered by this state as it is. */
   latestMs: number;
 };
 
@@ -672,7 +672,6 @@ export const problemFacts: Projection<FactsState> = {
   }),
   apply(state, event) {
     const ms = instantMs(event.metadata.occurredAt);
-    if (ms > state.latestMs) state.latestMs = ms;
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);
     else if (unitEventTypes.has(type)) applyUnitEvent(state, event as unknown as UnitEvent);
@@ -750,5 +749,9 @@ export const problemFacts: Projection<FactsState> = {
     } else if (sweepEventTypes.has(type)) applySweepEvent(state.sweeps, event);
     else return;
     state.changes += 1;
+    // Only an event that changes the facts moves it: the others (a checkpoint, the notifier's and the lease's events, a
+    // notification) leave the answer as of any later instant as it is. A start's own events came after every fact of an
+    // old log, and each midnight the scheduler caught up was answered by a replay from the history (issue 12).
+    if (ms > state.latestMs) state.latestMs = ms;
   },
 };

@@ -152,4 +152,26 @@ describe('as-of answers from the snapshots of the history', () => {
     expect(facts.problems.get(problemId)!.deadline).toBe('2021-01-04');
     expect(mapData(readModels.battleMap(facts, at, null))).toEqual(mapData(battleMap(facts, at, policyInForce(facts, now), null)));
   });
+
+  it('given only events that change no facts after the last one that did (a start’s own), when asked as of a midnight between, then the live facts answer it, as a replay would', async () => {
+    const lastFact = readModels.live.latestMs;
+    const changes = readModels.live.changes;
+    const later = (days: number) => new Date(lastFact + days * 86_400_000).toISOString();
+    const metadata = { ...recorded[0]!.metadata, occurredAt: later(10) };
+    await store.appendToStream(
+      'notifications-began',
+      [{ id: crypto.randomUUID(), type: 'NotificationsBegan', data: { fromPosition: 0 }, metadata }],
+      'any',
+    );
+    await runner.waitFor(await store.headPosition());
+    const all = await store.readAll({ maxCount: log.length + 10 });
+    expect(all.at(-1)!.type).toBe('NotificationsBegan');
+
+    expect(readModels.live.changes).toBe(changes);
+    expect(readModels.live.latestMs).toBe(lastFact);
+    const midnight = later(1);
+    const facts = await readModels.factsAsOf(midnight, midnight);
+    expect(facts).toBe(readModels.live);
+    expect(stateHash(facts)).toBe(stateHash(fullReplay(all, (e) => Date.parse(e.metadata.occurredAt) <= Date.parse(midnight))));
+  });
 });
