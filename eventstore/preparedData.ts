@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { sliced } from '../projections/slices.js';
-import { hashCanonicalJsonSliced, jsonPieces } from './canonicalJson.js';
+import { hasToJson, hashCanonicalJsonSliced, inChunks, jsonPieces } from './canonicalJson.js';
 
 /**
  * An event's data made ready for its append in slices, before it (issue 12: the first checkpoint of a million-event log
@@ -14,28 +14,12 @@ import { hashCanonicalJsonSliced, jsonPieces } from './canonicalJson.js';
  */
 const prepared = new WeakMap<object, { hashed: Hash; json: string; plain: boolean }>();
 
-/** How much text is joined at a time (the pieces are small: a number, a key). */
-const HASH_BUFFER_CHARS = 64 * 1024;
-
 export async function prepareData(data: object): Promise<void> {
   const hashed = await hashCanonicalJsonSliced(createHash('sha256').update('{"data":'), data);
-  // Joined 64 KB at a time, inside the slices: one join of half a million pieces at the end held the loop ~0.1 s.
   const chunks: string[] = [];
-  let pieces: string[] = [];
-  let length = 0;
-  const written = await sliced(
-    jsonPieces(data, (text) => {
-      pieces.push(text);
-      length += text.length;
-      if (length >= HASH_BUFFER_CHARS) {
-        chunks.push(pieces.join(''));
-        pieces = [];
-        length = 0;
-      }
-    }),
-  );
-  if (!written) return;
-  chunks.push(pieces.join(''));
+  const text = inChunks((chunk) => chunks.push(chunk));
+  if (!(await sliced(jsonPieces(data, text.sink)))) return;
+  text.end();
   prepared.set(data, { hashed, json: chunks.join(''), plain: await sliced(plainJson(data)) });
 }
 
@@ -46,7 +30,7 @@ export async function prepareData(data: object): Promise<void> {
 function* plainJson(value: unknown): Generator<void, boolean> {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (typeof value !== 'object' || hasToJson(value)) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       if (!(i in value) || !(yield* plainJson(value[i]))) return false;
