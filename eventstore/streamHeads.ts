@@ -241,12 +241,7 @@ function* sortingIds(ids: string[]): Generator<void, string[]> {
     for (let start = 0; start < from.length; start += 2 * width) {
       const middle = Math.min(start + width, from.length);
       const end = Math.min(start + 2 * width, from.length);
-      let i = start;
-      let j = middle;
-      let k = start;
-      while (i < middle && j < end) to[k++] = from[i]! <= from[j]! ? from[i++]! : from[j++]!;
-      while (i < middle) to[k++] = from[i++]!;
-      while (j < end) to[k++] = from[j++]!;
+      mergeInto(to, start, from, start, middle, from, middle, end);
       merged += end - start;
       if (merged >= 4096) {
         merged = 0;
@@ -260,11 +255,22 @@ function* sortingIds(ids: string[]): Generator<void, string[]> {
 
 function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
   const out: string[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
+  mergeInto(out, 0, a, 0, a.length, b, 0, b.length);
   return out;
+}
+
+/** Merges the sorted runs a[i, aEnd) and b[j, bEnd) into `out` from `k` (on a tie, a's first). */
+function mergeInto(
+  out: string[],
+  k: number,
+  a: readonly string[],
+  i: number,
+  aEnd: number,
+  b: readonly string[],
+  j: number,
+  bEnd: number,
+): void {
+  while (i < aEnd && j < bEnd) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < aEnd) out[k++] = a[i++]!;
+  while (j < bEnd) out[k++] = b[j++]!;
 }
