@@ -33,14 +33,20 @@ const INSTANTS = ['2019-09-14T10:00:00+08:00', '2020-03-02T15:30:00+08:00', '202
 
 /**
  * The longest the event loop was held while `work` ran: a timer asked for every millisecond, and how
- * late it came; and the longest garbage collection pause meanwhile (a block the code cannot slice).
+ * late it came; and the longest garbage collection pause meanwhile (a block the code cannot slice), and all of them.
  */
-export async function blocking<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; longestBlock: number; longestGc: number }> {
+export async function blocking<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; ms: number; longestBlock: number; longestGc: number; gcMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   let longest = 0;
   let longestGc = 0;
+  let gcMs = 0;
   const gcs = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
+    for (const entry of list.getEntries()) {
+      longestGc = Math.max(longestGc, entry.duration);
+      gcMs += entry.duration;
+    }
   });
   gcs.observe({ entryTypes: ['gc'] });
   let last = performance.now();
@@ -58,7 +64,7 @@ export async function blocking<T>(work: () => Promise<T>): Promise<{ value: T; m
   clearInterval(probe);
   histogram.disable();
   gcs.disconnect();
-  return { value, ms, longestBlock: Math.max(longest, histogram.max / 1e6 - 1), longestGc };
+  return { value, ms, longestBlock: Math.max(longest, histogram.max / 1e6 - 1), longestGc, gcMs };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,5 +1,4 @@
 import { loadavg } from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { linkOf } from '../eventstore/checkpoints.js';
 import type { LogLink } from '../eventstore/port.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
@@ -21,15 +20,10 @@ type Walk = { seconds: number; cpu: number; gcMs: number; longestBlock: number; 
 
 async function walk(store: SqliteEventStore, asLinks: boolean): Promise<Walk> {
   const head = await store.headPosition();
-  let gcMs = 0;
-  const gcs = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMs += entry.duration;
-  });
-  gcs.observe({ entryTypes: ['gc'] });
   const cpuBefore = process.cpuUsage();
   let links = 0;
   let last: LogLink | undefined;
-  const { ms, longestBlock } = await blocking(async () => {
+  const { ms, longestBlock, gcMs } = await blocking(async () => {
     const abort = new AbortController();
     const take = (link: LogLink) => {
       links += 1;
@@ -40,7 +34,6 @@ async function walk(store: SqliteEventStore, asLinks: boolean): Promise<Walk> {
     else await store.subscribeToAll({ signal: abort.signal }, (event) => take(linkOf(event)));
   });
   const cpu = process.cpuUsage(cpuBefore);
-  gcs.disconnect();
   if (last?.position !== head) throw new Error(`The walk stopped at ${last?.position}, not at the head ${head}`);
   return { seconds: ms / 1000, cpu: (cpu.user + cpu.system) / 1e6, gcMs, longestBlock, links };
 }
