@@ -81,4 +81,30 @@ describe('the SQLite store’s links', () => {
     expect(kept.at(-1)!.covers).toBe(head - 1);
     expect(kept).toEqual(read);
   });
+
+  it('given checkpoints in the file, when a second connection reads and follows the log, then each checkpoint’s data is the one recorded, the same value at every read and in a copy of the event', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'data'));
+    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
+    await assignThirdProblem(store, problems);
+    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
+    const raw = rawStore(store) as SqliteEventStore;
+    const head = await raw.headPosition();
+    const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+
+    const reader = new SqliteEventStore(raw.file);
+    const followed = (await followUntil<RecordedEvent>(head, (signal, on) => reader.subscribeToAll({ signal }, on))).filter(
+      (e) => e.streamId === 'checkpoints',
+    );
+    const read = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+    await reader.close();
+
+    expect(recorded).toHaveLength(2);
+    for (const events of [followed, read]) {
+      expect(events).toEqual(recorded);
+      expect(events.map((e) => ({ ...e }))).toEqual(recorded);
+      expect(JSON.parse(JSON.stringify(events))).toEqual(JSON.parse(JSON.stringify(recorded)));
+      for (const e of events) expect(e.data).toBe(e.data);
+    }
+    expect((read[0]!.data as { moved: unknown[] }).moved.length).toBeGreaterThan(0);
+  });
 });
