@@ -168,21 +168,29 @@ async function tallyMonth(
   const clock = sliceClock();
   for (const f of facts.problems.values()) {
     if (clock.due()) await yieldToEventLoop();
-    const drafts = [county];
+    let unit: Draft | null = null;
     if (f.unitId !== null) {
-      let d = units.get(f.unitId);
-      if (!d) units.set(f.unitId, (d = emptyDraft()));
-      drafts.push(d);
+      unit = units.get(f.unitId) ?? null;
+      if (!unit) units.set(f.unitId, (unit = emptyDraft()));
     }
+    const raised = inMonth(f.raisedOn, from, at.day);
+    const closed = f.status === 'closed' && inMonth(f.closedOn, from, at.day);
+    const late = overdue.has(f.ledgerNumber);
+    if (!raised && !closed && !late) continue;
+    // Each thing counted made once, for the county's line and the unit's (issue 12: two copies of each, and lists made for
+    // every problem counted or not, were what a first start's bulletins left most for the collector).
     const one = [f.ledgerNumber];
-    for (const d of drafts) {
-      if (inMonth(f.raisedOn, from, at.day)) d.raised.push({ ledgerNumbers: one, eventId: eventIdOf(f.raisedEventId) });
-      if (f.status === 'closed' && inMonth(f.closedOn, from, at.day)) {
-        d.closed.push({ ledgerNumbers: one, eventId: eventIdOf(f.closedEventId!) });
-        if (closedOnTime(f)) d.onTime.push({ ledgerNumbers: one, eventId: eventIdOf(f.closedEventId!) });
-      }
-      if (overdue.has(f.ledgerNumber)) d.overdue.push({ ledgerNumbers: one, eventId: eventIdOf(f.deadlineEventId ?? f.raisedEventId) });
+    const counted = (key: keyof Draft, entry: Counted) => {
+      county[key].push(entry);
+      unit?.[key].push(entry);
+    };
+    if (raised) counted('raised', { ledgerNumbers: one, eventId: eventIdOf(f.raisedEventId) });
+    if (closed) {
+      const entry = { ledgerNumbers: one, eventId: eventIdOf(f.closedEventId!) };
+      counted('closed', entry);
+      if (closedOnTime(f)) counted('onTime', entry);
     }
+    if (late) counted('overdue', { ledgerNumbers: one, eventId: eventIdOf(f.deadlineEventId ?? f.raisedEventId) });
   }
   return { map, county, units };
 }

@@ -106,7 +106,7 @@ function* candidatesForUnit(
   const rules = policy.document.interviews.rules;
   const out: Candidate[] = [];
   const overdue: { f: ProblemFacts; since: string }[] = [];
-  const unfinishedByYear = new Map<number, { f: ProblemFacts; eventId: string }[]>();
+  const unfinishedByYear = new Map<number, ProblemFacts[]>();
   const thisYear = Number(at.day.slice(0, 4));
   const item = (f: ProblemFacts, extra: ProblemFacts[] = []) => ({
     problemIds: [f.problemId, ...extra.map((e) => e.problemId)],
@@ -241,10 +241,9 @@ function* candidatesForUnit(
       const doneOn = finishedOn(f);
       // ISO days: finished after 31 December of the year is finished in a later year.
       if (doneOn === null || Number(doneOn.slice(0, 4)) > year) {
-        const eventId = yearEndDue(f)!.eventId;
         const list = unfinishedByYear.get(year);
-        if (list) list.push({ f, eventId });
-        else unfinishedByYear.set(year, [{ f, eventId }]);
+        if (list) list.push(f);
+        else unfinishedByYear.set(year, [f]);
       }
     }
   }
@@ -279,9 +278,11 @@ function* candidatesForUnit(
           zh: `${year} 年到期的 ${items.length} 个问题至 ${year} 年 12 月 31 日未报整改完成。`,
           en: `${items.length} item(s) due in ${year} were not reported fixed by 31 December ${year}.`,
         },
-        problemIds: items.map(({ f }) => f.problemId),
-        ledgerNumbers: items.map(({ f }) => f.ledgerNumber),
-        eventIds: items.map(({ eventId }) => eventId),
+        problemIds: items.map((f) => f.problemId),
+        ledgerNumbers: items.map((f) => f.ledgerNumber),
+        // Built for a candidate kept (the scheduler's midnights keep few): an event id per item and midnight was most of
+        // what its catch-up left for the collector (issue 12).
+        eventIds: items.map((f) => yearEndDue(f)!.eventId),
       });
   return out;
 }

@@ -41,12 +41,15 @@ import { type SweepFacts, applySweepEvent, sweepEventTypes } from './sweeps.js';
  */
 export type PackedEventId = { readonly packedEventId: never };
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 /** Where each of a UUID's 16 bytes starts among its 36 characters. */
 const BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 /** A lowercase hex digit's value by its character code; -1 for any other character. */
 const NIBBLE = Array.from({ length: 128 }, (_, c) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1));
 const bytes = new Array<number>(16);
+/** The character codes of lowercase hex digits, by value. */
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** A UUID's 36 character codes as `eventIdOf` writes them (its dashes stay where they are). */
+const uuidCodes: number[] = Array.from({ length: 36 }, (_, i) => (i === 8 || i === 13 || i === 18 || i === 23 ? 45 : 48));
 
 /** A UUID's 16 bytes in `bytes`, false when `id` is not a lowercase UUID (read by character codes: no regex, no slices). */
 function uuidBytes(id: string): boolean {
@@ -72,9 +75,15 @@ export function packEventId(id: string): PackedEventId {
 export function eventIdOf(packed: PackedEventId): string {
   const kept = packed as unknown as string;
   if (kept.length !== 16) return kept.slice(kept.charCodeAt(0) === 2 ? 2 : 1);
-  let id = '';
-  for (let i = 0; i < 16; i++) id += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[kept.charCodeAt(i)]!;
-  return id;
+  // One call, one flat string, as `packEventId`: `+=` made some twenty strings per id, and a bulletin's tallies and the
+  // interview triggers ask for tens of thousands of ids (issue 12: most of what a first start's collections copied).
+  for (let i = 0; i < 16; i++) {
+    const byte = kept.charCodeAt(i);
+    const at = BYTE_AT[i]!;
+    uuidCodes[at] = HEX_CODES[byte >> 4]!;
+    uuidCodes[at + 1] = HEX_CODES[byte & 15]!;
+  }
+  return String.fromCharCode.apply(null, uuidCodes);
 }
 
 /** `eventIdOf`, null kept null. */
@@ -539,16 +548,11 @@ export function countsAsOf(event: RecordedEvent, asOf: { ms: number; day: string
  * after the year (nothing in force to rewrite) stands for the year it names. Null without a deadline.
  */
 export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; eventId: string } | null {
-  const set = deadlinesOf(f);
-  if (set.length === 0) return null;
-  const years = [...new Set(set.map((d) => Number(d.deadline.slice(0, 4))))].sort((a, b) => a - b);
-  for (const year of years) {
-    const yearEnd = `${year}-12-31`;
-    let inForce = set[0]!;
-    for (const d of set) if (d.day <= yearEnd) inForce = d;
-    if (inForce.deadline.startsWith(String(year))) return { year, deadline: inForce.deadline, eventId: inForce.eventId };
-  }
-  return null;
+  const i = yearEndIndex(f);
+  if (i < 0) return null;
+  const earlier = f.earlierDeadlines ?? [];
+  const deadline = i < earlier.length ? earlier[i]!.deadline : f.deadline!;
+  return { year: yearOf(deadline), deadline, eventId: i < earlier.length ? earlier[i]!.eventId : eventIdOf(f.deadlineEventId!) };
 }
 
 /**
@@ -556,8 +560,38 @@ export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; e
  * (most items have one deadline, never extended: the year it names).
  */
 export function yearEndYear(f: ProblemFacts): number | null {
-  if (f.earlierDeadlines === null) return f.deadline === null ? null : Number(f.deadline.slice(0, 4));
-  return yearEndDue(f)?.year ?? null;
+  if (f.earlierDeadlines === null) return f.deadline === null ? null : yearOf(f.deadline);
+  const i = yearEndIndex(f);
+  return i < 0 ? null : yearOf(i < f.earlierDeadlines.length ? f.earlierDeadlines[i]!.deadline : f.deadline!);
+}
+
+/** An ISO day's year, read from its first four digits (no string made). */
+const yearOf = (day: string): number =>
+  (day.charCodeAt(0) - 48) * 1000 + (day.charCodeAt(1) - 48) * 100 + (day.charCodeAt(2) - 48) * 10 + (day.charCodeAt(3) - 48);
+
+/**
+ * Which deadline judges the item on its year-end line (`yearEndDue`), as its place in `deadlinesOf`'s list; -1 for none.
+ * Read where the deadlines are kept, building no list, id or string: the interview triggers ask it of every extended
+ * item at every midnight (issue 12: `deadlinesOf`, a Set of years and an event id each time were most of what a first
+ * start's catch-up left for the collector).
+ */
+function yearEndIndex(f: ProblemFacts): number {
+  const earlier = f.earlierDeadlines ?? [];
+  const count = earlier.length + (f.deadline === null ? 0 : 1);
+  // Each year a deadline names, from the earliest: the first whose 31 December found a deadline of that year in force.
+  for (let year = Number.NEGATIVE_INFINITY; ; ) {
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < count; i++) {
+      const y = yearOf(i < earlier.length ? earlier[i]!.deadline : f.deadline!);
+      if (y > year && y < next) next = y;
+    }
+    if (next === Number.POSITIVE_INFINITY) return -1;
+    year = next;
+    // The deadline in force that day: the last recorded by then (the first when none was).
+    let inForce = 0;
+    for (let i = 0; i < count; i++) if (yearOf(i < earlier.length ? earlier[i]!.day : f.deadlineOn!) <= year) inForce = i;
+    if (yearOf(inForce < earlier.length ? earlier[inForce]!.deadline : f.deadline!) === year) return inForce;
+  }
 }
 
 function applyUnitEvent(state: FactsState, event: UnitEvent): void {
