@@ -23,8 +23,8 @@ import {
 import type { CommandContext } from '../eventstore/commandHandler.js';
 import { DuplicateEventIdError, type EventStore, type NewEvent, type StreamAppend } from '../eventstore/port.js';
 import { sliceClock, yieldToEventLoop } from '../projections/slices.js';
-import { escalatingTriggers } from '../projections/interviewTriggers.js';
-import { policyInForce } from '../projections/policyInForce.js';
+import { escalatingTriggersOn } from '../projections/interviewTriggers.js';
+import { type At, type PolicyChoice, policyInForce } from '../projections/policyInForce.js';
 import { type FactsState, problemFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
 import type { ProjectionRunner } from '../projections/runner.js';
@@ -168,11 +168,9 @@ export class Scheduler {
             workingDays ? { workingDays } : {},
           ),
         );
-    for (const midnight of midnightsBetween(fromMs, toMs)) {
-      const escalations = await this.escalationsAt(midnight);
-      result.escalations.push(...escalations);
-      due.push(...escalations);
-    }
+    const escalations = await this.escalationsAt(midnightsBetween(fromMs, toMs));
+    result.escalations.push(...escalations);
+    due.push(...escalations);
     due.sort(order);
     result.due = due.length;
 
@@ -248,20 +246,48 @@ export class Scheduler {
   }
 
   /**
-   * The interview triggers that rose to 督办 or 约谈 at a county midnight, evaluated with the facts as
+   * The interview triggers that rose to 督办 or 约谈 at each county midnight, evaluated with the facts as
    * they stood at that instant (so the answer is the same whenever the pass runs): those whose
    * escalation clock (projections/interviewTriggers.ts: from `since`, or the last partial interview)
    * completed a step that day (`escalatingTriggers`: only the candidates whose clock can complete one are settled).
+   * Midnights with the same facts (the live ones: nothing recorded after the first of them, as a start after days down
+   * finds) are judged together, each item read once for all of them (issue 12: a first start's 31 midnights at a million
+   * events read 108,000 items each, 4.4 s of its main thread).
    */
-  private async escalationsAt(midnight: number): Promise<ScheduleEvent[]> {
-    const instant = countyInstant(midnight);
-    const day = countyDayOfMs(midnight);
-    // As known at that midnight too: a ledger migrated later (迁移导入) does not change what the pass decided then.
-    const facts = await this.readModels.factsAsOf(instant, instant);
-    return (await escalatingTriggers(facts, { instant, day }, policyInForce(facts, instant))).map((t) => ({
-      type: 'EscalationReached',
-      data: { triggerId: t.id, rule: t.rule, unitId: t.unitId, level: t.level, problemIds: t.problemIds, dueAt: instant },
-    }));
+  private async escalationsAt(midnights: readonly number[]): Promise<ScheduleEvent[]> {
+    const escalations: ScheduleEvent[] = [];
+    let pending: { facts: FactsState; instants: { at: At; policy: PolicyChoice }[] } | null = null;
+    const judge = async () => {
+      if (!pending) return;
+      const { facts, instants } = pending;
+      pending = null;
+      for (const [k, triggers] of (await escalatingTriggersOn(facts, instants)).entries())
+        for (const t of triggers)
+          escalations.push({
+            type: 'EscalationReached',
+            data: {
+              triggerId: t.id,
+              rule: t.rule,
+              unitId: t.unitId,
+              level: t.level,
+              problemIds: t.problemIds,
+              dueAt: instants[k]!.at.instant,
+            },
+          });
+    };
+    for (const midnight of midnights) {
+      const instant = countyInstant(midnight);
+      const day = countyDayOfMs(midnight);
+      // As known at that midnight too: a ledger migrated later (迁移导入) does not change what the pass decided then.
+      const facts = await this.readModels.factsAsOf(instant, instant);
+      if (pending && pending.facts !== facts) await judge();
+      pending ??= { facts, instants: [] };
+      pending.instants.push({ at: { instant, day }, policy: policyInForce(facts, instant) });
+      // The facts replayed for an earlier midnight are judged at once: held while the next one's are replayed, two would be kept.
+      if (facts !== this.readModels.live) await judge();
+    }
+    await judge();
+    return escalations;
   }
 
   /**

@@ -94,185 +94,219 @@ type Candidate = Omit<
 type Keep = (id: string, since: string) => boolean;
 const everyCandidate: Keep = () => true;
 
-/** A unit's candidates, pausing (`yield`) every 256 problems: a unit of a million-event county has thousands (issue 12). */
+/** What a midnight (or any instant) asks of a unit's candidates: the instant, the policy in force then, which to build. */
+type Asked = { at: At; policy: PolicyChoice; keep: Keep };
+
+/** A unit's candidates being found for one instant asked: its rules, its year, what was found so far. */
+type Judging = {
+  at: At;
+  keep: Keep;
+  rules: PolicyChoice['document']['interviews']['rules'];
+  thisYear: number;
+  out: Candidate[];
+  overdue: { f: ProblemFacts; since: string }[];
+  unfinishedByYear: Map<number, ProblemFacts[]>;
+};
+
+/** The problem ids and ledger numbers of a candidate on an item (and the earlier items it names). */
+const item = (f: ProblemFacts, extra: ProblemFacts[] = []) => ({
+  problemIds: [f.problemId, ...extra.map((e) => e.problemId)],
+  ledgerNumbers: [f.ledgerNumber, ...extra.map((e) => e.ledgerNumber)],
+});
+
+/**
+ * A unit's candidates for each instant asked, in the order asked, pausing (`yield`) every 256 problems and instants: a
+ * unit of a million-event county has thousands (issue 12). Each item is read once for all the instants: a scheduler's
+ * catch-up asks the same facts about each of up to 31 midnights, and reading 108,000 items was most of each (issue 12).
+ */
 function* candidatesForUnit(
   state: FactsState,
   unitId: string,
   problems: Iterable<string>,
-  at: At,
-  policy: PolicyChoice,
-  keep: Keep = everyCandidate,
-): Generator<void, Candidate[]> {
-  const rules = policy.document.interviews.rules;
-  const out: Candidate[] = [];
-  const overdue: { f: ProblemFacts; since: string }[] = [];
-  const unfinishedByYear = new Map<number, ProblemFacts[]>();
-  const thisYear = Number(at.day.slice(0, 4));
-  const item = (f: ProblemFacts, extra: ProblemFacts[] = []) => ({
-    problemIds: [f.problemId, ...extra.map((e) => e.problemId)],
-    ledgerNumbers: [f.ledgerNumber, ...extra.map((e) => e.ledgerNumber)],
-  });
-
+  asked: readonly Asked[],
+): Generator<void, Candidate[][]> {
+  const judging: Judging[] = asked.map(({ at, policy, keep }) => ({
+    at,
+    keep,
+    rules: policy.document.interviews.rules,
+    thisYear: Number(at.day.slice(0, 4)),
+    out: [],
+    overdue: [],
+    unfinishedByYear: new Map(),
+  }));
   let seen = 0;
   for (const id of problems) {
-    if ((++seen & 255) === 0) yield;
+    seen += judging.length;
+    if (seen >= 256) {
+      seen = 0;
+      yield;
+    }
     const f = state.problems.get(id)!;
-    if (isOverdueFacts(f, at.day)) {
-      const since = overdueSince(f);
-      overdue.push({ f, since });
-      const daysOverdue = daysFrom(since, at.day) + 1;
-      const overdueId = `item_overdue:${f.problemId}:${f.deadline}`;
-      if (rules.item_overdue.enabled && keep(overdueId, since))
-        out.push({
-          id: overdueId,
-          rule: 'item_overdue',
-          unitId,
-          ruleLevel: rules.item_overdue.level,
-          since,
-          summary: {
-            zh: `${f.ledgerNumber} 已逾期：整改时限 ${f.deadline}，已逾期 ${daysOverdue} 天。`,
-            en: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
-          },
-          ...item(f),
-          eventIds: [eventIdOf(f.deadlineEventId!)],
-        });
-      const long = rules.item_long_overdue;
-      const longId = `item_long_overdue:${f.problemId}:${f.deadline}`;
-      const longSince = long.enabled && daysOverdue >= long.days ? plusDays(since, long.days - 1) : null;
-      if (longSince !== null && keep(longId, longSince))
-        out.push({
-          id: longId,
-          rule: 'item_long_overdue',
-          unitId,
-          ruleLevel: long.level,
-          since: longSince,
-          summary: {
-            zh: `${f.ledgerNumber} 已逾期 ${daysOverdue} 天（整改时限 ${f.deadline}），规则为 ${long.days} 天。`,
-            en: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
-          },
-          ...item(f),
-          eventIds: [eventIdOf(f.deadlineEventId!)],
-        });
-    }
-    const repeated = rules.rejected_repeatedly;
-    if (
-      repeated.enabled &&
-      f.status !== 'closed' &&
-      f.rejections !== null &&
-      f.rejections.length >= repeated.rejections &&
-      keep(`rejected_repeatedly:${f.problemId}`, f.rejections[repeated.rejections - 1]!.day)
-    )
-      out.push({
-        id: `rejected_repeatedly:${f.problemId}`,
-        rule: 'rejected_repeatedly',
+    for (const j of judging) itemCandidates(unitId, f, state, j);
+  }
+  return judging.map((j) => unitCandidates(unitId, j));
+}
+
+/** The candidates an item gives at one instant (in `j.out`), and what the unit's candidates need of it. */
+function itemCandidates(unitId: string, f: ProblemFacts, state: FactsState, j: Judging): void {
+  if (isOverdueFacts(f, j.at.day)) {
+    const since = overdueSince(f);
+    j.overdue.push({ f, since });
+    const daysOverdue = daysFrom(since, j.at.day) + 1;
+    const overdueId = `item_overdue:${f.problemId}:${f.deadline}`;
+    if (j.rules.item_overdue.enabled && j.keep(overdueId, since))
+      j.out.push({
+        id: overdueId,
+        rule: 'item_overdue',
         unitId,
-        ruleLevel: repeated.level,
-        since: f.rejections[repeated.rejections - 1]!.day,
+        ruleLevel: j.rules.item_overdue.level,
+        since,
         summary: {
-          zh: `${f.ledgerNumber} 验收不通过已 ${f.rejections.length} 次。`,
-          en: `${f.ledgerNumber}: verification rejected ${f.rejections.length} times.`,
+          zh: `${f.ledgerNumber} 已逾期：整改时限 ${f.deadline}，已逾期 ${daysOverdue} 天。`,
+          en: `${f.ledgerNumber} is overdue: deadline ${f.deadline}, ${daysOverdue} day(s) overdue.`,
         },
         ...item(f),
-        eventIds: f.rejections.map((r) => r.id),
+        eventIds: [eventIdOf(f.deadlineEventId!)],
       });
-    if (rules.recurrence.enabled && f.recurrenceOf !== null && f.status !== 'closed') {
-      const earlier = state.problems.get(f.recurrenceOf);
-      if (earlier && earlier.unitId === unitId && earlier.category === f.category && keep(`recurrence:${f.problemId}`, f.assignedOn!))
-        out.push({
-          id: `recurrence:${f.problemId}`,
-          rule: 'recurrence',
-          unitId,
-          ruleLevel: rules.recurrence.level,
-          since: f.assignedOn!,
-          summary: {
-            zh: `${f.ledgerNumber} 与 ${earlier.ledgerNumber} 为同一单位同类问题（同类问题第二次）。`,
-            en: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
-          },
-          ...item(f, [earlier]),
-          eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!), eventIdOf(earlier.raisedEventId)],
-        });
-    }
-    const found = rules.problem_found;
-    if (
-      found.enabled &&
-      f.status !== 'closed' &&
-      f.assignedOn !== null &&
-      found.sources.includes(f.source) &&
-      keep(`problem_found:${f.problemId}`, f.assignedOn)
-    )
-      out.push({
-        id: `problem_found:${f.problemId}`,
-        rule: 'problem_found',
+    const long = j.rules.item_long_overdue;
+    const longId = `item_long_overdue:${f.problemId}:${f.deadline}`;
+    const longSince = long.enabled && daysOverdue >= long.days ? plusDays(since, long.days - 1) : null;
+    if (longSince !== null && j.keep(longId, longSince))
+      j.out.push({
+        id: longId,
+        rule: 'item_long_overdue',
         unitId,
-        ruleLevel: found.level,
-        since: f.assignedOn,
+        ruleLevel: long.level,
+        since: longSince,
         summary: {
-          zh: `${f.ledgerNumber}（${sourceLabels[f.source].zh}问题）于 ${f.assignedOn} 交办该单位。`,
-          en: `${f.ledgerNumber} (${sourceLabels[f.source].en}) was assigned to the unit on ${f.assignedOn}.`,
+          zh: `${f.ledgerNumber} 已逾期 ${daysOverdue} 天（整改时限 ${f.deadline}），规则为 ${long.days} 天。`,
+          en: `${f.ledgerNumber} has been overdue for ${daysOverdue} days (deadline ${f.deadline}); the rule says ${long.days}.`,
         },
         ...item(f),
-        eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!)],
+        eventIds: [eventIdOf(f.deadlineEventId!)],
       });
-    const unanswered = rules.supervision_unanswered;
-    if (unanswered.enabled && f.status !== 'closed' && f.orders !== null)
-      for (const o of f.orders) {
-        if (o.finishBy === null || o.finishBy >= at.day || (o.reply !== null && o.reply.day <= at.day)) continue;
-        const id = `supervision_unanswered:${f.problemId}:${o.supervisionCount}`;
-        const since = plusDays(o.finishBy, 1);
-        if (!keep(id, since)) continue;
-        out.push({
-          id,
-          rule: 'supervision_unanswered',
-          unitId,
-          ruleLevel: unanswered.level,
-          since,
-          summary: {
-            zh: `${f.ledgerNumber} 第 ${o.supervisionCount} 次督办已过办结时限 ${o.finishBy}，尚未回复。`,
-            en: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
-          },
-          ...item(f),
-          eventIds: [o.eventId],
-        });
-      }
-    // On the deadline in force on 31 December, as the scorecards judge it (yearEndDue).
-    // Its year and the day it was finished first, without their event ids: asked of every item at every midnight.
-    const year = rules.year_end_unfinished.enabled ? yearEndYear(f) : null;
-    if (year !== null && year < thisYear) {
-      const doneOn = finishedOn(f);
-      // ISO days: finished after 31 December of the year is finished in a later year.
-      if (doneOn === null || Number(doneOn.slice(0, 4)) > year) {
-        const list = unfinishedByYear.get(year);
-        if (list) list.push(f);
-        else unfinishedByYear.set(year, [f]);
-      }
+  }
+  const repeated = j.rules.rejected_repeatedly;
+  if (
+    repeated.enabled &&
+    f.status !== 'closed' &&
+    f.rejections !== null &&
+    f.rejections.length >= repeated.rejections &&
+    j.keep(`rejected_repeatedly:${f.problemId}`, f.rejections[repeated.rejections - 1]!.day)
+  )
+    j.out.push({
+      id: `rejected_repeatedly:${f.problemId}`,
+      rule: 'rejected_repeatedly',
+      unitId,
+      ruleLevel: repeated.level,
+      since: f.rejections[repeated.rejections - 1]!.day,
+      summary: {
+        zh: `${f.ledgerNumber} 验收不通过已 ${f.rejections.length} 次。`,
+        en: `${f.ledgerNumber}: verification rejected ${f.rejections.length} times.`,
+      },
+      ...item(f),
+      eventIds: f.rejections.map((r) => r.id),
+    });
+  if (j.rules.recurrence.enabled && f.recurrenceOf !== null && f.status !== 'closed') {
+    const earlier = state.problems.get(f.recurrenceOf);
+    if (earlier && earlier.unitId === unitId && earlier.category === f.category && j.keep(`recurrence:${f.problemId}`, f.assignedOn!))
+      j.out.push({
+        id: `recurrence:${f.problemId}`,
+        rule: 'recurrence',
+        unitId,
+        ruleLevel: j.rules.recurrence.level,
+        since: f.assignedOn!,
+        summary: {
+          zh: `${f.ledgerNumber} 与 ${earlier.ledgerNumber} 为同一单位同类问题（同类问题第二次）。`,
+          en: `${f.ledgerNumber} repeats ${earlier.ledgerNumber} in the same unit and category (同类问题第二次).`,
+        },
+        ...item(f, [earlier]),
+        eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!), eventIdOf(earlier.raisedEventId)],
+      });
+  }
+  const found = j.rules.problem_found;
+  if (
+    found.enabled &&
+    f.status !== 'closed' &&
+    f.assignedOn !== null &&
+    found.sources.includes(f.source) &&
+    j.keep(`problem_found:${f.problemId}`, f.assignedOn)
+  )
+    j.out.push({
+      id: `problem_found:${f.problemId}`,
+      rule: 'problem_found',
+      unitId,
+      ruleLevel: found.level,
+      since: f.assignedOn,
+      summary: {
+        zh: `${f.ledgerNumber}（${sourceLabels[f.source].zh}问题）于 ${f.assignedOn} 交办该单位。`,
+        en: `${f.ledgerNumber} (${sourceLabels[f.source].en}) was assigned to the unit on ${f.assignedOn}.`,
+      },
+      ...item(f),
+      eventIds: [eventIdOf(f.raisedEventId), eventIdOf(f.assignedEventId!)],
+    });
+  const unanswered = j.rules.supervision_unanswered;
+  if (unanswered.enabled && f.status !== 'closed' && f.orders !== null)
+    for (const o of f.orders) {
+      if (o.finishBy === null || o.finishBy >= j.at.day || (o.reply !== null && o.reply.day <= j.at.day)) continue;
+      const id = `supervision_unanswered:${f.problemId}:${o.supervisionCount}`;
+      const since = plusDays(o.finishBy, 1);
+      if (!j.keep(id, since)) continue;
+      j.out.push({
+        id,
+        rule: 'supervision_unanswered',
+        unitId,
+        ruleLevel: unanswered.level,
+        since,
+        summary: {
+          zh: `${f.ledgerNumber} 第 ${o.supervisionCount} 次督办已过办结时限 ${o.finishBy}，尚未回复。`,
+          en: `${f.ledgerNumber}: supervision order (督办) no. ${o.supervisionCount} was due by ${o.finishBy} and has no reply.`,
+        },
+        ...item(f),
+        eventIds: [o.eventId],
+      });
+    }
+  // On the deadline in force on 31 December, as the scorecards judge it (yearEndDue).
+  // Its year and the day it was finished first, without their event ids: asked of every item at every midnight.
+  const year = j.rules.year_end_unfinished.enabled ? yearEndYear(f) : null;
+  if (year !== null && year < j.thisYear) {
+    const doneOn = finishedOn(f);
+    // ISO days: finished after 31 December of the year is finished in a later year.
+    if (doneOn === null || Number(doneOn.slice(0, 4)) > year) {
+      const list = j.unfinishedByYear.get(year);
+      if (list) list.push(f);
+      else j.unfinishedByYear.set(year, [f]);
     }
   }
+}
 
-  const many = rules.unit_many_overdue;
-  const sinces = many.enabled && overdue.length >= many.count ? overdue.map((o) => o.since).sort() : null;
-  if (sinces !== null && keep(`unit_many_overdue:${unitId}`, sinces[many.count - 1]!)) {
-    out.push({
+/** The unit's own candidates at one instant (many items overdue, items unfinished at a year's end), after its items'. */
+function unitCandidates(unitId: string, j: Judging): Candidate[] {
+  const many = j.rules.unit_many_overdue;
+  const sinces = many.enabled && j.overdue.length >= many.count ? j.overdue.map((o) => o.since).sort() : null;
+  if (sinces !== null && j.keep(`unit_many_overdue:${unitId}`, sinces[many.count - 1]!)) {
+    j.out.push({
       id: `unit_many_overdue:${unitId}`,
       rule: 'unit_many_overdue',
       unitId,
       ruleLevel: many.level,
       since: sinces[many.count - 1]!,
       summary: {
-        zh: `单位同时有 ${overdue.length} 个问题逾期（规则为 ${many.count} 个）。`,
-        en: `${overdue.length} items of the unit are overdue at once; the rule says ${many.count}.`,
+        zh: `单位同时有 ${j.overdue.length} 个问题逾期（规则为 ${many.count} 个）。`,
+        en: `${j.overdue.length} items of the unit are overdue at once; the rule says ${many.count}.`,
       },
-      problemIds: overdue.map((o) => o.f.problemId),
-      ledgerNumbers: overdue.map((o) => o.f.ledgerNumber),
-      eventIds: overdue.map((o) => eventIdOf(o.f.deadlineEventId!)),
+      problemIds: j.overdue.map((o) => o.f.problemId),
+      ledgerNumbers: j.overdue.map((o) => o.f.ledgerNumber),
+      eventIds: j.overdue.map((o) => eventIdOf(o.f.deadlineEventId!)),
     });
   }
-  for (const [year, items] of unfinishedByYear)
-    if (keep(`year_end_unfinished:${unitId}:${year}`, `${year + 1}-01-01`))
-      out.push({
+  for (const [year, items] of j.unfinishedByYear)
+    if (j.keep(`year_end_unfinished:${unitId}:${year}`, `${year + 1}-01-01`))
+      j.out.push({
         id: `year_end_unfinished:${unitId}:${year}`,
         rule: 'year_end_unfinished',
         unitId,
-        ruleLevel: rules.year_end_unfinished.level,
+        ruleLevel: j.rules.year_end_unfinished.level,
         since: `${year + 1}-01-01`,
         summary: {
           zh: `${year} 年到期的 ${items.length} 个问题至 ${year} 年 12 月 31 日未报整改完成。`,
@@ -284,7 +318,7 @@ function* candidatesForUnit(
         // what its catch-up left for the collector (issue 12).
         eventIds: items.map((f) => yearEndDue(f)!.eventId),
       });
-  return out;
+  return j.out;
 }
 
 /**
@@ -413,12 +447,29 @@ export function completesStepOn(t: Trigger, day: string, escalateAfterDays: numb
  * the clock). What the scheduler asks at each midnight: most of a county's triggers are not stepping.
  */
 export async function escalatingTriggers(state: FactsState, at: At, policy: PolicyChoice): Promise<EscalatedTrigger[]> {
-  const every = policy.document.interviews.escalateAfterDays;
-  const stepDays = new Set<string>();
-  for (let k = 1; k < Levels.options.length; k++) stepDays.add(plusDays(at.day, -k * every));
-  const keep: Keep = (id, since) => stepDays.has(since) || state.interviews.has(id);
+  return (await escalatingTriggersOn(state, [{ at, policy }]))[0]!;
+}
+
+/**
+ * `escalatingTriggers` at each of several instants (each with the policy in force then), in the order asked, from the same
+ * facts: each item is read once for all of them (a catch-up's midnights after the log's last fact: up to 31).
+ */
+export async function escalatingTriggersOn(
+  state: FactsState,
+  instants: readonly { at: At; policy: PolicyChoice }[],
+): Promise<EscalatedTrigger[][]> {
+  const asked = instants.map(({ at, policy }): Asked => {
+    const every = policy.document.interviews.escalateAfterDays;
+    const stepDays = new Set<string>();
+    for (let k = 1; k < Levels.options.length; k++) stepDays.add(plusDays(at.day, -k * every));
+    return { at, policy, keep: (id, since) => stepDays.has(since) || state.interviews.has(id) };
+  });
   // Unit by unit, yielding between slices (issue 12: a county's pass at a million events held the event loop 0.3 s).
-  return (await sliced(evaluating(state, at, policy, {}, keep))).filter((t) => completesStepOn(t, at.day, every));
+  const found = await sliced(evaluating(state, asked, {}));
+  return found.map((triggers, k) => {
+    const { at, policy } = asked[k]!;
+    return triggers.filter((t) => completesStepOn(t, at.day, policy.document.interviews.escalateAfterDays));
+  });
 }
 
 /**
@@ -454,31 +505,37 @@ function sweepCandidates(state: FactsState, at: At, policy: PolicyChoice, unitId
 }
 
 function evaluate(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Trigger[] {
-  return atOnce(evaluating(state, at, policy, filter, keep));
+  return atOnce(evaluating(state, [{ at, policy, keep }], filter))[0]!;
 }
 
-/** `evaluate`'s work, pausing after each unit and every 256 problems or candidates within one. */
-function* evaluating(state: FactsState, at: At, policy: PolicyChoice, filter: TriggerFilter, keep: Keep): Generator<void, Trigger[]> {
-  const atMs = instantMs(at.instant);
+/** `evaluate`'s work at each instant asked, pausing after each unit and every 256 problems or candidates within one. */
+function* evaluating(state: FactsState, asked: readonly Asked[], filter: TriggerFilter): Generator<void, Trigger[][]> {
+  const atMs = asked.map(({ at }) => instantMs(at.instant));
   const units = filter.unitId ? [filter.unitId] : [...state.problemsByUnit.keys()];
-  const out: Trigger[] = [];
-  const consider = (c: Candidate) => {
-    const t = settle(state, c, at, atMs, policy);
+  const out: Trigger[][] = asked.map(() => []);
+  const consider = (k: number, c: Candidate) => {
+    const { at, policy } = asked[k]!;
+    const t = settle(state, c, at, atMs[k]!, policy);
     if (!filter.includeResolved && (t.resolvedBy !== null || t.resolvedBySupervisionOn !== null || t.resolvedByExemption !== null)) return;
     if (filter.level && t.level !== filter.level) return;
-    out.push(t);
+    out[k]!.push(t);
   };
   for (const unitId of units) {
     const problems = state.problemsByUnit.get(unitId);
     if (!problems) continue;
-    const candidates = yield* candidatesForUnit(state, unitId, problems, at, policy, keep);
-    for (let i = 0; i < candidates.length; i++) {
-      consider(candidates[i]!);
-      if ((i & 255) === 255) yield;
-    }
+    const candidates = yield* candidatesForUnit(state, unitId, problems, asked);
+    let settled = 0;
+    for (const [k, found] of candidates.entries())
+      for (const c of found) {
+        consider(k, c);
+        if ((++settled & 255) === 0) yield;
+      }
     yield;
   }
-  for (const c of sweepCandidates(state, at, policy, filter.unitId ?? null, keep)) consider(c);
+  for (const [k, { at, policy, keep }] of asked.entries())
+    for (const c of sweepCandidates(state, at, policy, filter.unitId ?? null, keep)) consider(k, c);
   const rank = (l: InterviewLevel) => -Levels.options.indexOf(l);
-  return out.sort((a, b) => rank(a.level) - rank(b.level) || a.unitId.localeCompare(b.unitId) || a.id.localeCompare(b.id));
+  for (const triggers of out)
+    triggers.sort((a, b) => rank(a.level) - rank(b.level) || a.unitId.localeCompare(b.unitId) || a.id.localeCompare(b.id));
+  return out;
 }
