@@ -16,7 +16,8 @@ import { dayOf, instantMs, plusDays } from './time.js';
 import { sweepDaysPassed } from './sweeps.js';
 
 /** A replay in progress or done: `owned` names the problems copied from the snapshot it started from (null: from the start). */
-type Replay = { state: FactsState; scanned: number; owned: Set<string> | null; ready: Promise<void> };
+/** A replay kept to continue from, and the answers computed from its state (`cached`). */
+type Replay = { state: FactsState; scanned: number; owned: Set<string> | null; ready: Promise<void>; answers: Map<string, unknown> };
 
 /** A change on the battle map: the item an event changed, its light now, and the triggers of its unit it newly raised. */
 export type BattleMapUpdate = { position: number; occurredAt: string; eventType: string; item: BattleMapItem; newTriggers: Trigger[] };
@@ -50,7 +51,12 @@ export class ReadModels {
   private readonly byPosition = new Map<number, Replay>();
   /** Replays up to a position and as of an instant (a published bulletin's basis), keyed `position|ms`. */
   private readonly byPositionAsOf = new Map<string, Replay>();
-  private readonly answers = new WeakMap<FactsState, Map<string, unknown>>();
+  /**
+   * The answers computed from the live facts (those of a replay are kept with it). Held by whatever holds their facts, not
+   * in a WeakMap keyed by the facts: V8 marks what a WeakMap's entries hold in the final pause of a major collection
+   * (issue 12: up to 40 ms of one pause at a million events, the cached county maps).
+   */
+  private liveAnswers: { facts: FactsState; answers: Map<string, unknown> } | null = null;
   /** The live county maps of the last days asked about, kept current event by event, per day and policy version. */
   private readonly liveMaps = new Map<string, LiveMap>();
   /** The live cards of the years asked about, kept current event by event, per policy version and side of 31 December. */
@@ -151,8 +157,8 @@ export class ReadModels {
       // A snapshot holds every event up to its position: of no use when `keep` may leave one out.
       const snapshot = keep ? undefined : this.history.nearest(until, ms);
       const started: Replay = snapshot
-        ? { state: problemFacts.initial(), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve() }
-        : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve() };
+        ? { state: problemFacts.initial(), scanned: snapshot.position, owned: new Set(), ready: Promise.resolve(), answers: new Map() }
+        : { state: problemFacts.initial(), scanned: -1, owned: null, ready: Promise.resolve(), answers: new Map() };
       if (snapshot)
         started.ready = stateFrom(snapshot).then((state) => {
           started.state = state;
@@ -187,14 +193,24 @@ export class ReadModels {
   }
 
   private cached<T>(state: FactsState, key: string, compute: () => T): T {
-    let answers = this.answers.get(state);
-    if (!answers) this.answers.set(state, (answers = new Map()));
+    const answers = this.answersOf(state);
     const full = `${state.changes}|${key}`;
-    if (answers.has(full)) return answers.get(full) as T;
-    if (answers.size > 32) answers.clear();
+    if (answers?.has(full)) return answers.get(full) as T;
+    if (answers && answers.size > 32) answers.clear();
     const value = compute();
-    answers.set(full, value);
+    answers?.set(full, value);
     return value;
+  }
+
+  /** Where the answers of `state` are kept: with the live facts, or with the replay it is the state of; none for another. */
+  private answersOf(state: FactsState): Map<string, unknown> | undefined {
+    if (state === this.live) {
+      if (this.liveAnswers?.facts !== state) this.liveAnswers = { facts: state, answers: new Map() };
+      return this.liveAnswers.answers;
+    }
+    for (const cache of [this.byInstant, this.byPosition, this.byPositionAsOf])
+      for (const replay of cache.values()) if (replay.state === state) return replay.answers;
+    return undefined;
   }
 
   /**
@@ -246,7 +262,7 @@ export class ReadModels {
       return;
     }
     const key = `map|${at.day}|${unitId}|${policy.version}`;
-    if (this.answers.get(facts)?.has(`${facts.changes}|${key}`)) return;
+    if (this.answersOf(facts)?.has(`${facts.changes}|${key}`)) return;
     const changes = facts.changes;
     const map = await slicedBattleMap(facts, at, policy, unitId, this.mapSlice);
     // A replay that went on meanwhile changed the facts: `battleMap` computes the map of what they are now.
