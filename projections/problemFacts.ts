@@ -550,8 +550,8 @@ export function countsAsOf(event: RecordedEvent, asOf: { ms: number; day: string
 export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; eventId: string } | null {
   const i = yearEndIndex(f);
   if (i < 0) return null;
+  const deadline = deadlineAt(f, i);
   const earlier = f.earlierDeadlines ?? [];
-  const deadline = i < earlier.length ? earlier[i]!.deadline : f.deadline!;
   return { year: yearOf(deadline), deadline, eventId: i < earlier.length ? earlier[i]!.eventId : eventIdOf(f.deadlineEventId!) };
 }
 
@@ -562,8 +562,14 @@ export function yearEndDue(f: ProblemFacts): { year: number; deadline: string; e
 export function yearEndYear(f: ProblemFacts): number | null {
   if (f.earlierDeadlines === null) return f.deadline === null ? null : yearOf(f.deadline);
   const i = yearEndIndex(f);
-  return i < 0 ? null : yearOf(i < f.earlierDeadlines.length ? f.earlierDeadlines[i]!.deadline : f.deadline!);
+  return i < 0 ? null : yearOf(deadlineAt(f, i));
 }
+
+/** The `i`th deadline `deadlinesOf` lists (the earlier ones, then the one in force), and the county day it was recorded. */
+const deadlineAt = (f: ProblemFacts, i: number): string =>
+  f.earlierDeadlines !== null && i < f.earlierDeadlines.length ? f.earlierDeadlines[i]!.deadline : f.deadline!;
+const deadlineRecordedOn = (f: ProblemFacts, i: number): string =>
+  f.earlierDeadlines !== null && i < f.earlierDeadlines.length ? f.earlierDeadlines[i]!.day : f.deadlineOn!;
 
 /** An ISO day's year, read from its first four digits (no string made). */
 const yearOf = (day: string): number =>
@@ -576,21 +582,20 @@ const yearOf = (day: string): number =>
  * start's catch-up left for the collector).
  */
 function yearEndIndex(f: ProblemFacts): number {
-  const earlier = f.earlierDeadlines ?? [];
-  const count = earlier.length + (f.deadline === null ? 0 : 1);
+  const count = (f.earlierDeadlines?.length ?? 0) + (f.deadline === null ? 0 : 1);
   // Each year a deadline names, from the earliest: the first whose 31 December found a deadline of that year in force.
   for (let year = Number.NEGATIVE_INFINITY; ; ) {
     let next = Number.POSITIVE_INFINITY;
     for (let i = 0; i < count; i++) {
-      const y = yearOf(i < earlier.length ? earlier[i]!.deadline : f.deadline!);
+      const y = yearOf(deadlineAt(f, i));
       if (y > year && y < next) next = y;
     }
     if (next === Number.POSITIVE_INFINITY) return -1;
     year = next;
     // The deadline in force that day: the last recorded by then (the first when none was).
     let inForce = 0;
-    for (let i = 0; i < count; i++) if (yearOf(i < earlier.length ? earlier[i]!.day : f.deadlineOn!) <= year) inForce = i;
-    if (yearOf(inForce < earlier.length ? earlier[inForce]!.deadline : f.deadline!) === year) return inForce;
+    for (let i = 0; i < count; i++) if (yearOf(deadlineRecordedOn(f, i)) <= year) inForce = i;
+    if (yearOf(deadlineAt(f, inForce)) === year) return inForce;
   }
 }
 
