@@ -134,6 +134,12 @@ function* candidatesForUnit(
     overdue: [],
     unfinishedByYear: new Map(),
   }));
+  // The latest day asked: an item overdue on any day asked is overdue on it (a day later is never less overdue).
+  const lastDay =
+    asked
+      .map(({ at }) => at.day)
+      .sort()
+      .at(-1) ?? '';
   let seen = 0;
   for (const id of problems) {
     seen += judging.length;
@@ -142,15 +148,20 @@ function* candidatesForUnit(
       yield;
     }
     const f = state.problems.get(id)!;
-    for (const j of judging) itemCandidates(unitId, f, state, j);
+    // When it began to be overdue does not depend on the day asked: found once for all of them.
+    const overdueFrom = isOverdueFacts(f, lastDay) ? overdueSince(f) : null;
+    for (const j of judging) itemCandidates(unitId, f, overdueFrom, state, j);
   }
   return judging.map((j) => unitCandidates(unitId, j));
 }
 
-/** The candidates an item gives at one instant (in `j.out`), and what the unit's candidates need of it. */
-function itemCandidates(unitId: string, f: ProblemFacts, state: FactsState, j: Judging): void {
-  if (isOverdueFacts(f, j.at.day)) {
-    const since = overdueSince(f);
+/**
+ * The candidates an item gives at one instant (in `j.out`), and what the unit's candidates need of it; `overdueFrom` is
+ * `overdueSince(f)` when it is overdue on the latest day asked, else null.
+ */
+function itemCandidates(unitId: string, f: ProblemFacts, overdueFrom: string | null, state: FactsState, j: Judging): void {
+  if (overdueFrom !== null && isOverdueFacts(f, j.at.day)) {
+    const since = overdueFrom;
     j.overdue.push({ f, since });
     const daysOverdue = daysFrom(since, j.at.day) + 1;
     const overdueId = `item_overdue:${f.problemId}:${f.deadline}`;
