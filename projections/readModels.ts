@@ -15,8 +15,10 @@ import { cardsHash } from './scorecards/finalized.js';
 import { dayOf, instantMs, plusDays } from './time.js';
 import { sweepDaysPassed } from './sweeps.js';
 
-/** A replay in progress or done: `owned` names the problems copied from the snapshot it started from (null: from the start). */
-/** A replay kept to continue from, and the answers computed from its state (`cached`). */
+/**
+ * A replay in progress or done, kept to continue from: `owned` names the problems copied from the snapshot it started from
+ * (null: from the start); `answers` are those computed from its state (`cached`).
+ */
 type Replay = { state: FactsState; scanned: number; owned: Set<string> | null; ready: Promise<void>; answers: Map<string, unknown> };
 
 /** A change on the battle map: the item an event changed, its light now, and the triggers of its unit it newly raised. */
