@@ -2,7 +2,7 @@ import { isCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { internStrings } from './intern.js';
 import { SLICE_MS, yieldToEventLoop } from './slices.js';
-import { type SnapshotStore, readSnapshot, writeSnapshot } from './snapshots.js';
+import { type SnapshotStore, readSnapshot, snapshotChunks } from './snapshots.js';
 
 /**
  * A projection: a pure fold of the log into a read model. `apply` may mutate the state it is given
@@ -266,19 +266,21 @@ export class ProjectionRunner {
       for (const p of this.projections) {
         if (p.stored) continue;
         this.held = [];
-        let bytes: Buffer;
         try {
-          bytes = await writeSnapshot({
-            name: p.name,
-            version: p.version,
-            position: this.position,
-            eventId: this.lastEventId,
-            state: this.states.get(p.name),
-          });
+          // Held until the file is written: its chunks are serialized as the store takes them.
+          await snapshots.save(
+            p.name,
+            snapshotChunks({
+              name: p.name,
+              version: p.version,
+              position: this.position,
+              eventId: this.lastEventId,
+              state: this.states.get(p.name),
+            }),
+          );
         } finally {
           await this.release();
         }
-        await snapshots.save(p.name, bytes);
       }
     });
     this.saving = run.catch(() => undefined);
