@@ -6,7 +6,7 @@ import { WrongExpectedRevisionError } from './port.js';
 import { atOnce, sliced } from '../projections/slices.js';
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
 import { prepareData } from './preparedData.js';
-import { StreamHeads, type StreamHeadsState } from './streamHeads.js';
+import { StreamHeads, type StreamHeadsState, withDigestStrings } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
 export const CHECKPOINT_STREAM = 'checkpoints';
@@ -431,13 +431,14 @@ export class Checkpointer {
     const bytes = await this.snapshots?.load(SNAPSHOT.name);
     if (!bytes) return undefined;
     try {
-      // The lead: where the state stands (version 2), or the whole state (version 1).
+      // The lead: where the state stands (versions 2 and 3), or the whole state (version 1).
       const { lead, value } = decodeInPieces(bytes);
       const kept = lead as { version: number; state: Pick<DrafterState, 'position' | 'eventId'> };
-      if (kept.version !== SNAPSHOT.version && kept.version !== 1) return undefined;
+      if (![1, 2, SNAPSHOT.version].includes(kept.version)) return undefined;
       const [at] = await rawStore(this.store).readAll({ after: kept.state.position - 1, maxCount: 1 });
       if (at?.position !== kept.state.position || at.id !== kept.state.eventId) return undefined;
       const state = kept.version === 1 ? (kept.state as DrafterState) : ((await value()) as DrafterState);
+      if (kept.version < 3) withDigestStrings(state.heads);
       this.savedAt = state.position;
       return CheckpointDrafter.from(state);
     } catch (error) {

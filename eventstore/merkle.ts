@@ -4,12 +4,21 @@ import { canonicalJson } from './canonicalJson.js';
 /** A stream's last event: what a checkpoint commits to for every stream. */
 export type StreamHead = { streamId: string; revision: number; hash: string };
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+/**
+ * A SHA-256 digest as 32 one-byte characters ("binary", latin1: character i is byte i), the form the tree keeps its leaves and nodes
+ * in. A Buffer per node is three objects and a native allocation the collector sweeps one by one: the 216,000 leaves and
+ * blocks kept at a million events cost a full collection 34-51 ms as Buffers, 13-20 ms as strings (measured alone).
+ */
+export type Digest = string;
+
+const sha256 = (bytes: Buffer): Digest => hash('sha256', bytes, 'binary');
+
+/** A digest in hex, as checkpoints record roots. */
+export const digestHex = (digest: Digest): string => Buffer.from(digest, 'latin1').toString('hex');
 
 /** SHA-256(0x00 || canonical JSON of [streamId, revision, hash]): RFC 6962's leaf, over one head. */
-export function headLeaf(head: StreamHead): Buffer {
-  return hash('sha256', Buffer.concat([LEAF, Buffer.from(canonicalJson([head.streamId, head.revision, head.hash]))]), 'buffer');
+export function headLeaf(head: StreamHead): Digest {
+  return sha256(Buffer.from(`\x00${canonicalJson([head.streamId, head.revision, head.hash])}`));
 }
 
 /**
@@ -17,8 +26,8 @@ export function headLeaf(head: StreamHead): Buffer {
  * object per node: each Hash object is a native handle the collector must finalise, which made the
  * scavenges after a first start's checkpoints spend hundreds of ms in "external" time.
  */
-export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return hash('sha256', Buffer.concat([NODE, left, right]), 'buffer');
+export function nodeHash(left: Digest, right: Digest): Digest {
+  return sha256(Buffer.from(`\x01${left}${right}`, 'latin1'));
 }
 
 /**
@@ -26,12 +35,12 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
  * SHA-256 of nothing for none, the leaf itself for one, else SHA-256(0x01 || left || right) split
  * at the largest power of two below the count. Hex.
  */
-export function merkleRoot(leaves: readonly Buffer[]): string {
+export function merkleRoot(leaves: readonly Digest[]): string {
   if (leaves.length === 0) return hash('sha256', '', 'hex');
-  return subtree(leaves, 0, leaves.length).toString('hex');
+  return digestHex(subtree(leaves, 0, leaves.length));
 }
 
-function subtree(leaves: readonly Buffer[], from: number, to: number): Buffer {
+function subtree(leaves: readonly Digest[], from: number, to: number): Digest {
   const n = to - from;
   if (n === 1) return leaves[from]!;
   let split = 1;

@@ -1,7 +1,7 @@
 import { atOnce } from '../projections/slices.js';
-import { type StreamHead, byStreamId, headLeaf, merkleRoot, nodeHash } from './merkle.js';
+import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
-type Head = { revision: number; hash: string; position: number; leaf: Buffer | undefined };
+type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
 
 /** Everything the heads hold, as plain data (V8 serializes it): the heads, their order and the tree's cached blocks. */
 export type StreamHeadsState = {
@@ -10,9 +10,20 @@ export type StreamHeadsState = {
   added: string[];
   reorder: boolean;
   dirty: Set<string>;
-  blocks: (Buffer | undefined)[][];
+  blocks: (Digest | undefined)[][];
   eventCount: number;
 };
+
+/**
+ * A state kept while digests were Buffers (the checkpointer's snapshots of versions 1 and 2) with its leaves and blocks
+ * turned into digests (in place), so an upgrade goes on from it rather than walking the log again.
+ */
+export function withDigestStrings(state: StreamHeadsState): StreamHeadsState {
+  const digest = (value: unknown) => (Buffer.isBuffer(value) ? value.toString('latin1') : (value as Digest | undefined));
+  for (const head of state.heads.values()) head.leaf = digest(head.leaf);
+  for (const level of state.blocks) for (let m = 0; m < level.length; m++) level[m] = digest(level[m]);
+  return state;
+}
 
 /** A pause every 64 hashes (a mask): a few hundredths of a millisecond idle; 256 took 5–17 ms on the shared machine at load 7. */
 const HASHES_PER_PAUSE = 63;
@@ -36,11 +47,11 @@ export class StreamHeads {
   /** Streams whose head moved (or was put back) since the last root. */
   private dirty = new Set<string>();
   /** blocks[k][m]: the hash of leaves [m·2^k, (m+1)·2^k) for k ≥ 1, as of the last root; holes where stale. */
-  private blocks: (Buffer | undefined)[][] = [];
+  private blocks: (Digest | undefined)[][] = [];
   /** Events applied, across all streams. */
   eventCount = 0;
   /** Every head's leaf in order, as `preparing` left them when it ran to its end; undefined once a head moves (not kept). */
-  private leaves: Buffer[] | undefined;
+  private leaves: Digest[] | undefined;
 
   /** The heads as they are now, to be kept in a snapshot: shared, not copied (serialize it before the next `apply`). */
   state(): StreamHeadsState {
@@ -102,7 +113,7 @@ export class StreamHeads {
     if (this.leaves === undefined) atOnce(this.preparing());
     const leaves = this.leaves!;
     if (leaves.length <= 1) return merkleRoot(leaves);
-    return this.subtree(leaves, 0, leaves.length).toString('hex');
+    return digestHex(this.subtree(leaves, 0, leaves.length));
   }
 
   /**
@@ -141,7 +152,7 @@ export class StreamHeads {
         for (let k = 1; k < this.blocks.length; k++) this.blocks[k]![at >> k] = undefined;
       }
     this.dirty = new Set();
-    const leaves: Buffer[] = new Array(this.sorted.length);
+    const leaves: Digest[] = new Array(this.sorted.length);
     for (let i = 0; i < leaves.length; i++) {
       const streamId = this.sorted[i]!;
       const head = this.heads.get(streamId)!;
@@ -172,7 +183,7 @@ export class StreamHeads {
   }
 
   /** RFC 6962's tree hash over leaves [from, to), as merkle.ts computes it, taking full aligned blocks from the cache. */
-  private subtree(leaves: readonly Buffer[], from: number, to: number): Buffer {
+  private subtree(leaves: readonly Digest[], from: number, to: number): Digest {
     const n = to - from;
     if (n === 1) return leaves[from]!;
     const full = (n & (n - 1)) === 0 && from % n === 0;

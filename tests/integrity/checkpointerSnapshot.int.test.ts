@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CheckpointDrafter, Checkpointer } from '../../eventstore/checkpoints.js';
+import { CheckpointDrafter, Checkpointer, type DrafterState } from '../../eventstore/checkpoints.js';
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { rawStore } from '../../eventstore/hashChain.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
-import { MemorySnapshotStore, decodeInPieces } from '../../projections/snapshots.js';
+import { atOnce } from '../../projections/slices.js';
+import { MemorySnapshotStore, decodeInPieces, encodingInPieces } from '../../projections/snapshots.js';
 import { eventually } from '../support/receivers.js';
 import { assignThirdProblem, checkpointsIn, writeSampleLedger } from './sampleLedger.js';
 
@@ -76,24 +77,40 @@ describe('a checkpointer restarting from its snapshot', () => {
     await store.close();
   });
 
-  it('given its snapshot in the one-piece format of before (version 1), when it starts again, then it goes on from it and its checkpoint is the one a walk from the start drafts', async () => {
-    const { store, problems } = await writeSampleLedger(join(dataDir, 'old'));
-    const snapshots = new MemorySnapshotStore();
-    await runUntil(store, snapshots, 1);
-    const keptAt = await store.headPosition();
-    // The same state, as the checkpointer wrote it before its snapshot was written in pieces.
-    const state = await decodeInPieces(snapshots.saved.get('checkpointer')!).value();
-    expect((state as { position: number }).position).toBe(keptAt);
-    await snapshots.save('checkpointer', serialize({ version: 1, state }));
+  it.each([
+    ['the one-piece format of before, its digests Buffers (version 1)', 1],
+    ['pieces with the digests Buffers (version 2)', 2],
+  ])(
+    'given its snapshot in %s, when it starts again, then it goes on from it and its checkpoint is the one a walk from the start drafts',
+    async (_, version) => {
+      const { store, problems } = await writeSampleLedger(join(dataDir, `old-${version}`));
+      const snapshots = new MemorySnapshotStore();
+      await runUntil(store, snapshots, 1);
+      const keptAt = await store.headPosition();
+      // The same state, as the checkpointer wrote it before its snapshot was written in pieces or its digests were strings.
+      const state = (await decodeInPieces(snapshots.saved.get('checkpointer')!).value()) as DrafterState;
+      expect(state.position).toBe(keptAt);
+      const buffer = (digest: string | undefined) => (digest === undefined ? undefined : Buffer.from(digest, 'latin1'));
+      for (const head of state.heads.heads.values()) (head as { leaf: unknown }).leaf = buffer(head.leaf);
+      const blocks = state.heads.blocks.map((level) => level.map(buffer));
+      expect(blocks.flat().filter(Buffer.isBuffer).length).toBeGreaterThan(0);
+      const old = { ...state, heads: { ...state.heads, blocks } };
+      await snapshots.save(
+        'checkpointer',
+        version === 1
+          ? serialize({ version: 1, state: old })
+          : atOnce(encodingInPieces({ version: 2, state: { position: old.position, eventId: old.eventId } }, old)),
+      );
 
-    await assignThirdProblem(store, problems);
-    const appended = (await store.headPosition()) - keptAt;
-    const second = await runUntil(store, snapshots, 2);
-    expect(second.map((e) => e.position)).toEqual(Array.from({ length: appended + 1 }, (_, i) => keptAt + 1 + i));
-    const [, checkpoint] = await checkpointsIn(store);
-    expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
-    await store.close();
-  });
+      await assignThirdProblem(store, problems);
+      const appended = (await store.headPosition()) - keptAt;
+      const second = await runUntil(store, snapshots, 2);
+      expect(second.map((e) => e.position)).toEqual(Array.from({ length: appended + 1 }, (_, i) => keptAt + 1 + i));
+      const [, checkpoint] = await checkpointsIn(store);
+      expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
+      await store.close();
+    },
+  );
 
   it('given the snapshot of another log, when a checkpointer starts on this one, then it walks this log from its start', async () => {
     const one = await writeSampleLedger(join(dataDir, 'two'));
@@ -127,7 +144,7 @@ describe('stream heads kept and restored', () => {
     move([heads], 's-5', 300);
     move([heads], 's-new', 301);
     const restored = StreamHeads.from(deserialize(serialize(heads.state())));
-    const hashed = vi.spyOn(restored as unknown as { subtree: () => Buffer }, 'subtree');
+    const hashed = vi.spyOn(restored as unknown as { subtree: () => string }, 'subtree');
     expect(restored.root()).toBe(scratch());
     // The blocks before the new stream came from the snapshot: far fewer subtrees than leaves were hashed.
     expect(hashed.mock.calls.length).toBeLessThan(plain.size);
