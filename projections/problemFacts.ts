@@ -261,7 +261,7 @@ export type FactsState = {
   latestMs: number;
 };
 
-const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
+export const problemEventTypes = new Set<string>(problemEventDefinitions.map((d) => d.type));
 const unitEventTypes = new Set<string>(unitEventDefinitions.map((d) => d.type));
 
 /**

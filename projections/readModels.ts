@@ -1,3 +1,4 @@
+import { isCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { type CalendarVersion, calendarInForce, calendarView } from './calendarInForce.js';
 import { problemEventDefinitions } from '../domain/index.js';
@@ -76,6 +77,9 @@ export class ReadModels {
     this.mapSlice = mapSlice;
     this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
     runner.onApplied((event) => {
+      // A checkpoint changes no read model, and its data is parsed only when read (eventstore/sqlite.ts: 13 MB for the
+      // first at a million events, read here at every cold start before).
+      if (isCheckpoint(event)) return;
       for (const [key, cards] of this.liveCards) if (!cards.accumulator.follow(event)) this.liveCards.delete(key);
       const problemId = (event.data as { problemId?: unknown } | null)?.problemId;
       if (typeof problemId !== 'string') return;

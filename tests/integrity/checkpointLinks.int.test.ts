@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { recordCheckpoint } from '../../eventstore/checkpoints.js';
 import { rawStore, storedHash } from '../../eventstore/hashChain.js';
 import type { LogLink, RecordedEvent } from '../../eventstore/port.js';
 import { SqliteEventStore } from '../../eventstore/sqlite.js';
+import { problemFacts } from '../../projections/problemFacts.js';
+import { ReadModels } from '../../projections/readModels.js';
+import { ProjectionRunner } from '../../projections/runner.js';
 import { assignThirdProblem, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpoint-links-'));
@@ -106,5 +109,36 @@ describe('the SQLite store’s links', () => {
       for (const e of events) expect(e.data).toBe(e.data);
     }
     expect((read[0]!.data as { moved: unknown[] }).moved.length).toBeGreaterThan(0);
+  });
+
+  it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of them reads it)', async () => {
+    const { store, problems } = await writeSampleLedger(join(dataDir, 'history'));
+    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
+    await assignThirdProblem(store, problems);
+    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
+    const raw = rawStore(store) as SqliteEventStore;
+    const head = await raw.headPosition();
+
+    const reader = new SqliteEventStore(raw.file);
+    const parse = vi.spyOn(JSON, 'parse');
+    const checkpointsParsed = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"merkleRoot"'));
+    try {
+      const runner = new ProjectionRunner(reader, [problemFacts]);
+      const readModels = new ReadModels(reader, runner, { historyEvery: 2 });
+      await runner.start();
+      await readModels.historyReady();
+      expect(runner.position).toBe(head);
+      expect(checkpointsParsed()).toEqual([]);
+      readModels.stop();
+      await runner.stop();
+      // The spy sees a checkpoint's data when it is read.
+      const [checkpoint] = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+      expect(checkpoint!.data).toMatchObject({ merkleRoot: expect.any(String) });
+      expect(checkpointsParsed()).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+      await reader.close();
+      await store.close();
+    }
   });
 });
