@@ -114,6 +114,22 @@ export type Application = {
   sweeps: Sweeps;
 };
 
+/** The read models the runner folds, in this order: the audit trail's given (its table is a file of the application's). */
+export const readModelProjections = (auditView: ReturnType<typeof auditTrail>) =>
+  [
+    ledgerView,
+    accountsView,
+    hotlineView,
+    auditView,
+    problemFacts,
+    outboxView,
+    calendarView,
+    importsView,
+    scheduleView,
+    similarityIndex,
+    sourceDocumentsView,
+  ] as const;
+
 /** Builds the application on a store: checks the log can be extended, starts the read side, finishes cut-short raises and imports. */
 export async function createApplication(given: EventStore, options: ApplicationOptions = {}): Promise<Application> {
   const { clock = () => new Date().toISOString(), checkpoints = defaultCheckpointPolicy(), metrics = new Metrics() } = options;
@@ -133,23 +149,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
   const [first] = await rawStore(store).readAll({ maxCount: 1 });
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const auditView = auditTrail(options.readModelDatabase ?? '');
-  const runner = new ProjectionRunner(
-    store,
-    [
-      ledgerView,
-      accountsView,
-      hotlineView,
-      auditView,
-      problemFacts,
-      outboxView,
-      calendarView,
-      importsView,
-      scheduleView,
-      similarityIndex,
-      sourceDocumentsView,
-    ],
-    options.snapshots ? { snapshots: options.snapshots } : {},
-  );
+  const runner = new ProjectionRunner(store, readModelProjections(auditView), options.snapshots ? { snapshots: options.snapshots } : {});
   options.onCatchingUp?.(runner);
   // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
   const readModels = new ReadModels(store, runner);

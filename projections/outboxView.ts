@@ -1,3 +1,4 @@
+import { isCheckpoint } from '../eventstore/checkpoints.js';
 import {
   type RecordedChannelConfig,
   type DeliveryEvent,
@@ -67,6 +68,8 @@ export const outboxView: Projection<OutboxViewState> = {
     deliveryKeys: new Map(),
   }),
   apply(view, event: RecordedEvent) {
+    // Nothing to notify; and a checkpoint's data is parsed only when read (13 MB for a million events' first).
+    if (isCheckpoint(event)) return;
     // biome-ignore lint/suspicious/noExplicitAny: the codec checked the event against its schema; fields are read per event type below
     const data = event.data as Record<string, any>;
     const at = event.metadata.occurredAt;

@@ -212,8 +212,10 @@ export const scheduleView: Projection<ScheduleViewState> = {
       else state.writtenByDue.set(ms, [event.id]);
       return;
     }
+    // The stream first: another's data is not read (a checkpoint's is parsed only when read: 13 MB for a million events' first).
+    if (!event.streamId.startsWith('problem-')) return;
     const problemId = (event.data as Data | null)?.problemId;
-    if (typeof problemId !== 'string' || !event.streamId.startsWith('problem-')) return;
+    if (typeof problemId !== 'string') return;
     if (event.type === 'ProblemRaised') {
       if (!state.timelines.has(problemId)) state.timelines.set(problemId, { problemId, changes: [] });
       return;

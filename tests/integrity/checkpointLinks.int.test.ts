@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readModelProjections } from '../../application/index.js';
 import { recordCheckpoint } from '../../eventstore/checkpoints.js';
 import { rawStore, storedHash } from '../../eventstore/hashChain.js';
 import type { LogLink, RecordedEvent } from '../../eventstore/port.js';
 import { SqliteEventStore } from '../../eventstore/sqlite.js';
-import { problemFacts } from '../../projections/problemFacts.js';
+import { auditTrail } from '../../projections/auditView.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { assignThirdProblem, writeSampleLedger } from './sampleLedger.js';
@@ -111,7 +112,7 @@ describe('the SQLite store’s links', () => {
     expect((read[0]!.data as { moved: unknown[] }).moved.length).toBeGreaterThan(0);
   });
 
-  it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of them reads it)', async () => {
+  it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of the application’s read models reads it)', async () => {
     const { store, problems } = await writeSampleLedger(join(dataDir, 'history'));
     await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
     await assignThirdProblem(store, problems);
@@ -123,7 +124,8 @@ describe('the SQLite store’s links', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const checkpointsParsed = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"merkleRoot"'));
     try {
-      const runner = new ProjectionRunner(reader, [problemFacts]);
+      const audit = auditTrail(join(dataDir, 'history-audit.sqlite'));
+      const runner = new ProjectionRunner(reader, readModelProjections(audit));
       const readModels = new ReadModels(reader, runner, { historyEvery: 2 });
       await runner.start();
       await readModels.historyReady();
@@ -131,6 +133,7 @@ describe('the SQLite store’s links', () => {
       expect(checkpointsParsed()).toEqual([]);
       readModels.stop();
       await runner.stop();
+      audit.close();
       // The spy sees a checkpoint's data when it is read.
       const [checkpoint] = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
       expect(checkpoint!.data).toMatchObject({ merkleRoot: expect.any(String) });
