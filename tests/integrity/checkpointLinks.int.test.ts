@@ -100,7 +100,7 @@ describe('the SQLite store’s links', () => {
       (e) => e.streamId === 'checkpoints',
     );
     const read = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
-    await reader.close();
+    const unread = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
 
     expect(recorded).toHaveLength(2);
     for (const events of [followed, read]) {
@@ -110,6 +110,10 @@ describe('the SQLite store’s links', () => {
       for (const e of events) expect(e.data).toBe(e.data);
     }
     expect((read[0]!.data as { moved: unknown[] }).moved.length).toBeGreaterThan(0);
+    // Read once, it is kept; never read, it is read from the file, which is closed now: said so.
+    await reader.close();
+    expect(read[0]!.data).toEqual(recorded[0]!.data);
+    expect(() => unread[0]!.data).toThrow(/ask before the store is closed/);
   });
 
   it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of the application’s read models reads it)', async () => {
