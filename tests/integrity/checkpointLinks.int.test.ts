@@ -29,6 +29,16 @@ async function followUntil<T extends { position: number }>(
   return seen;
 }
 
+/** The sample ledger with a checkpoint after its first events and another after one more, in its own folder under `name`. */
+async function ledgerWithCheckpoints(name: string) {
+  const { store, problems } = await writeSampleLedger(join(dataDir, name));
+  await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
+  await assignThirdProblem(store, problems);
+  await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
+  const raw = rawStore(store) as SqliteEventStore;
+  return { store, raw, head: await raw.headPosition() };
+}
+
 /**
  * Issue 12: the checkpointer follows SQLite's log as links (`subscribeToLinks`: the chain hash and a checkpoint's position
  * picked out by SQLite, no event parsed). Each link must say what the event itself says, read from the file or from the
@@ -36,12 +46,7 @@ async function followUntil<T extends { position: number }>(
  */
 describe('the SQLite store’s links', () => {
   it('given a ledger with checkpoints in it, when it is followed as links, then each link is the event’s stream, revision, position, id, type, chain hash and covered position', async () => {
-    const { store, problems } = await writeSampleLedger(join(dataDir, 'file'));
-    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
-    await assignThirdProblem(store, problems);
-    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
-    const raw = rawStore(store) as SqliteEventStore;
-    const head = await raw.headPosition();
+    const { raw, head } = await ledgerWithCheckpoints('file');
 
     const events = await followUntil<RecordedEvent>(head, (signal, on) => raw.subscribeToAll({ signal }, on));
     // Read from a second connection: the file's rows, not the events this connection kept from its own appends.
@@ -87,12 +92,7 @@ describe('the SQLite store’s links', () => {
   });
 
   it('given checkpoints in the file, when a second connection reads and follows the log, then each checkpoint’s data is the one recorded, the same value at every read and in a copy of the event', async () => {
-    const { store, problems } = await writeSampleLedger(join(dataDir, 'data'));
-    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
-    await assignThirdProblem(store, problems);
-    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
-    const raw = rawStore(store) as SqliteEventStore;
-    const head = await raw.headPosition();
+    const { raw, head } = await ledgerWithCheckpoints('data');
     const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
 
     const reader = new SqliteEventStore(raw.file);
@@ -117,12 +117,7 @@ describe('the SQLite store’s links', () => {
   });
 
   it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of the application’s read models reads it)', async () => {
-    const { store, problems } = await writeSampleLedger(join(dataDir, 'history'));
-    await recordCheckpoint(store, { now: '2019-03-21T00:00:00.000Z' });
-    await assignThirdProblem(store, problems);
-    await recordCheckpoint(store, { now: '2019-03-22T00:00:00.000Z' });
-    const raw = rawStore(store) as SqliteEventStore;
-    const head = await raw.headPosition();
+    const { store, raw, head } = await ledgerWithCheckpoints('history');
 
     const reader = new SqliteEventStore(raw.file);
     const parse = vi.spyOn(JSON, 'parse');
