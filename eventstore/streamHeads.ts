@@ -1,4 +1,4 @@
-import { atOnce } from '../projections/slices.js';
+import { atOnce, mergeSorted, sortingStrings } from '../projections/slices.js';
 import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
@@ -128,11 +128,18 @@ export class StreamHeads {
     let firstShifted = Number.POSITIVE_INFINITY;
     // Sorted in pieces too: on a first start every one of a million events' 108,000 streams is new (~0.1 s in one sort).
     if (this.reorder) {
-      this.sorted = yield* sortingIds([...this.heads.keys()]);
+      this.sorted = yield* sortingStrings([...this.heads.keys()]);
       this.reorder = false;
       firstShifted = 0;
     } else if (this.added.length > 0) {
-      const added = yield* sortingIds(this.added.filter((id) => this.heads.has(id)));
+      // Those still there, picked in pieces too: on a first start every one of the 108,000 streams is added.
+      const kept: string[] = [];
+      for (let i = 0; i < this.added.length; i++) {
+        const id = this.added[i]!;
+        if (this.heads.has(id)) kept.push(id);
+        if ((i & 4095) === 4095) yield;
+      }
+      const added = yield* sortingStrings(kept);
       this.sorted = mergeSorted(this.sorted, added);
       if (added.length > 0) firstShifted = lowerBound(this.sorted, added[0]!);
     }
@@ -238,50 +245,4 @@ function lowerBound(sorted: readonly string[], id: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * `ids` sorted as `Array.prototype.sort` sorts strings (UTF-16 code units), by a bottom-up merge sort that pauses every
- * 4,096 ids merged; the array given is reused.
- */
-function* sortingIds(ids: string[]): Generator<void, string[]> {
-  let from = ids;
-  let to: string[] = new Array(ids.length);
-  let merged = 0;
-  for (let width = 1; width < from.length; width *= 2) {
-    for (let start = 0; start < from.length; start += 2 * width) {
-      const middle = Math.min(start + width, from.length);
-      const end = Math.min(start + 2 * width, from.length);
-      mergeInto(to, start, from, start, middle, from, middle, end);
-      merged += end - start;
-      if (merged >= 4096) {
-        merged = 0;
-        yield;
-      }
-    }
-    [from, to] = [to, from];
-  }
-  return from;
-}
-
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = new Array(a.length + b.length);
-  mergeInto(out, 0, a, 0, a.length, b, 0, b.length);
-  return out;
-}
-
-/** Merges the sorted runs a[i, aEnd) and b[j, bEnd) into `out` from `k` (on a tie, a's first). */
-function mergeInto(
-  out: string[],
-  k: number,
-  a: readonly string[],
-  i: number,
-  aEnd: number,
-  b: readonly string[],
-  j: number,
-  bEnd: number,
-): void {
-  while (i < aEnd && j < bEnd) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < aEnd) out[k++] = a[i++]!;
-  while (j < bEnd) out[k++] = b[j++]!;
 }
