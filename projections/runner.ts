@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { isCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { internStrings } from './intern.js';
@@ -45,6 +46,13 @@ const nextPosition = (waiters: readonly Waiter[]): number =>
 const SNAPSHOT_AFTER_START = 1_000;
 /** How long after a start is done its snapshot waits: past the appends of the start's own work (see `start`). */
 const SNAPSHOT_AFTER_START_MS = 10_000;
+/**
+ * Then it waits for a quiet event loop (busy less than this share of the time since it last looked, looked at every
+ * second), at most QUIET_WAIT_MAX_MS: see `start`.
+ */
+const QUIET_BELOW = 0.5;
+const QUIET_CHECK_MS = 1_000;
+const QUIET_WAIT_MAX_MS = 120_000;
 
 export type RunnerOptions = {
   /** Where snapshots are kept; none means every start replays the whole log. */
@@ -157,13 +165,29 @@ export class ProjectionRunner {
     // catch-up: the read models are current without it, and a crash before it is written costs the next start time,
     // not an answer. Not for a few events past the snapshots restored: the live snapshots (every `snapshotEvery`) and
     // `stop` keep those.
-    if (this.position - this.lastSnapshotPosition >= SNAPSHOT_AFTER_START) {
-      this.afterStart = setTimeout(() => {
-        this.afterStart = undefined;
-        if (this.live && this.position > this.lastSnapshotPosition) void this.snapshot();
-      }, this.options.snapshotAfterStartMs ?? SNAPSHOT_AFTER_START_MS);
-      this.afterStart.unref();
-    }
+    // And in a quiet moment: while its serializer lives (seconds at a million events, written in slices among the start's
+    // other work), V8 walks its table of every object written so far at each collection, 10-28 ms more per scavenge
+    // (issue 12: --trace-gc-nvp, `scavenge.roots`, on a first start while the checkpointer caught up and bulletins were
+    // built); written when the loop is quiet, it lives a shorter while, through fewer collections.
+    if (this.position - this.lastSnapshotPosition >= SNAPSHOT_AFTER_START) this.snapshotAfterStart();
+  }
+
+  /** The start's snapshot, `snapshotAfterStartMs` after it is done, once the event loop is quiet (QUIET_BELOW). */
+  private snapshotAfterStart(): void {
+    const started = performance.now();
+    let since = performance.eventLoopUtilization();
+    const look = () => {
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, since).utilization;
+      since = now;
+      if (busy >= QUIET_BELOW && performance.now() - started < QUIET_WAIT_MAX_MS) {
+        this.afterStart = setTimeout(look, QUIET_CHECK_MS).unref();
+        return;
+      }
+      this.afterStart = undefined;
+      if (this.live && this.position > this.lastSnapshotPosition) void this.snapshot();
+    };
+    this.afterStart = setTimeout(look, this.options.snapshotAfterStartMs ?? SNAPSHOT_AFTER_START_MS).unref();
   }
 
   /** Where each stored projection stands, when its version and the event at its position match this log; emptied otherwise. */

@@ -169,4 +169,29 @@ describe('a snapshot written in pieces', () => {
     expect(stateHash(saved.state)).toBe(stateHash(folded(before + 20)));
     await runner.stop();
   });
+  it('given a start that caught up thousands of events, when the event loop stays busy past the wait, then the snapshot waits for a quiet second and is taken then', async () => {
+    const before = 5_000;
+    const store = await storeOf(before);
+    const snapshots = new MemorySnapshotStore();
+    const runner = new ProjectionRunner(store, [counted], { snapshots, snapshotAfterStartMs: 200, log: () => {} });
+    await runner.start();
+    // Other work after the start (a checkpointer catching up, say): 40 ms blocks with 5 ms between them, for 2 s.
+    const busyUntil = performance.now() + 2_000;
+    await new Promise<void>((resolve) => {
+      const block = () => {
+        const end = performance.now() + 40;
+        while (performance.now() < end) {}
+        if (performance.now() < busyUntil) setTimeout(block, 5);
+        else resolve();
+      };
+      block();
+    });
+    expect(snapshots.saved.has('counted')).toBe(false);
+    // Quiet now: the next look (every second) finds it so.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const saved = decodeSnapshot(snapshots.saved.get('counted')!);
+    expect(saved.position).toBe(before - 1);
+    expect(stateHash(saved.state)).toBe(stateHash(folded(before)));
+    await runner.stop();
+  });
 });
