@@ -151,12 +151,17 @@ describe('a snapshot written in pieces', () => {
     expect(stateHash(runner.state(counted))).toBe(stateHash(folded(before + 50)));
     await runner.stop();
   });
-  it('given a start that caught up thousands of events, when events are appended right after it, then they are applied at once (no snapshot holds them) and the snapshot comes later', async () => {
-    const before = 5_000;
+  /** A runner started over `before` events, its snapshots kept in memory, the start's own `afterStartMs` after it. */
+  async function started(before: number, afterStartMs: number) {
     const store = await storeOf(before);
     const snapshots = new MemorySnapshotStore();
-    const runner = new ProjectionRunner(store, [counted], { snapshots, snapshotAfterStartMs: 300, log: () => {} });
+    const runner = new ProjectionRunner(store, [counted], { snapshots, snapshotAfterStartMs: afterStartMs, log: () => {} });
     await runner.start();
+    return { store, snapshots, runner };
+  }
+  it('given a start that caught up thousands of events, when events are appended right after it, then they are applied at once (no snapshot holds them) and the snapshot comes later', async () => {
+    const before = 5_000;
+    const { store, snapshots, runner } = await started(before, 300);
     for (let i = before; i < before + 20; i++) await store.appendToStream('late', [event(i)], 'any');
     await runner.waitFor(before + 19, 1_000);
     expect(runner.state(counted).n).toBe(before + 20);
@@ -171,10 +176,7 @@ describe('a snapshot written in pieces', () => {
   });
   it('given a start that caught up thousands of events, when the event loop stays busy past the wait, then the snapshot waits for a quiet second and is taken then', async () => {
     const before = 5_000;
-    const store = await storeOf(before);
-    const snapshots = new MemorySnapshotStore();
-    const runner = new ProjectionRunner(store, [counted], { snapshots, snapshotAfterStartMs: 200, log: () => {} });
-    await runner.start();
+    const { snapshots, runner } = await started(before, 200);
     // Other work after the start (a checkpointer catching up, say): 40 ms blocks with 5 ms between them, for 2 s.
     const busyUntil = performance.now() + 2_000;
     await new Promise<void>((resolve) => {
