@@ -181,7 +181,7 @@ export class Bulletins {
     );
     await this.runner.waitForEvents(result.events);
     // The bulletin just built and hashed is the one published, unless another process published the month first: not built
-    // and hashed again (issue 12: a first start's scheduler publishes every month since the log began, and did each twice).
+    // and hashed again (issue 12: each of the scheduler's publications, whose answer it discards, was built twice).
     const publication = this.readModels.live.publications.get(month);
     if (publication?.position === position && publication.bulletinHash === hash)
       return { result, view: { bulletin, published: publicationOf(publication), reproduced: true } };
