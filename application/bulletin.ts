@@ -12,7 +12,15 @@ import {
 } from '../domain/index.js';
 import { type CommandContext, type CommandResult, commandFingerprint, handleCommand } from '../eventstore/commandHandler.js';
 import type { EventStore } from '../eventstore/port.js';
-import { type Bulletin, type MapOf, buildBulletin, bulletinHash, monthEndAt, rebuildBulletin } from '../projections/bulletin.js';
+import {
+  type Bulletin,
+  type MapOf,
+  buildBulletin,
+  bulletinHash,
+  countyLightsSliced,
+  monthEndAt,
+  rebuildBulletin,
+} from '../projections/bulletin.js';
 import { type BulletinDifferenceEntry, bulletinDifference } from '../projections/bulletinDifference.js';
 import type { PublicationFacts } from '../projections/problemFacts.js';
 import type { ReadModels } from '../projections/readModels.js';
@@ -74,10 +82,12 @@ export class Bulletins {
   private firstDay: string | null = null;
 
   /**
-   * A basis's county map as the battle map's queries get it: built in slices (`prepareBattleMap`), cached per replayed
-   * state, the live county map of the day when the facts are the live ones (issue 12: no block over 50 ms).
+   * A basis's county lights: the live county map of the day when the facts are the live ones (kept event by event, as the
+   * battle map's queries get it), else the lights alone of the replayed facts, in slices (issue 12: no block over 50 ms,
+   * and no whole past map built for a published month).
    */
   private readonly mapOf: MapOf = async (facts, at) => {
+    if (facts !== this.readModels.live) return countyLightsSliced(facts, at);
     await this.readModels.prepareBattleMap(facts, at, null);
     return this.readModels.battleMap(facts, at, null);
   };

@@ -231,7 +231,7 @@ export type BattleMap = {
 };
 
 /** A unit's (or the county's) light from its items' lights, by the policy's thresholds. */
-export function unitLight(tally: Tally, rules: PolicyDocument['lights']): Light {
+export function unitLight(tally: { red: { size: number }; yellow: { size: number } }, rules: PolicyDocument['lights']): Light {
   if (tally.red.size >= rules.unitRedAtRedItems) return 'red';
   if (tally.red.size + tally.yellow.size >= rules.unitYellowAtYellowItems) return 'yellow';
   return 'green';
@@ -814,6 +814,51 @@ export async function slicedBattleMap(
   const accumulator = new PastMapAccumulator(at.day, policy, unitId);
   await putSliced(accumulator, mapProblems(state, unitId), every);
   return accumulator.result(at.instant);
+}
+
+/** What the monthly bulletin reads of a county's map: its light, its items overdue, each unit's light with its red and overdue items. */
+export type CountyLights = {
+  light: Light;
+  tally: { overdue: ProblemSet };
+  units: readonly { unitId: string; light: Light; red: ProblemSet; overdue: ProblemSet }[];
+};
+
+/**
+ * A county's `CountyLights` as its battle map of `at` under `policy` has them (the same `itemLight` and `unitLight`, the
+ * same overdue count), in slices, without the map: no items, wall or other counts (issue 12: a bulletin published from a
+ * replay built two whole past maps, a third of what a first start at a million events left for the collector).
+ */
+export async function slicedCountyLights(state: FactsState, at: At, policy: PolicyChoice): Promise<CountyLights> {
+  const rules = policy.document.lights;
+  const dueSoonLimit = plusDays(at.day, rules.dueSoonDays);
+  type Lights = { red: LedgerNumbers; yellow: { size: number }; overdue: LedgerNumbers };
+  const lights = (): Lights => ({ red: new LedgerNumbers(), yellow: { size: 0 }, overdue: new LedgerNumbers() });
+  const count = (c: Lights, light: Light, overdue: boolean, ledgerNumber: string) => {
+    if (light === 'red') c.red.add(ledgerNumber);
+    else if (light === 'yellow') c.yellow.size += 1;
+    if (overdue) c.overdue.add(ledgerNumber);
+  };
+  const county = lights();
+  const byUnit = new Map<string, Lights>();
+  const clock = sliceClock();
+  for (const f of state.problems.values()) {
+    if (clock.due()) await yieldToEventLoop();
+    const { light, reasons } = itemLight(f, at.day, dueSoonLimit, rules);
+    const overdue = reasons[0] === 'overdue';
+    count(county, light, overdue, f.ledgerNumber);
+    if (f.unitId === null) continue;
+    let unit = byUnit.get(f.unitId);
+    if (!unit) byUnit.set(f.unitId, (unit = lights()));
+    count(unit, light, overdue, f.ledgerNumber);
+  }
+  return {
+    light: unitLight(county, rules),
+    tally: { overdue: county.overdue },
+    units: [...byUnit.keys()].sort().map((unitId) => {
+      const u = byUnit.get(unitId)!;
+      return { unitId, light: unitLight(u, rules), red: u.red, overdue: u.overdue };
+    }),
+  };
 }
 
 /** Puts problems on a map in slices (of time, or of `every` problems when given: the tests' way to force yields). */

@@ -10,7 +10,7 @@ import {
 } from '../domain/index.js';
 import { canonicalJson, hashCanonicalJsonSliced } from '../eventstore/canonicalJson.js';
 import type { RecordedEvent } from '../eventstore/port.js';
-import { type BattleMap, closedOnTime, overdueSince, slicedBattleMap } from './battleMap.js';
+import { type CountyLights, closedOnTime, overdueSince, slicedCountyLights } from './battleMap.js';
 import { sliceClock, sliced, sortingStrings, yieldToEventLoop } from './slices.js';
 import { type At, policyInForce } from './policyInForce.js';
 import { type FactsState, type ProblemFacts, eventIdOf, eventIdOrNull, problemFacts } from './problemFacts.js';
@@ -128,13 +128,13 @@ export type Bulletin = {
 export type MonthBasis = { facts: FactsState; at: At };
 
 /**
- * The county's battle map of a month's basis, under the policy in force at its instant: the application's (ReadModels',
- * built in slices and cached), or `countyMapSliced` where there is none (the integrity check, the tests).
+ * The county's lights of a month's basis as its battle map has them, under the policy in force at its instant: the
+ * application's live map when the basis is the live facts, else `countyLightsSliced`.
  */
-export type MapOf = (facts: FactsState, at: At) => Promise<BattleMap>;
+export type MapOf = (facts: FactsState, at: At) => Promise<CountyLights>;
 
-/** The county's battle map of a month's basis built in slices, where there are no read models to ask. */
-const countyMapSliced: MapOf = (facts, at) => slicedBattleMap(facts, at, policyInForce(facts, at.instant));
+/** The county's lights of a month's basis built in slices from its facts (a replay's; the integrity check, the tests). */
+export const countyLightsSliced: MapOf = (facts, at) => slicedCountyLights(facts, at, policyInForce(facts, at.instant));
 
 type Counted = { ledgerNumbers: readonly string[]; eventId: string };
 
@@ -173,7 +173,7 @@ async function tallyMonth(
   basis: MonthBasis,
   from: string,
   mapOf: MapOf,
-): Promise<{ map: BattleMap; county: Draft; units: Map<string, Draft> }> {
+): Promise<{ map: CountyLights; county: Draft; units: Map<string, Draft> }> {
   const { facts, at } = basis;
   const map = await mapOf(facts, at);
   const overdue = map.tally.overdue;
@@ -285,7 +285,7 @@ export async function buildBulletin(
   current: MonthBasis,
   previous: MonthBasis,
   complete: boolean,
-  mapOf: MapOf = countyMapSliced,
+  mapOf: MapOf = countyLightsSliced,
 ): Promise<Bulletin> {
   const { facts, at } = current;
   const { first } = monthDays(month);
