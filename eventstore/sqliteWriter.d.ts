@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { ExpectedRevision } from './port.js';
 
-/** An event on its way to the writer: data and metadata already JSON text, as they are stored. */
-export type WireEvent = { id: string; type: string; data: string; metadata: string };
+/**
+ * An event on its way to the writer: data and metadata already JSON text, as they are stored; data prepared ahead
+ * (eventstore/preparedData.ts) as its text's UTF-8 pieces, joined by the writer.
+ */
+export type WireEvent = { id: string; type: string; data: string | Uint8Array[]; metadata: string };
 export type WirePart = { streamId: string; events: WireEvent[]; expected: ExpectedRevision };
 
 /** Why an append was refused; sqlite.ts turns it back into the port's error. */

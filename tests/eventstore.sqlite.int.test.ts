@@ -291,4 +291,24 @@ describe('sqlite event store on disk', () => {
     open.push(reopened);
     expect((await reopened.readAll({ after: position, maxCount: 10 })).map((e) => e.data)).toStrictEqual(expected);
   });
+
+  it('prepared data whose text went to the writer once is written whole when its append is refused and tried again, or retried after it was written', async () => {
+    const store = new SqliteEventStore(tempFile());
+    open.push(store);
+    await store.appendToStream('s', [event(0)], 'no_stream');
+    // Its text's pieces are moved to the writer thread with the first try; the tries after write its text again.
+    const data = { moved: Array.from({ length: 3_000 }, (_, i) => [`问题-${i}`, i % 4, 'e'.repeat(64)]), reason: 'events' };
+    const copy = structuredClone(data);
+    await prepareData(data);
+    const first = { ...event(1), data };
+    await expect(store.appendToStream('s', [first], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await store.appendToStream('s', [first], 0);
+    // A retry of the same event (same id, same data) is accepted without writing it again.
+    const retried = await store.appendToStream('s', [first], 0);
+    expect(retried.nextExpectedRevision).toBe(1);
+    const reopened = new SqliteEventStore(store.file);
+    open.push(reopened);
+    const read = await reopened.readStream('s');
+    expect(read.map((e) => e.data)).toStrictEqual([{ n: 0 }, copy]);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, canonicalJsonPieces, jsonPieces } from '../../eventstore/canonicalJson.js';
 import { eventHash } from '../../eventstore/hashChain.js';
 import type { EventMetadata } from '../../eventstore/port.js';
-import { jsonText, prepareData } from '../../eventstore/preparedData.js';
+import { prepareData, takePreparedText } from '../../eventstore/preparedData.js';
 import { atOnce } from '../../projections/slices.js';
 
 /** The pieces written, joined, and how many times the writer paused between them. */
@@ -148,7 +148,21 @@ describe('an event’s data prepared before its append', () => {
     expect(eventHash({ ...fields, data }, prevHash)).toBe(expected);
     // Twice: the prepared hash is copied, not used up.
     expect(eventHash({ ...fields, data }, prevHash)).toBe(expected);
-    expect(jsonText(data)).toBe(JSON.stringify(copy));
-    expect(jsonText(copy)).toBe(JSON.stringify(copy));
+    // Its stored text, as UTF-8 pieces handed out once (they may be moved to the writer thread); never for data not prepared.
+    const pieces = takePreparedText(data);
+    expect(pieces?.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces!).toString('utf8')).toBe(JSON.stringify(copy));
+    expect(new Set(pieces!.map((piece) => piece.buffer)).size).toBe(pieces!.length);
+    expect(takePreparedText(data)).toBeUndefined();
+    expect(takePreparedText(copy)).toBeUndefined();
+  });
+
+  it('keeps no text for data that is not plain JSON (its text would not parse back to it)', async () => {
+    const data = { at: new Date('2026-03-01T00:00:00.000Z'), unit: '县水利局' };
+    await prepareData(data);
+    expect(takePreparedText(data)).toBeUndefined();
+    const plain = { unit: '县水利局', moved: [['问题-1', 0, 'ab']] };
+    await prepareData(plain);
+    expect(Buffer.concat(takePreparedText(plain)!).toString('utf8')).toBe(JSON.stringify(plain));
   });
 });
