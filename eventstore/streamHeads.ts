@@ -1,4 +1,4 @@
-import { atOnce, mergeSorted, sortingStrings } from '../projections/slices.js';
+import { atOnce, mergingSorted, sortingStrings } from '../projections/slices.js';
 import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
@@ -140,7 +140,7 @@ export class StreamHeads {
         if ((i & 4095) === 4095) yield;
       }
       const added = yield* sortingStrings(kept);
-      this.sorted = mergeSorted(this.sorted, added);
+      this.sorted = yield* mergingSorted(this.sorted, added);
       if (added.length > 0) firstShifted = lowerBound(this.sorted, added[0]!);
     }
     this.added = [];

@@ -89,38 +89,36 @@ export const nextTurn = async (): Promise<void> => {
 
 /**
  * `strings` sorted as `Array.prototype.sort` sorts them (UTF-16 code units), by a bottom-up merge sort that pauses (`yield`)
- * every 4,096 strings merged: a first checkpoint's 108,000 stream ids at a million events (~0.1 s in one sort), a county
- * bulletin's ledger numbers and event ids of a month. The array given is reused.
+ * every 4,096 strings merged, inside a merge too (the last pass merges two halves of the whole list): a first checkpoint's
+ * 108,000 stream ids at a million events (~0.1 s in one sort), a county bulletin's ledger numbers and event ids of a month.
+ * The array given is reused.
  */
 export function* sortingStrings(strings: string[]): Generator<void, string[]> {
   let from = strings;
   let to: string[] = new Array(strings.length);
-  let merged = 0;
   for (let width = 1; width < from.length; width *= 2) {
     for (let start = 0; start < from.length; start += 2 * width) {
       const middle = Math.min(start + width, from.length);
       const end = Math.min(start + 2 * width, from.length);
-      mergeInto(to, start, from, start, middle, from, middle, end);
-      merged += end - start;
-      if (merged >= 4096) {
-        merged = 0;
-        yield;
-      }
+      yield* merging(to, start, from, start, middle, from, middle, end);
     }
     [from, to] = [to, from];
   }
   return from;
 }
 
-/** Two lists sorted as `sortingStrings` sorts merged into one (on a tie, a's first). */
-export function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+/** Two lists sorted as `sortingStrings` sorts merged into one (on a tie, a's first), pausing every 4,096 strings. */
+export function* mergingSorted(a: readonly string[], b: readonly string[]): Generator<void, string[]> {
   const out: string[] = new Array(a.length + b.length);
-  mergeInto(out, 0, a, 0, a.length, b, 0, b.length);
+  yield* merging(out, 0, a, 0, a.length, b, 0, b.length);
   return out;
 }
 
-/** Merges the sorted runs a[i, aEnd) and b[j, bEnd) into `out` from `k` (on a tie, a's first). */
-function mergeInto(
+/**
+ * Merges the sorted runs a[i, aEnd) and b[j, bEnd) into `out` from `k` (on a tie, a's first), pausing (`yield`) each time
+ * `k` passes a multiple of 4,096 (a merge of short runs pauses only now and then, one of long runs within itself).
+ */
+function* merging(
   out: string[],
   k: number,
   a: readonly string[],
@@ -129,8 +127,13 @@ function mergeInto(
   b: readonly string[],
   j: number,
   bEnd: number,
-): void {
-  while (i < aEnd && j < bEnd) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
-  while (i < aEnd) out[k++] = a[i++]!;
-  while (j < bEnd) out[k++] = b[j++]!;
+): Generator<void> {
+  const end = k + (aEnd - i) + (bEnd - j);
+  while (k < end) {
+    const stop = Math.min(end, (k | 4095) + 1);
+    while (k < stop && i < aEnd && j < bEnd) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+    while (k < stop && i < aEnd) out[k++] = a[i++]!;
+    while (k < stop && j < bEnd) out[k++] = b[j++]!;
+    if (k === stop && (k & 4095) === 0) yield;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLICE_MS, sliceClock, yieldToEventLoop } from '../../projections/slices.js';
+import { SLICE_MS, mergingSorted, sliceClock, sortingStrings, yieldToEventLoop } from '../../projections/slices.js';
 
 /** Counts the event loop's turns: an immediate queued from an immediate runs in the next turn. */
 function turnCounter(): { now: () => number; stop: () => void } {
@@ -54,5 +54,42 @@ describe('slices of work waiting together', () => {
     await yieldToEventLoop();
     await other;
     expect(await dueAfter()).toBe(false);
+  });
+});
+
+/** Runs a generator to its end, counting its pauses. */
+function paused<T>(steps: Generator<void, T>): { value: T; pauses: number } {
+  let pauses = 0;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return { value: step.value, pauses };
+    pauses += 1;
+  }
+}
+
+/** Strings that sort differently by code unit than by code point or locale: surrogate pairs, CJK, case, ties. */
+function strings(n: number, seed: number): string[] {
+  let x = seed;
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31);
+  const alphabet = ['a', 'B', 'b', '问', '题', '\u{1F600}', '\uFF5E', '-', '0'];
+  return Array.from({ length: n }, () => Array.from({ length: 1 + (next() % 4) }, () => alphabet[next() % alphabet.length]).join(''));
+}
+
+describe('sorting and merging strings in pieces', () => {
+  it('given 100,000 strings, when sorted in pieces, then the order is Array.prototype.sort’s and no merge runs 4,096 strings without a pause', () => {
+    const input = strings(100_000, 7);
+    const expected = [...input].sort();
+    const { value, pauses } = paused(sortingStrings([...input]));
+    expect(value).toStrictEqual(expected);
+    // 17 passes of 100,000 strings: a pause every 4,096 of each, the last passes' long merges included.
+    expect(pauses).toBeGreaterThanOrEqual(17 * Math.floor(100_000 / 4096));
+  });
+
+  it('given two sorted lists of 50,000, when merged in pieces, then the list is the sorted whole and it pauses every 4,096', () => {
+    const a = strings(50_000, 11).sort();
+    const b = strings(50_000, 13).sort();
+    const { value, pauses } = paused(mergingSorted(a, b));
+    expect(value).toStrictEqual([...a, ...b].sort());
+    expect(pauses).toBeGreaterThanOrEqual(Math.floor(100_000 / 4096));
   });
 });
