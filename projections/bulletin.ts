@@ -176,10 +176,16 @@ async function tallyMonth(
 ): Promise<{ map: CountyLights; county: Draft; units: Map<string, Draft> }> {
   const { facts, at } = basis;
   const map = await mapOf(facts, at);
-  const overdue = map.tally.overdue;
+  const clock = sliceClock();
+  // The items overdue as a set made in slices: a published month's list makes its own on its first `has`, in one block
+  // (35 ms at a million events: a CPU profile of a first start).
+  const overdue = new Set<string>();
+  for (const ledgerNumber of map.tally.overdue) {
+    overdue.add(ledgerNumber);
+    if (clock.due()) await yieldToEventLoop();
+  }
   const county = emptyDraft();
   const units = new Map<string, Draft>();
-  const clock = sliceClock();
   for (const f of facts.problems.values()) {
     if (clock.due()) await yieldToEventLoop();
     let unit: Draft | null = null;
