@@ -100,6 +100,22 @@ export const exportCheckpoint = (c: Checkpoint): ExportedCheckpoint => ({
 /** A drafter's state after the event at `position` (whose id is `eventId`): what a restart goes on from. */
 export type DrafterState = { position: number; eventId: string; covered: number; uncovered: number[]; heads: StreamHeadsState };
 
+/**
+ * Those of `positions` (ascending, as the log is walked) after `position`: found by a binary search, the rest copied once
+ * (issue 12: on a first start at a million events every position waits for the first checkpoint; filtering them when it
+ * was seen held the event loop 46–85 ms).
+ */
+export function positionsAfter(positions: number[], position: number): number[] {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle]! > position) high = middle;
+    else low = middle + 1;
+  }
+  return low === 0 ? positions : positions.slice(low);
+}
+
 /** Follows the log and drafts checkpoints from the heads it has seen. */
 export class CheckpointDrafter {
   heads = new StreamHeads();
@@ -121,7 +137,7 @@ export class CheckpointDrafter {
       const covered = event.covers;
       if (covered > this.covered) {
         this.covered = covered;
-        this.uncovered = this.uncovered.filter((p) => p > covered);
+        this.uncovered = positionsAfter(this.uncovered, covered);
       }
     } else if (event.position > this.covered) this.uncovered.push(event.position);
   }
@@ -352,7 +368,7 @@ export class Checkpointer {
         if (restored) this.drafter = restored;
         if (newest && newest.position > this.drafter.covered) {
           this.drafter.covered = newest.position;
-          this.drafter.uncovered = this.drafter.uncovered.filter((p) => p > newest.position);
+          this.drafter.uncovered = positionsAfter(this.drafter.uncovered, newest.position);
         }
         headAtStart = head;
       })
