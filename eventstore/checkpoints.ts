@@ -6,7 +6,14 @@ import { WrongExpectedRevisionError } from './port.js';
 import { atOnce, sliced } from '../projections/slices.js';
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
 import { prepareData } from './preparedData.js';
-import { StreamHeads, type StreamHeadsState, withDigestStrings } from './streamHeads.js';
+import {
+  StreamHeads,
+  type StreamHeadsState,
+  type StoredStreamHeads,
+  restoringHeads,
+  storingHeads,
+  withDigestStrings,
+} from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
 export const CHECKPOINT_STREAM = 'checkpoints';
@@ -300,11 +307,21 @@ export type CheckpointerSnapshots = {
 };
 
 /**
- * The checkpointer's snapshot: its name among the read models' and the version of its shape. 2: written in pieces
- * (projections/snapshots.ts `encodingInPieces`) and read with yields between them; 1, the one-piece bytes of before, is
- * still read (in one piece) so an upgrade does not walk the log again.
+ * The checkpointer's snapshot: its name among the read models' and the version of its shape. 4: the heads' fields in lists
+ * (`storingHeads`), written in pieces (projections/snapshots.ts `encodingInPieces`) and read with yields between them.
+ * Still read so an upgrade does not walk the log again: 2, the heads as a Map of objects, their digests Buffers or (written
+ * after digests became strings, the version left at 2) strings; 1, the one-piece bytes of before. 3 was never written.
  */
-const SNAPSHOT = { name: 'checkpointer', version: 2 };
+const SNAPSHOT = { name: 'checkpointer', version: 4 };
+
+/** A drafter's state as its snapshot keeps it. */
+type StoredDrafterState = Omit<DrafterState, 'heads'> & { heads: StoredStreamHeads };
+
+/** The bytes of a drafter's snapshot, in pieces: `lead` first (what a reader checks before reading on), then the state. */
+function* snapshotOf(lead: object, state: DrafterState): Generator<void, Buffer> {
+  const stored: StoredDrafterState = { ...state, heads: yield* storingHeads(state.heads) };
+  return yield* encodingInPieces(lead, stored);
+}
 /** Positions between two snapshots of the checkpointer's state, once it has caught up (and one at every stop). */
 export const CHECKPOINTER_SNAPSHOT_EVERY = 50_000;
 
@@ -447,14 +464,20 @@ export class Checkpointer {
     const bytes = await this.snapshots?.load(SNAPSHOT.name);
     if (!bytes) return undefined;
     try {
-      // The lead: where the state stands (versions 2 and 3), or the whole state (version 1).
+      // The lead: where the state stands (versions 2 and 4), or the whole state (version 1).
       const { lead, value } = decodeInPieces(bytes);
       const kept = lead as { version: number; state: Pick<DrafterState, 'position' | 'eventId'> };
       if (![1, 2, SNAPSHOT.version].includes(kept.version)) return undefined;
       const [at] = await rawStore(this.store).readAll({ after: kept.state.position - 1, maxCount: 1 });
       if (at?.position !== kept.state.position || at.id !== kept.state.eventId) return undefined;
-      const state = kept.version === 1 ? (kept.state as DrafterState) : ((await value()) as DrafterState);
-      if (kept.version < 3) withDigestStrings(state.heads);
+      let state: DrafterState;
+      if (kept.version === SNAPSHOT.version) {
+        const stored = (await value()) as StoredDrafterState;
+        state = { ...stored, heads: await sliced(restoringHeads(stored.heads)) };
+      } else {
+        state = kept.version === 1 ? (kept.state as DrafterState) : ((await value()) as DrafterState);
+        withDigestStrings(state.heads);
+      }
       this.savedAt = state.position;
       return CheckpointDrafter.from(state);
     } catch (error) {
@@ -471,7 +494,7 @@ export class Checkpointer {
     const state = this.snapshots && this.drafter.state();
     if (!state) return Promise.resolve();
     this.savedAt = state.position;
-    const encoded = sliced(encodingInPieces(this.lead(state), state));
+    const encoded = sliced(snapshotOf(this.lead(state), state));
     this.holding(encoded);
     return encoded.then(
       (bytes) => this.write(bytes),
@@ -484,7 +507,7 @@ export class Checkpointer {
     const state = this.snapshots && this.drafter.state();
     if (!state) return;
     this.savedAt = state.position;
-    this.write(atOnce(encodingInPieces(this.lead(state), state)));
+    this.write(atOnce(snapshotOf(this.lead(state), state)));
   }
 
   private lead(state: DrafterState) {

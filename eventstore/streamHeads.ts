@@ -15,6 +15,55 @@ export type StreamHeadsState = {
 };
 
 /**
+ * The heads as the checkpointer's snapshot keeps them (version 4): each head's fields in lists of their own, no object per
+ * head. V8's serializer keeps a table of every object it has written (for references back to it), grown and rebuilt as it
+ * goes and walked at every collection meanwhile: 108,000 head objects at a million events made one write of 1,000 of them
+ * take 28 ms alone, 82 ms in a first start's CPU profile. Lists of strings and numbers add nothing to it.
+ */
+export type StoredStreamHeads = Omit<StreamHeadsState, 'heads'> & {
+  streams: { ids: string[]; revisions: number[]; hashes: string[]; positions: number[]; leaves: (Digest | undefined)[] };
+};
+
+/** `state` as a snapshot keeps it, pausing (`yield`) every 4,096 heads; the lists other than the heads are shared. */
+export function* storingHeads(state: StreamHeadsState): Generator<void, StoredStreamHeads> {
+  const { heads, ...rest } = state;
+  const n = heads.size;
+  const streams = {
+    ids: new Array<string>(n),
+    revisions: new Array<number>(n),
+    hashes: new Array<string>(n),
+    positions: new Array<number>(n),
+    leaves: new Array<Digest | undefined>(n),
+  };
+  let i = 0;
+  for (const [id, head] of heads) {
+    streams.ids[i] = id;
+    streams.revisions[i] = head.revision;
+    streams.hashes[i] = head.hash;
+    streams.positions[i] = head.position;
+    streams.leaves[i] = head.leaf;
+    if ((++i & 4095) === 0) yield;
+  }
+  return { ...rest, streams };
+}
+
+/** The state `storingHeads` kept, pausing every 4,096 heads. */
+export function* restoringHeads(stored: StoredStreamHeads): Generator<void, StreamHeadsState> {
+  const { streams, ...rest } = stored;
+  const heads = new Map<string, Head>();
+  for (let i = 0; i < streams.ids.length; i++) {
+    heads.set(streams.ids[i]!, {
+      revision: streams.revisions[i]!,
+      hash: streams.hashes[i]!,
+      position: streams.positions[i]!,
+      leaf: streams.leaves[i],
+    });
+    if ((i & 4095) === 4095) yield;
+  }
+  return { ...rest, heads };
+}
+
+/**
  * A state kept while digests were Buffers (the checkpointer's snapshots of versions 1 and 2) with its leaves and blocks
  * turned into digests (in place), so an upgrade goes on from it rather than walking the log again.
  */
