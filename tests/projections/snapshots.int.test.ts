@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { atOnce } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import { type Projection, ProjectionRunner } from '../../projections/runner.js';
@@ -10,8 +11,10 @@ import {
   FileSnapshotStore,
   MemorySnapshotStore,
   PIECE_ENTRIES,
+  decodeInPieces,
   decodeSnapshot,
   encodeSnapshot,
+  encodingInPieces,
   snapshotChunks,
   stateHash,
 } from '../../projections/snapshots.js';
@@ -114,6 +117,25 @@ describe('a snapshot written in pieces', () => {
       const restored = decodeSnapshot(written!).state as Counted;
       expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
       expect(stateHash(restored)).toBe(stateHash(state));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('given another state written after a lead (the checkpointer’s), when it takes many pieces, then its bytes come as several chunks and written to a file they read back as the lead and the same state', async () => {
+    const entries = PIECE_ENTRIES * 40 + 3;
+    const state = folded(entries);
+    const chunks = atOnce(encodingInPieces({ version: 9 }, state));
+    expect(chunks.length).toBeGreaterThan(1);
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-lead-'));
+    try {
+      const files = new FileSnapshotStore(dir);
+      await files.save('other', chunks);
+      const { lead, value } = decodeInPieces((await files.load('other'))!);
+      expect(lead).toStrictEqual({ version: 9 });
+      const restored = (await value()) as Counted;
+      expect(stateHash(restored)).toBe(stateHash(state));
+      expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
