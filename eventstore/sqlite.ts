@@ -532,7 +532,6 @@ function linkFromRaw([position, id, streamId, revision, type, hash, covers]: Lin
   };
 }
 
-/** A row as an event; `data`, when given, is the row's data already parsed (or a value equal to it). */
 /** The buffers under the UTF-8 pieces of prepared text in a group's requests, each its own (`takePreparedText`). */
 const movedPieces = (requests: readonly WirePart[][]): ArrayBuffer[] =>
   requests.flatMap((parts) =>
@@ -541,6 +540,7 @@ const movedPieces = (requests: readonly WirePart[][]): ArrayBuffer[] =>
     ),
   );
 
+/** A row as an event; `data`, when given, is the row's data already parsed (or a value equal to it). */
 function toRecorded(row: Row, data: unknown = JSON.parse(row.data)): RecordedEvent {
   return {
     id: row.event_id,

@@ -45,7 +45,7 @@ export function sqliteWriter(db) {
 
   /** One stream's part: shared.ts `sameEvents` for a retry of stored events, the expected revision, the inserts. */
   const appendPart = ({ streamId, events: sent, expected }) => {
-    // Prepared data's text comes as UTF-8 pieces (sqliteWriter.d.ts): joined here, off the server's thread.
+    // Prepared data's text comes as UTF-8 pieces (sqliteWriter.d.ts): joined here, on the writer's thread (for a file).
     const events = sent.map((e) => (typeof e.data === 'string' ? e : { ...e, data: Buffer.concat(e.data).toString('utf8') }));
     const found = head.get(streamId);
     const current = found?.revision ?? -1;
