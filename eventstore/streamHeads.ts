@@ -16,49 +16,42 @@ export type StreamHeadsState = {
 
 /**
  * The heads as the checkpointer's snapshot keeps them (version 4): each head's fields in lists of their own, no object per
- * head. V8's serializer keeps a table of every object it has written (for references back to it), grown and rebuilt as it
- * goes and walked at every collection meanwhile: 108,000 head objects at a million events made one write of 1,000 of them
- * take 28 ms alone, 82 ms in a first start's CPU profile. Lists of strings and numbers add nothing to it.
+ * head, in blocks of 4,096 heads. V8's serializer keeps a table of every object it has written (for references back to
+ * it), grown and rebuilt as it goes and walked at every collection meanwhile: 108,000 head objects at a million events
+ * made one write of 1,000 of them take 28 ms alone, 82 ms in a first start's CPU profile. Lists of strings and numbers add
+ * nothing to it; blocks, because five lists of 108,000 allocated at once were a 36 ms step and a collection (profile).
  */
 export type StoredStreamHeads = Omit<StreamHeadsState, 'heads'> & {
-  streams: { ids: string[]; revisions: number[]; hashes: string[]; positions: number[]; leaves: (Digest | undefined)[] };
+  streams: { ids: string[]; revisions: number[]; hashes: string[]; positions: number[]; leaves: (Digest | undefined)[] }[];
 };
 
-/** `state` as a snapshot keeps it, pausing (`yield`) every 4,096 heads; the lists other than the heads are shared. */
+/** `state` as a snapshot keeps it, pausing (`yield`) after every block; the lists other than the heads are shared. */
 export function* storingHeads(state: StreamHeadsState): Generator<void, StoredStreamHeads> {
   const { heads, ...rest } = state;
-  const n = heads.size;
-  const streams = {
-    ids: new Array<string>(n),
-    revisions: new Array<number>(n),
-    hashes: new Array<string>(n),
-    positions: new Array<number>(n),
-    leaves: new Array<Digest | undefined>(n),
-  };
-  let i = 0;
+  const streams: StoredStreamHeads['streams'] = [];
+  let block: StoredStreamHeads['streams'][number] | undefined;
   for (const [id, head] of heads) {
-    streams.ids[i] = id;
-    streams.revisions[i] = head.revision;
-    streams.hashes[i] = head.hash;
-    streams.positions[i] = head.position;
-    streams.leaves[i] = head.leaf;
-    if ((++i & 4095) === 0) yield;
+    if (block === undefined || block.ids.length === 4096) {
+      if (block !== undefined) yield;
+      streams.push((block = { ids: [], revisions: [], hashes: [], positions: [], leaves: [] }));
+    }
+    block.ids.push(id);
+    block.revisions.push(head.revision);
+    block.hashes.push(head.hash);
+    block.positions.push(head.position);
+    block.leaves.push(head.leaf);
   }
   return { ...rest, streams };
 }
 
-/** The state `storingHeads` kept, pausing every 4,096 heads. */
+/** The state `storingHeads` kept, pausing after every block. */
 export function* restoringHeads(stored: StoredStreamHeads): Generator<void, StreamHeadsState> {
   const { streams, ...rest } = stored;
   const heads = new Map<string, Head>();
-  for (let i = 0; i < streams.ids.length; i++) {
-    heads.set(streams.ids[i]!, {
-      revision: streams.revisions[i]!,
-      hash: streams.hashes[i]!,
-      position: streams.positions[i]!,
-      leaf: streams.leaves[i],
-    });
-    if ((i & 4095) === 4095) yield;
+  for (const { ids, revisions, hashes, positions, leaves } of streams) {
+    for (let i = 0; i < ids.length; i++)
+      heads.set(ids[i]!, { revision: revisions[i]!, hash: hashes[i]!, position: positions[i]!, leaf: leaves[i] });
+    yield;
   }
   return { ...rest, heads };
 }
