@@ -186,7 +186,7 @@ export class CheckpointDrafter {
     } else if (event.position > this.covered) this.uncovered.push(event.position);
   }
 
-  /** The state to keep (shared, not copied: serialize it before the next `observe`); none before the first event. */
+  /** The state to keep (its heads shared, not copied: serialize it before the next `observe`); none before the first event. */
   state(): DrafterState | undefined {
     if (this.lastEventId === undefined) return undefined;
     const { position, lastEventId: eventId, covered } = this;
