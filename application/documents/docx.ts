@@ -15,7 +15,7 @@ import {
   VerticalAlignTable,
   WidthType,
 } from 'docx';
-import { type Block, type Cell, type DocumentTable, type OfficialNotice, chineseDate } from './notice.js';
+import { type Block, type Cell, type DocumentTable, type OfficialNotice, chineseDate, textWidth } from './notice.js';
 
 /** The typefaces of a 通报, by role; Chinese names, as Word and WPS list them on a Chinese system. */
 export type NoticeFonts = {
@@ -91,13 +91,6 @@ function columnChars(table: DocumentTable, i: number): number {
     ...table.rows.slice(0, 200).map((row) => textWidth(row[i] == null ? '' : String(row[i]))),
   );
   return Math.min(Math.max(longest + 2, 6), 40);
-}
-
-/** Display width in characters: CJK and full-width characters count two. */
-export function textWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
-  return width;
 }
 
 const cellBorder = { style: BorderStyle.SINGLE, size: 4, color: '000000' } as const;

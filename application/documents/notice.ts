@@ -72,3 +72,10 @@ export function chineseDate(day: string): string {
 export function tablesOf(notice: OfficialNotice): DocumentTable[] {
   return notice.body.flatMap((block) => (block.kind === 'table' ? [block.table] : []));
 }
+
+/** Display width in characters: CJK and full-width characters count two. */
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+  return width;
+}

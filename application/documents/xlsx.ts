@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { textWidth } from './docx.js';
+import { textWidth } from './notice.js';
 import type { DocumentTable } from './notice.js';
 
 /** exceljs, imported at its first use: loading it (and what it pulls in) took about 0.16 s of every start (issue 12). */
