@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { nextTurn } from '../projections/slices.js';
 
 /**
@@ -15,7 +16,11 @@ import { nextTurn } from '../projections/slices.js';
  * same files in the same cache): express requires its dependencies in one synchronous block of ~50 ms, graphql its
  * modules in one of ~30 ms. Blocks measured one by one on an idle machine: none over 25 ms. A part ending in `/` is each
  * `.js` file of that folder of the package, one step each: graphql's validation requires its 35 rules in one block (44 ms
- * of a first start's profile at 0.5 s, on a slower machine).
+ * of a first start's profile at 0.5 s, on a slower machine). A file of an ES module package (zod's, @graphql-tools'),
+ * which `require` refuses, is imported by its URL: the URL the package's own imports resolve to, so the same module.
+ * graphql-yoga is preceded by the packages it imports (it evaluated them in one block of 48–62 ms, idle), zod by its
+ * locales and modules (38–48 ms), prom-client by its files (30–58 ms). docx is not here: one module of 1 MB, its
+ * loading is one block of 40–55 ms, so it is loaded when a first Word document is made (application/documents).
  */
 const STEPS: readonly (readonly [pkg: string, parts?: readonly string[]])[] = [
   [
@@ -50,19 +55,33 @@ const STEPS: readonly (readonly [pkg: string, parts?: readonly string[]])[] = [
       'serve-static',
     ],
   ],
-  ['zod'],
+  ['zod', ['zod/v4/locales/', 'zod/v4/core/', 'zod/v4/classic/']],
   ['luxon'],
   ['uuid'],
+  ['tslib'],
+  ['@whatwg-node/promise-helpers'],
+  ['@whatwg-node/disposablestack'],
+  ['@whatwg-node/events'],
+  ['@whatwg-node/fetch', ['urlpattern-polyfill', '@fastify/busboy', '@whatwg-node/node-fetch']],
+  ['@whatwg-node/server'],
+  ['@graphql-tools/utils', ['@graphql-tools/utils/esm/']],
+  ['@graphql-tools/merge'],
+  ['@graphql-tools/schema'],
+  ['@graphql-tools/executor'],
+  ['@envelop/instrumentation'],
+  ['@envelop/core'],
+  ['lru-cache'],
+  ['@graphql-yoga/logger'],
+  ['@graphql-yoga/subscription'],
   ['graphql-yoga'],
   ['@escape.tech/graphql-armor'],
   ['@pothos/core'],
   ['@pothos/plugin-relay'],
   ['helmet'],
   ['pino'],
-  ['prom-client'],
+  ['prom-client', ['prom-client/lib/']],
   ['rate-limiter-flexible'],
   ['jose'],
-  ['docx'],
 ];
 
 /** Loads STEPS one at a time, then Node's own fetch (undici, loaded on first use: ~20 ms), a whole turn of the event loop after each. */
@@ -72,9 +91,12 @@ export async function warmUp(): Promise<void> {
     for (const part of parts.flatMap((part) => filesOf(require, pkg, part))) {
       try {
         // A dependency as the package sees it: required from the package's own file (a nested copy, if any, is its).
-        (part.startsWith(`${pkg}/`) ? require : createRequire(require.resolve(pkg)))(part);
-      } catch {
-        // Not there (another version of the package): its own require loads what it needs.
+        (isAbsolute(part) || part.startsWith(`${pkg}/`) ? require : createRequire(require.resolve(pkg)))(part);
+      } catch (error) {
+        // An ES module's file: imported by its URL. Anything else not there (another version of the package): its own
+        // import loads what it needs.
+        if (isAbsolute(part) && (error as { code?: string }).code === 'ERR_REQUIRE_ESM')
+          await import(pathToFileURL(part).href).catch(() => undefined);
       }
       await nextTurn();
     }
@@ -85,14 +107,14 @@ export async function warmUp(): Promise<void> {
   await nextTurn();
 }
 
-/** A part as the files it names: itself, or for a folder (`pkg/dir/`) each `.js` file in it (none when it cannot be read). */
+/** A part as the files it names: itself, or for a folder (`pkg/dir/`) the path of each `.js` file in it (none when it cannot be read). */
 function filesOf(require: NodeJS.Require, pkg: string, part: string): string[] {
   if (!part.endsWith('/')) return [part];
   try {
     const folder = join(dirname(require.resolve(`${pkg}/package.json`)), part.slice(pkg.length + 1));
     return readdirSync(folder)
       .filter((file) => file.endsWith('.js'))
-      .map((file) => part + file);
+      .map((file) => join(folder, file));
   } catch {
     return [];
   }
