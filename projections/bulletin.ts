@@ -143,18 +143,26 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * A figure from the things counted, pausing (`yield`) every few thousand: a county's month counts up to tens of
  * thousands of items, whose ledger numbers and event ids sorted at once held the event loop 50-70 ms at a million
- * events (issue 12, a first start's CPU profile). Sorted as `compare` sorts (UTF-16 code units).
+ * events (issue 12, a first start's CPU profile). Sorted as `compare` sorts (UTF-16 code units). The ledger numbers are
+ * sorted with their repeats (an interview names several; a problem may be counted twice), then each kept once: a Set of
+ * them grew by rehashing tens of thousands at once and was spread in one block (a first start's profile, round 13).
  */
 function* figuring(counted: readonly Counted[]): Generator<void, BulletinFigure> {
-  const ledgerNumbers = new Set<string>();
+  const named: string[] = [];
   const eventIds: string[] = new Array(counted.length);
   for (let i = 0; i < counted.length; i++) {
     const c = counted[i]!;
-    for (const n of c.ledgerNumbers) ledgerNumbers.add(n);
+    for (const n of c.ledgerNumbers) named.push(n);
     eventIds[i] = c.eventId;
     if ((i & 4095) === 4095) yield;
   }
-  return { count: counted.length, ledgerNumbers: yield* sortingStrings([...ledgerNumbers]), eventIds: yield* sortingStrings(eventIds) };
+  const sorted = yield* sortingStrings(named);
+  const ledgerNumbers: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) ledgerNumbers.push(sorted[i]!);
+    if ((i & 4095) === 4095) yield;
+  }
+  return { count: counted.length, ledgerNumbers, eventIds: yield* sortingStrings(eventIds) };
 }
 
 /** A figure from the things counted, built in slices. */

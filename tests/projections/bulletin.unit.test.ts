@@ -26,7 +26,8 @@ const units = Object.fromEntries(
 let n = 0;
 /** A problem of the unit due on `deadline`, fixed on `fixed` and closed the day after (or left open). */
 function item(unit: string, deadline: string, fixed: string | null) {
-  const { problemId } = b.raise(++n, 'county_self_check', 'housing', at('2019-05-02'));
+  const raised = b.raise(++n, 'county_self_check', 'housing', at('2019-05-02'));
+  const { problemId } = raised;
   b.on(
     problemId,
     'ProblemAssigned',
@@ -35,18 +36,21 @@ function item(unit: string, deadline: string, fixed: string | null) {
   );
   b.on(problemId, 'AssignmentAcknowledged', { acknowledgedBy: '负责人' }, at('2019-05-02', '12:00'));
   b.on(problemId, 'DeadlineSet', { deadline }, at('2019-05-02', '13:00'));
-  if (fixed === null) return;
+  if (fixed === null) return raised;
   b.on(problemId, 'RectificationReported', { evidence: { description: '已整改', files: [] } }, at(fixed));
   b.on(problemId, 'VerificationPassed', { verifierUnitId: units.D, opinion: '通过' }, at(fixed, '11:00'));
   b.on(problemId, 'ProblemClosed', { closedOn: fixed }, at(fixed, '15:00'));
+  return raised;
 }
 item(units.A, '2019-06-10', '2019-06-12');
 item(units.B, '2019-06-20', '2019-06-15');
 item(units.B, '2019-06-10', '2019-06-12');
 item(units.C, '2019-06-20', '2019-06-15');
-item(units.E, '2019-06-20', '2019-06-15');
-item(units.E, '2019-06-20', '2019-06-16');
-item(units.E, '2019-06-10', null);
+const itemsOfE = [
+  item(units.E, '2019-06-20', '2019-06-15'),
+  item(units.E, '2019-06-20', '2019-06-16'),
+  item(units.E, '2019-06-10', null),
+];
 item(units.F, '2019-06-20', '2019-06-18');
 const events = b.recorded();
 
@@ -98,5 +102,39 @@ describe('the monthly bulletin’s ranking', () => {
     });
     expect(difference.every((d) => d.path.startsWith('county.'))).toBe(true);
     expect(bulletinDifference(before, await june())).toEqual([]);
+  });
+
+  it('names each ledger number once in a figure, in order, however many things counted name it', async () => {
+    // Given two interviews held with E in June: one about two of its items, one about the second again and a third
+    const [first, second, third] = itemsOfE;
+    const interviews = new LogBuilder();
+    const interview = (k: number, named: { problemId: string; ledgerNumber: string }[], heldOn: string) =>
+      interviews.event(
+        `interviews-${units.E}`,
+        'InterviewHeld',
+        {
+          interviewId: `00000000-0000-4000-8000-00000000aa0${k}`,
+          triggerId: `item_overdue:${named[0]!.problemId}:${heldOn}`,
+          rule: 'item_overdue',
+          level: 'interview',
+          unitId: units.E,
+          problemIds: named.map((p) => p.problemId),
+          ledgerNumbers: named.map((p) => p.ledgerNumber),
+          interviewee: '镇党委书记',
+          interviewer: '县委副书记',
+          heldOn,
+          outcome: '限期整改',
+        },
+        at(heldOn, '16:00'),
+      );
+    interview(1, [second!, first!], '2019-06-21');
+    interview(2, [third!, second!], '2019-06-25');
+    const recorded = interviews.recorded().map((e, i) => ({ ...e, position: events.length + i }));
+    // When June's bulletin is made
+    const held = (await june([...events, ...recorded])).interviews.held;
+    // Then both interviews count, and each of the three ledger numbers is named once, in order
+    expect(held.count).toBe(2);
+    expect(held.ledgerNumbers).toEqual([first!.ledgerNumber, second!.ledgerNumber, third!.ledgerNumber].sort());
+    expect(held.eventIds).toEqual(recorded.map((e) => e.id).sort());
   });
 });
