@@ -46,11 +46,7 @@ item(units.A, '2019-06-10', '2019-06-12');
 item(units.B, '2019-06-20', '2019-06-15');
 item(units.B, '2019-06-10', '2019-06-12');
 item(units.C, '2019-06-20', '2019-06-15');
-const itemsOfE = [
-  item(units.E, '2019-06-20', '2019-06-15'),
-  item(units.E, '2019-06-20', '2019-06-16'),
-  item(units.E, '2019-06-10', null),
-];
+const itemsOfE = [item(units.E, '2019-06-20', '2019-06-15'), item(units.E, '2019-06-20', '2019-06-16'), item(units.E, '2019-06-10', null)];
 item(units.F, '2019-06-20', '2019-06-18');
 const events = b.recorded();
 
