@@ -1,5 +1,5 @@
-import { isEnumType, isInputObjectType, isObjectType, isScalarType, isSpecifiedScalarType } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { isEnumType, isInputObjectType, isObjectType, isScalarType, isSpecifiedScalarType, printSchema } from 'graphql';
+import { describe, expect, it, vi } from 'vitest';
 import { schema } from '../api/schema/index.js';
 
 /** The console is the office's manual: every type, field and argument says what it is. */
@@ -25,5 +25,19 @@ describe('the GraphQL schema', () => {
     const values = actions.getValues().map((v) => v.name);
     expect(values.length).toBeGreaterThan(0);
     expect(values.filter((name) => !mutations[name] || !mutations[name]!.args.some((a) => a.name === 'problemId'))).toEqual([]);
+  });
+
+  it('is the schema Pothos builds at once: built in slices (api/schema/inSlices.ts), it prints the same', async () => {
+    // Given the same types declared on a builder of their own (a fresh copy of the schema's modules)
+    const served = printSchema(schema);
+    vi.resetModules();
+    const { builder } = await import('../api/schema/builder.js');
+    const { declareTypes } = await import('../api/schema/declarations.js');
+    await declareTypes();
+    // When Pothos builds them its own way, at once
+    const atOnce = printSchema(builder.toSchema({ sortSchema: true }));
+    // Then the schema served (prepared and built in slices) prints the same, type for type, field for field
+    expect(served).toBe(atOnce);
+    expect(atOnce).toContain('type Mutation {');
   });
 });
