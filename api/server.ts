@@ -121,35 +121,39 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   // A starting server answers "catching up" meanwhile: the endpoint and the Express app are built in turns of their own.
   await nextTurn();
-  const yoga = createYoga<{ req: express.Request; res: express.Response }, Context>({
-    schema,
-    context: async ({ req }): Promise<Context> => {
-      const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
-      const scope = tracking.scopeOf(req);
-      if (auth.kind === 'signed_in') scope.userId = auth.user.userId;
-      return {
-        ...services,
-        tokens,
-        limits,
-        auth,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        requestId: scope.id,
-        reached: tracking.reachedBy(scope),
-      };
-    },
-    plugins,
-    maskedErrors: {
-      maskError: errorMasker({ suggestions: introspection, log: (error) => logger.error({ err: error }, 'unexpected error') }),
-    },
-    graphiql: CONSOLE_OPTIONS,
-    renderGraphiQL: () => graphiql.html,
-    // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
-    cors:
-      corsOrigins.length > 0 ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] } : false,
-    landingPage: false,
-    // Expected failures are answers, not incidents; maskError logs the unexpected ones.
-    logging: false,
-  });
+  const yoga = withoutGlobalRequest(() =>
+    createYoga<{ req: express.Request; res: express.Response }, Context>({
+      schema,
+      context: async ({ req }): Promise<Context> => {
+        const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
+        const scope = tracking.scopeOf(req);
+        if (auth.kind === 'signed_in') scope.userId = auth.user.userId;
+        return {
+          ...services,
+          tokens,
+          limits,
+          auth,
+          clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          requestId: scope.id,
+          reached: tracking.reachedBy(scope),
+        };
+      },
+      plugins,
+      maskedErrors: {
+        maskError: errorMasker({ suggestions: introspection, log: (error) => logger.error({ err: error }, 'unexpected error') }),
+      },
+      graphiql: CONSOLE_OPTIONS,
+      renderGraphiQL: () => graphiql.html,
+      // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
+      cors:
+        corsOrigins.length > 0
+          ? { origin: corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] }
+          : false,
+      landingPage: false,
+      // Expected failures are answers, not incidents; maskError logs the unexpected ones.
+      logging: false,
+    }),
+  );
 
   await nextTurn();
   const app = express();
@@ -382,4 +386,22 @@ export async function startServer(config: Config, options: { clock?: () => strin
       await built.close();
     },
   };
+}
+
+/**
+ * `make()` with no global `Request` to read. Yoga's server adapter (@whatwg-node/server's createServerAdapter) compares
+ * its own Request with the global one, and reading the global loads Node's own fetch (undici) for that comparison alone:
+ * one block of 45–78 ms in every start's first seconds (issue 12, round 13), for a module the server never uses (a webhook
+ * notification loads it when one is first sent). The comparison decides as before (Yoga's Request is not the global
+ * one); the global's lazy getter is put back as it was, untouched, right after.
+ */
+export function withoutGlobalRequest<T>(make: () => T): T {
+  const request = Object.getOwnPropertyDescriptor(globalThis, 'Request');
+  if (!request?.get) return make();
+  Object.defineProperty(globalThis, 'Request', { value: undefined, configurable: true, writable: true });
+  try {
+    return make();
+  } finally {
+    Object.defineProperty(globalThis, 'Request', request);
+  }
 }

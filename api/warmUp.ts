@@ -84,7 +84,10 @@ const STEPS: readonly (readonly [pkg: string, parts?: readonly string[]])[] = [
   ['jose'],
 ];
 
-/** Loads STEPS one at a time, then Node's own fetch (undici, loaded on first use: ~20 ms), a whole turn of the event loop after each. */
+/**
+ * Loads STEPS one at a time, a whole turn of the event loop after each. Node's own fetch (undici) is not among them: one
+ * block of 45–78 ms, loaded only when a webhook notification is first sent (api/server.ts, `withoutGlobalRequest`).
+ */
 export async function warmUp(): Promise<void> {
   const require = createRequire(import.meta.url);
   for (const [pkg, parts = []] of STEPS) {
@@ -103,8 +106,6 @@ export async function warmUp(): Promise<void> {
     await import(pkg).catch(() => undefined);
     await nextTurn();
   }
-  void globalThis.Response;
-  await nextTurn();
 }
 
 /** A part as the files it names: itself, or for a folder (`pkg/dir/`) the path of each `.js` file in it (none when it cannot be read). */
