@@ -15,7 +15,7 @@ import { nextTurn } from '../projections/slices.js';
  * or, before it, the heavy parts of a CommonJS package required from where the package itself requires them (the
  * same files in the same cache): express requires its dependencies in one synchronous block of ~50 ms, graphql its
  * modules in one of ~30 ms. Blocks measured one by one on an idle machine: none over 25 ms. A part ending in `/` is each
- * `.js` file of that folder of the package, one step each: graphql's validation requires its 35 rules in one block (44 ms
+ * `.js` file of that folder of the package (its index.js last, with the package), one step each: graphql's validation requires its 35 rules in one block (44 ms
  * of a first start's profile at 0.5 s, on a slower machine). A file of an ES module package (zod's, @graphql-tools'),
  * which `require` refuses, is imported by its URL: the URL the package's own imports resolve to, so the same module.
  * graphql-yoga is preceded by the packages it imports (it evaluated them in one block of 48–62 ms, idle), zod by its
@@ -27,6 +27,7 @@ const STEPS: readonly (readonly [pkg: string, parts?: readonly string[]])[] = [
     'graphql',
     [
       'graphql/error',
+      'graphql/language/',
       'graphql/language',
       'graphql/type/definition',
       'graphql/type/introspection',
@@ -108,13 +109,16 @@ export async function warmUp(): Promise<void> {
   }
 }
 
-/** A part as the files it names: itself, or for a folder (`pkg/dir/`) the path of each `.js` file in it (none when it cannot be read). */
+/**
+ * A part as the files it names: itself, or for a folder (`pkg/dir/`) the path of each `.js` file in it but its index (which
+ * imports the others at once; the package's own import loads it after them), none when it cannot be read.
+ */
 function filesOf(require: NodeJS.Require, pkg: string, part: string): string[] {
   if (!part.endsWith('/')) return [part];
   try {
     const folder = join(dirname(require.resolve(`${pkg}/package.json`)), part.slice(pkg.length + 1));
     return readdirSync(folder)
-      .filter((file) => file.endsWith('.js'))
+      .filter((file) => file.endsWith('.js') && file !== 'index.js')
       .map((file) => join(folder, file));
   } catch {
     return [];
