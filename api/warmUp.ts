@@ -14,9 +14,10 @@ import { nextTurn } from '../projections/slices.js';
  * Each step is a package imported as the server imports it (`import()`: the same instance, ES module or CommonJS),
  * or, before it, the heavy parts of a CommonJS package required from where the package itself requires them (the
  * same files in the same cache): express requires its dependencies in one synchronous block of ~50 ms, graphql its
- * modules in one of ~30 ms. Blocks measured one by one on an idle machine: none over 25 ms. A part ending in `/` is each
- * `.js` file of that folder of the package (its index.js last, with the package), one step each: graphql's validation requires its 35 rules in one block (44 ms
- * of a first start's profile at 0.5 s, on a slower machine). A file of an ES module package (zod's, @graphql-tools'),
+ * modules in one of ~30 ms. Blocks measured one by one on an idle machine: none over 30 ms (the thirteenth round, on a
+ * slow host). A part ending in `/` is each `.js` file of that folder of the package but its index.js (left to the
+ * package's own import, after them), one step each: graphql's validation requires its 35 rules in one block (44 ms of a
+ * first start's profile at 0.5 s, on a slower machine). A file of an ES module package (zod's, @graphql-tools'),
  * which `require` refuses, is imported by its URL: the URL the package's own imports resolve to, so the same module.
  * graphql-yoga is preceded by the packages it imports (it evaluated them in one block of 48–62 ms, idle), zod by its
  * locales and modules (38–48 ms), prom-client by its files (30–58 ms). docx is not here: one module of 1 MB, its
