@@ -17,6 +17,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'startup', load: () => import('./startup.js') },
   { name: 'memory', load: () => import('./memory.js') },
   { name: 'links', load: () => import('./links.js') },
+  { name: 'maps', load: () => import('./maps.js') },
 ];
 
 // Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).

@@ -1,3 +1,4 @@
+import { GrowingMap } from './growingMap.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { migratedDayOf } from '../domain/index.js';
 import { type FactsState, type ProblemFacts, problemEventTypes, problemFacts, recordsShared } from './problemFacts.js';
@@ -73,7 +74,7 @@ function otherFacts(s: FactsState): OtherFacts {
 
 /** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */
 export async function stateFrom(snapshot: FactsSnapshot): Promise<FactsState> {
-  const problems = new Map<string, ProblemFacts>();
+  const problems = new GrowingMap<ProblemFacts>();
   const clock = sliceClock();
   for (const f of snapshot.problems) {
     problems.set(f.problemId, f);

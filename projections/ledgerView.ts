@@ -1,3 +1,4 @@
+import { GrowingMap } from './growingMap.js';
 import {
   type LedgerNumberReserved,
   type ProblemCategory,
@@ -81,8 +82,8 @@ export type LedgerRow = {
 export type UnitRow = Exclude<UnitState, { status: 'unregistered' }>;
 
 export type LedgerViewState = {
-  problems: Map<string, LedgerRow>;
-  byLedgerNumber: Map<string, string>;
+  problems: GrowingMap<LedgerRow>;
+  byLedgerNumber: GrowingMap<string>;
   /** Problem ids in ledger-number order, kept as problems are raised, so a page needs no sort (read it by `ledgerOrder`). */
   order: string[];
   /**
@@ -150,10 +151,11 @@ export const ledgerView: Projection<LedgerViewState> = {
   // 7: lead and co-responsible units, transfers (转办), extension requests (延期申请).
   // 8: units carry their leaders on record (领导班子); comments (批示 / 回复) on the item.
   // 9: raises are merged into the order when it is read (`unordered`).
-  version: 9,
+  // 10: the problems and ledger numbers in GrowingMaps (a snapshot keeps them as such).
+  version: 10,
   initial: () => ({
-    problems: new Map(),
-    byLedgerNumber: new Map(),
+    problems: new GrowingMap(),
+    byLedgerNumber: new GrowingMap(),
     order: [],
     unordered: [],
     units: new Map(),

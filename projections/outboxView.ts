@@ -1,3 +1,4 @@
+import { GrowingMap } from './growingMap.js';
 import { isCheckpoint } from '../eventstore/checkpoints.js';
 import {
   type RecordedChannelConfig,
@@ -26,10 +27,10 @@ export type PreferencesRow = { channels: string[]; dailyDigest: boolean; email: 
 export type PendingFact = { id: string; type: string; data: Record<string, unknown>; position: number };
 
 export type OutboxViewState = {
-  notifications: Map<string, InboxRow>;
+  notifications: GrowingMap<InboxRow>;
   /** Each user's notifications, oldest first. */
   byRecipient: Map<string, string[]>;
-  deliveries: Map<string, DeliveryRow>;
+  deliveries: GrowingMap<DeliveryRow>;
   channels: Map<string, { channelId: string; name: string; config: RecordedChannelConfig; configuredAt: string }>;
   preferences: Map<string, PreferencesRow>;
   /** Where each account was registered in the log: a fact tells only those who were there. */
@@ -42,7 +43,7 @@ export type OutboxViewState = {
    */
   pending: Map<string, PendingFact>;
   /** A delivery's id (its stream) to its key, once claimed. */
-  deliveryKeys: Map<string, string>;
+  deliveryKeys: GrowingMap<string>;
 };
 
 export const deliveryKey = (notificationId: string, channelId: string) => `${notificationId}/${channelId}`;
@@ -56,16 +57,17 @@ function smallData(data: Record<string, unknown>): Record<string, unknown> {
 export const outboxView: Projection<OutboxViewState> = {
   name: 'outbox',
   // 2: the facts before `NotificationsBegan` let go when it is applied.
-  version: 2,
+  // 3: notifications, deliveries and their keys in GrowingMaps (a snapshot keeps them as such).
+  version: 3,
   initial: () => ({
-    notifications: new Map(),
+    notifications: new GrowingMap(),
     byRecipient: new Map(),
-    deliveries: new Map(),
+    deliveries: new GrowingMap(),
     channels: new Map(),
     preferences: new Map(),
     userSince: new Map(),
     pending: new Map(),
-    deliveryKeys: new Map(),
+    deliveryKeys: new GrowingMap(),
   }),
   apply(view, event: RecordedEvent) {
     // Nothing to notify; and a checkpoint's data is parsed only when read (13 MB for a million events' first).

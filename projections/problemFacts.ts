@@ -1,3 +1,4 @@
+import { GrowingMap } from './growingMap.js';
 import {
   type AssessmentFinalizedData,
   type AssessmentItemRecordedData,
@@ -230,7 +231,7 @@ export type HotlineFacts = {
 };
 
 export type FactsState = {
-  problems: Map<string, ProblemFacts>;
+  problems: GrowingMap<ProblemFacts>;
   /** Problem ids by responsible unit, for per-unit answers without a scan. */
   problemsByUnit: Map<string, Set<string>>;
   units: Map<string, UnitFacts>;
@@ -690,9 +691,10 @@ export const problemFacts: Projection<FactsState> = {
   // 11: the units' leaders on record (领导班子), whom interview triggers name.
   // 12: the current deadline's day beside it, and only the earlier deadlines in a list (`deadlinesOf`).
   // 13: a problem's own event ids packed (`packEventId`: a UUID's 16 bytes), read through `eventIdOf`.
-  version: 13,
+  // 14: the problems in a GrowingMap (a snapshot keeps it as such).
+  version: 14,
   initial: () => ({
-    problems: new Map(),
+    problems: new GrowingMap(),
     problemsByUnit: new Map(),
     units: new Map(),
     policies: [],

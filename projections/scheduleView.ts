@@ -1,3 +1,4 @@
+import { GrowingMap } from './growingMap.js';
 import { type ProblemTimeline, type TimelineChange, dayNumber, dayOfNumber, scheduleEventTypes } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import type { Projection } from './runner.js';
@@ -10,7 +11,7 @@ import { instantMs } from './time.js';
  */
 export type ScheduleViewState = {
   /** Each problem's timeline as kept: read it through `timelineOf` (a closed problem's changes are packed). */
-  timelines: Map<string, KeptTimeline>;
+  timelines: GrowingMap<KeptTimeline>;
   /** The lead units the packed timelines name, by index (a UUID per assignment would cost more than its change). */
   units: string[];
   /**
@@ -191,8 +192,15 @@ function inserted(changes: readonly TimelineChange[], change: TimelineChange): T
 export const scheduleView: Projection<ScheduleViewState> = {
   name: 'schedule-view',
   // 3: a transfer (转办) moves the item to its new lead unit. 4: closed problems' timelines packed.
-  version: 4,
-  initial: () => ({ timelines: new Map(), units: [], written: new Set(), writtenByDue: new Map(), lastDueMs: Number.NEGATIVE_INFINITY }),
+  // 5: the timelines in a GrowingMap (a snapshot keeps it as such).
+  version: 5,
+  initial: () => ({
+    timelines: new GrowingMap(),
+    units: [],
+    written: new Set(),
+    writtenByDue: new Map(),
+    lastDueMs: Number.NEGATIVE_INFINITY,
+  }),
   apply(state, event) {
     if (scheduleEventTypes.has(event.type)) {
       const ms = instantMs((event.data as { dueAt: string }).dueAt);

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
+import { GrowingMap } from './growingMap.js';
 import { SLICE_MS, atOnce, sliced, yieldToEventLoop } from './slices.js';
 
 /**
@@ -47,14 +48,17 @@ const PIECE = 'taizhang:snapshot-piece';
 /** What a reader learns from a snapshot's first value, before its state is read. */
 export type SnapshotHeader = Omit<Snapshot, 'state'>;
 
-type Container = Map<unknown, unknown> | Set<unknown> | unknown[];
-type Piece = { kind: 'map' | 'set' | 'array'; size: number };
+type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[];
+/** A container's kind: a GrowingMap ('growing') comes back as one, whatever its size (V8 would write its fields). */
+type Piece = { kind: 'map' | 'growing' | 'set' | 'array'; size: number };
 
 const isPlain = (value: object) => {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 };
+const isMap = (value: object): value is Map<unknown, unknown> | GrowingMap<unknown> => value instanceof Map || value instanceof GrowingMap;
 const big = (value: object): value is Container =>
+  value instanceof GrowingMap ||
   (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES;
 /** The index a stand-in holds, or undefined for any other value. */
 const standIn = (value: object): number | undefined => {
@@ -145,18 +149,18 @@ function dress(skeleton: unknown, containers: Container[]): unknown {
 function* writePieces(serializer: Serializer, value: unknown, meta: object): Generator<void> {
   const { skeleton: bare, containers } = skeleton(value);
   const pieces: Piece[] = containers.map((c) => ({
-    kind: c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
-    size: c instanceof Map || c instanceof Set ? c.size : c.length,
+    kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
+    size: isMap(c) || c instanceof Set ? c.size : c.length,
   }));
   serializer.writeValue({ ...meta, pieces, skeleton: bare });
   yield;
   for (const c of containers) {
     let chunk: unknown[] = [];
-    const full = c instanceof Map ? PIECE_ENTRIES * 2 : PIECE_ENTRIES;
-    const values: Iterable<unknown> = c instanceof Map ? c.entries() : c instanceof Set ? c.values() : c;
+    const full = isMap(c) ? PIECE_ENTRIES * 2 : PIECE_ENTRIES;
+    const values: Iterable<unknown> = isMap(c) ? c.entries() : c instanceof Set ? c.values() : c;
     // A Map's entries go flat (key, value, key, value…); an array's holes come back as undefined, as JSON tells them.
     for (const v of values) {
-      if (c instanceof Map) chunk.push((v as [unknown, unknown])[0], (v as [unknown, unknown])[1]);
+      if (isMap(c)) chunk.push((v as [unknown, unknown])[0], (v as [unknown, unknown])[1]);
       else chunk.push(v);
       if (chunk.length >= full) {
         serializer.writeValue(chunk);
@@ -175,16 +179,19 @@ function* writePieces(serializer: Serializer, value: unknown, meta: object): Gen
 function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
   const { pieces, skeleton: bare, ...meta } = deserializer.readValue() as { pieces: Piece[]; skeleton: unknown };
   function* value(): Generator<void, unknown> {
-    const containers: Container[] = pieces.map((p) => (p.kind === 'map' ? new Map() : p.kind === 'set' ? new Set() : []));
+    const containers: Container[] = pieces.map((p) =>
+      p.kind === 'map' ? new Map() : p.kind === 'growing' ? new GrowingMap() : p.kind === 'set' ? new Set() : [],
+    );
     for (const [i, p] of pieces.entries()) {
       const c = containers[i]!;
       let read = 0;
       while (read < p.size) {
         const chunk = deserializer.readValue() as unknown[];
         if (c instanceof Map) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j], chunk[j + 1]);
+        else if (c instanceof GrowingMap) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);
         else if (c instanceof Set) for (const v of chunk) c.add(v);
         else for (const v of chunk) c.push(v);
-        read += c instanceof Map ? chunk.length / 2 : chunk.length;
+        read += isMap(c) ? chunk.length / 2 : chunk.length;
         yield;
       }
     }
@@ -295,7 +302,7 @@ export const stateHash = (state: unknown): string =>
   createHash('sha256')
     .update(
       JSON.stringify(state, (_key, value: unknown) =>
-        value instanceof Map ? { map: [...value] } : value instanceof Set ? { set: [...value] } : value,
+        value instanceof Map || value instanceof GrowingMap ? { map: [...value] } : value instanceof Set ? { set: [...value] } : value,
       ),
     )
     .digest('hex');

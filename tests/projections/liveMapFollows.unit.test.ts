@@ -1,3 +1,4 @@
+import { GrowingMap } from '../../projections/growingMap.js';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { type BattleMap, BattleMapAccumulator, battleMap } from '../../projections/battleMap.js';
@@ -65,7 +66,7 @@ describe('the live map followed event by event', () => {
     });
     /** The facts with the moving problem under `unit`. */
     const movedTo = (unit: string): FactsState => {
-      const problems = new Map(state.problems);
+      const problems = new GrowingMap(state.problems);
       problems.set(moving.problemId, { ...moving, unitId: unit });
       const problemsByUnit = new Map(
         [...state.problemsByUnit].map(([u, ids]) => [u, new Set([...ids].filter((id) => id !== moving.problemId))]),

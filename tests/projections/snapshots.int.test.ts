@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { GrowingMap } from '../../projections/growingMap.js';
 import { atOnce } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
@@ -95,6 +96,24 @@ describe('a snapshot written in pieces', () => {
     // The state written is left as it was (its big maps were not replaced by stand-ins).
     expect(state.rows).toBeInstanceOf(Map);
     expect(state.byStatus.get('s0')).toBeInstanceOf(Set);
+  });
+
+  it('given a state with GrowingMaps, one of many pieces and one of a few entries, when written and read back, then each is a GrowingMap again with the same entries in the same order, a row another map shares still one object', () => {
+    const entries = PIECE_ENTRIES * 3 + 5;
+    const rows = new GrowingMap<Row>();
+    for (let i = 0; i < entries; i++) rows.set(`r${(i * 7) % entries}`, { id: `r${i}`, status: `s${i % 3}`, notes: [] });
+    rows.set('r0', { id: 'r0', status: 'set again', notes: ['keeps its place'] });
+    const few = new GrowingMap<Row>([['only', rows.get('r7')!]]);
+    const state = { rows, few, byId: new Map([['r7', rows.get('r7')!]]) };
+    const back = decodeSnapshot(encodeSnapshot({ name: 'growing', version: 1, position: 0, eventId: 'e0', state })).state as typeof state;
+    expect(back.rows).toBeInstanceOf(GrowingMap);
+    expect(back.few).toBeInstanceOf(GrowingMap);
+    expect([...back.rows]).toEqual([...rows]);
+    expect([...back.few]).toEqual([...few]);
+    expect(back.few.get('only')).toBe(back.rows.get('r7'));
+    expect(back.byId.get('r7')).toBe(back.rows.get('r7'));
+    // The hash of a state does not depend on which kind of map holds it.
+    expect(stateHash(back)).toBe(stateHash({ rows: new Map(rows), few: new Map(few), byId: state.byId }));
   });
 
   it('given a state that takes many slices to write, when its chunks are written to a file as they come, then they are several and the file holds the bytes written in one go, a row two maps share still one object', async () => {

@@ -1,0 +1,154 @@
+/**
+ * A Map by string key for the read models that hold an entry per problem or notification (issue 12, aim 3: no piece of
+ * work holds the event loop over 50 ms). V8's Map keeps one hash table and, when it is full, copies every entry into one
+ * twice its size, all in the `set` that found it full: at a million events the 65,537th problem's event grew four such
+ * tables at once (42–104 ms on the 2-core VM), and at ten million each doubling to 2^20 entries takes some 125 ms. Here
+ * the keys are spread over 64 small Maps (`shardOf`), each growing on its own and 64 times smaller, and the entries are
+ * kept in insertion order in chunks of 4,096 that are never copied. It answers and iterates as a Map does (insertion
+ * order; a value set again keeps its place); `delete` moves every later entry (the read models never delete). The
+ * snapshots keep it as a kind of container of its own (projections/snapshots.ts).
+ */
+const SHARDS = 64;
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK - 1;
+
+/**
+ * The shard of a key: its first three and last three UTF-16 code units mixed. Ids vary at both ends, ledger numbers
+ * (AU-2019-001) at the end, a delivery's key (notification id / channel id) at the start.
+ */
+export function shardOf(key: string): number {
+  const n = key.length;
+  // FNV-1a over the six code units, then MurmurHash3's finalizer so every bit of them reaches the shard's six.
+  let h = Math.imul(0x811c9dc5 ^ (key.charCodeAt(0) | 0), 0x01000193);
+  h = Math.imul(h ^ (key.charCodeAt(1) | 0), 0x01000193);
+  h = Math.imul(h ^ (key.charCodeAt(2) | 0), 0x01000193);
+  h = Math.imul(h ^ (key.charCodeAt(n - 3) | 0), 0x01000193);
+  h = Math.imul(h ^ (key.charCodeAt(n - 2) | 0), 0x01000193);
+  h = Math.imul(h ^ (key.charCodeAt(n - 1) | 0), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & (SHARDS - 1);
+}
+
+export class GrowingMap<V> implements Map<string, V> {
+  /** Each key's index in insertion order, in the shard `shardOf` chooses. */
+  private readonly indices: Map<string, number>[] = Array.from({ length: SHARDS }, () => new Map());
+  /** Keys and values by insertion index, CHUNK to a chunk. */
+  private readonly keyChunks: string[][] = [];
+  private readonly valueChunks: V[][] = [];
+  private count = 0;
+  /** The last key found and its index: a read model reads a problem's entry and sets it again for the same event. */
+  private lastKey: string | undefined;
+  private lastIndex = 0;
+
+  constructor(entries?: Iterable<readonly [string, V]>) {
+    if (entries) for (const [key, value] of entries) this.set(key, value);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of `key` in insertion order, or undefined. */
+  private indexOf(key: string): number | undefined {
+    if (key === this.lastKey) return this.lastIndex;
+    const i = this.indices[shardOf(key)]!.get(key);
+    if (i !== undefined) {
+      this.lastKey = key;
+      this.lastIndex = i;
+    }
+    return i;
+  }
+
+  get(key: string): V | undefined {
+    const i = this.indexOf(key);
+    return i === undefined ? undefined : this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK];
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) !== undefined;
+  }
+
+  set(key: string, value: V): this {
+    const i = this.indexOf(key);
+    if (i !== undefined) {
+      this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
+      return this;
+    }
+    const at = this.count++;
+    if ((at & IN_CHUNK) === 0) {
+      this.keyChunks.push([]);
+      this.valueChunks.push([]);
+    }
+    this.keyChunks[at >>> CHUNK_BITS]!.push(key);
+    this.valueChunks[at >>> CHUNK_BITS]!.push(value);
+    this.indices[shardOf(key)]!.set(key, at);
+    this.lastKey = key;
+    this.lastIndex = at;
+    return this;
+  }
+
+  /** Removes `key`, moving every later entry down one place (a pass over them): the read models never delete. */
+  delete(key: string): boolean {
+    const shard = this.indices[shardOf(key)]!;
+    const removed = shard.get(key);
+    if (removed === undefined) return false;
+    shard.delete(key);
+    this.lastKey = undefined;
+    for (let i = removed + 1; i < this.count; i++) {
+      const k = this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+      const to = i - 1;
+      this.keyChunks[to >>> CHUNK_BITS]![to & IN_CHUNK] = k;
+      this.valueChunks[to >>> CHUNK_BITS]![to & IN_CHUNK] = this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+      this.indices[shardOf(k)]!.set(k, to);
+    }
+    this.count -= 1;
+    const last = this.count;
+    this.keyChunks[last >>> CHUNK_BITS]!.pop();
+    this.valueChunks[last >>> CHUNK_BITS]!.pop();
+    if ((last & IN_CHUNK) === 0) {
+      this.keyChunks.pop();
+      this.valueChunks.pop();
+    }
+    return true;
+  }
+
+  clear(): void {
+    for (const shard of this.indices) shard.clear();
+    this.lastKey = undefined;
+    this.keyChunks.length = 0;
+    this.valueChunks.length = 0;
+    this.count = 0;
+  }
+
+  /** In insertion order; an entry set during the walk is visited, as a Map's would be. */
+  *entries(): MapIterator<[string, V]> {
+    for (let i = 0; i < this.count; i++)
+      yield [this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!];
+    return undefined;
+  }
+
+  *keys(): MapIterator<string> {
+    for (let i = 0; i < this.count; i++) yield this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+    return undefined;
+  }
+
+  *values(): MapIterator<V> {
+    for (let i = 0; i < this.count; i++) yield this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+    return undefined;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.count; i++)
+      callback.call(thisArg, this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'GrowingMap';
+  }
+}
