@@ -5,8 +5,9 @@
  * tables at once (42–104 ms on the 2-core VM), and at ten million each doubling to 2^20 entries takes some 125 ms. Here
  * the keys are spread over 64 small Maps (`shardOf`), each growing on its own and 64 times smaller, and the entries are
  * kept in insertion order in chunks of 4,096 that are never copied. It answers and iterates as a Map does (insertion
- * order; a value set again keeps its place); `delete` moves every later entry (the read models never delete). The
- * snapshots keep it as a kind of container of its own (projections/snapshots.ts).
+ * order; a value set again keeps its place); `delete` moves every later entry (the read models never delete), so a walk
+ * that deletes the entry it is at skips the next. The snapshots keep it as a kind of container of its own where their
+ * pieces reach it (projections/snapshots.ts); V8's serializer refuses it anywhere else (`unclonable`).
  */
 const SHARDS = 64;
 const CHUNK_BITS = 12;
@@ -31,6 +32,9 @@ export function shardOf(key: string): number {
   return (h ^ (h >>> 16)) & (SHARDS - 1);
 }
 
+/** A function is what V8's serializer cannot write (see `unclonable`). */
+const UNCLONABLE = () => undefined;
+
 export class GrowingMap<V> implements Map<string, V> {
   /** Each key's index in insertion order, in the shard `shardOf` chooses. */
   private readonly indices: Map<string, number>[] = Array.from({ length: SHARDS }, () => new Map());
@@ -38,9 +42,17 @@ export class GrowingMap<V> implements Map<string, V> {
   private readonly keyChunks: string[][] = [];
   private readonly valueChunks: V[][] = [];
   private count = 0;
-  /** The last key found and its index: a read model reads a problem's entry and sets it again for the same event. */
-  private lastKey: string | undefined;
-  private lastIndex = 0;
+  /**
+   * The last key found and its index (none while `lastIndex` is -1): a read model reads a problem's entry and sets it again
+   * for the same event.
+   */
+  private lastKey = '';
+  private lastIndex = -1;
+  /**
+   * Makes V8's serializer (and `structuredClone`) refuse a GrowingMap: one it met where the snapshots do not take it apart
+   * (a Set's member, a big container's value) would come back as a plain object of these fields.
+   */
+  readonly unclonable = UNCLONABLE;
 
   constructor(entries?: Iterable<readonly [string, V]>) {
     if (entries) for (const [key, value] of entries) this.set(key, value);
@@ -50,9 +62,10 @@ export class GrowingMap<V> implements Map<string, V> {
     return this.count;
   }
 
-  /** The index of `key` in insertion order, or undefined. */
+  /** The index of `key` in insertion order, or undefined (for a key that is not a string too, as a Map answers). */
   private indexOf(key: string): number | undefined {
-    if (key === this.lastKey) return this.lastIndex;
+    if (key === this.lastKey && this.lastIndex >= 0) return this.lastIndex;
+    if (typeof key !== 'string') return undefined;
     const i = this.indices[shardOf(key)]!.get(key);
     if (i !== undefined) {
       this.lastKey = key;
@@ -71,6 +84,7 @@ export class GrowingMap<V> implements Map<string, V> {
   }
 
   set(key: string, value: V): this {
+    if (typeof key !== 'string') throw new TypeError(`A GrowingMap's keys are strings, not ${typeof key}.`);
     const i = this.indexOf(key);
     if (i !== undefined) {
       this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
@@ -95,7 +109,7 @@ export class GrowingMap<V> implements Map<string, V> {
     const removed = shard.get(key);
     if (removed === undefined) return false;
     shard.delete(key);
-    this.lastKey = undefined;
+    this.lastIndex = -1;
     for (let i = removed + 1; i < this.count; i++) {
       const k = this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
       const to = i - 1;
@@ -116,7 +130,7 @@ export class GrowingMap<V> implements Map<string, V> {
 
   clear(): void {
     for (const shard of this.indices) shard.clear();
-    this.lastKey = undefined;
+    this.lastIndex = -1;
     this.keyChunks.length = 0;
     this.valueChunks.length = 0;
     this.count = 0;

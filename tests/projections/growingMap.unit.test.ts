@@ -126,4 +126,19 @@ describe('a GrowingMap', () => {
       expect(Math.min(...counts)).toBeGreaterThan(0);
     }
   });
+
+  it('given a key that is not a string, then it is found nowhere, as in a Map, and setting one is refused, even after a delete', () => {
+    const growing = new GrowingMap<string>([['a', 'A']]);
+    const notAString = undefined as unknown as string;
+    expect(growing.has(notAString)).toBe(false);
+    expect(growing.get(notAString)).toBeUndefined();
+    growing.delete('a');
+    expect(growing.get(notAString)).toBeUndefined();
+    expect(() => growing.set(notAString, 'X')).toThrow(TypeError);
+    expect(growing.size).toBe(0);
+  });
+
+  it('given V8’s serializer meets one, then it refuses it rather than writing its fields as a plain object', () => {
+    expect(() => structuredClone(new GrowingMap([['a', 1]]))).toThrow();
+  });
 });

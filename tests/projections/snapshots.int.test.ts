@@ -116,6 +116,11 @@ describe('a snapshot written in pieces', () => {
     expect(stateHash(back)).toBe(stateHash({ rows: new Map(rows), few: new Map(few), byId: state.byId }));
   });
 
+  it('given a GrowingMap where the pieces do not reach it (a member of a Set), when written, then the write fails rather than write it as a plain object', () => {
+    const state = { members: new Set([new GrowingMap([['a', 1]])]) };
+    expect(() => encodeSnapshot({ name: 'growing', version: 1, position: 0, eventId: 'e0', state })).toThrow();
+  });
+
   it('given a state that takes many slices to write, when its chunks are written to a file as they come, then they are several and the file holds the bytes written in one go, a row two maps share still one object', async () => {
     const entries = 200_000;
     const state = folded(entries);
