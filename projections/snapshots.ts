@@ -29,7 +29,7 @@ export interface SnapshotStore {
  *
  * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
- * more than `PIECE_ENTRIES` entries found in the state (through plain objects, arrays and Maps) is
+ * more than `PIECE_ENTRIES` entries, and every GrowingMap, found in the state (through plain objects, arrays and Maps) is
  * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`
  * of a single V8 serializer, so the async writer and reader can yield between pieces. One serializer
  * for all the pieces keeps objects' identity across them, as one `serialize` did (a fact two maps
@@ -49,7 +49,7 @@ const PIECE = 'taizhang:snapshot-piece';
 export type SnapshotHeader = Omit<Snapshot, 'state'>;
 
 type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[];
-/** A container's kind: a GrowingMap ('growing') comes back as one, whatever its size (V8 would write its fields). */
+/** A container's kind: a GrowingMap ('growing') is written in pieces whatever its size (V8's serializer refuses one). */
 type Piece = { kind: 'map' | 'growing' | 'set' | 'array'; size: number };
 
 const isPlain = (value: object) => {
