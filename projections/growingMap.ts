@@ -62,6 +62,15 @@ export class GrowingMap<V> implements Map<string, V> {
     return this.count;
   }
 
+  /** The key and the value at an index in insertion order. */
+  private keyAt(i: number): string {
+    return this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+  }
+
+  private valueAt(i: number): V {
+    return this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+  }
+
   /** The index of `key` in insertion order, or undefined (for a key that is not a string too, as a Map answers). */
   private indexOf(key: string): number | undefined {
     if (key === this.lastKey && this.lastIndex >= 0) return this.lastIndex;
@@ -76,7 +85,7 @@ export class GrowingMap<V> implements Map<string, V> {
 
   get(key: string): V | undefined {
     const i = this.indexOf(key);
-    return i === undefined ? undefined : this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK];
+    return i === undefined ? undefined : this.valueAt(i);
   }
 
   has(key: string): boolean {
@@ -111,10 +120,10 @@ export class GrowingMap<V> implements Map<string, V> {
     shard.delete(key);
     this.lastIndex = -1;
     for (let i = removed + 1; i < this.count; i++) {
-      const k = this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+      const k = this.keyAt(i);
       const to = i - 1;
       this.keyChunks[to >>> CHUNK_BITS]![to & IN_CHUNK] = k;
-      this.valueChunks[to >>> CHUNK_BITS]![to & IN_CHUNK] = this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+      this.valueChunks[to >>> CHUNK_BITS]![to & IN_CHUNK] = this.valueAt(i);
       this.indices[shardOf(k)]!.set(k, to);
     }
     this.count -= 1;
@@ -138,18 +147,17 @@ export class GrowingMap<V> implements Map<string, V> {
 
   /** In insertion order; an entry set during the walk is visited, as a Map's would be. */
   *entries(): MapIterator<[string, V]> {
-    for (let i = 0; i < this.count; i++)
-      yield [this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!];
+    for (let i = 0; i < this.count; i++) yield [this.keyAt(i), this.valueAt(i)];
     return undefined;
   }
 
   *keys(): MapIterator<string> {
-    for (let i = 0; i < this.count; i++) yield this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+    for (let i = 0; i < this.count; i++) yield this.keyAt(i);
     return undefined;
   }
 
   *values(): MapIterator<V> {
-    for (let i = 0; i < this.count; i++) yield this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+    for (let i = 0; i < this.count; i++) yield this.valueAt(i);
     return undefined;
   }
 
@@ -158,8 +166,7 @@ export class GrowingMap<V> implements Map<string, V> {
   }
 
   forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.count; i++)
-      callback.call(thisArg, this.valueChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this.keyChunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!, this);
+    for (let i = 0; i < this.count; i++) callback.call(thisArg, this.valueAt(i), this.keyAt(i), this);
   }
 
   get [Symbol.toStringTag](): string {

@@ -187,8 +187,7 @@ function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>
       let read = 0;
       while (read < p.size) {
         const chunk = deserializer.readValue() as unknown[];
-        if (c instanceof Map) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j], chunk[j + 1]);
-        else if (c instanceof GrowingMap) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);
+        if (isMap(c)) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);
         else if (c instanceof Set) for (const v of chunk) c.add(v);
         else for (const v of chunk) c.push(v);
         read += isMap(c) ? chunk.length / 2 : chunk.length;
