@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { Random } from '../application/demo/random.js';
 import { GrowingMap } from '../projections/growingMap.js';
 import { type FigureTable, runIfMain } from './report.js';
 
@@ -41,11 +42,7 @@ function measure(make: () => Map<string, { i: number }>, keys: readonly string[]
 export async function run(): Promise<FigureTable> {
   const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? DEFAULT_KEYS);
   const keys = Array.from({ length: count }, () => randomUUID());
-  const shuffled = [...keys];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-  }
+  const shuffled = new Random(12).shuffle(keys);
   const load = loadavg()[0]!.toFixed(2);
   const kinds = [
     { name: 'Map (V8)', make: () => new Map<string, { i: number }>() },
