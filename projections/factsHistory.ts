@@ -9,13 +9,21 @@ import { sliceClock, yieldToEventLoop } from './slices.js';
 /** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
 export const REPLAY_SLICE = 250;
 /**
- * Snapshots the history keeps at most before it thins them (every other one). 24: a million events
- * (20 snapshots at the application's spacing of 50,000) is never thinned, so its as-of replays read at
- * most 50,000 events; a longer log keeps 12 to 24 (issue 12, aim 2: at ten million events the history
- * held some 25 snapshots of a million problems, about a sixth of the heap; now about 13, each replay
- * reading up to 800,000 events there instead of 400,000).
+ * Snapshots the history keeps at most before it thins them (every other one, the next ones taken twice
+ * as far apart). 48: a million events (40 snapshots at the application's spacing of 25,000) is never
+ * thinned, so its as-of replays start from a snapshot at most 25,000 events back (issue 12, aim 3: the
+ * replay of the bench's slowest instant at a million events took 0.35–0.58 s instead of about 1 s, for
+ * 32 MB more heap; docs/benchmarks.md, fifteenth round).
  */
-export const MAX_SNAPSHOTS = 24;
+export const MAX_SNAPSHOTS = 48;
+/**
+ * The problems' records the snapshots hold together at most before the history thins them: a snapshot costs
+ * about 16 bytes a problem (its two arrays), so this bounds the history near 420 MB whatever the county's
+ * size (aim 2). It is what 24 snapshots of a ten-million-event county (1.08 million problems) hold, as
+ * before the history was made twice as dense: there it keeps 12 to 24, each replay reading up to 800,000
+ * events; with 48 kept, its heap after the map went from 68 % to 77 % of Node's default.
+ */
+export const MAX_SNAPSHOT_RECORDS = 26_000_000;
 /** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
 const BLOCK = 1000;
 
@@ -130,6 +138,7 @@ export class FactsHistory {
     private readonly runner: ProjectionRunner,
     private readonly live: () => FactsState,
     every: number,
+    private readonly maxRecords = MAX_SNAPSHOT_RECORDS,
   ) {
     this.spacing = every;
     runner.onApplied((event) => {
@@ -227,7 +236,14 @@ export class FactsHistory {
     this.othersTouched = false;
     this.lastSnapshot = position;
     this.snapshots.push({ position, latestMs: state.latestMs, changes: state.changes, problems, byUnit, others });
-    if (this.snapshots.length > MAX_SNAPSHOTS) this.thin();
+    while (this.snapshots.length > MAX_SNAPSHOTS || (this.snapshots.length > 1 && this.records() > this.maxRecords)) this.thin();
+  }
+
+  /** The problems' records the snapshots hold, counted once per snapshot (most are shared, the arrays are not). */
+  records(): number {
+    let records = 0;
+    for (const s of this.snapshots) records += s.problems.length;
+    return records;
   }
 
   /** Keeps every other snapshot, the latest kept, and takes the next ones twice as far apart. */

@@ -34,8 +34,8 @@ type LiveMap = { facts: FactsState; accumulator: BattleMapAccumulator; building?
 /** How many past instants (and past positions) keep their replayed state in memory. */
 const REPLAYS_KEPT = 2;
 
-/** Positions between two snapshots of the as-of history: an as-of replay reads at most about this many events. */
-export const HISTORY_EVERY = 50_000;
+/** Positions between two snapshots of the as-of history: an as-of replay reads at most about this many events (till it is thinned). */
+export const HISTORY_EVERY = 25_000;
 
 /**
  * The battle map, interview triggers and scorecards, live or as of any instant. Live answers read
@@ -66,16 +66,16 @@ export class ReadModels {
   private readonly liveCards = new Map<string, { facts: FactsState; accumulator: ScorecardAccumulator }>();
 
   private readonly mapSlice: number | undefined;
-  /** Snapshots of the facts every HISTORY_EVERY positions, which as-of replays start from. */
+  /** Snapshots of the facts every HISTORY_EVERY positions (thinned as they grow), which as-of replays start from. */
   private readonly history: FactsHistory;
 
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    { historyEvery = HISTORY_EVERY, mapSlice }: { historyEvery?: number; mapSlice?: number } = {},
+    { historyEvery = HISTORY_EVERY, historyRecords, mapSlice }: { historyEvery?: number; historyRecords?: number; mapSlice?: number } = {},
   ) {
     this.mapSlice = mapSlice;
-    this.history = new FactsHistory(store, runner, () => this.live, historyEvery);
+    this.history = new FactsHistory(store, runner, () => this.live, historyEvery, historyRecords);
     runner.onApplied((event) => {
       // A checkpoint changes no read model, and its data is parsed only when read (eventstore/sqlite.ts: 13 MB for the
       // first at a million events, read here at every cold start before).

@@ -63,6 +63,28 @@ describe('the as-of history made before the runner starts', () => {
     await runner.stop();
   });
 
+  it('thins its snapshots once they hold more problem records than allowed, and still answers as a replay', async () => {
+    const store = new MemoryEventStore();
+    for (const { streamId, event } of county.entries) await store.appendToStream(streamId, [event], 'any');
+    type History = { snapshots: { problems: unknown[] }[]; records(): number };
+    const historyOf = (readModels: ReadModels) => (readModels as unknown as { history: History }).history;
+    const runner = new ProjectionRunner(store, [problemFacts]);
+    const unbounded = new ReadModels(store, runner, { historyEvery: EVERY });
+    // 400 problems: a budget of 1,500 records is a few snapshots of the whole county.
+    const readModels = new ReadModels(store, runner, { historyEvery: EVERY, historyRecords: 1_500 });
+    await runner.start();
+    await Promise.all([unbounded.historyReady(), readModels.historyReady()]);
+    const [all, history] = [historyOf(unbounded), historyOf(readModels)];
+    expect(all.records()).toBeGreaterThan(1_500);
+    expect(history.records()).toBe(history.snapshots.reduce((n, s) => n + s.problems.length, 0));
+    expect(history.records()).toBeLessThanOrEqual(1_500);
+    expect(history.snapshots.length).toBeGreaterThan(1);
+    expect(history.snapshots.length).toBeLessThan(all.snapshots.length);
+    await expectReplayAnswers(readModels, store);
+    for (const r of [unbounded, readModels]) r.stop();
+    await runner.stop();
+  });
+
   it('folds the log itself up to where a start restored the facts from a snapshot, then follows', async () => {
     const store = new MemoryEventStore();
     const half = Math.floor(county.entries.length / 2);
