@@ -12,18 +12,20 @@ export const REPLAY_SLICE = 250;
  * Snapshots the history keeps at most before it thins them (every other one, the next ones taken twice
  * as far apart). 48: a million events (40 snapshots at the application's spacing of 25,000) is never
  * thinned, so its as-of replays start from a snapshot at most 25,000 events back (issue 12, aim 3: the
- * replay of the bench's slowest instant at a million events took 0.35–0.58 s instead of about 1 s, for
+ * replay of the bench's third instant at a million events took 0.35–0.58 s instead of about 1 s, for
  * 32 MB more heap; docs/benchmarks.md, fifteenth round).
  */
 export const MAX_SNAPSHOTS = 48;
 /**
- * The problems' records the snapshots hold together at most before the history thins them: a snapshot costs
- * about 16 bytes a problem (its two arrays), so this bounds the history near 420 MB whatever the county's
- * size (aim 2). It is what 24 snapshots of a ten-million-event county (1.08 million problems) hold, as
- * before the history was made twice as dense: there it keeps 12 to 24, each replay reading up to 800,000
- * events; with 48 kept, its heap after the map went from 68 % to 77 % of Node's default.
+ * The problems' records the snapshots hold together (counted once per snapshot) at most before the history
+ * thins them (aim 2). A snapshot's two arrays cost about 16 bytes a problem, so this bounds them near 210 MB
+ * whatever the county's size; the records changed between snapshots come on top. It is about the most the
+ * history held before it was made twice as dense, at ten million events (24 snapshots 400,000 apart, of a
+ * county whose problems are raised all along the log: 13.1 million): there it ends, as then, with 13
+ * snapshots 800,000 apart. Without it, 48 snapshots at ten million events put the heap after the map at
+ * 77 % of Node's default instead of 68 %.
  */
-export const MAX_SNAPSHOT_RECORDS = 26_000_000;
+export const MAX_SNAPSHOT_RECORDS = 13_000_000;
 /** Positions per block of the index of earliest instants (an as-of replay skips a block dated wholly after its instant). */
 const BLOCK = 1000;
 
@@ -107,9 +109,9 @@ export function ownProblem(state: FactsState, owned: Set<string>, event: Recorde
  * `every` positions, and the earliest `occurredAt` of every block of positions. Snapshots share
  * the records of problems that did not change between them, so each costs two arrays (8 bytes a
  * problem each) and the problems that changed since the one before. The history is folded from the
- * log in slices in the background, then follows the runner event by event. Past MAX_SNAPSHOTS it
- * keeps every other one and takes them twice as far apart: its memory stays bounded by about that
- * many copies of the problems' order, whatever the log's length (an as-of replay reads further).
+ * log in slices in the background, then follows the runner event by event. Past MAX_SNAPSHOTS, or
+ * once its snapshots hold more records than MAX_SNAPSHOT_RECORDS, it keeps every other one and takes
+ * them twice as far apart: its memory stays bounded whatever the log's length (an as-of replay reads further).
  *
  * An as-of replay for an instant may start from a snapshot whose every event is dated at or before
  * the instant (its `latestMs`): a full replay would have kept all of them, in the same order. It
