@@ -242,7 +242,7 @@ export class FactsHistory {
   }
 
   /** The problems' records the snapshots hold, counted once per snapshot (most are shared, the arrays are not). */
-  records(): number {
+  private records(): number {
     let records = 0;
     for (const s of this.snapshots) records += s.problems.length;
     return records;
