@@ -110,21 +110,17 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
-      forwards: db.prepare<[string, number, number], Row>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      backwards: db.prepare<[string, number, number], Row>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-      ),
-      // Rows as arrays (the columns in this order): a catch-up reads every row once, and an object per row was garbage at once.
-      // A checkpoint's data is left in the file (null here) and read when asked for (`dataAt`, `parsedWhenAsked`).
-      all: db
-        .prepare<[number, number], RawRow>(
-          `SELECT position, event_id, stream_id, revision, type,
-             CASE WHEN stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}' THEN NULL ELSE data END, metadata
-           FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+      forwards: db
+        .prepare<[string, number, number], RawRow>(
+          `SELECT ${RAW_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
         )
         .raw(true),
+      backwards: db
+        .prepare<[string, number, number], RawRow>(
+          `SELECT ${RAW_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(true),
+      all: db.prepare<[number, number], RawRow>(`SELECT ${RAW_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       dataAt: db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck(true),
       // The checkpointer's read (`subscribeToLinks`): no event's data or metadata reaches JavaScript, only the chain hash and
       // the position a checkpoint covers, picked out by SQLite.
@@ -350,7 +346,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       direction === 'forwards'
         ? this.statements.forwards.all(streamId, options.fromRevision ?? 0, maxCount)
         : this.statements.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
-    return rows.map((row) => this.codec(toRecorded(row)));
+    return rows.map((row) => this.codec(this.fromRaw(row)));
   }
 
   /**
@@ -387,7 +383,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     return this.statements.all.all(after, maxCount).map((row) => this.codec(this.fromRaw(row)));
   }
 
-  /** An event of the `all` statement's row; a checkpoint's data read from the file and parsed when first asked for. */
+  /** An event of a row read (RAW_COLUMNS); a checkpoint's data read from the file and parsed when first asked for. */
   private fromRaw(row: RawRow): RecordedEvent {
     const event = {
       id: row[1],
@@ -493,7 +489,15 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
   return -1;
 }
 
-/** A row of the log as the `all` statement gives it: position, event_id, stream_id, revision, type, data (null for a checkpoint), metadata. */
+/**
+ * The columns of a row read as an event, in this order: position, event_id, stream_id, revision, type, data (null for a
+ * checkpoint: left in the file and read when asked for, `dataAt` and `parsedWhenAsked`), metadata. Rows come as arrays: a
+ * catch-up reads every row once, and an object per row was garbage at once.
+ */
+const RAW_COLUMNS = `position, event_id, stream_id, revision, type,
+  CASE WHEN stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}' THEN NULL ELSE data END, metadata`;
+
+/** A row of the log as RAW_COLUMNS gives it. */
 type RawRow = [number, string, string, number, string, string | null, string];
 
 /**

@@ -116,6 +116,29 @@ describe('the SQLite store’s links', () => {
     expect(() => unread[0]!.data).toThrow(/ask before the store is closed/);
   });
 
+  it('given checkpoints in the file, when a second connection reads their stream forwards and backwards, then each one’s data is parsed only when asked for, and is the one recorded', async () => {
+    const { raw } = await ledgerWithCheckpoints('stream');
+    const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+    const recordedData = recorded.map((e) => e.data);
+
+    const reader = new SqliteEventStore(raw.file);
+    const parse = vi.spyOn(JSON, 'parse');
+    const checkpointsParsed = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"merkleRoot"'));
+    try {
+      const forwards = await reader.readStream('checkpoints');
+      const [newest] = await reader.readStream('checkpoints', { direction: 'backwards', maxCount: 1 });
+      expect(forwards.map((e) => e.revision)).toEqual([0, 1]);
+      expect(newest!.position).toBe(recorded[1]!.position);
+      expect(checkpointsParsed()).toEqual([]);
+      expect(forwards.map((e) => e.data)).toEqual(recordedData);
+      expect(newest!.data).toEqual(recordedData[1]);
+      expect(checkpointsParsed()).toHaveLength(3);
+    } finally {
+      parse.mockRestore();
+      await reader.close();
+    }
+  });
+
   it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of the application’s read models reads it)', async () => {
     const { store, raw, head } = await ledgerWithCheckpoints('history');
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CheckpointDrafter, Checkpointer, type DrafterState } from '../../eventstore/checkpoints.js';
+import { CHECKPOINT_STREAM, CheckpointDrafter, Checkpointer, type DrafterState } from '../../eventstore/checkpoints.js';
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads, type StoredStreamHeads, restoringHeads, storingHeads } from '../../eventstore/streamHeads.js';
 import { rawStore } from '../../eventstore/hashChain.js';
-import type { EventStore } from '../../eventstore/port.js';
+import type { EventStore, ReadStreamOptions, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { atOnce } from '../../projections/slices.js';
 import { MemorySnapshotStore, decodeInPieces, encodingInPieces } from '../../projections/snapshots.js';
@@ -150,6 +150,49 @@ describe('a checkpointer restarting from its snapshot', () => {
     expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
     await store.close();
   });
+
+  it.each([
+    ['from its snapshot, taken after the newest checkpoint', true, []],
+    ['without a snapshot', false, [0]],
+  ] as const)(
+    "given a log whose newest checkpoint names every head, when a checkpointer starts %s, then it reads that checkpoint's data only if it has not followed the log past it, and its next checkpoint goes after it",
+    async (_, withSnapshot, read) => {
+      const { store, problems } = await writeSampleLedger(join(dataDir, `newest-${withSnapshot}`));
+      const snapshots = new MemorySnapshotStore();
+      await runUntil(store, snapshots, 1);
+      if (!withSnapshot) snapshots.saved.clear();
+      // The checkpoint stream's events as the store reads them, each noting when its data is asked for (the SQLite store
+      // reads a checkpoint's data from the file then: the log's first names every head, 13 MB at a million events).
+      const dataRead: number[] = [];
+      const noting = (event: RecordedEvent): RecordedEvent =>
+        Object.defineProperty({ ...event, data: undefined }, 'data', {
+          enumerable: true,
+          get: () => {
+            dataRead.push(event.revision);
+            return event.data;
+          },
+        });
+      const watched = new Proxy(store, {
+        get(target, key) {
+          if (key === 'readStream')
+            return async (streamId: string, options?: ReadStreamOptions) =>
+              (await target.readStream(streamId, options)).map((e) => (e.streamId === CHECKPOINT_STREAM ? noting(e) : e));
+          const value = Reflect.get(target, key, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+
+      await assignThirdProblem(store, problems);
+      await runUntil(watched, snapshots, 2);
+      expect(dataRead).toEqual(read);
+      const [proved, checkpoint] = await checkpointsIn(store);
+      expect(checkpoint!.number).toBe(2);
+      expect(checkpoint!.previousPosition).toBe(proved!.position);
+      expect(checkpoint!.merkleRoot).toBe(await rootFromScratch(store, checkpoint!.position));
+      expect((await verifyLog(store)).intact).toBe(true);
+      await store.close();
+    },
+  );
 });
 
 describe('stream heads kept and restored', () => {
