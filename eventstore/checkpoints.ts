@@ -262,9 +262,9 @@ async function newestCheckpoint(store: EventStore): Promise<Newest | undefined> 
 /**
  * Appends a drafted checkpoint after the newest, unless a checkpoint at or after its position is there already (another
  * process got there first): checkpoints stay in order of position. `knownRevision`, the newest checkpoint's revision as
- * this process read, followed or appended it (one covering less than `data`, which was drafted after it), spares reading
- * the newest (the first one names every head); when another process appended since, the append's expected revision fails
- * and the newest is read. Returns the revision the checkpoint went to, undefined when it was not needed.
+ * this process read it at its start or appended it (one covering less than `data`, which was drafted after it), spares
+ * reading the newest (the first one names every head); when another process appended since, the append's expected
+ * revision fails and the newest is read. Returns the revision the checkpoint went to, undefined when it was not needed.
  */
 async function appendCheckpoint(
   store: EventStore,
@@ -316,8 +316,9 @@ export async function recordCheckpoint(
     if (batch.length < batchSize) break;
   }
   if (drafter.position === -1) return undefined;
-  if ((await appendCheckpoint(store, drafter.draft(reason), drafter.lastEventId!, now)) === undefined) return undefined;
-  const [written] = await raw.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+  const revision = await appendCheckpoint(store, drafter.draft(reason), drafter.lastEventId!, now);
+  if (revision === undefined) return undefined;
+  const [written] = await raw.readStream(CHECKPOINT_STREAM, { fromRevision: revision, maxCount: 1 });
   return checkpointFrom(written!);
 }
 
@@ -506,9 +507,8 @@ export class Checkpointer {
       .then(async ([data]) => {
         // Its chain hash's canonical JSON and its stored text in slices (the first names every head), then the append.
         await prepareData(data);
-        const revision = await appendCheckpoint(this.store, data, causation, now, this.newestRevision);
-        // Not needed (another process covered it): the newest is read again at the next append.
-        this.newestRevision = revision;
+        // Undefined when another process had covered it: the next append reads the newest again.
+        this.newestRevision = await appendCheckpoint(this.store, data, causation, now, this.newestRevision);
       })
       .catch((error: unknown) => console.error('Could not record a checkpoint:', error));
     return this.writing;

@@ -117,7 +117,7 @@ describe('the SQLite store’s links', () => {
   });
 
   it('given checkpoints in the file, when a second connection reads their stream forwards and backwards, then each one’s data is parsed only when asked for, and is the one recorded', async () => {
-    const { raw } = await ledgerWithCheckpoints('stream');
+    const { store, raw } = await ledgerWithCheckpoints('stream');
     const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
     const recordedData = recorded.map((e) => e.data);
 
@@ -136,6 +136,7 @@ describe('the SQLite store’s links', () => {
     } finally {
       parse.mockRestore();
       await reader.close();
+      await store.close();
     }
   });
 
