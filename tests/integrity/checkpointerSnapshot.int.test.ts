@@ -152,12 +152,13 @@ describe('a checkpointer restarting from its snapshot', () => {
   });
 
   it.each([
-    ['from its snapshot, taken after the newest checkpoint', true, []],
-    ['without a snapshot', false, [0]],
+    ['from its snapshot, taken after the newest checkpoint', true, true, []],
+    ['without a snapshot (what the newest covers read from its link)', false, true, []],
+    ['without a snapshot, on a store that reads no links', false, false, [0]],
   ] as const)(
-    "given a log whose newest checkpoint names every head, when a checkpointer starts %s, then it reads that checkpoint's data only if it has not followed the log past it, and its next checkpoint goes after it",
-    async (_, withSnapshot, read) => {
-      const { store, problems } = await writeSampleLedger(join(dataDir, `newest-${withSnapshot}`));
+    "given a log whose newest checkpoint names every head, when a checkpointer starts %s, then it reads that checkpoint's data only if it has neither followed the log past it nor its link, and its next checkpoint goes after it",
+    async (_, withSnapshot, links, read) => {
+      const { store, problems } = await writeSampleLedger(join(dataDir, `newest-${withSnapshot}-${links}`));
       const snapshots = new MemorySnapshotStore();
       await runUntil(store, snapshots, 1);
       if (!withSnapshot) snapshots.saved.clear();
@@ -172,8 +173,17 @@ describe('a checkpointer restarting from its snapshot', () => {
             return event.data;
           },
         });
+      // The store under the hash chain, as the checkpointer follows it (`rawStore`), without links when the case says so.
+      const inner = rawStore(store);
+      const withoutLinks = new Proxy(inner, {
+        get: (target, key) => {
+          const value = key === 'subscribeToLinks' ? undefined : (Reflect.get(target, key, target) as unknown);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
       const watched = new Proxy(store, {
         get(target, key) {
+          if (key === 'inner') return links ? inner : withoutLinks;
           if (key === 'readStream')
             return async (streamId: string, options?: ReadStreamOptions) =>
               (await target.readStream(streamId, options)).map((e) => (e.streamId === CHECKPOINT_STREAM ? noting(e) : e));
