@@ -256,17 +256,18 @@ async function lastCheckpoint(store: EventStore): Promise<RecordedEvent | undefi
 /**
  * What a checkpoint event covers, from its link where the store reads links: SQLite picks that one number out of the row,
  * where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at a million events,
- * about 80 ms to parse and as much again in the collector's pauses after it). One batch of links read from the event on.
+ * 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). One batch of links read from the event on;
+ * -1 when `stopped` aborts first.
  */
-async function coveredBy(store: EventStore, checkpoint: RecordedEvent): Promise<number> {
+async function coveredBy(store: EventStore, checkpoint: RecordedEvent, stopped: AbortSignal): Promise<number> {
   if (!store.subscribeToLinks) return positionOf(checkpoint);
   const done = new AbortController();
   let covers: number | null = null;
-  await store.subscribeToLinks({ after: checkpoint.position - 1, signal: done.signal }, (link) => {
+  await store.subscribeToLinks({ after: checkpoint.position - 1, signal: AbortSignal.any([done.signal, stopped]) }, (link) => {
     if (link.id === checkpoint.id) covers = link.covers;
     done.abort();
   });
-  return covers ?? positionOf(checkpoint);
+  return covers ?? (stopped.aborted ? -1 : positionOf(checkpoint));
 }
 
 /** The newest checkpoint's place, read from the store; undefined when there is none. */
@@ -447,15 +448,17 @@ export class Checkpointer {
     this.newestRevision = undefined;
     this.following = Promise.all([lastCheckpoint(this.store), this.store.headPosition(), this.restore()])
       .then(async ([last, head, restored]) => {
-        if (restored) this.drafter = restored;
+        const drafter = restored ?? this.drafter;
         // What the newest checkpoint covers is read only when the drafter has not followed the log past it (one it followed
         // past, it observed), and from its link where the store reads links. The log's first checkpoint names every head:
-        // reading and parsing it (13 MB at a million events) held a warm start's event loop 100–200 ms, a cold one's 78–180.
-        const covers = last && last.position > this.drafter.position ? await coveredBy(rawStore(this.store), last) : -1;
-        if (covers > this.drafter.covered) {
-          this.drafter.covered = covers;
-          this.drafter.uncovered.dropThrough(covers);
+        // reading and parsing it (13 MB at a million events) held a warm start's event loop 100–200 ms, a cold one's 78–264.
+        // The drafter is taken on once that is known: the timer's checkpoint finds nothing uncovered meanwhile.
+        const covers = last && last.position > drafter.position ? await coveredBy(rawStore(this.store), last, this.abort.signal) : -1;
+        if (covers > drafter.covered) {
+          drafter.covered = covers;
+          drafter.uncovered.dropThrough(covers);
         }
+        this.drafter = drafter;
         this.newestRevision = last?.revision;
         headAtStart = head;
       })

@@ -504,8 +504,7 @@ type RawRow = [number, string, string, number, string, string | null, string];
  * A checkpoint's data read and parsed when first asked for, the same value at every read after (issue 12): the log's first
  * checkpoint names every stream's head (108,000 at a million events, ~13 MB of JSON: reading the row held the event loop
  * 80 ms and parsing it 39 ms on the shared machine), and the read models that follow the log, the as-of replays and the
- * checkpointer (which reads links, and at its start the newest checkpoint's data only when it has not followed the log past
- * it) never read it.
+ * checkpointer (which reads links, the newest checkpoint's too at its start) never read it.
  */
 function parsedWhenAsked(event: { data: unknown }, text: () => string): void {
   let parsed: { value: unknown } | undefined;

@@ -7,6 +7,9 @@ import { CHECKPOINT_STREAM, CheckpointDrafter, Checkpointer, type DrafterState }
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads, type StoredStreamHeads, restoringHeads, storingHeads } from '../../eventstore/streamHeads.js';
 import { rawStore } from '../../eventstore/hashChain.js';
+import { openEventStore } from '../../eventstore/index.js';
+import { schemaCodec } from '../../eventstore/schemaCodec.js';
+import { domainEventDefinitions } from '../../domain/index.js';
 import type { EventStore, ReadStreamOptions, RecordedEvent } from '../../eventstore/port.js';
 import { verifyLog } from '../../eventstore/verify.js';
 import { atOnce } from '../../projections/slices.js';
@@ -156,23 +159,29 @@ describe('a checkpointer restarting from its snapshot', () => {
     ['without a snapshot (what the newest covers read from its link)', false, true, []],
     ['without a snapshot, on a store that reads no links', false, false, [0]],
   ] as const)(
-    "given a log whose newest checkpoint names every head, when a checkpointer starts %s, then it reads that checkpoint's data only if it has neither followed the log past it nor its link, and its next checkpoint goes after it",
+    "given a log whose newest checkpoint names every head, when a checkpointer starts %s on another connection, then it reads that checkpoint's data only if it has neither followed the log past it nor its link, and its next checkpoint goes after it",
     async (_, withSnapshot, links, read) => {
-      const { store, problems } = await writeSampleLedger(join(dataDir, `newest-${withSnapshot}-${links}`));
+      const dir = join(dataDir, `newest-${withSnapshot}-${links}`);
+      const written = await writeSampleLedger(dir);
       const snapshots = new MemorySnapshotStore();
-      await runUntil(store, snapshots, 1);
+      await runUntil(written.store, snapshots, 1);
       if (!withSnapshot) snapshots.saved.clear();
-      // The checkpoint stream's events as the store reads them, each noting when its data is asked for (the SQLite store
-      // reads a checkpoint's data from the file then: the log's first names every head, 13 MB at a million events).
+      await assignThirdProblem(written.store, written.problems);
+      const [newest] = await rawStore(written.store).readStream(CHECKPOINT_STREAM);
+      await written.store.close();
+      // Another connection to the file (a restarted server): nothing of what was written is kept in it, so it reads the file.
+      const store = await openEventStore({ kind: 'sqlite', dataDir: dir }, schemaCodec(domainEventDefinitions));
+      // The checkpoint stream's events as the store reads them, each noting when its data is asked for (without asking: the
+      // SQLite store reads a checkpoint's data from the file then, the log's first names every head).
       const dataRead: number[] = [];
-      const noting = (event: RecordedEvent): RecordedEvent =>
-        Object.defineProperty({ ...event, data: undefined }, 'data', {
-          enumerable: true,
-          get: () => {
-            dataRead.push(event.revision);
-            return event.data;
-          },
-        });
+      const noting = (event: RecordedEvent): RecordedEvent => {
+        const { data: _, ...fields } = Object.getOwnPropertyDescriptors(event);
+        const get = () => {
+          dataRead.push(event.revision);
+          return event.data;
+        };
+        return Object.defineProperties({}, { ...fields, data: { enumerable: true, get } }) as RecordedEvent;
+      };
       // The store under the hash chain, as the checkpointer follows it (`rawStore`), without links when the case says so.
       const inner = rawStore(store);
       const withoutLinks = new Proxy(inner, {
@@ -191,10 +200,16 @@ describe('a checkpointer restarting from its snapshot', () => {
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
-
-      await assignThirdProblem(store, problems);
-      await runUntil(watched, snapshots, 2);
-      expect(dataRead).toEqual(read);
+      const linksRead = vi.spyOn(inner, 'subscribeToLinks');
+      try {
+        await runUntil(watched, snapshots, 2);
+        expect(dataRead).toEqual(read);
+        // Its link read from the checkpoint on (a cold start on SQLite), then the log followed as links from where it stood.
+        const from = linksRead.mock.calls.map(([options]) => options.after);
+        expect(from).toEqual(!links ? [] : withSnapshot ? [newest!.position] : [newest!.position - 1, -1]);
+      } finally {
+        linksRead.mockRestore();
+      }
       const [proved, checkpoint] = await checkpointsIn(store);
       expect(checkpoint!.number).toBe(2);
       expect(checkpoint!.previousPosition).toBe(proved!.position);
