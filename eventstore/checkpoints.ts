@@ -256,24 +256,25 @@ async function lastCheckpoint(store: EventStore): Promise<RecordedEvent | undefi
 /**
  * What a checkpoint event covers, from its link where the store reads links: SQLite picks that one number out of the row,
  * where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at a million events,
- * 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). One batch of links read from the event on;
- * -1 when `stopped` aborts first.
+ * 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). `store` is the one under the hash chain
+ * (`rawStore`). One batch of links read from the event on; -1 when `stopped` aborts first.
  */
-async function coveredBy(store: EventStore, checkpoint: RecordedEvent, stopped: AbortSignal): Promise<number> {
+async function coveredBy(store: EventStore, checkpoint: RecordedEvent, stopped?: AbortSignal): Promise<number> {
   if (!store.subscribeToLinks) return positionOf(checkpoint);
   const done = new AbortController();
   let covers: number | null = null;
-  await store.subscribeToLinks({ after: checkpoint.position - 1, signal: AbortSignal.any([done.signal, stopped]) }, (link) => {
+  const signal = stopped ? AbortSignal.any([done.signal, stopped]) : done.signal;
+  await store.subscribeToLinks({ after: checkpoint.position - 1, signal }, (link) => {
     if (link.id === checkpoint.id) covers = link.covers;
     done.abort();
   });
-  return covers ?? (stopped.aborted ? -1 : positionOf(checkpoint));
+  return covers ?? (stopped?.aborted ? -1 : positionOf(checkpoint));
 }
 
-/** The newest checkpoint's place, read from the store; undefined when there is none. */
+/** The newest checkpoint's place, read from the store (what it covers from its link: `coveredBy`); undefined when there is none. */
 async function newestCheckpoint(store: EventStore): Promise<Newest | undefined> {
   const last = await lastCheckpoint(store);
-  return last && { revision: last.revision, position: positionOf(last) };
+  return last && { revision: last.revision, position: await coveredBy(rawStore(store), last) };
 }
 
 /**
