@@ -12,6 +12,7 @@ import { currentIndex, similarityIndex } from '../projections/similarProblems.js
 import { scheduleView } from '../projections/scheduleView.js';
 import { ReadModels } from '../projections/readModels.js';
 import { ProjectionRunner } from '../projections/runner.js';
+import { nextTurn } from '../projections/slices.js';
 import type { SnapshotStore } from '../projections/snapshots.js';
 import { Accounts } from './accounts.js';
 import { Assessment } from './assessment.js';
@@ -154,6 +155,10 @@ export async function createApplication(given: EventStore, options: ApplicationO
   // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
   const readModels = new ReadModels(store, runner);
   await runner.start();
+  // The start's steps below each in a turn of the event loop of their own (issue 12, aim 3): chained through promises
+  // that resolve at once, they ran in one block with the read models' last catch-up, the as-of history's and the
+  // checkpointer's first reads, 97–128 ms at the end of a warm start at a million events, where /healthz waited.
+  await nextTurn();
   metrics.followLog('read_models', runner, store, clock);
   const ledger = new Ledger(store);
   const assessment = new Assessment(store, runner, readModels, clock);
@@ -207,8 +212,10 @@ export async function createApplication(given: EventStore, options: ApplicationO
   for (const acceptance of [...runner.state(importsView).pending.values()]) await application.imports.finish(acceptance);
   // Checkpoints and the scheduler run on the server holding the lease (a single server always does).
   if (application.checkpointer) await application.onceOnly.add(application.checkpointer);
+  await nextTurn();
   await application.onceOnly.start();
   metrics.onceOnly(application.onceOnly);
+  await nextTurn();
   if (options.notifications !== false) await application.notifications.start();
   if (options.scheduler) await application.onceOnly.add(application.scheduler);
   // 举一反三's index segments the raises of the catch-up in slices once the start is done and its caller has built on it
