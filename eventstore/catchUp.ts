@@ -1,4 +1,4 @@
-import { SLICE_MS, yieldToEventLoop } from '../projections/slices.js';
+import { sliceDue, yieldToEventLoop } from '../projections/slices.js';
 import type { ReadAllOptions, RecordedEvent, SubscribeOptions } from './port.js';
 
 /**
@@ -37,8 +37,8 @@ const LEAST_TIMED_BATCH = 50;
  * whole follow (the timer re-armed before each read): making and dropping both at every append cost
  * more than the read itself.
  *
- * No piece of it holds the event loop past a slice (issue 12, aim 3): it yields between events once SLICE_MS have
- * passed, and a reader whose read is synchronous (SQLite: the rows, their JSON and the codec in one block) gives
+ * No piece of it holds the event loop past a slice (issue 12, aim 3): it yields between events once the turn has run a
+ * slice (`sliceDue`), and a reader whose read is synchronous (SQLite: the rows, their JSON and the codec in one block) gives
  * `readMs`, the time a read may take: each batch is then sized from the last one's time per event, up to `batchSize`
  * (a catch-up's first reads, before the code is compiled, took 20–40 ms for 1,000 events).
  */
@@ -55,7 +55,6 @@ export async function followByReading<T extends { position: number } = RecordedE
   signal.addEventListener('abort', wakeUp, { once: true });
   const poll = setTimeout(wakeUp, pollMs);
   let size = readMs === undefined ? batchSize : Math.min(batchSize, FIRST_TIMED_BATCH);
-  let since = performance.now();
   try {
     while (!signal.aborted) {
       // Register for the wake-up before reading, so an append between the read and the wait is not missed.
@@ -75,16 +74,12 @@ export async function followByReading<T extends { position: number } = RecordedE
         if (signal.aborted) return;
         await onEvent(event);
         position = event.position;
-        if (performance.now() - since >= SLICE_MS) {
-          await yieldToEventLoop();
-          since = performance.now();
-        }
+        if (sliceDue()) await yieldToEventLoop();
       }
       if (batch.length < asked) await woken;
       // A full batch: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
       // catch-up of a million events was one run of microtasks: /healthz and /readyz went unanswered until it ended.
       else await yieldToEventLoop();
-      since = performance.now();
     }
   } finally {
     clearTimeout(poll);

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { internStrings } from './intern.js';
-import { SLICE_MS, yieldToEventLoop } from './slices.js';
+import { sliceDue, yieldToEventLoop } from './slices.js';
 import { type SnapshotStore, readSnapshot, snapshotChunks } from './snapshots.js';
 
 /**
@@ -314,13 +314,9 @@ export class ProjectionRunner {
   /** Applies the events held while a snapshot was written, in order and in slices; those arriving meanwhile join them. */
   private async release(): Promise<void> {
     const held = this.held ?? [];
-    let since = performance.now();
     for (let i = 0; i < held.length; i++) {
       this.apply(held[i]!);
-      if (performance.now() - since >= SLICE_MS) {
-        await yieldToEventLoop();
-        since = performance.now();
-      }
+      if (sliceDue()) await yieldToEventLoop();
     }
     this.held = null;
   }

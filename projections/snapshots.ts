@@ -4,7 +4,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
 import { GrowingMap } from './growingMap.js';
-import { SLICE_MS, atOnce, sliced, yieldToEventLoop } from './slices.js';
+import { atOnce, sliceDue, sliced, yieldToEventLoop } from './slices.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
@@ -273,12 +273,10 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
 export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer> {
   const serializer = new Serializer();
   const steps = writing(serializer, snapshot);
-  let since = performance.now();
   while (!steps.next().done) {
-    if (performance.now() - since < SLICE_MS) continue;
+    if (!sliceDue()) continue;
     yield serializer.releaseBuffer();
     await yieldToEventLoop();
-    since = performance.now();
   }
   yield serializer.releaseBuffer();
 }
