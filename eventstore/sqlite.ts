@@ -122,12 +122,13 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         .raw(true),
       all: db.prepare<[number, number], RawRow>(`SELECT ${RAW_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       dataAt: db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck(true),
+      metadataAt: db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(true),
       // The checkpointer's read (`subscribeToLinks`): no event's data or metadata reaches JavaScript, only the chain hash and
       // the position a checkpoint covers, picked out by SQLite.
       links: db
         .prepare<[number, number], LinkRow>(
           `SELECT position, event_id, stream_id, revision, type, json_extract(metadata, '$.hash'),
-             CASE WHEN stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}' THEN json_extract(data, '$.position') END
+             CASE WHEN ${IS_CHECKPOINT} THEN json_extract(data, '$.position') END
            FROM events WHERE position > ? ORDER BY position LIMIT ?`,
         )
         .raw(true),
@@ -392,19 +393,24 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       position: row[0],
       type: row[4],
       data: undefined as unknown,
-      metadata: JSON.parse(row[6]),
+      metadata: undefined as unknown as RecordedEvent['metadata'],
     };
-    if (!isCheckpoint(event)) event.data = JSON.parse(row[5]!);
-    else parsedWhenAsked(event, () => this.checkpointData(event.position));
+    if (!isCheckpoint(event)) {
+      event.data = JSON.parse(row[5]!);
+      event.metadata = JSON.parse(row[6]!);
+    } else {
+      parsedWhenAsked(event, 'data', () => this.checkpointColumn(event.position, 'dataAt'));
+      parsedWhenAsked(event, 'metadata', () => this.checkpointColumn(event.position, 'metadataAt'));
+    }
     return event;
   }
 
-  private checkpointData(position: number): string {
+  private checkpointColumn(position: number, statement: 'dataAt' | 'metadataAt'): string {
     if (!this.db.open)
       throw new Error(
         `The checkpoint at position ${position} is read from the log's file when first asked for: ask before the store is closed.`,
       );
-    return this.statements.dataAt.get(position)!;
+    return this.statements[statement].get(position)!;
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
@@ -490,25 +496,30 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
 }
 
 /**
- * The columns of a row read as an event, in this order: position, event_id, stream_id, revision, type, data (null for a
- * checkpoint: left in the file and read when asked for, `dataAt` and `parsedWhenAsked`), metadata. Rows come as arrays: a
- * catch-up reads every row once, and an object per row was garbage at once.
+ * The columns of a row read as an event, in this order: position, event_id, stream_id, revision, type, data, metadata;
+ * for a checkpoint, data and metadata are null: left in the file and read when asked for (`checkpointColumn`, `parsedWhenAsked`).
+ * Its metadata too: it comes after the data in the row, so SQLite follows the data's overflow pages to reach it (12.8 MB
+ * for the first checkpoint at a million events: 65-90 ms at the first read on a connection, every projection's snapshot
+ * check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every row once, and an object per
+ * row was garbage at once.
  */
+const IS_CHECKPOINT = `stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}'`;
 const RAW_COLUMNS = `position, event_id, stream_id, revision, type,
-  CASE WHEN stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}' THEN NULL ELSE data END, metadata`;
+  CASE WHEN ${IS_CHECKPOINT} THEN NULL ELSE data END, CASE WHEN ${IS_CHECKPOINT} THEN NULL ELSE metadata END`;
 
 /** A row of the log as RAW_COLUMNS gives it. */
-type RawRow = [number, string, string, number, string, string | null, string];
+type RawRow = [number, string, string, number, string, string | null, string | null];
 
 /**
- * A checkpoint's data read and parsed when first asked for, the same value at every read after (issue 12): the log's first
- * checkpoint names every stream's head (108,000 at a million events, ~13 MB of JSON: reading the row held the event loop
- * 80 ms and parsing it 39 ms on the shared machine), and the read models that follow the log, the as-of replays and the
- * checkpointer (which reads links, the newest checkpoint's too at its start) never read it.
+ * A checkpoint's data (or metadata) read and parsed when first asked for, the same value at every read after (issue 12):
+ * the log's first checkpoint names every stream's head (108,000 at a million events, ~13 MB of JSON: reading the row held
+ * the event loop 80 ms and parsing it 39 ms on the shared machine), and the read models that follow the log, the as-of
+ * replays and the checkpointer (which reads links, the newest checkpoint's too at its start) never read its data; a
+ * snapshot's check of the event at its position reads neither.
  */
-function parsedWhenAsked(event: { data: unknown }, text: () => string): void {
+function parsedWhenAsked(event: object, key: 'data' | 'metadata', text: () => string): void {
   let parsed: { value: unknown } | undefined;
-  Object.defineProperty(event, 'data', {
+  Object.defineProperty(event, key, {
     enumerable: true,
     get: () => {
       parsed ??= { value: JSON.parse(text()) };

@@ -140,6 +140,31 @@ describe('the SQLite store’s links', () => {
     }
   });
 
+  it('given a log whose last event is a checkpoint, when a second connection reads that one event (as a snapshot’s check of its position does), then neither its data nor its metadata is read until asked for, and both are the ones recorded', async () => {
+    const { store, raw, head } = await ledgerWithCheckpoints('last');
+    const [recorded] = await raw.readAll({ after: head - 1, maxCount: 1 });
+    expect(recorded!.streamId).toBe('checkpoints');
+
+    const reader = new SqliteEventStore(raw.file);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const [atHead] = await reader.readAll({ after: head - 1, maxCount: 1 });
+      const [unread] = await reader.readAll({ after: head - 1, maxCount: 1 });
+      expect([atHead!.position, atHead!.id, atHead!.type]).toEqual([head, recorded!.id, recorded!.type]);
+      expect(parse).not.toHaveBeenCalled();
+      expect(atHead!.metadata).toEqual(recorded!.metadata);
+      expect(atHead!.data).toEqual(recorded!.data);
+      // Never asked for, the other read's metadata is read from the file, which is closed now: said so.
+      await reader.close();
+      expect(atHead!.metadata).toEqual(recorded!.metadata);
+      expect(() => unread!.metadata).toThrow(/ask before the store is closed/);
+    } finally {
+      parse.mockRestore();
+      await reader.close();
+      await store.close();
+    }
+  });
+
   it('given checkpoints in the file, when the read models and their as-of history fold it from a second connection, then no checkpoint’s data is parsed (none of the application’s read models reads it)', async () => {
     const { store, raw, head } = await ledgerWithCheckpoints('history');
 
