@@ -16,8 +16,8 @@ const forgetTurn = (): void => {
  * in a turn no slice began (a request, a timer, a read's callback), when the first slice clock was asked in it, forgotten
  * at the next check phase. Every piece of sliced work in a turn counts from it, so pieces run one after another through
  * promises that resolve at once share one slice (issue 12: a bulletin's figures, each `sliced` from its own start, held
- * the loop 8 ms each, 53 ms in a row at a million events). Approximate on one side only: a request's work in the turn
- * after a slice may count from that slice's start and yield at its first check, a turn early.
+ * the loop 8 ms each, 53 ms in a row at a million events). Approximate on one side only: work in a later phase of the
+ * same turn (a request after a timer that asked) counts from that first ask, and may yield early.
  */
 function sliceBegan(): number {
   if (!turnKnown) {
@@ -54,6 +54,10 @@ export const yieldToEventLoop = (): Promise<void> =>
     if (resuming) return;
     resuming = true;
     setImmediate(resumeOne);
+    // The clock that resumption sets is forgotten in the same check phase: queued from a slice, this resumption runs after
+    // the `forgetTurn` its own `sliceBegan` queued, and one piece slicing alone otherwise left its clock running through
+    // the next turn's timers and requests, which then yielded at their first ask and waited a slice of it.
+    setImmediate(forgetTurn);
   });
 
 /** The longest a slice of work holds the event loop before it yields, in ms: well under issue 12's 50 ms, even on a busy machine. */

@@ -56,6 +56,37 @@ describe('slices of work waiting together', () => {
     expect(await dueAfter()).toBe(false);
   });
 
+  it('given one piece of work slicing alone, when a timer runs a short piece of sliced work between its slices, then that piece finishes in the turn it began, without waiting a slice', async () => {
+    const background = function* (): Generator<void, void> {
+      for (let i = 0; i < 300; i++) {
+        busy(0.5);
+        yield;
+      }
+    };
+    const short = function* (): Generator<void, void> {
+      busy(0.5);
+      yield;
+      busy(0.5);
+      yield;
+    };
+    const turns = turnCounter();
+    const jobs: { began: number; ended: number }[] = [];
+    let stopped = false;
+    const job = async () => {
+      const began = turns.now();
+      await sliced(short());
+      jobs.push({ began, ended: turns.now() });
+      if (!stopped) setTimeout(job, 15);
+    };
+    setTimeout(job, 15);
+    await sliced(background());
+    stopped = true;
+    turns.stop();
+
+    expect(jobs.length).toBeGreaterThanOrEqual(3);
+    expect(jobs.filter((j) => j.ended !== j.began)).toEqual([]);
+  });
+
   it('given pieces of sliced work each shorter than a slice, when they run one after another, then they share the slices and the event loop turns between', async () => {
     // Ten pieces of 5 ms in steps of 1 ms, each awaited after the one before, as a bulletin awaits its figures: each resolves
     // at once, so without a shared slice they ran in one turn, 50 ms.
