@@ -497,11 +497,11 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
 
 /**
  * The columns of a row read as an event, in this order: position, event_id, stream_id, revision, type, data, metadata;
- * for a checkpoint, data and metadata are null: left in the file and read when asked for (`checkpointColumn`, `parsedWhenAsked`).
- * Its metadata too: it comes after the data in the row, so SQLite follows the data's overflow pages to reach it (12.8 MB
- * for the first checkpoint at a million events: 65-90 ms at the first read on a connection, every projection's snapshot
- * check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every row once, and an object per
- * row was garbage at once.
+ * for a checkpoint, data and metadata are null: left in the file and read when asked for (`checkpointColumn`,
+ * `parsedWhenAsked`). The metadata too, because it comes after the data in the row: SQLite follows the data's overflow
+ * pages to reach it (12.8 MB for the first checkpoint at a million events: 65-90 ms at the first read on a connection,
+ * every projection's snapshot check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every
+ * row once, and an object per row was garbage at once.
  */
 const IS_CHECKPOINT = `stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}'`;
 const RAW_COLUMNS = `position, event_id, stream_id, revision, type,

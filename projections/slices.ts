@@ -31,10 +31,21 @@ function sliceBegan(): number {
 /** Whether the work now holding the event loop has run a slice (SLICE_MS) and should yield (`yieldToEventLoop`). */
 export const sliceDue = (): boolean => performance.now() - sliceBegan() >= SLICE_MS;
 
+/**
+ * Queues the next resumption and, right after it in the same check phase, the forgetting of the clock it sets: the
+ * resumed slice runs in between (its microtasks), and the next turn's timers and requests count from their own first
+ * ask. The forget its own `sliceBegan` queues comes a turn late: with one piece slicing alone, its clock otherwise ran on
+ * through the next turn, whose sliced work yielded at its first ask and waited a slice of it.
+ */
+function scheduleResume(): void {
+  setImmediate(resumeOne);
+  setImmediate(forgetTurn);
+}
+
 /** Resumes the slice that has waited longest, one a turn of the event loop; the next turn resumes the next. */
 function resumeOne(): void {
   const next = waiting.shift()!;
-  if (waiting.length > 0) setImmediate(resumeOne);
+  if (waiting.length > 0) scheduleResume();
   else resuming = false;
   turnKnown = false;
   sliceBegan();
@@ -53,11 +64,7 @@ export const yieldToEventLoop = (): Promise<void> =>
     waiting.push(resolve);
     if (resuming) return;
     resuming = true;
-    setImmediate(resumeOne);
-    // The clock that resumption sets is forgotten in the same check phase: queued from a slice, this resumption runs after
-    // the `forgetTurn` its own `sliceBegan` queued, and one piece slicing alone otherwise left its clock running through
-    // the next turn's timers and requests, which then yielded at their first ask and waited a slice of it.
-    setImmediate(forgetTurn);
+    scheduleResume();
   });
 
 /** The longest a slice of work holds the event loop before it yields, in ms: well under issue 12's 50 ms, even on a busy machine. */
