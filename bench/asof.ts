@@ -6,7 +6,7 @@ import { createApplication } from '../application/index.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore, sqliteFile } from '../eventstore/index.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
-import { BattleMapAccumulator, PastMapAccumulator } from '../projections/battleMap.js';
+import { BattleMapAccumulator } from '../projections/battleMap.js';
 import { policyInForce } from '../projections/policyInForce.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { currentIndex, similarityIndex } from '../projections/similarProblems.js';
@@ -125,7 +125,7 @@ async function measureSize(target: number, breakdown: boolean) {
       const facts = rm.live;
       const before = liveHeap();
       const policy = policyInForce(facts, NOW);
-      const accumulator = once ? new PastMapAccumulator(dayOf(NOW), policy, null) : new BattleMapAccumulator(dayOf(NOW), policy, null);
+      const accumulator = new BattleMapAccumulator(dayOf(NOW), policy, null, { once });
       for (const f of facts.problems.values()) accumulator.put(f);
       const held = liveHeap() - before;
       return accumulator.result(NOW).tally.total.size > 0 ? held : 0;

@@ -62,18 +62,15 @@ export function itemLight(
 }
 
 /**
- * A count that drills down to its ledger numbers (对账销号): its size is the count. A live map's counts
- * are numbers kept as a problem is taken out and put back, their ledger numbers read from its packed
- * problems when asked (`LiveCount`); a map built once holds them as arrays (`LedgerNumbers`). Ledger
- * numbers are unique (a sequence gives them out), so each is in a count once.
+ * A count that drills down to its ledger numbers (对账销号): its size is the count. A map's counts are
+ * numbers kept as a problem is put (and, on the live map, taken out and put back), their ledger numbers
+ * read from its packed problems when asked (`LiveCount`). Ledger numbers are unique (a sequence gives
+ * them out), so each is in a count once.
  */
 export interface ProblemSet extends Iterable<string> {
   readonly size: number;
   has(ledgerNumber: string): boolean;
 }
-
-/** A count as a map built once fills it. */
-type Filling = LedgerNumbers;
 
 export type Tally = {
   total: ProblemSet;
@@ -85,24 +82,10 @@ export type Tally = {
   yellow: ProblemSet;
   green: ProblemSet;
 };
-/** A tally as a map built once fills it. */
-type FillingTally = { [K in keyof Tally]: Filling };
-const emptyTally = (): FillingTally => ({
-  total: ledgerNumbers(),
-  open: ledgerNumbers(),
-  overdue: ledgerNumbers(),
-  dueSoon: ledgerNumbers(),
-  closed: ledgerNumbers(),
-  red: ledgerNumbers(),
-  yellow: ledgerNumbers(),
-  green: ledgerNumbers(),
-});
-
 /**
- * The counts of a map built once: the ledger numbers in an array, in the order they were put. Most
- * counts are asked only for their size; a set is made (once) only when one is asked whether it holds
- * a number. A county map has some 15 counts per problem: making a set of each (hashing every number
- * again into a table that grows as it fills) was most of a past map's cost (issue 12).
+ * Ledger numbers in an array, in the order they were added (the monthly bulletin's counts of red and
+ * overdue items). Most are asked only for their size; a set is made (once) only when one is asked
+ * whether it holds a number.
  */
 export class LedgerNumbers implements ProblemSet {
   private readonly ledgerNumbers: string[] = [];
@@ -122,9 +105,6 @@ export class LedgerNumbers implements ProblemSet {
   [Symbol.iterator](): Iterator<string> {
     return this.ledgerNumbers[Symbol.iterator]();
   }
-}
-function ledgerNumbers(): Filling {
-  return new LedgerNumbers();
 }
 /** The counts beside the tallies, by name. */
 const LISTS = [
@@ -184,12 +164,9 @@ export function addToWall(wall: WallTallies, unitId: string, category: ProblemCa
 }
 
 /**
- * Where a map built once keeps its wall's cells, summed as its problems were put (battleMapWall.ts
- * reads them instead of a pass over every item). A symbol: copied with the map (`{ ...map }`), left
- * out of its data (`Object.entries`, GraphQL).
+ * Where a map keeps the way to sum its wall's cells from its packed problems, in slices, without making its items. A
+ * symbol: copied with the map (`{ ...map }`), left out of its data (`Object.entries`, GraphQL).
  */
-export const WALL: unique symbol = Symbol('wall tallies');
-/** Where a live map keeps the way to sum its wall's cells from its packed problems, in slices, without making its items. */
 export const WALL_FROM_SLOTS: unique symbol = Symbol('wall tallies from slots');
 
 export type BattleMap = {
@@ -224,9 +201,7 @@ export type BattleMap = {
   units: UnitLightRow[];
   /** Every item with its light (computed when asked: a county has many). */
   items: () => BattleMapItem[];
-  /** The wall's cells, on a map built once (a live map's problems move between them: the wall sums its items). */
-  [WALL]?: WallTallies;
-  /** On a live map: its wall's cells summed from its problems as they stand (their unit, category and light), in slices. */
+  /** Its wall's cells summed from its problems as they stand (their unit, category and light), in slices. */
   [WALL_FROM_SLOTS]?: () => Promise<WallTallies>;
 };
 
@@ -325,8 +300,11 @@ const BY_UNIT = 3;
  */
 class Slots {
   length = 0;
-  /** Slot by ledger number (a ledger number is a problem's for good: a sequence gives it at the raise). */
-  readonly byLedgerNumber = new Map<string, number>();
+  /**
+   * Slot by ledger number (a ledger number is a problem's for good: a sequence gives it at the raise): made when first
+   * asked (`slotOf`), then kept as slots are added. A map built once (`once`) never looks a problem up while it is built.
+   */
+  private byLedgerNumber: Map<string, number> | null = null;
   readonly problemIds: string[] = [];
   readonly ledgerNumbers: string[] = [];
   readonly deadlines: (string | null)[] = [];
@@ -345,13 +323,22 @@ class Slots {
   add(f: ProblemFacts): number {
     if (this.length === this.codes.length) this.grow();
     const slot = this.length++;
-    this.byLedgerNumber.set(f.ledgerNumber, slot);
+    this.byLedgerNumber?.set(f.ledgerNumber, slot);
     this.problemIds.push(f.problemId);
     this.ledgerNumbers.push(f.ledgerNumber);
     this.deadlines.push(null);
     this.units[slot] = -1;
     this.wakes[slot] = NO_WAKE;
     return slot;
+  }
+
+  /** The slot of a ledger number, if it has one. */
+  slotOf(ledgerNumber: string): number | undefined {
+    if (this.byLedgerNumber === null) {
+      this.byLedgerNumber = new Map();
+      for (let slot = 0; slot < this.length; slot++) this.byLedgerNumber.set(this.ledgerNumbers[slot]!, slot);
+    }
+    return this.byLedgerNumber.get(ledgerNumber);
   }
 
   private grow(): void {
@@ -426,7 +413,7 @@ class Slots {
     return this.byUnit.slots.subarray(this.byUnit.starts[unit]!, this.byUnit.starts[unit + 1]!);
   }
 
-  /** The wall's cells of the problems on the map, summed in slices (as `addToWall` sums a past map's as it is built). */
+  /** The wall's cells of the problems on the map, summed in slices. */
   async wall(): Promise<WallTallies> {
     const wall: WallTallies = new Map();
     const clock = sliceClock();
@@ -471,7 +458,7 @@ class LiveCount implements ProblemSet {
     private readonly status = -1,
   ) {}
   has(ledgerNumber: string): boolean {
-    const slot = this.slots.byLedgerNumber.get(ledgerNumber);
+    const slot = this.slots.slotOf(ledgerNumber);
     return slot !== undefined && this.slots.holds(slot, this.group, this.mask, this.status);
   }
   [Symbol.iterator](): Iterator<string> {
@@ -513,11 +500,19 @@ export class BattleMapAccumulator {
   /** By index in the slots' `unitIds`. */
   private readonly byUnit: LiveTally[] = [];
 
+  /**
+   * Built once (a past map, answered and then cached as it is): each problem is put once, and the map never moves to
+   * another day, so neither a problem's slot is looked up nor its wake day computed (issue 12, aim 3: the as-of map's cost).
+   */
+  private readonly once: boolean;
+
   constructor(
     public day: string,
     readonly policy: PolicyChoice,
     readonly unitId: string | null,
+    { once = false }: { once?: boolean } = {},
   ) {
+    this.once = once;
     this.rules = policy.document.lights;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
     const slots = this.slots;
@@ -531,11 +526,11 @@ export class BattleMapAccumulator {
     this.byCategory = ProblemCategories.options.map((_, i) => liveTally(slots, BY_CATEGORY * GROUP + i));
   }
 
-  /** Puts a problem on the map as its facts now stand, replacing what was there for it. */
+  /** Puts a problem on the map as its facts now stand, replacing what was there for it (built once: puts it, once). */
   put(f: ProblemFacts): void {
     const slots = this.slots;
-    let slot = slots.byLedgerNumber.get(f.ledgerNumber);
     const onMap = this.unitId === null || f.unitId === this.unitId;
+    let slot = this.once ? undefined : slots.slotOf(f.ledgerNumber);
     if (slot === undefined) {
       if (!onMap) return;
       slot = slots.add(f);
@@ -558,6 +553,7 @@ export class BattleMapAccumulator {
     const code = this.codeOf(f);
     slots.codes[slot] = code;
     this.count(slot, code, 1);
+    if (this.once) return;
     const wake = nextChange(f, this.day, this.rules.dueSoonDays);
     slots.wakes[slot] = wake === null ? NO_WAKE : dayNumber(wake);
   }
@@ -606,6 +602,7 @@ export class BattleMapAccumulator {
    * the whole county. `facts` gives a problem's facts as they stand now.
    */
   advanceTo(day: string, facts: (problemId: string) => ProblemFacts | undefined): void {
+    if (this.once) throw new RangeError('A map built once does not move to another day');
     if (day <= this.day) throw new RangeError(`A map moves forward only: ${day} is not after ${this.day}`);
     this.day = day;
     this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
@@ -669,133 +666,12 @@ export class BattleMapAccumulator {
 }
 
 /**
- * The battle map for one day built once (a past map, answered and then cached as it is): each
- * problem put once, its counts arrays of ledger numbers (`LedgerNumbers`), its items and its wall's
- * cells summed as they are put; it never moves (issue 12: the as-of map's cost).
- */
-export class PastMapAccumulator {
-  private readonly rules: PolicyDocument['lights'];
-  private readonly dueSoonLimit: string;
-  private readonly items: BattleMapItem[] = [];
-  /** Its wall's cells, by unit then category. */
-  private readonly wall: WallTallies = new Map();
-  private readonly tally: FillingTally;
-  private readonly byStatus: Record<ProblemFacts['status'], Filling>;
-  /** The counts of the county (or unit) beside its tallies: extended, rejected, closed on time and late, 回头看, 督办. */
-  private readonly lists: Record<(typeof LISTS)[number], Filling>;
-  private readonly bySource = new Map<ProblemSource, FillingTally>();
-  private readonly byCategory = new Map<ProblemCategory, FillingTally>();
-  private readonly byUnit = new Map<string, FillingTally>();
-
-  constructor(
-    readonly day: string,
-    readonly policy: PolicyChoice,
-    readonly unitId: string | null,
-  ) {
-    this.rules = policy.document.lights;
-    this.dueSoonLimit = plusDays(day, this.rules.dueSoonDays);
-    this.tally = emptyTally();
-    this.byStatus = {
-      raised: ledgerNumbers(),
-      assigned: ledgerNumbers(),
-      rectifying: ledgerNumbers(),
-      awaiting_verification: ledgerNumbers(),
-      verified: ledgerNumbers(),
-      closed: ledgerNumbers(),
-    };
-    this.lists = Object.fromEntries(LISTS.map((name) => [name, ledgerNumbers()])) as Record<(typeof LISTS)[number], Filling>;
-  }
-
-  /** Puts a problem on the map, once. */
-  put(f: ProblemFacts): void {
-    if (this.unitId !== null && f.unitId !== this.unitId) return;
-    const item = mapItem(f, this.day, this.dueSoonLimit, this.rules);
-    // No closures here: this runs for every problem of a county, and tsx gives each closure a name as it is made.
-    const ledgerNumber = f.ledgerNumber;
-    const { light, reasons } = item;
-    const open = isOpen(f);
-    const closed = f.status === 'closed';
-    const flags =
-      (open ? T_OPEN : 0) |
-      (reasons[0] === 'overdue' ? T_OVERDUE : 0) |
-      (reasons.includes('due_soon') ? T_DUE_SOON : 0) |
-      (closed ? T_CLOSED : 0);
-    count(this.tally, light, flags, ledgerNumber);
-    count(tallyIn(this.bySource, f.source), light, flags, ledgerNumber);
-    count(tallyIn(this.byCategory, f.category), light, flags, ledgerNumber);
-    if (f.unitId !== null) count(tallyIn(this.byUnit, f.unitId), light, flags, ledgerNumber);
-    this.byStatus[f.status].add(ledgerNumber);
-    if (f.extensions !== null) this.lists.extended.add(ledgerNumber);
-    if (f.rejections !== null) this.lists.rejected.add(ledgerNumber);
-    if (f.deadline === null && open) this.lists.withoutDeadline.add(ledgerNumber);
-    if (closed) (closedOnTime(f) ? this.lists.onTime : this.lists.late).add(ledgerNumber);
-    if (f.consolidation === 'awaiting_recheck') {
-      this.lists.awaitingRecheck.add(ledgerNumber);
-      if (isRecheckOverdueFacts(f, this.day)) this.lists.recheckOverdue.add(ledgerNumber);
-    }
-    if (f.openOrder !== null) {
-      this.lists.awaitingReply.add(ledgerNumber);
-      if (f.openOrder.finishBy !== null && this.day > f.openOrder.finishBy) this.lists.replyOverdue.add(ledgerNumber);
-    }
-    this.items.push(item);
-    if (f.unitId !== null) addToWall(this.wall, f.unitId, f.category, light, ledgerNumber);
-  }
-
-  /** The map, as of `instant` (on this accumulator's day). */
-  result(instant: string): BattleMap {
-    const present = <K, T extends Tally>(map: Map<K, Tally>, order: readonly K[], row: (key: K, t: Tally) => T) =>
-      order.filter((k) => (map.get(k)?.total.size ?? 0) > 0).map((k) => row(k, map.get(k)!));
-    const items = this.items;
-    return {
-      asOf: instant,
-      day: this.day,
-      policyVersion: this.policy.version,
-      unitId: this.unitId,
-      light: unitLight(this.tally, this.rules),
-      tally: this.tally,
-      byStatus: this.byStatus,
-      extended: this.lists.extended,
-      rejected: this.lists.rejected,
-      withoutDeadline: this.lists.withoutDeadline,
-      closedOnTime: this.lists.onTime,
-      closedLate: this.lists.late,
-      awaitingRecheck: this.lists.awaitingRecheck,
-      recheckOverdue: this.lists.recheckOverdue,
-      awaitingSupervisionReply: this.lists.awaitingReply,
-      supervisionReplyOverdue: this.lists.replyOverdue,
-      onTimeClosureRate: this.tally.closed.size === 0 ? null : this.lists.onTime.size / this.tally.closed.size,
-      bySource: present(this.bySource, ProblemSources.options, (source, t) => ({ source, ...t })),
-      byCategory: present(this.byCategory, ProblemCategories.options, (category, t) => ({ category, ...t })),
-      units: present(this.byUnit, [...this.byUnit.keys()].sort(), (unitId, t) => ({ unitId, light: unitLight(t, this.rules), ...t })),
-      items: () => items.slice(),
-      [WALL]: this.wall,
-    };
-  }
-}
-
-/** Counts a ledger number in a tally of a map built once: in total, its light, and the counts its `flags` name. */
-function count(t: FillingTally, light: Light, flags: number, ledgerNumber: string): void {
-  t.total.add(ledgerNumber);
-  t[light].add(ledgerNumber);
-  if (flags & T_OPEN) t.open.add(ledgerNumber);
-  if (flags & T_OVERDUE) t.overdue.add(ledgerNumber);
-  if (flags & T_DUE_SOON) t.dueSoon.add(ledgerNumber);
-  if (flags & T_CLOSED) t.closed.add(ledgerNumber);
-}
-
-function tallyIn<K>(map: Map<K, FillingTally>, key: K): FillingTally {
-  let t = map.get(key);
-  if (!t) map.set(key, (t = emptyTally()));
-  return t;
-}
-
-/**
  * The battle map (挂图作战) as of an instant, for the county or one unit: counts by state, overdue,
  * due soon, by source and category, on-time closure, 督办 awaiting a reply, 回头看 awaiting and overdue, lights per item and per unit. Every count
  * carries its ledger numbers.
  */
 export function battleMap(state: FactsState, at: At, policy: PolicyChoice, unitId: string | null = null): BattleMap {
-  const accumulator = new PastMapAccumulator(at.day, policy, unitId);
+  const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
   for (const f of mapProblems(state, unitId)) accumulator.put(f);
   return accumulator.result(at.instant);
 }
@@ -811,7 +687,7 @@ export async function slicedBattleMap(
   unitId: string | null = null,
   every?: number,
 ): Promise<BattleMap> {
-  const accumulator = new PastMapAccumulator(at.day, policy, unitId);
+  const accumulator = new BattleMapAccumulator(at.day, policy, unitId, { once: true });
   await putSliced(accumulator, mapProblems(state, unitId), every);
   return accumulator.result(at.instant);
 }

@@ -1,5 +1,5 @@
 import type { Light, ProblemCategory } from '../domain/index.js';
-import { type BattleMap, type BattleMapItem, WALL, WALL_FROM_SLOTS, type WallTallies, addToWall } from './battleMap.js';
+import { type BattleMap, type BattleMapItem, WALL_FROM_SLOTS, type WallTallies, addToWall } from './battleMap.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
 import type { FactsState } from './problemFacts.js';
 
@@ -21,14 +21,14 @@ export type WallMonth = { month: string; opened: number; closed: number };
 
 /**
  * One cell per responsible unit and category that has problems, by unit id then category; a cell's
- * light is its worst item's. A map built once has summed its cells as it was built; a live map sums
- * them from its packed problems; any other from its items and the facts.
+ * light is its worst item's. A map sums them from its packed problems; any other (a test's) from its
+ * items and the facts.
  */
 export async function wallCells(map: BattleMap, facts: FactsState): Promise<WallCell[]> {
   // A county's wall is summed in slices (issue 12).
   const clock = sliceClock();
   const fromSlots = map[WALL_FROM_SLOTS];
-  const byUnit = map[WALL] ?? (fromSlots ? await fromSlots() : await sumItems(map, facts, clock));
+  const byUnit = fromSlots ? await fromSlots() : await sumItems(map, facts, clock);
   const ordered: WallCell[] = [];
   for (const unitId of [...byUnit.keys()].sort(byCodeUnits)) {
     const cells = byUnit.get(unitId)!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/index.js';
-import { BattleMapAccumulator, battleMap } from '../../projections/battleMap.js';
+import { BattleMapAccumulator, WALL_FROM_SLOTS, battleMap } from '../../projections/battleMap.js';
 import { wallCells, wallMonths } from '../../projections/battleMapWall.js';
 import { policyInForce } from '../../projections/policyInForce.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
@@ -73,18 +73,23 @@ describe('the wall of a county map, summed in slices', () => {
     expect(new Map(months.filter((m) => m.opened > 0).map((m) => [m.month, m.opened]))).toEqual(opened);
   });
 
-  it('is the same from the cells a past map summed as it was built as from a live map’s items, for the county and a unit', async () => {
+  it('is the same summed from a map’s packed problems as from its items and their facts, for the county and a unit', async () => {
     const day = '2020-06-30';
     const policy = policyInForce(facts, instantOf(day));
     const unitId = [...facts.problemsByUnit.keys()][2]!;
     for (const unit of [null, unitId]) {
-      const live = new BattleMapAccumulator(day, policy, unit);
-      for (const f of facts.problems.values()) live.put(f);
-      const liveCells = await wallCells(live.result(instantOf(day)), facts);
-      expect(liveCells.length).toBeGreaterThan(unit === null ? 20 : 1);
-      // Cells of more than one light: a light summed wrong would show.
-      if (unit === null) expect(new Set(liveCells.map((c) => c.light)).size).toBeGreaterThan(1);
-      expect(await wallCells(battleMap(facts, { instant: instantOf(day), day }, policy, unit), facts)).toEqual(liveCells);
+      const maps = [new BattleMapAccumulator(day, policy, unit), new BattleMapAccumulator(day, policy, unit, { once: true })];
+      for (const map of maps) for (const f of facts.problems.values()) map.put(f);
+      for (const map of maps) {
+        const fromSlots = map.result(instantOf(day));
+        const cells = await wallCells(fromSlots, facts);
+        expect(cells.length).toBeGreaterThan(unit === null ? 20 : 1);
+        // Cells of more than one light: a light summed wrong would show.
+        if (unit === null) expect(new Set(cells.map((c) => c.light)).size).toBeGreaterThan(1);
+        // The same map without its way to sum from its problems: its items are summed, each with its facts' category.
+        const { [WALL_FROM_SLOTS]: _fromSlots, ...itemsOnly } = fromSlots;
+        expect(await wallCells(itemsOnly, facts)).toEqual(cells);
+      }
     }
   });
 });
