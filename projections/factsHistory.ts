@@ -45,6 +45,8 @@ export type FactsSnapshot = {
   latestMs: number;
   changes: number;
   problems: readonly ProblemFacts[];
+  /** The map the problems were taken from, in its order: a replay's map is made over it (`GrowingMap.over`). */
+  problemsFrom: GrowingMap<ProblemFacts>;
   byUnit: readonly (readonly [string, readonly string[]])[];
   others: OtherFacts;
 };
@@ -82,14 +84,12 @@ function otherFacts(s: FactsState): OtherFacts {
   return structuredClone(others);
 }
 
-/** A state to fold on from a snapshot, built in slices: its problems are shared until `ownProblem` copies them. */
+/**
+ * A state to fold on from a snapshot: its problems are shared until `ownProblem` copies them, in a map made over the one
+ * they were taken from (no key indexed again); the problems by unit made sets again in slices.
+ */
 export async function stateFrom(snapshot: FactsSnapshot): Promise<FactsState> {
-  const problems = new GrowingMap<ProblemFacts>();
-  const clock = sliceClock();
-  for (const f of snapshot.problems) {
-    problems.set(f.problemId, f);
-    if (clock.due()) await yieldToEventLoop();
-  }
+  const problems = GrowingMap.over(snapshot.problemsFrom, snapshot.problems);
   const problemsByUnit = await unitSets(snapshot.byUnit);
   // The other parts copied (the replay changes them), the keys in the order of `problemFacts.initial()`.
   return { problems, problemsByUnit, ...structuredClone(snapshot.others), changes: snapshot.changes, latestMs: snapshot.latestMs };
@@ -108,7 +108,9 @@ export function ownProblem(state: FactsState, owned: Set<string>, event: Recorde
  * The history the as-of answers start from (issue 12): a snapshot of the problem facts every
  * `every` positions, and the earliest `occurredAt` of every block of positions. Snapshots share
  * the records of problems that did not change between them, so each costs two arrays (8 bytes a
- * problem each) and the problems that changed since the one before. The history is folded from the
+ * problem each) and the problems that changed since the one before. Each names the map it took its
+ * problems from (the runner's, or the background fold's, which it keeps alive: a few MB), so that a
+ * replay's map is made over it without indexing a key again. The history is folded from the
  * log in slices in the background, then follows the runner event by event. Past MAX_SNAPSHOTS, or
  * once its snapshots hold more records than MAX_SNAPSHOT_RECORDS, it keeps every other one and takes
  * them twice as far apart: its memory stays bounded whatever the log's length (an as-of replay reads further).
@@ -237,7 +239,15 @@ export class FactsHistory {
     const others = previous && !this.othersTouched ? previous.others : otherFacts(state);
     this.othersTouched = false;
     this.lastSnapshot = position;
-    this.snapshots.push({ position, latestMs: state.latestMs, changes: state.changes, problems, byUnit, others });
+    this.snapshots.push({
+      position,
+      latestMs: state.latestMs,
+      changes: state.changes,
+      problems,
+      problemsFrom: state.problems,
+      byUnit,
+      others,
+    });
     while (this.snapshots.length > MAX_SNAPSHOTS || (this.snapshots.length > 1 && this.records() > this.maxRecords)) this.thin();
   }
 

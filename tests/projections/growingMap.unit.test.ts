@@ -142,3 +142,59 @@ describe('a GrowingMap', () => {
     expect(() => structuredClone(new GrowingMap([['a', 1]]))).toThrow();
   });
 });
+
+describe('a GrowingMap made over another (an as-of replay from a snapshot of the history)', () => {
+  /** A base of `n` keys valued by index, and the values a snapshot took of its first `taken`. */
+  const based = (n: number, taken: number) => {
+    const keys = ids(n);
+    const base = new GrowingMap<number>();
+    for (const [i, key] of keys.entries()) base.set(key, i);
+    return { keys, base, values: keys.slice(0, taken).map((_, i) => -i) };
+  };
+
+  for (const taken of [0, 1, 4_096, 4_097, 10_000]) {
+    it(`given ${taken} of a base's 10,000 keys, when both change and grow, then each answers and iterates as its own Map does`, () => {
+      const { keys, base, values } = based(10_000, taken);
+      const over = GrowingMap.over(base, values);
+      const reference = new Map<string, number>(keys.slice(0, taken).map((key, i) => [key, -i]));
+      const baseReference = new Map<string, number>(keys.map((key, i) => [key, i]));
+      expect(seen(over)).toEqual(seen(reference));
+      // The base's keys past what was taken are not the new map's, and what either sets or adds is its own.
+      for (const key of keys.slice(taken, taken + 3)) expect(over.has(key)).toBe(false);
+      const fresh = ids(300, 'q');
+      for (const [i, key] of [...keys.filter((_, i) => i % 3 === 0), ...fresh].entries()) {
+        over.set(key, 1_000_000 + i);
+        reference.set(key, 1_000_000 + i);
+        if (i % 2 === 0) {
+          base.set(key, 2_000_000 + i);
+          baseReference.set(key, 2_000_000 + i);
+        }
+        if (i % 1_000 === 0) expect(seen(over)).toEqual(seen(reference));
+      }
+      expect(seen(over)).toEqual(seen(reference));
+      expect(seen(base)).toEqual(seen(baseReference));
+      for (const key of [...keys.slice(0, 50), ...keys.slice(taken - 5, taken + 5), ...fresh.slice(0, 5), 'absent']) {
+        expect(over.get(key)).toBe(reference.get(key));
+        expect(base.get(key)).toBe(baseReference.get(key));
+      }
+    });
+  }
+
+  it('given a map made over it, then the base refuses to delete or clear (their shared keys would move), and the new map deletes on its own', () => {
+    const { keys, base, values } = based(5_000, 4_500);
+    const over = GrowingMap.over(base, values);
+    expect(() => base.delete(keys[10]!)).toThrow(/does not delete/);
+    expect(() => base.clear()).toThrow(/not cleared/);
+    const reference = new Map<string, number>(keys.slice(0, 4_500).map((key, i) => [key, -i]));
+    for (const key of [keys[10]!, keys[4_200]!, keys[4_499]!]) expect(over.delete(key)).toBe(reference.delete(key));
+    over.set('later', 1);
+    reference.set('later', 1);
+    expect(seen(over)).toEqual(seen(reference));
+    expect(seen(base)).toEqual(seen(new Map(keys.map((key, i) => [key, i]))));
+  });
+
+  it('given more values than the base has keys, then it is refused', () => {
+    const { base } = based(10, 10);
+    expect(() => GrowingMap.over(base, new Array(11).fill(0))).toThrow(RangeError);
+  });
+});
