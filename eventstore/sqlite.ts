@@ -25,7 +25,7 @@ import {
 import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, linkOf } from './checkpoints.js';
 import { takePreparedText } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
-import { type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
+import { type LeaseOp, type LeaseRow, type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
 
 type Row = {
   position: number;
@@ -62,7 +62,7 @@ const FOLLOW_READ_MS = 4;
 const KNOWN_SPAN = 256;
 
 /** Where a group of appends goes: the writer thread, or this connection for an in-memory database. */
-type Writer = { commit(requests: WirePart[][]): Promise<Outcome[]>; close(): Promise<void> };
+type Writer = { commit(requests: WirePart[][]): Promise<Outcome[]>; lease(op: LeaseOp): Promise<LeaseRow>; close(): Promise<void> };
 
 /**
  * The embedded default. Durable by default: WAL journal, synchronous=FULL (an acknowledged append
@@ -133,13 +133,6 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         )
         .raw(true),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
-      // Taken when free, expired or the asker's own; one statement, so two processes cannot both take it.
-      takeLease: db.prepare<[{ name: string; holder: string; now: number; ms: number }]>(
-        `INSERT INTO leases (name, holder, expires_ms) VALUES (@name, @holder, @now + @ms) ON CONFLICT (name) DO UPDATE
-         SET holder = excluded.holder, expires_ms = excluded.expires_ms WHERE leases.holder = excluded.holder OR leases.expires_ms <= @now`,
-      ),
-      lease: db.prepare<[string], { holder: string; expires_ms: number }>('SELECT holder, expires_ms FROM leases WHERE name = ?'),
-      releaseLease: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
     };
   }
 
@@ -293,7 +286,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     if (this.writer) return this.writer;
     if (this.file === ':memory:') {
       const writer = sqliteWriter(this.db);
-      this.writer = { commit: async (requests) => writer.commit(requests), close: async () => {} };
+      this.writer = { commit: async (requests) => writer.commit(requests), lease: async (op) => writer.lease(op), close: async () => {} };
       return this.writer;
     }
     const worker = new Worker(new URL('./sqliteWriter.js', import.meta.url), {
@@ -302,27 +295,36 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     // An idle writer does not keep the process alive; one with a commit under way does.
     worker.unref();
     let group = 0;
-    const replies = new Map<number, { resolve: (outcomes: Outcome[]) => void; reject: (error: Error) => void }>();
+    type Reply = { outcomes?: Outcome[]; lease?: LeaseRow; failed?: { message: string; code?: string } };
+    const replies = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
     const failAll = (error: Error) => {
       for (const { reject } of replies.values()) reject(error);
       replies.clear();
     };
-    worker.on('message', ({ group: id, outcomes }: { group: number; outcomes: Outcome[] }) => {
-      replies.get(id)?.resolve(outcomes);
+    worker.on('message', ({ group: id, ...reply }: { group: number } & Reply) => {
+      replies.get(id)?.resolve(reply);
       replies.delete(id);
       if (replies.size === 0) worker.unref();
     });
     worker.on('error', failAll);
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    /** A message to the thread, and its reply. */
+    const ask = (message: object, moved: ArrayBuffer[] = []) =>
+      new Promise<Reply>((resolve, reject) => {
+        group += 1;
+        replies.set(group, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ group, ...message }, moved);
+      });
     const writer: Writer = {
-      commit: (requests) =>
-        new Promise<Outcome[]>((resolve, reject) => {
-          group += 1;
-          replies.set(group, { resolve, reject });
-          worker.ref();
-          // Prepared text's pieces moved, not copied (the first checkpoint's 10 MB at a million events: 55 ms as one string).
-          worker.postMessage({ group, requests }, movedPieces(requests));
-        }),
+      // Prepared text's pieces moved, not copied (the first checkpoint's 10 MB at a million events: 55 ms as one string).
+      commit: async (requests) => (await ask({ requests }, movedPieces(requests))).outcomes!,
+      lease: async (op) => {
+        const reply = await ask({ lease: op });
+        if (reply.failed)
+          throw Object.assign(new Error(reply.failed.message), reply.failed.code === undefined ? {} : { code: reply.failed.code });
+        return reply.lease ?? null;
+      },
       close: async () => {
         // Kept alive until the thread has closed its connection: a caller awaiting this must not see the process end first.
         worker.ref();
@@ -435,14 +437,14 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   }
 
   /** Leases between the processes sharing the file; they share one machine, so its clock (Date.now) counts the expiry. */
+  /** Taken or renewed by the writer (a durable write: its fsync off the main thread). */
   async acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding> {
-    this.statements.takeLease.run({ name, holder, now: Date.now(), ms: Math.round(seconds * 1000) });
-    const lease = this.statements.lease.get(name)!;
+    const lease = (await this.openWriter().lease({ op: 'take', name, holder, now: Date.now(), ms: Math.round(seconds * 1000) }))!;
     return { holder: lease.holder, expiresAt: new Date(lease.expires_ms).toISOString() };
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    this.statements.releaseLease.run(name, holder);
+    await this.openWriter().lease({ op: 'release', name, holder, now: Date.now(), ms: 0 });
   }
 
   /** The durability settings in force on this connection (synchronous: 0 OFF, 1 NORMAL, 2 FULL). */

@@ -18,5 +18,13 @@ export type Refusal =
 export type WireResult = { nextExpectedRevision: number; position: number; positions: number[] | null };
 export type Outcome = { ok: true; results: WireResult[] } | { ok: false; refusal: Refusal };
 
-/** Group commit over an open connection: every request (one append of one or more parts) in one transaction, each in its own savepoint. */
-export function sqliteWriter(db: Database.Database): { commit(requests: WirePart[][]): Outcome[] };
+/** A lease taken (or renewed) or released, as `LeaseStore` asks it; `now` is the asker's clock in ms. */
+export type LeaseOp = { op: 'take' | 'release'; name: string; holder: string; now: number; ms: number };
+/** The lease as it stands after a take; null after a release. */
+export type LeaseRow = { holder: string; expires_ms: number } | null;
+
+/**
+ * Group commit over an open connection: every request (one append of one or more parts) in one transaction, each in its
+ * own savepoint. And the leases, each write its own transaction, so that the main thread never waits for one.
+ */
+export function sqliteWriter(db: Database.Database): { commit(requests: WirePart[][]): Outcome[]; lease(op: LeaseOp): LeaseRow };

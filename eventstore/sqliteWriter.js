@@ -34,6 +34,15 @@ export function sqliteWriter(db) {
   const byId = db.prepare('SELECT * FROM events WHERE event_id = ?');
   const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   // The transaction's own statements, prepared once: `exec` parses its SQL again at every call.
+  // Leases (eventstore/lease.ts): taken when free, expired or the asker's own; one statement, so two processes cannot both
+  // take it. Written here, not on the main thread: each is a durable commit (an fsync; 132 ms once in a profile at a
+  // million events), and under appends it would wait for this thread's transaction too.
+  const takeLease = db.prepare(
+    `INSERT INTO leases (name, holder, expires_ms) VALUES (@name, @holder, @now + @ms) ON CONFLICT (name) DO UPDATE
+     SET holder = excluded.holder, expires_ms = excluded.expires_ms WHERE leases.holder = excluded.holder OR leases.expires_ms <= @now`,
+  );
+  const leaseRow = db.prepare('SELECT holder, expires_ms FROM leases WHERE name = ?');
+  const releaseLease = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
   const [begin, savepoint, release, rollbackTo, commit, rollback] = [
     'BEGIN IMMEDIATE',
     'SAVEPOINT append',
@@ -118,6 +127,15 @@ export function sqliteWriter(db) {
         return requests.map(() => asOutcome(error));
       }
     },
+
+    lease({ op, name, holder, now, ms }) {
+      if (op === 'release') {
+        releaseLease.run(name, holder);
+        return null;
+      }
+      takeLease.run({ name, holder, now, ms });
+      return leaseRow.get(name);
+    },
   };
 }
 
@@ -133,6 +151,14 @@ if (!isMainThread && workerData?.sqliteWriter) {
     if (message.close) {
       db.close();
       parentPort.close();
+      return;
+    }
+    if (message.lease) {
+      try {
+        parentPort.postMessage({ group: message.group, lease: writer.lease(message.lease) });
+      } catch (error) {
+        parentPort.postMessage({ group: message.group, failed: { message: String(error?.message ?? error), code: error?.code } });
+      }
       return;
     }
     parentPort.postMessage({ group: message.group, outcomes: writer.commit(message.requests) });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Decider } from '../domain/shared/decider.js';
 import { currentState, handleCommand } from '../eventstore/commandHandler.js';
@@ -56,6 +57,32 @@ describe('sqlite event store on disk', () => {
     expect((await reopened.readStream('durable')).map((e) => e.id)).toEqual(appended.map((e) => e.id));
     expect(await reopened.headPosition()).toBe(result.position);
     expect((await reopened.appendToStream('durable', [event(3)], 1)).nextExpectedRevision).toBe(2);
+  });
+
+  it('takes a lease on its writer thread: while another connection holds the write lock, the event loop turns and the lease waits for it', async () => {
+    const file = tempFile();
+    const store = new SqliteEventStore(file, (e) => e);
+    open.push(store);
+    await store.appendToStream('s-1', [event(1)], 'no_stream');
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    let settled: string | undefined;
+    const taking = store.acquireLease('once-only-work', 'node-a', 30).then(
+      (lease) => (settled = `held by ${lease.holder}`),
+      (error: Error) => (settled = `failed: ${error.message}`),
+    );
+    // A write on the main thread would hold the loop here until its busy timeout (5 s), then fail: no turn would come first.
+    let turns = 0;
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10, turns++));
+    expect(turns).toBe(5);
+    expect(settled).toBeUndefined();
+    blocker.exec('COMMIT');
+    blocker.close();
+    await taking;
+    expect(settled).toBe('held by node-a');
+    expect((await store.acquireLease('once-only-work', 'node-b', 30)).holder).toBe('node-a');
+    await store.releaseLease('once-only-work', 'node-a');
+    expect((await store.acquireLease('once-only-work', 'node-b', 30)).holder).toBe('node-b');
   });
 
   it('runs with a WAL journal and synchronous=FULL, so an acknowledged append is on disk', () => {
