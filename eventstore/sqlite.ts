@@ -93,6 +93,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
    */
   private recent: RecordedEvent[] = [];
   private committing = false;
+  /** Set once `close()` has waited for the appends under way: no writer is started after it. */
+  private closed = false;
   private writer: Writer | undefined;
   /** How many groups were committed and how many appends they held (the bench reports their ratio). */
   readonly groupCommits = { commits: 0, appends: 0 };
@@ -284,6 +286,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /** The writer, started at the first append: a reader (verification, a script) never starts a thread. */
   private openWriter() {
     if (this.writer) return this.writer;
+    // Not started again once closed: a lease asked after `close()` would leave a thread and a connection open.
+    if (this.closed) throw new Error('The SQLite event store is closed.');
     if (this.file === ':memory:') {
       const writer = sqliteWriter(this.db);
       this.writer = { commit: async (requests) => writer.commit(requests), lease: async (op) => writer.lease(op), close: async () => {} };
@@ -295,6 +299,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     // An idle writer does not keep the process alive; one with a commit under way does.
     worker.unref();
     let group = 0;
+    let closing = false;
     type Reply = { outcomes?: Outcome[]; lease?: LeaseRow; failed?: { message: string; code?: string } };
     const replies = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
     const failAll = (error: Error) => {
@@ -304,7 +309,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     worker.on('message', ({ group: id, ...reply }: { group: number } & Reply) => {
       replies.get(id)?.resolve(reply);
       replies.delete(id);
-      if (replies.size === 0) worker.unref();
+      // Once closing, kept alive until the thread has closed (a reply to a lease sent before the close comes first).
+      if (replies.size === 0 && !closing) worker.unref();
     });
     worker.on('error', failAll);
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -327,6 +333,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       },
       close: async () => {
         // Kept alive until the thread has closed its connection: a caller awaiting this must not see the process end first.
+        closing = true;
         worker.ref();
         worker.postMessage({ close: true });
         await exited;
@@ -458,6 +465,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /** Waits for the appends under way, stops the writer thread, closes the connection. */
   async close(): Promise<void> {
     while (this.committing || this.waiting.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    this.closed = true;
     const writer = this.writer;
     this.writer = undefined;
     await writer?.close();

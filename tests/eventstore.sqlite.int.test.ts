@@ -1,5 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -83,6 +84,30 @@ describe('sqlite event store on disk', () => {
     expect((await store.acquireLease('once-only-work', 'node-b', 30)).holder).toBe('node-a');
     await store.releaseLease('once-only-work', 'node-a');
     expect((await store.acquireLease('once-only-work', 'node-b', 30)).holder).toBe('node-b');
+  });
+
+  it('closes while a lease is on its way, in a process with nothing else to keep it alive; asked after, a lease is refused', async () => {
+    const file = tempFile();
+    // A process of its own: the test runner keeps its own alive, so the writer thread's ref is what is tested here.
+    const script = `
+      import { SqliteEventStore } from ${JSON.stringify(join(process.cwd(), 'eventstore/sqlite.ts'))};
+      const store = new SqliteEventStore(${JSON.stringify(file)}, (e) => e);
+      const taking = store.acquireLease('once-only-work', 'node-a', 30).then((l) => console.log('held by ' + l.holder));
+      await store.close();
+      await taking;
+      console.log('closed');
+      await store.acquireLease('once-only-work', 'node-b', 30).then(() => console.log('taken after close'), (e) => console.log(e.message));
+    `;
+    const scriptFile = `${file}.mts`;
+    files.push(scriptFile);
+    writeFileSync(scriptFile, script);
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', scriptFile], (error, stdout) =>
+        resolve({ stdout, code: error ? ((error as { code?: number }).code ?? 1) : 0 }),
+      );
+    });
+    expect(stdout.trim().split('\n')).toEqual(['held by node-a', 'closed', 'The SQLite event store is closed.']);
+    expect(code).toBe(0);
   });
 
   it('runs with a WAL journal and synchronous=FULL, so an acknowledged append is on disk', () => {
