@@ -443,8 +443,10 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     return this.statements.lastPosition.get()?.position ?? -1;
   }
 
-  /** Leases between the processes sharing the file; they share one machine, so its clock (Date.now) counts the expiry. */
-  /** Taken or renewed by the writer (a durable write: its fsync off the main thread). */
+  /**
+   * Leases between the processes sharing the file; they share one machine, so its clock (Date.now) counts the expiry.
+   * Taken, renewed and released by the writer (each a durable write: its fsync off the main thread).
+   */
   async acquireLease(name: string, holder: string, seconds: number): Promise<LeaseHolding> {
     const lease = (await this.openWriter().lease({ op: 'take', name, holder, now: Date.now(), ms: Math.round(seconds * 1000) }))!;
     return { holder: lease.holder, expiresAt: new Date(lease.expires_ms).toISOString() };

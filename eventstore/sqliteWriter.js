@@ -33,7 +33,6 @@ export function sqliteWriter(db) {
   const head = db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
   const byId = db.prepare('SELECT * FROM events WHERE event_id = ?');
   const insert = db.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-  // The transaction's own statements, prepared once: `exec` parses its SQL again at every call.
   // Leases (eventstore/lease.ts): taken when free, expired or the asker's own; one statement, so two processes cannot both
   // take it. Written here, not on the main thread: each is a durable commit (an fsync; 132 ms once in a profile at a
   // million events), and under appends it would wait for this thread's transaction too.
@@ -43,6 +42,7 @@ export function sqliteWriter(db) {
   );
   const leaseRow = db.prepare('SELECT holder, expires_ms FROM leases WHERE name = ?');
   const releaseLease = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
+  // The transaction's own statements, prepared once: `exec` parses its SQL again at every call.
   const [begin, savepoint, release, rollbackTo, commit, rollback] = [
     'BEGIN IMMEDIATE',
     'SAVEPOINT append',
