@@ -142,8 +142,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       maskedErrors: {
         maskError: errorMasker({ suggestions: introspection, log: (error) => logger.error({ err: error }, 'unexpected error') }),
       },
-      graphiql: CONSOLE_OPTIONS,
-      renderGraphiQL: () => graphiql.html,
+      // The console page is served before the endpoint, from its bytes (below).
+      graphiql: false,
       // Closed by default: a browser page from another origin gets no answer unless CORS_ORIGINS names it.
       cors:
         corsOrigins.length > 0
@@ -231,6 +231,12 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     }
     next();
   });
+  // The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
+  // never made a string on this thread, with their ETag (a browser that has them gets 304).
+  app.get(yoga.graphqlEndpoint, (req, res, next) => {
+    if (!req.headers.accept?.includes('text/html')) return next();
+    res.type('html').set('ETag', graphiql.etag).send(graphiql.page);
+  });
   // Uploading evidence needs a sign-in (a stranger must not fill the disk). Reading a file needs only
   // its SHA-256: a 256-bit name learned from the evidence it belongs to, which is withheld from those
   // who may not see it — and so <img>/<a> links work without a token.
@@ -307,17 +313,21 @@ const CONSOLE_OPTIONS: GraphiQLOptions = {
   defaultTabs: consoleTabs,
 };
 
-let consolePageRendered: Promise<{ html: string; scriptHash: string }> | undefined;
+type ConsolePage = { page: Buffer; etag: string; scriptHash: string };
+let consolePageRendered: Promise<ConsolePage> | undefined;
 
 /**
  * The console page, rendered once per process: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
- * so it works with no internet, and the hash of its one inline script for the CSP. Rendered in a worker thread
- * (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s while a starting server answers "starting".
+ * so it works with no internet, as UTF-8 bytes with their ETag, and the hash of its one inline script for the CSP.
+ * Rendered in a worker thread (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s while a starting
+ * server answers "starting".
  */
-function consolePage(): Promise<{ html: string; scriptHash: string }> {
+function consolePage(): Promise<ConsolePage> {
   consolePageRendered ??= new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./consolePage.js', import.meta.url), { workerData: { consolePage: CONSOLE_OPTIONS } });
-    worker.once('message', resolve);
+    worker.once('message', ({ page, ...rest }: { page: Uint8Array; etag: string; scriptHash: string }) =>
+      resolve({ ...rest, page: Buffer.from(page.buffer, page.byteOffset, page.byteLength) }),
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`The console page's worker stopped (exit code ${code}) before rendering it.`)));
   });

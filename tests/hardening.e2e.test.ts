@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, bearer, logIn, tokenFor } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
@@ -214,6 +215,23 @@ describe('the console in production and on the network', () => {
     expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);
     expect(html).not.toMatch(/<script[^>]*\bsrc=/);
     expect(html).toContain('login(login: $login, password: $password)');
+    // Sent as UTF-8 with an ETag: a browser that has the page already gets 304 and no 9 MB body again.
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html).toContain('台账 · Taizhang console');
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{43}"$/);
+    // As a browser revalidates (fetch would add "Cache-Control: no-cache" to a conditional request).
+    const again = await new Promise<{ status: number; body: string }>((resolve, reject) =>
+      get(`${server.url}/graphql`, { headers: { accept: 'text/html', 'if-none-match': etag } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      }).on('error', reject),
+    );
+    expect(again).toEqual({ status: 304, body: '' });
+    // Anything else than a page asked for is the endpoint's: a GET query still answers JSON.
+    const query = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('masks unexpected errors: no stack trace, no internals', async () => {
