@@ -52,7 +52,23 @@ CREATE TABLE IF NOT EXISTS leases (
   name       TEXT    PRIMARY KEY,
   holder     TEXT    NOT NULL,
   expires_ms INTEGER NOT NULL
-);`;
+);
+-- A checkpoint's metadata and the position it covers, written beside its row by the same insert: SQLite stores a row's
+-- data before its metadata, and the first checkpoint of a big log carries megabytes of data (12.8 MB at a million
+-- events), so its metadata in the row is reached through every overflow page of the data (60-110 ms with the position's
+-- JSON, once per connection), on the thread that reads. The links and a checkpoint's metadata are read from here; a
+-- checkpoint written before this table has no row here and is read from its row.
+CREATE TABLE IF NOT EXISTS checkpoint_links (
+  position INTEGER PRIMARY KEY,
+  metadata TEXT    NOT NULL,
+  covers   INTEGER
+);
+CREATE TRIGGER IF NOT EXISTS checkpoint_links_kept AFTER INSERT ON events
+WHEN NEW.stream_id = '${CHECKPOINT_STREAM}' AND NEW.type = '${CHECKPOINT_TYPE}'
+BEGIN
+  INSERT INTO checkpoint_links (position, metadata, covers)
+  VALUES (NEW.position, NEW.metadata, json_extract(NEW.data, '$.position'));
+END;`;
 
 /** How many of the last written events the store keeps for its followers (`following`). */
 const RECENT_EVENTS = 2_000;
@@ -124,13 +140,23 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         .raw(true),
       all: db.prepare<[number, number], RawRow>(`SELECT ${RAW_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       dataAt: db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck(true),
-      metadataAt: db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(true),
+      metadataAt: db
+        .prepare<[number], string>(
+          `SELECT COALESCE(c.metadata, e.metadata) FROM events e LEFT JOIN checkpoint_links c ON c.position = e.position WHERE e.position = ?`,
+        )
+        .pluck(true),
       // The checkpointer's read (`subscribeToLinks`): no event's data or metadata reaches JavaScript, only the chain hash and
       // the position a checkpoint covers, picked out by SQLite.
       links: db
         .prepare<[number, number], LinkRow>(
-          `SELECT position, event_id, stream_id, revision, type, json_extract(metadata, '$.hash'),
-             CASE WHEN ${IS_CHECKPOINT} THEN json_extract(data, '$.position') END
+          `SELECT position, event_id, stream_id, revision, type,
+             CASE WHEN ${IS_CHECKPOINT}
+               THEN COALESCE((SELECT json_extract(metadata, '$.hash') FROM checkpoint_links c WHERE c.position = events.position),
+                             json_extract(metadata, '$.hash'))
+               ELSE json_extract(metadata, '$.hash') END,
+             CASE WHEN ${IS_CHECKPOINT}
+               THEN COALESCE((SELECT covers FROM checkpoint_links c WHERE c.position = events.position), json_extract(data, '$.position'))
+               END
            FROM events WHERE position > ? ORDER BY position LIMIT ?`,
         )
         .raw(true),
@@ -510,9 +536,10 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
 /**
  * The columns of a row read as an event, in this order: position, event_id, stream_id, revision, type, data, metadata;
  * for a checkpoint, data and metadata are null: left in the file and read when asked for (`checkpointColumn`,
- * `parsedWhenAsked`). The metadata too, because it comes after the data in the row: SQLite follows the data's overflow
- * pages to reach it (12.8 MB for the first checkpoint at a million events: 65-90 ms at the first read on a connection,
- * every projection's snapshot check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every
+ * `parsedWhenAsked`). The metadata too: in the row it comes after the data, and SQLite follows the data's overflow pages
+ * to reach it (12.8 MB for the first checkpoint at a million events: 65-90 ms at the first read on a connection, every
+ * projection's snapshot check of a warm start whose log ends with it); when asked for, it is read from its copy in
+ * `checkpoint_links` (the schema). Rows come as arrays: a catch-up reads every
  * row once, and an object per row was garbage at once.
  */
 const IS_CHECKPOINT = `stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}'`;

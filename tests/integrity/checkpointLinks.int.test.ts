@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readModelProjections } from '../../application/index.js';
 import { recordCheckpoint } from '../../eventstore/checkpoints.js';
@@ -160,6 +161,49 @@ describe('the SQLite store’s links', () => {
       expect(() => unread!.metadata).toThrow(/ask before the store is closed/);
     } finally {
       parse.mockRestore();
+      await reader.close();
+      await store.close();
+    }
+  });
+
+  it('given checkpoints in the file, when a second connection follows the links and reads a checkpoint’s metadata, then both come from the copy written beside each checkpoint (not through its data’s pages); a checkpoint without one, as in a file from before, is read from its own row', async () => {
+    const { store, raw, head } = await ledgerWithCheckpoints('beside');
+    const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+    const [first, second] = recorded as [RecordedEvent, RecordedEvent];
+    const db = new Database(raw.file);
+    try {
+      // Written by the checkpoint's own insert: its metadata, and the position it covers.
+      const beside = db.prepare('SELECT position, metadata, covers FROM checkpoint_links ORDER BY position').all() as {
+        position: number;
+        metadata: string;
+        covers: number;
+      }[];
+      expect(beside.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }))).toEqual(
+        recorded.map((e) => ({ position: e.position, metadata: e.metadata, covers: (e.data as { position: number }).position })),
+      );
+      // The copy is what is read: changed there (never done but here), the first checkpoint's link and metadata say so.
+      db.prepare(`UPDATE checkpoint_links SET metadata = json_set(metadata, '$.hash', 'beside'), covers = -1 WHERE position = ?`).run(
+        first.position,
+      );
+      // Without a copy, the second is read from its row.
+      db.prepare('DELETE FROM checkpoint_links WHERE position = ?').run(second.position);
+    } finally {
+      db.close();
+    }
+    const reader = new SqliteEventStore(raw.file);
+    try {
+      const links = await followUntil<LogLink>(head, (signal, on) => reader.subscribeToLinks({ signal }, on));
+      const checkpointLinks = links
+        .filter((l) => l.streamId === 'checkpoints')
+        .map(({ position, hash, covers }) => ({ position, hash, covers }));
+      expect(checkpointLinks).toEqual([
+        { position: first.position, hash: 'beside', covers: -1 },
+        { position: second.position, hash: storedHash(second), covers: (second.data as { position: number }).position },
+      ]);
+      const read = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
+      expect(read.map((e) => (e.metadata as { hash?: unknown }).hash)).toEqual(['beside', storedHash(second)]);
+      expect(read[1]!.metadata).toEqual(second.metadata);
+    } finally {
       await reader.close();
       await store.close();
     }
