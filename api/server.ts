@@ -232,8 +232,10 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     next();
   });
   // The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
-  // never made a string on this thread, with their ETag (a browser that has them gets 304).
+  // never made a string on this thread, with their ETag (a browser that has them gets 304). The same address answers
+  // GraphQL in JSON otherwise: a cache keeps the two apart by the Accept header.
   app.get(yoga.graphqlEndpoint, (req, res, next) => {
+    res.vary('Accept');
     if (!req.headers.accept?.includes('text/html')) return next();
     res.type('html').set('ETag', graphiql.etag).send(graphiql.page);
   });

@@ -217,6 +217,7 @@ describe('the console in production and on the network', () => {
     expect(html).toContain('login(login: $login, password: $password)');
     // Sent as UTF-8 with an ETag: a browser that has the page already gets 304 and no 9 MB body again.
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('vary')).toContain('Accept');
     expect(html).toContain('台账 · Taizhang console');
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]{43}"$/);
