@@ -53,21 +53,22 @@ CREATE TABLE IF NOT EXISTS leases (
   holder     TEXT    NOT NULL,
   expires_ms INTEGER NOT NULL
 );
--- A checkpoint's metadata and the position it covers, written beside its row by the same insert: SQLite stores a row's
--- data before its metadata, and the first checkpoint of a big log carries megabytes of data (12.8 MB at a million
--- events), so its metadata in the row is reached through every overflow page of the data (60-110 ms with the position's
--- JSON, once per connection), on the thread that reads. The links and a checkpoint's metadata are read from here; a
--- checkpoint written before this table has no row here and is read from its row.
+-- A checkpoint's link (its chain hash and the position it covers) kept beside its row, written by the same insert. SQLite
+-- stores a row's data before its metadata, and the first checkpoint of a big log carries megabytes of data (12.8 MB at a
+-- million events): the hash in the row's metadata is reached through every overflow page of the data, and the position
+-- by parsing the data (145-219 ms for that one row, on the thread that reads). The checkpointer's links are read from
+-- here; the events themselves (and so verification) from their rows. No column types: a value is kept as the JSON gave
+-- it, and one that is not a whole position is refused when read, as from the row.
 CREATE TABLE IF NOT EXISTS checkpoint_links (
   position INTEGER PRIMARY KEY,
-  metadata TEXT    NOT NULL,
-  covers   INTEGER
+  hash,
+  covers
 );
 CREATE TRIGGER IF NOT EXISTS checkpoint_links_kept AFTER INSERT ON events
 WHEN NEW.stream_id = '${CHECKPOINT_STREAM}' AND NEW.type = '${CHECKPOINT_TYPE}'
 BEGIN
-  INSERT INTO checkpoint_links (position, metadata, covers)
-  VALUES (NEW.position, NEW.metadata, json_extract(NEW.data, '$.position'));
+  INSERT INTO checkpoint_links (position, hash, covers)
+  VALUES (NEW.position, json_extract(NEW.metadata, '$.hash'), json_extract(NEW.data, '$.position'));
 END;`;
 
 /** How many of the last written events the store keeps for its followers (`following`). */
@@ -140,19 +141,14 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         .raw(true),
       all: db.prepare<[number, number], RawRow>(`SELECT ${RAW_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       dataAt: db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck(true),
-      metadataAt: db
-        .prepare<[number], string>(
-          `SELECT COALESCE(c.metadata, e.metadata) FROM events e LEFT JOIN checkpoint_links c ON c.position = e.position WHERE e.position = ?`,
-        )
-        .pluck(true),
+      metadataAt: db.prepare<[number], string>('SELECT metadata FROM events WHERE position = ?').pluck(true),
       // The checkpointer's read (`subscribeToLinks`): no event's data or metadata reaches JavaScript, only the chain hash and
       // the position a checkpoint covers, picked out by SQLite.
       links: db
         .prepare<[number, number], LinkRow>(
           `SELECT position, event_id, stream_id, revision, type,
              CASE WHEN ${IS_CHECKPOINT}
-               THEN COALESCE((SELECT json_extract(metadata, '$.hash') FROM checkpoint_links c WHERE c.position = events.position),
-                             json_extract(metadata, '$.hash'))
+               THEN COALESCE((SELECT hash FROM checkpoint_links c WHERE c.position = events.position), json_extract(metadata, '$.hash'))
                ELSE json_extract(metadata, '$.hash') END,
              CASE WHEN ${IS_CHECKPOINT}
                THEN COALESCE((SELECT covers FROM checkpoint_links c WHERE c.position = events.position), json_extract(data, '$.position'))
@@ -162,6 +158,25 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         .raw(true),
       lastPosition: db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
+    this.copyMissingLinks();
+  }
+
+  /**
+   * The links of checkpoints appended before `checkpoint_links` existed, copied there once: at the first open of such a
+   * file, each read the slow way (the check is a read of the checkpoints' index). Only a shortcut: if the copy fails
+   * (a checkpoint whose data is not JSON), the links are read from the rows as before.
+   */
+  private copyMissingLinks(): void {
+    const missing = `FROM events WHERE ${IS_CHECKPOINT} AND position NOT IN (SELECT position FROM checkpoint_links)`;
+    try {
+      if (this.db.prepare(`SELECT 1 ${missing} LIMIT 1`).get() === undefined) return;
+      this.db
+        .prepare(
+          `INSERT INTO checkpoint_links (position, hash, covers)
+           SELECT position, json_extract(metadata, '$.hash'), json_extract(data, '$.position') ${missing}`,
+        )
+        .run();
+    } catch {}
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -538,9 +553,8 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
  * for a checkpoint, data and metadata are null: left in the file and read when asked for (`checkpointColumn`,
  * `parsedWhenAsked`). The metadata too: in the row it comes after the data, and SQLite follows the data's overflow pages
  * to reach it (12.8 MB for the first checkpoint at a million events: 65-90 ms at the first read on a connection, every
- * projection's snapshot check of a warm start whose log ends with it); when asked for, it is read from its copy in
- * `checkpoint_links` (the schema). Rows come as arrays: a catch-up reads every
- * row once, and an object per row was garbage at once.
+ * projection's snapshot check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every row
+ * once, and an object per row was garbage at once.
  */
 const IS_CHECKPOINT = `stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}'`;
 const RAW_COLUMNS = `position, event_id, stream_id, revision, type,

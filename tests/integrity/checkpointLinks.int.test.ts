@@ -166,44 +166,37 @@ describe('the SQLite store’s links', () => {
     }
   });
 
-  it('given checkpoints in the file, when a second connection follows the links and reads a checkpoint’s metadata, then both come from the copy written beside each checkpoint (not through its data’s pages); a checkpoint without one, as in a file from before, is read from its own row', async () => {
+  it('given checkpoints in the file, when a second connection follows the links, then each checkpoint’s hash and covered position come from the copy written beside it (not through its data’s pages), its events from its row; a checkpoint without a copy is read from its row, and one appended before the copies existed gets its copy at the next open', async () => {
     const { store, raw, head } = await ledgerWithCheckpoints('beside');
     const recorded = (await raw.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
     const [first, second] = recorded as [RecordedEvent, RecordedEvent];
-    const db = new Database(raw.file);
-    try {
-      // Written by the checkpoint's own insert: its metadata, and the position it covers.
-      const beside = db.prepare('SELECT position, metadata, covers FROM checkpoint_links ORDER BY position').all() as {
-        position: number;
-        metadata: string;
-        covers: number;
-      }[];
-      expect(beside.map((row) => ({ ...row, metadata: JSON.parse(row.metadata) }))).toEqual(
-        recorded.map((e) => ({ position: e.position, metadata: e.metadata, covers: (e.data as { position: number }).position })),
-      );
-      // The copy is what is read: changed there (never done but here), the first checkpoint's link and metadata say so.
-      db.prepare(`UPDATE checkpoint_links SET metadata = json_set(metadata, '$.hash', 'beside'), covers = -1 WHERE position = ?`).run(
-        first.position,
-      );
-      // Without a copy, the second is read from its row.
-      db.prepare('DELETE FROM checkpoint_links WHERE position = ?').run(second.position);
-    } finally {
-      db.close();
-    }
-    const reader = new SqliteEventStore(raw.file);
-    try {
-      const links = await followUntil<LogLink>(head, (signal, on) => reader.subscribeToLinks({ signal }, on));
-      const checkpointLinks = links
+    const covers = (e: RecordedEvent) => (e.data as { position: number }).position;
+    const copies = (db: Database.Database) => db.prepare('SELECT position, hash, covers FROM checkpoint_links ORDER BY position').all();
+    const checkpointLinks = async (reader: SqliteEventStore) =>
+      (await followUntil<LogLink>(head, (signal, on) => reader.subscribeToLinks({ signal }, on)))
         .filter((l) => l.streamId === 'checkpoints')
         .map(({ position, hash, covers }) => ({ position, hash, covers }));
-      expect(checkpointLinks).toEqual([
+    const db = new Database(raw.file);
+    const reader = new SqliteEventStore(raw.file);
+    try {
+      // Written by each checkpoint's own insert.
+      expect(copies(db)).toEqual(recorded.map((e) => ({ position: e.position, hash: storedHash(e), covers: covers(e) })));
+      // The copy is what the links say (changed here by hand, as nothing else does); without one, the row is read.
+      db.prepare(`UPDATE checkpoint_links SET hash = 'beside', covers = -1 WHERE position = ?`).run(first.position);
+      db.prepare('DELETE FROM checkpoint_links WHERE position = ?').run(second.position);
+      expect(await checkpointLinks(reader)).toEqual([
         { position: first.position, hash: 'beside', covers: -1 },
-        { position: second.position, hash: storedHash(second), covers: (second.data as { position: number }).position },
+        { position: second.position, hash: storedHash(second), covers: covers(second) },
       ]);
+      // The events themselves, and so verification, are read from their rows.
       const read = (await reader.readAll({ maxCount: 10_000 })).filter((e) => e.streamId === 'checkpoints');
-      expect(read.map((e) => (e.metadata as { hash?: unknown }).hash)).toEqual(['beside', storedHash(second)]);
-      expect(read[1]!.metadata).toEqual(second.metadata);
+      expect(read.map((e) => e.metadata)).toEqual(recorded.map((e) => e.metadata));
+      // A file whose checkpoints have no copies (appended before there were any): copied at the next open.
+      db.prepare('DELETE FROM checkpoint_links').run();
+      await new SqliteEventStore(raw.file).close();
+      expect(copies(db)).toEqual(recorded.map((e) => ({ position: e.position, hash: storedHash(e), covers: covers(e) })));
     } finally {
+      db.close();
       await reader.close();
       await store.close();
     }
