@@ -37,6 +37,15 @@ type Row = {
   metadata: string;
 };
 
+/**
+ * A row's link in SQL, over its columns (`row`: `NEW.` in a trigger): whether it is a checkpoint, its chain hash, and the
+ * position a checkpoint covers. The links statement, the copy kept beside each checkpoint and the copies made for a file
+ * from before all say it so.
+ */
+const isCheckpointRow = (row = '') => `${row}stream_id = '${CHECKPOINT_STREAM}' AND ${row}type = '${CHECKPOINT_TYPE}'`;
+const hashOf = (row = '') => `json_extract(${row}metadata, '$.hash')`;
+const coversOf = (row = '') => `json_extract(${row}data, '$.position')`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -65,10 +74,9 @@ CREATE TABLE IF NOT EXISTS checkpoint_links (
   covers
 );
 CREATE TRIGGER IF NOT EXISTS checkpoint_links_kept AFTER INSERT ON events
-WHEN NEW.stream_id = '${CHECKPOINT_STREAM}' AND NEW.type = '${CHECKPOINT_TYPE}'
+WHEN ${isCheckpointRow('NEW.')}
 BEGIN
-  INSERT INTO checkpoint_links (position, hash, covers)
-  VALUES (NEW.position, json_extract(NEW.metadata, '$.hash'), json_extract(NEW.data, '$.position'));
+  INSERT INTO checkpoint_links (position, hash, covers) VALUES (NEW.position, ${hashOf('NEW.')}, ${coversOf('NEW.')});
 END;`;
 
 /** How many of the last written events the store keeps for its followers (`following`). */
@@ -148,10 +156,10 @@ export class SqliteEventStore implements EventStore, LeaseStore {
         .prepare<[number, number], LinkRow>(
           `SELECT position, event_id, stream_id, revision, type,
              CASE WHEN ${IS_CHECKPOINT}
-               THEN COALESCE((SELECT hash FROM checkpoint_links c WHERE c.position = events.position), json_extract(metadata, '$.hash'))
-               ELSE json_extract(metadata, '$.hash') END,
+               THEN COALESCE((SELECT hash FROM checkpoint_links c WHERE c.position = events.position), ${hashOf()})
+               ELSE ${hashOf()} END,
              CASE WHEN ${IS_CHECKPOINT}
-               THEN COALESCE((SELECT covers FROM checkpoint_links c WHERE c.position = events.position), json_extract(data, '$.position'))
+               THEN COALESCE((SELECT covers FROM checkpoint_links c WHERE c.position = events.position), ${coversOf()})
                END
            FROM events WHERE position > ? ORDER BY position LIMIT ?`,
         )
@@ -173,7 +181,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       this.db
         .prepare(
           `INSERT INTO checkpoint_links (position, hash, covers)
-           SELECT position, json_extract(metadata, '$.hash'), json_extract(data, '$.position') ${missing}`,
+           SELECT position, ${hashOf()}, ${coversOf()} ${missing}`,
         )
         .run();
     } catch {}
@@ -556,7 +564,7 @@ function indexOfPosition(events: readonly RecordedEvent[], position: number): nu
  * projection's snapshot check of a warm start whose log ends with it). Rows come as arrays: a catch-up reads every row
  * once, and an object per row was garbage at once.
  */
-const IS_CHECKPOINT = `stream_id = '${CHECKPOINT_STREAM}' AND type = '${CHECKPOINT_TYPE}'`;
+const IS_CHECKPOINT = isCheckpointRow();
 const RAW_COLUMNS = `position, event_id, stream_id, revision, type,
   CASE WHEN ${IS_CHECKPOINT} THEN NULL ELSE data END, CASE WHEN ${IS_CHECKPOINT} THEN NULL ELSE metadata END`;
 
