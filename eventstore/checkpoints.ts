@@ -73,6 +73,28 @@ export function linkOf(event: RecordedEvent): LogLink {
   return { id, streamId, revision, position, type, hash: storedHash(event), covers: isCheckpoint(event) ? positionOf(event) : null };
 }
 
+/**
+ * A link as a store's links read gives its columns (position, event id, stream id, revision, type, the metadata's `hash`,
+ * a checkpoint's `data.position`), the same link `linkOf` makes of the event: a hash that is not text is none, and a
+ * checkpoint must name a whole position (-1 or more) or the read fails, as a checkpoint's data would fail to parse.
+ */
+export type LinkRow = [number, string, string, number, string, unknown, unknown];
+
+export function linkFromRow([position, id, streamId, revision, type, hash, covers]: LinkRow): LogLink {
+  const checkpoint = isCheckpoint({ streamId, type });
+  if (checkpoint && !(Number.isInteger(covers) && (covers as number) >= -1))
+    throw new Error(`The checkpoint at position ${position} does not name the position it covers`);
+  return {
+    id,
+    streamId,
+    revision,
+    position,
+    type,
+    hash: typeof hash === 'string' ? hash : undefined,
+    covers: checkpoint ? (covers as number) : null,
+  };
+}
+
 /** Follows the log's links: read as links where the store can (`subscribeToLinks`), or taken from its events. */
 function followLinks(store: EventStore, options: SubscribeOptions, onLink: (link: LogLink) => Promise<void> | void): Promise<void> {
   return store.subscribeToLinks ? store.subscribeToLinks(options, onLink) : store.subscribeToAll(options, (event) => onLink(linkOf(event)));

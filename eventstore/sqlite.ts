@@ -22,7 +22,7 @@ import {
   withChangeToken,
   withWritten,
 } from './port.js';
-import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, linkOf } from './checkpoints.js';
+import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, type LinkRow, linkFromRow, linkOf } from './checkpoints.js';
 import { takePreparedText } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing } from './shared.js';
 import { type LeaseOp, type LeaseRow, type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
@@ -293,7 +293,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /** `following` for the links alone (`subscribeToLinks`): from the events kept, or read as links from the file. */
   private followingLinks({ after = -1, maxCount }: ReadAllOptions): LogLink[] {
     const kept = this.recentAfter(after, maxCount);
-    return kept ? kept.map(linkOf) : this.statements.links.all(after, maxCount).map(linkFromRaw);
+    return kept ? kept.map(linkOf) : this.statements.links.all(after, maxCount).map(linkFromRow);
   }
 
   /** The events kept from the last groups that run on without a gap from the one after `after`, when it is among them. */
@@ -587,25 +587,6 @@ function parsedWhenAsked(event: object, key: 'data' | 'metadata', text: () => st
       return parsed.value;
     },
   });
-}
-
-/** A row of the log as the `links` statement gives it: position, event_id, stream_id, revision, type, hash, covers. */
-type LinkRow = [number, string, string, number, string, unknown, unknown];
-
-/** A link as `linkOf` gives it for the same row: a hash that is not text is none, a checkpoint must name a whole position. */
-function linkFromRaw([position, id, streamId, revision, type, hash, covers]: LinkRow): LogLink {
-  const checkpoint = isCheckpoint({ streamId, type });
-  if (checkpoint && !(Number.isInteger(covers) && (covers as number) >= -1))
-    throw new Error(`The checkpoint at position ${position} does not name the position it covers`);
-  return {
-    id,
-    streamId,
-    revision,
-    position,
-    type,
-    hash: typeof hash === 'string' ? hash : undefined,
-    covers: checkpoint ? (covers as number) : null,
-  };
 }
 
 /** The buffers under the UTF-8 pieces of prepared text in a group's requests, each its own (`takePreparedText`). */

@@ -8,12 +8,14 @@ import {
   type EventMetadata,
   type EventStore,
   type LeaseStore,
+  type LogLink,
   isLeaseStore,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
   changeTokenAfter,
 } from '../eventstore/port.js';
+import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, linkOf } from '../eventstore/checkpoints.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 
 export type ContractOptions = {
@@ -28,6 +30,8 @@ export type ContractOptions = {
   atomicAppendMany?: boolean;
   /** The store keeps leases (LeaseStore); KurrentDB does not. */
   leases?: boolean;
+  /** The store reads the log as links (`subscribeToLinks`, for the checkpointer) without handing over the events. */
+  readsLinks?: boolean;
 };
 
 const metadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
@@ -69,7 +73,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export function eventStoreContract(
   name: string,
   open: (codec?: EventCodec) => EventStore | Promise<EventStore>,
-  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true, leases = true }: ContractOptions = {},
+  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true, leases = true, readsLinks = false }: ContractOptions = {},
 ) {
   describe(`${name} event store`, () => {
     const opened: EventStore[] = [];
@@ -595,6 +599,69 @@ export function eventStoreContract(
         const none: RecordedEvent[] = [];
         await s.subscribeToAll({ signal: AbortSignal.abort() }, (e) => void none.push(e));
         expect(none).toEqual([]);
+      });
+    });
+
+    describe.runIf(readsLinks)('subscribeToLinks (the checkpointer reads the log as links)', () => {
+      /** Follows the links after `after` until the one at `head`. */
+      const linksUntil = async (s: EventStore, after: number, head: number) => {
+        expect(s.subscribeToLinks).toBeTypeOf('function');
+        const controller = new AbortController();
+        const seen: LogLink[] = [];
+        await s.subscribeToLinks!({ after, signal: controller.signal }, (link) => {
+          seen.push(link);
+          if (link.position >= head) controller.abort();
+        });
+        return seen;
+      };
+      const checkpoint = (position: unknown, heads = 3): NewEvent => ({
+        ...event(
+          {
+            position,
+            eventCount: 7,
+            streamCount: heads,
+            merkleRoot: 'ab'.repeat(32),
+            previousPosition: -1,
+            moved: Array.from({ length: heads }, (_, i) => [`s-${i}`, i, 'cd'.repeat(32)]),
+            reason: 'events',
+          },
+          CHECKPOINT_TYPE,
+        ),
+      });
+
+      it('gives each event’s link as `linkOf` makes it of the event: the hash when it is text, what a checkpoint covers', async () => {
+        const s = await store();
+        const before = await s.headPosition();
+        const id = stream('linked');
+        const withHash = (hash: unknown): NewEvent => ({ ...event({ n: 1 }), metadata: { ...metadata(), hash } as EventMetadata });
+        await s.appendToStream(id, [withHash('ef'.repeat(32)), withHash(5), event({ n: 3 })], 'no_stream');
+        await s.appendToStream(CHECKPOINT_STREAM, [checkpoint(-1, 0), checkpoint(2, 2_000)], 'any');
+        // An event of the checkpoint type on another stream is no checkpoint: it covers nothing.
+        await s.appendToStream(stream('not-checkpoints'), [{ ...event({ position: 9 }, CHECKPOINT_TYPE) }], 'no_stream');
+        const head = await s.headPosition();
+
+        const links = await linksUntil(s, before, head);
+
+        const fromEvents = (await s.readAll({ after: before, maxCount: 100 })).map(linkOf);
+        expect(links).toEqual(fromEvents);
+        expect(links.map((l) => [l.hash, l.covers])).toEqual([
+          ['ef'.repeat(32), null],
+          [undefined, null],
+          [undefined, null],
+          [undefined, -1],
+          [undefined, 2],
+          [undefined, null],
+        ]);
+      });
+
+      it('fails on a checkpoint that does not name a whole position it covers, as reading it as an event does', async () => {
+        const s = await store();
+        const before = await s.headPosition();
+        await s.appendToStream(CHECKPOINT_STREAM, [checkpoint('2')], 'any');
+        const head = await s.headPosition();
+        const [read] = await s.readAll({ after: before, maxCount: 100 });
+        expect(() => linkOf(read!)).toThrow();
+        await expect(linksUntil(s, before, head)).rejects.toThrow();
       });
     });
 

@@ -8,7 +8,7 @@ import { freshDatabase, freshSchema, query } from './support/postgres.js';
 
 const database = await freshDatabase('eventstore');
 
-eventStoreContract('postgres', async (codec) => PostgresEventStore.open(await freshSchema(database), codec));
+eventStoreContract('postgres', async (codec) => PostgresEventStore.open(await freshSchema(database), codec), { readsLinks: true });
 
 const event = (n: number): NewEvent => ({
   id: randomUUID(),

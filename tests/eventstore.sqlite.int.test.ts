@@ -24,7 +24,7 @@ afterAll(() => {
   for (const file of files) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 });
 
-eventStoreContract('sqlite', (codec) => new SqliteEventStore(tempFile(), codec));
+eventStoreContract('sqlite', (codec) => new SqliteEventStore(tempFile(), codec), { readsLinks: true });
 
 describe('sqlite event store on disk', () => {
   const open: SqliteEventStore[] = [];
