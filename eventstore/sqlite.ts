@@ -24,7 +24,7 @@ import {
 } from './port.js';
 import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, type LinkRow, linkFromRow, linkOf } from './checkpoints.js';
 import { takePreparedText } from './preparedData.js';
-import { assertDistinctParts, decodedOrNothing } from './shared.js';
+import { assertDistinctParts, decodedOrNothing, parsedWhenAsked } from './shared.js';
 import { type LeaseOp, type LeaseRow, type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
 
 type Row = {
@@ -570,24 +570,6 @@ const RAW_COLUMNS = `position, event_id, stream_id, revision, type,
 
 /** A row of the log as RAW_COLUMNS gives it. */
 type RawRow = [number, string, string, number, string, string | null, string | null];
-
-/**
- * A checkpoint's data (or metadata) read and parsed when first asked for, the same value at every read after (issue 12):
- * the log's first checkpoint names every stream's head (108,000 at a million events, ~13 MB of JSON: reading the row held
- * the event loop 80 ms and parsing it 39 ms on the shared machine), and the read models that follow the log, the as-of
- * replays and the checkpointer (which reads links, the newest checkpoint's too at its start) never read its data; a
- * snapshot's check of the event at its position reads neither.
- */
-function parsedWhenAsked(event: object, key: 'data' | 'metadata', text: () => string): void {
-  let parsed: { value: unknown } | undefined;
-  Object.defineProperty(event, key, {
-    enumerable: true,
-    get: () => {
-      parsed ??= { value: JSON.parse(text()) };
-      return parsed.value;
-    },
-  });
-}
 
 /** The buffers under the UTF-8 pieces of prepared text in a group's requests, each its own (`takePreparedText`). */
 const movedPieces = (requests: readonly WirePart[][]): ArrayBuffer[] =>

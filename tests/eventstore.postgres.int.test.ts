@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHECKPOINT_STREAM, CHECKPOINT_TYPE } from '../eventstore/checkpoints.js';
 import type { NewEvent, RecordedEvent } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
 import { eventStoreContract } from './eventstore.contract.js';
@@ -195,5 +196,46 @@ describe('postgres event store under concurrent transactions', () => {
     expect((await again.readStream('durable')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(await again.headPosition()).toBe(written.position);
     expect((await again.appendToStream('durable', [event(3)], 1)).position).toBeGreaterThan(written.position);
+  });
+
+  it('given checkpoints in the store, when their stream and the log are read, then each one’s data is parsed here only when asked for, once, and is the one recorded', async () => {
+    const url = await freshSchema(database);
+    const writer = await open(url);
+    const checkpoint = (position: number): NewEvent => ({
+      ...event(0),
+      type: CHECKPOINT_TYPE,
+      data: {
+        position,
+        eventCount: position + 1,
+        streamCount: 1,
+        merkleRoot: 'ab'.repeat(32),
+        previousPosition: -1,
+        moved: [['s', 0, 'cd'.repeat(32)]],
+        reason: 'events',
+      },
+    });
+    await writer.appendToStream('s', [event(1)], 'no_stream');
+    const recorded = [checkpoint(1), checkpoint(2)];
+    await writer.appendToStream(CHECKPOINT_STREAM, recorded, 'no_stream');
+
+    const reader = await open(url);
+    const parse = vi.spyOn(JSON, 'parse');
+    const checkpointsParsed = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('"merkleRoot"'));
+    try {
+      const forwards = await reader.readStream(CHECKPOINT_STREAM);
+      const [newest] = await reader.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+      const log = await reader.readAll({ maxCount: 10 });
+      expect(log.map((e) => e.type)).toEqual(['ThingHappened', CHECKPOINT_TYPE, CHECKPOINT_TYPE]);
+      expect(log[0]!.data).toEqual({ n: 1 });
+      expect(checkpointsParsed()).toEqual([]);
+
+      expect(forwards.map((e) => e.data)).toEqual(recorded.map((e) => e.data));
+      expect(newest!.data).toEqual(recorded[1]!.data);
+      expect(checkpointsParsed()).toHaveLength(3);
+      expect(forwards[0]!.data).toBe(forwards[0]!.data);
+      expect(checkpointsParsed()).toHaveLength(3);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
