@@ -67,6 +67,9 @@ export function checkpointFrom(event: RecordedEvent): Checkpoint {
 export const isCheckpoint = (event: Pick<RecordedEvent, 'streamId' | 'type'>) =>
   event.streamId === CHECKPOINT_STREAM && event.type === CHECKPOINT_TYPE;
 
+/** `isCheckpoint` in SQL, for the stores' statements (SQLite's and PostgreSQL's); `row` prefixes the columns (`NEW.`). */
+export const isCheckpointRow = (row = '') => `${row}stream_id = '${CHECKPOINT_STREAM}' AND ${row}type = '${CHECKPOINT_TYPE}'`;
+
 /** An event's link (port.ts `LogLink`): what the drafter keeps of it. */
 export function linkOf(event: RecordedEvent): LogLink {
   const { id, streamId, revision, position, type } = event;
@@ -76,13 +79,14 @@ export function linkOf(event: RecordedEvent): LogLink {
 /**
  * A link as a store's links read gives its columns (position, event id, stream id, revision, type, the metadata's `hash`,
  * a checkpoint's `data.position`), the same link `linkOf` makes of the event: a hash that is not text is none, and a
- * checkpoint must name a whole position (-1 or more) or the read fails, as a checkpoint's data would fail to parse.
+ * checkpoint must name a whole position (-1 or more, a safe integer as zod's `int` has it) or the read fails, as
+ * `linkOf` fails on its data.
  */
 export type LinkRow = [number, string, string, number, string, unknown, unknown];
 
 export function linkFromRow([position, id, streamId, revision, type, hash, covers]: LinkRow): LogLink {
   const checkpoint = isCheckpoint({ streamId, type });
-  if (checkpoint && !(Number.isInteger(covers) && (covers as number) >= -1))
+  if (checkpoint && !(Number.isSafeInteger(covers) && (covers as number) >= -1))
     throw new Error(`The checkpoint at position ${position} does not name the position it covers`);
   return {
     id,
@@ -267,8 +271,8 @@ const checkpointActor = { userId: 'integrity-checkpointer', name: '完整性检�
 type Newest = { revision: number; position: number };
 
 /**
- * The newest checkpoint's event, undefined when there is none. A store may leave its data and metadata to be read when
- * asked for (the SQLite store does): the log's first checkpoint names every head. Read under the hash chain (`rawStore`):
+ * The newest checkpoint's event, undefined when there is none. A store may leave its data (SQLite's, its metadata too) to
+ * be read when asked for (the SQLite and PostgreSQL stores do): the log's first checkpoint names every head. Read under the hash chain (`rawStore`):
  * the chain would learn the stream's head hash from the metadata, which SQLite reaches by following the data's overflow
  * pages (65–90 ms for the first checkpoint at a million events, at the end of a warm start); the next append reads the
  * head when it needs it.
@@ -279,8 +283,8 @@ async function lastCheckpoint(store: EventStore): Promise<RecordedEvent | undefi
 }
 
 /**
- * What a checkpoint event covers, from its link where the store reads links: SQLite picks that one number out of the row,
- * where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at a million events,
+ * What a checkpoint event covers, from its link where the store reads links: SQLite and PostgreSQL pick that one number
+ * out of the row, where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at a million events,
  * 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). `store` is the one under the hash chain
  * (`rawStore`). One batch of links read from the event on; -1 when `stopped` aborts first.
  */

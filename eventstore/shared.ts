@@ -84,10 +84,15 @@ export function decodedOrNothing(events: readonly RecordedEvent[], codec: EventC
  */
 export function parsedWhenAsked(event: object, key: 'data' | 'metadata', text: () => string): void {
   let parsed: { value: unknown } | undefined;
+  // Let go once parsed: the text (13 MB for the first checkpoint at a million events) need not live as long as the event.
+  let unparsed: (() => string) | undefined = text;
   Object.defineProperty(event, key, {
     enumerable: true,
     get: () => {
-      parsed ??= { value: JSON.parse(text()) };
+      if (!parsed) {
+        parsed = { value: JSON.parse(unparsed!()) };
+        unparsed = undefined;
+      }
       return parsed.value;
     },
   });

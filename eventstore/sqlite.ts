@@ -22,7 +22,7 @@ import {
   withChangeToken,
   withWritten,
 } from './port.js';
-import { CHECKPOINT_STREAM, CHECKPOINT_TYPE, isCheckpoint, type LinkRow, linkFromRow, linkOf } from './checkpoints.js';
+import { isCheckpoint, isCheckpointRow, type LinkRow, linkFromRow, linkOf } from './checkpoints.js';
 import { takePreparedText } from './preparedData.js';
 import { assertDistinctParts, decodedOrNothing, parsedWhenAsked } from './shared.js';
 import { type LeaseOp, type LeaseRow, type Outcome, type Refusal, type WirePart, sqliteWriter } from './sqliteWriter.js';
@@ -42,7 +42,6 @@ type Row = {
  * position a checkpoint covers. The links statement, the copy kept beside each checkpoint and the copies made for a file
  * from before all say it so.
  */
-const isCheckpointRow = (row = '') => `${row}stream_id = '${CHECKPOINT_STREAM}' AND ${row}type = '${CHECKPOINT_TYPE}'`;
 const hashOf = (row = '') => `json_extract(${row}metadata, '$.hash')`;
 const coversOf = (row = '') => `json_extract(${row}data, '$.position')`;
 

@@ -30,8 +30,12 @@ export type ContractOptions = {
   atomicAppendMany?: boolean;
   /** The store keeps leases (LeaseStore); KurrentDB does not. */
   leases?: boolean;
-  /** The store reads the log as links (`subscribeToLinks`, for the checkpointer) without handing over the events. */
-  readsLinks?: boolean;
+  /**
+   * The store reads the log as links (`subscribeToLinks`, for the checkpointer) without handing over the events: given a
+   * store, another store on the same log that reads what the first wrote from the log itself (SQLite keeps its own last
+   * appends and answers from them).
+   */
+  readsLinks?: (written: EventStore) => EventStore | Promise<EventStore>;
 };
 
 const metadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
@@ -73,7 +77,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 export function eventStoreContract(
   name: string,
   open: (codec?: EventCodec) => EventStore | Promise<EventStore>,
-  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true, leases = true, readsLinks = false }: ContractOptions = {},
+  { sharedLog = false, detectsIdsAcrossStreams = true, atomicAppendMany = true, leases = true, readsLinks }: ContractOptions = {},
 ) {
   describe(`${name} event store`, () => {
     const opened: EventStore[] = [];
@@ -602,9 +606,11 @@ export function eventStoreContract(
       });
     });
 
-    describe.runIf(readsLinks)('subscribeToLinks (the checkpointer reads the log as links)', () => {
-      /** Follows the links after `after` until the one at `head`. */
-      const linksUntil = async (s: EventStore, after: number, head: number) => {
+    describe.runIf(readsLinks !== undefined)('subscribeToLinks (the checkpointer reads the log as links)', () => {
+      /** Follows the links after `after` until the one at `head`, read by another store on the log `written` wrote. */
+      const linksUntil = async (written: EventStore, after: number, head: number) => {
+        const s = await readsLinks!(written);
+        opened.push(s);
         expect(s.subscribeToLinks).toBeTypeOf('function');
         const controller = new AbortController();
         const seen: LogLink[] = [];
@@ -634,10 +640,17 @@ export function eventStoreContract(
         const before = await s.headPosition();
         const id = stream('linked');
         const withHash = (hash: unknown): NewEvent => ({ ...event({ n: 1 }), metadata: { ...metadata(), hash } as EventMetadata });
-        await s.appendToStream(id, [withHash('ef'.repeat(32)), withHash(5), event({ n: 3 })], 'no_stream');
+        await s.appendToStream(id, [withHash('ef'.repeat(32)), withHash(5), withHash(null), event({ n: 3 })], 'no_stream');
+        // Names JSON.parse reads but PostgreSQL's `->` refuses to decode: a NUL and a lone surrogate.
+        const named = (name: string): NewEvent => ({
+          ...withHash('01'.repeat(32)),
+          metadata: { ...metadata(), actor: { ...metadata().actor, name }, hash: '01'.repeat(32) } as EventMetadata,
+        });
+        await s.appendToStream(stream('named'), [named('王\u0000督查'), named('\ud800')], 'no_stream');
         await s.appendToStream(CHECKPOINT_STREAM, [checkpoint(-1, 0), checkpoint(2, 2_000)], 'any');
-        // An event of the checkpoint type on another stream is no checkpoint: it covers nothing.
-        await s.appendToStream(stream('not-checkpoints'), [{ ...event({ position: 9 }, CHECKPOINT_TYPE) }], 'no_stream');
+        // An event of the checkpoint type on another stream, or of another type on the checkpoints stream, is no checkpoint.
+        await s.appendToStream(stream('not-checkpoints'), [event({ position: 9 }, CHECKPOINT_TYPE)], 'no_stream');
+        await s.appendToStream(CHECKPOINT_STREAM, [event({ position: 'none' }, 'CheckpointNoted')], 'any');
         const head = await s.headPosition();
 
         const links = await linksUntil(s, before, head);
@@ -648,16 +661,26 @@ export function eventStoreContract(
           ['ef'.repeat(32), null],
           [undefined, null],
           [undefined, null],
+          [undefined, null],
+          ['01'.repeat(32), null],
+          ['01'.repeat(32), null],
           [undefined, -1],
           [undefined, 2],
+          [undefined, null],
           [undefined, null],
         ]);
       });
 
-      it('fails on a checkpoint that does not name a whole position it covers, as reading it as an event does', async () => {
+      it.each([
+        ['"2"', '2'],
+        ['nothing', undefined],
+        ['-2', -2],
+        ['1.5', 1.5],
+        ['2^53', 2 ** 53],
+      ])('fails on a checkpoint whose covered position is %s, as `linkOf` fails on it', async (_, position) => {
         const s = await store();
         const before = await s.headPosition();
-        await s.appendToStream(CHECKPOINT_STREAM, [checkpoint('2')], 'any');
+        await s.appendToStream(CHECKPOINT_STREAM, [checkpoint(position)], 'any');
         const head = await s.headPosition();
         const [read] = await s.readAll({ after: before, maxCount: 100 });
         expect(() => linkOf(read!)).toThrow();

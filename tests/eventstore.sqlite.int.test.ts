@@ -24,7 +24,9 @@ afterAll(() => {
   for (const file of files) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 });
 
-eventStoreContract('sqlite', (codec) => new SqliteEventStore(tempFile(), codec), { readsLinks: true });
+eventStoreContract('sqlite', (codec) => new SqliteEventStore(tempFile(), codec), {
+  readsLinks: (written) => new SqliteEventStore((written as SqliteEventStore).file),
+});
 
 describe('sqlite event store on disk', () => {
   const open: SqliteEventStore[] = [];
