@@ -5,7 +5,7 @@ import { linkOf, recordCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, LogLink } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
-import { startEmbeddedPostgres } from '../tests/support/postgresServer.js';
+import { inSchema, postgresForBench } from '../tests/support/postgresServer.js';
 import { blocking } from './asof.js';
 import { cachedLog } from './memory.js';
 import { type FigureTable, runIfMain } from './report.js';
@@ -89,15 +89,13 @@ function table(title: string, { events, links }: { events: Walk; links: Walk }, 
 
 /** The cached county copied into a PostgreSQL store of its own, with the checkpoint a first start appends after it. */
 async function onPostgres(size: number): Promise<FigureTable> {
-  const server = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startEmbeddedPostgres();
+  const server = await postgresForBench();
   const schema = `links_${randomUUID().slice(0, 8)}`;
   const admin = new pg.Client({ connectionString: server.url });
   try {
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(server.url);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const store = await PostgresEventStore.open(url.toString());
+    const store = await PostgresEventStore.open(inSchema(server.url, schema));
     try {
       const source = new SqliteEventStore(cachedLog(size).file);
       try {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../tests/support/postgresServer.js';
+import { postgresForBench } from '../tests/support/postgresServer.js';
 import { type ServerProcess, spawnServer, stopServer } from '../tests/support/serverProcess.js';
 import { type FigureTable, runIfMain } from './report.js';
 
@@ -22,11 +22,6 @@ const WARM_UP = 40;
 const SOURCES = ['national_feedback', 'provincial_review', 'municipal_review', 'county_self_check', 'audit'] as const;
 const RAISE =
   'mutation Raise($s: ProblemSource!, $d: String!) { raiseProblem(source: $s, category: housing, description: $d) { problem { id } } }';
-
-async function postgresForBench(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  return startEmbeddedPostgres();
-}
 
 async function admin(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url });

