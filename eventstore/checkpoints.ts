@@ -77,13 +77,15 @@ export function linkOf(event: RecordedEvent): LogLink {
 }
 
 /**
- * A link as a store's links read gives its columns (position, event id, stream id, revision, type, the metadata's `hash`,
- * a checkpoint's `data.position`), the same link `linkOf` makes of the event: a hash that is not text is none, and a
- * checkpoint must name a whole position (-1 or more, a safe integer as zod's `int` has it) or the read fails, as
- * `linkOf` fails on its data.
+ * A link's columns as a store's links read gives them: position (`P`: pg gives a bigint as text), event id, stream id,
+ * revision, type, the metadata's `hash`, a checkpoint's `data.position`.
  */
-export type LinkRow = [number, string, string, number, string, unknown, unknown];
+export type LinkRow<P = number> = [P, string, string, number, string, unknown, unknown];
 
+/**
+ * The link `linkOf` makes of the same event: a hash that is not text is none, and a checkpoint must name a whole position
+ * (-1 or more, a safe integer as zod's `int` has it) or the read fails, as `linkOf` fails on its data.
+ */
 export function linkFromRow([position, id, streamId, revision, type, hash, covers]: LinkRow): LogLink {
   const checkpoint = isCheckpoint({ streamId, type });
   if (checkpoint && !(Number.isSafeInteger(covers) && (covers as number) >= -1))

@@ -257,12 +257,11 @@ export class PostgresEventStore implements EventStore, LeaseStore {
 
   private async readLinks({ after = -1, maxCount }: ReadAllOptions): Promise<LogLink[]> {
     try {
-      const { rows } = await this.pool.query<[string, ...(LinkRow extends [number, ...infer R] ? R : never)]>({
+      const { rows } = await this.pool.query<LinkRow<string>>({
         text: LINKS,
         values: [after, maxCount],
         rowMode: 'array',
       });
-      // position is a bigint, which pg gives as text.
       return rows.map(([position, ...rest]) => linkFromRow([Number(position), ...rest]));
     } catch (error) {
       // `->` decodes every string of the metadata it reads from: a `\u0000` or a lone surrogate, which `json` keeps and

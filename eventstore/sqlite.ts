@@ -38,9 +38,9 @@ type Row = {
 };
 
 /**
- * A row's link in SQL, over its columns (`row`: `NEW.` in a trigger): whether it is a checkpoint, its chain hash, and the
- * position a checkpoint covers. The links statement, the copy kept beside each checkpoint and the copies made for a file
- * from before all say it so.
+ * A row's link in SQL, over its columns (`row`: `NEW.` in a trigger): its chain hash, and the position a checkpoint covers
+ * (whether it is one: `isCheckpointRow`). The links statement, the copy kept beside each checkpoint and the copies made
+ * for a file from before all say it so.
  */
 const hashOf = (row = '') => `json_extract(${row}metadata, '$.hash')`;
 const coversOf = (row = '') => `json_extract(${row}data, '$.position')`;
