@@ -4,6 +4,7 @@ import pg from 'pg';
 import { linkOf, recordCheckpoint } from '../eventstore/checkpoints.js';
 import type { EventStore, LogLink } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
+import { logInPages } from '../eventstore/shared.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { inSchema, postgresForBench } from '../tests/support/postgresServer.js';
 import { blocking } from './asof.js';
@@ -99,16 +100,7 @@ async function onPostgres(size: number): Promise<FigureTable> {
     try {
       const source = new SqliteEventStore(cachedLog(size).file);
       try {
-        await store.importRecorded(
-          (async function* () {
-            for (let after = -1; ; ) {
-              const batch = await source.readAll({ after, maxCount: 10_000 });
-              if (batch.length === 0) return;
-              yield batch;
-              after = batch.at(-1)!.position;
-            }
-          })(),
-        );
+        await store.importRecorded(logInPages(source, 10_000));
       } finally {
         await source.close();
       }

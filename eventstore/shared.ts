@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   DuplicateEventIdError,
   type EventCodec,
+  type EventStore,
   type NewEvent,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -96,4 +97,14 @@ export function parsedWhenAsked(event: object, key: 'data' | 'metadata', text: (
       return parsed.value;
     },
   });
+}
+
+/** The whole log as the store has it now, a page of up to `pageSize` events at a time, in order (a short page is the last). */
+export async function* logInPages(store: Pick<EventStore, 'readAll'>, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+  for (let after = -1; ; ) {
+    const page = await store.readAll({ after, maxCount: pageSize });
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.position;
+  }
 }

@@ -5,6 +5,7 @@ import { ledgerNumberLabeler } from '../application/integrity.js';
 import { sqliteFile } from '../eventstore/index.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
+import { logInPages } from '../eventstore/shared.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { type VerifyReport, describeReport, verifyLog } from '../eventstore/verify.js';
 import { runScript } from './cli.js';
@@ -80,12 +81,9 @@ async function openSource({ kind, location }: Spec): Promise<EventStore> {
 
 /** The whole log as stored, in batches, each event added to `digest` as it goes by. */
 async function* batches(store: EventStore, digest: LogDigest): AsyncGenerator<RecordedEvent[]> {
-  for (let after = -1; ; ) {
-    const batch = await store.readAll({ after, maxCount: BATCH });
+  for await (const batch of logInPages(store, BATCH)) {
     for (const event of batch) digest.add(event);
-    if (batch.length > 0) yield batch;
-    if (batch.length < BATCH) return;
-    after = batch.at(-1)!.position;
+    yield batch;
   }
 }
 
