@@ -273,11 +273,11 @@ const checkpointActor = { userId: 'integrity-checkpointer', name: '完整性检�
 type Newest = { revision: number; position: number };
 
 /**
- * The newest checkpoint's event, undefined when there is none. A store may leave its data (SQLite's, its metadata too) to
- * be read when asked for (the SQLite and PostgreSQL stores do): the log's first checkpoint names every head. Read under the hash chain (`rawStore`):
- * the chain would learn the stream's head hash from the metadata, which SQLite reaches by following the data's overflow
- * pages (65–90 ms for the first checkpoint at a million events, at the end of a warm start); the next append reads the
- * head when it needs it.
+ * The newest checkpoint's event, undefined when there is none. A store may leave its data to be read when asked for (the
+ * SQLite and PostgreSQL stores do, SQLite its metadata too): the log's first checkpoint names every head. Read under the
+ * hash chain (`rawStore`): the chain would learn the stream's head hash from the metadata, which SQLite reaches by
+ * following the data's overflow pages (65–90 ms for the first checkpoint at a million events, at the end of a warm
+ * start); the next append reads the head when it needs it.
  */
 async function lastCheckpoint(store: EventStore): Promise<RecordedEvent | undefined> {
   const [last] = await rawStore(store).readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
@@ -286,9 +286,9 @@ async function lastCheckpoint(store: EventStore): Promise<RecordedEvent | undefi
 
 /**
  * What a checkpoint event covers, from its link where the store reads links: SQLite and PostgreSQL pick that one number
- * out of the row, where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at a million events,
- * 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). `store` is the one under the hash chain
- * (`rawStore`). One batch of links read from the event on; -1 when `stopped` aborts first.
+ * out of the row, where parsing the data builds the whole checkpoint (the log's first names every head: 13 MB of JSON at
+ * a million events, 75–89 ms to parse on the 2-core VM, and the collector's pauses after it). `store` is the one under the
+ * hash chain (`rawStore`). One batch of links read from the event on; -1 when `stopped` aborts first.
  */
 async function coveredBy(store: EventStore, checkpoint: RecordedEvent, stopped?: AbortSignal): Promise<number> {
   if (!store.subscribeToLinks) return positionOf(checkpoint);
