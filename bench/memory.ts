@@ -8,9 +8,11 @@ import Database from 'better-sqlite3';
 import { createApplication } from '../application/index.js';
 import { domainEventDefinitions } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { outboxView } from '../projections/outboxView.js';
+import { FileSnapshotStore } from '../projections/snapshots.js';
 import { heapByProjection, heapLimit, liveHeap, megabytes } from './heap.js';
 import { rawRead } from './projections.js';
 import { writeTimeOrdered } from './rawLog.js';
@@ -23,6 +25,8 @@ import { type FigureTable, runIfMain } from './report.js';
  * - the county battle map and its wall, asked once (time, and the heap after it);
  * - the as-of history (it follows the start; after a start from snapshots it folds up to them), and the heap with it;
  * - heap used against `heap_size_limit`, the peak resident memory, and whether the process survived;
+ * - a warm start after it, in a process of its own (a server restarted): the snapshots the first start saved when it
+ *   closed, the live heap then, and with the as-of history restored;
  * - the raw read + JSON.parse rate of the same file, the anchor; and, at the first size, which
  *   projection holds the heap (each built alone).
  * Sizes: `npm run bench -- memory 100000 1000000 10000000` (numbers after the name; 100k and 1M by
@@ -80,6 +84,13 @@ type Measured = {
   heapWithHistory?: number;
   /** With the outbox's facts before NotificationsBegan let go, as a server's notifier does at its first start. */
   heapNotifying?: number;
+  /** Started again from the snapshots the first start saved when it closed: how long, and the live heap then. */
+  warmSeconds?: number;
+  heapAfterWarmStart?: number;
+  /** The as-of history after the warm start (restored, then folded up to the runner), and the heap with it. */
+  warmHistorySeconds?: number;
+  heapWarmWithHistory?: number;
+  warmPeakRss?: number;
   limit?: number;
   peakRss?: number;
   holders?: Record<string, string | number>[];
@@ -87,79 +98,100 @@ type Measured = {
   progress?: { position: number; heapUsed: number; seconds: number };
 };
 
-/** In the child: measures one log, printing each figure as a JSON line as soon as it has it (an out-of-memory end keeps what came before). */
-async function child(file: string, breakdown: boolean): Promise<void> {
+/**
+ * In the child: measures one log, printing each figure as a JSON line as soon as it has it (an out-of-memory end keeps what
+ * came before). The first child starts with no snapshot and saves them in `dir` when it closes; the second (`warm`) is a
+ * server restarted in a process of its own: its read models and as-of history restored from them.
+ */
+async function child(file: string, breakdown: boolean, dir: string, warm: boolean): Promise<void> {
   const say = (figures: Measured) => console.log(JSON.stringify(figures));
+  if (warm) {
+    const before = liveHeap();
+    const started = performance.now();
+    const app = await startOn(file, dir);
+    say({ warmSeconds: (performance.now() - started) / 1000, heapAfterWarmStart: liveHeap() - before });
+    const historyStarted = performance.now();
+    await app.readModels.historyReady();
+    say({ warmHistorySeconds: (performance.now() - historyStarted) / 1000, heapWarmWithHistory: liveHeap() - before });
+    await app.close();
+    say({ warmPeakRss: process.resourceUsage().maxRSS * 1024 });
+    return;
+  }
   say({ limit: heapLimit() });
   const raw = rawRead(file);
   say({ events: raw.events, rawSeconds: raw.seconds });
-  const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-memory-'));
-  try {
-    const before = liveHeap();
-    const store = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
-    const started = performance.now();
-    const app = await createApplication(store, {
-      clock: () => NOW,
-      checkpoints: false,
-      notifications: false,
-      readModelDatabase: join(dir, 'read-models.sqlite'),
-      // How far the start has got and the heap in use then, every 30 s: a start that runs out of heap shows where.
-      onCatchingUp: (runner) => {
-        const progress = setInterval(() => {
-          if (runner.position >= raw.events - 1) clearInterval(progress);
-          say({
-            progress: {
-              position: runner.position,
-              heapUsed: getHeapStatistics().used_heap_size,
-              seconds: (performance.now() - started) / 1000,
-            },
-          });
-        }, 30_000).unref();
-      },
-    });
-    say({ startSeconds: (performance.now() - started) / 1000, heapAfterStart: liveHeap() - before });
-    const rm = app.readModels;
-    const mapStarted = performance.now();
-    const { facts, at } = await rm.at(undefined, NOW);
-    await rm.prepareBattleMap(facts, at, null);
-    const map = rm.battleMap(facts, at, null);
-    await rm.wallCells(map);
-    say({ mapMs: performance.now() - mapStarted, mapItems: map.tally.total.size, heapAfterMap: liveHeap() - before });
-    const historyStarted = performance.now();
-    const folded = await Promise.race([
-      rm.historyReady().then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), HISTORY_LIMIT_MS).unref()),
-    ]);
-    say({
-      historySeconds: folded ? (performance.now() - historyStarted) / 1000 : null,
-      heapWithHistory: liveHeap() - before,
-    });
-    // A server's notifier, at its first start on a log with a history, appends NotificationsBegan at the head and the
-    // outbox lets go of the history's facts. This bench runs without the notifier (it writes nothing to the kept log):
-    // the same event is applied to the outbox here, not appended, to show the heap as such a server holds it.
-    const began = { id: 'bench-notifications-began', type: 'NotificationsBegan', position: app.runner.position + 1 };
-    outboxView.apply(app.runner.state(outboxView), {
-      ...began,
-      data: { fromPosition: app.runner.position },
-      metadata: { occurredAt: NOW },
-    } as unknown as RecordedEvent);
-    say({ heapNotifying: liveHeap() - before });
-    await app.close();
-    if (breakdown) {
-      const reopened = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
-      say({ holders: await heapByProjection(reopened, raw.events) });
-      await reopened.close();
-    }
-    say({ peakRss: process.resourceUsage().maxRSS * 1024 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  await firstStart(file, dir, liveHeap(), raw.events, say);
+  if (breakdown) {
+    const reopened = new SqliteEventStore(file, schemaCodec(domainEventDefinitions));
+    say({ holders: await heapByProjection(reopened, raw.events) });
+    await reopened.close();
   }
+  say({ peakRss: process.resourceUsage().maxRSS * 1024 });
+}
+
+/** The application on the log, its read-model database and its snapshots in `dir` (no checkpointer, no notifier). */
+function startOn(file: string, dir: string, onCatchingUp?: (runner: ProjectionRunner) => void) {
+  return createApplication(new SqliteEventStore(file, schemaCodec(domainEventDefinitions)), {
+    clock: () => NOW,
+    checkpoints: false,
+    notifications: false,
+    readModelDatabase: join(dir, 'read-models.sqlite'),
+    snapshots: new FileSnapshotStore(join(dir, 'snapshots')),
+    ...(onCatchingUp ? { onCatchingUp } : {}),
+  });
+}
+
+/** The start with no snapshot (every projection folds the log), its map, its history; closed, it saves its snapshots. */
+async function firstStart(file: string, dir: string, before: number, events: number, say: (figures: Measured) => void): Promise<void> {
+  const started = performance.now();
+  // How far the start has got and the heap in use then, every 30 s: a start that runs out of heap shows where.
+  const app = await startOn(file, dir, (runner) => {
+    const progress = setInterval(() => {
+      if (runner.position >= events - 1) clearInterval(progress);
+      say({
+        progress: {
+          position: runner.position,
+          heapUsed: getHeapStatistics().used_heap_size,
+          seconds: (performance.now() - started) / 1000,
+        },
+      });
+    }, 30_000).unref();
+  });
+  say({ startSeconds: (performance.now() - started) / 1000, heapAfterStart: liveHeap() - before });
+  const rm = app.readModels;
+  const mapStarted = performance.now();
+  const { facts, at } = await rm.at(undefined, NOW);
+  await rm.prepareBattleMap(facts, at, null);
+  const map = rm.battleMap(facts, at, null);
+  await rm.wallCells(map);
+  say({ mapMs: performance.now() - mapStarted, mapItems: map.tally.total.size, heapAfterMap: liveHeap() - before });
+  const historyStarted = performance.now();
+  const folded = await Promise.race([
+    rm.historyReady().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), HISTORY_LIMIT_MS).unref()),
+  ]);
+  say({
+    historySeconds: folded ? (performance.now() - historyStarted) / 1000 : null,
+    heapWithHistory: liveHeap() - before,
+  });
+  // A server's notifier, at its first start on a log with a history, appends NotificationsBegan at the head and the
+  // outbox lets go of the history's facts. This bench runs without the notifier (it writes nothing to the kept log):
+  // the same event is applied to the outbox here, not appended, to show the heap as such a server holds it.
+  const began = { id: 'bench-notifications-began', type: 'NotificationsBegan', position: app.runner.position + 1 };
+  outboxView.apply(app.runner.state(outboxView), {
+    ...began,
+    data: { fromPosition: app.runner.position },
+    metadata: { occurredAt: NOW },
+  } as unknown as RecordedEvent);
+  say({ heapNotifying: liveHeap() - before });
+  await app.close();
 }
 
 /** Runs the child on one log with Node's default heap; gathers its figures and how it ended. */
-function measure(file: string, breakdown: boolean): Promise<{ figures: Measured; exit: string }> {
+function measure(file: string, breakdown: boolean, dir: string, warm: boolean): Promise<{ figures: Measured; exit: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', file, String(breakdown)], {
+    const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', file, String(breakdown), dir, String(warm)];
+    const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const figures: Measured = {};
@@ -202,7 +234,18 @@ export async function run(): Promise<FigureTable[]> {
     const { file, generatedSeconds } = cachedLog(size);
     const load = loadavg()[0]!.toFixed(1);
     // Each projection built alone, at the first size when it is at most a million (five folds of the log).
-    const { figures: m, exit } = await measure(file, i === 0 && size <= 1_000_000);
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-bench-memory-'));
+    let m: Measured;
+    let exit: string;
+    try {
+      ({ figures: m, exit } = await measure(file, i === 0 && size <= 1_000_000, dir, false));
+      // Restarted on the snapshots the first start saved, in a new process: what a server holds after a restart.
+      const warm = exit === 'finished' ? await measure(file, false, dir, true) : null;
+      if (warm) Object.assign(m, warm.figures);
+      if (warm && warm.exit !== 'finished') exit = `${exit}; the warm start ${warm.exit}`;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     console.error(`memory ${size}: ${JSON.stringify({ ...m, holders: undefined })} (${exit}, load ${load})`);
     if (m.holders) holders = m.holders;
     const events = m.events ?? size;
@@ -243,7 +286,17 @@ export async function run(): Promise<FigureTable[]> {
       `${mb(m.heapNotifying)} (${perMillion(m.heapNotifying, events)} per 1M) / ${mb(m.limit)}${share(m.heapNotifying, m.limit)}`,
       '≤ 75% of the limit',
     );
-    row('peak resident memory; how the process ended', `${mb(m.peakRss)}; ${exit}`);
+    row(
+      'started again from the snapshots saved at close (warm): time, live heap per 1M events',
+      m.warmSeconds === undefined ? '—' : `${m.warmSeconds.toFixed(1)} s, ${perMillion(m.heapAfterWarmStart, events)}`,
+      '< 400 MB',
+    );
+    row(
+      '… its as-of history restored and folded on: time, heap with it per 1M events',
+      m.warmHistorySeconds === undefined ? '—' : `${m.warmHistorySeconds.toFixed(1)} s, ${perMillion(m.heapWarmWithHistory, events)}`,
+      '< 400 MB',
+    );
+    row('peak resident memory (first start; warm start); how the processes ended', `${mb(m.peakRss)}; ${mb(m.warmPeakRss)}; ${exit}`);
   }
   // Built alone only at the first size and only up to a million events (each is another fold of the log): say so rather than print an empty table.
   const first = sizes()[0]!;
@@ -260,5 +313,11 @@ export async function run(): Promise<FigureTable[]> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(process.argv[childAt + 1]!, process.argv[childAt + 2] === 'true');
+if (childAt >= 0)
+  await child(
+    process.argv[childAt + 1]!,
+    process.argv[childAt + 2] === 'true',
+    process.argv[childAt + 3]!,
+    process.argv[childAt + 4] === 'true',
+  );
 else await runIfMain(import.meta.url, run);

@@ -36,7 +36,7 @@ export function internStrings(value: unknown): void {
       if (typeof v === 'string') value[i] = internString(v);
       else if (v !== null && typeof v === 'object') internStrings(v);
     }
-  } else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const record = value as Record<string, unknown>;
     for (const key in record) {
       const v = record[key];

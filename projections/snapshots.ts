@@ -4,6 +4,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
 import { GrowingMap } from './growingMap.js';
+import { internStrings } from './intern.js';
 import { atOnce, sliceDue, sliced, yieldToEventLoop } from './slices.js';
 
 /**
@@ -187,6 +188,7 @@ function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>
       let read = 0;
       while (read < p.size) {
         const chunk = deserializer.readValue() as unknown[];
+        internStrings(chunk);
         if (isMap(c)) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);
         else if (c instanceof Set) for (const v of chunk) c.add(v);
         else for (const v of chunk) c.push(v);
@@ -194,6 +196,7 @@ function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>
         yield;
       }
     }
+    internStrings(bare);
     return dress(bare, containers);
   }
   return { meta, value: value() };
