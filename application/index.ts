@@ -153,7 +153,7 @@ export async function createApplication(given: EventStore, options: ApplicationO
   const runner = new ProjectionRunner(store, readModelProjections(auditView), options.snapshots ? { snapshots: options.snapshots } : {});
   options.onCatchingUp?.(runner);
   // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
-  const readModels = new ReadModels(store, runner);
+  const readModels = new ReadModels(store, runner, options.snapshots ? { snapshots: options.snapshots } : {});
   await runner.start();
   // The start's steps below each in a turn of the event loop of their own (issue 12, aim 3): chained through promises
   // that resolve at once, they ran in one block with the read models' last catch-up, the as-of history's and the

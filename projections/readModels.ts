@@ -8,6 +8,7 @@ import { type Trigger, type TriggerFilter, interviewTriggers } from './interview
 import { type At, type PolicyChoice, policyInForce, policyVersion } from './policyInForce.js';
 import { FactsHistory, REPLAY_SLICE, ownProblem, stateFrom } from './factsHistory.js';
 import { yieldToEventLoop } from './slices.js';
+import type { SnapshotStore } from './snapshots.js';
 import { type FactsState, countsAsOf, problemFacts } from './problemFacts.js';
 import type { ProjectionRunner } from './runner.js';
 import { ScorecardAccumulator, scorecards } from './scorecards/accumulator.js';
@@ -72,10 +73,22 @@ export class ReadModels {
   constructor(
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-    { historyEvery = HISTORY_EVERY, historyRecords, mapSlice }: { historyEvery?: number; historyRecords?: number; mapSlice?: number } = {},
+    {
+      historyEvery = HISTORY_EVERY,
+      historyRecords,
+      mapSlice,
+      snapshots,
+    }: {
+      historyEvery?: number;
+      historyRecords?: number;
+      mapSlice?: number;
+      /** Where the as-of history is saved after the runner saves the read models' snapshots, and restored from (the runner's). */
+      snapshots?: SnapshotStore;
+    } = {},
   ) {
     this.mapSlice = mapSlice;
-    this.history = new FactsHistory(store, runner, () => this.live, historyEvery, historyRecords);
+    this.history = new FactsHistory(store, runner, () => this.live, historyEvery, historyRecords, snapshots);
+    if (snapshots) runner.onSnapshot(() => this.history.save());
     runner.onApplied((event) => {
       // A checkpoint changes no read model, and its data is parsed only when read (eventstore/sqlite.ts: 13 MB for the
       // first at a million events, read here at every cold start before).

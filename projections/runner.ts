@@ -87,6 +87,8 @@ export class ProjectionRunner {
   private abort = new AbortController();
   private following: Promise<void> | undefined;
   private listeners = new Set<(event: RecordedEvent) => void>();
+  /** Called after each save of the snapshots, before the next begins (the as-of history saves its own then). */
+  private afterSnapshots = new Set<() => Promise<void>>();
   private lastEventId: string | null = null;
   private lastSnapshotPosition = -1;
   /** Snapshots are saved one after the other. */
@@ -306,6 +308,13 @@ export class ProjectionRunner {
           await this.release();
         }
       }
+      for (const listener of this.afterSnapshots) {
+        try {
+          await listener();
+        } catch (error) {
+          (this.options.log ?? console.log)(`A snapshot saved beside the read models' failed: ${String(error)}`);
+        }
+      }
     });
     this.saving = run.catch(() => undefined);
     await run;
@@ -388,6 +397,12 @@ export class ProjectionRunner {
   onApplied(listener: (event: RecordedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called after each save of the read models' snapshots, awaited before the next save (and by `stop`). */
+  onSnapshot(listener: () => Promise<void>): () => void {
+    this.afterSnapshots.add(listener);
+    return () => this.afterSnapshots.delete(listener);
   }
 
   private async halt(): Promise<void> {
