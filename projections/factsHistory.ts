@@ -57,7 +57,14 @@ type SavedSnapshot = {
   byUnit: [unit: string, kept: number, added: number[]][];
   others: OtherFacts;
 };
-type SavedHistory = { spacing: number; migratedSeen: boolean; blockMin: number[]; keys: string[]; snapshots: SavedSnapshot[] };
+type SavedHistory = {
+  every: number;
+  spacing: number;
+  migratedSeen: boolean;
+  blockMin: number[];
+  keys: string[];
+  snapshots: SavedSnapshot[];
+};
 
 /** A record's values in the order of `keys`, or the record when it has other keys or another order. */
 function valuesOf(f: ProblemFacts, keys: readonly string[]): unknown[] | ProblemFacts {
@@ -189,11 +196,15 @@ export class FactsHistory {
   private lastSnapshot = -1;
   /** Positions between two snapshots: `every`, doubled each time the history is thinned. */
   private spacing: number;
+  /** The spacing it was made with: a history saved with another is not restored. */
+  private readonly every: number;
   /** The background fold's own state, until it has caught up with the runner; then the runner's. */
   private source: FactsState | null = problemFacts.initial();
   private stopped = false;
   /** The position of the last snapshot saved or restored (`save`). */
   private savedAt = -1;
+  /** The snapshots being handed the runner's records after a fold of the history's own (`shareWithLive`). */
+  private sharing: Promise<void> = Promise.resolve();
   /** Whether a migrated fact (迁移导入, dated by its business day, not its record) was seen. */
   private migratedSeen = false;
   readonly ready: Promise<void>;
@@ -208,6 +219,7 @@ export class FactsHistory {
     private readonly saved?: SnapshotStore,
   ) {
     this.spacing = every;
+    this.every = every;
     runner.onApplied((event) => {
       if (this.stopped) return;
       if (this.source !== null) {
@@ -274,7 +286,8 @@ export class FactsHistory {
       if (this.folded >= this.runner.position) {
         // Caught up, in the same turn as the check: from the next event on, the runner's state is the source.
         this.source = null;
-        await this.shareWithLive();
+        this.sharing = this.shareWithLive();
+        await this.sharing;
         return;
       }
       const batch = await this.store.readAll({ after: this.folded, maxCount: REPLAY_SLICE });
@@ -296,7 +309,8 @@ export class FactsHistory {
    */
   private async shareWithLive(): Promise<void> {
     const live = this.live();
-    // From now on the runner copies a record before changing it: one handed to a snapshot here stays as it is.
+    // From now on the runner copies a record before changing it: one handed to a snapshot here stays as it is. Again after
+    // each yield: a record the runner copied meanwhile is its own to change in place, and may be the one handed next.
     recordsShared(live);
     const clock = sliceClock();
     let newer: readonly ProblemFacts[] | null = null;
@@ -310,7 +324,10 @@ export class FactsHistory {
           const theirs = live.problems.get(mine.problemId);
           if (theirs !== undefined && theirs !== mine && sameFacts(mine, theirs)) problems[i] = theirs;
         } else if (mine === newer[i]) problems[i] = newerShared[i]!;
-        if (clock.due()) await yieldToEventLoop();
+        if (clock.due()) {
+          await yieldToEventLoop();
+          recordsShared(live);
+        }
       }
       newer = original;
       newerShared = problems;
@@ -370,11 +387,14 @@ export class FactsHistory {
    * written in slices, while the history goes on.
    */
   async save(): Promise<void> {
+    // Not while the snapshots are handed the runner's records: each record is written once, where it changed.
+    await this.sharing;
     const last = this.snapshots.at(-1);
     if (!this.saved || this.source !== null || !last || last.position === this.savedAt) return;
     const taken = [...this.snapshots];
     const keys = last.problems.length > 0 ? Object.keys(last.problems[0]!) : [];
     const state: SavedHistory = {
+      every: this.every,
       spacing: this.spacing,
       migratedSeen: this.migratedSeen,
       blockMin: this.blockMin.slice(0, Math.floor(last.position / BLOCK) + 1),
@@ -438,6 +458,7 @@ export class FactsHistory {
       return null;
     }
     const history = (await read.state()) as SavedHistory;
+    if (history.every !== this.every) return null;
     // The runner's problems, in raising order as every snapshot's: each snapshot's map is made over them (`stateFrom`).
     const raised = this.live().problems;
     const clock = sliceClock();
@@ -471,6 +492,12 @@ export class FactsHistory {
     }
     const last = snapshots.at(-1);
     if (!last || last.position !== position || this.stopped) return null;
+    let i = 0;
+    for (const id of raised.keys()) {
+      if (i === last.problems.length) break;
+      if (id !== last.problems[i++]!.problemId) throw new Error(`The as-of history saved raised ${id} in another order than the log`);
+      if (clock.due()) await yieldToEventLoop();
+    }
     const state = await stateFrom(last);
     recordsShared(state);
     this.snapshots.push(...snapshots);
