@@ -3,7 +3,7 @@ import { GrowingMap } from './growingMap.js';
 import type { EventStore, RecordedEvent } from '../eventstore/port.js';
 import { migratedDayOf } from '../domain/index.js';
 import { type FactsState, type ProblemFacts, problemEventTypes, problemFacts, recordsShared } from './problemFacts.js';
-import type { ProjectionRunner } from './runner.js';
+import { type ProjectionRunner, matchesLog } from './runner.js';
 import { instantMs } from './time.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
 import { type SnapshotStore, readSnapshot, snapshotChunks } from './snapshots.js';
@@ -452,8 +452,7 @@ export class FactsHistory {
     if (!read) return null;
     const { name, version, position, eventId } = read.header;
     if (name !== HISTORY_SNAPSHOT || version !== problemFacts.version || position > this.runner.position) return null;
-    const [atPosition] = await this.store.readAll({ after: position - 1, maxCount: 1 });
-    if (atPosition?.position !== position || atPosition.id !== eventId) {
+    if (!(await matchesLog(this.store, position, eventId))) {
       console.log(`The as-of history saved does not match this log at position ${position}: discarded, folding the log again.`);
       return null;
     }

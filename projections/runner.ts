@@ -36,6 +36,16 @@ export interface StoredState {
 
 const storedState = (state: unknown) => state as StoredState;
 
+/**
+ * Whether the event at `position` in `store` is `eventId` (always, for -1: nothing applied): a snapshot or a stored state
+ * saved at that position belongs to this log, not to one replaced since.
+ */
+export async function matchesLog(store: EventStore, position: number, eventId: string | null): Promise<boolean> {
+  if (position < 0) return true;
+  const [atPosition] = await store.readAll({ after: position - 1, maxCount: 1 });
+  return atPosition?.position === position && atPosition.id === eventId;
+}
+
 type Waiter = { position: number; resolve: () => void };
 
 /** The lowest position the waiters wait for; infinity for none. */
@@ -201,20 +211,13 @@ export class ProjectionRunner {
       await state.whenOpen?.();
       const at = state.storedAt();
       if (!at) continue;
-      if (keep && at.version === p.version && (await this.matchesLog(at.position, at.eventId))) {
+      if (keep && at.version === p.version && (await matchesLog(this.store, at.position, at.eventId))) {
         this.restoredAt[i] = at.position;
         continue;
       }
       if (keep) log(`Stored read model ${p.name} (version ${at.version}, position ${at.position}) does not match: emptied, rebuilding.`);
       state.clear();
     }
-  }
-
-  /** Whether the event at `position` is `eventId` (always, for -1: nothing applied). */
-  private async matchesLog(position: number, eventId: string | null): Promise<boolean> {
-    if (position < 0) return true;
-    const [atPosition] = await this.store.readAll({ after: position - 1, maxCount: 1 });
-    return atPosition?.position === position && atPosition.id === eventId;
   }
 
   private async restore(): Promise<void> {
@@ -234,12 +237,9 @@ export class ProjectionRunner {
         log(`Snapshot of ${p.name} is version ${snapshot.version}, not ${p.version}: discarded, rebuilding from the log.`);
         continue;
       }
-      if (snapshot.position >= 0) {
-        const [atPosition] = await this.store.readAll({ after: snapshot.position - 1, maxCount: 1 });
-        if (atPosition?.position !== snapshot.position || atPosition.id !== snapshot.eventId) {
-          log(`Snapshot of ${p.name} does not match this log at position ${snapshot.position}: discarded.`);
-          continue;
-        }
+      if (!(await matchesLog(this.store, snapshot.position, snapshot.eventId))) {
+        log(`Snapshot of ${p.name} does not match this log at position ${snapshot.position}: discarded.`);
+        continue;
       }
       // Read in pieces, yielding between them: the server answers meanwhile ("catching up").
       this.states.set(p.name, await read.state());
