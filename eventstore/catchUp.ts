@@ -72,7 +72,10 @@ export async function followByReading<T extends { position: number } = RecordedE
       }
       for (const event of batch) {
         if (signal.aborted) return;
-        await onEvent(event);
+        // Awaited only when it returns a promise: an await per event (a turn of the microtask queue each) was about 3 % of
+        // the main thread's CPU in a catch-up of a million events, whose callbacks (the read models') return nothing.
+        const handling = onEvent(event);
+        if (handling !== undefined) await handling;
         position = event.position;
         if (sliceDue()) await yieldToEventLoop();
       }

@@ -52,6 +52,8 @@ type Waiter = { position: number; resolve: () => void };
 const nextPosition = (waiters: readonly Waiter[]): number =>
   waiters.reduce((lowest, w) => Math.min(lowest, w.position), Number.POSITIVE_INFINITY);
 
+/** What `apply` gives back when it handed work on: resolved already, awaited by the log's follower (eventstore/catchUp.ts). */
+const HANDED_ON: Promise<void> = Promise.resolve();
 /** Events a start must have applied past its snapshots for a snapshot to be saved when it is done. */
 const SNAPSHOT_AFTER_START = 1_000;
 /** How long after a start is done its snapshot waits: past the appends of the start's own work (see `start`). */
@@ -154,7 +156,7 @@ export class ProjectionRunner {
     this.following = this.store
       .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => {
         if (this.held) this.held.push(event);
-        else this.apply(event);
+        else return this.apply(event);
       })
       .catch((error: unknown) => {
         this.failure = error;
@@ -247,7 +249,11 @@ export class ProjectionRunner {
     }
   }
 
-  private apply(event: RecordedEvent): void {
+  /**
+   * Applies an event. Gives back `HANDED_ON` when it handed work on (a waiter released, a snapshot begun): the log's
+   * follower then awaits it, so their next steps run before the next event is applied, as when every event was awaited.
+   */
+  private apply(event: RecordedEvent): Promise<void> | undefined {
     // A checkpoint's data is kept by no read model (and the first one names every stream's head: ~13 MB at a million events).
     if (!isCheckpoint(event)) internStrings(event.data);
     internStrings(event.metadata.actor);
@@ -263,17 +269,22 @@ export class ProjectionRunner {
     this.position = event.position;
     this.lastEventId = event.id;
     for (const listener of this.listeners) listener(event);
+    let handedOn: Promise<void> | undefined;
     // Only when a waiter is due: a catch-up's own waiter (the head) would otherwise copy the list twice per event.
     if (event.position >= this.nextWaiter) {
       const ready = this.waiters.filter((w) => w.position <= event.position);
       this.waiters = this.waiters.filter((w) => w.position > event.position);
       this.nextWaiter = nextPosition(this.waiters);
       for (const w of ready) w.resolve();
+      if (ready.length > 0) handedOn = HANDED_ON;
     }
     const every = this.options.snapshotEvery ?? 50_000;
     // Not while the start's own snapshot is due: it is that one, taken later.
-    if (this.live && this.options.snapshots && !this.afterStart && event.position - this.lastSnapshotPosition >= every)
+    if (this.live && this.options.snapshots && !this.afterStart && event.position - this.lastSnapshotPosition >= every) {
       void this.snapshot();
+      handedOn = HANDED_ON;
+    }
+    return handedOn;
   }
 
   /**

@@ -1,23 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AppendSignal, followByReading } from '../eventstore/catchUp.js';
 import { MemoryEventStore } from '../eventstore/memory.js';
-import type { NewEvent } from '../eventstore/port.js';
+import { numberedEvent } from './support/numberedEvent.js';
 
-const event = (n: number): NewEvent => ({
-  id: randomUUID(),
-  type: 'ThingHappened',
-  data: { n },
-  metadata: {
-    actor: { userId: 'u-1', name: '钱七', unitId: null, role: 'clerk' },
-    commandId: randomUUID(),
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    occurredAt: '2025-06-01T08:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
+const event = numberedEvent;
 
 describe('followByReading', () => {
   it('holds one wake-up registration at a time, however many batches the catch-up takes', async () => {
