@@ -33,9 +33,13 @@ const BLOCK = 1000;
 
 /**
  * The name the history is saved under beside the read models' snapshots, and its format: the header's version is the
- * problem facts' own, so a history of records of another shape is discarded as their snapshot is.
+ * problem facts' own, so a history of records of another shape is discarded as their snapshot is. Under it an index
+ * (`SavedHistory`); each snapshot of the history in a part of its own (`historyPart`), read back one at a time: read
+ * whole, the history of ten million events (743 MB) took a warm start past the default heap (2: one file a snapshot).
  */
-export const HISTORY_SNAPSHOT = 'as-of-history-1';
+export const HISTORY_SNAPSHOT = 'as-of-history-2';
+/** The name of the history's `k`th part. */
+export const historyPart = (k: number): string => `${HISTORY_SNAPSHOT}.${k}`;
 
 /**
  * A snapshot of the history as saved, each part written once where it can be read from the snapshot before: a problem's
@@ -57,14 +61,20 @@ type SavedSnapshot = {
   byUnit: [unit: string, kept: number, added: number[]][];
   others: OtherFacts;
 };
+/** The index saved under HISTORY_SNAPSHOT: what the whole history shares, and where each part's snapshot was taken. */
 type SavedHistory = {
   every: number;
   spacing: number;
   migratedSeen: boolean;
   blockMin: number[];
   keys: string[];
-  snapshots: SavedSnapshot[];
+  parts: { position: number; eventId: string }[];
 };
+/**
+ * A part (`historyPart`): one snapshot, and the save it belongs to (the index's last snapshot). A part of another save
+ * (a stop between the parts and the index; more parts than the index names) is not read as this one's.
+ */
+type SavedPart = { savedWith: { position: number; eventId: string }; snapshot: SavedSnapshot };
 
 /** A record's values in the order of `keys`, or the record when it has other keys or another order. */
 function valuesOf(f: ProblemFacts, keys: readonly string[]): unknown[] | ProblemFacts {
@@ -205,6 +215,8 @@ export class FactsHistory {
   private savedAt = -1;
   /** The snapshots being handed the runner's records after a fold of the history's own (`shareWithLive`). */
   private sharing: Promise<void> = Promise.resolve();
+  /** The save under way (`save`): the next waits for it. */
+  private saving: Promise<void> = Promise.resolve();
   /** Whether a migrated fact (迁移导入, dated by its business day, not its record) was seen. */
   private migratedSeen = false;
   readonly ready: Promise<void>;
@@ -387,29 +399,30 @@ export class FactsHistory {
    * written in slices, while the history goes on.
    */
   async save(): Promise<void> {
+    // One save at a time: two writing their parts at once would leave each other's in the way.
+    const saving = this.saving.then(() => this.saveNow());
+    this.saving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  private async saveNow(): Promise<void> {
     // Not while the snapshots are handed the runner's records: each record is written once, where it changed.
     await this.sharing;
     const last = this.snapshots.at(-1);
     if (!this.saved || this.source !== null || !last || last.position === this.savedAt) return;
     const taken = [...this.snapshots];
     const keys = last.problems.length > 0 ? Object.keys(last.problems[0]!) : [];
-    const state: SavedHistory = {
-      every: this.every,
-      spacing: this.spacing,
-      migratedSeen: this.migratedSeen,
-      blockMin: this.blockMin.slice(0, Math.floor(last.position / BLOCK) + 1),
-      keys,
-      snapshots: [],
-    };
+    const savedWith = { position: last.position, eventId: last.eventId };
     const clock = sliceClock();
     const indexOf = new Map<string, number>();
     for (let i = 0; i < last.problems.length; i++) {
       indexOf.set(last.problems[i]!.problemId, i);
       if (clock.due()) await yieldToEventLoop();
     }
+    const parts: SavedHistory['parts'] = [];
     let before: readonly ProblemFacts[] = [];
     let listsBefore = new Map<string, readonly string[]>();
-    for (const s of taken) {
+    for (const [k, s] of taken.entries()) {
       const changedAt: number[] = [];
       const changed: (unknown[] | ProblemFacts)[] = [];
       for (let i = 0; i < s.problems.length; i++) {
@@ -430,10 +443,25 @@ export class FactsHistory {
         if (clock.due()) await yieldToEventLoop();
       }
       const { position, eventId, latestMs, changes, others } = s;
-      state.snapshots.push({ position, eventId, latestMs, changes, count: s.problems.length, changedAt, changed, byUnit, others });
+      const part: SavedPart = {
+        savedWith,
+        snapshot: { position, eventId, latestMs, changes, count: s.problems.length, changedAt, changed, byUnit, others },
+      };
+      const name = historyPart(k);
+      await this.saved.save(name, snapshotChunks({ name, version: problemFacts.version, position, eventId, state: part }));
+      parts.push({ position, eventId });
       before = s.problems;
       listsBefore = new Map(s.byUnit);
     }
+    // The index last: a stop before it leaves the index of the save before, whose parts are then no longer all its own.
+    const state: SavedHistory = {
+      every: this.every,
+      spacing: this.spacing,
+      migratedSeen: this.migratedSeen,
+      blockMin: this.blockMin.slice(0, Math.floor(last.position / BLOCK) + 1),
+      keys,
+      parts,
+    };
     await this.saved.save(
       HISTORY_SNAPSHOT,
       snapshotChunks({ name: HISTORY_SNAPSHOT, version: problemFacts.version, position: last.position, eventId: last.eventId, state }),
@@ -457,19 +485,33 @@ export class FactsHistory {
       return null;
     }
     const history = (await read.state()) as SavedHistory;
-    if (history.every !== this.every) return null;
+    if (history.every !== this.every || history.parts.length === 0) return null;
     // The runner's problems, in raising order as every snapshot's: each snapshot's map is made over them (`stateFrom`).
     const raised = this.live().problems;
     const clock = sliceClock();
     const snapshots: FactsSnapshot[] = [];
     let before: ProblemFacts[] = [];
     let listsBefore = new Map<string, readonly string[]>();
-    for (const s of history.snapshots) {
+    for (const [k, part] of history.parts.entries()) {
+      // One part read at a time, and its records' values let go as they are made records again.
+      const partBytes = await saved.load(historyPart(k));
+      const partRead = partBytes && readSnapshot(partBytes);
+      if (!partRead) return null;
+      const { header } = partRead;
+      const fits = header.name === historyPart(k) && header.version === version && header.position === part.position;
+      if (!fits || header.eventId !== part.eventId) return null;
+      const { savedWith, snapshot: s } = (await partRead.state()) as SavedPart;
+      if (savedWith.position !== read.header.position || savedWith.eventId !== read.header.eventId) {
+        console.log(`Part ${k} of the as-of history saved belongs to another save: discarded, folding the log again.`);
+        return null;
+      }
       if (s.count > raised.size) return null;
       const problems = before.slice();
+      const changed = s.changed as (unknown[] | ProblemFacts | null)[];
       for (let j = 0; j < s.changedAt.length; j++) {
         const i = s.changedAt[j]!;
-        const f = recordOf(s.changed[j]!, history.keys);
+        const f = recordOf(changed[j]!, history.keys);
+        changed[j] = null;
         if (i < problems.length) problems[i] = f;
         else problems.push(f);
         if (clock.due()) await yieldToEventLoop();
@@ -484,8 +526,8 @@ export class FactsHistory {
         if (clock.due()) await yieldToEventLoop();
       }
       listsBefore = new Map(byUnit);
-      const { position, eventId, latestMs, changes, others } = s;
-      snapshots.push({ position, eventId, latestMs, changes, problems, problemsFrom: raised, byUnit, others });
+      const { latestMs, changes, others } = s;
+      snapshots.push({ position: s.position, eventId: s.eventId, latestMs, changes, problems, problemsFrom: raised, byUnit, others });
       before = problems;
       if (clock.due()) await yieldToEventLoop();
     }
