@@ -35,7 +35,7 @@ const BLOCK = 1000;
  * The name the history is saved under beside the read models' snapshots, and its format: the header's version is the
  * problem facts' own, so a history of records of another shape is discarded as their snapshot is. Under it an index
  * (`SavedHistory`); each snapshot of the history in a part of its own (`historyPart`), read back one at a time: read
- * whole, the history of ten million events (743 MB) took a warm start past the default heap (2: one file a snapshot).
+ * whole, the history of ten million events (709 MiB) took a warm start past the default heap (2: one file a snapshot).
  */
 export const HISTORY_SNAPSHOT = 'as-of-history-2';
 /** The name of the history's `k`th part. */
@@ -75,6 +75,13 @@ type SavedHistory = {
  * (a stop between the parts and the index; more parts than the index names) is not read as this one's.
  */
 type SavedPart = { savedWith: { position: number; eventId: string }; snapshot: SavedSnapshot };
+
+/** The index or a part of the saved history, read when it is there under its own name with the facts' version. */
+async function savedOfThisVersion(saved: SnapshotStore, name: string): Promise<ReturnType<typeof readSnapshot>> {
+  const bytes = await saved.load(name);
+  const read = bytes && readSnapshot(bytes);
+  return read && read.header.name === name && read.header.version === problemFacts.version ? read : undefined;
+}
 
 /** A record's values in the order of `keys`, or the record when it has other keys or another order. */
 function valuesOf(f: ProblemFacts, keys: readonly string[]): unknown[] | ProblemFacts {
@@ -215,8 +222,6 @@ export class FactsHistory {
   private savedAt = -1;
   /** The snapshots being handed the runner's records after a fold of the history's own (`shareWithLive`). */
   private sharing: Promise<void> = Promise.resolve();
-  /** The save under way (`save`): the next waits for it. */
-  private saving: Promise<void> = Promise.resolve();
   /** Whether a migrated fact (迁移导入, dated by its business day, not its record) was seen. */
   private migratedSeen = false;
   readonly ready: Promise<void>;
@@ -395,17 +400,10 @@ export class FactsHistory {
 
   /**
    * Saves the snapshots taken so far, once it follows the runner and has taken one since it last saved (the runner calls
-   * it after saving the read models' snapshots). The snapshots never change once taken: the list is copied at once and
-   * written in slices, while the history goes on.
+   * it after saving the read models' snapshots, one save after the other: two never write their parts at once). The
+   * snapshots never change once taken: the list is copied at once and written in slices, while the history goes on.
    */
   async save(): Promise<void> {
-    // One save at a time: two writing their parts at once would leave each other's in the way.
-    const saving = this.saving.then(() => this.saveNow());
-    this.saving = saving.catch(() => undefined);
-    return saving;
-  }
-
-  private async saveNow(): Promise<void> {
     // Not while the snapshots are handed the runner's records: each record is written once, where it changed.
     await this.sharing;
     const last = this.snapshots.at(-1);
@@ -475,11 +473,10 @@ export class FactsHistory {
    * from. Null when there is none to restore.
    */
   private async restore(saved: SnapshotStore): Promise<FactsState | null> {
-    const bytes = await saved.load(HISTORY_SNAPSHOT);
-    const read = bytes && readSnapshot(bytes);
+    const read = await savedOfThisVersion(saved, HISTORY_SNAPSHOT);
     if (!read) return null;
-    const { name, version, position, eventId } = read.header;
-    if (name !== HISTORY_SNAPSHOT || version !== problemFacts.version || position > this.runner.position) return null;
+    const { position, eventId } = read.header;
+    if (position > this.runner.position) return null;
     if (!(await matchesLog(this.store, position, eventId))) {
       console.log(`The as-of history saved does not match this log at position ${position}: discarded, folding the log again.`);
       return null;
@@ -494,14 +491,10 @@ export class FactsHistory {
     let listsBefore = new Map<string, readonly string[]>();
     for (const [k, part] of history.parts.entries()) {
       // One part read at a time, and its records' values let go as they are made records again.
-      const partBytes = await saved.load(historyPart(k));
-      const partRead = partBytes && readSnapshot(partBytes);
-      if (!partRead) return null;
-      const { header } = partRead;
-      const fits = header.name === historyPart(k) && header.version === version && header.position === part.position;
-      if (!fits || header.eventId !== part.eventId) return null;
+      const partRead = await savedOfThisVersion(saved, historyPart(k));
+      if (!partRead || partRead.header.position !== part.position || partRead.header.eventId !== part.eventId) return null;
       const { savedWith, snapshot: s } = (await partRead.state()) as SavedPart;
-      if (savedWith.position !== read.header.position || savedWith.eventId !== read.header.eventId) {
+      if (savedWith.position !== position || savedWith.eventId !== eventId) {
         console.log(`Part ${k} of the as-of history saved belongs to another save: discarded, folding the log again.`);
         return null;
       }
