@@ -3,7 +3,7 @@ import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { ReadAllOptions, RecordedEvent } from '../../eventstore/port.js';
 import { isDeepStrictEqual } from 'node:util';
 import { type FactsSnapshot, HISTORY_SNAPSHOT, historyPart } from '../../projections/factsHistory.js';
-import { type FactsState, problemFacts } from '../../projections/problemFacts.js';
+import { type FactsState, type ProblemFacts, problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { MemorySnapshotStore, decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
@@ -122,6 +122,31 @@ describe('the as-of history saved beside the read models’ snapshots', () => {
     const instant = instants[2]!;
     const expected = fullReplay(recorded, (e) => Date.parse(e.metadata.occurredAt) <= Date.parse(instant));
     expect(stateHash(await restarted.readModels.factsAsOf(instant))).toBe(stateHash(expected));
+  });
+
+  it('given the restored snapshots, then a problem’s record holds the lists of its record in the snapshot before, or of the runner’s, wherever they say the same', () => {
+    const history = (restarted.readModels as unknown as { history: { snapshots: FactsSnapshot[] } }).history.snapshots;
+    const live = restarted.readModels.live.problems;
+    const lists = (f: ProblemFacts) => Object.entries(f).filter(([, v]) => v !== null && typeof v === 'object') as [string, unknown][];
+    let compared = 0;
+    const copies: string[] = [];
+    for (let k = 0; k < first.length; k++) {
+      const { problems } = history[k]!;
+      for (const [i, f] of problems.entries()) {
+        const earlier = history[k - 1]?.problems[i];
+        if (earlier === f) continue;
+        for (const [key, list] of lists(f)) {
+          for (const other of [earlier, live.get(f.problemId)]) {
+            const theirs = other?.[key as keyof ProblemFacts];
+            if (theirs === undefined || !isDeepStrictEqual(theirs, list)) continue;
+            compared++;
+            if (theirs !== list) copies.push(`${f.problemId} ${key} in snapshot ${k}`);
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(copies.slice(0, 5)).toEqual([]);
   });
 
   /** The saved history's index, or one of its parts, decoded, changed and written back. */
