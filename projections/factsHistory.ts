@@ -563,10 +563,10 @@ export class FactsHistory {
     }
     const last = snapshots.at(-1);
     if (!last || last.position !== position || this.stopped) return null;
-    let i = 0;
-    for (const id of raised.keys()) {
-      if (i === last.problems.length) break;
-      if (id !== last.problems[i++]!.problemId) throw new Error(`The as-of history saved raised ${id} in another order than the log`);
+    // The runner's problems as read above (`now`, each record holding its id): not the map walked a second time.
+    for (let i = 0; i < last.problems.length && i < now.length; i++) {
+      const id = now[i]!.problemId;
+      if (id !== last.problems[i]!.problemId) throw new Error(`The as-of history saved raised ${id} in another order than the log`);
       if (clock.due()) await yieldToEventLoop();
     }
     const state = await stateFrom(last);
