@@ -59,6 +59,8 @@ function twoDigits(s: string, i: number): number {
  * answers (a day past its month's end rolls over in both: tests/projections/instantMs.unit.test.ts).
  */
 export function writtenMs(s: string): number {
+  // Not a string (a value the types did not foresee): left to the reading as before, which says what it was given.
+  if (typeof s !== 'string') return Number.NaN;
   const n = s.length;
   const fraction = n === 24 || n === 29;
   if (!(fraction || n === 20 || n === 25)) return Number.NaN;

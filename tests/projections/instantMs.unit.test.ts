@@ -62,6 +62,8 @@ describe('reading an instant without Date.parse (projections/time.ts writtenMs)'
       expect(writtenMs(text), text).toBeNaN();
       if (!Number.isNaN(Date.parse(text))) expect(instantMs(text), text).toBe(Date.parse(text));
     }
+    // A value the types did not foresee is still refused as not an instant, not by a TypeError on the way.
+    for (const value of [undefined, null]) expect(() => instantMs(value as unknown as string)).toThrow(RangeError);
     expect(dayOf('2019-12-31T16:00:00.000Z')).toBe('2020-01-01');
     expect(dayOf('2019-12-31T23:59:59.999+08:00')).toBe('2019-12-31');
   });
