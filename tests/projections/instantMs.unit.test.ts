@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { Random } from '../../application/demo/random.js';
 import { dayOf, instantMs, writtenMs } from '../../projections/time.js';
-
-/** A deterministic stream of numbers in [0, 1) (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 describe('reading an instant without Date.parse (projections/time.ts writtenMs)', () => {
   it('given the shapes the log writes, when read, then each is what Date.parse reads', () => {
-    const next = random(12);
-    const pick = (n: number) => Math.floor(next() * n);
+    // Seeded: the same cases on every run.
+    const random = new Random(12);
+    const pick = (n: number) => random.int(0, n - 1);
     let read = 0;
     for (let i = 0; i < 20_000; i++) {
       // Fields mostly in range, now and then out of it (month 13, day 0 or 32, hour 24, minute or second 60, offset 24:00).
