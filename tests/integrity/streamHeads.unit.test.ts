@@ -1,18 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { Random } from '../../application/demo/random.js';
 import { headsRoot } from '../../eventstore/merkle.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
-
-/** mulberry32: the same sequence of moves on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Issue 12: the checkpointer keeps the Merkle tree incrementally (cached blocks of leaves). Whatever
@@ -22,7 +11,9 @@ function random(seed: number) {
  */
 describe('the stream heads’ incremental Merkle root', () => {
   it('given random moves, new streams and undos between roots, then every root equals the root over every head from scratch', () => {
-    const rnd = random(12);
+    // The project's seeded generator: the same sequence of moves on every run.
+    const random = new Random(12);
+    const rnd = () => random.next();
     const heads = new StreamHeads();
     const plain = new Map<string, { revision: number; hash: string }>();
     let position = 0;

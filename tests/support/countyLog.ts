@@ -1,6 +1,7 @@
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import type { ProblemCategory, ProblemSource, UnitKind } from '../../domain/index.js';
 import { formatLedgerNumber } from '../../domain/index.js';
+import { Random } from '../../application/demo/random.js';
 
 /** A valid v4-shaped UUID from a number, so generated ids pass the schemas and read well in failures. */
 export const uuidOf = (n: number, kind = 0) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -75,18 +76,6 @@ export function countyDayOf(instant: string): string {
   return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** mulberry32: a tiny seeded generator, so a generated county is the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SOURCES: ProblemSource[] = [
   'national_feedback',
   'provincial_review',
@@ -144,7 +133,9 @@ export function generateCounty({
   /** Hand each problem's events over as they are made and keep none (for logs too big to hold). */
   onProblem?: (entries: Entry[]) => void;
 }): GeneratedCounty {
-  const rnd = random(seed);
+  // The project's seeded generator (mulberry32), so a generated county is the same on every run.
+  const random = new Random(seed);
+  const rnd = () => random.next();
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const b = new LogBuilder();
   let n = 1;
