@@ -121,10 +121,10 @@ async function timeQueries(url: string, query: string, before?: (i: number) => P
 }
 
 /**
- * Starts the real server (`api/main.ts`, as `npm start` does) in a child process on the store in
- * `dataDir`. Checkpoints are pushed out of reach (issue 6's cost, not the read models'), and it
- * waits until the child's CPU has gone quiet, so the checkpoint follower's own pass over the log is
- * not timed with the queries.
+ * Starts the real server (`api/main.ts`, from the source through tsx as `npm run dev` does) in a child
+ * process on the store in `dataDir`. Checkpoints are pushed out of reach (issue 6's cost, not the read
+ * models'), and it waits until the child's CPU has gone quiet, so the checkpoint follower's own pass
+ * over the log is not timed with the queries.
  */
 async function startServer(dataDir: string): Promise<ServerProcess> {
   const server = await spawnServer(
