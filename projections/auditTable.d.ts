@@ -2,8 +2,17 @@ import type { AuditEntry, AuditFilter } from './auditView.js';
 
 import type { EventMetadata } from '../eventstore/port.js';
 
-/** Rows on their way to the table's thread: per event five texts cut from `text` by `lengths`, and two numbers (position, actor's number or -1 for the next of `actors`). */
-export type AuditBatch = { text: string; lengths: Uint32Array; numbers: Float64Array; actors: EventMetadata['actor'][] };
+/**
+ * Rows on their way to the table's thread: per event four texts cut from `text` by `lengths`, and two numbers (position,
+ * actor's number or -1 for the next of `actors`); the id of the last event, which the table keeps with its position.
+ */
+export type AuditBatch = {
+  text: string;
+  lengths: Uint32Array;
+  numbers: Float64Array;
+  actors: EventMetadata['actor'][];
+  lastEventId: string;
+};
 
 /** The milliseconds of a time in `toISOString`'s canonical form (a year from 1000), undefined for any other text. */
 export function canonicalMs(text: string): number | undefined;

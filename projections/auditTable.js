@@ -9,9 +9,15 @@ import { dirname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-/** Texts per event in a batch: event id, stream id, type, occurredAt, command id (numbers: position, actor). */
-const TEXTS = 5;
-/** Rows applied between two commits while catching up: bounds the transaction, not the answers (the connection reads its own rows). */
+/**
+ * Texts per event in a batch: stream id, type, occurredAt, command id (numbers: position, actor). The table keeps no
+ * event's id but that of the last row committed (`stored`): a batch brings its last event's alone (`lastEventId`).
+ */
+const TEXTS = 4;
+/**
+ * Rows applied before a commit while catching up, at the end of the batch that reaches it: bounds the transaction, not the
+ * answers (the connection reads its own rows).
+ */
 const COMMIT_EVERY = 20_000;
 /**
  * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
@@ -111,11 +117,11 @@ export class AuditTable {
   }
 
   /**
-   * Writes a batch (auditView.ts `post`): per event five texts (event id, stream id, type, occurredAt,
-   * command id), cut from `text` by `lengths`, and two numbers (position; the actor's number, or -1 for
-   * the next of `actors`). True when rows are left to commit.
+   * Writes a batch (auditView.ts `post`): per event four texts (stream id, type, occurredAt, command id), cut
+   * from `text` by `lengths`, and two numbers (position; the actor's number, or -1 for the next of `actors`);
+   * the id of its last event. True when rows are left to commit.
    */
-  applyBatch({ text, lengths, numbers, actors }) {
+  applyBatch({ text, lengths, numbers, actors, lastEventId }) {
     if (numbers.length === 0) return this.db.inTransaction;
     if (!this.db.inTransaction) this.db.exec('BEGIN');
     let offset = 0;
@@ -123,11 +129,10 @@ export class AuditTable {
     let newActors = 0;
     for (let e = 0; e < numbers.length / 2; e++) {
       const t = e * TEXTS;
-      const eventId = next(t);
-      const streamId = next(t + 1);
-      const type = next(t + 2);
-      const occurredAt = next(t + 3);
-      const commandId = next(t + 4);
+      const streamId = next(t);
+      const type = next(t + 1);
+      const occurredAt = next(t + 2);
+      const commandId = next(t + 3);
       const position = numbers[e * 2];
       const ref = numbers[e * 2 + 1];
       let actorId;
@@ -149,14 +154,12 @@ export class AuditTable {
         actor.unitId == null ? null : this.nameId(actor.unitId),
         commandId,
       );
-      this.applied = { position, eventId };
-      // Committed in large transactions while catching up.
-      if (++this.pending >= COMMIT_EVERY) {
-        this.flush();
-        this.db.exec('BEGIN');
-      }
     }
-    return true;
+    this.applied = { position: numbers[numbers.length - 2], eventId: lastEventId };
+    // Committed in large transactions while catching up.
+    this.pending += numbers.length / 2;
+    if (this.pending >= COMMIT_EVERY) this.flush();
+    return this.db.inTransaction;
   }
 
   /** The newest entries that pass the filter, newest first, at most `limit`: read backwards by position along an index. */

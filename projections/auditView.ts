@@ -71,8 +71,12 @@ export class AuditTrail implements StoredState {
   private readonly worker: Worker;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly replies: MessagePort;
-  /** The batch being gathered: per event its texts (event id, stream id, type, occurredAt, command id), position and actor. */
+  /**
+   * The batch being gathered: per event its texts (stream id, type, occurredAt, command id), position and actor, and the
+   * last event's id (the table keeps no other: its id beside the position committed).
+   */
   private texts: string[] = [];
+  private lastEventId = '';
   private numbers: number[] = [];
   private actors: EventMetadata['actor'][] = [];
   /**
@@ -170,7 +174,7 @@ export class AuditTrail implements StoredState {
     const lengths = new Uint32Array(this.texts.length);
     for (let i = 0; i < lengths.length; i++) lengths[i] = this.texts[i]!.length;
     const numbers = Float64Array.from(this.numbers);
-    const batch: AuditBatch = { text: this.texts.join(''), lengths, numbers, actors: this.actors };
+    const batch: AuditBatch = { text: this.texts.join(''), lengths, numbers, actors: this.actors, lastEventId: this.lastEventId };
     this.worker.postMessage({ batch }, [lengths.buffer, numbers.buffer]);
     this.texts = [];
     this.numbers = [];
@@ -201,7 +205,8 @@ export class AuditTrail implements StoredState {
   apply(event: RecordedEvent): void {
     if (this.failure) throw this.failure;
     const { occurredAt, actor, commandId } = event.metadata;
-    this.texts.push(event.id, event.streamId, event.type, occurredAt, commandId);
+    this.texts.push(event.streamId, event.type, occurredAt, commandId);
+    this.lastEventId = event.id;
     this.numbers.push(event.position, this.actorRef(actor));
     if (this.numbers.length >= BATCH_EVENTS * 2) this.post();
     // The rest a moment later (POST_AFTER_MS), not in a microtask nor at the end of the turn: a catch-up awaits each
