@@ -14,9 +14,6 @@ export type AuditBatch = {
   lastEventId: string;
 };
 
-/** The milliseconds of a time in `toISOString`'s canonical form (a year from 1000), undefined for any other text. */
-export function canonicalMs(text: string): number | undefined;
-
 /** The audit trail's table over its own connection (in the worker thread auditView.ts starts). */
 export class AuditTable {
   static open(file: string, version: number): AuditTable | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalMs } from '../../projections/auditTable.js';
+import { canonicalMs } from '../../projections/instants.js';
 
 /**
  * The audit trail keeps an event's occurredAt as text only when it is not the canonical ISO form of its

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../application/demo/random.js';
-import { dayOf, instantMs, writtenMs } from '../../projections/time.js';
+import { writtenMs } from '../../projections/instants.js';
+import { dayOf, instantMs } from '../../projections/time.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-describe('reading an instant without Date.parse (projections/time.ts writtenMs)', () => {
+describe('reading an instant without Date.parse (projections/instants.js writtenMs)', () => {
   it('given the shapes the log writes, when read, then each is what Date.parse reads', () => {
     // Seeded: the same cases on every run.
     const random = new Random(12);
