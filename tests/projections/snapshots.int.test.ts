@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { GrowingMap } from '../../projections/growingMap.js';
-import { atOnce } from '../../projections/slices.js';
+import { atOnce, yieldToEventLoop } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import { type Projection, ProjectionRunner } from '../../projections/runner.js';
@@ -16,6 +16,7 @@ import {
   decodeSnapshot,
   encodeSnapshot,
   encodingInPieces,
+  readSnapshot,
   snapshotChunks,
   stateHash,
 } from '../../projections/snapshots.js';
@@ -163,6 +164,21 @@ describe('a snapshot written in pieces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('given work waiting for its turn of the event loop, when a snapshot’s state and another state after a lead are read, then their reading waits its turn behind it (none of it in the turn the bytes came in)', async () => {
+    const snapshot = encodeSnapshot({ name: 'small', version: 1, position: 3, eventId: 'e3', state: folded(3) });
+    const lead = Buffer.concat(atOnce(encodingInPieces({ version: 9 }, folded(3))));
+    const order: string[] = [];
+    const waiting = yieldToEventLoop().then(() => order.push('waiting'));
+    const read = readSnapshot(snapshot)!
+      .state()
+      .then(() => order.push('snapshot'));
+    const other = decodeInPieces(lead)
+      .value()
+      .then(() => order.push('after a lead'));
+    await Promise.all([waiting, read, other]);
+    expect(order).toStrictEqual(['waiting', 'snapshot', 'after a lead']);
   });
 
   it('given a snapshot of the one-piece format of before, when a runner starts, then it says so and rebuilds from the log', async () => {
