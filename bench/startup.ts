@@ -221,8 +221,7 @@ async function start(dataDir: string, args: string[], probeFor: number, name: st
   const file = sqliteFile(dataDir);
   const headAtStart = logState(file).head;
   const began = performance.now();
-  // Node's flags and the built server as `npm start` gives them (package.json): a young generation of 32 MB halves a
-  // catch-up's garbage collection.
+  // Node's flags and the built server as `npm start` gives them (package.json: a young generation of 16 MB).
   // The extra flags after the shipped ones (the last of a V8 flag given twice wins), before the script.
   const child = spawn(process.execPath, [...args.slice(0, -1), ...SERVER_NODE_FLAGS, ...args.slice(-1)], {
     env: {
