@@ -33,7 +33,8 @@ const POLL_MS = 20;
 const LIMIT_MS = Number(process.env.BENCH_STARTUP_LIMIT_MS ?? 900_000);
 /**
  * To find what a long wait was: Node's flags for the server alone (`BENCH_STARTUP_NODE_FLAGS=--trace-gc`, or `--cpu-prof`
- * with `--cpu-prof-dir`), and a folder where each start's output is written (`BENCH_STARTUP_OUTPUT_DIR`, one file a start).
+ * with `--cpu-prof-dir`, or `--import ./bench/loopGaps.mjs`: the loop's gaps and the collector's pauses as the server saw
+ * them), and a folder where each start's output is written (`BENCH_STARTUP_OUTPUT_DIR`, one file a start).
  */
 const SERVER_NODE_FLAGS = (process.env.BENCH_STARTUP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const OUTPUT_DIR = process.env.BENCH_STARTUP_OUTPUT_DIR;
