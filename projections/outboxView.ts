@@ -42,6 +42,13 @@ export type OutboxViewState = {
    * every such fact of a long history, some 30 MB per million events, was kept for nothing).
    */
   pending: Map<string, PendingFact>;
+  /**
+   * The last facts set pending, oldest first (RECENT to twice as many; some may be recorded since), and the position of the
+   * newest fact let go from their start (-1 while none was): where notifying began, the facts after it are found among
+   * these rather than by a walk over every pending fact (see `NotificationsBegan`).
+   */
+  recent: PendingFact[];
+  recentFrom: number;
   /** A delivery's id (its stream) to its key, once claimed. */
   deliveryKeys: GrowingMap<string>;
 };
@@ -49,6 +56,9 @@ export type OutboxViewState = {
 export const deliveryKey = (notificationId: string, channelId: string) => `${notificationId}/${channelId}`;
 
 /** Keeps the scalar fields of a fact's data that the rules read (an evidence list is not kept in memory). */
+/** How many of the last facts set pending `recent` keeps at least: more than a start appends between reading the head and marking where notifying began. */
+const RECENT = 64;
+
 function smallData(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000)));
 }
@@ -58,7 +68,8 @@ export const outboxView: Projection<OutboxViewState> = {
   name: 'outbox',
   // 2: the facts before `NotificationsBegan` let go when it is applied.
   // 3: notifications, deliveries and their keys in GrowingMaps (a snapshot keeps them as such).
-  version: 3,
+  // 4: the last facts set pending kept apart too (`recent`).
+  version: 4,
   initial: () => ({
     notifications: new GrowingMap(),
     byRecipient: new Map(),
@@ -67,6 +78,8 @@ export const outboxView: Projection<OutboxViewState> = {
     preferences: new Map(),
     userSince: new Map(),
     pending: new Map(),
+    recent: [],
+    recentFrom: -1,
     deliveryKeys: new GrowingMap(),
   }),
   apply(view, event: RecordedEvent) {
@@ -76,19 +89,30 @@ export const outboxView: Projection<OutboxViewState> = {
     const data = event.data as Record<string, any>;
     const at = event.metadata.occurredAt;
     if (notificationRules[event.type]) {
-      view.pending.set(event.id, { id: event.id, type: event.type, data: smallData(data), position: event.position });
+      const fact = { id: event.id, type: event.type, data: smallData(data), position: event.position };
+      view.pending.set(event.id, fact);
+      view.recent.push(fact);
+      if (view.recent.length >= 2 * RECENT) view.recentFrom = view.recent.splice(0, RECENT).at(-1)!.position;
       return;
     }
     switch (event.type) {
       case 'NotificationsBegan': {
-        // The pending facts are in log order: those at or before where notifying began are the first ones. The few after it
-        // go to a new map: deleting the others one by one (every fact of a log notified for the first time, ~150,000 at a
-        // million events) held the event loop 30–250 ms, on a first start's NotificationsBegan and a cold start's (issue 12).
+        // Only the facts after where notifying began stay pending: a log's history gets no notifications. Those are the
+        // last ones set, found among `recent` when its oldest is at or before `from` (or none was let go from it). A walk
+        // over every pending fact (~150,000 at a million events) held a first start's event loop 53 ms even once they
+        // went to a new map instead of being deleted one by one (30–250 ms before; issue 12, aim 3). The walk is left for a
+        // log with more facts appended between a start's reading of its head and its marking than `recent` keeps.
         const from = (data as { fromPosition: number }).fromPosition;
         const after = new Map<string, PendingFact>();
-        let past = false;
-        for (const [id, fact] of view.pending) if (past || (past = fact.position > from)) after.set(id, fact);
+        if (view.recentFrom <= from) {
+          for (const fact of view.recent) if (fact.position > from && view.pending.get(fact.id) === fact) after.set(fact.id, fact);
+        } else {
+          let past = false;
+          for (const [id, fact] of view.pending) if (past || (past = fact.position > from)) after.set(id, fact);
+        }
         view.pending = after;
+        view.recent = [...after.values()];
+        view.recentFrom = from;
         return;
       }
       case 'UserRegistered':
