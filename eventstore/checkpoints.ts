@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { rawStore, storedHash, UnchainedStoreError } from './hashChain.js';
 import type { EventStore, LogLink, NewEvent, RecordedEvent, SubscribeOptions } from './port.js';
 import { WrongExpectedRevisionError } from './port.js';
-import { atOnce, sliced } from '../projections/slices.js';
+import { atOnce, sliced, slicedInATurnOfItsOwn } from '../projections/slices.js';
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
 import { prepareData } from './preparedData.js';
 import {
@@ -551,7 +551,7 @@ export class Checkpointer {
     if (this.abort.signal.aborted) return this.writing;
     const causation = this.drafter.lastEventId!;
     const now = this.clock();
-    const drafted = sliced(this.drafter.drafting(reason));
+    const drafted = slicedInATurnOfItsOwn(this.drafter.drafting(reason));
     this.holding(drafted);
     this.writing = Promise.all([drafted, this.writing])
       .then(async ([data]) => {

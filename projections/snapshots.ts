@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
 import { GrowingMap } from './growingMap.js';
 import { internStrings } from './intern.js';
-import { atOnce, sliceDue, sliced, yieldToEventLoop } from './slices.js';
+import { atOnce, sliceDue, slicedInATurnOfItsOwn, yieldToEventLoop } from './slices.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
@@ -249,17 +249,6 @@ export function decodeInPieces(bytes: Buffer): { lead: unknown; value: () => Pro
   deserializer.readHeader();
   const lead = deserializer.readValue();
   return { lead, value: () => slicedInATurnOfItsOwn(readPieces(deserializer).value) };
-}
-
-/**
- * A state read `sliced`, its first slice too in a turn's check phase, one slice among the others queued there: its bytes
- * come by a file read's callback (the poll phase), where a first slice made two in one turn with the check phase's, and
- * the collections the restored values bring on fell in the same turn (issue 12, aim 3: the longest /healthz wait of a
- * warm start at 100k was 30–60 ms, over 50 in five of fourteen starts; 20–35 ms in nine with this, the twenty-seventh round).
- */
-async function slicedInATurnOfItsOwn<T>(steps: Generator<void, T>): Promise<T> {
-  await yieldToEventLoop();
-  return sliced(steps);
 }
 
 /** A snapshot's bytes in one go (the tests'; the runner writes with `snapshotChunks`). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointDrafter, Checkpointer } from '../../eventstore/checkpoints.js';
+import { yieldToEventLoop } from '../../projections/slices.js';
 import { rawStore } from '../../eventstore/hashChain.js';
 import { StreamHeads } from '../../eventstore/streamHeads.js';
 import { verifyLog } from '../../eventstore/verify.js';
@@ -54,5 +55,25 @@ describe('a checkpointer catching up a log no checkpoint covers', () => {
     expect(second!.previousPosition).toBe(head);
     expect(second!.moved.some(([streamId]) => streamId === `problem-${problems[2]}`)).toBe(true);
     expect((await verifyLog(store)).intact).toBe(true);
+  });
+
+  it('given work waiting for its turn of the event loop, when the checkpointer drafts a checkpoint for an event the log handed it, then the draft begins behind that work, not in the turn the event came in', async () => {
+    const { store } = await writeSampleLedger(join(dataDir, 'turn'));
+    const order: string[] = [];
+    const drafting = CheckpointDrafter.prototype.drafting;
+    const spy = vi.spyOn(CheckpointDrafter.prototype, 'drafting').mockImplementation(function (this: CheckpointDrafter, reason) {
+      void yieldToEventLoop().then(() => order.push('waiting'));
+      const steps = drafting.call(this, reason);
+      return (function* () {
+        order.push('draft');
+        return yield* steps;
+      })();
+    });
+    const checkpointer = new Checkpointer(store, policy, () => '2019-03-21T00:00:00.000Z');
+    checkpointer.start();
+    await eventually(async () => (await checkpointsIn(store)).length >= 1);
+    await checkpointer.stop();
+    spy.mockRestore();
+    expect(order.slice(0, 2)).toStrictEqual(['waiting', 'draft']);
   });
 });
