@@ -93,8 +93,11 @@ export function atOnce<T>(steps: Generator<void, T>): T {
 export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
   for (;;) {
     const step = steps.next();
-    if (step.done) return step.value;
+    // Asked after the last step too: work done in one step, past the turn's slice, lets the loop turn before its caller
+    // goes on. A bulletin's figures, each done at its first step (their lists under 4,096 ledger numbers), were awaited one
+    // after another, 88 units' four each, never asking: 48 ms in one turn at a million events (issue 12, aim 3).
     if (sliceDue()) await yieldToEventLoop();
+    if (step.done) return step.value;
   }
 }
 

@@ -111,6 +111,24 @@ describe('slices of work waiting together', () => {
     const longest = Math.max(...[...spans.values()].map((s) => s.to - s.from));
     expect(longest).toBeLessThan(3 * SLICE_MS);
   });
+
+  it('given pieces of sliced work each done in one step, when they run one after another, then the event loop turns between them once a slice is spent', async () => {
+    // Thirty pieces of 1 ms that never pause, awaited one after another as a bulletin awaits its units' small figures:
+    // sliced asked the clock only after a pause, so all thirty ran in one turn.
+    const piece = function* (steps: { turn: number; at: number }[], now: () => number): Generator<void, void> {
+      busy(1);
+      steps.push({ turn: now(), at: performance.now() });
+    };
+    const turns = turnCounter();
+    const steps: { turn: number; at: number }[] = [];
+    for (let i = 0; i < 30; i++) await sliced(piece(steps, turns.now));
+    turns.stop();
+
+    const perTurn = new Map<number, number>();
+    for (const { turn } of steps) perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+    expect(perTurn.size).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(SLICE_MS + 2);
+  });
 });
 
 /** Runs a generator to its end, counting its pauses. */
