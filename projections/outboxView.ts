@@ -55,10 +55,10 @@ export type OutboxViewState = {
 
 export const deliveryKey = (notificationId: string, channelId: string) => `${notificationId}/${channelId}`;
 
-/** Keeps the scalar fields of a fact's data that the rules read (an evidence list is not kept in memory). */
 /** How many of the last facts set pending `recent` keeps at least: more than a start appends between reading the head and marking where notifying began. */
 const RECENT = 64;
 
+/** Keeps the scalar fields of a fact's data that the rules read (an evidence list is not kept in memory). */
 function smallData(data: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'number' || (typeof v === 'string' && v.length <= 2000)));
 }

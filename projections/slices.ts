@@ -95,7 +95,7 @@ export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
     const step = steps.next();
     // Asked after the last step too: work done in one step, past the turn's slice, lets the loop turn before its caller
     // goes on. A bulletin's figures, each done at its first step (their lists under 4,096 ledger numbers), were awaited one
-    // after another, 88 units' four each, never asking: 48 ms in one turn at a million events (issue 12, aim 3).
+    // after another, four a unit, never asking: a turn of 50 ms at a million events (issue 12, aim 3).
     if (sliceDue()) await yieldToEventLoop();
     if (step.done) return step.value;
   }
@@ -107,7 +107,7 @@ export async function sliced<T>(steps: Generator<void, T>): Promise<T> {
  * callback had done. A snapshot's state read when its file read comes back: the longest /healthz wait of a warm start at
  * 100k was 30–60 ms, over 50 in five of fourteen starts, and 20–35 ms in nine with this (the twenty-seventh round). The
  * checkpointer's draft begun when the log's follower hands it an event (38 ms at once in a first start at a million
- * events: the follower's read, the draft's first slice, the sort of its new heads; the twenty-eighth round).
+ * events: the follower's read, the draft's first slice, the merge of its new heads; the twenty-eighth round).
  */
 export async function slicedInATurnOfItsOwn<T>(steps: Generator<void, T>): Promise<T> {
   await yieldToEventLoop();
