@@ -441,7 +441,9 @@ export class FactsHistory {
     const keys = last.problems.length > 0 ? Object.keys(last.problems[0]!) : [];
     const savedWith = { position: last.position, eventId: last.eventId };
     const clock = sliceClock();
-    const indexOf = new Map<string, number>();
+    // A GrowingMap: a Map of every problem doubles its table in one `set` (at the 65,537th, 11 ms in a first start at a
+    // million events; at ten million about a million entries copied at once).
+    const indexOf = new GrowingMap<number>();
     for (let i = 0; i < last.problems.length; i++) {
       indexOf.set(last.problems[i]!.problemId, i);
       if (clock.due()) await yieldToEventLoop();

@@ -8,6 +8,7 @@ import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { MemorySnapshotStore, decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
 import { generateCounty } from '../support/countyLog.js';
+import { largestMapDuring } from '../support/largestMap.js';
 
 /**
  * The as-of history is saved after the read models' snapshots and restored with them (issue 12): a restart folds the
@@ -58,6 +59,9 @@ describe('the as-of history saved beside the read models’ snapshots', () => {
   }
 
   let first: number[] = [];
+  let savedProblems = 0;
+  let largestInSave = 0;
+  let savedBeforeStop = false;
   let restarted: Server;
   let recorded: RecordedEvent[] = [];
 
@@ -66,6 +70,11 @@ describe('the as-of history saved beside the read models’ snapshots', () => {
     for (const { streamId, event } of log.slice(0, before)) await store.appendToStream(streamId, [event], 'any');
     const server = await serve();
     first = positionsOf(server.readModels);
+    // The save the runner calls after its snapshots, called here alone to watch its maps (the stop's own then finds it done).
+    const history = (server.readModels as unknown as { history: { save(): Promise<void>; snapshots: { problems: unknown[] }[] } }).history;
+    savedProblems = history.snapshots.at(-1)!.problems.length;
+    largestInSave = await largestMapDuring(() => history.save());
+    savedBeforeStop = snapshots.saved.has(HISTORY_SNAPSHOT);
     await stop(server);
     // Written while no server runs: the restart folds them after the snapshots.
     for (const { streamId, event } of log.slice(before)) await store.appendToStream(streamId, [event], 'any');
@@ -82,6 +91,15 @@ describe('the as-of history saved beside the read models’ snapshots', () => {
     expect(positions.length).toBeGreaterThan(first.length);
     expect(positions.at(-1)).toBeGreaterThan(log.length * 0.9);
     expect(readUpTo(first.at(-1)!)).toBe(0);
+  });
+
+  it('given a history of more than a thousand problems, when it is saved, then no table of them all is grown in one piece', () => {
+    expect(savedBeforeStop).toBe(true);
+    expect(savedProblems).toBeGreaterThan(1_000);
+    // A Map of every problem's place holds them all and doubles its table in one set; a GrowingMap's 64 hold a part each.
+    // (The largest Map left is the snapshot writer's table of the objects it walked beside the big lists: 851 here.)
+    expect(largestInSave).toBeGreaterThan(0);
+    expect(largestInSave).toBeLessThan(savedProblems);
   });
 
   it('answers as of every instant, as known on one, and at positions exactly as a replay of the whole log', async () => {
