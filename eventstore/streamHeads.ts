@@ -1,10 +1,9 @@
-import { GrowingMap } from '../projections/growingMap.js';
 import { atOnce, mergingSorted, sortingStrings } from '../projections/slices.js';
 import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
 
-/** Everything the heads hold: the heads (kept in a snapshot as lists, `storingHeads`), their order and the tree's cached blocks. */
+/** Everything the heads hold, as plain data (V8 serializes it): the heads, their order and the tree's cached blocks. */
 export type StreamHeadsState = {
   heads: Map<string, Head>;
   sorted: string[];
@@ -48,7 +47,7 @@ export function* storingHeads(state: StreamHeadsState): Generator<void, StoredSt
 /** The state `storingHeads` kept, pausing after every block. */
 export function* restoringHeads(stored: StoredStreamHeads): Generator<void, StreamHeadsState> {
   const { streams, ...rest } = stored;
-  const heads = new GrowingMap<Head>();
+  const heads = new Map<string, Head>();
   for (const { ids, revisions, hashes, positions, leaves } of streams) {
     for (let i = 0; i < ids.length; i++)
       heads.set(ids[i]!, { revision: revisions[i]!, hash: hashes[i]!, position: positions[i]!, leaf: leaves[i] });
@@ -84,11 +83,12 @@ const HASHES_PER_PAUSE = 63;
  */
 export class StreamHeads {
   /**
-   * A GrowingMap: a Map of every stream doubles its table in one `set` (the 65,537th stream's took 11 ms of a first start's
-   * checkpointer at a million events; at ten million the doubling to 2^20 copies about a million heads at once). Kept in
-   * its snapshot as lists (`storingHeads`); a state of versions 1 and 2 comes back with the plain Map it was written with.
+   * A plain Map, not a GrowingMap (issue 12, the twenty-ninth round): its table doubles in one `set` (the 65,537th
+   * stream's took 11 ms of a first start at a million events), but every root walks all heads in sorted order with `get`,
+   * and a GrowingMap's lookups out of order made that walk about twice as slow (1M applies and 892 roots over 108,000
+   * streams in a script: 38–41 s against 18).
    */
-  private heads: Map<string, Head> = new GrowingMap<Head>();
+  private heads = new Map<string, Head>();
   private sorted: string[] = [];
   private added: string[] = [];
   private reorder = false;

@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Random } from '../../application/demo/random.js';
 import { headsRoot } from '../../eventstore/merkle.js';
-import { StreamHeads, restoringHeads, storingHeads } from '../../eventstore/streamHeads.js';
-import { atOnce } from '../../projections/slices.js';
-import { largestMapDuring } from '../support/largestMap.js';
+import { StreamHeads } from '../../eventstore/streamHeads.js';
 
 /**
  * Issue 12: the checkpointer keeps the Merkle tree incrementally (cached blocks of leaves). Whatever
@@ -12,24 +10,6 @@ import { largestMapDuring } from '../support/largestMap.js';
  * `headsRoot`), counted here from a plain map of the heads.
  */
 describe('the stream heads’ incremental Merkle root', () => {
-  it('given 20,000 streams, when their heads are applied and restored from a snapshot, then no table of them all is grown in one piece', async () => {
-    const heads = new StreamHeads();
-    const hash = (i: number) => (i * 2654435761).toString(16).padStart(64, '0').slice(-64);
-    const applying = await largestMapDuring(() => {
-      for (let i = 0; i < 20_000; i++) heads.apply(`s-${i}`, 0, hash(i), i);
-    });
-    expect(heads.streamCount).toBe(20_000);
-    const stored = atOnce(storingHeads(heads.state()));
-    let restored: StreamHeads | undefined;
-    const restoring = await largestMapDuring(() => {
-      restored = StreamHeads.from(atOnce(restoringHeads(stored)));
-    });
-    expect(restored!.streamCount).toBe(20_000);
-    expect(restored!.root()).toBe(heads.root());
-    // A Map of every head would hold 20,000 and double its table at 16,385 in one set; a GrowingMap's 64 hold ~313 each.
-    expect(applying).toBeLessThan(20_000 / 16);
-    expect(restoring).toBeLessThan(20_000 / 16);
-  });
   it('given random moves, new streams and undos between roots, then every root equals the root over every head from scratch', () => {
     // The project's seeded generator: the same sequence of moves on every run.
     const random = new Random(12);
