@@ -441,13 +441,10 @@ export class FactsHistory {
     const keys = last.problems.length > 0 ? Object.keys(last.problems[0]!) : [];
     const savedWith = { position: last.position, eventId: last.eventId };
     const clock = sliceClock();
-    // A GrowingMap: a Map of every problem doubles its table in one `set` (at the 65,537th, 11 ms in a first start at a
-    // million events; at ten million about a million entries copied at once).
-    const indexOf = new GrowingMap<number>();
-    for (let i = 0; i < last.problems.length; i++) {
-      indexOf.set(last.problems[i]!.problemId, i);
-      if (clock.due()) await yieldToEventLoop();
-    }
+    // Each problem's place in raising order is its place in the map the last snapshot was made over (`problemsFrom`),
+    // not a map of every problem made here: one doubled its table in one `set` (11 ms at the 65,537th, a first start at a
+    // million events).
+    const placeOf = (problemId: string) => last.problemsFrom.indexOf(problemId)!;
     const parts: SavedHistory['parts'] = [];
     let before: readonly ProblemFacts[] = [];
     let listsBefore = new Map<string, readonly string[]>();
@@ -470,7 +467,7 @@ export class FactsHistory {
         // A yield between a unit's ids too: the clock is read every 64 calls, and 64 units' lists in a first part (every
         // id of theirs added) held a first start's loop 58 ms at a million events (a CPU profile, issue 12, aim 3).
         for (let i = kept; i < ids.length; i++) {
-          added.push(indexOf.get(ids[i]!)!);
+          added.push(placeOf(ids[i]!));
           if (clock.due()) await yieldToEventLoop();
         }
         byUnit.push([unit, kept, added]);

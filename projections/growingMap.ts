@@ -104,7 +104,7 @@ export class GrowingMap<V> implements Map<string, V> {
   }
 
   /** The index of `key` in insertion order, or undefined (for a key that is not a string too, as a Map answers). */
-  private indexOf(key: string): number | undefined {
+  indexOf(key: string): number | undefined {
     if (key === this.lastKey && this.lastIndex >= 0) return this.lastIndex;
     if (typeof key !== 'string') return undefined;
     let i = this.indices[shardOf(key)]!.get(key);

@@ -96,8 +96,8 @@ describe('the as-of history saved beside the read models’ snapshots', () => {
   it('given a history of more than a thousand problems, when it is saved, then no table of them all is grown in one piece', () => {
     expect(savedBeforeStop).toBe(true);
     expect(savedProblems).toBeGreaterThan(1_000);
-    // A Map of every problem's place holds them all and doubles its table in one set; a GrowingMap's 64 hold a part each.
-    // (The largest Map left is the snapshot writer's table of the objects it walked beside the big lists: 851 here.)
+    // A Map of every problem's place holds them all and doubles its table in one set; the save reads each place from the
+    // map its snapshot was made over. (The largest Map left is the snapshot writer's table of the objects it walked: 851.)
     expect(largestInSave).toBeGreaterThan(0);
     expect(largestInSave).toBeLessThan(savedProblems);
   });
