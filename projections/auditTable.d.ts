@@ -19,6 +19,7 @@ export class AuditTable {
   static open(file: string, version: number): AuditTable | undefined;
   storedAt(): { version: number; position: number; eventId: string | null } | null;
   clear(): void;
+  index(): void;
   flush(): void;
   close(): void;
   applyBatch(batch: AuditBatch): boolean;

@@ -37,6 +37,14 @@ const POST_AFTER_MS = 10;
 /** How long a call waits for the table's thread (it first writes every row posted before the call). */
 const CALL_TIMEOUT_MS = 120_000;
 
+/** What the table's thread posts to the main thread: a write that failed, or the answer to a call asked without waiting (`ask`). */
+type ThreadMessage = {
+  failed?: { message: string; code?: string };
+  reply?: number;
+  value?: unknown;
+  error?: { message: string; code?: string };
+};
+
 /** `Atomics.waitAsync` (Node 16 and later; typed from the ES2024 lib, newer than this project's). */
 type AtomicsWaitAsync = {
   waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string };
@@ -53,17 +61,18 @@ type AtomicsWaitAsync = {
  * instant (`at`), which the stored ISO text does not order when offsets differ; this table works
  * on every store and keeps the metadata only (account events carry password hashes and reports
  * evidence, an audit reader needs neither).
- * Indexes on (user, position), (unit, position) and (at) let a filtered page read what it lists.
+ * Indexes on (user, position), (unit, position) and (at) let a filtered page read what it lists; a table filled
+ * from nothing gets them once the start has caught up with the log (`caughtUp`), built over its rows at once.
  * The file is locked for this process (`locking_mode = EXCLUSIVE`): a second server on the same
  * data folder keeps a private temporary table of its own instead of writing into this one.
  *
  * The table lives in a worker thread (projections/auditTable.js; issue 12, aim 1): inserting a row per
  * event cost a first start or a rebuild about 4 s of the main thread at a million events, now written on
  * the second core while the main thread folds the other read models. `apply` only gathers the event's
- * metadata; batches go to the thread in order, and every other call (`entries`, `storedAt`, `clear`,
- * `close`) is answered synchronously by the thread after the rows posted before it: a page of the trail
- * is the same as when the rows were written on this thread, and sees every event applied before it (while a
- * rebuild's rows are still being written, a call waits for them). `flush` asks for a commit without
+ * metadata; batches go to the thread in order, and every call is answered by the thread after the rows posted
+ * before it: `storedAt`, `clear` and `close` synchronously, a page (`entries`) through the event loop. A page of the
+ * trail is the same as when the rows were written on this thread, and sees every event applied before it (while a
+ * rebuild's rows or the indexes are still being written, it waits for them). `flush` asks for a commit without
  * waiting for it; what is committed is always the rows with the position of the last of them, so a crash
  * loses only rows not yet committed, applied again from the log at the next start.
  */
@@ -87,6 +96,9 @@ export class AuditTrail implements StoredState {
   private readonly actorsPosted = new Map<string, { actor: EventMetadata['actor']; index: number }>();
   private actorsSent = 0;
   private postQueued = false;
+  /** The pages asked for and not yet answered, by number (`ask`). */
+  private readonly asked = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
+  private lastAsked = 0;
   private failure: Error | undefined;
   private closed = false;
   /** The table's opening, until its answer is taken (at the first call): the thread starts beside the rest of the start. */
@@ -102,11 +114,19 @@ export class AuditTrail implements StoredState {
     });
     // The thread never keeps the process alive: an exit without close loses at most the rows not yet committed.
     this.worker.unref();
-    this.worker.on('message', ({ failed }: { failed?: { message: string; code?: string } }) => {
+    this.worker.on('message', ({ failed, reply, value, error }: ThreadMessage) => {
       if (failed) this.failure ??= Object.assign(new Error(`The audit trail could not be written: ${failed.message}`), failed);
+      if (reply === undefined) return;
+      const asked = this.asked.get(reply);
+      this.asked.delete(reply);
+      if (this.asked.size === 0) this.worker.unref();
+      if (error) asked?.reject(Object.assign(new Error(error.message), error));
+      else asked?.resolve(value as never);
     });
     this.worker.on('error', (error) => {
       this.failure ??= error;
+      for (const { reject } of this.asked.values()) reject(error);
+      this.asked.clear();
     });
     // Not waited for here: starting the thread takes about 0.1 s, spent beside the rest of the start.
     Atomics.store(this.signal, 0, 0);
@@ -165,6 +185,21 @@ export class AuditTrail implements StoredState {
   }
 
   /**
+   * Posts the rows gathered, then asks the thread without waiting: the answer comes through the event loop, so a page
+   * asked for while the thread builds the indexes (about a second at a million rows, after a first start) holds nothing
+   * but itself. The thread keeps the process alive while an answer is awaited.
+   */
+  private ask<T>(name: string, ...args: unknown[]): Promise<T> {
+    this.opened();
+    this.post();
+    if (this.failure) return Promise.reject(this.failure);
+    const reply = ++this.lastAsked;
+    if (this.asked.size === 0) this.worker.ref();
+    this.worker.postMessage({ call: name, args, reply });
+    return new Promise<T>((resolve, reject) => this.asked.set(reply, { resolve: resolve as (value: never) => void, reject }));
+  }
+
+  /**
    * Sends the rows gathered to the thread, in order: their texts as one string with each one's length,
    * the numbers in a typed array (copying a thousand events' strings and objects one by one to the thread
    * cost the main thread about 2 µs an event, more than the row's insert).
@@ -193,6 +228,13 @@ export class AuditTrail implements StoredState {
   flush(): void {
     this.post();
     this.worker.postMessage({ commit: true });
+  }
+
+  /** The start has caught up with the log: the thread builds the indexes a table filled from nothing lacks (not waited for). */
+  caughtUp(): void {
+    this.opened();
+    this.post();
+    this.worker.postMessage({ index: true });
   }
 
   close(): void {
@@ -231,8 +273,8 @@ export class AuditTrail implements StoredState {
   }
 
   /** The newest entries that pass the filter, newest first, at most `limit`: read backwards by position along an index. */
-  entries(filter: AuditFilter): AuditEntry[] {
-    return this.call<AuditEntry[]>('entries', filter);
+  entries(filter: AuditFilter): Promise<AuditEntry[]> {
+    return this.ask<AuditEntry[]>('entries', filter);
   }
 
   /** How many distinct event types and actors it keeps (each once). */
@@ -279,6 +321,6 @@ export function auditTrail(file = '', log?: (message: string) => void): Projecti
 export const auditView = auditTrail();
 
 /** The newest entries that pass the filter, newest first, at most `limit`: read backwards, so a page costs what it lists. */
-export function auditEntries(view: AuditTrail, filter: AuditFilter): AuditEntry[] {
+export function auditEntries(view: AuditTrail, filter: AuditFilter): Promise<AuditEntry[]> {
   return view.entries(filter);
 }

@@ -32,6 +32,8 @@ export interface StoredState {
   flush(): void;
   /** Resolves once the state can answer without holding the event loop (a thread of its own started); awaited before `storedAt`. */
   whenOpen?(): Promise<void>;
+  /** Told when a start has caught up with the log: what it put off while catching up may be done now (not waited for). */
+  caughtUp?(): void;
 }
 
 const storedState = (state: unknown) => state as StoredState;
@@ -170,6 +172,7 @@ export class ProjectionRunner {
       }),
     ]);
     this.live = true;
+    for (const p of this.projections) if (p.stored) storedState(this.states.get(p.name)).caughtUp?.();
     this.resolveStarted();
     // Saved a while after the start rather than before it answers (issue 12): serializing every read model holds the
     // event loop for seconds at a million events. Not at once either: a projection being written holds the events that

@@ -7,6 +7,7 @@ import { auditEntries, auditTrail } from '../../projections/auditView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { MemorySnapshotStore } from '../../projections/snapshots.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { auditIndexes } from '../support/auditIndexes.js';
 import { generateCounty } from '../support/countyLog.js';
 
 /**
@@ -27,7 +28,7 @@ async function storeWith(entries: typeof county.entries) {
 
 describe('a projection kept in the read-model database', () => {
   const half = Math.floor(county.entries.length / 2);
-  let everything: ReturnType<typeof auditEntries> = [];
+  let everything: Awaited<ReturnType<typeof auditEntries>> = [];
 
   it('goes on from where it stood after a restart, to the answers of one fold from the first event', async () => {
     const store = await storeWith(county.entries.slice(0, half));
@@ -36,6 +37,8 @@ describe('a projection kept in the read-model database', () => {
     await before.start();
     await before.stop();
     first.close();
+    // Filled from nothing, without its indexes; the runner, once caught up, had the thread build them.
+    expect(auditIndexes(file)).toEqual(['audit_by_time', 'audit_by_unit', 'audit_by_user']);
     for (const { streamId, event } of county.entries.slice(half)) await store.appendToStream(streamId, [event], 'any');
 
     const applied: number[] = [];
@@ -52,13 +55,13 @@ describe('a projection kept in the read-model database', () => {
     // Only the second half was applied to it: the first came back from its file.
     expect(applied[0]).toBe(half);
     expect(applied).toHaveLength(county.entries.length - half);
-    everything = auditEntries(after.state(again), { limit: 100_000 });
+    everything = await auditEntries(after.state(again), { limit: 100_000 });
     expect(everything.map((e) => e.position)).toEqual([...county.entries.keys()].reverse());
 
     const fresh = auditTrail();
     const whole = new ProjectionRunner(store, [fresh]);
     await whole.start();
-    expect(auditEntries(whole.state(fresh), { limit: 100_000 })).toEqual(everything);
+    expect(await auditEntries(whole.state(fresh), { limit: 100_000 })).toEqual(everything);
     await whole.stop();
     fresh.close();
 
@@ -66,7 +69,7 @@ describe('a projection kept in the read-model database', () => {
     applied.length = 0;
     await after.rebuild();
     expect(applied[0]).toBe(0);
-    expect(auditEntries(after.state(again), { limit: 100_000 })).toEqual(everything);
+    expect(await auditEntries(after.state(again), { limit: 100_000 })).toEqual(everything);
     await after.stop();
     again.close();
   });
@@ -79,7 +82,7 @@ describe('a projection kept in the read-model database', () => {
     const runner = new ProjectionRunner(store, [newer], { log: (m) => messages.push(m) });
     await runner.start();
     expect(messages).toEqual([expect.stringContaining('does not match')]);
-    expect(auditEntries(runner.state(newer), { limit: 100_000 })).toEqual(everything);
+    expect(await auditEntries(runner.state(newer), { limit: 100_000 })).toEqual(everything);
     await runner.stop();
     newer.close();
 
@@ -91,7 +94,7 @@ describe('a projection kept in the read-model database', () => {
     const onOther = new ProjectionRunner(other, [trail], { log: (m) => messages.push(m) });
     await onOther.start();
     expect(messages).toHaveLength(2);
-    const otherEntries = auditEntries(onOther.state(trail), { limit: 100_000 });
+    const otherEntries = await auditEntries(onOther.state(trail), { limit: 100_000 });
     expect(otherEntries).toHaveLength((await other.headPosition()) + 1);
     await onOther.stop();
     trail.close();
