@@ -26,7 +26,7 @@ import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { type Listening, listenCatchingUp } from './listen.js';
-import { oneRequestPerTurn } from './pacing.js';
+import { requestsInSlices } from './pacing.js';
 import { RequestTracking, createLogger, metricsRoute, minPosition } from './observability.js';
 import { schema } from './schema/index.js';
 import { TokenIssuer, loadTokenSecret } from './tokens.js';
@@ -259,8 +259,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     '/reports',
     reportsRouter({ reports: application.reports, tokens, runner, accounts, sourceDocuments: application.sourceDocuments }),
   );
-  // One GraphQL request started per turn of the event loop, so /healthz never queues behind a burst (api/pacing.ts).
-  app.use(yoga.graphqlEndpoint, oneRequestPerTurn());
+  // GraphQL requests started in slices of the event loop's turns, so /healthz never queues behind a burst (api/pacing.ts).
+  app.use(yoga.graphqlEndpoint, requestsInSlices());
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   if (existsSync(WEB_DIST)) {
