@@ -19,8 +19,8 @@ export const REQUEST_SLICE_MS = 2;
  *
  * Until the thirty-first round a request that found another started since the last turn waited for a turn of its own:
  * one command a turn, which with 32 clients cost each command a turn of the loop (its poll, its immediates, an answer
- * written and a client woken for each): 0.94–1.0 ms of server CPU a command against 0.75–0.80 in slices, three pairs
- * on a fast hour of the host, 1.49 against 0.78 on a slow one (docs/benchmarks.md, the thirty-first round).
+ * written and a client woken for each): side by side, 1.04 ms of server CPU a command against 0.82 in slices
+ * (docs/benchmarks.md, the thirty-first round).
  */
 export function requestsInSlices(): express.RequestHandler {
   const waiting: Array<() => void> = [];
