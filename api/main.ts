@@ -20,6 +20,8 @@ const clock = clockFile
 // Listens first (answering "starting" with the progress), then loads the rest of the server: importing
 // GraphQL, the schema and the read models takes longer than the 2 s a start may take to answer.
 const listening = await listenCatchingUp(config);
+// The audit trail's thread starts now, beside the packages' loading, rather than on the read models' path (its start).
+(await import('../projections/auditView.js')).startAuditThread();
 // The packages first, one at a time with turns of the event loop between, so /healthz waits for none of them (api/warmUp.ts).
 await (await import('./warmUp.js')).warmUp();
 const { startServer } = await import('./server.js');

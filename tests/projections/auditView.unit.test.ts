@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditEntries, auditTrail, auditView } from '../../projections/auditView.js';
+import { auditEntries, auditTrail, auditView, startAuditThread } from '../../projections/auditView.js';
 import { auditIndexes } from '../support/auditIndexes.js';
 
 /** The audit trail kept in a read-model database (issue 12) gives back each event's metadata exactly as written. */
@@ -107,6 +107,29 @@ describe('the audit trail in a read-model database', () => {
       other.close();
       again.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('given its thread started ahead, when the next trail is made, then it writes and reads through that thread, and the trail after starts its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-audit-'));
+    const started = startAuditThread();
+    // Asked again before a trail took it: the same thread, not a second one.
+    expect(startAuditThread()).toBe(started);
+    const trail = auditTrail(join(dir, 'read-models.sqlite'));
+    const next = auditTrail(join(dir, 'other.sqlite'));
+    try {
+      const view = trail.initial();
+      expect(view.threadId).toBe(started);
+      await view.whenOpen();
+      for (const e of log) trail.apply(view, e);
+      expect(view.storedAt()).toEqual({ version: trail.version, position: 5, eventId: 'e5' });
+      expect((await auditEntries(view, { limit: 10 })).map((e) => e.position)).toEqual([5, 2, 1, 0]);
+      expect(next.initial().threadId).not.toBe(started);
+      expect(next.initial().storedAt()).toBeNull();
+    } finally {
+      trail.close();
+      next.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
