@@ -2,7 +2,12 @@
 // imports) into dist/, so a start loads a few prebuilt files instead of tsx transpiling some 200
 // TypeScript files (about 0.85 s of every start). Plain JavaScript: it runs before anything is built.
 //
-// - Packages stay external (node_modules, the native better-sqlite3): only our code is bundled.
+// - The packages a start loads are bundled with our code: Node's loader resolving, reading and compiling some 1,500
+//   files of node_modules one by one took about 0.35 s of every start's main thread (issue 12, the thirty-third round).
+//   Left to Node (EXTERNAL): native addons and packages that find files of their own by path (better-sqlite3, pino's
+//   transports), and those loaded only on demand or in a worker of their own (the other stores' clients, the Word and
+//   Excel writers, mail, GraphiQL's 9 MB page). Bundled CommonJS packages require Node's own modules through the
+//   `require` the banner makes.
 // - Code splitting keeps api/main.ts's order: it listens first, then imports the rest of the server
 //   (its dynamic imports become chunks loaded then, with their packages).
 // - dist/ is one folder below the checkout, like api/ and eventstore/: the paths the code resolves
@@ -26,6 +31,16 @@ const output = (name) => `dist/${name}`;
 const inputsFile = join(outdir, 'inputs.json');
 const started = Date.now();
 const always = ['scripts/buildServer.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const EXTERNAL = [
+  'better-sqlite3',
+  'pino',
+  '@kurrent/kurrentdb-client',
+  'pg',
+  'docx',
+  'exceljs',
+  'nodemailer',
+  '@graphql-yoga/render-graphiql',
+];
 
 /** Each file's SHA-256, null for one that cannot be read. */
 const hashes = (files) =>
@@ -71,12 +86,13 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: EXTERNAL,
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   outdir,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   sourcemap: 'linked',
-  legalComments: 'none',
+  legalComments: 'eof',
   logLevel: 'warning',
   write: false,
   metafile: true,
