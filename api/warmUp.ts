@@ -10,17 +10,19 @@ import { nextTurn } from '../projections/slices.js';
  * Each step is an import by a name written out, so the build (scripts/buildServer.mjs, which bundles the packages)
  * makes each its own chunk, loaded and evaluated in its own turn; under tsx each is Node's own import of the package.
  * A package's dependencies come before it where it would otherwise evaluate them in one block: express's (iconv-lite,
- * qs, body-parser, send; express in one step was 40–49 ms at 100k events, the thirty-third round), graphql-yoga's
- * (whatwg-node's, graphql-tools', envelop's: 80 ms together). Measured one by one in a start at 100k events (the
- * thirty-third round, an idle machine): graphql 22–25 ms, the rest 1–14 ms each, the whole list about 0.2 s. docx is
- * not here: one module of 1 MB, loaded when a first Word document is made (application/documents).
+ * qs, http-errors, send with mime-types, body-parser: express in one step was 40–49 ms, body-parser with mime-types 53 ms
+ * with a scavenge, the thirty-third round), graphql-yoga's (whatwg-node's, graphql-tools', envelop's: 80 ms together).
+ * Measured one by one in warm starts at 1M events (the thirty-third round, an idle machine): graphql 17–21 ms, send
+ * 20–23 ms, the rest 1–14 ms each, the whole list about 0.2 s. docx is not here: one module of 1 MB, loaded when a first
+ * Word document is made (application/documents).
  */
 const STEPS: readonly (() => Promise<unknown>)[] = [
   () => import('graphql'),
   () => import('iconv-lite'),
   () => import('qs'),
-  () => import('body-parser'),
+  () => import('http-errors'),
   () => import('send'),
+  () => import('body-parser'),
   () => import('express'),
   () => import('zod'),
   () => import('luxon'),
