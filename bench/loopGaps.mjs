@@ -38,5 +38,10 @@ if (isMainThread) {
   };
   process.on('exit', write);
   // The server exits on SIGTERM by its own handler; written first, in case that handler ends the process another way.
-  process.prependListener('SIGTERM', write);
+  // Before the server has set its handler (during a start's catch-up) this listener is the only one, and a listener
+  // takes the signal's default away: the process then ends here, as it would have without this file.
+  process.prependListener('SIGTERM', () => {
+    write();
+    if (process.listenerCount('SIGTERM') === 1) process.exit(128 + 15);
+  });
 }
