@@ -2,8 +2,9 @@
 // imports) into dist/, so a start loads a few prebuilt files instead of tsx transpiling some 200
 // TypeScript files (about 0.85 s of every start). Plain JavaScript: it runs before anything is built.
 //
-// - The packages a start loads are bundled with our code: Node's loader resolving, reading and compiling some 1,500
-//   files of node_modules one by one took about 0.35 s of every start's main thread (issue 12, the thirty-third round).
+// - The packages a start loads are bundled with our code: Node's loader resolving, reading and compiling node_modules
+//   file by file held 0.65-0.72 s of a start's main thread at 100k events (its frames in CPU profiles; 0.25-0.28 s
+//   bundled), and side by side the main thread's CPU to ready fell by 0.2-0.5 s (issue 12, the thirty-third round).
 //   Left to Node (EXTERNAL): native addons and packages that find files of their own by path (better-sqlite3, pino's
 //   transports), and those loaded only on demand or in a worker of their own (the other stores' clients, the Word and
 //   Excel writers, mail, GraphiQL's 9 MB page). Bundled CommonJS packages require Node's own modules through the
