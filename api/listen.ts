@@ -5,6 +5,7 @@ import { domainEventDefinitions } from '../domain/index.js';
 import { openEventStore } from '../eventstore/index.js';
 import type { EventStore } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
+import { sendJson } from './nodeHttp.js';
 
 /** The error body every route of the server uses (the GraphQL shape), with a stable code. */
 export const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) => ({
@@ -48,8 +49,7 @@ export async function listenCatchingUp(config: Pick<Config, 'store' | 'port' | '
                   'CATCHING_UP',
                   { position: at, head },
                 );
-        res.writeHead(path === '/healthz' ? 200 : 503, { 'content-type': 'application/json', 'retry-after': '1' });
-        res.end(JSON.stringify(body));
+        sendJson(res, path === '/healthz' ? 200 : 503, body, { 'retry-after': '1' });
       },
       () => {
         res.writeHead(503).end();

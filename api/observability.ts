@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type express from 'express';
 import { OperationTypeNode, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -6,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import type { Metrics } from '../application/metrics.js';
 import type { ProjectionRunner } from '../projections/runner.js';
 import { errorBody } from './listen.js';
+import { type Step, header, sendJson } from './nodeHttp.js';
 
 /** The server's JSON log (one line per request, errors with their stack): level from LOG_LEVEL. */
 export function createLogger(level: string): Logger {
@@ -73,20 +75,20 @@ export class RequestTracking {
     };
   }
 
-  middleware(): express.RequestHandler {
+  middleware(): Step {
     return (req, res, next) => {
       const started = process.hrtime.bigint();
-      const given = req.get('x-request-id');
+      const given = header(req, 'x-request-id');
       const scope = this.scopeOf(req);
       if (given !== undefined && REQUEST_ID.test(given)) scope.id = given;
       res.setHeader('X-Request-Id', scope.id);
       res.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        // originalUrl: a router mounted on a path (yoga on /graphql) leaves req.path relative to it.
-        const path = new URL(req.originalUrl, 'http://server').pathname;
+        // originalUrl: Express's routers mounted on a path (/files, /reports) leave req.url relative to it.
+        const path = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://server').pathname;
         const route = routeOf(path);
         const operation = route === '/graphql' ? (scope.operation ?? 'none') : '-';
-        this.metrics.request({ method: req.method, route, operation, status: res.statusCode }, seconds);
+        this.metrics.request({ method: req.method ?? 'GET', route, operation, status: res.statusCode }, seconds);
         // Probes and scrapes come every few seconds: logged at debug, so they do not drown the requests.
         const level = route === '/healthz' || route === '/readyz' || route === '/metrics' ? 'debug' : 'info';
         this.logger[level](
@@ -107,10 +109,10 @@ export class RequestTracking {
   }
 
   /** The GraphQL side: names the operation, reports the position reached. */
-  plugin(): Plugin<Record<string, unknown>, { req: express.Request; res: express.Response }> {
+  plugin(): Plugin<Record<string, unknown>, { req: IncomingMessage; res: ServerResponse }> {
     return {
       onExecute: ({ args }) => {
-        const req = (args.contextValue as { req?: express.Request }).req;
+        const req = (args.contextValue as { req?: IncomingMessage }).req;
         if (!req) return undefined;
         const scope = this.scopeOf(req);
         const operation = getOperationAST(args.document, args.operationName);
@@ -125,7 +127,7 @@ export class RequestTracking {
         };
       },
       onSubscribe: ({ args }) => {
-        const req = (args.contextValue as { req?: express.Request }).req;
+        const req = (args.contextValue as { req?: IncomingMessage }).req;
         if (!req) return;
         const scope = this.scopeOf(req);
         scope.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous';
@@ -148,17 +150,17 @@ export { errorBody };
  * to `waitMs`; still behind then, it answers 503 BEHIND_LOG_POSITION with where it is, and the
  * client retries (here or on another node) rather than read something older than its own write.
  */
-export function minPosition(runner: ProjectionRunner, waitMs: number, metrics: Metrics): express.RequestHandler {
+export function minPosition(runner: ProjectionRunner, waitMs: number, metrics: Metrics): Step {
   return (req, res, next) => {
-    const header = req.get('x-min-position');
-    if (header === undefined) return next();
-    const wanted = /^\s*-?\d{1,15}\s*$/.test(header) ? Number(header) : Number.NaN;
+    const given = header(req, 'x-min-position');
+    if (given === undefined) return next();
+    const wanted = /^\s*-?\d{1,15}\s*$/.test(given) ? Number(given) : Number.NaN;
     if (!Number.isSafeInteger(wanted) || wanted < -1) {
-      res
-        .status(400)
-        .json(
-          errorBody(`X-Min-Position must be a log position (a whole number, -1 or more), not ${JSON.stringify(header)}.`, 'BAD_REQUEST'),
-        );
+      sendJson(
+        res,
+        400,
+        errorBody(`X-Min-Position must be a log position (a whole number, -1 or more), not ${JSON.stringify(given)}.`, 'BAD_REQUEST'),
+      );
       return;
     }
     if (runner.position >= wanted) {
@@ -173,17 +175,16 @@ export function minPosition(runner: ProjectionRunner, waitMs: number, metrics: M
       () => {
         metrics.minPositionWaits.inc({ outcome: 'behind' });
         const reached = runner.position;
-        res.setHeader('Retry-After', '1');
-        res.setHeader('X-Log-Position', String(reached));
-        res
-          .status(503)
-          .json(
-            errorBody(
-              `This server has read the log up to position ${reached}, not yet ${wanted} as asked (X-Min-Position), after waiting ${waitMs} ms. Try again in a moment, or on another server.`,
-              'BEHIND_LOG_POSITION',
-              { position: reached, minPosition: wanted },
-            ),
-          );
+        sendJson(
+          res,
+          503,
+          errorBody(
+            `This server has read the log up to position ${reached}, not yet ${wanted} as asked (X-Min-Position), after waiting ${waitMs} ms. Try again in a moment, or on another server.`,
+            'BEHIND_LOG_POSITION',
+            { position: reached, minPosition: wanted },
+          ),
+          { 'retry-after': '1', 'x-log-position': String(reached) },
+        );
       },
     );
   };

@@ -1,4 +1,4 @@
-import type express from 'express';
+import type { Step } from './nodeHttp.js';
 import { sliceDue } from '../projections/slices.js';
 
 /**
@@ -22,7 +22,7 @@ export const REQUEST_SLICE_MS = 2;
  * written and a client woken for each): side by side, 1.04 ms of server CPU a command against 0.82 in slices
  * (docs/benchmarks.md, the thirty-first round).
  */
-export function requestsInSlices(): express.RequestHandler {
+export function requestsInSlices(): Step {
   const waiting: Array<() => void> = [];
   // One immediate queued per waiting request, each starting the longest-waiting one: in the check phase the event loop
   // runs each immediate's microtasks before the next, so the slice clock sees the work of the requests started before.

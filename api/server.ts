@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -9,6 +10,7 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
 import { nodeName } from '../eventstore/lease.js';
 import type { EventStore } from '../eventstore/port.js';
 import { nextTurn } from '../projections/slices.js';
@@ -25,7 +27,8 @@ import { errorMasker, hideSuggestions, requestParseErrors } from './errors.js';
 import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
-import { type Listening, listenCatchingUp } from './listen.js';
+import { type Listening, errorBody, listenCatchingUp } from './listen.js';
+import { type Step, inOrder, sendJson } from './nodeHttp.js';
 import { requestsInSlices } from './pacing.js';
 import { RequestTracking, createLogger, metricsRoute, minPosition } from './observability.js';
 import { schema } from './schema/index.js';
@@ -37,9 +40,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Limits on what one GraphQL document may ask (graphql-armor): far above what the console and web app send. */
 export const QUERY_LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 20_000, directives: 20 } as const;
 
-/** The application, and the HTTP app that serves it. */
+/** The application, and what answers its HTTP requests (a Node request listener: `createServer(handler)`). */
 export type App = Application & {
-  app: express.Express;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   tokens: TokenIssuer;
   limits: RateLimits;
 };
@@ -119,10 +122,18 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   if (!introspection)
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, hideSuggestions());
 
+  // Everything but the GraphQL endpoint is served by Express; the endpoint runs the same steps without it (below).
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  // Express's own reading of that setting: the GraphQL endpoint finds a client's address as Express's req.ip does.
+  const trustProxy = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+
   // A starting server answers "catching up" meanwhile: the endpoint and the Express app are built in turns of their own.
   await nextTurn();
   const yoga = withoutGlobalRequest(() =>
-    createYoga<{ req: express.Request; res: express.Response }, Context>({
+    createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
       schema,
       context: async ({ req }): Promise<Context> => {
         const auth = await authenticate(req.headers.authorization, { tokens, runner, accounts });
@@ -133,7 +144,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
           tokens,
           limits,
           auth,
-          clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          clientIp: proxyaddr(req, trustProxy),
           requestId: scope.id,
           reached: tracking.reachedBy(scope),
         };
@@ -156,30 +167,28 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   );
 
   await nextTurn();
-  const app = express();
-  app.disable('x-powered-by');
-  // Behind a balancer every request comes from it: its X-Forwarded-For names the client, for the per-address limits.
-  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  app.use(tracking.middleware());
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
-          'script-src': ["'self'", `'sha256-${graphiql.scriptHash}'`],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'worker-src': ["'self'", 'blob:'],
-          'img-src': ["'self'", 'data:'],
-          'font-src': ["'self'", 'data:'],
-          'connect-src': ["'self'"],
-          'frame-ancestors': ["'none'"],
-          'upgrade-insecure-requests': null,
-        },
+  const track = tracking.middleware();
+  const secureHeaders: Step = helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
+        'script-src': ["'self'", `'sha256-${graphiql.scriptHash}'`],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'worker-src': ["'self'", 'blob:'],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': null,
       },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  const readYourWrites = minPosition(runner, minPositionWaitMs, metrics);
+  const jsonBody: Step = express.json({ limit: BODY_LIMIT_BYTES });
+  app.use(track);
+  app.use(secureHeaders);
   // Alive: 200 while the process answers at all, with where its read side stands.
   app.get('/healthz', async (_req, res, next) => {
     try {
@@ -208,37 +217,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     }
   });
   app.get('/metrics', metricsRoute(metrics, options.metricsToken));
-  app.use(minPosition(runner, minPositionWaitMs, metrics));
-  app.use(yoga.graphqlEndpoint, (req, res, next) => {
-    const unreadable = req.method === 'GET' ? unreadableParam(req.query) : undefined;
-    if (unreadable) {
-      res
-        .status(400)
-        .json({ errors: [{ message: `The "${unreadable}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > BODY_LIMIT_BYTES) {
-      res.status(413).json({
-        errors: [
-          {
-            message: `The request is ${length} bytes; at most ${BODY_LIMIT_BYTES} bytes are accepted.`,
-            extensions: { code: 'PAYLOAD_TOO_LARGE' },
-          },
-        ],
-      });
-      return;
-    }
-    next();
-  });
-  // The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
-  // never made a string on this thread, with their ETag (a browser that has them gets 304). The same address answers
-  // GraphQL in JSON otherwise: a cache keeps the two apart by the Accept header.
-  app.get(yoga.graphqlEndpoint, (req, res, next) => {
-    res.vary('Accept');
-    if (!req.headers.accept?.includes('text/html')) return next();
-    res.type('html').set('ETag', graphiql.etag).send(graphiql.page);
-  });
+  app.use(readYourWrites);
   // Uploading evidence needs a sign-in (a stranger must not fill the disk). Reading a file needs only
   // its SHA-256: a 256-bit name learned from the evidence it belongs to, which is withheld from those
   // who may not see it — and so <img>/<a> links work without a token.
@@ -259,10 +238,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     '/reports',
     reportsRouter({ reports: application.reports, tokens, runner, accounts, sourceDocuments: application.sourceDocuments }),
   );
-  // GraphQL requests started in slices of the event loop's turns, so /healthz never queues behind a burst (api/pacing.ts).
-  app.use(yoga.graphqlEndpoint, requestsInSlices());
-  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
-  app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  app.use(jsonBody);
   if (existsSync(WEB_DIST)) {
     app.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
     // Single-page app: any other page address gets the app, which routes it in the browser.
@@ -271,33 +247,108 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       else next();
     });
   }
-  app.use((error: Error & { type?: string; status?: number }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const tooLarge = error.type === 'entity.too.large';
-    if ((error.status ?? 500) >= 500) logger.error({ err: error, reqId: tracking.scopeOf(req).id }, 'unexpected error');
-    res.status(error.status ?? 500).json({
-      errors: [
-        {
-          message: tooLarge
-            ? `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`
-            : error.type === 'entity.parse.failed'
-              ? 'The request body is not valid JSON.'
-              : 'Unexpected error.',
-          extensions: {
-            code: tooLarge ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
-          },
-        },
-      ],
-    });
-  });
+  const failed = requestFailed(logger, tracking);
+  app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => failed(error, req, res));
 
-  return { ...application, app, tokens, limits };
+  // The GraphQL endpoint: the same steps as Express's for it, in the same order, run on Node's own request and response
+  // (api/nodeHttp.ts says what Express's routing cost each command).
+  const graphql = inOrder(
+    [
+      track,
+      secureHeaders,
+      readYourWrites,
+      graphqlRequestChecks,
+      consolePageFor(graphiql),
+      // GraphQL requests started in slices of the event loop's turns, so /healthz never queues behind a burst (api/pacing.ts).
+      requestsInSlices(),
+      jsonBody,
+    ],
+    yoga as unknown as (req: IncomingMessage, res: ServerResponse) => void,
+    failed,
+  );
+  const endpoint = yoga.graphqlEndpoint;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    if ((query === -1 ? url : url.slice(0, query)) === endpoint) graphql(req, res);
+    else app(req, res);
+  };
+
+  return { ...application, handler, tokens, limits };
+}
+
+/**
+ * A request's checks before GraphQL reads it: a GET's JSON parameters that do not parse (the caller's mistake, said as
+ * such, not yoga's generic answer) and a body announced larger than the limit (refused before it is read).
+ */
+const graphqlRequestChecks: Step = (req, res, next) => {
+  const unreadable = req.method === 'GET' ? unreadableParam(new URL(req.url ?? '/', 'http://server').searchParams) : undefined;
+  if (unreadable) {
+    sendJson(res, 400, errorBody(`The "${unreadable}" parameter is not valid JSON.`, 'BAD_REQUEST'));
+    return;
+  }
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > BODY_LIMIT_BYTES) {
+    sendJson(res, 413, errorBody(`The request is ${length} bytes; at most ${BODY_LIMIT_BYTES} bytes are accepted.`, 'PAYLOAD_TOO_LARGE'));
+    return;
+  }
+  next();
+};
+
+/**
+ * The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
+ * never made a string on this thread, with their ETag (a browser that has them gets 304). The same address answers
+ * GraphQL in JSON otherwise: a cache keeps the two apart by the Accept header.
+ */
+function consolePageFor(graphiql: { page: Buffer; etag: string }): Step {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Vary', 'Accept');
+    if (!req.headers.accept?.includes('text/html')) return next();
+    // Express's freshness rule: a tag the browser has (weak or strong), unless it asks past its cache.
+    const known = (req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (!/no-cache/.test(req.headers['cache-control'] ?? '') && (known.includes(graphiql.etag) || known.includes('*'))) {
+      res.writeHead(304, { etag: graphiql.etag }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': graphiql.page.length, etag: graphiql.etag });
+    res.end(req.method === 'HEAD' ? undefined : graphiql.page);
+  };
+}
+
+/**
+ * What a request that failed is answered, on every route: a body too large or not JSON as the caller's mistake, anything
+ * else 500 (logged).
+ */
+function requestFailed(logger: Logger, tracking: RequestTracking) {
+  return (error: unknown, req: IncomingMessage, res: ServerResponse) => {
+    const { type, status = 500 } = error as { type?: string; status?: number };
+    const tooLarge = type === 'entity.too.large';
+    if (status >= 500) logger.error({ err: error, reqId: tracking.scopeOf(req).id }, 'unexpected error');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(
+      res,
+      status,
+      errorBody(
+        tooLarge
+          ? `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`
+          : type === 'entity.parse.failed'
+            ? 'The request body is not valid JSON.'
+            : 'Unexpected error.',
+        tooLarge ? 'PAYLOAD_TOO_LARGE' : type === 'entity.parse.failed' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
+      ),
+    );
+  };
 }
 
 /** The JSON parameters of a GET request (`variables`, `extensions`) that do not parse: the caller's mistake, said as such. */
-function unreadableParam(query: express.Request['query']): string | undefined {
+function unreadableParam(params: URLSearchParams): string | undefined {
   for (const name of ['variables', 'extensions']) {
-    const value = query[name];
-    if (typeof value !== 'string' || value === '') continue;
+    const value = params.get(name);
+    if (!value) continue;
     try {
       JSON.parse(value);
     } catch {
@@ -387,7 +438,7 @@ export async function startServer(config: Config, options: { clock?: () => strin
     await listening.abandon();
     throw error;
   }
-  listening.handOver(built.app);
+  listening.handOver(built.handler);
   logger.info({ url, position: built.runner.position }, 'ready');
   return {
     ...built,

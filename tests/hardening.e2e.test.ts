@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { get } from 'node:http';
+import { get, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, bearer, logIn, tokenFor } from './support/accounts.js';
 import { type TestServer, startTestServer } from './support/httpServer.js';
@@ -233,6 +233,44 @@ describe('the console in production and on the network', () => {
     // Anything else than a page asked for is the endpoint's: a GET query still answers JSON.
     const query = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
     expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('answers a GraphQL POST (served without Express) as the rest of the server: its headers, its refusals', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'hardening-1', ...bearer(office) },
+      body: JSON.stringify({ query: '{ me { login } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-request-id')).toBe('hardening-1');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(((await response.json()) as any).data.me.login).toBeTruthy();
+    // A body past the limit sent without a length (chunked) is refused while it is read, in the same words.
+    const chunked = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const sent = request(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(body) }));
+      });
+      sent.on('error', reject);
+      sent.write('{"query": "{ __typename }", "variables": { "padding": "');
+      sent.end(`${'x'.repeat(2 * 1024 * 1024)}" } }`);
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    // The console page: a HEAD has its headers and no body; a revalidation that asks past the cache gets the page again.
+    const head = await fetch(`${server.url}/graphql`, { method: 'HEAD', headers: { accept: 'text/html' } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await head.text()).toBe('');
+    const etag = head.headers.get('etag')!;
+    const past = await fetch(`${server.url}/graphql`, {
+      headers: { accept: 'text/html', 'if-none-match': etag, 'cache-control': 'no-cache' },
+    });
+    expect(past.status).toBe(200);
+    expect(await past.text()).toContain('台账 · Taizhang console');
   });
 
   it('masks unexpected errors: no stack trace, no internals', async () => {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainEventDefinitions } from '../../domain/index.js';
@@ -45,7 +45,7 @@ beforeAll(async () => {
     clock: () => '2019-12-31T08:00:00.000Z',
     checkpoints: { everyEvents: 4, everySeconds: 3600, triggerTypes: ['AssessmentFinalized'] },
   });
-  server = app.app.listen(0);
+  server = createServer(app.handler).listen(0);
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
