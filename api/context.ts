@@ -14,7 +14,7 @@ export type Context = Omit<Application, 'close' | 'checkpointer' | 'store'> & {
   tokens: TokenIssuer;
   limits: RateLimits;
   auth: Authentication;
-  /** The caller's address (express's req.ip), for rate limits. */
+  /** The caller's address, for rate limits: as Express's req.ip finds it (its "trust proxy" setting, through proxy-addr). */
   clientIp: string;
   /** The request's id (X-Request-Id): the correlation id of the events its commands append. */
   requestId: string;
