@@ -251,7 +251,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => failed(error, req, res));
 
   // The GraphQL endpoint: the same steps as Express's for it, in the same order, run on Node's own request and response
-  // (api/nodeHttp.ts says what Express's routing cost each command).
+  // (api/nodeHttp.ts says what Express's routing cost each command). Express never sees /graphql: a step the endpoint
+  // needs goes in this list, not in an `app.use` above.
   const graphql = inOrder(
     [
       track,
