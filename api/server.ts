@@ -8,6 +8,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { type GraphiQLOptions, type Plugin, createYoga } from 'graphql-yoga';
+import fresh from 'fresh';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
@@ -306,9 +307,8 @@ function consolePageFor(graphiql: { page: Buffer; etag: string }): Step {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Vary', 'Accept');
     if (!req.headers.accept?.includes('text/html')) return next();
-    // Express's freshness rule: a tag the browser has (weak or strong), unless it asks past its cache.
-    const known = (req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-    if (!/no-cache/.test(req.headers['cache-control'] ?? '') && (known.includes(graphiql.etag) || known.includes('*'))) {
+    // Express's freshness rule (its own package): a tag the browser has, weak or strong, unless it asks past its cache.
+    if (fresh(req.headers, { etag: graphiql.etag })) {
       res.writeHead(304, { etag: graphiql.etag }).end();
       return;
     }
