@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { hash } from 'node:crypto';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import type { Decider } from '../domain/shared/decider.js';
 import { ValidationError } from '../domain/shared/errors.js';
 import { schemaVersionOf } from '../domain/registry.js';
@@ -60,11 +60,15 @@ export class ConcurrencyRetriesExhaustedError extends Error {
   }
 }
 
-const EVENT_ID_NAMESPACE = '6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41';
+const EVENT_ID_NAMESPACE = parseUuid('6f1c1b8e-3d0a-4c55-9a51-7b0c0f2f9d41');
 
-/** Event ids follow from the command id, so a retried append is recognised by the store itself. */
+/**
+ * Event ids follow from the command id, so a retried append is recognised by the store itself. The name goes to uuid as
+ * its UTF-8 bytes and the namespace as parsed once (the same id as from the strings): from strings, uuid parses the
+ * namespace twice and encodes the name through `unescape(encodeURIComponent(...))` for every event.
+ */
 export const eventIdFor = (commandId: string, streamId: string, index: number) =>
-  uuidv5(`${commandId}/${streamId}/${index}`, EVENT_ID_NAMESPACE);
+  uuidv5(Buffer.from(`${commandId}/${streamId}/${index}`), EVENT_ID_NAMESPACE);
 
 export function metadataFor(
   context: CommandContext,
@@ -89,7 +93,7 @@ export function metadataFor(
  * fingerprint is a retry, another one a different command under a reused id.
  */
 export function commandFingerprint(userId: string, type: string, data: unknown): string {
-  return createHash('sha256').update(canonicalJson({ userId, type, data })).digest('hex');
+  return hash('sha256', canonicalJson({ userId, type, data }), 'hex');
 }
 
 /** A command id already used for another command (another user, mutation or input): refused, nothing appended. */

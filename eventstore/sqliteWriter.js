@@ -139,9 +139,34 @@ export function sqliteWriter(db) {
   };
 }
 
+/**
+ * The positions a group wrote, published where the main thread reads them at once (sqlite.ts `groupsDone`), before
+ * the group's answer (a message, which waits for the main thread's turn) is sent: `done` counts the groups committed,
+ * `range` holds the first and last position the last of them wrote (-1, -1 when it wrote none). The range is written
+ * first and `done` after it with Atomics.store, so a main thread that reads `done` with Atomics.load sees that range.
+ */
+const publisher = (buffer) => {
+  const done = new Int32Array(buffer, 0, 1);
+  const range = new Float64Array(buffer, 8, 2);
+  return (outcomes) => {
+    let first = -1;
+    let last = -1;
+    for (const outcome of outcomes)
+      for (const { positions } of outcome.ok ? outcome.results : [])
+        for (const position of positions ?? []) {
+          if (first === -1 || position < first) first = position;
+          if (position > last) last = position;
+        }
+    range[0] = first;
+    range[1] = last;
+    Atomics.add(done, 0, 1);
+  };
+};
+
 // In a worker thread: open the file's own connection and commit each group the store sends.
 if (!isMainThread && workerData?.sqliteWriter) {
-  const { file, synchronous } = workerData.sqliteWriter;
+  const { file, synchronous, published } = workerData.sqliteWriter;
+  const publish = publisher(published);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
@@ -161,6 +186,8 @@ if (!isMainThread && workerData?.sqliteWriter) {
       }
       return;
     }
-    parentPort.postMessage({ group: message.group, outcomes: writer.commit(message.requests) });
+    const outcomes = writer.commit(message.requests);
+    publish(outcomes);
+    parentPort.postMessage({ group: message.group, outcomes });
   });
 }

@@ -255,6 +255,43 @@ describe('sqlite event store on disk', () => {
     expect(await from(5)).toEqual([]);
   });
 
+  it('a stream read while this process’s next group is committed but its answer not yet taken answers what the file holds', async () => {
+    const file = tempFile();
+    const ours = new SqliteEventStore(file);
+    const theirs = new SqliteEventStore(file);
+    open.push(ours, theirs);
+    const ns = (events: RecordedEvent[]) => events.map((e) => [e.revision, (e.data as { n: number }).n]);
+    /**
+     * Sends an append and holds this thread until the writer thread has committed it (the log's head has moved): its
+     * answer waits for this thread's next turn, so the reads asked meanwhile run while the group is under way.
+     */
+    const committedNotAnswered = async (append: () => Promise<unknown>): Promise<{ answered: Promise<unknown> }> => {
+      const before = theirs.changeToken();
+      const answered = append();
+      await Promise.resolve(); // the group goes to the writer in a microtask queued before this await's
+      const deadline = Date.now() + 5_000;
+      while (theirs.changeToken() === before) if (Date.now() > deadline) throw new Error('the writer did not commit within 5 s');
+      return { answered };
+    };
+    await ours.appendToStream('a', [event(1)], 'no_stream');
+    await ours.appendToStream('b', [event(2)], 'no_stream');
+
+    let reads: Promise<RecordedEvent[]>[] = [];
+    const { answered: underWay } = await committedNotAnswered(() => ours.appendToStream('b', [event(3)], 0));
+    // Asked in the same turn, before the group's answer: the stream the group wrote, and one it did not.
+    reads = [ours.readStream('b', { fromRevision: 1 }), ours.readStream('a', { fromRevision: 1 })];
+    await underWay;
+    expect((await Promise.all(reads)).map(ns)).toEqual([[[1, 3]], []]);
+
+    // Another process appends to `a` right after this process's last group, then this process's next group commits.
+    await theirs.appendToStream('a', [event(4)], 0);
+    const { answered: next } = await committedNotAnswered(() => ours.appendToStream('c', [event(5)], 'no_stream'));
+    reads = [ours.readStream('a', { fromRevision: 1 }), ours.readStream('b', { fromRevision: 2 })];
+    await next;
+    expect((await Promise.all(reads)).map(ns)).toEqual([[[1, 4]], []]);
+    expect(await ours.readStream('a', { fromRevision: 1 })).toEqual(await theirs.readStream('a', { fromRevision: 1 }));
+  });
+
   it('a command leaves its stream’s fold current without a read until anything else is appended, by this process or another', async () => {
     const file = tempFile();
     /** Counts the reads of a stream. */
