@@ -207,7 +207,7 @@ function seesEvidence(ctx: Context, problemId: string): boolean {
   const { user } = ctx.auth;
   // Only someone who reads the ledger as a unit head alone; office, verifiers and committee need the evidence.
   if (user.roles.some((r) => r !== 'unit_head')) return true;
-  const row = ctx.runner.state(ledgerView).problems.get(problemId);
+  const row = ctx.services.runner.state(ledgerView).problems.get(problemId);
   return row !== undefined && isAssigned(row.state) && row.state.responsibleUnitId === user.unitId;
 }
 
@@ -268,7 +268,7 @@ function scopeRefusal(
 
 async function checkScope(scope: Scope, problemId: string, user: AccountRow, ctx: Context) {
   // The problem's own stream, not the read model: the decision must not rest on a lagging view.
-  const state = problemId ? await ctx.ledger.problemState(problemId) : undefined;
+  const state = problemId ? await ctx.services.ledger.problemState(problemId) : undefined;
   const responsibleUnitId = state && isAssigned(state) ? state.responsibleUnitId : null;
   const coResponsibleUnitIds = state && isAssigned(state) ? state.coResponsibleUnitIds : [];
   const label = state && state.status !== 'not_raised' ? `Problem ${state.ledgerNumber}` : 'This problem';

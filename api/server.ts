@@ -141,7 +141,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
         const scope = tracking.scopeOf(req);
         if (auth.kind === 'signed_in') scope.userId = auth.user.userId;
         return {
-          ...services,
+          services,
           tokens,
           limits,
           auth,

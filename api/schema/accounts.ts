@@ -53,7 +53,7 @@ const UserPayload = builder.objectRef<{ user: AccountRow; replayed: boolean }>('
 /** Waits for the read model, then answers with the account as it now stands. */
 async function userPayload(ctx: Context, userId: string, result: CommandResult<unknown>) {
   await settled(ctx, result);
-  const user = ctx.runner.state(accountsView).users.get(userId);
+  const user = ctx.services.runner.state(accountsView).users.get(userId);
   if (!user) throw new Error(`User ${userId} is not in the accounts view`);
   return { user, replayed: result.replayed };
 }
@@ -69,7 +69,7 @@ builder.queryField('users', (t) =>
   t.field({
     type: [UserRef],
     description: 'Every account, in login order (admins).',
-    resolve: (_r, _a, ctx) => userRows(ctx.runner.state(accountsView)),
+    resolve: (_r, _a, ctx) => userRows(ctx.services.runner.state(accountsView)),
   }),
 );
 
@@ -85,7 +85,7 @@ builder.mutationField('login', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       await ctx.limits.checkLogin(args.login, ctx.clientIp);
-      const account = args.password.length <= 200 ? await ctx.accounts.checkPassword(args.login, args.password) : null;
+      const account = args.password.length <= 200 ? await ctx.services.accounts.checkPassword(args.login, args.password) : null;
       if (!account) {
         await ctx.limits.loginFailed(args.login, ctx.clientIp);
         throw new UnauthenticatedError('INVALID_CREDENTIALS', 'Wrong login or password.');
@@ -103,7 +103,7 @@ builder.mutationField('logout', (t) =>
     description: 'Sign out: every token you hold stops working (on every device).',
     resolve: async (_r, _a, ctx) => {
       const user = signedIn(ctx);
-      await settled(ctx, await ctx.accounts.revokeSessions(user.userId, commandContext(ctx, null)));
+      await settled(ctx, await ctx.services.accounts.revokeSessions(user.userId, commandContext(ctx, null)));
       return true;
     },
   }),
@@ -121,14 +121,14 @@ builder.mutationField('changePassword', (t) =>
       const user = signedIn(ctx);
       // A stolen token must not become a way to guess the password: same limits as logging in.
       await ctx.limits.checkLogin(user.login, ctx.clientIp);
-      if (!(await ctx.accounts.checkPassword(user.login, args.currentPassword))) {
+      if (!(await ctx.services.accounts.checkPassword(user.login, args.currentPassword))) {
         await ctx.limits.loginFailed(user.login, ctx.clientIp);
         throw new ValidationError('WRONG_CURRENT_PASSWORD', 'The current password is wrong.', { field: 'currentPassword' });
       }
       return userPayload(
         ctx,
         user.userId,
-        await ctx.accounts.setPassword(user.userId, args.newPassword, 'self', commandContext(ctx, null)),
+        await ctx.services.accounts.setPassword(user.userId, args.newPassword, 'self', commandContext(ctx, null)),
       );
     },
   }),
@@ -148,7 +148,7 @@ builder.mutationField('registerUser', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const context = commandContext(ctx, args.commandId as string | undefined);
-      const result = await ctx.accounts.register(
+      const result = await ctx.services.accounts.register(
         {
           login: args.login,
           displayName: args.displayName,
@@ -158,7 +158,7 @@ builder.mutationField('registerUser', (t) =>
         },
         context,
       );
-      return userPayload(ctx, ctx.accounts.userIdFor(args.login), result);
+      return userPayload(ctx, ctx.services.accounts.userIdFor(args.login), result);
     },
   }),
 );
@@ -176,7 +176,7 @@ builder.mutationField('resetPassword', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const userId = String(args.userId);
-      const result = await ctx.accounts.setPassword(userId, args.password, 'admin', commandContext(ctx, null));
+      const result = await ctx.services.accounts.setPassword(userId, args.password, 'admin', commandContext(ctx, null));
       const payload = await userPayload(ctx, userId, result);
       await ctx.limits.clearAccount(payload.user.login);
       return payload;
@@ -195,7 +195,7 @@ builder.mutationField('changeRoles', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const userId = String(args.userId);
-      const result = await ctx.accounts.changeRoles(
+      const result = await ctx.services.accounts.changeRoles(
         userId,
         args.roles,
         args.unitId ? String(args.unitId) : null,
@@ -217,7 +217,7 @@ builder.mutationField('disableUser', (t) =>
     resolve: async (_r, args, ctx) => {
       const userId = String(args.userId);
       if (ctx.actor?.userId === userId) throw new ValidationError('CANNOT_DISABLE_SELF', 'You cannot disable your own account.');
-      return userPayload(ctx, userId, await ctx.accounts.disable(userId, args.reason, commandContext(ctx, null)));
+      return userPayload(ctx, userId, await ctx.services.accounts.disable(userId, args.reason, commandContext(ctx, null)));
     },
   }),
 );
@@ -229,7 +229,7 @@ builder.mutationField('enableUser', (t) =>
     args: { userId: userIdArg(t) as never },
     resolve: async (_r, args, ctx) => {
       const userId = String(args.userId);
-      return userPayload(ctx, userId, await ctx.accounts.enable(userId, commandContext(ctx, null)));
+      return userPayload(ctx, userId, await ctx.services.accounts.enable(userId, commandContext(ctx, null)));
     },
   }),
 );

@@ -26,10 +26,11 @@ export function parseAsOf(asOf: string | null | undefined, field = 'asOf'): stri
 export function knownUnit(ctx: Context, unitId: string | number | null | undefined): string | null {
   if (unitId == null) return null;
   const id = String(unitId);
-  if (!ctx.runner.state(ledgerView).units.has(id))
+  if (!ctx.services.runner.state(ledgerView).units.has(id))
     throw new NotFoundError('UNIT_NOT_FOUND', `There is no unit with id ${id}.`, { field: 'unitId' });
   return id;
 }
 
 /** The unit as the ledger lists it now (for names and kinds in answers about the past too). */
-export const unitRow = (ctx: Context, unitId: string | null) => (unitId ? (ctx.runner.state(ledgerView).units.get(unitId) ?? null) : null);
+export const unitRow = (ctx: Context, unitId: string | null) =>
+  unitId ? (ctx.services.runner.state(ledgerView).units.get(unitId) ?? null) : null;

@@ -45,7 +45,7 @@ builder.queryField('auditLog', (t) =>
       const to = instant(args.to, 'to');
       const limit = args.limit ?? 100;
       if (limit < 1 || limit > 500) throw new ValidationError('VALIDATION_FAILED', 'limit must be between 1 and 500.', { field: 'limit' });
-      return auditEntries(ctx.runner.state(auditView), {
+      return auditEntries(ctx.services.runner.state(auditView), {
         actorUserId: args.actorUserId,
         unitId: args.unitId == null ? null : String(args.unitId),
         from,

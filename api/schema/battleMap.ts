@@ -93,7 +93,7 @@ const BattleMapItemRef = builder.objectRef<BattleMapItem>('BattleMapItem').imple
       type: ProblemRef,
       nullable: true,
       description: 'The problem as the ledger shows it now.',
-      resolve: (i, _a, ctx) => ctx.runner.state(ledgerView).problems.get(i.problemId) ?? null,
+      resolve: (i, _a, ctx) => ctx.services.runner.state(ledgerView).problems.get(i.problemId) ?? null,
     }),
     unit: t.field({
       type: UnitRef,
@@ -211,9 +211,9 @@ builder.queryField('battleMap', (t) =>
     resolve: async (_root, args, ctx) => {
       const unitId = knownUnit(ctx, args.unitId);
       const knownOn = parseAsOf(args.knownOn, 'knownOn') ?? null;
-      const { facts, at } = await ctx.readModels.at(parseAsOf(args.asOf), ctx.clock(), knownOn);
-      await ctx.readModels.prepareBattleMap(facts, at, unitId);
-      const map = ctx.readModels.battleMap(facts, at, unitId);
+      const { facts, at } = await ctx.services.readModels.at(parseAsOf(args.asOf), ctx.services.clock(), knownOn);
+      await ctx.services.readModels.prepareBattleMap(facts, at, unitId);
+      const map = ctx.services.readModels.battleMap(facts, at, unitId);
       return knownOn === null ? map : { ...map, knownOn };
     },
   }),

@@ -100,13 +100,13 @@ builder.subscriptionField('battleMapUpdates', (t) =>
       // A place among the live streams, or TOO_MANY_STREAMS; given back when the stream closes.
       const release = ctx.limits.openStream(auth.user.userId);
       const stream = new Repeater<Update | Ended>(async (push, stop) => {
-        const endSession = watchSession(auth, ctx, (why) => {
+        const endSession = watchSession(auth, ctx.services, (why) => {
           void push({ ended: new UnauthenticatedError('UNAUTHENTICATED', why.message, { reason: why.reason }) });
           stop();
         });
         // The caller's own notifications only: each is recorded for one recipient.
         const offNotifications = kinds.has('notification')
-          ? ctx.notifications.onNotification((notification) => {
+          ? ctx.services.notifications.onNotification((notification) => {
               if (notification.recipientUserId !== auth.user.userId) return;
               void push({
                 kind: 'notification',
@@ -118,7 +118,7 @@ builder.subscriptionField('battleMapUpdates', (t) =>
             })
           : () => {};
         const off = kinds.has('problem')
-          ? ctx.readModels.followBattleMap(only, ctx.clock, (update) => void push({ kind: 'problem', ...update }))
+          ? ctx.services.readModels.followBattleMap(only, ctx.services.clock, (update) => void push({ kind: 'problem', ...update }))
           : () => {};
         await stop;
         off();

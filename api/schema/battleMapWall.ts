@@ -37,11 +37,11 @@ builder.objectFields(BattleMapRef, (t) => ({
   cells: t.field({
     type: [CellRef],
     description: 'The wall’s grid: one cell per responsible unit and category that has problems, by unit id then category.',
-    resolve: (m, _a, ctx) => ctx.readModels.wallCells(m),
+    resolve: (m, _a, ctx) => ctx.services.readModels.wallCells(m),
   }),
   monthly: t.field({
     type: [MonthRef],
     description: 'Problems opened and closed per month, oldest month first (months with neither are left out).',
-    resolve: (m, _a, ctx) => ctx.readModels.wallMonths(m),
+    resolve: (m, _a, ctx) => ctx.services.readModels.wallMonths(m),
   }),
 }));

@@ -250,7 +250,7 @@ const BulletinRef = builder.objectRef<BulletinView>('MonthlyBulletin').implement
       type: [DifferenceRef],
       nullable: true,
       description: 'For a published bulletin: what the log as it now stands tells differently (empty: nothing). Null for a draft.',
-      resolve: (v, _a, ctx) => ctx.bulletins.difference(v),
+      resolve: (v, _a, ctx) => ctx.services.bulletins.difference(v),
     }),
     docx: t.string({
       description: 'Where to download it as a 通报 (.docx), with the same token; a draft is marked 草稿.',
@@ -268,7 +268,7 @@ builder.queryField('bulletin', (t) =>
     type: BulletinRef,
     description: '月通报 of a month: the published one when there is one, else the draft (the month under way: so far).',
     args: { month: monthArg(t) as never },
-    resolve: (_root, args, ctx) => ctx.bulletins.bulletin(args.month as string),
+    resolve: (_root, args, ctx) => ctx.services.bulletins.bulletin(args.month as string),
   }),
 );
 
@@ -284,7 +284,7 @@ builder.queryField('bulletinPublications', (t) =>
   t.field({
     type: [PublishedMonthRef],
     description: 'The months whose bulletin was published (印发), the latest first.',
-    resolve: (_root, _args, ctx) => ctx.bulletins.publications(),
+    resolve: (_root, _args, ctx) => ctx.services.bulletins.publications(),
   }),
 );
 
@@ -310,7 +310,10 @@ builder.mutationField('publishBulletin', (t) =>
       '印发: publish the month’s bulletin as the log now tells it, fixing it (position, policy version, hash). Once the month is over; a month already published is answered as it was.',
     args: { month: monthArg(t) as never, commandId: commandIdArg(t) as never },
     resolve: async (_root, args, ctx) => {
-      const { result, view } = await ctx.bulletins.publish(args.month as string, commandContext(ctx, args.commandId as string | undefined));
+      const { result, view } = await ctx.services.bulletins.publish(
+        args.month as string,
+        commandContext(ctx, args.commandId as string | undefined),
+      );
       return { bulletin: view, events: result?.events ?? [], replayed: result?.replayed ?? false };
     },
   }),
@@ -347,6 +350,6 @@ builder.queryField('verifyBulletin', (t) =>
     type: ReproductionRef,
     description: 'Builds a published bulletin again from the log at its pinned position and checks it (walks the whole log).',
     args: { month: monthArg(t) as never },
-    resolve: (_root, args, ctx) => ctx.bulletins.verify(args.month as string),
+    resolve: (_root, args, ctx) => ctx.services.bulletins.verify(args.month as string),
   }),
 );

@@ -38,7 +38,7 @@ builder.queryField('calendarInForce', (t) =>
     description:
       'The county calendar (工作日历) in force at an instant; null when none was adopted (working days are then Monday to Friday).',
     args: { asOf: t.arg.string({ required: false, description: asOfDescription }) },
-    resolve: (_root, args, ctx) => ctx.readModels.calendar(parseAsOf(args.asOf) ?? ctx.clock()),
+    resolve: (_root, args, ctx) => ctx.services.readModels.calendar(parseAsOf(args.asOf) ?? ctx.services.clock()),
   }),
 );
 
@@ -51,7 +51,7 @@ const CalendarPayloadRef = builder
         type: CountyCalendarRef,
         nullable: true,
         description: 'The calendar now in force.',
-        resolve: (p, _a, ctx) => ctx.runner.state(calendarView).versions.find((v) => v.version === p.version) ?? null,
+        resolve: (p, _a, ctx) => ctx.services.runner.state(calendarView).versions.find((v) => v.version === p.version) ?? null,
       }),
       events: t.field({
         type: [LedgerEventRef],
@@ -74,7 +74,7 @@ builder.mutationField('adoptCalendar', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const context = commandContext(ctx, args.commandId as string | undefined);
-      const result = await ctx.ledger.adoptCalendar({ document: args.document, reason: args.reason }, context);
+      const result = await ctx.services.ledger.adoptCalendar({ document: args.document, reason: args.reason }, context);
       const events = await settled(ctx, result);
       return { version: result.state.version, events, replayed: result.replayed };
     },

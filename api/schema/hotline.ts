@@ -31,7 +31,7 @@ const HotlineReportRef = builder.objectRef<HotlineRow>('HotlineReport').implemen
       type: ProblemRef,
       nullable: true,
       description: 'The problem it became, once triaged.',
-      resolve: (r, _a, ctx) => (r.status === 'triaged' ? (ctx.runner.state(ledgerView).problems.get(r.problemId) ?? null) : null),
+      resolve: (r, _a, ctx) => (r.status === 'triaged' ? (ctx.services.runner.state(ledgerView).problems.get(r.problemId) ?? null) : null),
     }),
     dismissalReason: t.string({
       nullable: true,
@@ -59,7 +59,7 @@ builder.mutationField('submitHotlineReport', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       await ctx.limits.hotlineReport(ctx.clientIp);
-      const { receiptCode, result } = await ctx.hotline.submit(
+      const { receiptCode, result } = await ctx.services.hotline.submit(
         { text: args.text, contact: args.contact ?? null, unitId: args.unitId ? String(args.unitId) : null },
         commandContext(ctx, null),
       );
@@ -76,7 +76,7 @@ builder.queryField('hotlineReportStatus', (t) =>
     args: { receiptCode: t.arg.string({ required: true, description: 'The code given when the report was made.' }) },
     resolve: async (_r, args, ctx) => {
       await ctx.limits.hotlineLookup(ctx.clientIp);
-      return ctx.hotline.statusOf(args.receiptCode);
+      return ctx.services.hotline.statusOf(args.receiptCode);
     },
   }),
 );
@@ -86,7 +86,7 @@ builder.queryField('hotlineReports', (t) =>
     type: [HotlineReportRef],
     description: 'The hotline in-tray, newest first (office).',
     args: { status: t.arg({ type: ReportStatusEnum, required: false, description: 'Only reports in this status.' }) },
-    resolve: (_r, args, ctx) => ctx.hotline.reports(args.status ?? null),
+    resolve: (_r, args, ctx) => ctx.services.hotline.reports(args.status ?? null),
   }),
 );
 
@@ -102,7 +102,7 @@ builder.mutationField('triageHotlineReport', (t) =>
     },
     resolve: async (_r, args, ctx) => {
       const input = { category: args.category, description: args.description ?? null };
-      return ctx.hotline.triage(String(args.reportId), input, commandContext(ctx, args.commandId as string | undefined));
+      return ctx.services.hotline.triage(String(args.reportId), input, commandContext(ctx, args.commandId as string | undefined));
     },
   }),
 );
@@ -117,7 +117,7 @@ builder.mutationField('dismissHotlineReport', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_r, args, ctx) => {
-      return ctx.hotline.dismiss(String(args.reportId), args.reason, commandContext(ctx, args.commandId as string | undefined));
+      return ctx.services.hotline.dismiss(String(args.reportId), args.reason, commandContext(ctx, args.commandId as string | undefined));
     },
   }),
 );

@@ -53,7 +53,7 @@ const TriggerOrderRef = builder.objectRef<TriggerOrder>('TriggerSupervisionOrder
     instruction: t.string({
       nullable: true,
       description: '督办意见',
-      resolve: (o, _a, ctx) => orderRow(o, ctx.runner.state(ledgerView))?.instruction ?? null,
+      resolve: (o, _a, ctx) => orderRow(o, ctx.services.runner.state(ledgerView))?.instruction ?? null,
     }),
     orderedOn: t.exposeString('day', { description: 'County day of the order.' }),
     finishBy: t.string({ nullable: true, description: '办结时限', resolve: (o) => o.finishBy }),
@@ -68,7 +68,7 @@ const TriggerOrderRef = builder.objectRef<TriggerOrder>('TriggerSupervisionOrder
       type: SupervisionReplyRef,
       nullable: true,
       description: 'The reply (督办回复) with its text and files; null while unanswered (at the instant asked about).',
-      resolve: (o, _a, ctx) => (o.reply === null ? null : (orderRow(o, ctx.runner.state(ledgerView))?.reply ?? null)),
+      resolve: (o, _a, ctx) => (o.reply === null ? null : (orderRow(o, ctx.services.runner.state(ledgerView))?.reply ?? null)),
     }),
     overdue: t.exposeBoolean('overdue', { description: 'Unanswered past its 办结时限 on the day asked about (county calendar).' }),
   }),
@@ -101,7 +101,7 @@ export const InterviewTriggerRef = builder.objectRef<Trigger>('InterviewTrigger'
     evidence: t.field({
       type: [LedgerEventRef],
       description: 'The evidence events themselves, read from the log.',
-      resolve: (x, _a, ctx) => ctx.assessment.triggerEvidence(x),
+      resolve: (x, _a, ctx) => ctx.services.assessment.triggerEvidence(x),
     }),
     resolved: t.boolean({
       description:
@@ -145,7 +145,7 @@ builder.queryField('interviewTriggers', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const filter = { unitId: knownUnit(ctx, args.unitId), level: args.level ?? null, includeResolved: args.includeResolved ?? false };
-      return ctx.assessment.triggers(parseAsOf(args.asOf), filter);
+      return ctx.services.assessment.triggers(parseAsOf(args.asOf), filter);
     },
   }),
 );
@@ -179,7 +179,7 @@ builder.mutationField('recordInterview', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const { result, trigger } = await ctx.assessment.recordInterview(
+      const { result, trigger } = await ctx.services.assessment.recordInterview(
         {
           triggerId: String(args.triggerId),
           interviewee: args.interviewee,

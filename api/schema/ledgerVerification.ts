@@ -89,6 +89,6 @@ builder.queryField('verifyLedger', (t) =>
         description: 'An exported checkpoint file (its JSON) to hold against the log.',
       }),
     },
-    resolve: (_root, args, ctx) => ctx.integrity.verifyLedger(args.checkpoint),
+    resolve: (_root, args, ctx) => ctx.services.integrity.verifyLedger(args.checkpoint),
   }),
 );

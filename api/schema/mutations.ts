@@ -47,13 +47,19 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
  */
 export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
   if (!ctx.actor) throw new Error('A mutation ran without the authorization layer setting its actor');
-  return { actor: ctx.actor, commandId: commandId ?? randomUUID(), correlationId: ctx.requestId, now: ctx.clock, reached: ctx.reached };
+  return {
+    actor: ctx.actor,
+    commandId: commandId ?? randomUUID(),
+    correlationId: ctx.requestId,
+    now: ctx.services.clock,
+    reached: ctx.reached,
+  };
 }
 
 /** Read-your-writes: the mutation answers once the read models have applied its events. */
 export async function settled<S>(ctx: Context, result: CommandResult<S>): Promise<RecordedEvent[]> {
   const last = result.events.at(-1);
-  if (last) await ctx.runner.waitFor(last.position);
+  if (last) await ctx.services.runner.waitFor(last.position);
   return result.events;
 }
 
@@ -63,7 +69,7 @@ export async function problemPayload(
   result: CommandResult<unknown> & { warnings?: string[] },
 ): Promise<Payload<LedgerRow> & { warnings: string[] }> {
   const events = await settled(ctx, result);
-  const row = ctx.runner.state(ledgerView).problems.get(problemId);
+  const row = ctx.services.runner.state(ledgerView).problems.get(problemId);
   if (!row) throw new Error(`Problem ${problemId} is not in the ledger view`);
   return { subject: row, events: result.replayed ? result.events : events, replayed: result.replayed, warnings: result.warnings ?? [] };
 }
@@ -103,13 +109,13 @@ builder.mutationField('registerUnit', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const context = commandContext(ctx, args.commandId as string | undefined);
-      const unitId = ctx.ledger.unitIdFor(context.commandId);
-      const result = await ctx.ledger.unitCommand(
+      const unitId = ctx.services.ledger.unitIdFor(context.commandId);
+      const result = await ctx.services.ledger.unitCommand(
         { type: 'RegisterUnit', data: { unitId, name: args.name, kind: args.kind, parentUnitId: args.parentUnitId ?? null } },
         context,
       );
       const events = await settled(ctx, result);
-      const unit = ctx.runner.state(ledgerView).units.get(unitId);
+      const unit = ctx.services.runner.state(ledgerView).units.get(unitId);
       if (!unit) throw new Error(`Unit ${unitId} is not in the ledger view`);
       return { subject: unit, events, replayed: result.replayed };
     },
@@ -159,7 +165,7 @@ builder.mutationField('raiseProblem', (t) =>
           : 'Name both the responsible unit and its responsible person, or neither.';
         throw new ValidationError('VALIDATION_FAILED', message, { field, issues: [{ field, message }] });
       }
-      const result = await ctx.ledger.raiseProblem(
+      const result = await ctx.services.ledger.raiseProblem(
         {
           source: args.source,
           category: args.category,
@@ -182,7 +188,7 @@ builder.mutationField('raiseProblem', (t) =>
         },
         context,
       );
-      return problemPayload(ctx, raisedProblemId(result, ctx.ledger.problemIdFor(context.commandId)), result);
+      return problemPayload(ctx, raisedProblemId(result, ctx.services.ledger.problemIdFor(context.commandId)), result);
     },
   }),
 );
@@ -217,7 +223,7 @@ export function problemCommand<A extends InputFieldMap>(
         resolve: async (_root, rawArgs, ctx) => {
           const { commandId, problemId, ...data } = rawArgs as Record<string, unknown>;
           const context = commandContext(ctx, commandId as string | undefined);
-          const result = await ctx.ledger.problemCommand(
+          const result = await ctx.services.ledger.problemCommand(
             { type, data: { problemId: String(problemId), ...data, ...fromActor(context.actor) } },
             context,
           );

@@ -23,7 +23,7 @@ export const NotificationRef = builder.objectRef<InboxRow>('Notification').imple
     ledgerNumber: t.string({
       nullable: true,
       description: '台账编号 of the problem it is about, if any (to link to the item).',
-      resolve: (n, _a, ctx) => (n.problemId ? (ctx.readModels.live.problems.get(n.problemId)?.ledgerNumber ?? null) : null),
+      resolve: (n, _a, ctx) => (n.problemId ? (ctx.services.readModels.live.problems.get(n.problemId)?.ledgerNumber ?? null) : null),
     }),
     unitId: t.exposeID('unitId', { nullable: true, description: 'The unit it is about, if any.' }),
     read: t.exposeBoolean('read', { description: 'True once the user marked it read (已读).' }),
@@ -99,26 +99,29 @@ builder.queryFields((t) => ({
       first: t.arg.int({ required: false, description: 'At most this many (default 50, at most 500).' }),
     },
     resolve: (_r, args, ctx) =>
-      ctx.notifications.inbox(userId(ctx), { unreadOnly: args.unreadOnly ?? false, first: Math.min(Math.max(args.first ?? 50, 0), 500) }),
+      ctx.services.notifications.inbox(userId(ctx), {
+        unreadOnly: args.unreadOnly ?? false,
+        first: Math.min(Math.max(args.first ?? 50, 0), 500),
+      }),
   }),
   unreadNotificationCount: t.int({
     description: 'How many of the user’s notifications are unread (the bell’s number).',
-    resolve: (_r, _a, ctx) => ctx.notifications.unreadCount(userId(ctx)),
+    resolve: (_r, _a, ctx) => ctx.services.notifications.unreadCount(userId(ctx)),
   }),
   myNotificationPreferences: t.field({
     type: PreferencesRef,
     description: 'The signed-in user’s preferences.',
-    resolve: (_r, _a, ctx) => ctx.notifications.preferences(userId(ctx)),
+    resolve: (_r, _a, ctx) => ctx.services.notifications.preferences(userId(ctx)),
   }),
   notificationChannelChoices: t.field({
     type: [ChannelChoiceRef],
     description: 'The channels a user may choose besides the inbox (everyone signed in; the admin’s notificationChannels shows more).',
-    resolve: (_r, _a, ctx) => ctx.notifications.channels(),
+    resolve: (_r, _a, ctx) => ctx.services.notifications.channels(),
   }),
   notificationChannels: t.field({
     type: [ChannelRef],
     description: 'The configured channels (admins).',
-    resolve: (_r, _a, ctx) => ctx.notifications.channels(),
+    resolve: (_r, _a, ctx) => ctx.services.notifications.channels(),
   }),
   notificationDeliveries: t.field({
     type: [DeliveryRef],
@@ -128,11 +131,13 @@ builder.queryFields((t) => ({
       first: t.arg.int({ required: false, description: 'At most this many (default 100).' }),
     },
     resolve: (_r, args, ctx) =>
-      ctx.notifications.deliveries({ failedOnly: args.failedOnly ?? false }).slice(0, Math.min(Math.max(args.first ?? 100, 0), 1000)),
+      ctx.services.notifications
+        .deliveries({ failedOnly: args.failedOnly ?? false })
+        .slice(0, Math.min(Math.max(args.first ?? 100, 0), 1000)),
   }),
   failedDeliveryCount: t.int({
     description: 'Deliveries whose last attempt failed (the admin’s badge).',
-    resolve: (_r, _a, ctx) => ctx.notifications.failedDeliveryCount(),
+    resolve: (_r, _a, ctx) => ctx.services.notifications.failedDeliveryCount(),
   }),
 }));
 
@@ -150,7 +155,7 @@ builder.mutationFields((t) => ({
     type: [NotificationRef],
     description: 'Mark some of your notifications read (已读).',
     args: { ids: t.arg.idList({ required: true, description: 'The notifications.' }) },
-    resolve: (_r, args, ctx) => ctx.notifications.markRead(userId(ctx), args.ids.map(String), commandContext(ctx, null)),
+    resolve: (_r, args, ctx) => ctx.services.notifications.markRead(userId(ctx), args.ids.map(String), commandContext(ctx, null)),
   }),
   setNotificationPreferences: t.field({
     type: PreferencesRef,
@@ -162,12 +167,12 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_r, args, ctx) => {
       const id = userId(ctx);
-      await ctx.notifications.setPreferences(
+      await ctx.services.notifications.setPreferences(
         id,
         { channels: args.channels, dailyDigest: args.dailyDigest, email: args.email ?? null },
         commandContext(ctx, null),
       );
-      return ctx.notifications.preferences(id);
+      return ctx.services.notifications.preferences(id);
     },
   }),
   configureNotificationChannel: t.field({
@@ -187,15 +192,15 @@ builder.mutationFields((t) => ({
         args.kind === 'smtp'
           ? { kind: 'smtp', url: args.url, from: args.from ?? '' }
           : { kind: 'webhook', format: args.format ?? 'json', url: args.url, secret: args.secret ?? null };
-      await ctx.notifications.configureChannel({ channelId: args.id, name: args.name, config }, commandContext(ctx, null));
-      return ctx.notifications.channels().find((c) => c.channelId === args.id.trim())!;
+      await ctx.services.notifications.configureChannel({ channelId: args.id, name: args.name, config }, commandContext(ctx, null));
+      return ctx.services.notifications.channels().find((c) => c.channelId === args.id.trim())!;
     },
   }),
   removeNotificationChannel: t.boolean({
     description: 'Remove a channel (admins): its pending deliveries wait, visible, until it is configured again.',
     args: { id: t.arg.string({ required: true, description: 'The channel.' }) },
     resolve: async (_r, args, ctx) => {
-      await ctx.notifications.removeChannel(args.id, commandContext(ctx, null));
+      await ctx.services.notifications.removeChannel(args.id, commandContext(ctx, null));
       return true;
     },
   }),

@@ -30,7 +30,7 @@ builder.queryField('policy', (t) =>
       version: t.arg.int({ required: false, description: 'The version; 0 is the built-in default.' }),
       asOf: t.arg.string({ required: false, description: asOfDescription }),
     },
-    resolve: (_root, args, ctx) => ctx.assessment.policy(args.version, parseAsOf(args.asOf)),
+    resolve: (_root, args, ctx) => ctx.services.assessment.policy(args.version, parseAsOf(args.asOf)),
   }),
 );
 
@@ -38,7 +38,7 @@ builder.queryField('policies', (t) =>
   t.field({
     type: [PolicyRef],
     description: 'Every policy version, the default (0) first.',
-    resolve: (_root, _args, ctx) => ctx.assessment.policies(),
+    resolve: (_root, _args, ctx) => ctx.services.assessment.policies(),
   }),
 );
 
@@ -66,7 +66,7 @@ builder.mutationField('adoptPolicy', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const { result, policy } = await ctx.assessment.adoptPolicy(
+      const { result, policy } = await ctx.services.assessment.adoptPolicy(
         { document: args.document, reason: args.reason },
         commandContext(ctx, args.commandId as string | undefined),
       );

@@ -87,7 +87,7 @@ export const SupervisionOrderRef = builder.objectRef<SupervisionOrderRow>('Super
     }),
     overdue: t.boolean({
       description: 'Unanswered past its finish-by day (county calendar).',
-      resolve: (o, _a, ctx) => o.reply === null && o.finishBy !== null && countyDay(ctx.clock()) > o.finishBy,
+      resolve: (o, _a, ctx) => o.reply === null && o.finishBy !== null && countyDay(ctx.services.clock()) > o.finishBy,
     }),
   }),
 });
@@ -100,7 +100,7 @@ export const ProblemRef = builder.objectRef<LedgerRow>('Problem');
 /** When the 回头看 of a closed item awaiting it falls due, as the read side's facts keep it (projections/problemFacts.ts). */
 function recheckDueOn(r: LedgerRow, ctx: Context): string | null {
   if (r.state.status !== 'closed' || r.state.consolidation !== 'awaiting_recheck') return null;
-  return ctx.runner.state(problemFacts).problems.get(r.state.problemId)?.recheckDueOn ?? null;
+  return ctx.services.runner.state(problemFacts).problems.get(r.state.problemId)?.recheckDueOn ?? null;
 }
 
 ProblemRef.implement({
@@ -183,7 +183,7 @@ ProblemRef.implement({
       description: 'Closed, awaiting the 回头看, and past the day it fell due (county calendar, as of today).',
       resolve: (r, _a, ctx) => {
         const due = recheckDueOn(r, ctx);
-        return due !== null && countyDay(ctx.clock()) > due;
+        return due !== null && countyDay(ctx.services.clock()) > due;
       },
     }),
     supervisionOrders: t.field({
@@ -202,7 +202,7 @@ ProblemRef.implement({
     }),
     overdue: t.boolean({
       description: 'Past its deadline (county calendar) and not yet reported fixed.',
-      resolve: (r, _a, ctx) => isOverdue(r.state, countyDay(ctx.clock())),
+      resolve: (r, _a, ctx) => isOverdue(r.state, countyDay(ctx.services.clock())),
     }),
     daysLeft: t.int({
       nullable: true,
@@ -210,14 +210,15 @@ ProblemRef.implement({
         'Whole days from today (county calendar) to the deadline: 0 on the day itself, negative once past; null without a deadline.',
       resolve: (r, _a, ctx) => {
         const deadline = assignedField(r, 'deadline') as string | null;
-        return deadline === null ? null : daysBetween(countyDay(ctx.clock()), deadline);
+        return deadline === null ? null : daysBetween(countyDay(ctx.services.clock()), deadline);
       },
     }),
     recurrenceOf: t.field({
       type: ProblemRef,
       nullable: true,
       description: 'The earlier problem of the same kind this one repeats (同类问题第二次).',
-      resolve: (r, _a, ctx) => (r.state.recurrenceOf ? (ctx.runner.state(ledgerView).problems.get(r.state.recurrenceOf) ?? null) : null),
+      resolve: (r, _a, ctx) =>
+        r.state.recurrenceOf ? (ctx.services.runner.state(ledgerView).problems.get(r.state.recurrenceOf) ?? null) : null,
     }),
     updatedAt: t.string({ description: 'When its last event happened.', resolve: (r) => r.updatedAt }),
     availableActions: t.field({
@@ -228,7 +229,7 @@ ProblemRef.implement({
     history: t.field({
       type: [LedgerEventRef],
       description: 'Every event of the problem, oldest first, with who and when.',
-      resolve: (r, _a, ctx) => ctx.ledger.history(r.state.problemId),
+      resolve: (r, _a, ctx) => ctx.services.ledger.history(r.state.problemId),
     }),
   }),
 });
@@ -243,7 +244,7 @@ builder.queryField('problem', (t) =>
       ledgerNumber: t.arg.string({ required: false, description: 'The ledger number, e.g. GJ-2019-007.' }),
     },
     resolve: (_root, args, ctx) => {
-      const view = ctx.runner.state(ledgerView);
+      const view = ctx.services.runner.state(ledgerView);
       const id = args.id ? String(args.id) : args.ledgerNumber ? view.byLedgerNumber.get(args.ledgerNumber) : undefined;
       return id ? (view.problems.get(id) ?? null) : null;
     },
@@ -272,7 +273,7 @@ builder.queryField('problems', (t) =>
     },
     resolve: (_root, args, ctx) => {
       const filter = { ...args, unitId: args.unitId == null ? null : String(args.unitId) };
-      return resolveArrayConnection({ args }, ledgerRows(ctx.runner.state(ledgerView), filter, countyDay(ctx.clock())));
+      return resolveArrayConnection({ args }, ledgerRows(ctx.services.runner.state(ledgerView), filter, countyDay(ctx.services.clock())));
     },
   }),
 );

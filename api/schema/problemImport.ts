@@ -124,7 +124,7 @@ builder.mutationField('previewImport', (t) =>
     description:
       'Check a problem list (.xlsx or .csv; columns 问题来源, 问题类别, 问题描述, 责任单位, 责任人, 整改时限) and say what importing it would do. Appends nothing.',
     args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
-    resolve: async (_root, args, ctx): Promise<ImportPreview> => ctx.imports.preview(await bytesOf(args.file), args.file.name),
+    resolve: async (_root, args, ctx): Promise<ImportPreview> => ctx.services.imports.preview(await bytesOf(args.file), args.file.name),
   }),
 );
 
@@ -136,7 +136,7 @@ builder.mutationField('importProblems', (t) =>
     args: { file: t.arg({ type: 'File', required: true, description: 'The problem list.' }) },
     resolve: async (_root, args, ctx) => {
       const { actor, now } = commandContext(ctx, null);
-      return ctx.imports.commit(await bytesOf(args.file), args.file.name, { actor, now });
+      return ctx.services.imports.commit(await bytesOf(args.file), args.file.name, { actor, now });
     },
   }),
 );

@@ -96,7 +96,7 @@ builder.queryField('extensionRequests', (t) =>
     type: [ProblemRef],
     description: 'The office’s queue: open items with an extension request (延期申请) waiting for its answer, oldest request first.',
     resolve: (_root, _args, ctx) =>
-      ledgerRows(ctx.runner.state(ledgerView), { extensionRequestPending: true }, countyDay(ctx.clock())).sort((a, b) =>
+      ledgerRows(ctx.services.runner.state(ledgerView), { extensionRequestPending: true }, countyDay(ctx.services.clock())).sort((a, b) =>
         (a.extensionRequestedAt?.at ?? '').localeCompare(b.extensionRequestedAt?.at ?? ''),
       ),
   }),

@@ -79,7 +79,7 @@ builder.queryField('inspectionReport', (t) =>
     description:
       '季督查通报: the quarter’s inspection report (YYYY-Qn), as of its end or as of now while it runs. A malformed quarter is BAD_QUARTER, one not begun QUARTER_IN_FUTURE.',
     args: { quarter: t.arg.string({ required: true, description: 'The quarter, e.g. 2019-Q3.' }) },
-    resolve: (_root, args, ctx) => ctx.reports.inspection(args.quarter),
+    resolve: (_root, args, ctx) => ctx.services.reports.inspection(args.quarter),
   }),
 );
 
@@ -134,6 +134,6 @@ builder.queryField('assessmentReport', (t) =>
     description:
       '年度考核结果通报 of a finalized year (committee and office): NOT_FINALIZED before the committee finalizes it. Download it from the docx and xlsx addresses.',
     args: { year: t.arg.int({ required: true, description: 'The finalized assessment year, e.g. 2019.' }) },
-    resolve: (_root, args, ctx) => ctx.reports.assessment(args.year),
+    resolve: (_root, args, ctx) => ctx.services.reports.assessment(args.year),
   }),
 );

@@ -36,6 +36,6 @@ builder.queryField('verifyAssessment', (t) =>
     description:
       'Recomputes a finalized year’s cards from the log at the finalization’s pinned position and checks the log against the checkpoint covering it (committee and admins; walks the whole log).',
     args: { year: t.arg.int({ required: true, description: 'The finalized assessment year, e.g. 2019.' }) },
-    resolve: (_root, args, ctx) => ctx.integrity.verifyAssessment(args.year),
+    resolve: (_root, args, ctx) => ctx.services.integrity.verifyAssessment(args.year),
   }),
 );

@@ -58,7 +58,7 @@ const ApplicationActionEnum = builder.enumType('ExemptionApplicationAction', {
 type ApplicationAction = 'applyForExemption' | 'withdrawExemptionApplication' | 'decideExemptionApplication' | 'grantExemption';
 
 function applicationActions(a: ExemptionApplicationFacts, ctx: Context): ApplicationAction[] {
-  if (ctx.auth.kind !== 'signed_in' || a.status !== 'pending' || !ctx.assessment.isOpen(a.year)) return [];
+  if (ctx.auth.kind !== 'signed_in' || a.status !== 'pending' || !ctx.services.assessment.isOpen(a.year)) return [];
   const { user } = ctx.auth;
   const out: ApplicationAction[] = [];
   if (a.applicantUnitId === user.unitId && permits('Mutation.withdrawExemptionApplication', user, null))
@@ -71,7 +71,7 @@ function applicationActions(a: ExemptionApplicationFacts, ctx: Context): Applica
 function lineActions(l: ScoreLine, ctx: Context): ApplicationAction[] {
   const view = lineCard.get(l);
   if (ctx.auth.kind !== 'signed_in' || !view || view.frozen || l.points >= 0 || l.exemption !== null) return [];
-  if (!ctx.assessment.isOpen(view.card.year)) return [];
+  if (!ctx.services.assessment.isOpen(view.card.year)) return [];
   if (l.application && l.application.status !== 'withdrawn') return applicationActions(l.application, ctx);
   const { user } = ctx.auth;
   const out: ApplicationAction[] = [];
@@ -110,7 +110,7 @@ export const ExemptionApplicationRef = builder.objectRef<ExemptionApplicationFac
       type: ProblemRef,
       nullable: true,
       description: 'The problem the deduction is about, if any.',
-      resolve: (a, _x, ctx) => (a.problemId ? (ctx.runner.state(ledgerView).problems.get(a.problemId) ?? null) : null),
+      resolve: (a, _x, ctx) => (a.problemId ? (ctx.services.runner.state(ledgerView).problems.get(a.problemId) ?? null) : null),
     }),
     byCommittee: t.boolean({
       description: 'Filed by the committee itself (its own exemption, decided at once).',
@@ -139,13 +139,13 @@ export const ExemptionApplicationRef = builder.objectRef<ExemptionApplicationFac
     }),
     overdue: t.boolean({
       description: 'Still pending after its review deadline (逾期未审), on today’s county day.',
-      resolve: (a, _x, ctx) => ctx.review.overdue(a),
+      resolve: (a, _x, ctx) => ctx.services.review.overdue(a),
     }),
     decision: t.field({ type: DecisionRef, nullable: true, description: 'The answer, or the withdrawal.', resolve: (a) => a.decision }),
     triggers: t.field({
       type: [InterviewTriggerRef],
       description: 'The open interview triggers about the deduction’s problem: what an approval may resolve (resolveTriggerId).',
-      resolve: (a, _x, ctx) => (a.status === 'pending' ? ctx.review.triggersFor(a) : []),
+      resolve: (a, _x, ctx) => (a.status === 'pending' ? ctx.services.review.triggersFor(a) : []),
     }),
     availableActions: t.field({
       type: [ApplicationActionEnum],
@@ -167,7 +167,7 @@ export const AssessmentItemRef = builder.objectRef<AssessmentItemFacts>('Assessm
     part: t.field({
       type: ScorePartEnum,
       description: 'The part it counts in under the policy in force now.',
-      resolve: (i, _x, ctx) => scoreRulePart(i.kind, ctx.assessment.policy(null).document.scoring),
+      resolve: (i, _x, ctx) => scoreRulePart(i.kind, ctx.services.assessment.policy(null).document.scoring),
     }),
     points: t.exposeFloat('points', { description: 'Points given (+) or taken (−) within its part.' }),
     title: t.exposeString('title', { description: 'What was assessed.' }),
@@ -220,7 +220,8 @@ builder.queryField('exemptionApplications', (t) =>
       unitId: t.arg.id({ required: false, description: 'Only this unit’s.' }),
       status: t.arg({ type: ApplicationStatusEnum, required: false, description: 'Only those in this status.' }),
     },
-    resolve: (_r, args, ctx) => ctx.review.applications(args.year as number, { unitId: knownUnit(ctx, args.unitId), status: args.status }),
+    resolve: (_r, args, ctx) =>
+      ctx.services.review.applications(args.year as number, { unitId: knownUnit(ctx, args.unitId), status: args.status }),
   }),
 );
 
@@ -229,7 +230,7 @@ builder.queryField('assessmentItems', (t) =>
     type: [AssessmentItemRef],
     description: 'The year’s further assessment items (考核事项), in recording order.',
     args: { year: year(t), unitId: t.arg.id({ required: false, description: 'Only this unit’s.' }) },
-    resolve: (_r, args, ctx) => ctx.review.items(args.year as number, knownUnit(ctx, args.unitId)),
+    resolve: (_r, args, ctx) => ctx.services.review.items(args.year as number, knownUnit(ctx, args.unitId)),
   }),
 );
 
@@ -281,7 +282,7 @@ builder.mutationField('applyForExemption', (t) =>
     },
     resolve: async (_r, args, ctx) =>
       payload(
-        await ctx.review.apply(
+        await ctx.services.review.apply(
           {
             unitId: knownUnit(ctx, args.unitId)!,
             year: args.year as number,
@@ -307,7 +308,7 @@ builder.mutationField('withdrawExemptionApplication', (t) =>
     },
     resolve: async (_r, args, ctx) =>
       payload(
-        await ctx.review.withdraw(
+        await ctx.services.review.withdraw(
           { year: args.year as number, applicationId: String(args.applicationId) },
           commandContext(ctx, args.commandId as string | undefined),
         ),
@@ -334,7 +335,7 @@ builder.mutationField('decideExemptionApplication', (t) =>
     },
     resolve: async (_r, args, ctx) =>
       payload(
-        await ctx.review.decide(
+        await ctx.services.review.decide(
           {
             year: args.year as number,
             applicationId: String(args.applicationId),
@@ -379,7 +380,7 @@ builder.mutationField('recordAssessmentItem', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_r, args, ctx) => {
-      const { result, item, scorecard } = await ctx.review.recordItem(
+      const { result, item, scorecard } = await ctx.services.review.recordItem(
         {
           unitId: knownUnit(ctx, args.unitId)!,
           year: args.year as number,

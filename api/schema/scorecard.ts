@@ -57,7 +57,7 @@ export const ScoreLineRef = builder.objectRef<ScoreLine>('ScoreLine').implement(
       type: ProblemRef,
       nullable: true,
       description: 'The problem as the ledger shows it now.',
-      resolve: (l, _a, ctx) => (l.problemId ? (ctx.runner.state(ledgerView).problems.get(l.problemId) ?? null) : null),
+      resolve: (l, _a, ctx) => (l.problemId ? (ctx.services.runner.state(ledgerView).problems.get(l.problemId) ?? null) : null),
     }),
     unit: t.field({
       type: UnitRef,
@@ -149,7 +149,7 @@ const ScorecardActionEnum = builder.enumType('ScorecardAction', {
 function scorecardActions(view: CardView, ctx: Context): ScorecardAction[] {
   if (ctx.auth.kind !== 'signed_in') return [];
   const { user } = ctx.auth;
-  const offered: ScorecardAction[] = ctx.assessment.isOpen(view.card.year)
+  const offered: ScorecardAction[] = ctx.services.assessment.isOpen(view.card.year)
     ? ['grantExemption', 'finalizeAssessment', 'recordAssessmentItem']
     : ['verifyAssessment'];
   return offered.filter((action) => permits(scorecardActionFields[action], user, null));
@@ -220,19 +220,19 @@ ScorecardRef.implement({
       type: ScorecardRef,
       nullable: true,
       description: 'For a card computed in a finalized year (another policy, a later instant): the frozen card beside it.',
-      resolve: (v, _a, ctx) => (v.frozen ? null : ctx.assessment.frozenCard(v.card.unitId, v.card.year)),
+      resolve: (v, _a, ctx) => (v.frozen ? null : ctx.services.assessment.frozenCard(v.card.unitId, v.card.year)),
     }),
     current: t.field({
       type: ScorecardRef,
       nullable: true,
       description: 'For a frozen card: the same card computed now, with every later event and the policy now in force.',
-      resolve: (v, _a, ctx) => (v.frozen ? ctx.assessment.currentCard(v.card.unitId, v.card.year) : null),
+      resolve: (v, _a, ctx) => (v.frozen ? ctx.services.assessment.currentCard(v.card.unitId, v.card.year) : null),
     }),
     difference: t.field({
       type: CardDifferenceRef,
       nullable: true,
       description: 'Frozen card against the card computed now (or this card against the frozen one); null when the year is not finalized.',
-      resolve: (v, _a, ctx) => ctx.assessment.cardDifference(v),
+      resolve: (v, _a, ctx) => ctx.services.assessment.cardDifference(v),
     }),
   }),
 });
@@ -255,7 +255,7 @@ builder.queryField('scorecards', (t) =>
       }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion, parseAsOf(args.knownOn, 'knownOn')),
+      ctx.services.assessment.cards(args.year as number, parseAsOf(args.asOf), args.policyVersion, parseAsOf(args.knownOn, 'knownOn')),
   }),
 );
 
@@ -272,7 +272,7 @@ builder.queryField('scorecard', (t) =>
       policyVersion: t.arg.int({ required: false, description: 'Score under this policy version.' }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.assessment.card(
+      ctx.services.assessment.card(
         knownUnit(ctx, args.unitId)!,
         args.year as number,
         parseAsOf(args.asOf),
@@ -311,7 +311,7 @@ builder.mutationField('grantExemption', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const { result, scorecard } = await ctx.assessment.grantExemption(
+      const { result, scorecard } = await ctx.services.assessment.grantExemption(
         {
           unitId: knownUnit(ctx, args.unitId)!,
           year: args.year as number,
@@ -340,7 +340,7 @@ const FinalizationPayloadRef = builder
       scorecards: t.field({
         type: [ScorecardRef],
         description: 'The frozen cards.',
-        resolve: (p, _a, ctx) => ctx.assessment.cards(p.finalization.year),
+        resolve: (p, _a, ctx) => ctx.services.assessment.cards(p.finalization.year),
       }),
       events: t.field({ type: [LedgerEventRef], description: 'Appended by this command.', resolve: (p) => p.events }),
       replayed: t.exposeBoolean('replayed', { description: 'True when this commandId was handled before.' }),
@@ -358,7 +358,7 @@ builder.mutationField('finalizeAssessment', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: async (_root, args, ctx) => {
-      const { result, finalization } = await ctx.assessment.finalize(
+      const { result, finalization } = await ctx.services.assessment.finalize(
         { year: args.year as number, policyVersion: args.policyVersion },
         commandContext(ctx, args.commandId as string | undefined),
       );

@@ -26,8 +26,8 @@ builder.queryField('serverStatus', (t) =>
     description:
       'Is this server current with the log? Its position and the head (no sign-in needed: like /readyz, it tells nothing of the ledger).',
     resolve: async (_root, _args, ctx) => {
-      const { position, head, current } = await ctx.runner.progress();
-      return { ready: current, position, head, node: ctx.onceOnly.node, onceOnlyHolder: ctx.onceOnly.holder ?? null };
+      const { position, head, current } = await ctx.services.runner.progress();
+      return { ready: current, position, head, node: ctx.services.onceOnly.node, onceOnlyHolder: ctx.services.onceOnly.holder ?? null };
     },
   }),
 );

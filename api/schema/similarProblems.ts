@@ -30,7 +30,7 @@ const ProblemLinkRef = builder.objectRef<LinkRow>('ProblemLink').implement({
 });
 
 const withRows = (ctx: Context, links: readonly ProblemLinkRow[]): LinkRow[] => {
-  const problems = ctx.runner.state(ledgerView).problems;
+  const problems = ctx.services.runner.state(ledgerView).problems;
   return links.flatMap((l) => {
     const row = problems.get(l.problemId);
     return row ? [{ ...l, row }] : [];
@@ -93,7 +93,7 @@ builder.queryField('similarProblems', (t) =>
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw new ValidationError('VALIDATION_FAILED', `limit must be between 1 and ${MAX_LIMIT}.`, { field: 'limit' });
       // Just after a start the index may still be segmenting the raises it took: the answer waits for it.
-      const index = await currentIndex(ctx.runner.state(similarityIndex));
+      const index = await currentIndex(ctx.services.runner.state(similarityIndex));
       const byProblem = args.problemId != null;
       if (byProblem === (args.text != null))
         throw new ValidationError(
@@ -103,7 +103,7 @@ builder.queryField('similarProblems', (t) =>
             field: byProblem ? 'text' : 'problemId',
           },
         );
-      const view = ctx.runner.state(ledgerView);
+      const view = ctx.services.runner.state(ledgerView);
       let asked: LedgerRow | null = null;
       if (byProblem) {
         asked = view.problems.get(String(args.problemId)) ?? null;

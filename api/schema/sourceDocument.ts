@@ -36,7 +36,7 @@ const ReconciliationItemRef = builder.objectRef<ReconciliationItem>('Reconciliat
     problem: t.field({
       type: ProblemRef,
       description: 'The problem in the ledger.',
-      resolve: (i, _a, ctx) => ctx.runner.state(ledgerView).problems.get(i.problemId)!,
+      resolve: (i, _a, ctx) => ctx.services.runner.state(ledgerView).problems.get(i.problemId)!,
     }),
   }),
 });
@@ -72,7 +72,7 @@ builder.queryField('sourceDocuments', (t) =>
   t.field({
     type: [SourceDocumentRef],
     description: '来源文件: every registered source document, the latest first.',
-    resolve: (_r, _a, ctx) => ctx.sourceDocuments.list(),
+    resolve: (_r, _a, ctx) => ctx.services.sourceDocuments.list(),
   }),
 );
 
@@ -81,7 +81,7 @@ builder.queryField('reconciliation', (t) =>
     type: ReconciliationRef,
     description: '对账: a source document’s items beside their ledger entries, with totals (SOURCE_DOCUMENT_NOT_FOUND for an unknown id).',
     args: { documentId: t.arg.id({ required: true, description: 'The source document.' }) },
-    resolve: (_r, args, ctx) => ctx.sourceDocuments.reconciliation(String(args.documentId)),
+    resolve: (_r, args, ctx) => ctx.services.sourceDocuments.reconciliation(String(args.documentId)),
   }),
 );
 
@@ -116,7 +116,7 @@ builder.mutationField('registerSourceDocument', (t) =>
     },
     resolve: (_r, args, ctx) => {
       const { commandId, ...input } = args;
-      return ctx.sourceDocuments.register(input, commandContext(ctx, commandId as string | undefined));
+      return ctx.services.sourceDocuments.register(input, commandContext(ctx, commandId as string | undefined));
     },
   }),
 );
@@ -143,7 +143,7 @@ builder.mutationField('selfReportProblem', (t) =>
       const evidence = args.fixedOnTheSpot
         ? { description: args.fixedOnTheSpot.description, files: args.fixedOnTheSpot.files ?? [] }
         : null;
-      const result = await ctx.ledger.selfReport(
+      const result = await ctx.services.ledger.selfReport(
         {
           category: args.category,
           description: args.description,
@@ -153,7 +153,7 @@ builder.mutationField('selfReportProblem', (t) =>
         },
         context,
       );
-      return problemPayload(ctx, raisedProblemId(result, ctx.ledger.problemIdFor(context.commandId)), result);
+      return problemPayload(ctx, raisedProblemId(result, ctx.services.ledger.problemIdFor(context.commandId)), result);
     },
   }),
 );

@@ -25,9 +25,9 @@ export const SweepAnswerKindEnum = builder.enumType('SweepAnswerKind', {
   values: SweepAnswerKind.options,
 });
 
-const today = (ctx: Context) => countyDay(ctx.clock());
+const today = (ctx: Context) => countyDay(ctx.services.clock());
 const problemRow = (ctx: Context, problemId: string | null) =>
-  problemId ? (ctx.runner.state(ledgerView).problems.get(problemId) ?? null) : null;
+  problemId ? (ctx.services.runner.state(ledgerView).problems.get(problemId) ?? null) : null;
 
 type Answer = SweepAnswerFacts & { answerBy: string };
 const SweepAnswerRef = builder.objectRef<Answer>('SweepAnswer').implement({
@@ -144,7 +144,7 @@ builder.queryField('sweeps', (t) =>
       status: t.arg({ type: SweepStatusEnum, required: false, description: 'Only open or only closed sweeps.' }),
       unitId: t.arg.id({ required: false, description: 'Only sweeps that asked this unit.' }),
     },
-    resolve: (_r, args, ctx) => ctx.sweeps.list({ status: args.status ?? null, unitId: knownUnit(ctx, args.unitId) }),
+    resolve: (_r, args, ctx) => ctx.services.sweeps.list({ status: args.status ?? null, unitId: knownUnit(ctx, args.unitId) }),
   }),
 );
 
@@ -154,7 +154,7 @@ builder.queryField('sweep', (t) =>
     nullable: true,
     description: 'One sweep with its units and answers.',
     args: { id: t.arg.id({ required: true, description: 'The sweep’s id.' }) },
-    resolve: (_r, args, ctx) => ctx.sweeps.get(String(args.id)),
+    resolve: (_r, args, ctx) => ctx.services.sweeps.get(String(args.id)),
   }),
 );
 
@@ -166,7 +166,7 @@ builder.queryField('pendingSweeps', (t) =>
     args: { unitId: t.arg.id({ required: false, description: 'The unit; the signed-in user’s own when omitted.' }) },
     resolve: (_r, args, ctx) => {
       const unitId = knownUnit(ctx, args.unitId) ?? (ctx.auth.kind === 'signed_in' ? ctx.auth.user.unitId : null);
-      return unitId ? ctx.sweeps.pendingFor(unitId) : [];
+      return unitId ? ctx.services.sweeps.pendingFor(unitId) : [];
     },
   }),
 );
@@ -175,13 +175,13 @@ builder.objectFields(ProblemRef, (t) => ({
   sweeps: t.field({
     type: [SweepRef],
     description: 'The sweeps (举一反三排查) ordered from this problem, oldest first.',
-    resolve: (r, _a, ctx) => ctx.sweeps.orderedFrom(r.state.problemId),
+    resolve: (r, _a, ctx) => ctx.services.sweeps.orderedFrom(r.state.problemId),
   }),
   raisedBySweep: t.field({
     type: SweepRef,
     nullable: true,
     description: 'The sweep whose found answer raised this self-report problem, if any.',
-    resolve: (r, _a, ctx) => ctx.sweeps.raisedBy(r.state.problemId),
+    resolve: (r, _a, ctx) => ctx.services.sweeps.raisedBy(r.state.problemId),
   }),
   canOrderSweep: t.boolean({
     description: 'The signed-in user may order a sweep from this problem (the office).',
@@ -203,7 +203,7 @@ builder.objectFields(BattleMapRef, (t) => ({
     type: [UnitOverdueSweepsRef],
     description:
       'Per unit (of the map’s unit, or all), the open sweeps (举一反三排查) past their answer-by day it has not answered, on the map’s day.',
-    resolve: async (m, _a, ctx) => overdueSweepsByUnit((await ctx.readModels.factsAsOf(m.asOf)).sweeps.values(), m.day, m.unitId),
+    resolve: async (m, _a, ctx) => overdueSweepsByUnit((await ctx.services.readModels.factsAsOf(m.asOf)).sweeps.values(), m.day, m.unitId),
   }),
 }));
 
@@ -236,7 +236,7 @@ builder.mutationField('orderSweep', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: (_r, args, ctx) =>
-      ctx.sweeps.order(
+      ctx.services.sweeps.order(
         {
           originProblemId: String(args.originProblemId),
           unitIds: args.unitIds ? args.unitIds.map(String) : null,
@@ -260,7 +260,7 @@ builder.mutationField('answerSweep', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: (_r, args, ctx) =>
-      ctx.sweeps.answer(
+      ctx.services.sweeps.answer(
         String(args.sweepId),
         { answer: args.answer, text: args.text },
         commandContext(ctx, args.commandId as string | undefined),
@@ -278,6 +278,6 @@ builder.mutationField('closeSweep', (t) =>
       commandId: commandIdArg(t) as never,
     },
     resolve: (_r, args, ctx) =>
-      ctx.sweeps.close(String(args.sweepId), args.reason ?? null, commandContext(ctx, args.commandId as string | undefined)),
+      ctx.services.sweeps.close(String(args.sweepId), args.reason ?? null, commandContext(ctx, args.commandId as string | undefined)),
   }),
 );

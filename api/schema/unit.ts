@@ -31,6 +31,6 @@ builder.queryField('units', (t) =>
     type: [UnitRef],
     description: 'Every unit, optionally of one kind, in name order.',
     args: { kind: t.arg({ type: UnitKindEnum, required: false, description: 'Only units of this kind.' }) },
-    resolve: (_root, args, ctx) => unitRows(ctx.runner.state(ledgerView), args.kind),
+    resolve: (_root, args, ctx) => unitRows(ctx.services.runner.state(ledgerView), args.kind),
   }),
 );

@@ -136,12 +136,12 @@ builder.mutationField('appointUnitLeader', (t) =>
       const unitId = knownUnit(ctx, args.unitId)!;
       const context = commandContext(ctx, args.commandId as string | undefined);
       const portfolio = args.portfolio ? { description: args.portfolio.description, categories: args.portfolio.categories ?? [] } : null;
-      const result = await ctx.ledger.unitCommand(
+      const result = await ctx.services.ledger.unitCommand(
         {
           type: 'AppointUnitLeader',
           data: {
             unitId,
-            leaderId: ctx.ledger.leaderIdFor(context.commandId),
+            leaderId: ctx.services.ledger.leaderIdFor(context.commandId),
             role: args.role,
             name: args.name,
             title: args.title,
@@ -169,7 +169,7 @@ builder.mutationField('recordUnitLeaderLeft', (t) =>
     resolve: async (_root, args, ctx) => {
       const unitId = knownUnit(ctx, args.unitId)!;
       const context = commandContext(ctx, args.commandId as string | undefined);
-      const result = await ctx.ledger.unitCommand(
+      const result = await ctx.services.ledger.unitCommand(
         { type: 'RecordUnitLeaderLeft', data: { unitId, leaderId: String(args.leaderId), until: args.until } },
         context,
       );

@@ -200,6 +200,6 @@ builder.queryField('vocabulary', (t) =>
     type: VocabularyRef,
     description:
       'Sources, categories, statuses, grades, interview levels and rules, hotline statuses and scoring rules with their labels, from the domain: fetch once, list and label from it.',
-    resolve: (_root, _args, ctx) => ({ policy: ctx.assessment.policy(null) }),
+    resolve: (_root, _args, ctx) => ({ policy: ctx.services.assessment.policy(null) }),
   }),
 );
