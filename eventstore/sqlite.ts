@@ -126,8 +126,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
    */
   private recent: RecordedEvent[] = [];
   private committing = false;
-  /** The streams of the group being committed (sent to the writer, its answer not taken yet). */
-  private inFlight: Set<string> | undefined;
+  /** The appends of the group being committed (sent to the writer, its answer not taken yet). */
+  private inFlight: readonly { parts: WirePart[] }[] | undefined;
   /** Set once `close()` has waited for the appends under way: no writer is started after it. */
   private closed = false;
   private writer: Writer | undefined;
@@ -322,7 +322,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     this.committing = true;
     const group = this.waiting;
     this.waiting = [];
-    this.inFlight = new Set(group.flatMap((g) => g.parts.map((part) => part.streamId)));
+    this.inFlight = group;
     try {
       const outcomes = await this.openWriter().commit(group.map((g) => g.parts));
       this.inFlight = undefined;
@@ -472,7 +472,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
 
   /** Whether the positions after `last` up to `head` are all the committed group under way's, and it did not write `streamId`. */
   private onlyAheadOf(streamId: string, last: number, head: number): boolean {
-    if (this.inFlight === undefined || this.inFlight.has(streamId)) return false;
+    if (this.inFlight === undefined || this.inFlight.some(({ parts }) => parts.some((part) => part.streamId === streamId))) return false;
     const ahead = this.writer?.committedAhead();
     return ahead !== undefined && ahead.first === last + 1 && ahead.last === head;
   }
