@@ -87,8 +87,9 @@ const KNOWN_SPAN = 256;
 
 /**
  * Where a group of appends goes: the writer thread, or this connection for an in-memory database. `committedAhead`: the
- * first and last position the group under way wrote, once the thread has committed it and before its answer has been
- * taken here (sqliteWriter.js publishes them in memory both threads share); undefined otherwise.
+ * first and last position the group under way wrote (-1, -1 when it wrote none), once the thread has committed it and
+ * before its answer has been taken here (sqliteWriter.js publishes them in memory both threads share); undefined
+ * otherwise (no group under way, not committed yet, or a writer on this thread).
  */
 type Writer = {
   commit(requests: WirePart[][]): Promise<Outcome[]>;
@@ -363,7 +364,9 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     // sqliteWriter.js `publisher`: the groups it has committed (Int32) and the last one's first and last position (Float64).
     const published = new SharedArrayBuffer(24);
     const [done, range] = [new Int32Array(published, 0, 1), new Float64Array(published, 8, 2)];
+    // Counted as sqliteWriter.js counts (an Int32 that wraps), so that the two stay equal past 2^31 groups.
     let commitsSent = 0;
+    let commitsAnswered = 0;
     const worker = new Worker(new URL('./sqliteWriter.js', import.meta.url), {
       workerData: { sqliteWriter: { file: this.file, synchronous: this.options.synchronous ?? 'FULL', published } },
     });
@@ -396,10 +399,15 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     const writer: Writer = {
       // Prepared text's pieces moved, not copied (the first checkpoint's 10 MB at a million events: 55 ms as one string).
       commit: async (requests) => {
-        commitsSent += 1;
-        return (await ask({ requests }, movedPieces(requests))).outcomes!;
+        commitsSent = (commitsSent + 1) | 0;
+        try {
+          return (await ask({ requests }, movedPieces(requests))).outcomes!;
+        } finally {
+          commitsAnswered = commitsSent;
+        }
       },
-      committedAhead: () => (Atomics.load(done, 0) === commitsSent ? { first: range[0]!, last: range[1]! } : undefined),
+      committedAhead: () =>
+        commitsAnswered !== commitsSent && Atomics.load(done, 0) === commitsSent ? { first: range[0]!, last: range[1]! } : undefined,
       lease: async (op) => {
         const reply = await ask({ lease: op });
         if (reply.failed)

@@ -140,10 +140,11 @@ export function sqliteWriter(db) {
 }
 
 /**
- * The positions a group wrote, published where the main thread reads them at once (sqlite.ts `groupsDone`), before
- * the group's answer (a message, which waits for the main thread's turn) is sent: `done` counts the groups committed,
- * `range` holds the first and last position the last of them wrote (-1, -1 when it wrote none). The range is written
- * first and `done` after it with Atomics.store, so a main thread that reads `done` with Atomics.load sees that range.
+ * The positions a group wrote, published where the main thread reads them at once (sqlite.ts `committedAhead`), before
+ * the group's answer (a message, which waits for the main thread's turn) is sent: `done` counts the groups committed (an
+ * Int32, wrapping past 2^31), `range` holds the first and last position the last of them wrote (-1, -1 when it wrote
+ * none). The range is written first and `done` after it with Atomics.add, so a main thread that reads `done` with
+ * Atomics.load sees that range.
  */
 const publisher = (buffer) => {
   const done = new Int32Array(buffer, 0, 1);

@@ -261,35 +261,69 @@ describe('sqlite event store on disk', () => {
     const theirs = new SqliteEventStore(file);
     open.push(ours, theirs);
     const ns = (events: RecordedEvent[]) => events.map((e) => [e.revision, (e.data as { n: number }).n]);
+    // The store's insides this test watches: the writer's published positions, and the stream reads that go to the file.
+    const inside = ours as unknown as {
+      writer: { committedAhead(): unknown } | undefined;
+      statements: { forwards: { all(streamId: string, ...rest: number[]): unknown[] } };
+    };
+    const fileReads: string[] = [];
+    const forwards = inside.statements.forwards;
+    const readFile = forwards.all.bind(forwards);
+    forwards.all = (streamId, ...rest) => {
+      fileReads.push(streamId);
+      return readFile(streamId, ...rest);
+    };
     /**
-     * Sends an append and holds this thread until the writer thread has committed it (the log's head has moved): its
-     * answer waits for this thread's next turn, so the reads asked meanwhile run while the group is under way.
+     * Sends an append and holds this thread until the writer thread has committed it and published its positions: the
+     * group's answer waits for this thread's next turn, so the reads asked meanwhile run while the group is under way.
      */
     const committedNotAnswered = async (append: () => Promise<unknown>): Promise<{ answered: Promise<unknown> }> => {
-      const before = theirs.changeToken();
       const answered = append();
       await Promise.resolve(); // the group goes to the writer in a microtask queued before this await's
       const deadline = Date.now() + 5_000;
-      while (theirs.changeToken() === before) if (Date.now() > deadline) throw new Error('the writer did not commit within 5 s');
+      while (inside.writer?.committedAhead() === undefined)
+        if (Date.now() > deadline) throw new Error('the writer did not commit within 5 s');
       return { answered };
     };
+    const writes = new Database(file);
+    writes.pragma('busy_timeout = 5000');
+    const insert = writes.prepare(
+      "INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, 'ThingHappened', ?, ?)",
+    );
     await ours.appendToStream('a', [event(1)], 'no_stream');
     await ours.appendToStream('b', [event(2)], 'no_stream');
 
-    let reads: Promise<RecordedEvent[]>[] = [];
+    // Asked in the same turn, before the group's answer: the stream the group wrote (read from the file), and one it did
+    // not (known without the file).
     const { answered: underWay } = await committedNotAnswered(() => ours.appendToStream('b', [event(3)], 0));
-    // Asked in the same turn, before the group's answer: the stream the group wrote, and one it did not.
-    reads = [ours.readStream('b', { fromRevision: 1 }), ours.readStream('a', { fromRevision: 1 })];
+    fileReads.length = 0;
+    let reads = [ours.readStream('b', { fromRevision: 1 }), ours.readStream('a', { fromRevision: 1 })];
+    expect(fileReads).toEqual(['b']);
     await underWay;
     expect((await Promise.all(reads)).map(ns)).toEqual([[[1, 3]], []]);
 
-    // Another process appends to `a` right after this process's last group, then this process's next group commits.
+    // Another process appends to `a` right after this process's last group, then this process's next group commits: the
+    // group's positions do not start right after the events kept, so `a` is read from the file.
     await theirs.appendToStream('a', [event(4)], 0);
     const { answered: next } = await committedNotAnswered(() => ours.appendToStream('c', [event(5)], 'no_stream'));
+    fileReads.length = 0;
     reads = [ours.readStream('a', { fromRevision: 1 }), ours.readStream('b', { fromRevision: 2 })];
+    expect(fileReads).toEqual(['a', 'b']);
     await next;
     expect((await Promise.all(reads)).map(ns)).toEqual([[[1, 4]], []]);
+
+    // Another process appends to `d` after this process's group committed, before its answer is taken: the head is past
+    // the group's positions, so `d` is read from the file.
+    await ours.appendToStream('d', [event(6)], 'no_stream');
+    const { answered: last } = await committedNotAnswered(() => ours.appendToStream('c', [event(7)], 0));
+    insert.run(randomUUID(), 'd', 1, JSON.stringify({ n: 8 }), JSON.stringify(event(8).metadata));
+    fileReads.length = 0;
+    reads = [ours.readStream('d', { fromRevision: 1 })];
+    expect(fileReads).toEqual(['d']);
+    await last;
+    expect((await Promise.all(reads)).map(ns)).toEqual([[[1, 8]]]);
     expect(await ours.readStream('a', { fromRevision: 1 })).toEqual(await theirs.readStream('a', { fromRevision: 1 }));
+    writes.close();
   });
 
   it('a command leaves its stream’s fold current without a read until anything else is appended, by this process or another', async () => {
