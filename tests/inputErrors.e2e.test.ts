@@ -99,6 +99,30 @@ describe('a variable that does not fit its type', () => {
   });
 });
 
+describe('a command id', () => {
+  it('with half of a surrogate pair (JSON lets "\\ud800" through) is refused as the caller’s mistake, and nothing is appended', async () => {
+    const name = `磨子潭镇 ${Date.now()}`;
+    const admin = await tokenFor(server, ['admin']);
+    const register = (commandId: string) =>
+      post(server, admin, {
+        query: 'mutation($n: String!, $c: ID) { registerUnit(name: $n, kind: township, commandId: $c) { __typename } }',
+        variables: { n: name, c: commandId },
+      });
+    const log = await logged(async () => {
+      for (const commandId of ['retry-\ud800', 'retry-\udfff']) {
+        const answer = await register(commandId);
+        expect(answer.body.errors?.[0]).toMatchObject({
+          message: expect.stringContaining('commandId holds a broken character'),
+          extensions: { code: 'VALIDATION_FAILED' },
+        });
+      }
+    });
+    expect(log).toEqual([]);
+    const units = await post(server, office, { query: '{ units { name } }' });
+    expect((units.body.data as { units: { name: string }[] }).units.map((u) => u.name)).not.toContain(name);
+  });
+});
+
 describe('paging arguments', () => {
   it.each([
     ['first: -1', { first: -1 }, 'Argument "first" must be a non-negative integer'],

@@ -41,12 +41,23 @@ const UnitPayload = builder.objectRef<UnitRow>('UnitPayload').implement({
 });
 
 /**
+ * Half of a surrogate pair, which JSON lets through (`"\ud800"`): ids follow from the command id by its UTF-8 bytes
+ * (eventstore/commandHandler.ts `eventIdFor`), where such a half becomes U+FFFD, so two different ids would name one
+ * command. Refused as the caller's mistake.
+ */
+const BROKEN_CHARACTER = /\p{Cs}/u;
+
+/**
  * The command's context: the actor the authorization layer (api/authz.ts) derived from the token,
  * and the request's id as the correlation id, so a request's events are found from its log line; the
  * positions its commands reach are credited to the request (`X-Log-Position`).
  */
 export function commandContext(ctx: Context, commandId: string | null | undefined): CommandContext {
   if (!ctx.actor) throw new Error('A mutation ran without the authorization layer setting its actor');
+  if (commandId != null && BROKEN_CHARACTER.test(commandId)) {
+    const message = 'holds a broken character (half of a UTF-16 surrogate pair): send an id of whole characters, such as a UUID';
+    throw new ValidationError('VALIDATION_FAILED', `commandId ${message}`, { issues: [{ field: 'commandId', message }] });
+  }
   return {
     actor: ctx.actor,
     commandId: commandId ?? randomUUID(),
