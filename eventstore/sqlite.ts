@@ -126,9 +126,8 @@ export class SqliteEventStore implements EventStore, LeaseStore {
    * decoded, instead of each reading back and parsing what was just committed (`following`). Bounded.
    */
   private recent: RecordedEvent[] = [];
-  private committing = false;
-  /** The appends of the group being committed (sent to the writer, its answer not taken yet). */
-  private inFlight: readonly { parts: WirePart[] }[] | undefined;
+  /** The group being committed (from its sending to the writer until its answer is handled); undefined when none is. */
+  private committing: readonly { parts: WirePart[] }[] | undefined;
   /** Set once `close()` has waited for the appends under way: no writer is started after it. */
   private closed = false;
   private writer: Writer | undefined;
@@ -320,13 +319,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /** Commits every append waiting, as one group; those that arrive meanwhile wait for the next. */
   private async commitWaiting(): Promise<void> {
     if (this.committing || this.waiting.length === 0) return;
-    this.committing = true;
     const group = this.waiting;
+    this.committing = group;
     this.waiting = [];
-    this.inFlight = group;
     try {
       const outcomes = await this.openWriter().commit(group.map((g) => g.parts));
-      this.inFlight = undefined;
       this.groupCommits.commits += 1;
       this.groupCommits.appends += group.length;
       const written = group.map(({ parts, plain }, i) => SqliteEventStore.stored(parts, outcomes[i]!, plain));
@@ -336,12 +333,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
       for (const [i, { settle }] of group.entries()) settle(outcomes[i]!, written[i]!, tokens[i]!);
     } catch (error) {
       // The commit may have happened for all we know: nothing is kept for the followers.
-      this.inFlight = undefined;
       this.recent = [];
       const refusal: Refusal = { kind: 'error', message: error instanceof Error ? error.message : String(error) };
       for (const { settle } of group) settle({ ok: false, refusal }, [], []);
     } finally {
-      this.committing = false;
+      this.committing = undefined;
       if (this.waiting.length > 0) void this.commitWaiting();
     }
   }
@@ -478,9 +474,13 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     return after.length > maxCount ? after.slice(0, maxCount) : after;
   }
 
-  /** Whether the positions after `last` up to `head` are all the committed group under way's, and it did not write `streamId`. */
+  /**
+   * Whether the positions after `last` up to `head` are all the committed group under way's, and it did not write
+   * `streamId`. Once the group's answer is taken, `committedAhead` says nothing more of it (while it is handled here).
+   */
   private onlyAheadOf(streamId: string, last: number, head: number): boolean {
-    if (this.inFlight === undefined || this.inFlight.some(({ parts }) => parts.some((part) => part.streamId === streamId))) return false;
+    const group = this.committing;
+    if (group === undefined || group.some(({ parts }) => parts.some((part) => part.streamId === streamId))) return false;
     const ahead = this.writer?.committedAhead();
     return ahead !== undefined && ahead.first === last + 1 && ahead.last === head;
   }
