@@ -150,7 +150,11 @@ export async function createApplication(given: EventStore, options: ApplicationO
   const [first] = await rawStore(store).readAll({ maxCount: 1 });
   if (first && storedHash(first) === undefined) throw new UnchainedStoreError(first.streamId, first.revision);
   const auditView = auditTrail(options.readModelDatabase ?? '');
-  const runner = new ProjectionRunner(store, readModelProjections(auditView), options.snapshots ? { snapshots: options.snapshots } : {});
+  const { logFile } = rawStore(store);
+  const runner = new ProjectionRunner(store, readModelProjections(auditView), {
+    ...(options.snapshots ? { snapshots: options.snapshots } : {}),
+    ...(logFile !== undefined ? { logFile } : {}),
+  });
   options.onCatchingUp?.(runner);
   // Made before the start: the as-of history follows the runner's catch-up instead of folding the log a second time.
   const readModels = new ReadModels(store, runner, options.snapshots ? { snapshots: options.snapshots } : {});

@@ -147,6 +147,11 @@ export interface EventStore {
    * undefined (or left out) by an adapter that cannot tell so cheaply, and then every fold is read again.
    */
   changeToken?(): string | number | undefined;
+  /**
+   * The file the log is kept in, when another connection of this process may open it and read it (SQLite): a read
+   * model with a thread of its own reads its catch-up there (projections/runner.ts `fillFromLog`). Undefined otherwise.
+   */
+  readonly logFile?: string;
   close(): Promise<void>;
 }
 

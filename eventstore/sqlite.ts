@@ -531,6 +531,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     return this.statements.lastPosition.get()?.position ?? -1;
   }
 
+  /** The file, for another connection's read (not a private temporary or in-memory database, which no other can open). */
+  get logFile(): string | undefined {
+    return this.file === '' || this.file === ':memory:' ? undefined : this.file;
+  }
+
   /**
    * The log's head: positions only grow (AUTOINCREMENT), so any commit that appends, from this process
    * or another, moves it. One seek to the table's last row.

@@ -23,6 +23,7 @@ export class AuditTable {
   flush(): void;
   close(): void;
   applyBatch(batch: AuditBatch): boolean;
+  fillFromLog(file: string, after: number, upTo: number): boolean;
   entries(filter: AuditFilter): AuditEntry[];
   kept(): { types: number; actors: number };
 }

@@ -264,6 +264,17 @@ export class AuditTrail implements StoredState {
     this.worker.postMessage({ commit: true });
   }
 
+  /**
+   * Fills the table with the events after `after` up to `upTo`, read by the thread from the log's SQLite file itself
+   * (auditTable.js `fillFromLog`), not waited for: the runner's catch-up then applies only the events after `upTo`. A call
+   * after it is answered once the rows are written, as after posted rows.
+   */
+  fillFromLog(file: string, after: number, upTo: number): void {
+    this.opened();
+    this.post();
+    this.worker.postMessage({ fill: { file, after, upTo } });
+  }
+
   /** The start has caught up with the log: the thread builds the indexes a table filled from nothing lacks (not waited for). */
   caughtUp(): void {
     this.opened();

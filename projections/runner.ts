@@ -34,6 +34,12 @@ export interface StoredState {
   whenOpen?(): Promise<void>;
   /** Told when a start has caught up with the log: what it put off while catching up may be done now (not waited for). */
   caughtUp?(): void;
+  /**
+   * Fills itself with the events after `after` up to `upTo` read from the log's SQLite file by a thread of its own, not
+   * waited for (its later calls wait for it): a start with the log in such a file (`RunnerOptions.logFile`) asks it
+   * instead of applying those events on the main thread.
+   */
+  fillFromLog?(file: string, after: number, upTo: number): void;
 }
 
 const storedState = (state: unknown) => state as StoredState;
@@ -76,6 +82,11 @@ export type RunnerOptions = {
   /** How long after a start is done the snapshot of what it caught up waits (10 s). */
   snapshotAfterStartMs?: number;
   log?: (message: string) => void;
+  /**
+   * The SQLite file the log is kept in, when the store is one another connection of this process may read: a start asks
+   * the stored projections that can (`fillFromLog`) to read their events there on their own thread (issue 12, aim 1).
+   */
+  logFile?: string;
 };
 
 /**
@@ -148,12 +159,13 @@ export class ProjectionRunner {
   async start({ useSnapshots = true }: { useSnapshots?: boolean } = {}): Promise<void> {
     if (useSnapshots) await this.restore();
     await this.restoreStored(useSnapshots);
+    const head = await this.store.headPosition();
+    this.fillStored(head);
     this.position = Math.min(...this.restoredAt);
     this.startFound = true;
     this.restoredUpTo = Math.max(...this.restoredAt);
     this.applying = this.projections.map((p) => this.states.get(p.name));
     this.lastSnapshotPosition = this.position;
-    const head = await this.store.headPosition();
     const caughtUp = this.waitFor(head, Number.MAX_SAFE_INTEGER);
     this.following = this.store
       .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => {
@@ -222,6 +234,18 @@ export class ProjectionRunner {
       }
       if (keep) log(`Stored read model ${p.name} (version ${at.version}, position ${at.position}) does not match: emptied, rebuilding.`);
       state.clear();
+    }
+  }
+
+  /** The stored projections that fill themselves from the log's file (`fillFromLog`) are asked to, up to `head`. */
+  private fillStored(head: number): void {
+    const { logFile } = this.options;
+    if (logFile === undefined) return;
+    for (const [i, p] of this.projections.entries()) {
+      const state = p.stored && storedState(this.states.get(p.name));
+      if (!state?.fillFromLog || this.restoredAt[i]! >= head) continue;
+      state.fillFromLog(logFile, this.restoredAt[i]!, head);
+      this.restoredAt[i] = head;
     }
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../eventstore/memory.js';
+import { SqliteEventStore } from '../../eventstore/sqlite.js';
 import { auditEntries, auditTrail } from '../../projections/auditView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { MemorySnapshotStore } from '../../projections/snapshots.js';
@@ -98,5 +99,94 @@ describe('a projection kept in the read-model database', () => {
     expect(otherEntries).toHaveLength((await other.headPosition()) + 1);
     await onOther.stop();
     trail.close();
+  });
+});
+
+describe('the audit trail on a log kept in a SQLite file', () => {
+  // The county's events, and some with what the table keeps apart: an offset in occurredAt, an actor seen before with
+  // other fields (another name, another unit).
+  const offsets = county.entries.slice(0, 3).map(({ streamId, event }, i) => ({
+    streamId: `${streamId}-again`,
+    event: {
+      ...event,
+      id: event.id.replace(/^0000000e/, '0000000a'),
+      metadata: {
+        ...event.metadata,
+        occurredAt: '2019-07-01T09:00:00+08:00',
+        actor:
+          i === 0
+            ? { ...event.metadata.actor, name: '改名以后' }
+            : i === 1
+              ? { ...event.metadata.actor, unitId: 'unit-elsewhere' }
+              : event.metadata.actor,
+      },
+    },
+  }));
+  const entries = [...offsets, ...county.entries];
+  const half = Math.floor(entries.length / 2);
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'taizhang-fill-'));
+  afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
+
+  it('given a start on the file, when the trail is behind the head, then its thread reads the events there itself, to the entries of a trail given every event, and goes on from there live and after a restart', async () => {
+    const store = new SqliteEventStore(join(sqliteDir, 'log.sqlite'), undefined, { synchronous: 'OFF' });
+    for (const { streamId, event } of entries.slice(0, half)) await store.appendToStream(streamId, [event], 'any');
+    expect(store.logFile).toBe(join(sqliteDir, 'log.sqlite'));
+    const firstHead = await store.headPosition();
+
+    // Given every event by the runner (no file named): the entries to match.
+    const given = auditTrail(join(sqliteDir, 'given.sqlite'));
+    const byEvent = new ProjectionRunner(store, [given]);
+    await byEvent.start();
+
+    const applied: number[] = [];
+    const filled = auditTrail(join(sqliteDir, 'filled.sqlite'));
+    const counting = {
+      ...filled,
+      apply: (view: Parameters<typeof filled.apply>[0], e: Parameters<typeof filled.apply>[1]) => {
+        applied.push(e.position);
+        filled.apply(view, e);
+      },
+    };
+    const fromFile = new ProjectionRunner(store, [ledgerView, counting], { logFile: store.logFile });
+    await fromFile.start();
+    // Not one of the events up to the head was applied on this thread; the ledger, beside it, took them all.
+    expect(applied).toEqual([]);
+    expect(fromFile.startedFrom(counting)).toBe(firstHead);
+    expect(fromFile.startedFrom(ledgerView)).toBe(-1);
+    const byEventEntries = await auditEntries(byEvent.state(given), { limit: 100_000 });
+    expect(byEventEntries).toHaveLength(half);
+    expect(await auditEntries(fromFile.state(counting), { limit: 100_000 })).toEqual(byEventEntries);
+    expect(fromFile.state(counting).kept()).toEqual(byEvent.state(given).kept());
+
+    // Live, the events after the head are applied as they come.
+    for (const { streamId, event } of entries.slice(half)) await store.appendToStream(streamId, [event], 'any');
+    const head = await store.headPosition();
+    await fromFile.waitFor(head);
+    await byEvent.waitFor(head);
+    expect(applied).toHaveLength(entries.length - half);
+    expect(applied[0]).toBe(firstHead + 1);
+    expect(applied.at(-1)).toBe(head);
+    const whole = await auditEntries(byEvent.state(given), { limit: 100_000 });
+    expect(whole).toHaveLength(entries.length);
+    expect(await auditEntries(fromFile.state(counting), { limit: 100_000 })).toEqual(whole);
+    await fromFile.stop();
+    filled.close();
+
+    // After a restart, it goes on from where it stood: filled from the file only past its position.
+    for (const { streamId, event } of county.entries.slice(0, 5))
+      await store.appendToStream(`${streamId}-later`, [{ ...event, id: event.id.replace(/^0000000e/, '0000000b') }], 'any');
+    const again = auditTrail(join(sqliteDir, 'filled.sqlite'));
+    const restarted = new ProjectionRunner(store, [again], { logFile: store.logFile });
+    await restarted.start();
+    expect(restarted.startedFrom(again)).toBe(head + 5);
+    await byEvent.waitFor(head + 5);
+    expect(await auditEntries(restarted.state(again), { limit: 100_000 })).toEqual(
+      await auditEntries(byEvent.state(given), { limit: 100_000 }),
+    );
+    await restarted.stop();
+    again.close();
+    await byEvent.stop();
+    given.close();
+    await store.close();
   });
 });
