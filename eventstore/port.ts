@@ -152,6 +152,11 @@ export interface EventStore {
    * model with a thread of its own reads its catch-up there (projections/runner.ts `fillFromLog`). Undefined otherwise.
    */
   readonly logFile?: string;
+  /**
+   * Gets ready to append without waiting (SQLite: starts its writer thread, about 60 ms of a new thread's start), so that
+   * the first append after a start's catch-up (the lease) does not wait for it. Left out where there is nothing to start.
+   */
+  prepareAppends?(): void;
   close(): Promise<void>;
 }
 

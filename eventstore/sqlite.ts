@@ -342,6 +342,11 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     }
   }
 
+  /** Starts the writer now (a server's start, beside its catch-up), not at the first append. */
+  prepareAppends(): void {
+    if (!this.closed) this.openWriter();
+  }
+
   /** The writer, started at the first append: a reader (verification, a script) never starts a thread. */
   private openWriter() {
     if (this.writer) return this.writer;
