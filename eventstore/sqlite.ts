@@ -347,7 +347,10 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     if (!this.closed) this.openWriter();
   }
 
-  /** The writer, started at the first append: a reader (verification, a script) never starts a thread. */
+  /**
+   * The writer, started at the first append or by `prepareAppends` (an application's start calls it): a reader that only
+   * reads (verification, a script on the store alone) never starts a thread.
+   */
   private openWriter() {
     if (this.writer) return this.writer;
     // Not started again once closed: a lease asked after `close()` would leave a thread and a connection open.

@@ -3,7 +3,7 @@
 // million events, issue 12) are written on the second core while the main thread folds the other read
 // models. Plain JavaScript with its types in auditTable.d.ts: a worker thread runs plain Node, without
 // the TypeScript loader the server and the tests have (like eventstore/sqliteWriter.js).
-// Messages: `{ batch }` (rows to write), `{ fill }` (rows to read from the log's file and write), `{ commit: true }` (commit now), `{ index: true }` (build the indexes),
+// Messages: `{ batch }` (rows to write), `{ commit: true }` (commit now), `{ index: true }` (build the indexes),
 // `{ call, args }` (answered on the replies port, waited for), `{ call, args, reply }` (answered on the parent port).
 import { mkdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
@@ -22,6 +22,8 @@ const TEXTS = 4;
  * answers (the connection reads its own rows).
  */
 const COMMIT_EVERY = 20_000;
+/** Events a fill from the log's file reads at a time (`fillFromLog`). */
+const FILL_CHUNK = 5_000;
 /**
  * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
  * command cost about 20 µs of CPU (issue 12, aim 4). Nothing else reads this file (exclusive lock) and
@@ -190,35 +192,41 @@ export class AuditTable {
    * Fills the table from the log's own SQLite file (`file`, read here through a connection of this thread's), with the
    * events after `after` up to `upTo`: the rows the main thread would have posted for them, read and written on this
    * thread (issue 12, aim 1: gathering and posting them cost a first start about 0.8 µs of the main thread an event).
-   * Committed every COMMIT_EVERY rows with the position of the last, as a catch-up's batches are; true when rows are left
-   * to commit. A row the file lacks (a log shorter than `upTo`) is an error: the runner found its head there.
+   * Read in chunks of FILL_CHUNK events, each its own read of the file (one read over the whole fill would keep the log's
+   * WAL from being checkpointed past it), and committed every COMMIT_EVERY rows with the last one's position, as a
+   * catch-up's batches are; true when rows are left to commit. A fill of more than COMMIT_EVERY events runs at the lowest
+   * priority, as the indexes are built (`index`): the main thread folds the other read models meanwhile. A log that ends
+   * before `upTo` (the runner found its head there) is an error.
    */
   fillFromLog(file, after, upTo) {
     const log = new Database(file, { readonly: true, fileMustExist: true });
-    const priority = getPriority();
-    setPriority(19);
+    const big = upTo - after > COMMIT_EVERY;
+    const priority = big ? getPriority() : undefined;
     try {
+      if (big) setPriority(19);
       const rows = log
-        .prepare('SELECT position, event_id, stream_id, type, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position')
+        .prepare(
+          'SELECT position, event_id, stream_id, type, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
+        )
         .raw(true);
-      let last;
-      for (const [position, eventId, streamId, type, metadata] of rows.iterate(after, upTo)) {
-        if (!this.db.inTransaction) this.db.exec('BEGIN');
-        const { occurredAt, actor, commandId } = JSON.parse(metadata);
-        this.insert(position, streamId, type, occurredAt, this.actorId(actor), commandId);
-        this.applied = { position, eventId };
-        last = position;
-        if (++this.pending >= COMMIT_EVERY) this.flush();
-      }
-      if (upTo > after && last !== upTo)
-        throw new Error(
-          `The log's file ${file} ends at position ${last ?? after}, before ${upTo}, where the audit trail was to be filled up to.`,
-        );
+      let last = after;
+      for (let chunk = rows.all(last, upTo, FILL_CHUNK); chunk.length > 0; chunk = rows.all(last, upTo, FILL_CHUNK))
+        for (const [position, eventId, streamId, type, metadata] of chunk) {
+          if (!this.db.inTransaction) this.db.exec('BEGIN');
+          const { occurredAt, actor, commandId } = JSON.parse(metadata);
+          this.insert(position, streamId, type, occurredAt, this.actorId(actor), commandId);
+          this.applied = { position, eventId };
+          last = position;
+          if (++this.pending >= COMMIT_EVERY) this.flush();
+        }
+      if (last !== upTo)
+        throw new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
     } finally {
       log.close();
-      try {
-        setPriority(priority);
-      } catch {}
+      if (big)
+        try {
+          setPriority(priority);
+        } catch {}
     }
     return this.db.inTransaction;
   }
@@ -376,11 +384,10 @@ if (!isMainThread && workerData?.auditTable) {
       }
       return;
     }
-    if (message.batch || message.fill) {
+    if (message.batch) {
       if (failure) return;
       try {
-        const { fill } = message;
-        if (fill ? table.fillFromLog(fill.file, fill.after, fill.upTo) : table.applyBatch(message.batch)) commitSoon();
+        if (table.applyBatch(message.batch)) commitSoon();
       } catch (error) {
         fail(error);
       }
@@ -397,6 +404,15 @@ if (!isMainThread && workerData?.auditTable) {
         const busy = table === undefined;
         table ??= AuditTable.open('', args[1]);
         answer({ value: busy });
+      } else if (call === 'fillFromLog') {
+        // A fill cut short stops the table, as a batch that fails does: rows after it would leave a gap.
+        try {
+          if (table.fillFromLog(...args)) commitSoon();
+        } catch (error) {
+          fail(error);
+          throw error;
+        }
+        answer({ value: null });
       } else answer({ value: table[call](...args) });
     } catch (error) {
       answer({ error: { message: error.message, code: error.code } });

@@ -100,7 +100,8 @@ export function startAuditThread(): number {
  *
  * The table lives in a worker thread (projections/auditTable.js; issue 12, aim 1): inserting a row per
  * event cost a first start or a rebuild about 4 s of the main thread at a million events, now written on
- * the second core while the main thread folds the other read models. `apply` only gathers the event's
+ * the second core while the main thread folds the other read models; on a log kept in SQLite, a start has the thread read
+ * the events up to the log's head from its file itself (`fillFromLog`). `apply` only gathers the event's
  * metadata; batches go to the thread in order, and every call is answered by the thread after the rows posted
  * before it: `storedAt`, `clear` and `close` synchronously, a page (`entries`) through the event loop. A page of the
  * trail is the same as when the rows were written on this thread, and sees every event applied before it (while a
@@ -266,13 +267,12 @@ export class AuditTrail implements StoredState {
 
   /**
    * Fills the table with the events after `after` up to `upTo`, read by the thread from the log's SQLite file itself
-   * (auditTable.js `fillFromLog`), not waited for: the runner's catch-up then applies only the events after `upTo`. A call
-   * after it is answered once the rows are written, as after posted rows.
+   * (auditTable.js `fillFromLog`); resolves once they are written, through the event loop (the main thread goes on with
+   * the other read models meanwhile), and rejects when the fill failed (the trail then fails every later call). The
+   * runner's catch-up applies only the events after `upTo`. A call made meanwhile is answered after the fill.
    */
-  fillFromLog(file: string, after: number, upTo: number): void {
-    this.opened();
-    this.post();
-    this.worker.postMessage({ fill: { file, after, upTo } });
+  fillFromLog(file: string, after: number, upTo: number): Promise<void> {
+    return this.ask<void>('fillFromLog', file, after, upTo);
   }
 
   /** The start has caught up with the log: the thread builds the indexes a table filled from nothing lacks (not waited for). */

@@ -35,11 +35,11 @@ export interface StoredState {
   /** Told when a start has caught up with the log: what it put off while catching up may be done now (not waited for). */
   caughtUp?(): void;
   /**
-   * Fills itself with the events after `after` up to `upTo` read from the log's SQLite file by a thread of its own, not
-   * waited for (its later calls wait for it): a start with the log in such a file (`RunnerOptions.logFile`) asks it
-   * instead of applying those events on the main thread.
+   * Fills itself with the events after `after` up to `upTo` read from the log's SQLite file by a thread of its own;
+   * resolves once done (a start with the log in such a file, `RunnerOptions.logFile`, asks it instead of applying those
+   * events on the main thread, and is not caught up before it resolves; a failure fails the start).
    */
-  fillFromLog?(file: string, after: number, upTo: number): void;
+  fillFromLog?(file: string, after: number, upTo: number): Promise<void>;
 }
 
 const storedState = (state: unknown) => state as StoredState;
@@ -160,7 +160,7 @@ export class ProjectionRunner {
     if (useSnapshots) await this.restore();
     await this.restoreStored(useSnapshots);
     const head = await this.store.headPosition();
-    this.fillStored(head);
+    const filled = this.fillStored(head);
     this.position = Math.min(...this.restoredAt);
     this.startFound = true;
     this.restoredUpTo = Math.max(...this.restoredAt);
@@ -176,9 +176,9 @@ export class ProjectionRunner {
         this.failure = error;
         console.error('Projection runner stopped:', error);
       });
-    // A subscription that fails during catch-up fails the start instead of leaving it waiting.
+    // A subscription that fails during catch-up fails the start instead of leaving it waiting; so does a failed fill.
     await Promise.race([
-      caughtUp,
+      Promise.all([caughtUp, filled]),
       this.following.then(() => {
         if (this.failure) throw this.failure;
       }),
@@ -237,16 +237,18 @@ export class ProjectionRunner {
     }
   }
 
-  /** The stored projections that fill themselves from the log's file (`fillFromLog`) are asked to, up to `head`. */
-  private fillStored(head: number): void {
+  /** Asks the stored projections that fill themselves from the log's file (`fillFromLog`) to, up to `head`; resolves when all are done. */
+  private async fillStored(head: number): Promise<void> {
     const { logFile } = this.options;
     if (logFile === undefined) return;
+    const fills: Promise<void>[] = [];
     for (const [i, p] of this.projections.entries()) {
       const state = p.stored && storedState(this.states.get(p.name));
       if (!state?.fillFromLog || this.restoredAt[i]! >= head) continue;
-      state.fillFromLog(logFile, this.restoredAt[i]!, head);
+      fills.push(state.fillFromLog(logFile, this.restoredAt[i]!, head));
       this.restoredAt[i] = head;
     }
+    await Promise.all(fills);
   }
 
   private async restore(): Promise<void> {
@@ -289,7 +291,8 @@ export class ProjectionRunner {
       for (let i = 0; i < this.projections.length; i++) this.projections[i]!.apply(this.applying[i], event);
     }
     // Before it: only the projections whose snapshot (or stored table) does not hold it yet. A cold start with the audit
-    // trail's table current comes this way for every event: an array, not a lookup by name per projection and event.
+    // trail's table current comes this way for every event, and so does any start that filled it from the log's file
+    // (`fillFromLog`, up to the head): an array, not a lookup by name per projection and event.
     else
       for (let i = 0; i < this.projections.length; i++)
         if (event.position > this.restoredAt[i]!) this.projections[i]!.apply(this.applying[i], event);

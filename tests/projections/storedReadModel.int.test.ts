@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import { SqliteEventStore } from '../../eventstore/sqlite.js';
-import { auditEntries, auditTrail } from '../../projections/auditView.js';
+import { createApplication } from '../../application/index.js';
+import { domainEventDefinitions } from '../../domain/index.js';
+import { openEventStore, sqliteFile } from '../../eventstore/index.js';
+import { schemaCodec } from '../../eventstore/schemaCodec.js';
+import { AuditTrail, auditEntries, auditTrail, auditView } from '../../projections/auditView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
 import { MemorySnapshotStore } from '../../projections/snapshots.js';
 import { ProjectionRunner } from '../../projections/runner.js';
@@ -148,7 +152,9 @@ describe('the audit trail on a log kept in a SQLite file', () => {
       },
     };
     const fromFile = new ProjectionRunner(store, [ledgerView, counting], { logFile: store.logFile });
+    const firstFill = vi.spyOn(filled.initial(), 'fillFromLog');
     await fromFile.start();
+    expect(firstFill.mock.calls).toEqual([[store.logFile, -1, firstHead]]);
     // Not one of the events up to the head was applied on this thread; the ledger, beside it, took them all.
     expect(applied).toEqual([]);
     expect(fromFile.startedFrom(counting)).toBe(firstHead);
@@ -177,7 +183,9 @@ describe('the audit trail on a log kept in a SQLite file', () => {
       await store.appendToStream(`${streamId}-later`, [{ ...event, id: event.id.replace(/^0000000e/, '0000000b') }], 'any');
     const again = auditTrail(join(sqliteDir, 'filled.sqlite'));
     const restarted = new ProjectionRunner(store, [again], { logFile: store.logFile });
+    const secondFill = vi.spyOn(again.initial(), 'fillFromLog');
     await restarted.start();
+    expect(secondFill.mock.calls).toEqual([[store.logFile, head, head + 5]]);
     expect(restarted.startedFrom(again)).toBe(head + 5);
     await byEvent.waitFor(head + 5);
     expect(await auditEntries(restarted.state(again), { limit: 100_000 })).toEqual(
@@ -187,6 +195,42 @@ describe('the audit trail on a log kept in a SQLite file', () => {
     again.close();
     await byEvent.stop();
     given.close();
+    await store.close();
+  });
+
+  it("given an application on the SQLite store (wrapped in its hash chain and observer), when it starts, then its audit trail is filled from the log's file", async () => {
+    const dataDir = join(sqliteDir, 'application');
+    const store = await openEventStore({ kind: 'sqlite', dataDir }, schemaCodec(domainEventDefinitions));
+    for (const { streamId, event } of county.entries.slice(0, 50)) await store.appendToStream(streamId, [event], 'any');
+    const head = await store.headPosition();
+    const fill = vi.spyOn(AuditTrail.prototype, 'fillFromLog');
+    try {
+      const application = await createApplication(store, {
+        checkpoints: false,
+        notifications: false,
+        scheduler: false,
+        readModelDatabase: join(dataDir, 'read-models.sqlite'),
+      });
+      expect(fill.mock.calls).toEqual([[sqliteFile(dataDir), -1, head]]);
+      expect(await auditEntries(application.runner.state(auditView), { limit: 10 })).toHaveLength(10);
+      await application.close();
+    } finally {
+      fill.mockRestore();
+    }
+  });
+
+  it('given a log whose file ends before the head it is to be filled up to, when a start fills the trail, then the start fails saying so, and the trail fails every later call', async () => {
+    const file = join(sqliteDir, 'short.sqlite');
+    const store = new SqliteEventStore(file, undefined, { synchronous: 'OFF' });
+    for (const { streamId, event } of entries.slice(0, 20)) await store.appendToStream(streamId, [event], 'any');
+    const head = await store.headPosition();
+    // A head past the file's last event: as if the file the trail reads were not the log the runner follows.
+    const further = Object.assign(Object.create(store) as SqliteEventStore, { headPosition: async () => head + 10 });
+    const trail = auditTrail(join(sqliteDir, 'short-audit.sqlite'));
+    const runner = new ProjectionRunner(further, [trail], { logFile: file });
+    await expect(runner.start()).rejects.toThrow(`ends at position ${head}, before ${head + 10}`);
+    expect(() => runner.state(trail).kept()).toThrow(`ends at position ${head}`);
+    await runner.stop();
     await store.close();
   });
 });
