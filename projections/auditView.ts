@@ -269,7 +269,8 @@ export class AuditTrail implements StoredState {
    * Fills the table with the events after `after` up to `upTo`, read by the thread from the log's SQLite file itself
    * (auditTable.js `fillFromLog`); resolves once they are written, through the event loop (the main thread goes on with
    * the other read models meanwhile), and rejects when the fill failed (the trail then fails every later call). The
-   * runner's catch-up applies only the events after `upTo`. A call made meanwhile is answered after the fill.
+   * runner's catch-up applies only the events after `upTo`, and is done without waiting for the fill; a call made
+   * meanwhile (a page) is answered after it.
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
     return this.ask<void>('fillFromLog', file, after, upTo);

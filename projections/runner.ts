@@ -36,8 +36,8 @@ export interface StoredState {
   caughtUp?(): void;
   /**
    * Fills itself with the events after `after` up to `upTo` read from the log's SQLite file by a thread of its own;
-   * resolves once done (a start with the log in such a file, `RunnerOptions.logFile`, asks it instead of applying those
-   * events on the main thread, and is not caught up before it resolves; a failure fails the start).
+   * resolves once done. A start with the log in such a file (`RunnerOptions.logFile`) asks it instead of applying those
+   * events on the main thread; a failure fails the start, or stops the runner when it comes after it.
    */
   fillFromLog?(file: string, after: number, upTo: number): Promise<void>;
 }
@@ -176,14 +176,24 @@ export class ProjectionRunner {
         this.failure = error;
         console.error('Projection runner stopped:', error);
       });
-    // A subscription that fails during catch-up fails the start instead of leaving it waiting; so does a failed fill.
+    // A subscription that fails during catch-up fails the start instead of leaving it waiting; so does a fill that fails
+    // meanwhile. The start does not wait for the fills to be done (as it never waited for posted rows to be written: a
+    // page of the trail waits for them), and one that fails later stops the runner as a failed subscription does.
+    const fillFailed = new Promise<never>((_, reject) => {
+      filled.catch(reject);
+    });
     await Promise.race([
-      Promise.all([caughtUp, filled]),
+      caughtUp,
+      fillFailed,
       this.following.then(() => {
         if (this.failure) throw this.failure;
       }),
     ]);
     this.live = true;
+    filled.catch((error: unknown) => {
+      this.failure ??= error;
+      console.error('Projection runner stopped: a stored read model could not fill itself from the log:', error);
+    });
     for (const p of this.projections) if (p.stored) storedState(this.states.get(p.name)).caughtUp?.();
     this.resolveStarted();
     // Saved a while after the start rather than before it answers (issue 12): serializing every read model holds the

@@ -227,7 +227,7 @@ describe('the audit trail on a log kept in a SQLite file', () => {
     // A head past the file's last event: as if the file the trail reads were not the log the runner follows.
     const further = Object.assign(Object.create(store) as SqliteEventStore, { headPosition: async () => head + 10 });
     const trail = auditTrail(join(sqliteDir, 'short-audit.sqlite'));
-    const runner = new ProjectionRunner(further, [trail], { logFile: file });
+    const runner = new ProjectionRunner(further, [ledgerView, trail], { logFile: file });
     await expect(runner.start()).rejects.toThrow(`ends at position ${head}, before ${head + 10}`);
     expect(() => runner.state(trail).kept()).toThrow(`ends at position ${head}`);
     await runner.stop();
