@@ -85,9 +85,11 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
-  // Rendered in a worker while the application is built (a module-wide promise: one render per process).
-  const consolePageReady = consolePage();
   const application = await createApplication(store, { ...options, metrics });
+  // The console page is rendered once the read models are current, not beside their catch-up (one render per process):
+  // its worker took ~0.25 s of the second core while a start caught up, and the start was ready 0.1-0.2 s later for it
+  // at 100k events. A browser that asks for it before it is done waits for it.
+  consolePage().catch((error: unknown) => logger.error({ err: error }, 'the console page could not be rendered'));
   const { clock, runner, accounts } = application;
   following = runner;
   // Resolvers get the services and the read side, never the store underneath (nor the shutdown or the checkpoint follower).
@@ -96,7 +98,6 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const limits = new RateLimits({ ...defaultLimits, ...options.limits });
   metrics.gauge('live_streams_open', 'Live streams (GraphQL subscriptions over server-sent events) open now.', () => limits.openStreams);
 
-  const graphiql = await consolePageReady;
   const plugins: Plugin[] = [
     tracking.plugin() as Plugin,
     requestParseErrors(),
@@ -169,23 +170,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   await nextTurn();
   const track = tracking.middleware();
-  const secureHeaders: Step = helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        // GraphiQL is one self-contained page (assets inlined, no CDN): its one inline script is allowed by hash.
-        'script-src': ["'self'", `'sha256-${graphiql.scriptHash}'`],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'worker-src': ["'self'", 'blob:'],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  const secureHeaders: Step = helmet({ contentSecurityPolicy: contentSecurity(), crossOriginEmbedderPolicy: false });
   const readYourWrites = minPosition(runner, minPositionWaitMs, metrics);
   const jsonBody: Step = express.json({ limit: BODY_LIMIT_BYTES });
   app.use(track);
@@ -260,7 +245,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       secureHeaders,
       readYourWrites,
       graphqlRequestChecks,
-      consolePageFor(graphiql),
+      consolePageStep(),
       // GraphQL requests started in slices of the event loop's turns, so /healthz never queues behind a burst (api/pacing.ts).
       requestsInSlices(),
       jsonBody,
@@ -302,18 +287,43 @@ const graphqlRequestChecks: Step = (req, res, next) => {
  * never made a string on this thread, with their ETag (a browser that has them gets 304). The same address answers
  * GraphQL in JSON otherwise: a cache keeps the two apart by the Accept header.
  */
-function consolePageFor(graphiql: { page: Buffer; etag: string }): Step {
+function consolePageStep(): Step {
+  let consoleSecurity: Step | undefined;
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Vary', 'Accept');
     if (!req.headers.accept?.includes('text/html')) return next();
-    // Express's freshness rule (its own package): a tag the browser has, weak or strong, unless it asks past its cache.
-    if (fresh(req.headers, { etag: graphiql.etag })) {
-      res.writeHead(304, { etag: graphiql.etag }).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': graphiql.page.length, etag: graphiql.etag });
-    res.end(req.method === 'HEAD' ? undefined : graphiql.page);
+    consolePage().then((graphiql) => {
+      // The server's policy, with the page's one inline script allowed by its hash (GraphiQL is one self-contained page:
+      // assets inlined, no CDN). Only this page is sent it: no other page of the server has an inline script.
+      consoleSecurity ??= helmet.contentSecurityPolicy(contentSecurity(graphiql.scriptHash));
+      consoleSecurity(req, res, () => {
+        // Express's freshness rule (its own package): a tag the browser has, weak or strong, unless it asks past its cache.
+        if (fresh(req.headers, { etag: graphiql.etag })) {
+          res.writeHead(304, { etag: graphiql.etag }).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': graphiql.page.length, etag: graphiql.etag });
+        res.end(req.method === 'HEAD' ? undefined : graphiql.page);
+      });
+    }, next);
+  };
+}
+
+/** The server's Content-Security-Policy; with `scriptHash`, the console page's, whose one inline script it allows. */
+function contentSecurity(scriptHash?: string) {
+  return {
+    useDefaults: true,
+    directives: {
+      'script-src': ["'self'", ...(scriptHash ? [`'sha256-${scriptHash}'`] : [])],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'worker-src': ["'self'", 'blob:'],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'upgrade-insecure-requests': null,
+    },
   };
 }
 
@@ -373,17 +383,20 @@ let consolePageRendered: Promise<ConsolePage> | undefined;
 /**
  * The console page, rendered once per process: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
  * so it works with no internet, as UTF-8 bytes with their ETag, and the hash of its one inline script for the CSP.
- * Rendered in a worker thread (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s while a starting
- * server answers "starting".
+ * Rendered in a worker thread (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s. A render that
+ * failed is tried again at the next ask.
  */
 function consolePage(): Promise<ConsolePage> {
-  consolePageRendered ??= new Promise((resolve, reject) => {
+  consolePageRendered ??= new Promise<ConsolePage>((resolve, reject) => {
     const worker = new Worker(new URL('./consolePage.js', import.meta.url), { workerData: { consolePage: CONSOLE_OPTIONS } });
     worker.once('message', ({ page, ...rest }: { page: Uint8Array; etag: string; scriptHash: string }) =>
       resolve({ ...rest, page: Buffer.from(page.buffer, page.byteOffset, page.byteLength) }),
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`The console page's worker stopped (exit code ${code}) before rendering it.`)));
+  }).catch((error: unknown) => {
+    consolePageRendered = undefined;
+    throw error;
   });
   return consolePageRendered;
 }

@@ -213,6 +213,10 @@ describe('the console in production and on the network', () => {
     const script = html.slice(html.indexOf('<script>') + 8, html.lastIndexOf('</script>'));
     const hash = createHash('sha256').update(script).digest('base64');
     expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);
+    // Only the console page allows it: every other answer's policy allows the server's own scripts alone.
+    const other = (await fetch(`${server.url}/healthz`)).headers.get('content-security-policy')!;
+    expect(other).toContain("script-src 'self';");
+    expect(other).not.toContain('sha256-');
     expect(html).not.toMatch(/<script[^>]*\bsrc=/);
     expect(html).toContain('login(login: $login, password: $password)');
     // Sent as UTF-8 with an ETag: a browser that has the page already gets 304 and no 9 MB body again.
