@@ -86,10 +86,6 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
   const application = await createApplication(store, { ...options, metrics });
-  // The console page is rendered once the read models are current, not beside their catch-up (one render per process):
-  // its worker took ~0.25 s of the second core while a start caught up, and the start was ready 0.1-0.2 s later for it
-  // at 100k events. A browser that asks for it before it is done waits for it.
-  consolePage().catch((error: unknown) => logger.error({ err: error }, 'the console page could not be rendered'));
   const { clock, runner, accounts } = application;
   following = runner;
   // Resolvers get the services and the read side, never the store underneath (nor the shutdown or the checkpoint follower).
@@ -261,6 +257,10 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
     else app(req, res);
   };
 
+  // The console page is rendered once the application is built (its read models current), not beside their catch-up
+  // (one render per process): its worker took ~0.25 s of the second core while a start caught up. A browser that asks for
+  // it before it is done waits for it.
+  consolePage().catch((error: unknown) => logger.error({ err: error }, 'the console page could not be rendered'));
   return { ...application, handler, tokens, limits };
 }
 
