@@ -284,8 +284,9 @@ const graphqlRequestChecks: Step = (req, res, next) => {
 
 /**
  * The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
- * never made a string on this thread, with their ETag (a browser that has them gets 304). The same address answers
- * GraphQL in JSON otherwise: a cache keeps the two apart by the Accept header.
+ * never made a string on this thread, with their ETag (a browser that has them gets 304), under a policy of its own that
+ * allows its inline script. An ask before the render is done waits for it. The same address answers GraphQL in JSON
+ * otherwise: a cache keeps the two apart by the Accept header.
  */
 function consolePageStep(): Step {
   let consoleSecurity: Step | undefined;
@@ -293,20 +294,22 @@ function consolePageStep(): Step {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.setHeader('Vary', 'Accept');
     if (!req.headers.accept?.includes('text/html')) return next();
-    consolePage().then((graphiql) => {
-      // The server's policy, with the page's one inline script allowed by its hash (GraphiQL is one self-contained page:
-      // assets inlined, no CDN). Only this page is sent it: no other page of the server has an inline script.
-      consoleSecurity ??= helmet.contentSecurityPolicy(contentSecurity(graphiql.scriptHash));
-      consoleSecurity(req, res, () => {
-        // Express's freshness rule (its own package): a tag the browser has, weak or strong, unless it asks past its cache.
-        if (fresh(req.headers, { etag: graphiql.etag })) {
-          res.writeHead(304, { etag: graphiql.etag }).end();
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': graphiql.page.length, etag: graphiql.etag });
-        res.end(req.method === 'HEAD' ? undefined : graphiql.page);
-      });
-    }, next);
+    consolePage()
+      .then((graphiql) => {
+        // The server's policy, with the page's one inline script allowed by its hash (GraphiQL is one self-contained page:
+        // assets inlined, no CDN). Only this page is sent it: no other page of the server has an inline script.
+        consoleSecurity ??= helmet.contentSecurityPolicy(contentSecurity(graphiql.scriptHash));
+        consoleSecurity(req, res, () => {
+          // Express's freshness rule (its own package): a tag the browser has, weak or strong, unless it asks past its cache.
+          if (fresh(req.headers, { etag: graphiql.etag })) {
+            res.writeHead(304, { etag: graphiql.etag }).end();
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': graphiql.page.length, etag: graphiql.etag });
+          res.end(req.method === 'HEAD' ? undefined : graphiql.page);
+        });
+      })
+      .catch(next);
   };
 }
 
@@ -384,7 +387,8 @@ let consolePageRendered: Promise<ConsolePage> | undefined;
  * The console page, rendered once per process: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
  * so it works with no internet, as UTF-8 bytes with their ETag, and the hash of its one inline script for the CSP.
  * Rendered in a worker thread (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s. A render that
- * failed is tried again at the next ask.
+ * failed is not tried again (logged once by `createApp`; the page answers 500): a worker started by every anonymous ask
+ * would be anyone's to start.
  */
 function consolePage(): Promise<ConsolePage> {
   consolePageRendered ??= new Promise<ConsolePage>((resolve, reject) => {
@@ -394,9 +398,6 @@ function consolePage(): Promise<ConsolePage> {
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`The console page's worker stopped (exit code ${code}) before rendering it.`)));
-  }).catch((error: unknown) => {
-    consolePageRendered = undefined;
-    throw error;
   });
   return consolePageRendered;
 }

@@ -203,6 +203,8 @@ describe('the console in production and on the network', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     const csp = response.headers.get('content-security-policy')!;
+    // One policy, the page's own (fetch would join two headers with a comma).
+    expect(csp).not.toContain(',');
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     const html = await response.text();
