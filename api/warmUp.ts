@@ -13,7 +13,9 @@ import { nextTurn } from '../projections/slices.js';
  * qs, http-errors, send with mime-types, body-parser: express in one step was 40–49 ms, body-parser with mime-types 53 ms
  * with a scavenge, the thirty-third round), graphql-yoga's (whatwg-node's, graphql-tools', envelop's: 80 ms together).
  * Measured one by one in warm starts at 1M events (the thirty-third round, an idle machine): graphql 17–21 ms, send
- * 20–23 ms, the rest 1–14 ms each, the whole list about 0.2 s. docx is not here: one module of 1 MB, loaded when a first
+ * 20–23 ms, the rest 1–14 ms each, the whole list about 0.2 s. send's own types, mime-types over mime-db (a JSON of
+ * every type), come before it: send with them was one block of 32–36 ms with a scavenge, the longest wait of a cold
+ * start's first second at 100k (a CPU profile beside bench/loopGaps.mjs, the thirty-seventh round). docx is not here: one module of 1 MB, loaded when a first
  * Word document is made (application/documents).
  */
 const STEPS: readonly (() => Promise<unknown>)[] = [
@@ -21,6 +23,10 @@ const STEPS: readonly (() => Promise<unknown>)[] = [
   () => import('iconv-lite'),
   () => import('qs'),
   () => import('http-errors'),
+  // @ts-expect-error: no types, and none needed (imported to be evaluated, nothing of it used here).
+  () => import('mime-db'),
+  // @ts-expect-error: as above.
+  () => import('mime-types'),
   () => import('send'),
   () => import('body-parser'),
   () => import('express'),
