@@ -15,8 +15,8 @@ import { nextTurn } from '../projections/slices.js';
  * Measured one by one in warm starts at 1M events (the thirty-third round, an idle machine): graphql 17–21 ms, send
  * 20–23 ms, the rest 1–14 ms each, the whole list about 0.2 s. send's own types, mime-types over mime-db (a JSON of
  * every type), come before it: send with them was one block of 32–36 ms with a scavenge, the longest wait of a cold
- * start's first second at 100k (a CPU profile beside bench/loopGaps.mjs, the thirty-seventh round). docx is not here: one module of 1 MB, loaded when a first
- * Word document is made (application/documents).
+ * start's first second at 100k (a CPU profile beside bench/loopGaps.mjs, the thirty-seventh round). docx is not here:
+ * one module of 1 MB, loaded when a first Word document is made (application/documents).
  */
 const STEPS: readonly (() => Promise<unknown>)[] = [
   () => import('graphql'),

@@ -105,23 +105,14 @@ export class AuditTable {
    * Builds the indexes it lacks over the rows it holds (INDEXES), after committing them, at the lowest priority: built at
    * the thread's own, their second of CPU at a million rows met the start's last steps (the scheduler's first pass, the
    * transport built) and kept the main thread waiting for a core: /healthz waited 66-106 ms in the last 4 s before ready
-   * in 3 of 11 first starts at 1M, and over 50 ms there in none of 5 at the lowest (issue 12, aim 3). On Linux the
-   * priority is this thread's alone. Where it may not be raised again (no root nor CAP_SYS_NICE),
-   * the thread stays at the lowest: its rows and pages are written and read when the cores have time.
+   * in 3 of 11 first starts at 1M, and over 50 ms there in none of 5 at the lowest (issue 12, aim 3). Where the priority
+   * may not be raised again (`atLowestPriority`), its rows and pages are written and read when the cores have time.
    */
   index() {
     this.flush();
     const indexes = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit'").get().n;
     if (indexes === 3) return;
-    const priority = getPriority();
-    setPriority(19);
-    try {
-      this.db.exec(INDEXES);
-    } finally {
-      try {
-        setPriority(priority);
-      } catch {}
-    }
+    atLowestPriority(() => this.db.exec(INDEXES));
   }
 
   /** Commits the rows applied, with the position of the last. */
@@ -200,10 +191,7 @@ export class AuditTable {
    */
   fillFromLog(file, after, upTo) {
     const log = new Database(file, { readonly: true, fileMustExist: true });
-    const big = upTo - after > COMMIT_EVERY;
-    const priority = big ? getPriority() : undefined;
-    try {
-      if (big) setPriority(19);
+    const fill = () => {
       const rows = log
         .prepare(
           'SELECT position, event_id, stream_id, type, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
@@ -221,12 +209,12 @@ export class AuditTable {
         }
       if (last !== upTo)
         throw new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
+    };
+    try {
+      if (upTo - after > COMMIT_EVERY) atLowestPriority(fill);
+      else fill();
     } finally {
       log.close();
-      if (big)
-        try {
-          setPriority(priority);
-        } catch {}
     }
     return this.db.inTransaction;
   }
@@ -307,6 +295,22 @@ export class AuditTable {
 }
 
 /** Opens (creating) the database and locks it for this connection; undefined when another process holds it. */
+/**
+ * Runs `work` with this thread at the lowest priority, then back at its own (on Linux the priority is the thread's alone).
+ * Where it may not be raised again (no root nor CAP_SYS_NICE), the thread stays at the lowest.
+ */
+function atLowestPriority(work) {
+  const priority = getPriority();
+  setPriority(19);
+  try {
+    return work();
+  } finally {
+    try {
+      setPriority(priority);
+    } catch {}
+  }
+}
+
 function open(file) {
   if (file !== '' && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 0 });
