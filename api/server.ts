@@ -29,6 +29,7 @@ import { filesRouter } from './files.js';
 import { reportsRouter } from './reports.js';
 import { type LimitSettings, RateLimits, defaultLimits } from './limits.js';
 import { type Listening, errorBody, listenCatchingUp } from './listen.js';
+import { type MadeOnceOptions, NotMadeYet, madeOnce } from './madeOnce.js';
 import { type Step, inOrder, sendJson } from './nodeHttp.js';
 import { requestsInSlices } from './pacing.js';
 import { RequestTracking, createLogger, metricsRoute, minPosition } from './observability.js';
@@ -72,6 +73,11 @@ export type AppOptions = ApplicationOptions & {
   minPositionWaitMs?: number;
   /** The proxies whose X-Forwarded-For gives a client's address (Express's "trust proxy"); none when omitted. */
   trustProxy?: number | string[];
+  /**
+   * The console page's rendering (tests): how, how long one render may take, how soon one that failed is tried again.
+   * By default GraphiQL's page, rendered in a worker once per process (CONSOLE_RENDER).
+   */
+  consolePage?: Partial<MadeOnceOptions> & { render: (signal: AbortSignal) => Promise<ConsolePage> };
 };
 
 /** How long a request with X-Min-Position waits by default, and /readyz at most. */
@@ -85,6 +91,11 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
+  const consolePageFailed = (error: unknown) => logger.error({ err: error }, 'the console page could not be rendered');
+  const { render = renderGraphiqlPage, ...renderTiming } = options.consolePage ?? {};
+  const consolePage = options.consolePage
+    ? madeOnce(render, { ...CONSOLE_RENDER, ...renderTiming, onFailure: consolePageFailed })
+    : (graphiqlPage ??= madeOnce(render, { ...CONSOLE_RENDER, onFailure: consolePageFailed }));
   const application = await createApplication(store, { ...options, metrics });
   const { clock, runner, accounts } = application;
   following = runner;
@@ -241,7 +252,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
       secureHeaders,
       readYourWrites,
       graphqlRequestChecks,
-      consolePageStep(),
+      consolePageStep(consolePage),
       // GraphQL requests started in slices of the event loop's turns, so /healthz never queues behind a burst (api/pacing.ts).
       requestsInSlices(),
       jsonBody,
@@ -259,8 +270,8 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   // The console page is rendered once the application is built (its read models current), not beside their catch-up
   // (one render per process): its worker took ~0.25 s of the second core while a start caught up. A browser that asks for
-  // it before it is done waits for it.
-  consolePage().catch((error: unknown) => logger.error({ err: error }, 'the console page could not be rendered'));
+  // it before it is done waits for it. A render that fails is logged (onFailure) and tried again by an ask 30 s later.
+  consolePage().catch(() => {});
   return { ...application, handler, tokens, limits };
 }
 
@@ -285,10 +296,11 @@ const graphqlRequestChecks: Step = (req, res, next) => {
 /**
  * The console page for a browser, when GraphiQL would be (yoga's rule: a GET accepting text/html), as rendered: bytes
  * never made a string on this thread, with their ETag (a browser that has them gets 304), under a policy of its own that
- * allows its inline script. An ask before the render is done waits for it. The same address answers GraphQL in JSON
- * otherwise: a cache keeps the two apart by the Accept header.
+ * allows its inline script. An ask before the render is done waits for it; one while a render that failed waits to be
+ * tried again is answered 503 CONSOLE_UNAVAILABLE with Retry-After. The same address answers GraphQL in JSON otherwise:
+ * a cache keeps the two apart by the Accept header.
  */
-function consolePageStep(): Step {
+function consolePageStep(consolePage: () => Promise<ConsolePage>): Step {
   let consoleSecurity: Step | undefined;
   return (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
@@ -309,7 +321,15 @@ function consolePageStep(): Step {
           res.end(req.method === 'HEAD' ? undefined : graphiql.page);
         });
       })
-      .catch(next);
+      .catch((error: unknown) => {
+        if (!(error instanceof NotMadeYet)) return next(error);
+        // Why it failed is in the log; the asker is told what they can do.
+        const body = errorBody(
+          `The console page could not be rendered; it is tried again in ${error.retryAfterSeconds} s. The API itself answers as usual (POST /graphql).`,
+          'CONSOLE_UNAVAILABLE',
+        );
+        sendJson(res, 503, body, { 'retry-after': String(error.retryAfterSeconds) });
+      });
   };
 }
 
@@ -380,26 +400,32 @@ const CONSOLE_OPTIONS: GraphiQLOptions = {
   defaultTabs: consoleTabs,
 };
 
-type ConsolePage = { page: Buffer; etag: string; scriptHash: string };
-let consolePageRendered: Promise<ConsolePage> | undefined;
+export type ConsolePage = { page: Buffer; etag: string; scriptHash: string };
 
 /**
- * The console page, rendered once per process: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql),
- * so it works with no internet, as UTF-8 bytes with their ETag, and the hash of its one inline script for the CSP.
- * Rendered in a worker thread (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s. A render that
- * failed is not tried again (logged once by `createApp`; the page answers 500): a worker started by every anonymous ask
- * would be anyone's to start.
+ * How long the console page's render may take (it took about a quarter of a second of a core in the thirty-seventh
+ * round's profiles), and how soon one that failed or ran past it is tried again: asks, anyone's, start at most one
+ * render (a worker) in that time.
  */
-function consolePage(): Promise<ConsolePage> {
-  consolePageRendered ??= new Promise<ConsolePage>((resolve, reject) => {
+const CONSOLE_RENDER = { timeoutMs: 60_000, retryMs: 30_000 };
+/** The process's console page (GraphiQL's), made by the first app built. */
+let graphiqlPage: (() => Promise<ConsolePage>) | undefined;
+
+/**
+ * The console page: GraphiQL with every asset inlined (@graphql-yoga/render-graphiql), so it works with no internet, as
+ * UTF-8 bytes with their ETag, and the hash of its one inline script for the CSP. Rendered in a worker thread
+ * (api/consolePage.js): its 9 MB module would hold the event loop ~0.1 s. Stopped when `signal` aborts (too long).
+ */
+function renderGraphiqlPage(signal: AbortSignal): Promise<ConsolePage> {
+  return new Promise<ConsolePage>((resolve, reject) => {
     const worker = new Worker(new URL('./consolePage.js', import.meta.url), { workerData: { consolePage: CONSOLE_OPTIONS } });
+    signal.addEventListener('abort', () => void worker.terminate(), { once: true });
     worker.once('message', ({ page, ...rest }: { page: Uint8Array; etag: string; scriptHash: string }) =>
       resolve({ ...rest, page: Buffer.from(page.buffer, page.byteOffset, page.byteLength) }),
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`The console page's worker stopped (exit code ${code}) before rendering it.`)));
   });
-  return consolePageRendered;
 }
 
 /**

@@ -279,6 +279,81 @@ describe('the console in production and on the network', () => {
     expect(await past.text()).toContain('台账 · Taizhang console');
   });
 
+  /** A console page of the test's own, its one script's hash as the CSP needs it. */
+  const testPage = (text: string) => {
+    const script = `console.log(${JSON.stringify(text)})`;
+    const page = Buffer.from(`<html><body>${text}<script>${script}</script></body></html>`);
+    return { page, etag: `"${text}"`, scriptHash: createHash('sha256').update(script).digest('base64') };
+  };
+  const askForConsole = (url: string) => fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+
+  it('a console page that could not be rendered is said so with when to ask again, the API still answers, and it is rendered again after that time', async () => {
+    let renders = 0;
+    const retryMs = 1_500;
+    const flaky = await startTestServer({
+      consolePage: {
+        retryMs,
+        render: async () => {
+          renders += 1;
+          if (renders === 1) throw new Error('the worker ran out of memory');
+          return testPage('rendered the second time');
+        },
+      },
+    });
+    try {
+      const failedAt = Date.now();
+      const refused = await askForConsole(flaky.url);
+      expect(refused.status).toBe(503);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(2);
+      const [error] = ((await refused.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors;
+      expect(error!.extensions.code).toBe('CONSOLE_UNAVAILABLE');
+      expect(error!.message).toContain('tried again in');
+      // The reason is the log's, not the asker's.
+      expect(error!.message).not.toContain('out of memory');
+      expect(flaky.errorLog.join('\n')).toContain('the worker ran out of memory');
+      // Asks before the retry time start no render; GraphQL itself answers as usual.
+      expect((await askForConsole(flaky.url)).status).toBe(503);
+      expect(renders).toBe(1);
+      expect(((await flaky.gql<{ __typename: string }>('{ __typename }')).data as { __typename: string }).__typename).toBe('Query');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, failedAt + retryMs + 50 - Date.now())));
+      const rendered = await askForConsole(flaky.url);
+      expect(rendered.status).toBe(200);
+      expect(await rendered.text()).toContain('rendered the second time');
+      expect(rendered.headers.get('content-security-policy')).toContain(`'sha256-${testPage('rendered the second time').scriptHash}'`);
+      expect(renders).toBe(2);
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  it('a console page whose render hangs is given up after its time: the asks waiting are answered, and its render is told to stop', async () => {
+    let stopped: AbortSignal | undefined;
+    const hung = await startTestServer({
+      consolePage: {
+        timeoutMs: 300,
+        render: (signal) => {
+          stopped = signal;
+          return new Promise(() => {});
+        },
+      },
+    });
+    try {
+      const asked = Date.now();
+      const answers = await Promise.all([askForConsole(hung.url), askForConsole(hung.url)]);
+      expect(answers.map((a) => a.status)).toEqual([503, 503]);
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      expect(((await answers[0]!.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'CONSOLE_UNAVAILABLE',
+      );
+      expect(stopped?.aborted).toBe(true);
+      expect(hung.errorLog.join('\n')).toContain('longer than 300 ms');
+    } finally {
+      await hung.stop();
+    }
+  });
+
   it('masks unexpected errors: no stack trace, no internals', async () => {
     const result = await server.gql(`{ problem(id: "not-a-uuid") { id } }`, {}, bearer(office));
     expect(result.errors).toBeUndefined();
