@@ -40,9 +40,14 @@ export function madeOnce<T>(make: (signal: AbortSignal) => Promise<T>, options: 
         reject(error);
       }, timeoutMs);
       timer.unref();
-      make(controller.signal)
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
+      // A `make` that throws at once fails as one that rejects does, its timer cleared.
+      let making: Promise<T>;
+      try {
+        making = make(controller.signal);
+      } catch (error) {
+        making = Promise.reject(error);
+      }
+      making.then(resolve, reject).finally(() => clearTimeout(timer));
     });
     made = making.catch((error: unknown) => {
       failed = { at: now(), error };

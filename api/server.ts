@@ -77,7 +77,9 @@ export type AppOptions = ApplicationOptions & {
    * The console page's rendering (tests): how, how long one render may take, how soon one that failed is tried again.
    * By default GraphiQL's page, rendered in a worker once per process (CONSOLE_RENDER).
    */
-  consolePage?: Partial<MadeOnceOptions> & { render: (signal: AbortSignal) => Promise<ConsolePage> };
+  consolePage?: Partial<Pick<MadeOnceOptions, 'retryMs' | 'timeoutMs' | 'now'>> & {
+    render: (signal: AbortSignal) => Promise<ConsolePage>;
+  };
 };
 
 /** How long a request with X-Min-Position waits by default, and /readyz at most. */
@@ -91,11 +93,15 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
   const { logger = createLogger('error'), metrics = new Metrics(), minPositionWaitMs = MIN_POSITION_WAIT_MS } = options;
   let following: ProjectionRunner | undefined;
   const tracking = new RequestTracking(logger, metrics, () => following?.position ?? -1);
-  const consolePageFailed = (error: unknown) => logger.error({ err: error }, 'the console page could not be rendered');
+  // GraphiQL's page is the process's, made by the first app built and logged to its logger (one app a process but in tests).
   const { render = renderGraphiqlPage, ...renderTiming } = options.consolePage ?? {};
-  const consolePage = options.consolePage
-    ? madeOnce(render, { ...CONSOLE_RENDER, ...renderTiming, onFailure: consolePageFailed })
-    : (graphiqlPage ??= madeOnce(render, { ...CONSOLE_RENDER, onFailure: consolePageFailed }));
+  const consolePageMade = () =>
+    madeOnce(render, {
+      ...CONSOLE_RENDER,
+      ...renderTiming,
+      onFailure: (error) => logger.error({ err: error }, 'the console page could not be rendered'),
+    });
+  const consolePage = options.consolePage ? consolePageMade() : (graphiqlPage ??= consolePageMade());
   const application = await createApplication(store, { ...options, metrics });
   const { clock, runner, accounts } = application;
   following = runner;
@@ -270,7 +276,7 @@ export async function createApp(store: EventStore, options: AppOptions = {}): Pr
 
   // The console page is rendered once the application is built (its read models current), not beside their catch-up
   // (one render per process): its worker took ~0.25 s of the second core while a start caught up. A browser that asks for
-  // it before it is done waits for it. A render that fails is logged (onFailure) and tried again by an ask 30 s later.
+  // it before it is done waits for it. A render that fails is logged and tried again by the first ask 30 s later.
   consolePage().catch(() => {});
   return { ...application, handler, tokens, limits };
 }
@@ -325,7 +331,7 @@ function consolePageStep(consolePage: () => Promise<ConsolePage>): Step {
         if (!(error instanceof NotMadeYet)) return next(error);
         // Why it failed is in the log; the asker is told what they can do.
         const body = errorBody(
-          `The console page could not be rendered; it is tried again in ${error.retryAfterSeconds} s. The API itself answers as usual (POST /graphql).`,
+          `The console page could not be rendered; ask again in ${error.retryAfterSeconds} s. The API itself answers as usual (POST /graphql).`,
           'CONSOLE_UNAVAILABLE',
         );
         sendJson(res, 503, body, { 'retry-after': String(error.retryAfterSeconds) });
@@ -408,7 +414,7 @@ export type ConsolePage = { page: Buffer; etag: string; scriptHash: string };
  * render (a worker) in that time.
  */
 const CONSOLE_RENDER = { timeoutMs: 60_000, retryMs: 30_000 };
-/** The process's console page (GraphiQL's), made by the first app built. */
+/** The process's console page (GraphiQL's), made by the first app built (`createApp`). */
 let graphiqlPage: (() => Promise<ConsolePage>) | undefined;
 
 /**

@@ -62,6 +62,34 @@ describe('the console page made once, tried again after a failure (madeOnce)', (
     expect(started).toHaveLength(2);
   });
 
+  it('given a making done in time, when its time would have run out, then nothing is aborted', async () => {
+    vi.useFakeTimers();
+    const { started, make } = makings();
+    const page = madeOnce(make, { retryMs: 30_000, timeoutMs: 60_000 });
+    const asked = page();
+    started[0]!.resolve('the page');
+    expect(await asked).toBe('the page');
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(started[0]!.signal.aborted).toBe(false);
+    expect(await page()).toBe('the page');
+  });
+
+  it('given a making that throws at once, when asked, then refused as a failure, and made again after the retry time', async () => {
+    let now = 0;
+    let makings = 0;
+    const page = madeOnce(
+      () => {
+        makings += 1;
+        if (makings === 1) throw new Error('no worker');
+        return Promise.resolve('the page');
+      },
+      { retryMs: 30_000, timeoutMs: 60_000, now: () => now },
+    );
+    await expect(page()).rejects.toBeInstanceOf(NotMadeYet);
+    now += 30_000;
+    expect(await page()).toBe('the page');
+  });
+
   it('given a making that hangs, when its time runs out, then its signal is aborted and the asks waiting are refused', async () => {
     vi.useFakeTimers();
     const { started, make } = makings();
