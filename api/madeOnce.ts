@@ -1,7 +1,7 @@
-/** Asked for what could not be made: why, and in how many seconds the next making may start (`Retry-After`). */
+/** Asked for what could not be made: why (its `cause`), and in how many seconds the next making may start (`Retry-After`). */
 export class NotMadeYet extends Error {
   constructor(
-    readonly reason: unknown,
+    reason: unknown,
     readonly retryAfterSeconds: number,
   ) {
     super(`Not made: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
@@ -41,13 +41,13 @@ export function madeOnce<T>(make: (signal: AbortSignal) => Promise<T>, options: 
       }, timeoutMs);
       timer.unref();
       // A `make` that throws at once fails as one that rejects does, its timer cleared.
-      let making: Promise<T>;
+      let attempt: Promise<T>;
       try {
-        making = make(controller.signal);
+        attempt = make(controller.signal);
       } catch (error) {
-        making = Promise.reject(error);
+        attempt = Promise.reject(error);
       }
-      making.then(resolve, reject).finally(() => clearTimeout(timer));
+      attempt.then(resolve, reject).finally(() => clearTimeout(timer));
     });
     made = making.catch((error: unknown) => {
       failed = { at: now(), error };

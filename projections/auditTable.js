@@ -294,7 +294,6 @@ export class AuditTable {
   }
 }
 
-/** Opens (creating) the database and locks it for this connection; undefined when another process holds it. */
 /**
  * Runs `work` with this thread at the lowest priority, then back at its own (on Linux the priority is the thread's alone).
  * Where it may not be raised again (no root nor CAP_SYS_NICE), the thread stays at the lowest.
@@ -311,6 +310,7 @@ function atLowestPriority(work) {
   }
 }
 
+/** Opens (creating) the database and locks it for this connection; undefined when another process holds it. */
 function open(file) {
   if (file !== '' && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 0 });
