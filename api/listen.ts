@@ -17,8 +17,8 @@ export type Listening = {
   server: Server;
   url: string;
   store: EventStore;
-  /** Where the read models stand while they catch up (-1 until they start). */
-  following: (position: () => number) => void;
+  /** Where the read models stand while they catch up (-1 until they start), and what else the start is doing, if anything (said in every answer). */
+  following: (position: () => number, doing?: string) => void;
   /** The application's handler answers everything from now on. */
   handOver: (handler: (req: IncomingMessage, res: ServerResponse) => void) => void;
   /** Closes the server and the store (a start that failed). */
@@ -34,20 +34,22 @@ export type Listening = {
 export async function listenCatchingUp(config: Pick<Config, 'store' | 'port' | 'host'>): Promise<Listening> {
   const store = await openEventStore(config.store, schemaCodec(domainEventDefinitions));
   let position = () => -1;
+  let doing: string | undefined;
   let handle = (req: IncomingMessage, res: ServerResponse) => {
     store.headPosition().then(
       (head) => {
         const at = position();
         const path = new URL(req.url ?? '/', 'http://server').pathname;
+        const progress = { position: at, head, ...(doing ? { doing } : {}) };
         const body =
           path === '/healthz'
-            ? { status: 'starting', ready: false, position: at, head }
+            ? { status: 'starting', ready: false, ...progress }
             : path === '/readyz'
-              ? { status: 'catching_up', ready: false, position: at, head }
+              ? { status: 'catching_up', ready: false, ...progress }
               : errorBody(
-                  `The server is starting: its read models have read the log up to ${at} of ${head}. Try again shortly.`,
+                  `The server is starting: ${doing ?? `its read models have read the log up to ${at} of ${head}`}. Try again shortly.`,
                   'CATCHING_UP',
-                  { position: at, head },
+                  progress,
                 );
         sendJson(res, path === '/healthz' ? 200 : 503, body, { 'retry-after': '1' });
       },
@@ -72,8 +74,9 @@ export async function listenCatchingUp(config: Pick<Config, 'store' | 'port' | '
     server,
     url: `http://${config.host}:${port}`,
     store,
-    following: (at) => {
+    following: (at, what) => {
       position = at;
+      doing = what;
     },
     handOver: (handler) => {
       handle = handler;

@@ -26,21 +26,26 @@ const listening = await listenCatchingUp(config);
 await (await import('./warmUp.js')).warmUp();
 const { startServer } = await import('./server.js');
 const { demoUsersBanner, demoUsersPresent, loadDemoUsers } = await import('../application/demo/users.js');
-const server = await startServer({ ...config, scheduler: false }, { ...(clock ? { clock } : {}), listening });
+// A first start loads the demo county before the application answers; until then every ask is told the server is
+// starting, and why (a sign-in in that window was once told "Wrong login or password" while /readyz said ready).
+const loadingDemo = config.demoData && (await listening.store.headPosition()) === -1;
+const server = await startServer({ ...config, scheduler: false }, { ...(clock ? { clock } : {}), listening, serveLater: loadingDemo });
 // A stop closes the server cleanly (its read models' snapshots saved) from here on, during the demo load or the
 // scheduler's first pass too: a process killed outright there started cold again next time.
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     void server.close().then(() => process.exit(0));
   });
-if (config.demoData && (await server.store.headPosition()) === -1) {
+if (loadingDemo) {
   console.log('Empty store: loading the demo county…');
+  listening.following(() => server.runner.position, 'loading the demo county');
   const { loadDemoData } = await import('../application/demo/index.js');
   const summary = await loadDemoData(server.ledger);
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   await loadDemoUsers(server.accounts, server.ledger, () => new Date().toISOString());
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events.`);
+  server.serve();
 }
 // On the server holding the once-only lease; another takes it over when this one dies (eventstore/lease.ts).
 if (config.scheduler) await server.onceOnly.add(server.scheduler);

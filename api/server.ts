@@ -437,11 +437,12 @@ function renderGraphiqlPage(signal: AbortSignal): Promise<ConsolePage> {
 /**
  * The server as `npm start` runs it. It listens before its read models are current (api/listen.ts:
  * /healthz says "starting" with the progress, /readyz answers 503 with it, and everything else
- * 503 CATCHING_UP, so nothing stale is served); then the whole app takes over. `listening` is that
- * server when the caller started it already (api/main.ts does, before importing this module).
+ * 503 CATCHING_UP, so nothing stale is served); then the whole app takes over, or, with `serveLater`, once the caller
+ * says `serve()` (api/main.ts loads the demo county first). `listening` is that server when the caller started it already
+ * (api/main.ts does, before importing this module).
  */
-export async function startServer(config: Config, options: { clock?: () => string; listening?: Listening } = {}) {
-  const { listening: given, ...appOptions } = options;
+export async function startServer(config: Config, options: { clock?: () => string; listening?: Listening; serveLater?: boolean } = {}) {
+  const { listening: given, serveLater = false, ...appOptions } = options;
   const logger = createLogger(config.logLevel);
   const listening = given ?? (await listenCatchingUp(config));
   const { server, store, url } = listening;
@@ -485,11 +486,16 @@ export async function startServer(config: Config, options: { clock?: () => strin
     await listening.abandon();
     throw error;
   }
-  listening.handOver(built.handler);
-  logger.info({ url, position: built.runner.position }, 'ready');
+  const serve = () => {
+    listening.handOver(built.handler);
+    logger.info({ url, position: built.runner.position }, 'ready');
+  };
+  if (!serveLater) serve();
   return {
     ...built,
     url,
+    /** With `serveLater`: the application answers from now on (until then, as while catching up: 503 with the progress). */
+    serve,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

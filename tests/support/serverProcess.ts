@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string };
 
@@ -71,4 +72,16 @@ export async function stopServer(server: ServerProcess, signal: NodeJS.Signals =
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill(signal);
   await exited;
+}
+
+/** A port nothing listens on now: for a server told its port, asked before it prints its URL (or a PostgreSQL of the tests'). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
