@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteFile } from '../eventstore/index.js';
 import { generateCounty } from '../tests/support/countyLog.js';
-import { npmStart } from '../tests/support/serverProcess.js';
+import { freePort, npmStart } from '../tests/support/serverProcess.js';
+import { statusOf } from './healthProbe.js';
 import { type RawLogEntry, rawLogWriter } from './rawLog.js';
 import { rawRead } from './projections.js';
 import { type FigureTable, runIfMain } from './report.js';
@@ -70,17 +70,6 @@ function writeCounty(file: string, target: number): number {
   return events;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Position of the last event and what the newest checkpoint covers, read beside the server (SQLite allows it). */
 function logState(file: string): { head: number; covered: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -99,22 +88,9 @@ function logState(file: string): { head: number; covered: number } {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A GET's status, undefined without an answer in 5 s (not listening yet, or stalled): node:http on a keep-alive
- * connection, as the probe asks (see PROBE: fetch cost this process 0.2-0.5 ms of CPU an ask, node:http 0.07-0.14).
- */
+/** The bench's own polls of /healthz and /readyz, on one keep-alive connection (bench/healthProbe.js says why). */
 const pollAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function status(url: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const asked = http.get(url, { agent: pollAgent, timeout: 5_000 }, (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode));
-      response.once('error', () => resolve(undefined));
-    });
-    asked.once('timeout', () => asked.destroy());
-    asked.once('error', () => resolve(undefined));
-  });
-}
+const status = (url: string) => statusOf(url, pollAgent);
 
 /** One /healthz answer: when it was asked (s from spawn) and how long it took (ms). */
 type Wait = { at: number; ms: number };
@@ -141,46 +117,14 @@ const probeSeconds = (events: number) => Math.max(10, Math.min(40, (40 * events)
  * work the server's event loop does before it, so the longest waits are the longest blocks (aim 3: ≤ 50 ms). On a thread
  * of its own: the bench's own reads of the log (`logState`, synchronous) would otherwise count in the waits it measures
  * (reading the first checkpoint's 13 MB at 1M events held this thread some 50 ms).
+ * `stop` ends it and gives its waits; `began` is `performance.now()` of the spawn. Without the bench's loader
+ * (`execArgv: []`): a TypeScript loader started on that thread would take CPU from the server starting beside it.
  */
-const PROBE = `
-const http = require('node:http');
-const { parentPort, workerData } = require('node:worker_threads');
-const { base, began, every } = workerData;
-const now = () => performance.timeOrigin + performance.now();
-let stopped = false;
-parentPort.once('message', () => (stopped = true));
-// node:http on one keep-alive connection, not fetch: on two cores the probe's own CPU is taken from the server it
-// measures. fetch (undici) cost 0.2-0.5 ms of CPU an ask in a scratch loop, node:http 0.07-0.14; at one ask every 5 ms,
-// fetch took 4-10 % of a core, and the first start at 100k was ready 0.1-0.3 s later with the probe than without it
-// (three pairs, the thirty-eighth round).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const ask = () =>
-  new Promise((resolve) => {
-    const asked = http.get(base + '/healthz', { agent, timeout: 5000 }, (response) => {
-      response.resume();
-      response.once('end', resolve);
-      response.once('error', resolve);
-    });
-    asked.once('timeout', () => asked.destroy());
-    asked.once('error', resolve);
-  });
-(async () => {
-  const waits = [];
-  while (!stopped) {
-    const asked = now();
-    // Kept even without an answer: a wait that ran into the 5 s time-out is a stall of at least that.
-    await ask();
-    waits.push({ at: (asked - began) / 1000, ms: now() - asked });
-    await new Promise((resolve) => setTimeout(resolve, every));
-  }
-  agent.destroy();
-  parentPort.postMessage(waits);
-})();
-`;
-
-/** The probe started on its own thread; `stop` ends it and gives its waits. `began` is `performance.now()` of the spawn. */
 function probeHealth(base: string, began: number): { stop: () => Promise<Wait[]> } {
-  const worker = new Worker(PROBE, { eval: true, workerData: { base, began: performance.timeOrigin + began, every: PROBE_EVERY_MS } });
+  const worker = new Worker(new URL('./healthProbe.js', import.meta.url), {
+    execArgv: [],
+    workerData: { healthProbe: true, base, began: performance.timeOrigin + began, every: PROBE_EVERY_MS },
+  });
   const waits = new Promise<Wait[]>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,7 +11,7 @@ import { openEventStore } from '../eventstore/index.js';
 import type { StreamAppend } from '../eventstore/port.js';
 import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { generateCounty } from './support/countyLog.js';
-import { type ServerProcess, spawnServer, stopServer } from './support/serverProcess.js';
+import { type ServerProcess, freePort, spawnServer, stopServer } from './support/serverProcess.js';
 
 /**
  * Read-your-writes across server processes on one SQLite folder: each follows the log on its own
@@ -101,15 +100,6 @@ describe('two server processes on one SQLite store', () => {
     expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BEHIND_LOG_POSITION', minPosition: head + 500 });
   });
 });
-
-/** A port free now, for a server that must be asked before it says where it listens. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('a server starting on a long log', () => {
   it('listens at once, says it is catching up, serves nothing stale, and is ready once current', async () => {
