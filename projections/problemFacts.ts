@@ -25,6 +25,7 @@ import {
   recheckDueOn,
   unitEventDefinitions,
 } from '../domain/index.js';
+import { isCheckpoint } from '../eventstore/checkpoints.js';
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type AdoptedVersion, adoptedVersion } from './adoptedVersions.js';
 import { internString } from './intern.js';
@@ -712,6 +713,9 @@ export const problemFacts: Projection<FactsState> = {
     latestMs: Number.NEGATIVE_INFINITY,
   }),
   apply(state, event) {
+    // A checkpoint changes no fact, and its metadata is read from the log's file when asked (after its data in the row:
+    // 13 MB to walk for a million events' first).
+    if (isCheckpoint(event)) return;
     const ms = instantMs(event.metadata.occurredAt);
     const type = event.type;
     if (problemEventTypes.has(type)) applyProblemEvent(state, event as unknown as ProblemEvent, event, ms);

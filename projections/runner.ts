@@ -293,9 +293,12 @@ export class ProjectionRunner {
    * follower then awaits it, so their next steps run before the next event is applied, as when every event was awaited.
    */
   private apply(event: RecordedEvent): Promise<void> | undefined {
-    // A checkpoint's data is kept by no read model (and the first one names every stream's head: ~13 MB at a million events).
-    if (!isCheckpoint(event)) internStrings(event.data);
-    internStrings(event.metadata.actor);
+    // A checkpoint's data and metadata are kept by no read model (and the first one names every stream's head: ~13 MB at
+    // a million events, its metadata after it in the row).
+    if (!isCheckpoint(event)) {
+      internStrings(event.data);
+      internStrings(event.metadata.actor);
+    }
     if (event.position > this.restoredUpTo) {
       // Past every snapshot restored (every event of a cold start): each projection takes it, no position to look up.
       for (let i = 0; i < this.projections.length; i++) this.projections[i]!.apply(this.applying[i], event);

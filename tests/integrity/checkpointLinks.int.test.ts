@@ -9,8 +9,10 @@ import { rawStore, storedHash } from '../../eventstore/hashChain.js';
 import type { LogLink, RecordedEvent } from '../../eventstore/port.js';
 import { SqliteEventStore } from '../../eventstore/sqlite.js';
 import { auditTrail } from '../../projections/auditView.js';
+import { problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
+import { MemorySnapshotStore } from '../../projections/snapshots.js';
 import { assignThirdProblem, writeSampleLedger } from './sampleLedger.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-checkpoint-links-'));
@@ -197,6 +199,51 @@ describe('the SQLite store’s links', () => {
       expect(copies(db)).toEqual(recorded.map((e) => ({ position: e.position, hash: storedHash(e), covers: covers(e) })));
     } finally {
       db.close();
+      await reader.close();
+      await store.close();
+    }
+  });
+
+  it('given checkpoints in the file and the read models’ snapshots, when a restarted server’s as-of history folds the log again from a second connection, or a cold start’s read models do, then no checkpoint’s metadata is read', async () => {
+    const { store, raw } = await ledgerWithCheckpoints('history-restart');
+    let snapshots = new MemorySnapshotStore();
+    const audit = auditTrail(join(dataDir, 'history-restart-audit.sqlite'));
+    const serve = async (reader: SqliteEventStore) => {
+      const runner = new ProjectionRunner(reader, readModelProjections(audit), { snapshots, log: () => undefined });
+      const readModels = new ReadModels(reader, runner, { historyEvery: 2 });
+      await runner.start();
+      await readModels.historyReady();
+      return { runner, readModels };
+    };
+    const firstReader = new SqliteEventStore(raw.file);
+    const first = await serve(firstReader);
+    first.readModels.stop();
+    await first.runner.stop();
+    await firstReader.close();
+
+    // The second start restores the read models (the audit trail's table is current) and its history, saved nowhere,
+    // folds the whole log from the file: every checkpoint read afresh.
+    const reader = new SqliteEventStore(raw.file);
+    const columnsRead = vi.spyOn(
+      reader as unknown as { checkpointColumn: (position: number, column: string) => string },
+      'checkpointColumn',
+    );
+    try {
+      const second = await serve(reader);
+      expect(second.runner.startedFrom(problemFacts)).toBe(first.runner.position);
+      expect(columnsRead.mock.calls).toEqual([]);
+      second.readModels.stop();
+      await second.runner.stop();
+      // Cold: no snapshots, so every read model but the audit trail (its table current) takes every event.
+      snapshots = new MemorySnapshotStore();
+      const cold = await serve(reader);
+      expect(cold.runner.startedFrom(problemFacts)).toBe(-1);
+      expect(cold.runner.position).toBe(first.runner.position);
+      expect(columnsRead.mock.calls).toEqual([]);
+      cold.readModels.stop();
+      await cold.runner.stop();
+    } finally {
+      audit.close();
       await reader.close();
       await store.close();
     }
