@@ -5,9 +5,8 @@
  * tables at once (42–104 ms on the 2-core VM), and at ten million each doubling to 2^20 entries takes some 125 ms. Here
  * the keys are spread over 64 small Maps (`shardOf`), each growing on its own and 64 times smaller, and the entries are
  * kept in insertion order in chunks of 4,096 that are never copied. It answers and iterates as a Map does (insertion
- * order; a value set again keeps its place); `delete` moves every later entry, so a walk that deletes the entry it is at
- * skips the next (the one read model that deletes, the outbox's pending facts, does so once notifying has begun, when
- * they are few). The snapshots keep it as a kind of container of its own where their
+ * order; a value set again keeps its place); `delete` moves every later entry (the read models never delete), so a walk
+ * that deletes the entry it is at skips the next. The snapshots keep it as a kind of container of its own where their
  * pieces reach it (projections/snapshots.ts); V8's serializer refuses it anywhere else (`unclonable`).
  */
 const SHARDS = 64;
@@ -149,7 +148,7 @@ export class GrowingMap<V> implements Map<string, V> {
     return this;
   }
 
-  /** Removes `key`, moving every later entry down one place (a pass over them): for a map that deletes only when small. */
+  /** Removes `key`, moving every later entry down one place (a pass over them): the read models never delete. */
   delete(key: string): boolean {
     if (this.shared) throw new Error('A GrowingMap that another was made over does not delete: their shared keys would move');
     if (this.base !== null && this.has(key)) this.ownIndices();

@@ -69,9 +69,7 @@ export const outboxView: Projection<OutboxViewState> = {
   // 2: the facts before `NotificationsBegan` let go when it is applied.
   // 3: notifications, deliveries and their keys in GrowingMaps (a snapshot keeps them as such).
   // 4: the last facts set pending kept apart too (`recent`).
-  // 5: the facts pending in a GrowingMap: a log's history sets every fact pending until `NotificationsBegan` (~150,000 at a
-  // million events), and a Map's table doubling to 2^18 at the 131,073rd held a first start's event loop 46 ms.
-  version: 5,
+  version: 4,
   initial: () => ({
     notifications: new GrowingMap(),
     byRecipient: new Map(),
@@ -79,7 +77,7 @@ export const outboxView: Projection<OutboxViewState> = {
     channels: new Map(),
     preferences: new Map(),
     userSince: new Map(),
-    pending: new GrowingMap(),
+    pending: new Map(),
     recent: [],
     recentFrom: -1,
     deliveryKeys: new GrowingMap(),
@@ -105,7 +103,7 @@ export const outboxView: Projection<OutboxViewState> = {
         // went to a new map instead of being deleted one by one (30–250 ms before; issue 12, aim 3). The walk is left for a
         // log with more facts appended between a start's reading of its head and its marking than `recent` keeps.
         const from = (data as { fromPosition: number }).fromPosition;
-        const after = new GrowingMap<PendingFact>();
+        const after = new Map<string, PendingFact>();
         if (view.recentFrom <= from) {
           for (const fact of view.recent) if (fact.position > from && view.pending.get(fact.id) === fact) after.set(fact.id, fact);
         } else {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { outboxView } from '../../projections/outboxView.js';
-import { largestMapDuring } from '../support/largestMap.js';
 
 /**
  * The outbox keeps the facts worth a notification until their notifications are recorded. The notifier
@@ -62,17 +61,6 @@ describe('the outbox view and where notifying began', () => {
     outboxView.apply(view, recorded(301, 298));
     outboxView.apply(view, began(302, 295));
     expect([...view.pending.keys()]).toEqual(['e296', 'e297', 'e299', 'e300']);
-  });
-
-  it('given a long history of facts before notifying began, then no Map grows to hold them all (its table would double in one set)', async () => {
-    const view = outboxView.initial();
-    const largest = await largestMapDuring(() => {
-      for (let p = 1; p <= 200_000; p++) outboxView.apply(view, reported(p));
-    });
-    expect(view.pending.size).toBe(200_000);
-    expect(largest).toBeLessThan(10_000);
-    outboxView.apply(view, began(200_001, 199_990));
-    expect([...view.pending.keys()]).toEqual(ids(199_991, 200_000));
   });
 
   it('given notifying begun further back than the last facts kept apart, then every fact after it stays pending, in order', () => {
