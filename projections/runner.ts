@@ -293,8 +293,8 @@ export class ProjectionRunner {
    * follower then awaits it, so their next steps run before the next event is applied, as when every event was awaited.
    */
   private apply(event: RecordedEvent): Promise<void> | undefined {
-    // A checkpoint's data and metadata are kept by no read model (and the first one names every stream's head: ~13 MB at
-    // a million events, its metadata after it in the row).
+    // A checkpoint's data is kept by no read model, and its metadata is read only by the audit trail's row (the first
+    // names every stream's head: ~13 MB at a million events, its metadata after it in the row): neither interned.
     if (!isCheckpoint(event)) {
       internStrings(event.data);
       internStrings(event.metadata.actor);

@@ -204,7 +204,7 @@ describe('the SQLite store’s links', () => {
     }
   });
 
-  it('given checkpoints in the file and the read models’ snapshots, when a restarted server’s as-of history folds the log again from a second connection, or a cold start’s read models do, then no checkpoint’s metadata is read', async () => {
+  it('given checkpoints in the file and the read models’ snapshots, when a restarted server’s as-of history folds the log again from a second connection, or a cold start’s read models do, or their as-of replays, then no checkpoint’s data or metadata is read', async () => {
     const { store, raw } = await ledgerWithCheckpoints('history-restart');
     let snapshots = new MemorySnapshotStore();
     const audit = auditTrail(join(dataDir, 'history-restart-audit.sqlite'));
@@ -239,6 +239,11 @@ describe('the SQLite store’s links', () => {
       const cold = await serve(reader);
       expect(cold.runner.startedFrom(problemFacts)).toBe(-1);
       expect(cold.runner.position).toBe(first.runner.position);
+      expect(columnsRead.mock.calls).toEqual([]);
+      // Nor the as-of answers' replays over them: as of an instant after the first checkpoint, and after the event before the last.
+      const asOf = await cold.readModels.factsAsOf('2019-03-21T12:00:00.000Z');
+      expect([...asOf.problems.values()].filter((p) => p.assignedOn !== null)).toHaveLength(2);
+      await cold.readModels.factsAtPosition(cold.runner.position - 1);
       expect(columnsRead.mock.calls).toEqual([]);
       cold.readModels.stop();
       await cold.runner.stop();
