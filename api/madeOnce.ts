@@ -40,14 +40,8 @@ export function madeOnce<T>(make: (signal: AbortSignal) => Promise<T>, options: 
         reject(error);
       }, timeoutMs);
       timer.unref();
-      // A `make` that throws at once fails as one that rejects does, its timer cleared.
-      let attempt: Promise<T>;
-      try {
-        attempt = make(controller.signal);
-      } catch (error) {
-        attempt = Promise.reject(error);
-      }
-      attempt.then(resolve, reject).finally(() => clearTimeout(timer));
+      // A `make` that throws at once fails as one that rejects does (a throw in an executor rejects), its timer cleared.
+      new Promise<T>((settle) => settle(make(controller.signal))).then(resolve, reject).finally(() => clearTimeout(timer));
     });
     made = making.catch((error: unknown) => {
       failed = { at: now(), error };

@@ -74,7 +74,8 @@ describe('the console page made once, tried again after a failure (madeOnce)', (
     expect(await page()).toBe('the page');
   });
 
-  it('given a making that throws at once, when asked, then refused as a failure, and made again after the retry time', async () => {
+  it('given a making that throws at once, when asked, then refused as a failure, its time-out cleared, and made again after the retry time', async () => {
+    vi.useFakeTimers();
     let now = 0;
     let makings = 0;
     const page = madeOnce(
@@ -86,6 +87,7 @@ describe('the console page made once, tried again after a failure (madeOnce)', (
       { retryMs: 30_000, timeoutMs: 60_000, now: () => now },
     );
     await expect(page()).rejects.toBeInstanceOf(NotMadeYet);
+    expect(vi.getTimerCount()).toBe(0);
     now += 30_000;
     expect(await page()).toBe('the page');
   });
