@@ -17,7 +17,7 @@ import {
 } from '../../eventstore/port.js';
 import { accountsView } from '../../projections/accountsView.js';
 import { ledgerView } from '../../projections/ledgerView.js';
-import { type OutboxViewState, type PendingFact, outboxView } from '../../projections/outboxView.js';
+import { type OutboxViewState, type PendingFact, isPending, outboxView, pendingFacts } from '../../projections/outboxView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 
 const NOTIFICATION_NAMESPACE = '9d3b6c1e-52a4-4f0e-8b7d-1c2e3f4a5b6c';
@@ -77,7 +77,7 @@ export class Notifier {
       else this.fromPosition = -1;
     }
     this.unsubscribe = this.runner.onApplied((event) => {
-      if (this.view().pending.has(event.id)) this.kick();
+      if (isPending(this.view(), event.id)) this.kick();
     });
     this.kick();
   }
@@ -123,7 +123,7 @@ export class Notifier {
       await this.runner.waitFor(head).catch(() => undefined);
       do {
         this.again = false;
-        const pending = [...this.view().pending.values()]
+        const pending = pendingFacts(this.view())
           .filter((f) => f.position > this.fromPosition! && !this.handled.has(f.id))
           .sort((a, b) => a.position - b.position);
         for (let i = 0; i < pending.length; ) {
