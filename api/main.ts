@@ -25,10 +25,14 @@ const listening = await listenCatchingUp(config);
 // The packages first, one at a time with turns of the event loop between, so /healthz waits for none of them (api/warmUp.ts).
 await (await import('./warmUp.js')).warmUp();
 const { startServer } = await import('./server.js');
-const { demoUsersBanner, demoUsersPresent, loadDemoUsers } = await import('../application/demo/users.js');
+const { demoCutShort, demoUsersBanner, demoUsersPresent, loadDemoUsers } = await import('../application/demo/users.js');
 // A first start loads the demo county before the application answers; until then every ask is told the server is
 // starting, and why (a sign-in in that window was once told "Wrong login or password" while /readyz said ready).
-const loadingDemo = config.demoData && (await listening.store.headPosition()) === -1;
+// A load cut short (the first start stopped or killed meanwhile) is gone on with at the next start: the store held
+// part of the county and none of its sign-ins, and nothing said why.
+const empty = (await listening.store.headPosition()) === -1;
+const resumingDemo = config.demoData && !empty && (await demoCutShort(listening.store));
+const loadingDemo = config.demoData && (empty || resumingDemo);
 const server = await startServer({ ...config, scheduler: false }, { ...(clock ? { clock } : {}), listening, serveLater: loadingDemo });
 // A stop closes the server cleanly (its read models' snapshots saved) from here on, during the demo load or the
 // scheduler's first pass too: a process killed outright there started cold again next time.
@@ -37,14 +41,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     void server.close().then(() => process.exit(0));
   });
 if (loadingDemo) {
-  console.log('Empty store: loading the demo county…');
+  console.log(
+    resumingDemo
+      ? 'The demo county’s load was cut short (the first start stopped while it loaded): going on with it…'
+      : 'Empty store: loading the demo county…',
+  );
   listening.following(() => server.runner.position, 'loading the demo county');
   const { loadDemoData } = await import('../application/demo/index.js');
-  const summary = await loadDemoData(server.ledger);
+  const summary = await loadDemoData(server.ledger, { resume: resumingDemo });
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
   await loadDemoUsers(server.accounts, server.ledger, () => new Date().toISOString());
   await server.runner.waitFor(await server.store.headPosition(), 120_000);
-  console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events.`);
+  const before = summary.replayed > 0 ? ` (${summary.replayed} of its commands were in the log already)` : '';
+  console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events${before}.`);
   server.serve();
 }
 // On the server holding the once-only lease; another takes it over when this one dies (eventstore/lease.ts).

@@ -17,6 +17,9 @@ import { checkPasswordPolicy, hashForUnknownLogin, hashPassword, verifyPassword 
 
 const USER_NAMESPACE = '9d4a6c1e-7b1f-4f0e-a3c2-5e8d2b6f0a17';
 
+/** A sign-in's user id: fixed by its login, so a retried registration finds the same stream. */
+export const userIdForLogin = (login: string): string => uuidv5(`user/${parseLogin(login)}`, USER_NAMESPACE);
+
 /** A login as stored (lower case), or a VALIDATION_FAILED error that names the field. */
 function parseLogin(login: string): string {
   return parseOrThrow(z.object({ login: Login }), { login }).login;
@@ -38,7 +41,7 @@ export class Accounts {
 
   /** A user's id follows from the login, so the login is unique by construction (one stream each). */
   userIdFor(login: string): string {
-    return uuidv5(`user/${parseLogin(login)}`, USER_NAMESPACE);
+    return userIdForLogin(login);
   }
 
   async load(userId: string): Promise<AccountState> {

@@ -267,4 +267,29 @@ describe('the demo county (霍山县, 2019–2020)', () => {
   it('refuses to load into a store that is not empty', async () => {
     await expect(loadDemoData(new Ledger(store))).rejects.toMatchObject({ code: 'STORE_NOT_EMPTY' });
   });
+
+  it('given the whole demo in the store, when its load is gone on with, then every command is a replay and nothing is appended', async () => {
+    const head = await store.headPosition();
+    const again = await loadDemoData(new Ledger(store), { resume: true });
+    expect(again.events).toBe(0);
+    expect(again.replayed).toBeGreaterThan(1000);
+    expect(again.problems).toBe(summary.problems);
+    expect(again.byStatus).toEqual(summary.byStatus);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('refuses to go on with a demo load in a store that does not begin with the demo', async () => {
+    const other = newStore();
+    const metadata = {
+      occurredAt: '2019-01-02T09:00:00+08:00',
+      commandId: 'someone-else',
+      correlationId: 'someone-else',
+      causationId: 'someone-else',
+      schemaVersion: 1,
+      actor: { userId: 'u', name: 'u', unitId: null, role: 'admin' },
+    };
+    await other.appendToStream('note-1', [{ id: crypto.randomUUID(), type: 'NoteWritten', data: {}, metadata }], 'no_stream');
+    await expect(loadDemoData(new Ledger(other), { resume: true })).rejects.toMatchObject({ code: 'STORE_NOT_EMPTY' });
+    expect(await other.headPosition()).toBe(0);
+  });
 });

@@ -1,7 +1,14 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadDemoData } from '../application/demo/index.js';
+import { Ledger } from '../application/ledger.js';
+import { domainEventDefinitions } from '../domain/index.js';
+import { MemoryEventStore } from '../eventstore/memory.js';
+import { schemaCodec } from '../eventstore/schemaCodec.js';
 import { type ServerProcess, freePort, spawnServer, stopServer } from './support/serverProcess.js';
 
 /**
@@ -103,4 +110,89 @@ describe('the first start', () => {
     expect(digests.length).toBeLessThanOrEqual(3);
     expect(digests.every((k) => k === 'daily_overdue_digest')).toBe(true);
   }, 180_000);
+});
+
+/**
+ * A first start stopped while the demo county loads (a Ctrl-C in its first seconds, or a crash) left part of the county
+ * and none of its sign-ins: the next start served that, and no one could sign in. The next start now goes on with the
+ * load: every demo command has a fixed id, so those already in the log are replays, and the rest run.
+ */
+describe('a first start killed while the demo county loads', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-demo-cut-short-'));
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    if (server) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('goes on with the load at the next start: the log then holds the demo’s events once each, in order, and its sign-ins work', async () => {
+    const env = { DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DEMO_DATA: 'on', SCHEDULER: 'on' };
+    const port = await freePort();
+    let child: ChildProcess | undefined;
+    const first = spawnServer({ ...env, PORT: String(port) }, 150_000, [], {
+      asNpmStart: true,
+      spawned: (spawned) => {
+        child = spawned;
+      },
+    });
+    const firstExited = first.then(
+      () => 'printed its URL',
+      () => 'exited',
+    );
+    // Killed once a good part of the county is in (the whole is some 3,000 events).
+    let loadedTo = -1;
+    for (const began = Date.now(); loadedTo < 800 && Date.now() - began < 120_000; ) {
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then((r) => r.json() as Promise<{ doing?: string; position?: number }>)
+        .catch(() => undefined);
+      if (health?.doing === 'loading the demo county') loadedTo = health.position ?? -1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(loadedTo).toBeGreaterThanOrEqual(800);
+    child!.kill('SIGKILL');
+    expect(await firstExited).toBe('exited');
+
+    server = await spawnServer({ ...env, PORT: String(await freePort()) }, 150_000, [], { asNpmStart: true });
+    expect(server.output()).toContain('was cut short');
+    const summary = /Demo data: 85 units, 300 problems, (\d+) events \((\d+) of its commands were in the log already\)\./.exec(
+      server.output(),
+    );
+    expect(summary).not.toBeNull();
+    expect(Number(summary![2])).toBeGreaterThan(100);
+    for (const [login, password] of [
+      ['office', 'office-demo-2019'],
+      ['mozitan', 'mozitan-demo-2019'],
+    ]) {
+      const answer = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `mutation { login(login: "${login}", password: "${password}") { token } }` }),
+      });
+      const body = (await answer.json()) as { data?: { login: { token: string } }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.login.token).toMatch(/\S{20,}/);
+    }
+    await stopServer(server);
+
+    // The demo's events as a load never stopped writes them (into a store in memory), against those in the file.
+    const clean = new MemoryEventStore(schemaCodec(domainEventDefinitions));
+    await loadDemoData(new Ledger(clean));
+    const expected = (await clean.readAll({ after: -1, maxCount: Number.MAX_SAFE_INTEGER })).map(
+      (e) => `${e.id} ${e.streamId}@${e.revision} ${e.type}`,
+    );
+    const db = new Database(join(dataDir, 'taizhang.sqlite'), { readonly: true });
+    const rows = db
+      .prepare<[], { event_id: string; stream_id: string; revision: number; type: string; metadata: string }>(
+        'SELECT event_id, stream_id, revision, type, metadata FROM events ORDER BY position',
+      )
+      .all();
+    db.close();
+    // The demo's commands (demo-1, demo-calendar, demo-leader-3…), not its sign-ins (demo-user/…, registered anew).
+    const demoCommand = /^demo-(?!user\/)/;
+    const written = rows
+      .filter((row) => demoCommand.test((JSON.parse(row.metadata) as { commandId?: string }).commandId ?? ''))
+      .map((row) => `${row.event_id} ${row.stream_id}@${row.revision} ${row.type}`);
+    expect(written.length).toBe(expected.length);
+    expect(written).toEqual(expected);
+  }, 300_000);
 });

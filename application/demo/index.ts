@@ -18,20 +18,29 @@ import { planLeaders } from './leaders.js';
 import { planProblems } from './problems.js';
 import { Random } from './random.js';
 import type { Ledger } from '../ledger.js';
+import { DEMO_FIRST_COMMAND_ID, demoBegun } from './users.js';
 
 export type DemoOptions = {
   /** Seeds the generator: the same seed gives the same county, event for event. */
   seed?: number;
   /** How many problems to raise (default 300). */
   problems?: number;
+  /**
+   * Goes on with a load cut short (`demoCutShort`: a first start stopped or killed while it loaded): the store must begin
+   * with the demo's first command. Every command has a fixed id, so those already in the log are replays (nothing
+   * appended, as a client's retry would be) and the rest are run, in the same order, at the same simulated instants.
+   */
+  resume?: boolean;
 };
 
 export type DemoSummary = {
   seed: number;
   units: number;
   problems: number;
-  /** Events appended, ledger-number reservations and the calendar's adoption included. */
+  /** Events appended, ledger-number reservations and the calendar's adoption included (by this call, when resumed). */
   events: number;
+  /** Commands found in the log already (a resumed load), not run again. */
+  replayed: number;
   byStatus: Record<FinalStatus, number>;
   /** Overdue (逾期) on the last day of the history. */
   overdue: number;
@@ -61,21 +70,30 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
   const count = options.problems ?? 300;
   if (!Number.isInteger(count) || count < 1 || count > 5000)
     throw new ValidationError('DEMO_PROBLEM_COUNT', `The demo raises 1 to 5000 problems, not ${count}.`, { field: 'problems' });
-  if ((await ledger.store.headPosition()) >= 0)
-    throw new IllegalStateError('STORE_NOT_EMPTY', 'Demo data is loaded only into an empty store.');
+  const resume = options.resume === true;
+  if ((await ledger.store.headPosition()) >= 0 && !(resume && (await demoBegun(ledger.store))))
+    throw new IllegalStateError(
+      'STORE_NOT_EMPTY',
+      resume
+        ? 'The store does not begin with the demo county: only a demo load cut short is gone on with.'
+        : 'Demo data is loaded only into an empty store.',
+    );
 
   const steps = plan(ledger, new Random(seed), count, seed);
   // Stable: the commands of one problem are at strictly increasing instants, so they keep their order.
   steps.sort((a, b) => a.at.key - b.at.key);
 
   let events = 0;
+  let replays = 0;
   const finalStates = new Map<string, ProblemState>();
   for (const step of steps) {
     const context: CommandContext = { actor: step.actor, commandId: step.commandId, now: () => step.at.iso };
     const { replayed, appended, state } = await run(ledger, step, context);
-    // The plan and the rules must agree: a command that changes nothing means the plan is wrong.
-    if (replayed || appended === 0) throw new Error(`Demo command ${step.commandId} (${step.kind}) appended nothing`);
-    events += appended;
+    // The plan and the rules must agree: a command that changes nothing means the plan is wrong (a replay only resumed).
+    if ((replayed && !resume) || (!replayed && appended === 0))
+      throw new Error(`Demo command ${step.commandId} (${step.kind}) appended nothing`);
+    if (replayed) replays += 1;
+    else events += appended;
     if (state && state.status !== 'not_raised') finalStates.set(state.problemId, state);
   }
 
@@ -98,6 +116,7 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
     units: steps.filter((s) => s.kind === 'unit' && s.input.type === 'RegisterUnit').length,
     problems: finalStates.size,
     events,
+    replayed: replays,
     byStatus,
     overdue,
     from: steps[0]!.at.iso,
@@ -154,7 +173,7 @@ function plan(ledger: Ledger, random: Random, count: number, seed: number): Step
   // First of all, at the start of the first working day, the office adopts the published holiday
   // schedules of the demo's years (工作日历). Its own command id, so the others' ids stay as they were.
   const calendar: Step = {
-    commandId: 'demo-calendar',
+    commandId: DEMO_FIRST_COMMAND_ID,
     at: instantOf(simDay('2019-01-02'), 8 * 3600 + 30 * 60),
     actor: county.registrar,
     kind: 'calendar',

@@ -1,7 +1,7 @@
 import { type Role, accountStreamId } from '../../domain/index.js';
 import type { CommandContext } from '../../eventstore/commandHandler.js';
 import type { EventStore } from '../../eventstore/port.js';
-import type { Accounts } from '../accounts.js';
+import { type Accounts, userIdForLogin } from '../accounts.js';
 import type { Ledger } from '../ledger.js';
 
 /**
@@ -58,6 +58,28 @@ export async function loadDemoUsers(accounts: Accounts, ledger: Ledger, now: () 
       );
     }),
   );
+}
+
+/** The command id of the demo's first command (application/demo/index.ts plans it first): the log's first event. */
+export const DEMO_FIRST_COMMAND_ID = 'demo-calendar';
+
+/** Whether the log begins with the demo's first command: the demo was (or began to be) loaded into this store. */
+export async function demoBegun(store: EventStore): Promise<boolean> {
+  const [first] = await store.readAll({ after: -1, maxCount: 1 });
+  return first?.metadata.commandId === DEMO_FIRST_COMMAND_ID;
+}
+
+/**
+ * Whether a first start's load of the demo county was cut short (stopped or killed while it loaded): the log begins with
+ * the demo's first command, and a demo sign-in (they come last) is not in it. `loadDemoData` with `resume` goes on with it.
+ */
+export async function demoCutShort(store: EventStore): Promise<boolean> {
+  if (!(await demoBegun(store))) return false;
+  for (const user of demoUsers) {
+    const [registered] = await store.readStream(accountStreamId(userIdForLogin(user.login)), { maxCount: 1 });
+    if (registered === undefined) return true;
+  }
+  return false;
 }
 
 /** True when the demo created the sign-ins in this store (not when a real user happens to be called "office"). */

@@ -28,13 +28,14 @@ export function npmStart(): { build: () => void; args: string[] } {
 /**
  * Starts `api/main.ts` as its own process and resolves once it prints its URL: from the source through
  * tsx (`npm run dev`), or, with `asNpmStart`, built and run as `npm start` does (`npmStart()`).
- * `nodeArgs` go to node before the script (a bench's `--cpu-prof`).
+ * `nodeArgs` go to node before the script (a bench's `--cpu-prof`); `spawned` is handed the process at once (to stop it
+ * before it is up).
  */
 export function spawnServer(
   env: Record<string, string>,
   timeoutMs = 60_000,
   nodeArgs: string[] = [],
-  { asNpmStart = false }: { asNpmStart?: boolean } = {},
+  { asNpmStart = false, spawned }: { asNpmStart?: boolean; spawned?: (child: ChildProcess) => void } = {},
 ): Promise<ServerProcess> {
   let args = [...nodeArgs, '--import', 'tsx', 'api/main.ts'];
   if (asNpmStart) {
@@ -47,6 +48,7 @@ export function spawnServer(
     env: { ...process.env, PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned?.(child);
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
