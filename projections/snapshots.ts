@@ -30,7 +30,8 @@ export interface SnapshotStore {
  *
  * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
- * more than `PIECE_ENTRIES` entries, and every GrowingMap, found in the state (through plain objects, arrays and Maps) is
+ * more than `PIECE_ENTRIES` entries, every GrowingMap, and the Maps of an array of Maps holding more together (a
+ * ShardedMap), found in the state (through plain objects, arrays and Maps) is
  * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`
  * of a single V8 serializer, so the async writer and reader can yield between pieces. One serializer
  * for all the pieces keeps objects' identity across them, as one `serialize` did (a fact two maps
@@ -61,6 +62,16 @@ const isMap = (value: object): value is Map<unknown, unknown> | GrowingMap<unkno
 const big = (value: object): value is Container =>
   value instanceof GrowingMap ||
   (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES;
+/** An array of Maps holding more than a piece's entries together (a ShardedMap), none of them big alone. */
+const shards = (value: object): value is Map<unknown, unknown>[] => {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  let entries = 0;
+  for (const item of value) {
+    if (!(item instanceof Map)) return false;
+    entries += item.size;
+  }
+  return entries > PIECE_ENTRIES;
+};
 /** The index a stand-in holds, or undefined for any other value. */
 const standIn = (value: object): number | undefined => {
   if (!isPlain(value)) return undefined;
@@ -84,6 +95,20 @@ function skeleton(state: unknown): { skeleton: unknown; containers: Container[] 
     if (big(value)) {
       result = { [PIECE]: containers.length };
       containers.push(value);
+    } else if (shards(value)) {
+      // A ShardedMap (projections/growingMap.ts): as big as its Maps together, each non-empty one written in pieces.
+      const copy: unknown[] = [];
+      for (const shard of value) {
+        if (shard.size === 0) {
+          copy.push(shard);
+          continue;
+        }
+        const stand = { [PIECE]: containers.length };
+        containers.push(shard);
+        seen.set(shard, stand);
+        copy.push(stand);
+      }
+      result = copy;
     } else if (value instanceof Map) {
       let copy: Map<unknown, unknown> | undefined;
       for (const [k, v] of value) {
@@ -149,10 +174,14 @@ function dress(skeleton: unknown, containers: Container[]): unknown {
  */
 function* writePieces(serializer: Serializer, value: unknown, meta: object): Generator<void> {
   const { skeleton: bare, containers } = skeleton(value);
-  const pieces: Piece[] = containers.map((c) => ({
-    kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
-    size: isMap(c) || c instanceof Set ? c.size : c.length,
-  }));
+  // Pushed, not mapped: `map` makes a holey array or a packed one as V8 has compiled it, and the serializer writes the
+  // one sparse, the other dense: the same snapshot's bytes differed between two writes in one process.
+  const pieces: Piece[] = [];
+  for (const c of containers)
+    pieces.push({
+      kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
+      size: isMap(c) || c instanceof Set ? c.size : c.length,
+    });
   serializer.writeValue({ ...meta, pieces, skeleton: bare });
   yield;
   for (const c of containers) {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serialize } from 'node:v8';
+import { DefaultDeserializer, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { GrowingMap } from '../../projections/growingMap.js';
+import { GrowingMap, shardFor, shardedMap } from '../../projections/growingMap.js';
 import { atOnce, yieldToEventLoop } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
@@ -115,6 +115,28 @@ describe('a snapshot written in pieces', () => {
     expect(back.byId.get('r7')).toBe(back.rows.get('r7'));
     // The hash of a state does not depend on which kind of map holds it.
     expect(stateHash(back)).toBe(stateHash({ rows: new Map(rows), few: new Map(few), byId: state.byId }));
+  });
+
+  it('given a ShardedMap of many pieces in all, none of its Maps big alone, when written, then each Map is written in pieces of its own, and read back the same, a row another map shares still one object', () => {
+    const entries = PIECE_ENTRIES * 40;
+    const rows = shardedMap<Row>();
+    for (let i = 0; i < entries; i++) shardFor(rows, `r${i}`).set(`r${i}`, { id: `r${i}`, status: `s${i % 3}`, notes: [] });
+    expect(Math.max(...rows.map((shard) => shard.size))).toBeLessThanOrEqual(PIECE_ENTRIES);
+    const state = { rows, few: shardedMap<Row>(), last: shardFor(rows, 'r7').get('r7') };
+    shardFor(state.few, 'only').set('only', state.last!);
+    const bytes = encodeSnapshot({ name: 'sharded', version: 1, position: 0, eventId: 'e0', state });
+    // The first value written: the skeleton and its pieces (the format's own header and name before it).
+    const deserializer = new DefaultDeserializer(bytes);
+    deserializer.readHeader();
+    deserializer.readRawBytes(Buffer.byteLength('taizhang-snapshot/2'));
+    const { pieces } = deserializer.readValue() as { pieces: { kind: string; size: number }[] };
+    expect(pieces.filter((piece) => piece.kind === 'map').map((piece) => piece.size)).toEqual(rows.map((shard) => shard.size));
+    const back = decodeSnapshot(bytes).state as typeof state;
+    expect(back.rows).toHaveLength(rows.length);
+    expect(back.rows.map((shard) => [...shard])).toEqual(rows.map((shard) => [...shard]));
+    expect(back.few.map((shard) => [...shard])).toEqual(state.few.map((shard) => [...shard]));
+    expect(back.last).toBe(shardFor(back.rows, 'r7').get('r7'));
+    expect(shardFor(back.few, 'only').get('only')).toBe(back.last);
   });
 
   it('given a GrowingMap where the pieces do not reach it (a member of a Set), when written, then the write fails rather than write it as a plain object', () => {
