@@ -16,7 +16,7 @@ const clock = clockFile
     }
   : undefined;
 // The scheduler starts once the demo county is in: on an empty store its catch-up would write the
-// first events (the daily digests), and the demo is loaded only into an empty store.
+// first events (the daily digests), and the demo is loaded only into an empty store (or one its load was cut short in).
 // Listens first (answering "starting" with the progress), then loads the rest of the server: importing
 // GraphQL, the schema and the read models takes longer than the 2 s a start may take to answer.
 const listening = await listenCatchingUp(config);
@@ -48,12 +48,19 @@ if (loadingDemo) {
   );
   listening.following(() => server.runner.position, 'loading the demo county');
   const { loadDemoData } = await import('../application/demo/index.js');
-  const summary = await loadDemoData(server.ledger, { resume: resumingDemo });
-  await server.runner.waitFor(await server.store.headPosition(), 120_000);
-  await loadDemoUsers(server.accounts, server.ledger, () => new Date().toISOString());
-  await server.runner.waitFor(await server.store.headPosition(), 120_000);
-  const before = summary.replayed > 0 ? ` (${summary.replayed} of its commands were in the log already)` : '';
-  console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events${before}.`);
+  try {
+    const summary = await loadDemoData(server.ledger, { resume: resumingDemo });
+    await server.runner.waitFor(await server.store.headPosition(), 120_000);
+    await loadDemoUsers(server.accounts, server.ledger, () => new Date().toISOString());
+    await server.runner.waitFor(await server.store.headPosition(), 120_000);
+    const before = summary.replayed > 0 ? ` (${summary.replayed} of its commands were in the log already)` : '';
+    console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events${before}.`);
+  } catch (error) {
+    // What is in the store is served as it is (a load this version cannot go on with: another version's plan).
+    console.error(
+      `The demo county could not be loaded (${error instanceof Error ? error.message : String(error)}); serving what the store holds. Start on an empty data folder (DATA_DIR) to load it again.`,
+    );
+  }
   server.serve();
 }
 // On the server holding the once-only lease; another takes it over when this one dies (eventstore/lease.ts).

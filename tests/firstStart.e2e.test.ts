@@ -120,7 +120,9 @@ describe('the first start', () => {
 describe('a first start killed while the demo county loads', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'taizhang-demo-cut-short-'));
   let server: ServerProcess | undefined;
+  let child: ChildProcess | undefined;
   afterAll(async () => {
+    child?.kill('SIGKILL');
     if (server) await stopServer(server);
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -128,7 +130,6 @@ describe('a first start killed while the demo county loads', () => {
   it('goes on with the load at the next start: the log then holds the demo’s events once each, in order, and its sign-ins work', async () => {
     const env = { DATA_DIR: dataDir, EVENT_STORE: 'sqlite', DEMO_DATA: 'on', SCHEDULER: 'on' };
     const port = await freePort();
-    let child: ChildProcess | undefined;
     const first = spawnServer({ ...env, PORT: String(port) }, 150_000, [], {
       asNpmStart: true,
       spawned: (spawned) => {

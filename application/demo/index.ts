@@ -59,7 +59,7 @@ type Step = { commandId: string; at: SimInstant; actor: Actor } & (
 export const DEFAULT_DEMO_SEED = 20181130;
 
 /**
- * Fills an empty store with a sample county modelled on the seed (霍山县, 2019–2020): its units,
+ * Fills an empty store (or goes on with a load cut short: `resume`) with a sample county modelled on the seed (霍山县, 2019–2020): its units,
  * and a few hundred problems from every source in every state. Everything goes through the
  * ledger's own commands, each at its simulated instant, so the history is made by the same rules
  * as real use and has real dates. The commands of all problems are planned first, then run in the
@@ -82,6 +82,9 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
   const steps = plan(ledger, new Random(seed), count, seed);
   // Stable: the commands of one problem are at strictly increasing instants, so they keep their order.
   steps.sort((a, b) => a.at.key - b.at.key);
+  // Each command its own id: a replay is then only a command run before (a load resumed, or another server's beside it).
+  const ids = new Set(steps.map((step) => step.commandId));
+  if (ids.size !== steps.length) throw new Error(`The demo's plan gives ${steps.length - ids.size} command ids twice`);
 
   let events = 0;
   let replays = 0;
@@ -89,9 +92,8 @@ export async function loadDemoData(ledger: Ledger, options: DemoOptions = {}): P
   for (const step of steps) {
     const context: CommandContext = { actor: step.actor, commandId: step.commandId, now: () => step.at.iso };
     const { replayed, appended, state } = await run(ledger, step, context);
-    // The plan and the rules must agree: a command that changes nothing means the plan is wrong (a replay only resumed).
-    if ((replayed && !resume) || (!replayed && appended === 0))
-      throw new Error(`Demo command ${step.commandId} (${step.kind}) appended nothing`);
+    // The plan and the rules must agree: a command that changes nothing (and was not run before) means the plan is wrong.
+    if (!replayed && appended === 0) throw new Error(`Demo command ${step.commandId} (${step.kind}) appended nothing`);
     if (replayed) replays += 1;
     else events += appended;
     if (state && state.status !== 'not_raised') finalStates.set(state.problemId, state);
