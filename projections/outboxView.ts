@@ -77,8 +77,9 @@ export const outboxView: Projection<OutboxViewState> = {
   // 2: the facts before `NotificationsBegan` let go when it is applied.
   // 3: notifications, deliveries and their keys in GrowingMaps (a snapshot keeps them as such).
   // 4: the last facts set pending kept apart too (`recent`).
-  // 5: the pending facts in shards.
-  version: 5,
+  // 5: the pending facts in a GrowingMap (e33612e, reverted: snapshots of it were written, so 5 is not used again).
+  // 6: the pending facts in shards.
+  version: 6,
   initial: () => ({
     notifications: new GrowingMap(),
     byRecipient: new Map(),
