@@ -56,9 +56,10 @@ if (loadingDemo) {
     const before = summary.replayed > 0 ? ` (${summary.replayed} of its commands were in the log already)` : '';
     console.log(`Demo data: ${summary.units} units, ${summary.problems} problems, ${summary.events} events${before}.`);
   } catch (error) {
-    // What is in the store is served as it is (a load this version cannot go on with: another version's plan).
+    // A stop during the load (its store closed under it), or a load this version cannot go on with (another version's
+    // plan): what is in the store is served as it is, and the next start tries again.
     console.error(
-      `The demo county could not be loaded (${error instanceof Error ? error.message : String(error)}); serving what the store holds. Start on an empty data folder (DATA_DIR) to load it again.`,
+      `The demo county's load did not finish (${error instanceof Error ? error.message : String(error)}): serving what the store holds. The next start goes on with it; should that fail too, start on an empty data folder (DATA_DIR).`,
     );
   }
   server.serve();
