@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * GraphQL endpoint runs them without Express (`inOrder`). Express gives every request and response it handles its own
  * prototypes (`Object.setPrototypeOf`), after which V8 no longer finds their properties fast anywhere, in Node's HTTP code
  * and in yoga's alike: a command over GraphQL cost the server's main thread × 1.2 with one client and × 1.3–1.4 with 32
- * when Express routed it (side by side, issue 12's thirty-fourth round; docs/benchmarks.md).
+ * when Express routed it (side by side, issue 12's thirty-fourth round; docs/benchmarks-history.md).
  */
 export type Step = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 

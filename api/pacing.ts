@@ -20,7 +20,7 @@ export const REQUEST_SLICE_MS = 2;
  * Until the thirty-first round a request that found another started since the last turn waited for a turn of its own:
  * one command a turn, which with 32 clients cost each command a turn of the loop (its poll, its immediates, an answer
  * written and a client woken for each): side by side, 1.04 ms of server CPU a command against 0.82 in slices
- * (docs/benchmarks.md, the thirty-first round).
+ * (docs/benchmarks-history.md, the thirty-first round).
  */
 export function requestsInSlices(): Step {
   const waiting: Array<() => void> = [];

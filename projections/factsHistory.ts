@@ -16,7 +16,7 @@ export const REPLAY_SLICE = 250;
  * as far apart). 48: a million events (40 snapshots at the application's spacing of 25,000) is never
  * thinned, so its as-of replays start from a snapshot at most 25,000 events back (issue 12, aim 3: the
  * replay of the bench's third instant at a million events took 0.35–0.58 s instead of about 1 s, for
- * 32 MB more heap; docs/benchmarks.md, fifteenth round).
+ * 32 MB more heap; docs/benchmarks-history.md, fifteenth round).
  */
 export const MAX_SNAPSHOTS = 48;
 /**
