@@ -101,6 +101,8 @@ type Start = {
   readyCpu: number;
   /** The main thread's CPU until ready. */
   readyMainCpu: number;
+  /** How long the main thread waited for a core until ready (runnable, not running), when the kernel says (schedstat). */
+  readyMainWait: number | undefined;
   checkpointed: number | undefined;
   peakMiB: number;
   /** /healthz waits while the server was catching up (from listening to ready), and in the probe window after ready. */
@@ -163,6 +165,20 @@ function cpuSeconds(pid: number, mainThread = false): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Seconds the process's main thread has waited for a core: runnable, but another thread or process on it
+ * (`/proc/<pid>/task/<pid>/schedstat`, its second field, in ns); undefined where the kernel does not keep it.
+ * On two cores the audit trail's thread, the writer, the probe and the machine's other work take turns with it.
+ */
+function mainThreadWaitSeconds(pid: number): number | undefined {
+  try {
+    const waited = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waited) ? waited / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Spawns the server on `dataDir` and times it: listening, ready, the checkpointer caught up; then stops it (SIGTERM, snapshots saved). */
 async function start(dataDir: string, args: string[], probeFor: number, name: string): Promise<Start> {
   const port = await freePort();
@@ -209,6 +225,7 @@ async function start(dataDir: string, args: string[], probeFor: number, name: st
     const ready = elapsed();
     const readyCpu = cpuSeconds(child.pid!);
     const readyMainCpu = cpuSeconds(child.pid!, true);
+    const readyMainWait = mainThreadWaitSeconds(child.pid!);
     const probeUntil = performance.now() + probeFor * 1000;
     let checkpointed: number | undefined;
     while (performance.now() - began < LIMIT_MS) {
@@ -230,6 +247,7 @@ async function start(dataDir: string, args: string[], probeFor: number, name: st
       ready,
       readyCpu,
       readyMainCpu,
+      readyMainWait,
       checkpointed,
       peakMiB: hwm ? Number(hwm[1]) / 1024 : Number.NaN,
       before: waits.filter((w) => w.at < ready),
@@ -300,6 +318,7 @@ export async function run(): Promise<FigureTable[]> {
           'CPU s to ready (raw CPU s)': `${s.readyCpu.toFixed(1)} (${rawCpu.toFixed(2)})`,
           'main thread CPU s to ready': s.readyMainCpu,
           'raw CPU ÷ main thread CPU (≥ 0.33)': rawCpu / s.readyMainCpu,
+          'main thread waited for a core s': s.readyMainWait ?? 'n/a',
           'checkpoints current s': s.checkpointed ?? `> ${LIMIT_MS / 1000}`,
           'peak RSS MiB': s.peakMiB,
         });
@@ -327,7 +346,8 @@ export async function run(): Promise<FigureTable[]> {
         'due on the log as it was at the start is recorded (the checkpointer runs after ready). Peak RSS: VmHWM.',
         'CPU s to ready: user and system time of the server process (every thread) until ready, beside the raw read’s own;',
         'on a shared machine it varies less than the time. Main thread CPU: its main thread’s alone (the critical path: the',
-        'audit trail’s rows and the store’s writes run on threads of their own), and the raw read’s CPU over it.',
+        'audit trail’s rows and the store’s writes run on threads of their own), and the raw read’s CPU over it; and how long',
+        'that thread waited for a core until ready (runnable while other threads or processes had both cores: schedstat).',
       ],
     },
     {
