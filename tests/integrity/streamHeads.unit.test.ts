@@ -87,4 +87,62 @@ describe('the stream heads’ incremental Merkle root', () => {
     expect(heads.movedAfter(2_999)).toEqual(expected);
     expect(pauses).toBeGreaterThanOrEqual(2);
   });
+  it('given a root over 3,000 streams, when ten heads move and five streams are new, then the next root looks up only the new streams’ heads and is the one from scratch, and so is the moved heads’ walk', () => {
+    const heads = new StreamHeads();
+    const plain = new Map<string, { revision: number; hash: string; position: number }>();
+    const move = (streamId: string, revision: number, hash: string, position: number) => {
+      heads.apply(streamId, revision, hash, position);
+      plain.set(streamId, { revision, hash, position });
+    };
+    for (let i = 0; i < 3_000; i++) move(`s-${(i * 7919) % 3_001}`, 0, 'a'.repeat(64), i);
+    for (const steps = heads.preparing(); !steps.next().done; );
+    heads.root();
+    for (let i = 0; i < 10; i++) move(`s-${(i * 301) % 3_001}`, 1, 'b'.repeat(64), 3_000 + i);
+    for (let i = 0; i < 5; i++) move(`t-${i * 599}`, 0, 'c'.repeat(64), 3_010 + i);
+    const lookups = vi.spyOn((heads as unknown as { heads: Map<string, unknown> }).heads, 'get');
+    for (const steps = heads.preparing(); !steps.next().done; );
+    // Counted here: the five new streams, once each (a walk by id would look up all 3,005).
+    expect(lookups.mock.calls.map(([id]) => id).sort()).toEqual(['t-0', 't-1198', 't-1797', 't-2396', 't-599']);
+    expect(heads.root()).toBe(headsRoot([...plain].map(([streamId, h]) => ({ streamId, revision: h.revision, hash: h.hash }))));
+    const steps = heads.movingAfter(2_999);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    const expected = [...plain]
+      .filter(([, h]) => h.position > 2_999)
+      .map(([streamId, h]) => ({ streamId, revision: h.revision, hash: h.hash }))
+      .sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
+    expect(step.value).toEqual(expected);
+    expect(expected).toHaveLength(15);
+  });
+  it('given heads restored from a state taken between roots, when heads move, streams are added and a move is undone, then every root is the one from scratch', () => {
+    const random = new Random(7);
+    const hash = () =>
+      Math.floor(random.next() * 2 ** 32)
+        .toString(16)
+        .padStart(64, '0');
+    const first = new StreamHeads();
+    const plain = new Map<string, { revision: number; hash: string }>();
+    let position = 0;
+    const moveOn = (heads: StreamHeads, streamId: string) => {
+      const next = { revision: (plain.get(streamId)?.revision ?? -1) + 1, hash: hash() };
+      const previous = heads.apply(streamId, next.revision, next.hash, position++);
+      const before = plain.get(streamId);
+      plain.set(streamId, next);
+      return { streamId, previous, before };
+    };
+    const fromScratch = () => headsRoot([...plain].map(([streamId, h]) => ({ streamId, ...h })));
+    for (let i = 0; i < 500; i++) moveOn(first, `s-${Math.floor(random.next() * 400)}`);
+    expect(first.root()).toBe(fromScratch());
+    for (let i = 0; i < 50; i++) moveOn(first, `s-${Math.floor(random.next() * 450)}`);
+    const heads = StreamHeads.from(first.state());
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 40; i++) moveOn(heads, `s-${Math.floor(random.next() * (450 + 20 * round))}`);
+      const { streamId, previous, before } = moveOn(heads, `s-${900 + round}`);
+      expect(heads.root()).toBe(fromScratch());
+      heads.undo(streamId, previous);
+      if (before) plain.set(streamId, before);
+      else plain.delete(streamId);
+      expect(heads.root()).toBe(fromScratch());
+    }
+  });
 });
