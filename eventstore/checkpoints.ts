@@ -7,12 +7,13 @@ import { atOnce, sliced, slicedInATurnOfItsOwn } from '../projections/slices.js'
 import { decodeInPieces, encodingInPieces } from '../projections/snapshots.js';
 import { prepareData } from './preparedData.js';
 import {
+  type HeadsInOneMap,
   StreamHeads,
   type StreamHeadsState,
   type StoredStreamHeads,
   restoringHeads,
   storingHeads,
-  withDigestStrings,
+  upgradedHeads,
 } from './streamHeads.js';
 
 /** The stream every checkpoint is appended to; checkpoint N is its event at revision N - 1. */
@@ -581,8 +582,8 @@ export class Checkpointer {
         const stored = (await value()) as StoredDrafterState;
         state = { ...stored, heads: await sliced(restoringHeads(stored.heads)) };
       } else {
-        state = kept.version === 1 ? (kept.state as DrafterState) : ((await value()) as DrafterState);
-        withDigestStrings(state.heads);
+        const old = (kept.version === 1 ? kept.state : await value()) as Omit<DrafterState, 'heads'> & { heads: HeadsInOneMap };
+        state = { ...old, heads: upgradedHeads(old.heads) };
       }
       this.savedAt = state.position;
       return CheckpointDrafter.from(state);

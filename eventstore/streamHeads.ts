@@ -1,3 +1,4 @@
+import { type ShardedMap, shardFor, shardedMap } from '../projections/growingMap.js';
 import { atOnce, mergingSorted, sortingStrings } from '../projections/slices.js';
 import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
@@ -5,7 +6,7 @@ type Head = { revision: number; hash: string; position: number; leaf: Digest | u
 
 /** Everything the heads hold, as plain data (V8 serializes it): the heads, their order and the tree's cached blocks. */
 export type StreamHeadsState = {
-  heads: Map<string, Head>;
+  heads: ShardedMap<Head>;
   sorted: string[];
   added: string[];
   reorder: boolean;
@@ -30,41 +31,47 @@ export function* storingHeads(state: StreamHeadsState): Generator<void, StoredSt
   const { heads, ...rest } = state;
   const streams: StoredStreamHeads['streams'] = [];
   let block: StoredStreamHeads['streams'][number] | undefined;
-  for (const [id, head] of heads) {
-    if (block === undefined || block.ids.length === 4096) {
-      if (block !== undefined) yield;
-      streams.push((block = { ids: [], revisions: [], hashes: [], positions: [], leaves: [] }));
+  for (const shard of heads)
+    for (const [id, head] of shard) {
+      if (block === undefined || block.ids.length === 4096) {
+        if (block !== undefined) yield;
+        streams.push((block = { ids: [], revisions: [], hashes: [], positions: [], leaves: [] }));
+      }
+      block.ids.push(id);
+      block.revisions.push(head.revision);
+      block.hashes.push(head.hash);
+      block.positions.push(head.position);
+      block.leaves.push(head.leaf);
     }
-    block.ids.push(id);
-    block.revisions.push(head.revision);
-    block.hashes.push(head.hash);
-    block.positions.push(head.position);
-    block.leaves.push(head.leaf);
-  }
   return { ...rest, streams };
 }
 
 /** The state `storingHeads` kept, pausing after every block. */
 export function* restoringHeads(stored: StoredStreamHeads): Generator<void, StreamHeadsState> {
   const { streams, ...rest } = stored;
-  const heads = new Map<string, Head>();
+  const heads = shardedMap<Head>();
   for (const { ids, revisions, hashes, positions, leaves } of streams) {
     for (let i = 0; i < ids.length; i++)
-      heads.set(ids[i]!, { revision: revisions[i]!, hash: hashes[i]!, position: positions[i]!, leaf: leaves[i] });
+      shardFor(heads, ids[i]!).set(ids[i]!, { revision: revisions[i]!, hash: hashes[i]!, position: positions[i]!, leaf: leaves[i] });
     yield;
   }
   return { ...rest, heads };
 }
 
+/** The heads' state as the checkpointer's snapshots of versions 1 and 2 kept it. */
+export type HeadsInOneMap = Omit<StreamHeadsState, 'heads'> & { heads: Map<string, Head> };
+
 /**
- * A state kept while digests were Buffers (the checkpointer's snapshots of versions 1 and 2) with its leaves and blocks
- * turned into digests (in place), so an upgrade goes on from it rather than walking the log again.
+ * A state kept while digests were Buffers and the heads one Map (the checkpointer's snapshots of versions 1 and 2), its
+ * leaves and blocks turned into digests (in place) and its heads spread over a ShardedMap, so an upgrade goes on from it
+ * rather than walking the log again.
  */
-export function withDigestStrings(state: StreamHeadsState): StreamHeadsState {
+export function upgradedHeads(state: HeadsInOneMap): StreamHeadsState {
   const digest = (value: unknown) => (Buffer.isBuffer(value) ? value.toString('latin1') : (value as Digest | undefined));
-  for (const head of state.heads.values()) head.leaf = digest(head.leaf);
+  const heads = shardedMap<Head>();
+  for (const [id, head] of state.heads) shardFor(heads, id).set(id, { ...head, leaf: digest(head.leaf) });
   for (const level of state.blocks) for (let m = 0; m < level.length; m++) level[m] = digest(level[m]);
-  return state;
+  return { ...state, heads };
 }
 
 /** A pause every 64 hashes (a mask): a few hundredths of a millisecond idle; 256 took 5–17 ms on the shared machine at load 7. */
@@ -83,12 +90,12 @@ const HASHES_PER_PAUSE = 63;
  */
 export class StreamHeads {
   /**
-   * A plain Map, not a GrowingMap (issue 12, the twenty-ninth round): its table doubles in one `set` (the 65,537th
-   * stream's took 11 ms of a first start at a million events), but every root walks all heads in sorted order with `get`,
-   * and a GrowingMap's lookups out of order made that walk about twice as slow (1M applies and 892 roots over 108,000
-   * streams in a script: 38–41 s against 18).
+   * By stream id, in 64 Maps (a ShardedMap): one Map's table doubles in a single `set`, 11 ms at the 65,537th stream (a
+   * first start at a million events) and some 190–280 ms at the 1,048,577th (ten million). Looked up once an event, and
+   * for a new stream's place in `sortedHeads`; the roots' walks do not look up (the twenty-ninth and fortieth rounds
+   * found them twice as slow over a GrowingMap's or a ShardedMap's lookups).
    */
-  private heads = new Map<string, Head>();
+  private heads: ShardedMap<Head> = shardedMap();
   private sorted: string[] = [];
   /**
    * Each stream's head in `sorted`'s order (the same objects as `heads`'): a root's walk over every head, and the moved
@@ -130,11 +137,13 @@ export class StreamHeads {
   }
 
   get streamCount(): number {
-    return this.heads.size;
+    let count = 0;
+    for (const shard of this.heads) count += shard.size;
+    return count;
   }
 
   get(streamId: string): StreamHead | undefined {
-    const head = this.heads.get(streamId);
+    const head = shardFor(this.heads, streamId).get(streamId);
     return head && { streamId, revision: head.revision, hash: head.hash };
   }
 
@@ -143,12 +152,13 @@ export class StreamHeads {
    * stays true) so the move can be undone.
    */
   apply(streamId: string, revision: number, hash: string, position: number): Head | undefined {
-    const head = this.heads.get(streamId);
+    const shard = shardFor(this.heads, streamId);
+    const head = shard.get(streamId);
     this.leaves = undefined;
     this.eventCount += 1;
     if (!head) {
       this.added.push(streamId);
-      this.heads.set(streamId, { revision, hash, position, leaf: undefined });
+      shard.set(streamId, { revision, hash, position, leaf: undefined });
       return undefined;
     }
     this.dirty.add(streamId);
@@ -164,10 +174,10 @@ export class StreamHeads {
   undo(streamId: string, previous: Head | undefined): void {
     this.leaves = undefined;
     if (previous) {
-      Object.assign(this.heads.get(streamId)!, previous);
+      Object.assign(shardFor(this.heads, streamId).get(streamId)!, previous);
       this.dirty.add(streamId);
     } else {
-      this.heads.delete(streamId);
+      shardFor(this.heads, streamId).delete(streamId);
       this.reorder = true;
     }
     this.eventCount -= 1;
@@ -196,7 +206,7 @@ export class StreamHeads {
     let firstShifted = Number.POSITIVE_INFINITY;
     // Sorted in pieces too: on a first start every one of a million events' 108,000 streams is new (~0.1 s in one sort).
     if (this.reorder) {
-      this.sorted = yield* sortingStrings([...this.heads.keys()]);
+      this.sorted = yield* sortingStrings(this.heads.flatMap((shard) => [...shard.keys()]));
       this.sortedHeads = undefined;
       this.reorder = false;
       firstShifted = 0;
@@ -205,7 +215,7 @@ export class StreamHeads {
       const kept: string[] = [];
       for (let i = 0; i < this.added.length; i++) {
         const id = this.added[i]!;
-        if (this.heads.has(id)) kept.push(id);
+        if (shardFor(this.heads, id).has(id)) kept.push(id);
         if ((i & 4095) === 4095) yield;
       }
       const added = yield* sortingStrings(kept);
@@ -218,7 +228,8 @@ export class StreamHeads {
     if (this.sortedHeads === undefined) {
       const sortedHeads: Head[] = new Array(this.sorted.length);
       for (let i = 0; i < sortedHeads.length; i++) {
-        sortedHeads[i] = this.heads.get(this.sorted[i]!)!;
+        const id = this.sorted[i]!;
+        sortedHeads[i] = shardFor(this.heads, id).get(id)!;
         if ((i & 1023) === 1023) yield;
       }
       this.sortedHeads = sortedHeads;
@@ -316,7 +327,7 @@ export class StreamHeads {
     let b = merged.length;
     for (let i = merged.length; i < sorted.length; i++) {
       const id = sorted[i]!;
-      merged.push(b < before.length && before[b] === id ? beforeHeads[b++]! : this.heads.get(id)!);
+      merged.push(b < before.length && before[b] === id ? beforeHeads[b++]! : shardFor(this.heads, id).get(id)!);
       if ((i & 4095) === 4095) yield;
     }
     return merged;
@@ -325,8 +336,9 @@ export class StreamHeads {
   /** Heads whose last event is after `position`, sorted by streamId. */
   movedAfter(position: number): StreamHead[] {
     const moved: StreamHead[] = [];
-    for (const [streamId, head] of this.heads)
-      if (head.position > position) moved.push({ streamId, revision: head.revision, hash: head.hash });
+    for (const shard of this.heads)
+      for (const [streamId, head] of shard)
+        if (head.position > position) moved.push({ streamId, revision: head.revision, hash: head.hash });
     return moved.sort(byStreamId);
   }
 }

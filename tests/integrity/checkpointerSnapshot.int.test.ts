@@ -105,11 +105,14 @@ describe('a checkpointer restarting from its snapshot', () => {
       expect(state.position).toBe(keptAt);
       const buffer = (digest: string | undefined) =>
         digest === undefined || digests === 'strings' ? digest : Buffer.from(digest, 'latin1');
-      for (const head of state.heads.heads.values()) (head as { leaf: unknown }).leaf = buffer(head.leaf);
+      // Then the heads were one Map.
+      const oneMap = new Map(
+        state.heads.heads.flatMap((shard) => [...shard].map(([id, head]) => [id, { ...head, leaf: buffer(head.leaf) }])),
+      );
       const blocks = state.heads.blocks.map((level) => level.map(buffer));
       expect(blocks.flat().filter(Buffer.isBuffer).length).toBe(digests === 'strings' ? 0 : blocks.flat().filter(Boolean).length);
       expect(blocks.flat().filter(Boolean).length).toBeGreaterThan(0);
-      const old = { ...state, heads: { ...state.heads, blocks } };
+      const old = { ...state, heads: { ...state.heads, heads: oneMap, blocks } };
       await snapshots.save(
         'checkpointer',
         version === 1
