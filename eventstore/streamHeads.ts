@@ -234,10 +234,11 @@ export class StreamHeads {
         if ((i & 4095) === 4095) yield;
       }
       const added = yield* sortingStrings(kept);
-      const before = this.sorted;
-      this.sorted = yield* mergingSorted(before, added);
-      if (added.length > 0) firstShifted = lowerBound(this.sorted, added[0]!);
-      if (this.sortedHeads !== undefined) yield* this.mergingHeads(before, firstShifted);
+      const sorted = yield* mergingSorted(this.sorted, added);
+      if (added.length > 0) firstShifted = lowerBound(sorted, added[0]!);
+      if (this.sortedHeads !== undefined) yield* this.mergingHeads(sorted, firstShifted);
+      // With the heads' lists swapped in the same step: the order and its lists never disagree at a pause.
+      this.sorted = sorted;
     }
     this.added = [];
     // Built from the heads (after a restore, or a reorder): every leaf read from its head below, none patched.
@@ -332,10 +333,10 @@ export class StreamHeads {
    * heads unmoved) they are read off the sorted streams, with no sort of their own; otherwise `movedAfter`'s, at once.
    */
   *movingAfter(position: number): Generator<void, StreamHead[]> {
-    if (this.reorder || this.added.length > 0) return this.movedAfter(position);
+    if (this.reorder || this.added.length > 0 || this.sortedHeads === undefined) return this.movedAfter(position);
     const moved: StreamHead[] = [];
     const sorted = this.sorted;
-    const sortedHeads = this.sortedHeads!;
+    const sortedHeads = this.sortedHeads;
     for (let i = 0; i < sorted.length; i++) {
       const head = sortedHeads[i]!;
       if (head.position > position) moved.push({ streamId: sorted[i]!, revision: head.revision, hash: head.hash });
@@ -345,12 +346,12 @@ export class StreamHeads {
   }
 
   /**
-   * `sortedHeads` and `sortedLeaves` in the order of `sorted`, which is `before` with new streams merged in from
-   * `firstShifted` on: up to there they stand as they were, past it each id is `before`'s next or a new stream, whose head
-   * alone is looked up (its leaf left to the root). Written over the spare lists, then swapped. Pausing every 4,096.
+   * `sortedHeads` and `sortedLeaves` in the order of `sorted`, which is `this.sorted` with new streams merged in from
+   * `firstShifted` on: up to there they stand as they were, past it each id is the old order's next or a new stream, whose
+   * head alone is looked up (its leaf left to the root). Written over the spare lists, swapped after the last pause.
    */
-  private *mergingHeads(before: readonly string[], firstShifted: number): Generator<void> {
-    const sorted = this.sorted;
+  private *mergingHeads(sorted: readonly string[], firstShifted: number): Generator<void> {
+    const before = this.sorted;
     const beforeHeads = this.sortedHeads!;
     const beforeLeaves = this.sortedLeaves!;
     const heads = this.spareHeads;
