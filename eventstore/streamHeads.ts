@@ -215,7 +215,8 @@ export class StreamHeads {
    * second): every head's leaf, and the tree's full aligned blocks, level by level, bottom up. Those are exactly the
    * blocks `subtree` would hash (every full aligned block lies inside one of the blocks the root's split decomposes the
    * leaves into), so the root and the cache are the same as `subtree` alone leaves them. The heads must not move until
-   * `root` is taken.
+   * `root` is taken, and no other `preparing` (nor `root`) may run while this one is paused: `mergingHeads` writes into
+   * the one pair of spare lists (the checkpointer's `busy` and verify's runs at once keep it so).
    */
   *preparing(): Generator<void> {
     let firstShifted = Number.POSITIVE_INFINITY;
@@ -241,6 +242,12 @@ export class StreamHeads {
       this.sorted = sorted;
     }
     this.added = [];
+    // Blocks wholly before the first new stream hold the same leaves as before; the rest are stale. Cut in the step that
+    // cleared `reorder` and `added`, before any pause: a root asked meanwhile must not find them cached.
+    for (let k = 1; k < this.blocks.length; k++) {
+      const keep = Math.floor(firstShifted / 2 ** k);
+      if (this.blocks[k]!.length > keep) this.blocks[k]!.length = keep;
+    }
     // Built from the heads (after a restore, or a reorder): every leaf read from its head below, none patched.
     const rebuilt = this.sortedHeads === undefined || this.sortedLeaves === undefined;
     if (rebuilt) {
@@ -257,11 +264,6 @@ export class StreamHeads {
     }
     const sortedHeads = this.sortedHeads!;
     const leaves = this.sortedLeaves!;
-    // Blocks wholly before the first new stream hold the same leaves as before; the rest are stale.
-    for (let k = 1; k < this.blocks.length; k++) {
-      const keep = Math.floor(firstShifted / 2 ** k);
-      if (this.blocks[k]!.length > keep) this.blocks[k]!.length = keep;
-    }
     // A moved head's leaf is stale, and so are its blocks (before the first new stream: past it every block is stale). Nothing
     // to look up when every leaf was read from its head and every block is stale (on a first start most streams moved).
     let looked = 0;

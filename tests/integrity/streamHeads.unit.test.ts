@@ -147,4 +147,38 @@ describe('the stream heads’ incremental Merkle root', () => {
       expect(heads.root()).toBe(fromScratch());
     }
   });
+  it('given a root, when the last moves are undone for an older root and then applied again as the verifier does, then both roots and the moved heads are those from scratch', () => {
+    type Move = { streamId: string; revision: number; hash: string; position: number };
+    const moves: Move[] = [];
+    const last = new Map<string, Move>();
+    for (let i = 0; i < 2_000; i++) {
+      // Streams new until 1,500 and every fifth move after; the rest move old ones. The very last, a stream sorting first.
+      const streamId = i === 1_999 ? 'a-first' : i % 5 === 0 || i < 1_500 ? `s-${(i * 7919) % 2_003}` : `s-${(i * 31) % 1_500}`;
+      const move = { streamId, revision: (last.get(streamId)?.revision ?? -1) + 1, hash: String(i).padStart(64, '0'), position: i };
+      moves.push(move);
+      last.set(streamId, move);
+    }
+    // Counted here: the root over the last move of each stream among the first `n` moves.
+    const rootOf = (n: number) => {
+      const at = new Map<string, Move>();
+      for (const m of moves.slice(0, n)) at.set(m.streamId, m);
+      return headsRoot([...at.values()].map(({ streamId, revision, hash }) => ({ streamId, revision, hash })));
+    };
+    const heads = new StreamHeads();
+    const replaced: ReturnType<StreamHeads['apply']>[] = [];
+    for (const [i, m] of moves.entries()) {
+      replaced.push(heads.apply(m.streamId, m.revision, m.hash, m.position));
+      if (i === 1_499) expect(heads.root()).toBe(rootOf(1_500));
+    }
+    expect(heads.root()).toBe(rootOf(2_000));
+    for (let i = moves.length - 1; i >= 1_700; i--) heads.undo(moves[i]!.streamId, replaced[i]);
+    expect(heads.root()).toBe(rootOf(1_700));
+    for (const m of moves.slice(1_700)) heads.apply(m.streamId, m.revision, m.hash, m.position);
+    expect(heads.root()).toBe(rootOf(2_000));
+    const steps = heads.movingAfter(1_699);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    expect(step.value).toEqual(heads.movedAfter(1_699));
+    expect(step.value.length).toBeGreaterThan(100);
+  });
 });
