@@ -127,8 +127,11 @@ export class StreamHeads {
   private blocks: (Digest | undefined)[][] = [];
   /** Events applied, across all streams. */
   eventCount = 0;
-  /** Every head's leaf in order, as `preparing` left them when it ran to its end; undefined once a head moves (not kept). */
-  private leaves: Digest[] | undefined;
+  /**
+   * Whether `preparing` has run to its end since the last move: then `sortedLeaves` holds every leaf and the tree's full
+   * blocks are cached, and `root` hashes only the few nodes over them.
+   */
+  private prepared = false;
 
   /** The heads as they are now, to be kept in a snapshot: shared, not copied (serialize it before the next `apply`). */
   state(): StreamHeadsState {
@@ -169,7 +172,7 @@ export class StreamHeads {
   apply(streamId: string, revision: number, hash: string, position: number): Head | undefined {
     const shard = shardFor(this.heads, streamId);
     const head = shard.get(streamId);
-    this.leaves = undefined;
+    this.prepared = false;
     this.eventCount += 1;
     if (!head) {
       this.added.push(streamId);
@@ -187,7 +190,7 @@ export class StreamHeads {
 
   /** Puts back the head `apply` replaced. */
   undo(streamId: string, previous: Head | undefined): void {
-    this.leaves = undefined;
+    this.prepared = false;
     if (previous) {
       Object.assign(shardFor(this.heads, streamId).get(streamId)!, previous);
       this.dirty.add(streamId);
@@ -203,8 +206,8 @@ export class StreamHeads {
    * few nodes over the tree's full blocks; otherwise it does that work first, at once.
    */
   root(): string {
-    if (this.leaves === undefined) atOnce(this.preparing());
-    const leaves = this.leaves!;
+    if (!this.prepared) atOnce(this.preparing());
+    const leaves = this.sortedLeaves as Digest[];
     if (leaves.length <= 1) return merkleRoot(leaves);
     return digestHex(this.subtree(leaves, 0, leaves.length));
   }
@@ -289,9 +292,9 @@ export class StreamHeads {
     }
     // Every leaf set now. The same list stays `sortedLeaves`, patched in place by the next root.
     const filled = leaves as Digest[];
-    this.leaves = undefined;
+    this.prepared = false;
     if (filled.length <= 1) {
-      this.leaves = filled;
+      this.prepared = true;
       return;
     }
     let hashed = 0;
@@ -307,7 +310,7 @@ export class StreamHeads {
         if ((++hashed & HASHES_PER_PAUSE) === 0) yield;
       }
     }
-    this.leaves = filled;
+    this.prepared = true;
   }
 
   /** RFC 6962's tree hash over leaves [from, to), as merkle.ts computes it, taking full aligned blocks from the cache. */
