@@ -18,6 +18,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'memory', load: () => import('./memory.js') },
   { name: 'links', load: () => import('./links.js') },
   { name: 'maps', load: () => import('./maps.js') },
+  { name: 'checkpoints', load: () => import('./checkpoints.js') },
 ];
 
 // Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).
