@@ -119,6 +119,11 @@ export class StreamHeads {
    */
   private spareHeads: Head[] = [];
   private spareLeaves: (Digest | undefined)[] = [];
+  /**
+   * The sorted ids' list before the last merge, which the next merge writes over (`mergingSorted`'s `into`) and swaps in:
+   * a new list of 1.08 million ids at ten million events took 23–31 ms to make, in the draft's first slice.
+   */
+  private spareSorted: string[] = [];
   private added: string[] = [];
   private reorder = false;
   /** Streams whose head moved (or was put back) since the last root. */
@@ -133,7 +138,10 @@ export class StreamHeads {
    */
   private prepared = false;
 
-  /** The heads as they are now, to be kept in a snapshot: shared, not copied (serialize it before the next `apply`). */
+  /**
+   * The heads as they are now, to be kept in a snapshot: shared, not copied (serialize it before the next `apply`: the
+   * blocks are patched in place, and the sorted ids' list is written over by the root after next).
+   */
   state(): StreamHeadsState {
     const { heads, sorted, added, reorder, dirty, blocks, eventCount } = this;
     return { heads, sorted, added, reorder, dirty, blocks, eventCount };
@@ -238,10 +246,11 @@ export class StreamHeads {
         if ((i & 4095) === 4095) yield;
       }
       const added = yield* sortingStrings(kept);
-      const sorted = yield* mergingSorted(this.sorted, added);
+      const sorted = yield* mergingSorted(this.sorted, added, this.spareSorted);
       if (added.length > 0) firstShifted = lowerBound(sorted, added[0]!);
       if (this.sortedHeads !== undefined) yield* this.mergingHeads(sorted, firstShifted);
       // With the heads' lists swapped in the same step: the order and its lists never disagree at a pause.
+      this.spareSorted = this.sorted;
       this.sorted = sorted;
     }
     this.added = [];

@@ -147,10 +147,15 @@ export function* sortingStrings(strings: string[]): Generator<void, string[]> {
   return from;
 }
 
-/** Two lists sorted as `sortingStrings` sorts merged into one (on a tie, a's first), pausing every 4,096 strings. */
-export function* mergingSorted(a: readonly string[], b: readonly string[]): Generator<void, string[]> {
-  const out: string[] = new Array(a.length + b.length);
+/**
+ * Two lists sorted as `sortingStrings` sorts merged into one (on a tie, a's first), pausing every 4,096 strings. Into `into`
+ * when given (written over from its start and cut to the merge's length; neither `a` nor `b`), else a new list: a list of a
+ * million entries made at once took 23–31 ms here, in one slice (its pages touched as it is filled with holes).
+ */
+export function* mergingSorted(a: readonly string[], b: readonly string[], into?: string[]): Generator<void, string[]> {
+  const out: string[] = into ?? new Array(a.length + b.length);
   yield* merging(out, 0, a, 0, a.length, b, 0, b.length);
+  out.length = a.length + b.length;
   return out;
 }
 

@@ -167,4 +167,15 @@ describe('sorting and merging strings in pieces', () => {
     expect(value).toStrictEqual([...a, ...b].sort());
     expect(pauses).toBeGreaterThanOrEqual(Math.floor(100_000 / 4096));
   });
+
+  it('given a spare list longer and one shorter than the merge, when merged into each, then each is the sorted whole, cut or grown to its length, and it is the list returned', () => {
+    const a = strings(5_000, 17).sort();
+    const b = strings(3_000, 19).sort();
+    const expected = [...a, ...b].sort();
+    for (const spare of [strings(9_000, 23), strings(1_000, 29)]) {
+      const value = paused(mergingSorted(a, b, spare)).value;
+      expect(value).toBe(spare);
+      expect(value).toStrictEqual(expected);
+    }
+  });
 });
