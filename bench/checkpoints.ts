@@ -154,18 +154,22 @@ function rows(
 ): Record<string, string | number>[] {
   const window = drafts.filter((d) => d.position > lastNew - WINDOW_EVENTS);
   const before = drafts[drafts.indexOf(window[0]!) - 1];
-  const added = (window.at(-1)!.streams - (before?.streams ?? window[0]!.streams)) / (before ? window.length : window.length - 1);
+  if (window.length < 2 || !before)
+    throw new Error(
+      `The ${formatNumber(size)}-event log opens its last stream too early for ${WINDOW_EVENTS / EVERY_EVENTS} checkpoints before it`,
+    );
+  const added = (window.at(-1)!.streams - before.streams) / window.length;
   const windowMean = mean(window.map((d) => d.ms));
   return [
     {
       log: `${formatNumber(size)} events, ${formatNumber(streams)} streams`,
       'stream ids': ids,
-      'ms a checkpoint, every one': size > DRAFT_ALL_UP_TO ? '—' : mean(drafts.map((d) => d.ms)),
-      [`ms a checkpoint, the ${window.length} up to the last new stream`]: windowMean,
+      'ms a checkpoint, every one up to it': size > DRAFT_ALL_UP_TO ? '—' : mean(drafts.map((d) => d.ms)),
+      [`ms a checkpoint, the ${window.length} up to the last new stream (there)`]: windowMean,
       'new streams a checkpoint there': added,
       'µs an event there': (1000 * windowMean) / EVERY_EVENTS,
-      // Only slices over 5 ms are kept to take the collector's pauses off.
-      'longest slice less the collector, ms': Math.max(...drafts.map((d) => d.longestOwn)) || '< 5',
+      // There, as the columns beside it (not a start's first drafts); only steps over 5 ms are kept to take the pauses off.
+      'longest step there less the collector, ms': Math.max(0, ...window.map((d) => d.longestOwn)) || '< 5',
       'the collector: ms in all, longest pause': `${formatNumber(collectorMs)}, ${formatNumber(longestPause)}`,
       'observing every event, ms': observeMs,
       'anchor: a root from scratch at the head, ms': scratchMs,
@@ -190,7 +194,7 @@ export async function run(): Promise<FigureTable> {
     title: `The checkpointer on a live server: a checkpoint every ${EVERY_EVENTS} events over the generated county (CheckpointDrafter, in this process)`,
     rows: measured,
     notes: [
-      'A checkpoint: the draft as the checkpointer runs it (`drafting`: the root and the moved heads), its slices timed one by one; the slices are what the checkpointer runs between its yields to the event loop. Its append (a small event) is not counted. The longest slice less the collector: its time less the pauses PerformanceObserver reported in it (at 10M a slice of 89–95 ms fell on a scavenge of 48–73 ms that --trace-gc showed: what it does not report stays in).',
+      'A checkpoint: the draft as the checkpointer runs it (`drafting`: the root and the moved heads), each of its steps (the work between two yields) timed; a live checkpointer runs steps in slices of about 8 ms (`sliced`), so a step is at most a slice of its own. Its append (a small event) is not counted. The longest step less the collector: its time less the pauses PerformanceObserver reported in it (under --trace-gc at 10M, steps of 93–95 ms fell on scavenges of 48–73 ms: what it does not report stays in).',
       `Up to the last new stream: the checkpoints of the last ${formatNumber(WINDOW_EVENTS)} events before the log's last new stream (the generated county's last weeks open none). Logs over ${formatNumber(DRAFT_ALL_UP_TO)} events are drafted there only, after one draft that proves all before (left out). µs an event: what the checkpoints add to each event appended on a live server, on its main thread.`,
       "Anchor: `headsRoot` over every head at the log's head, once: what each checkpoint would hash if drafting kept no tree.",
       `Load average at the end: ${loadavg()[0]!.toFixed(1)}.`,

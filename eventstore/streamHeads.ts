@@ -147,7 +147,10 @@ export class StreamHeads {
     return { heads, sorted, added, reorder, dirty, blocks, eventCount };
   }
 
-  /** Heads restored from `state()`: the same roots from here on as the heads it was taken from, with no block hashed again. */
+  /**
+   * Heads restored from `state()`: the same roots from here on as the heads it was taken from, with no block hashed again.
+   * It takes the state's lists, not copies: a state restored as it is (not through a snapshot's bytes) is this one's alone.
+   */
   static from(state: StreamHeadsState): StreamHeads {
     const restored = new StreamHeads();
     restored.heads = state.heads;
@@ -226,8 +229,8 @@ export class StreamHeads {
    * second): every head's leaf, and the tree's full aligned blocks, level by level, bottom up. Those are exactly the
    * blocks `subtree` would hash (every full aligned block lies inside one of the blocks the root's split decomposes the
    * leaves into), so the root and the cache are the same as `subtree` alone leaves them. The heads must not move until
-   * `root` is taken, and no other `preparing` (nor `root`) may run while this one is paused: `mergingHeads` writes into
-   * the one pair of spare lists (the checkpointer's `busy` and verify's runs at once keep it so).
+   * `root` is taken, and no other `preparing` (nor `root`) may run while this one is paused: the merges write into the one
+   * spare list of ids and the one pair of heads' and leaves' (the checkpointer's `busy` and verify's runs at once keep it so).
    */
   *preparing(): Generator<void> {
     let firstShifted = Number.POSITIVE_INFINITY;
