@@ -74,7 +74,7 @@ describe('the stream heads’ incremental Merkle root', () => {
     const ids = Array.from({ length: 3_000 }, (_, i) => `s-${(i * 7919) % 3_001}`);
     for (const [i, streamId] of ids.entries()) heads.apply(streamId, 0, 'a'.repeat(64), i);
     for (let i = 0; i < 3_000; i += 3) heads.apply(ids[i]!, 1, 'b'.repeat(64), 3_000 + i);
-    for (const steps = heads.preparing(); !steps.next().done; );
+    atOnce(heads.preparing());
     let pauses = 0;
     const steps = heads.movingAfter(2_999);
     let step = steps.next();
@@ -96,25 +96,23 @@ describe('the stream heads’ incremental Merkle root', () => {
       plain.set(streamId, { revision, hash, position });
     };
     for (let i = 0; i < 3_000; i++) move(`s-${(i * 7919) % 3_001}`, 0, 'a'.repeat(64), i);
-    for (const steps = heads.preparing(); !steps.next().done; );
+    atOnce(heads.preparing());
     heads.root();
     for (let i = 0; i < 10; i++) move(`s-${(i * 301) % 3_001}`, 1, 'b'.repeat(64), 3_000 + i);
     for (let i = 0; i < 5; i++) move(`t-${i * 599}`, 0, 'c'.repeat(64), 3_010 + i);
     const shards = (heads as unknown as { heads: Map<string, unknown>[] }).heads;
     const lookups = shards.map((shard) => vi.spyOn(shard, 'get'));
-    for (const steps = heads.preparing(); !steps.next().done; );
+    atOnce(heads.preparing());
     // Counted here: the five new streams, once each (a walk by id would look up all 3,005).
     const looked = lookups.flatMap((spy) => spy.mock.calls.map(([id]) => id));
     expect(looked.sort()).toEqual(['t-0', 't-1198', 't-1797', 't-2396', 't-599']);
     expect(heads.root()).toBe(headsRoot([...plain].map(([streamId, h]) => ({ streamId, revision: h.revision, hash: h.hash }))));
-    const steps = heads.movingAfter(2_999);
-    let step = steps.next();
-    while (!step.done) step = steps.next();
+    const moved = atOnce(heads.movingAfter(2_999));
     const expected = [...plain]
       .filter(([, h]) => h.position > 2_999)
       .map(([streamId, h]) => ({ streamId, revision: h.revision, hash: h.hash }))
       .sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
-    expect(step.value).toEqual(expected);
+    expect(moved).toEqual(expected);
     expect(expected).toHaveLength(15);
   });
   it('given heads restored from a state taken between roots, when heads move, streams are added and a move is undone, then every root is the one from scratch', () => {
