@@ -155,9 +155,44 @@ export function* sortingStrings(strings: string[]): Generator<void, string[]> {
 export function* mergingSorted(a: readonly string[], b: readonly string[], into?: string[]): Generator<void, string[]> {
   if (into === a || into === b) throw new Error('mergingSorted writes into a list it reads');
   const out: string[] = into ?? new Array(a.length + b.length);
-  yield* merging(out, 0, a, 0, a.length, b, 0, b.length);
+  yield* b.length * 64 < a.length ? mergingFew(out, a, b) : merging(out, 0, a, 0, a.length, b, 0, b.length);
   out.length = a.length + b.length;
   return out;
+}
+
+/**
+ * `merging` of all of `a` and all of a far shorter `b` into `out`, pausing as it does: each of b's strings placed by a
+ * binary search of `a`, the runs of `a` between them copied without comparing. A checkpoint merges the hundred or so
+ * streams new since the last into all the others' ids, which in the application's ids (a UUID v5, in no order) spread over
+ * the whole list: compared one by one, 17 ms a checkpoint at a million events (a CPU profile, the forty-third round).
+ */
+function* mergingFew(out: string[], a: readonly string[], b: readonly string[]): Generator<void> {
+  let k = 0;
+  let i = 0;
+  for (let j = 0; j <= b.length; j++) {
+    // a's run up to b[j], its equals included (on a tie, a's first); the rest of a after b's last.
+    const end = j < b.length ? upperBound(a, b[j]!, i) : a.length;
+    while (i < end) {
+      const stop = Math.min(end, i + ((k | 4095) + 1 - k));
+      while (i < stop) out[k++] = a[i++]!;
+      if ((k & 4095) === 0) yield;
+    }
+    if (j === b.length) break;
+    out[k++] = b[j]!;
+    if ((k & 4095) === 0) yield;
+  }
+}
+
+/** The first index from `from` in `sorted` whose string is above `value`. */
+function upperBound(sorted: readonly string[], value: string, from: number): number {
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -178,4 +178,12 @@ describe('sorting and merging strings in pieces', () => {
       expect(value).toStrictEqual(expected);
     }
   });
+
+  it('given 100,000 sorted strings and a few (equal ones, one before all and one after all), when merged into a spare list, then it is the sorted whole and it pauses every 4,096', () => {
+    const a = strings(100_000, 31).sort();
+    const few = [...strings(40, 37), a[0]!, a[500]!, a[99_999]!, '', '\uFFFF'].sort();
+    const { value, pauses } = paused(mergingSorted(a, few, strings(50, 41)));
+    expect(value).toStrictEqual([...a, ...few].sort());
+    expect(pauses).toBeGreaterThanOrEqual(Math.floor(100_045 / 4096));
+  });
 });
