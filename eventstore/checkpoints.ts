@@ -189,6 +189,9 @@ export class PositionList {
   }
 }
 
+/** The most streams moved since the last root that a draft looks up and sorts in one step; past it, it walks every head. */
+const MOVED_LOOKED_UP = 4096;
+
 /** Follows the log and drafts checkpoints from the heads it has seen. */
 export class CheckpointDrafter {
   heads = new StreamHeads();
@@ -198,6 +201,13 @@ export class CheckpointDrafter {
   uncovered = new PositionList();
   position = -1;
   lastEventId: string | undefined;
+  /**
+   * The position of this drafter's last root, undefined before one (or in a drafter restored from a state): from there on
+   * the heads know which streams moved since (`movedSinceRoot`), and a draft covering from there or later reads its moved
+   * heads off them rather than walking every head (1.08 million at ten million events: 53 ms of a checkpoint's 880 in a
+   * CPU profile, the forty-third round).
+   */
+  private rootedAt: number | undefined;
 
   observe(observed: RecordedEvent | LogLink): void {
     const event = 'metadata' in observed ? linkOf(observed) : observed;
@@ -244,9 +254,16 @@ export class CheckpointDrafter {
    */
   *drafting(reason: CheckpointData['reason']): Generator<void, CheckpointData> {
     const position = this.position;
+    // Every head moved after `covered` moved after the last root when that root is at `covered` or before.
+    const since = this.rootedAt !== undefined && this.rootedAt <= this.covered ? this.heads.movedSinceRoot() : undefined;
+    // Unknown until this root is taken: a draft left unfinished has begun to forget what moved.
+    this.rootedAt = undefined;
     yield* this.heads.preparing();
     const merkleRoot = this.heads.root();
-    const heads = yield* this.heads.movingAfter(this.covered);
+    this.rootedAt = position;
+    // Looked up and sorted at once, so only when few (a checkpoint every 1,000 events moves at most 1,000 streams).
+    const few = since !== undefined && since.length <= MOVED_LOOKED_UP;
+    const heads = few ? this.heads.headsMovedAfter(since, this.covered) : yield* this.heads.movingAfter(this.covered);
     const moved: CheckpointData['moved'] = new Array(heads.length);
     for (let i = 0; i < heads.length; i++) {
       const h = heads[i]!;

@@ -434,6 +434,24 @@ export class StreamHeads {
     this.sortedLeaves = leaves;
   }
 
+  /**
+   * The streams moved or new since the last root (or since the heads began), some perhaps undone since: those a root would
+   * look at again. Undefined after an undone new stream (the order is rebuilt then, and the streams are not kept track of).
+   */
+  movedSinceRoot(): string[] | undefined {
+    return this.reorder ? undefined : [...this.dirty, ...this.added];
+  }
+
+  /** The heads of `streamIds` (repeats and streams gone allowed) whose last event is after `position`, sorted by streamId. */
+  headsMovedAfter(streamIds: readonly string[], position: number): StreamHead[] {
+    const moved: StreamHead[] = [];
+    for (const streamId of new Set(streamIds)) {
+      const head = shardFor(this.heads, streamId).get(streamId);
+      if (head !== undefined && head.position > position) moved.push({ streamId, revision: head.revision, hash: head.hash });
+    }
+    return moved.sort(byStreamId);
+  }
+
   /** Heads whose last event is after `position`, sorted by streamId. */
   movedAfter(position: number): StreamHead[] {
     const moved: StreamHead[] = [];
