@@ -340,8 +340,9 @@ export class StreamHeads {
    * ascending): a block wholly before the first keeps its leaves; after it, a block none of whose leaves is new holds the
    * leaves c places back, c the new streams before it, and is the hash of the block c / 2^k back when c is a multiple of
    * 2^k (those leaves were an aligned block); any other is dropped, to be hashed by the root. With the application's ids (a UUID
-   * v5, in no order) the hundred or so new streams of a checkpoint land all over the order and left almost no block in
-   * place: some 1 in 3 of the tree's nodes is kept this way (a half of the pairs, a quarter of the fours, ...). A moved head's
+   * v5, in no order) the hundred or so new streams of a checkpoint land all over the order and leave almost no block in
+   * place: some 1 in 3 of the nodes after the first of them is kept this way (half the pairs, a quarter of the fours, ...),
+   * where a block kept only in place would be hashed again. A moved head's
    * blocks are dropped after this, at its new place. Written downwards, so the block read (at or below the one written)
    * is the old one still; one step, no pause (at ten million events some 1.1 million entries over all levels).
    */
