@@ -34,8 +34,9 @@ const nodeBytes = Buffer.alloc(65, 1);
  */
 export function nodeHash(left: Digest, right: Digest): Digest {
   // A shorter digest would leave the last node's bytes behind it: refused, never hashed.
-  if (nodeBytes.write(left, 1, 32, 'latin1') + nodeBytes.write(right, 33, 32, 'latin1') !== 64 || left.length + right.length !== 64)
-    throw new Error('A Merkle node takes two SHA-256 digests of 32 bytes each');
+  if (left.length !== 32 || right.length !== 32) throw new Error('A Merkle node takes two SHA-256 digests of 32 bytes each');
+  nodeBytes.write(left, 1, 32, 'latin1');
+  nodeBytes.write(right, 33, 32, 'latin1');
   return sha256(nodeBytes);
 }
 

@@ -1,5 +1,5 @@
 import { type ShardedMap, shardFor, shardedMap } from '../projections/growingMap.js';
-import { atOnce, mergingSorted, sortingStrings } from '../projections/slices.js';
+import { atOnce, lowerBound, mergingSorted, sortingStrings } from '../projections/slices.js';
 import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRoot, nodeHash } from './merkle.js';
 
 type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
@@ -269,7 +269,10 @@ export class StreamHeads {
     this.added = [];
     // In the step that cleared `reorder` and `added`, before any pause (a root asked meanwhile must not find a stale block
     // cached): each level's blocks moved to where their leaves now are, or dropped.
-    for (let k = 1; k < this.blocks.length; k++) this.shiftingBlocks(this.blocks[k]!, k, placed, allStale);
+    for (let k = 1; k < this.blocks.length; k++) {
+      if (allStale) this.blocks[k]!.fill(undefined);
+      else this.shiftingBlocks(this.blocks[k]!, k, placed);
+    }
     // Built from the heads (after a restore, or a reorder): every leaf read from its head below, none patched.
     const rebuilt = this.sortedHeads === undefined || this.sortedLeaves === undefined;
     if (rebuilt) {
@@ -289,7 +292,7 @@ export class StreamHeads {
     // A moved head's leaf is stale, and so are its blocks, at its place in the new order (where its shifted blocks now are).
     // Nothing to look up when every leaf was read from its head and every block is stale (after a reorder).
     let looked = 0;
-    if (!(rebuilt && allStale))
+    if (!allStale)
       for (const streamId of this.dirty) {
         const at = lowerBound(this.sorted, streamId);
         if ((++looked & 1023) === 0) yield;
@@ -346,14 +349,11 @@ export class StreamHeads {
    * blocks are dropped after this, at its new place. Written downwards, so the block read (at or below the one written)
    * is the old one still; one step, no pause (at ten million events some 1.1 million entries over all levels).
    */
-  private shiftingBlocks(level: (Digest | undefined)[], k: number, placed: readonly number[], allStale: boolean): void {
+  private shiftingBlocks(level: (Digest | undefined)[], k: number, placed: readonly number[]): void {
+    if (placed.length === 0) return;
     const size = 2 ** k;
-    const keep = allStale ? 0 : placed.length === 0 ? level.length : Math.floor(placed[0]! / size);
+    const keep = Math.floor(placed[0]! / size);
     if (level.length <= keep) return;
-    if (allStale) {
-      level.fill(undefined);
-      return;
-    }
     const full = Math.floor(this.sorted.length / size);
     while (level.length < full) level.push(undefined);
     // below: the new streams before the block's end; before: those before its start.
@@ -470,16 +470,4 @@ export class StreamHeads {
         if (head.position > position) moved.push({ streamId, revision: head.revision, hash: head.hash });
     return moved.sort(byStreamId);
   }
-}
-
-/** The first index in `sorted` (from `from`) whose id is not below `id`. */
-function lowerBound(sorted: readonly string[], id: string, from = 0): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -170,8 +170,8 @@ function* mergingFew(out: string[], a: readonly string[], b: readonly string[]):
   let k = 0;
   let i = 0;
   for (let j = 0; j <= b.length; j++) {
-    // a's run up to b[j], its equals included (on a tie, a's first); the rest of a after b's last.
-    const end = j < b.length ? upperBound(a, b[j]!, i) : a.length;
+    // a's run below b[j] (a string equal to it is the same value on either side of it); the rest of a after b's last.
+    const end = j < b.length ? lowerBound(a, b[j]!, i) : a.length;
     while (i < end) {
       const stop = Math.min(end, i + ((k | 4095) + 1 - k));
       while (i < stop) out[k++] = a[i++]!;
@@ -183,13 +183,13 @@ function* mergingFew(out: string[], a: readonly string[], b: readonly string[]):
   }
 }
 
-/** The first index from `from` in `sorted` whose string is above `value`. */
-function upperBound(sorted: readonly string[], value: string, from: number): number {
+/** The first index in `sorted` (from `from`) whose string is not below `value`. */
+export function lowerBound(sorted: readonly string[], value: string, from = 0): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
+    if (sorted[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
