@@ -95,9 +95,16 @@ export class HashChainedEventStore implements EventStore {
   /**
    * The events this store's appends wrote, as the adapter gave them, to what the codec made of them:
    * a follower handed the same event (the SQLite adapter hands its followers what it just wrote)
-   * takes it decoded already instead of parsing it again. Weak: gone with the adapter's event.
+   * takes it decoded already instead of parsing it again; and the other way round, an event a follower
+   * was handed while an append was under way, for that append's caller. Weak: gone with the adapter's
+   * event.
    */
   private readonly decoded = new WeakMap<RecordedEvent, RecordedEvent>();
+  /**
+   * Appends under way. A follower is woken by the commit and can run before the append's caller takes its answer (with
+   * SQLite it always did: every event this process wrote went through the codec twice, issue 12's "parse an event once").
+   */
+  private appending = 0;
 
   constructor(
     readonly inner: EventStore,
@@ -166,6 +173,7 @@ export class HashChainedEventStore implements EventStore {
         chained.push({ streamId, events: this.chain(streamId, events, head), expected });
         callers.add(streamId);
       }
+      this.appending += 1;
       try {
         const results = await this.inner.appendMany(chained);
         return results.map((result, i) => this.learnFrom(chained[i]!.streamId, result));
@@ -173,6 +181,8 @@ export class HashChainedEventStore implements EventStore {
         if (error instanceof WrongExpectedRevisionError) this.heads.delete(error.streamId);
         if (error instanceof WrongExpectedRevisionError && !callers.has(error.streamId) && attempt < MAX_ATTEMPTS) continue;
         throw error;
+      } finally {
+        this.appending -= 1;
       }
     }
   }
@@ -194,11 +204,14 @@ export class HashChainedEventStore implements EventStore {
 
   /** Runs an append and learns the stream's new head from what it wrote; a conflict forgets the head. */
   private async appended(streamId: string, append: () => Promise<AppendResult>): Promise<AppendResult> {
+    this.appending += 1;
     try {
       return this.learnFrom(streamId, await append());
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) this.heads.delete(streamId);
       throw error;
+    } finally {
+      this.appending -= 1;
     }
   }
 
@@ -207,7 +220,7 @@ export class HashChainedEventStore implements EventStore {
     const events = writtenBy(result);
     if (events === undefined) return result;
     this.learn(streamId, events);
-    const decoded = decodedOrNothing(events, this.codec);
+    const decoded = decodedOrNothing(events, (event) => this.decoded.get(event) ?? this.codec(event));
     if (decoded !== undefined) for (const [i, event] of events.entries()) this.decoded.set(event, decoded[i]!);
     return withChangeToken(withWritten({ ...result }, decoded), changeTokenAfter(result));
   }
@@ -252,7 +265,17 @@ export class HashChainedEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
-    return this.inner.subscribeToAll(options, (event) => onEvent(this.decoded.get(event) ?? this.codec(event)));
+    return this.inner.subscribeToAll(options, (event) => onEvent(this.decodedForFollower(event)));
+  }
+
+  /** A followed event through the codec, unless an append decoded it already; kept for the append's caller while one is under way. */
+  private decodedForFollower(event: RecordedEvent): RecordedEvent {
+    const known = this.decoded.get(event);
+    if (known !== undefined) return known;
+    const decoded = this.codec(event);
+    // Only then: a catch-up's events (a million at a start) kept in a WeakMap would cost the collector for nothing.
+    if (this.appending > 0) this.decoded.set(event, decoded);
+    return decoded;
   }
 
   headPosition(): Promise<number> {

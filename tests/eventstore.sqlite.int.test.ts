@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Decider } from '../domain/shared/decider.js';
 import { currentState, handleCommand } from '../eventstore/commandHandler.js';
-import { DuplicateEventIdError, type NewEvent, type RecordedEvent, WrongExpectedRevisionError } from '../eventstore/port.js';
+import { HashChainedEventStore } from '../eventstore/hashChain.js';
+import { DuplicateEventIdError, type NewEvent, type RecordedEvent, WrongExpectedRevisionError, writtenBy } from '../eventstore/port.js';
 import { prepareData } from '../eventstore/preparedData.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
 import { eventStoreContract } from './eventstore.contract.js';
@@ -193,6 +194,40 @@ describe('sqlite event store on disk', () => {
     const stored = await new SqliteEventStore(file).readAll({ after: -1, maxCount: 100 });
     expect(stored).toHaveLength(8);
     expect(seen).toEqual(stored);
+  });
+
+  it('given a follower of the chained store, when this process appends, then each event written passes the codec once, whichever of the follower and the append goes on first (issue 12: parse an event once)', async () => {
+    const parsed = new Map<string, number>();
+    const store = new HashChainedEventStore(new SqliteEventStore(tempFile()), (e) => {
+      parsed.set(e.id, (parsed.get(e.id) ?? 0) + 1);
+      return { ...e, data: { ...(e.data as object) } };
+    });
+    // The log's first event before the follower: a follow from the log's start finds it by reading the file (positions
+    // start at 1), not among what the append kept.
+    const { position: first } = await store.appendToStream('s', [event(-1)], 'no_stream');
+    parsed.clear();
+    const controller = new AbortController();
+    const seen: RecordedEvent[] = [];
+    let reached = () => {};
+    const following = store.subscribeToAll({ after: first, signal: controller.signal }, (e) => {
+      seen.push(e);
+      if (seen.length === 6) reached();
+    });
+    const seenAll = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const written: RecordedEvent[] = [];
+    for (let n = 0; n < 3; n++) {
+      const result = await store.appendToStream('s', [event(2 * n), event(2 * n + 1)], 2 * n);
+      written.push(...(writtenBy(result) ?? []));
+    }
+    await seenAll;
+    controller.abort();
+    await following;
+    expect(seen.map((e) => e.data)).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ n })));
+    // The follower and the append's caller are handed the same decoded events.
+    expect(seen).toEqual(written);
+    expect([...parsed.values()]).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it('a fold found current is read again once another process appended to its stream', async () => {
