@@ -96,15 +96,16 @@ export class HashChainedEventStore implements EventStore {
    * The events this store's appends wrote, as the adapter gave them, to what the codec made of them:
    * a follower handed the same event (the SQLite adapter hands its followers what it just wrote)
    * takes it decoded already instead of parsing it again; and the other way round, an event a follower
-   * was handed while an append was under way, for that append's caller. Weak: gone with the adapter's
-   * event.
+   * was handed while an append to its stream was under way, for that append's caller. Both are handed
+   * the same decoded object (events are never changed once read). Weak: gone with the adapter's event.
    */
   private readonly decoded = new WeakMap<RecordedEvent, RecordedEvent>();
   /**
-   * Appends under way. A follower is woken by the commit and can run before the append's caller takes its answer (with
-   * SQLite it always did: every event this process wrote went through the codec twice, issue 12's "parse an event once").
+   * Appends under way, by stream. A follower is woken by the commit and can run before the append's caller takes its answer
+   * (with SQLite it always did: every event this process wrote went through the codec twice, issue 12's "parse an event
+   * once").
    */
-  private appending = 0;
+  private readonly appending = new Map<string, number>();
 
   constructor(
     readonly inner: EventStore,
@@ -173,7 +174,8 @@ export class HashChainedEventStore implements EventStore {
         chained.push({ streamId, events: this.chain(streamId, events, head), expected });
         callers.add(streamId);
       }
-      this.appending += 1;
+      const streams = chained.map((part) => part.streamId);
+      this.appendingTo(streams, 1);
       try {
         const results = await this.inner.appendMany(chained);
         return results.map((result, i) => this.learnFrom(chained[i]!.streamId, result));
@@ -182,7 +184,7 @@ export class HashChainedEventStore implements EventStore {
         if (error instanceof WrongExpectedRevisionError && !callers.has(error.streamId) && attempt < MAX_ATTEMPTS) continue;
         throw error;
       } finally {
-        this.appending -= 1;
+        this.appendingTo(streams, -1);
       }
     }
   }
@@ -204,14 +206,23 @@ export class HashChainedEventStore implements EventStore {
 
   /** Runs an append and learns the stream's new head from what it wrote; a conflict forgets the head. */
   private async appended(streamId: string, append: () => Promise<AppendResult>): Promise<AppendResult> {
-    this.appending += 1;
+    this.appendingTo([streamId], 1);
     try {
       return this.learnFrom(streamId, await append());
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) this.heads.delete(streamId);
       throw error;
     } finally {
-      this.appending -= 1;
+      this.appendingTo([streamId], -1);
+    }
+  }
+
+  /** Counts appends under way to `streamIds` up (1) or down (-1). */
+  private appendingTo(streamIds: readonly string[], by: 1 | -1): void {
+    for (const streamId of streamIds) {
+      const count = (this.appending.get(streamId) ?? 0) + by;
+      if (count === 0) this.appending.delete(streamId);
+      else this.appending.set(streamId, count);
     }
   }
 
@@ -268,13 +279,13 @@ export class HashChainedEventStore implements EventStore {
     return this.inner.subscribeToAll(options, (event) => onEvent(this.decodedForFollower(event)));
   }
 
-  /** A followed event through the codec, unless an append decoded it already; kept for the append's caller while one is under way. */
+  /** A followed event through the codec, unless an append decoded it already; kept for the caller of an append to its stream under way. */
   private decodedForFollower(event: RecordedEvent): RecordedEvent {
     const known = this.decoded.get(event);
     if (known !== undefined) return known;
     const decoded = this.codec(event);
     // Only then: a catch-up's events (a million at a start) kept in a WeakMap would cost the collector for nothing.
-    if (this.appending > 0) this.decoded.set(event, decoded);
+    if (this.appending.has(event.streamId)) this.decoded.set(event, decoded);
     return decoded;
   }
 

@@ -4,6 +4,20 @@ import { type Digest, type StreamHead, byStreamId, digestHex, headLeaf, merkleRo
 
 type Head = { revision: number; hash: string; position: number; leaf: Digest | undefined };
 
+/**
+ * The levels whose nodes are kept at every start, aligned or not (`starts`), not only where the tree has them now. With
+ * new streams all over the order (the application's ids) a block's leaves shift by the new streams before them, and a
+ * pair aligned at one root is misaligned at the next and aligned again at a later one: over the 1M-event county with
+ * those ids, 76 % of the nodes a checkpoint hashed had been hashed before (94 % of the pairs, 88 % of the fours, 72 % of
+ * the eights, 42 % of the sixteens, 13 % of the thirty-twos; the forty-fourth round's scratch, every digest recorded over
+ * 60 checkpoints). Kept at every start up to the sixteens: 2.7 % at 1M (17,500 nodes a checkpoint against 71,500), 22 %
+ * at 10M (90,800 nodes a checkpoint, the repeats at the thirty-twos and sixty-fours). Each level kept so costs a list as
+ * long as the leaves, a digest for each start hashed once, and a move of every start in `shiftingStarts`; up to the
+ * sixty-fours (0.7 % hashed again at 10M) a checkpoint at 10M took 221 ms against 187–198 ms with four levels, its
+ * longest step 18 ms against 13. Above them, aligned blocks only.
+ */
+const START_LEVELS = 4;
+
 /** Everything the heads hold, as plain data (V8 serializes it): the heads, their order and the tree's cached blocks. */
 export type StreamHeadsState = {
   heads: ShardedMap<Head>;
@@ -11,7 +25,13 @@ export type StreamHeadsState = {
   added: string[];
   reorder: boolean;
   dirty: Set<string>;
+  /**
+   * blocks[k][m], the tree's aligned blocks: above START_LEVELS, or at every level in a snapshot's stored form and in a
+   * state made before `starts` (the levels below then taken from here).
+   */
   blocks: (Digest | undefined)[][];
+  /** starts[k][j] for 1 ≤ k ≤ START_LEVELS (`StreamHeads.starts`); not in a snapshot's stored form, which keeps their aligned blocks. */
+  starts?: (Digest | undefined)[][];
   eventCount: number;
 };
 
@@ -22,13 +42,25 @@ export type StreamHeadsState = {
  * made one write of 1,000 of them take 28 ms alone, 82 ms in a first start's CPU profile. Lists of strings and numbers add
  * nothing to it; blocks, because five lists of 108,000 allocated at once were a 36 ms step and a collection (profile).
  */
-export type StoredStreamHeads = Omit<StreamHeadsState, 'heads'> & {
+export type StoredStreamHeads = Omit<StreamHeadsState, 'heads' | 'starts'> & {
   streams: { ids: string[]; revisions: number[]; hashes: string[]; positions: number[]; leaves: (Digest | undefined)[] }[];
 };
 
-/** `state` as a snapshot keeps it, pausing (`yield`) after every block; the lists other than the heads are shared. */
+/**
+ * `state` as a snapshot keeps it, pausing (`yield`) after every block; the lists other than the heads are shared, but for
+ * the low levels' aligned blocks, taken from their starts (1.01 million at ten million events: 110–125 ms in one step, the
+ * review measured, when `state()` took them).
+ */
 export function* storingHeads(state: StreamHeadsState): Generator<void, StoredStreamHeads> {
-  const { heads, ...rest } = state;
+  const { heads, starts, ...rest } = state;
+  const blocks = [...rest.blocks];
+  for (let k = 1; starts !== undefined && k < starts.length; k++) {
+    const size = 1 << k;
+    const aligned: (Digest | undefined)[] = [];
+    for (let j = 0; j + size <= rest.sorted.length && j < starts[k]!.length; j += size) if (aligned.push(starts[k]![j]) % 4096 === 0) yield;
+    while (blocks.length <= k) blocks.push([]);
+    blocks[k] = aligned;
+  }
   const streams: StoredStreamHeads['streams'] = [];
   let block: StoredStreamHeads['streams'][number] | undefined;
   for (const shard of heads)
@@ -43,10 +75,10 @@ export function* storingHeads(state: StreamHeadsState): Generator<void, StoredSt
       block.positions.push(head.position);
       block.leaves.push(head.leaf);
     }
-  return { ...rest, streams };
+  return { ...rest, blocks, streams };
 }
 
-/** The state `storingHeads` kept, pausing after every block. */
+/** The state `storingHeads` kept, pausing after every block; the low levels' starts made from their aligned blocks. */
 export function* restoringHeads(stored: StoredStreamHeads): Generator<void, StreamHeadsState> {
   const { streams, ...rest } = stored;
   const heads = shardedMap<Head>();
@@ -55,7 +87,29 @@ export function* restoringHeads(stored: StoredStreamHeads): Generator<void, Stre
       shardFor(heads, ids[i]!).set(ids[i]!, { revision: revisions[i]!, hash: hashes[i]!, position: positions[i]!, leaf: leaves[i] });
     yield;
   }
-  return { ...rest, heads };
+  return { ...rest, heads, starts: yield* startsOf(rest.blocks, rest.sorted.length) };
+}
+
+/**
+ * The low levels' starts from their aligned blocks (the others unknown), pausing every 65,536 starts. Each list is made at
+ * once with a quarter more room than the leaves (holes): grown by a push past its room, a list of 1.08 million starts (ten
+ * million events) is copied in one step of 36–75 ms (a scratch, the forty-fourth round), and a list made to the leaves'
+ * length exactly did that at the first new stream.
+ */
+function* startsOf(blocks: readonly (Digest | undefined)[][], count: number): Generator<void, (Digest | undefined)[][]> {
+  const starts: (Digest | undefined)[][] = [[]];
+  for (let k = 1; k <= START_LEVELS && k < blocks.length; k++) {
+    const size = 1 << k;
+    const length = Math.max(0, count - size + 1);
+    const list: (Digest | undefined)[] = new Array(length + (length >> 2));
+    const aligned = blocks[k]!;
+    for (let m = 0; m < aligned.length && m * size < length; m++) {
+      list[m * size] = aligned[m];
+      if ((m & 65535) === 65535) yield;
+    }
+    starts.push(list);
+  }
+  return starts;
 }
 
 /** The heads' state as the checkpointer's snapshots of versions 1 and 2 kept it. */
@@ -76,19 +130,6 @@ export function upgradedHeads(state: HeadsInOneMap): StreamHeadsState {
 
 /** A pause every 64 hashes (a mask): a few hundredths of a millisecond idle; 256 took 5–17 ms on the shared machine at load 7. */
 const HASHES_PER_PAUSE = 63;
-
-/**
- * The levels whose nodes are kept at every start, aligned or not (`starts`), not only where the tree has them now. With
- * new streams all over the order (the application's ids) a block's leaves shift by the new streams before them, and a
- * pair aligned at one root is misaligned at the next and aligned again at a later one: over the 1M-event county with
- * those ids, 76 % of the nodes a checkpoint hashed had been hashed before (94 % of the pairs, 88 % of the fours, 72 % of
- * the eights, 42 % of the sixteens, 13 % of the thirty-twos; the forty-fourth round's scratch, every digest recorded over
- * 60 checkpoints). Kept at every start up to the sixteens: 2.7 % at 1M, 22 % at 10M (of four times fewer nodes, at the
- * thirty-twos and sixty-fours). Each level kept so costs a list as long as the leaves, a digest for each start hashed
- * once, and a move of every start in `shiftingStarts`; up to the sixty-fours (0.7 % hashed again at 10M) a checkpoint at
- * 10M took 221 ms against 187–198 ms with four levels, its longest step 18 ms against 13. Above them, aligned blocks only.
- */
-const START_LEVELS = 4;
 
 /**
  * Every stream's head as the log is walked, with what a checkpoint needs: the Merkle root over
@@ -153,8 +194,9 @@ export class StreamHeads {
   private blocks: (Digest | undefined)[][] = [];
   /**
    * starts[k][j]: the hash of leaves [j, j + 2^k) for 1 ≤ k ≤ START_LEVELS, at every start j (a block of the tree where j is
-   * a multiple of 2^k, kept for a later root where it is not); holes where stale or never hashed. As long as the leaves
-   * less 2^k − 1.
+   * a multiple of 2^k, kept for a later root where it is not); undefined or holes where stale or never hashed. At least as
+   * long as the leaves less 2^k − 1 after a root; longer is room (undefined past that: nothing is written there but
+   * `undefined`, and nothing read).
    */
   private starts: (Digest | undefined)[][] = [];
   /** Events applied, across all streams. */
@@ -170,21 +212,15 @@ export class StreamHeads {
    * blocks are patched in place, and the sorted ids' list is written over by the root after next).
    */
   state(): StreamHeadsState {
-    const { heads, sorted, added, reorder, dirty, eventCount } = this;
-    // The low levels' aligned blocks, as `blocks` held them before `starts` (the snapshot's format unchanged).
-    const blocks = this.blocks.map((level, k) => {
-      const starts = this.starts[k];
-      if (starts === undefined || k === 0) return level;
-      const aligned: (Digest | undefined)[] = [];
-      for (let j = 0; j + 2 ** k <= sorted.length && j < starts.length; j += 2 ** k) aligned.push(starts[j]);
-      return aligned;
-    });
-    return { heads, sorted, added, reorder, dirty, blocks, eventCount };
+    const { heads, sorted, added, reorder, dirty, blocks, starts, eventCount } = this;
+    return { heads, sorted, added, reorder, dirty, blocks, starts, eventCount };
   }
 
   /**
-   * Heads restored from `state()`: the same roots from here on as the heads it was taken from, with no block hashed again.
-   * It takes the state's lists, not copies: a state restored as it is (not through a snapshot's bytes) is this one's alone.
+   * Heads restored from `state()`: the same roots from here on as the heads it was taken from, with no block of the tree
+   * hashed again (through a snapshot, whose stored form keeps the low levels' aligned blocks only, their other starts are
+   * hashed again as they come back into line). It takes the state's lists, not copies: a state restored as it is (not
+   * through a snapshot's bytes) is this one's alone. A state without starts (made before them) has them made at once.
    */
   static from(state: StreamHeadsState): StreamHeads {
     const restored = new StreamHeads();
@@ -196,13 +232,7 @@ export class StreamHeads {
     restored.reorder = state.reorder;
     restored.dirty = state.dirty;
     restored.blocks = state.blocks.map((level, k) => (k === 0 || k > START_LEVELS ? level : []));
-    for (let k = 1; k <= START_LEVELS && k < state.blocks.length; k++) {
-      const size = 2 ** k;
-      const starts: (Digest | undefined)[] = new Array(Math.max(0, state.sorted.length - size + 1)).fill(undefined);
-      const aligned = state.blocks[k]!;
-      for (let m = 0; m < aligned.length && m * size < starts.length; m++) starts[m * size] = aligned[m];
-      restored.starts[k] = starts;
-    }
+    restored.starts = state.starts ?? atOnce(startsOf(state.blocks, state.sorted.length));
     restored.eventCount = state.eventCount;
     return restored;
   }
@@ -436,7 +466,8 @@ export class StreamHeads {
    * Level k's starts (k ≤ START_LEVELS) as they stand once the new streams are `placed` (ascending places in the new
    * order): the block at a start whose 2^k leaves hold no new stream is the one c starts back, c the new streams before
    * it; any other is dropped. By runs between the new streams, the last first (each run moves up by the new streams
-   * before it, from starts no run above writes); one step, no pause.
+   * before it, from starts no run above writes); one step, no pause: the four levels' 4.3 million starts at ten million
+   * events, 13 ms of the bench's longest step there.
    */
   private shiftingStarts(starts: (Digest | undefined)[], k: number, placed: readonly number[]): void {
     if (placed.length === 0) return;
