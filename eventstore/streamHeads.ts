@@ -422,7 +422,7 @@ export class StreamHeads {
       }
       const level = this.blocks[k]!;
       // The level below by start (its block m at m·2^(k-1)), or by block.
-      const [below, stride] = k === 1 ? [filled, 1] : k - 1 <= START_LEVELS ? [this.starts[k - 1]!, half] : [this.blocks[k - 1]!, 1];
+      const [below, stride] = k - 1 <= START_LEVELS ? [this.starts[k - 1]!, half] : [this.blocks[k - 1]!, 1];
       for (let m = 0; m < full; m++) {
         if (level[m] !== undefined) continue;
         level[m] = nodeHash(below[2 * m * stride]!, below[(2 * m + 1) * stride]!);

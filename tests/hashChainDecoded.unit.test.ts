@@ -10,6 +10,7 @@ import {
   withWritten,
   writtenBy,
 } from '../eventstore/port.js';
+import { numberedEvent } from './support/numberedEvent.js';
 
 /**
  * Issue 12's "parse an event once": the chained store hands an append's caller and its followers the events its adapter
@@ -51,19 +52,7 @@ function handingAdapter(followerFirst: boolean) {
   return adapter as unknown as EventStore;
 }
 
-const event = (n: number): NewEvent => ({
-  id: `event-${n}`,
-  type: 'ThingHappened',
-  data: { n },
-  metadata: {
-    actor: { userId: 'u-1', name: '张三', unitId: null, role: 'clerk' },
-    commandId: `command-${n}`,
-    correlationId: `command-${n}`,
-    causationId: `command-${n}`,
-    occurredAt: '2025-01-02T03:04:05.000Z',
-    schemaVersion: 1,
-  },
-});
+const event = numberedEvent;
 
 describe('the chained store’s codec, once an event', () => {
   for (const followerFirst of [true, false])
