@@ -111,7 +111,7 @@ export class ProjectionRunner {
   private restoredUpTo = -1;
   private abort = new AbortController();
   private following: Promise<void> | undefined;
-  private listeners = new Set<(event: RecordedEvent) => void>();
+  private listeners = new Set<(event: RecordedEvent) => unknown>();
   /** Called after each save of the snapshots, before the next begins (the as-of history saves its own then). */
   private afterSnapshots = new Set<() => Promise<void>>();
   private lastEventId: string | null = null;
@@ -291,6 +291,8 @@ export class ProjectionRunner {
   /**
    * Applies an event. Gives back `HANDED_ON` when it handed work on (a waiter released, a snapshot begun): the log's
    * follower then awaits it, so their next steps run before the next event is applied, as when every event was awaited.
+   * A listener that gives back a promise (work on the state as this event left it, in slices) is awaited the same way,
+   * to its end: no event is applied meanwhile.
    */
   private apply(event: RecordedEvent): Promise<void> | undefined {
     // A checkpoint's data is kept by no read model, and its metadata is read only by the audit trail's row (the first
@@ -311,21 +313,24 @@ export class ProjectionRunner {
         if (event.position > this.restoredAt[i]!) this.projections[i]!.apply(this.applying[i], event);
     this.position = event.position;
     this.lastEventId = event.id;
-    for (const listener of this.listeners) listener(event);
     let handedOn: Promise<void> | undefined;
+    for (const listener of this.listeners) {
+      const working = listener(event);
+      if (working instanceof Promise) handedOn = handedOn === undefined ? working : Promise.all([handedOn, working]).then(() => {});
+    }
     // Only when a waiter is due: a catch-up's own waiter (the head) would otherwise copy the list twice per event.
     if (event.position >= this.nextWaiter) {
       const ready = this.waiters.filter((w) => w.position <= event.position);
       this.waiters = this.waiters.filter((w) => w.position > event.position);
       this.nextWaiter = nextPosition(this.waiters);
       for (const w of ready) w.resolve();
-      if (ready.length > 0) handedOn = HANDED_ON;
+      if (ready.length > 0) handedOn ??= HANDED_ON;
     }
     const every = this.options.snapshotEvery ?? 50_000;
     // Not while the start's own snapshot is due: it is that one, taken later.
     if (this.live && this.options.snapshots && !this.afterStart && event.position - this.lastSnapshotPosition >= every) {
       void this.snapshot();
-      handedOn = HANDED_ON;
+      handedOn ??= HANDED_ON;
     }
     return handedOn;
   }
@@ -378,7 +383,8 @@ export class ProjectionRunner {
   private async release(): Promise<void> {
     const held = this.held ?? [];
     for (let i = 0; i < held.length; i++) {
-      this.apply(held[i]!);
+      const handedOn = this.apply(held[i]!);
+      if (handedOn !== undefined && handedOn !== HANDED_ON) await handedOn;
       if (sliceDue()) await yieldToEventLoop();
     }
     this.held = null;
@@ -447,8 +453,12 @@ export class ProjectionRunner {
     return this.startFound ? this.restoredAt[this.projections.indexOf(projection)] : undefined;
   }
 
-  /** Called after each event is applied (for live pushes to clients). */
-  onApplied(listener: (event: RecordedEvent) => void): () => void {
+  /**
+   * Called after each event is applied (for live pushes to clients). A listener that gives back a promise holds the next
+   * event until it has settled (the as-of history's snapshot of the state, taken in slices); anything else it gives back
+   * is ignored.
+   */
+  onApplied(listener: (event: RecordedEvent) => unknown): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
