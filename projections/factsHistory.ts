@@ -278,7 +278,12 @@ export class FactsHistory {
       this.index(event);
       // Taken in slices, the runner waiting for it (no event applied meanwhile): at ten million events the capture of the
       // 1.08 million problems in one block held the event loop 60–120 ms, every snapshot (a CPU profile of a first start).
-      if (event.position - this.lastSnapshot >= this.spacing) return this.take(this.live(), event, sliceClock());
+      if (event.position - this.lastSnapshot < this.spacing) return;
+      // A capture that fails stops the history, not the runner: as-of answers read on from its last snapshot.
+      return this.take(this.live(), event, sliceClock()).catch((error: unknown) => {
+        this.stopped = true;
+        console.error('The as-of history stopped taking snapshots; as-of answers read the log on from its last one:', error);
+      });
     });
     this.ready = this.catchUp().catch((error: unknown) => {
       if (!this.stopped) console.error('The as-of history stopped; as-of answers replay the log from the start:', error);

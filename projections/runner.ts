@@ -382,12 +382,16 @@ export class ProjectionRunner {
   /** Applies the events held while a snapshot was written, in order and in slices; those arriving meanwhile join them. */
   private async release(): Promise<void> {
     const held = this.held ?? [];
-    for (let i = 0; i < held.length; i++) {
-      const handedOn = this.apply(held[i]!);
-      if (handedOn !== undefined && handedOn !== HANDED_ON) await handedOn;
-      if (sliceDue()) await yieldToEventLoop();
+    try {
+      for (let i = 0; i < held.length; i++) {
+        const handedOn = this.apply(held[i]!);
+        if (handedOn !== undefined && handedOn !== HANDED_ON) await handedOn;
+        if (sliceDue()) await yieldToEventLoop();
+      }
+    } finally {
+      // Not left holding: the follower would hold every later event, and the read models stand still unseen.
+      this.held = null;
     }
-    this.held = null;
   }
 
   /** Throws every read model away and builds it again from the first event, ignoring snapshots. */
