@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import {
   currentIndex,
   emptyIndex,
+  indexPending,
   indexProblem,
   rankSimilar,
   similarityIndex,
@@ -129,6 +130,29 @@ describe('the index segments after a catch-up (issue 12): the projection queues 
     // Tens of milliseconds of segmenting at the least, in slices of 10: a timer ran between them (held all along, it never would).
     expect(turns).toBeGreaterThan(0);
     expect(rankSimilar(index, query, 5)).toEqual(rankSimilar(indexedAtOnce(raises), query, 5));
+  });
+
+  it('given raises pending, when a slice segments some of them, then the list is not cut at each slice, only emptied once all are segmented, and the index is the whole one', () => {
+    const raises = 100;
+    const index = folded(raises);
+    const pending = index.pending;
+    let slices = 0;
+    // A budget of nothing: each slice segments the 8 raises between two reads of the clock.
+    while (!indexPending(index, 0)) {
+      slices += 1;
+      // Cutting the segmented raises off the front moved every raise after them, at every slice (140–170 ms a slice at
+      // ten million events): they stay, and are skipped.
+      expect(index.pending).toBe(pending);
+      expect(pending).toHaveLength(raises);
+      expect(index.problems.size).toBe(8 * slices);
+    }
+    expect(slices).toBe(Math.ceil(raises / 8) - 1);
+    expect([index.pending.length, index.problems.size]).toEqual([0, raises]);
+    expect(rankSimilar(index, query, 50)).toEqual(rankSimilar(indexedAtOnce(raises), query, 50));
+    // Raised after: segmented from the new front.
+    similarityIndex.apply(index, raised(raises));
+    expect(indexPending(index)).toBe(true);
+    expect(index.problems.size).toBe(raises + 1);
   });
 });
 
