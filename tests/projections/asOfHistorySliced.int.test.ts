@@ -56,4 +56,41 @@ describe('the as-of history’s snapshots of the runner’s state, taken in slic
     readModels.stop();
     await runner.stop();
   });
+
+  it('given a capture that fails, when the runner folds on, then the history stops and says so, the runner reaches the head, and as-of answers are still a replay of the log', async () => {
+    const store = new MemoryEventStore();
+    for (const { streamId, event } of generateCounty({ problems: 150 }).entries) await store.appendToStream(streamId, [event], 'any');
+    // The first capture's copy of the facts other than the problems (units, policies, …: no problems) fails, as a part V8
+    // cannot clone would; every other clone (the store's reads) is the real one.
+    const clone = globalThis.structuredClone;
+    let planted = false;
+    const cloning = vi.spyOn(globalThis, 'structuredClone').mockImplementation((value, options) => {
+      if (!planted && value !== null && typeof value === 'object' && 'units' in value && !('problems' in value)) {
+        planted = true;
+        throw new Error('planted: a part that cannot be cloned');
+      }
+      return clone(value, options);
+    });
+    const said = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const runner = new ProjectionRunner(store, [problemFacts]);
+      const readModels = new ReadModels(store, runner, { historyEvery: EVERY });
+      await runner.start();
+      const events = await store.readAll({ maxCount: 1_000_000 });
+      expect(runner.position).toBe(events.at(-1)!.position);
+      expect(planted).toBe(true);
+      expect(said.mock.calls.some(([message]) => String(message).includes('The as-of history stopped'))).toBe(true);
+      expect((readModels as unknown as { history: { snapshots: FactsSnapshot[] } }).history.snapshots).toHaveLength(0);
+      const instant = '2020-06-15T08:00:00+08:00';
+      const expected = problemFacts.initial();
+      for (const e of events) if (Date.parse(e.metadata.occurredAt) <= Date.parse(instant)) problemFacts.apply(expected, e);
+      expect(expected.problems.size).toBeGreaterThan(0);
+      expect(stateHash(await readModels.factsAsOf(instant))).toBe(stateHash(expected));
+      readModels.stop();
+      await runner.stop();
+    } finally {
+      cloning.mockRestore();
+      said.mockRestore();
+    }
+  });
 });
