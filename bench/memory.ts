@@ -113,7 +113,7 @@ type Stalls = { loopMs: number; gcMs: number };
  */
 function watchingStalls(): () => Promise<Stalls> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
-  // By their start: an observer made in the turn of the heap's measure (its forced collections, 10–12 s each at ten
+  // By their start: an observer made in the turn of the heap's measure (its forced collections, 9.5–12.6 s each at ten
   // million events) is handed their entries too.
   const from = performance.now();
   let gcMs = 0;
