@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryEventStore } from '../../eventstore/memory.js';
-import type { RecordedEvent } from '../../eventstore/port.js';
 import { type FactsSnapshot, stateFrom } from '../../projections/factsHistory.js';
 import { problemFacts } from '../../projections/problemFacts.js';
 import { ReadModels } from '../../projections/readModels.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { stateHash } from '../../projections/snapshots.js';
 import { generateCounty } from '../support/countyLog.js';
+import { factsAsOf } from './fold.js';
 
 // Every sliced loop yields at each step (a turn of the event loop): the history's capture of the runner's state is then
 // spread over as many turns as it holds records, as it is at ten million events, where one capture in one block held the
@@ -27,13 +27,6 @@ vi.mock('../../projections/slices.js', async (importOriginal) => {
 
 const EVERY = 300;
 
-/** The problem facts folded from the first event up to `position`. */
-function foldedTo(events: readonly RecordedEvent[], position: number) {
-  const state = problemFacts.initial();
-  for (const e of events) if (e.position <= position) problemFacts.apply(state, e);
-  return state;
-}
-
 describe('the as-of history’s snapshots of the runner’s state, taken in slices', () => {
   it('given a history following the runner’s fold, when each capture yields at every record, then the runner applies no event meanwhile: every snapshot holds the facts at its position', async () => {
     const store = new MemoryEventStore();
@@ -49,7 +42,7 @@ describe('the as-of history’s snapshots of the runner’s state, taken in slic
     // Sliced: the clock asked at least once for every record of every capture (a capture in one block never asks it).
     expect(asked.due).toBeGreaterThanOrEqual(snapshots.reduce((n, s) => n + s.problems.length, 0));
     for (const snapshot of snapshots) {
-      const expected = foldedTo(events, snapshot.position);
+      const expected = factsAsOf(events.filter((e) => e.position <= snapshot.position));
       expect(snapshot.problems.length, `snapshot at ${snapshot.position}`).toBe(expected.problems.size);
       expect(stateHash(await stateFrom(snapshot)), `snapshot at ${snapshot.position}`).toBe(stateHash(expected));
     }
@@ -82,8 +75,7 @@ describe('the as-of history’s snapshots of the runner’s state, taken in slic
       expect(said.mock.calls.some(([message]) => String(message).includes('The as-of history stopped'))).toBe(true);
       expect((readModels as unknown as { history: { snapshots: FactsSnapshot[] } }).history.snapshots).toHaveLength(0);
       const instant = '2020-06-15T08:00:00+08:00';
-      const expected = problemFacts.initial();
-      for (const e of events) if (Date.parse(e.metadata.occurredAt) <= Date.parse(instant)) problemFacts.apply(expected, e);
+      const expected = factsAsOf(events, instant);
       expect(expected.problems.size).toBeGreaterThan(0);
       expect(stateHash(await readModels.factsAsOf(instant))).toBe(stateHash(expected));
       readModels.stop();
