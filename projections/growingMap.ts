@@ -45,6 +45,37 @@ export const shardedMap = <V>(): ShardedMap<V> => Array.from({ length: SHARDS },
 /** The shard that holds `key`, or would: get, set, has or delete it there. */
 export const shardFor = <V>(map: ShardedMap<V>, key: string): Map<string, V> => map[shardOf(key)]!;
 
+/** A chunk of a ChunkedList: a JS array, or a typed array made full-sized. */
+type Chunk<T> = { [index: number]: T };
+
+/**
+ * A list that grows by `push` without ever copying what it holds: CHUNK entries to a chunk. A JS array grown past its room
+ * copies every entry into one half as big again in the `push` that found it full, and a typed array is grown by copying
+ * it whole: at 869,461 entries the live map's three lists took 116 ms in one `put`, and its five typed arrays, doubled
+ * at 1,048,576, 53 ms (2-core VM, round 46). Read and written by index below `length`. `make` gives a chunk for CHUNK
+ * entries: a typed array (`(n) => new Int32Array(n)`) or, by default, an array that pushes fill.
+ */
+export class ChunkedList<T> {
+  private readonly chunks: Chunk<T>[] = [];
+  length = 0;
+
+  constructor(private readonly make: (size: number) => Chunk<T> = () => []) {}
+
+  push(value: T): void {
+    const i = this.length++;
+    if ((i & IN_CHUNK) === 0) this.chunks.push(this.make(CHUNK));
+    this.chunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
+  }
+
+  at(i: number): T {
+    return this.chunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+  }
+
+  set(i: number, value: T): void {
+    this.chunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
+  }
+}
+
 /** A function is what V8's serializer cannot write (see `unclonable`). */
 const UNCLONABLE = () => undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GrowingMap, shardOf } from '../../projections/growingMap.js';
+import { ChunkedList, GrowingMap, shardOf } from '../../projections/growingMap.js';
 
 /**
  * Issue 12, aim 3: the read models' maps with an entry per problem or notification are GrowingMaps, which never copy all
@@ -197,4 +197,28 @@ describe('a GrowingMap made over another (an as-of replay from a snapshot of the
     const { base } = based(10, 10);
     expect(() => GrowingMap.over(base, new Array(11).fill(0))).toThrow(RangeError);
   });
+});
+
+describe("a ChunkedList (the live map's per-problem lists)", () => {
+  for (const [kind, make, value] of [
+    ['strings and nulls, in arrays', undefined, (i: number) => (i % 5 === 0 ? null : `AU-2019-${i}`)],
+    ['numbers, in Int32Arrays', (n: number) => new Int32Array(n), (i: number) => (i % 3 === 0 ? -1 : i * 31)],
+    ['small numbers, in Uint8Arrays', (n: number) => new Uint8Array(n), (i: number) => i % 7],
+  ] as const)
+    it(`given ${kind} pushed across several chunks and some set again, then each index reads what an array would hold`, () => {
+      const list = new ChunkedList<unknown>(make);
+      const expected: unknown[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        list.push(value(i));
+        expected.push(value(i));
+        // Set again some way back, across a chunk's edge too.
+        if (i % 997 === 0) {
+          const at = Math.max(0, i - 4_100);
+          list.set(at, value(i + 1));
+          expected[at] = value(i + 1);
+        }
+      }
+      expect(list.length).toBe(expected.length);
+      expect(Array.from({ length: list.length }, (_, i) => list.at(i))).toEqual(expected);
+    });
 });
