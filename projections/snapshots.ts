@@ -32,18 +32,31 @@ export interface SnapshotStore {
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
  * more than `PIECE_ENTRIES` entries, every GrowingMap, and the Maps of an array of Maps holding more together (a
  * ShardedMap), found in the state (through plain objects, arrays and Maps) is
- * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`
- * of a single V8 serializer, so the async writer and reader can yield between pieces. One serializer
- * for all the pieces keeps objects' identity across them, as one `serialize` did (a fact two maps
- * share is still one object once restored). The bytes start with V8's header then `FORMAT`: bytes
- * without it (the one-piece format of before) are not read, and the read models are rebuilt.
+ * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`,
+ * so the async writer and reader can yield between pieces.
+ *
+ * A V8 serializer keeps every object it has written in a table (to write an object met again as a reference), and so
+ * does a deserializer: at ten million events one serializer for a whole snapshot held some three million objects, and
+ * every scavenge while it wrote took up to 1.2 s (a server's close saving its snapshots: 1,008 scavenges, 210 s of
+ * them; a scratch writing 3M small objects: 7.8 s and a 1.2 s pause, against 2.5 s and 76 ms with a new serializer every
+ * 100 pieces; issue 12, round 46). So a snapshot is written as frames: a new serializer every `FRAME_VALUES` values (the
+ * skeleton, then pieces), and read back with a new deserializer each. An object stays one object within a frame, as
+ * before within the whole snapshot; across frames, the objects the skeleton holds stay one object wherever a piece has
+ * one as an entry's key or value (a fact two maps share, one of them small: `recent` and `pending` of the outbox), written
+ * there as the skeleton's object by its place. Any other object met in two frames (an empty list two records share)
+ * comes back as two equal objects.
+ *
+ * The bytes are `FORMAT` then the frames, each its length, its count of values and a serializer's bytes: bytes of an
+ * earlier format (one serializer for all) are not read, and the read models are rebuilt.
  *
  * 250 entries a piece (1,000 until the twelfth round): a piece of 1,000 problems' facts took 5-10 ms to read back, and a
  * slice of two such pieces and the scavenge that promoted them held a warm start's loop 40-60 ms while it caught up (a
  * CPU profile at 1M). Only the writer's choice: a reader reads pieces of any size.
  */
-const FORMAT = Buffer.from('taizhang-snapshot/2');
+const FORMAT = Buffer.from('taizhang-snapshot/3');
 export const PIECE_ENTRIES = 250;
+/** The values one serializer writes, a frame's: 64 pieces of 250 entries, some 50,000 objects of a read model's. */
+const FRAME_VALUES = 64;
 /** The key of the stand-in for a container written in pieces: `{ [PIECE]: its index }`. */
 const PIECE = 'taizhang:snapshot-piece';
 
@@ -168,11 +181,37 @@ function dress(skeleton: unknown, containers: Container[]): unknown {
   return put(skeleton);
 }
 
+/** The objects of a skeleton, each once, in the order both the writer and the reader walk it (the containers' stand-ins too). */
+function skeletonObjects(bare: unknown): Map<object, number> {
+  const found = new Map<object, number>();
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || found.has(value)) return;
+    found.set(value, found.size);
+    if (value instanceof Map)
+      for (const [k, v] of value) {
+        walk(k);
+        walk(v);
+      }
+    else if (value instanceof Set) for (const v of value) walk(v);
+    else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(value[i]);
+    // Any other object but these V8 writes as its own enumerable properties (a class's instance comes back a plain object).
+    else if (!ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof RegExp))
+      for (const k of Object.keys(value)) walk((value as Record<string, unknown>)[k]);
+  };
+  walk(bare);
+  return found;
+}
+
+/** A piece with entries that are the skeleton's objects: those written as their place in it (`skeletonObjects`). */
+type PieceWithRefs = { [REFS]: number[]; chunk: unknown[] };
+const REFS = 'taizhang:snapshot-refs';
+
 /**
- * Writes `value` into `serializer` one value at a time, pausing after each: first `meta` with the skeleton and the list
- * of pieces, then the big containers' entries, `PIECE_ENTRIES` at a time.
+ * Writes `value` one value at a time through `write`, pausing after each: first `meta` with the skeleton and the list
+ * of pieces, then the big containers' entries, `PIECE_ENTRIES` at a time. An entry that is one of the skeleton's objects is
+ * written as its place in the skeleton, so it is one object again when read, whatever serializer wrote the piece.
  */
-function* writePieces(serializer: Serializer, value: unknown, meta: object): Generator<void> {
+function* writePieces(write: (value: unknown) => void, value: unknown, meta: object): Generator<void> {
   const { skeleton: bare, containers } = skeleton(value);
   // Pushed, not mapped: `map` makes a holey array or a packed one as V8 has compiled it, and the serializer writes the
   // one sparse, the other dense: the same snapshot's bytes differed between two writes in one process.
@@ -182,33 +221,47 @@ function* writePieces(serializer: Serializer, value: unknown, meta: object): Gen
       kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
       size: isMap(c) || c instanceof Set ? c.size : c.length,
     });
-  serializer.writeValue({ ...meta, pieces, skeleton: bare });
+  write({ ...meta, pieces, skeleton: bare });
   yield;
+  const shared = skeletonObjects(bare);
+  let refs: number[] = [];
+  const entry = (chunk: unknown[], v: unknown): void => {
+    const place = v !== null && typeof v === 'object' ? shared.get(v) : undefined;
+    if (place === undefined) chunk.push(v);
+    else refs.push(chunk.push(place) - 1);
+  };
+  const flush = (chunk: unknown[]): void => {
+    write(refs.length === 0 ? chunk : ({ [REFS]: refs, chunk } satisfies PieceWithRefs));
+    refs = [];
+  };
   for (const c of containers) {
     let chunk: unknown[] = [];
     const full = isMap(c) ? PIECE_ENTRIES * 2 : PIECE_ENTRIES;
     const values: Iterable<unknown> = isMap(c) ? c.entries() : c instanceof Set ? c.values() : c;
     // A Map's entries go flat (key, value, key, value…); an array's holes come back as undefined, as JSON tells them.
     for (const v of values) {
-      if (isMap(c)) chunk.push((v as [unknown, unknown])[0], (v as [unknown, unknown])[1]);
-      else chunk.push(v);
+      if (isMap(c)) {
+        entry(chunk, (v as [unknown, unknown])[0]);
+        entry(chunk, (v as [unknown, unknown])[1]);
+      } else entry(chunk, v);
       if (chunk.length >= full) {
-        serializer.writeValue(chunk);
+        flush(chunk);
         chunk = [];
         yield;
       }
     }
     if (chunk.length > 0) {
-      serializer.writeValue(chunk);
+      flush(chunk);
       yield;
     }
   }
 }
 
 /** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
-function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
-  const { pieces, skeleton: bare, ...meta } = deserializer.readValue() as { pieces: Piece[]; skeleton: unknown };
+function readPieces(next: () => unknown): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
+  const { pieces, skeleton: bare, ...meta } = next() as { pieces: Piece[]; skeleton: unknown };
   function* value(): Generator<void, unknown> {
+    let shared: unknown[] | undefined;
     const containers: Container[] = pieces.map((p) =>
       p.kind === 'map' ? new Map() : p.kind === 'growing' ? new GrowingMap() : p.kind === 'set' ? new Set() : [],
     );
@@ -216,8 +269,13 @@ function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>
       const c = containers[i]!;
       let read = 0;
       while (read < p.size) {
-        const chunk = deserializer.readValue() as unknown[];
+        const piece = next() as unknown[] | PieceWithRefs;
+        const chunk = Array.isArray(piece) ? piece : piece.chunk;
         internStrings(chunk);
+        if (!Array.isArray(piece)) {
+          shared ??= [...skeletonObjects(bare).keys()];
+          for (const at of piece[REFS]) chunk[at] = shared[chunk[at] as number];
+        }
         if (isMap(c)) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);
         else if (c instanceof Set) for (const v of chunk) c.add(v);
         else for (const v of chunk) c.push(v);
@@ -231,23 +289,83 @@ function readPieces(deserializer: Deserializer): { meta: Record<string, unknown>
   return { meta, value: value() };
 }
 
-function* writing(serializer: Serializer, snapshot: Snapshot): Generator<void> {
-  serializer.writeHeader();
-  serializer.writeRawBytes(FORMAT);
+/**
+ * A snapshot's frames as they are written: a new serializer every FRAME_VALUES values; `take` gives the bytes of the frames
+ * ended since it was last asked, `end` ends the last.
+ */
+class Frames {
+  private serializer = new Serializer();
+  private values = 0;
+  private ended: Buffer[] = [FORMAT];
+
+  constructor() {
+    this.serializer.writeHeader();
+  }
+
+  write(value: unknown): void {
+    if (this.values === FRAME_VALUES) this.cut();
+    this.serializer.writeValue(value);
+    this.values += 1;
+  }
+
+  private cut(): void {
+    const bytes = this.serializer.releaseBuffer();
+    const lengths = Buffer.alloc(8);
+    lengths.writeUInt32LE(bytes.length, 0);
+    lengths.writeUInt32LE(this.values, 4);
+    this.ended.push(lengths, bytes);
+    this.serializer = new Serializer();
+    this.serializer.writeHeader();
+    this.values = 0;
+  }
+
+  take(): Buffer[] {
+    const ended = this.ended;
+    this.ended = [];
+    return ended;
+  }
+
+  end(): Buffer[] {
+    this.cut();
+    return this.take();
+  }
+}
+
+function* writing(frames: Frames, snapshot: Snapshot): Generator<void> {
   const { state, ...header } = snapshot;
-  yield* writePieces(serializer, state, header);
+  yield* writePieces((value) => frames.write(value), state, header);
+}
+
+/** The values of a snapshot's frames, one after another, each frame read by a deserializer of its own; undefined for another format. */
+function framesOf(bytes: Buffer): (() => unknown) | undefined {
+  if (bytes.length < FORMAT.length || !bytes.subarray(0, FORMAT.length).equals(FORMAT)) return undefined;
+  let at = FORMAT.length;
+  let deserializer: Deserializer | undefined;
+  let left = 0;
+  return () => {
+    while (left === 0) {
+      if (at + 8 > bytes.length) throw new Error('A snapshot ends before its last value.');
+      const length = bytes.readUInt32LE(at);
+      left = bytes.readUInt32LE(at + 4);
+      deserializer = new Deserializer(bytes.subarray(at + 8, at + 8 + length));
+      deserializer.readHeader();
+      at += 8 + length;
+    }
+    left -= 1;
+    return deserializer!.readValue();
+  };
 }
 
 /** The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. */
 function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void, unknown> } | undefined {
-  const deserializer = new Deserializer(bytes);
+  let next: (() => unknown) | undefined;
   try {
-    deserializer.readHeader();
-    if (!Buffer.from(deserializer.readRawBytes(FORMAT.length)).equals(FORMAT)) return undefined;
+    next = framesOf(bytes);
   } catch {
     return undefined;
   }
-  const { meta, value } = readPieces(deserializer);
+  if (!next) return undefined;
+  const { meta, value } = readPieces(next);
   return { header: meta as SnapshotHeader, state: value };
 }
 
@@ -263,7 +381,7 @@ export function* encodingInPieces(lead: unknown, value: unknown): Generator<void
   serializer.writeHeader();
   serializer.writeValue(lead);
   const chunks: Buffer[] = [];
-  const pieces = writePieces(serializer, value, {});
+  const pieces = writePieces((piece) => serializer.writeValue(piece), value, {});
   for (let written = 1; !pieces.next().done; written++) {
     if (written % 16 === 0) chunks.push(serializer.releaseBuffer());
     yield;
@@ -277,14 +395,14 @@ export function decodeInPieces(bytes: Buffer): { lead: unknown; value: () => Pro
   const deserializer = new Deserializer(bytes);
   deserializer.readHeader();
   const lead = deserializer.readValue();
-  return { lead, value: () => slicedInATurnOfItsOwn(readPieces(deserializer).value) };
+  return { lead, value: () => slicedInATurnOfItsOwn(readPieces(() => deserializer.readValue()).value) };
 }
 
 /** A snapshot's bytes in one go (the tests'; the runner writes with `snapshotChunks`). */
 export function encodeSnapshot(snapshot: Snapshot): Buffer {
-  const serializer = new Serializer();
-  atOnce(writing(serializer, snapshot));
-  return serializer.releaseBuffer();
+  const frames = new Frames();
+  atOnce(writing(frames, snapshot));
+  return Buffer.concat(frames.end());
 }
 
 /** A snapshot read in one go (the tests'); throws on bytes of another format. */
@@ -295,22 +413,21 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
 }
 
 /**
- * A snapshot's bytes as they are written, a chunk per slice, with a yield to the event loop after each chunk is taken:
+ * A snapshot's bytes as they are written, the frames ended in a slice with a yield to the event loop after each slice:
  * the state must not change until the last (the runner holds the events it receives meanwhile). Together the chunks are
- * `encodeSnapshot`'s bytes: one serializer, released after each slice, keeps identity across pieces as before. Handed on
- * as they come so the store writes them and they die young: the whole snapshot as one Buffer (120 MB at a million events)
- * outlived two scavenges, each forced on the next allocation of a Buffer by that much young external memory (two
- * 15 ms pauses back to back while a first start wrote its snapshots).
+ * `encodeSnapshot`'s bytes. Handed on as they come so the store writes them and they die young: the whole snapshot as one
+ * Buffer (120 MB at a million events) outlived two scavenges, each forced on the next allocation of a Buffer by that much
+ * young external memory (two 15 ms pauses back to back while a first start wrote its snapshots).
  */
 export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer> {
-  const serializer = new Serializer();
-  const steps = writing(serializer, snapshot);
+  const frames = new Frames();
+  const steps = writing(frames, snapshot);
   while (!steps.next().done) {
     if (!sliceDue()) continue;
-    yield serializer.releaseBuffer();
+    yield* frames.take();
     await yieldToEventLoop();
   }
-  yield serializer.releaseBuffer();
+  yield* frames.end();
 }
 
 /**

@@ -125,10 +125,11 @@ describe('a snapshot written in pieces', () => {
     const state = { rows, few: shardedMap<Row>(), last: shardFor(rows, 'r7').get('r7') };
     shardFor(state.few, 'only').set('only', state.last!);
     const bytes = encodeSnapshot({ name: 'sharded', version: 1, position: 0, eventId: 'e0', state });
-    // The first value written: the skeleton and its pieces (the format's own header and name before it).
-    const deserializer = new DefaultDeserializer(bytes);
+    // The first value written: the skeleton and its pieces, first in the first frame (after the format's name, the
+    // frame's length and its count of values).
+    const at = Buffer.byteLength('taizhang-snapshot/3');
+    const deserializer = new DefaultDeserializer(bytes.subarray(at + 8, at + 8 + bytes.readUInt32LE(at)));
     deserializer.readHeader();
-    deserializer.readRawBytes(Buffer.byteLength('taizhang-snapshot/2'));
     const { pieces } = deserializer.readValue() as { pieces: { kind: string; size: number }[] };
     expect(pieces.filter((piece) => piece.kind === 'map').map((piece) => piece.size)).toEqual(rows.map((shard) => shard.size));
     const back = decodeSnapshot(bytes).state as typeof state;
@@ -167,6 +168,35 @@ describe('a snapshot written in pieces', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('given a state of hundreds of pieces, when written, then each frame is a serializer of its own holding at most 64 values, and read back the row the skeleton shares with a late piece is still one object', () => {
+    const entries = PIECE_ENTRIES * 200;
+    const state = folded(entries);
+    const bytes = encodeSnapshot({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}`, state });
+    // The frames: after the format's name, each its length, its count of values, and a serializer's bytes from its header.
+    const counts: number[] = [];
+    let at = Buffer.byteLength('taizhang-snapshot/3');
+    while (at < bytes.length) {
+      const length = bytes.readUInt32LE(at);
+      counts.push(bytes.readUInt32LE(at + 4));
+      const frame = new DefaultDeserializer(bytes.subarray(at + 8, at + 8 + length));
+      frame.readHeader();
+      for (let i = 0; i < counts.at(-1)!; i++) frame.readValue();
+      at += 8 + length;
+    }
+    expect(at).toBe(bytes.length);
+    // rows (a Map: 250 entries a piece), order, and the three Sets by status: one value for the skeleton, then the pieces.
+    const pieces =
+      entries / PIECE_ENTRIES +
+      Math.ceil(entries / PIECE_ENTRIES) +
+      [...state.byStatus.values()].reduce((n, set) => n + Math.ceil(set.size / PIECE_ENTRIES), 0);
+    expect(counts.reduce((n, c) => n + c, 0)).toBe(1 + pieces);
+    expect(counts.length).toBeGreaterThan(5);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(64);
+    const restored = decodeSnapshot(bytes).state as Counted;
+    expect(stateHash(restored)).toBe(stateHash(state));
+    expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
   });
 
   it('given another state written after a lead (the checkpointer’s), when it takes many pieces, then its bytes come as several chunks and written to a file they read back as the lead and the same state', async () => {
