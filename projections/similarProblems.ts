@@ -82,8 +82,12 @@ export type SimilarityIndex = {
   sources: ProblemSource[];
   starts: Ints;
   counts: Ints;
-  postings: Map<string, Posting>;
-  /** Each term's posting by its number. */
+  /**
+   * Each term's number. Not its posting: a snapshot keeps an object two big containers hold as one object only within a
+   * frame of it (projections/snapshots.ts), and a posting read back twice would grow in one place only.
+   */
+  postings: Map<string, number>;
+  /** Each term's posting by its number: the only place a posting is held. */
   terms: Posting[];
   pending: PendingProblem[];
 };
@@ -99,6 +103,12 @@ export const emptyIndex = (): SimilarityIndex => ({
   terms: [],
   pending: [],
 });
+
+/** The posting of a term, if the index holds it. */
+function postingOf(index: SimilarityIndex, term: string): Posting | undefined {
+  const number = index.postings.get(term);
+  return number === undefined ? undefined : index.terms[number];
+}
 
 /** Where problem `n`'s pairs end in `counts`. */
 const endOf = (index: SimilarityIndex, n: number) => (n + 1 < index.ids.length ? index.starts.data[n + 1]! : index.counts.length);
@@ -120,10 +130,10 @@ export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   index.sources.push(p.source);
   pushInt(index.starts, index.counts.length);
   for (const [term, count] of termCounts(p.description)) {
-    let posting = index.postings.get(term);
+    let posting = postingOf(index, term);
     if (!posting) {
       posting = { term, number: index.terms.length, problems: ints() };
-      index.postings.set(term, posting);
+      index.postings.set(term, posting.number);
       index.terms.push(posting);
     }
     pushInt(posting.problems, n);
@@ -246,7 +256,7 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
   const weight = new Map<string, number>();
   let queryNorm = 0;
   for (const [term, count] of q) {
-    const w = count * idf(n, index.postings.get(term)?.problems.length ?? 0);
+    const w = count * idf(n, postingOf(index, term)?.problems.length ?? 0);
     weight.set(term, w);
     queryNorm += w * w;
   }
@@ -254,7 +264,7 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
   // By the problem's number, in the order first met (as by its id before: the same sums in the same order).
   const dots = new Map<number, number>();
   for (const [term, w] of weight) {
-    const posting = index.postings.get(term);
+    const posting = postingOf(index, term);
     if (!posting) continue;
     const df = idf(n, posting.problems.length);
     const problems = posting.problems.data;
@@ -277,7 +287,7 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
     const sameCategory = query.category != null && index.categories[p] === query.category;
     const sameSource = query.source != null && index.sources[p] === query.source;
     const shared = [...weight.keys()].filter((t) => {
-      const posting = index.postings.get(t);
+      const posting = postingOf(index, t);
       return posting !== undefined && countOf(index, p, posting.number) > 0;
     });
     shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
@@ -302,7 +312,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   name: 'similarity-index',
   // 3: a problem's words as one list, each word kept once; postings as lists.
   // 4: packed: problems by number, their words and counts in one Int32Array, postings as Int32Arrays of numbers.
-  version: 4,
+  // 5: `postings` by term holds the term's number, its posting only in `terms`.
+  version: 5,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureSimilarity } from '../../bench/similarity.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
+import { decodeSnapshot, encodeSnapshot } from '../../projections/snapshots.js';
 import {
   currentIndex,
   emptyIndex,
@@ -153,6 +154,38 @@ describe('the index segments after a catch-up (issue 12): the projection queues 
     similarityIndex.apply(index, raised(raises));
     expect(indexPending(index)).toBe(true);
     expect(index.problems.size).toBe(raises + 1);
+  });
+});
+
+describe('the index written to a snapshot and read back (frames of their own: projections/snapshots.ts)', () => {
+  /** A word of letters for each number: xa, xb, … (no digit: numbers are not words). */
+  const word = (i: number) => {
+    let w = '';
+    do {
+      w = String.fromCharCode(97 + (i % 26)) + w;
+      i = Math.floor(i / 26);
+    } while (i > 0);
+    return `x${w}`;
+  };
+  // Tens of thousands of words, so the words by term and the postings by number are written in many pieces and frames.
+  const description = (i: number) => [word(i), word(i + 1), word(i * 7 + 3), word(i % 50)].join(' ');
+  const add = (index: ReturnType<typeof emptyIndex>, i: number, like = i) =>
+    indexProblem(index, { problemId: `p${i}`, category: 'housing', source: 'audit', description: description(like) });
+
+  it('given a county of many words, when read back and problems are indexed after it, then it ranks as an index never written', () => {
+    const raises = 30_000;
+    const kept = emptyIndex();
+    for (let i = 0; i < raises; i++) add(kept, i);
+    expect(kept.terms.length).toBeGreaterThan(64 * 250);
+    const back = decodeSnapshot(
+      encodeSnapshot({ name: similarityIndex.name, version: similarityIndex.version, position: 0, eventId: 'e0', state: kept }),
+    ).state as ReturnType<typeof emptyIndex>;
+    // Raised after the restart: words first met at the start and the end of the index, each now in more problems.
+    const like = (i: number) => (i % 2 === 0 ? i - raises : 2 * raises - 1 - i);
+    for (const index of [back, kept]) for (let i = raises; i < raises + 200; i++) add(index, i, like(i));
+    expect(back.problems.size).toBe(raises + 200);
+    for (const text of [description(3), description(raises - 2), `${word(0)} ${word(raises)}`])
+      expect(rankSimilar(back, { text }, 20)).toEqual(rankSimilar(kept, { text }, 20));
   });
 });
 
