@@ -245,8 +245,12 @@ export type FactsState = {
   finalizations: Map<number, FinalizationFacts>;
   /** 容错纠错 applications by year, by application id in filing order. */
   exemptionApplications: Map<number, Map<string, ExemptionApplicationFacts>>;
-  /** The latest application on each deduction, by year, keyed `unitId/lineId`: what the card shows beside the line. */
-  applicationsByLine: Map<number, Map<string, ExemptionApplicationFacts>>;
+  /**
+   * The id of the latest application on each deduction, by year, keyed `unitId/lineId`: what the card shows beside the
+   * line (`applicationOnLine`). An id, not the record: the record changes when it is decided, and a snapshot reads back an
+   * object two big maps hold as two copies (projections/snapshots.ts).
+   */
+  applicationsByLine: Map<number, Map<string, string>>;
   /** Exemptions that resolve an interview trigger, by trigger id. */
   exemptionsByTrigger: Map<string, ExemptionFacts[]>;
   /** Further assessment items (考核事项) by year, in recording order. */
@@ -656,6 +660,12 @@ function decideApplication(
   facts.decision = { eventId: event.id, occurredAt: event.metadata.occurredAt, by: event.metadata.actor.name, decidedBy, reasons };
 }
 
+/** The latest 容错纠错 application on a deduction (`unitId/lineId`) of a year, if there is one. */
+export function applicationOnLine(state: FactsState, year: number, line: string): ExemptionApplicationFacts | null {
+  const id = state.applicationsByLine.get(year)?.get(line);
+  return id === undefined ? null : (state.exemptionApplications.get(year)?.get(id) ?? null);
+}
+
 function applyHotlineEvent(state: FactsState, event: HotlineEvent, recorded: RecordedEvent, ms: number): void {
   if (event.type === 'HotlineReportSubmitted') {
     const { reportId, submittedOn } = event.data;
@@ -698,7 +708,8 @@ export const problemFacts: Projection<FactsState> = {
   // 12: the current deadline's day beside it, and only the earlier deadlines in a list (`deadlinesOf`).
   // 13: a problem's own event ids packed (`packEventId`: a UUID's 16 bytes), read through `eventIdOf`.
   // 14: the problems in a GrowingMap (a snapshot keeps it as such).
-  version: 14,
+  // 15: the latest application on a deduction by its id (`applicationsByLine`), its record only in `exemptionApplications`.
+  version: 15,
   initial: () => ({
     problems: new GrowingMap(),
     problemsByUnit: new Map(),
@@ -763,7 +774,7 @@ export const problemFacts: Projection<FactsState> = {
       year.set(data.applicationId, facts);
       let byLine = state.applicationsByLine.get(data.year);
       if (!byLine) state.applicationsByLine.set(data.year, (byLine = new Map()));
-      byLine.set(`${data.unitId}/${data.lineId}`, facts);
+      byLine.set(`${data.unitId}/${data.lineId}`, data.applicationId);
     } else if (type === 'ExemptionRefused') {
       const data = event.data as ExemptionRefusedData;
       decideApplication(state, data.year, data.applicationId, 'refused', event, data.decidedBy, data.reasons);

@@ -16,6 +16,7 @@ import {
   type FactsState,
   type InterviewFacts,
   type ProblemFacts,
+  applicationOnLine,
   eventIdOf,
   holderOn,
   yearEndDue,
@@ -114,7 +115,7 @@ export class ScorecardAccumulator {
     if (t === 0 || into.card === null) return;
     const id = `${rule}:${eventIds[0]}`;
     const exemption = t < 0 ? (this.state.exemptions.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
-    const application = t < 0 ? (this.state.applicationsByLine.get(this.year)?.get(`${into.card}/${id}`) ?? null) : null;
+    const application = t < 0 ? applicationOnLine(this.state, this.year, `${into.card}/${id}`) : null;
     const weight = part === 'ordinary' ? this.rules.ordinaryWeightPercent : this.rules.yearEndWeightPercent;
     into.tenths.push(t);
     into.lines.push({

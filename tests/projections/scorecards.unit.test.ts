@@ -148,6 +148,6 @@ describe('annual scorecards (年度考核) under the default policy', () => {
     expect(diff.scoreDelta).toBe(-1.2);
     expect(diff.removed.map((l) => [l.rule, l.ledgerNumber])).toEqual([['finished_late', P2.ledgerNumber]]);
     expect(diff.added.map((l) => [l.rule, l.ledgerNumber])).toEqual([['unfinished_at_year_end', P2.ledgerNumber]]);
-    expect(problemFacts.version).toBe(14);
+    expect(problemFacts.version).toBe(15);
   });
 });
