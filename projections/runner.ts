@@ -283,7 +283,13 @@ export class ProjectionRunner {
         continue;
       }
       // Read in pieces, yielding between them: the server answers meanwhile ("catching up").
-      this.states.set(p.name, await read.state());
+      try {
+        this.states.set(p.name, await read.state());
+      } catch (error) {
+        // A file cut short or written wrong: the state is built from the log instead, as for a snapshot of another version.
+        log(`Snapshot of ${p.name} could not be read (${String(error)}): discarded, rebuilding from the log.`);
+        continue;
+      }
       this.restoredAt[i] = snapshot.position;
     }
   }

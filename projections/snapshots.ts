@@ -194,8 +194,9 @@ function skeletonObjects(bare: unknown): Map<object, number> {
       }
     else if (value instanceof Set) for (const v of value) walk(v);
     else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(value[i]);
-    // Any other object but these V8 writes as its own enumerable properties (a class's instance comes back a plain object).
-    else if (!ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof RegExp))
+    // Any other object but these V8 writes as its own enumerable properties (a class's instance comes back a plain object;
+    // an Error, its message and stack only).
+    else if (!ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof RegExp) && !(value instanceof Error))
       for (const k of Object.keys(value)) walk((value as Record<string, unknown>)[k]);
   };
   walk(bare);
@@ -221,9 +222,10 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
       kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
       size: isMap(c) || c instanceof Set ? c.size : c.length,
     });
-  write({ ...meta, pieces, skeleton: bare });
-  yield;
   const shared = skeletonObjects(bare);
+  // How many objects the walk found: a reader whose walk finds another number would put entries in the wrong places.
+  write({ ...meta, pieces, skeleton: bare, skeletonObjects: shared.size });
+  yield;
   let refs: number[] = [];
   const entry = (chunk: unknown[], v: unknown): void => {
     const place = v !== null && typeof v === 'object' ? shared.get(v) : undefined;
@@ -259,7 +261,12 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
 
 /** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
 function readPieces(next: () => unknown): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
-  const { pieces, skeleton: bare, ...meta } = next() as { pieces: Piece[]; skeleton: unknown };
+  const {
+    pieces,
+    skeleton: bare,
+    skeletonObjects: objects,
+    ...meta
+  } = next() as { pieces: Piece[]; skeleton: unknown; skeletonObjects?: number };
   function* value(): Generator<void, unknown> {
     let shared: unknown[] | undefined;
     const containers: Container[] = pieces.map((p) =>
@@ -274,6 +281,8 @@ function readPieces(next: () => unknown): { meta: Record<string, unknown>; value
         internStrings(chunk);
         if (!Array.isArray(piece)) {
           shared ??= [...skeletonObjects(bare).keys()];
+          if (shared.length !== objects)
+            throw new Error(`A snapshot's skeleton holds ${shared.length} objects, not the ${objects} written.`);
           for (const at of piece[REFS]) chunk[at] = shared[chunk[at] as number];
         }
         if (isMap(c)) for (let j = 0; j < chunk.length; j += 2) c.set(chunk[j] as string, chunk[j + 1]);

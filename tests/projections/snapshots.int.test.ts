@@ -249,6 +249,22 @@ describe('a snapshot written in pieces', () => {
     await runner.stop();
   });
 
+  it('given a snapshot cut short, when a runner starts, then it says so and rebuilds from the log', async () => {
+    const store = await storeOf(1_500);
+    const snapshots = new MemorySnapshotStore();
+    const whole = encodeSnapshot({ name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: folded(1_500) });
+    await snapshots.save('counted', whole.subarray(0, Math.floor(whole.length / 2)));
+    const messages: string[] = [];
+    const runner = new ProjectionRunner(store, [counted], { snapshots, log: (m) => messages.push(m) });
+    let applied = 0;
+    runner.onApplied(() => applied++);
+    await runner.start();
+    expect(applied).toBe(1_500);
+    expect(stateHash(runner.state(counted))).toBe(stateHash(folded(1_500)));
+    expect(messages.some((m) => m.includes('could not be read'))).toBe(true);
+    await runner.stop();
+  });
+
   it('given events appended while a snapshot is being written, then the snapshot holds the state at its position and the runner applies them after', async () => {
     const before = 60_000;
     const store = await storeOf(before);
