@@ -37,7 +37,7 @@ export interface SnapshotStore {
  *
  * A V8 serializer keeps every object it has written in a table (to write an object met again as a reference), and so
  * does a deserializer: at ten million events one serializer for a whole snapshot held some three million objects, and
- * every scavenge while it wrote took up to 1.2 s (a server's close saving its snapshots: 1,008 scavenges, 210 s of
+ * every scavenge while it wrote took up to 1.2 s (a server's close saving its snapshots: 1,009 scavenges, 210 s of
  * them; a scratch writing 3M small objects: 7.8 s and a 1.2 s pause, against 2.5 s and 76 ms with a new serializer every
  * 100 pieces; issue 12, round 46). So a snapshot is written as frames: a new serializer every `FRAME_VALUES` values (the
  * skeleton, then pieces), and read back with a new deserializer each. An object stays one object within a frame, as
