@@ -233,37 +233,29 @@ describe('a snapshot written in pieces', () => {
     expect(order).toStrictEqual(['waiting', 'snapshot', 'after a lead']);
   });
 
-  it('given a snapshot of the one-piece format of before, when a runner starts, then it says so and rebuilds from the log', async () => {
-    const store = await storeOf(1_500);
-    const snapshots = new MemorySnapshotStore();
-    const old = { name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: counted.initial() };
-    await snapshots.save('counted', serialize(old));
-    const messages: string[] = [];
-    const runner = new ProjectionRunner(store, [counted], { snapshots, log: (m) => messages.push(m) });
-    let applied = 0;
-    runner.onApplied(() => applied++);
-    await runner.start();
-    expect(applied).toBe(1_500);
-    expect(runner.state(counted).n).toBe(1_500);
-    expect(messages.some((m) => m.includes('older format'))).toBe(true);
-    await runner.stop();
-  });
-
-  it('given a snapshot cut short, when a runner starts, then it says so and rebuilds from the log', async () => {
-    const store = await storeOf(1_500);
-    const snapshots = new MemorySnapshotStore();
-    const whole = encodeSnapshot({ name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: folded(1_500) });
-    await snapshots.save('counted', whole.subarray(0, Math.floor(whole.length / 2)));
-    const messages: string[] = [];
-    const runner = new ProjectionRunner(store, [counted], { snapshots, log: (m) => messages.push(m) });
-    let applied = 0;
-    runner.onApplied(() => applied++);
-    await runner.start();
-    expect(applied).toBe(1_500);
-    expect(stateHash(runner.state(counted))).toBe(stateHash(folded(1_500)));
-    expect(messages.some((m) => m.includes('could not be read'))).toBe(true);
-    await runner.stop();
-  });
+  const whole = () => encodeSnapshot({ name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: folded(1_500) });
+  for (const [what, bytes, says] of [
+    [
+      'of the one-piece format of before',
+      () => serialize({ name: 'counted', version: 1, position: 1_499, eventId: 'e1499', state: counted.initial() }),
+      'older format',
+    ],
+    ['cut short', () => whole().subarray(0, Math.floor(whole().length / 2)), 'could not be read'],
+  ] as const)
+    it(`given a snapshot ${what}, when a runner starts, then it says so and rebuilds from the log`, async () => {
+      const store = await storeOf(1_500);
+      const snapshots = new MemorySnapshotStore();
+      await snapshots.save('counted', bytes());
+      const messages: string[] = [];
+      const runner = new ProjectionRunner(store, [counted], { snapshots, log: (m) => messages.push(m) });
+      let applied = 0;
+      runner.onApplied(() => applied++);
+      await runner.start();
+      expect(applied).toBe(1_500);
+      expect(stateHash(runner.state(counted))).toBe(stateHash(folded(1_500)));
+      expect(messages.some((m) => m.includes(says))).toBe(true);
+      await runner.stop();
+    });
 
   it('given events appended while a snapshot is being written, then the snapshot holds the state at its position and the runner applies them after', async () => {
     const before = 60_000;
