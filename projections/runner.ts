@@ -268,7 +268,16 @@ export class ProjectionRunner {
       if (p.stored) continue;
       const bytes = await snapshots.load(p.name);
       if (!bytes) continue;
-      const read = readSnapshot(bytes);
+      // A file cut short or written wrong: the state is built from the log instead, as for a snapshot of another version.
+      const unreadable = (error: unknown) =>
+        log(`Snapshot of ${p.name} could not be read (${String(error)}): discarded, rebuilding from the log.`);
+      let read: ReturnType<typeof readSnapshot>;
+      try {
+        read = readSnapshot(bytes);
+      } catch (error) {
+        unreadable(error);
+        continue;
+      }
       if (!read) {
         log(`Snapshot of ${p.name} is in an older format: discarded, rebuilding from the log.`);
         continue;
@@ -286,8 +295,7 @@ export class ProjectionRunner {
       try {
         this.states.set(p.name, await read.state());
       } catch (error) {
-        // A file cut short or written wrong: the state is built from the log instead, as for a snapshot of another version.
-        log(`Snapshot of ${p.name} could not be read (${String(error)}): discarded, rebuilding from the log.`);
+        unreadable(error);
         continue;
       }
       this.restoredAt[i] = snapshot.position;

@@ -365,14 +365,12 @@ function framesOf(bytes: Buffer): (() => unknown) | undefined {
   };
 }
 
-/** The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. */
+/**
+ * The header of a snapshot's bytes and a generator reading its state piece by piece; undefined for another format. Throws
+ * when the bytes are of this format but their first value cannot be read (cut short).
+ */
 function reading(bytes: Buffer): { header: SnapshotHeader; state: Generator<void, unknown> } | undefined {
-  let next: (() => unknown) | undefined;
-  try {
-    next = framesOf(bytes);
-  } catch {
-    return undefined;
-  }
+  const next = framesOf(bytes);
   if (!next) return undefined;
   const { meta, value } = readPieces(next);
   return { header: meta as SnapshotHeader, state: value };

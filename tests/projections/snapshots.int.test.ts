@@ -241,6 +241,8 @@ describe('a snapshot written in pieces', () => {
       'older format',
     ],
     ['cut short', () => whole().subarray(0, Math.floor(whole().length / 2)), 'could not be read'],
+    // Its name and its first frame's length and count whole, the skeleton's value cut after a few bytes.
+    ['cut short within its first value', () => whole().subarray(0, Buffer.byteLength('taizhang-snapshot/3') + 8 + 16), 'could not be read'],
   ] as const)
     it(`given a snapshot ${what}, when a runner starts, then it says so and rebuilds from the log`, async () => {
       const store = await storeOf(1_500);
