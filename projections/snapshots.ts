@@ -31,9 +31,10 @@ export interface SnapshotStore {
  * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
  * more than `PIECE_ENTRIES` entries, every GrowingMap, and the Maps of an array of Maps holding more together (a
- * ShardedMap), found in the state (through plain objects, arrays and Maps) is
- * left out of its skeleton and written `PIECE_ENTRIES` entries at a time, each piece one `writeValue`,
- * so the async writer and reader can yield between pieces.
+ * ShardedMap), and every typed array of more than `TYPED_PIECE_BYTES`, found in the state (through plain objects,
+ * arrays and Maps) is left out of its skeleton and written `PIECE_ENTRIES` entries at a time (fewer when they weigh
+ * `PIECE_WEIGHT`), a typed array `TYPED_PIECE_BYTES` at a time, each piece one `writeValue`, so the async writer and
+ * reader can yield between pieces.
  *
  * A V8 serializer keeps every object it has written in a table (to write an object met again as a reference), and so
  * does a deserializer: at ten million events one serializer for a whole snapshot held some three million objects, and
@@ -47,14 +48,28 @@ export interface SnapshotStore {
  * comes back as two equal objects.
  *
  * The bytes are `FORMAT` then the frames, each its length, its count of values and a serializer's bytes: bytes of an
- * earlier format (one serializer for all) are not read, and the read models are rebuilt.
+ * earlier format (one serializer for all) are not read, and the read models are rebuilt. The format before this one
+ * (`FORMAT_3`, round 46) is this one without typed arrays in pieces, and is read; a server of round 46 does not read
+ * this one (a typed array's pieces would come back as an array of them) and rebuilds.
  *
  * 250 entries a piece (1,000 until the twelfth round): a piece of 1,000 problems' facts took 5-10 ms to read back, and a
  * slice of two such pieces and the scavenge that promoted them held a warm start's loop 40-60 ms while it caught up (a
  * CPU profile at 1M). Only the writer's choice: a reader reads pieces of any size.
  */
-const FORMAT = Buffer.from('taizhang-snapshot/3');
+const FORMAT = Buffer.from('taizhang-snapshot/4');
+/** The format before, read as well: its bytes are this format's without big typed arrays in pieces ('typed'). */
+const FORMAT_3 = Buffer.from('taizhang-snapshot/3');
 export const PIECE_ENTRIES = 250;
+/**
+ * A piece also ends at this weight: an entry weighs one, and as many again as the entries of a Map, Set or array it is
+ * (or a plain object holds), or a 64th of a typed array's bytes. At ten million events a piece of 250 units' sets of
+ * problem ids (some 1,250 each) was one value of 11.7 MB and took a turn of 100 ms or more to write.
+ */
+export const PIECE_WEIGHT = 4_096;
+/** A typed array of more bytes is written in pieces of these many bytes (the similarity index's arrays: 32 MB at 10M). */
+export const TYPED_PIECE_BYTES = 256 * 1024;
+/** The bytes `snapshotChunks` hands on at most at a time, unless a frame is bigger (its buffer grows to the frame then). */
+const OUT_BYTES = 1024 * 1024;
 /** The values one serializer writes, a frame's: 64 pieces of 250 entries, some 50,000 objects of a read model's. */
 const FRAME_VALUES = 64;
 /** The key of the stand-in for a container written in pieces: `{ [PIECE]: its index }`. */
@@ -63,9 +78,35 @@ const PIECE = 'taizhang:snapshot-piece';
 /** What a reader learns from a snapshot's first value, before its state is read. */
 export type SnapshotHeader = Omit<Snapshot, 'state'>;
 
-type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[];
-/** A container's kind: a GrowingMap ('growing') is written in pieces whatever its size (V8's serializer refuses one). */
-type Piece = { kind: 'map' | 'growing' | 'set' | 'array'; size: number };
+/** The typed arrays written in pieces when big, by name (a Buffer or a DataView is written whole, as V8 writes it). */
+const TYPED = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+};
+type TypedName = keyof typeof TYPED;
+type Typed = InstanceType<(typeof TYPED)[TypedName]>;
+const typedName = (value: object): TypedName | undefined => {
+  const name = value.constructor?.name;
+  return name !== undefined && Object.hasOwn(TYPED, name) && TYPED[name as TypedName] === value.constructor
+    ? (name as TypedName)
+    : undefined;
+};
+
+type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[] | Typed;
+/**
+ * A container's kind: a GrowingMap ('growing') is written in pieces whatever its size (V8's serializer refuses one); a
+ * typed array ('typed', its constructor's name in `type`) in pieces of `TYPED_PIECE_BYTES`.
+ */
+type Piece = { kind: 'map' | 'growing' | 'set' | 'array' | 'typed'; size: number; type?: TypedName };
 
 const isPlain = (value: object) => {
   const proto = Object.getPrototypeOf(value);
@@ -74,7 +115,28 @@ const isPlain = (value: object) => {
 const isMap = (value: object): value is Map<unknown, unknown> | GrowingMap<unknown> => value instanceof Map || value instanceof GrowingMap;
 const big = (value: object): value is Container =>
   value instanceof GrowingMap ||
-  (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES;
+  (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES ||
+  (ArrayBuffer.isView(value) && value.byteLength > TYPED_PIECE_BYTES && typedName(value) !== undefined);
+/** The entries of a Map, Set or array, a 64th of a typed array's bytes; 0 for anything else. */
+const sizeOf = (value: object): number =>
+  value instanceof Map || value instanceof Set || value instanceof GrowingMap
+    ? value.size
+    : Array.isArray(value)
+      ? value.length
+      : ArrayBuffer.isView(value)
+        ? value.byteLength >> 6
+        : 0;
+/** What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it or of a plain object's fields. */
+const weightOf = (value: unknown): number => {
+  if (value === null || typeof value !== 'object') return 1;
+  let weight = 1 + sizeOf(value);
+  if (isPlain(value))
+    for (const key in value) {
+      const field = (value as Record<string, unknown>)[key];
+      if (field !== null && typeof field === 'object') weight += sizeOf(field);
+    }
+  return weight;
+};
 /** An array of Maps holding more than a piece's entries together (a ShardedMap), none of them big alone. */
 const shards = (value: object): value is Map<unknown, unknown>[] => {
   if (!Array.isArray(value) || value.length === 0) return false;
@@ -218,10 +280,14 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
   // one sparse, the other dense: the same snapshot's bytes differed between two writes in one process.
   const pieces: Piece[] = [];
   for (const c of containers)
-    pieces.push({
-      kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
-      size: isMap(c) || c instanceof Set ? c.size : c.length,
-    });
+    pieces.push(
+      ArrayBuffer.isView(c)
+        ? { kind: 'typed', size: c.length, type: typedName(c)! }
+        : {
+            kind: c instanceof GrowingMap ? 'growing' : c instanceof Map ? 'map' : c instanceof Set ? 'set' : 'array',
+            size: isMap(c) || c instanceof Set ? c.size : c.length,
+          },
+    );
   const shared = skeletonObjects(bare);
   // How many objects the walk found: a reader whose walk finds another number would put entries in the wrong places.
   write({ ...meta, pieces, skeleton: bare, skeletonObjects: shared.size });
@@ -237,18 +303,34 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
     refs = [];
   };
   for (const c of containers) {
+    if (ArrayBuffer.isView(c)) {
+      const step = TYPED_PIECE_BYTES / c.BYTES_PER_ELEMENT;
+      for (let i = 0; i < c.length; i += step) {
+        write(c.subarray(i, i + step));
+        yield;
+      }
+      continue;
+    }
     let chunk: unknown[] = [];
-    const full = isMap(c) ? PIECE_ENTRIES * 2 : PIECE_ENTRIES;
+    let entries = 0;
+    let weight = 0;
     const values: Iterable<unknown> = isMap(c) ? c.entries() : c instanceof Set ? c.values() : c;
     // A Map's entries go flat (key, value, key, value…); an array's holes come back as undefined, as JSON tells them.
     for (const v of values) {
       if (isMap(c)) {
-        entry(chunk, (v as [unknown, unknown])[0]);
-        entry(chunk, (v as [unknown, unknown])[1]);
-      } else entry(chunk, v);
-      if (chunk.length >= full) {
+        const [key, value] = v as [unknown, unknown];
+        entry(chunk, key);
+        entry(chunk, value);
+        weight += weightOf(key) + weightOf(value);
+      } else {
+        entry(chunk, v);
+        weight += weightOf(v);
+      }
+      if (++entries >= PIECE_ENTRIES || weight >= PIECE_WEIGHT) {
         flush(chunk);
         chunk = [];
+        entries = 0;
+        weight = 0;
         yield;
       }
     }
@@ -257,6 +339,13 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
       yield;
     }
   }
+}
+
+/** An empty typed array of a piece's kind and size, to be filled from its pieces. */
+function typedOf(piece: Piece): Typed {
+  if (piece.type === undefined || !Object.hasOwn(TYPED, piece.type))
+    throw new Error(`A snapshot names no typed array it knows (${piece.type}).`);
+  return new TYPED[piece.type](piece.size);
 }
 
 /** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
@@ -270,12 +359,27 @@ function readPieces(next: () => unknown): { meta: Record<string, unknown>; value
   function* value(): Generator<void, unknown> {
     let shared: unknown[] | undefined;
     const containers: Container[] = pieces.map((p) =>
-      p.kind === 'map' ? new Map() : p.kind === 'growing' ? new GrowingMap() : p.kind === 'set' ? new Set() : [],
+      p.kind === 'map'
+        ? new Map()
+        : p.kind === 'growing'
+          ? new GrowingMap()
+          : p.kind === 'set'
+            ? new Set()
+            : p.kind === 'typed'
+              ? typedOf(p)
+              : [],
     );
     for (const [i, p] of pieces.entries()) {
       const c = containers[i]!;
       let read = 0;
       while (read < p.size) {
+        if (ArrayBuffer.isView(c)) {
+          const piece = next() as Typed;
+          (c as { set(values: ArrayLike<unknown>, offset: number): void }).set(piece, read);
+          read += piece.length;
+          yield;
+          continue;
+        }
         const piece = next() as unknown[] | PieceWithRefs;
         const chunk = Array.isArray(piece) ? piece : piece.chunk;
         internStrings(chunk);
@@ -345,9 +449,24 @@ function* writing(frames: Frames, snapshot: Snapshot): Generator<void> {
   yield* writePieces((value) => frames.write(value), state, header);
 }
 
+/**
+ * A deserializer whose typed arrays are arrays of their own: V8's (Node's `DefaultDeserializer`) gives views into the
+ * bytes read, which kept a whole snapshot's file in memory for as long as one of them lived (the similarity index's
+ * postings: its 145 MB file at ten million events).
+ */
+class OwnDeserializer extends Deserializer {
+  _readHostObject(): unknown {
+    const read = (Deserializer.prototype as unknown as { _readHostObject(this: Deserializer): ArrayBufferView })._readHostObject.call(this);
+    if (Buffer.isBuffer(read)) return Buffer.from(read);
+    if (read instanceof DataView) return new DataView(read.buffer.slice(read.byteOffset, read.byteOffset + read.byteLength));
+    return (read as Typed).slice();
+  }
+}
+
 /** The values of a snapshot's frames, one after another, each frame read by a deserializer of its own; undefined for another format. */
 function framesOf(bytes: Buffer): (() => unknown) | undefined {
-  if (bytes.length < FORMAT.length || !bytes.subarray(0, FORMAT.length).equals(FORMAT)) return undefined;
+  const format = bytes.subarray(0, FORMAT.length);
+  if (!format.equals(FORMAT) && !format.equals(FORMAT_3)) return undefined;
   let at = FORMAT.length;
   let deserializer: Deserializer | undefined;
   let left = 0;
@@ -356,7 +475,7 @@ function framesOf(bytes: Buffer): (() => unknown) | undefined {
       if (at + 8 > bytes.length) throw new Error('A snapshot ends before its last value.');
       const length = bytes.readUInt32LE(at);
       left = bytes.readUInt32LE(at + 4);
-      deserializer = new Deserializer(bytes.subarray(at + 8, at + 8 + length));
+      deserializer = new OwnDeserializer(bytes.subarray(at + 8, at + 8 + length));
       deserializer.readHeader();
       at += 8 + length;
     }
@@ -422,19 +541,34 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
 /**
  * A snapshot's bytes as they are written, the frames ended in a slice with a yield to the event loop after each slice:
  * the state must not change until the last (the runner holds the events it receives meanwhile). Together the chunks are
- * `encodeSnapshot`'s bytes. Handed on as they come so the store writes them and they die young: the whole snapshot as one
- * Buffer (120 MB at a million events) outlived two scavenges, each forced on the next allocation of a Buffer by that much
- * young external memory (two 15 ms pauses back to back while a first start wrote its snapshots).
+ * `encodeSnapshot`'s bytes. Each chunk is one buffer's, kept for the whole snapshot and filled again once the next chunk
+ * is asked for: a consumer that keeps chunks copies them. A frame's own bytes (a V8 serializer's, which V8 counts as
+ * external memory until the collector finds them dead) are copied in as the frame ends and dropped, so they die young:
+ * handed on themselves, at ten million events they lived through the writes and the other work the awaits let run,
+ * were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory pressure"; 11 times in a
+ * first start's ledger, one turn of 289 ms). The whole snapshot as one Buffer did the same at a million events.
  */
 export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer> {
   const frames = new Frames();
   const steps = writing(frames, snapshot);
-  while (!steps.next().done) {
-    if (!sliceDue()) continue;
-    yield* frames.take();
-    await yieldToEventLoop();
+  let out = Buffer.allocUnsafeSlow(OUT_BYTES);
+  function* copied(ended: Buffer[]): Generator<Buffer> {
+    let filled = 0;
+    for (const bytes of ended) {
+      if (filled + bytes.length > out.length && filled > 0) {
+        yield out.subarray(0, filled);
+        filled = 0;
+      }
+      if (bytes.length > out.length) out = Buffer.allocUnsafeSlow(bytes.length);
+      filled += bytes.copy(out, filled);
+    }
+    if (filled > 0) yield out.subarray(0, filled);
   }
-  yield* frames.end();
+  while (!steps.next().done) {
+    yield* copied(frames.take());
+    if (sliceDue()) await yieldToEventLoop();
+  }
+  yield* copied(frames.end());
 }
 
 /**
@@ -468,7 +602,8 @@ export class MemorySnapshotStore implements SnapshotStore {
   async save(name: string, bytes: Buffer | readonly Buffer[] | AsyncIterable<Buffer>) {
     if (Buffer.isBuffer(bytes)) return void this.saved.set(name, bytes);
     const chunks: Buffer[] = [];
-    for await (const chunk of bytes) chunks.push(chunk);
+    // Copied: `snapshotChunks` fills one buffer again for its next chunk.
+    for await (const chunk of bytes) chunks.push(Buffer.from(chunk));
     this.saved.set(name, Buffer.concat(chunks));
   }
 }

@@ -12,6 +12,8 @@ import {
   FileSnapshotStore,
   MemorySnapshotStore,
   PIECE_ENTRIES,
+  PIECE_WEIGHT,
+  TYPED_PIECE_BYTES,
   decodeInPieces,
   decodeSnapshot,
   encodeSnapshot,
@@ -81,6 +83,25 @@ function folded(count: number): Counted {
   return state;
 }
 
+/**
+ * The values of a snapshot's frames, frame by frame, read here: after the format's name, each frame its length, its
+ * count of values, and a serializer's bytes from its header; the frames end where the bytes do.
+ */
+function framesOf(bytes: Buffer): unknown[][] {
+  const frames: unknown[][] = [];
+  let at = Buffer.byteLength('taizhang-snapshot/4');
+  while (at < bytes.length) {
+    const length = bytes.readUInt32LE(at);
+    const count = bytes.readUInt32LE(at + 4);
+    const frame = new DefaultDeserializer(bytes.subarray(at + 8, at + 8 + length));
+    frame.readHeader();
+    frames.push(Array.from({ length: count }, () => frame.readValue()));
+    at += 8 + length;
+  }
+  expect(at).toBe(bytes.length);
+  return frames;
+}
+
 describe('a snapshot written in pieces', () => {
   it('given a state with maps, sets and arrays of many times a piece, when written and read back, then it is the same state, a row two maps share still one object', () => {
     const entries = PIECE_ENTRIES * 5 + 17;
@@ -127,7 +148,7 @@ describe('a snapshot written in pieces', () => {
     const bytes = encodeSnapshot({ name: 'sharded', version: 1, position: 0, eventId: 'e0', state });
     // The first value written: the skeleton and its pieces, first in the first frame (after the format's name, the
     // frame's length and its count of values).
-    const at = Buffer.byteLength('taizhang-snapshot/3');
+    const at = Buffer.byteLength('taizhang-snapshot/4');
     const deserializer = new DefaultDeserializer(bytes.subarray(at + 8, at + 8 + bytes.readUInt32LE(at)));
     deserializer.readHeader();
     const { pieces } = deserializer.readValue() as { pieces: { kind: string; size: number }[] };
@@ -174,18 +195,7 @@ describe('a snapshot written in pieces', () => {
     const entries = PIECE_ENTRIES * 200;
     const state = folded(entries);
     const bytes = encodeSnapshot({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}`, state });
-    // The frames: after the format's name, each its length, its count of values, and a serializer's bytes from its header.
-    const counts: number[] = [];
-    let at = Buffer.byteLength('taizhang-snapshot/3');
-    while (at < bytes.length) {
-      const length = bytes.readUInt32LE(at);
-      counts.push(bytes.readUInt32LE(at + 4));
-      const frame = new DefaultDeserializer(bytes.subarray(at + 8, at + 8 + length));
-      frame.readHeader();
-      for (let i = 0; i < counts.at(-1)!; i++) frame.readValue();
-      at += 8 + length;
-    }
-    expect(at).toBe(bytes.length);
+    const counts = framesOf(bytes).map((values) => values.length);
     // rows (a Map: 250 entries a piece), order, and the three Sets by status: one value for the skeleton, then the pieces.
     const pieces =
       entries / PIECE_ENTRIES +
@@ -197,6 +207,51 @@ describe('a snapshot written in pieces', () => {
     const restored = decodeSnapshot(bytes).state as Counted;
     expect(stateHash(restored)).toBe(stateHash(state));
     expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
+  });
+
+  it('given a big map whose entries are sets of a hundred ids each, when written, then a piece ends at its weight rather than at 250 entries, and the state reads back the same', () => {
+    const units = new Map<string, Set<string>>();
+    for (let u = 0; u < PIECE_ENTRIES + 50; u++) units.set(`unit-${u}`, new Set(Array.from({ length: 100 }, (_, i) => `p-${u}-${i}`)));
+    const state = { units };
+    const bytes = encodeSnapshot({ name: 'units', version: 1, position: 0, eventId: 'e0', state });
+    const [, ...pieces] = framesOf(bytes).flat() as unknown[][];
+    // Each entry weighs its key, its set and the set's 100 ids: 102. A piece is full at its weight.
+    const entryWeight = 102;
+    const entriesOf = (piece: unknown[]) => piece.length / 2;
+    expect(pieces.reduce((n, piece) => n + entriesOf(piece), 0)).toBe(units.size);
+    expect(Math.max(...pieces.map((piece) => entriesOf(piece) * entryWeight))).toBeLessThan(PIECE_WEIGHT + entryWeight);
+    expect(pieces.length).toBe(Math.ceil(units.size / Math.ceil(PIECE_WEIGHT / entryWeight)));
+    const back = decodeSnapshot(bytes).state as typeof state;
+    expect([...back.units].map(([unit, ids]) => [unit, [...ids]])).toEqual([...units].map(([unit, ids]) => [unit, [...ids]]));
+  });
+
+  it('given a typed array of megabytes and small ones in a map, when written and read back, then the big one is written in pieces of at most 256 KB, and each comes back an array of its own of the same kind and values', () => {
+    const counts = new Int32Array(3 * (TYPED_PIECE_BYTES / 4) + 1_000).map((_, i) => i * 7);
+    const postings = new Map(Array.from({ length: PIECE_ENTRIES + 10 }, (_, i) => [`word-${i}`, Int32Array.of(i, i + 1, i + 2)] as const));
+    const state = { index: { counts, length: counts.length - 3 }, postings, ratios: new Float64Array([0.5, 0.25]) };
+    const bytes = encodeSnapshot({ name: 'typed', version: 1, position: 0, eventId: 'e0', state });
+    const written = framesOf(bytes).flat();
+    const parts = written.filter((value): value is Int32Array => value instanceof Int32Array);
+    expect(parts).toHaveLength(4);
+    expect(Math.max(...parts.map((part) => part.byteLength))).toBe(TYPED_PIECE_BYTES);
+    const back = decodeSnapshot(bytes).state as typeof state;
+    expect(back.index.counts).toBeInstanceOf(Int32Array);
+    expect(back.index.counts).toEqual(counts);
+    expect(back.index.length).toBe(counts.length - 3);
+    expect(back.ratios).toEqual(state.ratios);
+    expect([...back.postings.entries()]).toEqual([...postings.entries()]);
+    // Arrays of their own: none a view into the snapshot's bytes, which it would keep in memory as long as it lives.
+    for (const array of [back.index.counts, back.ratios, ...back.postings.values()]) expect(array.buffer.byteLength).toBe(array.byteLength);
+  });
+
+  it('given a snapshot of the format before (frames, no typed array in pieces), when read, then it is the same state', () => {
+    const entries = PIECE_ENTRIES * 3 + 5;
+    const state = folded(entries);
+    const bytes = encodeSnapshot({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}`, state });
+    const before = Buffer.concat([Buffer.from('taizhang-snapshot/3'), bytes.subarray(Buffer.byteLength('taizhang-snapshot/4'))]);
+    const back = decodeSnapshot(before).state as Counted;
+    expect(stateHash(back)).toBe(stateHash(state));
+    expect(back.small.last).toBe(back.rows.get(`e${entries - 1}`));
   });
 
   it('given another state written after a lead (the checkpointer’s), when it takes many pieces, then its bytes come as several chunks and written to a file they read back as the lead and the same state', async () => {
@@ -242,7 +297,7 @@ describe('a snapshot written in pieces', () => {
     ],
     ['cut short', () => whole().subarray(0, Math.floor(whole().length / 2)), 'could not be read'],
     // Its name and its first frame's length and count whole, the skeleton's value cut after a few bytes.
-    ['cut short within its first value', () => whole().subarray(0, Buffer.byteLength('taizhang-snapshot/3') + 8 + 16), 'could not be read'],
+    ['cut short within its first value', () => whole().subarray(0, Buffer.byteLength('taizhang-snapshot/4') + 8 + 16), 'could not be read'],
   ] as const)
     it(`given a snapshot ${what}, when a runner starts, then it says so and rebuilds from the log`, async () => {
       const store = await storeOf(1_500);
