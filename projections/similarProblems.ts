@@ -1,5 +1,6 @@
 import type { ProblemCategory, ProblemEvent, ProblemSource } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
+import { type ShardedMap, shardFor, shardedMap } from './growingMap.js';
 import type { Projection } from './runner.js';
 import { yieldToEventLoop } from './slices.js';
 
@@ -73,10 +74,12 @@ type Posting = { term: string; number: number; problems: Ints };
  * events): a problem is a number, in the order it was indexed; `ids`, `categories` and `sources` by
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
  * in the order they first appear in its description), from `starts[number]` to the next problem's start;
- * a posting's problems an Int32Array of numbers. `problems`: the ids indexed (a second add is ignored).
+ * a posting's problems an Int32Array of numbers. `problems`: each id indexed and its number (a second add is ignored),
+ * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
+ * county's first start segmented its raises).
  */
 export type SimilarityIndex = {
-  problems: Set<string>;
+  problems: ShardedMap<number>;
   ids: string[];
   categories: ProblemCategory[];
   sources: ProblemSource[];
@@ -93,7 +96,7 @@ export type SimilarityIndex = {
 };
 
 export const emptyIndex = (): SimilarityIndex => ({
-  problems: new Set(),
+  problems: shardedMap(),
   ids: [],
   categories: [],
   sources: [],
@@ -122,9 +125,10 @@ function countOf(index: SimilarityIndex, n: number, term: number): number {
 
 /** Adds a problem's description to the index (a second add of the same problem is ignored: a description never changes). */
 export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
-  if (index.problems.has(p.problemId)) return;
+  const indexed = shardFor(index.problems, p.problemId);
+  if (indexed.has(p.problemId)) return;
   const n = index.ids.length;
-  index.problems.add(p.problemId);
+  indexed.set(p.problemId, n);
   index.ids.push(p.problemId);
   index.categories.push(p.category);
   index.sources.push(p.source);
@@ -313,7 +317,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 3: a problem's words as one list, each word kept once; postings as lists.
   // 4: packed: problems by number, their words and counts in one Int32Array, postings as Int32Arrays of numbers.
   // 5: `postings` by term holds the term's number, its posting only in `terms`.
-  version: 5,
+  // 6: `problems` in shards, each id's number.
+  version: 6,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;
