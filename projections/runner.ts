@@ -358,7 +358,9 @@ export class ProjectionRunner {
    */
   async snapshot(): Promise<void> {
     const { snapshots } = this.options;
-    if (!snapshots) return;
+    // No event applied since the snapshots were restored: they hold this state already, and the id of the event at its
+    // position is not known here (written as null, the next start would find the snapshots not of this log).
+    if (!snapshots || this.lastEventId === null) return;
     this.lastSnapshotPosition = this.position;
     this.flushStored();
     const run = this.saving.then(async () => {

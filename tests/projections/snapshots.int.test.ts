@@ -330,6 +330,28 @@ describe('a snapshot written in pieces', () => {
     expect(stateHash(runner.state(counted))).toBe(stateHash(folded(before + 50)));
     await runner.stop();
   });
+  it('given a runner restored from its snapshots with no event since, when asked for a snapshot, then the next start still restores from them', async () => {
+    const store = await storeOf(3_000);
+    const snapshots = new MemorySnapshotStore();
+    const messages: string[] = [];
+    const log = (m: string) => messages.push(m);
+    const first = new ProjectionRunner(store, [counted], { snapshots, log });
+    await first.start();
+    await first.snapshot();
+    await first.stop();
+    const restored = new ProjectionRunner(store, [counted], { snapshots, log });
+    await restored.start();
+    await restored.snapshot();
+    await restored.stop();
+    const again = new ProjectionRunner(store, [counted], { snapshots, log });
+    let applied = 0;
+    again.onApplied(() => applied++);
+    await again.start();
+    expect(messages).toEqual([]);
+    expect(applied).toBe(0);
+    expect(stateHash(again.state(counted))).toBe(stateHash(folded(3_000)));
+    await again.stop();
+  });
   /** A runner started over `before` events, its snapshots kept in memory, the start's own `afterStartMs` after it. */
   async function started(before: number, afterStartMs: number) {
     const store = await storeOf(before);
