@@ -279,7 +279,7 @@ export class ProjectionRunner {
         continue;
       }
       if (!read) {
-        log(`Snapshot of ${p.name} is in an older format: discarded, rebuilding from the log.`);
+        log(`Snapshot of ${p.name} is in another format: discarded, rebuilding from the log.`);
         continue;
       }
       const snapshot = read.header;

@@ -70,6 +70,8 @@ export const PIECE_WEIGHT = 4_096;
 export const TYPED_PIECE_BYTES = 256 * 1024;
 /** The bytes `snapshotChunks` hands on at most at a time, unless a frame is bigger (its buffer grows to the frame then). */
 const OUT_BYTES = 1024 * 1024;
+/** What a frame copied is replaced by in the list it came in. */
+const DROPPED = Buffer.alloc(0);
 /** The values one serializer writes, a frame's: 64 pieces of 250 entries, some 50,000 objects of a read model's. */
 const FRAME_VALUES = 64;
 /** The key of the stand-in for a container written in pieces: `{ [PIECE]: its index }`. */
@@ -126,14 +128,17 @@ const sizeOf = (value: object): number =>
       : ArrayBuffer.isView(value)
         ? value.byteLength >> 6
         : 0;
-/** What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it or of a plain object's fields. */
-const weightOf = (value: unknown): number => {
+/**
+ * What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it and of what its plain objects hold,
+ * three levels down (a similarity posting's numbers are two: `{ problems: { data: Int32Array } }`).
+ */
+const weightOf = (value: unknown, depth = 0): number => {
   if (value === null || typeof value !== 'object') return 1;
   let weight = 1 + sizeOf(value);
-  if (isPlain(value))
+  if (depth < 3 && isPlain(value))
     for (const key in value) {
       const field = (value as Record<string, unknown>)[key];
-      if (field !== null && typeof field === 'object') weight += sizeOf(field);
+      if (field !== null && typeof field === 'object') weight += weightOf(field, depth + 1) - 1;
     }
   return weight;
 };
@@ -375,6 +380,8 @@ function readPieces(next: () => unknown): { meta: Record<string, unknown>; value
       while (read < p.size) {
         if (ArrayBuffer.isView(c)) {
           const piece = next() as Typed;
+          if (!ArrayBuffer.isView(piece) || piece.constructor !== c.constructor || read + piece.length > p.size)
+            throw new Error(`A snapshot's piece of a ${p.type} of ${p.size} is not one that fits it.`);
           (c as { set(values: ArrayLike<unknown>, offset: number): void }).set(piece, read);
           read += piece.length;
           yield;
@@ -543,7 +550,8 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
  * the state must not change until the last (the runner holds the events it receives meanwhile). Together the chunks are
  * `encodeSnapshot`'s bytes. Each chunk is one buffer's, kept for the whole snapshot and filled again once the next chunk
  * is asked for: a consumer that keeps chunks copies them. A frame's own bytes (a V8 serializer's, which V8 counts as
- * external memory until the collector finds them dead) are copied in as the frame ends and dropped, so they die young:
+ * external memory until the collector finds them dead) are copied in as the frame ends and dropped before the copy is
+ * handed on, so they die young:
  * handed on themselves, at ten million events they lived through the writes and the other work the awaits let run,
  * were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory pressure"; 11 times in a
  * first start's ledger, one turn of 289 ms). The whole snapshot as one Buffer did the same at a million events.
@@ -552,15 +560,19 @@ export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer
   const frames = new Frames();
   const steps = writing(frames, snapshot);
   let out = Buffer.allocUnsafeSlow(OUT_BYTES);
+  // The frames ended in a step, copied into `out` and each dropped as it is copied (no frame is held across the yield,
+  // while the store writes the copy); `out` grows by half again when they do not fit, keeping what it holds.
   function* copied(ended: Buffer[]): Generator<Buffer> {
     let filled = 0;
-    for (const bytes of ended) {
-      if (filled + bytes.length > out.length && filled > 0) {
-        yield out.subarray(0, filled);
-        filled = 0;
+    for (let i = 0; i < ended.length; i++) {
+      const length = ended[i]!.length;
+      if (filled + length > out.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(filled + length, Math.ceil(out.length * 1.5)));
+        out.copy(grown, 0, 0, filled);
+        out = grown;
       }
-      if (bytes.length > out.length) out = Buffer.allocUnsafeSlow(bytes.length);
-      filled += bytes.copy(out, filled);
+      filled += ended[i]!.copy(out, filled);
+      ended[i] = DROPPED;
     }
     if (filled > 0) yield out.subarray(0, filled);
   }

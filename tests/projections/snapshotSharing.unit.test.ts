@@ -3,6 +3,7 @@ import { readModelProjections } from '../../application/index.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { GrowingMap } from '../../projections/growingMap.js';
 import type { Projection } from '../../projections/runner.js';
+import { TYPED_PIECE_BYTES } from '../../projections/snapshots.js';
 import { type SimilarityIndex, indexPending, similarityIndex } from '../../projections/similarProblems.js';
 import { generateCounty, uuidOf } from '../support/countyLog.js';
 
@@ -27,7 +28,15 @@ function sharedAcrossContainers(state: unknown): string[] {
   const seenContainers = new Set<object>();
   // Walks `value` as held by the container at `path` (null: the state itself, above every container).
   const walk = (value: unknown, path: string | null, at: string): void => {
-    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+    if (value === null || typeof value !== 'object') return;
+    if (ArrayBuffer.isView(value)) {
+      // A typed array over TYPED_PIECE_BYTES is written in pieces of its own, as a container is: held by its place then.
+      const by = value.byteLength > TYPED_PIECE_BYTES ? at : path;
+      const first = by === null ? undefined : holder.get(value);
+      if (by !== null && first === undefined) holder.set(value, by);
+      else if (first !== undefined && first !== by) found.push(`${first} and ${by}`);
+      return;
+    }
     if (isContainer(value)) {
       if (seenContainers.has(value)) return;
       seenContainers.add(value);
