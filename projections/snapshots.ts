@@ -553,8 +553,8 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
  * external memory until the collector finds them dead) are copied in as the frame ends and dropped before the copy is
  * handed on, so they die young:
  * handed on themselves, at ten million events they lived through the writes and the other work the awaits let run,
- * were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory pressure"; 11 times in a
- * first start's ledger, one turn of 289 ms). The whole snapshot as one Buffer did the same at a million events.
+ * were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory pressure"; 12 times in a
+ * first start's writing, one turn of 289 ms). The whole snapshot as one Buffer did the same at a million events.
  */
 export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer> {
   const frames = new Frames();
