@@ -61,14 +61,14 @@ const FORMAT = Buffer.from('taizhang-snapshot/4');
 const FORMAT_3 = Buffer.from('taizhang-snapshot/3');
 export const PIECE_ENTRIES = 250;
 /**
- * A piece also ends at this weight: an entry weighs one, and as many again as the entries of a Map, Set or array it is
- * (or a plain object holds), or a 64th of a typed array's bytes. At ten million events a piece of 250 units' sets of
- * problem ids (some 1,250 each) was one value of 11.7 MB and took a turn of 100 ms or more to write.
+ * A piece also ends at this weight (`weightOf`): an entry weighs one, and as many again as the entries of a Map, Set or
+ * array it is or its plain objects hold, or a 64th of a typed array's bytes. At ten million events a piece of 250
+ * units' sets of problem ids (some 1,250 each) was one value of 11.7 MB and took a turn of 100 ms or more to write.
  */
 export const PIECE_WEIGHT = 4_096;
 /** A typed array of more bytes is written in pieces of these many bytes (the similarity index's arrays: 32 MB at 10M). */
 export const TYPED_PIECE_BYTES = 256 * 1024;
-/** The bytes `snapshotChunks` hands on at most at a time, unless a frame is bigger (its buffer grows to the frame then). */
+/** The first size of the buffer `snapshotChunks` copies frames into (it grows when a step's frames do not fit). */
 const OUT_BYTES = 1024 * 1024;
 /** What a frame copied is replaced by in the list it came in. */
 const DROPPED = Buffer.alloc(0);
@@ -115,10 +115,6 @@ const isPlain = (value: object) => {
   return proto === Object.prototype || proto === null;
 };
 const isMap = (value: object): value is Map<unknown, unknown> | GrowingMap<unknown> => value instanceof Map || value instanceof GrowingMap;
-const big = (value: object): value is Container =>
-  value instanceof GrowingMap ||
-  (value instanceof Map || value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0) > PIECE_ENTRIES ||
-  (ArrayBuffer.isView(value) && value.byteLength > TYPED_PIECE_BYTES && typedName(value) !== undefined);
 /** The entries of a Map, Set or array, a 64th of a typed array's bytes; 0 for anything else. */
 const sizeOf = (value: object): number =>
   value instanceof Map || value instanceof Set || value instanceof GrowingMap
@@ -128,6 +124,9 @@ const sizeOf = (value: object): number =>
       : ArrayBuffer.isView(value)
         ? value.byteLength >> 6
         : 0;
+const big = (value: object): value is Container =>
+  value instanceof GrowingMap ||
+  (ArrayBuffer.isView(value) ? value.byteLength > TYPED_PIECE_BYTES && typedName(value) !== undefined : sizeOf(value) > PIECE_ENTRIES);
 /**
  * What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it and of what its plain objects hold,
  * three levels down (a similarity posting's numbers are two: `{ problems: { data: Int32Array } }`).
@@ -551,10 +550,10 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
  * `encodeSnapshot`'s bytes. Each chunk is one buffer's, kept for the whole snapshot and filled again once the next chunk
  * is asked for: a consumer that keeps chunks copies them. A frame's own bytes (a V8 serializer's, which V8 counts as
  * external memory until the collector finds them dead) are copied in as the frame ends and dropped before the copy is
- * handed on, so they die young:
- * handed on themselves, at ten million events they lived through the writes and the other work the awaits let run,
- * were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory pressure"; 12 times in a
- * first start's writing, one turn of 289 ms). The whole snapshot as one Buffer did the same at a million events.
+ * handed on, so they die young. Handed on themselves, at ten million events they lived through the writes and the other
+ * work the awaits let run, were promoted, and every 64 MB of them made V8 mark its 3 GB heap again ("external memory
+ * pressure"; 12 times in a first start's writing, one turn of 289 ms). The whole snapshot as one Buffer did the same at
+ * a million events.
  */
 export async function* snapshotChunks(snapshot: Snapshot): AsyncGenerator<Buffer> {
   const frames = new Frames();
