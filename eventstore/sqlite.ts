@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { AppendSignal, followByReading } from './catchUp.js';
+import { AppendSignal, type FollowRead, followByReading, readUntilDue } from './catchUp.js';
 import {
   type AppendResult,
   DuplicateEventIdError,
@@ -80,7 +80,7 @@ END;`;
 
 /** How many of the last written events the store keeps for its followers (`following`). */
 const RECENT_EVENTS = 2_000;
-/** How long a follower's read of the file may hold the event loop, in ms (half a slice): its batches are sized from it. */
+/** How long a follower's read of the file may hold the event loop, in ms (half a slice): the read stops there (`readUntilDue`). */
 const FOLLOW_READ_MS = 4;
 /** How far back among those events a stream read looks for the event before the ones it asks (`knownAfter`). */
 const KNOWN_SPAN = 256;
@@ -295,15 +295,17 @@ export class SqliteEventStore implements EventStore, LeaseStore {
    * between is one of them, so no other writer's event can be missing there); otherwise from the file.
    * What another process wrote after them is read from the file at the next wake-up or poll.
    */
-  private following({ after = -1, maxCount }: ReadAllOptions): RecordedEvent[] {
+  private following({ after = -1, maxCount, due }: FollowRead): RecordedEvent[] {
     const kept = this.recentAfter(after, maxCount);
-    return kept ? kept.map(this.codec) : this.statements.all.all(after, maxCount).map((row) => this.codec(this.fromRaw(row)));
+    return kept
+      ? kept.map(this.codec)
+      : readUntilDue(this.statements.all.iterate(after, maxCount), due, (row) => this.codec(this.fromRaw(row)));
   }
 
   /** `following` for the links alone (`subscribeToLinks`): from the events kept, or read as links from the file. */
-  private followingLinks({ after = -1, maxCount }: ReadAllOptions): LogLink[] {
+  private followingLinks({ after = -1, maxCount, due }: FollowRead): LogLink[] {
     const kept = this.recentAfter(after, maxCount);
-    return kept ? kept.map(linkOf) : this.statements.links.all(after, maxCount).map(linkFromRow);
+    return kept ? kept.map(linkOf) : readUntilDue(this.statements.links.iterate(after, maxCount), due, linkFromRow);
   }
 
   /** The events kept from the last groups that run on without a gap from the one after `after`, when it is among them. */
@@ -527,7 +529,7 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   }
 
   subscribeToAll(options: SubscribeOptions, onEvent: (event: RecordedEvent) => Promise<void> | void): Promise<void> {
-    // Batches sized by time: the read, its JSON and the codec are one synchronous block (issue 12, aim 3).
+    // Reads cut by time: the rows, their JSON and the codec are one synchronous block (issue 12, aim 3).
     return followByReading({ readAll: async (o) => this.following(o) }, this.appended, options, onEvent, { readMs: FOLLOW_READ_MS });
   }
 

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AppendSignal, followByReading } from '../eventstore/catchUp.js';
+import { AppendSignal, type FollowRead, followByReading } from '../eventstore/catchUp.js';
 import { MemoryEventStore } from '../eventstore/memory.js';
 import { numberedEvent } from './support/numberedEvent.js';
 
@@ -63,7 +63,7 @@ describe('followByReading', () => {
     expect(turnsSeenAt.some((n) => n > 0 && n < 10)).toBe(true);
   });
 
-  it('given a synchronous reader and a time a read may take, then the first read asks 100 events and later ones fewer when reads are slow', async () => {
+  it('given a reader that stops when its time is up, then a batch it cut short is read on at once, not taken for the head', async () => {
     const store = new MemoryEventStore();
     for (let i = 0; i < 10; i++)
       await store.appendToStream(
@@ -71,31 +71,40 @@ describe('followByReading', () => {
         Array.from({ length: 100 }, (_, n) => event(i * 100 + n)),
         'no_stream',
       );
-    const asked: number[] = [];
+    const delivered: number[] = [];
+    // A reader cut by its time as SQLite's is: 0.5 ms an event, with `due` asked after each.
     const slowReader = {
-      readAll: async (options: { after?: number; maxCount: number }) => {
-        asked.push(options.maxCount);
+      readAll: async (options: FollowRead) => {
         const events = await store.readAll(options);
-        // 0.1 ms an event: a read of 4 ms holds 40 of them, fewer than the least a read asks (50).
-        const until = performance.now() + 0.1 * events.length;
-        while (performance.now() < until);
-        return events;
+        const read = [];
+        for (const e of events) {
+          const until = performance.now() + 0.5;
+          while (performance.now() < until);
+          read.push(e);
+          if (options.due?.()) break;
+        }
+        delivered.push(read.length);
+        return read;
       },
     };
     const controller = new AbortController();
-    let delivered = 0;
-    await followByReading(
+    let seen = 0;
+    const following = followByReading(
       slowReader,
       new AppendSignal(),
       { signal: controller.signal },
       () => {
-        if (++delivered === 1000) controller.abort();
+        if (++seen === 1000) controller.abort();
       },
-      { batchSize: 1000, readMs: 4 },
+      // No append comes, and the poll is a minute away: a cut batch taken for the head would wait for it.
+      { batchSize: 1000, readMs: 4, pollMs: 60_000 },
     );
-    expect(delivered).toBe(1000);
-    expect(asked[0]).toBe(100);
-    expect(asked.slice(1).every((n) => n === 50)).toBe(true);
-    expect(asked.length).toBe(1 + 900 / 50);
+    const timeout = setTimeout(() => controller.abort(), 20_000);
+    await following;
+    clearTimeout(timeout);
+    expect(seen).toBe(1000);
+    // Each read ended at its time: 4 ms is 8 events of 0.5 ms at most (fewer on a slow machine), never the batch's size.
+    expect(Math.max(...delivered)).toBeLessThanOrEqual(8);
+    expect(delivered.reduce((a, b) => a + b, 0)).toBe(1000);
   });
 });

@@ -196,6 +196,43 @@ describe('sqlite event store on disk', () => {
     expect(seen).toEqual(stored);
   });
 
+  it('given a follower catching up from the file through a slow codec, then each read ends at its time, not at a batch size: a turn passes at most 8 events through it (issue 12, aim 3)', async () => {
+    const file = tempFile();
+    const writer = new SqliteEventStore(file);
+    for (let i = 0; i < 4; i++)
+      await writer.appendToStream(
+        `s-${i}`,
+        Array.from({ length: 50 }, (_, n) => event(i * 50 + n)),
+        'no_stream',
+      );
+    await writer.close();
+    // 1 ms an event in the codec: a read given 4 ms ends after 8 events (it looks at the clock every 8 rows).
+    let decoded = 0;
+    const slow = new SqliteEventStore(file, (e) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      decoded++;
+      return e;
+    });
+    open.push(slow);
+    const perTurn: number[] = [];
+    let lastTurn = 0;
+    const controller = new AbortController();
+    const tick = () => {
+      perTurn.push(decoded - lastTurn);
+      lastTurn = decoded;
+      if (!controller.signal.aborted) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let seen = 0;
+    await slow.subscribeToAll({ signal: controller.signal }, () => {
+      if (++seen === 200) controller.abort();
+    });
+    expect(seen).toBe(200);
+    expect(decoded).toBe(200);
+    expect(Math.max(...perTurn)).toBeLessThanOrEqual(8);
+  });
+
   it('given a follower of the chained store, when this process appends, then each event written passes the codec once, the follower going on first (issue 12: parse an event once; both orders in hashChainDecoded.unit.test.ts)', async () => {
     const parsed = new Map<string, number>();
     const store = new HashChainedEventStore(new SqliteEventStore(tempFile()), (e) => {
