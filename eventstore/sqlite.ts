@@ -299,13 +299,19 @@ export class SqliteEventStore implements EventStore, LeaseStore {
     const kept = this.recentAfter(after, maxCount);
     return kept
       ? kept.map(this.codec)
-      : readUntilDue(this.statements.all.iterate(after, maxCount), due, (row) => this.codec(this.fromRaw(row)));
+      : readUntilDue(
+          (from, count) => this.statements.all.all(from, count),
+          { after, maxCount, due },
+          (row) => this.codec(this.fromRaw(row)),
+        );
   }
 
   /** `following` for the links alone (`subscribeToLinks`): from the events kept, or read as links from the file. */
   private followingLinks({ after = -1, maxCount, due }: FollowRead): LogLink[] {
     const kept = this.recentAfter(after, maxCount);
-    return kept ? kept.map(linkOf) : readUntilDue(this.statements.links.iterate(after, maxCount), due, linkFromRow);
+    return kept
+      ? kept.map(linkOf)
+      : readUntilDue((from, count) => this.statements.links.all(from, count), { after, maxCount, due }, linkFromRow);
   }
 
   /** The events kept from the last groups that run on without a gap from the one after `after`, when it is among them. */
