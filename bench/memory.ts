@@ -42,6 +42,12 @@ const DEFAULT_SIZES = [100_000, 1_000_000];
 const NOW = '2020-12-31T12:00:00+08:00';
 const DATA = join(dirname(fileURLToPath(import.meta.url)), 'data');
 const HISTORY_LIMIT_MS = Number(process.env.BENCH_MEMORY_HISTORY_LIMIT_MS ?? 600_000);
+/**
+ * Node's flags for the measured processes beside `npm start`'s, split at spaces, to find what a long block was:
+ * `--import ./bench/loopGaps.mjs` (the loop's gaps and the collector's pauses: one file for each process, written in the
+ * working folder) or `--cpu-prof --cpu-prof-dir=…`; as `BENCH_STARTUP_NODE_FLAGS` is for the startup bench.
+ */
+const CHILD_NODE_FLAGS = (process.env.BENCH_MEMORY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 function sizes(): number[] {
   const chosen = process.argv
@@ -225,7 +231,7 @@ async function firstStart(file: string, dir: string, before: number, events: num
 /** Runs the child on one log with Node's default heap and `npm start`'s flags; gathers its figures and how it ended. */
 function measure(file: string, breakdown: boolean, dir: string, warm: boolean): Promise<{ figures: Measured; exit: string }> {
   return new Promise((resolve, reject) => {
-    const flags = npmStart().args.slice(0, -1);
+    const flags = [...npmStart().args.slice(0, -1), ...CHILD_NODE_FLAGS];
     const args = [...flags, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', file, String(breakdown), dir, String(warm)];
     const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],

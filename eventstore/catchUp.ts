@@ -36,13 +36,13 @@ const ROWS_PER_LOOK = 64;
 export type FollowRead = ReadAllOptions & { due?: () => boolean };
 
 /**
- * Up to `maxCount` rows after `after`, read `ROWS_PER_LOOK` at a time (`readRows`, rows in position order that begin with
- * their position) and each mapped, until the read's time is up (`due`, asked after each chunk): what a store whose read
- * is synchronous (SQLite) gives a follower. A read sized beforehand to 4 ms from the last one's time per event ran
+ * Up to `maxCount` rows after `after`, read `ROWS_PER_LOOK` at a time (`readRows`, rows in position order) and each
+ * mapped to what it holds (an event, a link: each with its position, where the next chunk begins after), until the read's
+ * time is up (`due`, asked after each chunk): what a store whose read is synchronous (SQLite) gives a follower. A read sized beforehand to 4 ms from the last one's time per event ran
  * 170–509 ms at ten million events when V8's incremental marking, behind its schedule, took its steps inside it (issue
  * 12, aim 3): a read cut by the clock ends with the chunk in which the steps ran.
  */
-export function readUntilDue<R extends readonly [number, ...unknown[]], T>(
+export function readUntilDue<R, T extends { position: number }>(
   readRows: (after: number, count: number) => R[],
   { after = -1, maxCount, due }: FollowRead,
   map: (row: R) => T,
@@ -55,7 +55,7 @@ export function readUntilDue<R extends readonly [number, ...unknown[]], T>(
     const rows = readRows(from, count);
     for (const row of rows) read.push(map(row));
     if (rows.length < count || due()) break;
-    from = rows[rows.length - 1]![0];
+    from = read[read.length - 1]!.position;
   }
   return read;
 }
@@ -107,7 +107,7 @@ export async function followByReading<T extends { position: number } = RecordedE
         if (sliceDue()) await yieldToEventLoop();
       }
       if (batch.length < batchSize && !cut) await woken;
-      // A full batch: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
+      // A full batch, or one cut by its time: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
       // catch-up of a million events was one run of microtasks: /healthz and /readyz went unanswered until it ended.
       else await yieldToEventLoop();
     }

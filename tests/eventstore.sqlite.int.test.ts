@@ -228,9 +228,13 @@ describe('sqlite event store on disk', () => {
     };
     setImmediate(tick);
     let seen = 0;
-    await store.subscribeToAll({ signal: controller.signal }, () => {
-      if (++seen === 2000) controller.abort();
-    });
+    try {
+      await store.subscribeToAll({ signal: controller.signal }, () => {
+        if (++seen === 2000) controller.abort();
+      });
+    } finally {
+      controller.abort();
+    }
     expect(seen).toBe(2000);
     expect(slow).toBe(1000);
     // A read looks at its clock every 64 rows: never more slow events in a turn than that, where a read sized from the
