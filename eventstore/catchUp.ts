@@ -27,7 +27,7 @@ export class AppendSignal {
 
 /**
  * How many rows a read cut by time (`readUntilDue`) takes from the store at once, between two looks at the clock. A
- * million rows read in chunks of 64 took 1–9 % longer than in batches of 500 (a statement's start each: one read
+ * million rows read in chunks of 64 took 1–9 % longer than in batches of 500–1,000 (a statement's start each: one read
  * transaction around a read's chunks saved nothing), a row at a time (better-sqlite3's `iterate`) 10–20 % longer.
  */
 const ROWS_PER_LOOK = 64;
