@@ -37,10 +37,12 @@ export type FollowRead = ReadAllOptions & { due?: () => boolean };
 
 /**
  * Up to `maxCount` rows after `after`, read `ROWS_PER_LOOK` at a time (`readRows`, rows in position order) and each
- * mapped to what it holds (an event, a link: each with its position, where the next chunk begins after), until the read's
- * time is up (`due`, asked after each chunk): what a store whose read is synchronous (SQLite) gives a follower. A read sized beforehand to 4 ms from the last one's time per event ran
- * 170–509 ms at ten million events when V8's incremental marking, behind its schedule, took its steps inside it (issue
- * 12, aim 3): a read cut by the clock ends with the chunk in which the steps ran.
+ * mapped to what it holds (an event, a link: each with its position, where the next chunk begins after), until the
+ * read's time is up (`due`, asked after each chunk): what a store whose read is synchronous (SQLite) gives a follower.
+ * A read sized beforehand to 4 ms from the last one's time per event took 170 ms in a profiled first start at ten
+ * million events, V8's incremental marking taking its steps inside it as it fell behind its schedule (issue 12, aim 3;
+ * the longest blocks of unprofiled first starts, 268–509 ms, were taken to be the same): a read cut by the clock ends
+ * with the chunk in which the steps ran.
  */
 export function readUntilDue<R, T extends { position: number }>(
   readRows: (after: number, count: number) => R[],
@@ -95,7 +97,8 @@ export async function followByReading<T extends { position: number } = RecordedE
       const reading = performance.now();
       const due = readMs === undefined ? undefined : () => performance.now() - reading >= readMs;
       const batch = await store.readAll({ after: position, maxCount: batchSize, due });
-      // Cut by its time, not by the head: read on (a read that reached the head past its time reads once more, and finds nothing).
+      // Cut by its time, not by the head: read on (a read that reached the head past its time reads once more, and finds
+      // nothing).
       const cut = batch.length > 0 && due?.() === true;
       for (const event of batch) {
         if (signal.aborted) return;
@@ -107,8 +110,9 @@ export async function followByReading<T extends { position: number } = RecordedE
         if (sliceDue()) await yieldToEventLoop();
       }
       if (batch.length < batchSize && !cut) await woken;
-      // A full batch, or one cut by its time: let timers and requests in before the next (issue 12). A read from SQLite resolves at once, so a
-      // catch-up of a million events was one run of microtasks: /healthz and /readyz went unanswered until it ended.
+      // A full batch, or one cut by its time: let timers and requests in before the next (issue 12). A read from SQLite
+      // resolves at once, so a catch-up of a million events was one run of microtasks: /healthz and /readyz went
+      // unanswered until it ended.
       else await yieldToEventLoop();
     }
   } finally {

@@ -80,7 +80,10 @@ END;`;
 
 /** How many of the last written events the store keeps for its followers (`following`). */
 const RECENT_EVENTS = 2_000;
-/** How long a follower's read of the file may hold the event loop, in ms (half a slice): it stops at the first chunk of rows that ends past it (`readUntilDue`). */
+/**
+ * How long a follower's read of the file may hold the event loop, in ms (half a slice): the read stops after the first
+ * chunk of rows that ends past it (`readUntilDue`).
+ */
 const FOLLOW_READ_MS = 4;
 /** How far back among those events a stream read looks for the event before the ones it asks (`knownAfter`). */
 const KNOWN_SPAN = 256;
@@ -292,8 +295,9 @@ export class SqliteEventStore implements EventStore, LeaseStore {
   /**
    * The followers' read (`subscribeToAll`): the events kept from this process's last groups when the
    * one after `after` is among them, as far as their positions run on without a gap (every position in
-   * between is one of them, so no other writer's event can be missing there; handed out whole, not cut by time: no file
-   * read, and the codec alone, identity on the server); otherwise from the file, in chunks until the read's time is up (`readUntilDue`).
+   * between is one of them, so no other writer's event can be missing there; handed out whole, not cut by time: no
+   * file read, and the codec alone, identity on the server); otherwise from the file, in chunks until the read's time
+   * is up (`readUntilDue`).
    * What another process wrote after them is read from the file at the next wake-up or poll.
    */
   private following({ after = -1, maxCount, due }: FollowRead): RecordedEvent[] {
