@@ -9,6 +9,7 @@ import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import { type Projection, ProjectionRunner } from '../../projections/runner.js';
 import {
+  FRAME_VALUES,
   FileSnapshotStore,
   MemorySnapshotStore,
   PIECE_ENTRIES,
@@ -192,7 +193,7 @@ describe('a snapshot written in pieces', () => {
     }
   });
 
-  it('given a state of hundreds of pieces, when written, then each frame is a serializer of its own holding at most 64 values, and read back the row the skeleton shares with a late piece is still one object', () => {
+  it('given a state of hundreds of pieces, when written, then each frame is a serializer of its own holding at most FRAME_VALUES values, and read back the row the skeleton shares with a late piece is still one object', () => {
     const entries = PIECE_ENTRIES * 200;
     const state = folded(entries);
     const bytes = encodeSnapshot({ name: 'counted', version: 1, position: entries - 1, eventId: `e${entries - 1}`, state });
@@ -204,7 +205,7 @@ describe('a snapshot written in pieces', () => {
       [...state.byStatus.values()].reduce((n, set) => n + Math.ceil(set.size / PIECE_ENTRIES), 0);
     expect(counts.reduce((n, c) => n + c, 0)).toBe(1 + pieces);
     expect(counts.length).toBeGreaterThan(5);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(64);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(FRAME_VALUES);
     const restored = decodeSnapshot(bytes).state as Counted;
     expect(stateHash(restored)).toBe(stateHash(state));
     expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
