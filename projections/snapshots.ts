@@ -77,14 +77,12 @@ const DROPPED = Buffer.alloc(0);
  * lives until the collector finds its JS object dead: until then its table of the objects written is among V8's roots,
  * visited by every scavenge, and the frame's bytes it released count as external memory. A frame written across two
  * scavenges is promoted, and then both wait for a full collection. With 64 pieces a frame, at ten million events, the
- * scavenges while a first start wrote its snapshots took 100–150 ms (a perf-profiled bench run: a third of it visiting roots), and
- * markings of the 3.4 GB heap started by "external memory pressure" followed one another; with 4, a scratch writing the
- * snapshots of a warm start at 10M had 1 full collection instead of 4, 2.7–2.8 s of scavenges instead of 4.4–4.7, and
- * its longest turn 63–73 ms instead of 105–112 (two runs each, V8's memory reducer off as `npm start` runs it; issue 12,
- * round 49). Frames of 16 measured 57 ms and of 1 80 ms (one run each): 4 to 16 alike within that spread, 4 keeps the
- * least alive. In the bench, after a first start, the writing's longest turn was still 164–386 ms (a marking's start
- * finishing the sweep; on a slower machine, scavenges of up to 183 ms and mark-compacts). The reader reads frames of
- * any count; the bytes grow 0.003 %.
+ * scavenges while snapshots were written took 100–150 ms, a third of it visiting roots (perf); with 4, a scratch writing
+ * a warm start's snapshots at 10M had 1 full collection instead of 4 and its longest turn 63–73 ms instead of 105–112
+ * (V8's memory reducer off, as `npm start` runs it). 4 to 16 measured alike; 4 keeps the least alive. The bench's
+ * writing still has turns of 164–386 ms: markings that the frames' bytes start as external memory, and scavenges that
+ * update their worklist (docs/benchmarks-history.md, issue 12, forty-ninth round). The reader reads frames of any
+ * count; the bytes grow 0.003 %.
  */
 export const FRAME_VALUES = 4;
 /** The key of the stand-in for a container written in pieces: `{ [PIECE]: its index }`. */
