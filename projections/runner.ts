@@ -172,7 +172,7 @@ export class ProjectionRunner {
     // The waiters' path in `apply` taken early in a catch-up, while the heap is small. Taken first at the log's head (the
     // waiter above), it deoptimized the optimized `apply` there; at ten million events that deoptimization finished the
     // collector's sweep of a 3 GB heap on the main thread, a turn of 383–479 ms in two profiled runs (issue 12, the
-    // forty-ninth and fiftieth rounds). Two waiters, so the call that releases them has seen more than one.
+    // forty-ninth round; found the fiftieth). Two waiters, so the call that releases them has seen more than one.
     for (const after of EARLY_WAITERS) if (this.position + after < head) void this.waitFor(this.position + after, Number.MAX_SAFE_INTEGER);
     this.following = this.store
       .subscribeToAll({ after: this.position, signal: this.abort.signal }, (event) => {
