@@ -7,7 +7,7 @@ import { type FactsState, type ProblemFacts, problemEventTypes, problemFacts, re
 import { type ProjectionRunner, matchesLog } from './runner.js';
 import { instantMs } from './time.js';
 import { sliceClock, yieldToEventLoop } from './slices.js';
-import { ListOnDemand, type SnapshotStore, readSnapshot, snapshotChunks } from './snapshots.js';
+import { type SnapshotStore, readSnapshot, snapshotChunks } from './snapshots.js';
 
 /** Events read and folded between two yields to the event loop: a few milliseconds of work, so `/healthz` never waits long. */
 export const REPLAY_SLICE = 250;
@@ -76,10 +76,6 @@ type SavedHistory = {
  * (a stop between the parts and the index; more parts than the index names) is not read as this one's.
  */
 type SavedPart = { savedWith: { position: number; eventId: string }; snapshot: SavedSnapshot };
-/** A part as `save` writes it: its records' values made as they are written (read back as `SavedPart`). */
-type WrittenPart = Omit<SavedPart, 'snapshot'> & {
-  snapshot: Omit<SavedSnapshot, 'changed'> & { changed: ListOnDemand<SavedSnapshot['changed'][number]> };
-};
 
 /** The index or a part of the saved history, read when it is there under its own name with the facts' version. */
 async function savedOfThisVersion(saved: SnapshotStore, name: string): Promise<ReturnType<typeof readSnapshot>> {
@@ -465,13 +461,14 @@ export class FactsHistory {
     let listsBefore = new Map<string, readonly string[]>();
     for (const [k, s] of taken.entries()) {
       const changedAt: number[] = [];
+      const changed: (unknown[] | ProblemFacts)[] = [];
       for (let i = 0; i < s.problems.length; i++) {
-        if (s.problems[i] !== before[i]) changedAt.push(i);
+        if (s.problems[i] !== before[i]) {
+          changedAt.push(i);
+          changed.push(valuesOf(s.problems[i]!, keys));
+        }
         if (clock.due()) await yieldToEventLoop();
       }
-      // Each record's values made as the writer reaches them: made here, a part's lived through the scavenges until it
-      // was written, and the collector's pauses while a save at ten million events made them were 50–95 ms (a CPU profile).
-      const changed = new ListOnDemand(changedAt.length, (j) => valuesOf(s.problems[changedAt[j]!]!, keys));
       const byUnit: [string, number, number[]][] = [];
       for (const [unit, ids] of s.byUnit) {
         const earlier = listsBefore.get(unit) ?? [];
@@ -487,7 +484,7 @@ export class FactsHistory {
         byUnit.push([unit, kept, added]);
       }
       const { position, eventId, latestMs, changes, others } = s;
-      const part: WrittenPart = {
+      const part: SavedPart = {
         savedWith,
         snapshot: { position, eventId, latestMs, changes, count: s.problems.length, changedAt, changed, byUnit, others },
       };

@@ -114,28 +114,10 @@ const typedName = (value: object): TypedName | undefined => {
     : undefined;
 };
 
+type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[] | Typed;
 /**
- * A list whose entries are made as the writer reaches them, each once and in order (`entry(i)`): written in pieces as an
- * array whatever its length, and read back as the array of them. An entry then lives only while its piece is written,
- * where entries made up front all lived through the scavenges until their list was written and were promoted (issue 12:
- * the as-of history's records as lists of values, a part of a million-event save at a time; `FactsHistory.save`).
- */
-export class ListOnDemand<T> {
-  constructor(
-    readonly length: number,
-    private readonly entry: (i: number) => T,
-  ) {}
-
-  *[Symbol.iterator](): Iterator<T> {
-    for (let i = 0; i < this.length; i++) yield this.entry(i);
-  }
-}
-
-type Container = Map<unknown, unknown> | GrowingMap<unknown> | Set<unknown> | unknown[] | ListOnDemand<unknown> | Typed;
-/**
- * A container's kind: a GrowingMap ('growing') is written in pieces whatever its size (V8's serializer refuses one), and
- * so is a ListOnDemand (as an 'array'); a typed array ('typed', its constructor's name in `type`) in pieces of
- * `TYPED_PIECE_BYTES`.
+ * A container's kind: a GrowingMap ('growing') is written in pieces whatever its size (V8's serializer refuses one); a
+ * typed array ('typed', its constructor's name in `type`) in pieces of `TYPED_PIECE_BYTES`.
  */
 type Piece = { kind: 'map' | 'growing' | 'set' | 'array' | 'typed'; size: number; type?: TypedName };
 
@@ -148,14 +130,13 @@ const isMap = (value: object): value is Map<unknown, unknown> | GrowingMap<unkno
 const sizeOf = (value: object): number =>
   value instanceof Map || value instanceof Set || value instanceof GrowingMap
     ? value.size
-    : Array.isArray(value) || value instanceof ListOnDemand
+    : Array.isArray(value)
       ? value.length
       : ArrayBuffer.isView(value)
         ? value.byteLength >> 6
         : 0;
 const big = (value: object): value is Container =>
   value instanceof GrowingMap ||
-  value instanceof ListOnDemand ||
   (ArrayBuffer.isView(value) ? value.byteLength > TYPED_PIECE_BYTES && typedName(value) !== undefined : sizeOf(value) > PIECE_ENTRIES);
 /**
  * What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it and of what its plain objects hold,
@@ -392,7 +373,7 @@ function readPieces(next: () => unknown): { meta: Record<string, unknown>; value
   } = next() as { pieces: Piece[]; skeleton: unknown; skeletonObjects?: number };
   function* value(): Generator<void, unknown> {
     let shared: unknown[] | undefined;
-    const containers: Exclude<Container, ListOnDemand<unknown>>[] = pieces.map((p) =>
+    const containers: Container[] = pieces.map((p) =>
       p.kind === 'map'
         ? new Map()
         : p.kind === 'growing'

@@ -11,7 +11,6 @@ import { type Projection, ProjectionRunner } from '../../projections/runner.js';
 import {
   FRAME_VALUES,
   FileSnapshotStore,
-  ListOnDemand,
   MemorySnapshotStore,
   PIECE_ENTRIES,
   PIECE_WEIGHT,
@@ -241,28 +240,6 @@ describe('a snapshot written in pieces', () => {
     expect(Math.max(...pieces.map((piece) => piece.length * entryWeight))).toBeLessThan(PIECE_WEIGHT + entryWeight);
     const back = decodeSnapshot(bytes).state as { terms: typeof terms };
     expect(back.terms.map((t) => t.problems.data[0])).toEqual(terms.map((_, i) => i));
-  });
-
-  it('given lists whose entries are made on demand, one of many pieces and one of three, when written in chunks, then each entry is made once, in order, as its piece is written, and each list reads back as the array of its entries', async () => {
-    const long = PIECE_ENTRIES * 3 + 7;
-    const made: number[] = [];
-    const record = (i: number) => {
-      made.push(i);
-      return [i, `r${i}`];
-    };
-    const state = { long: new ListOnDemand(long, record), short: new ListOnDemand(3, (i) => `s${i}`), n: 1 };
-    const chunks: Buffer[] = [];
-    let madeAtFirstChunk = -1;
-    for await (const chunk of snapshotChunks({ name: 'lists', version: 1, position: 0, eventId: 'e0', state })) {
-      if (madeAtFirstChunk < 0) madeAtFirstChunk = made.length;
-      chunks.push(Buffer.from(chunk));
-    }
-    expect(madeAtFirstChunk).toBeLessThan(long);
-    expect(made).toEqual(Array.from({ length: long }, (_, i) => i));
-    const back = decodeSnapshot(Buffer.concat(chunks)).state as { long: unknown[]; short: unknown[]; n: number };
-    expect(back.long).toEqual(Array.from({ length: long }, (_, i) => [i, `r${i}`]));
-    expect(back.short).toEqual(['s0', 's1', 's2']);
-    expect(back.n).toBe(1);
   });
 
   it('given a typed array of megabytes and small ones in a map, when written and read back, then the big one is written in pieces of at most 256 KB, and each comes back an array of its own of the same kind and values', () => {
