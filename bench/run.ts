@@ -19,6 +19,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'links', load: () => import('./links.js') },
   { name: 'maps', load: () => import('./maps.js') },
   { name: 'checkpoints', load: () => import('./checkpoints.js') },
+  { name: 'collector', load: () => import('./collector.js') },
 ];
 
 // Numbers after the names are a benchmark's own arguments (`npm run bench -- startup 100000 300000`).
