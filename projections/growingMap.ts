@@ -48,6 +48,18 @@ export const shardFor = <V>(map: ShardedMap<V>, key: string): Map<string, V> => 
 /** A chunk of a ChunkedList: a JS array, or a typed array made full-sized. */
 type Chunk<T> = { [index: number]: T };
 
+/** The entry at `i` of a list kept in chunks of CHUNK entries (a ChunkedList's, or plain ones: `pushChunked`). */
+export const chunkAt = <T>(chunks: readonly Chunk<T>[], i: number): T => chunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+
+/**
+ * Adds `value` at `i`, the length of a list kept as plain chunks of CHUNK entries: a ChunkedList's way of growing for a
+ * list a snapshot holds (a ChunkedList holds the function that makes its chunks, which V8's serializer refuses).
+ */
+export function pushChunked<T>(chunks: T[][], i: number, value: T): void {
+  if ((i & IN_CHUNK) === 0) chunks.push([]);
+  chunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
+}
+
 /**
  * A list that grows by `push` without ever copying what it holds: CHUNK entries to a chunk. A JS array grown past its room
  * copies every entry into one half as big again in the `push` that found it full, and a typed array is grown by copying
@@ -68,7 +80,7 @@ export class ChunkedList<T> {
   }
 
   at(i: number): T {
-    return this.chunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
+    return chunkAt(this.chunks, i);
   }
 
   set(i: number, value: T): void {

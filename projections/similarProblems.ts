@@ -1,6 +1,6 @@
 import type { ProblemCategory, ProblemEvent, ProblemSource } from '../domain/index.js';
 import type { RecordedEvent } from '../eventstore/port.js';
-import { type ShardedMap, shardFor, shardedMap } from './growingMap.js';
+import { type ShardedMap, chunkAt, pushChunked, shardFor, shardedMap } from './growingMap.js';
 import type { Projection } from './runner.js';
 import { yieldToEventLoop } from './slices.js';
 
@@ -76,13 +76,15 @@ type Posting = { term: string; number: number; problems: Ints };
  * in the order they first appear in its description), from `starts[number]` to the next problem's start;
  * a posting's problems an Int32Array of numbers. `problems`: each id indexed and its number (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
- * county's first start segmented its raises).
+ * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
+ * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
+ * as big again, and two turns of a 10M first start's segmenting took 132 and 176 ms (issue 12, round 51, a CPU profile).
  */
 export type SimilarityIndex = {
   problems: ShardedMap<number>;
-  ids: string[];
-  categories: ProblemCategory[];
-  sources: ProblemSource[];
+  ids: string[][];
+  categories: ProblemCategory[][];
+  sources: ProblemSource[][];
   starts: Ints;
   counts: Ints;
   /**
@@ -114,7 +116,10 @@ function postingOf(index: SimilarityIndex, term: string): Posting | undefined {
 }
 
 /** Where problem `n`'s pairs end in `counts`. */
-const endOf = (index: SimilarityIndex, n: number) => (n + 1 < index.ids.length ? index.starts.data[n + 1]! : index.counts.length);
+const endOf = (index: SimilarityIndex, n: number) => (n + 1 < index.starts.length ? index.starts.data[n + 1]! : index.counts.length);
+
+/** How many problems the index holds (segmented; not those pending). */
+export const indexedCount = (index: SimilarityIndex): number => index.starts.length;
 
 /** How many times problem `n`'s description holds the term numbered `term` (0: not at all). */
 function countOf(index: SimilarityIndex, n: number, term: number): number {
@@ -127,11 +132,11 @@ function countOf(index: SimilarityIndex, n: number, term: number): number {
 export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   const indexed = shardFor(index.problems, p.problemId);
   if (indexed.has(p.problemId)) return;
-  const n = index.ids.length;
+  const n = indexedCount(index);
   indexed.set(p.problemId, n);
-  index.ids.push(p.problemId);
-  index.categories.push(p.category);
-  index.sources.push(p.source);
+  pushChunked(index.ids, n, p.problemId);
+  pushChunked(index.categories, n, p.category);
+  pushChunked(index.sources, n, p.source);
   pushInt(index.starts, index.counts.length);
   for (const [term, count] of termCounts(p.description)) {
     let posting = postingOf(index, term);
@@ -255,7 +260,7 @@ const idf = (n: number, df: number) => Math.log((n + 1) / (df + 1)) + 1;
 export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] {
   // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
   indexPending(index);
-  const n = index.ids.length;
+  const n = indexedCount(index);
   const q = termCounts(query.text);
   const weight = new Map<string, number>();
   let queryNorm = 0;
@@ -274,7 +279,7 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
     const problems = posting.problems.data;
     for (let i = 0; i < posting.problems.length; i++) {
       const p = problems[i]!;
-      if (index.ids[p] === query.excludeProblemId) continue;
+      if (chunkAt(index.ids, p) === query.excludeProblemId) continue;
       dots.set(p, (dots.get(p) ?? 0) + w * countOf(index, p, posting.number) * df);
     }
   }
@@ -288,15 +293,15 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
     }
     const textSimilarity = dot / Math.sqrt(queryNorm * norm);
     if (textSimilarity < similarityWeights.minTextSimilarity) continue;
-    const sameCategory = query.category != null && index.categories[p] === query.category;
-    const sameSource = query.source != null && index.sources[p] === query.source;
+    const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
+    const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
     const shared = [...weight.keys()].filter((t) => {
       const posting = postingOf(index, t);
       return posting !== undefined && countOf(index, p, posting.number) > 0;
     });
     shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
     matches.push({
-      problemId: index.ids[p]!,
+      problemId: chunkAt(index.ids, p),
       score: textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0),
       textSimilarity,
       sharedWords: shared.slice(0, 8),
@@ -318,7 +323,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 4: packed: problems by number, their words and counts in one Int32Array, postings as Int32Arrays of numbers.
   // 5: `postings` by term holds the term's number, its posting only in `terms`.
   // 6: `problems` in shards, each id's number.
-  version: 6,
+  // 7: `ids`, `categories` and `sources` in chunks.
+  version: 7,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;
