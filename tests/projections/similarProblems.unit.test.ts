@@ -185,6 +185,10 @@ describe('the index written to a snapshot and read back (frames of their own: pr
     const like = (i: number) => (i % 2 === 0 ? i - raises : 2 * raises - 1 - i);
     for (const index of [back, kept]) for (let i = raises; i < raises + 200; i++) add(index, i, like(i));
     expect(indexedCount(back)).toBe(raises + 200);
+    // A problem far past the first chunk of ids (4,096) is found by its own words, read back with its id.
+    const [best] = rankSimilar(back, { text: description(raises - 2) }, 1);
+    expect(best?.problemId).toBe(`p${raises - 2}`);
+    expect(best?.textSimilarity).toBeCloseTo(1, 9);
     for (const text of [description(3), description(raises - 2), `${word(0)} ${word(raises)}`])
       expect(rankSimilar(back, { text }, 20)).toEqual(rankSimilar(kept, { text }, 20));
   });
