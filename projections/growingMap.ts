@@ -52,11 +52,12 @@ type Chunk<T> = { [index: number]: T };
 export const chunkAt = <T>(chunks: readonly Chunk<T>[], i: number): T => chunks[i >>> CHUNK_BITS]![i & IN_CHUNK]!;
 
 /**
- * Adds `value` at `i`, the length of a list kept as plain chunks of CHUNK entries: a ChunkedList's way of growing for a
- * list a snapshot holds (a ChunkedList holds the function that makes its chunks, which V8's serializer refuses).
+ * Adds `value` at `i`, the length of a list kept in chunks of CHUNK entries, a new chunk from `make` when the last is full:
+ * how a ChunkedList grows, and how a list a snapshot holds grows as plain arrays (a ChunkedList holds the function that
+ * makes its chunks, which V8's serializer refuses).
  */
-export function pushChunked<T>(chunks: T[][], i: number, value: T): void {
-  if ((i & IN_CHUNK) === 0) chunks.push([]);
+export function pushChunked<T>(chunks: Chunk<T>[], i: number, value: T, make: (size: number) => Chunk<T> = () => []): void {
+  if ((i & IN_CHUNK) === 0) chunks.push(make(CHUNK));
   chunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
 }
 
@@ -74,9 +75,7 @@ export class ChunkedList<T> {
   constructor(private readonly make: (size: number) => Chunk<T> = () => []) {}
 
   push(value: T): void {
-    const i = this.length++;
-    if ((i & IN_CHUNK) === 0) this.chunks.push(this.make(CHUNK));
-    this.chunks[i >>> CHUNK_BITS]![i & IN_CHUNK] = value;
+    pushChunked(this.chunks, this.length++, value, this.make);
   }
 
   at(i: number): T {

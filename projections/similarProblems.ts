@@ -272,6 +272,9 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
   if (queryNorm === 0) return [];
   // By the problem's number, in the order first met (as by its id before: the same sums in the same order).
   const dots = new Map<number, number>();
+  // The problem asked about, by its number (none when it is not indexed): compared as a number in the postings' loop.
+  const excluded =
+    query.excludeProblemId == null ? undefined : shardFor(index.problems, query.excludeProblemId).get(query.excludeProblemId);
   for (const [term, w] of weight) {
     const posting = postingOf(index, term);
     if (!posting) continue;
@@ -279,7 +282,7 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
     const problems = posting.problems.data;
     for (let i = 0; i < posting.problems.length; i++) {
       const p = problems[i]!;
-      if (chunkAt(index.ids, p) === query.excludeProblemId) continue;
+      if (p === excluded) continue;
       dots.set(p, (dots.get(p) ?? 0) + w * countOf(index, p, posting.number) * df);
     }
   }
