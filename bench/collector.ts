@@ -24,11 +24,13 @@ const ALLOCATE_MS = 5_000;
 
 type Measured = { mb: number; oldSpaceMb: number; pages: number; scavenges: number; median: number; p99: number; max: number };
 
+/** V8's old space now: its used bytes, and its size (pages of 256 KB). */
+const oldSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!;
+
 /** In the child: the old generation filled to `mb`, then garbage only; the scavenges' pauses meanwhile. */
 async function child(mb: number): Promise<void> {
   const keep: { i: number; s: string }[][] = [];
-  const oldSpaceUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
-  while (oldSpaceUsed() < mb * 2 ** 20)
+  while (oldSpace().space_used_size < mb * 2 ** 20)
     for (let n = 0; n < 1_000; n++) {
       const list = new Array<{ i: number; s: string }>(64);
       for (let i = 0; i < 64; i++) list[i] = { i, s: `x${i}` };
@@ -53,11 +55,11 @@ async function child(mb: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   observer.disconnect();
   pauses.sort((a, b) => a - b);
-  const old = getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!;
+  const old = oldSpace();
   const at = (q: number) => pauses[Math.min(pauses.length - 1, Math.floor(q * pauses.length))] ?? 0;
   const measured: Measured = {
     mb,
-    oldSpaceMb: old.space_size / 2 ** 20,
+    oldSpaceMb: Math.round(old.space_size / 2 ** 20),
     pages: Math.round(old.space_size / 2 ** 18),
     scavenges: pauses.length,
     median: at(0.5),
@@ -93,7 +95,7 @@ export async function run(): Promise<FigureTable> {
     const m = await measure(mb);
     rows.push({
       'old space used (filled to)': `${m.mb.toLocaleString('en-US')} MB`,
-      'old space / its pages': `${Math.round(m.oldSpaceMb).toLocaleString('en-US')} MB / ${m.pages.toLocaleString('en-US')}`,
+      'old space / its pages': `${m.oldSpaceMb.toLocaleString('en-US')} MB / ${m.pages.toLocaleString('en-US')}`,
       scavenges: m.scavenges,
       'pause: median': `${m.median.toFixed(1)} ms`,
       p99: `${m.p99.toFixed(1)} ms`,
