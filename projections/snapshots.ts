@@ -30,7 +30,7 @@ export interface SnapshotStore {
  *
  * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
- * more than `PIECE_ENTRIES` entries, every GrowingMap, and the Maps of an array of Maps holding more together (a
+ * more than `PIECE_ENTRIES` entries or whose entries weigh more than `PIECE_WEIGHT` (`heavy`), every GrowingMap, and the Maps of an array of Maps holding more together (a
  * ShardedMap), and every typed array of more than `TYPED_PIECE_BYTES`, found in the state (through plain objects,
  * arrays and Maps) is left out of its skeleton and written `PIECE_ENTRIES` entries at a time (fewer when they weigh
  * `PIECE_WEIGHT`), a typed array `TYPED_PIECE_BYTES` at a time, each piece one `writeValue`, so the async writer and
@@ -152,6 +152,24 @@ const weightOf = (value: unknown, depth = 0): number => {
     }
   return weight;
 };
+/**
+ * A Map, Set or array of a piece's entries or fewer whose entries weigh more than a piece together, none more than two
+ * (each fits a piece of its own): written in pieces as a big one is. Left in the skeleton, it was written in one value
+ * with the skeleton: 41 Int32Arrays of 256 KB, a similarity index's postings, held a turn 86–88 ms (a scratch of 200,000
+ * raises over 41 words, issue 12, round 52). One with a heavier entry is left to the skeleton's walk, which finds the
+ * big containers in it.
+ */
+const heavy = (value: object): value is Map<unknown, unknown> | Set<unknown> | unknown[] => {
+  if (!(value instanceof Map || value instanceof Set || Array.isArray(value))) return false;
+  let weight = 0;
+  for (const v of value instanceof Map ? value.values() : value) {
+    const w = weightOf(v);
+    if (w > 2 * PIECE_WEIGHT) return false;
+    weight += w;
+  }
+  if (value instanceof Map) for (const k of value.keys()) weight += weightOf(k);
+  return weight > PIECE_WEIGHT;
+};
 /** An array of Maps holding more than a piece's entries together (a ShardedMap), none of them big alone. */
 const shards = (value: object): value is Map<unknown, unknown>[] => {
   if (!Array.isArray(value) || value.length === 0) return false;
@@ -182,7 +200,7 @@ function skeleton(state: unknown): { skeleton: unknown; containers: Container[] 
     if (seen.has(value)) return seen.get(value);
     seen.set(value, value);
     let result: unknown = value;
-    if (big(value)) {
+    if (big(value) || (heavy(value) && !shards(value))) {
       result = { [PIECE]: containers.length };
       containers.push(value);
     } else if (shards(value)) {

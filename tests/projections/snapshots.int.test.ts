@@ -242,6 +242,28 @@ describe('a snapshot written in pieces', () => {
     expect(back.terms.map((t) => t.problems.data[0])).toEqual(terms.map((_, i) => i));
   });
 
+  it('given a short list (fewer entries than a piece) whose records weigh more than a piece together, when written, then each record is a piece of its own and the skeleton holds none; a list with a record heavier than two pieces is walked into instead', () => {
+    // Forty postings of 256 KB of numbers each (a similarity index over a small vocabulary): 10 MB the skeleton held whole.
+    const terms = Array.from({ length: 40 }, (_, i) => ({
+      term: `w${i}`,
+      problems: { data: new Int32Array(TYPED_PIECE_BYTES / 4).fill(i), length: 60_000 },
+    }));
+    // Three records of 1 MB each: none fits a piece, so the walk finds their numbers, written TYPED_PIECE_BYTES at a time.
+    const blocks = Array.from({ length: 3 }, (_, i) => ({ data: new Int32Array(TYPED_PIECE_BYTES).fill(i), length: 5 }));
+    const bytes = encodeSnapshot({ name: 'terms', version: 1, position: 0, eventId: 'e0', state: { terms, blocks } });
+    const [meta, ...pieces] = framesOf(bytes).flat();
+    expect(serialize(meta).length).toBeLessThan(10_000);
+    const postingPieces = pieces.filter((piece) => Array.isArray(piece));
+    expect(postingPieces).toHaveLength(terms.length);
+    for (const piece of postingPieces) expect(piece).toHaveLength(1);
+    expect(pieces.filter((piece) => piece instanceof Int32Array)).toHaveLength(3 * 4);
+    const back = decodeSnapshot(bytes).state as { terms: typeof terms; blocks: typeof blocks };
+    expect(back.terms.map((t) => [t.term, t.problems.length, t.problems.data.length, t.problems.data[100]])).toEqual(
+      terms.map((t, i) => [t.term, 60_000, TYPED_PIECE_BYTES / 4, i]),
+    );
+    expect(back.blocks.map((b) => [b.length, b.data.length, b.data[7]])).toEqual(blocks.map((_, i) => [5, TYPED_PIECE_BYTES, i]));
+  });
+
   it('given a typed array of megabytes and small ones in a map, when written and read back, then the big one is written in pieces of at most 256 KB, and each comes back an array of its own of the same kind and values', () => {
     const counts = new Int32Array(3 * (TYPED_PIECE_BYTES / 4) + 1_000).map((_, i) => i * 7);
     const postings = new Map(Array.from({ length: PIECE_ENTRIES + 10 }, (_, i) => [`word-${i}`, Int32Array.of(i, i + 1, i + 2)] as const));
