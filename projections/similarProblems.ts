@@ -2,7 +2,7 @@ import type { ProblemCategory, ProblemEvent, ProblemSource } from '../domain/ind
 import type { RecordedEvent } from '../eventstore/port.js';
 import { type ShardedMap, chunkAt, pushChunked, shardFor, shardedMap } from './growingMap.js';
 import type { Projection } from './runner.js';
-import { yieldToEventLoop } from './slices.js';
+import { atOnce, yieldToEventLoop } from './slices.js';
 
 /**
  * 举一反三: which problems of the ledger resemble a description. Words come from ICU's dictionary
@@ -73,8 +73,11 @@ type Posting = { term: string; number: number; problems: Ints };
  * Packed (issue 12, aim 2: an object, a list and a Map entry per problem held some 37 MB per million
  * events): a problem is a number, in the order it was indexed; `ids`, `categories` and `sources` by
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
- * in the order they first appear in its description), from `starts[number]` to the next problem's start;
- * a posting's problems an Int32Array of numbers. `problems`: each id indexed and its number (a second add is ignored),
+ * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`), from
+ * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
+ * numbers. `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling: one Int32Array of every
+ * problem's pairs copied itself into one twice as big in one call, and with descriptions of some twenty words, a million
+ * raises' segmenting held the loop 254 ms in one turn (a scratch, issue 12, round 52). `problems`: each id indexed and its number (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
  * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
  * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
@@ -86,7 +89,7 @@ export type SimilarityIndex = {
   categories: ProblemCategory[][];
   sources: ProblemSource[][];
   starts: Ints;
-  counts: Ints;
+  counts: Ints[];
   /**
    * Each term's number. Not its posting: a snapshot keeps an object two big containers hold as one object only within a
    * frame of it (projections/snapshots.ts), and a posting read back twice would grow in one place only.
@@ -103,7 +106,7 @@ export const emptyIndex = (): SimilarityIndex => ({
   categories: [],
   sources: [],
   starts: ints(),
-  counts: ints(),
+  counts: [],
   postings: new Map(),
   terms: [],
   pending: [],
@@ -115,15 +118,20 @@ function postingOf(index: SimilarityIndex, term: string): Posting | undefined {
   return number === undefined ? undefined : index.terms[number];
 }
 
-/** Where problem `n`'s pairs end in `counts`. */
-const endOf = (index: SimilarityIndex, n: number) => (n + 1 < index.starts.length ? index.starts.data[n + 1]! : index.counts.length);
+/** How many problems' pairs a block of `counts` holds: problem `n`'s are in block `blockOf(n)`. */
+export const BLOCK_PROBLEMS = 1024;
+const blockOf = (n: number) => Math.floor(n / BLOCK_PROBLEMS);
+
+/** Where problem `n`'s pairs end in its block of `counts`: the next problem's start there, or the block's end. */
+const endOf = (index: SimilarityIndex, n: number) =>
+  n + 1 < index.starts.length && blockOf(n + 1) === blockOf(n) ? index.starts.data[n + 1]! : index.counts[blockOf(n)]!.length;
 
 /** How many problems the index holds (segmented; not those pending). */
 export const indexedCount = (index: SimilarityIndex): number => index.starts.length;
 
 /** How many times problem `n`'s description holds the term numbered `term` (0: not at all). */
 function countOf(index: SimilarityIndex, n: number, term: number): number {
-  const counts = index.counts.data;
+  const counts = index.counts[blockOf(n)]!.data;
   for (let i = index.starts.data[n]!, end = endOf(index, n); i < end; i += 2) if (counts[i] === term) return counts[i + 1]!;
   return 0;
 }
@@ -137,7 +145,14 @@ export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   pushChunked(index.ids, n, p.problemId);
   pushChunked(index.categories, n, p.category);
   pushChunked(index.sources, n, p.source);
-  pushInt(index.starts, index.counts.length);
+  if (blockOf(n) === index.counts.length) {
+    // The block before is whole: the room its doubling left beyond its pairs (up to half of it) is let go.
+    const whole = index.counts.at(-1);
+    if (whole) whole.data = whole.data.slice(0, whole.length);
+    index.counts.push(ints());
+  }
+  const block = index.counts[blockOf(n)]!;
+  pushInt(index.starts, block.length);
   for (const [term, count] of termCounts(p.description)) {
     let posting = postingOf(index, term);
     if (!posting) {
@@ -146,8 +161,8 @@ export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
       index.terms.push(posting);
     }
     pushInt(posting.problems, n);
-    pushInt(index.counts, posting.number);
-    pushInt(index.counts, count);
+    pushInt(block, posting.number);
+    pushInt(block, count);
   }
 }
 
@@ -252,15 +267,43 @@ export const similarityWeights = { sameCategory: 0.15, sameSource: 0.05, minText
 /** Smoothed inverse document frequency: a word in every description still weighs a little. */
 const idf = (n: number, df: number) => Math.log((n + 1) / (df + 1)) + 1;
 
+/** A problem that resembles the query, before its shared words are found: by its number. */
+type Candidate = { p: number; id: string; score: number; textSimilarity: number; sameCategory: boolean; sameSource: boolean };
+
+/** Whether `a` ranks before `b`: a higher score, or the same and its id first in ledger order. */
+const before = (a: Candidate, b: Candidate) => a.score > b.score || (a.score === b.score && a.id < b.id);
+
+/** Steps of a ranking between two pauses: posting entries or problems met (a few ms at most between two looks at the clock). */
+const STEPS_A_PAUSE = 4_096;
+
 /**
  * The problems of the index that resemble the query, best first, at most `limit`: cosine of TF-IDF
  * vectors (counts × idf over the indexed descriptions) plus the boosts; ties in ledger order of
- * their ids, so an answer is stable.
+ * their ids, so an answer is stable. At once: `rankSimilar`; the console's query and an import's rows run it `sliced`.
+ *
+ * The dot products by problem number in a Float64Array, each term's idf once, and only the best `limit` kept as they are
+ * met, their shared words found last; and a pause every `STEPS_A_PAUSE` steps (issue 12, aim 3: with a Map of every
+ * problem met, an idf for every pair of each and every match made whole and sorted, one ranking over a million raises of
+ * some twenty words held the loop 2.2–2.6 s; 0.5 s at once with these; the bench `similarity-scale`). The same sums in the
+ * same order as before, so the same scores. Answers as of the problems indexed when it began: one indexed during its
+ * pauses is not met, and each idf counts the problems before it (`dfBefore`).
  */
-export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] {
+export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): Generator<void, SimilarMatch[]> {
   // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
   indexPending(index);
   const n = indexedCount(index);
+  /** How many of the first `n` problems hold the term numbered `t`: its posting's length, unless problems were indexed since. */
+  const dfBefore = (t: number) => {
+    const { data, length } = index.terms[t]!.problems;
+    if (indexedCount(index) === n) return length;
+    let low = 0;
+    for (let high = length; low < high; ) {
+      const middle = (low + high) >>> 1;
+      if (data[middle]! < n) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
   const q = termCounts(query.text);
   const weight = new Map<string, number>();
   let queryNorm = 0;
@@ -269,52 +312,68 @@ export function rankSimilar(index: SimilarityIndex, query: SimilarityQuery, limi
     weight.set(term, w);
     queryNorm += w * w;
   }
-  if (queryNorm === 0) return [];
-  // By the problem's number, in the order first met (as by its id before: the same sums in the same order).
-  const dots = new Map<number, number>();
+  if (queryNorm === 0 || limit <= 0) return [];
+  // By the problem's number: 0 until met (a term met adds more than 0: its weight, count and idf are all above it).
+  const dots = new Float64Array(n);
+  const met: number[] = [];
   // The problem asked about, by its number (none when it is not indexed): compared as a number in the postings' loop.
   const excluded =
     query.excludeProblemId == null ? undefined : shardFor(index.problems, query.excludeProblemId).get(query.excludeProblemId);
+  let steps = 0;
   for (const [term, w] of weight) {
     const posting = postingOf(index, term);
     if (!posting) continue;
-    const df = idf(n, posting.problems.length);
-    const problems = posting.problems.data;
+    const df = idf(n, dfBefore(posting.number));
+    // Read again after each pause: a problem indexed meanwhile may have grown the list into a new array.
     for (let i = 0; i < posting.problems.length; i++) {
-      const p = problems[i]!;
-      if (p === excluded) continue;
-      dots.set(p, (dots.get(p) ?? 0) + w * countOf(index, p, posting.number) * df);
+      const p = posting.problems.data[i]!;
+      if (p >= n) break;
+      if (p !== excluded) {
+        if (dots[p] === 0) met.push(p);
+        dots[p] = dots[p]! + w * countOf(index, p, posting.number) * df;
+      }
+      if (++steps % STEPS_A_PAUSE === 0) yield;
     }
   }
-  const matches: SimilarMatch[] = [];
-  const counts = index.counts.data;
-  for (const [p, dot] of dots) {
+  // Each term's idf by its number, computed when first needed (0 until then: an idf is at least 1).
+  const idfs = new Float64Array(index.terms.length);
+  const best: Candidate[] = [];
+  for (const p of met) {
+    if (++steps % STEPS_A_PAUSE === 0) yield;
+    const counts = index.counts[blockOf(p)]!.data;
     let norm = 0;
     for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
-      const w = counts[i + 1]! * idf(n, index.terms[counts[i]!]!.problems.length);
+      const t = counts[i]!;
+      const w = counts[i + 1]! * (idfs[t] ||= idf(n, dfBefore(t)));
       norm += w * w;
     }
-    const textSimilarity = dot / Math.sqrt(queryNorm * norm);
+    const textSimilarity = dots[p]! / Math.sqrt(queryNorm * norm);
     if (textSimilarity < similarityWeights.minTextSimilarity) continue;
     const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
     const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
+    const score = textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0);
+    const worst = best.length === limit ? best[limit - 1]! : undefined;
+    if (worst && score < worst.score) continue;
+    const candidate = { p, id: chunkAt(index.ids, p), score, textSimilarity, sameCategory, sameSource };
+    if (worst && !before(candidate, worst)) continue;
+    let at = best.length;
+    while (at > 0 && before(candidate, best[at - 1]!)) at--;
+    best.splice(at, 0, candidate);
+    if (best.length > limit) best.pop();
+  }
+  return best.map(({ p, id, score, textSimilarity, sameCategory, sameSource }) => {
     const shared = [...weight.keys()].filter((t) => {
       const posting = postingOf(index, t);
       return posting !== undefined && countOf(index, p, posting.number) > 0;
     });
     shared.sort((a, b) => weight.get(b)! - weight.get(a)! || (a < b ? -1 : 1));
-    matches.push({
-      problemId: chunkAt(index.ids, p),
-      score: textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0),
-      textSimilarity,
-      sharedWords: shared.slice(0, 8),
-      sameCategory,
-      sameSource,
-    });
-  }
-  matches.sort((a, b) => b.score - a.score || (a.problemId < b.problemId ? -1 : 1));
-  return matches.slice(0, limit);
+    return { problemId: id, score, textSimilarity, sharedWords: shared.slice(0, 8), sameCategory, sameSource };
+  });
 }
+
+/** `rankingSimilar` at once, for a caller that cannot wait (a test, the labelled set's measure). */
+export const rankSimilar = (index: SimilarityIndex, query: SimilarityQuery, limit: number): SimilarMatch[] =>
+  atOnce(rankingSimilar(index, query, limit));
 
 /**
  * The read model: the index of every raised problem's description, kept as the log grows (a raise adds
@@ -327,7 +386,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 5: `postings` by term holds the term's number, its posting only in `terms`.
   // 6: `problems` in shards, each id's number.
   // 7: `ids`, `categories` and `sources` in chunks.
-  version: 7,
+  // 8: `counts` in blocks of problems.
+  version: 8,
   initial: emptyIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;

@@ -1,6 +1,7 @@
 import { NotFoundError, ProblemLinkKind, ValidationError } from '../../domain/index.js';
 import { type LedgerRow, type ProblemLinkRow, ledgerView } from '../../projections/ledgerView.js';
-import { type SimilarMatch, currentIndex, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { type SimilarMatch, currentIndex, rankingSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { sliced } from '../../projections/slices.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { ProblemCategoryEnum, ProblemRef, ProblemSourceEnum } from './problem.js';
@@ -121,7 +122,7 @@ builder.queryField('similarProblems', (t) =>
       const linkTo = (id: string): ProblemLinkKind | null =>
         asked?.links.filter((l) => l.problemId === id).reduce<ProblemLinkKind | null>((k, l) => (k === 'recurrence' ? k : l.kind), null) ??
         null;
-      return rankSimilar(index, query, limit).flatMap((m) => {
+      return (await sliced(rankingSimilar(index, query, limit))).flatMap((m) => {
         const row = view.problems.get(m.problemId);
         return row ? [{ ...m, row, link: linkTo(m.problemId) }] : [];
       });

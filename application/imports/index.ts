@@ -14,7 +14,8 @@ import { type CommandContext, handleCommand } from '../../eventstore/commandHand
 import type { EventStore, RecordedEvent } from '../../eventstore/port.js';
 import { type LedgerRow, ledgerView } from '../../projections/ledgerView.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
-import { currentIndex, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { currentIndex, rankingSimilar, similarityIndex } from '../../projections/similarProblems.js';
+import { sliced } from '../../projections/slices.js';
 import type { Ledger } from '../ledger.js';
 import { type ImportRow, checkRows } from './rows.js';
 import { type ImportIssue, type SkippedRow, columnLetter, contentOf, readTable } from './spreadsheet.js';
@@ -247,12 +248,11 @@ export class Imports {
     const problems = this.runner.state(ledgerView).problems;
     for (const row of rows) {
       if (row.alreadyImported) continue;
-      row.similar = rankSimilar(index, { text: row.description, category: row.category, source: row.source }, SIMILAR_PER_ROW).flatMap(
-        (match) => {
-          const problem = problems.get(match.problemId);
-          return problem ? [{ ...match, problem }] : [];
-        },
-      );
+      const asked = { text: row.description, category: row.category, source: row.source };
+      row.similar = (await sliced(rankingSimilar(index, asked, SIMILAR_PER_ROW))).flatMap((match) => {
+        const problem = problems.get(match.problemId);
+        return problem ? [{ ...match, problem }] : [];
+      });
     }
     return { fileName, contentHash, rows, skipped: table?.skipped ?? [], issues };
   }

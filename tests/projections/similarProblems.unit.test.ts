@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { measureSimilarity } from '../../bench/similarity.js';
+import { labelledDescriptions, measureSimilarity } from '../../bench/similarity.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { decodeSnapshot, encodeSnapshot } from '../../projections/snapshots.js';
 import {
+  BLOCK_PROBLEMS,
   currentIndex,
   emptyIndex,
   indexPending,
   indexedCount,
   indexProblem,
   rankSimilar,
+  rankingSimilar,
   similarityIndex,
   similarityWeights,
+  termCounts,
   words,
 } from '../../projections/similarProblems.js';
 
@@ -78,6 +81,66 @@ describe('rankSimilar: TF-IDF cosine with the category and source boosts', () =>
     expect(p3.score).toBeCloseTo(p3.textSimilarity + 0.15 + 0.05, 10);
     expect(boosted[0]!.problemId).toBe('p3');
     expect(plain!.score).toBe(plain!.textSimilarity);
+  });
+
+  it('given a corpus with many ties, when ranked, then the first `limit` are those of every problem scored and sorted by the formula (score, then id)', () => {
+    // Each labelled description raised three times under ids whose ledger order is not their number's (p10 before p9):
+    // repeated descriptions score alike, so the ids decide.
+    const set = labelledDescriptions();
+    const corpus = Array.from({ length: set.length * 3 }, (_, i) => ({ ...set[i % set.length]!, id: `p${i}` }));
+    const built = emptyIndex();
+    for (const d of corpus) indexProblem(built, { problemId: d.id, category: d.category, source: d.source, description: d.text });
+    // The formula, written out: TF-IDF vectors over the corpus, their cosine, the boosts; below the threshold left out.
+    const df = new Map<string, number>();
+    for (const d of corpus) for (const t of termCounts(d.text).keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const idfOf = (t: string) => Math.log((corpus.length + 1) / ((df.get(t) ?? 0) + 1)) + 1;
+    const vector = (text: string) => new Map([...termCounts(text)].map(([t, c]) => [t, c * idfOf(t)] as const));
+    const length = (v: Map<string, number>) => Math.sqrt([...v.values()].reduce((sum, w) => sum + w * w, 0));
+    for (const [k, asked] of [set[0]!, set[31]!, set[62]!].entries()) {
+      const limit = [1, 7, 40][k]!;
+      const q = vector(asked.text);
+      const expected = corpus
+        .map((d) => {
+          const v = vector(d.text);
+          let dot = 0;
+          for (const [t, w] of q) dot += w * (v.get(t) ?? 0);
+          const textSimilarity = dot / (length(q) * length(v));
+          const boost = (d.category === asked.category ? 0.15 : 0) + (d.source === asked.source ? 0.05 : 0);
+          return { id: d.id, textSimilarity, score: textSimilarity + boost };
+        })
+        .filter((m) => m.textSimilarity >= similarityWeights.minTextSimilarity)
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+        .slice(0, limit);
+      const found = rankSimilar(built, { text: asked.text, category: asked.category, source: asked.source }, limit);
+      expect(found.map((m) => m.problemId)).toEqual(expected.map((m) => m.id));
+      found.forEach((m, i) => expect(m.score).toBeCloseTo(expected[i]!.score, 9));
+    }
+  });
+
+  it('given a ranking over thousands of problems, when run step by step, then it pauses between steps and answers as at once; problems indexed during its pauses are not met and do not change the idf', () => {
+    const set = labelledDescriptions();
+    const raise = (i: number, prefix = 'p') => {
+      const d = set[i % set.length]!;
+      return { problemId: `${prefix}${i}`, category: d.category, source: d.source, description: d.text };
+    };
+    const built = emptyIndex();
+    for (let i = 0; i < 9_000; i++) indexProblem(built, raise(i));
+    const asked = { text: set[4]!.text, category: set[4]!.category, source: set[4]!.source };
+    const atOnceAnswer = rankSimilar(built, asked, 10);
+    const steps = rankingSimilar(built, asked, 10);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      pauses += 1;
+      // During the first pause, the same descriptions again are indexed under ids before every other in ledger order: met,
+      // those of the one asked about would rank first (the same score, an id first).
+      if (pauses === 1) for (let i = 9_000; i < 9_000 + 3 * set.length; i++) indexProblem(built, raise(i, 'a'));
+    }
+    expect(pauses).toBeGreaterThan(1);
+    expect(indexedCount(built)).toBe(9_000 + 3 * set.length);
+    expect(step.value).toEqual(atOnceAnswer);
+    // Asked again, the new ones are met: first.
+    expect(rankSimilar(built, asked, 10)[0]?.problemId).toMatch(/^a/);
   });
 
   it('leaves out the problem asked about, and answers nothing for a text without words', () => {
@@ -189,6 +252,11 @@ describe('the index written to a snapshot and read back (frames of their own: pr
     const [best] = rankSimilar(back, { text: description(raises - 2) }, 1);
     expect(best?.problemId).toBe(`p${raises - 2}`);
     expect(best?.textSimilarity).toBeCloseTo(1, 9);
+    // The last problem of a block of counts and the first of the next: each found by its own words, its pairs whole.
+    for (const i of [BLOCK_PROBLEMS - 1, BLOCK_PROBLEMS, 2 * BLOCK_PROBLEMS - 1]) {
+      const [found] = rankSimilar(back, { text: description(i) }, 1);
+      expect([found?.problemId, found?.textSimilarity.toFixed(9)]).toEqual([`p${i}`, (1).toFixed(9)]);
+    }
     for (const text of [description(3), description(raises - 2), `${word(0)} ${word(raises)}`])
       expect(rankSimilar(back, { text }, 20)).toEqual(rankSimilar(kept, { text }, 20));
   });
