@@ -11,6 +11,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'verify', load: () => import('./verify.js') },
   { name: 'scheduler', load: () => import('./scheduler.js') },
   { name: 'similarity', load: () => import('./similarity.js') },
+  { name: 'similarity-scale', load: () => import('./similarityScale.js') },
   { name: 'commands', load: () => import('./commands.js') },
   { name: 'nodes', load: () => import('./nodes.js') },
   { name: 'asof', load: () => import('./asof.js') },

@@ -1,0 +1,110 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { currentIndex, indexedCount, rankingSimilar, similarityIndex, termCounts } from '../projections/similarProblems.js';
+import { sliced } from '../projections/slices.js';
+import { readSnapshot, snapshotChunks } from '../projections/snapshots.js';
+import { blocking } from './asof.js';
+import { liveHeap, megabytes } from './heap.js';
+import { type FigureTable, runIfMain } from './report.js';
+import { labelledDescriptions } from './similarity.js';
+
+/**
+ * Issue 12, aims 2 and 3, for the similarity index (举一反三) with descriptions as people write them. The county logs of
+ * the other benches describe a problem by its ledger number alone (`问题 GJ-2019-001`: one word, its source's code), so
+ * there the index holds two numbers a problem and its segmenting costs next to nothing. Here each raise is one of the
+ * labelled descriptions (tests/data/similarityCases.tsv, some twenty words each) with a township before it, and:
+ * - taken as a start takes them (pending) and segmented as a start does (`currentIndex`: slices of 2 ms with the event
+ *   loop running between): its time and the longest turn a timer saw meanwhile (target 50 ms);
+ * - the anchor: the same descriptions' words counted in one loop (`termCounts`), segmenting with no index;
+ * - the live heap it adds and the bytes of its numbers (typed arrays, outside the JS heap);
+ * - its snapshot written to a file and read back as the runner does, each with its longest turn;
+ * - ten rankings of labelled descriptions against it (the top 5, as the console asks), sliced as the console's query and
+ *   an import's rows run them: the longest, and the longest turn in them.
+ * `npm run bench -- similarity-scale 100000 1000000` for other sizes (a county of about a million events raises some
+ * 100,000 problems; ten million, a million).
+ */
+const DEFAULT_RAISES = [100_000];
+/** Where a generated description says it was found, so one labelled text is raised in many places. */
+const PLACES = ['磨子潭镇', '黄尾镇', '姚李镇', '单龙寺镇', '西河口乡', '大化坪镇', '城关镇', '漫水河镇', '落儿岭镇', '东西溪乡'];
+
+/** Every typed array's bytes in a state, through plain objects and arrays. */
+function typedBytes(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  const entries = Array.isArray(value) ? value : Object.getPrototypeOf(value) === Object.prototype ? Object.values(value) : [];
+  let bytes = 0;
+  for (const entry of entries) bytes += typedBytes(entry);
+  return bytes;
+}
+
+export async function measureIndexAtScale(raises: number): Promise<Record<string, number>> {
+  const set = labelledDescriptions();
+  const raise = (i: number) => {
+    const d = set[i % set.length]!;
+    return { problemId: `p${i}`, category: d.category, source: d.source, description: `${PLACES[i % PLACES.length]}${d.text}` };
+  };
+  const started = performance.now();
+  let terms = 0;
+  for (let i = 0; i < raises; i++) terms += termCounts(raise(i).description).size;
+  const anchorSeconds = (performance.now() - started) / 1000;
+  const heapBefore = liveHeap();
+  const index = similarityIndex.initial();
+  for (let i = 0; i < raises; i++) similarityIndex.apply(index, { type: 'ProblemRaised', data: raise(i) } as never);
+  const segmenting = await blocking(() => currentIndex(index));
+  if (indexedCount(index) !== raises) throw new Error(`indexed ${indexedCount(index)} of ${raises} raises`);
+  const heap = liveHeap() - heapBefore;
+  // Ten rankings of the top 5, sliced as the console's query and an import's rows run them: the longest, and its longest
+  // turn. Before the snapshot, whose bytes and copy read back this process then holds (a bigger heap, longer pauses).
+  let rankMs = 0;
+  let rankTurn = 0;
+  for (const query of set.slice(0, 10)) {
+    const asked = { text: query.text, category: query.category, source: query.source };
+    const ranked = await blocking(() => sliced(rankingSimilar(index, asked, 5)));
+    rankMs = Math.max(rankMs, ranked.ms);
+    rankTurn = Math.max(rankTurn, ranked.longestBlock);
+    if (ranked.value.length === 0) throw new Error('the ranking found nothing like a labelled description');
+  }
+  const file = join(tmpdir(), `taizhang-similarity-${process.pid}.snapshot`);
+  const header = { name: similarityIndex.name, version: similarityIndex.version, position: raises, eventId: 'e' };
+  const writing = await blocking(() => writeFile(file, snapshotChunks({ ...header, state: index })));
+  const bytes = await readFile(file);
+  await rm(file);
+  const reading = await blocking(async () => readSnapshot(bytes)!.state());
+  return {
+    raises,
+    'words a raise': terms / raises,
+    'segmented (s)': segmenting.ms / 1000,
+    'segmenting alone (s)': anchorSeconds,
+    'longest turn (ms)': segmenting.longestBlock,
+    'heap (MB)': megabytes(heap),
+    'typed arrays (MB)': megabytes(typedBytes(index)),
+    'snapshot (MB)': megabytes(bytes.length),
+    'written (s)': writing.ms / 1000,
+    'longest turn writing (ms)': writing.longestBlock,
+    'read (s)': reading.ms / 1000,
+    'longest turn reading (ms)': reading.longestBlock,
+    'ranking (ms, longest of 10)': rankMs,
+    'longest turn ranking (ms)': rankTurn,
+  };
+}
+
+export async function run(): Promise<FigureTable> {
+  const asked = process.argv
+    .slice(2)
+    .filter((a) => /^\d+$/.test(a))
+    .map(Number);
+  const rows: Record<string, number>[] = [];
+  for (const raises of asked.length > 0 ? asked : DEFAULT_RAISES) rows.push(await measureIndexAtScale(raises));
+  return {
+    title: "The similarity index at a county's size, with descriptions as people write them (issue 12, aims 2 and 3)",
+    rows,
+    notes: [
+      `Each raise is one of the ${labelledDescriptions().length} labelled descriptions with a township before it. Segmented: as a start does, in slices of 2 ms with the event loop running between; longest turn: a 1 ms timer's lateness, target 50 ms. Segmenting alone: the same words counted in one loop, the anchor.`,
+      "Heap: the live heap after less before (two full collections each). Typed arrays: the index's numbers, outside the JS heap.",
+      `Load average at the end: ${loadavg()[0]!.toFixed(1)}.`,
+    ],
+  };
+}
+
+await runIfMain(import.meta.url, run);
