@@ -75,9 +75,10 @@ type Posting = { term: string; number: number; problems: Ints };
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
  * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`), from
  * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
- * numbers. `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling: one Int32Array of every
- * problem's pairs copied itself into one twice as big in one call, and with descriptions of some twenty words, a million
- * raises' segmenting held the loop 254 ms in one turn (a scratch, issue 12, round 52). `problems`: each id indexed and its number (a second add is ignored),
+ * numbers. `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling and trimmed once whole: one
+ * Int32Array of every problem's pairs copied itself into one twice as big in one call (with descriptions of some 18 words,
+ * turns of 367–431 ms while a start segmented a million raises, the bench `similarity-scale`), and kept up to half of
+ * itself empty. `problems`: each id indexed and its number (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
  * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
  * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
@@ -284,7 +285,7 @@ const STEPS_A_PAUSE = 4_096;
  * The dot products by problem number in a Float64Array, each term's idf once, and only the best `limit` kept as they are
  * met, their shared words found last; and a pause every `STEPS_A_PAUSE` steps (issue 12, aim 3: with a Map of every
  * problem met, an idf for every pair of each and every match made whole and sorted, one ranking over a million raises of
- * some twenty words held the loop 2.2–2.6 s; 0.5 s at once with these; the bench `similarity-scale`). The same sums in the
+ * some 18 words held the loop 2.2–2.6 s; 0.4–0.6 s with these; the bench `similarity-scale`). The same sums in the
  * same order as before, so the same scores. Answers as of the problems indexed when it began: one indexed during its
  * pauses is not met, and each idf counts the problems before it (`dfBefore`).
  */
