@@ -20,6 +20,12 @@ export type Projection<State> = {
    * the runner asks it where it stands instead of snapshotting it, and empties it to rebuild.
    */
   stored?: true;
+  /**
+   * Work its state does outside `apply` (the similarity index segments the raises it took, in slices), finished: awaited
+   * before its snapshot is written, once while events still come and again once they are held, so the state does not
+   * change under the writer. A snapshot written while the index segmented wrote lists that grew between its pieces.
+   */
+  settle?: (state: State) => Promise<unknown>;
 };
 
 /** The state of a stored projection: rows in a database of the node's own, committed with the position they reflect. */
@@ -379,8 +385,10 @@ export class ProjectionRunner {
     const run = this.saving.then(async () => {
       for (const p of this.projections) {
         if (p.stored) continue;
+        await p.settle?.(this.states.get(p.name));
         this.held = [];
         try {
+          await p.settle?.(this.states.get(p.name));
           // Held until the file is written: its chunks are serialized as the store takes them.
           await snapshots.save(
             p.name,

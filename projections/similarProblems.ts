@@ -328,6 +328,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
     // Read again after each pause: a problem indexed meanwhile may have grown the list into a new array.
     for (let i = 0; i < posting.problems.length; i++) {
       const p = posting.problems.data[i]!;
+      // Indexed during a pause: not met (`dots` holds the first `n` only), and the rest of the list after it.
       if (p >= n) break;
       if (p !== excluded) {
         if (dots[p] === 0) met.push(p);
@@ -390,6 +391,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 8: `counts` in blocks of problems.
   version: 8,
   initial: emptyIndex,
+  // Every raise it took segmented before its snapshot is written: segmenting grows its lists, between the writer's pieces.
+  settle: currentIndex,
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;
     const { problemId, category, source, description } = (event as unknown as Extract<ProblemEvent, { type: 'ProblemRaised' }>).data;

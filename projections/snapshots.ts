@@ -30,8 +30,8 @@ export interface SnapshotStore {
  *
  * Written and read in pieces (issue 12: a projection's state at a million events was one `serialize`
  * or `deserialize` of hundreds of MB, some 0.7 s holding the event loop): every Map, Set or array of
- * more than `PIECE_ENTRIES` entries or whose entries weigh more than `PIECE_WEIGHT` (`heavy`), every GrowingMap, and the Maps of an array of Maps holding more together (a
- * ShardedMap), and every typed array of more than `TYPED_PIECE_BYTES`, found in the state (through plain objects,
+ * more than `PIECE_ENTRIES` entries, every GrowingMap, and the Maps of an array of Maps holding more together (a
+ * ShardedMap), and every typed array of more than `TYPED_ALONE_BYTES`, found in the state (through plain objects,
  * arrays and Maps) is left out of its skeleton and written `PIECE_ENTRIES` entries at a time (fewer when they weigh
  * `PIECE_WEIGHT`), a typed array `TYPED_PIECE_BYTES` at a time, each piece one `writeValue`, so the async writer and
  * reader can yield between pieces.
@@ -68,6 +68,12 @@ export const PIECE_ENTRIES = 250;
 export const PIECE_WEIGHT = 4_096;
 /** A typed array of more bytes is written in pieces of these many bytes (the similarity index's arrays: 32 MB at 10M). */
 export const TYPED_PIECE_BYTES = 256 * 1024;
+/**
+ * A typed array of more bytes is written apart from the skeleton (in one piece up to `TYPED_PIECE_BYTES`). Only those over
+ * 256 KB were: forty Int32Arrays of 256 KB in a short list (a similarity index's postings over a small vocabulary) went
+ * in the skeleton's one value, a turn of 86–88 ms (a scratch of 200,000 raises over 41 words, issue 12, round 52).
+ */
+export const TYPED_ALONE_BYTES = 16 * 1024;
 /** The first size of the buffer `snapshotChunks` copies frames into (it grows when a step's frames do not fit). */
 const OUT_BYTES = 1024 * 1024;
 /** What a frame copied is replaced by in the list it came in. */
@@ -137,7 +143,7 @@ const sizeOf = (value: object): number =>
         : 0;
 const big = (value: object): value is Container =>
   value instanceof GrowingMap ||
-  (ArrayBuffer.isView(value) ? value.byteLength > TYPED_PIECE_BYTES && typedName(value) !== undefined : sizeOf(value) > PIECE_ENTRIES);
+  (ArrayBuffer.isView(value) ? value.byteLength > TYPED_ALONE_BYTES && typedName(value) !== undefined : sizeOf(value) > PIECE_ENTRIES);
 /**
  * What an entry weighs toward its piece's `PIECE_WEIGHT`: itself, and the size of it and of what its plain objects hold,
  * three levels down (a similarity posting's numbers are two: `{ problems: { data: Int32Array } }`).
@@ -151,24 +157,6 @@ const weightOf = (value: unknown, depth = 0): number => {
       if (field !== null && typeof field === 'object') weight += weightOf(field, depth + 1) - 1;
     }
   return weight;
-};
-/**
- * A Map, Set or array of a piece's entries or fewer whose entries weigh more than a piece together, none more than two
- * (each fits a piece of its own): written in pieces as a big one is. Left in the skeleton, it was written in one value
- * with the skeleton: 41 Int32Arrays of 256 KB, a similarity index's postings, held a turn 86–88 ms (a scratch of 200,000
- * raises over 41 words, issue 12, round 52). One with a heavier entry is left to the skeleton's walk, which finds the
- * big containers in it.
- */
-const heavy = (value: object): value is Map<unknown, unknown> | Set<unknown> | unknown[] => {
-  if (!(value instanceof Map || value instanceof Set || Array.isArray(value))) return false;
-  let weight = 0;
-  for (const v of value instanceof Map ? value.values() : value) {
-    const w = weightOf(v);
-    if (w > 2 * PIECE_WEIGHT) return false;
-    weight += w;
-  }
-  if (value instanceof Map) for (const k of value.keys()) weight += weightOf(k);
-  return weight > PIECE_WEIGHT;
 };
 /** An array of Maps holding more than a piece's entries together (a ShardedMap), none of them big alone. */
 const shards = (value: object): value is Map<unknown, unknown>[] => {
@@ -200,7 +188,7 @@ function skeleton(state: unknown): { skeleton: unknown; containers: Container[] 
     if (seen.has(value)) return seen.get(value);
     seen.set(value, value);
     let result: unknown = value;
-    if (big(value) || (heavy(value) && !shards(value))) {
+    if (big(value)) {
       result = { [PIECE]: containers.length };
       containers.push(value);
     } else if (shards(value)) {

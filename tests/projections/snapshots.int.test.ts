@@ -3,17 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultDeserializer, DefaultSerializer, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { labelledDescriptions } from '../../bench/similarity.js';
 import { GrowingMap, shardFor, shardedMap } from '../../projections/growingMap.js';
 import { atOnce, yieldToEventLoop } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';
 import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import { type Projection, ProjectionRunner } from '../../projections/runner.js';
+import { type SimilarityIndex, currentIndex, indexedCount, rankSimilar, similarityIndex } from '../../projections/similarProblems.js';
 import {
   FRAME_VALUES,
   FileSnapshotStore,
   MemorySnapshotStore,
   PIECE_ENTRIES,
   PIECE_WEIGHT,
+  TYPED_ALONE_BYTES,
   TYPED_PIECE_BYTES,
   decodeInPieces,
   decodeSnapshot,
@@ -242,26 +245,26 @@ describe('a snapshot written in pieces', () => {
     expect(back.terms.map((t) => t.problems.data[0])).toEqual(terms.map((_, i) => i));
   });
 
-  it('given a short list (fewer entries than a piece) whose records weigh more than a piece together, when written, then each record is a piece of its own and the skeleton holds none; a list with a record heavier than two pieces is walked into instead', () => {
+  it('given a short list of records holding typed arrays of 16 KB to 1 MB, when written, then each of those arrays is written apart from the skeleton, in pieces of at most 256 KB, and the skeleton holds none', () => {
     // Forty postings of 256 KB of numbers each (a similarity index over a small vocabulary): 10 MB the skeleton held whole.
     const terms = Array.from({ length: 40 }, (_, i) => ({
       term: `w${i}`,
       problems: { data: new Int32Array(TYPED_PIECE_BYTES / 4).fill(i), length: 60_000 },
     }));
-    // Three records of 1 MB each: none fits a piece, so the walk finds their numbers, written TYPED_PIECE_BYTES at a time.
+    // Beside them, records of 1 MB (four pieces each) and of 16 KB (not over the bound: in the skeleton, a few bytes).
     const blocks = Array.from({ length: 3 }, (_, i) => ({ data: new Int32Array(TYPED_PIECE_BYTES).fill(i), length: 5 }));
-    const bytes = encodeSnapshot({ name: 'terms', version: 1, position: 0, eventId: 'e0', state: { terms, blocks } });
+    const small = { data: new Int32Array(TYPED_ALONE_BYTES / 4).fill(9), length: 1 };
+    const bytes = encodeSnapshot({ name: 'terms', version: 1, position: 0, eventId: 'e0', state: { terms, blocks, small } });
     const [meta, ...pieces] = framesOf(bytes).flat();
-    expect(serialize(meta).length).toBeLessThan(10_000);
-    const postingPieces = pieces.filter((piece) => Array.isArray(piece));
-    expect(postingPieces).toHaveLength(terms.length);
-    for (const piece of postingPieces) expect(piece).toHaveLength(1);
-    expect(pieces.filter((piece) => piece instanceof Int32Array)).toHaveLength(3 * 4);
-    const back = decodeSnapshot(bytes).state as { terms: typeof terms; blocks: typeof blocks };
+    expect(serialize(meta).length).toBeLessThan(TYPED_ALONE_BYTES + 10_000);
+    expect(pieces.every((piece) => piece instanceof Int32Array && piece.byteLength <= TYPED_PIECE_BYTES)).toBe(true);
+    expect(pieces).toHaveLength(terms.length + 3 * 4);
+    const back = decodeSnapshot(bytes).state as { terms: typeof terms; blocks: typeof blocks; small: typeof small };
     expect(back.terms.map((t) => [t.term, t.problems.length, t.problems.data.length, t.problems.data[100]])).toEqual(
       terms.map((t, i) => [t.term, 60_000, TYPED_PIECE_BYTES / 4, i]),
     );
     expect(back.blocks.map((b) => [b.length, b.data.length, b.data[7]])).toEqual(blocks.map((_, i) => [5, TYPED_PIECE_BYTES, i]));
+    expect(back.small.data).toEqual(small.data);
   });
 
   it('given a typed array of megabytes and small ones in a map, when written and read back, then the big one is written in pieces of at most 256 KB, and each comes back an array of its own of the same kind and values', () => {
@@ -390,6 +393,43 @@ describe('a snapshot written in pieces', () => {
     await runner.waitFor(before + 49);
     expect(stateHash(runner.state(counted))).toBe(stateHash(folded(before + 50)));
     await runner.stop();
+  });
+  it('given a similarity index still segmenting the raises a start took, when its snapshot is written, then it is written once they all are: read back, it holds every raise and ranks as the live one', async () => {
+    const set = labelledDescriptions();
+    const raises = 20_000;
+    const raised = (i: number): NewEvent => {
+      const d = set[i % set.length]!;
+      const data = { problemId: `p${i}`, category: d.category, source: d.source, description: d.text };
+      return { ...event(i), id: `r${i}`, type: 'ProblemRaised', data };
+    };
+    const store = new MemoryEventStore();
+    for (let i = 0; i < raises; i += 1_000)
+      await store.appendToStream(
+        `r-${i}`,
+        Array.from({ length: 1_000 }, (_, j) => raised(i + j)),
+        'any',
+      );
+    // Written to files, as a server writes them: their chunks as the writer yields them, its lists growing in between.
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-similarity-'));
+    const snapshots = new FileSnapshotStore(dir);
+    const runner = new ProjectionRunner(store, [similarityIndex], { snapshots, log: () => {} });
+    await runner.start();
+    const index = runner.state(similarityIndex);
+    // The start only queued them; segmenting them goes on in slices, as a server's start begins it.
+    expect([index.pending.length, indexedCount(index)]).toEqual([raises, 0]);
+    const segmenting = currentIndex(index);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      // Written in the middle of it, the file did not read back: "A snapshot's piece of a Int32Array of 31406 is not one that fits it."
+      await runner.snapshot();
+      await segmenting;
+      const saved = decodeSnapshot((await snapshots.load(similarityIndex.name))!).state as SimilarityIndex;
+      expect([saved.pending.length, indexedCount(saved)]).toEqual([0, raises]);
+      for (const d of set.slice(0, 5)) expect(rankSimilar(saved, { text: d.text }, 10)).toEqual(rankSimilar(index, { text: d.text }, 10));
+    } finally {
+      await runner.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('given a runner restored from its snapshots with no event since, when asked for a snapshot, then the next start still restores from them', async () => {
     const store = await storeOf(3_000);
