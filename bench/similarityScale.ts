@@ -13,7 +13,7 @@ import { labelledDescriptions } from './similarity.js';
  * Issue 12, aims 2 and 3, for the similarity index (举一反三) with descriptions as people write them. The county logs of
  * the other benches describe a problem by its ledger number alone (`问题 GJ-2019-001`: one word, its source's code), so
  * there the index holds two numbers a problem and its segmenting costs next to nothing. Here each raise is one of the
- * labelled descriptions (tests/data/similarityCases.tsv, some twenty words each) with a township before it, and:
+ * labelled descriptions (tests/data/similarityCases.tsv, 18 words each on average) with a township before it, and:
  * - taken as a start takes them (pending) and segmented as a start does (`currentIndex`: slices of 2 ms with the event
  *   loop running between): its time and the longest turn a timer saw meanwhile (target 50 ms);
  * - the anchor: the same descriptions' words counted in one loop (`termCounts`), segmenting with no index;

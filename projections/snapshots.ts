@@ -66,7 +66,7 @@ export const PIECE_ENTRIES = 250;
  * units' sets of problem ids (some 1,250 each) was one value of 11.7 MB and took a turn of 100 ms or more to write.
  */
 export const PIECE_WEIGHT = 4_096;
-/** A typed array of more bytes is written in pieces of these many bytes (the similarity index's arrays: 32 MB at 10M). */
+/** A typed array of more bytes is written in pieces of these many bytes (the similarity index's `starts`: 4 MB at a million raises). */
 export const TYPED_PIECE_BYTES = 256 * 1024;
 /**
  * A typed array of more bytes is written apart from the skeleton (in one piece up to `TYPED_PIECE_BYTES`). Only those over
