@@ -66,7 +66,7 @@ function countyFor(target: number) {
 /** The generated log for `target` events, written once under bench/data/ and reused (named by its parameters). */
 export function cachedLog(target: number): { file: string; generatedSeconds: number | null } {
   const county = countyFor(target);
-  const file = join(DATA, `county-${target}-t${county.townships}-d${county.departments}-s${county.seed}-v1.sqlite`);
+  const file = join(DATA, `county-${target}-t${county.townships}-d${county.departments}-s${county.seed}-v2.sqlite`);
   if (existsSync(file)) return { file, generatedSeconds: null };
   mkdirSync(DATA, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;

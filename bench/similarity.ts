@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { ProblemCategory, ProblemSource } from '../domain/index.js';
 import { emptyIndex, indexProblem, rankSimilar } from '../projections/similarProblems.js';
+import { labelledDescriptions } from '../tests/support/descriptions.js';
 import { type FigureTable, runIfMain } from './report.js';
 
 /**
@@ -19,20 +17,6 @@ import { type FigureTable, runIfMain } from './report.js';
  * top5. Recall@5 = Σ hits / Σ partners (2 per query); precision@5 = Σ hits / Σ |top5|. With 2
  * partners per query and 5 listed, precision@5 cannot exceed 0.4 when all 5 places are filled.
  */
-export type LabelledDescription = { id: string; caseId: string; category: ProblemCategory; source: ProblemSource; text: string };
-
-const DATA = fileURLToPath(new URL('../tests/data/similarityCases.tsv', import.meta.url));
-
-export function labelledDescriptions(): LabelledDescription[] {
-  const rows = readFileSync(DATA, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
-  return rows.map((line, i) => {
-    const [caseId, category, source, text] = line.split('\t') as [string, ProblemCategory, ProblemSource, string];
-    return { id: `d${String(i + 1).padStart(3, '0')}`, caseId, category, source, text };
-  });
-}
-
 export type SimilarityFigures = {
   descriptions: number;
   similarPairs: number;

@@ -6,14 +6,13 @@ import { sliced } from '../projections/slices.js';
 import { readSnapshot, snapshotChunks } from '../projections/snapshots.js';
 import { blocking } from './asof.js';
 import { liveHeap, megabytes } from './heap.js';
+import { generatedDescription, labelledDescriptions } from '../tests/support/descriptions.js';
 import { type FigureTable, runIfMain } from './report.js';
-import { labelledDescriptions } from './similarity.js';
 
 /**
- * Issue 12, aims 2 and 3, for the similarity index (举一反三) with descriptions as people write them. The county logs of
- * the other benches describe a problem by its ledger number alone (`问题 GJ-2019-001`: one word, its source's code), so
- * there the index holds two numbers a problem and its segmenting costs next to nothing. Here each raise is one of the
- * labelled descriptions (tests/data/similarityCases.tsv, 18 words each on average) with a township before it, and:
+ * Issue 12, aims 2 and 3, for the similarity index (举一反三) alone, with descriptions as people write them (the ones the
+ * generated county's logs now carry: `generatedDescription`, one of the labelled descriptions of
+ * tests/data/similarityCases.tsv, 18 words each on average, with a township before it), and:
  * - taken as a start takes them (pending) and segmented as a start does (`currentIndex`: slices of 2 ms with the event
  *   loop running between): its time and the longest turn a timer saw meanwhile (target 50 ms);
  * - the anchor: the same descriptions' words counted in one loop (`termCounts`), segmenting with no index;
@@ -25,8 +24,6 @@ import { labelledDescriptions } from './similarity.js';
  * 100,000 problems; ten million, a million).
  */
 const DEFAULT_RAISES = [100_000];
-/** Where a generated description says it was found, so one labelled text is raised in many places. */
-const PLACES = ['磨子潭镇', '黄尾镇', '姚李镇', '单龙寺镇', '西河口乡', '大化坪镇', '城关镇', '漫水河镇', '落儿岭镇', '东西溪乡'];
 
 /** Every typed array's bytes in a state, through plain objects and arrays. */
 function typedBytes(value: unknown): number {
@@ -39,10 +36,9 @@ function typedBytes(value: unknown): number {
 }
 
 export async function measureIndexAtScale(raises: number): Promise<Record<string, number>> {
-  const set = labelledDescriptions();
   const raise = (i: number) => {
-    const d = set[i % set.length]!;
-    return { problemId: `p${i}`, category: d.category, source: d.source, description: `${PLACES[i % PLACES.length]}${d.text}` };
+    const { text, labelled } = generatedDescription(i);
+    return { problemId: `p${i}`, category: labelled.category, source: labelled.source, description: text };
   };
   const started = performance.now();
   let terms = 0;
@@ -58,7 +54,7 @@ export async function measureIndexAtScale(raises: number): Promise<Record<string
   // turn. Before the snapshot, whose bytes and copy read back this process then holds (a bigger heap, longer pauses).
   let rankMs = 0;
   let rankTurn = 0;
-  for (const query of set.slice(0, 10)) {
+  for (const query of labelledDescriptions().slice(0, 10)) {
     const asked = { text: query.text, category: query.category, source: query.source };
     const ranked = await blocking(() => sliced(rankingSimilar(index, asked, 5)));
     rankMs = Math.max(rankMs, ranked.ms);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelledDescriptions, measureSimilarity } from '../../bench/similarity.js';
+import { measureSimilarity } from '../../bench/similarity.js';
+import { labelledDescriptions } from '../support/descriptions.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { decodeSnapshot, encodeSnapshot } from '../../projections/snapshots.js';
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultDeserializer, DefaultSerializer, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { labelledDescriptions } from '../../bench/similarity.js';
+import { labelledDescriptions } from '../support/descriptions.js';
 import { GrowingMap, shardFor, shardedMap } from '../../projections/growingMap.js';
 import { atOnce, yieldToEventLoop } from '../../projections/slices.js';
 import { MemoryEventStore } from '../../eventstore/memory.js';

@@ -2,6 +2,7 @@ import type { NewEvent, RecordedEvent } from '../../eventstore/port.js';
 import type { ProblemCategory, ProblemSource, UnitKind } from '../../domain/index.js';
 import { formatLedgerNumber } from '../../domain/index.js';
 import { Random } from '../../application/demo/random.js';
+import { generatedDescription } from './descriptions.js';
 
 /** A valid v4-shaped UUID from a number, so generated ids pass the schemas and read well in failures. */
 export const uuidOf = (n: number, kind = 0) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -39,8 +40,8 @@ export class LogBuilder {
     return unitId;
   }
 
-  /** Raises a problem on the county day of `at` and returns its id and ledger number. */
-  raise(n: number, source: ProblemSource, category: ProblemCategory, at: string, recurrenceOf: string | null = null) {
+  /** Raises a problem on the county day of `at` and returns its id and ledger number (described by it, unless told). */
+  raise(n: number, source: ProblemSource, category: ProblemCategory, at: string, recurrenceOf: string | null = null, description?: string) {
     const problemId = uuidOf(n, 0xb);
     const raisedOn = countyDayOf(at);
     const key = `${source}-${raisedOn.slice(0, 4)}`;
@@ -50,7 +51,16 @@ export class LogBuilder {
     const eventId = this.event(
       `problem-${problemId}`,
       'ProblemRaised',
-      { problemId, ledgerNumber, source, category, description: `问题 ${ledgerNumber}`, raisedOn, recurrenceOf, hotlineReportId: null },
+      {
+        problemId,
+        ledgerNumber,
+        source,
+        category,
+        description: description ?? `问题 ${ledgerNumber}`,
+        raisedOn,
+        recurrenceOf,
+        hotlineReportId: null,
+      },
       at,
     );
     return { problemId, ledgerNumber, eventId };
@@ -109,7 +119,8 @@ export type GeneratedCounty = {
 /**
  * A county with townships, villages and departments, and `problems` problems raised between
  * `from` and `to`, each living one of a handful of lives (closed on time, extended, rejected once or
- * twice, left overdue, reopened, supervised; some recurrences): about ten events per problem.
+ * twice, left overdue, reopened, supervised; some recurrences): about ten events per problem. Each problem is
+ * described as people write (`generatedDescription`: a labelled text of its category, with a township before it).
  */
 export function generateCounty({
   problems,
@@ -167,7 +178,8 @@ export function generateCounty({
     const category = repeat ? repeat.category : pick(CATEGORIES);
     const before = b.entries.length;
     const at: number[] = [];
-    const { problemId } = b.raise(p + 1, pick(SOURCES), category, iso(t0), repeat?.problemId ?? null);
+    const description = generatedDescription(p, category).text;
+    const { problemId } = b.raise(p + 1, pick(SOURCES), category, iso(t0), repeat?.problemId ?? null, description);
     at.push(t0);
     let t = t0 + HOUR;
     const step = (type: string, data: Record<string, unknown>, days: number) => {
