@@ -60,9 +60,16 @@ function pushInt(list: Ints, value: number): void {
 
 /**
  * A word the index holds: its one copy, its number in the index (`terms`), and the problems whose
- * description holds it, by their number, in the order they were indexed.
+ * description holds it, in the order they were indexed: each by its number when the description holds the word once
+ * (nearly always), or as `-(number + 1)` when it holds it more than once (`entryOf`, `problemOfEntry`): a ranking reads
+ * a word's count in a problem from its posting, and looks for it among the problem's pairs only then.
  */
 type Posting = { term: string; number: number; problems: Ints };
+
+/** A posting's entry for problem `n`, whose description holds the word `count` times. */
+const entryOf = (n: number, count: number) => (count === 1 ? n : -(n + 1));
+/** The problem of a posting's entry. */
+const problemOfEntry = (entry: number) => (entry < 0 ? -entry - 1 : entry);
 
 /**
  * The index: every raised problem's terms, and for each term the problems that hold it (document
@@ -161,7 +168,7 @@ export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
       index.postings.set(term, posting.number);
       index.terms.push(posting);
     }
-    pushInt(posting.problems, n);
+    pushInt(posting.problems, entryOf(n, count));
     pushInt(block, posting.number);
     pushInt(block, count);
   }
@@ -274,6 +281,9 @@ type Candidate = { p: number; id: string; score: number; textSimilarity: number;
 /** Whether `a` ranks before `b`: a higher score, or the same and its id first in ledger order. */
 const before = (a: Candidate, b: Candidate) => a.score > b.score || (a.score === b.score && a.id < b.id);
 
+/** How many bands a ranking sorts the problems it met into by their bound on the score (`rankingSimilar`). */
+const BANDS = 1024;
+
 /** Steps of a ranking between two pauses: posting entries or problems met (a few ms at most between two looks at the clock). */
 const STEPS_A_PAUSE = 4_096;
 
@@ -285,9 +295,12 @@ const STEPS_A_PAUSE = 4_096;
  * The dot products by problem number in a Float64Array, each term's idf once, and only the best `limit` kept as they are
  * met, their shared words found last; and a pause every `STEPS_A_PAUSE` steps (issue 12, aim 3: with a Map of every
  * problem met, an idf for every pair of each and every match made whole and sorted, one ranking over a million raises of
- * some 18 words held the loop 2.2–2.6 s; 0.4–0.6 s with these; the bench `similarity-scale`). The same sums in the
- * same order as before, so the same scores. Answers as of the problems indexed when it began: one indexed during its
- * pauses is not met, and each idf counts the problems before it (`dfBefore`).
+ * some 18 words held the loop 2.2–2.6 s; 0.4–0.6 s with these; the bench `similarity-scale`). A problem's norm, a walk
+ * over all its words, is computed only for the problems whose bound on the score (from the words they share with the
+ * query) can still reach the best `limit` (with descriptions as people write them a query meets half or more of the
+ * problems, a township's name or a common word being enough), and a word's count in a problem is read from the posting
+ * (`entryOf`). The same sums in the same order as before, so the same scores. Answers as of the problems indexed when it
+ * began: one indexed during its pauses is not met, and each idf counts the problems before it (`dfBefore`).
  */
 export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, limit: number): Generator<void, SimilarMatch[]> {
   // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
@@ -300,7 +313,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
     let low = 0;
     for (let high = length; low < high; ) {
       const middle = (low + high) >>> 1;
-      if (data[middle]! < n) low = middle + 1;
+      if (problemOfEntry(data[middle]!) < n) low = middle + 1;
       else high = middle;
     }
     return low;
@@ -316,7 +329,11 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   if (queryNorm === 0 || limit <= 0) return [];
   // By the problem's number: 0 until met (a term met adds more than 0: its weight, count and idf are all above it).
   const dots = new Float64Array(n);
-  const met: number[] = [];
+  // By the problem's number: the squares of its weights for the words it shares with the query (a part of its norm's).
+  const shared = new Float64Array(n);
+  // The problems met, by number, in the order they were met.
+  const met = new Int32Array(n);
+  let metCount = 0;
   // The problem asked about, by its number (none when it is not indexed): compared as a number in the postings' loop.
   const excluded =
     query.excludeProblemId == null ? undefined : shardFor(index.problems, query.excludeProblemId).get(query.excludeProblemId);
@@ -327,41 +344,86 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
     const df = idf(n, dfBefore(posting.number));
     // Read again after each pause: a problem indexed meanwhile may have grown the list into a new array.
     for (let i = 0; i < posting.problems.length; i++) {
-      const p = posting.problems.data[i]!;
+      const entry = posting.problems.data[i]!;
+      const p = problemOfEntry(entry);
       // Indexed during a pause: not met (`dots` holds the first `n` only), and the rest of the list after it.
       if (p >= n) break;
       if (p !== excluded) {
-        if (dots[p] === 0) met.push(p);
-        dots[p] = dots[p]! + w * countOf(index, p, posting.number) * df;
+        if (dots[p] === 0) met[metCount++] = p;
+        const weighed = (entry < 0 ? countOf(index, p, posting.number) : 1) * df;
+        dots[p] = dots[p]! + w * weighed;
+        shared[p] = shared[p]! + weighed * weighed;
       }
       if (++steps % STEPS_A_PAUSE === 0) yield;
     }
   }
+  // Each met problem's bound on its score, in `shared` (its norm is at least the root of its shared words' squares, so its
+  // cosine at most its dot over that; a hair more for the sums' rounding), and the problems by their bound's band (1 of
+  // `BANDS`), highest first: each band's problems are scored whole, and once the best `limit` are found, a band whose
+  // highest bound is below the last of them is never scored, nor any after it.
+  const metNow = met.subarray(0, metCount);
+  let highest = 0;
+  for (const p of metNow) {
+    if (++steps % STEPS_A_PAUSE === 0) yield;
+    let bound = (dots[p]! / Math.sqrt(queryNorm * shared[p]!)) * (1 + 1e-9);
+    if (bound < similarityWeights.minTextSimilarity) bound = -1;
+    else {
+      if (query.category != null && chunkAt(index.categories, p) === query.category) bound += similarityWeights.sameCategory;
+      if (query.source != null && chunkAt(index.sources, p) === query.source) bound += similarityWeights.sameSource;
+    }
+    shared[p] = bound;
+    if (bound > highest) highest = bound;
+  }
+  const bandOf = (bound: number) => Math.min(BANDS - 1, Math.floor((bound / highest) * BANDS));
+  const bandStarts = new Int32Array(BANDS + 1);
+  const bandHighest = new Float64Array(BANDS);
+  for (const p of metNow) {
+    if (++steps % STEPS_A_PAUSE === 0) yield;
+    const bound = shared[p]!;
+    if (bound < 0) continue;
+    const band = bandOf(bound);
+    bandStarts[band + 1]! += 1;
+    if (bound > bandHighest[band]!) bandHighest[band] = bound;
+  }
+  for (let band = 0; band < BANDS; band++) bandStarts[band + 1]! += bandStarts[band]!;
+  const byBand = new Int32Array(bandStarts[BANDS]!);
+  const filled = bandStarts.slice(0, BANDS);
+  for (const p of metNow) {
+    if (++steps % STEPS_A_PAUSE === 0) yield;
+    const bound = shared[p]!;
+    if (bound >= 0) byBand[filled[bandOf(bound)]!++] = p;
+  }
   // Each term's idf by its number, computed when first needed (0 until then: an idf is at least 1).
   const idfs = new Float64Array(index.terms.length);
   const best: Candidate[] = [];
-  for (const p of met) {
-    if (++steps % STEPS_A_PAUSE === 0) yield;
-    const counts = index.counts[blockOf(p)]!.data;
-    let norm = 0;
-    for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
-      const t = counts[i]!;
-      const w = counts[i + 1]! * (idfs[t] ||= idf(n, dfBefore(t)));
-      norm += w * w;
+  for (let band = BANDS - 1; band >= 0; band--) {
+    if (bandStarts[band] === bandStarts[band + 1]) continue;
+    if (best.length === limit && bandHighest[band]! < best[limit - 1]!.score) break;
+    for (let k = bandStarts[band]!; k < bandStarts[band + 1]!; k++) {
+      if (++steps % STEPS_A_PAUSE === 0) yield;
+      const p = byBand[k]!;
+      const worst = best.length === limit ? best[limit - 1]! : undefined;
+      if (worst && shared[p]! < worst.score) continue;
+      const counts = index.counts[blockOf(p)]!.data;
+      let norm = 0;
+      for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
+        const t = counts[i]!;
+        const w = counts[i + 1]! * (idfs[t] ||= idf(n, dfBefore(t)));
+        norm += w * w;
+      }
+      const textSimilarity = dots[p]! / Math.sqrt(queryNorm * norm);
+      if (textSimilarity < similarityWeights.minTextSimilarity) continue;
+      const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
+      const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
+      const score = textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0);
+      if (worst && score < worst.score) continue;
+      const candidate = { p, id: chunkAt(index.ids, p), score, textSimilarity, sameCategory, sameSource };
+      if (worst && !before(candidate, worst)) continue;
+      let at = best.length;
+      while (at > 0 && before(candidate, best[at - 1]!)) at--;
+      best.splice(at, 0, candidate);
+      if (best.length > limit) best.pop();
     }
-    const textSimilarity = dots[p]! / Math.sqrt(queryNorm * norm);
-    if (textSimilarity < similarityWeights.minTextSimilarity) continue;
-    const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
-    const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
-    const score = textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0);
-    const worst = best.length === limit ? best[limit - 1]! : undefined;
-    if (worst && score < worst.score) continue;
-    const candidate = { p, id: chunkAt(index.ids, p), score, textSimilarity, sameCategory, sameSource };
-    if (worst && !before(candidate, worst)) continue;
-    let at = best.length;
-    while (at > 0 && before(candidate, best[at - 1]!)) at--;
-    best.splice(at, 0, candidate);
-    if (best.length > limit) best.pop();
   }
   return best.map(({ p, id, score, textSimilarity, sameCategory, sameSource }) => {
     const shared = [...weight.keys()].filter((t) => {
@@ -389,7 +451,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 6: `problems` in shards, each id's number.
   // 7: `ids`, `categories` and `sources` in chunks.
   // 8: `counts` in blocks of problems.
-  version: 8,
+  // 9: a posting's entry for a problem holding its word more than once marked (`entryOf`).
+  version: 9,
   initial: emptyIndex,
   // Every raise it took segmented before its snapshot is written: segmenting grows its lists, between the writer's pieces.
   settle: currentIndex,
