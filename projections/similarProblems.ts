@@ -82,7 +82,7 @@ const problemOfEntry = (entry: number) => (entry < 0 ? -entry - 1 : entry);
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
  * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`), from
  * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
- * numbers. `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling and trimmed once whole: one
+ * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling and trimmed once whole: one
  * Int32Array of every problem's pairs copied itself into one twice as big in one call (with descriptions of some 18 words,
  * turns of 367–431 ms while a start segmented a million raises, the bench `similarity-scale`), and kept up to half of
  * itself empty. `problems`: each id indexed and its number (a second add is ignored),
@@ -329,8 +329,10 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   if (queryNorm === 0 || limit <= 0) return [];
   // By the problem's number: 0 until met (a term met adds more than 0: its weight, count and idf are all above it).
   const dots = new Float64Array(n);
-  // By the problem's number: the squares of its weights for the words it shares with the query (a part of its norm's).
-  const shared = new Float64Array(n);
+  // By the problem's number: the squares of its weights for the words it shares with the query (a part of its norm's);
+  // then, as `bounds`, its bound on the score.
+  const squares = new Float64Array(n);
+  const bounds = squares;
   // The problems met, by number, in the order they were met.
   const met = new Int32Array(n);
   let metCount = 0;
@@ -350,14 +352,16 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
       if (p >= n) break;
       if (p !== excluded) {
         if (dots[p] === 0) met[metCount++] = p;
-        const weighed = (entry < 0 ? countOf(index, p, posting.number) : 1) * df;
-        dots[p] = dots[p]! + w * weighed;
-        shared[p] = shared[p]! + weighed * weighed;
+        const count = entry < 0 ? countOf(index, p, posting.number) : 1;
+        // (w × count) × df, as the score has always been summed: w × (count × df) rounds differently for counts of 3 or more.
+        dots[p] = dots[p]! + w * count * df;
+        const weighed = count * df;
+        squares[p] = squares[p]! + weighed * weighed;
       }
       if (++steps % STEPS_A_PAUSE === 0) yield;
     }
   }
-  // Each met problem's bound on its score, in `shared` (its norm is at least the root of its shared words' squares, so its
+  // Each met problem's bound on its score, in `bounds` (its norm is at least the root of its shared words' squares, so its
   // cosine at most its dot over that; a hair more for the sums' rounding), and the problems by their bound's band (1 of
   // `BANDS`), highest first: each band's problems are scored whole, and once the best `limit` are found, a band whose
   // highest bound is below the last of them is never scored, nor any after it.
@@ -365,13 +369,13 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   let highest = 0;
   for (const p of metNow) {
     if (++steps % STEPS_A_PAUSE === 0) yield;
-    let bound = (dots[p]! / Math.sqrt(queryNorm * shared[p]!)) * (1 + 1e-9);
+    let bound = (dots[p]! / Math.sqrt(queryNorm * squares[p]!)) * (1 + 1e-9);
     if (bound < similarityWeights.minTextSimilarity) bound = -1;
     else {
       if (query.category != null && chunkAt(index.categories, p) === query.category) bound += similarityWeights.sameCategory;
       if (query.source != null && chunkAt(index.sources, p) === query.source) bound += similarityWeights.sameSource;
     }
-    shared[p] = bound;
+    bounds[p] = bound;
     if (bound > highest) highest = bound;
   }
   const bandOf = (bound: number) => Math.min(BANDS - 1, Math.floor((bound / highest) * BANDS));
@@ -379,7 +383,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   const bandHighest = new Float64Array(BANDS);
   for (const p of metNow) {
     if (++steps % STEPS_A_PAUSE === 0) yield;
-    const bound = shared[p]!;
+    const bound = bounds[p]!;
     if (bound < 0) continue;
     const band = bandOf(bound);
     bandStarts[band + 1]! += 1;
@@ -390,7 +394,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   const filled = bandStarts.slice(0, BANDS);
   for (const p of metNow) {
     if (++steps % STEPS_A_PAUSE === 0) yield;
-    const bound = shared[p]!;
+    const bound = bounds[p]!;
     if (bound >= 0) byBand[filled[bandOf(bound)]!++] = p;
   }
   // Each term's idf by its number, computed when first needed (0 until then: an idf is at least 1).
@@ -403,7 +407,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
       if (++steps % STEPS_A_PAUSE === 0) yield;
       const p = byBand[k]!;
       const worst = best.length === limit ? best[limit - 1]! : undefined;
-      if (worst && shared[p]! < worst.score) continue;
+      if (worst && bounds[p]! < worst.score) continue;
       const counts = index.counts[blockOf(p)]!.data;
       let norm = 0;
       for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
