@@ -288,6 +288,33 @@ const BANDS = 1024;
 const STEPS_A_PAUSE = 4_096;
 
 /**
+ * A ranking's arrays by problem number (`rankingSimilar`), kept for the index's next ranking: a million raises' took 24 MB,
+ * made anew by each ranking, and V8 answered that much new memory outside its heap with a full collection each time (63–91
+ * ms in one piece: `similarity-scale` at a million raises, `--trace-gc`). Room beyond `n` for the raises that follow.
+ */
+type Scratch = { dots: Float64Array; squares: Float64Array; met: Int32Array; byBand: Int32Array };
+const spareScratch = new WeakMap<SimilarityIndex, Scratch[]>();
+
+/** Arrays for a ranking over the index's first `n` problems, all zeros: kept ones when they are big enough. */
+function scratchFor(index: SimilarityIndex, n: number): Scratch {
+  const kept = spareScratch.get(index)?.pop();
+  if (kept !== undefined && kept.dots.length >= n) return kept;
+  const room = n + (n >> 3) + 1024;
+  return { dots: new Float64Array(room), squares: new Float64Array(room), met: new Int32Array(room), byBand: new Int32Array(room) };
+}
+
+/** Gives a ranking's arrays back, zeroed where it wrote (`met`: every problem it wrote to), for the next (two kept at most). */
+function giveBack(index: SimilarityIndex, scratch: Scratch, met: Int32Array): void {
+  for (const p of met) {
+    scratch.dots[p] = 0;
+    scratch.squares[p] = 0;
+  }
+  let spares = spareScratch.get(index);
+  if (spares === undefined) spareScratch.set(index, (spares = []));
+  if (spares.length < 2) spares.push(scratch);
+}
+
+/**
  * The problems of the index that resemble the query, best first, at most `limit`: cosine of TF-IDF
  * vectors (counts × idf over the indexed descriptions) plus the boosts; ties in ledger order of
  * their ids, so an answer is stable. At once: `rankSimilar`; the console's query and an import's rows run it `sliced`.
@@ -327,107 +354,113 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
     queryNorm += w * w;
   }
   if (queryNorm === 0 || limit <= 0) return [];
+  const scratch = scratchFor(index, n);
   // By the problem's number: 0 until met (a term met adds more than 0: its weight, count and idf are all above it).
-  const dots = new Float64Array(n);
+  const { dots } = scratch;
   // By the problem's number: the squares of its weights for the words it shares with the query (a part of its norm's);
   // then, as `bounds`, its bound on the score.
-  const squares = new Float64Array(n);
+  const { squares } = scratch;
   const bounds = squares;
   // The problems met, by number, in the order they were met.
-  const met = new Int32Array(n);
+  const { met } = scratch;
   let metCount = 0;
-  // The problem asked about, by its number (none when it is not indexed): compared as a number in the postings' loop.
-  const excluded =
-    query.excludeProblemId == null ? undefined : shardFor(index.problems, query.excludeProblemId).get(query.excludeProblemId);
-  let steps = 0;
-  for (const [term, w] of weight) {
-    const posting = postingOf(index, term);
-    if (!posting) continue;
-    const df = idf(n, dfBefore(posting.number));
-    // Read again after each pause: a problem indexed meanwhile may have grown the list into a new array.
-    for (let i = 0; i < posting.problems.length; i++) {
-      const entry = posting.problems.data[i]!;
-      const p = problemOfEntry(entry);
-      // Indexed during a pause: not met (`dots` holds the first `n` only), and the rest of the list after it.
-      if (p >= n) break;
-      if (p !== excluded) {
-        if (dots[p] === 0) met[metCount++] = p;
-        const count = entry < 0 ? countOf(index, p, posting.number) : 1;
-        // (w × count) × df, as the score has always been summed: w × (count × df) rounds differently for counts of 3 or more.
-        dots[p] = dots[p]! + w * count * df;
-        const weighed = count * df;
-        squares[p] = squares[p]! + weighed * weighed;
-      }
-      if (++steps % STEPS_A_PAUSE === 0) yield;
-    }
-  }
-  // Each met problem's bound on its score, in `bounds` (its norm is at least the root of its shared words' squares, so its
-  // cosine at most its dot over that; a hair more for the sums' rounding), and the problems by their bound's band (1 of
-  // `BANDS`), highest first: each band's problems are scored whole, and once the best `limit` are found, a band whose
-  // highest bound is below the last of them is never scored, nor any after it.
-  const metNow = met.subarray(0, metCount);
-  let highest = 0;
-  for (const p of metNow) {
-    if (++steps % STEPS_A_PAUSE === 0) yield;
-    let bound = (dots[p]! / Math.sqrt(queryNorm * squares[p]!)) * (1 + 1e-9);
-    if (bound < similarityWeights.minTextSimilarity) bound = -1;
-    else {
-      if (query.category != null && chunkAt(index.categories, p) === query.category) bound += similarityWeights.sameCategory;
-      if (query.source != null && chunkAt(index.sources, p) === query.source) bound += similarityWeights.sameSource;
-    }
-    bounds[p] = bound;
-    if (bound > highest) highest = bound;
-  }
-  const bandOf = (bound: number) => Math.min(BANDS - 1, Math.floor((bound / highest) * BANDS));
-  const bandStarts = new Int32Array(BANDS + 1);
-  const bandHighest = new Float64Array(BANDS);
-  for (const p of metNow) {
-    if (++steps % STEPS_A_PAUSE === 0) yield;
-    const bound = bounds[p]!;
-    if (bound < 0) continue;
-    const band = bandOf(bound);
-    bandStarts[band + 1]! += 1;
-    if (bound > bandHighest[band]!) bandHighest[band] = bound;
-  }
-  for (let band = 0; band < BANDS; band++) bandStarts[band + 1]! += bandStarts[band]!;
-  const byBand = new Int32Array(bandStarts[BANDS]!);
-  const filled = bandStarts.slice(0, BANDS);
-  for (const p of metNow) {
-    if (++steps % STEPS_A_PAUSE === 0) yield;
-    const bound = bounds[p]!;
-    if (bound >= 0) byBand[filled[bandOf(bound)]!++] = p;
-  }
-  // Each term's idf by its number, computed when first needed (0 until then: an idf is at least 1).
-  const idfs = new Float64Array(index.terms.length);
   const best: Candidate[] = [];
-  for (let band = BANDS - 1; band >= 0; band--) {
-    if (bandStarts[band] === bandStarts[band + 1]) continue;
-    if (best.length === limit && bandHighest[band]! < best[limit - 1]!.score) break;
-    for (let k = bandStarts[band]!; k < bandStarts[band + 1]!; k++) {
-      if (++steps % STEPS_A_PAUSE === 0) yield;
-      const p = byBand[k]!;
-      const worst = best.length === limit ? best[limit - 1]! : undefined;
-      if (worst && bounds[p]! < worst.score) continue;
-      const counts = index.counts[blockOf(p)]!.data;
-      let norm = 0;
-      for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
-        const t = counts[i]!;
-        const w = counts[i + 1]! * (idfs[t] ||= idf(n, dfBefore(t)));
-        norm += w * w;
+  try {
+    // The problem asked about, by its number (none when it is not indexed): compared as a number in the postings' loop.
+    const excluded =
+      query.excludeProblemId == null ? undefined : shardFor(index.problems, query.excludeProblemId).get(query.excludeProblemId);
+    let steps = 0;
+    for (const [term, w] of weight) {
+      const posting = postingOf(index, term);
+      if (!posting) continue;
+      const df = idf(n, dfBefore(posting.number));
+      // Read again after each pause: a problem indexed meanwhile may have grown the list into a new array.
+      for (let i = 0; i < posting.problems.length; i++) {
+        const entry = posting.problems.data[i]!;
+        const p = problemOfEntry(entry);
+        // Indexed during a pause: not met (`dots` holds the first `n` only), and the rest of the list after it.
+        if (p >= n) break;
+        if (p !== excluded) {
+          if (dots[p] === 0) met[metCount++] = p;
+          const count = entry < 0 ? countOf(index, p, posting.number) : 1;
+          // (w × count) × df, as the score has always been summed: w × (count × df) rounds differently for counts of 3 or more.
+          dots[p] = dots[p]! + w * count * df;
+          const weighed = count * df;
+          squares[p] = squares[p]! + weighed * weighed;
+        }
+        if (++steps % STEPS_A_PAUSE === 0) yield;
       }
-      const textSimilarity = dots[p]! / Math.sqrt(queryNorm * norm);
-      if (textSimilarity < similarityWeights.minTextSimilarity) continue;
-      const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
-      const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
-      const score = textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0);
-      if (worst && score < worst.score) continue;
-      const candidate = { p, id: chunkAt(index.ids, p), score, textSimilarity, sameCategory, sameSource };
-      if (worst && !before(candidate, worst)) continue;
-      let at = best.length;
-      while (at > 0 && before(candidate, best[at - 1]!)) at--;
-      best.splice(at, 0, candidate);
-      if (best.length > limit) best.pop();
     }
+    // Each met problem's bound on its score, in `bounds` (its norm is at least the root of its shared words' squares, so its
+    // cosine at most its dot over that; a hair more for the sums' rounding), and the problems by their bound's band (1 of
+    // `BANDS`), highest first: each band's problems are scored whole, and once the best `limit` are found, a band whose
+    // highest bound is below the last of them is never scored, nor any after it.
+    const metNow = met.subarray(0, metCount);
+    let highest = 0;
+    for (const p of metNow) {
+      if (++steps % STEPS_A_PAUSE === 0) yield;
+      let bound = (dots[p]! / Math.sqrt(queryNorm * squares[p]!)) * (1 + 1e-9);
+      if (bound < similarityWeights.minTextSimilarity) bound = -1;
+      else {
+        if (query.category != null && chunkAt(index.categories, p) === query.category) bound += similarityWeights.sameCategory;
+        if (query.source != null && chunkAt(index.sources, p) === query.source) bound += similarityWeights.sameSource;
+      }
+      bounds[p] = bound;
+      if (bound > highest) highest = bound;
+    }
+    const bandOf = (bound: number) => Math.min(BANDS - 1, Math.floor((bound / highest) * BANDS));
+    const bandStarts = new Int32Array(BANDS + 1);
+    const bandHighest = new Float64Array(BANDS);
+    for (const p of metNow) {
+      if (++steps % STEPS_A_PAUSE === 0) yield;
+      const bound = bounds[p]!;
+      if (bound < 0) continue;
+      const band = bandOf(bound);
+      bandStarts[band + 1]! += 1;
+      if (bound > bandHighest[band]!) bandHighest[band] = bound;
+    }
+    for (let band = 0; band < BANDS; band++) bandStarts[band + 1]! += bandStarts[band]!;
+    const { byBand } = scratch;
+    const filled = bandStarts.slice(0, BANDS);
+    for (const p of metNow) {
+      if (++steps % STEPS_A_PAUSE === 0) yield;
+      const bound = bounds[p]!;
+      if (bound >= 0) byBand[filled[bandOf(bound)]!++] = p;
+    }
+    // Each term's idf by its number, computed when first needed (0 until then: an idf is at least 1).
+    const idfs = new Float64Array(index.terms.length);
+    for (let band = BANDS - 1; band >= 0; band--) {
+      if (bandStarts[band] === bandStarts[band + 1]) continue;
+      if (best.length === limit && bandHighest[band]! < best[limit - 1]!.score) break;
+      for (let k = bandStarts[band]!; k < bandStarts[band + 1]!; k++) {
+        if (++steps % STEPS_A_PAUSE === 0) yield;
+        const p = byBand[k]!;
+        const worst = best.length === limit ? best[limit - 1]! : undefined;
+        if (worst && bounds[p]! < worst.score) continue;
+        const counts = index.counts[blockOf(p)]!.data;
+        let norm = 0;
+        for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
+          const t = counts[i]!;
+          const w = counts[i + 1]! * (idfs[t] ||= idf(n, dfBefore(t)));
+          norm += w * w;
+        }
+        const textSimilarity = dots[p]! / Math.sqrt(queryNorm * norm);
+        if (textSimilarity < similarityWeights.minTextSimilarity) continue;
+        const sameCategory = query.category != null && chunkAt(index.categories, p) === query.category;
+        const sameSource = query.source != null && chunkAt(index.sources, p) === query.source;
+        const score =
+          textSimilarity + (sameCategory ? similarityWeights.sameCategory : 0) + (sameSource ? similarityWeights.sameSource : 0);
+        if (worst && score < worst.score) continue;
+        const candidate = { p, id: chunkAt(index.ids, p), score, textSimilarity, sameCategory, sameSource };
+        if (worst && !before(candidate, worst)) continue;
+        let at = best.length;
+        while (at > 0 && before(candidate, best[at - 1]!)) at--;
+        best.splice(at, 0, candidate);
+        if (best.length > limit) best.pop();
+      }
+    }
+  } finally {
+    giveBack(index, scratch, met.subarray(0, metCount));
   }
   return best.map(({ p, id, score, textSimilarity, sameCategory, sameSource }) => {
     const shared = [...weight.keys()].filter((t) => {
