@@ -82,10 +82,10 @@ const problemOfEntry = (entry: number) => (entry < 0 ? -entry - 1 : entry);
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
  * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`), from
  * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
- * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling and trimmed once whole: one
- * Int32Array of every problem's pairs copied itself into one twice as big in one call (with descriptions of some 18 words,
- * turns of 367–431 ms while a start segmented a million raises, the bench `similarity-scale`), and kept up to half of
- * itself empty. `problems`: each id indexed and its number (a second add is ignored),
+ * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling
+ * and trimmed once whole: one Int32Array of every problem's pairs copied itself into one twice as big in one call (with
+ * descriptions of some 18 words, turns of 367–431 ms while a start segmented a million raises, the bench
+ * `similarity-scale`), and kept up to half of itself empty. `problems`: each id indexed and its number (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
  * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
  * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
@@ -289,8 +289,8 @@ const STEPS_A_PAUSE = 4_096;
 
 /**
  * A ranking's arrays by problem number (`rankingSimilar`), kept for the index's next ranking: a million raises' took 24 MB,
- * made anew by each ranking, and V8 answered that much new memory outside its heap with a full collection each time (63–91
- * ms in one piece: `similarity-scale` at a million raises, `--trace-gc`). Room beyond `n` for the raises that follow.
+ * made anew by each ranking, and V8 answered that much new memory outside its heap with a full collection each time, most
+ * in one piece of 63–91 ms (ten rankings at a million raises, `--trace-gc`). Room beyond `n` for the raises that follow.
  */
 type Scratch = { dots: Float64Array; squares: Float64Array; met: Int32Array; byBand: Int32Array };
 const spareScratch = new WeakMap<SimilarityIndex, Scratch[]>();
