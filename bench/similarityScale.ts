@@ -12,7 +12,7 @@ import { type FigureTable, runIfMain } from './report.js';
 /**
  * Issue 12, aims 2 and 3, for the similarity index (举一反三) alone, with descriptions as people write them (the ones the
  * generated county's logs now carry: `generatedDescription`, one of the labelled descriptions of
- * tests/data/similarityCases.tsv, 18 words each on average, with a township before it), and:
+ * tests/data/similarityCases.tsv, some 17 words each, found in one of ten townships in place of the one it names), and:
  * - taken as a start takes them (pending) and segmented as a start does (`currentIndex`: slices of 2 ms with the event
  *   loop running between): its time and the longest turn a timer saw meanwhile (target 50 ms);
  * - the anchor: the same descriptions' words counted in one loop (`termCounts`), segmenting with no index;

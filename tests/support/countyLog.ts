@@ -120,7 +120,7 @@ export type GeneratedCounty = {
  * A county with townships, villages and departments, and `problems` problems raised between
  * `from` and `to`, each living one of a handful of lives (closed on time, extended, rejected once or
  * twice, left overdue, reopened, supervised; some recurrences): about ten events per problem. Each problem is
- * described as people write (`generatedDescription`: a labelled text of its category, with a township before it).
+ * described as people write (`generatedDescription`: a labelled text of its category, in one of ten townships).
  */
 export function generateCounty({
   problems,
