@@ -265,6 +265,9 @@ describe('a snapshot written in pieces', () => {
     );
     expect(back.blocks.map((b) => [b.length, b.data.length, b.data[7]])).toEqual(blocks.map((_, i) => [5, TYPED_PIECE_BYTES, i]));
     expect(back.small.data).toEqual(small.data);
+    // Each an array of its own, the one-piece ones (the piece read itself) as the four-piece ones: no view into the bytes read.
+    for (const { data } of [...back.terms.map((t) => t.problems), ...back.blocks, back.small])
+      expect(data.buffer.byteLength).toBe(data.byteLength);
   });
 
   it('given a typed array of megabytes and small ones in a map, when written and read back, then the big one is written in pieces of at most 256 KB, and each comes back an array of its own of the same kind and values', () => {
