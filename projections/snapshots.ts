@@ -368,10 +368,11 @@ function containerOf(piece: Piece): Exclude<Container, Typed> {
 }
 
 /**
- * A typed array read from its pieces, a step each: the first piece itself when it is the whole array (the deserializer
- * gave it a buffer of its own: `OwnDeserializer`), otherwise a new array of the piece's size they are copied into.
+ * A typed array read from its pieces, a step each: the first piece itself when it is the whole array and has a buffer of
+ * its own (`OwnDeserializer`'s copy; Node's own deserializer, which `decodeInPieces` reads with, may give a view into the
+ * bytes read, kept then as long as the array lives), otherwise a new array of the piece's size they are copied into.
  * Until the fifty-fifth round a new array was made for every one and its piece copied into it, two buffers where one
- * does: at a million events 241 of the similarity index's 247 arrays in pieces come in one (16-256 KB each, 21 MB
+ * does: at a million events 106 of the similarity index's 107 arrays in pieces come in one (136 KB each, 15 MB
  * together). Each new ArrayBuffer is memory outside V8's heap, which V8 answers with collector work in the allocation
  * itself once enough of it has been made (a scratch on a 2.5 GB heap: 3,000 arrays of 136 KB made one by one took 7.3 s,
  * 522 of them over 5 ms each; the same bytes in 30 times fewer buffers 3.1 s).
@@ -386,7 +387,7 @@ function* typedFromPieces(piece: Piece, next: () => unknown): Generator<void, Ty
     const part = next() as Typed;
     if (!ArrayBuffer.isView(part) || part.constructor !== Type || read + part.length > piece.size)
       throw new Error(`A snapshot's piece of a ${piece.type} of ${piece.size} is not one that fits it.`);
-    if (read === 0 && part.length === piece.size) array = part;
+    if (read === 0 && part.length === piece.size && part.byteOffset === 0 && part.buffer.byteLength === part.byteLength) array = part;
     else {
       array ??= new Type(piece.size);
       (array as { set(values: ArrayLike<unknown>, offset: number): void }).set(part, read);

@@ -340,6 +340,17 @@ describe('a snapshot written in pieces', () => {
     }
   });
 
+  it('given another state after a lead holding typed arrays of one piece and of several, when read back, then each is the same numbers in an array of its own, none a view into the bytes read', async () => {
+    // Node's own deserializer (which reads a state after a lead) gives a view into the bytes when the offset allows one.
+    const arrays = Array.from({ length: 8 }, (_, i) => new Int32Array(5_000 + i).map((_, k) => k * (i + 1)));
+    const big = new Float64Array(3 * (TYPED_PIECE_BYTES / 8) + 7).map((_, k) => k / 2);
+    const bytes = Buffer.concat(atOnce(encodingInPieces({ version: 9 }, { arrays, big })));
+    const back = (await decodeInPieces(bytes).value()) as { arrays: Int32Array[]; big: Float64Array };
+    expect(back.arrays).toEqual(arrays);
+    expect(back.big).toEqual(big);
+    for (const array of [...back.arrays, back.big]) expect(array.buffer.byteLength).toBe(array.byteLength);
+  });
+
   it('given work waiting for its turn of the event loop, when a snapshot’s state and another state after a lead are read, then their reading waits its turn behind it (none of it in the turn the bytes came in)', async () => {
     const snapshot = encodeSnapshot({ name: 'small', version: 1, position: 3, eventId: 'e3', state: folded(3) });
     const lead = Buffer.concat(atOnce(encodingInPieces({ version: 9 }, folded(3))));
