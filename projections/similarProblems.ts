@@ -80,12 +80,12 @@ const problemOfEntry = (entry: number) => (entry < 0 ? -entry - 1 : entry);
  * Packed (issue 12, aim 2: an object, a list and a Map entry per problem held some 37 MB per million
  * events): a problem is a number, in the order it was indexed; `ids`, `categories` and `sources` by
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
- * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`), from
+ * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`, `pairsOf`), from
  * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
- * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs, each growing by doubling
- * and trimmed once whole: one Int32Array of every problem's pairs copied itself into one twice as big in one call (with
- * descriptions of some 18 words, turns of 367–431 ms while a start segmented a million raises, the bench
- * `similarity-scale`), and kept up to half of itself empty. `problems`: each id indexed and its number (a second add is ignored),
+ * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs (`Counts`): one Int32Array of
+ * every problem's pairs copied itself into one twice as big in one call (with descriptions of some 18 words, turns of
+ * 367–431 ms while a start segmented a million raises, the bench `similarity-scale`), and kept up to half of itself
+ * empty. `problems`: each id indexed and its number (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
  * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
  * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
@@ -97,7 +97,7 @@ export type SimilarityIndex = {
   categories: ProblemCategory[][];
   sources: ProblemSource[][];
   starts: Ints;
-  counts: Ints[];
+  counts: Counts;
   /**
    * Each term's number. Not its posting: a snapshot keeps an object two big containers hold as one object only within a
    * frame of it (projections/snapshots.ts), and a posting read back twice would grow in one place only.
@@ -114,7 +114,7 @@ export const emptyIndex = (): SimilarityIndex => ({
   categories: [],
   sources: [],
   starts: ints(),
-  counts: [],
+  counts: { segments: [], wholeSegment: ints(), wholeEnd: ints(), open: ints() },
   postings: new Map(),
   terms: [],
   pending: [],
@@ -126,20 +126,69 @@ function postingOf(index: SimilarityIndex, term: string): Posting | undefined {
   return number === undefined ? undefined : index.terms[number];
 }
 
+/**
+ * Every problem's pairs, block by block. The block being filled (`open`, the problems from `BLOCK_PROBLEMS` × the whole
+ * blocks on) grows by doubling; once whole, its pairs are copied to the end of the last of `segments` and it is filled
+ * again from empty. A segment holds whole blocks one after the other, up to `SEGMENT_INTS` (a block is never split: one
+ * that does not fit in the room left begins a new segment), the last growing by doubling up to it. Whole block `b`'s
+ * pairs are in segment `wholeSegment[b]`, ending at `wholeEnd[b]`; each of its problems' `starts` is where its own begin
+ * there (in `open` for the open block's problems).
+ *
+ * Until the fifty-sixth round each block was an Int32Array of its own, trimmed once whole: at ten million events 1,056
+ * of them (147 KB each, 155 MB), each read back from a warm start's snapshot as a buffer of its own, and each new buffer
+ * is memory outside V8's heap that V8 answers with collector work (projections/snapshots.ts, `typedFromPieces`). A
+ * segment is one array (39 of them there), read back as one.
+ */
+type Counts = { segments: Int32Array[]; wholeSegment: Ints; wholeEnd: Ints; open: Ints };
+
 /** How many problems' pairs a block of `counts` holds: problem `n`'s are in block `blockOf(n)`. */
 export const BLOCK_PROBLEMS = 1024;
 const blockOf = (n: number) => Math.floor(n / BLOCK_PROBLEMS);
+/** The numbers a segment of whole blocks holds at most (4 MB), unless one block alone holds more. */
+export const SEGMENT_INTS = 1 << 20;
 
-/** Where problem `n`'s pairs end in its block of `counts`: the next problem's start there, or the block's end. */
-const endOf = (index: SimilarityIndex, n: number) =>
-  n + 1 < index.starts.length && blockOf(n + 1) === blockOf(n) ? index.starts.data[n + 1]! : index.counts[blockOf(n)]!.length;
+/** The array holding problem `n`'s pairs: its block's segment once the block is whole, the open block before. */
+const pairsOf = ({ counts }: SimilarityIndex, n: number): Int32Array => {
+  const b = blockOf(n);
+  return b < counts.wholeSegment.length ? counts.segments[counts.wholeSegment.data[b]!]! : counts.open.data;
+};
+
+/** Where problem `n`'s pairs end in `pairsOf`: the next problem's start in its block, or the block's end. */
+const endOf = ({ starts, counts }: SimilarityIndex, n: number) => {
+  const b = blockOf(n);
+  if (n + 1 < starts.length && blockOf(n + 1) === b) return starts.data[n + 1]!;
+  return b < counts.wholeEnd.length ? counts.wholeEnd.data[b]! : counts.open.length;
+};
+
+/** The open block, whole: its pairs copied to the end of the last segment (or a new one), its problems' starts moved there. */
+function closeBlock({ counts, starts }: SimilarityIndex): void {
+  const { segments, wholeSegment, wholeEnd, open } = counts;
+  const b = wholeSegment.length;
+  let used = b === 0 ? 0 : wholeEnd.data[b - 1]!;
+  if (segments.length === 0 || (used > 0 && used + open.length > SEGMENT_INTS)) {
+    segments.push(new Int32Array(0));
+    used = 0;
+  }
+  const s = segments.length - 1;
+  let segment = segments[s]!;
+  if (used + open.length > segment.length) {
+    const grown = new Int32Array(Math.max(used + open.length, Math.min(SEGMENT_INTS, segment.length * 2)));
+    grown.set(segment.subarray(0, used));
+    segments[s] = segment = grown;
+  }
+  segment.set(open.data.subarray(0, open.length), used);
+  for (let n = b * BLOCK_PROBLEMS; n < (b + 1) * BLOCK_PROBLEMS; n++) starts.data[n]! += used;
+  pushInt(wholeSegment, s);
+  pushInt(wholeEnd, used + open.length);
+  open.length = 0;
+}
 
 /** How many problems the index holds (segmented; not those pending). */
 export const indexedCount = (index: SimilarityIndex): number => index.starts.length;
 
 /** How many times problem `n`'s description holds the term numbered `term` (0: not at all). */
 function countOf(index: SimilarityIndex, n: number, term: number): number {
-  const counts = index.counts[blockOf(n)]!.data;
+  const counts = pairsOf(index, n);
   for (let i = index.starts.data[n]!, end = endOf(index, n); i < end; i += 2) if (counts[i] === term) return counts[i + 1]!;
   return 0;
 }
@@ -153,13 +202,8 @@ export function indexProblem(index: SimilarityIndex, p: PendingProblem): void {
   pushChunked(index.ids, n, p.problemId);
   pushChunked(index.categories, n, p.category);
   pushChunked(index.sources, n, p.source);
-  if (blockOf(n) === index.counts.length) {
-    // The block before is whole: the room its doubling left beyond its pairs (up to half of it) is let go.
-    const whole = index.counts.at(-1);
-    if (whole) whole.data = whole.data.slice(0, whole.length);
-    index.counts.push(ints());
-  }
-  const block = index.counts[blockOf(n)]!;
+  if (n > 0 && n % BLOCK_PROBLEMS === 0) closeBlock(index);
+  const block = index.counts.open;
   pushInt(index.starts, block.length);
   for (const [term, count] of termCounts(p.description)) {
     let posting = postingOf(index, term);
@@ -437,7 +481,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
         const p = byBand[k]!;
         const worst = best.length === limit ? best[limit - 1]! : undefined;
         if (worst && bounds[p]! < worst.score) continue;
-        const counts = index.counts[blockOf(p)]!.data;
+        const counts = pairsOf(index, p);
         let norm = 0;
         for (let i = index.starts.data[p]!, end = endOf(index, p); i < end; i += 2) {
           const t = counts[i]!;
@@ -489,7 +533,8 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // 7: `ids`, `categories` and `sources` in chunks.
   // 8: `counts` in blocks of problems.
   // 9: a posting's entry for a problem holding its word more than once marked (`entryOf`).
-  version: 9,
+  // 10: `counts`'s whole blocks in segments.
+  version: 10,
   initial: emptyIndex,
   // Every raise it took segmented before its snapshot is written: segmenting grows its lists, between the writer's pieces.
   settle: currentIndex,

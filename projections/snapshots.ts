@@ -48,17 +48,17 @@ export interface SnapshotStore {
  * comes back as two equal objects.
  *
  * The bytes are `FORMAT` then the frames, each its length, its count of values and a serializer's bytes: bytes of an
- * earlier format (one serializer for all) are not read, and the read models are rebuilt. The format before this one
- * (`FORMAT_3`, round 46) is this one without typed arrays in pieces, and is read; a server of round 46 does not read
- * this one (a typed array's pieces would come back as an array of them) and rebuilds.
+ * earlier format (one serializer for all) are not read, and the read models are rebuilt. The formats before this one are
+ * read: format 4 wrote a typed array's pieces as arrays of its own kind, not as their bytes (`typedFromPieces`); format 3
+ * (round 46) is format 4 without typed arrays in pieces. A server of an earlier round does not read this one and rebuilds.
  *
  * 250 entries a piece (1,000 until the twelfth round): a piece of 1,000 problems' facts took 5-10 ms to read back, and a
  * slice of two such pieces and the scavenge that promoted them held a warm start's loop 40-60 ms while it caught up (a
  * CPU profile at 1M). Only the writer's choice: a reader reads pieces of any size.
  */
-const FORMAT = Buffer.from('taizhang-snapshot/4');
-/** The format before, read as well: its bytes are this format's without big typed arrays in pieces ('typed'). */
-const FORMAT_3 = Buffer.from('taizhang-snapshot/3');
+const FORMAT = Buffer.from('taizhang-snapshot/5');
+/** The formats before, read as well: a typed array's pieces of its own kind (4), no typed array in pieces (3). */
+const EARLIER_FORMATS = [Buffer.from('taizhang-snapshot/4'), Buffer.from('taizhang-snapshot/3')];
 export const PIECE_ENTRIES = 250;
 /**
  * A piece also ends at this weight (`weightOf`): an entry weighs one, and as many again as the entries of a Map, Set or
@@ -325,9 +325,9 @@ function* writePieces(write: (value: unknown) => void, value: unknown, meta: obj
   };
   for (const c of containers) {
     if (ArrayBuffer.isView(c)) {
-      const step = TYPED_PIECE_BYTES / c.BYTES_PER_ELEMENT;
-      for (let i = 0; i < c.length; i += step) {
-        write(c.subarray(i, i + step));
+      // Its bytes, a view of them a piece (`typedFromPieces`).
+      for (let at = 0; at < c.byteLength; at += TYPED_PIECE_BYTES) {
+        write(new Uint8Array(c.buffer, c.byteOffset + at, Math.min(TYPED_PIECE_BYTES, c.byteLength - at)));
         yield;
       }
       continue;
@@ -368,44 +368,41 @@ function containerOf(piece: Piece): Exclude<Container, Typed> {
 }
 
 /**
- * A typed array read from its pieces, a step each: the first piece itself when it is the whole array and has a buffer of
- * its own (`OwnDeserializer`'s copy; Node's own deserializer, which `decodeInPieces` reads with, may give a view into the
- * bytes read, kept then as long as the array lives), otherwise a new array of the piece's size they are copied into.
- * Until the fifty-fifth round a new array was made for every one and its piece copied into it, two buffers where one
- * does: at a million events 106 of the similarity index's 107 arrays in pieces come in one (136 KB each, 15 MB
- * together). Each new ArrayBuffer is memory outside V8's heap, which V8 answers with collector work in the allocation
- * itself once enough of it has been made (a scratch on a 2.5 GB heap: 3,000 arrays of 136 KB made one by one took 7.3 s,
- * 522 of them over 5 ms each; the same bytes in 30 times fewer buffers 3.1 s).
+ * A typed array read from its pieces, a step each: one new array of the piece's size, and each piece's bytes copied into
+ * it as they are read. A piece is a view of its bytes in what was read (`next(true)`: the deserializer's own, let go once
+ * copied), so the array is the only memory its read makes. Until the fifty-sixth round a piece was an array of the same
+ * kind, which the deserializer copied when its place in the bytes did not suit the kind, then again into a buffer of its
+ * own (`OwnDeserializer`): two or three new buffers a piece of 256 KB. Each new ArrayBuffer is memory outside V8's heap,
+ * which V8 answers with collector work in the allocation itself once enough of it has been made (a scratch on a 2.5 GB
+ * heap: 3,000 arrays of 136 KB made one by one took 7.3 s, 522 of them over 5 ms each; the same bytes in 30 times fewer
+ * buffers 3.1 s). Pieces of format 4 (arrays of the array's own kind) are read the same way.
  */
-function* typedFromPieces(piece: Piece, next: () => unknown): Generator<void, Typed> {
+function* typedFromPieces(piece: Piece, next: (transient: boolean) => unknown): Generator<void, Typed> {
   if (piece.type === undefined || !Object.hasOwn(TYPED, piece.type))
     throw new Error(`A snapshot names no typed array it knows (${piece.type}).`);
   const Type = TYPED[piece.type];
-  let array: Typed | undefined;
+  const array = new Type(piece.size);
+  const into = new Uint8Array(array.buffer);
   let read = 0;
-  while (read < piece.size) {
-    const part = next() as Typed;
-    if (!ArrayBuffer.isView(part) || part.constructor !== Type || read + part.length > piece.size)
+  while (read < into.byteLength) {
+    const part = next(true);
+    if (!ArrayBuffer.isView(part) || !(part instanceof Uint8Array || part.constructor === Type) || read + part.byteLength > into.byteLength)
       throw new Error(`A snapshot's piece of a ${piece.type} of ${piece.size} is not one that fits it.`);
-    if (read === 0 && part.length === piece.size && part.byteOffset === 0 && part.buffer.byteLength === part.byteLength) array = part;
-    else {
-      array ??= new Type(piece.size);
-      (array as { set(values: ArrayLike<unknown>, offset: number): void }).set(part, read);
-    }
-    read += part.length;
+    into.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), read);
+    read += part.byteLength;
     yield;
   }
-  return array ?? new Type(0);
+  return array;
 }
 
 /** Reads what `writePieces` wrote: its `meta` at once, and a generator reading the value piece by piece. */
-function readPieces(next: () => unknown): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
+function readPieces(next: (transient: boolean) => unknown): { meta: Record<string, unknown>; value: Generator<void, unknown> } {
   const {
     pieces,
     skeleton: bare,
     skeletonObjects: objects,
     ...meta
-  } = next() as { pieces: Piece[]; skeleton: unknown; skeletonObjects?: number };
+  } = next(false) as { pieces: Piece[]; skeleton: unknown; skeletonObjects?: number };
   function* value(): Generator<void, unknown> {
     let shared: unknown[] | undefined;
     // Each made as its pieces begin, in a step of the read: made all at once, a warm start's 107 typed arrays at a million
@@ -421,7 +418,7 @@ function readPieces(next: () => unknown): { meta: Record<string, unknown>; value
       containers[i] = c;
       let read = 0;
       while (read < p.size) {
-        const piece = next() as unknown[] | PieceWithRefs;
+        const piece = next(false) as unknown[] | PieceWithRefs;
         const chunk = Array.isArray(piece) ? piece : piece.chunk;
         internStrings(chunk);
         if (!Array.isArray(piece)) {
@@ -496,22 +493,29 @@ function* writing(frames: Frames, snapshot: Snapshot): Generator<void> {
  * postings: its 145 MB file at ten million events).
  */
 class OwnDeserializer extends Deserializer {
+  /** Set while a typed array's piece is read: a view of its bytes, copied at once (`typedFromPieces`), is all it needs. */
+  transient = false;
+
   _readHostObject(): unknown {
     const read = (Deserializer.prototype as unknown as { _readHostObject(this: Deserializer): ArrayBufferView })._readHostObject.call(this);
+    if (this.transient) return read;
     if (Buffer.isBuffer(read)) return Buffer.from(read);
     if (read instanceof DataView) return new DataView(read.buffer.slice(read.byteOffset, read.byteOffset + read.byteLength));
     return (read as Typed).slice();
   }
 }
 
-/** The values of a snapshot's frames, one after another, each frame read by a deserializer of its own; undefined for another format. */
-function framesOf(bytes: Buffer): (() => unknown) | undefined {
+/**
+ * The values of a snapshot's frames, one after another, each frame read by a deserializer of its own; undefined for another
+ * format. `transient`: a typed array's piece, whose typed arrays may be views into the bytes (copied at once).
+ */
+function framesOf(bytes: Buffer): ((transient: boolean) => unknown) | undefined {
   const format = bytes.subarray(0, FORMAT.length);
-  if (!format.equals(FORMAT) && !format.equals(FORMAT_3)) return undefined;
+  if (!format.equals(FORMAT) && !EARLIER_FORMATS.some((earlier) => format.equals(earlier))) return undefined;
   let at = FORMAT.length;
-  let deserializer: Deserializer | undefined;
+  let deserializer: OwnDeserializer | undefined;
   let left = 0;
-  return () => {
+  return (transient) => {
     while (left === 0) {
       if (at + 8 > bytes.length) throw new Error('A snapshot ends before its last value.');
       const length = bytes.readUInt32LE(at);
@@ -521,6 +525,7 @@ function framesOf(bytes: Buffer): (() => unknown) | undefined {
       at += 8 + length;
     }
     left -= 1;
+    deserializer!.transient = transient;
     return deserializer!.readValue();
   };
 }

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../eventstore/port.js';
 import { decodeSnapshot, encodeSnapshot } from '../../projections/snapshots.js';
 import {
   BLOCK_PROBLEMS,
+  SEGMENT_INTS,
   currentIndex,
   emptyIndex,
   indexPending,
@@ -260,6 +261,61 @@ describe('the index written to a snapshot and read back (frames of their own: pr
     }
     for (const text of [description(3), description(raises - 2), `${word(0)} ${word(raises)}`])
       expect(rankSimilar(back, { text }, 20)).toEqual(rankSimilar(kept, { text }, 20));
+  });
+});
+
+describe('the problems’ words and counts kept in segments of whole blocks', () => {
+  /** `prefix` and `i` in letters (no digit: numbers are not words). */
+  const letters = (prefix: string, i: number) => {
+    let w = '';
+    do {
+      w = String.fromCharCode(97 + (i % 26)) + w;
+      i = Math.floor(i / 26);
+    } while (i > 0);
+    return `${prefix}${w}`;
+  };
+  // A word of its own, and 200 of a vocabulary of 1,000, each once: 402 numbers a problem, 411,648 a block of them.
+  const description = (i: number) =>
+    [letters('u', i), ...Array.from({ length: 200 }, (_, k) => letters('w', (i * 7 + k * 13) % 1000))].join(' ');
+  const raises = 3 * BLOCK_PROBLEMS + 10;
+  const index = emptyIndex();
+  for (let i = 0; i < raises; i++)
+    indexProblem(index, { problemId: `p${i}`, category: 'housing', source: 'audit', description: description(i) });
+  const pairsInABlock = BLOCK_PROBLEMS * 402;
+
+  it('given three whole blocks, two of which fill a segment, when indexed, then the third begins a segment of its own and the block being filled is apart', () => {
+    expect(2 * pairsInABlock).toBeLessThanOrEqual(SEGMENT_INTS);
+    expect(3 * pairsInABlock).toBeGreaterThan(SEGMENT_INTS);
+    const { segments, wholeSegment, wholeEnd, open } = index.counts;
+    expect([...wholeSegment.data.subarray(0, wholeSegment.length)]).toEqual([0, 0, 1]);
+    expect([...wholeEnd.data.subarray(0, wholeEnd.length)]).toEqual([pairsInABlock, 2 * pairsInABlock, pairsInABlock]);
+    expect(segments).toHaveLength(2);
+    for (const segment of segments) expect(segment.length).toBeLessThanOrEqual(SEGMENT_INTS);
+    expect(open.length).toBe(10 * 402);
+    // A problem's pairs begin where its block's place in its segment does: the second block's first problem after the first block.
+    expect(index.starts.data[BLOCK_PROBLEMS]).toBe(pairsInABlock);
+    expect(index.starts.data[2 * BLOCK_PROBLEMS]).toBe(0);
+    expect(index.starts.data[3 * BLOCK_PROBLEMS + 1]).toBe(402);
+  });
+
+  it('given problems at each block’s and segment’s edge, when each is asked for by its own words, before and after a snapshot, then it is found first, wholly alike, its words all shared', () => {
+    const back = decodeSnapshot(
+      encodeSnapshot({ name: similarityIndex.name, version: similarityIndex.version, position: 0, eventId: 'e0', state: index }),
+    ).state as typeof index;
+    expect(back.counts.segments).toHaveLength(2);
+    for (const i of [0, BLOCK_PROBLEMS - 1, BLOCK_PROBLEMS, 2 * BLOCK_PROBLEMS - 1, 2 * BLOCK_PROBLEMS, 3 * BLOCK_PROBLEMS, raises - 1])
+      for (const kept of [index, back]) {
+        const [found] = rankSimilar(kept, { text: description(i) }, 1);
+        expect([found?.problemId, found?.textSimilarity.toFixed(9)]).toEqual([`p${i}`, (1).toFixed(9)]);
+        // Shared words: the eight of most weight, each found among the problem's own pairs.
+        expect(found?.sharedWords).toHaveLength(8);
+      }
+    // Indexed after the snapshot: the open block is filled on, closed into the second segment's room.
+    for (let i = raises; i < 4 * BLOCK_PROBLEMS + 1; i++)
+      indexProblem(back, { problemId: `p${i}`, category: 'housing', source: 'audit', description: description(i) });
+    expect([...back.counts.wholeSegment.data.subarray(0, 4)]).toEqual([0, 0, 1, 1]);
+    const [found] = rankSimilar(back, { text: description(4 * BLOCK_PROBLEMS - 1) }, 1);
+    expect([found?.problemId, found?.textSimilarity.toFixed(9)]).toEqual([`p${4 * BLOCK_PROBLEMS - 1}`, (1).toFixed(9)]);
   });
 });
 

@@ -245,7 +245,7 @@ describe('a snapshot written in pieces', () => {
     expect(back.terms.map((t) => t.problems.data[0])).toEqual(terms.map((_, i) => i));
   });
 
-  it('given a short list of records holding typed arrays of 16 KB to 1 MB, when written, then each of those arrays is written apart from the skeleton, in pieces of at most 256 KB, and the skeleton holds none', () => {
+  it('given a short list of records holding typed arrays of 16 KB to 1 MB, when written, then each of those arrays is written apart from the skeleton, its bytes in pieces of at most 256 KB, and the skeleton holds none', () => {
     // Forty postings of 256 KB of numbers each (a similarity index over a small vocabulary): 10 MB the skeleton held whole.
     const terms = Array.from({ length: 40 }, (_, i) => ({
       term: `w${i}`,
@@ -257,7 +257,8 @@ describe('a snapshot written in pieces', () => {
     const bytes = encodeSnapshot({ name: 'terms', version: 1, position: 0, eventId: 'e0', state: { terms, blocks, small } });
     const [meta, ...pieces] = framesOf(bytes).flat();
     expect(serialize(meta).length).toBeLessThan(TYPED_ALONE_BYTES + 10_000);
-    expect(pieces.every((piece) => piece instanceof Int32Array && piece.byteLength <= TYPED_PIECE_BYTES)).toBe(true);
+    // Their bytes: a piece of any kind of typed array is read back as a view of its bytes, copied at once (no buffer of its own).
+    expect(pieces.every((piece) => piece instanceof Uint8Array && piece.byteLength <= TYPED_PIECE_BYTES)).toBe(true);
     expect(pieces).toHaveLength(terms.length + 3 * 4);
     const back = decodeSnapshot(bytes).state as { terms: typeof terms; blocks: typeof blocks; small: typeof small };
     expect(back.terms.map((t) => [t.term, t.problems.length, t.problems.data.length, t.problems.data[100]])).toEqual(
@@ -276,9 +277,10 @@ describe('a snapshot written in pieces', () => {
     const state = { index: { counts, length: counts.length - 3 }, postings, ratios: new Float64Array([0.5, 0.25]) };
     const bytes = encodeSnapshot({ name: 'typed', version: 1, position: 0, eventId: 'e0', state });
     const written = framesOf(bytes).flat();
-    const parts = written.filter((value): value is Int32Array => value instanceof Int32Array);
+    const parts = written.filter((value): value is Uint8Array => value instanceof Uint8Array);
     expect(parts).toHaveLength(4);
     expect(Math.max(...parts.map((part) => part.byteLength))).toBe(TYPED_PIECE_BYTES);
+    expect(Buffer.concat(parts)).toEqual(Buffer.from(counts.buffer));
     const back = decodeSnapshot(bytes).state as typeof state;
     expect(back.index.counts).toBeInstanceOf(Int32Array);
     expect(back.index.counts).toEqual(counts);
@@ -319,6 +321,38 @@ describe('a snapshot written in pieces', () => {
       ['a', 1],
       ['b', 2],
     ]);
+  });
+
+  it('given a snapshot of format 4 (a typed array’s pieces arrays of its own kind), when read, then it is the same state, the array one of its own', () => {
+    // Written here as the rounds before the fifty-sixth wrote it: one frame, the skeleton with the array's stand-in, then
+    // its pieces as Float64Arrays.
+    const ratios = new Float64Array(2 * (TYPED_PIECE_BYTES / 8) + 5).map((_, i) => i / 4);
+    const frame = new DefaultSerializer();
+    frame.writeHeader();
+    const pieces = [
+      ratios.subarray(0, TYPED_PIECE_BYTES / 8),
+      ratios.subarray(TYPED_PIECE_BYTES / 8, TYPED_PIECE_BYTES / 4),
+      ratios.subarray(TYPED_PIECE_BYTES / 4),
+    ];
+    frame.writeValue({
+      name: 'old',
+      version: 1,
+      position: 0,
+      eventId: 'e0',
+      pieces: [{ kind: 'typed', size: ratios.length, type: 'Float64Array' }],
+      skeleton: { ratios: { 'taizhang:snapshot-piece': 0 } },
+      skeletonObjects: 2,
+    });
+    for (const piece of pieces) frame.writeValue(piece);
+    const body = frame.releaseBuffer();
+    const lengths = Buffer.alloc(8);
+    lengths.writeUInt32LE(body.length, 0);
+    lengths.writeUInt32LE(1 + pieces.length, 4);
+    const back = decodeSnapshot(Buffer.concat([Buffer.from('taizhang-snapshot/4'), lengths, body]));
+    const state = back.state as { ratios: Float64Array };
+    expect(state.ratios).toBeInstanceOf(Float64Array);
+    expect(state.ratios).toEqual(ratios);
+    expect(state.ratios.buffer.byteLength).toBe(ratios.byteLength);
   });
 
   it('given another state written after a lead (the checkpointer’s), when it takes many pieces, then its bytes come as several chunks and written to a file they read back as the lead and the same state', async () => {
