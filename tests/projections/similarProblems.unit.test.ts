@@ -8,6 +8,7 @@ import {
   SEGMENT_INTS,
   currentIndex,
   emptyIndex,
+  foldingPostings,
   indexPending,
   indexedCount,
   indexProblem,
@@ -316,6 +317,67 @@ describe('the problems’ words and counts kept in segments of whole blocks', ()
     expect([...back.counts.wholeSegment.data.subarray(0, 4)]).toEqual([0, 0, 1, 1]);
     const [found] = rankSimilar(back, { text: description(4 * BLOCK_PROBLEMS - 1) }, 1);
     expect([found?.problemId, found?.textSimilarity.toFixed(9)]).toEqual([`p${4 * BLOCK_PROBLEMS - 1}`, (1).toFixed(9)]);
+  });
+});
+
+describe('the postings folded into one array before a snapshot', () => {
+  const set = labelledDescriptions();
+  const raise = (i: number, prefix = 'p') => {
+    const d = set[i % set.length]!;
+    return { problemId: `${prefix}${i}`, category: d.category, source: d.source, description: d.text };
+  };
+  const indexOf = (raises: number) => {
+    const index = emptyIndex();
+    for (let i = 0; i < raises; i++) indexProblem(index, raise(i));
+    return index;
+  };
+  const queries = [0, 4, 17, 40].map((i) => ({ text: set[i]!.text, category: set[i]!.category, source: set[i]!.source }));
+  const entries = (index: ReturnType<typeof emptyIndex>) => index.terms.reduce((n, posting) => n + posting.problems.length, 0);
+
+  it('given an index settled before its snapshot, when read back and more problems are indexed, then it ranks as an index never folded, its postings’ own lists holding only what came after', async () => {
+    const plain = indexOf(5_000);
+    const folded = indexOf(5_000);
+    await similarityIndex.settle!(folded);
+    expect(entries(folded)).toBe(0);
+    expect(folded.frozen.length).toBe(entries(plain));
+    const back = decodeSnapshot(
+      encodeSnapshot({ name: similarityIndex.name, version: similarityIndex.version, position: 0, eventId: 'e0', state: folded }),
+    ).state as typeof folded;
+    for (const index of [back, plain]) for (let i = 5_000; i < 5_300; i++) indexProblem(index, raise(i, 'a'));
+    expect(entries(back)).toBeGreaterThan(0);
+    expect(back.frozen.length + entries(back)).toBe(entries(plain));
+    for (const q of queries) expect(rankSimilar(back, q, 10)).toEqual(rankSimilar(plain, q, 10));
+    // Less than a quarter added since: settled again, not folded again.
+    const frozen = back.frozen;
+    await similarityIndex.settle!(back);
+    expect(back.frozen).toBe(frozen);
+  });
+
+  it('given a fold under way, when problems are indexed between its steps and a ranking paused before it goes on after it, then those problems follow the folded ones, and the ranking answers as at once', () => {
+    const plain = indexOf(9_000);
+    const built = indexOf(9_000);
+    // Every problem over the bound, not the best few only (the query's 100 copies): a posting's entry missed would show.
+    const atOnceAnswer = rankSimilar(built, queries[1]!, 9_000);
+    expect(atOnceAnswer.length).toBeGreaterThan(1_000);
+    // Paused in its walk over the postings (4,096 entries a step): the fold moves them all before it goes on.
+    const ranking = rankingSimilar(built, queries[1]!, 9_000);
+    expect(ranking.next().done).toBe(false);
+    // The fold, a step at a time, a problem indexed after each of its first steps (new words among them: terms it did not count).
+    const fold = foldingPostings(built);
+    let steps = 0;
+    for (let next = fold.next(); !next.done; next = fold.next(), steps++) {
+      if (steps >= 40) continue;
+      const extra = raise(steps, 'a');
+      if (steps % 3 === 0) extra.description += ` 新词${'甲乙丙丁'[steps % 4]}`;
+      indexProblem(built, extra);
+      indexProblem(plain, extra);
+    }
+    expect(steps).toBeGreaterThan(40);
+    let going = ranking.next();
+    while (!going.done) going = ranking.next();
+    expect(going.value).toEqual(atOnceAnswer);
+    expect(built.frozen.length).toBe(entries(indexOf(9_000)));
+    for (const q of queries) expect(rankSimilar(built, q, 10)).toEqual(rankSimilar(plain, q, 10));
   });
 });
 
