@@ -17,6 +17,7 @@ import { type FigureTable, runIfMain } from './report.js';
  *   loop running between): its time and the longest turn a timer saw meanwhile (target 50 ms);
  * - the anchor: the same descriptions' words counted in one loop (`termCounts`), segmenting with no index;
  * - the live heap it adds and the bytes of its numbers (typed arrays, outside the JS heap);
+ * - settled as the runner settles it before a snapshot (its postings folded into one array), with its longest turn;
  * - its snapshot written to a file and read back as the runner does, each with its longest turn;
  * - ten rankings of labelled descriptions against it (the top 5, as the console asks), sliced as the console's query and
  *   an import's rows run them: the longest, and the longest turn in them.
@@ -50,6 +51,8 @@ export async function measureIndexAtScale(raises: number): Promise<Record<string
   const segmenting = await blocking(() => currentIndex(index));
   if (indexedCount(index) !== raises) throw new Error(`indexed ${indexedCount(index)} of ${raises} raises`);
   const heap = liveHeap() - heapBefore;
+  // As a server's first snapshot finds it, and every start from a snapshot after.
+  const settling = await blocking(() => similarityIndex.settle!(index));
   // Ten rankings of the top 5, sliced as the console's query and an import's rows run them: the first (it makes the
   // arrays the others reuse) and the longest of the others, each with its longest turn. Before the snapshot, whose bytes
   // and copy read back this process then holds (a bigger heap, longer pauses).
@@ -75,6 +78,9 @@ export async function measureIndexAtScale(raises: number): Promise<Record<string
     'longest turn (ms)': segmenting.longestBlock,
     'heap (MB)': megabytes(heap),
     'typed arrays (MB)': megabytes(typedBytes(index)),
+    'settled (s)': settling.ms / 1000,
+    'longest turn settling (ms)': settling.longestBlock,
+    'longest collector pause settling (ms)': settling.longestGc,
     'snapshot (MB)': megabytes(bytes.length),
     'written (s)': writing.ms / 1000,
     'longest turn writing (ms)': writing.longestBlock,
