@@ -83,10 +83,11 @@ const problemOfEntry = (entry: number) => (entry < 0 ? -entry - 1 : entry);
  * that number; its words and their counts one pair after the other in `counts` ([term number, count, …],
  * in the order they first appear in its description), in the block of `counts` its number's (`blockOf`, `pairsOf`), from
  * `starts[number]` to the next problem's start in that block or the block's end; a posting's problems an Int32Array of
- * their numbers (encoded: `entryOf`). `counts` in blocks of `BLOCK_PROBLEMS` problems' pairs (`Counts`): one Int32Array of
- * every problem's pairs copied itself into one twice as big in one call (with descriptions of some 18 words, turns of
- * 367–431 ms while a start segmented a million raises, the bench `similarity-scale`), and kept up to half of itself
- * empty. `problems`: each id indexed and its number (a second add is ignored),
+ * their numbers (encoded: `entryOf`), those since the last fold (`frozen` the ones before). `counts` in blocks of
+ * `BLOCK_PROBLEMS` problems' pairs (`Counts`): before blocks, one Int32Array of every problem's pairs copied itself into
+ * one twice as big in one call (with descriptions of some 18 words, turns of 367–431 ms while a start segmented a million
+ * raises, the bench `similarity-scale`), and kept up to half of itself empty. `problems`: each id indexed and its number
+ * (a second add is ignored),
  * in shards: one Set of a million ids grew its table in one piece of work (44 ms in a micro, a 176 ms turn while a 10M
  * county's first start segmented its raises). `ids`, `categories` and `sources` by number in chunks of 4,096
  * (`pushChunked`, `chunkAt`): as three arrays of a million entries they grew in the same call, each into a new one half
@@ -184,6 +185,7 @@ export function* foldingPostings(index: SimilarityIndex): Generator<void> {
   }
   frozenStarts[count] = at;
   for (let t = 0; t < count; t++) {
+    if (folded[t] === 0) continue;
     const own = terms[t]!.problems;
     const left = ints();
     for (let i = folded[t]!; i < own.length; i++) pushInt(left, own.data[i]!);
@@ -191,6 +193,19 @@ export function* foldingPostings(index: SimilarityIndex): Generator<void> {
   }
   index.frozen = frozen;
   index.frozenStarts = frozenStarts;
+}
+
+/** The fold under way, by index: a second one begun meanwhile would copy again what the first has taken out of the postings. */
+const folding = new WeakMap<SimilarityIndex, Promise<void>>();
+
+/** Folds the postings (`foldingPostings`, sliced) when due (`foldDue`); a caller during a fold waits for it. */
+function foldedWhenDue(index: SimilarityIndex): Promise<void> {
+  let run = folding.get(index);
+  if (run === undefined && foldDue(index)) {
+    run = sliced(foldingPostings(index)).finally(() => folding.delete(index));
+    folding.set(index, run);
+  }
+  return run ?? Promise.resolve();
 }
 
 /** Whether the postings' own entries are enough to fold into `frozen` (a quarter of it or more, and one at least). */
@@ -451,7 +466,7 @@ export function* rankingSimilar(index: SimilarityIndex, query: SimilarityQuery, 
   // Whatever is still pending is segmented first (a caller that awaited `currentIndex` finds none, or the few a raise since added).
   indexPending(index);
   const n = indexedCount(index);
-  /** How many of the first `n` problems hold the term numbered `t`: its posting's length, unless problems were indexed since. */
+  /** How many of the first `n` problems hold the term numbered `t`: all that do, unless problems were indexed since. */
   const dfBefore = (t: number) => {
     const length = documentFrequency(index, t);
     if (indexedCount(index) === n) return length;
@@ -623,7 +638,7 @@ export const similarityIndex: Projection<SimilarityIndex> = {
   // pieces), and the postings folded into one array when enough has been added to them since.
   async settle(index) {
     await currentIndex(index);
-    if (foldDue(index)) await sliced(foldingPostings(index));
+    await foldedWhenDue(index);
   },
   apply(index, event: RecordedEvent) {
     if (event.type !== 'ProblemRaised') return;

@@ -351,6 +351,17 @@ describe('the postings folded into one array before a snapshot', () => {
     const frozen = back.frozen;
     await similarityIndex.settle!(back);
     expect(back.frozen).toBe(frozen);
+    // A quarter and more: folded again, the frozen entries and the posting's own in one new array, in order.
+    for (const index of [back, plain]) for (let i = 5_300; i < 7_000; i++) indexProblem(index, raise(i, 'b'));
+    await similarityIndex.settle!(back);
+    expect(back.frozen).not.toBe(frozen);
+    expect([back.frozen.length, entries(back)]).toEqual([entries(plain), 0]);
+    for (const q of queries) expect(rankSimilar(back, q, 10)).toEqual(rankSimilar(plain, q, 10));
+    for (const posting of back.terms) {
+      const t = posting.number;
+      const all = back.frozen.subarray(back.frozenStarts[t], back.frozenStarts[t + 1]);
+      expect([...all]).toEqual([...plain.terms[t]!.problems.data.subarray(0, plain.terms[t]!.problems.length)]);
+    }
   });
 
   it('given a fold under way, when problems are indexed between its steps and a ranking paused before it goes on after it, then those problems follow the folded ones, and the ranking answers as at once', () => {

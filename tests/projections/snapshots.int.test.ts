@@ -323,6 +323,31 @@ describe('a snapshot written in pieces', () => {
     ]);
   });
 
+  it('given a typed array’s piece that does not fit it (more bytes than it holds, or another kind of array), when read, then the read fails saying so', () => {
+    const withPiece = (piece: ArrayBufferView) => {
+      const frame = new DefaultSerializer();
+      frame.writeHeader();
+      frame.writeValue({
+        name: 'bad',
+        version: 1,
+        position: 0,
+        eventId: 'e0',
+        pieces: [{ kind: 'typed', size: 10, type: 'Int32Array' }],
+        skeleton: { counts: { 'taizhang:snapshot-piece': 0 } },
+        skeletonObjects: 2,
+      });
+      frame.writeValue(piece);
+      const body = frame.releaseBuffer();
+      const lengths = Buffer.alloc(8);
+      lengths.writeUInt32LE(body.length, 0);
+      lengths.writeUInt32LE(2, 4);
+      return Buffer.concat([Buffer.from('taizhang-snapshot/5'), lengths, body]);
+    };
+    expect(decodeSnapshot(withPiece(new Uint8Array(40).fill(1))).state).toEqual({ counts: new Int32Array(10).fill(0x01010101) });
+    for (const piece of [new Uint8Array(44), new Float64Array(5)])
+      expect(() => decodeSnapshot(withPiece(piece))).toThrow('is not one that fits it');
+  });
+
   it('given a snapshot of format 4 (a typed array’s pieces arrays of its own kind), when read, then it is the same state, the array one of its own', () => {
     // Written here as the rounds before the fifty-sixth wrote it: one frame, the skeleton with the array's stand-in, then
     // its pieces as Float64Arrays.
