@@ -226,7 +226,7 @@ function foldDue(index: SimilarityIndex): boolean {
  * Until the fifty-sixth round each block was an Int32Array of its own, trimmed once whole: at ten million events 1,056
  * of them (147 KB each, 155 MB), each read back from a warm start's snapshot as a buffer of its own, and each new buffer
  * is memory outside V8's heap that V8 answers with collector work (projections/snapshots.ts, `typedFromPieces`). A
- * segment is one array (39 of them there), read back as one.
+ * segment is one array (36 of them there), read back as one.
  */
 type Counts = { segments: Int32Array[]; wholeSegment: Ints; wholeEnd: Ints; open: Ints };
 
