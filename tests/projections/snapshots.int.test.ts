@@ -106,6 +106,18 @@ function framesOf(bytes: Buffer): unknown[][] {
   return frames;
 }
 
+/** A snapshot's bytes written by hand, as an earlier (or this) format wrote them: its name, then one frame of `values`. */
+function oneFrame(format: string, values: unknown[]): Buffer {
+  const frame = new DefaultSerializer();
+  frame.writeHeader();
+  for (const value of values) frame.writeValue(value);
+  const body = frame.releaseBuffer();
+  const lengths = Buffer.alloc(8);
+  lengths.writeUInt32LE(body.length, 0);
+  lengths.writeUInt32LE(values.length, 4);
+  return Buffer.concat([Buffer.from(format), lengths, body]);
+}
+
 describe('a snapshot written in pieces', () => {
   it('given a state with maps, sets and arrays of many times a piece, when written and read back, then it is the same state, a row two maps share still one object', () => {
     const entries = PIECE_ENTRIES * 5 + 17;
@@ -295,9 +307,7 @@ describe('a snapshot written in pieces', () => {
     // Written here as the forty-sixth round wrote it: the format's name, then one frame of two values (the skeleton, a 400 KB
     // Int32Array in it and a map's stand-in; the map's one piece).
     const counts = new Int32Array(100_000).map((_, i) => i * 3);
-    const frame = new DefaultSerializer();
-    frame.writeHeader();
-    frame.writeValue({
+    const meta = {
       name: 'old',
       version: 1,
       position: 0,
@@ -305,14 +315,8 @@ describe('a snapshot written in pieces', () => {
       pieces: [{ kind: 'map', size: 2 }],
       skeleton: { counts, rows: { 'taizhang:snapshot-piece': 0 } },
       skeletonObjects: 3,
-    });
-    frame.writeValue(['a', 1, 'b', 2]);
-    const body = frame.releaseBuffer();
-    const lengths = Buffer.alloc(8);
-    lengths.writeUInt32LE(body.length, 0);
-    lengths.writeUInt32LE(2, 4);
-    const bytes = Buffer.concat([Buffer.from('taizhang-snapshot/3'), lengths, body]);
-    const back = decodeSnapshot(bytes);
+    };
+    const back = decodeSnapshot(oneFrame('taizhang-snapshot/3', [meta, ['a', 1, 'b', 2]]));
     expect(back).toMatchObject({ name: 'old', version: 1, position: 0, eventId: 'e0' });
     const state = back.state as { counts: Int32Array; rows: Map<string, number> };
     expect(state.counts).toEqual(counts);
@@ -324,25 +328,16 @@ describe('a snapshot written in pieces', () => {
   });
 
   it('given a typed array’s piece that does not fit it (more bytes than it holds, or another kind of array), when read, then the read fails saying so', () => {
-    const withPiece = (piece: ArrayBufferView) => {
-      const frame = new DefaultSerializer();
-      frame.writeHeader();
-      frame.writeValue({
-        name: 'bad',
-        version: 1,
-        position: 0,
-        eventId: 'e0',
-        pieces: [{ kind: 'typed', size: 10, type: 'Int32Array' }],
-        skeleton: { counts: { 'taizhang:snapshot-piece': 0 } },
-        skeletonObjects: 2,
-      });
-      frame.writeValue(piece);
-      const body = frame.releaseBuffer();
-      const lengths = Buffer.alloc(8);
-      lengths.writeUInt32LE(body.length, 0);
-      lengths.writeUInt32LE(2, 4);
-      return Buffer.concat([Buffer.from('taizhang-snapshot/5'), lengths, body]);
+    const meta = {
+      name: 'bad',
+      version: 1,
+      position: 0,
+      eventId: 'e0',
+      pieces: [{ kind: 'typed', size: 10, type: 'Int32Array' }],
+      skeleton: { counts: { 'taizhang:snapshot-piece': 0 } },
+      skeletonObjects: 2,
     };
+    const withPiece = (piece: ArrayBufferView) => oneFrame('taizhang-snapshot/5', [meta, piece]);
     expect(decodeSnapshot(withPiece(new Uint8Array(40).fill(1))).state).toEqual({ counts: new Int32Array(10).fill(0x01010101) });
     for (const piece of [new Uint8Array(44), new Float64Array(5)])
       expect(() => decodeSnapshot(withPiece(piece))).toThrow('is not one that fits it');
@@ -352,14 +347,12 @@ describe('a snapshot written in pieces', () => {
     // Written here as the rounds before the fifty-sixth wrote it: one frame, the skeleton with the array's stand-in, then
     // its pieces as Float64Arrays.
     const ratios = new Float64Array(2 * (TYPED_PIECE_BYTES / 8) + 5).map((_, i) => i / 4);
-    const frame = new DefaultSerializer();
-    frame.writeHeader();
     const pieces = [
       ratios.subarray(0, TYPED_PIECE_BYTES / 8),
       ratios.subarray(TYPED_PIECE_BYTES / 8, TYPED_PIECE_BYTES / 4),
       ratios.subarray(TYPED_PIECE_BYTES / 4),
     ];
-    frame.writeValue({
+    const meta = {
       name: 'old',
       version: 1,
       position: 0,
@@ -367,13 +360,8 @@ describe('a snapshot written in pieces', () => {
       pieces: [{ kind: 'typed', size: ratios.length, type: 'Float64Array' }],
       skeleton: { ratios: { 'taizhang:snapshot-piece': 0 } },
       skeletonObjects: 2,
-    });
-    for (const piece of pieces) frame.writeValue(piece);
-    const body = frame.releaseBuffer();
-    const lengths = Buffer.alloc(8);
-    lengths.writeUInt32LE(body.length, 0);
-    lengths.writeUInt32LE(1 + pieces.length, 4);
-    const back = decodeSnapshot(Buffer.concat([Buffer.from('taizhang-snapshot/4'), lengths, body]));
+    };
+    const back = decodeSnapshot(oneFrame('taizhang-snapshot/4', [meta, ...pieces]));
     const state = back.state as { ratios: Float64Array };
     expect(state.ratios).toBeInstanceOf(Float64Array);
     expect(state.ratios).toEqual(ratios);
