@@ -577,11 +577,11 @@ export function evolveProblem(state: ProblemState, event: ProblemEvent): Problem
       // spread into a literal that adds `closedOn` and `consolidation`: Node's V8 gives each object so made a hidden class
       // of its own (a map and its descriptors, some 1 KB a closed problem), where this copy shares one with every other.
       return Object.assign({}, assigned(state, event), {
-        status: 'closed' as const,
+        status: 'closed',
         closedOn: event.data.closedOn,
-        consolidation: 'awaiting_recheck' as const,
+        consolidation: 'awaiting_recheck',
         openSupervision: null,
-      });
+      } satisfies Pick<Extract<ProblemState, { status: 'closed' }>, 'status' | 'closedOn' | 'consolidation' | 'openSupervision'>);
     case 'ProblemReopened': {
       const {
         closedOn: _closedOn,
