@@ -21,29 +21,15 @@ describe('problem states keep the hidden class they share', () => {
     const decode = schemaCodec(domainEventDefinitions);
     const states = new Map<string, ProblemState>();
     const closed: ProblemState[] = [];
-    let position = 0;
-    generateCounty({
-      problems: 60,
-      grouped: true,
-      onProblem: (entries) => {
-        for (const { streamId, event } of entries) {
-          if (!streamId.startsWith('problem')) continue;
-          const read = decode({
-            id: `event-${position}`,
-            streamId,
-            revision: 0,
-            position: position++,
-            type: event.type,
-            data: JSON.parse(JSON.stringify(event.data)),
-            metadata: JSON.parse(JSON.stringify(event.metadata)),
-          } as RecordedEvent);
-          // When: each event is folded, the 销号 among them.
-          const state = evolveProblem(states.get(streamId) ?? initialProblemState, read as unknown as ProblemEvent);
-          states.set(streamId, state);
-          if (read.type === 'ProblemClosed') closed.push(state);
-        }
-      },
-    });
+    const { entries } = generateCounty({ problems: 60 });
+    for (const [position, { streamId, event }] of entries.entries()) {
+      if (!streamId.startsWith('problem')) continue;
+      const read = decode(JSON.parse(JSON.stringify({ ...event, streamId, revision: 0, position })) as RecordedEvent);
+      // When: each event is folded, the 销号 among them.
+      const state = evolveProblem(states.get(streamId) ?? initialProblemState, read as unknown as ProblemEvent);
+      states.set(streamId, state);
+      if (read.type === 'ProblemClosed') closed.push(state);
+    }
     // Then: the county closed dozens of them, and every closed state has the first one's hidden class.
     expect(closed.length).toBeGreaterThan(30);
     expect(closed.every((state) => state.status === 'closed')).toBe(true);
