@@ -6,6 +6,7 @@ import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } 
 import { GrowingMap } from './growingMap.js';
 import { internStrings } from './intern.js';
 import { atOnce, sliceDue, slicedInATurnOfItsOwn, yieldToEventLoop } from './slices.js';
+import { collectYoungWhenFull } from './youngGeneration.js';
 
 /**
  * A projection's state saved with the log position it reflects, so a restart replays only what
@@ -431,6 +432,7 @@ function readPieces(next: (transient: boolean) => unknown): { meta: Record<strin
         else if (c instanceof Set) for (const v of chunk) c.add(v);
         else for (const v of chunk) c.push(v);
         read += isMap(c) ? chunk.length / 2 : chunk.length;
+        collectYoungWhenFull();
         yield;
       }
     }
