@@ -1,13 +1,13 @@
 // A restore's objects all live on, and V8 copies each of them out of its young generation: a scavenge of a full young
-// generation (npm start gives it 16 MB) then copies some 16 MB at once, 18-50 ms on this project's machines, the longest
-// turns of a warm start at a million events (issue 12, aim 3). Collecting the young generation whenever a few MB are in it
-// copies the same objects in shorter pauses: a scratch deserializing 8,000 pieces of 250 records had 65 scavenges of up
-// to 32-44 ms alone, 249 of up to 10-12 ms collected at 4 MB, in the same time (fifty-eighth round).
+// generation (npm start gives it 16 MB) then copies up to 16 MB at once, 27-50 ms at a million events, the longest turns of
+// a warm start (issue 12, aim 3). Collecting the young generation whenever half of that is in it copies the same objects
+// in shorter pauses for the same total: warm starts at 1M, alternating, had 114 scavenges of 18-21 ms at most, 1.11-1.17 s
+// in all, against 70-71 of 27-30 ms, 1.07-1.10 s (at 4 MB: 19-39 ms at most, 1.42-1.61 s in all; fifty-eighth round).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** How full the young generation may be before `collectYoungWhenFull` collects it. */
-export const YOUNG_BYTES = 4 * 1024 * 1024;
+export const YOUNG_BYTES = 8 * 1024 * 1024;
 
 // V8's `gc` without `--expose-gc` on the command line: the flag gives it to the contexts made after it is set.
 setFlagsFromString('--expose-gc');

@@ -39,7 +39,8 @@ describe('the young generation collected between the steps of a restore', () => 
     // Objects that live on are made until the young generation holds at least YOUNG_BYTES (V8's own scavenges may empty
     // it on the way), then one collection by hand.
     const kept: { n: number; name: string }[] = [];
-    while (youngUsed() < YOUNG_BYTES) kept.push({ n: kept.length, name: `row-${kept.length}` });
+    while (youngUsed() < YOUNG_BYTES && kept.length < 4_000_000) kept.push({ n: kept.length, name: `row-${kept.length}` });
+    expect(youngUsed()).toBeGreaterThanOrEqual(YOUNG_BYTES);
     collectYoungWhenFull();
     await delivered();
     expect(forcedMinor).toBe(1);
@@ -62,9 +63,9 @@ describe('the young generation collected between the steps of a restore', () => 
 
   it('given a snapshot of tens of MB of records, when read back, then the reader collected the young generation itself on the way and the state is the same', async () => {
     const rows = new Map<string, { id: string; status: string; unit: string; notes: string[] }>();
-    for (let i = 0; i < 100_000; i += 1)
+    for (let i = 0; i < 150_000; i += 1)
       rows.set(`p-${i}`, { id: `p-${i}`, status: i % 3 === 0 ? 'closed' : 'assigned', unit: `u-${i % 85}`, notes: [`note ${i}`] });
-    const bytes = encodeSnapshot({ name: 'rows', version: 1, position: 99_999, eventId: 'e99999', state: { rows } });
+    const bytes = encodeSnapshot({ name: 'rows', version: 1, position: 149_999, eventId: 'e149999', state: { rows } });
     await delivered();
     forcedMinor = 0;
     const back = decodeSnapshot(bytes);
