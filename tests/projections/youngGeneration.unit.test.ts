@@ -49,7 +49,8 @@ describe('the young generation collected between the steps of a restore', () => 
 
   it('given a young generation under YOUNG_BYTES, when asked, then it is not collected', async () => {
     const kept: { n: number }[] = [];
-    // A young generation emptied (what a first collection leaves there is promoted by the second), then a few objects in it.
+    // The young generation brought under YOUNG_BYTES (collected if it was not, and what that left there promoted by a
+    // second collection), then a few objects added to it.
     collectYoungWhenFull();
     collectYoungWhenFull();
     await delivered();
