@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createApplication } from '../application/index.js';
 import { Scheduler, timingVersions } from '../application/scheduler.js';
 import { domainEventDefinitions, momentWindow, problemMoments } from '../domain/index.js';
@@ -13,6 +11,7 @@ import { policyInForce } from '../projections/policyInForce.js';
 import { problemFacts } from '../projections/problemFacts.js';
 import { scheduleView, timelinesOf } from '../projections/scheduleView.js';
 import { instantMs } from '../projections/time.js';
+import { exposedGc } from '../projections/youngGeneration.js';
 import { LogBuilder } from '../tests/support/countyLog.js';
 import { rawLogWriter } from './rawLog.js';
 import { type FigureTable, runIfMain } from './report.js';
@@ -60,8 +59,7 @@ function writeCounty(file: string): number {
 }
 
 /** A full garbage collection, without `--expose-gc` on the command line (so `npm run bench` needs no flag). */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposedGc!;
 
 /**
  * Runs `work`, timing it and sampling the process's resident memory and V8 heap every 10 ms; then

@@ -13,13 +13,14 @@ export const YOUNG_BYTES = 8 * 1024 * 1024;
 
 // V8's `gc` without `--expose-gc` on the command line: the flag gives it to the contexts made after it is set (the vm
 // context here, and any worker or vm context made later, which get a global `gc` they do not use). Should a V8 not give
-// it, the reader goes on without these collections rather than fail to start.
+// it, the reader goes on without these collections rather than fail to start. The benches' full collections use it too.
 setFlagsFromString('--expose-gc');
 const found: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
-const gc = typeof found === 'function' ? (found as (options: { type: 'minor' }) => void) : undefined;
+/** V8's `gc`: a full collection, or a scavenge with `{ type: 'minor' }`; undefined should a V8 not give it. */
+export const exposedGc = typeof found === 'function' ? (found as (options?: { type: 'minor' | 'major' }) => void) : undefined;
 
 /** The bytes in V8's young generation; 0 where a V8 names no `new_space` (then nothing is collected here). */
-const youngUsed = (): number => {
+export const youngUsed = (): number => {
   for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_used_size;
   return 0;
 };
@@ -29,5 +30,5 @@ const youngUsed = (): number => {
  * on, called between its steps (a snapshot's pieces read back): about half a microsecond when there is nothing to do.
  */
 export function collectYoungWhenFull(): void {
-  if (gc && youngUsed() >= YOUNG_BYTES) gc({ type: 'minor' });
+  if (exposedGc && youngUsed() >= YOUNG_BYTES) exposedGc({ type: 'minor' });
 }

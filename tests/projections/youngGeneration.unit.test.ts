@@ -1,8 +1,7 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeSnapshot, encodeSnapshot, stateHash } from '../../projections/snapshots.js';
-import { YOUNG_BYTES, collectYoungWhenFull } from '../../projections/youngGeneration.js';
+import { YOUNG_BYTES, collectYoungWhenFull, youngUsed } from '../../projections/youngGeneration.js';
 
 /**
  * Issue 12, aim 3: a restore's objects all live on, so a scavenge of a full young generation copies megabytes at once (a
@@ -34,8 +33,6 @@ beforeEach(async () => {
 });
 
 afterEach(() => observer.disconnect());
-
-const youngUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_used_size;
 
 describe('the young generation collected between the steps of a restore', () => {
   it('given YOUNG_BYTES or more in the young generation, when asked, then it is collected once', async () => {
