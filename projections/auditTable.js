@@ -24,6 +24,9 @@ const TEXTS = 4;
 const COMMIT_EVERY = 20_000;
 /** Events a fill from the log's file reads at a time (`fillFromLog`). */
 const FILL_CHUNK = 5_000;
+/** The places of the shared `signal` (auditView.ts): a call waited for is answered; a start's fill may begin. */
+const ANSWERED = 0;
+const FILL_MAY_BEGIN = 1;
 /**
  * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
  * command cost about 20 µs of CPU (issue 12, aim 4). Nothing else reads this file (exclusive lock) and
@@ -186,11 +189,14 @@ export class AuditTable {
    * Read in chunks of FILL_CHUNK events, each its own read of the file (one read over the whole fill would keep the log's
    * WAL from being checkpointed past it), and committed every COMMIT_EVERY rows with the last one's position, as a
    * catch-up's batches are; true when rows are left to commit. A fill of more than COMMIT_EVERY events runs at the lowest
-   * priority, as the indexes are built (`index`): the main thread folds the other read models meanwhile. A log that ends
-   * before `upTo` (the runner found its head there) is an error.
+   * priority, as the indexes are built (`index`). A log that ends before `upTo` (the runner found its head there) is an
+   * error, found before `mayBegin`: that waits until the main thread lets the fill begin (auditView.ts `fillFromLog`).
    */
-  fillFromLog(file, after, upTo) {
+  fillFromLog(file, after, upTo, mayBegin = () => {}) {
     const log = new Database(file, { readonly: true, fileMustExist: true });
+    const ends = () => log.prepare('SELECT max(position) AS last FROM events').get().last ?? -1;
+    const endsBefore = (last) =>
+      new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
     const fill = () => {
       const rows = log
         .prepare(
@@ -207,10 +213,12 @@ export class AuditTable {
           last = position;
           if (++this.pending >= COMMIT_EVERY) this.flush();
         }
-      if (last !== upTo)
-        throw new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
+      if (last !== upTo) throw endsBefore(last);
     };
     try {
+      const last = ends();
+      if (last < upTo) throw endsBefore(last);
+      mayBegin();
       if (upTo - after > COMMIT_EVERY) atLowestPriority(fill);
       else fill();
     } finally {
@@ -348,7 +356,7 @@ function open(file) {
 
 /**
  * The worker: batches of rows come on its parent port (no answer), calls too; a call's answer goes on
- * the `replies` port, then `signal` is set, so the main thread, waiting on it (Atomics.wait), reads the
+ * the `replies` port, then `signal` is set (its ANSWERED place), so the main thread, waiting on it (Atomics.wait), reads the
  * answer at once (receiveMessageOnPort); a call with a `reply` number (a page, which may come while the
  * indexes are built) is answered on the parent port instead, through the main thread's event loop.
  * Messages are handled in the order sent: a call sees every row posted before it. Rows left uncommitted are committed COMMIT_AFTER_MS after the last batch.
@@ -376,8 +384,8 @@ if (!isMainThread && workerData?.auditTable) {
   };
   const answerWaited = (message) => {
     replies.postMessage(message);
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
+    Atomics.store(flag, ANSWERED, 1);
+    Atomics.notify(flag, ANSWERED);
   };
   parentPort.on('message', (message) => {
     if (message.commit || message.index) {
@@ -409,9 +417,13 @@ if (!isMainThread && workerData?.auditTable) {
         table ??= AuditTable.open('', args[1]);
         answer({ value: busy });
       } else if (call === 'fillFromLog') {
-        // A fill cut short stops the table, as a batch that fails does: rows after it would leave a gap.
+        // A fill cut short stops the table, as a batch that fails does: rows after it would leave a gap. It waits to begin
+        // until the main thread lets it (FILL_MAY_BEGIN); the messages posted meanwhile wait behind it, in order.
+        const mayBegin = () => {
+          while (Atomics.load(flag, FILL_MAY_BEGIN) === 0) Atomics.wait(flag, FILL_MAY_BEGIN, 0);
+        };
         try {
-          if (table.fillFromLog(...args)) commitSoon();
+          if (table.fillFromLog(...args, mayBegin)) commitSoon();
         } catch (error) {
           fail(error);
           throw error;

@@ -52,9 +52,13 @@ type AtomicsWaitAsync = {
 
 type AuditThread = { worker: Worker; signal: Int32Array; replies: MessagePort; error?: Error; keep: (error: Error) => void };
 
+/** `signal`'s places: set by the thread when it has answered a call waited for (`answer`); set by the main thread once a start's fill may begin (`letFillBegin`). */
+const ANSWERED = 0;
+const FILL_MAY_BEGIN = 1;
+
 /** A thread for the audit table, started: its own connection is opened by the first call (`open`), posted by an `AuditTrail`. */
 function auditThread(): AuditThread {
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./auditTable.js', import.meta.url), {
     workerData: { auditTable: { signal: signal.buffer, replies: port2 } },
@@ -101,7 +105,7 @@ export function startAuditThread(): number {
  * The table lives in a worker thread (projections/auditTable.js; issue 12, aim 1): inserting a row per
  * event cost a first start or a rebuild about 4 s of the main thread at a million events, now written on
  * the second core while the main thread folds the other read models; on a log kept in SQLite, a start has the thread read
- * the events up to the log's head from its file itself (`fillFromLog`). `apply` only gathers the event's
+ * the events up to the log's head from its file itself (`fillFromLog`), once the start has caught up. `apply` only gathers the event's
  * metadata; batches go to the thread in order, and every call is answered by the thread after the rows posted
  * before it: `storedAt`, `clear` and `close` synchronously, a page (`entries`) through the event loop. A page of the
  * trail is the same as when the rows were written on this thread, and sees every event applied before it (while a
@@ -129,6 +133,8 @@ export class AuditTrail implements StoredState {
   private readonly actorsPosted = new Map<string, { actor: EventMetadata['actor']; index: number }>();
   private actorsSent = 0;
   private postQueued = false;
+  /** A fill was posted that waits until it may begin (`fillFromLog`, `letFillBegin`). */
+  private fillWaits = false;
   /** The pages asked for and not yet answered, by number (`ask`). */
   private readonly asked = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   private lastAsked = 0;
@@ -159,7 +165,7 @@ export class AuditTrail implements StoredState {
       this.asked.clear();
     });
     // Not waited for here: starting the thread takes about 0.1 s, spent beside the rest of the start (`startAuditThread`).
-    Atomics.store(this.signal, 0, 0);
+    Atomics.store(this.signal, ANSWERED, 0);
     this.worker.postMessage({ call: 'open', args: [file, version] });
     this.opening = { file, log };
   }
@@ -182,7 +188,7 @@ export class AuditTrail implements StoredState {
    */
   async whenOpen(): Promise<void> {
     if (!this.opening) return;
-    const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.signal, 0, 0, CALL_TIMEOUT_MS);
+    const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.signal, ANSWERED, 0, CALL_TIMEOUT_MS);
     if (waiting.async) await waiting.value;
   }
 
@@ -202,7 +208,7 @@ export class AuditTrail implements StoredState {
   /** Waits for the thread's answer to the call posted last. */
   private answer<T>(name: string): T {
     const deadline = Date.now() + CALL_TIMEOUT_MS;
-    while (Atomics.wait(this.signal, 0, 0, 1_000) === 'timed-out')
+    while (Atomics.wait(this.signal, ANSWERED, 0, 1_000) === 'timed-out')
       if (Date.now() > deadline) throw this.failure ?? new Error(`The audit trail's thread did not answer ${name} in time.`);
     const reply = receiveMessageOnPort(this.replies)?.message as { value?: T; error?: { message: string; code?: string } } | undefined;
     if (!reply) throw this.failure ?? new Error(`The audit trail's thread gave no answer to ${name}.`);
@@ -214,7 +220,9 @@ export class AuditTrail implements StoredState {
   private call<T>(name: string, ...args: unknown[]): T {
     this.opened();
     this.post();
-    Atomics.store(this.signal, 0, 0);
+    // Its answer comes after a fill posted before it: one still waiting for the start would wait for this call.
+    this.letFillBegin();
+    Atomics.store(this.signal, ANSWERED, 0);
     this.worker.postMessage({ call: name, args });
     return this.answer<T>(name);
   }
@@ -227,6 +235,8 @@ export class AuditTrail implements StoredState {
   private ask<T>(name: string, ...args: unknown[]): Promise<T> {
     this.opened();
     this.post();
+    // A page is answered after the fill: asked for, the fill begins.
+    if (name !== 'fillFromLog') this.letFillBegin();
     if (this.failure) return Promise.reject(this.failure);
     const reply = ++this.lastAsked;
     if (this.asked.size === 0) this.worker.ref();
@@ -267,19 +277,38 @@ export class AuditTrail implements StoredState {
 
   /**
    * Fills the table with the events after `after` up to `upTo`, read by the thread from the log's SQLite file itself
-   * (auditTable.js `fillFromLog`); resolves once they are written, through the event loop (the main thread goes on with
-   * the other read models meanwhile), and rejects when the fill failed (the trail then fails every later call). The
-   * runner's catch-up applies only the events after `upTo`, and is done without waiting for the fill; a call made
-   * meanwhile (a page) is answered after it.
+   * (auditTable.js `fillFromLog`); resolves once they are written, through the event loop, and rejects when the fill
+   * failed (the trail then fails every later call). The runner's catch-up applies only the events after `upTo`, and is
+   * done without waiting for the fill; a call made meanwhile (a page) is answered after it.
+   * The thread checks at once that the file reaches `upTo`, then waits to begin until the start has caught up
+   * (`caughtUp`), or until a call or a page asks for the trail: filled beside the catch-up, even at the lowest priority,
+   * it kept the main thread waiting for a core 1.04–1.13 s of a first start at a million events on two cores, against
+   * 0.18–0.22 s after it (`npm run bench -- startup 1000000`, two runs of each; issue 12, aim 1). Until then the thread
+   * reads nothing, and the rows posted wait behind the fill.
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
-    return this.ask<void>('fillFromLog', file, after, upTo);
+    Atomics.store(this.signal, FILL_MAY_BEGIN, 0);
+    const filling = this.ask<void>('fillFromLog', file, after, upTo);
+    this.fillWaits = true;
+    return filling;
   }
 
-  /** The start has caught up with the log: the thread builds the indexes a table filled from nothing lacks (not waited for). */
+  /** Lets the fill waiting for the start begin, if one does. */
+  private letFillBegin(): void {
+    if (!this.fillWaits) return;
+    this.fillWaits = false;
+    Atomics.store(this.signal, FILL_MAY_BEGIN, 1);
+    Atomics.notify(this.signal, FILL_MAY_BEGIN);
+  }
+
+  /**
+   * The start has caught up with the log: a fill waiting for it begins, and the thread then builds the indexes a table
+   * filled from nothing lacks (not waited for).
+   */
   caughtUp(): void {
     this.opened();
     this.post();
+    this.letFillBegin();
     this.worker.postMessage({ index: true });
   }
 

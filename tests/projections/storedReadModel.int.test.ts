@@ -219,6 +219,63 @@ describe('the audit trail on a log kept in a SQLite file', () => {
     }
   });
 
+  it('given a first start on the file, when its catch-up is not done yet, then the trail is not filled until it is (or until a page asks for it), and then holds every event', async () => {
+    const store = new SqliteEventStore(join(sqliteDir, 'waits.sqlite'), undefined, { synchronous: 'OFF' });
+    const events = entries.slice(0, 40);
+    for (const { streamId, event } of events) await store.appendToStream(streamId, [event], 'any');
+    const head = await store.headPosition();
+    const fill = vi.spyOn(AuditTrail.prototype, 'fillFromLog');
+    try {
+      const starts = async (askForAPage: boolean) => {
+        const trail = auditTrail(join(sqliteDir, `waits-${askForAPage}.sqlite`));
+        const runner = new ProjectionRunner(store, [ledgerView, trail], { logFile: store.logFile });
+        // The catch-up held before its last event, as a slow one is.
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => {
+          holding = resolve;
+        });
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        runner.onApplied((event) => {
+          if (event.position !== head - 1) return;
+          holding();
+          return released;
+        });
+        const started = runner.start();
+        await held;
+        const filling = fill.mock.results.at(-1)!.value as Promise<void>;
+        let filled = false;
+        void filling.then(() => {
+          filled = true;
+        });
+        // A fill of 40 events takes milliseconds: given a second, it would be done if it did not wait.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        if (askForAPage) {
+          // A page asked for meanwhile begins the fill, and sees every event up to the head.
+          expect(await auditEntries(runner.state(trail), { limit: 100_000 })).toHaveLength(events.length);
+          expect(filled).toBe(true);
+        } else expect(filled).toBe(false);
+        release();
+        await started;
+        await filling;
+        expect(await auditEntries(runner.state(trail), { limit: 100_000 })).toHaveLength(events.length);
+        await runner.stop();
+        trail.close();
+      };
+      await starts(false);
+      await starts(true);
+      expect(fill.mock.calls).toEqual([
+        [store.logFile, -1, head],
+        [store.logFile, -1, head],
+      ]);
+    } finally {
+      fill.mockRestore();
+      await store.close();
+    }
+  });
+
   it('given a log whose file ends before the head it is to be filled up to, when a start fills the trail, then the start fails saying so, and the trail fails every later call', async () => {
     const file = join(sqliteDir, 'short.sqlite');
     const store = new SqliteEventStore(file, undefined, { synchronous: 'OFF' });
