@@ -282,8 +282,8 @@ export class AuditTrail implements StoredState {
    * done without waiting for the fill; a call made meanwhile (a page) is answered after it.
    * The thread checks at once that the file reaches `upTo`, then waits to begin until the start has caught up
    * (`caughtUp`), or until a call or a page asks for the trail: filled beside the catch-up, even at the lowest priority,
-   * it kept the main thread waiting for a core 1.04–1.13 s of a first start at a million events on two cores, against
-   * 0.18–0.22 s after it (`npm run bench -- startup 1000000`, two runs of each; issue 12, aim 1). Until then the thread
+   * it kept the main thread waiting for a core 0.25–1.13 s of a first start at a million events on two cores, against
+   * 0.14–0.22 s after it (`npm run bench -- startup 1000000`, three runs of each; issue 12, aim 1). Until then the thread
    * reads nothing, and the rows posted wait behind the fill.
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
