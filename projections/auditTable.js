@@ -194,7 +194,6 @@ export class AuditTable {
    */
   fillFromLog(file, after, upTo, mayBegin = () => {}) {
     const log = new Database(file, { readonly: true, fileMustExist: true });
-    const ends = () => log.prepare('SELECT max(position) AS last FROM events').get().last ?? -1;
     const endsBefore = (last) =>
       new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
     const fill = () => {
@@ -216,7 +215,7 @@ export class AuditTable {
       if (last !== upTo) throw endsBefore(last);
     };
     try {
-      const last = ends();
+      const last = log.prepare('SELECT max(position) AS last FROM events').get().last ?? -1;
       if (last < upTo) throw endsBefore(last);
       mayBegin();
       if (upTo - after > COMMIT_EVERY) atLowestPriority(fill);

@@ -133,8 +133,6 @@ export class AuditTrail implements StoredState {
   private readonly actorsPosted = new Map<string, { actor: EventMetadata['actor']; index: number }>();
   private actorsSent = 0;
   private postQueued = false;
-  /** A fill was posted that waits until it may begin (`fillFromLog`, `letFillBegin`). */
-  private fillWaits = false;
   /** The pages asked for and not yet answered, by number (`ask`). */
   private readonly asked = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   private lastAsked = 0;
@@ -288,15 +286,12 @@ export class AuditTrail implements StoredState {
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
     Atomics.store(this.signal, FILL_MAY_BEGIN, 0);
-    const filling = this.ask<void>('fillFromLog', file, after, upTo);
-    this.fillWaits = true;
-    return filling;
+    return this.ask<void>('fillFromLog', file, after, upTo);
   }
 
-  /** Lets the fill waiting for the start begin, if one does. */
+  /** Lets the fill waiting for the start begin, if one does (FILL_MAY_BEGIN is 0 from `fillFromLog` until then). */
   private letFillBegin(): void {
-    if (!this.fillWaits) return;
-    this.fillWaits = false;
+    if (Atomics.load(this.signal, FILL_MAY_BEGIN) === 1) return;
     Atomics.store(this.signal, FILL_MAY_BEGIN, 1);
     Atomics.notify(this.signal, FILL_MAY_BEGIN);
   }
