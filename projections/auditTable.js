@@ -24,9 +24,13 @@ const TEXTS = 4;
 const COMMIT_EVERY = 20_000;
 /** Events a fill from the log's file reads at a time (`fillFromLog`). */
 const FILL_CHUNK = 5_000;
-/** The places of the shared `signal` (auditView.ts): a call waited for is answered; a start's fill may begin. */
+/**
+ * The places of the shared `signal` (auditView.ts): a call waited for is answered (ANSWERED); whether a start's fill waits
+ * to begin, may run, or is to stop (FILL: WAIT, RUN, STOP).
+ */
 const ANSWERED = 0;
-const FILL_MAY_BEGIN = 1;
+const FILL = 1;
+const [WAIT, RUN] = [0, 1];
 /**
  * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
  * command cost about 20 µs of CPU (issue 12, aim 4). Nothing else reads this file (exclusive lock) and
@@ -69,6 +73,8 @@ export class AuditTable {
     this.queries = new Map();
     this.applied = null;
     this.pending = 0;
+    /** Whether a fill stopped before its end (`fillFromLog`): rows posted after it are not written. */
+    this.cutShort = false;
     /** Actor ids by the number the main thread gave each actor it posted (auditView.ts `actorRef`). */
     this.actorSlots = [];
     this.statements = {
@@ -158,7 +164,8 @@ export class AuditTable {
    * the id of its last event. True when rows are left to commit.
    */
   applyBatch({ text, lengths, numbers, actors, lastEventId }) {
-    if (numbers.length === 0) return this.db.inTransaction;
+    // After a fill cut short, its rows would leave a gap before them (`fillFromLog`).
+    if (numbers.length === 0 || this.cutShort) return this.db.inTransaction;
     if (!this.db.inTransaction) this.db.exec('BEGIN');
     let offset = 0;
     const next = (i) => text.slice(offset, (offset += lengths[i]));
@@ -190,9 +197,12 @@ export class AuditTable {
    * WAL from being checkpointed past it), and committed every COMMIT_EVERY rows with the last one's position, as a
    * catch-up's batches are; true when rows are left to commit. A fill of more than COMMIT_EVERY events runs at the lowest
    * priority, as the indexes are built (`index`). A log that ends before `upTo` (the runner found its head there) is an
-   * error, found before `mayBegin`: that waits until the main thread lets the fill begin (auditView.ts `fillFromLog`).
+   * error, found at once. `goOn` is asked before each chunk (the first time, it waits until the main thread lets the fill
+   * begin: auditView.ts `fillFromLog`); when it says no (the trail is closing), the fill stops there: the table then holds
+   * every event up to its last row and none after, and writes none of the rows posted after the fill (`cutShort`), so the
+   * next start fills it from there.
    */
-  fillFromLog(file, after, upTo, mayBegin = () => {}) {
+  fillFromLog(file, after, upTo, goOn = () => true) {
     const log = new Database(file, { readonly: true, fileMustExist: true });
     const endsBefore = (last) =>
       new Error(`The log's file ${file} ends at position ${last}, before ${upTo}, where the audit trail was to be filled up to.`);
@@ -202,8 +212,13 @@ export class AuditTable {
           'SELECT position, event_id, stream_id, type, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
         )
         .raw(true);
-      let last = after;
-      for (let chunk = rows.all(last, upTo, FILL_CHUNK); chunk.length > 0; chunk = rows.all(last, upTo, FILL_CHUNK))
+      for (let last = after; last < upTo; ) {
+        if (!goOn()) {
+          this.cutShort = true;
+          return;
+        }
+        const chunk = rows.all(last, upTo, FILL_CHUNK);
+        if (chunk.length === 0) throw endsBefore(last);
         for (const [position, eventId, streamId, type, metadata] of chunk) {
           if (!this.db.inTransaction) this.db.exec('BEGIN');
           const { occurredAt, actor, commandId } = JSON.parse(metadata);
@@ -212,12 +227,11 @@ export class AuditTable {
           last = position;
           if (++this.pending >= COMMIT_EVERY) this.flush();
         }
-      if (last !== upTo) throw endsBefore(last);
+      }
     };
     try {
       const last = log.prepare('SELECT max(position) AS last FROM events').get().last ?? -1;
       if (last < upTo) throw endsBefore(last);
-      mayBegin();
       if (upTo - after > COMMIT_EVERY) atLowestPriority(fill);
       else fill();
     } finally {
@@ -416,13 +430,15 @@ if (!isMainThread && workerData?.auditTable) {
         table ??= AuditTable.open('', args[1]);
         answer({ value: busy });
       } else if (call === 'fillFromLog') {
-        // A fill cut short stops the table, as a batch that fails does: rows after it would leave a gap. It waits to begin
-        // until the main thread lets it (FILL_MAY_BEGIN); the messages posted meanwhile wait behind it, in order.
-        const mayBegin = () => {
-          while (Atomics.load(flag, FILL_MAY_BEGIN) === 0) Atomics.wait(flag, FILL_MAY_BEGIN, 0);
+        // A fill that fails stops the table, as a batch that fails does: rows after it would leave a gap. It waits to begin
+        // until the main thread lets it (FILL is RUN), and stops at its next chunk once the trail closes (STOP); the
+        // messages posted meanwhile wait behind it, in order.
+        const goOn = () => {
+          while (Atomics.load(flag, FILL) === WAIT) Atomics.wait(flag, FILL, WAIT);
+          return Atomics.load(flag, FILL) === RUN;
         };
         try {
-          if (table.fillFromLog(...args, mayBegin)) commitSoon();
+          if (table.fillFromLog(...args, goOn)) commitSoon();
         } catch (error) {
           fail(error);
           throw error;

@@ -52,9 +52,14 @@ type AtomicsWaitAsync = {
 
 type AuditThread = { worker: Worker; signal: Int32Array; replies: MessagePort; error?: Error; keep: (error: Error) => void };
 
-/** `signal`'s places: set by the thread when it has answered a call waited for (`answer`); set by the main thread once a start's fill may begin (`letFillBegin`). */
+/**
+ * `signal`'s places: ANSWERED, set by the thread when it has answered a call waited for (`answer`); FILL, set by the main
+ * thread: a start's fill waits to begin (WAIT, from `fillFromLog`), may run (RUN, `letFillBegin`), or is to stop (STOP,
+ * `close`).
+ */
 const ANSWERED = 0;
-const FILL_MAY_BEGIN = 1;
+const FILL = 1;
+const [WAIT, RUN, STOP] = [0, 1, 2];
 
 /** A thread for the audit table, started: its own connection is opened by the first call (`open`), posted by an `AuditTrail`. */
 function auditThread(): AuditThread {
@@ -282,18 +287,17 @@ export class AuditTrail implements StoredState {
    * (`caughtUp`), or until a call or a page asks for the trail: filled beside the catch-up, even at the lowest priority,
    * it kept the main thread waiting for a core 0.25–1.13 s of a first start at a million events on two cores, against
    * 0.14–0.22 s after it (`npm run bench -- startup 1000000`, three runs of each; issue 12, aim 1). Until then the thread
-   * reads nothing, and the rows posted wait behind the fill.
+   * reads nothing, and the rows posted wait behind the fill. Closed before the fill is done, the trail stops it at its next
+   * chunk (`close`).
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
-    Atomics.store(this.signal, FILL_MAY_BEGIN, 0);
+    Atomics.store(this.signal, FILL, WAIT);
     return this.ask<void>('fillFromLog', file, after, upTo);
   }
 
-  /** Lets the fill waiting for the start begin, if one does (FILL_MAY_BEGIN is 0 from `fillFromLog` until then). */
+  /** Lets the fill waiting for the start begin, if one does (FILL is WAIT from `fillFromLog` until then). */
   private letFillBegin(): void {
-    if (Atomics.load(this.signal, FILL_MAY_BEGIN) === 1) return;
-    Atomics.store(this.signal, FILL_MAY_BEGIN, 1);
-    Atomics.notify(this.signal, FILL_MAY_BEGIN);
+    if (Atomics.compareExchange(this.signal, FILL, WAIT, RUN) === WAIT) Atomics.notify(this.signal, FILL);
   }
 
   /**
@@ -307,8 +311,15 @@ export class AuditTrail implements StoredState {
     this.worker.postMessage({ index: true });
   }
 
+  /**
+   * Commits the rows written and closes the table. A fill not done (a first start's: minutes at ten million events, after
+   * the start or before it) stops at its next chunk instead of running to its end first, past the call's timeout; the
+   * table keeps the rows up to its last, and the next start fills it from there (auditTable.js `fillFromLog`).
+   */
   close(): void {
     if (this.closed) return;
+    Atomics.store(this.signal, FILL, STOP);
+    Atomics.notify(this.signal, FILL);
     this.call('close');
     this.closed = true;
     this.replies.close();

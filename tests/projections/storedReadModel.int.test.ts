@@ -13,7 +13,7 @@ import { ledgerView } from '../../projections/ledgerView.js';
 import { MemorySnapshotStore } from '../../projections/snapshots.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { auditIndexes } from '../support/auditIndexes.js';
-import { generateCounty } from '../support/countyLog.js';
+import { generateCounty, uuidOf } from '../support/countyLog.js';
 
 /**
  * A read model kept in the node's read-model database (the audit trail) is a projection like the
@@ -274,6 +274,68 @@ describe('the audit trail on a log kept in a SQLite file', () => {
       fill.mockRestore();
       await store.close();
     }
+  });
+
+  it('given a fill not done, when the trail closes, then it stops there, keeping every event up to its last row and none after, and the next start fills the rest', async () => {
+    const store = new SqliteEventStore(join(sqliteDir, 'closing.sqlite'), undefined, { synchronous: 'OFF' });
+    const actor = { userId: 'office', name: '县督查办', unitId: null, role: 'office' };
+    // Sixty thousand events: a fill of twelve chunks, of more than a commit's rows, taking a fair fraction of a second.
+    const noted = (n: number) => {
+      const id = uuidOf(n, 0xc);
+      const metadata = {
+        actor,
+        commandId: id,
+        correlationId: id,
+        causationId: id,
+        occurredAt: '2026-03-01T08:00:00.000Z',
+        schemaVersion: 1,
+      };
+      return { id, type: 'Noted', data: {}, metadata };
+    };
+    for (let s = 0; s < 120; s++)
+      await store.appendToStream(
+        `closing-${s}`,
+        Array.from({ length: 500 }, (_, i) => noted(s * 500 + i + 1)),
+        'any',
+      );
+    const head = await store.headPosition();
+    const logFile = store.logFile!;
+    const trailFile = join(sqliteDir, 'closing-audit.sqlite');
+    const positions = async (trail: AuditTrail) => (await trail.entries({ limit: 100_000 })).map((entry) => entry.position).reverse();
+    const upTo = async (last: number) =>
+      (await store.readAll({ after: -1, maxCount: 100_000 })).filter((e) => e.position <= last).map((e) => e.position);
+
+    // Closed before the start let it begin: nothing read, nothing committed.
+    const first = new AuditTrail(trailFile, 3);
+    const waiting = first.fillFromLog(logFile, -1, head);
+    first.close();
+    await waiting;
+    const second = new AuditTrail(trailFile, 3);
+    expect(second.storedAt()).toBeNull();
+
+    // Closed while it runs (begun a moment before), with an event posted after the head: the table stops short of the
+    // head, holds every event up to its last row, and not the one posted after the fill (a gap before it otherwise).
+    const running = second.fillFromLog(logFile, -1, head);
+    await store.appendToStream('closing-after', [noted(60_001)], 'any');
+    const [after] = await store.readAll({ after: head, maxCount: 1 });
+    second.apply(after!);
+    second.caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    second.close();
+    await running;
+    const third = new AuditTrail(trailFile, 3);
+    const stopped = third.storedAt()?.position ?? -1;
+    expect(stopped).toBeLessThan(head);
+    expect(await positions(third)).toEqual(await upTo(stopped));
+
+    // The next start fills it from there, to every event.
+    const rest = third.fillFromLog(logFile, stopped, head + 1);
+    third.caughtUp();
+    await rest;
+    expect(third.storedAt()?.position).toBe(head + 1);
+    expect(await positions(third)).toEqual(await upTo(head + 1));
+    third.close();
+    await store.close();
   });
 
   it('given a log whose file ends before the head it is to be filled up to, when a start fills the trail, then the start fails saying so, and the trail fails every later call', async () => {
