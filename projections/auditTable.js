@@ -119,6 +119,8 @@ export class AuditTable {
    */
   index() {
     this.flush();
+    // Over a fill cut short (closing), the next start's fill would keep them row by row: built after it instead.
+    if (this.cutShort) return;
     const indexes = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit'").get().n;
     if (indexes === 3) return;
     atLowestPriority(() => this.db.exec(INDEXES));

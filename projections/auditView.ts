@@ -221,6 +221,7 @@ export class AuditTrail implements StoredState {
 
   /** Posts the rows gathered, then asks the thread and waits for its answer (the rows first). */
   private call<T>(name: string, ...args: unknown[]): T {
+    if (this.closed) throw this.closedError(name);
     this.opened();
     this.post();
     // Its answer comes after a fill posted before it: one still waiting for the start would wait for this call.
@@ -236,6 +237,8 @@ export class AuditTrail implements StoredState {
    * but itself. The thread keeps the process alive while an answer is awaited.
    */
   private ask<T>(name: string, ...args: unknown[]): Promise<T> {
+    // Its thread is gone: the answer would never come.
+    if (this.closed) return Promise.reject(this.closedError(name));
     this.opened();
     this.post();
     // A page is answered after the fill: asked for, the fill begins.
@@ -291,8 +294,12 @@ export class AuditTrail implements StoredState {
    * chunk (`close`).
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
-    Atomics.store(this.signal, FILL, WAIT);
+    if (!this.closed) Atomics.store(this.signal, FILL, WAIT);
     return this.ask<void>('fillFromLog', file, after, upTo);
+  }
+
+  private closedError(name: string): Error {
+    return new Error(`The audit trail is closed: ${name} was asked after it.`);
   }
 
   /** Lets the fill waiting for the start begin, if one does (FILL is WAIT from `fillFromLog` until then). */

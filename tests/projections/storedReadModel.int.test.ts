@@ -323,6 +323,10 @@ describe('the audit trail on a log kept in a SQLite file', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     second.close();
     await running;
+    // Closed, it says so to a page asked after it, rather than leaving it waiting.
+    await expect(second.entries({ limit: 1 })).rejects.toThrow('The audit trail is closed');
+    // The indexes are not built over the rows of a fill cut short: the next start's fill would keep them row by row.
+    expect(auditIndexes(trailFile)).toEqual([]);
     const third = new AuditTrail(trailFile, 3);
     const stopped = third.storedAt()?.position ?? -1;
     expect(stopped).toBeLessThan(head);
@@ -335,6 +339,7 @@ describe('the audit trail on a log kept in a SQLite file', () => {
     expect(third.storedAt()?.position).toBe(head + 1);
     expect(await positions(third)).toEqual(await upTo(head + 1));
     third.close();
+    expect(auditIndexes(trailFile)).toEqual(['audit_by_time', 'audit_by_unit', 'audit_by_user']);
     await store.close();
   });
 
