@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
@@ -661,10 +661,22 @@ export class MemorySnapshotStore implements SnapshotStore {
   }
 }
 
-/** One file per projection under a directory (beside the SQLite file by default); written atomically. */
+/**
+ * One file per projection under a directory (beside the SQLite file by default); written atomically, through a temporary
+ * file named with the writing process's id. A process killed while it writes (Docker's 10 s after SIGTERM, the OOM
+ * killer) leaves its temporary file behind: one of up to hundreds of MB at a million events, one more at each such kill.
+ * Opened, the store removes those of processes no longer running; a live one's may be another server's on the same data
+ * folder, writing now. Snapshots are kept for SQLite only, whose log is on this machine, so the ids are this machine's.
+ */
 export class FileSnapshotStore implements SnapshotStore {
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      const pid = /\.snapshot\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
+      // This process's id on a file already there: another process's before it (a container's processes get the same ids
+      // at each start), as this one has written nothing yet.
+      if (pid !== undefined && (Number(pid) === process.pid || !running(Number(pid)))) rmSync(join(dir, name), { force: true });
+    }
   }
   private file(name: string) {
     return join(this.dir, `${name.replace(/[^a-z0-9-]/gi, '_')}.snapshot`);
@@ -688,5 +700,15 @@ export class FileSnapshotStore implements SnapshotStore {
       throw error;
     }
     await rename(temporary, file);
+  }
+}
+
+/** Whether a process with this id runs on this machine (one of another user's counts: it cannot be signalled, EPERM). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

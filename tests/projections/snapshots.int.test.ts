@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultDeserializer, DefaultSerializer, serialize } from 'node:v8';
@@ -203,6 +204,34 @@ describe('a snapshot written in pieces', () => {
       const restored = decodeSnapshot(written!).state as Counted;
       expect(restored.small.last).toBe(restored.rows.get(`e${entries - 1}`));
       expect(stateHash(restored)).toBe(stateHash(state));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("given temporary files left by a writer killed while it wrote, when the store is opened, then those of processes gone are removed and a running one's kept", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taizhang-leftovers-'));
+    try {
+      // A process that has ended: its id is no longer running (unless reused meanwhile, which the check below would show).
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      const deadPid = Number(gone.stdout);
+      expect(() => process.kill(deadPid, 0)).toThrow();
+      // A running one: a child kept alive for the test, as another server on the same data folder writing now.
+      const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+      try {
+        const files = {
+          dead: `ledger.snapshot.${deadPid}.0a1b2c3d.tmp`,
+          live: `ledger.snapshot.${live.pid}.0a1b2c3d.tmp`,
+          own: `battle-map.snapshot.${process.pid}.00ff00ff.tmp`,
+          kept: 'ledger.snapshot',
+        };
+        for (const name of Object.values(files)) writeFileSync(join(dir, name), 'partial');
+        const store = new FileSnapshotStore(dir);
+        expect(readdirSync(dir).sort()).toEqual([files.kept, files.live].sort());
+        expect((await store.load('ledger'))?.toString()).toBe('partial');
+      } finally {
+        live.kill();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
