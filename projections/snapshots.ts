@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DefaultDeserializer as Deserializer, DefaultSerializer as Serializer } from 'node:v8';
 import { GrowingMap } from './growingMap.js';
 import { internStrings } from './intern.js';
@@ -661,21 +662,38 @@ export class MemorySnapshotStore implements SnapshotStore {
   }
 }
 
+/** How long another host's temporary snapshot file must have been left unwritten before a store opened removes it. */
+const OTHER_HOSTS_STALE_MS = 60 * 60 * 1000;
+
+/** The temporary files this process is writing (`FileSnapshotStore.save`), which a store opened meanwhile leaves alone. */
+const beingWritten = new Set<string>();
+
 /**
  * One file per projection under a directory (beside the SQLite file by default); written atomically, through a temporary
- * file named with the writing process's id. A process killed while it writes (Docker's 10 s after SIGTERM, the OOM
- * killer) leaves its temporary file behind: one of up to hundreds of MB at a million events, one more at each such kill.
- * Opened, the store removes those of processes no longer running; a live one's may be another server's on the same data
- * folder, writing now. Snapshots are kept for SQLite only, whose log is on this machine, so the ids are this machine's.
+ * file named with the writing machine's host name and process id. A process killed while it writes (Docker's 10 s after
+ * SIGTERM, the OOM killer) leaves its temporary file behind: one of up to hundreds of MB at a million events, one more
+ * at each such kill. Opened, the store removes those: this host's of processes no longer running (a live one's may be
+ * another server's on the same data folder, writing now), and another host's (another container on the folder, whose
+ * process ids are not this one's to ask) once nothing has written to them for an hour.
  */
 export class FileSnapshotStore implements SnapshotStore {
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+    const host = hostname();
     for (const name of readdirSync(dir)) {
-      const pid = /\.snapshot\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-      // This process's id on a file already there: another process's before it (a container's processes get the same ids
-      // at each start), as this one has written nothing yet.
-      if (pid !== undefined && (Number(pid) === process.pid || !running(Number(pid)))) rmSync(join(dir, name), { force: true });
+      const written = /\.snapshot\.(?:(.+)\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+      if (!written) continue;
+      const file = resolve(dir, name);
+      const pid = Number(written[2]);
+      // This process's id on a file it is not writing: another process's before it (a container's processes get the same
+      // ids at each start). A name without a host is an earlier version's, on this host.
+      const stale =
+        written[1] === undefined || written[1] === host
+          ? pid === process.pid
+            ? !beingWritten.has(file)
+            : !running(pid)
+          : Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > OTHER_HOSTS_STALE_MS;
+      if (stale) rmSync(file, { force: true });
     }
   }
   private file(name: string) {
@@ -692,14 +710,17 @@ export class FileSnapshotStore implements SnapshotStore {
   async save(name: string, bytes: Buffer | readonly Buffer[] | AsyncIterable<Buffer>) {
     const file = this.file(name);
     // A temporary file of this process's own: two servers on one data folder never write into each other's.
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const temporary = `${file}.${hostname()}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    beingWritten.add(resolve(temporary));
     try {
       await writeFile(temporary, bytes); // chunks written as they come
+      await rename(temporary, file);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    } finally {
+      beingWritten.delete(resolve(temporary));
     }
-    await rename(temporary, file);
   }
 }
 

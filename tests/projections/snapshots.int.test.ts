@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultDeserializer, DefaultSerializer, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
@@ -209,7 +209,7 @@ describe('a snapshot written in pieces', () => {
     }
   });
 
-  it("given temporary files left by a writer killed while it wrote, when the store is opened, then those of processes gone are removed and a running one's kept", async () => {
+  it("given temporary files left by writers killed while they wrote, when the store is opened, then this host's of processes gone are removed, a running one's kept, and another host's only once unwritten for an hour", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'taizhang-leftovers-'));
     try {
       // A process that has ended: its id is no longer running (unless reused meanwhile, which the check below would show).
@@ -219,16 +219,44 @@ describe('a snapshot written in pieces', () => {
       // A running one: a child kept alive for the test, as another server on the same data folder writing now.
       const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
       try {
+        const host = hostname();
         const files = {
-          dead: `ledger.snapshot.${deadPid}.0a1b2c3d.tmp`,
-          live: `ledger.snapshot.${live.pid}.0a1b2c3d.tmp`,
-          own: `battle-map.snapshot.${process.pid}.00ff00ff.tmp`,
+          dead: `ledger.snapshot.${host}.${deadPid}.0a1b2c3d.tmp`,
+          live: `ledger.snapshot.${host}.${live.pid}.0a1b2c3d.tmp`,
+          own: `battle-map.snapshot.${host}.${process.pid}.00ff00ff.tmp`,
+          // An earlier version's name, without its host.
+          earlier: `outbox.snapshot.${deadPid}.0a1b2c3d.tmp`,
+          // Another host's (another container on the folder): its process ids are not this host's to ask; judged by age.
+          elsewhereFresh: `ledger.snapshot.other-host.example.${process.pid}.0a1b2c3d.tmp`,
+          elsewhereOld: `ledger.snapshot.other-host.example.${deadPid}.0a1b2c3e.tmp`,
           kept: 'ledger.snapshot',
         };
         for (const name of Object.values(files)) writeFileSync(join(dir, name), 'partial');
+        const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+        utimesSync(join(dir, files.elsewhereOld), twoHoursAgo, twoHoursAgo);
         const store = new FileSnapshotStore(dir);
-        expect(readdirSync(dir).sort()).toEqual([files.kept, files.live].sort());
+        expect(readdirSync(dir).sort()).toEqual([files.kept, files.live, files.elsewhereFresh].sort());
         expect((await store.load('ledger'))?.toString()).toBe('partial');
+
+        // One this process is writing, when another store on the folder is opened meanwhile, is left to be written.
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        async function* slowly() {
+          yield Buffer.from('first half, ');
+          await held;
+          yield Buffer.from('second half');
+        }
+        const saving = store.save('ledger', slowly());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const writing = readdirSync(dir).filter((name) => name.startsWith(`ledger.snapshot.${host}.${process.pid}.`));
+        expect(writing).toHaveLength(1);
+        new FileSnapshotStore(dir);
+        expect(readdirSync(dir)).toContain(writing[0]);
+        release();
+        await saving;
+        expect((await store.load('ledger'))?.toString()).toBe('first half, second half');
       } finally {
         live.kill();
       }
