@@ -85,6 +85,8 @@ export type AppOptions = ApplicationOptions & {
 /** How long a request with X-Min-Position waits by default, and /readyz at most. */
 export const MIN_POSITION_WAIT_MS = 2000;
 const READY_WAIT_MS = 1000;
+/** How long a stop lets requests under way finish before it closes every connection still open (`close`). */
+const CLOSE_GRACE_MS = 2000;
 
 /** Wires the store, the services, the read models, the authorization layer, the GraphQL endpoint, evidence files and the web app. */
 export async function createApp(store: EventStore, options: AppOptions = {}): Promise<App> {
@@ -497,8 +499,13 @@ export async function startServer(config: Config, options: { clock?: () => strin
     /** With `serveLater`: the application answers from now on (until then, as while catching up: 503 with the progress). */
     serve,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // No new connections; idle ones close at once, and requests under way get a moment to finish. A live stream (the
+      // web app's, over server-sent events: one per open page) never finishes: what is still open then is closed, and the
+      // page reconnects to whichever server answers. Waiting for those, a stop never reached the snapshots (issue 12).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
       await built.close();
     },
   };
