@@ -249,8 +249,10 @@ describe('a snapshot written in pieces', () => {
           yield Buffer.from('second half');
         }
         const saving = store.save('ledger', slowly());
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const writing = readdirSync(dir).filter((name) => name.startsWith(`ledger.snapshot.${host}.${process.pid}.`));
+        const beingWritten = () => readdirSync(dir).filter((name) => name.startsWith(`ledger.snapshot.${host}.${process.pid}.`));
+        for (let waited = 0; beingWritten().length === 0 && waited < 5_000; waited += 10)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        const writing = beingWritten();
         expect(writing).toHaveLength(1);
         new FileSnapshotStore(dir);
         expect(readdirSync(dir)).toContain(writing[0]);
