@@ -14,6 +14,14 @@ export type AuditBatch = {
   lastEventId: string;
 };
 
+/** The shared signal's size, its places (ANSWERED, FILL) and FILL's values (WAIT, RUN, STOP): auditTable.js. */
+export const SIGNAL_BYTES: number;
+export const ANSWERED: number;
+export const FILL: number;
+export const WAIT: number;
+export const RUN: number;
+export const STOP: number;
+
 /** The audit trail's table over its own connection (in the worker thread auditView.ts starts). */
 export class AuditTable {
   static open(file: string, version: number): AuditTable | undefined;

@@ -25,12 +25,16 @@ const COMMIT_EVERY = 20_000;
 /** Events a fill from the log's file reads at a time (`fillFromLog`). */
 const FILL_CHUNK = 5_000;
 /**
- * The places of the shared `signal` (auditView.ts): a call waited for is answered (ANSWERED); whether a start's fill waits
- * to begin, may run, or is to stop (FILL: WAIT, RUN, STOP).
+ * The shared `signal` between the main thread (auditView.ts) and this one, `SIGNAL_BYTES` long. Its places: ANSWERED, set
+ * here when a call waited for is answered; FILL, set by the main thread: a start's fill waits to begin (WAIT), may run
+ * (RUN), or is to stop (STOP: the trail is closing).
  */
-const ANSWERED = 0;
-const FILL = 1;
-const [WAIT, RUN] = [0, 1];
+export const SIGNAL_BYTES = 8;
+export const ANSWERED = 0;
+export const FILL = 1;
+export const WAIT = 0;
+export const RUN = 1;
+export const STOP = 2;
 /**
  * Live, the rows applied are committed at most this often (ms), not at every batch: a transaction per
  * command cost about 20 µs of CPU (issue 12, aim 4). Nothing else reads this file (exclusive lock) and

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { EventMetadata, RecordedEvent } from '../eventstore/port.js';
-import type { AuditBatch } from './auditTable.js';
+import { ANSWERED, type AuditBatch, FILL, RUN, SIGNAL_BYTES, STOP, WAIT } from './auditTable.js';
 import type { Projection, StoredState } from './runner.js';
 
 /** One line of the audit trail: who did what, when — the event's metadata, never its data. */
@@ -52,18 +52,9 @@ type AtomicsWaitAsync = {
 
 type AuditThread = { worker: Worker; signal: Int32Array; replies: MessagePort; error?: Error; keep: (error: Error) => void };
 
-/**
- * `signal`'s places: ANSWERED, set by the thread when it has answered a call waited for (`answer`); FILL, set by the main
- * thread: a start's fill waits to begin (WAIT, from `fillFromLog`), may run (RUN, `letFillBegin`), or is to stop (STOP,
- * `close`).
- */
-const ANSWERED = 0;
-const FILL = 1;
-const [WAIT, RUN, STOP] = [0, 1, 2];
-
 /** A thread for the audit table, started: its own connection is opened by the first call (`open`), posted by an `AuditTrail`. */
 function auditThread(): AuditThread {
-  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const signal = new Int32Array(new SharedArrayBuffer(SIGNAL_BYTES));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./auditTable.js', import.meta.url), {
     workerData: { auditTable: { signal: signal.buffer, replies: port2 } },
@@ -294,7 +285,7 @@ export class AuditTrail implements StoredState {
    * chunk (`close`).
    */
   fillFromLog(file: string, after: number, upTo: number): Promise<void> {
-    if (!this.closed) Atomics.store(this.signal, FILL, WAIT);
+    Atomics.store(this.signal, FILL, WAIT);
     return this.ask<void>('fillFromLog', file, after, upTo);
   }
 
